@@ -1,0 +1,49 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+
+	"evsim/model/history"
+)
+
+// Check is a named property of a history.
+type Check struct {
+	Name string
+	// Doc says in one sentence what the check promises.
+	Doc string
+	Run func(h *history.History) Result
+}
+
+// Catalog lists every check, by name.
+var Catalog = map[string]Check{
+	"exactly-once-effects": {
+		Name: "exactly-once-effects",
+		Doc:  "every event's effect is applied at most once per consumer group",
+		Run:  ExactlyOnceEffects,
+	},
+	"no-loss": {
+		Name: "no-loss",
+		Doc:  "every acknowledged event is applied by every group that consumes its topic",
+		Run:  NoLoss,
+	},
+}
+
+// Names returns the names of every check, sorted.
+func Names() []string {
+	names := make([]string, 0, len(Catalog))
+	for n := range Catalog {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup returns the named check or an error listing the known ones.
+func Lookup(name string) (Check, error) {
+	c, ok := Catalog[name]
+	if !ok {
+		return Check{}, fmt.Errorf("unknown check %q: want one of %v", name, Names())
+	}
+	return c, nil
+}

@@ -1,0 +1,64 @@
+package model
+
+// DB is a simulated transactional store of named tables of integers. It is
+// durable: it survives the crash of the nodes that use it, and what a
+// transaction writes is visible only once the transaction commits,
+// atomically. A DB is not safe for concurrent use.
+type DB struct {
+	tables map[string]map[string]int64
+}
+
+// NewDB returns an empty database.
+func NewDB() *DB { return &DB{tables: map[string]map[string]int64{}} }
+
+// Get reads a committed value.
+func (db *DB) Get(table, key string) (int64, bool) {
+	v, ok := db.tables[table][key]
+	return v, ok
+}
+
+// Keys returns the number of keys in a table.
+func (db *DB) Keys(table string) int { return len(db.tables[table]) }
+
+// Begin starts a transaction.
+func (db *DB) Begin() *Tx { return &Tx{db: db} }
+
+// Tx is a transaction: reads see its own writes, and Commit applies all of
+// them at once. A transaction that is never committed leaves no trace.
+type Tx struct {
+	db     *DB
+	writes []write
+}
+
+type write struct {
+	table, key string
+	value      int64
+}
+
+// Get reads a value, seeing the transaction's own writes first.
+func (tx *Tx) Get(table, key string) (int64, bool) {
+	for i := len(tx.writes) - 1; i >= 0; i-- {
+		if w := tx.writes[i]; w.table == table && w.key == key {
+			return w.value, true
+		}
+	}
+	return tx.db.Get(table, key)
+}
+
+// Put writes a value.
+func (tx *Tx) Put(table, key string, value int64) {
+	tx.writes = append(tx.writes, write{table, key, value})
+}
+
+// Commit applies every write atomically.
+func (tx *Tx) Commit() {
+	for _, w := range tx.writes {
+		t := tx.db.tables[w.table]
+		if t == nil {
+			t = map[string]int64{}
+			tx.db.tables[w.table] = t
+		}
+		t[w.key] = w.value
+	}
+	tx.writes = nil
+}

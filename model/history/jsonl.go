@@ -1,0 +1,101 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Schema is the version of the JSON Lines form, written in the header line
+// as {"schema":"evsim.history/v1"}.
+const Schema = "evsim.history/v1"
+
+type header struct {
+	Schema string `json:"schema"`
+}
+
+// WriteJSONL writes h as JSON Lines: a header, then one record per line.
+// The output depends only on the records, byte for byte.
+func (h *History) WriteJSONL(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	if err := enc.Encode(header{Schema: Schema}); err != nil {
+		return fmt.Errorf("write history header: %w", err)
+	}
+	for i := range h.Records {
+		if err := enc.Encode(&h.Records[i]); err != nil {
+			return fmt.Errorf("write history record %d: %w", i, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	return nil
+}
+
+// ReadJSONL reads a history written by [History.WriteJSONL]. name is used in
+// errors, which give the line and what is wrong: a missing or unknown
+// schema, malformed JSON, an unknown field or kind, or a negative time.
+func ReadJSONL(name string, r io.Reader) (*History, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	h := &History{}
+	line := 0
+	sawHeader := false
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if !sawHeader {
+			var hd header
+			if err := strict(b, &hd); err != nil || hd.Schema == "" {
+				return nil, fmt.Errorf("%s:%d: want the header line {\"schema\":%q} first", name, line, Schema)
+			}
+			if hd.Schema != Schema {
+				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q", name, line, hd.Schema, Schema)
+			}
+			sawHeader = true
+			continue
+		}
+		var rec Record
+		if err := strict(b, &rec); err != nil {
+			return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
+		}
+		if !knownKinds[rec.Kind] {
+			return nil, fmt.Errorf("%s:%d: unknown record kind %q", name, line, rec.Kind)
+		}
+		if rec.At < 0 {
+			return nil, fmt.Errorf("%s:%d: negative time %d: times are nanoseconds since the start of the run", name, line, rec.At)
+		}
+		h.Records = append(h.Records, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	if !sawHeader {
+		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
+	}
+	return h, nil
+}
+
+func strict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+var knownKinds = map[Kind]bool{
+	Subscribe: true, Publish: true, PublishAck: true, Append: true, Deliver: true,
+	Effect: true, Dedup: true, OffsetCommit: true, Crash: true, Restart: true, End: true,
+}

@@ -1,0 +1,288 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"evsim/sim"
+)
+
+// Error is a problem at a place in a scenario file.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// decoder walks a YAML node tree strictly, collecting every problem with
+// its position instead of stopping at the first.
+type decoder struct {
+	file string
+	errs []error
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	e := &Error{File: d.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
+	}
+	d.errs = append(d.errs, e)
+}
+
+func (d *decoder) err() error { return errors.Join(d.errs...) }
+
+// field is one key of a mapping with its value node.
+type field struct {
+	key  *yaml.Node
+	val  *yaml.Node
+	used bool
+}
+
+// mapping checks that n is a mapping with unique keys and returns its fields.
+type mapping struct {
+	d      *decoder
+	node   *yaml.Node
+	what   string
+	fields []*field
+}
+
+func (d *decoder) mapping(n *yaml.Node, what string) *mapping {
+	m := &mapping{d: d, node: n, what: what}
+	if n == nil {
+		return m
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want a mapping of keys to values, got %s", what, describe(n))
+		return m
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			d.errorf(k, "%s: key %q appears twice", what, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		m.fields = append(m.fields, &field{key: k, val: v})
+	}
+	return m
+}
+
+// get returns the value of key, or nil if it is absent.
+func (m *mapping) get(key string) *yaml.Node {
+	for _, f := range m.fields {
+		if f.key.Value == key {
+			f.used = true
+			return f.val
+		}
+	}
+	return nil
+}
+
+// need returns the value of key, reporting it missing.
+func (m *mapping) need(key, hint string) *yaml.Node {
+	v := m.get(key)
+	if v == nil && m.node != nil && m.node.Kind == yaml.MappingNode {
+		m.d.errorf(m.node, "%s: missing key %q (%s)", m.what, key, hint)
+	}
+	return v
+}
+
+// done reports every key that no one asked for, naming the keys allowed.
+func (m *mapping) done(allowed ...string) {
+	for _, f := range m.fields {
+		if !f.used {
+			m.d.errorf(f.key, "%s: unknown key %q: allowed keys are %s", m.what, f.key.Value, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+func (d *decoder) scalar(n *yaml.Node, what string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, "%s: want a single value, got %s", what, describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) str(n *yaml.Node, what string) string {
+	s, _ := d.scalar(n, what)
+	return s
+}
+
+func (d *decoder) name(n *yaml.Node, what string) string {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return ""
+	}
+	if s == "" || strings.ContainsAny(s, " \t/\\") {
+		d.errorf(n, "%s: %q is not a valid name: use letters, digits and dashes", what, s)
+	}
+	return s
+}
+
+func (d *decoder) integer(n *yaml.Node, what string, min int64) int64 {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
+	if err != nil {
+		d.errorf(n, "%s: %q is not a whole number", what, s)
+		return 0
+	}
+	if v < min {
+		d.errorf(n, "%s: %d is too small: want at least %d", what, v, min)
+	}
+	return v
+}
+
+func (d *decoder) uinteger(n *yaml.Node, what string) uint64 {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0
+	}
+	v, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 10, 64)
+	if err != nil {
+		d.errorf(n, "%s: %q is not a whole number of at least 0", what, s)
+	}
+	return v
+}
+
+func (d *decoder) duration(n *yaml.Node, what string, positive bool) time.Duration {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		d.errorf(n, "%s: %q is not a duration: write it like 30s, 500ms or 2m", what, s)
+		return 0
+	}
+	if v < 0 || positive && v == 0 {
+		d.errorf(n, "%s: %s: want a positive duration", what, s)
+	}
+	return v
+}
+
+// durationRange reads "2ms..10ms" or a single duration.
+func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.Duration) {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0, 0
+	}
+	lo, hi, isRange := strings.Cut(s, "..")
+	if !isRange {
+		hi = lo
+	}
+	a, err1 := time.ParseDuration(strings.TrimSpace(lo))
+	b, err2 := time.ParseDuration(strings.TrimSpace(hi))
+	if err1 != nil || err2 != nil || a < 0 || a > b {
+		d.errorf(n, "%s: %q: want a duration or a range like 2ms..10ms with 0 <= min <= max", what, s)
+		return 0, 0
+	}
+	return a, b
+}
+
+// intRange reads "1..100" or a single integer.
+func (d *decoder) intRange(n *yaml.Node, what string) (int64, int64) {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0, 0
+	}
+	lo, hi, isRange := strings.Cut(s, "..")
+	if !isRange {
+		hi = lo
+	}
+	a, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+	b, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+	if err1 != nil || err2 != nil || a > b {
+		d.errorf(n, "%s: %q: want a whole number or a range like 1..100 with min <= max", what, s)
+		return 0, 0
+	}
+	return a, b
+}
+
+// rate reads "100/s" (also /ms, /m, /h) as the mean interval between two events.
+func (d *decoder) rate(n *yaml.Node, what string) time.Duration {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return 0
+	}
+	num, unit, found := strings.Cut(s, "/")
+	units := map[string]time.Duration{"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour}
+	per, okUnit := units[strings.TrimSpace(unit)]
+	count, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if !found || !okUnit || err != nil || count < 1 || per/time.Duration(count) < 1 {
+		d.errorf(n, "%s: %q: want a rate like 100/s (a positive count per ms, s, m or h)", what, s)
+		return 0
+	}
+	return per / time.Duration(count)
+}
+
+func (d *decoder) ratio(n *yaml.Node, what string) sim.Ratio {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return sim.Ratio{}
+	}
+	r, err := sim.ParseRatio(s)
+	if err != nil {
+		d.errorf(n, "%s: %v", what, err)
+	}
+	return r
+}
+
+func (d *decoder) oneOf(n *yaml.Node, what string, allowed ...string) string {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return ""
+	}
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	d.errorf(n, "%s: unknown value %q: want one of %s", what, s, strings.Join(allowed, ", "))
+	return s
+}
+
+// list checks that n is a sequence and returns its items.
+func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: want a list, got %s", what, describe(n))
+		return nil
+	}
+	return n.Content
+}

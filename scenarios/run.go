@@ -1,0 +1,98 @@
+package scenarios
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"evsim/checks"
+	"evsim/model"
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// MaxEvents bounds the events of one run's safety phase, so that no
+// scenario can hang; reaching it is reported in the outcome.
+const MaxEvents = 50_000_000
+
+// drainStep is how often the liveness phase checks whether the system has
+// caught up.
+const drainStep = 100 * time.Millisecond
+
+// Outcome is what one run of a scenario produced and how it was judged.
+type Outcome struct {
+	Scenario *Scenario
+	Seed     uint64
+	Checksum uint64
+	Events   uint64
+	History  *history.History
+	// Drained says whether every group caught up in the liveness phase.
+	Drained bool
+	// Bounded says the safety phase hit MaxEvents before its end.
+	Bounded bool
+	Results []checks.Result
+	// Failures lists the expectations that were not met, one sentence each.
+	Failures []string
+}
+
+// Met reports whether every expectation was met.
+func (o *Outcome) Met() bool { return len(o.Failures) == 0 }
+
+// Run builds the scenario's world with seed, runs the safety phase for
+// Duration with faults, the liveness phase until every group catches up
+// (at most Drain), and judges the history. It is deterministic: the same
+// scenario and seed give the same outcome, byte for byte.
+func (s *Scenario) Run(seed uint64) (*Outcome, error) {
+	w := sim.New(seed)
+	h := &history.History{}
+	sys, err := model.Build(w, s.System, h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
+	}
+	if err := s.Faults.Install(sys); err != nil {
+		return nil, fmt.Errorf("%s: faults: %w", s.File, err)
+	}
+	sys.Start()
+	o := &Outcome{Scenario: s, Seed: seed, History: h}
+	if w.Run(sim.Time(s.Duration), MaxEvents) == sim.ReachedEvents {
+		o.Bounded = true
+	}
+	o.Drained = sys.Drain(drainStep, s.Drain)
+	o.Checksum, o.Events = w.Checksum(), w.Steps()
+	o.Results = Judge(h, s.Checks)
+	o.Failures = s.compare(o.Results)
+	if o.Bounded {
+		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound of %d events before %v of simulated time", MaxEvents, s.Duration))
+	}
+	return o, nil
+}
+
+// Judge runs the named checks on h, in the order given.
+func Judge(h *history.History, names []string) []checks.Result {
+	var out []checks.Result
+	for _, n := range names {
+		c, err := checks.Lookup(n)
+		if err != nil {
+			panic(fmt.Sprintf("scenarios: check %q passed validation but is unknown", n))
+		}
+		out = append(out, c.Run(h))
+	}
+	return out
+}
+
+// compare lists the expectations the results do not meet. A check without
+// an expectation must hold.
+func (s *Scenario) compare(results []checks.Result) []string {
+	var fails []string
+	for _, r := range results {
+		want, ok := s.Expect[r.Check]
+		if !ok {
+			want = checks.Holds
+		}
+		if r.Verdict != want {
+			fails = append(fails, fmt.Sprintf("%s: expected %s, got %s", r.Check, want, r.Verdict))
+		}
+	}
+	sort.Strings(fails)
+	return fails
+}

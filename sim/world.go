@@ -1,0 +1,294 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Reserved event kinds, above any a node uses.
+const (
+	kindRestart uint32 = 1<<32 - 1
+)
+
+// Stop says why [World.Run] or [World.Stabilize] returned.
+type Stop int
+
+const (
+	// Drained: no event is pending.
+	Drained Stop = iota
+	// ReachedTime: the next event lies beyond the time bound.
+	ReachedTime
+	// ReachedEvents: the event bound was hit with events still pending.
+	ReachedEvents
+)
+
+func (s Stop) String() string {
+	switch s {
+	case Drained:
+		return "drained"
+	case ReachedTime:
+		return "reached time bound"
+	case ReachedEvents:
+		return "reached event bound"
+	}
+	return fmt.Sprintf("Stop(%d)", int(s))
+}
+
+// World is one simulated run: the clock, the queue, the nodes, the network,
+// the randomness and the checksum. A World is not safe for concurrent use; it
+// runs on one goroutine. The zero value is not usable: call [New].
+type World struct {
+	now   Time
+	seq   uint64
+	q     queue
+	nodes []slot
+	seed  uint64
+	rng   *rand.Rand
+	sum   uint64
+	steps uint64
+	hook  CrashHook
+	net   Network
+	cur   Event // the event being handled; handlers get a pointer to it
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// New returns an empty world seeded with seed. Every random choice in the
+// world derives from this seed.
+func New(seed uint64) *World {
+	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sum: fnvOffset}
+	w.net.init(w.Stream())
+	return w
+}
+
+// Seed returns the seed the world was made with.
+func (w *World) Seed() uint64 { return w.seed }
+
+// Now returns the current simulated time.
+func (w *World) Now() Time { return w.now }
+
+// Steps returns how many events have been processed.
+func (w *World) Steps() uint64 { return w.steps }
+
+// Pending returns how many events are queued, including cancelled ones not
+// yet popped.
+func (w *World) Pending() int { return w.q.len() }
+
+// Checksum is a running fnv-style hash over every processed event's time,
+// node, kind and integer payload. Same seed, same checksum.
+func (w *World) Checksum() uint64 { return w.sum }
+
+// Stream returns a new random source drawn from the world's master source.
+// Components take one each at construction, so that their draws do not
+// depend on what other components draw.
+func (w *World) Stream() *rand.Rand {
+	return rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
+}
+
+// SetCrashHook installs the hook that [World.CrashPoint] asks. nil means no
+// crash ever happens at a crash point.
+func (w *World) SetCrashHook(h CrashHook) { w.hook = h }
+
+// Network returns the world's network, to configure links.
+func (w *World) Network() *Network { return &w.net }
+
+// Add registers a node, up, and returns its id.
+func (w *World) Add(name string, n Node) NodeID {
+	w.nodes = append(w.nodes, slot{node: n, name: name, up: true})
+	return NodeID(len(w.nodes) - 1)
+}
+
+// Name returns the name a node was added with.
+func (w *World) Name(id NodeID) string { return w.nodes[id].name }
+
+// Up reports whether a node is up.
+func (w *World) Up(id NodeID) bool { return w.nodes[id].up }
+
+// Nodes returns the number of nodes.
+func (w *World) Nodes() int { return len(w.nodes) }
+
+// Lookup returns the id of the node with the given name.
+func (w *World) Lookup(name string) (NodeID, bool) {
+	for i := range w.nodes {
+		if w.nodes[i].name == name {
+			return NodeID(i), true
+		}
+	}
+	return 0, false
+}
+
+func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any, inc uint32) {
+	if at < w.now {
+		panic(fmt.Sprintf("sim: event for %s scheduled at %v, before now %v", w.nodes[node].name, at, w.now))
+	}
+	w.q.push(Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc})
+	w.seq++
+}
+
+// After schedules a timer for node d after now. Timers of a node are
+// cancelled when it crashes.
+func (w *World) After(node NodeID, d Time, kind uint32, a, b int64, msg any) {
+	if d < 0 {
+		panic(fmt.Sprintf("sim: negative delay %v for %s", d, w.nodes[node].name))
+	}
+	w.schedule(w.now+d, node, kind, a, b, msg, w.nodes[node].inc)
+}
+
+// Send delivers a message from one node to another over the network: it
+// arrives after the link's latency, unless the link drops it or the target
+// crashes first. A message to a node that is down is lost.
+func (w *World) Send(from, to NodeID, kind uint32, a, b int64, msg any) {
+	if !w.nodes[to].up {
+		return
+	}
+	d, ok := w.net.latency(from, to)
+	if !ok {
+		return
+	}
+	w.schedule(w.now+d, to, kind, a, b, msg, w.nodes[to].inc)
+}
+
+// CrashPoint is called by a node's handler at an I/O boundary. If the crash
+// hook decides to crash the node here, CrashPoint does not return: it unwinds
+// the handler and the kernel takes the node down.
+func (w *World) CrashPoint(node NodeID, point string) {
+	if w.hook == nil {
+		return
+	}
+	crash, after := w.hook.Crash(w, node, point)
+	if crash {
+		panic(crashSignal{node: node, point: point, restartAfter: after})
+	}
+}
+
+// Crash takes a node down now: its volatile state is dropped, its timers are
+// cancelled and messages in flight to it are lost. If restartAfter is not
+// negative, the node restarts that much later. Crashing a node that is down
+// does nothing.
+func (w *World) Crash(node NodeID, point string, restartAfter Time) {
+	s := &w.nodes[node]
+	if !s.up {
+		return
+	}
+	s.up = false
+	s.inc++
+	w.mix(uint64(w.now), uint64(node), uint64(kindRestart-1), uint64(len(point)))
+	if c, ok := s.node.(Crasher); ok {
+		c.Crash(w, point)
+	}
+	if restartAfter >= 0 {
+		w.schedule(w.now+restartAfter, node, kindRestart, 0, 0, nil, s.inc)
+	}
+}
+
+// Restart brings a node that is down back up now.
+func (w *World) Restart(node NodeID) {
+	s := &w.nodes[node]
+	if s.up {
+		return
+	}
+	s.up = true
+	s.inc++
+	if r, ok := s.node.(Restarter); ok {
+		w.dispatch(node, func() { r.Restart(w) })
+	}
+}
+
+func (w *World) mix(a, b, c, d uint64) {
+	h := w.sum
+	h = (h ^ a) * fnvPrime
+	h = (h ^ b) * fnvPrime
+	h = (h ^ c) * fnvPrime
+	h = (h ^ d) * fnvPrime
+	w.sum = h
+}
+
+// Step processes the next event, if any, and reports whether there was one.
+// Events for a node that crashed since they were scheduled are discarded
+// without counting as a step.
+func (w *World) Step() bool {
+	for w.q.len() > 0 {
+		ev := w.q.pop()
+		s := &w.nodes[ev.Node]
+		if ev.inc != s.inc {
+			continue
+		}
+		w.now = ev.At
+		w.steps++
+		w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
+		if ev.Kind == kindRestart {
+			w.Restart(ev.Node)
+			return true
+		}
+		if !s.up {
+			continue
+		}
+		w.cur = ev
+		w.handle(s.node, &w.cur)
+		return true
+	}
+	return false
+}
+
+// handle runs one handler and turns a crash-point unwind into a crash.
+func (w *World) handle(n Node, ev *Event) {
+	defer w.recoverCrash()
+	n.Handle(w, ev)
+}
+
+func (w *World) dispatch(node NodeID, fn func()) {
+	defer w.recoverCrash()
+	fn()
+}
+
+func (w *World) recoverCrash() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	cs, ok := r.(crashSignal)
+	if !ok {
+		panic(r)
+	}
+	w.Crash(cs.node, cs.point, cs.restartAfter)
+}
+
+// Run processes events until the next one lies after until, or maxEvents
+// events have been processed (0 means no event bound). The clock ends at
+// until when the time bound is reached.
+func (w *World) Run(until Time, maxEvents uint64) Stop {
+	var n uint64
+	for {
+		if w.q.len() == 0 {
+			return Drained
+		}
+		if w.q.peek().At > until {
+			w.now = until
+			return ReachedTime
+		}
+		if maxEvents > 0 && n >= maxEvents {
+			return ReachedEvents
+		}
+		if w.Step() {
+			n++
+		}
+	}
+}
+
+// Stabilize processes events until none is pending or maxEvents have been
+// processed.
+func (w *World) Stabilize(maxEvents uint64) Stop {
+	var n uint64
+	for w.q.len() > 0 {
+		if n >= maxEvents {
+			return ReachedEvents
+		}
+		if w.Step() {
+			n++
+		}
+	}
+	return Drained
+}
