@@ -1,0 +1,208 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"evsim/checks"
+	"evsim/reports"
+	"evsim/scenarios"
+)
+
+// runLine is the --json form of one scenario run, one per line.
+type runLine struct {
+	Scenario        string                    `json:"scenario"`
+	File            string                    `json:"file"`
+	Seed            uint64                    `json:"seed"`
+	Checksum        string                    `json:"checksum"`
+	Events          uint64                    `json:"events"`
+	Records         int                       `json:"records"`
+	Drained         bool                      `json:"drained"`
+	Checks          map[string]checks.Verdict `json:"checks"`
+	Expected        map[string]checks.Verdict `json:"expected"`
+	ExpectationsMet bool                      `json:"expectations_met"`
+	Failures        []string                  `json:"failures,omitempty"`
+	Out             string                    `json:"out"`
+	Repro           string                    `json:"repro"`
+	Results         []checks.Result           `json:"results"`
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run [FILE|NAME...] [--seed N] [--out DIR] [--json]", stderr)
+	seedFlag := fs.String("seed", "", "seed for every scenario (default: each scenario's own seed)")
+	outDir := fs.String("out", "evsim-out", "folder for each run's history, verdicts and charts")
+	asJSON := fs.Bool("json", false, "print one JSON object per scenario run, one per line")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	var seed uint64
+	if *seedFlag != "" {
+		seed, err = strconv.ParseUint(*seedFlag, 10, 64)
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim run: --seed %q: want a whole number of at least 0\n", *seedFlag)
+			return exitUsage
+		}
+	}
+	list, err := load(pos)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim run: %v\n", err)
+		return exitUsage
+	}
+	code := exitOK
+	for _, s := range list {
+		sd := s.Seed
+		if *seedFlag != "" {
+			sd = seed
+		}
+		o, err := s.Run(sd)
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim run: %v\n", err)
+			return exitUsage
+		}
+		dir := filepath.Join(*outDir, s.Name)
+		if err := writeOutputs(dir, o); err != nil {
+			fmt.Fprintf(stderr, "evsim run: %v\n", err)
+			return exitUsage
+		}
+		line := toLine(o, dir)
+		if *asJSON {
+			b, err := json.Marshal(line)
+			if err != nil {
+				fmt.Fprintf(stderr, "evsim run: %v\n", err)
+				return exitUsage
+			}
+			fmt.Fprintf(stdout, "%s\n", b)
+		} else {
+			printHuman(stdout, o, line)
+		}
+		if !o.Met() {
+			code = exitFailed
+		}
+	}
+	return code
+}
+
+func toLine(o *scenarios.Outcome, dir string) runLine {
+	s := o.Scenario
+	l := runLine{
+		Scenario: s.Name, File: s.File, Seed: o.Seed, Checksum: fmt.Sprintf("%016x", o.Checksum),
+		Events: o.Events, Records: o.History.Len(), Drained: o.Drained,
+		Checks: map[string]checks.Verdict{}, Expected: map[string]checks.Verdict{},
+		ExpectationsMet: o.Met(), Failures: o.Failures, Out: dir, Repro: repro(o), Results: o.Results,
+	}
+	for _, r := range o.Results {
+		l.Checks[r.Check] = r.Verdict
+		l.Expected[r.Check] = expected(s, r.Check)
+	}
+	return l
+}
+
+func expected(s *scenarios.Scenario, check string) checks.Verdict {
+	if v, ok := s.Expect[check]; ok {
+		return v
+	}
+	return checks.Holds
+}
+
+// repro is the exact command that reruns o.
+func repro(o *scenarios.Outcome) string {
+	target := o.Scenario.Name
+	if !strings.HasPrefix(o.Scenario.File, "scenarios/") || !isBuiltin(o.Scenario) {
+		target = o.Scenario.File
+	}
+	return fmt.Sprintf("%s run %s --seed %d", progName(), target, o.Seed)
+}
+
+func isBuiltin(s *scenarios.Scenario) bool {
+	b, err := scenarios.Builtin(s.Name)
+	return err == nil && b.File == s.File && string(b.Source) == string(s.Source)
+}
+
+// progName is how the user invoked evsim: `go run ./cmd/evsim` when the
+// binary sits in the go build cache, else its base name.
+func progName() string {
+	exe := os.Args[0]
+	if strings.Contains(exe, "go-build") {
+		return "go run ./cmd/evsim"
+	}
+	return filepath.Base(exe)
+}
+
+func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
+	s := o.Scenario
+	fmt.Fprintf(w, "== %s: %s\n", s.Name, s.Title)
+	fmt.Fprintf(w, "seed=%d duration=%v checksum=%s events=%d records=%d drained=%v\n",
+		o.Seed, s.Duration, l.Checksum, o.Events, l.Records, o.Drained)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  check\tverdict\texpected\t")
+	for _, r := range o.Results {
+		mark := "ok"
+		if r.Verdict != l.Expected[r.Check] {
+			mark = "UNEXPECTED"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Check, r.Verdict, l.Expected[r.Check], mark)
+	}
+	tw.Flush()
+	violated := false
+	for _, r := range o.Results {
+		if r.Verdict == checks.Holds {
+			continue
+		}
+		violated = violated || r.Verdict == checks.Violated
+		fmt.Fprintf(w, "  %s %s: %s\n", r.Check, r.Verdict, r.Explanation)
+		for _, rec := range r.Witness {
+			fmt.Fprintf(w, "    %s\n", rec)
+		}
+	}
+	for _, f := range o.Failures {
+		fmt.Fprintf(w, "  FAILED: %s\n", f)
+	}
+	fmt.Fprintf(w, "  files: %s\n", l.Out)
+	if violated || !o.Met() {
+		fmt.Fprintf(w, "  repro: %s\n", l.Repro)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeOutputs writes a run's history, verdicts and charts into dir.
+func writeOutputs(dir string, o *scenarios.Outcome) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("out folder: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, "history.jsonl"))
+	if err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	if err := o.History.WriteJSONL(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
+	b, err := json.MarshalIndent(toLine(o, dir), "", "  ")
+	if err != nil {
+		return fmt.Errorf("write verdicts: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "verdicts.json"), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write verdicts: %w", err)
+	}
+	charts := o.Scenario.Charts
+	if len(charts) == 0 {
+		charts = []string{"lag"}
+	}
+	if slices.Contains(charts, "lag") {
+		if err := reports.LagChart(o.History, filepath.Join(dir, "lag.png")); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+// Command evsim runs evsim's scenarios: deterministic simulations of
+// event-driven systems under faults, judged by property checks.
+//
+// Usage:
+//
+//	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
+//	evsim list
+//	evsim show NAME
+//	evsim lint FILE...
+//	evsim check HISTORY.jsonl [--checks a,b]
+//
+// Exit codes: 0 every expectation met, 1 a check or expectation failed,
+// 2 bad input or usage.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `evsim: a deterministic simulator and property tester for event-driven systems
+
+Usage:
+  evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
+                           run scenarios (no argument: every built-in one)
+  evsim list               list the built-in scenarios
+  evsim show NAME          print a built-in scenario, to copy and edit
+  evsim lint FILE...       validate scenario files
+  evsim check HISTORY.jsonl [--checks a,b]
+                           judge a recorded history
+
+Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage.
+`
+
+// run is the whole command, testable: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "list":
+		return cmdList(args[1:], stdout, stderr)
+	case "show":
+		return cmdShow(args[1:], stdout, stderr)
+	case "lint":
+		return cmdLint(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "evsim: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}

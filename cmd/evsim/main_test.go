@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func evsim(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestRunBuiltinsHuman(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := evsim(t, "run", "--out", out)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s\n%s", code, stderr, stdout)
+	}
+	for _, want := range []string{"== double-credit", "== idempotent-consumer", "exactly-once-effects", "repro: ", "--seed 1"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"history.jsonl", "verdicts.json", "lag.png"} {
+		if _, err := os.Stat(filepath.Join(out, "double-credit", f)); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+}
+
+func runJSON(t *testing.T, args ...string) []runLine {
+	t.Helper()
+	code, stdout, stderr := evsim(t, append([]string{"run", "--json", "--out", t.TempDir()}, args...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var lines []runLine
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var rl runLine
+		if err := json.Unmarshal([]byte(l), &rl); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", l, err)
+		}
+		lines = append(lines, rl)
+	}
+	return lines
+}
+
+func TestRunJSONDeterministic(t *testing.T) {
+	a := runJSON(t, "double-credit", "--seed", "7")
+	b := runJSON(t, "double-credit", "--seed", "7")
+	c := runJSON(t, "double-credit", "--seed", "8")
+	if len(a) != 1 || a[0].Scenario != "double-credit" || a[0].Seed != 7 || a[0].Checksum == "" || a[0].Out == "" {
+		t.Fatalf("bad line %+v", a)
+	}
+	if a[0].Checksum != b[0].Checksum {
+		t.Errorf("same seed, different checksums %s %s", a[0].Checksum, b[0].Checksum)
+	}
+	if a[0].Checksum == c[0].Checksum {
+		t.Errorf("seeds 7 and 8 gave the same checksum %s", a[0].Checksum)
+	}
+	if a[0].Checks["exactly-once-effects"] != "violated" || !a[0].ExpectationsMet {
+		t.Errorf("double-credit: %+v", a[0].Checks)
+	}
+}
+
+func TestMalformedScenarioExits2(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "bad.yaml")
+	src := "name: bad\nduration: 1s\ntopics:\n  - name: t\n    partitons: 3\nchecks: [no-loss]\n"
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := evsim(t, "run", f)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	if want := f + ":5:5: topics[0]: unknown key \"partitons\""; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
+	}
+}
+
+func TestUnmetExpectationExits1(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../scenarios/double-credit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "wrong.yaml")
+	wrong := strings.Replace(string(src), "exactly-once-effects: violated", "exactly-once-effects: holds", 1)
+	if err := os.WriteFile(f, []byte(wrong), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := evsim(t, "run", f, "--out", dir)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d", code, exitFailed)
+	}
+	if want := "repro: "; !strings.Contains(stdout, want) || !strings.Contains(stdout, f+" --seed 1") {
+		t.Errorf("no repro naming the file in:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "FAILED: exactly-once-effects: expected holds, got violated") {
+		t.Errorf("no failure line in:\n%s", stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"run", "no-such-scenario"},
+		{"run", "--seed", "minus-one"},
+		{"run", "--bogus"},
+		{"show"},
+		{"check"},
+		{"check", "missing.jsonl"},
+	} {
+		if code, _, _ := evsim(t, args...); code != exitUsage {
+			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestListAndShow(t *testing.T) {
+	code, stdout, _ := evsim(t, "list")
+	if code != exitOK || !strings.Contains(stdout, "double-credit") || !strings.Contains(stdout, "idempotent-consumer") {
+		t.Fatalf("list: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = evsim(t, "show", "double-credit")
+	if code != exitOK || !strings.HasPrefix(stdout, "name: double-credit") {
+		t.Fatalf("show: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestCheckRecordedHistory(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
+		t.Fatalf("run: exit %d %s", code, stderr)
+	}
+	hist := filepath.Join(out, "double-credit", "history.jsonl")
+	code, stdout, stderr := evsim(t, "check", hist, "--checks", "exactly-once-effects,no-loss")
+	if code != exitFailed || !strings.Contains(stdout, "exactly-once-effects     violated") {
+		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	bad := filepath.Join(out, "bad.jsonl")
+	if err := os.WriteFile(bad, []byte("{\"schema\":\"evsim.history/v1\"}\n{\"at\":1,\"kind\":\"effect\"}\n{not json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = evsim(t, "check", bad)
+	if code != exitUsage || !strings.Contains(stderr, bad+":3:") {
+		t.Fatalf("corrupt history: exit %d, stderr %q", code, stderr)
+	}
+}

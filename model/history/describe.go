@@ -1,0 +1,53 @@
+package history
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// String renders a record on one stable line, for transcripts and
+// witnesses: its time since the start of the run, its kind, and the fields
+// it uses.
+func (r Record) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-14s %-13s", "+"+time.Duration(r.At).String(), r.Kind)
+	if r.Node != "" {
+		fmt.Fprintf(&b, " %s", r.Node)
+	}
+	if r.Group != "" && !strings.HasPrefix(r.Node, r.Group) {
+		fmt.Fprintf(&b, " group=%s", r.Group)
+	}
+	if r.Event != "" {
+		fmt.Fprintf(&b, " %s", r.Event)
+	}
+	if r.Type != "" {
+		fmt.Fprintf(&b, " %s", r.Type)
+		if r.Amount != 0 {
+			fmt.Fprintf(&b, "(%d)", r.Amount)
+		}
+	}
+	if r.Key != "" {
+		fmt.Fprintf(&b, " key=%s", r.Key)
+	}
+	if r.Topic != "" {
+		fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)
+		switch r.Kind {
+		case Subscribe:
+		case OffsetCommit:
+			fmt.Fprintf(&b, " next=%d", r.Offset)
+		default:
+			fmt.Fprintf(&b, "@%d", r.Offset)
+		}
+	}
+	if r.Attempt > 0 {
+		fmt.Fprintf(&b, " attempt=%d", r.Attempt)
+	}
+	if r.Point != "" {
+		fmt.Fprintf(&b, " at %s", r.Point)
+	}
+	if r.Kind == End {
+		fmt.Fprintf(&b, " drained=%v", r.Drained)
+	}
+	return strings.TrimRight(b.String(), " ")
+}
