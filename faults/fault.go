@@ -53,6 +53,8 @@ type crashRule struct {
 	nodes        []sim.NodeID
 	point        string
 	probability  sim.Ratio
+	nth          int // if > 0: crash at the nth hit instead of drawing
+	hits         int
 	restartAfter sim.Time
 }
 
@@ -62,8 +64,16 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 	if in.until > 0 && w.Now() >= in.until {
 		return false, 0
 	}
-	for _, r := range in.crashes {
+	for i := range in.crashes {
+		r := &in.crashes[i]
 		if r.point != point || !slices.Contains(r.nodes, node) {
+			continue
+		}
+		if r.nth > 0 {
+			r.hits++
+			if r.hits == r.nth {
+				return true, r.restartAfter
+			}
 			continue
 		}
 		if r.probability.Chance(in.rng) {
@@ -89,13 +99,23 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(model.CrashPoints, c.Point) {
-		return fmt.Errorf("unknown crash point %q: want one of %v", c.Point, model.CrashPoints)
+	if err := checkPoint(c.Point); err != nil {
+		return err
 	}
-	restart := sim.Time(c.RestartAfter)
-	if c.RestartAfter < 0 {
-		restart = -1
+	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, probability: c.Probability, restartAfter: restartTime(c.RestartAfter)})
+	return nil
+}
+
+func restartTime(d time.Duration) sim.Time {
+	if d < 0 {
+		return -1
 	}
-	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, probability: c.Probability, restartAfter: restart})
+	return sim.Time(d)
+}
+
+func checkPoint(p string) error {
+	if !slices.Contains(model.CrashPoints, p) {
+		return fmt.Errorf("unknown crash point %q: want one of %v", p, model.CrashPoints)
+	}
 	return nil
 }

@@ -1,0 +1,44 @@
+package faults
+
+import (
+	"fmt"
+	"time"
+
+	"evsim/model"
+)
+
+// CrashNth crashes a node of Target (a consumer group or a node name) the
+// Nth time any of them reaches the crash point Point, and restarts it
+// RestartAfter later (negative: never). Unlike [Crash] it draws nothing: a
+// schedule of CrashNth values names exact moments, which is what rapid
+// shrinks.
+type CrashNth struct {
+	Target       string
+	Point        string
+	Nth          int
+	RestartAfter time.Duration
+}
+
+// Install implements Fault.
+func (c CrashNth) Install(s *model.System, in *Injector) error {
+	nodes, err := s.Targets(c.Target)
+	if err != nil {
+		return err
+	}
+	if err := checkPoint(c.Point); err != nil {
+		return err
+	}
+	if c.Nth < 1 {
+		return fmt.Errorf("crash at hit %d: want 1 or more", c.Nth)
+	}
+	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter)})
+	return nil
+}
+
+// String renders c for rapid's logs and transcripts.
+func (c CrashNth) String() string {
+	return fmt.Sprintf("crash %s at %s hit %d, restart after %v", c.Target, c.Point, c.Nth, c.RestartAfter)
+}
+
+// GoString implements fmt.GoStringer, so rapid's draw logs read well.
+func (c CrashNth) GoString() string { return c.String() }
