@@ -71,7 +71,10 @@ type recorder struct {
 	msgs   []string
 }
 
-func (r *recorder) Errorf(format string, args ...any) { r.failed = true; r.msgs = append(r.msgs, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.failed = true
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
 func (r *recorder) Error(args ...any)                 { r.failed = true; r.msgs = append(r.msgs, fmt.Sprint(args...)) }
 func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); r.FailNow() }
 func (r *recorder) Fatal(args ...any)                 { r.Error(args...); r.FailNow() }
