@@ -4,6 +4,7 @@
 // Usage:
 //
 //	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
+//	evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
 //	evsim list
 //	evsim show NAME
 //	evsim lint FILE...
@@ -35,6 +36,8 @@ const usage = `evsim: a deterministic simulator and property tester for event-dr
 Usage:
   evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
                            run scenarios (no argument: every built-in one)
+  evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
+                           run many seeds on all cores; summary per check, failing seeds
   evsim list               list the built-in scenarios
   evsim show NAME          print a built-in scenario, to copy and edit
   evsim lint FILE...       validate scenario files
@@ -53,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return cmdRun(args[1:], stdout, stderr)
+	case "sweep":
+		return cmdSweep(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
 	case "show":

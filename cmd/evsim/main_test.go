@@ -154,3 +154,29 @@ func TestCheckRecordedHistory(t *testing.T) {
 		t.Fatalf("corrupt history: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestSweepShardsCoverTheSeeds(t *testing.T) {
+	total := 0
+	for _, shard := range []string{"1/2", "2/2"} {
+		code, stdout, stderr := evsim(t, "sweep", "idempotent-consumer", "--seeds", "1..6", "--shard", shard, "--json")
+		if code != exitOK {
+			t.Fatalf("exit %d %s", code, stderr)
+		}
+		var l sweepLine
+		if err := json.Unmarshal([]byte(stdout), &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Runs != 3 || l.Met != 3 || l.Verdicts["no-loss"]["holds"] != 3 {
+			t.Fatalf("shard %s: %+v", shard, l)
+		}
+		total += l.Runs
+	}
+	if total != 6 {
+		t.Fatalf("shards ran %d seeds, want 6", total)
+	}
+	for _, args := range [][]string{{"sweep"}, {"sweep", "double-credit", "--seeds", "9..1"}, {"sweep", "double-credit", "--shard", "3/2"}} {
+		if code, _, _ := evsim(t, args...); code != exitUsage {
+			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

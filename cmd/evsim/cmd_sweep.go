@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"evsim/checks"
+	"evsim/scenarios"
+)
+
+// sweepLine is the --json summary of a sweep: mergeable across shards by
+// adding the counts and concatenating the failing seeds.
+type sweepLine struct {
+	Scenario string                            `json:"scenario"`
+	Seeds    string                            `json:"seeds"`
+	Shard    string                            `json:"shard"`
+	Runs     int                               `json:"runs"`
+	Met      int                               `json:"expectations_met"`
+	Verdicts map[string]map[checks.Verdict]int `json:"verdicts"`
+	Failing  []uint64                          `json:"failing_seeds"`
+}
+
+func cmdSweep(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("sweep FILE|NAME --seeds A..B [--shard i/n] [--workers N] [--json]", stderr)
+	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
+	shardFlag := fs.String("shard", "1/1", "run only the i-th of n interleaved slices of the seeds")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
+	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	lo, hi, err := parseSeeds(*seedsFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: --seeds: %v\n", err)
+		return exitUsage
+	}
+	shard, of, err := parseShard(*shardFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: --shard: %v\n", err)
+		return exitUsage
+	}
+	if *workers < 1 {
+		fmt.Fprintf(stderr, "evsim sweep: --workers %d: want at least 1\n", *workers)
+		return exitUsage
+	}
+	if len(pos) == 0 {
+		fmt.Fprintln(stderr, "usage: evsim sweep FILE|NAME... --seeds A..B")
+		return exitUsage
+	}
+	list, err := load(pos)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		return exitUsage
+	}
+	var seeds []uint64
+	for s := lo; ; s++ {
+		if (s-lo)%uint64(of) == uint64(shard-1) {
+			seeds = append(seeds, s)
+		}
+		if s == hi {
+			break
+		}
+	}
+	code := exitOK
+	for _, s := range list {
+		sum, err := sweep(s, seeds, *workers)
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			return exitUsage
+		}
+		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
+		if len(sum.Failing) > 0 {
+			code = exitFailed
+		}
+		if *asJSON {
+			b, _ := json.Marshal(sum)
+			fmt.Fprintf(stdout, "%s\n", b)
+			continue
+		}
+		printSweep(stdout, s, sum)
+	}
+	return code
+}
+
+// sweep runs s at every seed on workers goroutines, one world each.
+func sweep(s *scenarios.Scenario, seeds []uint64, workers int) (*sweepLine, error) {
+	type result struct {
+		seed uint64
+		o    *scenarios.Outcome
+		err  error
+	}
+	jobs := make(chan uint64)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range min(workers, max(1, len(seeds))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seed := range jobs {
+				o, err := s.Run(seed)
+				if o != nil {
+					o.History = nil // keep memory flat over long sweeps
+				}
+				results <- result{seed, o, err}
+			}
+		}()
+	}
+	go func() {
+		for _, seed := range seeds {
+			jobs <- seed
+		}
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{}}
+	var firstErr error
+	for r := range results {
+		if r.err != nil {
+			if firstErr == nil {
+				firstErr = r.err
+			}
+			continue
+		}
+		sum.Runs++
+		if r.o.Met() {
+			sum.Met++
+		} else {
+			sum.Failing = append(sum.Failing, r.seed)
+		}
+		for _, res := range r.o.Results {
+			if sum.Verdicts[res.Check] == nil {
+				sum.Verdicts[res.Check] = map[checks.Verdict]int{}
+			}
+			sum.Verdicts[res.Check][res.Verdict]++
+		}
+	}
+	sort.Slice(sum.Failing, func(i, j int) bool { return sum.Failing[i] < sum.Failing[j] })
+	return sum, firstErr
+}
+
+func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
+	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard)
+	for _, c := range s.Checks {
+		v := sum.Verdicts[c]
+		fmt.Fprintf(w, "  %-28s holds %-6d violated %-6d unknown %-6d expected %s\n", c,
+			v[checks.Holds], v[checks.Violated], v[checks.Unknown], expected(s, c))
+	}
+	fmt.Fprintf(w, "  expectations met in %d of %d runs\n", sum.Met, sum.Runs)
+	for i, seed := range sum.Failing {
+		if i == 10 {
+			fmt.Fprintf(w, "  ... and %d more failing seeds (--json lists them all)\n", len(sum.Failing)-10)
+			break
+		}
+		target := s.Name
+		if !isBuiltin(s) {
+			target = s.File
+		}
+		fmt.Fprintf(w, "  failing seed %d: %s run %s --seed %d\n", seed, progName(), target, seed)
+	}
+}
+
+func parseSeeds(s string) (uint64, uint64, error) {
+	a, b, ok := strings.Cut(s, "..")
+	if !ok {
+		b = a
+	}
+	lo, err1 := strconv.ParseUint(a, 10, 64)
+	hi, err2 := strconv.ParseUint(b, 10, 64)
+	if err1 != nil || err2 != nil || lo > hi {
+		return 0, 0, fmt.Errorf("%q: want a range like 1..1000 with first <= last", s)
+	}
+	return lo, hi, nil
+}
+
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, fmt.Errorf("%q: want i/n with 1 <= i <= n, like 2/8", s)
+	}
+	return i, n, nil
+}
