@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -199,10 +200,25 @@ func writeOutputs(dir string, o *scenarios.Outcome) error {
 	if len(charts) == 0 {
 		charts = []string{"lag"}
 	}
+	page := &reports.Page{
+		Name: o.Scenario.Name, Title: o.Scenario.Title, Teaches: o.Scenario.Teaches, Seed: o.Seed,
+		Checksum: fmt.Sprintf("%016x", o.Checksum), Repro: repro(o), Results: o.Results,
+		Expected: o.Scenario.Expect, Failures: o.Failures, History: o.History,
+		Links: []reports.Link{{Caption: "history (JSON Lines)", Href: "history.jsonl"}, {Caption: "verdicts (JSON)", Href: "verdicts.json"}},
+	}
 	if slices.Contains(charts, "lag") {
-		if err := reports.LagChart(o.History, filepath.Join(dir, "lag.png")); err != nil {
+		path := filepath.Join(dir, "lag.png")
+		if err := reports.LagChart(o.History, path); err != nil {
 			return err
 		}
+		page.Charts = append(page.Charts, reports.Chart{Caption: "Consumer lag", Path: path})
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteHTML(&buf, page); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "report.html"), buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
 }

@@ -31,13 +31,15 @@ func (r Record) String() string {
 		fmt.Fprintf(&b, " key=%s", r.Key)
 	}
 	if r.Topic != "" {
-		fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)
 		switch r.Kind {
+		case Publish:
+			fmt.Fprintf(&b, " %s", r.Topic)
 		case Subscribe:
+			fmt.Fprintf(&b, " %s", r.Topic)
 		case OffsetCommit:
-			fmt.Fprintf(&b, " next=%d", r.Offset)
+			fmt.Fprintf(&b, " %s/%d next=%d", r.Topic, r.Partition, r.Offset)
 		default:
-			fmt.Fprintf(&b, "@%d", r.Offset)
+			fmt.Fprintf(&b, " %s/%d@%d", r.Topic, r.Partition, r.Offset)
 		}
 	}
 	if r.Attempt > 0 {
