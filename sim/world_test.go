@@ -145,7 +145,7 @@ func TestRunTimeBoundSkipsCancelledEvents(t *testing.T) {
 	a, b := &logNode{}, &logNode{}
 	ia := w.Add("a", a)
 	ib := w.Add("b", b)
-	w.After(ia, 5, 1, 0, 0, nil)  // cancelled by the crash below
+	w.After(ia, 5, 1, 0, 0, nil)   // cancelled by the crash below
 	w.After(ib, 100, 1, 0, 0, nil) // far beyond the bound
 	w.Crash(ia, "test", -1)
 	if got := w.Run(10, 0); got != ReachedTime {
