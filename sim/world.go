@@ -224,7 +224,7 @@ func (w *World) Step() bool {
 			return true
 		}
 		if !s.up {
-			continue
+			return true // a timer set for a node that is down: counted, not handled
 		}
 		w.cur = ev
 		w.handle(s.node, &w.cur)

@@ -156,6 +156,24 @@ func TestRunTimeBoundSkipsCancelledEvents(t *testing.T) {
 	}
 }
 
+func TestRunTimeBoundWithTimerForDownNode(t *testing.T) {
+	// A timer set for a node while it is down is not handled; it must not
+	// make Run process an event beyond its time bound either.
+	w := New(1)
+	a, b := &logNode{}, &logNode{}
+	ia := w.Add("a", a)
+	ib := w.Add("b", b)
+	w.Crash(ia, "test", -1)
+	w.After(ia, 5, 1, 0, 0, nil)
+	w.After(ib, 100, 1, 0, 0, nil)
+	if got := w.Run(10, 0); got != ReachedTime {
+		t.Fatalf("Run(10) = %v, want %v", got, ReachedTime)
+	}
+	if len(a.log) != 0 || len(b.log) != 0 || w.Now() != 10 {
+		t.Fatalf("Run(10) handled a=%v b=%v, clock %v; want nothing handled and the clock at +10ns", a.log, b.log, w.Now())
+	}
+}
+
 func TestBoundsStopSelfReschedulingNode(t *testing.T) {
 	for _, delay := range []Time{0, 1} {
 		t.Run(fmt.Sprintf("delay=%d", delay), func(t *testing.T) {
