@@ -92,6 +92,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	for i, n := range d.list(m.get("consumers"), "consumers") {
 		s.System.Consumers = append(s.System.Consumers, d.consumer(n, fmt.Sprintf("consumers[%d]", i)))
 	}
+	d.topicRefs(doc.Content[0], s.System.Topics)
 	for i, n := range d.list(m.get("faults"), "faults") {
 		if f := d.fault(n, fmt.Sprintf("faults[%d]", i)); f != nil {
 			s.Faults.Faults = append(s.Faults.Faults, f)

@@ -224,7 +224,7 @@ func (w *World) Step() bool {
 			return true
 		}
 		if !s.up {
-			continue
+			return true // a timer set for a node that is down: counted, not handled
 		}
 		w.cur = ev
 		w.handle(s.node, &w.cur)
@@ -262,6 +262,7 @@ func (w *World) recoverCrash() {
 func (w *World) Run(until Time, maxEvents uint64) Stop {
 	var n uint64
 	for {
+		w.dropCancelled()
 		if w.q.len() == 0 {
 			return Drained
 		}
@@ -275,6 +276,19 @@ func (w *World) Run(until Time, maxEvents uint64) Stop {
 		if w.Step() {
 			n++
 		}
+	}
+}
+
+// dropCancelled discards the cancelled events at the head of the queue, so
+// that the head is one that Step would process: Run must not look past a
+// cancelled event to one beyond its time bound.
+func (w *World) dropCancelled() {
+	for w.q.len() > 0 {
+		ev := w.q.peek()
+		if ev.inc == w.nodes[ev.Node].inc {
+			return
+		}
+		w.q.pop()
 	}
 }
 

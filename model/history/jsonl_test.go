@@ -1,0 +1,192 @@
+package history
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// sample has one record of every kind, with every field set somewhere.
+func sample() *History {
+	return &History{Records: []Record{
+		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events"},
+		{At: 1_000, Kind: Publish, Node: "teller", Topic: "account-events", Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
+		{At: 2_000, Kind: Append, Node: "broker", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
+		{At: 3_000, Kind: PublishAck, Node: "teller", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
+		{At: 4_000, Kind: Deliver, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42, Attempt: 1},
+		{At: 5_000, Kind: Effect, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: -42},
+		{At: 6_000, Kind: Crash, Node: "ledger-0", Group: "ledger", Point: "after-effect"},
+		{At: 7_000, Kind: Restart, Node: "ledger-0", Group: "ledger"},
+		{At: 8_000, Kind: Deliver, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Attempt: 2},
+		{At: 9_000, Kind: Dedup, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1"},
+		{At: 10_000, Kind: OffsetCommit, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 8},
+		{At: 1 << 62, Kind: End, Drained: true},
+	}}
+}
+
+func TestJSONLRoundTrip(t *testing.T) {
+	for name, h := range map[string]*History{"sample": sample(), "empty": {}} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := h.WriteJSONL(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if first, _, _ := strings.Cut(buf.String(), "\n"); first != `{"schema":"`+Schema+`"}` {
+				t.Fatalf("header line %q, want the schema %q", first, Schema)
+			}
+			if lines := strings.Count(buf.String(), "\n"); lines != 1+h.Len() {
+				t.Fatalf("%d lines for %d records, want a header and one line per record", lines, h.Len())
+			}
+			got, err := ReadJSONL("h.jsonl", bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, h) {
+				t.Fatalf("round trip changed the history\n got %+v\nwant %+v", got.Records, h.Records)
+			}
+			var again bytes.Buffer
+			if err := got.WriteJSONL(&again); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+				t.Fatalf("writing the read history gave different bytes")
+			}
+		})
+	}
+}
+
+func TestJSONLOmitsUnusedFields(t *testing.T) {
+	h := &History{Records: []Record{{At: 5, Kind: Restart, Node: "n"}}}
+	var buf bytes.Buffer
+	if err := h.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"schema":"` + Schema + `"}` + "\n" + `{"at":5,"kind":"restart","node":"n"}` + "\n"
+	if buf.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func TestReadJSONLToleratesBlankLines(t *testing.T) {
+	in := "\n" + `{"schema":"` + Schema + `"}` + "\n\n  \n" + `{"at":1,"kind":"restart","node":"n"}` + "\r\n\n"
+	h, err := ReadJSONL("h.jsonl", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Record{{At: 1, Kind: Restart, Node: "n"}}; !reflect.DeepEqual(h.Records, want) {
+		t.Fatalf("got %+v, want %+v", h.Records, want)
+	}
+}
+
+const hdr = `{"schema":"` + Schema + `"}`
+
+func TestReadJSONLErrors(t *testing.T) {
+	good := `{"at":1,"kind":"restart","node":"n"}`
+	for _, c := range []struct {
+		name, in string
+		// want are phrases the error must contain; the first is its
+		// file:line prefix.
+		want []string
+	}{
+		{"empty input", "", []string{"bad.jsonl: ", "empty history", Schema}},
+		{"only blank lines", "\n \n\t\n", []string{"bad.jsonl: ", "empty history"}},
+		{"missing header", good + "\n" + good + "\n", []string{"bad.jsonl:1: ", "header line", Schema}},
+		{"missing header after blank line", "\n" + good + "\n", []string{"bad.jsonl:2: ", "header line"}},
+		{"header with extra field", `{"schema":"` + Schema + `","x":1}` + "\n", []string{"bad.jsonl:1: ", "header line"}},
+		{"wrong schema version", `{"schema":"evsim.history/v2"}` + "\n" + good + "\n", []string{"bad.jsonl:1: ", "unsupported schema", "evsim.history/v2", Schema}},
+		{"malformed JSON on line 3", hdr + "\n" + good + "\n" + `{"at":1,"kind":` + "\n" + good + "\n", []string{"bad.jsonl:3: ", "bad record"}},
+		{"not an object", hdr + "\n" + `[1,2]` + "\n", []string{"bad.jsonl:2: ", "bad record"}},
+		{"two values on a line", hdr + "\n" + good + good + "\n", []string{"bad.jsonl:2: ", "more than one JSON value"}},
+		{"unknown field", hdr + "\n" + good + "\n" + `{"at":1,"kind":"crash","colour":"red"}` + "\n", []string{"bad.jsonl:3: ", "unknown field", "colour"}},
+		{"wrong field type", hdr + "\n" + `{"at":"soon","kind":"crash"}` + "\n", []string{"bad.jsonl:2: ", "bad record", "at"}},
+		{"unknown kind", hdr + "\n" + `{"at":1,"kind":"explode"}` + "\n", []string{"bad.jsonl:2: ", "unknown record kind", "explode"}},
+		{"missing kind", hdr + "\n" + `{"at":1}` + "\n", []string{"bad.jsonl:2: ", "unknown record kind"}},
+		{"negative time", hdr + "\n" + good + "\n" + `{"at":-5,"kind":"crash"}` + "\n", []string{"bad.jsonl:3: ", "negative time", "-5"}},
+		{"line numbers count blank lines", hdr + "\n\n\n" + `{"at":-1,"kind":"crash"}` + "\n", []string{"bad.jsonl:4: ", "negative time"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, err := ReadJSONL("bad.jsonl", strings.NewReader(c.in))
+			if err == nil {
+				t.Fatalf("no error; read %+v", h)
+			}
+			if h != nil {
+				t.Errorf("a history came back with the error")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, c.want[0]) {
+				t.Errorf("error %q does not start with %q", msg, c.want[0])
+			}
+			for _, phrase := range c.want[1:] {
+				if !strings.Contains(msg, phrase) {
+					t.Errorf("error %q does not mention %q", msg, phrase)
+				}
+			}
+		})
+	}
+}
+
+func TestReadJSONLLineTooLong(t *testing.T) {
+	long := hdr + "\n" + `{"at":1,"kind":"crash","node":"` + strings.Repeat("x", 17<<20) + `"}` + "\n"
+	_, err := ReadJSONL("big.jsonl", strings.NewReader(long))
+	if err == nil || !strings.HasPrefix(err.Error(), "big.jsonl:2: ") {
+		t.Fatalf("error %v, want one naming big.jsonl:2", err)
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+func TestReadJSONLReaderError(t *testing.T) {
+	_, err := ReadJSONL("h.jsonl", failingReader{})
+	if err == nil || !strings.Contains(err.Error(), "h.jsonl") || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("error %v, want one naming the file and the cause", err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWriteJSONLWriterError(t *testing.T) {
+	if err := sample().WriteJSONL(failingWriter{}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("error %v, want the writer's error", err)
+	}
+}
+
+// FuzzReadJSONL: reading never panics, and whatever reads without error
+// writes and reads back to the same history.
+func FuzzReadJSONL(f *testing.F) {
+	var buf bytes.Buffer
+	if err := sample().WriteJSONL(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(""))
+	f.Add([]byte(hdr + "\n{\"at\":1,\"kind\":"))
+	f.Add([]byte(hdr + "\n{\"at\":1e400,\"kind\":\"crash\"}"))
+	f.Add([]byte(hdr + "\n{\"at\":1,\"kind\":\"crash\",\"node\":\"\xff\"}"))
+	f.Add([]byte(hdr + "\nnull\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		h, err := ReadJSONL("fuzz.jsonl", bytes.NewReader(in))
+		if err != nil {
+			if h != nil || !strings.HasPrefix(err.Error(), "fuzz.jsonl") {
+				t.Fatalf("error %q without the file name, or with a history", err)
+			}
+			return
+		}
+		var out bytes.Buffer
+		if err := h.WriteJSONL(&out); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadJSONL("again.jsonl", &out)
+		if err != nil {
+			t.Fatalf("re-reading a written history: %v", err)
+		}
+		if !reflect.DeepEqual(back, h) {
+			t.Fatalf("round trip changed the history")
+		}
+	})
+}
