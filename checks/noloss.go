@@ -48,8 +48,12 @@ func NoLoss(h *history.History) Result {
 	for _, gs := range subs {
 		groups += len(gs)
 	}
+	consumed := 0
 	for _, i := range acked {
 		ack := h.Records[i]
+		if len(subs[ack.Topic]) > 0 {
+			consumed++
+		}
 		gs := append([]string(nil), subs[ack.Topic]...)
 		sort.Strings(gs)
 		for _, g := range gs {
@@ -88,7 +92,7 @@ func NoLoss(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.", pending)
 	default:
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("All %d acknowledged events were applied by each of the %d subscribed group(s).", len(acked), groups)
+		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied by each of the %d subscribed group(s).", consumed, groups)
 	}
 	return res
 }

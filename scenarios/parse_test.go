@@ -294,12 +294,26 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	}
 }
 
-func TestParseInvalidSystemNamesFile(t *testing.T) {
-	// A problem that only the model's validation sees (a consumer group
-	// named like a producer) is still reported with the file name.
+func TestParseDuplicateNamesPointAtTheSecond(t *testing.T) {
+	// A consumer group named like a producer is reported where the group
+	// is named, not only by the model's validation.
 	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "  - group: billing", "  - group: shop", 1)))
-	if err == nil || !strings.HasPrefix(err.Error(), "t.yaml: invalid system: ") || !strings.Contains(err.Error(), `"shop"`) {
+	if err == nil || !strings.Contains(err.Error(), `t.yaml:15:12: consumers[0].group: "shop" is already the name`) {
 		t.Fatalf("a group named like a producer: %v", err)
+	}
+}
+
+func TestParseUnknownCrashTarget(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "crash: billing", "crash: biling", 1)))
+	if err == nil || !strings.Contains(err.Error(), `t.yaml:22:12: faults[0].crash: unknown target "biling"`) {
+		t.Fatalf("unknown crash target: %v", err)
+	}
+}
+
+func TestParseSecondDocument(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(validYAML+"---\nname: other\n"))
+	if err == nil || !strings.Contains(err.Error(), "a second YAML document") {
+		t.Fatalf("second document: %v", err)
 	}
 }
 

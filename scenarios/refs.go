@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -48,4 +49,55 @@ func child(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// nameRefs reports, where they are written, names defined twice (topics;
+// producers and consumer groups, which share one namespace of nodes) and
+// fault targets that name no consumer group, member, producer or broker.
+func (d *decoder) nameRefs(root *yaml.Node, s *Scenario) {
+	seen := map[string]bool{}
+	for i, item := range seq(child(root, "topics")) {
+		if n := child(item, "name"); n != nil && n.Kind == yaml.ScalarNode {
+			if seen[n.Value] {
+				d.errorf(n, "topics[%d].name: topic %q is defined twice", i, n.Value)
+			}
+			seen[n.Value] = true
+		}
+	}
+	nodes := map[string]bool{"broker": true}
+	var targets []string
+	for _, sec := range []struct{ list, key string }{{"producers", "name"}, {"consumers", "group"}} {
+		for i, item := range seq(child(root, sec.list)) {
+			n := child(item, sec.key)
+			if n == nil || n.Kind != yaml.ScalarNode {
+				continue
+			}
+			if nodes[n.Value] {
+				d.errorf(n, "%s[%d].%s: %q is already the name of a producer or group: names must be unique", sec.list, i, sec.key, n.Value)
+			}
+			nodes[n.Value] = true
+			targets = append(targets, n.Value)
+		}
+	}
+	for _, c := range s.System.Consumers {
+		for m := 0; m < c.Members; m++ {
+			nodes[fmt.Sprintf("%s-%d", c.Group, m)] = true
+		}
+	}
+	for i, item := range seq(child(root, "faults")) {
+		n := child(item, "crash")
+		if n == nil || n.Kind != yaml.ScalarNode || n.Value == "" || nodes[n.Value] {
+			continue
+		}
+		d.errorf(n, "faults[%d].crash: unknown target %q: want a consumer group, a member like <group>-0, or a producer (defined: %s)",
+			i, n.Value, strings.Join(targets, ", "))
+	}
+}
+
+// seq returns the items of a sequence node, or nil.
+func seq(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
 }

@@ -5,7 +5,9 @@
 package scenarios
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -59,8 +61,17 @@ var topKeys = []string{"name", "title", "teaches", "seed", "duration", "drain", 
 func Parse(file string, src []byte) (*Scenario, error) {
 	d := &decoder{file: file}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		return nil, yamlError(file, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		line := extra.Line
+		if len(extra.Content) > 0 {
+			line = extra.Content[0].Line
+		}
+		return nil, &Error{File: file, Line: line, Col: 1, Msg: "a second YAML document: a scenario file holds exactly one (remove the --- separator)"}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &Error{File: file, Msg: "empty scenario: want a mapping with at least name, duration, topics and checks"}
@@ -93,6 +104,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.System.Consumers = append(s.System.Consumers, d.consumer(n, fmt.Sprintf("consumers[%d]", i)))
 	}
 	d.topicRefs(doc.Content[0], s.System.Topics)
+	d.nameRefs(doc.Content[0], s)
 	for i, n := range d.list(m.get("faults"), "faults") {
 		if f := d.fault(n, fmt.Sprintf("faults[%d]", i)); f != nil {
 			s.Faults.Faults = append(s.Faults.Faults, f)

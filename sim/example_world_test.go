@@ -75,12 +75,12 @@ func ExampleWorld() {
 	fmt.Printf("%v at %v after %d events, %d pongs, checksum %016x\n", stop, w.Now(), w.Steps(), a.pongs, w.Checksum())
 	// Output:
 	// +0s           a sends ping 1
-	// +4.758957ms   a got pong 1
+	// +5.23936ms    a got pong 1
 	// +10ms         a sends ping 2
-	// +12.900925ms  b crashed at ping-2
+	// +11.10546ms   b crashed at ping-2
 	// +20ms         a sends ping 3
-	// +27.900925ms  b restarted
+	// +26.10546ms   b restarted
 	// +30ms         a sends ping 4
-	// +33.881524ms  a got pong 4
-	// drained at +33.881524ms after 10 events, 2 pongs, checksum b0613b8d67654edb
+	// +34.190843ms  a got pong 4
+	// drained at +34.190843ms after 10 events, 2 pongs, checksum 4b3c8062e8a304f1
 }

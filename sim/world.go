@@ -60,7 +60,7 @@ const (
 // world derives from this seed.
 func New(seed uint64) *World {
 	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sum: fnvOffset}
-	w.net.init(w.Stream())
+	w.net.init(w)
 	return w
 }
 

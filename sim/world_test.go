@@ -654,3 +654,39 @@ func TestTimeString(t *testing.T) {
 		t.Fatalf("Add/Duration = %v, want 2s", got)
 	}
 }
+
+// TestLinkDrawsIndependentOfOtherNodes: each link has its own stream, so
+// adding nodes and traffic elsewhere does not change a link's latencies.
+func TestLinkDrawsIndependentOfOtherNodes(t *testing.T) {
+	draws := func(extra bool) []Time {
+		w := New(9)
+		w.Network().Default = Link{LatencyMin: 1, LatencyMax: 1000}
+		rec := &arrivals{}
+		a := w.Add("a", rec)
+		b := w.Add("b", rec)
+		if extra {
+			c := w.Add("c", rec)
+			for i := 0; i < 5; i++ {
+				w.Send(a, c, 1, 0, 0, nil)
+			}
+		}
+		for i := 0; i < 5; i++ {
+			w.Send(a, b, 2, 0, 0, nil)
+		}
+		w.Stabilize(100)
+		return rec.at[2]
+	}
+	x, y := draws(false), draws(true)
+	if len(x) != 5 || fmt.Sprint(x) != fmt.Sprint(y) {
+		t.Fatalf("a->b arrivals changed when c was added: %v vs %v", x, y)
+	}
+}
+
+type arrivals struct{ at map[uint32][]Time }
+
+func (r *arrivals) Handle(w *World, ev *Event) {
+	if r.at == nil {
+		r.at = map[uint32][]Time{}
+	}
+	r.at[ev.Kind] = append(r.at[ev.Kind], w.Now())
+}
