@@ -27,6 +27,28 @@ var Catalog = map[string]Check{
 		Doc:  "every acknowledged event is applied by every group that consumes its topic",
 		Run:  NoLoss,
 	},
+
+	// event sourcing and CQRS (issue 4)
+	"stream-integrity": {
+		Name: "stream-integrity",
+		Doc:  "stream versions are unique and contiguous, event ids unique, one batch per command, one winner per expected version",
+		Run:  StreamIntegrity,
+	},
+	"no-overdraft": {
+		Name: "no-overdraft",
+		Doc:  "no account's balance, folded from its stream, goes below zero",
+		Run:  NoOverdraft,
+	},
+	"linearizable": {
+		Name: "linearizable",
+		Doc:  "commands and strong reads of each account are linearizable (porcupine, per account)",
+		Run:  Linearizable,
+	},
+	"linearizable-reads": {
+		Name: "linearizable-reads",
+		Doc:  "commands and every read, read models included, of each account are linearizable (porcupine, per account)",
+		Run:  LinearizableReads,
+	},
 }
 
 // Names returns the names of every check, sorted.

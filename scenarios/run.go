@@ -49,15 +49,20 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
+	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS (issue 4)
+	if err != nil {
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
+	}
 	if err := s.Faults.Install(sys); err != nil {
 		return nil, fmt.Errorf("%s: faults: %w", s.File, err)
 	}
 	sys.Start()
+	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
 	if w.Run(sim.Time(s.Duration), MaxEvents) == sim.ReachedEvents {
 		o.Bounded = true
 	}
-	o.Drained = sys.Drain(drainStep, s.Drain)
+	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
