@@ -49,6 +49,36 @@ var Catalog = map[string]Check{
 		Doc:  "commands and every read, read models included, of each account are linearizable (porcupine, per account)",
 		Run:  LinearizableReads,
 	},
+	"snapshot-replay": {
+		Name: "snapshot-replay",
+		Doc:  "an aggregate loaded from a snapshot plus the tail equals the full replay of its stream",
+		Run:  SnapshotReplay,
+	},
+	"projection-equals-fold": {
+		Name: "projection-equals-fold",
+		Doc:  "every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
+		Run:  ProjectionEqualsFold,
+	},
+	"no-hole-below-checkpoint": {
+		Name: "no-hole-below-checkpoint",
+		Doc:  "every committed event at or below a read model's checkpoint was applied to it",
+		Run:  NoHoleBelowCheckpoint,
+	},
+	"read-your-writes": {
+		Name: "read-your-writes",
+		Doc:  "a read-your-writes query reflects the session's own last write",
+		Run:  ReadYourWrites,
+	},
+	"bounded-staleness": {
+		Name: "bounded-staleness",
+		Doc:  "every read model catches up with the log by the end of the run (liveness)",
+		Run:  BoundedStaleness,
+	},
+	"outbox-equivalence": {
+		Name: "outbox-equivalence",
+		Doc:  "the event ids published to the outbox topic equal the committed event ids",
+		Run:  OutboxEquivalence,
+	},
 }
 
 // Names returns the names of every check, sorted.
