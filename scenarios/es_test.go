@@ -1,0 +1,134 @@
+package scenarios
+
+import (
+	"testing"
+	"time"
+
+	"evsim/checks"
+)
+
+// esPair is a failure mode of FAILURE-MODES.md: the scenario that shows it,
+// its fixed twin, and the checks that tell them apart.
+type esPair struct {
+	mode          string
+	broken, fixed string
+	// caught are the checks the broken scenario violates and the fixed
+	// twin holds.
+	caught []string
+}
+
+var esPairs = []esPair{
+	{"E1", "lost-update", "expected-version", []string{"stream-integrity", "no-overdraft", "linearizable"}},
+	{"C5", "stale-validation", "write-model-validation", []string{"no-overdraft", "linearizable", "stream-integrity"}},
+	{"E2", "retry-new-ids", "retry-same-ids", []string{"stream-integrity", "linearizable"}},
+}
+
+// sweepSeeds is how many seeds every fixed twin must pass.
+const sweepSeeds = 200
+
+// sweepDuration shortens the safety phase of the sweeps.
+const sweepDuration = 2 * time.Second
+
+func verdict(o *Outcome, check string) checks.Verdict {
+	for _, r := range o.Results {
+		if r.Check == check {
+			return r.Verdict
+		}
+	}
+	return ""
+}
+
+// TestESPinned runs each event-sourcing scenario at its pinned seed: every
+// expectation is met, the broken one violates its checks with a witness
+// and an explanation, the fixed twin holds them.
+func TestESPinned(t *testing.T) {
+	for _, p := range esPairs {
+		t.Run(p.mode, func(t *testing.T) {
+			t.Parallel()
+			for _, name := range []string{p.broken, p.fixed} {
+				s, err := Builtin(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o, err := s.Run(s.Seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !o.Met() {
+					t.Errorf("%s seed %d: %v", name, s.Seed, o.Failures)
+				}
+				for _, c := range p.caught {
+					want := checks.Holds
+					if name == p.broken {
+						want = checks.Violated
+					}
+					if got := verdict(o, c); got != want {
+						t.Errorf("%s: %s is %s, want %s", name, c, got, want)
+					}
+				}
+				for _, r := range o.Results {
+					if r.Verdict == checks.Violated && (len(r.Witness) == 0 || r.Explanation == "") {
+						t.Errorf("%s: %s violated without a witness or an explanation", name, r.Check)
+					}
+				}
+			}
+		})
+	}
+}
+
+// sweep runs a scenario over seeds 1..n with a shortened safety phase and
+// returns, per check, how many seeds reached each verdict.
+func sweep(t *testing.T, name string, n int) map[string]map[checks.Verdict]int {
+	s, err := Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := *s
+	short.Duration = min(s.Duration, sweepDuration)
+	short.Faults.Until = short.Duration
+	for i := range short.ES.Clients {
+		short.ES.Clients[i].Stop = short.Duration
+	}
+	for i := range short.ES.Queries {
+		short.ES.Queries[i].Stop = short.Duration
+	}
+	counts := map[string]map[checks.Verdict]int{}
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		o, err := short.Run(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range o.Results {
+			if counts[r.Check] == nil {
+				counts[r.Check] = map[checks.Verdict]int{}
+			}
+			counts[r.Check][r.Verdict]++
+			if name != "" && r.Verdict != checks.Holds && counts[r.Check][r.Verdict] == 1 {
+				t.Logf("%s seed %d: %s %s: %s", name, seed, r.Check, r.Verdict, r.Explanation)
+			}
+		}
+	}
+	return counts
+}
+
+// TestESFixedTwinsSweep: every fixed twin holds every check it runs over
+// 200 seeds, and the broken scenario is caught on most of them.
+func TestESFixedTwinsSweep(t *testing.T) {
+	for _, p := range esPairs {
+		t.Run(p.mode, func(t *testing.T) {
+			t.Parallel()
+			for c, byVerdict := range sweep(t, p.fixed, sweepSeeds) {
+				if byVerdict[checks.Holds] != sweepSeeds {
+					t.Errorf("%s: %s holds on %d of %d seeds: %v", p.fixed, c, byVerdict[checks.Holds], sweepSeeds, byVerdict)
+				}
+			}
+			n := sweepSeeds / 4
+			broken := sweep(t, p.broken, n)
+			for _, c := range p.caught {
+				if got := broken[c][checks.Violated]; got < n/2 {
+					t.Errorf("%s: %s caught on only %d of %d seeds", p.broken, c, got, n)
+				}
+			}
+		})
+	}
+}
