@@ -66,7 +66,7 @@ var Catalog = map[string]Check{
 	},
 	"read-your-writes": {
 		Name: "read-your-writes",
-		Doc:  "a read-your-writes query reflects the session's own last write",
+		Doc:  "a session's read after its own write reflects that write",
 		Run:  ReadYourWrites,
 	},
 	"bounded-staleness": {

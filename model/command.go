@@ -19,8 +19,9 @@ const (
 	PointAfterPublish = "after-publish"
 	// PointBeforeApply: a projector is about to write a batch.
 	PointBeforeApply = "before-apply"
-	// PointAfterApply: a projector committed a batch to the read model; its
-	// checkpoint is not committed yet (separate-tx checkpoints).
+	// PointAfterApply: a projector committed a batch to the read model;
+	// its checkpoint is committed too with same-tx checkpoints, not yet
+	// with separate-tx ones.
 	PointAfterApply = "after-apply"
 )
 

@@ -51,6 +51,7 @@ type Projector struct {
 	skipped    []int64
 	next       int64
 	busy       bool
+	planned    bool
 }
 
 func (p *Projector) tables() readTables { return tablesOf(p.cfg.Name, p.gen) }
@@ -150,7 +151,7 @@ scan:
 		p.pollLater(w)
 		return
 	}
-	p.batch, p.skipped, p.next, p.busy = batch, skipped, next, true
+	p.batch, p.skipped, p.next, p.busy, p.planned = batch, skipped, next, true, true
 	var d sim.Time
 	for range batch {
 		d += sim.Time(p.cfg.ProcessingMin)
@@ -180,9 +181,10 @@ func (p *Projector) skipGap(w *sim.World, pos int64, inFlight []int64) bool {
 // checkpoint, in one transaction or two.
 func (p *Projector) apply(w *sim.World) {
 	p.busy = false
-	if p.stopped || p.batch == nil {
+	if p.stopped || !p.planned {
 		return
 	}
+	p.planned = false
 	w.CrashPoint(p.id, PointBeforeApply)
 	if p.role == roleLive && activeGen(p.db) != p.gen {
 		p.stopped = true
@@ -225,6 +227,7 @@ func (p *Projector) apply(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.checkpointed(w, checkpoint)
+		w.CrashPoint(p.id, PointAfterApply)
 	} else {
 		w.CrashPoint(p.id, PointAfterApply)
 		tx := p.db.Begin()
@@ -279,7 +282,7 @@ func (p *Projector) rebuild(w *sim.World) {
 		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
 			Point: string(p.cfg.Rebuild)})
 		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
-		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy = 0, 0, nil, nil, false
+		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy, p.planned = 0, 0, nil, nil, false, false
 		p.poll(w)
 	case RebuildInPlace:
 		p.stopped = false
@@ -312,7 +315,7 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 // Crash implements sim.Crasher.
 func (p *Projector) Crash(w *sim.World, point string) {
 	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, Point: point})
-	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy = 0, 0, 0, nil, nil, false
+	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy, p.planned = 0, 0, 0, nil, nil, false, false
 }
 
 // Restart implements sim.Restarter: it resumes from its committed checkpoint.

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"os"
+	"strconv"
 	"testing"
+	"time"
 )
 
 func TestDebugRun(t *testing.T) {
@@ -14,7 +16,19 @@ func TestDebugRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := s.Run(s.Seed)
+	seed := s.Seed
+	if v := os.Getenv("ES_SEED"); v != "" {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+		s.Duration = 2 * time.Second
+		s.Faults.Until = s.Duration
+		for i := range s.ES.Clients {
+			s.ES.Clients[i].Stop = s.Duration
+		}
+		for i := range s.ES.Queries {
+			s.ES.Queries[i].Stop = s.Duration
+		}
+	}
+	o, err := s.Run(seed)
 	if err != nil {
 		t.Fatal(err)
 	}

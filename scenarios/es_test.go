@@ -21,6 +21,11 @@ var esPairs = []esPair{
 	{"E1", "lost-update", "expected-version", []string{"stream-integrity", "no-overdraft", "linearizable"}},
 	{"C5", "stale-validation", "write-model-validation", []string{"no-overdraft", "linearizable", "stream-integrity"}},
 	{"E2", "retry-new-ids", "retry-same-ids", []string{"stream-integrity", "linearizable"}},
+	{"C4", "stale-read", "read-your-writes-token", []string{"read-your-writes"}},
+	{"E3", "gap-skipped", "gap-no-live-writer", []string{"no-hole-below-checkpoint", "projection-equals-fold"}},
+	{"E4", "gap-wait-forever", "gap-no-live-writer", []string{"bounded-staleness"}},
+	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
+	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
 }
 
 // sweepSeeds is how many seeds every fixed twin must pass.

@@ -51,7 +51,7 @@ type Scenario struct {
 }
 
 // Charts a scenario can ask for.
-var chartNames = []string{"lag"}
+var chartNames = []string{"lag", "staleness" /* event sourcing and CQRS (issue 4) */}
 
 var topKeys = []string{"name", "title", "teaches", "seed", "duration", "drain", "latency", "topics", "producers",
 	"consumers", "faults", "checks", "expect", "charts",
