@@ -1,10 +1,13 @@
 package scenarios
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"evsim/checks"
+	"evsim/model/history"
 )
 
 // esPair is a failure mode of FAILURE-MODES.md: the scenario that shows it,
@@ -26,6 +29,7 @@ var esPairs = []esPair{
 	{"E4", "gap-wait-forever", "gap-no-live-writer", []string{"bounded-staleness"}},
 	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
 	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
+	{"E6", "snapshot-drift", "snapshot-stamped", []string{"snapshot-replay"}},
 }
 
 // sweepSeeds is how many seeds every fixed twin must pass.
@@ -135,5 +139,42 @@ func TestESFixedTwinsSweep(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStateAsFold walks through C3: opened, 100 deposited, 30 withdrawn;
+// 70 by replay, and 70 from the snapshot at version 2 plus the tail.
+func TestStateAsFold(t *testing.T) {
+	s, err := Builtin("state-as-fold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(s.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Met() {
+		t.Fatalf("expectations: %v", o.Failures)
+	}
+	var events []string
+	var lastLoad, lastRead history.Record
+	for _, r := range o.History.Records {
+		switch r.Kind {
+		case history.StoreAppend:
+			events = append(events, fmt.Sprintf("%s %d", r.Type, r.Amount))
+		case history.Load:
+			lastLoad = r
+		case history.QueryReturn:
+			lastRead = r
+		}
+	}
+	if got, want := strings.Join(events, ", "), "Opened 0, Deposited 100, Withdrawn 30"; got != want {
+		t.Errorf("stream = %s, want %s", got, want)
+	}
+	if lastLoad.Basis != 2 || lastLoad.Version != 3 || lastLoad.State != "open=true balance=70" || lastLoad.Replay != lastLoad.State {
+		t.Errorf("last load = %+v, want snapshot at 2 plus tail to 3 giving balance 70, equal to the replay", lastLoad)
+	}
+	if lastRead.Value != 70 || lastRead.Mode != "strong" {
+		t.Errorf("last read = %+v, want a strong read of 70", lastRead)
 	}
 }
