@@ -105,6 +105,7 @@ type pendingCommand struct {
 	attempt  int
 	unknown  bool
 	state    any
+	logic    int // the apply logic the state was built with
 	basis    int64
 	append   *appendMsg
 	reply    *appendReply
@@ -246,7 +247,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		s.finish(w, history.Record{Outcome: "rejected", Point: reason, Value: agg.Value(state), Version: version})
 		return
 	}
-	cur.state, cur.basis = state, version
+	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
 	m := &appendMsg{from: s.id, key: cur.c.Key, basis: version, command: cur.c.ID,
 		outbox: s.env.cfg.Outbox.Mode == PublishOutbox}
 	if s.cfg.Concurrency == ConcurrencyAny {
@@ -294,14 +295,16 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 	if s.env.cfg.Outbox.Mode == PublishAfterCommit {
 		s.publish(w, r.events)
 	}
-	agg := s.env.factory(s.env.logic(w.Now()))
+	// The state and the snapshot follow the logic the command decided
+	// with, even if the logic changed while the append was in flight.
+	agg := s.env.factory(cur.logic)
 	state := fold(agg, cur.state, cur.append.events)
 	if n := int64(s.env.cfg.SnapshotEvery); n > 0 && cur.basis+int64(len(cur.append.events)) == r.version &&
 		r.version/n > cur.basis/n {
 		w.Send(s.id, s.env.store, kindStoreSnapshot, 0, 0, &snapshotMsg{key: cur.c.Key,
-			snapshotRec: snapshotRec{version: r.version, state: state, logic: s.env.logic(w.Now())}})
+			snapshotRec: snapshotRec{version: r.version, state: state, logic: cur.logic}})
 		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
-			Version: r.version, State: agg.Describe(state), Logic: s.env.logic(w.Now())})
+			Version: r.version, State: agg.Describe(state), Logic: cur.logic})
 	}
 	if s.writes == nil {
 		s.writes = map[string]lastWrite{}
