@@ -94,10 +94,11 @@ type Session struct {
 	queries Consistency
 
 	// volatile state, dropped by a crash
-	seq    int64
-	cur    *pendingCommand
-	query  *pendingQuery
-	writes map[string]lastWrite
+	unacked int // publishes not acknowledged yet
+	seq     int64
+	cur     *pendingCommand
+	query   *pendingQuery
+	writes  map[string]lastWrite
 }
 
 type pendingCommand struct {
@@ -165,6 +166,7 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 		s.retry(w, "unknown")
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
+		s.unacked = max(0, s.unacked-1)
 		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 	default:
@@ -391,6 +393,7 @@ func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome
 
 // publish sends events to the broker's topic directly (dual write).
 func (s *Session) publish(w *sim.World, events []StoredEvent) {
+	s.unacked += len(events)
 	publishEvents(w, s.id, s.name, s.env, events)
 }
 
@@ -418,7 +421,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: string(q.mode), Outcome: "unknown"})
 	}
-	s.cur, s.query, s.writes = nil, nil, nil
+	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
 }
 
 // Restart implements sim.Restarter: the session goes on with new commands.

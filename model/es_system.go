@@ -152,7 +152,7 @@ func (e *ESSystem) CaughtUp() bool {
 	}
 	head := e.Store.Head()
 	for _, s := range e.Sessions {
-		if s.cur != nil || s.query != nil || !e.World.Up(s.id) {
+		if s.cur != nil || s.query != nil || s.unacked > 0 || !e.World.Up(s.id) {
 			return false
 		}
 	}

@@ -54,13 +54,18 @@ func (s *EventStore) markSent(rows []int) {
 }
 
 // Relay is an outbox relay: it takes the outbox lease, publishes the
-// unsent rows to the broker, then marks them sent. A crash between the
-// publish and the mark publishes them again (at least once).
+// unsent rows to the broker, waits for the broker's acknowledgements, then
+// marks the rows sent. A crash between the publish and the mark publishes
+// them again (at least once).
 type Relay struct {
 	id   sim.NodeID
 	name string
 	env  *esEnv
 	seq  int64
+
+	// volatile state, dropped by a crash
+	rows     []int
+	acksLeft int
 }
 
 // Handle implements sim.Node.
@@ -78,27 +83,43 @@ func (r *Relay) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		m := ev.Msg.(*outboxRowsMsg)
-		if len(m.rows) > 0 {
-			publishEvents(w, r.id, r.name, r.env, m.events)
-			w.CrashPoint(r.id, PointAfterPublish)
-			w.Send(r.id, r.env.store, kindOutboxSent, 0, 0, &sentMsg{rows: m.rows})
+		if len(m.rows) == 0 {
+			r.pollLater(w)
+			return
 		}
-		iv := r.env.cfg.Outbox.PollInterval
-		if iv <= 0 {
-			iv = DefaultPollInterval
-		}
-		w.After(r.id, sim.Time(iv), kindRelayPoll, 0, 0, nil)
+		r.rows, r.acksLeft = m.rows, len(m.rows)
+		publishEvents(w, r.id, r.name, r.env, m.events)
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
 		r.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: r.name, Topic: m.rec.Topic,
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
+		if r.acksLeft == 0 {
+			return
+		}
+		r.acksLeft--
+		if r.acksLeft > 0 {
+			return
+		}
+		w.CrashPoint(r.id, PointAfterPublish)
+		w.Send(r.id, r.env.store, kindOutboxSent, 0, 0, &sentMsg{rows: r.rows})
+		r.rows = nil
+		r.pollLater(w)
 	default:
 		panic(fmt.Sprintf("model: relay %s got unknown event kind %d", r.name, ev.Kind))
 	}
 }
 
+func (r *Relay) pollLater(w *sim.World) {
+	iv := r.env.cfg.Outbox.PollInterval
+	if iv <= 0 {
+		iv = DefaultPollInterval
+	}
+	w.After(r.id, sim.Time(iv), kindRelayPoll, 0, 0, nil)
+}
+
 // Crash implements sim.Crasher.
 func (r *Relay) Crash(w *sim.World, point string) {
+	r.rows, r.acksLeft = nil, 0
 	r.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: r.name, Point: point})
 }
 

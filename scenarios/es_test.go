@@ -30,6 +30,9 @@ var esPairs = []esPair{
 	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
 	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
 	{"E6", "snapshot-drift", "snapshot-stamped", []string{"snapshot-replay"}},
+	{"P1-after", "dual-write-after", "transactional-outbox", []string{"outbox-equivalence"}},
+	{"P1-before", "dual-write-before", "transactional-outbox", []string{"outbox-equivalence"}},
+	{"P2", "outbox-duplicates", "outbox-idempotent-consumer", []string{"exactly-once-effects"}},
 }
 
 // sweepSeeds is how many seeds every fixed twin must pass.
