@@ -34,8 +34,6 @@ type Projector struct {
 	// effects sends external effects for live events; a rebuild that
 	// suppresses them sends none for the events it replays.
 	effects bool
-	// until is where an in-place rebuild stops (the head when it started).
-	until int64
 	// effectsFrom: effects are sent only for events after this position
 	// (a stop-then-rebuild does not repeat the ones already sent).
 	effectsFrom int64
@@ -119,9 +117,6 @@ func (p *Projector) plan(w *sim.World, r *readAllReply) {
 	if p.role == roleGreen {
 		limit, _ = p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
 	}
-	if p.role == roleInPlace {
-		limit = p.until
-	}
 	next := p.checkpoint + 1
 	var batch []StoredEvent
 	var skipped []int64
@@ -141,7 +136,7 @@ scan:
 		next = e.Position + 1
 	}
 	if len(batch) == 0 && len(skipped) == 0 {
-		if p.role == roleInPlace && p.checkpoint >= p.until {
+		if p.role == roleInPlace && p.checkpoint >= r.head {
 			p.stopped = true
 			return
 		}
@@ -286,7 +281,6 @@ func (p *Projector) rebuild(w *sim.World) {
 		p.poll(w)
 	case RebuildInPlace:
 		p.stopped = false
-		p.until = p.env.storeNode.Head()
 		tx := p.db.Begin()
 		p.truncate(tx, p.tables())
 		tx.Put(checkpointTable, "rebuild", 0)
