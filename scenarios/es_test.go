@@ -186,3 +186,14 @@ func TestStateAsFold(t *testing.T) {
 		t.Errorf("last read = %+v, want a strong read of 70", lastRead)
 	}
 }
+
+// TestCartCheckout runs the cart scenario over many seeds: it must meet
+// its expectations on every one.
+func TestCartCheckout(t *testing.T) {
+	t.Parallel()
+	for c, byVerdict := range sweep(t, "cart-checkout", sweepSeeds) {
+		if byVerdict[checks.Holds] != sweepSeeds {
+			t.Errorf("cart-checkout: %s holds on %d of %d seeds", c, byVerdict[checks.Holds], sweepSeeds)
+		}
+	}
+}
