@@ -3,6 +3,7 @@ module evsim
 go 1.26
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	go.yaml.in/yaml/v3 v3.0.6
 	gonum.org/v1/plot v0.17.0
 	pgregory.net/rapid v1.3.0

@@ -27,6 +27,58 @@ var Catalog = map[string]Check{
 		Doc:  "every acknowledged event is applied by every group that consumes its topic",
 		Run:  NoLoss,
 	},
+
+	// event sourcing and CQRS (issue 4)
+	"stream-integrity": {
+		Name: "stream-integrity",
+		Doc:  "stream versions are unique and contiguous, event ids unique, one batch per command, one winner per expected version",
+		Run:  StreamIntegrity,
+	},
+	"no-overdraft": {
+		Name: "no-overdraft",
+		Doc:  "no account's balance, folded from its stream, goes below zero",
+		Run:  NoOverdraft,
+	},
+	"linearizable": {
+		Name: "linearizable",
+		Doc:  "commands and strong reads of each account are linearizable (porcupine, per account)",
+		Run:  Linearizable,
+	},
+	"linearizable-reads": {
+		Name: "linearizable-reads",
+		Doc:  "commands and every read, read models included, of each account are linearizable (porcupine, per account)",
+		Run:  LinearizableReads,
+	},
+	"snapshot-replay": {
+		Name: "snapshot-replay",
+		Doc:  "an aggregate loaded from a snapshot plus the tail equals the full replay of its stream",
+		Run:  SnapshotReplay,
+	},
+	"projection-equals-fold": {
+		Name: "projection-equals-fold",
+		Doc:  "every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
+		Run:  ProjectionEqualsFold,
+	},
+	"no-hole-below-checkpoint": {
+		Name: "no-hole-below-checkpoint",
+		Doc:  "every committed event at or below a read model's checkpoint was applied to it",
+		Run:  NoHoleBelowCheckpoint,
+	},
+	"read-your-writes": {
+		Name: "read-your-writes",
+		Doc:  "a session's read after its own write reflects that write",
+		Run:  ReadYourWrites,
+	},
+	"bounded-staleness": {
+		Name: "bounded-staleness",
+		Doc:  "every read model catches up with the log by the end of the run (liveness)",
+		Run:  BoundedStaleness,
+	},
+	"outbox-equivalence": {
+		Name: "outbox-equivalence",
+		Doc:  "the event ids published to the outbox topic equal the committed event ids",
+		Run:  OutboxEquivalence,
+	},
 }
 
 // Names returns the names of every check, sorted.

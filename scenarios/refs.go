@@ -1,12 +1,13 @@
 package scenarios
 
 import (
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"evsim/model"
+	"evsim/model/history"
+	"evsim/sim"
 )
 
 // topicRefs reports every producer and consumer that names a topic the
@@ -52,8 +53,7 @@ func child(n *yaml.Node, key string) *yaml.Node {
 }
 
 // nameRefs reports, where they are written, names defined twice (topics;
-// producers and consumer groups, which share one namespace of nodes) and
-// fault targets that name no consumer group, member, producer or broker.
+// producers and consumer groups, which share one namespace of nodes).
 func (d *decoder) nameRefs(root *yaml.Node, s *Scenario) {
 	seen := map[string]bool{}
 	for i, item := range seq(child(root, "topics")) {
@@ -65,7 +65,7 @@ func (d *decoder) nameRefs(root *yaml.Node, s *Scenario) {
 		}
 	}
 	nodes := map[string]bool{"broker": true}
-	var targets []string
+
 	for _, sec := range []struct{ list, key string }{{"producers", "name"}, {"consumers", "group"}} {
 		for i, item := range seq(child(root, sec.list)) {
 			n := child(item, sec.key)
@@ -76,21 +76,36 @@ func (d *decoder) nameRefs(root *yaml.Node, s *Scenario) {
 				d.errorf(n, "%s[%d].%s: %q is already the name of a producer or group: names must be unique", sec.list, i, sec.key, n.Value)
 			}
 			nodes[n.Value] = true
-			targets = append(targets, n.Value)
+
 		}
 	}
-	for _, c := range s.System.Consumers {
-		for m := 0; m < c.Members; m++ {
-			nodes[fmt.Sprintf("%s-%d", c.Group, m)] = true
-		}
+}
+
+// faultTargets builds the scenario's system once and reports, where they
+// are written, fault targets that name no node or consumer group in it.
+func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
+	w := sim.New(s.Seed)
+	h := &history.History{}
+	sys, err := model.Build(w, s.System, h)
+	if err != nil {
+		return
+	}
+	if _, err := model.BuildES(w, s.ES, h, sys); err != nil {
+		return
+	}
+	var names []string
+	for i := range w.Nodes() {
+		names = append(names, w.Name(sim.NodeID(i)))
 	}
 	for i, item := range seq(child(root, "faults")) {
 		n := child(item, "crash")
-		if n == nil || n.Kind != yaml.ScalarNode || n.Value == "" || nodes[n.Value] {
+		if n == nil || n.Kind != yaml.ScalarNode {
 			continue
 		}
-		d.errorf(n, "faults[%d].crash: unknown target %q: want a consumer group, a member like <group>-0, or a producer (defined: %s)",
-			i, n.Value, strings.Join(targets, ", "))
+		if _, err := sys.Targets(n.Value); err != nil {
+			d.errorf(n, "faults[%d].crash: unknown target %q: want a consumer group or one of the nodes %s",
+				i, n.Value, strings.Join(names, ", "))
+		}
 	}
 }
 

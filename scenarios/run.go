@@ -43,21 +43,17 @@ func (o *Outcome) Met() bool { return len(o.Failures) == 0 }
 // (at most Drain), and judges the history. It is deterministic: the same
 // scenario and seed give the same outcome, byte for byte.
 func (s *Scenario) Run(seed uint64) (*Outcome, error) {
-	w := sim.New(seed)
-	h := &history.History{}
-	sys, err := model.Build(w, s.System, h)
+	w, sys, es, h, err := s.build(seed)
 	if err != nil {
-		return nil, fmt.Errorf("%s: build: %w", s.File, err)
-	}
-	if err := s.Faults.Install(sys); err != nil {
-		return nil, fmt.Errorf("%s: faults: %w", s.File, err)
+		return nil, err
 	}
 	sys.Start()
+	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
 	if w.Run(sim.Time(s.Duration), MaxEvents) == sim.ReachedEvents {
 		o.Bounded = true
 	}
-	o.Drained = sys.Drain(drainStep, s.Drain)
+	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
@@ -65,6 +61,25 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound of %d events before %v of simulated time", MaxEvents, s.Duration))
 	}
 	return o, nil
+}
+
+// build makes the scenario's world at seed, with its system, its event
+// sourcing parts and its faults installed, not yet started.
+func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
+	w := sim.New(seed)
+	h := &history.History{}
+	sys, err := model.Build(w, s.System, h)
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+	}
+	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS (issue 4)
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+	}
+	if err := s.Faults.Install(sys); err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: faults: %w", s.File, err)
+	}
+	return w, sys, es, h, nil
 }
 
 // Judge runs the named checks on h, in the order given.

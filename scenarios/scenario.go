@@ -46,15 +46,19 @@ type Scenario struct {
 	// expectation must hold.
 	Expect map[string]checks.Verdict
 	Charts []string
+	// ES is the event-sourced part of the system (event sourcing and CQRS, issue 4).
+	ES model.ESConfig
 	// Source is the file's text.
 	Source []byte
 }
 
 // Charts a scenario can ask for.
-var chartNames = []string{"lag"}
+var chartNames = []string{"lag", "staleness" /* event sourcing and CQRS (issue 4) */}
 
 var topKeys = []string{"name", "title", "teaches", "seed", "duration", "drain", "latency", "topics", "producers",
-	"consumers", "faults", "checks", "expect", "charts"}
+	"consumers", "faults", "checks", "expect", "charts",
+	// event sourcing and CQRS (issue 4)
+	"event-store", "aggregate", "clients", "projections", "queries", "outbox"}
 
 // Parse reads a scenario file strictly. file names it in errors. Every
 // problem is reported in one error, each as file:line:column and what to fix.
@@ -92,7 +96,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if n := m.get("latency"); n != nil {
 		s.System.LatencyMin, s.System.LatencyMax = d.durationRange(n, "latency")
 	}
-	for i, n := range d.list(m.need("topics", "a list of topics with name and partitions"), "topics") {
+	for i, n := range d.list(m.get("topics"), "topics") {
 		s.System.Topics = append(s.System.Topics, d.topic(n, fmt.Sprintf("topics[%d]", i)))
 	}
 	for i, n := range d.list(m.get("producers"), "producers") {
@@ -133,12 +137,17 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	for _, n := range d.list(m.get("charts"), "charts") {
 		s.Charts = append(s.Charts, d.oneOf(n, "charts", chartNames...))
 	}
+	d.eventSourcing(m, s) // event sourcing and CQRS (issue 4)
 	m.done(topKeys...)
 	if err := d.err(); err != nil {
 		return nil, err
 	}
 	if err := s.System.Validate(); err != nil {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid system: %v", strings.ReplaceAll(err.Error(), "\n", "; "))}
+	}
+	d.faultTargets(doc.Content[0], s)
+	if err := d.err(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

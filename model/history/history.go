@@ -41,6 +41,69 @@ const (
 	// End: the run ended. Drained says whether every group had caught up
 	// with the log when it did.
 	End Kind = "end"
+
+	// event sourcing and CQRS (issue 4)
+
+	// Command: client session Node invokes command Command (Type, Amount)
+	// on aggregate Key; Attempt counts its tries from 1. Mode says how the
+	// client validates it (write-model or read-model).
+	Command Kind = "command"
+	// CommandReturn: the command's final answer reached Node. Outcome is ok,
+	// rejected (Point holds the reason), conflict (retries exhausted) or
+	// unknown (the answer never came). On ok, Version is the stream version
+	// after the command, Position the global position of its last event
+	// (the read-your-writes token) and Value the aggregate's value (a
+	// balance) after it; on rejected, Value is the value it decided on.
+	CommandReturn Kind = "command-return"
+	// StoreAppend: event store Node committed Event (Type, Amount) to
+	// stream Key at stream Version and global Position, for Command.
+	// Expected is the expected version sent (any, no-stream or a number)
+	// and Basis the stream version the command decided on.
+	StoreAppend Kind = "store-append"
+	// StoreReserve: the store reserved global Position for an append to
+	// Key by Command before the commit (reserved positions only).
+	StoreReserve Kind = "store-reserve"
+	// StoreRollback: the append to Key by Command holding Position (0 when
+	// positions are assigned at commit) rolled back: nothing was written.
+	StoreRollback Kind = "store-rollback"
+	// StoreDuplicate: the store ignored an append of Event to Key by
+	// Command because the event id is already in the stream (idempotent
+	// append); Version and Position are the existing event's.
+	StoreDuplicate Kind = "store-duplicate"
+	// Snapshot: Node saved a snapshot of aggregate Key at Version with
+	// state State, stamped with the apply logic Logic.
+	Snapshot Kind = "snapshot"
+	// Load: Node rebuilt aggregate Key at Version. State is the state it
+	// got (from the snapshot at Basis plus the tail when Basis > 0) and
+	// Replay the state a full replay of the stream gives under the apply
+	// logic Logic.
+	Load Kind = "load"
+	// ProjectionApply: projector Node applied Event (stream Key at Version,
+	// global Position, Type, Amount) to read model Group in a committed
+	// transaction; Value is the read model row after it.
+	ProjectionApply Kind = "projection-apply"
+	// Checkpoint: projector Node committed checkpoint Position (every
+	// position up to it is handled) for read model Group.
+	Checkpoint Kind = "checkpoint"
+	// ProjectionSkip: projector Node of read model Group skipped the gap
+	// at global Position (Point: the gap policy that decided it).
+	ProjectionSkip Kind = "projection-skip"
+	// ProjectionReset: read model Group was truncated to be rebuilt (Point:
+	// the rebuild mode); Node is the rebuilder.
+	ProjectionReset Kind = "projection-reset"
+	// Query: client Node asks Group (a read model, or "" for the write
+	// side) for aggregate Key; Mode is eventual, read-your-writes or
+	// strong, Token the global position it waits for (read-your-writes).
+	Query Kind = "query"
+	// QueryReturn: the answer reached Node: Value and Version are the row
+	// read (Version 0: no row), Position the read model's checkpoint when
+	// it answered; Outcome is ok, or timeout when a read-your-writes wait
+	// gave up.
+	QueryReturn Kind = "query-return"
+	// LostAnswer: the event store answered Command in a way that left the
+	// outcome unknown to the client (a lost answer); recorded by Node, the
+	// store, for the timeline.
+	LostAnswer Kind = "lost-answer"
 )
 
 // Record is one thing that happened. Fields that a kind does not use are
@@ -61,6 +124,20 @@ type Record struct {
 	Attempt   int    `json:"attempt,omitempty"`
 	Point     string `json:"point,omitempty"`
 	Drained   bool   `json:"drained,omitempty"`
+
+	// event sourcing and CQRS (issue 4)
+	Version  int64  `json:"version,omitempty"`
+	Position int64  `json:"position,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Basis    int64  `json:"basis,omitempty"`
+	Command  string `json:"command,omitempty"`
+	Outcome  string `json:"outcome,omitempty"`
+	Value    int64  `json:"value,omitempty"`
+	Token    int64  `json:"token,omitempty"`
+	Mode     string `json:"mode,omitempty"`
+	State    string `json:"state,omitempty"`
+	Replay   string `json:"replay,omitempty"`
+	Logic    int    `json:"logic,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an

@@ -1,0 +1,341 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"evsim/model/history"
+)
+
+// streamFolds returns, per stream, the built-in balance projection's fold
+// of each prefix of the stream: folds[k][n] is the value after its first n
+// events (by version), from the history.StoreAppend records.
+func streamFolds(h *history.History) map[string][]int64 {
+	folds := map[string][]int64{}
+	for _, r := range h.Records {
+		if r.Kind != history.StoreAppend {
+			continue
+		}
+		f := folds[r.Key]
+		if f == nil {
+			f = []int64{0}
+		}
+		for int64(len(f)) <= r.Version {
+			f = append(f, f[len(f)-1])
+		}
+		f[r.Version] = f[r.Version-1] + balanceDelta(r)
+		folds[r.Key] = f
+	}
+	return folds
+}
+
+// ProjectionEqualsFold checks each read model against the log: every row a
+// query read (value and the stream version it reflects) equals the fold of
+// that prefix of its stream, and, when the run drained, every final row
+// equals the fold of its whole stream. Rows follow the built-in balance
+// projection (Deposited and ItemAdded add, Withdrawn and ItemRemoved
+// subtract).
+func ProjectionEqualsFold(h *history.History) Result {
+	res := Result{Check: "projection-equals-fold"}
+	folds := streamFolds(h)
+	type gk struct{ group, key string }
+	final := map[gk]int{}
+	drained := false
+	reads, bad := 0, 0
+	flag := func(why string, recs ...history.Record) {
+		bad++
+		if res.Witness == nil {
+			res.Witness, res.Explanation = recs, why
+		}
+	}
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.ProjectionApply:
+			final[gk{r.Group, r.Key}] = i
+		case history.ProjectionReset:
+			for k := range final {
+				if k.group == r.Group && r.Point != "blue-green" {
+					delete(final, k)
+				}
+			}
+		case history.QueryReturn:
+			if r.Group == "" || r.Version == 0 || r.Outcome == "unknown" {
+				continue
+			}
+			reads++
+			f := folds[r.Key]
+			if r.Version < int64(len(f)) && f[r.Version] == r.Value {
+				continue
+			}
+			want := "nothing: the stream has no such version"
+			if r.Version < int64(len(f)) {
+				want = fmt.Sprintf("%d", f[r.Version])
+			}
+			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d events of the stream is %s. "+
+				"The read model applied an event twice or skipped one.",
+				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, want), r)
+		case history.End:
+			drained = r.Drained
+		}
+	}
+	keys := make([]gk, 0, len(final))
+	for k := range final {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a].group != keys[b].group {
+			return keys[a].group < keys[b].group
+		}
+		return keys[a].key < keys[b].key
+	})
+	rows := 0
+	if drained {
+		for _, k := range keys {
+			r := h.Records[final[k]]
+			f := folds[k.key]
+			rows++
+			if want := f[len(f)-1]; r.Value != want {
+				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d events is %d. "+
+					"The read model applied an event twice or never applied one.",
+					k.group, r.Value, k.key, r.Event, at(r.At), len(f)-1, want), r)
+			}
+		}
+	}
+	if bad > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %d read(s) or row(s) in all differed from the fold of the log.", bad)
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d read(s) from a read model equalled the fold of a prefix of its stream", reads)
+	if drained {
+		res.Explanation += fmt.Sprintf(", and each of the %d final row(s) the fold of its whole stream.", rows)
+	} else {
+		res.Explanation += "; the run did not drain, so the final rows were not compared."
+	}
+	return res
+}
+
+// NoHoleBelowCheckpoint checks that a projection never checkpoints past an
+// event it did not apply: every committed event at or below a read
+// model's highest checkpoint was applied to it.
+func NoHoleBelowCheckpoint(h *history.History) Result {
+	res := Result{Check: "no-hole-below-checkpoint"}
+	type ge struct{ group, event string }
+	applied := map[ge]bool{}
+	maxCP := map[string]int64{}
+	firstCP := map[string][]int{} // group -> checkpoint record indexes in order
+	var groups []string
+	var commits []int
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.ProjectionApply:
+			applied[ge{r.Group, r.Event}] = true
+		case history.Checkpoint:
+			if _, ok := maxCP[r.Group]; !ok {
+				groups = append(groups, r.Group)
+			}
+			maxCP[r.Group] = max(maxCP[r.Group], r.Position)
+			firstCP[r.Group] = append(firstCP[r.Group], i)
+		case history.StoreAppend:
+			commits = append(commits, i)
+		}
+	}
+	sort.Strings(groups)
+	holes := 0
+	for _, g := range groups {
+		for _, i := range commits {
+			e := h.Records[i]
+			if e.Position > maxCP[g] || applied[ge{g, e.Event}] {
+				continue
+			}
+			holes++
+			if res.Witness != nil {
+				continue
+			}
+			var passed history.Record
+			for _, j := range firstCP[g] {
+				if h.Records[j].Position >= e.Position {
+					passed = h.Records[j]
+					break
+				}
+			}
+			var recs []history.Record
+			for j, r := range h.Records {
+				if r.Kind == history.StoreReserve && r.Position == e.Position ||
+					r.Kind == history.ProjectionSkip && r.Group == g && r.Position == e.Position {
+					recs = append(recs, r)
+				}
+				if j == i {
+					recs = append(recs, r)
+				}
+			}
+			recs = append(recs, passed)
+			sort.SliceStable(recs, func(a, b int) bool { return recs[a].At < recs[b].At })
+			res.Witness = recs
+			why := "it never applied it"
+			if passed.At < e.At {
+				why = fmt.Sprintf("the checkpoint passed position %d at %s, before the event committed at %s: the position was reserved before the commit and a later one committed first", e.Position, at(passed.At), at(e.At))
+			}
+			res.Explanation = fmt.Sprintf("Read model %s checkpointed %d, but event %s of %s at position %d is missing from it: %s. "+
+				"The projector will never read below its checkpoint again, so the event is lost to it.",
+				g, passed.Position, e.Event, e.Key, e.Position, why)
+		}
+	}
+	if holes > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive, or assign positions at commit.", holes)
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) was applied.", len(groups))
+	return res
+}
+
+// ReadYourWrites checks that every query reflects the session's own last
+// successful write to that aggregate: the row it read is at least at the
+// stream version the write returned. Eventual reads of a lagging read model
+// fail it; read-your-writes reads that wait for the write's position pass.
+func ReadYourWrites(h *history.History) Result {
+	res := Result{Check: "read-your-writes"}
+	type nk struct{ node, key string }
+	last := map[nk]int{}
+	reads, bad := 0, 0
+	for i, r := range h.Records {
+		switch {
+		case r.Kind == history.CommandReturn && r.Outcome == "ok":
+			last[nk{r.Node, r.Key}] = i
+		case r.Kind == history.QueryReturn && r.Outcome != "unknown":
+			j, ok := last[nk{r.Node, r.Key}]
+			if !ok {
+				continue
+			}
+			reads++
+			wr := h.Records[j]
+			if r.Version >= wr.Version {
+				continue
+			}
+			bad++
+			if res.Witness == nil {
+				res.Witness = []history.Record{wr, r}
+				res.Explanation = fmt.Sprintf("%s wrote %s (%s %d) at %s, getting version %d at position %d, then read it back (%s) "+
+					"and got version %d, value %d, at %s: its own write was missing. ",
+					r.Node, r.Key, wr.Type, wr.Amount, at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
+				if r.Mode == "eventual" {
+					res.Explanation += "An eventual read returns whatever the read model holds; the projector had not applied the write yet. Wait for the write's position token (read-your-writes). "
+				}
+				if r.Mode == "read-your-writes" && r.Token != wr.Position {
+					res.Explanation += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
+				}
+			}
+		}
+	}
+	if bad > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf("%d of %d read(s) after a write missed the session's own write.", bad, reads)
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d read(s) after a session's own write reflected it.", reads)
+	return res
+}
+
+// BoundedStaleness checks liveness: by the end of the run (after the heal
+// phase), every read model's checkpoint has reached every committed event.
+// Events lost below a checkpoint are no-hole-below-checkpoint's business;
+// this check asks only whether the projector kept moving.
+func BoundedStaleness(h *history.History) Result {
+	res := Result{Check: "bounded-staleness"}
+	lastCP := map[string]int{}
+	var groups []string
+	var commits []int
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.Checkpoint, history.ProjectionApply, history.Query:
+			if r.Group == "" {
+				continue
+			}
+			if _, ok := lastCP[r.Group]; !ok {
+				lastCP[r.Group] = -1
+				groups = append(groups, r.Group)
+			}
+			if r.Kind == history.Checkpoint {
+				lastCP[r.Group] = i
+			}
+		case history.StoreAppend:
+			commits = append(commits, i)
+		}
+	}
+	sort.Strings(groups)
+	end := lastAt(h)
+	st := Staleness(h)
+	var behind []string
+	for _, g := range groups {
+		var cp history.Record
+		if i := lastCP[g]; i >= 0 {
+			cp = h.Records[i]
+		}
+		n, oldest := 0, -1
+		for _, i := range commits {
+			if h.Records[i].Position > cp.Position {
+				n++
+				if oldest < 0 || h.Records[i].Position < h.Records[oldest].Position {
+					oldest = i
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		o := h.Records[oldest]
+		behind = append(behind, fmt.Sprintf("read model %s has checkpointed %d: %d committed event(s) above it, the oldest (position %d) committed %v ago",
+			g, cp.Position, n, o.Position, time.Duration(end-o.At)))
+		if res.Witness != nil {
+			continue
+		}
+		if cp.Kind != "" {
+			res.Witness = append(res.Witness, cp)
+		}
+		var rollback *history.Record
+		for i, r := range h.Records {
+			if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
+				res.Witness = append(res.Witness, r)
+				rollback = &h.Records[i]
+				break
+			}
+		}
+		res.Witness = append(res.Witness, o)
+		sort.SliceStable(res.Witness, func(a, b int) bool { return res.Witness[a].At < res.Witness[b].At })
+		if rollback != nil {
+			res.Explanation = fmt.Sprintf("It is stuck at position %d, which was reserved for an append to %s that rolled back at %s: "+
+				"that position will never commit, and a projector that waits for it waits forever. "+
+				"Skip a gap once no transaction holding it is alive.", rollback.Position, rollback.Key, at(rollback.At))
+		} else {
+			res.Explanation = "The projector never got past it."
+		}
+	}
+	if len(behind) == 0 {
+		res.Verdict = Holds
+		res.Explanation = fmt.Sprintf("Each of the %d read model(s) had checkpointed every committed event by the end; the worst staleness a query saw was %d event(s), %v.",
+			len(groups), st.MaxEvents, st.MaxTime)
+		return res
+	}
+	res.Verdict = Violated
+	res.Explanation = fmt.Sprintf("At the end of the run, after the faults stopped and the heal phase, %s. %s", joinAnd(behind), res.Explanation)
+	return res
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	out := s[0]
+	for _, x := range s[1 : len(s)-1] {
+		out += ", " + x
+	}
+	return out + " and " + s[len(s)-1]
+}

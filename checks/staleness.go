@@ -1,0 +1,173 @@
+package checks
+
+import (
+	"sort"
+	"time"
+
+	"evsim/model/history"
+)
+
+// StalenessSample is how far a read model was behind the log at one
+// instant: the committed events it had not applied yet, and how long ago
+// the oldest of them committed.
+type StalenessSample struct {
+	At           int64
+	Group        string
+	Node         string // the querying session, for query samples
+	Key          string
+	EventsBehind int64
+	TimeBehind   time.Duration
+}
+
+// StalenessSeries is one read model's staleness over simulated time,
+// sampled at every commit, apply and reset.
+type StalenessSeries struct {
+	Group  string
+	Points []StalenessSample
+}
+
+// StalenessFinal is a read model's staleness at the end of the run, with
+// the records that explain it when it is behind.
+type StalenessFinal struct {
+	Group        string
+	EventsBehind int64
+	TimeBehind   time.Duration
+	Witness      []history.Record
+}
+
+// StalenessReport is the staleness of every query and every read model.
+type StalenessReport struct {
+	// Queries has one sample per answered query (strong reads are never
+	// behind).
+	Queries []StalenessSample
+	Series  []StalenessSeries
+	Final   []StalenessFinal
+	// MaxEvents and MaxTime are the worst staleness a query saw.
+	MaxEvents int64
+	MaxTime   time.Duration
+}
+
+// Staleness measures, from the history alone, how far each read model was
+// behind the event store over time and at every query. A read model is
+// every Group of a history.ProjectionApply, history.Checkpoint or
+// history.Query record; the log is the history.StoreAppend records in
+// commit order. A rebuild that truncates a read model in place
+// (history.ProjectionReset) puts it back to the start.
+func Staleness(h *history.History) StalenessReport {
+	type commit struct {
+		event string
+		at    int64
+		idx   int
+	}
+	type group struct {
+		applied map[string]bool
+		count   int64
+		ptr     int
+		series  *StalenessSeries
+		lastCP  int
+	}
+	var rep StalenessReport
+	var log []commit
+	groups := map[string]*group{}
+	var order []string
+	get := func(name string) *group {
+		g := groups[name]
+		if g == nil {
+			g = &group{applied: map[string]bool{}, series: &StalenessSeries{Group: name}, lastCP: -1}
+			groups[name] = g
+			order = append(order, name)
+		}
+		return g
+	}
+	measure := func(g *group, at int64) (int64, time.Duration) {
+		for g.ptr < len(log) && g.applied[log[g.ptr].event] {
+			g.ptr++
+		}
+		behind := int64(len(log)) - g.count
+		var d time.Duration
+		if g.ptr < len(log) {
+			d = time.Duration(at - log[g.ptr].at)
+		}
+		return behind, d
+	}
+	sample := func(name string, g *group, at int64) {
+		n, d := measure(g, at)
+		pts := g.series.Points
+		if k := len(pts); k > 0 && pts[k-1].At == at {
+			pts = pts[:k-1]
+		}
+		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d})
+	}
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.StoreAppend:
+			log = append(log, commit{event: r.Event, at: r.At, idx: i})
+			for _, name := range order {
+				sample(name, groups[name], r.At)
+			}
+		case history.ProjectionApply:
+			g := get(r.Group)
+			if !g.applied[r.Event] {
+				g.applied[r.Event] = true
+				g.count++
+			}
+			sample(r.Group, g, r.At)
+		case history.Checkpoint:
+			get(r.Group).lastCP = i
+		case history.ProjectionReset:
+			if r.Point == "blue-green" {
+				continue
+			}
+			g := get(r.Group)
+			g.applied, g.count, g.ptr = map[string]bool{}, 0, 0
+			sample(r.Group, g, r.At)
+		case history.Query:
+			if r.Group != "" {
+				get(r.Group)
+			}
+		case history.QueryReturn:
+			if r.Outcome == "unknown" {
+				continue
+			}
+			s := StalenessSample{At: r.At, Group: r.Group, Node: r.Node, Key: r.Key}
+			if r.Group != "" {
+				s.EventsBehind, s.TimeBehind = measure(get(r.Group), r.At)
+			}
+			rep.Queries = append(rep.Queries, s)
+			rep.MaxEvents = max(rep.MaxEvents, s.EventsBehind)
+			rep.MaxTime = max(rep.MaxTime, s.TimeBehind)
+		}
+	}
+	sort.Strings(order)
+	end := lastAt(h)
+	for _, name := range order {
+		g := groups[name]
+		rep.Series = append(rep.Series, *g.series)
+		n, d := measure(g, end)
+		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
+		if n > 0 && g.ptr < len(log) {
+			oldest := h.Records[log[g.ptr].idx]
+			if g.lastCP >= 0 {
+				cp := h.Records[g.lastCP]
+				f.Witness = append(f.Witness, cp)
+				for _, r := range h.Records {
+					if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
+						f.Witness = append(f.Witness, r)
+					}
+				}
+			}
+			f.Witness = append(f.Witness, oldest)
+			sort.SliceStable(f.Witness, func(a, b int) bool { return f.Witness[a].At < f.Witness[b].At })
+		}
+		rep.Final = append(rep.Final, f)
+	}
+	return rep
+}
+
+func lastAt(h *history.History) int64 {
+	var end int64
+	for _, r := range h.Records {
+		end = max(end, r.At)
+	}
+	return end
+}

@@ -1,0 +1,143 @@
+package checks
+
+import (
+	"fmt"
+
+	"evsim/model/history"
+)
+
+// StreamIntegrity checks the event store's streams, from its
+// history.StoreAppend records: per stream, versions are unique and
+// contiguous from 1; no event id appears twice; each command's events were
+// committed in one batch (a retry that appends again with new ids breaks
+// this); and each batch was appended at the version its command decided on
+// (Basis), so that two commands that decided on the same version cannot
+// both win: the lost update that an expected version prevents.
+func StreamIntegrity(h *history.History) Result {
+	res := Result{Check: "stream-integrity"}
+	type batchKey struct{ stream, command string }
+	type batch struct {
+		first int // record index of its first event
+		at    int64
+	}
+	versions := map[string]int64{}
+	ids := map[[2]string]int{}
+	batches := map[batchKey]batch{}
+	var problems int
+	var witness []history.Record
+	var explain string
+	flag := func(why string, recs ...history.Record) {
+		problems++
+		if witness == nil {
+			witness, explain = recs, why
+		}
+	}
+	appends, streams := 0, 0
+	var prev *history.Record
+	for i := range h.Records {
+		r := h.Records[i]
+		if r.Kind != history.StoreAppend {
+			continue
+		}
+		appends++
+		if _, ok := versions[r.Key]; !ok {
+			streams++
+		}
+		want := versions[r.Key] + 1
+		if r.Version != want {
+			flag(fmt.Sprintf("Stream %s got event %s at version %d at %s, but its next version was %d: versions must be unique and contiguous.",
+				r.Key, r.Event, r.Version, at(r.At), want), r)
+		}
+		versions[r.Key] = max(versions[r.Key], r.Version)
+		if j, dup := ids[[2]string{r.Key, r.Event}]; dup {
+			flag(fmt.Sprintf("Event id %s was appended twice to stream %s (versions %d and %d): an append must be idempotent by event id.",
+				r.Event, r.Key, h.Records[j].Version, r.Version), h.Records[j], r)
+		}
+		ids[[2]string{r.Key, r.Event}] = i
+		startsBatch := prev == nil || prev.Key != r.Key || prev.Command != r.Command || prev.At != r.At || prev.Version+1 != r.Version
+		prev = &h.Records[i]
+		if !startsBatch || r.Command == "" {
+			continue
+		}
+		k := batchKey{r.Key, r.Command}
+		if b, seen := batches[k]; seen {
+			f := h.Records[b.first]
+			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
+				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
+				"retry with the same event ids and the store's idempotent append keeps one.",
+				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
+		} else {
+			batches[k] = batch{first: i, at: r.At}
+		}
+		if r.Version != r.Basis+1 {
+			var winner history.Record
+			for j := i - 1; j >= 0; j-- {
+				q := h.Records[j]
+				if q.Kind == history.StoreAppend && q.Key == r.Key && q.Version == r.Basis+1 {
+					winner = q
+					break
+				}
+			}
+			flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
+				"command %s had already appended version %d at %s. Both commands won on the same version, a lost update; "+
+				"append with the exact expected version and the second gets a conflict, reloads and decides again.",
+				r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected, winner.Command, winner.Version, at(winner.At)), winner, r)
+		}
+	}
+	if problems == 0 {
+		res.Verdict = Holds
+		res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command, every batch at the version its command decided on.", appends, streams)
+		return res
+	}
+	res.Verdict = Violated
+	res.Witness = witness
+	res.Explanation = fmt.Sprintf("%s %d problem(s) in all.", explain, problems)
+	return res
+}
+
+// NoOverdraft checks the invariant of the built-in account: folding each
+// stream of history.StoreAppend records (Deposited adds, Withdrawn
+// subtracts), no balance ever goes below zero.
+func NoOverdraft(h *history.History) Result {
+	res := Result{Check: "no-overdraft"}
+	balance := map[string]int64{}
+	last := map[string]int{}
+	var below int
+	for i, r := range h.Records {
+		if r.Kind != history.StoreAppend {
+			continue
+		}
+		balance[r.Key] += balanceDelta(r)
+		if balance[r.Key] < 0 {
+			below++
+			if res.Witness == nil {
+				prev := h.Records[last[r.Key]]
+				res.Witness = []history.Record{prev, r}
+				res.Explanation = fmt.Sprintf("Account %s went to %d at %s: %s %d (command %s) was appended although the balance was only %d. "+
+					"The withdrawal was validated against a state that was no longer current.",
+					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]+r.Amount)
+			}
+		}
+		last[r.Key] = i
+	}
+	if below == 0 {
+		res.Verdict = Holds
+		res.Explanation = fmt.Sprintf("No balance of the %d accounts went below zero.", len(balance))
+		return res
+	}
+	res.Verdict = Violated
+	res.Explanation += fmt.Sprintf(" %d event(s) in all left a balance below zero.", below)
+	return res
+}
+
+// balanceDelta is the built-in balance projection's rule (the same as
+// model.BalanceDelta): how an event changes its aggregate's value.
+func balanceDelta(r history.Record) int64 {
+	switch r.Type {
+	case "Deposited", "ItemAdded":
+		return r.Amount
+	case "Withdrawn", "ItemRemoved":
+		return -r.Amount
+	}
+	return 0
+}

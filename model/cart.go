@@ -1,0 +1,75 @@
+package model
+
+import "fmt"
+
+// CartMax is the most items a built-in cart holds.
+const CartMax = 10
+
+// Cart is the built-in shopping cart aggregate. Commands: AddItem and
+// RemoveItem (Amount items), Checkout. Events: ItemAdded, ItemRemoved,
+// CheckedOut. A cart holds at most CartMax items, never fewer than none,
+// and a checked-out cart accepts nothing more; an empty cart cannot check
+// out.
+type Cart struct{}
+
+// CartState is the state of a [Cart].
+type CartState struct {
+	Items      int64
+	CheckedOut bool
+}
+
+// Initial implements Aggregate.
+func (Cart) Initial() any { return CartState{} }
+
+// Apply implements Aggregate.
+func (Cart) Apply(state any, e StoredEvent) any {
+	s := state.(CartState)
+	switch e.Type {
+	case "ItemAdded":
+		s.Items += e.Amount
+	case "ItemRemoved":
+		s.Items -= e.Amount
+	case "CheckedOut":
+		s.CheckedOut = true
+	}
+	return s
+}
+
+// Decide implements Aggregate.
+func (Cart) Decide(state any, c Command) ([]Change, string) {
+	s := state.(CartState)
+	if s.CheckedOut {
+		return nil, "checked out"
+	}
+	switch c.Type {
+	case "AddItem":
+		if s.Items+c.Amount > CartMax {
+			return nil, "cart full"
+		}
+		return []Change{{Type: "ItemAdded", Amount: c.Amount}}, ""
+	case "RemoveItem":
+		if s.Items < c.Amount {
+			return nil, "not in cart"
+		}
+		return []Change{{Type: "ItemRemoved", Amount: c.Amount}}, ""
+	case "Checkout":
+		if s.Items == 0 {
+			return nil, "empty cart"
+		}
+		return []Change{{Type: "CheckedOut"}}, ""
+	}
+	return nil, unknownCommand(c)
+}
+
+// Describe implements Aggregate.
+func (Cart) Describe(state any) string {
+	s := state.(CartState)
+	return fmt.Sprintf("items=%d checked-out=%t", s.Items, s.CheckedOut)
+}
+
+// Value implements Aggregate: the number of items.
+func (Cart) Value(state any) int64 { return state.(CartState).Items }
+
+// FromRow implements Aggregate. The read model does not know whether a
+// cart checked out, which is the point of validating against the write model.
+func (Cart) FromRow(value, version int64) any { return CartState{Items: value} }

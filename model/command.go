@@ -1,0 +1,431 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// Crash points of the event-sourced nodes.
+const (
+	// PointAfterAppend: a session's append was acknowledged; it has not
+	// published the events yet (direct-after publishing).
+	PointAfterAppend = "after-append"
+	// PointAfterPublish: a session published before appending
+	// (direct-before), or a relay published rows it has not marked sent.
+	PointAfterPublish = "after-publish"
+	// PointBeforeApply: a projector is about to write a batch.
+	PointBeforeApply = "before-apply"
+	// PointAfterApply: a projector committed a batch to the read model;
+	// its checkpoint is committed too with same-tx checkpoints, not yet
+	// with separate-tx ones.
+	PointAfterApply = "after-apply"
+)
+
+// ESCrashPoints lists the crash points of the event-sourced nodes.
+var ESCrashPoints = []string{PointAfterAppend, PointAfterPublish, PointBeforeApply, PointAfterApply}
+
+func init() {
+	// The fault plan validates crash points against CrashPoints.
+	CrashPoints = append(CrashPoints, ESCrashPoints...)
+}
+
+// esEnv is what the event-sourced nodes share: where the store, the read
+// models and the broker are, the aggregate logic and the history.
+type esEnv struct {
+	cfg     *ESConfig
+	hist    *history.History
+	store   sim.NodeID
+	broker  sim.NodeID
+	reads   map[string]sim.NodeID // projection -> read model node
+	factory AggregateFactory
+	// storeNode is the store itself, for an in-place rebuild to see the
+	// head it replays up to.
+	storeNode *EventStore
+}
+
+// logic returns the apply logic in force at now.
+func (e *esEnv) logic(now sim.Time) int {
+	if e.cfg.LogicChangeAt > 0 && now >= sim.Time(e.cfg.LogicChangeAt) {
+		return 2
+	}
+	return 1
+}
+
+// load rebuilds an aggregate from a stream read: from the snapshot plus
+// the tail when a usable snapshot exists (recording the load next to a
+// full replay), else by a full replay.
+func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (any, int64) {
+	logic := e.logic(w.Now())
+	agg := e.factory(logic)
+	version := int64(len(r.events))
+	snap := r.snapshot
+	if snap == nil || e.cfg.SnapshotStamp && snap.logic != logic || snap.version > version {
+		return fold(agg, agg.Initial(), r.events), version
+	}
+	state := fold(agg, snap.state, r.events[snap.version:])
+	replay := fold(agg, agg.Initial(), r.events)
+	e.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
+		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})
+	return state, version
+}
+
+// write is what a session remembers of its last successful write to an
+// aggregate: the token a read-your-writes query waits for.
+type lastWrite struct{ version, position int64 }
+
+// Session is one sequential session of a command client: it sends one
+// command at a time (load or read, decide, append with an expected
+// version, retry), records its invocation and its answer, and may read
+// back after a write.
+type Session struct {
+	id    sim.NodeID
+	name  string
+	index int
+	cfg   ClientConfig
+	env   *esEnv
+	rng   *rand.Rand
+	n     int
+	step  int
+	// queries, if set, makes this a query client session: it only asks.
+	queries Consistency
+
+	// volatile state, dropped by a crash
+	unacked int // publishes not acknowledged yet
+	seq     int64
+	cur     *pendingCommand
+	query   *pendingQuery
+	writes  map[string]lastWrite
+}
+
+type pendingCommand struct {
+	c        Command
+	attempt  int
+	unknown  bool
+	state    any
+	logic    int // the apply logic the state was built with
+	basis    int64
+	append   *appendMsg
+	reply    *appendReply
+	awaiting bool
+}
+
+type pendingQuery struct {
+	id    string
+	key   string
+	mode  Consistency
+	token int64
+}
+
+// Handle implements sim.Node.
+func (s *Session) Handle(w *sim.World, ev *sim.Event) {
+	switch ev.Kind {
+	case kindSessionNext:
+		s.start(w)
+	case kindStoreReadReply:
+		if ev.A != s.seq {
+			return
+		}
+		r := ev.Msg.(*storeReadReply)
+		if s.query != nil {
+			state, version := s.env.load(w, s.name, s.query.key, r)
+			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, "ok")
+			return
+		}
+		if s.cur != nil {
+			state, version := s.env.load(w, s.name, s.cur.c.Key, r)
+			s.decide(w, state, version)
+		}
+	case kindQueryReply:
+		if ev.A != s.seq {
+			return
+		}
+		r := ev.Msg.(*queryReply)
+		if s.query != nil {
+			s.answer(w, r.value, r.version, r.checkpoint, r.outcome)
+			return
+		}
+		if s.cur != nil {
+			s.decide(w, s.env.factory(s.env.logic(w.Now())).FromRow(r.value, r.version), r.version)
+		}
+	case kindStoreAppendReply:
+		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
+			return
+		}
+		s.cur.awaiting = false
+		s.appended(w, ev.Msg.(*appendReply))
+	case kindSessionTimeout:
+		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
+			return
+		}
+		s.cur.awaiting = false
+		s.cur.unknown = true
+		s.retry(w, "unknown")
+	case kindAck:
+		m := ev.Msg.(*publishMsg)
+		s.unacked = max(0, s.unacked-1)
+		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
+			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
+	default:
+		panic(fmt.Sprintf("model: session %s got unknown event kind %d", s.name, ev.Kind))
+	}
+}
+
+// schedule sets the timer for the next command after a think time drawn
+// uniformly from [Interval/2, 3*Interval/2].
+func (s *Session) schedule(w *sim.World) {
+	var gap int64
+	if iv := int64(s.cfg.Interval); iv > 0 {
+		gap = iv/2 + s.rng.Int64N(iv+1)
+	}
+	w.After(s.id, sim.Time(gap), kindSessionNext, 0, 0, nil)
+}
+
+// start picks the next command and invokes it.
+func (s *Session) start(w *sim.World) {
+	if s.cfg.Stop > 0 && w.Now() >= sim.Time(s.cfg.Stop) {
+		return
+	}
+	if s.queries != "" {
+		s.ask(w, s.cfg.Prefix+strconv.Itoa(s.rng.IntN(s.cfg.Keys)), s.queries)
+		return
+	}
+	var c Command
+	if len(s.cfg.Script) > 0 {
+		if s.index != 0 || s.step >= len(s.cfg.Script) {
+			return
+		}
+		st := s.cfg.Script[s.step]
+		s.step++
+		c = Command{Type: st.Type, Key: st.Key, Amount: st.Amount}
+	} else {
+		total := 0
+		for _, cs := range s.cfg.Commands {
+			total += cs.Weight
+		}
+		pick := s.rng.IntN(total)
+		spec := s.cfg.Commands[0]
+		for _, cs := range s.cfg.Commands {
+			if pick < cs.Weight {
+				spec = cs
+				break
+			}
+			pick -= cs.Weight
+		}
+		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin}
+		if span := spec.AmountMax - spec.AmountMin; span > 0 {
+			c.Amount += s.rng.Int64N(span + 1)
+		}
+	}
+	s.n++
+	c.ID = s.name + "-c" + strconv.Itoa(s.n)
+	s.cur = &pendingCommand{c: c, attempt: 1}
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
+		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: string(s.cfg.Validate)})
+	s.load(w)
+}
+
+// load asks for the state to decide on: the stream, or a read model row.
+func (s *Session) load(w *sim.World) {
+	s.seq++
+	if s.cfg.Validate == ValidateReadModel {
+		w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
+			&queryMsg{from: s.id, seq: s.seq, key: s.cur.c.Key, mode: ReadEventual})
+		return
+	}
+	w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: s.cur.c.Key})
+}
+
+// decide runs the aggregate's decision on the loaded state and appends the
+// events, or answers the rejection.
+func (s *Session) decide(w *sim.World, state any, version int64) {
+	cur := s.cur
+	agg := s.env.factory(s.env.logic(w.Now()))
+	changes, reason := agg.Decide(state, cur.c)
+	if reason != "" {
+		s.finish(w, history.Record{Outcome: "rejected", Point: reason, Value: agg.Value(state), Version: version})
+		return
+	}
+	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
+	m := &appendMsg{from: s.id, key: cur.c.Key, basis: version, command: cur.c.ID,
+		outbox: s.env.cfg.Outbox.Mode == PublishOutbox}
+	if s.cfg.Concurrency == ConcurrencyAny {
+		m.expected = Expected{Any: true}
+	} else {
+		m.expected = Expected{Version: version}
+	}
+	for i, ch := range changes {
+		id := cur.c.ID + "/e" + strconv.Itoa(i+1)
+		if s.cfg.RetryIDs == RetryNewIDs {
+			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
+		}
+		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Command: cur.c.ID})
+	}
+	cur.append = m
+	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
+		s.publish(w, m.events)
+		w.CrashPoint(s.id, PointAfterPublish)
+	}
+	s.send(w)
+}
+
+// send sends the pending append and arms its timeout.
+func (s *Session) send(w *sim.World) {
+	s.seq++
+	m := *s.cur.append
+	m.seq = s.seq
+	s.cur.awaiting = true
+	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, &m)
+	timeout := s.cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultClientTimeout
+	}
+	w.After(s.id, sim.Time(timeout), kindSessionTimeout, s.seq, 0, nil)
+}
+
+// appended handles the store's answer to an append.
+func (s *Session) appended(w *sim.World, r *appendReply) {
+	cur := s.cur
+	if r.outcome != "ok" {
+		s.retry(w, r.outcome)
+		return
+	}
+	w.CrashPoint(s.id, PointAfterAppend)
+	if s.env.cfg.Outbox.Mode == PublishAfterCommit {
+		s.publish(w, r.events)
+	}
+	// The state and the snapshot follow the logic the command decided
+	// with, even if the logic changed while the append was in flight.
+	agg := s.env.factory(cur.logic)
+	state := fold(agg, cur.state, cur.append.events)
+	if n := int64(s.env.cfg.SnapshotEvery); n > 0 && cur.basis+int64(len(cur.append.events)) == r.version &&
+		r.version/n > cur.basis/n {
+		w.Send(s.id, s.env.store, kindStoreSnapshot, 0, 0, &snapshotMsg{key: cur.c.Key,
+			snapshotRec: snapshotRec{version: r.version, state: state, logic: cur.logic}})
+		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
+			Version: r.version, State: agg.Describe(state), Logic: cur.logic})
+	}
+	if s.writes == nil {
+		s.writes = map[string]lastWrite{}
+	}
+	s.writes[cur.c.Key] = lastWrite{version: r.version, position: r.position}
+	s.finish(w, history.Record{Outcome: "ok", Version: r.version, Position: r.position, Value: agg.Value(state)})
+}
+
+// retry tries the command again after a conflict, a rollback or a lost
+// answer, or gives up.
+func (s *Session) retry(w *sim.World, outcome string) {
+	cur := s.cur
+	if cur.attempt > s.cfg.Retries {
+		if cur.unknown {
+			outcome = "unknown"
+		}
+		s.finish(w, history.Record{Outcome: outcome})
+		return
+	}
+	cur.attempt++
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
+		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: string(s.cfg.Validate), Outcome: outcome})
+	if outcome == "unknown" && s.cfg.RetryIDs == RetrySameIDs {
+		s.send(w)
+		return
+	}
+	s.load(w)
+}
+
+// finish records the command's answer and moves on: a read after the
+// write, or the next command.
+func (s *Session) finish(w *sim.World, r history.Record) {
+	c := s.cur.c
+	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
+	r.Attempt, r.Mode = s.cur.attempt, string(s.cfg.Validate)
+	s.env.hist.Add(r)
+	s.cur = nil
+	if r.Outcome == "ok" && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
+		s.ask(w, c.Key, s.cfg.ReadAfterWrite)
+		return
+	}
+	s.schedule(w)
+}
+
+// ask sends a query about key with the given consistency.
+func (s *Session) ask(w *sim.World, key string, mode Consistency) {
+	s.n++
+	q := &pendingQuery{id: s.name + "-q" + strconv.Itoa(s.n), key: key, mode: mode}
+	group := s.cfg.Projection
+	if mode == ReadYourWrites {
+		wr := s.writes[key]
+		q.token = wr.position
+		if s.cfg.Token == TokenVersion {
+			q.token = wr.version
+		}
+	}
+	if mode == ReadStrong {
+		group = ""
+	}
+	s.query = q
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
+		Group: group, Mode: string(mode), Token: q.token})
+	s.seq++
+	if mode == ReadStrong {
+		w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: key})
+		return
+	}
+	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
+		&queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token})
+}
+
+// answer records the answer to the pending query and moves on.
+func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome string) {
+	q := s.query
+	group := s.cfg.Projection
+	if q.mode == ReadStrong {
+		group = ""
+	}
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
+		Group: group, Mode: string(q.mode), Token: q.token, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
+	s.query = nil
+	s.schedule(w)
+}
+
+// publish sends events to the broker's topic directly (dual write).
+func (s *Session) publish(w *sim.World, events []StoredEvent) {
+	s.unacked += len(events)
+	publishEvents(w, s.id, s.name, s.env, events)
+}
+
+// publishEvents records and sends a publish of each event to the outbox topic.
+func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, events []StoredEvent) {
+	for _, e := range events {
+		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Topic: env.cfg.Outbox.Topic}
+		env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
+			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount})
+		w.Send(from, env.broker, kindPublish, 0, 0, &publishMsg{from: from, rec: rec})
+	}
+}
+
+// Crash implements sim.Crasher: the command in hand is abandoned, its
+// outcome unknown to the client.
+func (s *Session) Crash(w *sim.World, point string) {
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: s.name, Point: point})
+	if s.cur != nil {
+		c := s.cur.c
+		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
+			Key: c.Key, Type: c.Type, Amount: c.Amount, Attempt: s.cur.attempt, Mode: string(s.cfg.Validate), Outcome: "unknown"})
+	}
+	if s.query != nil {
+		q := s.query
+		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
+			Key: q.key, Mode: string(q.mode), Outcome: "unknown"})
+	}
+	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
+}
+
+// Restart implements sim.Restarter: the session goes on with new commands.
+func (s *Session) Restart(w *sim.World) {
+	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: s.name})
+	s.schedule(w)
+}

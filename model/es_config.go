@@ -1,0 +1,401 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"evsim/sim"
+)
+
+// ESConfig describes the event-sourced parts of a system: the event store,
+// the aggregate, command clients, projectors with their read models, query
+// clients and the outbox. The zero value has no event-sourced parts.
+type ESConfig struct {
+	Store StoreConfig
+	// Aggregate names a built-in aggregate (see [Aggregates]) unless
+	// Custom is set.
+	Aggregate string
+	// Custom, if set, builds the aggregate logic (for Go users).
+	Custom AggregateFactory
+	// SnapshotEvery saves a snapshot after every N events of a stream (0:
+	// never).
+	SnapshotEvery int
+	// SnapshotStamp stamps snapshots with the apply logic that wrote them;
+	// a load ignores snapshots of another logic and replays instead.
+	SnapshotStamp bool
+	// LogicChangeAt switches the aggregate's apply logic from 1 to 2 at
+	// that simulated time (0: never).
+	LogicChangeAt time.Duration
+	Clients       []ClientConfig
+	Projectors    []ProjectorConfig
+	Queries       []QueryConfig
+	Outbox        OutboxConfig
+	_             struct{}
+}
+
+// Enabled reports whether c has any event-sourced part.
+func (c *ESConfig) Enabled() bool {
+	return len(c.Clients) > 0 || len(c.Projectors) > 0 || len(c.Queries) > 0
+}
+
+// Positioning is when the store gives an event its global position.
+type Positioning string
+
+// Positionings.
+const (
+	// PositionAtCommit assigns positions at commit, in commit order (as
+	// EventStoreDB does): the global log has no gaps.
+	PositionAtCommit Positioning = "at-commit"
+	// PositionReserved reserves positions before the commit (a database
+	// sequence, as in Marten): a later position can commit first, and a
+	// rolled-back one leaves a gap forever.
+	PositionReserved Positioning = "reserved"
+)
+
+// StoreConfig is the event store.
+type StoreConfig struct {
+	Position Positioning
+	// CommitDelayMin and CommitDelayMax bound the time an append holds its
+	// transaction open before it commits.
+	CommitDelayMin, CommitDelayMax time.Duration
+	// Rollback is the probability that an append's transaction rolls back.
+	Rollback sim.Ratio
+	// LostAnswer is the probability that the answer to an append is lost:
+	// the client cannot tell whether it committed.
+	LostAnswer sim.Ratio
+}
+
+// Concurrency is the expected version a client sends with an append.
+type Concurrency string
+
+// Concurrency modes.
+const (
+	// ConcurrencyAny appends whatever the stream's version.
+	ConcurrencyAny Concurrency = "any"
+	// ConcurrencyExact appends only if the stream is still at the version
+	// the command decided on (no-stream for a new one).
+	ConcurrencyExact Concurrency = "exact"
+)
+
+// Validation is what a command client decides against.
+type Validation string
+
+// Validation sources.
+const (
+	// ValidateWriteModel loads the aggregate from its stream.
+	ValidateWriteModel Validation = "write-model"
+	// ValidateReadModel reads a (possibly stale) read model row.
+	ValidateReadModel Validation = "read-model"
+)
+
+// RetryIDs is how a command client retries an append with an unknown
+// outcome.
+type RetryIDs string
+
+// Retry id modes.
+const (
+	// RetrySameIDs resends the same events with the same ids: the store's
+	// idempotent append keeps the first.
+	RetrySameIDs RetryIDs = "same"
+	// RetryNewIDs decides again and appends events with new ids.
+	RetryNewIDs RetryIDs = "new"
+)
+
+// Consistency is how a query reads.
+type Consistency string
+
+// Query consistencies.
+const (
+	// ReadEventual reads the read model as it is.
+	ReadEventual Consistency = "eventual"
+	// ReadYourWrites waits until the read model has passed the token of the
+	// session's last write.
+	ReadYourWrites Consistency = "read-your-writes"
+	// ReadStrong reads the write side: the stream, folded.
+	ReadStrong Consistency = "strong"
+	// ReadNone issues no query.
+	ReadNone Consistency = "none"
+)
+
+// TokenSource is what a session hands to a read-your-writes wait.
+type TokenSource string
+
+// Token sources.
+const (
+	// TokenPosition is the global position of the write's last event: the
+	// unit the read model's checkpoint counts in.
+	TokenPosition TokenSource = "position"
+	// TokenVersion is the stream version of the write: the wrong unit,
+	// which the checkpoint passes long before it reaches the write.
+	TokenVersion TokenSource = "version"
+)
+
+// CommandSpec is one command type a client sends, drawn with Weight.
+type CommandSpec struct {
+	Type                 string
+	AmountMin, AmountMax int64
+	Weight               int
+}
+
+// ScriptStep is one command of a scripted client, sent in order.
+type ScriptStep struct {
+	Type   string
+	Key    string
+	Amount int64
+}
+
+// ClientConfig is a command client: Sessions sequential sessions (nodes
+// Name-0, Name-1, ...) each sending one command at a time.
+type ClientConfig struct {
+	Name     string
+	Sessions int
+	// Keys is the number of aggregates ("acct-0" ...) commands go to.
+	Keys int
+	// Prefix names the aggregates (default "acct-" or "cart-").
+	Prefix string
+	// Interval is the mean think time between two commands of a session.
+	Interval time.Duration
+	Commands []CommandSpec
+	// Script, if set, replaces Commands: session 0 sends these in order.
+	Script      []ScriptStep
+	Concurrency Concurrency
+	Validate    Validation
+	// Projection is the read model validated against (read-model
+	// validation) and read after writes.
+	Projection string
+	// Retries bounds the attempts after the first.
+	Retries  int
+	RetryIDs RetryIDs
+	// Timeout is how long a session waits for an answer.
+	Timeout time.Duration
+	// ReadAfterWrite is the query a session makes after each successful
+	// command, on the same aggregate.
+	ReadAfterWrite Consistency
+	Token          TokenSource
+	// Stop is when sessions stop sending commands (0: never).
+	Stop time.Duration
+}
+
+// Checkpointing is how a projector stores its checkpoint.
+type Checkpointing string
+
+// Checkpoint modes.
+const (
+	// CheckpointSameTx commits the checkpoint in the read model's transaction.
+	CheckpointSameTx Checkpointing = "same-tx"
+	// CheckpointSeparateTx commits it in a second transaction after the
+	// read model's: a crash in between applies the batch again.
+	CheckpointSeparateTx Checkpointing = "separate-tx"
+)
+
+// GapPolicy is what a projector does at a missing global position.
+type GapPolicy string
+
+// Gap policies.
+const (
+	// GapWait waits for the position to commit, forever if need be.
+	GapWait GapPolicy = "wait"
+	// GapSkipAfter skips the gap once it is older than GapTimeout.
+	GapSkipAfter GapPolicy = "skip-after"
+	// GapSkipNoWriter skips the gap only when no transaction holding the
+	// position is alive (it rolled back).
+	GapSkipNoWriter GapPolicy = "skip-if-no-live-writer"
+)
+
+// RebuildMode is how a projection is rebuilt from the log.
+type RebuildMode string
+
+// Rebuild modes.
+const (
+	// RebuildInPlace truncates the read model and replays while the live
+	// projector keeps writing to it.
+	RebuildInPlace RebuildMode = "in-place"
+	// RebuildStopFirst stops the live projector, truncates and replays with
+	// effects suppressed, then resumes.
+	RebuildStopFirst RebuildMode = "stop-then-rebuild"
+	// RebuildBlueGreen replays into new tables with effects suppressed and
+	// switches readers over once it has caught up.
+	RebuildBlueGreen RebuildMode = "blue-green"
+)
+
+// ProjectorConfig is a projector (node Name) keeping read model Name.
+type ProjectorConfig struct {
+	Name string
+	// Batch is the most events one read returns (0: DefaultBatch).
+	Batch int
+	// PollInterval is the wait after a read that brought nothing new (0:
+	// DefaultPollInterval).
+	PollInterval time.Duration
+	// ProcessingMin and ProcessingMax bound the time to apply one event.
+	ProcessingMin, ProcessingMax time.Duration
+	Checkpoint                   Checkpointing
+	Gap                          GapPolicy
+	GapTimeout                   time.Duration
+	// Effects, if set, sends an external effect (a welcome email) for every
+	// event of that type it applies.
+	Effects string
+	// RebuildAt starts a rebuild at that simulated time (0: never).
+	RebuildAt time.Duration
+	Rebuild   RebuildMode
+	// StartAt delays the projector's start.
+	StartAt time.Duration
+}
+
+// QueryConfig is a query client: Sessions sessions reading Keys aggregates.
+type QueryConfig struct {
+	Name        string
+	Sessions    int
+	Keys        int
+	Prefix      string
+	Interval    time.Duration
+	Consistency Consistency
+	Projection  string
+	Stop        time.Duration
+}
+
+// OutboxMode is how committed events reach the broker.
+type OutboxMode string
+
+// Outbox modes.
+const (
+	// PublishNone publishes nothing.
+	PublishNone OutboxMode = ""
+	// PublishAfterCommit publishes directly after the commit: a crash in
+	// between loses the event.
+	PublishAfterCommit OutboxMode = "direct-after"
+	// PublishBeforeCommit publishes directly before the commit: a rollback
+	// leaves a phantom event.
+	PublishBeforeCommit OutboxMode = "direct-before"
+	// PublishOutbox writes outbox rows in the commit; relays publish them
+	// and mark them sent.
+	PublishOutbox OutboxMode = "outbox"
+)
+
+// OutboxConfig is how the store's events are published to a topic.
+type OutboxConfig struct {
+	Mode  OutboxMode
+	Topic string
+	// Relays is the number of relay nodes (relay-0 ...), outbox mode only.
+	Relays int
+	// Lease is how long a relay holds the outbox before another may take it
+	// (0: DefaultLease).
+	Lease        time.Duration
+	PollInterval time.Duration
+	// Batch is the most rows a relay publishes per round.
+	Batch int
+}
+
+// Defaults of the event-sourced parts.
+const (
+	DefaultClientTimeout = 50 * time.Millisecond
+	DefaultLease         = time.Second
+	ryWaitStep           = time.Millisecond
+	ryWaitMax            = 2 * time.Second
+)
+
+// Validate reports every problem of c in one error.
+func (c *ESConfig) Validate() error {
+	if !c.Enabled() {
+		return nil
+	}
+	var errs []error
+	if c.Custom == nil {
+		if _, ok := Aggregates[c.Aggregate]; !ok {
+			errs = append(errs, fmt.Errorf("unknown aggregate %q: want one of %v", c.Aggregate, AggregateNames()))
+		}
+	}
+	switch c.Store.Position {
+	case PositionAtCommit, PositionReserved:
+	default:
+		errs = append(errs, fmt.Errorf("event store: unknown position mode %q", c.Store.Position))
+	}
+	if c.Store.CommitDelayMin < 0 || c.Store.CommitDelayMin > c.Store.CommitDelayMax {
+		errs = append(errs, fmt.Errorf("event store: commit delay %v..%v: want 0 <= min <= max", c.Store.CommitDelayMin, c.Store.CommitDelayMax))
+	}
+	names := map[string]bool{}
+	projections := map[string]bool{}
+	for _, p := range c.Projectors {
+		if p.Name == "" || names[p.Name] {
+			errs = append(errs, fmt.Errorf("projection %q: names must be unique and not empty", p.Name))
+		}
+		names[p.Name], projections[p.Name] = true, true
+		switch p.Checkpoint {
+		case CheckpointSameTx, CheckpointSeparateTx:
+		default:
+			errs = append(errs, fmt.Errorf("projection %q: unknown checkpoint %q", p.Name, p.Checkpoint))
+		}
+		switch p.Gap {
+		case GapWait, GapSkipAfter, GapSkipNoWriter:
+		default:
+			errs = append(errs, fmt.Errorf("projection %q: unknown gap policy %q", p.Name, p.Gap))
+		}
+		if p.RebuildAt > 0 {
+			switch p.Rebuild {
+			case RebuildInPlace, RebuildStopFirst, RebuildBlueGreen:
+			default:
+				errs = append(errs, fmt.Errorf("projection %q: unknown rebuild mode %q", p.Name, p.Rebuild))
+			}
+		}
+		if p.ProcessingMin < 0 || p.ProcessingMin > p.ProcessingMax {
+			errs = append(errs, fmt.Errorf("projection %q: processing %v..%v: want 0 <= min <= max", p.Name, p.ProcessingMin, p.ProcessingMax))
+		}
+	}
+	for _, cl := range c.Clients {
+		if cl.Name == "" || names[cl.Name] {
+			errs = append(errs, fmt.Errorf("client %q: names must be unique and not empty", cl.Name))
+		}
+		names[cl.Name] = true
+		if cl.Sessions < 1 || cl.Keys < 1 {
+			errs = append(errs, fmt.Errorf("client %q: want at least one session and one key", cl.Name))
+		}
+		if len(cl.Commands) == 0 && len(cl.Script) == 0 {
+			errs = append(errs, fmt.Errorf("client %q: no commands to send", cl.Name))
+		}
+		if len(cl.Script) == 0 && cl.Interval <= 0 {
+			errs = append(errs, fmt.Errorf("client %q: rate must be positive", cl.Name))
+		}
+		for _, s := range cl.Commands {
+			if s.Type == "" || s.AmountMin > s.AmountMax || s.Weight < 1 {
+				errs = append(errs, fmt.Errorf("client %q: command %q: want a type, amount min <= max and a positive weight", cl.Name, s.Type))
+			}
+		}
+		if cl.Validate == ValidateReadModel || cl.ReadAfterWrite == ReadEventual || cl.ReadAfterWrite == ReadYourWrites {
+			if !projections[cl.Projection] {
+				errs = append(errs, fmt.Errorf("client %q: unknown projection %q", cl.Name, cl.Projection))
+			}
+		}
+		switch cl.Concurrency {
+		case ConcurrencyAny, ConcurrencyExact:
+		default:
+			errs = append(errs, fmt.Errorf("client %q: unknown concurrency %q", cl.Name, cl.Concurrency))
+		}
+		switch cl.RetryIDs {
+		case RetrySameIDs, RetryNewIDs:
+		default:
+			errs = append(errs, fmt.Errorf("client %q: unknown retry ids %q", cl.Name, cl.RetryIDs))
+		}
+	}
+	for _, q := range c.Queries {
+		if q.Name == "" || names[q.Name] {
+			errs = append(errs, fmt.Errorf("query client %q: names must be unique and not empty", q.Name))
+		}
+		names[q.Name] = true
+		if q.Sessions < 1 || q.Keys < 1 || q.Interval <= 0 {
+			errs = append(errs, fmt.Errorf("query client %q: want at least one session and one key, and a positive rate", q.Name))
+		}
+		if q.Consistency != ReadStrong && !projections[q.Projection] {
+			errs = append(errs, fmt.Errorf("query client %q: unknown projection %q", q.Name, q.Projection))
+		}
+	}
+	switch c.Outbox.Mode {
+	case PublishNone:
+	case PublishAfterCommit, PublishBeforeCommit, PublishOutbox:
+		if c.Outbox.Topic == "" {
+			errs = append(errs, errors.New("outbox: want a topic to publish to"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("outbox: unknown mode %q", c.Outbox.Mode))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,205 @@
+package model
+
+import (
+	"fmt"
+	"time"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// ESSystem is the event-sourced part of a system built inside a world,
+// beside the pub/sub [System]: the event store, command and query
+// sessions, projectors, read models and outbox relays.
+type ESSystem struct {
+	World      *sim.World
+	History    *history.History
+	Store      *EventStore
+	Sessions   []*Session
+	Projectors []*Projector
+	ReadModels []*ReadModel
+	Relays     []*Relay
+	// DBs holds each projection's read model database, by name.
+	DBs map[string]*DB
+	env *esEnv
+}
+
+// BuildES validates cfg and adds the event-sourced nodes to w, after the
+// pub/sub system sys (which owns the broker the outbox publishes to):
+// the store, then per projection its read model and projector (and a
+// rebuilder), then the command sessions, the query sessions and the
+// relays. It returns nil and no error when cfg has no event-sourced part.
+func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSystem, error) {
+	if !cfg.Enabled() {
+		return nil, nil
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Outbox.Mode != PublishNone && (sys == nil || sys.Broker.topic(cfg.Outbox.Topic) == nil) {
+		return nil, fmt.Errorf("outbox: unknown topic %q", cfg.Outbox.Topic)
+	}
+	factory := cfg.Custom
+	if factory == nil {
+		factory = Aggregates[cfg.Aggregate]
+	}
+	e := &ESSystem{World: w, History: h, DBs: map[string]*DB{}}
+	env := &esEnv{cfg: &cfg, hist: h, reads: map[string]sim.NodeID{}, factory: factory}
+	e.env = env
+	if sys != nil {
+		env.broker = sys.Broker.id
+	}
+	st := newEventStore(cfg.Store, h, w.Stream())
+	st.outboxLease = sim.Time(cfg.Outbox.Lease)
+	st.id = w.Add(st.name, st)
+	env.store, env.storeNode, e.Store = st.id, st, st
+	for _, pc := range cfg.Projectors {
+		db := NewDB()
+		e.DBs[pc.Name] = db
+		rm := &ReadModel{name: pc.Name, db: db, hist: h}
+		rm.id = w.Add(pc.Name+"-reads", rm)
+		env.reads[pc.Name] = rm.id
+		e.ReadModels = append(e.ReadModels, rm)
+		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), role: roleLive, effects: true}
+		live.id = w.Add(live.name, live)
+		e.Projectors = append(e.Projectors, live)
+		switch {
+		case pc.RebuildAt <= 0:
+		case pc.Rebuild == RebuildInPlace:
+			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleInPlace, effects: true, stopped: true}
+			r.id = w.Add(r.name, r)
+			e.Projectors = append(e.Projectors, r)
+		case pc.Rebuild == RebuildBlueGreen:
+			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleGreen, gen: 1, stopped: true}
+			r.id = w.Add(r.name, r)
+			e.Projectors = append(e.Projectors, r)
+		}
+	}
+	for _, cc := range cfg.Clients {
+		if cc.Prefix == "" {
+			cc.Prefix = defaultPrefix(cfg.Aggregate)
+		}
+		for i := 0; i < cc.Sessions; i++ {
+			s := &Session{name: fmt.Sprintf("%s-%d", cc.Name, i), index: i, cfg: cc, env: env, rng: w.Stream()}
+			s.id = w.Add(s.name, s)
+			e.Sessions = append(e.Sessions, s)
+		}
+	}
+	for _, qc := range cfg.Queries {
+		cc := ClientConfig{Name: qc.Name, Sessions: qc.Sessions, Keys: qc.Keys, Prefix: qc.Prefix, Interval: qc.Interval,
+			Projection: qc.Projection, Stop: qc.Stop}
+		if cc.Prefix == "" {
+			cc.Prefix = defaultPrefix(cfg.Aggregate)
+		}
+		for i := 0; i < qc.Sessions; i++ {
+			s := &Session{name: fmt.Sprintf("%s-%d", qc.Name, i), index: i, cfg: cc, env: env, rng: w.Stream(), queries: qc.Consistency}
+			s.id = w.Add(s.name, s)
+			e.Sessions = append(e.Sessions, s)
+		}
+	}
+	if cfg.Outbox.Mode == PublishOutbox {
+		for i := 0; i < max(1, cfg.Outbox.Relays); i++ {
+			r := &Relay{name: fmt.Sprintf("relay-%d", i), env: env}
+			r.id = w.Add(r.name, r)
+			e.Relays = append(e.Relays, r)
+		}
+	}
+	return e, nil
+}
+
+func defaultPrefix(aggregate string) string {
+	if aggregate == "cart" {
+		return "cart-"
+	}
+	return "acct-"
+}
+
+// Start sets every session, projector and relay going. A nil ESSystem
+// does nothing.
+func (e *ESSystem) Start() {
+	if e == nil {
+		return
+	}
+	w := e.World
+	for _, p := range e.Projectors {
+		switch p.role {
+		case roleLive:
+			w.After(p.id, sim.Time(p.cfg.StartAt), kindProjectorPoll, 0, 0, nil)
+			if p.cfg.RebuildAt > 0 && p.cfg.Rebuild == RebuildStopFirst {
+				w.After(p.id, sim.Time(p.cfg.RebuildAt), kindProjectorRebuild, 0, 0, nil)
+			}
+		default:
+			w.After(p.id, sim.Time(p.cfg.RebuildAt), kindProjectorRebuild, 0, 0, nil)
+		}
+	}
+	for _, s := range e.Sessions {
+		s.schedule(w)
+	}
+	for _, r := range e.Relays {
+		w.After(r.id, 0, kindRelayPoll, 0, 0, nil)
+	}
+}
+
+// CaughtUp reports whether the event-sourced parts have settled: no append
+// in flight, no session waiting, every active projection checkpointed at
+// the store's head, every outbox row sent, every node up.
+func (e *ESSystem) CaughtUp() bool {
+	if e == nil {
+		return true
+	}
+	if !e.Store.settled() || e.Store.sentPrefix < len(e.Store.outbox) {
+		return false
+	}
+	head := e.Store.Head()
+	for _, s := range e.Sessions {
+		if s.cur != nil || s.query != nil || s.unacked > 0 || !e.World.Up(s.id) {
+			return false
+		}
+	}
+	for _, p := range e.Projectors {
+		if !e.World.Up(p.id) {
+			return false
+		}
+		if p.role == roleInPlace && !p.stopped {
+			return false
+		}
+		if p.role == roleGreen {
+			return false
+		}
+	}
+	for _, rm := range e.ReadModels {
+		cp, _ := rm.db.Get(checkpointTable, tablesOf(rm.name, activeGen(rm.db)).checkpointKey)
+		if cp < head {
+			return false
+		}
+	}
+	for _, r := range e.Relays {
+		if !e.World.Up(r.id) {
+			return false
+		}
+	}
+	return true
+}
+
+// Drain runs the world until both the pub/sub system and the event-sourced
+// parts have caught up, checking every step, or until limit more simulated
+// time has passed. It records the End of the run and reports whether the
+// system drained. With no event-sourced parts it is sys.Drain.
+func (e *ESSystem) Drain(sys *System, step, limit time.Duration) bool {
+	if e == nil {
+		return sys.Drain(step, limit)
+	}
+	w := e.World
+	deadline := w.Now() + sim.Time(limit)
+	caught := func() bool { return sys.CaughtUp() && e.CaughtUp() }
+	drained := caught()
+	for !drained && w.Now() < deadline {
+		stop := w.Run(min(w.Now()+sim.Time(step), deadline), 0)
+		drained = caught()
+		if stop == sim.Drained {
+			break
+		}
+	}
+	e.History.Add(history.Record{At: int64(w.Now()), Kind: history.End, Drained: drained})
+	return drained
+}

@@ -1,0 +1,375 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// StoredEvent is one event of the event store: a fact with its id, its
+// stream and version in the stream (from 1), its global position (from 1)
+// and the command that caused it.
+type StoredEvent struct {
+	ID       string
+	Stream   string
+	Type     string
+	Amount   int64
+	Version  int64
+	Position int64
+	Command  string
+}
+
+// Expected is the expected version of an append.
+type Expected struct {
+	// Any appends whatever the stream's version.
+	Any bool
+	// Version is the version the stream must be at (0: no stream).
+	Version int64
+}
+
+func (e Expected) String() string {
+	switch {
+	case e.Any:
+		return "any"
+	case e.Version == 0:
+		return "no-stream"
+	}
+	return strconv.FormatInt(e.Version, 10)
+}
+
+// Event kinds of the event-sourced nodes, far above the pub/sub ones.
+const (
+	kindStoreRead         uint32 = 1000 + iota // session -> store: *storeReadMsg
+	kindStoreReadReply                         // store -> session: *storeReadReply
+	kindStoreAppend                            // session -> store: *appendMsg
+	kindStoreAppendReply                       // store -> session: *appendReply
+	kindStoreCommit                            // store timer: *pendingAppend
+	kindStoreReadAll                           // projector -> store: *readAllMsg
+	kindStoreReadAllReply                      // store -> projector: *readAllReply
+	kindStoreSnapshot                          // session -> store: *snapshotMsg
+	kindOutboxClaim                            // relay -> store: *claimMsg
+	kindOutboxRows                             // store -> relay: *outboxRowsMsg
+	kindOutboxSent                             // relay -> store: *sentMsg
+	kindSessionNext                            // session timer: send the next command
+	kindSessionTimeout                         // session timer: A = request sequence
+	kindSessionPublish                         // session timer: publish after the commit
+	kindQueryRead                              // client -> read model: *queryMsg
+	kindQueryReply                             // read model -> client: *queryReply
+	kindQueryWait                              // read model timer: *queryMsg
+	kindProjectorPoll                          // projector timer
+	kindProjectorApplied                       // projector timer: the batch's processing time is over
+	kindProjectorRebuild                       // projector timer: start a rebuild
+	kindRelayPoll                              // relay timer
+)
+
+type storeReadMsg struct {
+	from sim.NodeID
+	seq  int64
+	key  string
+}
+
+type storeReadReply struct {
+	events   []StoredEvent // the whole committed stream
+	snapshot *snapshotRec  // the latest snapshot, if any
+}
+
+type snapshotRec struct {
+	version int64
+	state   any
+	logic   int
+}
+
+type snapshotMsg struct {
+	key string
+	snapshotRec
+}
+
+type appendMsg struct {
+	from     sim.NodeID
+	seq      int64
+	key      string
+	expected Expected
+	basis    int64
+	command  string
+	events   []StoredEvent // ids, types and amounts set
+	outbox   bool
+}
+
+type appendReply struct {
+	outcome  string // ok, conflict, rolled-back
+	version  int64  // ok: stream version after; conflict: actual version
+	position int64  // ok: position of the last event
+	events   []StoredEvent
+}
+
+type pendingAppend struct {
+	m         *appendMsg
+	st        *stream
+	positions []int64 // reserved positions
+}
+
+type readAllMsg struct {
+	from sim.NodeID
+	seq  int64
+	max  int
+	// after is the checkpoint: read the events after this position.
+	after int64
+}
+
+type readAllReply struct {
+	events []StoredEvent
+	// inFlight are reserved positions whose transaction is still open.
+	inFlight []int64
+	// head is the highest position reserved or committed.
+	head int64
+}
+
+type stream struct {
+	events []StoredEvent
+	ids    map[string]int
+	busy   bool
+	queue  []*appendMsg
+}
+
+// log entry states
+const (
+	entryReserved uint8 = iota
+	entryCommitted
+	entryRolledBack
+)
+
+type logEntry struct {
+	ev    StoredEvent
+	state uint8
+}
+
+type outboxRow struct {
+	ev   StoredEvent
+	sent bool
+}
+
+// EventStore is the event store node: streams per aggregate, appends with
+// an expected version and idempotent event ids, one global log with
+// positions assigned at commit or reserved before it, commit delays and
+// rollbacks, snapshots, and an outbox table. Its state is durable; it does
+// not crash in this model, but the answers it sends can be lost.
+type EventStore struct {
+	id      sim.NodeID
+	name    string
+	cfg     StoreConfig
+	hist    *history.History
+	rng     *rand.Rand
+	streams map[string]*stream
+	log     []logEntry
+	pending []*pendingAppend
+	snaps   map[string]snapshotRec
+	outbox  []outboxRow
+	// sentPrefix counts the leading outbox rows that are all sent.
+	sentPrefix  int
+	outboxLease sim.Time
+	lease       struct {
+		holder sim.NodeID
+		until  sim.Time
+		token  int64
+	}
+}
+
+func newEventStore(cfg StoreConfig, h *history.History, rng *rand.Rand) *EventStore {
+	return &EventStore{name: "event-store", cfg: cfg, hist: h, rng: rng, streams: map[string]*stream{}, snaps: map[string]snapshotRec{}}
+}
+
+func (s *EventStore) stream(key string) *stream {
+	st := s.streams[key]
+	if st == nil {
+		st = &stream{ids: map[string]int{}}
+		s.streams[key] = st
+	}
+	return st
+}
+
+// Events returns the committed events of a stream (for tests and tools).
+func (s *EventStore) Events(key string) []StoredEvent {
+	if st := s.streams[key]; st != nil {
+		return slices.Clone(st.events)
+	}
+	return nil
+}
+
+// Head returns the highest committed position.
+func (s *EventStore) Head() int64 {
+	for i := len(s.log) - 1; i >= 0; i-- {
+		if s.log[i].state == entryCommitted {
+			return int64(i + 1)
+		}
+	}
+	return 0
+}
+
+// settled reports whether no append is in flight.
+func (s *EventStore) settled() bool { return len(s.pending) == 0 }
+
+// Handle implements sim.Node.
+func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
+	switch ev.Kind {
+	case kindStoreRead:
+		m := ev.Msg.(*storeReadMsg)
+		st := s.stream(m.key)
+		r := &storeReadReply{events: st.events[:len(st.events):len(st.events)]}
+		if snap, ok := s.snaps[m.key]; ok {
+			r.snapshot = &snap
+		}
+		w.Send(s.id, m.from, kindStoreReadReply, m.seq, 0, r)
+	case kindStoreAppend:
+		m := ev.Msg.(*appendMsg)
+		st := s.stream(m.key)
+		if st.busy {
+			st.queue = append(st.queue, m)
+			return
+		}
+		s.begin(w, st, m)
+	case kindStoreCommit:
+		s.commit(w, ev.Msg.(*pendingAppend))
+	case kindStoreReadAll:
+		s.readAll(w, ev.Msg.(*readAllMsg))
+	case kindStoreSnapshot:
+		m := ev.Msg.(*snapshotMsg)
+		if old, ok := s.snaps[m.key]; !ok || old.version < m.version {
+			s.snaps[m.key] = m.snapshotRec
+		}
+	case kindOutboxClaim:
+		s.claim(w, ev.Msg.(*claimMsg))
+	case kindOutboxSent:
+		s.markSent(ev.Msg.(*sentMsg).rows)
+	default:
+		panic(fmt.Sprintf("model: event store got unknown event kind %d", ev.Kind))
+	}
+}
+
+// begin starts an append on a stream that is not busy: the idempotency
+// check, the expected version check, then the transaction.
+func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
+	if i, ok := st.ids[m.events[0].ID]; ok {
+		last := st.events[min(i+len(m.events), len(st.events))-1]
+		for j := i; j < min(i+len(m.events), len(st.events)); j++ {
+			e := st.events[j]
+			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
+				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
+		}
+		s.reply(w, m, &appendReply{outcome: "ok", version: last.Version, position: last.Position,
+			events: st.events[i:last.Version:last.Version]})
+		s.next(w, st)
+		return
+	}
+	cur := int64(len(st.events))
+	if !m.expected.Any && m.expected.Version != cur {
+		s.reply(w, m, &appendReply{outcome: "conflict", version: cur})
+		s.next(w, st)
+		return
+	}
+	st.busy = true
+	p := &pendingAppend{m: m, st: st}
+	if s.cfg.Position == PositionReserved {
+		for range m.events {
+			s.log = append(s.log, logEntry{state: entryReserved})
+			pos := int64(len(s.log))
+			p.positions = append(p.positions, pos)
+			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
+				Command: m.command, Position: pos})
+		}
+	}
+	s.pending = append(s.pending, p)
+	d := s.cfg.CommitDelayMin
+	if span := s.cfg.CommitDelayMax - s.cfg.CommitDelayMin; span > 0 {
+		d += sim.Time(s.rng.Int64N(int64(span) + 1)).Duration()
+	}
+	w.After(s.id, sim.Time(d), kindStoreCommit, 0, 0, p)
+}
+
+// commit ends an append's transaction: a rollback, or the events become
+// part of the stream and the global log at once.
+func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
+	s.pending = slices.DeleteFunc(s.pending, func(q *pendingAppend) bool { return q == p })
+	m, st := p.m, p.st
+	if s.cfg.Rollback.Chance(s.rng) {
+		for _, pos := range p.positions {
+			s.log[pos-1].state = entryRolledBack
+		}
+		r := history.Record{At: int64(w.Now()), Kind: history.StoreRollback, Node: s.name, Key: m.key, Command: m.command}
+		if len(p.positions) == 0 {
+			s.hist.Add(r)
+		}
+		for _, pos := range p.positions {
+			r.Position = pos
+			s.hist.Add(r)
+		}
+		s.reply(w, m, &appendReply{outcome: "rolled-back", version: int64(len(st.events))})
+		st.busy = false
+		s.next(w, st)
+		return
+	}
+	evs := make([]StoredEvent, len(m.events))
+	for i, e := range m.events {
+		e.Stream, e.Command = m.key, m.command
+		e.Version = int64(len(st.events) + 1)
+		if len(p.positions) > 0 {
+			e.Position = p.positions[i]
+			s.log[e.Position-1] = logEntry{ev: e, state: entryCommitted}
+		} else {
+			s.log = append(s.log, logEntry{ev: e, state: entryCommitted})
+			e.Position = int64(len(s.log))
+			s.log[e.Position-1].ev = e
+		}
+		st.ids[e.ID] = len(st.events)
+		st.events = append(st.events, e)
+		evs[i] = e
+		if m.outbox {
+			s.outbox = append(s.outbox, outboxRow{ev: e})
+		}
+		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
+			Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Command: m.command,
+			Expected: m.expected.String(), Basis: m.basis})
+	}
+	last := evs[len(evs)-1]
+	s.reply(w, m, &appendReply{outcome: "ok", version: last.Version, position: last.Position, events: evs})
+	st.busy = false
+	s.next(w, st)
+}
+
+// next starts the append queued behind the one that just finished.
+func (s *EventStore) next(w *sim.World, st *stream) {
+	for !st.busy && len(st.queue) > 0 {
+		m := st.queue[0]
+		st.queue = st.queue[1:]
+		s.begin(w, st, m)
+	}
+}
+
+// reply answers an append, unless the answer is lost.
+func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
+	if s.cfg.LostAnswer.Chance(s.rng) {
+		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
+			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
+		return
+	}
+	w.Send(s.id, m.from, kindStoreAppendReply, m.seq, 0, r)
+}
+
+// readAll answers a projector: the committed events after its checkpoint
+// in position order, at most max, and the positions still in flight.
+func (s *EventStore) readAll(w *sim.World, m *readAllMsg) {
+	r := &readAllReply{head: int64(len(s.log))}
+	for i := m.after; i < int64(len(s.log)) && len(r.events) < m.max; i++ {
+		if s.log[i].state == entryCommitted {
+			r.events = append(r.events, s.log[i].ev)
+		}
+	}
+	for _, p := range s.pending {
+		r.inFlight = append(r.inFlight, p.positions...)
+	}
+	slices.Sort(r.inFlight)
+	w.Send(s.id, m.from, kindStoreReadAllReply, m.seq, 0, r)
+}

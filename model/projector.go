@@ -1,0 +1,319 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// projector roles
+const (
+	roleLive    = iota // the projector of the read model
+	roleInPlace        // a rebuild replaying into the live tables beside it
+	roleGreen          // a blue-green rebuild into the next generation
+)
+
+// Projector reads the event store's global log after its checkpoint in
+// batches, applies the events to its read model's rows in a database
+// transaction, and commits its checkpoint in the same transaction or a
+// separate one. At a missing position it follows its gap policy. Its
+// checkpoint is durable (in the read model's database); the batch in hand
+// and its view of gaps are volatile.
+type Projector struct {
+	id   sim.NodeID
+	name string // node name
+	cfg  ProjectorConfig
+	env  *esEnv
+	db   *DB
+	rng  *rand.Rand
+	role int
+	gen  int
+	// effects sends external effects for live events; a rebuild that
+	// suppresses them sends none for the events it replays.
+	effects bool
+	// effectsFrom: effects are sent only for events after this position
+	// (a stop-then-rebuild does not repeat the ones already sent).
+	effectsFrom int64
+	// stopped: the projector has handed over or finished.
+	stopped bool
+
+	// volatile state, dropped by a crash
+	seq        int64
+	checkpoint int64
+	gapAt      int64
+	gapSince   sim.Time
+	batch      []StoredEvent
+	skipped    []int64
+	next       int64
+	busy       bool
+	planned    bool
+}
+
+func (p *Projector) tables() readTables { return tablesOf(p.cfg.Name, p.gen) }
+
+// resume loads the checkpoint and polls.
+func (p *Projector) resume(w *sim.World) {
+	cpKey := p.tables().checkpointKey
+	if p.role == roleInPlace {
+		cpKey = "rebuild"
+	}
+	p.checkpoint, _ = p.db.Get(checkpointTable, cpKey)
+	p.effectsFrom, _ = p.db.Get(checkpointTable, cpKey+"/effects-from")
+	p.poll(w)
+}
+
+func (p *Projector) poll(w *sim.World) {
+	if p.stopped {
+		return
+	}
+	if p.role == roleLive && activeGen(p.db) != p.gen {
+		p.stopped = true
+		return
+	}
+	p.seq++
+	batch := p.cfg.Batch
+	if batch <= 0 {
+		batch = DefaultBatch
+	}
+	w.Send(p.id, p.env.store, kindStoreReadAll, p.seq, 0, &readAllMsg{from: p.id, seq: p.seq, max: batch, after: p.checkpoint})
+}
+
+func (p *Projector) pollLater(w *sim.World) {
+	iv := p.cfg.PollInterval
+	if iv <= 0 {
+		iv = DefaultPollInterval
+	}
+	w.After(p.id, sim.Time(iv), kindProjectorPoll, 0, 0, nil)
+}
+
+// Handle implements sim.Node.
+func (p *Projector) Handle(w *sim.World, ev *sim.Event) {
+	switch ev.Kind {
+	case kindProjectorPoll:
+		if !p.busy {
+			p.poll(w)
+		}
+	case kindStoreReadAllReply:
+		if ev.A != p.seq || p.busy || p.stopped {
+			return
+		}
+		p.plan(w, ev.Msg.(*readAllReply))
+	case kindProjectorApplied:
+		p.apply(w)
+	case kindProjectorRebuild:
+		p.rebuild(w)
+	default:
+		panic(fmt.Sprintf("model: projector %s got unknown event kind %d", p.name, ev.Kind))
+	}
+}
+
+// plan decides which of the events read to apply under the gap policy,
+// and waits for their processing time.
+func (p *Projector) plan(w *sim.World, r *readAllReply) {
+	limit := int64(-1)
+	if p.role == roleGreen {
+		limit, _ = p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
+	}
+	next := p.checkpoint + 1
+	var batch []StoredEvent
+	var skipped []int64
+scan:
+	for _, e := range r.events {
+		if limit >= 0 && e.Position > limit {
+			break
+		}
+		for next < e.Position {
+			if !p.skipGap(w, next, r.inFlight) {
+				break scan
+			}
+			skipped = append(skipped, next)
+			next++
+		}
+		batch = append(batch, e)
+		next = e.Position + 1
+	}
+	if len(batch) == 0 && len(skipped) == 0 {
+		if p.role == roleInPlace && p.checkpoint >= r.head {
+			p.stopped = true
+			return
+		}
+		if p.role == roleGreen && p.checkpoint >= limit {
+			p.handover(w)
+		}
+		p.pollLater(w)
+		return
+	}
+	p.batch, p.skipped, p.next, p.busy, p.planned = batch, skipped, next, true, true
+	var d sim.Time
+	for range batch {
+		d += sim.Time(p.cfg.ProcessingMin)
+		if span := p.cfg.ProcessingMax - p.cfg.ProcessingMin; span > 0 {
+			d += sim.Time(p.rng.Int64N(int64(span) + 1))
+		}
+	}
+	w.After(p.id, d, kindProjectorApplied, 0, 0, nil)
+}
+
+// skipGap applies the gap policy to the missing position pos.
+func (p *Projector) skipGap(w *sim.World, pos int64, inFlight []int64) bool {
+	switch p.cfg.Gap {
+	case GapSkipAfter:
+		if p.gapAt != pos {
+			p.gapAt, p.gapSince = pos, w.Now()
+		}
+		return w.Now()-p.gapSince >= sim.Time(p.cfg.GapTimeout)
+	case GapSkipNoWriter:
+		_, live := slices.BinarySearch(inFlight, pos)
+		return !live
+	}
+	return false
+}
+
+// apply writes the planned batch to the read model and commits the
+// checkpoint, in one transaction or two.
+func (p *Projector) apply(w *sim.World) {
+	p.busy = false
+	if p.stopped || !p.planned {
+		return
+	}
+	p.planned = false
+	w.CrashPoint(p.id, PointBeforeApply)
+	if p.role == roleLive && activeGen(p.db) != p.gen {
+		p.stopped = true
+		return
+	}
+	t := p.tables()
+	cpKey := t.checkpointKey
+	if p.role == roleInPlace {
+		cpKey = "rebuild"
+	}
+	tx := p.db.Begin()
+	var recs []history.Record
+	for _, e := range p.batch {
+		v, _ := tx.Get(t.value, e.Stream)
+		v += BalanceDelta(e)
+		tx.Put(t.value, e.Stream, v)
+		tx.Put(t.version, e.Stream, e.Version)
+		recs = append(recs, history.Record{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: v})
+	}
+	checkpoint := p.next - 1
+	if p.cfg.Checkpoint == CheckpointSameTx {
+		tx.Put(checkpointTable, cpKey, checkpoint)
+	}
+	tx.Commit()
+	for _, pos := range p.skipped {
+		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
+			Position: pos, Point: string(p.cfg.Gap)})
+	}
+	for _, r := range recs {
+		p.env.hist.Add(r)
+	}
+	if p.effects && p.cfg.Effects != "" {
+		for _, e := range p.batch {
+			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom {
+				p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
+					Event: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Position: e.Position})
+			}
+		}
+	}
+	if p.cfg.Checkpoint == CheckpointSameTx {
+		p.checkpointed(w, checkpoint)
+		w.CrashPoint(p.id, PointAfterApply)
+	} else {
+		w.CrashPoint(p.id, PointAfterApply)
+		tx := p.db.Begin()
+		tx.Put(checkpointTable, cpKey, checkpoint)
+		tx.Commit()
+		p.checkpointed(w, checkpoint)
+	}
+	p.batch, p.skipped = nil, nil
+	if p.role == roleGreen {
+		limit, _ := p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
+		if p.checkpoint >= limit {
+			p.handover(w)
+		}
+	}
+	p.poll(w)
+}
+
+func (p *Projector) checkpointed(w *sim.World, checkpoint int64) {
+	p.checkpoint = checkpoint
+	if p.role == roleInPlace {
+		return
+	}
+	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name, Position: checkpoint})
+}
+
+// handover makes a caught-up green generation the active one: readers
+// switch to it, the blue projector stops, and green sends effects from now on.
+func (p *Projector) handover(w *sim.World) {
+	if p.role != roleGreen {
+		return
+	}
+	tx := p.db.Begin()
+	tx.Put(activeTable, "gen", int64(p.gen))
+	tx.Commit()
+	p.role, p.effects, p.effectsFrom = roleLive, true, p.checkpoint
+	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
+		Position: p.checkpoint, Point: "switched"})
+}
+
+// rebuild starts a rebuild of the read model, by the projector's mode.
+func (p *Projector) rebuild(w *sim.World) {
+	switch p.cfg.Rebuild {
+	case RebuildStopFirst:
+		// The live projector stops, truncates and replays from the start
+		// with effects suppressed up to the head it saw.
+		t := p.tables()
+		tx := p.db.Begin()
+		p.truncate(tx, t)
+		tx.Put(checkpointTable, t.checkpointKey, 0)
+		tx.Put(checkpointTable, t.checkpointKey+"/effects-from", max(p.effectsFrom, p.checkpoint))
+		tx.Commit()
+		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Point: string(p.cfg.Rebuild)})
+		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
+		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy, p.planned = 0, 0, nil, nil, false, false
+		p.poll(w)
+	case RebuildInPlace:
+		p.stopped = false
+		tx := p.db.Begin()
+		p.truncate(tx, p.tables())
+		tx.Put(checkpointTable, "rebuild", 0)
+		tx.Commit()
+		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Point: string(p.cfg.Rebuild)})
+		p.checkpoint = 0
+		p.poll(w)
+	case RebuildBlueGreen:
+		p.stopped = false
+		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Point: string(p.cfg.Rebuild)})
+		p.checkpoint = 0
+		p.poll(w)
+	}
+}
+
+// truncate empties a generation's rows: version 0 means no row.
+func (p *Projector) truncate(tx *Tx, t readTables) {
+	for _, k := range p.db.tableKeys(t.version) {
+		tx.Put(t.value, k, 0)
+		tx.Put(t.version, k, 0)
+	}
+}
+
+// Crash implements sim.Crasher.
+func (p *Projector) Crash(w *sim.World, point string) {
+	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, Point: point})
+	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy, p.planned = 0, 0, 0, nil, nil, false, false
+}
+
+// Restart implements sim.Restarter: it resumes from its committed checkpoint.
+func (p *Projector) Restart(w *sim.World) {
+	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: p.name, Group: p.cfg.Name})
+	p.resume(w)
+}

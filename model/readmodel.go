@@ -1,0 +1,104 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// BalanceDelta is the built-in balance projection: how an event changes
+// the value of its aggregate's read model row (a balance, an item count).
+// The projection-equals-fold check folds the log with the same rule.
+func BalanceDelta(e StoredEvent) int64 {
+	switch e.Type {
+	case "Deposited", "ItemAdded":
+		return e.Amount
+	case "Withdrawn", "ItemRemoved":
+		return -e.Amount
+	}
+	return 0
+}
+
+// readTables names the tables of one generation of a read model in its
+// database: rows (value and version per aggregate) and the checkpoint.
+type readTables struct {
+	value, version string
+	checkpointKey  string
+}
+
+// checkpointTable holds the checkpoints of every generation; activeTable
+// says which generation readers use.
+const (
+	checkpointTable = "checkpoint"
+	activeTable     = "active"
+)
+
+func tablesOf(projection string, gen int) readTables {
+	g := strconv.Itoa(gen)
+	return readTables{value: projection + "/" + g + "/value", version: projection + "/" + g + "/version", checkpointKey: g}
+}
+
+// activeGen returns the generation readers use.
+func activeGen(tx interface {
+	Get(table, key string) (int64, bool)
+}) int {
+	g, _ := tx.Get(activeTable, "gen")
+	return int(g)
+}
+
+type queryMsg struct {
+	from    sim.NodeID
+	seq     int64
+	key     string
+	mode    Consistency
+	token   int64
+	started sim.Time
+}
+
+type queryReply struct {
+	value, version, checkpoint int64
+	outcome                    string
+}
+
+// ReadModel is the node that answers queries from a projection's read
+// model: eventual reads at once, read-your-writes reads once the
+// checkpoint has reached the token (or a timeout passed). It reads only
+// committed data, so it does not crash in this model.
+type ReadModel struct {
+	id   sim.NodeID
+	name string
+	db   *DB
+	hist *history.History
+}
+
+// Handle implements sim.Node.
+func (r *ReadModel) Handle(w *sim.World, ev *sim.Event) {
+	switch ev.Kind {
+	case kindQueryRead:
+		m := ev.Msg.(*queryMsg)
+		m.started = w.Now()
+		r.serve(w, m)
+	case kindQueryWait:
+		r.serve(w, ev.Msg.(*queryMsg))
+	default:
+		panic(fmt.Sprintf("model: read model %s got unknown event kind %d", r.name, ev.Kind))
+	}
+}
+
+func (r *ReadModel) serve(w *sim.World, m *queryMsg) {
+	t := tablesOf(r.name, activeGen(r.db))
+	cp, _ := r.db.Get(checkpointTable, t.checkpointKey)
+	outcome := "ok"
+	if m.mode == ReadYourWrites && cp < m.token {
+		if w.Now()-m.started < sim.Time(ryWaitMax) {
+			w.After(r.id, sim.Time(ryWaitStep), kindQueryWait, 0, 0, m)
+			return
+		}
+		outcome = "timeout"
+	}
+	value, _ := r.db.Get(t.value, m.key)
+	version, _ := r.db.Get(t.version, m.key)
+	w.Send(r.id, m.from, kindQueryReply, m.seq, 0, &queryReply{value: value, version: version, checkpoint: cp, outcome: outcome})
+}

@@ -1,0 +1,20 @@
+package reports
+
+import (
+	"os"
+
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// savePNG writes an image canvas to path as PNG.
+func savePNG(img *vgimg.Canvas, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
