@@ -198,7 +198,14 @@ func writeOutputs(dir string, o *scenarios.Outcome) error {
 	}
 	charts := o.Scenario.Charts
 	if len(charts) == 0 {
-		charts = []string{"lag"}
+		// By default: lag when there are consumer groups, staleness when
+		// there are projections.
+		if len(o.Scenario.System.Consumers) > 0 {
+			charts = append(charts, "lag")
+		}
+		if len(o.Scenario.ES.Projectors) > 0 {
+			charts = append(charts, "staleness")
+		}
 	}
 	page := &reports.Page{
 		Name: o.Scenario.Name, Title: o.Scenario.Title, Teaches: o.Scenario.Teaches, Seed: o.Seed,
@@ -212,6 +219,28 @@ func writeOutputs(dir string, o *scenarios.Outcome) error {
 			return err
 		}
 		page.Charts = append(page.Charts, reports.Chart{Caption: "Consumer lag", Path: path})
+	}
+	if slices.Contains(charts, "staleness") {
+		path := filepath.Join(dir, "staleness.png")
+		if err := reports.StalenessChart(o.History, path); err != nil {
+			return err
+		}
+		page.Charts = append(page.Charts, reports.Chart{Caption: "Read-model staleness", Path: path})
+	}
+	// porcupine's visualization of a small witness, for each violated
+	// linearizability check.
+	for _, r := range o.Results {
+		if r.Verdict != checks.Violated || (r.Check != "linearizable" && r.Check != "linearizable-reads") {
+			continue
+		}
+		name := r.Check + ".html"
+		wrote, err := checks.WriteLinearizabilityHTML(o.History, r.Check == "linearizable-reads", filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if wrote {
+			page.Links = append(page.Links, reports.Link{Caption: "porcupine visualization of the " + r.Check + " witness", Href: name})
+		}
 	}
 	var buf bytes.Buffer
 	if err := reports.WriteHTML(&buf, page); err != nil {
