@@ -46,7 +46,40 @@ func (r Record) String() string {
 		fmt.Fprintf(&b, " attempt=%d", r.Attempt)
 	}
 	if r.Point != "" {
-		fmt.Fprintf(&b, " at %s", r.Point)
+		if r.Kind == Crash {
+			fmt.Fprintf(&b, " at %s", r.Point)
+		} else {
+			fmt.Fprintf(&b, " (%s)", r.Point)
+		}
+	}
+	if r.Command != "" {
+		fmt.Fprintf(&b, " cmd=%s", r.Command)
+	}
+	if r.Mode != "" {
+		fmt.Fprintf(&b, " mode=%s", r.Mode)
+	}
+	if r.Expected != "" {
+		fmt.Fprintf(&b, " expected=%s", r.Expected)
+	}
+	if r.Basis != 0 {
+		fmt.Fprintf(&b, " basis=%d", r.Basis)
+	}
+	if r.Outcome != "" {
+		fmt.Fprintf(&b, " -> %s", r.Outcome)
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"version", r.Version}, {"position", r.Position}, {"token", r.Token}, {"value", r.Value}, {"logic", int64(r.Logic)}} {
+		if f.v != 0 {
+			fmt.Fprintf(&b, " %s=%d", f.name, f.v)
+		}
+	}
+	if r.State != "" {
+		fmt.Fprintf(&b, " state=%s", r.State)
+	}
+	if r.Replay != "" {
+		fmt.Fprintf(&b, " replay=%s", r.Replay)
 	}
 	if r.Kind == End {
 		fmt.Fprintf(&b, " drained=%v", r.Drained)
