@@ -197,6 +197,9 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 // successful write to that aggregate: the row it read is at least at the
 // stream version the write returned. Eventual reads of a lagging read model
 // fail it; read-your-writes reads that wait for the write's position pass.
+// The witness is the write, the read, and what shows the read model was
+// not there yet: a reset of it since its last checkpoint (a rebuild), and
+// the checkpoint that reached the write only after the read.
 func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
 	type nk struct{ node, key string }
@@ -218,16 +221,7 @@ func ReadYourWrites(h *history.History) Result {
 			}
 			bad++
 			if res.Witness == nil {
-				res.Witness = []history.Record{wr, r}
-				res.Explanation = fmt.Sprintf("%s wrote %s (%s %d) at %s, getting version %d at position %d, then read it back (%s) "+
-					"and got version %d, value %d, at %s: its own write was missing. ",
-					r.Node, r.Key, wr.Type, wr.Amount, at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
-				if r.Mode == "eventual" {
-					res.Explanation += "An eventual read returns whatever the read model holds; the projector had not applied the write yet. Wait for the write's position token (read-your-writes). "
-				}
-				if r.Mode == "read-your-writes" && r.Token != wr.Position {
-					res.Explanation += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
-				}
+				res.Witness, res.Explanation = ryWitness(h, wr, r, i)
 			}
 		}
 	}
@@ -239,6 +233,63 @@ func ReadYourWrites(h *history.History) Result {
 	res.Verdict = Holds
 	res.Explanation = fmt.Sprintf("Each of the %d read(s) after a session's own write reflected it.", reads)
 	return res
+}
+
+// ryWitness explains the read r (record i) that missed the write wr.
+func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Record, string) {
+	witness := []history.Record{wr}
+	why := fmt.Sprintf("%s wrote %s (%s %d) at %s, getting version %d at position %d, then read it back (%s) "+
+		"and got version %d, value %d, at %s: its own write was missing. ",
+		r.Node, r.Key, wr.Type, wr.Amount, at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
+	// The read model's state at the read: a reset since its last
+	// checkpoint, and the first checkpoint at or past the write after it.
+	var reset *history.Record
+	for j := i - 1; j >= 0 && r.Group != ""; j-- {
+		q := h.Records[j]
+		if q.Group != r.Group {
+			continue
+		}
+		if q.Kind == history.Checkpoint {
+			break
+		}
+		if q.Kind == history.ProjectionReset && q.Point != "blue-green" {
+			reset = &h.Records[j]
+			witness = append(witness, q)
+			break
+		}
+	}
+	witness = append(witness, r)
+	var reached *history.Record
+	for j := i + 1; j < len(h.Records) && r.Group != ""; j++ {
+		q := h.Records[j]
+		if q.Kind == history.Checkpoint && q.Group == r.Group && q.Position >= wr.Position {
+			reached = &h.Records[j]
+			witness = append(witness, q)
+			break
+		}
+	}
+	sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
+	switch {
+	case r.Mode == "eventual":
+		why += "An eventual read returns whatever the read model holds; the projector had not applied the write yet. Wait for the write's position token (read-your-writes). "
+	case r.Mode != "read-your-writes":
+	case r.Token != wr.Position:
+		why += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
+	case r.Outcome == "timeout":
+		why += fmt.Sprintf("The wait gave up before the read model's checkpoint (%d) reached the token %d. ", r.Position, r.Token)
+	case r.Position == 0 && reset != nil:
+		why += fmt.Sprintf("The read model had no checkpoint: a %s rebuild reset it at %s. The wait took a projection without a checkpoint as caught up and read at once; "+
+			"it must wait until the checkpoint reaches the token, whatever state the projection is in. ", reset.Point, at(reset.At))
+	case r.Position == 0:
+		why += "The read model had no checkpoint yet: its projector had not started. The wait took a projection without a checkpoint as caught up and read at once; " +
+			"it must wait until the checkpoint reaches the token, whatever state the projection is in. "
+	default:
+		why += fmt.Sprintf("The read model answered with checkpoint %d, below the token %d: the wait returned too early. ", r.Position, r.Token)
+	}
+	if reached != nil {
+		why += fmt.Sprintf("The read model's checkpoint reached the write only at %s. ", at(reached.At))
+	}
+	return witness, why
 }
 
 // BoundedStaleness checks liveness: by the end of the run (after the heal

@@ -375,7 +375,7 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 		return
 	}
 	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
-		&queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token})
+		&queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token, noCheckpoint: s.cfg.NoCheckpoint})
 }
 
 // answer records the answer to the pending query and moves on.

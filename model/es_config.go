@@ -131,6 +131,22 @@ const (
 	TokenVersion TokenSource = "version"
 )
 
+// NoCheckpoint is what a read-your-writes wait does while the read model
+// has no checkpoint yet: its projector has not started, or a
+// stop-then-rebuild reset it to 0.
+type NoCheckpoint string
+
+// No-checkpoint policies.
+const (
+	// NoCheckpointWait waits as for any checkpoint below the token: the
+	// projection is not caught up until its checkpoint reaches the token.
+	NoCheckpointWait NoCheckpoint = "wait"
+	// NoCheckpointCaughtUp takes a projection without a checkpoint as
+	// caught up ("not running: nothing to wait for") and reads at once: an
+	// empty or old row.
+	NoCheckpointCaughtUp NoCheckpoint = "caught-up"
+)
+
 // CommandSpec is one command type a client sends, drawn with Weight.
 type CommandSpec struct {
 	Type                 string
@@ -173,6 +189,9 @@ type ClientConfig struct {
 	// command, on the same aggregate.
 	ReadAfterWrite Consistency
 	Token          TokenSource
+	// NoCheckpoint is what a read-your-writes wait does while the read
+	// model has no checkpoint ("": NoCheckpointWait).
+	NoCheckpoint NoCheckpoint
 	// Stop is when sessions stop sending commands (0: never).
 	Stop time.Duration
 }
@@ -369,6 +388,11 @@ func (c *ESConfig) Validate() error {
 		case ConcurrencyAny, ConcurrencyExact:
 		default:
 			errs = append(errs, fmt.Errorf("client %q: unknown concurrency %q", cl.Name, cl.Concurrency))
+		}
+		switch cl.NoCheckpoint {
+		case "", NoCheckpointWait, NoCheckpointCaughtUp:
+		default:
+			errs = append(errs, fmt.Errorf("client %q: unknown no-checkpoint policy %q", cl.Name, cl.NoCheckpoint))
 		}
 		switch cl.RetryIDs {
 		case RetrySameIDs, RetryNewIDs:

@@ -55,6 +55,9 @@ type queryMsg struct {
 	mode    Consistency
 	token   int64
 	started sim.Time
+	// noCheckpoint is what the wait does while the read model has no
+	// checkpoint.
+	noCheckpoint NoCheckpoint
 }
 
 type queryReply struct {
@@ -64,7 +67,9 @@ type queryReply struct {
 
 // ReadModel is the node that answers queries from a projection's read
 // model: eventual reads at once, read-your-writes reads once the
-// checkpoint has reached the token (or a timeout passed). It reads only
+// checkpoint has reached the token (or a timeout passed), or at once while
+// there is no checkpoint yet if the session's wait takes that as caught up
+// ([NoCheckpointCaughtUp]). It reads only
 // committed data, so it does not crash in this model.
 type ReadModel struct {
 	id   sim.NodeID
@@ -91,7 +96,8 @@ func (r *ReadModel) serve(w *sim.World, m *queryMsg) {
 	t := tablesOf(r.name, activeGen(r.db))
 	cp, _ := r.db.Get(checkpointTable, t.checkpointKey)
 	outcome := "ok"
-	if m.mode == ReadYourWrites && cp < m.token {
+	unstarted := cp == 0 && m.noCheckpoint == NoCheckpointCaughtUp
+	if m.mode == ReadYourWrites && cp < m.token && !unstarted {
 		if w.Now()-m.started < sim.Time(ryWaitMax) {
 			w.After(r.id, sim.Time(ryWaitStep), kindQueryWait, 0, 0, m)
 			return

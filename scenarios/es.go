@@ -144,6 +144,7 @@ func (d *decoder) client(n *yaml.Node, what string) model.ClientConfig {
 		RetryIDs:       model.RetrySameIDs,
 		ReadAfterWrite: model.ReadNone,
 		Token:          model.TokenPosition,
+		NoCheckpoint:   model.NoCheckpointWait,
 	}
 	if v := m.get("sessions"); v != nil {
 		c.Sessions = int(d.integer(v, what+".sessions", 1))
@@ -208,8 +209,11 @@ func (d *decoder) client(n *yaml.Node, what string) model.ClientConfig {
 	if v := m.get("token"); v != nil {
 		c.Token = model.TokenSource(d.oneOf(v, what+".token", string(model.TokenPosition), string(model.TokenVersion)))
 	}
+	if v := m.get("no-checkpoint"); v != nil {
+		c.NoCheckpoint = model.NoCheckpoint(d.oneOf(v, what+".no-checkpoint", string(model.NoCheckpointWait), string(model.NoCheckpointCaughtUp)))
+	}
 	m.done("name", "sessions", "keys", "prefix", "rate", "commands", "script", "concurrency", "validate", "projection",
-		"retries", "retry-ids", "timeout", "read-after-write", "token")
+		"retries", "retry-ids", "timeout", "read-after-write", "token", "no-checkpoint")
 	return c
 }
 

@@ -32,6 +32,7 @@ var esPairs = []esPair{
 	{"E4", "gap-wait-forever", "gap-no-live-writer", []string{"bounded-staleness"}},
 	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
 	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
+	{"E8-unstarted", "unstarted-projection-caught-up", "unstarted-projection-wait", []string{"read-your-writes"}},
 	{"E6", "snapshot-drift", "snapshot-stamped", []string{"snapshot-replay"}},
 	{"E7-blue-green", "rebuild-in-place", "rebuild-blue-green", []string{"projection-equals-fold", "exactly-once-effects"}},
 	{"E7-stop-first", "rebuild-in-place", "rebuild-stop-first", []string{"projection-equals-fold", "exactly-once-effects"}},
