@@ -162,9 +162,14 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 				}
 			}
 			var recs []history.Record
+			var reserve, skip *history.Record
 			for j, r := range h.Records {
-				if r.Kind == history.StoreReserve && r.Position == e.Position ||
-					r.Kind == history.ProjectionSkip && r.Group == g && r.Position == e.Position {
+				if r.Kind == history.StoreReserve && r.Position == e.Position && reserve == nil {
+					reserve = &h.Records[j]
+					recs = append(recs, r)
+				}
+				if r.Kind == history.ProjectionSkip && r.Group == g && r.Position == e.Position && skip == nil {
+					skip = &h.Records[j]
 					recs = append(recs, r)
 				}
 				if j == i {
@@ -175,7 +180,18 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 			sort.SliceStable(recs, func(a, b int) bool { return recs[a].At < recs[b].At })
 			res.Witness = recs
 			why := "it never applied it"
-			if passed.At < e.At {
+			held := ""
+			if reserve != nil {
+				held = fmt.Sprintf(" (the append held the position for %v, from %s)", time.Duration(e.At-reserve.At), at(reserve.At))
+			}
+			switch {
+			case skip != nil && skip.At < e.At:
+				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, and the event committed into it later, at %s%s",
+					e.Position, skip.Point, at(skip.At), at(e.At), held)
+			case skip != nil:
+				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, on a read of the log answered before the event committed at %s%s: "+
+					"the commit was still on its way to the projector", e.Position, skip.Point, at(skip.At), at(e.At), held)
+			case passed.At < e.At:
 				why = fmt.Sprintf("the checkpoint passed position %d at %s, before the event committed at %s: the position was reserved before the commit and a later one committed first", e.Position, at(passed.At), at(e.At))
 			}
 			res.Explanation = fmt.Sprintf("Read model %s checkpointed %d, but event %s of %s at position %d is missing from it: %s. "+
@@ -185,7 +201,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	}
 	if holes > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive, or assign positions at commit.", holes)
+		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit.", holes)
 		return res
 	}
 	res.Verdict = Holds
