@@ -74,6 +74,11 @@ var Catalog = map[string]Check{
 		Doc:  "every read model catches up with the log by the end of the run (liveness)",
 		Run:  BoundedStaleness,
 	},
+	"staleness-within-slo": {
+		Name: "staleness-within-slo",
+		Doc:  "no read model with a staleness SLO is ever further behind the log than it",
+		Run:  StalenessWithinSLO,
+	},
 	"outbox-equivalence": {
 		Name: "outbox-equivalence",
 		Doc:  "the event ids published to the outbox topic equal the committed event ids",

@@ -17,10 +17,16 @@ type StalenessSample struct {
 	Key          string
 	EventsBehind int64
 	TimeBehind   time.Duration
+	// Oldest is the oldest committed event the read model had not applied
+	// (none when it was caught up).
+	Oldest string
 }
 
 // StalenessSeries is one read model's staleness over simulated time,
-// sampled at every commit, apply and reset.
+// sampled at every commit, apply and reset. Between two samples the
+// events behind stay the same, and the time behind grows with the clock
+// while the read model is behind (the same oldest event keeps waiting):
+// see [StalenessSeries.TimeBehindAt].
 type StalenessSeries struct {
 	Group  string
 	Points []StalenessSample
@@ -79,24 +85,25 @@ func Staleness(h *history.History) StalenessReport {
 		}
 		return g
 	}
-	measure := func(g *group, at int64) (int64, time.Duration) {
+	measure := func(g *group, at int64) (int64, time.Duration, string) {
 		for g.ptr < len(log) && g.applied[log[g.ptr].event] {
 			g.ptr++
 		}
 		behind := int64(len(log)) - g.count
 		var d time.Duration
+		var oldest string
 		if g.ptr < len(log) {
-			d = time.Duration(at - log[g.ptr].at)
+			d, oldest = time.Duration(at-log[g.ptr].at), log[g.ptr].event
 		}
-		return behind, d
+		return behind, d, oldest
 	}
 	sample := func(name string, g *group, at int64) {
-		n, d := measure(g, at)
+		n, d, oldest := measure(g, at)
 		pts := g.series.Points
 		if k := len(pts); k > 0 && pts[k-1].At == at {
 			pts = pts[:k-1]
 		}
-		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d})
+		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d, Oldest: oldest})
 	}
 	for i, r := range h.Records {
 		switch r.Kind {
@@ -114,6 +121,8 @@ func Staleness(h *history.History) StalenessReport {
 			sample(r.Group, g, r.At)
 		case history.Checkpoint:
 			get(r.Group).lastCP = i
+		case history.StalenessSLO:
+			get(r.Group)
 		case history.ProjectionReset:
 			if r.Point == "blue-green" {
 				continue
@@ -131,7 +140,7 @@ func Staleness(h *history.History) StalenessReport {
 			}
 			s := StalenessSample{At: r.At, Group: r.Group, Node: r.Node, Key: r.Key}
 			if r.Group != "" {
-				s.EventsBehind, s.TimeBehind = measure(get(r.Group), r.At)
+				s.EventsBehind, s.TimeBehind, s.Oldest = measure(get(r.Group), r.At)
 			}
 			rep.Queries = append(rep.Queries, s)
 			rep.MaxEvents = max(rep.MaxEvents, s.EventsBehind)
@@ -143,7 +152,7 @@ func Staleness(h *history.History) StalenessReport {
 	for _, name := range order {
 		g := groups[name]
 		rep.Series = append(rep.Series, *g.series)
-		n, d := measure(g, end)
+		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
 		if n > 0 && g.ptr < len(log) {
 			oldest := h.Records[log[g.ptr].idx]
@@ -170,4 +179,20 @@ func lastAt(h *history.History) int64 {
 		end = max(end, r.At)
 	}
 	return end
+}
+
+// TimeBehindAt returns how far behind the read model was at simulated
+// time t (nanoseconds) by the series: 0 before its first sample, else the
+// time behind of the last sample at or before t plus the time since, if
+// events were behind then.
+func (s StalenessSeries) TimeBehindAt(t int64) time.Duration {
+	i := sort.Search(len(s.Points), func(i int) bool { return s.Points[i].At > t }) - 1
+	if i < 0 {
+		return 0
+	}
+	p := s.Points[i]
+	if p.EventsBehind == 0 {
+		return 0
+	}
+	return p.TimeBehind + time.Duration(t-p.At)
 }

@@ -259,6 +259,10 @@ type ProjectorConfig struct {
 	Rebuild   RebuildMode
 	// StartAt delays the projector's start.
 	StartAt time.Duration
+	// StalenessSLO, if positive, is the staleness the read model promises:
+	// no committed event waits longer to be applied to it. It is recorded
+	// in the history (history.StalenessSLO) for the checks and charts.
+	StalenessSLO time.Duration
 }
 
 // QueryConfig is a query client: Sessions sessions reading Keys aggregates.
@@ -355,6 +359,9 @@ func (c *ESConfig) Validate() error {
 			default:
 				errs = append(errs, fmt.Errorf("projection %q: unknown rebuild mode %q", p.Name, p.Rebuild))
 			}
+		}
+		if p.StalenessSLO < 0 {
+			errs = append(errs, fmt.Errorf("projection %q: staleness SLO %v: want a positive duration or none", p.Name, p.StalenessSLO))
 		}
 		if p.ProcessingMin < 0 || p.ProcessingMin > p.ProcessingMax {
 			errs = append(errs, fmt.Errorf("projection %q: processing %v..%v: want 0 <= min <= max", p.Name, p.ProcessingMin, p.ProcessingMax))

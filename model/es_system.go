@@ -114,8 +114,8 @@ func defaultPrefix(aggregate string) string {
 	return "acct-"
 }
 
-// Start sets every session, projector and relay going. A nil ESSystem
-// does nothing.
+// Start records each read model's staleness SLO and sets every session,
+// projector and relay going. A nil ESSystem does nothing.
 func (e *ESSystem) Start() {
 	if e == nil {
 		return
@@ -124,6 +124,10 @@ func (e *ESSystem) Start() {
 	for _, p := range e.Projectors {
 		switch p.role {
 		case roleLive:
+			if p.cfg.StalenessSLO > 0 {
+				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
+					SLO: int64(p.cfg.StalenessSLO)})
+			}
 			w.After(p.id, sim.Time(p.cfg.StartAt), kindProjectorPoll, 0, 0, nil)
 			if p.cfg.RebuildAt > 0 && p.cfg.Rebuild == RebuildStopFirst {
 				w.After(p.id, sim.Time(p.cfg.RebuildAt), kindProjectorRebuild, 0, 0, nil)

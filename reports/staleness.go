@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -36,20 +37,68 @@ func StalenessSeries(h *history.History) (events, behind []Series) {
 // StalenessChart writes to path an 8x6 inch PNG of the staleness of every
 // read model in h over simulated time in seconds: on top the events behind
 // the event store, below the time behind (milliseconds since the oldest
-// unapplied event committed). Each query is a dot on the lower panel at
-// the staleness it saw; crashes are thin red lines. Long series are
-// downsampled, keeping their spikes. A history without read models still
-// yields a chart, whose title says so.
+// unapplied event committed), which grows with the clock while events wait.
+// Each query is a dot on the lower panel at the staleness it saw; a read
+// model's staleness SLO (history.StalenessSLO) is a dashed line in its
+// colour on the lower panel; windows in which a node was down (crash to
+// restart) are shaded on both, and each crash is a thin red line. Long
+// series are downsampled, keeping their spikes. A history without read
+// models still yields a chart, whose title says so. The PNG depends only
+// on h, byte for byte.
 func StalenessChart(h *history.History, path string) error {
-	events, behind := StalenessSeries(h)
+	rep := checks.Staleness(h)
+	events, _ := StalenessSeries(h)
 	end := lastAt(h)
-	top := stalenessPlot("Read-model staleness: events behind", "events behind the event store", events, end, h)
-	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", behind, end, h)
+	top := stalenessPlot("Read-model staleness: events behind", "events behind the event store", h)
+	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", h)
 	if len(events) == 0 {
 		top.Title.Text += " (no read models in history)"
 	}
+	slos := checks.StalenessSLOs(h)
+	var topXYs, bottomXYs []plotter.XYs
+	for i, s := range events {
+		xys := chartXYs(s.Points, end)
+		topXYs = append(topXYs, xys)
+		line, err := plotter.NewLine(xys)
+		if err != nil {
+			continue // chartXYs drops non-finite values; nothing else fails
+		}
+		line.StepStyle = plotter.PostStep
+		line.Color = palette[i%len(palette)]
+		line.Width = vg.Points(1.2)
+		top.Add(line)
+		top.Legend.Add(s.Name, line)
+	}
+	var sloMax float64
+	for i, s := range rep.Series {
+		xys := toXYs(downsample(timeBehindPoints(s, end), maxChartPoints))
+		bottomXYs = append(bottomXYs, xys)
+		line, err := plotter.NewLine(xys)
+		if err != nil {
+			continue
+		}
+		line.Color = palette[i%len(palette)]
+		line.Width = vg.Points(1.2)
+		bottom.Add(line)
+		bottom.Legend.Add(s.Group, line)
+		slo, ok := slos[s.Group]
+		if !ok {
+			continue
+		}
+		ms := float64(slo) / float64(time.Millisecond)
+		sloMax = max(sloMax, ms)
+		sl, err := plotter.NewLine(plotter.XYs{{X: 0, Y: ms}, {X: max(seconds(end), 1e-9), Y: ms}})
+		if err != nil {
+			continue
+		}
+		sl.Color = palette[i%len(palette)]
+		sl.Width = vg.Points(1)
+		sl.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		bottom.Add(sl)
+		bottom.Legend.Add(fmt.Sprintf("%s SLO %v", s.Group, slo), sl)
+	}
 	var qs plotter.XYs
-	for _, q := range checks.Staleness(h).Queries {
+	for _, q := range rep.Queries {
 		if q.Group != "" {
 			qs = append(qs, plotter.XY{X: seconds(q.At), Y: float64(q.TimeBehind) / float64(time.Millisecond)})
 		}
@@ -63,6 +112,7 @@ func StalenessChart(h *history.History, path string) error {
 			}
 			qs = thin
 		}
+		bottomXYs = append(bottomXYs, qs)
 		sc, err := plotter.NewScatter(qs)
 		if err != nil {
 			return fmt.Errorf("staleness chart %s: %w", path, err)
@@ -80,6 +130,10 @@ func StalenessChart(h *history.History, path string) error {
 		}
 		p.Y.Min, p.Y.Max = 0, max(p.Y.Max*1.25, 1)
 	}
+	// The SLO line stays below the legend.
+	bottom.Y.Max = max(bottom.Y.Max, sloMax*1.7)
+	placeLegend(top, topXYs)
+	placeLegend(bottom, bottomXYs)
 	const w, h6 = 8 * vg.Inch, 6 * vg.Inch
 	img := vgimg.New(w, h6)
 	dc := draw.New(img)
@@ -93,26 +147,76 @@ func StalenessChart(h *history.History, path string) error {
 	return nil
 }
 
-func stalenessPlot(title, ylabel string, series []Series, end int64, h *history.History) *plot.Plot {
+// stalenessPlot returns a panel with the down windows shaded underneath
+// and the crashes marked; the series are added on top.
+func stalenessPlot(title, ylabel string, h *history.History) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "simulated time (s)"
 	p.Y.Label.Text = ylabel
 	p.Legend.Top = true
-	for i, s := range series {
-		line, err := plotter.NewLine(chartXYs(s.Points, end))
-		if err != nil {
-			continue // chartXYs drops non-finite values; nothing else fails
-		}
-		line.StepStyle = plotter.PostStep
-		line.Color = palette[i%len(palette)]
-		line.Width = vg.Points(1.2)
-		p.Add(line)
-		p.Legend.Add(s.Name, line)
+	if down := newDownWindows(h); len(down.ws) > 0 {
+		p.Add(down)
+		p.Legend.Add("node down", down)
 	}
 	if crashes := newCrashMarks(h); len(crashes.xs) > 0 {
 		p.Add(crashes)
 		p.Legend.Add("crash", crashes)
 	}
 	return p
+}
+
+// timeBehindPoints returns the time behind of s in milliseconds as a
+// polyline up to end: at each sample the value it measured, then, while
+// events are behind, growing with the clock until the next sample (the
+// same oldest event keeps waiting), where it drops or jumps to the next
+// measured value.
+func timeBehindPoints(s checks.StalenessSeries, end int64) []Point {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	out := make([]Point, 0, 2*len(s.Points))
+	for i, p := range s.Points {
+		next := end
+		if i+1 < len(s.Points) {
+			next = s.Points[i+1].At
+		}
+		out = append(out, Point{At: p.At, Value: ms(p.TimeBehind)})
+		if next <= p.At {
+			continue
+		}
+		v := ms(p.TimeBehind)
+		if p.EventsBehind > 0 {
+			v += ms(time.Duration(next - p.At))
+		}
+		out = append(out, Point{At: next, Value: v})
+	}
+	return out
+}
+
+// toXYs converts points to plot coordinates in seconds, without
+// non-finite values.
+func toXYs(pts []Point) plotter.XYs {
+	xys := make(plotter.XYs, 0, len(pts))
+	for _, pt := range pts {
+		if !math.IsNaN(pt.Value) && !math.IsInf(pt.Value, 0) {
+			xys = append(xys, plotter.XY{X: seconds(pt.At), Y: pt.Value})
+		}
+	}
+	return xys
+}
+
+// placeLegend puts p's legend in the top corner, left or right, over the
+// half of the x axis whose data reach less high, so that it hides less.
+func placeLegend(p *plot.Plot, data []plotter.XYs) {
+	mid := (p.X.Min + p.X.Max) / 2
+	var left, right float64
+	for _, xys := range data {
+		for _, xy := range xys {
+			if xy.X < mid {
+				left = max(left, xy.Y)
+			} else {
+				right = max(right, xy.Y)
+			}
+		}
+	}
+	p.Legend.Left = left < right
 }

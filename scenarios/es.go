@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -79,6 +80,13 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		}
 		om.done("mode", "topic", "relays", "lease", "poll-interval", "batch")
 	}
+	if slices.Contains(s.Checks, "staleness-within-slo") && !slices.ContainsFunc(es.Projectors, func(p model.ProjectorConfig) bool { return p.StalenessSLO > 0 }) {
+		for _, n := range d.list(m.get("checks"), "checks") {
+			if n.Value == "staleness-within-slo" {
+				d.errorf(n, "checks: staleness-within-slo needs a read model with a staleness SLO: set staleness-slo on a projection, like 200ms")
+			}
+		}
+	}
 	if len(d.errs) == 0 {
 		if err := es.Validate(); err != nil {
 			d.errorf(nil, "invalid event-sourced system: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -128,7 +136,11 @@ func (d *decoder) projection(n *yaml.Node, what string) model.ProjectorConfig {
 			string(model.RebuildInPlace), string(model.RebuildStopFirst), string(model.RebuildBlueGreen)))
 		rm.done("at", "mode")
 	}
-	m.done("name", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild")
+	if v := m.get("staleness-slo"); v != nil {
+		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
+	}
+	m.done("name", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
+		"staleness-slo")
 	return p
 }
 

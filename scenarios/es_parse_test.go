@@ -3,6 +3,7 @@ package scenarios
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestESParseErrorsHavePositions(t *testing.T) {
@@ -31,6 +32,46 @@ checks: [stream-integrity]
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+}
+
+// TestESParseStalenessSLO: an SLO must be a positive duration, and the
+// check that judges it needs a read model that has one.
+func TestESParseStalenessSLO(t *testing.T) {
+	src := `name: slo
+duration: 1s
+projections:
+  - name: balances
+    staleness-slo: soon
+  - name: totals
+    staleness-slo: 0s
+clients:
+  - name: teller
+    rate: 10/s
+    commands:
+      - type: Deposit
+checks: [bounded-staleness, staleness-within-slo]
+`
+	_, err := Parse("slo.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{
+		`slo.yaml:5:20: projections[0].staleness-slo: "soon" is not a duration`,
+		`slo.yaml:7:20: projections[1].staleness-slo: 0s: want a positive duration`,
+		`slo.yaml:13:29: checks: staleness-within-slo needs a read model with a staleness SLO`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	ok := strings.Replace(strings.Replace(src, "staleness-slo: soon", "staleness-slo: 200ms", 1), "    staleness-slo: 0s\n", "", 1)
+	s, err := Parse("slo.yaml", []byte(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.ES.Projectors[0].StalenessSLO; got != 200*time.Millisecond {
+		t.Errorf("staleness SLO %v, want 200ms", got)
 	}
 }
 

@@ -33,6 +33,8 @@ var esPairs = []esPair{
 	// The second fix of E4: skip a gap after a delay longer than any
 	// transaction holds a position.
 	{"E4-skip-after", "gap-wait-forever", "gap-skip-after", []string{"bounded-staleness"}},
+	// A staleness SLO must budget for the projector's recovery.
+	{"C4-slo", "staleness-slo-breached", "staleness-slo-kept", []string{"staleness-within-slo"}},
 	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
 	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
 	{"E8-unstarted", "unstarted-projection-caught-up", "unstarted-projection-wait", []string{"read-your-writes"}},

@@ -75,6 +75,9 @@ func (r Record) String() string {
 			fmt.Fprintf(&b, " %s=%d", f.name, f.v)
 		}
 	}
+	if r.SLO != 0 {
+		fmt.Fprintf(&b, " slo=%s", time.Duration(r.SLO))
+	}
 	if r.State != "" {
 		fmt.Fprintf(&b, " state=%s", r.State)
 	}

@@ -85,6 +85,11 @@ const (
 	// Checkpoint: projector Node committed checkpoint Position (every
 	// position up to it is handled) for read model Group.
 	Checkpoint Kind = "checkpoint"
+	// StalenessSLO: read model Group promises a staleness bound: no
+	// committed event waits longer than SLO nanoseconds to be applied to
+	// it. Recorded once per read model that has one, at the start of the
+	// run, by its projector Node.
+	StalenessSLO Kind = "staleness-slo"
 	// ProjectionSkip: projector Node of read model Group skipped the gap
 	// at global Position (Point: the gap policy that decided it).
 	ProjectionSkip Kind = "projection-skip"
@@ -134,6 +139,7 @@ type Record struct {
 	Outcome  string `json:"outcome,omitempty"`
 	Value    int64  `json:"value,omitempty"`
 	Token    int64  `json:"token,omitempty"`
+	SLO      int64  `json:"slo,omitempty"`
 	Mode     string `json:"mode,omitempty"`
 	State    string `json:"state,omitempty"`
 	Replay   string `json:"replay,omitempty"`

@@ -102,4 +102,5 @@ var knownKinds = map[Kind]bool{
 	Command: true, CommandReturn: true, StoreAppend: true, StoreReserve: true, StoreRollback: true,
 	StoreDuplicate: true, Snapshot: true, Load: true, ProjectionApply: true, Checkpoint: true,
 	ProjectionSkip: true, ProjectionReset: true, Query: true, QueryReturn: true, LostAnswer: true,
+	StalenessSLO: true,
 }
