@@ -1,0 +1,31 @@
+package history
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// A staleness-slo record survives the JSON Lines round trip and renders
+// its bound as a duration.
+func TestStalenessSLORecord(t *testing.T) {
+	h := &History{Records: []Record{{At: 0, Kind: StalenessSLO, Node: "balances", Group: "balances", SLO: 250_000_000}}}
+	var buf bytes.Buffer
+	if err := h.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"kind":"staleness-slo"`) || !strings.Contains(buf.String(), `"slo":250000000`) {
+		t.Fatalf("JSON Lines %s", buf.String())
+	}
+	got, err := ReadJSONL("h.jsonl", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, h) {
+		t.Fatalf("round trip gave %+v", got.Records)
+	}
+	if s := h.Records[0].String(); !strings.HasSuffix(s, "staleness-slo balances slo=250ms") {
+		t.Errorf("String() = %q", s)
+	}
+}
