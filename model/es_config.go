@@ -64,6 +64,10 @@ type StoreConfig struct {
 	// LostAnswer is the probability that the answer to an append is lost:
 	// the client cannot tell whether it committed.
 	LostAnswer sim.Ratio
+	// LoseAnswers lists answers to appends that are lost whatever
+	// LostAnswer draws, by their order among all answers the store sends
+	// (from 1): an exact schedule, which property tests draw and shrink.
+	LoseAnswers []int
 }
 
 // Concurrency is the expected version a client sends with an append.

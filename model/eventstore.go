@@ -168,6 +168,8 @@ type EventStore struct {
 	pending []*pendingAppend
 	snaps   map[string]snapshotRec
 	outbox  []outboxRow
+	// answers counts the answers to appends sent or lost.
+	answers int
 	// sentPrefix counts the leading outbox rows that are all sent.
 	sentPrefix  int
 	outboxLease sim.Time
@@ -350,7 +352,8 @@ func (s *EventStore) next(w *sim.World, st *stream) {
 
 // reply answers an append, unless the answer is lost.
 func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
-	if s.cfg.LostAnswer.Chance(s.rng) {
+	s.answers++
+	if s.cfg.LostAnswer.Chance(s.rng) || slices.Contains(s.cfg.LoseAnswers, s.answers) {
 		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
 			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
 		return
