@@ -8,6 +8,10 @@ import "math/rand/v2"
 type Link struct {
 	LatencyMin, LatencyMax Time
 	Loss                   Ratio
+	// FIFO makes messages from one node to another arrive in the order they
+	// were sent, as over one TCP connection: a message never overtakes an
+	// earlier one on the same link (it arrives no earlier than it).
+	FIFO bool
 }
 
 // Network holds the links of a world: one default link and per-pair
@@ -17,6 +21,7 @@ type Network struct {
 	Default Link
 	links   map[[2]NodeID]Link
 	cut     map[[2]NodeID]bool
+	last    map[[2]NodeID]Time // latest arrival per FIFO link
 }
 
 func (n *Network) init(r *rand.Rand) { n.rng = r }
@@ -40,8 +45,8 @@ func (n *Network) Cut(from, to NodeID) {
 // Mend heals a cut link.
 func (n *Network) Mend(from, to NodeID) { delete(n.cut, [2]NodeID{from, to}) }
 
-// latency draws the delay of one message, or reports that it is lost.
-func (n *Network) latency(from, to NodeID) (Time, bool) {
+// arrival draws when a message sent now arrives, or reports that it is lost.
+func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 	l := n.Default
 	if n.links != nil {
 		if o, ok := n.links[[2]NodeID{from, to}]; ok {
@@ -54,9 +59,19 @@ func (n *Network) latency(from, to NodeID) (Time, bool) {
 	if l.Loss.Num > 0 && l.Loss.Chance(n.rng) {
 		return 0, false
 	}
-	d := l.LatencyMin
+	at := now + l.LatencyMin
 	if span := l.LatencyMax - l.LatencyMin; span > 0 {
-		d += Time(n.rng.Int64N(int64(span) + 1))
+		at += Time(n.rng.Int64N(int64(span) + 1))
 	}
-	return d, true
+	if l.FIFO {
+		if n.last == nil {
+			n.last = map[[2]NodeID]Time{}
+		}
+		k := [2]NodeID{from, to}
+		if prev := n.last[k]; prev > at {
+			at = prev
+		}
+		n.last[k] = at
+	}
+	return at, true
 }
