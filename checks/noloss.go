@@ -159,12 +159,12 @@ func lossStory(h *history.History, i int, s sub, skipped bool) ([]history.Record
 		why = fmt.Sprintf("the group's partitions are shared by several services, and this event went to %s (service %s) instead. Each service that must see every event needs a consumer group of its own (fan-out).",
 			o.Node, o.Service)
 		return witness(h, i, otherDeliver), head + ": " + why
-	case crash >= 0 && commit >= 0 && h.Records[commit].At <= h.Records[crash].At && h.Records[commit].Offset == ack.Offset+1:
+	case crash >= 0 && commit >= 0 && h.Records[commit].Offset == ack.Offset+1 && h.Records[commit].Node == h.Records[crash].Node:
 		c := h.Records[crash]
 		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s); after the restart the group resumed from the committed offset, after the event. Commit an offset only after the effect it covers.",
 			c.Node, c.Point, at(c.At))
 		return witness(h, i, deliver, commit, crash), head + ": " + why
-	case crash >= 0 && commit >= 0 && h.Records[commit].At <= h.Records[crash].At:
+	case crash >= 0 && commit >= 0 && h.Records[commit].Offset > ack.Offset+1:
 		c := h.Records[crash]
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
 			c.Node, c.Point, at(c.At))

@@ -33,12 +33,9 @@ func SingleWriter(h *history.History) Result {
 			continue
 		}
 		n := h.Records[j]
-		cause := -1
-		for x := i - 1; x >= 0; x-- {
-			if c := h.Records[x]; (c.Kind == history.Pause || c.Kind == history.Expire) && c.Node == r.Node {
-				cause = x
-				break
-			}
+		cause := lastBefore(h, i, r.Node, history.Pause)
+		if cause < 0 {
+			cause = lastBefore(h, i, r.Node, history.Expire)
 		}
 		res.Witness = witness(h, cause, j, i)
 		what := "applied the effect of " + r.Event
@@ -65,4 +62,15 @@ func SingleWriter(h *history.History) Result {
 	res.Verdict = Holds
 	res.Explanation = fmt.Sprintf("All %d effects and offset commits of each partition came from the same or a newer generation than the writes before them.", writes)
 	return res
+}
+
+// lastBefore returns the index of the last record of kind k by node
+// before index i, or -1.
+func lastBefore(h *history.History, i int, node string, k history.Kind) int {
+	for x := i - 1; x >= 0; x-- {
+		if c := h.Records[x]; c.Kind == k && c.Node == node {
+			return x
+		}
+	}
+	return -1
 }
