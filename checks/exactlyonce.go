@@ -77,8 +77,14 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 			ra.Topic, ra.Partition, ra.Offset, rb.Topic, rb.Partition, rb.Offset, rb.Node, at(rb.At))
 	case pause >= 0:
 		p := h.Records[pause]
-		why = fmt.Sprintf(" (generation %d), and %s applied it again at %s (generation %d). %s had stalled from %s to %s, longer than its session timeout: the group gave its partition to another member while the stalled one still held a batch, and when it woke it went on as if it still owned the partition. It was a zombie: fence writes with the generation.",
-			ra.Generation, rb.Node, at(rb.At), rb.Generation, p.Node, at(p.At), at(p.Until))
+		woke := ra.Node == p.Node && ra.At >= p.Until || rb.Node == p.Node && rb.At >= p.Until
+		if woke {
+			why = fmt.Sprintf(" (generation %d), and %s applied it again at %s (generation %d). %s had stalled from %s to %s, longer than its session timeout: the group gave its partition to another member while the stalled one still held a batch, and when it woke it went on as if it still owned the partition. It was a zombie: fence writes with the generation.",
+				ra.Generation, rb.Node, at(rb.At), rb.Generation, p.Node, at(p.At), at(p.Until))
+		} else {
+			why = fmt.Sprintf(" (generation %d); then %s stalled from %s to %s, longer than its session timeout, and the group gave its partition to %s, which resumed from the last committed offset and applied the event again at %s (generation %d). The effect was done but its offset not yet committed, and nothing %s could see said it was done: keep processed ids where every member sees them.",
+				ra.Generation, p.Node, at(p.At), at(p.Until), rb.Node, at(rb.At), rb.Generation, rb.Node)
+		}
 	case crash >= 0:
 		c := h.Records[crash]
 		why = fmt.Sprintf("; %s crashed at %s (%s) before the offset commit took effect, so the broker delivered the event again; %s applied it again at %s. A consumer that can be redelivered an event must recognise it, for instance by recording processed ids in the effect's transaction.",

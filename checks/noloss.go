@@ -146,7 +146,7 @@ func lossStory(h *history.History, i int, s sub, skipped bool) ([]history.Record
 	switch {
 	case dedup >= 0:
 		d := h.Records[dedup]
-		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when the event came again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
+		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when it was tried again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
 			at(d.At), d.Node)
 		return witness(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:
