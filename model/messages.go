@@ -52,9 +52,10 @@ type produceReq struct {
 	partition int
 	pid, seq  int64
 	acks      Acks
-	attempt   int // sends so far
-	timeouts  int // timeouts so far (retries counted against ProducerConfig.Retries)
-	answered  int // the attempt that got a response
+	attempt   int  // sends so far
+	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)
+	answered  int  // the attempt that got a response
+	parked    bool // refused as out of sequence: waits for its predecessor
 	done      bool
 }
 

@@ -160,12 +160,16 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	}
 	req.answered = req.attempt
 	if status == produceOutOfOrder {
-		// An earlier record of this partition has not landed yet: send
-		// this one again shortly, without counting it as a retry.
-		w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+		// An earlier record of this partition has not landed yet: park
+		// this one until it has, then send it again.
+		req.parked = true
+		if !p.earlierInFlight(req) {
+			p.resend(w, req)
+		}
 		return
 	}
 	p.finish(w, req)
+	p.unpark(w, req.partition)
 	r := &req.rec
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: req.partition, Offset: offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
@@ -184,9 +188,38 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 		r := &req.rec
 		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt})
+		p.unpark(w, req.partition)
 		p.pump(w)
 		return
 	}
+	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// earlierInFlight reports whether a record of req's partition with a lower
+// sequence number is still in flight.
+func (p *Producer) earlierInFlight(req *produceReq) bool {
+	for _, r := range p.inflight {
+		if r.partition == req.partition && r.seq < req.seq {
+			return true
+		}
+	}
+	return false
+}
+
+// unpark sends again the parked record that now comes next in its
+// partition, if any.
+func (p *Producer) unpark(w *sim.World, partition int) {
+	for _, r := range p.inflight {
+		if r.partition == partition && r.parked && !p.earlierInFlight(r) {
+			p.resend(w, r)
+			return
+		}
+	}
+}
+
+// resend sends a parked record again after the retry backoff.
+func (p *Producer) resend(w *sim.World, req *produceReq) {
+	req.parked = false
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
 }
 

@@ -165,11 +165,17 @@ func (s *System) Member(id sim.NodeID) *Member {
 	return nil
 }
 
-// CaughtUp reports whether every group has consumed the end of every
+// CaughtUp reports whether every producer has settled every record it
+// sent (or is down), and every group has consumed the end of every
 // partition of its topic (a log subscription: committed the log end, and
 // no rebalance under way; a queue: every message settled) and every
 // member is up.
 func (s *System) CaughtUp() bool {
+	for _, p := range s.Producers {
+		if s.World.Up(p.id) && len(p.inflight)+len(p.queue) > 0 {
+			return false
+		}
+	}
 	for _, g := range s.Broker.groups {
 		for _, id := range g.nodes {
 			if !s.World.Up(id) {
