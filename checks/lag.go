@@ -76,16 +76,27 @@ func BoundedLag(h *history.History) Result {
 					continue
 				}
 				g := gtp{s.group, k}
-				if lag := n - committed[g]; lag > worstLag || lag == worstLag && (g.topic < worst.topic || g.topic == worst.topic && g.partition < worst.partition) {
+				lag := n - committed[g]
+				if lag <= 0 {
+					continue
+				}
+				// Prefer a partition where the handler failed: that is
+				// where the group is stuck.
+				better := errors[g] > 0 && errors[worst] == 0 || (errors[g] > 0) == (errors[worst] > 0) &&
+					(lag > worstLag || lag == worstLag && (g.topic < worst.topic || g.topic == worst.topic && g.partition < worst.partition))
+				if worstLag < 0 || better {
 					worst, worstLag = g, lag
 				}
 			}
 		}
 	}
-	if worstLag <= 0 && queueLag > 0 {
+	if worstLag < 0 {
 		res.Witness = witness(h, end)
-		res.Explanation = fmt.Sprintf("When the run ended at %s, queue group %s still had %s neither acknowledged nor dead-lettered.",
-			at(e.At), queueBehind, plural(queueLag, "message", "messages"))
+		res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, the groups had not caught up", at(e.At))
+		if queueLag > 0 {
+			res.Explanation += fmt.Sprintf(": queue group %s still had %s neither acknowledged nor dead-lettered", queueBehind, plural(queueLag, "message", "messages"))
+		}
+		res.Explanation += "."
 		return res
 	}
 	d, hasD := lastDeliver[worst]

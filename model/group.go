@@ -26,8 +26,9 @@ type group struct {
 	generation   int
 	rebalancing  bool
 	committed    []int64 // next offset to read, per partition; -1: none
-	// resolved is where the reset policy started each partition that had
-	// no committed offset (-1: not yet).
+	// resolved is where the reset policy last put each partition's
+	// position (no committed offset, or one below what retention kept);
+	// -1: never.
 	resolved []int64
 	// attempts counts deliveries per partition and offset (observation
 	// only: it numbers Deliver records).
@@ -70,19 +71,14 @@ func (g *group) reset(p int) int64 {
 	if g.cfg.OffsetReset == ResetLatest {
 		at = pl.end()
 	}
-	if g.resolved[p] < 0 {
-		g.resolved[p] = at
-	}
+	g.resolved[p] = max(g.resolved[p], at)
 	return at
 }
 
 // caughtUp reports whether the group has consumed partition p to its end.
 func (g *group) caughtUp(p int) bool {
 	pl := &g.topic.partitions[p]
-	c := g.committed[p]
-	if c < 0 {
-		c = g.resolved[p]
-	}
+	c := max(g.committed[p], g.resolved[p])
 	return c == pl.end() || c < 0 && pl.start == pl.end()
 }
 
