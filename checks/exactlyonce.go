@@ -93,8 +93,27 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 		why = fmt.Sprintf("; %s was removed from the group for missing its heartbeats, its work was redelivered, and %s applied the event again at %s (attempt %d).",
 			ra.Node, rb.Node, at(rb.At), rb.Attempt)
 	default:
-		why = fmt.Sprintf("; it was delivered again (attempt %d) and %s applied it again at %s. Work that is done but not committed is redone after a crash, a rebalance or a redelivery timeout: make the effect idempotent.",
-			rb.Attempt, rb.Node, at(rb.At))
+		attempt := rb.Attempt
+		if redeliver >= 0 {
+			attempt = h.Records[redeliver].Attempt
+		}
+		if isQueue(h, rb.Group) {
+			why = fmt.Sprintf("; no acknowledgement reached the broker within the ack timeout, so it assumed the worker had died and delivered the message again (delivery %d) to %s, which applied it again at %s. Set the ack timeout above the longest time a message can spend with a worker, and make the effect idempotent for real crashes.",
+				attempt, rb.Node, at(rb.At))
+			break
+		}
+		why = fmt.Sprintf("; it was delivered again (delivery %d) and %s applied it again at %s. Work that is done but not committed is redone after a crash or a rebalance: make the effect idempotent.",
+			attempt, rb.Node, at(rb.At))
 	}
 	return witness(h, idx...), head + why
+}
+
+// isQueue reports whether group g has a queue-style subscription in h.
+func isQueue(h *history.History, g string) bool {
+	for _, r := range h.Records {
+		if r.Kind == history.Subscribe && r.Group == g {
+			return r.Style == "queue"
+		}
+	}
+	return false
 }
