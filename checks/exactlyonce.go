@@ -98,14 +98,33 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 			attempt = h.Records[redeliver].Attempt
 		}
 		if isQueue(h, rb.Group) {
-			why = fmt.Sprintf("; no acknowledgement reached the broker within the ack timeout, so it assumed the worker had died and delivered the message again (delivery %d) to %s, which applied it again at %s. Set the ack timeout above the longest time a message can spend with a worker, and make the effect idempotent for real crashes.",
-				attempt, rb.Node, at(rb.At))
-			break
+			da, db := lastDeliver(h, a, ra), lastDeliver(h, b, rb)
+			if da >= 0 && db >= 0 {
+				x, y := h.Records[da], h.Records[db]
+				if x.Attempt > y.Attempt {
+					x, y = y, x
+				}
+				idx = append(idx, da, db)
+				why = fmt.Sprintf(", and %s applied it again at %s. %s started on it as delivery %d at %s and %s as delivery %d at %s: no acknowledgement had reached the broker within the ack timeout, so it assumed the first worker had died and handed the message out again. Set the ack timeout above the longest time a message can spend with a worker, and make the effect idempotent for real crashes.",
+					rb.Node, at(rb.At), x.Node, x.Attempt, at(x.At), y.Node, y.Attempt, at(y.At))
+				break
+			}
 		}
 		why = fmt.Sprintf("; it was delivered again (delivery %d) and %s applied it again at %s. Work that is done but not committed is redone after a crash or a rebalance: make the effect idempotent.",
 			attempt, rb.Node, at(rb.At))
 	}
 	return witness(h, idx...), head + why
+}
+
+// lastDeliver returns the index of the last delivery of effect e's event
+// to e's member before index i, or -1.
+func lastDeliver(h *history.History, i int, e history.Record) int {
+	for x := i - 1; x >= 0; x-- {
+		if d := h.Records[x]; d.Kind == history.Deliver && d.Event == e.Event && d.Node == e.Node && d.Group == e.Group {
+			return x
+		}
+	}
+	return -1
 }
 
 // isQueue reports whether group g has a queue-style subscription in h.
