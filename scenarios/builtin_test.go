@@ -239,4 +239,3 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 }
-
