@@ -59,10 +59,12 @@ func (b *Broker) newProducerID() int64 {
 	return b.nextPID
 }
 
-// append appends rec to partition p of t unless the idempotence check
-// refuses it. pid 0 means a producer that is not idempotent. It returns the
-// status and the record's offset (its first offset for a duplicate).
-func (b *Broker) append(now sim.Time, t *topic, p int, rec Record, pid, seq int64) (status int, offset int64) {
+// append appends the batch recs to partition p of t unless the
+// idempotence check refuses it. pid 0 means a producer that is not
+// idempotent; otherwise seq numbers the batch's first record. It returns
+// the status and the offset of the batch's first record (its first offset,
+// for a duplicate).
+func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid, seq int64) (status int, offset int64) {
 	var k producerPartition
 	if pid != 0 {
 		k = producerPartition{pid, t, p}
@@ -75,12 +77,15 @@ func (b *Broker) append(now sim.Time, t *topic, p int, rec Record, pid, seq int6
 		}
 	}
 	pl := &t.partitions[p]
-	rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
-	pl.records = append(pl.records, rec)
-	if pid != 0 {
-		b.seqs[k] = append(b.seqs[k], rec.Offset)
+	base := pl.end()
+	for _, rec := range recs {
+		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
+		pl.records = append(pl.records, rec)
+		if pid != 0 {
+			b.seqs[k] = append(b.seqs[k], rec.Offset)
+		}
 	}
-	return produceOK, rec.Offset
+	return produceOK, base
 }
 
 // Handle implements sim.Node.
@@ -88,12 +93,18 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
 	case kindPublish:
 		req := ev.Msg.(*produceReq)
-		status, off := b.append(w.Now(), req.topic, req.partition, req.rec, req.pid, req.seq)
+		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.seq)
 		if status == produceOK {
-			r := &req.rec
-			b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: w.Name(b.id), Topic: req.topic.name,
-				Partition: req.partition, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-				ProducerID: req.pid, Seq: req.seq})
+			for i := range req.records {
+				r := &req.records[i]
+				seq := int64(0)
+				if req.pid != 0 {
+					seq = req.seq + int64(i)
+				}
+				b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
+					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+					ProducerID: req.pid, Seq: seq})
+			}
 		}
 		if req.acks != AcksNone {
 			w.Send(b.id, req.from, kindProduceResp, int64(status), off, req)

@@ -117,26 +117,32 @@ func newBrokerMachine(t *rapid.T) *brokerMachine {
 func (m *brokerMachine) settle() { m.w.Run(m.w.Now(), 0) }
 
 func (m *brokerMachine) append(t *rapid.T, pid int64, p int, seq int64) {
-	m.n++
-	rec := Record{ID: "e" + strconv.Itoa(m.n), Key: "k"}
-	status, off := m.b.append(m.w.Now(), m.t, p, rec, pid, seq)
+	n := rapid.IntRange(1, 3).Draw(t, "batch")
+	var recs []Record
+	var ids []string
+	for range n {
+		m.n++
+		recs = append(recs, Record{ID: "e" + strconv.Itoa(m.n), Key: "k"})
+		ids = append(ids, recs[len(recs)-1].ID)
+	}
+	status, off := m.b.append(m.w.Now(), m.t, p, recs, pid, seq)
 	want, wantOff := produceOK, int64(len(m.ref.logs[p]))
 	if pid != 0 {
 		k := [2]int64{pid, int64(p)}
 		switch next := m.ref.seqs[k]; {
 		case seq < next:
-			want, wantOff = produceDuplicate, -2 // any earlier offset of this producer
+			want, wantOff = produceDuplicate, -2 // an earlier offset of this producer
 		case seq > next:
 			want, wantOff = produceOutOfOrder, -1
 		default:
-			m.ref.seqs[k] = next + 1
+			m.ref.seqs[k] = next + int64(n)
 		}
 	}
 	if want == produceOK {
-		m.ref.logs[p] = append(m.ref.logs[p], rec.ID)
+		m.ref.logs[p] = append(m.ref.logs[p], ids...)
 	}
 	if status != want || wantOff != -2 && off != wantOff {
-		t.Fatalf("append pid %d seq %d to partition %d: got status %d offset %d, want %d offset %d", pid, seq, p, status, off, want, wantOff)
+		t.Fatalf("append %d records pid %d seq %d to partition %d: got status %d offset %d, want %d offset %d", n, pid, seq, p, status, off, want, wantOff)
 	}
 }
 

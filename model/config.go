@@ -104,6 +104,10 @@ type ProducerConfig struct {
 	// MaxInFlight is the most unacknowledged requests at once (0:
 	// DefaultMaxInFlight). Above 1, a retry can land after a later request.
 	MaxInFlight int
+	// BatchMax is the most records of one partition sent in one request
+	// (0: DefaultBatchMax). Records that wait for an in-flight slot are
+	// sent together, as Kafka's accumulator does.
+	BatchMax int
 	// Idempotent turns on the idempotent producer: the broker gives it a
 	// producer id and checks a sequence number per partition, dropping
 	// duplicates and rejecting records that arrive out of sequence. A
@@ -119,6 +123,7 @@ const (
 	DefaultRetryBackoff   = 10 * time.Millisecond
 	DefaultRequestTimeout = 100 * time.Millisecond
 	DefaultMaxInFlight    = 5
+	DefaultBatchMax       = 500
 )
 
 // EventSpec is one event type a producer publishes, with an amount drawn
@@ -356,6 +361,9 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = DefaultMaxInFlight
 	}
+	if c.BatchMax == 0 {
+		c.BatchMax = DefaultBatchMax
+	}
 	return c
 }
 
@@ -480,8 +488,8 @@ func (c *Config) Validate() error {
 		default:
 			bad("producer %q: unknown acks %q: want 0, 1 or all", p.Name, p.Acks)
 		}
-		if p.Retries < 0 || p.MaxInFlight < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
-			bad("producer %q: retries, max in flight, retry backoff and request timeout must not be negative", p.Name)
+		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
+			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)
 		}
 	}
 	groups := map[string]ConsumerConfig{}

@@ -5,7 +5,7 @@ import "evsim/sim"
 // Event kinds of the model's nodes: messages between them and their timers.
 const (
 	kindPublish        uint32 = iota + 1 // producer -> broker: *produceReq
-	kindProduceResp                      // broker -> producer: A=status B=offset, *produceReq
+	kindProduceResp                      // broker -> producer: A=status B=first offset, *produceReq
 	kindJoin                             // member -> broker: *joinMsg
 	kindAssign                           // broker -> member: *assignMsg
 	kindHeartbeat                        // member -> broker: *memberRef
@@ -44,10 +44,12 @@ const (
 	errUnknownMember = 2 // the member was removed (session timeout): rejoin as a new member
 )
 
-// produceReq is one produce request; retries resend the same value.
+// produceReq is one produce request: a batch of records of one partition,
+// numbered from seq when the producer is idempotent. Retries resend the
+// same value.
 type produceReq struct {
 	from      sim.NodeID
-	rec       Record
+	records   []Record
 	topic     *topic
 	partition int
 	pid, seq  int64

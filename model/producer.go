@@ -16,10 +16,11 @@ const (
 )
 
 // Producer publishes events to a topic at a rate, as a Kafka producer
-// does: it picks each record's partition, keeps at most MaxInFlight
-// requests unacknowledged, retries a request that timed out, and, when
-// idempotent, numbers its records per partition under a producer id from
-// the broker. Every publish, retry, acknowledgement and failure is
+// does: it picks each record's partition, sends the records of a
+// partition that are waiting for a request together as one batch (at most
+// BatchMax), keeps at most MaxInFlight requests unacknowledged, retries a
+// request that timed out, and, when idempotent, numbers its records per
+// partition under a producer id from the broker. Every publish, retry, acknowledgement and failure is
 // recorded. Its event counter is durable (event ids stay unique across a
 // restart); its in-flight requests, producer id and sequence numbers are
 // not.
@@ -39,7 +40,8 @@ type Producer struct {
 	seqs     []int64 // next sequence number per partition
 	rr       int
 	inflight []*produceReq
-	queue    []*produceReq // waiting for an in-flight slot, oldest first
+	pending  [][]Record // per partition: records waiting for a request
+	ready    []int      // partitions with pending records, oldest first
 }
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History) *Producer {
@@ -63,7 +65,8 @@ func (p *Producer) reset() {
 		p.pid = p.b.newProducerID()
 	}
 	p.seqs = make([]int64, len(p.t.partitions))
-	p.inflight, p.queue = nil, nil
+	p.pending = make([][]Record, len(p.t.partitions))
+	p.inflight, p.ready = nil, nil
 }
 
 // Handle implements sim.Node.
@@ -101,38 +104,46 @@ func (p *Producer) publish(w *sim.World) {
 	if len(p.keys) > 1 {
 		key = p.keys[p.rng.IntN(len(p.keys))]
 	}
-	req := &produceReq{
-		from: p.id, topic: p.t, acks: p.cfg.Acks, pid: p.pid,
-		rec: Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name},
-	}
+	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 {
-		req.rec.Poison = p.cfg.Poison.Chance(p.rng)
+		rec.Poison = p.cfg.Poison.Chance(p.rng)
 	}
-	req.partition = partition(&p.cfg, key, len(p.t.partitions), &p.rr)
-	if p.pid != 0 {
-		req.seq = p.seqs[req.partition]
-		p.seqs[req.partition]++
-	}
+	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: req.partition, Event: req.rec.ID, Key: key, Type: spec.Type, Amount: amount})
+		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount})
 	w.CrashPoint(p.id, PointBeforePublish)
-	p.queue = append(p.queue, req)
+	if len(p.pending[part]) == 0 {
+		p.ready = append(p.ready, part)
+	}
+	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
 	w.CrashPoint(p.id, PointAfterPublish)
 	p.schedule(w)
 }
 
-// pump sends queued records while there is room in flight.
+// pump sends the pending records, one batch per partition, oldest first,
+// while there is room in flight.
 func (p *Producer) pump(w *sim.World) {
-	for len(p.queue) > 0 && len(p.inflight) < p.cfg.MaxInFlight {
-		req := p.queue[0]
-		p.queue[0] = nil
-		p.queue = p.queue[1:]
-		if p.cfg.Acks == AcksNone {
-			p.send(w, req)
-			continue
+	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
+		part := p.ready[0]
+		p.ready = p.ready[1:]
+		recs := p.pending[part]
+		n := min(len(recs), p.cfg.BatchMax)
+		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid,
+			records: append([]Record(nil), recs[:n]...)}
+		if n == len(recs) {
+			p.pending[part] = recs[:0]
+		} else {
+			p.pending[part] = recs[n:]
+			p.ready = append(p.ready, part)
 		}
-		p.inflight = append(p.inflight, req)
+		if p.pid != 0 {
+			req.seq = p.seqs[part]
+			p.seqs[part] += int64(n)
+		}
+		if p.cfg.Acks != AcksNone {
+			p.inflight = append(p.inflight, req)
+		}
 		p.send(w, req)
 	}
 }
@@ -142,9 +153,12 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) send(w *sim.World, req *produceReq) {
 	req.attempt++
 	if req.attempt > 1 {
-		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
-			Partition: req.partition, Event: req.rec.ID, Key: req.rec.Key, Type: req.rec.Type, Amount: req.rec.Amount,
-			Attempt: req.attempt, ProducerID: req.pid, Seq: req.seq})
+		for i := range req.records {
+			r := &req.records[i]
+			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
+				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i)})
+		}
 	}
 	if !p.cfg.RequestLoss.Chance(p.rng) {
 		w.Send(p.id, p.b.id, kindPublish, 0, 0, req)
@@ -170,10 +184,12 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	}
 	p.finish(w, req)
 	p.unpark(w, req.partition)
-	r := &req.rec
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: req.partition, Offset: offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-		ProducerID: req.pid, Seq: req.seq})
+	for i := range req.records {
+		r := &req.records[i]
+		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+			ProducerID: req.pid, Seq: p.seqOf(req, i)})
+	}
 	p.pump(w)
 }
 
@@ -185,14 +201,25 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
 		p.finish(w, req)
-		r := &req.rec
-		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
-			Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt})
+		for i := range req.records {
+			r := &req.records[i]
+			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
+				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt})
+		}
 		p.unpark(w, req.partition)
 		p.pump(w)
 		return
 	}
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// seqOf returns the sequence number of the i-th record of req (0 for a
+// producer that is not idempotent).
+func (p *Producer) seqOf(req *produceReq, i int) int64 {
+	if req.pid == 0 {
+		return 0
+	}
+	return req.seq + int64(i)
 }
 
 // earlierInFlight reports whether a record of req's partition with a lower
@@ -251,7 +278,7 @@ func (p *Producer) Crash(w *sim.World, point string) {
 	for _, r := range p.inflight {
 		r.done = true
 	}
-	p.inflight, p.queue = nil, nil
+	p.inflight, p.ready, p.pending = nil, nil, nil
 }
 
 // Restart implements sim.Restarter: a new session with a new producer id,

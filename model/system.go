@@ -172,7 +172,7 @@ func (s *System) Member(id sim.NodeID) *Member {
 // member is up.
 func (s *System) CaughtUp() bool {
 	for _, p := range s.Producers {
-		if s.World.Up(p.id) && len(p.inflight)+len(p.queue) > 0 {
+		if s.World.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
 			return false
 		}
 	}
@@ -237,3 +237,28 @@ type control struct {
 func (c *control) Handle(w *sim.World, ev *sim.Event) {
 	c.actions[ev.A](w)
 }
+
+// EstimateRecords estimates how many history records cfg produces in d of
+// publishing: per event, its publish, append and acknowledgement, and a
+// poll share, delivery, effect and commit per subscribing service. A
+// history made with this capacity rarely has to grow, which keeps a long
+// run from copying (and the garbage collector from rescanning) a large
+// slice again and again. The estimate is capped at MaxRecordsEstimate.
+func EstimateRecords(cfg Config, d time.Duration) int {
+	subs := map[string]int{}
+	for _, c := range cfg.Consumers {
+		subs[c.Topic]++
+	}
+	var n float64
+	for _, p := range cfg.Producers {
+		if p.Interval <= 0 {
+			continue
+		}
+		events := float64(d) / float64(p.Interval)
+		n += events * float64(3+4*subs[p.Topic])
+	}
+	return int(min(n, MaxRecordsEstimate))
+}
+
+// MaxRecordsEstimate caps [EstimateRecords].
+const MaxRecordsEstimate = 8 << 20

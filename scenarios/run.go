@@ -44,7 +44,7 @@ func (o *Outcome) Met() bool { return len(o.Failures) == 0 }
 // scenario and seed give the same outcome, byte for byte.
 func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 	w := sim.New(seed)
-	h := &history.History{}
+	h := &history.History{Records: make([]history.Record, 0, model.EstimateRecords(s.System, s.Duration))}
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
 		return nil, fmt.Errorf("%s: build: %w", s.File, err)
