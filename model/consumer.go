@@ -338,6 +338,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 		attempt = int(att[r.Offset])
 		gen = m.ref.generation
 	}
+	m.sys.Deliveries++
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
 		Amount: r.Amount, Attempt: attempt, Generation: gen})

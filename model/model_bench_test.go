@@ -33,12 +33,7 @@ func runModel(b *testing.B, cfg Config, d time.Duration) (deliveries, events uin
 	}
 	s.Start()
 	w.Run(sim.Time(d), 0)
-	for i := range h.Records {
-		if h.Records[i].Kind == history.Deliver {
-			deliveries++
-		}
-	}
-	return deliveries, w.Steps()
+	return s.Deliveries, w.Steps()
 }
 
 // BenchmarkModel measures the whole model (producer, broker, group,

@@ -18,6 +18,9 @@ type System struct {
 	Members   []*Member
 	// DBs holds each consumer group's database, by group name.
 	DBs map[string]*DB
+	// Deliveries counts the records handed to a member's handler so far
+	// (the history's Deliver records).
+	Deliveries uint64
 
 	stall   StallHook
 	control *control
