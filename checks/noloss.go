@@ -43,9 +43,12 @@ func NoLoss(h *history.History) Result {
 			drained = r.Drained
 		}
 	}
-	var lost, pending, pairs int
+	var lost, pending, pairs, consumed int
 	for _, i := range acked {
 		ack := h.Records[i]
+		if len(subs[ack.Topic]) > 0 {
+			consumed++
+		}
 		for _, s := range subs[ack.Topic] {
 			pairs++
 			if accounted[groupEvent{s.group, s.service, ack.Event}] || deadInGroup[[2]string{s.group, ack.Event}] {
@@ -82,8 +85,8 @@ func NoLoss(h *history.History) Result {
 		for _, ss := range subs {
 			n += len(ss)
 		}
-		res.Explanation = fmt.Sprintf("All %d acknowledged events were applied or dead-lettered by each of the %s.",
-			len(acked), plural(n, "subscribed service", "subscribed services"))
+		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied or dead-lettered by each of the %s.",
+			consumed, plural(n, "subscribed service", "subscribed services"))
 	}
 	return res
 }

@@ -65,7 +65,7 @@ type crashRule struct {
 // Crash implements sim.CrashHook: the first rule that matches the node and
 // the point draws its probability.
 func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, sim.Time) {
-	if !in.active(w.Now()) {
+	if in.until > 0 && w.Now() >= in.until {
 		return false, 0
 	}
 	for _, r := range in.crashes {

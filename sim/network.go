@@ -21,7 +21,7 @@ type Network struct {
 	Default Link
 	links   map[[2]NodeID]Link
 	cut     map[[2]NodeID]bool
-	last    map[[2]NodeID]Time // latest arrival per FIFO link
+	last    map[[2]NodeID]Time // latest arrival on each FIFO link
 }
 
 func (n *Network) init(r *rand.Rand) { n.rng = r }
@@ -45,8 +45,8 @@ func (n *Network) Cut(from, to NodeID) {
 // Mend heals a cut link.
 func (n *Network) Mend(from, to NodeID) { delete(n.cut, [2]NodeID{from, to}) }
 
-// arrival draws when a message sent now arrives, or reports that it is lost.
-func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
+// latency draws the delay of one message, or reports that it is lost.
+func (n *Network) latency(from, to NodeID) (Time, bool) {
 	l := n.Default
 	if n.links != nil {
 		if o, ok := n.links[[2]NodeID{from, to}]; ok {
@@ -59,19 +59,33 @@ func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 	if l.Loss.Num > 0 && l.Loss.Chance(n.rng) {
 		return 0, false
 	}
-	at := now + l.LatencyMin
+	d := l.LatencyMin
 	if span := l.LatencyMax - l.LatencyMin; span > 0 {
-		at += Time(n.rng.Int64N(int64(span) + 1))
+		d += Time(n.rng.Int64N(int64(span) + 1))
 	}
-	if l.FIFO {
-		if n.last == nil {
-			n.last = map[[2]NodeID]Time{}
+	return d, true
+}
+
+// order returns when a message sent from one node to another that would
+// arrive at at does arrive: on a FIFO link, not before the previous
+// message of that link.
+func (n *Network) order(from, to NodeID, at Time) Time {
+	l := n.Default
+	if n.links != nil {
+		if o, ok := n.links[[2]NodeID{from, to}]; ok {
+			l = o
 		}
-		k := [2]NodeID{from, to}
-		if prev := n.last[k]; prev > at {
-			at = prev
-		}
-		n.last[k] = at
 	}
-	return at, true
+	if !l.FIFO {
+		return at
+	}
+	if n.last == nil {
+		n.last = map[[2]NodeID]Time{}
+	}
+	k := [2]NodeID{from, to}
+	if prev := n.last[k]; prev > at {
+		at = prev
+	}
+	n.last[k] = at
+	return at
 }
