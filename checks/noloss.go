@@ -43,14 +43,13 @@ func NoLoss(h *history.History) Result {
 			drained = r.Drained
 		}
 	}
-	var lost, pending, pairs, consumed int
+	var lost, pending, consumed int
 	for _, i := range acked {
 		ack := h.Records[i]
 		if len(subs[ack.Topic]) > 0 {
 			consumed++
 		}
 		for _, s := range subs[ack.Topic] {
-			pairs++
 			if accounted[groupEvent{s.group, s.service, ack.Event}] || deadInGroup[[2]string{s.group, ack.Event}] {
 				continue
 			}
