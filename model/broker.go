@@ -92,6 +92,10 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid, seq i
 func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
 	case kindPublish:
+		if m, ok := ev.Msg.(*publishMsg); ok {
+			b.publish(w, m)
+			return
+		}
 		req := ev.Msg.(*produceReq)
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.seq)
 		if status == produceOK {
@@ -119,7 +123,7 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 	case kindCommit:
 		c := ev.Msg.(*memberRef)
 		c.group.commit(w, b, c, int(ev.A), ev.B)
-	case kindAck:
+	case kindQueueAck:
 		c := ev.Msg.(*memberRef)
 		c.group.queue.ack(w, b, c, int(ev.A), ev.B)
 	case kindJoin:
@@ -139,6 +143,18 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 	default:
 		panic(fmt.Sprintf("model: broker got unknown event kind %d", ev.Kind))
 	}
+}
+
+// publish appends a record of a simple publisher to the partition of its
+// key and acknowledges it.
+func (b *Broker) publish(w *sim.World, m *publishMsg) {
+	t := b.topic(m.rec.Topic)
+	p := KeyPartition(m.rec.Key, len(t.partitions))
+	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0)
+	r := &m.rec
+	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: t.name,
+		Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
+	w.Send(b.id, m.from, kindAck, int64(p), off, m)
 }
 
 // fetch answers a log subscription's fetch: it scans the member's

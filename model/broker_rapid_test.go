@@ -430,3 +430,36 @@ func TestPartitioners(t *testing.T) {
 		}
 	}
 }
+
+// ackSink records the acknowledgements a simple publisher gets.
+type ackSink struct{ acks [][2]int64 }
+
+func (s *ackSink) Handle(w *sim.World, ev *sim.Event) {
+	if ev.Kind == kindAck {
+		s.acks = append(s.acks, [2]int64{ev.A, ev.B})
+	}
+}
+
+func TestSimplePublishIsAppendedByKeyAndAcknowledged(t *testing.T) {
+	w := sim.New(1)
+	h := &history.History{}
+	s, err := Build(w, Config{Topics: []TopicConfig{{Name: "t", Partitions: 3}}}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := &ackSink{}
+	id := w.Add("relay", pub)
+	for i := range 4 {
+		w.Send(id, s.Broker.id, kindPublish, 0, 0, &publishMsg{from: id, rec: Record{ID: "e" + strconv.Itoa(i), Key: "acct-1", Topic: "t"}})
+	}
+	w.Run(sim.Time(time.Second), 0)
+	p := int64(KeyPartition("acct-1", 3))
+	if len(pub.acks) != 4 {
+		t.Fatalf("acks %v, want 4", pub.acks)
+	}
+	for i, a := range pub.acks {
+		if a != [2]int64{p, int64(i)} {
+			t.Errorf("ack %d: partition/offset %v, want %d/%d", i, a, p, i)
+		}
+	}
+}

@@ -25,7 +25,7 @@ const PointProcessing = "processing"
 
 // CrashPoints lists every crash point: a consumer's, then a producer's.
 var CrashPoints = []string{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit,
-	PointBeforePublish, PointAfterPublish}
+	PointBeforeSend, PointAfterSend}
 
 // Tables the consumer keeps in its group's database.
 const (
@@ -508,7 +508,7 @@ func (m *Member) mark(w *sim.World, id string) {
 func (m *Member) commitRecord(w *sim.World, r Record) {
 	if m.g.queue != nil {
 		w.CrashPoint(m.id, PointBeforeCommit)
-		w.Send(m.id, m.broker, kindAck, int64(r.Partition), r.Offset, m.ref)
+		w.Send(m.id, m.broker, kindQueueAck, int64(r.Partition), r.Offset, m.ref)
 		w.CrashPoint(m.id, PointAfterCommit)
 		return
 	}

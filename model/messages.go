@@ -4,7 +4,7 @@ import "evsim/sim"
 
 // Event kinds of the model's nodes: messages between them and their timers.
 const (
-	kindPublish        uint32 = iota + 1 // producer -> broker: *produceReq
+	kindPublish        uint32 = iota + 1 // producer -> broker: *produceReq; any other publisher -> broker: *publishMsg
 	kindProduceResp                      // broker -> producer: A=status B=first offset, *produceReq
 	kindJoin                             // member -> broker: *joinMsg
 	kindAssign                           // broker -> member: *assignMsg
@@ -15,7 +15,8 @@ const (
 	kindRecords                          // broker -> member: *recordsMsg
 	kindCommit                           // member -> broker: A=partition B=offset, *memberRef
 	kindCommitResp                       // broker -> member: A=partition B=error code, *memberRef (sent only on rejection)
-	kindAck                              // queue member -> broker: A=partition B=offset, *memberRef
+	kindAck                              // broker -> publisher of a *publishMsg: A=partition B=offset, *publishMsg
+	kindQueueAck                         // queue member -> broker: A=partition B=offset, *memberRef
 	kindTick                             // producer timer: publish the next event
 	kindRequestTimeout                   // producer timer: B=attempt, *produceReq
 	kindRetrySend                        // producer timer: send *produceReq again
@@ -43,6 +44,15 @@ const (
 	errRebalance     = 1 // a rebalance is in progress or the generation moved on: rejoin
 	errUnknownMember = 2 // the member was removed (session timeout): rejoin as a new member
 )
+
+// publishMsg is the simple publish of one record by a node that is not a
+// [Producer] (an outbox relay, a command session): the broker partitions
+// it by key, appends it and acknowledges it with kindAck. No retries, no
+// idempotence.
+type publishMsg struct {
+	from sim.NodeID
+	rec  Record
+}
 
 // produceReq is one produce request: a batch of records of one partition,
 // numbered from seq when the producer is idempotent. Retries resend the

@@ -11,8 +11,8 @@ import (
 
 // Crash points of a producer: around sending a new record.
 const (
-	PointBeforePublish = "before-publish"
-	PointAfterPublish  = "after-publish"
+	PointBeforeSend = "before-send"
+	PointAfterSend  = "after-send"
 )
 
 // Producer publishes events to a topic at a rate, as a Kafka producer
@@ -111,13 +111,13 @@ func (p *Producer) publish(w *sim.World) {
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount})
-	w.CrashPoint(p.id, PointBeforePublish)
+	w.CrashPoint(p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
 	}
 	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
-	w.CrashPoint(p.id, PointAfterPublish)
+	w.CrashPoint(p.id, PointAfterSend)
 	p.schedule(w)
 }
 

@@ -89,7 +89,7 @@ faults:
     down: 200ms
     mode: leave
   - crash: shop
-    point: after-publish
+    point: after-send
     probability: 1/10
 checks`, 1)
 	s, err := Parse("t.yaml", []byte(src))
