@@ -69,7 +69,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 	}
 	idx = append(idx, crash, pause, expire, redeliver)
 	head := fmt.Sprintf("Event %s (%s %d to %s) was applied twice by %s: %s applied it at %s",
-		ra.Event, ra.Type, ra.Amount, ra.Key, sub{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
+		ra.Event, ra.Type, ra.Amount, ra.Key, subscriber{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
 	var why string
 	switch {
 	case ra.Offset != rb.Offset || ra.Partition != rb.Partition:
@@ -113,7 +113,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 		why = fmt.Sprintf("; it was delivered again (delivery %d) and %s applied it again at %s. Work that is done but not committed is redone after a crash or a rebalance: make the effect idempotent.",
 			attempt, rb.Node, at(rb.At))
 	}
-	return witness(h, idx...), head + why
+	return pickRecords(h, idx...), head + why
 }
 
 // lastDeliver returns the index of the last delivery of effect e's event

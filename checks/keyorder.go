@@ -60,7 +60,7 @@ func KeyOrder(h *history.History) Result {
 			continue
 		}
 		later := h.Records[j]
-		res.Witness = witness(h, p.rec, pubs[later.Event].rec, j, i)
+		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
 		var cause string
 		switch {
 		case later.Partition != r.Partition:
@@ -75,7 +75,7 @@ func KeyOrder(h *history.History) Result {
 		}
 		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
 			r.Key, p.pk.producer, r.Event, r.Type, r.Amount, later.Event, later.Type, later.Amount,
-			sub{group: r.Group, service: r.Service}.name(), later.Event, later.Node, at(later.At), r.Event, r.Node, at(r.At), cause)
+			subscriber{group: r.Group, service: r.Service}.name(), later.Event, later.Node, at(later.At), r.Event, r.Node, at(r.At), cause)
 	}
 	if inversions > 0 {
 		res.Verdict = Violated

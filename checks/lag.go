@@ -91,7 +91,7 @@ func BoundedLag(h *history.History) Result {
 		}
 	}
 	if worstLag < 0 {
-		res.Witness = witness(h, end)
+		res.Witness = pickRecords(h, end)
 		res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, the groups had not caught up", at(e.At))
 		if queueLag > 0 {
 			res.Explanation += fmt.Sprintf(": queue group %s still had %s neither acknowledged nor dead-lettered", queueBehind, plural(queueLag, "message", "messages"))
@@ -107,7 +107,7 @@ func BoundedLag(h *history.History) Result {
 	if !hasX {
 		x = -1
 	}
-	res.Witness = witness(h, d, x, end)
+	res.Witness = pickRecords(h, d, x, end)
 	res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, group %s was still %s behind on %s/%d.",
 		at(e.At), worst.group, plural(int(worstLag), "event", "events"), worst.topic, worst.partition)
 	if hasX {

@@ -43,7 +43,7 @@ func LogDuplicates(h *history.History) Result {
 				p = -1
 			}
 			a := h.Records[j]
-			res.Witness = witness(h, p, j, retry, i)
+			res.Witness = pickRecords(h, p, j, retry, i)
 			res.Explanation = fmt.Sprintf("Event %s is in the log twice: at %s/%d offset %d (%s) and at %s/%d offset %d (%s).",
 				r.Event, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
 			if retry >= 0 {

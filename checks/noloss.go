@@ -92,7 +92,7 @@ func NoLoss(h *history.History) Result {
 
 // lossStory finds the records that show how the acknowledged event at
 // index i was lost to subscription s, and tells it.
-func lossStory(h *history.History, i int, s sub, skipped bool) ([]history.Record, string) {
+func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Record, string) {
 	ack := h.Records[i]
 	deliver, otherDeliver, fail, dedup, crash, commit := -1, -1, -1, -1, -1, -1
 	var lastDeliverNode string
@@ -150,36 +150,36 @@ func lossStory(h *history.History, i int, s sub, skipped bool) ([]history.Record
 		d := h.Records[dedup]
 		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when it was tried again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
 			at(d.At), d.Node)
-		return witness(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
+		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:
 		f := h.Records[fail]
 		why = fmt.Sprintf("the handler failed on it at %s (%s), and the consumer moved on without applying it or parking it anywhere. Retry it, and after a few tries send it to a dead-letter queue, where it is accounted for.",
 			at(f.At), f.Point)
-		return witness(h, i, deliver, fail, commit), head + ": " + why
+		return pickRecords(h, i, deliver, fail, commit), head + ": " + why
 	case deliver < 0 && otherDeliver >= 0:
 		o := h.Records[otherDeliver]
 		why = fmt.Sprintf("the group's partitions are shared by several services, and this event went to %s (service %s) instead. Each service that must see every event needs a consumer group of its own (fan-out).",
 			o.Node, o.Service)
-		return witness(h, i, otherDeliver), head + ": " + why
+		return pickRecords(h, i, otherDeliver), head + ": " + why
 	case crash >= 0 && commit >= 0 && h.Records[commit].Offset == ack.Offset+1 && h.Records[commit].Node == h.Records[crash].Node:
 		c := h.Records[crash]
 		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s); after the restart the group resumed from the committed offset, after the event. Commit an offset only after the effect it covers.",
 			c.Node, c.Point, at(c.At))
-		return witness(h, i, deliver, commit, crash), head + ": " + why
+		return pickRecords(h, i, deliver, commit, crash), head + ": " + why
 	case crash >= 0 && commit >= 0 && h.Records[commit].Offset > ack.Offset+1:
 		c := h.Records[crash]
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
 			c.Node, c.Point, at(c.At))
-		return witness(h, i, deliver, crash, commit), head + ": " + why
+		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
 	case deliver < 0 && pollBefore >= 0 && pollAfter >= 0:
 		a, b := h.Records[pollBefore], h.Records[pollAfter]
 		why = fmt.Sprintf("the group never read it: it read %s/%d up to offset %d, and its next read started at offset %d. The record was gone (retention deleted it) before the lagging group got there.",
 			a.Topic, a.Partition, a.Offset+int64(a.Count)-1, b.Offset)
-		return witness(h, i, pollBefore, pollAfter), head + ": " + why
+		return pickRecords(h, i, pollBefore, pollAfter), head + ": " + why
 	case skipped && commit >= 0:
 		why = "the group's committed offset moved past it, so the group will never read it again."
-		return witness(h, i, deliver, crash, commit), head + ": " + why
+		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
 	}
 	why = "although the run drained."
-	return witness(h, i, deliver, crash, commit), head + ", " + why
+	return pickRecords(h, i, deliver, crash, commit), head + ", " + why
 }

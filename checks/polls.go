@@ -78,7 +78,7 @@ func NonmonotonicPoll(h *history.History) Result {
 		}
 		p := h.Records[s.prev]
 		c := between(h, r.Group, s.prev, s.cur)
-		res.Witness = witness(h, s.prev, c, s.cur)
+		res.Witness = pickRecords(h, s.prev, c, s.cur)
 		cause := ""
 		if c >= 0 {
 			x := h.Records[c]
@@ -128,7 +128,7 @@ func PollSkip(h *history.History) Result {
 			return
 		}
 		p := h.Records[s.prev]
-		res.Witness = witness(h, s.prev, s.cur)
+		res.Witness = pickRecords(h, s.prev, s.cur)
 		res.Explanation = fmt.Sprintf("Group %s read %s/%d up to offset %d (%s at %s), and its next read started at offset %d (%s at %s): offsets %d to %d, which were in the log, were never read by the group. The broker no longer had them (retention deleted them while the group lagged) and reset the group's position to the oldest record it kept.",
 			r.Group, r.Topic, r.Partition, s.leftOff, p.Node, at(p.At), r.Offset, r.Node, at(r.At), s.leftOff+1, r.Offset-1)
 	})

@@ -11,143 +11,143 @@ import (
 // lets pass, independent of the simulator: what a history recorded
 // anywhere would hold.
 
-type hb struct{ h history.History }
+type psHistory struct{ h history.History }
 
-func (b *hb) add(r history.Record) *hb {
+func (b *psHistory) add(r history.Record) *psHistory {
 	r.At = int64(len(b.h.Records)) * 1000
 	b.h.Records = append(b.h.Records, r)
 	return b
 }
 
-func subscribe(group, topic string) history.Record {
+func psSubscribe(group, topic string) history.Record {
 	return history.Record{Kind: history.Subscribe, Group: group, Topic: topic}
 }
 
-func publish(ev, key string) history.Record {
+func psPublish(ev, key string) history.Record {
 	return history.Record{Kind: history.Publish, Node: "p", Topic: "t", Event: ev, Key: key}
 }
 
-func appendAt(ev string, p int, off int64) history.Record {
+func psAppend(ev string, p int, off int64) history.Record {
 	return history.Record{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: off, Event: ev}
 }
 
-func ack(ev string, p int, off int64) history.Record {
+func psAck(ev string, p int, off int64) history.Record {
 	return history.Record{Kind: history.PublishAck, Node: "p", Topic: "t", Partition: p, Offset: off, Event: ev}
 }
 
-func poll(node string, p int, off int64, n int) history.Record {
+func psPoll(node string, p int, off int64, n int) history.Record {
 	return history.Record{Kind: history.Poll, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Count: n}
 }
 
-func effect(node, ev, key string, p int, off int64, gen int, value int64) history.Record {
+func psEffect(node, ev, key string, p int, off int64, gen int, value int64) history.Record {
 	return history.Record{Kind: history.Effect, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Event: ev,
 		Key: key, Generation: gen, Value: value}
 }
 
-func commit(node string, p int, off int64, gen int) history.Record {
+func psCommit(node string, p int, off int64, gen int) history.Record {
 	return history.Record{Kind: history.OffsetCommit, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Generation: gen}
 }
 
-func end(drained bool) history.Record { return history.Record{Kind: history.End, Drained: drained} }
+func psEnd(drained bool) history.Record { return history.Record{Kind: history.End, Drained: drained} }
 
 func TestPubSubChecksCatchAndPass(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		check   func(*history.History) Result
-		bad     *hb
-		good    *hb
+		bad     *psHistory
+		good    *psHistory
 		mention string // what the violation's explanation must name
 	}{
 		{
 			name:  "duplicate-delivery-invariance",
 			check: DuplicateDeliveryInvariance,
-			bad: new(hb).add(effect("m0", "e1", "k", 0, 0, 1, 10)).add(effect("m0", "e2", "k", 0, 1, 1, 15)).
-				add(effect("m1", "e1", "k", 0, 0, 2, 25)),
-			good: new(hb).add(effect("m0", "e1", "k", 0, 0, 1, 10)).add(effect("m1", "e1", "k", 0, 0, 2, 10)),
+			bad: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 10)).add(psEffect("m0", "e2", "k", 0, 1, 1, 15)).
+				add(psEffect("m1", "e1", "k", 0, 0, 2, 25)),
+			good: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 10)).add(psEffect("m1", "e1", "k", 0, 0, 2, 10)),
 			// a repeat that leaves the state as it was is fine
 			mention: "from 15 to 25",
 		},
 		{
 			name:  "key-order",
 			check: KeyOrder,
-			bad: new(hb).add(publish("e1", "k")).add(publish("e2", "k")).
-				add(effect("m0", "e2", "k", 1, 0, 1, 0)).add(effect("m1", "e1", "k", 0, 0, 1, 0)),
-			good: new(hb).add(publish("e1", "k")).add(publish("e2", "k")).add(publish("e3", "j")).
-				add(effect("m0", "e3", "j", 1, 0, 1, 0)).add(effect("m0", "e1", "k", 0, 0, 1, 0)).add(effect("m0", "e2", "k", 0, 1, 1, 0)),
+			bad: new(psHistory).add(psPublish("e1", "k")).add(psPublish("e2", "k")).
+				add(psEffect("m0", "e2", "k", 1, 0, 1, 0)).add(psEffect("m1", "e1", "k", 0, 0, 1, 0)),
+			good: new(psHistory).add(psPublish("e1", "k")).add(psPublish("e2", "k")).add(psPublish("e3", "j")).
+				add(psEffect("m0", "e3", "j", 1, 0, 1, 0)).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(psEffect("m0", "e2", "k", 0, 1, 1, 0)),
 			mention: "different partitions",
 		},
 		{
 			name:  "single-writer",
 			check: SingleWriter,
-			bad: new(hb).add(effect("m0", "e1", "k", 0, 0, 1, 0)).add(history.Record{Kind: history.Pause, Node: "m0", Until: 9000}).
-				add(effect("m1", "e2", "k", 0, 1, 2, 0)).add(commit("m1", 0, 2, 2)).add(effect("m0", "e2", "k", 0, 1, 1, 0)),
-			good: new(hb).add(effect("m0", "e1", "k", 0, 0, 1, 0)).add(commit("m0", 0, 1, 1)).
-				add(effect("m1", "e2", "k", 0, 1, 2, 0)).add(effect("m0", "e9", "k", 1, 0, 1, 0)),
+			bad: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(history.Record{Kind: history.Pause, Node: "m0", Until: 9000}).
+				add(psEffect("m1", "e2", "k", 0, 1, 2, 0)).add(psCommit("m1", 0, 2, 2)).add(psEffect("m0", "e2", "k", 0, 1, 1, 0)),
+			good: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(psCommit("m0", 0, 1, 1)).
+				add(psEffect("m1", "e2", "k", 0, 1, 2, 0)).add(psEffect("m0", "e9", "k", 1, 0, 1, 0)),
 			mention: "older generation 1",
 		},
 		{
 			name:    "bounded-lag",
 			check:   BoundedLag,
-			bad:     new(hb).add(subscribe("g", "t")).add(appendAt("e1", 0, 0)).add(appendAt("e2", 0, 1)).add(history.Record{Kind: history.HandlerError, Node: "m0", Group: "g", Topic: "t", Event: "e1", Point: "poison", Attempt: 7}).add(end(false)),
-			good:    new(hb).add(subscribe("g", "t")).add(appendAt("e1", 0, 0)).add(commit("m0", 0, 1, 1)).add(end(true)),
+			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)).add(history.Record{Kind: history.HandlerError, Node: "m0", Group: "g", Topic: "t", Event: "e1", Point: "poison", Attempt: 7}).add(psEnd(false)),
+			good:    new(psHistory).add(psSubscribe("g", "t")).add(psAppend("e1", 0, 0)).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)),
 			mention: "poison",
 		},
 		{
 			name:  "log-duplicates",
 			check: LogDuplicates,
-			bad: new(hb).add(publish("e1", "k")).add(appendAt("e1", 0, 0)).
-				add(history.Record{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(appendAt("e1", 0, 1)),
-			good:    new(hb).add(publish("e1", "k")).add(appendAt("e1", 0, 0)).add(appendAt("e2", 0, 1)),
+			bad: new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).
+				add(history.Record{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 1)),
+			good:    new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)),
 			mention: "twice",
 		},
 		{
 			name:  "lost-write",
 			check: LostWrite,
-			bad: new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).add(ack("e2", 0, 1)).add(ack("e3", 0, 2)).
-				add(poll("m0", 0, 0, 1)).add(poll("m0", 0, 2, 1)),
-			good: new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).add(ack("e2", 0, 1)).add(ack("e3", 0, 2)).
-				add(poll("m0", 0, 0, 2)),
+			bad: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).add(psAck("e3", 0, 2)).
+				add(psPoll("m0", 0, 0, 1)).add(psPoll("m0", 0, 2, 1)),
+			good: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).add(psAck("e3", 0, 2)).
+				add(psPoll("m0", 0, 0, 2)),
 			mention: "e2",
 		},
 		{
 			name:    "unseen",
 			check:   Unseen,
-			bad:     new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).add(ack("e2", 0, 1)).add(poll("m0", 0, 0, 1)).add(end(false)),
-			good:    new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).add(ack("e9", 1, 0)).add(poll("m0", 0, 0, 1)).add(poll("m1", 1, 0, 1)).add(end(true)),
+			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).add(psPoll("m0", 0, 0, 1)).add(psEnd(false)),
+			good:    new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e9", 1, 0)).add(psPoll("m0", 0, 0, 1)).add(psPoll("m1", 1, 0, 1)).add(psEnd(true)),
 			mention: "e2",
 		},
 		{
 			name:  "nonmonotonic-poll",
 			check: NonmonotonicPoll,
-			bad: new(hb).add(poll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
-				add(poll("m1", 0, 3, 5)),
-			good:    new(hb).add(poll("m0", 0, 0, 5)).add(poll("m1", 0, 5, 5)).add(poll("m1", 1, 0, 5)),
+			bad: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
+				add(psPoll("m1", 0, 3, 5)),
+			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m1", 0, 5, 5)).add(psPoll("m1", 1, 0, 5)),
 			mention: "again from offset 3",
 		},
 		{
 			name:    "poll-skip",
 			check:   PollSkip,
-			bad:     new(hb).add(poll("m0", 0, 0, 5)).add(poll("m0", 0, 9, 5)),
-			good:    new(hb).add(poll("m0", 0, 0, 5)).add(poll("m0", 0, 5, 5)).add(poll("m0", 0, 2, 5)),
+			bad:     new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 9, 5)),
+			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 5, 5)).add(psPoll("m0", 0, 2, 5)),
 			mention: "offsets 5 to 8",
 		},
 		{
 			name:    "event-names",
 			check:   EventNames,
-			bad:     new(hb).add(history.Record{Kind: history.Publish, Type: "ChargeCard"}),
-			good:    new(hb).add(history.Record{Kind: history.Publish, Type: "CardCharged"}),
+			bad:     new(psHistory).add(history.Record{Kind: history.Publish, Type: "ChargeCard"}),
+			good:    new(psHistory).add(history.Record{Kind: history.Publish, Type: "CardCharged"}),
 			mention: "CardCharged",
 		},
 		{
 			name:  "no-loss skipped by a dedup step",
 			check: NoLoss,
-			bad: new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).
+			bad: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).
 				add(history.Record{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Event: "e1", Attempt: 1}).
 				add(history.Record{Kind: history.HandlerError, Node: "m0", Group: "g", Event: "e1", Point: "transient"}).
-				add(history.Record{Kind: history.Dedup, Node: "m0", Group: "g", Event: "e1"}).add(commit("m0", 0, 1, 1)).add(end(true)),
-			good: new(hb).add(subscribe("g", "t")).add(ack("e1", 0, 0)).add(ack("e2", 0, 1)).
+				add(history.Record{Kind: history.Dedup, Node: "m0", Group: "g", Event: "e1"}).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)),
+			good: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).
 				add(history.Record{Kind: history.DeadLetter, Node: "m0", Group: "g", Event: "e1"}).
-				add(effect("m0", "e2", "k", 0, 1, 1, 0)).add(commit("m0", 0, 2, 1)).add(end(true)),
+				add(psEffect("m0", "e2", "k", 0, 1, 1, 0)).add(psCommit("m0", 0, 2, 1)).add(psEnd(true)),
 			mention: "dedup step skipped it",
 		},
 	} {

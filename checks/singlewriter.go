@@ -37,7 +37,7 @@ func SingleWriter(h *history.History) Result {
 		if cause < 0 {
 			cause = lastBefore(h, i, r.Node, history.Expire)
 		}
-		res.Witness = witness(h, cause, j, i)
+		res.Witness = pickRecords(h, cause, j, i)
 		what := "applied the effect of " + r.Event
 		if r.Kind == history.OffsetCommit {
 			what = fmt.Sprintf("committed offset %d", r.Offset)

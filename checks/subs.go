@@ -8,13 +8,13 @@ import (
 
 // sub is one subscription of a history: a service of a group consuming a
 // topic. Service is empty when the service is the group itself.
-type sub struct {
+type subscriber struct {
 	group, service, topic string
 	queue                 bool
 }
 
 // name returns how a subscription is called in explanations.
-func (s sub) name() string {
+func (s subscriber) name() string {
 	if s.service == "" {
 		return "group " + s.group
 	}
@@ -23,11 +23,11 @@ func (s sub) name() string {
 
 // subscriptions returns the subscriptions of h per topic, sorted by group
 // and service.
-func subscriptions(h *history.History) map[string][]sub {
-	out := map[string][]sub{}
+func subscriptions(h *history.History) map[string][]subscriber {
+	out := map[string][]subscriber{}
 	for _, r := range h.Records {
 		if r.Kind == history.Subscribe {
-			out[r.Topic] = append(out[r.Topic], sub{r.Group, r.Service, r.Topic, r.Style == "queue"})
+			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == "queue"})
 		}
 	}
 	for _, ss := range out {
@@ -58,7 +58,7 @@ type gtp struct {
 
 // witness returns the records at the given indexes of h, in history order,
 // without repeats and skipping negative indexes.
-func witness(h *history.History, idx ...int) []history.Record {
+func pickRecords(h *history.History, idx ...int) []history.Record {
 	var keep []int
 	for _, i := range idx {
 		if i >= 0 {

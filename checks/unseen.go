@@ -40,7 +40,7 @@ func Unseen(h *history.History) Result {
 	}
 	res.Verdict = Violated
 	r := h.Records[first]
-	res.Witness = witness(h, first, end)
+	res.Witness = pickRecords(h, first, end)
 	res.Explanation = fmt.Sprintf("By the end of the run, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
 		plural(unseen, "event", "events"), r.Event, r.Topic, r.Partition, r.Offset, at(r.At))
 	k := tp{r.Topic, r.Partition}
