@@ -56,7 +56,7 @@ type gtp struct {
 	tp
 }
 
-// witness returns the records at the given indexes of h, in history order,
+// pickRecords returns the records at the given indexes of h, in history order,
 // without repeats and skipping negative indexes.
 func pickRecords(h *history.History, idx ...int) []history.Record {
 	var keep []int
