@@ -190,7 +190,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 	m.next = 0
 	m.epoch++
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
-		Topic: m.g.topic.name, Generation: a.generation, Partitions: a.partitions})
+		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
 	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
 		// Take ownership: from now on, writes of older generations to
 		// these partitions are refused.
@@ -584,6 +584,18 @@ func (m *Member) Crash(w *sim.World, point string) {
 func (m *Member) Restart(w *sim.World) {
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
 	m.start(w)
+}
+
+// joinInts prints a list of partitions as "0,2,4".
+func joinInts(ps []int) string {
+	var b []byte
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	return string(b)
 }
 
 // memberName names member i of a service.

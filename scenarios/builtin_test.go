@@ -145,7 +145,7 @@ func TestFixedTwinsHold(t *testing.T) {
 		s := all[name]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fails := sweep(t, s, seeds, func(o *Outcome) bool { return o.Met() })
+			fails := runSeeds(t, s, seeds, func(o *Outcome) bool { return o.Met() })
 			if len(fails) > 0 {
 				t.Fatalf("%d of %d seeds failed; first: %s", len(fails), seeds, fails[0])
 			}
@@ -163,7 +163,7 @@ func TestBrokenScenariosCatch(t *testing.T) {
 		s := all[broken]
 		t.Run(broken, func(t *testing.T) {
 			t.Parallel()
-			missed := sweep(t, s, seeds, func(o *Outcome) bool {
+			missed := runSeeds(t, s, seeds, func(o *Outcome) bool {
 				for _, r := range o.Results {
 					if s.Expect[r.Check] == checks.Violated && r.Verdict != checks.Violated {
 						return false
@@ -179,9 +179,9 @@ func TestBrokenScenariosCatch(t *testing.T) {
 	}
 }
 
-// sweep runs s at seeds 1..n on every core and returns a description of
+// runSeeds runs s at seeds 1..n on every core and returns a description of
 // each seed where ok is false, in seed order.
-func sweep(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []string {
+func runSeeds(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []string {
 	t.Helper()
 	out := make([]string, n+1)
 	var wg sync.WaitGroup

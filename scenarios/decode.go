@@ -249,7 +249,7 @@ func (d *decoder) rate(n *yaml.Node, what string) time.Duration {
 	return per / time.Duration(count)
 }
 
-func (d *decoder) boolean(n *yaml.Node, what string) bool {
+func (d *decoder) truth(n *yaml.Node, what string) bool {
 	s, ok := d.scalar(n, what)
 	if !ok {
 		return false

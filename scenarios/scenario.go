@@ -220,7 +220,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	}
 	p.Idempotent = p.Acks == "" || p.Acks == model.AcksAll
 	if v := m.get("idempotent"); v != nil {
-		p.Idempotent = d.boolean(v, what+".idempotent")
+		p.Idempotent = d.truth(v, what+".idempotent")
 	}
 	if v := m.get("request-loss"); v != nil {
 		p.RequestLoss = d.ratio(v, what+".request-loss")

@@ -118,8 +118,9 @@ type Record struct {
 	Count int `json:"count,omitempty"`
 	// Value is the state of Key in the group's store after an Effect.
 	Value int64 `json:"value,omitempty"`
-	// Partitions are the partitions of an Assign.
-	Partitions []int `json:"partitions,omitempty"`
+	// Partitions lists the partitions of an Assign, like "0,2,4" (a
+	// string, so that records stay comparable).
+	Partitions string `json:"partitions,omitempty"`
 	// ProducerID and Seq identify an idempotent producer's record.
 	ProducerID int64 `json:"producer_id,omitempty"`
 	Seq        int64 `json:"seq,omitempty"`
