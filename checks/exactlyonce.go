@@ -37,7 +37,7 @@ func ExactlyOnceEffects(h *history.History) Result {
 	}
 	res.Verdict = Violated
 	res.Witness, res.Explanation = repeatStory(h, firstIdx, firstDup)
-	res.Explanation += fmt.Sprintf(" %s in all were repeats.", plural(dups, "effect", "effects"))
+	res.Explanation += fmt.Sprintf(" %d effect(s) in all were repeats.", dups)
 	return res
 }
 
@@ -110,7 +110,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 				break
 			}
 		}
-		why = fmt.Sprintf("; it was delivered again (delivery %d) and %s applied it again at %s. Work that is done but not committed is redone after a crash or a rebalance: make the effect idempotent.",
+		why = fmt.Sprintf("; it was delivered again (delivery %d), without a crash in between, and %s applied it again at %s. Work that is done but not committed is redone after a rebalance or a redelivery: make the effect idempotent.",
 			attempt, rb.Node, at(rb.At))
 	}
 	return pickRecords(h, idx...), head + why

@@ -42,6 +42,11 @@ func BoundedLag(h *history.History) Result {
 		}
 	}
 	if end < 0 {
+		if len(ends) == 0 {
+			res.Verdict = Holds
+			res.Explanation = "Nothing was appended, so no group can lag."
+			return res
+		}
 		res.Verdict = Unknown
 		res.Explanation = "The history has no end record, so it cannot say whether the groups caught up."
 		return res

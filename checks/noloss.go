@@ -73,19 +73,19 @@ func NoLoss(h *history.History) Result {
 	switch {
 	case lost > 0:
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %s in all were lost.", plural(lost, "acknowledged event", "acknowledged events"))
+		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost.", lost)
 	case pending > 0:
 		res.Verdict = Unknown
-		res.Explanation = fmt.Sprintf("%s were not applied yet when the run ended before the groups caught up; nothing was skipped.",
-			plural(pending, "acknowledged event", "acknowledged events"))
+		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.",
+			pending)
 	default:
 		res.Verdict = Holds
 		n := 0
 		for _, ss := range subs {
 			n += len(ss)
 		}
-		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied or dead-lettered by each of the %s.",
-			consumed, plural(n, "subscribed service", "subscribed services"))
+		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied or dead-lettered by each of the %d subscribed group(s).",
+			consumed, n)
 	}
 	return res
 }
@@ -163,7 +163,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		return pickRecords(h, i, otherDeliver), head + ": " + why
 	case crash >= 0 && commit >= 0 && h.Records[commit].Offset == ack.Offset+1 && h.Records[commit].Node == h.Records[crash].Node:
 		c := h.Records[crash]
-		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s); after the restart the group resumed from the committed offset, after the event. Commit an offset only after the effect it covers.",
+		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s): the group's committed offset moved past the event, and after the restart the group resumed after it. Commit an offset only after the effect it covers.",
 			c.Node, c.Point, at(c.At))
 		return pickRecords(h, i, deliver, commit, crash), head + ": " + why
 	case crash >= 0 && commit >= 0 && h.Records[commit].Offset > ack.Offset+1:

@@ -165,3 +165,11 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		})
 	}
 }
+
+func TestPubSubChecksHoldOnAnEmptyHistory(t *testing.T) {
+	for _, name := range Names() {
+		if r := Catalog[name].Run(&history.History{}); r.Verdict != Holds {
+			t.Errorf("%s on an empty history: %s: %s", name, r.Verdict, r.Explanation)
+		}
+	}
+}
