@@ -93,9 +93,9 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 		why = fmt.Sprintf("; %s was removed from the group for missing its heartbeats, its work was redelivered, and %s applied the event again at %s (attempt %d).",
 			ra.Node, rb.Node, at(rb.At), rb.Attempt)
 	default:
-		attempt := rb.Attempt
+		delivery := ""
 		if redeliver >= 0 {
-			attempt = h.Records[redeliver].Attempt
+			delivery = fmt.Sprintf(" (delivery %d)", h.Records[redeliver].Attempt)
 		}
 		if isQueue(h, rb.Group) {
 			da, db := lastDeliver(h, a, ra), lastDeliver(h, b, rb)
@@ -110,8 +110,8 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 				break
 			}
 		}
-		why = fmt.Sprintf("; it was delivered again (delivery %d), without a crash in between, and %s applied it again at %s. Work that is done but not committed is redone after a rebalance or a redelivery: make the effect idempotent.",
-			attempt, rb.Node, at(rb.At))
+		why = fmt.Sprintf("; it was delivered again%s, without a crash in between, and %s applied it again at %s. Work that is done but not committed is redone after a rebalance or a redelivery: make the effect idempotent.",
+			delivery, rb.Node, at(rb.At))
 	}
 	return pickRecords(h, idx...), head + why
 }
