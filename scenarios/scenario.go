@@ -171,9 +171,6 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	return t
 }
 
-// DefaultRetries is the producers' retries when a scenario does not say.
-const DefaultRetries = 10
-
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison"}
 
@@ -184,7 +181,6 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 		Topic:    d.name(m.need("topic", "the topic it publishes to"), what+".topic"),
 		Interval: d.rate(m.need("rate", "events per second, like 100/s"), what+".rate"),
 		Keys:     1,
-		Retries:  DefaultRetries,
 	}
 	if k := m.get("keys"); k != nil {
 		p.Keys = int(d.integer(k, what+".keys", 1))
@@ -218,7 +214,6 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	if v := m.get("acks"); v != nil {
 		p.Acks = model.Acks(d.oneOf(v, what+".acks", string(model.AcksNone), string(model.AcksLeader), string(model.AcksAll)))
 	}
-	p.Idempotent = p.Acks == "" || p.Acks == model.AcksAll
 	if v := m.get("idempotent"); v != nil {
 		p.Idempotent = d.truth(v, what+".idempotent")
 	}
