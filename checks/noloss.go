@@ -12,7 +12,9 @@ import (
 // group committed an offset past it (or, in a queue subscription,
 // acknowledged it) or if the run drained; otherwise the run ended too early
 // to tell, and the verdict is unknown. A dedup step that skips an event
-// does not count as applying it: the event must have been applied before.
+// counts as applying it (it was recognised as applied before), unless the
+// history shows that the group's earlier attempts at it failed or were cut
+// short by a crash: then the id was marked without the effect.
 func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
@@ -23,7 +25,35 @@ func NoLoss(h *history.History) Result {
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
 	drained := false
+	dedups := map[groupEvent]bool{}
+	broken := map[groupEvent]bool{} // an attempt failed or was cut short
+	inHand := map[string][]groupEvent{}
+	settle := func(node string, ge groupEvent) {
+		hand := inHand[node]
+		for k, x := range hand {
+			if x == ge {
+				inHand[node] = append(hand[:k:k], hand[k+1:]...)
+				return
+			}
+		}
+	}
 	for i, r := range h.Records {
+		ge := groupEvent{r.Group, r.Service, r.Event}
+		switch r.Kind {
+		case history.Deliver:
+			inHand[r.Node] = append(inHand[r.Node], ge)
+		case history.Dedup:
+			dedups[ge] = true
+			settle(r.Node, ge)
+		case history.HandlerError:
+			broken[ge] = true
+			settle(r.Node, ge)
+		case history.Crash:
+			for _, x := range inHand[r.Node] {
+				broken[x] = true
+			}
+			delete(inHand, r.Node)
+		}
 		switch r.Kind {
 		case history.PublishAck:
 			if !ackedEvent[r.Event] {
@@ -31,9 +61,11 @@ func NoLoss(h *history.History) Result {
 				acked = append(acked, i)
 			}
 		case history.Effect:
-			accounted[groupEvent{r.Group, r.Service, r.Event}] = true
+			accounted[ge] = true
+			settle(r.Node, ge)
 		case history.DeadLetter:
-			accounted[groupEvent{r.Group, r.Service, r.Event}] = true
+			accounted[ge] = true
+			settle(r.Node, ge)
 			deadInGroup[[2]string{r.Group, r.Event}] = true
 		case history.Ack:
 			queueAcked[[2]string{r.Group, r.Event}] = true
@@ -41,6 +73,11 @@ func NoLoss(h *history.History) Result {
 			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
 		case history.End:
 			drained = r.Drained
+		}
+	}
+	for ge := range dedups {
+		if !broken[ge] {
+			accounted[ge] = true
 		}
 	}
 	var lost, pending, consumed int
