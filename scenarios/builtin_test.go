@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"evsim/checks"
+	"evsim/model/history"
 )
 
 // twins maps each built-in scenario that shows a failure to its fixed
@@ -232,6 +233,13 @@ func TestDeterminism(t *testing.T) {
 		b.History.WriteJSONL(&y)
 		if x.String() != y.String() {
 			t.Errorf("%s: seed 7 twice gave different histories", name)
+		}
+		back, err := history.ReadJSONL(name, strings.NewReader(x.String()))
+		if err != nil {
+			t.Fatalf("%s: the history does not read back: %v", name, err)
+		}
+		if !slices.Equal(back.Records, a.History.Records) {
+			t.Errorf("%s: the history read back differs from the one written", name)
 		}
 		if a.Checksum == c.Checksum {
 			t.Errorf("%s: seeds 7 and 8 gave the same checksum", name)
