@@ -220,12 +220,12 @@ func (c Churn) Install(s *model.System, in *Injector) error {
 		if !in.active(w.Now()) {
 			return
 		}
-		m := members[n%len(members)]
+		i := n % len(members)
 		n++
 		if c.Mode == ChurnCrash {
-			w.Crash(nodes[(n-1)%len(nodes)], "churn", sim.Time(c.Down))
+			w.Crash(nodes[i], "churn", sim.Time(c.Down))
 		} else {
-			m.Leave(w, c.Down)
+			members[i].Leave(w, c.Down)
 		}
 		s.At(w.Now()+sim.Time(c.Every), bounce)
 	}
