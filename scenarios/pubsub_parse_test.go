@@ -127,15 +127,19 @@ func TestParsePubSubErrors(t *testing.T) {
 		{"partition without explicit", "    rate: 10/s\n", "    rate: 10/s\n    partition: 1\n",
 			`t.yaml:7:5: producers[0]: partition goes with partitioner: explicit`},
 		{"idempotent needs acks all", "    rate: 10/s\n", "    rate: 10/s\n    acks: \"1\"\n    idempotent: true\n",
-			`the idempotent producer needs acks all`},
+			`t.yaml:11:17: producers[0].idempotent: the idempotent producer needs acks all, not 1`},
+		{"heartbeat not below the session", "    topic: orders\nchecks", "    topic: orders\n    session-timeout: 1s\n    heartbeat: 2s\nchecks",
+			`t.yaml:16:5: consumers[0]: heartbeat 2s must be shorter than the session timeout 1s`},
+		{"shared group disagrees", "    topic: orders\nchecks", "    topic: orders\n  - group: billing\n    service: mailer\n    topic: orders\n    fencing: none\nchecks",
+			`t.yaml:15:5: consumers[1]: it shares group "billing" with consumers[0]`},
 		{"pause at and probability", "checks:", "faults:\n  - pause: billing\n    at: 1s\n    probability: 1/2\n    for: 1s\nchecks:",
 			`t.yaml:16:5: faults[0]: give either at (a time) or probability`},
 		{"two fault kinds", "checks:", "faults:\n  - pause: billing\n    churn: billing\n    for: 1s\nchecks:",
 			`t.yaml:16:5: faults[0]: want exactly one of crash, pause or churn`},
 		{"queue commit", "    topic: orders\nchecks", "    topic: orders\n    style: queue\n    commit: interval\nchecks",
-			`a queue subscription acknowledges each message`},
+			`t.yaml:16:5: consumers[0]: a queue subscription acknowledges each message`},
 		{"same-tx per member", "    topic: orders\nchecks", "    topic: orders\n    dedup: same-tx\n    dedup-scope: member\nchecks",
-			`dedup same-tx lives in the database`},
+			`t.yaml:16:5: consumers[0]: dedup same-tx lives in the database`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(pubsubBase, c.old, c.new, 1)

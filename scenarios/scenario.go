@@ -103,6 +103,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	for i, n := range d.list(m.get("consumers"), "consumers") {
 		s.System.Consumers = append(s.System.Consumers, d.consumer(n, fmt.Sprintf("consumers[%d]", i)))
 	}
+	d.sharedGroups(m.get("consumers"), s.System.Consumers)
 	for i, n := range d.list(m.get("faults"), "faults") {
 		if f := d.fault(n, fmt.Sprintf("faults[%d]", i)); f != nil {
 			s.Faults.Faults = append(s.Faults.Faults, f)
@@ -216,6 +217,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	}
 	if v := m.get("idempotent"); v != nil {
 		p.Idempotent = d.truth(v, what+".idempotent")
+		if p.Idempotent && (p.Acks == model.AcksNone || p.Acks == model.AcksLeader) {
+			d.errorf(v, "%s.idempotent: the idempotent producer needs acks all, not %s", what, p.Acks)
+		}
 	}
 	if v := m.get("request-loss"); v != nil {
 		p.RequestLoss = d.ratio(v, what+".request-loss")
@@ -356,7 +360,69 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 		c.MaxDeliveries = v
 	}
 	m.done(consumerKeys...)
+	// Rules across keys, reported where the file breaks them.
+	hb, st := c.HeartbeatInterval, c.SessionTimeout
+	if hb == 0 {
+		hb = model.DefaultHeartbeatInterval
+	}
+	if st == 0 {
+		st = model.DefaultSessionTimeout
+	}
+	if hb >= st {
+		d.errorf(m.key("heartbeat", "session-timeout"), "%s: heartbeat %v must be shorter than the session timeout %v", what, hb, st)
+	}
+	if c.Dedup == model.DedupSameTx && c.DedupScope == model.ScopeMember {
+		d.errorf(m.key("dedup-scope"), "%s: dedup same-tx lives in the database: it cannot have dedup-scope member", what)
+	}
+	switch c.Commit {
+	case model.CommitInterval, model.CommitMaxCompleted, model.CommitContiguousPrefix:
+		if c.Style == model.StyleQueue {
+			d.errorf(m.key("commit"), "%s: a queue subscription acknowledges each message: commit before-handle or after-handle, not %s", what, c.Commit)
+		}
+	}
 	return c
+}
+
+// key returns the first of keys present in m, for an error about it, or
+// the mapping itself.
+func (m *mapping) key(keys ...string) *yaml.Node {
+	for _, k := range keys {
+		for _, f := range m.fields {
+			if f.key.Value == k {
+				return f.key
+			}
+		}
+	}
+	return m.node
+}
+
+// sharedGroups reports, at the later entry's group key, consumer entries
+// that share a group but disagree on its topic or group-level knobs.
+func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
+	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) != len(cs) {
+		return
+	}
+	first := map[string]int{}
+	for i, c := range cs {
+		j, ok := first[c.Group]
+		if !ok {
+			first[c.Group] = i
+			continue
+		}
+		f := cs[j]
+		if f.Topic != c.Topic || f.Style != c.Style || f.Assignor != c.Assignor || f.SessionTimeout != c.SessionTimeout ||
+			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset ||
+			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries {
+			n := list.Content[i]
+			for k := 0; k+1 < len(n.Content); k += 2 {
+				if n.Content[k].Value == "group" {
+					n = n.Content[k]
+					break
+				}
+			}
+			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout or max-deliveries: a group has one of each", i, c.Group, j)
+		}
+	}
 }
 
 func handlerNames() []string {
