@@ -19,12 +19,12 @@ type Check struct {
 var Catalog = map[string]Check{
 	"exactly-once-effects": {
 		Name: "exactly-once-effects",
-		Doc:  "every event's effect is applied at most once per consumer group",
+		Doc:  "every event's effect is applied at most once per consumer group (and service)",
 		Run:  ExactlyOnceEffects,
 	},
 	"no-loss": {
 		Name: "no-loss",
-		Doc:  "every acknowledged event is applied by every group that consumes its topic",
+		Doc:  "every acknowledged event is applied or dead-lettered by every group (and service) that consumes its topic",
 		Run:  NoLoss,
 	},
 
@@ -83,6 +83,58 @@ var Catalog = map[string]Check{
 		Name: "outbox-equivalence",
 		Doc:  "the event ids published to the outbox topic equal the committed event ids",
 		Run:  OutboxEquivalence,
+	},
+
+	// pub/sub (issue 3)
+	"duplicate-delivery-invariance": {
+		Name: "duplicate-delivery-invariance",
+		Doc:  "applying an event again never changes the state the consumer keeps",
+		Run:  DuplicateDeliveryInvariance,
+	},
+	"key-order": {
+		Name: "key-order",
+		Doc:  "each group applies the events of one key in the order they were published",
+		Run:  KeyOrder,
+	},
+	"single-writer": {
+		Name: "single-writer",
+		Doc:  "a partition is written (effects and offset commits) by one generation at a time, never by an older one after a newer",
+		Run:  SingleWriter,
+	},
+	"bounded-lag": {
+		Name: "bounded-lag",
+		Doc:  "after the faults stop, every group catches up with its topic within the drain bound",
+		Run:  BoundedLag,
+	},
+	"log-duplicates": {
+		Name: "log-duplicates",
+		Doc:  "no event is in the log at two offsets",
+		Run:  LogDuplicates,
+	},
+	"lost-write": {
+		Name: "lost-write",
+		Doc:  "no acknowledged event below the highest offset read in its partition goes unread",
+		Run:  LostWrite,
+	},
+	"unseen": {
+		Name: "unseen",
+		Doc:  "by the end, every acknowledged event of a subscribed topic has been read",
+		Run:  Unseen,
+	},
+	"nonmonotonic-poll": {
+		Name: "nonmonotonic-poll",
+		Doc:  "a group never reads a partition again from an offset it has already read",
+		Run:  NonmonotonicPoll,
+	},
+	"poll-skip": {
+		Name: "poll-skip",
+		Doc:  "a group's successive reads of a partition never jump over offsets",
+		Run:  PollSkip,
+	},
+	"event-names": {
+		Name: "event-names",
+		Doc:  "every published event type is named as a past-tense fact, not a command",
+		Run:  EventNames,
 	},
 }
 

@@ -6,21 +6,19 @@ import (
 	"evsim/model/history"
 )
 
-// ExactlyOnceEffects checks that no consumer group applies the effect of an
-// event more than once. A violation's witness is the first event applied
-// twice: its first effect, the crash that came between, the redelivery and
-// the second effect.
+// ExactlyOnceEffects checks that no service of a consumer group applies
+// the effect of an event more than once. A violation's witness is the
+// first event applied twice: its first effect, what came between (a crash,
+// a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	type gk struct{ group, event string }
-	first := map[gk]int{}
+	first := map[groupEvent]int{}
 	var dups int
-	firstDup := -1
-	var firstIdx int
+	firstDup, firstIdx := -1, -1
 	for i, r := range h.Records {
 		if r.Kind != history.Effect {
 			continue
 		}
-		k := gk{r.Group, r.Event}
+		k := groupEvent{r.Group, r.Service, r.Event}
 		j, seen := first[k]
 		if !seen {
 			first[k] = i
@@ -37,28 +35,104 @@ func ExactlyOnceEffects(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("Each of the %d effects applied was the first for its event in its group.", len(first))
 		return res
 	}
-	a, b := h.Records[firstIdx], h.Records[firstDup]
 	res.Verdict = Violated
-	res.Witness = append(res.Witness, a)
-	var crash *history.Record
-	for i := firstIdx + 1; i < firstDup; i++ {
-		r := h.Records[i]
-		if r.Kind == history.Crash && r.Node == a.Node && crash == nil {
-			crash = &h.Records[i]
-			res.Witness = append(res.Witness, r)
-		}
-		if r.Kind == history.Deliver && r.Group == b.Group && r.Event == b.Event {
-			res.Witness = append(res.Witness, r)
-		}
-	}
-	res.Witness = append(res.Witness, b)
-	why := "without a crash in between"
-	if crash != nil {
-		why = fmt.Sprintf("%s crashed at %s (%s) before the offset commit took effect, so the broker delivered the event again", crash.Node, crash.Point, at(crash.At))
-	}
-	res.Explanation = fmt.Sprintf(
-		"Event %s (%s %d to %s, %s/%d offset %d) was applied twice by group %s: %s applied it at %s; %s; %s applied it again at %s. "+
-			"%d effect(s) in all were repeats. A consumer that can be redelivered an event must recognise it, for instance by recording processed ids in the effect's transaction.",
-		a.Event, a.Type, a.Amount, a.Key, a.Topic, a.Partition, a.Offset, a.Group, a.Node, at(a.At), why, b.Node, at(b.At), dups)
+	res.Witness, res.Explanation = repeatStory(h, firstIdx, firstDup)
+	res.Explanation += fmt.Sprintf(" %d effect(s) in all were repeats.", dups)
 	return res
+}
+
+// repeatStory tells how the effect at index a came to be applied again at
+// index b, with the records that show it.
+func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
+	ra, rb := h.Records[a], h.Records[b]
+	idx := []int{a, b}
+	crash, pause, expire, redeliver := -1, -1, -1, -1
+	for i := a + 1; i < b; i++ {
+		r := h.Records[i]
+		switch {
+		case r.Kind == history.Crash && r.Node == ra.Node && crash < 0:
+			crash = i
+		case r.Kind == history.Expire && r.Node == ra.Node && expire < 0:
+			expire = i
+		case r.Kind == history.Deliver && r.Group == rb.Group && r.Event == rb.Event && r.Node == rb.Node:
+			redeliver = i
+		}
+	}
+	if ra.Node != rb.Node {
+		// the last stall of either member before the repeat: a zombie
+		for i := b - 1; i >= 0; i-- {
+			if r := h.Records[i]; r.Kind == history.Pause && (r.Node == ra.Node || r.Node == rb.Node) {
+				pause = i
+				break
+			}
+		}
+	}
+	idx = append(idx, crash, pause, expire, redeliver)
+	head := fmt.Sprintf("Event %s (%s %d to %s) was applied twice by %s: %s applied it at %s",
+		ra.Event, ra.Type, ra.Amount, ra.Key, subscriber{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
+	var why string
+	switch {
+	case ra.Offset != rb.Offset || ra.Partition != rb.Partition:
+		why = fmt.Sprintf("; the log holds the event twice (%s/%d offset %d and %s/%d offset %d), and %s applied the second copy at %s. A producer sent it again after its acknowledgement was lost; an idempotent producer, or dedup by event id, stops the repeat.",
+			ra.Topic, ra.Partition, ra.Offset, rb.Topic, rb.Partition, rb.Offset, rb.Node, at(rb.At))
+	case pause >= 0:
+		p := h.Records[pause]
+		woke := ra.Node == p.Node && ra.At >= p.Until || rb.Node == p.Node && rb.At >= p.Until
+		if woke {
+			why = fmt.Sprintf(" (generation %d), and %s applied it again at %s (generation %d). %s had stalled from %s to %s, longer than its session timeout: the group gave its partition to another member while the stalled one still held a batch, and when it woke it went on as if it still owned the partition. It was a zombie: fence writes with the generation.",
+				ra.Generation, rb.Node, at(rb.At), rb.Generation, p.Node, at(p.At), at(p.Until))
+		} else {
+			why = fmt.Sprintf(" (generation %d); then %s stalled from %s to %s, longer than its session timeout, and the group gave its partition to %s, which resumed from the last committed offset and applied the event again at %s (generation %d). The effect was done but its offset not yet committed, and nothing %s could see said it was done: keep processed ids where every member sees them.",
+				ra.Generation, p.Node, at(p.At), at(p.Until), rb.Node, at(rb.At), rb.Generation, rb.Node)
+		}
+	case crash >= 0:
+		c := h.Records[crash]
+		why = fmt.Sprintf("; %s crashed at %s (%s) before the offset commit took effect, so the broker delivered the event again; %s applied it again at %s. A consumer that can be redelivered an event must recognise it, for instance by recording processed ids in the effect's transaction.",
+			c.Node, c.Point, at(c.At), rb.Node, at(rb.At))
+	case expire >= 0:
+		why = fmt.Sprintf("; %s was removed from the group for missing its heartbeats, its work was redelivered, and %s applied the event again at %s (attempt %d).",
+			ra.Node, rb.Node, at(rb.At), rb.Attempt)
+	default:
+		delivery := ""
+		if redeliver >= 0 {
+			delivery = fmt.Sprintf(" (delivery %d)", h.Records[redeliver].Attempt)
+		}
+		if isQueue(h, rb.Group) {
+			da, db := lastDeliver(h, a, ra), lastDeliver(h, b, rb)
+			if da >= 0 && db >= 0 {
+				x, y := h.Records[da], h.Records[db]
+				if x.Attempt > y.Attempt {
+					x, y = y, x
+				}
+				idx = append(idx, da, db)
+				why = fmt.Sprintf(", and %s applied it again at %s. %s started on it as delivery %d at %s and %s as delivery %d at %s: no acknowledgement had reached the broker within the ack timeout, so it assumed the first worker had died and handed the message out again. Set the ack timeout above the longest time a message can spend with a worker, and make the effect idempotent for real crashes.",
+					rb.Node, at(rb.At), x.Node, x.Attempt, at(x.At), y.Node, y.Attempt, at(y.At))
+				break
+			}
+		}
+		why = fmt.Sprintf("; it was delivered again%s, without a crash in between, and %s applied it again at %s. Work that is done but not committed is redone after a rebalance or a redelivery: make the effect idempotent.",
+			delivery, rb.Node, at(rb.At))
+	}
+	return pickRecords(h, idx...), head + why
+}
+
+// lastDeliver returns the index of the last delivery of effect e's event
+// to e's member before index i, or -1.
+func lastDeliver(h *history.History, i int, e history.Record) int {
+	for x := i - 1; x >= 0; x-- {
+		if d := h.Records[x]; d.Kind == history.Deliver && d.Event == e.Event && d.Node == e.Node && d.Group == e.Group {
+			return x
+		}
+	}
+	return -1
+}
+
+// isQueue reports whether group g has a queue-style subscription in h.
+func isQueue(h *history.History, g string) bool {
+	for _, r := range h.Records {
+		if r.Kind == history.Subscribe && r.Group == g {
+			return r.Style == "queue"
+		}
+	}
+	return false
 }

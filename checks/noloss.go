@@ -2,129 +2,221 @@ package checks
 
 import (
 	"fmt"
-	"sort"
 
 	"evsim/model/history"
 )
 
-// NoLoss checks that every event the broker acknowledged is applied by every
-// consumer group subscribed to its topic. An unapplied event is a
-// violation if the group committed an offset past it (it was skipped for
-// good) or the run drained; otherwise the run simply ended too early to
-// tell, and the verdict is unknown.
+// NoLoss checks that every event the broker acknowledged is applied, or
+// parked in a dead-letter queue, by every service of every group
+// subscribed to its topic. An unaccounted event is lost for good if the
+// group committed an offset past it (or, in a queue subscription,
+// acknowledged it) or if the run drained; otherwise the run ended too early
+// to tell, and the verdict is unknown. A dedup step that skips an event
+// counts as applying it (it was recognised as applied before), unless the
+// history shows that the group's earlier attempts at it failed or were cut
+// short by a crash: then the id was marked without the effect.
 func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
-	type tp struct {
-		topic     string
-		partition int
-	}
-	type gtp struct {
-		group string
-		tp
-	}
-	subs := map[string][]string{} // topic -> groups
-	acked := []int{}
-	applied := map[[2]string]bool{} // group, event
-	committed := map[gtp]int{}      // latest commit record index
+	subs := subscriptions(h)
+	var acked []int
+	ackedEvent := map[string]bool{}
+	accounted := map[groupEvent]bool{}
+	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
+	queueAcked := map[[2]string]bool{}  // group, event
+	committed := map[gtp]int64{}
 	drained := false
+	dedups := map[groupEvent]bool{}
+	broken := map[groupEvent]bool{} // an attempt failed or was cut short
+	inHand := map[string][]groupEvent{}
+	settle := func(node string, ge groupEvent) {
+		hand := inHand[node]
+		for k, x := range hand {
+			if x == ge {
+				inHand[node] = append(hand[:k:k], hand[k+1:]...)
+				return
+			}
+		}
+	}
 	for i, r := range h.Records {
+		ge := groupEvent{r.Group, r.Service, r.Event}
 		switch r.Kind {
-		case history.Subscribe:
-			subs[r.Topic] = append(subs[r.Topic], r.Group)
+		case history.Deliver:
+			inHand[r.Node] = append(inHand[r.Node], ge)
+		case history.Dedup:
+			dedups[ge] = true
+			settle(r.Node, ge)
+		case history.HandlerError:
+			broken[ge] = true
+			settle(r.Node, ge)
+		case history.Crash:
+			for _, x := range inHand[r.Node] {
+				broken[x] = true
+			}
+			delete(inHand, r.Node)
+		}
+		switch r.Kind {
 		case history.PublishAck:
-			acked = append(acked, i)
-		case history.Effect, history.Dedup:
-			applied[[2]string{r.Group, r.Event}] = true
+			if !ackedEvent[r.Event] {
+				ackedEvent[r.Event] = true
+				acked = append(acked, i)
+			}
+		case history.Effect:
+			accounted[ge] = true
+			settle(r.Node, ge)
+		case history.DeadLetter:
+			accounted[ge] = true
+			settle(r.Node, ge)
+			deadInGroup[[2]string{r.Group, r.Event}] = true
+		case history.Ack:
+			queueAcked[[2]string{r.Group, r.Event}] = true
 		case history.OffsetCommit:
-			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = i
+			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
 		case history.End:
 			drained = r.Drained
 		}
 	}
-	var lost, pending int
-	var witness []history.Record
-	var explain string
-	groups := 0
-	for _, gs := range subs {
-		groups += len(gs)
+	for ge := range dedups {
+		if !broken[ge] {
+			accounted[ge] = true
+		}
 	}
-	consumed := 0
+	var lost, pending, consumed int
 	for _, i := range acked {
 		ack := h.Records[i]
 		if len(subs[ack.Topic]) > 0 {
 			consumed++
 		}
-		gs := append([]string(nil), subs[ack.Topic]...)
-		sort.Strings(gs)
-		for _, g := range gs {
-			if applied[[2]string{g, ack.Event}] {
+		for _, s := range subs[ack.Topic] {
+			if accounted[groupEvent{s.group, s.service, ack.Event}] || deadInGroup[[2]string{s.group, ack.Event}] {
 				continue
 			}
-			ci, ok := committed[gtp{g, tp{ack.Topic, ack.Partition}}]
-			skipped := ok && h.Records[ci].Offset > ack.Offset
+			var skipped bool
+			if s.queue {
+				skipped = queueAcked[[2]string{s.group, ack.Event}]
+			} else {
+				c, ok := committed[gtp{s.group, tp{ack.Topic, ack.Partition}}]
+				skipped = ok && c > ack.Offset
+			}
 			if !skipped && !drained {
 				pending++
 				continue
 			}
 			lost++
-			if witness != nil {
-				continue
-			}
-			witness = lossWitness(h, i, g)
-			if skipped {
-				explain = fmt.Sprintf(
-					"Event %s was acknowledged at %s (%s/%d offset %d), but group %s never applied it: its committed offset moved past the event, so the group will never read it again.",
-					ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, g)
-			} else {
-				explain = fmt.Sprintf(
-					"Event %s was acknowledged at %s (%s/%d offset %d), but group %s never applied it, although the run drained.",
-					ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, g)
+			if res.Witness == nil {
+				res.Witness, res.Explanation = lossStory(h, i, s, skipped)
 			}
 		}
 	}
 	switch {
 	case lost > 0:
 		res.Verdict = Violated
-		res.Witness = witness
-		res.Explanation = fmt.Sprintf("%s %d acknowledged event(s) in all were lost. Commit an offset only after the effect it covers.", explain, lost)
+		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost.", lost)
 	case pending > 0:
 		res.Verdict = Unknown
-		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.", pending)
+		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.",
+			pending)
 	default:
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied by each of the %d subscribed group(s).", consumed, groups)
+		n := 0
+		for _, ss := range subs {
+			n += len(ss)
+		}
+		res.Explanation = fmt.Sprintf("All %d acknowledged events of consumed topics were applied or dead-lettered by each of the %d subscribed group(s).",
+			consumed, n)
 	}
 	return res
 }
 
-// lossWitness returns, in history order, the acknowledgement at index i,
-// the group's last delivery of the event, the crash of that member after
-// it, and the first offset commit of the group past the event.
-func lossWitness(h *history.History, i int, g string) []history.Record {
+// lossStory finds the records that show how the acknowledged event at
+// index i was lost to subscription s, and tells it.
+func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Record, string) {
 	ack := h.Records[i]
-	idx := []int{i}
-	deliver, crash, commit := -1, -1, -1
-	for j := i + 1; j < len(h.Records); j++ {
-		r := h.Records[j]
-		switch {
-		case r.Kind == history.Deliver && r.Group == g && r.Event == ack.Event:
-			deliver, crash = j, -1
-		case r.Kind == history.Crash && r.Group == g && deliver >= 0 && crash < 0 && r.Node == h.Records[deliver].Node:
-			crash = j
-		case r.Kind == history.OffsetCommit && commit < 0 && r.Group == g && r.Topic == ack.Topic &&
-			r.Partition == ack.Partition && r.Offset > ack.Offset:
-			commit = j
+	deliver, otherDeliver, fail, dedup, crash, commit := -1, -1, -1, -1, -1, -1
+	var lastDeliverNode string
+	pollBefore, pollAfter := -1, -1
+	for j, r := range h.Records {
+		if r.Group != s.group {
+			continue
+		}
+		switch r.Kind {
+		case history.Deliver:
+			if r.Event != ack.Event {
+				continue
+			}
+			if r.Service != s.service {
+				otherDeliver = j
+				continue
+			}
+			deliver, crash, lastDeliverNode = j, -1, r.Node
+		case history.HandlerError:
+			if r.Event == ack.Event && r.Service == s.service && fail < 0 {
+				fail = j
+			}
+		case history.Dedup:
+			if r.Event == ack.Event && r.Service == s.service && dedup < 0 {
+				dedup = j
+			}
+		case history.Crash:
+			if deliver >= 0 && crash < 0 && r.Node == lastDeliverNode {
+				crash = j
+			}
+		case history.OffsetCommit:
+			if commit < 0 && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
+				commit = j
+			}
+		case history.Ack:
+			if commit < 0 && r.Event == ack.Event {
+				commit = j
+			}
+		case history.Poll:
+			if r.Topic != ack.Topic || r.Partition != ack.Partition {
+				continue
+			}
+			if r.Offset+int64(r.Count) <= ack.Offset {
+				pollBefore = j
+			} else if r.Offset > ack.Offset && pollAfter < 0 {
+				pollAfter = j
+			}
 		}
 	}
-	for _, j := range []int{deliver, crash, commit} {
-		if j >= 0 {
-			idx = append(idx, j)
-		}
+	head := fmt.Sprintf("Event %s was acknowledged at %s (%s/%d offset %d), but %s never applied it",
+		ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, s.name())
+	var why string
+	switch {
+	case dedup >= 0:
+		d := h.Records[dedup]
+		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when it was tried again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
+			at(d.At), d.Node)
+		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
+	case fail >= 0 && skipped:
+		f := h.Records[fail]
+		why = fmt.Sprintf("the handler failed on it at %s (%s), and the consumer moved on without applying it or parking it anywhere. Retry it, and after a few tries send it to a dead-letter queue, where it is accounted for.",
+			at(f.At), f.Point)
+		return pickRecords(h, i, deliver, fail, commit), head + ": " + why
+	case deliver < 0 && otherDeliver >= 0:
+		o := h.Records[otherDeliver]
+		why = fmt.Sprintf("the group's partitions are shared by several services, and this event went to %s (service %s) instead. Each service that must see every event needs a consumer group of its own (fan-out).",
+			o.Node, o.Service)
+		return pickRecords(h, i, otherDeliver), head + ": " + why
+	case crash >= 0 && commit >= 0 && h.Records[commit].Offset == ack.Offset+1 && h.Records[commit].Node == h.Records[crash].Node:
+		c := h.Records[crash]
+		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s): the group's committed offset moved past the event, and after the restart the group resumed after it. Commit an offset only after the effect it covers.",
+			c.Node, c.Point, at(c.At))
+		return pickRecords(h, i, deliver, commit, crash), head + ": " + why
+	case crash >= 0 && commit >= 0 && h.Records[commit].Offset > ack.Offset+1:
+		c := h.Records[crash]
+		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
+			c.Node, c.Point, at(c.At))
+		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
+	case deliver < 0 && pollBefore >= 0 && pollAfter >= 0:
+		a, b := h.Records[pollBefore], h.Records[pollAfter]
+		why = fmt.Sprintf("the group never read it: it read %s/%d up to offset %d, and its next read started at offset %d. The record was gone (retention deleted it) before the lagging group got there.",
+			a.Topic, a.Partition, a.Offset+int64(a.Count)-1, b.Offset)
+		return pickRecords(h, i, pollBefore, pollAfter), head + ": " + why
+	case skipped && commit >= 0:
+		why = "the group's committed offset moved past it, so the group will never read it again."
+		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
 	}
-	sort.Ints(idx)
-	out := make([]history.Record, len(idx))
-	for k, j := range idx {
-		out[k] = h.Records[j]
-	}
-	return out
+	why = "although the run drained."
+	return pickRecords(h, i, deliver, crash, commit), head + ", " + why
 }

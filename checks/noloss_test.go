@@ -94,7 +94,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("%s on an empty history: %+v, want holds", n, r)
 		}
 	}
-	if _, err := Lookup("key-order"); err == nil {
+	if _, err := Lookup("no-such-check"); err == nil {
 		t.Fatal("Lookup of an unknown check gave no error")
 	}
 	for _, s := range []string{"holds", "violated", "unknown"} {

@@ -46,3 +46,5 @@ type Result struct {
 
 // at prints a record time as simulated time since the start of the run.
 func at(ns int64) string { return "+" + time.Duration(ns).String() }
+
+func itoa(n int) string { return fmt.Sprint(n) }

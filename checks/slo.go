@@ -3,7 +3,6 @@ package checks
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"evsim/model/history"
@@ -206,11 +205,4 @@ func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([
 		why += " The projector was up all along: it polls, batches or processes too slowly for the SLO."
 	}
 	return witness, why
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -38,16 +38,22 @@ func (p Plan) Install(s *model.System) error {
 		return err
 	}
 	s.World.SetCrashHook(in)
+	s.SetStallHook(in)
 	return nil
 }
 
-// Injector answers the world's crash points for the installed faults. It
-// implements [sim.CrashHook].
+// Injector answers the world's crash points and the members' stall
+// points for the installed faults. It implements [sim.CrashHook] and
+// [model.StallHook].
 type Injector struct {
 	rng     *rand.Rand
 	until   sim.Time
 	crashes []crashRule
+	stalls  []*stallRule
 }
+
+// active reports whether faults still strike at now.
+func (in *Injector) active(now sim.Time) bool { return in.until == 0 || now < in.until }
 
 type crashRule struct {
 	nodes        []sim.NodeID
@@ -117,5 +123,132 @@ func checkPoint(p string) error {
 	if !slices.Contains(model.CrashPoints, p) {
 		return fmt.Errorf("unknown crash point %q: want one of %v", p, model.CrashPoints)
 	}
+	return nil
+}
+
+type stallRule struct {
+	nodes       []sim.NodeID
+	at          sim.Time
+	probability sim.Ratio
+	length      sim.Time
+	fired       []bool // per node, for a pause at a set time
+}
+
+// Stall implements model.StallHook: the first rule that matches the node
+// decides.
+func (in *Injector) Stall(w *sim.World, node sim.NodeID, point string) sim.Time {
+	if !in.active(w.Now()) || point != model.PointProcessing {
+		return 0
+	}
+	for _, r := range in.stalls {
+		i := slices.Index(r.nodes, node)
+		if i < 0 {
+			continue
+		}
+		if r.at > 0 {
+			if w.Now() >= r.at && !r.fired[i] {
+				r.fired[i] = true
+				return r.length
+			}
+			continue
+		}
+		if r.probability.Chance(in.rng) {
+			return r.length
+		}
+	}
+	return 0
+}
+
+// Pause stalls the members of Target (a group, a service or a member) for
+// For, as a long garbage-collection pause does: nothing runs on the member,
+// not even its heartbeats. With At, each member stalls once, as it starts
+// the first record at or after At; otherwise each record start stalls with
+// Probability.
+type Pause struct {
+	Target      string
+	At          time.Duration
+	Probability sim.Ratio
+	For         time.Duration
+}
+
+// Install implements Fault.
+func (p Pause) Install(s *model.System, in *Injector) error {
+	nodes, err := s.Targets(p.Target)
+	if err != nil {
+		return err
+	}
+	for _, id := range nodes {
+		if s.Member(id) == nil {
+			return fmt.Errorf("pause %q: %s is not a consumer member", p.Target, s.World.Name(id))
+		}
+	}
+	if p.For <= 0 {
+		return fmt.Errorf("pause %q: want a positive length", p.Target)
+	}
+	if (p.At > 0) == (p.Probability.Num > 0) {
+		return fmt.Errorf("pause %q: give either a time (at) or a probability, not both or neither", p.Target)
+	}
+	in.stalls = append(in.stalls, &stallRule{nodes: nodes, at: sim.Time(p.At), probability: p.Probability,
+		length: sim.Time(p.For), fired: make([]bool, len(nodes))})
+	return nil
+}
+
+// ChurnMode is how a member leaves in a [Churn].
+type ChurnMode string
+
+// Churn modes.
+const (
+	// ChurnCrash kills the member (no LeaveGroup, no last commit): the
+	// group notices only when its session times out.
+	ChurnCrash ChurnMode = "crash"
+	// ChurnLeave shuts the member down cleanly: it finishes its batch,
+	// commits, and sends LeaveGroup.
+	ChurnLeave ChurnMode = "leave"
+)
+
+// Churn bounces the members of Target (a group or a service) one after
+// the other: every Every, the next member leaves by Mode and comes back
+// Down later as a new member. Each bounce is two rebalances.
+type Churn struct {
+	Target string
+	Every  time.Duration
+	Down   time.Duration
+	Mode   ChurnMode
+}
+
+// Install implements Fault.
+func (c Churn) Install(s *model.System, in *Injector) error {
+	nodes, err := s.Targets(c.Target)
+	if err != nil {
+		return err
+	}
+	if c.Every <= 0 || c.Down <= 0 {
+		return fmt.Errorf("churn %q: every and down must be positive", c.Target)
+	}
+	if c.Mode != ChurnCrash && c.Mode != ChurnLeave {
+		return fmt.Errorf("churn %q: unknown mode %q: want crash or leave", c.Target, c.Mode)
+	}
+	members := make([]*model.Member, len(nodes))
+	for i, id := range nodes {
+		if members[i] = s.Member(id); members[i] == nil {
+			return fmt.Errorf("churn %q: %s is not a consumer member", c.Target, s.World.Name(id))
+		}
+	}
+	n := 0
+	var bounce func(w *sim.World)
+	bounce = func(w *sim.World) {
+		if !in.active(w.Now()) {
+			return
+		}
+		i := n % len(members)
+		n++
+		if c.Mode == ChurnCrash {
+			w.Crash(nodes[i], "churn", sim.Time(c.Down))
+		} else {
+			members[i].Leave(w, c.Down)
+		}
+		s.At(w.Now()+sim.Time(c.Every), bounce)
+	}
+	s.At(sim.Time(c.Every), bounce)
 	return nil
 }

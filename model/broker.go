@@ -8,27 +8,31 @@ import (
 )
 
 // Broker is a Kafka-like broker node: topics with partitioned append-only
-// logs, and consumer groups with committed offsets. Its state is durable;
-// the broker itself does not crash in this model.
+// logs, the idempotent-producer sequence check, and the coordinator of
+// every consumer group (membership, generations, assignment, committed
+// offsets, and the per-message state of queue subscriptions). Its state is
+// durable; the broker itself does not crash in this model.
 type Broker struct {
 	id     sim.NodeID
 	hist   *history.History
 	topics []*topic
 	groups []*group
+	// nextPID is the last producer id handed out.
+	nextPID int64
+	// seqs holds, per idempotent producer and partition, the offset of
+	// every sequence number appended.
+	seqs map[producerPartition][]int64
 }
 
-// group is a consumer group as the broker sees it: its members, the static
-// assignment of partitions to them, and committed offsets.
-type group struct {
-	name      string
+type producerPartition struct {
+	pid       int64
 	topic     *topic
-	members   []sim.NodeID
-	committed []int64
-	// attempts counts deliveries per partition and offset (observation only).
-	attempts [][]uint16
+	partition int
 }
 
-func newBroker(h *history.History) *Broker { return &Broker{hist: h} }
+func newBroker(h *history.History) *Broker {
+	return &Broker{hist: h, seqs: map[producerPartition][]int64{}}
+}
 
 func (b *Broker) topic(name string) *topic {
 	for _, t := range b.topics {
@@ -48,68 +52,134 @@ func (b *Broker) group(name string) *group {
 	return nil
 }
 
-// assignment returns the partitions of a group's topic that member i owns:
-// partition p belongs to member p mod members.
-func (g *group) assignment(i int) []int {
-	var ps []int
-	for p := range g.topic.partitions {
-		if p%len(g.members) == i {
-			ps = append(ps, p)
+// newProducerID hands out a fresh producer id, as Kafka's InitProducerId
+// does (modelled as instantaneous).
+func (b *Broker) newProducerID() int64 {
+	b.nextPID++
+	return b.nextPID
+}
+
+// append appends the batch recs to partition p of t unless the
+// idempotence check refuses it. pid 0 means a producer that is not
+// idempotent; otherwise seq numbers the batch's first record. It returns
+// the status and the offset of the batch's first record (its first offset,
+// for a duplicate).
+func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid, seq int64) (status int, offset int64) {
+	var k producerPartition
+	if pid != 0 {
+		k = producerPartition{pid, t, p}
+		offs := b.seqs[k]
+		switch n := int64(len(offs)); {
+		case seq < n:
+			return produceDuplicate, offs[seq]
+		case seq > n:
+			return produceOutOfOrder, -1
 		}
 	}
-	return ps
+	pl := &t.partitions[p]
+	base := pl.end()
+	for _, rec := range recs {
+		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
+		pl.records = append(pl.records, rec)
+		if pid != 0 {
+			b.seqs[k] = append(b.seqs[k], rec.Offset)
+		}
+	}
+	return produceOK, base
 }
 
 // Handle implements sim.Node.
 func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
 	case kindPublish:
-		m := ev.Msg.(*publishMsg)
-		t := b.topic(m.rec.Topic)
-		p := KeyPartition(m.rec.Key, len(t.partitions))
-		pl := &t.partitions[p]
-		m.rec.Partition, m.rec.Offset = p, int64(len(pl.records))
-		pl.records = append(pl.records, m.rec)
-		b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: w.Name(b.id), Topic: t.name,
-			Partition: p, Offset: m.rec.Offset, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
-		w.Send(b.id, m.from, kindAck, int64(p), m.rec.Offset, m)
-	case kindJoin:
-		g := ev.Msg.(*group)
-		i := int(ev.A)
-		ps := g.assignment(i)
-		a := &assignMsg{partitions: ps, committed: make([]int64, len(ps))}
-		for j, p := range ps {
-			a.committed[j] = g.committed[p]
+		if m, ok := ev.Msg.(*publishMsg); ok {
+			b.publish(w, m)
+			return
 		}
-		w.Send(b.id, g.members[i], kindAssign, 0, 0, a)
+		req := ev.Msg.(*produceReq)
+		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.seq)
+		if status == produceOK {
+			for i := range req.records {
+				r := &req.records[i]
+				seq := int64(0)
+				if req.pid != 0 {
+					seq = req.seq + int64(i)
+				}
+				b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
+					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+					ProducerID: req.pid, Seq: seq})
+			}
+		}
+		if req.acks != AcksNone {
+			w.Send(b.id, req.from, kindProduceResp, int64(status), off, req)
+		}
 	case kindFetch:
 		f := ev.Msg.(*fetchMsg)
-		g, p, from := f.group, int(ev.A), ev.B
-		log := g.topic.partitions[p].records
-		end := min(int64(len(log)), from+int64(f.max))
-		var recs []Record
-		if from < end {
-			recs = log[from:end:end]
+		if f.group.queue != nil {
+			f.group.queue.fetch(w, b, f)
+		} else {
+			b.fetch(w, f)
 		}
-		w.Send(b.id, f.member, kindRecords, int64(p), from, &recordsMsg{partition: p, records: recs})
 	case kindCommit:
-		c := ev.Msg.(*commitMsg)
-		g, p := c.group, int(ev.A)
-		g.committed[p] = ev.B
-		b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.OffsetCommit, Node: w.Name(c.member), Group: g.name,
-			Topic: g.topic.name, Partition: p, Offset: ev.B})
+		c := ev.Msg.(*memberRef)
+		c.group.commit(w, b, c, int(ev.A), ev.B)
+	case kindQueueAck:
+		c := ev.Msg.(*memberRef)
+		c.group.queue.ack(w, b, c, int(ev.A), ev.B)
+	case kindJoin:
+		j := ev.Msg.(*joinMsg)
+		j.group.join(w, b, j)
+	case kindHeartbeat:
+		ref := ev.Msg.(*memberRef)
+		ref.group.heartbeat(w, b, ref)
+	case kindLeave:
+		ref := ev.Msg.(*memberRef)
+		ref.group.leave(w, b, ref)
+	case kindSessionCheck:
+		b.groups[ev.A>>32].sessionCheck(w, b, int(ev.A&0xffffffff), uint64(ev.B))
+	case kindAckDeadline:
+		g := b.groups[ev.A>>32]
+		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)
 	default:
 		panic(fmt.Sprintf("model: broker got unknown event kind %d", ev.Kind))
 	}
 }
 
-type fetchMsg struct {
-	group  *group
-	member sim.NodeID
-	max    int
+// publish appends a record of a simple publisher to the partition of its
+// key and acknowledges it.
+func (b *Broker) publish(w *sim.World, m *publishMsg) {
+	t := b.topic(m.rec.Topic)
+	p := KeyPartition(m.rec.Key, len(t.partitions))
+	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0)
+	r := &m.rec
+	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: t.name,
+		Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
+	w.Send(b.id, m.from, kindAck, int64(p), off, m)
 }
 
-type commitMsg struct {
-	group  *group
-	member sim.NodeID
+// fetch answers a log subscription's fetch: it scans the member's
+// partitions from f.start, resets positions that fall outside the log
+// (retention, or no committed offset) by the group's reset policy, and
+// returns up to f.max records of the first partition that has any.
+func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
+	g := f.group
+	n := len(f.partitions)
+	for i := 0; i < n; i++ {
+		j := (f.start + i) % n
+		p := f.partitions[j]
+		g.topic.expire(p, w.Now())
+		pl := &g.topic.partitions[p]
+		from := f.positions[j]
+		if from < pl.start || from > pl.end() {
+			from = g.reset(p)
+		}
+		if from == pl.end() {
+			continue
+		}
+		end := min(pl.end(), from+int64(f.max))
+		w.Send(b.id, f.member, kindRecords, int64(p), from,
+			&recordsMsg{epoch: f.epoch, partition: p, from: from, records: pl.records[from:end:end]})
+		return
+	}
+	w.Send(b.id, f.member, kindRecords, -1, 0, &recordsMsg{epoch: f.epoch, partition: -1})
 }

@@ -4,15 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"evsim/sim"
 )
 
 // Config describes a pub/sub system: topics, producers and consumer groups.
+// The zero value of every optional knob means the default named beside it,
+// and no fault.
 type Config struct {
 	Topics    []TopicConfig
 	Producers []ProducerConfig
 	Consumers []ConsumerConfig
 	// LatencyMin and LatencyMax bound the network latency of every message.
-	// Zero means DefaultLatencyMin and DefaultLatencyMax.
+	// Zero means DefaultLatencyMin and DefaultLatencyMax. Links between
+	// clients and the broker are FIFO, as TCP connections are.
 	LatencyMin, LatencyMax time.Duration
 }
 
@@ -26,7 +31,40 @@ const (
 type TopicConfig struct {
 	Name       string
 	Partitions int
+	// Retention is how long the broker keeps a record (0: forever). A group
+	// whose position falls below the oldest kept record is reset by its
+	// OffsetReset policy, as Kafka does on OFFSET_OUT_OF_RANGE.
+	Retention time.Duration
 }
+
+// Partitioner is how a producer picks the partition of a record.
+type Partitioner string
+
+// Partitioners.
+const (
+	// PartitionByKey hashes the key (fnv-1a) modulo the partitions: every
+	// record of a key lands in one partition, in order.
+	PartitionByKey Partitioner = "key"
+	// PartitionRoundRobin deals records to partitions in turn, ignoring the
+	// key: the records of one key are spread over every partition.
+	PartitionRoundRobin Partitioner = "round-robin"
+	// PartitionExplicit sends every record to ProducerConfig.Partition.
+	PartitionExplicit Partitioner = "explicit"
+)
+
+// Acks is how much the broker must have done before it acknowledges.
+type Acks string
+
+// Acknowledgement levels. The model has one broker, so AcksLeader and
+// AcksAll behave alike.
+const (
+	// AcksNone: fire and forget; no acknowledgement, no retry.
+	AcksNone Acks = "0"
+	// AcksLeader: acknowledged once the leader appended the record.
+	AcksLeader Acks = "1"
+	// AcksAll: acknowledged once every in-sync replica has it.
+	AcksAll Acks = "all"
+)
 
 // ProducerConfig is a producer publishing events to one topic at a rate
 // until Stop.
@@ -42,7 +80,51 @@ type ProducerConfig struct {
 	Events []EventSpec
 	// Stop is when the producer stops publishing (0: never).
 	Stop time.Duration
+
+	// Partitioner picks the partition of each record ("": PartitionByKey).
+	Partitioner Partitioner
+	// Partition is the partition of PartitionExplicit.
+	Partition int
+	// Acks is the acknowledgement level ("": AcksAll).
+	Acks Acks
+	// RequestLoss is the probability that a produce request is lost on its
+	// way to the broker (it is never appended); AckLoss the probability
+	// that the broker's acknowledgement is lost on its way back (the record
+	// is in the log, but the producer does not know). Either makes the
+	// request time out after RequestTimeout and be retried.
+	RequestLoss, AckLoss sim.Ratio
+	// Retries is how many times a timed-out request is sent again before
+	// the producer gives up (0: none).
+	Retries int
+	// RetryBackoff is the wait before a retry (0: DefaultRetryBackoff).
+	RetryBackoff time.Duration
+	// RequestTimeout is how long the producer waits for an acknowledgement
+	// (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
+	// MaxInFlight is the most unacknowledged requests at once (0:
+	// DefaultMaxInFlight). Above 1, a retry can land after a later request.
+	MaxInFlight int
+	// BatchMax is the most records of one partition sent in one request
+	// (0: DefaultBatchMax). Records that wait for an in-flight slot are
+	// sent together, as Kafka's accumulator does.
+	BatchMax int
+	// Idempotent turns on the idempotent producer: the broker gives it a
+	// producer id and checks a sequence number per partition, dropping
+	// duplicates and rejecting records that arrive out of sequence. A
+	// restarted producer gets a new id. It requires AcksAll.
+	Idempotent bool
+	// Poison is the probability that an event is malformed: every handler
+	// fails on it, on every attempt.
+	Poison sim.Ratio
 }
+
+// Producer defaults.
+const (
+	DefaultRetryBackoff   = 10 * time.Millisecond
+	DefaultRequestTimeout = 100 * time.Millisecond
+	DefaultMaxInFlight    = 5
+	DefaultBatchMax       = 500
+)
 
 // EventSpec is one event type a producer publishes, with an amount drawn
 // uniformly from [AmountMin, AmountMax].
@@ -51,7 +133,8 @@ type EventSpec struct {
 	AmountMin, AmountMax int64
 }
 
-// Commit is when a consumer commits the offset of a record.
+// Commit is when a consumer commits the offset of a record (or, in a queue
+// subscription, acknowledges it).
 type Commit string
 
 // Commit policies.
@@ -62,6 +145,18 @@ const (
 	// CommitAfterHandle commits after the effect: a crash in between
 	// redelivers it (at least once).
 	CommitAfterHandle Commit = "after-handle"
+	// CommitInterval commits, every CommitInterval, the position below
+	// which every record is handled (Kafka's auto-commit); and on a clean
+	// revoke or leave.
+	CommitInterval Commit = "interval"
+	// CommitMaxCompleted commits, after each record, one past the highest
+	// record completed so far, even if lower ones are still running: with
+	// Concurrency above 1, a crash skips the unfinished ones.
+	CommitMaxCompleted Commit = "max-completed"
+	// CommitContiguousPrefix commits, after each record, one past the
+	// longest prefix of completed records: nothing unfinished is ever
+	// below the committed offset.
+	CommitContiguousPrefix Commit = "contiguous-prefix"
 )
 
 // Dedup is how a consumer recognises a record it has already processed.
@@ -74,12 +169,107 @@ const (
 	// DedupSameTx records processed event ids in the effect's transaction
 	// and skips ids already recorded.
 	DedupSameTx Dedup = "same-tx"
+	// DedupSeparateBefore marks the id in its own step before the effect:
+	// a failure or crash after the mark and before the effect loses it.
+	DedupSeparateBefore Dedup = "separate-before"
+	// DedupSeparateAfter marks the id in its own step after the effect: a
+	// crash in between lets a redelivery apply it again.
+	DedupSeparateAfter Dedup = "separate-after"
 )
 
-// ConsumerConfig is a consumer group: Members members consuming Topic with
-// the named handler.
+// DedupScope is where processed ids are kept.
+type DedupScope string
+
+// Dedup scopes.
+const (
+	// ScopeShared keeps ids in the group's database, seen by every member
+	// and kept across crashes.
+	ScopeShared DedupScope = "shared"
+	// ScopeMember keeps ids in each member's memory: another member does
+	// not see them, and a crash forgets them.
+	ScopeMember DedupScope = "member"
+)
+
+// OnError is what a consumer does when its handler fails on a record.
+type OnError string
+
+// Error policies.
+const (
+	// RetryForever retries the record after RetryBackoff until it succeeds:
+	// a poison event stalls its partition.
+	RetryForever OnError = "retry-forever"
+	// Skip drops the failed record and moves on, silently.
+	Skip OnError = "skip"
+	// DeadLetter retries up to MaxAttempts tries, then parks the record in
+	// the dead-letter queue and moves on.
+	DeadLetter OnError = "dead-letter"
+)
+
+// Fencing is how far a group fences members of an old generation.
+type Fencing string
+
+// Fencing levels.
+const (
+	// FenceNone accepts every commit, from whoever sends it: a zombie
+	// member's stale commits land.
+	FenceNone Fencing = "none"
+	// FenceOffsets rejects offset commits from a member that is not in the
+	// group's current generation (Kafka's ILLEGAL_GENERATION); the zombie's
+	// side effects still land.
+	FenceOffsets Fencing = "offsets"
+	// FenceWrites also fences the effect: each partition's effect
+	// transaction carries the member's generation as a fencing token, and
+	// the group's database rejects a token older than one it has seen.
+	FenceWrites Fencing = "writes"
+)
+
+// Assignor is how a group's partitions are spread over its members.
+type Assignor string
+
+// Assignment strategies.
+const (
+	// AssignRange gives each member a contiguous range of partitions, the
+	// first members one more when they do not divide evenly.
+	AssignRange Assignor = "range"
+	// AssignRoundRobin deals partitions to members in turn.
+	AssignRoundRobin Assignor = "round-robin"
+)
+
+// Style is the kind of subscription.
+type Style string
+
+// Subscription styles.
+const (
+	// StyleLog is Kafka's: each partition is owned by one member of the
+	// group, read in order from the committed offset.
+	StyleLog Style = "log"
+	// StyleQueue is SQS's or NATS JetStream's: any member takes any
+	// message, acknowledges each one, and the broker redelivers a message
+	// not acknowledged within AckTimeout. No order.
+	StyleQueue Style = "queue"
+)
+
+// OffsetReset is where a group starts reading a partition without a
+// (valid) committed offset.
+type OffsetReset string
+
+// Offset reset policies.
+const (
+	ResetEarliest OffsetReset = "earliest"
+	ResetLatest   OffsetReset = "latest"
+)
+
+// ConsumerConfig is the members of one service in a consumer group:
+// Members members consuming Topic with the named handler. Several entries
+// may name the same Group (distinct Services): they then share its
+// partitions, as two applications that copied one group id do. The
+// group-level knobs (Style, Assignor, SessionTimeout, HeartbeatInterval,
+// Fencing, OffsetReset, AckTimeout, MaxDeliveries) must then agree.
 type ConsumerConfig struct {
-	Group   string
+	Group string
+	// Service names the application (default: Group); members are named
+	// Service-0, Service-1, ...
+	Service string
 	Topic   string
 	Members int
 	// Handler names a built-in handler (see [Handlers]) unless Custom is set.
@@ -87,7 +277,17 @@ type ConsumerConfig struct {
 	// Custom, if set, is the handler itself (for Go users).
 	Custom Handler
 	Dedup  Dedup
-	Commit Commit
+	// DedupScope is where processed ids live ("": ScopeShared).
+	DedupScope DedupScope
+	// DedupWindow forgets a processed id this long after it was recorded
+	// (0: never).
+	DedupWindow time.Duration
+	Commit      Commit
+	// CommitInterval is the period of CommitInterval (0: DefaultCommitInterval).
+	CommitInterval time.Duration
+	// Concurrency is how many records of a batch a member handles at once
+	// (0: 1). Records then complete out of order.
+	Concurrency int
 	// ProcessingMin and ProcessingMax bound the time to handle one record.
 	ProcessingMin, ProcessingMax time.Duration
 	// Batch is the most records one fetch returns (0: DefaultBatch).
@@ -95,86 +295,299 @@ type ConsumerConfig struct {
 	// PollInterval is the wait before fetching again after an empty fetch
 	// (0: DefaultPollInterval).
 	PollInterval time.Duration
+	// Start is when the members first join (0: at once).
+	Start time.Duration
+
+	// Style is the subscription style ("": StyleLog).
+	Style Style
+	// Assignor spreads partitions over members ("": AssignRange).
+	Assignor Assignor
+	// SessionTimeout is how long the broker waits for a heartbeat before it
+	// removes a member (0: DefaultSessionTimeout); HeartbeatInterval is
+	// how often members send one (0: DefaultHeartbeatInterval).
+	SessionTimeout, HeartbeatInterval time.Duration
+	// Fencing is how the group fences members of an old generation ("":
+	// FenceOffsets).
+	Fencing Fencing
+	// OffsetReset is where to start without a valid committed offset ("":
+	// ResetEarliest; Kafka's own default is latest).
+	OffsetReset OffsetReset
+
+	// OnError is what to do when the handler fails ("": RetryForever).
+	OnError OnError
+	// MaxAttempts is how many tries DeadLetter makes (0: DefaultMaxAttempts).
+	MaxAttempts int
+	// RetryBackoff is the wait before retrying a failed record (0:
+	// DefaultConsumerRetryBackoff).
+	RetryBackoff time.Duration
+	// Failures is the probability that one handler attempt fails for a
+	// passing reason (a timeout, a lock), and would succeed if retried.
+	Failures sim.Ratio
+
+	// AckTimeout is how long a queue subscription waits for an
+	// acknowledgement before it redelivers (0: DefaultAckTimeout).
+	AckTimeout time.Duration
+	// MaxDeliveries is how many times a queue subscription delivers a
+	// message before it dead-letters it (0: no limit).
+	MaxDeliveries int
 }
 
 // Consumer defaults.
 const (
-	DefaultBatch        = 50
-	DefaultPollInterval = 10 * time.Millisecond
+	DefaultBatch                = 50
+	DefaultPollInterval         = 10 * time.Millisecond
+	DefaultCommitInterval       = 5 * time.Second
+	DefaultSessionTimeout       = 10 * time.Second
+	DefaultHeartbeatInterval    = 3 * time.Second
+	DefaultMaxAttempts          = 3
+	DefaultConsumerRetryBackoff = 100 * time.Millisecond
+	DefaultAckTimeout           = 30 * time.Second
 )
+
+// withDefaults returns c with every zero knob set to its default.
+func (c ProducerConfig) withDefaults() ProducerConfig {
+	if c.Partitioner == "" {
+		c.Partitioner = PartitionByKey
+	}
+	if c.Acks == "" {
+		c.Acks = AcksAll
+	}
+	if c.RetryBackoff == 0 {
+		c.RetryBackoff = DefaultRetryBackoff
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.BatchMax == 0 {
+		c.BatchMax = DefaultBatchMax
+	}
+	return c
+}
+
+// withDefaults returns c with every zero knob set to its default.
+func (c ConsumerConfig) withDefaults() ConsumerConfig {
+	if c.Service == "" {
+		c.Service = c.Group
+	}
+	if c.Dedup == "" {
+		c.Dedup = DedupNone
+	}
+	if c.DedupScope == "" {
+		c.DedupScope = ScopeShared
+	}
+	if c.Commit == "" {
+		c.Commit = CommitAfterHandle
+	}
+	if c.CommitInterval == 0 {
+		c.CommitInterval = DefaultCommitInterval
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 1
+	}
+	if c.Batch == 0 {
+		c.Batch = DefaultBatch
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = DefaultPollInterval
+	}
+	if c.Style == "" {
+		c.Style = StyleLog
+	}
+	if c.Assignor == "" {
+		c.Assignor = AssignRange
+	}
+	if c.SessionTimeout == 0 {
+		c.SessionTimeout = DefaultSessionTimeout
+	}
+	if c.HeartbeatInterval == 0 {
+		c.HeartbeatInterval = DefaultHeartbeatInterval
+	}
+	if c.Fencing == "" {
+		c.Fencing = FenceOffsets
+	}
+	if c.OffsetReset == "" {
+		c.OffsetReset = ResetEarliest
+	}
+	if c.OnError == "" {
+		c.OnError = RetryForever
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.RetryBackoff == 0 {
+		c.RetryBackoff = DefaultConsumerRetryBackoff
+	}
+	if c.AckTimeout == 0 {
+		c.AckTimeout = DefaultAckTimeout
+	}
+	return c
+}
 
 // Validate reports every problem of c in one error.
 func (c *Config) Validate() error {
 	var errs []error
-	topics := map[string]bool{}
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	topics := map[string]int{}
 	for i, t := range c.Topics {
 		if t.Name == "" {
-			errs = append(errs, fmt.Errorf("topic %d: name is empty", i))
+			bad("topic %d: name is empty", i)
 		}
-		if topics[t.Name] {
-			errs = append(errs, fmt.Errorf("topic %q: defined twice", t.Name))
+		if _, dup := topics[t.Name]; dup {
+			bad("topic %q: defined twice", t.Name)
 		}
-		topics[t.Name] = true
+		topics[t.Name] = t.Partitions
 		if t.Partitions < 1 {
-			errs = append(errs, fmt.Errorf("topic %q: partitions %d: want at least 1", t.Name, t.Partitions))
+			bad("topic %q: partitions %d: want at least 1", t.Name, t.Partitions)
+		}
+		if t.Retention < 0 {
+			bad("topic %q: retention %v: want 0 (forever) or a positive duration", t.Name, t.Retention)
 		}
 	}
 	names := map[string]bool{}
 	for _, p := range c.Producers {
 		if p.Name == "" || names[p.Name] {
-			errs = append(errs, fmt.Errorf("producer %q: names must be unique and not empty", p.Name))
+			bad("producer %q: names must be unique and not empty", p.Name)
 		}
 		names[p.Name] = true
-		if !topics[p.Topic] {
-			errs = append(errs, fmt.Errorf("producer %q: unknown topic %q", p.Name, p.Topic))
+		parts, ok := topics[p.Topic]
+		if !ok {
+			bad("producer %q: unknown topic %q", p.Name, p.Topic)
 		}
 		if p.Interval <= 0 {
-			errs = append(errs, fmt.Errorf("producer %q: rate must be positive", p.Name))
+			bad("producer %q: rate must be positive", p.Name)
 		}
 		if p.Keys < 1 {
-			errs = append(errs, fmt.Errorf("producer %q: keys %d: want at least 1", p.Name, p.Keys))
+			bad("producer %q: keys %d: want at least 1", p.Name, p.Keys)
 		}
 		if len(p.Events) == 0 {
-			errs = append(errs, fmt.Errorf("producer %q: no events to publish", p.Name))
+			bad("producer %q: no events to publish", p.Name)
 		}
 		for _, e := range p.Events {
 			if e.Type == "" || e.AmountMin > e.AmountMax {
-				errs = append(errs, fmt.Errorf("producer %q: event %q: want a type and amount min <= max", p.Name, e.Type))
+				bad("producer %q: event %q: want a type and amount min <= max", p.Name, e.Type)
 			}
 		}
-	}
-	for _, g := range c.Consumers {
-		if g.Group == "" || names[g.Group] {
-			errs = append(errs, fmt.Errorf("consumer group %q: names must be unique and not empty", g.Group))
+		switch p.Partitioner {
+		case "", PartitionByKey, PartitionRoundRobin:
+		case PartitionExplicit:
+			if ok && (p.Partition < 0 || p.Partition >= parts) {
+				bad("producer %q: partition %d: topic %q has partitions 0..%d", p.Name, p.Partition, p.Topic, parts-1)
+			}
+		default:
+			bad("producer %q: unknown partitioner %q", p.Name, p.Partitioner)
 		}
-		names[g.Group] = true
-		if !topics[g.Topic] {
-			errs = append(errs, fmt.Errorf("consumer group %q: unknown topic %q", g.Group, g.Topic))
+		switch p.Acks {
+		case "", AcksAll:
+		case AcksNone, AcksLeader:
+			if p.Idempotent {
+				bad("producer %q: the idempotent producer needs acks all, not %s", p.Name, p.Acks)
+			}
+		default:
+			bad("producer %q: unknown acks %q: want 0, 1 or all", p.Name, p.Acks)
+		}
+		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
+			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)
+		}
+	}
+	groups := map[string]ConsumerConfig{}
+	services := map[string]bool{}
+	for _, g := range c.Consumers {
+		gd := g.withDefaults()
+		if g.Group == "" || names[g.Group] {
+			bad("consumer group %q: names must be unique and not empty", g.Group)
+		}
+		if services[gd.Service] || names[gd.Service] {
+			bad("consumer group %q: service %q appears twice", g.Group, gd.Service)
+		}
+		services[gd.Service] = true
+		if first, ok := groups[g.Group]; ok {
+			if first.Topic != g.Topic || first.Style != gd.Style || first.Assignor != gd.Assignor ||
+				first.SessionTimeout != gd.SessionTimeout || first.HeartbeatInterval != gd.HeartbeatInterval ||
+				first.Fencing != gd.Fencing || first.OffsetReset != gd.OffsetReset ||
+				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries {
+				bad("consumer group %q: services %q and %q share the group but disagree on its topic or group-level knobs", g.Group, first.Service, gd.Service)
+			}
+		} else {
+			groups[g.Group] = gd
+		}
+		if _, ok := topics[g.Topic]; !ok {
+			bad("consumer group %q: unknown topic %q", g.Group, g.Topic)
 		}
 		if g.Members < 1 {
-			errs = append(errs, fmt.Errorf("consumer group %q: members %d: want at least 1", g.Group, g.Members))
+			bad("consumer group %q: members %d: want at least 1", g.Group, g.Members)
 		}
 		if g.Custom == nil {
 			if _, ok := Handlers[g.Handler]; !ok {
-				errs = append(errs, fmt.Errorf("consumer group %q: unknown handler %q", g.Group, g.Handler))
+				bad("consumer group %q: unknown handler %q", g.Group, g.Handler)
 			}
 		}
-		switch g.Dedup {
-		case DedupNone, DedupSameTx:
+		switch gd.Dedup {
+		case DedupNone, DedupSeparateBefore, DedupSeparateAfter:
+		case DedupSameTx:
+			if gd.DedupScope == ScopeMember {
+				bad("consumer group %q: dedup same-tx lives in the database: it cannot have scope member", g.Group)
+			}
 		default:
-			errs = append(errs, fmt.Errorf("consumer group %q: unknown dedup %q", g.Group, g.Dedup))
+			bad("consumer group %q: unknown dedup %q", g.Group, g.Dedup)
 		}
-		switch g.Commit {
-		case CommitBeforeHandle, CommitAfterHandle:
+		switch gd.DedupScope {
+		case ScopeShared, ScopeMember:
 		default:
-			errs = append(errs, fmt.Errorf("consumer group %q: unknown commit policy %q", g.Group, g.Commit))
+			bad("consumer group %q: unknown dedup scope %q", g.Group, g.DedupScope)
+		}
+		switch gd.Commit {
+		case CommitBeforeHandle, CommitAfterHandle:
+		case CommitInterval, CommitMaxCompleted, CommitContiguousPrefix:
+			if gd.Style == StyleQueue {
+				bad("consumer group %q: a queue subscription acknowledges each message: commit before-handle or after-handle, not %s", g.Group, gd.Commit)
+			}
+		default:
+			bad("consumer group %q: unknown commit policy %q", g.Group, g.Commit)
+		}
+		switch gd.Style {
+		case StyleLog, StyleQueue:
+		default:
+			bad("consumer group %q: unknown style %q", g.Group, g.Style)
+		}
+		switch gd.Assignor {
+		case AssignRange, AssignRoundRobin:
+		default:
+			bad("consumer group %q: unknown assignor %q", g.Group, g.Assignor)
+		}
+		switch gd.Fencing {
+		case FenceNone, FenceOffsets, FenceWrites:
+		default:
+			bad("consumer group %q: unknown fencing %q", g.Group, g.Fencing)
+		}
+		switch gd.OffsetReset {
+		case ResetEarliest, ResetLatest:
+		default:
+			bad("consumer group %q: unknown offset reset %q", g.Group, g.OffsetReset)
+		}
+		switch gd.OnError {
+		case RetryForever, Skip, DeadLetter:
+		default:
+			bad("consumer group %q: unknown on-error %q", g.Group, g.OnError)
 		}
 		if g.ProcessingMin < 0 || g.ProcessingMin > g.ProcessingMax {
-			errs = append(errs, fmt.Errorf("consumer group %q: processing %v..%v: want 0 <= min <= max", g.Group, g.ProcessingMin, g.ProcessingMax))
+			bad("consumer group %q: processing %v..%v: want 0 <= min <= max", g.Group, g.ProcessingMin, g.ProcessingMax)
+		}
+		if g.Concurrency < 0 || g.Batch < 0 || g.MaxAttempts < 0 || g.MaxDeliveries < 0 {
+			bad("consumer group %q: concurrency, batch, max attempts and max deliveries must not be negative", g.Group)
+		}
+		if g.DedupWindow < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
+			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 {
+			bad("consumer group %q: durations must not be negative", g.Group)
+		}
+		if gd.HeartbeatInterval >= gd.SessionTimeout {
+			bad("consumer group %q: heartbeat interval %v must be shorter than the session timeout %v", g.Group, gd.HeartbeatInterval, gd.SessionTimeout)
 		}
 	}
 	if c.LatencyMin < 0 || c.LatencyMin > c.LatencyMax && c.LatencyMax != 0 {
-		errs = append(errs, fmt.Errorf("latency %v..%v: want 0 <= min <= max", c.LatencyMin, c.LatencyMax))
+		bad("latency %v..%v: want 0 <= min <= max", c.LatencyMin, c.LatencyMax)
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"time"
 
 	"evsim/model/history"
 	"evsim/sim"
@@ -17,160 +19,584 @@ const (
 	PointAfterCommit  = "after-commit"
 )
 
-// CrashPoints lists every crash point of a consumer.
-var CrashPoints = []string{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit}
+// PointProcessing is where a member can stall (a pause fault): as it
+// starts handling a record.
+const PointProcessing = "processing"
 
-// ProcessedTable is the table where same-tx dedup records processed ids.
-const ProcessedTable = "processed"
+// CrashPoints lists every crash point: a consumer's, then a producer's.
+var CrashPoints = []string{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit,
+	PointBeforeSend, PointAfterSend}
 
-// Member is one member of a consumer group: a poll loop over the partitions
-// assigned to it, a handler applied in database transactions, a commit
-// policy and a dedup strategy. Its position and the batch in hand are
-// volatile; the database and the committed offsets are durable.
+// Tables the consumer keeps in its group's database.
+const (
+	// ProcessedTable maps the id of each processed event to the time it
+	// was recorded (shared-scope dedup).
+	ProcessedTable = "processed"
+	// FenceTable maps each partition ("topic/partition") to the newest
+	// generation that owns it (fencing writes).
+	FenceTable = "fence"
+)
+
+type phase uint8
+
+const (
+	phaseOut     phase = iota // not in the group: not started, or left
+	phaseJoining              // waiting for an assignment
+	phaseActive               // consuming
+)
+
+// outcome is what handling one record came to.
+type outcome uint8
+
+const (
+	applied outcome = iota
+	deduped
+	failed
+	fenced
+)
+
+// Member is one member of a consumer group: it joins the group, sends
+// heartbeats, polls the partitions assigned to it (or, in a queue
+// subscription, any message), handles the records of each batch with up
+// to Concurrency at once, each in a database transaction with the dedup
+// strategy, and commits offsets (or acknowledges messages) by its policy.
+// Its position, batch, identity in the group and member-scope dedup
+// memory are volatile; the database and the committed offsets are
+// durable.
 type Member struct {
 	id      sim.NodeID
 	name    string
-	index   int
+	service string // "" when it is the group's name
 	cfg     ConsumerConfig
 	handler Handler
-	group   *group
+	stater  Stater
+	g       *group
 	broker  sim.NodeID
 	db      *DB
 	hist    *history.History
 	rng     *rand.Rand
+	sys     *System
 
 	// volatile state, dropped by a crash
-	joined     bool
-	partitions []int
-	pos        []int64
-	next       int
-	batch      []Record
-	at         int
+	phase       phase
+	ref         *memberRef // who we are in the current generation; nil if none
+	memberID    int        // the id to rejoin with; 0 joins as a new member
+	rejoin      bool       // the group asked us to rejoin
+	leaving     bool       // leave cleanly at the next poll boundary
+	leaveFor    sim.Time   // how long to stay out after leaving
+	parts       []int      // assigned partitions
+	pos         []int64    // next offset to fetch, per assigned partition
+	handled     []int64    // offset below which every record is handled
+	committed   []int64    // last offset this member committed
+	next        int        // the partition to fetch first next time
+	fetching    bool
+	epoch       int64 // changes whenever work in hand is abandoned
+	batch       []Record
+	attempts    []int // queue: the broker's delivery count per batch record
+	bpart       int   // index in parts of the batch's partition
+	done        []bool
+	tries       []int // handler attempts per batch record
+	started     int   // batch records started
+	running     int   // batch records started and not finished
+	finished    int   // batch records finished
+	prefix      int   // batch records finished without a gap from the start
+	maxDone     int64 // one past the highest offset finished
+	pausedUntil sim.Time
+	seen        map[string]sim.Time // member-scope dedup memory
+	hbChain     int64               // heartbeat timer chain in force
+	ciChain     int64               // interval-commit timer chain in force
 }
+
+// Name returns the member's node name.
+func (m *Member) Name() string { return m.name }
 
 // Handle implements sim.Node.
 func (m *Member) Handle(w *sim.World, ev *sim.Event) {
+	if now := w.Now(); now < m.pausedUntil {
+		// Stalled: everything waits until the pause is over, in order.
+		w.After(m.id, m.pausedUntil-now, ev.Kind, ev.A, ev.B, ev.Msg)
+		return
+	}
 	switch ev.Kind {
+	case kindStart, kindRejoin:
+		m.start(w)
 	case kindAssign:
-		a := ev.Msg.(*assignMsg)
-		m.joined, m.partitions, m.pos, m.next = true, a.partitions, a.committed, 0
-		m.poll(w)
+		m.assigned(w, ev.Msg.(*assignMsg))
+	case kindHeartbeatTick:
+		if ev.B == m.hbChain {
+			m.heartbeat(w)
+		}
+	case kindHeartbeatResp:
+		m.groupError(w, ev.Msg.(*memberRef), int(ev.A), false)
+	case kindCommitResp:
+		m.groupError(w, ev.Msg.(*memberRef), int(ev.B), true)
+	case kindCommitTick:
+		if ev.B == m.ciChain {
+			m.commitHandled(w)
+			w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+		}
 	case kindPoll:
 		m.poll(w)
 	case kindRecords:
-		r := ev.Msg.(*recordsMsg)
-		if len(r.records) == 0 {
-			w.After(m.id, sim.Time(m.cfg.PollInterval), kindPoll, 0, 0, nil)
-			return
+		m.records(w, ev.Msg.(*recordsMsg))
+	case kindProcessed, kindRetry:
+		if ev.B == m.epoch && m.batch != nil {
+			m.complete(w, int(ev.A))
 		}
-		m.batch, m.at = r.records, 0
-		m.startRecord(w)
-	case kindProcessed:
-		m.process(w, m.batch[m.at])
-		m.at++
-		if m.at < len(m.batch) {
-			m.startRecord(w)
-			return
-		}
-		m.batch = nil
-		m.poll(w)
 	default:
 		panic(fmt.Sprintf("model: member %s got unknown event kind %d", m.name, ev.Kind))
 	}
 }
 
-// poll fetches from the next assigned partition, round robin.
-func (m *Member) poll(w *sim.World) {
-	if len(m.partitions) == 0 {
+// start joins the group (a queue subscription has no membership: it
+// starts fetching).
+func (m *Member) start(w *sim.World) {
+	if m.cfg.Commit == CommitInterval {
+		m.ciChain++
+		w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+	}
+	if m.g.queue != nil {
+		m.phase = phaseActive
+		m.ref = &memberRef{group: m.g, member: m.id, name: m.name}
+		m.poll(w)
 		return
 	}
-	i := m.next % len(m.partitions)
-	m.next++
-	w.Send(m.id, m.broker, kindFetch, int64(m.partitions[i]), m.pos[i],
-		&fetchMsg{group: m.group, member: m.id, max: m.cfg.Batch})
+	m.hbChain++
+	w.After(m.id, sim.Time(m.cfg.HeartbeatInterval), kindHeartbeatTick, 0, m.hbChain, nil)
+	m.join(w)
 }
 
-// startRecord records the delivery of the next record of the batch and
-// waits for its processing time.
-func (m *Member) startRecord(w *sim.World) {
-	r := m.batch[m.at]
-	att := m.group.attempts[r.Partition]
-	for int64(len(att)) <= r.Offset {
-		att = append(att, 0)
+func (m *Member) join(w *sim.World) {
+	m.phase = phaseJoining
+	gen := 0
+	if m.ref != nil {
+		gen = m.ref.generation
 	}
-	att[r.Offset]++
-	m.group.attempts[r.Partition] = att
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Group: m.cfg.Group,
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: gen})
+	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID})
+}
+
+func (m *Member) assigned(w *sim.World, a *assignMsg) {
+	if m.phase != phaseJoining {
+		return
+	}
+	m.phase, m.rejoin, m.memberID = phaseActive, false, a.memberID
+	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+	m.parts = a.partitions
+	m.pos = append([]int64(nil), a.positions...)
+	m.handled = append([]int64(nil), a.positions...)
+	m.committed = append([]int64(nil), a.positions...)
+	m.next = 0
+	m.epoch++
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
+	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
+		// Take ownership: from now on, writes of older generations to
+		// these partitions are refused.
+		tx := m.db.Begin()
+		for _, p := range a.partitions {
+			if cur, _ := tx.Get(FenceTable, m.g.fenceKeys[p]); cur < int64(a.generation) {
+				tx.Put(FenceTable, m.g.fenceKeys[p], int64(a.generation))
+			}
+		}
+		tx.Commit()
+	}
+	m.poll(w)
+}
+
+func (m *Member) heartbeat(w *sim.World) {
+	if m.phase == phaseOut {
+		return
+	}
+	if m.ref != nil {
+		w.Send(m.id, m.broker, kindHeartbeat, 0, 0, m.ref)
+	}
+	w.After(m.id, sim.Time(m.cfg.HeartbeatInterval), kindHeartbeatTick, 0, m.hbChain, nil)
+}
+
+// groupError handles the group's answer that this member must rejoin:
+// a rebalance, or its removal. A rejected commit also drops the batch in
+// hand: the member is a zombie and stops.
+func (m *Member) groupError(w *sim.World, ref *memberRef, code int, commit bool) {
+	if ref != m.ref || m.phase != phaseActive {
+		return
+	}
+	m.rejoin = true
+	if code == errUnknownMember {
+		m.memberID = 0
+	}
+	if commit {
+		m.abandon()
+	}
+	m.poll(w)
+}
+
+// abandon drops the batch in hand.
+func (m *Member) abandon() {
+	m.epoch++
+	m.batch, m.running = nil, 0
+}
+
+// poll fetches the next batch, or, at this boundary between batches,
+// leaves or rejoins the group if asked to.
+func (m *Member) poll(w *sim.World) {
+	if m.phase != phaseActive || m.fetching || m.batch != nil {
+		return
+	}
+	if m.leaving {
+		m.leave(w)
+		return
+	}
+	if m.rejoin {
+		m.commitHandled(w) // onPartitionsRevoked
+		m.rejoin = false
+		if m.memberID == 0 {
+			m.ref = nil
+		}
+		m.parts, m.pos, m.handled, m.committed = nil, nil, nil, nil
+		m.join(w)
+		return
+	}
+	if m.g.queue == nil && len(m.parts) == 0 {
+		return // nothing assigned: wait for the next rebalance
+	}
+	m.fetching = true
+	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next}
+	m.next++
+	w.Send(m.id, m.broker, kindFetch, 0, 0, f)
+}
+
+func (m *Member) records(w *sim.World, r *recordsMsg) {
+	if !m.fetching || r.epoch != m.epoch {
+		return
+	}
+	m.fetching = false
+	if len(r.records) == 0 {
+		w.After(m.id, sim.Time(m.cfg.PollInterval), kindPoll, 0, 0, nil)
+		return
+	}
+	m.bpart = -1
+	if m.g.queue == nil {
+		for j, p := range m.parts {
+			if p == r.partition {
+				m.bpart = j
+			}
+		}
+		if m.bpart < 0 {
+			m.poll(w)
+			return
+		}
+		j := m.bpart
+		m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
+			Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: len(r.records), Generation: m.ref.generation})
+		m.pos[j] = r.from + int64(len(r.records))
+		m.handled[j] = max(m.handled[j], r.from)
+	}
+	n := len(r.records)
+	m.batch, m.attempts = r.records, r.attempts
+	m.done = resize(m.done, n)
+	m.tries = resize(m.tries, n)
+	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
+	m.startWork(w)
+}
+
+func resize[T any](s []T, n int) []T {
+	var zero T
+	s = s[:0]
+	for range n {
+		s = append(s, zero)
+	}
+	return s
+}
+
+// startWork starts batch records while there is a free worker.
+func (m *Member) startWork(w *sim.World) {
+	for m.batch != nil && m.running < m.cfg.Concurrency && m.started < len(m.batch) {
+		i := m.started
+		m.started++
+		m.running++
+		m.deliver(w, i)
+	}
+}
+
+// deliver records the delivery of batch record i and waits for its
+// processing time (and any stall).
+func (m *Member) deliver(w *sim.World, i int) {
+	r := &m.batch[i]
+	var attempt int
+	gen := 0
+	if m.g.queue != nil {
+		attempt = m.attempts[i]
+	} else {
+		att := m.g.attempts[r.Partition]
+		for int64(len(att)) <= r.Offset {
+			att = append(att, 0)
+		}
+		att[r.Offset]++
+		m.g.attempts[r.Partition] = att
+		attempt = int(att[r.Offset])
+		gen = m.ref.generation
+	}
+	m.sys.Deliveries++
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
-		Amount: r.Amount, Attempt: int(att[r.Offset])})
+		Amount: r.Amount, Attempt: attempt, Generation: gen})
 	d := m.cfg.ProcessingMin
 	if span := m.cfg.ProcessingMax - m.cfg.ProcessingMin; span > 0 {
-		d += sim.Time(m.rng.Int64N(int64(span) + 1)).Duration()
+		d += time.Duration(m.rng.Int64N(int64(span) + 1))
 	}
-	w.After(m.id, sim.Time(d), kindProcessed, 0, 0, nil)
-}
-
-// process handles one record under the commit policy.
-func (m *Member) process(w *sim.World, r Record) {
-	switch m.cfg.Commit {
-	case CommitBeforeHandle:
-		m.commit(w, r)
-		m.effect(w, r)
-	default:
-		m.effect(w, r)
-		m.commit(w, r)
-	}
-	for i, p := range m.partitions {
-		if p == r.Partition {
-			m.pos[i] = r.Offset + 1
+	if m.sys.stall != nil {
+		if s := m.sys.stall.Stall(w, m.id, PointProcessing); s > 0 {
+			m.pausedUntil = w.Now() + s
+			m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Pause, Node: m.name, Service: m.service,
+				Group: m.g.name, Until: int64(m.pausedUntil)})
+			d += time.Duration(s)
 		}
 	}
+	if d == 0 {
+		m.complete(w, i)
+		return
+	}
+	w.After(m.id, sim.Time(d), kindProcessed, int64(i), m.epoch, nil)
 }
 
-// effect applies the handler in one transaction, with the dedup strategy.
-func (m *Member) effect(w *sim.World, r Record) {
+// complete handles batch record i once its processing time is over.
+func (m *Member) complete(w *sim.World, i int) {
+	r := m.batch[i]
+	if m.cfg.Commit == CommitBeforeHandle && m.tries[i] == 0 {
+		m.commitRecord(w, r)
+	}
+	m.tries[i]++
+	switch m.apply(w, r, m.tries[i]) {
+	case failed:
+		retry := m.cfg.OnError == RetryForever || m.cfg.OnError == DeadLetter && m.tries[i] < m.cfg.MaxAttempts
+		if retry {
+			w.After(m.id, sim.Time(m.cfg.RetryBackoff), kindRetry, int64(i), m.epoch, nil)
+			return
+		}
+		if m.cfg.OnError == DeadLetter {
+			m.hist.Add(m.record(w, history.DeadLetter, r, m.tries[i]))
+		}
+	case fenced:
+		m.abandon()
+		m.rejoin = true
+		m.poll(w)
+		return
+	}
+	m.finish(w, i)
+}
+
+// finish marks batch record i done and commits by the policy.
+func (m *Member) finish(w *sim.World, i int) {
+	r := m.batch[i]
+	m.done[i] = true
+	m.running--
+	m.finished++
+	for m.prefix < len(m.batch) && m.done[m.prefix] {
+		m.prefix++
+	}
+	if m.bpart >= 0 {
+		if m.prefix > 0 {
+			m.handled[m.bpart] = max(m.handled[m.bpart], m.batch[m.prefix-1].Offset+1)
+		}
+		m.maxDone = max(m.maxDone, r.Offset+1)
+	}
+	switch m.cfg.Commit {
+	case CommitAfterHandle:
+		m.commitRecord(w, r)
+	case CommitMaxCompleted:
+		if m.maxDone > m.committed[m.bpart] {
+			m.commitOffset(w, m.bpart, m.maxDone)
+		}
+	case CommitContiguousPrefix:
+		if m.handled[m.bpart] > m.committed[m.bpart] {
+			m.commitOffset(w, m.bpart, m.handled[m.bpart])
+		}
+	}
+	if m.finished == len(m.batch) {
+		m.batch = nil
+		m.poll(w)
+		return
+	}
+	m.startWork(w)
+}
+
+// apply runs the handler on r in a database transaction, with the dedup
+// strategy and fencing.
+func (m *Member) apply(w *sim.World, r Record, attempt int) outcome {
+	separate := m.cfg.Dedup == DedupSeparateBefore || m.cfg.Dedup == DedupSeparateAfter
+	if separate && m.seenSeparate(w, r.ID) {
+		m.hist.Add(m.record(w, history.Dedup, r, attempt))
+		return deduped
+	}
+	if m.cfg.Dedup == DedupSeparateBefore {
+		m.mark(w, r.ID)
+	}
 	w.CrashPoint(m.id, PointBeforeEffect)
 	tx := m.db.Begin()
 	if m.cfg.Dedup == DedupSameTx {
-		if _, seen := tx.Get(ProcessedTable, r.ID); seen {
-			m.hist.Add(m.record(w, history.Dedup, r))
+		if v, ok := tx.Get(ProcessedTable, r.ID); ok && m.fresh(w, v) {
+			m.hist.Add(m.record(w, history.Dedup, r, attempt))
 			w.CrashPoint(m.id, PointAfterEffect)
-			return
+			return deduped
 		}
-		tx.Put(ProcessedTable, r.ID, 1)
+		tx.Put(ProcessedTable, r.ID, int64(w.Now()))
+	}
+	if m.cfg.Fencing == FenceWrites && m.g.queue == nil {
+		if cur, _ := tx.Get(FenceTable, m.g.fenceKeys[r.Partition]); cur > int64(m.ref.generation) {
+			m.hist.Add(m.record(w, history.Fenced, r, attempt))
+			return fenced
+		}
+	}
+	if r.Poison || m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng) {
+		rec := m.record(w, history.HandlerError, r, attempt)
+		rec.Point = "transient"
+		if r.Poison {
+			rec.Point = "poison"
+		}
+		m.hist.Add(rec)
+		return failed
 	}
 	m.handler.Handle(tx, r)
+	var value int64
+	if m.stater != nil {
+		value = m.stater.State(tx, r.Key)
+	}
 	tx.Commit()
-	m.hist.Add(m.record(w, history.Effect, r))
+	rec := m.record(w, history.Effect, r, attempt)
+	rec.Value = value
+	m.hist.Add(rec)
 	w.CrashPoint(m.id, PointAfterEffect)
+	if m.cfg.Dedup == DedupSeparateAfter {
+		m.mark(w, r.ID)
+	}
+	return applied
 }
 
-// commit sends the offset after r to the broker.
-func (m *Member) commit(w *sim.World, r Record) {
+// fresh reports whether a processed id recorded at time at still counts.
+func (m *Member) fresh(w *sim.World, at int64) bool {
+	return m.cfg.DedupWindow == 0 || int64(w.Now())-at <= int64(m.cfg.DedupWindow)
+}
+
+// seenSeparate looks an id up where the separate dedup step keeps it.
+func (m *Member) seenSeparate(w *sim.World, id string) bool {
+	if m.cfg.DedupScope == ScopeMember {
+		at, ok := m.seen[id]
+		return ok && m.fresh(w, int64(at))
+	}
+	v, ok := m.db.Get(ProcessedTable, id)
+	return ok && m.fresh(w, v)
+}
+
+// mark records an id as processed, in its own step.
+func (m *Member) mark(w *sim.World, id string) {
+	if m.cfg.DedupScope == ScopeMember {
+		if m.seen == nil {
+			m.seen = map[string]sim.Time{}
+		}
+		m.seen[id] = w.Now()
+		return
+	}
+	tx := m.db.Begin()
+	tx.Put(ProcessedTable, id, int64(w.Now()))
+	tx.Commit()
+}
+
+// commitRecord commits the offset after r, or acknowledges r in a queue
+// subscription.
+func (m *Member) commitRecord(w *sim.World, r Record) {
+	if m.g.queue != nil {
+		w.CrashPoint(m.id, PointBeforeCommit)
+		w.Send(m.id, m.broker, kindQueueAck, int64(r.Partition), r.Offset, m.ref)
+		w.CrashPoint(m.id, PointAfterCommit)
+		return
+	}
+	m.commitOffset(w, m.bpart, r.Offset+1)
+}
+
+// commitOffset sends a commit of offset for assigned partition j.
+func (m *Member) commitOffset(w *sim.World, j int, offset int64) {
 	w.CrashPoint(m.id, PointBeforeCommit)
-	w.Send(m.id, m.broker, kindCommit, int64(r.Partition), r.Offset+1, &commitMsg{group: m.group, member: m.id})
+	w.Send(m.id, m.broker, kindCommit, int64(m.parts[j]), offset, m.ref)
+	m.committed[j] = offset
 	w.CrashPoint(m.id, PointAfterCommit)
 }
 
-func (m *Member) record(w *sim.World, k history.Kind, r Record) history.Record {
-	return history.Record{At: int64(w.Now()), Kind: k, Node: m.name, Group: m.cfg.Group, Topic: r.Topic,
-		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}
+// commitHandled commits, for every assigned partition, the offset below
+// which every record is handled, if it moved (interval commits, and on
+// revoke or leave).
+func (m *Member) commitHandled(w *sim.World) {
+	if m.cfg.Commit != CommitInterval || m.phase != phaseActive || m.g.queue != nil {
+		return
+	}
+	for j := range m.parts {
+		if m.handled[j] > m.committed[j] {
+			m.commitOffset(w, j, m.handled[j])
+		}
+	}
 }
 
-// join asks the broker for this member's partitions and their committed offsets.
-func (m *Member) join(w *sim.World) {
-	w.Send(m.id, m.broker, kindJoin, int64(m.index), 0, m.group)
+// Leave makes the member leave its group cleanly at its next poll
+// boundary (commit what is handled, send LeaveGroup) and rejoin as a new
+// member after d.
+func (m *Member) Leave(w *sim.World, d time.Duration) {
+	if m.phase == phaseOut || m.g.queue != nil || !w.Up(m.id) {
+		return
+	}
+	m.leaving, m.leaveFor = true, sim.Time(d)
+	m.poll(w)
 }
 
-// Crash implements sim.Crasher: the position and the batch in hand are lost.
+func (m *Member) leave(w *sim.World) {
+	m.commitHandled(w)
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation})
+	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	m.phase, m.leaving, m.rejoin, m.memberID, m.ref = phaseOut, false, false, 0, nil
+	m.parts, m.pos, m.handled, m.committed = nil, nil, nil, nil
+	m.hbChain++
+	w.After(m.id, m.leaveFor, kindRejoin, 0, 0, nil)
+}
+
+func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Record {
+	gen := 0
+	if m.ref != nil {
+		gen = m.ref.generation
+	}
+	return history.Record{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
+		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+		Attempt: attempt, Generation: gen}
+}
+
+// Crash implements sim.Crasher: the member's identity in the group, its
+// positions, the batch in hand and its dedup memory are lost.
 func (m *Member) Crash(w *sim.World, point string) {
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Group: m.cfg.Group, Point: point})
-	m.joined, m.partitions, m.pos, m.next, m.batch, m.at = false, nil, nil, 0, nil, 0
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, Point: point})
+	epoch, hb, ci := m.epoch, m.hbChain, m.ciChain
+	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
+		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys,
+		done: m.done[:0], tries: m.tries[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
 }
 
-// Restart implements sim.Restarter: the member rejoins and resumes from the
-// committed offsets.
+// Restart implements sim.Restarter: the member joins its group as a new
+// member and resumes from the committed offsets.
 func (m *Member) Restart(w *sim.World) {
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Group: m.cfg.Group})
-	m.join(w)
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
+	m.start(w)
 }
+
+// joinInts prints a list of partitions as "0,2,4".
+func joinInts(ps []int) string {
+	var b []byte
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	return string(b)
+}
+
+// memberName names member i of a service.
+func memberName(service string, i int) string { return service + "-" + strconv.Itoa(i) }

@@ -1,14 +1,20 @@
 package model
 
+import "evsim/sim"
+
 // Record is one record of a partition log, as a consumer sees it.
 type Record struct {
-	ID        string
-	Key       string
-	Type      string
-	Amount    int64
+	ID     string
+	Key    string
+	Type   string
+	Amount int64
+	// Poison marks a malformed event: every handler fails on it.
+	Poison    bool
 	Topic     string
 	Partition int
 	Offset    int64
+
+	appended sim.Time // when the broker appended it, for retention
 }
 
 // Handler applies a record's effect inside a database transaction. It must
@@ -16,6 +22,14 @@ type Record struct {
 // commits the transaction when Handle returns.
 type Handler interface {
 	Handle(tx *Tx, r Record)
+}
+
+// Stater is implemented by handlers that can say what state they keep for
+// a key. The consumer records it with every effect, so that a check can
+// tell whether applying an event again changed anything (duplicate-delivery
+// invariance). A handler without it is recorded with state 0.
+type Stater interface {
+	State(tx *Tx, key string) int64
 }
 
 // HandlerFunc adapts a function to [Handler].
@@ -26,14 +40,35 @@ func (f HandlerFunc) Handle(tx *Tx, r Record) { f(tx, r) }
 
 // Handlers are the built-in handlers by name.
 var Handlers = map[string]Handler{
-	"balance": HandlerFunc(Balance),
+	"balance":     tableHandler{Balance},
+	"last-amount": tableHandler{LastAmount},
 }
 
-// BalanceTable is the table the balance handler keeps balances in.
+// BalanceTable is the table the built-in handlers keep their state in.
 const BalanceTable = "balance"
 
-// Balance adds the record's amount to the balance of its key.
+// Balance adds the record's amount to the balance of its key: applying it
+// twice counts twice.
 func Balance(tx *Tx, r Record) {
 	v, _ := tx.Get(BalanceTable, r.Key)
 	tx.Put(BalanceTable, r.Key, v+r.Amount)
+}
+
+// LastAmount stores the record's amount as the state of its key: applying
+// it twice in a row changes nothing, but applying an old record after a
+// newer one puts the old value back.
+func LastAmount(tx *Tx, r Record) {
+	tx.Put(BalanceTable, r.Key, r.Amount)
+}
+
+// tableHandler is a built-in handler whose state is a row of BalanceTable.
+type tableHandler struct{ fn func(tx *Tx, r Record) }
+
+// Handle implements Handler.
+func (h tableHandler) Handle(tx *Tx, r Record) { h.fn(tx, r) }
+
+// State implements Stater.
+func (tableHandler) State(tx *Tx, key string) int64 {
+	v, _ := tx.Get(BalanceTable, key)
+	return v
 }

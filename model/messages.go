@@ -4,29 +4,114 @@ import "evsim/sim"
 
 // Event kinds of the model's nodes: messages between them and their timers.
 const (
-	kindPublish   uint32 = iota + 1 // producer -> broker: *publishMsg
-	kindAck                         // broker -> producer: A=partition B=offset, *publishMsg
-	kindJoin                        // member -> broker: A=member index
-	kindAssign                      // broker -> member: *assignMsg
-	kindFetch                       // member -> broker: A=partition B=offset
-	kindRecords                     // broker -> member: *recordsMsg
-	kindCommit                      // member -> broker: A=partition B=offset
-	kindTick                        // producer timer: publish the next event
-	kindPoll                        // member timer: fetch again
-	kindProcessed                   // member timer: the current record's processing time is over
+	kindPublish        uint32 = iota + 1 // producer -> broker: *produceReq; any other publisher -> broker: *publishMsg
+	kindProduceResp                      // broker -> producer: A=status B=first offset, *produceReq
+	kindJoin                             // member -> broker: *joinMsg
+	kindAssign                           // broker -> member: *assignMsg
+	kindHeartbeat                        // member -> broker: *memberRef
+	kindHeartbeatResp                    // broker -> member: A=error code, *memberRef
+	kindLeave                            // member -> broker: *memberRef
+	kindFetch                            // member -> broker: *fetchMsg
+	kindRecords                          // broker -> member: *recordsMsg
+	kindCommit                           // member -> broker: A=partition B=offset, *memberRef
+	kindCommitResp                       // broker -> member: A=partition B=error code, *memberRef (sent only on rejection)
+	kindAck                              // broker -> publisher of a *publishMsg: A=partition B=offset, *publishMsg
+	kindQueueAck                         // queue member -> broker: A=partition B=offset, *memberRef
+	kindTick                             // producer timer: publish the next event
+	kindRequestTimeout                   // producer timer: B=attempt, *produceReq
+	kindRetrySend                        // producer timer: send *produceReq again
+	kindStart                            // member timer: join for the first time
+	kindPoll                             // member timer: fetch again
+	kindProcessed                        // member timer: A=batch index B=batch epoch; processing is over
+	kindRetry                            // member timer: A=batch index B=batch epoch; retry a failed record
+	kindHeartbeatTick                    // member timer: B=heartbeat chain; send a heartbeat
+	kindCommitTick                       // member timer: B=commit chain; interval commit
+	kindRejoin                           // member timer: come back after a clean leave
+	kindSessionCheck                     // broker timer: A=group<<32|member id B=heartbeat count
+	kindAckDeadline                      // broker timer: A=group<<32|partition B=offset
+	kindControl                          // control timer: A=action index
 )
 
+// Produce statuses, in kindProduceResp's A.
+const (
+	produceOK         = 0
+	produceDuplicate  = 1 // an idempotent retry of a record already in the log: acknowledged with its offset
+	produceOutOfOrder = 2 // an idempotent record whose predecessor has not arrived: retry it
+)
+
+// Group errors, in kindHeartbeatResp's A and kindCommitResp's B.
+const (
+	errRebalance     = 1 // a rebalance is in progress or the generation moved on: rejoin
+	errUnknownMember = 2 // the member was removed (session timeout): rejoin as a new member
+)
+
+// publishMsg is the simple publish of one record by a node that is not a
+// [Producer] (an outbox relay, a command session): the broker partitions
+// it by key, appends it and acknowledges it with kindAck. No retries, no
+// idempotence.
 type publishMsg struct {
 	from sim.NodeID
 	rec  Record
 }
 
+// produceReq is one produce request: a batch of records of one partition,
+// numbered from seq when the producer is idempotent. Retries resend the
+// same value.
+type produceReq struct {
+	from      sim.NodeID
+	records   []Record
+	topic     *topic
+	partition int
+	pid, seq  int64
+	acks      Acks
+	attempt   int  // sends so far
+	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)
+	answered  int  // the attempt that got a response
+	parked    bool // refused as out of sequence: waits for its predecessor
+	done      bool
+}
+
+type joinMsg struct {
+	group    *group
+	member   sim.NodeID
+	name     string
+	memberID int // 0: a new member
+}
+
 type assignMsg struct {
+	memberID   int
+	generation int
 	partitions []int
-	committed  []int64
+	positions  []int64 // -1: no committed offset; the broker resets on fetch
+}
+
+type fetchMsg struct {
+	group  *group
+	member sim.NodeID
+	epoch  int64
+	max    int
+	// partitions and positions of a log subscription: the broker scans
+	// them from start, round robin, and returns the first with records.
+	partitions []int
+	positions  []int64
+	start      int
 }
 
 type recordsMsg struct {
+	epoch     int64
 	partition int
+	from      int64
 	records   []Record
+	attempts  []int // queue subscriptions: the delivery count of each record
+}
+
+// memberRef is who a member is in one generation: it rides on commits,
+// acknowledgements, heartbeats and leaves. A member makes a new one for
+// every assignment and never changes one it has sent.
+type memberRef struct {
+	group      *group
+	member     sim.NodeID
+	name       string
+	memberID   int
+	generation int
 }

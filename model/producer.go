@@ -9,15 +9,64 @@ import (
 	"evsim/sim"
 )
 
-// Producer publishes events to a topic at a rate. Every publish and every
-// acknowledgement is recorded.
+// Crash points of a producer: around sending a new record.
+const (
+	PointBeforeSend = "before-send"
+	PointAfterSend  = "after-send"
+)
+
+// Producer publishes events to a topic at a rate, as a Kafka producer
+// does: it picks each record's partition, sends the records of a
+// partition that are waiting for a request together as one batch (at most
+// BatchMax), keeps at most MaxInFlight requests unacknowledged, retries a
+// request that timed out, and, when idempotent, numbers its records per
+// partition under a producer id from the broker. Every publish, retry, acknowledgement and failure is
+// recorded. Its event counter is durable (event ids stay unique across a
+// restart); its in-flight requests, producer id and sequence numbers are
+// not.
 type Producer struct {
-	id     sim.NodeID
-	cfg    ProducerConfig
-	broker sim.NodeID
-	hist   *history.History
-	rng    *rand.Rand
-	n      int
+	id    sim.NodeID
+	cfg   ProducerConfig
+	b     *Broker
+	t     *topic
+	hist  *history.History
+	rng   *rand.Rand
+	keys  []string
+	n     int
+	lossy bool // a request or its ack can be lost, so requests need timers
+
+	// volatile state, dropped by a crash
+	pid      int64
+	seqs     []int64 // next sequence number per partition
+	rr       int
+	inflight []*produceReq
+	pending  [][]Record // per partition: records waiting for a request
+	ready    []int      // partitions with pending records, oldest first
+}
+
+func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History) *Producer {
+	cfg = cfg.withDefaults()
+	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, rng: w.Stream(),
+		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
+	p.keys = make([]string, cfg.Keys)
+	for i := range p.keys {
+		p.keys[i] = "acct-" + strconv.Itoa(i)
+	}
+	p.id = w.Add(cfg.Name, p)
+	p.reset()
+	return p
+}
+
+// reset starts a producer session: a new producer id if idempotent, and
+// sequence numbers from 0.
+func (p *Producer) reset() {
+	p.pid = 0
+	if p.cfg.Idempotent {
+		p.pid = p.b.newProducerID()
+	}
+	p.seqs = make([]int64, len(p.t.partitions))
+	p.pending = make([][]Record, len(p.t.partitions))
+	p.inflight, p.ready = nil, nil
 }
 
 // Handle implements sim.Node.
@@ -25,10 +74,14 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
 	case kindTick:
 		p.publish(w)
-	case kindAck:
-		m := ev.Msg.(*publishMsg)
-		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: m.rec.Topic,
-			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
+	case kindProduceResp:
+		p.response(w, ev.Msg.(*produceReq), int(ev.A), ev.B)
+	case kindRequestTimeout:
+		p.timeout(w, ev.Msg.(*produceReq), int(ev.B))
+	case kindRetrySend:
+		if req := ev.Msg.(*produceReq); !req.done {
+			p.send(w, req)
+		}
 	default:
 		panic(fmt.Sprintf("model: producer got unknown event kind %d", ev.Kind))
 	}
@@ -38,23 +91,176 @@ func (p *Producer) publish(w *sim.World) {
 	if p.cfg.Stop > 0 && w.Now() >= sim.Time(p.cfg.Stop) {
 		return
 	}
-	spec := p.cfg.Events[p.rng.IntN(len(p.cfg.Events))]
+	spec := &p.cfg.Events[0]
+	if len(p.cfg.Events) > 1 {
+		spec = &p.cfg.Events[p.rng.IntN(len(p.cfg.Events))]
+	}
 	amount := spec.AmountMin
 	if span := spec.AmountMax - spec.AmountMin; span > 0 {
 		amount += p.rng.Int64N(span + 1)
 	}
 	p.n++
-	rec := Record{
-		ID:     p.cfg.Name + "-" + strconv.Itoa(p.n),
-		Key:    "acct-" + strconv.Itoa(p.rng.IntN(p.cfg.Keys)),
-		Type:   spec.Type,
-		Amount: amount,
-		Topic:  p.cfg.Topic,
+	key := p.keys[0]
+	if len(p.keys) > 1 {
+		key = p.keys[p.rng.IntN(len(p.keys))]
 	}
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: rec.Topic,
-		Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount})
-	w.Send(p.id, p.broker, kindPublish, 0, 0, &publishMsg{from: p.id, rec: rec})
+	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
+	if p.cfg.Poison.Num > 0 {
+		rec.Poison = p.cfg.Poison.Chance(p.rng)
+	}
+	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
+	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount})
+	w.CrashPoint(p.id, PointBeforeSend)
+	if len(p.pending[part]) == 0 {
+		p.ready = append(p.ready, part)
+	}
+	p.pending[part] = append(p.pending[part], rec)
+	p.pump(w)
+	w.CrashPoint(p.id, PointAfterSend)
 	p.schedule(w)
+}
+
+// pump sends the pending records, one batch per partition, oldest first,
+// while there is room in flight.
+func (p *Producer) pump(w *sim.World) {
+	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
+		part := p.ready[0]
+		p.ready = p.ready[1:]
+		recs := p.pending[part]
+		n := min(len(recs), p.cfg.BatchMax)
+		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid,
+			records: append([]Record(nil), recs[:n]...)}
+		if n == len(recs) {
+			p.pending[part] = recs[:0]
+		} else {
+			p.pending[part] = recs[n:]
+			p.ready = append(p.ready, part)
+		}
+		if p.pid != 0 {
+			req.seq = p.seqs[part]
+			p.seqs[part] += int64(n)
+		}
+		if p.cfg.Acks != AcksNone {
+			p.inflight = append(p.inflight, req)
+		}
+		p.send(w, req)
+	}
+}
+
+// send sends one attempt of req, unless the request is lost on the way,
+// and arms its timeout when something can be lost.
+func (p *Producer) send(w *sim.World, req *produceReq) {
+	req.attempt++
+	if req.attempt > 1 {
+		for i := range req.records {
+			r := &req.records[i]
+			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
+				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i)})
+		}
+	}
+	if !p.cfg.RequestLoss.Chance(p.rng) {
+		w.Send(p.id, p.b.id, kindPublish, 0, 0, req)
+	}
+	if p.lossy && req.acks != AcksNone {
+		w.After(p.id, sim.Time(p.cfg.RequestTimeout), kindRequestTimeout, 0, int64(req.attempt), req)
+	}
+}
+
+func (p *Producer) response(w *sim.World, req *produceReq, status int, offset int64) {
+	if req.done || p.cfg.AckLoss.Num > 0 && p.cfg.AckLoss.Chance(p.rng) {
+		return
+	}
+	req.answered = req.attempt
+	if status == produceOutOfOrder {
+		// An earlier record of this partition has not landed yet: park
+		// this one until it has, then send it again.
+		req.parked = true
+		if !p.earlierInFlight(req) {
+			p.resend(w, req)
+		}
+		return
+	}
+	p.finish(w, req)
+	p.unpark(w, req.partition)
+	for i := range req.records {
+		r := &req.records[i]
+		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+			ProducerID: req.pid, Seq: p.seqOf(req, i)})
+	}
+	p.pump(w)
+}
+
+// timeout handles the expiry of one attempt's wait for an answer.
+func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
+	if req.done || attempt != req.attempt || req.answered == attempt {
+		return
+	}
+	req.timeouts++
+	if req.timeouts > p.cfg.Retries {
+		p.finish(w, req)
+		for i := range req.records {
+			r := &req.records[i]
+			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
+				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt})
+		}
+		p.unpark(w, req.partition)
+		p.pump(w)
+		return
+	}
+	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// seqOf returns the sequence number of the i-th record of req (0 for a
+// producer that is not idempotent).
+func (p *Producer) seqOf(req *produceReq, i int) int64 {
+	if req.pid == 0 {
+		return 0
+	}
+	return req.seq + int64(i)
+}
+
+// earlierInFlight reports whether a record of req's partition with a lower
+// sequence number is still in flight.
+func (p *Producer) earlierInFlight(req *produceReq) bool {
+	for _, r := range p.inflight {
+		if r.partition == req.partition && r.seq < req.seq {
+			return true
+		}
+	}
+	return false
+}
+
+// unpark sends again the parked record that now comes next in its
+// partition, if any.
+func (p *Producer) unpark(w *sim.World, partition int) {
+	for _, r := range p.inflight {
+		if r.partition == partition && r.parked && !p.earlierInFlight(r) {
+			p.resend(w, r)
+			return
+		}
+	}
+}
+
+// resend sends a parked record again after the retry backoff.
+func (p *Producer) resend(w *sim.World, req *produceReq) {
+	req.parked = false
+	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// finish takes req out of flight.
+func (p *Producer) finish(w *sim.World, req *produceReq) {
+	req.done = true
+	for i, r := range p.inflight {
+		if r == req {
+			copy(p.inflight[i:], p.inflight[i+1:])
+			p.inflight[len(p.inflight)-1] = nil
+			p.inflight = p.inflight[:len(p.inflight)-1]
+			return
+		}
+	}
 }
 
 // schedule sets the timer for the next publish: a gap drawn uniformly from
@@ -63,4 +269,22 @@ func (p *Producer) schedule(w *sim.World) {
 	iv := int64(p.cfg.Interval)
 	gap := iv/2 + p.rng.Int64N(iv+1)
 	w.After(p.id, sim.Time(gap), kindTick, 0, 0, nil)
+}
+
+// Crash implements sim.Crasher: the requests in flight and the queue are
+// lost; their outcome stays unknown.
+func (p *Producer) Crash(w *sim.World, point string) {
+	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, Point: point})
+	for _, r := range p.inflight {
+		r.done = true
+	}
+	p.inflight, p.ready, p.pending = nil, nil, nil
+}
+
+// Restart implements sim.Restarter: a new session with a new producer id,
+// and publishing resumes.
+func (p *Producer) Restart(w *sim.World) {
+	p.reset()
+	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
+	p.schedule(w)
 }

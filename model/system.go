@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"evsim/model/history"
@@ -17,11 +18,34 @@ type System struct {
 	Members   []*Member
 	// DBs holds each consumer group's database, by group name.
 	DBs map[string]*DB
+	// Deliveries counts the records handed to a member's handler so far
+	// (the history's Deliver records).
+	Deliveries uint64
+
+	stall   StallHook
+	control *control
+	started []sim.Time     // per member: when it first joins
+	subs    []subscription // one per consumer entry
 }
 
+type subscription struct {
+	g       *group
+	service string
+}
+
+// StallHook decides, as a member starts handling a record, whether it
+// stalls there (a long GC-like pause) and for how long; 0 means no stall.
+type StallHook interface {
+	Stall(w *sim.World, node sim.NodeID, point string) sim.Time
+}
+
+// SetStallHook installs the hook members ask before each record.
+func (s *System) SetStallHook(h StallHook) { s.stall = h }
+
 // Build validates cfg and adds its nodes to w: the broker first, then the
-// producers, then the members of each group, in configuration order. Every
-// part records into h. Call [System.Start] to set it going.
+// producers, then the members of each consumer entry, in configuration
+// order, then a control node that runs scheduled actions. Every part
+// records into h. Call [System.Start] to set it going.
 func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -30,86 +54,148 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 	if lmin == 0 && lmax == 0 {
 		lmin, lmax = DefaultLatencyMin, DefaultLatencyMax
 	}
-	w.Network().Default = sim.Link{LatencyMin: sim.Time(lmin), LatencyMax: sim.Time(max(lmin, lmax))}
+	w.Network().Default = sim.Link{LatencyMin: sim.Time(lmin), LatencyMax: sim.Time(max(lmin, lmax)), FIFO: true}
 	s := &System{World: w, History: h, DBs: map[string]*DB{}}
 	b := newBroker(h)
 	b.id = w.Add("broker", b)
 	s.Broker = b
 	for _, t := range cfg.Topics {
-		b.topics = append(b.topics, &topic{name: t.Name, partitions: make([]partitionLog, t.Partitions)})
+		b.topics = append(b.topics, &topic{name: t.Name, partitions: make([]partitionLog, t.Partitions),
+			retention: sim.Time(t.Retention)})
 	}
 	for _, pc := range cfg.Producers {
-		p := &Producer{cfg: pc, broker: b.id, hist: h, rng: w.Stream()}
-		p.id = w.Add(pc.Name, p)
-		s.Producers = append(s.Producers, p)
+		s.Producers = append(s.Producers, newProducer(w, pc, b, h))
 	}
 	for _, gc := range cfg.Consumers {
-		if gc.Batch == 0 {
-			gc.Batch = DefaultBatch
+		gc = gc.withDefaults()
+		g := b.group(gc.Group)
+		if g == nil {
+			t := b.topic(gc.Topic)
+			g = &group{name: gc.Group, idx: len(b.groups), topic: t, cfg: gc, committed: make([]int64, len(t.partitions)),
+				attempts: make([][]uint16, len(t.partitions))}
+			g.resolved = make([]int64, len(t.partitions))
+			for p := range g.committed {
+				g.committed[p], g.resolved[p] = -1, -1
+			}
+			if gc.Style == StyleQueue {
+				g.queue = newQueueState(len(t.partitions))
+			}
+			g.fenceKeys = make([]string, len(t.partitions))
+			for p := range g.fenceKeys {
+				g.fenceKeys[p] = t.name + "/" + strconv.Itoa(p)
+			}
+			b.groups = append(b.groups, g)
+			t.groups = append(t.groups, g)
+			s.DBs[gc.Group] = NewDB()
 		}
-		if gc.PollInterval == 0 {
-			gc.PollInterval = DefaultPollInterval
-		}
-		t := b.topic(gc.Topic)
-		g := &group{name: gc.Group, topic: t, committed: make([]int64, len(t.partitions)),
-			attempts: make([][]uint16, len(t.partitions))}
-		b.groups = append(b.groups, g)
-		t.groups = append(t.groups, g)
-		db := NewDB()
-		s.DBs[gc.Group] = db
 		handler := gc.Custom
 		if handler == nil {
 			handler = Handlers[gc.Handler]
 		}
+		stater, _ := handler.(Stater)
+		service := gc.Service
+		if service == gc.Group {
+			service = ""
+		}
+		s.subs = append(s.subs, subscription{g, service})
 		for i := 0; i < gc.Members; i++ {
-			m := &Member{name: fmt.Sprintf("%s-%d", gc.Group, i), index: i, cfg: gc, handler: handler, group: g,
-				broker: b.id, db: db, hist: h, rng: w.Stream()}
+			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
+				g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
 			m.id = w.Add(m.name, m)
-			g.members = append(g.members, m.id)
+			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)
+			s.started = append(s.started, sim.Time(gc.Start))
 		}
 	}
+	s.control = &control{}
+	s.control.id = w.Add("control", s.control)
 	return s, nil
 }
 
 // Start records the subscriptions, starts the producers' timers and lets
-// every member join its group.
+// every member join its group (at its Start time).
 func (s *System) Start() {
 	w := s.World
-	for _, g := range s.Broker.groups {
-		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: g.name, Topic: g.topic.name})
+	for _, sub := range s.subs {
+		style := ""
+		if sub.g.queue != nil {
+			style = string(StyleQueue)
+		}
+		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
+			Topic: sub.g.topic.name, Style: style})
 	}
 	for _, p := range s.Producers {
 		p.schedule(w)
 	}
-	for _, m := range s.Members {
-		m.join(w)
+	for i, m := range s.Members {
+		if s.started[i] > 0 {
+			w.After(m.id, s.started[i], kindStart, 0, 0, nil)
+		} else {
+			m.start(w)
+		}
 	}
 }
 
 // Targets returns the nodes a fault target names: a group name means every
-// member of the group; otherwise the node of that name.
+// member of the group; a service name every member of that service;
+// otherwise the node of that name.
 func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	if g := s.Broker.group(name); g != nil {
-		return g.members, nil
+		return g.nodes, nil
 	}
-	if id, ok := s.World.Lookup(name); ok {
+	var ids []sim.NodeID
+	for _, m := range s.Members {
+		if m.service == name {
+			ids = append(ids, m.id)
+		}
+	}
+	if len(ids) > 0 {
+		return ids, nil
+	}
+	if id, ok := s.World.Lookup(name); ok && id != s.Broker.id && id != s.control.id {
 		return []sim.NodeID{id}, nil
 	}
-	return nil, fmt.Errorf("unknown fault target %q: want a consumer group or a node name", name)
+	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member or a producer", name)
 }
 
-// CaughtUp reports whether every group has committed the end of every
-// partition of its topic and every member is up.
+// Member returns the member on node id, or nil.
+func (s *System) Member(id sim.NodeID) *Member {
+	for _, m := range s.Members {
+		if m.id == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// CaughtUp reports whether every producer has settled every record it
+// sent (or is down), and every group has consumed the end of every
+// partition of its topic (a log subscription: committed the log end, and
+// no rebalance under way; a queue: every message settled) and every
+// member is up.
 func (s *System) CaughtUp() bool {
+	for _, p := range s.Producers {
+		if s.World.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
+			return false
+		}
+	}
 	for _, g := range s.Broker.groups {
-		for p := range g.topic.partitions {
-			if g.committed[p] != int64(len(g.topic.partitions[p].records)) {
+		for _, id := range g.nodes {
+			if !s.World.Up(id) {
 				return false
 			}
 		}
-		for _, id := range g.members {
-			if !s.World.Up(id) {
+		if g.queue != nil {
+			if !g.queue.caughtUp(g.topic) {
+				return false
+			}
+			continue
+		}
+		if g.rebalancing {
+			return false
+		}
+		for p := range g.topic.partitions {
+			if !g.caughtUp(p) {
 				return false
 			}
 		}
@@ -134,3 +220,48 @@ func (s *System) Drain(step, limit time.Duration) bool {
 	s.History.Add(history.Record{At: int64(w.Now()), Kind: history.End, Drained: drained})
 	return drained
 }
+
+// At schedules fn to run at simulated time t (not before now) on the
+// system's control node, in the order scheduled. Faults use it for
+// actions at set times, such as membership churn.
+func (s *System) At(t sim.Time, fn func(w *sim.World)) {
+	c := s.control
+	c.actions = append(c.actions, fn)
+	s.World.After(c.id, max(0, t-s.World.Now()), kindControl, int64(len(c.actions)-1), 0, nil)
+}
+
+// control is the node that runs scheduled actions. It never crashes.
+type control struct {
+	id      sim.NodeID
+	actions []func(w *sim.World)
+}
+
+// Handle implements sim.Node.
+func (c *control) Handle(w *sim.World, ev *sim.Event) {
+	c.actions[ev.A](w)
+}
+
+// EstimateRecords estimates how many history records cfg produces in d of
+// publishing: per event, its publish, append and acknowledgement, and a
+// poll share, delivery, effect and commit per subscribing service. A
+// history made with this capacity rarely has to grow, which keeps a long
+// run from copying (and the garbage collector from rescanning) a large
+// slice again and again. The estimate is capped at MaxRecordsEstimate.
+func EstimateRecords(cfg Config, d time.Duration) int {
+	subs := map[string]int{}
+	for _, c := range cfg.Consumers {
+		subs[c.Topic]++
+	}
+	var n float64
+	for _, p := range cfg.Producers {
+		if p.Interval <= 0 {
+			continue
+		}
+		events := float64(d) / float64(p.Interval)
+		n += events * float64(3+4*subs[p.Topic])
+	}
+	return int(min(n, MaxRecordsEstimate))
+}
+
+// MaxRecordsEstimate caps [EstimateRecords].
+const MaxRecordsEstimate = 8 << 20

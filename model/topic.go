@@ -1,23 +1,37 @@
 package model
 
-import "hash/fnv"
+import (
+	"evsim/sim"
+)
 
-// partitionLog is one append-only partition of a topic.
+// partitionLog is one append-only partition of a topic. Records below
+// start were deleted by retention; offsets are never reused.
 type partitionLog struct {
 	records []Record
+	start   int64
+}
+
+// end returns the offset the next record will get.
+func (l *partitionLog) end() int64 { return int64(len(l.records)) }
+
+// expire deletes, by moving start, the records appended before cutoff.
+func (l *partitionLog) expire(cutoff sim.Time) {
+	for l.start < l.end() && l.records[l.start].appended < cutoff {
+		l.start++
+	}
 }
 
 // topic is a named set of partitions on the broker.
 type topic struct {
 	name       string
 	partitions []partitionLog
+	retention  sim.Time
 	groups     []*group
 }
 
-// KeyPartition is the key-hash partitioner: fnv-1a of the key modulo the
-// number of partitions.
-func KeyPartition(key string, partitions int) int {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return int(h.Sum32() % uint32(partitions))
+// expire applies retention to partition p at now.
+func (t *topic) expire(p int, now sim.Time) {
+	if t.retention > 0 && now > t.retention {
+		t.partitions[p].expire(now - t.retention)
+	}
 }

@@ -249,6 +249,21 @@ func (d *decoder) rate(n *yaml.Node, what string) time.Duration {
 	return per / time.Duration(count)
 }
 
+func (d *decoder) truth(n *yaml.Node, what string) bool {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return false
+	}
+	switch s {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	d.errorf(n, "%s: %q: want true or false", what, s)
+	return false
+}
+
 func (d *decoder) ratio(n *yaml.Node, what string) sim.Ratio {
 	s, ok := d.scalar(n, what)
 	if !ok {

@@ -64,19 +64,22 @@ func (d *decoder) nameRefs(root *yaml.Node, s *Scenario) {
 			seen[n.Value] = true
 		}
 	}
-	nodes := map[string]bool{"broker": true}
-
-	for _, sec := range []struct{ list, key string }{{"producers", "name"}, {"consumers", "group"}} {
+	// Producers and consumer groups share one namespace of nodes. Several
+	// consumers entries may name one group (services sharing a group id);
+	// sharedGroups checks that they agree.
+	kind := map[string]string{"broker": "the broker"}
+	for _, sec := range []struct{ list, key, what string }{{"producers", "name", "a producer"}, {"consumers", "group", "a group"}} {
 		for i, item := range seq(child(root, sec.list)) {
 			n := child(item, sec.key)
 			if n == nil || n.Kind != yaml.ScalarNode {
 				continue
 			}
-			if nodes[n.Value] {
-				d.errorf(n, "%s[%d].%s: %q is already the name of a producer or group: names must be unique", sec.list, i, sec.key, n.Value)
+			if k, ok := kind[n.Value]; ok && !(k == "a group" && sec.what == "a group") {
+				d.errorf(n, "%s[%d].%s: %q is already the name of %s: names must be unique", sec.list, i, sec.key, n.Value, k)
 			}
-			nodes[n.Value] = true
-
+			if _, ok := kind[n.Value]; !ok {
+				kind[n.Value] = sec.what
+			}
 		}
 	}
 }

@@ -67,7 +67,7 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 // sourcing parts and its faults installed, not yet started.
 func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
 	w := sim.New(seed)
-	h := &history.History{}
+	h := &history.History{Records: make([]history.Record, 0, model.EstimateRecords(s.System, s.Duration))}
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)

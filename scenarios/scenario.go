@@ -50,6 +50,17 @@ type Scenario struct {
 	ES model.ESConfig
 	// Source is the file's text.
 	Source []byte
+	// Warnings are the problems that do not stop the scenario from
+	// running, such as an event type named like a command (see [Lint]).
+	Warnings []Warning
+
+	eventTypes []placed // every event type, where the file names it
+}
+
+// placed is a name and where a file gives it.
+type placed struct {
+	name      string
+	line, col int
 }
 
 // Charts a scenario can ask for.
@@ -100,7 +111,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.System.Topics = append(s.System.Topics, d.topic(n, fmt.Sprintf("topics[%d]", i)))
 	}
 	for i, n := range d.list(m.get("producers"), "producers") {
-		p := d.producer(n, fmt.Sprintf("producers[%d]", i))
+		p := d.producer(n, fmt.Sprintf("producers[%d]", i), s)
 		p.Stop = s.Duration
 		s.System.Producers = append(s.System.Producers, p)
 	}
@@ -109,6 +120,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	}
 	d.topicRefs(doc.Content[0], s.System.Topics)
 	d.nameRefs(doc.Content[0], s)
+	d.sharedGroups(m.get("consumers"), s.System.Consumers)
 	for i, n := range d.list(m.get("faults"), "faults") {
 		if f := d.fault(n, fmt.Sprintf("faults[%d]", i)); f != nil {
 			s.Faults.Faults = append(s.Faults.Faults, f)
@@ -149,6 +161,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if err := d.err(); err != nil {
 		return nil, err
 	}
+	s.Warnings = Lint(s)
 	return s, nil
 }
 
@@ -174,11 +187,17 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if p := m.get("partitions"); p != nil {
 		t.Partitions = int(d.integer(p, what+".partitions", 1))
 	}
-	m.done("name", "partitions")
+	if v := m.get("retention"); v != nil {
+		t.Retention = d.duration(v, what+".retention", true)
+	}
+	m.done("name", "partitions", "retention")
 	return t
 }
 
-func (d *decoder) producer(n *yaml.Node, what string) model.ProducerConfig {
+var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
+	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison"}
+
+func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.ProducerConfig {
 	m := d.mapping(n, what)
 	p := model.ProducerConfig{
 		Name:     d.name(m.need("name", "the producer's name"), what+".name"),
@@ -192,7 +211,11 @@ func (d *decoder) producer(n *yaml.Node, what string) model.ProducerConfig {
 	for i, en := range d.list(m.need("events", "a list of event types with their amounts"), what+".events") {
 		ew := fmt.Sprintf("%s.events[%d]", what, i)
 		em := d.mapping(en, ew)
-		e := model.EventSpec{Type: d.name(em.need("type", "a past-tense event name like Deposited"), ew+".type")}
+		tn := em.need("type", "a past-tense event name like Deposited")
+		e := model.EventSpec{Type: d.name(tn, ew+".type")}
+		if tn != nil && e.Type != "" {
+			s.eventTypes = append(s.eventTypes, placed{e.Type, tn.Line, tn.Column})
+		}
 		e.AmountMin, e.AmountMax = 1, 1
 		if a := em.get("amount"); a != nil {
 			e.AmountMin, e.AmountMax = d.intRange(a, ew+".amount")
@@ -200,9 +223,55 @@ func (d *decoder) producer(n *yaml.Node, what string) model.ProducerConfig {
 		em.done("type", "amount")
 		p.Events = append(p.Events, e)
 	}
-	m.done("name", "topic", "rate", "keys", "events")
+	if v := m.get("partitioner"); v != nil {
+		p.Partitioner = model.Partitioner(d.oneOf(v, what+".partitioner",
+			string(model.PartitionByKey), string(model.PartitionRoundRobin), string(model.PartitionExplicit)))
+	}
+	pn := m.get("partition")
+	if pn != nil {
+		p.Partition = int(d.integer(pn, what+".partition", 0))
+	}
+	if (pn != nil) != (p.Partitioner == model.PartitionExplicit) {
+		d.errorf(m.node, "%s: partition goes with partitioner: explicit, and only with it", what)
+	}
+	if v := m.get("acks"); v != nil {
+		p.Acks = model.Acks(d.oneOf(v, what+".acks", string(model.AcksNone), string(model.AcksLeader), string(model.AcksAll)))
+	}
+	if v := m.get("idempotent"); v != nil {
+		p.Idempotent = d.truth(v, what+".idempotent")
+		if p.Idempotent && (p.Acks == model.AcksNone || p.Acks == model.AcksLeader) {
+			d.errorf(v, "%s.idempotent: the idempotent producer needs acks all, not %s", what, p.Acks)
+		}
+	}
+	if v := m.get("request-loss"); v != nil {
+		p.RequestLoss = d.ratio(v, what+".request-loss")
+	}
+	if v := m.get("ack-loss"); v != nil {
+		p.AckLoss = d.ratio(v, what+".ack-loss")
+	}
+	if v := m.get("retries"); v != nil {
+		p.Retries = int(d.integer(v, what+".retries", 0))
+	}
+	if v := m.get("retry-backoff"); v != nil {
+		p.RetryBackoff = d.duration(v, what+".retry-backoff", true)
+	}
+	if v := m.get("request-timeout"); v != nil {
+		p.RequestTimeout = d.duration(v, what+".request-timeout", true)
+	}
+	if v := m.get("max-in-flight"); v != nil {
+		p.MaxInFlight = int(d.integer(v, what+".max-in-flight", 1))
+	}
+	if v := m.get("poison"); v != nil {
+		p.Poison = d.ratio(v, what+".poison")
+	}
+	m.done(producerKeys...)
 	return p
 }
+
+var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
+	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "assignor",
+	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
+	"ack-timeout", "max-deliveries"}
 
 func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	m := d.mapping(n, what)
@@ -214,29 +283,168 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 		Dedup:   model.DedupNone,
 		Commit:  model.CommitAfterHandle,
 	}
-	if v := m.get("members"); v != nil {
-		c.Members = int(d.integer(v, what+".members", 1))
+	str := func(key string, allowed ...string) (string, bool) {
+		v := m.get(key)
+		if v == nil {
+			return "", false
+		}
+		return d.oneOf(v, what+"."+key, allowed...), true
+	}
+	dur := func(key string) (time.Duration, bool) {
+		v := m.get(key)
+		if v == nil {
+			return 0, false
+		}
+		return d.duration(v, what+"."+key, true), true
+	}
+	num := func(key string, min int64) (int, bool) {
+		v := m.get(key)
+		if v == nil {
+			return 0, false
+		}
+		return int(d.integer(v, what+"."+key, min)), true
+	}
+	if v := m.get("service"); v != nil {
+		c.Service = d.name(v, what+".service")
+	}
+	if v, ok := num("members", 1); ok {
+		c.Members = v
 	}
 	if v := m.get("handler"); v != nil {
 		c.Handler = d.oneOf(v, what+".handler", handlerNames()...)
 	}
-	if v := m.get("dedup"); v != nil {
-		c.Dedup = model.Dedup(d.oneOf(v, what+".dedup", string(model.DedupNone), string(model.DedupSameTx)))
+	if v, ok := str("style", string(model.StyleLog), string(model.StyleQueue)); ok {
+		c.Style = model.Style(v)
 	}
-	if v := m.get("commit"); v != nil {
-		c.Commit = model.Commit(d.oneOf(v, what+".commit", string(model.CommitBeforeHandle), string(model.CommitAfterHandle)))
+	if v := m.get("start"); v != nil {
+		c.Start = d.duration(v, what+".start", false)
+	}
+	if v, ok := str("dedup", string(model.DedupNone), string(model.DedupSameTx), string(model.DedupSeparateBefore),
+		string(model.DedupSeparateAfter)); ok {
+		c.Dedup = model.Dedup(v)
+	}
+	if v, ok := str("dedup-scope", string(model.ScopeShared), string(model.ScopeMember)); ok {
+		c.DedupScope = model.DedupScope(v)
+	}
+	if v, ok := dur("dedup-window"); ok {
+		c.DedupWindow = v
+	}
+	if v, ok := str("commit", string(model.CommitBeforeHandle), string(model.CommitAfterHandle), string(model.CommitInterval),
+		string(model.CommitMaxCompleted), string(model.CommitContiguousPrefix)); ok {
+		c.Commit = model.Commit(v)
+	}
+	if v, ok := dur("commit-interval"); ok {
+		c.CommitInterval = v
+	}
+	if v, ok := num("concurrency", 1); ok {
+		c.Concurrency = v
 	}
 	if v := m.get("processing"); v != nil {
 		c.ProcessingMin, c.ProcessingMax = d.durationRange(v, what+".processing")
 	}
-	if v := m.get("batch"); v != nil {
-		c.Batch = int(d.integer(v, what+".batch", 1))
+	if v, ok := num("batch", 1); ok {
+		c.Batch = v
 	}
-	if v := m.get("poll-interval"); v != nil {
-		c.PollInterval = d.duration(v, what+".poll-interval", true)
+	if v, ok := dur("poll-interval"); ok {
+		c.PollInterval = v
 	}
-	m.done("group", "topic", "members", "handler", "dedup", "commit", "processing", "batch", "poll-interval")
+	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
+		c.Assignor = model.Assignor(v)
+	}
+	if v, ok := dur("session-timeout"); ok {
+		c.SessionTimeout = v
+	}
+	if v, ok := dur("heartbeat"); ok {
+		c.HeartbeatInterval = v
+	}
+	if v, ok := str("fencing", string(model.FenceNone), string(model.FenceOffsets), string(model.FenceWrites)); ok {
+		c.Fencing = model.Fencing(v)
+	}
+	if v, ok := str("offset-reset", string(model.ResetEarliest), string(model.ResetLatest)); ok {
+		c.OffsetReset = model.OffsetReset(v)
+	}
+	if v, ok := str("on-error", string(model.RetryForever), string(model.Skip), string(model.DeadLetter)); ok {
+		c.OnError = model.OnError(v)
+	}
+	if v, ok := num("max-attempts", 1); ok {
+		c.MaxAttempts = v
+	}
+	if v, ok := dur("retry-backoff"); ok {
+		c.RetryBackoff = v
+	}
+	if v := m.get("failures"); v != nil {
+		c.Failures = d.ratio(v, what+".failures")
+	}
+	if v, ok := dur("ack-timeout"); ok {
+		c.AckTimeout = v
+	}
+	if v, ok := num("max-deliveries", 1); ok {
+		c.MaxDeliveries = v
+	}
+	m.done(consumerKeys...)
+	// Rules across keys, reported where the file breaks them.
+	hb, st := c.HeartbeatInterval, c.SessionTimeout
+	if hb == 0 {
+		hb = model.DefaultHeartbeatInterval
+	}
+	if st == 0 {
+		st = model.DefaultSessionTimeout
+	}
+	if hb >= st {
+		d.errorf(m.key("heartbeat", "session-timeout"), "%s: heartbeat %v must be shorter than the session timeout %v", what, hb, st)
+	}
+	if c.Dedup == model.DedupSameTx && c.DedupScope == model.ScopeMember {
+		d.errorf(m.key("dedup-scope"), "%s: dedup same-tx lives in the database: it cannot have dedup-scope member", what)
+	}
+	switch c.Commit {
+	case model.CommitInterval, model.CommitMaxCompleted, model.CommitContiguousPrefix:
+		if c.Style == model.StyleQueue {
+			d.errorf(m.key("commit"), "%s: a queue subscription acknowledges each message: commit before-handle or after-handle, not %s", what, c.Commit)
+		}
+	}
 	return c
+}
+
+// key returns the first of keys present in m, for an error about it, or
+// the mapping itself.
+func (m *mapping) key(keys ...string) *yaml.Node {
+	for _, k := range keys {
+		for _, f := range m.fields {
+			if f.key.Value == k {
+				return f.key
+			}
+		}
+	}
+	return m.node
+}
+
+// sharedGroups reports, at the later entry's group key, consumer entries
+// that share a group but disagree on its topic or group-level knobs.
+func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
+	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) != len(cs) {
+		return
+	}
+	first := map[string]int{}
+	for i, c := range cs {
+		j, ok := first[c.Group]
+		if !ok {
+			first[c.Group] = i
+			continue
+		}
+		f := cs[j]
+		if f.Topic != c.Topic || f.Style != c.Style || f.Assignor != c.Assignor || f.SessionTimeout != c.SessionTimeout ||
+			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset ||
+			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries {
+			n := list.Content[i]
+			for k := 0; k+1 < len(n.Content); k += 2 {
+				if n.Content[k].Value == "group" {
+					n = n.Content[k]
+					break
+				}
+			}
+			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout or max-deliveries: a group has one of each", i, c.Group, j)
+		}
+	}
 }
 
 func handlerNames() []string {
@@ -248,13 +456,58 @@ func handlerNames() []string {
 	return names
 }
 
+// fault reads one fault; its kind is the key that names its target:
+// crash, pause or churn.
 func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	m := d.mapping(n, what)
 	if m.node == nil || m.node.Kind != yaml.MappingNode {
 		return nil
 	}
+	kinds := 0
+	for _, k := range []string{"crash", "pause", "churn"} {
+		for _, f := range m.fields {
+			if f.key.Value == k {
+				kinds++
+			}
+		}
+	}
+	if kinds != 1 {
+		d.errorf(m.node, "%s: want exactly one of crash, pause or churn, naming what to break", what)
+		return nil
+	}
+	switch {
+	case m.get("pause") != nil:
+		p := faults.Pause{
+			Target: d.name(m.get("pause"), what+".pause"),
+			For:    d.duration(m.need("for", "how long the member stalls, like 15s"), what+".for", true),
+		}
+		at, prob := m.get("at"), m.get("probability")
+		if (at == nil) == (prob == nil) {
+			d.errorf(m.node, "%s: give either at (a time) or probability (per record), not both or neither", what)
+		}
+		if at != nil {
+			p.At = d.duration(at, what+".at", true)
+		}
+		if prob != nil {
+			p.Probability = d.ratio(prob, what+".probability")
+		}
+		m.done("pause", "at", "probability", "for")
+		return p
+	case m.get("churn") != nil:
+		c := faults.Churn{
+			Target: d.name(m.get("churn"), what+".churn"),
+			Every:  d.duration(m.need("every", "how often a member bounces, like 2s"), what+".every", true),
+			Down:   d.duration(m.need("down", "how long a bounced member stays away, like 1s"), what+".down", true),
+			Mode:   faults.ChurnCrash,
+		}
+		if v := m.get("mode"); v != nil {
+			c.Mode = faults.ChurnMode(d.oneOf(v, what+".mode", string(faults.ChurnCrash), string(faults.ChurnLeave)))
+		}
+		m.done("churn", "every", "down", "mode")
+		return c
+	}
 	c := faults.Crash{
-		Target:       d.name(m.need("crash", "the consumer group or node to crash"), what+".crash"),
+		Target:       d.name(m.get("crash"), what+".crash"),
 		Point:        d.oneOf(m.need("point", "where to crash"), what+".point", model.CrashPoints...),
 		Probability:  d.ratio(m.need("probability", "a fraction like 1/20"), what+".probability"),
 		RestartAfter: -1,

@@ -33,7 +33,7 @@ func TestScenariosMeetTheirExpectations(t *testing.T) {
 			}
 			// A scenario that teaches a stall (its bounded-staleness is
 			// expected violated) cannot drain; every other one must.
-			stall := s.Expect["bounded-staleness"] == "violated"
+			stall := s.Expect["bounded-staleness"] == "violated" || s.Expect["bounded-lag"] == "violated"
 			if !o.Drained && !stall || o.Bounded {
 				t.Errorf("drained=%v bounded=%v, want a drained run within its bound", o.Drained, o.Bounded)
 			}
@@ -151,6 +151,10 @@ func lossWitness(r checks.Result) error {
 		return fmt.Errorf("verdict %s with witness %+v, want a violation with 4 records", r.Verdict, w)
 	}
 	ack, del := w[0], w[1]
+	if ack.Kind == history.Deliver {
+		// A batch can reach a consumer before its producer gets the ack.
+		ack, del = del, ack
+	}
 	if ack.Kind != history.PublishAck || del.Kind != history.Deliver || del.Event != ack.Event {
 		return fmt.Errorf("witness starts with %+v, %+v; want the acknowledgement and the delivery of one event", ack, del)
 	}

@@ -11,6 +11,10 @@ import (
 type Link struct {
 	LatencyMin, LatencyMax Time
 	Loss                   Ratio
+	// FIFO makes messages from one node to another arrive in the order they
+	// were sent, as over one TCP connection: a message never overtakes an
+	// earlier one on the same link (it arrives no earlier than it).
+	FIFO bool
 }
 
 // Network holds the links of a world: one default link and per-pair
@@ -23,28 +27,35 @@ type Network struct {
 	Default Link
 	links   map[[2]NodeID]Link
 	cut     map[[2]NodeID]bool
-	streams [][]*rand.Rand // [from][to], made on first use
+	state   [][]*linkState // [from][to], made on first use
+}
+
+// linkState is what one directed link remembers: its random stream and,
+// for FIFO links, the latest arrival time it has promised.
+type linkState struct {
+	rng  *rand.Rand
+	last Time
 }
 
 func (n *Network) init(w *World) { n.w = w }
 
-// stream returns the random stream of the link from one node to another.
-func (n *Network) stream(from, to NodeID) *rand.Rand {
-	for int(from) >= len(n.streams) {
-		n.streams = append(n.streams, nil)
+// link returns the state of the link from one node to another.
+func (n *Network) link(from, to NodeID) *linkState {
+	for int(from) >= len(n.state) {
+		n.state = append(n.state, nil)
 	}
-	row := n.streams[from]
+	row := n.state[from]
 	for int(to) >= len(row) {
 		row = append(row, nil)
 	}
-	n.streams[from] = row
+	n.state[from] = row
 	if row[to] == nil {
 		h := fnv.New64a()
 		h.Write([]byte(n.w.nodes[from].name))
 		h.Write([]byte{0})
 		h.Write([]byte(n.w.nodes[to].name))
 		k := h.Sum64()
-		row[to] = rand.New(rand.NewPCG(n.w.seed^k, k^0x9e3779b97f4a7c15))
+		row[to] = &linkState{rng: rand.New(rand.NewPCG(n.w.seed^k, k^0x9e3779b97f4a7c15))}
 	}
 	return row[to]
 }
@@ -68,8 +79,10 @@ func (n *Network) Cut(from, to NodeID) {
 // Mend heals a cut link.
 func (n *Network) Mend(from, to NodeID) { delete(n.cut, [2]NodeID{from, to}) }
 
-// latency draws the delay of one message, or reports that it is lost.
-func (n *Network) latency(from, to NodeID) (Time, bool) {
+// arrival draws when a message sent now from one node to another arrives,
+// or reports that it is lost. On a FIFO link a message never arrives
+// before the previous one.
+func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 	l := n.Default
 	if n.links != nil {
 		if o, ok := n.links[[2]NodeID{from, to}]; ok {
@@ -79,16 +92,20 @@ func (n *Network) latency(from, to NodeID) (Time, bool) {
 	if n.cut != nil && n.cut[[2]NodeID{from, to}] {
 		return 0, false
 	}
-	if l.Loss.Num == 0 && l.LatencyMax <= l.LatencyMin {
-		return l.LatencyMin, true
+	if l.Loss.Num == 0 && l.LatencyMax <= l.LatencyMin && !l.FIFO {
+		return now + l.LatencyMin, true
 	}
-	r := n.stream(from, to)
-	if l.Loss.Num > 0 && l.Loss.Chance(r) {
+	ls := n.link(from, to)
+	if l.Loss.Num > 0 && l.Loss.Chance(ls.rng) {
 		return 0, false
 	}
-	d := l.LatencyMin
+	at := now + l.LatencyMin
 	if span := l.LatencyMax - l.LatencyMin; span > 0 {
-		d += Time(r.Int64N(int64(span) + 1))
+		at += Time(ls.rng.Int64N(int64(span) + 1))
 	}
-	return d, true
+	if l.FIFO {
+		at = max(at, ls.last)
+		ls.last = at
+	}
+	return at, true
 }

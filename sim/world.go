@@ -144,11 +144,11 @@ func (w *World) Send(from, to NodeID, kind uint32, a, b int64, msg any) {
 	if !w.nodes[to].up {
 		return
 	}
-	d, ok := w.net.latency(from, to)
+	at, ok := w.net.arrival(w.now, from, to)
 	if !ok {
 		return
 	}
-	w.schedule(w.now+d, to, kind, a, b, msg, w.nodes[to].inc)
+	w.schedule(at, to, kind, a, b, msg, w.nodes[to].inc)
 }
 
 // CrashPoint is called by a node's handler at an I/O boundary. If the crash

@@ -109,6 +109,46 @@ const (
 	// outcome unknown to the client (a lost answer); recorded by Node, the
 	// store, for the timeline.
 	LostAnswer Kind = "lost-answer"
+	// pub/sub (issue 3)
+
+	// PublishRetry: producer Node sends Event again (Attempt) because its
+	// request timed out: the request or its acknowledgement was lost.
+	PublishRetry Kind = "publish-retry"
+	// PublishFail: producer Node gave up on Event after Attempt tries; the
+	// outcome is unknown (it may be in the log).
+	PublishFail Kind = "publish-fail"
+	// Poll: Group member Node fetched Count records of Topic/Partition
+	// starting at Offset, in Generation.
+	Poll Kind = "poll"
+	// Join: Node asks to join Group (Generation is the one it knew, 0 if
+	// none).
+	Join Kind = "join"
+	// Leave: Node left Group cleanly.
+	Leave Kind = "leave"
+	// Expire: the broker removed Node from Group because no heartbeat came
+	// within the session timeout.
+	Expire Kind = "expire"
+	// Rebalance: the broker completed a rebalance of Group: Generation is
+	// the new generation and Count the number of members.
+	Rebalance Kind = "rebalance"
+	// Assign: Group member Node owns Partitions of Topic in Generation.
+	Assign Kind = "assign"
+	// CommitFenced: the broker rejected Node's commit of Offset for
+	// Topic/Partition because Generation is not the group's current one.
+	CommitFenced Kind = "commit-fenced"
+	// Fenced: Node's effect transaction for Event was rejected because a
+	// newer generation (Generation is Node's) had written the partition.
+	Fenced Kind = "fenced"
+	// HandlerError: the handler failed on Event at its Attempt-th try;
+	// Point says why (poison or transient).
+	HandlerError Kind = "handler-error"
+	// DeadLetter: Group gave up on Event after Attempt tries and parked it
+	// in the dead-letter queue (Node is the member or the broker).
+	DeadLetter Kind = "dead-letter"
+	// Ack: queue-style Group member Node acknowledged Event (per message).
+	Ack Kind = "ack"
+	// Pause: Node stalled (a long GC-like pause) until Until.
+	Pause Kind = "pause"
 )
 
 // Record is one thing that happened. Fields that a kind does not use are
@@ -137,13 +177,38 @@ type Record struct {
 	Basis    int64  `json:"basis,omitempty"`
 	Command  string `json:"command,omitempty"`
 	Outcome  string `json:"outcome,omitempty"`
-	Value    int64  `json:"value,omitempty"`
-	Token    int64  `json:"token,omitempty"`
-	SLO      int64  `json:"slo,omitempty"`
-	Mode     string `json:"mode,omitempty"`
-	State    string `json:"state,omitempty"`
-	Replay   string `json:"replay,omitempty"`
-	Logic    int    `json:"logic,omitempty"`
+	// Value is a number the record reports: the state of Key in a
+	// group's store after an Effect, a balance after a command, a read
+	// model row.
+	Value  int64  `json:"value,omitempty"`
+	Token  int64  `json:"token,omitempty"`
+	SLO    int64  `json:"slo,omitempty"`
+	Mode   string `json:"mode,omitempty"`
+	State  string `json:"state,omitempty"`
+	Replay string `json:"replay,omitempty"`
+	Logic  int    `json:"logic,omitempty"`
+
+	// pub/sub (issue 3)
+
+	// Service names the application a consumer member runs, when several
+	// share one group; empty means the group's name.
+	Service string `json:"service,omitempty"`
+	// Style is "queue" on the Subscribe record of a queue-style
+	// subscription; empty means a Kafka-style log subscription.
+	Style string `json:"style,omitempty"`
+	// Generation is the group generation a member acted in.
+	Generation int `json:"generation,omitempty"`
+	// Count is the number of records of a Poll, or of members of a
+	// Rebalance.
+	Count int `json:"count,omitempty"`
+	// Partitions lists the partitions of an Assign, like "0,2,4" (a
+	// string, so that records stay comparable).
+	Partitions string `json:"partitions,omitempty"`
+	// ProducerID and Seq identify an idempotent producer's record.
+	ProducerID int64 `json:"producer_id,omitempty"`
+	Seq        int64 `json:"seq,omitempty"`
+	// Until is the end of a Pause, in nanoseconds since the start.
+	Until int64 `json:"until,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an

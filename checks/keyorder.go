@@ -1,0 +1,88 @@
+package checks
+
+import (
+	"fmt"
+
+	"evsim/model/history"
+)
+
+// KeyOrder checks that every service of every group applies the events of
+// one key in the order their producer published them. Its witness is two
+// events of one key: both publishes and both (first) effects, the later
+// event applied first. The explanation names the likely cause: the key's
+// events in different partitions, out of order in one partition, or
+// handled out of order by the consumers.
+func KeyOrder(h *history.History) Result {
+	res := Result{Check: "key-order"}
+	type pk struct{ producer, key string }
+	type pub struct {
+		idx int // index in the key's publish order
+		rec int // index of the Publish record
+		pk  pk
+	}
+	pubs := map[string]pub{}
+	count := map[pk]int{}
+	for i, r := range h.Records {
+		if r.Kind == history.Publish {
+			k := pk{r.Node, r.Key}
+			if _, dup := pubs[r.Event]; !dup {
+				pubs[r.Event] = pub{count[k], i, k}
+				count[k]++
+			}
+		}
+	}
+	type gpk struct {
+		group, service string
+		pk
+	}
+	last := map[gpk]int{} // index of the Effect with the highest publish index so far
+	applied := map[groupEvent]bool{}
+	var inversions, checked int
+	for i, r := range h.Records {
+		if r.Kind != history.Effect {
+			continue
+		}
+		ge := groupEvent{r.Group, r.Service, r.Event}
+		p, ok := pubs[r.Event]
+		if applied[ge] || !ok {
+			continue
+		}
+		applied[ge] = true
+		checked++
+		k := gpk{r.Group, r.Service, p.pk}
+		j, seen := last[k]
+		if !seen || pubs[h.Records[j].Event].idx < p.idx {
+			last[k] = i
+			continue
+		}
+		inversions++
+		if res.Witness != nil {
+			continue
+		}
+		later := h.Records[j]
+		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
+		var cause string
+		switch {
+		case later.Partition != r.Partition:
+			cause = fmt.Sprintf("The two are in different partitions (%d and %d): the partitioner spread one key over several partitions, and partitions are consumed independently. Partition by key so that a key's events share one ordered log.",
+				r.Partition, later.Partition)
+		case later.Offset < r.Offset:
+			cause = fmt.Sprintf("The log itself holds them out of order (offsets %d and %d of partition %d): the producer had more than one request in flight, the earlier one failed, and its retry landed after the later one. Use the idempotent producer (or one request in flight).",
+				later.Offset, r.Offset, r.Partition)
+		default:
+			cause = fmt.Sprintf("They are in order in partition %d (offsets %d and %d), but were handled out of order: by competing consumers or concurrent workers, or after a redelivery.",
+				r.Partition, r.Offset, later.Offset)
+		}
+		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
+			r.Key, p.pk.producer, r.Event, r.Type, r.Amount, later.Event, later.Type, later.Amount,
+			subscriber{group: r.Group, service: r.Service}.name(), later.Event, later.Node, at(later.At), r.Event, r.Node, at(r.At), cause)
+	}
+	if inversions > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %s in all came after a later event of their key.", plural(inversions, "event", "events"))
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("All %d applied events were applied in their key's publish order.", checked)
+	return res
+}

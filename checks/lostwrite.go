@@ -1,0 +1,43 @@
+package checks
+
+import (
+	"fmt"
+
+	"evsim/model/history"
+)
+
+// LostWrite checks that no acknowledged event below the highest offset
+// read in its partition went unread by everyone (Jepsen's :lost-write):
+// the consumers moved past it without seeing it. Its witness is the
+// acknowledgement and the read of a higher offset.
+func LostWrite(h *history.History) Result {
+	res := Result{Check: "lost-write"}
+	rl := reads(h)
+	var lost, acked int
+	for i, r := range h.Records {
+		if r.Kind != history.PublishAck {
+			continue
+		}
+		acked++
+		k := tp{r.Topic, r.Partition}
+		hi, ok := rl.highest[k]
+		if !ok || r.Offset >= hi || rl.wasRead(k, r.Offset) {
+			continue
+		}
+		lost++
+		if res.Witness == nil {
+			b := h.Records[rl.by[k]]
+			res.Witness = pickRecords(h, i, rl.by[k])
+			res.Explanation = fmt.Sprintf("Event %s was acknowledged at %s/%d offset %d (%s), and offset %d of that partition was read (%s by %s), but no consumer ever read offset %d. The readers' positions jumped over it: typically retention deleted it before a lagging group got there, and the group's position was reset past it.",
+				r.Event, r.Topic, r.Partition, r.Offset, at(r.At), hi, at(b.At), b.Node, r.Offset)
+		}
+	}
+	if lost > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %s in all were never read although later offsets were.", plural(lost, "acknowledged event", "acknowledged events"))
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Every one of the %d acknowledged events below the highest offset read in its partition was read.", acked)
+	return res
+}

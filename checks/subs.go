@@ -1,0 +1,85 @@
+package checks
+
+import (
+	"sort"
+
+	"evsim/model/history"
+)
+
+// sub is one subscription of a history: a service of a group consuming a
+// topic. Service is empty when the service is the group itself.
+type subscriber struct {
+	group, service, topic string
+	queue                 bool
+}
+
+// name returns how a subscription is called in explanations.
+func (s subscriber) name() string {
+	if s.service == "" {
+		return "group " + s.group
+	}
+	return "service " + s.service + " (group " + s.group + ")"
+}
+
+// subscriptions returns the subscriptions of h per topic, sorted by group
+// and service.
+func subscriptions(h *history.History) map[string][]subscriber {
+	out := map[string][]subscriber{}
+	for _, r := range h.Records {
+		if r.Kind == history.Subscribe {
+			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == "queue"})
+		}
+	}
+	for _, ss := range out {
+		sort.Slice(ss, func(i, j int) bool {
+			if ss[i].group != ss[j].group {
+				return ss[i].group < ss[j].group
+			}
+			return ss[i].service < ss[j].service
+		})
+	}
+	return out
+}
+
+// groupEvent names one event as seen by one service of a group.
+type groupEvent struct{ group, service, event string }
+
+// tp names a partition of a topic.
+type tp struct {
+	topic     string
+	partition int
+}
+
+// gtp names a group's view of a partition.
+type gtp struct {
+	group string
+	tp
+}
+
+// pickRecords returns the records at the given indexes of h, in history order,
+// without repeats and skipping negative indexes.
+func pickRecords(h *history.History, idx ...int) []history.Record {
+	var keep []int
+	for _, i := range idx {
+		if i >= 0 {
+			keep = append(keep, i)
+		}
+	}
+	sort.Ints(keep)
+	var out []history.Record
+	for k, i := range keep {
+		if k > 0 && keep[k-1] == i {
+			continue
+		}
+		out = append(out, h.Records[i])
+	}
+	return out
+}
+
+// plural returns "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}

@@ -1,0 +1,52 @@
+package checks
+
+import (
+	"fmt"
+
+	"evsim/model/history"
+)
+
+// Unseen checks that, by the end of the run, every acknowledged event of a
+// topic with subscribers was read by some consumer (Jepsen's :unseen,
+// which is an error only if anything remains at the end). Its witness is
+// the first unseen acknowledgement and the end of the run.
+func Unseen(h *history.History) Result {
+	res := Result{Check: "unseen"}
+	subs := subscriptions(h)
+	rl := reads(h)
+	var unseen, acked int
+	first, end := -1, -1
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.PublishAck:
+			if len(subs[r.Topic]) == 0 {
+				continue
+			}
+			acked++
+			if !rl.wasRead(tp{r.Topic, r.Partition}, r.Offset) {
+				unseen++
+				if first < 0 {
+					first = i
+				}
+			}
+		case history.End:
+			end = i
+		}
+	}
+	if unseen == 0 {
+		res.Verdict = Holds
+		res.Explanation = fmt.Sprintf("Every one of the %d acknowledged events was read by a consumer.", acked)
+		return res
+	}
+	res.Verdict = Violated
+	r := h.Records[first]
+	res.Witness = pickRecords(h, first, end)
+	res.Explanation = fmt.Sprintf("By the end of the run, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
+		plural(unseen, "event", "events"), r.Event, r.Topic, r.Partition, r.Offset, at(r.At))
+	k := tp{r.Topic, r.Partition}
+	if hi, ok := rl.highest[k]; ok && hi < r.Offset {
+		b := h.Records[rl.by[k]]
+		res.Explanation += fmt.Sprintf(" Reads of that partition stopped at offset %d (%s at %s): the partition stalled there.", hi, b.Node, at(b.At))
+	}
+	return res
+}

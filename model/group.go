@@ -1,0 +1,236 @@
+package model
+
+import (
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// group is a consumer group as its coordinator (the broker) sees it: the
+// members, the generation, whether a rebalance is under way, and the
+// committed offsets. It follows Kafka's classic (eager) protocol: a
+// membership change starts a rebalance; every member learns of it from
+// its next heartbeat, finishes the batch in hand, revokes its partitions
+// and rejoins; when every member has rejoined (or was removed for missing
+// its session timeout), the generation moves on and the partitions are
+// assigned again.
+type group struct {
+	name  string
+	idx   int
+	topic *topic
+	cfg   ConsumerConfig // the group-level knobs, from the first service
+	// nodes are every member node of every service, in build order.
+	nodes []sim.NodeID
+
+	members      []*groupMember // current members, in join order
+	lastMemberID int
+	generation   int
+	rebalancing  bool
+	committed    []int64 // next offset to read, per partition; -1: none
+	// resolved is where the reset policy last put each partition's
+	// position (no committed offset, or one below what retention kept);
+	// -1: never.
+	resolved []int64
+	// attempts counts deliveries per partition and offset (observation
+	// only: it numbers Deliver records).
+	attempts [][]uint16
+	queue    *queueState // non-nil for a queue-style subscription
+	// fenceKeys are the FenceTable keys of the partitions.
+	fenceKeys []string
+}
+
+type groupMember struct {
+	id     int
+	node   sim.NodeID
+	name   string
+	beats  uint64
+	joined bool // rejoined in the current rebalance
+}
+
+func (g *group) member(id int) *groupMember {
+	for _, m := range g.members {
+		if m.id == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func (g *group) remove(id int) {
+	for i, m := range g.members {
+		if m.id == id {
+			g.members = append(g.members[:i:i], g.members[i+1:]...)
+			return
+		}
+	}
+}
+
+// reset returns where to read partition p without a valid position.
+func (g *group) reset(p int) int64 {
+	pl := &g.topic.partitions[p]
+	at := pl.start
+	if g.cfg.OffsetReset == ResetLatest {
+		at = pl.end()
+	}
+	g.resolved[p] = max(g.resolved[p], at)
+	return at
+}
+
+// caughtUp reports whether the group has consumed partition p to its end.
+func (g *group) caughtUp(p int) bool {
+	pl := &g.topic.partitions[p]
+	c := max(g.committed[p], g.resolved[p])
+	return c == pl.end() || c < 0 && pl.start == pl.end()
+}
+
+// beat notes a sign of life from m and arms its session timer.
+func (g *group) beat(w *sim.World, b *Broker, m *groupMember) {
+	m.beats++
+	w.After(b.id, sim.Time(g.cfg.SessionTimeout), kindSessionCheck, int64(g.idx)<<32|int64(m.id), int64(m.beats), nil)
+}
+
+func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
+	m := g.member(j.memberID)
+	if m == nil {
+		g.lastMemberID++
+		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name}
+		g.members = append(g.members, m)
+	}
+	if !g.rebalancing {
+		g.startRebalance()
+	}
+	m.joined = true
+	g.beat(w, b, m)
+	g.maybeComplete(w, b)
+}
+
+func (g *group) startRebalance() {
+	g.rebalancing = true
+	for _, m := range g.members {
+		m.joined = false
+	}
+}
+
+// maybeComplete ends the rebalance once every member has rejoined: the
+// generation moves on and every member gets its partitions.
+func (g *group) maybeComplete(w *sim.World, b *Broker) {
+	if !g.rebalancing {
+		return
+	}
+	for _, m := range g.members {
+		if !m.joined {
+			return
+		}
+	}
+	g.rebalancing = false
+	g.generation++
+	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
+		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
+	assignment := assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
+	for i, m := range g.members {
+		ps := assignment[i]
+		pos := make([]int64, len(ps))
+		for k, p := range ps {
+			pos[k] = g.committed[p]
+		}
+		g.beat(w, b, m)
+		w.Send(b.id, m.node, kindAssign, 0, 0, &assignMsg{memberID: m.id, generation: g.generation, partitions: ps, positions: pos})
+	}
+}
+
+// heartbeat answers a member's heartbeat only when the member must act:
+// rejoin for a rebalance, or rejoin as a new member because it was
+// removed. The answer echoes the member's ref, so that a member which has
+// moved on since can tell it is stale.
+func (g *group) heartbeat(w *sim.World, b *Broker, ref *memberRef) {
+	m := g.member(ref.memberID)
+	if m == nil {
+		w.Send(b.id, ref.member, kindHeartbeatResp, errUnknownMember, 0, ref)
+		return
+	}
+	g.beat(w, b, m)
+	if g.rebalancing && !m.joined || !g.rebalancing && ref.generation != g.generation {
+		w.Send(b.id, ref.member, kindHeartbeatResp, errRebalance, 0, ref)
+	}
+}
+
+func (g *group) leave(w *sim.World, b *Broker, ref *memberRef) {
+	if g.member(ref.memberID) == nil {
+		return
+	}
+	g.remove(ref.memberID)
+	if !g.rebalancing {
+		g.startRebalance()
+	}
+	g.maybeComplete(w, b)
+}
+
+// sessionCheck removes a member whose last heartbeat is a session timeout
+// old. A member that has rejoined a rebalance still waiting for others is
+// kept: its join request is its sign of life.
+func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
+	m := g.member(id)
+	if m == nil || m.beats != beats {
+		return
+	}
+	if g.rebalancing && m.joined {
+		g.beat(w, b, m)
+		return
+	}
+	g.remove(id)
+	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
+	if !g.rebalancing {
+		g.startRebalance()
+	}
+	g.maybeComplete(w, b)
+}
+
+// commit stores a committed offset unless fencing rejects it: a commit
+// from a member that is no longer in the group, or from an old generation.
+func (g *group) commit(w *sim.World, b *Broker, c *memberRef, p int, offset int64) {
+	if g.cfg.Fencing != FenceNone {
+		code := 0
+		if g.member(c.memberID) == nil {
+			code = errUnknownMember
+		} else if c.generation != g.generation {
+			code = errRebalance
+		}
+		if code != 0 {
+			b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommitFenced, Node: c.name, Group: g.name,
+				Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
+			w.Send(b.id, c.member, kindCommitResp, int64(p), int64(code), c)
+			return
+		}
+	}
+	g.committed[p] = offset
+	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
+		Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
+}
+
+// assign spreads partitions 0..partitions-1 over members members (in join
+// order) with the named strategy.
+func assign(a Assignor, partitions, members int) [][]int {
+	out := make([][]int, members)
+	if members == 0 {
+		return out
+	}
+	switch a {
+	case AssignRoundRobin:
+		for p := 0; p < partitions; p++ {
+			out[p%members] = append(out[p%members], p)
+		}
+	default: // range
+		per, extra := partitions/members, partitions%members
+		p := 0
+		for i := range out {
+			n := per
+			if i < extra {
+				n++
+			}
+			for k := 0; k < n; k++ {
+				out[i] = append(out[i], p)
+				p++
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package model
+
+import (
+	"testing"
+	"time"
+
+	"evsim/model/history"
+	"evsim/sim"
+)
+
+// benchConfig is a busy system without faults: one producer publishing
+// 100,000 events a second over 8 partitions, one group of 4 members that
+// handle records instantly, every record acknowledged, delivered, applied
+// in a transaction and committed, and everything recorded in the history.
+func benchConfig(commit Commit) Config {
+	return Config{
+		Topics: []TopicConfig{{Name: "t", Partitions: 8}},
+		Producers: []ProducerConfig{{Name: "p", Topic: "t", Interval: 10 * time.Microsecond, Keys: 100,
+			Events: []EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 100}}, Idempotent: true}},
+		Consumers: []ConsumerConfig{{Group: "g", Topic: "t", Members: 4, Handler: "balance", Commit: commit,
+			CommitInterval: 100 * time.Millisecond, Batch: 500, PollInterval: time.Millisecond}},
+	}
+}
+
+// runModel runs cfg for d of simulated time and returns the deliveries and
+// the kernel events it took.
+func runModel(b *testing.B, cfg Config, d time.Duration) (deliveries, events uint64) {
+	w := sim.New(1)
+	h := &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, d))}
+	s, err := Build(w, cfg, h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Start()
+	w.Run(sim.Time(d), 0)
+	return s.Deliveries, w.Steps()
+}
+
+// BenchmarkModel measures the whole model (producer, broker, group,
+// consumers, history) in deliveries per second of wall time, per core. The
+// history is made with the capacity [EstimateRecords] gives, as the
+// scenario runner makes it. Run
+// it next to the kernel's benchmark, in one go test command, to compare:
+//
+//	go test -run '^$' -bench 'Kernel|Model' -benchtime 5x ./sim ./model
+func BenchmarkModel(b *testing.B) {
+	for _, commit := range []Commit{CommitInterval, CommitAfterHandle} {
+		b.Run("commit="+string(commit), func(b *testing.B) {
+			cfg := benchConfig(commit)
+			var deliveries, events uint64
+			t0 := time.Now()
+			for b.Loop() {
+				d, e := runModel(b, cfg, time.Second)
+				deliveries += d
+				events += e
+			}
+			el := time.Since(t0).Seconds()
+			b.ReportMetric(float64(deliveries)/el, "deliveries/s")
+			b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
+			b.ReportMetric(float64(events)/el, "events/s")
+		})
+	}
+}

@@ -1,0 +1,248 @@
+package scenarios
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"evsim/checks"
+	"evsim/model/history"
+)
+
+// twins maps each built-in scenario that shows a failure to its fixed
+// twin: the same system with the one knob that fixes it.
+var twins = map[string]string{
+	"double-credit":               "idempotent-consumer",            // C2
+	"fan-out-shared-group":        "fan-out",                        // C1
+	"key-order-round-robin":       "key-order-by-key",               // C6
+	"queue-no-order":              "queue-one-consumer",             // C6, competing consumers
+	"command-named-event":         "fact-named-event",               // C7
+	"commit-before-handle":        "commit-after-handle",            // D1
+	"commit-max-completed":        "commit-contiguous-prefix",       // D2
+	"dedup-mark-before":           "dedup-mark-with-effect",         // D3
+	"dedup-window-expires":        "dedup-window-covers-redelivery", // D3
+	"dedup-per-member":            "dedup-shared",                   // D3
+	"producer-retry-duplicates":   "idempotent-producer",            // D4
+	"producer-retry-reorder":      "idempotent-producer-order",      // D5
+	"zombie-consumer":             "fenced-consumer",                // D6
+	"poison-retry-forever":        "poison-dead-letter",             // D7
+	"poison-skip":                 "poison-dead-letter",             // D7
+	"rebalance-storm":             "graceful-rebalance",             // D8
+	"retention-outruns-consumer":  "retention-covers-lag",           // log anomalies
+	"queue-ack-timeout-too-short": "queue-ack-timeout",              // queue redelivery
+}
+
+// TwinSeeds is how many seeds every fixed twin must hold over.
+const TwinSeeds = 200
+
+func builtins(t *testing.T) map[string]*Scenario {
+	t.Helper()
+	all, err := Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]*Scenario{}
+	for _, s := range all {
+		m[s.Name] = s
+	}
+	return m
+}
+
+// TestBuiltinsMeetExpectations runs every built-in scenario at its pinned
+// seed and compares the verdicts with the expectations it pins.
+func TestBuiltinsMeetExpectations(t *testing.T) {
+	for name, s := range builtins(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if strings.TrimSpace(s.Teaches) == "" || s.Title == "" {
+				t.Errorf("%s: a built-in scenario needs a title and teaches text", name)
+			}
+			if len(s.Warnings) > 0 && name != "command-named-event" {
+				t.Errorf("%s: unexpected lint warnings: %v", name, s.Warnings)
+			}
+			o, err := s.Run(s.Seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !o.Met() {
+				for _, r := range o.Results {
+					t.Logf("%s %s: %s", r.Check, r.Verdict, r.Explanation)
+				}
+				t.Fatalf("repro: evsim run %s --seed %d: %v", s.File, s.Seed, o.Failures)
+			}
+			for _, r := range o.Results {
+				if r.Verdict == checks.Violated && (len(r.Witness) == 0 || r.Explanation == "") {
+					t.Errorf("%s violated without a witness and an explanation", r.Check)
+				}
+			}
+		})
+	}
+}
+
+// pubsubChecks are the checks of the pub/sub scenarios.
+var pubsubChecks = []string{"no-loss", "exactly-once-effects", "duplicate-delivery-invariance", "key-order",
+	"single-writer", "bounded-lag", "log-duplicates", "lost-write", "unseen", "nonmonotonic-poll", "poll-skip",
+	"event-names"}
+
+// TestTwinsArePaired checks that every pub/sub failure scenario has a
+// fixed twin that pins holds for each check the failure pins violated, and
+// that every pub/sub check is caught by some scenario and holds in some
+// twin.
+func TestTwinsArePaired(t *testing.T) {
+	all := builtins(t)
+	caught, held := map[string]bool{}, map[string]bool{}
+	for broken, fixed := range twins {
+		b, f := all[broken], all[fixed]
+		if b == nil || f == nil {
+			t.Errorf("missing scenario in pair %s -> %s", broken, fixed)
+			continue
+		}
+		for check, v := range b.Expect {
+			if v != checks.Violated {
+				continue
+			}
+			caught[check] = true
+			if !slices.Contains(f.Checks, check) || f.Expect[check] == checks.Violated || f.Expect[check] == checks.Unknown {
+				t.Errorf("%s pins %s violated, but its twin %s does not pin it holds", broken, check, fixed)
+			}
+			held[check] = true
+		}
+	}
+	for _, c := range pubsubChecks {
+		if _, err := checks.Lookup(c); err != nil {
+			t.Error(err)
+		}
+		if !caught[c] {
+			t.Errorf("check %s is caught by no built-in scenario", c)
+		}
+		if !held[c] {
+			t.Errorf("check %s holds in no fixed twin", c)
+		}
+	}
+}
+
+// TestFixedTwinsHold runs every fixed twin over TwinSeeds seeds: its
+// expectations (every check holds) must be met at each one.
+func TestFixedTwinsHold(t *testing.T) {
+	all := builtins(t)
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range twins {
+		if !seen[f] {
+			seen[f] = true
+			names = append(names, f)
+		}
+	}
+	slices.Sort(names)
+	seeds := uint64(TwinSeeds)
+	if testing.Short() {
+		seeds = 20
+	}
+	for _, name := range names {
+		s := all[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fails := runSeeds(t, s, seeds, func(o *Outcome) bool { return o.Met() })
+			if len(fails) > 0 {
+				t.Fatalf("%d of %d seeds failed; first: %s", len(fails), seeds, fails[0])
+			}
+		})
+	}
+}
+
+// TestBrokenScenariosCatch runs every failure scenario over a few seeds:
+// its pinned violations must show at most of them, not only at the pinned
+// seed.
+func TestBrokenScenariosCatch(t *testing.T) {
+	all := builtins(t)
+	const seeds = 20
+	for broken := range twins {
+		s := all[broken]
+		t.Run(broken, func(t *testing.T) {
+			t.Parallel()
+			missed := runSeeds(t, s, seeds, func(o *Outcome) bool {
+				for _, r := range o.Results {
+					if s.Expect[r.Check] == checks.Violated && r.Verdict != checks.Violated {
+						return false
+					}
+				}
+				return true
+			})
+			t.Logf("caught at %d of %d seeds", seeds-uint64(len(missed)), seeds)
+			if len(missed) > seeds/2 {
+				t.Fatalf("missed at %d of %d seeds; first: %s", len(missed), seeds, missed[0])
+			}
+		})
+	}
+}
+
+// runSeeds runs s at seeds 1..n on every core and returns a description of
+// each seed where ok is false, in seed order.
+func runSeeds(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []string {
+	t.Helper()
+	out := make([]string, n+1)
+	var wg sync.WaitGroup
+	next := make(chan uint64)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seed := range next {
+				o, err := s.Run(seed)
+				switch {
+				case err != nil:
+					out[seed] = err.Error()
+				case !ok(o):
+					out[seed] = fmt.Sprintf("repro: evsim run %s --seed %d: %v", s.File, seed, o.Failures)
+				}
+			}
+		}()
+	}
+	for seed := uint64(1); seed <= n; seed++ {
+		next <- seed
+	}
+	close(next)
+	wg.Wait()
+	var fails []string
+	for _, f := range out {
+		if f != "" {
+			fails = append(fails, f)
+		}
+	}
+	return fails
+}
+
+// TestDeterminism runs every built-in twice with one seed (same checksum
+// and history) and with another seed (a different checksum).
+func TestDeterminism(t *testing.T) {
+	for name, s := range builtins(t) {
+		a, err := s.Run(7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := s.Run(7)
+		c, _ := s.Run(8)
+		if a.Checksum != b.Checksum || a.History.Len() != b.History.Len() {
+			t.Errorf("%s: seed 7 twice gave checksums %x and %x", name, a.Checksum, b.Checksum)
+		}
+		var x, y strings.Builder
+		a.History.WriteJSONL(&x)
+		b.History.WriteJSONL(&y)
+		if x.String() != y.String() {
+			t.Errorf("%s: seed 7 twice gave different histories", name)
+		}
+		back, err := history.ReadJSONL(name, strings.NewReader(x.String()))
+		if err != nil {
+			t.Fatalf("%s: the history does not read back: %v", name, err)
+		}
+		if !slices.Equal(back.Records, a.History.Records) {
+			t.Errorf("%s: the history read back differs from the one written", name)
+		}
+		if a.Checksum == c.Checksum {
+			t.Errorf("%s: seeds 7 and 8 gave the same checksum", name)
+		}
+	}
+}
