@@ -101,13 +101,15 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 		names = append(names, w.Name(sim.NodeID(i)))
 	}
 	for i, item := range seq(child(root, "faults")) {
-		n := child(item, "crash")
-		if n == nil || n.Kind != yaml.ScalarNode {
-			continue
-		}
-		if _, err := sys.Targets(n.Value); err != nil {
-			d.errorf(n, "faults[%d].crash: unknown target %q: want a consumer group or one of the nodes %s",
-				i, n.Value, strings.Join(names, ", "))
+		for _, kind := range []string{"crash", "pause", "churn"} {
+			n := child(item, kind)
+			if n == nil || n.Kind != yaml.ScalarNode {
+				continue
+			}
+			if _, err := sys.Targets(n.Value); err != nil {
+				d.errorf(n, "faults[%d].%s: unknown target %q: want a consumer group or one of the nodes %s",
+					i, kind, n.Value, strings.Join(names, ", "))
+			}
 		}
 	}
 }

@@ -51,7 +51,10 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	for _, s := range list {
-		fmt.Fprintf(stdout, "%s: ok\n", s.File)
+		for _, w := range s.Warnings {
+			fmt.Fprintln(stdout, w)
+		}
+		fmt.Fprintf(stdout, "%s: ok, %d warning(s)\n", s.File, len(s.Warnings))
 	}
 	return exitOK
 }

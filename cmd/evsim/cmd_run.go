@@ -59,6 +59,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitOK
 	for _, s := range list {
+		for _, w := range s.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
 		sd := s.Seed
 		if *seedFlag != "" {
 			sd = seed

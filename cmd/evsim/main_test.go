@@ -180,3 +180,36 @@ func TestSweepShardsCoverTheSeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestLintWarnsAboutCommandShapedEvents(t *testing.T) {
+	code, stdout, stderr := evsim(t, "lint", "command-named-event")
+	if code != exitOK || !strings.Contains(stdout, `warning: "SendWelcomeEmail" is shaped like a command`) || !strings.Contains(stdout, "WelcomeEmailSent") {
+		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "scenarios/command-named-event.yaml:") {
+		t.Errorf("warning without file:line:col:\n%s", stdout)
+	}
+	code, stdout, _ = evsim(t, "lint", "fact-named-event")
+	if code != exitOK || !strings.Contains(stdout, "ok, 0 warning(s)") {
+		t.Fatalf("lint of the fixed twin: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestLintUnknownPauseTarget(t *testing.T) {
+	src, err := os.ReadFile("../../scenarios/zombie-consumer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "pause: ") {
+		t.Fatal("zombie-consumer no longer pauses a member: pick another scenario for this test")
+	}
+	f := filepath.Join(t.TempDir(), "z.yaml")
+	bad := strings.Replace(string(src), "pause: ", "pause: nobody-", 1)
+	if err := os.WriteFile(f, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := evsim(t, "lint", f)
+	if code != exitUsage || !strings.Contains(stderr, f+":") || !strings.Contains(stderr, ".pause: unknown target") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
