@@ -44,6 +44,20 @@ func runModel(b *testing.B, cfg Config, d time.Duration) (deliveries, events uin
 //
 //	go test -run '^$' -bench 'Kernel|Model' -benchtime 5x ./sim ./model
 func BenchmarkModel(b *testing.B) {
+	// The baseline in the same binary: the bare kernel dispatching timer
+	// events of one node, the cost floor of any event in the model.
+	b.Run("baseline=kernel", func(b *testing.B) {
+		const n = 1_000_000
+		t0 := time.Now()
+		for b.Loop() {
+			w := sim.New(1)
+			t := &ticker{left: n}
+			t.id = w.Add("ticker", t)
+			w.After(t.id, 1, 0, 0, 0, nil)
+			w.Stabilize(2 * n)
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/time.Since(t0).Seconds(), "events/s")
+	})
 	for _, commit := range []Commit{CommitInterval, CommitAfterHandle} {
 		b.Run("commit="+string(commit), func(b *testing.B) {
 			cfg := benchConfig(commit)
@@ -59,5 +73,17 @@ func BenchmarkModel(b *testing.B) {
 			b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
 			b.ReportMetric(float64(events)/el, "events/s")
 		})
+	}
+}
+
+// ticker is a node that sets its next timer until left runs out.
+type ticker struct {
+	id   sim.NodeID
+	left int
+}
+
+func (t *ticker) Handle(w *sim.World, ev *sim.Event) {
+	if t.left--; t.left > 0 {
+		w.After(t.id, 1000, 0, 0, 0, nil)
 	}
 }
