@@ -42,8 +42,13 @@ func (r Record) String() string {
 			fmt.Fprintf(&b, " %s/%d@%d", r.Topic, r.Partition, r.Offset)
 		}
 	}
-	if r.Attempt > 0 {
-		fmt.Fprintf(&b, " attempt=%d", r.Attempt)
+	switch {
+	case r.Kind == Deliver || r.Kind == Command || r.Kind == CommandReturn:
+		if r.Attempt > 0 {
+			fmt.Fprintf(&b, " attempt=%d", r.Attempt)
+		}
+	case r.Attempt > 1:
+		fmt.Fprintf(&b, " try=%d", r.Attempt)
 	}
 	if r.Point != "" {
 		if r.Kind == Crash {
