@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -346,83 +347,35 @@ const (
 
 // withDefaults returns c with every zero knob set to its default.
 func (c ProducerConfig) withDefaults() ProducerConfig {
-	if c.Partitioner == "" {
-		c.Partitioner = PartitionByKey
-	}
-	if c.Acks == "" {
-		c.Acks = AcksAll
-	}
-	if c.RetryBackoff == 0 {
-		c.RetryBackoff = DefaultRetryBackoff
-	}
-	if c.RequestTimeout == 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.MaxInFlight == 0 {
-		c.MaxInFlight = DefaultMaxInFlight
-	}
-	if c.BatchMax == 0 {
-		c.BatchMax = DefaultBatchMax
-	}
+	c.Partitioner = cmp.Or(c.Partitioner, PartitionByKey)
+	c.Acks = cmp.Or(c.Acks, AcksAll)
+	c.RetryBackoff = cmp.Or(c.RetryBackoff, DefaultRetryBackoff)
+	c.RequestTimeout = cmp.Or(c.RequestTimeout, DefaultRequestTimeout)
+	c.MaxInFlight = cmp.Or(c.MaxInFlight, DefaultMaxInFlight)
+	c.BatchMax = cmp.Or(c.BatchMax, DefaultBatchMax)
 	return c
 }
 
 // withDefaults returns c with every zero knob set to its default.
 func (c ConsumerConfig) withDefaults() ConsumerConfig {
-	if c.Service == "" {
-		c.Service = c.Group
-	}
-	if c.Dedup == "" {
-		c.Dedup = DedupNone
-	}
-	if c.DedupScope == "" {
-		c.DedupScope = ScopeShared
-	}
-	if c.Commit == "" {
-		c.Commit = CommitAfterHandle
-	}
-	if c.CommitInterval == 0 {
-		c.CommitInterval = DefaultCommitInterval
-	}
-	if c.Concurrency == 0 {
-		c.Concurrency = 1
-	}
-	if c.Batch == 0 {
-		c.Batch = DefaultBatch
-	}
-	if c.PollInterval == 0 {
-		c.PollInterval = DefaultPollInterval
-	}
-	if c.Style == "" {
-		c.Style = StyleLog
-	}
-	if c.Assignor == "" {
-		c.Assignor = AssignRange
-	}
-	if c.SessionTimeout == 0 {
-		c.SessionTimeout = DefaultSessionTimeout
-	}
-	if c.HeartbeatInterval == 0 {
-		c.HeartbeatInterval = DefaultHeartbeatInterval
-	}
-	if c.Fencing == "" {
-		c.Fencing = FenceOffsets
-	}
-	if c.OffsetReset == "" {
-		c.OffsetReset = ResetEarliest
-	}
-	if c.OnError == "" {
-		c.OnError = RetryForever
-	}
-	if c.MaxAttempts == 0 {
-		c.MaxAttempts = DefaultMaxAttempts
-	}
-	if c.RetryBackoff == 0 {
-		c.RetryBackoff = DefaultConsumerRetryBackoff
-	}
-	if c.AckTimeout == 0 {
-		c.AckTimeout = DefaultAckTimeout
-	}
+	c.Service = cmp.Or(c.Service, c.Group)
+	c.Dedup = cmp.Or(c.Dedup, DedupNone)
+	c.DedupScope = cmp.Or(c.DedupScope, ScopeShared)
+	c.Commit = cmp.Or(c.Commit, CommitAfterHandle)
+	c.CommitInterval = cmp.Or(c.CommitInterval, DefaultCommitInterval)
+	c.Concurrency = cmp.Or(c.Concurrency, 1)
+	c.Batch = cmp.Or(c.Batch, DefaultBatch)
+	c.PollInterval = cmp.Or(c.PollInterval, DefaultPollInterval)
+	c.Style = cmp.Or(c.Style, StyleLog)
+	c.Assignor = cmp.Or(c.Assignor, AssignRange)
+	c.SessionTimeout = cmp.Or(c.SessionTimeout, DefaultSessionTimeout)
+	c.HeartbeatInterval = cmp.Or(c.HeartbeatInterval, DefaultHeartbeatInterval)
+	c.Fencing = cmp.Or(c.Fencing, FenceOffsets)
+	c.OffsetReset = cmp.Or(c.OffsetReset, ResetEarliest)
+	c.OnError = cmp.Or(c.OnError, RetryForever)
+	c.MaxAttempts = cmp.Or(c.MaxAttempts, DefaultMaxAttempts)
+	c.RetryBackoff = cmp.Or(c.RetryBackoff, DefaultConsumerRetryBackoff)
+	c.AckTimeout = cmp.Or(c.AckTimeout, DefaultAckTimeout)
 	return c
 }
 
