@@ -1,8 +1,6 @@
 package faults_test
 
 import (
-	"flag"
-	"fmt"
 	"testing"
 	"time"
 
@@ -10,6 +8,7 @@ import (
 
 	"evsim/checks"
 	"evsim/faults"
+	"evsim/internal/rapidtest"
 	"evsim/model"
 	"evsim/scenarios"
 )
@@ -63,50 +62,12 @@ func TestIdempotentLedgerUnderAnyCrashSchedule(t *testing.T) {
 	rapid.Check(t, property(model.DedupSameTx, nil))
 }
 
-// recorder is a rapid.TB that records a failure instead of failing the
-// test, so that a test can assert that rapid finds and shrinks a bug.
-type recorder struct {
-	*testing.T
-	failed bool
-	msgs   []string
-}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.failed = true
-	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
-}
-func (r *recorder) Error(args ...any)                 { r.failed = true; r.msgs = append(r.msgs, fmt.Sprint(args...)) }
-func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); r.FailNow() }
-func (r *recorder) Fatal(args ...any)                 { r.Error(args...); r.FailNow() }
-func (r *recorder) Fail()                             { r.failed = true }
-func (r *recorder) FailNow()                          { r.failed = true; panic(stop{}) }
-func (r *recorder) Failed() bool                      { return r.failed }
-func (r *recorder) Logf(string, ...any)               {}
-func (r *recorder) Log(...any)                        {}
-
-type stop struct{}
-
 // TestScheduleShrinksDoubleCredit: without dedup, rapid finds a schedule
 // that double-credits and shrinks it to the smallest one: a single crash
 // after the first effect.
 func TestScheduleShrinksDoubleCredit(t *testing.T) {
-	if err := flag.Set("rapid.nofailfile", "true"); err != nil {
-		t.Fatal(err)
-	}
-	defer flag.Set("rapid.nofailfile", "false")
 	var last []faults.Fault
-	rec := &recorder{T: t}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(stop); !ok {
-					panic(r)
-				}
-			}
-		}()
-		rapid.Check(rec, property(model.DedupNone, &last))
-	}()
-	if !rec.failed {
+	if rapidtest.Fails(t, property(model.DedupNone, &last)) == nil {
 		t.Fatal("rapid found no crash schedule that breaks the non-idempotent ledger")
 	}
 	want := faults.CrashNth{Target: "ledger", Point: model.PointAfterEffect, Nth: 1, RestartAfter: space.RestartAfter}

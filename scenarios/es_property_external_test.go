@@ -1,8 +1,6 @@
 package scenarios_test
 
 import (
-	"flag"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 
 	"evsim/checks"
 	"evsim/faults"
+	"evsim/internal/rapidtest"
 	"evsim/model"
 	"evsim/scenarios"
 )
@@ -153,54 +152,14 @@ func TestBankFaultsAreExercised(t *testing.T) {
 	}
 }
 
-// esRecorder is a rapid.TB that records a failure instead of failing the
-// test, so that a test can assert that rapid finds and shrinks a bug.
-type esRecorder struct {
-	*testing.T
-	failed bool
-	msgs   []string
-}
-
-func (r *esRecorder) Errorf(format string, args ...any) {
-	r.failed = true
-	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
-}
-func (r *esRecorder) Error(args ...any) {
-	r.failed = true
-	r.msgs = append(r.msgs, fmt.Sprint(args...))
-}
-func (r *esRecorder) Fatalf(format string, args ...any) { r.Errorf(format, args...); r.FailNow() }
-func (r *esRecorder) Fatal(args ...any)                 { r.Error(args...); r.FailNow() }
-func (r *esRecorder) Fail()                             { r.failed = true }
-func (r *esRecorder) FailNow()                          { r.failed = true; panic(esStop{}) }
-func (r *esRecorder) Failed() bool                      { return r.failed }
-func (r *esRecorder) Logf(string, ...any)               {}
-func (r *esRecorder) Log(...any)                        {}
-
-type esStop struct{}
-
 // TestScheduleShrinksNaiveRetry (E2): when a retry decides again with new
 // event ids, rapid finds a schedule that breaks the bank and shrinks it to
 // the smallest: no crash and one lost answer, the earliest whose loss
 // breaks the check that failed.
 func TestScheduleShrinksNaiveRetry(t *testing.T) {
-	if err := flag.Set("rapid.nofailfile", "true"); err != nil {
-		t.Fatal(err)
-	}
-	defer flag.Set("rapid.nofailfile", "false")
 	var last bankRun
-	rec := &esRecorder{T: t}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(esStop); !ok {
-					panic(r)
-				}
-			}
-		}()
-		rapid.Check(rec, bankProperty(model.RetryNewIDs, &last))
-	}()
-	if !rec.failed {
+	msgs := rapidtest.Fails(t, bankProperty(model.RetryNewIDs, &last))
+	if msgs == nil {
 		t.Fatal("rapid found no fault schedule that breaks retries with new ids")
 	}
 	if len(last.plan.Crashes) != 0 || len(last.plan.LostAnswers) != 1 {
@@ -209,7 +168,7 @@ func TestScheduleShrinksNaiveRetry(t *testing.T) {
 	// The failure is stream-integrity's (the command appended twice) or
 	// linearizable's (a retried Open is told the account is already open:
 	// its answer lies); shrinking keeps to the check that failed first.
-	msg := rec.msgs[len(rec.msgs)-1]
+	msg := msgs[len(msgs)-1]
 	check := ""
 	for _, c := range []string{"stream-integrity", "linearizable"} {
 		if strings.Contains(msg, c+" violated under "+last.plan.String()) {
