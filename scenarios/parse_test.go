@@ -364,3 +364,22 @@ func TestBuiltinsParseAndAreNamedLikeTheirFiles(t *testing.T) {
 		t.Fatalf("Builtin(no-such) error %v, want one listing the built-in names", err)
 	}
 }
+
+func TestParseCrashAtHit(t *testing.T) {
+	s, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "probability: 1/20", "at-hit: 3", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := s.Faults.Faults[0].(faults.CrashNth); !ok || c.Nth != 3 || c.Target != "billing" {
+		t.Fatalf("fault %#v, want a crash at the third pass", s.Faults.Faults[0])
+	}
+	for _, tc := range []struct{ edit, want string }{
+		{"probability: 1/20\n    at-hit: 3", "not both or neither"},
+		{"at-hit: 0", "at-hit: 0 is too small"},
+	} {
+		_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "probability: 1/20", tc.edit, 1)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "t.yaml:") {
+			t.Errorf("%q: got %v, want %q", tc.edit, err, tc.want)
+		}
+	}
+}

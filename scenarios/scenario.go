@@ -506,19 +506,22 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		m.done("churn", "every", "down", "mode")
 		return c
 	}
-	c := faults.Crash{
-		Target:       d.name(m.get("crash"), what+".crash"),
-		Point:        d.oneOf(m.need("point", "where to crash"), what+".point", model.CrashPoints...),
-		Probability:  d.ratio(m.need("probability", "a fraction like 1/20"), what+".probability"),
-		RestartAfter: -1,
-	}
+	target := d.name(m.get("crash"), what+".crash")
+	point := d.oneOf(m.need("point", "where to crash"), what+".point", model.CrashPoints...)
+	restart := time.Duration(-1)
 	if v := m.get("restart-after"); v != nil {
-		if s, _ := d.scalar(v, what+".restart-after"); s == "never" {
-			c.RestartAfter = -1
-		} else {
-			c.RestartAfter = d.duration(v, what+".restart-after", false)
+		if s, _ := d.scalar(v, what+".restart-after"); s != "never" {
+			restart = d.duration(v, what+".restart-after", false)
 		}
 	}
-	m.done("crash", "point", "probability", "restart-after")
-	return c
+	hit, prob := m.get("at-hit"), m.get("probability")
+	m.done("crash", "point", "probability", "at-hit", "restart-after")
+	if (hit == nil) == (prob == nil) {
+		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
+		return nil
+	}
+	if hit != nil {
+		return faults.CrashNth{Target: target, Point: point, Nth: int(d.integer(hit, what+".at-hit", 1)), RestartAfter: restart}
+	}
+	return faults.Crash{Target: target, Point: point, Probability: d.ratio(prob, what+".probability"), RestartAfter: restart}
 }

@@ -5,6 +5,7 @@
 //
 //	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
 //	evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
+//	evsim explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR]
 //	evsim list
 //	evsim show NAME
 //	evsim lint FILE...
@@ -38,6 +39,9 @@ Usage:
                            run scenarios (no argument: every built-in one)
   evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
                            run many seeds on all cores; summary per check, failing seeds
+  evsim explore FILE|NAME [--runs N] [--check NAME]
+                           draw exact crash plans; shrink the first that breaks a check
+                           and write a scenario file that reproduces it
   evsim list               list the built-in scenarios
   evsim show NAME          print a built-in scenario, to copy and edit
   evsim lint FILE...       validate scenario files
@@ -58,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "sweep":
 		return cmdSweep(args[1:], stdout, stderr)
+	case "explore":
+		return cmdExplore(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
 	case "show":

@@ -213,3 +213,23 @@ func TestLintUnknownPauseTarget(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestExploreWritesAReproducer(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := evsim(t, "explore", "double-credit", "--check", "exactly-once-effects", "--runs", "20", "--out", out)
+	if code != exitFailed || !strings.Contains(stdout, "crash ledger at after-effect hit 1") {
+		t.Fatalf("explore: exit %d\n%s%s", code, stdout, stderr)
+	}
+	path := filepath.Join(out, "double-credit", "explored.yaml")
+	if code, stdout, _ := evsim(t, "run", path, "--out", out); code != exitOK || !strings.Contains(stdout, "exactly-once-effects           violated  violated  ok") {
+		t.Fatalf("running the reproducer: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := evsim(t, "explore", "idempotent-consumer", "--runs", "20", "--out", out); code != exitOK || !strings.Contains(stdout, "none broke") {
+		t.Fatalf("explore of the fix: exit %d\n%s", code, stdout)
+	}
+	for _, args := range [][]string{{"explore"}, {"explore", "fan-out"}, {"explore", "double-credit", "--check", "nope"}, {"explore", "double-credit", "--runs", "0"}} {
+		if code, _, _ := evsim(t, args...); code != exitUsage {
+			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
