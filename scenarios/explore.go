@@ -207,4 +207,3 @@ func lowerPasses(n int) []int {
 	}
 	return out
 }
-
