@@ -205,9 +205,10 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 }
 
 // projectionRepeats is DuplicateDeliveryInvariance for the read models fed
-// by a topic: a record of the topic applied to a read model again must
-// leave its row as it was. It returns the repeats, how many changed the
-// row, and a witness and explanation for the first that did.
+// by a topic: an event applied to a read model again, whether the
+// projector read its record again or the topic holds it twice, must leave
+// its row as it was. It returns the repeats, how many changed the row,
+// and a witness and explanation for the first that did.
 func projectionRepeats(h *history.History, sources map[string]string) (repeats, changed int, witness []history.Record, why string) {
 	type gk struct{ group, key string }
 	type gr struct{ group, id string }
@@ -223,7 +224,7 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 		k := gk{r.Group, r.Key}
 		before := row[k]
 		row[k] = r.Value
-		id := gr{r.Group, topicID(r)}
+		id := gr{r.Group, r.Event}
 		j, seen := first[id]
 		if !seen {
 			first[id] = i
@@ -251,6 +252,14 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 			}
 		}
 		a := h.Records[j]
+		if a.Partition != r.Partition || a.Offset != r.Offset {
+			witness = pickRecords(h, j, i)
+			why = fmt.Sprintf("Event %s (%s %d to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
+				"at %s/%d offset %d (applied at %s) and at %s/%d offset %d (applied at %s). A producer or an outbox relay published it again; "+
+				"the projector applied every record of the log once, and so the event twice. Skip event ids the read model has applied, in its transaction, or publish idempotently.",
+				r.Event, r.Type, r.Amount, r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
+			continue
+		}
 		witness = pickRecords(h, j, crash, i)
 		why = fmt.Sprintf("Record %s (%s %d to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
 			r.Event, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
