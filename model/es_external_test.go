@@ -78,7 +78,7 @@ func TestTopicProjection(t *testing.T) {
 		Topics: []model.TopicConfig{{Name: "deposits", Partitions: 2}},
 		Producers: []model.ProducerConfig{{Name: "teller", Topic: "deposits", Interval: 5 * time.Millisecond, Keys: 3,
 			Events: []model.EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 9}, {Type: "Withdrawn", AmountMin: 1, AmountMax: 3}},
-			Stop: 300 * time.Millisecond}},
+			Stop:   300 * time.Millisecond}},
 	}, h)
 	if err != nil {
 		t.Fatal(err)
