@@ -12,6 +12,10 @@ import (
 // naturally idempotent handler (one that sets a value) passes even when
 // exactly-once-effects does not; an adding one does not. Its witness is
 // the first effect, the redelivery and the repeat that changed the state.
+//
+// A read model fed by a topic is a consumer too: a record of the topic
+// applied to it again (history.ProjectionApply at the same offset) must
+// leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
 	type gk struct{ group, service, key string }
@@ -55,10 +59,22 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			r.Event, r.Type, r.Amount, r.Key, subscriber{group: r.Group, service: r.Service}.name(), a.Node, at(a.At), at(r.At), r.Node, delivery,
 			r.Key, before, r.Value)
 	}
+	one, many := "repeated effect", "repeated effects"
+	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, projectionTopics(h))
+	if prepeats > 0 && repeats == 0 {
+		one, many = "repeated application", "repeated applications"
+	}
+	repeats += prepeats
+	if pchanged > 0 {
+		if res.Witness == nil {
+			res.Witness, res.Explanation = pwitness, pwhy
+		}
+		changed += pchanged
+	}
 	switch {
 	case changed > 0:
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %s of %d changed the state.", plural(changed, "repeated effect", "repeated effects"), repeats)
+		res.Explanation += fmt.Sprintf(" %s of %d changed the state.", plural(changed, one, many), repeats)
 	case repeats > 0:
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("%s applied again, and none changed the state it touched: the handler is idempotent.", plural(repeats, "event was", "events were"))

@@ -35,10 +35,25 @@ func streamFolds(h *history.History) map[string][]int64 {
 // that prefix of its stream, and, when the run drained, every final row
 // equals the fold of its whole stream. Rows follow the built-in balance
 // projection (Deposited and ItemAdded add, Withdrawn and ItemRemoved
-// subtract).
+// subtract). A read model fed by a topic is judged against the topic's
+// log: a read of a row at version n equals the fold of the first n
+// records of its key in the topic (keys spread over several partitions
+// have no such prefix, and only their final rows are judged), and each
+// final row the fold of all of them, every offset counted once.
 func ProjectionEqualsFold(h *history.History) Result {
 	res := Result{Check: "projection-equals-fold"}
 	folds := streamFolds(h)
+	sources := projectionTopics(h)
+	logs := topicLogs(h, sources)
+	// foldsOf returns the prefix folds of key in the log of read model g
+	// and says what a prefix is made of.
+	foldsOf := func(g, key string) ([]int64, string, string) {
+		if t, ok := sources[g]; ok {
+			return logs[t].folds[key], "records of " + key + " in topic " + t, "record"
+		}
+		return folds[key], "events of the stream", "event"
+	}
+	spread := 0
 	type gk struct{ group, key string }
 	final := map[gk]int{}
 	drained := false
@@ -63,18 +78,22 @@ func ProjectionEqualsFold(h *history.History) Result {
 			if r.Group == "" || r.Version == 0 || r.Outcome == "unknown" {
 				continue
 			}
+			if t, ok := sources[r.Group]; ok && logs[t].spread[r.Key] {
+				spread++
+				continue
+			}
 			reads++
-			f := folds[r.Key]
+			f, of, unit := foldsOf(r.Group, r.Key)
 			if r.Version < int64(len(f)) && f[r.Version] == r.Value {
 				continue
 			}
-			want := "nothing: the stream has no such version"
+			want := "nothing: there are fewer"
 			if r.Version < int64(len(f)) {
 				want = fmt.Sprintf("%d", f[r.Version])
 			}
-			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d events of the stream is %s. "+
-				"The read model applied an event twice or skipped one.",
-				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, want), r)
+			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. "+
+				"The read model applied %s %s twice or skipped one.",
+				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, want, article(unit), unit), r)
 		case history.End:
 			drained = r.Drained
 		}
@@ -93,12 +112,16 @@ func ProjectionEqualsFold(h *history.History) Result {
 	if drained {
 		for _, k := range keys {
 			r := h.Records[final[k]]
-			f := folds[k.key]
+			f, of, unit := foldsOf(k.group, k.key)
 			rows++
-			if want := f[len(f)-1]; r.Value != want {
-				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d events is %d. "+
-					"The read model applied an event twice or never applied one.",
-					k.group, r.Value, k.key, r.Event, at(r.At), len(f)-1, want), r)
+			var want int64
+			if len(f) > 0 {
+				want = f[len(f)-1]
+			}
+			if r.Value != want {
+				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d %s is %d. "+
+					"The read model applied %s %s twice or never applied one.",
+					k.group, r.Value, k.key, r.Event, at(r.At), max(0, len(f)-1), of, want, article(unit), unit), r)
 			}
 		}
 	}
@@ -108,20 +131,35 @@ func ProjectionEqualsFold(h *history.History) Result {
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d read(s) from a read model equalled the fold of a prefix of its stream", reads)
+	res.Explanation = fmt.Sprintf("Each of the %d read(s) from a read model equalled the fold of a prefix of its stream (or of its key's records in the topic it reads)", reads)
 	if drained {
 		res.Explanation += fmt.Sprintf(", and each of the %d final row(s) the fold of its whole stream.", rows)
 	} else {
 		res.Explanation += "; the run did not drain, so the final rows were not compared."
 	}
+	if spread > 0 {
+		res.Explanation += fmt.Sprintf(" %d read(s) of keys spread over several partitions of a topic have no defined prefix and were not compared.", spread)
+	}
 	return res
+}
+
+func article(unit string) string {
+	if unit == "event" {
+		return "an"
+	}
+	return "a"
 }
 
 // NoHoleBelowCheckpoint checks that a projection never checkpoints past an
 // event it did not apply: every committed event at or below a read
 // model's highest checkpoint was applied to it.
+//
+// A read model fed by a topic checkpoints each partition: every record of
+// the partition below its highest checkpoint (the next offset to read)
+// must have been applied to it.
 func NoHoleBelowCheckpoint(h *history.History) Result {
 	res := Result{Check: "no-hole-below-checkpoint"}
+	sources := projectionTopics(h)
 	type ge struct{ group, event string }
 	applied := map[ge]bool{}
 	maxCP := map[string]int64{}
@@ -129,6 +167,9 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	var groups []string
 	var commits []int
 	for i, r := range h.Records {
+		if _, ok := sources[r.Group]; ok && (r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) {
+			continue // judged by topicHoles
+		}
 		switch r.Kind {
 		case history.ProjectionApply:
 			applied[ge{r.Group, r.Event}] = true
@@ -204,8 +245,21 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit.", holes)
 		return res
 	}
+	if n, witness, why := topicHoles(h, sources, topicLogs(h, sources)); n > 0 {
+		res.Verdict = Violated
+		res.Witness, res.Explanation = witness, why+fmt.Sprintf(" %d hole(s) in all.", n)
+		return res
+	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) was applied.", len(groups))
+	switch {
+	case len(sources) == 0:
+		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) was applied.", len(groups))
+	case len(groups) == 0:
+		res.Explanation = fmt.Sprintf("Every record below the checkpoints of the %d read model(s) fed by a topic was applied.", len(sources))
+	default:
+		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) of the event store was applied, "+
+			"and every record below the checkpoints of the %d read model(s) fed by a topic.", len(groups), len(sources))
+	}
 	return res
 }
 
@@ -312,15 +366,19 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 // phase), every read model's checkpoint has reached every committed event.
 // Events lost below a checkpoint are no-hole-below-checkpoint's business;
 // this check asks only whether the projector kept moving.
+//
+// A read model fed by a topic must have checkpointed, for every partition
+// of the topic, the end of the partition's log.
 func BoundedStaleness(h *history.History) Result {
 	res := Result{Check: "bounded-staleness"}
+	sources := projectionTopics(h)
 	lastCP := map[string]int{}
 	var groups []string
 	var commits []int
 	for i, r := range h.Records {
 		switch r.Kind {
 		case history.Checkpoint, history.ProjectionApply, history.Query:
-			if r.Group == "" {
+			if _, ok := sources[r.Group]; r.Group == "" || ok {
 				continue
 			}
 			if _, ok := lastCP[r.Group]; !ok {
@@ -382,10 +440,17 @@ func BoundedStaleness(h *history.History) Result {
 			res.Explanation = "The projector never got past it."
 		}
 	}
+	tb, tw, twhy := topicBehind(h, sources, topicLogs(h, sources), end)
+	if len(tb) > 0 {
+		behind = append(behind, tb...)
+		if res.Witness == nil {
+			res.Witness, res.Explanation = tw, twhy
+		}
+	}
 	if len(behind) == 0 {
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("Each of the %d read model(s) had checkpointed every committed event by the end; the worst staleness a query saw was %d event(s), %v.",
-			len(groups), st.MaxEvents, st.MaxTime)
+		res.Explanation = fmt.Sprintf("Each of the %d read model(s) had checkpointed every committed event (or every record of its topic) by the end; the worst staleness a query saw was %d event(s), %v.",
+			len(groups)+len(sources), st.MaxEvents, st.MaxTime)
 		return res
 	}
 	res.Verdict = Violated

@@ -158,11 +158,16 @@ func StalenessWithinSLO(h *history.History) Result {
 func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([]history.Record, string) {
 	var commit, ended *history.Record
 	var meanwhile []history.Record
+	topic, fed := projectionTopics(h)[g]
+	committed := "committed"
+	if fed {
+		committed = "appended to " + topic
+	}
 	for i := range h.Records {
 		r := &h.Records[i]
 		switch {
 		case commit == nil:
-			if r.Kind == history.StoreAppend && r.Event == b.Oldest {
+			if r.Event == b.Oldest && (!fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic) {
 				commit = r
 			}
 		case r.At > b.WorstAt:
@@ -180,11 +185,11 @@ func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([
 	var why string
 	if ended != nil {
 		witness = append(witness, *ended)
-		why = fmt.Sprintf("The worst: event %s of %s committed at %s and was applied to read model %s only at %s, %v later; the SLO allows %v.",
-			commit.Event, commit.Key, at(commit.At), g, at(ended.At), b.Worst.Round(time.Microsecond), slo)
+		why = fmt.Sprintf("The worst: event %s of %s %s at %s and was applied to read model %s only at %s, %v later; the SLO allows %v.",
+			commit.Event, commit.Key, committed, at(commit.At), g, at(ended.At), b.Worst.Round(time.Microsecond), slo)
 	} else {
-		why = fmt.Sprintf("The worst: event %s of %s, committed at %s, was still missing from read model %s at %s, %v later; the SLO allows %v.",
-			commit.Event, commit.Key, at(commit.At), g, at(b.WorstAt), b.Worst.Round(time.Microsecond), slo)
+		why = fmt.Sprintf("The worst: event %s of %s, %s at %s, was still missing from read model %s at %s, %v later; the SLO allows %v.",
+			commit.Event, commit.Key, committed, at(commit.At), g, at(b.WorstAt), b.Worst.Round(time.Microsecond), slo)
 	}
 	var parts []string
 	for _, r := range meanwhile {

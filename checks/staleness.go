@@ -57,13 +57,15 @@ type StalenessReport struct {
 // behind the event store over time and at every query. A read model is
 // every Group of a history.ProjectionApply, history.Checkpoint or
 // history.Query record; the log is the history.StoreAppend records in
-// commit order. A rebuild that truncates a read model in place
-// (history.ProjectionReset) puts it back to the start.
+// commit order, or, for a read model fed by a topic, the topic's
+// history.Append records in append order (each offset one entry). A
+// rebuild that truncates a read model in place (history.ProjectionReset)
+// puts it back to the start.
 func Staleness(h *history.History) StalenessReport {
 	type commit struct {
-		event string
-		at    int64
-		idx   int
+		id, event string // id: the event, or the topic record (topicID)
+		at        int64
+		idx       int
 	}
 	type group struct {
 		applied map[string]bool
@@ -71,22 +73,29 @@ func Staleness(h *history.History) StalenessReport {
 		ptr     int
 		series  *StalenessSeries
 		lastCP  int
+		src     string // the topic it reads; "" for the event store
 	}
 	var rep StalenessReport
-	var log []commit
+	sources := projectionTopics(h)
+	fed := map[string]bool{}
+	for _, t := range sources {
+		fed[t] = true
+	}
+	logs := map[string][]commit{} // by source: "" for the event store
 	groups := map[string]*group{}
 	var order []string
 	get := func(name string) *group {
 		g := groups[name]
 		if g == nil {
-			g = &group{applied: map[string]bool{}, series: &StalenessSeries{Group: name}, lastCP: -1}
+			g = &group{applied: map[string]bool{}, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
 			groups[name] = g
 			order = append(order, name)
 		}
 		return g
 	}
 	measure := func(g *group, at int64) (int64, time.Duration, string) {
-		for g.ptr < len(log) && g.applied[log[g.ptr].event] {
+		log := logs[g.src]
+		for g.ptr < len(log) && g.applied[log[g.ptr].id] {
 			g.ptr++
 		}
 		behind := int64(len(log)) - g.count
@@ -107,15 +116,29 @@ func Staleness(h *history.History) StalenessReport {
 	}
 	for i, r := range h.Records {
 		switch r.Kind {
-		case history.StoreAppend:
-			log = append(log, commit{event: r.Event, at: r.At, idx: i})
+		case history.StoreAppend, history.Append:
+			src := ""
+			id := r.Event
+			if r.Kind == history.Append {
+				if !fed[r.Topic] {
+					continue
+				}
+				src, id = r.Topic, topicID(r)
+			}
+			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
 			for _, name := range order {
-				sample(name, groups[name], r.At)
+				if g := groups[name]; g.src == src {
+					sample(name, g, r.At)
+				}
 			}
 		case history.ProjectionApply:
 			g := get(r.Group)
-			if !g.applied[r.Event] {
-				g.applied[r.Event] = true
+			id := r.Event
+			if g.src != "" {
+				id = topicID(r)
+			}
+			if !g.applied[id] {
+				g.applied[id] = true
 				g.count++
 			}
 			sample(r.Group, g, r.At)
@@ -123,6 +146,10 @@ func Staleness(h *history.History) StalenessReport {
 			get(r.Group).lastCP = i
 		case history.StalenessSLO:
 			get(r.Group)
+		case history.Subscribe:
+			if r.Style == history.StyleProjection {
+				get(r.Group)
+			}
 		case history.ProjectionReset:
 			if r.Point == "blue-green" {
 				continue
@@ -154,13 +181,13 @@ func Staleness(h *history.History) StalenessReport {
 		rep.Series = append(rep.Series, *g.series)
 		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
-		if n > 0 && g.ptr < len(log) {
+		if log := logs[g.src]; n > 0 && g.ptr < len(log) {
 			oldest := h.Records[log[g.ptr].idx]
 			if g.lastCP >= 0 {
 				cp := h.Records[g.lastCP]
 				f.Witness = append(f.Witness, cp)
 				for _, r := range h.Records {
-					if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
+					if g.src == "" && r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
 						f.Witness = append(f.Witness, r)
 					}
 				}

@@ -21,12 +21,13 @@ func (s subscriber) name() string {
 	return "service " + s.service + " (group " + s.group + ")"
 }
 
-// subscriptions returns the subscriptions of h per topic, sorted by group
-// and service.
+// subscriptions returns the subscriptions of consumer groups in h per
+// topic, sorted by group and service. Read models fed by a topic are left
+// out: the projection checks judge them (see projectionTopics).
 func subscriptions(h *history.History) map[string][]subscriber {
 	out := map[string][]subscriber{}
 	for _, r := range h.Records {
-		if r.Kind == history.Subscribe {
+		if r.Kind == history.Subscribe && r.Style != history.StyleProjection {
 			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == "queue"})
 		}
 	}

@@ -114,6 +114,10 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 			w.Send(b.id, req.from, kindProduceResp, int64(status), off, req)
 		}
 	case kindFetch:
+		if m, ok := ev.Msg.(*topicReadMsg); ok {
+			b.readTopic(w, m)
+			return
+		}
 		f := ev.Msg.(*fetchMsg)
 		if f.group.queue != nil {
 			f.group.queue.fetch(w, b, f)

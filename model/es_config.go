@@ -242,9 +242,27 @@ const (
 	RebuildBlueGreen RebuildMode = "blue-green"
 )
 
+// Source is where a projector reads the events it applies.
+type Source string
+
+// Projection sources.
+const (
+	// SourceStore reads the event store's global log after the checkpoint
+	// (a global position).
+	SourceStore Source = "event-store"
+	// SourceTopic reads every partition of a broker topic, as a consumer
+	// with its own positions (no consumer group): the checkpoint is the
+	// next offset to read, per partition.
+	SourceTopic Source = "topic"
+)
+
 // ProjectorConfig is a projector (node Name) keeping read model Name.
 type ProjectorConfig struct {
 	Name string
+	// Source is where the projector reads ("": SourceStore).
+	Source Source
+	// Topic is the topic a SourceTopic projector reads.
+	Topic string
 	// Batch is the most events one read returns (0: DefaultBatch).
 	Batch int
 	// PollInterval is the wait after a read that brought nothing new (0:
@@ -253,8 +271,11 @@ type ProjectorConfig struct {
 	// ProcessingMin and ProcessingMax bound the time to apply one event.
 	ProcessingMin, ProcessingMax time.Duration
 	Checkpoint                   Checkpointing
-	Gap                          GapPolicy
-	GapTimeout                   time.Duration
+	// Gap and GapTimeout are what a SourceStore projector does at a
+	// missing global position (ignored for SourceTopic: offsets have no
+	// gaps).
+	Gap        GapPolicy
+	GapTimeout time.Duration
 	// Effects, if set, sends an external effect (a welcome email) for every
 	// event of that type it applies.
 	Effects string
@@ -342,6 +363,7 @@ func (c *ESConfig) Validate() error {
 	}
 	names := map[string]bool{}
 	projections := map[string]bool{}
+	topicFed := map[string]bool{}
 	for _, p := range c.Projectors {
 		if p.Name == "" || names[p.Name] {
 			errs = append(errs, fmt.Errorf("projection %q: names must be unique and not empty", p.Name))
@@ -352,10 +374,28 @@ func (c *ESConfig) Validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("projection %q: unknown checkpoint %q", p.Name, p.Checkpoint))
 		}
+		switch p.Source {
+		case "", SourceStore:
+			if p.Topic != "" {
+				errs = append(errs, fmt.Errorf("projection %q: topic %q given, but the source is the event store: set the source to topic", p.Name, p.Topic))
+			}
+		case SourceTopic:
+			if p.Topic == "" {
+				errs = append(errs, fmt.Errorf("projection %q: want the topic to read", p.Name))
+			}
+			if p.RebuildAt > 0 {
+				errs = append(errs, fmt.Errorf("projection %q: rebuilds replay the event store: a projection of a topic cannot be rebuilt", p.Name))
+			}
+			topicFed[p.Name] = true
+		default:
+			errs = append(errs, fmt.Errorf("projection %q: unknown source %q", p.Name, p.Source))
+		}
 		switch p.Gap {
 		case GapWait, GapSkipAfter, GapSkipNoWriter:
 		default:
-			errs = append(errs, fmt.Errorf("projection %q: unknown gap policy %q", p.Name, p.Gap))
+			if p.Source != SourceTopic {
+				errs = append(errs, fmt.Errorf("projection %q: unknown gap policy %q", p.Name, p.Gap))
+			}
 		}
 		if p.RebuildAt > 0 {
 			switch p.Rebuild {
@@ -394,6 +434,9 @@ func (c *ESConfig) Validate() error {
 			if !projections[cl.Projection] {
 				errs = append(errs, fmt.Errorf("client %q: unknown projection %q", cl.Name, cl.Projection))
 			}
+		}
+		if cl.ReadAfterWrite == ReadYourWrites && topicFed[cl.Projection] {
+			errs = append(errs, fmt.Errorf("client %q: read-your-writes waits for a global position of the event store, but projection %q reads a topic", cl.Name, cl.Projection))
 		}
 		switch cl.Concurrency {
 		case ConcurrencyAny, ConcurrencyExact:

@@ -66,3 +66,66 @@ func TestCustomAggregate(t *testing.T) {
 		t.Error("no command was rejected once the counter was full")
 	}
 }
+
+// TestTopicProjection: a projector of a topic (Source SourceTopic) applies
+// every record a producer publishes, once, and its read model drains with
+// the topic; a projection of a topic the broker does not have, or one
+// that asks what only a projection of the store can do, is refused.
+func TestTopicProjection(t *testing.T) {
+	w := sim.New(3)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{
+		Topics: []model.TopicConfig{{Name: "deposits", Partitions: 2}},
+		Producers: []model.ProducerConfig{{Name: "teller", Topic: "deposits", Interval: 5 * time.Millisecond, Keys: 3,
+			Events: []model.EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 9}, {Type: "Withdrawn", AmountMin: 1, AmountMax: 3}},
+			Stop:   300 * time.Millisecond}},
+	}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := model.ProjectorConfig{Name: "balances", Source: model.SourceTopic, Topic: "deposits", Batch: 4,
+		Checkpoint: model.CheckpointSameTx}
+	es, err := model.BuildES(w, model.ESConfig{Store: model.StoreConfig{Position: model.PositionAtCommit}, Aggregate: "account",
+		Projectors: []model.ProjectorConfig{proj}}, h, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	es.Start()
+	w.Run(sim.Time(time.Second), 0)
+	if !es.Drain(sys, 10*time.Millisecond, time.Second) {
+		t.Fatal("did not drain")
+	}
+	fold, row := map[string]int64{}, map[string]int64{}
+	appends, applies := 0, 0
+	for _, r := range h.Records {
+		switch r.Kind {
+		case history.Append:
+			appends++
+			fold[r.Key] += model.BalanceDelta(model.StoredEvent{Type: r.Type, Amount: r.Amount})
+		case history.ProjectionApply:
+			applies++
+			row[r.Key] = r.Value
+		}
+	}
+	if appends == 0 || applies != appends {
+		t.Errorf("%d records appended, %d applied", appends, applies)
+	}
+	if fmt.Sprint(row) != fmt.Sprint(fold) {
+		t.Errorf("rows %v, want the folds %v", row, fold)
+	}
+
+	bad := proj
+	bad.Topic = "withdrawals"
+	if _, err := model.BuildES(sim.New(1), model.ESConfig{Store: model.StoreConfig{Position: model.PositionAtCommit}, Aggregate: "account",
+		Projectors: []model.ProjectorConfig{bad}}, &history.History{}, sys); err == nil {
+		t.Error("a projection of an unknown topic was built")
+	}
+	bad = proj
+	bad.Topic, bad.RebuildAt, bad.Rebuild = "", time.Second, model.RebuildBlueGreen
+	cfg := model.ESConfig{Store: model.StoreConfig{Position: model.PositionAtCommit}, Aggregate: "account",
+		Projectors: []model.ProjectorConfig{bad}}
+	if err := cfg.Validate(); err == nil {
+		t.Error("a projection of a topic without a topic, rebuilt, was valid")
+	}
+}

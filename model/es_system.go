@@ -39,6 +39,11 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	if cfg.Outbox.Mode != PublishNone && (sys == nil || sys.Broker.topic(cfg.Outbox.Topic) == nil) {
 		return nil, fmt.Errorf("outbox: unknown topic %q", cfg.Outbox.Topic)
 	}
+	for _, pc := range cfg.Projectors {
+		if pc.Source == SourceTopic && (sys == nil || sys.Broker.topic(pc.Topic) == nil) {
+			return nil, fmt.Errorf("projection %q: unknown topic %q", pc.Name, pc.Topic)
+		}
+	}
 	factory := cfg.Custom
 	if factory == nil {
 		factory = Aggregates[cfg.Aggregate]
@@ -56,11 +61,14 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	for _, pc := range cfg.Projectors {
 		db := NewDB()
 		e.DBs[pc.Name] = db
-		rm := &ReadModel{name: pc.Name, db: db, hist: h}
+		rm := &ReadModel{name: pc.Name, db: db, hist: h, topic: pc.Source == SourceTopic}
 		rm.id = w.Add(pc.Name+"-reads", rm)
 		env.reads[pc.Name] = rm.id
 		e.ReadModels = append(e.ReadModels, rm)
 		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), role: roleLive, effects: true}
+		if pc.Source == SourceTopic {
+			live.feed = newTopicFeed(pc.Name, sys.Broker.topic(pc.Topic))
+		}
 		live.id = w.Add(live.name, live)
 		e.Projectors = append(e.Projectors, live)
 		switch {
@@ -114,8 +122,10 @@ func defaultPrefix(aggregate string) string {
 	return "acct-"
 }
 
-// Start records each read model's staleness SLO and sets every session,
-// projector and relay going. A nil ESSystem does nothing.
+// Start records each read model's staleness SLO and, for a read model fed
+// by a topic, its subscription (a history.Subscribe record of Style
+// "projection"), and sets every session, projector and relay going. A nil
+// ESSystem does nothing.
 func (e *ESSystem) Start() {
 	if e == nil {
 		return
@@ -124,6 +134,10 @@ func (e *ESSystem) Start() {
 	for _, p := range e.Projectors {
 		switch p.role {
 		case roleLive:
+			if p.feed != nil {
+				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
+					Topic: p.feed.topic.name, Style: history.StyleProjection})
+			}
 			if p.cfg.StalenessSLO > 0 {
 				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
 					SLO: int64(p.cfg.StalenessSLO)})
@@ -146,7 +160,8 @@ func (e *ESSystem) Start() {
 
 // CaughtUp reports whether the event-sourced parts have settled: no append
 // in flight, no session waiting, every active projection checkpointed at
-// the store's head, every outbox row sent, every node up.
+// the store's head (a projection of a topic: at the end of every
+// partition), every outbox row sent, every node up.
 func (e *ESSystem) CaughtUp() bool {
 	if e == nil {
 		return true
@@ -170,8 +185,14 @@ func (e *ESSystem) CaughtUp() bool {
 		if p.role == roleGreen {
 			return false
 		}
+		if p.feed != nil && !p.feed.caughtUp(p.db) {
+			return false
+		}
 	}
 	for _, rm := range e.ReadModels {
+		if rm.topic {
+			continue
+		}
 		cp, _ := rm.db.Get(checkpointTable, tablesOf(rm.name, activeGen(rm.db)).checkpointKey)
 		if cp < head {
 			return false

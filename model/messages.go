@@ -11,8 +11,8 @@ const (
 	kindHeartbeat                        // member -> broker: *memberRef
 	kindHeartbeatResp                    // broker -> member: A=error code, *memberRef
 	kindLeave                            // member -> broker: *memberRef
-	kindFetch                            // member -> broker: *fetchMsg
-	kindRecords                          // broker -> member: *recordsMsg
+	kindFetch                            // member -> broker: *fetchMsg; topic projector -> broker: *topicReadMsg
+	kindRecords                          // broker -> member or topic projector: *recordsMsg
 	kindCommit                           // member -> broker: A=partition B=offset, *memberRef
 	kindCommitResp                       // broker -> member: A=partition B=error code, *memberRef (sent only on rejection)
 	kindAck                              // broker -> publisher of a *publishMsg: A=partition B=offset, *publishMsg

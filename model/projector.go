@@ -22,6 +22,11 @@ const (
 // separate one. At a missing position it follows its gap policy. Its
 // checkpoint is durable (in the read model's database); the batch in hand
 // and its view of gaps are volatile.
+//
+// A projector of a topic ([SourceTopic]) reads the topic's partitions from
+// the broker instead, one partition per batch, and checkpoints the next
+// offset to read of that partition, with the same transactions and crash
+// points (see topicFeed).
 type Projector struct {
 	id   sim.NodeID
 	name string // node name
@@ -39,6 +44,8 @@ type Projector struct {
 	effectsFrom int64
 	// stopped: the projector has handed over or finished.
 	stopped bool
+	// feed is the topic of a SourceTopic projector; nil for the store.
+	feed *topicFeed
 
 	// volatile state, dropped by a crash
 	seq        int64
@@ -60,6 +67,9 @@ func (p *Projector) resume(w *sim.World) {
 	if p.role == roleInPlace {
 		cpKey = "rebuild"
 	}
+	if p.feed != nil {
+		p.resumeTopic()
+	}
 	p.checkpoint, _ = p.db.Get(checkpointTable, cpKey)
 	p.effectsFrom, _ = p.db.Get(checkpointTable, cpKey+"/effects-from")
 	p.poll(w)
@@ -77,6 +87,10 @@ func (p *Projector) poll(w *sim.World) {
 	batch := p.cfg.Batch
 	if batch <= 0 {
 		batch = DefaultBatch
+	}
+	if p.feed != nil {
+		p.pollTopic(w, batch)
+		return
 	}
 	w.Send(p.id, p.env.store, kindStoreReadAll, p.seq, 0, &readAllMsg{from: p.id, seq: p.seq, max: batch, after: p.checkpoint})
 }
@@ -101,6 +115,10 @@ func (p *Projector) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		p.plan(w, ev.Msg.(*readAllReply))
+	case kindRecords:
+		if m := ev.Msg.(*recordsMsg); m.epoch == p.seq && !p.busy && !p.stopped && p.feed != nil {
+			p.planTopic(w, m)
+		}
 	case kindProjectorApplied:
 		p.apply(w)
 	case kindProjectorRebuild:
@@ -147,14 +165,19 @@ scan:
 		return
 	}
 	p.batch, p.skipped, p.next, p.busy, p.planned = batch, skipped, next, true, true
+	w.After(p.id, p.processing(len(batch)), kindProjectorApplied, 0, 0, nil)
+}
+
+// processing draws the time to apply n events.
+func (p *Projector) processing(n int) sim.Time {
 	var d sim.Time
-	for range batch {
+	for range n {
 		d += sim.Time(p.cfg.ProcessingMin)
 		if span := p.cfg.ProcessingMax - p.cfg.ProcessingMin; span > 0 {
 			d += sim.Time(p.rng.Int64N(int64(span) + 1))
 		}
 	}
-	w.After(p.id, d, kindProjectorApplied, 0, 0, nil)
+	return d
 }
 
 // skipGap applies the gap policy to the missing position pos.
@@ -183,6 +206,10 @@ func (p *Projector) apply(w *sim.World) {
 	w.CrashPoint(p.id, PointBeforeApply)
 	if p.role == roleLive && activeGen(p.db) != p.gen {
 		p.stopped = true
+		return
+	}
+	if p.feed != nil {
+		p.applyTopic(w)
 		return
 	}
 	t := p.tables()
@@ -310,6 +337,9 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 func (p *Projector) Crash(w *sim.World, point string) {
 	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, Point: point})
 	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy, p.planned = 0, 0, 0, nil, nil, false, false
+	if p.feed != nil {
+		p.feed.pos, p.feed.next, p.feed.batch = nil, 0, nil
+	}
 }
 
 // Restart implements sim.Restarter: it resumes from its committed checkpoint.

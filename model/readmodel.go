@@ -76,6 +76,9 @@ type ReadModel struct {
 	name string
 	db   *DB
 	hist *history.History
+	// topic: the read model is fed by a topic. It has no global
+	// checkpoint: its answers carry checkpoint 0.
+	topic bool
 }
 
 // Handle implements sim.Node.

@@ -61,7 +61,10 @@ func (s *lagState) lag(g string) int64 {
 // topics, of the log end (1 + the highest offset of the partition's
 // history.Append records) minus the group's committed offset (the Offset of
 // its latest history.OffsetCommit record for the partition, 0 if none).
-// Partitions count once they have an append. Each series starts with a
+// Partitions count once they have an append. A read model fed by a topic
+// (a Subscribe record of Style history.StyleProjection) has a series too:
+// its committed offsets are its projector's history.Checkpoint records.
+// Each series starts with a
 // sample at the group's first Subscribe record and has another wherever a
 // record changes the group's lag; records sharing an instant yield one
 // sample, the lag after all of them.
@@ -96,7 +99,10 @@ func LagSeries(h *history.History) []Series {
 				subscribers = groupsByTopic(s.topics)
 			}
 			affected = subscribers[r.Topic]
-		case history.OffsetCommit:
+		case history.OffsetCommit, history.Checkpoint:
+			if r.Topic == "" {
+				continue // a checkpoint of the event store's log
+			}
 			s.committed[groupPartition{r.Group, topicPartition{r.Topic, r.Partition}}] = r.Offset
 			if s.topics[r.Group][r.Topic] {
 				affected = []string{r.Group}

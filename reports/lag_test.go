@@ -192,3 +192,23 @@ func TestLagChartBadPath(t *testing.T) {
 		t.Fatal("LagChart into a missing directory succeeded")
 	}
 }
+
+// A read model fed by a topic lags like a group: its projector's
+// checkpoints are its commits; checkpoints of the event store's log are
+// not.
+func TestLagSeriesTopicProjection(t *testing.T) {
+	sub := subscribe(0, "balances", "orders")
+	sub.Style = history.StyleProjection
+	h := &history.History{Records: []history.Record{
+		sub,
+		appended(1*ms, "orders", 0, 0),
+		appended(2*ms, "orders", 1, 0),
+		{At: 3 * ms, Kind: history.Checkpoint, Group: "balances", Topic: "orders", Partition: 0, Offset: 1},
+		{At: 4 * ms, Kind: history.Checkpoint, Group: "balances", Position: 7},
+		{At: 5 * ms, Kind: history.Checkpoint, Group: "balances", Topic: "orders", Partition: 1, Offset: 1},
+	}}
+	want := []Series{{Name: "balances", Points: []Point{{0, 0}, {1 * ms, 1}, {2 * ms, 2}, {3 * ms, 1}, {5 * ms, 0}}}}
+	if got := LagSeries(h); !reflect.DeepEqual(got, want) {
+		t.Fatalf("LagSeries = %v, want %v", got, want)
+	}
+}

@@ -36,7 +36,8 @@ func StalenessSeries(h *history.History) (events, behind []Series) {
 
 // StalenessChart writes to path an 8x6 inch PNG of the staleness of every
 // read model in h over simulated time in seconds: on top the events behind
-// the event store, below the time behind (milliseconds since the oldest
+// its log (the event store, or the topic a projection of a topic reads),
+// below the time behind (milliseconds since the oldest
 // unapplied event committed), which grows with the clock while events wait.
 // Each query is a dot on the lower panel at the staleness it saw; a read
 // model's staleness SLO (history.StalenessSLO) is a dashed line in its
@@ -49,7 +50,7 @@ func StalenessChart(h *history.History, path string) error {
 	rep := checks.Staleness(h)
 	events, _ := StalenessSeries(h)
 	end := lastAt(h)
-	top := stalenessPlot("Read-model staleness: events behind", "events behind the event store", h)
+	top := stalenessPlot("Read-model staleness: events behind", "events behind the log (event store or topic)", h)
 	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", h)
 	if len(events) == 0 {
 		top.Title.Text += " (no read models in history)"

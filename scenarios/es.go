@@ -49,12 +49,21 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		am.done("type", "snapshot-every", "snapshot-stamp", "logic-change-at")
 	}
 	for i, n := range d.list(m.get("projections"), "projections") {
-		es.Projectors = append(es.Projectors, d.projection(n, fmt.Sprintf("projections[%d]", i)))
+		es.Projectors = append(es.Projectors, d.projection(n, fmt.Sprintf("projections[%d]", i), s.System.Topics))
 	}
 	for i, n := range d.list(m.get("clients"), "clients") {
 		c := d.client(n, fmt.Sprintf("clients[%d]", i))
 		c.Stop = s.Duration
 		es.Clients = append(es.Clients, c)
+		if c.ReadAfterWrite != model.ReadYourWrites {
+			continue
+		}
+		for _, p := range es.Projectors {
+			if p.Name == c.Projection && p.Source == model.SourceTopic {
+				d.errorf(child(n, "read-after-write"), "clients[%d].read-after-write: read-your-writes waits for the write's global position in the event store, "+
+					"but projection %q reads topic %q and checkpoints offsets per partition: read eventual, or project the event store", i, p.Name, p.Topic)
+			}
+		}
 	}
 	for i, n := range d.list(m.get("queries"), "queries") {
 		q := d.queryClient(n, fmt.Sprintf("queries[%d]", i))
@@ -98,12 +107,38 @@ func (d *decoder) boolean(n *yaml.Node, what string) bool {
 	return d.oneOf(n, what, "true", "false") == "true"
 }
 
-func (d *decoder) projection(n *yaml.Node, what string) model.ProjectorConfig {
+func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConfig) model.ProjectorConfig {
 	m := d.mapping(n, what)
 	p := model.ProjectorConfig{
 		Name:       d.name(m.need("name", "the read model's name"), what+".name"),
+		Source:     model.SourceStore,
 		Checkpoint: model.CheckpointSameTx,
 		Gap:        model.GapSkipNoWriter,
+	}
+	if v := m.get("source"); v != nil {
+		p.Source = model.Source(d.oneOf(v, what+".source", string(model.SourceStore), string(model.SourceTopic)))
+	}
+	if p.Source == model.SourceTopic {
+		v := m.need("topic", "the topic the projection reads")
+		p.Topic = d.name(v, what+".topic")
+		if v != nil && p.Topic != "" && !slices.ContainsFunc(topics, func(t model.TopicConfig) bool { return t.Name == p.Topic }) {
+			defined := "none is"
+			if len(topics) > 0 {
+				var names []string
+				for _, t := range topics {
+					names = append(names, t.Name)
+				}
+				defined = strings.Join(names, ", ")
+			}
+			d.errorf(v, "%s.topic: unknown topic %q: define it under topics (defined: %s)", what, p.Topic, defined)
+		}
+		for _, k := range []string{"gap-policy", "gap-timeout", "rebuild"} {
+			if v := m.get(k); v != nil {
+				d.errorf(v, "%s.%s: only for a projection of the event store: a topic's offsets have no gaps, and a rebuild replays the event store", what, k)
+			}
+		}
+	} else if v := m.get("topic"); v != nil {
+		d.errorf(v, "%s.topic: the projection reads the event store: set source: topic to read a topic", what)
 	}
 	if v := m.get("batch"); v != nil {
 		p.Batch = int(d.integer(v, what+".batch", 1))
@@ -139,7 +174,7 @@ func (d *decoder) projection(n *yaml.Node, what string) model.ProjectorConfig {
 	if v := m.get("staleness-slo"); v != nil {
 		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
 	}
-	m.done("name", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
+	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
 		"staleness-slo")
 	return p
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,8 @@ var esPairs = []esPair{
 	// A staleness SLO must budget for the projector's recovery.
 	{"C4-slo", "staleness-slo-breached", "staleness-slo-kept", []string{"staleness-within-slo"}},
 	{"E5", "checkpoint-separate-tx", "checkpoint-same-tx", []string{"projection-equals-fold"}},
+	// E5 with a read model fed by a topic: the offsets are the checkpoint.
+	{"E5-topic", "topic-projection-separate-checkpoint", "topic-projection-same-tx", []string{"projection-equals-fold", "duplicate-delivery-invariance"}},
 	{"E8", "wrong-token-wait", "read-your-writes-token", []string{"read-your-writes"}},
 	{"E8-unstarted", "unstarted-projection-caught-up", "unstarted-projection-wait", []string{"read-your-writes"}},
 	{"E6", "snapshot-drift", "snapshot-stamped", []string{"snapshot-replay"}},
@@ -114,6 +117,10 @@ func sweep(t *testing.T, name string, n int) map[string]map[checks.Verdict]int {
 	}
 	for i := range short.ES.Queries {
 		short.ES.Queries[i].Stop = short.Duration
+	}
+	short.System.Producers = slices.Clone(s.System.Producers)
+	for i := range short.System.Producers {
+		short.System.Producers[i].Stop = short.Duration
 	}
 	counts := map[string]map[checks.Verdict]int{}
 	for seed := uint64(1); seed <= uint64(n); seed++ {

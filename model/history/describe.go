@@ -36,7 +36,7 @@ func (r Record) String() string {
 			fmt.Fprintf(&b, " %s", r.Topic)
 		case Subscribe:
 			fmt.Fprintf(&b, " %s", r.Topic)
-		case OffsetCommit:
+		case OffsetCommit, Checkpoint:
 			fmt.Fprintf(&b, " %s/%d next=%d", r.Topic, r.Partition, r.Offset)
 		default:
 			fmt.Fprintf(&b, " %s/%d@%d", r.Topic, r.Partition, r.Offset)

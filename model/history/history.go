@@ -14,7 +14,11 @@ type Kind string
 // The record kinds. Each documents the fields it uses besides At and Node.
 const (
 	// Subscribe: Group consumes Topic (recorded once per group and topic at
-	// the start, so that checks know who must receive what).
+	// the start, so that checks know who must receive what). With Style
+	// StyleProjection, Group is a read model whose projector Node reads
+	// Topic: its ProjectionApply and Checkpoint records then carry Topic,
+	// Partition and Offset (for a Checkpoint, the next offset to read of
+	// Partition), and a row's Version counts the records of Key applied.
 	Subscribe Kind = "subscribe"
 	// Publish: Node asks to publish Event (Key, Type, Amount) to Topic.
 	Publish Kind = "publish"
@@ -80,10 +84,15 @@ const (
 	Load Kind = "load"
 	// ProjectionApply: projector Node applied Event (stream Key at Version,
 	// global Position, Type, Amount) to read model Group in a committed
-	// transaction; Value is the read model row after it.
+	// transaction; Value is the read model row after it. A projector of a
+	// topic gives the record's Topic, Partition and Offset instead of a
+	// Position, and Version is then the number of Key's records applied to
+	// the row.
 	ProjectionApply Kind = "projection-apply"
 	// Checkpoint: projector Node committed checkpoint Position (every
-	// position up to it is handled) for read model Group.
+	// position up to it is handled) for read model Group. A projector of a
+	// topic checkpoints one partition at a time: Topic, Partition and
+	// Offset, the next offset to read (every offset below it is handled).
 	Checkpoint Kind = "checkpoint"
 	// StalenessSLO: read model Group promises a staleness bound: no
 	// committed event waits longer than SLO nanoseconds to be applied to
@@ -151,6 +160,10 @@ const (
 	Pause Kind = "pause"
 )
 
+// StyleProjection is the Style of the Subscribe record of a read model
+// fed by a topic.
+const StyleProjection = "projection"
+
 // Record is one thing that happened. Fields that a kind does not use are
 // zero and omitted from JSON.
 type Record struct {
@@ -194,7 +207,8 @@ type Record struct {
 	// share one group; empty means the group's name.
 	Service string `json:"service,omitempty"`
 	// Style is "queue" on the Subscribe record of a queue-style
-	// subscription; empty means a Kafka-style log subscription.
+	// subscription, and StyleProjection on that of a read model fed by a
+	// topic; empty means a Kafka-style log subscription.
 	Style string `json:"style,omitempty"`
 	// Generation is the group generation a member acted in.
 	Generation int `json:"generation,omitempty"`

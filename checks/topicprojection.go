@@ -1,0 +1,287 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"evsim/model/history"
+)
+
+// Read models fed by a topic (topic projections). A read model reads a
+// topic when the history has a Subscribe record of Style
+// history.StyleProjection for it, or when its ProjectionApply or Checkpoint
+// records carry a Topic. Its log is then the topic's Append records, not
+// the event store's: a row is the fold of its key's records in the topic
+// (in offset order: one key lives in one partition when the producer
+// partitions by key), its version counts the records applied, and its
+// checkpoint is per partition (the next offset to read).
+
+// projectionTopics returns the topic each read model fed by a topic reads.
+func projectionTopics(h *history.History) map[string]string {
+	out := map[string]string{}
+	for _, r := range h.Records {
+		switch {
+		case r.Kind == history.Subscribe && r.Style == history.StyleProjection,
+			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "":
+			if _, ok := out[r.Group]; !ok {
+				out[r.Group] = r.Topic
+			}
+		}
+	}
+	return out
+}
+
+// topicLog is what the projection checks need of one topic's log.
+type topicLog struct {
+	// folds[key][n] is the balance fold of the key's first n records, in
+	// the order the broker appended them.
+	folds map[string][]int64
+	// spread holds the keys whose records lie in more than one partition:
+	// their order across partitions is not defined, so no prefix is.
+	spread map[string]bool
+	part   map[string]int
+	// ends is one past the highest offset appended, per partition.
+	ends map[int]int64
+	// appends are the indexes of the topic's Append records.
+	appends []int
+}
+
+// topicLogs reads the log of every topic that feeds a read model.
+func topicLogs(h *history.History, sources map[string]string) map[string]*topicLog {
+	logs := map[string]*topicLog{}
+	for _, t := range sources {
+		if logs[t] == nil {
+			logs[t] = &topicLog{folds: map[string][]int64{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
+		}
+	}
+	for i, r := range h.Records {
+		if r.Kind != history.Append {
+			continue
+		}
+		l := logs[r.Topic]
+		if l == nil {
+			continue
+		}
+		f := l.folds[r.Key]
+		if f == nil {
+			f = []int64{0}
+			l.part[r.Key] = r.Partition
+		}
+		if l.part[r.Key] != r.Partition {
+			l.spread[r.Key] = true
+		}
+		l.folds[r.Key] = append(f, f[len(f)-1]+balanceDelta(r))
+		l.ends[r.Partition] = max(l.ends[r.Partition], r.Offset+1)
+		l.appends = append(l.appends, i)
+	}
+	return logs
+}
+
+// topicID names one record of a topic's log: a topic can hold an event
+// twice, at two offsets, and each is applied on its own.
+func topicID(r history.Record) string {
+	return fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset)
+}
+
+// topicCheckpoint is a read model's view of one partition.
+type topicCheckpoint struct {
+	group     string
+	partition int
+}
+
+// topicHoles is NoHoleBelowCheckpoint for the read models fed by a topic:
+// every record below a partition's highest checkpoint was applied. It
+// returns the number of holes and, for the first, a witness and an
+// explanation.
+func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, []history.Record, string) {
+	applied := map[topicCheckpoint]map[int64]bool{}
+	highest := map[topicCheckpoint]int{}
+	for i, r := range h.Records {
+		if _, ok := sources[r.Group]; !ok || r.Topic == "" {
+			continue
+		}
+		k := topicCheckpoint{r.Group, r.Partition}
+		switch r.Kind {
+		case history.ProjectionApply:
+			if applied[k] == nil {
+				applied[k] = map[int64]bool{}
+			}
+			applied[k][r.Offset] = true
+		case history.Checkpoint:
+			if j, ok := highest[k]; !ok || r.Offset > h.Records[j].Offset {
+				highest[k] = i
+			}
+		}
+	}
+	holes := 0
+	var witness []history.Record
+	var why string
+	for _, g := range sortedKeys(sources) {
+		l := logs[sources[g]]
+		for _, i := range l.appends {
+			e := h.Records[i]
+			k := topicCheckpoint{g, e.Partition}
+			j, ok := highest[k]
+			if !ok || e.Offset >= h.Records[j].Offset || applied[k][e.Offset] {
+				continue
+			}
+			holes++
+			if witness != nil {
+				continue
+			}
+			// the first checkpoint of the partition that passed the record
+			passed := h.Records[j]
+			for x, r := range h.Records {
+				if r.Kind == history.Checkpoint && r.Group == g && r.Topic == e.Topic && r.Partition == e.Partition && r.Offset > e.Offset {
+					passed = h.Records[x]
+					break
+				}
+			}
+			witness = []history.Record{e, passed}
+			sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
+			why = fmt.Sprintf("Read model %s checkpointed %s/%d at offset %d (%s), but record %s of %s at offset %d was never applied to it: "+
+				"the projector's reads went past it (retention deleting it before it was read, or a position moved without applying what lay below). "+
+				"The projector will never read below its checkpoint again, so the record is lost to it.",
+				g, e.Topic, e.Partition, passed.Offset, at(passed.At), e.Event, e.Key, e.Offset)
+		}
+	}
+	return holes, witness, why
+}
+
+// topicBehind is BoundedStaleness for the read models fed by a topic: one
+// sentence per read model whose checkpoint of some partition is below the
+// partition's end at the end of the run, and, for the first, a witness.
+func topicBehind(h *history.History, sources map[string]string, logs map[string]*topicLog, end int64) ([]string, []history.Record, string) {
+	last := map[topicCheckpoint]int{}
+	for i, r := range h.Records {
+		if r.Kind == history.Checkpoint && r.Topic != "" {
+			if _, ok := sources[r.Group]; ok {
+				last[topicCheckpoint{r.Group, r.Partition}] = i
+			}
+		}
+	}
+	var behind []string
+	var witness []history.Record
+	var why string
+	for _, g := range sortedKeys(sources) {
+		l := logs[sources[g]]
+		n, oldest := 0, -1
+		for _, i := range l.appends {
+			e := h.Records[i]
+			var cp int64
+			if j, ok := last[topicCheckpoint{g, e.Partition}]; ok {
+				cp = h.Records[j].Offset
+			}
+			if e.Offset >= cp {
+				n++
+				if oldest < 0 {
+					oldest = i
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		o := h.Records[oldest]
+		var cp int64
+		j, ok := last[topicCheckpoint{g, o.Partition}]
+		if ok {
+			cp = h.Records[j].Offset
+		}
+		behind = append(behind, fmt.Sprintf("read model %s has checkpointed offset %d of %s/%d: %d record(s) of %s not handled, the oldest (%s/%d offset %d) appended %v ago",
+			g, cp, o.Topic, o.Partition, n, o.Topic, o.Topic, o.Partition, o.Offset, time.Duration(end-o.At)))
+		if witness != nil {
+			continue
+		}
+		if ok {
+			witness = append(witness, h.Records[j])
+		}
+		witness = append(witness, o)
+		sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
+		why = "The projector never got past it."
+	}
+	return behind, witness, why
+}
+
+// projectionRepeats is DuplicateDeliveryInvariance for the read models fed
+// by a topic: an event applied to a read model again, whether the
+// projector read its record again or the topic holds it twice, must leave
+// its row as it was. It returns the repeats, how many changed the row,
+// and a witness and explanation for the first that did.
+func projectionRepeats(h *history.History, sources map[string]string) (repeats, changed int, witness []history.Record, why string) {
+	type gk struct{ group, key string }
+	type gr struct{ group, id string }
+	row := map[gk]int64{}
+	first := map[gr]int{}
+	for i, r := range h.Records {
+		if r.Kind != history.ProjectionApply || r.Topic == "" {
+			continue
+		}
+		if _, ok := sources[r.Group]; !ok {
+			continue
+		}
+		k := gk{r.Group, r.Key}
+		before := row[k]
+		row[k] = r.Value
+		id := gr{r.Group, r.Event}
+		j, seen := first[id]
+		if !seen {
+			first[id] = i
+			continue
+		}
+		repeats++
+		if r.Value == before {
+			continue
+		}
+		changed++
+		if witness != nil {
+			continue
+		}
+		crash := -1
+		for x := j + 1; x < i; x++ {
+			if c := h.Records[x]; c.Kind == history.Crash && c.Group == r.Group && crash < 0 {
+				crash = x
+			}
+		}
+		// the checkpoint of the partition in force when the record was read again
+		cp := -1
+		for x := j + 1; x < i; x++ {
+			if c := h.Records[x]; c.Kind == history.Checkpoint && c.Group == r.Group && c.Topic == r.Topic && c.Partition == r.Partition {
+				cp = x
+			}
+		}
+		a := h.Records[j]
+		if a.Partition != r.Partition || a.Offset != r.Offset {
+			witness = pickRecords(h, j, i)
+			why = fmt.Sprintf("Event %s (%s %d to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
+				"at %s/%d offset %d (applied at %s) and at %s/%d offset %d (applied at %s). A producer or an outbox relay published it again; "+
+				"the projector applied every record of the log once, and so the event twice. Skip event ids the read model has applied, in its transaction, or publish idempotently.",
+				r.Event, r.Type, r.Amount, r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
+			continue
+		}
+		witness = pickRecords(h, j, crash, i)
+		why = fmt.Sprintf("Record %s (%s %d to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
+			r.Event, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
+		if crash >= 0 {
+			c := h.Records[crash]
+			why += fmt.Sprintf(" %s crashed at %s (%s) after the rows were committed", c.Node, at(c.At), c.Point)
+			if cp < 0 || h.Records[cp].Offset <= r.Offset {
+				why += fmt.Sprintf(" and before its checkpoint of %s/%d passed offset %d, so it read the record again after the restart.", r.Topic, r.Partition, r.Offset)
+			} else {
+				why += "."
+			}
+		}
+		why += " The row depends on how many times the projector read the record. Commit the partition's offset in the read model's transaction, or make the projection skip records it has applied."
+	}
+	return repeats, changed, witness, why
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
