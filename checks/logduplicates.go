@@ -49,8 +49,10 @@ func LogDuplicates(h *history.History) Result {
 			if retry >= 0 {
 				res.Explanation += fmt.Sprintf(" The first request was appended, but its acknowledgement never reached %s, which sent the event again (attempt %d at %s); the broker could not tell the retry from a new record.",
 					h.Records[retry].Node, h.Records[retry].Attempt, at(h.Records[retry].At))
+				res.Explanation += " The idempotent producer numbers each partition's records, so that the broker drops a retry it already has."
+			} else {
+				res.Explanation += " Its publisher sent it twice (a relay that published and crashed before marking it sent does); consumers must recognise the repeat by its id."
 			}
-			res.Explanation += " The idempotent producer numbers each partition's records, so that the broker drops a retry it already has."
 		}
 	}
 	if dups > 0 {
