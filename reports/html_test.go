@@ -40,3 +40,22 @@ func TestWriteHTML(t *testing.T) {
 		t.Errorf("timeline shows %d records, want %d", got, 2*timelineSpan+2)
 	}
 }
+
+func TestWriteIndex(t *testing.T) {
+	entries := []IndexEntry{
+		{Name: "good", Title: "fine", Seed: 1, Met: true, Href: "good/report.html",
+			Results: []checks.Result{{Check: "no-loss", Verdict: checks.Holds}}},
+		{Name: "bad<x>", Title: "broken", Seed: 2, Met: false, Href: "bad/report.html",
+			Results: []checks.Result{{Check: "no-loss", Verdict: checks.Violated}}},
+	}
+	var buf bytes.Buffer
+	if err := WriteIndex(&buf, entries); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{`href="good/report.html"`, "bad&lt;x&gt;", "no-loss: violated", "(expected holds)", "NOT met", `class="bad"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("index lacks %q", want)
+		}
+	}
+}

@@ -58,6 +58,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	code := exitOK
+	var index []reports.IndexEntry
 	for _, s := range list {
 		for _, w := range s.Warnings {
 			fmt.Fprintln(stderr, w)
@@ -90,8 +91,37 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		if !o.Met() {
 			code = exitFailed
 		}
+		index = append(index, reports.IndexEntry{Name: s.Name, Title: s.Title, Seed: o.Seed, Met: o.Met(),
+			Results: o.Results, Expected: s.Expect, Href: s.Name + "/report.html"})
+	}
+	if len(list) > 1 {
+		if err := writeIndex(*outDir, index); err != nil {
+			fmt.Fprintf(stderr, "evsim run: %v\n", err)
+			return exitUsage
+		}
+		if !*asJSON {
+			met := 0
+			for _, e := range index {
+				if e.Met {
+					met++
+				}
+			}
+			fmt.Fprintf(stdout, "%d scenarios, %d met their expectations; index: %s\n", len(index), met, filepath.Join(*outDir, "index.html"))
+		}
 	}
 	return code
+}
+
+// writeIndex writes the page that links every run's report.
+func writeIndex(dir string, entries []reports.IndexEntry) error {
+	var buf bytes.Buffer
+	if err := reports.WriteIndex(&buf, entries); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	return nil
 }
 
 func toLine(o *scenarios.Outcome, dir string) runLine {

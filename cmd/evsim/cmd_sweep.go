@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 
 	"evsim/checks"
 	"evsim/scenarios"
@@ -148,11 +149,13 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int) (*sweepLine, erro
 
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  check\tholds\tviolated\tunknown\texpected\t")
 	for _, c := range s.Checks {
 		v := sum.Verdicts[c]
-		fmt.Fprintf(w, "  %-28s holds %-6d violated %-6d unknown %-6d expected %s\n", c,
-			v[checks.Holds], v[checks.Violated], v[checks.Unknown], expected(s, c))
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%s\t\n", c, v[checks.Holds], v[checks.Violated], v[checks.Unknown], expected(s, c))
 	}
+	tw.Flush()
 	fmt.Fprintf(w, "  expectations met in %d of %d runs\n", sum.Met, sum.Runs)
 	for i, seed := range sum.Failing {
 		if i == 10 {

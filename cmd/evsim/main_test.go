@@ -27,7 +27,13 @@ func TestRunBuiltinsHuman(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
-	for _, f := range []string{"history.jsonl", "verdicts.json", "lag.png"} {
+	if !strings.Contains(stdout, "scenarios, ") || !strings.Contains(stdout, "met their expectations; index: ") {
+		t.Errorf("no summary line:\n%s", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Errorf("no index page: %v", err)
+	}
+	for _, f := range []string{"history.jsonl", "verdicts.json", "lag.png", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, "double-credit", f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
