@@ -258,7 +258,7 @@ func EstimateRecords(cfg Config, d time.Duration) int {
 			continue
 		}
 		events := float64(d) / float64(p.Interval)
-		n += events * float64(3+4*subs[p.Topic])
+		n += events * float64(3+3*subs[p.Topic])
 	}
 	return int(min(n, MaxRecordsEstimate))
 }
