@@ -264,4 +264,4 @@ func EstimateRecords(cfg Config, d time.Duration) int {
 }
 
 // MaxRecordsEstimate caps [EstimateRecords].
-const MaxRecordsEstimate = 8 << 20
+const MaxRecordsEstimate = 1 << 20

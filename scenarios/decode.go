@@ -150,7 +150,29 @@ func (d *decoder) name(n *yaml.Node, what string) string {
 	return s
 }
 
+// Bounds on counts in a scenario: a run is simulated on one core and its
+// history is kept in memory, so a typo like partitions: 1000000 is an
+// error, not an out-of-memory crash.
+const (
+	maxCount = 1_000_000 // any count
+	maxNodes = 1024      // partitions, members, sessions, relays
+)
+
+// bounded lists the keys whose count makes nodes or partitions.
+var bounded = []string{".partitions", ".members", ".sessions", ".relays"}
+
 func (d *decoder) integer(n *yaml.Node, what string, min int64) int64 {
+	limit := int64(maxCount)
+	for _, b := range bounded {
+		if strings.HasSuffix(what, b) {
+			limit = maxNodes
+		}
+	}
+	return d.integerIn(n, what, min, limit)
+}
+
+// integerIn reads a whole number in [min, max].
+func (d *decoder) integerIn(n *yaml.Node, what string, min, max int64) int64 {
 	s, ok := d.scalar(n, what)
 	if !ok {
 		return 0
@@ -162,6 +184,10 @@ func (d *decoder) integer(n *yaml.Node, what string, min int64) int64 {
 	}
 	if v < min {
 		d.errorf(n, "%s: %d is too small: want at least %d", what, v, min)
+	}
+	if v > max {
+		d.errorf(n, "%s: %d is too large: want at most %d", what, v, max)
+		return max
 	}
 	return v
 }

@@ -383,3 +383,10 @@ func TestParseCrashAtHit(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCountsAreBounded(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "partitions: 3", "partitions: 5000000", 1)))
+	if err == nil || !strings.Contains(err.Error(), "topics[0].partitions: 5000000 is too large: want at most 1024") {
+		t.Fatalf("got %v", err)
+	}
+}

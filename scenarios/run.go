@@ -11,9 +11,17 @@ import (
 	"evsim/sim"
 )
 
-// MaxEvents bounds the events of one run's safety phase, so that no
-// scenario can hang; reaching it is reported in the outcome.
-const MaxEvents = 50_000_000
+// Bounds of one run's safety phase, so that no scenario can hang or fill
+// the memory; reaching one is reported in the outcome.
+const (
+	// MaxEvents bounds the kernel events.
+	MaxEvents = 50_000_000
+	// MaxRecords bounds the history (a record is a few hundred bytes).
+	MaxRecords = 10_000_000
+)
+
+// runSlice is how much simulated time runs between two looks at the bounds.
+const runSlice = sim.Time(time.Second)
 
 // drainStep is how often the liveness phase checks whether the system has
 // caught up.
@@ -28,7 +36,7 @@ type Outcome struct {
 	History  *history.History
 	// Drained says whether every group caught up in the liveness phase.
 	Drained bool
-	// Bounded says the safety phase hit MaxEvents before its end.
+	// Bounded says the safety phase hit MaxEvents or MaxRecords before its end.
 	Bounded bool
 	Results []checks.Result
 	// Failures lists the expectations that were not met, one sentence each.
@@ -50,15 +58,23 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
-	if w.Run(sim.Time(s.Duration), MaxEvents) == sim.ReachedEvents {
-		o.Bounded = true
+	for end := sim.Time(s.Duration); w.Now() < end; {
+		stop := w.Run(min(w.Now()+runSlice, end), MaxEvents-w.Steps())
+		if stop == sim.ReachedEvents || w.Steps() >= MaxEvents || h.Len() >= MaxRecords {
+			o.Bounded = true
+			break
+		}
+		if stop == sim.Drained {
+			break
+		}
 	}
 	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
 	if o.Bounded {
-		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound of %d events before %v of simulated time", MaxEvents, s.Duration))
+		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound (%d events or %d history records) at %v, before the end of its %v: shorten duration or lower the rates",
+			MaxEvents, MaxRecords, w.Now().Duration(), s.Duration))
 	}
 	return o, nil
 }
