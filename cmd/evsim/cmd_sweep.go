@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -71,7 +72,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitOK
 	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers)
+		sum, err := sweep(s, seeds, *workers, terminal(stderr))
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 			return exitUsage
@@ -91,7 +92,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 }
 
 // sweep runs s at every seed on workers goroutines, one world each.
-func sweep(s *scenarios.Scenario, seeds []uint64, workers int) (*sweepLine, error) {
+func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer) (*sweepLine, error) {
 	type result struct {
 		seed uint64
 		o    *scenarios.Outcome
@@ -123,7 +124,15 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int) (*sweepLine, erro
 	}()
 	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{}}
 	var firstErr error
+	done := 0
 	for r := range results {
+		done++
+		if progress != nil && (done%10 == 0 || done == len(seeds)) {
+			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", s.Name, done, len(seeds), len(sum.Failing))
+			if done == len(seeds) {
+				fmt.Fprint(progress, "\r\033[K")
+			}
+		}
 		if r.err != nil {
 			if firstErr == nil {
 				firstErr = r.err
@@ -191,4 +200,17 @@ func parseShard(s string) (int, int, error) {
 		return 0, 0, fmt.Errorf("%q: want i/n with 1 <= i <= n, like 2/8", s)
 	}
 	return i, n, nil
+}
+
+// terminal returns w if it is a terminal, for progress lines, else nil.
+func terminal(w io.Writer) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return w
 }
