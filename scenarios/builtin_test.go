@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
 	"evsim/checks"
-	"evsim/model/history"
 )
 
 // twins maps each built-in scenario that shows a failure to its fixed
@@ -49,37 +47,6 @@ func builtins(t *testing.T) map[string]*Scenario {
 		m[s.Name] = s
 	}
 	return m
-}
-
-// TestBuiltinsMeetExpectations runs every built-in scenario at its pinned
-// seed and compares the verdicts with the expectations it pins.
-func TestBuiltinsMeetExpectations(t *testing.T) {
-	for name, s := range builtins(t) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if strings.TrimSpace(s.Teaches) == "" || s.Title == "" {
-				t.Errorf("%s: a built-in scenario needs a title and teaches text", name)
-			}
-			if len(s.Warnings) > 0 && name != "command-named-event" {
-				t.Errorf("%s: unexpected lint warnings: %v", name, s.Warnings)
-			}
-			o, err := s.Run(s.Seed)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !o.Met() {
-				for _, r := range o.Results {
-					t.Logf("%s %s: %s", r.Check, r.Verdict, r.Explanation)
-				}
-				t.Fatalf("repro: evsim run %s --seed %d: %v", s.File, s.Seed, o.Failures)
-			}
-			for _, r := range o.Results {
-				if r.Verdict == checks.Violated && (len(r.Witness) == 0 || r.Explanation == "") {
-					t.Errorf("%s violated without a witness and an explanation", r.Check)
-				}
-			}
-		})
-	}
 }
 
 // pubsubChecks are the checks of the pub/sub scenarios.
@@ -213,36 +180,4 @@ func runSeeds(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []str
 		}
 	}
 	return fails
-}
-
-// TestDeterminism runs every built-in twice with one seed (same checksum
-// and history) and with another seed (a different checksum).
-func TestDeterminism(t *testing.T) {
-	for name, s := range builtins(t) {
-		a, err := s.Run(7)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := s.Run(7)
-		c, _ := s.Run(8)
-		if a.Checksum != b.Checksum || a.History.Len() != b.History.Len() {
-			t.Errorf("%s: seed 7 twice gave checksums %x and %x", name, a.Checksum, b.Checksum)
-		}
-		var x, y strings.Builder
-		a.History.WriteJSONL(&x)
-		b.History.WriteJSONL(&y)
-		if x.String() != y.String() {
-			t.Errorf("%s: seed 7 twice gave different histories", name)
-		}
-		back, err := history.ReadJSONL(name, strings.NewReader(x.String()))
-		if err != nil {
-			t.Fatalf("%s: the history does not read back: %v", name, err)
-		}
-		if !slices.Equal(back.Records, a.History.Records) {
-			t.Errorf("%s: the history read back differs from the one written", name)
-		}
-		if a.Checksum == c.Checksum {
-			t.Errorf("%s: seeds 7 and 8 gave the same checksum", name)
-		}
-	}
 }

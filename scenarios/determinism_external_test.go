@@ -3,9 +3,11 @@ package scenarios_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
+	"evsim/model/history"
 	"evsim/scenarios"
 )
 
@@ -33,6 +35,10 @@ func TestSameSeedSameRun(t *testing.T) {
 				ja, jb := jsonl(t, a), jsonl(t, b)
 				if !bytes.Equal(ja, jb) {
 					t.Fatalf("seed %d: same checksum but the histories differ (%d and %d bytes)", seed, len(ja), len(jb))
+				}
+				back, err := history.ReadJSONL(s.Name, bytes.NewReader(ja))
+				if err != nil || !slices.Equal(back.Records, a.History.Records) {
+					t.Fatalf("seed %d: the history does not read back as written: %v", seed, err)
 				}
 				if fmt.Sprint(a.Results) != fmt.Sprint(b.Results) || a.Drained != b.Drained {
 					t.Fatalf("seed %d: verdicts differ:\n%v\n%v", seed, a.Results, b.Results)

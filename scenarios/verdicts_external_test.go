@@ -16,8 +16,8 @@ import (
 const sweepSeeds = 200
 
 // TestScenariosMeetTheirExpectations: at its own seed every scenario,
-// built-in or test-only, reaches the verdicts it pins, and drains unless
-// it teaches a stall.
+// built-in or test-only, reaches the verdicts it pins, explains and
+// witnesses every violation, and drains unless it teaches a stall.
 func TestScenariosMeetTheirExpectations(t *testing.T) {
 	all, err := scenarios.Builtins()
 	if err != nil {
@@ -39,6 +39,19 @@ func TestScenariosMeetTheirExpectations(t *testing.T) {
 			}
 			if len(o.Results) != len(s.Checks) {
 				t.Errorf("%d results for %d checks", len(o.Results), len(s.Checks))
+			}
+			for _, r := range o.Results {
+				if r.Verdict == checks.Violated && (len(r.Witness) == 0 || r.Explanation == "") {
+					t.Errorf("%s violated without a witness and an explanation", r.Check)
+				}
+			}
+			if strings.HasPrefix(s.File, "scenarios/") {
+				if strings.TrimSpace(s.Teaches) == "" || s.Title == "" {
+					t.Errorf("a built-in scenario needs a title and teaches text")
+				}
+				if len(s.Warnings) > 0 && s.Name != "command-named-event" {
+					t.Errorf("unexpected lint warnings: %v", s.Warnings)
+				}
 			}
 		})
 	}
