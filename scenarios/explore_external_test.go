@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"evsim/checks"
@@ -71,5 +72,19 @@ func TestExploreNeedsCrashFaults(t *testing.T) {
 	}
 	if _, err := s.Explore(scenarios.Swarm{Runs: 1}); !errors.Is(err, scenarios.ErrNoCrashFaults) {
 		t.Fatalf("got %v, want ErrNoCrashFaults", err)
+	}
+}
+
+// TestRunRejectsUnknownChecks: a scenario built in Go with a typo in its
+// checks gets an error, not a panic.
+func TestRunRejectsUnknownChecks(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := *s
+	bad.Checks = []string{"exactly-once-efects"}
+	if _, err := bad.Run(1); err == nil || !strings.Contains(err.Error(), `unknown check "exactly-once-efects"`) {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -82,6 +83,16 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 // build makes the scenario's world at seed, with its system, its event
 // sourcing parts and its faults installed, not yet started.
 func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
+	for _, c := range s.Checks {
+		if _, err := checks.Lookup(c); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+	}
+	for c := range s.Expect {
+		if !slices.Contains(s.Checks, c) {
+			return nil, nil, nil, nil, fmt.Errorf("%s: expectation for %q, which is not among the checks %v", s.File, c, s.Checks)
+		}
+	}
 	w := sim.New(seed)
 	h := &history.History{Records: make([]history.Record, 0, model.EstimateRecords(s.System, s.Duration))}
 	sys, err := model.Build(w, s.System, h)
@@ -98,7 +109,8 @@ func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSyste
 	return w, sys, es, h, nil
 }
 
-// Judge runs the named checks on h, in the order given.
+// Judge runs the named checks on h, in the order given. The names must be
+// known to [checks.Lookup]; [Scenario.Run] and the parser make sure.
 func Judge(h *history.History, names []string) []checks.Result {
 	var out []checks.Result
 	for _, n := range names {
