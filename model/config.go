@@ -117,6 +117,9 @@ type ProducerConfig struct {
 	// Poison is the probability that an event is malformed: every handler
 	// fails on it, on every attempt.
 	Poison sim.Ratio
+	// PoisonEvents names malformed events by their number: 17 poisons the
+	// producer's 17th event (id NAME-17).
+	PoisonEvents []int
 }
 
 // Producer defaults.

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"evsim/model/history"
@@ -107,6 +108,9 @@ func (p *Producer) publish(w *sim.World) {
 	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 {
 		rec.Poison = p.cfg.Poison.Chance(p.rng)
+	}
+	if slices.Contains(p.cfg.PoisonEvents, p.n) {
+		rec.Poison = true
 	}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,

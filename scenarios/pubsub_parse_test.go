@@ -153,3 +153,32 @@ func TestParsePubSubErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPoisonEventsByNumber: poison-events names the events a handler
+// fails on; skipping them loses exactly those.
+func TestPoisonEventsByNumber(t *testing.T) {
+	s, err := Builtin("poison-skip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(s.Source), "poison: 1/200", "poison-events: [5, 40]", 1)
+	p, err := Parse("poison.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := p.Run(p.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range o.Results {
+		if r.Check != "no-loss" {
+			continue
+		}
+		if r.Verdict != "violated" || !strings.Contains(r.Explanation, "teller-5 ") || !strings.Contains(r.Explanation, "2 acknowledged event(s)") {
+			t.Fatalf("no-loss %s: %s", r.Verdict, r.Explanation)
+		}
+	}
+	if _, err := Parse("poison.yaml", []byte(strings.Replace(src, "[5, 40]", "[0]", 1))); err == nil || !strings.Contains(err.Error(), "poison-events[0]: 0 is too small") {
+		t.Fatalf("poison-events [0]: %v", err)
+	}
+}

@@ -195,7 +195,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 }
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
-	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison"}
+	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events"}
 
 func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.ProducerConfig {
 	m := d.mapping(n, what)
@@ -263,6 +263,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	}
 	if v := m.get("poison"); v != nil {
 		p.Poison = d.ratio(v, what+".poison")
+	}
+	for i, n := range d.list(m.get("poison-events"), what+".poison-events") {
+		p.PoisonEvents = append(p.PoisonEvents, int(d.integer(n, fmt.Sprintf("%s.poison-events[%d]", what, i), 1)))
 	}
 	m.done(producerKeys...)
 	return p
