@@ -24,9 +24,11 @@ func benchConfig(commit Commit) Config {
 
 // runModel runs cfg for d of simulated time and returns the deliveries and
 // the kernel events it took.
-func runModel(b *testing.B, cfg Config, d time.Duration) (deliveries, events uint64) {
+func runModel(b *testing.B, cfg Config, d time.Duration, h *history.History) (deliveries, events uint64) {
 	w := sim.New(1)
-	h := &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, d))}
+	if h == nil {
+		h = &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, d))}
+	}
 	s, err := Build(w, cfg, h)
 	if err != nil {
 		b.Fatal(err)
@@ -59,21 +61,38 @@ func BenchmarkModel(b *testing.B) {
 		b.ReportMetric(float64(n)*float64(b.N)/time.Since(t0).Seconds(), "events/s")
 	})
 	for _, commit := range []Commit{CommitInterval, CommitAfterHandle} {
-		b.Run("commit="+string(commit), func(b *testing.B) {
-			cfg := benchConfig(commit)
-			var deliveries, events uint64
-			t0 := time.Now()
-			for b.Loop() {
-				d, e := runModel(b, cfg, time.Second)
-				deliveries += d
-				events += e
+		for _, reuse := range []bool{false, true} {
+			name := "commit=" + string(commit) + "/history=fresh"
+			if reuse {
+				name = "commit=" + string(commit) + "/history=reused"
 			}
-			el := time.Since(t0).Seconds()
-			b.ReportMetric(float64(deliveries)/el, "deliveries/s")
-			b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
-			b.ReportMetric(float64(events)/el, "events/s")
-		})
+			b.Run(name, func(b *testing.B) { benchModel(b, benchConfig(commit), reuse) })
+		}
 	}
+}
+
+// benchModel runs cfg for a second of simulated time per iteration. With
+// reuse, every iteration records into the same history buffer, as a sweep
+// worker does; without, each allocates its own, as a single run does.
+func benchModel(b *testing.B, cfg Config, reuse bool) {
+	var h *history.History
+	if reuse {
+		h = &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, time.Second))}
+	}
+	var deliveries, events uint64
+	t0 := time.Now()
+	for b.Loop() {
+		if h != nil {
+			h.Records = h.Records[:0]
+		}
+		d, e := runModel(b, cfg, time.Second, h)
+		deliveries += d
+		events += e
+	}
+	el := time.Since(t0).Seconds()
+	b.ReportMetric(float64(deliveries)/el, "deliveries/s")
+	b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
+	b.ReportMetric(float64(events)/el, "events/s")
 }
 
 // ticker is a node that sets its next timer until left runs out.

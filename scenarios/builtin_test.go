@@ -165,6 +165,9 @@ func runSeeds(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []str
 				case !ok(o):
 					out[seed] = fmt.Sprintf("repro: evsim run %s --seed %d: %v", s.File, seed, o.Failures)
 				}
+				if o != nil {
+					o.Release()
+				}
 			}
 		}()
 	}

@@ -79,3 +79,28 @@ func TestDifferentSeedsDifferentRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasedHistoryIsReusedCleanly: a run that records into a history
+// buffer released by another run gives the same history as a fresh one.
+func TestReleasedHistoryIsReusedCleanly(t *testing.T) {
+	big, err := scenarios.Builtin("fan-out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := jsonl(t, run(t, small, 3))
+	for range 3 {
+		run(t, big, 1).Release()
+		o := run(t, small, 3)
+		if got := jsonl(t, o); !bytes.Equal(got, want) {
+			t.Fatalf("history after reuse differs (%d vs %d bytes)", len(got), len(want))
+		}
+		o.Release()
+		if o.History != nil {
+			t.Fatal("Release left the history in place")
+		}
+	}
+}

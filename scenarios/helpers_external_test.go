@@ -81,6 +81,7 @@ func forSeeds(t *testing.T, s *scenarios.Scenario, n int, judge func(seed int, o
 					continue
 				}
 				judge(seed, o)
+				o.Release()
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"evsim/checks"
@@ -94,7 +95,7 @@ func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSyste
 		}
 	}
 	w := sim.New(seed)
-	h := &history.History{Records: make([]history.Record, 0, model.EstimateRecords(s.System, s.Duration))}
+	h := newHistory(model.EstimateRecords(s.System, s.Duration))
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
@@ -107,6 +108,29 @@ func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSyste
 		return nil, nil, nil, nil, fmt.Errorf("%s: faults: %w", s.File, err)
 	}
 	return w, sys, es, h, nil
+}
+
+// histories recycles the history buffers of released outcomes, so that a
+// sweep does not fault in fresh memory for every run.
+var histories sync.Pool
+
+// newHistory returns an empty history with room for n records.
+func newHistory(n int) *history.History {
+	if h, ok := histories.Get().(*history.History); ok && cap(h.Records) >= n {
+		h.Records = h.Records[:0]
+		return h
+	}
+	return &history.History{Records: make([]history.Record, 0, n)}
+}
+
+// Release hands the outcome's history back for reuse by later runs and
+// sets it to nil: call it when the history is no longer needed (the
+// results keep their witnesses).
+func (o *Outcome) Release() {
+	if o.History != nil {
+		histories.Put(o.History)
+		o.History = nil
+	}
 }
 
 // Judge runs the named checks on h, in the order given. The names must be

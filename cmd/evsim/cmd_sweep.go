@@ -108,7 +108,7 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 			for seed := range jobs {
 				o, err := s.Run(seed)
 				if o != nil {
-					o.History = nil // keep memory flat over long sweeps
+					o.Release() // later runs reuse its history buffer
 				}
 				results <- result{seed, o, err}
 			}
