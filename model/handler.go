@@ -47,11 +47,17 @@ var Handlers = map[string]Handler{
 // BalanceTable is the table the built-in handlers keep their state in.
 const BalanceTable = "balance"
 
-// Balance adds the record's amount to the balance of its key: applying it
-// twice counts twice.
+// Balance adds the record's amount to the balance of its key, or subtracts
+// it for a Withdrawn (or ItemRemoved) event: applying it twice counts twice.
 func Balance(tx *Tx, r Record) {
 	v, _ := tx.Get(BalanceTable, r.Key)
-	tx.Put(BalanceTable, r.Key, v+r.Amount)
+	switch r.Type {
+	case "Withdrawn", "ItemRemoved":
+		v -= r.Amount
+	default:
+		v += r.Amount
+	}
+	tx.Put(BalanceTable, r.Key, v)
 }
 
 // LastAmount stores the record's amount as the state of its key: applying
