@@ -34,6 +34,8 @@ func (r Record) String() string {
 		switch r.Kind {
 		case Publish:
 			fmt.Fprintf(&b, " %s", r.Topic)
+		case PublishRetry, PublishFail:
+			fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)
 		case Subscribe:
 			fmt.Fprintf(&b, " %s", r.Topic)
 		case OffsetCommit, Checkpoint:
