@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"evsim/checks"
+	"evsim/reports"
 	"evsim/scenarios"
 )
 
@@ -26,6 +28,17 @@ type sweepLine struct {
 	Met      int                               `json:"expectations_met"`
 	Verdicts map[string]map[checks.Verdict]int `json:"verdicts"`
 	Failing  []uint64                          `json:"failing_seeds"`
+	// Worst lists, per seed in seed order, the worst lag and query
+	// staleness of the run (when charts are drawn).
+	Worst []seedWorst `json:"worst,omitempty"`
+	// Charts are the files drawn across seeds.
+	Charts []string `json:"charts,omitempty"`
+}
+
+// seedWorst is the worst one seed's run got.
+type seedWorst struct {
+	Seed uint64 `json:"seed"`
+	reports.Worst
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
@@ -34,6 +47,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	shardFlag := fs.String("shard", "1/1", "run only the i-th of n interleaved slices of the seeds")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
+	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds (empty: draw none)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage
@@ -72,17 +86,25 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitOK
 	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers, terminal(stderr))
+		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "")
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 			return exitUsage
 		}
 		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
+		if *outDir != "" {
+			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum); err != nil {
+				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+				return exitUsage
+			}
+		}
 		if len(sum.Failing) > 0 {
 			code = exitFailed
 		}
 		if *asJSON {
-			b, _ := json.Marshal(sum)
+			line := *sum
+			line.Worst = nil // per seed: in sweep.json, not on the line
+			b, _ := json.Marshal(line)
 			fmt.Fprintf(stdout, "%s\n", b)
 			continue
 		}
@@ -92,11 +114,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 }
 
 // sweep runs s at every seed on workers goroutines, one world each.
-func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer) (*sweepLine, error) {
+func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool) (*sweepLine, error) {
 	type result struct {
-		seed uint64
-		o    *scenarios.Outcome
-		err  error
+		seed  uint64
+		o     *scenarios.Outcome
+		worst reports.Worst
+		err   error
 	}
 	jobs := make(chan uint64)
 	results := make(chan result)
@@ -107,10 +130,14 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 			defer wg.Done()
 			for seed := range jobs {
 				o, err := s.Run(seed)
+				var worst reports.Worst
 				if o != nil {
+					if measure {
+						worst = reports.WorstOf(o.History)
+					}
 					o.Release() // later runs reuse its history buffer
 				}
-				results <- result{seed, o, err}
+				results <- result{seed, o, worst, err}
 			}
 		}()
 	}
@@ -140,6 +167,9 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 			continue
 		}
 		sum.Runs++
+		if measure {
+			sum.Worst = append(sum.Worst, seedWorst{r.seed, r.worst})
+		}
 		if r.o.Met() {
 			sum.Met++
 		} else {
@@ -153,7 +183,48 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		}
 	}
 	sort.Slice(sum.Failing, func(i, j int) bool { return sum.Failing[i] < sum.Failing[j] })
+	sort.Slice(sum.Worst, func(i, j int) bool { return sum.Worst[i].Seed < sum.Worst[j].Seed })
 	return sum, firstErr
+}
+
+// sweepCharts draws, into dir, the distribution across seeds of the worst
+// lag and the worst query staleness, for the runs that had them, and
+// writes the summary beside them as sweep.json.
+func sweepCharts(dir string, sum *sweepLine) error {
+	var lags, stale []float64
+	for _, w := range sum.Worst {
+		if w.HasLag {
+			lags = append(lags, w.Lag)
+		}
+		if w.HasStaleness {
+			stale = append(stale, w.StalenessMs)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("out folder: %w", err)
+	}
+	if len(lags) > 0 {
+		path := filepath.Join(dir, "sweep-lag.png")
+		if err := reports.CDFChart(lags, "Worst consumer lag per seed", "events behind the log end", path); err != nil {
+			return err
+		}
+		sum.Charts = append(sum.Charts, path)
+	}
+	if len(stale) > 0 {
+		path := filepath.Join(dir, "sweep-staleness.png")
+		if err := reports.CDFChart(stale, "Worst query staleness per seed", "time behind (ms)", path); err != nil {
+			return err
+		}
+		sum.Charts = append(sum.Charts, path)
+	}
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sweep summary: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sweep.json"), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("sweep summary: %w", err)
+	}
+	return nil
 }
 
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
@@ -166,6 +237,9 @@ func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  expectations met in %d of %d runs\n", sum.Met, sum.Runs)
+	if len(sum.Charts) > 0 {
+		fmt.Fprintf(w, "  charts across seeds: %s\n", strings.Join(sum.Charts, ", "))
+	}
 	for i, seed := range sum.Failing {
 		if i == 10 {
 			fmt.Fprintf(w, "  ... and %d more failing seeds (--json lists them all)\n", len(sum.Failing)-10)

@@ -164,7 +164,8 @@ func TestCheckRecordedHistory(t *testing.T) {
 func TestSweepShardsCoverTheSeeds(t *testing.T) {
 	total := 0
 	for _, shard := range []string{"1/2", "2/2"} {
-		code, stdout, stderr := evsim(t, "sweep", "idempotent-consumer", "--seeds", "1..6", "--shard", shard, "--json")
+		out := t.TempDir()
+		code, stdout, stderr := evsim(t, "sweep", "idempotent-consumer", "--seeds", "1..6", "--shard", shard, "--json", "--out", out)
 		if code != exitOK {
 			t.Fatalf("exit %d %s", code, stderr)
 		}
@@ -174,6 +175,12 @@ func TestSweepShardsCoverTheSeeds(t *testing.T) {
 		}
 		if l.Runs != 3 || l.Met != 3 || l.Verdicts["no-loss"]["holds"] != 3 {
 			t.Fatalf("shard %s: %+v", shard, l)
+		}
+		if len(l.Charts) != 1 || l.Worst != nil {
+			t.Fatalf("shard %s: charts %v, per-seed worst on the line: %v", shard, l.Charts, l.Worst)
+		}
+		if _, err := os.Stat(filepath.Join(out, "idempotent-consumer", "sweep-lag.png")); err != nil {
+			t.Fatal(err)
 		}
 		total += l.Runs
 	}
