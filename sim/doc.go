@@ -24,6 +24,16 @@
 // until nothing is pending or a bound is hit. Hitting a bound is reported in
 // the returned [Stop], never a hang.
 //
+// # Network
+//
+// [World.Send] delivers a message after the latency of its link, drawn
+// uniformly between the link's bounds; a link may lose messages with a
+// probability, be cut one way ([Network.Cut]), or be FIFO, as a TCP
+// connection is: a message never overtakes an earlier one on its link. Each
+// directed link draws from its own random stream, derived from the world's
+// seed and the names of its two ends, so new nodes and new traffic never
+// change what an existing link draws.
+//
 // # Faults
 //
 // A node is up or down. [World.Crash] takes a node down: the node drops its
