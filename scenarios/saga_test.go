@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,4 +88,45 @@ func TestSagaRaceSeeds(t *testing.T) {
 			t.Fatalf("%d of %d seeds failed; first: %s", len(fails), TwinSeeds, fails[0])
 		}
 	})
+}
+
+// TestSagaKeysParseStrictly checks the saga keys' errors: each names the
+// file, line and column, and what to fix.
+func TestSagaKeysParseStrictly(t *testing.T) {
+	base := `name: s
+duration: 1s
+topics: [{name: orders}]
+producers:
+  - name: shop
+    topic: orders
+    rate: 10/s
+%s
+consumers:
+  - group: g
+    topic: orders
+%s
+checks: [saga-outcome]
+`
+	cases := []struct{ producer, consumer, want string }{
+		{"    orders: {payment: 1ms..2ms, timeouts: 1/2, late: 0ms..1ms}", "    handler: order-saga\n    saga-concurrency: optimistic", ""},
+		{"    orders: {payment: 1ms..2ms}\n    keys: 3", "    handler: order-saga", "s.yaml:9:5: producers[0]: keys goes without orders"},
+		{"    orders: {payment: 1ms..2ms, timeout: 1/2}", "    handler: order-saga", `s.yaml:8:33: producers[0].orders: unknown key "timeout"`},
+		{"    orders: {}", "    handler: balance\n    saga-concurrency: none", "s.yaml:13:5: consumers[0]: saga-concurrency goes with handler: order-saga"},
+		{"    orders: {}", "    handler: order-saga\n    saga-concurrency: pessimistic", "s.yaml:13:23: consumers[0].saga-concurrency"},
+	}
+	for _, c := range cases {
+		src := fmt.Sprintf(base, c.producer, c.consumer)
+		s, err := Parse("s.yaml", []byte(src))
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%v\n%s", err, src)
+			} else if o := s.System.Producers[0].Orders; o == nil || o.Timeouts.Num != 1 || s.System.Consumers[0].Saga != "optimistic" {
+				t.Errorf("parsed %+v, %+v", o, s.System.Consumers[0])
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one containing %q\n%s", err, c.want, src)
+		}
+	}
 }
