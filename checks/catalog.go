@@ -136,6 +136,18 @@ var Catalog = map[string]Check{
 		Doc:  "every published event type is named as a past-tense fact, not a command",
 		Run:  EventNames,
 	},
+
+	// sagas (P3)
+	"saga-single-instance": {
+		Name: "saga-single-instance",
+		Doc:  "each saga (a correlation id within a group) is started at most once",
+		Run:  SagaSingleInstance,
+	},
+	"saga-outcome": {
+		Name: "saga-outcome",
+		Doc:  "each saga ends completed or compensated, never both, and none is left open when the run drains",
+		Run:  SagaOutcome,
+	},
 }
 
 // Names returns the names of every check, sorted.

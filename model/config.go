@@ -120,6 +120,12 @@ type ProducerConfig struct {
 	// PoisonEvents names malformed events by their number: 17 poisons the
 	// producer's 17th event (id NAME-17).
 	PoisonEvents []int
+
+	// sagas (P3)
+
+	// Orders, if set, replaces Events and Keys by the order workload: each
+	// publish places a new order and schedules its payment outcome.
+	Orders *OrderFlow
 }
 
 // Producer defaults.
@@ -334,6 +340,11 @@ type ConsumerConfig struct {
 	// MaxDeliveries is how many times a queue subscription delivers a
 	// message before it dead-letters it (0: no limit).
 	MaxDeliveries int
+
+	// sagas (P3)
+
+	// Saga is how the order saga handler guards its writes ("": SagaNone).
+	Saga SagaConcurrency
 }
 
 // Consumer defaults.
@@ -418,7 +429,7 @@ func (c *Config) Validate() error {
 		if p.Keys < 1 {
 			bad("producer %q: keys %d: want at least 1", p.Name, p.Keys)
 		}
-		if len(p.Events) == 0 {
+		if len(p.Events) == 0 && p.Orders == nil {
 			bad("producer %q: no events to publish", p.Name)
 		}
 		for _, e := range p.Events {
@@ -443,6 +454,9 @@ func (c *Config) Validate() error {
 			}
 		default:
 			bad("producer %q: unknown acks %q: want 0, 1 or all", p.Name, p.Acks)
+		}
+		if o := p.Orders; o != nil && (o.PaymentMin < 0 || o.PaymentMin > o.PaymentMax || o.LateMin < 0 || o.LateMin > o.LateMax) {
+			bad("producer %q: orders: want 0 <= min <= max for payment and late", p.Name)
 		}
 		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
 			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)
@@ -527,6 +541,11 @@ func (c *Config) Validate() error {
 		case RetryForever, Skip, DeadLetter:
 		default:
 			bad("consumer group %q: unknown on-error %q", g.Group, g.OnError)
+		}
+		switch g.Saga {
+		case "", SagaNone, SagaOptimistic:
+		default:
+			bad("consumer group %q: unknown saga concurrency %q: want none or optimistic", g.Group, g.Saga)
 		}
 		if g.ProcessingMin < 0 || g.ProcessingMin > g.ProcessingMax {
 			bad("consumer group %q: processing %v..%v: want 0 <= min <= max", g.Group, g.ProcessingMin, g.ProcessingMax)

@@ -53,6 +53,7 @@ const (
 	deduped
 	failed
 	fenced
+	conflict // a saga's optimistic write found a newer version: reload and retry
 )
 
 // Member is one member of a consumer group: it joins the group, sends
@@ -70,6 +71,7 @@ type Member struct {
 	cfg     ConsumerConfig
 	handler Handler
 	stater  Stater
+	saga    bool // the handler is an [OrderSaga]: read at delivery, write at the end
 	g       *group
 	broker  sim.NodeID
 	db      *DB
@@ -95,12 +97,13 @@ type Member struct {
 	attempts    []int // queue: the broker's delivery count per batch record
 	bpart       int   // index in parts of the batch's partition
 	done        []bool
-	tries       []int // handler attempts per batch record
-	started     int   // batch records started
-	running     int   // batch records started and not finished
-	finished    int   // batch records finished
-	prefix      int   // batch records finished without a gap from the start
-	maxDone     int64 // one past the highest offset finished
+	tries       []int     // handler attempts per batch record
+	loaded      []sagaRow // saga: the row read per batch record
+	started     int       // batch records started
+	running     int       // batch records started and not finished
+	finished    int       // batch records finished
+	prefix      int       // batch records finished without a gap from the start
+	maxDone     int64     // one past the highest offset finished
 	pausedUntil sim.Time
 	seen        map[string]sim.Time // member-scope dedup memory
 	hbChain     int64               // heartbeat timer chain in force
@@ -297,6 +300,9 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	m.batch, m.attempts = r.records, r.attempts
 	m.done = resize(m.done, n)
 	m.tries = resize(m.tries, n)
+	if m.saga {
+		m.loaded = resize(m.loaded, n)
+	}
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
 	m.startWork(w)
 }
@@ -342,10 +348,12 @@ func (m *Member) deliver(w *sim.World, i int) {
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
 		Amount: r.Amount, Attempt: attempt, Generation: gen})
-	d := m.cfg.ProcessingMin
-	if span := m.cfg.ProcessingMax - m.cfg.ProcessingMin; span > 0 {
-		d += time.Duration(m.rng.Int64N(int64(span) + 1))
+	if m.saga {
+		// Read the saga's row now; the decision is written when
+		// processing ends.
+		m.loaded[i] = loadSaga(m.db, r.Key)
 	}
+	d := m.processing()
 	if m.sys.stall != nil {
 		if s := m.sys.stall.Stall(w, m.id, PointProcessing); s > 0 {
 			m.pausedUntil = w.Now() + s
@@ -361,6 +369,15 @@ func (m *Member) deliver(w *sim.World, i int) {
 	w.After(m.id, sim.Time(d), kindProcessed, int64(i), m.epoch, nil)
 }
 
+// processing draws the time to handle one record.
+func (m *Member) processing() time.Duration {
+	d := m.cfg.ProcessingMin
+	if span := m.cfg.ProcessingMax - m.cfg.ProcessingMin; span > 0 {
+		d += time.Duration(m.rng.Int64N(int64(span) + 1))
+	}
+	return d
+}
+
 // complete handles batch record i once its processing time is over.
 func (m *Member) complete(w *sim.World, i int) {
 	r := m.batch[i]
@@ -368,7 +385,12 @@ func (m *Member) complete(w *sim.World, i int) {
 		m.commitRecord(w, r)
 	}
 	m.tries[i]++
-	switch m.apply(w, r, m.tries[i]) {
+	switch m.apply(w, i, m.tries[i]) {
+	case conflict:
+		// Reload the saga's row and handle the record again.
+		m.loaded[i] = loadSaga(m.db, r.Key)
+		w.After(m.id, sim.Time(max(1, m.processing())), kindRetry, int64(i), m.epoch, nil)
+		return
 	case failed:
 		retry := m.cfg.OnError == RetryForever || m.cfg.OnError == DeadLetter && m.tries[i] < m.cfg.MaxAttempts
 		if retry {
@@ -424,7 +446,8 @@ func (m *Member) finish(w *sim.World, i int) {
 
 // apply runs the handler on r in a database transaction, with the dedup
 // strategy and fencing.
-func (m *Member) apply(w *sim.World, r Record, attempt int) outcome {
+func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
+	r := m.batch[i]
 	separate := m.cfg.Dedup == DedupSeparateBefore || m.cfg.Dedup == DedupSeparateAfter
 	if separate && m.seenSeparate(w, r.ID) {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
@@ -458,7 +481,13 @@ func (m *Member) apply(w *sim.World, r Record, attempt int) outcome {
 		m.hist.Add(rec)
 		return failed
 	}
-	m.handler.Handle(tx, r)
+	if m.saga {
+		if !m.sagaStep(w, tx, r, m.loaded[i], attempt) {
+			return conflict
+		}
+	} else {
+		m.handler.Handle(tx, r)
+	}
 	var value int64
 	if m.stater != nil {
 		value = m.stater.State(tx, r.Key)
@@ -576,7 +605,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 	epoch, hb, ci := m.epoch, m.hbChain, m.ciChain
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
 		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys,
-		done: m.done[:0], tries: m.tries[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
+		saga: m.saga, done: m.done[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new

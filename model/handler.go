@@ -42,6 +42,7 @@ func (f HandlerFunc) Handle(tx *Tx, r Record) { f(tx, r) }
 var Handlers = map[string]Handler{
 	"balance":     tableHandler{Balance},
 	"last-amount": tableHandler{LastAmount},
+	"order-saga":  OrderSaga{},
 }
 
 // BalanceTable is the table the built-in handlers keep their state in.

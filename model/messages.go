@@ -30,6 +30,7 @@ const (
 	kindSessionCheck                     // broker timer: A=group<<32|member id B=heartbeat count
 	kindAckDeadline                      // broker timer: A=group<<32|partition B=offset
 	kindControl                          // control timer: A=action index
+	kindOrderStep                        // producer timer: publish an order's follow-up, *orderStep
 )
 
 // Produce statuses, in kindProduceResp's A.

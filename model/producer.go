@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"time"
 
 	"evsim/model/history"
 	"evsim/sim"
@@ -26,15 +27,17 @@ const (
 // restart); its in-flight requests, producer id and sequence numbers are
 // not.
 type Producer struct {
-	id    sim.NodeID
-	cfg   ProducerConfig
-	b     *Broker
-	t     *topic
-	hist  *history.History
-	rng   *rand.Rand
-	keys  []string
-	n     int
-	lossy bool // a request or its ack can be lost, so requests need timers
+	id   sim.NodeID
+	cfg  ProducerConfig
+	b    *Broker
+	t    *topic
+	hist *history.History
+	rng  *rand.Rand
+	keys []string
+	n    int
+	// orders counts the orders placed (the order workload)
+	orders int
+	lossy  bool // a request or its ack can be lost, so requests need timers
 
 	// volatile state, dropped by a crash
 	pid      int64
@@ -75,6 +78,9 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
 	case kindTick:
 		p.publish(w)
+	case kindOrderStep:
+		st := ev.Msg.(*orderStep)
+		p.emit(w, st.key, st.typ, 1)
 	case kindProduceResp:
 		p.response(w, ev.Msg.(*produceReq), int(ev.A), ev.B)
 	case kindRequestTimeout:
@@ -92,6 +98,11 @@ func (p *Producer) publish(w *sim.World) {
 	if p.cfg.Stop > 0 && w.Now() >= sim.Time(p.cfg.Stop) {
 		return
 	}
+	if p.cfg.Orders != nil {
+		p.placeOrder(w)
+		p.schedule(w)
+		return
+	}
 	spec := &p.cfg.Events[0]
 	if len(p.cfg.Events) > 1 {
 		spec = &p.cfg.Events[p.rng.IntN(len(p.cfg.Events))]
@@ -100,12 +111,43 @@ func (p *Producer) publish(w *sim.World) {
 	if span := spec.AmountMax - spec.AmountMin; span > 0 {
 		amount += p.rng.Int64N(span + 1)
 	}
-	p.n++
 	key := p.keys[0]
 	if len(p.keys) > 1 {
 		key = p.keys[p.rng.IntN(len(p.keys))]
 	}
-	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
+	p.emit(w, key, spec.Type, amount)
+	p.schedule(w)
+}
+
+// placeOrder publishes a new order's OrderPlaced and schedules its payment
+// outcome (the order workload).
+func (p *Producer) placeOrder(w *sim.World) {
+	o := p.cfg.Orders
+	p.orders++
+	key := "order-" + strconv.Itoa(p.orders)
+	p.emit(w, key, OrderPlaced, 1)
+	pay := drawDuration(p.rng, o.PaymentMin, o.PaymentMax)
+	if !o.Timeouts.Chance(p.rng) {
+		w.After(p.id, sim.Time(pay), kindOrderStep, 0, 0, &orderStep{key, PaymentSucceeded})
+		return
+	}
+	late := drawDuration(p.rng, o.LateMin, o.LateMax)
+	w.After(p.id, sim.Time(pay), kindOrderStep, 0, 0, &orderStep{key, PaymentTimedOut})
+	w.After(p.id, sim.Time(pay+late), kindOrderStep, 0, 0, &orderStep{key, PaymentSucceeded})
+}
+
+// drawDuration draws a duration uniformly from [lo, hi].
+func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
+	if hi > lo {
+		return lo + time.Duration(rng.Int64N(int64(hi-lo)+1))
+	}
+	return lo
+}
+
+// emit publishes one event of type typ for key.
+func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
+	p.n++
+	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 {
 		rec.Poison = p.cfg.Poison.Chance(p.rng)
 	}
@@ -114,7 +156,7 @@ func (p *Producer) publish(w *sim.World) {
 	}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount})
+		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
 	w.CrashPoint(p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -122,7 +164,6 @@ func (p *Producer) publish(w *sim.World) {
 	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
 	w.CrashPoint(p.id, PointAfterSend)
-	p.schedule(w)
 }
 
 // pump sends the pending records, one batch per partition, oldest first,

@@ -93,6 +93,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			handler = Handlers[gc.Handler]
 		}
 		stater, _ := handler.(Stater)
+		_, saga := handler.(OrderSaga)
 		service := gc.Service
 		if service == gc.Group {
 			service = ""
@@ -100,7 +101,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		s.subs = append(s.subs, subscription{g, service})
 		for i := 0; i < gc.Members; i++ {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
-				g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
+				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
 			m.id = w.Add(m.name, m)
 			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)

@@ -195,7 +195,9 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 }
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
-	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events"}
+	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
+	// sagas (P3)
+	"orders"}
 
 func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.ProducerConfig {
 	m := d.mapping(n, what)
@@ -208,7 +210,18 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	if k := m.get("keys"); k != nil {
 		p.Keys = int(d.integer(k, what+".keys", 1))
 	}
-	for i, en := range d.list(m.need("events", "a list of event types with their amounts"), what+".events") {
+	var events *yaml.Node
+	if on := m.get("orders"); on != nil {
+		p.Orders = d.orders(on, what+".orders")
+		for _, k := range []string{"events", "keys"} {
+			if m.get(k) != nil {
+				d.errorf(m.key(k), "%s: %s goes without orders: the order workload publishes its own events, one new key per order", what, k)
+			}
+		}
+	} else {
+		events = m.need("events", "a list of event types with their amounts")
+	}
+	for i, en := range d.list(events, what+".events") {
 		ew := fmt.Sprintf("%s.events[%d]", what, i)
 		em := d.mapping(en, ew)
 		tn := em.need("type", "a past-tense event name like Deposited")
@@ -274,7 +287,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
-	"ack-timeout", "max-deliveries"}
+	"ack-timeout", "max-deliveries",
+	// sagas (P3)
+	"saga-concurrency"}
 
 func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	m := d.mapping(n, what)
@@ -384,6 +399,12 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	if v, ok := num("max-deliveries", 1); ok {
 		c.MaxDeliveries = v
 	}
+	if v, ok := str("saga-concurrency", string(model.SagaNone), string(model.SagaOptimistic)); ok {
+		c.Saga = model.SagaConcurrency(v)
+		if c.Handler != "order-saga" {
+			d.errorf(m.key("saga-concurrency"), "%s: saga-concurrency goes with handler: order-saga", what)
+		}
+	}
 	m.done(consumerKeys...)
 	// Rules across keys, reported where the file breaks them.
 	hb, st := c.HeartbeatInterval, c.SessionTimeout
@@ -406,6 +427,23 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 		}
 	}
 	return c
+}
+
+// orders reads a producer's order workload (sagas, P3).
+func (d *decoder) orders(n *yaml.Node, what string) *model.OrderFlow {
+	m := d.mapping(n, what)
+	o := &model.OrderFlow{}
+	if v := m.get("payment"); v != nil {
+		o.PaymentMin, o.PaymentMax = d.durationRange(v, what+".payment")
+	}
+	if v := m.get("timeouts"); v != nil {
+		o.Timeouts = d.ratio(v, what+".timeouts")
+	}
+	if v := m.get("late"); v != nil {
+		o.LateMin, o.LateMax = d.durationRange(v, what+".late")
+	}
+	m.done("payment", "timeouts", "late")
+	return o
 }
 
 // key returns the first of keys present in m, for an error about it, or

@@ -71,6 +71,12 @@ func (r Record) String() string {
 	if r.Basis != 0 {
 		fmt.Fprintf(&b, " basis=%d", r.Basis)
 	}
+	switch {
+	case r.From != "":
+		fmt.Fprintf(&b, " %s->%s", r.From, r.To)
+	case r.To != "":
+		fmt.Fprintf(&b, " ->%s", r.To)
+	}
 	if r.Outcome != "" {
 		fmt.Fprintf(&b, " -> %s", r.Outcome)
 	}

@@ -158,6 +158,26 @@ const (
 	Ack Kind = "ack"
 	// Pause: Node stalled (a long GC-like pause) until Until.
 	Pause Kind = "pause"
+
+	// sagas (P3)
+
+	// SagaStart: Group member Node started a saga instance for correlation
+	// id Key on Event (Type): the instance's row did not exist when Node
+	// read it. To is the state it starts in, Version the row's version
+	// written (Basis the version read).
+	SagaStart Kind = "saga-start"
+	// SagaTransition: Node moved saga Key from state From to state To on
+	// Event (Type), writing the row at Version (Basis the version read).
+	SagaTransition Kind = "saga-transition"
+	// SagaCompleted: saga Key completed on Event, at Version.
+	SagaCompleted Kind = "saga-completed"
+	// SagaCompensated: saga Key was compensated (its order cancelled and
+	// its payment refunded) on Event, at Version.
+	SagaCompensated Kind = "saga-compensated"
+	// SagaConflict: Node's write of saga Key on Event was rejected: it had
+	// read the row at Basis, but the row is at Version now (optimistic
+	// concurrency). Node reloads the row and handles Event again.
+	SagaConflict Kind = "saga-conflict"
 )
 
 // StyleProjection is the Style of the Subscribe record of a read model
@@ -223,6 +243,13 @@ type Record struct {
 	Seq        int64 `json:"seq,omitempty"`
 	// Until is the end of a Pause, in nanoseconds since the start.
 	Until int64 `json:"until,omitempty"`
+
+	// sagas (P3)
+
+	// From and To are the states of a SagaTransition (To also of a
+	// SagaStart).
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an

@@ -103,4 +103,6 @@ var knownKinds = map[Kind]bool{
 	StoreDuplicate: true, Snapshot: true, Load: true, ProjectionApply: true, Checkpoint: true,
 	ProjectionSkip: true, ProjectionReset: true, Query: true, QueryReturn: true, LostAnswer: true,
 	StalenessSLO: true,
+	// sagas (P3)
+	SagaStart: true, SagaTransition: true, SagaCompleted: true, SagaCompensated: true, SagaConflict: true,
 }

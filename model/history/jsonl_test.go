@@ -22,6 +22,12 @@ func sample() *History {
 		{At: 8_000, Kind: Deliver, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Attempt: 2},
 		{At: 9_000, Kind: Dedup, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1"},
 		{At: 10_000, Kind: OffsetCommit, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 8},
+		// sagas (P3)
+		{At: 11_000, Kind: SagaStart, Node: "saga-0", Group: "saga", Event: "shop-1", Key: "order-1", Type: "OrderPlaced", To: "started", Version: 1},
+		{At: 12_000, Kind: SagaTransition, Node: "saga-0", Group: "saga", Event: "shop-2", Key: "order-1", Type: "PaymentSucceeded", From: "started", To: "completed", Basis: 1, Version: 2},
+		{At: 12_000, Kind: SagaCompleted, Node: "saga-0", Group: "saga", Event: "shop-2", Key: "order-1", Version: 2},
+		{At: 13_000, Kind: SagaConflict, Node: "saga-1", Group: "saga", Event: "shop-3", Key: "order-1", Basis: 1, Version: 2},
+		{At: 14_000, Kind: SagaCompensated, Node: "saga-1", Group: "saga", Event: "shop-5", Key: "order-2", Version: 2},
 		{At: 1 << 62, Kind: End, Drained: true},
 	}}
 }

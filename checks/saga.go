@@ -1,0 +1,224 @@
+package checks
+
+import (
+	"fmt"
+
+	"evsim/model/history"
+)
+
+// sagaKey names one saga: its correlation id within a group.
+type sagaKey struct{ group, key string }
+
+// sagaLog gathers the saga records of a history, by saga, in the order
+// each saga first appears.
+type sagaLog struct {
+	order     []sagaKey
+	starts    map[sagaKey][]int // indices of SagaStart records
+	completed map[sagaKey]int   // first SagaCompleted
+	comp      map[sagaKey]int   // first SagaCompensated
+	last      map[sagaKey]int   // last write: SagaStart or SagaTransition
+	conflicts int
+	end       int // the End record, or -1
+}
+
+func readSagas(h *history.History) *sagaLog {
+	l := &sagaLog{starts: map[sagaKey][]int{}, completed: map[sagaKey]int{}, comp: map[sagaKey]int{},
+		last: map[sagaKey]int{}, end: -1}
+	for i, r := range h.Records {
+		k := sagaKey{r.Group, r.Key}
+		switch r.Kind {
+		case history.End:
+			l.end = i
+			continue
+		case history.SagaConflict:
+			l.conflicts++
+			continue
+		case history.SagaStart, history.SagaTransition, history.SagaCompleted, history.SagaCompensated:
+		default:
+			continue
+		}
+		if _, ok := l.last[k]; !ok {
+			l.order = append(l.order, k)
+			l.last[k] = i
+		}
+		switch r.Kind {
+		case history.SagaStart:
+			l.starts[k] = append(l.starts[k], i)
+			l.last[k] = i
+		case history.SagaTransition:
+			l.last[k] = i
+		case history.SagaCompleted:
+			if _, ok := l.completed[k]; !ok {
+				l.completed[k] = i
+			}
+		case history.SagaCompensated:
+			if _, ok := l.comp[k]; !ok {
+				l.comp[k] = i
+			}
+		}
+	}
+	return l
+}
+
+// SagaSingleInstance checks that each saga (a correlation id within a
+// group) is started at most once. Two starts mean two events of one saga
+// were handled at once, each found no instance and created one: the
+// second write replaced the first instance's state. Its witness is the
+// two starts and the delivery of the second start's event, which shows
+// it was read before the first start was written.
+func SagaSingleInstance(h *history.History) Result {
+	res := Result{Check: "saga-single-instance"}
+	l := readSagas(h)
+	var dup int
+	for _, k := range l.order {
+		s := l.starts[k]
+		if len(s) < 2 {
+			continue
+		}
+		dup++
+		if res.Witness != nil {
+			continue
+		}
+		a, b := h.Records[s[0]], h.Records[s[1]]
+		del := lastDeliverOf(h, s[1], b.Node, b.Event)
+		res.Witness = pickRecords(h, del, s[0], s[1])
+		read := ""
+		if del >= 0 {
+			read = fmt.Sprintf(" %s had read the saga's row at %s, before that start was written, and found none.", b.Node, at(h.Records[del].At))
+		}
+		res.Explanation = fmt.Sprintf("Saga %s in group %s was started %d times: by %s on %s (%s) at %s, and again by %s on %s (%s) at %s.%s Two events of one saga were handled at once and each created the instance (load or create) without a version check, so the second write overwrote the first instance. Write the saga's row with the version read (optimistic concurrency): the second start then conflicts, reloads the instance and joins it.",
+			k.key, k.group, len(s), a.Node, a.Type, a.Event, at(a.At), b.Node, b.Type, b.Event, at(b.At), read)
+	}
+	if dup > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %s started more than once.", plural(dup, "saga was", "sagas were"))
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d sagas was started once.", len(l.order))
+	if l.conflicts > 0 {
+		res.Explanation += fmt.Sprintf(" %s were rejected by the version check and retried.", plural(l.conflicts, "write", "writes"))
+	}
+	return res
+}
+
+// SagaOutcome checks that each saga ends completed or compensated, never
+// both, and, when the run drained (every event handled), that none is
+// left open: its last write leaves it in an end state. Completed and
+// compensated both is a late success after compensation (or a
+// compensation after success) that read the saga before the other write;
+// an open saga is a lost update: a write based on an old read put it back
+// to started. Its witness is the two end records, or the last write and
+// the end of the run.
+func SagaOutcome(h *history.History) Result {
+	res := Result{Check: "saga-outcome"}
+	l := readSagas(h)
+	drained := l.end >= 0 && h.Records[l.end].Drained
+	var both, open, completed, compensated int
+	for _, k := range l.order {
+		c, okc := l.completed[k]
+		x, okx := l.comp[k]
+		last := h.Records[l.last[k]]
+		switch {
+		case okc && okx:
+			both++
+			if res.Witness != nil {
+				continue
+			}
+			first, second := h.Records[c], h.Records[x]
+			if x < c {
+				first, second = second, first
+			}
+			wrote := lastWrite(h, k, max(c, x))
+			res.Witness = pickRecords(h, c, x, wrote)
+			basis := ""
+			if wrote >= 0 {
+				basis = fmt.Sprintf(" (it had read version %d, before the %s at version %d was written)", h.Records[wrote].Basis, first.Kind, first.Version)
+			}
+			res.Explanation = fmt.Sprintf("Saga %s in group %s was both %s at %s (%s, %s by %s) and %s at %s (%s, %s by %s)%s. The order is cancelled and refunded, yet confirmed as paid. The later event was decided on a stale read of the saga: without a version check its write landed anyway. Write the saga's row with the version read (optimistic concurrency): the late event then conflicts, reloads the ended saga and is ignored.",
+				k.key, k.group, word(first.Kind), at(first.At), first.Type, first.Event, first.Node,
+				word(second.Kind), at(second.At), second.Type, second.Event, second.Node, basis)
+		case okc || okx:
+			if okc {
+				completed++
+			} else {
+				compensated++
+			}
+			if last.To == "completed" || last.To == "compensated" {
+				continue
+			}
+			fallthrough
+		default:
+			if last.To == "completed" || last.To == "compensated" || !drained {
+				continue
+			}
+			open++
+			if res.Witness != nil {
+				continue
+			}
+			end := -1
+			if okc {
+				end = c
+			} else if okx {
+				end = x
+			}
+			res.Witness = pickRecords(h, end, l.last[k], l.end)
+			was := ""
+			if end >= 0 {
+				e := h.Records[end]
+				was = fmt.Sprintf(" It had been %s at %s (version %d), and then", word(e.Kind), at(e.At), e.Version)
+			}
+			res.Explanation = fmt.Sprintf("Saga %s in group %s was left %s at the end of a drained run, when every event had been handled.%s %s's write on %s (%s) at %s, decided on version %d, put it in state %s at version %d. A write based on an old read overwrote a newer one (a lost update), so the saga waits for an event that already came. Write the saga's row with the version read (optimistic concurrency): the stale write then conflicts and is decided again on the current state.",
+				k.key, k.group, last.To, was, last.Node, last.Type, last.Event, at(last.At), last.Basis, last.To, last.Version)
+		}
+	}
+	if both+open > 0 {
+		res.Verdict = Violated
+		if both > 0 {
+			res.Explanation += fmt.Sprintf(" %s both completed and compensated.", plural(both, "saga was", "sagas were"))
+		}
+		if open > 0 {
+			res.Explanation += fmt.Sprintf(" %s left open.", plural(open, "saga was", "sagas were"))
+		}
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d sagas ended either completed (%d) or compensated (%d), never both.", len(l.order), completed, compensated)
+	if !drained {
+		res.Explanation += " The run did not drain, so sagas still open at the end are not judged."
+	} else {
+		res.Explanation += " None was left open."
+	}
+	return res
+}
+
+// word names a saga end kind in a sentence.
+func word(k history.Kind) string {
+	if k == history.SagaCompleted {
+		return "completed"
+	}
+	return "compensated"
+}
+
+// lastWrite returns the index of the last SagaStart or SagaTransition of
+// saga k at or before i, or -1.
+func lastWrite(h *history.History, k sagaKey, i int) int {
+	for x := i; x >= 0; x-- {
+		r := h.Records[x]
+		if (r.Kind == history.SagaTransition || r.Kind == history.SagaStart) && r.Group == k.group && r.Key == k.key {
+			return x
+		}
+	}
+	return -1
+}
+
+// lastDeliverOf returns the index of the last delivery of event to node
+// before i, or -1.
+func lastDeliverOf(h *history.History, i int, node, event string) int {
+	for x := i - 1; x >= 0; x-- {
+		if r := h.Records[x]; r.Kind == history.Deliver && r.Node == node && r.Event == event {
+			return x
+		}
+	}
+	return -1
+}
