@@ -15,12 +15,7 @@ import (
 // side by side on two goroutines, gives the same checksum, the same
 // verdicts and a byte-identical history.
 func TestSameSeedSameRun(t *testing.T) {
-	all, err := scenarios.Builtins()
-	if err != nil {
-		t.Fatal(err)
-	}
-	all = append(all, testdataScenarios(t)...)
-	for _, s := range all {
+	for _, s := range allScenarios(t) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			for _, seed := range []uint64{s.Seed, 7} {
@@ -54,12 +49,7 @@ func TestSameSeedSameRun(t *testing.T) {
 // TestDifferentSeedsDifferentRuns: seeds 1..5 give pairwise different
 // checksums and histories.
 func TestDifferentSeedsDifferentRuns(t *testing.T) {
-	all, err := scenarios.Builtins()
-	if err != nil {
-		t.Fatal(err)
-	}
-	all = append(all, testdataScenarios(t)...)
-	for _, s := range all {
+	for _, s := range allScenarios(t) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			sums := map[uint64]int{}

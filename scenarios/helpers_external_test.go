@@ -111,3 +111,14 @@ func jsonl(t *testing.T, o *scenarios.Outcome) []byte {
 	}
 	return b.Bytes()
 }
+
+// allScenarios returns every built-in scenario and the test-only ones in
+// testdata.
+func allScenarios(t *testing.T) []*scenarios.Scenario {
+	t.Helper()
+	all, err := scenarios.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(all, testdataScenarios(t)...)
+}

@@ -19,12 +19,7 @@ const sweepSeeds = 200
 // built-in or test-only, reaches the verdicts it pins, explains and
 // witnesses every violation, and drains unless it teaches a stall.
 func TestScenariosMeetTheirExpectations(t *testing.T) {
-	all, err := scenarios.Builtins()
-	if err != nil {
-		t.Fatal(err)
-	}
-	all = append(all, testdataScenarios(t)...)
-	for _, s := range all {
+	for _, s := range allScenarios(t) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			o := run(t, s, s.Seed)
