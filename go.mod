@@ -1,4 +1,4 @@
-module evsim
+module github.com/evsim/evsim
 
 go 1.26
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Check is a named property of a history.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // EventName judges an event type name: an event is a fact that happened,

@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // ExactlyOnceEffects checks that no service of a consumer group applies

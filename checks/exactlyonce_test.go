@@ -3,7 +3,7 @@ package checks
 import (
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 func TestExactlyOnceEffectsHolds(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Tiny histories: one topic "t", records built by short helpers. Times

@@ -9,7 +9,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // LinearizableTimeout bounds the porcupine search of one check; when it

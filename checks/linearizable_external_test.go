@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"evsim/checks"
-	"evsim/model/history"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 func run(t testing.TB, name string) *history.History {

@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // LogDuplicates checks that no event is in the log twice: one event id

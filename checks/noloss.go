@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // NoLoss checks that every event the broker acknowledged is applied, or

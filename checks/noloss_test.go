@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 func TestNoLossHolds(t *testing.T) {

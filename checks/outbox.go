@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // OutboxEquivalence checks the publishing of committed events: when the

@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // pollStep is one poll of a group's partition compared with what the group

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // streamFolds returns, per stream, the built-in balance projection's fold

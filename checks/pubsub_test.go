@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Small hand-written histories, one that each check catches and one it

@@ -1,6 +1,6 @@
 package checks
 
-import "evsim/model/history"
+import "github.com/evsim/evsim/model/history"
 
 // readLog is what consumers read of each partition: which offsets, the
 // highest one, and the Poll or Deliver record that read it.

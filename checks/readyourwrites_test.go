@@ -3,7 +3,7 @@ package checks
 import (
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Tiny event-sourced histories: session s writes acct-1, gets version v

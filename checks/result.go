@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Verdict is the outcome of a check.

@@ -3,7 +3,7 @@ package checks
 import (
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Hand-built saga histories: group "s", correlation id "order-1". Times

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // SLOBreach is a stretch of simulated time during which a read model was

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 func sloAt(slo time.Duration) history.Record {

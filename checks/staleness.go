@@ -4,7 +4,7 @@ import (
 	"sort"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // StalenessSample is how far a read model was behind the log at one

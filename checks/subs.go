@@ -3,7 +3,7 @@ package checks
 import (
 	"sort"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // sub is one subscription of a history: a service of a group consuming a

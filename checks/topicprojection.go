@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Read models fed by a topic (topic projections). A read model reads a

@@ -3,7 +3,7 @@ package checks
 import (
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Tiny histories of a read model "balances" fed by topic "t".

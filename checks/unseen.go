@@ -3,7 +3,7 @@ package checks
 import (
 	"fmt"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Unseen checks that, by the end of the run, every acknowledged event of a

@@ -7,8 +7,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"evsim/faults"
-	"evsim/model"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
 )
 
 var esSpace = faults.ESSpace{

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // Fault is one thing to break. Install resolves its targets in the system

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // CrashNth crashes a node of Target (a consumer group or a node name) the

@@ -6,11 +6,11 @@ import (
 
 	"pgregory.net/rapid"
 
-	"evsim/checks"
-	"evsim/faults"
-	"evsim/internal/rapidtest"
-	"evsim/model"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/internal/rapidtest"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // ledger is a small pub/sub system in Go: a teller publishing deposits and

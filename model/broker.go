@@ -3,8 +3,8 @@ package model
 import (
 	"fmt"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // Broker is a Kafka-like broker node: topics with partitioned append-only

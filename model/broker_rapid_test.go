@@ -9,8 +9,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // The broker against a plain reference model: rapid draws appends (plain

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 // Config describes a pub/sub system: topics, producers and consumer groups.

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // Crash points of a consumer, in the order a record meets them under

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 // ESConfig describes the event-sourced parts of a system: the event store,

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model"
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // counter is a Go user's own aggregate: Increment adds one, up to 3.

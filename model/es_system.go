@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // ESSystem is the event-sourced part of a system built inside a world,

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // StoredEvent is one event of the event store: a fact with its id, its

@@ -1,8 +1,8 @@
 package model
 
 import (
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // group is a consumer group as its coordinator (the broker) sees it: the

@@ -1,6 +1,6 @@
 package model
 
-import "evsim/sim"
+import "github.com/evsim/evsim/sim"
 
 // Record is one record of a partition log, as a consumer sees it.
 type Record struct {

@@ -1,6 +1,6 @@
 package model
 
-import "evsim/sim"
+import "github.com/evsim/evsim/sim"
 
 // Event kinds of the model's nodes: messages between them and their timers.
 const (

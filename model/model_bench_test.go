@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // benchConfig is a busy system without faults: one producer publishing

@@ -3,8 +3,8 @@ package model
 import (
 	"fmt"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 type claimMsg struct {

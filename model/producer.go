@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // Crash points of a producer: around sending a new record.

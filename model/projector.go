@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // projector roles

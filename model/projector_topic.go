@@ -3,8 +3,8 @@ package model
 import (
 	"strconv"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // topicFeed is what a projector of a topic ([SourceTopic]) keeps besides

@@ -1,8 +1,8 @@
 package model
 
 import (
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // queueState is the broker's side of a queue-style subscription (SQS, NATS

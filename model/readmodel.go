@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // BalanceDelta is the built-in balance projection: how an event changes

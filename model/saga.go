@@ -3,8 +3,8 @@ package model
 import (
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // SagaConcurrency is how an order saga guards the write of its state row

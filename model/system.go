@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // System is a built pub/sub system inside a world.

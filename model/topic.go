@@ -1,7 +1,7 @@
 package model
 
 import (
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 // partitionLog is one append-only partition of a topic. Records below

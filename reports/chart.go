@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // maxChartPoints bounds the points plotted per series.

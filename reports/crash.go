@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // crashMarks is a plotter that draws a thin red vertical line across the

@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // window is a stretch of simulated time in seconds.

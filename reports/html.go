@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Page is what one run's HTML report shows.

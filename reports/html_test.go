@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 func TestWriteHTML(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"io"
 
-	"evsim/checks"
+	"github.com/evsim/evsim/checks"
 )
 
 // IndexEntry is one run on the index page.

@@ -3,7 +3,7 @@ package reports
 import (
 	"sort"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Point is one sample of a series: Value holds from simulated time At

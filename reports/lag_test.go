@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 // ms is one simulated millisecond in nanoseconds.

@@ -12,8 +12,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 // StalenessSeries returns, per read model in h, two step series over

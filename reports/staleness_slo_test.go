@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model/history"
-	"evsim/reports"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/reports"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // sloHistory: a read model promising 100ms; its projector crashes at

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"evsim/model/history"
-	"evsim/reports"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/reports"
+	"github.com/evsim/evsim/scenarios"
 )
 
 const msNS = int64(1e6)

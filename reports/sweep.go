@@ -9,8 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 // Worst is the worst a run got: its largest consumer lag and the largest

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"evsim/model/history"
+	"github.com/evsim/evsim/model/history"
 )
 
 func TestCDFChart(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"evsim/checks"
+	"github.com/evsim/evsim/checks"
 )
 
 // twins maps each built-in scenario that shows a failure to its fixed

@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 // Error is a problem at a place in a scenario file.

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"evsim/model/history"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // TestSameSeedSameRun: every scenario run twice with one seed, the two runs

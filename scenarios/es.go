@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // eventSourcing reads the event sourcing and CQRS sections of a scenario

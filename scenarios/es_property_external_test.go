@@ -7,11 +7,11 @@ import (
 
 	"pgregory.net/rapid"
 
-	"evsim/checks"
-	"evsim/faults"
-	"evsim/internal/rapidtest"
-	"evsim/model"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/internal/rapidtest"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // bank is a small event-sourced system in Go: three teller sessions send

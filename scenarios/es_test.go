@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 // esPair is a failure mode of FAILURE-MODES.md: the scenario that shows it,

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/faults"
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // A scenario built in Go rather than YAML: a teller publishing deposits, a

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"evsim/checks"
-	"evsim/faults"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
 )
 
 // Swarm bounds what [Scenario.Explore] draws: the places the scenario's

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/checks"
-	"evsim/faults"
-	"evsim/model"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // TestExploreShrinksDoubleCredit: explore finds a plan that double-credits

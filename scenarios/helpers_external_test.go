@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"evsim/checks"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // testdataScenarios parses the test-only scenarios of testdata/.

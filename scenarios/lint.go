@@ -3,7 +3,7 @@ package scenarios
 import (
 	"fmt"
 
-	"evsim/checks"
+	"github.com/evsim/evsim/checks"
 )
 
 // Warning is a problem at a place in a scenario file that does not stop

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"evsim/checks"
-	"evsim/faults"
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // validYAML is a correct scenario; the table below breaks one line of it

@@ -5,9 +5,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"evsim/model"
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // topicRefs reports every producer and consumer that names a topic the

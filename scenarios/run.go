@@ -7,10 +7,10 @@ import (
 	"sync"
 	"time"
 
-	"evsim/checks"
-	"evsim/model"
-	"evsim/model/history"
-	"evsim/sim"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // Bounds of one run's safety phase, so that no scenario can hang or fill

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/checks"
+	"github.com/evsim/evsim/checks"
 )
 
 // sagaChecks are the checks that tell saga-race from its fixed twin

@@ -14,9 +14,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"evsim/checks"
-	"evsim/faults"
-	"evsim/model"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
 )
 
 // Default phases of a run.

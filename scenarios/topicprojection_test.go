@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/checks"
-	"evsim/model/history"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 )
 
 // TestTopicProjectionParse: the keys of a projection of a topic, and the

@@ -6,10 +6,10 @@ import (
 	"sync"
 	"testing"
 
-	"evsim/checks"
-	"evsim/model"
-	"evsim/model/history"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // sweepSeeds is how many seeds the sweeps below run (1..sweepSeeds).

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 const (

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
 )
 
 // The same workload on the kernel: producers and the server are nodes, and

@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
-	"evsim/checks"
-	"evsim/model/history"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {

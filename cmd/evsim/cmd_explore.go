@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"evsim/scenarios"
+	"github.com/evsim/evsim/scenarios"
 )
 
 func cmdExplore(args []string, stdout, stderr io.Writer) int {

@@ -5,7 +5,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"evsim/scenarios"
+	"github.com/evsim/evsim/scenarios"
 )
 
 func cmdList(args []string, stdout, stderr io.Writer) int {

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"evsim/checks"
-	"evsim/reports"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/reports"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // runLine is the --json form of one scenario run, one per line.

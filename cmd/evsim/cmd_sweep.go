@@ -13,9 +13,9 @@ import (
 	"sync"
 	"text/tabwriter"
 
-	"evsim/checks"
-	"evsim/reports"
-	"evsim/scenarios"
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/reports"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // sweepLine is the --json summary of a sweep: mergeable across shards by

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"evsim/scenarios"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // load resolves each argument to a scenario: a path to a file (anything
