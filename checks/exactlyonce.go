@@ -131,7 +131,7 @@ func lastDeliver(h *history.History, i int, e history.Record) int {
 func isQueue(h *history.History, g string) bool {
 	for _, r := range h.Records {
 		if r.Kind == history.Subscribe && r.Group == g {
-			return r.Style == "queue"
+			return r.Style == history.StyleQueue
 		}
 	}
 	return false

@@ -215,7 +215,7 @@ func accountOps(h *history.History, readModel bool) ([]porcupine.Operation, [][2
 		if inv.Kind != history.Command {
 			continue
 		}
-		op, keep := accountOp(inv, history.Record{Kind: history.CommandReturn, Outcome: "unknown"}, readModel)
+		op, keep := accountOp(inv, history.Record{Kind: history.CommandReturn, Outcome: history.OutcomeUnknown}, readModel)
 		if !keep {
 			continue
 		}
@@ -232,7 +232,7 @@ func accountOp(inv, ret history.Record, readModel bool) (porcupine.Operation, bo
 	in := acctIn{Key: inv.Key, Amount: inv.Amount}
 	out := acctOut{Value: ret.Value}
 	if inv.Kind == history.Query {
-		if ret.Outcome == "unknown" || inv.Mode != "strong" && !readModel {
+		if ret.Outcome == history.OutcomeUnknown || inv.Mode != history.ModeStrong && !readModel {
 			return op, false
 		}
 		in.Op = opRead
@@ -256,11 +256,11 @@ func accountOp(inv, ret history.Record, readModel bool) (porcupine.Operation, bo
 		in.Desc = fmt.Sprintf("%s open %s", inv.Node, inv.Key)
 	}
 	switch ret.Outcome {
-	case "ok":
+	case history.OutcomeOK:
 		out.Outcome = outOK
-	case "rejected":
+	case history.OutcomeRejected:
 		out.Outcome = outRejected
-	case "unknown":
+	case history.OutcomeUnknown:
 		out.Outcome = outUnknown
 		op.Return = math.MaxInt64
 	default:

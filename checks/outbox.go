@@ -84,7 +84,7 @@ func OutboxEquivalence(h *history.History) Result {
 		c := h.Records[committed[id]]
 		res.Witness = []history.Record{c}
 		for _, r := range h.Records {
-			if r.Kind == history.Crash && r.At >= c.At && r.Point == "after-append" {
+			if r.Kind == history.Crash && r.At >= c.At && r.Point == history.PointAfterAppend {
 				res.Witness = append(res.Witness, r)
 				break
 			}

@@ -70,12 +70,12 @@ func ProjectionEqualsFold(h *history.History) Result {
 			final[gk{r.Group, r.Key}] = i
 		case history.ProjectionReset:
 			for k := range final {
-				if k.group == r.Group && r.Point != "blue-green" {
+				if k.group == r.Group && r.Point != history.RebuildBlueGreen {
 					delete(final, k)
 				}
 			}
 		case history.QueryReturn:
-			if r.Group == "" || r.Version == 0 || r.Outcome == "unknown" {
+			if r.Group == "" || r.Version == 0 || r.Outcome == history.OutcomeUnknown {
 				continue
 			}
 			if t, ok := sources[r.Group]; ok && logs[t].spread[r.Key] {
@@ -277,9 +277,9 @@ func ReadYourWrites(h *history.History) Result {
 	reads, bad := 0, 0
 	for i, r := range h.Records {
 		switch {
-		case r.Kind == history.CommandReturn && r.Outcome == "ok":
+		case r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK:
 			last[nk{r.Node, r.Key}] = i
-		case r.Kind == history.QueryReturn && r.Outcome != "unknown":
+		case r.Kind == history.QueryReturn && r.Outcome != history.OutcomeUnknown:
 			j, ok := last[nk{r.Node, r.Key}]
 			if !ok {
 				continue
@@ -322,7 +322,7 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 		if q.Kind == history.Checkpoint {
 			break
 		}
-		if q.Kind == history.ProjectionReset && q.Point != "blue-green" {
+		if q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen {
 			reset = &h.Records[j]
 			witness = append(witness, q)
 			break
@@ -340,12 +340,12 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 	}
 	sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
 	switch {
-	case r.Mode == "eventual":
+	case r.Mode == history.ModeEventual:
 		why += "An eventual read returns whatever the read model holds; the projector had not applied the write yet. Wait for the write's position token (read-your-writes). "
-	case r.Mode != "read-your-writes":
+	case r.Mode != history.ModeReadYourWrites:
 	case r.Token != wr.Position:
 		why += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
-	case r.Outcome == "timeout":
+	case r.Outcome == history.OutcomeTimeout:
 		why += fmt.Sprintf("The wait gave up before the read model's checkpoint (%d) reached the token %d. ", r.Position, r.Token)
 	case r.Position == 0 && reset != nil:
 		why += fmt.Sprintf("The read model had no checkpoint: a %s rebuild reset it at %s. The wait took a projection without a checkpoint as caught up and read at once; "+

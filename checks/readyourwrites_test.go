@@ -14,7 +14,7 @@ func wrote(at int64, v, pos int64) history.Record {
 		Outcome: "ok", Version: v, Position: pos}
 }
 
-func readBack(at int64, mode string, token, version, checkpoint int64, outcome string) history.Record {
+func readBack(at int64, mode history.Mode, token, version, checkpoint int64, outcome history.Outcome) history.Record {
 	return history.Record{At: at * ms, Kind: history.QueryReturn, Node: "s", Key: "acct-1", Group: "balances", Mode: mode,
 		Token: token, Version: version, Position: checkpoint, Outcome: outcome}
 }

@@ -151,7 +151,7 @@ func Staleness(h *history.History) StalenessReport {
 				get(r.Group)
 			}
 		case history.ProjectionReset:
-			if r.Point == "blue-green" {
+			if r.Point == history.RebuildBlueGreen {
 				continue
 			}
 			g := get(r.Group)
@@ -162,7 +162,7 @@ func Staleness(h *history.History) StalenessReport {
 				get(r.Group)
 			}
 		case history.QueryReturn:
-			if r.Outcome == "unknown" {
+			if r.Outcome == history.OutcomeUnknown {
 				continue
 			}
 			s := StalenessSample{At: r.At, Group: r.Group, Node: r.Node, Key: r.Key}

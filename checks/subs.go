@@ -28,7 +28,7 @@ func subscriptions(h *history.History) map[string][]subscriber {
 	out := map[string][]subscriber{}
 	for _, r := range h.Records {
 		if r.Kind == history.Subscribe && r.Style != history.StyleProjection {
-			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == "queue"})
+			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == history.StyleQueue})
 		}
 	}
 	for _, ss := range out {

@@ -13,7 +13,7 @@ import (
 const (
 	// PointAfterAppend: a session's append was acknowledged; it has not
 	// published the events yet (direct-after publishing).
-	PointAfterAppend = "after-append"
+	PointAfterAppend = history.PointAfterAppend
 	// PointAfterPublish: a session published before appending
 	// (direct-before), or a relay published rows it has not marked sent.
 	PointAfterPublish = "after-publish"
@@ -132,7 +132,7 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 		r := ev.Msg.(*storeReadReply)
 		if s.query != nil {
 			state, version := s.env.load(w, s.name, s.query.key, r)
-			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, "ok")
+			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
 			return
 		}
 		if s.cur != nil {
@@ -163,7 +163,7 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 		}
 		s.cur.awaiting = false
 		s.cur.unknown = true
-		s.retry(w, "unknown")
+		s.retry(w, history.OutcomeUnknown)
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
 		s.unacked = max(0, s.unacked-1)
@@ -224,7 +224,7 @@ func (s *Session) start(w *sim.World) {
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
 	s.cur = &pendingCommand{c: c, attempt: 1}
 	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
-		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: string(s.cfg.Validate)})
+		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
 }
 
@@ -289,7 +289,7 @@ func (s *Session) send(w *sim.World) {
 // appended handles the store's answer to an append.
 func (s *Session) appended(w *sim.World, r *appendReply) {
 	cur := s.cur
-	if r.outcome != "ok" {
+	if r.outcome != history.OutcomeOK {
 		s.retry(w, r.outcome)
 		return
 	}
@@ -312,24 +312,24 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		s.writes = map[string]lastWrite{}
 	}
 	s.writes[cur.c.Key] = lastWrite{version: r.version, position: r.position}
-	s.finish(w, history.Record{Outcome: "ok", Version: r.version, Position: r.position, Value: agg.Value(state)})
+	s.finish(w, history.Record{Outcome: history.OutcomeOK, Version: r.version, Position: r.position, Value: agg.Value(state)})
 }
 
 // retry tries the command again after a conflict, a rollback or a lost
 // answer, or gives up.
-func (s *Session) retry(w *sim.World, outcome string) {
+func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 	cur := s.cur
 	if cur.attempt > s.cfg.Retries {
 		if cur.unknown {
-			outcome = "unknown"
+			outcome = history.OutcomeUnknown
 		}
 		s.finish(w, history.Record{Outcome: outcome})
 		return
 	}
 	cur.attempt++
 	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
-		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: string(s.cfg.Validate), Outcome: outcome})
-	if outcome == "unknown" && s.cfg.RetryIDs == RetrySameIDs {
+		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
+	if outcome == history.OutcomeUnknown && s.cfg.RetryIDs == RetrySameIDs {
 		s.send(w)
 		return
 	}
@@ -341,10 +341,10 @@ func (s *Session) retry(w *sim.World, outcome string) {
 func (s *Session) finish(w *sim.World, r history.Record) {
 	c := s.cur.c
 	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
-	r.Attempt, r.Mode = s.cur.attempt, string(s.cfg.Validate)
+	r.Attempt, r.Mode = s.cur.attempt, history.Mode(s.cfg.Validate)
 	s.env.hist.Add(r)
 	s.cur = nil
-	if r.Outcome == "ok" && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
+	if r.Outcome == history.OutcomeOK && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
 		s.ask(w, c.Key, s.cfg.ReadAfterWrite)
 		return
 	}
@@ -368,7 +368,7 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 	}
 	s.query = q
 	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
-		Group: group, Mode: string(mode), Token: q.token})
+		Group: group, Mode: history.Mode(mode), Token: q.token})
 	s.seq++
 	if mode == ReadStrong {
 		w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: key})
@@ -379,14 +379,14 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 }
 
 // answer records the answer to the pending query and moves on.
-func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome string) {
+func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome history.Outcome) {
 	q := s.query
 	group := s.cfg.Projection
 	if q.mode == ReadStrong {
 		group = ""
 	}
 	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
-		Group: group, Mode: string(q.mode), Token: q.token, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
+		Group: group, Mode: history.Mode(q.mode), Token: q.token, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
 	s.query = nil
 	s.schedule(w)
 }
@@ -414,12 +414,12 @@ func (s *Session) Crash(w *sim.World, point string) {
 	if s.cur != nil {
 		c := s.cur.c
 		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
-			Key: c.Key, Type: c.Type, Amount: c.Amount, Attempt: s.cur.attempt, Mode: string(s.cfg.Validate), Outcome: "unknown"})
+			Key: c.Key, Type: c.Type, Amount: c.Amount, Attempt: s.cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: history.OutcomeUnknown})
 	}
 	if s.query != nil {
 		q := s.query
 		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
-			Key: q.key, Mode: string(q.mode), Outcome: "unknown"})
+			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
 	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
 }

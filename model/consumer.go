@@ -474,9 +474,9 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	}
 	if r.Poison || m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng) {
 		rec := m.record(w, history.HandlerError, r, attempt)
-		rec.Point = "transient"
+		rec.Point = history.ErrorTransient
 		if r.Poison {
-			rec.Point = "poison"
+			rec.Point = history.ErrorPoison
 		}
 		m.hist.Add(rec)
 		return failed

@@ -100,9 +100,9 @@ type appendMsg struct {
 }
 
 type appendReply struct {
-	outcome  string // ok, conflict, rolled-back
-	version  int64  // ok: stream version after; conflict: actual version
-	position int64  // ok: position of the last event
+	outcome  history.Outcome // ok, conflict, rolled-back
+	version  int64           // ok: stream version after; conflict: actual version
+	position int64           // ok: position of the last event
 	events   []StoredEvent
 }
 
@@ -261,14 +261,14 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
-		s.reply(w, m, &appendReply{outcome: "ok", version: last.Version, position: last.Position,
+		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
 			events: st.events[i:last.Version:last.Version]})
 		s.next(w, st)
 		return
 	}
 	cur := int64(len(st.events))
 	if !m.expected.Any && m.expected.Version != cur {
-		s.reply(w, m, &appendReply{outcome: "conflict", version: cur})
+		s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
 		return
 	}
@@ -308,7 +308,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			r.Position = pos
 			s.hist.Add(r)
 		}
-		s.reply(w, m, &appendReply{outcome: "rolled-back", version: int64(len(st.events))})
+		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(len(st.events))})
 		st.busy = false
 		s.next(w, st)
 		return
@@ -336,7 +336,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			Expected: m.expected.String(), Basis: m.basis})
 	}
 	last := evs[len(evs)-1]
-	s.reply(w, m, &appendReply{outcome: "ok", version: last.Version, position: last.Position, events: evs})
+	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
 	st.busy = false
 	s.next(w, st)
 }

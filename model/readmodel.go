@@ -62,7 +62,7 @@ type queryMsg struct {
 
 type queryReply struct {
 	value, version, checkpoint int64
-	outcome                    string
+	outcome                    history.Outcome
 }
 
 // ReadModel is the node that answers queries from a projection's read
@@ -98,14 +98,14 @@ func (r *ReadModel) Handle(w *sim.World, ev *sim.Event) {
 func (r *ReadModel) serve(w *sim.World, m *queryMsg) {
 	t := tablesOf(r.name, activeGen(r.db))
 	cp, _ := r.db.Get(checkpointTable, t.checkpointKey)
-	outcome := "ok"
+	outcome := history.OutcomeOK
 	unstarted := cp == 0 && m.noCheckpoint == NoCheckpointCaughtUp
 	if m.mode == ReadYourWrites && cp < m.token && !unstarted {
 		if w.Now()-m.started < sim.Time(ryWaitMax) {
 			w.After(r.id, sim.Time(ryWaitStep), kindQueryWait, 0, 0, m)
 			return
 		}
-		outcome = "timeout"
+		outcome = history.OutcomeTimeout
 	}
 	value, _ := r.db.Get(t.value, m.key)
 	version, _ := r.db.Get(t.version, m.key)

@@ -118,9 +118,9 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 func (s *System) Start() {
 	w := s.World
 	for _, sub := range s.subs {
-		style := ""
+		var style history.Style
 		if sub.g.queue != nil {
-			style = string(StyleQueue)
+			style = history.StyleQueue
 		}
 		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
 			Topic: sub.g.topic.name, Style: style})

@@ -180,10 +180,6 @@ const (
 	SagaConflict Kind = "saga-conflict"
 )
 
-// StyleProjection is the Style of the Subscribe record of a read model
-// fed by a topic.
-const StyleProjection = "projection"
-
 // Record is one thing that happened. Fields that a kind does not use are
 // zero and omitted from JSON.
 type Record struct {
@@ -204,19 +200,19 @@ type Record struct {
 	Drained   bool   `json:"drained,omitempty"`
 
 	// event sourcing and CQRS (issue 4)
-	Version  int64  `json:"version,omitempty"`
-	Position int64  `json:"position,omitempty"`
-	Expected string `json:"expected,omitempty"`
-	Basis    int64  `json:"basis,omitempty"`
-	Command  string `json:"command,omitempty"`
-	Outcome  string `json:"outcome,omitempty"`
+	Version  int64   `json:"version,omitempty"`
+	Position int64   `json:"position,omitempty"`
+	Expected string  `json:"expected,omitempty"`
+	Basis    int64   `json:"basis,omitempty"`
+	Command  string  `json:"command,omitempty"`
+	Outcome  Outcome `json:"outcome,omitempty"`
 	// Value is a number the record reports: the state of Key in a
 	// group's store after an Effect, a balance after a command, a read
 	// model row.
 	Value  int64  `json:"value,omitempty"`
 	Token  int64  `json:"token,omitempty"`
 	SLO    int64  `json:"slo,omitempty"`
-	Mode   string `json:"mode,omitempty"`
+	Mode   Mode   `json:"mode,omitempty"`
 	State  string `json:"state,omitempty"`
 	Replay string `json:"replay,omitempty"`
 	Logic  int    `json:"logic,omitempty"`
@@ -229,7 +225,7 @@ type Record struct {
 	// Style is "queue" on the Subscribe record of a queue-style
 	// subscription, and StyleProjection on that of a read model fed by a
 	// topic; empty means a Kafka-style log subscription.
-	Style string `json:"style,omitempty"`
+	Style Style `json:"style,omitempty"`
 	// Generation is the group generation a member acted in.
 	Generation int `json:"generation,omitempty"`
 	// Count is the number of records of a Poll, or of members of a
