@@ -77,7 +77,10 @@ type Member struct {
 	db      *DB
 	hist    *history.History
 	rng     *rand.Rand
-	sys     *System
+	// failures counts the passing handler failures drawn by the members
+	// of this consumer entry (nil: the knob is off).
+	failures *Strike
+	sys      *System
 
 	// volatile state, dropped by a crash
 	phase       phase
@@ -472,7 +475,11 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 			return fenced
 		}
 	}
-	if r.Poison || m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng) {
+	transient := !r.Poison && m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng)
+	if transient {
+		m.failures.strike()
+	}
+	if r.Poison || transient {
 		rec := m.record(w, history.HandlerError, r, attempt)
 		rec.Point = history.ErrorTransient
 		if r.Poison {
@@ -568,13 +575,15 @@ func (m *Member) commitHandled(w *sim.World) {
 
 // Leave makes the member leave its group cleanly at its next poll
 // boundary (commit what is handled, send LeaveGroup) and rejoin as a new
-// member after d.
-func (m *Member) Leave(w *sim.World, d time.Duration) {
+// member after d. It reports whether the member is leaving: not when it
+// is down, out of its group already, or a queue subscriber.
+func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 	if m.phase == phaseOut || m.g.queue != nil || !w.Up(m.id) {
-		return
+		return false
 	}
 	m.leaving, m.leaveFor = true, sim.Time(d)
 	m.poll(w)
+	return true
 }
 
 func (m *Member) leave(w *sim.World) {

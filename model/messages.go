@@ -37,7 +37,7 @@ const (
 const (
 	produceOK         = 0
 	produceDuplicate  = 1 // an idempotent retry of a record already in the log: acknowledged with its offset
-	produceOutOfOrder = 2 // an idempotent record whose predecessor has not arrived: retry it
+	produceOutOfOrder = 2 // an idempotent record whose predecessor has not arrived, or of an older epoch: retry it
 )
 
 // Group errors, in kindHeartbeatResp's A and kindCommitResp's B.
@@ -64,6 +64,7 @@ type produceReq struct {
 	topic     *topic
 	partition int
 	pid, seq  int64
+	epoch     int // the producer epoch the sequence numbers belong to
 	acks      Acks
 	attempt   int  // sends so far
 	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)

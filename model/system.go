@@ -23,6 +23,7 @@ type System struct {
 	Deliveries uint64
 
 	stall   StallHook
+	knobs   knobs
 	control *control
 	started []sim.Time     // per member: when it first joins
 	subs    []subscription // one per consumer entry
@@ -64,7 +65,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			retention: sim.Time(t.Retention)})
 	}
 	for _, pc := range cfg.Producers {
-		s.Producers = append(s.Producers, newProducer(w, pc, b, h))
+		s.Producers = append(s.Producers, newProducer(w, pc, b, h, &s.knobs))
 	}
 	for _, gc := range cfg.Consumers {
 		gc = gc.withDefaults()
@@ -99,9 +100,10 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			service = ""
 		}
 		s.subs = append(s.subs, subscription{g, service})
+		failures := s.knobs.ratio(gc.Service, "failures", gc.Failures)
 		for i := 0; i < gc.Members; i++ {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
-				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
+				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures}
 			m.id = w.Add(m.name, m)
 			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)
@@ -158,6 +160,11 @@ func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	}
 	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member or a producer", name)
 }
+
+// Strikes reports how often each fault knob of the system's parts that
+// is on (a producer's request-loss, ack-loss, poison, poison-events; a
+// consumer's failures) struck so far, in configuration order.
+func (s *System) Strikes() []Strike { return s.knobs.strikes() }
 
 // Member returns the member on node id, or nil.
 func (s *System) Member(id sim.NodeID) *Member {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
@@ -43,6 +44,23 @@ type Outcome struct {
 	Results []checks.Result
 	// Failures lists the expectations that were not met, one sentence each.
 	Failures []string
+	// FaultsStruck says how often each fault struck: the faults of the
+	// plan in their order, then the fault knobs that are on (a producer's
+	// request-loss, a consumer's failures, the event store's lost
+	// answers...) in configuration order. A fault with Times 0 never
+	// struck: the run says nothing about it.
+	FaultsStruck []model.Strike
+}
+
+// NeverStruck lists the faults that never struck in the run.
+func (o *Outcome) NeverStruck() []string {
+	var out []string
+	for _, f := range o.FaultsStruck {
+		if f.Times == 0 {
+			out = append(out, f.Fault)
+		}
+	}
+	return out
 }
 
 // Met reports whether every expectation was met.
@@ -53,10 +71,11 @@ func (o *Outcome) Met() bool { return len(o.Failures) == 0 }
 // (at most Drain), and judges the history. It is deterministic: the same
 // scenario and seed give the same outcome, byte for byte.
 func (s *Scenario) Run(seed uint64) (*Outcome, error) {
-	w, sys, es, h, err := s.build(seed)
+	b, err := s.build(seed)
 	if err != nil {
 		return nil, err
 	}
+	w, sys, es, h := b.w, b.sys, b.es, b.h
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
@@ -72,6 +91,7 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 	}
 	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
+	o.FaultsStruck = append(append(b.in.Strikes(), sys.Strikes()...), es.Strikes()...)
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
 	if o.Bounded {
@@ -81,33 +101,43 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 	return o, nil
 }
 
+// built is a scenario's world with everything in it.
+type built struct {
+	w   *sim.World
+	sys *model.System
+	es  *model.ESSystem
+	h   *history.History
+	in  *faults.Injector
+}
+
 // build makes the scenario's world at seed, with its system, its event
 // sourcing parts and its faults installed, not yet started.
-func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
+func (s *Scenario) build(seed uint64) (*built, error) {
 	for _, c := range s.Checks {
 		if _, err := checks.Lookup(c); err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("%s: %w", s.File, err)
+			return nil, fmt.Errorf("%s: %w", s.File, err)
 		}
 	}
 	for c := range s.Expect {
 		if !slices.Contains(s.Checks, c) {
-			return nil, nil, nil, nil, fmt.Errorf("%s: expectation for %q, which is not among the checks %v", s.File, c, s.Checks)
+			return nil, fmt.Errorf("%s: expectation for %q, which is not among the checks %v", s.File, c, s.Checks)
 		}
 	}
 	w := sim.New(seed)
 	h := newHistory(model.EstimateRecords(s.System, s.Duration))
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
-	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS (issue 4)
+	es, err := model.BuildES(w, s.ES, h, sys)
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
-	if err := s.Faults.Install(sys); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: faults: %w", s.File, err)
+	in, err := s.Faults.Install(sys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: faults: %w", s.File, err)
 	}
-	return w, sys, es, h, nil
+	return &built{w, sys, es, h, in}, nil
 }
 
 // histories recycles the history buffers of released outcomes, so that a

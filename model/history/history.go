@@ -246,6 +246,11 @@ type Record struct {
 	// SagaStart).
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
+
+	// Epoch is the epoch of an idempotent producer's record (with
+	// ProducerID and Seq): the producer bumps it, and numbers the
+	// partition's records from 0 again, after it gives up on a batch.
+	Epoch int `json:"epoch,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an
