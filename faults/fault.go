@@ -138,7 +138,15 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 
 // String renders c as the plan's fault list names it.
 func (c Crash) String() string {
-	return fmt.Sprintf("crash %s at %s, probability %v, %s", c.Target, c.Point, c.Probability, restartText(c.RestartAfter))
+	return fmt.Sprintf("crash %s at %s, probability %s, %s", c.Target, c.Point, ratioText(c.Probability), restartText(c.RestartAfter))
+}
+
+// ratioText renders a probability as a scenario file writes it.
+func ratioText(r sim.Ratio) string {
+	if r.Num == 0 {
+		return "0"
+	}
+	return r.String()
 }
 
 // restartText says when a crashed node restarts.
@@ -238,7 +246,7 @@ func (p Pause) String() string {
 	if p.At > 0 {
 		return fmt.Sprintf("pause %s at %v for %v", p.Target, p.At, p.For)
 	}
-	return fmt.Sprintf("pause %s for %v, probability %v", p.Target, p.For, p.Probability)
+	return fmt.Sprintf("pause %s for %v, probability %s", p.Target, p.For, ratioText(p.Probability))
 }
 
 // ChurnMode is how a member leaves in a [Churn].

@@ -613,7 +613,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, Point: point})
 	epoch, hb, ci := m.epoch, m.hbChain, m.ciChain
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
-		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys,
+		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
 		saga: m.saga, done: m.done[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
 }
 
