@@ -32,10 +32,10 @@ type runLine struct {
 	ExpectationsMet bool                      `json:"expectations_met"`
 	Failures        []string                  `json:"failures,omitempty"`
 	// FaultsStruck says how often each fault struck (0: never).
-	FaultsStruck []model.Strike `json:"faults_struck"`
-	Out          string         `json:"out"`
-	Repro           string                    `json:"repro"`
-	Results         []checks.Result           `json:"results"`
+	FaultsStruck []model.Strike  `json:"faults_struck"`
+	Out          string          `json:"out"`
+	Repro        string          `json:"repro"`
+	Results      []checks.Result `json:"results"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
