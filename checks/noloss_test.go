@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -80,29 +79,3 @@ func TestNoLossCountsEveryLoss(t *testing.T) {
 	expect(t, res, "no-loss", Violated, []history.Record{a1}, "Event e1", "group f", "4 acknowledged event(s)")
 }
 
-func TestCatalog(t *testing.T) {
-	names := Names()
-	if len(names) != len(Catalog) || !slices.IsSorted(names) || !slices.Contains(names, "exactly-once-effects") || !slices.Contains(names, "no-loss") {
-		t.Fatalf("Names() = %v", names)
-	}
-	for _, n := range names {
-		c, err := Lookup(n)
-		if err != nil || c.Name != n || c.Doc == "" || c.Run == nil {
-			t.Errorf("Lookup(%q) = %+v, %v", n, c, err)
-		}
-		if r := c.Run(&history.History{}); r.Check != n || r.Verdict != Holds {
-			t.Errorf("%s on an empty history: %+v, want holds", n, r)
-		}
-	}
-	if _, err := Lookup("no-such-check"); err == nil {
-		t.Fatal("Lookup of an unknown check gave no error")
-	}
-	for _, s := range []string{"holds", "violated", "unknown"} {
-		if v, err := ParseVerdict(s); err != nil || string(v) != s {
-			t.Errorf("ParseVerdict(%q) = %v, %v", s, v, err)
-		}
-	}
-	if _, err := ParseVerdict("fine"); err == nil {
-		t.Error("ParseVerdict(fine) gave no error")
-	}
-}
