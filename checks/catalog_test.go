@@ -29,9 +29,12 @@ func TestCatalog(t *testing.T) {
 	if _, err := ParseVerdict("fine"); err == nil {
 		t.Error("ParseVerdict(fine) gave no error")
 	}
-	empty := map[string]*history.History{
-		"empty":        {},
-		"only the end": {Records: []history.Record{{At: 1, Kind: history.End, Drained: true}}},
+	empty := []struct {
+		what string
+		h    *history.History
+	}{
+		{"empty", &history.History{}},
+		{"only the end", &history.History{Records: []history.Record{{At: 1, Kind: history.End, Drained: true}}}},
 	}
 	for _, name := range names {
 		c, err := Lookup(name)

@@ -78,4 +78,3 @@ func TestNoLossCountsEveryLoss(t *testing.T) {
 	res := NoLoss(h)
 	expect(t, res, "no-loss", Violated, []history.Record{a1}, "Event e1", "group f", "4 acknowledged event(s)")
 }
-
