@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -184,4 +185,39 @@ func runSeeds(t *testing.T, s *Scenario, n uint64, ok func(*Outcome) bool) []str
 		}
 	}
 	return fails
+}
+
+// BenchmarkBuiltinLookup compares looking one built-in scenario up by name
+// (its file alone is parsed) with parsing them all, the baseline.
+func BenchmarkBuiltinLookup(b *testing.B) {
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Builtins(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("one", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Builtin("stale-read"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestBuiltinByName finds every built-in by name and refuses an unknown
+// name or a pattern, listing the names.
+func TestBuiltinByName(t *testing.T) {
+	for _, n := range BuiltinNames() {
+		s, err := Builtin(n)
+		if err != nil || s.Name != n {
+			t.Fatalf("Builtin(%q) = %v, %v", n, s, err)
+		}
+	}
+	for _, bad := range []string{"no-such", "*", "double-credit/../x", ""} {
+		if _, err := Builtin(bad); err == nil || !strings.Contains(err.Error(), "evsim list") {
+			t.Errorf("Builtin(%q): err %v, want one pointing at evsim list", bad, err)
+		}
+	}
 }
