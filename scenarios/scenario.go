@@ -274,6 +274,14 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	if v := m.get("max-in-flight"); v != nil {
 		p.MaxInFlight = int(d.integer(v, what+".max-in-flight", 1))
 	}
+	if v := m.get("idempotent"); v != nil && p.Idempotent {
+		if p.Retries == 0 {
+			d.errorf(v, "%s.idempotent: the idempotent producer needs retries above 0 (Kafka refuses enable.idempotence with retries=0): set retries", what)
+		}
+		if p.MaxInFlight > model.MaxInFlightIdempotent {
+			d.errorf(v, "%s.idempotent: the idempotent producer allows at most %d requests in flight (max.in.flight.requests.per.connection), not max-in-flight %d", what, model.MaxInFlightIdempotent, p.MaxInFlight)
+		}
+	}
 	if v := m.get("poison"); v != nil {
 		p.Poison = d.ratio(v, what+".poison")
 	}
