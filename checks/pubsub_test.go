@@ -119,7 +119,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		{
 			name:  "nonmonotonic-poll",
 			check: NonmonotonicPoll,
-			bad: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 3, 5)),
+			bad:   new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 3, 5)),
 			// a re-read by a new consumer after a crash is not judged here
 			good: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
 				add(psPoll("m0", 0, 3, 5)).add(psPoll("m1", 1, 0, 5)).add(psPoll("m1", 1, 5, 5)),
