@@ -408,7 +408,7 @@ type tinyLog struct {
 	log       [2][]string // events at each offset of each partition
 	key       map[string]string
 	gen       int
-	owner     [2]string          // member assigned each partition
+	owner     [2]string           // member assigned each partition
 	pos       map[string][2]int64 // each member's position in each partition
 	committed [2]int64
 	events    int
