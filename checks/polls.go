@@ -124,7 +124,7 @@ func PollSkip(h *history.History) Result {
 		}
 		p := h.Records[s.prev]
 		res.Witness = pickRecords(h, s.prev, s.cur)
-		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), and its next poll started at offset %d (at %s): %s between, which the log held, were skipped. Typically the broker no longer had them (retention deleted them while the group lagged) and reset the position to the oldest record it kept.",
+		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), and its next poll started at offset %d (at %s): it skipped %s that the log held between them. Typically the broker no longer had them (retention deleted them while the group lagged) and reset the position to the oldest record it kept.",
 			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At), plural(n, "record", "records"))
 	})
 	if steps == 0 {

@@ -139,7 +139,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 			bad: new(psHistory).add(psAppend("e5", 0, 5)).add(psAppend("e8", 0, 8)).
 				add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 9, 5)),
 			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 5, 5)).add(psPoll("m0", 0, 2, 5)),
-			mention: "2 records between",
+			mention: "it skipped 2 records that the log held",
 		},
 		{
 			name:    "event-names",
