@@ -179,3 +179,19 @@ func TestLogChecksSayUnknownWithNothingToJudge(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultNamesLeaveOutOptInChecks: group-reread runs only when named.
+func TestDefaultNamesLeaveOutOptInChecks(t *testing.T) {
+	def := DefaultNames()
+	if slices.Contains(def, "group-reread") || !slices.Contains(Names(), "group-reread") {
+		t.Fatalf("group-reread: in the default set %v, in the catalog %v", slices.Contains(def, "group-reread"), slices.Contains(Names(), "group-reread"))
+	}
+	for _, n := range []string{"poll-skip", "nonmonotonic-poll", "inconsistent-offsets", "nonmonotonic-send", "single-writer"} {
+		if !slices.Contains(def, n) {
+			t.Errorf("%s is not in the default set", n)
+		}
+	}
+	if !slices.IsSorted(def) {
+		t.Errorf("default names not sorted: %v", def)
+	}
+}

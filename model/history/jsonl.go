@@ -106,7 +106,7 @@ func strict(b []byte, v any) error {
 var knownKinds = map[Kind]bool{
 	Subscribe: true, Publish: true, PublishAck: true, Append: true, Deliver: true,
 	Effect: true, Dedup: true, OffsetCommit: true, Crash: true, Restart: true, End: true,
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 	Command: true, CommandReturn: true, StoreAppend: true, StoreReserve: true, StoreRollback: true,
 	StoreDuplicate: true, Snapshot: true, Load: true, ProjectionApply: true, Checkpoint: true,
 	ProjectionSkip: true, ProjectionReset: true, Query: true, QueryReturn: true, LostAnswer: true,
