@@ -11,7 +11,9 @@ import (
 // events of one key: both publishes and both (first) effects, the later
 // event applied first. The explanation names the likely cause: the key's
 // events in different partitions, out of order in one partition, or
-// handled out of order by the consumers.
+// handled out of order by the consumers. With no group that applied two
+// events of one key from one producer, there is nothing to judge
+// (unknown).
 func KeyOrder(h *history.History) Result {
 	const name = "key-order"
 	if res, bad := refuse(h, name); bad {
