@@ -90,8 +90,8 @@ func TestCatalog(t *testing.T) {
 		if err != nil || c.Name != n || c.Doc == "" || c.Run == nil {
 			t.Errorf("Lookup(%q) = %+v, %v", n, c, err)
 		}
-		if r := c.Run(&history.History{}); r.Check != n || r.Verdict != Holds {
-			t.Errorf("%s on an empty history: %+v, want holds", n, r)
+		if r := c.Run(&history.History{}); r.Check != n || r.Verdict == Violated {
+			t.Errorf("%s on an empty history: %+v, want holds or unknown", n, r)
 		}
 	}
 	if _, err := Lookup("no-such-check"); err == nil {
