@@ -372,7 +372,7 @@ func TestProducerRestartGetsNewID(t *testing.T) {
 	h := &history.History{}
 	s, err := Build(w, Config{
 		Topics:    []TopicConfig{{Name: "t", Partitions: 2}},
-		Producers: []ProducerConfig{{Name: "p", Topic: "t", Interval: time.Millisecond, Keys: 3, Events: []EventSpec{{Type: "Happened"}}, Idempotent: true}},
+		Producers: []ProducerConfig{{Name: "p", Topic: "t", Interval: time.Millisecond, Keys: 3, Events: []EventSpec{{Type: "Happened"}}, Idempotent: true, Retries: 3}},
 	}, h)
 	if err != nil {
 		t.Fatal(err)

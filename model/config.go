@@ -133,6 +133,10 @@ const (
 	DefaultRetryBackoff   = 10 * time.Millisecond
 	DefaultRequestTimeout = 100 * time.Millisecond
 	DefaultMaxInFlight    = 5
+	// MaxInFlightIdempotent is the most requests in flight Kafka allows an
+	// idempotent producer: the broker keeps the last five batches of each
+	// producer and partition to detect duplicates.
+	MaxInFlightIdempotent = 5
 	DefaultBatchMax       = 500
 )
 
@@ -457,6 +461,12 @@ func (c *Config) Validate() error {
 		}
 		if o := p.Orders; o != nil && (o.PaymentMin < 0 || o.PaymentMin > o.PaymentMax || o.LateMin < 0 || o.LateMin > o.LateMax) {
 			bad("producer %q: orders: want 0 <= min <= max for payment and late", p.Name)
+		}
+		if p.Idempotent && p.Retries == 0 {
+			bad("producer %q: the idempotent producer needs retries above 0 (Kafka refuses enable.idempotence with retries=0)", p.Name)
+		}
+		if p.Idempotent && p.MaxInFlight > MaxInFlightIdempotent {
+			bad("producer %q: the idempotent producer allows at most %d requests in flight, not %d (max.in.flight.requests.per.connection)", p.Name, MaxInFlightIdempotent, p.MaxInFlight)
 		}
 		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
 			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)

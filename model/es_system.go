@@ -235,7 +235,7 @@ func (e *ESSystem) Drain(sys *System, step, limit time.Duration) bool {
 	for !drained && w.Now() < deadline {
 		stop := w.Run(min(w.Now()+sim.Time(step), deadline), 0)
 		drained = caught()
-		if stop == sim.Drained {
+		if stop == sim.Drained || stop == sim.Halted {
 			break
 		}
 	}

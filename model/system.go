@@ -221,7 +221,7 @@ func (s *System) Drain(step, limit time.Duration) bool {
 	for !drained && w.Now() < deadline {
 		stop := w.Run(min(w.Now()+sim.Time(step), deadline), 0)
 		drained = s.CaughtUp()
-		if stop == sim.Drained {
+		if stop == sim.Drained || stop == sim.Halted {
 			break
 		}
 	}

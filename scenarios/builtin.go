@@ -38,18 +38,32 @@ func Builtins() ([]*Scenario, error) {
 	return out, nil
 }
 
-// Builtin returns the built-in scenario with the given name.
+// Builtin returns the built-in scenario with the given name. It parses
+// that scenario's file alone.
 func Builtin(name string) (*Scenario, error) {
-	all, err := Builtins()
+	f := name + ".yaml"
+	src, err := builtinFS.ReadFile(f)
+	if err != nil || strings.ContainsAny(name, "/*?[\\") {
+		return nil, fmt.Errorf("no built-in scenario %q: `evsim list` shows them (%s)", name, strings.Join(BuiltinNames(), ", "))
+	}
+	s, err := Parse("scenarios/"+f, src)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, s := range all {
-		if s.Name == name {
-			return s, nil
-		}
-		names = append(names, s.Name)
+	if s.Name != name {
+		return nil, fmt.Errorf("scenarios/%s: name %q does not match the file name", f, s.Name)
 	}
-	return nil, fmt.Errorf("no built-in scenario %q: `evsim list` shows them (%s)", name, strings.Join(names, ", "))
+	return s, nil
+}
+
+// BuiltinNames returns the names of the built-in scenarios, sorted,
+// without parsing them.
+func BuiltinNames() []string {
+	files, _ := fs.Glob(builtinFS, "*.yaml")
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = strings.TrimSuffix(f, ".yaml")
+	}
+	sort.Strings(names)
+	return names
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/faults"
@@ -14,14 +15,23 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Bounds of one run's safety phase, so that no scenario can hang or fill
-// the memory; reaching one is reported in the outcome.
-const (
-	// MaxEvents bounds the kernel events.
-	MaxEvents = 50_000_000
-	// MaxRecords bounds the history (a record is a few hundred bytes).
-	MaxRecords = 10_000_000
-)
+// Bounds caps one run in every phase, the safety phase and the drain
+// alike, so that no scenario can hang or fill the memory: a world past a
+// bound halts, and the outcome says which bound, when and in which phase.
+type Bounds struct {
+	// Events bounds the kernel events of the whole run.
+	Events uint64
+	// HistoryBytes bounds the history's memory: its records times the size
+	// of a record.
+	HistoryBytes int64
+}
+
+// DefaultBounds are the bounds of [Scenario.Run]: 50 million kernel events
+// and 512 MiB of history.
+var DefaultBounds = Bounds{Events: 50_000_000, HistoryBytes: 512 << 20}
+
+// recordBytes is the memory one history record takes.
+const recordBytes = int64(unsafe.Sizeof(history.Record{}))
 
 // runSlice is how much simulated time runs between two looks at the bounds.
 const runSlice = sim.Time(time.Second)
@@ -39,7 +49,8 @@ type Outcome struct {
 	History  *history.History
 	// Drained says whether every group caught up in the liveness phase.
 	Drained bool
-	// Bounded says the safety phase hit MaxEvents or MaxRecords before its end.
+	// Bounded says the run hit one of its [Bounds] and halted; Failures
+	// says which, when and in which phase.
 	Bounded bool
 	Results []checks.Result
 	// Failures lists the expectations that were not met, one sentence each.
@@ -68,35 +79,52 @@ func (o *Outcome) Met() bool { return len(o.Failures) == 0 }
 
 // Run builds the scenario's world with seed, runs the safety phase for
 // Duration with faults, the liveness phase until every group catches up
-// (at most Drain), and judges the history. It is deterministic: the same
-// scenario and seed give the same outcome, byte for byte.
+// (at most Drain), and judges the history, within [DefaultBounds]. It is
+// deterministic: the same scenario and seed give the same outcome, byte
+// for byte.
 func (s *Scenario) Run(seed uint64) (*Outcome, error) {
-	b, err := s.build(seed)
+	return s.RunWithin(seed, DefaultBounds)
+}
+
+// RunWithin is [Scenario.Run] within the bounds b, which hold in every
+// phase of the run: a world past one halts, the rest of the run is
+// skipped and the outcome fails with a message naming the bound.
+func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
+	bw, err := s.build(seed)
 	if err != nil {
 		return nil, err
 	}
-	w, sys, es, h := b.w, b.sys, b.es, b.h
+	w, sys, es, h := bw.w, bw.sys, bw.es, bw.h
+	phase := "safety phase"
+	w.SetLimit(func() string {
+		switch {
+		case b.Events > 0 && w.Steps() >= b.Events:
+			return fmt.Sprintf("%d kernel events", b.Events)
+		case b.HistoryBytes > 0 && int64(h.Len())*recordBytes >= b.HistoryBytes:
+			return fmt.Sprintf("%d MiB of history (%d records)", b.HistoryBytes>>20, h.Len())
+		}
+		return ""
+	})
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
 	for end := sim.Time(s.Duration); w.Now() < end; {
-		stop := w.Run(min(w.Now()+runSlice, end), MaxEvents-w.Steps())
-		if stop == sim.ReachedEvents || w.Steps() >= MaxEvents || h.Len() >= MaxRecords {
-			o.Bounded = true
-			break
-		}
-		if stop == sim.Drained {
+		if stop := w.Run(min(w.Now()+runSlice, end), 0); stop == sim.Drained || stop == sim.Halted {
 			break
 		}
 	}
+	if w.Halted() == "" {
+		phase = "drain"
+	}
 	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
-	o.FaultsStruck = append(append(b.in.Strikes(), sys.Strikes()...), es.Strikes()...)
+	o.FaultsStruck = append(append(bw.in.Strikes(), sys.Strikes()...), es.Strikes()...)
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
-	if o.Bounded {
-		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound (%d events or %d history records) at %v, before the end of its %v: shorten duration or lower the rates",
-			MaxEvents, MaxRecords, w.Now().Duration(), s.Duration))
+	if why := w.Halted(); why != "" {
+		o.Bounded = true
+		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound of %s at %v of simulated time, in its %s (duration %v, drain %v): shorten duration or drain, or lower the rates",
+			why, w.Now().Duration(), phase, s.Duration, s.Drain))
 	}
 	return o, nil
 }
@@ -113,6 +141,7 @@ type built struct {
 // build makes the scenario's world at seed, with its system, its event
 // sourcing parts and its faults installed, not yet started.
 func (s *Scenario) build(seed uint64) (*built, error) {
+	s.Normalize()
 	for _, c := range s.Checks {
 		if _, err := checks.Lookup(c); err != nil {
 			return nil, fmt.Errorf("%s: %w", s.File, err)

@@ -100,7 +100,6 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.Seed = d.uinteger(n, "seed")
 	}
 	s.Duration = d.duration(m.need("duration", "how long producers publish, like 30s"), "duration", true)
-	s.Faults.Until = s.Duration
 	if n := m.get("drain"); n != nil {
 		s.Drain = d.duration(n, "drain", true)
 	}
@@ -111,9 +110,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.System.Topics = append(s.System.Topics, d.topic(n, fmt.Sprintf("topics[%d]", i)))
 	}
 	for i, n := range d.list(m.get("producers"), "producers") {
-		p := d.producer(n, fmt.Sprintf("producers[%d]", i), s)
-		p.Stop = s.Duration
-		s.System.Producers = append(s.System.Producers, p)
+		s.System.Producers = append(s.System.Producers, d.producer(n, fmt.Sprintf("producers[%d]", i), s))
 	}
 	for i, n := range d.list(m.get("consumers"), "consumers") {
 		s.System.Consumers = append(s.System.Consumers, d.consumer(n, fmt.Sprintf("consumers[%d]", i)))
@@ -154,6 +151,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if err := d.err(); err != nil {
 		return nil, err
 	}
+	s.Normalize()
 	if err := s.System.Validate(); err != nil {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid system: %v", strings.ReplaceAll(err.Error(), "\n", "; "))}
 	}
@@ -274,6 +272,14 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	if v := m.get("max-in-flight"); v != nil {
 		p.MaxInFlight = int(d.integer(v, what+".max-in-flight", 1))
 	}
+	if v := m.get("idempotent"); v != nil && p.Idempotent {
+		if p.Retries == 0 {
+			d.errorf(v, "%s.idempotent: the idempotent producer needs retries above 0 (Kafka refuses enable.idempotence with retries=0): set retries", what)
+		}
+		if p.MaxInFlight > model.MaxInFlightIdempotent {
+			d.errorf(v, "%s.idempotent: the idempotent producer allows at most %d requests in flight (max.in.flight.requests.per.connection), not max-in-flight %d", what, model.MaxInFlightIdempotent, p.MaxInFlight)
+		}
+	}
 	if v := m.get("poison"); v != nil {
 		p.Poison = d.ratio(v, what+".poison")
 	}
@@ -297,7 +303,7 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 		Group:   d.name(m.need("group", "the consumer group's name"), what+".group"),
 		Topic:   d.name(m.need("topic", "the topic it consumes"), what+".topic"),
 		Members: 1,
-		Handler: "balance",
+		Handler: DefaultHandler,
 		Dedup:   model.DedupNone,
 		Commit:  model.CommitAfterHandle,
 	}

@@ -142,9 +142,10 @@ checks: [projection-equals-fold, duplicate-delivery-invariance, no-hole-below-ch
 // publishes each event once, the fold of each stream too. When the relay
 // crashes between publishing and marking rows sent, the topic holds
 // events twice: the projection still equals the fold of its log (each
-// offset applied once), but log-duplicates shows the duplicates,
-// duplicate-delivery-invariance the events applied twice, and the rows
-// differ from the event store's folds.
+// offset applied once), log-duplicates holds (the relay sent each of
+// them twice, and the log holds each send once), but
+// duplicate-delivery-invariance shows the events applied twice, and the
+// rows differ from the event store's folds.
 func TestTopicProjectionOfOutbox(t *testing.T) {
 	t.Parallel()
 	clean, err := Parse("outbox-to-projection.yaml", []byte(strings.Replace(outboxToProjection, "RELAY_FAULT\n", "", 1)))
@@ -172,10 +173,10 @@ func TestTopicProjectionOfOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dups := verdict(o, "log-duplicates") == checks.Violated
+		dups := appendedTwice(o.History)
 		for _, r := range o.Results {
 			want := checks.Holds
-			if dups && (r.Check == "log-duplicates" || r.Check == "duplicate-delivery-invariance") {
+			if dups && r.Check == "duplicate-delivery-invariance" {
 				want = checks.Violated
 			}
 			if r.Verdict != want {
@@ -219,4 +220,18 @@ func rowsEqualStreams(h *history.History) (key string, row, fold int64, ok bool)
 		}
 	}
 	return "", 0, 0, true
+}
+
+// appendedTwice reports whether some event is in the log twice.
+func appendedTwice(h *history.History) bool {
+	seen := map[string]bool{}
+	for _, r := range h.Records {
+		if r.Kind == history.Append {
+			if seen[r.Event] {
+				return true
+			}
+			seen[r.Event] = true
+		}
+	}
+	return false
 }

@@ -22,7 +22,9 @@
 // same instant run in the order they were scheduled. [World.Step] runs one
 // event, [World.Run] runs to a time or event bound, [World.Stabilize] runs
 // until nothing is pending or a bound is hit. Hitting a bound is reported in
-// the returned [Stop], never a hang.
+// the returned [Stop], never a hang. A limit installed with
+// [World.SetLimit] bounds every phase at once: once it trips, every later
+// Run or Stabilize returns [Halted], whichever phase calls it.
 //
 // # Network
 //

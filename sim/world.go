@@ -20,6 +20,9 @@ const (
 	ReachedTime
 	// ReachedEvents: the event bound was hit with events still pending.
 	ReachedEvents
+	// Halted: the world's limit ([World.SetLimit]) tripped; it runs no
+	// more events.
+	Halted
 )
 
 func (s Stop) String() string {
@@ -30,6 +33,8 @@ func (s Stop) String() string {
 		return "reached time bound"
 	case ReachedEvents:
 		return "reached event bound"
+	case Halted:
+		return "halted by its limit"
 	}
 	return fmt.Sprintf("Stop(%d)", int(s))
 }
@@ -49,6 +54,36 @@ type World struct {
 	hook  CrashHook
 	net   Network
 	cur   Event // the event being handled; handlers get a pointer to it
+
+	limit   func() string // asked every limitEvery steps; non-empty halts
+	halted  string        // why the limit halted the world, or ""
+	nextAsk uint64        // the step count at which to ask the limit next
+}
+
+// limitEvery is how many steps pass between two asks of the limit.
+const limitEvery = 4096
+
+// SetLimit installs a limit that bounds every phase of the world's run:
+// every 4,096 steps the world calls limit, and when it returns a non-empty
+// reason the world halts: [World.Run] and [World.Stabilize] return
+// [Halted] at once from then on, whoever calls them. The limit is asked
+// on step counts only, so halting is as deterministic as the run.
+func (w *World) SetLimit(limit func() string) { w.limit = limit }
+
+// Halted returns why the world's limit halted it, or "" while it runs.
+func (w *World) Halted() string { return w.halted }
+
+// checkLimit asks the limit when a multiple of limitEvery steps has
+// passed and reports whether the world is halted.
+func (w *World) checkLimit() bool {
+	if w.halted != "" {
+		return true
+	}
+	if w.limit != nil && w.steps >= w.nextAsk {
+		w.nextAsk = w.steps + limitEvery
+		w.halted = w.limit()
+	}
+	return w.halted != ""
 }
 
 const (
@@ -262,6 +297,9 @@ func (w *World) recoverCrash() {
 func (w *World) Run(until Time, maxEvents uint64) Stop {
 	var n uint64
 	for {
+		if w.checkLimit() {
+			return Halted
+		}
 		w.dropCancelled()
 		if w.q.len() == 0 {
 			return Drained
@@ -297,6 +335,9 @@ func (w *World) dropCancelled() {
 func (w *World) Stabilize(maxEvents uint64) Stop {
 	var n uint64
 	for w.q.len() > 0 {
+		if w.checkLimit() {
+			return Halted
+		}
 		if n >= maxEvents {
 			return ReachedEvents
 		}

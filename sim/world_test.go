@@ -690,3 +690,44 @@ func (r *arrivals) Handle(w *World, ev *Event) {
 	}
 	r.at[ev.Kind] = append(r.at[ev.Kind], w.Now())
 }
+
+// TestLimitHaltsEveryLaterRun shows that a tripped limit halts the world
+// for good: the run that tripped it and every later Run or Stabilize
+// return Halted, and no further event is processed.
+func TestLimitHaltsEveryLaterRun(t *testing.T) {
+	w := New(1)
+	id := w.Add("ticker", &ticker{})
+	w.After(id, 1, 1, 0, 0, nil)
+	asks := 0
+	w.SetLimit(func() string {
+		asks++
+		if w.Steps() >= 10_000 {
+			return "too many steps"
+		}
+		return ""
+	})
+	if stop := w.Run(Time(1<<62), 0); stop != Halted {
+		t.Fatalf("Run = %v, want Halted", stop)
+	}
+	steps := w.Steps()
+	if steps < 10_000 || steps > 10_000+limitEvery {
+		t.Fatalf("halted after %d steps, want between 10000 and %d", steps, 10_000+limitEvery)
+	}
+	if stop := w.Run(Time(1<<62), 0); stop != Halted {
+		t.Fatalf("second Run = %v, want Halted", stop)
+	}
+	if stop := w.Stabilize(1 << 40); stop != Halted {
+		t.Fatalf("Stabilize = %v, want Halted", stop)
+	}
+	if w.Steps() != steps || w.Halted() != "too many steps" {
+		t.Fatalf("steps %d -> %d, halted %q", steps, w.Steps(), w.Halted())
+	}
+	if asks > int(steps/limitEvery)+2 {
+		t.Fatalf("limit asked %d times for %d steps, want about one per %d", asks, steps, limitEvery)
+	}
+}
+
+// ticker reschedules itself forever.
+type ticker struct{}
+
+func (*ticker) Handle(w *World, ev *Event) { w.After(ev.Node, 1, 1, 0, 0, nil) }
