@@ -84,6 +84,11 @@ func StreamIntegrity(h *history.History) Result {
 				r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected, winner.Command, winner.Version, at(winner.At)), winner, r)
 		}
 	}
+	if appends == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no event was committed to an event store (no store-append record)."
+		return res
+	}
 	if problems == 0 {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command, every batch at the version its command decided on.", appends, streams)
@@ -96,29 +101,44 @@ func StreamIntegrity(h *history.History) Result {
 }
 
 // NoOverdraft checks the invariant of the built-in account: folding each
-// stream of history.StoreAppend records (Deposited adds, Withdrawn
-// subtracts), no balance ever goes below zero.
+// stream of history.StoreAppend records in history order (Deposited adds,
+// Withdrawn subtracts; a cart's ItemAdded and ItemRemoved likewise), no
+// balance ever goes below zero. Its witness is the stream's event before
+// the one that went below zero (if any) and that event. It is not
+// applicable (Unknown) to a history with no event of those types.
 func NoOverdraft(h *history.History) Result {
 	res := Result{Check: "no-overdraft"}
 	balance := map[string]int64{}
 	last := map[string]int{}
-	var below int
+	var below, judged int
 	for i, r := range h.Records {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
-		balance[r.Key] += balanceDelta(r)
+		if !changesBalance(r) {
+			continue
+		}
+		d := balanceDelta(r)
+		judged++
+		balance[r.Key] += d
 		if balance[r.Key] < 0 {
 			below++
 			if res.Witness == nil {
-				prev := h.Records[last[r.Key]]
-				res.Witness = []history.Record{prev, r}
+				if j, ok := last[r.Key]; ok {
+					res.Witness = append(res.Witness, h.Records[j])
+				}
+				res.Witness = append(res.Witness, r)
 				res.Explanation = fmt.Sprintf("Account %s went to %d at %s: %s %d (command %s) was appended although the balance was only %d. "+
 					"The withdrawal was validated against a state that was no longer current.",
-					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]+r.Amount)
+					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]-d)
 			}
 		}
 		last[r.Key] = i
+	}
+	if judged == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no committed event changes a balance (no store-append of Deposited, Withdrawn, ItemAdded or ItemRemoved)."
+		return res
 	}
 	if below == 0 {
 		res.Verdict = Holds
@@ -140,4 +160,13 @@ func balanceDelta(r history.Record) int64 {
 		return -r.Amount
 	}
 	return 0
+}
+
+// changesBalance reports whether r's type is one [balanceDelta] counts.
+func changesBalance(r history.Record) bool {
+	switch r.Type {
+	case "Deposited", "ItemAdded", "Withdrawn", "ItemRemoved":
+		return true
+	}
+	return false
 }
