@@ -123,8 +123,14 @@ func OutboxEquivalence(h *history.History) Result {
 		c := h.Records[committed[id]]
 		res.Verdict = Violated
 		res.Witness = []history.Record{c}
+		writer := "" // the session that sent the command, if it publishes
+		for _, r := range h.Records[:committed[id]] {
+			if r.Kind == history.Command && r.Command == c.Command && c.Command != "" && nodes[r.Node] {
+				writer = r.Node
+			}
+		}
 		for _, r := range h.Records[committed[id]:] {
-			if r.Kind == history.Crash && nodes[r.Node] {
+			if r.Kind == history.Crash && nodes[r.Node] && (writer == "" || r.Node == writer) {
 				res.Witness = append(res.Witness, r)
 				break
 			}
