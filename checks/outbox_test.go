@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -73,4 +74,18 @@ func TestNoOverdraftWitnessOfAFirstEvent(t *testing.T) {
 	expect(t, NoOverdraft(hist(opened)), "no-overdraft", Unknown, nil, "Not applicable: ")
 	expect(t, StreamIntegrity(hist(end(1, true))), "stream-integrity", Unknown, nil, "Not applicable: ")
 	expect(t, EventNames(hist(opened)), "event-names", Unknown, nil, "Not applicable: ")
+}
+
+// TestESChecksNotApplicableOnEmptyHistory: with nothing to judge, each
+// check of the event store, the outbox, the sagas and the event names
+// says so: unknown, with the reason, never a vacuous holds.
+func TestESChecksNotApplicableOnEmptyHistory(t *testing.T) {
+	for _, name := range []string{"stream-integrity", "no-overdraft", "outbox-equivalence", "saga-single-instance", "saga-outcome", "event-names"} {
+		for _, h := range []*history.History{hist(), hist(end(1, true))} {
+			r := Catalog[name].Run(h)
+			if r.Check != name || r.Verdict != Unknown || !strings.HasPrefix(r.Explanation, "Not applicable: ") {
+				t.Errorf("%s on %d records: %s: %s", name, h.Len(), r.Verdict, r.Explanation)
+			}
+		}
+	}
 }

@@ -65,7 +65,8 @@ func readSagas(h *history.History) *sagaLog {
 // were handled at once, each found no instance and created one: the
 // second write replaced the first instance's state. Its witness is the
 // two starts and the delivery of the second start's event, which shows
-// it was read before the first start was written.
+// it was read before the first start was written. With no saga record
+// it is not applicable (Unknown).
 func SagaSingleInstance(h *history.History) Result {
 	res := Result{Check: "saga-single-instance"}
 	l := readSagas(h)
