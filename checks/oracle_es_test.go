@@ -252,8 +252,9 @@ func TestOracleNoOverdraft(t *testing.T) {
 // A tiny outbox: a store commits events; a relay (declared as the
 // store's publisher, or not declared at all) publishes them to topic t,
 // where the broker appends them. Planted anomalies: a committed event the
-// relay never publishes, a publish the broker never appends, a publish
-// of an event never committed (a phantom), and a duplicate publish (which
+// relay never publishes, a publish the broker never appends, a publish to
+// another topic, a publish of an event never committed (a phantom), and a
+// duplicate publish (which
 // the definition counts and does not judge). An ordinary producer may
 // publish its own events to t and to u. The run ends drained, undrained,
 // or the history has no end.
@@ -281,9 +282,12 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 		id := fmt.Sprintf("c%d/e1", i)
 		h.Add(history.Record{At: at, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
 			Amount: 1, Version: int64(i + 1), Basis: int64(i), Command: fmt.Sprintf("c%d", i)})
-		switch rapid.SampledFrom([]string{"published", "published", "published", "never-published", "never-appended", "duplicated"}).Draw(t, "fate") {
+		switch rapid.SampledFrom([]string{"published", "published", "published", "never-published", "never-appended", "duplicated",
+			"other-topic"}).Draw(t, "fate") {
 		case "published":
 			publish(relay, "t", id, true)
+		case "other-topic":
+			publish(relay, "u", id, true)
 		case "never-appended":
 			publish(relay, "t", id, false)
 		case "duplicated":

@@ -29,11 +29,11 @@ func OutboxEquivalence(h *history.History) Result {
 	res := Result{Check: "outbox-equivalence"}
 	type place struct{ node, topic string }
 	publishers := map[place]bool{}
-	nodes, topics := map[string]bool{}, map[string]bool{}
+	nodes := map[string]bool{}
 	for _, r := range h.Records {
 		if r.Kind == history.StorePublisher {
 			publishers[place{r.Node, r.Topic}] = true
-			nodes[r.Node], topics[r.Topic] = true, true
+			nodes[r.Node] = true
 		}
 	}
 	if len(publishers) == 0 {
@@ -41,10 +41,11 @@ func OutboxEquivalence(h *history.History) Result {
 		res.Explanation = "Not applicable: the history declares no publisher of the event store's events (no store-publisher record), so no publish is the store's."
 		return res
 	}
+	type placed struct{ event, topic string }
 	committed := map[string]int{} // event id -> its first StoreAppend
-	published := map[string]int{} // event id -> its first Publish by a store publisher
+	published := map[placed]int{} // event id and topic -> its first Publish by a store publisher
 	appended := map[string]int{}  // event id -> its first Append of a store publish
-	copies := map[string]int{}
+	copies := map[string]int{}    // event id -> its Appends
 	drained, ended := false, false
 	for i, r := range h.Records {
 		switch r.Kind {
@@ -53,20 +54,27 @@ func OutboxEquivalence(h *history.History) Result {
 				committed[r.Event] = i
 			}
 		case history.Publish:
-			if _, ok := published[r.Event]; !ok && publishers[place{r.Node, r.Topic}] {
-				published[r.Event] = i
+			k := placed{r.Event, r.Topic}
+			if _, ok := published[k]; !ok && publishers[place{r.Node, r.Topic}] {
+				published[k] = i
 			}
-		case history.Append:
-			if _, ok := published[r.Event]; !ok || !topics[r.Topic] {
-				continue
-			}
-			if _, ok := appended[r.Event]; !ok {
-				appended[r.Event] = i
-			}
-			copies[r.Event]++
 		case history.End:
 			ended, drained = true, r.Drained
 		}
+	}
+	firstPublish := map[string]int{} // event id -> the publish of its first store Append
+	for i, r := range h.Records {
+		if r.Kind != history.Append {
+			continue
+		}
+		p, ok := published[placed{r.Event, r.Topic}]
+		if !ok {
+			continue
+		}
+		if _, ok := appended[r.Event]; !ok {
+			appended[r.Event], firstPublish[r.Event] = i, p
+		}
+		copies[r.Event]++
 	}
 	if len(committed) == 0 && len(appended) == 0 {
 		res.Verdict = Unknown
@@ -103,7 +111,7 @@ func OutboxEquivalence(h *history.History) Result {
 			why, len(lost), len(phantom))
 	case len(phantom) > 0:
 		id := phantom[0]
-		pub, app := h.Records[published[id]], h.Records[appended[id]]
+		pub, app := h.Records[firstPublish[id]], h.Records[appended[id]]
 		res.Verdict = Violated
 		res.Witness = []history.Record{pub, app}
 		if c := commandOf(id); c != "" {
