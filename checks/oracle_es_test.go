@@ -51,8 +51,10 @@ func (c esVerdicts) require(t *testing.T, check string, vs ...Verdict) {
 // A tiny event store: two accounts, commands of one or two events, each
 // decided on the stream's version and balance. Planted anomalies: a
 // decision on a stale read that lands anyway (a lost update), a
-// withdrawal not validated, a skipped or reused version, and a retry that
-// appends the command again with new ids or with the same ids.
+// withdrawal not validated, a skipped or reused version, a retry that
+// appends the command again with new ids or with the same ids, later or
+// at the same instant, and another stream's append between the events of
+// one batch.
 func drawStoreHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	type stream struct {
@@ -84,7 +86,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		}
 		events := rapid.IntRange(1, 2).Draw(t, "events")
 		anomaly := rapid.SampledFrom([]string{"none", "none", "none", "none", "stale-read", "no-validation",
-			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids"}).Draw(t, "anomaly")
+			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids", "retry-same-instant", "interleaved"}).Draw(t, "anomaly")
 		command := fmt.Sprintf("c%d", c)
 		h.Add(history.Record{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount})
 		s := streams[key]
@@ -112,6 +114,23 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		case "retry-same-ids":
 			at += 5
 			appendBatch(key, command, command, typ, amount, events, s.version+1, s.version)
+		case "retry-same-instant":
+			appendBatch(key, command, command+".2", typ, amount, events, s.version+1, s.version)
+		case "interleaved":
+			// Another stream's append between the events of this batch,
+			// at the same instant: still one batch of each command.
+			other := "a"
+			if key == "a" {
+				other = "b"
+			}
+			o := streams[other]
+			last := h.Records[len(h.Records)-1]
+			h.Records[len(h.Records)-1] = history.Record{At: at, Kind: history.StoreAppend, Node: "store", Key: other,
+				Event: command + "-other/e1", Type: "Opened", Version: o.version + 1, Command: command + "-other",
+				Basis: o.version, Expected: "any"}
+			h.Add(last)
+			o.version++
+			o.balances = append(o.balances, o.balances[len(o.balances)-1])
 		}
 	}
 	if rapid.Bool().Draw(t, "ended") {

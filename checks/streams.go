@@ -7,19 +7,19 @@ import (
 )
 
 // StreamIntegrity checks the event store's streams, from its
-// history.StoreAppend records: per stream, versions are unique and
-// contiguous from 1; no event id appears twice; each command's events were
-// committed in one batch (a retry that appends again with new ids breaks
-// this); and each batch was appended at the version its command decided on
-// (Basis), so that two commands that decided on the same version cannot
-// both win: the lost update that an expected version prevents.
+// history.StoreAppend records in history order: in each stream the k-th
+// event is at version k (versions unique and contiguous); no event id
+// appears twice in a stream; the events of one command in a stream are
+// one batch, appended at one instant at consecutive versions (a retry
+// that appends again, with new ids or the same ones, breaks this); and
+// each batch was appended at the version after the one its command
+// decided on (Basis), so that two commands that decided on the same
+// version cannot both win: the lost update that an expected version
+// prevents. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
 	type batchKey struct{ stream, command string }
-	type batch struct {
-		first int // record index of its first event
-		at    int64
-	}
+	type batch struct{ first, last int } // record indices of its first and last event
 	versions := map[string]int64{}
 	ids := map[[2]string]int{}
 	batches := map[batchKey]batch{}
@@ -33,9 +33,7 @@ func StreamIntegrity(h *history.History) Result {
 		}
 	}
 	appends, streams := 0, 0
-	var prev *history.Record
-	for i := range h.Records {
-		r := h.Records[i]
+	for i, r := range h.Records {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -54,30 +52,41 @@ func StreamIntegrity(h *history.History) Result {
 				r.Event, r.Key, h.Records[j].Version, r.Version), h.Records[j], r)
 		}
 		ids[[2]string{r.Key, r.Event}] = i
-		startsBatch := prev == nil || prev.Key != r.Key || prev.Command != r.Command || prev.At != r.At || prev.Version+1 != r.Version
-		prev = &h.Records[i]
-		if !startsBatch || r.Command == "" {
+		if r.Command == "" {
 			continue
 		}
 		k := batchKey{r.Key, r.Command}
-		if b, seen := batches[k]; seen {
+		b, seen := batches[k]
+		switch {
+		case !seen:
+			batches[k] = batch{first: i, last: i}
+		case h.Records[b.last].At == r.At && h.Records[b.last].Version+1 == r.Version:
+			batches[k] = batch{first: b.first, last: i}
+			continue // the next event of the same batch
+		default:
+			batches[k] = batch{first: b.first, last: i}
 			f := h.Records[b.first]
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
 				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
 				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
-		} else {
-			batches[k] = batch{first: i, at: r.At}
 		}
 		if r.Version != r.Basis+1 {
-			var winner history.Record
+			w := -1
 			for j := i - 1; j >= 0; j-- {
 				q := h.Records[j]
 				if q.Kind == history.StoreAppend && q.Key == r.Key && q.Version == r.Basis+1 {
-					winner = q
+					w = j
 					break
 				}
 			}
+			if w < 0 {
+				flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
+					"a command's events must land right after the version it decided on.",
+					r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected), r)
+				continue
+			}
+			winner := h.Records[w]
 			flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
 				"command %s had already appended version %d at %s. Both commands won on the same version, a lost update; "+
 				"append with the exact expected version and the second gets a conflict, reloads and decides again.",
