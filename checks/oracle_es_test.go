@@ -411,14 +411,17 @@ func drawSagaHistory(t *rapid.T) *history.History {
 			stories = append(stories, []string{"OrderPlaced", "PaymentSucceeded"})
 		}
 	}
-	var events [][2]string // key, type
+	// The second order is another saga: another key in the group, or the
+	// same key in another group.
+	sagas := [][2]string{{"g", "order-1"}, rapid.SampledFrom([][2]string{{"g", "order-2"}, {"h", "order-1"}}).Draw(t, "second saga")}
+	var events [][3]string // group, key, type
 	next := []int{0, 0}
 	for next[0] < len(stories[0]) || next[1] < len(stories[1]) {
 		o := rapid.IntRange(0, 1).Draw(t, "order")
 		if next[o] == len(stories[o]) {
 			o = 1 - o
 		}
-		events = append(events, [2]string{fmt.Sprintf("order-%d", o+1), stories[o][next[o]]})
+		events = append(events, [3]string{sagas[o][0], sagas[o][1], stories[o][next[o]]})
 		next[o]++
 	}
 	if rapid.Bool().Draw(t, "reordered") {
@@ -428,21 +431,21 @@ func drawSagaHistory(t *rapid.T) *history.History {
 	if rapid.IntRange(0, 2).Draw(t, "partial") == 0 {
 		handled = rapid.IntRange(0, len(events)).Draw(t, "handled")
 	}
-	written := map[string][]row{} // every row written, by key, the absent row first
+	written := map[[2]string][]row{} // every row written, by saga, the absent row first
 	var at int64
 	for i, e := range events[:handled] {
-		key, typ := e[0], e[1]
-		if written[key] == nil {
-			written[key] = []row{{absent, 0}}
+		saga, group, key, typ := [2]string{e[0], e[1]}, e[0], e[1], e[2]
+		if written[saga] == nil {
+			written[saga] = []row{{absent, 0}}
 		}
-		rows := written[key]
+		rows := written[saga]
 		cur := rows[len(rows)-1]
 		read := cur
 		if rapid.Bool().Draw(t, "stale") {
 			read = rows[rapid.IntRange(0, len(rows)-1).Draw(t, "read")]
 		}
 		at++
-		base := history.Record{At: at, Node: "g-0", Group: "g", Topic: "orders", Event: fmt.Sprintf("e%d", i), Key: key, Type: typ}
+		base := history.Record{At: at, Node: group + "-0", Group: group, Topic: "orders", Event: fmt.Sprintf("e%d", i), Key: key, Type: typ}
 		if read != cur && rapid.Bool().Draw(t, "optimistic") {
 			c := base
 			c.Kind, c.Basis, c.Version = history.SagaConflict, read.version, cur.version
@@ -483,7 +486,7 @@ func drawSagaHistory(t *rapid.T) *history.History {
 			}
 			h.Add(r)
 		}
-		written[key] = append(rows, row{to, v})
+		written[saga] = append(rows, row{to, v})
 	}
 	switch rapid.IntRange(0, 3).Draw(t, "end") {
 	case 0:
