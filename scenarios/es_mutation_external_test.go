@@ -8,6 +8,7 @@ import (
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // Mutation tests of the event-sourcing, outbox, saga and naming checks:
@@ -232,4 +233,39 @@ func TestMutationFactNamedEvent(t *testing.T) {
 	if len(r.Witness) != 1 || r.Witness[0] != m.Records[i] {
 		t.Errorf("witness %v, want the renamed publish", r.Witness)
 	}
+}
+
+// TestESChecksNotViolatedOnFixedScenarios: on seed 1 of every built-in
+// scenario that expects no violation (the fixed twins and the teaching
+// scenarios), none of the event-store, outbox, saga and naming checks is
+// violated, whether the scenario lists it or not: evsim check with the
+// default checks finds nothing of theirs to fail.
+func TestESChecksNotViolatedOnFixedScenarios(t *testing.T) {
+	all, err := scenarios.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	family := []string{"stream-integrity", "no-overdraft", "outbox-equivalence", "saga-single-instance", "saga-outcome", "event-names"}
+	judged := 0
+	for _, s := range all {
+		broken := false
+		for _, v := range s.Expect {
+			broken = broken || v == checks.Violated
+		}
+		if broken {
+			continue
+		}
+		o := run(t, s, 1)
+		for _, c := range family {
+			if r := esJudge(t, o.History, c); r.Verdict == checks.Violated {
+				t.Errorf("%s seed 1: %s violated: %s", s.Name, c, r.Explanation)
+			}
+		}
+		o.Release()
+		judged++
+	}
+	if judged < 30 {
+		t.Errorf("only %d built-in scenarios expect no violation", judged)
+	}
+	t.Logf("%d scenarios judged", judged)
 }
