@@ -12,8 +12,8 @@ import (
 // judges only the publishers the history declares (history.StorePublisher
 // records: outbox relays, and command sessions that publish their own
 // events before or after the append, a dual write): an event is published
-// when the broker appended it to a declared topic after a declared
-// publisher published it there. When the run drained, the set of
+// when a declared publisher published it to its topic and the broker
+// appended it to that topic. When the run drained, the set of
 // published event ids must equal the set of committed ones
 // (history.StoreAppend): a committed event never published is lost to
 // subscribers; a published event never committed is a phantom.
