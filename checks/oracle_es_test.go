@@ -79,13 +79,13 @@ func drawStoreHistory(t *rapid.T) *history.History {
 	for c := range n {
 		at += 10
 		key := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "key")
-		typ := rapid.SampledFrom([]string{"Deposited", "Withdrawn", "Opened"}).Draw(t, "type")
+		typ := rapid.SampledFrom([]string{"Deposited", "Withdrawn", "Withdrawn", "Opened"}).Draw(t, "type")
 		amount := rapid.Int64Range(1, 3).Draw(t, "amount")
 		if typ == "Opened" {
 			amount = 0
 		}
 		events := rapid.IntRange(1, 2).Draw(t, "events")
-		anomaly := rapid.SampledFrom([]string{"none", "none", "none", "none", "stale-read", "no-validation",
+		anomaly := rapid.SampledFrom([]string{"none", "none", "none", "none", "stale-read", "no-validation", "no-validation",
 			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids", "retry-same-instant", "interleaved"}).Draw(t, "anomaly")
 		command := fmt.Sprintf("c%d", c)
 		h.Add(history.Record{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount})
