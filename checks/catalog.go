@@ -85,7 +85,7 @@ var Catalog = map[string]Check{
 	},
 	"outbox-equivalence": {
 		Name: "outbox-equivalence",
-		Doc:  "the event ids published to the outbox topic equal the committed event ids",
+		Doc:  "the event ids the store's publishers (outbox relays, dual writers) put on the topic equal the committed event ids",
 		Run:  OutboxEquivalence,
 	},
 

@@ -178,7 +178,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 
 func TestPubSubChecksAreNotViolatedOnAnEmptyHistory(t *testing.T) {
 	for _, name := range Names() {
-		if r := Catalog[name].Run(&history.History{}); r.Verdict == Violated {
+		if r := Catalog[name].Run(&history.History{}); r.Verdict != Holds && !(r.Verdict == Unknown && strings.HasPrefix(r.Explanation, "Not applicable: ")) {
 			t.Errorf("%s on an empty history: %s: %s", name, r.Verdict, r.Explanation)
 		}
 	}

@@ -72,3 +72,15 @@ const (
 	ErrorPoison    = "poison"
 	ErrorTransient = "transient"
 )
+
+// Saga states that checks rely on (the From and To fields of SagaStart
+// and SagaTransition records).
+const (
+	// SagaStateStarted: an instance waiting for its payment outcome.
+	SagaStateStarted = "started"
+	// SagaStateCompleted: paid, the order confirmed (an end state).
+	SagaStateCompleted = "completed"
+	// SagaStateCompensated: the order cancelled and refunded (an end
+	// state).
+	SagaStateCompensated = "compensated"
+)
