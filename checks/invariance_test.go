@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -70,4 +71,22 @@ func TestInvarianceCountsSkippedRedeliveries(t *testing.T) {
 	// another group's effect does not make g's dedup a repeat
 	h = hist(statefulSub("g"), statefulSub("f"), valued(2, "f-0", "e1", 0, 5), dedup(6, "g-0", "e1", 0, 0), end(7, true))
 	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Unknown, nil, "Not applicable")
+}
+
+func TestInvarianceJudgesAV1History(t *testing.T) {
+	// JSON Lines as evsim wrote them before subscribe records said
+	// "stateful": the effects' values show the state.
+	const v1 = `{"schema":"evsim.history/v1"}
+{"at":0,"kind":"subscribe","group":"ledger","topic":"account-events"}
+{"at":1000,"kind":"effect","node":"ledger-0","group":"ledger","topic":"account-events","event":"teller-1","key":"acct-3","type":"Deposited","amount":42,"value":42}
+{"at":2000,"kind":"crash","node":"ledger-0","group":"ledger","point":"after-effect"}
+{"at":3000,"kind":"effect","node":"ledger-0","group":"ledger","topic":"account-events","event":"teller-1","key":"acct-3","type":"Deposited","amount":42,"value":84}
+{"at":4000,"kind":"end","drained":true}
+`
+	h, err := history.ReadJSONL("v1.jsonl", strings.NewReader(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{h.Records[1], h.Records[3]},
+		"from 42 to 84")
 }
