@@ -166,7 +166,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		return pickRecords(h, i, deliver, fenced, dedup, commit), head + ": " + why
 	case dedup >= 0:
 		d := h.Records[dedup]
-		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when it was tried again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
+		why = fmt.Sprintf("at %s, %s's dedup step skipped it as already processed, but no effect of it had ever been committed: its id was marked without the effect (marked in a step of its own before an effect that failed or was cut short by a crash, or skipped by a handler that had not applied it). Mark the id in the effect's own transaction (dedup same-tx).",
 			at(d.At), d.Node)
 		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:

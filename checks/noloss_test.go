@@ -190,3 +190,12 @@ func TestNoLossNotApplicable(t *testing.T) {
 		})
 	}
 }
+
+func TestDeliveryChecksNotApplicableOnAnEmptyHistory(t *testing.T) {
+	for _, c := range []func(*history.History) Result{NoLoss, ExactlyOnceEffects, DuplicateDeliveryInvariance, Unseen, BoundedLag} {
+		r := c(&history.History{})
+		if r.Verdict != Unknown || !strings.HasPrefix(r.Explanation, "Not applicable: ") {
+			t.Errorf("%s on an empty history: %s: %s", r.Check, r.Verdict, r.Explanation)
+		}
+	}
+}
