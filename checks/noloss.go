@@ -166,8 +166,19 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		return pickRecords(h, i, deliver, fenced, dedup, commit), head + ": " + why
 	case dedup >= 0:
 		d := h.Records[dedup]
-		why = fmt.Sprintf("at %s, %s's dedup step skipped it as already processed, but no effect of it had ever been committed: its id was marked without the effect (marked in a step of its own before an effect that failed or was cut short by a crash, or skipped by a handler that had not applied it). Mark the id in the effect's own transaction (dedup same-tx).",
-			at(d.At), d.Node)
+		var cause string
+		switch {
+		case fail >= 0 && fail < dedup:
+			f := h.Records[fail]
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then the handler failed on it at %s (%s)", at(f.At), f.Point)
+		case crash >= 0 && crash < dedup:
+			c := h.Records[crash]
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then %s crashed at %s (%s) before the effect committed", c.Node, c.Point, at(c.At))
+		default:
+			cause = "its id was marked as processed without the effect (in a step of its own before an effect that never committed, or by a handler that skipped an id it had not applied)"
+		}
+		why = fmt.Sprintf("%s; at %s, %s's dedup step skipped it as already processed, and no effect of it was ever committed. Mark the id in the effect's own transaction (dedup same-tx): either both happen or neither.",
+			cause, at(d.At), d.Node)
 		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:
 		f := h.Records[fail]
