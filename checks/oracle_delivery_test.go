@@ -14,8 +14,9 @@ import (
 // A rapid test draws tiny histories of an abstract system (producer acks
 // and appends, deliveries, effects with and without the state they leave,
 // dedups with and without an effect before them, crashes, fenced
-// transactions, handler errors, dead letters, commits, polls, acks, an end
-// drained or not) and requires each fast check to agree with its oracle.
+// transactions, handler errors, dead letters, commits, polls, acks, a read
+// model fed by the topic, an end drained or not) and requires each fast
+// check to agree with its oracle.
 
 // oSub is a subscriber of the abstract system.
 type oSub struct {
@@ -186,7 +187,10 @@ func oracleExactlyOnce(h *history.History) Verdict {
 // on its Subscribe record, or an effect with a value), an effect of an
 // event it applied before must leave its key's state as the last effect on
 // that key left it (0 if none); a dedup of an event it applied before is a
-// repeat without a change. No stateful subscriber, or no repeat: unknown.
+// repeat without a change. A read model fed by a topic is judged the same
+// way, its rows its state: an event applied to it again must leave the
+// key's row as the last application to that key left it. No stateful
+// subscriber or read model, or no repeat: unknown.
 func oracleInvariance(h *history.History) Verdict {
 	stateful := func(g, s string) bool {
 		for _, r := range h.Records {
@@ -206,6 +210,28 @@ func oracleInvariance(h *history.History) Verdict {
 	}
 	repeats := 0
 	for i, r := range h.Records {
+		if r.Kind == history.ProjectionApply && r.Topic != "" {
+			// a read model fed by a topic: its rows are its state
+			var before int64
+			again := false
+			for _, q := range h.Records[:i] {
+				if q.Kind == history.ProjectionApply && q.Topic != "" && q.Group == r.Group {
+					if q.Key == r.Key {
+						before = q.Value
+					}
+					if q.Event == r.Event {
+						again = true
+					}
+				}
+			}
+			if again {
+				repeats++
+				if r.Value != before {
+					return Violated
+				}
+			}
+			continue
+		}
 		if (r.Kind != history.Effect && r.Kind != history.Dedup) || !stateful(r.Group, r.Service) || !appliedBefore(i, r) {
 			continue
 		}
@@ -355,6 +381,10 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 			Stateful: rapid.Bool().Draw(t, "stateful")})
 		subs = append(subs, subbed(s))
 	}
+	projection := rapid.IntRange(0, 3).Draw(t, "projection") == 0
+	if projection {
+		add(history.Record{Kind: history.Subscribe, Node: "rm", Group: "rm", Topic: "t", Style: history.StyleProjection})
+	}
 	// the producer: events, some acknowledged, some twice
 	type ev struct {
 		id, topic string
@@ -385,6 +415,12 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 	// the consumers
 	steps := rapid.IntRange(0, 14).Draw(t, "steps")
 	for range steps {
+		if projection && len(events) > 0 && rapid.IntRange(0, 3).Draw(t, "projector") == 0 {
+			e := events[rapid.IntRange(0, len(events)-1).Draw(t, "applied")]
+			add(history.Record{Kind: history.ProjectionApply, Node: "rm", Group: "rm", Topic: e.topic, Partition: e.partition,
+				Offset: e.offset, Event: e.id, Key: "k", Value: int64(rapid.IntRange(0, 2).Draw(t, "row"))})
+			continue
+		}
 		if len(subs) == 0 {
 			break
 		}
