@@ -22,9 +22,9 @@ import (
 // the verdict is unknown.
 //
 // A read model fed by a topic is a consumer too, and its rows are its
-// state: a record of the topic applied to it again
-// (history.ProjectionApply at the same offset) must leave the row as it
-// was.
+// state: an event applied to it again (a second history.ProjectionApply of
+// the event, from the same offset read again or from a second copy in the
+// log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
 	type gk struct{ group, service, key string }
@@ -33,14 +33,13 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	first := map[groupEvent]int{}
 	var repeats, skips, changed, blind int
 	for i, r := range h.Records {
-		switch r.Kind {
-		case history.Dedup:
+		if r.Kind == history.Dedup {
 			if _, applied := first[groupEvent{r.Group, r.Service, r.Event}]; applied && stateful[[2]string{r.Group, r.Service}] {
 				skips++
 			}
 			continue
-		case history.Effect:
-		default:
+		}
+		if r.Kind != history.Effect {
 			continue
 		}
 		ge := groupEvent{r.Group, r.Service, r.Event}
