@@ -487,6 +487,11 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		}
 	} else {
 		m.handler.Handle(tx, r)
+		if tx.Skipped() {
+			m.hist.Add(m.record(w, history.Dedup, r, attempt))
+			w.CrashPoint(m.id, PointAfterEffect)
+			return deduped
+		}
 	}
 	var value int64
 	if m.stater != nil {
