@@ -444,7 +444,7 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 	}
 	witness = append(witness, r)
 	var reached *history.Record
-	for j := i + 1; j < len(h.Records) && r.Group != ""; j++ {
+	for j := i + 1; j < len(h.Records) && r.Group != "" && r.Position < wr.Position; j++ {
 		q := h.Records[j]
 		if q.Kind == history.Checkpoint && q.Group == r.Group && q.Position >= wr.Position {
 			reached = &h.Records[j]
@@ -465,6 +465,9 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 	case r.Position == 0:
 		why += "The read model had no checkpoint yet: its projector had not started. The wait took a projection without a checkpoint as caught up and read at once; " +
 			"it must wait until the checkpoint reaches the token, whatever state the projection is in. "
+	case r.Position >= r.Token:
+		why += fmt.Sprintf("The read model's checkpoint (%d) had reached the token %d, yet the row it answered with is older than the write: "+
+			"the row does not reflect the checkpoint (the rows and the checkpoint are not committed together, or the read model lost the write). ", r.Position, r.Token)
 	default:
 		why += fmt.Sprintf("The read model answered with checkpoint %d, below the token %d: the wait returned too early. ", r.Position, r.Token)
 	}
