@@ -14,8 +14,9 @@ import (
 // a tiny history, and shares no code with the check. A rapid test draws
 // histories from a tiny abstract system (an event store of two accounts,
 // two sessions that write and read back, a projector keeping a read model
-// "balances" with a checkpoint, a second read model "audit" whose
-// projector may never start, snapshots and loads) with planted anomalies,
+// "balances" with a checkpoint, crashing and rebuilt stop-then-rebuild, a
+// second read model "audit" whose projector never starts, snapshots and
+// loads) with planted anomalies,
 // and requires the check and its oracle to reach the same verdict; it
 // counts the verdicts and requires each reachable one at least once.
 
@@ -83,7 +84,7 @@ func drawProjHistory(t *rapid.T) *history.History {
 		session := fmt.Sprintf("s%d", rapid.IntRange(0, 1).Draw(t, "session"))
 		key := w.keys[rapid.IntRange(0, 1).Draw(t, "key")]
 		plant := rapid.IntRange(0, 7).Draw(t, "plant") // 0: plant this step's anomaly
-		switch rapid.IntRange(0, 6).Draw(t, "action") {
+		switch rapid.IntRange(0, 7).Draw(t, "action") {
 		case 0: // a session writes
 			s := w.streams[key]
 			typ, amount := "Deposited", int64(rapid.IntRange(1, 5).Draw(t, "amount"))
@@ -189,6 +190,12 @@ func drawProjHistory(t *rapid.T) *history.History {
 			}
 			w.add(history.Record{Kind: history.Load, Node: session, Key: key, Basis: w.snaps[key], Version: int64(len(s)),
 				State: state, Replay: replay, Logic: logic})
+		case 7: // a stop-then-rebuild: rows truncated, checkpoint back to 0, replay from the start
+			if w.next == 0 {
+				continue
+			}
+			w.add(history.Record{Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: history.RebuildStopFirst})
+			w.rows, w.next, w.lastCP = map[string][2]int64{}, 0, 0
 		}
 	}
 	w.now += ms
@@ -260,7 +267,8 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 		if isRow && drained {
 			last := true
 			for _, q := range h.Records[i+1:] {
-				if q.Kind == history.ProjectionApply && q.Group == r.Group && q.Key == r.Key {
+				if q.Group == r.Group && (q.Kind == history.ProjectionApply && q.Key == r.Key ||
+					q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen) {
 					last = false
 				}
 			}
@@ -313,8 +321,9 @@ func oracleNoHole(h *history.History) Verdict {
 	return verdictOf(violated, judged)
 }
 
-// bounded-staleness: at the end, every read model's last checkpoint is
-// at or past every committed event's position.
+// bounded-staleness: at the end, every read model's last checkpoint (0
+// after a stop-then-rebuild reset) is at or past every committed event's
+// position.
 func oracleBoundedStaleness(h *history.History) Verdict {
 	models := map[string]bool{}
 	committed := []int64{}
@@ -333,10 +342,13 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 	}
 	violated := false
 	for g := range models {
-		cp := int64(0)
+		cp := int64(0) // the last checkpoint, back to 0 at a stop-then-rebuild
 		for _, r := range h.Records {
 			if r.Kind == history.Checkpoint && r.Group == g {
 				cp = r.Position
+			}
+			if r.Kind == history.ProjectionReset && r.Group == g && r.Point == history.RebuildStopFirst {
+				cp = 0
 			}
 		}
 		for _, p := range committed {
@@ -350,8 +362,9 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 
 // staleness-within-slo: for each read model with an SLO, no committed
 // event is still unapplied more than SLO after its commit, up to the end
-// of the run. Checked on a half-millisecond grid: a record at t counts
-// from t on.
+// of the run; a truncation of the read model (a reset other than
+// blue-green) makes every event missing again. Checked on a
+// half-millisecond grid: a record at t counts from t on.
 func oracleStalenessWithinSLO(h *history.History) Verdict {
 	slos := map[string]int64{}
 	var end int64
@@ -374,10 +387,17 @@ func oracleStalenessWithinSLO(h *history.History) Verdict {
 				continue
 			}
 			for t := e.At; t <= end; t += ms / 2 {
+				// the read model at t: the records up to t, applies since its last truncation
 				applied := false
 				for _, a := range h.Records {
-					if a.Kind == history.ProjectionApply && a.Group == g && a.Event == e.Event && a.At <= t {
+					if a.At > t || a.Group != g {
+						continue
+					}
+					if a.Kind == history.ProjectionApply && a.Event == e.Event {
 						applied = true
+					}
+					if a.Kind == history.ProjectionReset && a.Point != history.RebuildBlueGreen {
+						applied = false
 					}
 				}
 				if !applied && t-e.At > slo {

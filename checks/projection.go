@@ -483,7 +483,9 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 // this check asks only whether the projector kept moving. A read model is
 // known from any record that names it ([readModelOf]): one whose
 // projector never applied an event or checkpointed is behind every
-// committed event.
+// committed event, and so is one reset by a stop-then-rebuild
+// (history.RebuildStopFirst, which sets its checkpoint back to 0) that
+// has not checkpointed since.
 //
 // A read model fed by a topic must have checkpointed, for every partition
 // of the topic, the end of the partition's log.
@@ -491,6 +493,7 @@ func BoundedStaleness(h *history.History) Result {
 	res := Result{Check: "bounded-staleness"}
 	sources := projectionTopics(h)
 	lastCP := map[string]int{}
+	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	var commits []int
 	for i, r := range h.Records {
@@ -500,8 +503,12 @@ func BoundedStaleness(h *history.History) Result {
 					lastCP[g] = -1
 					groups = append(groups, g)
 				}
-				if r.Kind == history.Checkpoint {
+				switch {
+				case r.Kind == history.Checkpoint:
 					lastCP[g] = i
+					delete(reset, g)
+				case r.Kind == history.ProjectionReset && r.Point == history.RebuildStopFirst:
+					lastCP[g], reset[g] = -1, i
 				}
 			}
 		}
@@ -557,6 +564,10 @@ func BoundedStaleness(h *history.History) Result {
 		if cp.Kind != "" {
 			res.Witness = append(res.Witness, cp)
 		}
+		j, wasReset := reset[g]
+		if wasReset {
+			res.Witness = append(res.Witness, h.Records[j])
+		}
 		var rollback *history.Record
 		for i, r := range h.Records {
 			if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
@@ -572,6 +583,9 @@ func BoundedStaleness(h *history.History) Result {
 			res.Explanation = fmt.Sprintf("It is stuck at position %d, which was reserved for an append to %s that rolled back at %s: "+
 				"that position will never commit, and a projector that waits for it waits forever. "+
 				"Skip a gap once no transaction holding it is alive.", rollback.Position, rollback.Key, at(rollback.At))
+		case wasReset:
+			res.Explanation = fmt.Sprintf("Read model %s never checkpointed after its %s reset at %s, which set its checkpoint back to 0: the rebuild never got past the first event.",
+				g, history.RebuildStopFirst, at(h.Records[j].At))
 		case cp.Kind == "":
 			res.Explanation = fmt.Sprintf("Read model %s never checkpointed: its projector never got past the first event (or never started).", g)
 		default:

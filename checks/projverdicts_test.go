@@ -129,3 +129,19 @@ func TestProjectionChecksUnknownWithNothingToJudge(t *testing.T) {
 		}
 	}
 }
+
+// A stop-then-rebuild sets the checkpoint back to 0: a rebuild that never
+// checkpoints again has not caught up, whatever the checkpoint before it.
+func TestBoundedStalenessAfterStopThenRebuild(t *testing.T) {
+	e1 := stored(1, "acct-1", "e1", "Deposited", 5, 1)
+	reset := history.Record{At: 5 * ms, Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: history.RebuildStopFirst}
+	h := hist(e1, applied(2, e1, 5), checkpointAt(2, 1), reset, end(100, true))
+	expect(t, BoundedStaleness(h), "bounded-staleness", Violated, []history.Record{e1, reset},
+		"read model balances has checkpointed 0", "never checkpointed after its stop-then-rebuild reset at +5ms")
+	h = hist(e1, applied(2, e1, 5), checkpointAt(2, 1), reset, applied(6, e1, 5), checkpointAt(6, 1), end(100, true))
+	expect(t, BoundedStaleness(h), "bounded-staleness", Holds, nil)
+	// A blue-green rebuild leaves the live checkpoint in force.
+	bg := reset
+	bg.Point = history.RebuildBlueGreen
+	expect(t, BoundedStaleness(hist(e1, applied(2, e1, 5), checkpointAt(2, 1), bg, end(100, true))), "bounded-staleness", Holds, nil)
+}

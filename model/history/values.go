@@ -72,3 +72,8 @@ const (
 	ErrorPoison    = "poison"
 	ErrorTransient = "transient"
 )
+
+// RebuildStopFirst: a ProjectionReset that stops the live projector,
+// truncates the read model and sets its checkpoint back to 0 before it
+// replays.
+const RebuildStopFirst = "stop-then-rebuild"
