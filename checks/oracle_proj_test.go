@@ -15,8 +15,9 @@ import (
 // histories from a tiny abstract system (an event store of two accounts,
 // two sessions that write and read back, a projector keeping a read model
 // "balances" with a checkpoint, crashing and rebuilt stop-then-rebuild, a
-// second read model "audit" whose projector never starts, snapshots and
-// loads) with planted anomalies,
+// second read model "audit" whose projector never starts, a read model
+// "feed" of a topic of two partitions, checkpointed per partition, read
+// again after a crash, snapshots and loads) with planted anomalies,
 // and requires the check and its oracle to reach the same verdict; it
 // counts the verdicts and requires each reachable one at least once.
 
@@ -33,9 +34,15 @@ type projWorld struct {
 	rows    map[string][2]int64 // key -> value, version
 	next    int                 // index in log of the next event to apply
 	lastCP  int64
-	writes  map[string]map[string]bool // session -> keys it wrote
-	snaps   map[string]int64           // key -> version of its last snapshot
-	drained bool
+	writes map[string]map[string]bool // session -> keys it wrote
+	snaps  map[string]int64           // key -> version of its last snapshot
+	// the topic t (two partitions, a key in the partition of its index)
+	// and the read model feed its projector keeps
+	fed      bool
+	parts    [2][]history.Record
+	feedRows map[string][2]int64
+	feedPos  [2]int64 // next offset to read (volatile)
+	feedCP   [2]int64 // checkpoints (durable)
 }
 
 func (w *projWorld) add(r history.Record) {
@@ -69,7 +76,13 @@ func oracleAccount(events []history.Record, logic int) string {
 // one millisecond; anomalies are planted with small probabilities.
 func drawProjHistory(t *rapid.T) *history.History {
 	w := &projWorld{keys: []string{"acct-1", "acct-2"}, streams: map[string][]history.Record{}, rows: map[string][2]int64{},
-		writes: map[string]map[string]bool{}, snaps: map[string]int64{}}
+		writes: map[string]map[string]bool{}, snaps: map[string]int64{}, feedRows: map[string][2]int64{}}
+	if w.fed = rapid.Bool().Draw(t, "fed"); w.fed {
+		w.add(history.Record{Kind: history.Subscribe, Node: "feed", Group: "feed", Topic: "t", Style: history.StyleProjection})
+		if rapid.Bool().Draw(t, "feed-slo") {
+			w.add(history.Record{Kind: history.StalenessSLO, Node: "feed", Group: "feed", SLO: int64(rapid.IntRange(1, 8).Draw(t, "feed-slo-ms")) * ms})
+		}
+	}
 	if rapid.Bool().Draw(t, "slo") {
 		w.add(history.Record{Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(rapid.IntRange(1, 8).Draw(t, "slo-ms")) * ms})
 	}
@@ -84,7 +97,11 @@ func drawProjHistory(t *rapid.T) *history.History {
 		session := fmt.Sprintf("s%d", rapid.IntRange(0, 1).Draw(t, "session"))
 		key := w.keys[rapid.IntRange(0, 1).Draw(t, "key")]
 		plant := rapid.IntRange(0, 7).Draw(t, "plant") // 0: plant this step's anomaly
-		switch rapid.IntRange(0, 7).Draw(t, "action") {
+		action := rapid.IntRange(0, 7).Draw(t, "action")
+		if w.fed && rapid.Bool().Draw(t, "topic") {
+			action = 8 + rapid.IntRange(0, 3).Draw(t, "topic-action")
+		}
+		switch action {
 		case 0: // a session writes
 			s := w.streams[key]
 			typ, amount := "Deposited", int64(rapid.IntRange(1, 5).Draw(t, "amount"))
@@ -155,13 +172,21 @@ func drawProjHistory(t *rapid.T) *history.History {
 				}
 			}
 			row := w.rows[key]
+			group, mode := "balances", history.ModeEventual
+			if rapid.Bool().Draw(t, "strong") { // from the write side: the stream as it is
+				group, mode = "", history.ModeStrong
+				row = [2]int64{0, int64(len(w.streams[key]))}
+				for _, e := range w.streams[key] {
+					row[0] += oracleDelta(e)
+				}
+			}
 			version, value := row[1], row[0]
 			if plant == 0 && version > 0 {
 				version-- // a stale or wrong row: the version below, the value as is
 			}
 			outcome := []history.Outcome{history.OutcomeOK, history.OutcomeOK, history.OutcomeTimeout, history.OutcomeUnknown}[rapid.IntRange(0, 3).Draw(t, "outcome")]
-			w.add(history.Record{Kind: history.Query, Node: session, Group: "balances", Key: key, Mode: history.ModeEventual})
-			w.add(history.Record{Kind: history.QueryReturn, Node: session, Group: "balances", Key: key, Mode: history.ModeEventual,
+			w.add(history.Record{Kind: history.Query, Node: session, Group: group, Key: key, Mode: mode})
+			w.add(history.Record{Kind: history.QueryReturn, Node: session, Group: group, Key: key, Mode: mode,
 				Version: version, Value: value, Position: w.lastCP, Outcome: outcome})
 		case 5: // a session crashes: its next reads are a new session's
 			w.add(history.Record{Kind: history.Crash, Node: session, Point: "after-append"})
@@ -196,6 +221,54 @@ func drawProjHistory(t *rapid.T) *history.History {
 			}
 			w.add(history.Record{Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: history.RebuildStopFirst})
 			w.rows, w.next, w.lastCP = map[string][2]int64{}, 0, 0
+		case 8: // a producer publishes to t: the key's partition, or (planted) the other one
+			p := 0
+			if key == "acct-2" {
+				p = 1
+			}
+			if plant == 0 {
+				p = 1 - p
+			}
+			typ := "Deposited"
+			if rapid.Bool().Draw(t, "withdraw") {
+				typ = "Withdrawn"
+			}
+			r := history.Record{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: int64(len(w.parts[p])),
+				Event: fmt.Sprintf("t%d", w.now), Key: key, Type: typ, Amount: int64(rapid.IntRange(1, 5).Draw(t, "amount"))}
+			w.add(r)
+			w.parts[p] = append(w.parts[p], r)
+		case 9: // the feed projector applies up to two records of a partition, then checkpoints it
+			p := rapid.IntRange(0, 1).Draw(t, "partition")
+			from := w.feedPos[p]
+			if from >= int64(len(w.parts[p])) {
+				continue
+			}
+			n := min(int64(len(w.parts[p]))-from, int64(rapid.IntRange(1, 2).Draw(t, "batch")))
+			for _, r := range w.parts[p][from : from+n] {
+				row := w.feedRows[r.Key]
+				value := row[0] + oracleDelta(r)
+				switch {
+				case plant == 0 && rapid.Bool().Draw(t, "skip"):
+					continue
+				case plant == 0:
+					value++
+				}
+				w.feedRows[r.Key] = [2]int64{value, row[1] + 1}
+				w.add(history.Record{Kind: history.ProjectionApply, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: r.Offset,
+					Key: r.Key, Event: r.Event, Type: r.Type, Amount: r.Amount, Version: row[1] + 1, Value: value})
+			}
+			w.feedPos[p] = from + n
+			if rapid.IntRange(0, 3).Draw(t, "no-checkpoint") > 0 {
+				w.feedCP[p] = from + n
+				w.add(history.Record{Kind: history.Checkpoint, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: from + n})
+			}
+		case 10: // the feed projector crashes: it reads again from its checkpoints
+			w.add(history.Record{Kind: history.Crash, Node: "feed", Group: "feed", Point: "after-apply"})
+			w.feedPos = w.feedCP
+		case 11: // a dashboard reads a row of feed
+			row := w.feedRows[key]
+			w.add(history.Record{Kind: history.QueryReturn, Node: "dash", Group: "feed", Key: key, Mode: history.ModeEventual,
+				Version: row[1], Value: row[0], Outcome: history.OutcomeOK})
 		}
 	}
 	w.now += ms
@@ -213,24 +286,71 @@ func oracleDelta(e history.Record) int64 {
 	return 0
 }
 
-// oracleFoldValue is the balance fold of key's stored events of version
-// 1..n, or false when the stream has fewer.
-func oracleFoldValue(h *history.History, key string, n int64) (int64, bool) {
+// oracleTopic returns the topic read model g reads, if it reads one: a
+// subscribe record of style projection, or a topic on its applies or
+// checkpoints.
+func oracleTopic(h *history.History, g string) (string, bool) {
+	for _, r := range h.Records {
+		if r.Group == g && (r.Kind == history.Subscribe && r.Style == history.StyleProjection ||
+			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "") {
+			return r.Topic, true
+		}
+	}
+	return "", false
+}
+
+// oracleEntries is the log read model g must follow: the store's events,
+// or its topic's records.
+func oracleEntries(h *history.History, g string) []history.Record {
+	topic, fed := oracleTopic(h, g)
+	var out []history.Record
+	for _, r := range h.Records {
+		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// oracleSame says whether apply a applied log entry e.
+func oracleSame(a, e history.Record) bool {
+	if e.Kind == history.Append {
+		return a.Topic == e.Topic && a.Partition == e.Partition && a.Offset == e.Offset
+	}
+	return a.Event == e.Event
+}
+
+// oracleFoldValue is the balance fold of the first n entries of key in
+// g's log (versions 1..n of the stream, or the key's first n records in
+// the topic), or false when there are fewer, or when the key's records
+// lie in several partitions (no prefix is defined: spread true).
+func oracleFoldValue(h *history.History, g, key string, n int64) (value int64, ok, spread bool) {
+	var mine []history.Record
+	for _, e := range oracleEntries(h, g) {
+		if e.Key == key {
+			mine = append(mine, e)
+		}
+	}
+	for _, e := range mine {
+		if e.Kind == history.Append && e.Partition != mine[0].Partition {
+			return 0, false, true
+		}
+	}
 	var sum int64
 	for v := int64(1); v <= n; v++ {
 		found := false
-		for _, r := range h.Records {
-			if r.Kind == history.StoreAppend && r.Key == key && r.Version == v {
-				sum += oracleDelta(r)
+		for i, e := range mine {
+			if e.Kind == history.StoreAppend && e.Version == v || e.Kind == history.Append && int64(i+1) == v {
+				sum += oracleDelta(e)
 				found = true
 				break
 			}
 		}
 		if !found {
-			return 0, false
+			return 0, false, false
 		}
 	}
-	return sum, true
+	return sum, true, false
 }
 
 func verdictOf(violated, judged bool) Verdict {
@@ -244,8 +364,9 @@ func verdictOf(violated, judged bool) Verdict {
 }
 
 // projection-equals-fold: every applied row and every read that
-// returned equals the fold of its stream's first Version events; after a
-// drained run, each final row equals the fold of the whole stream.
+// returned equals the fold of its log's first Version entries of its key
+// (keys spread over partitions: not judged); after a drained run, each
+// final row equals the fold of all of them.
 func oracleProjectionEqualsFold(h *history.History) Verdict {
 	violated, judged := false, false
 	drained := false
@@ -259,9 +380,12 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 		isRead := r.Kind == history.QueryReturn && r.Group != "" && r.Version > 0 &&
 			(r.Outcome == history.OutcomeOK || r.Outcome == "")
 		if isRow || isRead {
-			judged = true
-			if v, ok := oracleFoldValue(h, r.Key, r.Version); !ok || v != r.Value {
-				violated = true
+			v, ok, spread := oracleFoldValue(h, r.Group, r.Key, r.Version)
+			if !spread {
+				judged = true
+				if !ok || v != r.Value {
+					violated = true
+				}
 			}
 		}
 		if isRow && drained {
@@ -273,13 +397,14 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 				}
 			}
 			if last {
-				n := int64(0)
-				for _, q := range h.Records {
-					if q.Kind == history.StoreAppend && q.Key == r.Key {
-						n = max(n, q.Version)
+				judged = true
+				var all int64
+				for _, e := range oracleEntries(h, r.Group) {
+					if e.Key == r.Key {
+						all += oracleDelta(e)
 					}
 				}
-				if v, _ := oracleFoldValue(h, r.Key, n); v != r.Value {
+				if all != r.Value {
 					violated = true
 				}
 			}
@@ -289,27 +414,27 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 }
 
 // no-hole-below-checkpoint: every committed event at or below a read
-// model's highest checkpoint was applied to it.
+// model's highest checkpoint was applied to it; for a read model of a
+// topic, every record of a partition below its highest checkpoint.
 func oracleNoHole(h *history.History) Verdict {
 	violated, judged := false, false
-	for _, g := range []string{"balances", "audit"} {
-		highest, any := int64(0), false
-		for _, r := range h.Records {
-			if r.Kind == history.Checkpoint && r.Group == g {
-				highest, any = max(highest, r.Position), true
+	for _, g := range []string{"balances", "audit", "feed"} {
+		_, fed := oracleTopic(h, g)
+		for _, e := range oracleEntries(h, g) {
+			below := false
+			for _, c := range h.Records {
+				if c.Kind == history.Checkpoint && c.Group == g &&
+					(!fed && e.Position <= c.Position || fed && c.Partition == e.Partition && e.Offset < c.Offset) {
+					below = true
+				}
 			}
-		}
-		if !any {
-			continue
-		}
-		for _, e := range h.Records {
-			if e.Kind != history.StoreAppend || e.Position > highest {
+			if !below {
 				continue
 			}
 			judged = true
 			found := false
 			for _, a := range h.Records {
-				if a.Kind == history.ProjectionApply && a.Group == g && a.Event == e.Event {
+				if a.Kind == history.ProjectionApply && a.Group == g && oracleSame(a, e) {
 					found = true
 				}
 			}
@@ -323,47 +448,56 @@ func oracleNoHole(h *history.History) Verdict {
 
 // bounded-staleness: at the end, every read model's last checkpoint (0
 // after a stop-then-rebuild reset) is at or past every committed event's
-// position.
+// position; for a read model of a topic, every partition's last
+// checkpoint is past every record of the partition.
 func oracleBoundedStaleness(h *history.History) Verdict {
 	models := map[string]bool{}
-	committed := []int64{}
 	for _, r := range h.Records {
 		switch r.Kind {
-		case history.ProjectionApply, history.Checkpoint, history.StalenessSLO, history.QueryReturn, history.Query:
+		case history.ProjectionApply, history.Checkpoint, history.StalenessSLO, history.QueryReturn, history.Query,
+			history.ProjectionReset, history.ProjectionSkip:
 			if r.Group != "" {
 				models[r.Group] = true
 			}
-		case history.StoreAppend:
-			committed = append(committed, r.Position)
+		case history.Subscribe:
+			if r.Style == history.StyleProjection {
+				models[r.Group] = true
+			}
 		}
 	}
-	if len(models) == 0 || len(committed) == 0 {
-		return Unknown
-	}
-	violated := false
+	committed, violated := false, false
 	for g := range models {
-		cp := int64(0) // the last checkpoint, back to 0 at a stop-then-rebuild
-		for _, r := range h.Records {
-			if r.Kind == history.Checkpoint && r.Group == g {
-				cp = r.Position
+		_, fed := oracleTopic(h, g)
+		for _, e := range oracleEntries(h, g) {
+			committed = true
+			cp := int64(0) // the last checkpoint (of e's partition), back to 0 at a stop-then-rebuild
+			for _, r := range h.Records {
+				if r.Kind == history.Checkpoint && r.Group == g {
+					if !fed {
+						cp = r.Position
+					} else if r.Partition == e.Partition {
+						cp = r.Offset
+					}
+				}
+				if r.Kind == history.ProjectionReset && r.Group == g && r.Point == history.RebuildStopFirst {
+					cp = 0
+				}
 			}
-			if r.Kind == history.ProjectionReset && r.Group == g && r.Point == history.RebuildStopFirst {
-				cp = 0
-			}
-		}
-		for _, p := range committed {
-			if p > cp {
+			if !fed && e.Position > cp || fed && e.Offset >= cp {
 				violated = true
 			}
 		}
 	}
+	if !committed {
+		return Unknown
+	}
 	return verdictOf(violated, true)
 }
 
-// staleness-within-slo: for each read model with an SLO, no committed
-// event is still unapplied more than SLO after its commit, up to the end
-// of the run; a truncation of the read model (a reset other than
-// blue-green) makes every event missing again. Checked on a
+// staleness-within-slo: for each read model with an SLO, no entry of its
+// log is still unapplied more than SLO after it was committed, up to the
+// end of the run; a truncation of the read model (a reset other than
+// blue-green) makes every entry missing again. Checked on a
 // half-millisecond grid: a record at t counts from t on.
 func oracleStalenessWithinSLO(h *history.History) Verdict {
 	slos := map[string]int64{}
@@ -375,17 +509,14 @@ func oracleStalenessWithinSLO(h *history.History) Verdict {
 		end = max(end, r.At)
 	}
 	committed := false
-	for _, r := range h.Records {
-		committed = committed || r.Kind == history.StoreAppend
+	for g := range slos {
+		committed = committed || len(oracleEntries(h, g)) > 0
 	}
-	if len(slos) == 0 || !committed {
+	if !committed {
 		return Unknown
 	}
 	for g, slo := range slos {
-		for _, e := range h.Records {
-			if e.Kind != history.StoreAppend {
-				continue
-			}
+		for _, e := range oracleEntries(h, g) {
 			for t := e.At; t <= end; t += ms / 2 {
 				// the read model at t: the records up to t, applies since its last truncation
 				applied := false
@@ -393,7 +524,7 @@ func oracleStalenessWithinSLO(h *history.History) Verdict {
 					if a.At > t || a.Group != g {
 						continue
 					}
-					if a.Kind == history.ProjectionApply && a.Event == e.Event {
+					if a.Kind == history.ProjectionApply && oracleSame(a, e) {
 						applied = true
 					}
 					if a.Kind == history.ProjectionReset && a.Point != history.RebuildBlueGreen {
@@ -462,7 +593,8 @@ func oracleSnapshotReplay(h *history.History) Verdict {
 
 // oracleAgreement runs check and oracle on drawn histories, requires the
 // same verdict, and requires each verdict of want to occur: rapid draws
-// up to five rounds of histories (-rapid.checks each) until every one has.
+// three rounds of histories (-rapid.checks each), and up to three more
+// until every verdict has occurred.
 func oracleAgreement(t *testing.T, check func(*history.History) Result, oracle func(*history.History) Verdict, want ...Verdict) {
 	seen := map[Verdict]int{}
 	missing := func() []Verdict {
@@ -474,7 +606,7 @@ func oracleAgreement(t *testing.T, check func(*history.History) Result, oracle f
 		}
 		return out
 	}
-	for round := 0; round < 5 && (round == 0 || len(missing()) > 0) && !t.Failed(); round++ {
+	for round := 0; round < 6 && (round < 3 || len(missing()) > 0) && !t.Failed(); round++ {
 		rapid.Check(t, func(t *rapid.T) {
 			h := drawProjHistory(t)
 			got, ref := check(h), oracle(h)
