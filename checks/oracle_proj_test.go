@@ -31,9 +31,9 @@ type projWorld struct {
 	streams map[string][]history.Record
 	log     []history.Record // every stored event, by position
 	// the read model balances: rows and the projector's progress
-	rows    map[string][2]int64 // key -> value, version
-	next    int                 // index in log of the next event to apply
-	lastCP  int64
+	rows   map[string][2]int64 // key -> value, version
+	next   int                 // index in log of the next event to apply
+	lastCP int64
 	writes map[string]map[string]bool // session -> keys it wrote
 	snaps  map[string]int64           // key -> version of its last snapshot
 	// the topic t (two partitions, a key in the partition of its index)
