@@ -83,6 +83,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 		case history.ProjectionApply:
 			final[gk{r.Group, r.Key}] = i
 			if spreadOf(r.Group, r.Key) {
+				spread++
 				continue
 			}
 			rows++
@@ -159,7 +160,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: no read model applied an event or answered a query."
 		if spread+unanswered > 0 {
-			res.Explanation = fmt.Sprintf("Not applicable: no row could be judged: %d read(s) or row(s) of keys spread over several partitions of a topic have no defined prefix, "+
+			res.Explanation = fmt.Sprintf("Not applicable: no row could be judged: %d row(s) and read(s) of keys spread over several partitions of a topic have no defined prefix, "+
 				"and %d query(ies) timed out or never got an answer.", spread, unanswered)
 		}
 		return res
@@ -172,7 +173,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 		res.Explanation += "; the run did not drain, so the final rows were not compared with the whole stream."
 	}
 	if spread > 0 {
-		res.Explanation += fmt.Sprintf(" %d read(s) of keys spread over several partitions of a topic have no defined prefix and were not compared.", spread)
+		res.Explanation += fmt.Sprintf(" %d row(s) and read(s) of keys spread over several partitions of a topic have no defined prefix and were not compared.", spread)
 	}
 	if unanswered > 0 {
 		res.Explanation += fmt.Sprintf(" %d query(ies) timed out or never got an answer: they read nothing and were not judged.", unanswered)

@@ -145,3 +145,16 @@ func TestBoundedStalenessAfterStopThenRebuild(t *testing.T) {
 	bg.Point = history.RebuildBlueGreen
 	expect(t, BoundedStaleness(hist(e1, applied(2, e1, 5), checkpointAt(2, 1), bg, end(100, true))), "bounded-staleness", Holds, nil)
 }
+
+// An apply of an id the log does not hold does not make up for a
+// committed event the read model never applied.
+func TestStalenessCountsOnlyCommittedApplies(t *testing.T) {
+	e1 := stored(10, "acct-1", "e1", "Deposited", 5, 1)
+	phantom := applied(20, stored(20, "acct-1", "x", "Deposited", 5, 1), 5)
+	h := hist(sloAt(50*time.Millisecond), e1, phantom, end(200, false))
+	st := Staleness(h)
+	if len(st.Final) != 1 || st.Final[0].EventsBehind != 1 || st.Final[0].TimeBehind != 190*time.Millisecond {
+		t.Errorf("final staleness %+v, want e1 missing 190ms", st.Final)
+	}
+	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Record{e1}, "was still missing from read model balances at +200ms")
+}

@@ -102,6 +102,10 @@ func Staleness(h *history.History) StalenessReport {
 		fed[t] = true
 	}
 	logs := map[string][]commit{} // by source: "" for the event store
+	// committed: the ids in each source's log. A read model's count is of
+	// the committed entries it applied: an apply of anything else (an id
+	// the log does not hold) must not hide an entry still missing.
+	committed := map[string]map[string]bool{}
 	groups := map[string]*group{}
 	var order []string
 	get := func(name string) *group {
@@ -151,8 +155,15 @@ func Staleness(h *history.History) StalenessReport {
 				src, id = r.Topic, topicID(r)
 			}
 			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
+			if committed[src] == nil {
+				committed[src] = map[string]bool{}
+			}
+			committed[src][id] = true
 			for _, name := range order {
 				if g := groups[name]; g.src == src {
+					if g.applied[id] {
+						g.count++ // applied before its commit was recorded
+					}
 					sample(name, g, r.At)
 				}
 			}
@@ -164,7 +175,9 @@ func Staleness(h *history.History) StalenessReport {
 			}
 			if !g.applied[id] {
 				g.applied[id] = true
-				g.count++
+				if committed[g.src][id] {
+					g.count++
+				}
 			}
 			sample(r.Group, g, r.At)
 		case history.Checkpoint:

@@ -95,7 +95,7 @@ func TestTopicProjectionSpreadKey(t *testing.T) {
 	e1, e2 := tAppend(1, "e1", 0, 0, "acct-1", 5), tAppend(2, "e2", 1, 0, "acct-1", 7)
 	h := hist(projSub(), e1, e2, tApply(5, e2, 1, 7), tRead(6, "acct-1", 1, 7), tApply(7, e1, 2, 12),
 		tCheckpoint(7, 0, 1), tCheckpoint(7, 1, 1), end(10, true))
-	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Holds, nil, "1 read(s) of keys spread over several partitions")
+	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Holds, nil, "3 row(s) and read(s) of keys spread over several partitions")
 }
 
 // A read model of the event store beside one of a topic: each is judged
