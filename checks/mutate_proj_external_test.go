@@ -64,13 +64,22 @@ func isKind(k history.Kind) func(history.Record) bool {
 	return func(r history.Record) bool { return r.Kind == k }
 }
 
-// An applied row altered by one: no query need read it, and the final
-// row is left as it was.
+// An applied row altered by one: no query need read it, the final row is
+// left as it was, and the run need not have drained.
 func TestMutateProjectionEqualsFold(t *testing.T) {
 	for _, name := range []string{"checkpoint-same-tx", "rebuild-blue-green", "topic-projection-same-tx"} {
 		h := twinHistory(t, name)
 		flips(t, name, checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Record) []history.Record {
 			rs[middle(t, rs, isKind(history.ProjectionApply))].Value++
+			return rs
+		}))
+		// The same in a run that did not drain, where no final row is
+		// compared.
+		flips(t, name+" (undrained)", checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Record) []history.Record {
+			rs[middle(t, rs, isKind(history.ProjectionApply))].Value++
+			for i := range rs {
+				rs[i].Drained = false
+			}
 			return rs
 		}))
 	}
