@@ -7,5 +7,5 @@ import "github.com/evsim/evsim/model/history"
 // timed out or whose answer never came read nothing, and no check judges
 // it as a read.
 func answered(r history.Record) bool {
-	return r.Outcome == history.OutcomeOK || r.Outcome == ""
+	return r.Outcome == history.OutcomeOK || r.Outcome == history.OutcomeNone
 }
