@@ -55,12 +55,12 @@ var Catalog = map[string]Check{
 	},
 	"snapshot-replay": {
 		Name: "snapshot-replay",
-		Doc:  "an aggregate loaded from a snapshot plus the tail equals the full replay of its stream",
+		Doc:  "every snapshot and every aggregate loaded equals the fold of its stream's stored events, folded by the check",
 		Run:  SnapshotReplay,
 	},
 	"projection-equals-fold": {
 		Name: "projection-equals-fold",
-		Doc:  "every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
+		Doc:  "every applied row and every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
 		Run:  ProjectionEqualsFold,
 	},
 	"no-hole-below-checkpoint": {

@@ -84,3 +84,12 @@ const (
 	// state).
 	SagaStateCompensated = "compensated"
 )
+
+// RebuildStopFirst: a ProjectionReset that stops the live projector,
+// truncates the read model and sets its checkpoint back to 0 before it
+// replays.
+const RebuildStopFirst = "stop-then-rebuild"
+
+// OutcomeNone: a record that carries no outcome. A hand-written history
+// may leave a QueryReturn's outcome out; checks read it as an answer.
+const OutcomeNone Outcome = ""
