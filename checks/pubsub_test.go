@@ -168,7 +168,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 
 func TestPubSubChecksHoldOnAnEmptyHistory(t *testing.T) {
 	for _, name := range Names() {
-		if r := Catalog[name].Run(&history.History{}); r.Verdict != Holds {
+		if r := Catalog[name].Run(&history.History{}); !vacuous(r) {
 			t.Errorf("%s on an empty history: %s: %s", name, r.Verdict, r.Explanation)
 		}
 	}
