@@ -83,8 +83,8 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		var idx []int
 		for _, i := range wit {
 			op := &ops[i]
-			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.Call), retAt(op.Return)))
-			idx = append(idx, op.Recs[0], op.Recs[1])
+			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.CallAt), retAt(op.ReturnAt)))
+			idx = append(idx, op.Recs...)
 		}
 		sort.Ints(idx)
 		for j, i := range idx {

@@ -46,11 +46,19 @@ type linOp struct {
 	Found  bool
 	// ReadModel marks a read served by a read model.
 	ReadModel bool
-	// Call and Return bound the operation in simulated time; Return is
-	// math.MaxInt64 for an outMaybe command.
+	// Call and Return bound the operation in the order of the history:
+	// the indexes of the records that invoked it and that answered it (or,
+	// for an outApplied command, of the store's append). Return is
+	// math.MaxInt64 for an outMaybe command. The records are in the order
+	// things happened, so an operation whose answer's record comes before
+	// another's invocation record returned before that one was invoked,
+	// even at the same simulated time.
 	Call, Return int64
-	// Recs are the indexes of the records that invoked and ended it.
-	Recs [2]int
+	// CallAt and ReturnAt are the same bounds in simulated time.
+	CallAt, ReturnAt int64
+	// Recs are the indexes of the records that invoked, ended and (a lost
+	// answer) settled it.
+	Recs []int
 	Desc string
 }
 
@@ -103,9 +111,10 @@ func (ah *accountHistory) count(inv, ret history.Record, f *storeFate) {
 
 // storeFate is what the store recorded about a command's appends.
 type storeFate struct {
-	appended   bool
-	appendedAt int64
-	undone     bool // rolled back, or a lost answer that was a rollback or conflict
+	appended    bool
+	appendedAt  int64
+	appendedIdx int
+	undone      bool // rolled back, or a lost answer that was a rollback or conflict
 }
 
 // accountOps turns a history into operations on accounts: commands
@@ -132,11 +141,11 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	allLogics := map[int]bool{}
 	accountKeys := map[string]bool{} // keys with account commands
 	otherKeys := map[string]bool{}   // keys with commands of another aggregate
-	for _, r := range h.Records {
+	for i, r := range h.Records {
 		switch r.Kind {
 		case history.StoreAppend:
 			if f := fate(r.Command); !f.appended {
-				f.appended, f.appendedAt = true, r.At
+				f.appended, f.appendedAt, f.appendedIdx = true, r.At, i
 			}
 		case history.StoreRollback:
 			fate(r.Command).undone = true
@@ -199,7 +208,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			if inv.Kind == history.Query && otherKeys[inv.Key] && !accountKeys[inv.Key] {
 				continue
 			}
-			op, keep := accountOp(inv, r, readModel, fates[inv.Command])
+			op, keep := accountOp(inv, r, o.idx, i, readModel, fates[inv.Command])
 			ah.count(inv, r, fates[inv.Command])
 			if inv.Kind == history.Query && !keep && (inv.Mode == history.ModeStrong || readModel) {
 				ah.unreadQueries++
@@ -207,7 +216,6 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			if !keep {
 				continue
 			}
-			op.Recs = [2]int{o.idx, i}
 			add(op, o.client)
 		}
 	}
@@ -224,17 +232,16 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			continue
 		}
 		ret := history.Record{Kind: history.CommandReturn, At: math.MaxInt64, Outcome: history.OutcomeUnknown}
-		op, keep := accountOp(inv, ret, readModel, fates[inv.Command])
+		op, keep := accountOp(inv, ret, o.idx, -1, readModel, fates[inv.Command])
 		ah.count(inv, ret, fates[inv.Command])
 		if !keep {
 			continue
 		}
-		op.Recs = [2]int{o.idx, o.idx}
 		add(op, o.client)
 	}
 
 	for k, ops := range ah.ops {
-		sort.SliceStable(ops, func(a, b int) bool { return ops[a].Recs[0] < ops[b].Recs[0] })
+		sort.SliceStable(ops, func(a, b int) bool { return ops[a].Call < ops[b].Call })
 		ah.keys = append(ah.keys, k)
 	}
 	sort.Strings(ah.keys)
@@ -271,10 +278,16 @@ func accountCommand(typ string) bool {
 	return typ == "Open" || typ == "Deposit" || typ == "Withdraw"
 }
 
-// accountOp builds one operation from an invocation, its return and what
-// the store recorded about the command (nil: nothing).
-func accountOp(inv, ret history.Record, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: inv.Key, Call: inv.At, Return: ret.At, Amount: inv.Amount, Value: ret.Value}
+// accountOp builds one operation from an invocation, its return (at
+// indexes invIdx and retIdx of the history; retIdx -1 when the command
+// never returned) and what the store recorded about the command (nil:
+// nothing).
+func accountOp(inv, ret history.Record, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
+	op := linOp{Key: inv.Key, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.At,
+		Amount: inv.Amount, Value: ret.Value, Recs: []int{invIdx}}
+	if retIdx >= 0 {
+		op.Recs = append(op.Recs, retIdx)
+	}
 	if inv.Kind == history.Query {
 		answered := ret.Outcome == history.OutcomeOK || ret.Outcome == ""
 		if !answered || inv.Mode != history.ModeStrong && !readModel {
@@ -308,11 +321,12 @@ func accountOp(inv, ret history.Record, readModel bool, f *storeFate) (linOp, bo
 	case history.OutcomeUnknown:
 		switch {
 		case f != nil && f.appended:
-			op.Out, op.Return = outApplied, max(f.appendedAt, op.Call)
+			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(f.appendedIdx, invIdx)), max(f.appendedAt, inv.At)
+			op.Recs = append(op.Recs, f.appendedIdx)
 		case f != nil && f.undone:
 			return op, false // the store undid it: no effect
 		default:
-			op.Out, op.Return = outMaybe, math.MaxInt64
+			op.Out, op.Return, op.ReturnAt = outMaybe, math.MaxInt64, math.MaxInt64
 		}
 	default:
 		return op, false // ended without effect

@@ -12,7 +12,10 @@ import (
 // The oracle of linearizable, written from its definition in
 // scenarios/FORMAT.md, by brute force: every way to settle the lost
 // answers the store left open, every order of the operations that
-// respects real time, replayed against the bank account's rules.
+// respects real time, replayed against the bank account's rules. Real
+// time is the order of the records: an operation returned before another
+// was invoked when its answer's record (or, for a lost answer, the
+// store's append) comes before the other's invocation record.
 
 type oracleOp struct {
 	key, typ string
@@ -30,22 +33,24 @@ type oracleOp struct {
 // oracleLinearizable judges h (strong reads only) by brute force.
 func oracleLinearizable(h *history.History) Verdict {
 	calls := map[string]history.Record{}
+	callAt := map[string]int64{}
 	rets := map[string]history.Record{}
+	retAt := map[string]int64{}
 	appended := map[string]int64{}
 	undone := map[string]bool{}
 	var ids []string
-	for _, r := range h.Records {
+	for i, r := range h.Records {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if _, ok := calls[r.Command]; !ok {
-				calls[r.Command] = r
+				calls[r.Command], callAt[r.Command] = r, int64(i)
 				ids = append(ids, r.Command)
 			}
 		case history.CommandReturn, history.QueryReturn:
-			rets[r.Command] = r
+			rets[r.Command], retAt[r.Command] = r, int64(i)
 		case history.StoreAppend:
 			if _, ok := appended[r.Command]; !ok {
-				appended[r.Command] = r.At
+				appended[r.Command] = int64(i)
 			}
 		case history.StoreRollback:
 			undone[r.Command] = true
@@ -59,23 +64,23 @@ func oracleLinearizable(h *history.History) Verdict {
 	for _, id := range ids {
 		c := calls[id]
 		r, answered := rets[id]
-		o := oracleOp{key: c.Key, typ: c.Type, amount: c.Amount, call: c.At, ret: math.MaxInt64}
+		o := oracleOp{key: c.Key, typ: c.Type, amount: c.Amount, call: callAt[id], ret: math.MaxInt64}
 		if c.Kind == history.Query {
 			if !answered || c.Mode != history.ModeStrong || r.Outcome != history.OutcomeOK {
 				continue
 			}
-			o.read, o.ret, o.value, o.found = true, r.At, r.Value, r.Version > 0
+			o.read, o.ret, o.value, o.found = true, retAt[id], r.Value, r.Version > 0
 			ops = append(ops, o)
 			continue
 		}
 		switch {
 		case answered && (r.Outcome == history.OutcomeOK || r.Outcome == history.OutcomeRejected):
-			o.known, o.ok, o.ret, o.value = true, r.Outcome == history.OutcomeOK, r.At, r.Value
+			o.known, o.ok, o.ret, o.value = true, r.Outcome == history.OutcomeOK, retAt[id], r.Value
 		case answered && r.Outcome != history.OutcomeUnknown:
 			continue // ended without effect
 		default: // lost
 			if at, ok := appended[id]; ok {
-				o.ret = at // took effect, by the time of the append
+				o.ret = at // took effect, by the store's append
 			} else if undone[id] {
 				continue
 			} else {
