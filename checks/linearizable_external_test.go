@@ -216,7 +216,7 @@ func opCounts(h *history.History) (ops, lost int) {
 //
 //	go test ./checks -run '^$' -bench LinearizableBusyAccount -benchtime 5x
 func BenchmarkLinearizableBusyAccount(b *testing.B) {
-	h := busyAccount(b, 12*time.Second)
+	h := busyAccount(b, 13*time.Second)
 	ops, lost := opCounts(h)
 	if ops < 2000 || lost*100 < ops*8 {
 		b.Fatalf("history has %d operations, %d lost answers: want 2,000 and about 10%%", ops, lost)

@@ -117,22 +117,27 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		o.outcome = history.OutcomeUnknown
 		o.settled = c.intn(100, "settled") < spec.settledPct
 	}
-	if spec.anomalyPct > 0 && c.intn(100, "anomaly") < spec.anomalyPct && len(ops) > 0 {
-		o := ops[c.intn(len(ops), "which")]
-		switch c.intn(3, "how") {
-		case 0:
+	var answered []*genOp
+	for _, o := range ops {
+		if o.outcome != history.OutcomeUnknown {
+			answered = append(answered, o)
+		}
+	}
+	if spec.anomalyPct > 0 && c.intn(100, "anomaly") < spec.anomalyPct && len(answered) > 0 {
+		// One answer planted wrong: a balance off, a row seen or missed,
+		// an acknowledgement turned into a rejection or back.
+		o := answered[c.intn(len(answered), "which")]
+		switch how := c.intn(3, "how"); {
+		case how == 0:
 			o.value += int64(1 + c.intn(9, "delta"))
-		case 1:
+		case how == 1 && o.typ == "Read":
 			o.found = !o.found
+		case how == 2 && o.outcome == history.OutcomeOK && o.typ != "Read":
+			o.outcome = history.OutcomeRejected
+		case how == 2 && o.outcome == history.OutcomeRejected:
+			o.outcome = history.OutcomeOK
 		default:
-			switch o.outcome {
-			case history.OutcomeOK:
-				o.outcome = history.OutcomeRejected
-			case history.OutcomeRejected:
-				o.outcome = history.OutcomeOK
-			default:
-				o.value -= int64(1 + c.intn(9, "delta"))
-			}
+			o.value -= int64(1 + c.intn(9, "delta"))
 		}
 	}
 
