@@ -84,7 +84,11 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		for _, i := range wit {
 			op := &ops[i]
 			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.CallAt), retAt(op.ReturnAt)))
-			idx = append(idx, op.Recs...)
+			for _, r := range op.Recs {
+				if r >= 0 {
+					idx = append(idx, r)
+				}
+			}
 		}
 		sort.Ints(idx)
 		for j, i := range idx {

@@ -57,26 +57,39 @@ type linOp struct {
 	// CallAt and ReturnAt are the same bounds in simulated time.
 	CallAt, ReturnAt int64
 	// Recs are the indexes of the records that invoked, ended and (a lost
-	// answer) settled it.
-	Recs []int
-	Desc string
+	// answer) settled it; -1 for none.
+	Recs [3]int
+	// Node is the client; Mode how a read read.
+	Node string
+	Mode history.Mode
 }
 
 // describe renders an operation and its answer in one line.
 func (o *linOp) describe() string {
+	var what string
+	switch o.Op {
+	case opRead:
+		what = fmt.Sprintf("%s read %s (%s)", o.Node, o.Key, o.Mode)
+	case opOpen:
+		what = fmt.Sprintf("%s open %s", o.Node, o.Key)
+	case opDeposit:
+		what = fmt.Sprintf("%s deposit %s %d", o.Node, o.Key, o.Amount)
+	default:
+		what = fmt.Sprintf("%s withdraw %s %d", o.Node, o.Key, o.Amount)
+	}
 	switch {
 	case o.Op == opRead && !o.Found:
-		return o.Desc + " -> no row"
+		return what + " -> no row"
 	case o.Op == opRead:
-		return fmt.Sprintf("%s -> %d", o.Desc, o.Value)
+		return fmt.Sprintf("%s -> %d", what, o.Value)
 	case o.Out == outMaybe:
-		return o.Desc + " -> ? (answer lost; applied or not)"
+		return what + " -> ? (answer lost; applied or not)"
 	case o.Out == outApplied:
-		return o.Desc + " -> ? (answer lost; the store appended it)"
+		return what + " -> ? (answer lost; the store appended it)"
 	case o.Out == outRejected:
-		return fmt.Sprintf("%s -> rejected (balance %d)", o.Desc, o.Value)
+		return fmt.Sprintf("%s -> rejected (balance %d)", what, o.Value)
 	}
-	return fmt.Sprintf("%s -> ok, balance %d", o.Desc, o.Value)
+	return fmt.Sprintf("%s -> ok, balance %d", what, o.Value)
 }
 
 // accountHistory is what the linearizability checks judge: the
@@ -283,18 +296,15 @@ func accountCommand(typ string) bool {
 // never returned) and what the store recorded about the command (nil:
 // nothing).
 func accountOp(inv, ret history.Record, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: inv.Key, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.At,
-		Amount: inv.Amount, Value: ret.Value, Recs: []int{invIdx}}
-	if retIdx >= 0 {
-		op.Recs = append(op.Recs, retIdx)
-	}
+	op := linOp{Key: inv.Key, Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.At,
+		Amount: inv.Amount, Value: ret.Value, Recs: [3]int{invIdx, retIdx, -1}}
 	if inv.Kind == history.Query {
 		answered := ret.Outcome == history.OutcomeOK || ret.Outcome == ""
 		if !answered || inv.Mode != history.ModeStrong && !readModel {
 			return op, false
 		}
 		op.Op = opRead
-		op.Desc = fmt.Sprintf("%s read %s (%s)", inv.Node, inv.Key, inv.Mode)
+		op.Mode = inv.Mode
 		op.Found = ret.Version > 0
 		op.ReadModel = inv.Mode != history.ModeStrong
 		return op, true
@@ -302,16 +312,12 @@ func accountOp(inv, ret history.Record, invIdx, retIdx int, readModel bool, f *s
 	switch inv.Type {
 	case "Open":
 		op.Op = opOpen
-		op.Desc = fmt.Sprintf("%s open %s", inv.Node, inv.Key)
 	case "Deposit":
 		op.Op = opDeposit
 	case "Withdraw":
 		op.Op = opWithdraw
 	default:
 		return op, false
-	}
-	if op.Op != opOpen {
-		op.Desc = fmt.Sprintf("%s %s %s %d", inv.Node, strings.ToLower(inv.Type), inv.Key, inv.Amount)
 	}
 	switch ret.Outcome {
 	case history.OutcomeOK:
@@ -322,7 +328,7 @@ func accountOp(inv, ret history.Record, invIdx, retIdx int, readModel bool, f *s
 		switch {
 		case f != nil && f.appended:
 			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(f.appendedIdx, invIdx)), max(f.appendedAt, inv.At)
-			op.Recs = append(op.Recs, f.appendedIdx)
+			op.Recs[2] = f.appendedIdx
 		case f != nil && f.undone:
 			return op, false // the store undid it: no effect
 		default:
