@@ -1,7 +1,12 @@
 package checks
 
 import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/evsim/evsim/model/history"
 )
@@ -87,5 +92,35 @@ func TestLinearizableApplyLogicChanged(t *testing.T) {
 	recs[5].Logic = 1
 	if r := Linearizable(hist(recs...)); r.Verdict != Violated {
 		t.Errorf("one apply logic: %s: %s", r.Verdict, r.Explanation)
+	}
+}
+
+// TestLinearizabilityHTMLLongPrefix: when the smallest non-linearizable
+// prefix is long and every lost answer in it is settled by the store,
+// porcupine draws only its tail, from the state every order of the
+// operations before leaves, and still finds it illegal; the page stays
+// small.
+func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
+	h := genBank(randChooser{rand.New(rand.NewPCG(1, 100))}, bankSpec{clients: 8, accounts: 1, ops: 2000,
+		unknownPct: 10, settledPct: 100, anomalyPct: 100, reads: 20})
+	ah := accountOps(h, false)
+	ops := ah.ops["acct-0"]
+	wit := witness(ops, LinearizableSteps)
+	from, start := drawFrom(ops[:len(wit)])
+	if len(wit) < 100 || from == 0 {
+		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", len(wit), from)
+	}
+	model := AccountModel
+	model.Init = func() any { return start }
+	if res := porcupine.CheckOperations(model, porcupineOps(ops[from:len(wit)])); res {
+		t.Fatalf("the tail from %d (state %s) is linearizable", from, start)
+	}
+	path := filepath.Join(t.TempDir(), "long.html")
+	wrote, err := WriteLinearizabilityHTML(h, false, path)
+	if err != nil || !wrote {
+		t.Fatalf("wrote %v, err %v", wrote, err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() > 1<<20 {
+		t.Fatalf("page: %v, %v", fi, err)
 	}
 }

@@ -93,10 +93,8 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 			continue
 		}
 		wit := witness(ops, LinearizableSteps)
-		part := make([]linOp, len(wit))
-		for i, j := range wit {
-			part[i] = ops[j]
-		}
+		from, start := drawFrom(ops[:len(wit)])
+		part := append([]linOp(nil), ops[from:len(wit)]...)
 		// Dense client rows for the drawing.
 		rows := map[int]int{}
 		for i := range part {
@@ -107,11 +105,53 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 			}
 			part[i].Client = r
 		}
-		_, info := porcupine.CheckOperationsVerbose(AccountModel, porcupineOps(part), visualizationTimeout)
-		if err := porcupine.VisualizePath(AccountModel, info, path); err != nil {
+		model := AccountModel
+		model.Init = func() any { return start }
+		_, info := porcupine.CheckOperationsVerbose(model, porcupineOps(part), visualizationTimeout)
+		if from > 0 {
+			info.AddAnnotations([]porcupine.Annotation{{Tag: k, Start: part[0].Call,
+				Description: fmt.Sprintf("starts from %s", start),
+				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, start)}})
+		}
+		if err := porcupine.VisualizePath(model, info, path); err != nil {
 			return true, fmt.Errorf("linearizability visualization %s: %w", path, err)
 		}
 		return true, nil
 	}
 	return false, nil
+}
+
+// drawFrom returns where to start drawing prefix, a non-linearizable
+// prefix of an account's operations, and the account's state there:
+// the last closed cut that leaves at least witnessMaxOps operations to
+// draw and has no outMaybe command before it. Every operation before
+// such a cut is ordered before every operation after it, and the effects
+// before it are certain, so in any order they leave the same state (the
+// bank's state is the set of effects, whatever their order) and the rest
+// is not linearizable from that state.
+func drawFrom(prefix []linOp) (int, acctState) {
+	best, bestState := 0, acctState{}
+	state := acctState{}
+	maxRet := int64(-1)
+	for c := 1; c <= len(prefix)-witnessMaxOps; c++ {
+		o := &prefix[c-1]
+		if o.Out == outMaybe {
+			break
+		}
+		if o.Op != opRead && (o.Out == outOK || o.Out == outApplied) {
+			switch o.Op {
+			case opOpen:
+				state.Open = true
+			case opDeposit:
+				state.Balance += o.Amount
+			case opWithdraw:
+				state.Balance -= o.Amount
+			}
+		}
+		maxRet = max(maxRet, o.Return)
+		if prefix[c].Call > maxRet {
+			best, bestState = c, state
+		}
+	}
+	return best, bestState
 }
