@@ -10,7 +10,7 @@ import (
 // operation next. A search that spends it without deciding leaves that
 // account unknown. Counting steps, not seconds, makes the verdict depend
 // on the history alone.
-const LinearizableSteps = 1 << 21
+const LinearizableSteps = 1 << 20
 
 // searchVerdict is the outcome of the search of one account.
 type searchVerdict byte

@@ -150,3 +150,32 @@ func BenchmarkLinearizableUnsettled(b *testing.B) {
 		})
 	}
 }
+
+// hardAccount is an account opened, then n concurrent deposits of 1, 2,
+// 4, ... whose answers were lost and that the store did not settle, then
+// a read of a balance no subset of them sums to: deciding it means
+// trying every subset.
+func hardAccount(n int) *history.History {
+	var h history.History
+	h.Add(history.Record{At: 1, Kind: history.Command, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Attempt: 1})
+	h.Add(history.Record{At: 2, Kind: history.CommandReturn, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Outcome: history.OutcomeOK})
+	for i := range n {
+		id := "d-" + itoa(i)
+		h.Add(history.Record{At: 3, Kind: history.Command, Node: "d" + itoa(i), Command: id, Key: "acct-1", Type: "Deposit",
+			Amount: 1 << i, Attempt: 1})
+	}
+	h.Add(history.Record{At: 4, Kind: history.Query, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong})
+	h.Add(history.Record{At: 5, Kind: history.QueryReturn, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong,
+		Outcome: history.OutcomeOK, Value: -1, Version: 1})
+	return &h
+}
+
+// TestLinearizableOutOfSteps: an account that takes more steps than
+// LinearizableSteps to decide is unknown, naming the account and the
+// budget; a smaller one of the same shape is decided.
+func TestLinearizableOutOfSteps(t *testing.T) {
+	if r := Linearizable(hardAccount(10)); r.Verdict != Violated {
+		t.Errorf("10 deposits: %s: %s", r.Verdict, r.Explanation)
+	}
+	expect(t, Linearizable(hardAccount(24)), "linearizable", Unknown, nil, "budget of "+itoa(LinearizableSteps)+" steps", "acct-1")
+}
