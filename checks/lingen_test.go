@@ -116,6 +116,7 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		}
 		o.outcome = history.OutcomeUnknown
 		o.settled = c.intn(100, "settled") < spec.settledPct
+		o.silent = c.intn(3, "silent") == 0
 	}
 	var answered []*genOp
 	for _, o := range ops {
@@ -163,7 +164,9 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		if o.outcome != history.OutcomeUnknown {
 			ret.Value = o.value
 		}
-		recs = append(recs, ret)
+		if o.outcome != history.OutcomeUnknown || !o.silent {
+			recs = append(recs, ret) // a silent one is still in flight when the history ends
+		}
 		if o.outcome == history.OutcomeUnknown && o.settled {
 			if o.effect {
 				recs = append(recs, history.Record{At: o.lin, Kind: history.StoreAppend, Node: "store", Key: o.key, Command: id})

@@ -66,7 +66,8 @@ func searchAccount(ops []linOp, budget int) searchResult {
 			finite++
 		}
 	}
-	// Intervals are closed: at equal times calls come before returns.
+	// Positions are record indexes, so they do not tie; were two equal,
+	// the intervals would be closed: the call first.
 	sort.SliceStable(evs, func(a, b int) bool {
 		if evs[a].at != evs[b].at {
 			return evs[a].at < evs[b].at
