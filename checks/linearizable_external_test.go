@@ -275,3 +275,25 @@ func BenchmarkLinearizable100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(ops), "ops")
 }
+
+// TestLinearizableSearchAgainstPorcupineOnScenarios: on the histories of
+// the built-in scenarios that judge linearizability, the step-bounded
+// search and porcupine agree on every account, write side and reads.
+func TestLinearizableSearchAgainstPorcupineOnScenarios(t *testing.T) {
+	total := map[bool]int{}
+	for _, name := range []string{"expected-version", "lost-update", "retry-new-ids", "retry-same-ids", "stale-read",
+		"stale-validation", "write-model-validation", "read-your-writes-token", "unstarted-projection-wait"} {
+		h := run(t, name)
+		for _, reads := range []bool{false, true} {
+			dis, ok, illegal := checks.LinearizableAccountsAgainstPorcupine(h, reads)
+			if len(dis) > 0 {
+				t.Errorf("%s (reads %v): the search and porcupine disagree on %v", name, reads, dis)
+			}
+			total[true] += ok
+			total[false] += illegal
+		}
+	}
+	if total[true] == 0 || total[false] == 0 {
+		t.Errorf("accounts linearizable %d, not %d: want both", total[true], total[false])
+	}
+}
