@@ -297,3 +297,16 @@ func TestLinearizableSearchAgainstPorcupineOnScenarios(t *testing.T) {
 		t.Errorf("accounts linearizable %d, not %d: want both", total[true], total[false])
 	}
 }
+
+// TestLinearizableBusyAccountDecided: 8 sessions on one account, over
+// 2,000 operations, about a tenth of them commands whose answer was lost:
+// the store's records settle every lost answer and the search decides
+// (the benchmark of the same history measures how fast).
+func TestLinearizableBusyAccountDecided(t *testing.T) {
+	h := busyAccount(t, 13*time.Second)
+	ops, lost := opCounts(h)
+	r := checks.Linearizable(h)
+	if ops < 2000 || lost*100 < ops*8 || r.Verdict != checks.Holds || !strings.Contains(r.Explanation, "0 may or may not") {
+		t.Fatalf("%d operations, %d lost: %s: %s", ops, lost, r.Verdict, r.Explanation)
+	}
+}
