@@ -40,6 +40,9 @@ type bankSpec struct {
 	anomalyPct int
 	// reads is the share (percent) of operations that are strong reads.
 	reads int
+	// maxAmount bounds the amounts (default 9); small amounts make many
+	// commands alike.
+	maxAmount int
 }
 
 type genOp struct {
@@ -59,6 +62,10 @@ type genOp struct {
 func genBank(c chooser, spec bankSpec) *history.History {
 	const us = int64(1000)
 	clock := make([]int64, spec.clients)
+	amounts := spec.maxAmount
+	if amounts == 0 {
+		amounts = 9
+	}
 	var ops []*genOp
 	for i := range spec.ops {
 		cl := c.intn(spec.clients, "client")
@@ -69,9 +76,9 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		case k < spec.reads+(100-spec.reads)/8:
 			o.typ = "Open"
 		case k < spec.reads+(100-spec.reads)*5/8:
-			o.typ, o.amount = "Deposit", int64(1+c.intn(9, "amount"))
+			o.typ, o.amount = "Deposit", int64(1+c.intn(amounts, "amount"))
 		default:
-			o.typ, o.amount = "Withdraw", int64(1+c.intn(9, "amount"))
+			o.typ, o.amount = "Withdraw", int64(1+c.intn(amounts, "amount"))
 		}
 		o.call = clock[cl] + us*int64(1+c.intn(4, "think"))
 		o.lin = o.call + us*int64(1+c.intn(6, "lin"))

@@ -121,17 +121,34 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		}
 	}
 
-	// Each operation has a bit in one of the cache's two sets.
+	// Each operation with a return has a bit in the cache's set; each
+	// outMaybe command counts in its class: the commands of one type and
+	// amount. Two outMaybe commands of a class are interchangeable once
+	// both are invoked, which both are when either was linearized (an
+	// operation's call precedes the earliest pending return, and that
+	// only moves forward as the set grows): which of them took effect
+	// does not matter, only how many did.
 	bit := make([]int, n)
-	nfin, ninf := 0, 0
+	nfin := 0
+	type class struct {
+		op     byte
+		amount int64
+	}
+	classes := map[class]int{}
 	for i := range ops {
 		if ops[i].Return != math.MaxInt64 {
 			bit[i], nfin = nfin, nfin+1
-		} else {
-			bit[i], ninf = ninf, ninf+1
+			continue
 		}
+		k := class{ops[i].Op, ops[i].Amount}
+		c, ok := classes[k]
+		if !ok {
+			c = len(classes)
+			classes[k] = c
+		}
+		bit[i] = c
 	}
-	seen := newLinCache(nfin, ninf)
+	seen := newLinCache(nfin, len(classes))
 	type frame struct {
 		call  *lentry
 		state acctState
@@ -189,10 +206,10 @@ func searchAccount(ops []linOp, budget int) searchResult {
 }
 
 // linCache remembers the (set of linearized operations, state) pairs the
-// search has visited. The set is kept as two bitsets, one over the
-// operations with a return (finite) and one over the others, and stored
-// compactly: every finite operation below lo is linearized, so only the
-// words from lo's up to the highest linearized one are kept.
+// search has visited. The set is kept as a bitset over the operations
+// with a return (finite), stored compactly (every finite operation below
+// lo is linearized, so only the words from lo's up to the highest
+// linearized one are kept), and a count per class of outMaybe commands.
 type linCache struct {
 	fin, inf []uint64
 	lo, hi   int // lowest unlinearized, highest linearized finite bit (-1: none)
@@ -201,12 +218,13 @@ type linCache struct {
 	key      []uint64
 }
 
-func newLinCache(nfin, ninf int) *linCache {
-	return &linCache{fin: make([]uint64, (nfin+63)/64), inf: make([]uint64, (ninf+63)/64), hi: -1,
+func newLinCache(nfin, nclasses int) *linCache {
+	return &linCache{fin: make([]uint64, (nfin+63)/64), inf: make([]uint64, nclasses), hi: -1,
 		byHash: map[uint64][]int32{}}
 }
 
-// visit adds bit op of the finite or the infinite set to the current set and
+// visit adds bit op of the finite set, or one to the count of class op,
+// to the current set and
 // reports whether (set, next) is new; if not, it undoes the change.
 func (c *linCache) visit(op int, finite bool, next acctState) bool {
 	c.set(op, finite)
@@ -226,7 +244,7 @@ func (c *linCache) visit(op int, finite bool, next acctState) bool {
 
 func (c *linCache) set(op int, finite bool) {
 	if !finite {
-		c.inf[op/64] |= 1 << (op % 64)
+		c.inf[op]++
 		return
 	}
 	c.fin[op/64] |= 1 << (op % 64)
@@ -238,7 +256,7 @@ func (c *linCache) set(op int, finite bool) {
 
 func (c *linCache) clear(op int, finite bool) {
 	if !finite {
-		c.inf[op/64] &^= 1 << (op % 64)
+		c.inf[op]--
 		return
 	}
 	c.fin[op/64] &^= 1 << (op % 64)

@@ -24,11 +24,12 @@ func TestLinearizableSearchAgainstPorcupine(t *testing.T) {
 		spec := bankSpec{
 			clients:    rapid.IntRange(1, 4).Draw(t, "clients"),
 			accounts:   rapid.IntRange(1, 2).Draw(t, "accounts"),
-			ops:        rapid.IntRange(1, 30).Draw(t, "ops"),
+			ops:        rapid.IntRange(5, 40).Draw(t, "ops"),
 			unknownPct: rapid.SampledFrom([]int{0, 10, 30, 60}).Draw(t, "unknown"),
 			settledPct: rapid.IntRange(0, 100).Draw(t, "settled"),
 			anomalyPct: 60,
 			reads:      30,
+			maxAmount:  rapid.SampledFrom([]int{2, 9}).Draw(t, "max amount"),
 		}
 		h := genBank(rapidChooser{t}, spec)
 		ah := accountOps(h, false)
