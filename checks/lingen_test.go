@@ -43,6 +43,9 @@ type bankSpec struct {
 	// maxAmount bounds the amounts (default 9); small amounts make many
 	// commands alike.
 	maxAmount int
+	// overdrawnRead plants a read of balance -1 (no order explains it:
+	// withdrawals never overdraw) halfway through.
+	overdrawnRead bool
 }
 
 type genOp struct {
@@ -146,6 +149,15 @@ func genBank(c chooser, spec bankSpec) *history.History {
 			o.outcome = history.OutcomeOK
 		default:
 			o.value -= int64(1 + c.intn(9, "delta"))
+		}
+	}
+
+	if spec.overdrawnRead {
+		for _, o := range ops[len(ops)/2:] {
+			if o.typ == "Read" {
+				o.found, o.value = true, -1
+				break
+			}
 		}
 	}
 

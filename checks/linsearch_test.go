@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -135,14 +136,19 @@ func sortRecords(rs []history.Record) {
 // BenchmarkLinearizableUnsettled decides generated histories of 8 clients
 // on one account, 2,000 operations, a tenth of the commands with a lost
 // answer, with a given share of those settled by the store's records
-// (the rest may or may not have taken effect):
+// (the rest may or may not have taken effect), linearizable or with a
+// read of an overdrawn balance planted halfway (violated: the search must
+// rule out every order up to it):
 //
 //	go test ./checks -run '^$' -bench LinearizableUnsettled -benchtime 3x
 func BenchmarkLinearizableUnsettled(b *testing.B) {
-	for _, c := range []struct{ settled, anomaly int }{{100, 0}, {90, 0}, {50, 0}, {0, 0}, {100, 100}, {90, 100}, {50, 100}, {0, 100}} {
-		b.Run("settled="+itoa(c.settled)+"%/anomaly="+itoa(c.anomaly)+"%", func(b *testing.B) {
+	for _, c := range []struct {
+		settled   int
+		overdrawn bool
+	}{{100, false}, {90, false}, {50, false}, {0, false}, {100, true}, {90, true}, {50, true}, {0, true}} {
+		b.Run("settled="+itoa(c.settled)+"%/overdrawn-read="+fmt.Sprint(c.overdrawn), func(b *testing.B) {
 			h := genBank(randChooser{rand.New(rand.NewPCG(1, uint64(c.settled)))}, bankSpec{clients: 8, accounts: 1, ops: 2000,
-				unknownPct: 10, settledPct: c.settled, anomalyPct: c.anomaly, reads: 20})
+				unknownPct: 10, settledPct: c.settled, overdrawnRead: c.overdrawn, reads: 20})
 			var r Result
 			for range b.N {
 				r = Linearizable(h)
