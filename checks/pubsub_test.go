@@ -181,8 +181,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 // reason.
 func TestPubSubChecksOnAnEmptyHistory(t *testing.T) {
 	for _, name := range Names() {
-		r := Catalog[name].Run(&history.History{})
-		if r.Verdict == Violated || r.Verdict == Unknown && !strings.HasPrefix(r.Explanation, "Not applicable") {
+		if r := Catalog[name].Run(&history.History{}); !vacuous(r) {
 			t.Errorf("%s on an empty history: %s: %s", name, r.Verdict, r.Explanation)
 		}
 	}
