@@ -29,12 +29,16 @@ type Page struct {
 	Links []Link
 	// History, if set, gives the timeline around each witness.
 	History *history.History
+	// Back, if set, links the index the report belongs to.
+	Back string
 }
 
 // Chart is a PNG file to embed in a page.
 type Chart struct {
 	Caption string
 	Path    string
+	// Alt says in words what the chart shows.
+	Alt string
 }
 
 // Link is a file beside the report.
