@@ -26,8 +26,8 @@ func TestWriteHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"A &lt;b&gt;title&lt;/b&gt;", `class="violated">violated`, "FAILED: no-loss", "lost one",
-		"Timeline around no-loss", `<span class="w">`} {
+	for _, want := range []string{"A &lt;b&gt;title&lt;/b&gt;", `class="violated">✘ violated`, "✘ FAILED: no-loss", "lost one",
+		"Timeline around the witness of no-loss", `<span class="w">`, `<svg class="diagram"`, `data-witness="W1"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -36,8 +36,53 @@ func TestWriteHTML(t *testing.T) {
 		t.Error("title not escaped")
 	}
 	// The timeline shows the witness and its neighbours, not the whole history.
-	if got := strings.Count(out, " append "); got != 2*timelineSpan+2 {
-		t.Errorf("timeline shows %d records, want %d", got, 2*timelineSpan+2)
+	pre := out[strings.Index(out, "<details>"):strings.Index(out, "</details>")]
+	if got := strings.Count(pre, " append "); got != 2*timelineSpan+1 {
+		t.Errorf("timeline shows %d records, want %d", got, 2*timelineSpan+1)
+	}
+}
+
+func TestReportReadsTopDown(t *testing.T) {
+	h := &history.History{}
+	h.Add(history.Record{At: 1, Kind: history.Publish, Node: "teller", Topic: "t", Event: "e1"})
+	h.Add(history.Record{At: 2, Kind: history.Append, Topic: "t", Partition: 0, Offset: 0, Event: "e1"})
+	h.Add(history.Record{At: 3, Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1"})
+	h.Add(history.Record{At: 4, Kind: history.Effect, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1", Value: 5})
+	h.Add(history.Record{At: 5, Kind: history.Crash, Node: "ledger-0", Point: "after-effect"})
+	p := &Page{
+		Name: "demo", Title: "demo", Teaches: "First line\nwraps here.\n\nSecond paragraph.\nFix: do this.\n",
+		Back: "../index.html", History: h,
+		Results: []checks.Result{
+			{Check: "no-loss", Verdict: checks.Holds},
+			{Check: "exactly-once-effects", Verdict: checks.Violated, Explanation: "twice",
+				Witness: []history.Record{h.Records[3], h.Records[4]}},
+			{Check: "ordering", Verdict: checks.Unknown, Explanation: "Not applicable: nothing"},
+		},
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	// The story, in order.
+	order := []string{`href="../index.html"`, "<p>First line wraps here.</p>", "<p>Second paragraph.</p>", "<p>Fix: do this.</p>",
+		"<h2>Verdicts</h2>", "✘ exactly-once-effects: violated", "twice", `<ol class="witness">`, "<svg", "<details>", "? ordering: unknown"}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(out[at:], want)
+		if i < 0 {
+			t.Fatalf("after offset %d, report lacks %q:\n%s", at, want, out)
+		}
+		at += i + len(want)
+	}
+	if strings.Contains(out, "<pre>First line") {
+		t.Error("teaches in a pre block")
+	}
+	if strings.Count(out, "<svg") != 1 {
+		t.Errorf("want one diagram (violated check only), got %d", strings.Count(out, "<svg"))
+	}
+	if strings.Contains(out, "? no-loss") || strings.Contains(out, `id="check-no-loss"`) {
+		t.Error("a check that holds got a section")
 	}
 }
 
