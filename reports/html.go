@@ -109,7 +109,7 @@ nav a{font-size:.95rem}
 </body></html>
 `))
 
-type image struct {
+type embeddedImage struct {
 	Caption, Alt string
 	Src          template.URL
 }
@@ -137,7 +137,7 @@ func WriteHTML(w io.Writer, p *Page) error {
 	data := struct {
 		*Page
 		Paragraphs []string
-		Images     []image
+		Images     []embeddedImage
 		Sections   []section
 	}{Page: p, Paragraphs: Paragraphs(p.Teaches)}
 	for _, c := range p.Charts {
@@ -149,7 +149,7 @@ func WriteHTML(w io.Writer, p *Page) error {
 		if alt == "" {
 			alt = c.Caption
 		}
-		data.Images = append(data.Images, image{c.Caption, alt, template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))})
+		data.Images = append(data.Images, embeddedImage{c.Caption, alt, template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))})
 	}
 	for _, r := range p.Results {
 		if r.Verdict == checks.Holds {

@@ -107,7 +107,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
 		sum.Interrupted = intr.stopped()
 		if *outDir != "" {
-			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum); err != nil {
+			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum, s); err != nil {
 				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 				return exitUsage
 			}
@@ -228,14 +228,10 @@ func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 	}
 	for i, seed := range sum.Failing {
 		if i == 10 {
-			fmt.Fprintf(w, "  ... and %d more failing seeds (--json lists them all)\n", len(sum.Failing)-10)
+			fmt.Fprintf(w, "  ... and %d more failing seeds (--json and sweep.html list them all)\n", len(sum.Failing)-10)
 			break
 		}
-		target := s.Name
-		if !isBuiltin(s) {
-			target = s.File
-		}
-		fmt.Fprintf(w, "  failing seed %d: %s run %s --seed %d\n", seed, progName(), target, seed)
+		fmt.Fprintf(w, "  failing seed %d: %s\n", seed, seedRepro(s, seed))
 	}
 }
 

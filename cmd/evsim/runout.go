@@ -66,9 +66,18 @@ func writeOutputs(dir string, o *scenarios.Outcome, intr *interrupt) error {
 		Expected: o.Scenario.Expect, Failures: o.Failures, History: o.History, Back: "../index.html",
 		Links: []reports.Link{{Caption: "history (JSON Lines)", Href: "history.jsonl"}, {Caption: "verdicts (JSON)", Href: "verdicts.json"}},
 	}
+	// The charts mark the times of the witness records of violated checks.
+	var witness []int64
+	for _, r := range o.Results {
+		if r.Verdict == checks.Violated {
+			for _, w := range r.Witness {
+				witness = append(witness, w.At)
+			}
+		}
+	}
 	if slices.Contains(charts, "lag") {
 		path := filepath.Join(dir, "lag.png")
-		err := writeAtomic(path, func(tmp string) error { return reports.LagChart(o.History, tmp) })
+		err := writeAtomic(path, func(tmp string) error { return reports.LagChart(o.History, tmp, witness...) })
 		if err := step(path, err); err != nil {
 			return err
 		}
@@ -76,7 +85,7 @@ func writeOutputs(dir string, o *scenarios.Outcome, intr *interrupt) error {
 	}
 	if slices.Contains(charts, "staleness") {
 		path := filepath.Join(dir, "staleness.png")
-		err := writeAtomic(path, func(tmp string) error { return reports.StalenessChart(o.History, tmp) })
+		err := writeAtomic(path, func(tmp string) error { return reports.StalenessChart(o.History, tmp, witness...) })
 		if err := step(path, err); err != nil {
 			return err
 		}
