@@ -98,9 +98,51 @@ func TestWriteIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{`href="good/report.html"`, "bad&lt;x&gt;", "no-loss: violated", "(expected holds)", "NOT met", `class="bad"`} {
+	for _, want := range []string{`href="good/report.html"`, "bad&lt;x&gt;", "no-loss: violated", "(expected holds)", "NOT met", `class="run bad"`, "2 runs: 1 met their expectations, ✘ 1 did NOT"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("index lacks %q", want)
 		}
+	}
+}
+
+func TestIndexPairsAndFilter(t *testing.T) {
+	entry := func(name string, v checks.Verdict) IndexEntry {
+		return IndexEntry{Name: name, Met: true, Href: name + "/report.html", Expected: map[string]checks.Verdict{"no-loss": v},
+			Results: []checks.Result{{Check: "no-loss", Verdict: v}, {Check: "key-order", Verdict: checks.Holds}}}
+	}
+	ix := Index{
+		Entries: []IndexEntry{entry("broken", checks.Violated), entry("fixed", checks.Holds), entry("alone", checks.Holds)},
+		Modes:   []Mode{{ID: "D1", Failure: "loses events", Broken: []string{"broken"}, Fixed: []string{"fixed"}}, {ID: "D9", Failure: "not run", Broken: []string{"x"}}},
+		Sweeps:  []SweepEntry{{Name: "broken", Runs: 10, Met: 9, Failing: 1, Href: "broken/sweep.html"}},
+	}
+	var buf bytes.Buffer
+	if err := WriteIndexPage(&buf, ix); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	// broken and fixed share the failure mode's row, broken first.
+	row := out[strings.Index(out, "D1 · loses events"):]
+	row = row[:strings.Index(row, "</tr>")]
+	if b, f := strings.Index(row, `href="broken/report.html"`), strings.Index(row, `href="fixed/report.html"`); b < 0 || f < b {
+		t.Errorf("broken and fixed not side by side in the mode's row: %s", row)
+	}
+	if strings.Contains(out, "not run") {
+		t.Error("a failure mode without runs is listed")
+	}
+	others := out[strings.Index(out, `<div id="others">`):]
+	if !strings.Contains(others, `href="alone/report.html"`) || strings.Contains(others, `href="broken/report.html"`) {
+		t.Error("unpaired runs not listed apart")
+	}
+	for _, want := range []string{"3 runs: 3 met their expectations (all ✔); 1 show a violated check, 2 hold every check; 1 failure mode(s)",
+		`<option value="no-loss">`, `data-violated="no-loss"`, `href="broken/sweep.html"`, "1 failing seed(s)", "<script>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("index lacks %q", want)
+		}
+	}
+	if strings.Contains(out, `<option value="key-order">`) {
+		t.Error("the filter offers a check that no run violates")
+	}
+	if strings.Contains(out, "src=") || strings.Contains(out, "http") {
+		t.Error("the index loads something from outside the page")
 	}
 }

@@ -127,6 +127,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 			break
 		}
 	}
+	if *outDir != "" {
+		if err := writeIndex(*outDir); err != nil {
+			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			return exitUsage
+		}
+	}
 	if intr.stopped() {
 		fmt.Fprintln(stderr, "evsim sweep: interrupted; the summary above covers the runs that finished")
 		return exitInterrupted

@@ -24,15 +24,21 @@ type indexedRun struct {
 }
 
 // writeIndex rebuilds dir/index.html from every run folder of dir that
-// holds a verdicts.json, so that the index always lists what the folder
-// holds, whichever runs wrote it.
+// holds a verdicts.json (and every sweep.json), so that the index always
+// lists what the folder holds, whichever runs wrote it. Built-in
+// scenarios that show a failure sit beside their fixed twins
+// (scenarios.FailureModes).
 func writeIndex(dir string) error {
 	entries, err := indexEntries(dir)
 	if err != nil {
 		return err
 	}
+	ix := reports.Index{Entries: entries, Sweeps: indexSweeps(dir)}
+	for _, m := range scenarios.FailureModes {
+		ix.Modes = append(ix.Modes, reports.Mode{ID: m.ID, Failure: m.Failure, Broken: m.Broken, Fixed: m.Fixed})
+	}
 	path := filepath.Join(dir, "index.html")
-	if err := writeStreamAtomic(path, func(w io.Writer) error { return reports.WriteIndex(w, entries) }); err != nil {
+	if err := writeStreamAtomic(path, func(w io.Writer) error { return reports.WriteIndexPage(w, ix) }); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return nil
@@ -66,4 +72,25 @@ func indexEntries(dir string) ([]reports.IndexEntry, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// indexSweeps reads the summary of every sweep folder of dir, by name.
+func indexSweeps(dir string) []reports.SweepEntry {
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "sweep.json"))
+	sort.Strings(files)
+	var out []reports.SweepEntry
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var l sweepLine
+		if err := json.Unmarshal(b, &l); err != nil || l.Scenario == "" {
+			continue
+		}
+		folder := filepath.Base(filepath.Dir(f))
+		out = append(out, reports.SweepEntry{Name: l.Scenario, Runs: l.Runs, Met: l.Met, Seeds: l.Seeds, Failing: len(l.Failing),
+			Interrupted: l.Interrupted, Href: folder + "/sweep.html"})
+	}
+	return out
 }

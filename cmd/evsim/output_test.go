@@ -235,3 +235,51 @@ func TestInterruptedSweepPrintsPartialSummary(t *testing.T) {
 	}
 	checkWhole(t, out)
 }
+
+// TestIndexStaysCurrent: whatever runs wrote the folder, its index lists
+// every run in it with its latest verdicts, and the sweeps.
+func TestIndexStaysCurrent(t *testing.T) {
+	out := t.TempDir()
+	index := func() string {
+		b, err := os.ReadFile(filepath.Join(out, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	if ix := index(); !strings.Contains(ix, `href="double-credit/report.html"`) || !strings.Contains(ix, "1 runs: 1 met") {
+		t.Fatalf("index after one run:\n%s", ix)
+	}
+	if code, _, stderr := evsim(t, "run", "idempotent-consumer", "--seed", "5", "--out", out); code != exitOK {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	ix := index()
+	for _, want := range []string{`href="double-credit/report.html"`, `href="idempotent-consumer/report.html"`, "seed 5", "2 runs: 2 met"} {
+		if !strings.Contains(ix, want) {
+			t.Errorf("index after a second run lacks %q", want)
+		}
+	}
+	// The two are a failure mode's broken and fixed scenarios: one row.
+	row := ix[strings.Index(ix, "C2 · double effect on redelivery"):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, "double-credit/report.html") || !strings.Contains(row, "idempotent-consumer/report.html") {
+		t.Errorf("double-credit and idempotent-consumer not side by side:\n%s", row)
+	}
+	// A rerun replaces the run's entry.
+	if code, _, _ := evsim(t, "run", "idempotent-consumer", "--seed", "6", "--out", out); code != exitOK {
+		t.Fatal("rerun failed")
+	}
+	if ix := index(); strings.Contains(ix, "seed 5") || !strings.Contains(ix, "seed 6") || !strings.Contains(ix, "2 runs") {
+		t.Errorf("index after a rerun is stale")
+	}
+	if code, _, _ := evsim(t, "sweep", "fan-out", "--seeds", "1..2", "--out", out); code != exitOK {
+		t.Fatal("sweep failed")
+	}
+	if ix := index(); !strings.Contains(ix, `href="fan-out/sweep.html"`) || !strings.Contains(ix, "2 runs: 2 met") {
+		t.Errorf("index after a sweep lacks it")
+	}
+	checkWhole(t, out)
+}
