@@ -17,7 +17,7 @@ func DressPorcupine(path, title, back string) error {
 	s := string(b)
 	t := html.EscapeString(title)
 	head := fmt.Sprintf("<title>evsim: %s</title>", t)
-	banner := fmt.Sprintf(`<nav style="font-family:system-ui,sans-serif;margin:1rem"><a href="%s">&larr; back to the report</a></nav><h1 style="font-family:system-ui,sans-serif;margin:1rem">%s</h1>`,
+	banner := fmt.Sprintf(`<nav style="font-family:system-ui,sans-serif;position:fixed;top:10px;right:10px;background:#fff;padding:.3rem .6rem;border:1px solid #ccc;border-radius:4px;z-index:10"><a href="%s">&larr; back to the report</a></nav><h1 style="font-family:system-ui,sans-serif;margin:3rem 1rem 0">%s</h1>`,
 		html.EscapeString(back), t)
 	if i := strings.Index(s, "<head>"); i >= 0 {
 		s = s[:i+len("<head>")] + head + s[i+len("<head>"):]
