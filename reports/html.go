@@ -104,7 +104,7 @@ nav a{font-size:.95rem}
 </section>
 {{end}}
 {{if .Images}}<h2>Charts</h2>{{range .Images}}
-<figure><img alt="{{.Alt}}" src="{{.Src}}"><figcaption>{{.Caption}}: {{.Alt}}</figcaption></figure>{{end}}{{end}}
+<figure><img alt="{{.Alt}}" src="{{.Src}}"><figcaption>{{.Caption}}</figcaption></figure>{{end}}{{end}}
 {{if .Links}}<h2>Files</h2><ul>{{range .Links}}<li><a href="{{.Href}}">{{.Caption}}</a></li>{{end}}</ul>{{end}}
 </body></html>
 `))

@@ -64,7 +64,7 @@ td.n{text-align:right}img{max-width:100%;border:1px solid #ddd}figure{margin:1re
 <ul>{{range .Failing}}<li>seed {{.Seed}}: <code>{{.Repro}}</code></li>{{end}}</ul>
 {{else}}<p>None: every seed met the expectations.</p>{{end}}
 {{if .Images}}<h2>Charts across seeds</h2>{{range .Images}}
-<figure><img alt="{{.Alt}}" src="{{.Src}}"><figcaption>{{.Caption}}: {{.Alt}}</figcaption></figure>{{end}}{{end}}
+<figure><img alt="{{.Alt}}" src="{{.Src}}"><figcaption>{{.Caption}}</figcaption></figure>{{end}}{{end}}
 <h2>Files</h2><ul><li><a href="sweep.json">summary (JSON)</a></li></ul>
 </body></html>
 `))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,8 +107,9 @@ func seedRepro(s *scenarios.Scenario, seed uint64) string {
 func cdfAlt(c reports.CDF) string {
 	vs := slices.Clone(c.Values)
 	slices.Sort(vs)
-	q := func(p float64) float64 { return vs[min(len(vs)-1, int(p*float64(len(vs))))] }
-	out := fmt.Sprintf("%s: share of %d seeds at or below each value; median %g, 99th percentile %g, worst %g", c.Title, len(vs), q(0.5), q(0.99), vs[len(vs)-1])
+	// q is the nearest-rank percentile.
+	q := func(p float64) float64 { return vs[max(0, int(math.Ceil(p*float64(len(vs))))-1)] }
+	out := fmt.Sprintf("%s: share of %d seeds at or below each value; median %.6g, 99th percentile %.6g, worst %.6g", c.Title, len(vs), q(0.5), q(0.99), vs[len(vs)-1])
 	if c.SLO > 0 {
 		beyond := 0
 		for _, v := range vs {
@@ -115,7 +117,7 @@ func cdfAlt(c reports.CDF) string {
 				beyond++
 			}
 		}
-		out += fmt.Sprintf("; the SLO %g (dashed line) is exceeded in %d seeds", c.SLO, beyond)
+		out += fmt.Sprintf("; the SLO %.6g (dashed line) is exceeded in %d of %d seeds", c.SLO, beyond, len(vs))
 	}
 	if len(c.Failing) > 0 {
 		out += fmt.Sprintf("; %d failing seeds marked with crosses", len(c.Failing))

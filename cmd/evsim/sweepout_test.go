@@ -19,7 +19,7 @@ func TestSweepPageListsFailingSeeds(t *testing.T) {
 	}
 	page := string(b)
 	for _, want := range []string{"<h1>Sweep of staleness-slo-breached</h1>", "seed 22: <code>", "run staleness-slo-breached --seed 22</code>",
-		`alt="staleness-slo-breached: worst query staleness per seed`, "the SLO 250 (dashed line) is exceeded in", "1 failing seeds marked",
+		`alt="staleness-slo-breached: worst query staleness per seed`, "the SLO 250 (dashed line) is exceeded in 1 of 2 seeds", "median 62.1873,", "1 failing seeds marked",
 		`href="../index.html"`, "staleness-within-slo"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("sweep.html lacks %q", want)
