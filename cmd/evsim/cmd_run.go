@@ -181,7 +181,7 @@ func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
 	fmt.Fprintf(w, "seed=%d duration=%v checksum=%s events=%d records=%d drained=%v\n",
 		o.Seed, s.Duration, l.Checksum, o.Events, l.Records, o.Drained)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  check\tverdict\texpected\t")
+	fmt.Fprintln(tw, "  check\tverdict\texpected\tas expected?")
 	for _, r := range o.Results {
 		mark := "ok"
 		if r.Verdict != l.Expected[r.Check] {
