@@ -144,24 +144,43 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 			if groups[r.Group] || nodes[r.Node] {
 				pick[i] = 2
 			}
-		case history.OffsetCommit, history.Checkpoint, history.CommitFenced:
-			if groups[r.Group] && (r.Topic == "" || parts[partitionLane(r)]) {
-				pick[i] = 3
-			}
 		}
 	}
-	// The first commit of each member on each partition of the story
-	// after it ends.
-	committed := map[string]bool{}
+	// After each delivery, effect or projection of the story, the first
+	// commit (or checkpoint) that covers it, by the same member: whether
+	// its offset was committed is often the whole story.
+	type pending struct {
+		node, lane string
+		offset     int64
+		position   int64
+	}
+	var waiting []pending
 	for i, r := range h.Records {
-		if r.At <= hi || (r.Kind != history.OffsetCommit && r.Kind != history.Checkpoint) || !groups[r.Group] {
+		if p, ok := pick[i]; ok && p <= 1 {
+			switch r.Kind {
+			case history.Deliver, history.Effect, history.Dedup:
+				waiting = append(waiting, pending{node: r.Node, lane: partitionLane(r), offset: r.Offset})
+			case history.ProjectionApply:
+				waiting = append(waiting, pending{node: r.Node, lane: partitionLane(r), offset: r.Offset, position: r.Position})
+			}
 			continue
 		}
-		k := r.Node + " " + partitionLane(r)
-		if (r.Topic == "" || parts[partitionLane(r)]) && !committed[k] {
-			committed[k] = true
-			pick[i] = 3
+		if r.Kind != history.OffsetCommit && r.Kind != history.Checkpoint && r.Kind != history.CommitFenced {
+			continue
 		}
+		kept := waiting[:0]
+		for _, w := range waiting {
+			covers := r.Node == w.node && ((r.Topic != "" && partitionLane(r) == w.lane && r.Offset > w.offset) ||
+				(r.Topic == "" && r.Kind == history.Checkpoint && r.Position >= w.position && w.position > 0))
+			if covers {
+				if _, ok := pick[i]; !ok {
+					pick[i] = 3
+				}
+			} else {
+				kept = append(kept, w)
+			}
+		}
+		waiting = kept
 	}
 	idx := make([]int, 0, len(pick))
 	for i := range pick {
@@ -330,8 +349,8 @@ const (
 // SVG renders the diagram as an inline SVG element, self-contained (no
 // external assets): lanes as labelled vertical lines, one row per record
 // with a mark on its lane (a dot; a cross for a crash, a triangle for a
-// restart, a bar for a rebalance, an hourglass for an expiry, a square for
-// a commit), arrows from cause to effect, and each witness record drawn
+// restart, a bar for a rebalance, an hourglass for an expiry, two bars
+// for a pause, a square for a commit), arrows from cause to effect, and each witness record drawn
 // larger as a diamond with its label W1, W2... on the mark and in the
 // row's text, so that neither depends on colour. Each row's full record
 // is its tooltip.
@@ -442,6 +461,9 @@ func kindMark(k history.Kind, cx, cy int, small bool) string {
 		return fmt.Sprintf(`<rect x="%d" y="%d" width="%d" height="4" fill="#555"/>`, cx-2*s, cy-2, 4*s)
 	case history.Expire:
 		return fmt.Sprintf(`<path d="M%d,%dL%d,%dL%d,%dL%d,%dz" fill="#fff" stroke="#640" stroke-width="2"/>`, cx-s, cy-s, cx+s, cy-s, cx-s, cy+s, cx+s, cy+s)
+	case history.Pause:
+		return fmt.Sprintf(`<rect x="%d" y="%d" width="%d" height="%d" fill="#555"/><rect x="%d" y="%d" width="%d" height="%d" fill="#555"/>`,
+			cx-s+1, cy-s, max(1, s/2), 2*s, cx+s/2, cy-s, max(1, s/2), 2*s)
 	case history.OffsetCommit, history.Checkpoint:
 		return fmt.Sprintf(`<rect x="%d" y="%d" width="%d" height="%d" fill="#fff" stroke="#225" stroke-width="1.5"/>`, cx-s+1, cy-s+1, 2*s-2, 2*s-2)
 	}

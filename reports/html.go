@@ -96,7 +96,7 @@ nav a{font-size:.95rem}
 {{if .Result.Witness}}<h3>Witness of {{.Result.Check}}</h3>
 <ol class="witness">{{range .Result.Witness}}<li>{{.}}</li>{{end}}</ol>{{end}}
 {{if .Diagram}}<h3>Space-time diagram of the witness</h3>
-<p>Time goes down, one lane per node; arrows run from a record to the one it caused (publish → append → delivery → effect, commit → partition). The witness records are the diamonds W1, W2…; ✕ is a crash, △ a restart, a bar a rebalance, an hourglass a session expiry, a square a commit. Hover a row for the full record.{{if .Omitted}} {{.Omitted}} records of the story are left out.{{end}}</p>
+<p>Time goes down, one lane per node; arrows run from a record to the one it caused (publish → append → delivery → effect, commit → partition). The witness records are the diamonds W1, W2…; ✕ is a crash, △ a restart, a bar a rebalance, an hourglass a session expiry, ‖ a pause, a square a commit. Hover a row for the full record.{{if .Omitted}} {{.Omitted}} records of the story are left out.{{end}}</p>
 <div class="diagram-wrap">{{.Diagram}}</div>{{end}}
 {{if .Timeline}}<details><summary>Timeline around the witness of {{.Result.Check}} ({{len .Timeline}} lines)</summary>
 <pre>{{range .Timeline}}{{if .Witness}}<span class="w">▶ {{.Text}}</span>{{else}}  {{.Text}}{{end}}
