@@ -31,7 +31,15 @@ func load(args []string) ([]*scenarios.Scenario, error) {
 		}
 		s, err := scenarios.Builtin(a)
 		if err != nil {
-			return nil, err
+			all, aerr := scenarios.Builtins()
+			if aerr != nil {
+				return nil, err
+			}
+			var names []string
+			for _, b := range all {
+				names = append(names, b.Name)
+			}
+			return nil, fmt.Errorf("no built-in scenario %q%s (`evsim list` shows all %d; a file path needs .yaml or a slash)", a, didYouMean(a, names), len(names))
 		}
 		out = append(out, s)
 	}
