@@ -24,7 +24,7 @@ func load(args []string) ([]*scenarios.Scenario, error) {
 			}
 			s, err := scenarios.Parse(a, src)
 			if err != nil {
-				return nil, err
+				return nil, tidy(err)
 			}
 			out = append(out, s)
 			continue
