@@ -65,6 +65,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	intr := watchInterrupt()
 	defer intr.release()
 	code := exitOK
+	modes, group := modeOf(), ""
 	var index []reports.IndexEntry
 	for _, s := range list {
 		if intr.stopped() {
@@ -98,6 +99,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(stdout, "%s\n", b)
 		} else {
+			if len(list) > 1 {
+				group = groupHeader(stdout, s, modes, group)
+			}
 			printHuman(stdout, o, line)
 		}
 		if !o.Met() {

@@ -10,10 +10,12 @@ import (
 
 // load resolves each argument to a scenario: a path to a file (anything
 // ending in .yaml or .yml, or containing a slash) or a built-in name. No
-// argument means every built-in scenario.
+// argument means every built-in scenario, grouped by failure mode as the
+// index groups them.
 func load(args []string) ([]*scenarios.Scenario, error) {
 	if len(args) == 0 {
-		return scenarios.Builtins()
+		all, err := scenarios.Builtins()
+		return groupByMode(all), err
 	}
 	var out []*scenarios.Scenario
 	for _, a := range args {

@@ -31,3 +31,32 @@ func TestSubcommandHelpExits0(t *testing.T) {
 		}
 	}
 }
+
+func TestBuiltinsGroupedByFailureMode(t *testing.T) {
+	list, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range list {
+		names = append(names, s.Name)
+	}
+	all := strings.Join(names, " ")
+	if !strings.HasPrefix(all, "fan-out-shared-group fan-out double-credit idempotent-consumer snapshot-drift") {
+		t.Errorf("built-ins not grouped broken beside fixed: %s", all)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("%s listed twice", n)
+		}
+		seen[n] = true
+	}
+	var buf strings.Builder
+	modes := modeOf()
+	g := groupHeader(&buf, list[0], modes, "")
+	groupHeader(&buf, list[1], modes, g)
+	if buf.String() != "##### C1 fan-out\n\n" {
+		t.Errorf("headers %q", buf.String())
+	}
+}
