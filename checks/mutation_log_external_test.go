@@ -9,31 +9,15 @@ import (
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/model/history"
-	"github.com/evsim/evsim/scenarios"
 )
 
 // Mutation tests of the log checks: run a fixed twin, plant one anomaly
 // in its history, and require the check that names it to flip from holds
 // to violated.
 
-// twinHistory runs the built-in scenario name at its seed and returns a
-// copy of its history.
-func twinHistory(t *testing.T, name string) *history.History {
-	t.Helper()
-	s, err := scenarios.Builtin(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := s.Run(s.Seed)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return &history.History{Records: slices.Clone(o.History.Records)}
-}
-
-// flips requires check to hold on the twin's history h and to be violated
+// flipsCheck requires check to hold on the twin's history h and to be violated
 // once mutate has planted its anomaly in a copy.
-func flips(t *testing.T, twin, check string, mutate func(h *history.History) bool) {
+func flipsCheck(t *testing.T, twin, check string, mutate func(h *history.History) bool) {
 	t.Helper()
 	h := twinHistory(t, twin)
 	c, err := checks.Lookup(check)
@@ -96,7 +80,7 @@ func pollsWithPredecessor(h *history.History) [][2]int {
 }
 
 func TestMutationShiftAPollForward(t *testing.T) {
-	flips(t, "retention-covers-lag", "poll-skip", func(h *history.History) bool {
+	flipsCheck(t, "retention-covers-lag", "poll-skip", func(h *history.History) bool {
 		for _, p := range pollsWithPredecessor(h) {
 			prev, cur := h.Records[p[0]], &h.Records[p[1]]
 			if cur.Offset == prev.Offset+int64(prev.Count) && cur.Count > 1 {
@@ -110,7 +94,7 @@ func TestMutationShiftAPollForward(t *testing.T) {
 }
 
 func TestMutationShiftAPollBack(t *testing.T) {
-	flips(t, "graceful-rebalance", "nonmonotonic-poll", func(h *history.History) bool {
+	flipsCheck(t, "graceful-rebalance", "nonmonotonic-poll", func(h *history.History) bool {
 		for _, p := range pollsWithPredecessor(h) {
 			if cur := &h.Records[p[1]]; cur.Offset > 0 {
 				cur.Offset-- // the poll starts one record earlier: it reads one again
@@ -123,7 +107,7 @@ func TestMutationShiftAPollBack(t *testing.T) {
 }
 
 func TestMutationRereadAPoll(t *testing.T) {
-	flips(t, "graceful-rebalance", "group-reread", func(h *history.History) bool {
+	flipsCheck(t, "graceful-rebalance", "group-reread", func(h *history.History) bool {
 		for i, r := range h.Records {
 			if r.Kind == history.Poll && r.Count > 0 {
 				insert(h, i+1, r) // the group reads the same records again
@@ -135,7 +119,7 @@ func TestMutationRereadAPoll(t *testing.T) {
 }
 
 func TestMutationDropTheReadOfAnOffset(t *testing.T) {
-	flips(t, "retention-covers-lag", "lost-write", func(h *history.History) bool {
+	flipsCheck(t, "retention-covers-lag", "lost-write", func(h *history.History) bool {
 		// An acknowledged offset in the middle of a partition.
 		var topic string
 		var part int
@@ -178,7 +162,7 @@ func TestMutationDropTheReadOfAnOffset(t *testing.T) {
 }
 
 func TestMutationGiveTwoEventsOneOffset(t *testing.T) {
-	flips(t, "idempotent-producer-order", "inconsistent-offsets", func(h *history.History) bool {
+	flipsCheck(t, "idempotent-producer-order", "inconsistent-offsets", func(h *history.History) bool {
 		var first *history.Record
 		for i := range h.Records {
 			r := &h.Records[i]
@@ -199,7 +183,7 @@ func TestMutationGiveTwoEventsOneOffset(t *testing.T) {
 }
 
 func TestMutationAppendAnEventTwice(t *testing.T) {
-	flips(t, "idempotent-producer", "log-duplicates", func(h *history.History) bool {
+	flipsCheck(t, "idempotent-producer", "log-duplicates", func(h *history.History) bool {
 		// The broker appends the first event again at the end of its
 		// partition, with no new send.
 		var first int = -1
@@ -226,7 +210,7 @@ func TestMutationAppendAnEventTwice(t *testing.T) {
 }
 
 func TestMutationSwapTwoPublishes(t *testing.T) {
-	flips(t, "idempotent-producer-order", "nonmonotonic-send", func(h *history.History) bool {
+	flipsCheck(t, "idempotent-producer-order", "nonmonotonic-send", func(h *history.History) bool {
 		part := map[string]string{} // event -> topic/partition of its ack
 		ackAt := map[string]int{}   // event -> index of its ack
 		for i, r := range h.Records {
@@ -256,7 +240,7 @@ func TestMutationSwapTwoPublishes(t *testing.T) {
 }
 
 func TestMutationSwapTwoEffectsOfAKey(t *testing.T) {
-	flips(t, "key-order-by-key", "key-order", func(h *history.History) bool {
+	flipsCheck(t, "key-order-by-key", "key-order", func(h *history.History) bool {
 		last := map[string]int{} // group and key -> index of its last effect
 		for i, r := range h.Records {
 			if r.Kind != history.Effect {
@@ -276,7 +260,7 @@ func TestMutationSwapTwoEffectsOfAKey(t *testing.T) {
 }
 
 func TestMutationAddAWriter(t *testing.T) {
-	flips(t, "fenced-consumer", "single-writer", func(h *history.History) bool {
+	flipsCheck(t, "fenced-consumer", "single-writer", func(h *history.History) bool {
 		// Who is assigned what in each generation.
 		owns := map[int]map[string][]string{}
 		for _, r := range h.Records {

@@ -32,7 +32,7 @@ var twins = map[string]string{
 	"rebalance-storm":             "graceful-rebalance",             // D8
 	"retention-outruns-consumer":  "retention-covers-lag",           // log anomalies
 	"queue-ack-timeout-too-short": "queue-ack-timeout",              // queue redelivery
-	"saga-race":                   "saga-optimistic",                // P3
+	"saga-race":                   "saga-key-order",                 // P3
 }
 
 // TwinSeeds is how many seeds every fixed twin must hold over.

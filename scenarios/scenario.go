@@ -295,7 +295,7 @@ var consumerKeys = []string{"group", "service", "topic", "members", "handler", "
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
-	"saga-concurrency"}
+	"saga-concurrency", "ordering"}
 
 func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	m := d.mapping(n, what)
@@ -362,6 +362,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := num("concurrency", 1); ok {
 		c.Concurrency = v
+	}
+	if v, ok := str("ordering", string(model.OrderUnordered), string(model.OrderKey)); ok {
+		c.Ordering = model.Ordering(v)
 	}
 	if v := m.get("processing"); v != nil {
 		c.ProcessingMin, c.ProcessingMax = d.durationRange(v, what+".processing")

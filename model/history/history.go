@@ -247,6 +247,12 @@ type Record struct {
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
 
+	// Stateful, on a Subscribe record, says that the subscriber's handler
+	// reports the state it keeps: each of its Effect records carries the
+	// state of the effect's Key in Value. Histories written without it
+	// are judged stateful when an effect carries a non-zero Value.
+	Stateful bool `json:"stateful,omitempty"`
+
 	// Epoch is the epoch of an idempotent producer's record (with
 	// ProducerID and Seq): the producer bumps it, and numbers the
 	// partition's records from 0 again, after it gives up on a batch.

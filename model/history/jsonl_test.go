@@ -11,7 +11,7 @@ import (
 // sample has one record of every kind, with every field set somewhere.
 func sample() *History {
 	return &History{Records: []Record{
-		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events"},
+		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events", Stateful: true},
 		{At: 1_000, Kind: Publish, Node: "teller", Topic: "account-events", Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 2_000, Kind: Append, Node: "broker", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 3_000, Kind: PublishAck, Node: "teller", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
