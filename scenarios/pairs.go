@@ -19,7 +19,7 @@ var FailureModes = []FailureMode{
 	{ID: "C2", Failure: "double effect on redelivery", Broken: []string{"double-credit"}, Fixed: []string{"idempotent-consumer"}},
 	{ID: "C3", Failure: "state as a fold", Broken: []string{"snapshot-drift"}, Fixed: []string{"state-as-fold", "snapshot-stamped"}},
 	{ID: "C4", Failure: "stale read model", Broken: []string{"stale-read"}, Fixed: []string{"read-your-writes-token"}},
-	{ID: "C5", Failure: "command validated against the read model", Broken: []string{"stale-validation"}, Fixed: []string{"write-model-validation"}},
+	{ID: "C5", Failure: "command validated against the read model", Broken: []string{"stale-validation", "stale-validation-expected-version"}, Fixed: []string{"write-model-validation"}},
 	{ID: "C6", Failure: "per-key order", Broken: []string{"key-order-round-robin", "queue-no-order"}, Fixed: []string{"key-order-by-key", "queue-one-consumer"}},
 	{ID: "C7", Failure: "event named as a command", Broken: []string{"command-named-event"}, Fixed: []string{"fact-named-event"}},
 	{ID: "D1", Failure: "commit before processing", Broken: []string{"commit-before-handle"}, Fixed: []string{"commit-after-handle"}},
@@ -42,6 +42,6 @@ var FailureModes = []FailureMode{
 	{ID: "E8", Failure: "broken read-your-writes wait", Broken: []string{"wrong-token-wait", "unstarted-projection-caught-up"}, Fixed: []string{"read-your-writes-token", "unstarted-projection-wait"}},
 	{ID: "P1", Failure: "dual write", Broken: []string{"dual-write-after", "dual-write-before"}, Fixed: []string{"transactional-outbox"}},
 	{ID: "P2", Failure: "outbox duplicates", Broken: []string{"outbox-duplicates"}, Fixed: []string{"outbox-idempotent-consumer"}},
-	{ID: "P3", Failure: "saga races", Broken: []string{"saga-race"}, Fixed: []string{"saga-optimistic"}},
+	{ID: "P3", Failure: "saga races", Broken: []string{"saga-race", "saga-optimistic"}, Fixed: []string{"saga-key-order"}},
 	{ID: "", Failure: "staleness SLO", Broken: []string{"staleness-slo-breached"}, Fixed: []string{"staleness-slo-kept"}},
 }
