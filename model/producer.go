@@ -38,6 +38,10 @@ type Producer struct {
 	// orders counts the orders placed (the order workload)
 	orders int
 	lossy  bool // a request or its ack can be lost, so requests need timers
+	// leaders is the producer's metadata of a replicated topic: the node
+	// it believes leads each partition (-1: none known); nil for the
+	// single broker.
+	leaders []sim.NodeID
 
 	// volatile state, dropped by a crash
 	pid      int64
@@ -52,6 +56,9 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 	cfg = cfg.withDefaults()
 	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, rng: w.Stream(),
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
+	if p.t.repl != nil {
+		p.lossy = true // a broker can crash with the request
+	}
 	p.keys = make([]string, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
@@ -71,6 +78,12 @@ func (p *Producer) reset() {
 	p.seqs = make([]int64, len(p.t.partitions))
 	p.pending = make([][]Record, len(p.t.partitions))
 	p.inflight, p.ready = nil, nil
+	if p.t.repl != nil {
+		p.leaders = make([]sim.NodeID, len(p.t.partitions))
+		for i, ps := range p.t.repl {
+			p.leaders[i] = p.b.cluster.leaderNode(ps)
+		}
+	}
 }
 
 // Handle implements sim.Node.
@@ -85,6 +98,8 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 		p.response(w, ev.Msg.(*produceReq), int(ev.A), ev.B)
 	case kindRequestTimeout:
 		p.timeout(w, ev.Msg.(*produceReq), int(ev.B))
+	case kindMetadataResp:
+		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
 		if req := ev.Msg.(*produceReq); !req.done {
 			p.send(w, req)
@@ -205,8 +220,12 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i)})
 		}
 	}
-	if !p.cfg.RequestLoss.Chance(p.rng) {
-		w.Send(p.id, p.b.id, kindPublish, 0, 0, req)
+	dst := p.b.id
+	if p.leaders != nil {
+		dst = p.leaders[req.partition]
+	}
+	if !p.cfg.RequestLoss.Chance(p.rng) && dst >= 0 {
+		w.Send(p.id, dst, kindPublish, 0, 0, req)
 	}
 	if p.lossy && req.acks != AcksNone {
 		w.After(p.id, sim.Time(p.cfg.RequestTimeout), kindRequestTimeout, 0, int64(req.attempt), req)
@@ -218,6 +237,10 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 		return
 	}
 	req.answered = req.attempt
+	if status >= produceNotLeader {
+		p.retry(w, req)
+		return
+	}
 	if status == produceOutOfOrder {
 		// An earlier record of this partition has not landed yet: park
 		// this one until it has, then send it again.
@@ -242,6 +265,17 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
+	}
+	p.retry(w, req)
+}
+
+// retry counts a failed attempt of req (a timeout, or a retriable error of
+// a replicated partition, after which the producer asks the controller who
+// leads the partition now) and sends it again after the backoff, or gives
+// up after Retries.
+func (p *Producer) retry(w *sim.World, req *produceReq) {
+	if p.leaders != nil {
+		w.Send(p.id, p.b.cluster.id, kindMetadata, int64(req.partition), 0, &metadataReq{from: p.id, t: p.t})
 	}
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {

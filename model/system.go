@@ -59,9 +59,16 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 	b := newBroker(h)
 	b.id = w.Add("broker", b)
 	s.Broker = b
+	brokers := 0
 	for _, t := range cfg.Topics {
 		b.topics = append(b.topics, &topic{name: t.Name, partitions: make([]partitionLog, t.Partitions),
-			retention: sim.Time(t.Retention)})
+			retention: sim.Time(t.Retention), cfg: t})
+		if t.replicated() {
+			brokers = max(brokers, t.ReplicationFactor)
+		}
+	}
+	if brokers > 0 {
+		b.cluster = newCluster(w, b.topics, brokers, h)
 	}
 	for _, pc := range cfg.Producers {
 		s.Producers = append(s.Producers, newProducer(w, pc, b, h))
@@ -125,6 +132,9 @@ func (s *System) Start() {
 		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
 			Topic: sub.g.topic.name, Style: style})
 	}
+	if s.Broker.cluster != nil {
+		s.Broker.cluster.start(w)
+	}
 	for _, p := range s.Producers {
 		p.schedule(w)
 	}
@@ -153,10 +163,11 @@ func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	if len(ids) > 0 {
 		return ids, nil
 	}
-	if id, ok := s.World.Lookup(name); ok && id != s.Broker.id && id != s.control.id {
+	if id, ok := s.World.Lookup(name); ok && id != s.Broker.id && id != s.control.id &&
+		(s.Broker.cluster == nil || id != s.Broker.cluster.id) {
 		return []sim.NodeID{id}, nil
 	}
-	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member or a producer", name)
+	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member, a producer or a broker of the cluster", name)
 }
 
 // Member returns the member on node id, or nil.

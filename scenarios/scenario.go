@@ -190,7 +190,35 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if v := m.get("retention"); v != nil {
 		t.Retention = d.duration(v, what+".retention", true)
 	}
-	m.done("name", "partitions", "retention")
+	if v := m.get("replication-factor"); v != nil {
+		t.ReplicationFactor = int(d.integerIn(v, what+".replication-factor", 1, model.MaxReplicationFactor))
+		if t.ReplicationFactor > 1 && t.Retention > 0 {
+			d.errorf(v, "%s.replication-factor: retention is not modelled on a replicated topic yet: drop one of them", what)
+		}
+	}
+	// The replication knobs need more than one replica.
+	replicated := func(key string) *yaml.Node {
+		v := m.get(key)
+		if v != nil && t.ReplicationFactor < 2 {
+			d.errorf(v, "%s.%s: needs replication-factor 2 or more", what, key)
+			return nil
+		}
+		return v
+	}
+	if v := replicated("min-insync-replicas"); v != nil {
+		t.MinInsyncReplicas = int(d.integerIn(v, what+".min-insync-replicas", 1, int64(t.ReplicationFactor)))
+	}
+	if v := replicated("unclean-leader-election"); v != nil {
+		t.UncleanLeaderElection = d.truth(v, what+".unclean-leader-election")
+	}
+	if v := replicated("replica-lag-time-max"); v != nil {
+		t.ReplicaLagTimeMax = d.duration(v, what+".replica-lag-time-max", true)
+	}
+	if v := replicated("broker-session-timeout"); v != nil {
+		t.BrokerSessionTimeout = d.duration(v, what+".broker-session-timeout", true)
+	}
+	m.done("name", "partitions", "retention", "replication-factor", "min-insync-replicas", "unclean-leader-election",
+		"replica-lag-time-max", "broker-session-timeout")
 	return t
 }
 

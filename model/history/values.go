@@ -72,3 +72,17 @@ const (
 	ErrorPoison    = "poison"
 	ErrorTransient = "transient"
 )
+
+// Why a replicated partition changed (the Point of a PartitionChange).
+const (
+	// ElectionClean: a leader elected from the in-sync replicas.
+	ElectionClean = "clean"
+	// ElectionUnclean: a leader elected from outside the in-sync
+	// replicas (unclean.leader.election.enable): records only the in-sync
+	// replicas had are gone.
+	ElectionUnclean = "unclean"
+	// ElectionOffline: no replica may lead; the partition is offline.
+	ElectionOffline = "offline"
+	// ISRChange: the same leader, a new in-sync replica set.
+	ISRChange = "isr"
+)
