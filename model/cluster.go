@@ -47,6 +47,10 @@ type partitionInfo struct {
 	epoch   int
 	version int
 	isr     []int
+	// inc is the incarnation of the broker it is sent to: a broker that
+	// restarted ignores what was meant for its previous incarnation until
+	// it has registered again
+	inc int64
 }
 
 // alterPartition is a leader's request to change the in-sync set
@@ -132,13 +136,14 @@ func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *clust
 func (c *cluster) start(w *sim.World) {
 	for _, ps := range c.parts {
 		for _, b := range ps.replicas {
-			c.brokers[b].become(w, c.info(ps))
+			c.brokers[b].become(w, c.info(ps, b))
 		}
 	}
 }
 
-func (c *cluster) info(ps *partitionState) *partitionInfo {
-	return &partitionInfo{part: ps, leader: ps.leader, epoch: ps.epoch, version: ps.version, isr: slices.Clone(ps.isr)}
+func (c *cluster) info(ps *partitionState, b int) *partitionInfo {
+	return &partitionInfo{part: ps, leader: ps.leader, epoch: ps.epoch, version: ps.version, isr: slices.Clone(ps.isr),
+		inc: c.incarnation[b]}
 }
 
 // leaderNode returns the node leading ps, or -1.
@@ -188,7 +193,7 @@ func (c *cluster) register(w *sim.World, b int, inc int64) {
 		if ps.leader < 0 {
 			c.elect(w, ps)
 		}
-		w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps))
+		w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
 	}
 }
 
@@ -275,7 +280,7 @@ func (c *cluster) changed(w *sim.World, ps *partitionState, why string) {
 		Partition: ps.p, Generation: ps.epoch, Partitions: strings.Join(names, ","), Point: why})
 	for _, b := range ps.replicas {
 		if !c.fenced[b] {
-			w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps))
+			w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
 		}
 	}
 }

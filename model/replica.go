@@ -80,9 +80,12 @@ type followerState struct {
 	lastFetchAt  sim.Time
 }
 
+// pendingProduce is an acks-all request waiting for the high watermark to
+// reach end; dup says it was a duplicate of records already in the log.
 type pendingProduce struct {
 	req       *produceReq
 	base, end int64
+	dup       bool
 }
 
 // replicaFetch is a follower's fetch: from offset on, with the epoch of
@@ -224,6 +227,13 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		offs := l.seqs[req.pid]
 		switch n := int64(len(offs)); {
 		case req.seq < n:
+			// Already in the log: answered as the original would be,
+			// with acks all once it is committed.
+			last := min(n-1, req.seq+int64(len(req.records))-1)
+			if req.acks == AcksAll && offs[last] >= l.hw {
+				l.waiting = append(l.waiting, pendingProduce{req, offs[req.seq], offs[last] + 1, true})
+				return
+			}
 			respond(produceDuplicate, offs[req.seq])
 			return
 		case req.seq > n:
@@ -248,7 +258,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 	case AcksLeader:
 		respond(produceOK, base)
 	case AcksAll:
-		l.waiting = append(l.waiting, pendingProduce{req, base, l.end()})
+		l.waiting = append(l.waiting, pendingProduce{req, base, l.end(), false})
 	}
 	w.CrashPoint(r.id, PointLeaderAppend)
 	parked := l.parked
@@ -270,12 +280,9 @@ func (r *Replica) advance(w *sim.World, l *replicaLog) {
 			hw = min(hw, l.followers[i].leo)
 		}
 	}
-	if hw > l.hw {
-		l.hw = hw
-		if ps.leader == r.idx && ps.epoch == l.epoch {
-			view := &ps.t.partitions[ps.p]
-			view.records = l.records[:hw:hw]
-		}
+	l.hw = max(l.hw, hw)
+	if view := &ps.t.partitions[ps.p]; ps.leader == r.idx && ps.epoch == l.epoch && view.end() < l.hw {
+		view.records = l.records[:l.hw:l.hw]
 	}
 	n := 0
 	for _, p := range l.waiting {
@@ -285,6 +292,9 @@ func (r *Replica) advance(w *sim.World, l *replicaLog) {
 			continue
 		}
 		status := produceOK
+		if p.dup {
+			status = produceDuplicate
+		}
 		if len(l.isr) < max(1, ps.t.cfg.MinInsyncReplicas) {
 			status = produceNotEnoughAfterAppend
 		}
@@ -348,8 +358,9 @@ func (r *Replica) alter(w *sim.World, l *replicaLog, isr []int) {
 		&alterPartition{part: l.part, leader: r.idx, epoch: l.epoch, version: l.version, isr: isr})
 }
 
-// checkISR drops the followers that have not caught up for longer than
-// replica-lag-time-max, and runs again half that time later.
+// checkISR drops the followers that are behind the leader's log end and
+// have not caught up for longer than replica-lag-time-max (Kafka's
+// isCaughtUp), and runs again half that time later.
 func (r *Replica) checkISR(w *sim.World, l *replicaLog, epoch int) {
 	if !r.leads(l) || l.epoch != epoch {
 		return
@@ -358,7 +369,8 @@ func (r *Replica) checkISR(w *sim.World, l *replicaLog, epoch int) {
 	isr := make([]int, 0, len(l.isr))
 	for _, b := range l.isr {
 		i := slices.Index(l.part.replicas, b)
-		if b == r.idx || w.Now()-l.followers[i].caughtUp <= lag {
+		fs := &l.followers[i]
+		if b == r.idx || fs.leo == l.end() || w.Now()-fs.caughtUp <= lag {
 			isr = append(isr, b)
 		}
 	}
@@ -378,7 +390,7 @@ func lagTimeMax(t TopicConfig) sim.Time {
 // become takes on the partition state the controller sent.
 func (r *Replica) become(w *sim.World, info *partitionInfo) {
 	l := r.logs[info.part.idx]
-	if l.known && info.version <= l.version && info.epoch <= l.epoch {
+	if info.inc != r.inc || l.known && info.version <= l.version && info.epoch <= l.epoch {
 		return
 	}
 	wasLeader, oldLeader, oldEpoch := r.leads(l), l.leader, l.epoch
