@@ -133,6 +133,32 @@ func (l *replicaLog) endFor(e int) (int, int64) {
 	return l.epochs[i].epoch, l.end()
 }
 
+// truncationPoint returns where a follower's log l must be cut when the
+// leader answered a fetch that the leader's largest epoch at or below the
+// follower's last one is divEpoch and ends at divEnd there: at the smaller
+// of that end and l's own end of divEpoch (KIP-101, with KIP-279's fix for
+// logs that diverge over more than one epoch); at 0 when the leader has
+// no such epoch.
+func (l *replicaLog) truncationPoint(divEpoch int, divEnd int64) int64 {
+	if divEpoch < 0 {
+		return 0
+	}
+	_, mine := l.endFor(divEpoch)
+	return min(divEnd, mine)
+}
+
+// diverges reports whether a follower's fetch at offset, whose record
+// before it has epoch lastEpoch (-1: an empty log), does not continue the
+// leader's log l; if so, it returns the leader's largest epoch at or below
+// lastEpoch and where that epoch ends.
+func (l *replicaLog) diverges(lastEpoch int, offset int64) (bool, int, int64) {
+	if lastEpoch < 0 {
+		return false, 0, 0
+	}
+	e, end := l.endFor(lastEpoch)
+	return e != lastEpoch || end < offset, e, end
+}
+
 // lastEpoch returns the epoch of l's last record, or -1.
 func (l *replicaLog) lastEpoch() int {
 	if len(l.records) == 0 {
@@ -311,12 +337,9 @@ func (r *Replica) serve(w *sim.World, f *replicaFetch) {
 		w.Send(r.id, f.node, kindReplicaFetchResp, 0, 0, &replicaFetchResp{fetch: f, refused: true})
 		return
 	}
-	if f.lastEpoch >= 0 {
-		if e, end := l.endFor(f.lastEpoch); e != f.lastEpoch || end < f.offset {
-			w.Send(r.id, f.node, kindReplicaFetchResp, 0, 0,
-				&replicaFetchResp{fetch: f, diverging: true, divEpoch: e, divEnd: end})
-			return
-		}
+	if div, e, end := l.diverges(f.lastEpoch, f.offset); div {
+		w.Send(r.id, f.node, kindReplicaFetchResp, 0, 0, &replicaFetchResp{fetch: f, diverging: true, divEpoch: e, divEnd: end})
+		return
 	}
 	i := slices.Index(f.part.replicas, f.from)
 	fs := &l.followers[i]
@@ -454,12 +477,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		w.After(r.id, sim.Time(replicaFetchBackoff), kindFetchWait, 1, 0, f)
 		return
 	case resp.diverging:
-		_, mine := l.endFor(resp.divEpoch)
-		to := min(resp.divEnd, mine)
-		if resp.divEpoch < 0 {
-			to = 0
-		}
-		if to < l.end() {
+		if to := l.truncationPoint(resp.divEpoch, resp.divEnd); to < l.end() {
 			r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: f.part.t.name,
 				Partition: f.part.p, Offset: to, Count: int(l.end() - to)})
 			l.truncate(to)

@@ -149,7 +149,9 @@ func (s *System) Start() {
 
 // Targets returns the nodes a fault target names: a group name means every
 // member of the group; a service name every member of that service;
-// otherwise the node of that name.
+// otherwise the node of that name (a member, a producer, or a broker of
+// the cluster; never the group coordinator or the controller, which do
+// not fail in this model).
 func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	if g := s.Broker.group(name); g != nil {
 		return g.nodes, nil
