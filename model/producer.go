@@ -223,6 +223,12 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 	dst := p.b.id
 	if p.leaders != nil {
 		dst = p.leaders[req.partition]
+		if dst >= 0 && !w.Up(dst) {
+			// the connection is refused: ask who leads now; the
+			// request is lost and times out
+			p.refresh(w, req.partition)
+			dst = -1
+		}
 	}
 	if !p.cfg.RequestLoss.Chance(p.rng) && dst >= 0 {
 		w.Send(p.id, dst, kindPublish, 0, 0, req)
@@ -274,9 +280,7 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 // leads the partition now) and sends it again after the backoff, or gives
 // up after Retries.
 func (p *Producer) retry(w *sim.World, req *produceReq) {
-	if p.leaders != nil {
-		w.Send(p.id, p.b.cluster.id, kindMetadata, int64(req.partition), 0, &metadataReq{from: p.id, t: p.t})
-	}
+	p.refresh(w, req.partition)
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
 		p.finish(w, req)
@@ -290,6 +294,14 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 		return
 	}
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// refresh asks the controller who leads partition part of a replicated
+// topic now.
+func (p *Producer) refresh(w *sim.World, part int) {
+	if p.leaders != nil {
+		w.Send(p.id, p.b.cluster.id, kindMetadata, int64(part), 0, &metadataReq{from: p.id, t: p.t})
+	}
 }
 
 // seqOf returns the sequence number of the i-th record of req (0 for a
