@@ -39,6 +39,7 @@ func (p Plan) Install(s *model.System) error {
 	}
 	s.World.SetCrashHook(in)
 	s.SetStallHook(in)
+	s.SetPowerLossHook(in)
 	return nil
 }
 
@@ -50,6 +51,23 @@ type Injector struct {
 	until   sim.Time
 	crashes []crashRule
 	stalls  []*stallRule
+	// powerLoss says, per node, whether the rule that crashed it last
+	// cut its power
+	powerLoss map[sim.NodeID]bool
+}
+
+// PowerLoss implements model.PowerLossHook: whether the crash of node
+// that is under way cut its power.
+func (in *Injector) PowerLoss(w *sim.World, node sim.NodeID) bool { return in.powerLoss[node] }
+
+// struck notes which rule crashed node.
+func (in *Injector) struck(node sim.NodeID, r *crashRule) {
+	if r.powerLoss || in.powerLoss != nil {
+		if in.powerLoss == nil {
+			in.powerLoss = map[sim.NodeID]bool{}
+		}
+		in.powerLoss[node] = r.powerLoss
+	}
 }
 
 // active reports whether faults still strike at now.
@@ -62,6 +80,7 @@ type crashRule struct {
 	nth          int // if > 0: crash at the nth hit instead of drawing
 	hits         int
 	restartAfter sim.Time
+	powerLoss    bool
 }
 
 // Crash implements sim.CrashHook: the first rule that matches the node and
@@ -78,11 +97,13 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 		if r.nth > 0 {
 			r.hits++
 			if r.hits == r.nth {
+				in.struck(node, r)
 				return true, r.restartAfter
 			}
 			continue
 		}
 		if r.probability.Chance(in.rng) {
+			in.struck(node, r)
 			return true, r.restartAfter
 		}
 	}
@@ -91,12 +112,15 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 
 // Crash crashes the nodes of Target (a consumer group or a node name) at
 // the crash point Point with probability Probability, and restarts them
-// RestartAfter later (negative: never).
+// RestartAfter later (negative: never). With PowerLoss, the crash of a
+// broker of the cluster also loses what the operating system had not
+// written to disk yet; without, it is a process crash.
 type Crash struct {
 	Target       string
 	Point        string
 	Probability  sim.Ratio
 	RestartAfter time.Duration
+	PowerLoss    bool
 }
 
 // Install implements Fault.
@@ -108,7 +132,25 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 	if err := checkPoint(c.Point); err != nil {
 		return err
 	}
-	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, probability: c.Probability, restartAfter: restartTime(c.RestartAfter)})
+	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
+		return err
+	}
+	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, probability: c.Probability,
+		restartAfter: restartTime(c.RestartAfter), powerLoss: c.PowerLoss})
+	return nil
+}
+
+// checkPowerLoss refuses a power loss of anything but a broker of the
+// cluster (the only node with a page cache in the model).
+func checkPowerLoss(s *model.System, target string, nodes []sim.NodeID, powerLoss bool) error {
+	if !powerLoss {
+		return nil
+	}
+	for _, id := range nodes {
+		if !s.IsBroker(id) {
+			return fmt.Errorf("crash %q: power-loss needs a broker of the cluster, and %s is not one", target, s.World.Name(id))
+		}
+	}
 	return nil
 }
 

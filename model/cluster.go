@@ -87,6 +87,7 @@ type cluster struct {
 	fenced      []bool
 	incarnation []int64
 	session     sim.Time
+	power       PowerLossHook // nil: every crash is a process crash
 }
 
 // newCluster adds the controller and n brokers, named broker-1 ...
@@ -254,6 +255,11 @@ func (c *cluster) elect(w *sim.World, ps *partitionState) {
 		if why == history.ElectionUnclean {
 			// The new leader's log is the partition now: what it lacks
 			// of the committed view is gone, what it has beyond it counts.
+			l.hw = l.end()
+			view.records = l.records[:l.hw:l.hw]
+		} else if l.end() < view.end() {
+			// The last in-sync replica came back from a power loss
+			// without part of the committed view: that part is gone.
 			l.hw = l.end()
 			view.records = l.records[:l.hw:l.hw]
 		} else {

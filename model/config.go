@@ -59,6 +59,31 @@ type TopicConfig struct {
 	// DefaultBrokerSessionTimeout): how long after a broker's last
 	// heartbeat the controller fences it and moves its leaderships.
 	BrokerSessionTimeout time.Duration
+	// FlushInterval is Kafka's flush.ms: how often a broker forces the
+	// partition's log to disk. 0: never (Kafka's default), leaving it to
+	// the operating system, which writes a page back once it has been
+	// dirty for OSWriteback; FlushEveryWrite: every append, before it is
+	// acknowledged (flush.messages=1). It matters only to a power loss.
+	FlushInterval time.Duration
+}
+
+// FlushEveryWrite is the FlushInterval that forces every append to disk.
+const FlushEveryWrite time.Duration = -1
+
+// OSWriteback is how long the operating system keeps a written page
+// dirty before it writes it back (Linux's vm.dirty_expire_centisecs).
+const OSWriteback = 30 * time.Second
+
+// flushed returns the time up to which a log's appends are on disk at
+// now under t's flush setting: what a power loss at now keeps.
+func (t TopicConfig) flushed(now time.Duration) time.Duration {
+	switch {
+	case t.FlushInterval == FlushEveryWrite:
+		return now
+	case t.FlushInterval > 0:
+		return now / t.FlushInterval * t.FlushInterval
+	}
+	return now - OSWriteback
 }
 
 // Replication defaults, Kafka's.
@@ -460,14 +485,18 @@ func (c *Config) Validate() error {
 		if t.MinInsyncReplicas < 0 || t.MinInsyncReplicas > max(1, t.ReplicationFactor) {
 			bad("topic %q: min-insync-replicas %d: want 1 to the replication factor %d", t.Name, t.MinInsyncReplicas, max(1, t.ReplicationFactor))
 		}
+		if t.FlushInterval < FlushEveryWrite {
+			bad("topic %q: flush interval %v: want a positive duration, 0 (never) or every write", t.Name, t.FlushInterval)
+		}
 		if t.ReplicaLagTimeMax < 0 || t.BrokerSessionTimeout < 0 {
 			bad("topic %q: replica-lag-time-max and broker-session-timeout must be positive", t.Name)
 		}
 		if t.replicated() && t.Retention > 0 {
 			bad("topic %q: retention is not modelled on a replicated topic yet", t.Name)
 		}
-		if !t.replicated() && (t.UncleanLeaderElection || t.ReplicaLagTimeMax > 0 || t.BrokerSessionTimeout > 0 || t.MinInsyncReplicas > 1) {
-			bad("topic %q: min-insync-replicas, unclean-leader-election, replica-lag-time-max and broker-session-timeout need a replication factor above 1", t.Name)
+		if !t.replicated() && (t.UncleanLeaderElection || t.ReplicaLagTimeMax > 0 || t.BrokerSessionTimeout > 0 || t.MinInsyncReplicas > 1 ||
+			t.FlushInterval != 0) {
+			bad("topic %q: min-insync-replicas, unclean-leader-election, replica-lag-time-max, broker-session-timeout and flush need a replication factor above 1", t.Name)
 		}
 	}
 	names := map[string]bool{}

@@ -30,7 +30,9 @@ const replicaFetchBackoff = 50 * time.Millisecond
 //
 // A crash is a process crash: the log survives in the operating system's
 // page cache, as Kafka's does with its default flush settings (it relies
-// on replication, not on fsync). What a broker knows of leaders and
+// on replication, not on fsync). A crash with a power loss also loses
+// what was not on disk yet: the records appended after the last flush
+// (see [TopicConfig.FlushInterval]). What a broker knows of leaders and
 // in-sync sets is volatile; a restarted broker registers with the
 // controller and learns it again.
 type Replica struct {
@@ -488,6 +490,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			break
 		}
 		for _, rec := range resp.records {
+			rec.appended = w.Now()
 			l.add(rec)
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
@@ -503,15 +506,33 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 // when its session runs out, unless it registers again first.
 func (r *Replica) Crash(w *sim.World, point string) {
 	r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: r.name, Point: point})
+	power := r.c.power != nil && r.c.power.PowerLoss(w, r.id)
 	for _, l := range r.logs {
 		if l == nil {
 			continue
+		}
+		if power {
+			r.losePower(w, l)
 		}
 		l.known, l.leader, l.isr, l.pendingAdd = false, -1, nil, nil
 		l.followers, l.waiting, l.parked = nil, nil, nil
 		l.fetchSeq++
 	}
 	w.After(r.c.id, r.c.session, kindBrokerExpire, int64(r.idx), r.inc, nil)
+}
+
+// losePower cuts l to the records its broker had flushed to disk.
+func (r *Replica) losePower(w *sim.World, l *replicaLog) {
+	kept := sim.Time(l.part.t.cfg.flushed(time.Duration(w.Now())))
+	n := l.end()
+	for n > 0 && l.records[n-1].appended > kept {
+		n--
+	}
+	if n < l.end() {
+		r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: l.part.t.name,
+			Partition: l.part.p, Offset: n, Count: int(l.end() - n), Point: history.PowerLoss})
+		l.truncate(n)
+	}
 }
 
 // Restart implements sim.Restarter: the broker registers with the

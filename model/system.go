@@ -42,6 +42,33 @@ type StallHook interface {
 // SetStallHook installs the hook members ask before each record.
 func (s *System) SetStallHook(h StallHook) { s.stall = h }
 
+// PowerLossHook says whether the crash of a broker of the cluster that is
+// under way cut its power (it then loses what its operating system had
+// not written to disk) or only killed its process.
+type PowerLossHook interface {
+	PowerLoss(w *sim.World, node sim.NodeID) bool
+}
+
+// SetPowerLossHook installs the hook a crashing broker of the cluster
+// asks.
+func (s *System) SetPowerLossHook(h PowerLossHook) {
+	if s.Broker.cluster != nil {
+		s.Broker.cluster.power = h
+	}
+}
+
+// IsBroker reports whether node id is a broker of the cluster.
+func (s *System) IsBroker(id sim.NodeID) bool {
+	if c := s.Broker.cluster; c != nil {
+		for _, r := range c.brokers {
+			if r.id == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Build validates cfg and adds its nodes to w: the broker first, then the
 // producers, then the members of each consumer entry, in configuration
 // order, then a control node that runs scheduled actions. Every part

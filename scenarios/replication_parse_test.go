@@ -18,6 +18,7 @@ func TestParseReplicationKeys(t *testing.T) {
     unclean-leader-election: true
     replica-lag-time-max: 2s
     broker-session-timeout: 500ms
+    flush: 200ms
 `, 1)
 	src = strings.Replace(src, "checks:", `faults:
   - crash: broker-1
@@ -27,6 +28,7 @@ func TestParseReplicationKeys(t *testing.T) {
   - crash: broker-2
     point: after-leader-append
     at-hit: 3
+    power-loss: true
 checks:`, 1)
 	s, err := Parse("t.yaml", []byte(src))
 	if err != nil {
@@ -34,7 +36,8 @@ checks:`, 1)
 	}
 	tc := s.System.Topics[0]
 	if tc.ReplicationFactor != 3 || tc.MinInsyncReplicas != 2 || !tc.UncleanLeaderElection ||
-		tc.ReplicaLagTimeMax != 2*time.Second || tc.BrokerSessionTimeout != 500*time.Millisecond {
+		tc.ReplicaLagTimeMax != 2*time.Second || tc.BrokerSessionTimeout != 500*time.Millisecond ||
+		tc.FlushInterval != 200*time.Millisecond {
 		t.Errorf("topic: %+v", tc)
 	}
 	o, err := s.Run(1)
@@ -78,6 +81,14 @@ func TestParseReplicationErrors(t *testing.T) {
 			`t.yaml:7:29: topics[0].broker-session-timeout: "soon" is not a duration`},
 		{"retention on a replicated topic", replicatedBase, "    replication-factor: 3\n", "    replication-factor: 3\n    retention: 1s\n",
 			`t.yaml:6:25: topics[0].replication-factor: retention is not modelled on a replicated topic yet`},
+		{"bad flush", replicatedBase, "    replication-factor: 3\n", "    replication-factor: 3\n    flush: sometimes\n",
+			`t.yaml:7:12: topics[0].flush: "sometimes": want every-write, never or a duration`},
+		{"flush without replicas", pubsubBase, "    partitions: 2\n", "    partitions: 2\n    flush: every-write\n",
+			`t.yaml:6:12: topics[0].flush: needs replication-factor 2 or more`},
+		{"power loss of a producer", replicatedBase, "checks:", "faults:\n  - crash: shop\n    point: after-send\n    probability: 1/2\n    power-loss: true\nchecks:",
+			`t.yaml:21:17: faults[0].power-loss: only a broker of the cluster`},
+		{"bad power loss", replicatedBase, "checks:", "faults:\n  - crash: broker-1\n    point: after-leader-append\n    at-hit: 1\n    power-loss: maybe\nchecks:",
+			`t.yaml:21:17: faults[0].power-loss: "maybe": want true or false`},
 		{"crash an unknown broker", replicatedBase, "checks:", "faults:\n  - crash: broker-4\n    point: after-leader-append\n    at-hit: 1\nchecks:",
 			`t.yaml:18:12: faults[0].crash: unknown target "broker-4"`},
 		{"crash the controller", replicatedBase, "checks:", "faults:\n  - crash: controller\n    point: after-leader-append\n    at-hit: 1\nchecks:",

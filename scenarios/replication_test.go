@@ -100,3 +100,47 @@ func runBuiltin(t *testing.T, name string) *Outcome {
 	}
 	return o
 }
+
+// TestPowerLossOfTheLastInSyncReplica: in clean-leader-election, broker-1
+// is the last in-sync replica when it crashes. A process crash keeps its
+// log (the page cache survives), so clean election loses nothing. A power
+// loss with flush never (Kafka's default) loses every append the
+// operating system had not written back, and broker-1, the only replica
+// the controller may elect, returns without them: committed writes are
+// lost although every election was clean. Flushing every write
+// (flush.messages=1) keeps them.
+func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
+	base, err := Builtin("clean-leader-election")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(base.Source), "    at-hit: 300\n", "    at-hit: 300\n    power-loss: true\n", 1)
+	for _, c := range []struct {
+		flush string
+		want  checks.Verdict
+	}{{"never", checks.Violated}, {"every-write", checks.Holds}} {
+		s, err := Parse("power.yaml", []byte(strings.Replace(src, "    broker-session-timeout: 1s\n",
+			"    broker-session-timeout: 1s\n    flush: "+c.flush+"\n", 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Run(s.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lost int
+		for _, r := range o.History.Records {
+			if r.Kind == history.Truncate && r.Point == history.PowerLoss {
+				lost += r.Count
+			}
+		}
+		if (lost > 0) != (c.flush == "never") {
+			t.Errorf("flush %s: %d records lost to the power loss", c.flush, lost)
+		}
+		for _, r := range o.Results {
+			if r.Check == "no-loss" && r.Verdict != c.want {
+				t.Errorf("flush %s: no-loss %s, want %s: %s", c.flush, r.Verdict, c.want, r.Explanation)
+			}
+		}
+	}
+}

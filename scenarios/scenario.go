@@ -217,8 +217,21 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if v := replicated("broker-session-timeout"); v != nil {
 		t.BrokerSessionTimeout = d.duration(v, what+".broker-session-timeout", true)
 	}
+	if v := replicated("flush"); v != nil {
+		switch s, _ := d.scalar(v, what+".flush"); s {
+		case "never":
+		case "every-write":
+			t.FlushInterval = model.FlushEveryWrite
+		default:
+			if _, err := time.ParseDuration(s); err != nil {
+				d.errorf(v, "%s.flush: %q: want every-write, never or a duration (Kafka's flush.ms)", what, s)
+				break
+			}
+			t.FlushInterval = d.duration(v, what+".flush", true)
+		}
+	}
 	m.done("name", "partitions", "retention", "replication-factor", "min-insync-replicas", "unclean-leader-election",
-		"replica-lag-time-max", "broker-session-timeout")
+		"replica-lag-time-max", "broker-session-timeout", "flush")
 	return t
 }
 
@@ -592,13 +605,19 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	hit, prob := m.get("at-hit"), m.get("probability")
-	m.done("crash", "point", "probability", "at-hit", "restart-after")
+	var powerLoss bool
+	if v := m.get("power-loss"); v != nil {
+		powerLoss = d.truth(v, what+".power-loss")
+	}
+	m.done("crash", "point", "probability", "at-hit", "restart-after", "power-loss")
 	if (hit == nil) == (prob == nil) {
 		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
 		return nil
 	}
 	if hit != nil {
-		return faults.CrashNth{Target: target, Point: point, Nth: int(d.integer(hit, what+".at-hit", 1)), RestartAfter: restart}
+		return faults.CrashNth{Target: target, Point: point, Nth: int(d.integer(hit, what+".at-hit", 1)), RestartAfter: restart,
+			PowerLoss: powerLoss}
 	}
-	return faults.Crash{Target: target, Point: point, Probability: d.ratio(prob, what+".probability"), RestartAfter: restart}
+	return faults.Crash{Target: target, Point: point, Probability: d.ratio(prob, what+".probability"), RestartAfter: restart,
+		PowerLoss: powerLoss}
 }

@@ -85,4 +85,7 @@ const (
 	ElectionOffline = "offline"
 	// ISRChange: the same leader, a new in-sync replica set.
 	ISRChange = "isr"
+	// PowerLoss: a Truncate by a broker that lost its power: what it had
+	// not flushed to disk is gone.
+	PowerLoss = "power-loss"
 )
