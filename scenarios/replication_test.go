@@ -15,6 +15,7 @@ import (
 func init() {
 	twins["acks-one-leader-crash"] = "acks-all-min-isr"        // F1
 	twins["unclean-leader-election"] = "clean-leader-election" // F2
+	twins["min-isr-one"] = "min-isr-two"                       // F3
 }
 
 // TestAcksOneLeaderCrashStory: at the pinned seed, the acknowledged write

@@ -597,7 +597,6 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		return c
 	}
 	target := d.name(m.get("crash"), what+".crash")
-	point := d.oneOf(m.need("point", "where to crash"), what+".point", model.CrashPoints...)
 	restart := time.Duration(-1)
 	if v := m.get("restart-after"); v != nil {
 		if s, _ := d.scalar(v, what+".restart-after"); s != "never" {
@@ -609,7 +608,20 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	if v := m.get("power-loss"); v != nil {
 		powerLoss = d.truth(v, what+".power-loss")
 	}
-	m.done("crash", "point", "probability", "at-hit", "restart-after", "power-loss")
+	at, pointNode := m.get("at"), m.get("point")
+	m.done("crash", "point", "probability", "at-hit", "at", "restart-after", "power-loss")
+	if at != nil {
+		if hit != nil || prob != nil || pointNode != nil {
+			d.errorf(m.node, "%s: a crash at a set time (at) takes no point, probability or at-hit", what)
+			return nil
+		}
+		return faults.CrashAt{Target: target, At: d.duration(at, what+".at", true), RestartAfter: restart, PowerLoss: powerLoss}
+	}
+	if pointNode == nil {
+		d.errorf(m.node, "%s: missing key \"point\" (where to crash), or give at (a set time)", what)
+		return nil
+	}
+	point := d.oneOf(pointNode, what+".point", model.CrashPoints...)
 	if (hit == nil) == (prob == nil) {
 		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
 		return nil
