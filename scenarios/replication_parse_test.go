@@ -29,6 +29,9 @@ func TestParseReplicationKeys(t *testing.T) {
     point: after-leader-append
     at-hit: 3
     power-loss: true
+  - crash: broker-3
+    at: 400ms
+    restart-after: 100ms
 checks:`, 1)
 	s, err := Parse("t.yaml", []byte(src))
 	if err != nil {
@@ -50,8 +53,8 @@ checks:`, 1)
 			crashes++
 		}
 	}
-	if crashes < 2 {
-		t.Errorf("%d brokers crashed, want both", crashes)
+	if crashes < 3 {
+		t.Errorf("%d brokers crashed, want all three", crashes)
 	}
 }
 
@@ -89,6 +92,12 @@ func TestParseReplicationErrors(t *testing.T) {
 			`t.yaml:21:17: faults[0].power-loss: only a broker of the cluster`},
 		{"bad power loss", replicatedBase, "checks:", "faults:\n  - crash: broker-1\n    point: after-leader-append\n    at-hit: 1\n    power-loss: maybe\nchecks:",
 			`t.yaml:21:17: faults[0].power-loss: "maybe": want true or false`},
+		{"crash at a time and a point", replicatedBase, "checks:", "faults:\n  - crash: broker-1\n    at: 1s\n    point: after-leader-append\nchecks:",
+			`t.yaml:18:5: faults[0]: a crash at a set time (at) takes no point, probability or at-hit`},
+		{"crash at no time", replicatedBase, "checks:", "faults:\n  - crash: broker-1\n    at: 0s\nchecks:",
+			`t.yaml:19:9: faults[0].at`},
+		{"crash with neither point nor time", replicatedBase, "checks:", "faults:\n  - crash: broker-1\n    at-hit: 1\nchecks:",
+			`t.yaml:18:5: faults[0]: missing key "point"`},
 		{"crash an unknown broker", replicatedBase, "checks:", "faults:\n  - crash: broker-4\n    point: after-leader-append\n    at-hit: 1\nchecks:",
 			`t.yaml:18:12: faults[0].crash: unknown target "broker-4"`},
 		{"crash the controller", replicatedBase, "checks:", "faults:\n  - crash: controller\n    point: after-leader-append\n    at-hit: 1\nchecks:",
