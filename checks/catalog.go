@@ -13,6 +13,9 @@ type Check struct {
 	// Doc says in one sentence what the check promises.
 	Doc string
 	Run func(h *history.History) Result
+	// OptIn marks a check that judges a stronger promise than a correct
+	// design of its kind must keep: it runs only when asked for by name.
+	OptIn bool
 }
 
 // Catalog lists every check, by name.
@@ -28,7 +31,7 @@ var Catalog = map[string]Check{
 		Run:  NoLoss,
 	},
 
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 	"stream-integrity": {
 		Name: "stream-integrity",
 		Doc:  "stream versions are unique and contiguous, event ids unique, one batch per command, one winner per expected version",
@@ -41,22 +44,23 @@ var Catalog = map[string]Check{
 	},
 	"linearizable": {
 		Name: "linearizable",
-		Doc:  "commands and strong reads of each account are linearizable (porcupine, per account)",
+		Doc:  "commands and strong reads of each account are linearizable (a search bounded in steps, per account; lost answers bounded by the store's records)",
 		Run:  Linearizable,
 	},
 	"linearizable-reads": {
-		Name: "linearizable-reads",
-		Doc:  "commands and every read, read models included, of each account are linearizable (porcupine, per account)",
-		Run:  LinearizableReads,
+		Name:  "linearizable-reads",
+		Doc:   "commands and every read, read models included, of each account are linearizable: what a strongly consistent design shows, which a correct eventual one need not (opt-in)",
+		Run:   LinearizableReads,
+		OptIn: true,
 	},
 	"snapshot-replay": {
 		Name: "snapshot-replay",
-		Doc:  "an aggregate loaded from a snapshot plus the tail equals the full replay of its stream",
+		Doc:  "every snapshot and every aggregate loaded equals the fold of its stream's stored events, folded by the check",
 		Run:  SnapshotReplay,
 	},
 	"projection-equals-fold": {
 		Name: "projection-equals-fold",
-		Doc:  "every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
+		Doc:  "every applied row and every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
 		Run:  ProjectionEqualsFold,
 	},
 	"no-hole-below-checkpoint": {
@@ -81,11 +85,11 @@ var Catalog = map[string]Check{
 	},
 	"outbox-equivalence": {
 		Name: "outbox-equivalence",
-		Doc:  "the event ids published to the outbox topic equal the committed event ids",
+		Doc:  "the event ids the store's publishers (outbox relays, dual writers) put on the topic equal the committed event ids",
 		Run:  OutboxEquivalence,
 	},
 
-	// pub/sub (issue 3)
+	// pub/sub
 	"duplicate-delivery-invariance": {
 		Name: "duplicate-delivery-invariance",
 		Doc:  "applying an event again never changes the state the consumer keeps",
@@ -98,7 +102,7 @@ var Catalog = map[string]Check{
 	},
 	"single-writer": {
 		Name: "single-writer",
-		Doc:  "a partition is written (effects and offset commits) by one generation at a time, never by an older one after a newer",
+		Doc:  "a partition is written (effects and offset commits) by one generation at a time, never by an older one after a newer, and in one generation only by its assigned member",
 		Run:  SingleWriter,
 	},
 	"bounded-lag": {
@@ -108,7 +112,7 @@ var Catalog = map[string]Check{
 	},
 	"log-duplicates": {
 		Name: "log-duplicates",
-		Doc:  "no event is in the log at two offsets",
+		Doc:  "no event is in the log at more offsets than it was sent",
 		Run:  LogDuplicates,
 	},
 	"lost-write": {
@@ -123,12 +127,12 @@ var Catalog = map[string]Check{
 	},
 	"nonmonotonic-poll": {
 		Name: "nonmonotonic-poll",
-		Doc:  "a group never reads a partition again from an offset it has already read",
+		Doc:  "a consumer (a member between crashes, in one generation) never polls a partition again from an offset it has already read",
 		Run:  NonmonotonicPoll,
 	},
 	"poll-skip": {
 		Name: "poll-skip",
-		Doc:  "a group's successive reads of a partition never jump over offsets",
+		Doc:  "a consumer's (a member between crashes, in one generation) successive polls of a partition never jump over a record in the log",
 		Run:  PollSkip,
 	},
 	"event-names": {
@@ -148,6 +152,24 @@ var Catalog = map[string]Check{
 		Doc:  "each saga ends completed or compensated, never both, and none is left open when the run drains",
 		Run:  SagaOutcome,
 	},
+
+	// log anomalies after Jepsen's Kafka checker
+	"inconsistent-offsets": {
+		Name: "inconsistent-offsets",
+		Doc:  "no offset of a partition holds two different events, in appends, acknowledgements or reads",
+		Run:  InconsistentOffsets,
+	},
+	"nonmonotonic-send": {
+		Name: "nonmonotonic-send",
+		Doc:  "a producer's successive acknowledged sends to one partition land at increasing offsets",
+		Run:  NonmonotonicSend,
+	},
+	"group-reread": {
+		Name:  "group-reread",
+		Doc:   "a group never reads a partition again from an offset it has already read, whichever member reads it (opt-in)",
+		Run:   GroupReread,
+		OptIn: true,
+	},
 }
 
 // Names returns the names of every check, sorted.
@@ -157,6 +179,18 @@ func Names() []string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// DefaultNames returns the names of the checks that run when none are
+// named: every check but the opt-in ones, sorted.
+func DefaultNames() []string {
+	var names []string
+	for _, n := range Names() {
+		if !Catalog[n].OptIn {
+			names = append(names, n)
+		}
+	}
 	return names
 }
 

@@ -9,18 +9,22 @@ import (
 )
 
 // EventName judges an event type name: an event is a fact that happened,
-// named in the past tense (AccountOpened, WelcomeEmailSent). A name that
-// starts with an imperative verb (SendWelcomeEmail) is a command: it
-// couples the producer to one reaction. ok is false for a command-shaped
-// name, or for one with no past-tense word at all; problem then says why
-// and, when it can, suggests a past-tense name.
+// named in the past tense (AccountOpened, WelcomeEmailSent, EmailSent,
+// InvoicePaid). A name that starts with an imperative verb and has no
+// past-tense word after it (SendWelcomeEmail, PayInvoice, Deposit) is a
+// command: it couples the producer to one reaction. Many nouns are verbs
+// too (email, invoice, transfer, refund), so a first word that could be
+// an imperative makes a command only when nothing after it says what
+// happened. ok is false for a command-shaped name, or for one with no
+// past-tense word at all; problem then says why and, when it can,
+// suggests a past-tense name.
 func EventName(name string) (problem string, ok bool) {
 	words := splitWords(name)
 	if len(words) == 0 {
 		return "an empty name is not a fact", false
 	}
 	first := strings.ToLower(words[0])
-	if imperative[first] && !isPastStrict(first) {
+	if imperative[first] && !isPastStrict(first) && !anyPastStrict(words[1:]) {
 		if len(words) == 1 {
 			return fmt.Sprintf("%q is a command, not a fact: name what happened, like %s", name, capitalize(pastOf(first))), false
 		}
@@ -35,9 +39,20 @@ func EventName(name string) (problem string, ok bool) {
 	return fmt.Sprintf("%q has no past-tense verb: name the fact that happened, like AccountOpened or PaymentReceived", name), false
 }
 
+// anyPastStrict reports whether one of words is unmistakably in the past
+// tense (see [isPastStrict]).
+func anyPastStrict(words []string) bool {
+	for _, w := range words {
+		if isPastStrict(strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // EventNames checks that every published event type reads as a past-tense
 // fact (see [EventName]). Its witness is the first publish of each badly
-// named type.
+// named type. With no publish it is not applicable.
 func EventNames(h *history.History) Result {
 	res := Result{Check: "event-names"}
 	seen := map[string]bool{}
@@ -53,6 +68,11 @@ func EventNames(h *history.History) Result {
 			res.Witness = append(res.Witness, r)
 			problems = append(problems, p)
 		}
+	}
+	if types == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no event was published (no publish record)."
+		return res
 	}
 	if len(problems) == 0 {
 		res.Verdict = Holds
@@ -110,6 +130,9 @@ func isPastStrict(w string) bool {
 	if irregularPast[w] {
 		return true
 	}
+	if notPast[w] {
+		return false
+	}
 	if strings.HasSuffix(w, "eed") {
 		return eedPast[w]
 	}
@@ -164,6 +187,11 @@ var irregularPast, samePast = func() (map[string]bool, map[string]bool) {
 	}
 	return past, same
 }()
+
+// notPast lists words that end in -ed but are not past forms.
+var notPast = map[string]bool{"embed": true, "shred": true, "hundred": true, "kindred": true, "naked": true,
+	"sacred": true, "wicked": true, "rugged": true, "ragged": true, "beloved": true, "sled": true, "biped": true,
+	"unembed": true, "infrared": true}
 
 var eedPast = map[string]bool{"agreed": true, "freed": true, "guaranteed": true, "decreed": true, "refereed": true, "disagreed": true}
 

@@ -7,7 +7,8 @@ import (
 )
 
 // ExactlyOnceEffects checks that no service of a consumer group applies
-// the effect of an event more than once. A violation's witness is the
+// the effect of an event more than once; with no effect at all there is
+// nothing to judge, and the verdict is unknown. A violation's witness is the
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
@@ -30,6 +31,11 @@ func ExactlyOnceEffects(h *history.History) Result {
 		}
 	}
 	res := Result{Check: "exactly-once-effects"}
+	if len(first) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no consumer applied an effect."
+		return res
+	}
 	if dups == 0 {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("Each of the %d effects applied was the first for its event in its group.", len(first))

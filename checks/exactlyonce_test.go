@@ -23,7 +23,10 @@ func TestExactlyOnceEffectsHolds(t *testing.T) {
 }
 
 func TestExactlyOnceEffectsEmpty(t *testing.T) {
-	expect(t, ExactlyOnceEffects(&history.History{}), "exactly-once-effects", Holds, nil)
+	expect(t, ExactlyOnceEffects(&history.History{}), "exactly-once-effects", Unknown, nil, "Not applicable")
+	// deliveries and dedups without an effect: nothing applied
+	expect(t, ExactlyOnceEffects(hist(sub("g"), ack(1, "e1", 0, 0), deliver(2, "g-0", "e1", 0, 0, 1),
+		dedup(3, "g-0", "e1", 0, 0), end(4, true))), "exactly-once-effects", Unknown, nil, "Not applicable")
 }
 
 func TestExactlyOnceEffectsViolated(t *testing.T) {

@@ -9,29 +9,54 @@ import (
 // DuplicateDeliveryInvariance checks that applying an event again never
 // changes the state a consumer keeps: the state of the event's key after a
 // repeated effect (history.Record.Value) must equal its state before. A
+// redelivery that the consumer skips as already processed (a dedup after
+// the event's effect) is a repeat that left the state as it was. A
 // naturally idempotent handler (one that sets a value) passes even when
 // exactly-once-effects does not; an adding one does not. Its witness is
 // the first effect, the redelivery and the repeat that changed the state.
 //
-// A read model fed by a topic is a consumer too: a record of the topic
-// applied to it again (history.ProjectionApply at the same offset) must
-// leave the row as it was.
+// Only a subscriber that reports its state can be judged: one whose
+// Subscribe record is Stateful or, in a history written without that
+// field, one with an effect that carries a Value. With no such subscriber,
+// or when no event reached one again, there is no evidence either way and
+// the verdict is unknown.
+//
+// A read model fed by a topic is a consumer too, and its rows are its
+// state: an event applied to it again (a second history.ProjectionApply of
+// the event, from the same offset read again or from a second copy in the
+// log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
 	type gk struct{ group, service, key string }
+	stateful := statefulSubscribers(h)
 	state := map[gk]int64{}
 	first := map[groupEvent]int{}
-	var repeats, changed int
+	var repeats, skips, changed, blind int
 	for i, r := range h.Records {
+		if r.Kind == history.Dedup {
+			if _, applied := first[groupEvent{r.Group, r.Service, r.Event}]; applied && stateful[[2]string{r.Group, r.Service}] {
+				skips++
+			}
+			continue
+		}
 		if r.Kind != history.Effect {
+			continue
+		}
+		ge := groupEvent{r.Group, r.Service, r.Event}
+		j, seen := first[ge]
+		if !seen {
+			first[ge] = i
+		}
+		if !stateful[[2]string{r.Group, r.Service}] {
+			if seen {
+				blind++
+			}
 			continue
 		}
 		k := gk{r.Group, r.Service, r.Key}
 		before := state[k]
 		state[k] = r.Value
-		j, seen := first[groupEvent{r.Group, r.Service, r.Event}]
 		if !seen {
-			first[groupEvent{r.Group, r.Service, r.Event}] = i
 			continue
 		}
 		repeats++
@@ -60,7 +85,8 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			r.Key, before, r.Value)
 	}
 	one, many := "repeated effect", "repeated effects"
-	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, projectionTopics(h))
+	sources := projectionTopics(h)
+	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, sources)
 	if prepeats > 0 && repeats == 0 {
 		one, many = "repeated application", "repeated applications"
 	}
@@ -71,16 +97,40 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 		}
 		changed += pchanged
 	}
+	var unjudged string
+	if blind > 0 {
+		unjudged = fmt.Sprintf(" %s by consumers that do not report their state could not be judged.", plural(blind, "repeated effect", "repeated effects"))
+	}
 	switch {
 	case changed > 0:
 		res.Verdict = Violated
 		res.Explanation += fmt.Sprintf(" %s of %d changed the state.", plural(changed, one, many), repeats)
-	case repeats > 0:
+	case repeats+skips > 0:
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("%s applied again, and none changed the state it touched: the handler is idempotent.", plural(repeats, "event was", "events were"))
+		res.Explanation = fmt.Sprintf("%s reached a consumer that reports its state after it had applied them, and none changed the state it touched (%d applied again without a change, %d skipped as already processed).",
+			plural(repeats+skips, "event delivery", "event deliveries"), repeats, skips) + unjudged
+	case len(stateful) == 0 && len(sources) == 0:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no consumer reports the state it keeps (no stateful subscription, no effect with a value, no read model fed by a topic), so no repeat can be judged." + unjudged
 	default:
-		res.Verdict = Holds
-		res.Explanation = "No event was applied twice, so no repeat could change the state."
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no event reached a consumer that reports its state a second time, so no repeat could change the state." + unjudged
 	}
 	return res
+}
+
+// statefulSubscribers returns the group and service of every subscriber
+// that reports its state: its Subscribe record is Stateful, or one of its
+// effects carries a Value (histories written before Subscribe records
+// said it).
+func statefulSubscribers(h *history.History) map[[2]string]bool {
+	out := map[[2]string]bool{}
+	for _, r := range h.Records {
+		switch {
+		case r.Kind == history.Subscribe && r.Stateful && r.Style != history.StyleProjection,
+			r.Kind == history.Effect && r.Value != 0:
+			out[[2]string{r.Group, r.Service}] = true
+		}
+	}
+	return out
 }

@@ -11,9 +11,15 @@ import (
 // events of one key: both publishes and both (first) effects, the later
 // event applied first. The explanation names the likely cause: the key's
 // events in different partitions, out of order in one partition, or
-// handled out of order by the consumers.
+// handled out of order by the consumers. With no group that applied two
+// events of one key from one producer, there is nothing to judge
+// (unknown).
 func KeyOrder(h *history.History) Result {
-	res := Result{Check: "key-order"}
+	const name = "key-order"
+	if res, bad := refuse(h, name); bad {
+		return res
+	}
+	res := Result{Check: name}
 	type pk struct{ producer, key string }
 	type pub struct {
 		idx int // index in the key's publish order
@@ -37,7 +43,7 @@ func KeyOrder(h *history.History) Result {
 	}
 	last := map[gpk]int{} // index of the Effect with the highest publish index so far
 	applied := map[groupEvent]bool{}
-	var inversions, checked int
+	var inversions, checked, pairs int
 	for i, r := range h.Records {
 		if r.Kind != history.Effect {
 			continue
@@ -51,6 +57,9 @@ func KeyOrder(h *history.History) Result {
 		checked++
 		k := gpk{r.Group, r.Service, p.pk}
 		j, seen := last[k]
+		if seen {
+			pairs++
+		}
 		if !seen || pubs[h.Records[j].Event].idx < p.idx {
 			last[k] = i
 			continue
@@ -76,6 +85,9 @@ func KeyOrder(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
 			r.Key, p.pk.producer, r.Event, r.Type, r.Amount, later.Event, later.Type, later.Amount,
 			subscriber{group: r.Group, service: r.Service}.name(), later.Event, later.Node, at(later.At), r.Event, r.Node, at(r.At), cause)
+	}
+	if pairs == 0 {
+		return notApplicable(name, "no group applied two published events of one key from one producer.")
 	}
 	if inversions > 0 {
 		res.Verdict = Violated

@@ -2,15 +2,24 @@ package checks
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/evsim/evsim/model/history"
 )
 
 // BoundedLag checks liveness after the faults heal: by the end of the run
 // (the heal-and-converge phase is bounded by the scenario's drain), every
-// group has consumed everything published to its topic (the End record's
-// Drained). Its witness is the end of the run and, for the group and
-// partition furthest behind, its last delivery and handler error.
+// consumer group has consumed everything published to its topic. A run
+// that drained (the End record's Drained) holds. One that did not is
+// judged from the records: a log group lags on a partition whose last
+// committed offset is below the end of the log, a queue group on a
+// message it neither acknowledged nor dead-lettered. When no group lags
+// by its records, something else kept the run from draining (a producer,
+// a read model: bounded-staleness judges those), and the verdict is
+// unknown; so is it with no consumer group, with nothing appended to a
+// consumed topic, or without an End record. Its witness is the end of the
+// run and, for the group and partition furthest behind, its last delivery
+// and handler error.
 func BoundedLag(h *history.History) Result {
 	res := Result{Check: "bounded-lag"}
 	end := -1
@@ -41,14 +50,25 @@ func BoundedLag(h *history.History) Result {
 			end = i
 		}
 	}
-	if end < 0 {
-		if len(ends) == 0 {
-			res.Verdict = Holds
-			res.Explanation = "Nothing was appended, so no group can lag."
-			return res
+	subs := subscriptions(h)
+	consumed := false
+	for k := range ends {
+		if len(subs[k.topic]) > 0 {
+			consumed = true
 		}
+	}
+	switch {
+	case len(subs) == 0:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no consumer group subscribes to a topic (read models are judged by bounded-staleness)."
+		return res
+	case end < 0:
 		res.Verdict = Unknown
 		res.Explanation = "The history has no end record, so it cannot say whether the groups caught up."
+		return res
+	case !consumed:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: nothing was appended to a topic a consumer group subscribes to, so no group could lag."
 		return res
 	}
 	e := h.Records[end]
@@ -57,12 +77,17 @@ func BoundedLag(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("Every group had consumed everything published to its topic by the end of the run (%s).", at(e.At))
 		return res
 	}
-	res.Verdict = Violated
 	var worst gtp
 	var worstLag int64 = -1
 	var queueBehind string
 	var queueLag int
-	for topic, ss := range subscriptions(h) {
+	topics := make([]string, 0, len(subs))
+	for topic := range subs {
+		topics = append(topics, topic)
+	}
+	sort.Strings(topics)
+	for _, topic := range topics {
+		ss := subs[topic]
 		for _, s := range ss {
 			if s.queue {
 				n := 0
@@ -95,13 +120,17 @@ func BoundedLag(h *history.History) Result {
 			}
 		}
 	}
+	if worstLag < 0 && queueLag == 0 {
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("The run ended at %s without draining, but by its records every consumer group had committed or settled everything appended to its topic: what kept the run from draining was not a group's position (a producer with requests in flight, a read model, a member down or a rebalance under way).",
+			at(e.At))
+		return res
+	}
+	res.Verdict = Violated
 	if worstLag < 0 {
 		res.Witness = pickRecords(h, end)
-		res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, the groups had not caught up", at(e.At))
-		if queueLag > 0 {
-			res.Explanation += fmt.Sprintf(": queue group %s still had %s neither acknowledged nor dead-lettered", queueBehind, plural(queueLag, "message", "messages"))
-		}
-		res.Explanation += "."
+		res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, queue group %s still had %s neither acknowledged nor dead-lettered.",
+			at(e.At), queueBehind, plural(queueLag, "message", "messages"))
 		return res
 	}
 	d, hasD := lastDeliver[worst]

@@ -8,20 +8,28 @@ import (
 
 // LostWrite checks that no acknowledged event below the highest offset
 // read in its partition went unread by everyone (Jepsen's :lost-write):
-// the consumers moved past it without seeing it. Its witness is the
-// acknowledgement and the read of a higher offset.
+// the consumers moved past it without seeing it. Only partitions that
+// were read are judged. Its witness is the acknowledgement and the read
+// of a higher offset.
 func LostWrite(h *history.History) Result {
-	res := Result{Check: "lost-write"}
+	const name = "lost-write"
+	if res, bad := refuse(h, name); bad {
+		return res
+	}
+	res := Result{Check: name}
 	rl := reads(h)
-	var lost, acked int
+	var lost, judged int
 	for i, r := range h.Records {
 		if r.Kind != history.PublishAck {
 			continue
 		}
-		acked++
 		k := tp{r.Topic, r.Partition}
 		hi, ok := rl.highest[k]
-		if !ok || r.Offset >= hi || rl.wasRead(k, r.Offset) {
+		if !ok {
+			continue
+		}
+		judged++
+		if r.Offset >= hi || rl.wasRead(k, r.Offset) {
 			continue
 		}
 		lost++
@@ -32,12 +40,15 @@ func LostWrite(h *history.History) Result {
 				r.Event, r.Topic, r.Partition, r.Offset, at(r.At), hi, at(b.At), b.Node, r.Offset)
 		}
 	}
+	if judged == 0 {
+		return notApplicable(name, "no acknowledged event is in a partition that was read.")
+	}
 	if lost > 0 {
 		res.Verdict = Violated
 		res.Explanation += fmt.Sprintf(" %s in all were never read although later offsets were.", plural(lost, "acknowledged event", "acknowledged events"))
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Every one of the %d acknowledged events below the highest offset read in its partition was read.", acked)
+	res.Explanation = fmt.Sprintf("Every one of the %d acknowledged events of a partition that was read is read or above the highest offset read.", judged)
 	return res
 }

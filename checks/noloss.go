@@ -12,9 +12,11 @@ import (
 // group committed an offset past it (or, in a queue subscription,
 // acknowledged it) or if the run drained; otherwise the run ended too early
 // to tell, and the verdict is unknown. A dedup step that skips an event
-// counts as applying it (it was recognised as applied before), unless the
-// history shows that the group's earlier attempts at it failed or were cut
-// short by a crash: then the id was marked without the effect.
+// counts as applying it only if an effect of that event was committed by
+// the same group and service before it: a dedup of an id marked without
+// its effect (marked before a failure or a crash, or before a fenced
+// transaction) applies nothing. With no acknowledged event of a consumed
+// topic there is nothing to judge, and the verdict is unknown.
 func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
@@ -25,35 +27,8 @@ func NoLoss(h *history.History) Result {
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
 	drained := false
-	dedups := map[groupEvent]bool{}
-	broken := map[groupEvent]bool{} // an attempt failed or was cut short
-	inHand := map[string][]groupEvent{}
-	settle := func(node string, ge groupEvent) {
-		hand := inHand[node]
-		for k, x := range hand {
-			if x == ge {
-				inHand[node] = append(hand[:k:k], hand[k+1:]...)
-				return
-			}
-		}
-	}
 	for i, r := range h.Records {
 		ge := groupEvent{r.Group, r.Service, r.Event}
-		switch r.Kind {
-		case history.Deliver:
-			inHand[r.Node] = append(inHand[r.Node], ge)
-		case history.Dedup:
-			dedups[ge] = true
-			settle(r.Node, ge)
-		case history.HandlerError:
-			broken[ge] = true
-			settle(r.Node, ge)
-		case history.Crash:
-			for _, x := range inHand[r.Node] {
-				broken[x] = true
-			}
-			delete(inHand, r.Node)
-		}
 		switch r.Kind {
 		case history.PublishAck:
 			if !ackedEvent[r.Event] {
@@ -61,11 +36,10 @@ func NoLoss(h *history.History) Result {
 				acked = append(acked, i)
 			}
 		case history.Effect:
+			// A dedup after this effect is accounted for by the effect.
 			accounted[ge] = true
-			settle(r.Node, ge)
 		case history.DeadLetter:
 			accounted[ge] = true
-			settle(r.Node, ge)
 			deadInGroup[[2]string{r.Group, r.Event}] = true
 		case history.Ack:
 			queueAcked[[2]string{r.Group, r.Event}] = true
@@ -73,11 +47,6 @@ func NoLoss(h *history.History) Result {
 			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
 		case history.End:
 			drained = r.Drained
-		}
-	}
-	for ge := range dedups {
-		if !broken[ge] {
-			accounted[ge] = true
 		}
 	}
 	var lost, pending, consumed int
@@ -108,6 +77,9 @@ func NoLoss(h *history.History) Result {
 		}
 	}
 	switch {
+	case consumed == 0:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no acknowledged event of a topic that a consumer group subscribes to."
 	case lost > 0:
 		res.Verdict = Violated
 		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost.", lost)
@@ -131,7 +103,7 @@ func NoLoss(h *history.History) Result {
 // index i was lost to subscription s, and tells it.
 func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Record, string) {
 	ack := h.Records[i]
-	deliver, otherDeliver, fail, dedup, crash, commit := -1, -1, -1, -1, -1, -1
+	deliver, otherDeliver, fail, dedup, crash, commit, fenced := -1, -1, -1, -1, -1, -1, -1
 	var lastDeliverNode string
 	pollBefore, pollAfter := -1, -1
 	for j, r := range h.Records {
@@ -155,6 +127,10 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		case history.Dedup:
 			if r.Event == ack.Event && r.Service == s.service && dedup < 0 {
 				dedup = j
+			}
+		case history.Fenced:
+			if r.Event == ack.Event && r.Service == s.service && fenced < 0 {
+				fenced = j
 			}
 		case history.Crash:
 			if deliver >= 0 && crash < 0 && r.Node == lastDeliverNode {
@@ -183,10 +159,26 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, s.name())
 	var why string
 	switch {
+	case dedup >= 0 && fenced >= 0:
+		d, f := h.Records[dedup], h.Records[fenced]
+		why = fmt.Sprintf("its id was marked as processed in a step of its own, then %s's effect transaction was rejected by fencing at %s (generation %d was no longer the partition's owner), and when it was delivered again, %s's dedup step skipped it at %s as already processed: no effect of it was ever committed. Mark the id in the effect's own transaction (dedup same-tx), so that a rejected transaction rejects the mark too.",
+			f.Node, at(f.At), f.Generation, d.Node, at(d.At))
+		return pickRecords(h, i, deliver, fenced, dedup, commit), head + ": " + why
 	case dedup >= 0:
 		d := h.Records[dedup]
-		why = fmt.Sprintf("its id was marked as processed in a step of its own before the effect committed; the effect never happened (the handler failed or the member crashed), and when it was tried again at %s, %s's dedup step skipped it as already processed. Mark the id in the effect's own transaction (dedup same-tx).",
-			at(d.At), d.Node)
+		var cause string
+		switch {
+		case fail >= 0 && fail < dedup:
+			f := h.Records[fail]
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then the handler failed on it at %s (%s)", at(f.At), f.Point)
+		case crash >= 0 && crash < dedup:
+			c := h.Records[crash]
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then %s crashed at %s (%s) before the effect committed", c.Node, c.Point, at(c.At))
+		default:
+			cause = "its id was marked as processed without the effect (in a step of its own before an effect that never committed, or by a handler that skipped an id it had not applied)"
+		}
+		why = fmt.Sprintf("%s; at %s, %s's dedup step skipped it as already processed, and no effect of it was ever committed. Mark the id in the effect's own transaction (dedup same-tx): either both happen or neither.",
+			cause, at(d.At), d.Node)
 		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:
 		f := h.Records[fail]

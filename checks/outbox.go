@@ -3,119 +3,167 @@ package checks
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/evsim/evsim/model/history"
 )
 
-// OutboxEquivalence checks the publishing of committed events: when the
-// run drained, the set of event ids the broker appended to the topic the
-// store's events are published to equals the set of committed event ids
-// (history.StoreAppend). A committed event never published is lost to
+// OutboxEquivalence checks the publishing of the event store's events. It
+// judges only the publishers the history declares (history.StorePublisher
+// records: outbox relays, and command sessions that publish their own
+// events before or after the append, a dual write): an event is published
+// when a declared publisher published it to its topic and the broker
+// appended it to that topic. When the run drained, the set of
+// published event ids must equal the set of committed ones
+// (history.StoreAppend): a committed event never published is lost to
 // subscribers; a published event never committed is a phantom.
 // Duplicates (an id appended more than once) are counted, not judged:
 // downstream consumers must absorb them (see exactly-once-effects).
+//
+// It is not applicable (Unknown) to a history that declares no publisher
+// of the store's events (an ordinary producer's publishes are not the
+// store's), or in which nothing was committed or published; and it is
+// Unknown when the run ended before it drained, since events in flight
+// may still be committed or published.
 func OutboxEquivalence(h *history.History) Result {
 	res := Result{Check: "outbox-equivalence"}
-	committed := map[string]int{}
-	published := map[string]int{}
-	appends := map[string]int{}
-	publishers := map[string]bool{} // topics the store's events are published to
-	drained := false
+	type place struct{ node, topic string }
+	publishers := map[place]bool{}
+	nodes := map[string]bool{}
+	for _, r := range h.Records {
+		if r.Kind == history.StorePublisher {
+			publishers[place{r.Node, r.Topic}] = true
+			nodes[r.Node] = true
+		}
+	}
+	if len(publishers) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: the history declares no publisher of the event store's events (no store-publisher record), so no publish is the store's."
+		return res
+	}
+	type placed struct{ event, topic string }
+	committed := map[string]int{} // event id -> its first StoreAppend
+	published := map[placed]int{} // event id and topic -> its first Publish by a store publisher
+	appended := map[string]int{}  // event id -> its first Append of a store publish
+	copies := map[string]int{}    // event id -> its Appends
+	drained, ended := false, false
 	for i, r := range h.Records {
 		switch r.Kind {
 		case history.StoreAppend:
-			committed[r.Event] = i
+			if _, ok := committed[r.Event]; !ok {
+				committed[r.Event] = i
+			}
 		case history.Publish:
-			if _, ok := published[r.Event]; !ok {
-				published[r.Event] = i
+			k := placed{r.Event, r.Topic}
+			if _, ok := published[k]; !ok && publishers[place{r.Node, r.Topic}] {
+				published[k] = i
 			}
-		case history.Append:
-			if _, ok := appends[r.Event]; !ok {
-				appends[r.Event] = i
-			}
-			publishers[r.Topic] = true
 		case history.End:
-			drained = r.Drained
+			ended, drained = true, r.Drained
 		}
 	}
-	var dups int
-	seen := map[string]int{}
-	for _, r := range h.Records {
-		if r.Kind == history.Append {
-			seen[r.Event]++
-			if seen[r.Event] == 2 {
-				dups++
-			}
+	firstPublish := map[string]int{} // event id -> the publish of its first store Append
+	for i, r := range h.Records {
+		if r.Kind != history.Append {
+			continue
 		}
+		p, ok := published[placed{r.Event, r.Topic}]
+		if !ok {
+			continue
+		}
+		if _, ok := appended[r.Event]; !ok {
+			appended[r.Event], firstPublish[r.Event] = i, p
+		}
+		copies[r.Event]++
+	}
+	if len(committed) == 0 && len(appended) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no event was committed to the event store, and none of its publishers' events reached the topic."
+		return res
 	}
 	var lost, phantom []string
 	for id := range committed {
-		if _, ok := appends[id]; !ok {
+		if _, ok := appended[id]; !ok {
 			lost = append(lost, id)
 		}
 	}
-	for id, i := range appends {
-		if _, ok := committed[id]; !ok && h.Records[i].Kind == history.Append {
-			if _, isStore := published[id]; isStore {
-				phantom = append(phantom, id)
-			}
+	for id := range appended {
+		if _, ok := committed[id]; !ok {
+			phantom = append(phantom, id)
 		}
 	}
 	sort.Slice(lost, func(a, b int) bool { return committed[lost[a]] < committed[lost[b]] })
-	sort.Slice(phantom, func(a, b int) bool { return appends[phantom[a]] < appends[phantom[b]] })
+	sort.Slice(phantom, func(a, b int) bool { return appended[phantom[a]] < appended[phantom[b]] })
+	dups := 0
+	for _, n := range copies {
+		if n > 1 {
+			dups++
+		}
+	}
 	switch {
+	case !drained:
+		res.Verdict = Unknown
+		why := "The run ended before it drained"
+		if !ended {
+			why = "The history has no end record"
+		}
+		res.Explanation = fmt.Sprintf("%s: events in flight may still be committed or published. So far %d committed event(s) were not published and %d published event(s) were not committed.",
+			why, len(lost), len(phantom))
 	case len(phantom) > 0:
 		id := phantom[0]
+		pub, app := h.Records[firstPublish[id]], h.Records[appended[id]]
 		res.Verdict = Violated
-		res.Witness = []history.Record{h.Records[published[id]], h.Records[appends[id]]}
-		for _, r := range h.Records {
-			if r.Kind == history.StoreRollback && r.Command != "" && r.Command == commandOf(h, published[id]) {
-				res.Witness = append(res.Witness, r)
-				break
+		res.Witness = []history.Record{pub, app}
+		if c := commandOf(id); c != "" {
+			for _, r := range h.Records {
+				if r.Kind == history.StoreRollback && r.Command == c {
+					res.Witness = append(res.Witness, r)
+					break
+				}
 			}
 		}
 		sort.SliceStable(res.Witness, func(a, b int) bool { return res.Witness[a].At < res.Witness[b].At })
-		res.Explanation = fmt.Sprintf("Event %s was published to %s at %s but never committed to the event store: a phantom that subscribers act on although it never happened. "+
+		res.Explanation = fmt.Sprintf("Event %s was published to %s by %s at %s but never committed to the event store: a phantom that subscribers act on although it never happened. "+
 			"Publishing before the commit cannot be undone when the commit fails. %d phantom(s) and %d lost event(s) in all; use a transactional outbox.",
-			id, h.Records[appends[id]].Topic, at(h.Records[published[id]].At), len(phantom), len(lost))
-	case len(lost) > 0 && drained:
+			id, app.Topic, pub.Node, at(pub.At), len(phantom), len(lost))
+	case len(lost) > 0:
 		id := lost[0]
-		res.Verdict = Violated
 		c := h.Records[committed[id]]
+		res.Verdict = Violated
 		res.Witness = []history.Record{c}
-		for _, r := range h.Records {
-			if r.Kind == history.Crash && r.At >= c.At && r.Point == history.PointAfterAppend {
+		writer := "" // the session that sent the command, if it publishes
+		for _, r := range h.Records[:committed[id]] {
+			if r.Kind == history.Command && r.Command == c.Command && c.Command != "" && nodes[r.Node] {
+				writer = r.Node
+			}
+		}
+		for _, r := range h.Records[committed[id]:] {
+			if r.Kind == history.Crash && nodes[r.Node] && (writer == "" || r.Node == writer) {
 				res.Witness = append(res.Witness, r)
 				break
 			}
 		}
 		res.Explanation = fmt.Sprintf("Event %s was committed to stream %s at %s but never published, although the run drained: "+
-			"the publisher crashed between the commit and the publish. %d committed event(s) in all were never published; "+
+			"its publisher did not publish it (a crash between the commit and the publish loses it). %d committed event(s) in all were never published; "+
 			"write the event to an outbox in the commit's transaction and let a relay publish it.", id, c.Key, at(c.At), len(lost))
-	case len(lost) > 0:
-		res.Verdict = Unknown
-		res.Explanation = fmt.Sprintf("%d committed event(s) were not published yet when the run ended before it drained.", len(lost))
 	default:
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("The %d committed events and the events published are the same set; %d were published more than once (duplicates).", len(committed), dups)
+		res.Explanation = fmt.Sprintf("The %d committed events and the events the store's publishers published are the same set; %d were published more than once (duplicates).", len(committed), dups)
 	}
 	return res
 }
 
-// commandOf returns the command id of the event published at record i:
-// event ids are the command id, a slash and the event's index.
-func commandOf(h *history.History, i int) string {
-	id := h.Records[i].Event
-	for j := len(id) - 1; j >= 0; j-- {
-		if id[j] == '/' {
-			c := id[:j]
-			for k := len(c) - 1; k >= 0; k-- {
-				if c[k] == '.' {
-					return c[:k]
-				}
-			}
-			return c
-		}
+// commandOf returns the command id of an event id of the built-in command
+// sessions: the command id, an optional dot and attempt number, a slash
+// and the event's index. It returns "" for any other id.
+func commandOf(id string) string {
+	i := strings.LastIndexByte(id, '/')
+	if i < 0 {
+		return ""
 	}
-	return ""
+	c := id[:i]
+	if i := strings.LastIndexByte(c, '.'); i >= 0 {
+		c = c[:i]
+	}
+	return c
 }

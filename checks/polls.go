@@ -6,65 +6,66 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-// pollStep is one poll of a group's partition compared with what the group
-// had read of it before.
+// consumer is Jepsen's process for the poll checks: one member of a group,
+// in one incarnation (crashes count them), in one generation (each
+// rebalance hands out a new assignment), reading one partition. A crash or
+// a rebalance makes a new consumer, which starts from the committed
+// offset: re-reading then is expected, and group-reread reports it.
+type consumer struct {
+	group, node string
+	incarnation int
+	generation  int
+	tp
+}
+
+// pollStep is one poll of a consumer compared with its previous poll of
+// the partition.
 type pollStep struct {
-	prev, cur int   // indexes of the previous poll (the furthest read so far) and of this one
-	leftOff   int64 // the highest offset the group had read before this poll
+	prev, cur int   // indexes of the consumer's previous poll and of this one
+	leftOff   int64 // the last offset the previous poll read
 }
 
-// pollSteps walks the polls of every log subscription and calls f for
-// each poll that is not the group's first of its partition. The group is
-// the process: its members take turns owning a partition, and what one
-// reads the others need not read again.
+// pollSteps walks the polls that read something and calls f for each
+// that is not its consumer's first: Jepsen's successive operations of one
+// process on one key.
 func pollSteps(h *history.History, f func(s pollStep)) {
-	type state struct {
-		leftOff int64
-		by      int
-	}
-	seen := map[gtp]*state{}
+	crashes := map[string]int{}
+	last := map[consumer]int{}
 	for i, r := range h.Records {
-		if r.Kind != history.Poll {
-			continue
-		}
-		k := gtp{r.Group, tp{r.Topic, r.Partition}}
-		last := r.Offset + int64(r.Count) - 1
-		st, ok := seen[k]
-		if !ok {
-			seen[k] = &state{last, i}
-			continue
-		}
-		f(pollStep{st.by, i, st.leftOff})
-		if last > st.leftOff {
-			st.leftOff, st.by = last, i
-		}
-	}
-}
-
-// between returns the index of the first crash, expire, leave or
-// rebalance of group g between indexes a and b, or -1.
-func between(h *history.History, g string, a, b int) int {
-	for i := a + 1; i < b; i++ {
-		switch r := h.Records[i]; r.Kind {
-		case history.Crash, history.Expire, history.Leave, history.Rebalance:
-			if r.Group == g {
-				return i
+		switch r.Kind {
+		case history.Crash:
+			crashes[r.Node]++
+		case history.Poll:
+			if r.Count <= 0 {
+				continue
 			}
+			k := consumer{r.Group, r.Node, crashes[r.Node], r.Generation, tp{r.Topic, r.Partition}}
+			if j, ok := last[k]; ok {
+				p := h.Records[j]
+				f(pollStep{j, i, p.Offset + int64(p.Count) - 1})
+			}
+			last[k] = i
 		}
 	}
-	return -1
 }
 
-// NonmonotonicPoll checks that a group never reads a partition again from
-// an offset it has already read (Jepsen's :nonmonotonic-poll, with the
-// group as the process): every such re-read is a redelivery, the price of
-// work that was done (or fetched) but not committed when a member crashed
-// or a rebalance moved the partition. Its witness is the furthest read
-// before, the cause between, and the re-read.
+// consumerName says which consumer read r.
+func consumerName(r history.Record) string {
+	return fmt.Sprintf("%s of group %s (generation %d)", r.Node, r.Group, r.Generation)
+}
+
+// NonmonotonicPoll checks that each consumer (a member between crashes,
+// in one generation) starts every poll of a partition beyond where its
+// previous poll of it ended (Jepsen's :nonmonotonic-poll). A re-read
+// after a crash or a rebalance comes from a new consumer and is not
+// judged here (group-reread shows it). Its witness is the two polls.
 func NonmonotonicPoll(h *history.History) Result {
-	res := Result{Check: "nonmonotonic-poll"}
+	const name = "nonmonotonic-poll"
+	if res, bad := refuse(h, name); bad {
+		return res
+	}
+	res := Result{Check: name}
 	var steps, back int
-	var again int64
 	pollSteps(h, func(s pollStep) {
 		steps++
 		r := h.Records[s.cur]
@@ -72,72 +73,69 @@ func NonmonotonicPoll(h *history.History) Result {
 			return
 		}
 		back++
-		again += min(s.leftOff, r.Offset+int64(r.Count)-1) - r.Offset + 1
-		if res.Witness != nil {
-			return
-		}
-		p := h.Records[s.prev]
-		c := between(h, r.Group, s.prev, s.cur)
-		res.Witness = pickRecords(h, s.prev, c, s.cur)
-		cause := ""
-		if c >= 0 {
-			x := h.Records[c]
-			switch x.Kind {
-			case history.Crash:
-				cause = fmt.Sprintf(" %s crashed at %s (%s) in between, and the group resumed from its committed offset.", x.Node, x.Point, at(x.At))
-			case history.Expire:
-				cause = fmt.Sprintf(" In between the group removed %s (%s) for missing its heartbeats, and the partition went back to the committed offset.", x.Node, at(x.At))
-			case history.Leave:
-				cause = fmt.Sprintf(" In between %s left the group (%s).", x.Node, at(x.At))
-			default:
-				cause = fmt.Sprintf(" In between the group rebalanced (generation %d at %s), and the partition's new owner started from the committed offset.", x.Generation, at(x.At))
-			}
-		}
-		res.Explanation = fmt.Sprintf("Group %s read %s/%d up to offset %d (%s at %s), then read it again from offset %d (%s at %s).%s Every record read before and not committed is delivered again.",
-			r.Group, r.Topic, r.Partition, s.leftOff, p.Node, at(p.At), r.Offset, r.Node, at(r.At), cause)
-	})
-	if back > 0 {
-		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %s went back, re-reading %d records in all. Commit what is handled before a partition moves (commit after each record, or on revoke) and shut members down cleanly.",
-			plural(back, "poll", "polls"), again)
-		return res
-	}
-	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d polls after a group's first read of a partition started beyond what the group had read.", steps)
-	return res
-}
-
-// PollSkip checks that a group's successive reads of a partition never
-// jump over offsets (Jepsen's :poll-skip, with the group as the process):
-// after reading up to offset n, its next read starts at n+1 or earlier.
-// A jump means records the group never saw, typically deleted by retention
-// before a lagging group got to them. Its witness is the two reads.
-func PollSkip(h *history.History) Result {
-	res := Result{Check: "poll-skip"}
-	var steps, skips int
-	var missed int64
-	pollSteps(h, func(s pollStep) {
-		steps++
-		r := h.Records[s.cur]
-		if r.Offset <= s.leftOff+1 {
-			return
-		}
-		skips++
-		missed += r.Offset - s.leftOff - 1
 		if res.Witness != nil {
 			return
 		}
 		p := h.Records[s.prev]
 		res.Witness = pickRecords(h, s.prev, s.cur)
-		res.Explanation = fmt.Sprintf("Group %s read %s/%d up to offset %d (%s at %s), and its next read started at offset %d (%s at %s): offsets %d to %d, which were in the log, were never read by the group. The broker no longer had them (retention deleted them while the group lagged) and reset the group's position to the oldest record it kept.",
-			r.Group, r.Topic, r.Partition, s.leftOff, p.Node, at(p.At), r.Offset, r.Node, at(r.At), s.leftOff+1, r.Offset-1)
+		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), then its next poll started at offset %d (at %s): it went back within one assignment, with no crash or rebalance in between to explain it. A consumer that seeks back (to retry a failed record, say) delivers records again.",
+			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At))
 	})
-	if skips > 0 {
+	if steps == 0 {
+		return notApplicable(name, "no consumer (a member between crashes, in one generation) polled a partition twice.")
+	}
+	if back > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %s skipped %d records in all. Keep retention longer than the worst lag, and alert on lag.", plural(skips, "read", "reads"), missed)
+		res.Explanation += fmt.Sprintf(" %s went back.", plural(back, "poll", "polls"))
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d polls after a group's first read of a partition went on from where the group had left off or before.", steps)
+	res.Explanation = fmt.Sprintf("Each of the %d successive polls of a partition by one consumer (a member between crashes, in one generation) started beyond where its previous poll ended.", steps)
+	return res
+}
+
+// PollSkip checks that each consumer (a member between crashes, in one
+// generation) never jumps over a record when it polls a partition again
+// (Jepsen's :poll-skip): between the last offset of its previous poll and
+// the first of the next, no offset is known to hold a record (appended,
+// acknowledged or read by anyone). A jump means records the consumer
+// never saw, typically deleted by retention before a lagging group got to
+// them. Its witness is the two polls.
+func PollSkip(h *history.History) Result {
+	const name = "poll-skip"
+	if res, bad := refuse(h, name); bad {
+		return res
+	}
+	res := Result{Check: name}
+	vo := knownOffsets(h)
+	var steps, skips, missed int
+	pollSteps(h, func(s pollStep) {
+		steps++
+		r := h.Records[s.cur]
+		k := tp{r.Topic, r.Partition}
+		n := vo.between(k, s.leftOff, r.Offset)
+		if r.Offset <= s.leftOff+1 || n == 0 {
+			return
+		}
+		skips++
+		missed += n
+		if res.Witness != nil {
+			return
+		}
+		p := h.Records[s.prev]
+		res.Witness = pickRecords(h, s.prev, s.cur)
+		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), and its next poll started at offset %d (at %s): it skipped %s that the log held between them. Typically the broker no longer had them (retention deleted them while the group lagged) and reset the position to the oldest record it kept.",
+			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At), plural(n, "record", "records"))
+	})
+	if steps == 0 {
+		return notApplicable(name, "no consumer (a member between crashes, in one generation) polled a partition twice.")
+	}
+	if skips > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %s skipped %d records in all. Keep retention longer than the worst lag, and alert on lag.", plural(skips, "poll", "polls"), missed)
+		return res
+	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d successive polls of a partition by one consumer (a member between crashes, in one generation) went on from where its previous poll ended or before.", steps)
 	return res
 }

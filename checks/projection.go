@@ -30,16 +30,19 @@ func streamFolds(h *history.History) map[string][]int64 {
 	return folds
 }
 
-// ProjectionEqualsFold checks each read model against the log: every row a
-// query read (value and the stream version it reflects) equals the fold of
-// that prefix of its stream, and, when the run drained, every final row
-// equals the fold of its whole stream. Rows follow the built-in balance
-// projection (Deposited and ItemAdded add, Withdrawn and ItemRemoved
-// subtract). A read model fed by a topic is judged against the topic's
-// log: a read of a row at version n equals the fold of the first n
-// records of its key in the topic (keys spread over several partitions
-// have no such prefix, and only their final rows are judged), and each
-// final row the fold of all of them, every offset counted once.
+// ProjectionEqualsFold checks each read model against the log: every row
+// a projector applied (a history.ProjectionApply record's Value at its
+// Version) and every row a query read (a history.QueryReturn that
+// answered) equals the fold of that prefix of its stream, and, when the
+// run drained, every final row equals the fold of its whole stream. Rows
+// follow the built-in balance projection (Deposited and ItemAdded add,
+// Withdrawn and ItemRemoved subtract). A query that timed out or whose
+// answer never came read nothing and is not judged. A read model fed by a
+// topic is judged against the topic's log: a row at version n equals the
+// fold of the first n records of its key in the topic (keys spread over
+// several partitions have no such prefix, and only their final rows are
+// judged), and each final row the fold of all of them, every offset
+// counted once.
 func ProjectionEqualsFold(h *history.History) Result {
 	res := Result{Check: "projection-equals-fold"}
 	folds := streamFolds(h)
@@ -53,11 +56,22 @@ func ProjectionEqualsFold(h *history.History) Result {
 		}
 		return folds[key], "events of the stream", "event"
 	}
+	spreadOf := func(g, key string) bool {
+		t, ok := sources[g]
+		return ok && logs[t].spread[key]
+	}
+	// foldAt renders the fold of the first n entries of f.
+	foldAt := func(f []int64, n int64) string {
+		if n >= 0 && n < int64(len(f)) {
+			return fmt.Sprintf("%d", f[n])
+		}
+		return "nothing: there are fewer"
+	}
 	spread := 0
 	type gk struct{ group, key string }
 	final := map[gk]int{}
 	drained := false
-	reads, bad := 0, 0
+	reads, rows, unanswered, bad := 0, 0, 0, 0
 	flag := func(why string, recs ...history.Record) {
 		bad++
 		if res.Witness == nil {
@@ -68,6 +82,18 @@ func ProjectionEqualsFold(h *history.History) Result {
 		switch r.Kind {
 		case history.ProjectionApply:
 			final[gk{r.Group, r.Key}] = i
+			if spreadOf(r.Group, r.Key) {
+				spread++
+				continue
+			}
+			rows++
+			f, of, _ := foldsOf(r.Group, r.Key)
+			if r.Version >= 0 && r.Version < int64(len(f)) && f[r.Version] == r.Value {
+				continue
+			}
+			witness, why := applyWitness(h, i)
+			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
+				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.ProjectionReset:
 			for k := range final {
 				if k.group == r.Group && r.Point != history.RebuildBlueGreen {
@@ -75,10 +101,14 @@ func ProjectionEqualsFold(h *history.History) Result {
 				}
 			}
 		case history.QueryReturn:
-			if r.Group == "" || r.Version == 0 || r.Outcome == history.OutcomeUnknown {
+			if r.Group == "" || r.Version == 0 {
 				continue
 			}
-			if t, ok := sources[r.Group]; ok && logs[t].spread[r.Key] {
+			if !answered(r) {
+				unanswered++
+				continue
+			}
+			if spreadOf(r.Group, r.Key) {
 				spread++
 				continue
 			}
@@ -87,13 +117,9 @@ func ProjectionEqualsFold(h *history.History) Result {
 			if r.Version < int64(len(f)) && f[r.Version] == r.Value {
 				continue
 			}
-			want := "nothing: there are fewer"
-			if r.Version < int64(len(f)) {
-				want = fmt.Sprintf("%d", f[r.Version])
-			}
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. "+
 				"The read model applied %s %s twice or skipped one.",
-				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, want, article(unit), unit), r)
+				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), article(unit), unit), r)
 		case history.End:
 			drained = r.Drained
 		}
@@ -108,12 +134,12 @@ func ProjectionEqualsFold(h *history.History) Result {
 		}
 		return keys[a].key < keys[b].key
 	})
-	rows := 0
+	finals := 0
 	if drained {
 		for _, k := range keys {
 			r := h.Records[final[k]]
 			f, of, unit := foldsOf(k.group, k.key)
-			rows++
+			finals++
 			var want int64
 			if len(f) > 0 {
 				want = f[len(f)-1]
@@ -127,20 +153,77 @@ func ProjectionEqualsFold(h *history.History) Result {
 	}
 	if bad > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d read(s) or row(s) in all differed from the fold of the log.", bad)
+		res.Explanation += fmt.Sprintf(" %d row(s) or read(s) in all differed from the fold of the log.", bad)
+		return res
+	}
+	if rows+reads+finals == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no read model applied an event or answered a query."
+		if spread+unanswered > 0 {
+			res.Explanation = fmt.Sprintf("Not applicable: no row could be judged: %d row(s) and read(s) of keys spread over several partitions of a topic have no defined prefix, "+
+				"and %d query(ies) timed out or never got an answer.", spread, unanswered)
+		}
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d read(s) from a read model equalled the fold of a prefix of its stream (or of its key's records in the topic it reads)", reads)
+	res.Explanation = fmt.Sprintf("Each of the %d row(s) applied to a read model and each of the %d read(s) from one equalled the fold of a prefix of its stream (or of its key's records in the topic it reads)", rows, reads)
 	if drained {
-		res.Explanation += fmt.Sprintf(", and each of the %d final row(s) the fold of its whole stream.", rows)
+		res.Explanation += fmt.Sprintf(", and each of the %d final row(s) the fold of its whole stream.", finals)
 	} else {
-		res.Explanation += "; the run did not drain, so the final rows were not compared."
+		res.Explanation += "; the run did not drain, so the final rows were not compared with the whole stream."
 	}
 	if spread > 0 {
-		res.Explanation += fmt.Sprintf(" %d read(s) of keys spread over several partitions of a topic have no defined prefix and were not compared.", spread)
+		res.Explanation += fmt.Sprintf(" %d row(s) and read(s) of keys spread over several partitions of a topic have no defined prefix and were not compared.", spread)
+	}
+	if unanswered > 0 {
+		res.Explanation += fmt.Sprintf(" %d query(ies) timed out or never got an answer: they read nothing and were not judged.", unanswered)
 	}
 	return res
+}
+
+// applyWitness explains the applied row of record i that differs from the
+// fold: the event was applied to the read model before (with the crash of
+// its projector in between, if any), or a version of the key below it
+// never was (the stored event that was skipped).
+func applyWitness(h *history.History, i int) ([]history.Record, string) {
+	r := h.Records[i]
+	applied := map[int64]bool{}
+	for j := i - 1; j >= 0; j-- {
+		q := h.Records[j]
+		if q.Group != r.Group {
+			continue
+		}
+		if q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen {
+			break
+		}
+		if q.Kind != history.ProjectionApply || q.Key != r.Key {
+			continue
+		}
+		if q.Event == r.Event && q.Topic == r.Topic && q.Partition == r.Partition && q.Offset == r.Offset {
+			witness := []history.Record{q}
+			why := fmt.Sprintf("It had applied that event to the row already, at %s (%s): the row counts it twice.", at(q.At), q.Node)
+			for x := j + 1; x < i; x++ {
+				if c := h.Records[x]; c.Kind == history.Crash && c.Group == r.Group {
+					witness = append(witness, c)
+					why += fmt.Sprintf(" %s crashed at %s (%s) in between, after the rows were committed and before the checkpoint passed the event, and read it again.",
+						c.Node, at(c.At), c.Point)
+					break
+				}
+			}
+			return append(witness, r), why
+		}
+		applied[q.Version] = true
+	}
+	if r.Topic == "" {
+		s := storedStreams(h)[r.Key]
+		for v := int64(1); v < r.Version && v <= int64(len(s)); v++ {
+			if e := s[v-1]; e.Kind != "" && !applied[v] {
+				return []history.Record{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
+					v, r.Key, e.Event, e.Type, e.Amount, e.Position)
+			}
+		}
+	}
+	return []history.Record{r}, "The read model applied an event twice or skipped one."
 }
 
 func article(unit string) string {
@@ -184,11 +267,15 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 		}
 	}
 	sort.Strings(groups)
-	holes := 0
+	holes, judged := 0, 0
 	for _, g := range groups {
 		for _, i := range commits {
 			e := h.Records[i]
-			if e.Position > maxCP[g] || applied[ge{g, e.Event}] {
+			if e.Position > maxCP[g] {
+				continue
+			}
+			judged++
+			if applied[ge{g, e.Event}] {
 				continue
 			}
 			holes++
@@ -245,43 +332,62 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit.", holes)
 		return res
 	}
-	if n, witness, why := topicHoles(h, sources, topicLogs(h, sources)); n > 0 {
+	n, topicJudged, witness, why := topicHoles(h, sources, topicLogs(h, sources))
+	if n > 0 {
 		res.Verdict = Violated
 		res.Witness, res.Explanation = witness, why+fmt.Sprintf(" %d hole(s) in all.", n)
 		return res
 	}
+	if judged+topicJudged == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no read model checkpointed past a committed event (no checkpoint records, or none at or above a committed position)."
+		return res
+	}
 	res.Verdict = Holds
 	switch {
-	case len(sources) == 0:
-		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) was applied.", len(groups))
-	case len(groups) == 0:
-		res.Explanation = fmt.Sprintf("Every record below the checkpoints of the %d read model(s) fed by a topic was applied.", len(sources))
+	case topicJudged == 0:
+		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) was applied (%d event(s) judged).", len(groups), judged)
+	case judged == 0:
+		res.Explanation = fmt.Sprintf("Every record below the checkpoints of the %d read model(s) fed by a topic was applied (%d record(s) judged).", len(sources), topicJudged)
 	default:
 		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) of the event store was applied, "+
-			"and every record below the checkpoints of the %d read model(s) fed by a topic.", len(groups), len(sources))
+			"and every record below the checkpoints of the %d read model(s) fed by a topic (%d event(s) and %d record(s) judged).", len(groups), len(sources), judged, topicJudged)
 	}
 	return res
 }
 
-// ReadYourWrites checks that every query reflects the session's own last
-// successful write to that aggregate: the row it read is at least at the
-// stream version the write returned. Eventual reads of a lagging read model
-// fail it; read-your-writes reads that wait for the write's position pass.
-// The witness is the write, the read, and what shows the read model was
-// not there yet: a reset of it since its last checkpoint (a rebuild), and
-// the checkpoint that reached the write only after the read.
+// ReadYourWrites checks that every read a session makes of an aggregate
+// after its own last successful write to it (a history.CommandReturn with
+// Outcome ok) reflects that write: the row it read is at least at the
+// stream version the write returned. Eventual reads of a lagging read
+// model fail it; read-your-writes reads that wait for the write's
+// position pass. Only reads that returned are judged: a query that timed
+// out or whose answer never came read nothing. A crash of the session
+// ends it: its reads after the restart belong to a new session, which
+// has written nothing yet. The witness is the write, the read, and what
+// shows the read model was not there yet: a reset of it since its last
+// checkpoint (a rebuild), and the checkpoint that reached the write only
+// after the read.
 func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
-	type nk struct{ node, key string }
-	last := map[nk]int{}
-	reads, bad := 0, 0
+	last := map[string]map[string]int{} // session -> aggregate -> its last write
+	reads, bad, unanswered := 0, 0, 0
 	for i, r := range h.Records {
 		switch {
 		case r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK:
-			last[nk{r.Node, r.Key}] = i
-		case r.Kind == history.QueryReturn && r.Outcome != history.OutcomeUnknown:
-			j, ok := last[nk{r.Node, r.Key}]
+			if last[r.Node] == nil {
+				last[r.Node] = map[string]int{}
+			}
+			last[r.Node][r.Key] = i
+		case r.Kind == history.Crash:
+			delete(last, r.Node)
+		case r.Kind == history.QueryReturn:
+			j, ok := last[r.Node][r.Key]
 			if !ok {
+				continue
+			}
+			if !answered(r) {
+				unanswered++
 				continue
 			}
 			reads++
@@ -295,13 +401,22 @@ func ReadYourWrites(h *history.History) Result {
 			}
 		}
 	}
+	skipped := ""
+	if unanswered > 0 {
+		skipped = fmt.Sprintf(" %d read(s) after a write timed out or never got an answer: they read nothing and were not judged.", unanswered)
+	}
 	if bad > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf("%d of %d read(s) after a write missed the session's own write.", bad, reads)
+		res.Explanation += fmt.Sprintf("%d of %d read(s) after a write missed the session's own write.", bad, reads) + skipped
+		return res
+	}
+	if reads == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no session read an aggregate back after its own successful write." + skipped
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d read(s) after a session's own write reflected it.", reads)
+	res.Explanation = fmt.Sprintf("Each of the %d read(s) after a session's own write reflected it.", reads) + skipped
 	return res
 }
 
@@ -330,7 +445,7 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 	}
 	witness = append(witness, r)
 	var reached *history.Record
-	for j := i + 1; j < len(h.Records) && r.Group != ""; j++ {
+	for j := i + 1; j < len(h.Records) && r.Group != "" && r.Position < wr.Position; j++ {
 		q := h.Records[j]
 		if q.Kind == history.Checkpoint && q.Group == r.Group && q.Position >= wr.Position {
 			reached = &h.Records[j]
@@ -345,14 +460,15 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 	case r.Mode != history.ModeReadYourWrites:
 	case r.Token != wr.Position:
 		why += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
-	case r.Outcome == history.OutcomeTimeout:
-		why += fmt.Sprintf("The wait gave up before the read model's checkpoint (%d) reached the token %d. ", r.Position, r.Token)
 	case r.Position == 0 && reset != nil:
 		why += fmt.Sprintf("The read model had no checkpoint: a %s rebuild reset it at %s. The wait took a projection without a checkpoint as caught up and read at once; "+
 			"it must wait until the checkpoint reaches the token, whatever state the projection is in. ", reset.Point, at(reset.At))
 	case r.Position == 0:
 		why += "The read model had no checkpoint yet: its projector had not started. The wait took a projection without a checkpoint as caught up and read at once; " +
 			"it must wait until the checkpoint reaches the token, whatever state the projection is in. "
+	case r.Position >= r.Token:
+		why += fmt.Sprintf("The read model's checkpoint (%d) had reached the token %d, yet the row it answered with is older than the write: "+
+			"the row does not reflect the checkpoint (the rows and the checkpoint are not committed together, or the read model lost the write). ", r.Position, r.Token)
 	default:
 		why += fmt.Sprintf("The read model answered with checkpoint %d, below the token %d: the wait returned too early. ", r.Position, r.Token)
 	}
@@ -365,7 +481,12 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 // BoundedStaleness checks liveness: by the end of the run (after the heal
 // phase), every read model's checkpoint has reached every committed event.
 // Events lost below a checkpoint are no-hole-below-checkpoint's business;
-// this check asks only whether the projector kept moving.
+// this check asks only whether the projector kept moving. A read model is
+// known from any record that names it ([readModelOf]): one whose
+// projector never applied an event or checkpointed is behind every
+// committed event, and so is one reset by a stop-then-rebuild
+// (history.RebuildStopFirst, which sets its checkpoint back to 0) that
+// has not checkpointed since.
 //
 // A read model fed by a topic must have checkpointed, for every partition
 // of the topic, the end of the partition's log.
@@ -373,26 +494,48 @@ func BoundedStaleness(h *history.History) Result {
 	res := Result{Check: "bounded-staleness"}
 	sources := projectionTopics(h)
 	lastCP := map[string]int{}
+	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	var commits []int
 	for i, r := range h.Records {
-		switch r.Kind {
-		case history.Checkpoint, history.ProjectionApply, history.Query:
-			if _, ok := sources[r.Group]; r.Group == "" || ok {
-				continue
+		if g, ok := readModelOf(r); ok {
+			if _, fed := sources[g]; !fed {
+				if _, seen := lastCP[g]; !seen {
+					lastCP[g] = -1
+					groups = append(groups, g)
+				}
+				switch {
+				case r.Kind == history.Checkpoint:
+					lastCP[g] = i
+					delete(reset, g)
+				case r.Kind == history.ProjectionReset && r.Point == history.RebuildStopFirst:
+					lastCP[g], reset[g] = -1, i
+				}
 			}
-			if _, ok := lastCP[r.Group]; !ok {
-				lastCP[r.Group] = -1
-				groups = append(groups, r.Group)
-			}
-			if r.Kind == history.Checkpoint {
-				lastCP[r.Group] = i
-			}
-		case history.StoreAppend:
+		}
+		if r.Kind == history.StoreAppend {
 			commits = append(commits, i)
 		}
 	}
 	sort.Strings(groups)
+	logs := topicLogs(h, sources)
+	if len(groups)+len(sources) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: the history has no read model (no projection, checkpoint, staleness-slo or query of a read model)."
+		return res
+	}
+	committed := 0
+	if len(groups) > 0 {
+		committed += len(commits)
+	}
+	for _, l := range logs {
+		committed += len(l.appends)
+	}
+	if committed == 0 {
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("Not applicable: nothing was committed for the %d read model(s) to catch up with.", len(groups)+len(sources))
+		return res
+	}
 	end := lastAt(h)
 	st := Staleness(h)
 	var behind []string
@@ -422,6 +565,10 @@ func BoundedStaleness(h *history.History) Result {
 		if cp.Kind != "" {
 			res.Witness = append(res.Witness, cp)
 		}
+		j, wasReset := reset[g]
+		if wasReset {
+			res.Witness = append(res.Witness, h.Records[j])
+		}
 		var rollback *history.Record
 		for i, r := range h.Records {
 			if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
@@ -432,15 +579,21 @@ func BoundedStaleness(h *history.History) Result {
 		}
 		res.Witness = append(res.Witness, o)
 		sort.SliceStable(res.Witness, func(a, b int) bool { return res.Witness[a].At < res.Witness[b].At })
-		if rollback != nil {
+		switch {
+		case rollback != nil:
 			res.Explanation = fmt.Sprintf("It is stuck at position %d, which was reserved for an append to %s that rolled back at %s: "+
 				"that position will never commit, and a projector that waits for it waits forever. "+
 				"Skip a gap once no transaction holding it is alive.", rollback.Position, rollback.Key, at(rollback.At))
-		} else {
+		case wasReset:
+			res.Explanation = fmt.Sprintf("Read model %s never checkpointed after its %s reset at %s, which set its checkpoint back to 0: the rebuild never got past the first event.",
+				g, history.RebuildStopFirst, at(h.Records[j].At))
+		case cp.Kind == "":
+			res.Explanation = fmt.Sprintf("Read model %s never checkpointed: its projector never got past the first event (or never started).", g)
+		default:
 			res.Explanation = "The projector never got past it."
 		}
 	}
-	tb, tw, twhy := topicBehind(h, sources, topicLogs(h, sources), end)
+	tb, tw, twhy := topicBehind(h, sources, logs, end)
 	if len(tb) > 0 {
 		behind = append(behind, tb...)
 		if res.Witness == nil {

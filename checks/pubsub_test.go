@@ -98,7 +98,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 			bad: new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).
 				add(history.Record{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 1)),
 			good:    new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)),
-			mention: "twice",
+			mention: "in the log 2 times although it was sent 1 time",
 		},
 		{
 			name:  "lost-write",
@@ -112,24 +112,34 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		{
 			name:    "unseen",
 			check:   Unseen,
-			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).add(psPoll("m0", 0, 0, 1)).add(psEnd(false)),
+			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).add(psPoll("m0", 0, 0, 1)).add(psEnd(true)),
 			good:    new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e9", 1, 0)).add(psPoll("m0", 0, 0, 1)).add(psPoll("m1", 1, 0, 1)).add(psEnd(true)),
 			mention: "e2",
 		},
 		{
 			name:  "nonmonotonic-poll",
 			check: NonmonotonicPoll,
+			bad:   new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 3, 5)),
+			// a re-read by a new consumer after a crash is not judged here
+			good: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
+				add(psPoll("m0", 0, 3, 5)).add(psPoll("m1", 1, 0, 5)).add(psPoll("m1", 1, 5, 5)),
+			mention: "next poll started at offset 3",
+		},
+		{
+			name:  "group-reread",
+			check: GroupReread,
 			bad: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
 				add(psPoll("m1", 0, 3, 5)),
 			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m1", 0, 5, 5)).add(psPoll("m1", 1, 0, 5)),
 			mention: "again from offset 3",
 		},
 		{
-			name:    "poll-skip",
-			check:   PollSkip,
-			bad:     new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 9, 5)),
+			name:  "poll-skip",
+			check: PollSkip,
+			bad: new(psHistory).add(psAppend("e5", 0, 5)).add(psAppend("e8", 0, 8)).
+				add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 9, 5)),
 			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 5, 5)).add(psPoll("m0", 0, 2, 5)),
-			mention: "offsets 5 to 8",
+			mention: "it skipped 2 records that the log held",
 		},
 		{
 			name:    "event-names",
@@ -166,29 +176,13 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 	}
 }
 
-func TestPubSubChecksHoldOnAnEmptyHistory(t *testing.T) {
+// On an empty history no check is violated, and none holds vacuously
+// without saying so: a check with nothing to judge is unknown, with the
+// reason.
+func TestPubSubChecksOnAnEmptyHistory(t *testing.T) {
 	for _, name := range Names() {
-		if r := Catalog[name].Run(&history.History{}); r.Verdict != Holds {
+		if r := Catalog[name].Run(&history.History{}); !vacuous(r) {
 			t.Errorf("%s on an empty history: %s: %s", name, r.Verdict, r.Explanation)
 		}
-	}
-}
-
-func TestNoLossCountsADedupUnlessTheAttemptsFailed(t *testing.T) {
-	base := func() *psHistory {
-		return new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).
-			add(history.Record{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Event: "e1", Attempt: 1})
-	}
-	dedup := history.Record{Kind: history.Dedup, Node: "m0", Group: "g", Event: "e1"}
-	// recognised as applied before (the history may start after the effect)
-	if r := NoLoss(&base().add(dedup).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)).h); r.Verdict != Holds {
-		t.Errorf("dedup alone: %s: %s", r.Verdict, r.Explanation)
-	}
-	// the member crashed with the event in hand: its id was marked, the effect never came
-	crashed := base().add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "before-effect"}).
-		add(history.Record{Kind: history.Deliver, Node: "m1", Group: "g", Topic: "t", Event: "e1", Attempt: 2}).
-		add(history.Record{Kind: history.Dedup, Node: "m1", Group: "g", Event: "e1"}).add(psCommit("m1", 0, 1, 2)).add(psEnd(true))
-	if r := NoLoss(&crashed.h); r.Verdict != Violated || !strings.Contains(r.Explanation, "dedup step skipped it") {
-		t.Errorf("dedup after a crash: %s: %s", r.Verdict, r.Explanation)
 	}
 }

@@ -21,7 +21,7 @@ const (
 	// Violated: the history proves the property false; the witness shows how.
 	Violated Verdict = "violated"
 	// Unknown: the history cannot settle it (a run that ended before it
-	// drained, a search that ran out of time).
+	// drained, a search that spent its step budget, nothing to judge).
 	Unknown Verdict = "unknown"
 )
 

@@ -65,7 +65,8 @@ func readSagas(h *history.History) *sagaLog {
 // were handled at once, each found no instance and created one: the
 // second write replaced the first instance's state. Its witness is the
 // two starts and the delivery of the second start's event, which shows
-// it was read before the first start was written.
+// it was read before the first start was written. With no saga record
+// it is not applicable (Unknown).
 func SagaSingleInstance(h *history.History) Result {
 	res := Result{Check: "saga-single-instance"}
 	l := readSagas(h)
@@ -94,6 +95,11 @@ func SagaSingleInstance(h *history.History) Result {
 		res.Explanation += fmt.Sprintf(" %s started more than once.", plural(dup, "saga was", "sagas were"))
 		return res
 	}
+	if len(l.order) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: the history has no saga records."
+		return res
+	}
 	res.Verdict = Holds
 	res.Explanation = fmt.Sprintf("Each of the %d sagas was started once.", len(l.order))
 	if l.conflicts > 0 {
@@ -104,23 +110,29 @@ func SagaSingleInstance(h *history.History) Result {
 
 // SagaOutcome checks that each saga ends completed or compensated, never
 // both, and, when the run drained (every event handled), that none is
-// left open: its last write leaves it in an end state. Completed and
-// compensated both is a late success after compensation (or a
-// compensation after success) that read the saga before the other write;
-// an open saga is a lost update: a write based on an old read put it back
-// to started. Its witness is the two end records, or the last write and
-// the end of the run.
+// left open: its last write (SagaStart or SagaTransition) leaves it in an
+// end state. Completed and compensated both is a late success after
+// compensation (or a compensation after success) that read the saga
+// before the other write; an open saga is a lost update: a write based on
+// an old read put it back to started. Its witness is the two end records,
+// or the last write and the end of the run. With no saga it is not
+// applicable; with sagas still open when the run ended before it drained
+// (and no saga ended both ways) it is Unknown.
 func SagaOutcome(h *history.History) Result {
 	res := Result{Check: "saga-outcome"}
 	l := readSagas(h)
+	if len(l.order) == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: the history has no saga records."
+		return res
+	}
 	drained := l.end >= 0 && h.Records[l.end].Drained
-	var both, open, completed, compensated int
+	var both, open, pending, completed, compensated int
 	for _, k := range l.order {
 		c, okc := l.completed[k]
 		x, okx := l.comp[k]
 		last := h.Records[l.last[k]]
-		switch {
-		case okc && okx:
+		if okc && okx {
 			both++
 			if res.Witness != nil {
 				continue
@@ -138,39 +150,38 @@ func SagaOutcome(h *history.History) Result {
 			res.Explanation = fmt.Sprintf("Saga %s in group %s was both %s at %s (%s, %s by %s) and %s at %s (%s, %s by %s)%s. The order is cancelled and refunded, yet confirmed as paid. The later event was decided on a stale read of the saga: without a version check its write landed anyway. Write the saga's row with the version read (optimistic concurrency): the late event then conflicts, reloads the ended saga and is ignored.",
 				k.key, k.group, word(first.Kind), at(first.At), first.Type, first.Event, first.Node,
 				word(second.Kind), at(second.At), second.Type, second.Event, second.Node, basis)
-		case okc || okx:
-			if okc {
-				completed++
-			} else {
-				compensated++
-			}
-			if last.To == "completed" || last.To == "compensated" {
-				continue
-			}
-			fallthrough
-		default:
-			if last.To == "completed" || last.To == "compensated" || !drained {
-				continue
-			}
-			open++
-			if res.Witness != nil {
-				continue
-			}
-			end := -1
-			if okc {
-				end = c
-			} else if okx {
-				end = x
-			}
-			res.Witness = pickRecords(h, end, l.last[k], l.end)
-			was := ""
-			if end >= 0 {
-				e := h.Records[end]
-				was = fmt.Sprintf(" It had been %s at %s (version %d), and then", word(e.Kind), at(e.At), e.Version)
-			}
-			res.Explanation = fmt.Sprintf("Saga %s in group %s was left %s at the end of a drained run, when every event had been handled.%s %s's write on %s (%s) at %s, decided on version %d, put it in state %s at version %d. A write based on an old read overwrote a newer one (a lost update), so the saga waits for an event that already came. Write the saga's row with the version read (optimistic concurrency): the stale write then conflicts and is decided again on the current state.",
-				k.key, k.group, last.To, was, last.Node, last.Type, last.Event, at(last.At), last.Basis, last.To, last.Version)
+			continue
 		}
+		if okc {
+			completed++
+		} else if okx {
+			compensated++
+		}
+		if sagaEnded(last.To) {
+			continue
+		}
+		if !drained {
+			pending++
+			continue
+		}
+		open++
+		if res.Witness != nil {
+			continue
+		}
+		end := -1
+		if okc {
+			end = c
+		} else if okx {
+			end = x
+		}
+		res.Witness = pickRecords(h, end, l.last[k], l.end)
+		was := ""
+		if end >= 0 {
+			e := h.Records[end]
+			was = fmt.Sprintf(" It had been %s at %s (version %d), and then", word(e.Kind), at(e.At), e.Version)
+		}
+		res.Explanation = fmt.Sprintf("Saga %s in group %s was left %s at the end of a drained run, when every event had been handled.%s %s's write on %s (%s) at %s, decided on version %d, put it in state %s at version %d. A write based on an old read overwrote a newer one (a lost update), so the saga waits for an event that already came. Write the saga's row with the version read (optimistic concurrency): the stale write then conflicts and is decided again on the current state.",
+			k.key, k.group, last.To, was, last.Node, last.Type, last.Event, at(last.At), last.Basis, last.To, last.Version)
 	}
 	if both+open > 0 {
 		res.Verdict = Violated
@@ -182,14 +193,20 @@ func SagaOutcome(h *history.History) Result {
 		}
 		return res
 	}
-	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d sagas ended either completed (%d) or compensated (%d), never both.", len(l.order), completed, compensated)
-	if !drained {
-		res.Explanation += " The run did not drain, so sagas still open at the end are not judged."
-	} else {
-		res.Explanation += " None was left open."
+	if pending > 0 {
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("No saga was both completed and compensated, but %s still open when the run ended before it drained: its events may not all have been handled.",
+			plural(pending, "saga was", "sagas were"))
+		return res
 	}
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("Each of the %d sagas ended either completed (%d) or compensated (%d), never both, and none was left open.", len(l.order), completed, compensated)
 	return res
+}
+
+// sagaEnded reports whether a saga state is an end state.
+func sagaEnded(state string) bool {
+	return state == history.SagaStateCompleted || state == history.SagaStateCompensated
 }
 
 // word names a saga end kind in a sentence.

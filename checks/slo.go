@@ -102,8 +102,8 @@ func StalenessWithinSLO(h *history.History) Result {
 	res := Result{Check: "staleness-within-slo"}
 	slos := StalenessSLOs(h)
 	if len(slos) == 0 {
-		res.Verdict = Holds
-		res.Explanation = "No read model in the history promises a staleness SLO (a staleness-slo record; in a scenario, projections[].staleness-slo), so none breaks one."
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no read model in the history promises a staleness SLO (a staleness-slo record; in a scenario, projections[].staleness-slo)."
 		return res
 	}
 	groups := make([]string, 0, len(slos))
@@ -111,6 +111,27 @@ func StalenessWithinSLO(h *history.History) Result {
 		groups = append(groups, g)
 	}
 	sort.Strings(groups)
+	sources := projectionTopics(h)
+	logs := topicLogs(h, sources)
+	stored := 0
+	for _, r := range h.Records {
+		if r.Kind == history.StoreAppend {
+			stored++
+		}
+	}
+	committed := 0
+	for _, g := range groups {
+		if t, ok := sources[g]; ok {
+			committed += len(logs[t].appends)
+		} else {
+			committed += stored
+		}
+	}
+	if committed == 0 {
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("Not applicable: nothing was committed for the %d read model(s) with a staleness SLO to apply, so none could fall behind.", len(groups))
+		return res
+	}
 	rep := Staleness(h)
 	series := map[string]StalenessSeries{}
 	for _, s := range rep.Series {

@@ -53,14 +53,34 @@ type StalenessReport struct {
 	MaxTime   time.Duration
 }
 
+// readModelOf returns the read model a record names, if it names one:
+// the Group of a projector's records (history.ProjectionApply,
+// history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
+// history.StalenessSLO), of a query of a read model (history.Query,
+// history.QueryReturn; Group "" is the write side) and of a
+// history.Subscribe record of style history.StyleProjection. A read model
+// is known from any of them, so one stuck before its first event (no
+// apply, no checkpoint) is still known.
+func readModelOf(r history.Record) (string, bool) {
+	switch r.Kind {
+	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
+		history.StalenessSLO, history.Query, history.QueryReturn:
+		return r.Group, r.Group != ""
+	case history.Subscribe:
+		return r.Group, r.Style == history.StyleProjection && r.Group != ""
+	}
+	return "", false
+}
+
 // Staleness measures, from the history alone, how far each read model was
-// behind the event store over time and at every query. A read model is
-// every Group of a history.ProjectionApply, history.Checkpoint or
-// history.Query record; the log is the history.StoreAppend records in
+// behind the event store over time and at every query. The read models
+// are those the history names anywhere ([readModelOf]), each behind from
+// the start of the run; the log is the history.StoreAppend records in
 // commit order, or, for a read model fed by a topic, the topic's
 // history.Append records in append order (each offset one entry). A
 // rebuild that truncates a read model in place (history.ProjectionReset)
-// puts it back to the start.
+// puts it back to the start. Only queries that returned are sampled: one
+// that timed out or never got an answer read nothing.
 func Staleness(h *history.History) StalenessReport {
 	type commit struct {
 		id, event string // id: the event, or the topic record (topicID)
@@ -82,6 +102,10 @@ func Staleness(h *history.History) StalenessReport {
 		fed[t] = true
 	}
 	logs := map[string][]commit{} // by source: "" for the event store
+	// committed: the ids in each source's log. A read model's count is of
+	// the committed entries it applied: an apply of anything else (an id
+	// the log does not hold) must not hide an entry still missing.
+	committed := map[string]map[string]bool{}
 	groups := map[string]*group{}
 	var order []string
 	get := func(name string) *group {
@@ -114,6 +138,11 @@ func Staleness(h *history.History) StalenessReport {
 		}
 		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d, Oldest: oldest})
 	}
+	for _, r := range h.Records {
+		if name, ok := readModelOf(r); ok {
+			get(name)
+		}
+	}
 	for i, r := range h.Records {
 		switch r.Kind {
 		case history.StoreAppend, history.Append:
@@ -126,8 +155,15 @@ func Staleness(h *history.History) StalenessReport {
 				src, id = r.Topic, topicID(r)
 			}
 			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
+			if committed[src] == nil {
+				committed[src] = map[string]bool{}
+			}
+			committed[src][id] = true
 			for _, name := range order {
 				if g := groups[name]; g.src == src {
+					if g.applied[id] {
+						g.count++ // applied before its commit was recorded
+					}
 					sample(name, g, r.At)
 				}
 			}
@@ -139,17 +175,13 @@ func Staleness(h *history.History) StalenessReport {
 			}
 			if !g.applied[id] {
 				g.applied[id] = true
-				g.count++
+				if committed[g.src][id] {
+					g.count++
+				}
 			}
 			sample(r.Group, g, r.At)
 		case history.Checkpoint:
 			get(r.Group).lastCP = i
-		case history.StalenessSLO:
-			get(r.Group)
-		case history.Subscribe:
-			if r.Style == history.StyleProjection {
-				get(r.Group)
-			}
 		case history.ProjectionReset:
 			if r.Point == history.RebuildBlueGreen {
 				continue
@@ -157,12 +189,8 @@ func Staleness(h *history.History) StalenessReport {
 			g := get(r.Group)
 			g.applied, g.count, g.ptr = map[string]bool{}, 0, 0
 			sample(r.Group, g, r.At)
-		case history.Query:
-			if r.Group != "" {
-				get(r.Group)
-			}
 		case history.QueryReturn:
-			if r.Outcome == history.OutcomeUnknown {
+			if !answered(r) {
 				continue
 			}
 			s := StalenessSample{At: r.At, Group: r.Group, Node: r.Node, Key: r.Key}

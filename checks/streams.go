@@ -7,19 +7,19 @@ import (
 )
 
 // StreamIntegrity checks the event store's streams, from its
-// history.StoreAppend records: per stream, versions are unique and
-// contiguous from 1; no event id appears twice; each command's events were
-// committed in one batch (a retry that appends again with new ids breaks
-// this); and each batch was appended at the version its command decided on
-// (Basis), so that two commands that decided on the same version cannot
-// both win: the lost update that an expected version prevents.
+// history.StoreAppend records in history order: in each stream the k-th
+// event is at version k (versions unique and contiguous); no event id
+// appears twice in a stream; the events of one command in a stream are
+// one batch, appended at one instant at consecutive versions (a retry
+// that appends again, with new ids or the same ones, breaks this); and
+// each batch was appended at the version after the one its command
+// decided on (Basis), so that two commands that decided on the same
+// version cannot both win: the lost update that an expected version
+// prevents. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
 	type batchKey struct{ stream, command string }
-	type batch struct {
-		first int // record index of its first event
-		at    int64
-	}
+	type batch struct{ first, last int } // record indices of its first and last event
 	versions := map[string]int64{}
 	ids := map[[2]string]int{}
 	batches := map[batchKey]batch{}
@@ -33,9 +33,7 @@ func StreamIntegrity(h *history.History) Result {
 		}
 	}
 	appends, streams := 0, 0
-	var prev *history.Record
-	for i := range h.Records {
-		r := h.Records[i]
+	for i, r := range h.Records {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -54,35 +52,51 @@ func StreamIntegrity(h *history.History) Result {
 				r.Event, r.Key, h.Records[j].Version, r.Version), h.Records[j], r)
 		}
 		ids[[2]string{r.Key, r.Event}] = i
-		startsBatch := prev == nil || prev.Key != r.Key || prev.Command != r.Command || prev.At != r.At || prev.Version+1 != r.Version
-		prev = &h.Records[i]
-		if !startsBatch || r.Command == "" {
+		if r.Command == "" {
 			continue
 		}
 		k := batchKey{r.Key, r.Command}
-		if b, seen := batches[k]; seen {
+		b, seen := batches[k]
+		switch {
+		case !seen:
+			batches[k] = batch{first: i, last: i}
+		case h.Records[b.last].At == r.At && h.Records[b.last].Version+1 == r.Version:
+			batches[k] = batch{first: b.first, last: i}
+			continue // the next event of the same batch
+		default:
+			batches[k] = batch{first: b.first, last: i}
 			f := h.Records[b.first]
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
 				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
 				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
-		} else {
-			batches[k] = batch{first: i, at: r.At}
 		}
 		if r.Version != r.Basis+1 {
-			var winner history.Record
+			w := -1
 			for j := i - 1; j >= 0; j-- {
 				q := h.Records[j]
 				if q.Kind == history.StoreAppend && q.Key == r.Key && q.Version == r.Basis+1 {
-					winner = q
+					w = j
 					break
 				}
 			}
+			if w < 0 {
+				flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
+					"a command's events must land right after the version it decided on.",
+					r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected), r)
+				continue
+			}
+			winner := h.Records[w]
 			flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
 				"command %s had already appended version %d at %s. Both commands won on the same version, a lost update; "+
 				"append with the exact expected version and the second gets a conflict, reloads and decides again.",
 				r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected, winner.Command, winner.Version, at(winner.At)), winner, r)
 		}
+	}
+	if appends == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no event was committed to an event store (no store-append record)."
+		return res
 	}
 	if problems == 0 {
 		res.Verdict = Holds
@@ -96,29 +110,44 @@ func StreamIntegrity(h *history.History) Result {
 }
 
 // NoOverdraft checks the invariant of the built-in account: folding each
-// stream of history.StoreAppend records (Deposited adds, Withdrawn
-// subtracts), no balance ever goes below zero.
+// stream of history.StoreAppend records in history order (Deposited adds,
+// Withdrawn subtracts; a cart's ItemAdded and ItemRemoved likewise), no
+// balance ever goes below zero. Its witness is the stream's event before
+// the one that went below zero (if any) and that event. It is not
+// applicable (Unknown) to a history with no event of those types.
 func NoOverdraft(h *history.History) Result {
 	res := Result{Check: "no-overdraft"}
 	balance := map[string]int64{}
 	last := map[string]int{}
-	var below int
+	var below, judged int
 	for i, r := range h.Records {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
-		balance[r.Key] += balanceDelta(r)
+		if !changesBalance(r) {
+			continue
+		}
+		d := balanceDelta(r)
+		judged++
+		balance[r.Key] += d
 		if balance[r.Key] < 0 {
 			below++
 			if res.Witness == nil {
-				prev := h.Records[last[r.Key]]
-				res.Witness = []history.Record{prev, r}
+				if j, ok := last[r.Key]; ok {
+					res.Witness = append(res.Witness, h.Records[j])
+				}
+				res.Witness = append(res.Witness, r)
 				res.Explanation = fmt.Sprintf("Account %s went to %d at %s: %s %d (command %s) was appended although the balance was only %d. "+
 					"The withdrawal was validated against a state that was no longer current.",
-					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]+r.Amount)
+					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]-d)
 			}
 		}
 		last[r.Key] = i
+	}
+	if judged == 0 {
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no committed event changes a balance (no store-append of Deposited, Withdrawn, ItemAdded or ItemRemoved)."
+		return res
 	}
 	if below == 0 {
 		res.Verdict = Holds
@@ -140,4 +169,13 @@ func balanceDelta(r history.Record) int64 {
 		return -r.Amount
 	}
 	return 0
+}
+
+// changesBalance reports whether r's type is one [balanceDelta] counts.
+func changesBalance(r history.Record) bool {
+	switch r.Type {
+	case "Deposited", "ItemAdded", "Withdrawn", "ItemRemoved":
+		return true
+	}
+	return false
 }

@@ -92,9 +92,9 @@ type topicCheckpoint struct {
 
 // topicHoles is NoHoleBelowCheckpoint for the read models fed by a topic:
 // every record below a partition's highest checkpoint was applied. It
-// returns the number of holes and, for the first, a witness and an
-// explanation.
-func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, []history.Record, string) {
+// returns the number of holes, the number of records judged (below a
+// checkpoint) and, for the first hole, a witness and an explanation.
+func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, int, []history.Record, string) {
 	applied := map[topicCheckpoint]map[int64]bool{}
 	highest := map[topicCheckpoint]int{}
 	for i, r := range h.Records {
@@ -114,7 +114,7 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 			}
 		}
 	}
-	holes := 0
+	holes, judged := 0, 0
 	var witness []history.Record
 	var why string
 	for _, g := range sortedKeys(sources) {
@@ -123,7 +123,11 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 			e := h.Records[i]
 			k := topicCheckpoint{g, e.Partition}
 			j, ok := highest[k]
-			if !ok || e.Offset >= h.Records[j].Offset || applied[k][e.Offset] {
+			if !ok || e.Offset >= h.Records[j].Offset {
+				continue
+			}
+			judged++
+			if applied[k][e.Offset] {
 				continue
 			}
 			holes++
@@ -146,7 +150,7 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 				g, e.Topic, e.Partition, passed.Offset, at(passed.At), e.Event, e.Key, e.Offset)
 		}
 	}
-	return holes, witness, why
+	return holes, judged, witness, why
 }
 
 // topicBehind is BoundedStaleness for the read models fed by a topic: one

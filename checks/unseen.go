@@ -8,20 +8,29 @@ import (
 
 // Unseen checks that, by the end of the run, every acknowledged event of a
 // topic with subscribers was read by some consumer (Jepsen's :unseen,
-// which is an error only if anything remains at the end). Its witness is
-// the first unseen acknowledgement and the end of the run.
+// which is an error only if anything remains at the end). Jepsen judges
+// it after its final reads have caught up: here, an event still unread is
+// a violation only if the run drained (the End record's Drained);
+// otherwise the run ended before the consumers caught up and the verdict
+// is unknown (lost-write judges an unread event below one that was read).
+// With no acknowledged event of a consumed topic there is nothing to
+// judge. Its witness is the first unseen acknowledgement and the end of
+// the run.
 func Unseen(h *history.History) Result {
 	res := Result{Check: "unseen"}
 	subs := subscriptions(h)
 	rl := reads(h)
 	var unseen, acked int
 	first, end := -1, -1
+	drained := false
+	ackedEvent := map[string]bool{}
 	for i, r := range h.Records {
 		switch r.Kind {
 		case history.PublishAck:
-			if len(subs[r.Topic]) == 0 {
+			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] {
 				continue
 			}
+			ackedEvent[r.Event] = true
 			acked++
 			if !rl.wasRead(tp{r.Topic, r.Partition}, r.Offset) {
 				unseen++
@@ -30,18 +39,28 @@ func Unseen(h *history.History) Result {
 				}
 			}
 		case history.End:
-			end = i
+			end, drained = i, r.Drained
 		}
 	}
-	if unseen == 0 {
+	switch {
+	case acked == 0:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: no acknowledged event of a topic that a consumer group subscribes to."
+		return res
+	case unseen == 0:
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("Every one of the %d acknowledged events was read by a consumer.", acked)
+		return res
+	case !drained:
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("%s not read yet when the run ended before the consumers caught up, so none is known to stay unseen.",
+			plural(unseen, "acknowledged event was", "acknowledged events were"))
 		return res
 	}
 	res.Verdict = Violated
 	r := h.Records[first]
 	res.Witness = pickRecords(h, first, end)
-	res.Explanation = fmt.Sprintf("By the end of the run, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
+	res.Explanation = fmt.Sprintf("By the end of the run, which drained, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
 		plural(unseen, "event", "events"), r.Event, r.Topic, r.Partition, r.Offset, at(r.At))
 	k := tp{r.Topic, r.Partition}
 	if hi, ok := rl.highest[k]; ok && hi < r.Offset {

@@ -365,6 +365,10 @@ type ConsumerConfig struct {
 	// Concurrency is how many records of a batch a member handles at once
 	// (0: 1). Records then complete out of order.
 	Concurrency int
+	// Ordering says which records of a batch may be handled at once when
+	// Concurrency is above 1 (0: OrderUnordered), as the Confluent
+	// parallel consumer's ordering modes do.
+	Ordering Ordering
 	// ProcessingMin and ProcessingMax bound the time to handle one record.
 	ProcessingMin, ProcessingMax time.Duration
 	// Batch is the most records one fetch returns (0: DefaultBatch).
@@ -436,6 +440,21 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	c.BatchMax = cmp.Or(c.BatchMax, DefaultBatchMax)
 	return c
 }
+
+// Ordering is how a member orders the records of a batch it handles
+// concurrently.
+type Ordering string
+
+// The orderings.
+const (
+	// OrderUnordered: any record of the batch may start while a worker is
+	// free (Confluent parallel consumer's UNORDERED): records of one key
+	// can complete out of order.
+	OrderUnordered Ordering = "unordered"
+	// OrderKey: records of different keys run at once, records of one key
+	// one after another in offset order (the parallel consumer's KEY).
+	OrderKey Ordering = "key"
+)
 
 // withDefaults returns c with every zero knob set to its default.
 func (c ConsumerConfig) withDefaults() ConsumerConfig {
@@ -628,6 +647,11 @@ func (c *Config) Validate() error {
 		case ResetEarliest, ResetLatest:
 		default:
 			bad("consumer group %q: unknown offset reset %q", g.Group, g.OffsetReset)
+		}
+		switch g.Ordering {
+		case "", OrderUnordered, OrderKey:
+		default:
+			bad("consumer group %q: unknown ordering %q: want unordered or key", g.Group, g.Ordering)
 		}
 		switch gd.OnError {
 		case RetryForever, Skip, DeadLetter:

@@ -97,6 +97,7 @@ type Member struct {
 	attempts    []int // queue: the broker's delivery count per batch record
 	bpart       int   // index in parts of the batch's partition
 	done        []bool
+	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
 	loaded      []sagaRow // saga: the row read per batch record
 	started     int       // batch records started
@@ -299,6 +300,7 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	n := len(r.records)
 	m.batch, m.attempts = r.records, r.attempts
 	m.done = resize(m.done, n)
+	m.begun = resize(m.begun, n)
 	m.tries = resize(m.tries, n)
 	if m.saga {
 		m.loaded = resize(m.loaded, n)
@@ -316,14 +318,48 @@ func resize[T any](s []T, n int) []T {
 	return s
 }
 
-// startWork starts batch records while there is a free worker.
+// startWork starts batch records while there is a free worker: in batch
+// order, or, with ordering key, the first records whose key has no earlier
+// record of the batch still unfinished.
 func (m *Member) startWork(w *sim.World) {
-	for m.batch != nil && m.running < m.cfg.Concurrency && m.started < len(m.batch) {
-		i := m.started
-		m.started++
+	for m.batch != nil && m.running < m.cfg.Concurrency {
+		i := m.nextRecord()
+		if i < 0 {
+			return
+		}
+		m.begun[i] = true
+		for m.started < len(m.batch) && m.begun[m.started] {
+			m.started++
+		}
 		m.running++
 		m.deliver(w, i)
 	}
+}
+
+// nextRecord returns the batch record to start next, or -1 when none may start.
+func (m *Member) nextRecord() int {
+	if m.cfg.Ordering != OrderKey {
+		if m.started < len(m.batch) {
+			return m.started
+		}
+		return -1
+	}
+	for i := m.started; i < len(m.batch); i++ {
+		if m.begun[i] {
+			continue
+		}
+		free := true
+		for j := range i {
+			if !m.done[j] && m.batch[j].Key == m.batch[i].Key {
+				free = false
+				break
+			}
+		}
+		if free {
+			return i
+		}
+	}
+	return -1
 }
 
 // deliver records the delivery of batch record i and waits for its
@@ -487,6 +523,11 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		}
 	} else {
 		m.handler.Handle(tx, r)
+		if tx.Skipped() {
+			m.hist.Add(m.record(w, history.Dedup, r, attempt))
+			w.CrashPoint(m.id, PointAfterEffect)
+			return deduped
+		}
 	}
 	var value int64
 	if m.stater != nil {
@@ -605,7 +646,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 	epoch, hb, ci := m.epoch, m.hbChain, m.ciChain
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
 		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys,
-		saga: m.saga, done: m.done[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
+		saga: m.saga, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new

@@ -26,8 +26,9 @@ func (db *DB) Begin() *Tx { return &Tx{db: db} }
 // Tx is a transaction: reads see its own writes, and Commit applies all of
 // them at once. A transaction that is never committed leaves no trace.
 type Tx struct {
-	db     *DB
-	writes []write
+	db      *DB
+	writes  []write
+	skipped bool
 }
 
 type write struct {
@@ -49,6 +50,19 @@ func (tx *Tx) Get(table, key string) (int64, bool) {
 func (tx *Tx) Put(table, key string, value int64) {
 	tx.writes = append(tx.writes, write{table, key, value})
 }
+
+// Skip tells the consumer running a handler that the handler skipped the
+// record, having recognised its id as already processed: the transaction's
+// writes are discarded, and the consumer records a dedup instead of an
+// effect. A handler that keeps its own table of processed ids calls it
+// when it finds the id there.
+func (tx *Tx) Skip() {
+	tx.skipped = true
+	tx.writes = nil
+}
+
+// Skipped reports whether [Tx.Skip] was called.
+func (tx *Tx) Skipped() bool { return tx.skipped }
 
 // Commit applies every write atomically.
 func (tx *Tx) Commit() {

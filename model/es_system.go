@@ -125,15 +125,17 @@ func defaultPrefix(aggregate string) string {
 	return "acct-"
 }
 
-// Start records each read model's staleness SLO and, for a read model fed
-// by a topic, its subscription (a history.Subscribe record of Style
-// "projection"), and sets every session, projector and relay going. A nil
+// Start records the publishers of the store's events (history.StorePublisher),
+// each read model's staleness SLO and, for a read model fed by a topic,
+// its subscription (a history.Subscribe record of Style "projection"), and
+// sets every session, projector and relay going. A nil
 // ESSystem does nothing.
 func (e *ESSystem) Start() {
 	if e == nil {
 		return
 	}
 	w := e.World
+	e.declarePublishers(w)
 	for _, p := range e.Projectors {
 		switch p.role {
 		case roleLive:

@@ -23,7 +23,9 @@ type Record struct {
 
 // Handler applies a record's effect inside a database transaction. It must
 // be deterministic: it may read and write only through tx. The consumer
-// commits the transaction when Handle returns.
+// commits the transaction when Handle returns and records an effect,
+// unless the handler called [Tx.Skip] to say it had seen the record's id
+// before: then nothing is committed and the consumer records a dedup.
 type Handler interface {
 	Handle(tx *Tx, r Record)
 }
@@ -31,7 +33,10 @@ type Handler interface {
 // Stater is implemented by handlers that can say what state they keep for
 // a key. The consumer records it with every effect, so that a check can
 // tell whether applying an event again changed anything (duplicate-delivery
-// invariance). A handler without it is recorded with state 0.
+// invariance), and marks the subscription stateful in the history. A
+// handler without it is recorded with state 0 and a subscription that is
+// not stateful: duplicate-delivery-invariance then has no evidence and
+// says unknown.
 type Stater interface {
 	State(tx *Tx, key string) int64
 }

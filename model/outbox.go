@@ -128,3 +128,23 @@ func (r *Relay) Restart(w *sim.World) {
 	r.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
 	w.After(r.id, 0, kindRelayPoll, 0, 0, nil)
 }
+
+// declarePublishers records a history.StorePublisher record for each node
+// that publishes the store's events to the outbox topic: every relay in
+// outbox mode, every command session in a dual-write mode. Checks tell
+// the store's events from an ordinary producer's by these records.
+func (e *ESSystem) declarePublishers(w *sim.World) {
+	topic := e.env.cfg.Outbox.Topic
+	switch e.env.cfg.Outbox.Mode {
+	case PublishOutbox:
+		for _, r := range e.Relays {
+			e.History.Add(history.Record{At: int64(w.Now()), Kind: history.StorePublisher, Node: r.name, Topic: topic})
+		}
+	case PublishAfterCommit, PublishBeforeCommit:
+		for _, s := range e.Sessions {
+			if s.queries == "" {
+				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.StorePublisher, Node: s.name, Topic: topic})
+			}
+		}
+	}
+}

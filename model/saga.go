@@ -42,7 +42,7 @@ const (
 )
 
 // SagaStates names the states of an order saga by their stored value.
-var SagaStates = []string{"absent", "started", "completed", "compensated"}
+var SagaStates = []string{"absent", history.SagaStateStarted, history.SagaStateCompleted, history.SagaStateCompensated}
 
 // Event types of the order workload.
 const (

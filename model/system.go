@@ -31,6 +31,8 @@ type System struct {
 type subscription struct {
 	g       *group
 	service string
+	// stateful says that the service's handler reports its state ([Stater]).
+	stateful bool
 }
 
 // StallHook decides, as a member starts handling a record, whether it
@@ -132,7 +134,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		if service == gc.Group {
 			service = ""
 		}
-		s.subs = append(s.subs, subscription{g, service})
+		s.subs = append(s.subs, subscription{g, service, stater != nil})
 		for i := 0; i < gc.Members; i++ {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
 				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
@@ -157,7 +159,7 @@ func (s *System) Start() {
 			style = history.StyleQueue
 		}
 		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
-			Topic: sub.g.topic.name, Style: style})
+			Topic: sub.g.topic.name, Style: style, Stateful: sub.stateful})
 	}
 	if s.Broker.cluster != nil {
 		s.Broker.cluster.start(w)

@@ -53,7 +53,6 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 	}
 	for i, n := range d.list(m.get("clients"), "clients") {
 		c := d.client(n, fmt.Sprintf("clients[%d]", i))
-		c.Stop = s.Duration
 		es.Clients = append(es.Clients, c)
 		if c.ReadAfterWrite != model.ReadYourWrites {
 			continue
@@ -66,9 +65,7 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		}
 	}
 	for i, n := range d.list(m.get("queries"), "queries") {
-		q := d.queryClient(n, fmt.Sprintf("queries[%d]", i))
-		q.Stop = s.Duration
-		es.Queries = append(es.Queries, q)
+		es.Queries = append(es.Queries, d.queryClient(n, fmt.Sprintf("queries[%d]", i)))
 	}
 	if n := m.get("outbox"); n != nil {
 		om := d.mapping(n, "outbox")

@@ -112,6 +112,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 // build makes the scenario's world at seed, with its system, its event
 // sourcing parts and its faults installed, not yet started.
 func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
+	s.Normalize()
 	for _, c := range s.Checks {
 		if _, err := checks.Lookup(c); err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("%s: %w", s.File, err)

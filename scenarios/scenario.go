@@ -100,7 +100,6 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.Seed = d.uinteger(n, "seed")
 	}
 	s.Duration = d.duration(m.need("duration", "how long producers publish, like 30s"), "duration", true)
-	s.Faults.Until = s.Duration
 	if n := m.get("drain"); n != nil {
 		s.Drain = d.duration(n, "drain", true)
 	}
@@ -111,9 +110,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.System.Topics = append(s.System.Topics, d.topic(n, fmt.Sprintf("topics[%d]", i)))
 	}
 	for i, n := range d.list(m.get("producers"), "producers") {
-		p := d.producer(n, fmt.Sprintf("producers[%d]", i), s)
-		p.Stop = s.Duration
-		s.System.Producers = append(s.System.Producers, p)
+		s.System.Producers = append(s.System.Producers, d.producer(n, fmt.Sprintf("producers[%d]", i), s))
 	}
 	for i, n := range d.list(m.get("consumers"), "consumers") {
 		s.System.Consumers = append(s.System.Consumers, d.consumer(n, fmt.Sprintf("consumers[%d]", i)))
@@ -154,6 +151,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if err := d.err(); err != nil {
 		return nil, err
 	}
+	s.Normalize()
 	if err := s.System.Validate(); err != nil {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid system: %v", strings.ReplaceAll(err.Error(), "\n", "; "))}
 	}
@@ -338,7 +336,7 @@ var consumerKeys = []string{"group", "service", "topic", "members", "handler", "
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
-	"saga-concurrency"}
+	"saga-concurrency", "ordering"}
 
 func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	m := d.mapping(n, what)
@@ -346,7 +344,7 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 		Group:   d.name(m.need("group", "the consumer group's name"), what+".group"),
 		Topic:   d.name(m.need("topic", "the topic it consumes"), what+".topic"),
 		Members: 1,
-		Handler: "balance",
+		Handler: DefaultHandler,
 		Dedup:   model.DedupNone,
 		Commit:  model.CommitAfterHandle,
 	}
@@ -405,6 +403,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := num("concurrency", 1); ok {
 		c.Concurrency = v
+	}
+	if v, ok := str("ordering", string(model.OrderUnordered), string(model.OrderKey)); ok {
+		c.Ordering = model.Ordering(v)
 	}
 	if v := m.get("processing"); v != nil {
 		c.ProcessingMin, c.ProcessingMax = d.durationRange(v, what+".processing")

@@ -14,7 +14,7 @@ import (
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check HISTORY.jsonl [--checks a,b] [--json]", stderr)
-	names := fs.String("checks", strings.Join(checks.Names(), ","), "comma-separated checks to run")
+	names := fs.String("checks", strings.Join(checks.DefaultNames(), ","), "comma-separated checks to run")
 	asJSON := fs.Bool("json", false, "print the results as one JSON object")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -32,7 +32,7 @@ func (r Record) String() string {
 	}
 	if r.Topic != "" {
 		switch r.Kind {
-		case Publish:
+		case Publish, StorePublisher:
 			fmt.Fprintf(&b, " %s", r.Topic)
 		case PublishRetry, PublishFail, PartitionChange:
 			fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)

@@ -261,6 +261,12 @@ type Record struct {
 	// SagaStart).
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
+
+	// Stateful, on a Subscribe record, says that the subscriber's handler
+	// reports the state it keeps: each of its Effect records carries the
+	// state of the effect's Key in Value. Histories written without it
+	// are judged stateful when an effect carries a non-zero Value.
+	Stateful bool `json:"stateful,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an

@@ -38,13 +38,17 @@ func (h *History) WriteJSONL(w io.Writer) error {
 
 // ReadJSONL reads a history written by [History.WriteJSONL]. name is used in
 // errors, which give the line and what is wrong: a missing or unknown
-// schema, malformed JSON, an unknown field or kind, or a negative time.
+// schema, malformed JSON, an unknown field or kind, a negative time, or a
+// time earlier than the record before it (records are in the order they
+// happened; see [History.Validate]).
 func ReadJSONL(name string, r io.Reader) (*History, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
 	line := 0
 	sawHeader := false
+	var prevAt int64
+	prevLine := 0
 	for sc.Scan() {
 		line++
 		b := bytes.TrimSpace(sc.Bytes())
@@ -72,6 +76,10 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 		if rec.At < 0 {
 			return nil, fmt.Errorf("%s:%d: negative time %d: times are nanoseconds since the start of the run", name, line, rec.At)
 		}
+		if rec.At < prevAt {
+			return nil, fmt.Errorf("%s:%d: time goes back: at %d is earlier than %d on line %d; records must be in the order they happened", name, line, rec.At, prevAt, prevLine)
+		}
+		prevAt, prevLine = rec.At, line
 		h.Records = append(h.Records, rec)
 	}
 	if err := sc.Err(); err != nil {
@@ -98,7 +106,7 @@ func strict(b []byte, v any) error {
 var knownKinds = map[Kind]bool{
 	Subscribe: true, Publish: true, PublishAck: true, Append: true, Deliver: true,
 	Effect: true, Dedup: true, OffsetCommit: true, Crash: true, Restart: true, End: true,
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 	Command: true, CommandReturn: true, StoreAppend: true, StoreReserve: true, StoreRollback: true,
 	StoreDuplicate: true, Snapshot: true, Load: true, ProjectionApply: true, Checkpoint: true,
 	ProjectionSkip: true, ProjectionReset: true, Query: true, QueryReturn: true, LostAnswer: true,

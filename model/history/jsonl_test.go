@@ -11,7 +11,7 @@ import (
 // sample has one record of every kind, with every field set somewhere.
 func sample() *History {
 	return &History{Records: []Record{
-		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events"},
+		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events", Stateful: true},
 		{At: 1_000, Kind: Publish, Node: "teller", Topic: "account-events", Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 2_000, Kind: Append, Node: "broker", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 3_000, Kind: PublishAck, Node: "teller", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
@@ -110,6 +110,7 @@ func TestReadJSONLErrors(t *testing.T) {
 		{"unknown kind", hdr + "\n" + `{"at":1,"kind":"explode"}` + "\n", []string{"bad.jsonl:2: ", "unknown record kind", "explode"}},
 		{"missing kind", hdr + "\n" + `{"at":1}` + "\n", []string{"bad.jsonl:2: ", "unknown record kind"}},
 		{"negative time", hdr + "\n" + good + "\n" + `{"at":-5,"kind":"crash"}` + "\n", []string{"bad.jsonl:3: ", "negative time", "-5"}},
+		{"time goes back", hdr + "\n" + `{"at":7,"kind":"crash"}` + "\n\n" + `{"at":5,"kind":"crash"}` + "\n", []string{"bad.jsonl:4: ", "time goes back", "at 5", "7 on line 2"}},
 		{"line numbers count blank lines", hdr + "\n\n\n" + `{"at":-1,"kind":"crash"}` + "\n", []string{"bad.jsonl:4: ", "negative time"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -195,4 +196,40 @@ func FuzzReadJSONL(f *testing.F) {
 			t.Fatalf("round trip changed the history")
 		}
 	})
+}
+
+// TestReadJSONLRefusesTimeGoingBack: a record whose time goes back is
+// refused with its line, and equal times (records of one instant) are
+// read.
+func TestReadJSONLRefusesTimeGoingBack(t *testing.T) {
+	same := hdr + "\n" + `{"at":3,"kind":"crash","node":"a"}` + "\n" + `{"at":3,"kind":"restart","node":"a"}` + "\n"
+	h, err := ReadJSONL("ok.jsonl", strings.NewReader(same))
+	if err != nil || h.Len() != 2 {
+		t.Fatalf("equal times refused: %v", err)
+	}
+	back := hdr + "\n" + `{"at":9,"kind":"crash","node":"a"}` + "\n" + `{"at":10,"kind":"restart","node":"a"}` + "\n" + `{"at":2,"kind":"end"}` + "\n"
+	if _, err := ReadJSONL("back.jsonl", strings.NewReader(back)); err == nil || !strings.HasPrefix(err.Error(), "back.jsonl:4: ") {
+		t.Fatalf("error %v, want one naming back.jsonl:4", err)
+	}
+}
+
+// TestValidate: a history in time order is valid; one with a record
+// earlier than the one before it, or a negative time, is not, and the
+// error names the record.
+func TestValidate(t *testing.T) {
+	ok := &History{Records: []Record{{At: 0, Kind: Publish}, {At: 0, Kind: Append}, {At: 5, Kind: End}}}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid history refused: %v", err)
+	}
+	if err := (&History{}).Validate(); err != nil {
+		t.Fatalf("empty history refused: %v", err)
+	}
+	back := &History{Records: []Record{{At: 4, Kind: Publish}, {At: 9, Kind: Append}, {At: 3, Kind: Poll}}}
+	if err := back.Validate(); err == nil || !strings.Contains(err.Error(), "record 3 (poll at 3)") {
+		t.Fatalf("error %v, want one naming record 3", err)
+	}
+	neg := &History{Records: []Record{{At: -1, Kind: Publish}}}
+	if err := neg.Validate(); err == nil || !strings.Contains(err.Error(), "negative time") {
+		t.Fatalf("error %v, want negative time", err)
+	}
 }

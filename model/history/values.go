@@ -73,6 +73,27 @@ const (
 	ErrorTransient = "transient"
 )
 
+// Saga states that checks rely on (the From and To fields of SagaStart
+// and SagaTransition records).
+const (
+	// SagaStateStarted: an instance waiting for its payment outcome.
+	SagaStateStarted = "started"
+	// SagaStateCompleted: paid, the order confirmed (an end state).
+	SagaStateCompleted = "completed"
+	// SagaStateCompensated: the order cancelled and refunded (an end
+	// state).
+	SagaStateCompensated = "compensated"
+)
+
+// RebuildStopFirst: a ProjectionReset that stops the live projector,
+// truncates the read model and sets its checkpoint back to 0 before it
+// replays.
+const RebuildStopFirst = "stop-then-rebuild"
+
+// OutcomeNone: a record that carries no outcome. A hand-written history
+// may leave a QueryReturn's outcome out; checks read it as an answer.
+const OutcomeNone Outcome = ""
+
 // Why a replicated partition changed (the Point of a PartitionChange).
 const (
 	// ElectionClean: a leader elected from the in-sync replicas.

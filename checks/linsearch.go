@@ -1,0 +1,310 @@
+package checks
+
+import (
+	"math"
+	"sort"
+)
+
+// LinearizableSteps is the budget of the linearizability search of one
+// account, counted in steps: one step is one attempt to linearize one
+// operation next. A search that spends it without deciding leaves that
+// account unknown. Counting steps, not seconds, makes the verdict depend
+// on the history alone.
+const LinearizableSteps = 1 << 20
+
+// searchVerdict is the outcome of the search of one account.
+type searchVerdict byte
+
+const (
+	searchOK searchVerdict = iota
+	searchIllegal
+	searchOutOfSteps
+)
+
+// searchResult is what the search of one account found.
+type searchResult struct {
+	verdict searchVerdict
+	steps   int
+	// longest is the longest linearized prefix met: the indexes of its
+	// operations in order (for a witness).
+	longest []int
+}
+
+// lentry is an entry of the search's event list: the call or the return
+// of operation op. Operations whose Return is +inf (outMaybe) have no
+// return entry.
+type lentry struct {
+	op         int
+	ret        bool
+	prev, next *lentry
+	match      *lentry // the call's return entry, nil when none
+}
+
+// searchAccount decides whether ops, the operations of one account, are
+// linearizable against [stepAccount]: whether one total order of them,
+// respecting real time (an operation that returned before another was
+// invoked comes first), explains every answer. An outMaybe command may
+// appear in the order or not. It is the search of Wing and Gong with
+// Lowe's memoization: depth first, linearizing at each point one of the
+// operations invoked before the earliest pending return, and never
+// visiting the same (set of linearized operations, state) twice. It stops
+// after budget steps.
+func searchAccount(ops []linOp, budget int) searchResult {
+	n := len(ops)
+	entries := make([]lentry, 0, 2*n)
+	type ev struct {
+		at  int64
+		ret bool
+		op  int
+	}
+	evs := make([]ev, 0, 2*n)
+	finite := 0
+	for i := range ops {
+		evs = append(evs, ev{at: ops[i].Call, op: i})
+		if ops[i].Return != math.MaxInt64 {
+			evs = append(evs, ev{at: ops[i].Return, ret: true, op: i})
+			finite++
+		}
+	}
+	// Positions are record indexes, so they do not tie; were two equal,
+	// the intervals would be closed: the call first.
+	sort.SliceStable(evs, func(a, b int) bool {
+		if evs[a].at != evs[b].at {
+			return evs[a].at < evs[b].at
+		}
+		if evs[a].ret != evs[b].ret {
+			return !evs[a].ret
+		}
+		return evs[a].op < evs[b].op
+	})
+	callOf := make([]*lentry, n)
+	for _, e := range evs {
+		entries = append(entries, lentry{op: e.op, ret: e.ret})
+	}
+	head := &lentry{}
+	prev := head
+	for i := range entries {
+		e := &entries[i]
+		e.prev, prev.next = prev, e
+		prev = e
+		if !e.ret {
+			callOf[e.op] = e
+		}
+	}
+	for i := range entries {
+		if e := &entries[i]; e.ret {
+			callOf[e.op].match = e
+		}
+	}
+	lift := func(call *lentry) {
+		call.prev.next = call.next
+		if call.next != nil {
+			call.next.prev = call.prev
+		}
+		if r := call.match; r != nil {
+			r.prev.next = r.next
+			if r.next != nil {
+				r.next.prev = r.prev
+			}
+		}
+	}
+	unlift := func(call *lentry) {
+		if r := call.match; r != nil {
+			r.prev.next = r
+			if r.next != nil {
+				r.next.prev = r
+			}
+		}
+		call.prev.next = call
+		if call.next != nil {
+			call.next.prev = call
+		}
+	}
+
+	// Each operation with a return has a bit in the cache's set; each
+	// outMaybe command counts in its class: the commands of one type and
+	// amount. Two outMaybe commands of a class are interchangeable once
+	// both are invoked, which both are when either was linearized (an
+	// operation's call precedes the earliest pending return, and that
+	// only moves forward as the set grows): which of them took effect
+	// does not matter, only how many did.
+	bit := make([]int, n)
+	nfin := 0
+	type class struct {
+		op     byte
+		amount int64
+	}
+	classes := map[class]int{}
+	for i := range ops {
+		if ops[i].Return != math.MaxInt64 {
+			bit[i], nfin = nfin, nfin+1
+			continue
+		}
+		k := class{ops[i].Op, ops[i].Amount}
+		c, ok := classes[k]
+		if !ok {
+			c = len(classes)
+			classes[k] = c
+		}
+		bit[i] = c
+	}
+	seen := newLinCache(nfin, len(classes))
+	type frame struct {
+		call  *lentry
+		state acctState
+	}
+	var stack []frame
+	var res searchResult
+	state := acctState{}
+	entry := head.next
+	for finite > 0 {
+		if entry == nil || entry.ret {
+			// The earliest pending return: the operations invoked before
+			// it were all tried. Undo the last choice.
+			if len(stack) == 0 {
+				res.verdict = searchIllegal
+				return res
+			}
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			seen.clear(bit[top.call.op], top.call.match != nil)
+			state = top.state
+			unlift(top.call)
+			if top.call.match != nil {
+				finite++
+			}
+			entry = top.call.next
+			continue
+		}
+		if res.steps >= budget {
+			res.verdict = searchOutOfSteps
+			return res
+		}
+		res.steps++
+		op := entry.op
+		ok, next := stepAccount(state, &ops[op])
+		if ok && seen.visit(bit[op], entry.match != nil, next) {
+			stack = append(stack, frame{call: entry, state: state})
+			if len(stack) > len(res.longest) {
+				res.longest = res.longest[:0]
+				for _, f := range stack {
+					res.longest = append(res.longest, f.call.op)
+				}
+			}
+			state = next
+			lift(entry)
+			if entry.match != nil {
+				finite--
+			}
+			entry = head.next
+			continue
+		}
+		entry = entry.next
+	}
+	res.verdict = searchOK
+	return res
+}
+
+// linCache remembers the (set of linearized operations, state) pairs the
+// search has visited. The set is kept as a bitset over the operations
+// with a return (finite), stored compactly (every finite operation below
+// lo is linearized, so only the words from lo's up to the highest
+// linearized one are kept), and a count per class of outMaybe commands.
+type linCache struct {
+	fin, inf []uint64
+	lo, hi   int // lowest unlinearized, highest linearized finite bit (-1: none)
+	byHash   map[uint64][]int32
+	arena    []uint64
+	key      []uint64
+}
+
+func newLinCache(nfin, nclasses int) *linCache {
+	return &linCache{fin: make([]uint64, (nfin+63)/64), inf: make([]uint64, nclasses), hi: -1,
+		byHash: map[uint64][]int32{}}
+}
+
+// visit adds bit op of the finite set, or one to the count of class op,
+// to the current set and
+// reports whether (set, next) is new; if not, it undoes the change.
+func (c *linCache) visit(op int, finite bool, next acctState) bool {
+	c.set(op, finite)
+	k := c.keyOf(next)
+	h := hashWords(k)
+	for _, off := range c.byHash[h] {
+		if int(c.arena[off-1]) == len(k) && equalWords(c.arena[off:int(off)+len(k)], k) {
+			c.clear(op, finite)
+			return false
+		}
+	}
+	c.arena = append(c.arena, uint64(len(k)))
+	c.byHash[h] = append(c.byHash[h], int32(len(c.arena)))
+	c.arena = append(c.arena, k...)
+	return true
+}
+
+func (c *linCache) set(op int, finite bool) {
+	if !finite {
+		c.inf[op]++
+		return
+	}
+	c.fin[op/64] |= 1 << (op % 64)
+	c.hi = max(c.hi, op)
+	for c.lo < len(c.fin)*64 && c.fin[c.lo/64]&(1<<(c.lo%64)) != 0 {
+		c.lo++
+	}
+}
+
+func (c *linCache) clear(op int, finite bool) {
+	if !finite {
+		c.inf[op]--
+		return
+	}
+	c.fin[op/64] &^= 1 << (op % 64)
+	c.lo = min(c.lo, op)
+	for c.hi >= 0 && c.fin[c.hi/64]&(1<<(c.hi%64)) == 0 {
+		c.hi--
+	}
+}
+
+// keyOf builds the compact key of the current set and state s.
+func (c *linCache) keyOf(s acctState) []uint64 {
+	k := c.key[:0]
+	open := uint64(0)
+	if s.Open {
+		open = 1
+	}
+	k = append(k, uint64(s.Balance), open, uint64(c.lo), 0)
+	if c.hi >= c.lo {
+		k = append(k, c.fin[c.lo/64:c.hi/64+1]...)
+		k[3] = uint64(c.hi/64 + 1 - c.lo/64) // how many words of fin follow
+	}
+	last := len(c.inf) - 1
+	for last >= 0 && c.inf[last] == 0 {
+		last--
+	}
+	k = append(k, c.inf[:last+1]...)
+	c.key = k
+	return k
+}
+
+func hashWords(k []uint64) uint64 {
+	h := uint64(14695981039346656037)
+	for _, w := range k {
+		h ^= w
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
+}
+
+func equalWords(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
