@@ -72,9 +72,13 @@ func BenchmarkModel(b *testing.B) {
 	// The same system on a cluster of three brokers: every record
 	// replicated to two followers before it is acknowledged (acks all,
 	// min-insync-replicas 2), next to the single broker above.
-	b.Run("commit=interval/history=fresh/replicas=3", func(b *testing.B) {
-		benchModel(b, replicatedBenchConfig(), false)
-	})
+	for _, reuse := range []bool{false, true} {
+		name := "commit=interval/history=fresh/replicas=3"
+		if reuse {
+			name = "commit=interval/history=reused/replicas=3"
+		}
+		b.Run(name, func(b *testing.B) { benchModel(b, replicatedBenchConfig(), reuse) })
+	}
 }
 
 // replicatedBenchConfig is benchConfig(CommitInterval) with its topic
