@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/evsim/evsim/model/history"
 )
@@ -34,12 +36,17 @@ func init() {
 	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 }
 
-// LagChart writes to path an 8x4 inch PNG of the consumer lag of every
+// LagChart writes to path a 9x4 inch PNG of the consumer lag of every
 // group in h (see [LagSeries]) over simulated time in seconds, one step
-// line per group, with each history.Crash record marked by a thin red
-// vertical line. A history without consumer groups still yields a chart,
-// whose title says so.
-func LagChart(h *history.History, path string) error {
+// line per group (and one per partition of a group whose total hides a
+// stuck partition, see [StuckPartitions]), annotated with causes: each
+// history.Crash record is a thin red vertical line labelled with the node,
+// the windows in which a node was down are shaded, rebalances and session
+// expiries are ticked on the time axis, and the witness times (simulated
+// nanoseconds) are dotted lines. The lag axis has whole-number ticks. A
+// history without consumer groups still yields a chart, whose title says
+// so.
+func LagChart(h *history.History, path string, witness ...int64) error {
 	p := plot.New()
 	p.Title.Text = "Consumer lag"
 	p.X.Label.Text = "simulated time (s)"
@@ -51,6 +58,8 @@ func LagChart(h *history.History, path string) error {
 		p.Title.Text += " (no consumer groups in history)"
 	}
 	end := lastAt(h)
+	addCauses(p, h, witness)
+	series = append(series, StuckPartitions(h)...)
 	for i, s := range series {
 		line, err := plotter.NewLine(chartXYs(s.Points, end))
 		if err != nil {
@@ -62,10 +71,6 @@ func LagChart(h *history.History, path string) error {
 		p.Add(line)
 		p.Legend.Add(s.Name, line)
 	}
-	if crashes := newCrashMarks(h); len(crashes.xs) > 0 {
-		p.Add(crashes)
-		p.Legend.Add("crash", crashes)
-	}
 	// Time and lag start at 0; the headroom on top keeps the legend
 	// clear of the lines.
 	p.X.Min, p.X.Max = 0, max(p.X.Max, seconds(end))
@@ -73,7 +78,11 @@ func LagChart(h *history.History, path string) error {
 		p.X.Max = 1
 	}
 	p.Y.Min, p.Y.Max = 0, max(p.Y.Max*1.25, 1)
-	if err := p.Save(8*vg.Inch, 4*vg.Inch, path); err != nil {
+	p.Y.Tick.Marker = intTicks{}
+	p.X.Tick.Marker = cleanTicks{}
+	img := vgimg.New(9*vg.Inch, 4*vg.Inch)
+	drawBeside(p, draw.New(img), legendWidth(p))
+	if err := savePNG(img, path); err != nil {
 		return fmt.Errorf("lag chart %s: %w", path, err)
 	}
 	return nil
@@ -111,3 +120,31 @@ func lastAt(h *history.History) int64 {
 
 // seconds converts simulated nanoseconds to seconds.
 func seconds(ns int64) float64 { return float64(ns) / 1e9 }
+
+// addCauses draws on p, under the series, what explains them: the
+// windows in which a node was down, the crashes labelled by node, the
+// rebalances and session expiries, and the witness times.
+func addCauses(p *plot.Plot, h *history.History, witness []int64) {
+	if down := newDownWindows(h); len(down.ws) > 0 {
+		p.Add(down)
+		p.Legend.Add("node down", down)
+	}
+	if crashes := newCrashMarks(h); len(crashes.xs) > 0 {
+		p.Add(crashes)
+		p.Legend.Add("crash (node named)", crashes)
+	}
+	reb, exp := newCauseTicks(h)
+	if len(reb.xs) > 0 {
+		p.Add(reb)
+		p.Legend.Add("rebalance", reb)
+	}
+	if len(exp.xs) > 0 {
+		p.Add(exp)
+		p.Legend.Add("session expiry", exp)
+	}
+	if len(witness) > 0 {
+		w := newWitnessMarks(witness)
+		p.Add(w)
+		p.Legend.Add("witness record", w)
+	}
+}

@@ -149,8 +149,8 @@ func decodePNG(t *testing.T, path string) []byte {
 	if err != nil {
 		t.Fatalf("decode %s: %v", path, err)
 	}
-	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w == 0 || w != 2*h {
-		t.Fatalf("image is %dx%d, want 2:1", w, h)
+	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w == 0 || 4*w != 9*h {
+		t.Fatalf("image is %dx%d, want 9:4", w, h)
 	}
 	return b
 }

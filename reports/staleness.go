@@ -34,7 +34,7 @@ func StalenessSeries(h *history.History) (events, behind []Series) {
 	return events, behind
 }
 
-// StalenessChart writes to path an 8x6 inch PNG of the staleness of every
+// StalenessChart writes to path a 9x6 inch PNG of the staleness of every
 // read model in h over simulated time in seconds: on top the events behind
 // its log (the event store, or the topic a projection of a topic reads),
 // below the time behind (milliseconds since the oldest
@@ -42,24 +42,24 @@ func StalenessSeries(h *history.History) (events, behind []Series) {
 // Each query is a dot on the lower panel at the staleness it saw; a read
 // model's staleness SLO (history.StalenessSLO) is a dashed line in its
 // colour on the lower panel; windows in which a node was down (crash to
-// restart) are shaded on both, and each crash is a thin red line. Long
+// restart) are shaded on both, each crash is a thin red line labelled
+// with its node, rebalances and session expiries are ticked on the time
+// axis, witness times (simulated nanoseconds) are dotted lines. Long
 // series are downsampled, keeping their spikes. A history without read
 // models still yields a chart, whose title says so. The PNG depends only
 // on h, byte for byte.
-func StalenessChart(h *history.History, path string) error {
+func StalenessChart(h *history.History, path string, witness ...int64) error {
 	rep := checks.Staleness(h)
 	events, _ := StalenessSeries(h)
 	end := lastAt(h)
-	top := stalenessPlot("Read-model staleness: events behind", "events behind the log (event store or topic)", h)
-	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", h)
+	top := stalenessPlot("Read-model staleness: events behind", "events behind the log (event store or topic)", h, witness)
+	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", h, witness)
 	if len(events) == 0 {
 		top.Title.Text += " (no read models in history)"
 	}
 	slos := checks.StalenessSLOs(h)
-	var topXYs, bottomXYs []plotter.XYs
 	for i, s := range events {
 		xys := chartXYs(s.Points, end)
-		topXYs = append(topXYs, xys)
 		line, err := plotter.NewLine(xys)
 		if err != nil {
 			continue // chartXYs drops non-finite values; nothing else fails
@@ -73,7 +73,6 @@ func StalenessChart(h *history.History, path string) error {
 	var sloMax float64
 	for i, s := range rep.Series {
 		xys := toXYs(downsample(timeBehindPoints(s, end), maxChartPoints))
-		bottomXYs = append(bottomXYs, xys)
 		line, err := plotter.NewLine(xys)
 		if err != nil {
 			continue
@@ -113,7 +112,6 @@ func StalenessChart(h *history.History, path string) error {
 			}
 			qs = thin
 		}
-		bottomXYs = append(bottomXYs, qs)
 		sc, err := plotter.NewScatter(qs)
 		if err != nil {
 			return fmt.Errorf("staleness chart %s: %w", path, err)
@@ -131,17 +129,22 @@ func StalenessChart(h *history.History, path string) error {
 		}
 		p.Y.Min, p.Y.Max = 0, max(p.Y.Max*1.25, 1)
 	}
-	// The SLO line stays below the legend.
-	bottom.Y.Max = max(bottom.Y.Max, sloMax*1.7)
-	placeLegend(top, topXYs)
-	placeLegend(bottom, bottomXYs)
-	const w, h6 = 8 * vg.Inch, 6 * vg.Inch
+	// The SLO line stays in view.
+	bottom.Y.Max = max(bottom.Y.Max, sloMax*1.15)
+	top.Y.Tick.Marker = intTicks{}
+	bottom.Y.Tick.Marker = cleanTicks{}
+	top.X.Tick.Marker, bottom.X.Tick.Marker = cleanTicks{}, cleanTicks{}
+	const w, h6 = 9 * vg.Inch, 6 * vg.Inch
 	img := vgimg.New(w, h6)
 	dc := draw.New(img)
+	lw := max(legendWidth(top), legendWidth(bottom))
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(4), PadBottom: vg.Points(4), PadX: vg.Points(4), PadY: vg.Points(8)}
-	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
+	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, draw.Crop(dc, 0, -lw, 0, 0))
+	for i, p := range []*plot.Plot{top, bottom} {
+		c := canvases[i][0]
+		c.Max.X += lw
+		drawBeside(p, c, lw)
+	}
 	if err := savePNG(img, path); err != nil {
 		return fmt.Errorf("staleness chart %s: %w", path, err)
 	}
@@ -150,20 +153,13 @@ func StalenessChart(h *history.History, path string) error {
 
 // stalenessPlot returns a panel with the down windows shaded underneath
 // and the crashes marked; the series are added on top.
-func stalenessPlot(title, ylabel string, h *history.History) *plot.Plot {
+func stalenessPlot(title, ylabel string, h *history.History, witness []int64) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "simulated time (s)"
 	p.Y.Label.Text = ylabel
 	p.Legend.Top = true
-	if down := newDownWindows(h); len(down.ws) > 0 {
-		p.Add(down)
-		p.Legend.Add("node down", down)
-	}
-	if crashes := newCrashMarks(h); len(crashes.xs) > 0 {
-		p.Add(crashes)
-		p.Legend.Add("crash", crashes)
-	}
+	addCauses(p, h, witness)
 	return p
 }
 
@@ -203,21 +199,4 @@ func toXYs(pts []Point) plotter.XYs {
 		}
 	}
 	return xys
-}
-
-// placeLegend puts p's legend in the top corner, left or right, over the
-// half of the x axis whose data reach less high, so that it hides less.
-func placeLegend(p *plot.Plot, data []plotter.XYs) {
-	mid := (p.X.Min + p.X.Max) / 2
-	var left, right float64
-	for _, xys := range data {
-		for _, xy := range xys {
-			if xy.X < mid {
-				left = max(left, xy.Y)
-			} else {
-				right = max(right, xy.Y)
-			}
-		}
-	}
-	p.Legend.Left = left < right
 }

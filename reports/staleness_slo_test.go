@@ -52,8 +52,8 @@ func render(t *testing.T, h *history.History) ([]byte, image.Image) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := img.Bounds(); r.Dx() != 768 || r.Dy() != 576 {
-		t.Fatalf("chart is %dx%d, want 768x576", r.Dx(), r.Dy())
+	if r := img.Bounds(); r.Dx() != 864 || r.Dy() != 576 {
+		t.Fatalf("chart is %dx%d, want 864x576", r.Dx(), r.Dy())
 	}
 	return b, img
 }
@@ -114,7 +114,7 @@ func TestStalenessChartSLOAndDownWindows(t *testing.T) {
 	}
 	_, noCrash := render(t, without(h, history.Crash, history.Restart))
 	// The window spans 280ms of about 800ms on both panels.
-	if n := differing(img, noCrash); n < 768*576/20 {
+	if n := differing(img, noCrash); n < 864*576/20 {
 		t.Errorf("the down window changes only %d pixels", n)
 	}
 }

@@ -65,7 +65,7 @@ func TestStalenessChartC4(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != 768 || b.Dy() != 576 {
-		t.Errorf("chart is %dx%d, want 768x576", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != 864 || b.Dy() != 576 {
+		t.Errorf("chart is %dx%d, want 864x576", b.Dx(), b.Dy())
 	}
 }

@@ -129,7 +129,7 @@ func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSyste
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
-	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS (issue 4)
+	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}

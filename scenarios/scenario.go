@@ -46,7 +46,7 @@ type Scenario struct {
 	// expectation must hold.
 	Expect map[string]checks.Verdict
 	Charts []string
-	// ES is the event-sourced part of the system (event sourcing and CQRS, issue 4).
+	// ES is the event-sourced part of the system (event sourcing and CQRS).
 	ES model.ESConfig
 	// Source is the file's text.
 	Source []byte
@@ -64,11 +64,11 @@ type placed struct {
 }
 
 // Charts a scenario can ask for.
-var chartNames = []string{"lag", "staleness" /* event sourcing and CQRS (issue 4) */}
+var chartNames = []string{"lag", "staleness" /* event sourcing and CQRS */}
 
 var topKeys = []string{"name", "title", "teaches", "seed", "duration", "drain", "latency", "topics", "producers",
 	"consumers", "faults", "checks", "expect", "charts",
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 	"event-store", "aggregate", "clients", "projections", "queries", "outbox"}
 
 // Parse reads a scenario file strictly. file names it in errors. Every
@@ -146,7 +146,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	for _, n := range d.list(m.get("charts"), "charts") {
 		s.Charts = append(s.Charts, d.oneOf(n, "charts", chartNames...))
 	}
-	d.eventSourcing(m, s) // event sourcing and CQRS (issue 4)
+	d.eventSourcing(m, s) // event sourcing and CQRS
 	m.done(topKeys...)
 	if err := d.err(); err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := filepath.Join(dir, "explored.yaml")
-	if err := os.WriteFile(path, src, 0o644); err != nil {
+	if err := writeFileAtomic(path, src); err != nil {
 		fmt.Fprintf(stderr, "evsim explore: %v\n", err)
 		return exitUsage
 	}

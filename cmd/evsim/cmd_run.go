@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -20,6 +18,7 @@ import (
 // runLine is the --json form of one scenario run, one per line.
 type runLine struct {
 	Scenario        string                    `json:"scenario"`
+	Title           string                    `json:"title,omitempty"`
 	File            string                    `json:"file"`
 	Seed            uint64                    `json:"seed"`
 	Checksum        string                    `json:"checksum"`
@@ -57,9 +56,21 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim run: %v\n", err)
 		return exitUsage
 	}
+	lock, err := lockOut(*outDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim run: %v\n", err)
+		return exitUsage
+	}
+	defer lock.unlock()
+	intr := watchInterrupt()
+	defer intr.release()
 	code := exitOK
+	modes, group := modeOf(), ""
 	var index []reports.IndexEntry
 	for _, s := range list {
+		if intr.stopped() {
+			break
+		}
 		for _, w := range s.Warnings {
 			fmt.Fprintln(stderr, w)
 		}
@@ -73,7 +84,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		dir := filepath.Join(*outDir, s.Name)
-		if err := writeOutputs(dir, o); err != nil {
+		if err := writeOutputs(dir, o, intr); err == errInterrupted {
+			break
+		} else if err != nil {
 			fmt.Fprintf(stderr, "evsim run: %v\n", err)
 			return exitUsage
 		}
@@ -86,6 +99,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(stdout, "%s\n", b)
 		} else {
+			if len(list) > 1 {
+				group = groupHeader(stdout, s, modes, group)
+			}
 			printHuman(stdout, o, line)
 		}
 		if !o.Met() {
@@ -94,11 +110,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		index = append(index, reports.IndexEntry{Name: s.Name, Title: s.Title, Seed: o.Seed, Met: o.Met(),
 			Results: o.Results, Expected: s.Expect, Href: s.Name + "/report.html"})
 	}
+	if err := writeIndex(*outDir); err != nil {
+		fmt.Fprintf(stderr, "evsim run: %v\n", err)
+		return exitUsage
+	}
+	if intr.stopped() {
+		fmt.Fprintf(stderr, "evsim run: interrupted after %d of %d scenarios; every file written is whole, index: %s\n",
+			len(index), len(list), filepath.Join(*outDir, "index.html"))
+		return exitInterrupted
+	}
 	if len(list) > 1 {
-		if err := writeIndex(*outDir, index); err != nil {
-			fmt.Fprintf(stderr, "evsim run: %v\n", err)
-			return exitUsage
-		}
 		if !*asJSON {
 			met := 0
 			for _, e := range index {
@@ -112,22 +133,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// writeIndex writes the page that links every run's report.
-func writeIndex(dir string, entries []reports.IndexEntry) error {
-	var buf bytes.Buffer
-	if err := reports.WriteIndex(&buf, entries); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write index: %w", err)
-	}
-	return nil
-}
-
 func toLine(o *scenarios.Outcome, dir string) runLine {
 	s := o.Scenario
 	l := runLine{
-		Scenario: s.Name, File: s.File, Seed: o.Seed, Checksum: fmt.Sprintf("%016x", o.Checksum),
+		Scenario: s.Name, Title: s.Title, File: s.File, Seed: o.Seed, Checksum: fmt.Sprintf("%016x", o.Checksum),
 		Events: o.Events, Records: o.History.Len(), Drained: o.Drained,
 		Checks: map[string]checks.Verdict{}, Expected: map[string]checks.Verdict{},
 		ExpectationsMet: o.Met(), Failures: o.Failures, Out: dir, Repro: repro(o), Results: o.Results,
@@ -176,7 +185,7 @@ func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
 	fmt.Fprintf(w, "seed=%d duration=%v checksum=%s events=%d records=%d drained=%v\n",
 		o.Seed, s.Duration, l.Checksum, o.Events, l.Records, o.Drained)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  check\tverdict\texpected\t")
+	fmt.Fprintln(tw, "  check\tverdict\texpected\tas expected?")
 	for _, r := range o.Results {
 		mark := "ok"
 		if r.Verdict != l.Expected[r.Check] {
@@ -204,83 +213,4 @@ func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
 		fmt.Fprintf(w, "  repro: %s\n", l.Repro)
 	}
 	fmt.Fprintln(w)
-}
-
-// writeOutputs writes a run's history, verdicts and charts into dir.
-func writeOutputs(dir string, o *scenarios.Outcome) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("out folder: %w", err)
-	}
-	f, err := os.Create(filepath.Join(dir, "history.jsonl"))
-	if err != nil {
-		return fmt.Errorf("write history: %w", err)
-	}
-	if err := o.History.WriteJSONL(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write history: %w", err)
-	}
-	b, err := json.MarshalIndent(toLine(o, dir), "", "  ")
-	if err != nil {
-		return fmt.Errorf("write verdicts: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "verdicts.json"), append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write verdicts: %w", err)
-	}
-	charts := o.Scenario.Charts
-	if len(charts) == 0 {
-		// By default: lag when there are consumer groups, staleness when
-		// there are projections.
-		if len(o.Scenario.System.Consumers) > 0 {
-			charts = append(charts, "lag")
-		}
-		if len(o.Scenario.ES.Projectors) > 0 {
-			charts = append(charts, "staleness")
-		}
-	}
-	page := &reports.Page{
-		Name: o.Scenario.Name, Title: o.Scenario.Title, Teaches: o.Scenario.Teaches, Seed: o.Seed,
-		Checksum: fmt.Sprintf("%016x", o.Checksum), Repro: repro(o), Results: o.Results,
-		Expected: o.Scenario.Expect, Failures: o.Failures, History: o.History,
-		Links: []reports.Link{{Caption: "history (JSON Lines)", Href: "history.jsonl"}, {Caption: "verdicts (JSON)", Href: "verdicts.json"}},
-	}
-	if slices.Contains(charts, "lag") {
-		path := filepath.Join(dir, "lag.png")
-		if err := reports.LagChart(o.History, path); err != nil {
-			return err
-		}
-		page.Charts = append(page.Charts, reports.Chart{Caption: "Consumer lag", Path: path})
-	}
-	if slices.Contains(charts, "staleness") {
-		path := filepath.Join(dir, "staleness.png")
-		if err := reports.StalenessChart(o.History, path); err != nil {
-			return err
-		}
-		page.Charts = append(page.Charts, reports.Chart{Caption: "Read-model staleness", Path: path})
-	}
-	// porcupine's visualization of a small witness, for each violated
-	// linearizability check.
-	for _, r := range o.Results {
-		if r.Verdict != checks.Violated || (r.Check != "linearizable" && r.Check != "linearizable-reads") {
-			continue
-		}
-		name := r.Check + ".html"
-		wrote, err := checks.WriteLinearizabilityHTML(o.History, r.Check == "linearizable-reads", filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		if wrote {
-			page.Links = append(page.Links, reports.Link{Caption: "porcupine visualization of the " + r.Check + " witness", Href: name})
-		}
-	}
-	var buf bytes.Buffer
-	if err := reports.WriteHTML(&buf, page); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "report.html"), buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
 }

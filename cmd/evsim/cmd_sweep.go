@@ -33,6 +33,9 @@ type sweepLine struct {
 	Worst []seedWorst `json:"worst,omitempty"`
 	// Charts are the files drawn across seeds.
 	Charts []string `json:"charts,omitempty"`
+	// Interrupted says Ctrl-C stopped the sweep: the counts cover the
+	// runs that finished.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // seedWorst is the worst one seed's run got.
@@ -84,16 +87,27 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 			break
 		}
 	}
+	if *outDir != "" {
+		lock, err := lockOut(*outDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			return exitUsage
+		}
+		defer lock.unlock()
+	}
+	intr := watchInterrupt()
+	defer intr.release()
 	code := exitOK
 	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "")
+		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "", intr)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 			return exitUsage
 		}
 		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
+		sum.Interrupted = intr.stopped()
 		if *outDir != "" {
-			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum); err != nil {
+			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum, s); err != nil {
 				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 				return exitUsage
 			}
@@ -109,12 +123,25 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		printSweep(stdout, s, sum)
+		if sum.Interrupted {
+			break
+		}
+	}
+	if *outDir != "" {
+		if err := writeIndex(*outDir); err != nil {
+			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			return exitUsage
+		}
+	}
+	if intr.stopped() {
+		fmt.Fprintln(stderr, "evsim sweep: interrupted; the summary above covers the runs that finished")
+		return exitInterrupted
 	}
 	return code
 }
 
 // sweep runs s at every seed on workers goroutines, one world each.
-func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool) (*sweepLine, error) {
+func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt) (*sweepLine, error) {
 	type result struct {
 		seed  uint64
 		o     *scenarios.Outcome
@@ -142,8 +169,13 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		}()
 	}
 	go func() {
+	feed:
 		for _, seed := range seeds {
-			jobs <- seed
+			select {
+			case jobs <- seed:
+			case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
+				break feed
+			}
 		}
 		close(jobs)
 		wg.Wait()
@@ -156,7 +188,7 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		done++
 		if progress != nil && (done%10 == 0 || done == len(seeds)) {
 			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", s.Name, done, len(seeds), len(sum.Failing))
-			if done == len(seeds) {
+			if done == len(seeds) || intr.stopped() {
 				fmt.Fprint(progress, "\r\033[K")
 			}
 		}
@@ -187,48 +219,8 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 	return sum, firstErr
 }
 
-// sweepCharts draws, into dir, the distribution across seeds of the worst
-// lag and the worst query staleness, for the runs that had them, and
-// writes the summary beside them as sweep.json.
-func sweepCharts(dir string, sum *sweepLine) error {
-	var lags, stale []float64
-	for _, w := range sum.Worst {
-		if w.HasLag {
-			lags = append(lags, w.Lag)
-		}
-		if w.HasStaleness {
-			stale = append(stale, w.StalenessMs)
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("out folder: %w", err)
-	}
-	if len(lags) > 0 {
-		path := filepath.Join(dir, "sweep-lag.png")
-		if err := reports.CDFChart(lags, "Worst consumer lag per seed", "events behind the log end", path); err != nil {
-			return err
-		}
-		sum.Charts = append(sum.Charts, path)
-	}
-	if len(stale) > 0 {
-		path := filepath.Join(dir, "sweep-staleness.png")
-		if err := reports.CDFChart(stale, "Worst query staleness per seed", "time behind (ms)", path); err != nil {
-			return err
-		}
-		sum.Charts = append(sum.Charts, path)
-	}
-	b, err := json.MarshalIndent(sum, "", "  ")
-	if err != nil {
-		return fmt.Errorf("sweep summary: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "sweep.json"), append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("sweep summary: %w", err)
-	}
-	return nil
-}
-
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
-	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard)
+	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s%s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard, interruptedMark(sum))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  check\tholds\tviolated\tunknown\texpected\t")
 	for _, c := range s.Checks {
@@ -242,14 +234,10 @@ func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 	}
 	for i, seed := range sum.Failing {
 		if i == 10 {
-			fmt.Fprintf(w, "  ... and %d more failing seeds (--json lists them all)\n", len(sum.Failing)-10)
+			fmt.Fprintf(w, "  ... and %d more failing seeds (--json and sweep.html list them all)\n", len(sum.Failing)-10)
 			break
 		}
-		target := s.Name
-		if !isBuiltin(s) {
-			target = s.File
-		}
-		fmt.Fprintf(w, "  failing seed %d: %s run %s --seed %d\n", seed, progName(), target, seed)
+		fmt.Fprintf(w, "  failing seed %d: %s\n", seed, seedRepro(s, seed))
 	}
 }
 

@@ -10,10 +10,12 @@ import (
 
 // load resolves each argument to a scenario: a path to a file (anything
 // ending in .yaml or .yml, or containing a slash) or a built-in name. No
-// argument means every built-in scenario.
+// argument means every built-in scenario, grouped by failure mode as the
+// index groups them.
 func load(args []string) ([]*scenarios.Scenario, error) {
 	if len(args) == 0 {
-		return scenarios.Builtins()
+		all, err := scenarios.Builtins()
+		return groupByMode(all), err
 	}
 	var out []*scenarios.Scenario
 	for _, a := range args {
@@ -24,14 +26,22 @@ func load(args []string) ([]*scenarios.Scenario, error) {
 			}
 			s, err := scenarios.Parse(a, src)
 			if err != nil {
-				return nil, err
+				return nil, tidy(err)
 			}
 			out = append(out, s)
 			continue
 		}
 		s, err := scenarios.Builtin(a)
 		if err != nil {
-			return nil, err
+			all, aerr := scenarios.Builtins()
+			if aerr != nil {
+				return nil, err
+			}
+			var names []string
+			for _, b := range all {
+				names = append(names, b.Name)
+			}
+			return nil, fmt.Errorf("no built-in scenario %q%s (`evsim list` shows all %d; a file path needs .yaml or a slash)", a, didYouMean(a, names), len(names))
 		}
 		out = append(out, s)
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // Exit codes.
@@ -51,12 +52,33 @@ Usage:
 Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage.
 `
 
+// commands are the subcommands, for suggestions.
+var commands = []string{"run", "sweep", "explore", "list", "show", "lint", "check", "help"}
+
+// isHelp says whether a is a request for help.
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
 // run is the whole command, testable: it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
+	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
+		// `evsim run --help` asks for help: the command's usage on stdout,
+		// exit 0, as for `evsim --help`.
+		if slices.Contains([]string{"run", "sweep", "explore", "check"}, args[0]) {
+			dispatch([]string{args[0], "--help"}, stdout, stdout)
+		} else {
+			fmt.Fprint(stdout, usage)
+		}
+		return exitOK
+	}
+	return dispatch(args, stdout, stderr)
+}
+
+// dispatch runs the command args[0] names.
+func dispatch(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return cmdRun(args[1:], stdout, stderr)
@@ -76,6 +98,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "evsim: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "evsim: unknown command %q%s\n\n%s", args[0], didYouMean(args[0], commands), usage)
 	return exitUsage
 }

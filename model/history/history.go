@@ -46,7 +46,7 @@ const (
 	// with the log when it did.
 	End Kind = "end"
 
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 
 	// Command: client session Node invokes command Command (Type, Amount)
 	// on aggregate Key; Attempt counts its tries from 1. Mode says how the
@@ -118,7 +118,7 @@ const (
 	// outcome unknown to the client (a lost answer); recorded by Node, the
 	// store, for the timeline.
 	LostAnswer Kind = "lost-answer"
-	// pub/sub (issue 3)
+	// pub/sub
 
 	// PublishRetry: producer Node sends Event again (Attempt) because its
 	// request timed out: the request or its acknowledgement was lost.
@@ -214,7 +214,7 @@ type Record struct {
 	Point     string `json:"point,omitempty"`
 	Drained   bool   `json:"drained,omitempty"`
 
-	// event sourcing and CQRS (issue 4)
+	// event sourcing and CQRS
 	Version  int64   `json:"version,omitempty"`
 	Position int64   `json:"position,omitempty"`
 	Expected string  `json:"expected,omitempty"`
@@ -232,7 +232,7 @@ type Record struct {
 	Replay string `json:"replay,omitempty"`
 	Logic  int    `json:"logic,omitempty"`
 
-	// pub/sub (issue 3)
+	// pub/sub
 
 	// Service names the application a consumer member runs, when several
 	// share one group; empty means the group's name.

@@ -1,6 +1,6 @@
 package history
 
-// pub/sub (issue 3): the record kinds of the pub/sub model, registered
+// pub/sub: the record kinds of the pub/sub model, registered
 // here so that ReadJSONL accepts them.
 func init() {
 	for _, k := range []Kind{PublishRetry, PublishFail, Poll, Join, Leave, Expire, Rebalance, Assign,
