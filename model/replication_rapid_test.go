@@ -59,17 +59,22 @@ type replicationMachine struct {
 	acked  []ackedWrite
 	seen   int // history records read so far
 	crashN int
+	// powerOn says that the crash under way cuts the broker's power
+	powerOn bool
 }
+
+// PowerLoss implements PowerLossHook.
+func (m *replicationMachine) PowerLoss(w *sim.World, node sim.NodeID) bool { return m.powerOn }
 
 // replicationCounts counts, across every rapid case, what the test
 // reached, so that it can require crashes and acknowledgements to occur.
 var replicationCounts struct{ acked, crashes, elections, truncations int }
 
-func newReplicationMachine(t *rapid.T, acks Acks) *replicationMachine {
+func newReplicationMachine(t *rapid.T, acks Acks, flush time.Duration) *replicationMachine {
 	idempotent := acks == AcksAll && rapid.Bool().Draw(t, "idempotent")
 	cfg := Config{
 		Topics: []TopicConfig{{Name: "t", Partitions: 2, ReplicationFactor: 3, MinInsyncReplicas: 2,
-			ReplicaLagTimeMax: 200 * time.Millisecond, BrokerSessionTimeout: 100 * time.Millisecond}},
+			ReplicaLagTimeMax: 200 * time.Millisecond, BrokerSessionTimeout: 100 * time.Millisecond, FlushInterval: flush}},
 		Producers: []ProducerConfig{{Name: "p", Topic: "t", Interval: 2 * time.Millisecond, Keys: 4,
 			Events: []EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 1}}, Acks: acks,
 			Retries: 1000, RequestTimeout: 50 * time.Millisecond, Idempotent: idempotent,
@@ -83,6 +88,7 @@ func newReplicationMachine(t *rapid.T, acks Acks) *replicationMachine {
 	}
 	m := &replicationMachine{w: w, s: s, h: h, hook: &armedCrash{}}
 	w.SetCrashHook(m.hook)
+	s.SetPowerLossHook(m)
 	s.Start()
 	return m
 }
@@ -101,6 +107,17 @@ func (m *replicationMachine) Crash(t *rapid.T) {
 	b := m.broker(t)
 	if m.w.Up(b.id) {
 		m.w.Crash(b.id, "test", -1)
+	}
+}
+
+// PowerCrash crashes a broker with a power loss: it loses what its
+// topic's flush setting had not put on disk.
+func (m *replicationMachine) PowerCrash(t *rapid.T) {
+	b := m.broker(t)
+	if m.w.Up(b.id) {
+		m.powerOn = true
+		m.w.Crash(b.id, "test", -1)
+		m.powerOn = false
 	}
 }
 
@@ -207,7 +224,7 @@ func (m *replicationMachine) finish(t *rapid.T) {
 
 func TestReplicationKeepsAcknowledgedWrites(t *testing.T) {
 	replicationCounts = struct{ acked, crashes, elections, truncations int }{}
-	rapid.Check(t, replicationProperty(AcksAll))
+	rapid.Check(t, replicationProperty(AcksAll, FlushEveryWrite))
 	c := replicationCounts
 	t.Logf("acknowledged %d, crashes %d, clean elections %d, truncations %d", c.acked, c.crashes, c.elections, c.truncations)
 	if c.acked == 0 || c.crashes == 0 || c.elections == 0 || c.truncations == 0 {
@@ -215,15 +232,16 @@ func TestReplicationKeepsAcknowledgedWrites(t *testing.T) {
 	}
 }
 
-func replicationProperty(acks Acks) func(*rapid.T) {
+func replicationProperty(acks Acks, flush time.Duration) func(*rapid.T) {
 	return func(t *rapid.T) {
-		m := newReplicationMachine(t, acks)
+		m := newReplicationMachine(t, acks, flush)
 		t.Repeat(map[string]func(*rapid.T){
-			"run":     m.Run,
-			"crash":   m.Crash,
-			"arm":     m.Arm,
-			"restart": m.Restart,
-			"":        m.Check,
+			"run":         m.Run,
+			"crash":       m.Crash,
+			"power-crash": m.PowerCrash,
+			"arm":         m.Arm,
+			"restart":     m.Restart,
+			"":            m.Check,
 		})
 		m.finish(t)
 	}
@@ -232,9 +250,23 @@ func replicationProperty(acks Acks) func(*rapid.T) {
 // TestReplicationAcksOneLosesWrites plants acks 1 in the same machine:
 // rapid must find a leader crash that loses an acknowledged write.
 func TestReplicationAcksOneLosesWrites(t *testing.T) {
-	msgs := rapidtest.Fails(t, replicationProperty(AcksLeader))
+	msgs := rapidtest.Fails(t, replicationProperty(AcksLeader, FlushEveryWrite))
 	if msgs == nil {
 		t.Fatal("rapid found no lost write with acks 1")
+	}
+	if !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, "acknowledged") }) {
+		t.Fatalf("rapid failed for another reason: %v", msgs)
+	}
+}
+
+// TestReplicationPowerLossOfTheLastReplica plants flush never (Kafka's
+// default): rapid must find power losses that take committed writes from
+// the last in-sync replica, which clean election then has to pick (the
+// case Kafka's KIP-966 addresses).
+func TestReplicationPowerLossOfTheLastReplica(t *testing.T) {
+	msgs := rapidtest.Fails(t, replicationProperty(AcksAll, 0))
+	if msgs == nil {
+		t.Fatal("rapid found no write lost to a power loss with flush never")
 	}
 	if !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, "acknowledged") }) {
 		t.Fatalf("rapid failed for another reason: %v", msgs)
