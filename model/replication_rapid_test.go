@@ -15,10 +15,10 @@ import (
 )
 
 // Replication against a reference model. rapid draws broker crashes (at
-// once, or armed at the leader's append point or a follower's fetch
-// point), restarts and stretches of time for a cluster of three brokers
-// holding a topic with acks all, min-insync-replicas 2 and clean leader
-// election. The reference is the list of acknowledged writes, each with
+// once, with or without a power loss, or armed at the leader's append
+// point or a follower's fetch point), restarts and stretches of time for a
+// cluster of three brokers holding a topic with acks all,
+// min-insync-replicas 2, clean leader election and every write flushed. The reference is the list of acknowledged writes, each with
 // its partition and offset, read from the history. After every step, each
 // acknowledged write must sit at its offset in the partition's committed
 // view, in the log of its current leader, and in the log of every broker
