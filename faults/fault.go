@@ -42,6 +42,7 @@ func (p Plan) Install(s *model.System) (*Injector, error) {
 	}
 	s.World.SetCrashHook(in)
 	s.SetStallHook(in)
+	s.SetPowerLossHook(in)
 	return in, nil
 }
 
@@ -59,6 +60,9 @@ type Injector struct {
 	// them.
 	struck []int
 	names  []string
+	// powerLoss says, per node, whether the rule that crashed it last
+	// cut its power
+	powerLoss map[sim.NodeID]bool
 }
 
 // Strikes reports how often each fault of the plan struck so far, in the
@@ -72,6 +76,20 @@ func (in *Injector) Strikes() []model.Strike {
 	return out
 }
 
+// PowerLoss implements model.PowerLossHook: whether the crash of node
+// that is under way cut its power.
+func (in *Injector) PowerLoss(w *sim.World, node sim.NodeID) bool { return in.powerLoss[node] }
+
+// notePowerLoss notes whether the rule that crashed node cut its power.
+func (in *Injector) notePowerLoss(node sim.NodeID, r *crashRule) {
+	if r.powerLoss || in.powerLoss != nil {
+		if in.powerLoss == nil {
+			in.powerLoss = map[sim.NodeID]bool{}
+		}
+		in.powerLoss[node] = r.powerLoss
+	}
+}
+
 // active reports whether faults still strike at now.
 func (in *Injector) active(now sim.Time) bool { return in.until == 0 || now < in.until }
 
@@ -83,6 +101,7 @@ type crashRule struct {
 	nth          int // if > 0: crash at the nth hit instead of drawing
 	hits         int
 	restartAfter sim.Time
+	powerLoss    bool
 }
 
 // Crash implements sim.CrashHook: the first rule that matches the node and
@@ -100,12 +119,14 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 			r.hits++
 			if r.hits == r.nth {
 				in.struck[r.fault]++
+				in.notePowerLoss(node, r)
 				return true, r.restartAfter
 			}
 			continue
 		}
 		if r.probability.Chance(in.rng) {
 			in.struck[r.fault]++
+			in.notePowerLoss(node, r)
 			return true, r.restartAfter
 		}
 	}
@@ -114,12 +135,15 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 
 // Crash crashes the nodes of Target (a consumer group or a node name) at
 // the crash point Point with probability Probability, and restarts them
-// RestartAfter later (negative: never).
+// RestartAfter later (negative: never). With PowerLoss, the crash of a
+// broker of the cluster also loses what the operating system had not
+// written to disk yet; without, it is a process crash.
 type Crash struct {
 	Target       string
 	Point        string
 	Probability  sim.Ratio
 	RestartAfter time.Duration
+	PowerLoss    bool
 }
 
 // Install implements Fault.
@@ -131,14 +155,35 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 	if err := checkPoint(c.Point); err != nil {
 		return err
 	}
+	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
+		return err
+	}
 	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, probability: c.Probability,
-		restartAfter: restartTime(c.RestartAfter)})
+		restartAfter: restartTime(c.RestartAfter), powerLoss: c.PowerLoss})
+	return nil
+}
+
+// checkPowerLoss refuses a power loss of anything but a broker of the
+// cluster (the only node with a page cache in the model).
+func checkPowerLoss(s *model.System, target string, nodes []sim.NodeID, powerLoss bool) error {
+	if !powerLoss {
+		return nil
+	}
+	for _, id := range nodes {
+		if !s.IsBroker(id) {
+			return fmt.Errorf("crash %q: power-loss needs a broker of the cluster, and %s is not one", target, s.World.Name(id))
+		}
+	}
 	return nil
 }
 
 // String renders c as the plan's fault list names it.
 func (c Crash) String() string {
-	return fmt.Sprintf("crash %s at %s, probability %s, %s", c.Target, c.Point, ratioText(c.Probability), restartText(c.RestartAfter))
+	s := fmt.Sprintf("crash %s at %s, probability %s, %s", c.Target, c.Point, ratioText(c.Probability), restartText(c.RestartAfter))
+	if c.PowerLoss {
+		s += ", power loss"
+	}
+	return s
 }
 
 // ratioText renders a probability as a scenario file writes it.

@@ -17,6 +17,8 @@ type CrashNth struct {
 	Point        string
 	Nth          int
 	RestartAfter time.Duration
+	// PowerLoss: as in [Crash].
+	PowerLoss bool
 }
 
 // Install implements Fault.
@@ -31,7 +33,11 @@ func (c CrashNth) Install(s *model.System, in *Injector) error {
 	if c.Nth < 1 {
 		return fmt.Errorf("crash at hit %d: want 1 or more", c.Nth)
 	}
-	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter)})
+	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
+		return err
+	}
+	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter),
+		powerLoss: c.PowerLoss})
 	return nil
 }
 

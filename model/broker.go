@@ -11,7 +11,13 @@ import (
 // logs, the idempotent-producer sequence check, and the coordinator of
 // every consumer group (membership, generations, assignment, committed
 // offsets, and the per-message state of queue subscriptions). Its state is
-// durable; the broker itself does not crash in this model.
+// durable; this node itself does not crash in this model.
+//
+// A topic with a replication factor above 1 lives on the broker cluster
+// instead (see [Replica] and the controller): producers send to each
+// partition's leader, and this node serves consumers the partition's
+// committed view (the current leader's records below its high
+// watermark), as the leader would, and nothing while no broker leads it.
 type Broker struct {
 	id     sim.NodeID
 	hist   *history.History
@@ -22,6 +28,8 @@ type Broker struct {
 	// seqs holds, per idempotent producer and partition, the offset of
 	// every sequence number appended in the producer's current epoch.
 	seqs map[producerPartition]*sequenceLine
+	// cluster holds the replicated topics (nil: none).
+	cluster *cluster
 }
 
 // sequenceLine is what the broker knows of one idempotent producer's
@@ -177,6 +185,9 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 // key and acknowledges it.
 func (b *Broker) publish(w *sim.World, m *publishMsg) {
 	t := b.topic(m.rec.Topic)
+	if t.repl != nil {
+		panic("model: a simple publish to replicated topic " + t.name)
+	}
 	p := KeyPartition(m.rec.Key, len(t.partitions))
 	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0, 0)
 	r := &m.rec
@@ -197,6 +208,9 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 		p := f.partitions[j]
 		g.topic.expire(p, w.Now())
 		pl := &g.topic.partitions[p]
+		if pl.offline {
+			continue
+		}
 		from := f.positions[j]
 		if from < pl.start || from > pl.end() {
 			from = g.reset(p)

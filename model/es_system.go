@@ -50,6 +50,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	if cfg.Outbox.Mode != PublishNone && (sys == nil || sys.Broker.topic(cfg.Outbox.Topic) == nil) {
 		return nil, fmt.Errorf("outbox: unknown topic %q", cfg.Outbox.Topic)
 	}
+	if cfg.Outbox.Mode != PublishNone && sys.Broker.topic(cfg.Outbox.Topic).repl != nil {
+		return nil, fmt.Errorf("outbox: topic %q is replicated; publishing to a replicated topic from the event store is not modelled yet", cfg.Outbox.Topic)
+	}
 	for _, pc := range cfg.Projectors {
 		if pc.Source == SourceTopic && (sys == nil || sys.Broker.topic(pc.Topic) == nil) {
 			return nil, fmt.Errorf("projection %q: unknown topic %q", pc.Name, pc.Topic)

@@ -48,6 +48,10 @@ type Producer struct {
 	lossy  bool // a request or its ack can be lost, so requests need timers
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
+	// leaders is the producer's metadata of a replicated topic: the node
+	// it believes leads each partition (-1: none known); nil for the
+	// single broker.
+	leaders []sim.NodeID
 
 	// volatile state, dropped by a crash
 	pid      int64
@@ -68,6 +72,9 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
 	p.poisoned = k.ratio(cfg.Name, "poison", cfg.Poison)
 	p.poisonedByNumber = k.exact(cfg.Name, "poison-events", cfg.PoisonEvents)
+	if p.t.repl != nil {
+		p.lossy = true // a broker can crash with the request
+	}
 	p.keys = make([]string, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
@@ -88,6 +95,12 @@ func (p *Producer) reset() {
 	p.lines = make([]int, len(p.t.partitions))
 	p.pending = make([][]Record, len(p.t.partitions))
 	p.inflight, p.ready = nil, nil
+	if p.t.repl != nil {
+		p.leaders = make([]sim.NodeID, len(p.t.partitions))
+		for i, ps := range p.t.repl {
+			p.leaders[i] = p.b.cluster.leaderNode(ps)
+		}
+	}
 }
 
 // Handle implements sim.Node.
@@ -102,6 +115,8 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 		p.response(w, ev.Msg.(*produceReq), int(ev.A), ev.B)
 	case kindRequestTimeout:
 		p.timeout(w, ev.Msg.(*produceReq), int(ev.B))
+	case kindMetadataResp:
+		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
 		if req := ev.Msg.(*produceReq); !req.done {
 			p.send(w, req)
@@ -257,10 +272,20 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 		}
 	}
+	dst := p.b.id
+	if p.leaders != nil {
+		dst = p.leaders[req.partition]
+		if dst >= 0 && !w.Up(dst) {
+			// the connection is refused: ask who leads now; the
+			// request is lost and times out
+			p.refresh(w, req.partition)
+			dst = -1
+		}
+	}
 	if p.cfg.RequestLoss.Chance(p.rng) {
 		p.lostRequests.strike()
-	} else {
-		w.Send(p.id, p.b.id, kindPublish, 0, 0, req)
+	} else if dst >= 0 {
+		w.Send(p.id, dst, kindPublish, 0, 0, req)
 	}
 	if p.lossy && req.acks != AcksNone {
 		w.After(p.id, sim.Time(p.cfg.RequestTimeout), kindRequestTimeout, 0, int64(req.attempt), req)
@@ -276,6 +301,10 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 		return
 	}
 	req.answered = req.attempt
+	if status >= produceNotLeader {
+		p.retry(w, req)
+		return
+	}
 	if status == produceOutOfOrder {
 		// An earlier record of this partition has not landed yet: park
 		// this one until it has, then send it again. Under an older epoch
@@ -316,6 +345,15 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
 	}
+	p.retry(w, req)
+}
+
+// retry counts a failed attempt of req (a timeout, or a retriable error of
+// a replicated partition, after which the producer asks the controller who
+// leads the partition now) and sends it again after the backoff, or gives
+// up after Retries.
+func (p *Producer) retry(w *sim.World, req *produceReq) {
+	p.refresh(w, req.partition)
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
 		p.finish(w, req)
@@ -335,6 +373,14 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 		return
 	}
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// refresh asks the controller who leads partition part of a replicated
+// topic now.
+func (p *Producer) refresh(w *sim.World, part int) {
+	if p.leaders != nil {
+		w.Send(p.id, p.b.cluster.id, kindMetadata, int64(part), 0, &metadataReq{from: p.id, t: p.t})
+	}
 }
 
 // seqOf returns the sequence number of the i-th record of req (0 for a

@@ -178,6 +178,21 @@ const (
 	// read the row at Basis, but the row is at Version now (optimistic
 	// concurrency). Node reloads the row and handles Event again.
 	SagaConflict Kind = "saga-conflict"
+
+	// replication
+
+	// PartitionChange: the controller changed the state of replicated
+	// partition Topic/Partition. Node leads it from now on ("" when no
+	// broker does: the partition is offline), in leader epoch Generation,
+	// with the in-sync replicas Partitions (broker names, comma
+	// separated). Point says why: ElectionClean, ElectionUnclean,
+	// ElectionOffline, or ISRChange (same leader, new in-sync set).
+	PartitionChange Kind = "partition-change"
+	// Truncate: broker Node cut its log of Topic/Partition at Offset (the
+	// new log end), dropping Count records the partition's leader does
+	// not have: a follower catching up after a leader change, by leader
+	// epochs.
+	Truncate Kind = "truncate"
 )
 
 // Record is one thing that happened. Fields that a kind does not use are

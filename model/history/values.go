@@ -93,3 +93,20 @@ const RebuildStopFirst = "stop-then-rebuild"
 // OutcomeNone: a record that carries no outcome. A hand-written history
 // may leave a QueryReturn's outcome out; checks read it as an answer.
 const OutcomeNone Outcome = ""
+
+// Why a replicated partition changed (the Point of a PartitionChange).
+const (
+	// ElectionClean: a leader elected from the in-sync replicas.
+	ElectionClean = "clean"
+	// ElectionUnclean: a leader elected from outside the in-sync
+	// replicas (unclean.leader.election.enable): records only the in-sync
+	// replicas had are gone.
+	ElectionUnclean = "unclean"
+	// ElectionOffline: no replica may lead; the partition is offline.
+	ElectionOffline = "offline"
+	// ISRChange: the same leader, a new in-sync replica set.
+	ISRChange = "isr"
+	// PowerLoss: a Truncate by a broker that lost its power: what it had
+	// not flushed to disk is gone.
+	PowerLoss = "power-loss"
+)
