@@ -144,6 +144,10 @@ type ProducerConfig struct {
 	Events []EventSpec
 	// Stop is when the producer stops publishing (0: never).
 	Stop time.Duration
+	// Count, if above 0, is how many events the producer publishes before
+	// it stops (its event counter is durable, so a restart does not publish
+	// them again); 0: no limit.
+	Count int
 
 	// Partitioner picks the partition of each record ("": PartitionByKey).
 	Partitioner Partitioner
@@ -533,6 +537,9 @@ func (c *Config) Validate() error {
 		}
 		if p.Keys < 1 {
 			bad("producer %q: keys %d: want at least 1", p.Name, p.Keys)
+		}
+		if p.Count < 0 || (p.Count > 0 && p.Orders != nil) {
+			bad("producer %q: count %d: want a whole number, and no orders", p.Name, p.Count)
 		}
 		if len(p.Events) == 0 && p.Orders == nil {
 			bad("producer %q: no events to publish", p.Name)

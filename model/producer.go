@@ -130,6 +130,9 @@ func (p *Producer) publish(w *sim.World) {
 	if p.cfg.Stop > 0 && w.Now() >= sim.Time(p.cfg.Stop) {
 		return
 	}
+	if p.cfg.Count > 0 && p.n >= p.cfg.Count {
+		return
+	}
 	if p.cfg.Orders != nil {
 		p.placeOrder(w)
 		p.schedule(w)

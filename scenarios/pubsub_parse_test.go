@@ -142,6 +142,10 @@ func TestParsePubSubErrors(t *testing.T) {
 			`t.yaml:16:5: faults[0]: want exactly one of crash, pause or churn`},
 		{"queue commit", "    topic: orders\nchecks", "    topic: orders\n    style: queue\n    commit: interval\nchecks",
 			`t.yaml:16:5: consumers[0]: a queue subscription acknowledges each message`},
+		{"count zero", "    rate: 10/s\n", "    rate: 10/s\n    count: 0\n",
+			`t.yaml:10:12: producers[0].count: 0 is too small`},
+		{"count not a number", "    rate: 10/s\n", "    rate: 10/s\n    count: three\n",
+			`t.yaml:10:12: producers[0].count: "three" is not a whole number`},
 		{"same-tx per member", "    topic: orders\nchecks", "    topic: orders\n    dedup: same-tx\n    dedup-scope: member\nchecks",
 			`t.yaml:16:5: consumers[0]: dedup same-tx lives in the database`},
 	} {

@@ -235,6 +235,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
+	"count",
 	// sagas (P3)
 	"orders"}
 
@@ -326,6 +327,12 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	}
 	for i, n := range d.list(m.get("poison-events"), what+".poison-events") {
 		p.PoisonEvents = append(p.PoisonEvents, int(d.integer(n, fmt.Sprintf("%s.poison-events[%d]", what, i), 1)))
+	}
+	if v := m.get("count"); v != nil {
+		p.Count = int(d.integer(v, what+".count", 1))
+		if p.Orders != nil {
+			d.errorf(v, "%s.count: count goes without orders: it counts the events of `events`", what)
+		}
 	}
 	m.done(producerKeys...)
 	return p
