@@ -71,3 +71,44 @@ func TestProduceConsumeChallenge(t *testing.T) {
 		}
 	}
 }
+
+// TestEventSourcedAccountChallenge: the account's six events land at
+// versions 1..6, and at least one load starts from a snapshot and folds
+// only the tail, getting the state the full replay gets; the last
+// answer is the balance of the six facts, 100.
+func TestEventSourcedAccountChallenge(t *testing.T) {
+	s := builtin(t, "challenge-event-sourced-account")
+	for seed := uint64(1); seed <= 20; seed++ {
+		o := run(t, s, seed)
+		var versions []int64
+		fromSnapshot := 0
+		var last int64 = -1
+		for _, r := range o.History.Records {
+			switch r.Kind {
+			case history.StoreAppend:
+				versions = append(versions, r.Version)
+			case history.Load:
+				if r.Basis > 0 && r.Version > r.Basis {
+					fromSnapshot++
+					if r.State != r.Replay {
+						t.Errorf("seed %d: load at version %d from snapshot %d: %q, full replay %q", seed, r.Version, r.Basis, r.State, r.Replay)
+					}
+				}
+			case history.CommandReturn:
+				last = r.Value
+			}
+		}
+		if len(versions) != 6 || versions[0] != 1 || versions[5] != 6 {
+			t.Fatalf("seed %d: versions %v, want 1..6", seed, versions)
+		}
+		if fromSnapshot == 0 {
+			t.Errorf("seed %d: no load folded a tail onto a snapshot", seed)
+		}
+		if last != 100 {
+			t.Errorf("seed %d: last balance %d, want 100", seed, last)
+		}
+		if len(o.Failures) > 0 {
+			t.Errorf("seed %d: %v", seed, o.Failures)
+		}
+	}
+}
