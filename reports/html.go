@@ -104,6 +104,9 @@ nav a{font-size:.95rem}
 {{end}}</pre></details>{{end}}
 </section>
 {{end}}
+{{if .Windows}}<h2>Consistency window</h2>
+{{range .Windows}}<p>{{.}}</p>
+{{end}}{{end}}
 {{if .Images}}<h2>Charts</h2>{{range .Images}}
 <figure><img alt="{{.Alt}}" src="{{.Src}}"><figcaption>{{.Caption}}</figcaption></figure>{{end}}{{end}}
 {{if .Links}}<h2>Files</h2><ul>{{range .Links}}<li><a href="{{.Href}}">{{.Caption}}</a></li>{{end}}</ul>{{end}}
@@ -146,15 +149,22 @@ type section struct {
 // as the story of the run: a link back to the index, what the scenario
 // teaches, the verdicts, then for each check that did not hold its
 // explanation, its witness, a space-time diagram of the witness (inline
-// SVG) and the timeline around it folded away, then the charts (embedded)
-// and the run's files.
+// SVG) and the timeline around it folded away, then the consistency window
+// the queries of each read model saw ([checks.ConsistencyWindows]), the
+// charts (embedded) and the run's files.
 func WriteHTML(w io.Writer, p *Page) error {
 	data := struct {
 		*Page
 		Paragraphs []string
 		Images     []embeddedImage
 		Sections   []section
+		Windows    []string
 	}{Page: p, Paragraphs: Paragraphs(p.Teaches)}
+	if p.History != nil {
+		for _, cw := range checks.ConsistencyWindows(p.History) {
+			data.Windows = append(data.Windows, cw.Sentence())
+		}
+	}
 	imgs, err := embed(p.Charts)
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)

@@ -49,4 +49,5 @@ var FailureModes = []FailureMode{
 	{ID: "F3", Failure: "min.insync.replicas of 1", Broken: []string{"min-isr-one"}, Fixed: []string{"min-isr-two"}},
 	{ID: "", Failure: "challenge: produce three facts, two groups, a replay", Broken: []string{"challenge-produce-consume-naive"}, Fixed: []string{"challenge-produce-consume"}},
 	{ID: "", Failure: "challenge: event-source an aggregate", Fixed: []string{"challenge-event-sourced-account"}},
+	{ID: "", Failure: "challenge: the CQRS consistency window", Fixed: []string{"challenge-cqrs-window"}},
 }

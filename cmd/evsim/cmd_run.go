@@ -212,6 +212,9 @@ func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
 	for _, f := range o.Failures {
 		fmt.Fprintf(w, "  FAILED: %s\n", f)
 	}
+	for _, cw := range checks.ConsistencyWindows(o.History) {
+		fmt.Fprintf(w, "  %s\n", cw.Sentence())
+	}
 	printStruck(w, o.FaultsStruck)
 	fmt.Fprintf(w, "  files: %s\n", l.Out)
 	if violated || !o.Met() {
