@@ -37,9 +37,26 @@ func TestLinearizabilityHTML(t *testing.T) {
 		dir = t.TempDir()
 	}
 	path := filepath.Join(dir, "stale-read-linearizability.html")
-	wrote, err := checks.WriteLinearizabilityHTML(h, true, path)
+	wrote, clients, err := checks.WriteLinearizabilityHTML(h, true, path)
 	if err != nil || !wrote {
 		t.Fatalf("wrote %v, err %v", wrote, err)
+	}
+	// The rows are named by the sessions that issued their operations.
+	sessions := map[string]bool{}
+	for _, r := range h.Records {
+		if r.Kind == history.Command || r.Kind == history.Query {
+			sessions[r.Node] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range clients {
+		if !sessions[c] || seen[c] {
+			t.Errorf("rows %q: %q is not a distinct session of the history", clients, c)
+		}
+		seen[c] = true
+	}
+	if len(clients) < 2 {
+		t.Errorf("rows %q: want the sessions of a stale read, at least two", clients)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -48,7 +65,7 @@ func TestLinearizabilityHTML(t *testing.T) {
 	if !strings.Contains(string(b), "<html") || len(b) > 2<<20 {
 		t.Errorf("visualization: %d bytes, want a small HTML page", len(b))
 	}
-	if wrote, err := checks.WriteLinearizabilityHTML(h, false, filepath.Join(dir, "none.html")); wrote || err != nil {
+	if wrote, _, err := checks.WriteLinearizabilityHTML(h, false, filepath.Join(dir, "none.html")); wrote || err != nil {
 		t.Errorf("the write side is linearizable, yet wrote %v err %v", wrote, err)
 	}
 }

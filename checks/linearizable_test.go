@@ -124,7 +124,7 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 		t.Fatalf("the tail from %d (state %s) is linearizable", from, start)
 	}
 	path := filepath.Join(t.TempDir(), "long.html")
-	wrote, err := WriteLinearizabilityHTML(h, false, path)
+	wrote, _, err := WriteLinearizabilityHTML(h, false, path)
 	if err != nil || !wrote {
 		t.Fatalf("wrote %v, err %v", wrote, err)
 	}

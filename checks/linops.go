@@ -99,6 +99,8 @@ type accountHistory struct {
 	keys     []string // accounts with operations, sorted
 	ops      map[string][]linOp
 	excluded map[string]string // account -> why it is not judged
+	// clients names the clients (sessions) by linOp.Client.
+	clients []string
 	// unreadQueries counts the queries left out because they read
 	// nothing (timed out, or lost with a crash).
 	unreadQueries int
@@ -270,6 +272,10 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 				ah.excluded[k] = fmt.Sprintf("the history's snapshots and loads are stamped with apply logics %s: the logic changed mid-run, at a time the history does not record, and balances changed units", names)
 			}
 		}
+	}
+	ah.clients = make([]string, len(clients))
+	for n, id := range clients {
+		ah.clients[id] = n
 	}
 	return ah
 }

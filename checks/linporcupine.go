@@ -77,12 +77,14 @@ func porcupineOps(ops []linOp) []porcupine.Operation {
 // WriteLinearizabilityHTML writes porcupine's interactive visualization
 // of the smallest non-linearizable prefix of the first account whose
 // history is not linearizable to path (one self-contained HTML file), and
-// reports whether there was one to write. readModel selects the
+// reports whether there was one to write and the names of the clients
+// (sessions) of its rows, in row order (porcupine numbers its rows 0, 1...;
+// see reports.DressPorcupine for labelling them). readModel selects the
 // operations as the linearizable-reads check does (true) or the
 // linearizable check (false). The step-bounded search finds the account
 // and the prefix; porcupine only draws it. The prefix is kept small on
 // purpose: porcupine's pages grow with the search.
-func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (bool, error) {
+func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (wrote bool, clients []string, err error) {
 	ah := accountOps(h, readModel)
 	for _, k := range ah.keys {
 		if _, ok := ah.excluded[k]; ok {
@@ -102,6 +104,7 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 			if !ok {
 				r = len(rows)
 				rows[part[i].Client] = r
+				clients = append(clients, ah.clients[part[i].Client])
 			}
 			part[i].Client = r
 		}
@@ -114,11 +117,11 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, start)}})
 		}
 		if err := porcupine.VisualizePath(model, info, path); err != nil {
-			return true, fmt.Errorf("linearizability visualization %s: %w", path, err)
+			return true, clients, fmt.Errorf("linearizability visualization %s: %w", path, err)
 		}
-		return true, nil
+		return true, clients, nil
 	}
-	return false, nil
+	return false, nil, nil
 }
 
 // drawFrom returns where to start drawing prefix, a non-linearizable

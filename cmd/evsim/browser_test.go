@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -220,6 +221,22 @@ func TestBrowser(t *testing.T) {
 
 	if por := visit("lost-update/linearizable.html", "shot-porcupine.png"); !por.Back || !strings.Contains(por.Title, "lost-update") {
 		t.Errorf("porcupine page: title %q, back-link %v", por.Title, por.Back)
+	}
+	// Its rows are labelled with the sessions' names, not porcupine's numbers.
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#canvas svg text[text-anchor="end"]')).map(t => t.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := 0
+	for _, r := range rows {
+		if strings.HasPrefix(r, "teller-") {
+			sessions++
+		} else if _, err := strconv.Atoi(r); err == nil {
+			t.Errorf("porcupine page: row labelled %q, a number", r)
+		}
+	}
+	if sessions < 2 {
+		t.Errorf("porcupine page: rows %q, want the teller sessions", rows)
 	}
 
 	sw := visit("staleness-slo-breached/sweep.html", "shot-sweep.png")

@@ -102,9 +102,10 @@ func writeOutputs(dir string, o *scenarios.Outcome, intr *interrupt) error {
 		var wrote bool
 		err := writeAtomic(path, func(tmp string) error {
 			var err error
-			wrote, err = checks.WriteLinearizabilityHTML(o.History, r.Check == "linearizable-reads", tmp)
+			var clients []string
+			wrote, clients, err = checks.WriteLinearizabilityHTML(o.History, r.Check == "linearizable-reads", tmp)
 			if err == nil && wrote {
-				err = reports.DressPorcupine(tmp, o.Scenario.Name+": "+r.Check+" witness", "report.html")
+				err = reports.DressPorcupine(tmp, o.Scenario.Name+": "+r.Check+" witness", "report.html", clients)
 			}
 			return err
 		})
