@@ -62,6 +62,11 @@ func TestLinearizabilityHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The read model's checkpoints meanwhile are annotated on a row of
+	// their own.
+	if !strings.Contains(string(b), `"Tag":"balances (read model)","Start"`) || !strings.Contains(string(b), `"Description":"checkpoint `) {
+		t.Error("visualization: no row of the read model's checkpoints")
+	}
 	if !strings.Contains(string(b), "<html") || len(b) > 2<<20 {
 		t.Errorf("visualization: %d bytes, want a small HTML page", len(b))
 	}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -116,6 +117,7 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 				Description: fmt.Sprintf("starts from %s", start),
 				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, start)}})
 		}
+		info.AddAnnotations(contextAnnotations(h, k, ops[from:len(wit)]))
 		if err := porcupine.VisualizePath(model, info, path); err != nil {
 			return true, clients, fmt.Errorf("linearizability visualization %s: %w", path, err)
 		}
@@ -157,4 +159,46 @@ func drawFrom(prefix []linOp) (int, acctState) {
 		}
 	}
 	return best, bestState
+}
+
+// contextAnnotations marks, beside the drawn operations of account key,
+// what happened meanwhile that they do not show: crashes and restarts of
+// any node, and each read model's applies of the account's events and its
+// checkpoints, each on a row of its own. Porcupine's time here is the
+// index of a record in the history, as for the operations.
+func contextAnnotations(h *history.History, key string, ops []linOp) []porcupine.Annotation {
+	if len(ops) == 0 {
+		return nil
+	}
+	lo, hi := ops[0].Call, ops[0].Call
+	for _, o := range ops {
+		hi = max(hi, o.Call)
+		if o.Return != math.MaxInt64 {
+			hi = max(hi, o.Return)
+		}
+	}
+	var out []porcupine.Annotation
+	at := func(i int64) string { return fmt.Sprintf("at %v (history line %d)", time.Duration(h.Records[i].At), i+2) }
+	for i := lo; i <= hi && i < int64(len(h.Records)); i++ {
+		r := h.Records[i]
+		switch r.Kind {
+		case history.Crash:
+			out = append(out, porcupine.Annotation{Tag: "crashes", Start: i, Description: "✕ " + r.Node + " crashed",
+				Details: fmt.Sprintf("%s crashed at point %s, %s", r.Node, r.Point, at(i)), BackgroundColor: "#f6c6c6"})
+		case history.Restart:
+			out = append(out, porcupine.Annotation{Tag: "crashes", Start: i, Description: "△ " + r.Node + " restarted",
+				Details: fmt.Sprintf("%s restarted, %s", r.Node, at(i))})
+		case history.ProjectionApply:
+			if r.Key == key {
+				out = append(out, porcupine.Annotation{Tag: r.Group + " (read model)", Start: i,
+					Description: fmt.Sprintf("applied %s %d: %s = %d", r.Type, r.Amount, key, r.Value),
+					Details:     fmt.Sprintf("%s applied %s (%s %d, version %d, position %d), %s", r.Node, r.Event, r.Type, r.Amount, r.Version, r.Position, at(i))})
+			}
+		case history.Checkpoint:
+			out = append(out, porcupine.Annotation{Tag: r.Group + " (read model)", Start: i,
+				Description: fmt.Sprintf("checkpoint %d", r.Position),
+				Details:     fmt.Sprintf("%s checkpointed position %d, %s", r.Node, r.Position, at(i))})
+		}
+	}
+	return out
 }
