@@ -178,7 +178,9 @@ func contextAnnotations(h *history.History, key string, ops []linOp) []porcupine
 		}
 	}
 	var out []porcupine.Annotation
-	at := func(i int64) string { return fmt.Sprintf("at %v (history line %d)", time.Duration(h.Records[i].At), i+2) }
+	at := func(i int64) string {
+		return fmt.Sprintf("at %v (history line %d)", time.Duration(h.Records[i].At), i+2)
+	}
 	for i := lo; i <= hi && i < int64(len(h.Records)); i++ {
 		r := h.Records[i]
 		switch r.Kind {
