@@ -1,9 +1,11 @@
 package scenarios_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // TestProduceConsumeChallenge: the teller publishes exactly three events;
@@ -109,6 +111,34 @@ func TestEventSourcedAccountChallenge(t *testing.T) {
 		}
 		if len(o.Failures) > 0 {
 			t.Errorf("seed %d: %v", seed, o.Failures)
+		}
+	}
+}
+
+// TestProducerCountSurvivesACrash: a teller that crashes after sending
+// its second event and restarts still publishes exactly teller-1..3: its
+// event counter is durable, and count stops it after the third.
+func TestProducerCountSurvivesACrash(t *testing.T) {
+	s := builtin(t, "challenge-produce-consume")
+	src := strings.Replace(string(s.Source), "faults:\n", "faults:\n  - crash: teller\n    point: after-send\n    at-hit: 2\n    restart-after: 50ms\n", 1)
+	p, err := scenarios.Parse("crash.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(1); seed <= 10; seed++ {
+		o := run(t, p, seed)
+		var ids []string
+		crashed := false
+		for _, r := range o.History.Records {
+			switch {
+			case r.Kind == history.Publish:
+				ids = append(ids, r.Event)
+			case r.Kind == history.Crash && r.Node == "teller":
+				crashed = true
+			}
+		}
+		if !crashed || strings.Join(ids, ",") != "teller-1,teller-2,teller-3" {
+			t.Fatalf("seed %d: crashed %v, published %v: want teller-1..3 across the crash", seed, crashed, ids)
 		}
 	}
 }
