@@ -31,6 +31,7 @@ const (
 	kindAckDeadline                      // broker timer: A=group<<32|partition B=offset
 	kindControl                          // control timer: A=action index
 	kindOrderStep                        // producer timer: publish an order's follow-up, *orderStep
+	kindPollTimeout                      // member timer: B=batch epoch; the batch outlived the max poll interval
 )
 
 // Produce statuses, in kindProduceResp's A.

@@ -93,3 +93,9 @@ const RebuildStopFirst = "stop-then-rebuild"
 // OutcomeNone: a record that carries no outcome. A hand-written history
 // may leave a QueryReturn's outcome out; checks read it as an answer.
 const OutcomeNone Outcome = ""
+
+// LeavePollTimeout is the Point of a Leave record that a member sent
+// because it held a batch longer than its max poll interval (Kafka's
+// max.poll.interval.ms): the group rebalances without it while its
+// handler runs on.
+const LeavePollTimeout = "max-poll-interval"
