@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
@@ -159,5 +160,36 @@ func TestMemberStuckOnPoisonIsRemoved(t *testing.T) {
 	}
 	if !gotPoison {
 		t.Errorf("%s never got the poison event after %s left: %s", b, a, strings.Join(left, ","))
+	}
+}
+
+// TestMaxPollExceededExplainsTheLeave: the repeated effect of
+// max-poll-exceeded is told as the member's leave for the max poll
+// interval, with the leave in the witness; its twin, with fewer records
+// per poll, applies each deposit once.
+func TestMaxPollExceededExplainsTheLeave(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want checks.Verdict
+	}{{"max-poll-exceeded", checks.Violated}, {"max-poll-within-interval", checks.Holds}} {
+		o := run(t, builtin(t, c.name), 1)
+		for _, r := range o.Results {
+			if r.Check != "exactly-once-effects" {
+				continue
+			}
+			if r.Verdict != c.want {
+				t.Fatalf("%s: exactly-once-effects %s, want %s: %s", c.name, r.Verdict, c.want, r.Explanation)
+			}
+			if c.want != checks.Violated {
+				continue
+			}
+			left := false
+			for _, w := range r.Witness {
+				left = left || w.Kind == history.Leave && w.Point == history.LeavePollTimeout
+			}
+			if !left || !strings.Contains(r.Explanation, "max poll interval") {
+				t.Errorf("%s: the witness has the leave: %v; explanation: %s", c.name, left, r.Explanation)
+			}
+		}
 	}
 }
