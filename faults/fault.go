@@ -25,43 +25,83 @@ type Plan struct {
 }
 
 // Install installs every fault of p into s and sets the world's crash hook.
-// It reports every bad fault in one error.
-func (p Plan) Install(s *model.System) error {
-	in := &Injector{rng: s.World.Stream(), until: sim.Time(p.Until)}
+// It reports every bad fault in one error. The injector it returns counts
+// how often each fault strikes ([Injector.Strikes]).
+func (p Plan) Install(s *model.System) (*Injector, error) {
+	in := &Injector{rng: s.World.Stream(), until: sim.Time(p.Until), struck: make([]int, len(p.Faults))}
 	var errs []error
 	for i, f := range p.Faults {
+		in.fault = i
 		if err := f.Install(s, in); err != nil {
 			errs = append(errs, fmt.Errorf("fault %d: %w", i+1, err))
 		}
+		in.names = append(in.names, fmt.Sprintf("faults[%d] %v", i, f))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, err
 	}
 	s.World.SetCrashHook(in)
 	s.SetStallHook(in)
-	return nil
+	s.SetPowerLossHook(in)
+	return in, nil
 }
 
 // Injector answers the world's crash points and the members' stall
-// points for the installed faults. It implements [sim.CrashHook] and
-// [model.StallHook].
+// points for the installed faults, and counts the strikes of each. It
+// implements [sim.CrashHook] and [model.StallHook].
 type Injector struct {
 	rng     *rand.Rand
 	until   sim.Time
 	crashes []crashRule
 	stalls  []*stallRule
+	// fault is the index in the plan of the fault being installed.
+	fault int
+	// struck counts the strikes of each fault of the plan, names names
+	// them.
+	struck []int
+	names  []string
+	// powerLoss says, per node, whether the rule that crashed it last
+	// cut its power
+	powerLoss map[sim.NodeID]bool
+}
+
+// Strikes reports how often each fault of the plan struck so far, in the
+// plan's order: the crashes it caused, the stalls, the members it bounced.
+// A fault that never struck has Times 0.
+func (in *Injector) Strikes() []model.Strike {
+	out := make([]model.Strike, len(in.names))
+	for i, n := range in.names {
+		out[i] = model.Strike{Fault: n, Times: in.struck[i]}
+	}
+	return out
+}
+
+// PowerLoss implements model.PowerLossHook: whether the crash of node
+// that is under way cut its power.
+func (in *Injector) PowerLoss(w *sim.World, node sim.NodeID) bool { return in.powerLoss[node] }
+
+// notePowerLoss notes whether the rule that crashed node cut its power.
+func (in *Injector) notePowerLoss(node sim.NodeID, r *crashRule) {
+	if r.powerLoss || in.powerLoss != nil {
+		if in.powerLoss == nil {
+			in.powerLoss = map[sim.NodeID]bool{}
+		}
+		in.powerLoss[node] = r.powerLoss
+	}
 }
 
 // active reports whether faults still strike at now.
 func (in *Injector) active(now sim.Time) bool { return in.until == 0 || now < in.until }
 
 type crashRule struct {
+	fault        int // index in the plan
 	nodes        []sim.NodeID
 	point        string
 	probability  sim.Ratio
 	nth          int // if > 0: crash at the nth hit instead of drawing
 	hits         int
 	restartAfter sim.Time
+	powerLoss    bool
 }
 
 // Crash implements sim.CrashHook: the first rule that matches the node and
@@ -78,11 +118,15 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 		if r.nth > 0 {
 			r.hits++
 			if r.hits == r.nth {
+				in.struck[r.fault]++
+				in.notePowerLoss(node, r)
 				return true, r.restartAfter
 			}
 			continue
 		}
 		if r.probability.Chance(in.rng) {
+			in.struck[r.fault]++
+			in.notePowerLoss(node, r)
 			return true, r.restartAfter
 		}
 	}
@@ -91,12 +135,15 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 
 // Crash crashes the nodes of Target (a consumer group or a node name) at
 // the crash point Point with probability Probability, and restarts them
-// RestartAfter later (negative: never).
+// RestartAfter later (negative: never). With PowerLoss, the crash of a
+// broker of the cluster also loses what the operating system had not
+// written to disk yet; without, it is a process crash.
 type Crash struct {
 	Target       string
 	Point        string
 	Probability  sim.Ratio
 	RestartAfter time.Duration
+	PowerLoss    bool
 }
 
 // Install implements Fault.
@@ -108,8 +155,51 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 	if err := checkPoint(c.Point); err != nil {
 		return err
 	}
-	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, probability: c.Probability, restartAfter: restartTime(c.RestartAfter)})
+	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
+		return err
+	}
+	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, probability: c.Probability,
+		restartAfter: restartTime(c.RestartAfter), powerLoss: c.PowerLoss})
 	return nil
+}
+
+// checkPowerLoss refuses a power loss of anything but a broker of the
+// cluster (the only node with a page cache in the model).
+func checkPowerLoss(s *model.System, target string, nodes []sim.NodeID, powerLoss bool) error {
+	if !powerLoss {
+		return nil
+	}
+	for _, id := range nodes {
+		if !s.IsBroker(id) {
+			return fmt.Errorf("crash %q: power-loss needs a broker of the cluster, and %s is not one", target, s.World.Name(id))
+		}
+	}
+	return nil
+}
+
+// String renders c as the plan's fault list names it.
+func (c Crash) String() string {
+	s := fmt.Sprintf("crash %s at %s, probability %s, %s", c.Target, c.Point, ratioText(c.Probability), restartText(c.RestartAfter))
+	if c.PowerLoss {
+		s += ", power loss"
+	}
+	return s
+}
+
+// ratioText renders a probability as a scenario file writes it.
+func ratioText(r sim.Ratio) string {
+	if r.Num == 0 {
+		return "0"
+	}
+	return r.String()
+}
+
+// restartText says when a crashed node restarts.
+func restartText(d time.Duration) string {
+	if d < 0 {
+		return "no restart"
+	}
+	return "restart after " + d.String()
 }
 
 func restartTime(d time.Duration) sim.Time {
@@ -127,6 +217,7 @@ func checkPoint(p string) error {
 }
 
 type stallRule struct {
+	fault       int // index in the plan
 	nodes       []sim.NodeID
 	at          sim.Time
 	probability sim.Ratio
@@ -148,11 +239,13 @@ func (in *Injector) Stall(w *sim.World, node sim.NodeID, point string) sim.Time 
 		if r.at > 0 {
 			if w.Now() >= r.at && !r.fired[i] {
 				r.fired[i] = true
+				in.struck[r.fault]++
 				return r.length
 			}
 			continue
 		}
 		if r.probability.Chance(in.rng) {
+			in.struck[r.fault]++
 			return r.length
 		}
 	}
@@ -188,9 +281,17 @@ func (p Pause) Install(s *model.System, in *Injector) error {
 	if (p.At > 0) == (p.Probability.Num > 0) {
 		return fmt.Errorf("pause %q: give either a time (at) or a probability, not both or neither", p.Target)
 	}
-	in.stalls = append(in.stalls, &stallRule{nodes: nodes, at: sim.Time(p.At), probability: p.Probability,
+	in.stalls = append(in.stalls, &stallRule{fault: in.fault, nodes: nodes, at: sim.Time(p.At), probability: p.Probability,
 		length: sim.Time(p.For), fired: make([]bool, len(nodes))})
 	return nil
+}
+
+// String renders p as the plan's fault list names it.
+func (p Pause) String() string {
+	if p.At > 0 {
+		return fmt.Sprintf("pause %s at %v for %v", p.Target, p.At, p.For)
+	}
+	return fmt.Sprintf("pause %s for %v, probability %s", p.Target, p.For, ratioText(p.Probability))
 }
 
 // ChurnMode is how a member leaves in a [Churn].
@@ -235,6 +336,7 @@ func (c Churn) Install(s *model.System, in *Injector) error {
 		}
 	}
 	n := 0
+	fault := in.fault
 	var bounce func(w *sim.World)
 	bounce = func(w *sim.World) {
 		if !in.active(w.Now()) {
@@ -242,13 +344,20 @@ func (c Churn) Install(s *model.System, in *Injector) error {
 		}
 		i := n % len(members)
 		n++
-		if c.Mode == ChurnCrash {
+		switch {
+		case c.Mode == ChurnCrash && w.Up(nodes[i]):
 			w.Crash(nodes[i], "churn", sim.Time(c.Down))
-		} else {
-			members[i].Leave(w, c.Down)
+			in.struck[fault]++
+		case c.Mode == ChurnLeave && members[i].Leave(w, c.Down):
+			in.struck[fault]++
 		}
 		s.At(w.Now()+sim.Time(c.Every), bounce)
 	}
 	s.At(sim.Time(c.Every), bounce)
 	return nil
+}
+
+// String renders c as the plan's fault list names it.
+func (c Churn) String() string {
+	return fmt.Sprintf("churn %s every %v, down %v, mode %s", c.Target, c.Every, c.Down, c.Mode)
 }

@@ -17,6 +17,8 @@ type CrashNth struct {
 	Point        string
 	Nth          int
 	RestartAfter time.Duration
+	// PowerLoss: as in [Crash].
+	PowerLoss bool
 }
 
 // Install implements Fault.
@@ -31,13 +33,17 @@ func (c CrashNth) Install(s *model.System, in *Injector) error {
 	if c.Nth < 1 {
 		return fmt.Errorf("crash at hit %d: want 1 or more", c.Nth)
 	}
-	in.crashes = append(in.crashes, crashRule{nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter)})
+	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
+		return err
+	}
+	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter),
+		powerLoss: c.PowerLoss})
 	return nil
 }
 
 // String renders c for rapid's logs and transcripts.
 func (c CrashNth) String() string {
-	return fmt.Sprintf("crash %s at %s hit %d, restart after %v", c.Target, c.Point, c.Nth, c.RestartAfter)
+	return fmt.Sprintf("crash %s at %s hit %d, %s", c.Target, c.Point, c.Nth, restartText(c.RestartAfter))
 }
 
 // GoString implements fmt.GoStringer, so rapid's draw logs read well.

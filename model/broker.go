@@ -11,7 +11,13 @@ import (
 // logs, the idempotent-producer sequence check, and the coordinator of
 // every consumer group (membership, generations, assignment, committed
 // offsets, and the per-message state of queue subscriptions). Its state is
-// durable; the broker itself does not crash in this model.
+// durable; this node itself does not crash in this model.
+//
+// A topic with a replication factor above 1 lives on the broker cluster
+// instead (see [Replica] and the controller): producers send to each
+// partition's leader, and this node serves consumers the partition's
+// committed view (the current leader's records below its high
+// watermark), as the leader would, and nothing while no broker leads it.
 type Broker struct {
 	id     sim.NodeID
 	hist   *history.History
@@ -20,8 +26,18 @@ type Broker struct {
 	// nextPID is the last producer id handed out.
 	nextPID int64
 	// seqs holds, per idempotent producer and partition, the offset of
-	// every sequence number appended.
-	seqs map[producerPartition][]int64
+	// every sequence number appended in the producer's current epoch.
+	seqs map[producerPartition]*sequenceLine
+	// cluster holds the replicated topics (nil: none).
+	cluster *cluster
+}
+
+// sequenceLine is what the broker knows of one idempotent producer's
+// records in one partition: the epoch they belong to and the offset of
+// each sequence number of it.
+type sequenceLine struct {
+	epoch int
+	offs  []int64
 }
 
 type producerPartition struct {
@@ -31,7 +47,7 @@ type producerPartition struct {
 }
 
 func newBroker(h *history.History) *Broker {
-	return &Broker{hist: h, seqs: map[producerPartition][]int64{}}
+	return &Broker{hist: h, seqs: map[producerPartition]*sequenceLine{}}
 }
 
 func (b *Broker) topic(name string) *topic {
@@ -61,17 +77,33 @@ func (b *Broker) newProducerID() int64 {
 
 // append appends the batch recs to partition p of t unless the
 // idempotence check refuses it. pid 0 means a producer that is not
-// idempotent; otherwise seq numbers the batch's first record. It returns
-// the status and the offset of the batch's first record (its first offset,
-// for a duplicate).
-func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid, seq int64) (status int, offset int64) {
-	var k producerPartition
+// idempotent; otherwise seq numbers the batch's first record within the
+// producer's epoch. A batch of a newer epoch starts the partition's
+// sequence again and must start at 0 (KIP-360: the producer bumped its
+// epoch after giving up on a batch); one of an older epoch is refused. It
+// returns the status and the offset of the batch's first record (its first
+// offset, for a duplicate).
+func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64, epoch int, seq int64) (status int, offset int64) {
+	var line *sequenceLine
 	if pid != 0 {
-		k = producerPartition{pid, t, p}
-		offs := b.seqs[k]
-		switch n := int64(len(offs)); {
+		k := producerPartition{pid, t, p}
+		line = b.seqs[k]
+		if line == nil {
+			line = &sequenceLine{epoch: epoch}
+			b.seqs[k] = line
+		}
+		switch {
+		case epoch < line.epoch:
+			return produceOutOfOrder, -1
+		case epoch > line.epoch:
+			if seq != 0 {
+				return produceOutOfOrder, -1
+			}
+			line.epoch, line.offs = epoch, line.offs[:0]
+		}
+		switch n := int64(len(line.offs)); {
 		case seq < n:
-			return produceDuplicate, offs[seq]
+			return produceDuplicate, line.offs[seq]
 		case seq > n:
 			return produceOutOfOrder, -1
 		}
@@ -81,8 +113,8 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid, seq i
 	for _, rec := range recs {
 		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
 		pl.records = append(pl.records, rec)
-		if pid != 0 {
-			b.seqs[k] = append(b.seqs[k], rec.Offset)
+		if line != nil {
+			line.offs = append(line.offs, rec.Offset)
 		}
 	}
 	return produceOK, base
@@ -97,7 +129,7 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		req := ev.Msg.(*produceReq)
-		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.seq)
+		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
 		if status == produceOK {
 			for i := range req.records {
 				r := &req.records[i]
@@ -107,7 +139,7 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 				}
 				b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
 					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-					ProducerID: req.pid, Seq: seq})
+					ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 			}
 		}
 		if req.acks != AcksNone {
@@ -153,8 +185,11 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 // key and acknowledges it.
 func (b *Broker) publish(w *sim.World, m *publishMsg) {
 	t := b.topic(m.rec.Topic)
+	if t.repl != nil {
+		panic("model: a simple publish to replicated topic " + t.name)
+	}
 	p := KeyPartition(m.rec.Key, len(t.partitions))
-	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0)
+	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0, 0)
 	r := &m.rec
 	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: t.name,
 		Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
@@ -173,6 +208,9 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 		p := f.partitions[j]
 		g.topic.expire(p, w.Now())
 		pl := &g.topic.partitions[p]
+		if pl.offline {
+			continue
+		}
 		from := f.positions[j]
 		if from < pl.start || from > pl.end() {
 			from = g.reset(p)

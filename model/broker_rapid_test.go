@@ -125,7 +125,7 @@ func (m *brokerMachine) append(t *rapid.T, pid int64, p int, seq int64) {
 		recs = append(recs, Record{ID: "e" + strconv.Itoa(m.n), Key: "k"})
 		ids = append(ids, recs[len(recs)-1].ID)
 	}
-	status, off := m.b.append(m.w.Now(), m.t, p, recs, pid, seq)
+	status, off := m.b.append(m.w.Now(), m.t, p, recs, pid, 0, seq)
 	want, wantOff := produceOK, int64(len(m.ref.logs[p]))
 	if pid != 0 {
 		k := [2]int64{pid, int64(p)}

@@ -36,7 +36,70 @@ type TopicConfig struct {
 	// whose position falls below the oldest kept record is reset by its
 	// OffsetReset policy, as Kafka does on OFFSET_OUT_OF_RANGE.
 	Retention time.Duration
+
+	// ReplicationFactor is how many brokers hold each partition (0 or 1:
+	// the single broker, which never crashes). Above 1 the topic lives on
+	// a cluster of brokers (see [Replica]): a leader per partition,
+	// followers that fetch from it, an in-sync replica set and a high
+	// watermark below which consumers read.
+	ReplicationFactor int
+	// MinInsyncReplicas is Kafka's min.insync.replicas (0: 1): an acks=all
+	// produce is refused while fewer replicas are in sync.
+	MinInsyncReplicas int
+	// UncleanLeaderElection is Kafka's unclean.leader.election.enable:
+	// when no in-sync replica is alive, elect any live replica (losing
+	// what only the in-sync ones had) instead of leaving the partition
+	// offline.
+	UncleanLeaderElection bool
+	// ReplicaLagTimeMax is Kafka's replica.lag.time.max.ms (0:
+	// DefaultReplicaLagTimeMax): a follower that has not caught up with
+	// the leader's log end for this long leaves the in-sync set.
+	ReplicaLagTimeMax time.Duration
+	// BrokerSessionTimeout is Kafka's broker.session.timeout.ms (0:
+	// DefaultBrokerSessionTimeout): how long after a broker's last
+	// heartbeat the controller fences it and moves its leaderships.
+	BrokerSessionTimeout time.Duration
+	// FlushInterval is Kafka's flush.ms: how often a broker forces the
+	// partition's log to disk. 0: never (Kafka's default), leaving it to
+	// the operating system, which writes a page back once it has been
+	// dirty for OSWriteback; FlushEveryWrite: every append, before it is
+	// acknowledged (flush.messages=1). It matters only to a power loss.
+	FlushInterval time.Duration
 }
+
+// FlushEveryWrite is the FlushInterval that forces every append to disk.
+const FlushEveryWrite time.Duration = -1
+
+// OSWriteback is how long the operating system keeps a written page
+// dirty before it writes it back (Linux's vm.dirty_expire_centisecs).
+const OSWriteback = 30 * time.Second
+
+// flushed returns the time up to which a log's appends are on disk at
+// now under t's flush setting: what a power loss at now keeps.
+func (t TopicConfig) flushed(now time.Duration) time.Duration {
+	switch {
+	case t.FlushInterval == FlushEveryWrite:
+		return now
+	case t.FlushInterval > 0:
+		return now / t.FlushInterval * t.FlushInterval
+	}
+	return now - OSWriteback
+}
+
+// Replication defaults, Kafka's.
+const (
+	DefaultReplicaLagTimeMax    = 30 * time.Second
+	DefaultBrokerSessionTimeout = 9 * time.Second
+	// ReplicaFetchWaitMax is replica.fetch.wait.max.ms: how long a leader
+	// holds a follower's fetch that finds nothing new.
+	ReplicaFetchWaitMax = 500 * time.Millisecond
+	// MaxReplicationFactor bounds a topic's replication factor, and so
+	// the brokers of the cluster.
+	MaxReplicationFactor = 9
+)
+
+// replicated reports whether t lives on the broker cluster.
+func (t TopicConfig) replicated() bool { return t.ReplicationFactor > 1 }
 
 // Partitioner is how a producer picks the partition of a record.
 type Partitioner string
@@ -56,7 +119,7 @@ const (
 // Acks is how much the broker must have done before it acknowledges.
 type Acks string
 
-// Acknowledgement levels. The model has one broker, so AcksLeader and
+// Acknowledgement levels. On a topic with one replica, AcksLeader and
 // AcksAll behave alike.
 const (
 	// AcksNone: fire and forget; no acknowledgement, no retry.
@@ -441,6 +504,25 @@ func (c *Config) Validate() error {
 		}
 		if t.Retention < 0 {
 			bad("topic %q: retention %v: want 0 (forever) or a positive duration", t.Name, t.Retention)
+		}
+		if t.ReplicationFactor < 0 || t.ReplicationFactor > MaxReplicationFactor {
+			bad("topic %q: replication factor %d: want 1 to %d", t.Name, t.ReplicationFactor, MaxReplicationFactor)
+		}
+		if t.MinInsyncReplicas < 0 || t.MinInsyncReplicas > max(1, t.ReplicationFactor) {
+			bad("topic %q: min-insync-replicas %d: want 1 to the replication factor %d", t.Name, t.MinInsyncReplicas, max(1, t.ReplicationFactor))
+		}
+		if t.FlushInterval < FlushEveryWrite {
+			bad("topic %q: flush interval %v: want a positive duration, 0 (never) or every write", t.Name, t.FlushInterval)
+		}
+		if t.ReplicaLagTimeMax < 0 || t.BrokerSessionTimeout < 0 {
+			bad("topic %q: replica-lag-time-max and broker-session-timeout must be positive", t.Name)
+		}
+		if t.replicated() && t.Retention > 0 {
+			bad("topic %q: retention is not modelled on a replicated topic yet", t.Name)
+		}
+		if !t.replicated() && (t.UncleanLeaderElection || t.ReplicaLagTimeMax > 0 || t.BrokerSessionTimeout > 0 || t.MinInsyncReplicas > 1 ||
+			t.FlushInterval != 0) {
+			bad("topic %q: min-insync-replicas, unclean-leader-election, replica-lag-time-max, broker-session-timeout and flush need a replication factor above 1", t.Name)
 		}
 	}
 	names := map[string]bool{}

@@ -77,7 +77,10 @@ type Member struct {
 	db      *DB
 	hist    *history.History
 	rng     *rand.Rand
-	sys     *System
+	// failures counts the passing handler failures drawn by the members
+	// of this consumer entry (nil: the knob is off).
+	failures *Strike
+	sys      *System
 
 	// volatile state, dropped by a crash
 	phase       phase
@@ -534,7 +537,11 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 			return fenced
 		}
 	}
-	if r.Poison || m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng) {
+	transient := !r.Poison && m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng)
+	if transient {
+		m.failures.strike()
+	}
+	if r.Poison || transient {
 		rec := m.record(w, history.HandlerError, r, attempt)
 		rec.Point = history.ErrorTransient
 		if r.Poison {
@@ -635,13 +642,15 @@ func (m *Member) commitHandled(w *sim.World) {
 
 // Leave makes the member leave its group cleanly at its next poll
 // boundary (commit what is handled, send LeaveGroup) and rejoin as a new
-// member after d.
-func (m *Member) Leave(w *sim.World, d time.Duration) {
+// member after d. It reports whether the member is leaving: not when it
+// is down, out of its group already, or a queue subscriber.
+func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 	if m.phase == phaseOut || m.g.queue != nil || !w.Up(m.id) {
-		return
+		return false
 	}
 	m.leaving, m.leaveFor = true, sim.Time(d)
 	m.poll(w)
+	return true
 }
 
 func (m *Member) leave(w *sim.World) {
@@ -671,7 +680,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, Point: point})
 	epoch, hb, ci, seq := m.epoch, m.hbChain, m.ciChain, m.batchSeq
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
-		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys,
+		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
 		saga: m.saga, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci, batchSeq: seq}
 }
 

@@ -20,8 +20,19 @@ type ESSystem struct {
 	ReadModels []*ReadModel
 	Relays     []*Relay
 	// DBs holds each projection's read model database, by name.
-	DBs map[string]*DB
-	env *esEnv
+	DBs   map[string]*DB
+	env   *esEnv
+	knobs knobs
+}
+
+// Strikes reports how often each fault knob of the event store that is
+// on (rollback, lost-answer, lose-answers) struck so far. A nil ESSystem
+// has none.
+func (e *ESSystem) Strikes() []Strike {
+	if e == nil {
+		return nil
+	}
+	return e.knobs.strikes()
 }
 
 // BuildES validates cfg and adds the event-sourced nodes to w, after the
@@ -39,6 +50,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	if cfg.Outbox.Mode != PublishNone && (sys == nil || sys.Broker.topic(cfg.Outbox.Topic) == nil) {
 		return nil, fmt.Errorf("outbox: unknown topic %q", cfg.Outbox.Topic)
 	}
+	if cfg.Outbox.Mode != PublishNone && sys.Broker.topic(cfg.Outbox.Topic).repl != nil {
+		return nil, fmt.Errorf("outbox: topic %q is replicated; publishing to a replicated topic from the event store is not modelled yet", cfg.Outbox.Topic)
+	}
 	for _, pc := range cfg.Projectors {
 		if pc.Source == SourceTopic && (sys == nil || sys.Broker.topic(pc.Topic) == nil) {
 			return nil, fmt.Errorf("projection %q: unknown topic %q", pc.Name, pc.Topic)
@@ -55,6 +69,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		env.broker = sys.Broker.id
 	}
 	st := newEventStore(cfg.Store, h, w.Stream())
+	st.rollbacks = e.knobs.ratio(st.name, "rollback", cfg.Store.Rollback)
+	st.lostAnswers = e.knobs.ratio(st.name, "lost-answer", cfg.Store.LostAnswer)
+	st.lostByNumber = e.knobs.exact(st.name, "lose-answers", cfg.Store.LoseAnswers)
 	st.outboxLease = sim.Time(cfg.Outbox.Lease)
 	st.id = w.Add(st.name, st)
 	env.store, env.storeNode, e.Store = st.id, st, st

@@ -170,6 +170,8 @@ type EventStore struct {
 	outbox  []outboxRow
 	// answers counts the answers to appends sent or lost.
 	answers int
+	// strike counters of the fault knobs (nil: off)
+	rollbacks, lostAnswers, lostByNumber *Strike
 	// sentPrefix counts the leading outbox rows that are all sent.
 	sentPrefix  int
 	outboxLease sim.Time
@@ -297,6 +299,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 	s.pending = slices.DeleteFunc(s.pending, func(q *pendingAppend) bool { return q == p })
 	m, st := p.m, p.st
 	if s.cfg.Rollback.Chance(s.rng) {
+		s.rollbacks.strike()
 		for _, pos := range p.positions {
 			s.log[pos-1].state = entryRolledBack
 		}
@@ -353,7 +356,14 @@ func (s *EventStore) next(w *sim.World, st *stream) {
 // reply answers an append, unless the answer is lost.
 func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 	s.answers++
-	if s.cfg.LostAnswer.Chance(s.rng) || slices.Contains(s.cfg.LoseAnswers, s.answers) {
+	drawn := s.cfg.LostAnswer.Chance(s.rng)
+	listed := slices.Contains(s.cfg.LoseAnswers, s.answers)
+	if drawn {
+		s.lostAnswers.strike()
+	} else if listed {
+		s.lostByNumber.strike()
+	}
+	if drawn || listed {
 		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
 			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
 		return

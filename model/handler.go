@@ -15,6 +15,11 @@ type Record struct {
 	Offset    int64
 
 	appended sim.Time // when the broker appended it, for retention
+	// a replicated partition's record: the leader epoch it was appended
+	// in, and the idempotent producer's id and sequence number (0: none)
+	epoch    int
+	pid, seq int64
+	pepoch   int // the idempotent producer's epoch of seq
 }
 
 // Handler applies a record's effect inside a database transaction. It must

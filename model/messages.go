@@ -31,14 +31,33 @@ const (
 	kindAckDeadline                      // broker timer: A=group<<32|partition B=offset
 	kindControl                          // control timer: A=action index
 	kindOrderStep                        // producer timer: publish an order's follow-up, *orderStep
-	kindPollTimeout                      // member timer: B=batch epoch; the batch outlived the max poll interval
+
+	// replication
+	kindReplicaFetch     // follower -> leader: *replicaFetch
+	kindReplicaFetchResp // leader -> follower: *replicaFetchResp
+	kindFetchWait        // leader timer: a parked *replicaFetch waited its longest
+	kindISRCheck         // leader timer: A=partition index B=leader epoch; drop lagging followers
+	kindLeaderAndISR     // controller -> broker: *partitionInfo, the partition's new state
+	kindAlterPartition   // leader -> controller: *alterPartition
+	kindRegister         // broker -> controller: A=broker index B=incarnation
+	kindBrokerExpire     // controller timer: A=broker index B=incarnation; its session ran out
+	kindMetadata         // producer -> controller: A=partition
+	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
+
+	// consumers
+	kindPollTimeout // member timer: B=batch epoch; the batch outlived the max poll interval
 )
 
 // Produce statuses, in kindProduceResp's A.
 const (
 	produceOK         = 0
 	produceDuplicate  = 1 // an idempotent retry of a record already in the log: acknowledged with its offset
-	produceOutOfOrder = 2 // an idempotent record whose predecessor has not arrived: retry it
+	produceOutOfOrder = 2 // an idempotent record whose predecessor has not arrived, or of an older epoch: retry it
+	// retriable errors of a replicated partition: the producer refreshes
+	// its metadata and retries
+	produceNotLeader            = 3 // NOT_LEADER_OR_FOLLOWER: the broker does not lead the partition
+	produceNotEnoughReplicas    = 4 // NOT_ENOUGH_REPLICAS: acks all, fewer in-sync replicas than min-insync-replicas; not appended
+	produceNotEnoughAfterAppend = 5 // NOT_ENOUGH_REPLICAS_AFTER_APPEND: appended and replicated, but the in-sync set shrank below the minimum
 )
 
 // Group errors, in kindHeartbeatResp's A and kindCommitResp's B.
@@ -65,6 +84,7 @@ type produceReq struct {
 	topic     *topic
 	partition int
 	pid, seq  int64
+	epoch     int // the producer epoch the sequence numbers belong to
 	acks      Acks
 	attempt   int  // sends so far
 	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)

@@ -16,7 +16,7 @@ func benchConfig(commit Commit) Config {
 	return Config{
 		Topics: []TopicConfig{{Name: "t", Partitions: 8}},
 		Producers: []ProducerConfig{{Name: "p", Topic: "t", Interval: 10 * time.Microsecond, Keys: 100,
-			Events: []EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 100}}, Idempotent: true}},
+			Events: []EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 100}}, Idempotent: true, Retries: 5}},
 		Consumers: []ConsumerConfig{{Group: "g", Topic: "t", Members: 4, Handler: "balance", Commit: commit,
 			CommitInterval: 100 * time.Millisecond, Batch: 500, PollInterval: time.Millisecond}},
 	}
@@ -69,6 +69,25 @@ func BenchmarkModel(b *testing.B) {
 			b.Run(name, func(b *testing.B) { benchModel(b, benchConfig(commit), reuse) })
 		}
 	}
+	// The same system on a cluster of three brokers: every record
+	// replicated to two followers before it is acknowledged (acks all,
+	// min-insync-replicas 2), next to the single broker above.
+	for _, reuse := range []bool{false, true} {
+		name := "commit=interval/history=fresh/replicas=3"
+		if reuse {
+			name = "commit=interval/history=reused/replicas=3"
+		}
+		b.Run(name, func(b *testing.B) { benchModel(b, replicatedBenchConfig(), reuse) })
+	}
+}
+
+// replicatedBenchConfig is benchConfig(CommitInterval) with its topic
+// replicated three times and the producer on acks all.
+func replicatedBenchConfig() Config {
+	cfg := benchConfig(CommitInterval)
+	cfg.Topics[0].ReplicationFactor, cfg.Topics[0].MinInsyncReplicas = 3, 2
+	cfg.Producers[0].Acks = AcksAll
+	return cfg
 }
 
 // benchModel runs cfg for a second of simulated time per iteration. With

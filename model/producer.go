@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -22,10 +23,17 @@ const (
 // partition that are waiting for a request together as one batch (at most
 // BatchMax), keeps at most MaxInFlight requests unacknowledged, retries a
 // request that timed out, and, when idempotent, numbers its records per
-// partition under a producer id from the broker. Every publish, retry, acknowledgement and failure is
-// recorded. Its event counter is durable (event ids stay unique across a
-// restart); its in-flight requests, producer id and sequence numbers are
-// not.
+// partition under a producer id from the broker. Every publish, retry,
+// acknowledgement and failure is recorded. Its event counter is durable
+// (event ids stay unique across a restart); its in-flight requests,
+// producer id, epoch and sequence numbers are not.
+//
+// An idempotent producer that gives up on a batch cannot know whether it
+// landed, so the sequence numbers after it may never be accepted. As Kafka
+// clients do since KIP-360, it bumps its epoch; each partition then waits
+// until none of its requests is still in flight under the old epoch,
+// numbers its records from 0 again under the new one (the refused requests
+// first, in their order), and goes on.
 type Producer struct {
 	id   sim.NodeID
 	cfg  ProducerConfig
@@ -38,20 +46,35 @@ type Producer struct {
 	// orders counts the orders placed (the order workload)
 	orders int
 	lossy  bool // a request or its ack can be lost, so requests need timers
+	// strike counters of the fault knobs (nil: off)
+	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
+	// leaders is the producer's metadata of a replicated topic: the node
+	// it believes leads each partition (-1: none known); nil for the
+	// single broker.
+	leaders []sim.NodeID
 
 	// volatile state, dropped by a crash
 	pid      int64
+	epoch    int     // the producer epoch, bumped after giving up on a batch
 	seqs     []int64 // next sequence number per partition
+	lines    []int   // per partition: the epoch its sequence numbers belong to
 	rr       int
 	inflight []*produceReq
 	pending  [][]Record // per partition: records waiting for a request
 	ready    []int      // partitions with pending records, oldest first
 }
 
-func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History) *Producer {
+func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
 	cfg = cfg.withDefaults()
 	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, rng: w.Stream(),
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
+	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
+	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
+	p.poisoned = k.ratio(cfg.Name, "poison", cfg.Poison)
+	p.poisonedByNumber = k.exact(cfg.Name, "poison-events", cfg.PoisonEvents)
+	if p.t.repl != nil {
+		p.lossy = true // a broker can crash with the request
+	}
 	p.keys = make([]string, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
@@ -64,13 +87,20 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 // reset starts a producer session: a new producer id if idempotent, and
 // sequence numbers from 0.
 func (p *Producer) reset() {
-	p.pid = 0
+	p.pid, p.epoch = 0, 0
 	if p.cfg.Idempotent {
 		p.pid = p.b.newProducerID()
 	}
 	p.seqs = make([]int64, len(p.t.partitions))
+	p.lines = make([]int, len(p.t.partitions))
 	p.pending = make([][]Record, len(p.t.partitions))
 	p.inflight, p.ready = nil, nil
+	if p.t.repl != nil {
+		p.leaders = make([]sim.NodeID, len(p.t.partitions))
+		for i, ps := range p.t.repl {
+			p.leaders[i] = p.b.cluster.leaderNode(ps)
+		}
+	}
 }
 
 // Handle implements sim.Node.
@@ -85,6 +115,8 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 		p.response(w, ev.Msg.(*produceReq), int(ev.A), ev.B)
 	case kindRequestTimeout:
 		p.timeout(w, ev.Msg.(*produceReq), int(ev.B))
+	case kindMetadataResp:
+		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
 		if req := ev.Msg.(*produceReq); !req.done {
 			p.send(w, req)
@@ -148,11 +180,13 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
 	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
-	if p.cfg.Poison.Num > 0 {
-		rec.Poison = p.cfg.Poison.Chance(p.rng)
+	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
+		rec.Poison = true
+		p.poisoned.strike()
 	}
 	if slices.Contains(p.cfg.PoisonEvents, p.n) {
 		rec.Poison = true
+		p.poisonedByNumber.strike()
 	}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
@@ -167,14 +201,20 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 }
 
 // pump sends the pending records, one batch per partition, oldest first,
-// while there is room in flight.
+// while there is room in flight. A partition still numbered under an
+// older epoch waits until it can start again (see [Producer.restart]).
 func (p *Producer) pump(w *sim.World) {
+	var waiting []int
 	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
 		part := p.ready[0]
 		p.ready = p.ready[1:]
+		if p.lines[part] != p.epoch && !p.restart(w, part) {
+			waiting = append(waiting, part)
+			continue
+		}
 		recs := p.pending[part]
 		n := min(len(recs), p.cfg.BatchMax)
-		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid,
+		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch,
 			records: append([]Record(nil), recs[:n]...)}
 		if n == len(recs) {
 			p.pending[part] = recs[:0]
@@ -191,6 +231,33 @@ func (p *Producer) pump(w *sim.World) {
 		}
 		p.send(w, req)
 	}
+	p.ready = append(waiting, p.ready...)
+}
+
+// restart starts partition part's sequence again under the current epoch,
+// if none of its requests is in flight under an older one (waiting for an
+// answer, a timeout or a retry): the refused (parked) requests are
+// numbered from 0, in their order, and sent again. It reports whether the
+// partition is now numbered under the current epoch.
+func (p *Producer) restart(w *sim.World, part int) bool {
+	var parked []*produceReq
+	for _, r := range p.inflight {
+		if r.partition != part {
+			continue
+		}
+		if !r.parked {
+			return false
+		}
+		parked = append(parked, r)
+	}
+	slices.SortFunc(parked, func(a, b *produceReq) int { return cmp.Compare(a.seq, b.seq) })
+	p.lines[part], p.seqs[part] = p.epoch, 0
+	for _, r := range parked {
+		r.epoch, r.seq = p.epoch, p.seqs[part]
+		p.seqs[part] += int64(len(r.records))
+		p.resend(w, r)
+	}
+	return true
 }
 
 // send sends one attempt of req, unless the request is lost on the way,
@@ -202,11 +269,23 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 			r := &req.records[i]
 			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
 				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i)})
+				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 		}
 	}
-	if !p.cfg.RequestLoss.Chance(p.rng) {
-		w.Send(p.id, p.b.id, kindPublish, 0, 0, req)
+	dst := p.b.id
+	if p.leaders != nil {
+		dst = p.leaders[req.partition]
+		if dst >= 0 && !w.Up(dst) {
+			// the connection is refused: ask who leads now; the
+			// request is lost and times out
+			p.refresh(w, req.partition)
+			dst = -1
+		}
+	}
+	if p.cfg.RequestLoss.Chance(p.rng) {
+		p.lostRequests.strike()
+	} else if dst >= 0 {
+		w.Send(p.id, dst, kindPublish, 0, 0, req)
 	}
 	if p.lossy && req.acks != AcksNone {
 		w.After(p.id, sim.Time(p.cfg.RequestTimeout), kindRequestTimeout, 0, int64(req.attempt), req)
@@ -214,28 +293,51 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 }
 
 func (p *Producer) response(w *sim.World, req *produceReq, status int, offset int64) {
-	if req.done || p.cfg.AckLoss.Num > 0 && p.cfg.AckLoss.Chance(p.rng) {
+	if req.done {
+		return
+	}
+	if p.cfg.AckLoss.Num > 0 && p.cfg.AckLoss.Chance(p.rng) {
+		p.lostAcks.strike()
 		return
 	}
 	req.answered = req.attempt
+	if status >= produceNotLeader {
+		p.retry(w, req)
+		return
+	}
 	if status == produceOutOfOrder {
 		// An earlier record of this partition has not landed yet: park
-		// this one until it has, then send it again.
+		// this one until it has, then send it again. Under an older epoch
+		// it lands only once renumbered.
 		req.parked = true
-		if !p.earlierInFlight(req) {
+		if req.epoch != p.epoch {
+			p.restart(w, req.partition)
+			p.pump(w)
+		} else if !p.earlierInFlight(req) {
 			p.resend(w, req)
 		}
 		return
 	}
 	p.finish(w, req)
-	p.unpark(w, req.partition)
+	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
 		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-			ProducerID: req.pid, Seq: p.seqOf(req, i)})
+			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 	}
 	p.pump(w)
+}
+
+// settle moves partition part on after one of its requests left flight:
+// it restarts the partition's sequence if it is still numbered under an
+// older epoch, else sends again the parked request that now comes next.
+func (p *Producer) settle(w *sim.World, part int) {
+	if p.lines[part] != p.epoch {
+		p.restart(w, part)
+		return
+	}
+	p.unpark(w, part)
 }
 
 // timeout handles the expiry of one attempt's wait for an answer.
@@ -243,19 +345,42 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
 	}
+	p.retry(w, req)
+}
+
+// retry counts a failed attempt of req (a timeout, or a retriable error of
+// a replicated partition, after which the producer asks the controller who
+// leads the partition now) and sends it again after the backoff, or gives
+// up after Retries.
+func (p *Producer) retry(w *sim.World, req *produceReq) {
+	p.refresh(w, req.partition)
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
 		p.finish(w, req)
 		for i := range req.records {
 			r := &req.records[i]
 			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
-				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt})
+				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt,
+				ProducerID: req.pid, Epoch: req.epoch})
 		}
-		p.unpark(w, req.partition)
+		if p.pid != 0 && req.epoch == p.epoch {
+			// The batch's outcome is unknown, so the sequence numbers
+			// after it may never be accepted: bump the epoch.
+			p.epoch++
+		}
+		p.settle(w, req.partition)
 		p.pump(w)
 		return
 	}
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// refresh asks the controller who leads partition part of a replicated
+// topic now.
+func (p *Producer) refresh(w *sim.World, part int) {
+	if p.leaders != nil {
+		w.Send(p.id, p.b.cluster.id, kindMetadata, int64(part), 0, &metadataReq{from: p.id, t: p.t})
+	}
 }
 
 // seqOf returns the sequence number of the i-th record of req (0 for a

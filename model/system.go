@@ -23,6 +23,7 @@ type System struct {
 	Deliveries uint64
 
 	stall   StallHook
+	knobs   knobs
 	control *control
 	started []sim.Time     // per member: when it first joins
 	subs    []subscription // one per consumer entry
@@ -44,6 +45,33 @@ type StallHook interface {
 // SetStallHook installs the hook members ask before each record.
 func (s *System) SetStallHook(h StallHook) { s.stall = h }
 
+// PowerLossHook says whether the crash of a broker of the cluster that is
+// under way cut its power (it then loses what its operating system had
+// not written to disk) or only killed its process.
+type PowerLossHook interface {
+	PowerLoss(w *sim.World, node sim.NodeID) bool
+}
+
+// SetPowerLossHook installs the hook a crashing broker of the cluster
+// asks.
+func (s *System) SetPowerLossHook(h PowerLossHook) {
+	if s.Broker.cluster != nil {
+		s.Broker.cluster.power = h
+	}
+}
+
+// IsBroker reports whether node id is a broker of the cluster.
+func (s *System) IsBroker(id sim.NodeID) bool {
+	if c := s.Broker.cluster; c != nil {
+		for _, r := range c.brokers {
+			if r.id == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Build validates cfg and adds its nodes to w: the broker first, then the
 // producers, then the members of each consumer entry, in configuration
 // order, then a control node that runs scheduled actions. Every part
@@ -61,12 +89,19 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 	b := newBroker(h)
 	b.id = w.Add("broker", b)
 	s.Broker = b
+	brokers := 0
 	for _, t := range cfg.Topics {
 		b.topics = append(b.topics, &topic{name: t.Name, partitions: make([]partitionLog, t.Partitions),
-			retention: sim.Time(t.Retention)})
+			retention: sim.Time(t.Retention), cfg: t})
+		if t.replicated() {
+			brokers = max(brokers, t.ReplicationFactor)
+		}
+	}
+	if brokers > 0 {
+		b.cluster = newCluster(w, b.topics, brokers, h)
 	}
 	for _, pc := range cfg.Producers {
-		s.Producers = append(s.Producers, newProducer(w, pc, b, h))
+		s.Producers = append(s.Producers, newProducer(w, pc, b, h, &s.knobs))
 	}
 	for _, gc := range cfg.Consumers {
 		gc = gc.withDefaults()
@@ -101,9 +136,10 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			service = ""
 		}
 		s.subs = append(s.subs, subscription{g, service, stater != nil})
+		failures := s.knobs.ratio(gc.Service, "failures", gc.Failures)
 		for i := 0; i < gc.Members; i++ {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
-				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s}
+				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures}
 			m.id = w.Add(m.name, m)
 			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)
@@ -127,6 +163,9 @@ func (s *System) Start() {
 		s.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
 			Topic: sub.g.topic.name, Style: style, Stateful: sub.stateful})
 	}
+	if s.Broker.cluster != nil {
+		s.Broker.cluster.start(w)
+	}
 	for _, p := range s.Producers {
 		p.schedule(w)
 	}
@@ -141,7 +180,9 @@ func (s *System) Start() {
 
 // Targets returns the nodes a fault target names: a group name means every
 // member of the group; a service name every member of that service;
-// otherwise the node of that name.
+// otherwise the node of that name (a member, a producer, or a broker of
+// the cluster; never the group coordinator or the controller, which do
+// not fail in this model).
 func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	if g := s.Broker.group(name); g != nil {
 		return g.nodes, nil
@@ -155,11 +196,17 @@ func (s *System) Targets(name string) ([]sim.NodeID, error) {
 	if len(ids) > 0 {
 		return ids, nil
 	}
-	if id, ok := s.World.Lookup(name); ok && id != s.Broker.id && id != s.control.id {
+	if id, ok := s.World.Lookup(name); ok && id != s.Broker.id && id != s.control.id &&
+		(s.Broker.cluster == nil || id != s.Broker.cluster.id) {
 		return []sim.NodeID{id}, nil
 	}
-	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member or a producer", name)
+	return nil, fmt.Errorf("unknown fault target %q: want a consumer group, a service, a member, a producer or a broker of the cluster", name)
 }
+
+// Strikes reports how often each fault knob of the system's parts that
+// is on (a producer's request-loss, ack-loss, poison, poison-events; a
+// consumer's failures) struck so far, in configuration order.
+func (s *System) Strikes() []Strike { return s.knobs.strikes() }
 
 // Member returns the member on node id, or nil.
 func (s *System) Member(id sim.NodeID) *Member {

@@ -6,9 +6,14 @@ import (
 
 // partitionLog is one append-only partition of a topic. Records below
 // start were deleted by retention; offsets are never reused.
+//
+// On a replicated topic it is the partition's committed view: the current
+// leader's log below its high watermark, what consumers may read; offline
+// says that no broker leads the partition (consumers read nothing).
 type partitionLog struct {
 	records []Record
 	start   int64
+	offline bool
 }
 
 // end returns the offset the next record will get.
@@ -27,6 +32,10 @@ type topic struct {
 	partitions []partitionLog
 	retention  sim.Time
 	groups     []*group
+	// repl holds, per partition, the replication state of a topic on the
+	// broker cluster (nil: the single broker).
+	repl []*partitionState
+	cfg  TopicConfig
 }
 
 // expire applies retention to partition p at now.

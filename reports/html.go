@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"html/template"
@@ -114,6 +115,20 @@ type embeddedImage struct {
 	Src          template.URL
 }
 
+// embed reads each chart's PNG into an image the page carries inline, its
+// alt text the chart's Alt, or its caption when it has none.
+func embed(charts []Chart) ([]embeddedImage, error) {
+	var out []embeddedImage
+	for _, c := range charts {
+		b, err := os.ReadFile(c.Path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, embeddedImage{c.Caption, cmp.Or(c.Alt, c.Caption), template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))})
+	}
+	return out, nil
+}
+
 type timelineLine struct {
 	Text    string
 	Witness bool
@@ -140,17 +155,11 @@ func WriteHTML(w io.Writer, p *Page) error {
 		Images     []embeddedImage
 		Sections   []section
 	}{Page: p, Paragraphs: Paragraphs(p.Teaches)}
-	for _, c := range p.Charts {
-		b, err := os.ReadFile(c.Path)
-		if err != nil {
-			return fmt.Errorf("html report: %w", err)
-		}
-		alt := c.Alt
-		if alt == "" {
-			alt = c.Caption
-		}
-		data.Images = append(data.Images, embeddedImage{c.Caption, alt, template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))})
+	imgs, err := embed(p.Charts)
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
 	}
+	data.Images = imgs
 	for _, r := range p.Results {
 		if r.Verdict == checks.Holds {
 			continue
@@ -169,7 +178,7 @@ func WriteHTML(w io.Writer, p *Page) error {
 	if err := pageTmpl.Execute(&buf, data); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 

@@ -2,11 +2,9 @@ package reports
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 
 	"github.com/evsim/evsim/checks"
 )
@@ -76,21 +74,15 @@ func WriteSweepHTML(w io.Writer, p *SweepPage) error {
 		*SweepPage
 		Images []embeddedImage
 	}{SweepPage: p}
-	for _, c := range p.Charts {
-		b, err := os.ReadFile(c.Path)
-		if err != nil {
-			return fmt.Errorf("sweep page: %w", err)
-		}
-		alt := c.Alt
-		if alt == "" {
-			alt = c.Caption
-		}
-		data.Images = append(data.Images, embeddedImage{c.Caption, alt, template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))})
+	imgs, err := embed(p.Charts)
+	if err != nil {
+		return fmt.Errorf("sweep page: %w", err)
 	}
+	data.Images = imgs
 	var buf bytes.Buffer
 	if err := sweepTmpl.Execute(&buf, data); err != nil {
 		return fmt.Errorf("sweep page: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }

@@ -22,7 +22,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, _, _, _, err := s.build(s.Seed); err != nil {
+		if _, err := s.build(s.Seed); err != nil {
 			t.Fatalf("parsed but does not build: %v", err)
 		}
 	})

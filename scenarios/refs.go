@@ -106,9 +106,20 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 			if n == nil || n.Kind != yaml.ScalarNode {
 				continue
 			}
-			if _, err := sys.Targets(n.Value); err != nil {
+			ids, err := sys.Targets(n.Value)
+			if err != nil {
 				d.errorf(n, "faults[%d].%s: unknown target %q: want a consumer group or one of the nodes %s",
 					i, kind, n.Value, strings.Join(names, ", "))
+				continue
+			}
+			if pl := child(item, "power-loss"); pl != nil && pl.Value == "true" {
+				for _, id := range ids {
+					if !sys.IsBroker(id) {
+						d.errorf(pl, "faults[%d].power-loss: only a broker of the cluster (broker-1 ...) loses its power; %s is not one",
+							i, w.Name(id))
+						break
+					}
+				}
 			}
 		}
 	}

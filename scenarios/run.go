@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
@@ -54,6 +55,23 @@ type Outcome struct {
 	Results []checks.Result
 	// Failures lists the expectations that were not met, one sentence each.
 	Failures []string
+	// FaultsStruck says how often each fault struck: the faults of the
+	// plan in their order, then the fault knobs that are on (a producer's
+	// request-loss, a consumer's failures, the event store's lost
+	// answers...) in configuration order. A fault with Times 0 never
+	// struck: the run says nothing about it.
+	FaultsStruck []model.Strike
+}
+
+// NeverStruck lists the faults that never struck in the run.
+func (o *Outcome) NeverStruck() []string {
+	var out []string
+	for _, f := range o.FaultsStruck {
+		if f.Times == 0 {
+			out = append(out, f.Fault)
+		}
+	}
+	return out
 }
 
 // Met reports whether every expectation was met.
@@ -72,10 +90,11 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 // phase of the run: a world past one halts, the rest of the run is
 // skipped and the outcome fails with a message naming the bound.
 func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
-	w, sys, es, h, err := s.build(seed)
+	bw, err := s.build(seed)
 	if err != nil {
 		return nil, err
 	}
+	w, sys, es, h := bw.w, bw.sys, bw.es, bw.h
 	phase := "safety phase"
 	w.SetLimit(func() string {
 		switch {
@@ -99,6 +118,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	}
 	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
+	o.FaultsStruck = append(append(bw.in.Strikes(), sys.Strikes()...), es.Strikes()...)
 	o.Results = Judge(h, s.Checks)
 	o.Failures = s.compare(o.Results)
 	if why := w.Halted(); why != "" {
@@ -109,34 +129,44 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	return o, nil
 }
 
+// built is a scenario's world with everything in it.
+type built struct {
+	w   *sim.World
+	sys *model.System
+	es  *model.ESSystem
+	h   *history.History
+	in  *faults.Injector
+}
+
 // build makes the scenario's world at seed, with its system, its event
 // sourcing parts and its faults installed, not yet started.
-func (s *Scenario) build(seed uint64) (*sim.World, *model.System, *model.ESSystem, *history.History, error) {
+func (s *Scenario) build(seed uint64) (*built, error) {
 	s.Normalize()
 	for _, c := range s.Checks {
 		if _, err := checks.Lookup(c); err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("%s: %w", s.File, err)
+			return nil, fmt.Errorf("%s: %w", s.File, err)
 		}
 	}
 	for c := range s.Expect {
 		if !slices.Contains(s.Checks, c) {
-			return nil, nil, nil, nil, fmt.Errorf("%s: expectation for %q, which is not among the checks %v", s.File, c, s.Checks)
+			return nil, fmt.Errorf("%s: expectation for %q, which is not among the checks %v", s.File, c, s.Checks)
 		}
 	}
 	w := sim.New(seed)
 	h := newHistory(model.EstimateRecords(s.System, s.Duration))
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
-	es, err := model.BuildES(w, s.ES, h, sys) // event sourcing and CQRS
+	es, err := model.BuildES(w, s.ES, h, sys)
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: build: %w", s.File, err)
+		return nil, fmt.Errorf("%s: build: %w", s.File, err)
 	}
-	if err := s.Faults.Install(sys); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("%s: faults: %w", s.File, err)
+	in, err := s.Faults.Install(sys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: faults: %w", s.File, err)
 	}
-	return w, sys, es, h, nil
+	return &built{w, sys, es, h, in}, nil
 }
 
 // histories recycles the history buffers of released outcomes, so that a

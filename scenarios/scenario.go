@@ -188,7 +188,48 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if v := m.get("retention"); v != nil {
 		t.Retention = d.duration(v, what+".retention", true)
 	}
-	m.done("name", "partitions", "retention")
+	if v := m.get("replication-factor"); v != nil {
+		t.ReplicationFactor = int(d.integerIn(v, what+".replication-factor", 1, model.MaxReplicationFactor))
+		if t.ReplicationFactor > 1 && t.Retention > 0 {
+			d.errorf(v, "%s.replication-factor: retention is not modelled on a replicated topic yet: drop one of them", what)
+		}
+	}
+	// The replication knobs need more than one replica.
+	replicated := func(key string) *yaml.Node {
+		v := m.get(key)
+		if v != nil && t.ReplicationFactor < 2 {
+			d.errorf(v, "%s.%s: needs replication-factor 2 or more", what, key)
+			return nil
+		}
+		return v
+	}
+	if v := replicated("min-insync-replicas"); v != nil {
+		t.MinInsyncReplicas = int(d.integerIn(v, what+".min-insync-replicas", 1, int64(t.ReplicationFactor)))
+	}
+	if v := replicated("unclean-leader-election"); v != nil {
+		t.UncleanLeaderElection = d.truth(v, what+".unclean-leader-election")
+	}
+	if v := replicated("replica-lag-time-max"); v != nil {
+		t.ReplicaLagTimeMax = d.duration(v, what+".replica-lag-time-max", true)
+	}
+	if v := replicated("broker-session-timeout"); v != nil {
+		t.BrokerSessionTimeout = d.duration(v, what+".broker-session-timeout", true)
+	}
+	if v := replicated("flush"); v != nil {
+		switch s, _ := d.scalar(v, what+".flush"); s {
+		case "never":
+		case "every-write":
+			t.FlushInterval = model.FlushEveryWrite
+		default:
+			if _, err := time.ParseDuration(s); err != nil {
+				d.errorf(v, "%s.flush: %q: want every-write, never or a duration (Kafka's flush.ms)", what, s)
+				break
+			}
+			t.FlushInterval = d.duration(v, what+".flush", true)
+		}
+	}
+	m.done("name", "partitions", "retention", "replication-factor", "min-insync-replicas", "unclean-leader-election",
+		"replica-lag-time-max", "broker-session-timeout", "flush")
 	return t
 }
 
@@ -560,7 +601,6 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		return c
 	}
 	target := d.name(m.get("crash"), what+".crash")
-	point := d.oneOf(m.need("point", "where to crash"), what+".point", model.CrashPoints...)
 	restart := time.Duration(-1)
 	if v := m.get("restart-after"); v != nil {
 		if s, _ := d.scalar(v, what+".restart-after"); s != "never" {
@@ -568,13 +608,32 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	hit, prob := m.get("at-hit"), m.get("probability")
-	m.done("crash", "point", "probability", "at-hit", "restart-after")
+	var powerLoss bool
+	if v := m.get("power-loss"); v != nil {
+		powerLoss = d.truth(v, what+".power-loss")
+	}
+	at, pointNode := m.get("at"), m.get("point")
+	m.done("crash", "point", "probability", "at-hit", "at", "restart-after", "power-loss")
+	if at != nil {
+		if hit != nil || prob != nil || pointNode != nil {
+			d.errorf(m.node, "%s: a crash at a set time (at) takes no point, probability or at-hit", what)
+			return nil
+		}
+		return faults.CrashAt{Target: target, At: d.duration(at, what+".at", true), RestartAfter: restart, PowerLoss: powerLoss}
+	}
+	if pointNode == nil {
+		d.errorf(m.node, "%s: missing key \"point\" (where to crash), or give at (a set time)", what)
+		return nil
+	}
+	point := d.oneOf(pointNode, what+".point", model.CrashPoints...)
 	if (hit == nil) == (prob == nil) {
 		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
 		return nil
 	}
 	if hit != nil {
-		return faults.CrashNth{Target: target, Point: point, Nth: int(d.integer(hit, what+".at-hit", 1)), RestartAfter: restart}
+		return faults.CrashNth{Target: target, Point: point, Nth: int(d.integer(hit, what+".at-hit", 1)), RestartAfter: restart,
+			PowerLoss: powerLoss}
 	}
-	return faults.Crash{Target: target, Point: point, Probability: d.ratio(prob, what+".probability"), RestartAfter: restart}
+	return faults.Crash{Target: target, Point: point, Probability: d.ratio(prob, what+".probability"), RestartAfter: restart,
+		PowerLoss: powerLoss}
 }

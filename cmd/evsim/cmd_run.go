@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/reports"
 	"github.com/evsim/evsim/scenarios"
 )
@@ -29,9 +30,11 @@ type runLine struct {
 	Expected        map[string]checks.Verdict `json:"expected"`
 	ExpectationsMet bool                      `json:"expectations_met"`
 	Failures        []string                  `json:"failures,omitempty"`
-	Out             string                    `json:"out"`
-	Repro           string                    `json:"repro"`
-	Results         []checks.Result           `json:"results"`
+	// FaultsStruck says how often each fault struck (0: never).
+	FaultsStruck []model.Strike  `json:"faults_struck"`
+	Out          string          `json:"out"`
+	Repro        string          `json:"repro"`
+	Results      []checks.Result `json:"results"`
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -140,6 +143,7 @@ func toLine(o *scenarios.Outcome, dir string) runLine {
 		Events: o.Events, Records: o.History.Len(), Drained: o.Drained,
 		Checks: map[string]checks.Verdict{}, Expected: map[string]checks.Verdict{},
 		ExpectationsMet: o.Met(), Failures: o.Failures, Out: dir, Repro: repro(o), Results: o.Results,
+		FaultsStruck: append([]model.Strike{}, o.FaultsStruck...),
 	}
 	for _, r := range o.Results {
 		l.Checks[r.Check] = r.Verdict
@@ -208,9 +212,36 @@ func printHuman(w io.Writer, o *scenarios.Outcome, l runLine) {
 	for _, f := range o.Failures {
 		fmt.Fprintf(w, "  FAILED: %s\n", f)
 	}
+	printStruck(w, o.FaultsStruck)
 	fmt.Fprintf(w, "  files: %s\n", l.Out)
 	if violated || !o.Met() {
 		fmt.Fprintf(w, "  repro: %s\n", l.Repro)
 	}
 	fmt.Fprintln(w)
+}
+
+// printStruck says how often each fault struck, which never did, and
+// whether none did: a run whose faults never struck tested nothing they
+// were meant to break.
+func printStruck(w io.Writer, struck []model.Strike) {
+	some := false
+	for _, f := range struck {
+		if f.Times == 0 {
+			fmt.Fprintf(w, "  faults: %s never struck\n", f.Fault)
+			continue
+		}
+		some = true
+		fmt.Fprintf(w, "  faults: %s struck %s\n", f.Fault, times(f.Times))
+	}
+	if len(struck) > 0 && !some {
+		fmt.Fprintln(w, "  faults: none struck: this run tested nothing its faults were meant to break")
+	}
+}
+
+// times renders n as "1 time" or "n times".
+func times(n int) string {
+	if n == 1 {
+		return "1 time"
+	}
+	return strconv.Itoa(n) + " times"
 }

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/reports"
@@ -28,6 +30,13 @@ type sweepLine struct {
 	Met      int                               `json:"expectations_met"`
 	Verdicts map[string]map[checks.Verdict]int `json:"verdicts"`
 	Failing  []uint64                          `json:"failing_seeds"`
+	// Broken says the scenario expects a check to be violated; Caught
+	// counts the runs in which every such check was.
+	Broken bool `json:"broken"`
+	Caught int  `json:"caught,omitempty"`
+	// FaultsStruck says, per fault, how often it struck over all runs and
+	// in how many runs it struck at all.
+	FaultsStruck []sweepStrike `json:"faults_struck"`
 	// Worst lists, per seed in seed order, the worst lag and query
 	// staleness of the run (when charts are drawn).
 	Worst []seedWorst `json:"worst,omitempty"`
@@ -38,6 +47,13 @@ type sweepLine struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 
+// sweepStrike is how often one fault struck across the runs of a sweep.
+type sweepStrike struct {
+	Fault string `json:"fault"`
+	Times int    `json:"times"`
+	Runs  int    `json:"runs"`
+}
+
 // seedWorst is the worst one seed's run got.
 type seedWorst struct {
 	Seed uint64 `json:"seed"`
@@ -45,12 +61,14 @@ type seedWorst struct {
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sweep FILE|NAME --seeds A..B [--shard i/n] [--workers N] [--json]", stderr)
+	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
 	shardFlag := fs.String("shard", "1/1", "run only the i-th of n interleaved slices of the seeds")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
 	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds (empty: draw none)")
+	all := fs.Bool("all", false, "sweep every built-in scenario")
+	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage
@@ -69,8 +87,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: --workers %d: want at least 1\n", *workers)
 		return exitUsage
 	}
-	if len(pos) == 0 {
-		fmt.Fprintln(stderr, "usage: evsim sweep FILE|NAME... --seeds A..B")
+	if (len(pos) == 0) != *all {
+		fmt.Fprintln(stderr, "usage: evsim sweep FILE|NAME...|--all --seeds A..B (name scenarios or give --all, not both)")
 		return exitUsage
 	}
 	list, err := load(pos)
@@ -98,6 +116,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	intr := watchInterrupt()
 	defer intr.release()
 	code := exitOK
+	start := time.Now()
+	var sums []*sweepLine
 	for _, s := range list {
 		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "", intr)
 		if err != nil {
@@ -115,6 +135,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		if len(sum.Failing) > 0 {
 			code = exitFailed
 		}
+		sums = append(sums, sum)
 		if *asJSON {
 			line := *sum
 			line.Worst = nil // per seed: in sweep.json, not on the line
@@ -137,8 +158,61 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "evsim sweep: interrupted; the summary above covers the runs that finished")
 		return exitInterrupted
 	}
-	return code
+	if !*gate {
+		return code
+	}
+	w := stdout
+	if *asJSON {
+		w = stderr // stdout holds only the JSON lines
+	}
+	if !gateSweep(w, sums, len(seeds), time.Since(start)) {
+		return exitFailed
+	}
+	return exitOK
 }
+
+// gateSweep prints the gate's judgement of a sweep and reports whether it
+// passes: every fixed twin (a scenario that expects no violation) met its
+// expectations on every seed, and every broken scenario was caught (each
+// check it expects violated was) on at least one seed. It gives each
+// broken scenario's share of seeds caught and the sweep's time.
+func gateSweep(w io.Writer, sums []*sweepLine, seeds int, took time.Duration) bool {
+	ok := true
+	fixed, broken := 0, 0
+	fmt.Fprintln(w, "== gate")
+	for _, sum := range sums {
+		if !sum.Broken {
+			fixed++
+			if len(sum.Failing) > 0 || sum.Runs < seeds {
+				ok = false
+				fmt.Fprintf(w, "  FAILED: fixed twin %s met its expectations in %d of %d runs (failing seeds %v)\n",
+					sum.Scenario, sum.Met, seeds, firstSeeds(sum.Failing))
+			}
+			continue
+		}
+		broken++
+		pct := 0.0
+		if sum.Runs > 0 {
+			pct = 100 * float64(sum.Caught) / float64(sum.Runs)
+		}
+		mark := "caught"
+		if sum.Caught == 0 {
+			ok = false
+			mark = "FAILED: never caught"
+		}
+		fmt.Fprintf(w, "  %s: broken, caught on %d of %d seeds (%.1f%%): %s\n", sum.Scenario, sum.Caught, sum.Runs, pct, mark)
+	}
+	verdict := "passed"
+	if !ok {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(w, "gate %s: %d fixed twins, %d broken scenarios, %d seeds each, in %v\n",
+		verdict, fixed, broken, seeds, took.Round(time.Second))
+	return ok
+}
+
+// firstSeeds returns at most the first ten seeds of a list.
+func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 
 // sweep runs s at every seed on workers goroutines, one world each.
 func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt) (*sweepLine, error) {
@@ -181,7 +255,15 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		wg.Wait()
 		close(results)
 	}()
-	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{}}
+	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{},
+		FaultsStruck: []sweepStrike{}}
+	var mustViolate []string
+	for _, c := range s.Checks {
+		if s.Expect[c] == checks.Violated {
+			mustViolate = append(mustViolate, c)
+		}
+	}
+	sum.Broken = len(mustViolate) > 0
 	var firstErr error
 	done := 0
 	for r := range results {
@@ -207,11 +289,27 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		} else {
 			sum.Failing = append(sum.Failing, r.seed)
 		}
+		caught := sum.Broken
 		for _, res := range r.o.Results {
 			if sum.Verdicts[res.Check] == nil {
 				sum.Verdicts[res.Check] = map[checks.Verdict]int{}
 			}
 			sum.Verdicts[res.Check][res.Verdict]++
+			if slices.Contains(mustViolate, res.Check) && res.Verdict != checks.Violated {
+				caught = false
+			}
+		}
+		if caught {
+			sum.Caught++
+		}
+		for i, f := range r.o.FaultsStruck {
+			if i == len(sum.FaultsStruck) {
+				sum.FaultsStruck = append(sum.FaultsStruck, sweepStrike{Fault: f.Fault})
+			}
+			sum.FaultsStruck[i].Times += f.Times
+			if f.Times > 0 {
+				sum.FaultsStruck[i].Runs++
+			}
 		}
 	}
 	sort.Slice(sum.Failing, func(i, j int) bool { return sum.Failing[i] < sum.Failing[j] })
@@ -229,6 +327,16 @@ func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "  expectations met in %d of %d runs\n", sum.Met, sum.Runs)
+	if sum.Broken {
+		fmt.Fprintf(w, "  caught (every check expected violated was) in %d of %d runs\n", sum.Caught, sum.Runs)
+	}
+	for _, f := range sum.FaultsStruck {
+		if f.Runs == 0 {
+			fmt.Fprintf(w, "  faults: %s never struck\n", f.Fault)
+			continue
+		}
+		fmt.Fprintf(w, "  faults: %s struck %s, in %d of %d runs\n", f.Fault, times(f.Times), f.Runs, sum.Runs)
+	}
 	if len(sum.Charts) > 0 {
 		fmt.Fprintf(w, "  charts across seeds: %s\n", strings.Join(sum.Charts, ", "))
 	}

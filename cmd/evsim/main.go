@@ -4,7 +4,7 @@
 // Usage:
 //
 //	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
-//	evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
+//	evsim sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR]
 //	evsim explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR]
 //	evsim list
 //	evsim show NAME
@@ -38,8 +38,11 @@ const usage = `evsim: a deterministic simulator and property tester for event-dr
 Usage:
   evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
                            run scenarios (no argument: every built-in one)
-  evsim sweep FILE|NAME... --seeds A..B [--shard i/n] [--workers N] [--json]
-                           run many seeds on all cores; summary per check, failing seeds
+  evsim sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR]
+                           run many seeds on all cores; summary per check, failing seeds,
+                           faults struck. --all: every built-in scenario. --gate: exit 0
+                           only if every fixed twin meets its expectations on every seed
+                           and every broken scenario is caught on at least one
   evsim explore FILE|NAME [--runs N] [--check NAME]
                            draw exact crash plans; shrink the first that breaks a check
                            and write a scenario file that reproduces it

@@ -34,7 +34,7 @@ func (r Record) String() string {
 		switch r.Kind {
 		case Publish, StorePublisher:
 			fmt.Fprintf(&b, " %s", r.Topic)
-		case PublishRetry, PublishFail:
+		case PublishRetry, PublishFail, PartitionChange:
 			fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)
 		case Subscribe:
 			fmt.Fprintf(&b, " %s", r.Topic)
@@ -96,6 +96,12 @@ func (r Record) String() string {
 	}
 	if r.Replay != "" {
 		fmt.Fprintf(&b, " replay=%s", r.Replay)
+	}
+	switch r.Kind {
+	case PartitionChange:
+		fmt.Fprintf(&b, " epoch=%d isr=%s", r.Generation, r.Partitions)
+	case Truncate:
+		fmt.Fprintf(&b, " dropped=%d", r.Count)
 	}
 	if r.Kind == End {
 		fmt.Fprintf(&b, " drained=%v", r.Drained)

@@ -179,6 +179,21 @@ const (
 	// read the row at Basis, but the row is at Version now (optimistic
 	// concurrency). Node reloads the row and handles Event again.
 	SagaConflict Kind = "saga-conflict"
+
+	// replication
+
+	// PartitionChange: the controller changed the state of replicated
+	// partition Topic/Partition. Node leads it from now on ("" when no
+	// broker does: the partition is offline), in leader epoch Generation,
+	// with the in-sync replicas Partitions (broker names, comma
+	// separated). Point says why: ElectionClean, ElectionUnclean,
+	// ElectionOffline, or ISRChange (same leader, new in-sync set).
+	PartitionChange Kind = "partition-change"
+	// Truncate: broker Node cut its log of Topic/Partition at Offset (the
+	// new log end), dropping Count records the partition's leader does
+	// not have: a follower catching up after a leader change, by leader
+	// epochs.
+	Truncate Kind = "truncate"
 )
 
 // Record is one thing that happened. Fields that a kind does not use are
@@ -253,6 +268,11 @@ type Record struct {
 	// state of the effect's Key in Value. Histories written without it
 	// are judged stateful when an effect carries a non-zero Value.
 	Stateful bool `json:"stateful,omitempty"`
+
+	// Epoch is the epoch of an idempotent producer's record (with
+	// ProducerID and Seq): the producer bumps it, and numbers the
+	// partition's records from 0 again, after it gives up on a batch.
+	Epoch int `json:"epoch,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an

@@ -94,6 +94,23 @@ const RebuildStopFirst = "stop-then-rebuild"
 // may leave a QueryReturn's outcome out; checks read it as an answer.
 const OutcomeNone Outcome = ""
 
+// Why a replicated partition changed (the Point of a PartitionChange).
+const (
+	// ElectionClean: a leader elected from the in-sync replicas.
+	ElectionClean = "clean"
+	// ElectionUnclean: a leader elected from outside the in-sync
+	// replicas (unclean.leader.election.enable): records only the in-sync
+	// replicas had are gone.
+	ElectionUnclean = "unclean"
+	// ElectionOffline: no replica may lead; the partition is offline.
+	ElectionOffline = "offline"
+	// ISRChange: the same leader, a new in-sync replica set.
+	ISRChange = "isr"
+	// PowerLoss: a Truncate by a broker that lost its power: what it had
+	// not flushed to disk is gone.
+	PowerLoss = "power-loss"
+)
+
 // LeavePollTimeout is the Point of a Leave record that a member sent
 // because it held a batch longer than its max poll interval (Kafka's
 // max.poll.interval.ms): the group rebalances without it while its

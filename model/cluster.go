@@ -1,0 +1,313 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
+)
+
+// Crash points of a broker of the cluster.
+const (
+	// PointLeaderAppend: the partition leader has appended a produce
+	// request to its log (and, with acks 1, answered it); no follower has
+	// fetched it yet.
+	PointLeaderAppend = "after-leader-append"
+	// PointFollowerFetch: a follower has appended what a fetch brought.
+	PointFollowerFetch = "after-follower-fetch"
+)
+
+func init() {
+	CrashPoints = append(CrashPoints, PointLeaderAppend, PointFollowerFetch)
+}
+
+// partitionState is the controller's record of one replicated partition:
+// its replicas (the preferred leader first), its leader, the leader epoch
+// (bumped at every leader change), the in-sync replica set, and the
+// partition epoch that numbers every change of them.
+type partitionState struct {
+	idx      int // among the cluster's partitions
+	t        *topic
+	p        int
+	replicas []int // broker indexes
+	leader   int   // broker index; -1: offline
+	epoch    int
+	version  int
+	isr      []int
+}
+
+// partitionInfo is a copy of a partitionState as the controller sends it
+// to the brokers (Kafka's LeaderAndIsr request, or the metadata log).
+type partitionInfo struct {
+	part    *partitionState // which partition; read nothing else from it
+	leader  int
+	epoch   int
+	version int
+	isr     []int
+	// inc is the incarnation of the broker it is sent to: a broker that
+	// restarted ignores what was meant for its previous incarnation until
+	// it has registered again
+	inc int64
+}
+
+// alterPartition is a leader's request to change the in-sync set
+// (Kafka's AlterPartition, KIP-497), valid only for the leader epoch and
+// partition epoch it was made in.
+type alterPartition struct {
+	part    *partitionState
+	leader  int
+	epoch   int
+	version int
+	isr     []int
+}
+
+// metadataReq asks the controller who leads partition A of t.
+type metadataReq struct {
+	from sim.NodeID
+	t    *topic
+}
+
+// cluster is the controller of the broker cluster that holds the
+// replicated topics. It runs on a node of its own that never fails, as a
+// KRaft controller quorum that keeps its majority does. It notices a
+// crashed broker when its session times out (its heartbeats stop), or
+// when the broker registers again after a restart, whichever comes
+// first; it then fences the broker (no leadership, out of every in-sync
+// set) and elects new leaders.
+type cluster struct {
+	id      sim.NodeID
+	brokers []*Replica
+	parts   []*partitionState
+	hist    *history.History
+	// per broker: fenced by the controller, and the incarnation it last
+	// registered
+	fenced      []bool
+	incarnation []int64
+	session     sim.Time
+	power       PowerLossHook // nil: every crash is a process crash
+}
+
+// newCluster adds the controller and n brokers, named broker-1 ...
+// broker-n, to w, and places the partitions of the replicated topics on
+// them: replica i of partition p on broker (p+i) mod n, the first the
+// preferred leader.
+func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *cluster {
+	c := &cluster{hist: h, fenced: make([]bool, n), incarnation: make([]int64, n)}
+	c.id = w.Add("controller", c)
+	for i := range n {
+		r := &Replica{idx: i, name: "broker-" + strconv.Itoa(i+1), c: c, hist: h}
+		r.id = w.Add(r.name, r)
+		c.brokers = append(c.brokers, r)
+	}
+	for _, t := range topics {
+		if !t.cfg.replicated() {
+			continue
+		}
+		c.session = max(c.session, sim.Time(t.cfg.BrokerSessionTimeout))
+		t.repl = make([]*partitionState, len(t.partitions))
+		for p := range t.partitions {
+			ps := &partitionState{idx: len(c.parts), t: t, p: p}
+			for i := range t.cfg.ReplicationFactor {
+				ps.replicas = append(ps.replicas, (p+i)%n)
+			}
+			ps.leader, ps.isr = ps.replicas[0], slices.Clone(ps.replicas)
+			t.repl[p] = ps
+			c.parts = append(c.parts, ps)
+		}
+	}
+	if c.session == 0 {
+		c.session = sim.Time(DefaultBrokerSessionTimeout)
+	}
+	for _, r := range c.brokers {
+		r.logs = make([]*replicaLog, len(c.parts))
+	}
+	for _, ps := range c.parts {
+		for _, b := range ps.replicas {
+			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, leader: -1, seqs: map[int64]*sequenceLine{}}
+		}
+	}
+	return c
+}
+
+// start hands every broker its partitions' first state, as a cluster set
+// up before the run has them.
+func (c *cluster) start(w *sim.World) {
+	for _, ps := range c.parts {
+		for _, b := range ps.replicas {
+			c.brokers[b].become(w, c.info(ps, b))
+		}
+	}
+}
+
+func (c *cluster) info(ps *partitionState, b int) *partitionInfo {
+	return &partitionInfo{part: ps, leader: ps.leader, epoch: ps.epoch, version: ps.version, isr: slices.Clone(ps.isr),
+		inc: c.incarnation[b]}
+}
+
+// leaderNode returns the node leading ps, or -1.
+func (c *cluster) leaderNode(ps *partitionState) sim.NodeID {
+	if ps.leader < 0 {
+		return -1
+	}
+	return c.brokers[ps.leader].id
+}
+
+// Handle implements sim.Node.
+func (c *cluster) Handle(w *sim.World, ev *sim.Event) {
+	switch ev.Kind {
+	case kindRegister:
+		c.register(w, int(ev.A), ev.B)
+	case kindBrokerExpire:
+		b := int(ev.A)
+		if ev.B == c.incarnation[b] && !c.fenced[b] && !w.Up(c.brokers[b].id) {
+			c.fence(w, b)
+		}
+	case kindAlterPartition:
+		c.alter(w, ev.Msg.(*alterPartition))
+	case kindMetadata:
+		m := ev.Msg.(*metadataReq)
+		w.Send(c.id, m.from, kindMetadataResp, ev.A, int64(c.leaderNode(m.t.repl[ev.A])), m)
+	default:
+		panic(fmt.Sprintf("model: controller got unknown event kind %d", ev.Kind))
+	}
+}
+
+// register takes a restarted broker back: it fences the old incarnation
+// if its session has not run out yet, unfences the new one, elects it
+// where a partition waits for a leader it can be, and tells it the state
+// of every partition it holds.
+func (c *cluster) register(w *sim.World, b int, inc int64) {
+	if inc <= c.incarnation[b] {
+		return
+	}
+	if !c.fenced[b] {
+		c.fence(w, b)
+	}
+	c.incarnation[b], c.fenced[b] = inc, false
+	for _, ps := range c.parts {
+		if !slices.Contains(ps.replicas, b) {
+			continue
+		}
+		if ps.leader < 0 {
+			c.elect(w, ps)
+		}
+		w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
+	}
+}
+
+// fence takes broker b out of every in-sync set (unless it is the last
+// member: the set then keeps naming the only replica known to have every
+// committed record) and moves its leaderships.
+func (c *cluster) fence(w *sim.World, b int) {
+	c.fenced[b] = true
+	for _, ps := range c.parts {
+		if !slices.Contains(ps.replicas, b) {
+			continue
+		}
+		if i := slices.Index(ps.isr, b); i >= 0 && len(ps.isr) > 1 {
+			ps.isr = slices.Delete(ps.isr, i, i+1)
+			if ps.leader != b {
+				c.changed(w, ps, history.ISRChange)
+			}
+		}
+		if ps.leader == b {
+			c.elect(w, ps)
+		}
+	}
+}
+
+// elect picks ps's leader: the first live in-sync replica; failing that,
+// with unclean leader election, the first live replica, which becomes the
+// whole in-sync set; failing that, none: the partition is offline.
+func (c *cluster) elect(w *sim.World, ps *partitionState) {
+	why := history.ElectionClean
+	leader := -1
+	for _, b := range ps.replicas {
+		if !c.fenced[b] && slices.Contains(ps.isr, b) {
+			leader = b
+			break
+		}
+	}
+	if leader < 0 && ps.t.cfg.UncleanLeaderElection {
+		for _, b := range ps.replicas {
+			if !c.fenced[b] {
+				leader, why = b, history.ElectionUnclean
+				ps.isr = []int{b}
+				break
+			}
+		}
+	}
+	if leader < 0 {
+		why = history.ElectionOffline
+	}
+	if leader == ps.leader {
+		return
+	}
+	ps.leader = leader
+	ps.epoch++
+	view := &ps.t.partitions[ps.p]
+	view.offline = leader < 0
+	if leader >= 0 {
+		l := c.brokers[leader].logs[ps.idx]
+		if why == history.ElectionUnclean {
+			// The new leader's log is the partition now: what it lacks
+			// of the committed view is gone, what it has beyond it counts.
+			l.hw = l.end()
+			view.records = l.records[:l.hw:l.hw]
+		} else if l.end() < view.end() {
+			// The last in-sync replica came back from a power loss
+			// without part of the committed view: that part is gone.
+			l.hw = l.end()
+			view.records = l.records[:l.hw:l.hw]
+		} else {
+			// Every in-sync replica holds the committed view.
+			l.hw = max(l.hw, view.end())
+		}
+	}
+	c.changed(w, ps, why)
+}
+
+// changed bumps ps's partition epoch, records the change and tells every
+// live replica.
+func (c *cluster) changed(w *sim.World, ps *partitionState, why string) {
+	ps.version++
+	node := ""
+	if ps.leader >= 0 {
+		node = c.brokers[ps.leader].name
+	}
+	names := make([]string, len(ps.isr))
+	for i, b := range ps.isr {
+		names[i] = c.brokers[b].name
+	}
+	c.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PartitionChange, Node: node, Topic: ps.t.name,
+		Partition: ps.p, Generation: ps.epoch, Partitions: strings.Join(names, ","), Point: why})
+	for _, b := range ps.replicas {
+		if !c.fenced[b] {
+			w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
+		}
+	}
+}
+
+// alter applies a leader's in-sync set change if it was made against the
+// partition's current state; the leader learns the outcome either way
+// from the next state it is sent.
+func (c *cluster) alter(w *sim.World, a *alterPartition) {
+	ps := a.part
+	if a.leader != ps.leader || a.epoch != ps.epoch || a.version != ps.version {
+		return
+	}
+	isr := make([]int, 0, len(a.isr))
+	for _, b := range a.isr {
+		if b == ps.leader || !c.fenced[b] {
+			isr = append(isr, b)
+		}
+	}
+	if slices.Equal(isr, ps.isr) {
+		return
+	}
+	ps.isr = isr
+	c.changed(w, ps, history.ISRChange)
+}

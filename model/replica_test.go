@@ -1,0 +1,53 @@
+package model
+
+import "testing"
+
+// epochLog builds a replica log whose records carry the given epochs.
+func epochLog(epochs ...int) *replicaLog {
+	l := &replicaLog{seqs: map[int64]*sequenceLine{}}
+	for i, e := range epochs {
+		l.add(Record{ID: "r", Offset: int64(i), epoch: e})
+	}
+	return l
+}
+
+// TestFollowerTruncatesByLeaderEpoch walks a follower to the leader's log
+// by leader epochs, fetch by fetch, on the cases KIP-101 and KIP-279
+// describe, and requires it to keep exactly the common prefix.
+func TestFollowerTruncatesByLeaderEpoch(t *testing.T) {
+	for _, c := range []struct {
+		name             string
+		leader, follower []int
+		want             int64 // the common prefix the follower keeps
+	}{
+		{"follower behind", []int{0, 0, 0, 1, 1}, []int{0, 0, 0}, 3},
+		{"follower has an unreplicated tail of the old epoch", []int{0, 0, 0, 1}, []int{0, 0, 0, 0, 0}, 3},
+		// KIP-279: the follower led epoch 1 from offset 3 without the
+		// leader ever seeing it; the leader's epoch 0 runs to 5.
+		{"diverged over an epoch the leader never had", []int{0, 0, 0, 0, 0, 2, 2, 2}, []int{0, 0, 0, 1, 1, 1}, 3},
+		{"the leader has nothing of the follower's epochs", []int{2, 2}, []int{1, 1, 1}, 0},
+		{"same log", []int{0, 1, 1}, []int{0, 1, 1}, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			leader, follower := epochLog(c.leader...), epochLog(c.follower...)
+			for range 10 {
+				div, e, end := leader.diverges(follower.lastEpoch(), follower.end())
+				if !div {
+					break
+				}
+				follower.truncate(follower.truncationPoint(e, end))
+			}
+			if div, _, _ := leader.diverges(follower.lastEpoch(), follower.end()); div {
+				t.Fatalf("still diverging after 10 rounds at %d", follower.end())
+			}
+			if follower.end() != c.want {
+				t.Fatalf("follower kept %d records, want %d", follower.end(), c.want)
+			}
+			for o := range follower.records {
+				if follower.records[o].epoch != leader.records[o].epoch {
+					t.Fatalf("offset %d: follower epoch %d, leader %d", o, follower.records[o].epoch, leader.records[o].epoch)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,147 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
+)
+
+// The brokers-that-fail pairs join the twins, so that TestTwinsArePaired,
+// TestFixedTwinsHold (every seed of 1..TwinSeeds) and
+// TestBrokenScenariosCatch cover them.
+func init() {
+	twins["acks-one-leader-crash"] = "acks-all-min-isr"        // F1
+	twins["unclean-leader-election"] = "clean-leader-election" // F2
+	twins["min-isr-one"] = "min-isr-two"                       // F3
+}
+
+// TestAcksOneLeaderCrashStory: at the pinned seed, the acknowledged write
+// that no-loss names was appended by the leader that crashed, was never
+// fetched by the follower elected after it, and was truncated away when
+// that leader came back.
+func TestAcksOneLeaderCrashStory(t *testing.T) {
+	o := runBuiltin(t, "acks-one-leader-crash")
+	h := o.History
+	var crash, elect, trunc *history.Record
+	for i := range h.Records {
+		r := &h.Records[i]
+		switch {
+		case r.Kind == history.Crash && r.Node == "broker-1" && crash == nil:
+			crash = r
+		case r.Kind == history.PartitionChange && r.Point == history.ElectionClean && elect == nil:
+			elect = r
+		case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
+			trunc = r
+		}
+	}
+	if crash == nil || elect == nil || trunc == nil {
+		t.Fatalf("want a crash of broker-1, a clean election and a truncation of broker-1; got %v %v %v", crash, elect, trunc)
+	}
+	if elect.Node == "broker-1" || elect.At < crash.At || trunc.At < elect.At {
+		t.Fatalf("out of order: %v, %v, %v", crash, elect, trunc)
+	}
+	for _, r := range o.Results {
+		if r.Check == "no-loss" && (r.Verdict != checks.Violated || !strings.Contains(r.Explanation, "ledger")) {
+			t.Fatalf("no-loss: %s: %s", r.Verdict, r.Explanation)
+		}
+	}
+}
+
+// TestCleanElectionGoesOffline: with clean election the partition has no
+// leader between the last in-sync replica's fencing and its return; with
+// unclean election the out-of-sync replica takes over at once.
+func TestCleanElectionGoesOffline(t *testing.T) {
+	offlineFor := map[string]time.Duration{}
+	for _, name := range []string{"clean-leader-election", "unclean-leader-election"} {
+		want := history.ElectionClean
+		if name == "unclean-leader-election" {
+			want = history.ElectionUnclean
+		}
+		o := runBuiltin(t, name)
+		var offline, back int64 = -1, -1
+		for _, r := range o.History.Records {
+			if r.Kind != history.PartitionChange {
+				continue
+			}
+			switch {
+			case r.Point == history.ElectionOffline && offline < 0:
+				offline = r.At
+			case r.Point == want && offline >= 0 && back < 0:
+				back = r.At
+			}
+		}
+		if offline < 0 || back < 0 {
+			t.Fatalf("%s: want an offline partition, then a %s election", name, want)
+		}
+		offlineFor[name] = time.Duration(back - offline)
+		t.Logf("%s: offline for %v", name, offlineFor[name])
+	}
+	if offlineFor["clean-leader-election"] <= offlineFor["unclean-leader-election"] {
+		t.Errorf("clean election should cost availability: offline %v against %v", offlineFor["clean-leader-election"],
+			offlineFor["unclean-leader-election"])
+	}
+}
+
+// runBuiltin runs a built-in scenario at its pinned seed.
+func runBuiltin(t *testing.T, name string) *Outcome {
+	t.Helper()
+	s, err := Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(s.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Met() {
+		t.Fatalf("%s: expectations not met at its seed", name)
+	}
+	return o
+}
+
+// TestPowerLossOfTheLastInSyncReplica: in clean-leader-election, broker-1
+// is the last in-sync replica when it crashes. A process crash keeps its
+// log (the page cache survives), so clean election loses nothing. A power
+// loss with flush never (Kafka's default) loses every append the
+// operating system had not written back, and broker-1, the only replica
+// the controller may elect, returns without them: committed writes are
+// lost although every election was clean. Flushing every write
+// (flush.messages=1) keeps them.
+func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
+	base, err := Builtin("clean-leader-election")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(base.Source), "    at-hit: 300\n", "    at-hit: 300\n    power-loss: true\n", 1)
+	for _, c := range []struct {
+		flush string
+		want  checks.Verdict
+	}{{"never", checks.Violated}, {"every-write", checks.Holds}} {
+		s, err := Parse("power.yaml", []byte(strings.Replace(src, "    broker-session-timeout: 1s\n",
+			"    broker-session-timeout: 1s\n    flush: "+c.flush+"\n", 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Run(s.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lost int
+		for _, r := range o.History.Records {
+			if r.Kind == history.Truncate && r.Point == history.PowerLoss {
+				lost += r.Count
+			}
+		}
+		if (lost > 0) != (c.flush == "never") {
+			t.Errorf("flush %s: %d records lost to the power loss", c.flush, lost)
+		}
+		for _, r := range o.Results {
+			if r.Check == "no-loss" && r.Verdict != c.want {
+				t.Errorf("flush %s: no-loss %s, want %s: %s", c.flush, r.Verdict, c.want, r.Explanation)
+			}
+		}
+	}
+}
