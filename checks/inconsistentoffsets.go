@@ -10,7 +10,9 @@ import (
 // event (Jepsen's :inconsistent-offsets): the broker's appends, its
 // acknowledgements to producers and the records consumers and projectors
 // read never name two different events at the same topic, partition and
-// offset. Its witness is the first record that names each of the two.
+// offset. An append that a later truncation removed was never committed
+// and is left out. Its witness is the first record that names each of the
+// two.
 func InconsistentOffsets(h *history.History) Result {
 	const name = "inconsistent-offsets"
 	if res, bad := refuse(h, name); bad {
@@ -24,7 +26,11 @@ func InconsistentOffsets(h *history.History) Result {
 	first := map[where]int{}
 	reported := map[where]bool{}
 	var bad, places int
+	cut := truncatedAppends(h)
 	for i, r := range h.Records {
+		if cut[i] {
+			continue
+		}
 		switch r.Kind {
 		case history.Append, history.PublishAck, history.Deliver:
 		case history.ProjectionApply:

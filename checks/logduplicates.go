@@ -28,7 +28,11 @@ func LogDuplicates(h *history.History) Result {
 	sends := map[string]int{}
 	offsets := map[string]map[where]bool{}
 	var dups, appends int
+	cut := truncatedAppends(h)
 	for i, r := range h.Records {
+		if cut[i] {
+			continue
+		}
 		switch r.Kind {
 		case history.Publish:
 			if _, ok := publish[r.Event]; !ok {

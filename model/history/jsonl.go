@@ -10,8 +10,15 @@ import (
 )
 
 // Schema is the version of the JSON Lines form, written in the header line
-// as {"schema":"evsim.history/v1"}.
-const Schema = "evsim.history/v1"
+// as {"schema":"evsim.history/v1.1"}. Version 1.1 adds the records and
+// fields a check needs to judge without guessing: store-publisher records,
+// the subscribe record's stateful flag, the producer's epoch, replication's
+// partition changes and truncations.
+const Schema = "evsim.history/v1.1"
+
+// SchemaV1 is the first version of the form. ReadJSONL still reads it and
+// fills in what version 1.1 records explicitly (see [upgradeV1]).
+const SchemaV1 = "evsim.history/v1"
 
 type header struct {
 	Schema string `json:"schema"`
@@ -46,7 +53,7 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
 	line := 0
-	sawHeader := false
+	sawHeader, v1 := false, false
 	var prevAt int64
 	prevLine := 0
 	for sc.Scan() {
@@ -60,9 +67,10 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 			if err := strict(b, &hd); err != nil || hd.Schema == "" {
 				return nil, fmt.Errorf("%s:%d: want the header line {\"schema\":%q} first", name, line, Schema)
 			}
-			if hd.Schema != Schema {
-				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q", name, line, hd.Schema, Schema)
+			if hd.Schema != Schema && hd.Schema != SchemaV1 {
+				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q and %q", name, line, hd.Schema, Schema, SchemaV1)
 			}
+			v1 = hd.Schema == SchemaV1
 			sawHeader = true
 			continue
 		}
@@ -87,6 +95,9 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 	}
 	if !sawHeader {
 		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
+	}
+	if v1 {
+		upgradeV1(h)
 	}
 	return h, nil
 }

@@ -1,0 +1,43 @@
+package checks
+
+import "github.com/evsim/evsim/model/history"
+
+// truncatedAppends returns the indexes of the append records whose record
+// a later truncation removed from the log: an append by broker N at an
+// offset at or past the end a later truncate record of N sets for that
+// partition. Such a record was never committed (a leader's append that a
+// leader change cut off), so its offset may hold another record later and
+// its event may be appended again: checks of the log leave it out.
+func truncatedAppends(h *history.History) map[int]bool {
+	type nodeTP struct {
+		node string
+		tp
+	}
+	var open map[nodeTP][]int
+	var cut map[int]bool
+	for i, r := range h.Records {
+		switch r.Kind {
+		case history.Append:
+			if open == nil {
+				open = map[nodeTP][]int{}
+			}
+			k := nodeTP{r.Node, tp{r.Topic, r.Partition}}
+			open[k] = append(open[k], i)
+		case history.Truncate:
+			k := nodeTP{r.Node, tp{r.Topic, r.Partition}}
+			kept := open[k][:0]
+			for _, j := range open[k] {
+				if h.Records[j].Offset >= r.Offset {
+					if cut == nil {
+						cut = map[int]bool{}
+					}
+					cut[j] = true
+					continue
+				}
+				kept = append(kept, j)
+			}
+			open[k] = kept
+		}
+	}
+	return cut
+}
