@@ -116,6 +116,9 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := strings.Replace(string(base.Source), "    at-hit: 300\n", "    at-hit: 300\n    power-loss: true\n", 1)
+	// without idempotence: an idempotent producer stalls on the sequence
+	// gap the loss leaves, and the run would not drain
+	src = strings.Replace(src, "    idempotent: true\n", "", 1)
 	for _, c := range []struct {
 		flush string
 		want  checks.Verdict

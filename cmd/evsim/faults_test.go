@@ -94,7 +94,7 @@ func TestFaultsThatNeverStruckAreReported(t *testing.T) {
 
 	// A fault that strikes says how often, and the run is not "none struck".
 	code, stdout, _ = evsim(t, "run", "double-credit", "--out", out)
-	if code != exitOK || !strings.Contains(stdout, "faults: faults[0] crash ledger at after-effect, probability 1/100, restart after 200ms struck 5 times") ||
+	if code != exitOK || !strings.Contains(stdout, "faults: faults[0] crash ledger at after-effect, probability 1/50, restart after 200ms struck 6 times") ||
 		strings.Contains(stdout, "none struck") {
 		t.Errorf("double-credit: exit %d:\n%s", code, stdout)
 	}
