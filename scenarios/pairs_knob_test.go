@@ -30,6 +30,17 @@ var pairExceptions = map[string]pairException{
 	"saga-optimistic": {via: "saga-race", reason: "a partial fix shown beside the race: saga-concurrency: " +
 		"optimistic keeps one instance per order but not the order of its events; the fix, ordering: key, is " +
 		"one knob from saga-race"},
+	"acks-one-leader-crash": {reason: "acks=all is durable only with min.insync.replicas above 1, so the fix " +
+		"sets both (acks: all, min-insync-replicas: 2); and the fixed twin turns on the idempotent producer, " +
+		"which Kafka refuses with acks=1, so that the retries across the leader change neither duplicate nor " +
+		"reorder and the twin holds every default check"},
+	"unclean-leader-election": {reason: "the fixed twin also turns on the idempotent producer, so that its " +
+		"retries across the leader changes neither duplicate nor reorder and it holds every default check; " +
+		"the broken one stays without it because an idempotent producer stalls on the sequence gap an unclean " +
+		"election leaves, and its run would not drain"},
+	"min-isr-one": {reason: "the fixed twin also turns on the idempotent producer, so that its retries " +
+		"while writes are refused neither duplicate nor reorder and it holds every default check; the broken " +
+		"one stays without it because an idempotent producer stalls on the sequence gap a lost write leaves"},
 	"dual-write-before": {reason: "publishing first needs no crash to fail: a rollback after the publish is a " +
 		"phantom, so it runs without crashes and without retries (a retry with the same ids commits what was " +
 		"published); with transactional-outbox's crashes and retries, direct-before fails on only 18 of 200 " +
