@@ -52,7 +52,7 @@ func ExactlyOnceEffects(h *history.History) Result {
 func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 	ra, rb := h.Records[a], h.Records[b]
 	idx := []int{a, b}
-	crash, pause, expire, redeliver := -1, -1, -1, -1
+	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
 	for i := a + 1; i < b; i++ {
 		r := h.Records[i]
 		switch {
@@ -60,6 +60,8 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 			crash = i
 		case r.Kind == history.Expire && r.Node == ra.Node && expire < 0:
 			expire = i
+		case r.Kind == history.Leave && r.Point == history.LeavePollTimeout && r.Node == ra.Node && polledOut < 0:
+			polledOut = i
 		case r.Kind == history.Deliver && r.Group == rb.Group && r.Event == rb.Event && r.Node == rb.Node:
 			redeliver = i
 		}
@@ -73,7 +75,21 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 			}
 		}
 	}
-	idx = append(idx, crash, pause, expire, redeliver)
+	if polledOut < 0 {
+		// the member may have left before it applied the effect, its
+		// handler still running
+		for i := a - 1; i >= 0; i-- {
+			r := h.Records[i]
+			if r.Node == ra.Node && (r.Kind == history.Join || r.Kind == history.Crash) {
+				break
+			}
+			if r.Kind == history.Leave && r.Node == ra.Node && r.Point == history.LeavePollTimeout {
+				polledOut = i
+				break
+			}
+		}
+	}
+	idx = append(idx, crash, pause, expire, polledOut, redeliver)
 	head := fmt.Sprintf("Event %s (%s %d to %s) was applied twice by %s: %s applied it at %s",
 		ra.Event, ra.Type, ra.Amount, ra.Key, subscriber{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
 	var why string
@@ -91,6 +107,10 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 			why = fmt.Sprintf(" (generation %d); then %s stalled from %s to %s, longer than its session timeout, and the group gave its partition to %s, which resumed from the last committed offset and applied the event again at %s (generation %d). The effect was done but its offset not yet committed, and nothing %s could see said it was done: keep processed ids where every member sees them.",
 				ra.Generation, p.Node, at(p.At), at(p.Until), rb.Node, at(rb.At), rb.Generation, rb.Node)
 		}
+	case polledOut >= 0 && crash < 0:
+		l := h.Records[polledOut]
+		why = fmt.Sprintf("; %s had held its batch longer than its max poll interval and left the group at %s (Kafka's max.poll.interval.ms), while its handler ran on; its offset commit was refused, and %s, the partition's new owner, read from the last committed offset and applied the event again at %s. Make one poll's work fit inside the interval (fewer records per poll), or make the effect idempotent.",
+			l.Node, at(l.At), rb.Node, at(rb.At))
 	case crash >= 0:
 		c := h.Records[crash]
 		why = fmt.Sprintf("; %s crashed at %s (%s) before the offset commit took effect, so the broker delivered the event again; %s applied it again at %s. A consumer that can be redelivered an event must recognise it, for instance by recording processed ids in the effect's transaction.",

@@ -95,6 +95,9 @@ func GroupReread(h *history.History) Result {
 				cause = fmt.Sprintf(" In between the group removed %s (%s) for missing its heartbeats, and the partition went back to the committed offset.", x.Node, at(x.At))
 			case history.Leave:
 				cause = fmt.Sprintf(" In between %s left the group (%s).", x.Node, at(x.At))
+				if x.Point == history.LeavePollTimeout {
+					cause = fmt.Sprintf(" In between %s left the group (%s) for holding its batch longer than its max poll interval.", x.Node, at(x.At))
+				}
 			default:
 				cause = fmt.Sprintf(" In between the group rebalanced (generation %d at %s), and the partition's new owner started from the committed offset.", x.Generation, at(x.At))
 			}

@@ -380,6 +380,11 @@ type ConsumerConfig struct {
 	// PollInterval is the wait before fetching again after an empty fetch
 	// (0: DefaultPollInterval).
 	PollInterval time.Duration
+	// MaxPollInterval is how long a member may hold a batch before its
+	// next poll (0: DefaultMaxPollInterval; Kafka's max.poll.interval.ms).
+	// Past it the member leaves the group while its handler runs on, its
+	// later commits are refused, and its next poll rejoins as a new member.
+	MaxPollInterval time.Duration
 	// Start is when the members first join (0: at once).
 	Start time.Duration
 
@@ -426,6 +431,7 @@ type ConsumerConfig struct {
 const (
 	DefaultBatch                = 50
 	DefaultPollInterval         = 10 * time.Millisecond
+	DefaultMaxPollInterval      = 5 * time.Minute
 	DefaultCommitInterval       = 5 * time.Second
 	DefaultSessionTimeout       = 10 * time.Second
 	DefaultHeartbeatInterval    = 3 * time.Second
@@ -470,6 +476,7 @@ func (c ConsumerConfig) withDefaults() ConsumerConfig {
 	c.Concurrency = cmp.Or(c.Concurrency, 1)
 	c.Batch = cmp.Or(c.Batch, DefaultBatch)
 	c.PollInterval = cmp.Or(c.PollInterval, DefaultPollInterval)
+	c.MaxPollInterval = cmp.Or(c.MaxPollInterval, DefaultMaxPollInterval)
 	c.Style = cmp.Or(c.Style, StyleLog)
 	c.Assignor = cmp.Or(c.Assignor, AssignRange)
 	c.SessionTimeout = cmp.Or(c.SessionTimeout, DefaultSessionTimeout)
@@ -676,7 +683,7 @@ func (c *Config) Validate() error {
 		if g.Concurrency < 0 || g.Batch < 0 || g.MaxAttempts < 0 || g.MaxDeliveries < 0 {
 			bad("consumer group %q: concurrency, batch, max attempts and max deliveries must not be negative", g.Group)
 		}
-		if g.DedupWindow < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
+		if g.DedupWindow < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
 			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 {
 			bad("consumer group %q: durations must not be negative", g.Group)
 		}

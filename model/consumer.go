@@ -109,6 +109,8 @@ type Member struct {
 	prefix      int       // batch records finished without a gap from the start
 	maxDone     int64     // one past the highest offset finished
 	pausedUntil sim.Time
+	batchSeq    int64               // numbers the batches handed to the handler
+	polledOut   bool                // left the group for outliving the max poll interval
 	seen        map[string]sim.Time // member-scope dedup memory
 	hbChain     int64               // heartbeat timer chain in force
 	ciChain     int64               // interval-commit timer chain in force
@@ -146,6 +148,10 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 		m.poll(w)
 	case kindRecords:
 		m.records(w, ev.Msg.(*recordsMsg))
+	case kindPollTimeout:
+		if ev.B == m.batchSeq && m.batch != nil {
+			m.pollTimeout(w)
+		}
 	case kindProcessed, kindRetry:
 		if ev.B == m.epoch && m.batch != nil {
 			m.complete(w, int(ev.A))
@@ -174,7 +180,7 @@ func (m *Member) start(w *sim.World) {
 }
 
 func (m *Member) join(w *sim.World) {
-	m.phase = phaseJoining
+	m.phase, m.polledOut = phaseJoining, false
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation
@@ -216,10 +222,26 @@ func (m *Member) heartbeat(w *sim.World) {
 	if m.phase == phaseOut {
 		return
 	}
-	if m.ref != nil {
+	if m.ref != nil && !m.polledOut {
 		w.Send(m.id, m.broker, kindHeartbeat, 0, 0, m.ref)
 	}
 	w.After(m.id, sim.Time(m.cfg.HeartbeatInterval), kindHeartbeatTick, 0, m.hbChain, nil)
+}
+
+// pollTimeout makes a member that has held its batch longer than the max
+// poll interval leave the group, as Kafka's consumer does (its heartbeat
+// thread sends LeaveGroup): the group rebalances without it while its
+// handler runs on. It keeps its stale identity, so its later commits are
+// refused as from an unknown member (Kafka's CommitFailedException), and
+// its next poll rejoins as a new member.
+func (m *Member) pollTimeout(w *sim.World) {
+	if m.phase != phaseActive || m.polledOut || m.ref == nil {
+		return
+	}
+	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation, Point: history.LeavePollTimeout})
+	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	m.polledOut, m.rejoin, m.memberID = true, true, 0
 }
 
 // groupError handles the group's answer that this member must rejoin:
@@ -309,6 +331,10 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 		m.loaded = resize(m.loaded, n)
 	}
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
+	if m.g.queue == nil {
+		m.batchSeq++
+		w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
+	}
 	m.startWork(w)
 }
 
@@ -652,10 +678,10 @@ func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) his
 // positions, the batch in hand and its dedup memory are lost.
 func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, Point: point})
-	epoch, hb, ci := m.epoch, m.hbChain, m.ciChain
+	epoch, hb, ci, seq := m.epoch, m.hbChain, m.ciChain, m.batchSeq
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
 		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
-		saga: m.saga, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci}
+		saga: m.saga, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci, batchSeq: seq}
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new

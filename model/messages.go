@@ -43,6 +43,9 @@ const (
 	kindBrokerExpire     // controller timer: A=broker index B=incarnation; its session ran out
 	kindMetadata         // producer -> controller: A=partition
 	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
+
+	// consumers
+	kindPollTimeout // member timer: B=batch epoch; the batch outlived the max poll interval
 )
 
 // Produce statuses, in kindProduceResp's A.

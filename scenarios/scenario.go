@@ -339,7 +339,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 }
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
-	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "assignor",
+	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -422,6 +422,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := dur("poll-interval"); ok {
 		c.PollInterval = v
+	}
+	if v, ok := dur("max-poll-interval"); ok {
+		c.MaxPollInterval = v
 	}
 	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
 		c.Assignor = model.Assignor(v)

@@ -132,7 +132,8 @@ const (
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
 	// none).
 	Join Kind = "join"
-	// Leave: Node left Group cleanly.
+	// Leave: Node left Group cleanly, or, with Point LeavePollTimeout,
+	// because it held a batch longer than its max poll interval.
 	Leave Kind = "leave"
 	// Expire: the broker removed Node from Group because no heartbeat came
 	// within the session timeout.

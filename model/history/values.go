@@ -110,3 +110,9 @@ const (
 	// not flushed to disk is gone.
 	PowerLoss = "power-loss"
 )
+
+// LeavePollTimeout is the Point of a Leave record that a member sent
+// because it held a batch longer than its max poll interval (Kafka's
+// max.poll.interval.ms): the group rebalances without it while its
+// handler runs on.
+const LeavePollTimeout = "max-poll-interval"
