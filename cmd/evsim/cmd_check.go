@@ -57,8 +57,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	fmt.Fprintf(stdout, "%s: %d records\n", pos[0], h.Len())
+	width := 0
 	for _, r := range results {
-		fmt.Fprintf(stdout, "  %-24s %-9s %s\n", r.Check, r.Verdict, r.Explanation)
+		width = max(width, len(r.Check))
+	}
+	for _, r := range results {
+		fmt.Fprintf(stdout, "  %-*s %-9s %s\n", width, r.Check, r.Verdict, r.Explanation)
 		for _, rec := range r.Witness {
 			fmt.Fprintf(stdout, "    %s\n", rec)
 		}

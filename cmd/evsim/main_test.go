@@ -148,7 +148,7 @@ func TestCheckRecordedHistory(t *testing.T) {
 	}
 	hist := filepath.Join(out, "double-credit", "history.jsonl")
 	code, stdout, stderr := evsim(t, "check", hist, "--checks", "exactly-once-effects,no-loss")
-	if code != exitFailed || !strings.Contains(stdout, "exactly-once-effects     violated") {
+	if code != exitFailed || !strings.Contains(stdout, "exactly-once-effects violated") || !strings.Contains(stdout, "no-loss              holds") {
 		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
 	}
 	bad := filepath.Join(out, "bad.jsonl")
