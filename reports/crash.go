@@ -95,9 +95,13 @@ func stackLabels(xs, ws []vg.Length, maxRows int) []int {
 
 // DataRange implements plot.DataRanger so that every crash is in view; it
 // claims no vertical extent beyond 0.
-func (m *crashMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
+func (m *crashMarks) DataRange() (xmin, xmax, ymin, ymax float64) { return timeRange(m.xs) }
+
+// timeRange is the data range of marks at times xs: their span on the time
+// axis, and no vertical extent beyond 0.
+func timeRange(xs []float64) (xmin, xmax, ymin, ymax float64) {
 	xmin, xmax = math.Inf(1), math.Inf(-1)
-	for _, x := range m.xs {
+	for _, x := range xs {
 		xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
 	}
 	return xmin, xmax, 0, 0
@@ -166,13 +170,7 @@ func (m *tickMarks) Plot(c draw.Canvas, plt *plot.Plot) {
 }
 
 // DataRange implements plot.DataRanger.
-func (m *tickMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax = math.Inf(1), math.Inf(-1)
-	for _, x := range m.xs {
-		xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
-	}
-	return xmin, xmax, 0, 0
-}
+func (m *tickMarks) DataRange() (xmin, xmax, ymin, ymax float64) { return timeRange(m.xs) }
 
 // Thumbnail implements plot.Thumbnailer for the legend.
 func (m *tickMarks) Thumbnail(c *draw.Canvas) {
