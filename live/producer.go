@@ -83,7 +83,7 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 			Event: fmt.Sprintf("%s-%d", p.Name, n), Key: key, Type: ev.Type, Amount: amount}
 		r.rec.add(pub)
 		kr := &kgo.Record{Topic: r.topics[p.Topic], Partition: int32(part), Key: []byte(key),
-			Value: []byte(strconv.FormatInt(amount, 10)),
+			Value:   []byte(strconv.FormatInt(amount, 10)),
 			Headers: []kgo.RecordHeader{{Key: "evsim-id", Value: []byte(pub.Event)}, {Key: "evsim-type", Value: []byte(ev.Type)}}}
 		cl.Produce(ctx, kr, func(kr *kgo.Record, err error) {
 			if err != nil {
