@@ -1,11 +1,15 @@
 package live
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
 
@@ -69,6 +73,123 @@ func TestIdempotentConsumerLive(t *testing.T) {
 	for _, r := range res.Results {
 		if r.Verdict != checks.Holds {
 			t.Errorf("%s = %s, want holds: %s", r.Check, r.Verdict, r.Explanation)
+		}
+	}
+}
+
+// TestCommitBeforeHandleLive: committing before the effect and crashing
+// in between skips the event for good: no-loss is violated live too.
+func TestCommitBeforeHandleLive(t *testing.T) {
+	res := runBuiltin(t, "commit-before-handle", Options{Seed: 1})
+	t.Logf("crashes=%d drained=%v records=%d notes=%v", res.Crashes, res.Drained, res.History.Len(), res.Notes)
+	if v := verdict(t, res, "no-loss"); v != checks.Violated {
+		t.Errorf("no-loss = %s, want violated", v)
+	}
+}
+
+// TestRefusedKnobs: a scenario whose knobs have no live counterpart is
+// refused before any client starts, every refused knob named with why.
+func TestRefusedKnobs(t *testing.T) {
+	src := `name: refused
+duration: 1s
+topics:
+  - name: t
+    partitions: 2
+producers:
+  - name: p
+    topic: t
+    rate: 10/s
+    keys: 2
+    ack-loss: 1/10
+    retries: 3
+    events:
+      - type: Deposited
+        amount: 1..10
+consumers:
+  - group: g
+    topic: t
+    members: 1
+    handler: balance
+    commit: interval
+faults:
+  - crash: g
+    point: after-effect
+    probability: 1/10
+    restart-after: 100ms
+checks: [no-loss]
+`
+	s, err := scenarios.Parse("refused.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Timeout: 5 * time.Second})
+	if err == nil {
+		t.Fatal("a scenario with ack-loss and commit interval ran live")
+	}
+	for _, want := range []string{"cannot run live", "producer p: request-loss, ack-loss", "consumer group g: commit interval"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal does not say %q:\n%v", want, err)
+		}
+	}
+	if got := len(Refusals(s)); got != 2 {
+		t.Errorf("%d refusals, want 2: %q", got, Refusals(s))
+	}
+}
+
+// TestLiveHistoryRoundTrip: a live history says where it came from, marks
+// its inferred appends, reads back from its JSON Lines form, and the
+// checks reach the same verdicts on the read-back: the verdicts depend on
+// the history alone.
+func TestLiveHistoryRoundTrip(t *testing.T) {
+	res := runBuiltin(t, "idempotent-consumer", Options{Seed: 2})
+	if !strings.HasPrefix(res.History.Source, "live: embedded kfake") {
+		t.Errorf("source %q does not say live", res.History.Source)
+	}
+	appends, inferred := 0, 0
+	for _, r := range res.History.Records {
+		if r.Kind == history.Append {
+			appends++
+			if r.Inferred {
+				inferred++
+			}
+		}
+	}
+	if appends == 0 || inferred != appends {
+		t.Errorf("%d appends, %d marked inferred: every append of a live run is inferred", appends, inferred)
+	}
+	var buf bytes.Buffer
+	if err := res.History.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := history.ReadJSONL("live.jsonl", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Source != res.History.Source || back.Len() != res.History.Len() {
+		t.Fatalf("read back %d records from %q, wrote %d from %q", back.Len(), back.Source, res.History.Len(), res.History.Source)
+	}
+	s, _ := scenarios.Builtin("idempotent-consumer")
+	for i, r := range scenarios.Judge(back, s.Checks) {
+		if r.Verdict != res.Results[i].Verdict {
+			t.Errorf("%s: %s on the read-back history, %s live", r.Check, r.Verdict, res.Results[i].Verdict)
+		}
+	}
+}
+
+// TestRealBroker runs double-credit and idempotent-consumer against the
+// Kafka or Redpanda cluster EVSIM_BROKERS names (host:port,...), on fresh
+// topics and groups.
+func TestRealBroker(t *testing.T) {
+	brokers := os.Getenv("EVSIM_BROKERS")
+	if brokers == "" {
+		t.Skip("EVSIM_BROKERS is not set: no real Kafka or Redpanda to run against (e.g. EVSIM_BROKERS=localhost:9092)")
+	}
+	o := Options{Brokers: strings.Split(brokers, ","), Timeout: 60 * time.Second, Seed: 1}
+	for _, name := range []string{"double-credit", "idempotent-consumer"} {
+		res := runBuiltin(t, name, o)
+		t.Logf("%s: crashes=%d drained=%v notes=%v", name, res.Crashes, res.Drained, res.Notes)
+		if !res.Met() {
+			t.Errorf("%s against %s: %v", name, brokers, res.Failures)
 		}
 	}
 }
