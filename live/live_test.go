@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
@@ -191,5 +193,45 @@ func TestRealBroker(t *testing.T) {
 		if !res.Met() {
 			t.Errorf("%s against %s: %v", name, brokers, res.Failures)
 		}
+	}
+}
+
+// TestBrokersPath runs double-credit through the --brokers path (fresh
+// topics created by the run, fresh group names) against a separate
+// in-process cluster that knows no topic, as a real broker would be.
+func TestBrokersPath(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 3})
+	if !strings.HasPrefix(res.History.Source, "live: brokers ") {
+		t.Errorf("source %q does not name the brokers", res.History.Source)
+	}
+	for _, r := range res.History.Records {
+		if r.Topic != "" && r.Topic != "account-events" || r.Group != "" && r.Group != "ledger" {
+			t.Fatalf("the history names the run's broker-side names, not the scenario's: %v", r)
+		}
+	}
+	if !res.Met() {
+		t.Errorf("double-credit through --brokers: %v", res.Failures)
+	}
+}
+
+// TestUnreachableBroker: a broker nobody listens on fails the run within
+// its timeout, with a message that names the brokers.
+func TestUnreachableBroker(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Run(context.Background(), s, Options{Brokers: []string{"127.0.0.1:1"}, Timeout: 2 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("err = %v, want a failure naming the broker", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s to give up, want within the 2s timeout", d)
 	}
 }
