@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,4 +235,34 @@ func TestUnreachableBroker(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s to give up, want within the 2s timeout", d)
 	}
+}
+
+// TestBuiltinsThatRunLive lists the built-in scenarios a live run accepts;
+// the three pub/sub teaching pairs' halves that the tests above run must
+// be among them.
+func TestBuiltinsThatRunLive(t *testing.T) {
+	var ok []string
+	for _, n := range scenarios.BuiltinNames() {
+		s, err := scenarios.Builtin(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(Refusals(s)) == 0 {
+			ok = append(ok, n)
+		}
+	}
+	t.Logf("%d built-in scenarios run live: %v", len(ok), ok)
+	for _, n := range []string{"double-credit", "idempotent-consumer", "commit-before-handle"} {
+		if !slices.Contains(ok, n) {
+			t.Errorf("%s is refused live: %v", n, Refusals(mustBuiltin(t, n)))
+		}
+	}
+}
+
+func mustBuiltin(t *testing.T, name string) *scenarios.Scenario {
+	s, err := scenarios.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
