@@ -266,3 +266,19 @@ func mustBuiltin(t *testing.T, name string) *scenarios.Scenario {
 	}
 	return s
 }
+
+// TestTimeoutKeepsHistory: a run that reaches its timeout stops its
+// clients and still returns the history recorded so far, not drained.
+func TestTimeoutKeepsHistory(t *testing.T) {
+	start := time.Now()
+	res := runBuiltin(t, "double-credit", Options{Seed: 4, Timeout: 1500 * time.Millisecond})
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("a 1.5s run took %s", d)
+	}
+	if res.Drained || res.History.Len() == 0 {
+		t.Errorf("drained=%v with %d records, want a partial history not drained", res.Drained, res.History.Len())
+	}
+	if last := res.History.Records[res.History.Len()-1]; last.Kind != history.End {
+		t.Errorf("the history ends with %s, want end", last.Kind)
+	}
+}

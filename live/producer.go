@@ -105,9 +105,13 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 			r.rec.add(ack)
 		})
 	}
+	if ctx.Err() != nil {
+		// Interrupted or out of time: the run ends with what it recorded.
+		return nil
+	}
 	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := cl.Flush(fctx); err != nil {
+	if err := cl.Flush(fctx); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("producer %s: wait for acknowledgements: %w", p.Name, err)
 	}
 	failed.Lock()
