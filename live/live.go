@@ -180,18 +180,21 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	}
 	drained := r.drain(ctx)
 	stopMembers()
-	notes := r.notes
-	if !waitBounded(&members, 10*time.Second) {
+	stopped := waitBounded(&members, 10*time.Second)
+	r.mu.Lock()
+	notes, crashes, unknown := append([]string(nil), r.notes...), r.crashes, r.unknown
+	r.mu.Unlock()
+	if !stopped {
 		notes = append(notes, "some members did not stop within 10s")
 	}
 	if ctx.Err() != nil {
-		notes = append(notes, fmt.Sprintf("the run reached its timeout (%s) before it drained", cmpOr(r.o.Timeout, DefaultTimeout)))
+		notes = append(notes, fmt.Sprintf("the run was interrupted or reached its timeout (%s) before it drained", cmpOr(r.o.Timeout, DefaultTimeout)))
 	}
 	r.rec.add(history.Record{Kind: history.End, Drained: drained})
 	h := r.rec.history()
-	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: r.crashes, Notes: notes}
-	if r.unknown > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d offset commits failed with an unknown outcome and are not recorded", r.unknown))
+	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}
+	if unknown > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d offset commits failed with an unknown outcome and are not recorded", unknown))
 	}
 	for _, c := range res.Results {
 		want, ok := s.Expect[c.Check]
