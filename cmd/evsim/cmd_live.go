@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,11 +34,22 @@ type liveLine struct {
 }
 
 func cmdLive(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("live FILE|NAME... [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]", stderr)
+	const name = "live FILE|NAME... [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]"
+	help := slices.ContainsFunc(args, isHelp)
+	if help {
+		// --help asks for the flags: on stdout, exit 0, as for the other
+		// commands.
+		stderr = stdout
+	}
+	fs := newFlagSet(name, stderr)
 	brokers := fs.String("brokers", "", "a real Kafka or Redpanda cluster's seed brokers (default: an embedded in-process cluster)")
 	outDir := fs.String("out", "evsim-out", "folder for each live run's history and verdicts")
 	runs := fs.Int("runs", 1, "live runs of each scenario")
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "bound on each live run, drain included")
+	if help {
+		fs.Usage()
+		return exitOK
+	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage

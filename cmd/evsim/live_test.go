@@ -18,3 +18,11 @@ func TestLiveRefusesWithExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveHelp: `evsim live --help` prints the flags on stdout and exits 0.
+func TestLiveHelp(t *testing.T) {
+	code, stdout, _ := evsim(t, "live", "--help")
+	if code != exitOK || !strings.Contains(stdout, "--brokers") {
+		t.Fatalf("exit %d, stdout:\n%s", code, stdout)
+	}
+}
