@@ -3,11 +3,14 @@ package live
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/evsim/evsim/model/history"
 )
 
 // note keeps a message for the result.
@@ -142,4 +145,79 @@ func (r *runner) drain(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// readBack reads every topic of the run from its start to its high
+// watermark with a plain consumer (no group) and records the inferred
+// append of every record no acknowledgement or fetch showed yet: a retry
+// duplicate, or a record no group reached. It reports how many it added.
+func (r *runner) readBack(ctx context.Context) (int, error) {
+	cl, err := r.admin()
+	if err != nil {
+		return 0, err
+	}
+	defer cl.Close()
+	want := 0
+	parts := map[string]map[int32]kgo.Offset{}
+	back := map[string]string{}
+	for _, t := range r.s.System.Topics {
+		bt := r.topics[t.Name]
+		back[bt] = t.Name
+		parts[bt] = map[int32]kgo.Offset{}
+		for p := range t.Partitions {
+			parts[bt][int32(p)] = kgo.NewOffset().AtStart()
+		}
+	}
+	high := map[string]map[int32]int64{}
+	for bt, ps := range parts {
+		lo := kmsg.NewPtrListOffsetsRequest()
+		lo.ReplicaID = -1
+		lt := kmsg.NewListOffsetsRequestTopic()
+		lt.Topic = bt
+		for p := range ps {
+			lp := kmsg.NewListOffsetsRequestTopicPartition()
+			lp.Partition, lp.Timestamp = p, -1
+			lt.Partitions = append(lt.Partitions, lp)
+		}
+		lo.Topics = append(lo.Topics, lt)
+		resp, err := lo.RequestWith(ctx, cl)
+		if err != nil {
+			return 0, fmt.Errorf("read back %s: %w", bt, err)
+		}
+		high[bt] = map[int32]int64{}
+		for _, t := range resp.Topics {
+			for _, p := range t.Partitions {
+				high[bt][p.Partition] = p.Offset
+				want += int(p.Offset)
+			}
+		}
+	}
+	cl.AddConsumePartitions(parts)
+	seen, added := 0, 0
+	for seen < want && ctx.Err() == nil {
+		fs := cl.PollFetches(ctx)
+		fs.EachRecord(func(kr *kgo.Record) {
+			if kr.Offset >= high[kr.Topic][kr.Partition] {
+				return
+			}
+			seen++
+			a := history.Record{Topic: back[kr.Topic], Partition: int(kr.Partition), Offset: kr.Offset, Key: string(kr.Key)}
+			for _, h := range kr.Headers {
+				switch h.Key {
+				case "evsim-id":
+					a.Event = string(h.Value)
+				case "evsim-type":
+					a.Type = string(h.Value)
+				}
+			}
+			a.Amount, _ = strconv.ParseInt(string(kr.Value), 10, 64)
+			if r.rec.appendSeen(a) {
+				added++
+			}
+		})
+	}
+	if seen < want {
+		return added, fmt.Errorf("read back %d of %d records before the timeout", seen, want)
+	}
+	return added, nil
 }

@@ -190,6 +190,17 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if ctx.Err() != nil {
 		notes = append(notes, fmt.Sprintf("the run was interrupted or reached its timeout (%s) before it drained", cmpOr(r.o.Timeout, DefaultTimeout)))
 	}
+	if ctx.Err() == nil {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		added, err := r.readBack(rctx)
+		cancel()
+		switch {
+		case err != nil:
+			notes = append(notes, "the read-back of the log: "+err.Error())
+		case added > 0:
+			notes = append(notes, fmt.Sprintf("the read-back of the log found %d records no acknowledgement or fetch showed", added))
+		}
+	}
 	r.rec.add(history.Record{Kind: history.End, Drained: drained})
 	h := r.rec.history()
 	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}

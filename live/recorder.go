@@ -42,17 +42,19 @@ func (rc *recorder) addLocked(r history.Record) {
 
 // appendSeen records the inferred append of the record a at its topic,
 // partition and offset the first time an acknowledgement or a fetch shows
-// it: no client sees the broker append.
-func (rc *recorder) appendSeen(a history.Record) {
+// it: no client sees the broker append. It reports whether the append is
+// new.
+func (rc *recorder) appendSeen(a history.Record) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	k := fmt.Sprintf("%s/%d/%d", a.Topic, a.Partition, a.Offset)
 	if rc.appended[k] {
-		return
+		return false
 	}
 	rc.appended[k] = true
 	rc.addLocked(history.Record{Kind: history.Append, Node: "broker", Topic: a.Topic, Partition: a.Partition,
 		Offset: a.Offset, Event: a.Event, Key: a.Key, Type: a.Type, Amount: a.Amount, Inferred: true})
+	return true
 }
 
 // deliver records the delivery d, counting its attempt in its group: the
