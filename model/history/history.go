@@ -276,7 +276,7 @@ type Record struct {
 
 	// Inferred says the record was not observed but inferred by the
 	// recorder: in a live run, an append seen only through the producer's
-	// acknowledgement or a consumer's fetch.
+	// acknowledgement, a consumer's fetch or the read-back of the log.
 	Inferred bool `json:"inferred,omitempty"`
 }
 
