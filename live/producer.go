@@ -30,9 +30,10 @@ func producerOpts(p model.ProducerConfig) []kgo.Opt {
 			opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(p.MaxInFlight))
 		}
 	}
-	if p.Retries > 0 {
-		opts = append(opts, kgo.RecordRetries(p.Retries))
-	}
+	// retries counts the tries after the first, as franz-go's record
+	// retries do; the scenario's default 0 means none, not franz-go's
+	// unlimited default.
+	opts = append(opts, kgo.RecordRetries(p.Retries))
 	if p.RetryBackoff > 0 {
 		opts = append(opts, kgo.RetryBackoffFn(func(int) time.Duration { return p.RetryBackoff }))
 	}
