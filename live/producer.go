@@ -26,9 +26,8 @@ func producerOpts(p model.ProducerConfig) []kgo.Opt {
 	}
 	if !p.Idempotent {
 		opts = append(opts, kgo.DisableIdempotentWrite())
-		if p.MaxInFlight > 0 {
-			opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(p.MaxInFlight))
-		}
+		// franz-go's own default is 1; the scenario's is DefaultMaxInFlight.
+		opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(cmpOr(p.MaxInFlight, model.DefaultMaxInFlight)))
 	}
 	// retries counts the tries after the first, as franz-go's record
 	// retries do; the scenario's default 0 means none, not franz-go's

@@ -57,6 +57,9 @@ func Refusals(s *scenarios.Scenario) []string {
 		if p.BatchMax != 0 {
 			no("%s: batch-max: franz-go batches by bytes, not by a record count", at)
 		}
+		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != model.MaxInFlightIdempotent {
+			no("%s: max-in-flight %d: franz-go's idempotent producer always keeps %d requests in flight", at, p.MaxInFlight, model.MaxInFlightIdempotent)
+		}
 		if p.Acks != "" && p.Acks != model.AcksAll && p.Idempotent {
 			no("%s: idempotent with acks %s: an idempotent producer needs acks all", at, p.Acks)
 		}
