@@ -118,7 +118,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 			return crash.restart, true
 		}
 		if fs.Empty() {
-			sleep(ctx, min(cmpOr(m.g.PollInterval, model.DefaultPollInterval), 100*time.Millisecond))
+			sleep(ctx, cmpOr(m.g.PollInterval, model.DefaultPollInterval))
 		}
 	}
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
