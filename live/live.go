@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,7 +61,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 	if err := refused(s); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, cmpOr(o.Timeout, DefaultTimeout))
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(o.Timeout, DefaultTimeout))
 	defer cancel()
 	r := &runner{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6c697665)), topics: map[string]string{}, groups: map[string]string{}}
 	var source string
@@ -156,7 +157,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	defer stopMembers()
 	var members sync.WaitGroup
 	for _, g := range s.System.Consumers {
-		store := newDB(cmpOr(g.Dedup, model.DedupNone))
+		store := newDB(cmp.Or(g.Dedup, model.DedupNone))
 		for i := range g.Members {
 			m := &member{r: r, g: g, name: fmt.Sprintf("%s-%d", g.Group, i), db: store, wg: &members}
 			members.Add(1)
@@ -188,7 +189,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		notes = append(notes, "some members did not stop within 10s")
 	}
 	if ctx.Err() != nil {
-		notes = append(notes, fmt.Sprintf("the run was interrupted or reached its timeout (%s) before it drained", cmpOr(r.o.Timeout, DefaultTimeout)))
+		notes = append(notes, fmt.Sprintf("the run was interrupted or reached its timeout (%s) before it drained", cmp.Or(r.o.Timeout, DefaultTimeout)))
 	}
 	if ctx.Err() == nil {
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -244,12 +245,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

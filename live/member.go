@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,11 +42,11 @@ func (m *member) groupOpts() []kgo.Opt {
 	if g.OffsetReset == model.ResetLatest {
 		reset = kgo.NewOffset().AtEnd()
 	}
-	session := cmpOr(g.SessionTimeout, model.DefaultSessionTimeout)
+	session := cmp.Or(g.SessionTimeout, model.DefaultSessionTimeout)
 	return []kgo.Opt{
 		kgo.ConsumerGroup(m.r.groups[g.Group]), kgo.ConsumeTopics(m.r.topics[g.Topic]),
 		kgo.Balancers(bal), kgo.ConsumeResetOffset(reset), kgo.DisableAutoCommit(),
-		kgo.SessionTimeout(session), kgo.HeartbeatInterval(cmpOr(g.HeartbeatInterval, model.DefaultHeartbeatInterval)),
+		kgo.SessionTimeout(session), kgo.HeartbeatInterval(cmp.Or(g.HeartbeatInterval, model.DefaultHeartbeatInterval)),
 		kgo.RebalanceTimeout(2 * session), kgo.FetchMaxWait(100 * time.Millisecond),
 		kgo.OnPartitionsAssigned(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
 			_, gen := cl.GroupMetadata()
@@ -93,7 +94,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 		return 0, false
 	}
 	m.r.rec.add(history.Record{Kind: history.Join, Node: m.name, Group: m.g.Group, Topic: m.g.Topic})
-	batch := cmpOr(m.g.Batch, model.DefaultBatch)
+	batch := cmp.Or(m.g.Batch, model.DefaultBatch)
 	for ctx.Err() == nil {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		fs := cl.PollRecords(pctx, batch)
@@ -118,7 +119,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 			return crash.restart, true
 		}
 		if fs.Empty() {
-			sleep(ctx, cmpOr(m.g.PollInterval, model.DefaultPollInterval))
+			sleep(ctx, cmp.Or(m.g.PollInterval, model.DefaultPollInterval))
 		}
 	}
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

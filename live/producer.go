@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -27,7 +28,7 @@ func producerOpts(p model.ProducerConfig) []kgo.Opt {
 	if !p.Idempotent {
 		opts = append(opts, kgo.DisableIdempotentWrite())
 		// franz-go's own default is 1; the scenario's is DefaultMaxInFlight.
-		opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(cmpOr(p.MaxInFlight, model.DefaultMaxInFlight)))
+		opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(cmp.Or(p.MaxInFlight, model.DefaultMaxInFlight)))
 	}
 	// retries counts the tries after the first, as franz-go's record
 	// retries do; the scenario's default 0 means none, not franz-go's
