@@ -20,6 +20,22 @@ func (r *runner) note(s string) {
 	r.notes = append(r.notes, s)
 }
 
+// noteOnce keeps a message for the result unless it is kept already: an
+// error a client meets on every poll (a session timeout the broker
+// refuses) is said once.
+func (r *runner) noteOnce(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, n := range r.notes {
+		if n == s {
+			return
+		}
+	}
+	if len(r.notes) < 20 {
+		r.notes = append(r.notes, s)
+	}
+}
+
 // admin returns a plain client for requests of the run itself.
 func (r *runner) admin() (*kgo.Client, error) {
 	return kgo.NewClient(r.baseOpts(&conns{}, "admin")...)

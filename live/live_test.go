@@ -336,3 +336,22 @@ checks: [no-loss]
 		t.Errorf("no note says the read-back found records: %v", res.Notes)
 	}
 }
+
+// TestRefusedSessionTimeoutIsSaid: a broker whose minimum session timeout
+// is above the scenario's refuses every join; the run ends at its timeout
+// not drained, and its notes say why instead of judging silently.
+func TestRefusedSessionTimeoutIsSaid(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1)) // Kafka's minimum: 6s
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 5, Timeout: 2 * time.Second})
+	if res.Drained {
+		t.Error("drained although no member could join")
+	}
+	t.Logf("notes: %q", res.Notes)
+	if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "INVALID_SESSION_TIMEOUT") }) {
+		t.Errorf("no note names the refused session timeout: %v", res.Notes)
+	}
+}

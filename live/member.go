@@ -102,6 +102,11 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 		if fs.IsClientClosed() {
 			break
 		}
+		fs.EachError(func(_ string, _ int32, err error) {
+			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+				m.r.noteOnce(fmt.Sprintf("group %s: %v", m.g.Group, err))
+			}
+		})
 		var crash *errCrash
 		fs.EachRecord(func(kr *kgo.Record) {
 			if crash != nil || ctx.Err() != nil {
