@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -86,7 +87,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 		source = "live: embedded kfake cluster (github.com/twmb/franz-go/pkg/kfake); clients " + ClientVersion + "; wall-clock time, observer order"
 	} else {
 		r.seeds = o.Brokers
-		suffix := fmt.Sprintf("-evsim-%d-%04x", time.Now().Unix(), r.rng.Uint32()&0xffff)
+		suffix := "-evsim-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		for _, t := range s.System.Topics {
 			r.topics[t.Name] = t.Name + suffix
 		}
