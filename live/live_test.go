@@ -346,7 +346,7 @@ func TestRefusedSessionTimeoutIsSaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 5, Timeout: 2 * time.Second})
+	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 5, Timeout: 4 * time.Second})
 	if res.Drained {
 		t.Error("drained although no member could join")
 	}
