@@ -97,6 +97,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return cmdLint(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "live":
+		return cmdLive(args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

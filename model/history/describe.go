@@ -106,5 +106,8 @@ func (r Record) String() string {
 	if r.Kind == End {
 		fmt.Fprintf(&b, " drained=%v", r.Drained)
 	}
+	if r.Inferred {
+		b.WriteString(" inferred")
+	}
 	return strings.TrimRight(b.String(), " ")
 }

@@ -273,12 +273,22 @@ type Record struct {
 	// ProducerID and Seq): the producer bumps it, and numbers the
 	// partition's records from 0 again, after it gives up on a batch.
 	Epoch int `json:"epoch,omitempty"`
+
+	// Inferred says the record was not observed but inferred by the
+	// recorder: in a live run, an append seen only through the producer's
+	// acknowledgement, a consumer's fetch or the read-back of the log.
+	Inferred bool `json:"inferred,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an
 // empty history ready to use. A History is not safe for concurrent use.
 type History struct {
 	Records []Record
+	// Source says where the records come from; empty means evsim's own
+	// simulation, with simulated time in causal order. A live run names
+	// the broker and the clients: its times are wall-clock time and its
+	// order is the order one observer saw things in.
+	Source string
 }
 
 // Add appends a record.

@@ -22,14 +22,16 @@ const SchemaV1 = "evsim.history/v1"
 
 type header struct {
 	Schema string `json:"schema"`
+	// Source is [History.Source] (absent for a simulated run).
+	Source string `json:"source,omitempty"`
 }
 
 // WriteJSONL writes h as JSON Lines: a header, then one record per line.
-// The output depends only on the records, byte for byte.
+// The output depends only on the records and the source, byte for byte.
 func (h *History) WriteJSONL(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	if err := enc.Encode(header{Schema: Schema}); err != nil {
+	if err := enc.Encode(header{Schema: Schema, Source: h.Source}); err != nil {
 		return fmt.Errorf("write history header: %w", err)
 	}
 	for i := range h.Records {
@@ -71,6 +73,7 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q and %q", name, line, hd.Schema, Schema, SchemaV1)
 			}
 			v1 = hd.Schema == SchemaV1
+			h.Source = hd.Source
 			sawHeader = true
 			continue
 		}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/live"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// liveLine is the verdicts.json of one live run.
+type liveLine struct {
+	Scenario        string                    `json:"scenario"`
+	Source          string                    `json:"source"`
+	Run             int                       `json:"run"`
+	Records         int                       `json:"records"`
+	Drained         bool                      `json:"drained"`
+	Crashes         int                       `json:"crashes"`
+	Checks          map[string]checks.Verdict `json:"checks"`
+	Simulated       map[string]checks.Verdict `json:"simulated"`
+	ExpectationsMet bool                      `json:"expectations_met"`
+	Failures        []string                  `json:"failures,omitempty"`
+	Notes           []string                  `json:"notes,omitempty"`
+	Results         []checks.Result           `json:"results"`
+}
+
+func cmdLive(args []string, stdout, stderr io.Writer) int {
+	const name = "live FILE|NAME... [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]"
+	help := slices.ContainsFunc(args, isHelp)
+	if help {
+		// --help asks for the flags: on stdout, exit 0, as for the other
+		// commands.
+		stderr = stdout
+	}
+	fs := newFlagSet(name, stderr)
+	brokers := fs.String("brokers", "", "a real Kafka or Redpanda cluster's seed brokers (default: an embedded in-process cluster)")
+	outDir := fs.String("out", "evsim-out", "folder for each live run's history and verdicts")
+	runs := fs.Int("runs", 1, "live runs of each scenario")
+	timeout := fs.Duration("timeout", live.DefaultTimeout, "bound on each live run, drain included")
+	if help {
+		fs.Usage()
+		return exitOK
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) == 0 || *runs < 1 || *timeout <= 0 {
+		fmt.Fprintln(stderr, "evsim live: want at least one FILE or NAME, --runs of at least 1 and a positive --timeout")
+		return exitUsage
+	}
+	list, err := load(pos)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim live: %v\n", err)
+		return exitUsage
+	}
+	var refused []string
+	for _, s := range list {
+		for _, r := range live.Refusals(s) {
+			refused = append(refused, fmt.Sprintf("  %s: refused: %s", s.Name, r))
+		}
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(stderr, "evsim live: these knobs and faults cannot be applied live, so nothing ran:\n%s\n", strings.Join(refused, "\n"))
+		return exitUsage
+	}
+	lock, err := lockOut(*outDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim live: %v\n", err)
+		return exitUsage
+	}
+	defer lock.unlock()
+	intr := watchInterrupt()
+	defer intr.release()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-intr.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var seeds []string
+	if *brokers != "" {
+		seeds = strings.Split(*brokers, ",")
+	}
+	code := exitOK
+	for _, s := range list {
+		sim, err := s.Run(s.Seed)
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim live: simulate %s: %v\n", s.Name, err)
+			return exitUsage
+		}
+		simulated := map[string]checks.Verdict{}
+		for _, r := range sim.Results {
+			simulated[r.Check] = r.Verdict
+		}
+		var results []*live.Result
+		for i := range *runs {
+			res, err := live.Run(ctx, s, live.Options{Brokers: seeds, Timeout: *timeout, Seed: s.Seed + uint64(i)})
+			if err != nil {
+				fmt.Fprintf(stderr, "evsim live: %v\n", err)
+				return exitUsage
+			}
+			dir := filepath.Join(*outDir, s.Name+"-live")
+			if *runs > 1 {
+				dir = filepath.Join(dir, fmt.Sprintf("run-%d", i+1))
+			}
+			if err := writeLive(dir, s, i+1, res, simulated); err != nil {
+				fmt.Fprintf(stderr, "evsim live: %v\n", err)
+				return exitUsage
+			}
+			results = append(results, res)
+			if !res.Met() {
+				code = exitFailed
+			}
+			if intr.stopped() {
+				break
+			}
+		}
+		printLive(stdout, s, results, simulated, filepath.Join(*outDir, s.Name+"-live"))
+		if intr.stopped() {
+			fmt.Fprintln(stderr, "evsim live: interrupted; the clients are closed and the history recorded so far is written")
+			return exitInterrupted
+		}
+	}
+	return code
+}
+
+// writeLive writes a live run's history and verdicts into dir, each file
+// whole or not at all, verdicts.json last.
+func writeLive(dir string, s *scenarios.Scenario, run int, res *live.Result, simulated map[string]checks.Verdict) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("out folder: %w", err)
+	}
+	verdicts := filepath.Join(dir, "verdicts.json")
+	if err := os.Remove(verdicts); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("out folder: %w", err)
+	}
+	if err := writeStreamAtomic(filepath.Join(dir, "history.jsonl"), res.History.WriteJSONL); err != nil {
+		return err
+	}
+	l := liveLine{Scenario: s.Name, Source: res.History.Source, Run: run, Records: res.History.Len(), Drained: res.Drained,
+		Crashes: res.Crashes, Checks: map[string]checks.Verdict{}, Simulated: simulated, ExpectationsMet: res.Met(),
+		Failures: res.Failures, Notes: res.Notes, Results: res.Results}
+	for _, r := range res.Results {
+		l.Checks[r.Check] = r.Verdict
+	}
+	b, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write verdicts: %w", err)
+	}
+	return writeFileAtomic(verdicts, append(b, '\n'))
+}
+
+// printLive prints a scenario's live verdicts over its runs beside the
+// simulated ones and the expectations.
+func printLive(w io.Writer, s *scenarios.Scenario, results []*live.Result, simulated map[string]checks.Verdict, dir string) {
+	fmt.Fprintf(w, "== %s (live): %s\n", s.Name, s.Title)
+	if len(results) == 0 {
+		return
+	}
+	crashes, drained, records := 0, 0, 0
+	for _, r := range results {
+		crashes += r.Crashes
+		records += r.History.Len()
+		if r.Drained {
+			drained++
+		}
+	}
+	fmt.Fprintf(w, "runs=%d crashes=%d drained=%d/%d records=%d source=%s\n", len(results), crashes, drained, len(results), records, results[0].History.Source)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  check\tlive\tsimulated\texpected\tas expected?")
+	for i, r := range results[0].Results {
+		want, ok := s.Expect[r.Check]
+		if !ok {
+			want = checks.Holds
+		}
+		counts := map[checks.Verdict]int{}
+		for _, res := range results {
+			counts[res.Results[i].Verdict]++
+		}
+		var parts []string
+		mark := "ok"
+		for _, v := range []checks.Verdict{checks.Holds, checks.Violated, checks.Unknown} {
+			if counts[v] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", v, counts[v], len(results)))
+				if v != want {
+					mark = "UNEXPECTED"
+				}
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Check, strings.Join(parts, ", "), simulated[r.Check], want, mark)
+	}
+	tw.Flush()
+	for _, r := range results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	fmt.Fprintf(w, "  files: %s\n", dir)
+}

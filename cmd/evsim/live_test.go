@@ -1,0 +1,58 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLiveRefusesWithExit2: a scenario with knobs that cannot run live
+// starts nothing, names every refused knob and exits 2.
+func TestLiveRefusesWithExit2(t *testing.T) {
+	code, stdout, stderr := evsim(t, "live", "dedup-shared", "--out", t.TempDir())
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitUsage, stdout, stderr)
+	}
+	for _, want := range []string{"cannot be applied live", "dedup separate-before", "commit interval", "faults[0] pause"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestLiveHelp: `evsim live --help` prints the flags on stdout and exits 0.
+func TestLiveHelp(t *testing.T) {
+	code, stdout, _ := evsim(t, "live", "--help")
+	if code != exitOK || !strings.Contains(stdout, "--brokers") {
+		t.Fatalf("exit %d, stdout:\n%s", code, stdout)
+	}
+}
+
+// TestLiveWritesHistoryAndVerdicts: a live run on the embedded cluster
+// prints live and simulated verdicts and writes a history that `evsim
+// check` reads and a verdicts.json that says live.
+func TestLiveWritesHistoryAndVerdicts(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := evsim(t, "live", "commit-before-handle", "--out", out, "--timeout", "30s")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "no-loss               violated 1/1  violated") {
+		t.Errorf("the table does not show no-loss violated live and simulated:\n%s", stdout)
+	}
+	dir := filepath.Join(out, "commit-before-handle-live")
+	b, err := os.ReadFile(filepath.Join(dir, "verdicts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l liveLine
+	if err := json.Unmarshal(b, &l); err != nil || !strings.HasPrefix(l.Source, "live:") || l.Checks["no-loss"] != "violated" {
+		t.Errorf("verdicts.json: %v %+v", err, l)
+	}
+	code, stdout, stderr = evsim(t, "check", filepath.Join(dir, "history.jsonl"), "--checks", "no-loss")
+	if code != exitFailed || !strings.Contains(stdout, "violated") {
+		t.Errorf("evsim check on the live history: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

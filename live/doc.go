@@ -1,0 +1,16 @@
+// Package live runs a scenario's producers and consumer groups as real
+// Kafka clients (franz-go) against a Kafka-protocol broker: an embedded
+// in-process cluster (kfake) by default, or a real Kafka or Redpanda. It
+// records what the clients saw as a history in evsim's schema, so that the
+// same checks judge a real broker as judge the simulation.
+//
+// A live run is checked, not replayed: the clients run on goroutines and
+// the wall clock, so two runs differ. The verdicts still depend on the
+// recorded history alone. The history says it is live ([history.History]
+// Source), its times are wall-clock time since the start of the run, its
+// order is the order the recorder saw things in, and the records the
+// recorder inferred rather than observed are marked Inferred.
+//
+// Knobs and faults that have no live counterpart yet are refused by
+// [Refusals], each named with the reason, never silently dropped.
+package live

@@ -1,0 +1,357 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// runBuiltin runs a built-in scenario live on the embedded cluster.
+func runBuiltin(t *testing.T, name string, o Options) *Result {
+	t.Helper()
+	s, err := scenarios.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 20 * time.Second
+	}
+	res, err := Run(context.Background(), s, o)
+	if err != nil {
+		t.Fatalf("live %s: %v", name, err)
+	}
+	return res
+}
+
+func verdict(t *testing.T, res *Result, check string) checks.Verdict {
+	t.Helper()
+	for _, r := range res.Results {
+		if r.Check == check {
+			return r.Verdict
+		}
+	}
+	t.Fatalf("no verdict for %s", check)
+	return ""
+}
+
+// TestDoubleCreditLive: the ledger without dedup, crashed after its
+// effect and before its commit, on a real Kafka-protocol broker: the
+// redelivered deposits are credited twice (exactly-once-effects violated)
+// and nothing is lost.
+func TestDoubleCreditLive(t *testing.T) {
+	res := runBuiltin(t, "double-credit", Options{Seed: 1})
+	t.Logf("crashes=%d drained=%v records=%d notes=%v", res.Crashes, res.Drained, res.History.Len(), res.Notes)
+	if res.Crashes == 0 {
+		t.Fatal("no member crashed: the run judged nothing")
+	}
+	if v := verdict(t, res, "exactly-once-effects"); v != checks.Violated {
+		t.Errorf("exactly-once-effects = %s, want violated", v)
+	}
+	if v := verdict(t, res, "no-loss"); v != checks.Holds {
+		t.Errorf("no-loss = %s, want holds", v)
+	}
+	if !res.Drained {
+		t.Error("the run did not drain")
+	}
+}
+
+// TestIdempotentConsumerLive: the same crashes with processed ids stored
+// in the effect's transaction: every check holds.
+func TestIdempotentConsumerLive(t *testing.T) {
+	res := runBuiltin(t, "idempotent-consumer", Options{Seed: 1})
+	t.Logf("crashes=%d drained=%v records=%d notes=%v", res.Crashes, res.Drained, res.History.Len(), res.Notes)
+	if res.Crashes == 0 {
+		t.Fatal("no member crashed: the run judged nothing")
+	}
+	for _, r := range res.Results {
+		if r.Verdict != checks.Holds {
+			t.Errorf("%s = %s, want holds: %s", r.Check, r.Verdict, r.Explanation)
+		}
+	}
+}
+
+// TestCommitBeforeHandleLive: committing before the effect and crashing
+// in between skips the event for good: no-loss is violated live too.
+func TestCommitBeforeHandleLive(t *testing.T) {
+	res := runBuiltin(t, "commit-before-handle", Options{Seed: 1})
+	t.Logf("crashes=%d drained=%v records=%d notes=%v", res.Crashes, res.Drained, res.History.Len(), res.Notes)
+	if v := verdict(t, res, "no-loss"); v != checks.Violated {
+		t.Errorf("no-loss = %s, want violated", v)
+	}
+}
+
+// TestRefusedKnobs: a scenario whose knobs have no live counterpart is
+// refused before any client starts, every refused knob named with why.
+func TestRefusedKnobs(t *testing.T) {
+	src := `name: refused
+duration: 1s
+topics:
+  - name: t
+    partitions: 2
+producers:
+  - name: p
+    topic: t
+    rate: 10/s
+    keys: 2
+    ack-loss: 1/10
+    retries: 3
+    events:
+      - type: Deposited
+        amount: 1..10
+consumers:
+  - group: g
+    topic: t
+    members: 1
+    handler: balance
+    commit: interval
+faults:
+  - crash: g
+    point: after-effect
+    probability: 1/10
+    restart-after: 100ms
+checks: [no-loss]
+`
+	s, err := scenarios.Parse("refused.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), s, Options{Timeout: 5 * time.Second})
+	if err == nil {
+		t.Fatal("a scenario with ack-loss and commit interval ran live")
+	}
+	for _, want := range []string{"cannot run live", "producer p: request-loss, ack-loss", "consumer group g: commit interval"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal does not say %q:\n%v", want, err)
+		}
+	}
+	if got := len(Refusals(s)); got != 2 {
+		t.Errorf("%d refusals, want 2: %q", got, Refusals(s))
+	}
+}
+
+// TestLiveHistoryRoundTrip: a live history says where it came from, marks
+// its inferred appends, reads back from its JSON Lines form, and the
+// checks reach the same verdicts on the read-back: the verdicts depend on
+// the history alone.
+func TestLiveHistoryRoundTrip(t *testing.T) {
+	res := runBuiltin(t, "idempotent-consumer", Options{Seed: 2})
+	if !strings.HasPrefix(res.History.Source, "live: embedded kfake") {
+		t.Errorf("source %q does not say live", res.History.Source)
+	}
+	appends, inferred := 0, 0
+	for _, r := range res.History.Records {
+		if r.Kind == history.Append {
+			appends++
+			if r.Inferred {
+				inferred++
+			}
+		}
+	}
+	if appends == 0 || inferred != appends {
+		t.Errorf("%d appends, %d marked inferred: every append of a live run is inferred", appends, inferred)
+	}
+	var buf bytes.Buffer
+	if err := res.History.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := history.ReadJSONL("live.jsonl", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Source != res.History.Source || back.Len() != res.History.Len() {
+		t.Fatalf("read back %d records from %q, wrote %d from %q", back.Len(), back.Source, res.History.Len(), res.History.Source)
+	}
+	s, _ := scenarios.Builtin("idempotent-consumer")
+	for i, r := range scenarios.Judge(back, s.Checks) {
+		if r.Verdict != res.Results[i].Verdict {
+			t.Errorf("%s: %s on the read-back history, %s live", r.Check, r.Verdict, res.Results[i].Verdict)
+		}
+	}
+}
+
+// TestRealBroker runs double-credit and idempotent-consumer against the
+// Kafka or Redpanda cluster EVSIM_BROKERS names (host:port,...), on fresh
+// topics and groups.
+func TestRealBroker(t *testing.T) {
+	brokers := os.Getenv("EVSIM_BROKERS")
+	if brokers == "" {
+		t.Skip("EVSIM_BROKERS is not set: no real Kafka or Redpanda to run against (e.g. EVSIM_BROKERS=localhost:9092)")
+	}
+	o := Options{Brokers: strings.Split(brokers, ","), Timeout: 60 * time.Second, Seed: 1}
+	for _, name := range []string{"double-credit", "idempotent-consumer"} {
+		res := runBuiltin(t, name, o)
+		t.Logf("%s: crashes=%d drained=%v notes=%v", name, res.Crashes, res.Drained, res.Notes)
+		if !res.Met() {
+			t.Errorf("%s against %s: %v", name, brokers, res.Failures)
+		}
+	}
+}
+
+// TestBrokersPath runs double-credit through the --brokers path (fresh
+// topics created by the run, fresh group names) against a separate
+// in-process cluster that knows no topic, as a real broker would be.
+func TestBrokersPath(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 3})
+	if !strings.HasPrefix(res.History.Source, "live: brokers ") {
+		t.Errorf("source %q does not name the brokers", res.History.Source)
+	}
+	for _, r := range res.History.Records {
+		if r.Topic != "" && r.Topic != "account-events" || r.Group != "" && r.Group != "ledger" {
+			t.Fatalf("the history names the run's broker-side names, not the scenario's: %v", r)
+		}
+	}
+	if !res.Met() {
+		t.Errorf("double-credit through --brokers: %v", res.Failures)
+	}
+}
+
+// TestUnreachableBroker: a broker nobody listens on fails the run within
+// its timeout, with a message that names the brokers.
+func TestUnreachableBroker(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Run(context.Background(), s, Options{Brokers: []string{"127.0.0.1:1"}, Timeout: 2 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("err = %v, want a failure naming the broker", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s to give up, want within the 2s timeout", d)
+	}
+}
+
+// TestBuiltinsThatRunLive lists the built-in scenarios a live run accepts;
+// the three pub/sub teaching pairs' halves that the tests above run must
+// be among them.
+func TestBuiltinsThatRunLive(t *testing.T) {
+	var ok []string
+	for _, n := range scenarios.BuiltinNames() {
+		s, err := scenarios.Builtin(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(Refusals(s)) == 0 {
+			ok = append(ok, n)
+		}
+	}
+	t.Logf("%d built-in scenarios run live: %v", len(ok), ok)
+	for _, n := range []string{"double-credit", "idempotent-consumer", "commit-before-handle"} {
+		if !slices.Contains(ok, n) {
+			t.Errorf("%s is refused live: %v", n, Refusals(mustBuiltin(t, n)))
+		}
+	}
+}
+
+func mustBuiltin(t *testing.T, name string) *scenarios.Scenario {
+	s, err := scenarios.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestTimeoutKeepsHistory: a run that reaches its timeout stops its
+// clients and still returns the history recorded so far, not drained.
+func TestTimeoutKeepsHistory(t *testing.T) {
+	start := time.Now()
+	res := runBuiltin(t, "double-credit", Options{Seed: 4, Timeout: 1500 * time.Millisecond})
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("a 1.5s run took %s", d)
+	}
+	if res.Drained || res.History.Len() == 0 {
+		t.Errorf("drained=%v with %d records, want a partial history not drained", res.Drained, res.History.Len())
+	}
+	if last := res.History.Records[res.History.Len()-1]; last.Kind != history.End {
+		t.Errorf("the history ends with %s, want end", last.Kind)
+	}
+}
+
+// TestReadBackRecordsUnseenAppends: with acks 0 nothing is acknowledged,
+// and a group that starts late at the log's end fetches nothing published
+// before it: only the read-back of the log at the end shows those
+// records, and the history still holds an inferred append for every
+// record in the log.
+func TestReadBackRecordsUnseenAppends(t *testing.T) {
+	src := `name: unseen-appends
+duration: 1s
+topics:
+  - name: t
+    partitions: 2
+producers:
+  - name: p
+    topic: t
+    rate: 100/s
+    keys: 4
+    acks: 0
+    events:
+      - type: Deposited
+        amount: 1..10
+consumers:
+  - group: g
+    topic: t
+    members: 1
+    handler: balance
+    start: 500ms
+    offset-reset: latest
+checks: [no-loss]
+`
+	s, err := scenarios.Parse("unseen.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), s, Options{Seed: 1, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	publishes, appends := 0, 0
+	for _, r := range res.History.Records {
+		switch r.Kind {
+		case history.Publish:
+			publishes++
+		case history.Append:
+			appends++
+		}
+	}
+	if publishes == 0 || appends != publishes {
+		t.Errorf("%d publishes, %d appends: the read-back must infer an append for every record in the log", publishes, appends)
+	}
+	if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "read-back of the log found") }) {
+		t.Errorf("no note says the read-back found records: %v", res.Notes)
+	}
+}
+
+// TestRefusedSessionTimeoutIsSaid: a broker whose minimum session timeout
+// is above the scenario's refuses every join; the run ends at its timeout
+// not drained, and its notes say why instead of judging silently.
+func TestRefusedSessionTimeoutIsSaid(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1)) // Kafka's minimum: 6s
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res := runBuiltin(t, "double-credit", Options{Brokers: c.ListenAddrs(), Seed: 5, Timeout: 4 * time.Second})
+	if res.Drained {
+		t.Error("drained although no member could join")
+	}
+	t.Logf("notes: %q", res.Notes)
+	if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "INVALID_SESSION_TIMEOUT") }) {
+		t.Errorf("no note names the refused session timeout: %v", res.Notes)
+	}
+}

@@ -1,0 +1,121 @@
+package live
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/history"
+)
+
+// producerOpts maps a producer's knobs onto franz-go settings.
+func producerOpts(p model.ProducerConfig) []kgo.Opt {
+	opts := []kgo.Opt{kgo.RecordPartitioner(kgo.ManualPartitioner())}
+	switch p.Acks {
+	case model.AcksNone:
+		opts = append(opts, kgo.RequiredAcks(kgo.NoAck()))
+	case model.AcksLeader:
+		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()))
+	default:
+		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
+	}
+	if !p.Idempotent {
+		opts = append(opts, kgo.DisableIdempotentWrite())
+		// franz-go's own default is 1; the scenario's is DefaultMaxInFlight.
+		opts = append(opts, kgo.MaxProduceRequestsInflightPerBroker(cmp.Or(p.MaxInFlight, model.DefaultMaxInFlight)))
+	}
+	// retries counts the tries after the first, as franz-go's record
+	// retries do; the scenario's default 0 means none, not franz-go's
+	// unlimited default.
+	opts = append(opts, kgo.RecordRetries(p.Retries))
+	if p.RetryBackoff > 0 {
+		opts = append(opts, kgo.RetryBackoffFn(func(int) time.Duration { return p.RetryBackoff }))
+	}
+	return opts
+}
+
+// produce publishes p's events at its rate until the scenario's duration
+// (or p's stop or count), then waits for every acknowledgement.
+func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
+	c := &conns{}
+	cl, err := kgo.NewClient(append(r.baseOpts(c, p.Name), producerOpts(p)...)...)
+	if err != nil {
+		return fmt.Errorf("producer %s: %w", p.Name, err)
+	}
+	defer cl.Close()
+	parts := 0
+	for _, t := range r.s.System.Topics {
+		if t.Name == p.Topic {
+			parts = t.Partitions
+		}
+	}
+	stop := r.s.Duration
+	if p.Stop > 0 && p.Stop < stop {
+		stop = p.Stop
+	}
+	start := time.Now()
+	var failed sync.Mutex
+	var firstErr error
+	rr := 0
+	for n := 1; p.Count == 0 || n <= p.Count; n++ {
+		gap := p.Interval/2 + time.Duration(r.intN(int64(p.Interval)+1))
+		if !sleep(ctx, gap) || time.Since(start) >= stop {
+			break
+		}
+		ev := p.Events[r.intN(int64(len(p.Events)))]
+		amount := ev.AmountMin + r.intN(ev.AmountMax-ev.AmountMin+1)
+		key := "acct-" + strconv.FormatInt(r.intN(int64(max(1, p.Keys))), 10)
+		part := 0
+		switch p.Partitioner {
+		case model.PartitionRoundRobin:
+			part, rr = rr%parts, rr+1
+		case model.PartitionExplicit:
+			part = p.Partition
+		default:
+			part = model.KeyPartition(key, parts)
+		}
+		pub := history.Record{Kind: history.Publish, Node: p.Name, Topic: p.Topic, Partition: part,
+			Event: fmt.Sprintf("%s-%d", p.Name, n), Key: key, Type: ev.Type, Amount: amount}
+		r.rec.add(pub)
+		kr := &kgo.Record{Topic: r.topics[p.Topic], Partition: int32(part), Key: []byte(key),
+			Value:   []byte(strconv.FormatInt(amount, 10)),
+			Headers: []kgo.RecordHeader{{Key: "evsim-id", Value: []byte(pub.Event)}, {Key: "evsim-type", Value: []byte(ev.Type)}}}
+		cl.Produce(ctx, kr, func(kr *kgo.Record, err error) {
+			if err != nil {
+				r.rec.add(history.Record{Kind: history.PublishFail, Node: p.Name, Topic: p.Topic, Partition: part,
+					Event: pub.Event, Key: key, Type: ev.Type, Amount: amount, Attempt: 1, Point: err.Error()})
+				failed.Lock()
+				if firstErr == nil && ctx.Err() == nil {
+					firstErr = fmt.Errorf("producer %s: publish %s: %w", p.Name, pub.Event, err)
+				}
+				failed.Unlock()
+				return
+			}
+			if p.Acks == model.AcksNone {
+				return // nothing acknowledged: the fetches will show the appends
+			}
+			ack := pub
+			ack.Kind, ack.Offset = history.PublishAck, kr.Offset
+			r.rec.appendSeen(ack)
+			r.rec.add(ack)
+		})
+	}
+	if ctx.Err() != nil {
+		// Interrupted or out of time: the run ends with what it recorded.
+		return nil
+	}
+	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := cl.Flush(fctx); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("producer %s: wait for acknowledgements: %w", p.Name, err)
+	}
+	failed.Lock()
+	defer failed.Unlock()
+	return firstErr
+}

@@ -1,0 +1,78 @@
+package live
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/evsim/evsim/model/history"
+)
+
+// recorder is the one observer of a live run: every client goroutine hands
+// it what it saw, and it stamps each record with the wall-clock time since
+// the start under one lock, so that times never go back and the order is
+// the order it saw things in.
+type recorder struct {
+	mu       sync.Mutex
+	start    time.Time
+	h        history.History
+	appended map[string]bool // topic/partition/offset whose append is recorded
+	attempts map[[2]string]int
+}
+
+func newRecorder(source string) *recorder {
+	return &recorder{start: time.Now(), h: history.History{Source: source},
+		appended: map[string]bool{}, attempts: map[[2]string]int{}}
+}
+
+// add records r now.
+func (rc *recorder) add(r history.Record) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.addLocked(r)
+}
+
+func (rc *recorder) addLocked(r history.Record) {
+	r.At = int64(time.Since(rc.start))
+	if n := len(rc.h.Records); n > 0 && r.At < rc.h.Records[n-1].At {
+		r.At = rc.h.Records[n-1].At
+	}
+	rc.h.Records = append(rc.h.Records, r)
+}
+
+// appendSeen records the inferred append of the record a at its topic,
+// partition and offset the first time an acknowledgement or a fetch shows
+// it: no client sees the broker append. It reports whether the append is
+// new.
+func (rc *recorder) appendSeen(a history.Record) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := fmt.Sprintf("%s/%d/%d", a.Topic, a.Partition, a.Offset)
+	if rc.appended[k] {
+		return false
+	}
+	rc.appended[k] = true
+	rc.addLocked(history.Record{Kind: history.Append, Node: "broker", Topic: a.Topic, Partition: a.Partition,
+		Offset: a.Offset, Event: a.Event, Key: a.Key, Type: a.Type, Amount: a.Amount, Inferred: true})
+	return true
+}
+
+// deliver records the delivery d, counting its attempt in its group: the
+// observer knows how often the group got the event, the member does not.
+func (rc *recorder) deliver(d history.Record) history.Record {
+	rc.appendSeen(d)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := [2]string{d.Group, d.Event}
+	rc.attempts[k]++
+	d.Kind, d.Attempt = history.Deliver, rc.attempts[k]
+	rc.addLocked(d)
+	return d
+}
+
+// history returns a copy of what was recorded so far.
+func (rc *recorder) history() *history.History {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return &history.History{Source: rc.h.Source, Records: append([]history.Record(nil), rc.h.Records...)}
+}

@@ -1,0 +1,156 @@
+package live
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// CrashPoints are the consumer crash points a live run can strike: a
+// member's client is closed hard at them.
+var CrashPoints = []string{model.PointBeforeEffect, model.PointAfterEffect, model.PointBeforeCommit, model.PointAfterCommit}
+
+// Refusals lists every knob and fault of s that a live run cannot apply,
+// each naming the knob and why. An empty list means s can run live.
+func Refusals(s *scenarios.Scenario) []string {
+	var out []string
+	no := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if s.ES.Enabled() {
+		no("event-store, aggregate, clients, projections, queries, outbox: event sourcing has no live counterpart (live mode drives Kafka clients only)")
+	}
+	c := s.System
+	if c.LatencyMin != 0 || c.LatencyMax != 0 {
+		no("latency: the network latency is the real one; it cannot be set")
+	}
+	if len(c.Consumers) == 0 {
+		no("consumers: a live run needs at least one consumer group to judge")
+	}
+	for _, t := range c.Topics {
+		at := "topic " + t.Name
+		if t.Retention != 0 {
+			no("%s: retention: not applied to the live topic yet", at)
+		}
+		if t.ReplicationFactor > 1 || t.MinInsyncReplicas != 0 || t.UncleanLeaderElection || t.ReplicaLagTimeMax != 0 || t.BrokerSessionTimeout != 0 {
+			no("%s: replication knobs (replication-factor, min-insync-replicas, unclean-leader-election, replica-lag, broker-session-timeout): the embedded cluster does not replicate", at)
+		}
+		if t.FlushInterval != 0 {
+			no("%s: flush: a broker's disk flush cannot be set from a client", at)
+		}
+	}
+	for _, p := range c.Producers {
+		at := "producer " + p.Name
+		if p.Orders != nil {
+			no("%s: orders: the saga workload has no live counterpart", at)
+		}
+		if p.RequestLoss.Num != 0 || p.AckLoss.Num != 0 {
+			no("%s: request-loss, ack-loss: lost requests need the embedded cluster's request control, not built yet", at)
+		}
+		if p.Poison.Num != 0 || len(p.PoisonEvents) != 0 {
+			no("%s: poison: handler failures are not run live yet", at)
+		}
+		if p.RequestTimeout != 0 {
+			no("%s: request-timeout: franz-go retries on its own schedule; the simulated client's timeout has no one-to-one setting", at)
+		}
+		if p.BatchMax != 0 {
+			no("%s: batch-max: franz-go batches by bytes, not by a record count", at)
+		}
+		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != model.MaxInFlightIdempotent {
+			no("%s: max-in-flight %d: franz-go's idempotent producer always keeps %d requests in flight", at, p.MaxInFlight, model.MaxInFlightIdempotent)
+		}
+		if p.Acks != "" && p.Acks != model.AcksAll && p.Idempotent {
+			no("%s: idempotent with acks %s: an idempotent producer needs acks all", at, p.Acks)
+		}
+	}
+	for _, g := range c.Consumers {
+		at := "consumer group " + g.Group
+		if g.Service != "" && g.Service != g.Group {
+			no("%s: service: several services in one group are not run live yet", at)
+		}
+		if g.Custom != nil || (g.Handler != "" && g.Handler != model.BalanceTable) {
+			no("%s: handler %q: only the balance handler runs live", at, g.Handler)
+		}
+		switch g.Dedup {
+		case "", model.DedupNone, model.DedupSameTx:
+		default:
+			no("%s: dedup %s: only none and same-tx run live", at, g.Dedup)
+		}
+		if g.DedupScope == model.ScopeMember || g.DedupWindow != 0 {
+			no("%s: dedup-scope member, dedup-window: only a shared store that keeps ids forever runs live", at)
+		}
+		switch g.Commit {
+		case "", model.CommitAfterHandle, model.CommitBeforeHandle:
+		default:
+			no("%s: commit %s: only after-handle and before-handle run live", at, g.Commit)
+		}
+		if g.Concurrency > 1 || g.Ordering != "" {
+			no("%s: concurrency, ordering: members handle one record at a time live", at)
+		}
+		if g.MaxPollInterval != 0 {
+			no("%s: max-poll-interval: franz-go has no client-side poll deadline to set", at)
+		}
+		if g.Style == model.StyleQueue || g.AckTimeout != 0 || g.MaxDeliveries != 0 {
+			no("%s: style queue, ack-timeout, max-deliveries: queue subscriptions are not Kafka groups", at)
+		}
+		if g.Fencing != "" && g.Fencing != model.FenceOffsets {
+			no("%s: fencing %s: a Kafka broker fences offset commits (offsets) and nothing else", at, g.Fencing)
+		}
+		if g.OnError != "" || g.MaxAttempts != 0 || g.RetryBackoff != 0 || g.Failures.Num != 0 {
+			no("%s: on-error, max-attempts, retry-backoff, failures: handler failures are not run live yet", at)
+		}
+		if g.Saga != "" {
+			no("%s: saga: the saga handler has no live counterpart", at)
+		}
+	}
+	for i, f := range s.Faults.Faults {
+		at := fmt.Sprintf("faults[%d] %v", i, f)
+		cr, ok := f.(faults.Crash)
+		if !ok {
+			no("%s: only crash faults of a consumer group run live (%T has no live counterpart yet)", at, f)
+			continue
+		}
+		if !isGroup(c, cr.Target) {
+			no("%s: crash target %q: only consumer groups are crashed live (brokers and producers are not yet)", at, cr.Target)
+		}
+		if !contains(CrashPoints, cr.Point) {
+			no("%s: point %s: a live member can crash only at %v", at, cr.Point, CrashPoints)
+		}
+		if cr.PowerLoss {
+			no("%s: power-loss: a broker's page cache cannot be lost live", at)
+		}
+	}
+	return out
+}
+
+// refused returns the refusals of s as one error, or nil.
+func refused(s *scenarios.Scenario) error {
+	r := Refusals(s)
+	if len(r) == 0 {
+		return nil
+	}
+	errs := []error{fmt.Errorf("scenario %s cannot run live:", s.Name)}
+	for _, m := range r {
+		errs = append(errs, errors.New("  refused: "+m))
+	}
+	return errors.Join(errs...)
+}
+
+func isGroup(c model.Config, name string) bool {
+	for _, g := range c.Consumers {
+		if g.Group == name {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
