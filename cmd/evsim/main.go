@@ -10,6 +10,7 @@
 //	evsim show NAME
 //	evsim lint FILE...
 //	evsim check HISTORY.jsonl [--checks a,b]
+//	evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
 //
 // Exit codes: 0 every expectation met, 1 a check or expectation failed,
 // 2 bad input or usage.
@@ -51,12 +52,16 @@ Usage:
   evsim lint FILE...       validate scenario files
   evsim check HISTORY.jsonl [--checks a,b]
                            judge a recorded history
+  evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
+                           run scenarios as real Kafka clients against an in-process
+                           cluster (or --brokers), judge the history, compare with the
+                           simulation
 
 Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage.
 `
 
 // commands are the subcommands, for suggestions.
-var commands = []string{"run", "sweep", "explore", "list", "show", "lint", "check", "help"}
+var commands = []string{"run", "sweep", "explore", "list", "show", "lint", "check", "live", "help"}
 
 // isHelp says whether a is a request for help.
 func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
@@ -70,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
 		// `evsim run --help` asks for help: the command's usage on stdout,
 		// exit 0, as for `evsim --help`.
-		if slices.Contains([]string{"run", "sweep", "explore", "check"}, args[0]) {
+		if slices.Contains([]string{"run", "sweep", "explore", "check", "live"}, args[0]) {
 			dispatch([]string{args[0], "--help"}, stdout, stdout)
 		} else {
 			fmt.Fprint(stdout, usage)
