@@ -81,8 +81,12 @@ type Member struct {
 	// of this consumer entry (nil: the knob is off).
 	failures *Strike
 	sys      *System
+	// out is the output topic of a consume-transform-produce loop (nil:
+	// the member is not one); see txnmember.go.
+	out *topic
 
 	// volatile state, dropped by a crash
+	txs         []*txnSession // a loop's transactional ids, per assigned partition
 	phase       phase
 	ref         *memberRef // who we are in the current generation; nil if none
 	memberID    int        // the id to rejoin with; 0 joins as a new member
@@ -204,6 +208,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 	m.epoch++
 	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
+	m.txnAssign(w)
 	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
 		// Take ownership: from now on, writes of older generations to
 		// these partitions are refused.
@@ -317,9 +322,10 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 			return
 		}
 		j := m.bpart
+		last := r.records[len(r.records)-1].Offset
 		m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
-			Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: len(r.records), Generation: m.ref.generation})
-		m.pos[j] = r.from + int64(len(r.records))
+			Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: int(last - r.from + 1), Generation: m.ref.generation})
+		m.pos[j] = r.next
 		m.handled[j] = max(m.handled[j], r.from)
 	}
 	n := len(r.records)
@@ -450,7 +456,12 @@ func (m *Member) complete(w *sim.World, i int) {
 		m.commitRecord(w, r)
 	}
 	m.tries[i]++
-	switch m.apply(w, i, m.tries[i]) {
+	out := m.apply(w, i, m.tries[i])
+	if m.out != nil && (out == applied || out == deduped) && !m.txnOutput(w, r) {
+		m.txnFenced(w)
+		return
+	}
+	switch out {
 	case conflict:
 		// Reload the saga's row and handle the record again.
 		m.loaded[i] = loadSaga(m.db, r.Key)
@@ -489,19 +500,25 @@ func (m *Member) finish(w *sim.World, i int) {
 		}
 		m.maxDone = max(m.maxDone, r.Offset+1)
 	}
-	switch m.cfg.Commit {
-	case CommitAfterHandle:
+	switch {
+	case m.out != nil:
+		// the offsets go with the batch's transaction
+	case m.cfg.Commit == CommitAfterHandle:
 		m.commitRecord(w, r)
-	case CommitMaxCompleted:
+	case m.cfg.Commit == CommitMaxCompleted:
 		if m.maxDone > m.committed[m.bpart] {
 			m.commitOffset(w, m.bpart, m.maxDone)
 		}
-	case CommitContiguousPrefix:
+	case m.cfg.Commit == CommitContiguousPrefix:
 		if m.handled[m.bpart] > m.committed[m.bpart] {
 			m.commitOffset(w, m.bpart, m.handled[m.bpart])
 		}
 	}
 	if m.finished == len(m.batch) {
+		if m.out != nil && !m.txnCommit(w) {
+			m.txnFenced(w)
+			return
+		}
 		m.batch = nil
 		m.poll(w)
 		return
@@ -513,6 +530,9 @@ func (m *Member) finish(w *sim.World, i int) {
 // strategy and fencing.
 func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	r := m.batch[i]
+	if m.handler == nil {
+		return applied // a loop with no external write
+	}
 	separate := m.cfg.Dedup == DedupSeparateBefore || m.cfg.Dedup == DedupSeparateAfter
 	if separate && m.seenSeparate(w, r.ID) {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
@@ -681,7 +701,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 	epoch, hb, ci, seq := m.epoch, m.hbChain, m.ciChain, m.batchSeq
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
 		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
-		saga: m.saga, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci, batchSeq: seq}
+		saga: m.saga, out: m.out, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci, batchSeq: seq}
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new

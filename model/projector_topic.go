@@ -30,6 +30,7 @@ type topicFeed struct {
 	next  int     // the partition to read first next time
 	part  int     // the partition of the batch in hand
 	from  int64   // the offset of its first record
+	end   int64   // the offset to read after it
 	batch []Record
 }
 
@@ -79,9 +80,12 @@ func (b *Broker) readTopic(w *sim.World, m *topicReadMsg) {
 		if from >= pl.end() {
 			continue
 		}
-		end := min(pl.end(), from+int64(m.max))
+		recs, next := b.visible(t, p, from, m.max, ReadUncommitted)
+		if len(recs) == 0 {
+			continue
+		}
 		w.Send(b.id, m.from, kindRecords, int64(p), from,
-			&recordsMsg{epoch: m.seq, partition: p, from: from, records: pl.records[from:end:end]})
+			&recordsMsg{epoch: m.seq, partition: p, from: recs[0].Offset, next: next, records: recs})
 		return
 	}
 	w.Send(b.id, m.from, kindRecords, -1, 0, &recordsMsg{epoch: m.seq, partition: -1})
@@ -115,7 +119,7 @@ func (p *Projector) planTopic(w *sim.World, r *recordsMsg) {
 		return
 	}
 	f := p.feed
-	f.part, f.from, f.batch = r.partition, r.from, r.records
+	f.part, f.from, f.end, f.batch = r.partition, r.from, r.next, r.records
 	p.busy, p.planned = true, true
 	w.After(p.id, p.processing(len(r.records)), kindProjectorApplied, 0, 0, nil)
 }
@@ -138,7 +142,7 @@ func (p *Projector) applyTopic(w *sim.World) {
 			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Event: r.ID, Type: r.Type, Amount: r.Amount,
 			Version: ver, Value: v})
 	}
-	next := f.from + int64(len(f.batch))
+	next := f.end
 	cpKey := f.cpKeys[f.part]
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		tx.Put(checkpointTable, cpKey, next)

@@ -126,8 +126,10 @@ const (
 	// PublishFail: producer Node gave up on Event after Attempt tries; the
 	// outcome is unknown (it may be in the log).
 	PublishFail Kind = "publish-fail"
-	// Poll: Group member Node fetched Count records of Topic/Partition
-	// starting at Offset, in Generation.
+	// Poll: Group member Node fetched the records of Topic/Partition at
+	// offsets Offset through Offset+Count-1, in Generation. Transaction
+	// markers among them, and for a read-committed member the records of
+	// aborted transactions, are stepped over, not handed to it.
 	Poll Kind = "poll"
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
 	// none).
@@ -278,6 +280,14 @@ type Record struct {
 	// recorder: in a live run, an append seen only through the producer's
 	// acknowledgement, a consumer's fetch or the read-back of the log.
 	Inferred bool `json:"inferred,omitempty"`
+
+	// TxnID is the transactional id of a transaction's records (TxnInit,
+	// TxnBegin, TxnCommit, TxnAbort, ProducerFenced).
+	TxnID string `json:"txn_id,omitempty"`
+	// Input, on the Publish and Append records of a consume-transform-
+	// produce loop's output, is the id of the input event it derives
+	// from; Group and Service then name the loop.
+	Input string `json:"input,omitempty"`
 }
 
 // History is the ordered list of records of one run. The zero value is an
