@@ -50,6 +50,7 @@ var FailureModes = []FailureMode{
 	{ID: "F2", Failure: "unclean leader election", Broken: []string{"unclean-leader-election"}, Fixed: []string{"clean-leader-election"}},
 	{ID: "F3", Failure: "min.insync.replicas of 1", Broken: []string{"min-isr-one"}, Fixed: []string{"min-isr-two"}},
 	{ID: "F5", Failure: "aborted read", Broken: []string{"aborted-read"}, Fixed: []string{"read-committed"}},
+	{ID: "F6", Failure: "zombie transactional producer", Broken: []string{"zombie-producer"}, Fixed: []string{"fenced-producer"}},
 	{ID: "F7", Failure: "exactly-once stops at Kafka", Broken: []string{"eos-external-write"}, Fixed: []string{"eos-external-idempotent"}},
 	{ID: "", Failure: "challenge: produce three facts, two groups, a replay", Broken: []string{"challenge-produce-consume-naive"}, Fixed: []string{"challenge-produce-consume"}},
 	{ID: "", Failure: "challenge: event-source an aggregate", Fixed: []string{"challenge-event-sourced-account"}},
