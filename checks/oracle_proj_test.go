@@ -300,12 +300,12 @@ func oracleTopic(h *history.History, g string) (string, bool) {
 }
 
 // oracleEntries is the log read model g must follow: the store's events,
-// or its topic's records.
+// or its topic's records (those of aborted transactions left out).
 func oracleEntries(h *history.History, g string) []history.Record {
 	topic, fed := oracleTopic(h, g)
 	var out []history.Record
 	for _, r := range h.Records {
-		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic {
+		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic && oracleFate(h, r) != history.TxnAbort {
 			out = append(out, r)
 		}
 	}

@@ -143,13 +143,14 @@ func Staleness(h *history.History) StalenessReport {
 			get(name)
 		}
 	}
+	txns := transactions(h)
 	for i, r := range h.Records {
 		switch r.Kind {
 		case history.StoreAppend, history.Append:
 			src := ""
 			id := r.Event
 			if r.Kind == history.Append {
-				if !fed[r.Topic] {
+				if !fed[r.Topic] || txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
 					continue
 				}
 				src, id = r.Topic, topicID(r)

@@ -45,6 +45,7 @@ type topicReadMsg struct {
 	max       int
 	positions []int64
 	start     int
+	iso       Isolation
 }
 
 func newTopicFeed(projection string, t *topic) *topicFeed {
@@ -57,10 +58,11 @@ func newTopicFeed(projection string, t *topic) *topicFeed {
 }
 
 // caughtUp reports whether every partition's committed checkpoint in db
-// has reached the end of the partition's log.
+// has reached the end of the partition's log (or only transaction
+// markers and aborted records lie beyond it).
 func (f *topicFeed) caughtUp(db *DB) bool {
 	for p := range f.topic.partitions {
-		if cp, _ := db.Get(checkpointTable, f.cpKeys[p]); cp < f.topic.partitions[p].end() {
+		if cp, _ := db.Get(checkpointTable, f.cpKeys[p]); !f.topic.settled(p, cp) {
 			return false
 		}
 	}
@@ -80,7 +82,7 @@ func (b *Broker) readTopic(w *sim.World, m *topicReadMsg) {
 		if from >= pl.end() {
 			continue
 		}
-		recs, next := b.visible(t, p, from, m.max, ReadUncommitted)
+		recs, next := b.visible(t, p, from, m.max, m.iso)
 		if len(recs) == 0 {
 			continue
 		}
@@ -107,7 +109,8 @@ func (p *Projector) pollTopic(w *sim.World, batch int) {
 		p.resumeTopic()
 	}
 	n := len(f.pos)
-	m := &topicReadMsg{from: p.id, seq: p.seq, topic: f.topic, max: batch, positions: append([]int64(nil), f.pos...), start: f.next % n}
+	m := &topicReadMsg{from: p.id, seq: p.seq, topic: f.topic, max: batch, positions: append([]int64(nil), f.pos...), start: f.next % n,
+		iso: p.cfg.Isolation}
 	f.next = (f.next + 1) % n
 	w.Send(p.id, p.env.broker, kindFetch, 0, 0, m)
 }
