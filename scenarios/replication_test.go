@@ -59,6 +59,9 @@ func TestPartitionLeaderStory(t *testing.T) {
 			if r.Check != "no-loss" {
 				continue
 			}
+			if !strings.Contains(r.Explanation, "broker-1 appended it") || !strings.Contains(r.Explanation, "truncated its log") {
+				t.Errorf("%s: the no-loss explanation does not tell the truncation: %s", name, r.Explanation)
+			}
 			var ev string
 			for _, w := range r.Witness {
 				if w.Kind == history.PublishAck {
