@@ -296,7 +296,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
 		l.add(rec)
-		r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
+		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 	}
@@ -498,7 +498,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		return
 	case resp.diverging:
 		if to := l.truncationPoint(resp.divEpoch, resp.divEnd); to < l.end() {
-			r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: f.part.t.name,
+			r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: f.part.t.name,
 				Partition: f.part.p, Offset: to, Count: int(l.end() - to)})
 			l.truncate(to)
 		}
@@ -523,7 +523,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 // leaders and in-sync sets; its logs survive. The controller fences it
 // when its session runs out, unless it registers again first.
 func (r *Replica) Crash(w *sim.World, point string) {
-	r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: r.name, Point: point})
+	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 	power := r.c.power != nil && r.c.power.PowerLoss(w, r.id)
 	for _, l := range r.logs {
 		if l == nil {
@@ -547,8 +547,8 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 		n--
 	}
 	if n < l.end() {
-		r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: l.part.t.name,
-			Partition: l.part.p, Offset: n, Count: int(l.end() - n), Point: history.PowerLoss})
+		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: l.part.t.name,
+			Partition: l.part.p, Offset: n, Count: int(l.end() - n), PowerLoss: true})
 		l.truncate(n)
 	}
 }
@@ -557,6 +557,6 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 // controller as a new incarnation.
 func (r *Replica) Restart(w *sim.World) {
 	r.inc++
-	r.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
+	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
 	w.Send(r.id, r.c.id, kindRegister, int64(r.idx), r.inc, nil)
 }

@@ -25,13 +25,13 @@ func init() {
 func TestAcksOneLeaderCrashStory(t *testing.T) {
 	o := runBuiltin(t, "acks-one-leader-crash")
 	h := o.History
-	var crash, elect, trunc *history.Record
-	for i := range h.Records {
-		r := &h.Records[i]
+	var crash, elect, trunc *history.Entry
+	for i := range h.All() {
+		r := ptr(h.At(i))
 		switch {
 		case r.Kind == history.Crash && r.Node == "broker-1" && crash == nil:
 			crash = r
-		case r.Kind == history.PartitionChange && r.Point == history.ElectionClean && elect == nil:
+		case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
 			elect = r
 		case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
 			trunc = r
@@ -62,14 +62,14 @@ func TestCleanElectionGoesOffline(t *testing.T) {
 		}
 		o := runBuiltin(t, name)
 		var offline, back int64 = -1, -1
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			if r.Kind != history.PartitionChange {
 				continue
 			}
 			switch {
-			case r.Point == history.ElectionOffline && offline < 0:
+			case r.Election == history.ElectionOffline && offline < 0:
 				offline = r.At
-			case r.Point == want && offline >= 0 && back < 0:
+			case r.Election == want && offline >= 0 && back < 0:
 				back = r.At
 			}
 		}
@@ -133,8 +133,8 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 			t.Fatal(err)
 		}
 		var lost int
-		for _, r := range o.History.Records {
-			if r.Kind == history.Truncate && r.Point == history.PowerLoss {
+		for _, r := range o.History.All() {
+			if r.Kind == history.Truncate && r.PowerLoss {
 				lost += r.Count
 			}
 		}
@@ -148,3 +148,6 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 		}
 	}
 }
+
+// ptr returns a pointer to a copy of e.
+func ptr(e history.Entry) *history.Entry { return &e }
