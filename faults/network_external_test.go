@@ -37,11 +37,11 @@ func changes(t *testing.T, s *scenarios.Scenario) (elected []string, fenced bool
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range o.History.Records {
+	for _, r := range o.History.All() {
 		if r.Kind != history.PartitionChange {
 			continue
 		}
-		if r.Point == history.ElectionClean {
+		if r.Election == history.ElectionClean {
 			elected = append(elected, r.Node)
 		}
 		if r.Partitions == "broker-2,broker-3" {
@@ -97,7 +97,7 @@ func TestLinkDelayTimesOutRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := 0
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			if r.Kind == history.PublishRetry {
 				n++
 			}

@@ -333,7 +333,7 @@ func (c *cluster) elect(w *sim.World, ps *partitionState) {
 
 // changed bumps ps's partition epoch, records the change and tells every
 // live replica.
-func (c *cluster) changed(w *sim.World, ps *partitionState, why string) {
+func (c *cluster) changed(w *sim.World, ps *partitionState, why history.Election) {
 	ps.version++
 	node := ""
 	if ps.leader >= 0 {
@@ -343,8 +343,8 @@ func (c *cluster) changed(w *sim.World, ps *partitionState, why string) {
 	for i, b := range ps.isr {
 		names[i] = c.brokers[b].name
 	}
-	c.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PartitionChange, Node: node, Topic: ps.t.name,
-		Partition: ps.p, Generation: ps.epoch, Partitions: strings.Join(names, ","), Point: why})
+	c.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PartitionChange, Node: node, Topic: ps.t.name,
+		Partition: ps.p, Generation: ps.epoch, Partitions: strings.Join(names, ","), Election: why})
 	for _, b := range ps.replicas {
 		if !c.fenced[b] {
 			w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))

@@ -186,18 +186,18 @@ func (m *replicationMachine) Restart(t *rapid.T) {
 // Check reads the new acknowledgements and checks every acknowledged
 // write against the cluster.
 func (m *replicationMachine) Check(t *rapid.T) {
-	for ; m.seen < len(m.h.Records); m.seen++ {
-		r := m.h.Records[m.seen]
+	for ; m.seen < m.h.Len(); m.seen++ {
+		r := m.h.At(m.seen)
 		switch r.Kind {
 		case history.PublishAck:
 			m.acked = append(m.acked, ackedWrite{r.Event, r.Partition, r.Offset})
 		case history.Crash:
 			m.crashN++
 		case history.PartitionChange:
-			if r.Point == history.ElectionClean {
+			if r.Election == history.ElectionClean {
 				replicationCounts.elections++
 			}
-			if r.Point == history.ElectionUnclean {
+			if r.Election == history.ElectionUnclean {
 				t.Fatalf("unclean election with unclean-leader-election off: %v", r)
 			}
 		case history.Truncate:
@@ -214,7 +214,7 @@ func (m *replicationMachine) Check(t *rapid.T) {
 	for _, a := range m.acked {
 		ps := c.parts[a.partition]
 		if got := at(ps.t.partitions[a.partition].records, a.offset); got != a.event {
-			for _, r := range m.h.Records {
+			for _, r := range m.h.All() {
 				if r.Kind != history.Publish {
 					t.Log(r)
 				}

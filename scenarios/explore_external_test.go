@@ -19,7 +19,7 @@ func TestExploreShrinksDoubleCredit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.Explore(scenarios.Swarm{Runs: 50, Seed: 3, Checks: []string{"exactly-once-effects"}})
+	f, err := s.Explore(scenarios.Exploration{Runs: 50, Seed: 3, Checks: []string{"exactly-once-effects"}})
 	if err != nil || f == nil {
 		t.Fatalf("explore: %v, %v", f, err)
 	}
@@ -59,7 +59,7 @@ func TestExploreFindsNothingInTheFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.Explore(scenarios.Swarm{Runs: 50, Seed: 3})
+	f, err := s.Explore(scenarios.Exploration{Runs: 50, Seed: 3})
 	if err != nil || f != nil {
 		t.Fatalf("explore of the fix: %+v, %v", f, err)
 	}
@@ -70,7 +70,7 @@ func TestExploreNeedsCrashFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Explore(scenarios.Swarm{Runs: 1}); !errors.Is(err, scenarios.ErrNoCrashFaults) {
+	if _, err := s.Explore(scenarios.Exploration{Runs: 1}); !errors.Is(err, scenarios.ErrNoCrashFaults) {
 		t.Fatalf("got %v, want ErrNoCrashFaults", err)
 	}
 }

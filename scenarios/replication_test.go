@@ -28,12 +28,12 @@ func TestPartitionLeaderStory(t *testing.T) {
 	const cut, heal = int64(time.Second), int64(3 * time.Second)
 	for _, name := range []string{"partition-leader-acks-one", "partition-leader-acks-all"} {
 		o := runBuiltin(t, name)
-		var elect, trunc *history.Record
-		appendedBy := map[string]*history.Record{}
-		for i := range o.History.Records {
-			r := &o.History.Records[i]
+		var elect, trunc *history.Entry
+		appendedBy := map[string]*history.Entry{}
+		for i := range o.History.All() {
+			r := ptr(o.History.At(i))
 			switch {
-			case r.Kind == history.PartitionChange && r.Point == history.ElectionClean && elect == nil:
+			case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
 				elect = r
 			case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
 				trunc = r
@@ -48,7 +48,7 @@ func TestPartitionLeaderStory(t *testing.T) {
 			t.Fatalf("%s: want broker-1 to truncate after the heal, got %v", name, trunc)
 		}
 		if name == "partition-leader-acks-all" {
-			for _, r := range o.History.Records {
+			for _, r := range o.History.All() {
 				if r.Kind == history.PublishAck && r.At > cut+int64(100*time.Millisecond) && r.At < elect.At {
 					t.Fatalf("%s: a write acknowledged while the leader was cut off: %v", name, r)
 				}
@@ -83,13 +83,13 @@ func TestPartitionLeaderStory(t *testing.T) {
 func TestAcksOneLeaderCrashStory(t *testing.T) {
 	o := runBuiltin(t, "acks-one-leader-crash")
 	h := o.History
-	var crash, elect, trunc *history.Record
-	for i := range h.Records {
-		r := &h.Records[i]
+	var crash, elect, trunc *history.Entry
+	for i := range h.All() {
+		r := ptr(h.At(i))
 		switch {
 		case r.Kind == history.Crash && r.Node == "broker-1" && crash == nil:
 			crash = r
-		case r.Kind == history.PartitionChange && r.Point == history.ElectionClean && elect == nil:
+		case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
 			elect = r
 		case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
 			trunc = r
@@ -120,14 +120,14 @@ func TestCleanElectionGoesOffline(t *testing.T) {
 		}
 		o := runBuiltin(t, name)
 		var offline, back int64 = -1, -1
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			if r.Kind != history.PartitionChange {
 				continue
 			}
 			switch {
-			case r.Point == history.ElectionOffline && offline < 0:
+			case r.Election == history.ElectionOffline && offline < 0:
 				offline = r.At
-			case r.Point == want && offline >= 0 && back < 0:
+			case r.Election == want && offline >= 0 && back < 0:
 				back = r.At
 			}
 		}
@@ -191,8 +191,8 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 			t.Fatal(err)
 		}
 		var lost int
-		for _, r := range o.History.Records {
-			if r.Kind == history.Truncate && r.Point == history.PowerLoss {
+		for _, r := range o.History.All() {
+			if r.Kind == history.Truncate && r.PowerLoss {
 				lost += r.Count
 			}
 		}
@@ -206,3 +206,6 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 		}
 	}
 }
+
+// ptr returns a pointer to a copy of e.
+func ptr(e history.Entry) *history.Entry { return &e }
