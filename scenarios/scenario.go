@@ -566,14 +566,14 @@ func handlerNames() []string {
 }
 
 // fault reads one fault; its kind is the key that names its target:
-// crash, pause or churn.
+// crash, pause, churn, or, for the network, partition or link.
 func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	m := d.mapping(n, what)
 	if m.node == nil || m.node.Kind != yaml.MappingNode {
 		return nil
 	}
 	kinds := 0
-	for _, k := range []string{"crash", "pause", "churn"} {
+	for _, k := range []string{"crash", "pause", "churn", "partition", "link"} {
 		for _, f := range m.fields {
 			if f.key.Value == k {
 				kinds++
@@ -581,10 +581,14 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	if kinds != 1 {
-		d.errorf(m.node, "%s: want exactly one of crash, pause or churn, naming what to break", what)
+		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition or link, naming what to break", what)
 		return nil
 	}
 	switch {
+	case m.get("partition") != nil:
+		return d.partition(m, what)
+	case m.get("link") != nil:
+		return d.link(m, what)
 	case m.get("pause") != nil:
 		p := faults.Pause{
 			Target: d.name(m.get("pause"), what+".pause"),
