@@ -140,10 +140,26 @@ func (s *Scenario) Explore(sw Exploration) (*Finding, error) {
 func (s *Scenario) WithPlan(plan []faults.CrashNth) *Scenario {
 	c := *s
 	c.Faults.Faults = nil
+	for _, f := range s.Faults.Faults {
+		if !replaced(f) {
+			c.Faults.Faults = append(c.Faults.Faults, f)
+		}
+	}
 	for _, f := range plan {
 		c.Faults.Faults = append(c.Faults.Faults, f)
 	}
 	return &c
+}
+
+// replaced says whether a plan of exact crashes replaces fault f: a crash
+// by chance or at a pass. Every other fault (a crash at a set time, a
+// pause, a network partition, a degraded link, churn) stays as it is.
+func replaced(f faults.Fault) bool {
+	switch f.(type) {
+	case faults.Crash, faults.CrashNth:
+		return true
+	}
+	return false
 }
 
 // drawPlan draws one to max crashes at the slots, at passes 1..maxHit.
