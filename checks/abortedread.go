@@ -26,7 +26,7 @@ func AbortedRead(h *history.History) Result {
 	var reads int
 	readers := map[string]bool{}
 	var names []string
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Deliver, history.Effect, history.ProjectionApply:
 		default:
@@ -44,10 +44,10 @@ func AbortedRead(h *history.History) Result {
 		if res.Witness != nil {
 			continue
 		}
-		a := h.Records[txns.appended[o]]
+		a := h.At(txns.appended[o])
 		mark := -1
-		for m := txns.appended[o] + 1; m < len(h.Records); m++ {
-			if x := h.Records[m]; x.Kind == history.TxnAbort && x.Topic == r.Topic && x.Partition == r.Partition &&
+		for m := txns.appended[o] + 1; m < h.Len(); m++ {
+			if x := h.At(m); x.Kind == history.TxnAbort && x.Topic == r.Topic && x.Partition == r.Partition &&
 				x.ProducerID == a.ProducerID && x.Offset > a.Offset {
 				mark = m
 				break
@@ -68,7 +68,7 @@ func AbortedRead(h *history.History) Result {
 }
 
 // readerName says who read r: a group member or a projector.
-func readerName(r history.Record) string {
+func readerName(r history.Entry) string {
 	if r.Kind == history.ProjectionApply {
 		return fmt.Sprintf("projector %s of read model %s", r.Node, r.Group)
 	}
@@ -80,7 +80,7 @@ func txnName(h *history.History, i int) string {
 	if i < 0 {
 		return "(unnamed)"
 	}
-	r := h.Records[i]
+	r := h.At(i)
 	return fmt.Sprintf("%s (producer %d, epoch %d)", r.TxnID, r.ProducerID, r.Epoch)
 }
 
@@ -89,5 +89,5 @@ func whenAt(h *history.History, i int) string {
 	if i < 0 {
 		return "an unknown time"
 	}
-	return at(h.Records[i].At)
+	return at(h.At(i).At)
 }

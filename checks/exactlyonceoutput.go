@@ -27,7 +27,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 	first := map[input]int{}
 	var dups, committed int
 	dupA, dupB := -1, -1
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Append || r.Input == "" {
 			continue
 		}
@@ -56,7 +56,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 	}
 	res := Result{Check: name}
 	if dups > 0 {
-		a, b := h.Records[dupA], h.Records[dupB]
+		a, b := h.At(dupA), h.At(dupB)
 		res.Verdict = Violated
 		res.Witness = pickRecords(h, dupA, dupB, commitOf(h, dupA), commitOf(h, dupB))
 		res.Explanation = fmt.Sprintf("Loop %s wrote the output of input %s twice in committed transactions: at %s/%d@%d (producer %d, epoch %d) and at %s/%d@%d (producer %d, epoch %d). Two instances processed the same input and both committed: the older one was not fenced. %s in all.",
@@ -67,7 +67,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 	// Inputs consumed: below each loop's last committed offset.
 	subs := map[loop]string{}
 	last := map[gtp]int64{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Subscribe:
 			subs[loop{r.Group, r.Service}] = r.Topic
@@ -76,7 +76,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 		}
 	}
 	var consumed int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Append || r.Event == "" {
 			continue
 		}
@@ -98,7 +98,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 			res.Verdict = Violated
 			res.Witness = pickRecords(h, i)
 			res.Explanation = fmt.Sprintf("Loop %s committed its offset past input %s (%s/%d@%d) but no committed transaction holds its output: the input was consumed and its output lost.",
-				loopName(history.Record{Group: l.group, Service: l.service}), r.Event, r.Topic, r.Partition, r.Offset)
+				loopName(history.Entry{Group: l.group, Service: l.service}), r.Event, r.Topic, r.Partition, r.Offset)
 		}
 	}
 	if res.Verdict == Violated {
@@ -116,9 +116,9 @@ func ExactlyOnceOutput(h *history.History) Result {
 // commitOf returns the index of the commit marker that committed the
 // record appended at index i, or -1.
 func commitOf(h *history.History, i int) int {
-	a := h.Records[i]
-	for m := i + 1; m < len(h.Records); m++ {
-		if x := h.Records[m]; x.Kind == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
+	a := h.At(i)
+	for m := i + 1; m < h.Len(); m++ {
+		if x := h.At(m); x.Kind == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
 			x.ProducerID == a.ProducerID && x.Offset > a.Offset {
 			return m
 		}
@@ -127,7 +127,7 @@ func commitOf(h *history.History, i int) int {
 }
 
 // loopName names a loop by its group and service.
-func loopName(r history.Record) string {
+func loopName(r history.Entry) string {
 	if r.Service == "" || r.Service == r.Group {
 		return r.Group
 	}

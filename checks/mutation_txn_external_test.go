@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/evsim/evsim/checks"
@@ -12,16 +13,16 @@ import (
 // requires the check to flip to violated.
 
 // addLast appends r to h at the time of h's last record.
-func addLast(h *history.History, r history.Record) {
-	r.At = h.Records[len(h.Records)-1].At
+func addLast(h *history.History, r history.Entry) {
+	r.At = h.At(h.Len() - 1).At
 	h.Add(r)
 }
 
 // nextMarker returns the kind of the marker that ends the transaction of
 // the append at index i ("" if none does).
 func nextMarker(h *history.History, i int) history.Kind {
-	a := h.Records[i]
-	for _, m := range h.Records[i+1:] {
+	a := h.At(i)
+	for _, m := range h.Range(i+1, h.Len()) {
 		if (m.Kind == history.TxnCommit || m.Kind == history.TxnAbort) && m.Topic == a.Topic && m.Partition == a.Partition &&
 			m.ProducerID == a.ProducerID && m.Offset > a.Offset {
 			return m.Kind
@@ -39,16 +40,16 @@ func TestAbortedReadFlipsOnPlantedRead(t *testing.T) {
 		t.Fatalf("read-committed: aborted-read %s (%s), want holds", res.Verdict, res.Explanation)
 	}
 	// the first record whose transaction's next marker is an abort
-	var victim *history.Record
-	for i, a := range h.Records {
+	var victim *history.Entry
+	for i, a := range h.All() {
 		if a.Kind == history.Append && a.ProducerID != 0 && victim == nil && nextMarker(h, i) == history.TxnAbort {
-			victim = &h.Records[i]
+			victim = &a
 		}
 	}
 	if victim == nil {
 		t.Fatal("read-committed aborted no transaction: nothing to plant")
 	}
-	addLast(h, history.Record{Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: victim.Topic,
+	addLast(h, history.Entry{Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: victim.Topic,
 		Partition: victim.Partition, Offset: victim.Offset, Event: victim.Event, Key: victim.Key, Attempt: 1})
 	if res := checks.AbortedRead(h); res.Verdict != checks.Violated {
 		t.Fatalf("after planting a read of %s: aborted-read %s (%s), want violated", victim.Event, res.Verdict, res.Explanation)
@@ -63,13 +64,13 @@ func TestExactlyOnceOutputFlipsOnPlantedRepeat(t *testing.T) {
 	if res := checks.ExactlyOnceOutput(h); res.Verdict != checks.Holds {
 		t.Fatalf("fenced-producer: exactly-once-output %s (%s), want holds", res.Verdict, res.Explanation)
 	}
-	var out *history.Record
+	var out *history.Entry
 	end := map[int]int64{}
-	for i, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Topic == "ledger-entries" && (r.Kind == history.Append || r.Kind == history.TxnCommit || r.Kind == history.TxnAbort) {
 			end[r.Partition] = max(end[r.Partition], r.Offset+1)
 			if r.Kind == history.Append && out == nil {
-				out = &h.Records[i]
+				out = &r
 			}
 		}
 	}
@@ -79,7 +80,7 @@ func TestExactlyOnceOutputFlipsOnPlantedRepeat(t *testing.T) {
 	zombie := *out
 	zombie.Offset, zombie.ProducerID, zombie.Epoch = end[out.Partition], 99, 0
 	addLast(h, zombie)
-	addLast(h, history.Record{Kind: history.TxnCommit, Node: "enricher-0", TxnID: "zombie", ProducerID: 99,
+	addLast(h, history.Entry{Kind: history.TxnCommit, Node: "enricher-0", TxnID: "zombie", ProducerID: 99,
 		Topic: out.Topic, Partition: out.Partition, Offset: zombie.Offset + 1})
 	if res := checks.ExactlyOnceOutput(h); res.Verdict != checks.Violated {
 		t.Fatalf("after planting a second committed output of %s: exactly-once-output %s (%s), want violated", out.Input, res.Verdict, res.Explanation)
@@ -91,9 +92,9 @@ func TestExactlyOnceOutputFlipsOnPlantedRepeat(t *testing.T) {
 // committed offset loses that input's output.
 func TestExactlyOnceOutputFlipsOnDroppedOutput(t *testing.T) {
 	h := twinHistory(t, "fenced-producer")
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Append && r.Input != "" && nextMarker(h, i) == history.TxnCommit {
-			h.Records = append(h.Records[:i:i], h.Records[i+1:]...)
+			h.SetEntries(slices.Delete(h.Entries(), i, i+1))
 			break
 		}
 	}

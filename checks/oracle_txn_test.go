@@ -22,16 +22,15 @@ import (
 // oracleFate returns the kind of the marker that ends the transaction of
 // the transactional append a (the first commit or abort marker of its
 // producer id in its partition at a higher offset), or "" if none does.
-func oracleFate(h *history.History, a history.Record) history.Kind {
+func oracleFate(h *history.History, a history.Entry) history.Kind {
 	if a.Kind != history.Append || a.ProducerID == 0 {
 		return ""
 	}
-	var best *history.Record
-	for i := range h.Records {
-		m := &h.Records[i]
+	var best *history.Entry
+	for _, m := range h.All() {
 		if (m.Kind == history.TxnCommit || m.Kind == history.TxnAbort) && m.Topic == a.Topic && m.Partition == a.Partition &&
 			m.ProducerID == a.ProducerID && m.Offset > a.Offset && (best == nil || m.Offset < best.Offset) {
-			best = m
+			best = &m
 		}
 	}
 	if best == nil {
@@ -43,7 +42,7 @@ func oracleFate(h *history.History, a history.Record) history.Kind {
 // oracleAborted reports whether offset o of topic/partition holds a
 // record of an aborted transaction.
 func oracleAborted(h *history.History, topic string, p int, o int64) bool {
-	for _, a := range h.Records {
+	for _, a := range h.All() {
 		if a.Kind == history.Append && a.Topic == topic && a.Partition == p && a.Offset == o && oracleFate(h, a) == history.TxnAbort {
 			return true
 		}
@@ -53,7 +52,7 @@ func oracleAborted(h *history.History, topic string, p int, o int64) bool {
 
 func oracleAbortedRead(h *history.History) Verdict {
 	anyTxn, anyAborted := false, false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.TxnInit, history.TxnBegin, history.TxnCommit, history.TxnAbort, history.ProducerFenced:
 			anyTxn = true
@@ -66,7 +65,7 @@ func oracleAbortedRead(h *history.History) Verdict {
 	if !anyTxn || !anyAborted {
 		return Unknown
 	}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if (r.Kind == history.Deliver || r.Kind == history.Effect || r.Kind == history.ProjectionApply) &&
 			oracleAborted(h, r.Topic, r.Partition, r.Offset) {
 			return Violated
@@ -76,8 +75,8 @@ func oracleAbortedRead(h *history.History) Verdict {
 }
 
 func oracleExactlyOnceOutput(h *history.History) Verdict {
-	var outs []history.Record
-	for _, r := range h.Records {
+	var outs []history.Entry
+	for _, r := range h.All() {
 		if r.Kind == history.Append && r.Input != "" {
 			outs = append(outs, r)
 		}
@@ -106,17 +105,17 @@ func oracleExactlyOnceOutput(h *history.History) Verdict {
 	consumed := false
 	for _, o := range outs {
 		topic := ""
-		for _, s := range h.Records {
+		for _, s := range h.All() {
 			if s.Kind == history.Subscribe && s.Group == o.Group && s.Service == o.Service {
 				topic = s.Topic
 			}
 		}
-		for _, in := range h.Records {
+		for _, in := range h.All() {
 			if in.Kind != history.Append || in.Event == "" || in.Topic != topic || oracleFate(h, in) == history.TxnAbort {
 				continue
 			}
 			last, ok := int64(0), false
-			for _, c := range h.Records {
+			for _, c := range h.All() {
 				if c.Kind == history.OffsetCommit && c.Group == o.Group && c.Topic == in.Topic && c.Partition == in.Partition {
 					last, ok = c.Offset, true
 				}
@@ -144,14 +143,14 @@ type tinyTxnLog struct {
 	at   int64
 }
 
-func (l *tinyTxnLog) add(r history.Record) {
+func (l *tinyTxnLog) add(r history.Entry) {
 	l.at++
 	r.At = l.at
 	l.h.Add(r)
 }
 
 // appendTo appends a record to topic/p and returns its offset.
-func (l *tinyTxnLog) appendTo(r history.Record, topic string, p int) int64 {
+func (l *tinyTxnLog) appendTo(r history.Entry, topic string, p int) int64 {
 	k := topic + "/" + strconv.Itoa(p)
 	off := l.ends[k]
 	l.ends[k]++
@@ -170,7 +169,7 @@ func (l *tinyTxnLog) end(topic string, pid int64, parts []int, commit bool) {
 		k := topic + "/" + strconv.Itoa(p)
 		off := l.ends[k]
 		l.ends[k]++
-		l.add(history.Record{Kind: kind, Node: "p", TxnID: "t" + strconv.FormatInt(pid, 10), ProducerID: pid, Topic: topic, Partition: p, Offset: off})
+		l.add(history.Entry{Kind: kind, Node: "p", TxnID: "t" + strconv.FormatInt(pid, 10), ProducerID: pid, Topic: topic, Partition: p, Offset: off})
 	}
 }
 
@@ -192,13 +191,13 @@ func drawTinyTxnReads(t *rapid.T) *history.History {
 		case 0: // a plain append
 			p := rapid.IntRange(0, 1).Draw(t, "p")
 			n++
-			off := l.appendTo(history.Record{Node: "broker", Event: "e" + strconv.Itoa(n)}, "in", p)
+			off := l.appendTo(history.Entry{Node: "broker", Event: "e" + strconv.Itoa(n)}, "in", p)
 			recs = append(recs, data{p, off, 0})
 		case 1, 2: // a transactional write by producer 1 or 2
 			pid := int64(rapid.IntRange(1, 2).Draw(t, "pid"))
 			p := rapid.IntRange(0, 1).Draw(t, "p")
 			if len(l.open[pid]) == 0 {
-				l.add(history.Record{Kind: history.TxnBegin, Node: "p", TxnID: "t" + strconv.FormatInt(pid, 10), ProducerID: pid})
+				l.add(history.Entry{Kind: history.TxnBegin, Node: "p", TxnID: "t" + strconv.FormatInt(pid, 10), ProducerID: pid})
 			}
 			seen := false
 			for _, q := range l.open[pid] {
@@ -208,7 +207,7 @@ func drawTinyTxnReads(t *rapid.T) *history.History {
 				l.open[pid] = append(l.open[pid], p)
 			}
 			n++
-			off := l.appendTo(history.Record{Node: "broker", Event: "e" + strconv.Itoa(n), ProducerID: pid}, "in", p)
+			off := l.appendTo(history.Entry{Node: "broker", Event: "e" + strconv.Itoa(n), ProducerID: pid}, "in", p)
 			recs = append(recs, data{p, off, pid})
 		case 3: // a producer ends its transaction
 			pid := int64(rapid.IntRange(1, 2).Draw(t, "pid"))
@@ -237,7 +236,7 @@ func drawTinyTxnReads(t *rapid.T) *history.History {
 			}
 		}
 		kind := rapid.SampledFrom([]history.Kind{history.Deliver, history.Effect, history.ProjectionApply}).Draw(t, "kind")
-		l.add(history.Record{Kind: kind, Node: "c-0", Group: "c", Topic: "in", Partition: d.p, Offset: d.off})
+		l.add(history.Entry{Kind: kind, Node: "c-0", Group: "c", Topic: "in", Partition: d.p, Offset: d.off})
 	}
 	return &l.h
 }
@@ -250,10 +249,10 @@ func drawTinyTxnReads(t *rapid.T) *history.History {
 // commits; an offset committed past inputs whose outputs were aborted.
 func drawTinyLoop(t *rapid.T) *history.History {
 	l := &tinyTxnLog{ends: map[string]int64{}, open: map[int64][]int{}}
-	l.add(history.Record{Kind: history.Subscribe, Group: "g", Topic: "in"})
+	l.add(history.Entry{Kind: history.Subscribe, Group: "g", Topic: "in"})
 	inputs := rapid.IntRange(0, 5).Draw(t, "inputs")
 	for i := range inputs {
-		l.appendTo(history.Record{Node: "broker", Event: "in-" + strconv.Itoa(i)}, "in", 0)
+		l.appendTo(history.Entry{Node: "broker", Event: "in-" + strconv.Itoa(i)}, "in", 0)
 	}
 	committed := int64(0)
 	for range rapid.IntRange(0, 4).Draw(t, "txns") {
@@ -265,22 +264,22 @@ func drawTinyLoop(t *rapid.T) *history.History {
 		}
 		k := int64(rapid.IntRange(0, 2).Draw(t, "k"))
 		to := min(from+k, int64(inputs))
-		l.add(history.Record{Kind: history.TxnBegin, Node: "g-0", TxnID: "g-0", ProducerID: pid})
+		l.add(history.Entry{Kind: history.TxnBegin, Node: "g-0", TxnID: "g-0", ProducerID: pid})
 		for o := from; o < to; o++ {
-			l.appendTo(history.Record{Node: "broker", Group: "g", Event: "g:in-" + strconv.FormatInt(o, 10),
+			l.appendTo(history.Entry{Node: "broker", Group: "g", Event: "g:in-" + strconv.FormatInt(o, 10),
 				Input: "in-" + strconv.FormatInt(o, 10), ProducerID: pid}, "out", 0)
 		}
 		switch end := rapid.IntRange(0, 3).Draw(t, "end"); {
 		case end <= 1 || zombie: // commit, with the offsets
 			l.end("out", pid, []int{0}, true)
 			if to > from {
-				l.add(history.Record{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
+				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
 				committed = max(committed, to)
 			}
 		case end == 2: // abort; a planted bug commits the offsets anyway
 			l.end("out", pid, []int{0}, false)
 			if to > from && rapid.IntRange(0, 3).Draw(t, "lose") == 0 {
-				l.add(history.Record{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
+				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
 				committed = max(committed, to)
 			}
 		default: // left open
@@ -306,7 +305,7 @@ func TestTxnChecksAgreeWithOracles(t *testing.T) {
 				got, want := c.check(h), c.oracle(h)
 				if got.Verdict != want {
 					var b strings.Builder
-					for _, r := range h.Records {
+					for _, r := range h.All() {
 						fmt.Fprintln(&b, r)
 					}
 					t.Fatalf("%s says %s (%s), its oracle %s, on\n%s", c.name, got.Verdict, got.Explanation, want, b.String())

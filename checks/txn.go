@@ -40,7 +40,7 @@ func transactions(h *history.History) *txnLog {
 	}
 	l := &txnLog{fate: map[tpo]txnFate{}, appended: map[tpo]int{}, marker: map[tpo]int{}}
 	pending := map[tpp][]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Append:
 			if r.ProducerID != 0 {
@@ -62,7 +62,7 @@ func transactions(h *history.History) *txnLog {
 			l.marker[tpo{k.tp, r.Offset}] = i
 			keep := pending[k][:0]
 			for _, j := range pending[k] {
-				a := h.Records[j]
+				a := h.At(j)
 				if a.Offset > r.Offset {
 					keep = append(keep, j)
 					continue

@@ -15,7 +15,7 @@ func TestPollSkipStepsOverAbortedRecords(t *testing.T) {
 		want   Verdict
 	}{{history.TxnAbort, Holds}, {history.TxnCommit, Violated}} {
 		h := &history.History{}
-		for i, r := range []history.Record{
+		for i, r := range []history.Entry{
 			{Kind: history.Append, Node: "broker", Topic: "in", Offset: 0, Event: "e1"},
 			{Kind: history.TxnBegin, Node: "p", TxnID: "t", ProducerID: 1},
 			{Kind: history.Append, Node: "broker", Topic: "in", Offset: 1, Event: "e2", ProducerID: 1},

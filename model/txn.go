@@ -40,7 +40,7 @@ type txnState struct {
 	// acks are the PublishAck records the producer gets when the
 	// transaction commits (a transactional record is acknowledged by the
 	// commit: commitTransaction returns).
-	acks []history.Record
+	acks []history.Entry
 }
 
 // txnPart is a partition the ongoing transaction wrote, and the offsets
@@ -70,8 +70,8 @@ type txnSession struct {
 }
 
 // rec builds a record about st's transaction.
-func (st *txnState) rec(now sim.Time, k history.Kind, node string, epoch int) history.Record {
-	return history.Record{At: int64(now), Kind: k, Node: node, TxnID: st.id, ProducerID: st.pid, Epoch: epoch}
+func (st *txnState) rec(now sim.Time, k history.Kind, node string, epoch int) history.Entry {
+	return history.Entry{At: int64(now), Kind: k, Node: node, TxnID: st.id, ProducerID: st.pid, Epoch: epoch}
 }
 
 // txnInit is InitProducerId for transactional id id by producer node.
@@ -129,7 +129,7 @@ func (b *Broker) begin(w *sim.World, s *txnSession) {
 // records the append (pub carries the record's Event, Key, Type, Amount
 // and, for a loop's output, Input, Group and Service). It reports false,
 // appending nothing, when s is fenced.
-func (b *Broker) txnProduce(w *sim.World, s *txnSession, t *topic, p int, rec Record, pub history.Record) bool {
+func (b *Broker) txnProduce(w *sim.World, s *txnSession, t *topic, p int, rec Record, pub history.Entry) bool {
 	if b.fenced(w, s, rec.ID) {
 		return false
 	}
@@ -169,7 +169,7 @@ func (b *Broker) txnOffsets(w *sim.World, s *txnSession, g *group, ref *memberRe
 		return false
 	}
 	if g.cfg.Fencing != FenceNone && (g.member(ref.memberID) == nil || ref.generation != g.generation) {
-		b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommitFenced, Node: ref.name, Group: g.name,
+		b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: ref.name, Group: g.name,
 			Topic: g.topic.name, Partition: p, Offset: off, Generation: ref.generation})
 		return false
 	}
@@ -218,7 +218,7 @@ func (b *Broker) txnFinish(w *sim.World, st *txnState, commit bool, node string)
 	if commit {
 		for _, o := range st.offsets {
 			o.g.committed[o.p] = o.off
-			b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.OffsetCommit, Node: o.ref.name, Group: o.g.name,
+			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: o.ref.name, Group: o.g.name,
 				Topic: o.g.topic.name, Partition: o.p, Offset: o.off, Generation: o.ref.generation})
 		}
 		for _, a := range st.acks {

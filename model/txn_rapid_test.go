@@ -57,7 +57,7 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 		}
 		in, out := sys.Broker.topic("payments"), sys.Broker.topic("entries")
 		applied := map[string]bool{}
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Group != "ledger" {
 				continue
 			}

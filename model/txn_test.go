@@ -23,7 +23,7 @@ func txnBroker(t *testing.T) (*sim.World, *Broker, *topic, *history.History) {
 
 func countKind(h *history.History, k history.Kind) int {
 	n := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == k {
 			n++
 		}
@@ -40,7 +40,7 @@ func TestInitProducerIDFencesOlderInstance(t *testing.T) {
 	w, b, tp, h := txnBroker(t)
 	timeout := sim.Time(DefaultTransactionTimeout)
 	old := b.txnInit(w, "t", "a", true, timeout)
-	if !b.txnProduce(w, old, tp, 0, Record{ID: "a-1"}, history.Record{Event: "a-1"}) {
+	if !b.txnProduce(w, old, tp, 0, Record{ID: "a-1"}, history.Entry{Event: "a-1"}) {
 		t.Fatal("the first instance's write was refused")
 	}
 	cur := b.txnInit(w, "t", "b", true, timeout)
@@ -51,13 +51,13 @@ func TestInitProducerIDFencesOlderInstance(t *testing.T) {
 	if pl.end() != 2 || !pl.records[0].aborted || pl.records[1].control != controlAbort {
 		t.Fatalf("partition 0 after the fencing init: %+v, want the record aborted and an abort marker", pl.records)
 	}
-	if b.txnProduce(w, old, tp, 1, Record{ID: "a-2"}, history.Record{Event: "a-2"}) || b.txnEnd(w, old, true) {
+	if b.txnProduce(w, old, tp, 1, Record{ID: "a-2"}, history.Entry{Event: "a-2"}) || b.txnEnd(w, old, true) {
 		t.Fatal("the fenced instance could still write or commit")
 	}
 	if n := countKind(h, history.ProducerFenced); n != 2 {
 		t.Fatalf("%d producer-fenced records, want 2", n)
 	}
-	if !b.txnProduce(w, cur, tp, 1, Record{ID: "b-1"}, history.Record{Event: "b-1"}) || !b.txnEnd(w, cur, true) {
+	if !b.txnProduce(w, cur, tp, 1, Record{ID: "b-1"}, history.Entry{Event: "b-1"}) || !b.txnEnd(w, cur, true) {
 		t.Fatal("the new instance could not write and commit")
 	}
 	if n := countKind(h, history.PublishAck); n != 1 {
@@ -71,12 +71,12 @@ func TestInitProducerIDWithoutFencing(t *testing.T) {
 	w, b, tp, _ := txnBroker(t)
 	timeout := sim.Time(DefaultTransactionTimeout)
 	old := b.txnInit(w, "t", "a", false, timeout)
-	b.txnProduce(w, old, tp, 0, Record{ID: "a-1"}, history.Record{})
+	b.txnProduce(w, old, tp, 0, Record{ID: "a-1"}, history.Entry{})
 	cur := b.txnInit(w, "t", "b", false, timeout)
 	if cur.st.pid == old.st.pid {
 		t.Fatal("both instances share a producer id")
 	}
-	if !b.txnProduce(w, old, tp, 0, Record{ID: "a-2"}, history.Record{}) || !b.txnEnd(w, old, true) {
+	if !b.txnProduce(w, old, tp, 0, Record{ID: "a-2"}, history.Entry{}) || !b.txnEnd(w, old, true) {
 		t.Fatal("the old instance was fenced")
 	}
 	if tp.partitions[0].records[0].aborted {
@@ -93,9 +93,9 @@ func TestReadCommittedStopsAtLastStableOffset(t *testing.T) {
 	timeout := sim.Time(DefaultTransactionTimeout)
 	x := b.txnInit(w, "x", "x", true, timeout)
 	y := b.txnInit(w, "y", "y", true, timeout)
-	b.txnProduce(w, x, tp, 0, Record{ID: "x-1"}, history.Record{}) // 0, aborted below
-	b.txnProduce(w, y, tp, 0, Record{ID: "y-1"}, history.Record{}) // 1, open
-	b.txnEnd(w, x, false)                                          // abort marker at 2
+	b.txnProduce(w, x, tp, 0, Record{ID: "x-1"}, history.Entry{}) // 0, aborted below
+	b.txnProduce(w, y, tp, 0, Record{ID: "y-1"}, history.Entry{}) // 1, open
+	b.txnEnd(w, x, false)                                         // abort marker at 2
 	ids := func(recs []Record) (out []string) {
 		for _, r := range recs {
 			out = append(out, r.ID)
@@ -122,7 +122,7 @@ func TestReadCommittedStopsAtLastStableOffset(t *testing.T) {
 func TestTransactionTimeoutAborts(t *testing.T) {
 	w, b, tp, h := txnBroker(t)
 	s := b.txnInit(w, "t", "a", true, sim.Time(time.Second))
-	b.txnProduce(w, s, tp, 0, Record{ID: "a-1"}, history.Record{})
+	b.txnProduce(w, s, tp, 0, Record{ID: "a-1"}, history.Entry{})
 	w.Run(sim.Time(2*time.Second), 0)
 	if countKind(h, history.TxnAbort) != 1 || !tp.partitions[0].records[0].aborted {
 		t.Fatal("the transaction was not aborted after its timeout")

@@ -40,7 +40,7 @@ func (m *Member) txnAssign(w *sim.World) {
 func (m *Member) txnOutput(w *sim.World, r Record) bool {
 	out := Record{ID: m.cfg.Service + ":" + r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Topic: m.out.name}
 	p := KeyPartition(r.Key, len(m.out.partitions))
-	pub := history.Record{At: int64(w.Now()), Kind: history.Publish, Node: m.name, Service: m.service, Group: m.g.name,
+	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.out.name, Partition: p, Event: out.ID, Key: out.Key, Type: out.Type, Amount: out.Amount, Input: r.ID}
 	m.hist.Add(pub)
 	return m.sys.Broker.txnProduce(w, m.txs[m.bpart], m.out, p, out, pub)

@@ -92,7 +92,7 @@ func (p *TxnProducer) publish(w *sim.World) {
 	p.n++
 	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
-	pub := history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount}
 	p.hist.Add(pub)
 	w.CrashPoint(p.id, PointBeforeSend)
@@ -135,13 +135,13 @@ func (p *TxnProducer) settled(w *sim.World) bool {
 // Crash implements sim.Crasher: the instance's hold on its transactional
 // id is lost; its ongoing transaction stays open at the coordinator.
 func (p *TxnProducer) Crash(w *sim.World, point string) {
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, Point: point})
+	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	p.s, p.written, p.stopped = nil, 0, false
 }
 
 // Restart implements sim.Restarter: InitProducerId again (aborting the
 // transaction the crash left open), and publishing resumes.
 func (p *TxnProducer) Restart(w *sim.World) {
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name})
+	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name})
 	p.start(w)
 }

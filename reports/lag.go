@@ -77,7 +77,7 @@ func LagSeries(h *history.History) []Series {
 	}
 	series := map[string]*Series{}
 	var subscribers map[string][]string // groups per topic, rebuilt lazily
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		var affected []string
 		switch r.Kind {
 		case history.Subscribe:

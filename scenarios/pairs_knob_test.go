@@ -43,6 +43,10 @@ var pairExceptions = map[string]pairException{
 		"one stays without it because an idempotent producer stalls on the sequence gap a lost write leaves"},
 	"aborted-read": {reason: "isolation is a setting of each reader: the fix sets isolation: read-committed " +
 		"on both readers of the topic, the consumer group and the projection"},
+	"partition-leader-acks-one": {reason: "the same fix as acks-one-leader-crash's, for the same reasons: acks: all " +
+		"with min-insync-replicas: 2 (acks=all alone would acknowledge on the leader alone had the ISR shrunk to it " +
+		"before the cut), and the idempotent producer, which Kafka refuses with acks=1, so that the retries across " +
+		"the leader change neither duplicate nor reorder"},
 	"dual-write-before": {reason: "publishing first needs no crash to fail: a rollback after the publish is a " +
 		"phantom, so it runs without crashes and without retries (a retry with the same ids commits what was " +
 		"published); with transactional-outbox's crashes and retries, direct-before fails on only 18 of 200 " +

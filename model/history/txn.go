@@ -33,9 +33,3 @@ const (
 	// it tried to write, if any.
 	ProducerFenced Kind = "producer-fenced"
 )
-
-func init() {
-	for _, k := range []Kind{TxnInit, TxnBegin, TxnCommit, TxnAbort, ProducerFenced} {
-		knownKinds[k] = true
-	}
-}
