@@ -21,6 +21,8 @@ var kinds = []Kind{
 	SagaStart, SagaTransition, SagaCompleted, SagaCompensated, SagaConflict,
 	// replication
 	PartitionChange, Truncate,
+	// domains
+	StoreAggregate, ReadModelProjection,
 }
 
 // outcomes, modes and styles list their value sets the same way; the
