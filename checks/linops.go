@@ -39,10 +39,10 @@ type linOp struct {
 	Payload string
 	// m is the sequential specification of the aggregate (the same for
 	// every operation of a key).
-	m      *linModel
-	Out    byte
-	Value  int64
-	Found  bool
+	m     *linModel
+	Out   byte
+	Value int64
+	Found bool
 	// ReadModel marks a read served by a read model.
 	ReadModel bool
 	// Call and Return bound the operation in the order of the history:

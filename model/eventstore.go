@@ -127,9 +127,9 @@ type stream struct {
 	// logic logic (0: not folded yet), for the store-append records.
 	state any
 	logic int
-	ids    map[string]int
-	busy   bool
-	queue  []*appendMsg
+	ids   map[string]int
+	busy  bool
+	queue []*appendMsg
 }
 
 // log entry states
@@ -155,11 +155,11 @@ type outboxRow struct {
 // rollbacks, snapshots, and an outbox table. Its state is durable; it does
 // not crash in this model, but the answers it sends can be lost.
 type EventStore struct {
-	id      sim.NodeID
-	name    string
-	cfg     StoreConfig
-	hist    *history.History
-	rng     *rand.Rand
+	id   sim.NodeID
+	name string
+	cfg  StoreConfig
+	hist *history.History
+	rng  *rand.Rand
 	// env gives the aggregate the store folds its streams with.
 	env     *esEnv
 	streams map[string]*stream

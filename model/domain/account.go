@@ -95,4 +95,6 @@ func (Account) FromRow(value, version int64) any {
 }
 
 // Types implements Typed.
-func (Account) Types() []string { return []string{"Open", "Deposit", "Withdraw", Opened, Deposited, Withdrawn} }
+func (Account) Types() []string {
+	return []string{"Open", "Deposit", "Withdraw", Opened, Deposited, Withdrawn}
+}
