@@ -154,11 +154,13 @@ func projectionOf(pc ProjectorConfig, factory AggregateFactory, aggregate string
 	return domain.ValueProjection{Aggregate: factory(1)}, aggregate
 }
 
+// defaultPrefix names the aggregates of a client that names none: "acct-"
+// for the account, NAME- for any other.
 func defaultPrefix(aggregate string) string {
-	if aggregate == "cart" {
-		return "cart-"
+	if aggregate == "" || aggregate == "account" {
+		return "acct-"
 	}
-	return "acct-"
+	return aggregate + "-"
 }
 
 // Start records the publishers of the store's events (history.StorePublisher),
