@@ -50,7 +50,7 @@ func openAndDeposit() []history.Entry {
 func TestLinearizableReadsTimedOutQuery(t *testing.T) {
 	timedOut := hist(append(openAndDeposit(), acctRead(10, "r-1", history.ModeReadYourWrites, history.OutcomeTimeout, 0, 0)...)...)
 	r := LinearizableReads(timedOut)
-	expect(t, r, "linearizable-reads", Holds, nil, "2 operation(s) on 1 account(s)", "1 query(ies) that read nothing (timed out or lost) are not judged")
+	expect(t, r, "linearizable-reads", Holds, nil, "2 operation(s) on 1 aggregate(s)", "1 query(ies) that read nothing (timed out or lost) are not judged")
 
 	stale := hist(append(openAndDeposit(), acctRead(10, "r-1", history.ModeReadYourWrites, history.OutcomeOK, 0, 0)...)...)
 	if r := LinearizableReads(stale); r.Verdict != Violated {
@@ -65,7 +65,7 @@ func TestLinearizableReadsTimedOutQuery(t *testing.T) {
 // TestLinearizableNotApplicable: nothing to judge is unknown with the
 // reason, never a vacuous holds.
 func TestLinearizableNotApplicable(t *testing.T) {
-	expect(t, Linearizable(&history.History{}), "linearizable", Unknown, nil, "Not applicable", "no account commands or strong reads")
+	expect(t, Linearizable(&history.History{}), "linearizable", Unknown, nil, "Not applicable", "no commands or strong reads of an aggregate")
 	// Only eventual reads: linearizable has nothing, linearizable-reads
 	// judges them.
 	h := hist(acctRead(1, "r-1", history.ModeEventual, history.OutcomeOK, 0, 0)...)

@@ -183,6 +183,41 @@ func TestInventoryFixedHolds(t *testing.T) {
 	}
 }
 
+// TestInventoryMutations: the checks read the inventory's payloads and
+// states, not the built-in rules: a stored reservation whose payload
+// says one unit more makes the reserved-units read model and the loads
+// after it differ from the fold of the log, and a snapshot altered
+// differs from it too.
+func TestInventoryMutations(t *testing.T) {
+	o := run(t, shop(model.ConcurrencyExact, model.CheckpointSameTx, nil), 1)
+	h := o.History
+	for _, c := range []string{"projection-equals-fold", "snapshot-replay"} {
+		esWant(t, h, c, checks.Holds)
+	}
+	i := esFind(t, h, "a stored reservation", func(r history.Entry) bool {
+		return r.Kind == history.StoreAppend && r.Type == "Reserved"
+	})
+	more := esMutate(h, 0)
+	e := more.At(i)
+	var p stockEvent
+	if err := json.Unmarshal([]byte(e.Payload), &p); err != nil {
+		t.Fatal(err)
+	}
+	p.Qty++
+	b, _ := json.Marshal(p)
+	e.Payload = string(b)
+	more.Set(i, e)
+	esWant(t, more, "projection-equals-fold", checks.Violated, "read model reserved")
+	esWant(t, more, "snapshot-replay", checks.Violated)
+
+	j := esFind(t, h, "a snapshot", func(r history.Entry) bool { return r.Kind == history.Snapshot })
+	bad := esMutate(h, 0)
+	s := bad.At(j)
+	s.State = "stock=999 reserved=0"
+	bad.Set(j, s)
+	esWant(t, bad, "snapshot-replay", checks.Violated, `holding "stock=999 reserved=0"`)
+}
+
 // TestInventoryWithoutExpectedVersionOversells: the planted bug. Clerks
 // that append with expected version any decide on a stock another clerk
 // is reserving from at the same time: both reservations land, units are
