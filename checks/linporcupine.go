@@ -133,13 +133,17 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 }
 
 // drawFrom returns where to start drawing prefix, a non-linearizable
-// prefix of an account's operations, and the account's state there:
+// prefix of an aggregate's operations, and the aggregate's state there:
 // the last closed cut that leaves at least witnessMaxOps operations to
-// draw and has no outMaybe command before it. Every operation before
-// such a cut is ordered before every operation after it, and the effects
-// before it are certain, so in any order they leave the same state (the
-// bank's state is the set of effects, whatever their order) and the rest
-// is not linearizable from that state.
+// draw and has no outMaybe command before it, with the effects of the
+// commands before it applied in the order they were invoked. Every
+// operation before such a cut is ordered before every operation after
+// it and its effect is certain; for the account and the cart, whose
+// state is the set of effects whatever their order, every order leaves
+// that state, and the rest is not linearizable from it. For an aggregate
+// whose effects do not commute it is the state of the invocation order,
+// which another legal order may not reach. Only the drawing starts
+// there; the verdict never does.
 func drawFrom(prefix []linOp) (int, linState) {
 	best, bestState := 0, linState{}
 	state := linState{}
