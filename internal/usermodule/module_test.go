@@ -2,6 +2,7 @@ package usermodule
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,7 @@ func TestUserModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	touchSources(t, root)
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -60,6 +62,29 @@ func TestUserModule(t *testing.T) {
 		t.Fatalf("go test in the user's module did not pass:\n%s", out)
 	}
 	t.Logf("%s", out)
+}
+
+// touchSources reads every Go file of the checkout, so that go test's
+// cache of this test's result goes stale when one of them changes: the
+// user's module compiles them in a process of its own, which the cache
+// does not see.
+func touchSources(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" && path != root) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
+			_, err = os.ReadFile(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // goVersion returns the go directive of the checkout's go.mod.
