@@ -9,30 +9,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of the event-sourced nodes.
-const (
-	// PointAfterAppend: a session's append was acknowledged; it has not
-	// published the events yet (direct-after publishing).
-	PointAfterAppend = string(history.PointAfterAppend)
-	// PointAfterPublish: a session published before appending
-	// (direct-before), or a relay published rows it has not marked sent.
-	PointAfterPublish = "after-publish"
-	// PointBeforeApply: a projector is about to write a batch.
-	PointBeforeApply = "before-apply"
-	// PointAfterApply: a projector committed a batch to the read model;
-	// its checkpoint is committed too with same-tx checkpoints, not yet
-	// with separate-tx ones.
-	PointAfterApply = "after-apply"
-)
-
-// ESCrashPoints lists the crash points of the event-sourced nodes.
-var ESCrashPoints = []string{PointAfterAppend, PointAfterPublish, PointBeforeApply, PointAfterApply}
-
-func init() {
-	// The fault plan validates crash points against CrashPoints.
-	CrashPoints = append(CrashPoints, ESCrashPoints...)
-}
-
 // esEnv is what the event-sourced nodes share: where the store, the read
 // models and the broker are, the aggregate logic and the history.
 type esEnv struct {
@@ -267,7 +243,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 	cur.append = m
 	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
 		s.publish(w, m.events)
-		w.CrashPoint(s.id, PointAfterPublish)
+		crashPoint(w, s.id, PointAfterPublish)
 	}
 	s.send(w)
 }
@@ -293,7 +269,7 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		s.retry(w, r.outcome)
 		return
 	}
-	w.CrashPoint(s.id, PointAfterAppend)
+	crashPoint(w, s.id, PointAfterAppend)
 	if s.env.cfg.Outbox.Mode == PublishAfterCommit {
 		s.publish(w, r.events)
 	}

@@ -10,23 +10,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a consumer, in the order a record meets them under
-// after-handle commits.
-const (
-	PointBeforeEffect = "before-effect"
-	PointAfterEffect  = "after-effect"
-	PointBeforeCommit = "before-commit"
-	PointAfterCommit  = "after-commit"
-)
-
-// PointProcessing is where a member can stall (a pause fault): as it
-// starts handling a record.
-const PointProcessing = "processing"
-
-// CrashPoints lists every crash point: a consumer's, then a producer's.
-var CrashPoints = []string{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit,
-	PointBeforeSend, PointAfterSend}
-
 // Tables the consumer keeps in its group's database.
 const (
 	// ProcessedTable maps the id of each processed event to the time it
@@ -521,12 +504,12 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	if m.cfg.Dedup == DedupSeparateBefore {
 		m.mark(w, r.ID)
 	}
-	w.CrashPoint(m.id, PointBeforeEffect)
+	crashPoint(w, m.id, PointBeforeEffect)
 	tx := m.db.Begin()
 	if m.cfg.Dedup == DedupSameTx {
 		if v, ok := tx.Get(ProcessedTable, r.ID); ok && m.fresh(w, v) {
 			m.hist.Add(m.record(w, history.Dedup, r, attempt))
-			w.CrashPoint(m.id, PointAfterEffect)
+			crashPoint(w, m.id, PointAfterEffect)
 			return deduped
 		}
 		tx.Put(ProcessedTable, r.ID, int64(w.Now()))
@@ -558,7 +541,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		m.handler.Handle(tx, r)
 		if tx.Skipped() {
 			m.hist.Add(m.record(w, history.Dedup, r, attempt))
-			w.CrashPoint(m.id, PointAfterEffect)
+			crashPoint(w, m.id, PointAfterEffect)
 			return deduped
 		}
 	}
@@ -570,7 +553,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	rec := m.record(w, history.Effect, r, attempt)
 	rec.Value = value
 	m.hist.Add(rec)
-	w.CrashPoint(m.id, PointAfterEffect)
+	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
 	}
@@ -610,9 +593,9 @@ func (m *Member) mark(w *sim.World, id string) {
 // subscription.
 func (m *Member) commitRecord(w *sim.World, r Record) {
 	if m.g.queue != nil {
-		w.CrashPoint(m.id, PointBeforeCommit)
+		crashPoint(w, m.id, PointBeforeCommit)
 		w.Send(m.id, m.broker, kindQueueAck, int64(r.Partition), r.Offset, m.ref)
-		w.CrashPoint(m.id, PointAfterCommit)
+		crashPoint(w, m.id, PointAfterCommit)
 		return
 	}
 	m.commitOffset(w, m.bpart, r.Offset+1)
@@ -620,10 +603,10 @@ func (m *Member) commitRecord(w *sim.World, r Record) {
 
 // commitOffset sends a commit of offset for assigned partition j.
 func (m *Member) commitOffset(w *sim.World, j int, offset int64) {
-	w.CrashPoint(m.id, PointBeforeCommit)
+	crashPoint(w, m.id, PointBeforeCommit)
 	w.Send(m.id, m.broker, kindCommit, int64(m.parts[j]), offset, m.ref)
 	m.committed[j] = offset
-	w.CrashPoint(m.id, PointAfterCommit)
+	crashPoint(w, m.id, PointAfterCommit)
 }
 
 // commitHandled commits, for every assigned partition, the offset below

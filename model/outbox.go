@@ -100,7 +100,7 @@ func (r *Relay) Handle(w *sim.World, ev *sim.Event) {
 		if r.acksLeft > 0 {
 			return
 		}
-		w.CrashPoint(r.id, PointAfterPublish)
+		crashPoint(w, r.id, PointAfterPublish)
 		w.Send(r.id, r.env.store, kindOutboxSent, 0, 0, &sentMsg{rows: r.rows})
 		r.rows = nil
 		r.pollLater(w)

@@ -12,12 +12,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a producer: around sending a new record.
-const (
-	PointBeforeSend = "before-send"
-	PointAfterSend  = "after-send"
-)
-
 // Producer publishes events to a topic at a rate, as a Kafka producer
 // does: it picks each record's partition, sends the records of a
 // partition that are waiting for a request together as one batch (at most
@@ -194,13 +188,13 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
-	w.CrashPoint(p.id, PointBeforeSend)
+	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
 	}
 	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
-	w.CrashPoint(p.id, PointAfterSend)
+	crashPoint(w, p.id, PointAfterSend)
 }
 
 // pump sends the pending records, one batch per partition, oldest first,

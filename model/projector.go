@@ -203,7 +203,7 @@ func (p *Projector) apply(w *sim.World) {
 		return
 	}
 	p.planned = false
-	w.CrashPoint(p.id, PointBeforeApply)
+	crashPoint(w, p.id, PointBeforeApply)
 	if p.role == roleLive && activeGen(p.db) != p.gen {
 		p.stopped = true
 		return
@@ -249,9 +249,9 @@ func (p *Projector) apply(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.checkpointed(w, checkpoint)
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 	} else {
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, checkpoint)
 		tx.Commit()

@@ -157,9 +157,9 @@ func (p *Projector) applyTopic(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.topicCheckpointed(w, f.part, next)
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 	} else {
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, next)
 		tx.Commit()

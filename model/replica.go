@@ -306,7 +306,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 	case AcksAll:
 		l.waiting = append(l.waiting, pendingProduce{req, base, l.end(), false})
 	}
-	w.CrashPoint(r.id, PointLeaderAppend)
+	crashPoint(w, r.id, PointLeaderAppend)
 	parked := l.parked
 	l.parked = nil
 	for _, f := range parked {
@@ -513,7 +513,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
-			w.CrashPoint(r.id, PointFollowerFetch)
+			crashPoint(w, r.id, PointFollowerFetch)
 		}
 	}
 	r.fetch(w, l)
