@@ -29,7 +29,7 @@ var commitPolicies = map[Commit]commitPolicy{
 // commitHooks are the hooks that do nothing.
 type commitHooks struct{}
 
-func (commitHooks) start(*Member, *sim.World)                 {}
+func (commitHooks) start(*Member, *sim.World)                {}
 func (commitHooks) beforeHandle(*Member, *sim.World, Record) {}
 func (commitHooks) finished(*Member, *sim.World, Record)     {}
 func (commitHooks) revoked(*Member, *sim.World)              {}
