@@ -56,7 +56,9 @@ type lastWrite struct{ version, position int64 }
 // Session is one sequential session of a command client: it sends one
 // command at a time (load or read, decide, append with an expected
 // version, retry), records its invocation and its answer, and may read
-// back after a write.
+// back after a write. Its counters survive a crash ([sessionDurable]);
+// the command or query in hand and what it remembers of its writes do not
+// ([sessionVolatile]).
 type Session struct {
 	id    sim.NodeID
 	name  string
@@ -64,14 +66,26 @@ type Session struct {
 	cfg   ClientConfig
 	env   *esEnv
 	rng   *rand.Rand
-	n     int
-	step  int
 	// queries, if set, makes this a query client session: it only asks.
 	queries Consistency
 
-	// volatile state, dropped by a crash
+	sessionDurable
+	sessionVolatile
+}
+
+// sessionDurable is what a session keeps across a crash: the numbers of
+// its commands and queries (their ids stay unique), its place in its
+// script, and the number of its requests, which grows across lives so
+// that an answer to an earlier request is dropped.
+type sessionDurable struct {
+	n    int
+	step int
+	seq  int64
+}
+
+// sessionVolatile is what a session loses in a crash.
+type sessionVolatile struct {
 	unacked int // publishes not acknowledged yet
-	seq     int64
 	cur     *pendingCommand
 	query   *pendingQuery
 	writes  map[string]lastWrite
@@ -397,7 +411,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
-	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
+	s.sessionVolatile = sessionVolatile{}
 }
 
 // Restart implements sim.Restarter: the session goes on with new commands.
