@@ -112,7 +112,7 @@ func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *clust
 	}
 	for _, ps := range c.parts {
 		for _, b := range ps.replicas {
-			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, leader: -1, seqs: map[int64]*sequenceLine{}}
+			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, seqs: map[int64]*sequenceLine{}, replicaView: unknownView()}
 		}
 	}
 	return c

@@ -45,15 +45,27 @@ type Replica struct {
 	inc  int64         // incarnation: bumped by every restart
 }
 
-// replicaLog is one replica of a partition on a broker.
+// replicaLog is one replica of a partition on a broker. Its log, leader
+// epochs, high watermark and producer sequences survive a process crash
+// (a power loss cuts the log to what was flushed); its view of the
+// partition and its work as leader ([replicaView]) are dropped whole by
+// any crash.
 type replicaLog struct {
 	part    *partitionState
 	records []Record
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
+	// fetchSeq numbers the fetch loop as follower; a response to an
+	// older one is dropped. It grows across lives.
+	fetchSeq int64
 
-	// volatile: the partition's state as the broker last heard it
+	replicaView
+}
+
+// replicaView is a broker's volatile state of a partition: the state as
+// it last heard it from the controller, and its work as leader.
+type replicaView struct {
 	known   bool
 	leader  int
 	epoch   int
@@ -64,10 +76,11 @@ type replicaLog struct {
 	pendingAdd []int           // followers the leader asked to add to the in-sync set
 	waiting    []pendingProduce
 	parked     []*replicaFetch
-	// as follower: the fetch loop's number; a response to an older one
-	// is dropped
-	fetchSeq int64
 }
+
+// unknownView is the view of a broker that has heard nothing yet: no
+// known leader.
+func unknownView() replicaView { return replicaView{leader: -1} }
 
 type epochStart struct {
 	epoch int
@@ -532,8 +545,7 @@ func (r *Replica) Crash(w *sim.World, point string) {
 		if power {
 			r.losePower(w, l)
 		}
-		l.known, l.leader, l.isr, l.pendingAdd = false, -1, nil, nil
-		l.followers, l.waiting, l.parked = nil, nil, nil
+		l.replicaView = unknownView()
 		l.fetchSeq++
 	}
 	w.After(r.c.id, r.c.session, kindBrokerExpire, int64(r.idx), r.inc, nil)
