@@ -20,12 +20,13 @@ import (
 	"github.com/evsim/evsim/scenarios"
 )
 
-// sweepLine is the --json summary of a sweep: mergeable across shards by
-// adding the counts and concatenating the failing seeds.
+// sweepLine is the summary of one scenario's sweep (a --json line, and
+// sweep.json): mergeable across shards by adding the counts and
+// concatenating the failing seeds.
 type sweepLine struct {
 	Scenario string                            `json:"scenario"`
 	Seeds    string                            `json:"seeds"`
-	Shard    string                            `json:"shard"`
+	Shard    string                            `json:"shard,omitempty"`
 	Runs     int                               `json:"runs"`
 	Met      int                               `json:"expectations_met"`
 	Verdicts map[string]map[checks.Verdict]int `json:"verdicts"`
@@ -61,12 +62,13 @@ type seedWorst struct {
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json]", stderr)
+	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR] [--summary FILE]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
-	shardFlag := fs.String("shard", "1/1", "run only the i-th of n interleaved slices of the seeds")
+	shardFlagV := fs.String("shard", "", "run only shard i of n, 0 <= i < n: the seeds at positions i, i+n, i+2n... of the range, for every scenario (i as a Kubernetes JOB_COMPLETION_INDEX or a CI matrix gives it; env: i from $JOB_COMPLETION_INDEX, n from $EVSIM_SHARDS); `evsim merge` combines the shards' summaries")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
-	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds (empty: draw none)")
+	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds and the summary (empty: draw none)")
+	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	pos, err := parseInterleaved(fs, args)
@@ -78,9 +80,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: --seeds: %v\n", err)
 		return exitUsage
 	}
-	shard, of, err := parseShard(*shardFlag)
+	sh, err := shardFlag(*shardFlagV)
 	if err != nil {
-		fmt.Fprintf(stderr, "evsim sweep: --shard: %v\n", err)
+		fmt.Fprintf(stderr, "evsim sweep: --shard %v\n", err)
 		return exitUsage
 	}
 	if *workers < 1 {
@@ -96,14 +98,10 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 		return exitUsage
 	}
-	var seeds []uint64
-	for s := lo; ; s++ {
-		if (s-lo)%uint64(of) == uint64(shard-1) {
-			seeds = append(seeds, s)
-		}
-		if s == hi {
-			break
-		}
+	seeds := sh.seeds(lo, hi)
+	summaryFile := *summaryFlag
+	if summaryFile == "" {
+		summaryFile = summaryPath(*outDir, sh)
 	}
 	if *outDir != "" {
 		lock, err := lockOut(*outDir)
@@ -115,57 +113,92 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	intr := watchInterrupt()
 	defer intr.release()
-	code := exitOK
 	start := time.Now()
-	var sums []*sweepLine
+	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
 	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "", intr)
+		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "" || summaryFile != "", intr)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 			return exitUsage
 		}
-		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
+		sum.Seeds, sum.Shard = *seedsFlag, sh.String()
 		sum.Interrupted = intr.stopped()
-		if *outDir != "" {
-			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum, s); err != nil {
-				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-				return exitUsage
-			}
+		summary.Scenarios = append(summary.Scenarios, sweptScenario{File: s.File, Source: string(s.Source), Sweep: sum})
+		if err := emitSweep(stdout, s, sum, *asJSON, *outDir); err != nil {
+			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			return exitUsage
 		}
-		if len(sum.Failing) > 0 {
-			code = exitFailed
-		}
-		sums = append(sums, sum)
-		if *asJSON {
-			line := *sum
-			line.Worst = nil // per seed: in sweep.json, not on the line
-			b, _ := json.Marshal(line)
-			fmt.Fprintf(stdout, "%s\n", b)
-			continue
-		}
-		printSweep(stdout, s, sum)
 		if sum.Interrupted {
 			break
 		}
 	}
-	if *outDir != "" {
-		if err := writeIndex(*outDir); err != nil {
-			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-			return exitUsage
-		}
+	summary.Interrupted = intr.stopped()
+	if err := finishSweep(summary, *outDir, summaryFile); err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		return exitUsage
 	}
 	if intr.stopped() {
 		fmt.Fprintln(stderr, "evsim sweep: interrupted; the summary above covers the runs that finished")
 		return exitInterrupted
 	}
-	if !*gate {
+	return sweepExit(summary, *gate, *asJSON, len(seeds), time.Since(start), stdout, stderr)
+}
+
+// emitSweep draws the charts across seeds of one scenario's sweep into
+// outDir (unless empty) and prints its summary: a table, or one JSON
+// line.
+func emitSweep(stdout io.Writer, s *scenarios.Scenario, sum *sweepLine, asJSON bool, outDir string) error {
+	if outDir != "" {
+		if err := sweepCharts(filepath.Join(outDir, s.Name), sum, s); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		line := *sum
+		line.Worst = nil // per seed: in sweep.json, not on the line
+		b, _ := json.Marshal(line)
+		fmt.Fprintf(stdout, "%s\n", b)
+		return nil
+	}
+	printSweep(stdout, s, sum)
+	return nil
+}
+
+// finishSweep writes the index of outDir (unless empty) and the summary
+// (unless summaryFile is empty).
+func finishSweep(all *sweepSummary, outDir, summaryFile string) error {
+	if outDir != "" {
+		if err := writeIndex(outDir); err != nil {
+			return err
+		}
+	}
+	if summaryFile != "" {
+		return writeSummary(summaryFile, all)
+	}
+	return nil
+}
+
+// sweepExit is a sweep's exit code: failed if a seed failed its
+// expectations, or, with gate, the gate's judgement (printed on stdout,
+// or on stderr when stdout holds JSON lines). seeds is the number of
+// seeds each scenario ran; took, if positive, is printed.
+func sweepExit(all *sweepSummary, gate, asJSON bool, seeds int, took time.Duration, stdout, stderr io.Writer) int {
+	var sums []*sweepLine
+	code := exitOK
+	for _, sc := range all.Scenarios {
+		sums = append(sums, sc.Sweep)
+		if len(sc.Sweep.Failing) > 0 {
+			code = exitFailed
+		}
+	}
+	if !gate {
 		return code
 	}
 	w := stdout
-	if *asJSON {
+	if asJSON {
 		w = stderr // stdout holds only the JSON lines
 	}
-	if !gateSweep(w, sums, len(seeds), time.Since(start)) {
+	if !gateSweep(w, sums, seeds, took) {
 		return exitFailed
 	}
 	return exitOK
@@ -206,8 +239,11 @@ func gateSweep(w io.Writer, sums []*sweepLine, seeds int, took time.Duration) bo
 	if !ok {
 		verdict = "FAILED"
 	}
-	fmt.Fprintf(w, "gate %s: %d fixed twins, %d broken scenarios, %d seeds each, in %v\n",
-		verdict, fixed, broken, seeds, took.Round(time.Second))
+	in := ""
+	if took > 0 {
+		in = fmt.Sprintf(", in %v", took.Round(time.Second))
+	}
+	fmt.Fprintf(w, "gate %s: %d fixed twins, %d broken scenarios, %d seeds each%s\n", verdict, fixed, broken, seeds, in)
 	return ok
 }
 
@@ -318,7 +354,11 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 }
 
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
-	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s%s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard, interruptedMark(sum))
+	shard := ""
+	if sum.Shard != "" {
+		shard = ", shard " + sum.Shard
+	}
+	fmt.Fprintf(w, "== %s: %d runs, seeds %s%s%s\n", s.Name, sum.Runs, sum.Seeds, shard, interruptedMark(sum))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  check\tholds\tviolated\tunknown\texpected\t")
 	for _, c := range s.Checks {
@@ -360,16 +400,6 @@ func parseSeeds(s string) (uint64, uint64, error) {
 		return 0, 0, fmt.Errorf("%q: want a range like 1..1000 with first <= last", s)
 	}
 	return lo, hi, nil
-}
-
-func parseShard(s string) (int, int, error) {
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, fmt.Errorf("%q: want i/n with 1 <= i <= n, like 2/8", s)
-	}
-	return i, n, nil
 }
 
 // terminal returns w if it is a terminal, for progress lines, else nil.
