@@ -45,10 +45,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim merge: %s: seeds %v\n", paths[0], err)
 		return exitUsage
 	}
-	summaryFile := *summaryFlag
-	if summaryFile == "" {
-		summaryFile = summaryPath(*outDir, whole)
-	}
+	summaryFile := summaryPath(*summaryFlag, *outDir, whole)
 	if *outDir != "" {
 		lock, err := lockOut(*outDir)
 		if err != nil {

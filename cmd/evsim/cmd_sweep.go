@@ -68,7 +68,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
 	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds and the summary (empty: draw none)")
-	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
+	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file, or into this folder if it ends in a slash (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	pos, err := parseInterleaved(fs, args)
@@ -99,10 +99,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	seeds := sh.seeds(lo, hi)
-	summaryFile := *summaryFlag
-	if summaryFile == "" {
-		summaryFile = summaryPath(*outDir, sh)
-	}
+	summaryFile := summaryPath(*summaryFlag, *outDir, sh)
 	if *outDir != "" {
 		lock, err := lockOut(*outDir)
 		if err != nil {

@@ -74,7 +74,7 @@ func TestMergedShardsEqualTheWholeSweep(t *testing.T) {
 				if code != exitFailed {
 					t.Fatalf("shard %d/%d: exit %d\n%s%s", i, n, code, stdout, stderr)
 				}
-				sum := summaryPath(dir, shard{i, n})
+				sum := summaryPath("", dir, shard{i, n})
 				s, err := readSummary(sum)
 				if err != nil {
 					t.Fatal(err)
@@ -150,7 +150,8 @@ func TestMergeRefusesShardsThatDoNotMakeOneSweep(t *testing.T) {
 	}
 	a := sweep("a.json", "--seeds", "1..5", "--shard", "0/3")
 	b := sweep("b.json", "--seeds", "1..5", "--shard", "1/3")
-	c := sweep("c.json", "--seeds", "1..5", "--shard", "2/3")
+	sweep("shards/", "--seeds", "1..5", "--shard", "2/3") // a folder: the summary is named by shard
+	c := "shards/sweep-summary-2-of-3.json"
 	otherSeeds := sweep("seeds.json", "--seeds", "1..6", "--shard", "2/3")
 	otherSplit := sweep("split.json", "--seeds", "1..5", "--shard", "1/2")
 	if err := os.WriteFile("other.yaml", []byte(mustSource(t, "idempotent-consumer")), 0o644); err != nil {

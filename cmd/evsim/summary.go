@@ -41,31 +41,36 @@ type sweptScenario struct {
 	Sweep  *sweepLine `json:"sweep"`
 }
 
-// build names the evsim build that ran a sweep: shards of one sweep must
-// come from one build, since another may judge a seed differently.
+// build names the evsim version that ran a sweep, by module version and
+// commit: shards of one sweep must come from one, since another may
+// judge a seed differently. Uncommitted changes are not told apart (the
+// summaries a sweep writes into the work tree would count as one).
 func build() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
 	}
-	out := bi.Main.Path + "@" + bi.Main.Version
+	out := bi.Main.Path + "@" + strings.TrimSuffix(bi.Main.Version, "+dirty")
 	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
+		if s.Key == "vcs.revision" {
 			out += " " + s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				out += " (modified)"
-			}
 		}
 	}
 	return out
 }
 
-// summaryPath is where a sweep writes its summary by default: in the
-// output folder, named by shard so that shards gathered in one folder do
-// not collide.
-func summaryPath(out string, sh shard) string {
+// summaryPath is where a sweep writes its summary: the file flag names,
+// or, if flag is empty or names a folder (ending in a slash, or
+// existing), sweep-summary.json in it or in the output folder, named
+// sweep-summary-I-of-N.json for a shard so that shards gathered in one
+// folder do not collide.
+func summaryPath(flag, out string, sh shard) string {
+	if flag != "" {
+		if st, err := os.Stat(flag); !strings.HasSuffix(flag, "/") && (err != nil || !st.IsDir()) {
+			return flag
+		}
+		out = flag
+	}
 	if out == "" {
 		return ""
 	}
