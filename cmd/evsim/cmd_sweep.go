@@ -110,6 +110,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	intr := watchInterrupt()
 	defer intr.release()
+	defer tuneGC()()
 	start := time.Now()
 	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
 	for _, s := range list {
