@@ -45,7 +45,7 @@ func BenchmarkSweepWorkers(b *testing.B) {
 		b.Fatal(err)
 	}
 	seeds := whole.seeds(1, 6)
-	defer tuneGC()() // as evsim sweep does, unless GOGC is set
+	defer tuneGC()()                              // as evsim sweep does, unless GOGC is set
 	intr := &interrupt{stop: make(chan struct{})} // never stops
 	var took [3]time.Duration
 	var cpu, busy, gc [3]float64
