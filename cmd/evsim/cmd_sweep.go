@@ -256,6 +256,7 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 		worst reports.Worst
 		err   error
 	}
+	s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
 	jobs := make(chan uint64)
 	results := make(chan result)
 	var wg sync.WaitGroup
