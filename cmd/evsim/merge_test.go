@@ -164,6 +164,20 @@ func TestMergeRefusesShardsThatDoNotMakeOneSweep(t *testing.T) {
 	if err := os.WriteFile("junk.json", []byte(`{"scenario":"x"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	edit := func(from, to string, change func(*sweepSummary)) string {
+		t.Helper()
+		s, err := readSummary(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(s)
+		if err := writeSummary(to, s); err != nil {
+			t.Fatal(err)
+		}
+		return to
+	}
+	interrupted := edit(b, "interrupted.json", func(s *sweepSummary) { s.Interrupted = true })
+	otherBuild := edit(b, "build.json", func(s *sweepSummary) { s.Build = "github.com/evsim/evsim@v9.9.9" })
 	for _, c := range []struct {
 		files []string
 		want  string
@@ -173,6 +187,8 @@ func TestMergeRefusesShardsThatDoNotMakeOneSweep(t *testing.T) {
 		{[]string{a, b, otherSeeds}, "shards of different sweeps: seeds 1..5 and 1..6"},
 		{[]string{a, b, otherSplit}, "shards of different splits"},
 		{[]string{a, b, otherText}, "shards of different sweeps: scenario 1 is scenarios/idempotent-consumer.yaml in one and other.yaml in the other"},
+		{[]string{a, interrupted, c}, "interrupted.json: shard 1/3 was interrupted"},
+		{[]string{a, otherBuild, c}, "come from different evsim builds"},
 		{[]string{a, "junk.json"}, "junk.json: not a sweep summary"},
 		{[]string{a, "absent.json"}, "absent.json"},
 		{nil, "usage: evsim merge SUMMARY..."},
