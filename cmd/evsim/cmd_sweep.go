@@ -46,6 +46,8 @@ type sweepLine struct {
 	// Interrupted says Ctrl-C stopped the sweep: the counts cover the
 	// runs that finished.
 	Interrupted bool `json:"interrupted,omitempty"`
+
+	mustViolate []string // the checks the scenario expects violated
 }
 
 // sweepStrike is how often one fault struck across the runs of a sweep.
@@ -113,22 +115,14 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	defer tuneGC()()
 	start := time.Now()
 	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
-	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "" || summaryFile != "", intr)
-		if err != nil {
-			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-			return exitUsage
-		}
+	err = sweepAll(list, seeds, *workers, terminal(stderr), *outDir != "" || summaryFile != "", intr, func(s *scenarios.Scenario, sum *sweepLine) error {
 		sum.Seeds, sum.Shard = *seedsFlag, sh.String()
-		sum.Interrupted = intr.stopped()
 		summary.Scenarios = append(summary.Scenarios, sweptScenario{File: s.File, Source: string(s.Source), Sweep: sum})
-		if err := emitSweep(stdout, s, sum, *asJSON, *outDir); err != nil {
-			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-			return exitUsage
-		}
-		if sum.Interrupted {
-			break
-		}
+		return emitSweep(stdout, s, sum, *asJSON, *outDir)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		return exitUsage
 	}
 	summary.Interrupted = intr.stopped()
 	if err := finishSweep(summary, *outDir, summaryFile); err != nil {
@@ -248,24 +242,37 @@ func gateSweep(w io.Writer, sums []*sweepLine, seeds int, took time.Duration) bo
 // firstSeeds returns at most the first ten seeds of a list.
 func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 
-// sweep runs s at every seed on workers goroutines, one world each.
-func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt) (*sweepLine, error) {
+// sweepAll runs every scenario of list at every seed, on workers
+// goroutines, one world each, fed from one queue of (scenario, seed)
+// cells in order: a worker that finishes the last seeds of one scenario
+// goes on with the next instead of waiting for the others. As each
+// scenario's runs are all in, in list order, it calls emit with the
+// scenario's summary. After Ctrl-C no new run starts; the scenarios with
+// runs finished are emitted, those cut short marked Interrupted. A
+// scenario that cannot run stops the sweep with its error.
+func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt,
+	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
+	type cell struct {
+		sc   int
+		seed uint64
+	}
 	type result struct {
-		seed  uint64
+		cell
 		o     *scenarios.Outcome
 		worst reports.Worst
 		err   error
 	}
-	s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
-	jobs := make(chan uint64)
+	for _, s := range list {
+		s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
+	}
+	jobs := make(chan cell)
 	results := make(chan result)
+	abort := make(chan struct{})
 	var wg sync.WaitGroup
-	for range min(workers, max(1, len(seeds))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seed := range jobs {
-				o, err := s.Run(seed)
+	for range min(workers, max(1, len(list)*len(seeds))) {
+		wg.Go(func() {
+			for c := range jobs {
+				o, err := list[c.sc].Run(c.seed)
 				var worst reports.Worst
 				if o != nil {
 					if measure {
@@ -273,83 +280,135 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 					}
 					o.Release() // later runs reuse its history buffer
 				}
-				results <- result{seed, o, worst, err}
+				results <- result{c, o, worst, err}
 			}
-		}()
+		})
 	}
 	go func() {
 	feed:
-		for _, seed := range seeds {
-			select {
-			case jobs <- seed:
-			case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
-				break feed
+		for sc := range list {
+			for _, seed := range seeds {
+				select {
+				case jobs <- cell{sc, seed}:
+				case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
+					break feed
+				case <-abort:
+					break feed
+				}
 			}
 		}
 		close(jobs)
 		wg.Wait()
 		close(results)
 	}()
-	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{},
-		FaultsStruck: []sweepStrike{}}
-	var mustViolate []string
-	for _, c := range s.Checks {
-		if s.Expect[c] == checks.Violated {
-			mustViolate = append(mustViolate, c)
-		}
+	sums := make([]*sweepLine, len(list))
+	for i, s := range list {
+		sums[i] = newSweepLine(s)
 	}
-	sum.Broken = len(mustViolate) > 0
+	done := make([]int, len(list))
+	next := 0 // the first scenario not yet emitted
 	var firstErr error
-	done := 0
+	flush := func() error {
+		for ; next < len(list) && done[next] == len(seeds); next++ {
+			if err := emit(list[next], sums[next].finish()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for r := range results {
-		done++
-		if progress != nil && (done%10 == 0 || done == len(seeds)) {
-			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", s.Name, done, len(seeds), len(sum.Failing))
-			if done == len(seeds) || intr.stopped() {
+		if firstErr != nil {
+			continue // draining the runs under way
+		}
+		if r.err != nil {
+			firstErr = r.err
+			close(abort)
+			continue
+		}
+		sums[r.sc].add(r.seed, r.o, r.worst, measure)
+		done[r.sc]++
+		if progress != nil && (done[r.sc]%10 == 0 || done[r.sc] == len(seeds)) {
+			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", list[r.sc].Name, done[r.sc], len(seeds), len(sums[r.sc].Failing))
+			if done[r.sc] == len(seeds) || intr.stopped() {
 				fmt.Fprint(progress, "\r\033[K")
 			}
 		}
-		if r.err != nil {
-			if firstErr == nil {
-				firstErr = r.err
-			}
-			continue
-		}
-		sum.Runs++
-		if measure {
-			sum.Worst = append(sum.Worst, seedWorst{r.seed, r.worst})
-		}
-		if r.o.Met() {
-			sum.Met++
-		} else {
-			sum.Failing = append(sum.Failing, r.seed)
-		}
-		caught := sum.Broken
-		for _, res := range r.o.Results {
-			if sum.Verdicts[res.Check] == nil {
-				sum.Verdicts[res.Check] = map[checks.Verdict]int{}
-			}
-			sum.Verdicts[res.Check][res.Verdict]++
-			if slices.Contains(mustViolate, res.Check) && res.Verdict != checks.Violated {
-				caught = false
-			}
-		}
-		if caught {
-			sum.Caught++
-		}
-		for i, f := range r.o.FaultsStruck {
-			if i == len(sum.FaultsStruck) {
-				sum.FaultsStruck = append(sum.FaultsStruck, sweepStrike{Fault: f.Fault})
-			}
-			sum.FaultsStruck[i].Times += f.Times
-			if f.Times > 0 {
-				sum.FaultsStruck[i].Runs++
-			}
+		if err := flush(); err != nil {
+			firstErr = err
+			close(abort)
 		}
 	}
-	sort.Slice(sum.Failing, func(i, j int) bool { return sum.Failing[i] < sum.Failing[j] })
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for ; next < len(list) && done[next] > 0; next++ { // cut short by Ctrl-C
+		sum := sums[next].finish()
+		sum.Interrupted = true
+		if err := emit(list[next], sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newSweepLine starts the summary of s's sweep, with no run in it.
+func newSweepLine(s *scenarios.Scenario) *sweepLine {
+	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{},
+		FaultsStruck: []sweepStrike{}}
+	for _, c := range s.Checks {
+		if s.Expect[c] == checks.Violated {
+			sum.mustViolate = append(sum.mustViolate, c)
+		}
+	}
+	sum.Broken = len(sum.mustViolate) > 0
+	return sum
+}
+
+// add counts the run o of the sweep at seed, and worst, its worst lag and
+// staleness, if measured.
+func (sum *sweepLine) add(seed uint64, o *scenarios.Outcome, worst reports.Worst, measure bool) {
+	sum.Runs++
+	if measure {
+		sum.Worst = append(sum.Worst, seedWorst{seed, worst})
+	}
+	if o.Met() {
+		sum.Met++
+	} else {
+		sum.Failing = append(sum.Failing, seed)
+	}
+	caught := sum.Broken
+	for _, res := range o.Results {
+		if sum.Verdicts[res.Check] == nil {
+			sum.Verdicts[res.Check] = map[checks.Verdict]int{}
+		}
+		sum.Verdicts[res.Check][res.Verdict]++
+		if slices.Contains(sum.mustViolate, res.Check) && res.Verdict != checks.Violated {
+			caught = false
+		}
+	}
+	if caught {
+		sum.Caught++
+	}
+	for i, f := range o.FaultsStruck {
+		if i == len(sum.FaultsStruck) {
+			sum.FaultsStruck = append(sum.FaultsStruck, sweepStrike{Fault: f.Fault})
+		}
+		sum.FaultsStruck[i].Times += f.Times
+		if f.Times > 0 {
+			sum.FaultsStruck[i].Runs++
+		}
+	}
+}
+
+// finish puts the failing seeds and the per-seed worsts, which come in
+// the order the runs finish, in seed order.
+func (sum *sweepLine) finish() *sweepLine {
+	slices.Sort(sum.Failing)
 	sort.Slice(sum.Worst, func(i, j int) bool { return sum.Worst[i].Seed < sum.Worst[j].Seed })
-	return sum, firstErr
+	return sum
 }
 
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {

@@ -258,3 +258,34 @@ func mustSource(t *testing.T, name string) string {
 	}
 	return string(s.Source)
 }
+
+// TestSweepSummaryIndependentOfWorkers: one queue of (scenario, seed)
+// cells feeds the workers and runs finish in any order, yet the summary
+// and the printed tables are the same for 1 worker as for 3; a shard with
+// no seed in the range runs nothing and says so.
+func TestSweepSummaryIndependentOfWorkers(t *testing.T) {
+	t.Chdir(t.TempDir())
+	args := []string{"sweep", "double-credit", "idempotent-consumer", "stale-read", "--seeds", "1..5", "--out", ""}
+	var outs, sums []string
+	for _, w := range []string{"1", "3"} {
+		code, stdout, stderr := evsim(t, append(args, "--workers", w, "--summary", "w"+w+".json")...)
+		if code != exitOK {
+			t.Fatalf("--workers %s: exit %d\n%s%s", w, code, stdout, stderr)
+		}
+		b, err := os.ReadFile("w" + w + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, sums = append(outs, stdout), append(sums, string(b))
+	}
+	if outs[0] != outs[1] || sums[0] != sums[1] {
+		t.Errorf("1 and 3 workers differ:\n%s\n%s", outs[0], outs[1])
+	}
+	if got := strings.Count(outs[0], "5 runs, seeds 1..5\n"); got != 3 {
+		t.Errorf("%d scenarios with 5 runs, want 3:\n%s", got, outs[0])
+	}
+	code, stdout, stderr := evsim(t, "sweep", "double-credit", "idempotent-consumer", "--seeds", "1..2", "--shard", "3/4", "--out", "")
+	if code != exitOK || strings.Count(stdout, "0 runs, seeds 1..2, shard 3/4\n") != 2 {
+		t.Errorf("an empty shard: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
