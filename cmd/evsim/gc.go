@@ -55,7 +55,11 @@ func memTotal() int64 {
 		}
 		f.Close()
 	}
-	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} { // cgroup v2, v1
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
 		if lim, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && lim > 0 && (total == 0 || lim < total) {
 			total = lim
 		}
