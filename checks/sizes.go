@@ -2,11 +2,11 @@ package checks
 
 import "github.com/evsim/evsim/model/history"
 
-// count returns how many records of h are of one of the kinds: a size
+// countKinds returns how many records of h are of one of the kinds: a size
 // hint for a map with about one entry per such record, so that the map is
 // allocated once instead of growing (and rehashing) as the history is
 // read.
-func count(h *history.History, kinds ...history.Kind) int {
+func countKinds(h *history.History, kinds ...history.Kind) int {
 	n := 0
 	for i := range h.Records {
 		for _, k := range kinds {
