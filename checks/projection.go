@@ -541,7 +541,7 @@ func BoundedStaleness(h *history.History) Result {
 		return res
 	}
 	end := lastAt(h)
-	st := Staleness(h)
+	st := QueryStaleness(h)
 	var behind []string
 	for _, g := range groups {
 		var cp history.Record
