@@ -24,7 +24,7 @@ import (
 // aggregateState folds events (a stream's first events, in version order)
 // with the apply logic logic (0 counts as 1) and renders the state. ok is
 // false when the events are not all of one built-in aggregate.
-func aggregateState(events []history.Record, logic int) (state string, ok bool) {
+func aggregateState(events []history.Entry, logic int) (state string, ok bool) {
 	var account, cart bool
 	for _, e := range events {
 		switch e.Type {
@@ -79,15 +79,15 @@ func aggregateState(events []history.Record, logic int) (state string, ok bool) 
 // storedStreams returns each stream's stored events by version: streams[k][v-1]
 // is the first history.StoreAppend record of stream k at version v, or a
 // record of Kind "" where the history has none.
-func storedStreams(h *history.History) map[string][]history.Record {
-	out := map[string][]history.Record{}
-	for _, r := range h.Records {
+func storedStreams(h *history.History) map[string][]history.Entry {
+	out := map[string][]history.Entry{}
+	for _, r := range h.All() {
 		if r.Kind != history.StoreAppend || r.Version < 1 {
 			continue
 		}
 		s := out[r.Key]
 		for int64(len(s)) < r.Version {
-			s = append(s, history.Record{})
+			s = append(s, history.Entry{})
 		}
 		if s[r.Version-1].Kind == "" {
 			s[r.Version-1] = r
@@ -99,7 +99,7 @@ func storedStreams(h *history.History) map[string][]history.Record {
 
 // streamPrefix returns the first n events of stream s, or false when the
 // history lacks one of them.
-func streamPrefix(s []history.Record, n int64) ([]history.Record, bool) {
+func streamPrefix(s []history.Entry, n int64) ([]history.Entry, bool) {
 	if n < 0 || n > int64(len(s)) {
 		return nil, false
 	}

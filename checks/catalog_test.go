@@ -18,7 +18,7 @@ func TestCatalogNotApplicable(t *testing.T) {
 		h    *history.History
 	}{
 		{"empty", &history.History{}},
-		{"only the end", &history.History{Records: []history.Record{{At: 1, Kind: history.End, Drained: true}}}},
+		{"only the end", history.FromEntries([]history.Entry{{At: 1, Kind: history.End, Drained: true}})},
 	}
 	for _, name := range Names() {
 		c := Catalog[name]

@@ -58,7 +58,7 @@ func EventNames(h *history.History) Result {
 	seen := map[string]bool{}
 	var problems []string
 	types := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.Publish || seen[r.Type] {
 			continue
 		}

@@ -15,7 +15,7 @@ func ExactlyOnceEffects(h *history.History) Result {
 	first := make(map[groupEvent]int, countKinds(h, history.Effect))
 	var dups int
 	firstDup, firstIdx := -1, -1
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Effect {
 			continue
 		}
@@ -49,18 +49,18 @@ func ExactlyOnceEffects(h *history.History) Result {
 
 // repeatStory tells how the effect at index a came to be applied again at
 // index b, with the records that show it.
-func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
-	ra, rb := h.Records[a], h.Records[b]
+func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
+	ra, rb := h.At(a), h.At(b)
 	idx := []int{a, b}
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
 	for i := a + 1; i < b; i++ {
-		r := h.Records[i]
+		r := h.At(i)
 		switch {
 		case r.Kind == history.Crash && r.Node == ra.Node && crash < 0:
 			crash = i
 		case r.Kind == history.Expire && r.Node == ra.Node && expire < 0:
 			expire = i
-		case r.Kind == history.Leave && r.Point == history.LeavePollTimeout && r.Node == ra.Node && polledOut < 0:
+		case r.Kind == history.Leave && r.LeaveReason == history.LeavePollTimeout && r.Node == ra.Node && polledOut < 0:
 			polledOut = i
 		case r.Kind == history.Deliver && r.Group == rb.Group && r.Event == rb.Event && r.Node == rb.Node:
 			redeliver = i
@@ -69,7 +69,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 	if ra.Node != rb.Node {
 		// the last stall of either member before the repeat: a zombie
 		for i := b - 1; i >= 0; i-- {
-			if r := h.Records[i]; r.Kind == history.Pause && (r.Node == ra.Node || r.Node == rb.Node) {
+			if r := h.At(i); r.Kind == history.Pause && (r.Node == ra.Node || r.Node == rb.Node) {
 				pause = i
 				break
 			}
@@ -79,11 +79,11 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 		// the member may have left before it applied the effect, its
 		// handler still running
 		for i := a - 1; i >= 0; i-- {
-			r := h.Records[i]
+			r := h.At(i)
 			if r.Node == ra.Node && (r.Kind == history.Join || r.Kind == history.Crash) {
 				break
 			}
-			if r.Kind == history.Leave && r.Node == ra.Node && r.Point == history.LeavePollTimeout {
+			if r.Kind == history.Leave && r.Node == ra.Node && r.LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 				break
 			}
@@ -98,7 +98,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 		why = fmt.Sprintf("; the log holds the event twice (%s/%d offset %d and %s/%d offset %d), and %s applied the second copy at %s. A producer sent it again after its acknowledgement was lost; an idempotent producer, or dedup by event id, stops the repeat.",
 			ra.Topic, ra.Partition, ra.Offset, rb.Topic, rb.Partition, rb.Offset, rb.Node, at(rb.At))
 	case pause >= 0:
-		p := h.Records[pause]
+		p := h.At(pause)
 		woke := ra.Node == p.Node && ra.At >= p.Until || rb.Node == p.Node && rb.At >= p.Until
 		if woke {
 			why = fmt.Sprintf(" (generation %d), and %s applied it again at %s (generation %d). %s had stalled from %s to %s, longer than its session timeout: the group gave its partition to another member while the stalled one still held a batch, and when it woke it went on as if it still owned the partition. It was a zombie: fence writes with the generation.",
@@ -108,25 +108,25 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 				ra.Generation, p.Node, at(p.At), at(p.Until), rb.Node, at(rb.At), rb.Generation, rb.Node)
 		}
 	case polledOut >= 0 && crash < 0:
-		l := h.Records[polledOut]
+		l := h.At(polledOut)
 		why = fmt.Sprintf("; %s had held its batch longer than its max poll interval and left the group at %s (Kafka's max.poll.interval.ms), while its handler ran on; its offset commit was refused, and %s, the partition's new owner, read from the last committed offset and applied the event again at %s. Make one poll's work fit inside the interval (fewer records per poll), or make the effect idempotent.",
 			l.Node, at(l.At), rb.Node, at(rb.At))
 	case crash >= 0:
-		c := h.Records[crash]
+		c := h.At(crash)
 		why = fmt.Sprintf("; %s crashed at %s (%s) before the offset commit took effect, so the broker delivered the event again; %s applied it again at %s. A consumer that can be redelivered an event must recognise it, for instance by recording processed ids in the effect's transaction.",
-			c.Node, c.Point, at(c.At), rb.Node, at(rb.At))
+			c.Node, c.CrashPoint, at(c.At), rb.Node, at(rb.At))
 	case expire >= 0:
 		why = fmt.Sprintf("; %s was removed from the group for missing its heartbeats, its work was redelivered, and %s applied the event again at %s (attempt %d).",
 			ra.Node, rb.Node, at(rb.At), rb.Attempt)
 	default:
 		delivery := ""
 		if redeliver >= 0 {
-			delivery = fmt.Sprintf(" (delivery %d)", h.Records[redeliver].Attempt)
+			delivery = fmt.Sprintf(" (delivery %d)", h.At(redeliver).Attempt)
 		}
 		if isQueue(h, rb.Group) {
 			da, db := lastDeliver(h, a, ra), lastDeliver(h, b, rb)
 			if da >= 0 && db >= 0 {
-				x, y := h.Records[da], h.Records[db]
+				x, y := h.At(da), h.At(db)
 				if x.Attempt > y.Attempt {
 					x, y = y, x
 				}
@@ -144,9 +144,9 @@ func repeatStory(h *history.History, a, b int) ([]history.Record, string) {
 
 // lastDeliver returns the index of the last delivery of effect e's event
 // to e's member before index i, or -1.
-func lastDeliver(h *history.History, i int, e history.Record) int {
+func lastDeliver(h *history.History, i int, e history.Entry) int {
 	for x := i - 1; x >= 0; x-- {
-		if d := h.Records[x]; d.Kind == history.Deliver && d.Event == e.Event && d.Node == e.Node && d.Group == e.Group {
+		if d := h.At(x); d.Kind == history.Deliver && d.Event == e.Event && d.Node == e.Node && d.Group == e.Group {
 			return x
 		}
 	}
@@ -155,7 +155,7 @@ func lastDeliver(h *history.History, i int, e history.Record) int {
 
 // isQueue reports whether group g has a queue-style subscription in h.
 func isQueue(h *history.History, g string) bool {
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Subscribe && r.Group == g {
 			return r.Style == history.StyleQueue
 		}

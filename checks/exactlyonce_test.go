@@ -46,7 +46,7 @@ func TestExactlyOnceEffectsViolated(t *testing.T) {
 		end(11, true),
 	)
 	expect(t, ExactlyOnceEffects(h), "exactly-once-effects", Violated,
-		[]history.Record{first, cr, redeliver, second},
+		[]history.Entry{first, cr, redeliver, second},
 		"Event e1", "group g", "g-0 crashed at after-effect (+4ms)", "again at +7ms", "2 effect(s)")
 }
 
@@ -55,7 +55,7 @@ func TestExactlyOnceEffectsViolatedWithoutCrash(t *testing.T) {
 	a := effect(3, "g-0", "e1", 0, 0)
 	b := effect(5, "g-0", "e1", 0, 0)
 	h := hist(sub("g"), a, b)
-	expect(t, ExactlyOnceEffects(h), "exactly-once-effects", Violated, []history.Record{a, b},
+	expect(t, ExactlyOnceEffects(h), "exactly-once-effects", Violated, []history.Entry{a, b},
 		"Event e1", "without a crash in between", "1 effect(s)")
 }
 
@@ -64,5 +64,5 @@ func TestExactlyOnceEffectsReportsFirstRepeat(t *testing.T) {
 	a1, b1 := effect(1, "g-0", "e1", 0, 0), effect(2, "g-0", "e2", 0, 1)
 	b2, a2 := effect(3, "g-0", "e2", 0, 1), effect(4, "g-0", "e1", 0, 0)
 	expect(t, ExactlyOnceEffects(hist(a1, b1, b2, a2)), "exactly-once-effects", Violated,
-		[]history.Record{b1, b2}, "Event e2", "2 effect(s)")
+		[]history.Entry{b1, b2}, "Event e2", "2 effect(s)")
 }

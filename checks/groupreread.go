@@ -23,7 +23,7 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 		by      int
 	}
 	seen := map[gtp]*state{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Poll || r.Count <= 0 {
 			continue
 		}
@@ -45,7 +45,7 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 // rebalance of group g between indexes a and b, or -1.
 func between(h *history.History, g string, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		switch r := h.Records[i]; r.Kind {
+		switch r := h.At(i); r.Kind {
 		case history.Crash, history.Expire, history.Leave, history.Rebalance:
 			if r.Group == g {
 				return i
@@ -73,7 +73,7 @@ func GroupReread(h *history.History) Result {
 	var again int64
 	groupSteps(h, func(s groupStep) {
 		steps++
-		r := h.Records[s.cur]
+		r := h.At(s.cur)
 		if r.Offset > s.leftOff {
 			return
 		}
@@ -82,20 +82,20 @@ func GroupReread(h *history.History) Result {
 		if res.Witness != nil {
 			return
 		}
-		p := h.Records[s.prev]
+		p := h.At(s.prev)
 		c := between(h, r.Group, s.prev, s.cur)
 		res.Witness = pickRecords(h, s.prev, c, s.cur)
 		cause := ""
 		if c >= 0 {
-			x := h.Records[c]
+			x := h.At(c)
 			switch x.Kind {
 			case history.Crash:
-				cause = fmt.Sprintf(" %s crashed at %s (%s) in between, and the group resumed from its committed offset.", x.Node, x.Point, at(x.At))
+				cause = fmt.Sprintf(" %s crashed at %s (%s) in between, and the group resumed from its committed offset.", x.Node, x.CrashPoint, at(x.At))
 			case history.Expire:
 				cause = fmt.Sprintf(" In between the group removed %s (%s) for missing its heartbeats, and the partition went back to the committed offset.", x.Node, at(x.At))
 			case history.Leave:
 				cause = fmt.Sprintf(" In between %s left the group (%s).", x.Node, at(x.At))
-				if x.Point == history.LeavePollTimeout {
+				if x.LeaveReason == history.LeavePollTimeout {
 					cause = fmt.Sprintf(" In between %s left the group (%s) for holding its batch longer than its max poll interval.", x.Node, at(x.At))
 				}
 			default:

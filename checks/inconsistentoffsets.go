@@ -27,7 +27,7 @@ func InconsistentOffsets(h *history.History) Result {
 	reported := map[where]bool{}
 	var bad, places int
 	cut := truncatedAppends(h)
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if cut[i] {
 			continue
 		}
@@ -50,7 +50,7 @@ func InconsistentOffsets(h *history.History) Result {
 			places++
 			continue
 		}
-		o := h.Records[j]
+		o := h.At(j)
 		if o.Event == r.Event || reported[w] {
 			continue
 		}

@@ -8,7 +8,7 @@ import (
 
 // DuplicateDeliveryInvariance checks that applying an event again never
 // changes the state a consumer keeps: the state of the event's key after a
-// repeated effect (history.Record.Value) must equal its state before. A
+// repeated effect (history.Entry.Value) must equal its state before. A
 // redelivery that the consumer skips as already processed (a dedup after
 // the event's effect) is a repeat that left the state as it was. A
 // naturally idempotent handler (one that sets a value) passes even when
@@ -32,7 +32,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	state := map[gk]int64{}
 	first := make(map[groupEvent]int, countKinds(h, history.Effect))
 	var repeats, skips, changed, blind int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Dedup {
 			if _, applied := first[groupEvent{r.Group, r.Service, r.Event}]; applied && stateful[[2]string{r.Group, r.Service}] {
 				skips++
@@ -69,14 +69,14 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 		}
 		redeliver := -1
 		for x := j + 1; x < i; x++ {
-			if d := h.Records[x]; d.Kind == history.Deliver && d.Group == r.Group && d.Event == r.Event && d.Node == r.Node {
+			if d := h.At(x); d.Kind == history.Deliver && d.Group == r.Group && d.Event == r.Event && d.Node == r.Node {
 				redeliver = x
 			}
 		}
-		a := h.Records[j]
+		a := h.At(j)
 		delivery := ""
 		if redeliver >= 0 {
-			delivery = fmt.Sprintf(", delivery %d", h.Records[redeliver].Attempt)
+			delivery = fmt.Sprintf(", delivery %d", h.At(redeliver).Attempt)
 		}
 		res.Witness = pickRecords(h, j, redeliver, i)
 		res.Explanation = fmt.Sprintf(
@@ -125,7 +125,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 // said it).
 func statefulSubscribers(h *history.History) map[[2]string]bool {
 	out := map[[2]string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch {
 		case r.Kind == history.Subscribe && r.Stateful && r.Style != history.StyleProjection,
 			r.Kind == history.Effect && r.Value != 0:

@@ -8,13 +8,13 @@ import (
 )
 
 // valued is an effect that reports the state of its key after it.
-func valued(at int64, node, event string, offset, value int64) history.Record {
+func valued(at int64, node, event string, offset, value int64) history.Entry {
 	r := effect(at, node, event, 0, offset)
 	r.Value = value
 	return r
 }
 
-func statefulSub(group string) history.Record {
+func statefulSub(group string) history.Entry {
 	r := sub(group)
 	r.Stateful = true
 	return r
@@ -49,7 +49,7 @@ func TestInvarianceStatefulField(t *testing.T) {
 	// and one that moves the state from 0 to 5 breaks it
 	second := valued(3, "g-0", "e1", 0, 5)
 	h = hist(statefulSub("g"), first, second, end(4, true))
-	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{first, second}, "from 0 to 5")
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Entry{first, second}, "from 0 to 5")
 }
 
 func TestInvarianceInfersStateFromValues(t *testing.T) {
@@ -58,7 +58,7 @@ func TestInvarianceInfersStateFromValues(t *testing.T) {
 	a, b := valued(2, "g-0", "e1", 0, 5), valued(3, "g-0", "e2", 1, 12)
 	again := valued(5, "g-0", "e1", 0, 17)
 	h := hist(sub("g"), a, b, again, end(6, true))
-	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{a, again}, "from 12 to 17")
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Entry{a, again}, "from 12 to 17")
 }
 
 func TestInvarianceCountsSkippedRedeliveries(t *testing.T) {
@@ -87,6 +87,6 @@ func TestInvarianceJudgesAV1History(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{h.Records[1], h.Records[3]},
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Entry{h.At(1), h.At(3)},
 		"from 42 to 84")
 }

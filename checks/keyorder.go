@@ -28,7 +28,7 @@ func KeyOrder(h *history.History) Result {
 	}
 	pubs := map[string]pub{}
 	count := map[pk]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Publish {
 			k := pk{r.Node, r.Key}
 			if _, dup := pubs[r.Event]; !dup {
@@ -44,7 +44,7 @@ func KeyOrder(h *history.History) Result {
 	last := map[gpk]int{} // index of the Effect with the highest publish index so far
 	applied := map[groupEvent]bool{}
 	var inversions, checked, pairs int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Effect {
 			continue
 		}
@@ -60,7 +60,7 @@ func KeyOrder(h *history.History) Result {
 		if seen {
 			pairs++
 		}
-		if !seen || pubs[h.Records[j].Event].idx < p.idx {
+		if !seen || pubs[h.At(j).Event].idx < p.idx {
 			last[k] = i
 			continue
 		}
@@ -68,7 +68,7 @@ func KeyOrder(h *history.History) Result {
 		if res.Witness != nil {
 			continue
 		}
-		later := h.Records[j]
+		later := h.At(j)
 		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
 		var cause string
 		switch {

@@ -30,7 +30,7 @@ func BoundedLag(h *history.History) Result {
 	lastDeliver := map[gtp]int{}
 	lastError := map[gtp]int{}
 	errors := map[gtp]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Append:
 			k := tp{r.Topic, r.Partition}
@@ -71,7 +71,7 @@ func BoundedLag(h *history.History) Result {
 		res.Explanation = "Not applicable: nothing was appended to a topic a consumer group subscribes to, so no group could lag."
 		return res
 	}
-	e := h.Records[end]
+	e := h.At(end)
 	if e.Drained {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("Every group had consumed everything published to its topic by the end of the run (%s).", at(e.At))
@@ -145,11 +145,11 @@ func BoundedLag(h *history.History) Result {
 	res.Explanation = fmt.Sprintf("When the run ended at %s, after the faults had stopped, group %s was still %s behind on %s/%d.",
 		at(e.At), worst.group, plural(int(worstLag), "event", "events"), worst.topic, worst.partition)
 	if hasX {
-		r := h.Records[x]
+		r := h.At(x)
 		res.Explanation += fmt.Sprintf(" Its handler had failed %s there, the last time on %s (%s, attempt %d at %s): retrying one event forever blocks every event behind it in the partition. Retry a bounded number of times, then park the event in a dead-letter queue.",
-			plural(errors[worst], "time", "times"), r.Event, r.Point, r.Attempt, at(r.At))
+			plural(errors[worst], "time", "times"), r.Event, r.ErrorKind, r.Attempt, at(r.At))
 	} else if hasD {
-		r := h.Records[d]
+		r := h.At(d)
 		res.Explanation += fmt.Sprintf(" Its last delivery there was %s (offset %d) at %s.", r.Event, r.Offset, at(r.At))
 	}
 	return res

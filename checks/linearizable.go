@@ -95,7 +95,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			if j > 0 && idx[j-1] == i {
 				continue
 			}
-			res.Witness = append(res.Witness, h.Records[i])
+			res.Witness = append(res.Witness, h.At(i))
 		}
 		why := "the write side answered as if it had seen a state that no order of the commands produces"
 		if readModel && searchAccount(writeSide(ops), budget).verdict != searchIllegal {

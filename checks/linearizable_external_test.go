@@ -43,7 +43,7 @@ func TestLinearizabilityHTML(t *testing.T) {
 	}
 	// The rows are named by the sessions that issued their operations.
 	sessions := map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Command || r.Kind == history.Query {
 			sessions[r.Node] = true
 		}
@@ -106,11 +106,11 @@ func TestLinearizableMutations(t *testing.T) {
 // overlaps, so that no other order can explain the read.
 func staleRead(t *testing.T, h *history.History) (*history.History, string) {
 	t.Helper()
-	c := &history.History{Records: append([]history.Record(nil), h.Records...)}
+	c := history.FromEntries(append([]history.Entry(nil), h.Entries()...))
 	// pending[key] counts the operations on key invoked and not answered.
 	pending := map[string]int{}
 	started := map[string]bool{}
-	for i, r := range c.Records {
+	for i, r := range c.All() {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if !started[r.Command] {
@@ -127,13 +127,13 @@ func staleRead(t *testing.T, h *history.History) (*history.History, string) {
 		// The deposit's invocation must not overlap another operation
 		// either: find it and look at what ran meanwhile.
 		alone := true
-		for j := i - 1; j >= 0 && c.Records[j].Command != r.Command; j-- {
-			if c.Records[j].Key == r.Key && c.Records[j].Node != r.Node {
+		for j := i - 1; j >= 0 && c.At(j).Command != r.Command; j-- {
+			if c.At(j).Key == r.Key && c.At(j).Node != r.Node {
 				alone = false
 			}
 		}
-		for j := i + 1; alone && j < len(c.Records); j++ {
-			q := &c.Records[j]
+		for j := i + 1; alone && j < c.Len(); j++ {
+			q := c.At(j)
 			if q.Key == r.Key && q.Node != r.Node {
 				break
 			}
@@ -144,6 +144,7 @@ func staleRead(t *testing.T, h *history.History) (*history.History, string) {
 				break
 			}
 			q.Value = r.Value - r.Amount
+			c.Set(j, q)
 			return c, fmt.Sprintf("%s read %s (strong) -> %d", q.Node, q.Key, q.Value)
 		}
 	}
@@ -156,10 +157,10 @@ func staleRead(t *testing.T, h *history.History) (*history.History, string) {
 // balances.
 func swapAnswers(t *testing.T, h *history.History) *history.History {
 	t.Helper()
-	c := &history.History{Records: append([]history.Record(nil), h.Records...)}
+	c := history.FromEntries(append([]history.Entry(nil), h.Entries()...))
 	first := map[string]int{}
 	last := -1
-	for i, r := range c.Records {
+	for i, r := range c.All() {
 		if r.Kind != history.CommandReturn || r.Outcome != history.OutcomeOK || r.Type == "Open" {
 			continue
 		}
@@ -167,7 +168,7 @@ func swapAnswers(t *testing.T, h *history.History) *history.History {
 			first[r.Key] = i
 			continue
 		}
-		if c.Records[first[r.Key]].Value != r.Value && r.Key == "acct-0" {
+		if c.At(first[r.Key]).Value != r.Value && r.Key == "acct-0" {
 			last = i
 		}
 	}
@@ -175,7 +176,10 @@ func swapAnswers(t *testing.T, h *history.History) *history.History {
 	if !ok || last < 0 {
 		t.Fatal("no two answers of acct-0 to swap")
 	}
-	c.Records[f].Value, c.Records[last].Value = c.Records[last].Value, c.Records[f].Value
+	a, b := c.At(f), c.At(last)
+	a.Value, b.Value = b.Value, a.Value
+	c.Set(f, a)
+	c.Set(last, b)
 	return c
 }
 
@@ -218,7 +222,7 @@ func busyAccount(b testing.TB, d time.Duration) *history.History {
 // opCounts counts the answered operations of h and the commands among
 // them whose answer was lost.
 func opCounts(h *history.History) (ops, lost int) {
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch {
 		case r.Kind == history.CommandReturn && r.Outcome == history.OutcomeUnknown:
 			ops++
@@ -281,7 +285,7 @@ func bigHistory(b testing.TB) *history.History {
 func BenchmarkLinearizable100k(b *testing.B) {
 	h := bigHistory(b)
 	ops := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.CommandReturn || r.Kind == history.QueryReturn {
 			ops++
 		}

@@ -14,30 +14,30 @@ import (
 // Tiny account histories: session s opens acct-1 and deposits 5; a
 // client r reads it back.
 
-func acctCmd(at int64, id, typ string, amount int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.Command, Node: "s", Command: id, Key: "acct-1", Type: typ, Amount: amount,
+func acctCmd(at int64, id, typ string, amount int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Command, Node: "s", Command: id, Key: "acct-1", Type: typ, Amount: amount,
 		Attempt: 1, Mode: history.ModeWriteModel}
 }
 
-func acctRet(at int64, id, typ string, amount int64, outcome history.Outcome, value int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.CommandReturn, Node: "s", Command: id, Key: "acct-1", Type: typ, Amount: amount,
+func acctRet(at int64, id, typ string, amount int64, outcome history.Outcome, value int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.CommandReturn, Node: "s", Command: id, Key: "acct-1", Type: typ, Amount: amount,
 		Attempt: 1, Mode: history.ModeWriteModel, Outcome: outcome, Value: value, Version: 1}
 }
 
-func acctRead(at int64, id string, mode history.Mode, outcome history.Outcome, value, version int64) []history.Record {
+func acctRead(at int64, id string, mode history.Mode, outcome history.Outcome, value, version int64) []history.Entry {
 	group := "balances"
 	if mode == history.ModeStrong {
 		group = ""
 	}
-	return []history.Record{
+	return []history.Entry{
 		{At: at * ms, Kind: history.Query, Node: "r", Command: id, Key: "acct-1", Group: group, Mode: mode, Token: 2},
 		{At: (at + 1) * ms, Kind: history.QueryReturn, Node: "r", Command: id, Key: "acct-1", Group: group, Mode: mode, Token: 2,
 			Outcome: outcome, Value: value, Version: version},
 	}
 }
 
-func openAndDeposit() []history.Record {
-	return []history.Record{
+func openAndDeposit() []history.Entry {
+	return []history.Entry{
 		acctCmd(1, "s-1", "Open", 0), acctRet(2, "s-1", "Open", 0, history.OutcomeOK, 0),
 		acctCmd(3, "s-2", "Deposit", 5), acctRet(4, "s-2", "Deposit", 5, history.OutcomeOK, 5),
 	}
@@ -72,8 +72,8 @@ func TestLinearizableNotApplicable(t *testing.T) {
 	expect(t, Linearizable(h), "linearizable", Unknown, nil, "Not applicable")
 	expect(t, LinearizableReads(h), "linearizable-reads", Holds, nil, "1 operation(s)")
 	// Commands of another aggregate.
-	cart := hist(history.Record{At: ms, Kind: history.Command, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Attempt: 1},
-		history.Record{At: 2 * ms, Kind: history.CommandReturn, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Outcome: history.OutcomeOK})
+	cart := hist(history.Entry{At: ms, Kind: history.Command, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Attempt: 1},
+		history.Entry{At: 2 * ms, Kind: history.CommandReturn, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Outcome: history.OutcomeOK})
 	expect(t, Linearizable(cart), "linearizable", Unknown, nil, "Not applicable")
 }
 
@@ -84,8 +84,8 @@ func TestLinearizableNotApplicable(t *testing.T) {
 func TestLinearizableApplyLogicChanged(t *testing.T) {
 	recs := openAndDeposit()
 	recs = append(recs,
-		history.Record{At: 5 * ms, Kind: history.Snapshot, Node: "s", Key: "acct-1", Version: 2, State: "open=true balance=5", Logic: 1},
-		history.Record{At: 6 * ms, Kind: history.Load, Node: "r", Key: "acct-1", Version: 2, State: "open=true balance=500c", Logic: 2})
+		history.Entry{At: 5 * ms, Kind: history.Snapshot, Node: "s", Key: "acct-1", Version: 2, State: "open=true balance=5", Logic: 1},
+		history.Entry{At: 6 * ms, Kind: history.Load, Node: "r", Key: "acct-1", Version: 2, State: "open=true balance=500c", Logic: 2})
 	recs = append(recs, acctRead(7, "r-1", history.ModeStrong, history.OutcomeOK, 500, 2)...)
 	expect(t, Linearizable(hist(recs...)), "linearizable", Unknown, nil, "acct-1", "apply logics 1 and 2", "not judged")
 	// The same answers with one logic: a violation.

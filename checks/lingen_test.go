@@ -161,7 +161,7 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		}
 	}
 
-	var recs []history.Record
+	var recs []history.Entry
 	for i, o := range ops {
 		node := fmt.Sprintf("c%d", o.client)
 		id := fmt.Sprintf("%s-%d", node, i)
@@ -171,14 +171,14 @@ func genBank(c chooser, spec bankSpec) *history.History {
 				version = 1
 			}
 			recs = append(recs,
-				history.Record{At: o.call, Kind: history.Query, Node: node, Command: id, Key: o.key, Mode: history.ModeStrong},
-				history.Record{At: o.ret, Kind: history.QueryReturn, Node: node, Command: id, Key: o.key, Mode: history.ModeStrong,
+				history.Entry{At: o.call, Kind: history.Query, Node: node, Command: id, Key: o.key, Mode: history.ModeStrong},
+				history.Entry{At: o.ret, Kind: history.QueryReturn, Node: node, Command: id, Key: o.key, Mode: history.ModeStrong,
 					Value: o.value, Version: version, Outcome: history.OutcomeOK})
 			continue
 		}
-		recs = append(recs, history.Record{At: o.call, Kind: history.Command, Node: node, Command: id, Key: o.key,
+		recs = append(recs, history.Entry{At: o.call, Kind: history.Command, Node: node, Command: id, Key: o.key,
 			Type: o.typ, Amount: o.amount, Attempt: 1, Mode: history.ModeWriteModel})
-		ret := history.Record{At: o.ret, Kind: history.CommandReturn, Node: node, Command: id, Key: o.key,
+		ret := history.Entry{At: o.ret, Kind: history.CommandReturn, Node: node, Command: id, Key: o.key,
 			Type: o.typ, Amount: o.amount, Attempt: 1, Outcome: o.outcome, Mode: history.ModeWriteModel}
 		if o.outcome != history.OutcomeUnknown {
 			ret.Value = o.value
@@ -188,15 +188,15 @@ func genBank(c chooser, spec bankSpec) *history.History {
 		}
 		if o.outcome == history.OutcomeUnknown && o.settled {
 			if o.effect {
-				recs = append(recs, history.Record{At: o.lin, Kind: history.StoreAppend, Node: "store", Key: o.key, Command: id})
+				recs = append(recs, history.Entry{At: o.lin, Kind: history.StoreAppend, Node: "store", Key: o.key, Command: id})
 			} else {
-				recs = append(recs, history.Record{At: o.lin, Kind: history.LostAnswer, Node: "store", Key: o.key, Command: id,
+				recs = append(recs, history.Entry{At: o.lin, Kind: history.LostAnswer, Node: "store", Key: o.key, Command: id,
 					Outcome: history.OutcomeRolledBack})
 			}
 		} else if o.effect && o.outcome == history.OutcomeOK {
-			recs = append(recs, history.Record{At: o.lin, Kind: history.StoreAppend, Node: "store", Key: o.key, Command: id})
+			recs = append(recs, history.Entry{At: o.lin, Kind: history.StoreAppend, Node: "store", Key: o.key, Command: id})
 		}
 	}
 	sort.SliceStable(recs, func(a, b int) bool { return recs[a].At < recs[b].At })
-	return &history.History{Records: recs}
+	return history.FromEntries(recs)
 }

@@ -110,7 +110,7 @@ type accountHistory struct {
 }
 
 // count tallies a command whose answer was lost.
-func (ah *accountHistory) count(inv, ret history.Record, f *storeFate) {
+func (ah *accountHistory) count(inv, ret history.Entry, f *storeFate) {
 	if inv.Kind != history.Command || !accountCommand(inv.Type) || ret.Outcome != history.OutcomeUnknown {
 		return
 	}
@@ -156,7 +156,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	allLogics := map[int]bool{}
 	accountKeys := map[string]bool{} // keys with account commands
 	otherKeys := map[string]bool{}   // keys with commands of another aggregate
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend:
 			if f := fate(r.Command); !f.appended {
@@ -206,7 +206,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		op.Client = clientID(client)
 		ah.ops[op.Key] = append(ah.ops[op.Key], op)
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if _, ok := invoked[r.Command]; !ok && !done[r.Command] {
@@ -219,7 +219,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			}
 			delete(invoked, r.Command)
 			done[r.Command] = true
-			inv := h.Records[o.idx]
+			inv := h.At(o.idx)
 			if inv.Kind == history.Query && otherKeys[inv.Key] && !accountKeys[inv.Key] {
 				continue
 			}
@@ -242,11 +242,11 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	sort.Slice(pending, func(a, b int) bool { return invoked[pending[a]].idx < invoked[pending[b]].idx })
 	for _, id := range pending {
 		o := invoked[id]
-		inv := h.Records[o.idx]
+		inv := h.At(o.idx)
 		if inv.Kind != history.Command {
 			continue
 		}
-		ret := history.Record{Kind: history.CommandReturn, At: math.MaxInt64, Outcome: history.OutcomeUnknown}
+		ret := history.Entry{Kind: history.CommandReturn, At: math.MaxInt64, Outcome: history.OutcomeUnknown}
 		op, keep := accountOp(inv, ret, o.idx, -1, readModel, fates[inv.Command])
 		ah.count(inv, ret, fates[inv.Command])
 		if !keep {
@@ -301,7 +301,7 @@ func accountCommand(typ string) bool {
 // indexes invIdx and retIdx of the history; retIdx -1 when the command
 // never returned) and what the store recorded about the command (nil:
 // nothing).
-func accountOp(inv, ret history.Record, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
+func accountOp(inv, ret history.Entry, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
 	op := linOp{Key: inv.Key, Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.At,
 		Amount: inv.Amount, Value: ret.Value, Recs: [3]int{invIdx, retIdx, -1}}
 	if inv.Kind == history.Query {

@@ -179,14 +179,14 @@ func contextAnnotations(h *history.History, key string, ops []linOp) []porcupine
 	}
 	var out []porcupine.Annotation
 	at := func(i int64) string {
-		return fmt.Sprintf("at %v (history line %d)", time.Duration(h.Records[i].At), i+2)
+		return fmt.Sprintf("at %v (history line %d)", time.Duration(h.At(int(i)).At), i+2)
 	}
-	for i := lo; i <= hi && i < int64(len(h.Records)); i++ {
-		r := h.Records[i]
+	for i := lo; i <= hi && i < int64(h.Len()); i++ {
+		r := h.At(int(i))
 		switch r.Kind {
 		case history.Crash:
 			out = append(out, porcupine.Annotation{Tag: "crashes", Start: i, Description: "✕ " + r.Node + " crashed",
-				Details: fmt.Sprintf("%s crashed at point %s, %s", r.Node, r.Point, at(i)), BackgroundColor: "#f6c6c6"})
+				Details: fmt.Sprintf("%s crashed at point %s, %s", r.Node, r.CrashPoint, at(i)), BackgroundColor: "#f6c6c6"})
 		case history.Restart:
 			out = append(out, porcupine.Annotation{Tag: "crashes", Start: i, Description: "△ " + r.Node + " restarted",
 				Details: fmt.Sprintf("%s restarted, %s", r.Node, at(i))})

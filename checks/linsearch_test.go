@@ -78,31 +78,32 @@ func TestLinearizableDeterministic(t *testing.T) {
 // append makes it certain (and bounds it by the append's time), its
 // rollback rules it out.
 func TestLinearizableSearchStoreBounds(t *testing.T) {
-	open := func(at int64) []history.Record {
-		return []history.Record{
+	open := func(at int64) []history.Entry {
+		return []history.Entry{
 			{At: at * ms, Kind: history.Command, Node: "a", Command: "a-1", Key: "acct-1", Type: "Open", Attempt: 1},
 			{At: (at + 1) * ms, Kind: history.CommandReturn, Node: "a", Command: "a-1", Key: "acct-1", Type: "Open", Outcome: history.OutcomeOK},
 		}
 	}
-	deposit := []history.Record{
+	deposit := []history.Entry{
 		{At: 3 * ms, Kind: history.Command, Node: "b", Command: "b-1", Key: "acct-1", Type: "Deposit", Amount: 5, Attempt: 1},
 		{At: 9 * ms, Kind: history.CommandReturn, Node: "b", Command: "b-1", Key: "acct-1", Type: "Deposit", Amount: 5, Outcome: history.OutcomeUnknown},
 	}
-	read := func(at, value int64) []history.Record {
-		return []history.Record{
+	read := func(at, value int64) []history.Entry {
+		return []history.Entry{
 			{At: at * ms, Kind: history.Query, Node: "c", Command: "c-" + itoa(int(at)), Key: "acct-1", Mode: history.ModeStrong},
 			{At: (at + 1) * ms, Kind: history.QueryReturn, Node: "c", Command: "c-" + itoa(int(at)), Key: "acct-1", Mode: history.ModeStrong,
 				Value: value, Version: 1, Outcome: history.OutcomeOK},
 		}
 	}
-	appended := history.Record{At: 4 * ms, Kind: history.StoreAppend, Node: "store", Command: "b-1", Key: "acct-1"}
-	rolledBack := history.Record{At: 4 * ms, Kind: history.StoreRollback, Node: "store", Command: "b-1", Key: "acct-1"}
-	build := func(parts ...[]history.Record) *history.History {
-		var h history.History
+	appended := history.Entry{At: 4 * ms, Kind: history.StoreAppend, Node: "store", Command: "b-1", Key: "acct-1"}
+	rolledBack := history.Entry{At: 4 * ms, Kind: history.StoreRollback, Node: "store", Command: "b-1", Key: "acct-1"}
+	build := func(parts ...[]history.Entry) *history.History {
+		var all []history.Entry
 		for _, p := range parts {
-			h.Records = append(h.Records, p...)
+			all = append(all, p...)
 		}
-		sortRecords(h.Records)
+		sortRecords(all)
+		h := *history.FromEntries(all)
 		return &h
 	}
 	for _, c := range []struct {
@@ -113,11 +114,11 @@ func TestLinearizableSearchStoreBounds(t *testing.T) {
 		{"maybe, read 5", build(open(1), deposit, read(20, 5)), Holds},
 		{"maybe, read 0", build(open(1), deposit, read(20, 0)), Holds},
 		{"maybe, read 5 then 0", build(open(1), deposit, read(20, 5), read(30, 0)), Violated},
-		{"appended, read 0", build(open(1), deposit, []history.Record{appended}, read(20, 0)), Violated},
-		{"appended, read 5 at +5ms", build(open(1), deposit, []history.Record{appended}, read(5, 5)), Holds},
-		{"appended, read 0 at +5ms", build(open(1), deposit, []history.Record{appended}, read(5, 0)), Violated},
-		{"rolled back, read 5", build(open(1), deposit, []history.Record{rolledBack}, read(20, 5)), Violated},
-		{"rolled back, read 0", build(open(1), deposit, []history.Record{rolledBack}, read(20, 0)), Holds},
+		{"appended, read 0", build(open(1), deposit, []history.Entry{appended}, read(20, 0)), Violated},
+		{"appended, read 5 at +5ms", build(open(1), deposit, []history.Entry{appended}, read(5, 5)), Holds},
+		{"appended, read 0 at +5ms", build(open(1), deposit, []history.Entry{appended}, read(5, 0)), Violated},
+		{"rolled back, read 5", build(open(1), deposit, []history.Entry{rolledBack}, read(20, 5)), Violated},
+		{"rolled back, read 0", build(open(1), deposit, []history.Entry{rolledBack}, read(20, 0)), Holds},
 	} {
 		if r := Linearizable(c.h); r.Verdict != c.want {
 			t.Errorf("%s: %s, want %s: %s", c.name, r.Verdict, c.want, r.Explanation)
@@ -125,7 +126,7 @@ func TestLinearizableSearchStoreBounds(t *testing.T) {
 	}
 }
 
-func sortRecords(rs []history.Record) {
+func sortRecords(rs []history.Entry) {
 	for i := 1; i < len(rs); i++ {
 		for j := i; j > 0 && rs[j].At < rs[j-1].At; j-- {
 			rs[j], rs[j-1] = rs[j-1], rs[j]
@@ -164,15 +165,15 @@ func BenchmarkLinearizableUnsettled(b *testing.B) {
 // trying every subset.
 func hardAccount(n int) *history.History {
 	var h history.History
-	h.Add(history.Record{At: 1, Kind: history.Command, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Attempt: 1})
-	h.Add(history.Record{At: 2, Kind: history.CommandReturn, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Outcome: history.OutcomeOK})
+	h.Add(history.Entry{At: 1, Kind: history.Command, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Attempt: 1})
+	h.Add(history.Entry{At: 2, Kind: history.CommandReturn, Node: "o", Command: "o-1", Key: "acct-1", Type: "Open", Outcome: history.OutcomeOK})
 	for i := range n {
 		id := "d-" + itoa(i)
-		h.Add(history.Record{At: 3, Kind: history.Command, Node: "d" + itoa(i), Command: id, Key: "acct-1", Type: "Deposit",
+		h.Add(history.Entry{At: 3, Kind: history.Command, Node: "d" + itoa(i), Command: id, Key: "acct-1", Type: "Deposit",
 			Amount: 1 << i, Attempt: 1})
 	}
-	h.Add(history.Record{At: 4, Kind: history.Query, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong})
-	h.Add(history.Record{At: 5, Kind: history.QueryReturn, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong,
+	h.Add(history.Entry{At: 4, Kind: history.Query, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong})
+	h.Add(history.Entry{At: 5, Kind: history.QueryReturn, Node: "r", Command: "r-1", Key: "acct-1", Mode: history.ModeStrong,
 		Outcome: history.OutcomeOK, Value: -1, Version: 1})
 	return &h
 }

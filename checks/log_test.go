@@ -30,11 +30,11 @@ func sortedLogChecks() []string {
 	return names
 }
 
-func psAssign(node string, gen int, parts string) history.Record {
-	return history.Record{Kind: history.Assign, Node: node, Group: "g", Topic: "t", Generation: gen, Partitions: parts}
+func psAssign(node string, gen int, parts string) history.Entry {
+	return history.Entry{Kind: history.Assign, Node: node, Group: "g", Topic: "t", Generation: gen, Partitions: parts}
 }
 
-func psGenPoll(node string, gen int, p int, off int64, n int) history.Record {
+func psGenPoll(node string, gen int, p int, off int64, n int) history.Entry {
 	r := psPoll(node, p, off, n)
 	r.Generation = gen
 	return r
@@ -47,16 +47,16 @@ func TestInconsistentOffsetsTwoEventsAckedAtOneOffset(t *testing.T) {
 	bad := new(psHistory).add(psPublish("e1", "k")).add(psPublish("e2", "k")).
 		add(psAck("e1", 0, 3)).add(psAck("e2", 0, 3))
 	r := InconsistentOffsets(&bad.h)
-	expect(t, r, "inconsistent-offsets", Violated, []history.Record{bad.h.Records[2], bad.h.Records[3]}, "Offset 3 of t/0 holds two events: e1", "e2")
+	expect(t, r, "inconsistent-offsets", Violated, []history.Entry{bad.h.At(2), bad.h.At(3)}, "Offset 3 of t/0 holds two events: e1", "e2")
 	good := new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 3)).add(psAck("e1", 0, 3)).
-		add(history.Record{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Offset: 3, Event: "e1", Attempt: 1}).
+		add(history.Entry{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Offset: 3, Event: "e1", Attempt: 1}).
 		add(psAck("e2", 0, 4)).add(psAck("e3", 1, 3))
 	if r := InconsistentOffsets(&good.h); r.Verdict != Holds {
 		t.Fatalf("consistent offsets: %s: %s", r.Verdict, r.Explanation)
 	}
 	// a read that disagrees with the acknowledgement is caught too
 	read := new(psHistory).add(psAck("e1", 0, 0)).
-		add(history.Record{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Offset: 0, Event: "e9", Attempt: 1})
+		add(history.Entry{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Offset: 0, Event: "e9", Attempt: 1})
 	if r := InconsistentOffsets(&read.h); r.Verdict != Violated {
 		t.Fatalf("read of another event at an acknowledged offset: %s: %s", r.Verdict, r.Explanation)
 	}
@@ -69,7 +69,7 @@ func TestSingleWriterMemberNotAssignedThePartition(t *testing.T) {
 	bad := new(psHistory).add(psAssign("m0", 1, "0")).add(psAssign("m1", 1, "1")).
 		add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(psEffect("m1", "e2", "k", 0, 1, 1, 0)).add(psCommit("m1", 0, 2, 1))
 	r := SingleWriter(&bad.h)
-	expect(t, r, "single-writer", Violated, []history.Record{bad.h.Records[0], bad.h.Records[2], bad.h.Records[3]},
+	expect(t, r, "single-writer", Violated, []history.Entry{bad.h.At(0), bad.h.At(2), bad.h.At(3)},
 		"generation 1 assigned partition t/0 to m0, but m1 wrote it too")
 	// each writes only its own partition: holds
 	good := new(psHistory).add(psAssign("m0", 1, "0")).add(psAssign("m1", 1, "1")).
@@ -89,7 +89,7 @@ func TestLogDuplicatesCountsSends(t *testing.T) {
 		t.Fatalf("two sends, two appends: %s: %s", r.Verdict, r.Explanation)
 	}
 	thrice := new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).add(psPublish("e1", "k")).add(psAppend("e1", 0, 1)).
-		add(history.Record{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 2))
+		add(history.Entry{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 2))
 	r := LogDuplicates(&thrice.h)
 	if r.Verdict != Violated || !strings.Contains(r.Explanation, "in the log 3 times although it was sent 2 times") {
 		t.Fatalf("two sends, three appends: %s: %s", r.Verdict, r.Explanation)
@@ -106,10 +106,10 @@ func TestLogDuplicatesCountsSends(t *testing.T) {
 // before and after a crash, are not compared.
 func TestNonmonotonicSendCatchesAReorderedRetry(t *testing.T) {
 	bad := new(psHistory).add(psPublish("e1", "k")).add(psPublish("e2", "k")).add(psAck("e2", 0, 0)).add(psAck("e1", 0, 1))
-	expect(t, NonmonotonicSend(&bad.h), "nonmonotonic-send", Violated, bad.h.Records,
+	expect(t, NonmonotonicSend(&bad.h), "nonmonotonic-send", Violated, bad.h.Entries(),
 		"Producer p published e1", "e2 at offset 0")
 	good := new(psHistory).add(psPublish("e1", "k")).add(psPublish("e2", "k")).add(psAck("e2", 1, 0)).add(psAck("e1", 0, 1)).
-		add(psPublish("e3", "k")).add(psAck("e3", 0, 2)).add(history.Record{Kind: history.Crash, Node: "p", Point: "x"}).
+		add(psPublish("e3", "k")).add(psAck("e3", 0, 2)).add(history.Entry{Kind: history.Crash, Node: "p", CrashPoint: "x"}).
 		add(psPublish("e4", "k")).add(psAck("e4", 0, 0))
 	if r := NonmonotonicSend(&good.h); r.Verdict != Holds {
 		t.Fatalf("monotonic sends: %s: %s", r.Verdict, r.Explanation)
@@ -151,8 +151,8 @@ func TestLogChecksRefuseAReversedHistory(t *testing.T) {
 		add(psGenPoll("m0", 1, 0, 0, 1)).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).
 		add(psGenPoll("m0", 1, 0, 1, 1)).add(psEffect("m0", "e2", "k", 0, 1, 1, 0)).add(psCommit("m0", 0, 2, 1))
 	rev := &history.History{}
-	for i := len(fwd.h.Records) - 1; i >= 0; i-- {
-		rev.Add(fwd.h.Records[i])
+	for i := fwd.h.Len() - 1; i >= 0; i-- {
+		rev.Add(fwd.h.At(i))
 	}
 	for _, name := range sortedLogChecks() {
 		c := logChecks[name]

@@ -29,7 +29,7 @@ func LogDuplicates(h *history.History) Result {
 	offsets := map[string]map[where]bool{}
 	var dups, appends int
 	cut := truncatedAppends(h)
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if cut[i] {
 			continue
 		}
@@ -60,7 +60,7 @@ func LogDuplicates(h *history.History) Result {
 			j := first[r.Event]
 			retry := -1
 			for x := j + 1; x < i; x++ {
-				if q := h.Records[x]; q.Kind == history.PublishRetry && q.Event == r.Event {
+				if q := h.At(x); q.Kind == history.PublishRetry && q.Event == r.Event {
 					retry = x
 					break
 				}
@@ -69,13 +69,13 @@ func LogDuplicates(h *history.History) Result {
 			if !ok {
 				p = -1
 			}
-			a := h.Records[j]
+			a := h.At(j)
 			res.Witness = pickRecords(h, p, j, retry, i)
 			res.Explanation = fmt.Sprintf("Event %s is in the log %d times although it was sent %s: at %s/%d offset %d (%s) and at %s/%d offset %d (%s).",
 				r.Event, len(offsets[r.Event]), plural(sends[r.Event], "time", "times"), a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
 			if retry >= 0 {
 				res.Explanation += fmt.Sprintf(" The first request was appended, but its acknowledgement never reached %s, which sent the event again (attempt %d at %s); the broker could not tell the retry from a new record.",
-					h.Records[retry].Node, h.Records[retry].Attempt, at(h.Records[retry].At))
+					h.At(retry).Node, h.At(retry).Attempt, at(h.At(retry).At))
 				res.Explanation += " The idempotent producer numbers each partition's records, so that the broker drops a retry it already has."
 			} else {
 				res.Explanation += " The broker appended it more often than its publisher sent it; consumers must recognise the repeat by its id."

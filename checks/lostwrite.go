@@ -19,7 +19,7 @@ func LostWrite(h *history.History) Result {
 	res := Result{Check: name}
 	rl := reads(h)
 	var lost, judged int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.PublishAck {
 			continue
 		}
@@ -34,7 +34,7 @@ func LostWrite(h *history.History) Result {
 		}
 		lost++
 		if res.Witness == nil {
-			b := h.Records[rl.by[k]]
+			b := h.At(rl.by[k])
 			res.Witness = pickRecords(h, i, rl.by[k])
 			res.Explanation = fmt.Sprintf("Event %s was acknowledged at %s/%d offset %d (%s), and offset %d of that partition was read (%s by %s), but no consumer ever read offset %d. The readers' positions jumped over it: typically retention deleted it before a lagging group got there, and the group's position was reset past it.",
 				r.Event, r.Topic, r.Partition, r.Offset, at(r.At), hi, at(b.At), b.Node, r.Offset)

@@ -13,8 +13,8 @@ import (
 // copy of its history, and require the check to flip to violated.
 
 // mutate returns a copy of h with f applied to its records.
-func mutate(h *history.History, f func([]history.Record) []history.Record) *history.History {
-	return &history.History{Records: f(slices.Clone(h.Records))}
+func mutate(h *history.History, f func([]history.Entry) []history.Entry) *history.History {
+	return history.FromEntries(f(h.Entries()))
 }
 
 // flipsMutant requires check to hold on h and to be violated on the mutant.
@@ -31,7 +31,7 @@ func flipsMutant(t *testing.T, name string, check func(*history.History) checks.
 }
 
 // middle returns the index of the middle record of h matching keep.
-func middle(t *testing.T, recs []history.Record, keep func(history.Record) bool) int {
+func middle(t *testing.T, recs []history.Entry, keep func(history.Entry) bool) int {
 	t.Helper()
 	var idx []int
 	for i, r := range recs {
@@ -45,8 +45,8 @@ func middle(t *testing.T, recs []history.Record, keep func(history.Record) bool)
 	return idx[len(idx)/2]
 }
 
-func isKind(k history.Kind) func(history.Record) bool {
-	return func(r history.Record) bool { return r.Kind == k }
+func isKind(k history.Kind) func(history.Entry) bool {
+	return func(r history.Entry) bool { return r.Kind == k }
 }
 
 // An applied row altered by one: no query need read it, the final row is
@@ -54,13 +54,13 @@ func isKind(k history.Kind) func(history.Record) bool {
 func TestMutateProjectionEqualsFold(t *testing.T) {
 	for _, name := range []string{"checkpoint-same-tx", "rebuild-blue-green", "topic-projection-same-tx"} {
 		h := twinHistory(t, name)
-		flipsMutant(t, name, checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name, checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			rs[middle(t, rs, isKind(history.ProjectionApply))].Value++
 			return rs
 		}))
 		// The same in a run that did not drain, where no final row is
 		// compared.
-		flipsMutant(t, name+" (undrained)", checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name+" (undrained)", checks.ProjectionEqualsFold, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			rs[middle(t, rs, isKind(history.ProjectionApply))].Value++
 			for i := range rs {
 				rs[i].Drained = false
@@ -74,7 +74,7 @@ func TestMutateProjectionEqualsFold(t *testing.T) {
 func TestMutateNoHoleBelowCheckpoint(t *testing.T) {
 	for _, name := range []string{"checkpoint-same-tx", "gap-no-live-writer", "topic-projection-same-tx"} {
 		h := twinHistory(t, name)
-		flipsMutant(t, name, checks.NoHoleBelowCheckpoint, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name, checks.NoHoleBelowCheckpoint, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			i := middle(t, rs, isKind(history.ProjectionApply))
 			return slices.Delete(rs, i, i+1)
 		}))
@@ -87,7 +87,7 @@ func TestMutateNoHoleBelowCheckpoint(t *testing.T) {
 func TestMutateBoundedStaleness(t *testing.T) {
 	for _, name := range []string{"checkpoint-same-tx", "staleness-slo-kept", "read-your-writes-token"} {
 		h := twinHistory(t, name)
-		flipsMutant(t, name+" (last checkpoint dropped)", checks.BoundedStaleness, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name+" (last checkpoint dropped)", checks.BoundedStaleness, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			last := -1
 			for i, r := range rs {
 				if r.Kind == history.Checkpoint {
@@ -108,8 +108,8 @@ func TestMutateBoundedStaleness(t *testing.T) {
 			}
 			return rs
 		}))
-		flipsMutant(t, name+" (never started)", checks.BoundedStaleness, h, mutate(h, func(rs []history.Record) []history.Record {
-			return slices.DeleteFunc(rs, func(r history.Record) bool {
+		flipsMutant(t, name+" (never started)", checks.BoundedStaleness, h, mutate(h, func(rs []history.Entry) []history.Entry {
+			return slices.DeleteFunc(rs, func(r history.Entry) bool {
 				return r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint
 			})
 		}))
@@ -121,9 +121,9 @@ func TestMutateBoundedStaleness(t *testing.T) {
 func TestMutateStalenessWithinSLO(t *testing.T) {
 	h := twinHistory(t, "staleness-slo-kept")
 	slo := checks.StalenessSLOs(h)["balances"]
-	end := h.Records[len(h.Records)-1].At
-	flipsMutant(t, "staleness-slo-kept", checks.StalenessWithinSLO, h, mutate(h, func(rs []history.Record) []history.Record {
-		i := middle(t, rs, func(r history.Record) bool { return r.Kind == history.ProjectionApply && end-r.At > 2*int64(slo) })
+	end := h.At(h.Len() - 1).At
+	flipsMutant(t, "staleness-slo-kept", checks.StalenessWithinSLO, h, mutate(h, func(rs []history.Entry) []history.Entry {
+		i := middle(t, rs, func(r history.Entry) bool { return r.Kind == history.ProjectionApply && end-r.At > 2*int64(slo) })
 		return slices.Delete(rs, i, i+1)
 	}))
 }
@@ -135,7 +135,7 @@ func TestMutateReadYourWrites(t *testing.T) {
 		h := twinHistory(t, name)
 		// the first read that returned after a write of the same session and aggregate
 		read, version, wrote := -1, int64(0), map[[2]string]int64{}
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK {
 				wrote[[2]string{r.Node, r.Key}] = r.Version
 			}
@@ -146,11 +146,11 @@ func TestMutateReadYourWrites(t *testing.T) {
 		if read < 0 {
 			t.Fatalf("%s: no read after a write", name)
 		}
-		flipsMutant(t, name, checks.ReadYourWrites, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name, checks.ReadYourWrites, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			rs[read].Version = version - 1
 			return rs
 		}))
-		timedOut := mutate(h, func(rs []history.Record) []history.Record {
+		timedOut := mutate(h, func(rs []history.Entry) []history.Entry {
 			rs[read].Version, rs[read].Outcome = 0, history.OutcomeTimeout
 			return rs
 		})
@@ -165,11 +165,11 @@ func TestMutateReadYourWrites(t *testing.T) {
 func TestMutateSnapshotReplay(t *testing.T) {
 	for _, name := range []string{"snapshot-stamped", "state-as-fold"} {
 		h := twinHistory(t, name)
-		flipsMutant(t, name+" (snapshot)", checks.SnapshotReplay, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name+" (snapshot)", checks.SnapshotReplay, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			rs[middle(t, rs, isKind(history.Snapshot))].State += "0"
 			return rs
 		}))
-		flipsMutant(t, name+" (load and replay)", checks.SnapshotReplay, h, mutate(h, func(rs []history.Record) []history.Record {
+		flipsMutant(t, name+" (load and replay)", checks.SnapshotReplay, h, mutate(h, func(rs []history.Entry) []history.Entry {
 			i := middle(t, rs, isKind(history.Load))
 			rs[i].State += "0"
 			rs[i].Replay = rs[i].State

@@ -28,7 +28,7 @@ func flips(t *testing.T, twin string, ms ...mutant) {
 			if r := m.check(h); r.Verdict != checks.Holds {
 				t.Fatalf("%s on %s before the mutation: %s: %s", r.Check, twin, r.Verdict, r.Explanation)
 			}
-			mh := m.mutate(&history.History{Records: slices.Clone(h.Records)})
+			mh := m.mutate(history.FromEntries(h.Entries()))
 			if mh == nil {
 				t.Fatalf("%s: nowhere to plant %s", twin, m.name)
 			}
@@ -42,9 +42,9 @@ func flips(t *testing.T, twin string, ms ...mutant) {
 }
 
 // remove returns h without the records for which drop is true.
-func remove(h *history.History, drop func(i int, r history.Record) bool) *history.History {
+func remove(h *history.History, drop func(i int, r history.Entry) bool) *history.History {
 	out := &history.History{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if !drop(i, r) {
 			out.Add(r)
 		}
@@ -53,8 +53,8 @@ func remove(h *history.History, drop func(i int, r history.Record) bool) *histor
 }
 
 // find returns the index of the first record for which ok is true, or -1.
-func find(h *history.History, ok func(i int, r history.Record) bool) int {
-	for i, r := range h.Records {
+func find(h *history.History, ok func(i int, r history.Entry) bool) int {
+	for i, r := range h.All() {
 		if ok(i, r) {
 			return i
 		}
@@ -65,8 +65,8 @@ func find(h *history.History, ok func(i int, r history.Record) bool) int {
 // dedupedEffect returns the index of the first effect whose event is
 // later skipped by a dedup of the same group and service, or -1.
 func dedupedEffect(h *history.History) int {
-	return find(h, func(i int, r history.Record) bool {
-		return r.Kind == history.Effect && find(h, func(j int, d history.Record) bool {
+	return find(h, func(i int, r history.Entry) bool {
+		return r.Kind == history.Effect && find(h, func(j int, d history.Entry) bool {
 			return j > i && d.Kind == history.Dedup && d.Group == r.Group && d.Service == r.Service && d.Event == r.Event
 		}) >= 0
 	})
@@ -76,14 +76,14 @@ func dedupedEffect(h *history.History) int {
 // later skipped by a dedup, which then skips an event never applied).
 func dropEffect(deduped bool) func(h *history.History) *history.History {
 	return func(h *history.History) *history.History {
-		i := find(h, func(_ int, r history.Record) bool { return r.Kind == history.Effect })
+		i := find(h, func(_ int, r history.Entry) bool { return r.Kind == history.Effect })
 		if deduped {
 			i = dedupedEffect(h)
 		}
 		if i < 0 {
 			return nil
 		}
-		return remove(h, func(j int, _ history.Record) bool { return j == i })
+		return remove(h, func(j int, _ history.Entry) bool { return j == i })
 	}
 }
 
@@ -91,13 +91,13 @@ func dropEffect(deduped bool) func(h *history.History) *history.History {
 // moving its key's state by its amount when moved is set.
 func repeatEffect(moved bool) func(h *history.History) *history.History {
 	return func(h *history.History) *history.History {
-		i := find(h, func(_ int, r history.Record) bool { return r.Kind == history.Effect })
+		i := find(h, func(_ int, r history.Entry) bool { return r.Kind == history.Effect })
 		if i < 0 {
 			return nil
 		}
-		r := h.Records[i]
+		r := h.At(i)
 		var state int64
-		for _, q := range h.Records {
+		for _, q := range h.All() {
 			if q.Kind == history.Effect && q.Group == r.Group && q.Service == r.Service && q.Key == r.Key {
 				state = q.Value
 			}
@@ -106,9 +106,9 @@ func repeatEffect(moved bool) func(h *history.History) *history.History {
 		if moved {
 			r.Value += r.Amount
 		}
-		end := len(h.Records) - 1
-		r.At = h.Records[end].At
-		h.Records = slices.Insert(h.Records, end, r)
+		end := h.Len() - 1
+		r.At = h.At(end).At
+		h.SetEntries(slices.Insert(h.Entries(), end, r))
 		return h
 	}
 }
@@ -116,12 +116,12 @@ func repeatEffect(moved bool) func(h *history.History) *history.History {
 // unread drops every poll and delivery that read the first acknowledged
 // event's offset, and every effect of it (it was never read).
 func unread(h *history.History) *history.History {
-	i := find(h, func(_ int, r history.Record) bool { return r.Kind == history.PublishAck })
+	i := find(h, func(_ int, r history.Entry) bool { return r.Kind == history.PublishAck })
 	if i < 0 {
 		return nil
 	}
-	a := h.Records[i]
-	return remove(h, func(_ int, r history.Record) bool {
+	a := h.At(i)
+	return remove(h, func(_ int, r history.Entry) bool {
 		if r.Topic != a.Topic || r.Partition != a.Partition {
 			return false
 		}
@@ -139,7 +139,7 @@ func unread(h *history.History) *history.History {
 // partition undone: the group never committed the end of that partition.
 func stalled(h *history.History) *history.History {
 	i := -1
-	for j, r := range h.Records {
+	for j, r := range h.All() {
 		if r.Kind == history.OffsetCommit {
 			i = j
 		}
@@ -147,13 +147,17 @@ func stalled(h *history.History) *history.History {
 	if i < 0 {
 		return nil
 	}
-	c := h.Records[i]
-	h = remove(h, func(j int, r history.Record) bool {
+	c := h.At(i)
+	h = remove(h, func(j int, r history.Entry) bool {
 		return r.Kind == history.OffsetCommit && r.Group == c.Group && r.Topic == c.Topic && r.Partition == c.Partition && r.Offset == c.Offset
 	})
-	for j := range h.Records {
-		if h.Records[j].Kind == history.End {
-			h.Records[j].Drained = false
+	for j := range h.All() {
+		if h.At(j).Kind == history.End {
+			{
+				e := h.At(j)
+				e.Drained = false
+				h.Set(j, e)
+			}
 		}
 	}
 	return h
@@ -179,11 +183,15 @@ func TestMutationsDedupMarkWithEffect(t *testing.T) {
 	flips(t, "dedup-mark-with-effect",
 		// the id marked and the effect lost: a dedup where the effect was
 		mutant{"skip an event instead of applying it", checks.NoLoss, func(h *history.History) *history.History {
-			i := find(h, func(_ int, r history.Record) bool { return r.Kind == history.Effect })
+			i := find(h, func(_ int, r history.Entry) bool { return r.Kind == history.Effect })
 			if i < 0 {
 				return nil
 			}
-			h.Records[i].Kind = history.Dedup
+			{
+				e := h.At(i)
+				e.Kind = history.Dedup
+				h.Set(i, e)
+			}
 			return h
 		}},
 		mutant{"repeat an effect", checks.ExactlyOnceEffects, repeatEffect(false)},
@@ -193,11 +201,11 @@ func TestMutationsDedupMarkWithEffect(t *testing.T) {
 func TestMutationsPoisonDeadLetter(t *testing.T) {
 	flips(t, "poison-dead-letter",
 		mutant{"drop a dead letter", checks.NoLoss, func(h *history.History) *history.History {
-			i := find(h, func(_ int, r history.Record) bool { return r.Kind == history.DeadLetter })
+			i := find(h, func(_ int, r history.Entry) bool { return r.Kind == history.DeadLetter })
 			if i < 0 {
 				return nil
 			}
-			return remove(h, func(j int, _ history.Record) bool { return j == i })
+			return remove(h, func(j int, _ history.Entry) bool { return j == i })
 		}},
 		mutant{"leave a partition behind", checks.BoundedLag, stalled},
 		mutant{"never read an event", checks.Unseen, unread},

@@ -27,7 +27,7 @@ func flipsCheck(t *testing.T, twin, check string, mutate func(h *history.History
 	if r := c.Run(h); r.Verdict != checks.Holds {
 		t.Fatalf("%s on the fixed twin %s: %s: %s", check, twin, r.Verdict, r.Explanation)
 	}
-	m := &history.History{Records: slices.Clone(h.Records)}
+	m := history.FromEntries(h.Entries())
 	if !mutate(m) {
 		t.Fatalf("%s: found no place to plant the anomaly", twin)
 	}
@@ -42,8 +42,8 @@ func flipsCheck(t *testing.T, twin, check string, mutate func(h *history.History
 }
 
 // insert puts r into h at index i.
-func insert(h *history.History, i int, r history.Record) {
-	h.Records = slices.Insert(h.Records, i, r)
+func insert(h *history.History, i int, r history.Entry) {
+	h.SetEntries(slices.Insert(h.Entries(), i, r))
 }
 
 type consumerKey struct {
@@ -59,7 +59,7 @@ type consumerKey struct {
 func pollsWithPredecessor(h *history.History) [][2]int {
 	last := map[consumerKey]int{}
 	var out [][2]int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Crash {
 			for k := range last {
 				if k.node == r.Node {
@@ -82,10 +82,11 @@ func pollsWithPredecessor(h *history.History) [][2]int {
 func TestMutationShiftAPollForward(t *testing.T) {
 	flipsCheck(t, "retention-covers-lag", "poll-skip", func(h *history.History) bool {
 		for _, p := range pollsWithPredecessor(h) {
-			prev, cur := h.Records[p[0]], &h.Records[p[1]]
+			prev, cur := h.At(p[0]), h.At(p[1])
 			if cur.Offset == prev.Offset+int64(prev.Count) && cur.Count > 1 {
 				cur.Offset++ // the poll starts one record later: it skips one
 				cur.Count--
+				h.Set(p[1], cur)
 				return true
 			}
 		}
@@ -96,9 +97,10 @@ func TestMutationShiftAPollForward(t *testing.T) {
 func TestMutationShiftAPollBack(t *testing.T) {
 	flipsCheck(t, "graceful-rebalance", "nonmonotonic-poll", func(h *history.History) bool {
 		for _, p := range pollsWithPredecessor(h) {
-			if cur := &h.Records[p[1]]; cur.Offset > 0 {
+			if cur := h.At(p[1]); cur.Offset > 0 {
 				cur.Offset-- // the poll starts one record earlier: it reads one again
 				cur.Count++
+				h.Set(p[1], cur)
 				return true
 			}
 		}
@@ -108,7 +110,7 @@ func TestMutationShiftAPollBack(t *testing.T) {
 
 func TestMutationRereadAPoll(t *testing.T) {
 	flipsCheck(t, "graceful-rebalance", "group-reread", func(h *history.History) bool {
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind == history.Poll && r.Count > 0 {
 				insert(h, i+1, r) // the group reads the same records again
 				return true
@@ -124,7 +126,7 @@ func TestMutationDropTheReadOfAnOffset(t *testing.T) {
 		var topic string
 		var part int
 		var off int64 = -1
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Kind == history.PublishAck && r.Offset >= 5 {
 				topic, part, off = r.Topic, r.Partition, r.Offset
 				break
@@ -134,8 +136,8 @@ func TestMutationDropTheReadOfAnOffset(t *testing.T) {
 			return false
 		}
 		// Remove every read of it: its deliveries, and it from each poll.
-		var out []history.Record
-		for _, r := range h.Records {
+		var out []history.Entry
+		for _, r := range h.All() {
 			if r.Topic != topic || r.Partition != part {
 				out = append(out, r)
 				continue
@@ -147,7 +149,7 @@ func TestMutationDropTheReadOfAnOffset(t *testing.T) {
 				before, after := r, r
 				before.Count = int(off - r.Offset)
 				after.Offset, after.Count = off+1, int(r.Offset+int64(r.Count)-off-1)
-				for _, x := range []history.Record{before, after} {
+				for _, x := range []history.Entry{before, after} {
 					if x.Count > 0 {
 						out = append(out, x)
 					}
@@ -156,25 +158,25 @@ func TestMutationDropTheReadOfAnOffset(t *testing.T) {
 			}
 			out = append(out, r)
 		}
-		h.Records = out
+		h.SetEntries(out)
 		return true
 	})
 }
 
 func TestMutationGiveTwoEventsOneOffset(t *testing.T) {
 	flipsCheck(t, "idempotent-producer-order", "inconsistent-offsets", func(h *history.History) bool {
-		var first *history.Record
-		for i := range h.Records {
-			r := &h.Records[i]
+		var first *history.Entry
+		for i, r := range h.All() {
 			if r.Kind != history.PublishAck {
 				continue
 			}
 			if first == nil {
-				first = r
+				first = &r
 				continue
 			}
 			if r.Topic == first.Topic && r.Partition == first.Partition {
 				r.Offset = first.Offset // acknowledged at the first one's offset
+				h.Set(i, r)
 				return true
 			}
 		}
@@ -188,23 +190,23 @@ func TestMutationAppendAnEventTwice(t *testing.T) {
 		// partition, with no new send.
 		var first int = -1
 		var end int64
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind != history.Append {
 				continue
 			}
 			if first < 0 {
 				first = i
 			}
-			if r.Topic == h.Records[first].Topic && r.Partition == h.Records[first].Partition {
+			if r.Topic == h.At(first).Topic && r.Partition == h.At(first).Partition {
 				end = max(end, r.Offset+1)
 			}
 		}
 		if first < 0 {
 			return false
 		}
-		again := h.Records[first]
-		again.Offset, again.At = end, h.Records[len(h.Records)-1].At
-		h.Records = append(h.Records, again)
+		again := h.At(first)
+		again.Offset, again.At = end, h.At(h.Len()-1).At
+		h.SetEntries(append(h.Entries(), again))
 		return true
 	})
 }
@@ -213,24 +215,25 @@ func TestMutationSwapTwoPublishes(t *testing.T) {
 	flipsCheck(t, "idempotent-producer-order", "nonmonotonic-send", func(h *history.History) bool {
 		part := map[string]string{} // event -> topic/partition of its ack
 		ackAt := map[string]int{}   // event -> index of its ack
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind == history.PublishAck {
 				part[r.Event] = r.Topic + "/" + strconv.Itoa(r.Partition)
 				ackAt[r.Event] = i
 			}
 		}
 		prev := map[string]int{} // producer and partition -> index of its last publish
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind != history.Publish || part[r.Event] == "" {
 				continue
 			}
 			k := r.Node + " " + part[r.Event]
-			if j, ok := prev[k]; ok && ackAt[h.Records[j].Event] > i {
+			if j, ok := prev[k]; ok && ackAt[h.At(j).Event] > i {
 				// Two sends in flight at once: swap their publishes,
 				// keeping the times in place.
-				a, b := h.Records[j], h.Records[i]
+				a, b := h.At(j), h.At(i)
 				a.At, b.At = b.At, a.At
-				h.Records[j], h.Records[i] = b, a
+				h.Set(j, b)
+				h.Set(i, a)
 				return true
 			}
 			prev[k] = i
@@ -242,15 +245,16 @@ func TestMutationSwapTwoPublishes(t *testing.T) {
 func TestMutationSwapTwoEffectsOfAKey(t *testing.T) {
 	flipsCheck(t, "key-order-by-key", "key-order", func(h *history.History) bool {
 		last := map[string]int{} // group and key -> index of its last effect
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind != history.Effect {
 				continue
 			}
 			k := r.Group + " " + r.Key
-			if j, ok := last[k]; ok && h.Records[j].Event != r.Event {
-				a, b := h.Records[j], h.Records[i]
+			if j, ok := last[k]; ok && h.At(j).Event != r.Event {
+				a, b := h.At(j), h.At(i)
 				a.At, b.At = b.At, a.At
-				h.Records[j], h.Records[i] = b, a
+				h.Set(j, b)
+				h.Set(i, a)
 				return true
 			}
 			last[k] = i
@@ -263,7 +267,7 @@ func TestMutationAddAWriter(t *testing.T) {
 	flipsCheck(t, "fenced-consumer", "single-writer", func(h *history.History) bool {
 		// Who is assigned what in each generation.
 		owns := map[int]map[string][]string{}
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Kind == history.Assign {
 				if owns[r.Generation] == nil {
 					owns[r.Generation] = map[string][]string{}
@@ -271,7 +275,7 @@ func TestMutationAddAWriter(t *testing.T) {
 				owns[r.Generation][r.Node] = strings.Split(r.Partitions, ",")
 			}
 		}
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind != history.Effect || r.Generation == 0 {
 				continue
 			}

@@ -27,7 +27,7 @@ func NoLoss(h *history.History) Result {
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
 	drained := false
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		ge := groupEvent{r.Group, r.Service, r.Event}
 		switch r.Kind {
 		case history.PublishAck:
@@ -51,7 +51,7 @@ func NoLoss(h *history.History) Result {
 	}
 	var lost, pending, consumed int
 	for _, i := range acked {
-		ack := h.Records[i]
+		ack := h.At(i)
 		if len(subs[ack.Topic]) > 0 {
 			consumed++
 		}
@@ -99,14 +99,32 @@ func NoLoss(h *history.History) Result {
 	return res
 }
 
+// truncatedAway returns the index of the append of ack's event at the
+// offset it was acknowledged at, if every such append was later truncated
+// from its broker's log, or -1.
+func truncatedAway(h *history.History, ack history.Entry) int {
+	cut := truncatedAppends(h)
+	last := -1
+	for j, r := range h.All() {
+		if r.Kind == history.Append && r.Event == ack.Event && r.Topic == ack.Topic && r.Partition == ack.Partition &&
+			r.Offset == ack.Offset {
+			if !cut[j] {
+				return -1
+			}
+			last = j
+		}
+	}
+	return last
+}
+
 // lossStory finds the records that show how the acknowledged event at
 // index i was lost to subscription s, and tells it.
-func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Record, string) {
-	ack := h.Records[i]
+func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Entry, string) {
+	ack := h.At(i)
 	deliver, otherDeliver, fail, dedup, crash, commit, fenced := -1, -1, -1, -1, -1, -1, -1
 	var lastDeliverNode string
 	pollBefore, pollAfter := -1, -1
-	for j, r := range h.Records {
+	for j, r := range h.All() {
 		if r.Group != s.group {
 			continue
 		}
@@ -160,20 +178,20 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 	var why string
 	switch {
 	case dedup >= 0 && fenced >= 0:
-		d, f := h.Records[dedup], h.Records[fenced]
+		d, f := h.At(dedup), h.At(fenced)
 		why = fmt.Sprintf("its id was marked as processed in a step of its own, then %s's effect transaction was rejected by fencing at %s (generation %d was no longer the partition's owner), and when it was delivered again, %s's dedup step skipped it at %s as already processed: no effect of it was ever committed. Mark the id in the effect's own transaction (dedup same-tx), so that a rejected transaction rejects the mark too.",
 			f.Node, at(f.At), f.Generation, d.Node, at(d.At))
 		return pickRecords(h, i, deliver, fenced, dedup, commit), head + ": " + why
 	case dedup >= 0:
-		d := h.Records[dedup]
+		d := h.At(dedup)
 		var cause string
 		switch {
 		case fail >= 0 && fail < dedup:
-			f := h.Records[fail]
-			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then the handler failed on it at %s (%s)", at(f.At), f.Point)
+			f := h.At(fail)
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then the handler failed on it at %s (%s)", at(f.At), f.ErrorKind)
 		case crash >= 0 && crash < dedup:
-			c := h.Records[crash]
-			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then %s crashed at %s (%s) before the effect committed", c.Node, c.Point, at(c.At))
+			c := h.At(crash)
+			cause = fmt.Sprintf("its id was marked as processed in a step of its own, then %s crashed at %s (%s) before the effect committed", c.Node, c.CrashPoint, at(c.At))
 		default:
 			cause = "its id was marked as processed without the effect (in a step of its own before an effect that never committed, or by a handler that skipped an id it had not applied)"
 		}
@@ -181,27 +199,44 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 			cause, at(d.At), d.Node)
 		return pickRecords(h, i, deliver, fail, crash, dedup, commit), head + ": " + why
 	case fail >= 0 && skipped:
-		f := h.Records[fail]
+		f := h.At(fail)
 		why = fmt.Sprintf("the handler failed on it at %s (%s), and the consumer moved on without applying it or parking it anywhere. Retry it, and after a few tries send it to a dead-letter queue, where it is accounted for.",
-			at(f.At), f.Point)
+			at(f.At), f.ErrorKind)
 		return pickRecords(h, i, deliver, fail, commit), head + ": " + why
 	case deliver < 0 && otherDeliver >= 0:
-		o := h.Records[otherDeliver]
+		o := h.At(otherDeliver)
 		why = fmt.Sprintf("the group's partitions are shared by several services, and this event went to %s (service %s) instead. Each service that must see every event needs a consumer group of its own (fan-out).",
 			o.Node, o.Service)
 		return pickRecords(h, i, otherDeliver), head + ": " + why
-	case crash >= 0 && commit >= 0 && h.Records[commit].Offset == ack.Offset+1 && h.Records[commit].Node == h.Records[crash].Node:
-		c := h.Records[crash]
+	case crash >= 0 && commit >= 0 && h.At(commit).Offset == ack.Offset+1 && h.At(commit).Node == h.At(crash).Node:
+		c := h.At(crash)
 		why = fmt.Sprintf("%s committed the offset past it before handling it, then crashed at %s (%s): the group's committed offset moved past the event, and after the restart the group resumed after it. Commit an offset only after the effect it covers.",
-			c.Node, c.Point, at(c.At))
+			c.Node, c.CrashPoint, at(c.At))
 		return pickRecords(h, i, deliver, commit, crash), head + ": " + why
-	case crash >= 0 && commit >= 0 && h.Records[commit].Offset > ack.Offset+1:
-		c := h.Records[crash]
+	case crash >= 0 && commit >= 0 && h.At(commit).Offset > ack.Offset+1:
+		c := h.At(crash)
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
-			c.Node, c.Point, at(c.At))
+			c.Node, c.CrashPoint, at(c.At))
 		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
+	case deliver < 0 && truncatedAway(h, ack) >= 0:
+		app, tr := truncatedAway(h, ack), -1
+		a := h.At(app)
+		for j := app + 1; j < h.Len(); j++ {
+			if r := h.At(j); r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+				tr = j
+				break
+			}
+		}
+		t := h.At(tr)
+		cause := "to follow a new leader that never had it (leader epochs)"
+		if t.PowerLoss {
+			cause = "after a power loss took what it had not flushed to disk"
+		}
+		why = fmt.Sprintf("the group never read it: %s appended it at offset %d (%s), and at %s truncated its log to offset %d %s. No replica that could lead has it any more, and its offset holds another record or none.",
+			a.Node, a.Offset, at(a.At), at(t.At), t.Offset, cause)
+		return pickRecords(h, i, app, tr), head + ": " + why
 	case deliver < 0 && pollBefore >= 0 && pollAfter >= 0:
-		a, b := h.Records[pollBefore], h.Records[pollAfter]
+		a, b := h.At(pollBefore), h.At(pollAfter)
 		why = fmt.Sprintf("the group never read it: it read %s/%d up to offset %d, and its next read started at offset %d. The record was gone (retention deleted it) before the lagging group got there.",
 			a.Topic, a.Partition, a.Offset+int64(a.Count)-1, b.Offset)
 		return pickRecords(h, i, pollBefore, pollAfter), head + ": " + why

@@ -13,13 +13,13 @@ func TestNoLossHolds(t *testing.T) {
 		sub("g"), sub("f"),
 		ack(1, "e1", 0, 0), ack(1, "e2", 1, 0),
 		// a publish that was never acknowledged need not be applied
-		history.Record{At: 1 * ms, Kind: history.Publish, Node: "p", Topic: "t", Event: "e3"},
+		history.Entry{At: 1 * ms, Kind: history.Publish, Node: "p", Topic: "t", Event: "e3"},
 		effect(2, "g-0", "e1", 0, 0), effect(2, "g-1", "e2", 1, 0),
 		effect(3, "f-0", "e1", 0, 0), effect(3, "f-0", "e2", 1, 0),
 		dedup(3, "f-0", "e2", 1, 0), // recognised as applied before
 		commit(4, "g-0", 0, 1), commit(4, "g-1", 1, 1),
 		// an event on a topic nobody consumes need not be applied
-		history.Record{At: 5 * ms, Kind: history.PublishAck, Topic: "other", Event: "x1"},
+		history.Entry{At: 5 * ms, Kind: history.PublishAck, Topic: "other", Event: "x1"},
 		end(6, true),
 	)
 	expect(t, NoLoss(h), "no-loss", Holds, nil, "2 subscribed group(s)")
@@ -42,7 +42,7 @@ func TestNoLossViolatedByCommitBeforeHandle(t *testing.T) {
 		commit(7, "g-0", 1, 5), // another partition
 		end(8, false),
 	)
-	expect(t, NoLoss(h), "no-loss", Violated, []history.Record{a, d, c, cr},
+	expect(t, NoLoss(h), "no-loss", Violated, []history.Entry{a, d, c, cr},
 		"Event e2", "group g never applied it", "committed offset moved past", "1 acknowledged event(s)")
 }
 
@@ -70,7 +70,7 @@ func TestNoLossViolatedWhenDrainedAndMissing(t *testing.T) {
 		effect(2, "g-0", "e1", 0, 0), // g applied it, f never did
 		end(3, true),
 	)
-	expect(t, NoLoss(h), "no-loss", Violated, []history.Record{a},
+	expect(t, NoLoss(h), "no-loss", Violated, []history.Entry{a},
 		"Event e1", "group f never applied it", "although the run drained")
 }
 
@@ -78,7 +78,7 @@ func TestNoLossCountsEveryLoss(t *testing.T) {
 	a1 := ack(1, "e1", 0, 0)
 	h := hist(sub("f"), sub("g"), a1, ack(1, "e2", 0, 1), end(3, true))
 	res := NoLoss(h)
-	expect(t, res, "no-loss", Violated, []history.Record{a1}, "Event e1", "group f", "4 acknowledged event(s)")
+	expect(t, res, "no-loss", Violated, []history.Entry{a1}, "Event e1", "group f", "4 acknowledged event(s)")
 }
 
 func TestCatalog(t *testing.T) {
@@ -140,7 +140,7 @@ func TestNoLossDedupMarkBeforeCrash(t *testing.T) {
 	other := effect(2, "f-0", "e1", 0, 0)
 	svc := effect(2, "g-0", "e1", 0, 0)
 	svc.Service = "audit"
-	for name, e := range map[string]history.Record{"another group": other, "another service": svc} {
+	for name, e := range map[string]history.Entry{"another group": other, "another service": svc} {
 		h := hist(sub("g"), sub("f"), a, e, dedup(5, "g-0", "e1", 0, 0), commit(5, "g-0", 0, 1), end(6, true))
 		if r := NoLoss(h); r.Verdict != Violated {
 			t.Errorf("%s: %s: %s", name, r.Verdict, r.Explanation)
@@ -154,19 +154,19 @@ func TestNoLossFencedEffectThenDedup(t *testing.T) {
 	// and skips e1: no effect of e1 was ever committed.
 	a := ack(1, "e1", 0, 0)
 	d := deliver(2, "g-0", "e1", 0, 0, 1)
-	f := history.Record{At: 6 * ms, Kind: history.Fenced, Node: "g-0", Group: "g", Topic: "t", Event: "e1", Generation: 1}
+	f := history.Entry{At: 6 * ms, Kind: history.Fenced, Node: "g-0", Group: "g", Topic: "t", Event: "e1", Generation: 1}
 	dd := dedup(5, "g-1", "e1", 0, 0)
 	c := commit(5, "g-1", 0, 1)
 	d2 := deliver(4, "g-1", "e1", 0, 0, 2)
 	h := hist(sub("g"), a, d, d2, dd, c, f, end(7, true))
-	expect(t, NoLoss(h), "no-loss", Violated, []history.Record{a, d2, dd, c, f},
+	expect(t, NoLoss(h), "no-loss", Violated, []history.Entry{a, d2, dd, c, f},
 		"Event e1", "group g never applied it", "dedup step skipped it", "1 acknowledged event(s)")
 	f.At = 3 * ms
 	d2 = deliver(7, "g-1", "e1", 0, 0, 2)
 	dd = dedup(8, "g-1", "e1", 0, 0)
 	c = commit(8, "g-1", 0, 1)
 	h = hist(sub("g"), a, d, f, d2, dd, c, end(9, true))
-	expect(t, NoLoss(h), "no-loss", Violated, []history.Record{a, f, d2, dd, c}, "rejected by fencing")
+	expect(t, NoLoss(h), "no-loss", Violated, []history.Entry{a, f, d2, dd, c}, "rejected by fencing")
 }
 
 func TestNoLossDedupAfterEffectHolds(t *testing.T) {
@@ -183,7 +183,7 @@ func TestNoLossNotApplicable(t *testing.T) {
 		"empty":          {},
 		"no subscriber":  hist(ack(1, "e1", 0, 0), end(2, true)),
 		"nothing acked":  hist(sub("g"), end(2, true)),
-		"only published": hist(sub("g"), history.Record{Kind: history.Publish, Topic: "t", Event: "e1"}, end(2, true)),
+		"only published": hist(sub("g"), history.Entry{Kind: history.Publish, Topic: "t", Event: "e1"}, end(2, true)),
 	} {
 		t.Run(name, func(t *testing.T) {
 			expect(t, NoLoss(h), "no-loss", Unknown, nil, "Not applicable")

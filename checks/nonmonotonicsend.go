@@ -22,7 +22,7 @@ func NonmonotonicSend(h *history.History) Result {
 	pubs := map[string][]int{}
 	acked := map[string]int{}
 	ackOf := map[int]int{} // publish index -> ack index
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Publish:
 			pubs[r.Event] = append(pubs[r.Event], i)
@@ -42,7 +42,7 @@ func NonmonotonicSend(h *history.History) Result {
 	crashes := map[string]int{}
 	prev := map[producer]int{} // publish index of the producer's previous acknowledged send
 	var steps, back int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Crash {
 			crashes[r.Node]++
 			continue
@@ -54,7 +54,7 @@ func NonmonotonicSend(h *history.History) Result {
 		if !ok {
 			continue
 		}
-		ak := h.Records[a]
+		ak := h.At(a)
 		k := producer{r.Node, crashes[r.Node], tp{ak.Topic, ak.Partition}}
 		j, seen := prev[k]
 		prev[k] = i
@@ -62,13 +62,13 @@ func NonmonotonicSend(h *history.History) Result {
 			continue
 		}
 		steps++
-		pa := h.Records[ackOf[j]]
+		pa := h.At(ackOf[j])
 		if ak.Offset > pa.Offset {
 			continue
 		}
 		back++
 		if res.Witness == nil {
-			p := h.Records[j]
+			p := h.At(j)
 			res.Witness = pickRecords(h, j, i, ackOf[j], a)
 			res.Explanation = fmt.Sprintf("Producer %s published %s (%s) before %s (%s) to %s/%d, but %s landed at offset %d and %s at offset %d, before it. With several requests in flight, an earlier request that failed and was retried lands after later ones; the idempotent producer (or one request in flight) keeps a partition in publish order.",
 				r.Node, p.Event, at(p.At), r.Event, at(r.At), ak.Topic, ak.Partition, p.Event, pa.Offset, r.Event, ak.Offset)

@@ -27,7 +27,7 @@ type oSub struct {
 // oracleSubs lists the log and queue subscriptions of h.
 func oracleSubs(h *history.History) []oSub {
 	var out []oSub
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Subscribe && r.Style != history.StyleProjection {
 			out = append(out, oSub{r.Group, r.Service, r.Style == history.StyleQueue})
 		}
@@ -36,7 +36,7 @@ func oracleSubs(h *history.History) []oSub {
 }
 
 func subTopic(h *history.History, s oSub) string {
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Subscribe && r.Group == s.group && r.Service == s.service {
 			return r.Topic
 		}
@@ -46,14 +46,14 @@ func subTopic(h *history.History, s oSub) string {
 
 // firstAcks returns the first acknowledgement of each event whose topic
 // some group (not a read model) subscribes to.
-func firstAcks(h *history.History) []history.Record {
-	var out []history.Record
-	for i, r := range h.Records {
+func firstAcks(h *history.History) []history.Entry {
+	var out []history.Entry
+	for i, r := range h.All() {
 		if r.Kind != history.PublishAck {
 			continue
 		}
 		first := true
-		for _, q := range h.Records[:i] {
+		for _, q := range h.Range(0, i) {
 			if q.Kind == history.PublishAck && q.Event == r.Event {
 				first = false
 			}
@@ -72,10 +72,10 @@ func firstAcks(h *history.History) []history.Record {
 }
 
 // endRecord returns the last End record, if any.
-func endRecord(h *history.History) (history.Record, bool) {
-	var e history.Record
+func endRecord(h *history.History) (history.Entry, bool) {
+	var e history.Entry
 	ok := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.End {
 			e, ok = r, true
 		}
@@ -87,7 +87,7 @@ func endRecord(h *history.History) (history.Record, bool) {
 func lastCommit(h *history.History, g, topic string, p int) (int64, bool) {
 	var off int64
 	ok := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.OffsetCommit && r.Group == g && r.Topic == topic && r.Partition == p {
 			off, ok = r.Offset, true
 		}
@@ -114,7 +114,7 @@ func oracleNoLoss(h *history.History) Verdict {
 				continue
 			}
 			applied := false
-			for i, r := range h.Records {
+			for i, r := range h.All() {
 				same := r.Group == s.group && r.Event == a.Event
 				if same && r.Kind == history.DeadLetter {
 					applied = true
@@ -126,7 +126,7 @@ func oracleNoLoss(h *history.History) Verdict {
 					applied = true
 				}
 				if r.Kind == history.Dedup {
-					for _, q := range h.Records[:i] {
+					for _, q := range h.Range(0, i) {
 						if q.Kind == history.Effect && q.Group == s.group && q.Service == s.service && q.Event == a.Event {
 							applied = true
 						}
@@ -138,7 +138,7 @@ func oracleNoLoss(h *history.History) Verdict {
 			}
 			skipped := false
 			if s.queue {
-				for _, r := range h.Records {
+				for _, r := range h.All() {
 					if r.Kind == history.Ack && r.Group == s.group && r.Event == a.Event {
 						skipped = true
 					}
@@ -166,12 +166,12 @@ func oracleNoLoss(h *history.History) Verdict {
 // no effect at all: unknown.
 func oracleExactlyOnce(h *history.History) Verdict {
 	any := false
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Effect {
 			continue
 		}
 		any = true
-		for _, q := range h.Records[:i] {
+		for _, q := range h.Range(0, i) {
 			if q.Kind == history.Effect && q.Group == r.Group && q.Service == r.Service && q.Event == r.Event {
 				return Violated
 			}
@@ -193,15 +193,15 @@ func oracleExactlyOnce(h *history.History) Verdict {
 // subscriber or read model, or no repeat: unknown.
 func oracleInvariance(h *history.History) Verdict {
 	stateful := func(g, s string) bool {
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Group == g && r.Service == s && (r.Kind == history.Subscribe && r.Stateful || r.Kind == history.Effect && r.Value != 0) {
 				return true
 			}
 		}
 		return false
 	}
-	appliedBefore := func(i int, r history.Record) bool {
-		for _, q := range h.Records[:i] {
+	appliedBefore := func(i int, r history.Entry) bool {
+		for _, q := range h.Range(0, i) {
 			if q.Kind == history.Effect && q.Group == r.Group && q.Service == r.Service && q.Event == r.Event {
 				return true
 			}
@@ -209,12 +209,12 @@ func oracleInvariance(h *history.History) Verdict {
 		return false
 	}
 	repeats := 0
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.ProjectionApply && r.Topic != "" {
 			// a read model fed by a topic: its rows are its state
 			var before int64
 			again := false
-			for _, q := range h.Records[:i] {
+			for _, q := range h.Range(0, i) {
 				if q.Kind == history.ProjectionApply && q.Topic != "" && q.Group == r.Group {
 					if q.Key == r.Key {
 						before = q.Value
@@ -240,7 +240,7 @@ func oracleInvariance(h *history.History) Verdict {
 			continue
 		}
 		var before int64
-		for _, q := range h.Records[:i] {
+		for _, q := range h.Range(0, i) {
 			if q.Kind == history.Effect && q.Group == r.Group && q.Service == r.Service && q.Key == r.Key {
 				before = q.Value
 			}
@@ -267,7 +267,7 @@ func oracleUnseen(h *history.History) Verdict {
 	unread := 0
 	for _, a := range acks {
 		read := false
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}
@@ -299,7 +299,7 @@ func oracleBoundedLag(h *history.History) Verdict {
 	subs := oracleSubs(h)
 	e, ok := endRecord(h)
 	appended := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		for _, s := range subs {
 			if r.Kind == history.Append && r.Topic == subTopic(h, s) {
 				appended = true
@@ -314,13 +314,13 @@ func oracleBoundedLag(h *history.History) Verdict {
 	}
 	for _, s := range subs {
 		topic := subTopic(h, s)
-		for _, a := range h.Records {
+		for _, a := range h.All() {
 			if a.Kind != history.Append || a.Topic != topic {
 				continue
 			}
 			if s.queue {
 				settled := false
-				for _, r := range h.Records {
+				for _, r := range h.All() {
 					if (r.Kind == history.Ack || r.Kind == history.DeadLetter) && r.Group == s.group && r.Event == a.Event {
 						settled = true
 					}
@@ -343,7 +343,7 @@ func oracleBoundedLag(h *history.History) Verdict {
 func drawDeliveryHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	at := int64(0)
-	add := func(r history.Record) {
+	add := func(r history.Entry) {
 		at++
 		r.At = at
 		h.Add(r)
@@ -377,13 +377,13 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		if rapid.IntRange(0, 5).Draw(t, "other topic") == 0 {
 			topic = "u"
 		}
-		add(history.Record{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
+		add(history.Entry{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
 			Stateful: rapid.Bool().Draw(t, "stateful")})
 		subs = append(subs, subbed(s))
 	}
 	projection := rapid.IntRange(0, 3).Draw(t, "projection") == 0
 	if projection {
-		add(history.Record{Kind: history.Subscribe, Node: "rm", Group: "rm", Topic: "t", Style: history.StyleProjection})
+		add(history.Entry{Kind: history.Subscribe, Node: "rm", Group: "rm", Topic: "t", Style: history.StyleProjection})
 	}
 	// the producer: events, some acknowledged, some twice
 	type ev struct {
@@ -399,15 +399,15 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		if rapid.IntRange(0, 7).Draw(t, "event topic") == 0 {
 			e.topic = "u"
 		}
-		add(history.Record{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k"})
+		add(history.Entry{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k"})
 		copies := rapid.IntRange(0, 2).Draw(t, "copies") // 0: lost before the log
 		for range copies {
 			k := fmt.Sprintf("%s/%d", e.topic, e.partition)
 			e.offset = next[k]
 			next[k]++
-			add(history.Record{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+			add(history.Entry{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
 			if rapid.IntRange(0, 4).Draw(t, "acked") > 0 {
-				add(history.Record{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+				add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
 			}
 			events = append(events, e)
 		}
@@ -417,7 +417,7 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 	for range steps {
 		if projection && len(events) > 0 && rapid.IntRange(0, 3).Draw(t, "projector") == 0 {
 			e := events[rapid.IntRange(0, len(events)-1).Draw(t, "applied")]
-			add(history.Record{Kind: history.ProjectionApply, Node: "rm", Group: "rm", Topic: e.topic, Partition: e.partition,
+			add(history.Entry{Kind: history.ProjectionApply, Node: "rm", Group: "rm", Topic: e.topic, Partition: e.partition,
 				Offset: e.offset, Event: e.id, Key: "k", Value: int64(rapid.IntRange(0, 2).Draw(t, "row"))})
 			continue
 		}
@@ -426,7 +426,7 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		}
 		s := subs[rapid.IntRange(0, len(subs)-1).Draw(t, "who")]
 		m := s.member
-		r := history.Record{Node: m.node, Group: m.group, Service: m.service, Key: "k"}
+		r := history.Entry{Node: m.node, Group: m.group, Service: m.service, Key: "k"}
 		if len(events) > 0 {
 			e := events[rapid.IntRange(0, len(events)-1).Draw(t, "which")]
 			r.Topic, r.Partition, r.Offset, r.Event = e.topic, e.partition, e.offset, e.id
@@ -460,7 +460,7 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		add(r)
 	}
 	if rapid.IntRange(0, 5).Draw(t, "end") > 0 {
-		add(history.Record{Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
+		add(history.Entry{Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
 	}
 	return h
 }
@@ -505,7 +505,7 @@ func TestDeliveryChecksAgreeWithOracles(t *testing.T) {
 
 func describe(h *history.History) string {
 	var s string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		s += r.String() + "\n"
 	}
 	return s

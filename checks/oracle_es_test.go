@@ -26,7 +26,7 @@ type esVerdicts map[Verdict]int
 func (c esVerdicts) agree(t *rapid.T, h *history.History, fast Result, oracle Verdict) {
 	t.Helper()
 	if fast.Verdict != oracle {
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			t.Log(r.String())
 		}
 		t.Fatalf("%s: fast check %s (%s), oracle %s", fast.Check, fast.Verdict, fast.Explanation, oracle)
@@ -67,7 +67,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		s := streams[key]
 		for i := range events {
 			v := version + int64(i)
-			h.Add(history.Record{At: at, Kind: history.StoreAppend, Node: "store", Key: key,
+			h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: key,
 				Event: fmt.Sprintf("%s/e%d", idPrefix, i+1), Type: typ, Amount: amount, Version: v,
 				Command: command, Basis: basis, Expected: "any"})
 			bal := s.balances[len(s.balances)-1] + balanceOf(typ, amount)
@@ -88,7 +88,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		anomaly := rapid.SampledFrom([]string{"none", "none", "none", "none", "stale-read", "no-validation", "no-validation",
 			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids", "retry-same-instant", "interleaved"}).Draw(t, "anomaly")
 		command := fmt.Sprintf("c%d", c)
-		h.Add(history.Record{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount})
+		h.Add(history.Entry{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount})
 		s := streams[key]
 		read := s.version
 		balance := s.balances[len(s.balances)-1]
@@ -124,17 +124,17 @@ func drawStoreHistory(t *rapid.T) *history.History {
 				other = "b"
 			}
 			o := streams[other]
-			last := h.Records[len(h.Records)-1]
-			h.Records[len(h.Records)-1] = history.Record{At: at, Kind: history.StoreAppend, Node: "store", Key: other,
+			last := h.At(h.Len() - 1)
+			h.Set(h.Len()-1, history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: other,
 				Event: command + "-other/e1", Type: "Opened", Version: o.version + 1, Command: command + "-other",
-				Basis: o.version, Expected: "any"}
+				Basis: o.version, Expected: "any"})
 			h.Add(last)
 			o.version++
 			o.balances = append(o.balances, o.balances[len(o.balances)-1])
 		}
 	}
 	if rapid.Bool().Draw(t, "ended") {
-		h.Add(history.Record{At: at + 10, Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
+		h.Add(history.Entry{At: at + 10, Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
 	}
 	return h
 }
@@ -154,10 +154,10 @@ func balanceOf(typ string, amount int64) int64 {
 
 // storeAppends returns the store-append records of h by stream, each in
 // history order, and the streams sorted.
-func storeAppends(h *history.History) (map[string][]history.Record, []string) {
-	by := map[string][]history.Record{}
+func storeAppends(h *history.History) (map[string][]history.Entry, []string) {
+	by := map[string][]history.Entry{}
 	var keys []string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -193,7 +193,7 @@ func oracleStreamIntegrity(h *history.History) Verdict {
 			}
 		}
 		for _, cmd := range commandsOf(recs) {
-			var batch []history.Record
+			var batch []history.Entry
 			for _, r := range recs {
 				if r.Command == cmd {
 					batch = append(batch, r)
@@ -213,7 +213,7 @@ func oracleStreamIntegrity(h *history.History) Verdict {
 }
 
 // commandsOf lists the non-empty command ids of recs.
-func commandsOf(recs []history.Record) []string {
+func commandsOf(recs []history.Entry) []string {
 	var out []string
 	for _, r := range recs {
 		if r.Command != "" && !slices.Contains(out, r.Command) {
@@ -282,15 +282,15 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 	var at int64
 	relay := rapid.SampledFrom([]string{"relay-0", "session-0"}).Draw(t, "publisher")
 	if rapid.IntRange(0, 4).Draw(t, "declared") > 0 {
-		h.Add(history.Record{Kind: history.StorePublisher, Node: relay, Topic: "t"})
+		h.Add(history.Entry{Kind: history.StorePublisher, Node: relay, Topic: "t"})
 	}
 	offsets := map[string]int64{}
 	publish := func(node, topic, id string, appended bool) {
 		at++
-		h.Add(history.Record{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: "a", Type: "Deposited", Amount: 1})
+		h.Add(history.Entry{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: "a", Type: "Deposited", Amount: 1})
 		if appended {
 			at++
-			h.Add(history.Record{At: at, Kind: history.Append, Node: "broker", Topic: topic, Offset: offsets[topic], Event: id,
+			h.Add(history.Entry{At: at, Kind: history.Append, Node: "broker", Topic: topic, Offset: offsets[topic], Event: id,
 				Key: "a", Type: "Deposited", Amount: 1})
 			offsets[topic]++
 		}
@@ -299,7 +299,7 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 	for i := range n {
 		at++
 		id := fmt.Sprintf("c%d/e1", i)
-		h.Add(history.Record{At: at, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
+		h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
 			Amount: 1, Version: int64(i + 1), Basis: int64(i), Command: fmt.Sprintf("c%d", i)})
 		switch rapid.SampledFrom([]string{"published", "published", "published", "never-published", "never-appended", "duplicated",
 			"other-topic"}).Draw(t, "fate") {
@@ -322,9 +322,9 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 	}
 	switch rapid.SampledFrom([]string{"drained", "drained", "undrained", "no end"}).Draw(t, "end") {
 	case "drained":
-		h.Add(history.Record{At: at + 1, Kind: history.End, Drained: true})
+		h.Add(history.Entry{At: at + 1, Kind: history.End, Drained: true})
 	case "undrained":
-		h.Add(history.Record{At: at + 1, Kind: history.End})
+		h.Add(history.Entry{At: at + 1, Kind: history.End})
 	}
 	return h
 }
@@ -338,7 +338,7 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 	type place struct{ node, topic string }
 	var declared []place
 	drained := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.StorePublisher:
 			declared = append(declared, place{r.Node, r.Topic})
@@ -350,14 +350,14 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 		return Unknown
 	}
 	var committed, published []string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.StoreAppend && !slices.Contains(committed, r.Event) {
 			committed = append(committed, r.Event)
 		}
 		if r.Kind != history.Append || slices.Contains(published, r.Event) {
 			continue
 		}
-		for _, q := range h.Records {
+		for _, q := range h.All() {
 			if q.Kind == history.Publish && q.Event == r.Event && q.Topic == r.Topic && slices.Contains(declared, place{q.Node, q.Topic}) {
 				published = append(published, r.Event)
 				break
@@ -445,7 +445,7 @@ func drawSagaHistory(t *rapid.T) *history.History {
 			read = rows[rapid.IntRange(0, len(rows)-1).Draw(t, "read")]
 		}
 		at++
-		base := history.Record{At: at, Node: group + "-0", Group: group, Topic: "orders", Event: fmt.Sprintf("e%d", i), Key: key, Type: typ}
+		base := history.Entry{At: at, Node: group + "-0", Group: group, Topic: "orders", Event: fmt.Sprintf("e%d", i), Key: key, Type: typ}
 		if read != cur && rapid.Bool().Draw(t, "optimistic") {
 			c := base
 			c.Kind, c.Basis, c.Version = history.SagaConflict, read.version, cur.version
@@ -491,19 +491,19 @@ func drawSagaHistory(t *rapid.T) *history.History {
 	switch rapid.IntRange(0, 3).Draw(t, "end") {
 	case 0:
 	case 1:
-		h.Add(history.Record{At: at + 1, Kind: history.End})
+		h.Add(history.Entry{At: at + 1, Kind: history.End})
 	default:
-		h.Add(history.Record{At: at + 1, Kind: history.End, Drained: handled == len(events)})
+		h.Add(history.Entry{At: at + 1, Kind: history.End, Drained: handled == len(events)})
 	}
 	return h
 }
 
 // sagaRecords returns the saga records (start, transition, completed,
 // compensated) of h by saga (group and key), and the sagas in order.
-func sagaRecords(h *history.History) (map[[2]string][]history.Record, [][2]string) {
-	by := map[[2]string][]history.Record{}
+func sagaRecords(h *history.History) (map[[2]string][]history.Entry, [][2]string) {
+	by := map[[2]string][]history.Entry{}
 	var keys [][2]string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.SagaStart, history.SagaTransition, history.SagaCompleted, history.SagaCompensated:
 		default:
@@ -550,7 +550,7 @@ func oracleSagaOutcome(h *history.History) Verdict {
 		return Unknown
 	}
 	drained := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.End {
 			drained = r.Drained
 		}
@@ -624,11 +624,11 @@ func drawNamesHistory(t *rapid.T) *history.History {
 			typ = rapid.SampledFrom(esNotFacts).Draw(t, "not a fact")
 		}
 		id := fmt.Sprintf("p%d", i)
-		h.Add(history.Record{At: int64(2 * i), Kind: history.Publish, Node: "p", Topic: "t", Event: id, Type: typ})
-		h.Add(history.Record{At: int64(2*i + 1), Kind: history.Append, Node: "broker", Topic: "t", Event: id, Type: typ})
+		h.Add(history.Entry{At: int64(2 * i), Kind: history.Publish, Node: "p", Topic: "t", Event: id, Type: typ})
+		h.Add(history.Entry{At: int64(2*i + 1), Kind: history.Append, Node: "broker", Topic: "t", Event: id, Type: typ})
 	}
 	if rapid.Bool().Draw(t, "store") {
-		h.Add(history.Record{At: int64(2 * n), Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1",
+		h.Add(history.Entry{At: int64(2 * n), Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1",
 			Type: rapid.SampledFrom(esNotFacts).Draw(t, "stored"), Version: 1, Command: "c1"})
 	}
 	return h
@@ -638,7 +638,7 @@ func drawNamesHistory(t *rapid.T) *history.History {
 // published type is not one of the facts.
 func oracleEventNames(h *history.History) Verdict {
 	published := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.Publish {
 			continue
 		}

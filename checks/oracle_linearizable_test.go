@@ -32,14 +32,14 @@ type oracleOp struct {
 
 // oracleLinearizable judges h (strong reads only) by brute force.
 func oracleLinearizable(h *history.History) Verdict {
-	calls := map[string]history.Record{}
+	calls := map[string]history.Entry{}
 	callAt := map[string]int64{}
-	rets := map[string]history.Record{}
+	rets := map[string]history.Entry{}
 	retAt := map[string]int64{}
 	appended := map[string]int64{}
 	undone := map[string]bool{}
 	var ids []string
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if _, ok := calls[r.Command]; !ok {
@@ -218,7 +218,7 @@ func TestLinearizableOracle(t *testing.T) {
 		got := Linearizable(h)
 		counts[want]++
 		if got.Verdict != want {
-			for _, r := range h.Records {
+			for _, r := range h.All() {
 				t.Logf("%+v", r)
 			}
 			t.Fatalf("linearizable %s, oracle %s: %s", got.Verdict, want, got.Explanation)

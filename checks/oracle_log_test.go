@@ -21,11 +21,11 @@ import (
 // oracleVerdict is a verdict with nothing else.
 type oracleVerdict = Verdict
 
-func isRead(r history.Record) bool { return r.Kind == history.Poll || r.Kind == history.Deliver }
+func isRead(r history.Entry) bool { return r.Kind == history.Poll || r.Kind == history.Deliver }
 
 // readsOffset reports whether read r (a poll or a delivery) covers offset
 // o of topic/partition.
-func readsOffset(r history.Record, topic string, p int, o int64) bool {
+func readsOffset(r history.Entry, topic string, p int, o int64) bool {
 	if r.Topic != topic || r.Partition != p {
 		return false
 	}
@@ -41,7 +41,7 @@ func readsOffset(r history.Record, topic string, p int, o int64) bool {
 // known reports whether some record shows that offset o of
 // topic/partition holds a record.
 func known(h *history.History, topic string, p int, o int64) bool {
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Append, history.PublishAck:
 			if r.Topic == topic && r.Partition == p && r.Offset == o {
@@ -58,7 +58,7 @@ func known(h *history.History, topic string, p int, o int64) bool {
 
 func crashedBetween(h *history.History, node string, i, j int) bool {
 	for x := i + 1; x < j; x++ {
-		if h.Records[x].Kind == history.Crash && h.Records[x].Node == node {
+		if h.At(x).Kind == history.Crash && h.At(x).Node == node {
 			return true
 		}
 	}
@@ -69,19 +69,19 @@ func crashedBetween(h *history.History, node string, i, j int) bool {
 // by one member in one generation, of one partition, with no crash of the
 // member between them and no such poll between them.
 func successivePolls(h *history.History) [][2]int {
-	same := func(a, b history.Record) bool {
+	same := func(a, b history.Entry) bool {
 		return a.Kind == history.Poll && b.Kind == history.Poll && a.Count > 0 && b.Count > 0 &&
 			a.Group == b.Group && a.Node == b.Node && a.Generation == b.Generation && a.Topic == b.Topic && a.Partition == b.Partition
 	}
 	var out [][2]int
-	for i := range h.Records {
-		for j := i + 1; j < len(h.Records); j++ {
-			if !same(h.Records[i], h.Records[j]) || crashedBetween(h, h.Records[i].Node, i, j) {
+	for i := range h.All() {
+		for j := i + 1; j < h.Len(); j++ {
+			if !same(h.At(i), h.At(j)) || crashedBetween(h, h.At(i).Node, i, j) {
 				continue
 			}
 			between := false
 			for x := i + 1; x < j; x++ {
-				if same(h.Records[i], h.Records[x]) {
+				if same(h.At(i), h.At(x)) {
 					between = true
 				}
 			}
@@ -99,7 +99,7 @@ func oraclePollSkip(h *history.History) oracleVerdict {
 		return Unknown
 	}
 	for _, p := range pairs {
-		a, b := h.Records[p[0]], h.Records[p[1]]
+		a, b := h.At(p[0]), h.At(p[1])
 		last := a.Offset + int64(a.Count) - 1
 		for o := last + 1; o < b.Offset; o++ {
 			if known(h, a.Topic, a.Partition, o) {
@@ -116,7 +116,7 @@ func oracleNonmonotonicPoll(h *history.History) oracleVerdict {
 		return Unknown
 	}
 	for _, p := range pairs {
-		a, b := h.Records[p[0]], h.Records[p[1]]
+		a, b := h.At(p[0]), h.At(p[1])
 		if b.Offset <= a.Offset+int64(a.Count)-1 {
 			return Violated
 		}
@@ -126,11 +126,11 @@ func oracleNonmonotonicPoll(h *history.History) oracleVerdict {
 
 func oracleGroupReread(h *history.History) oracleVerdict {
 	twice := false
-	for j, b := range h.Records {
+	for j, b := range h.All() {
 		if b.Kind != history.Poll || b.Count == 0 {
 			continue
 		}
-		for _, a := range h.Records[:j] {
+		for _, a := range h.Range(0, j) {
 			if a.Kind != history.Poll || a.Count == 0 || a.Group != b.Group || a.Topic != b.Topic || a.Partition != b.Partition {
 				continue
 			}
@@ -148,12 +148,12 @@ func oracleGroupReread(h *history.History) oracleVerdict {
 
 func oracleLostWrite(h *history.History) oracleVerdict {
 	judged, lost := false, false
-	for _, a := range h.Records {
+	for _, a := range h.All() {
 		if a.Kind != history.PublishAck {
 			continue
 		}
 		readAbove, read, partitionRead := false, false, false
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}
@@ -180,14 +180,14 @@ func oracleLostWrite(h *history.History) oracleVerdict {
 
 func oracleLogDuplicates(h *history.History) oracleVerdict {
 	appended := false
-	for _, a := range h.Records {
+	for _, a := range h.All() {
 		if a.Kind != history.Append {
 			continue
 		}
 		appended = true
 		sends := 0
 		places := []string{}
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Event != a.Event {
 				continue
 			}
@@ -212,7 +212,7 @@ func oracleLogDuplicates(h *history.History) oracleVerdict {
 }
 
 func oracleInconsistentOffsets(h *history.History) oracleVerdict {
-	names := func(r history.Record) bool {
+	names := func(r history.Entry) bool {
 		switch r.Kind {
 		case history.Append, history.PublishAck, history.Deliver:
 			return r.Event != ""
@@ -222,12 +222,12 @@ func oracleInconsistentOffsets(h *history.History) oracleVerdict {
 		return false
 	}
 	any := false
-	for i, a := range h.Records {
+	for i, a := range h.All() {
 		if !names(a) {
 			continue
 		}
 		any = true
-		for _, b := range h.Records[i+1:] {
+		for _, b := range h.Range(i+1, h.Len()) {
 			if names(b) && a.Topic == b.Topic && a.Partition == b.Partition && a.Offset == b.Offset && a.Event != b.Event {
 				return Violated
 			}
@@ -242,14 +242,14 @@ func oracleInconsistentOffsets(h *history.History) oracleVerdict {
 // ackOfPublish returns the acknowledgement answering publish i: the k-th
 // acknowledgement of its event for its k-th publish, or -1.
 func ackOfPublish(h *history.History, i int) int {
-	e := h.Records[i].Event
+	e := h.At(i).Event
 	k := 0
 	for x := 0; x < i; x++ {
-		if r := h.Records[x]; r.Kind == history.Publish && r.Event == e {
+		if r := h.At(x); r.Kind == history.Publish && r.Event == e {
 			k++
 		}
 	}
-	for x, r := range h.Records {
+	for x, r := range h.All() {
 		if r.Kind == history.PublishAck && r.Event == e {
 			if k == 0 {
 				return x
@@ -262,16 +262,16 @@ func ackOfPublish(h *history.History, i int) int {
 
 func oracleNonmonotonicSend(h *history.History) oracleVerdict {
 	sameProducer := func(i, j int) bool {
-		a, b := h.Records[i], h.Records[j]
+		a, b := h.At(i), h.At(j)
 		if a.Kind != history.Publish || b.Kind != history.Publish || a.Node != b.Node || crashedBetween(h, a.Node, i, j) {
 			return false
 		}
 		ai, bi := ackOfPublish(h, i), ackOfPublish(h, j)
-		return ai >= 0 && bi >= 0 && h.Records[ai].Topic == h.Records[bi].Topic && h.Records[ai].Partition == h.Records[bi].Partition
+		return ai >= 0 && bi >= 0 && h.At(ai).Topic == h.At(bi).Topic && h.At(ai).Partition == h.At(bi).Partition
 	}
 	pairs := false
-	for i := range h.Records {
-		for j := i + 1; j < len(h.Records); j++ {
+	for i := range h.All() {
+		for j := i + 1; j < h.Len(); j++ {
 			if !sameProducer(i, j) {
 				continue
 			}
@@ -285,7 +285,7 @@ func oracleNonmonotonicSend(h *history.History) oracleVerdict {
 				continue
 			}
 			pairs = true
-			if h.Records[ackOfPublish(h, j)].Offset <= h.Records[ackOfPublish(h, i)].Offset {
+			if h.At(ackOfPublish(h, j)).Offset <= h.At(ackOfPublish(h, i)).Offset {
 				return Violated
 			}
 		}
@@ -298,15 +298,15 @@ func oracleNonmonotonicSend(h *history.History) oracleVerdict {
 
 func oracleKeyOrder(h *history.History) oracleVerdict {
 	firstPublish := func(e string) int {
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if r.Kind == history.Publish && r.Event == e {
 				return i
 			}
 		}
 		return -1
 	}
-	firstEffect := func(r history.Record) int {
-		for i, x := range h.Records {
+	firstEffect := func(r history.Entry) int {
+		for i, x := range h.All() {
 			if x.Kind == history.Effect && x.Group == r.Group && x.Service == r.Service && x.Event == r.Event {
 				return i
 			}
@@ -314,16 +314,16 @@ func oracleKeyOrder(h *history.History) oracleVerdict {
 		return -1
 	}
 	pairs := false
-	for i, a := range h.Records {
+	for i, a := range h.All() {
 		if a.Kind != history.Effect || firstEffect(a) != i || firstPublish(a.Event) < 0 {
 			continue
 		}
-		pa := h.Records[firstPublish(a.Event)]
-		for j, b := range h.Records {
+		pa := h.At(firstPublish(a.Event))
+		for j, b := range h.All() {
 			if j <= i || b.Kind != history.Effect || b.Group != a.Group || b.Service != a.Service || firstEffect(b) != j || firstPublish(b.Event) < 0 {
 				continue
 			}
-			pb := h.Records[firstPublish(b.Event)]
+			pb := h.At(firstPublish(b.Event))
 			if pa.Node != pb.Node || pa.Key != pb.Key || a.Event == b.Event {
 				continue
 			}
@@ -340,11 +340,11 @@ func oracleKeyOrder(h *history.History) oracleVerdict {
 }
 
 func oracleSingleWriter(h *history.History) oracleVerdict {
-	isWrite := func(r history.Record) bool {
+	isWrite := func(r history.Entry) bool {
 		return (r.Kind == history.Effect || r.Kind == history.OffsetCommit) && r.Generation > 0
 	}
-	assignedTo := func(r history.Record) (assigned, known bool) {
-		for _, a := range h.Records {
+	assignedTo := func(r history.Entry) (assigned, known bool) {
+		for _, a := range h.All() {
 			if a.Kind != history.Assign || a.Group != r.Group || a.Topic != r.Topic || a.Generation != r.Generation {
 				continue
 			}
@@ -356,12 +356,12 @@ func oracleSingleWriter(h *history.History) oracleVerdict {
 		return assigned, known
 	}
 	writes := false
-	for i, a := range h.Records {
+	for i, a := range h.All() {
 		if !isWrite(a) {
 			continue
 		}
 		writes = true
-		for _, b := range h.Records[i+1:] {
+		for _, b := range h.Range(i+1, h.Len()) {
 			if !isWrite(b) || a.Group != b.Group || a.Topic != b.Topic || a.Partition != b.Partition {
 				continue
 			}
@@ -414,8 +414,8 @@ type tinyLog struct {
 	events    int
 }
 
-func (s *tinyLog) add(r history.Record) {
-	r.At = int64(len(s.h.Records)) * 1000
+func (s *tinyLog) add(r history.Entry) {
+	r.At = int64(s.h.Len()) * 1000
 	if r.Topic == "" && r.Kind != history.Crash && r.Kind != history.Restart && r.Kind != history.PublishRetry {
 		r.Topic = "t"
 	}
@@ -425,7 +425,7 @@ func (s *tinyLog) add(r history.Record) {
 func (s *tinyLog) append(q int, e string) int64 {
 	s.log[q] = append(s.log[q], e)
 	o := int64(len(s.log[q]) - 1)
-	s.add(history.Record{Kind: history.Append, Node: "broker", Partition: q, Offset: o, Event: e, Key: s.key[e]})
+	s.add(history.Entry{Kind: history.Append, Node: "broker", Partition: q, Offset: o, Event: e, Key: s.key[e]})
 	return o
 }
 
@@ -450,42 +450,42 @@ func (s *tinyLog) step(t *rapid.T) {
 	switch act {
 	case "send":
 		e, k := s.newEvent(t)
-		s.add(history.Record{Kind: history.Publish, Node: p, Event: e, Key: k})
+		s.add(history.Entry{Kind: history.Publish, Node: p, Event: e, Key: k})
 		o := s.append(q, e)
 		if plant {
 			switch rapid.IntRange(0, 3).Draw(t, "send anomaly") {
 			case 0: // the broker appends a retry it already has
-				s.add(history.Record{Kind: history.PublishRetry, Node: p, Event: e, Attempt: 2})
+				s.add(history.Entry{Kind: history.PublishRetry, Node: p, Event: e, Attempt: 2})
 				s.append(q, e)
 			case 1: // acknowledged at another event's offset
 				if o > 0 {
 					o = rapid.Int64Range(0, o-1).Draw(t, "wrong offset")
 				}
 			case 2: // sent again on purpose (a relay's second send)
-				s.add(history.Record{Kind: history.Publish, Node: p, Event: e, Key: k})
-				s.add(history.Record{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
+				s.add(history.Entry{Kind: history.Publish, Node: p, Event: e, Key: k})
+				s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
 				o = s.append(q, e)
 			case 3: // never acknowledged
 				return
 			}
 		}
-		s.add(history.Record{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
+		s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
 	case "reorder":
 		e1, k1 := s.newEvent(t)
 		e2, k2 := s.newEvent(t)
-		s.add(history.Record{Kind: history.Publish, Node: p, Event: e1, Key: k1})
-		s.add(history.Record{Kind: history.Publish, Node: p, Event: e2, Key: k2})
+		s.add(history.Entry{Kind: history.Publish, Node: p, Event: e1, Key: k1})
+		s.add(history.Entry{Kind: history.Publish, Node: p, Event: e2, Key: k2})
 		first, second := e1, e2
 		if plant {
 			first, second = e2, e1
 		}
 		o1 := s.append(q, first)
 		o2 := s.append(q, second)
-		s.add(history.Record{Kind: history.PublishAck, Node: p, Partition: q, Offset: o1, Event: first, Key: s.key[first]})
-		s.add(history.Record{Kind: history.PublishAck, Node: p, Partition: q, Offset: o2, Event: second, Key: s.key[second]})
+		s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o1, Event: first, Key: s.key[first]})
+		s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o2, Event: second, Key: s.key[second]})
 	case "rebalance":
 		s.gen++
-		s.add(history.Record{Kind: history.Rebalance, Node: "broker", Group: "g", Generation: s.gen, Count: 2})
+		s.add(history.Entry{Kind: history.Rebalance, Node: "broker", Group: "g", Generation: s.gen, Count: 2})
 		for i := range s.owner {
 			s.owner[i] = rapid.SampledFrom(members).Draw(t, "owner")
 		}
@@ -496,7 +496,7 @@ func (s *tinyLog) step(t *rapid.T) {
 					parts = append(parts, strconv.Itoa(i))
 				}
 			}
-			s.add(history.Record{Kind: history.Assign, Node: mm, Group: "g", Generation: s.gen, Partitions: strings.Join(parts, ",")})
+			s.add(history.Entry{Kind: history.Assign, Node: mm, Group: "g", Generation: s.gen, Partitions: strings.Join(parts, ",")})
 			s.pos[mm] = s.committed
 		}
 	case "poll":
@@ -519,15 +519,15 @@ func (s *tinyLog) step(t *rapid.T) {
 			return
 		}
 		n := rapid.Int64Range(1, min(3, end-from)).Draw(t, "count")
-		s.add(history.Record{Kind: history.Poll, Node: m, Group: "g", Partition: q, Offset: from, Count: int(n), Generation: s.gen})
+		s.add(history.Entry{Kind: history.Poll, Node: m, Group: "g", Partition: q, Offset: from, Count: int(n), Generation: s.gen})
 		writer := m
 		if rapid.IntRange(0, 5).Draw(t, "stranger") == 0 {
 			writer = members[1-slices.Index(members, m)]
 		}
 		for o := from; o < from+n; o++ {
 			e := s.log[q][o]
-			s.add(history.Record{Kind: history.Deliver, Node: m, Group: "g", Partition: q, Offset: o, Event: e, Key: s.key[e], Attempt: 1, Generation: s.gen})
-			s.add(history.Record{Kind: history.Effect, Node: writer, Group: "g", Partition: q, Offset: o, Event: e, Key: s.key[e], Generation: s.gen})
+			s.add(history.Entry{Kind: history.Deliver, Node: m, Group: "g", Partition: q, Offset: o, Event: e, Key: s.key[e], Attempt: 1, Generation: s.gen})
+			s.add(history.Entry{Kind: history.Effect, Node: writer, Group: "g", Partition: q, Offset: o, Event: e, Key: s.key[e], Generation: s.gen})
 		}
 		pos[q] = from + n
 		s.pos[m] = pos
@@ -540,18 +540,18 @@ func (s *tinyLog) step(t *rapid.T) {
 		if plant && gen > 1 {
 			gen-- // a zombie's commit
 		}
-		s.add(history.Record{Kind: history.OffsetCommit, Node: m, Group: "g", Partition: q, Offset: s.pos[m][q], Generation: gen})
+		s.add(history.Entry{Kind: history.OffsetCommit, Node: m, Group: "g", Partition: q, Offset: s.pos[m][q], Generation: gen})
 		s.committed[q] = s.pos[m][q]
 	case "crash":
-		s.add(history.Record{Kind: history.Crash, Node: m, Group: "g", Point: "churn"})
-		s.add(history.Record{Kind: history.Restart, Node: m, Group: "g"})
+		s.add(history.Entry{Kind: history.Crash, Node: m, Group: "g", CrashPoint: "churn"})
+		s.add(history.Entry{Kind: history.Restart, Node: m, Group: "g"})
 		s.pos[m] = s.committed
 	}
 }
 
 func drawTinyLog(t *rapid.T) *history.History {
 	s := &tinyLog{key: map[string]string{}, pos: map[string][2]int64{}}
-	s.add(history.Record{Kind: history.Subscribe, Group: "g"})
+	s.add(history.Entry{Kind: history.Subscribe, Group: "g"})
 	for range rapid.IntRange(0, 40).Draw(t, "steps") {
 		s.step(t)
 	}
@@ -571,7 +571,7 @@ func TestLogChecksAgreeWithOracles(t *testing.T) {
 				got, want := check(h), oracle(h)
 				if got.Verdict != want {
 					var b strings.Builder
-					for _, r := range h.Records {
+					for _, r := range h.All() {
 						fmt.Fprintln(&b, r)
 					}
 					t.Fatalf("%s says %s (%s), its oracle %s, on\n%s", name, got.Verdict, got.Explanation, want, b.String())

@@ -28,8 +28,8 @@ type projWorld struct {
 	pos  int64
 	keys []string
 	// per stream: its stored events, in version order
-	streams map[string][]history.Record
-	log     []history.Record // every stored event, by position
+	streams map[string][]history.Entry
+	log     []history.Entry // every stored event, by position
 	// the read model balances: rows and the projector's progress
 	rows   map[string][2]int64 // key -> value, version
 	next   int                 // index in log of the next event to apply
@@ -39,20 +39,20 @@ type projWorld struct {
 	// the topic t (two partitions, a key in the partition of its index)
 	// and the read model feed its projector keeps
 	fed      bool
-	parts    [2][]history.Record
+	parts    [2][]history.Entry
 	feedRows map[string][2]int64
 	feedPos  [2]int64 // next offset to read (volatile)
 	feedCP   [2]int64 // checkpoints (durable)
 }
 
-func (w *projWorld) add(r history.Record) {
+func (w *projWorld) add(r history.Entry) {
 	r.At = w.now
 	w.h.Add(r)
 }
 
 // acctState renders the built-in account after events, as the account
 // describes itself: independent of aggregateState.
-func oracleAccount(events []history.Record, logic int) string {
+func oracleAccount(events []history.Entry, logic int) string {
 	open := false
 	balance := int64(0)
 	for _, e := range events {
@@ -75,21 +75,21 @@ func oracleAccount(events []history.Record, logic int) string {
 // drawProjHistory draws one history of the tiny system. Each step takes
 // one millisecond; anomalies are planted with small probabilities.
 func drawProjHistory(t *rapid.T) *history.History {
-	w := &projWorld{keys: []string{"acct-1", "acct-2"}, streams: map[string][]history.Record{}, rows: map[string][2]int64{},
+	w := &projWorld{keys: []string{"acct-1", "acct-2"}, streams: map[string][]history.Entry{}, rows: map[string][2]int64{},
 		writes: map[string]map[string]bool{}, snaps: map[string]int64{}, feedRows: map[string][2]int64{}}
 	if w.fed = rapid.Bool().Draw(t, "fed"); w.fed {
-		w.add(history.Record{Kind: history.Subscribe, Node: "feed", Group: "feed", Topic: "t", Style: history.StyleProjection})
+		w.add(history.Entry{Kind: history.Subscribe, Node: "feed", Group: "feed", Topic: "t", Style: history.StyleProjection})
 		if rapid.Bool().Draw(t, "feed-slo") {
-			w.add(history.Record{Kind: history.StalenessSLO, Node: "feed", Group: "feed", SLO: int64(rapid.IntRange(1, 8).Draw(t, "feed-slo-ms")) * ms})
+			w.add(history.Entry{Kind: history.StalenessSLO, Node: "feed", Group: "feed", SLO: int64(rapid.IntRange(1, 8).Draw(t, "feed-slo-ms")) * ms})
 		}
 	}
 	if rapid.Bool().Draw(t, "slo") {
-		w.add(history.Record{Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(rapid.IntRange(1, 8).Draw(t, "slo-ms")) * ms})
+		w.add(history.Entry{Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(rapid.IntRange(1, 8).Draw(t, "slo-ms")) * ms})
 	}
 	if rapid.IntRange(0, 3).Draw(t, "audit") == 0 {
 		// a second read model whose projector never starts: known only
 		// from its staleness SLO
-		w.add(history.Record{Kind: history.StalenessSLO, Node: "audit", Group: "audit", SLO: 5 * ms})
+		w.add(history.Entry{Kind: history.StalenessSLO, Node: "audit", Group: "audit", SLO: 5 * ms})
 	}
 	steps := rapid.IntRange(0, 24).Draw(t, "steps")
 	for range steps {
@@ -111,15 +111,15 @@ func drawProjHistory(t *rapid.T) *history.History {
 				typ = "Withdrawn"
 			}
 			w.pos++
-			e := history.Record{Kind: history.StoreAppend, Node: "store", Key: key, Event: fmt.Sprintf("e%d", w.pos), Type: typ,
+			e := history.Entry{Kind: history.StoreAppend, Node: "store", Key: key, Event: fmt.Sprintf("e%d", w.pos), Type: typ,
 				Amount: amount, Version: int64(len(s) + 1), Position: w.pos, Command: fmt.Sprintf("c%d", w.pos)}
 			w.add(e)
 			w.streams[key] = append(s, e)
 			w.log = append(w.log, e)
-			ret := history.Record{Kind: history.CommandReturn, Node: session, Key: key, Type: typ, Amount: amount,
+			ret := history.Entry{Kind: history.CommandReturn, Node: session, Key: key, Type: typ, Amount: amount,
 				Outcome: history.OutcomeOK, Version: e.Version, Position: e.Position}
 			if plant == 0 {
-				ret = history.Record{Kind: history.CommandReturn, Node: session, Key: key, Outcome: history.OutcomeUnknown}
+				ret = history.Entry{Kind: history.CommandReturn, Node: session, Key: key, Outcome: history.OutcomeUnknown}
 			}
 			w.add(ret)
 			if ret.Outcome == history.OutcomeOK {
@@ -143,19 +143,19 @@ func drawProjHistory(t *rapid.T) *history.History {
 					value++ // a wrong row
 				}
 				w.rows[e.Key] = [2]int64{value, e.Version}
-				w.add(history.Record{Kind: history.ProjectionApply, Node: "balances", Group: "balances", Key: e.Key, Event: e.Event,
+				w.add(history.Entry{Kind: history.ProjectionApply, Node: "balances", Group: "balances", Key: e.Key, Event: e.Event,
 					Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: value})
 			}
 			w.next += n
 			if rapid.IntRange(0, 3).Draw(t, "no-checkpoint") > 0 {
 				w.lastCP = w.log[w.next-1].Position
-				w.add(history.Record{Kind: history.Checkpoint, Node: "balances", Group: "balances", Position: w.lastCP})
+				w.add(history.Entry{Kind: history.Checkpoint, Node: "balances", Group: "balances", Position: w.lastCP})
 			}
 		case 3: // a crash of the projector after its rows, before its checkpoint: it applies them again
 			if w.next == 0 {
 				continue
 			}
-			w.add(history.Record{Kind: history.Crash, Node: "balances", Group: "balances", Point: "after-apply"})
+			w.add(history.Entry{Kind: history.Crash, Node: "balances", Group: "balances", CrashPoint: "after-apply"})
 			if plant == 0 {
 				w.next = 0
 				for i, e := range w.log {
@@ -185,11 +185,11 @@ func drawProjHistory(t *rapid.T) *history.History {
 				version-- // a stale or wrong row: the version below, the value as is
 			}
 			outcome := []history.Outcome{history.OutcomeOK, history.OutcomeOK, history.OutcomeTimeout, history.OutcomeUnknown}[rapid.IntRange(0, 3).Draw(t, "outcome")]
-			w.add(history.Record{Kind: history.Query, Node: session, Group: group, Key: key, Mode: mode})
-			w.add(history.Record{Kind: history.QueryReturn, Node: session, Group: group, Key: key, Mode: mode,
+			w.add(history.Entry{Kind: history.Query, Node: session, Group: group, Key: key, Mode: mode})
+			w.add(history.Entry{Kind: history.QueryReturn, Node: session, Group: group, Key: key, Mode: mode,
 				Version: version, Value: value, Position: w.lastCP, Outcome: outcome})
 		case 5: // a session crashes: its next reads are a new session's
-			w.add(history.Record{Kind: history.Crash, Node: session, Point: "after-append"})
+			w.add(history.Entry{Kind: history.Crash, Node: session, CrashPoint: "after-append"})
 			delete(w.writes, session)
 		case 6: // a snapshot, or a load from the last snapshot
 			s := w.streams[key]
@@ -202,7 +202,7 @@ func drawProjHistory(t *rapid.T) *history.History {
 				if plant == 0 {
 					state += "!"
 				}
-				w.add(history.Record{Kind: history.Snapshot, Node: session, Key: key, Version: int64(len(s)), State: state, Logic: logic})
+				w.add(history.Entry{Kind: history.Snapshot, Node: session, Key: key, Version: int64(len(s)), State: state, Logic: logic})
 				w.snaps[key] = int64(len(s))
 				continue
 			}
@@ -213,13 +213,13 @@ func drawProjHistory(t *rapid.T) *history.History {
 			case plant == 0:
 				state += "!"
 			}
-			w.add(history.Record{Kind: history.Load, Node: session, Key: key, Basis: w.snaps[key], Version: int64(len(s)),
+			w.add(history.Entry{Kind: history.Load, Node: session, Key: key, Basis: w.snaps[key], Version: int64(len(s)),
 				State: state, Replay: replay, Logic: logic})
 		case 7: // a stop-then-rebuild: rows truncated, checkpoint back to 0, replay from the start
 			if w.next == 0 {
 				continue
 			}
-			w.add(history.Record{Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: history.RebuildStopFirst})
+			w.add(history.Entry{Kind: history.ProjectionReset, Node: "balances", Group: "balances", Rebuild: history.RebuildMode(history.RebuildStopFirst)})
 			w.rows, w.next, w.lastCP = map[string][2]int64{}, 0, 0
 		case 8: // a producer publishes to t: the key's partition, or (planted) the other one
 			p := 0
@@ -233,7 +233,7 @@ func drawProjHistory(t *rapid.T) *history.History {
 			if rapid.Bool().Draw(t, "withdraw") {
 				typ = "Withdrawn"
 			}
-			r := history.Record{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: int64(len(w.parts[p])),
+			r := history.Entry{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: int64(len(w.parts[p])),
 				Event: fmt.Sprintf("t%d", w.now), Key: key, Type: typ, Amount: int64(rapid.IntRange(1, 5).Draw(t, "amount"))}
 			w.add(r)
 			w.parts[p] = append(w.parts[p], r)
@@ -254,29 +254,29 @@ func drawProjHistory(t *rapid.T) *history.History {
 					value++
 				}
 				w.feedRows[r.Key] = [2]int64{value, row[1] + 1}
-				w.add(history.Record{Kind: history.ProjectionApply, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: r.Offset,
+				w.add(history.Entry{Kind: history.ProjectionApply, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: r.Offset,
 					Key: r.Key, Event: r.Event, Type: r.Type, Amount: r.Amount, Version: row[1] + 1, Value: value})
 			}
 			w.feedPos[p] = from + n
 			if rapid.IntRange(0, 3).Draw(t, "no-checkpoint") > 0 {
 				w.feedCP[p] = from + n
-				w.add(history.Record{Kind: history.Checkpoint, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: from + n})
+				w.add(history.Entry{Kind: history.Checkpoint, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: from + n})
 			}
 		case 10: // the feed projector crashes: it reads again from its checkpoints
-			w.add(history.Record{Kind: history.Crash, Node: "feed", Group: "feed", Point: "after-apply"})
+			w.add(history.Entry{Kind: history.Crash, Node: "feed", Group: "feed", CrashPoint: "after-apply"})
 			w.feedPos = w.feedCP
 		case 11: // a dashboard reads a row of feed
 			row := w.feedRows[key]
-			w.add(history.Record{Kind: history.QueryReturn, Node: "dash", Group: "feed", Key: key, Mode: history.ModeEventual,
+			w.add(history.Entry{Kind: history.QueryReturn, Node: "dash", Group: "feed", Key: key, Mode: history.ModeEventual,
 				Version: row[1], Value: row[0], Outcome: history.OutcomeOK})
 		}
 	}
 	w.now += ms
-	w.add(history.Record{Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
+	w.add(history.Entry{Kind: history.End, Drained: rapid.Bool().Draw(t, "drained")})
 	return &w.h
 }
 
-func oracleDelta(e history.Record) int64 {
+func oracleDelta(e history.Entry) int64 {
 	if e.Type == "Deposited" {
 		return e.Amount
 	}
@@ -290,7 +290,7 @@ func oracleDelta(e history.Record) int64 {
 // subscribe record of style projection, or a topic on its applies or
 // checkpoints.
 func oracleTopic(h *history.History, g string) (string, bool) {
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Group == g && (r.Kind == history.Subscribe && r.Style == history.StyleProjection ||
 			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "") {
 			return r.Topic, true
@@ -301,10 +301,10 @@ func oracleTopic(h *history.History, g string) (string, bool) {
 
 // oracleEntries is the log read model g must follow: the store's events,
 // or its topic's records.
-func oracleEntries(h *history.History, g string) []history.Record {
+func oracleEntries(h *history.History, g string) []history.Entry {
 	topic, fed := oracleTopic(h, g)
-	var out []history.Record
-	for _, r := range h.Records {
+	var out []history.Entry
+	for _, r := range h.All() {
 		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic {
 			out = append(out, r)
 		}
@@ -313,7 +313,7 @@ func oracleEntries(h *history.History, g string) []history.Record {
 }
 
 // oracleSame says whether apply a applied log entry e.
-func oracleSame(a, e history.Record) bool {
+func oracleSame(a, e history.Entry) bool {
 	if e.Kind == history.Append {
 		return a.Topic == e.Topic && a.Partition == e.Partition && a.Offset == e.Offset
 	}
@@ -325,7 +325,7 @@ func oracleSame(a, e history.Record) bool {
 // the topic), or false when there are fewer, or when the key's records
 // lie in several partitions (no prefix is defined: spread true).
 func oracleFoldValue(h *history.History, g, key string, n int64) (value int64, ok, spread bool) {
-	var mine []history.Record
+	var mine []history.Entry
 	for _, e := range oracleEntries(h, g) {
 		if e.Key == key {
 			mine = append(mine, e)
@@ -370,12 +370,12 @@ func verdictOf(violated, judged bool) Verdict {
 func oracleProjectionEqualsFold(h *history.History) Verdict {
 	violated, judged := false, false
 	drained := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.End {
 			drained = r.Drained
 		}
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		isRow := r.Kind == history.ProjectionApply
 		isRead := r.Kind == history.QueryReturn && r.Group != "" && r.Version > 0 &&
 			(r.Outcome == history.OutcomeOK || r.Outcome == "")
@@ -390,9 +390,9 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 		}
 		if isRow && drained {
 			last := true
-			for _, q := range h.Records[i+1:] {
+			for _, q := range h.Range(i+1, h.Len()) {
 				if q.Group == r.Group && (q.Kind == history.ProjectionApply && q.Key == r.Key ||
-					q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen) {
+					q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen) {
 					last = false
 				}
 			}
@@ -422,7 +422,7 @@ func oracleNoHole(h *history.History) Verdict {
 		_, fed := oracleTopic(h, g)
 		for _, e := range oracleEntries(h, g) {
 			below := false
-			for _, c := range h.Records {
+			for _, c := range h.All() {
 				if c.Kind == history.Checkpoint && c.Group == g &&
 					(!fed && e.Position <= c.Position || fed && c.Partition == e.Partition && e.Offset < c.Offset) {
 					below = true
@@ -433,7 +433,7 @@ func oracleNoHole(h *history.History) Verdict {
 			}
 			judged = true
 			found := false
-			for _, a := range h.Records {
+			for _, a := range h.All() {
 				if a.Kind == history.ProjectionApply && a.Group == g && oracleSame(a, e) {
 					found = true
 				}
@@ -452,7 +452,7 @@ func oracleNoHole(h *history.History) Verdict {
 // checkpoint is past every record of the partition.
 func oracleBoundedStaleness(h *history.History) Verdict {
 	models := map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.ProjectionApply, history.Checkpoint, history.StalenessSLO, history.QueryReturn, history.Query,
 			history.ProjectionReset, history.ProjectionSkip:
@@ -471,7 +471,7 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 		for _, e := range oracleEntries(h, g) {
 			committed = true
 			cp := int64(0) // the last checkpoint (of e's partition), back to 0 at a stop-then-rebuild
-			for _, r := range h.Records {
+			for _, r := range h.All() {
 				if r.Kind == history.Checkpoint && r.Group == g {
 					if !fed {
 						cp = r.Position
@@ -479,7 +479,7 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 						cp = r.Offset
 					}
 				}
-				if r.Kind == history.ProjectionReset && r.Group == g && r.Point == history.RebuildStopFirst {
+				if r.Kind == history.ProjectionReset && r.Group == g && r.Rebuild == history.RebuildStopFirst {
 					cp = 0
 				}
 			}
@@ -502,7 +502,7 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 func oracleStalenessWithinSLO(h *history.History) Verdict {
 	slos := map[string]int64{}
 	var end int64
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.StalenessSLO {
 			slos[r.Group] = r.SLO
 		}
@@ -520,14 +520,14 @@ func oracleStalenessWithinSLO(h *history.History) Verdict {
 			for t := e.At; t <= end; t += ms / 2 {
 				// the read model at t: the records up to t, applies since its last truncation
 				applied := false
-				for _, a := range h.Records {
+				for _, a := range h.All() {
 					if a.At > t || a.Group != g {
 						continue
 					}
 					if a.Kind == history.ProjectionApply && oracleSame(a, e) {
 						applied = true
 					}
-					if a.Kind == history.ProjectionReset && a.Point != history.RebuildBlueGreen {
+					if a.Kind == history.ProjectionReset && a.Rebuild != history.RebuildBlueGreen {
 						applied = false
 					}
 				}
@@ -545,12 +545,12 @@ func oracleStalenessWithinSLO(h *history.History) Verdict {
 // at the version of that session's last successful write to it.
 func oracleReadYourWrites(h *history.History) Verdict {
 	violated, judged := false, false
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.QueryReturn || !(r.Outcome == history.OutcomeOK || r.Outcome == "") {
 			continue
 		}
 		for j := i - 1; j >= 0; j-- {
-			w := h.Records[j]
+			w := h.At(j)
 			if w.Kind == history.Crash && w.Node == r.Node {
 				break
 			}
@@ -570,14 +570,14 @@ func oracleReadYourWrites(h *history.History) Verdict {
 // of its stream's first Version stored events under its apply logic.
 func oracleSnapshotReplay(h *history.History) Verdict {
 	violated, judged := false, false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.Snapshot && r.Kind != history.Load {
 			continue
 		}
 		judged = true
-		var events []history.Record
+		var events []history.Entry
 		for v := int64(1); v <= r.Version; v++ {
-			for _, e := range h.Records {
+			for _, e := range h.All() {
 				if e.Kind == history.StoreAppend && e.Key == r.Key && e.Version == v {
 					events = append(events, e)
 					break
@@ -624,7 +624,7 @@ func oracleAgreement(t *testing.T, check func(*history.History) Result, oracle f
 
 func describeRecords(h *history.History) string {
 	s := ""
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		s += r.String() + "\n"
 	}
 	return s

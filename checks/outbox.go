@@ -30,7 +30,7 @@ func OutboxEquivalence(h *history.History) Result {
 	type place struct{ node, topic string }
 	publishers := map[place]bool{}
 	nodes := map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.StorePublisher {
 			publishers[place{r.Node, r.Topic}] = true
 			nodes[r.Node] = true
@@ -47,7 +47,7 @@ func OutboxEquivalence(h *history.History) Result {
 	appended := map[string]int{}  // event id -> its first Append of a store publish
 	copies := map[string]int{}    // event id -> its Appends
 	drained, ended := false, false
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend:
 			if _, ok := committed[r.Event]; !ok {
@@ -63,7 +63,7 @@ func OutboxEquivalence(h *history.History) Result {
 		}
 	}
 	firstPublish := map[string]int{} // event id -> the publish of its first store Append
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Append {
 			continue
 		}
@@ -111,11 +111,11 @@ func OutboxEquivalence(h *history.History) Result {
 			why, len(lost), len(phantom))
 	case len(phantom) > 0:
 		id := phantom[0]
-		pub, app := h.Records[firstPublish[id]], h.Records[appended[id]]
+		pub, app := h.At(firstPublish[id]), h.At(appended[id])
 		res.Verdict = Violated
-		res.Witness = []history.Record{pub, app}
+		res.Witness = []history.Entry{pub, app}
 		if c := commandOf(id); c != "" {
-			for _, r := range h.Records {
+			for _, r := range h.All() {
 				if r.Kind == history.StoreRollback && r.Command == c {
 					res.Witness = append(res.Witness, r)
 					break
@@ -128,16 +128,16 @@ func OutboxEquivalence(h *history.History) Result {
 			id, app.Topic, pub.Node, at(pub.At), len(phantom), len(lost))
 	case len(lost) > 0:
 		id := lost[0]
-		c := h.Records[committed[id]]
+		c := h.At(committed[id])
 		res.Verdict = Violated
-		res.Witness = []history.Record{c}
+		res.Witness = []history.Entry{c}
 		writer := "" // the session that sent the command, if it publishes
-		for _, r := range h.Records[:committed[id]] {
+		for _, r := range h.Range(0, committed[id]) {
 			if r.Kind == history.Command && r.Command == c.Command && c.Command != "" && nodes[r.Node] {
 				writer = r.Node
 			}
 		}
-		for _, r := range h.Records[committed[id]:] {
+		for _, r := range h.Range(committed[id], h.Len()) {
 			if r.Kind == history.Crash && nodes[r.Node] && (writer == "" || r.Node == writer) {
 				res.Witness = append(res.Witness, r)
 				break

@@ -10,17 +10,17 @@ import (
 // Hand-built outbox histories: relay "relay-0" publishes the store's
 // events to topic "t", where producer "p" publishes its own.
 
-func storeAppend(at int64, id, cmd string, version int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
+func storeAppend(at int64, id, cmd string, version int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
 		Amount: 5, Version: version, Basis: version - 1, Command: cmd}
 }
 
-func publishOn(at int64, node, id string) history.Record {
-	return history.Record{At: at * ms, Kind: history.Publish, Node: node, Topic: "t", Event: id, Key: "a", Type: "Deposited", Amount: 5}
+func publishOn(at int64, node, id string) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Publish, Node: node, Topic: "t", Event: id, Key: "a", Type: "Deposited", Amount: 5}
 }
 
-func appendOn(at int64, id string, offset int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.Append, Node: "broker", Topic: "t", Offset: offset, Event: id, Key: "a",
+func appendOn(at int64, id string, offset int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Append, Node: "broker", Topic: "t", Offset: offset, Event: id, Key: "a",
 		Type: "Deposited", Amount: 5}
 }
 
@@ -28,7 +28,7 @@ func appendOn(at int64, id string, offset int64) history.Record {
 // producer's events on the same topic are neither phantoms nor judged;
 // without a store-publisher record nothing is.
 func TestOutboxEquivalenceJudgesOnlyTheStoresPublishers(t *testing.T) {
-	decl := history.Record{Kind: history.StorePublisher, Node: "relay-0", Topic: "t"}
+	decl := history.Entry{Kind: history.StorePublisher, Node: "relay-0", Topic: "t"}
 	c1 := storeAppend(1, "c1/e1", "c1", 1)
 	p1, a1 := publishOn(2, "relay-0", "c1/e1"), appendOn(3, "c1/e1", 0)
 	q1, b1 := publishOn(4, "p", "p-1"), appendOn(5, "p-1", 1)
@@ -44,9 +44,9 @@ func TestOutboxEquivalenceJudgesOnlyTheStoresPublishers(t *testing.T) {
 
 	// A phantom: the relay's publish of an event never committed.
 	x, ax := publishOn(6, "relay-0", "c2/e1"), appendOn(7, "c2/e1", 2)
-	rb := history.Record{At: 8 * ms, Kind: history.StoreRollback, Node: "store", Key: "a", Command: "c2"}
+	rb := history.Entry{At: 8 * ms, Kind: history.StoreRollback, Node: "store", Key: "a", Command: "c2"}
 	h = hist(decl, c1, p1, a1, q1, b1, x, ax, rb, end(10, true))
-	expect(t, OutboxEquivalence(h), "outbox-equivalence", Violated, []history.Record{x, ax, rb},
+	expect(t, OutboxEquivalence(h), "outbox-equivalence", Violated, []history.Entry{x, ax, rb},
 		"Event c2/e1 was published to t by relay-0", "1 phantom(s) and 0 lost")
 	// The same before the run drained: the commit may still come.
 	h = hist(decl, c1, p1, a1, q1, b1, x, ax, end(10, false))
@@ -54,12 +54,12 @@ func TestOutboxEquivalenceJudgesOnlyTheStoresPublishers(t *testing.T) {
 
 	// A lost event: committed by session s-0's command, which crashed
 	// before publishing it.
-	sdecl := history.Record{Kind: history.StorePublisher, Node: "s-0", Topic: "t"}
-	cmd := history.Record{At: 0, Kind: history.Command, Node: "s-0", Command: "c1", Key: "a", Type: "Deposit", Amount: 5}
-	cr := crash(2, "s-0", history.PointAfterAppend)
+	sdecl := history.Entry{Kind: history.StorePublisher, Node: "s-0", Topic: "t"}
+	cmd := history.Entry{At: 0, Kind: history.Command, Node: "s-0", Command: "c1", Key: "a", Type: "Deposit", Amount: 5}
+	cr := crash(2, "s-0", string(history.PointAfterAppend))
 	cr.Group = ""
 	h = hist(sdecl, cmd, c1, cr, q1, b1, end(10, true))
-	expect(t, OutboxEquivalence(h), "outbox-equivalence", Violated, []history.Record{c1, cr},
+	expect(t, OutboxEquivalence(h), "outbox-equivalence", Violated, []history.Entry{c1, cr},
 		"Event c1/e1 was committed to stream a", "1 committed event(s) in all were never published")
 }
 
@@ -67,10 +67,10 @@ func TestOutboxEquivalenceJudgesOnlyTheStoresPublishers(t *testing.T) {
 // it below zero has that event alone as its witness; a history of events
 // that change no balance is not judged.
 func TestNoOverdraftWitnessOfAFirstEvent(t *testing.T) {
-	other := history.Record{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "b", Event: "c0/e1", Type: "Deposited", Amount: 3, Version: 1, Command: "c0"}
-	w := history.Record{At: 2 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1", Type: "Withdrawn", Amount: 3, Version: 1, Command: "c1"}
-	expect(t, NoOverdraft(hist(other, w)), "no-overdraft", Violated, []history.Record{w}, "Account a went to -3", "balance was only 0")
-	opened := history.Record{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c0/e1", Type: "Opened", Version: 1, Command: "c0"}
+	other := history.Entry{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "b", Event: "c0/e1", Type: "Deposited", Amount: 3, Version: 1, Command: "c0"}
+	w := history.Entry{At: 2 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1", Type: "Withdrawn", Amount: 3, Version: 1, Command: "c1"}
+	expect(t, NoOverdraft(hist(other, w)), "no-overdraft", Violated, []history.Entry{w}, "Account a went to -3", "balance was only 0")
+	opened := history.Entry{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c0/e1", Type: "Opened", Version: 1, Command: "c0"}
 	expect(t, NoOverdraft(hist(opened)), "no-overdraft", Unknown, nil, "Not applicable: ")
 	expect(t, StreamIntegrity(hist(end(1, true))), "stream-integrity", Unknown, nil, "Not applicable: ")
 	expect(t, EventNames(hist(opened)), "event-names", Unknown, nil, "Not applicable: ")

@@ -31,7 +31,7 @@ type pollStep struct {
 func pollSteps(h *history.History, f func(s pollStep)) {
 	crashes := map[string]int{}
 	last := map[consumer]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Crash:
 			crashes[r.Node]++
@@ -41,7 +41,7 @@ func pollSteps(h *history.History, f func(s pollStep)) {
 			}
 			k := consumer{r.Group, r.Node, crashes[r.Node], r.Generation, tp{r.Topic, r.Partition}}
 			if j, ok := last[k]; ok {
-				p := h.Records[j]
+				p := h.At(j)
 				f(pollStep{j, i, p.Offset + int64(p.Count) - 1})
 			}
 			last[k] = i
@@ -50,7 +50,7 @@ func pollSteps(h *history.History, f func(s pollStep)) {
 }
 
 // consumerName says which consumer read r.
-func consumerName(r history.Record) string {
+func consumerName(r history.Entry) string {
 	return fmt.Sprintf("%s of group %s (generation %d)", r.Node, r.Group, r.Generation)
 }
 
@@ -68,7 +68,7 @@ func NonmonotonicPoll(h *history.History) Result {
 	var steps, back int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		r := h.Records[s.cur]
+		r := h.At(s.cur)
 		if r.Offset > s.leftOff {
 			return
 		}
@@ -76,7 +76,7 @@ func NonmonotonicPoll(h *history.History) Result {
 		if res.Witness != nil {
 			return
 		}
-		p := h.Records[s.prev]
+		p := h.At(s.prev)
 		res.Witness = pickRecords(h, s.prev, s.cur)
 		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), then its next poll started at offset %d (at %s): it went back within one assignment, with no crash or rebalance in between to explain it. A consumer that seeks back (to retry a failed record, say) delivers records again.",
 			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At))
@@ -111,7 +111,7 @@ func PollSkip(h *history.History) Result {
 	var steps, skips, missed int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		r := h.Records[s.cur]
+		r := h.At(s.cur)
 		k := tp{r.Topic, r.Partition}
 		n := vo.between(k, s.leftOff, r.Offset)
 		if r.Offset <= s.leftOff+1 || n == 0 {
@@ -122,7 +122,7 @@ func PollSkip(h *history.History) Result {
 		if res.Witness != nil {
 			return
 		}
-		p := h.Records[s.prev]
+		p := h.At(s.prev)
 		res.Witness = pickRecords(h, s.prev, s.cur)
 		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), and its next poll started at offset %d (at %s): it skipped %s that the log held between them. Typically the broker no longer had them (retention deleted them while the group lagged) and reset the position to the oldest record it kept.",
 			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At), plural(n, "record", "records"))

@@ -13,7 +13,7 @@ import (
 // events (by version), from the history.StoreAppend records.
 func streamFolds(h *history.History) map[string][]int64 {
 	folds := map[string][]int64{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -72,13 +72,13 @@ func ProjectionEqualsFold(h *history.History) Result {
 	final := map[gk]int{}
 	drained := false
 	reads, rows, unanswered, bad := 0, 0, 0, 0
-	flag := func(why string, recs ...history.Record) {
+	flag := func(why string, recs ...history.Entry) {
 		bad++
 		if res.Witness == nil {
 			res.Witness, res.Explanation = recs, why
 		}
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.ProjectionApply:
 			final[gk{r.Group, r.Key}] = i
@@ -100,7 +100,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.ProjectionReset:
 			for k := range final {
-				if k.group == r.Group && r.Point != history.RebuildBlueGreen {
+				if k.group == r.Group && r.Rebuild != history.RebuildBlueGreen {
 					delete(final, k)
 				}
 			}
@@ -141,7 +141,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 	finals := 0
 	if drained {
 		for _, k := range keys {
-			r := h.Records[final[k]]
+			r := h.At(final[k])
 			f, of, unit := foldsOf(k.group, k.key)
 			finals++
 			var want int64
@@ -189,28 +189,28 @@ func ProjectionEqualsFold(h *history.History) Result {
 // fold: the event was applied to the read model before (with the crash of
 // its projector in between, if any), or a version of the key below it
 // never was (the stored event that was skipped).
-func applyWitness(h *history.History, i int) ([]history.Record, string) {
-	r := h.Records[i]
+func applyWitness(h *history.History, i int) ([]history.Entry, string) {
+	r := h.At(i)
 	applied := map[int64]bool{}
 	for j := i - 1; j >= 0; j-- {
-		q := h.Records[j]
+		q := h.At(j)
 		if q.Group != r.Group {
 			continue
 		}
-		if q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen {
+		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
 			break
 		}
 		if q.Kind != history.ProjectionApply || q.Key != r.Key {
 			continue
 		}
 		if q.Event == r.Event && q.Topic == r.Topic && q.Partition == r.Partition && q.Offset == r.Offset {
-			witness := []history.Record{q}
+			witness := []history.Entry{q}
 			why := fmt.Sprintf("It had applied that event to the row already, at %s (%s): the row counts it twice.", at(q.At), q.Node)
 			for x := j + 1; x < i; x++ {
-				if c := h.Records[x]; c.Kind == history.Crash && c.Group == r.Group {
+				if c := h.At(x); c.Kind == history.Crash && c.Group == r.Group {
 					witness = append(witness, c)
 					why += fmt.Sprintf(" %s crashed at %s (%s) in between, after the rows were committed and before the checkpoint passed the event, and read it again.",
-						c.Node, at(c.At), c.Point)
+						c.Node, at(c.At), c.CrashPoint)
 					break
 				}
 			}
@@ -222,12 +222,12 @@ func applyWitness(h *history.History, i int) ([]history.Record, string) {
 		s := storedStreams(h)[r.Key]
 		for v := int64(1); v < r.Version && v <= int64(len(s)); v++ {
 			if e := s[v-1]; e.Kind != "" && !applied[v] {
-				return []history.Record{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
+				return []history.Entry{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
 					v, r.Key, e.Event, e.Type, e.Amount, e.Position)
 			}
 		}
 	}
-	return []history.Record{r}, "The read model applied an event twice or skipped one."
+	return []history.Entry{r}, "The read model applied an event twice or skipped one."
 }
 
 func article(unit string) string {
@@ -253,7 +253,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	firstCP := map[string][]int{} // group -> checkpoint record indexes in order
 	var groups []string
 	var commits []int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if _, ok := sources[r.Group]; ok && (r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) {
 			continue // judged by topicHoles
 		}
@@ -274,7 +274,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	holes, judged := 0, 0
 	for _, g := range groups {
 		for _, i := range commits {
-			e := h.Records[i]
+			e := h.At(i)
 			if e.Position > maxCP[g] {
 				continue
 			}
@@ -286,22 +286,22 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 			if res.Witness != nil {
 				continue
 			}
-			var passed history.Record
+			var passed history.Entry
 			for _, j := range firstCP[g] {
-				if h.Records[j].Position >= e.Position {
-					passed = h.Records[j]
+				if h.At(j).Position >= e.Position {
+					passed = h.At(j)
 					break
 				}
 			}
-			var recs []history.Record
-			var reserve, skip *history.Record
-			for j, r := range h.Records {
+			var recs []history.Entry
+			var reserve, skip *history.Entry
+			for j, r := range h.All() {
 				if r.Kind == history.StoreReserve && r.Position == e.Position && reserve == nil {
-					reserve = &h.Records[j]
+					reserve = addr(h.At(j))
 					recs = append(recs, r)
 				}
 				if r.Kind == history.ProjectionSkip && r.Group == g && r.Position == e.Position && skip == nil {
-					skip = &h.Records[j]
+					skip = addr(h.At(j))
 					recs = append(recs, r)
 				}
 				if j == i {
@@ -319,10 +319,10 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 			switch {
 			case skip != nil && skip.At < e.At:
 				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, and the event committed into it later, at %s%s",
-					e.Position, skip.Point, at(skip.At), at(e.At), held)
+					e.Position, skip.GapPolicy, at(skip.At), at(e.At), held)
 			case skip != nil:
 				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, on a read of the log answered before the event committed at %s%s: "+
-					"the commit was still on its way to the projector", e.Position, skip.Point, at(skip.At), at(e.At), held)
+					"the commit was still on its way to the projector", e.Position, skip.GapPolicy, at(skip.At), at(e.At), held)
 			case passed.At < e.At:
 				why = fmt.Sprintf("the checkpoint passed position %d at %s, before the event committed at %s: the position was reserved before the commit and a later one committed first", e.Position, at(passed.At), at(e.At))
 			}
@@ -376,7 +376,7 @@ func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
 	last := map[string]map[string]int{} // session -> aggregate -> its last write
 	reads, bad, unanswered := 0, 0, 0
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch {
 		case r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK:
 			if last[r.Node] == nil {
@@ -395,7 +395,7 @@ func ReadYourWrites(h *history.History) Result {
 				continue
 			}
 			reads++
-			wr := h.Records[j]
+			wr := h.At(j)
 			if r.Version >= wr.Version {
 				continue
 			}
@@ -425,34 +425,34 @@ func ReadYourWrites(h *history.History) Result {
 }
 
 // ryWitness explains the read r (record i) that missed the write wr.
-func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Record, string) {
-	witness := []history.Record{wr}
+func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry, string) {
+	witness := []history.Entry{wr}
 	why := fmt.Sprintf("%s wrote %s (%s %d) at %s, getting version %d at position %d, then read it back (%s) "+
 		"and got version %d, value %d, at %s: its own write was missing. ",
 		r.Node, r.Key, wr.Type, wr.Amount, at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
 	// The read model's state at the read: a reset since its last
 	// checkpoint, and the first checkpoint at or past the write after it.
-	var reset *history.Record
+	var reset *history.Entry
 	for j := i - 1; j >= 0 && r.Group != ""; j-- {
-		q := h.Records[j]
+		q := h.At(j)
 		if q.Group != r.Group {
 			continue
 		}
 		if q.Kind == history.Checkpoint {
 			break
 		}
-		if q.Kind == history.ProjectionReset && q.Point != history.RebuildBlueGreen {
-			reset = &h.Records[j]
+		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
+			reset = addr(h.At(j))
 			witness = append(witness, q)
 			break
 		}
 	}
 	witness = append(witness, r)
-	var reached *history.Record
-	for j := i + 1; j < len(h.Records) && r.Group != "" && r.Position < wr.Position; j++ {
-		q := h.Records[j]
+	var reached *history.Entry
+	for j := i + 1; j < h.Len() && r.Group != "" && r.Position < wr.Position; j++ {
+		q := h.At(j)
 		if q.Kind == history.Checkpoint && q.Group == r.Group && q.Position >= wr.Position {
-			reached = &h.Records[j]
+			reached = addr(h.At(j))
 			witness = append(witness, q)
 			break
 		}
@@ -466,7 +466,7 @@ func ryWitness(h *history.History, wr, r history.Record, i int) ([]history.Recor
 		why += fmt.Sprintf("The wait compared the read model's checkpoint (a global position, %d here) with a token that is not the write's global position. ", r.Position)
 	case r.Position == 0 && reset != nil:
 		why += fmt.Sprintf("The read model had no checkpoint: a %s rebuild reset it at %s. The wait took a projection without a checkpoint as caught up and read at once; "+
-			"it must wait until the checkpoint reaches the token, whatever state the projection is in. ", reset.Point, at(reset.At))
+			"it must wait until the checkpoint reaches the token, whatever state the projection is in. ", reset.Rebuild, at(reset.At))
 	case r.Position == 0:
 		why += "The read model had no checkpoint yet: its projector had not started. The wait took a projection without a checkpoint as caught up and read at once; " +
 			"it must wait until the checkpoint reaches the token, whatever state the projection is in. "
@@ -501,7 +501,7 @@ func BoundedStaleness(h *history.History) Result {
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	var commits []int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if g, ok := readModelOf(r); ok {
 			if _, fed := sources[g]; !fed {
 				if _, seen := lastCP[g]; !seen {
@@ -512,7 +512,7 @@ func BoundedStaleness(h *history.History) Result {
 				case r.Kind == history.Checkpoint:
 					lastCP[g] = i
 					delete(reset, g)
-				case r.Kind == history.ProjectionReset && r.Point == history.RebuildStopFirst:
+				case r.Kind == history.ProjectionReset && r.Rebuild == history.RebuildStopFirst:
 					lastCP[g], reset[g] = -1, i
 				}
 			}
@@ -544,15 +544,15 @@ func BoundedStaleness(h *history.History) Result {
 	st := QueryStaleness(h)
 	var behind []string
 	for _, g := range groups {
-		var cp history.Record
+		var cp history.Entry
 		if i := lastCP[g]; i >= 0 {
-			cp = h.Records[i]
+			cp = h.At(i)
 		}
 		n, oldest := 0, -1
 		for _, i := range commits {
-			if h.Records[i].Position > cp.Position {
+			if h.At(i).Position > cp.Position {
 				n++
-				if oldest < 0 || h.Records[i].Position < h.Records[oldest].Position {
+				if oldest < 0 || h.At(i).Position < h.At(oldest).Position {
 					oldest = i
 				}
 			}
@@ -560,7 +560,7 @@ func BoundedStaleness(h *history.History) Result {
 		if n == 0 {
 			continue
 		}
-		o := h.Records[oldest]
+		o := h.At(oldest)
 		behind = append(behind, fmt.Sprintf("read model %s has checkpointed %d: %d committed event(s) above it, the oldest (position %d) committed %v ago",
 			g, cp.Position, n, o.Position, time.Duration(end-o.At)))
 		if res.Witness != nil {
@@ -571,13 +571,13 @@ func BoundedStaleness(h *history.History) Result {
 		}
 		j, wasReset := reset[g]
 		if wasReset {
-			res.Witness = append(res.Witness, h.Records[j])
+			res.Witness = append(res.Witness, h.At(j))
 		}
-		var rollback *history.Record
-		for i, r := range h.Records {
+		var rollback *history.Entry
+		for i, r := range h.All() {
 			if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
 				res.Witness = append(res.Witness, r)
-				rollback = &h.Records[i]
+				rollback = addr(h.At(i))
 				break
 			}
 		}
@@ -590,7 +590,7 @@ func BoundedStaleness(h *history.History) Result {
 				"Skip a gap once no transaction holding it is alive.", rollback.Position, rollback.Key, at(rollback.At))
 		case wasReset:
 			res.Explanation = fmt.Sprintf("Read model %s never checkpointed after its %s reset at %s, which set its checkpoint back to 0: the rebuild never got past the first event.",
-				g, history.RebuildStopFirst, at(h.Records[j].At))
+				g, history.RebuildStopFirst, at(h.At(j).At))
 		case cp.Kind == "":
 			res.Explanation = fmt.Sprintf("Read model %s never checkpointed: its projector never got past the first event (or never started).", g)
 		default:

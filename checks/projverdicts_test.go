@@ -11,17 +11,17 @@ import (
 // Regression tests of the projection and snapshot checks: each history
 // holds an anomaly an earlier version let pass, and its fixed twin.
 
-func stored(at int64, key, event, typ string, amount, version int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.StoreAppend, Node: "event-store", Key: key, Event: event, Type: typ,
+func stored(at int64, key, event, typ string, amount, version int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.StoreAppend, Node: "event-store", Key: key, Event: event, Type: typ,
 		Amount: amount, Version: version, Position: version, Command: "c-" + event}
 }
 
-func snapshotOf(at int64, key string, version int64, state string, logic int) history.Record {
-	return history.Record{At: at * ms, Kind: history.Snapshot, Node: "teller-0", Key: key, Version: version, State: state, Logic: logic}
+func snapshotOf(at int64, key string, version int64, state string, logic int) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Snapshot, Node: "teller-0", Key: key, Version: version, State: state, Logic: logic}
 }
 
-func loadOf(at int64, key string, basis, version int64, state, replay string, logic int) history.Record {
-	return history.Record{At: at * ms, Kind: history.Load, Node: "teller-1", Key: key, Basis: basis, Version: version,
+func loadOf(at int64, key string, basis, version int64, state, replay string, logic int) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Load, Node: "teller-1", Key: key, Basis: basis, Version: version,
 		State: state, Replay: replay, Logic: logic}
 }
 
@@ -32,7 +32,7 @@ func TestSnapshotReplayFoldsTheStreamItself(t *testing.T) {
 	e1, e2, e3 := stored(1, "acct-1", "e1", "Opened", 0, 1), stored(2, "acct-1", "e2", "Deposited", 100, 2), stored(3, "acct-1", "e3", "Withdrawn", 30, 3)
 	snap := snapshotOf(2, "acct-1", 2, "open=true balance=100", 1)
 	bad := loadOf(4, "acct-1", 2, 3, "open=true balance=90", "open=true balance=90", 1)
-	expect(t, SnapshotReplay(hist(e1, e2, snap, e3, bad)), "snapshot-replay", Violated, []history.Record{snap, bad},
+	expect(t, SnapshotReplay(hist(e1, e2, snap, e3, bad)), "snapshot-replay", Violated, []history.Entry{snap, bad},
 		`got "open=true balance=90", but folding the first 3 stored event(s) of the stream with apply logic 1 gives "open=true balance=70"`,
 		"both are wrong", "1 of 2 load(s) and snapshot(s)")
 	good := loadOf(4, "acct-1", 2, 3, "open=true balance=70", "open=true balance=70", 1)
@@ -40,7 +40,7 @@ func TestSnapshotReplayFoldsTheStreamItself(t *testing.T) {
 
 	// A wrong snapshot, never loaded.
 	wrong := snapshotOf(2, "acct-1", 2, "open=true balance=120", 1)
-	expect(t, SnapshotReplay(hist(e1, e2, wrong, e3)), "snapshot-replay", Violated, []history.Record{wrong},
+	expect(t, SnapshotReplay(hist(e1, e2, wrong, e3)), "snapshot-replay", Violated, []history.Entry{wrong},
 		`holding "open=true balance=120" (apply logic 1)`, `gives "open=true balance=100"`)
 
 	// Apply logic 2 keeps cents; a cart folds its items.
@@ -48,7 +48,7 @@ func TestSnapshotReplayFoldsTheStreamItself(t *testing.T) {
 	expect(t, SnapshotReplay(hist(e1, e2, e3, cents)), "snapshot-replay", Holds, nil)
 	c1, c2 := stored(1, "cart-1", "i1", "ItemAdded", 3, 1), stored(2, "cart-1", "i2", "CheckedOut", 0, 2)
 	cart := loadOf(3, "cart-1", 1, 2, "items=3 checked-out=false", "items=3 checked-out=true", 1)
-	expect(t, SnapshotReplay(hist(c1, c2, cart)), "snapshot-replay", Violated, []history.Record{cart}, `gives "items=3 checked-out=true"`)
+	expect(t, SnapshotReplay(hist(c1, c2, cart)), "snapshot-replay", Violated, []history.Entry{cart}, `gives "items=3 checked-out=true"`)
 
 	// A user's aggregate: the check cannot fold it and says it compared
 	// the reported replay.
@@ -58,8 +58,8 @@ func TestSnapshotReplayFoldsTheStreamItself(t *testing.T) {
 	expect(t, SnapshotReplay(hist(u1, loadOf(2, "user-1", 1, 1, "name=a", "", 1))), "snapshot-replay", Unknown, nil, "Not applicable")
 }
 
-func applied(at int64, e history.Record, value int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.ProjectionApply, Node: "balances", Group: "balances", Key: e.Key,
+func applied(at int64, e history.Entry, value int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.ProjectionApply, Node: "balances", Group: "balances", Key: e.Key,
 		Event: e.Event, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: value}
 }
 
@@ -69,18 +69,18 @@ func TestProjectionEqualsFoldJudgesAppliedRows(t *testing.T) {
 	e1, e2 := stored(1, "acct-1", "e1", "Deposited", 5, 1), stored(2, "acct-1", "e2", "Deposited", 5, 2)
 	a1 := applied(3, e1, 5)
 	wrong := applied(4, e2, 15)
-	expect(t, ProjectionEqualsFold(hist(e1, e2, a1, wrong, end(10, false))), "projection-equals-fold", Violated, []history.Record{wrong},
+	expect(t, ProjectionEqualsFold(hist(e1, e2, a1, wrong, end(10, false))), "projection-equals-fold", Violated, []history.Entry{wrong},
 		"making the row 15 at version 2, but the fold of the first 2 events of the stream is 10", "1 row(s) or read(s) in all")
 
 	// Skipped: e1 never applied, so the row after e2 misses it.
 	skipped := applied(4, e2, 5)
-	expect(t, ProjectionEqualsFold(hist(e1, e2, skipped, end(10, false))), "projection-equals-fold", Violated, []history.Record{e1, skipped},
+	expect(t, ProjectionEqualsFold(hist(e1, e2, skipped, end(10, false))), "projection-equals-fold", Violated, []history.Entry{e1, skipped},
 		"Version 1 of acct-1 (event e1, Deposited 5, position 1) was never applied")
 
 	// Applied twice across a crash of the projector.
-	c := history.Record{At: 3 * ms, Kind: history.Crash, Node: "balances", Group: "balances", Point: "after-apply"}
+	c := history.Entry{At: 3 * ms, Kind: history.Crash, Node: "balances", Group: "balances", CrashPoint: "after-apply"}
 	again := applied(5, e1, 10)
-	expect(t, ProjectionEqualsFold(hist(e1, a1, c, again, end(10, false))), "projection-equals-fold", Violated, []history.Record{a1, c, again},
+	expect(t, ProjectionEqualsFold(hist(e1, a1, c, again, end(10, false))), "projection-equals-fold", Violated, []history.Entry{a1, c, again},
 		"the row counts it twice", "balances crashed at +3ms (after-apply) in between")
 
 	// The fixed twin: every row equals the fold; the run did not drain.
@@ -92,17 +92,17 @@ func TestProjectionEqualsFoldJudgesAppliedRows(t *testing.T) {
 // It is known from its staleness SLO, a query of it, or its subscription.
 func TestBoundedStalenessReadModelWithoutCheckpoint(t *testing.T) {
 	e1 := stored(1, "acct-1", "e1", "Deposited", 5, 1)
-	for _, named := range []history.Record{
+	for _, named := range []history.Entry{
 		sloAt(time.Second),
 		{At: 2 * ms, Kind: history.QueryReturn, Node: "dash-0", Group: "balances", Key: "acct-1", Outcome: history.OutcomeOK},
 		{At: 2 * ms, Kind: history.ProjectionSkip, Node: "balances", Group: "balances", Position: 1},
 	} {
-		expect(t, BoundedStaleness(hist(named, e1, end(100, true))), "bounded-staleness", Violated, []history.Record{e1},
+		expect(t, BoundedStaleness(hist(named, e1, end(100, true))), "bounded-staleness", Violated, []history.Entry{e1},
 			"read model balances has checkpointed 0: 1 committed event(s) above it", "never checkpointed")
 	}
 	// Fed by a topic, known from its subscription only.
 	ta := tAppend(1, "e1", 0, 0, "acct-1", 5)
-	expect(t, BoundedStaleness(hist(projSub(), ta, end(100, true))), "bounded-staleness", Violated, []history.Record{ta},
+	expect(t, BoundedStaleness(hist(projSub(), ta, end(100, true))), "bounded-staleness", Violated, []history.Entry{ta},
 		"read model balances has checkpointed offset 0 of t/0")
 	// A consumer group's crash does not make it a read model.
 	cr := crash(2, "g-0", "before-commit")
@@ -134,15 +134,15 @@ func TestProjectionChecksUnknownWithNothingToJudge(t *testing.T) {
 // checkpoints again has not caught up, whatever the checkpoint before it.
 func TestBoundedStalenessAfterStopThenRebuild(t *testing.T) {
 	e1 := stored(1, "acct-1", "e1", "Deposited", 5, 1)
-	reset := history.Record{At: 5 * ms, Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: history.RebuildStopFirst}
+	reset := history.Entry{At: 5 * ms, Kind: history.ProjectionReset, Node: "balances", Group: "balances", Rebuild: history.RebuildMode(history.RebuildStopFirst)}
 	h := hist(e1, applied(2, e1, 5), checkpointAt(2, 1), reset, end(100, true))
-	expect(t, BoundedStaleness(h), "bounded-staleness", Violated, []history.Record{e1, reset},
+	expect(t, BoundedStaleness(h), "bounded-staleness", Violated, []history.Entry{e1, reset},
 		"read model balances has checkpointed 0", "never checkpointed after its stop-then-rebuild reset at +5ms")
 	h = hist(e1, applied(2, e1, 5), checkpointAt(2, 1), reset, applied(6, e1, 5), checkpointAt(6, 1), end(100, true))
 	expect(t, BoundedStaleness(h), "bounded-staleness", Holds, nil)
 	// A blue-green rebuild leaves the live checkpoint in force.
 	bg := reset
-	bg.Point = history.RebuildBlueGreen
+	bg.Rebuild = history.RebuildBlueGreen
 	expect(t, BoundedStaleness(hist(e1, applied(2, e1, 5), checkpointAt(2, 1), bg, end(100, true))), "bounded-staleness", Holds, nil)
 }
 
@@ -156,5 +156,5 @@ func TestStalenessCountsOnlyCommittedApplies(t *testing.T) {
 	if len(st.Final) != 1 || st.Final[0].EventsBehind != 1 || st.Final[0].TimeBehind != 190*time.Millisecond {
 		t.Errorf("final staleness %+v, want e1 missing 190ms", st.Final)
 	}
-	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Record{e1}, "was still missing from read model balances at +200ms")
+	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Entry{e1}, "was still missing from read model balances at +200ms")
 }

@@ -13,42 +13,42 @@ import (
 
 type psHistory struct{ h history.History }
 
-func (b *psHistory) add(r history.Record) *psHistory {
-	r.At = int64(len(b.h.Records)) * 1000
-	b.h.Records = append(b.h.Records, r)
+func (b *psHistory) add(r history.Entry) *psHistory {
+	r.At = int64(b.h.Len()) * 1000
+	b.h.Add(r)
 	return b
 }
 
-func psSubscribe(group, topic string) history.Record {
-	return history.Record{Kind: history.Subscribe, Group: group, Topic: topic}
+func psSubscribe(group, topic string) history.Entry {
+	return history.Entry{Kind: history.Subscribe, Group: group, Topic: topic}
 }
 
-func psPublish(ev, key string) history.Record {
-	return history.Record{Kind: history.Publish, Node: "p", Topic: "t", Event: ev, Key: key}
+func psPublish(ev, key string) history.Entry {
+	return history.Entry{Kind: history.Publish, Node: "p", Topic: "t", Event: ev, Key: key}
 }
 
-func psAppend(ev string, p int, off int64) history.Record {
-	return history.Record{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: off, Event: ev}
+func psAppend(ev string, p int, off int64) history.Entry {
+	return history.Entry{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: off, Event: ev}
 }
 
-func psAck(ev string, p int, off int64) history.Record {
-	return history.Record{Kind: history.PublishAck, Node: "p", Topic: "t", Partition: p, Offset: off, Event: ev}
+func psAck(ev string, p int, off int64) history.Entry {
+	return history.Entry{Kind: history.PublishAck, Node: "p", Topic: "t", Partition: p, Offset: off, Event: ev}
 }
 
-func psPoll(node string, p int, off int64, n int) history.Record {
-	return history.Record{Kind: history.Poll, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Count: n}
+func psPoll(node string, p int, off int64, n int) history.Entry {
+	return history.Entry{Kind: history.Poll, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Count: n}
 }
 
-func psEffect(node, ev, key string, p int, off int64, gen int, value int64) history.Record {
-	return history.Record{Kind: history.Effect, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Event: ev,
+func psEffect(node, ev, key string, p int, off int64, gen int, value int64) history.Entry {
+	return history.Entry{Kind: history.Effect, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Event: ev,
 		Key: key, Generation: gen, Value: value}
 }
 
-func psCommit(node string, p int, off int64, gen int) history.Record {
-	return history.Record{Kind: history.OffsetCommit, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Generation: gen}
+func psCommit(node string, p int, off int64, gen int) history.Entry {
+	return history.Entry{Kind: history.OffsetCommit, Node: node, Group: "g", Topic: "t", Partition: p, Offset: off, Generation: gen}
 }
 
-func psEnd(drained bool) history.Record { return history.Record{Kind: history.End, Drained: drained} }
+func psEnd(drained bool) history.Entry { return history.Entry{Kind: history.End, Drained: drained} }
 
 func TestPubSubChecksCatchAndPass(t *testing.T) {
 	for _, c := range []struct {
@@ -79,7 +79,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		{
 			name:  "single-writer",
 			check: SingleWriter,
-			bad: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(history.Record{Kind: history.Pause, Node: "m0", Until: 9000}).
+			bad: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(history.Entry{Kind: history.Pause, Node: "m0", Until: 9000}).
 				add(psEffect("m1", "e2", "k", 0, 1, 2, 0)).add(psCommit("m1", 0, 2, 2)).add(psEffect("m0", "e2", "k", 0, 1, 1, 0)),
 			good: new(psHistory).add(psEffect("m0", "e1", "k", 0, 0, 1, 0)).add(psCommit("m0", 0, 1, 1)).
 				add(psEffect("m1", "e2", "k", 0, 1, 2, 0)).add(psEffect("m0", "e9", "k", 1, 0, 1, 0)),
@@ -88,7 +88,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		{
 			name:    "bounded-lag",
 			check:   BoundedLag,
-			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)).add(history.Record{Kind: history.HandlerError, Node: "m0", Group: "g", Topic: "t", Event: "e1", Point: "poison", Attempt: 7}).add(psEnd(false)),
+			bad:     new(psHistory).add(psSubscribe("g", "t")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)).add(history.Entry{Kind: history.HandlerError, Node: "m0", Group: "g", Topic: "t", Event: "e1", ErrorKind: "poison", Attempt: 7}).add(psEnd(false)),
 			good:    new(psHistory).add(psSubscribe("g", "t")).add(psAppend("e1", 0, 0)).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)),
 			mention: "poison",
 		},
@@ -96,7 +96,7 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 			name:  "log-duplicates",
 			check: LogDuplicates,
 			bad: new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).
-				add(history.Record{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 1)),
+				add(history.Entry{Kind: history.PublishRetry, Node: "p", Event: "e1", Attempt: 2}).add(psAppend("e1", 0, 1)),
 			good:    new(psHistory).add(psPublish("e1", "k")).add(psAppend("e1", 0, 0)).add(psAppend("e2", 0, 1)),
 			mention: "in the log 2 times although it was sent 1 time",
 		},
@@ -121,14 +121,14 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 			check: NonmonotonicPoll,
 			bad:   new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m0", 0, 3, 5)),
 			// a re-read by a new consumer after a crash is not judged here
-			good: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
+			good: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Entry{Kind: history.Crash, Node: "m0", Group: "g", CrashPoint: "after-effect"}).
 				add(psPoll("m0", 0, 3, 5)).add(psPoll("m1", 1, 0, 5)).add(psPoll("m1", 1, 5, 5)),
 			mention: "next poll started at offset 3",
 		},
 		{
 			name:  "group-reread",
 			check: GroupReread,
-			bad: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Record{Kind: history.Crash, Node: "m0", Group: "g", Point: "after-effect"}).
+			bad: new(psHistory).add(psPoll("m0", 0, 0, 5)).add(history.Entry{Kind: history.Crash, Node: "m0", Group: "g", CrashPoint: "after-effect"}).
 				add(psPoll("m1", 0, 3, 5)),
 			good:    new(psHistory).add(psPoll("m0", 0, 0, 5)).add(psPoll("m1", 0, 5, 5)).add(psPoll("m1", 1, 0, 5)),
 			mention: "again from offset 3",
@@ -144,19 +144,19 @@ func TestPubSubChecksCatchAndPass(t *testing.T) {
 		{
 			name:    "event-names",
 			check:   EventNames,
-			bad:     new(psHistory).add(history.Record{Kind: history.Publish, Type: "ChargeCard"}),
-			good:    new(psHistory).add(history.Record{Kind: history.Publish, Type: "CardCharged"}),
+			bad:     new(psHistory).add(history.Entry{Kind: history.Publish, Type: "ChargeCard"}),
+			good:    new(psHistory).add(history.Entry{Kind: history.Publish, Type: "CardCharged"}),
 			mention: "CardCharged",
 		},
 		{
 			name:  "no-loss skipped by a dedup step",
 			check: NoLoss,
 			bad: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).
-				add(history.Record{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Event: "e1", Attempt: 1}).
-				add(history.Record{Kind: history.HandlerError, Node: "m0", Group: "g", Event: "e1", Point: "transient"}).
-				add(history.Record{Kind: history.Dedup, Node: "m0", Group: "g", Event: "e1"}).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)),
+				add(history.Entry{Kind: history.Deliver, Node: "m0", Group: "g", Topic: "t", Event: "e1", Attempt: 1}).
+				add(history.Entry{Kind: history.HandlerError, Node: "m0", Group: "g", Event: "e1", ErrorKind: "transient"}).
+				add(history.Entry{Kind: history.Dedup, Node: "m0", Group: "g", Event: "e1"}).add(psCommit("m0", 0, 1, 1)).add(psEnd(true)),
 			good: new(psHistory).add(psSubscribe("g", "t")).add(psAck("e1", 0, 0)).add(psAck("e2", 0, 1)).
-				add(history.Record{Kind: history.DeadLetter, Node: "m0", Group: "g", Event: "e1"}).
+				add(history.Entry{Kind: history.DeadLetter, Node: "m0", Group: "g", Event: "e1"}).
 				add(psEffect("m0", "e2", "k", 0, 1, 1, 0)).add(psCommit("m0", 0, 2, 1)).add(psEnd(true)),
 			mention: "dedup step skipped it",
 		},

@@ -9,18 +9,18 @@ import (
 // Tiny event-sourced histories: session s writes acct-1, gets version v
 // at global position pos, then reads it back from read model balances.
 
-func wrote(at int64, v, pos int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.CommandReturn, Node: "s", Key: "acct-1", Type: "Deposit", Amount: 5,
+func wrote(at int64, v, pos int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.CommandReturn, Node: "s", Key: "acct-1", Type: "Deposit", Amount: 5,
 		Outcome: "ok", Version: v, Position: pos}
 }
 
-func readBack(at int64, mode history.Mode, token, version, checkpoint int64, outcome history.Outcome) history.Record {
-	return history.Record{At: at * ms, Kind: history.QueryReturn, Node: "s", Key: "acct-1", Group: "balances", Mode: mode,
+func readBack(at int64, mode history.Mode, token, version, checkpoint int64, outcome history.Outcome) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.QueryReturn, Node: "s", Key: "acct-1", Group: "balances", Mode: mode,
 		Token: token, Version: version, Position: checkpoint, Outcome: outcome}
 }
 
-func checkpointAt(at, pos int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.Checkpoint, Node: "balances", Group: "balances", Position: pos}
+func checkpointAt(at, pos int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Checkpoint, Node: "balances", Group: "balances", Position: pos}
 }
 
 func TestReadYourWritesHolds(t *testing.T) {
@@ -41,7 +41,7 @@ func TestReadYourWritesUnstartedProjection(t *testing.T) {
 	r := readBack(3, "read-your-writes", 1, 0, 0, "ok")
 	cp := checkpointAt(50, 4)
 	h := hist(w, r, cp)
-	expect(t, ReadYourWrites(h), "read-your-writes", Violated, []history.Record{w, r, cp},
+	expect(t, ReadYourWrites(h), "read-your-writes", Violated, []history.Entry{w, r, cp},
 		"had no checkpoint yet: its projector had not started", "reached the write only at +50ms", "1 of 1 read(s)")
 }
 
@@ -49,11 +49,11 @@ func TestReadYourWritesUnstartedProjection(t *testing.T) {
 // reset is part of the witness.
 func TestReadYourWritesRebuildingProjection(t *testing.T) {
 	w := wrote(2, 3, 9)
-	reset := history.Record{At: 5 * ms, Kind: history.ProjectionReset, Node: "balances", Group: "balances", Point: "stop-then-rebuild"}
+	reset := history.Entry{At: 5 * ms, Kind: history.ProjectionReset, Node: "balances", Group: "balances", Rebuild: "stop-then-rebuild"}
 	r := readBack(6, "read-your-writes", 9, 0, 0, "ok")
 	cp := checkpointAt(40, 12)
 	h := hist(checkpointAt(1, 8), w, checkpointAt(3, 9), reset, r, cp)
-	expect(t, ReadYourWrites(h), "read-your-writes", Violated, []history.Record{w, reset, r, cp},
+	expect(t, ReadYourWrites(h), "read-your-writes", Violated, []history.Entry{w, reset, r, cp},
 		"a stop-then-rebuild rebuild reset it at +5ms", "took a projection without a checkpoint as caught up")
 }
 
@@ -62,7 +62,7 @@ func TestReadYourWritesRebuildingProjection(t *testing.T) {
 func TestReadYourWritesWrongToken(t *testing.T) {
 	w := wrote(2, 2, 30)
 	r := readBack(3, "read-your-writes", 2, 1, 20, "ok")
-	expect(t, ReadYourWrites(hist(w, r)), "read-your-writes", Violated, []history.Record{w, r},
+	expect(t, ReadYourWrites(hist(w, r)), "read-your-writes", Violated, []history.Entry{w, r},
 		"a token that is not the write's global position")
 }
 
@@ -80,8 +80,8 @@ func TestReadYourWritesTimeoutIsNotARead(t *testing.T) {
 		"Each of the 1 read(s)", "2 read(s) after a write timed out")
 	// A hand-written read without an outcome is a read.
 	r := readBack(2200, "eventual", 0, 1, 20, "")
-	expect(t, ReadYourWrites(hist(w, timedOut, r)), "read-your-writes", Violated, []history.Record{w, r}, "1 of 1 read(s)")
+	expect(t, ReadYourWrites(hist(w, timedOut, r)), "read-your-writes", Violated, []history.Entry{w, r}, "1 of 1 read(s)")
 	// A crash ends the session: a read after it is a new session's.
-	c := history.Record{At: 3 * ms, Kind: history.Crash, Node: "s", Point: "after-append"}
+	c := history.Entry{At: 3 * ms, Kind: history.Crash, Node: "s", CrashPoint: "after-append"}
 	expect(t, ReadYourWrites(hist(w, c, readBack(4, "eventual", 0, 1, 20, "ok"))), "read-your-writes", Unknown, nil, "Not applicable")
 }

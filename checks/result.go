@@ -41,7 +41,7 @@ type Result struct {
 	// Explanation says in plain language why the verdict is what it is.
 	Explanation string `json:"explanation"`
 	// Witness holds the few records that prove a violation, in history order.
-	Witness []history.Record `json:"witness,omitempty"`
+	Witness []history.Entry `json:"witness,omitempty"`
 }
 
 // at prints a record time as simulated time since the start of the run.

@@ -24,7 +24,7 @@ type sagaLog struct {
 func readSagas(h *history.History) *sagaLog {
 	l := &sagaLog{starts: map[sagaKey][]int{}, completed: map[sagaKey]int{}, comp: map[sagaKey]int{},
 		last: map[sagaKey]int{}, end: -1}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		k := sagaKey{r.Group, r.Key}
 		switch r.Kind {
 		case history.End:
@@ -80,12 +80,12 @@ func SagaSingleInstance(h *history.History) Result {
 		if res.Witness != nil {
 			continue
 		}
-		a, b := h.Records[s[0]], h.Records[s[1]]
+		a, b := h.At(s[0]), h.At(s[1])
 		del := lastDeliverOf(h, s[1], b.Node, b.Event)
 		res.Witness = pickRecords(h, del, s[0], s[1])
 		read := ""
 		if del >= 0 {
-			read = fmt.Sprintf(" %s had read the saga's row at %s, before that start was written, and found none.", b.Node, at(h.Records[del].At))
+			read = fmt.Sprintf(" %s had read the saga's row at %s, before that start was written, and found none.", b.Node, at(h.At(del).At))
 		}
 		res.Explanation = fmt.Sprintf("Saga %s in group %s was started %d times: by %s on %s (%s) at %s, and again by %s on %s (%s) at %s.%s Two events of one saga were handled at once and each created the instance (load or create) without a version check, so the second write overwrote the first instance. Write the saga's row with the version read (optimistic concurrency): the second start then conflicts, reloads the instance and joins it.",
 			k.key, k.group, len(s), a.Node, a.Type, a.Event, at(a.At), b.Node, b.Type, b.Event, at(b.At), read)
@@ -126,18 +126,18 @@ func SagaOutcome(h *history.History) Result {
 		res.Explanation = "Not applicable: the history has no saga records."
 		return res
 	}
-	drained := l.end >= 0 && h.Records[l.end].Drained
+	drained := l.end >= 0 && h.At(l.end).Drained
 	var both, open, pending, completed, compensated int
 	for _, k := range l.order {
 		c, okc := l.completed[k]
 		x, okx := l.comp[k]
-		last := h.Records[l.last[k]]
+		last := h.At(l.last[k])
 		if okc && okx {
 			both++
 			if res.Witness != nil {
 				continue
 			}
-			first, second := h.Records[c], h.Records[x]
+			first, second := h.At(c), h.At(x)
 			if x < c {
 				first, second = second, first
 			}
@@ -145,7 +145,7 @@ func SagaOutcome(h *history.History) Result {
 			res.Witness = pickRecords(h, c, x, wrote)
 			basis := ""
 			if wrote >= 0 {
-				basis = fmt.Sprintf(" (it had read version %d, before the %s at version %d was written)", h.Records[wrote].Basis, first.Kind, first.Version)
+				basis = fmt.Sprintf(" (it had read version %d, before the %s at version %d was written)", h.At(wrote).Basis, first.Kind, first.Version)
 			}
 			res.Explanation = fmt.Sprintf("Saga %s in group %s was both %s at %s (%s, %s by %s) and %s at %s (%s, %s by %s)%s. The order is cancelled and refunded, yet confirmed as paid. The later event was decided on a stale read of the saga: without a version check its write landed anyway. Write the saga's row with the version read (optimistic concurrency): the late event then conflicts, reloads the ended saga and is ignored.",
 				k.key, k.group, word(first.Kind), at(first.At), first.Type, first.Event, first.Node,
@@ -177,7 +177,7 @@ func SagaOutcome(h *history.History) Result {
 		res.Witness = pickRecords(h, end, l.last[k], l.end)
 		was := ""
 		if end >= 0 {
-			e := h.Records[end]
+			e := h.At(end)
 			was = fmt.Sprintf(" It had been %s at %s (version %d), and then", word(e.Kind), at(e.At), e.Version)
 		}
 		res.Explanation = fmt.Sprintf("Saga %s in group %s was left %s at the end of a drained run, when every event had been handled.%s %s's write on %s (%s) at %s, decided on version %d, put it in state %s at version %d. A write based on an old read overwrote a newer one (a lost update), so the saga waits for an event that already came. Write the saga's row with the version read (optimistic concurrency): the stale write then conflicts and is decided again on the current state.",
@@ -221,7 +221,7 @@ func word(k history.Kind) string {
 // saga k at or before i, or -1.
 func lastWrite(h *history.History, k sagaKey, i int) int {
 	for x := i; x >= 0; x-- {
-		r := h.Records[x]
+		r := h.At(x)
 		if (r.Kind == history.SagaTransition || r.Kind == history.SagaStart) && r.Group == k.group && r.Key == k.key {
 			return x
 		}
@@ -233,7 +233,7 @@ func lastWrite(h *history.History, k sagaKey, i int) int {
 // before i, or -1.
 func lastDeliverOf(h *history.History, i int, node, event string) int {
 	for x := i - 1; x >= 0; x-- {
-		if r := h.Records[x]; r.Kind == history.Deliver && r.Node == node && r.Event == event {
+		if r := h.At(x); r.Kind == history.Deliver && r.Node == node && r.Event == event {
 			return x
 		}
 	}

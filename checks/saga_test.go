@@ -10,13 +10,13 @@ import (
 // Hand-built saga histories: group "s", correlation id "order-1". Times
 // are in milliseconds.
 
-func sagaDeliver(at int64, node, event, typ string) history.Record {
-	return history.Record{At: at * ms, Kind: history.Deliver, Node: node, Group: "s", Topic: "t", Event: event,
+func sagaDeliver(at int64, node, event, typ string) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Deliver, Node: node, Group: "s", Topic: "t", Event: event,
 		Key: "order-1", Type: typ}
 }
 
-func sagaRec(at int64, k history.Kind, node, event, typ string, basis, version int64, from, to string) history.Record {
-	return history.Record{At: at * ms, Kind: k, Node: node, Group: "s", Topic: "t", Event: event, Key: "order-1",
+func sagaRec(at int64, k history.Kind, node, event, typ string, basis, version int64, from, to string) history.Entry {
+	return history.Entry{At: at * ms, Kind: k, Node: node, Group: "s", Topic: "t", Event: event, Key: "order-1",
 		Type: typ, Basis: basis, Version: version, From: from, To: to}
 }
 
@@ -29,7 +29,7 @@ func TestSagaSingleInstance(t *testing.T) {
 	s2 := sagaRec(6, history.SagaStart, "s-1", "p-2", "PaymentSucceeded", 0, 1, "", "started")
 	tr := sagaRec(6, history.SagaTransition, "s-1", "p-2", "PaymentSucceeded", 0, 1, "started", "completed")
 	h := hist(d1, d2, s1, s2, tr, end(10, true))
-	expect(t, SagaSingleInstance(h), "saga-single-instance", Violated, []history.Record{d2, s1, s2},
+	expect(t, SagaSingleInstance(h), "saga-single-instance", Violated, []history.Entry{d2, s1, s2},
 		"Saga order-1 in group s was started 2 times", "found none", "optimistic concurrency", "1 saga was started more than once")
 
 	// The same two events under a version check: the second conflicts,
@@ -50,14 +50,14 @@ func TestSagaOutcome(t *testing.T) {
 	ts := sagaRec(6, history.SagaTransition, "s-1", "p-3", "PaymentSucceeded", 1, 2, "started", "completed")
 	done := sagaRec(6, history.SagaCompleted, "s-1", "p-3", "PaymentSucceeded", 1, 2, "", "")
 	h := hist(start, tc, comp, ts, done, end(10, true))
-	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Record{comp, ts, done},
+	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Entry{comp, ts, done},
 		"was both compensated at +5ms", "and completed at +6ms", "it had read version 1", "1 saga was both completed and compensated")
 
 	// A lost update: the success completes the saga, then OrderPlaced,
 	// decided on an empty read, puts it back to started.
 	s2 := sagaRec(7, history.SagaStart, "s-0", "p-1", "OrderPlaced", 0, 1, "", "started")
 	h = hist(start, ts, done, s2, end(10, true))
-	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Record{done, s2, end(10, true)},
+	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Entry{done, s2, end(10, true)},
 		"was left started at the end of a drained run", "lost update", "1 saga was left open")
 
 	// The same open saga in a run that did not drain is not judged: its
@@ -73,7 +73,7 @@ func TestSagaOutcome(t *testing.T) {
 
 	// A saga that never got its outcome, in a drained run.
 	h = hist(start, end(10, true))
-	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Record{start, end(10, true)}, "was left started")
+	expect(t, SagaOutcome(h), "saga-outcome", Violated, []history.Entry{start, end(10, true)}, "was left started")
 }
 
 func TestSagaChecksNotApplicableWithoutSagas(t *testing.T) {

@@ -35,7 +35,7 @@ func SingleWriter(h *history.History) Result {
 	writers := map[gen][]int{} // first write of each member, in order
 	reported := map[gen]bool{} // generations already counted as having two writers
 	var stale, intruders, writes int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Effect && r.Kind != history.OffsetCommit || r.Generation == 0 {
 			continue
 		}
@@ -44,7 +44,7 @@ func SingleWriter(h *history.History) Result {
 		g := gen{k, r.Generation}
 		firstOfNode := true
 		for _, j := range writers[g] {
-			if h.Records[j].Node == r.Node {
+			if h.At(j).Node == r.Node {
 				firstOfNode = false
 			}
 		}
@@ -56,7 +56,7 @@ func SingleWriter(h *history.History) Result {
 					intruders++
 					if res.Witness == nil {
 						res.Witness = pickRecords(h, w.assign, w.owner, w.other)
-						o, x := h.Records[w.owner], h.Records[w.other]
+						o, x := h.At(w.owner), h.At(w.other)
 						owner := "to " + o.Node + ", but " + x.Node + " wrote it too"
 						if w.assign < 0 {
 							owner = "to neither " + o.Node + " nor " + x.Node + ", but both wrote it"
@@ -68,7 +68,7 @@ func SingleWriter(h *history.History) Result {
 			}
 		}
 		j, ok := newest[k]
-		if !ok || h.Records[j].Generation <= r.Generation {
+		if !ok || h.At(j).Generation <= r.Generation {
 			newest[k] = i
 			continue
 		}
@@ -76,7 +76,7 @@ func SingleWriter(h *history.History) Result {
 		if res.Witness != nil {
 			continue
 		}
-		n := h.Records[j]
+		n := h.At(j)
 		cause := lastBefore(h, i, r.Node, history.Pause)
 		if cause < 0 {
 			cause = lastBefore(h, i, r.Node, history.Expire)
@@ -88,7 +88,7 @@ func SingleWriter(h *history.History) Result {
 		}
 		why := ""
 		if cause >= 0 {
-			c := h.Records[cause]
+			c := h.At(cause)
 			if c.Kind == history.Pause {
 				why = fmt.Sprintf(" %s had stalled from %s to %s, longer than its session timeout, so the group moved its partitions on; it woke still holding a batch and carried on.", r.Node, at(c.At), at(c.Until))
 			} else {
@@ -132,7 +132,7 @@ type assignKey struct {
 // assignments collects the Assign records of h.
 func assignments(h *history.History) assignment {
 	a := assignment{known: map[assignKey]bool{}, owns: map[assignKey]map[int]int{}}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Assign {
 			continue
 		}
@@ -153,7 +153,7 @@ func assignments(h *history.History) assignment {
 // assigned reports whether write r's member was assigned its partition in
 // its generation (and the Assign record's index), and whether that
 // generation's assignment is known at all.
-func (a assignment) assigned(r history.Record) (ok bool, rec int, known bool) {
+func (a assignment) assigned(r history.Entry) (ok bool, rec int, known bool) {
 	if !a.known[assignKey{r.Group, r.Topic, "", r.Generation}] {
 		return false, -1, false
 	}
@@ -176,7 +176,7 @@ func twoWriters(h *history.History, a assignment, firsts []int) *intrusion {
 	}
 	owner, assignRec, stranger := -1, -1, -1
 	for _, i := range firsts {
-		ok, rec, known := a.assigned(h.Records[i])
+		ok, rec, known := a.assigned(h.At(i))
 		if !known {
 			return nil
 		}
@@ -204,7 +204,7 @@ func twoWriters(h *history.History, a assignment, firsts []int) *intrusion {
 // before index i, or -1.
 func lastBefore(h *history.History, i int, node string, k history.Kind) int {
 	for x := i - 1; x >= 0; x-- {
-		if c := h.Records[x]; c.Kind == k && c.Node == node {
+		if c := h.At(x); c.Kind == k && c.Node == node {
 			return x
 		}
 	}

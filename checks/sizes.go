@@ -8,9 +8,9 @@ import "github.com/evsim/evsim/model/history"
 // read.
 func countKinds(h *history.History, kinds ...history.Kind) int {
 	n := 0
-	for i := range h.Records {
+	for i := range h.All() {
 		for _, k := range kinds {
-			if h.Records[i].Kind == k {
+			if h.At(i).Kind == k {
 				n++
 				break
 			}

@@ -78,7 +78,7 @@ func peakStaleness(s StalenessSeries, end int64) (time.Duration, int64) {
 // (its history.StalenessSLO records; the smallest if several), by group.
 func StalenessSLOs(h *history.History) map[string]time.Duration {
 	slos := map[string]time.Duration{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind != history.StalenessSLO || r.SLO <= 0 {
 			continue
 		}
@@ -114,7 +114,7 @@ func StalenessWithinSLO(h *history.History) Result {
 	sources := projectionTopics(h)
 	logs := topicLogs(h, sources)
 	stored := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.StoreAppend {
 			stored++
 		}
@@ -176,16 +176,16 @@ func StalenessWithinSLO(h *history.History) Result {
 }
 
 // sloWitness explains the breach b of read model g.
-func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([]history.Record, string) {
-	var commit, ended *history.Record
-	var meanwhile []history.Record
+func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([]history.Entry, string) {
+	var commit, ended *history.Entry
+	var meanwhile []history.Entry
 	topic, fed := projectionTopics(h)[g]
 	committed := "committed"
 	if fed {
 		committed = "appended to " + topic
 	}
-	for i := range h.Records {
-		r := &h.Records[i]
+	for i := range h.All() {
+		r := addr(h.At(i))
 		switch {
 		case commit == nil:
 			if r.Event == b.Oldest && (!fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic) {
@@ -202,7 +202,7 @@ func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([
 	if commit == nil {
 		return nil, fmt.Sprintf("The read model fell %v behind at %s.", b.Worst.Round(time.Microsecond), at(b.WorstAt))
 	}
-	witness := append([]history.Record{*commit}, meanwhile...)
+	witness := append([]history.Entry{*commit}, meanwhile...)
 	var why string
 	if ended != nil {
 		witness = append(witness, *ended)
@@ -216,11 +216,11 @@ func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([
 	for _, r := range meanwhile {
 		switch r.Kind {
 		case history.Crash:
-			parts = append(parts, fmt.Sprintf("crashed at %s (%s)", at(r.At), r.Point))
+			parts = append(parts, fmt.Sprintf("crashed at %s (%s)", at(r.At), r.CrashPoint))
 		case history.Restart:
 			parts = append(parts, fmt.Sprintf("restarted at %s", at(r.At)))
 		case history.ProjectionReset:
-			parts = append(parts, fmt.Sprintf("was reset for a %s rebuild at %s", r.Point, at(r.At)))
+			parts = append(parts, fmt.Sprintf("was reset for a %s rebuild at %s", r.Rebuild, at(r.At)))
 		case history.ProjectionSkip:
 			parts = append(parts, fmt.Sprintf("skipped the gap at position %d at %s", r.Position, at(r.At)))
 		}

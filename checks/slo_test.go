@@ -7,8 +7,8 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-func sloAt(slo time.Duration) history.Record {
-	return history.Record{Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(slo)}
+func sloAt(slo time.Duration) history.Entry {
+	return history.Entry{Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(slo)}
 }
 
 // The time behind grows with the clock between samples while an event
@@ -48,11 +48,11 @@ func TestStalenessWithinSLOHolds(t *testing.T) {
 // the witness is the commit, the crash, the restart and the apply.
 func TestStalenessWithinSLOViolatedByACrash(t *testing.T) {
 	c := appendAt(10, "e1", 1)
-	cr := history.Record{At: 12 * ms, Kind: history.Crash, Node: "balances", Group: "balances", Point: "before-apply"}
-	rs := history.Record{At: 512 * ms, Kind: history.Restart, Node: "balances", Group: "balances"}
+	cr := history.Entry{At: 12 * ms, Kind: history.Crash, Node: "balances", Group: "balances", CrashPoint: "before-apply"}
+	rs := history.Entry{At: 512 * ms, Kind: history.Restart, Node: "balances", Group: "balances"}
 	ap := applyAt(520, "e1", 1)
 	h := hist(sloAt(250*time.Millisecond), c, cr, rs, ap, checkpointAt(520, 1), end(600, true))
-	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Record{c, cr, rs, ap},
+	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Entry{c, cr, rs, ap},
 		"more than its 250ms SLO behind 1 time(s), for 260ms in all, at worst 510ms",
 		"event e1 of acct-1 committed at +10ms and was applied to read model balances only at +520ms",
 		"crashed at +12ms (before-apply) and restarted at +512ms")
@@ -62,6 +62,6 @@ func TestStalenessWithinSLOViolatedByACrash(t *testing.T) {
 func TestStalenessWithinSLOViolatedAtTheEnd(t *testing.T) {
 	c := appendAt(10, "e1", 1)
 	h := hist(sloAt(100*time.Millisecond), c, end(400, false))
-	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Record{c},
+	expect(t, StalenessWithinSLO(h), "staleness-within-slo", Violated, []history.Entry{c},
 		"was still missing from read model balances at +400ms, 390ms later", "The projector was up all along")
 }

@@ -22,13 +22,13 @@ func SnapshotReplay(h *history.History) Result {
 	res := Result{Check: "snapshot-replay"}
 	stored := storedStreams(h)
 	loads, snaps, reported, unjudged, bad := 0, 0, 0, 0, 0
-	flag := func(witness []history.Record, why string) {
+	flag := func(witness []history.Entry, why string) {
 		bad++
 		if res.Witness == nil {
 			res.Witness, res.Explanation = witness, why
 		}
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Load && r.Kind != history.Snapshot {
 			continue
 		}
@@ -45,7 +45,7 @@ func SnapshotReplay(h *history.History) Result {
 			}
 			snaps++
 			if r.State != want {
-				flag([]history.Record{r}, fmt.Sprintf("At %s %s saved a snapshot of %s at version %d holding %q (apply logic %d), "+
+				flag([]history.Entry{r}, fmt.Sprintf("At %s %s saved a snapshot of %s at version %d holding %q (apply logic %d), "+
 					"but folding the first %d stored event(s) of the stream with that logic gives %q: every load from it starts from a wrong state. ",
 					at(r.At), r.Node, r.Key, r.Version, r.State, logic, r.Version, want))
 			}
@@ -64,12 +64,12 @@ func SnapshotReplay(h *history.History) Result {
 		if r.State == want {
 			continue
 		}
-		var witness []history.Record
-		var snap *history.Record
+		var witness []history.Entry
+		var snap *history.Entry
 		for j := i - 1; j >= 0 && r.Basis > 0; j-- {
-			s := h.Records[j]
+			s := h.At(j)
 			if s.Kind == history.Snapshot && s.Key == r.Key && s.Version == r.Basis {
-				snap = &h.Records[j]
+				snap = addr(h.At(j))
 				witness = append(witness, s)
 				break
 			}

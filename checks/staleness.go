@@ -38,7 +38,7 @@ type StalenessFinal struct {
 	Group        string
 	EventsBehind int64
 	TimeBehind   time.Duration
-	Witness      []history.Record
+	Witness      []history.Entry
 }
 
 // StalenessReport is the staleness of every query and every read model.
@@ -61,7 +61,7 @@ type StalenessReport struct {
 // history.Subscribe record of style history.StyleProjection. A read model
 // is known from any of them, so one stuck before its first event (no
 // apply, no checkpoint) is still known.
-func readModelOf(r history.Record) (string, bool) {
+func readModelOf(r history.Entry) (string, bool) {
 	switch r.Kind {
 	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
 		history.StalenessSLO, history.Query, history.QueryReturn:
@@ -151,12 +151,12 @@ func staleness(h *history.History, series bool) StalenessReport {
 		}
 		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d, Oldest: oldest})
 	}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if name, ok := readModelOf(r); ok {
 			get(name)
 		}
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend, history.Append:
 			src := ""
@@ -196,7 +196,7 @@ func staleness(h *history.History, series bool) StalenessReport {
 		case history.Checkpoint:
 			get(r.Group).lastCP = i
 		case history.ProjectionReset:
-			if r.Point == history.RebuildBlueGreen {
+			if r.Rebuild == history.RebuildBlueGreen {
 				continue
 			}
 			g := get(r.Group)
@@ -225,11 +225,11 @@ func staleness(h *history.History, series bool) StalenessReport {
 		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
 		if log := logs[g.src]; n > 0 && g.ptr < len(log) {
-			oldest := h.Records[log[g.ptr].idx]
+			oldest := h.At(log[g.ptr].idx)
 			if g.lastCP >= 0 {
-				cp := h.Records[g.lastCP]
+				cp := h.At(g.lastCP)
 				f.Witness = append(f.Witness, cp)
-				for _, r := range h.Records {
+				for _, r := range h.All() {
 					if g.src == "" && r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
 						f.Witness = append(f.Witness, r)
 					}
@@ -245,7 +245,7 @@ func staleness(h *history.History, series bool) StalenessReport {
 
 func lastAt(h *history.History) int64 {
 	var end int64
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		end = max(end, r.At)
 	}
 	return end

@@ -24,16 +24,16 @@ func StreamIntegrity(h *history.History) Result {
 	ids := map[[2]string]int{}
 	batches := map[batchKey]batch{}
 	var problems int
-	var witness []history.Record
+	var witness []history.Entry
 	var explain string
-	flag := func(why string, recs ...history.Record) {
+	flag := func(why string, recs ...history.Entry) {
 		problems++
 		if witness == nil {
 			witness, explain = recs, why
 		}
 	}
 	appends, streams := 0, 0
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -49,7 +49,7 @@ func StreamIntegrity(h *history.History) Result {
 		versions[r.Key] = max(versions[r.Key], r.Version)
 		if j, dup := ids[[2]string{r.Key, r.Event}]; dup {
 			flag(fmt.Sprintf("Event id %s was appended twice to stream %s (versions %d and %d): an append must be idempotent by event id.",
-				r.Event, r.Key, h.Records[j].Version, r.Version), h.Records[j], r)
+				r.Event, r.Key, h.At(j).Version, r.Version), h.At(j), r)
 		}
 		ids[[2]string{r.Key, r.Event}] = i
 		if r.Command == "" {
@@ -60,12 +60,12 @@ func StreamIntegrity(h *history.History) Result {
 		switch {
 		case !seen:
 			batches[k] = batch{first: i, last: i}
-		case h.Records[b.last].At == r.At && h.Records[b.last].Version+1 == r.Version:
+		case h.At(b.last).At == r.At && h.At(b.last).Version+1 == r.Version:
 			batches[k] = batch{first: b.first, last: i}
 			continue // the next event of the same batch
 		default:
 			batches[k] = batch{first: b.first, last: i}
-			f := h.Records[b.first]
+			f := h.At(b.first)
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
 				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
@@ -74,7 +74,7 @@ func StreamIntegrity(h *history.History) Result {
 		if r.Version != r.Basis+1 {
 			w := -1
 			for j := i - 1; j >= 0; j-- {
-				q := h.Records[j]
+				q := h.At(j)
 				if q.Kind == history.StoreAppend && q.Key == r.Key && q.Version == r.Basis+1 {
 					w = j
 					break
@@ -86,7 +86,7 @@ func StreamIntegrity(h *history.History) Result {
 					r.Command, r.Basis, r.Key, r.Event, r.Version, r.Expected), r)
 				continue
 			}
-			winner := h.Records[w]
+			winner := h.At(w)
 			flag(fmt.Sprintf("Command %s decided on version %d of stream %s but its event %s landed at version %d (expected version %q): "+
 				"command %s had already appended version %d at %s. Both commands won on the same version, a lost update; "+
 				"append with the exact expected version and the second gets a conflict, reloads and decides again.",
@@ -120,7 +120,7 @@ func NoOverdraft(h *history.History) Result {
 	balance := map[string]int64{}
 	last := map[string]int{}
 	var below, judged int
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -134,7 +134,7 @@ func NoOverdraft(h *history.History) Result {
 			below++
 			if res.Witness == nil {
 				if j, ok := last[r.Key]; ok {
-					res.Witness = append(res.Witness, h.Records[j])
+					res.Witness = append(res.Witness, h.At(j))
 				}
 				res.Witness = append(res.Witness, r)
 				res.Explanation = fmt.Sprintf("Account %s went to %d at %s: %s %d (command %s) was appended although the balance was only %d. "+
@@ -161,7 +161,7 @@ func NoOverdraft(h *history.History) Result {
 
 // balanceDelta is the built-in balance projection's rule (the same as
 // model.BalanceDelta): how an event changes its aggregate's value.
-func balanceDelta(r history.Record) int64 {
+func balanceDelta(r history.Entry) int64 {
 	switch r.Type {
 	case "Deposited", "ItemAdded":
 		return r.Amount
@@ -172,7 +172,7 @@ func balanceDelta(r history.Record) int64 {
 }
 
 // changesBalance reports whether r's type is one [balanceDelta] counts.
-func changesBalance(r history.Record) bool {
+func changesBalance(r history.Entry) bool {
 	switch r.Type {
 	case "Deposited", "ItemAdded", "Withdrawn", "ItemRemoved":
 		return true

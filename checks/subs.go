@@ -26,7 +26,7 @@ func (s subscriber) name() string {
 // out: the projection checks judge them (see projectionTopics).
 func subscriptions(h *history.History) map[string][]subscriber {
 	out := map[string][]subscriber{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Subscribe && r.Style != history.StyleProjection {
 			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == history.StyleQueue})
 		}
@@ -59,7 +59,7 @@ type gtp struct {
 
 // pickRecords returns the records at the given indexes of h, in history order,
 // without repeats and skipping negative indexes.
-func pickRecords(h *history.History, idx ...int) []history.Record {
+func pickRecords(h *history.History, idx ...int) []history.Entry {
 	var keep []int
 	for _, i := range idx {
 		if i >= 0 {
@@ -67,12 +67,12 @@ func pickRecords(h *history.History, idx ...int) []history.Record {
 		}
 	}
 	sort.Ints(keep)
-	var out []history.Record
+	var out []history.Entry
 	for k, i := range keep {
 		if k > 0 && keep[k-1] == i {
 			continue
 		}
-		out = append(out, h.Records[i])
+		out = append(out, h.At(i))
 	}
 	return out
 }

@@ -20,7 +20,7 @@ import (
 // projectionTopics returns the topic each read model fed by a topic reads.
 func projectionTopics(h *history.History) map[string]string {
 	out := map[string]string{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch {
 		case r.Kind == history.Subscribe && r.Style == history.StyleProjection,
 			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "":
@@ -55,7 +55,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 			logs[t] = &topicLog{folds: map[string][]int64{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
 		}
 	}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.Append {
 			continue
 		}
@@ -80,7 +80,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 
 // topicID names one record of a topic's log: a topic can hold an event
 // twice, at two offsets, and each is applied on its own.
-func topicID(r history.Record) string {
+func topicID(r history.Entry) string {
 	return fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset)
 }
 
@@ -94,10 +94,10 @@ type topicCheckpoint struct {
 // every record below a partition's highest checkpoint was applied. It
 // returns the number of holes, the number of records judged (below a
 // checkpoint) and, for the first hole, a witness and an explanation.
-func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, int, []history.Record, string) {
+func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, int, []history.Entry, string) {
 	applied := map[topicCheckpoint]map[int64]bool{}
 	highest := map[topicCheckpoint]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if _, ok := sources[r.Group]; !ok || r.Topic == "" {
 			continue
 		}
@@ -109,21 +109,21 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 			}
 			applied[k][r.Offset] = true
 		case history.Checkpoint:
-			if j, ok := highest[k]; !ok || r.Offset > h.Records[j].Offset {
+			if j, ok := highest[k]; !ok || r.Offset > h.At(j).Offset {
 				highest[k] = i
 			}
 		}
 	}
 	holes, judged := 0, 0
-	var witness []history.Record
+	var witness []history.Entry
 	var why string
 	for _, g := range sortedKeys(sources) {
 		l := logs[sources[g]]
 		for _, i := range l.appends {
-			e := h.Records[i]
+			e := h.At(i)
 			k := topicCheckpoint{g, e.Partition}
 			j, ok := highest[k]
-			if !ok || e.Offset >= h.Records[j].Offset {
+			if !ok || e.Offset >= h.At(j).Offset {
 				continue
 			}
 			judged++
@@ -135,14 +135,14 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 				continue
 			}
 			// the first checkpoint of the partition that passed the record
-			passed := h.Records[j]
-			for x, r := range h.Records {
+			passed := h.At(j)
+			for x, r := range h.All() {
 				if r.Kind == history.Checkpoint && r.Group == g && r.Topic == e.Topic && r.Partition == e.Partition && r.Offset > e.Offset {
-					passed = h.Records[x]
+					passed = h.At(x)
 					break
 				}
 			}
-			witness = []history.Record{e, passed}
+			witness = []history.Entry{e, passed}
 			sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
 			why = fmt.Sprintf("Read model %s checkpointed %s/%d at offset %d (%s), but record %s of %s at offset %d was never applied to it: "+
 				"the projector's reads went past it (retention deleting it before it was read, or a position moved without applying what lay below). "+
@@ -156,9 +156,9 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 // topicBehind is BoundedStaleness for the read models fed by a topic: one
 // sentence per read model whose checkpoint of some partition is below the
 // partition's end at the end of the run, and, for the first, a witness.
-func topicBehind(h *history.History, sources map[string]string, logs map[string]*topicLog, end int64) ([]string, []history.Record, string) {
+func topicBehind(h *history.History, sources map[string]string, logs map[string]*topicLog, end int64) ([]string, []history.Entry, string) {
 	last := map[topicCheckpoint]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Checkpoint && r.Topic != "" {
 			if _, ok := sources[r.Group]; ok {
 				last[topicCheckpoint{r.Group, r.Partition}] = i
@@ -166,16 +166,16 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 		}
 	}
 	var behind []string
-	var witness []history.Record
+	var witness []history.Entry
 	var why string
 	for _, g := range sortedKeys(sources) {
 		l := logs[sources[g]]
 		n, oldest := 0, -1
 		for _, i := range l.appends {
-			e := h.Records[i]
+			e := h.At(i)
 			var cp int64
 			if j, ok := last[topicCheckpoint{g, e.Partition}]; ok {
-				cp = h.Records[j].Offset
+				cp = h.At(j).Offset
 			}
 			if e.Offset >= cp {
 				n++
@@ -187,11 +187,11 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 		if n == 0 {
 			continue
 		}
-		o := h.Records[oldest]
+		o := h.At(oldest)
 		var cp int64
 		j, ok := last[topicCheckpoint{g, o.Partition}]
 		if ok {
-			cp = h.Records[j].Offset
+			cp = h.At(j).Offset
 		}
 		behind = append(behind, fmt.Sprintf("read model %s has checkpointed offset %d of %s/%d: %d record(s) of %s not handled, the oldest (%s/%d offset %d) appended %v ago",
 			g, cp, o.Topic, o.Partition, n, o.Topic, o.Topic, o.Partition, o.Offset, time.Duration(end-o.At)))
@@ -199,7 +199,7 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 			continue
 		}
 		if ok {
-			witness = append(witness, h.Records[j])
+			witness = append(witness, h.At(j))
 		}
 		witness = append(witness, o)
 		sort.SliceStable(witness, func(a, b int) bool { return witness[a].At < witness[b].At })
@@ -213,12 +213,12 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 // projector read its record again or the topic holds it twice, must leave
 // its row as it was. It returns the repeats, how many changed the row,
 // and a witness and explanation for the first that did.
-func projectionRepeats(h *history.History, sources map[string]string) (repeats, changed int, witness []history.Record, why string) {
+func projectionRepeats(h *history.History, sources map[string]string) (repeats, changed int, witness []history.Entry, why string) {
 	type gk struct{ group, key string }
 	type gr struct{ group, id string }
 	row := map[gk]int64{}
 	first := map[gr]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind != history.ProjectionApply || r.Topic == "" {
 			continue
 		}
@@ -244,18 +244,18 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 		}
 		crash := -1
 		for x := j + 1; x < i; x++ {
-			if c := h.Records[x]; c.Kind == history.Crash && c.Group == r.Group && crash < 0 {
+			if c := h.At(x); c.Kind == history.Crash && c.Group == r.Group && crash < 0 {
 				crash = x
 			}
 		}
 		// the checkpoint of the partition in force when the record was read again
 		cp := -1
 		for x := j + 1; x < i; x++ {
-			if c := h.Records[x]; c.Kind == history.Checkpoint && c.Group == r.Group && c.Topic == r.Topic && c.Partition == r.Partition {
+			if c := h.At(x); c.Kind == history.Checkpoint && c.Group == r.Group && c.Topic == r.Topic && c.Partition == r.Partition {
 				cp = x
 			}
 		}
-		a := h.Records[j]
+		a := h.At(j)
 		if a.Partition != r.Partition || a.Offset != r.Offset {
 			witness = pickRecords(h, j, i)
 			why = fmt.Sprintf("Event %s (%s %d to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
@@ -268,9 +268,9 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 		why = fmt.Sprintf("Record %s (%s %d to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
 			r.Event, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
 		if crash >= 0 {
-			c := h.Records[crash]
-			why += fmt.Sprintf(" %s crashed at %s (%s) after the rows were committed", c.Node, at(c.At), c.Point)
-			if cp < 0 || h.Records[cp].Offset <= r.Offset {
+			c := h.At(crash)
+			why += fmt.Sprintf(" %s crashed at %s (%s) after the rows were committed", c.Node, at(c.At), c.CrashPoint)
+			if cp < 0 || h.At(cp).Offset <= r.Offset {
 				why += fmt.Sprintf(" and before its checkpoint of %s/%d passed offset %d, so it read the record again after the restart.", r.Topic, r.Partition, r.Offset)
 			} else {
 				why += "."

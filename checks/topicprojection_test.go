@@ -8,26 +8,26 @@ import (
 
 // Tiny histories of a read model "balances" fed by topic "t".
 
-func projSub() history.Record {
-	return history.Record{Kind: history.Subscribe, Node: "balances", Group: "balances", Topic: "t", Style: history.StyleProjection}
+func projSub() history.Entry {
+	return history.Entry{Kind: history.Subscribe, Node: "balances", Group: "balances", Topic: "t", Style: history.StyleProjection}
 }
 
-func tAppend(at int64, event string, partition int, offset int64, key string, amount int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.Append, Node: "broker", Topic: "t", Partition: partition, Offset: offset,
+func tAppend(at int64, event string, partition int, offset int64, key string, amount int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Append, Node: "broker", Topic: "t", Partition: partition, Offset: offset,
 		Event: event, Key: key, Type: "Deposited", Amount: amount}
 }
 
-func tApply(at int64, e history.Record, version, value int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.ProjectionApply, Node: "balances", Group: "balances", Topic: "t",
+func tApply(at int64, e history.Entry, version, value int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.ProjectionApply, Node: "balances", Group: "balances", Topic: "t",
 		Partition: e.Partition, Offset: e.Offset, Key: e.Key, Event: e.Event, Type: e.Type, Amount: e.Amount, Version: version, Value: value}
 }
 
-func tCheckpoint(at int64, partition int, next int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.Checkpoint, Node: "balances", Group: "balances", Topic: "t", Partition: partition, Offset: next}
+func tCheckpoint(at int64, partition int, next int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Checkpoint, Node: "balances", Group: "balances", Topic: "t", Partition: partition, Offset: next}
 }
 
-func tRead(at int64, key string, version, value int64) history.Record {
-	return history.Record{At: at * ms, Kind: history.QueryReturn, Node: "dashboard-0", Group: "balances", Key: key,
+func tRead(at int64, key string, version, value int64) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.QueryReturn, Node: "dashboard-0", Group: "balances", Key: key,
 		Version: version, Value: value, Outcome: "ok"}
 }
 
@@ -49,10 +49,10 @@ func TestTopicProjectionAppliedTwice(t *testing.T) {
 	a1, c, a2 := tApply(5, e1, 1, 5), crash(5, "balances", "after-apply"), tApply(20, e1, 2, 10)
 	r := tRead(21, "acct-1", 2, 10)
 	h := hist(projSub(), e1, a1, c, restart(15, "balances"), a2, tCheckpoint(20, 0, 1), r, end(30, true))
-	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Violated, []history.Record{a1, c, a2},
+	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Violated, []history.Entry{a1, c, a2},
 		"making the row 10 at version 2, but the fold of the first 2 records of acct-1 in topic t is nothing", "the row counts it twice",
 		"3 row(s) or read(s) in all")
-	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{a1, c, a2},
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Entry{a1, c, a2},
 		"applied to read model balances twice", "before its checkpoint of t/0 passed offset 0", "1 repeated application of 1")
 	expect(t, NoHoleBelowCheckpoint(h), "no-hole-below-checkpoint", Holds, nil)
 }
@@ -64,7 +64,7 @@ func TestTopicProjectionLogDuplicate(t *testing.T) {
 	a1, a2 := tApply(5, e1, 1, 5), tApply(5, e1b, 2, 10)
 	h := hist(projSub(), e1, e1b, a1, a2, tCheckpoint(5, 0, 2), end(10, true))
 	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Holds, nil)
-	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Record{a1, a2},
+	expect(t, DuplicateDeliveryInvariance(h), "duplicate-delivery-invariance", Violated, []history.Entry{a1, a2},
 		"the topic holds it twice, at t/0 offset 0 (applied at +5ms) and at t/0 offset 1")
 }
 
@@ -72,9 +72,9 @@ func TestTopicProjectionHole(t *testing.T) {
 	e1, e2 := tAppend(1, "e1", 0, 0, "acct-1", 5), tAppend(2, "e2", 0, 1, "acct-1", 7)
 	cp := tCheckpoint(5, 0, 2)
 	h := hist(projSub(), e1, e2, tApply(5, e2, 1, 7), cp, end(10, true))
-	expect(t, NoHoleBelowCheckpoint(h), "no-hole-below-checkpoint", Violated, []history.Record{e1, cp},
+	expect(t, NoHoleBelowCheckpoint(h), "no-hole-below-checkpoint", Violated, []history.Entry{e1, cp},
 		"checkpointed t/0 at offset 2 (+5ms), but record e1 of acct-1 at offset 0 was never applied", "1 hole(s) in all")
-	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Violated, []history.Record{h.Records[3]},
+	expect(t, ProjectionEqualsFold(h), "projection-equals-fold", Violated, []history.Entry{h.At(3)},
 		"making the row 7 at version 1, but the fold of the first 1 records of acct-1 in topic t is 5", "2 row(s) or read(s) in all")
 }
 
@@ -82,7 +82,7 @@ func TestTopicProjectionBehind(t *testing.T) {
 	e1, e2 := tAppend(1, "e1", 0, 0, "acct-1", 5), tAppend(2, "e2", 1, 0, "acct-2", 7)
 	cp := tCheckpoint(5, 0, 1)
 	h := hist(projSub(), e1, e2, tApply(5, e1, 1, 5), cp, end(10, false))
-	expect(t, BoundedStaleness(h), "bounded-staleness", Violated, []history.Record{e2},
+	expect(t, BoundedStaleness(h), "bounded-staleness", Violated, []history.Entry{e2},
 		"read model balances has checkpointed offset 0 of t/1: 1 record(s) of t not handled", "appended 8ms ago")
 	st := Staleness(h)
 	if len(st.Final) != 1 || st.Final[0].EventsBehind != 1 || st.Final[0].TimeBehind != 8e6 {

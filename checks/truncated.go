@@ -15,7 +15,7 @@ func truncatedAppends(h *history.History) map[int]bool {
 	}
 	var open map[nodeTP][]int
 	var cut map[int]bool
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.Append:
 			if open == nil {
@@ -27,7 +27,7 @@ func truncatedAppends(h *history.History) map[int]bool {
 			k := nodeTP{r.Node, tp{r.Topic, r.Partition}}
 			kept := open[k][:0]
 			for _, j := range open[k] {
-				if h.Records[j].Offset >= r.Offset {
+				if h.At(j).Offset >= r.Offset {
 					if cut == nil {
 						cut = map[int]bool{}
 					}

@@ -1,7 +1,6 @@
 package checks_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -20,5 +19,5 @@ func twinHistory(t *testing.T, name string) *history.History {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	return &history.History{Records: slices.Clone(o.History.Records)}
+	return history.FromEntries(o.History.Entries())
 }

@@ -24,7 +24,7 @@ func Unseen(h *history.History) Result {
 	first, end := -1, -1
 	drained := false
 	ackedEvent := map[string]bool{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch r.Kind {
 		case history.PublishAck:
 			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] {
@@ -58,13 +58,13 @@ func Unseen(h *history.History) Result {
 		return res
 	}
 	res.Verdict = Violated
-	r := h.Records[first]
+	r := h.At(first)
 	res.Witness = pickRecords(h, first, end)
 	res.Explanation = fmt.Sprintf("By the end of the run, which drained, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
 		plural(unseen, "event", "events"), r.Event, r.Topic, r.Partition, r.Offset, at(r.At))
 	k := tp{r.Topic, r.Partition}
 	if hi, ok := rl.highest[k]; ok && hi < r.Offset {
-		b := h.Records[rl.by[k]]
+		b := h.At(rl.by[k])
 		res.Explanation += fmt.Sprintf(" Reads of that partition stopped at offset %d (%s at %s): the partition stalled there.", hi, b.Node, at(b.At))
 	}
 	return res

@@ -6,8 +6,8 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-func poll(at int64, node string, partition int, offset int64, count int) history.Record {
-	return history.Record{At: at * ms, Kind: history.Poll, Node: node, Group: group(node), Topic: "t",
+func poll(at int64, node string, partition int, offset int64, count int) history.Entry {
+	return history.Entry{At: at * ms, Kind: history.Poll, Node: node, Group: group(node), Topic: "t",
 		Partition: partition, Offset: offset, Count: count}
 }
 
@@ -24,7 +24,7 @@ func TestUnseenUndrainedIsUnknown(t *testing.T) {
 	// drained: e2 stays unseen for good
 	e.Drained = true
 	h = hist(sub("g"), ack(1, "e1", 0, 0), a2, poll(2, "g-0", 0, 0, 1), e)
-	expect(t, Unseen(h), "unseen", Violated, []history.Record{a2, e}, "1 event", "e2", "stopped at offset 0")
+	expect(t, Unseen(h), "unseen", Violated, []history.Entry{a2, e}, "1 event", "e2", "stopped at offset 0")
 }
 
 func TestUnseenHolds(t *testing.T) {

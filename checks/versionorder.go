@@ -21,7 +21,7 @@ func knownOffsets(h *history.History) versionOrder {
 		}
 		set[k][o] = true
 	}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		k := tp{r.Topic, r.Partition}
 		switch r.Kind {
 		case history.Append, history.PublishAck, history.Deliver:

@@ -32,14 +32,14 @@ func TestRank(t *testing.T) {
 // up, 0); the write side's strong read has no window.
 func TestConsistencyWindows(t *testing.T) {
 	ms := int64(time.Millisecond)
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		{At: 0, Kind: history.StoreAppend, Node: "event-store", Event: "e1", Key: "a", Type: "Deposited", Version: 1, Position: 1},
 		{At: 30 * ms, Kind: history.QueryReturn, Node: "q-0", Group: "rm", Key: "a", Outcome: history.OutcomeOK},
 		{At: 31 * ms, Kind: history.QueryReturn, Node: "w-0", Key: "a", Outcome: history.OutcomeOK},
 		{At: 40 * ms, Kind: history.ProjectionApply, Node: "rm", Group: "rm", Event: "e1", Key: "a", Type: "Deposited", Version: 1, Position: 1},
 		{At: 40 * ms, Kind: history.Checkpoint, Node: "rm", Group: "rm", Position: 1},
 		{At: 50 * ms, Kind: history.QueryReturn, Node: "q-0", Group: "rm", Key: "a", Outcome: history.OutcomeOK},
-	}}
+	})
 	ws := ConsistencyWindows(h)
 	if len(ws) != 1 {
 		t.Fatalf("want one window, got %+v", ws)

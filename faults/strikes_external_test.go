@@ -63,9 +63,9 @@ func struck(t *testing.T, list []model.Strike, prefix string) int {
 }
 
 // count counts the records that match.
-func count(h *history.History, match func(r history.Record) bool) int {
+func count(h *history.History, match func(r history.Entry) bool) int {
 	n := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if match(r) {
 			n++
 		}
@@ -92,7 +92,9 @@ func TestEveryFaultKindCountsItsStrikes(t *testing.T) {
 		return func(n string) bool { return strings.HasPrefix(n, prefix) }
 	}
 	crashes := func(point string, on func(string) bool) int {
-		return count(h, func(r history.Record) bool { return r.Kind == history.Crash && r.Point == point && on(r.Node) })
+		return count(h, func(r history.Entry) bool {
+			return r.Kind == history.Crash && string(r.CrashPoint) == point && on(r.Node)
+		})
 	}
 	is := func(name string) func(string) bool { return func(n string) bool { return n == name } }
 	want := []struct {
@@ -101,14 +103,14 @@ func TestEveryFaultKindCountsItsStrikes(t *testing.T) {
 	}{
 		{"faults[0] crash ledger at after-effect, probability 1/50", crashes(model.PointAfterEffect, node("ledger-"))},
 		{"faults[1] crash teller at after-send hit 3", 1},
-		{"faults[2] pause ledger at 500ms", count(h, func(r history.Record) bool { return r.Kind == history.Pause && r.Group == "ledger" })},
-		{"faults[3] pause audit for 2ms, probability 1/4", count(h, func(r history.Record) bool { return r.Kind == history.Pause && r.Group == "audit" })},
-		{"faults[4] churn mailer", count(h, func(r history.Record) bool { return r.Kind == history.Leave && r.Group == "mailer" })},
+		{"faults[2] pause ledger at 500ms", count(h, func(r history.Entry) bool { return r.Kind == history.Pause && r.Group == "ledger" })},
+		{"faults[3] pause audit for 2ms, probability 1/4", count(h, func(r history.Entry) bool { return r.Kind == history.Pause && r.Group == "audit" })},
+		{"faults[4] churn mailer", count(h, func(r history.Entry) bool { return r.Kind == history.Leave && r.Group == "mailer" })},
 		{"faults[5] churn billing", crashes("churn", node("billing-"))},
 		{"faults[6] crash mailer", 0},
 		{"teller poison-events [5]", 1},
-		{"ledger failures 1/10", count(h, func(r history.Record) bool {
-			return r.Kind == history.HandlerError && r.Group == "ledger" && r.Point == history.ErrorTransient
+		{"ledger failures 1/10", count(h, func(r history.Entry) bool {
+			return r.Kind == history.HandlerError && r.Group == "ledger" && r.ErrorKind == history.ErrorTransient
 		})},
 	}
 	if n := crashes(model.PointAfterSend, is("teller")); n != 1 {
@@ -125,7 +127,7 @@ func TestEveryFaultKindCountsItsStrikes(t *testing.T) {
 	// Each lost request or acknowledgement makes one attempt time out, and
 	// each timeout is a retry or a give-up of the request's records.
 	timeouts := map[[3]int64]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.PublishRetry || r.Kind == history.PublishFail {
 			timeouts[[3]int64{r.At, int64(r.Partition), int64(r.Attempt)}] = true
 		}
@@ -155,7 +157,7 @@ func TestEventStoreFaultsCountTheirStrikes(t *testing.T) {
 	}
 	h, got := o.History, o.FaultsStruck
 	rollbacks := map[[3]string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.StoreRollback {
 			rollbacks[[3]string{time.Duration(r.At).String(), r.Key, r.Command}] = true
 		}
@@ -163,7 +165,7 @@ func TestEventStoreFaultsCountTheirStrikes(t *testing.T) {
 	if n := struck(t, got, "event-store rollback 1/10"); n != len(rollbacks) || n == 0 {
 		t.Errorf("rollbacks struck %d times, the history shows %d", n, len(rollbacks))
 	}
-	lostAnswers := count(h, func(r history.Record) bool { return r.Kind == history.LostAnswer })
+	lostAnswers := count(h, func(r history.Entry) bool { return r.Kind == history.LostAnswer })
 	drawn, listed := struck(t, got, "event-store lost-answer 1/5"), struck(t, got, "event-store lose-answers [2 3]")
 	if drawn+listed != lostAnswers || drawn == 0 || listed == 0 {
 		t.Errorf("lost answers struck %d (drawn) + %d (listed) times, the history shows %d", drawn, listed, lostAnswers)

@@ -217,7 +217,7 @@ func (r *runner) readBack(ctx context.Context) (int, error) {
 				return
 			}
 			seen++
-			a := history.Record{Topic: back[kr.Topic], Partition: int(kr.Partition), Offset: kr.Offset, Key: string(kr.Key)}
+			a := history.Entry{Topic: back[kr.Topic], Partition: int(kr.Partition), Offset: kr.Offset, Key: string(kr.Key)}
 			for _, h := range kr.Headers {
 				switch h.Key {
 				case "evsim-id":

@@ -24,7 +24,7 @@ func newDB(d model.Dedup) *db {
 
 // apply runs the balance handler's transaction for the delivery d and
 // records its effect, or its dedup when the id is already processed.
-func (b *db) apply(rc *recorder, d history.Record) {
+func (b *db) apply(rc *recorder, d history.Entry) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.dedup == model.DedupSameTx && b.processed[d.Event] {

@@ -151,7 +151,7 @@ func (r *runner) baseOpts(c *conns, name string) []kgo.Opt {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	s := r.s
 	for _, g := range s.System.Consumers {
-		r.rec.add(history.Record{Kind: history.Subscribe, Group: g.Group, Topic: g.Topic, Stateful: true})
+		r.rec.add(history.Entry{Kind: history.Subscribe, Group: g.Group, Topic: g.Topic, Stateful: true})
 	}
 	r.faultTo = time.Now().Add(s.Faults.Until)
 	membersCtx, stopMembers := context.WithCancel(ctx)
@@ -203,7 +203,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			notes = append(notes, fmt.Sprintf("the read-back of the log found %d records no acknowledgement or fetch showed", added))
 		}
 	}
-	r.rec.add(history.Record{Kind: history.End, Drained: drained})
+	r.rec.add(history.Entry{Kind: history.End, Drained: drained})
 	h := r.rec.history()
 	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}
 	if unknown > 0 {

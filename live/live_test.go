@@ -149,7 +149,7 @@ func TestLiveHistoryRoundTrip(t *testing.T) {
 		t.Errorf("source %q does not say live", res.History.Source)
 	}
 	appends, inferred := 0, 0
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Kind == history.Append {
 			appends++
 			if r.Inferred {
@@ -210,7 +210,7 @@ func TestBrokersPath(t *testing.T) {
 	if !strings.HasPrefix(res.History.Source, "live: brokers ") {
 		t.Errorf("source %q does not name the brokers", res.History.Source)
 	}
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		if r.Topic != "" && r.Topic != "account-events" || r.Group != "" && r.Group != "ledger" {
 			t.Fatalf("the history names the run's broker-side names, not the scenario's: %v", r)
 		}
@@ -278,7 +278,7 @@ func TestTimeoutKeepsHistory(t *testing.T) {
 	if res.Drained || res.History.Len() == 0 {
 		t.Errorf("drained=%v with %d records, want a partial history not drained", res.Drained, res.History.Len())
 	}
-	if last := res.History.Records[res.History.Len()-1]; last.Kind != history.End {
+	if last := res.History.At(res.History.Len() - 1); last.Kind != history.End {
 		t.Errorf("the history ends with %s, want end", last.Kind)
 	}
 }
@@ -321,7 +321,7 @@ checks: [no-loss]
 		t.Fatal(err)
 	}
 	publishes, appends := 0, 0
-	for _, r := range res.History.Records {
+	for _, r := range res.History.All() {
 		switch r.Kind {
 		case history.Publish:
 			publishes++

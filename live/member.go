@@ -56,7 +56,7 @@ func (m *member) groupOpts() []kgo.Opt {
 				for _, p := range ps {
 					s = append(s, strconv.Itoa(int(p)))
 				}
-				m.r.rec.add(history.Record{Kind: history.Assign, Node: m.name, Group: g.Group, Topic: g.Topic,
+				m.r.rec.add(history.Entry{Kind: history.Assign, Node: m.name, Group: g.Group, Topic: g.Topic,
 					Generation: int(gen), Partitions: strings.Join(s, ",")})
 			}
 		}),
@@ -75,7 +75,7 @@ func (m *member) start(ctx context.Context, delay time.Duration) {
 		if !ok || restart < 0 || !sleep(ctx, restart) {
 			return
 		}
-		m.r.rec.add(history.Record{Kind: history.Restart, Node: m.name, Group: m.g.Group})
+		m.r.rec.add(history.Entry{Kind: history.Restart, Node: m.name, Group: m.g.Group})
 	}
 }
 
@@ -93,7 +93,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 		m.r.note(fmt.Sprintf("member %s: %v", m.name, err))
 		return 0, false
 	}
-	m.r.rec.add(history.Record{Kind: history.Join, Node: m.name, Group: m.g.Group, Topic: m.g.Topic})
+	m.r.rec.add(history.Entry{Kind: history.Join, Node: m.name, Group: m.g.Group, Topic: m.g.Topic})
 	batch := cmp.Or(m.g.Batch, model.DefaultBatch)
 	for ctx.Err() == nil {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
@@ -130,7 +130,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	cl.LeaveGroupContext(lctx)
-	m.r.rec.add(history.Record{Kind: history.Leave, Node: m.name, Group: m.g.Group})
+	m.r.rec.add(history.Entry{Kind: history.Leave, Node: m.name, Group: m.g.Group})
 	go cl.Close()
 	return 0, false
 }
@@ -140,7 +140,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 // returns an *errCrash when the member crashed.
 func (m *member) handle(ctx context.Context, cl *kgo.Client, kr *kgo.Record) error {
 	_, gen := cl.GroupMetadata()
-	d := history.Record{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
+	d := history.Entry{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
 		Offset: kr.Offset, Key: string(kr.Key), Generation: int(gen)}
 	for _, h := range kr.Headers {
 		switch h.Key {
@@ -181,7 +181,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, kr *kgo.Record, gen
 	if err := m.crashPoint(model.PointBeforeCommit); err != nil {
 		return err
 	}
-	rec := history.Record{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
+	rec := history.Entry{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
 		Offset: kr.Offset + 1, Generation: gen}
 	offsets := map[string]map[int32]kgo.EpochOffset{kr.Topic: {kr.Partition: {Epoch: kr.LeaderEpoch, Offset: kr.Offset + 1}}}
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -202,7 +202,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, kr *kgo.Record, gen
 			m.r.rec.add(rec)
 		case errors.Is(err, kerr.IllegalGeneration), errors.Is(err, kerr.RebalanceInProgress),
 			errors.Is(err, kerr.UnknownMemberID), errors.Is(err, kerr.FencedInstanceID):
-			rec.Kind, rec.Point = history.CommitFenced, err.Error()
+			rec.Kind, rec.Reason = history.CommitFenced, err.Error()
 			m.r.rec.add(rec)
 		default:
 			m.r.mu.Lock()
@@ -229,7 +229,7 @@ func (m *member) crashPoint(point string) error {
 			m.r.mu.Lock()
 			m.r.crashes++
 			m.r.mu.Unlock()
-			m.r.rec.add(history.Record{Kind: history.Crash, Node: m.name, Group: m.g.Group, Point: point})
+			m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
 			return &errCrash{restart: cr.RestartAfter}
 		}
 	}

@@ -80,7 +80,7 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 		default:
 			part = model.KeyPartition(key, parts)
 		}
-		pub := history.Record{Kind: history.Publish, Node: p.Name, Topic: p.Topic, Partition: part,
+		pub := history.Entry{Kind: history.Publish, Node: p.Name, Topic: p.Topic, Partition: part,
 			Event: fmt.Sprintf("%s-%d", p.Name, n), Key: key, Type: ev.Type, Amount: amount}
 		r.rec.add(pub)
 		kr := &kgo.Record{Topic: r.topics[p.Topic], Partition: int32(part), Key: []byte(key),
@@ -88,8 +88,8 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 			Headers: []kgo.RecordHeader{{Key: "evsim-id", Value: []byte(pub.Event)}, {Key: "evsim-type", Value: []byte(ev.Type)}}}
 		cl.Produce(ctx, kr, func(kr *kgo.Record, err error) {
 			if err != nil {
-				r.rec.add(history.Record{Kind: history.PublishFail, Node: p.Name, Topic: p.Topic, Partition: part,
-					Event: pub.Event, Key: key, Type: ev.Type, Amount: amount, Attempt: 1, Point: err.Error()})
+				r.rec.add(history.Entry{Kind: history.PublishFail, Node: p.Name, Topic: p.Topic, Partition: part,
+					Event: pub.Event, Key: key, Type: ev.Type, Amount: amount, Attempt: 1, Reason: err.Error()})
 				failed.Lock()
 				if firstErr == nil && ctx.Err() == nil {
 					firstErr = fmt.Errorf("producer %s: publish %s: %w", p.Name, pub.Event, err)

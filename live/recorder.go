@@ -26,25 +26,25 @@ func newRecorder(source string) *recorder {
 }
 
 // add records r now.
-func (rc *recorder) add(r history.Record) {
+func (rc *recorder) add(r history.Entry) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.addLocked(r)
 }
 
-func (rc *recorder) addLocked(r history.Record) {
+func (rc *recorder) addLocked(r history.Entry) {
 	r.At = int64(time.Since(rc.start))
-	if n := len(rc.h.Records); n > 0 && r.At < rc.h.Records[n-1].At {
-		r.At = rc.h.Records[n-1].At
+	if n := rc.h.Len(); n > 0 && r.At < rc.h.At(n-1).At {
+		r.At = rc.h.At(n - 1).At
 	}
-	rc.h.Records = append(rc.h.Records, r)
+	rc.h.Add(r)
 }
 
 // appendSeen records the inferred append of the record a at its topic,
 // partition and offset the first time an acknowledgement or a fetch shows
 // it: no client sees the broker append. It reports whether the append is
 // new.
-func (rc *recorder) appendSeen(a history.Record) bool {
+func (rc *recorder) appendSeen(a history.Entry) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	k := fmt.Sprintf("%s/%d/%d", a.Topic, a.Partition, a.Offset)
@@ -52,14 +52,14 @@ func (rc *recorder) appendSeen(a history.Record) bool {
 		return false
 	}
 	rc.appended[k] = true
-	rc.addLocked(history.Record{Kind: history.Append, Node: "broker", Topic: a.Topic, Partition: a.Partition,
+	rc.addLocked(history.Entry{Kind: history.Append, Node: "broker", Topic: a.Topic, Partition: a.Partition,
 		Offset: a.Offset, Event: a.Event, Key: a.Key, Type: a.Type, Amount: a.Amount, Inferred: true})
 	return true
 }
 
 // deliver records the delivery d, counting its attempt in its group: the
 // observer knows how often the group got the event, the member does not.
-func (rc *recorder) deliver(d history.Record) history.Record {
+func (rc *recorder) deliver(d history.Entry) history.Entry {
 	rc.appendSeen(d)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -74,5 +74,7 @@ func (rc *recorder) deliver(d history.Record) history.Record {
 func (rc *recorder) history() *history.History {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	return &history.History{Source: rc.h.Source, Records: append([]history.Record(nil), rc.h.Records...)}
+	h := history.FromEntries(rc.h.Entries())
+	h.Source = rc.h.Source
+	return h
 }

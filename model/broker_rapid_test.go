@@ -390,7 +390,7 @@ func TestProducerRestartGetsNewID(t *testing.T) {
 	// accepts it: no append is refused or lost after the restart.
 	var afterRestart, seq0 int
 	restarted := false
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Restart {
 			restarted = true
 		}

@@ -13,7 +13,7 @@ import (
 const (
 	// PointAfterAppend: a session's append was acknowledged; it has not
 	// published the events yet (direct-after publishing).
-	PointAfterAppend = history.PointAfterAppend
+	PointAfterAppend = string(history.PointAfterAppend)
 	// PointAfterPublish: a session published before appending
 	// (direct-before), or a relay published rows it has not marked sent.
 	PointAfterPublish = "after-publish"
@@ -68,7 +68,7 @@ func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (
 	}
 	state := fold(agg, snap.state, r.events[snap.version:])
 	replay := fold(agg, agg.Initial(), r.events)
-	e.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
+	e.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
 		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})
 	return state, version
 }
@@ -167,7 +167,7 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
 		s.unacked = max(0, s.unacked-1)
-		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
+		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 	default:
 		panic(fmt.Sprintf("model: session %s got unknown event kind %d", s.name, ev.Kind))
@@ -223,7 +223,7 @@ func (s *Session) start(w *sim.World) {
 	s.n++
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
 	s.cur = &pendingCommand{c: c, attempt: 1}
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
 		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
 }
@@ -246,7 +246,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 	agg := s.env.factory(s.env.logic(w.Now()))
 	changes, reason := agg.Decide(state, cur.c)
 	if reason != "" {
-		s.finish(w, history.Record{Outcome: "rejected", Point: reason, Value: agg.Value(state), Version: version})
+		s.finish(w, history.Entry{Outcome: history.OutcomeRejected, Reason: reason, Value: agg.Value(state), Version: version})
 		return
 	}
 	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
@@ -305,14 +305,14 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		r.version/n > cur.basis/n {
 		w.Send(s.id, s.env.store, kindStoreSnapshot, 0, 0, &snapshotMsg{key: cur.c.Key,
 			snapshotRec: snapshotRec{version: r.version, state: state, logic: cur.logic}})
-		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
+		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
 			Version: r.version, State: agg.Describe(state), Logic: cur.logic})
 	}
 	if s.writes == nil {
 		s.writes = map[string]lastWrite{}
 	}
 	s.writes[cur.c.Key] = lastWrite{version: r.version, position: r.position}
-	s.finish(w, history.Record{Outcome: history.OutcomeOK, Version: r.version, Position: r.position, Value: agg.Value(state)})
+	s.finish(w, history.Entry{Outcome: history.OutcomeOK, Version: r.version, Position: r.position, Value: agg.Value(state)})
 }
 
 // retry tries the command again after a conflict, a rollback or a lost
@@ -323,11 +323,11 @@ func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 		if cur.unknown {
 			outcome = history.OutcomeUnknown
 		}
-		s.finish(w, history.Record{Outcome: outcome})
+		s.finish(w, history.Entry{Outcome: outcome})
 		return
 	}
 	cur.attempt++
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
 		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
 	if outcome == history.OutcomeUnknown && s.cfg.RetryIDs == RetrySameIDs {
 		s.send(w)
@@ -338,7 +338,7 @@ func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 
 // finish records the command's answer and moves on: a read after the
 // write, or the next command.
-func (s *Session) finish(w *sim.World, r history.Record) {
+func (s *Session) finish(w *sim.World, r history.Entry) {
 	c := s.cur.c
 	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
 	r.Attempt, r.Mode = s.cur.attempt, history.Mode(s.cfg.Validate)
@@ -367,7 +367,7 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 		group = ""
 	}
 	s.query = q
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
 		Group: group, Mode: history.Mode(mode), Token: q.token})
 	s.seq++
 	if mode == ReadStrong {
@@ -385,7 +385,7 @@ func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome
 	if q.mode == ReadStrong {
 		group = ""
 	}
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
 		Group: group, Mode: history.Mode(q.mode), Token: q.token, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
 	s.query = nil
 	s.schedule(w)
@@ -401,7 +401,7 @@ func (s *Session) publish(w *sim.World, events []StoredEvent) {
 func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, events []StoredEvent) {
 	for _, e := range events {
 		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Topic: env.cfg.Outbox.Topic}
-		env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
+		env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
 			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount})
 		w.Send(from, env.broker, kindPublish, 0, 0, &publishMsg{from: from, rec: rec})
 	}
@@ -410,15 +410,15 @@ func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, event
 // Crash implements sim.Crasher: the command in hand is abandoned, its
 // outcome unknown to the client.
 func (s *Session) Crash(w *sim.World, point string) {
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: s.name, Point: point})
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: s.name, CrashPoint: history.CrashPoint(point)})
 	if s.cur != nil {
 		c := s.cur.c
-		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
+		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
 			Key: c.Key, Type: c.Type, Amount: c.Amount, Attempt: s.cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: history.OutcomeUnknown})
 	}
 	if s.query != nil {
 		q := s.query
-		s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
+		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
 	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
@@ -426,6 +426,6 @@ func (s *Session) Crash(w *sim.World, point string) {
 
 // Restart implements sim.Restarter: the session goes on with new commands.
 func (s *Session) Restart(w *sim.World) {
-	s.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: s.name})
+	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: s.name})
 	s.schedule(w)
 }

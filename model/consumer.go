@@ -185,7 +185,7 @@ func (m *Member) join(w *sim.World) {
 	if m.ref != nil {
 		gen = m.ref.generation
 	}
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: gen})
 	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID})
 }
@@ -202,7 +202,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 	m.committed = append([]int64(nil), a.positions...)
 	m.next = 0
 	m.epoch++
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
 	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
 		// Take ownership: from now on, writes of older generations to
@@ -238,8 +238,8 @@ func (m *Member) pollTimeout(w *sim.World) {
 	if m.phase != phaseActive || m.polledOut || m.ref == nil {
 		return
 	}
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
-		Topic: m.g.topic.name, Generation: m.ref.generation, Point: history.LeavePollTimeout})
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation, LeaveReason: history.LeavePollTimeout})
 	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
 	m.polledOut, m.rejoin, m.memberID = true, true, 0
 }
@@ -317,7 +317,7 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 			return
 		}
 		j := m.bpart
-		m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
+		m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
 			Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: len(r.records), Generation: m.ref.generation})
 		m.pos[j] = r.from + int64(len(r.records))
 		m.handled[j] = max(m.handled[j], r.from)
@@ -410,7 +410,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 		gen = m.ref.generation
 	}
 	m.sys.Deliveries++
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
 		Amount: r.Amount, Attempt: attempt, Generation: gen})
 	if m.saga {
@@ -422,7 +422,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 	if m.sys.stall != nil {
 		if s := m.sys.stall.Stall(w, m.id, PointProcessing); s > 0 {
 			m.pausedUntil = w.Now() + s
-			m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Pause, Node: m.name, Service: m.service,
+			m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Pause, Node: m.name, Service: m.service,
 				Group: m.g.name, Until: int64(m.pausedUntil)})
 			d += time.Duration(s)
 		}
@@ -543,9 +543,9 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	}
 	if r.Poison || transient {
 		rec := m.record(w, history.HandlerError, r, attempt)
-		rec.Point = history.ErrorTransient
+		rec.ErrorKind = history.ErrorTransient
 		if r.Poison {
-			rec.Point = history.ErrorPoison
+			rec.ErrorKind = history.ErrorPoison
 		}
 		m.hist.Add(rec)
 		return failed
@@ -655,7 +655,7 @@ func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 
 func (m *Member) leave(w *sim.World) {
 	m.commitHandled(w)
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation})
 	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
 	m.phase, m.leaving, m.rejoin, m.memberID, m.ref = phaseOut, false, false, 0, nil
@@ -664,12 +664,12 @@ func (m *Member) leave(w *sim.World) {
 	w.After(m.id, m.leaveFor, kindRejoin, 0, 0, nil)
 }
 
-func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Record {
+func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation
 	}
-	return history.Record{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
+	return history.Entry{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
 		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 		Attempt: attempt, Generation: gen}
 }
@@ -677,7 +677,7 @@ func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) his
 // Crash implements sim.Crasher: the member's identity in the group, its
 // positions, the batch in hand and its dedup memory are lost.
 func (m *Member) Crash(w *sim.World, point string) {
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, Point: point})
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
 	epoch, hb, ci, seq := m.epoch, m.hbChain, m.ciChain, m.batchSeq
 	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
 		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
@@ -687,7 +687,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 // Restart implements sim.Restarter: the member joins its group as a new
 // member and resumes from the committed offsets.
 func (m *Member) Restart(w *sim.World) {
-	m.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
 	m.start(w)
 }
 

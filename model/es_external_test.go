@@ -57,7 +57,7 @@ func TestCustomAggregate(t *testing.T) {
 		t.Errorf("counter stream has %d events, want 3", n)
 	}
 	rejected := 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.CommandReturn && r.Outcome == "rejected" {
 			rejected++
 		}
@@ -98,7 +98,7 @@ func TestTopicProjection(t *testing.T) {
 	}
 	fold, row := map[string]int64{}, map[string]int64{}
 	appends, applies := 0, 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Append:
 			appends++

@@ -154,11 +154,11 @@ func (e *ESSystem) Start() {
 		switch p.role {
 		case roleLive:
 			if p.feed != nil {
-				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
+				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
 					Topic: p.feed.topic.name, Style: history.StyleProjection})
 			}
 			if p.cfg.StalenessSLO > 0 {
-				e.History.Add(history.Record{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
+				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
 					SLO: int64(p.cfg.StalenessSLO)})
 			}
 			w.After(p.id, sim.Time(p.cfg.StartAt), kindProjectorPoll, 0, 0, nil)
@@ -244,6 +244,6 @@ func (e *ESSystem) Drain(sys *System, step, limit time.Duration) bool {
 			break
 		}
 	}
-	e.History.Add(history.Record{At: int64(w.Now()), Kind: history.End, Drained: drained})
+	e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.End, Drained: drained})
 	return drained
 }

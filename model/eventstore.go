@@ -260,7 +260,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 		last := st.events[min(i+len(m.events), len(st.events))-1]
 		for j := i; j < min(i+len(m.events), len(st.events)); j++ {
 			e := st.events[j]
-			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
+			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
@@ -281,7 +281,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			s.log = append(s.log, logEntry{state: entryReserved})
 			pos := int64(len(s.log))
 			p.positions = append(p.positions, pos)
-			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
+			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
 				Command: m.command, Position: pos})
 		}
 	}
@@ -303,7 +303,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		for _, pos := range p.positions {
 			s.log[pos-1].state = entryRolledBack
 		}
-		r := history.Record{At: int64(w.Now()), Kind: history.StoreRollback, Node: s.name, Key: m.key, Command: m.command}
+		r := history.Entry{At: int64(w.Now()), Kind: history.StoreRollback, Node: s.name, Key: m.key, Command: m.command}
 		if len(p.positions) == 0 {
 			s.hist.Add(r)
 		}
@@ -334,7 +334,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
-		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
+		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
 			Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Command: m.command,
 			Expected: m.expected.String(), Basis: m.basis})
 	}
@@ -364,7 +364,7 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 		s.lostByNumber.strike()
 	}
 	if drawn || listed {
-		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
+		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
 			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
 		return
 	}

@@ -123,7 +123,7 @@ func (g *group) maybeComplete(w *sim.World, b *Broker) {
 	}
 	g.rebalancing = false
 	g.generation++
-	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
+	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
 		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
 	assignment := assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
 	for i, m := range g.members {
@@ -177,7 +177,7 @@ func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
 		return
 	}
 	g.remove(id)
-	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
+	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
 	if !g.rebalancing {
 		g.startRebalance()
 	}
@@ -195,14 +195,14 @@ func (g *group) commit(w *sim.World, b *Broker, c *memberRef, p int, offset int6
 			code = errRebalance
 		}
 		if code != 0 {
-			b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.CommitFenced, Node: c.name, Group: g.name,
+			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: c.name, Group: g.name,
 				Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
 			w.Send(b.id, c.member, kindCommitResp, int64(p), int64(code), c)
 			return
 		}
 	}
 	g.committed[p] = offset
-	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
+	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
 		Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
 }
 

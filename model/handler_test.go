@@ -73,7 +73,7 @@ func TestHandlerSkipIsADedup(t *testing.T) {
 
 	effects := map[string]int{}
 	var dedups, stateful int
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Subscribe:
 			if r.Stateful {
@@ -124,7 +124,7 @@ func TestSubscribeStatefulOnlyWithStater(t *testing.T) {
 	}
 	s.Start()
 	got := map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Subscribe {
 			got[r.Group] = r.Stateful
 		}

@@ -25,9 +25,16 @@ func benchConfig(commit Commit) Config {
 // runModel runs cfg for d of simulated time and returns the deliveries and
 // the kernel events it took.
 func runModel(b *testing.B, cfg Config, d time.Duration, h *history.History) (deliveries, events uint64) {
+	deliveries, events, _ = runModelHistory(b, cfg, d, h)
+	return deliveries, events
+}
+
+// runModelHistory is runModel that also returns the bytes of memory the
+// history holds at the end.
+func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.History) (deliveries, events uint64, histBytes int64) {
 	w := sim.New(1)
 	if h == nil {
-		h = &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, d))}
+		h = &history.History{}
 	}
 	s, err := Build(w, cfg, h)
 	if err != nil {
@@ -35,7 +42,7 @@ func runModel(b *testing.B, cfg Config, d time.Duration, h *history.History) (de
 	}
 	s.Start()
 	w.Run(sim.Time(d), 0)
-	return s.Deliveries, w.Steps()
+	return s.Deliveries, w.Steps(), h.Bytes()
 }
 
 // BenchmarkModel measures the whole model (producer, broker, group,
@@ -96,19 +103,22 @@ func replicatedBenchConfig() Config {
 func benchModel(b *testing.B, cfg Config, reuse bool) {
 	var h *history.History
 	if reuse {
-		h = &history.History{Records: make([]history.Record, 0, EstimateRecords(cfg, time.Second))}
+		h = &history.History{}
 	}
 	var deliveries, events uint64
+	var histBytes int64
 	t0 := time.Now()
 	for b.Loop() {
 		if h != nil {
-			h.Records = h.Records[:0]
+			h.Reset()
 		}
-		d, e := runModel(b, cfg, time.Second, h)
+		d, e, hb := runModelHistory(b, cfg, time.Second, h)
 		deliveries += d
 		events += e
+		histBytes += hb
 	}
 	el := time.Since(t0).Seconds()
+	b.ReportMetric(float64(histBytes)/float64(deliveries), "hist-B/delivery")
 	b.ReportMetric(float64(deliveries)/el, "deliveries/s")
 	b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
 	b.ReportMetric(float64(events)/el, "events/s")

@@ -192,7 +192,7 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 		p.poisonedByNumber.strike()
 	}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
 	w.CrashPoint(p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
@@ -270,7 +270,7 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 	if req.attempt > 1 {
 		for i := range req.records {
 			r := &req.records[i]
-			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
+			p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
 				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 		}
@@ -325,7 +325,7 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 	}
@@ -362,7 +362,7 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 		p.finish(w, req)
 		for i := range req.records {
 			r := &req.records[i]
-			p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
+			p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
 				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt,
 				ProducerID: req.pid, Epoch: req.epoch})
 		}
@@ -447,7 +447,7 @@ func (p *Producer) schedule(w *sim.World) {
 // Crash implements sim.Crasher: the requests in flight and the queue are
 // lost; their outcome stays unknown.
 func (p *Producer) Crash(w *sim.World, point string) {
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, Point: point})
+	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	for _, r := range p.inflight {
 		r.done = true
 	}
@@ -458,6 +458,6 @@ func (p *Producer) Crash(w *sim.World, point string) {
 // and publishing resumes.
 func (p *Producer) Restart(w *sim.World) {
 	p.reset()
-	p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
+	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
 	p.schedule(w)
 }

@@ -28,7 +28,7 @@ func TestProducerCount(t *testing.T) {
 		sys.Start()
 		w.Run(sim.Time(2*time.Second), 0)
 		var ids []string
-		for _, r := range h.Records {
+		for _, r := range h.All() {
 			if r.Kind == history.Publish {
 				ids = append(ids, r.Event)
 			}

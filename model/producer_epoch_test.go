@@ -46,7 +46,7 @@ func TestIdempotentProducerBumpsEpochAfterGivingUp(t *testing.T) {
 		next  int64
 	}
 	lines := map[int]*line{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.PublishFail:
 			failed = true
@@ -96,7 +96,7 @@ func TestIdempotentProducerGoesOnAfterGivingUp(t *testing.T) {
 		settled := map[string]bool{}
 		inLog := map[string]int{}
 		var published []string
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			switch r.Kind {
 			case history.Publish:
 				published = append(published, r.Event)

@@ -218,13 +218,13 @@ func (p *Projector) apply(w *sim.World) {
 		cpKey = "rebuild"
 	}
 	tx := p.db.Begin()
-	var recs []history.Record
+	var recs []history.Entry
 	for _, e := range p.batch {
 		v, _ := tx.Get(t.value, e.Stream)
 		v += BalanceDelta(e)
 		tx.Put(t.value, e.Stream, v)
 		tx.Put(t.version, e.Stream, e.Version)
-		recs = append(recs, history.Record{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
 			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: v})
 	}
 	checkpoint := p.next - 1
@@ -233,8 +233,8 @@ func (p *Projector) apply(w *sim.World) {
 	}
 	tx.Commit()
 	for _, pos := range p.skipped {
-		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
-			Position: pos, Point: string(p.cfg.Gap)})
+		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
+			Position: pos, GapPolicy: history.GapPolicy(p.cfg.Gap)})
 	}
 	for _, r := range recs {
 		p.env.hist.Add(r)
@@ -242,7 +242,7 @@ func (p *Projector) apply(w *sim.World) {
 	if p.effects && p.cfg.Effects != "" {
 		for _, e := range p.batch {
 			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom {
-				p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
+				p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
 					Event: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Position: e.Position})
 			}
 		}
@@ -272,7 +272,7 @@ func (p *Projector) checkpointed(w *sim.World, checkpoint int64) {
 	if p.role == roleInPlace {
 		return
 	}
-	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name, Position: checkpoint})
+	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name, Position: checkpoint})
 }
 
 // handover makes a caught-up green generation the active one: readers
@@ -285,8 +285,8 @@ func (p *Projector) handover(w *sim.World) {
 	tx.Put(activeTable, "gen", int64(p.gen))
 	tx.Commit()
 	p.role, p.effects, p.effectsFrom = roleLive, true, p.checkpoint
-	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
-		Position: p.checkpoint, Point: "switched"})
+	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
+		Position: p.checkpoint, Switched: true})
 }
 
 // rebuild starts a rebuild of the read model, by the projector's mode.
@@ -301,8 +301,8 @@ func (p *Projector) rebuild(w *sim.World) {
 		tx.Put(checkpointTable, t.checkpointKey, 0)
 		tx.Put(checkpointTable, t.checkpointKey+"/effects-from", max(p.effectsFrom, p.checkpoint))
 		tx.Commit()
-		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
-			Point: string(p.cfg.Rebuild)})
+		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
 		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy, p.planned = 0, 0, nil, nil, false, false
 		p.poll(w)
@@ -312,14 +312,14 @@ func (p *Projector) rebuild(w *sim.World) {
 		p.truncate(tx, p.tables())
 		tx.Put(checkpointTable, "rebuild", 0)
 		tx.Commit()
-		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
-			Point: string(p.cfg.Rebuild)})
+		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.checkpoint = 0
 		p.poll(w)
 	case RebuildBlueGreen:
 		p.stopped = false
-		p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
-			Point: string(p.cfg.Rebuild)})
+		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.checkpoint = 0
 		p.poll(w)
 	}
@@ -335,7 +335,7 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 
 // Crash implements sim.Crasher.
 func (p *Projector) Crash(w *sim.World, point string) {
-	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, Point: point})
+	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy, p.planned = 0, 0, 0, nil, nil, false, false
 	if p.feed != nil {
 		p.feed.pos, p.feed.next, p.feed.batch = nil, 0, nil
@@ -344,6 +344,6 @@ func (p *Projector) Crash(w *sim.World, point string) {
 
 // Restart implements sim.Restarter: it resumes from its committed checkpoint.
 func (p *Projector) Restart(w *sim.World) {
-	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Restart, Node: p.name, Group: p.cfg.Name})
+	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.name, Group: p.cfg.Name})
 	p.resume(w)
 }

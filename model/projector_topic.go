@@ -126,7 +126,7 @@ func (p *Projector) applyTopic(w *sim.World) {
 	f := p.feed
 	t := p.tables()
 	tx := p.db.Begin()
-	recs := make([]history.Record, 0, len(f.batch))
+	recs := make([]history.Entry, 0, len(f.batch))
 	for _, r := range f.batch {
 		v, _ := tx.Get(t.value, r.Key)
 		v += BalanceDelta(StoredEvent{Type: r.Type, Amount: r.Amount})
@@ -134,7 +134,7 @@ func (p *Projector) applyTopic(w *sim.World) {
 		ver++
 		tx.Put(t.value, r.Key, v)
 		tx.Put(t.version, r.Key, ver)
-		recs = append(recs, history.Record{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
 			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Event: r.ID, Type: r.Type, Amount: r.Amount,
 			Version: ver, Value: v})
 	}
@@ -150,7 +150,7 @@ func (p *Projector) applyTopic(w *sim.World) {
 	if p.effects && p.cfg.Effects != "" {
 		for _, r := range f.batch {
 			if r.Type == p.cfg.Effects {
-				p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
+				p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
 					Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
 			}
 		}
@@ -171,6 +171,6 @@ func (p *Projector) applyTopic(w *sim.World) {
 
 func (p *Projector) topicCheckpointed(w *sim.World, part int, next int64) {
 	p.feed.pos[part] = next
-	p.env.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
+	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
 		Topic: p.feed.topic.name, Partition: part, Offset: next})
 }

@@ -61,7 +61,7 @@ func StalenessAlt(h *history.History) string {
 func causesAlt(h *history.History) string {
 	var crashes []string
 	rebalances, expiries := 0, 0
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Crash:
 			crashes = append(crashes, fmt.Sprintf("%s at %s", r.Node, time.Duration(r.At)))

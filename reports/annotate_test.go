@@ -53,20 +53,20 @@ func TestIntTicks(t *testing.T) {
 // being committed after its first record.
 func stuckHistory(crash bool) *history.History {
 	h := &history.History{}
-	h.Add(history.Record{At: 0, Kind: history.Subscribe, Group: "g", Topic: "t"})
+	h.Add(history.Entry{At: 0, Kind: history.Subscribe, Group: "g", Topic: "t"})
 	for i := int64(0); i < 30; i++ {
 		at := (i + 1) * 10_000_000
 		p := int(i % 3)
-		h.Add(history.Record{At: at, Kind: history.Append, Topic: "t", Partition: p, Offset: i / 3, Event: "e"})
+		h.Add(history.Entry{At: at, Kind: history.Append, Topic: "t", Partition: p, Offset: i / 3, Event: "e"})
 		if p != 1 || i == 1 {
-			h.Add(history.Record{At: at + 1000, Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "t", Partition: p, Offset: i/3 + 1})
+			h.Add(history.Entry{At: at + 1000, Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "t", Partition: p, Offset: i/3 + 1})
 		}
 		if crash && i == 10 {
-			h.Add(history.Record{At: at, Kind: history.Crash, Node: "g-0"})
-			h.Add(history.Record{At: at + 4_000_000, Kind: history.Crash, Node: "g-1"})
-			h.Add(history.Record{At: at + 100_000_000, Kind: history.Restart, Node: "g-0"})
-			h.Add(history.Record{At: at + 120_000_000, Kind: history.Rebalance, Group: "g", Generation: 2})
-			h.Add(history.Record{At: at + 110_000_000, Kind: history.Expire, Node: "g-1", Group: "g"})
+			h.Add(history.Entry{At: at, Kind: history.Crash, Node: "g-0"})
+			h.Add(history.Entry{At: at + 4_000_000, Kind: history.Crash, Node: "g-1"})
+			h.Add(history.Entry{At: at + 100_000_000, Kind: history.Restart, Node: "g-0"})
+			h.Add(history.Entry{At: at + 120_000_000, Kind: history.Rebalance, Group: "g", Generation: 2})
+			h.Add(history.Entry{At: at + 110_000_000, Kind: history.Expire, Node: "g-1", Group: "g"})
 		}
 	}
 	return h

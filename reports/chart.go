@@ -110,7 +110,7 @@ func chartXYs(pts []Point, end int64) plotter.XYs {
 // lastAt returns the latest record time of h, 0 if it has none.
 func lastAt(h *history.History) int64 {
 	var end int64
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		end = max(end, r.At)
 	}
 	return end

@@ -34,7 +34,7 @@ func newCrashMarks(h *history.History) *crashMarks {
 		Color: crashRed,
 		Width: vg.Points(0.75),
 	}}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Crash {
 			m.xs = append(m.xs, seconds(r.At))
 			m.labels = append(m.labels, "✕ "+r.Node)
@@ -130,7 +130,7 @@ func newCauseTicks(h *history.History) (rebalances, expiries *tickMarks) {
 		glyph: draw.GlyphStyle{Color: color.RGBA{R: 80, G: 80, B: 80, A: 255}, Radius: vg.Points(2.5), Shape: draw.BoxGlyph{}}}
 	expiries = &tickMarks{style: draw.LineStyle{Color: color.RGBA{R: 120, G: 70, B: 0, A: 255}, Width: vg.Points(1)}, height: vg.Points(16),
 		glyph: draw.GlyphStyle{Color: color.RGBA{R: 120, G: 70, B: 0, A: 255}, Radius: vg.Points(3), Shape: draw.TriangleGlyph{}}}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Rebalance:
 			rebalances.xs = append(rebalances.xs, seconds(r.At))

@@ -39,7 +39,7 @@ type Lane struct {
 
 // Row is one record drawn in a space-time diagram, on its own row.
 type Row struct {
-	Record history.Record
+	Record history.Entry
 	// Lane is the index of the lane the record sits on.
 	Lane int
 	// From is the row an arrow comes from (the record that caused this
@@ -64,11 +64,11 @@ type Diagram struct {
 
 // NewDiagram builds the diagram of witness in h. It returns nil when the
 // witness has no record of h.
-func NewDiagram(h *history.History, witness []history.Record) *Diagram {
+func NewDiagram(h *history.History, witness []history.Entry) *Diagram {
 	// Indices of the witness records in h, in order.
 	var wIdx []int
 	wi := 0
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if wi < len(witness) && r == witness[wi] {
 			wIdx = append(wIdx, i)
 			wi++
@@ -83,7 +83,7 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 	groups := map[string]bool{}
 	parts := map[string]bool{}
 	for n, i := range wIdx {
-		r := h.Records[i]
+		r := h.At(i)
 		wnum[i] = n + 1
 		if r.Event != "" {
 			events[r.Event] = true
@@ -97,11 +97,11 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 	for i := range wIdx {
 		pick[wIdx[i]] = 0
 	}
-	lo, hi := h.Records[wIdx[0]].At, h.Records[wIdx[len(wIdx)-1]].At
+	lo, hi := h.At(wIdx[0]).At, h.At(wIdx[len(wIdx)-1]).At
 	// Two rounds: the events of the witness's commands, and the commands
 	// of its events, join the story.
 	for range 2 {
-		for i, r := range h.Records {
+		for i, r := range h.All() {
 			if (r.Event != "" && events[r.Event]) || (r.Command != "" && commands[r.Command]) {
 				if _, ok := pick[i]; !ok {
 					pick[i] = 1
@@ -116,7 +116,7 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 		}
 	}
 	for i := range pick {
-		r := h.Records[i]
+		r := h.At(i)
 		lo, hi = min(lo, r.At), max(hi, r.At)
 		if r.Node != "" {
 			nodes[r.Node] = true
@@ -130,7 +130,7 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 	}
 	// Faults and membership changes while the story unfolds, and the
 	// commits of the partitions involved.
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.At < lo || r.At > hi {
 			continue
 		}
@@ -155,7 +155,7 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 		position   int64
 	}
 	var waiting []pending
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if p, ok := pick[i]; ok && p <= 1 {
 			switch r.Kind {
 			case history.Deliver, history.Effect, history.Dedup:
@@ -202,14 +202,14 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 	// sits on the lane of the member that crashed.
 	roles := map[string]int{}
 	for _, i := range idx {
-		name, role := laneOf(h.Records[i])
+		name, role := laneOf(h.At(i))
 		if old, ok := roles[name]; !ok || role < old {
 			roles[name] = role
 		}
 	}
 	lanes := map[string]int{}
 	for row, i := range idx {
-		r := h.Records[i]
+		r := h.At(i)
 		name, _ := laneOf(r)
 		l, ok := lanes[name]
 		if !ok {
@@ -246,12 +246,12 @@ func NewDiagram(h *history.History, witness []history.Record) *Diagram {
 }
 
 // partitionLane names the broker lane of a record's partition.
-func partitionLane(r history.Record) string {
+func partitionLane(r history.Entry) string {
 	return fmt.Sprintf("%s/%d", r.Topic, r.Partition)
 }
 
 // laneOf returns the lane a record is drawn on and the lane's role.
-func laneOf(r history.Record) (string, int) {
+func laneOf(r history.Entry) (string, int) {
 	switch r.Kind {
 	case history.Publish, history.PublishRetry, history.PublishFail, history.PublishAck:
 		return r.Node, roleProducer
@@ -284,7 +284,7 @@ func laneOf(r history.Record) (string, int) {
 // the commit of its offset, command to store append, store append to
 // projection and answer.
 func (d *Diagram) link() {
-	last := func(row int, match func(r history.Record) bool) int {
+	last := func(row int, match func(r history.Entry) bool) int {
 		for j := row - 1; j >= 0; j-- {
 			if match(d.Rows[j].Record) {
 				return j
@@ -294,8 +294,8 @@ func (d *Diagram) link() {
 	}
 	for i := range d.Rows {
 		r := d.Rows[i].Record
-		same := func(kinds ...history.Kind) func(history.Record) bool {
-			return func(p history.Record) bool {
+		same := func(kinds ...history.Kind) func(history.Entry) bool {
+			return func(p history.Entry) bool {
 				if p.Event != r.Event || r.Event == "" {
 					return false
 				}
@@ -315,20 +315,20 @@ func (d *Diagram) link() {
 		case history.Deliver:
 			d.Rows[i].From = last(i, same(history.Append))
 		case history.Effect, history.Dedup, history.HandlerError, history.Fenced, history.DeadLetter, history.Ack:
-			d.Rows[i].From = last(i, func(p history.Record) bool {
+			d.Rows[i].From = last(i, func(p history.Entry) bool {
 				return p.Kind == history.Deliver && p.Event == r.Event && p.Node == r.Node
 			})
 		case history.OffsetCommit:
-			d.Rows[i].From = last(i, func(p history.Record) bool {
+			d.Rows[i].From = last(i, func(p history.Entry) bool {
 				return (p.Kind == history.Effect || p.Kind == history.Dedup || p.Kind == history.Deliver) &&
 					p.Node == r.Node && p.Topic == r.Topic && p.Partition == r.Partition && p.Offset < r.Offset
 			})
 		case history.StoreAppend, history.StoreDuplicate, history.StoreRollback:
-			d.Rows[i].From = last(i, func(p history.Record) bool {
+			d.Rows[i].From = last(i, func(p history.Entry) bool {
 				return p.Kind == history.Command && p.Command == r.Command && r.Command != ""
 			})
 		case history.CommandReturn:
-			d.Rows[i].From = last(i, func(p history.Record) bool {
+			d.Rows[i].From = last(i, func(p history.Entry) bool {
 				return (p.Kind == history.StoreAppend || p.Kind == history.StoreDuplicate) && p.Command == r.Command && r.Command != ""
 			})
 		case history.ProjectionApply:
@@ -475,11 +475,11 @@ func kindMark(k history.Kind, cx, cy int, small bool) string {
 }
 
 // rowText is a record's short description in a diagram row.
-func rowText(r history.Record) string {
+func rowText(r history.Entry) string {
 	parts := []string{string(r.Kind)}
 	switch r.Kind {
 	case history.Crash:
-		parts = append(parts, r.Node, "at", r.Point)
+		parts = append(parts, r.Node, "at", string(r.CrashPoint))
 	case history.Restart, history.Expire, history.Join, history.Leave:
 		parts = append(parts, r.Node)
 	case history.Rebalance:

@@ -9,25 +9,25 @@ import (
 
 // redelivery is a double credit: ledger-0 applies e1, crashes before
 // committing, is expired; after the rebalance ledger-1 gets e1 again.
-func redelivery() (*history.History, []history.Record) {
+func redelivery() (*history.History, []history.Entry) {
 	h := &history.History{}
-	for _, r := range []history.Record{
+	for _, r := range []history.Entry{
 		{At: 1, Kind: history.Publish, Node: "teller", Topic: "t", Event: "e1", Key: "k"},
 		{At: 2, Kind: history.Append, Node: "broker", Topic: "t", Partition: 0, Offset: 0, Event: "e1", Key: "k"},
 		{At: 2, Kind: history.Publish, Node: "teller", Topic: "t", Event: "e2", Key: "k"}, // another event: not in the story
 		{At: 3, Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1", Attempt: 1},
 		{At: 4, Kind: history.Effect, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1", Value: 5},
-		{At: 4, Kind: history.Crash, Node: "ledger-0", Point: "after-effect"},
+		{At: 4, Kind: history.Crash, Node: "ledger-0", CrashPoint: "after-effect"},
 		{At: 6, Kind: history.Expire, Node: "ledger-0", Group: "ledger"},
 		{At: 7, Kind: history.Rebalance, Group: "ledger", Generation: 2, Count: 1},
 		{At: 8, Kind: history.Deliver, Node: "ledger-1", Group: "ledger", Topic: "t", Event: "e1", Attempt: 2},
 		{At: 9, Kind: history.Effect, Node: "ledger-1", Group: "ledger", Topic: "t", Event: "e1", Value: 10},
 		{At: 10, Kind: history.OffsetCommit, Node: "ledger-1", Group: "ledger", Topic: "t", Partition: 0, Offset: 1},
-		{At: 50, Kind: history.Crash, Node: "teller", Point: "later"}, // after the story: left out
+		{At: 50, Kind: history.Crash, Node: "teller", CrashPoint: "later"}, // after the story: left out
 	} {
 		h.Add(r)
 	}
-	return h, []history.Record{h.Records[4], h.Records[5], h.Records[9]}
+	return h, []history.Entry{h.At(4), h.At(5), h.At(9)}
 }
 
 func TestDiagramLanesAndArrows(t *testing.T) {
@@ -82,7 +82,7 @@ func TestDiagramLanesAndArrows(t *testing.T) {
 
 func TestDiagramEventSourcing(t *testing.T) {
 	h := &history.History{}
-	for _, r := range []history.Record{
+	for _, r := range []history.Entry{
 		{At: 1, Kind: history.Command, Node: "alice", Key: "acct", Command: "c1", Type: "Deposit"},
 		{At: 2, Kind: history.StoreAppend, Node: "store", Key: "acct", Command: "c1", Event: "ev1", Version: 1, Position: 1},
 		{At: 3, Kind: history.CommandReturn, Node: "alice", Key: "acct", Command: "c1", Outcome: history.Outcome("ok")},
@@ -90,7 +90,7 @@ func TestDiagramEventSourcing(t *testing.T) {
 	} {
 		h.Add(r)
 	}
-	d := NewDiagram(h, []history.Record{h.Records[3]})
+	d := NewDiagram(h, []history.Entry{h.At(3)})
 	var lanes []string
 	for _, l := range d.Lanes {
 		lanes = append(lanes, l.Name+":"+l.Role)
@@ -101,7 +101,7 @@ func TestDiagramEventSourcing(t *testing.T) {
 	if d.Rows[1].From != 0 || d.Rows[2].From != 1 || d.Rows[3].From != 1 {
 		t.Errorf("arrows %+v", d.Rows)
 	}
-	if NewDiagram(h, []history.Record{{Kind: history.Crash}}) != nil {
+	if NewDiagram(h, []history.Entry{{Kind: history.Crash}}) != nil {
 		t.Error("a witness not in the history got a diagram")
 	}
 }
@@ -109,9 +109,9 @@ func TestDiagramEventSourcing(t *testing.T) {
 func TestDiagramBounded(t *testing.T) {
 	h := &history.History{}
 	for i := 0; i < 200; i++ {
-		h.Add(history.Record{At: int64(i), Kind: history.Deliver, Node: "m", Group: "g", Topic: "t", Event: "e", Attempt: i + 1})
+		h.Add(history.Entry{At: int64(i), Kind: history.Deliver, Node: "m", Group: "g", Topic: "t", Event: "e", Attempt: i + 1})
 	}
-	d := NewDiagram(h, []history.Record{h.Records[199]})
+	d := NewDiagram(h, []history.Entry{h.At(199)})
 	if len(d.Rows) != maxDiagramRows || d.Omitted != 200-maxDiagramRows || d.Rows[len(d.Rows)-1].Witness != 1 {
 		t.Errorf("%d rows, %d omitted, last witness %d", len(d.Rows), d.Omitted, d.Rows[len(d.Rows)-1].Witness)
 	}

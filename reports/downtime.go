@@ -29,7 +29,7 @@ func newDownWindows(h *history.History) *downWindows {
 	d := &downWindows{color: color.NRGBA{R: 220, G: 40, B: 40, A: 48}}
 	down := map[string]int64{}
 	var nodes []string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Crash:
 			if _, ok := down[r.Node]; !ok {

@@ -231,14 +231,14 @@ func Paragraphs(text string) []string {
 
 // around returns the records near the witness records in h, marking them,
 // with "..." between distant stretches.
-func around(h *history.History, witness []history.Record) []timelineLine {
+func around(h *history.History, witness []history.Entry) []timelineLine {
 	show := map[int]bool{}
 	mark := map[int]bool{}
 	wi := 0
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if wi < len(witness) && r == witness[wi] {
 			mark[i] = true
-			for j := max(0, i-timelineSpan); j <= min(len(h.Records)-1, i+timelineSpan); j++ {
+			for j := max(0, i-timelineSpan); j <= min(h.Len()-1, i+timelineSpan); j++ {
 				show[j] = true
 			}
 			wi++
@@ -246,14 +246,14 @@ func around(h *history.History, witness []history.Record) []timelineLine {
 	}
 	var out []timelineLine
 	prev := -1
-	for i := range h.Records {
+	for i := range h.All() {
 		if !show[i] {
 			continue
 		}
 		if prev >= 0 && i != prev+1 {
 			out = append(out, timelineLine{Text: "..."})
 		}
-		out = append(out, timelineLine{Text: h.Records[i].String(), Witness: mark[i]})
+		out = append(out, timelineLine{Text: h.At(i).String(), Witness: mark[i]})
 		prev = i
 	}
 	return out

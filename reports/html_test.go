@@ -12,12 +12,12 @@ import (
 func TestWriteHTML(t *testing.T) {
 	h := &history.History{}
 	for i := 0; i < 30; i++ {
-		h.Add(history.Record{At: int64(i), Kind: history.Append, Topic: "t", Offset: int64(i), Event: "e<" + string(rune('a'+i%26))})
+		h.Add(history.Entry{At: int64(i), Kind: history.Append, Topic: "t", Offset: int64(i), Event: "e<" + string(rune('a'+i%26))})
 	}
-	w := h.Records[20]
+	w := h.At(20)
 	p := &Page{
 		Name: "demo", Title: "A <b>title</b>", Seed: 3, Checksum: "00ff", Repro: "evsim run demo --seed 3",
-		Results:  []checks.Result{{Check: "no-loss", Verdict: checks.Violated, Explanation: "lost one", Witness: []history.Record{w}}},
+		Results:  []checks.Result{{Check: "no-loss", Verdict: checks.Violated, Explanation: "lost one", Witness: []history.Entry{w}}},
 		Expected: map[string]checks.Verdict{"no-loss": checks.Holds}, Failures: []string{"no-loss: expected holds, got violated"},
 		History: h,
 	}
@@ -44,18 +44,18 @@ func TestWriteHTML(t *testing.T) {
 
 func TestReportReadsTopDown(t *testing.T) {
 	h := &history.History{}
-	h.Add(history.Record{At: 1, Kind: history.Publish, Node: "teller", Topic: "t", Event: "e1"})
-	h.Add(history.Record{At: 2, Kind: history.Append, Topic: "t", Partition: 0, Offset: 0, Event: "e1"})
-	h.Add(history.Record{At: 3, Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1"})
-	h.Add(history.Record{At: 4, Kind: history.Effect, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1", Value: 5})
-	h.Add(history.Record{At: 5, Kind: history.Crash, Node: "ledger-0", Point: "after-effect"})
+	h.Add(history.Entry{At: 1, Kind: history.Publish, Node: "teller", Topic: "t", Event: "e1"})
+	h.Add(history.Entry{At: 2, Kind: history.Append, Topic: "t", Partition: 0, Offset: 0, Event: "e1"})
+	h.Add(history.Entry{At: 3, Kind: history.Deliver, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1"})
+	h.Add(history.Entry{At: 4, Kind: history.Effect, Node: "ledger-0", Group: "ledger", Topic: "t", Event: "e1", Value: 5})
+	h.Add(history.Entry{At: 5, Kind: history.Crash, Node: "ledger-0", CrashPoint: "after-effect"})
 	p := &Page{
 		Name: "demo", Title: "demo", Teaches: "First line\nwraps here.\n\nSecond paragraph.\nFix: do this.\n",
 		Back: "../index.html", History: h,
 		Results: []checks.Result{
 			{Check: "no-loss", Verdict: checks.Holds},
 			{Check: "exactly-once-effects", Verdict: checks.Violated, Explanation: "twice",
-				Witness: []history.Record{h.Records[3], h.Records[4]}},
+				Witness: []history.Entry{h.At(3), h.At(4)}},
 			{Check: "ordering", Verdict: checks.Unknown, Explanation: "Not applicable: nothing"},
 		},
 	}

@@ -27,7 +27,7 @@ func lagOracle(h *history.History) []Series {
 		}
 		return total
 	}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		var affected []string
 		switch r.Kind {
 		case history.Subscribe:
@@ -89,7 +89,7 @@ func TestLagSeriesAgreesWithOracle(t *testing.T) {
 			case 2:
 				h.Add(commit(at, g, tp, p, off))
 			case 3:
-				h.Add(history.Record{At: at, Kind: history.Checkpoint, Group: g, Topic: tp, Partition: p, Offset: off})
+				h.Add(history.Entry{At: at, Kind: history.Checkpoint, Group: g, Topic: tp, Partition: p, Offset: off})
 			}
 		}
 		if got, want := LagSeries(h), lagOracle(h); !reflect.DeepEqual(got, want) {

@@ -14,30 +14,30 @@ import (
 // ms is one simulated millisecond in nanoseconds.
 const ms = int64(1e6)
 
-func subscribe(at int64, group, topic string) history.Record {
-	return history.Record{At: at, Kind: history.Subscribe, Group: group, Topic: topic}
+func subscribe(at int64, group, topic string) history.Entry {
+	return history.Entry{At: at, Kind: history.Subscribe, Group: group, Topic: topic}
 }
 
-func appended(at int64, topic string, partition int, offset int64) history.Record {
-	return history.Record{At: at, Kind: history.Append, Topic: topic, Partition: partition, Offset: offset}
+func appended(at int64, topic string, partition int, offset int64) history.Entry {
+	return history.Entry{At: at, Kind: history.Append, Topic: topic, Partition: partition, Offset: offset}
 }
 
-func commit(at int64, group, topic string, partition int, offset int64) history.Record {
-	return history.Record{At: at, Kind: history.OffsetCommit, Group: group, Topic: topic, Partition: partition, Offset: offset}
+func commit(at int64, group, topic string, partition int, offset int64) history.Entry {
+	return history.Entry{At: at, Kind: history.OffsetCommit, Group: group, Topic: topic, Partition: partition, Offset: offset}
 }
 
-func crash(at int64, node string) history.Record {
-	return history.Record{At: at, Kind: history.Crash, Node: node, Point: "after-effect"}
+func crash(at int64, node string) history.Entry {
+	return history.Entry{At: at, Kind: history.Crash, Node: node, CrashPoint: "after-effect"}
 }
 
 func TestLagSeriesAppendsThenCommit(t *testing.T) {
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		subscribe(0, "billing", "orders"),
 		appended(1*ms, "orders", 0, 0),
 		appended(2*ms, "orders", 0, 1),
 		appended(3*ms, "orders", 0, 2),
 		commit(4*ms, "billing", "orders", 0, 2),
-	}}
+	})
 	want := []Series{{Name: "billing", Points: []Point{
 		{0, 0}, {1 * ms, 1}, {2 * ms, 2}, {3 * ms, 3}, {4 * ms, 1},
 	}}}
@@ -47,7 +47,7 @@ func TestLagSeriesAppendsThenCommit(t *testing.T) {
 }
 
 func TestLagSeriesGroupsPartitionsAndTopics(t *testing.T) {
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		subscribe(0, "shipping", "orders"),
 		subscribe(0, "billing", "orders"),
 		subscribe(0, "billing", "refunds"),
@@ -60,7 +60,7 @@ func TestLagSeriesGroupsPartitionsAndTopics(t *testing.T) {
 		commit(6*ms, "shipping", "orders", 0, 1),
 		commit(6*ms, "shipping", "orders", 1, 1),
 		commit(7*ms, "shipping", "orders", 1, 1), // no change, no sample
-	}}
+	})
 	want := []Series{
 		{Name: "billing", Points: []Point{{0, 0}, {1 * ms, 2}, {2 * ms, 3}, {4 * ms, 2}}},
 		{Name: "shipping", Points: []Point{{0, 0}, {1 * ms, 2}, {6 * ms, 0}}},
@@ -71,14 +71,14 @@ func TestLagSeriesGroupsPartitionsAndTopics(t *testing.T) {
 }
 
 func TestLagSeriesLatestCommitAndHighestOffset(t *testing.T) {
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		subscribe(0, "g", "t"),
 		appended(1*ms, "t", 0, 0),
 		appended(1*ms, "t", 0, 1),
 		commit(2*ms, "g", "t", 0, 2),
 		commit(3*ms, "g", "t", 0, 1), // latest commit wins, even if lower
 		appended(4*ms, "t", 0, 5),    // log end is 1 + highest offset
-	}}
+	})
 	want := []Series{{Name: "g", Points: []Point{{0, 0}, {1 * ms, 2}, {2 * ms, 0}, {3 * ms, 1}, {4 * ms, 5}}}}
 	if got := LagSeries(h); !reflect.DeepEqual(got, want) {
 		t.Fatalf("LagSeries = %v, want %v", got, want)
@@ -103,7 +103,7 @@ func chartHistory() *history.History {
 		}
 	}
 	h.Add(crash(250*ms, "shipping-1"))
-	h.Add(history.Record{At: 600 * ms, Kind: history.End})
+	h.Add(history.Entry{At: 600 * ms, Kind: history.End})
 	return h
 }
 
@@ -168,14 +168,14 @@ func TestLagChartBadPath(t *testing.T) {
 func TestLagSeriesTopicProjection(t *testing.T) {
 	sub := subscribe(0, "balances", "orders")
 	sub.Style = history.StyleProjection
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		sub,
 		appended(1*ms, "orders", 0, 0),
 		appended(2*ms, "orders", 1, 0),
 		{At: 3 * ms, Kind: history.Checkpoint, Group: "balances", Topic: "orders", Partition: 0, Offset: 1},
 		{At: 4 * ms, Kind: history.Checkpoint, Group: "balances", Position: 7},
 		{At: 5 * ms, Kind: history.Checkpoint, Group: "balances", Topic: "orders", Partition: 1, Offset: 1},
-	}}
+	})
 	want := []Series{{Name: "balances", Points: []Point{{0, 0}, {1 * ms, 1}, {2 * ms, 2}, {3 * ms, 1}, {5 * ms, 0}}}}
 	if got := LagSeries(h); !reflect.DeepEqual(got, want) {
 		t.Fatalf("LagSeries = %v, want %v", got, want)

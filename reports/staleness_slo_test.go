@@ -19,22 +19,22 @@ import (
 // 120ms and is down until 400ms while two events wait.
 func sloHistory() *history.History {
 	h := &history.History{}
-	h.Add(history.Record{At: 0, Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(100 * time.Millisecond)})
+	h.Add(history.Entry{At: 0, Kind: history.StalenessSLO, Node: "balances", Group: "balances", SLO: int64(100 * time.Millisecond)})
 	pos := int64(0)
 	for at := int64(10); at < 800; at += 40 {
 		pos++
 		ev := "e" + string(rune('a'+pos))
-		h.Add(history.Record{At: at * msNS, Kind: history.StoreAppend, Event: ev, Key: "a", Version: pos, Position: pos})
+		h.Add(history.Entry{At: at * msNS, Kind: history.StoreAppend, Event: ev, Key: "a", Version: pos, Position: pos})
 		applied := at + 15
 		if at > 100 && at < 400 {
 			applied = 410
 		}
-		h.Add(history.Record{At: applied * msNS, Kind: history.ProjectionApply, Group: "balances", Event: ev, Key: "a", Version: pos, Position: pos})
-		h.Add(history.Record{At: (at + 20) * msNS, Kind: history.QueryReturn, Group: "balances", Key: "a", Version: pos})
+		h.Add(history.Entry{At: applied * msNS, Kind: history.ProjectionApply, Group: "balances", Event: ev, Key: "a", Version: pos, Position: pos})
+		h.Add(history.Entry{At: (at + 20) * msNS, Kind: history.QueryReturn, Group: "balances", Key: "a", Version: pos})
 	}
-	h.Add(history.Record{At: 120 * msNS, Kind: history.Crash, Node: "balances", Group: "balances", Point: "before-apply"})
-	h.Add(history.Record{At: 400 * msNS, Kind: history.Restart, Node: "balances", Group: "balances"})
-	slices.SortStableFunc(h.Records, func(a, b history.Record) int { return int(a.At - b.At) })
+	h.Add(history.Entry{At: 120 * msNS, Kind: history.Crash, Node: "balances", Group: "balances", CrashPoint: "before-apply"})
+	h.Add(history.Entry{At: 400 * msNS, Kind: history.Restart, Node: "balances", Group: "balances"})
+	slices.SortStableFunc(h.Entries(), func(a, b history.Entry) int { return int(a.At - b.At) })
 	return h
 }
 
@@ -60,7 +60,7 @@ func render(t *testing.T, h *history.History) ([]byte, image.Image) {
 
 func without(h *history.History, kinds ...history.Kind) *history.History {
 	out := &history.History{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if !slices.Contains(kinds, r.Kind) {
 			out.Add(r)
 		}

@@ -16,14 +16,14 @@ const msNS = int64(1e6)
 // A hand-made history: two events commit at 10ms and 20ms, the projector
 // applies the first at 50ms and the second at 70ms.
 func TestStalenessSeries(t *testing.T) {
-	h := &history.History{Records: []history.Record{
+	h := history.FromEntries([]history.Entry{
 		{At: 0, Kind: history.Query, Group: "balances", Key: "a"},
 		{At: 10 * msNS, Kind: history.StoreAppend, Event: "e1", Key: "a", Version: 1, Position: 1},
 		{At: 20 * msNS, Kind: history.StoreAppend, Event: "e2", Key: "a", Version: 2, Position: 2},
 		{At: 50 * msNS, Kind: history.ProjectionApply, Group: "balances", Event: "e1", Key: "a", Version: 1, Position: 1},
 		{At: 60 * msNS, Kind: history.QueryReturn, Group: "balances", Key: "a", Version: 1},
 		{At: 70 * msNS, Kind: history.ProjectionApply, Group: "balances", Event: "e2", Key: "a", Version: 2, Position: 2},
-	}}
+	})
 	events, behind := reports.StalenessSeries(h)
 	if len(events) != 1 || events[0].Name != "balances" {
 		t.Fatalf("series = %+v", events)

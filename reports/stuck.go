@@ -18,7 +18,7 @@ func StuckPartitions(h *history.History) []Series {
 	topics := map[string]map[string]bool{}
 	parts := map[string]map[int]bool{}
 	series := map[groupPartition]*Series{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Subscribe:
 			if topics[r.Group] == nil {

@@ -29,11 +29,11 @@ func TestCDFChart(t *testing.T) {
 
 func TestWorstOf(t *testing.T) {
 	h := &history.History{}
-	h.Add(history.Record{Kind: history.Subscribe, Group: "g", Topic: "t"})
+	h.Add(history.Entry{Kind: history.Subscribe, Group: "g", Topic: "t"})
 	for i := int64(0); i < 4; i++ {
-		h.Add(history.Record{At: i, Kind: history.Append, Topic: "t", Offset: i})
+		h.Add(history.Entry{At: i, Kind: history.Append, Topic: "t", Offset: i})
 	}
-	h.Add(history.Record{At: 9, Kind: history.OffsetCommit, Group: "g", Topic: "t", Offset: 4})
+	h.Add(history.Entry{At: 9, Kind: history.OffsetCommit, Group: "g", Topic: "t", Offset: 4})
 	w := WorstOf(h)
 	if !w.HasLag || w.Lag != 4 || w.HasStaleness {
 		t.Fatalf("%+v, want lag 4 and no staleness", w)

@@ -52,4 +52,4 @@ func TestBoundsHoldInEveryPhase(t *testing.T) {
 }
 
 // recordSize is the memory one history record takes.
-var recordSize = int64(unsafe.Sizeof(history.Record{}))
+var recordSize = int64(unsafe.Sizeof(history.Entry{}))

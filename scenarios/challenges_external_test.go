@@ -24,7 +24,7 @@ func TestProduceConsumeChallenge(t *testing.T) {
 			effects := map[string]map[string]int{} // group -> event -> effects
 			delivered := map[string]int{}          // ledger deliveries per event
 			dedups := 0
-			for _, r := range o.History.Records {
+			for _, r := range o.History.All() {
 				switch r.Kind {
 				case history.Publish:
 					published[r.Event] = true
@@ -85,7 +85,7 @@ func TestEventSourcedAccountChallenge(t *testing.T) {
 		var versions []int64
 		fromSnapshot := 0
 		var last int64 = -1
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			switch r.Kind {
 			case history.StoreAppend:
 				versions = append(versions, r.Version)
@@ -129,7 +129,7 @@ func TestProducerCountSurvivesACrash(t *testing.T) {
 		o := run(t, p, seed)
 		var ids []string
 		crashed := false
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			switch {
 			case r.Kind == history.Publish:
 				ids = append(ids, r.Event)

@@ -18,7 +18,7 @@ func TestNoLossCatchesAFencedMark(t *testing.T) {
 	if r.Verdict != checks.Violated {
 		t.Fatalf("no-loss %s: %s", r.Verdict, r.Explanation)
 	}
-	var fenced, dedup *history.Record
+	var fenced, dedup *history.Entry
 	for i := range r.Witness {
 		switch w := &r.Witness[i]; w.Kind {
 		case history.Fenced:

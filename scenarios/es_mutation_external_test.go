@@ -40,21 +40,21 @@ func esJudge(t *testing.T, h *history.History, name string) checks.Result {
 }
 
 // esMutate returns a copy of h with recs inserted before record i.
-func esMutate(h *history.History, i int, recs ...history.Record) *history.History {
-	out := slices.Clone(h.Records[:i])
+func esMutate(h *history.History, i int, recs ...history.Entry) *history.History {
+	out := slices.Clone(h.Entries()[:i])
 	out = append(out, recs...)
-	return &history.History{Records: append(out, h.Records[i:]...)}
+	return history.FromEntries(append(out, h.Entries()[i:]...))
 }
 
 // esWithout returns a copy of h without the records drop reports.
-func esWithout(h *history.History, drop func(history.Record) bool) *history.History {
-	return &history.History{Records: slices.DeleteFunc(slices.Clone(h.Records), drop)}
+func esWithout(h *history.History, drop func(history.Entry) bool) *history.History {
+	return history.FromEntries(slices.DeleteFunc(h.Entries(), drop))
 }
 
 // esFind returns the index of the first record of h that ok accepts.
-func esFind(t *testing.T, h *history.History, what string, ok func(history.Record) bool) int {
+func esFind(t *testing.T, h *history.History, what string, ok func(history.Entry) bool) int {
 	t.Helper()
-	i := slices.IndexFunc(h.Records, ok)
+	i := slices.IndexFunc(h.Entries(), ok)
 	if i < 0 {
 		t.Fatalf("no %s in the history", what)
 	}
@@ -109,17 +109,19 @@ func TestOutboxEquivalenceOnProducerHistories(t *testing.T) {
 func TestMutationExpectedVersion(t *testing.T) {
 	h := esFixed(t, "expected-version", "stream-integrity", "no-overdraft")
 
-	i := esFind(t, h, "append at version 2 or more", func(r history.Record) bool {
+	i := esFind(t, h, "append at version 2 or more", func(r history.Entry) bool {
 		return r.Kind == history.StoreAppend && r.Version >= 2 && r.Basis == r.Version-1
 	})
 	lost := esMutate(h, 0)
-	lost.Records[i].Basis--
+	mut := lost.At(i)
+	mut.Basis--
+	lost.Set(i, mut)
 	esWant(t, lost, "stream-integrity", checks.Violated, "lost update")
 	esWant(t, lost, "no-overdraft", checks.Holds)
 
 	balance := map[string]int64{}
 	j := -1
-	for k, r := range h.Records {
+	for k, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
@@ -135,8 +137,12 @@ func TestMutationExpectedVersion(t *testing.T) {
 		t.Fatal("no withdrawal in the history")
 	}
 	over := esMutate(h, 0)
-	over.Records[j].Amount = balance[h.Records[j].Key] + 1
-	esWant(t, over, "no-overdraft", checks.Violated, "Account "+h.Records[j].Key+" went to -1")
+	{
+		e := over.At(j)
+		e.Amount = balance[h.At(j).Key] + 1
+		over.Set(j, e)
+	}
+	esWant(t, over, "no-overdraft", checks.Violated, "Account "+h.At(j).Key+" went to -1")
 	esWant(t, over, "stream-integrity", checks.Holds)
 }
 
@@ -145,18 +151,18 @@ func TestMutationExpectedVersion(t *testing.T) {
 // with the same event ids and with new ones.
 func TestMutationRetrySameIDs(t *testing.T) {
 	h := esFixed(t, "retry-same-ids", "stream-integrity", "no-overdraft")
-	first := esFind(t, h, "store append", func(r history.Record) bool {
+	first := esFind(t, h, "store append", func(r history.Entry) bool {
 		return r.Kind == history.StoreAppend && r.Command != ""
 	})
-	key := h.Records[first].Key
+	key := h.At(first).Key
 	last := first
-	for k, r := range h.Records {
+	for k, r := range h.All() {
 		if r.Kind == history.StoreAppend && r.Key == key {
 			last = k
 		}
 	}
-	again := h.Records[first]
-	again.At, again.Version, again.Basis = h.Records[last].At, h.Records[last].Version+1, h.Records[last].Version
+	again := h.At(first)
+	again.At, again.Version, again.Basis = h.At(last).At, h.At(last).Version+1, h.At(last).Version
 	esWant(t, esMutate(h, last+1, again), "stream-integrity", checks.Violated, "appended twice to stream "+key)
 	again.Event += "-retry"
 	esWant(t, esMutate(h, last+1, again), "stream-integrity", checks.Violated, "Command "+again.Command+" appended twice")
@@ -169,16 +175,16 @@ func TestMutationRetrySameIDs(t *testing.T) {
 // outbox-equivalence counts and does not judge.
 func TestMutationTransactionalOutbox(t *testing.T) {
 	h := esFixed(t, "transactional-outbox", "outbox-equivalence")
-	i := esFind(t, h, "relay publish", func(r history.Record) bool {
+	i := esFind(t, h, "relay publish", func(r history.Entry) bool {
 		return r.Kind == history.Publish && strings.HasPrefix(r.Node, "relay-")
 	})
-	pub := h.Records[i]
-	a := esFind(t, h, "append of "+pub.Event, func(r history.Record) bool {
+	pub := h.At(i)
+	a := esFind(t, h, "append of "+pub.Event, func(r history.Entry) bool {
 		return r.Kind == history.Append && r.Event == pub.Event
 	})
-	app := h.Records[a]
+	app := h.At(a)
 
-	dropped := esWithout(h, func(r history.Record) bool {
+	dropped := esWithout(h, func(r history.Entry) bool {
 		return (r.Kind == history.Publish || r.Kind == history.Append) && r.Event == pub.Event
 	})
 	esWant(t, dropped, "outbox-equivalence", checks.Violated, "Event "+pub.Event+" was committed", "never published")
@@ -202,15 +208,15 @@ func TestMutationTransactionalOutbox(t *testing.T) {
 // started at the end of the drained run.
 func TestMutationSagaOptimistic(t *testing.T) {
 	h := esFixed(t, "saga-optimistic", "saga-single-instance", "saga-outcome")
-	s := esFind(t, h, "saga start", func(r history.Record) bool { return r.Kind == history.SagaStart })
-	start := h.Records[s]
+	s := esFind(t, h, "saga start", func(r history.Entry) bool { return r.Kind == history.SagaStart })
+	start := h.At(s)
 	second := start
-	second.At = h.Records[s+1].At
+	second.At = h.At(s + 1).At
 	esWant(t, esMutate(h, s+1, second), "saga-single-instance", checks.Violated, "Saga "+start.Key+" in group "+start.Group+" was started 2 times")
 	esWant(t, esMutate(h, s+1, second), "saga-outcome", checks.Holds)
 
-	c := esFind(t, h, "saga completed", func(r history.Record) bool { return r.Kind == history.SagaCompleted })
-	done := h.Records[c]
+	c := esFind(t, h, "saga completed", func(r history.Entry) bool { return r.Kind == history.SagaCompleted })
+	done := h.At(c)
 	comp := done
 	comp.Kind, comp.Type = history.SagaCompensated, "PaymentTimedOut"
 	esWant(t, esMutate(h, c+1, comp), "saga-outcome", checks.Violated, "Saga "+done.Key, "was both completed")
@@ -218,7 +224,7 @@ func TestMutationSagaOptimistic(t *testing.T) {
 
 	// The saga's OrderPlaced, decided on a read from before the saga
 	// existed, lands after the completion and starts it again.
-	back := history.Record{At: done.At, Kind: history.SagaStart, Node: done.Node, Group: done.Group, Topic: done.Topic,
+	back := history.Entry{At: done.At, Kind: history.SagaStart, Node: done.Node, Group: done.Group, Topic: done.Topic,
 		Event: done.Event, Key: done.Key, Type: "OrderPlaced", To: history.SagaStateStarted, Basis: 0, Version: 1}
 	esWant(t, esMutate(h, c+1, back), "saga-outcome", checks.Violated, "Saga "+done.Key, "was left started", "1 saga was left open")
 }
@@ -227,11 +233,15 @@ func TestMutationSagaOptimistic(t *testing.T) {
 // fact-named-event to a command.
 func TestMutationFactNamedEvent(t *testing.T) {
 	h := esFixed(t, "fact-named-event", "event-names")
-	i := esFind(t, h, "publish", func(r history.Record) bool { return r.Kind == history.Publish })
+	i := esFind(t, h, "publish", func(r history.Entry) bool { return r.Kind == history.Publish })
 	m := esMutate(h, 0)
-	m.Records[i].Type = "RegisterCustomer"
+	{
+		e := m.At(i)
+		e.Type = "RegisterCustomer"
+		m.Set(i, e)
+	}
 	r := esWant(t, m, "event-names", checks.Violated, `"RegisterCustomer" is shaped like a command`, "CustomerRegistered")
-	if len(r.Witness) != 1 || r.Witness[0] != m.Records[i] {
+	if len(r.Witness) != 1 || r.Witness[0] != m.At(i) {
 		t.Errorf("witness %v, want the renamed publish", r.Witness)
 	}
 }

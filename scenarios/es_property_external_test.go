@@ -134,7 +134,7 @@ func TestBankFaultsAreExercised(t *testing.T) {
 		t.Fatal(err)
 	}
 	kinds := map[string]int{}
-	for _, r := range o.History.Records {
+	for _, r := range o.History.All() {
 		kinds[string(r.Kind)+" "+r.Node]++
 	}
 	for _, want := range []string{"lost-answer event-store", "store-duplicate event-store", "crash balances", "crash teller-1", "restart teller-1"} {

@@ -238,8 +238,8 @@ func TestStateAsFold(t *testing.T) {
 		t.Fatalf("expectations: %v", o.Failures)
 	}
 	var events []string
-	var lastLoad, lastRead history.Record
-	for _, r := range o.History.Records {
+	var lastLoad, lastRead history.Entry
+	for _, r := range o.History.All() {
 		switch r.Kind {
 		case history.StoreAppend:
 			events = append(events, fmt.Sprintf("%s %d", r.Type, r.Amount))

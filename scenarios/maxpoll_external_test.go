@@ -45,7 +45,7 @@ expect:
 // owner returns the member first assigned partition 0.
 func owner(t *testing.T, h *history.History) string {
 	t.Helper()
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Assign && r.Partitions == "0" {
 			return r.Node
 		}
@@ -69,7 +69,7 @@ func TestSlowHandlerLeavesAfterMaxPollInterval(t *testing.T) {
 	h := o.History
 	a := owner(t, h)
 	poll, leave := -1, -1
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Node != a {
 			continue
 		}
@@ -86,13 +86,13 @@ func TestSlowHandlerLeavesAfterMaxPollInterval(t *testing.T) {
 	if poll < 0 || leave < 0 {
 		t.Fatalf("%s: poll at record %d, leave at record %d: want both", a, poll, leave)
 	}
-	p, l := h.Records[poll], h.Records[leave]
-	if l.Point != history.LeavePollTimeout || l.At != p.At+3e9 {
-		t.Fatalf("%s left at %d (%q), want at its first poll %d plus 3s, for the max poll interval", a, l.At, l.Point, p.At)
+	p, l := h.At(poll), h.At(leave)
+	if l.LeaveReason != history.LeavePollTimeout || l.At != p.At+3e9 {
+		t.Fatalf("%s left at %d (%q), want at its first poll %d plus 3s, for the max poll interval", a, l.At, l.LeaveReason, p.At)
 	}
 	rebalanced, fenced, rejoined, redone := false, -1, false, false
 	applied := map[string]bool{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		switch {
 		case i < leave && r.Node == a && r.Kind == history.Effect:
 			applied[r.Event] = true
@@ -116,7 +116,7 @@ func TestSlowHandlerLeavesAfterMaxPollInterval(t *testing.T) {
 	}
 
 	o = run(t, maxPollScenario(t, "", slow+"    max-poll-interval: 1h\n"), 1)
-	for _, r := range o.History.Records {
+	for _, r := range o.History.All() {
 		if r.Kind == history.Leave || r.Kind == history.CommitFenced {
 			t.Fatalf("with a 1h max poll interval: %s %s at %d", r.Node, r.Kind, r.At)
 		}
@@ -136,10 +136,10 @@ func TestMemberStuckOnPoisonIsRemoved(t *testing.T) {
 	a := owner(t, h)
 	var left []string
 	leftAt := map[string]int{}
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Leave {
-			if r.Point != history.LeavePollTimeout {
-				t.Fatalf("%s left at %d for %q, want the max poll interval", r.Node, r.At, r.Point)
+			if r.LeaveReason != history.LeavePollTimeout {
+				t.Fatalf("%s left at %d for %q, want the max poll interval", r.Node, r.At, r.LeaveReason)
 			}
 			left = append(left, r.Node)
 			leftAt[r.Node] = i
@@ -150,7 +150,7 @@ func TestMemberStuckOnPoisonIsRemoved(t *testing.T) {
 	}
 	b := left[1]
 	gotPoison := false
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.Kind == history.Join && r.Node == a && i > leftAt[a] {
 			t.Errorf("%s rejoined at %d while stuck on the poison event", a, r.At)
 		}
@@ -185,7 +185,7 @@ func TestMaxPollExceededExplainsTheLeave(t *testing.T) {
 			}
 			left := false
 			for _, w := range r.Witness {
-				left = left || w.Kind == history.Leave && w.Point == history.LeavePollTimeout
+				left = left || w.Kind == history.Leave && w.LeaveReason == history.LeavePollTimeout
 			}
 			if !left || !strings.Contains(r.Explanation, "max poll interval") {
 				t.Errorf("%s: the witness has the leave: %v; explanation: %s", c.name, left, r.Explanation)

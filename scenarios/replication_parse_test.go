@@ -48,7 +48,7 @@ checks:`, 1)
 		t.Fatal(err)
 	}
 	var crashes int
-	for _, r := range o.History.Records {
+	for _, r := range o.History.All() {
 		if r.Kind == "crash" && strings.HasPrefix(r.Node, "broker-") {
 			crashes++
 		}

@@ -13,9 +13,67 @@ import (
 // TestFixedTwinsHold (every seed of 1..TwinSeeds) and
 // TestBrokenScenariosCatch cover them.
 func init() {
-	twins["acks-one-leader-crash"] = "acks-all-min-isr"        // F1
-	twins["unclean-leader-election"] = "clean-leader-election" // F2
-	twins["min-isr-one"] = "min-isr-two"                       // F3
+	twins["acks-one-leader-crash"] = "acks-all-min-isr"              // F1
+	twins["unclean-leader-election"] = "clean-leader-election"       // F2
+	twins["min-isr-one"] = "min-isr-two"                             // F3
+	twins["partition-leader-acks-one"] = "partition-leader-acks-all" // F4
+}
+
+// TestPartitionLeaderStory: at the pinned seeds, the partition of 1s..3s
+// cuts broker-1 off; the controller elects broker-2 while it lasts. With
+// acks=1 the no-loss event was appended by broker-1 while cut off, and
+// broker-1 truncated it after the heal; with acks=all no write is
+// acknowledged between the cut and the election.
+func TestPartitionLeaderStory(t *testing.T) {
+	const cut, heal = int64(time.Second), int64(3 * time.Second)
+	for _, name := range []string{"partition-leader-acks-one", "partition-leader-acks-all"} {
+		o := runBuiltin(t, name)
+		var elect, trunc *history.Entry
+		appendedBy := map[string]*history.Entry{}
+		for i := range o.History.All() {
+			r := ptr(o.History.At(i))
+			switch {
+			case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
+				elect = r
+			case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
+				trunc = r
+			case r.Kind == history.Append:
+				appendedBy[r.Event] = r
+			}
+		}
+		if elect == nil || elect.Node != "broker-2" || elect.At <= cut || elect.At >= heal {
+			t.Fatalf("%s: want broker-2 elected while the partition lasts, got %v", name, elect)
+		}
+		if trunc == nil || trunc.At < heal {
+			t.Fatalf("%s: want broker-1 to truncate after the heal, got %v", name, trunc)
+		}
+		if name == "partition-leader-acks-all" {
+			for _, r := range o.History.All() {
+				if r.Kind == history.PublishAck && r.At > cut+int64(100*time.Millisecond) && r.At < elect.At {
+					t.Fatalf("%s: a write acknowledged while the leader was cut off: %v", name, r)
+				}
+			}
+			continue
+		}
+		for _, r := range o.Results {
+			if r.Check != "no-loss" {
+				continue
+			}
+			if !strings.Contains(r.Explanation, "broker-1 appended it") || !strings.Contains(r.Explanation, "truncated its log") {
+				t.Errorf("%s: the no-loss explanation does not tell the truncation: %s", name, r.Explanation)
+			}
+			var ev string
+			for _, w := range r.Witness {
+				if w.Kind == history.PublishAck {
+					ev = w.Event
+				}
+			}
+			a := appendedBy[ev]
+			if a == nil || a.Node != "broker-1" || a.At < cut || a.At > heal || a.Offset < trunc.Offset {
+				t.Fatalf("%s: the lost event %q was not appended by broker-1 while cut off, above its truncation: %v, %v", name, ev, a, trunc)
+			}
+		}
+	}
 }
 
 // TestAcksOneLeaderCrashStory: at the pinned seed, the acknowledged write
@@ -25,13 +83,13 @@ func init() {
 func TestAcksOneLeaderCrashStory(t *testing.T) {
 	o := runBuiltin(t, "acks-one-leader-crash")
 	h := o.History
-	var crash, elect, trunc *history.Record
-	for i := range h.Records {
-		r := &h.Records[i]
+	var crash, elect, trunc *history.Entry
+	for i := range h.All() {
+		r := ptr(h.At(i))
 		switch {
 		case r.Kind == history.Crash && r.Node == "broker-1" && crash == nil:
 			crash = r
-		case r.Kind == history.PartitionChange && r.Point == history.ElectionClean && elect == nil:
+		case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
 			elect = r
 		case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
 			trunc = r
@@ -62,14 +120,14 @@ func TestCleanElectionGoesOffline(t *testing.T) {
 		}
 		o := runBuiltin(t, name)
 		var offline, back int64 = -1, -1
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			if r.Kind != history.PartitionChange {
 				continue
 			}
 			switch {
-			case r.Point == history.ElectionOffline && offline < 0:
+			case r.Election == history.ElectionOffline && offline < 0:
 				offline = r.At
-			case r.Point == want && offline >= 0 && back < 0:
+			case r.Election == want && offline >= 0 && back < 0:
 				back = r.At
 			}
 		}
@@ -133,8 +191,8 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 			t.Fatal(err)
 		}
 		var lost int
-		for _, r := range o.History.Records {
-			if r.Kind == history.Truncate && r.Point == history.PowerLoss {
+		for _, r := range o.History.All() {
+			if r.Kind == history.Truncate && r.PowerLoss {
 				lost += r.Count
 			}
 		}
@@ -148,3 +206,6 @@ func TestPowerLossOfTheLastInSyncReplica(t *testing.T) {
 		}
 	}
 }
+
+// ptr returns a pointer to a copy of e.
+func ptr(e history.Entry) *history.Entry { return &e }

@@ -31,7 +31,7 @@ type Bounds struct {
 var DefaultBounds = Bounds{Events: 50_000_000, HistoryBytes: 512 << 20}
 
 // recordBytes is the memory one history record takes.
-const recordBytes = int64(unsafe.Sizeof(history.Record{}))
+const recordBytes = int64(unsafe.Sizeof(history.Entry{}))
 
 // runSlice is how much simulated time runs between two looks at the bounds.
 const runSlice = sim.Time(time.Second)
@@ -153,7 +153,7 @@ func (s *Scenario) build(seed uint64) (*built, error) {
 		}
 	}
 	w := sim.New(seed)
-	h := newHistory(model.EstimateRecords(s.System, s.Duration))
+	h := newHistory()
 	sys, err := model.Build(w, s.System, h)
 	if err != nil {
 		return nil, fmt.Errorf("%s: build: %w", s.File, err)
@@ -173,13 +173,13 @@ func (s *Scenario) build(seed uint64) (*built, error) {
 // sweep does not fault in fresh memory for every run.
 var histories sync.Pool
 
-// newHistory returns an empty history with room for n records.
-func newHistory(n int) *history.History {
-	if h, ok := histories.Get().(*history.History); ok && cap(h.Records) >= n {
-		h.Records = h.Records[:0]
+// newHistory returns an empty history, reusing a released one's chunks.
+func newHistory() *history.History {
+	if h, ok := histories.Get().(*history.History); ok {
+		h.Reset()
 		return h
 	}
-	return &history.History{Records: make([]history.Record, 0, n)}
+	return &history.History{}
 }
 
 // Release hands the outcome's history back for reuse by later runs and

@@ -204,7 +204,7 @@ func rowsEqualStreams(h *history.History) (key string, row, fold int64, ok bool)
 	folds := map[string]int64{}
 	rows := map[string]int64{}
 	var keys []string
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend:
 			switch r.Type {
@@ -231,7 +231,7 @@ func rowsEqualStreams(h *history.History) (key string, row, fold int64, ok bool)
 // appendedTwice reports whether some event is in the log twice.
 func appendedTwice(h *history.History) bool {
 	seen := map[string]bool{}
-	for _, r := range h.Records {
+	for _, r := range h.All() {
 		if r.Kind == history.Append {
 			if seen[r.Event] {
 				return true

@@ -66,14 +66,14 @@ func doubleEffectWitness(r checks.Result) error {
 		first.Event != second.Event || first.Group != second.Group || first.At > second.At {
 		return fmt.Errorf("witness does not start and end with two effects of one event: %+v ... %+v", first, second)
 	}
-	var crash, redeliver *history.Record
+	var crash, redeliver *history.Entry
 	for i := 1; i < len(w)-1; i++ {
 		r := &w[i]
 		if r.At < first.At || r.At > second.At {
 			return fmt.Errorf("witness record %+v lies outside the two effects", *r)
 		}
 		switch {
-		case r.Kind == history.Crash && r.Node == first.Node && r.Point == model.PointAfterEffect && crash == nil:
+		case r.Kind == history.Crash && r.Node == first.Node && string(r.CrashPoint) == model.PointAfterEffect && crash == nil:
 			crash = r
 		case r.Kind == history.Deliver && r.Event == first.Event && r.Group == first.Group && r.Attempt >= 2 && crash != nil:
 			redeliver = r
@@ -131,7 +131,7 @@ func TestDoubleCreditSweep(t *testing.T) {
 		if nl := result(t, o, "no-loss"); nl.Verdict != checks.Holds {
 			t.Errorf("idempotent-consumer seed %d: no-loss %s: %s", seed, nl.Verdict, nl.Explanation)
 		}
-		for _, r := range o.History.Records {
+		for _, r := range o.History.All() {
 			if r.Kind == history.Dedup {
 				mu.Lock()
 				skipped++
@@ -169,7 +169,7 @@ func lossWitness(r checks.Result) error {
 	var crash, commit bool
 	for _, x := range w[2:] {
 		switch {
-		case x.Kind == history.Crash && x.Node == del.Node && x.Point == model.PointAfterCommit:
+		case x.Kind == history.Crash && x.Node == del.Node && string(x.CrashPoint) == model.PointAfterCommit:
 			crash = true
 		case x.Kind == history.OffsetCommit && x.Group == del.Group && x.Partition == ack.Partition && x.Offset > ack.Offset:
 			commit = true

@@ -9,7 +9,7 @@ import (
 // String renders a record on one stable line, for transcripts and
 // witnesses: its time since the start of the run, its kind, and the fields
 // it uses.
-func (r Record) String() string {
+func (r Entry) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-14s %-13s", "+"+time.Duration(r.At).String(), r.Kind)
 	if r.Node != "" {
@@ -52,11 +52,11 @@ func (r Record) String() string {
 	case r.Attempt > 1:
 		fmt.Fprintf(&b, " try=%d", r.Attempt)
 	}
-	if r.Point != "" {
+	if point := toLegacy(r).Point; point != "" {
 		if r.Kind == Crash {
-			fmt.Fprintf(&b, " at %s", r.Point)
+			fmt.Fprintf(&b, " at %s", point)
 		} else {
-			fmt.Fprintf(&b, " (%s)", r.Point)
+			fmt.Fprintf(&b, " (%s)", point)
 		}
 	}
 	if r.Command != "" {

@@ -10,10 +10,10 @@ import (
 // and read back; at epoch 0 it is left out, so histories without a bumped
 // epoch read and write as they always did.
 func TestEpochInJSONL(t *testing.T) {
-	h := &History{Records: []Record{
+	h := FromEntries([]Entry{
 		{At: 1, Kind: Append, Node: "broker", Topic: "t", Event: "p-1", ProducerID: 1, Seq: 4},
 		{At: 2, Kind: Append, Node: "broker", Topic: "t", Offset: 1, Event: "p-2", ProducerID: 1, Epoch: 1},
-	}}
+	})
 	var buf bytes.Buffer
 	if err := h.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
@@ -26,7 +26,7 @@ func TestEpochInJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Records[0].Epoch != 0 || got.Records[1].Epoch != 1 {
-		t.Fatalf("read epochs %d and %d, want 0 and 1", got.Records[0].Epoch, got.Records[1].Epoch)
+	if got.At(0).Epoch != 0 || got.At(1).Epoch != 1 {
+		t.Fatalf("read epochs %d and %d, want 0 and 1", got.At(0).Epoch, got.At(1).Epoch)
 	}
 }

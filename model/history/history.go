@@ -38,7 +38,7 @@ const (
 	// OffsetCommit: Group committed Offset (the next offset to read) for
 	// Topic/Partition; Node is the member that asked.
 	OffsetCommit Kind = "offset-commit"
-	// Crash: Node crashed at Point.
+	// Crash: Node crashed at CrashPoint.
 	Crash Kind = "crash"
 	// Restart: Node came back up.
 	Restart Kind = "restart"
@@ -53,7 +53,7 @@ const (
 	// client validates it (write-model or read-model).
 	Command Kind = "command"
 	// CommandReturn: the command's final answer reached Node. Outcome is ok,
-	// rejected (Point holds the reason), conflict (retries exhausted) or
+	// rejected (Reason says why), conflict (retries exhausted) or
 	// unknown (the answer never came). On ok, Version is the stream version
 	// after the command, Position the global position of its last event
 	// (the read-your-writes token) and Value the aggregate's value (a
@@ -100,9 +100,9 @@ const (
 	// run, by its projector Node.
 	StalenessSLO Kind = "staleness-slo"
 	// ProjectionSkip: projector Node of read model Group skipped the gap
-	// at global Position (Point: the gap policy that decided it).
+	// at global Position (GapPolicy: the policy that decided it).
 	ProjectionSkip Kind = "projection-skip"
-	// ProjectionReset: read model Group was truncated to be rebuilt (Point:
+	// ProjectionReset: read model Group was truncated to be rebuilt (Rebuild:
 	// the rebuild mode); Node is the rebuilder.
 	ProjectionReset Kind = "projection-reset"
 	// Query: client Node asks Group (a read model, or "" for the write
@@ -132,7 +132,7 @@ const (
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
 	// none).
 	Join Kind = "join"
-	// Leave: Node left Group cleanly, or, with Point LeavePollTimeout,
+	// Leave: Node left Group cleanly, or, with LeaveReason LeavePollTimeout,
 	// because it held a batch longer than its max poll interval.
 	Leave Kind = "leave"
 	// Expire: the broker removed Node from Group because no heartbeat came
@@ -150,7 +150,7 @@ const (
 	// newer generation (Generation is Node's) had written the partition.
 	Fenced Kind = "fenced"
 	// HandlerError: the handler failed on Event at its Attempt-th try;
-	// Point says why (poison or transient).
+	// ErrorKind says why (poison or transient).
 	HandlerError Kind = "handler-error"
 	// DeadLetter: Group gave up on Event after Attempt tries and parked it
 	// in the dead-letter queue (Node is the member or the broker).
@@ -186,7 +186,7 @@ const (
 	// partition Topic/Partition. Node leads it from now on ("" when no
 	// broker does: the partition is offline), in leader epoch Generation,
 	// with the in-sync replicas Partitions (broker names, comma
-	// separated). Point says why: ElectionClean, ElectionUnclean,
+	// separated). Election says why: ElectionClean, ElectionUnclean,
 	// ElectionOffline, or ISRChange (same leader, new in-sync set).
 	PartitionChange Kind = "partition-change"
 	// Truncate: broker Node cut its log of Topic/Partition at Offset (the
@@ -195,104 +195,3 @@ const (
 	// epochs.
 	Truncate Kind = "truncate"
 )
-
-// Record is one thing that happened. Fields that a kind does not use are
-// zero and omitted from JSON.
-type Record struct {
-	// At is simulated time in nanoseconds since the start of the run.
-	At        int64  `json:"at"`
-	Kind      Kind   `json:"kind"`
-	Node      string `json:"node,omitempty"`
-	Group     string `json:"group,omitempty"`
-	Topic     string `json:"topic,omitempty"`
-	Partition int    `json:"partition,omitempty"`
-	Offset    int64  `json:"offset,omitempty"`
-	Event     string `json:"event,omitempty"`
-	Key       string `json:"key,omitempty"`
-	Type      string `json:"type,omitempty"`
-	Amount    int64  `json:"amount,omitempty"`
-	Attempt   int    `json:"attempt,omitempty"`
-	Point     string `json:"point,omitempty"`
-	Drained   bool   `json:"drained,omitempty"`
-
-	// event sourcing and CQRS
-	Version  int64   `json:"version,omitempty"`
-	Position int64   `json:"position,omitempty"`
-	Expected string  `json:"expected,omitempty"`
-	Basis    int64   `json:"basis,omitempty"`
-	Command  string  `json:"command,omitempty"`
-	Outcome  Outcome `json:"outcome,omitempty"`
-	// Value is a number the record reports: the state of Key in a
-	// group's store after an Effect, a balance after a command, a read
-	// model row.
-	Value  int64  `json:"value,omitempty"`
-	Token  int64  `json:"token,omitempty"`
-	SLO    int64  `json:"slo,omitempty"`
-	Mode   Mode   `json:"mode,omitempty"`
-	State  string `json:"state,omitempty"`
-	Replay string `json:"replay,omitempty"`
-	Logic  int    `json:"logic,omitempty"`
-
-	// pub/sub
-
-	// Service names the application a consumer member runs, when several
-	// share one group; empty means the group's name.
-	Service string `json:"service,omitempty"`
-	// Style is "queue" on the Subscribe record of a queue-style
-	// subscription, and StyleProjection on that of a read model fed by a
-	// topic; empty means a Kafka-style log subscription.
-	Style Style `json:"style,omitempty"`
-	// Generation is the group generation a member acted in.
-	Generation int `json:"generation,omitempty"`
-	// Count is the number of records of a Poll, or of members of a
-	// Rebalance.
-	Count int `json:"count,omitempty"`
-	// Partitions lists the partitions of an Assign, like "0,2,4" (a
-	// string, so that records stay comparable).
-	Partitions string `json:"partitions,omitempty"`
-	// ProducerID and Seq identify an idempotent producer's record.
-	ProducerID int64 `json:"producer_id,omitempty"`
-	Seq        int64 `json:"seq,omitempty"`
-	// Until is the end of a Pause, in nanoseconds since the start.
-	Until int64 `json:"until,omitempty"`
-
-	// sagas (P3)
-
-	// From and To are the states of a SagaTransition (To also of a
-	// SagaStart).
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
-
-	// Stateful, on a Subscribe record, says that the subscriber's handler
-	// reports the state it keeps: each of its Effect records carries the
-	// state of the effect's Key in Value. Histories written without it
-	// are judged stateful when an effect carries a non-zero Value.
-	Stateful bool `json:"stateful,omitempty"`
-
-	// Epoch is the epoch of an idempotent producer's record (with
-	// ProducerID and Seq): the producer bumps it, and numbers the
-	// partition's records from 0 again, after it gives up on a batch.
-	Epoch int `json:"epoch,omitempty"`
-
-	// Inferred says the record was not observed but inferred by the
-	// recorder: in a live run, an append seen only through the producer's
-	// acknowledgement, a consumer's fetch or the read-back of the log.
-	Inferred bool `json:"inferred,omitempty"`
-}
-
-// History is the ordered list of records of one run. The zero value is an
-// empty history ready to use. A History is not safe for concurrent use.
-type History struct {
-	Records []Record
-	// Source says where the records come from; empty means evsim's own
-	// simulation, with simulated time in causal order. A live run names
-	// the broker and the clients: its times are wall-clock time and its
-	// order is the order one observer saw things in.
-	Source string
-}
-
-// Add appends a record.
-func (h *History) Add(r Record) { h.Records = append(h.Records, r) }
-
-// Len returns the number of records.
-func (h *History) Len() int { return len(h.Records) }

@@ -10,15 +10,89 @@ import (
 )
 
 // Schema is the version of the JSON Lines form, written in the header line
-// as {"schema":"evsim.history/v1.1"}. Version 1.1 adds the records and
-// fields a check needs to judge without guessing: store-publisher records,
+// as {"schema":"evsim.history/v2"}. Version 2 gives each meaning of
+// version 1's "point" a field of its own (crash_point, reason, gap_policy,
+// rebuild, switched, error_kind, leave_reason, election, power_loss) and
+// adds an event's payload; it checks every kind, outcome, mode and style
+// against its value set.
+const Schema = "evsim.history/v2"
+
+// SchemaV11 is version 1.1 of the form: version 1 plus the records and
+// fields a check needs to judge without guessing (store-publisher records,
 // the subscribe record's stateful flag, the producer's epoch, replication's
-// partition changes and truncations.
-const Schema = "evsim.history/v1.1"
+// partition changes and truncations). ReadJSONL reads it, and
+// [History.WriteJSONLAs] still writes it.
+const SchemaV11 = "evsim.history/v1.1"
 
 // SchemaV1 is the first version of the form. ReadJSONL still reads it and
 // fills in what version 1.1 records explicitly (see [upgradeV1]).
 const SchemaV1 = "evsim.history/v1"
+
+// legacyEntry is an entry of version 1 or 1.1, whose "point" field held
+// whichever of version 2's fields the kind used.
+type legacyEntry struct {
+	Entry
+	Point string `json:"point,omitempty"`
+}
+
+// fromLegacy moves a version 1 entry's point to the field its kind means
+// by it.
+func fromLegacy(l legacyEntry) Entry {
+	e := l.Entry
+	if l.Point == "" {
+		return e
+	}
+	switch e.Kind {
+	case Crash:
+		e.CrashPoint = CrashPoint(l.Point)
+	case ProjectionSkip:
+		e.GapPolicy = GapPolicy(l.Point)
+	case ProjectionReset:
+		e.Rebuild = RebuildMode(l.Point)
+	case Checkpoint:
+		e.Switched = l.Point == "switched"
+	case HandlerError:
+		e.ErrorKind = ErrorKind(l.Point)
+	case Leave:
+		e.LeaveReason = LeaveReason(l.Point)
+	case PartitionChange:
+		e.Election = Election(l.Point)
+	case Truncate:
+		e.PowerLoss = l.Point == "power-loss"
+	default:
+		e.Reason = l.Point
+	}
+	return e
+}
+
+// toLegacy is fromLegacy's inverse, for writing version 1.1. A payload,
+// which version 1.1 has no field for, is left out.
+func toLegacy(e Entry) legacyEntry {
+	l := legacyEntry{Entry: e}
+	switch {
+	case e.CrashPoint != "":
+		l.Point = string(e.CrashPoint)
+	case e.GapPolicy != "":
+		l.Point = string(e.GapPolicy)
+	case e.Rebuild != "":
+		l.Point = string(e.Rebuild)
+	case e.Switched:
+		l.Point = "switched"
+	case e.ErrorKind != "":
+		l.Point = string(e.ErrorKind)
+	case e.LeaveReason != "":
+		l.Point = string(e.LeaveReason)
+	case e.Election != "":
+		l.Point = string(e.Election)
+	case e.PowerLoss:
+		l.Point = "power-loss"
+	case e.Reason != "":
+		l.Point = e.Reason
+	}
+	l.CrashPoint, l.GapPolicy, l.Rebuild, l.Switched, l.ErrorKind = "", "", "", false, ""
+	l.LeaveReason, l.Election, l.PowerLoss, l.Reason, l.Payload = "", "", false, "", ""
+	return l
+}
 
 type header struct {
 	Schema string `json:"schema"`
@@ -28,14 +102,26 @@ type header struct {
 
 // WriteJSONL writes h as JSON Lines: a header, then one record per line.
 // The output depends only on the records and the source, byte for byte.
-func (h *History) WriteJSONL(w io.Writer) error {
+func (h *History) WriteJSONL(w io.Writer) error { return h.WriteJSONLAs(w, Schema) }
+
+// WriteJSONLAs writes h as JSON Lines in the given schema version: [Schema]
+// or [SchemaV11], for tools that read only the older form.
+func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
+	if schema != Schema && schema != SchemaV11 {
+		return fmt.Errorf("write history: cannot write schema %q: want %q or %q", schema, Schema, SchemaV11)
+	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	if err := enc.Encode(header{Schema: Schema, Source: h.Source}); err != nil {
+	if err := enc.Encode(header{Schema: schema, Source: h.Source}); err != nil {
 		return fmt.Errorf("write history header: %w", err)
 	}
-	for i := range h.Records {
-		if err := enc.Encode(&h.Records[i]); err != nil {
+	for i, e := range h.All() {
+		var v any = &e
+		if schema == SchemaV11 {
+			l := toLegacy(e)
+			v = &l
+		}
+		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("write history record %d: %w", i, err)
 		}
 	}
@@ -54,8 +140,9 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
+	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
-	sawHeader, v1 := false, false
+	sawHeader, v1, legacy := false, false, false
 	var prevAt int64
 	prevLine := 0
 	for sc.Scan() {
@@ -69,20 +156,27 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 			if err := strict(b, &hd); err != nil || hd.Schema == "" {
 				return nil, fmt.Errorf("%s:%d: want the header line {\"schema\":%q} first", name, line, Schema)
 			}
-			if hd.Schema != Schema && hd.Schema != SchemaV1 {
-				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q and %q", name, line, hd.Schema, Schema, SchemaV1)
+			if hd.Schema != Schema && hd.Schema != SchemaV11 && hd.Schema != SchemaV1 {
+				return nil, fmt.Errorf("%s:%d: unsupported schema %q: this evsim reads %q, %q and %q", name, line, hd.Schema, Schema, SchemaV11, SchemaV1)
 			}
 			v1 = hd.Schema == SchemaV1
+			legacy = hd.Schema != Schema
 			h.Source = hd.Source
 			sawHeader = true
 			continue
 		}
-		var rec Record
-		if err := strict(b, &rec); err != nil {
+		var rec Entry
+		if legacy {
+			var l legacyEntry
+			if err := strict(b, &l); err != nil {
+				return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
+			}
+			rec = fromLegacy(l)
+		} else if err := strict(b, &rec); err != nil {
 			return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
 		}
-		if !knownKinds[rec.Kind] {
-			return nil, fmt.Errorf("%s:%d: unknown record kind %q", name, line, rec.Kind)
+		if err := rec.fits(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if rec.At < 0 {
 			return nil, fmt.Errorf("%s:%d: negative time %d: times are nanoseconds since the start of the run", name, line, rec.At)
@@ -91,7 +185,11 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 			return nil, fmt.Errorf("%s:%d: time goes back: at %d is earlier than %d on line %d; records must be in the order they happened", name, line, rec.At, prevAt, prevLine)
 		}
 		prevAt, prevLine = rec.At, line
-		h.Records = append(h.Records, rec)
+		if v1 {
+			v1es = append(v1es, rec)
+		} else {
+			h.Add(rec)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
@@ -100,7 +198,9 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
 	}
 	if v1 {
-		upgradeV1(h)
+		src := h.Source
+		h = FromEntries(upgradeV1(v1es))
+		h.Source = src
 	}
 	return h, nil
 }
@@ -115,16 +215,4 @@ func strict(b []byte, v any) error {
 		return errors.New("more than one JSON value on the line")
 	}
 	return nil
-}
-
-var knownKinds = map[Kind]bool{
-	Subscribe: true, Publish: true, PublishAck: true, Append: true, Deliver: true,
-	Effect: true, Dedup: true, OffsetCommit: true, Crash: true, Restart: true, End: true,
-	// event sourcing and CQRS
-	Command: true, CommandReturn: true, StoreAppend: true, StoreReserve: true, StoreRollback: true,
-	StoreDuplicate: true, Snapshot: true, Load: true, ProjectionApply: true, Checkpoint: true,
-	ProjectionSkip: true, ProjectionReset: true, Query: true, QueryReturn: true, LostAnswer: true,
-	StalenessSLO: true,
-	// sagas (P3)
-	SagaStart: true, SagaTransition: true, SagaCompleted: true, SagaCompensated: true, SagaConflict: true,
 }

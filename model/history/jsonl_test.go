@@ -10,14 +10,14 @@ import (
 
 // sample has one record of every kind, with every field set somewhere.
 func sample() *History {
-	return &History{Records: []Record{
+	return FromEntries([]Entry{
 		{At: 0, Kind: Subscribe, Group: "ledger", Topic: "account-events", Stateful: true},
 		{At: 1_000, Kind: Publish, Node: "teller", Topic: "account-events", Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 2_000, Kind: Append, Node: "broker", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 3_000, Kind: PublishAck, Node: "teller", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42},
 		{At: 4_000, Kind: Deliver, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: 42, Attempt: 1},
 		{At: 5_000, Kind: Effect, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Key: "acct-3", Type: "Deposited", Amount: -42},
-		{At: 6_000, Kind: Crash, Node: "ledger-0", Group: "ledger", Point: "after-effect"},
+		{At: 6_000, Kind: Crash, Node: "ledger-0", Group: "ledger", CrashPoint: "after-effect"},
 		{At: 7_000, Kind: Restart, Node: "ledger-0", Group: "ledger"},
 		{At: 8_000, Kind: Deliver, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1", Attempt: 2},
 		{At: 9_000, Kind: Dedup, Node: "ledger-0", Group: "ledger", Topic: "account-events", Partition: 2, Offset: 7, Event: "teller-1"},
@@ -29,7 +29,7 @@ func sample() *History {
 		{At: 13_000, Kind: SagaConflict, Node: "saga-1", Group: "saga", Event: "shop-3", Key: "order-1", Basis: 1, Version: 2},
 		{At: 14_000, Kind: SagaCompensated, Node: "saga-1", Group: "saga", Event: "shop-5", Key: "order-2", Version: 2},
 		{At: 1 << 62, Kind: End, Drained: true},
-	}}
+	})
 }
 
 func TestJSONLRoundTrip(t *testing.T) {
@@ -50,7 +50,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, h) {
-				t.Fatalf("round trip changed the history\n got %+v\nwant %+v", got.Records, h.Records)
+				t.Fatalf("round trip changed the history\n got %+v\nwant %+v", got.Entries(), h.Entries())
 			}
 			var again bytes.Buffer
 			if err := got.WriteJSONL(&again); err != nil {
@@ -64,7 +64,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 }
 
 func TestJSONLOmitsUnusedFields(t *testing.T) {
-	h := &History{Records: []Record{{At: 5, Kind: Restart, Node: "n"}}}
+	h := FromEntries([]Entry{{At: 5, Kind: Restart, Node: "n"}})
 	var buf bytes.Buffer
 	if err := h.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
@@ -81,8 +81,8 @@ func TestReadJSONLToleratesBlankLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Record{{At: 1, Kind: Restart, Node: "n"}}; !reflect.DeepEqual(h.Records, want) {
-		t.Fatalf("got %+v, want %+v", h.Records, want)
+	if want := []Entry{{At: 1, Kind: Restart, Node: "n"}}; !reflect.DeepEqual(h.Entries(), want) {
+		t.Fatalf("got %+v, want %+v", h.Entries(), want)
 	}
 }
 
@@ -101,7 +101,7 @@ func TestReadJSONLErrors(t *testing.T) {
 		{"missing header", good + "\n" + good + "\n", []string{"bad.jsonl:1: ", "header line", Schema}},
 		{"missing header after blank line", "\n" + good + "\n", []string{"bad.jsonl:2: ", "header line"}},
 		{"header with extra field", `{"schema":"` + Schema + `","x":1}` + "\n", []string{"bad.jsonl:1: ", "header line"}},
-		{"wrong schema version", `{"schema":"evsim.history/v2"}` + "\n" + good + "\n", []string{"bad.jsonl:1: ", "unsupported schema", "evsim.history/v2", Schema}},
+		{"wrong schema version", `{"schema":"evsim.history/v9"}` + "\n" + good + "\n", []string{"bad.jsonl:1: ", "unsupported schema", "evsim.history/v9", Schema}},
 		{"malformed JSON on line 3", hdr + "\n" + good + "\n" + `{"at":1,"kind":` + "\n" + good + "\n", []string{"bad.jsonl:3: ", "bad record"}},
 		{"not an object", hdr + "\n" + `[1,2]` + "\n", []string{"bad.jsonl:2: ", "bad record"}},
 		{"two values on a line", hdr + "\n" + good + good + "\n", []string{"bad.jsonl:2: ", "more than one JSON value"}},
@@ -217,18 +217,18 @@ func TestReadJSONLRefusesTimeGoingBack(t *testing.T) {
 // earlier than the one before it, or a negative time, is not, and the
 // error names the record.
 func TestValidate(t *testing.T) {
-	ok := &History{Records: []Record{{At: 0, Kind: Publish}, {At: 0, Kind: Append}, {At: 5, Kind: End}}}
+	ok := FromEntries([]Entry{{At: 0, Kind: Publish}, {At: 0, Kind: Append}, {At: 5, Kind: End}})
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid history refused: %v", err)
 	}
 	if err := (&History{}).Validate(); err != nil {
 		t.Fatalf("empty history refused: %v", err)
 	}
-	back := &History{Records: []Record{{At: 4, Kind: Publish}, {At: 9, Kind: Append}, {At: 3, Kind: Poll}}}
+	back := FromEntries([]Entry{{At: 4, Kind: Publish}, {At: 9, Kind: Append}, {At: 3, Kind: Poll}})
 	if err := back.Validate(); err == nil || !strings.Contains(err.Error(), "record 3 (poll at 3)") {
 		t.Fatalf("error %v, want one naming record 3", err)
 	}
-	neg := &History{Records: []Record{{At: -1, Kind: Publish}}}
+	neg := FromEntries([]Entry{{At: -1, Kind: Publish}})
 	if err := neg.Validate(); err == nil || !strings.Contains(err.Error(), "negative time") {
 		t.Fatalf("error %v, want negative time", err)
 	}

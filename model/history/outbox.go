@@ -8,7 +8,3 @@ package history
 // publish by any other node (an ordinary producer) is not, and a history
 // without StorePublisher records publishes none of the store's events.
 const StorePublisher Kind = "store-publisher"
-
-// The record kinds of the outbox, registered here so that ReadJSONL
-// accepts them.
-func init() { knownKinds[StorePublisher] = true }

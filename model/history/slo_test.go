@@ -10,7 +10,7 @@ import (
 // A staleness-slo record survives the JSON Lines round trip and renders
 // its bound as a duration.
 func TestStalenessSLORecord(t *testing.T) {
-	h := &History{Records: []Record{{At: 0, Kind: StalenessSLO, Node: "balances", Group: "balances", SLO: 250_000_000}}}
+	h := FromEntries([]Entry{{At: 0, Kind: StalenessSLO, Node: "balances", Group: "balances", SLO: 250_000_000}})
 	var buf bytes.Buffer
 	if err := h.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
@@ -23,9 +23,9 @@ func TestStalenessSLORecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, h) {
-		t.Fatalf("round trip gave %+v", got.Records)
+		t.Fatalf("round trip gave %+v", got.Entries())
 	}
-	if s := h.Records[0].String(); !strings.HasSuffix(s, "staleness-slo balances slo=250ms") {
+	if s := h.At(0).String(); !strings.HasSuffix(s, "staleness-slo balances slo=250ms") {
 		t.Errorf("String() = %q", s)
 	}
 }

@@ -11,30 +11,34 @@ import (
 // history (no source, nothing inferred) writes neither, so its files read
 // and write as they always did.
 func TestSourceAndInferredInJSONL(t *testing.T) {
-	h := &History{Source: "live: test", Records: []Record{
+	h := FromEntries([]Entry{
 		{At: 1, Kind: Append, Node: "broker", Topic: "t", Event: "p-1", Inferred: true},
 		{At: 2, Kind: PublishAck, Node: "p", Topic: "t", Event: "p-1"},
-	}}
+	})
+	h.Source = "live: test"
 	var buf bytes.Buffer
 	if err := h.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if lines[0] != `{"schema":"evsim.history/v1.1","source":"live: test"}` || !strings.Contains(lines[1], `"inferred":true`) || strings.Contains(lines[2], "inferred") {
+	if lines[0] != `{"schema":"evsim.history/v2","source":"live: test"}` || !strings.Contains(lines[1], `"inferred":true`) || strings.Contains(lines[2], "inferred") {
 		t.Fatalf("unexpected form:\n%s", buf.String())
 	}
 	got, err := ReadJSONL("h.jsonl", &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Source != "live: test" || !got.Records[0].Inferred || got.Records[1].Inferred {
-		t.Fatalf("read back source %q, inferred %v %v", got.Source, got.Records[0].Inferred, got.Records[1].Inferred)
+	if got.Source != "live: test" || !got.At(0).Inferred || got.At(1).Inferred {
+		t.Fatalf("read back source %q, inferred %v %v", got.Source, got.At(0).Inferred, got.At(1).Inferred)
 	}
-	if !strings.HasSuffix(got.Records[0].String(), " inferred") {
-		t.Errorf("the transcript line does not say inferred: %s", got.Records[0])
+	if !strings.HasSuffix(got.At(0).String(), " inferred") {
+		t.Errorf("the transcript line does not say inferred: %s", got.At(0))
 	}
 	buf.Reset()
-	h.Source, h.Records[0].Inferred = "", false
+	first := h.At(0)
+	first.Inferred = false
+	h.Source = ""
+	h.Set(0, first)
 	if err := h.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import "fmt"
 // of order, counting from 1.
 func (h *History) Validate() error {
 	var prev int64
-	for i, r := range h.Records {
+	for i, r := range h.All() {
 		if r.At < 0 {
 			return fmt.Errorf("record %d (%s) has negative time %d: times are nanoseconds since the start of the run", i+1, r.Kind, r.At)
 		}

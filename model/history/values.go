@@ -1,9 +1,10 @@
 package history
 
-// The value sets of a record's fields. Each is a typed string, so the
-// model that writes a record and the checks that judge it name a value
+// The value sets of an entry's fields. Each is a typed string, so the
+// model that writes an entry and the checks that judge it name a value
 // through one constant and never compare bare literals. The JSON form is
-// the plain string.
+// the plain string; in memory a [Record] keeps a kind, an outcome, a mode
+// and a style as a small number (see codes.go) and the others as symbols.
 
 // Outcome is how a command or a query ended (CommandReturn, QueryReturn,
 // and the store's answer on StoreAppend-related records).
@@ -13,7 +14,7 @@ type Outcome string
 const (
 	// OutcomeOK: the command took effect, or the query answered.
 	OutcomeOK Outcome = "ok"
-	// OutcomeRejected: the aggregate refused the command (Point: why).
+	// OutcomeRejected: the aggregate refused the command (Reason: why).
 	OutcomeRejected Outcome = "rejected"
 	// OutcomeConflict: the command lost every optimistic retry.
 	OutcomeConflict Outcome = "conflict"
@@ -60,17 +61,41 @@ const (
 	StyleProjection Style = "projection"
 )
 
-// Points and reasons that checks rely on (the Point field).
+// CrashPoint is where a node crashed (Crash): one of the points its node
+// kind declares.
+type CrashPoint string
+
+// PointAfterAppend: an outbox writer crashed after its store append,
+// before it published. Checks rely on it.
+const PointAfterAppend CrashPoint = "after-append"
+
+// RebuildMode is how a read model is rebuilt (ProjectionReset).
+type RebuildMode string
+
+// The rebuild modes checks tell apart.
 const (
-	// PointAfterAppend: an outbox writer crashed after its store append,
-	// before it published.
-	PointAfterAppend = "after-append"
 	// RebuildBlueGreen: a ProjectionReset that builds a new read model
 	// beside the old one (the old one keeps answering).
-	RebuildBlueGreen = "blue-green"
-	// ErrorPoison and ErrorTransient: why a handler failed (HandlerError).
-	ErrorPoison    = "poison"
-	ErrorTransient = "transient"
+	RebuildBlueGreen RebuildMode = "blue-green"
+	// RebuildStopFirst: a ProjectionReset that stops the live projector,
+	// truncates the read model and sets its checkpoint back to 0 before it
+	// replays.
+	RebuildStopFirst RebuildMode = "stop-then-rebuild"
+)
+
+// GapPolicy is the policy by which a projector skipped a gap in the
+// global positions (ProjectionSkip).
+type GapPolicy string
+
+// ErrorKind is why a handler failed (HandlerError).
+type ErrorKind string
+
+// The handler errors.
+const (
+	// ErrorPoison: the event can never be handled.
+	ErrorPoison ErrorKind = "poison"
+	// ErrorTransient: the handler failed this time; a retry may succeed.
+	ErrorTransient ErrorKind = "transient"
 )
 
 // Saga states that checks rely on (the From and To fields of SagaStart
@@ -85,34 +110,33 @@ const (
 	SagaStateCompensated = "compensated"
 )
 
-// RebuildStopFirst: a ProjectionReset that stops the live projector,
-// truncates the read model and sets its checkpoint back to 0 before it
-// replays.
-const RebuildStopFirst = "stop-then-rebuild"
-
 // OutcomeNone: a record that carries no outcome. A hand-written history
 // may leave a QueryReturn's outcome out; checks read it as an answer.
 const OutcomeNone Outcome = ""
 
-// Why a replicated partition changed (the Point of a PartitionChange).
+// Election is why a replicated partition changed (PartitionChange).
+type Election string
+
+// The elections.
 const (
 	// ElectionClean: a leader elected from the in-sync replicas.
-	ElectionClean = "clean"
+	ElectionClean Election = "clean"
 	// ElectionUnclean: a leader elected from outside the in-sync
 	// replicas (unclean.leader.election.enable): records only the in-sync
 	// replicas had are gone.
-	ElectionUnclean = "unclean"
+	ElectionUnclean Election = "unclean"
 	// ElectionOffline: no replica may lead; the partition is offline.
-	ElectionOffline = "offline"
+	ElectionOffline Election = "offline"
 	// ISRChange: the same leader, a new in-sync replica set.
-	ISRChange = "isr"
-	// PowerLoss: a Truncate by a broker that lost its power: what it had
-	// not flushed to disk is gone.
-	PowerLoss = "power-loss"
+	ISRChange Election = "isr"
 )
 
-// LeavePollTimeout is the Point of a Leave record that a member sent
+// LeaveReason is why a member left its group (Leave); empty for a clean
+// leave.
+type LeaveReason string
+
+// LeavePollTimeout is the reason of a Leave record that a member sent
 // because it held a batch longer than its max poll interval (Kafka's
 // max.poll.interval.ms): the group rebalances without it while its
 // handler runs on.
-const LeavePollTimeout = "max-poll-interval"
+const LeavePollTimeout LeaveReason = "max-poll-interval"

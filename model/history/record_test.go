@@ -1,0 +1,149 @@
+package history
+
+import (
+	"bytes"
+	"testing"
+	"unsafe"
+
+	"pgregory.net/rapid"
+)
+
+func TestRecordIsCompact(t *testing.T) {
+	if n := unsafe.Sizeof(Record{}); n > 96 {
+		t.Fatalf("a Record takes %d bytes, want at most 96", n)
+	}
+}
+
+// entryGen draws an entry of any kind with any subset of its fields set,
+// so that every field is packed inline, in a side row, or both.
+func entryGen() *rapid.Generator[Entry] {
+	str := rapid.SampledFrom([]string{"", "", "a", "node-1", "acct-7", "Deposited", "ééé", "x y"})
+	num := rapid.SampledFrom([]int64{0, 0, 1, -1, 42, 1 << 40, -(1 << 50)})
+	small := rapid.IntRange(-3, 1<<20)
+	return rapid.Custom(func(t *rapid.T) Entry {
+		e := Entry{
+			At: rapid.Int64Range(0, 1<<40).Draw(t, "at"), Kind: rapid.SampledFrom(kinds).Draw(t, "kind"),
+			Node: str.Draw(t, "node"), Group: str.Draw(t, "group"), Topic: str.Draw(t, "topic"),
+			Partition: small.Draw(t, "partition"), Offset: num.Draw(t, "offset"), Event: str.Draw(t, "event"),
+			Key: str.Draw(t, "key"), Type: str.Draw(t, "type"), Amount: num.Draw(t, "amount"),
+			Attempt: small.Draw(t, "attempt"), Drained: rapid.Bool().Draw(t, "drained"),
+			Version: num.Draw(t, "version"), Position: num.Draw(t, "position"), Value: num.Draw(t, "value"),
+			Outcome:    rapid.SampledFrom(append([]Outcome{""}, outcomes...)).Draw(t, "outcome"),
+			Mode:       rapid.SampledFrom(append([]Mode{""}, modes...)).Draw(t, "mode"),
+			Style:      rapid.SampledFrom(append([]Style{""}, styles...)).Draw(t, "style"),
+			Generation: small.Draw(t, "generation"), Count: small.Draw(t, "count"),
+			Stateful: rapid.Bool().Draw(t, "stateful"), Inferred: rapid.Bool().Draw(t, "inferred"),
+			Switched: rapid.Bool().Draw(t, "switched"), PowerLoss: rapid.Bool().Draw(t, "power-loss"),
+		}
+		if rapid.Bool().Draw(t, "rare") {
+			e.Basis, e.Token, e.SLO, e.Until = num.Draw(t, "basis"), num.Draw(t, "token"), num.Draw(t, "slo"), num.Draw(t, "until")
+			e.ProducerID, e.Seq, e.Epoch, e.Logic = num.Draw(t, "pid"), num.Draw(t, "seq"), small.Draw(t, "epoch"), small.Draw(t, "logic")
+			e.Payload, e.Command, e.Expected, e.Reason = str.Draw(t, "payload"), str.Draw(t, "command"), str.Draw(t, "expected"), str.Draw(t, "reason")
+			e.CrashPoint, e.Service, e.State, e.Replay = CrashPoint(str.Draw(t, "crash")), str.Draw(t, "service"), str.Draw(t, "state"), str.Draw(t, "replay")
+			e.From, e.To, e.Partitions = str.Draw(t, "from"), str.Draw(t, "to"), str.Draw(t, "partitions")
+			e.GapPolicy, e.Rebuild = GapPolicy(str.Draw(t, "gap")), RebuildMode(str.Draw(t, "rebuild"))
+			e.ErrorKind, e.LeaveReason, e.Election = ErrorKind(str.Draw(t, "error")), LeaveReason(str.Draw(t, "leave")), Election(str.Draw(t, "election"))
+		}
+		return e
+	})
+}
+
+// TestEntriesSurviveTheCompactForm: every entry reads back from its record
+// as it was added, after Set too, over histories that span chunks.
+func TestEntriesSurviveTheCompactForm(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		es := rapid.SliceOfN(entryGen(), 1, 50).Draw(t, "entries")
+		reps := rapid.IntRange(1, 2*chunkLen/len(es)+2).Draw(t, "repeats")
+		h := &History{}
+		var want []Entry
+		for range reps {
+			for _, e := range es {
+				h.Add(e)
+				want = append(want, e)
+			}
+		}
+		if h.Len() != len(want) {
+			t.Fatalf("len %d, want %d", h.Len(), len(want))
+		}
+		for i, e := range h.All() {
+			if e != want[i] {
+				t.Fatalf("record %d reads back as\n%+v\nwant\n%+v", i, e, want[i])
+			}
+		}
+		i := rapid.IntRange(0, h.Len()-1).Draw(t, "set")
+		e := entryGen().Draw(t, "replacement")
+		h.Set(i, e)
+		if got := h.At(i); got != e {
+			t.Fatalf("Set: record %d reads back as %+v, want %+v", i, got, e)
+		}
+	})
+}
+
+// TestChunksNeverMove: a history grows by chunks; records already added
+// stay where they are (nothing is copied as it grows).
+func TestChunksNeverMove(t *testing.T) {
+	h := &History{}
+	h.Add(Entry{Kind: Restart, Node: "n"})
+	first := &h.recs[0][0]
+	for i := range 3 * chunkLen {
+		h.Add(Entry{At: int64(i), Kind: Deliver, Node: "n", Event: "e"})
+	}
+	if &h.recs[0][0] != first {
+		t.Fatal("the first chunk moved as the history grew")
+	}
+	if len(h.recs) != 4 || h.Cap() != 4*chunkLen {
+		t.Fatalf("%d chunks for %d records, want 4", len(h.recs), h.Len())
+	}
+	if len(h.syms.strs) != 4 { // "", "n", "e" and nothing else
+		t.Logf("symbols: %q", h.syms.strs)
+	}
+}
+
+// TestV11RoundTrip: a history written as version 1.1 reads back the same
+// (its point field split by kind), and writes the same bytes again.
+func TestV11RoundTrip(t *testing.T) {
+	h := FromEntries([]Entry{
+		{At: 1, Kind: Crash, Node: "c-0", CrashPoint: "after-effect"},
+		{At: 2, Kind: CommandReturn, Node: "s", Outcome: OutcomeRejected, Reason: "insufficient-funds"},
+		{At: 3, Kind: ProjectionSkip, Node: "p", GapPolicy: "skip-after"},
+		{At: 4, Kind: ProjectionReset, Node: "p", Rebuild: RebuildBlueGreen},
+		{At: 5, Kind: Checkpoint, Node: "p", Switched: true, Position: 9},
+		{At: 6, Kind: HandlerError, Node: "c-0", ErrorKind: ErrorPoison},
+		{At: 7, Kind: Leave, Node: "c-0", LeaveReason: LeavePollTimeout},
+		{At: 8, Kind: PartitionChange, Node: "broker-2", Election: ElectionUnclean},
+		{At: 9, Kind: Truncate, Node: "broker-1", PowerLoss: true},
+		{At: 10, Kind: PublishFail, Node: "p", Reason: "NOT_LEADER_OR_FOLLOWER"},
+	})
+	var v11 bytes.Buffer
+	if err := h.WriteJSONLAs(&v11, SchemaV11); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(v11.Bytes(), []byte("crash_point")) || !bytes.Contains(v11.Bytes(), []byte(`"point":"after-effect"`)) {
+		t.Fatalf("version 1.1 form:\n%s", v11.String())
+	}
+	got, err := ReadJSONL("h.jsonl", bytes.NewReader(v11.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range h.All() {
+		if got.At(i) != e {
+			t.Errorf("record %d reads back as %+v, want %+v", i, got.At(i), e)
+		}
+	}
+	var again bytes.Buffer
+	if err := got.WriteJSONLAs(&again, SchemaV11); err != nil || !bytes.Equal(again.Bytes(), v11.Bytes()) {
+		t.Fatalf("rewritten version 1.1 differs (%v)", err)
+	}
+}
+
+// TestReadRejectsValuesOutsideTheirSets: an unknown outcome, mode or style
+// in a file is an error naming the line and the values allowed.
+func TestReadRejectsValuesOutsideTheirSets(t *testing.T) {
+	for _, line := range []string{`{"at":1,"kind":"command-return","outcome":"maybe"}`, `{"at":1,"kind":"query","mode":"psychic"}`,
+		`{"at":1,"kind":"subscribe","style":"fanfare"}`, `{"at":1,"kind":"deliver","attempt":99999999999}`} {
+		_, err := ReadJSONL("bad.jsonl", bytes.NewBufferString(`{"schema":"`+Schema+`"}`+"\n"+line+"\n"))
+		if err == nil || !bytes.Contains([]byte(err.Error()), []byte("bad.jsonl:2: ")) {
+			t.Errorf("%s: got %v, want an error on line 2", line, err)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+package history
+
+import (
+	"fmt"
+	"iter"
+	"unsafe"
+)
+
+// chunkBits sets the size of a history's chunks: 4096 records (384 KiB).
+// A history grows a chunk at a time and never copies what it holds.
+const chunkBits = 12
+
+const chunkLen = 1 << chunkBits
+
+// History is the ordered list of records of one run. The zero value is an
+// empty history ready to use. A History is not safe for concurrent use.
+//
+// A recorder adds [Entry] values; a history keeps each as a compact
+// [Record] in fixed-size chunks, its strings interned in a symbol table of
+// its own. Read it back with [History.At] or [History.All].
+type History struct {
+	// Source says where the records come from; empty means evsim's own
+	// simulation, with simulated time in causal order. A live run names
+	// the broker and the clients: its times are wall-clock time and its
+	// order is the order one observer saw things in.
+	Source string
+
+	recs  [][]Record
+	n     int
+	sides [][]extra
+	nx    int
+	syms  symbols
+}
+
+// FromEntries returns a history of es, in order.
+func FromEntries(es []Entry) *History {
+	h := &History{}
+	for i := range es {
+		h.Add(es[i])
+	}
+	return h
+}
+
+// Add appends an entry.
+func (h *History) Add(e Entry) {
+	r, x, more := h.pack(&e)
+	if more {
+		r.ext = h.addExtra(x)
+	}
+	if h.n>>chunkBits == len(h.recs) {
+		h.recs = append(h.recs, make([]Record, chunkLen))
+	}
+	h.recs[h.n>>chunkBits][h.n&(chunkLen-1)] = r
+	h.n++
+}
+
+func (h *History) addExtra(x extra) uint32 {
+	if h.nx>>chunkBits == len(h.sides) {
+		h.sides = append(h.sides, make([]extra, chunkLen))
+	}
+	h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)] = x
+	h.nx++
+	return uint32(h.nx)
+}
+
+func (h *History) side(i uint32) *extra { return &h.sides[i>>chunkBits][i&(chunkLen-1)] }
+
+// Len returns the number of records.
+func (h *History) Len() int { return h.n }
+
+// Record returns the compact form of record i (0 ≤ i < Len).
+func (h *History) Record(i int) Record {
+	if i < 0 || i >= h.n {
+		panic("history: record index out of range")
+	}
+	return h.recs[i>>chunkBits][i&(chunkLen-1)]
+}
+
+// At returns record i (0 ≤ i < Len) as an Entry.
+func (h *History) At(i int) Entry {
+	if i < 0 || i >= h.n {
+		panic("history: record index out of range")
+	}
+	return h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])
+}
+
+// All yields the index and Entry of each record, in order. Like ranging
+// over a slice, it visits the records the history had when it started.
+func (h *History) All() iter.Seq2[int, Entry] {
+	return func(yield func(int, Entry) bool) {
+		n := h.n
+		for i := 0; i < n; i++ {
+			if !yield(i, h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])) {
+				return
+			}
+		}
+	}
+}
+
+// Set replaces record i (0 ≤ i < Len) with e.
+func (h *History) Set(i int, e Entry) {
+	if i < 0 || i >= h.n {
+		panic("history: record index out of range")
+	}
+	old := &h.recs[i>>chunkBits][i&(chunkLen-1)]
+	r, x, more := h.pack(&e)
+	switch {
+	case more && old.ext != 0:
+		r.ext = old.ext
+		*h.side(old.ext - 1) = x
+	case more:
+		r.ext = h.addExtra(x)
+	}
+	*old = r
+}
+
+// Entries returns every record as an Entry, in order: a copy the caller
+// may change (tests that plant an anomaly, then judge [FromEntries]).
+func (h *History) Entries() []Entry {
+	es := make([]Entry, 0, h.n)
+	for _, e := range h.All() {
+		es = append(es, e)
+	}
+	return es
+}
+
+// Str returns the string of symbol y of this history.
+func (h *History) Str(y Sym) string { return h.syms.str(y) }
+
+// Lookup returns the symbol of s in this history; ok is false when no
+// record uses s (so no record's field equals it).
+func (h *History) Lookup(s string) (y Sym, ok bool) {
+	if s == "" {
+		return 0, true
+	}
+	y, ok = h.syms.index[s]
+	return y, ok
+}
+
+// Bytes estimates the memory the history holds: its chunks (records and
+// side rows, whole chunks counted) and its symbol table.
+func (h *History) Bytes() int64 {
+	return int64(len(h.recs))*chunkLen*int64(unsafe.Sizeof(Record{})) +
+		int64(len(h.sides))*chunkLen*int64(unsafe.Sizeof(extra{})) +
+		h.syms.bytes()
+}
+
+// Range yields the index and Entry of records lo to hi-1, in order (hi is
+// clipped to the records the history had when it started).
+func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
+	return func(yield func(int, Entry) bool) {
+		hi := min(hi, h.n)
+		for i := max(lo, 0); i < hi; i++ {
+			if !yield(i, h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])) {
+				return
+			}
+		}
+	}
+}
+
+// Reset empties the history and its symbol table, keeping the memory of
+// its chunks for the records added next.
+func (h *History) Reset() {
+	h.Source, h.n, h.nx = "", 0, 0
+	clear(h.syms.index)
+	if len(h.syms.strs) > 0 {
+		h.syms.strs = h.syms.strs[:1]
+	}
+}
+
+// Cap returns the number of records the history holds without growing.
+func (h *History) Cap() int { return len(h.recs) * chunkLen }
+
+// SetEntries replaces every record of the history with es, in order,
+// keeping its source.
+func (h *History) SetEntries(es []Entry) {
+	src := h.Source
+	h.Reset()
+	h.Source = src
+	for i := range es {
+		h.Add(es[i])
+	}
+}
+
+// String describes the history in one line (not its records: see
+// [Entry.String] and [History.WriteJSONL]).
+func (h *History) String() string {
+	if h.Source != "" {
+		return fmt.Sprintf("history of %d records (%s)", h.n, h.Source)
+	}
+	return fmt.Sprintf("history of %d records", h.n)
+}
