@@ -21,8 +21,8 @@ func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
 	var acked []int
-	ackedEvent := map[string]bool{}
-	accounted := map[groupEvent]bool{}
+	ackedEvent := make(map[string]bool, countKinds(h, history.PublishAck))
+	accounted := make(map[groupEvent]bool, countKinds(h, history.Effect, history.DeadLetter))
 	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
