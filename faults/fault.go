@@ -46,6 +46,19 @@ func (p Plan) Install(s *model.System) (*Injector, error) {
 	return in, nil
 }
 
+// Check installs p into s, which must be a system built for this check
+// alone, and returns the error of each fault (nil for a good one), in the
+// plan's order, so that a scenario file's reader can point at the fault.
+func Check(s *model.System, p Plan) []error {
+	in := &Injector{rng: s.World.Stream(), until: sim.Time(p.Until), struck: make([]int, len(p.Faults))}
+	errs := make([]error, len(p.Faults))
+	for i, f := range p.Faults {
+		in.fault = i
+		errs[i] = f.Install(s, in)
+	}
+	return errs
+}
+
 // Injector answers the world's crash points and the members' stall
 // points for the installed faults, and counts the strikes of each. It
 // implements [sim.CrashHook] and [model.StallHook].
@@ -54,6 +67,7 @@ type Injector struct {
 	until   sim.Time
 	crashes []crashRule
 	stalls  []*stallRule
+	links   []linkWindow // the links the link faults degrade, and when
 	// fault is the index in the plan of the fault being installed.
 	fault int
 	// struck counts the strikes of each fault of the plan, names names

@@ -16,6 +16,12 @@ const replicaFetchMax = 1000
 // leader refused (replica.fetch.backoff.ms, shortened).
 const replicaFetchBackoff = 50 * time.Millisecond
 
+// replicaFetchTimeout is how long a follower waits for the answer to a
+// fetch before it gives up on it and fetches again
+// (replica.socket.timeout.ms, shortened): the fetch or its answer was
+// lost to a crash or a network partition.
+const replicaFetchTimeout = 2 * ReplicaFetchWaitMax
+
 // Replica is a broker of the cluster that holds the replicated topics:
 // for each partition it holds, a log, a leader epoch cache (the offset at
 // which each leader epoch started, KIP-101), a high watermark, and the
@@ -76,11 +82,13 @@ type replicaView struct {
 	pendingAdd []int           // followers the leader asked to add to the in-sync set
 	waiting    []pendingProduce
 	parked     []*replicaFetch
+	// as follower: when its fetch in flight was sent (-1: none)
+	fetchAt sim.Time
 }
 
 // unknownView is the view of a broker that has heard nothing yet: no
 // known leader.
-func unknownView() replicaView { return replicaView{leader: -1} }
+func unknownView() replicaView { return replicaView{leader: -1, fetchAt: -1} }
 
 type epochStart struct {
 	epoch int
@@ -244,6 +252,8 @@ func (r *Replica) Handle(w *sim.World, ev *sim.Event) {
 		r.checkISR(w, r.logs[ev.A], int(ev.B))
 	case kindLeaderAndISR:
 		r.become(w, ev.Msg.(*partitionInfo))
+	case kindBrokerTick:
+		r.tick(w)
 	default:
 		panic(fmt.Sprintf("model: %s got unknown event kind %d", r.name, ev.Kind))
 	}
@@ -430,8 +440,13 @@ func (r *Replica) checkISR(w *sim.World, l *replicaLog, epoch int) {
 			isr = append(isr, b)
 		}
 	}
-	if len(isr) < len(l.isr) {
+	switch {
+	case len(isr) < len(l.isr):
 		r.alter(w, l, isr)
+	case len(l.pendingAdd) > 0:
+		// the request to add them, or its outcome, may have been lost:
+		// ask again (the controller ignores it if the state moved on)
+		r.alter(w, l, append(slices.Clone(l.isr), l.pendingAdd...))
 	}
 	w.After(r.id, lag/2, kindISRCheck, int64(l.part.idx), int64(epoch), nil)
 }
@@ -494,7 +509,31 @@ func (r *Replica) lead(w *sim.World, l *replicaLog) {
 func (r *Replica) fetch(w *sim.World, l *replicaLog) {
 	f := &replicaFetch{part: l.part, from: r.idx, node: r.id, offset: l.end(), lastEpoch: l.lastEpoch(),
 		epoch: l.epoch, seq: l.fetchSeq}
+	l.fetchAt = w.Now()
 	w.Send(r.id, r.c.brokers[l.leader].id, kindReplicaFetch, 0, 0, f)
+}
+
+// tick heartbeats the controller, saying how much of its partitions'
+// state the broker knows, and restarts the fetch loop of every partition
+// it follows whose fetch has gone unanswered for replicaFetchTimeout.
+func (r *Replica) tick(w *sim.World) {
+	var known int64
+	for _, l := range r.logs {
+		if l == nil {
+			continue
+		}
+		if !l.known {
+			known--
+			continue
+		}
+		known += int64(l.version)
+		if !r.leads(l) && l.leader >= 0 && l.fetchAt >= 0 && w.Now()-l.fetchAt > sim.Time(replicaFetchTimeout) {
+			l.fetchSeq++
+			r.fetch(w, l)
+		}
+	}
+	w.Send(r.id, r.c.id, kindBrokerHeartbeat, int64(r.idx), r.inc, &brokerHeartbeat{known: known})
+	w.After(r.id, r.c.heartbeat, kindBrokerTick, 0, 0, nil)
 }
 
 // fetched takes a fetch response as a follower: it truncates a diverging
@@ -507,6 +546,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 	}
 	switch {
 	case resp.refused:
+		l.fetchAt = -1
 		w.After(r.id, sim.Time(replicaFetchBackoff), kindFetchWait, 1, 0, f)
 		return
 	case resp.diverging:
@@ -533,8 +573,9 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 }
 
 // Crash implements sim.Crasher: the broker forgets what it knew of
-// leaders and in-sync sets; its logs survive. The controller fences it
-// when its session runs out, unless it registers again first.
+// leaders and in-sync sets; its logs survive. Its heartbeats stop: the
+// controller fences it when its session runs out, unless it registers
+// again first.
 func (r *Replica) Crash(w *sim.World, point string) {
 	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 	power := r.c.power != nil && r.c.power.PowerLoss(w, r.id)
@@ -548,7 +589,6 @@ func (r *Replica) Crash(w *sim.World, point string) {
 		l.replicaView = unknownView()
 		l.fetchSeq++
 	}
-	w.After(r.c.id, r.c.session, kindBrokerExpire, int64(r.idx), r.inc, nil)
 }
 
 // losePower cuts l to the records its broker had flushed to disk.
@@ -566,9 +606,10 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 }
 
 // Restart implements sim.Restarter: the broker registers with the
-// controller as a new incarnation.
+// controller as a new incarnation (its first heartbeat, sent at once;
+// the next ones repeat the registration if it was lost).
 func (r *Replica) Restart(w *sim.World) {
 	r.inc++
 	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
-	w.Send(r.id, r.c.id, kindRegister, int64(r.idx), r.inc, nil)
+	r.tick(w)
 }
