@@ -216,7 +216,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, kr *kgo.Record, gen
 // crashPoint strikes the scenario's crash faults of the member's group at
 // point while faults are active: it records the crash and returns an
 // *errCrash with the restart delay.
-func (m *member) crashPoint(point string) error {
+func (m *member) crashPoint(point model.CrashPoint) error {
 	if time.Now().After(m.r.faultTo) {
 		return nil
 	}
@@ -229,7 +229,7 @@ func (m *member) crashPoint(point string) error {
 			m.r.mu.Lock()
 			m.r.crashes++
 			m.r.mu.Unlock()
-			m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
+			m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: point})
 			return &errCrash{restart: cr.RestartAfter}
 		}
 	}

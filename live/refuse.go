@@ -3,6 +3,7 @@ package live
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
@@ -11,7 +12,7 @@ import (
 
 // CrashPoints are the consumer crash points a live run can strike: a
 // member's client is closed hard at them.
-var CrashPoints = []string{model.PointBeforeEffect, model.PointAfterEffect, model.PointBeforeCommit, model.PointAfterCommit}
+var CrashPoints = model.PointsOf(model.KindMember)
 
 // Refusals lists every knob and fault of s that a live run cannot apply,
 // each naming the knob and why. An empty list means s can run live.
@@ -114,7 +115,7 @@ func Refusals(s *scenarios.Scenario) []string {
 		if !isGroup(c, cr.Target) {
 			no("%s: crash target %q: only consumer groups are crashed live (brokers and producers are not yet)", at, cr.Target)
 		}
-		if !contains(CrashPoints, cr.Point) {
+		if !slices.Contains(CrashPoints, cr.Point) {
 			no("%s: point %s: a live member can crash only at %v", at, cr.Point, CrashPoints)
 		}
 		if cr.PowerLoss {
@@ -140,15 +141,6 @@ func refused(s *scenarios.Scenario) error {
 func isGroup(c model.Config, name string) bool {
 	for _, g := range c.Consumers {
 		if g.Group == name {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

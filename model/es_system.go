@@ -90,7 +90,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		e.ReadModels = append(e.ReadModels, rm)
 		fold, foldName := projectionOf(pc, factory, aggName)
 		env.folds[pc.Name], env.foldNames[pc.Name] = fold, foldName
-		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), role: roleLive, effects: true}
+		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true}}
 		if pc.Source == SourceTopic {
 			live.feed = newTopicFeed(pc.Name, sys.Broker.topic(pc.Topic))
 		}
@@ -99,11 +99,11 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		switch {
 		case pc.RebuildAt <= 0:
 		case pc.Rebuild == RebuildInPlace:
-			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleInPlace, effects: true, stopped: true}
+			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleInPlace, effects: true, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		case pc.Rebuild == RebuildBlueGreen:
-			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleGreen, gen: 1, stopped: true}
+			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleGreen, gen: 1, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		}
