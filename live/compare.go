@@ -1,0 +1,79 @@
+package live
+
+import (
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// Comparison is one check of a scenario judged on the simulation and on
+// its live runs.
+type Comparison struct {
+	Check     string
+	Simulated checks.Verdict
+	// Live counts the live runs that reached each verdict.
+	Live     map[checks.Verdict]int
+	Runs     int
+	Expected checks.Verdict
+	// Differs says that some live run reached another verdict than the
+	// simulation: the model and the broker disagree, so one of them has a
+	// bug (or the scenario's fault did not strike the same way live).
+	Differs bool
+}
+
+// Compare sets the simulated verdicts of s's checks beside the verdicts
+// of its live runs, check by check in s's order.
+func Compare(s *scenarios.Scenario, simulated []checks.Result, runs []*Result) []Comparison {
+	sim := map[string]checks.Verdict{}
+	for _, r := range simulated {
+		sim[r.Check] = r.Verdict
+	}
+	out := make([]Comparison, 0, len(s.Checks))
+	for _, name := range s.Checks {
+		want, ok := s.Expect[name]
+		if !ok {
+			want = checks.Holds
+		}
+		c := Comparison{Check: name, Simulated: sim[name], Live: map[checks.Verdict]int{}, Runs: len(runs), Expected: want}
+		for _, run := range runs {
+			v := checks.Verdict("")
+			for _, r := range run.Results {
+				if r.Check == name {
+					v = r.Verdict
+				}
+			}
+			c.Live[v]++
+			if v != c.Simulated {
+				c.Differs = true
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// LivePairs returns the built-in failure modes whose scenarios, broken and
+// fixed, all run live: the pairs `evsim live --compare` runs by default.
+func LivePairs() ([]scenarios.FailureMode, error) {
+	var out []scenarios.FailureMode
+	for _, m := range scenarios.FailureModes {
+		names := append(append([]string(nil), m.Broken...), m.Fixed...)
+		if len(m.Broken) == 0 || len(m.Fixed) == 0 {
+			continue
+		}
+		all := true
+		for _, n := range names {
+			s, err := scenarios.Builtin(n)
+			if err != nil {
+				return nil, err
+			}
+			if len(Refusals(s)) > 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
