@@ -163,6 +163,20 @@ func (r *runner) drain(ctx context.Context) bool {
 	return false
 }
 
+// drainedAtEnd asks the broker once more whether every group's committed
+// offsets reach the high watermarks, with a few seconds of its own: an
+// interrupted run still asks.
+func (r *runner) drainedAtEnd(ctx context.Context) (bool, error) {
+	cl, err := r.admin()
+	if err != nil {
+		return false, err
+	}
+	defer cl.Close()
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	return r.drained(qctx, cl)
+}
+
 // readBack reads every topic of the run from its start to its high
 // watermark with a plain consumer (no group) and records the inferred
 // append of every record no acknowledgement or fetch showed yet: a retry

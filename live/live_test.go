@@ -160,6 +160,7 @@ func TestLiveHistoryRoundTrip(t *testing.T) {
 	if appends == 0 || inferred != appends {
 		t.Errorf("%d appends, %d marked inferred: every append of a live run is inferred", appends, inferred)
 	}
+	checkMembership(t, res)
 	var buf bytes.Buffer
 	if err := res.History.WriteJSONL(&buf); err != nil {
 		t.Fatal(err)
@@ -176,6 +177,56 @@ func TestLiveHistoryRoundTrip(t *testing.T) {
 		if r.Verdict != res.Results[i].Verdict {
 			t.Errorf("%s: %s on the read-back history, %s live", r.Check, r.Verdict, res.Results[i].Verdict)
 		}
+	}
+}
+
+// checkMembership: the membership records of a live run carry the
+// broker's member ids: every join, assignment, revocation and commit has
+// one, a member that crashed rejoins under its name with a new one, and
+// each assignment's generation is one its member joined into. The end
+// record's drained flag is the broker's.
+func checkMembership(t *testing.T, res *Result) {
+	t.Helper()
+	ids := map[string][]string{} // node -> member ids in join order
+	crashed := map[string]bool{}
+	var joins, assigns, revokes int
+	for _, r := range res.History.All() {
+		switch r.Kind {
+		case history.Join, history.Assign, history.Revoke, history.OffsetCommit, history.CommitFenced, history.Leave:
+			if r.Member == "" {
+				t.Errorf("a %s record without the broker's member id: %+v", r.Kind, r)
+			}
+		}
+		switch r.Kind {
+		case history.Crash:
+			crashed[r.Node] = true
+		case history.Join:
+			joins++
+			if crashed[r.Node] {
+				if slices.Contains(ids[r.Node], r.Member) {
+					t.Errorf("%s rejoined after its crash with an old member id %s", r.Node, r.Member)
+				}
+				crashed[r.Node] = false
+			}
+			ids[r.Node] = append(ids[r.Node], r.Member)
+		case history.Assign:
+			assigns++
+			if !slices.Contains(ids[r.Node], r.Member) {
+				t.Errorf("%s assigned under member id %s, which it never joined with", r.Node, r.Member)
+			}
+		case history.Revoke:
+			revokes++
+		case history.OffsetCommit:
+			if r.Outcome != history.OutcomeOK && r.Outcome != history.OutcomeUnknown {
+				t.Errorf("an offset commit with outcome %q", r.Outcome)
+			}
+		}
+	}
+	if joins == 0 || assigns == 0 || revokes == 0 {
+		t.Errorf("%d joins, %d assignments, %d revocations: a run with crashes and a clean stop has all three", joins, assigns, revokes)
+	}
+	if end := res.History.At(res.History.Len() - 1); end.Kind != history.End || end.Drained != res.Drained {
+		t.Errorf("the last record %+v does not say drained=%v", end, res.Drained)
 	}
 }
 

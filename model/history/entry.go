@@ -110,4 +110,9 @@ type Entry struct {
 	// recorder: in a live run, an append seen only through the producer's
 	// acknowledgement, a consumer's fetch or the read-back of the log.
 	Inferred bool `json:"inferred,omitempty"`
+
+	// Member is the member id a Kafka broker gave a group member (Join,
+	// Assign, Revoke, and the commits of a live run): Node names the
+	// process, Member its membership, new after each restart.
+	Member string `json:"member,omitempty"`
 }
