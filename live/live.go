@@ -43,6 +43,9 @@ type Options struct {
 	// commitTimeout bounds an offset commit (0: 5s).
 	cluster       func(*kfake.Cluster)
 	commitTimeout time.Duration
+	// suffix, when set, replaces the fresh suffix of the broker-side
+	// topic and group names on a real cluster.
+	suffix string
 }
 
 // Result is one live run: its history and the verdicts of the scenario's
@@ -96,7 +99,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 		source = "live: embedded kfake cluster (github.com/twmb/franz-go/pkg/kfake); clients " + ClientVersion + "; wall-clock time, observer order"
 	} else {
 		r.seeds = o.Brokers
-		suffix := "-evsim-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		suffix := cmp.Or(o.suffix, "-evsim-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 		for _, t := range s.System.Topics {
 			r.topics[t.Name] = t.Name + suffix
 		}

@@ -406,3 +406,19 @@ func TestRefusedSessionTimeoutIsSaid(t *testing.T) {
 		t.Errorf("no note names the refused session timeout: %v", res.Notes)
 	}
 }
+
+// TestExistingTopicWithOtherPartitionCount: on a real cluster, a topic of
+// the run that exists with another partition count than the scenario's is
+// an error that names both counts, before any client starts.
+func TestExistingTopicWithOtherPartitionCount(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "account-events-x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := mustBuiltin(t, "double-credit")
+	_, err = Run(context.Background(), s, Options{Brokers: c.ListenAddrs(), Timeout: 10 * time.Second, suffix: "-x"})
+	if err == nil || !strings.Contains(err.Error(), "account-events-x has 1 partitions") || !strings.Contains(err.Error(), "has 3") {
+		t.Fatalf("err = %v, want the partition counts named", err)
+	}
+}
