@@ -131,7 +131,20 @@ type runner struct {
 	crashes int
 	unknown int
 	faultTo time.Time // faults strike until then
+	hits    map[int]int // fault index -> times its point was reached
 	notes   []string
+}
+
+// hit counts one more time the crash point of fault i was reached and
+// returns the count.
+func (r *runner) hit(i int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hits == nil {
+		r.hits = map[int]int{}
+	}
+	r.hits[i]++
+	return r.hits[i]
 }
 
 // chance draws a probability num/den.
@@ -170,7 +183,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	defer stopMembers()
 	var members sync.WaitGroup
 	for _, g := range s.System.Consumers {
-		store := newDB(cmp.Or(g.Dedup, model.DedupNone))
+		store := newDB(cmp.Or(g.Dedup, model.DedupNone), g.Handler)
 		for i := range g.Members {
 			m := &member{r: r, g: g, name: fmt.Sprintf("%s-%d", g.Group, i), db: store, wg: &members}
 			members.Add(1)

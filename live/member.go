@@ -291,25 +291,35 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 	return m.crashPoint(model.PointAfterCommit)
 }
 
-// crashPoint strikes the scenario's crash faults of the member's group at
-// point while faults are active: it records the crash and returns an
-// *errCrash with the restart delay.
+// crashPoint strikes the scenario's crash faults of the member (its group
+// or its name) at point while faults are active: a Crash with its
+// probability, a CrashNth at the Nth time any of its targets reaches the
+// point. It records the crash and returns an *errCrash with the restart
+// delay.
 func (m *member) crashPoint(point string) error {
 	if time.Now().After(m.r.faultTo) {
 		return nil
 	}
-	for _, f := range m.r.s.Faults.Faults {
-		cr, ok := f.(faults.Crash)
-		if !ok || cr.Target != m.g.Group || cr.Point != point {
-			continue
-		}
-		if m.r.chance(cr.Probability.Num, cr.Probability.Den) {
-			m.r.mu.Lock()
-			m.r.crashes++
-			m.r.mu.Unlock()
-			m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
-			return &errCrash{restart: cr.RestartAfter}
+	for i, f := range m.r.s.Faults.Faults {
+		switch cr := f.(type) {
+		case faults.Crash:
+			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.chance(cr.Probability.Num, cr.Probability.Den) {
+				return m.crash(point, cr.RestartAfter)
+			}
+		case faults.CrashNth:
+			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.hit(i) == cr.Nth {
+				return m.crash(point, cr.RestartAfter)
+			}
 		}
 	}
 	return nil
+}
+
+// crash records the member's crash at point.
+func (m *member) crash(point string, restart time.Duration) error {
+	m.r.mu.Lock()
+	m.r.crashes++
+	m.r.mu.Unlock()
+	m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
+	return &errCrash{restart: restart}
 }

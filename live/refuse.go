@@ -3,6 +3,8 @@ package live
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
@@ -69,8 +71,8 @@ func Refusals(s *scenarios.Scenario) []string {
 		if g.Service != "" && g.Service != g.Group {
 			no("%s: service: several services in one group are not run live yet", at)
 		}
-		if g.Custom != nil || (g.Handler != "" && g.Handler != model.BalanceTable) {
-			no("%s: handler %q: only the balance handler runs live", at, g.Handler)
+		if g.Custom != nil || (g.Handler != "" && !slices.Contains(Handlers, g.Handler)) {
+			no("%s: handler %q: only the handlers %v run live", at, g.Handler, Handlers)
 		}
 		switch g.Dedup {
 		case "", model.DedupNone, model.DedupSameTx:
@@ -106,18 +108,31 @@ func Refusals(s *scenarios.Scenario) []string {
 	}
 	for i, f := range s.Faults.Faults {
 		at := fmt.Sprintf("faults[%d] %v", i, f)
-		cr, ok := f.(faults.Crash)
-		if !ok {
-			no("%s: only crash faults of a consumer group run live (%T has no live counterpart yet)", at, f)
+		var target, point string
+		var powerLoss bool
+		switch cr := f.(type) {
+		case faults.Crash:
+			target, point, powerLoss = cr.Target, cr.Point, cr.PowerLoss
+		case faults.CrashNth:
+			target, point, powerLoss = cr.Target, cr.Point, cr.PowerLoss
+		case faults.CrashAt:
+			no("%s: a crash at a set time: a live member crashes only at a crash point of its work", at)
+			continue
+		default:
+			no("%s: only crash faults of a consumer group or one of its members run live (%T has no live counterpart)", at, f)
 			continue
 		}
-		if !isGroup(c, cr.Target) {
-			no("%s: crash target %q: only consumer groups are crashed live (brokers and producers are not yet)", at, cr.Target)
+		if isBroker(target) {
+			no("%s: crash target %q is a broker: the embedded cluster keeps one log per partition for the whole cluster, with no replication and no disk, so a broker restart there loses nothing and elects no one; a real cluster's brokers are not evsim's to restart", at, target)
+			continue
 		}
-		if !contains(CrashPoints, cr.Point) {
-			no("%s: point %s: a live member can crash only at %v", at, cr.Point, CrashPoints)
+		if !isMember(c, target) {
+			no("%s: crash target %q: only consumer groups and their members are crashed live (producers are not)", at, target)
 		}
-		if cr.PowerLoss {
+		if !slices.Contains(CrashPoints, point) {
+			no("%s: point %s: a live member can crash only at %v", at, point, CrashPoints)
+		}
+		if powerLoss {
 			no("%s: power-loss: a broker's page cache cannot be lost live", at)
 		}
 	}
@@ -137,20 +152,24 @@ func refused(s *scenarios.Scenario) error {
 	return errors.Join(errs...)
 }
 
-func isGroup(c model.Config, name string) bool {
+// isMember reports whether name is a consumer group of c or one of its
+// members (GROUP-i).
+func isMember(c model.Config, name string) bool {
 	for _, g := range c.Consumers {
 		if g.Group == name {
 			return true
+		}
+		for i := range g.Members {
+			if name == fmt.Sprintf("%s-%d", g.Group, i) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// isBroker reports whether name is the cluster or one of its brokers
+// (the simulation names them broker, broker-1, broker-2...).
+func isBroker(name string) bool {
+	return name == "broker" || strings.HasPrefix(name, "broker-")
 }
