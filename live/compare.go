@@ -52,7 +52,8 @@ func Compare(s *scenarios.Scenario, simulated []checks.Result, runs []*Result) [
 }
 
 // LivePairs returns the built-in failure modes whose scenarios, broken and
-// fixed, all run live: the pairs `evsim live --compare` runs by default.
+// fixed, all run live on the embedded cluster: the pairs `evsim live
+// --compare` runs by default.
 func LivePairs() ([]scenarios.FailureMode, error) {
 	var out []scenarios.FailureMode
 	for _, m := range scenarios.FailureModes {
@@ -66,7 +67,7 @@ func LivePairs() ([]scenarios.FailureMode, error) {
 			if err != nil {
 				return nil, err
 			}
-			if len(Refusals(s)) > 0 {
+			if len(Refusals(s, Options{})) > 0 {
 				all = false
 				break
 			}

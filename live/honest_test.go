@@ -43,6 +43,7 @@ checks: [no-loss]
 // unknown), the broker's error as the reason, and the member id and
 // generation the request carried.
 func TestCommitOutcomesLive(t *testing.T) {
+	t.Parallel()
 	s, err := scenarios.Parse("one-member.yaml", []byte(oneMember))
 	if err != nil {
 		t.Fatal(err)

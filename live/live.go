@@ -68,7 +68,7 @@ func (r *Result) Met() bool { return len(r.Failures) == 0 }
 // a knob or fault that cannot run live is refused before anything starts
 // (see [Refusals]).
 func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error) {
-	if err := refused(s); err != nil {
+	if err := refused(s, o); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(o.Timeout, DefaultTimeout))
@@ -96,6 +96,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 		for _, g := range s.System.Consumers {
 			r.groups[g.Group] = g.Group
 		}
+		r.ctl = r.installControl(c)
 		source = "live: embedded kfake cluster (github.com/twmb/franz-go/pkg/kfake); clients " + ClientVersion + "; wall-clock time, observer order"
 	} else {
 		r.seeds = o.Brokers
@@ -121,6 +122,7 @@ type runner struct {
 	o      Options
 	seeds  []string
 	rec    *recorder
+	ctl    *control          // the embedded cluster's request control; nil on a real cluster
 	topics map[string]string // scenario topic -> broker topic
 	groups map[string]string // scenario group -> broker group
 
@@ -130,7 +132,7 @@ type runner struct {
 	mu      sync.Mutex
 	crashes int
 	unknown int
-	faultTo time.Time // faults strike until then
+	faultTo time.Time   // faults strike until then
 	hits    map[int]int // fault index -> times its point was reached
 	notes   []string
 }
@@ -239,6 +241,11 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	}
 	drained = final
 	r.rec.add(history.Entry{Kind: history.End, Drained: drained})
+	if r.ctl != nil {
+		for _, st := range r.ctl.strikes() {
+			notes = append(notes, "fault: "+st)
+		}
+	}
 	h := r.rec.history()
 	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}
 	if unknown > 0 {

@@ -15,9 +15,12 @@ import (
 // member's client is closed hard at them.
 var CrashPoints = []string{model.PointBeforeEffect, model.PointAfterEffect, model.PointBeforeCommit, model.PointAfterCommit}
 
-// Refusals lists every knob and fault of s that a live run cannot apply,
-// each naming the knob and why. An empty list means s can run live.
-func Refusals(s *scenarios.Scenario) []string {
+// Refusals lists every knob and fault of s that a live run with options o
+// cannot apply, each naming the knob and why. An empty list means s can
+// run live. Lost requests and acknowledgements need the embedded
+// cluster's request control: they are refused with o.Brokers.
+func Refusals(s *scenarios.Scenario, o Options) []string {
+	embedded := len(o.Brokers) == 0
 	var out []string
 	no := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	if s.ES.Enabled() {
@@ -47,20 +50,21 @@ func Refusals(s *scenarios.Scenario) []string {
 		if p.Orders != nil {
 			no("%s: orders: the saga workload has no live counterpart", at)
 		}
-		if p.RequestLoss.Num != 0 || p.AckLoss.Num != 0 {
-			no("%s: request-loss, ack-loss: lost requests need the embedded cluster's request control, not built yet", at)
+		lossy := p.RequestLoss.Num != 0 || p.AckLoss.Num != 0
+		if lossy && !embedded {
+			no("%s: request-loss, ack-loss: requests and acknowledgements are lost through the embedded cluster's request control; a real broker's are not evsim's to drop (run without --brokers)", at)
 		}
 		if p.Poison.Num != 0 || len(p.PoisonEvents) != 0 {
 			no("%s: poison: handler failures are not run live yet", at)
 		}
-		if p.RequestTimeout != 0 {
-			no("%s: request-timeout: franz-go retries on its own schedule; the simulated client's timeout has no one-to-one setting", at)
+		if p.RequestTimeout != 0 && (!lossy || !embedded) {
+			no("%s: request-timeout: applied live only as how long a lost request or acknowledgement goes unanswered (with request-loss or ack-loss, on the embedded cluster); franz-go's own timeouts are not the simulated client's", at)
 		}
 		if p.BatchMax != 0 {
 			no("%s: batch-max: franz-go batches by bytes, not by a record count", at)
 		}
-		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != model.MaxInFlightIdempotent {
-			no("%s: max-in-flight %d: franz-go's idempotent producer always keeps %d requests in flight", at, p.MaxInFlight, model.MaxInFlightIdempotent)
+		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != 1 && p.MaxInFlight != model.MaxInFlightIdempotent {
+			no("%s: max-in-flight %d: franz-go's idempotent producer keeps up to %d requests in flight (1 is kept by sending one record at a time)", at, p.MaxInFlight, model.MaxInFlightIdempotent)
 		}
 		if p.Acks != "" && p.Acks != model.AcksAll && p.Idempotent {
 			no("%s: idempotent with acks %s: an idempotent producer needs acks all", at, p.Acks)
@@ -140,8 +144,8 @@ func Refusals(s *scenarios.Scenario) []string {
 }
 
 // refused returns the refusals of s as one error, or nil.
-func refused(s *scenarios.Scenario) error {
-	r := Refusals(s)
+func refused(s *scenarios.Scenario, o Options) error {
+	r := Refusals(s, o)
 	if len(r) == 0 {
 		return nil
 	}

@@ -74,9 +74,13 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim live: %v\n", err)
 		return exitUsage
 	}
+	var seeds []string
+	if *brokers != "" {
+		seeds = strings.Split(*brokers, ",")
+	}
 	var refused []string
 	for _, s := range list {
-		for _, r := range live.Refusals(s) {
+		for _, r := range live.Refusals(s, live.Options{Brokers: seeds}) {
 			refused = append(refused, fmt.Sprintf("  %s: refused: %s", s.Name, r))
 		}
 	}
@@ -101,10 +105,6 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		case <-ctx.Done():
 		}
 	}()
-	var seeds []string
-	if *brokers != "" {
-		seeds = strings.Split(*brokers, ",")
-	}
 	code := exitOK
 	var differ []string
 	for _, s := range list {
