@@ -51,28 +51,32 @@ func Compare(s *scenarios.Scenario, simulated []checks.Result, runs []*Result) [
 	return out
 }
 
-// LivePairs returns the built-in failure modes whose scenarios, broken and
-// fixed, all run live on the embedded cluster: the pairs `evsim live
-// --compare` runs by default.
+// LivePairs returns the built-in failure modes that have a broken and a
+// fixed scenario that run live on the embedded cluster, each with only
+// those scenarios: the pairs `evsim live --compare` runs by default.
 func LivePairs() ([]scenarios.FailureMode, error) {
 	var out []scenarios.FailureMode
 	for _, m := range scenarios.FailureModes {
-		names := append(append([]string(nil), m.Broken...), m.Fixed...)
-		if len(m.Broken) == 0 || len(m.Fixed) == 0 {
-			continue
-		}
-		all := true
-		for _, n := range names {
-			s, err := scenarios.Builtin(n)
-			if err != nil {
-				return nil, err
+		var err error
+		live := func(names []string) []string {
+			var ok []string
+			for _, n := range names {
+				s, e := scenarios.Builtin(n)
+				if e != nil {
+					err = e
+					continue
+				}
+				if len(Refusals(s, Options{})) == 0 {
+					ok = append(ok, n)
+				}
 			}
-			if len(Refusals(s, Options{})) > 0 {
-				all = false
-				break
-			}
+			return ok
 		}
-		if all {
+		m.Broken, m.Fixed = live(m.Broken), live(m.Fixed)
+		if err != nil {
+			return nil, err
+		}
+		if len(m.Broken) > 0 && len(m.Fixed) > 0 {
 			out = append(out, m)
 		}
 	}
