@@ -14,8 +14,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // runBuiltin runs a built-in scenario live on the embedded cluster.
@@ -527,5 +530,28 @@ func TestExistingTopicWithOtherPartitionCount(t *testing.T) {
 	_, err = Run(context.Background(), s, Options{Brokers: c.ListenAddrs(), Timeout: 10 * time.Second, suffix: "-x"})
 	if err == nil || !strings.Contains(err.Error(), "account-events-x has 1 partitions") || !strings.Contains(err.Error(), "has 3") {
 		t.Fatalf("err = %v, want the partition counts named", err)
+	}
+}
+
+// TestBrokerCrashRefused: a broker crash has no live counterpart (the
+// embedded cluster neither replicates nor writes to disk, so a restart
+// loses nothing), nor do crashes at a set time or of a producer: each is
+// refused with the reason, the crash of one member is not.
+func TestBrokerCrashRefused(t *testing.T) {
+	s := *mustBuiltin(t, "double-credit")
+	s.Faults.Faults = []faults.Fault{
+		faults.Crash{Target: "broker-1", Point: "after-leader-append", Probability: sim.Ratio{Num: 1, Den: 100}},
+		faults.CrashAt{Target: "ledger", At: time.Second},
+		faults.Crash{Target: "teller", Point: model.PointAfterEffect, Probability: sim.Ratio{Num: 1, Den: 10}},
+		faults.CrashNth{Target: "ledger-1", Point: model.PointAfterEffect, Nth: 2},
+	}
+	got := Refusals(&s, Options{})
+	for _, want := range []string{"faults[0] crash broker-1", "a broker restart there loses nothing", "faults[1] crash ledger at time", "faults[2] crash teller", "producers are not"} {
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, want) }) {
+			t.Errorf("no refusal says %q: %q", want, got)
+		}
+	}
+	if slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "faults[3]") }) {
+		t.Errorf("the crash of member ledger-1 at its 2nd hit is refused: %q", got)
 	}
 }
