@@ -185,7 +185,6 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 		if crash != nil {
 			// Killed: no leave, no commit. Close releases the client's
 			// goroutines; its dials fail, so nothing reaches the broker.
-			inc.dead.Store(true)
 			c.kill()
 			go cl.Close()
 			return crash.restart, true
@@ -228,11 +227,11 @@ func (m *member) handle(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 			return err
 		}
 	}
-	if err := m.crashPoint(model.PointBeforeEffect); err != nil {
+	if err := m.crashPoint(inc, model.PointBeforeEffect); err != nil {
 		return err
 	}
 	m.db.apply(m.r.rec, d)
-	if err := m.crashPoint(model.PointAfterEffect); err != nil {
+	if err := m.crashPoint(inc, model.PointAfterEffect); err != nil {
 		return err
 	}
 	if m.g.Commit != model.CommitBeforeHandle {
@@ -248,7 +247,7 @@ func (m *member) handle(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 // when it refused it for the membership; offset-commit with outcome
 // unknown when its answer never came. Another refusal is noted.
 func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, kr *kgo.Record) error {
-	if err := m.crashPoint(model.PointBeforeCommit); err != nil {
+	if err := m.crashPoint(inc, model.PointBeforeCommit); err != nil {
 		return err
 	}
 	rec := history.Entry{Partition: int(kr.Partition), Offset: kr.Offset + 1}
@@ -288,7 +287,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 		}
 		inc.record(rec)
 	})
-	return m.crashPoint(model.PointAfterCommit)
+	return m.crashPoint(inc, model.PointAfterCommit)
 }
 
 // crashPoint strikes the scenario's crash faults of the member (its group
@@ -296,7 +295,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 // probability, a CrashNth at the Nth time any of its targets reaches the
 // point. It records the crash and returns an *errCrash with the restart
 // delay.
-func (m *member) crashPoint(point string) error {
+func (m *member) crashPoint(inc *incarnation, point string) error {
 	if time.Now().After(m.r.faultTo) {
 		return nil
 	}
@@ -304,19 +303,21 @@ func (m *member) crashPoint(point string) error {
 		switch cr := f.(type) {
 		case faults.Crash:
 			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.chance(cr.Probability.Num, cr.Probability.Den) {
-				return m.crash(point, cr.RestartAfter)
+				return m.crash(inc, point, cr.RestartAfter)
 			}
 		case faults.CrashNth:
 			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.hit(i) == cr.Nth {
-				return m.crash(point, cr.RestartAfter)
+				return m.crash(inc, point, cr.RestartAfter)
 			}
 		}
 	}
 	return nil
 }
 
-// crash records the member's crash at point.
-func (m *member) crash(point string, restart time.Duration) error {
+// crash records the member's crash at point. The incarnation is dead
+// from then on: nothing its closing client does is recorded.
+func (m *member) crash(inc *incarnation, point string, restart time.Duration) error {
+	inc.dead.Store(true)
 	m.r.mu.Lock()
 	m.r.crashes++
 	m.r.mu.Unlock()
