@@ -7,9 +7,11 @@ import (
 	"github.com/evsim/evsim/scenarios"
 )
 
-// TestCompare: a check differs when any live run reaches another verdict
+// TestCompare: a check differs when a live run reaches another verdict
 // than the simulation, and only then; the rows follow the scenario's
-// checks and carry its expectations.
+// checks and carry its expectations. When the scenario has faults, a run
+// in which none struck is set apart: its other verdict is no
+// disagreement.
 func TestCompare(t *testing.T) {
 	s := &scenarios.Scenario{Checks: []string{"a", "b", "c"}, Expect: map[string]checks.Verdict{"a": checks.Violated}}
 	sim := []checks.Result{{Check: "a", Verdict: checks.Violated}, {Check: "b", Verdict: checks.Holds}, {Check: "c", Verdict: checks.Holds}}
@@ -44,6 +46,25 @@ func TestCompare(t *testing.T) {
 				t.Errorf("%s: %d live runs %s, want %d", r.Check, r.Live[v], v, n)
 			}
 		}
+	}
+}
+
+// TestCompareSetsApartRunsWhereNoFaultStruck: with a crash fault, a run
+// that struck none and reached another verdict counts as unstruck, not as
+// a difference; a run that struck one does differ.
+func TestCompareSetsApartRunsWhereNoFaultStruck(t *testing.T) {
+	s := mustBuiltin(t, "commit-before-handle")
+	sim := []checks.Result{{Check: "no-loss", Verdict: checks.Violated}, {Check: "exactly-once-effects", Verdict: checks.Holds}}
+	run := func(noLoss checks.Verdict, struck int) *Result {
+		return &Result{Struck: struck, Results: []checks.Result{{Check: "no-loss", Verdict: noLoss}, {Check: "exactly-once-effects", Verdict: checks.Holds}}}
+	}
+	rows := Compare(s, sim, []*Result{run(checks.Violated, 3), run(checks.Holds, 0)})
+	if r := rows[0]; r.Check != "no-loss" || r.Differs || r.Unstruck != 1 {
+		t.Errorf("a run with no fault struck: %+v, want no difference and 1 unstruck", r)
+	}
+	rows = Compare(s, sim, []*Result{run(checks.Violated, 3), run(checks.Holds, 1)})
+	if r := rows[0]; !r.Differs || r.Unstruck != 0 {
+		t.Errorf("a run with a fault struck: %+v, want a difference", r)
 	}
 }
 

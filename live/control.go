@@ -158,22 +158,23 @@ func (ctl *control) see(req *kmsg.ProduceRequest) time.Duration {
 	return cmp.Or(p.RequestTimeout, model.DefaultRequestTimeout)
 }
 
-// strikes says how often each producer's loss struck, in producer order:
-// "teller ack-loss struck 7 times".
-func (ctl *control) strikes() []string {
+// strikes says how often each producer's loss struck, in producer order
+// ("teller ack-loss struck 7 times"), and how often in all.
+func (ctl *control) strikes() (out []string, total int) {
 	ctl.mu.Lock()
 	defer ctl.mu.Unlock()
-	var out []string
 	for _, p := range ctl.r.s.System.Producers {
 		for _, knob := range []string{"request-loss", "ack-loss"} {
 			on := knob == "request-loss" && p.RequestLoss.Num > 0 || knob == "ack-loss" && p.AckLoss.Num > 0
 			if !on {
 				continue
 			}
-			out = append(out, fmt.Sprintf("%s %s struck %d times", p.Name, knob, ctl.counts[p.Name+" "+knob]))
+			n := ctl.counts[p.Name+" "+knob]
+			out = append(out, fmt.Sprintf("%s %s struck %d times", p.Name, knob, n))
+			total += n
 		}
 	}
-	return out
+	return out, total
 }
 
 // scenarioTopic returns the scenario's name of the broker-side topic bt.

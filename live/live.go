@@ -51,10 +51,13 @@ type Options struct {
 // Result is one live run: its history and the verdicts of the scenario's
 // checks on it.
 type Result struct {
-	History  *history.History
-	Results  []checks.Result
-	Drained  bool
-	Crashes  int
+	History *history.History
+	Results []checks.Result
+	Drained bool
+	Crashes int
+	// Struck counts the faults that struck: crashes, lost requests and
+	// lost acknowledgements.
+	Struck   int
 	Failures []string // expectations the verdicts did not meet
 	// Notes say what the run could not record (commits whose outcome is
 	// unknown) or where it stopped early.
@@ -241,13 +244,16 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	}
 	drained = final
 	r.rec.add(history.Entry{Kind: history.End, Drained: drained})
+	struck := crashes
 	if r.ctl != nil {
-		for _, st := range r.ctl.strikes() {
+		says, n := r.ctl.strikes()
+		for _, st := range says {
 			notes = append(notes, "fault: "+st)
 		}
+		struck += n
 	}
 	h := r.rec.history()
-	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}
+	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Struck: struck, Notes: notes}
 	if unknown > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d offset commits got no answer: recorded with outcome unknown, which no check counts as taken", unknown))
 	}

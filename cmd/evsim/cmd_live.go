@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -257,7 +258,11 @@ func printCompare(w io.Writer, s *scenarios.Scenario, rows []live.Comparison, re
 			drained++
 		}
 	}
-	fmt.Fprintf(w, "simulated seed %d; live runs=%d crashes=%d drained=%d/%d\n", s.Seed, len(results), crashes, drained, len(results))
+	var struck []string
+	for _, r := range results {
+		struck = append(struck, strconv.Itoa(r.Struck))
+	}
+	fmt.Fprintf(w, "simulated seed %d; live runs=%d crashes=%d faults struck per run=%s drained=%d/%d\n", s.Seed, len(results), crashes, strings.Join(struck, ","), drained, len(results))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  check\tsimulated\tlive\texpected\tsame?")
 	var differ []string
@@ -269,9 +274,12 @@ func printCompare(w io.Writer, s *scenarios.Scenario, rows []live.Comparison, re
 			}
 		}
 		mark := "same"
-		if r.Differs {
+		switch {
+		case r.Differs:
 			mark = "DIFFERS"
 			differ = append(differ, r.Check)
+		case r.Unstruck > 0:
+			mark = fmt.Sprintf("same where a fault struck (%d/%d runs struck none)", r.Unstruck, r.Runs)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Check, r.Simulated, strings.Join(parts, ", "), r.Expected, mark)
 	}
