@@ -162,7 +162,7 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		if len(differ) == 0 {
 			fmt.Fprintf(stdout, "compare: %d scenarios, %d live runs each: every check reached the simulated verdict in every live run\n", len(list), *runs)
 		} else {
-			fmt.Fprintf(stdout, "compare: %d scenarios, %d live runs each: %d checks differ (a model bug or a broker bug, or a fault that struck differently live): %s\n",
+			fmt.Fprintf(stdout, "compare: %d scenarios, %d live runs each: %d checks differ (a model bug, a broker or client bug, or timing the live runs did not share): %s\n",
 				len(list), *runs, len(differ), strings.Join(differ, ", "))
 		}
 	}
@@ -285,7 +285,7 @@ func printCompare(w io.Writer, s *scenarios.Scenario, rows []live.Comparison, re
 	}
 	tw.Flush()
 	if len(differ) > 0 {
-		fmt.Fprintf(w, "  differ: %s: the simulation and the broker disagree (a model bug or a broker bug, or a fault that struck differently live; see the histories)\n", strings.Join(differ, ", "))
+		fmt.Fprintf(w, "  differ: %s: the simulation and the live runs disagree (a model bug, a broker or client bug, or timing the live runs did not share; see the histories)\n", strings.Join(differ, ", "))
 	}
 	for _, r := range results {
 		for _, n := range r.Notes {
