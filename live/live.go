@@ -76,7 +76,8 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(o.Timeout, DefaultTimeout))
 	defer cancel()
-	r := &runner{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6c697665)), topics: map[string]string{}, groups: map[string]string{}}
+	r := &runner{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6c697665)), faults: rand.New(rand.NewPCG(o.Seed, 0x6661756c74)),
+		topics: map[string]string{}, groups: map[string]string{}}
 	var source string
 	if len(o.Brokers) == 0 {
 		var opts []kfake.Opt
@@ -131,6 +132,11 @@ type runner struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+	// faults draws the faults' chances on a stream of their own, so that
+	// a seed strikes at the same passes through a fault's site whatever
+	// the workload's draws in between: the n-th crash-point pass (or
+	// produce request) of a run strikes or not by the seed alone.
+	faults *rand.Rand
 
 	mu      sync.Mutex
 	crashes int
@@ -152,14 +158,14 @@ func (r *runner) hit(i int) int {
 	return r.hits[i]
 }
 
-// chance draws a probability num/den.
+// chance draws a fault's probability num/den from the faults' stream.
 func (r *runner) chance(num, den uint64) bool {
 	if num == 0 || den == 0 {
 		return false
 	}
 	r.rngMu.Lock()
 	defer r.rngMu.Unlock()
-	return r.rng.Uint64N(den) < num
+	return r.faults.Uint64N(den) < num
 }
 
 // intN draws from [0, n).

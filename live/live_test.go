@@ -50,8 +50,11 @@ func verdict(t *testing.T, res *Result, check string) checks.Verdict {
 }
 
 // seeds are the live runs each teaching pair's test makes: a live run is
-// not replayed, so a verdict must hold over several.
-var seeds = []uint64{1, 2}
+// not replayed, so a verdict must hold over several. A seed fixes which
+// passes through a fault's site strike; these strike at 1/100 on the 5th
+// and the 28th pass (at 1/20 too), so that every run is judged with its
+// fault struck even on a slow machine.
+var seeds = []uint64{7, 11}
 
 // pairNames are the built-ins whose tests run over seeds.
 var pairNames = []string{"double-credit", "idempotent-consumer", "commit-before-handle", "producer-retry-duplicates", "idempotent-producer"}
