@@ -21,8 +21,8 @@ func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
 	var acked []int
-	ackedEvent := map[string]bool{}
-	accounted := map[groupEvent]bool{}
+	ackedEvent := make(map[string]bool, countKinds(h, history.PublishAck))
+	accounted := make(map[groupEvent]bool, countKinds(h, history.Effect, history.DeadLetter))
 	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
@@ -99,6 +99,24 @@ func NoLoss(h *history.History) Result {
 			consumed, n)
 	}
 	return res
+}
+
+// truncatedAway returns the index of the append of ack's event at the
+// offset it was acknowledged at, if every such append was later truncated
+// from its broker's log, or -1.
+func truncatedAway(h *history.History, ack history.Entry) int {
+	cut := truncatedAppends(h)
+	last := -1
+	for j, r := range h.All() {
+		if r.Kind == history.Append && r.Event == ack.Event && r.Topic == ack.Topic && r.Partition == ack.Partition &&
+			r.Offset == ack.Offset {
+			if !cut[j] {
+				return -1
+			}
+			last = j
+		}
+	}
+	return last
 }
 
 // lossStory finds the records that show how the acknowledged event at
@@ -202,6 +220,23 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
 			c.Node, c.CrashPoint, at(c.At))
 		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
+	case deliver < 0 && truncatedAway(h, ack) >= 0:
+		app, tr := truncatedAway(h, ack), -1
+		a := h.At(app)
+		for j := app + 1; j < h.Len(); j++ {
+			if r := h.At(j); r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+				tr = j
+				break
+			}
+		}
+		t := h.At(tr)
+		cause := "to follow a new leader that never had it (leader epochs)"
+		if t.PowerLoss {
+			cause = "after a power loss took what it had not flushed to disk"
+		}
+		why = fmt.Sprintf("the group never read it: %s appended it at offset %d (%s), and at %s truncated its log to offset %d %s. No replica that could lead has it any more, and its offset holds another record or none.",
+			a.Node, a.Offset, at(a.At), at(t.At), t.Offset, cause)
+		return pickRecords(h, i, app, tr), head + ": " + why
 	case deliver < 0 && pollBefore >= 0 && pollAfter >= 0:
 		a, b := h.At(pollBefore), h.At(pollAfter)
 		why = fmt.Sprintf("the group never read it: it read %s/%d up to offset %d, and its next read started at offset %d. The record was gone (retention deleted it) before the lagging group got there.",

@@ -5,7 +5,8 @@
 //
 // A fault is a small value (for instance [Crash]: crash the members of a
 // group at a named crash point with a probability, restart them after a
-// delay). Faults act only inside the plan's window, [Plan.Until]; after it
+// delay; [Partition]: cut the links between two sets of nodes for a
+// while). Faults act only inside the plan's window, [Plan.Until]; after it
 // the run heals and converges, so that liveness can be judged. Faults draw
 // their randomness from one sub-stream of the world taken when the plan is
 // installed, so the same seed breaks the same things. Injected faults are

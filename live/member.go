@@ -295,7 +295,7 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 // probability, a CrashNth at the Nth time any of its targets reaches the
 // point. It records the crash and returns an *errCrash with the restart
 // delay.
-func (m *member) crashPoint(inc *incarnation, point string) error {
+func (m *member) crashPoint(inc *incarnation, point model.CrashPoint) error {
 	if time.Now().After(m.r.faultTo) {
 		return nil
 	}
@@ -316,7 +316,7 @@ func (m *member) crashPoint(inc *incarnation, point string) error {
 
 // crash records the member's crash at point. The incarnation is dead
 // from then on: nothing its closing client does is recorded.
-func (m *member) crash(inc *incarnation, point string, restart time.Duration) error {
+func (m *member) crash(inc *incarnation, point model.CrashPoint, restart time.Duration) error {
 	inc.dead.Store(true)
 	m.r.mu.Lock()
 	m.r.crashes++

@@ -13,7 +13,7 @@ import (
 
 // CrashPoints are the consumer crash points a live run can strike: a
 // member's client is closed hard at them.
-var CrashPoints = []string{model.PointBeforeEffect, model.PointAfterEffect, model.PointBeforeCommit, model.PointAfterCommit}
+var CrashPoints = model.PointsOf(model.KindMember)
 
 // Refusals lists every knob and fault of s that a live run with options o
 // cannot apply, each naming the knob and why. An empty list means s can
@@ -112,7 +112,8 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 	}
 	for i, f := range s.Faults.Faults {
 		at := fmt.Sprintf("faults[%d] %v", i, f)
-		var target, point string
+		var target string
+		var point model.CrashPoint
 		var powerLoss bool
 		switch cr := f.(type) {
 		case faults.Crash:

@@ -10,20 +10,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a broker of the cluster.
-const (
-	// PointLeaderAppend: the partition leader has appended a produce
-	// request to its log (and, with acks 1, answered it); no follower has
-	// fetched it yet.
-	PointLeaderAppend = "after-leader-append"
-	// PointFollowerFetch: a follower has appended what a fetch brought.
-	PointFollowerFetch = "after-follower-fetch"
-)
-
-func init() {
-	CrashPoints = append(CrashPoints, PointLeaderAppend, PointFollowerFetch)
-}
-
 // partitionState is the controller's record of one replicated partition:
 // its replicas (the preferred leader first), its leader, the leader epoch
 // (bumped at every leader change), the in-sync replica set, and the
@@ -72,11 +58,16 @@ type metadataReq struct {
 
 // cluster is the controller of the broker cluster that holds the
 // replicated topics. It runs on a node of its own that never fails, as a
-// KRaft controller quorum that keeps its majority does. It notices a
-// crashed broker when its session times out (its heartbeats stop), or
-// when the broker registers again after a restart, whichever comes
-// first; it then fences the broker (no leadership, out of every in-sync
-// set) and elects new leaders.
+// KRaft controller quorum that keeps its majority does. Every broker
+// heartbeats it (Kafka's BrokerHeartbeat); a broker whose heartbeats stop
+// arriving for the session timeout, because it crashed or because the
+// network cut it off, is fenced: no leadership, out of every in-sync set,
+// and its partitions get new leaders. A restarted broker registers again
+// (its first heartbeat names a new incarnation), which fences the old
+// incarnation at once. A fenced broker whose heartbeats arrive again is
+// unfenced, and every broker that lacks the current state of one of its
+// partitions is sent it in answer to its heartbeat (as a KRaft broker
+// catches up with the metadata log).
 type cluster struct {
 	id      sim.NodeID
 	brokers []*Replica
@@ -86,8 +77,12 @@ type cluster struct {
 	// registered
 	fenced      []bool
 	incarnation []int64
-	session     sim.Time
-	power       PowerLossHook // nil: every crash is a process crash
+	// heard counts, per broker, the heartbeats heard; a session expiry
+	// counts only if none came after the one that armed it
+	heard     []int64
+	session   sim.Time
+	heartbeat sim.Time      // how often a broker heartbeats
+	power     PowerLossHook // nil: every crash is a process crash
 }
 
 // newCluster adds the controller and n brokers, named broker-1 ...
@@ -95,7 +90,7 @@ type cluster struct {
 // them: replica i of partition p on broker (p+i) mod n, the first the
 // preferred leader.
 func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *cluster {
-	c := &cluster{hist: h, fenced: make([]bool, n), incarnation: make([]int64, n)}
+	c := &cluster{hist: h, fenced: make([]bool, n), incarnation: make([]int64, n), heard: make([]int64, n)}
 	c.id = w.Add("controller", c)
 	for i := range n {
 		r := &Replica{idx: i, name: "broker-" + strconv.Itoa(i+1), c: c, hist: h}
@@ -121,25 +116,55 @@ func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *clust
 	if c.session == 0 {
 		c.session = sim.Time(DefaultBrokerSessionTimeout)
 	}
+	c.heartbeat = c.session / brokerHeartbeatsPerSession
 	for _, r := range c.brokers {
 		r.logs = make([]*replicaLog, len(c.parts))
 	}
 	for _, ps := range c.parts {
 		for _, b := range ps.replicas {
-			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, leader: -1, seqs: map[int64]*sequenceLine{}}
+			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, seqs: map[int64]*sequenceLine{}, replicaView: unknownView()}
 		}
 	}
 	return c
 }
 
+// brokerHeartbeatsPerSession is how many heartbeats a broker sends per
+// session timeout: Kafka's defaults are broker.heartbeat.interval.ms 2 s
+// and broker.session.timeout.ms 9 s.
+const brokerHeartbeatsPerSession = 4
+
+// brokerHeartbeat is a broker's heartbeat: known sums, over the
+// partitions it holds, the partition epoch it knows (-1 for one it knows
+// nothing of), so that the controller sees whether it missed a change.
+type brokerHeartbeat struct {
+	known int64
+}
+
 // start hands every broker its partitions' first state, as a cluster set
-// up before the run has them.
+// up before the run has them, starts every broker's heartbeats and every
+// session.
 func (c *cluster) start(w *sim.World) {
 	for _, ps := range c.parts {
 		for _, b := range ps.replicas {
 			c.brokers[b].become(w, c.info(ps, b))
 		}
 	}
+	for b, r := range c.brokers {
+		w.After(r.id, c.heartbeat, kindBrokerTick, 0, 0, nil)
+		w.After(c.id, c.session, kindBrokerExpire, int64(b), 0, nil)
+	}
+}
+
+// known is what a broker's heartbeat says when it knows the current state
+// of every partition it holds.
+func (c *cluster) known(b int) int64 {
+	var n int64
+	for _, ps := range c.parts {
+		if slices.Contains(ps.replicas, b) {
+			n += int64(ps.version)
+		}
+	}
+	return n
 }
 
 func (c *cluster) info(ps *partitionState, b int) *partitionInfo {
@@ -158,11 +183,10 @@ func (c *cluster) leaderNode(ps *partitionState) sim.NodeID {
 // Handle implements sim.Node.
 func (c *cluster) Handle(w *sim.World, ev *sim.Event) {
 	switch ev.Kind {
-	case kindRegister:
-		c.register(w, int(ev.A), ev.B)
+	case kindBrokerHeartbeat:
+		c.heartbeatFrom(w, int(ev.A), ev.B, ev.Msg.(*brokerHeartbeat))
 	case kindBrokerExpire:
-		b := int(ev.A)
-		if ev.B == c.incarnation[b] && !c.fenced[b] && !w.Up(c.brokers[b].id) {
+		if b := int(ev.A); ev.B == c.heard[b] && !c.fenced[b] {
 			c.fence(w, b)
 		}
 	case kindAlterPartition:
@@ -175,26 +199,49 @@ func (c *cluster) Handle(w *sim.World, ev *sim.Event) {
 	}
 }
 
-// register takes a restarted broker back: it fences the old incarnation
-// if its session has not run out yet, unfences the new one, elects it
-// where a partition waits for a leader it can be, and tells it the state
-// of every partition it holds.
-func (c *cluster) register(w *sim.World, b int, inc int64) {
-	if inc <= c.incarnation[b] {
+// heartbeatFrom takes broker b's heartbeat: from a new incarnation it is
+// a registration, which fences the old incarnation if its session has not
+// run out yet; a fenced broker is unfenced; one that lacks the current
+// state of a partition is sent the state of each; and the session runs
+// for another session timeout. A heartbeat of an older incarnation
+// (delayed on the way) is ignored.
+func (c *cluster) heartbeatFrom(w *sim.World, b int, inc int64, hb *brokerHeartbeat) {
+	switch {
+	case inc < c.incarnation[b]:
 		return
-	}
-	if !c.fenced[b] {
-		c.fence(w, b)
-	}
-	c.incarnation[b], c.fenced[b] = inc, false
-	for _, ps := range c.parts {
-		if !slices.Contains(ps.replicas, b) {
-			continue
+	case inc > c.incarnation[b]:
+		if !c.fenced[b] {
+			c.fence(w, b)
 		}
-		if ps.leader < 0 {
+		c.incarnation[b] = inc
+		c.admit(w, b)
+	case c.fenced[b]:
+		c.admit(w, b)
+	case hb.known != c.known(b):
+		c.sendState(w, b)
+	}
+	c.heard[b]++
+	w.After(c.id, c.session, kindBrokerExpire, int64(b), c.heard[b], nil)
+}
+
+// admit unfences broker b, elects it where a partition waits for a leader
+// it can be, and tells it the state of every partition it holds.
+func (c *cluster) admit(w *sim.World, b int) {
+	c.fenced[b] = false
+	for _, ps := range c.parts {
+		if ps.leader < 0 && slices.Contains(ps.replicas, b) {
 			c.elect(w, ps)
 		}
-		w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
+	}
+	c.sendState(w, b)
+}
+
+// sendState tells broker b the state of every partition it holds.
+func (c *cluster) sendState(w *sim.World, b int) {
+	for _, ps := range c.parts {
+		if slices.Contains(ps.replicas, b) {
+			w.Send(c.id, c.brokers[b].id, kindLeaderAndISR, 0, 0, c.info(ps, b))
+		}
 	}
 }
 

@@ -9,30 +9,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of the event-sourced nodes.
-const (
-	// PointAfterAppend: a session's append was acknowledged; it has not
-	// published the events yet (direct-after publishing).
-	PointAfterAppend = string(history.PointAfterAppend)
-	// PointAfterPublish: a session published before appending
-	// (direct-before), or a relay published rows it has not marked sent.
-	PointAfterPublish = "after-publish"
-	// PointBeforeApply: a projector is about to write a batch.
-	PointBeforeApply = "before-apply"
-	// PointAfterApply: a projector committed a batch to the read model;
-	// its checkpoint is committed too with same-tx checkpoints, not yet
-	// with separate-tx ones.
-	PointAfterApply = "after-apply"
-)
-
-// ESCrashPoints lists the crash points of the event-sourced nodes.
-var ESCrashPoints = []string{PointAfterAppend, PointAfterPublish, PointBeforeApply, PointAfterApply}
-
-func init() {
-	// The fault plan validates crash points against CrashPoints.
-	CrashPoints = append(CrashPoints, ESCrashPoints...)
-}
-
 // esEnv is what the event-sourced nodes share: where the store, the read
 // models and the broker are, the aggregate logic and the history.
 type esEnv struct {
@@ -80,7 +56,9 @@ type lastWrite struct{ version, position int64 }
 // Session is one sequential session of a command client: it sends one
 // command at a time (load or read, decide, append with an expected
 // version, retry), records its invocation and its answer, and may read
-// back after a write.
+// back after a write. Its counters survive a crash ([sessionDurable]);
+// the command or query in hand and what it remembers of its writes do not
+// ([sessionVolatile]).
 type Session struct {
 	id    sim.NodeID
 	name  string
@@ -88,14 +66,26 @@ type Session struct {
 	cfg   ClientConfig
 	env   *esEnv
 	rng   *rand.Rand
-	n     int
-	step  int
 	// queries, if set, makes this a query client session: it only asks.
 	queries Consistency
 
-	// volatile state, dropped by a crash
+	sessionDurable
+	sessionVolatile
+}
+
+// sessionDurable is what a session keeps across a crash: the numbers of
+// its commands and queries (their ids stay unique), its place in its
+// script, and the number of its requests, which grows across lives so
+// that an answer to an earlier request is dropped.
+type sessionDurable struct {
+	n    int
+	step int
+	seq  int64
+}
+
+// sessionVolatile is what a session loses in a crash.
+type sessionVolatile struct {
 	unacked int // publishes not acknowledged yet
-	seq     int64
 	cur     *pendingCommand
 	query   *pendingQuery
 	writes  map[string]lastWrite
@@ -267,7 +257,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 	cur.append = m
 	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
 		s.publish(w, m.events)
-		w.CrashPoint(s.id, PointAfterPublish)
+		crashPoint(w, s.id, PointAfterPublish)
 	}
 	s.send(w)
 }
@@ -293,7 +283,7 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		s.retry(w, r.outcome)
 		return
 	}
-	w.CrashPoint(s.id, PointAfterAppend)
+	crashPoint(w, s.id, PointAfterAppend)
 	if s.env.cfg.Outbox.Mode == PublishAfterCommit {
 		s.publish(w, r.events)
 	}
@@ -421,7 +411,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
-	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
+	s.sessionVolatile = sessionVolatile{}
 }
 
 // Restart implements sim.Restarter: the session goes on with new commands.

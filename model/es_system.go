@@ -82,7 +82,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		rm.id = w.Add(pc.Name+"-reads", rm)
 		env.reads[pc.Name] = rm.id
 		e.ReadModels = append(e.ReadModels, rm)
-		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), role: roleLive, effects: true}
+		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true}}
 		if pc.Source == SourceTopic {
 			live.feed = newTopicFeed(pc.Name, sys.Broker.topic(pc.Topic))
 		}
@@ -91,11 +91,11 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		switch {
 		case pc.RebuildAt <= 0:
 		case pc.Rebuild == RebuildInPlace:
-			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleInPlace, effects: true, stopped: true}
+			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleInPlace, effects: true, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		case pc.Rebuild == RebuildBlueGreen:
-			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleGreen, gen: 1, stopped: true}
+			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleGreen, gen: 1, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		}

@@ -26,7 +26,9 @@ type Record struct {
 // be deterministic: it may read and write only through tx. The consumer
 // commits the transaction when Handle returns and records an effect,
 // unless the handler called [Tx.Skip] to say it had seen the record's id
-// before: then nothing is committed and the consumer records a dedup.
+// before: then nothing is committed and the consumer records a dedup. A
+// handler may also report its state ([Stater]), and a handler that is a
+// process manager implements [Saga].
 type Handler interface {
 	Handle(tx *Tx, r Record)
 }

@@ -39,8 +39,9 @@ const (
 	kindISRCheck         // leader timer: A=partition index B=leader epoch; drop lagging followers
 	kindLeaderAndISR     // controller -> broker: *partitionInfo, the partition's new state
 	kindAlterPartition   // leader -> controller: *alterPartition
-	kindRegister         // broker -> controller: A=broker index B=incarnation
-	kindBrokerExpire     // controller timer: A=broker index B=incarnation; its session ran out
+	kindBrokerHeartbeat  // broker -> controller: A=broker index B=incarnation, *brokerHeartbeat
+	kindBrokerTick       // broker timer: heartbeat the controller, restart stalled fetch loops
+	kindBrokerExpire     // controller timer: A=broker index B=heartbeats heard; its session ran out
 	kindMetadata         // producer -> controller: A=partition
 	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
 

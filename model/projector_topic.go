@@ -9,8 +9,9 @@ import (
 
 // topicFeed is what a projector of a topic ([SourceTopic]) keeps besides
 // a store projector's state: the topic, where its per-partition
-// checkpoints live in the read model's database, and, volatile, its read
-// positions and the batch in hand.
+// checkpoints live in the read model's database, and, volatile
+// ([topicCursor], dropped whole by a crash), its read positions and the
+// batch in hand.
 //
 // It reads like a consumer that assigns itself every partition and keeps
 // its offsets in its own database rather than in a consumer group: each
@@ -25,8 +26,12 @@ type topicFeed struct {
 	// the next offset to read.
 	cpKeys []string
 
-	// volatile state, dropped by a crash
-	pos   []int64 // next offset to read, per partition
+	topicCursor
+}
+
+// topicCursor is a topic projector's volatile reading state.
+type topicCursor struct {
+	pos   []int64 // next offset to read, per partition; nil until loaded
 	next  int     // the partition to read first next time
 	part  int     // the partition of the batch in hand
 	from  int64   // the offset of its first record
@@ -157,9 +162,9 @@ func (p *Projector) applyTopic(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.topicCheckpointed(w, f.part, next)
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 	} else {
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, next)
 		tx.Commit()

@@ -16,6 +16,12 @@ const replicaFetchMax = 1000
 // leader refused (replica.fetch.backoff.ms, shortened).
 const replicaFetchBackoff = 50 * time.Millisecond
 
+// replicaFetchTimeout is how long a follower waits for the answer to a
+// fetch before it gives up on it and fetches again
+// (replica.socket.timeout.ms, shortened): the fetch or its answer was
+// lost to a crash or a network partition.
+const replicaFetchTimeout = 2 * ReplicaFetchWaitMax
+
 // Replica is a broker of the cluster that holds the replicated topics:
 // for each partition it holds, a log, a leader epoch cache (the offset at
 // which each leader epoch started, KIP-101), a high watermark, and the
@@ -45,15 +51,27 @@ type Replica struct {
 	inc  int64         // incarnation: bumped by every restart
 }
 
-// replicaLog is one replica of a partition on a broker.
+// replicaLog is one replica of a partition on a broker. Its log, leader
+// epochs, high watermark and producer sequences survive a process crash
+// (a power loss cuts the log to what was flushed); its view of the
+// partition and its work as leader ([replicaView]) are dropped whole by
+// any crash.
 type replicaLog struct {
 	part    *partitionState
 	records []Record
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
+	// fetchSeq numbers the fetch loop as follower; a response to an
+	// older one is dropped. It grows across lives.
+	fetchSeq int64
 
-	// volatile: the partition's state as the broker last heard it
+	replicaView
+}
+
+// replicaView is a broker's volatile state of a partition: the state as
+// it last heard it from the controller, and its work as leader.
+type replicaView struct {
 	known   bool
 	leader  int
 	epoch   int
@@ -64,10 +82,13 @@ type replicaLog struct {
 	pendingAdd []int           // followers the leader asked to add to the in-sync set
 	waiting    []pendingProduce
 	parked     []*replicaFetch
-	// as follower: the fetch loop's number; a response to an older one
-	// is dropped
-	fetchSeq int64
+	// as follower: when its fetch in flight was sent (-1: none)
+	fetchAt sim.Time
 }
+
+// unknownView is the view of a broker that has heard nothing yet: no
+// known leader.
+func unknownView() replicaView { return replicaView{leader: -1, fetchAt: -1} }
 
 type epochStart struct {
 	epoch int
@@ -231,6 +252,8 @@ func (r *Replica) Handle(w *sim.World, ev *sim.Event) {
 		r.checkISR(w, r.logs[ev.A], int(ev.B))
 	case kindLeaderAndISR:
 		r.become(w, ev.Msg.(*partitionInfo))
+	case kindBrokerTick:
+		r.tick(w)
 	default:
 		panic(fmt.Sprintf("model: %s got unknown event kind %d", r.name, ev.Kind))
 	}
@@ -306,7 +329,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 	case AcksAll:
 		l.waiting = append(l.waiting, pendingProduce{req, base, l.end(), false})
 	}
-	w.CrashPoint(r.id, PointLeaderAppend)
+	crashPoint(w, r.id, PointLeaderAppend)
 	parked := l.parked
 	l.parked = nil
 	for _, f := range parked {
@@ -417,8 +440,13 @@ func (r *Replica) checkISR(w *sim.World, l *replicaLog, epoch int) {
 			isr = append(isr, b)
 		}
 	}
-	if len(isr) < len(l.isr) {
+	switch {
+	case len(isr) < len(l.isr):
 		r.alter(w, l, isr)
+	case len(l.pendingAdd) > 0:
+		// the request to add them, or its outcome, may have been lost:
+		// ask again (the controller ignores it if the state moved on)
+		r.alter(w, l, append(slices.Clone(l.isr), l.pendingAdd...))
 	}
 	w.After(r.id, lag/2, kindISRCheck, int64(l.part.idx), int64(epoch), nil)
 }
@@ -481,7 +509,31 @@ func (r *Replica) lead(w *sim.World, l *replicaLog) {
 func (r *Replica) fetch(w *sim.World, l *replicaLog) {
 	f := &replicaFetch{part: l.part, from: r.idx, node: r.id, offset: l.end(), lastEpoch: l.lastEpoch(),
 		epoch: l.epoch, seq: l.fetchSeq}
+	l.fetchAt = w.Now()
 	w.Send(r.id, r.c.brokers[l.leader].id, kindReplicaFetch, 0, 0, f)
+}
+
+// tick heartbeats the controller, saying how much of its partitions'
+// state the broker knows, and restarts the fetch loop of every partition
+// it follows whose fetch has gone unanswered for replicaFetchTimeout.
+func (r *Replica) tick(w *sim.World) {
+	var known int64
+	for _, l := range r.logs {
+		if l == nil {
+			continue
+		}
+		if !l.known {
+			known--
+			continue
+		}
+		known += int64(l.version)
+		if !r.leads(l) && l.leader >= 0 && l.fetchAt >= 0 && w.Now()-l.fetchAt > sim.Time(replicaFetchTimeout) {
+			l.fetchSeq++
+			r.fetch(w, l)
+		}
+	}
+	w.Send(r.id, r.c.id, kindBrokerHeartbeat, int64(r.idx), r.inc, &brokerHeartbeat{known: known})
+	w.After(r.id, r.c.heartbeat, kindBrokerTick, 0, 0, nil)
 }
 
 // fetched takes a fetch response as a follower: it truncates a diverging
@@ -494,6 +546,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 	}
 	switch {
 	case resp.refused:
+		l.fetchAt = -1
 		w.After(r.id, sim.Time(replicaFetchBackoff), kindFetchWait, 1, 0, f)
 		return
 	case resp.diverging:
@@ -513,15 +566,16 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
-			w.CrashPoint(r.id, PointFollowerFetch)
+			crashPoint(w, r.id, PointFollowerFetch)
 		}
 	}
 	r.fetch(w, l)
 }
 
 // Crash implements sim.Crasher: the broker forgets what it knew of
-// leaders and in-sync sets; its logs survive. The controller fences it
-// when its session runs out, unless it registers again first.
+// leaders and in-sync sets; its logs survive. Its heartbeats stop: the
+// controller fences it when its session runs out, unless it registers
+// again first.
 func (r *Replica) Crash(w *sim.World, point string) {
 	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 	power := r.c.power != nil && r.c.power.PowerLoss(w, r.id)
@@ -532,11 +586,9 @@ func (r *Replica) Crash(w *sim.World, point string) {
 		if power {
 			r.losePower(w, l)
 		}
-		l.known, l.leader, l.isr, l.pendingAdd = false, -1, nil, nil
-		l.followers, l.waiting, l.parked = nil, nil, nil
+		l.replicaView = unknownView()
 		l.fetchSeq++
 	}
-	w.After(r.c.id, r.c.session, kindBrokerExpire, int64(r.idx), r.inc, nil)
 }
 
 // losePower cuts l to the records its broker had flushed to disk.
@@ -554,9 +606,10 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 }
 
 // Restart implements sim.Restarter: the broker registers with the
-// controller as a new incarnation.
+// controller as a new incarnation (its first heartbeat, sent at once;
+// the next ones repeat the registration if it was lost).
 func (r *Replica) Restart(w *sim.World) {
 	r.inc++
 	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
-	w.Send(r.id, r.c.id, kindRegister, int64(r.idx), r.inc, nil)
+	r.tick(w)
 }

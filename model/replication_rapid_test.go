@@ -16,8 +16,10 @@ import (
 
 // Replication against a reference model. rapid draws broker crashes (at
 // once, with or without a power loss, or armed at the leader's append
-// point or a follower's fetch point), restarts and stretches of time for a
-// cluster of three brokers holding a topic with acks all,
+// point or a follower's fetch point), restarts, network partitions (a
+// broker cut off from everyone, from the controller alone, one way or
+// both, or from the producer) and their healing, and stretches of time
+// for a cluster of three brokers holding a topic with acks all,
 // min-insync-replicas 2, clean leader election and every write flushed. The reference is the list of acknowledged writes, each with
 // its partition and offset, read from the history. After every step, each
 // acknowledged write must sit at its offset in the partition's committed
@@ -30,12 +32,12 @@ import (
 // through one point.
 type armedCrash struct {
 	node  sim.NodeID
-	point string
+	point CrashPoint
 	n     int
 }
 
 func (a *armedCrash) Crash(w *sim.World, node sim.NodeID, point string) (bool, sim.Time) {
-	if a.n == 0 || node != a.node || point != a.point {
+	if a.n == 0 || node != a.node || point != string(a.point) {
 		return false, 0
 	}
 	if a.n--; a.n == 0 {
@@ -59,6 +61,9 @@ type replicationMachine struct {
 	acked  []ackedWrite
 	seen   int // history records read so far
 	crashN int
+	// cuts are the links the drawn partitions cut and have not mended
+	cuts  [][2]sim.NodeID
+	cutsN int
 	// powerOn says that the crash under way cuts the broker's power
 	powerOn bool
 }
@@ -68,7 +73,7 @@ func (m *replicationMachine) PowerLoss(w *sim.World, node sim.NodeID) bool { ret
 
 // replicationCounts counts, across every rapid case, what the test
 // reached, so that it can require crashes and acknowledgements to occur.
-var replicationCounts struct{ acked, crashes, elections, truncations int }
+var replicationCounts struct{ acked, crashes, partitions, elections, truncations int }
 
 func newReplicationMachine(t *rapid.T, acks Acks, flush time.Duration) *replicationMachine {
 	idempotent := acks == AcksAll && rapid.Bool().Draw(t, "idempotent")
@@ -124,7 +129,51 @@ func (m *replicationMachine) PowerCrash(t *rapid.T) {
 func (m *replicationMachine) Arm(t *rapid.T) {
 	b := m.broker(t)
 	m.hook.node, m.hook.n = b.id, rapid.IntRange(1, 20).Draw(t, "hit")
-	m.hook.point = rapid.SampledFrom([]string{PointLeaderAppend, PointFollowerFetch}).Draw(t, "point")
+	m.hook.point = rapid.SampledFrom(PointsOf(KindBroker)).Draw(t, "point")
+}
+
+// Partition cuts a broker off: from the other brokers and the controller,
+// from the controller alone, or from the producer; both ways or one way.
+func (m *replicationMachine) Partition(t *rapid.T) {
+	c := m.s.Broker.cluster
+	b := m.broker(t)
+	var others []sim.NodeID
+	switch rapid.SampledFrom([]string{"isolate", "controller", "producer"}).Draw(t, "from") {
+	case "isolate":
+		others = append(others, c.id)
+		for _, o := range c.brokers {
+			if o != b {
+				others = append(others, o.id)
+			}
+		}
+	case "controller":
+		others = []sim.NodeID{c.id}
+	case "producer":
+		others = []sim.NodeID{m.s.Producers[0].id}
+	}
+	way := rapid.SampledFrom([]string{"both", "out", "in"}).Draw(t, "way")
+	for _, o := range others {
+		if way != "in" {
+			m.cut(b.id, o)
+		}
+		if way != "out" {
+			m.cut(o, b.id)
+		}
+	}
+	m.cutsN++
+}
+
+func (m *replicationMachine) cut(from, to sim.NodeID) {
+	m.w.Network().Cut(from, to)
+	m.cuts = append(m.cuts, [2]sim.NodeID{from, to})
+}
+
+// Heal mends every cut link.
+func (m *replicationMachine) Heal(t *rapid.T) {
+	for _, c := range m.cuts {
+		m.w.Network().Mend(c[0], c[1])
+	}
+	m.cuts = nil
 }
 
 func (m *replicationMachine) Restart(t *rapid.T) {
@@ -193,6 +242,7 @@ func (m *replicationMachine) Check(t *rapid.T) {
 func (m *replicationMachine) finish(t *rapid.T) {
 	c := m.s.Broker.cluster
 	m.hook.n = 0
+	m.Heal(t)
 	m.s.Producers[0].cfg.Stop = max(1, time.Duration(m.w.Now())) // 0 would mean never
 	for _, b := range c.brokers {
 		if !m.w.Up(b.id) {
@@ -220,29 +270,35 @@ func (m *replicationMachine) finish(t *rapid.T) {
 	}
 	replicationCounts.acked += len(m.acked)
 	replicationCounts.crashes += m.crashN
+	replicationCounts.partitions += m.cutsN
 }
 
 func TestReplicationKeepsAcknowledgedWrites(t *testing.T) {
-	replicationCounts = struct{ acked, crashes, elections, truncations int }{}
-	rapid.Check(t, replicationProperty(AcksAll, FlushEveryWrite))
+	replicationCounts = struct{ acked, crashes, partitions, elections, truncations int }{}
+	rapid.Check(t, replicationProperty(AcksAll, FlushEveryWrite, true))
 	c := replicationCounts
-	t.Logf("acknowledged %d, crashes %d, clean elections %d, truncations %d", c.acked, c.crashes, c.elections, c.truncations)
-	if c.acked == 0 || c.crashes == 0 || c.elections == 0 || c.truncations == 0 {
+	t.Logf("acknowledged %d, crashes %d, partitions %d, clean elections %d, truncations %d", c.acked, c.crashes, c.partitions,
+		c.elections, c.truncations)
+	if c.acked == 0 || c.crashes == 0 || c.partitions == 0 || c.elections == 0 || c.truncations == 0 {
 		t.Errorf("the cases reached too little: %+v", c)
 	}
 }
 
-func replicationProperty(acks Acks, flush time.Duration) func(*rapid.T) {
+// replicationProperty draws partitions, and with crashes also broker
+// crashes and restarts.
+func replicationProperty(acks Acks, flush time.Duration, crashes bool) func(*rapid.T) {
 	return func(t *rapid.T) {
 		m := newReplicationMachine(t, acks, flush)
-		t.Repeat(map[string]func(*rapid.T){
-			"run":         m.Run,
-			"crash":       m.Crash,
-			"power-crash": m.PowerCrash,
-			"arm":         m.Arm,
-			"restart":     m.Restart,
-			"":            m.Check,
-		})
+		actions := map[string]func(*rapid.T){
+			"run":       m.Run,
+			"partition": m.Partition,
+			"heal":      m.Heal,
+			"":          m.Check,
+		}
+		if crashes {
+			actions["crash"], actions["power-crash"], actions["arm"], actions["restart"] = m.Crash, m.PowerCrash, m.Arm, m.Restart
+		}
+		t.Repeat(actions)
 		m.finish(t)
 	}
 }
@@ -250,7 +306,7 @@ func replicationProperty(acks Acks, flush time.Duration) func(*rapid.T) {
 // TestReplicationAcksOneLosesWrites plants acks 1 in the same machine:
 // rapid must find a leader crash that loses an acknowledged write.
 func TestReplicationAcksOneLosesWrites(t *testing.T) {
-	msgs := rapidtest.Fails(t, replicationProperty(AcksLeader, FlushEveryWrite))
+	msgs := rapidtest.Fails(t, replicationProperty(AcksLeader, FlushEveryWrite, true))
 	if msgs == nil {
 		t.Fatal("rapid found no lost write with acks 1")
 	}
@@ -264,9 +320,23 @@ func TestReplicationAcksOneLosesWrites(t *testing.T) {
 // the last in-sync replica, which clean election then has to pick (the
 // case Kafka's KIP-966 addresses).
 func TestReplicationPowerLossOfTheLastReplica(t *testing.T) {
-	msgs := rapidtest.Fails(t, replicationProperty(AcksAll, 0))
+	msgs := rapidtest.Fails(t, replicationProperty(AcksAll, 0, true))
 	if msgs == nil {
 		t.Fatal("rapid found no write lost to a power loss with flush never")
+	}
+	if !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, "acknowledged") }) {
+		t.Fatalf("rapid failed for another reason: %v", msgs)
+	}
+}
+
+// TestReplicationAcksOnePartitionLosesWrites plants acks 1 and draws no
+// crash at all: rapid must find a network partition that cuts a leader
+// off while the producer still reaches it, so that it acknowledges writes
+// the new leader never has.
+func TestReplicationAcksOnePartitionLosesWrites(t *testing.T) {
+	msgs := rapidtest.Fails(t, replicationProperty(AcksLeader, FlushEveryWrite, false))
+	if msgs == nil {
+		t.Fatal("rapid found no write lost to a partition with acks 1")
 	}
 	if !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, "acknowledged") }) {
 		t.Fatalf("rapid failed for another reason: %v", msgs)

@@ -10,11 +10,12 @@ import (
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
 )
 
-// Swarm bounds what [Scenario.Explore] draws: the places the scenario's
+// Exploration bounds what [Scenario.Explore] draws: the places the scenario's
 // own crash faults name, struck at exact passes instead of by chance.
-type Swarm struct {
+type Exploration struct {
 	// Runs is how many fault plans to try (0: 200).
 	Runs int
 	// Seed seeds the draws of the plans (the world's seed stays the
@@ -49,8 +50,9 @@ type Finding struct {
 // slot is one place a crash can strike: a target, a point and the restart
 // delay the scenario gives it.
 type slot struct {
-	target, point string
-	restart       time.Duration
+	target  string
+	point   model.CrashPoint
+	restart time.Duration
 }
 
 // ErrNoCrashFaults is returned by Explore for a scenario without crash
@@ -63,7 +65,7 @@ var ErrNoCrashFaults = errors.New("explore needs at least one crash fault in the
 // own seed. When a plan violates a searched check, Explore shrinks it:
 // fewer crashes, earlier passes, earlier places, as long as the same check
 // stays violated. It returns nil when no plan broke a check.
-func (s *Scenario) Explore(sw Swarm) (*Finding, error) {
+func (s *Scenario) Explore(sw Exploration) (*Finding, error) {
 	sw.Runs = cmp.Or(sw.Runs, 200)
 	sw.MaxCrashes = cmp.Or(sw.MaxCrashes, 4)
 	sw.MaxHit = cmp.Or(sw.MaxHit, 100)
@@ -140,10 +142,26 @@ func (s *Scenario) Explore(sw Swarm) (*Finding, error) {
 func (s *Scenario) WithPlan(plan []faults.CrashNth) *Scenario {
 	c := *s
 	c.Faults.Faults = nil
+	for _, f := range s.Faults.Faults {
+		if !replaced(f) {
+			c.Faults.Faults = append(c.Faults.Faults, f)
+		}
+	}
 	for _, f := range plan {
 		c.Faults.Faults = append(c.Faults.Faults, f)
 	}
 	return &c
+}
+
+// replaced says whether a plan of exact crashes replaces fault f: a crash
+// by chance or at a pass. Every other fault (a crash at a set time, a
+// pause, a network partition, a degraded link, churn) stays as it is.
+func replaced(f faults.Fault) bool {
+	switch f.(type) {
+	case faults.Crash, faults.CrashNth:
+		return true
+	}
+	return false
 }
 
 // drawPlan draws one to max crashes at the slots, at passes 1..maxHit.

@@ -19,7 +19,7 @@ func TestExploreShrinksDoubleCredit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.Explore(scenarios.Swarm{Runs: 50, Seed: 3, Checks: []string{"exactly-once-effects"}})
+	f, err := s.Explore(scenarios.Exploration{Runs: 50, Seed: 3, Checks: []string{"exactly-once-effects"}})
 	if err != nil || f == nil {
 		t.Fatalf("explore: %v, %v", f, err)
 	}
@@ -59,7 +59,7 @@ func TestExploreFindsNothingInTheFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.Explore(scenarios.Swarm{Runs: 50, Seed: 3})
+	f, err := s.Explore(scenarios.Exploration{Runs: 50, Seed: 3})
 	if err != nil || f != nil {
 		t.Fatalf("explore of the fix: %+v, %v", f, err)
 	}
@@ -70,7 +70,7 @@ func TestExploreNeedsCrashFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Explore(scenarios.Swarm{Runs: 1}); !errors.Is(err, scenarios.ErrNoCrashFaults) {
+	if _, err := s.Explore(scenarios.Exploration{Runs: 1}); !errors.Is(err, scenarios.ErrNoCrashFaults) {
 		t.Fatalf("got %v, want ErrNoCrashFaults", err)
 	}
 }
@@ -86,5 +86,45 @@ func TestRunRejectsUnknownChecks(t *testing.T) {
 	bad.Checks = []string{"exactly-once-efects"}
 	if _, err := bad.Run(1); err == nil || !strings.Contains(err.Error(), `unknown check "exactly-once-efects"`) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestExploreKeepsOtherFaults: a plan replaces the crashes by chance, and
+// only them: the scenario's pause strikes in every run and stays in the
+// reproducer.
+func TestExploreKeepsOtherFaults(t *testing.T) {
+	b, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(b.Source), "faults:\n", "faults:\n  - pause: ledger\n    for: 50ms\n    at: 1s\n", 1)
+	s, err := scenarios.Parse("paused-double-credit.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Explore(scenarios.Exploration{Runs: 50, Seed: 3, Checks: []string{"exactly-once-effects"}})
+	if err != nil || f == nil {
+		t.Fatalf("explore: %v, %v", f, err)
+	}
+	if got := s.WithPlan(f.Plan).Faults.Faults; len(got) != 1+len(f.Plan) {
+		t.Fatalf("the plan's run has faults %v, want the pause and %v", got, f.Plan)
+	}
+	repro, err := s.Reproducer(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := scenarios.Parse("explored.yaml", repro)
+	if err != nil {
+		t.Fatalf("reproducer does not parse: %v\n%s", err, repro)
+	}
+	if len(r.Faults.Faults) != 1+len(f.Plan) || !strings.Contains(string(repro), "pause: ledger") {
+		t.Fatalf("reproducer faults %v:\n%s", r.Faults.Faults, repro)
+	}
+	o, err := r.Run(r.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Checksum != f.Outcome.Checksum {
+		t.Fatalf("the reproducer ran differently: checksum %x, want %x", o.Checksum, f.Outcome.Checksum)
 	}
 }

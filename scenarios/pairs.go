@@ -49,6 +49,7 @@ var FailureModes = []FailureMode{
 	{ID: "F1", Failure: "acknowledged write lost with acks=1", Broken: []string{"acks-one-leader-crash"}, Fixed: []string{"acks-all-min-isr"}},
 	{ID: "F2", Failure: "unclean leader election", Broken: []string{"unclean-leader-election"}, Fixed: []string{"clean-leader-election"}},
 	{ID: "F3", Failure: "min.insync.replicas of 1", Broken: []string{"min-isr-one"}, Fixed: []string{"min-isr-two"}},
+	{ID: "F4", Failure: "leader cut off by a network partition, acks=1", Broken: []string{"partition-leader-acks-one"}, Fixed: []string{"partition-leader-acks-all"}},
 	{ID: "", Failure: "challenge: produce three facts, two groups, a replay", Broken: []string{"challenge-produce-consume-naive"}, Fixed: []string{"challenge-produce-consume"}},
 	{ID: "", Failure: "challenge: event-source an aggregate", Fixed: []string{"challenge-event-sourced-account"}},
 	{ID: "", Failure: "challenge: the CQRS consistency window", Fixed: []string{"challenge-cqrs-window"}},

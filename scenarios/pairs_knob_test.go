@@ -41,6 +41,10 @@ var pairExceptions = map[string]pairException{
 	"min-isr-one": {reason: "the fixed twin also turns on the idempotent producer, so that its retries " +
 		"while writes are refused neither duplicate nor reorder and it holds every default check; the broken " +
 		"one stays without it because an idempotent producer stalls on the sequence gap a lost write leaves"},
+	"partition-leader-acks-one": {reason: "the same fix as acks-one-leader-crash's, for the same reasons: acks: all " +
+		"with min-insync-replicas: 2 (acks=all alone would acknowledge on the leader alone had the ISR shrunk to it " +
+		"before the cut), and the idempotent producer, which Kafka refuses with acks=1, so that the retries across " +
+		"the leader change neither duplicate nor reorder"},
 	"dual-write-before": {reason: "publishing first needs no crash to fail: a rollback after the publish is a " +
 		"phantom, so it runs without crashes and without retries (a retry with the same ids commits what was " +
 		"published); with transactional-outbox's crashes and retries, direct-before fails on only 18 of 200 " +

@@ -5,6 +5,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
@@ -100,7 +101,19 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 	for i := range w.Nodes() {
 		names = append(names, w.Name(sim.NodeID(i)))
 	}
-	for i, item := range seq(child(root, "faults")) {
+	items := seq(child(root, "faults"))
+	ends := true
+	for i, item := range items {
+		ends = d.linkEnds(item, i, sys) && ends
+	}
+	if ends && len(items) == len(s.Faults.Faults) {
+		for i, err := range faults.Check(sys, s.Faults) {
+			if err != nil && (child(items[i], "partition") != nil || child(items[i], "link") != nil) {
+				d.errorf(items[i], "faults[%d]: %v", i, err)
+			}
+		}
+	}
+	for i, item := range items {
 		for _, kind := range []string{"crash", "pause", "churn"} {
 			n := child(item, kind)
 			if n == nil || n.Kind != yaml.ScalarNode {
@@ -123,6 +136,39 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 			}
 		}
 	}
+}
+
+// linkEnds reports, where they are written, the nodes a partition or link
+// fault names that no network fault can cut off; it reports whether there
+// were none.
+func (d *decoder) linkEnds(item *yaml.Node, i int, sys *model.System) bool {
+	ok := true
+	for _, kind := range []string{"partition", "link"} {
+		n := child(item, kind)
+		if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
+			continue
+		}
+		if !sys.Replicated() {
+			d.errorf(n, "faults[%d].%s: network faults cut the links of the broker cluster: give a topic replication-factor 2 or more", i, kind)
+			return false
+		}
+		for _, side := range n.Content {
+			names := []*yaml.Node{side}
+			if side.Kind == yaml.SequenceNode {
+				names = side.Content
+			}
+			for _, nn := range names {
+				if nn.Kind != yaml.ScalarNode {
+					continue
+				}
+				if _, err := sys.LinkEnd(nn.Value); err != nil {
+					d.errorf(nn, "faults[%d].%s: %v", i, kind, err)
+					ok = false
+				}
+			}
+		}
+	}
+	return ok
 }
 
 // seq returns the items of a sequence node, or nil.

@@ -13,9 +13,67 @@ import (
 // TestFixedTwinsHold (every seed of 1..TwinSeeds) and
 // TestBrokenScenariosCatch cover them.
 func init() {
-	twins["acks-one-leader-crash"] = "acks-all-min-isr"        // F1
-	twins["unclean-leader-election"] = "clean-leader-election" // F2
-	twins["min-isr-one"] = "min-isr-two"                       // F3
+	twins["acks-one-leader-crash"] = "acks-all-min-isr"              // F1
+	twins["unclean-leader-election"] = "clean-leader-election"       // F2
+	twins["min-isr-one"] = "min-isr-two"                             // F3
+	twins["partition-leader-acks-one"] = "partition-leader-acks-all" // F4
+}
+
+// TestPartitionLeaderStory: at the pinned seeds, the partition of 1s..3s
+// cuts broker-1 off; the controller elects broker-2 while it lasts. With
+// acks=1 the no-loss event was appended by broker-1 while cut off, and
+// broker-1 truncated it after the heal; with acks=all no write is
+// acknowledged between the cut and the election.
+func TestPartitionLeaderStory(t *testing.T) {
+	const cut, heal = int64(time.Second), int64(3 * time.Second)
+	for _, name := range []string{"partition-leader-acks-one", "partition-leader-acks-all"} {
+		o := runBuiltin(t, name)
+		var elect, trunc *history.Entry
+		appendedBy := map[string]*history.Entry{}
+		for i := range o.History.All() {
+			r := ptr(o.History.At(i))
+			switch {
+			case r.Kind == history.PartitionChange && r.Election == history.ElectionClean && elect == nil:
+				elect = r
+			case r.Kind == history.Truncate && r.Node == "broker-1" && trunc == nil:
+				trunc = r
+			case r.Kind == history.Append:
+				appendedBy[r.Event] = r
+			}
+		}
+		if elect == nil || elect.Node != "broker-2" || elect.At <= cut || elect.At >= heal {
+			t.Fatalf("%s: want broker-2 elected while the partition lasts, got %v", name, elect)
+		}
+		if trunc == nil || trunc.At < heal {
+			t.Fatalf("%s: want broker-1 to truncate after the heal, got %v", name, trunc)
+		}
+		if name == "partition-leader-acks-all" {
+			for _, r := range o.History.All() {
+				if r.Kind == history.PublishAck && r.At > cut+int64(100*time.Millisecond) && r.At < elect.At {
+					t.Fatalf("%s: a write acknowledged while the leader was cut off: %v", name, r)
+				}
+			}
+			continue
+		}
+		for _, r := range o.Results {
+			if r.Check != "no-loss" {
+				continue
+			}
+			if !strings.Contains(r.Explanation, "broker-1 appended it") || !strings.Contains(r.Explanation, "truncated its log") {
+				t.Errorf("%s: the no-loss explanation does not tell the truncation: %s", name, r.Explanation)
+			}
+			var ev string
+			for _, w := range r.Witness {
+				if w.Kind == history.PublishAck {
+					ev = w.Event
+				}
+			}
+			a := appendedBy[ev]
+			if a == nil || a.Node != "broker-1" || a.At < cut || a.At > heal || a.Offset < trunc.Offset {
+				t.Fatalf("%s: the lost event %q was not appended by broker-1 while cut off, above its truncation: %v, %v", name, ev, a, trunc)
+			}
+		}
+	}
 }
 
 // TestAcksOneLeaderCrashStory: at the pinned seed, the acknowledged write

@@ -27,13 +27,25 @@ func (s *Scenario) Reproducer(f *Finding) ([]byte, error) {
 	set(root, "title", scalar("Found by evsim explore: "+s.Title))
 	set(root, "seed", scalar(strconv.FormatUint(s.Seed, 10)))
 	plan := &yaml.Node{Kind: yaml.SequenceNode}
+	// The faults a plan does not replace stay (see replaced): everything
+	// but a crash by chance or at a pass.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "faults" || root.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range root.Content[i+1].Content {
+			if !hasKey(item, "crash") || hasKey(item, "at") {
+				plan.Content = append(plan.Content, item)
+			}
+		}
+	}
 	for _, c := range f.Plan {
 		restart := "never"
 		if c.RestartAfter >= 0 {
 			restart = c.RestartAfter.String()
 		}
 		plan.Content = append(plan.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-			scalar("crash"), scalar(c.Target), scalar("point"), scalar(c.Point),
+			scalar("crash"), scalar(c.Target), scalar("point"), scalar(string(c.Point)),
 			scalar("at-hit"), scalar(strconv.Itoa(c.Nth)), scalar("restart-after"), scalar(restart),
 		}})
 	}
@@ -53,6 +65,16 @@ func (s *Scenario) Reproducer(f *Finding) ([]byte, error) {
 		return nil, fmt.Errorf("reproducer: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// hasKey says whether the mapping m has key.
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; m.Kind == yaml.MappingNode && i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 func scalar(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }

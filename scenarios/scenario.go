@@ -50,6 +50,9 @@ type Scenario struct {
 	ES model.ESConfig
 	// Source is the file's text.
 	Source []byte
+	// Swarm lists the knobs a swarm run draws per seed (the file's
+	// `swarm:` block; see [Scenario.Draw]); empty for most scenarios.
+	Swarm []Knob
 	// Warnings are the problems that do not stop the scenario from
 	// running, such as an event type named like a command (see [Lint]).
 	Warnings []Warning
@@ -69,7 +72,9 @@ var chartNames = []string{"lag", "staleness" /* event sourcing and CQRS */}
 var topKeys = []string{"name", "title", "teaches", "seed", "duration", "drain", "latency", "topics", "producers",
 	"consumers", "faults", "checks", "expect", "charts",
 	// event sourcing and CQRS
-	"event-store", "aggregate", "clients", "projections", "queries", "outbox"}
+	"event-store", "aggregate", "clients", "projections", "queries", "outbox",
+	// swarm runs
+	"swarm"}
 
 // Parse reads a scenario file strictly. file names it in errors. Every
 // problem is reported in one error, each as file:line:column and what to fix.
@@ -147,6 +152,9 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.Charts = append(s.Charts, d.oneOf(n, "charts", chartNames...))
 	}
 	d.eventSourcing(m, s) // event sourcing and CQRS
+	if n := m.get("swarm"); n != nil {
+		s.Swarm = d.swarm(n, doc.Content[0])
+	}
 	m.done(topKeys...)
 	if err := d.err(); err != nil {
 		return nil, err
@@ -558,14 +566,14 @@ func handlerNames() []string {
 }
 
 // fault reads one fault; its kind is the key that names its target:
-// crash, pause or churn.
+// crash, pause, churn, or, for the network, partition or link.
 func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	m := d.mapping(n, what)
 	if m.node == nil || m.node.Kind != yaml.MappingNode {
 		return nil
 	}
 	kinds := 0
-	for _, k := range []string{"crash", "pause", "churn"} {
+	for _, k := range []string{"crash", "pause", "churn", "partition", "link"} {
 		for _, f := range m.fields {
 			if f.key.Value == k {
 				kinds++
@@ -573,10 +581,14 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	if kinds != 1 {
-		d.errorf(m.node, "%s: want exactly one of crash, pause or churn, naming what to break", what)
+		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition or link, naming what to break", what)
 		return nil
 	}
 	switch {
+	case m.get("partition") != nil:
+		return d.partition(m, what)
+	case m.get("link") != nil:
+		return d.link(m, what)
 	case m.get("pause") != nil:
 		p := faults.Pause{
 			Target: d.name(m.get("pause"), what+".pause"),
@@ -632,7 +644,11 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		d.errorf(m.node, "%s: missing key \"point\" (where to crash), or give at (a set time)", what)
 		return nil
 	}
-	point := d.oneOf(pointNode, what+".point", model.CrashPoints...)
+	points := make([]string, len(model.CrashPoints))
+	for i, p := range model.CrashPoints {
+		points[i] = string(p)
+	}
+	point := model.CrashPoint(d.oneOf(pointNode, what+".point", points...))
 	if (hit == nil) == (prob == nil) {
 		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
 		return nil

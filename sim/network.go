@@ -26,8 +26,8 @@ type Network struct {
 	w       *World
 	Default Link
 	links   map[[2]NodeID]Link
-	cut     map[[2]NodeID]bool
-	state   [][]*linkState // [from][to], made on first use
+	cut     map[[2]NodeID]int // cuts of a link not mended yet
+	state   [][]*linkState    // [from][to], made on first use
 }
 
 // linkState is what one directed link remembers: its random stream and,
@@ -68,16 +68,38 @@ func (n *Network) SetLink(from, to NodeID, l Link) {
 	n.links[[2]NodeID{from, to}] = l
 }
 
+// ClearLink removes the override of the link from one node to another:
+// it behaves as the default link again.
+func (n *Network) ClearLink(from, to NodeID) { delete(n.links, [2]NodeID{from, to}) }
+
 // Cut partitions the link from one node to another (one way) until Mend.
+// Cuts count: a link cut twice (by two overlapping partitions) heals at
+// the second Mend.
 func (n *Network) Cut(from, to NodeID) {
 	if n.cut == nil {
-		n.cut = map[[2]NodeID]bool{}
+		n.cut = map[[2]NodeID]int{}
 	}
-	n.cut[[2]NodeID{from, to}] = true
+	n.cut[[2]NodeID{from, to}]++
 }
 
-// Mend heals a cut link.
-func (n *Network) Mend(from, to NodeID) { delete(n.cut, [2]NodeID{from, to}) }
+// Mend heals one cut of a link.
+func (n *Network) Mend(from, to NodeID) {
+	k := [2]NodeID{from, to}
+	if n.cut[k] <= 1 {
+		delete(n.cut, k)
+		return
+	}
+	n.cut[k]--
+}
+
+// Link returns the behaviour of the link from one node to another: its
+// override, or the default.
+func (n *Network) Link(from, to NodeID) Link {
+	if o, ok := n.links[[2]NodeID{from, to}]; ok {
+		return o
+	}
+	return n.Default
+}
 
 // arrival draws when a message sent now from one node to another arrives,
 // or reports that it is lost. On a FIFO link a message never arrives
@@ -89,7 +111,7 @@ func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 			l = o
 		}
 	}
-	if n.cut != nil && n.cut[[2]NodeID{from, to}] {
+	if n.cut != nil && n.cut[[2]NodeID{from, to}] > 0 {
 		return 0, false
 	}
 	if l.Loss.Num == 0 && l.LatencyMax <= l.LatencyMin && !l.FIFO {

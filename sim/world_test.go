@@ -613,6 +613,35 @@ func TestCutDropsOneWayUntilMend(t *testing.T) {
 	}
 }
 
+// TestOverlappingCutsHealAtTheLastMend cuts one link twice: the first
+// Mend leaves it cut, the second heals it; ClearLink restores the default.
+func TestOverlappingCutsHealAtTheLastMend(t *testing.T) {
+	w := New(3)
+	a, b := &logNode{}, &logNode{}
+	ia := w.Add("a", a)
+	ib := w.Add("b", b)
+	net := w.Network()
+	net.Cut(ia, ib)
+	net.Cut(ia, ib)
+	net.Mend(ia, ib)
+	w.Send(ia, ib, 1, 1, 0, nil)
+	w.Stabilize(10)
+	if len(b.log) != 0 {
+		t.Fatalf("a message crossed a link cut twice and mended once: %v", b.log)
+	}
+	net.Mend(ia, ib)
+	net.SetLink(ia, ib, Link{LatencyMin: 7})
+	if l := net.Link(ia, ib); l.LatencyMin != 7 {
+		t.Fatalf("Link = %+v, want the override", l)
+	}
+	net.ClearLink(ia, ib)
+	w.Send(ia, ib, 1, 2, 0, nil)
+	w.Stabilize(10)
+	if want := []string{"k1@0(a=2)"}; !slices.Equal(b.log, want) {
+		t.Fatalf("after two Mends and ClearLink b handled %v, want %v", b.log, want)
+	}
+}
+
 func TestLinkLoss(t *testing.T) {
 	w := New(3)
 	src, dst := &logNode{}, &logNode{}

@@ -32,7 +32,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s := list[0]
-	sw := scenarios.Swarm{Runs: *runs, Seed: *seed, MaxCrashes: *maxCrashes, MaxHit: *maxHit}
+	sw := scenarios.Exploration{Runs: *runs, Seed: *seed, MaxCrashes: *maxCrashes, MaxHit: *maxHit}
 	if *check != "" {
 		sw.Checks = strings.Split(*check, ",")
 	}

@@ -5,7 +5,9 @@
 //
 //	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
 //	evsim sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR]
+//	evsim merge SUMMARY... [--gate] [--json] [--out DIR]
 //	evsim explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR]
+//	evsim swarm FILE|NAME --seeds A..B [--out DIR]
 //	evsim list
 //	evsim show NAME
 //	evsim lint FILE...
@@ -44,10 +46,18 @@ Usage:
                            run many seeds on all cores; summary per check, failing seeds,
                            faults struck. --all: every built-in scenario. --gate: exit 0
                            only if every fixed twin meets its expectations on every seed
-                           and every broken scenario is caught on at least one
+                           and every broken scenario is caught on at least one.
+                           --shard i/n (0 <= i < n): only the seeds at positions
+                           i, i+n... of the range; writes DIR/sweep-summary-I-of-N.json
+  evsim merge SUMMARY... [--gate] [--json] [--out DIR]
+                           combine the summaries of every shard of a sweep into the
+                           whole sweep's summary, tables, charts and gate verdict
   evsim explore FILE|NAME [--runs N] [--check NAME]
                            draw exact crash plans; shrink the first that breaks a check
                            and write a scenario file that reproduces it
+  evsim swarm FILE|NAME --seeds A..B [--out DIR]
+                           per seed, draw the knobs of the file's swarm block from their
+                           ranges, print them, run; write each failing seed's scenario
   evsim list               list the built-in scenarios
   evsim show NAME          print a built-in scenario, to copy and edit
   evsim lint FILE...       validate scenario files
@@ -64,7 +74,7 @@ live --compare: 0 every live verdict is the simulated one, 1 a check differs.
 `
 
 // commands are the subcommands, for suggestions.
-var commands = []string{"run", "sweep", "explore", "list", "show", "lint", "check", "live", "help"}
+var commands = []string{"run", "sweep", "merge", "explore", "swarm", "list", "show", "lint", "check", "live", "help"}
 
 // isHelp says whether a is a request for help.
 func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
@@ -78,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
 		// `evsim run --help` asks for help: the command's usage on stdout,
 		// exit 0, as for `evsim --help`.
-		if slices.Contains([]string{"run", "sweep", "explore", "check", "live"}, args[0]) {
+		if slices.Contains([]string{"run", "sweep", "merge", "explore", "swarm", "check", "live"}, args[0]) {
 			dispatch([]string{args[0], "--help"}, stdout, stdout)
 		} else {
 			fmt.Fprint(stdout, usage)
@@ -95,8 +105,12 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "sweep":
 		return cmdSweep(args[1:], stdout, stderr)
+	case "merge":
+		return cmdMerge(args[1:], stdout, stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
+	case "swarm":
+		return cmdSwarm(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
 	case "show":

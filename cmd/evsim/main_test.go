@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evsim/evsim/scenarios"
 )
 
 func evsim(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -163,7 +165,7 @@ func TestCheckRecordedHistory(t *testing.T) {
 
 func TestSweepShardsCoverTheSeeds(t *testing.T) {
 	total := 0
-	for _, shard := range []string{"1/2", "2/2"} {
+	for _, shard := range []string{"0/2", "1/2"} {
 		out := t.TempDir()
 		code, stdout, stderr := evsim(t, "sweep", "idempotent-consumer", "--seeds", "1..6", "--shard", shard, "--json", "--out", out)
 		if code != exitOK {
@@ -187,7 +189,7 @@ func TestSweepShardsCoverTheSeeds(t *testing.T) {
 	if total != 6 {
 		t.Fatalf("shards ran %d seeds, want 6", total)
 	}
-	for _, args := range [][]string{{"sweep"}, {"sweep", "double-credit", "--seeds", "9..1"}, {"sweep", "double-credit", "--shard", "3/2"}} {
+	for _, args := range [][]string{{"sweep"}, {"sweep", "double-credit", "--seeds", "9..1"}, {"sweep", "double-credit", "--shard", "3/2"}, {"sweep", "double-credit", "--shard", "2/2"}} {
 		if code, _, _ := evsim(t, args...); code != exitUsage {
 			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
 		}
@@ -241,6 +243,38 @@ func TestExploreWritesAReproducer(t *testing.T) {
 		t.Fatalf("explore of the fix: exit %d\n%s", code, stdout)
 	}
 	for _, args := range [][]string{{"explore"}, {"explore", "fan-out"}, {"explore", "double-credit", "--check", "nope"}, {"explore", "double-credit", "--runs", "0"}} {
+		if code, _, _ := evsim(t, args...); code != exitUsage {
+			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestSwarmPrintsSheetsAndWritesFailingSeeds(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := evsim(t, "swarm", "swarm-idempotent-ledger", "--seeds", "1..3", "--out", out)
+	if code != exitOK || strings.Count(stdout, "consumers[0].members=") != 3 || !strings.Contains(stdout, "0 of 3 seeds failed") {
+		t.Fatalf("swarm: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A swarm over the dedup knob: seeds that draw none double-credit and
+	// leave a file that reproduces the failure alone.
+	src, err := scenarios.Builtin("swarm-idempotent-ledger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(out, "dedup-swarm.yaml")
+	text := strings.Replace(string(src.Source), "swarm:\n", "swarm:\n  consumers[0].dedup: [none]\n", 1)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = evsim(t, "swarm", file, "--seeds", "4..5", "--out", out)
+	if code != exitFailed || !strings.Contains(stdout, "consumers[0].dedup=none") || !strings.Contains(stdout, "reproducer: ") {
+		t.Fatalf("swarm without dedup: exit %d\n%s%s", code, stdout, stderr)
+	}
+	repro := filepath.Join(out, "swarm-idempotent-ledger", "swarm-4.yaml")
+	if code, stdout, _ := evsim(t, "run", repro, "--out", out); code != exitFailed || !strings.Contains(stdout, "exactly-once-effects") {
+		t.Fatalf("running the reproducer: exit %d\n%s", code, stdout)
+	}
+	for _, args := range [][]string{{"swarm"}, {"swarm", "double-credit"}, {"swarm", "swarm-idempotent-ledger", "--seeds", "9..1"}} {
 		if code, _, _ := evsim(t, args...); code != exitUsage {
 			t.Errorf("evsim %q: exit %d, want %d", args, code, exitUsage)
 		}

@@ -1,0 +1,110 @@
+package faults
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
+)
+
+// Link degrades the network between two sets of nodes for a while: from
+// At until Until, every message from a node of A to a node of B (and,
+// unless OneWay, from B to A) takes DelayMin..DelayMax longer than the
+// network's latency, drawn per message, and is lost with probability
+// Drop. Links stay FIFO, as TCP connections are: a delayed message holds
+// up the ones behind it, and a lost one does not. The ends are as for
+// [Partition]; two link faults may not degrade the same link at the same
+// time. The fault strikes once, as it starts.
+type Link struct {
+	A, B               []string
+	OneWay             bool
+	At, Until          time.Duration
+	DelayMin, DelayMax time.Duration
+	Drop               sim.Ratio
+}
+
+// linkWindow is a link fault's hold on one directed link.
+type linkWindow struct {
+	from, to  sim.NodeID
+	at, until sim.Time // until 0: to the end
+	fault     int
+}
+
+// Install implements Fault.
+func (l Link) Install(s *model.System, in *Injector) error {
+	a, b, err := linkSides(s, "link", l.A, l.B)
+	if err != nil {
+		return err
+	}
+	if err := checkWindow("link", l.At, l.Until); err != nil {
+		return err
+	}
+	if l.DelayMin < 0 || l.DelayMax < l.DelayMin {
+		return fmt.Errorf("link: delay %v..%v: want 0 or more, the least first", l.DelayMin, l.DelayMax)
+	}
+	if l.DelayMax == 0 && l.Drop.Num == 0 {
+		return fmt.Errorf("link: give a delay or a drop probability: the fault changes nothing")
+	}
+	var pairs [][2]sim.NodeID
+	for _, x := range a {
+		for _, y := range b {
+			pairs = append(pairs, [2]sim.NodeID{x, y})
+			if !l.OneWay {
+				pairs = append(pairs, [2]sim.NodeID{y, x})
+			}
+		}
+	}
+	at, until := sim.Time(l.At), sim.Time(l.Until)
+	for _, p := range pairs {
+		for _, o := range in.links {
+			if o.from == p[0] && o.to == p[1] && (o.until == 0 || at < o.until) && (until == 0 || o.at < until) {
+				return fmt.Errorf("link: the link from %s to %s is degraded by faults[%d] at the same time: one link fault per link at a time",
+					s.World.Name(p[0]), s.World.Name(p[1]), o.fault)
+			}
+		}
+		in.links = append(in.links, linkWindow{p[0], p[1], at, until, in.fault})
+	}
+	fault := in.fault
+	net := s.World.Network()
+	s.At(at, func(w *sim.World) {
+		if !in.active(w.Now()) {
+			return
+		}
+		in.struck[fault]++
+		for _, p := range pairs {
+			base := net.Link(p[0], p[1])
+			d := base
+			d.LatencyMin = base.LatencyMin + sim.Time(l.DelayMin)
+			d.LatencyMax = max(base.LatencyMax, base.LatencyMin) + sim.Time(l.DelayMax)
+			d.Loss = l.Drop
+			net.SetLink(p[0], p[1], d)
+		}
+		if end := in.end(l.Until); end > 0 {
+			s.At(end, func(*sim.World) {
+				for _, p := range pairs {
+					net.ClearLink(p[0], p[1])
+				}
+			})
+		}
+	})
+	return nil
+}
+
+// String renders l as the plan's fault list names it.
+func (l Link) String() string {
+	way := "both ways"
+	if l.OneWay {
+		way = "one way"
+	}
+	var what []string
+	if l.DelayMax > 0 {
+		what = append(what, fmt.Sprintf("delay %v..%v", l.DelayMin, l.DelayMax))
+	}
+	if l.Drop.Num > 0 {
+		what = append(what, "drop "+ratioText(l.Drop))
+	}
+	return fmt.Sprintf("link [%s] to [%s] %s, %s, %s", strings.Join(l.A, " "), strings.Join(l.B, " "), way,
+		strings.Join(what, ", "), windowText(l.At, l.Until))
+}
