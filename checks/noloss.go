@@ -44,7 +44,9 @@ func NoLoss(h *history.History) Result {
 		case history.Ack:
 			queueAcked[[2]string{r.Group, r.Event}] = true
 		case history.OffsetCommit:
-			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			if commitTaken(r) {
+				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			}
 		case history.End:
 			drained = r.Drained
 		}
@@ -155,7 +157,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				crash = j
 			}
 		case history.OffsetCommit:
-			if commit < 0 && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
+			if commit < 0 && commitTaken(r) && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
 				commit = j
 			}
 		case history.Ack:

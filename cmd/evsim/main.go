@@ -12,10 +12,11 @@
 //	evsim show NAME
 //	evsim lint FILE...
 //	evsim check HISTORY.jsonl [--checks a,b]
-//	evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
+//	evsim live FILE|NAME... [--compare] [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
 //
 // Exit codes: 0 every expectation met, 1 a check or expectation failed,
-// 2 bad input or usage.
+// 2 bad input or usage. With live --compare: 0 every live verdict is the
+// simulated one, 1 a check differs.
 package main
 
 import (
@@ -62,12 +63,14 @@ Usage:
   evsim lint FILE...       validate scenario files
   evsim check HISTORY.jsonl [--checks a,b]
                            judge a recorded history
-  evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
+  evsim live FILE|NAME... [--compare] [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
                            run scenarios as real Kafka clients against an in-process
                            cluster (or --brokers), judge the history, compare with the
-                           simulation
+                           simulation. --compare: the verdicts side by side and the
+                           checks that differ (no name: every built-in pair that runs live)
 
-Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage.
+Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage;
+live --compare: 0 every live verdict is the simulated one, 1 a check differs.
 `
 
 // commands are the subcommands, for suggestions.

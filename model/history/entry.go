@@ -108,6 +108,12 @@ type Entry struct {
 
 	// Inferred says the record was not observed but inferred by the
 	// recorder: in a live run, an append seen only through the producer's
-	// acknowledgement, a consumer's fetch or the read-back of the log.
+	// acknowledgement, a consumer's fetch or the read-back of the log, or
+	// a producer's retry seen only as a second request at the broker.
 	Inferred bool `json:"inferred,omitempty"`
+
+	// Member is the member id a Kafka broker gave a group member (Join,
+	// Assign, Revoke, and the commits of a live run): Node names the
+	// process, Member its membership, new after each restart.
+	Member string `json:"member,omitempty"`
 }
