@@ -18,6 +18,12 @@ type esEnv struct {
 	broker  sim.NodeID
 	reads   map[string]sim.NodeID // projection -> read model node
 	factory AggregateFactory
+	// aggregate is the name the history records for the aggregate.
+	aggregate string
+	// folds are the projections of the read models, by name, and the
+	// names the history records for them.
+	folds     map[string]Projection
+	foldNames map[string]string
 	// storeNode is the store itself, for an in-place rebuild to see the
 	// head it replays up to.
 	storeNode *EventStore
@@ -190,7 +196,7 @@ func (s *Session) start(w *sim.World) {
 		}
 		st := s.cfg.Script[s.step]
 		s.step++
-		c = Command{Type: st.Type, Key: st.Key, Amount: st.Amount}
+		c = Command{Type: st.Type, Key: st.Key, Amount: st.Amount, Payload: st.Payload}
 	} else {
 		total := 0
 		for _, cs := range s.cfg.Commands {
@@ -205,7 +211,7 @@ func (s *Session) start(w *sim.World) {
 			}
 			pick -= cs.Weight
 		}
-		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin}
+		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
 		if span := spec.AmountMax - spec.AmountMin; span > 0 {
 			c.Amount += s.rng.Int64N(span + 1)
 		}
@@ -214,7 +220,7 @@ func (s *Session) start(w *sim.World) {
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
 	s.cur = &pendingCommand{c: c, attempt: 1}
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
-		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
+		Type: c.Type, Amount: c.Amount, Payload: c.Payload, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
 }
 
@@ -252,7 +258,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
-		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Command: cur.c.ID})
+		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload, Command: cur.c.ID})
 	}
 	cur.append = m
 	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
@@ -318,7 +324,7 @@ func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 	}
 	cur.attempt++
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
-		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
+		Type: cur.c.Type, Amount: cur.c.Amount, Payload: cur.c.Payload, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
 	if outcome == history.OutcomeUnknown && s.cfg.RetryIDs == RetrySameIDs {
 		s.send(w)
 		return
@@ -390,9 +396,9 @@ func (s *Session) publish(w *sim.World, events []StoredEvent) {
 // publishEvents records and sends a publish of each event to the outbox topic.
 func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, events []StoredEvent) {
 	for _, e := range events {
-		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Topic: env.cfg.Outbox.Topic}
+		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Topic: env.cfg.Outbox.Topic}
 		env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
-			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount})
+			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload})
 		w.Send(from, env.broker, kindPublish, 0, 0, &publishMsg{from: from, rec: rec})
 	}
 }

@@ -240,11 +240,11 @@ func (p *Projector) apply(w *sim.World) {
 	var recs []history.Entry
 	for _, e := range p.batch {
 		v, _ := tx.Get(t.value, e.Stream)
-		v += BalanceDelta(e)
+		v = p.env.folds[p.cfg.Name].Apply(v, e)
 		tx.Put(t.value, e.Stream, v)
 		tx.Put(t.version, e.Stream, e.Version)
 		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
-			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: v})
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v})
 	}
 	checkpoint := p.next - 1
 	if p.cfg.Checkpoint == CheckpointSameTx {

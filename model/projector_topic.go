@@ -18,7 +18,7 @@ import (
 // read asks the broker for up to a batch of records of one partition (the
 // partitions taken round robin), at the partition's next offset to read.
 // The read model row of a key folds the key's records in offset order
-// with the built-in balance projection; its version counts the records
+// with the read model's projection; its version counts the records
 // applied to it.
 type topicFeed struct {
 	topic *topic
@@ -134,14 +134,14 @@ func (p *Projector) applyTopic(w *sim.World) {
 	recs := make([]history.Entry, 0, len(f.batch))
 	for _, r := range f.batch {
 		v, _ := tx.Get(t.value, r.Key)
-		v += BalanceDelta(StoredEvent{Type: r.Type, Amount: r.Amount})
 		ver, _ := tx.Get(t.version, r.Key)
 		ver++
+		v = p.env.folds[p.cfg.Name].Apply(v, r.Event(ver))
 		tx.Put(t.value, r.Key, v)
 		tx.Put(t.version, r.Key, ver)
 		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
 			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Event: r.ID, Type: r.Type, Amount: r.Amount,
-			Version: ver, Value: v})
+			Payload: r.Payload, Version: ver, Value: v})
 	}
 	next := f.from + int64(len(f.batch))
 	cpKey := f.cpKeys[f.part]

@@ -320,7 +320,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 		l.add(rec)
 		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
-			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount,
+			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 	}
 	switch req.acks {

@@ -21,6 +21,8 @@ var kinds = []Kind{
 	SagaStart, SagaTransition, SagaCompleted, SagaCompensated, SagaConflict,
 	// replication
 	PartitionChange, Truncate,
+	// domains
+	StoreAggregate, ReadModelProjection,
 	// live runs
 	Revoke,
 }
