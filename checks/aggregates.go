@@ -1,79 +1,25 @@
 package checks
 
 import (
-	"fmt"
-
 	"github.com/evsim/evsim/model/history"
 )
 
-// The built-in aggregates' folds, as the checks compute them on their own
-// from the stored events (history.StoreAppend records), so that a state
-// the system reports (a snapshot, a load) is judged against the log and
-// not against another number the same system computed. They render a
-// state the way the built-in aggregates describe it in Snapshot and Load
-// records:
-//
-//	account  Opened, Deposited, Withdrawn  "open=%t balance=%d" (apply logic 1)
-//	                                       "open=%t balance=%dc" (logic 2: cents)
-//	cart     ItemAdded, ItemRemoved,       "items=%d checked-out=%t"
-//	         CheckedOut
-//
-// A stream with an event type of neither aggregate (a user's aggregate)
-// cannot be folded here.
-
 // aggregateState folds events (a stream's first events, in version order)
-// with the apply logic logic (0 counts as 1) and renders the state. ok is
-// false when the events are not all of one built-in aggregate.
-func aggregateState(events []history.Entry, logic int) (state string, ok bool) {
-	var account, cart bool
+// with the apply logic logic (0 counts as 1) of the stream's aggregate
+// (looked up in d) and renders the state as the aggregate describes it in
+// Snapshot and Load records. ok is false when the stream has no
+// registered aggregate; why says so.
+func aggregateState(d *domains, key string, events []history.Entry, logic int) (state string, ok bool, why string) {
+	f, _, why := d.aggregateOf(key)
+	if f == nil {
+		return "", false, why
+	}
+	a := f(max(1, logic))
+	s := a.Initial()
 	for _, e := range events {
-		switch e.Type {
-		case "Opened", "Deposited", "Withdrawn":
-			account = true
-		case "ItemAdded", "ItemRemoved", "CheckedOut":
-			cart = true
-		default:
-			return "", false
-		}
+		s = a.Apply(s, eventOf(e, e.Version))
 	}
-	switch {
-	case account && !cart:
-		unit := int64(1)
-		if logic >= 2 {
-			unit = 100
-		}
-		var open bool
-		var balance int64
-		for _, e := range events {
-			switch e.Type {
-			case "Opened":
-				open = true
-			case "Deposited":
-				balance += e.Amount * unit
-			case "Withdrawn":
-				balance -= e.Amount * unit
-			}
-		}
-		if logic >= 2 {
-			return fmt.Sprintf("open=%t balance=%dc", open, balance), true
-		}
-		return fmt.Sprintf("open=%t balance=%d", open, balance), true
-	case cart && !account:
-		var items int64
-		var out bool
-		for _, e := range events {
-			switch e.Type {
-			case "ItemAdded":
-				items += e.Amount
-			case "ItemRemoved":
-				items -= e.Amount
-			case "CheckedOut":
-				out = true
-			}
-		}
-		return fmt.Sprintf("items=%d checked-out=%t", items, out), true
-	}
-	return "", false
+	return a.Describe(s), true, ""
 }
 
 // storedStreams returns each stream's stored events by version: streams[k][v-1]

@@ -39,17 +39,17 @@ var Catalog = map[string]Check{
 	},
 	"no-overdraft": {
 		Name: "no-overdraft",
-		Doc:  "no account's balance, folded from its stream, goes below zero",
+		Doc:  "no stream's value (a balance, an item count, a stock), as the store recorded it after each event, goes below zero",
 		Run:  NoOverdraft,
 	},
 	"linearizable": {
 		Name: "linearizable",
-		Doc:  "commands and strong reads of each account are linearizable (a search bounded in steps, per account; lost answers bounded by the store's records)",
+		Doc:  "commands and strong reads of each aggregate are linearizable by its own rules (a search bounded in steps, per aggregate; lost answers bounded by the store's records)",
 		Run:  Linearizable,
 	},
 	"linearizable-reads": {
 		Name:  "linearizable-reads",
-		Doc:   "commands and every read, read models included, of each account are linearizable: what a strongly consistent design shows, which a correct eventual one need not (opt-in)",
+		Doc:   "commands and every read, read models included, of each aggregate are linearizable: what a strongly consistent design shows, which a correct eventual one need not (opt-in)",
 		Run:   LinearizableReads,
 		OptIn: true,
 	},
@@ -60,7 +60,7 @@ var Catalog = map[string]Check{
 	},
 	"projection-equals-fold": {
 		Name: "projection-equals-fold",
-		Doc:  "every applied row and every read equals the fold of a prefix of its stream, and each final row the fold of the whole stream",
+		Doc:  "every applied row and every read equals the read model's projection folded over a prefix of its stream, and each final row over the whole stream",
 		Run:  ProjectionEqualsFold,
 	},
 	"no-hole-below-checkpoint": {

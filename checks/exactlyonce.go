@@ -12,7 +12,7 @@ import (
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	first := map[groupEvent]int{}
+	first := make(map[groupEvent]int, countKinds(h, history.Effect))
 	var dups int
 	firstDup, firstIdx := -1, -1
 	for i, r := range h.All() {

@@ -17,7 +17,7 @@ func LinearizableAccountsAgainstPorcupine(h *history.History, readModel bool) (d
 	for _, k := range ah.keys {
 		ops := ah.ops[k]
 		mine := searchAccount(ops, LinearizableSteps).verdict
-		theirs := porcupine.CheckOperationsTimeout(AccountModel, porcupineOps(ops), 20*time.Second)
+		theirs := porcupine.CheckOperationsTimeout(AggregateModel, porcupineOps(ops), 20*time.Second)
 		if theirs == porcupine.Unknown || mine == searchOutOfSteps {
 			continue
 		}

@@ -30,7 +30,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	type gk struct{ group, service, key string }
 	stateful := statefulSubscribers(h)
 	state := map[gk]int64{}
-	first := map[groupEvent]int{}
+	first := make(map[groupEvent]int, countKinds(h, history.Effect))
 	var repeats, skips, changed, blind int
 	for i, r := range h.All() {
 		if r.Kind == history.Dedup {

@@ -37,7 +37,9 @@ func BoundedLag(h *history.History) Result {
 			ends[k] = max(ends[k], r.Offset+1)
 			appended[r.Topic] = append(appended[r.Topic], r.Event)
 		case history.OffsetCommit:
-			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			if commitTaken(r) {
+				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			}
 		case history.Ack, history.DeadLetter:
 			settled[[2]string{r.Group, r.Event}] = true
 		case history.Deliver:

@@ -42,7 +42,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	}
 	if len(ah.keys) == 0 {
 		res.Verdict = Unknown
-		res.Explanation = fmt.Sprintf("Not applicable: the history has no account %s to judge%s.", what, unread(ah.unreadQueries))
+		res.Explanation = fmt.Sprintf("Not applicable: the history has no %s of an aggregate to judge%s.", what, unread(ah.unreadQueries))
 		return res
 	}
 	nops, maxSteps := 0, 0
@@ -69,7 +69,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		}
 	}
 	judged := len(ah.keys) - len(ah.excluded)
-	scope := fmt.Sprintf("%d operation(s) on %d account(s)%s%s", nops, judged, lostNote(ah), unread(ah.unreadQueries))
+	scope := fmt.Sprintf("%d operation(s) on %d aggregate(s)%s%s", nops, judged, lostNote(ah), unread(ah.unreadQueries))
 	if len(violated) > 0 {
 		res.Verdict = Violated
 		v := violated[0]
@@ -99,11 +99,11 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		}
 		why := "the write side answered as if it had seen a state that no order of the commands produces"
 		if readModel && searchAccount(writeSide(ops), budget).verdict != searchIllegal {
-			why = "a read returned a state the account had already left (or had not reached), which no order of the operations explains"
+			why = "a read returned a state the aggregate had already left (or had not reached), which no order of the operations explains"
 		}
 		others := ""
 		if len(violated) > 1 {
-			others = fmt.Sprintf(" %d account(s) of %d are not linearizable: %s.", len(violated), judged, keysOf(violated))
+			others = fmt.Sprintf(" %d aggregate(s) of %d are not linearizable: %s.", len(violated), judged, keysOf(violated))
 		}
 		res.Explanation = fmt.Sprintf("No order of the operations on %s respecting real time explains their answers: %s. "+
 			"The smallest prefix of %s's history that is still not linearizable has %d operation(s)%s: %s.%s",
@@ -112,12 +112,12 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	}
 	var gaps []string
 	if len(outOfSteps) > 0 {
-		gaps = append(gaps, fmt.Sprintf("the search spent its budget of %d steps on %d account(s) without deciding: %s",
+		gaps = append(gaps, fmt.Sprintf("the search spent its budget of %d steps on %d aggregate(s) without deciding: %s",
 			budget, len(outOfSteps), keysOf(outOfSteps)))
 	}
 	for _, why := range excluded {
 		ks := byWhy[why]
-		gaps = append(gaps, fmt.Sprintf("%d account(s) not judged, %s, because %s", len(ks), strings.Join(ks, ", "), why))
+		gaps = append(gaps, fmt.Sprintf("%d aggregate(s) not judged, %s, because %s", len(ks), strings.Join(ks, ", "), why))
 	}
 	if len(gaps) > 0 {
 		res.Verdict = Unknown
@@ -128,7 +128,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		return res
 	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("The %s are linearizable: one order of them per account, respecting real time, explains every answer (at most %d search steps on one account).",
+	res.Explanation = fmt.Sprintf("The %s are linearizable: one order of them per aggregate, respecting real time, explains every answer (at most %d search steps on one aggregate).",
 		scope, maxSteps)
 	return res
 }

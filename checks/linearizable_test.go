@@ -50,7 +50,7 @@ func openAndDeposit() []history.Entry {
 func TestLinearizableReadsTimedOutQuery(t *testing.T) {
 	timedOut := hist(append(openAndDeposit(), acctRead(10, "r-1", history.ModeReadYourWrites, history.OutcomeTimeout, 0, 0)...)...)
 	r := LinearizableReads(timedOut)
-	expect(t, r, "linearizable-reads", Holds, nil, "2 operation(s) on 1 account(s)", "1 query(ies) that read nothing (timed out or lost) are not judged")
+	expect(t, r, "linearizable-reads", Holds, nil, "2 operation(s) on 1 aggregate(s)", "1 query(ies) that read nothing (timed out or lost) are not judged")
 
 	stale := hist(append(openAndDeposit(), acctRead(10, "r-1", history.ModeReadYourWrites, history.OutcomeOK, 0, 0)...)...)
 	if r := LinearizableReads(stale); r.Verdict != Violated {
@@ -65,16 +65,26 @@ func TestLinearizableReadsTimedOutQuery(t *testing.T) {
 // TestLinearizableNotApplicable: nothing to judge is unknown with the
 // reason, never a vacuous holds.
 func TestLinearizableNotApplicable(t *testing.T) {
-	expect(t, Linearizable(&history.History{}), "linearizable", Unknown, nil, "Not applicable", "no account commands or strong reads")
+	expect(t, Linearizable(&history.History{}), "linearizable", Unknown, nil, "Not applicable", "no commands or strong reads of an aggregate")
 	// Only eventual reads: linearizable has nothing, linearizable-reads
 	// judges them.
 	h := hist(acctRead(1, "r-1", history.ModeEventual, history.OutcomeOK, 0, 0)...)
 	expect(t, Linearizable(h), "linearizable", Unknown, nil, "Not applicable")
 	expect(t, LinearizableReads(h), "linearizable-reads", Holds, nil, "1 operation(s)")
-	// Commands of another aggregate.
+	// Commands of the cart are judged by the cart's rules: adding no
+	// item answers 0 items.
 	cart := hist(history.Entry{At: ms, Kind: history.Command, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Attempt: 1},
 		history.Entry{At: 2 * ms, Kind: history.CommandReturn, Node: "s", Command: "c-1", Key: "cart-1", Type: "AddItem", Outcome: history.OutcomeOK})
-	expect(t, Linearizable(cart), "linearizable", Unknown, nil, "Not applicable")
+	expect(t, Linearizable(cart), "linearizable", Holds, nil, "1 operation(s)")
+	// An aggregate the history names but nobody registered: unknown,
+	// with the reason.
+	named := hist(append([]history.Entry{{Kind: history.StoreAggregate, Node: "store", Type: "no-such-aggregate"}}, cart.Entries()...)...)
+	expect(t, Linearizable(named), "linearizable", Unknown, nil, `"no-such-aggregate" is not registered`, "cart-1")
+	// Commands of types no registered aggregate knows, in a history that
+	// names none: unknown, with the reason.
+	odd := hist(history.Entry{At: ms, Kind: history.Command, Node: "s", Command: "c-1", Key: "k", Type: "Frobnicate", Attempt: 1},
+		history.Entry{At: 2 * ms, Kind: history.CommandReturn, Node: "s", Command: "c-1", Key: "k", Type: "Frobnicate", Outcome: history.OutcomeOK})
+	expect(t, Linearizable(odd), "linearizable", Unknown, nil, "fit no registered aggregate")
 }
 
 // TestLinearizableApplyLogicChanged: an account whose snapshots and loads
@@ -118,7 +128,7 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 	if len(wit) < 100 || from == 0 {
 		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", len(wit), from)
 	}
-	model := AccountModel
+	model := AggregateModel
 	model.Init = func() any { return start }
 	if res := porcupine.CheckOperations(model, porcupineOps(ops[from:len(wit)])); res {
 		t.Fatalf("the tail from %d (state %s) is linearizable", from, start)

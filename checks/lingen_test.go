@@ -92,6 +92,10 @@ func genBank(c chooser, spec bankSpec) *history.History {
 	}
 	order := append([]*genOp(nil), ops...)
 	sort.SliceStable(order, func(a, b int) bool { return order[a].lin < order[b].lin })
+	type acctState struct {
+		Open    bool
+		Balance int64
+	}
 	state := map[string]acctState{}
 	for _, o := range order {
 		s := state[o.key]

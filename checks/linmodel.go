@@ -1,64 +1,112 @@
 package checks
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
 
-// acctState is the state of one account in the sequential specification
-// of the built-in bank account; it is comparable.
-type acctState struct {
-	Open    bool
-	Balance int64
+	"github.com/evsim/evsim/model/domain"
+)
+
+// linModel is the sequential specification of one aggregate, for the
+// linearizability search: the aggregate's own Decide and Apply (looked
+// up by the name the history records), and a table that numbers the
+// states met so that the search can remember them.
+type linModel struct {
+	agg domain.Aggregate
+	// ids numbers comparable states, strs the others by their Describe.
+	ids  map[any]uint64
+	strs map[string]uint64
 }
 
-func (s acctState) String() string {
-	if !s.Open {
-		return "not open"
-	}
-	return fmt.Sprintf("balance %d", s.Balance)
+func newLinModel(agg domain.Aggregate) *linModel {
+	m := &linModel{agg: agg, ids: map[any]uint64{}, strs: map[string]uint64{}}
+	m.id(agg.Initial())
+	return m
 }
 
-// takesEffect reports whether command o, applied to s, changes the
-// account, and the state after it: Open on an account not open, Deposit
-// on an open one, Withdraw on an open one holding the amount. Any other
-// command is refused and leaves s as it is.
-func takesEffect(s acctState, o *linOp) (bool, acctState) {
-	switch o.Op {
-	case opOpen:
-		if !s.Open {
-			return true, acctState{Open: true, Balance: s.Balance}
+// id returns the number of state s (the initial state is 0).
+func (m *linModel) id(s any) uint64 {
+	if t := reflect.TypeOf(s); t == nil || t.Comparable() {
+		if id, ok := m.ids[s]; ok {
+			return id
 		}
-	case opDeposit:
-		if s.Open {
-			return true, acctState{Open: true, Balance: s.Balance + o.Amount}
-		}
-	case opWithdraw:
-		if s.Open && s.Balance >= o.Amount {
-			return true, acctState{Open: true, Balance: s.Balance - o.Amount}
-		}
+		id := uint64(len(m.ids) + len(m.strs))
+		m.ids[s] = id
+		return id
 	}
-	return false, s
+	d := m.agg.Describe(s)
+	if id, ok := m.strs[d]; ok {
+		return id
+	}
+	id := uint64(len(m.ids) + len(m.strs))
+	m.strs[d] = id
+	return id
 }
 
-// stepAccount is the sequential specification: whether operation o may
-// take place in state s with the answer it got, and the state after it.
-// A command answered ok must take effect and report the balance after it;
-// a rejected one must be refused and report the balance it saw (a
-// withdrawal) ; an outApplied command must take effect. A read must see
-// the row of s. An outMaybe command is legal here only if it takes
-// effect: "not applied" is the same as linearizing it after everything,
-// which the search grants by never requiring it.
-func stepAccount(s acctState, o *linOp) (bool, acctState) {
-	if o.Op == opRead {
-		return o.Found == s.Open && (!o.Found || o.Value == s.Balance), s
+// linState is the state of one aggregate in the search: its state, how
+// many events its stream holds (a read finds a row once it holds one),
+// and the state's number. The zero linState is the initial state.
+type linState struct {
+	s       any
+	version int64
+	id      uint64
+}
+
+// String renders st without its aggregate: the state's Go value.
+func (st linState) String() string {
+	if st.s == nil {
+		return "empty stream"
 	}
-	effect, next := takesEffect(s, o)
+	return fmt.Sprintf("%v at version %d", st.s, st.version)
+}
+
+func (m *linModel) state(st linState) any {
+	if st.s == nil {
+		return m.agg.Initial()
+	}
+	return st.s
+}
+
+func (m *linModel) describe(st linState) string {
+	if st.version == 0 {
+		return "empty stream (" + m.agg.Describe(m.state(st)) + ")"
+	}
+	return fmt.Sprintf("%s at version %d", m.agg.Describe(m.state(st)), st.version)
+}
+
+// takesEffect reports whether command o, decided on st, takes effect (the
+// aggregate accepts it), and the state after its events.
+func (m *linModel) takesEffect(st linState, o *linOp) (bool, linState) {
+	s := m.state(st)
+	changes, reason := m.agg.Decide(s, o.command())
+	if reason != "" {
+		return false, st
+	}
+	for i, c := range changes {
+		s = m.agg.Apply(s, domain.Event{Stream: o.Key, Type: c.Type, Amount: c.Amount, Payload: c.Payload, Version: st.version + int64(i) + 1})
+	}
+	return true, linState{s: s, version: st.version + int64(len(changes)), id: m.id(s)}
+}
+
+// step is the sequential specification: whether operation o may take
+// place in state st with the answer it got, and the state after it. A
+// command answered ok must take effect and report the value (Aggregate.Value)
+// after it; a rejected one must be refused and report the value it saw;
+// an outApplied command must take effect. A read must find a row exactly
+// when the stream holds an event, and see its value. An outMaybe command
+// is legal here only if it takes effect: "not applied" is the same as
+// linearizing it after everything, which the search grants by never
+// requiring it.
+func (m *linModel) step(st linState, o *linOp) (bool, linState) {
+	if o.Read {
+		return o.Found == (st.version > 0) && (!o.Found || o.Value == m.agg.Value(m.state(st))), st
+	}
+	effect, next := m.takesEffect(st, o)
 	switch o.Out {
 	case outOK:
-		return effect && (o.Op == opOpen || o.Value == next.Balance), next
+		return effect && o.Value == m.agg.Value(next.s), next
 	case outRejected:
-		if effect {
-			return false, s
-		}
-		return o.Op != opWithdraw || !s.Open || o.Value == s.Balance, s
+		return !effect && o.Value == m.agg.Value(m.state(st)), st
 	}
 	// outApplied and outMaybe
 	return effect, next

@@ -6,24 +6,17 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 )
 
-// account operations
+// How an operation ended, as far as the history tells.
 const (
-	opOpen byte = iota
-	opDeposit
-	opWithdraw
-	opRead
-)
-
-// How an account operation ended, as far as the history tells.
-const (
-	// outOK: the command took effect and answered (Value: the balance
-	// after it), or the read answered (Found, Value).
+	// outOK: the command took effect and answered (Value: the
+	// aggregate's value after it), or the read answered (Found, Value).
 	outOK byte = iota
-	// outRejected: the aggregate refused the command (Value: the balance
-	// it decided on).
+	// outRejected: the aggregate refused the command (Value: the value
+	// of the state it decided on).
 	outRejected
 	// outApplied: the answer was lost, but the store recorded the
 	// command's append: it took effect, by the time of that append
@@ -34,16 +27,22 @@ const (
 	outMaybe
 )
 
-// linOp is one operation on one account: a command from its first
+// linOp is one operation on one aggregate: a command from its first
 // invocation to its answer, or a read from its query to its answer.
 type linOp struct {
 	Key    string
 	Client int
-	Op     byte
-	Amount int64
-	Out    byte
-	Value  int64
-	Found  bool
+	// Read marks a read; a command has its Type, Amount and Payload.
+	Read    bool
+	Type    string
+	Amount  int64
+	Payload string
+	// m is the sequential specification of the aggregate (the same for
+	// every operation of a key).
+	m     *linModel
+	Out   byte
+	Value int64
+	Found bool
 	// ReadModel marks a read served by a read model.
 	ReadModel bool
 	// Call and Return bound the operation in the order of the history:
@@ -64,32 +63,38 @@ type linOp struct {
 	Mode history.Mode
 }
 
+// command returns the command o invoked.
+func (o *linOp) command() domain.Command {
+	return domain.Command{Key: o.Key, Type: o.Type, Amount: o.Amount, Payload: o.Payload}
+}
+
 // describe renders an operation and its answer in one line.
 func (o *linOp) describe() string {
 	var what string
-	switch o.Op {
-	case opRead:
+	switch {
+	case o.Read:
 		what = fmt.Sprintf("%s read %s (%s)", o.Node, o.Key, o.Mode)
-	case opOpen:
-		what = fmt.Sprintf("%s open %s", o.Node, o.Key)
-	case opDeposit:
-		what = fmt.Sprintf("%s deposit %s %d", o.Node, o.Key, o.Amount)
+	case o.Amount != 0:
+		what = fmt.Sprintf("%s %s %s %d", o.Node, strings.ToLower(o.Type), o.Key, o.Amount)
 	default:
-		what = fmt.Sprintf("%s withdraw %s %d", o.Node, o.Key, o.Amount)
+		what = fmt.Sprintf("%s %s %s", o.Node, strings.ToLower(o.Type), o.Key)
+	}
+	if o.Payload != "" {
+		what += " " + o.Payload
 	}
 	switch {
-	case o.Op == opRead && !o.Found:
+	case o.Read && !o.Found:
 		return what + " -> no row"
-	case o.Op == opRead:
+	case o.Read:
 		return fmt.Sprintf("%s -> %d", what, o.Value)
 	case o.Out == outMaybe:
 		return what + " -> ? (answer lost; applied or not)"
 	case o.Out == outApplied:
 		return what + " -> ? (answer lost; the store appended it)"
 	case o.Out == outRejected:
-		return fmt.Sprintf("%s -> rejected (balance %d)", what, o.Value)
+		return fmt.Sprintf("%s -> rejected (value %d)", what, o.Value)
 	}
-	return fmt.Sprintf("%s -> ok, balance %d", what, o.Value)
+	return fmt.Sprintf("%s -> ok, value %d", what, o.Value)
 }
 
 // accountHistory is what the linearizability checks judge: the
@@ -111,7 +116,7 @@ type accountHistory struct {
 
 // count tallies a command whose answer was lost.
 func (ah *accountHistory) count(inv, ret history.Entry, f *storeFate) {
-	if inv.Kind != history.Command || !accountCommand(inv.Type) || ret.Outcome != history.OutcomeUnknown {
+	if inv.Kind != history.Command || ret.Outcome != history.OutcomeUnknown {
 		return
 	}
 	switch {
@@ -154,8 +159,6 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	}
 	logics := map[string]map[int]bool{}
 	allLogics := map[int]bool{}
-	accountKeys := map[string]bool{} // keys with account commands
-	otherKeys := map[string]bool{}   // keys with commands of another aggregate
 	for i, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend:
@@ -177,14 +180,11 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			}
 			logics[r.Key][r.Logic] = true
 			allLogics[r.Logic] = true
-		case history.Command:
-			if accountCommand(r.Type) {
-				accountKeys[r.Key] = true
-			} else {
-				otherKeys[r.Key] = true
-			}
 		}
 	}
+	doms := domainsOf(h)
+	models := map[string]*linModel{}
+	ah := accountHistory{ops: map[string][]linOp{}, excluded: map[string]string{}}
 
 	type open struct {
 		idx    int
@@ -201,9 +201,18 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		}
 		return id
 	}
-	ah := accountHistory{ops: map[string][]linOp{}, excluded: map[string]string{}}
 	add := func(op linOp, client string) {
 		op.Client = clientID(client)
+		m, ok := models[op.Key]
+		if !ok {
+			if f, _, why := doms.aggregateOf(op.Key); f != nil {
+				m = newLinModel(f(1))
+			} else {
+				ah.excluded[op.Key] = why
+			}
+			models[op.Key] = m
+		}
+		op.m = m
 		ah.ops[op.Key] = append(ah.ops[op.Key], op)
 	}
 	for i, r := range h.All() {
@@ -220,9 +229,6 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			delete(invoked, r.Command)
 			done[r.Command] = true
 			inv := h.At(o.idx)
-			if inv.Kind == history.Query && otherKeys[inv.Key] && !accountKeys[inv.Key] {
-				continue
-			}
 			op, keep := accountOp(inv, r, o.idx, i, readModel, fates[inv.Command])
 			ah.count(inv, r, fates[inv.Command])
 			if inv.Kind == history.Query && !keep && (inv.Mode == history.ModeStrong || readModel) {
@@ -293,10 +299,6 @@ func sortedLogics(set map[int]bool) string {
 	return strings.Join(s, " and ")
 }
 
-func accountCommand(typ string) bool {
-	return typ == "Open" || typ == "Deposit" || typ == "Withdraw"
-}
-
 // accountOp builds one operation from an invocation, its return (at
 // indexes invIdx and retIdx of the history; retIdx -1 when the command
 // never returned) and what the store recorded about the command (nil:
@@ -309,22 +311,13 @@ func accountOp(inv, ret history.Entry, invIdx, retIdx int, readModel bool, f *st
 		if !answered || inv.Mode != history.ModeStrong && !readModel {
 			return op, false
 		}
-		op.Op = opRead
+		op.Read = true
 		op.Mode = inv.Mode
 		op.Found = ret.Version > 0
 		op.ReadModel = inv.Mode != history.ModeStrong
 		return op, true
 	}
-	switch inv.Type {
-	case "Open":
-		op.Op = opOpen
-	case "Deposit":
-		op.Op = opDeposit
-	case "Withdraw":
-		op.Op = opWithdraw
-	default:
-		return op, false
-	}
+	op.Type, op.Payload = inv.Type, inv.Payload
 	switch ret.Outcome {
 	case history.OutcomeOK:
 		op.Out = outOK

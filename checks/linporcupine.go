@@ -16,13 +16,14 @@ import (
 // only, never a verdict.
 const visualizationTimeout = 10 * time.Second
 
-// AccountModel is the porcupine model of the built-in bank account, one
-// account per partition, with the sequential specification the
-// linearizable checks use. An operation's input is the operation itself
-// (its answer included); the output is unused. A command whose answer was
-// lost and that the store did not settle has Return = math.MaxInt64 and
-// takes effect where it can, or not at all.
-var AccountModel = porcupine.Model{
+// AggregateModel is the porcupine model of the aggregates of a history,
+// one per partition, with the sequential specification the linearizable
+// checks use: each operation carries its aggregate's (the account, the
+// cart, a user's registered one). An operation's input is the operation
+// itself (its answer included); the output is unused. A command whose
+// answer was lost and that the store did not settle has Return =
+// math.MaxInt64 and takes effect where it can, or not at all.
+var AggregateModel = porcupine.Model{
 	Partition: func(ops []porcupine.Operation) [][]porcupine.Operation {
 		byKey := map[string][]porcupine.Operation{}
 		for _, op := range ops {
@@ -40,30 +41,30 @@ var AccountModel = porcupine.Model{
 		}
 		return out
 	},
-	Init: func() any { return acctState{} },
+	Init: func() any { return linState{} },
 	Step: func(state, input, _ any) (bool, any) {
-		s, o := state.(acctState), input.(linOp)
+		s, o := state.(linState), input.(linOp)
 		if o.Out == outMaybe {
 			// porcupine places every operation: one that cannot take
 			// effect here is placed as a no-op (not applied).
-			_, next := takesEffect(s, &o)
+			_, next := o.m.takesEffect(s, &o)
 			return true, next
 		}
-		return stepAccount(s, &o)
+		return o.m.step(s, &o)
 	},
 	Hash: func(state any) uint64 {
-		s := state.(acctState)
-		h := uint64(s.Balance) * 0x9e3779b97f4a7c15
-		if s.Open {
-			h ^= 1
-		}
-		return h
+		s := state.(linState)
+		return s.id*0x9e3779b97f4a7c15 ^ uint64(s.version)
+	},
+	Equal: func(a, b any) bool {
+		x, y := a.(linState), b.(linState)
+		return x.id == y.id && x.version == y.version
 	},
 	DescribeOperation: func(input, _ any) string {
 		o := input.(linOp)
 		return o.describe()
 	},
-	DescribeState: func(state any) string { return state.(acctState).String() },
+	DescribeState: func(state any) string { return state.(linState).String() },
 }
 
 // porcupineOps turns operations into porcupine's form.
@@ -109,13 +110,18 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 			}
 			part[i].Client = r
 		}
-		model := AccountModel
+		model := AggregateModel
 		model.Init = func() any { return start }
+		describe := linState.String
+		if m := part[0].m; m != nil {
+			describe = m.describe
+			model.DescribeState = func(state any) string { return m.describe(state.(linState)) }
+		}
 		_, info := porcupine.CheckOperationsVerbose(model, porcupineOps(part), visualizationTimeout)
 		if from > 0 {
 			info.AddAnnotations([]porcupine.Annotation{{Tag: k, Start: part[0].Call,
-				Description: fmt.Sprintf("starts from %s", start),
-				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, start)}})
+				Description: fmt.Sprintf("starts from %s", describe(start)),
+				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, describe(start))}})
 		}
 		info.AddAnnotations(contextAnnotations(h, k, ops[from:len(wit)]))
 		if err := porcupine.VisualizePath(model, info, path); err != nil {
@@ -127,31 +133,28 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 }
 
 // drawFrom returns where to start drawing prefix, a non-linearizable
-// prefix of an account's operations, and the account's state there:
+// prefix of an aggregate's operations, and the aggregate's state there:
 // the last closed cut that leaves at least witnessMaxOps operations to
-// draw and has no outMaybe command before it. Every operation before
-// such a cut is ordered before every operation after it, and the effects
-// before it are certain, so in any order they leave the same state (the
-// bank's state is the set of effects, whatever their order) and the rest
-// is not linearizable from that state.
-func drawFrom(prefix []linOp) (int, acctState) {
-	best, bestState := 0, acctState{}
-	state := acctState{}
+// draw and has no outMaybe command before it, with the effects of the
+// commands before it applied in the order they were invoked. Every
+// operation before such a cut is ordered before every operation after
+// it and its effect is certain; for the account and the cart, whose
+// state is the set of effects whatever their order, every order leaves
+// that state, and the rest is not linearizable from it. For an aggregate
+// whose effects do not commute it is the state of the invocation order,
+// which another legal order may not reach. Only the drawing starts
+// there; the verdict never does.
+func drawFrom(prefix []linOp) (int, linState) {
+	best, bestState := 0, linState{}
+	state := linState{}
 	maxRet := int64(-1)
 	for c := 1; c <= len(prefix)-witnessMaxOps; c++ {
 		o := &prefix[c-1]
 		if o.Out == outMaybe {
 			break
 		}
-		if o.Op != opRead && (o.Out == outOK || o.Out == outApplied) {
-			switch o.Op {
-			case opOpen:
-				state.Open = true
-			case opDeposit:
-				state.Balance += o.Amount
-			case opWithdraw:
-				state.Balance -= o.Amount
-			}
+		if !o.Read && (o.Out == outOK || o.Out == outApplied) {
+			_, state = o.m.takesEffect(state, o)
 		}
 		maxRet = max(maxRet, o.Return)
 		if prefix[c].Call > maxRet {

@@ -41,7 +41,8 @@ type lentry struct {
 }
 
 // searchAccount decides whether ops, the operations of one account, are
-// linearizable against [stepAccount]: whether one total order of them,
+// linearizable against their aggregate's sequential specification
+// ([linModel.step]): whether one total order of them,
 // respecting real time (an operation that returned before another was
 // invoked comes first), explains every answer. An outMaybe command may
 // appear in the order or not. It is the search of Wing and Gong with
@@ -123,7 +124,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 
 	// Each operation with a return has a bit in the cache's set; each
 	// outMaybe command counts in its class: the commands of one type and
-	// amount. Two outMaybe commands of a class are interchangeable once
+	// amount (and payload). Two outMaybe commands of a class are interchangeable once
 	// both are invoked, which both are when either was linearized (an
 	// operation's call precedes the earliest pending return, and that
 	// only moves forward as the set grows): which of them took effect
@@ -131,8 +132,8 @@ func searchAccount(ops []linOp, budget int) searchResult {
 	bit := make([]int, n)
 	nfin := 0
 	type class struct {
-		op     byte
-		amount int64
+		typ, payload string
+		amount       int64
 	}
 	classes := map[class]int{}
 	for i := range ops {
@@ -140,7 +141,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 			bit[i], nfin = nfin, nfin+1
 			continue
 		}
-		k := class{ops[i].Op, ops[i].Amount}
+		k := class{ops[i].Type, ops[i].Payload, ops[i].Amount}
 		c, ok := classes[k]
 		if !ok {
 			c = len(classes)
@@ -151,11 +152,11 @@ func searchAccount(ops []linOp, budget int) searchResult {
 	seen := newLinCache(nfin, len(classes))
 	type frame struct {
 		call  *lentry
-		state acctState
+		state linState
 	}
 	var stack []frame
 	var res searchResult
-	state := acctState{}
+	state := linState{}
 	entry := head.next
 	for finite > 0 {
 		if entry == nil || entry.ret {
@@ -182,7 +183,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		}
 		res.steps++
 		op := entry.op
-		ok, next := stepAccount(state, &ops[op])
+		ok, next := ops[op].m.step(state, &ops[op])
 		if ok && seen.visit(bit[op], entry.match != nil, next) {
 			stack = append(stack, frame{call: entry, state: state})
 			if len(stack) > len(res.longest) {
@@ -226,7 +227,7 @@ func newLinCache(nfin, nclasses int) *linCache {
 // visit adds bit op of the finite set, or one to the count of class op,
 // to the current set and
 // reports whether (set, next) is new; if not, it undoes the change.
-func (c *linCache) visit(op int, finite bool, next acctState) bool {
+func (c *linCache) visit(op int, finite bool, next linState) bool {
 	c.set(op, finite)
 	k := c.keyOf(next)
 	h := hashWords(k)
@@ -267,13 +268,9 @@ func (c *linCache) clear(op int, finite bool) {
 }
 
 // keyOf builds the compact key of the current set and state s.
-func (c *linCache) keyOf(s acctState) []uint64 {
+func (c *linCache) keyOf(s linState) []uint64 {
 	k := c.key[:0]
-	open := uint64(0)
-	if s.Open {
-		open = 1
-	}
-	k = append(k, uint64(s.Balance), open, uint64(c.lo), 0)
+	k = append(k, s.id, uint64(s.version), uint64(c.lo), 0)
 	if c.hi >= c.lo {
 		k = append(k, c.fin[c.lo/64:c.hi/64+1]...)
 		k[3] = uint64(c.hi/64 + 1 - c.lo/64) // how many words of fin follow

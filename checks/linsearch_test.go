@@ -37,7 +37,7 @@ func TestLinearizableSearchAgainstPorcupine(t *testing.T) {
 		for _, k := range ah.keys {
 			ops := ah.ops[k]
 			mine := searchAccount(ops, LinearizableSteps)
-			theirs := porcupine.CheckOperationsTimeout(AccountModel, porcupineOps(ops), 10*time.Second)
+			theirs := porcupine.CheckOperationsTimeout(AggregateModel, porcupineOps(ops), 10*time.Second)
 			if theirs == porcupine.Unknown || mine.verdict == searchOutOfSteps {
 				continue
 			}

@@ -24,8 +24,8 @@ func NoLoss(h *history.History) Result {
 	subs := subscriptions(h)
 	txns := transactions(h)
 	var acked []int
-	ackedEvent := map[string]bool{}
-	accounted := map[groupEvent]bool{}
+	ackedEvent := make(map[string]bool, countKinds(h, history.PublishAck))
+	accounted := make(map[groupEvent]bool, countKinds(h, history.Effect, history.DeadLetter))
 	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
@@ -51,7 +51,9 @@ func NoLoss(h *history.History) Result {
 		case history.Ack:
 			queueAcked[[2]string{r.Group, r.Event}] = true
 		case history.OffsetCommit:
-			committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			if commitTaken(r) {
+				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			}
 		case history.End:
 			drained = r.Drained
 		}
@@ -162,7 +164,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				crash = j
 			}
 		case history.OffsetCommit:
-			if commit < 0 && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
+			if commit < 0 && commitTaken(r) && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
 				commit = j
 			}
 		case history.Ack:

@@ -184,13 +184,13 @@ func replay(ops []oracleOp, order []int) bool {
 				return false
 			}
 			accts[o.key] = after
-		case o.ok:
-			if !allowed || o.typ != "Open" && o.value != after.balance {
+		case o.ok: // took effect, reporting the balance after it
+			if !allowed || o.value != after.balance {
 				return false
 			}
 			accts[o.key] = after
-		default: // rejected: refused, reporting the balance a withdrawal saw
-			if allowed || o.typ == "Withdraw" && a.open && o.value != a.balance {
+		default: // rejected: refused, reporting the balance it saw
+			if allowed || o.value != a.balance {
 				return false
 			}
 		}

@@ -69,7 +69,7 @@ func TestOutboxEquivalenceJudgesOnlyTheStoresPublishers(t *testing.T) {
 func TestNoOverdraftWitnessOfAFirstEvent(t *testing.T) {
 	other := history.Entry{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "b", Event: "c0/e1", Type: "Deposited", Amount: 3, Version: 1, Command: "c0"}
 	w := history.Entry{At: 2 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1", Type: "Withdrawn", Amount: 3, Version: 1, Command: "c1"}
-	expect(t, NoOverdraft(hist(other, w)), "no-overdraft", Violated, []history.Entry{w}, "Account a went to -3", "balance was only 0")
+	expect(t, NoOverdraft(hist(other, w)), "no-overdraft", Violated, []history.Entry{w}, "Stream a went to -3", "the value was only 0")
 	opened := history.Entry{At: 1 * ms, Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c0/e1", Type: "Opened", Version: 1, Command: "c0"}
 	expect(t, NoOverdraft(hist(opened)), "no-overdraft", Unknown, nil, "Not applicable: ")
 	expect(t, StreamIntegrity(hist(end(1, true))), "stream-integrity", Unknown, nil, "Not applicable: ")

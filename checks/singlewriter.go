@@ -36,7 +36,7 @@ func SingleWriter(h *history.History) Result {
 	reported := map[gen]bool{} // generations already counted as having two writers
 	var stale, intruders, writes int
 	for i, r := range h.All() {
-		if r.Kind != history.Effect && r.Kind != history.OffsetCommit || r.Generation == 0 {
+		if r.Kind != history.Effect && !commitTaken(r) || r.Generation == 0 {
 			continue
 		}
 		writes++

@@ -12,15 +12,18 @@ import (
 // of the stream's first Version stored events under the apply logic of
 // the load (Logic), and every history.Snapshot record's State equals the
 // fold of its stream's first Version events under the logic it is
-// stamped with. The check folds the history.StoreAppend records itself
-// (the built-in account and cart, [aggregateState]); it never trusts the
+// stamped with. The check folds the history.StoreAppend records itself,
+// with the Apply of the aggregate the history names (history.StoreAggregate,
+// looked up in the registry: [RegisterDomain]); it never trusts the
 // Replay a load reports. A load or snapshot of a stream it cannot fold
-// (an event type of neither built-in aggregate, or a stored event missing
-// from the history) is compared with the load's reported Replay instead,
-// and said so; a snapshot of such a stream is not judged.
+// (an aggregate that is not registered, or a stored event missing from
+// the history) is compared with the load's reported Replay instead, and
+// said so; a snapshot of such a stream is not judged.
 func SnapshotReplay(h *history.History) Result {
 	res := Result{Check: "snapshot-replay"}
 	stored := storedStreams(h)
+	doms := domainsOf(h)
+	var whyNot string
 	loads, snaps, reported, unjudged, bad := 0, 0, 0, 0, 0
 	flag := func(witness []history.Entry, why string) {
 		bad++
@@ -35,7 +38,11 @@ func SnapshotReplay(h *history.History) Result {
 		events, ok := streamPrefix(stored[r.Key], r.Version)
 		var want string
 		if ok {
-			want, ok = aggregateState(events, r.Logic)
+			var why string
+			want, ok, why = aggregateState(doms, r.Key, events, r.Logic)
+			if !ok && whyNot == "" {
+				whyNot = why
+			}
 		}
 		logic := max(1, r.Logic)
 		if r.Kind == history.Snapshot {
@@ -103,7 +110,10 @@ func SnapshotReplay(h *history.History) Result {
 		res.Explanation = "Not applicable: no aggregate was snapshotted or loaded from a snapshot (no snapshot or load records)."
 		if unjudged > 0 {
 			res.Explanation = fmt.Sprintf("Not applicable: %d load(s) and snapshot(s) are of streams the check cannot fold "+
-				"(event types of neither built-in aggregate, or stored events missing from the history), and report no replay.", unjudged)
+				"(an aggregate it cannot look up, or stored events missing from the history), and report no replay.", unjudged)
+			if whyNot != "" {
+				res.Explanation += " " + capitalize(whyNot) + "."
+			}
 		}
 		return res
 	}

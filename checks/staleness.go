@@ -81,7 +81,17 @@ func readModelOf(r history.Entry) (string, bool) {
 // rebuild that truncates a read model in place (history.ProjectionReset)
 // puts it back to the start. Only queries that returned are sampled: one
 // that timed out or never got an answer read nothing.
-func Staleness(h *history.History) StalenessReport {
+func Staleness(h *history.History) StalenessReport { return staleness(h, true) }
+
+// QueryStaleness is [Staleness] without the series over time (Series is
+// nil): the staleness of each query, the worst a query saw and each read
+// model's at the end, for a caller that draws no chart.
+func QueryStaleness(h *history.History) StalenessReport { return staleness(h, false) }
+
+// staleness is [Staleness], with the series over time only if series is
+// set: a sample of the series only records the position the read model
+// had reached, which a query finds all the same.
+func staleness(h *history.History, series bool) StalenessReport {
 	type commit struct {
 		id, event string // id: the event, or the topic record (topicID)
 		at        int64
@@ -131,6 +141,9 @@ func Staleness(h *history.History) StalenessReport {
 		return behind, d, oldest
 	}
 	sample := func(name string, g *group, at int64) {
+		if !series {
+			return
+		}
 		n, d, oldest := measure(g, at)
 		pts := g.series.Points
 		if k := len(pts); k > 0 && pts[k-1].At == at {
@@ -207,7 +220,9 @@ func Staleness(h *history.History) StalenessReport {
 	end := lastAt(h)
 	for _, name := range order {
 		g := groups[name]
-		rep.Series = append(rep.Series, *g.series)
+		if series {
+			rep.Series = append(rep.Series, *g.series)
+		}
 		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
 		if log := logs[g.src]; n > 0 && g.ptr < len(log) {

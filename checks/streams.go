@@ -109,73 +109,83 @@ func StreamIntegrity(h *history.History) Result {
 	return res
 }
 
-// NoOverdraft checks the invariant of the built-in account: folding each
-// stream of history.StoreAppend records in history order (Deposited adds,
-// Withdrawn subtracts; a cart's ItemAdded and ItemRemoved likewise), no
-// balance ever goes below zero. Its witness is the stream's event before
-// the one that went below zero (if any) and that event. It is not
-// applicable (Unknown) to a history with no event of those types.
+// NoOverdraft checks the invariant of the built-in account and cart, and
+// of any aggregate whose value (a balance, an item count, a stock) must
+// not go negative: after each event committed to a stream (a
+// history.StoreAppend record, in history order), the value of the
+// stream's aggregate is not below zero. The value is the one the store
+// recorded with the append (its State and Value: the state the event
+// left); a record without one (a history written before stores recorded
+// it) is folded with the Apply of the history's aggregate ([domains]).
+// Its witness is the stream's event before the one that went below zero
+// (if any) and that event. It is not applicable (Unknown) when no
+// committed event changed a value, or none could be known.
 func NoOverdraft(h *history.History) Result {
 	res := Result{Check: "no-overdraft"}
-	balance := map[string]int64{}
+	doms := domainsOf(h)
+	value := map[string]int64{}
+	states := map[string]any{}
 	last := map[string]int{}
-	var below, judged int
+	var below, judged, unknown int
+	var whyNot string
 	for i, r := range h.All() {
 		if r.Kind != history.StoreAppend {
 			continue
 		}
-		if !changesBalance(r) {
-			continue
+		before := value[r.Key]
+		v, ok := r.Value, r.State != ""
+		if !ok {
+			f, _, why := doms.aggregateOf(r.Key)
+			if f == nil {
+				unknown++
+				if whyNot == "" {
+					whyNot = why
+				}
+				continue
+			}
+			a := f(1)
+			s, seen := states[r.Key]
+			if !seen {
+				s = a.Initial()
+			}
+			s = a.Apply(s, eventOf(r, r.Version))
+			states[r.Key], v = s, a.Value(s)
 		}
-		d := balanceDelta(r)
-		judged++
-		balance[r.Key] += d
-		if balance[r.Key] < 0 {
+		value[r.Key] = v
+		if v != before {
+			judged++
+		}
+		if v < 0 {
 			below++
 			if res.Witness == nil {
 				if j, ok := last[r.Key]; ok {
 					res.Witness = append(res.Witness, h.At(j))
 				}
 				res.Witness = append(res.Witness, r)
-				res.Explanation = fmt.Sprintf("Account %s went to %d at %s: %s %d (command %s) was appended although the balance was only %d. "+
-					"The withdrawal was validated against a state that was no longer current.",
-					r.Key, balance[r.Key], at(r.At), r.Type, r.Amount, r.Command, balance[r.Key]-d)
+				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s %d (command %s) was appended although the value was only %d. "+
+					"The command was validated against a state that was no longer current.",
+					r.Key, v, at(r.At), r.Type, r.Amount, r.Command, before)
 			}
 		}
 		last[r.Key] = i
 	}
+	if below > 0 {
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf(" %d event(s) in all left a value below zero.", below)
+		return res
+	}
 	if judged == 0 {
 		res.Verdict = Unknown
-		res.Explanation = "Not applicable: no committed event changes a balance (no store-append of Deposited, Withdrawn, ItemAdded or ItemRemoved)."
+		res.Explanation = "Not applicable: no committed event changed a stream's value (a balance, an item count)."
+		if unknown > 0 {
+			res.Explanation = fmt.Sprintf("Not applicable: %d committed event(s) carry no state and their aggregate cannot be looked up: %s.", unknown, whyNot)
+		}
 		return res
 	}
-	if below == 0 {
-		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("No balance of the %d accounts went below zero.", len(balance))
-		return res
+	res.Verdict = Holds
+	res.Explanation = fmt.Sprintf("No value of the %d stream(s) went below zero.", len(value))
+	if unknown > 0 {
+		res.Explanation += fmt.Sprintf(" %d committed event(s) carry no state and were not judged: %s.", unknown, whyNot)
 	}
-	res.Verdict = Violated
-	res.Explanation += fmt.Sprintf(" %d event(s) in all left a balance below zero.", below)
 	return res
-}
-
-// balanceDelta is the built-in balance projection's rule (the same as
-// model.BalanceDelta): how an event changes its aggregate's value.
-func balanceDelta(r history.Entry) int64 {
-	switch r.Type {
-	case "Deposited", "ItemAdded":
-		return r.Amount
-	case "Withdrawn", "ItemRemoved":
-		return -r.Amount
-	}
-	return 0
-}
-
-// changesBalance reports whether r's type is one [balanceDelta] counts.
-func changesBalance(r history.Entry) bool {
-	switch r.Type {
-	case "Deposited", "ItemAdded", "Withdrawn", "ItemRemoved":
-		return true
-	}
-	return false
 }

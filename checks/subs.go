@@ -84,3 +84,10 @@ func plural(n int, one, many string) string {
 	}
 	return itoa(n) + " " + many
 }
+
+// commitTaken reports whether r is an offset commit the broker is known to
+// have taken: a live run's commit whose answer never came (Outcome
+// unknown) may not have moved the group's offset, so no check counts it.
+func commitTaken(r history.Entry) bool {
+	return r.Kind == history.OffsetCommit && r.Outcome != history.OutcomeUnknown
+}

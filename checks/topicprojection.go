@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 )
 
@@ -35,9 +36,9 @@ func projectionTopics(h *history.History) map[string]string {
 
 // topicLog is what the projection checks need of one topic's log.
 type topicLog struct {
-	// folds[key][n] is the balance fold of the key's first n records, in
-	// the order the broker appended them.
-	folds map[string][]int64
+	// recs[key] are the indexes of the key's Append records, in the order
+	// the broker appended them.
+	recs map[string][]int
 	// spread holds the keys whose records lie in more than one partition:
 	// their order across partitions is not defined, so no prefix is.
 	spread map[string]bool
@@ -53,7 +54,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 	logs := map[string]*topicLog{}
 	for _, t := range sources {
 		if logs[t] == nil {
-			logs[t] = &topicLog{folds: map[string][]int64{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
+			logs[t] = &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
 		}
 	}
 	txns := transactions(h)
@@ -68,19 +69,28 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 		if txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
 			continue // never committed: not part of the stream
 		}
-		l.ends[r.Partition] = max(l.ends[r.Partition], r.Offset+1)
-		f := l.folds[r.Key]
-		if f == nil {
-			f = []int64{0}
+		if _, ok := l.recs[r.Key]; !ok {
 			l.part[r.Key] = r.Partition
 		}
 		if l.part[r.Key] != r.Partition {
 			l.spread[r.Key] = true
 		}
-		l.folds[r.Key] = append(f, f[len(f)-1]+balanceDelta(r))
+		l.recs[r.Key] = append(l.recs[r.Key], i)
+		l.ends[r.Partition] = max(l.ends[r.Partition], r.Offset+1)
 		l.appends = append(l.appends, i)
 	}
 	return logs
+}
+
+// topicFold returns projection p's fold of each prefix of a key's records
+// in a topic (indexes of their Append records, in order): f[n] is the row
+// after the first n, the n-th folded at version n.
+func topicFold(h *history.History, p domain.Projection, recs []int) []int64 {
+	f := make([]int64, 1, len(recs)+1)
+	for n, i := range recs {
+		f = append(f, p.Apply(f[n], eventOf(h.At(i), int64(n+1))))
+	}
+	return f
 }
 
 // topicID names one record of a topic's log: a topic can hold an event

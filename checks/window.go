@@ -28,7 +28,7 @@ type ConsistencyWindow struct {
 // model returned (strong reads of the write side have no window).
 func ConsistencyWindows(h *history.History) []ConsistencyWindow {
 	by := map[string][]time.Duration{}
-	for _, q := range Staleness(h).Queries {
+	for _, q := range QueryStaleness(h).Queries {
 		if q.Group != "" {
 			by[q.Group] = append(by[q.Group], q.TimeBehind)
 		}

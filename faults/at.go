@@ -10,7 +10,7 @@ import (
 
 // PointAt is the crash point a [CrashAt] records: the crash came at a set
 // time, not at a point of the node's work.
-const PointAt = "at-time"
+const PointAt model.CrashPoint = "at-time"
 
 // CrashAt crashes every node of Target at simulated time At (if the fault
 // window is still open), whatever it is doing, and restarts it
@@ -45,7 +45,7 @@ func (c CrashAt) Install(s *model.System, in *Injector) error {
 			if w.Up(id) {
 				in.struck[rule.fault]++
 				in.notePowerLoss(id, rule)
-				w.Crash(id, PointAt, restartTime(c.RestartAfter))
+				w.Crash(id, string(PointAt), restartTime(c.RestartAfter))
 			}
 		}
 	})

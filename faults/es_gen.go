@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evsim/evsim/model"
+
 	"pgregory.net/rapid"
 )
 
@@ -13,7 +15,7 @@ import (
 // never draws a crash that cannot happen (a projector at after-append).
 type Site struct {
 	Target string
-	Point  string
+	Point  model.CrashPoint
 }
 
 // ESSpace bounds the fault schedules [ESSchedule] draws for the

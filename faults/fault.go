@@ -149,12 +149,13 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 
 // Crash crashes the nodes of Target (a consumer group or a node name) at
 // the crash point Point with probability Probability, and restarts them
-// RestartAfter later (negative: never). With PowerLoss, the crash of a
+// RestartAfter later (negative: never). Every node of Target must pass
+// Point (see [model.PointsOf]). With PowerLoss, the crash of a
 // broker of the cluster also loses what the operating system had not
 // written to disk yet; without, it is a process crash.
 type Crash struct {
 	Target       string
-	Point        string
+	Point        model.CrashPoint
 	Probability  sim.Ratio
 	RestartAfter time.Duration
 	PowerLoss    bool
@@ -166,13 +167,13 @@ func (c Crash) Install(s *model.System, in *Injector) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPoint(c.Point); err != nil {
+	if err := checkPoint(s, c.Target, nodes, c.Point); err != nil {
 		return err
 	}
 	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
 		return err
 	}
-	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, probability: c.Probability,
+	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: string(c.Point), probability: c.Probability,
 		restartAfter: restartTime(c.RestartAfter), powerLoss: c.PowerLoss})
 	return nil
 }
@@ -223,9 +224,23 @@ func restartTime(d time.Duration) sim.Time {
 	return sim.Time(d)
 }
 
-func checkPoint(p string) error {
+// checkPoint refuses a crash point that is unknown, or that a node of
+// target never passes: such a crash would never strike.
+func checkPoint(s *model.System, target string, nodes []sim.NodeID, p model.CrashPoint) error {
 	if !slices.Contains(model.CrashPoints, p) {
-		return fmt.Errorf("unknown crash point %q: want one of %v", p, model.CrashPoints)
+		return fmt.Errorf("crash %q: unknown crash point %q: want one of %v", target, p, model.CrashPoints)
+	}
+	for _, id := range nodes {
+		kind := model.KindOf(s.World.Node(id))
+		points := model.PointsOf(kind)
+		if slices.Contains(points, p) {
+			continue
+		}
+		name := s.World.Name(id)
+		if len(points) == 0 {
+			return fmt.Errorf("crash %q at %s: %s is a %s, which passes no crash point: crash it at a time (at) instead", target, p, name, kind)
+		}
+		return fmt.Errorf("crash %q at %s: %s is a %s, which never passes %s: its crash points are %v", target, p, name, kind, p, points)
 	}
 	return nil
 }

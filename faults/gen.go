@@ -3,6 +3,8 @@ package faults
 import (
 	"time"
 
+	"github.com/evsim/evsim/model"
+
 	"pgregory.net/rapid"
 )
 
@@ -11,7 +13,7 @@ type Space struct {
 	// Targets are the consumer groups or node names that may crash.
 	Targets []string
 	// Points are the crash points; the first is the one shrinking prefers.
-	Points []string
+	Points []model.CrashPoint
 	// MaxCrashes bounds the number of crashes in a schedule.
 	MaxCrashes int
 	// MaxNth bounds the hit at which a crash strikes.

@@ -14,7 +14,7 @@ import (
 // shrinks.
 type CrashNth struct {
 	Target       string
-	Point        string
+	Point        model.CrashPoint
 	Nth          int
 	RestartAfter time.Duration
 	// PowerLoss: as in [Crash].
@@ -27,7 +27,7 @@ func (c CrashNth) Install(s *model.System, in *Injector) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPoint(c.Point); err != nil {
+	if err := checkPoint(s, c.Target, nodes, c.Point); err != nil {
 		return err
 	}
 	if c.Nth < 1 {
@@ -36,7 +36,7 @@ func (c CrashNth) Install(s *model.System, in *Injector) error {
 	if err := checkPowerLoss(s, c.Target, nodes, c.PowerLoss); err != nil {
 		return err
 	}
-	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: c.Point, nth: c.Nth, restartAfter: restartTime(c.RestartAfter),
+	in.crashes = append(in.crashes, crashRule{fault: in.fault, nodes: nodes, point: string(c.Point), nth: c.Nth, restartAfter: restartTime(c.RestartAfter),
 		powerLoss: c.PowerLoss})
 	return nil
 }

@@ -30,7 +30,7 @@ func ledger(dedup model.Dedup, plan []faults.Fault) *scenarios.Scenario {
 
 var space = faults.Space{
 	Targets:      []string{"ledger", "ledger-0", "ledger-1"},
-	Points:       model.CrashPoints,
+	Points:       model.PointsOf(model.KindMember),
 	MaxCrashes:   6,
 	MaxNth:       80,
 	RestartAfter: 300 * time.Millisecond,

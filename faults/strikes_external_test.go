@@ -91,9 +91,9 @@ func TestEveryFaultKindCountsItsStrikes(t *testing.T) {
 	node := func(prefix string) func(string) bool {
 		return func(n string) bool { return strings.HasPrefix(n, prefix) }
 	}
-	crashes := func(point string, on func(string) bool) int {
+	crashes := func(point model.CrashPoint, on func(string) bool) int {
 		return count(h, func(r history.Entry) bool {
-			return r.Kind == history.Crash && string(r.CrashPoint) == point && on(r.Node)
+			return r.Kind == history.Crash && r.CrashPoint == point && on(r.Node)
 		})
 	}
 	is := func(name string) func(string) bool { return func(n string) bool { return n == name } }
@@ -106,7 +106,7 @@ func TestEveryFaultKindCountsItsStrikes(t *testing.T) {
 		{"faults[2] pause ledger at 500ms", count(h, func(r history.Entry) bool { return r.Kind == history.Pause && r.Group == "ledger" })},
 		{"faults[3] pause audit for 2ms, probability 1/4", count(h, func(r history.Entry) bool { return r.Kind == history.Pause && r.Group == "audit" })},
 		{"faults[4] churn mailer", count(h, func(r history.Entry) bool { return r.Kind == history.Leave && r.Group == "mailer" })},
-		{"faults[5] churn billing", crashes("churn", node("billing-"))},
+		{"faults[5] churn billing", crashes(model.CrashPoint("churn"), node("billing-"))},
 		{"faults[6] crash mailer", 0},
 		{"teller poison-events [5]", 1},
 		{"ledger failures 1/10", count(h, func(r history.Entry) bool {

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -41,9 +42,10 @@ func (r *runner) admin() (*kgo.Client, error) {
 	return kgo.NewClient(r.baseOpts(&conns{}, "admin")...)
 }
 
-// createTopics creates the run's fresh topics on a real cluster. An
-// existing topic is an error: its partition count might not be the
-// scenario's.
+// createTopics creates the run's topics on a real cluster and checks that
+// each has the scenario's partition count. A topic that exists already is
+// used only if its partition count is the scenario's: another count is an
+// error, never a silent mismatch.
 func (r *runner) createTopics(ctx context.Context) error {
 	cl, err := r.admin()
 	if err != nil {
@@ -52,10 +54,13 @@ func (r *runner) createTopics(ctx context.Context) error {
 	defer cl.Close()
 	req := kmsg.NewPtrCreateTopicsRequest()
 	req.TimeoutMillis = 10000
+	want := map[string]int{}
+	scenarioName := map[string]string{}
 	for _, t := range r.s.System.Topics {
 		rt := kmsg.NewCreateTopicsRequestTopic()
 		rt.Topic, rt.NumPartitions, rt.ReplicationFactor = r.topics[t.Name], int32(t.Partitions), -1
 		req.Topics = append(req.Topics, rt)
+		want[rt.Topic], scenarioName[rt.Topic] = t.Partitions, t.Name
 	}
 	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -64,8 +69,31 @@ func (r *runner) createTopics(ctx context.Context) error {
 		return fmt.Errorf("create topics on %v: %w", r.seeds, err)
 	}
 	for _, t := range resp.Topics {
-		if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("create topic %s: %w", t.Topic, err)
+		}
+	}
+	md := kmsg.NewPtrMetadataRequest()
+	for bt := range want {
+		mt := kmsg.NewMetadataRequestTopic()
+		mt.Topic = kmsg.StringPtr(bt)
+		md.Topics = append(md.Topics, mt)
+	}
+	mresp, err := md.RequestWith(cctx, cl)
+	if err != nil {
+		return fmt.Errorf("read the partition counts of the run's topics: %w", err)
+	}
+	for _, t := range mresp.Topics {
+		name := ""
+		if t.Topic != nil {
+			name = *t.Topic
+		}
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+			return fmt.Errorf("topic %s: %w", name, err)
+		}
+		if n, ok := want[name]; ok && len(t.Partitions) != n {
+			return fmt.Errorf("topic %s has %d partitions on %v, but the scenario's topic %s has %d: delete it or give the scenario its partition count",
+				name, len(t.Partitions), r.seeds, scenarioName[name], n)
 		}
 	}
 	return nil
@@ -161,6 +189,20 @@ func (r *runner) drain(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// drainedAtEnd asks the broker once more whether every group's committed
+// offsets reach the high watermarks, with a few seconds of its own: an
+// interrupted run still asks.
+func (r *runner) drainedAtEnd(ctx context.Context) (bool, error) {
+	cl, err := r.admin()
+	if err != nil {
+		return false, err
+	}
+	defer cl.Close()
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	return r.drained(qctx, cl)
 }
 
 // readBack reads every topic of the run from its start to its high

@@ -11,6 +11,10 @@
 // order is the order the recorder saw things in, and the records the
 // recorder inferred rather than observed are marked Inferred.
 //
-// Knobs and faults that have no live counterpart yet are refused by
-// [Refusals], each named with the reason, never silently dropped.
+// Faults: a member's client is killed at the scenario's crash points; on
+// the embedded cluster, kfake's request control loses produce requests
+// and acknowledgements (see control.go). [Compare] sets a scenario's
+// simulated verdicts beside its live ones. Knobs and faults that have no
+// live counterpart are refused by [Refusals], each named with the reason,
+// never silently dropped.
 package live

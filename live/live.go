@@ -37,15 +37,27 @@ type Options struct {
 	// Seed seeds the draws of the run (keys, amounts, crashes). A live
 	// run is not reproducible: the clients race on real time.
 	Seed uint64
+
+	// Tests only: cluster, when set, is called with the embedded cluster
+	// before any client starts (to install request controls), and
+	// commitTimeout bounds an offset commit (0: 5s).
+	cluster       func(*kfake.Cluster)
+	commitTimeout time.Duration
+	// suffix, when set, replaces the fresh suffix of the broker-side
+	// topic and group names on a real cluster.
+	suffix string
 }
 
 // Result is one live run: its history and the verdicts of the scenario's
 // checks on it.
 type Result struct {
-	History  *history.History
-	Results  []checks.Result
-	Drained  bool
-	Crashes  int
+	History *history.History
+	Results []checks.Result
+	Drained bool
+	Crashes int
+	// Struck counts the faults that struck: crashes, lost requests and
+	// lost acknowledgements.
+	Struck   int
 	Failures []string // expectations the verdicts did not meet
 	// Notes say what the run could not record (commits whose outcome is
 	// unknown) or where it stopped early.
@@ -59,12 +71,13 @@ func (r *Result) Met() bool { return len(r.Failures) == 0 }
 // a knob or fault that cannot run live is refused before anything starts
 // (see [Refusals]).
 func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error) {
-	if err := refused(s); err != nil {
+	if err := refused(s, o); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(o.Timeout, DefaultTimeout))
 	defer cancel()
-	r := &runner{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6c697665)), topics: map[string]string{}, groups: map[string]string{}}
+	r := &runner{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6c697665)), faults: rand.New(rand.NewPCG(o.Seed, 0x6661756c74)),
+		topics: map[string]string{}, groups: map[string]string{}}
 	var source string
 	if len(o.Brokers) == 0 {
 		var opts []kfake.Opt
@@ -77,6 +90,9 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 			return nil, fmt.Errorf("live %s: start the embedded cluster: %w", s.Name, err)
 		}
 		defer c.Close()
+		if o.cluster != nil {
+			o.cluster(c)
+		}
 		r.seeds = c.ListenAddrs()
 		for _, t := range s.System.Topics {
 			r.topics[t.Name] = t.Name
@@ -84,10 +100,11 @@ func Run(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error)
 		for _, g := range s.System.Consumers {
 			r.groups[g.Group] = g.Group
 		}
+		r.ctl = r.installControl(c)
 		source = "live: embedded kfake cluster (github.com/twmb/franz-go/pkg/kfake); clients " + ClientVersion + "; wall-clock time, observer order"
 	} else {
 		r.seeds = o.Brokers
-		suffix := "-evsim-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		suffix := cmp.Or(o.suffix, "-evsim-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 		for _, t := range s.System.Topics {
 			r.topics[t.Name] = t.Name + suffix
 		}
@@ -109,27 +126,46 @@ type runner struct {
 	o      Options
 	seeds  []string
 	rec    *recorder
+	ctl    *control          // the embedded cluster's request control; nil on a real cluster
 	topics map[string]string // scenario topic -> broker topic
 	groups map[string]string // scenario group -> broker group
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+	// faults draws the faults' chances on a stream of their own, so that
+	// a seed strikes at the same passes through a fault's site whatever
+	// the workload's draws in between: the n-th crash-point pass (or
+	// produce request) of a run strikes or not by the seed alone.
+	faults *rand.Rand
 
 	mu      sync.Mutex
 	crashes int
 	unknown int
-	faultTo time.Time // faults strike until then
+	faultTo time.Time   // faults strike until then
+	hits    map[int]int // fault index -> times its point was reached
 	notes   []string
 }
 
-// chance draws a probability num/den.
+// hit counts one more time the crash point of fault i was reached and
+// returns the count.
+func (r *runner) hit(i int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hits == nil {
+		r.hits = map[int]int{}
+	}
+	r.hits[i]++
+	return r.hits[i]
+}
+
+// chance draws a fault's probability num/den from the faults' stream.
 func (r *runner) chance(num, den uint64) bool {
 	if num == 0 || den == 0 {
 		return false
 	}
 	r.rngMu.Lock()
 	defer r.rngMu.Unlock()
-	return r.rng.Uint64N(den) < num
+	return r.faults.Uint64N(den) < num
 }
 
 // intN draws from [0, n).
@@ -158,7 +194,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	defer stopMembers()
 	var members sync.WaitGroup
 	for _, g := range s.System.Consumers {
-		store := newDB(cmp.Or(g.Dedup, model.DedupNone))
+		store := newDB(cmp.Or(g.Dedup, model.DedupNone), g.Handler)
 		for i := range g.Members {
 			m := &member{r: r, g: g, name: fmt.Sprintf("%s-%d", g.Group, i), db: store, wg: &members}
 			members.Add(1)
@@ -203,11 +239,29 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			notes = append(notes, fmt.Sprintf("the read-back of the log found %d records no acknowledgement or fetch showed", added))
 		}
 	}
+	// The end record says what the broker says after the members stopped:
+	// every group's committed offsets against the high watermarks.
+	final, err := r.drainedAtEnd(ctx)
+	if err != nil {
+		notes = append(notes, "the end's drained flag: "+err.Error())
+	}
+	if final != drained {
+		notes = append(notes, fmt.Sprintf("the broker's offsets said drained=%v when the drain ended and drained=%v after the members stopped; the end record says %v", drained, final, final))
+	}
+	drained = final
 	r.rec.add(history.Entry{Kind: history.End, Drained: drained})
+	struck := crashes
+	if r.ctl != nil {
+		says, n := r.ctl.strikes()
+		for _, st := range says {
+			notes = append(notes, "fault: "+st)
+		}
+		struck += n
+	}
 	h := r.rec.history()
-	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Notes: notes}
+	res := &Result{History: h, Results: scenarios.Judge(h, s.Checks), Drained: drained, Crashes: crashes, Struck: struck, Notes: notes}
 	if unknown > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d offset commits failed with an unknown outcome and are not recorded", unknown))
+		res.Notes = append(res.Notes, fmt.Sprintf("%d offset commits got no answer: recorded with outcome unknown, which no check counts as taken", unknown))
 	}
 	for _, c := range res.Results {
 		want, ok := s.Expect[c.Check]

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -31,8 +32,9 @@ type member struct {
 	wg   *sync.WaitGroup
 }
 
-// groupOpts maps a consumer group's knobs onto franz-go settings.
-func (m *member) groupOpts() []kgo.Opt {
+// groupOpts maps a consumer group's knobs onto franz-go settings, with
+// the callbacks that record incarnation inc's assignments and revocations.
+func (m *member) groupOpts(inc *incarnation) []kgo.Opt {
 	g := m.g
 	bal := kgo.RangeBalancer()
 	if g.Assignor == model.AssignRoundRobin {
@@ -48,19 +50,83 @@ func (m *member) groupOpts() []kgo.Opt {
 		kgo.Balancers(bal), kgo.ConsumeResetOffset(reset), kgo.DisableAutoCommit(),
 		kgo.SessionTimeout(session), kgo.HeartbeatInterval(cmp.Or(g.HeartbeatInterval, model.DefaultHeartbeatInterval)),
 		kgo.RebalanceTimeout(2 * session), kgo.FetchMaxWait(100 * time.Millisecond),
+		kgo.WithLogger(inc),
 		kgo.OnPartitionsAssigned(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
-			_, gen := cl.GroupMetadata()
-			for _, ps := range a {
-				sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
-				var s []string
-				for _, p := range ps {
-					s = append(s, strconv.Itoa(int(p)))
-				}
-				m.r.rec.add(history.Entry{Kind: history.Assign, Node: m.name, Group: g.Group, Topic: g.Topic,
-					Generation: int(gen), Partitions: strings.Join(s, ",")})
+			id, gen := cl.GroupMetadata()
+			inc.gen.Store(gen)
+			inc.record(history.Entry{Kind: history.Assign, Generation: int(gen), Member: id, Partitions: partitionList(a)})
+		}),
+		kgo.OnPartitionsRevoked(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
+			if ps := partitionList(a); ps != "" {
+				id, gen := cl.GroupMetadata()
+				inc.record(history.Entry{Kind: history.Revoke, Generation: int(gen), Member: id, Partitions: ps})
+			}
+		}),
+		kgo.OnPartitionsLost(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
+			if ps := partitionList(a); ps != "" {
+				id, gen := cl.GroupMetadata()
+				inc.record(history.Entry{Kind: history.Revoke, Generation: int(gen), Member: id, Partitions: ps, Reason: "lost"})
 			}
 		}),
 	}
+}
+
+// partitionList renders the partitions of a callback's map as an Assign
+// record lists them: sorted, comma separated ("" for none).
+func partitionList(a map[string][]int32) string {
+	var ps []int
+	for _, tps := range a {
+		for _, p := range tps {
+			ps = append(ps, int(p))
+		}
+	}
+	sort.Ints(ps)
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, ",")
+}
+
+// incarnation is one client of a member, from its start to its crash or
+// stop. A crashed incarnation is dead: its client's goroutines may still
+// run their callbacks while it closes, but a killed process records
+// nothing, so neither does it.
+type incarnation struct {
+	m    *member
+	dead atomic.Bool
+	gen  atomic.Int32 // the generation it last knew
+}
+
+// record adds r, stamped with the member's node, group and topic, unless
+// the incarnation is dead.
+func (inc *incarnation) record(r history.Entry) {
+	if inc.dead.Load() {
+		return
+	}
+	r.Node, r.Group, r.Topic = inc.m.name, inc.m.g.Group, inc.m.g.Topic
+	inc.m.r.rec.add(r)
+}
+
+// Level implements kgo.Logger: the client's join answers are logged at
+// info level.
+func (inc *incarnation) Level() kgo.LogLevel { return kgo.LogLevelInfo }
+
+// Log implements kgo.Logger. It watches for the broker's answer to the
+// client's JoinGroup, which carries the member id the broker gave and the
+// new generation, and records the Join then: no callback of the client
+// reports a join.
+func (inc *incarnation) Log(_ kgo.LogLevel, msg string, keyvals ...any) {
+	if msg != "joined" && msg != "joined, balancing group" {
+		return
+	}
+	var id string
+	for i := 0; i+1 < len(keyvals); i += 2 {
+		if k, _ := keyvals[i].(string); k == "member_id" {
+			id, _ = keyvals[i+1].(string)
+		}
+	}
+	inc.record(history.Entry{Kind: history.Join, Member: id, Generation: int(max(inc.gen.Load(), 0))})
 }
 
 // start runs incarnations of the member until ctx ends, the first after
@@ -71,7 +137,7 @@ func (m *member) start(ctx context.Context, delay time.Duration) {
 		return
 	}
 	for {
-		restart, ok := m.incarnation(ctx)
+		restart, ok := m.run(ctx)
 		if !ok || restart < 0 || !sleep(ctx, restart) {
 			return
 		}
@@ -84,16 +150,16 @@ type errCrash struct{ restart time.Duration }
 
 func (errCrash) Error() string { return "crashed" }
 
-// incarnation runs one client until ctx ends (ok false: a clean stop) or
-// a crash (ok true, with the restart delay).
-func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok bool) {
+// run runs one incarnation's client until ctx ends (ok false: a clean
+// stop) or a crash (ok true, with the restart delay).
+func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 	c := &conns{}
-	cl, err := kgo.NewClient(append(m.r.baseOpts(c, m.name), m.groupOpts()...)...)
+	inc := &incarnation{m: m}
+	cl, err := kgo.NewClient(append(m.r.baseOpts(c, m.name), m.groupOpts(inc)...)...)
 	if err != nil {
 		m.r.note(fmt.Sprintf("member %s: %v", m.name, err))
 		return 0, false
 	}
-	m.r.rec.add(history.Entry{Kind: history.Join, Node: m.name, Group: m.g.Group, Topic: m.g.Topic})
 	batch := cmp.Or(m.g.Batch, model.DefaultBatch)
 	for ctx.Err() == nil {
 		pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
@@ -112,7 +178,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 			if crash != nil || ctx.Err() != nil {
 				return
 			}
-			if err := m.handle(ctx, cl, kr); err != nil {
+			if err := m.handle(ctx, cl, inc, kr); err != nil {
 				errors.As(err, &crash)
 			}
 		})
@@ -129,8 +195,9 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 	}
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
+	id, _ := cl.GroupMetadata()
 	cl.LeaveGroupContext(lctx)
-	m.r.rec.add(history.Entry{Kind: history.Leave, Node: m.name, Group: m.g.Group})
+	inc.record(history.Entry{Kind: history.Leave, Member: id})
 	go cl.Close()
 	return 0, false
 }
@@ -138,7 +205,7 @@ func (m *member) incarnation(ctx context.Context) (restart time.Duration, ok boo
 // handle runs the member's handler on one fetched record, with the
 // scenario's crash points around its effect and its offset commit. It
 // returns an *errCrash when the member crashed.
-func (m *member) handle(ctx context.Context, cl *kgo.Client, kr *kgo.Record) error {
+func (m *member) handle(ctx context.Context, cl *kgo.Client, inc *incarnation, kr *kgo.Record) error {
 	_, gen := cl.GroupMetadata()
 	d := history.Entry{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
 		Offset: kr.Offset, Key: string(kr.Key), Generation: int(gen)}
@@ -156,37 +223,42 @@ func (m *member) handle(ctx context.Context, cl *kgo.Client, kr *kgo.Record) err
 		sleep(ctx, m.g.ProcessingMin+time.Duration(m.r.intN(int64(span)+1)))
 	}
 	if m.g.Commit == model.CommitBeforeHandle {
-		if err := m.commit(ctx, cl, kr, int(gen)); err != nil {
+		if err := m.commit(ctx, cl, inc, kr); err != nil {
 			return err
 		}
 	}
-	if err := m.crashPoint(model.PointBeforeEffect); err != nil {
+	if err := m.crashPoint(inc, model.PointBeforeEffect); err != nil {
 		return err
 	}
 	m.db.apply(m.r.rec, d)
-	if err := m.crashPoint(model.PointAfterEffect); err != nil {
+	if err := m.crashPoint(inc, model.PointAfterEffect); err != nil {
 		return err
 	}
 	if m.g.Commit != model.CommitBeforeHandle {
-		return m.commit(ctx, cl, kr, int(gen))
+		return m.commit(ctx, cl, inc, kr)
 	}
 	return nil
 }
 
 // commit commits the offset after kr synchronously and records its
-// outcome: offset-commit when the broker took it, commit-fenced (Point:
-// the broker's error) when it refused it for the generation, nothing but a
-// note when the outcome is unknown.
-func (m *member) commit(ctx context.Context, cl *kgo.Client, kr *kgo.Record, gen int) error {
-	if err := m.crashPoint(model.PointBeforeCommit); err != nil {
+// outcome, with the member id and generation the request carried:
+// offset-commit (outcome ok) when the broker took it; commit-fenced
+// (outcome fenced or rebalance-in-progress, Reason the broker's error)
+// when it refused it for the membership; offset-commit with outcome
+// unknown when its answer never came. Another refusal is noted.
+func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, kr *kgo.Record) error {
+	if err := m.crashPoint(inc, model.PointBeforeCommit); err != nil {
 		return err
 	}
-	rec := history.Entry{Node: m.name, Group: m.g.Group, Topic: m.g.Topic, Partition: int(kr.Partition),
-		Offset: kr.Offset + 1, Generation: gen}
+	rec := history.Entry{Partition: int(kr.Partition), Offset: kr.Offset + 1}
 	offsets := map[string]map[int32]kgo.EpochOffset{kr.Topic: {kr.Partition: {Epoch: kr.LeaderEpoch, Offset: kr.Offset + 1}}}
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	cctx, cancel := context.WithTimeout(ctx, cmp.Or(m.r.o.commitTimeout, 5*time.Second))
 	defer cancel()
-	cl.CommitOffsetsSync(cctx, offsets, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+	cl.CommitOffsetsSync(cctx, offsets, func(_ *kgo.Client, req *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+		rec.Generation, rec.Member = int(req.Generation), req.MemberID
+		if rec.Generation < 0 {
+			rec.Generation = 0
+		}
 		if err == nil {
 			for _, t := range resp.Topics {
 				for _, p := range t.Partitions {
@@ -196,42 +268,59 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, kr *kgo.Record, gen
 				}
 			}
 		}
+		var kerrErr *kerr.Error
 		switch {
 		case err == nil:
-			rec.Kind = history.OffsetCommit
-			m.r.rec.add(rec)
-		case errors.Is(err, kerr.IllegalGeneration), errors.Is(err, kerr.RebalanceInProgress),
-			errors.Is(err, kerr.UnknownMemberID), errors.Is(err, kerr.FencedInstanceID):
-			rec.Kind, rec.Reason = history.CommitFenced, err.Error()
-			m.r.rec.add(rec)
+			rec.Kind, rec.Outcome = history.OffsetCommit, history.OutcomeOK
+		case errors.Is(err, kerr.RebalanceInProgress):
+			rec.Kind, rec.Outcome, rec.Reason = history.CommitFenced, history.OutcomeRebalancing, err.Error()
+		case errors.Is(err, kerr.IllegalGeneration), errors.Is(err, kerr.UnknownMemberID), errors.Is(err, kerr.FencedInstanceID):
+			rec.Kind, rec.Outcome, rec.Reason = history.CommitFenced, history.OutcomeFenced, err.Error()
+		case errors.As(err, &kerrErr):
+			m.r.noteOnce(fmt.Sprintf("group %s: the broker refused an offset commit: %v", m.g.Group, err))
+			return
 		default:
+			rec.Kind, rec.Outcome, rec.Reason = history.OffsetCommit, history.OutcomeUnknown, err.Error()
 			m.r.mu.Lock()
 			m.r.unknown++
 			m.r.mu.Unlock()
 		}
+		inc.record(rec)
 	})
-	return m.crashPoint(model.PointAfterCommit)
+	return m.crashPoint(inc, model.PointAfterCommit)
 }
 
-// crashPoint strikes the scenario's crash faults of the member's group at
-// point while faults are active: it records the crash and returns an
-// *errCrash with the restart delay.
-func (m *member) crashPoint(point string) error {
+// crashPoint strikes the scenario's crash faults of the member (its group
+// or its name) at point while faults are active: a Crash with its
+// probability, a CrashNth at the Nth time any of its targets reaches the
+// point. It records the crash and returns an *errCrash with the restart
+// delay.
+func (m *member) crashPoint(inc *incarnation, point model.CrashPoint) error {
 	if time.Now().After(m.r.faultTo) {
 		return nil
 	}
-	for _, f := range m.r.s.Faults.Faults {
-		cr, ok := f.(faults.Crash)
-		if !ok || cr.Target != m.g.Group || cr.Point != point {
-			continue
-		}
-		if m.r.chance(cr.Probability.Num, cr.Probability.Den) {
-			m.r.mu.Lock()
-			m.r.crashes++
-			m.r.mu.Unlock()
-			m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
-			return &errCrash{restart: cr.RestartAfter}
+	for i, f := range m.r.s.Faults.Faults {
+		switch cr := f.(type) {
+		case faults.Crash:
+			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.chance(cr.Probability.Num, cr.Probability.Den) {
+				return m.crash(inc, point, cr.RestartAfter)
+			}
+		case faults.CrashNth:
+			if (cr.Target == m.g.Group || cr.Target == m.name) && cr.Point == point && m.r.hit(i) == cr.Nth {
+				return m.crash(inc, point, cr.RestartAfter)
+			}
 		}
 	}
 	return nil
+}
+
+// crash records the member's crash at point. The incarnation is dead
+// from then on: nothing its closing client does is recorded.
+func (m *member) crash(inc *incarnation, point model.CrashPoint, restart time.Duration) error {
+	inc.dead.Store(true)
+	m.r.mu.Lock()
+	m.r.crashes++
+	m.r.mu.Unlock()
+	m.r.rec.add(history.Entry{Kind: history.Crash, Node: m.name, Group: m.g.Group, CrashPoint: history.CrashPoint(point)})
+	return &errCrash{restart: restart}
 }

@@ -16,7 +16,9 @@ import (
 
 // producerOpts maps a producer's knobs onto franz-go settings.
 func producerOpts(p model.ProducerConfig) []kgo.Opt {
-	opts := []kgo.Opt{kgo.RecordPartitioner(kgo.ManualPartitioner())}
+	// The simulated producer sends what it has as soon as it may: no
+	// linger (franz-go lingers 10ms by default).
+	opts := []kgo.Opt{kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0)}
 	switch p.Acks {
 	case model.AcksNone:
 		opts = append(opts, kgo.RequiredAcks(kgo.NoAck()))
@@ -59,6 +61,10 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 	if p.Stop > 0 && p.Stop < stop {
 		stop = p.Stop
 	}
+	// franz-go's idempotent producer keeps up to 5 requests in flight;
+	// max-in-flight 1 is kept by sending each record once the one before
+	// it is acknowledged.
+	oneInFlight := p.Idempotent && p.MaxInFlight == 1
 	start := time.Now()
 	var failed sync.Mutex
 	var firstErr error
@@ -84,9 +90,12 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 			Event: fmt.Sprintf("%s-%d", p.Name, n), Key: key, Type: ev.Type, Amount: amount}
 		r.rec.add(pub)
 		kr := &kgo.Record{Topic: r.topics[p.Topic], Partition: int32(part), Key: []byte(key),
-			Value:   []byte(strconv.FormatInt(amount, 10)),
-			Headers: []kgo.RecordHeader{{Key: "evsim-id", Value: []byte(pub.Event)}, {Key: "evsim-type", Value: []byte(ev.Type)}}}
+			Value: []byte(strconv.FormatInt(amount, 10)),
+			Headers: []kgo.RecordHeader{{Key: "evsim-id", Value: []byte(pub.Event)}, {Key: "evsim-type", Value: []byte(ev.Type)},
+				{Key: "evsim-producer", Value: []byte(p.Name)}}}
+		acked := make(chan struct{})
 		cl.Produce(ctx, kr, func(kr *kgo.Record, err error) {
+			defer close(acked)
 			if err != nil {
 				r.rec.add(history.Entry{Kind: history.PublishFail, Node: p.Name, Topic: p.Topic, Partition: part,
 					Event: pub.Event, Key: key, Type: ev.Type, Amount: amount, Attempt: 1, Reason: err.Error()})
@@ -105,6 +114,12 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 			r.rec.appendSeen(ack)
 			r.rec.add(ack)
 		})
+		if oneInFlight {
+			select {
+			case <-acked:
+			case <-ctx.Done():
+			}
+		}
 	}
 	if ctx.Err() != nil {
 		// Interrupted or out of time: the run ends with what it recorded.

@@ -3,6 +3,8 @@ package live
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
@@ -11,11 +13,14 @@ import (
 
 // CrashPoints are the consumer crash points a live run can strike: a
 // member's client is closed hard at them.
-var CrashPoints = []string{model.PointBeforeEffect, model.PointAfterEffect, model.PointBeforeCommit, model.PointAfterCommit}
+var CrashPoints = model.PointsOf(model.KindMember)
 
-// Refusals lists every knob and fault of s that a live run cannot apply,
-// each naming the knob and why. An empty list means s can run live.
-func Refusals(s *scenarios.Scenario) []string {
+// Refusals lists every knob and fault of s that a live run with options o
+// cannot apply, each naming the knob and why. An empty list means s can
+// run live. Lost requests and acknowledgements need the embedded
+// cluster's request control: they are refused with o.Brokers.
+func Refusals(s *scenarios.Scenario, o Options) []string {
+	embedded := len(o.Brokers) == 0
 	var out []string
 	no := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	if s.ES.Enabled() {
@@ -45,20 +50,21 @@ func Refusals(s *scenarios.Scenario) []string {
 		if p.Orders != nil {
 			no("%s: orders: the saga workload has no live counterpart", at)
 		}
-		if p.RequestLoss.Num != 0 || p.AckLoss.Num != 0 {
-			no("%s: request-loss, ack-loss: lost requests need the embedded cluster's request control, not built yet", at)
+		lossy := p.RequestLoss.Num != 0 || p.AckLoss.Num != 0
+		if lossy && !embedded {
+			no("%s: request-loss, ack-loss: requests and acknowledgements are lost through the embedded cluster's request control; a real broker's are not evsim's to drop (run without --brokers)", at)
 		}
 		if p.Poison.Num != 0 || len(p.PoisonEvents) != 0 {
 			no("%s: poison: handler failures are not run live yet", at)
 		}
-		if p.RequestTimeout != 0 {
-			no("%s: request-timeout: franz-go retries on its own schedule; the simulated client's timeout has no one-to-one setting", at)
+		if p.RequestTimeout != 0 && (!lossy || !embedded) {
+			no("%s: request-timeout: applied live only as how long a lost request or acknowledgement goes unanswered (with request-loss or ack-loss, on the embedded cluster); franz-go's own timeouts are not the simulated client's", at)
 		}
 		if p.BatchMax != 0 {
 			no("%s: batch-max: franz-go batches by bytes, not by a record count", at)
 		}
-		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != model.MaxInFlightIdempotent {
-			no("%s: max-in-flight %d: franz-go's idempotent producer always keeps %d requests in flight", at, p.MaxInFlight, model.MaxInFlightIdempotent)
+		if p.Idempotent && p.MaxInFlight != 0 && p.MaxInFlight != 1 && p.MaxInFlight != model.MaxInFlightIdempotent {
+			no("%s: max-in-flight %d: franz-go's idempotent producer keeps up to %d requests in flight (1 is kept by sending one record at a time)", at, p.MaxInFlight, model.MaxInFlightIdempotent)
 		}
 		if p.Acks != "" && p.Acks != model.AcksAll && p.Idempotent {
 			no("%s: idempotent with acks %s: an idempotent producer needs acks all", at, p.Acks)
@@ -72,8 +78,8 @@ func Refusals(s *scenarios.Scenario) []string {
 		if g.Service != "" && g.Service != g.Group {
 			no("%s: service: several services in one group are not run live yet", at)
 		}
-		if g.Custom != nil || (g.Handler != "" && g.Handler != model.BalanceTable) {
-			no("%s: handler %q: only the balance handler runs live", at, g.Handler)
+		if g.Custom != nil || (g.Handler != "" && !slices.Contains(Handlers, g.Handler)) {
+			no("%s: handler %q: only the handlers %v run live", at, g.Handler, Handlers)
 		}
 		switch g.Dedup {
 		case "", model.DedupNone, model.DedupSameTx:
@@ -112,18 +118,32 @@ func Refusals(s *scenarios.Scenario) []string {
 	}
 	for i, f := range s.Faults.Faults {
 		at := fmt.Sprintf("faults[%d] %v", i, f)
-		cr, ok := f.(faults.Crash)
-		if !ok {
-			no("%s: only crash faults of a consumer group run live (%T has no live counterpart yet)", at, f)
+		var target string
+		var point model.CrashPoint
+		var powerLoss bool
+		switch cr := f.(type) {
+		case faults.Crash:
+			target, point, powerLoss = cr.Target, cr.Point, cr.PowerLoss
+		case faults.CrashNth:
+			target, point, powerLoss = cr.Target, cr.Point, cr.PowerLoss
+		case faults.CrashAt:
+			no("%s: a crash at a set time: a live member crashes only at a crash point of its work", at)
+			continue
+		default:
+			no("%s: only crash faults of a consumer group or one of its members run live (%T has no live counterpart)", at, f)
 			continue
 		}
-		if !isGroup(c, cr.Target) {
-			no("%s: crash target %q: only consumer groups are crashed live (brokers and producers are not yet)", at, cr.Target)
+		if isBroker(target) {
+			no("%s: crash target %q is a broker: the embedded cluster keeps one log per partition for the whole cluster, with no replication and no disk, so a broker restart there loses nothing and elects no one; a real cluster's brokers are not evsim's to restart", at, target)
+			continue
 		}
-		if !contains(CrashPoints, cr.Point) {
-			no("%s: point %s: a live member can crash only at %v", at, cr.Point, CrashPoints)
+		if !isMember(c, target) {
+			no("%s: crash target %q: only consumer groups and their members are crashed live (producers are not)", at, target)
 		}
-		if cr.PowerLoss {
+		if !slices.Contains(CrashPoints, point) {
+			no("%s: point %s: a live member can crash only at %v", at, point, CrashPoints)
+		}
+		if powerLoss {
 			no("%s: power-loss: a broker's page cache cannot be lost live", at)
 		}
 	}
@@ -131,8 +151,8 @@ func Refusals(s *scenarios.Scenario) []string {
 }
 
 // refused returns the refusals of s as one error, or nil.
-func refused(s *scenarios.Scenario) error {
-	r := Refusals(s)
+func refused(s *scenarios.Scenario, o Options) error {
+	r := Refusals(s, o)
 	if len(r) == 0 {
 		return nil
 	}
@@ -143,20 +163,24 @@ func refused(s *scenarios.Scenario) error {
 	return errors.Join(errs...)
 }
 
-func isGroup(c model.Config, name string) bool {
+// isMember reports whether name is a consumer group of c or one of its
+// members (GROUP-i).
+func isMember(c model.Config, name string) bool {
 	for _, g := range c.Consumers {
 		if g.Group == name {
 			return true
+		}
+		for i := range g.Members {
+			if name == fmt.Sprintf("%s-%d", g.Group, i) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// isBroker reports whether name is the cluster or one of its brokers
+// (the simulation names them broker, broker-1, broker-2...).
+func isBroker(name string) bool {
+	return name == "broker" || strings.HasPrefix(name, "broker-")
 }

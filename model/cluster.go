@@ -10,20 +10,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a broker of the cluster.
-const (
-	// PointLeaderAppend: the partition leader has appended a produce
-	// request to its log (and, with acks 1, answered it); no follower has
-	// fetched it yet.
-	PointLeaderAppend = "after-leader-append"
-	// PointFollowerFetch: a follower has appended what a fetch brought.
-	PointFollowerFetch = "after-follower-fetch"
-)
-
-func init() {
-	CrashPoints = append(CrashPoints, PointLeaderAppend, PointFollowerFetch)
-}
-
 // partitionState is the controller's record of one replicated partition:
 // its replicas (the preferred leader first), its leader, the leader epoch
 // (bumped at every leader change), the in-sync replica set, and the
@@ -136,7 +122,7 @@ func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *clust
 	}
 	for _, ps := range c.parts {
 		for _, b := range ps.replicas {
-			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, leader: -1, seqs: map[int64]*sequenceLine{}, fetchAt: -1}
+			c.brokers[b].logs[ps.idx] = &replicaLog{part: ps, seqs: map[int64]*sequenceLine{}, replicaView: unknownView()}
 		}
 	}
 	return c

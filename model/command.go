@@ -9,30 +9,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of the event-sourced nodes.
-const (
-	// PointAfterAppend: a session's append was acknowledged; it has not
-	// published the events yet (direct-after publishing).
-	PointAfterAppend = string(history.PointAfterAppend)
-	// PointAfterPublish: a session published before appending
-	// (direct-before), or a relay published rows it has not marked sent.
-	PointAfterPublish = "after-publish"
-	// PointBeforeApply: a projector is about to write a batch.
-	PointBeforeApply = "before-apply"
-	// PointAfterApply: a projector committed a batch to the read model;
-	// its checkpoint is committed too with same-tx checkpoints, not yet
-	// with separate-tx ones.
-	PointAfterApply = "after-apply"
-)
-
-// ESCrashPoints lists the crash points of the event-sourced nodes.
-var ESCrashPoints = []string{PointAfterAppend, PointAfterPublish, PointBeforeApply, PointAfterApply}
-
-func init() {
-	// The fault plan validates crash points against CrashPoints.
-	CrashPoints = append(CrashPoints, ESCrashPoints...)
-}
-
 // esEnv is what the event-sourced nodes share: where the store, the read
 // models and the broker are, the aggregate logic and the history.
 type esEnv struct {
@@ -42,6 +18,12 @@ type esEnv struct {
 	broker  sim.NodeID
 	reads   map[string]sim.NodeID // projection -> read model node
 	factory AggregateFactory
+	// aggregate is the name the history records for the aggregate.
+	aggregate string
+	// folds are the projections of the read models, by name, and the
+	// names the history records for them.
+	folds     map[string]Projection
+	foldNames map[string]string
 	// storeNode is the store itself, for an in-place rebuild to see the
 	// head it replays up to.
 	storeNode *EventStore
@@ -80,7 +62,9 @@ type lastWrite struct{ version, position int64 }
 // Session is one sequential session of a command client: it sends one
 // command at a time (load or read, decide, append with an expected
 // version, retry), records its invocation and its answer, and may read
-// back after a write.
+// back after a write. Its counters survive a crash ([sessionDurable]);
+// the command or query in hand and what it remembers of its writes do not
+// ([sessionVolatile]).
 type Session struct {
 	id    sim.NodeID
 	name  string
@@ -88,14 +72,26 @@ type Session struct {
 	cfg   ClientConfig
 	env   *esEnv
 	rng   *rand.Rand
-	n     int
-	step  int
 	// queries, if set, makes this a query client session: it only asks.
 	queries Consistency
 
-	// volatile state, dropped by a crash
+	sessionDurable
+	sessionVolatile
+}
+
+// sessionDurable is what a session keeps across a crash: the numbers of
+// its commands and queries (their ids stay unique), its place in its
+// script, and the number of its requests, which grows across lives so
+// that an answer to an earlier request is dropped.
+type sessionDurable struct {
+	n    int
+	step int
+	seq  int64
+}
+
+// sessionVolatile is what a session loses in a crash.
+type sessionVolatile struct {
 	unacked int // publishes not acknowledged yet
-	seq     int64
 	cur     *pendingCommand
 	query   *pendingQuery
 	writes  map[string]lastWrite
@@ -200,7 +196,7 @@ func (s *Session) start(w *sim.World) {
 		}
 		st := s.cfg.Script[s.step]
 		s.step++
-		c = Command{Type: st.Type, Key: st.Key, Amount: st.Amount}
+		c = Command{Type: st.Type, Key: st.Key, Amount: st.Amount, Payload: st.Payload}
 	} else {
 		total := 0
 		for _, cs := range s.cfg.Commands {
@@ -215,7 +211,7 @@ func (s *Session) start(w *sim.World) {
 			}
 			pick -= cs.Weight
 		}
-		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin}
+		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
 		if span := spec.AmountMax - spec.AmountMin; span > 0 {
 			c.Amount += s.rng.Int64N(span + 1)
 		}
@@ -224,7 +220,7 @@ func (s *Session) start(w *sim.World) {
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
 	s.cur = &pendingCommand{c: c, attempt: 1}
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
-		Type: c.Type, Amount: c.Amount, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
+		Type: c.Type, Amount: c.Amount, Payload: c.Payload, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
 }
 
@@ -262,12 +258,12 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
-		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Command: cur.c.ID})
+		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload, Command: cur.c.ID})
 	}
 	cur.append = m
 	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
 		s.publish(w, m.events)
-		w.CrashPoint(s.id, PointAfterPublish)
+		crashPoint(w, s.id, PointAfterPublish)
 	}
 	s.send(w)
 }
@@ -293,7 +289,7 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		s.retry(w, r.outcome)
 		return
 	}
-	w.CrashPoint(s.id, PointAfterAppend)
+	crashPoint(w, s.id, PointAfterAppend)
 	if s.env.cfg.Outbox.Mode == PublishAfterCommit {
 		s.publish(w, r.events)
 	}
@@ -328,7 +324,7 @@ func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 	}
 	cur.attempt++
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
-		Type: cur.c.Type, Amount: cur.c.Amount, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
+		Type: cur.c.Type, Amount: cur.c.Amount, Payload: cur.c.Payload, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
 	if outcome == history.OutcomeUnknown && s.cfg.RetryIDs == RetrySameIDs {
 		s.send(w)
 		return
@@ -400,9 +396,9 @@ func (s *Session) publish(w *sim.World, events []StoredEvent) {
 // publishEvents records and sends a publish of each event to the outbox topic.
 func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, events []StoredEvent) {
 	for _, e := range events {
-		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Topic: env.cfg.Outbox.Topic}
+		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Topic: env.cfg.Outbox.Topic}
 		env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
-			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount})
+			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload})
 		w.Send(from, env.broker, kindPublish, 0, 0, &publishMsg{from: from, rec: rec})
 	}
 }
@@ -421,7 +417,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
-	s.cur, s.query, s.writes, s.unacked = nil, nil, nil, 0
+	s.sessionVolatile = sessionVolatile{}
 }
 
 // Restart implements sim.Restarter: the session goes on with new commands.

@@ -10,23 +10,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a consumer, in the order a record meets them under
-// after-handle commits.
-const (
-	PointBeforeEffect = "before-effect"
-	PointAfterEffect  = "after-effect"
-	PointBeforeCommit = "before-commit"
-	PointAfterCommit  = "after-commit"
-)
-
-// PointProcessing is where a member can stall (a pause fault): as it
-// starts handling a record.
-const PointProcessing = "processing"
-
-// CrashPoints lists every crash point: a consumer's, then a producer's.
-var CrashPoints = []string{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit,
-	PointBeforeSend, PointAfterSend}
-
 // Tables the consumer keeps in its group's database.
 const (
 	// ProcessedTable maps the id of each processed event to the time it
@@ -61,17 +44,21 @@ const (
 // subscription, any message), handles the records of each batch with up
 // to Concurrency at once, each in a database transaction with the dedup
 // strategy, and commits offsets (or acknowledges messages) by its policy.
-// Its position, batch, identity in the group and member-scope dedup
-// memory are volatile; the database and the committed offsets are
-// durable.
+//
+// Its state is in three parts. What it is built with never changes: its
+// configuration, its group's database (durable, shared by the group) and
+// three strategies chosen from the configuration: how it takes records
+// ([source]), how it runs its handler ([handling]) and when it commits
+// ([commitPolicy]). [memberDurable] survives a crash; [memberVolatile]
+// (its position, its batch, its identity in the group, its member-scope
+// dedup memory) is dropped whole by one. The committed offsets live at
+// the broker.
 type Member struct {
 	id      sim.NodeID
 	name    string
 	service string // "" when it is the group's name
 	cfg     ConsumerConfig
-	handler Handler
-	stater  Stater
-	saga    bool // the handler is an [OrderSaga]: read at delivery, write at the end
+	stater  Stater // nil: the handler does not report its state
 	g       *group
 	broker  sim.NodeID
 	db      *DB
@@ -85,8 +72,29 @@ type Member struct {
 	// the member is not one); see txnmember.go.
 	out *topic
 
-	// volatile state, dropped by a crash
-	txs         []*txnSession // a loop's transactional ids, per assigned partition
+	src    source
+	run    handling
+	commit commitPolicy
+
+	memberDurable
+	memberVolatile
+}
+
+// memberDurable is what a member keeps across a crash besides its group's
+// database and the committed offsets: the numbers of its work, batches
+// and timer chains. They keep growing across lives, so that a timer or an
+// answer meant for an earlier life or an abandoned batch is never taken
+// for a current one.
+type memberDurable struct {
+	epoch    int64 // changes whenever work in hand is abandoned
+	batchSeq int64 // numbers the batches handed to the handler
+	hbChain  int64 // heartbeat timer chain in force
+	ciChain  int64 // interval-commit timer chain in force
+}
+
+// memberVolatile is what a member loses in a crash.
+type memberVolatile struct {
+	txs []*txnSession // a loop's transactional ids, per assigned partition
 	phase       phase
 	ref         *memberRef // who we are in the current generation; nil if none
 	memberID    int        // the id to rejoin with; 0 joins as a new member
@@ -99,10 +107,9 @@ type Member struct {
 	committed   []int64    // last offset this member committed
 	next        int        // the partition to fetch first next time
 	fetching    bool
-	epoch       int64 // changes whenever work in hand is abandoned
 	batch       []Record
 	attempts    []int // queue: the broker's delivery count per batch record
-	bpart       int   // index in parts of the batch's partition
+	bpart       int   // index in parts of the batch's partition; -1 in a queue
 	done        []bool
 	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
@@ -113,11 +120,8 @@ type Member struct {
 	prefix      int       // batch records finished without a gap from the start
 	maxDone     int64     // one past the highest offset finished
 	pausedUntil sim.Time
-	batchSeq    int64               // numbers the batches handed to the handler
 	polledOut   bool                // left the group for outliving the max poll interval
 	seen        map[string]sim.Time // member-scope dedup memory
-	hbChain     int64               // heartbeat timer chain in force
-	ciChain     int64               // interval-commit timer chain in force
 }
 
 // Name returns the member's node name.
@@ -145,7 +149,7 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 		m.groupError(w, ev.Msg.(*memberRef), int(ev.B), true)
 	case kindCommitTick:
 		if ev.B == m.ciChain {
-			m.commitHandled(w)
+			m.commit.revoked(m, w)
 			w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
 		}
 	case kindPoll:
@@ -168,19 +172,8 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 // start joins the group (a queue subscription has no membership: it
 // starts fetching).
 func (m *Member) start(w *sim.World) {
-	if m.cfg.Commit == CommitInterval {
-		m.ciChain++
-		w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
-	}
-	if m.g.queue != nil {
-		m.phase = phaseActive
-		m.ref = &memberRef{group: m.g, member: m.id, name: m.name}
-		m.poll(w)
-		return
-	}
-	m.hbChain++
-	w.After(m.id, sim.Time(m.cfg.HeartbeatInterval), kindHeartbeatTick, 0, m.hbChain, nil)
-	m.join(w)
+	m.commit.start(m, w)
+	m.src.start(m, w)
 }
 
 func (m *Member) join(w *sim.World) {
@@ -283,7 +276,7 @@ func (m *Member) poll(w *sim.World) {
 		return
 	}
 	if m.rejoin {
-		m.commitHandled(w) // onPartitionsRevoked
+		m.commit.revoked(m, w)
 		m.rejoin = false
 		if m.memberID == 0 {
 			m.ref = nil
@@ -292,8 +285,8 @@ func (m *Member) poll(w *sim.World) {
 		m.join(w)
 		return
 	}
-	if m.g.queue == nil && len(m.parts) == 0 {
-		return // nothing assigned: wait for the next rebalance
+	if !m.src.ready(m) {
+		return
 	}
 	m.fetching = true
 	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
@@ -311,37 +304,16 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 		w.After(m.id, sim.Time(m.cfg.PollInterval), kindPoll, 0, 0, nil)
 		return
 	}
-	m.bpart = -1
-	if m.g.queue == nil {
-		for j, p := range m.parts {
-			if p == r.partition {
-				m.bpart = j
-			}
-		}
-		if m.bpart < 0 {
-			m.poll(w)
-			return
-		}
-		j := m.bpart
-		last := r.records[len(r.records)-1].Offset
-		m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
-			Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: int(last - r.from + 1), Generation: m.ref.generation})
-		m.pos[j] = r.next
-		m.handled[j] = max(m.handled[j], r.from)
+	if !m.src.take(m, w, r) {
+		m.poll(w)
+		return
 	}
 	n := len(r.records)
 	m.batch, m.attempts = r.records, r.attempts
 	m.done = resize(m.done, n)
 	m.begun = resize(m.begun, n)
 	m.tries = resize(m.tries, n)
-	if m.saga {
-		m.loaded = resize(m.loaded, n)
-	}
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
-	if m.g.queue == nil {
-		m.batchSeq++
-		w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
-	}
 	m.startWork(w)
 }
 
@@ -402,29 +374,12 @@ func (m *Member) nextRecord() int {
 // processing time (and any stall).
 func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
-	var attempt int
-	gen := 0
-	if m.g.queue != nil {
-		attempt = m.attempts[i]
-	} else {
-		att := m.g.attempts[r.Partition]
-		for int64(len(att)) <= r.Offset {
-			att = append(att, 0)
-		}
-		att[r.Offset]++
-		m.g.attempts[r.Partition] = att
-		attempt = int(att[r.Offset])
-		gen = m.ref.generation
-	}
+	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
 		Amount: r.Amount, Attempt: attempt, Generation: gen})
-	if m.saga {
-		// Read the saga's row now; the decision is written when
-		// processing ends.
-		m.loaded[i] = loadSaga(m.db, r.Key)
-	}
+	m.run.read(m, i)
 	d := m.processing()
 	if m.sys.stall != nil {
 		if s := m.sys.stall.Stall(w, m.id, PointProcessing); s > 0 {
@@ -453,8 +408,8 @@ func (m *Member) processing() time.Duration {
 // complete handles batch record i once its processing time is over.
 func (m *Member) complete(w *sim.World, i int) {
 	r := m.batch[i]
-	if m.cfg.Commit == CommitBeforeHandle && m.tries[i] == 0 {
-		m.commitRecord(w, r)
+	if m.tries[i] == 0 {
+		m.commit.beforeHandle(m, w, r)
 	}
 	m.tries[i]++
 	out := m.apply(w, i, m.tries[i])
@@ -464,8 +419,8 @@ func (m *Member) complete(w *sim.World, i int) {
 	}
 	switch out {
 	case conflict:
-		// Reload the saga's row and handle the record again.
-		m.loaded[i] = loadSaga(m.db, r.Key)
+		// Read again and handle the record anew.
+		m.run.read(m, i)
 		w.After(m.id, sim.Time(max(1, m.processing())), kindRetry, int64(i), m.epoch, nil)
 		return
 	case failed:
@@ -501,19 +456,8 @@ func (m *Member) finish(w *sim.World, i int) {
 		}
 		m.maxDone = max(m.maxDone, r.Offset+1)
 	}
-	switch {
-	case m.out != nil:
-		// the offsets go with the batch's transaction
-	case m.cfg.Commit == CommitAfterHandle:
-		m.commitRecord(w, r)
-	case m.cfg.Commit == CommitMaxCompleted:
-		if m.maxDone > m.committed[m.bpart] {
-			m.commitOffset(w, m.bpart, m.maxDone)
-		}
-	case m.cfg.Commit == CommitContiguousPrefix:
-		if m.handled[m.bpart] > m.committed[m.bpart] {
-			m.commitOffset(w, m.bpart, m.handled[m.bpart])
-		}
+	if m.out == nil { // a loop's offsets go with the batch's transaction
+		m.commit.finished(m, w, r)
 	}
 	if m.finished == len(m.batch) {
 		if m.out != nil && !m.txnCommit(w) {
@@ -531,7 +475,7 @@ func (m *Member) finish(w *sim.World, i int) {
 // strategy and fencing.
 func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	r := m.batch[i]
-	if m.handler == nil {
+	if _, none := m.run.(noHandling); none {
 		return applied // a loop with no external write
 	}
 	separate := m.cfg.Dedup == DedupSeparateBefore || m.cfg.Dedup == DedupSeparateAfter
@@ -542,21 +486,19 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	if m.cfg.Dedup == DedupSeparateBefore {
 		m.mark(w, r.ID)
 	}
-	w.CrashPoint(m.id, PointBeforeEffect)
+	crashPoint(w, m.id, PointBeforeEffect)
 	tx := m.db.Begin()
 	if m.cfg.Dedup == DedupSameTx {
 		if v, ok := tx.Get(ProcessedTable, r.ID); ok && m.fresh(w, v) {
 			m.hist.Add(m.record(w, history.Dedup, r, attempt))
-			w.CrashPoint(m.id, PointAfterEffect)
+			crashPoint(w, m.id, PointAfterEffect)
 			return deduped
 		}
 		tx.Put(ProcessedTable, r.ID, int64(w.Now()))
 	}
-	if m.cfg.Fencing == FenceWrites && m.g.queue == nil {
-		if cur, _ := tx.Get(FenceTable, m.g.fenceKeys[r.Partition]); cur > int64(m.ref.generation) {
-			m.hist.Add(m.record(w, history.Fenced, r, attempt))
-			return fenced
-		}
+	if m.cfg.Fencing == FenceWrites && m.src.fenced(m, tx, r) {
+		m.hist.Add(m.record(w, history.Fenced, r, attempt))
+		return fenced
 	}
 	transient := !r.Poison && m.cfg.Failures.Num > 0 && m.cfg.Failures.Chance(m.rng)
 	if transient {
@@ -571,17 +513,8 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		m.hist.Add(rec)
 		return failed
 	}
-	if m.saga {
-		if !m.sagaStep(w, tx, r, m.loaded[i], attempt) {
-			return conflict
-		}
-	} else {
-		m.handler.Handle(tx, r)
-		if tx.Skipped() {
-			m.hist.Add(m.record(w, history.Dedup, r, attempt))
-			w.CrashPoint(m.id, PointAfterEffect)
-			return deduped
-		}
+	if o := m.run.handle(m, w, tx, i, attempt); o != applied {
+		return o
 	}
 	var value int64
 	if m.stater != nil {
@@ -591,7 +524,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	rec := m.record(w, history.Effect, r, attempt)
 	rec.Value = value
 	m.hist.Add(rec)
-	w.CrashPoint(m.id, PointAfterEffect)
+	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
 	}
@@ -627,38 +560,12 @@ func (m *Member) mark(w *sim.World, id string) {
 	tx.Commit()
 }
 
-// commitRecord commits the offset after r, or acknowledges r in a queue
-// subscription.
-func (m *Member) commitRecord(w *sim.World, r Record) {
-	if m.g.queue != nil {
-		w.CrashPoint(m.id, PointBeforeCommit)
-		w.Send(m.id, m.broker, kindQueueAck, int64(r.Partition), r.Offset, m.ref)
-		w.CrashPoint(m.id, PointAfterCommit)
-		return
-	}
-	m.commitOffset(w, m.bpart, r.Offset+1)
-}
-
 // commitOffset sends a commit of offset for assigned partition j.
 func (m *Member) commitOffset(w *sim.World, j int, offset int64) {
-	w.CrashPoint(m.id, PointBeforeCommit)
+	crashPoint(w, m.id, PointBeforeCommit)
 	w.Send(m.id, m.broker, kindCommit, int64(m.parts[j]), offset, m.ref)
 	m.committed[j] = offset
-	w.CrashPoint(m.id, PointAfterCommit)
-}
-
-// commitHandled commits, for every assigned partition, the offset below
-// which every record is handled, if it moved (interval commits, and on
-// revoke or leave).
-func (m *Member) commitHandled(w *sim.World) {
-	if m.cfg.Commit != CommitInterval || m.phase != phaseActive || m.g.queue != nil {
-		return
-	}
-	for j := range m.parts {
-		if m.handled[j] > m.committed[j] {
-			m.commitOffset(w, j, m.handled[j])
-		}
-	}
+	crashPoint(w, m.id, PointAfterCommit)
 }
 
 // Leave makes the member leave its group cleanly at its next poll
@@ -666,7 +573,7 @@ func (m *Member) commitHandled(w *sim.World) {
 // member after d. It reports whether the member is leaving: not when it
 // is down, out of its group already, or a queue subscriber.
 func (m *Member) Leave(w *sim.World, d time.Duration) bool {
-	if m.phase == phaseOut || m.g.queue != nil || !w.Up(m.id) {
+	if m.phase == phaseOut || !m.src.grouped() || !w.Up(m.id) {
 		return false
 	}
 	m.leaving, m.leaveFor = true, sim.Time(d)
@@ -675,7 +582,7 @@ func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 }
 
 func (m *Member) leave(w *sim.World) {
-	m.commitHandled(w)
+	m.commit.revoked(m, w)
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation})
 	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
@@ -695,14 +602,13 @@ func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) his
 		Attempt: attempt, Generation: gen}
 }
 
-// Crash implements sim.Crasher: the member's identity in the group, its
-// positions, the batch in hand and its dedup memory are lost.
+// Crash implements sim.Crasher: the volatile part is dropped whole (the
+// member's identity in the group, its positions, the batch in hand and
+// its member-scope dedup memory), and the work in hand is abandoned.
 func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
-	epoch, hb, ci, seq := m.epoch, m.hbChain, m.ciChain, m.batchSeq
-	*m = Member{id: m.id, name: m.name, service: m.service, cfg: m.cfg, handler: m.handler, stater: m.stater, g: m.g,
-		broker: m.broker, db: m.db, hist: m.hist, rng: m.rng, sys: m.sys, failures: m.failures,
-		saga: m.saga, out: m.out, done: m.done[:0], begun: m.begun[:0], tries: m.tries[:0], loaded: m.loaded[:0], epoch: epoch + 1, hbChain: hb, ciChain: ci, batchSeq: seq}
+	m.memberVolatile = memberVolatile{}
+	m.epoch++
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new

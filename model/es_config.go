@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/sim"
 )
 
@@ -13,8 +14,12 @@ import (
 // clients and the outbox. The zero value has no event-sourced parts.
 type ESConfig struct {
 	Store StoreConfig
-	// Aggregate names a built-in aggregate (see [Aggregates]) unless
-	// Custom is set.
+	// Aggregate names a registered aggregate: a built-in ("account",
+	// "cart") or one registered with [domain.Register], which the checks
+	// then find by the same name. With Custom set it is only the name the
+	// history records ("" records "custom"): checks that need the
+	// aggregate's rules judge its histories only once it is registered
+	// under that name.
 	Aggregate string
 	// Custom, if set, builds the aggregate logic (for Go users).
 	Custom AggregateFactory
@@ -155,14 +160,18 @@ const (
 type CommandSpec struct {
 	Type                 string
 	AmountMin, AmountMax int64
-	Weight               int
+	// Payload is the command's payload, the same for every command of
+	// the spec (a user's domain's JSON).
+	Payload string
+	Weight  int
 }
 
 // ScriptStep is one command of a scripted client, sent in order.
 type ScriptStep struct {
-	Type   string
-	Key    string
-	Amount int64
+	Type    string
+	Key     string
+	Amount  int64
+	Payload string
 }
 
 // ClientConfig is a command client: Sessions sequential sessions (nodes
@@ -284,6 +293,13 @@ type ProjectorConfig struct {
 	Rebuild   RebuildMode
 	// StartAt delays the projector's start.
 	StartAt time.Duration
+	// Projection names the registered projection the read model folds
+	// its rows with ([domain.RegisterProjection]; "": the value
+	// projection of the store's aggregate), unless Custom is set; with
+	// Custom set it is only the name the history records.
+	Projection string
+	// Custom, if set, is the read model's projection (for Go users).
+	Custom Projection
 	// StalenessSLO, if positive, is the staleness the read model promises:
 	// no committed event waits longer to be applied to it. It is recorded
 	// in the history (history.StalenessSLO) for the checks and charts.
@@ -352,7 +368,7 @@ func (c *ESConfig) Validate() error {
 	}
 	var errs []error
 	if c.Custom == nil {
-		if _, ok := Aggregates[c.Aggregate]; !ok {
+		if _, ok := domain.Lookup(c.Aggregate); !ok {
 			errs = append(errs, fmt.Errorf("unknown aggregate %q: want one of %v", c.Aggregate, AggregateNames()))
 		}
 	}
@@ -414,6 +430,11 @@ func (c *ESConfig) Validate() error {
 			case RebuildInPlace, RebuildStopFirst, RebuildBlueGreen:
 			default:
 				errs = append(errs, fmt.Errorf("projection %q: unknown rebuild mode %q", p.Name, p.Rebuild))
+			}
+		}
+		if p.Custom == nil && p.Projection != "" {
+			if _, ok := domain.LookupProjection(p.Projection); !ok {
+				errs = append(errs, fmt.Errorf("projection %q: unknown projection %q: want one of %v", p.Name, p.Projection, domain.ProjectionNames()))
 			}
 		}
 		if p.StalenessSLO < 0 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -102,7 +103,7 @@ func TestTopicProjection(t *testing.T) {
 		switch r.Kind {
 		case history.Append:
 			appends++
-			fold[r.Key] += model.BalanceDelta(model.StoredEvent{Type: r.Type, Amount: r.Amount})
+			fold[r.Key] = domain.ValueProjection{Aggregate: domain.Account{}}.Apply(fold[r.Key], domain.Event{Type: r.Type, Amount: r.Amount})
 		case history.ProjectionApply:
 			applies++
 			row[r.Key] = r.Value

@@ -1,9 +1,11 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -58,17 +60,21 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 			return nil, fmt.Errorf("projection %q: unknown topic %q", pc.Name, pc.Topic)
 		}
 	}
-	factory := cfg.Custom
+	factory, aggName := cfg.Custom, cfg.Aggregate
 	if factory == nil {
-		factory = Aggregates[cfg.Aggregate]
+		factory, _ = domain.Lookup(cfg.Aggregate)
+	} else if aggName == "" {
+		aggName = "custom"
 	}
 	e := &ESSystem{World: w, History: h, DBs: map[string]*DB{}}
-	env := &esEnv{cfg: &cfg, hist: h, reads: map[string]sim.NodeID{}, factory: factory}
+	env := &esEnv{cfg: &cfg, hist: h, reads: map[string]sim.NodeID{}, factory: factory, aggregate: aggName,
+		folds: map[string]Projection{}, foldNames: map[string]string{}}
 	e.env = env
 	if sys != nil {
 		env.broker = sys.Broker.id
 	}
 	st := newEventStore(cfg.Store, h, w.Stream())
+	st.env = env
 	st.rollbacks = e.knobs.ratio(st.name, "rollback", cfg.Store.Rollback)
 	st.lostAnswers = e.knobs.ratio(st.name, "lost-answer", cfg.Store.LostAnswer)
 	st.lostByNumber = e.knobs.exact(st.name, "lose-answers", cfg.Store.LoseAnswers)
@@ -82,7 +88,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		rm.id = w.Add(pc.Name+"-reads", rm)
 		env.reads[pc.Name] = rm.id
 		e.ReadModels = append(e.ReadModels, rm)
-		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), role: roleLive, effects: true}
+		fold, foldName := projectionOf(pc, factory, aggName)
+		env.folds[pc.Name], env.foldNames[pc.Name] = fold, foldName
+		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true}}
 		if pc.Source == SourceTopic {
 			live.feed = newTopicFeed(pc.Name, sys.Broker.topic(pc.Topic))
 		}
@@ -91,11 +99,11 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		switch {
 		case pc.RebuildAt <= 0:
 		case pc.Rebuild == RebuildInPlace:
-			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleInPlace, effects: true, stopped: true}
+			r := &Projector{name: pc.Name + "-rebuild", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleInPlace, effects: true, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		case pc.Rebuild == RebuildBlueGreen:
-			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), role: roleGreen, gen: 1, stopped: true}
+			r := &Projector{name: pc.Name + "-green", cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleGreen, gen: 1, stopped: true}}
 			r.id = w.Add(r.name, r)
 			e.Projectors = append(e.Projectors, r)
 		}
@@ -132,11 +140,27 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	return e, nil
 }
 
-func defaultPrefix(aggregate string) string {
-	if aggregate == "cart" {
-		return "cart-"
+// projectionOf returns the projection of read model pc and the name the
+// history records for it: its Custom one, a registered one, or the value
+// projection of the store's aggregate (apply logic 1).
+func projectionOf(pc ProjectorConfig, factory AggregateFactory, aggregate string) (Projection, string) {
+	switch {
+	case pc.Custom != nil:
+		return pc.Custom, cmp.Or(pc.Projection, "custom")
+	case pc.Projection != "":
+		p, _ := domain.LookupProjection(pc.Projection)
+		return p, pc.Projection
 	}
-	return "acct-"
+	return domain.ValueProjection{Aggregate: factory(1)}, aggregate
+}
+
+// defaultPrefix names the aggregates of a client that names none: "acct-"
+// for the account, NAME- for any other.
+func defaultPrefix(aggregate string) string {
+	if aggregate == "" || aggregate == "account" {
+		return "acct-"
+	}
+	return aggregate + "-"
 }
 
 // Start records the publishers of the store's events (history.StorePublisher),
@@ -150,9 +174,12 @@ func (e *ESSystem) Start() {
 	}
 	w := e.World
 	e.declarePublishers(w)
+	e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAggregate, Node: e.Store.name, Type: e.env.aggregate})
 	for _, p := range e.Projectors {
 		switch p.role {
 		case roleLive:
+			e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.ReadModelProjection, Node: p.name, Group: p.cfg.Name,
+				Type: e.env.foldNames[p.cfg.Name]})
 			if p.feed != nil {
 				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
 					Topic: p.feed.topic.name, Style: history.StyleProjection})

@@ -6,22 +6,15 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
 
-// StoredEvent is one event of the event store: a fact with its id, its
-// stream and version in the stream (from 1), its global position (from 1)
-// and the command that caused it.
-type StoredEvent struct {
-	ID       string
-	Stream   string
-	Type     string
-	Amount   int64
-	Version  int64
-	Position int64
-	Command  string
-}
+// StoredEvent is one event of the event store ([domain.Event]): a fact
+// with its id, its stream and version in the stream (from 1), its global
+// position (from 1), the command that caused it and its payload.
+type StoredEvent = domain.Event
 
 // Expected is the expected version of an append.
 type Expected struct {
@@ -130,9 +123,13 @@ type readAllReply struct {
 
 type stream struct {
 	events []StoredEvent
-	ids    map[string]int
-	busy   bool
-	queue  []*appendMsg
+	// state is the aggregate's state after events, folded with apply
+	// logic logic (0: not folded yet), for the store-append records.
+	state any
+	logic int
+	ids   map[string]int
+	busy  bool
+	queue []*appendMsg
 }
 
 // log entry states
@@ -158,11 +155,13 @@ type outboxRow struct {
 // rollbacks, snapshots, and an outbox table. Its state is durable; it does
 // not crash in this model, but the answers it sends can be lost.
 type EventStore struct {
-	id      sim.NodeID
-	name    string
-	cfg     StoreConfig
-	hist    *history.History
-	rng     *rand.Rand
+	id   sim.NodeID
+	name string
+	cfg  StoreConfig
+	hist *history.History
+	rng  *rand.Rand
+	// env gives the aggregate the store folds its streams with.
+	env     *esEnv
 	streams map[string]*stream
 	log     []logEntry
 	pending []*pendingAppend
@@ -334,14 +333,33 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
+		state, value := s.fold(w, st)
 		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
-			Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Command: m.command,
-			Expected: m.expected.String(), Basis: m.basis})
+			Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Command: m.command,
+			Expected: m.expected.String(), Basis: m.basis, State: state, Value: value})
 	}
 	last := evs[len(evs)-1]
 	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
 	st.busy = false
 	s.next(w, st)
+}
+
+// fold returns the state of stream st after its last event, described,
+// and its value: what the store records with each append, so that checks
+// read the state an event left instead of applying the aggregate's rules
+// themselves. A store without an aggregate records none.
+func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
+	if s.env == nil || s.env.factory == nil {
+		return "", 0
+	}
+	logic := s.env.logic(w.Now())
+	agg := s.env.factory(logic)
+	if st.logic != logic {
+		st.state, st.logic = domain.Fold(agg, agg.Initial(), st.events), logic
+	} else {
+		st.state = agg.Apply(st.state, st.events[len(st.events)-1])
+	}
+	return agg.Describe(st.state), agg.Value(st.state)
 }
 
 // next starts the append queued behind the one that just finished.

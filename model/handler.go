@@ -1,6 +1,9 @@
 package model
 
-import "github.com/evsim/evsim/sim"
+import (
+	"github.com/evsim/evsim/model/domain"
+	"github.com/evsim/evsim/sim"
+)
 
 // Record is one record of a partition log, as a consumer sees it.
 type Record struct {
@@ -8,6 +11,9 @@ type Record struct {
 	Key    string
 	Type   string
 	Amount int64
+	// Payload is the event's own data (JSON, or any text), for the event
+	// types of a user's domain that carry more than one number.
+	Payload string
 	// Poison marks a malformed event: every handler fails on it.
 	Poison    bool
 	Topic     string
@@ -30,7 +36,9 @@ type Record struct {
 // be deterministic: it may read and write only through tx. The consumer
 // commits the transaction when Handle returns and records an effect,
 // unless the handler called [Tx.Skip] to say it had seen the record's id
-// before: then nothing is committed and the consumer records a dedup.
+// before: then nothing is committed and the consumer records a dedup. A
+// handler may also report its state ([Stater]), and a handler that is a
+// process manager implements [Saga].
 type Handler interface {
 	Handle(tx *Tx, r Record)
 }
@@ -65,17 +73,21 @@ var Handlers = map[string]Handler{
 // BalanceTable is the table the built-in handlers keep their state in.
 const BalanceTable = "balance"
 
-// Balance adds the record's amount to the balance of its key, or subtracts
-// it for a Withdrawn (or ItemRemoved) event: applying it twice counts twice.
+// Balance keeps the balance of the record's key by the built-in account's
+// rule (its value projection): a deposit adds, a withdrawal subtracts, and
+// applying one twice counts twice.
 func Balance(tx *Tx, r Record) {
 	v, _ := tx.Get(BalanceTable, r.Key)
-	switch r.Type {
-	case "Withdrawn", "ItemRemoved":
-		v -= r.Amount
-	default:
-		v += r.Amount
-	}
-	tx.Put(BalanceTable, r.Key, v)
+	tx.Put(BalanceTable, r.Key, accountBalance.Apply(v, r.Event(1)))
+}
+
+// accountBalance is the built-in account's value projection.
+var accountBalance = domain.ValueProjection{Aggregate: domain.Account{}}
+
+// Event returns the record as an event of its key's stream at version
+// (the record's ID, key, type, amount and payload).
+func (r Record) Event(version int64) StoredEvent {
+	return StoredEvent{ID: r.ID, Stream: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload, Version: version}
 }
 
 // LastAmount stores the record's amount as the state of its key: applying

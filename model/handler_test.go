@@ -34,13 +34,13 @@ func (skipHandler) State(tx *Tx, key string) int64 {
 // crashEvery crashes a node at every n-th pass through point, and restarts
 // it after restart.
 type crashEvery struct {
-	point   string
+	point   CrashPoint
 	n, hits int
 	restart sim.Time
 }
 
 func (c *crashEvery) Crash(w *sim.World, node sim.NodeID, point string) (bool, sim.Time) {
-	if point != c.point {
+	if point != string(c.point) {
 		return false, 0
 	}
 	c.hits++

@@ -56,14 +56,22 @@ func (s *EventStore) markSent(rows []int) {
 // Relay is an outbox relay: it takes the outbox lease, publishes the
 // unsent rows to the broker, waits for the broker's acknowledgements, then
 // marks the rows sent. A crash between the publish and the mark publishes
-// them again (at least once).
+// them again (at least once). The outbox rows and their lease live in
+// the event store; the relay keeps the number of its claims, which grows
+// across lives so that an answer to an earlier claim is dropped, and
+// loses the rows in hand in a crash ([relayVolatile]).
 type Relay struct {
 	id   sim.NodeID
 	name string
 	env  *esEnv
 	seq  int64
 
-	// volatile state, dropped by a crash
+	relayVolatile
+}
+
+// relayVolatile is what a relay loses in a crash: the rows it claimed and
+// the acknowledgements it still waits for.
+type relayVolatile struct {
 	rows     []int
 	acksLeft int
 }
@@ -100,7 +108,7 @@ func (r *Relay) Handle(w *sim.World, ev *sim.Event) {
 		if r.acksLeft > 0 {
 			return
 		}
-		w.CrashPoint(r.id, PointAfterPublish)
+		crashPoint(w, r.id, PointAfterPublish)
 		w.Send(r.id, r.env.store, kindOutboxSent, 0, 0, &sentMsg{rows: r.rows})
 		r.rows = nil
 		r.pollLater(w)
@@ -119,7 +127,7 @@ func (r *Relay) pollLater(w *sim.World) {
 
 // Crash implements sim.Crasher.
 func (r *Relay) Crash(w *sim.World, point string) {
-	r.rows, r.acksLeft = nil, 0
+	r.relayVolatile = relayVolatile{}
 	r.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 }
 

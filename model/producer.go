@@ -12,21 +12,17 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// Crash points of a producer: around sending a new record.
-const (
-	PointBeforeSend = "before-send"
-	PointAfterSend  = "after-send"
-)
-
 // Producer publishes events to a topic at a rate, as a Kafka producer
 // does: it picks each record's partition, sends the records of a
 // partition that are waiting for a request together as one batch (at most
 // BatchMax), keeps at most MaxInFlight requests unacknowledged, retries a
 // request that timed out, and, when idempotent, numbers its records per
 // partition under a producer id from the broker. Every publish, retry,
-// acknowledgement and failure is recorded. Its event counter is durable
-// (event ids stay unique across a restart); its in-flight requests,
-// producer id, epoch and sequence numbers are not.
+// acknowledgement and failure is recorded. Its event counters and its
+// round-robin cursor survive a crash ([producerDurable]: event ids stay
+// unique across a restart); its in-flight requests, producer id, epoch,
+// sequence numbers and view of the leaders do not ([producerVolatile]: a
+// restart starts a new producer session).
 //
 // An idempotent producer that gives up on a batch cannot know whether it
 // landed, so the sequence numbers after it may never be accepted. As Kafka
@@ -35,33 +31,43 @@ const (
 // numbers its records from 0 again under the new one (the refused requests
 // first, in their order), and goes on.
 type Producer struct {
-	id   sim.NodeID
-	cfg  ProducerConfig
-	b    *Broker
-	t    *topic
-	hist *history.History
-	rng  *rand.Rand
-	keys []string
-	n    int
-	// orders counts the orders placed (the order workload)
-	orders int
-	lossy  bool // a request or its ack can be lost, so requests need timers
+	id    sim.NodeID
+	cfg   ProducerConfig
+	b     *Broker
+	t     *topic
+	hist  *history.History
+	rng   *rand.Rand
+	keys  []string
+	lossy bool // a request or its ack can be lost, so requests need timers
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
-	// leaders is the producer's metadata of a replicated topic: the node
-	// it believes leads each partition (-1: none known); nil for the
-	// single broker.
-	leaders []sim.NodeID
 
-	// volatile state, dropped by a crash
+	producerDurable
+	producerVolatile
+}
+
+// producerDurable is what a producer keeps across a crash.
+type producerDurable struct {
+	n int // events published
+	// orders counts the orders placed (the order workload)
+	orders int
+	rr     int // the round-robin partitioner's cursor
+}
+
+// producerVolatile is what a producer loses in a crash; [Producer.reset]
+// starts it again.
+type producerVolatile struct {
 	pid      int64
 	epoch    int     // the producer epoch, bumped after giving up on a batch
 	seqs     []int64 // next sequence number per partition
 	lines    []int   // per partition: the epoch its sequence numbers belong to
-	rr       int
 	inflight []*produceReq
 	pending  [][]Record // per partition: records waiting for a request
 	ready    []int      // partitions with pending records, oldest first
+	// leaders is the producer's metadata of a replicated topic: the node
+	// it believes leads each partition (-1: none known); nil for the
+	// single broker.
+	leaders []sim.NodeID
 }
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
@@ -84,23 +90,21 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 	return p
 }
 
-// reset starts a producer session: a new producer id if idempotent, and
-// sequence numbers from 0.
+// reset starts a producer session: a new volatile part, with a new
+// producer id if idempotent, and sequence numbers from 0.
 func (p *Producer) reset() {
-	p.pid, p.epoch = 0, 0
+	n := len(p.t.partitions)
+	v := producerVolatile{seqs: make([]int64, n), lines: make([]int, n), pending: make([][]Record, n)}
 	if p.cfg.Idempotent {
-		p.pid = p.b.newProducerID()
+		v.pid = p.b.newProducerID()
 	}
-	p.seqs = make([]int64, len(p.t.partitions))
-	p.lines = make([]int, len(p.t.partitions))
-	p.pending = make([][]Record, len(p.t.partitions))
-	p.inflight, p.ready = nil, nil
 	if p.t.repl != nil {
-		p.leaders = make([]sim.NodeID, len(p.t.partitions))
+		v.leaders = make([]sim.NodeID, n)
 		for i, ps := range p.t.repl {
-			p.leaders[i] = p.b.cluster.leaderNode(ps)
+			v.leaders[i] = p.b.cluster.leaderNode(ps)
 		}
 	}
+	p.producerVolatile = v
 }
 
 // Handle implements sim.Node.
@@ -194,13 +198,13 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
-	w.CrashPoint(p.id, PointBeforeSend)
+	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
 	}
 	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
-	w.CrashPoint(p.id, PointAfterSend)
+	crashPoint(w, p.id, PointAfterSend)
 }
 
 // pump sends the pending records, one batch per partition, oldest first,
@@ -449,9 +453,9 @@ func (p *Producer) schedule(w *sim.World) {
 func (p *Producer) Crash(w *sim.World, point string) {
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	for _, r := range p.inflight {
-		r.done = true
+		r.done = true // its answer, if one comes, is for no one
 	}
-	p.inflight, p.ready, p.pending = nil, nil, nil
+	p.producerVolatile = producerVolatile{}
 }
 
 // Restart implements sim.Restarter: a new session with a new producer id,

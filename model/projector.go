@@ -19,9 +19,14 @@ const (
 // Projector reads the event store's global log after its checkpoint in
 // batches, applies the events to its read model's rows in a database
 // transaction, and commits its checkpoint in the same transaction or a
-// separate one. At a missing position it follows its gap policy. Its
-// checkpoint is durable (in the read model's database); the batch in hand
-// and its view of gaps are volatile.
+// separate one. At a missing position it follows its gap policy.
+//
+// Its checkpoint is durable, in the read model's database, with the rows.
+// What it keeps itself is in two parts: [projectorDurable] (its place in
+// a rebuild, and the number of its reads) survives a crash;
+// [projectorVolatile] (its copy of the checkpoint, the batch in hand, its
+// view of gaps) is dropped whole by one, with a topic projector's
+// [topicCursor]; a restart loads the checkpoint again.
 //
 // A projector of a topic ([SourceTopic]) reads the topic's partitions from
 // the broker instead, one partition per batch, and checkpoints the next
@@ -34,29 +39,43 @@ type Projector struct {
 	env  *esEnv
 	db   *DB
 	rng  *rand.Rand
+	// feed is the topic of a SourceTopic projector; nil for the store.
+	feed *topicFeed
+
+	projectorDurable
+	projectorVolatile
+}
+
+// projectorDurable is what a projector keeps across a crash: its place in
+// a rebuild, as its operator set it up, and the number of its reads, which
+// keeps growing across lives so that an answer to an earlier read is
+// dropped.
+type projectorDurable struct {
 	role int
 	gen  int
 	// effects sends external effects for live events; a rebuild that
 	// suppresses them sends none for the events it replays.
 	effects bool
-	// effectsFrom: effects are sent only for events after this position
-	// (a stop-then-rebuild does not repeat the ones already sent).
-	effectsFrom int64
 	// stopped: the projector has handed over or finished.
 	stopped bool
-	// feed is the topic of a SourceTopic projector; nil for the store.
-	feed *topicFeed
+	seq     int64
+}
 
-	// volatile state, dropped by a crash
-	seq        int64
-	checkpoint int64
-	gapAt      int64
-	gapSince   sim.Time
-	batch      []StoredEvent
-	skipped    []int64
-	next       int64
-	busy       bool
-	planned    bool
+// projectorVolatile is what a projector loses in a crash.
+type projectorVolatile struct {
+	// checkpoint and effectsFrom are copies of what the read model's
+	// database holds, loaded when the projector resumes. effectsFrom:
+	// effects are sent only for events after this position (a
+	// stop-then-rebuild does not repeat the ones already sent).
+	checkpoint  int64
+	effectsFrom int64
+	gapAt       int64
+	gapSince    sim.Time
+	batch       []StoredEvent
+	skipped     []int64
+	next        int64
+	busy        bool
+	planned     bool
 }
 
 func (p *Projector) tables() readTables { return tablesOf(p.cfg.Name, p.gen) }
@@ -203,7 +222,7 @@ func (p *Projector) apply(w *sim.World) {
 		return
 	}
 	p.planned = false
-	w.CrashPoint(p.id, PointBeforeApply)
+	crashPoint(w, p.id, PointBeforeApply)
 	if p.role == roleLive && activeGen(p.db) != p.gen {
 		p.stopped = true
 		return
@@ -221,11 +240,11 @@ func (p *Projector) apply(w *sim.World) {
 	var recs []history.Entry
 	for _, e := range p.batch {
 		v, _ := tx.Get(t.value, e.Stream)
-		v += BalanceDelta(e)
+		v = p.env.folds[p.cfg.Name].Apply(v, e)
 		tx.Put(t.value, e.Stream, v)
 		tx.Put(t.version, e.Stream, e.Version)
 		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
-			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: v})
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v})
 	}
 	checkpoint := p.next - 1
 	if p.cfg.Checkpoint == CheckpointSameTx {
@@ -249,9 +268,9 @@ func (p *Projector) apply(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.checkpointed(w, checkpoint)
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 	} else {
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, checkpoint)
 		tx.Commit()
@@ -333,12 +352,13 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 	}
 }
 
-// Crash implements sim.Crasher.
+// Crash implements sim.Crasher: the volatile part is dropped whole, and
+// a topic projector's cursor with it.
 func (p *Projector) Crash(w *sim.World, point string) {
 	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
-	p.checkpoint, p.gapAt, p.gapSince, p.batch, p.skipped, p.busy, p.planned = 0, 0, 0, nil, nil, false, false
+	p.projectorVolatile = projectorVolatile{}
 	if p.feed != nil {
-		p.feed.pos, p.feed.next, p.feed.batch = nil, 0, nil
+		p.feed.topicCursor = topicCursor{}
 	}
 }
 

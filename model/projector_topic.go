@@ -9,15 +9,16 @@ import (
 
 // topicFeed is what a projector of a topic ([SourceTopic]) keeps besides
 // a store projector's state: the topic, where its per-partition
-// checkpoints live in the read model's database, and, volatile, its read
-// positions and the batch in hand.
+// checkpoints live in the read model's database, and, volatile
+// ([topicCursor], dropped whole by a crash), its read positions and the
+// batch in hand.
 //
 // It reads like a consumer that assigns itself every partition and keeps
 // its offsets in its own database rather than in a consumer group: each
 // read asks the broker for up to a batch of records of one partition (the
 // partitions taken round robin), at the partition's next offset to read.
 // The read model row of a key folds the key's records in offset order
-// with the built-in balance projection; its version counts the records
+// with the read model's projection; its version counts the records
 // applied to it.
 type topicFeed struct {
 	topic *topic
@@ -25,8 +26,12 @@ type topicFeed struct {
 	// the next offset to read.
 	cpKeys []string
 
-	// volatile state, dropped by a crash
-	pos   []int64 // next offset to read, per partition
+	topicCursor
+}
+
+// topicCursor is a topic projector's volatile reading state.
+type topicCursor struct {
+	pos   []int64 // next offset to read, per partition; nil until loaded
 	next  int     // the partition to read first next time
 	part  int     // the partition of the batch in hand
 	from  int64   // the offset of its first record
@@ -136,14 +141,14 @@ func (p *Projector) applyTopic(w *sim.World) {
 	recs := make([]history.Entry, 0, len(f.batch))
 	for _, r := range f.batch {
 		v, _ := tx.Get(t.value, r.Key)
-		v += BalanceDelta(StoredEvent{Type: r.Type, Amount: r.Amount})
 		ver, _ := tx.Get(t.version, r.Key)
 		ver++
+		v = p.env.folds[p.cfg.Name].Apply(v, r.Event(ver))
 		tx.Put(t.value, r.Key, v)
 		tx.Put(t.version, r.Key, ver)
 		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
 			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Event: r.ID, Type: r.Type, Amount: r.Amount,
-			Version: ver, Value: v})
+			Payload: r.Payload, Version: ver, Value: v})
 	}
 	next := f.end
 	cpKey := f.cpKeys[f.part]
@@ -164,9 +169,9 @@ func (p *Projector) applyTopic(w *sim.World) {
 	}
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		p.topicCheckpointed(w, f.part, next)
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 	} else {
-		w.CrashPoint(p.id, PointAfterApply)
+		crashPoint(w, p.id, PointAfterApply)
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, next)
 		tx.Commit()

@@ -8,19 +8,6 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// BalanceDelta is the built-in balance projection: how an event changes
-// the value of its aggregate's read model row (a balance, an item count).
-// The projection-equals-fold check folds the log with the same rule.
-func BalanceDelta(e StoredEvent) int64 {
-	switch e.Type {
-	case "Deposited", "ItemAdded":
-		return e.Amount
-	case "Withdrawn", "ItemRemoved":
-		return -e.Amount
-	}
-	return 0
-}
-
 // readTables names the tables of one generation of a read model in its
 // database: rows (value and version per aggregate) and the checkpoint.
 type readTables struct {

@@ -51,15 +51,27 @@ type Replica struct {
 	inc  int64         // incarnation: bumped by every restart
 }
 
-// replicaLog is one replica of a partition on a broker.
+// replicaLog is one replica of a partition on a broker. Its log, leader
+// epochs, high watermark and producer sequences survive a process crash
+// (a power loss cuts the log to what was flushed); its view of the
+// partition and its work as leader ([replicaView]) are dropped whole by
+// any crash.
 type replicaLog struct {
 	part    *partitionState
 	records []Record
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
+	// fetchSeq numbers the fetch loop as follower; a response to an
+	// older one is dropped. It grows across lives.
+	fetchSeq int64
 
-	// volatile: the partition's state as the broker last heard it
+	replicaView
+}
+
+// replicaView is a broker's volatile state of a partition: the state as
+// it last heard it from the controller, and its work as leader.
+type replicaView struct {
 	known   bool
 	leader  int
 	epoch   int
@@ -70,11 +82,13 @@ type replicaLog struct {
 	pendingAdd []int           // followers the leader asked to add to the in-sync set
 	waiting    []pendingProduce
 	parked     []*replicaFetch
-	// as follower: the fetch loop's number (a response to an older one
-	// is dropped), and when its fetch in flight was sent (-1: none)
-	fetchSeq int64
-	fetchAt  sim.Time
+	// as follower: when its fetch in flight was sent (-1: none)
+	fetchAt sim.Time
 }
+
+// unknownView is the view of a broker that has heard nothing yet: no
+// known leader.
+func unknownView() replicaView { return replicaView{leader: -1, fetchAt: -1} }
 
 type epochStart struct {
 	epoch int
@@ -306,7 +320,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 		l.add(rec)
 		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
-			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount,
+			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 	}
 	switch req.acks {
@@ -315,7 +329,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 	case AcksAll:
 		l.waiting = append(l.waiting, pendingProduce{req, base, l.end(), false})
 	}
-	w.CrashPoint(r.id, PointLeaderAppend)
+	crashPoint(w, r.id, PointLeaderAppend)
 	parked := l.parked
 	l.parked = nil
 	for _, f := range parked {
@@ -552,7 +566,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
-			w.CrashPoint(r.id, PointFollowerFetch)
+			crashPoint(w, r.id, PointFollowerFetch)
 		}
 	}
 	r.fetch(w, l)
@@ -572,10 +586,8 @@ func (r *Replica) Crash(w *sim.World, point string) {
 		if power {
 			r.losePower(w, l)
 		}
-		l.known, l.leader, l.isr, l.pendingAdd = false, -1, nil, nil
-		l.followers, l.waiting, l.parked = nil, nil, nil
+		l.replicaView = unknownView()
 		l.fetchSeq++
-		l.fetchAt = -1
 	}
 }
 

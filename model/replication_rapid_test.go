@@ -32,12 +32,12 @@ import (
 // through one point.
 type armedCrash struct {
 	node  sim.NodeID
-	point string
+	point CrashPoint
 	n     int
 }
 
 func (a *armedCrash) Crash(w *sim.World, node sim.NodeID, point string) (bool, sim.Time) {
-	if a.n == 0 || node != a.node || point != a.point {
+	if a.n == 0 || node != a.node || point != string(a.point) {
 		return false, 0
 	}
 	if a.n--; a.n == 0 {
@@ -129,7 +129,7 @@ func (m *replicationMachine) PowerCrash(t *rapid.T) {
 func (m *replicationMachine) Arm(t *rapid.T) {
 	b := m.broker(t)
 	m.hook.node, m.hook.n = b.id, rapid.IntRange(1, 20).Draw(t, "hit")
-	m.hook.point = rapid.SampledFrom([]string{PointLeaderAppend, PointFollowerFetch}).Draw(t, "point")
+	m.hook.point = rapid.SampledFrom(PointsOf(KindBroker)).Draw(t, "point")
 }
 
 // Partition cuts a broker off: from the other brokers and the controller,

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/evsim/evsim/model/history"
@@ -33,16 +34,70 @@ const (
 	SagaVersionTable = "saga-version"
 )
 
-// The states of an order saga, as stored in SagaTable.
+// SagaState is the state of a saga instance, as stored in SagaTable.
+// The first four are the states the saga checks know; a user's [Saga]
+// may add its own from 4 up (recorded as "state-N").
+type SagaState int64
+
+// The saga states.
 const (
-	sagaAbsent      int64 = iota // no instance
-	sagaStarted                  // order placed, awaiting its payment
-	sagaCompleted                // paid: the order is confirmed
-	sagaCompensated              // timed out or failed: the order is cancelled
+	// SagaAbsent: no instance (the zero value of a missing row).
+	SagaAbsent SagaState = iota
+	// SagaStarted: the state an instance starts in.
+	SagaStarted
+	// SagaCompleted: an end state, the saga's goal reached (for the order
+	// saga: paid, the order confirmed).
+	SagaCompleted
+	// SagaCompensated: an end state, the saga's steps undone (for the
+	// order saga: timed out, the order cancelled).
+	SagaCompensated
 )
 
-// SagaStates names the states of an order saga by their stored value.
-var SagaStates = []string{"absent", history.SagaStateStarted, history.SagaStateCompleted, history.SagaStateCompensated}
+// String names s as the history records it.
+func (s SagaState) String() string {
+	switch s {
+	case SagaAbsent:
+		return "absent"
+	case SagaStarted:
+		return history.SagaStateStarted
+	case SagaCompleted:
+		return history.SagaStateCompleted
+	case SagaCompensated:
+		return history.SagaStateCompensated
+	}
+	return "state-" + strconv.FormatInt(int64(s), 10)
+}
+
+// Saga is implemented by a handler that is a process manager: it keeps
+// one instance per correlation id (the record's key), its state in
+// SagaTable and its version (how many writes it had) in
+// SagaVersionTable. A member whose handler is a Saga does not call
+// Handle: it reads the instance when it starts handling a record, decides
+// with Decide on what it read when handling ends, and writes the new
+// state, guarded by its group's [SagaConcurrency] (with SagaOptimistic, a
+// version moved since the read is a conflict: the member reads again and
+// decides again). It records the start of an instance, each transition,
+// and the end states SagaCompleted and SagaCompensated, which the saga
+// checks judge. Handle is used when the saga runs as a plain [Handler]:
+// [HandleSaga] does that in one step.
+type Saga interface {
+	Handler
+	// Decide returns the state that record r moves an instance in state
+	// from to, and whether r starts the instance (from is SagaAbsent): a
+	// started instance is first in SagaStarted, then moves to to. It must
+	// be deterministic.
+	Decide(from SagaState, r Record) (to SagaState, start bool)
+}
+
+// HandleSaga applies r to s's instance in one step: read, decide, write.
+func HandleSaga(s Saga, tx *Tx, r Record) {
+	row := loadSagaTx(tx, r.Key)
+	to, start := s.Decide(row.state, r)
+	if to != row.state || start {
+		tx.Put(SagaTable, r.Key, int64(to))
+		tx.Put(SagaVersionTable, r.Key, row.version+1)
+	}
+}
 
 // Event types of the order workload.
 const (
@@ -75,102 +130,46 @@ type orderStep struct {
 }
 
 // OrderSaga is the built-in order saga (a process manager) by the name
-// "order-saga". It keeps one row per correlation id (the record's key):
-// any event for an unknown order starts an instance (load or create);
-// OrderPlaced leaves a started saga as it is; PaymentSucceeded completes
-// a started saga; PaymentTimedOut compensates it; a saga that has ended
-// ignores every later event. A member handling it reads the row when it
-// starts handling a record and writes it when it ends, guarded by the
-// group's [SagaConcurrency]. Used as a plain [Handler], it reads and
-// writes in one step.
+// "order-saga", a [Saga]: any event for an unknown order starts an
+// instance (load or create); OrderPlaced leaves a started saga as it is;
+// PaymentSucceeded completes a started saga; PaymentTimedOut compensates
+// it; a saga that has ended ignores every later event.
 type OrderSaga struct{}
 
 // Handle implements Handler.
-func (OrderSaga) Handle(tx *Tx, r Record) {
-	row := loadSagaTx(tx, r.Key)
-	to, start := sagaDecide(row.state, r.Type)
-	if to != row.state || start {
-		tx.Put(SagaTable, r.Key, to)
-		tx.Put(SagaVersionTable, r.Key, row.version+1)
+func (o OrderSaga) Handle(tx *Tx, r Record) { HandleSaga(o, tx, r) }
+
+// Decide implements Saga.
+func (OrderSaga) Decide(from SagaState, r Record) (to SagaState, start bool) {
+	switch from {
+	case SagaAbsent:
+		start, from = true, SagaStarted
+	case SagaCompleted, SagaCompensated:
+		return from, false
 	}
+	switch r.Type {
+	case PaymentSucceeded:
+		return SagaCompleted, start
+	case PaymentTimedOut:
+		return SagaCompensated, start
+	}
+	return from, start
 }
 
 // sagaRow is a saga's state and version as read.
 type sagaRow struct {
-	state, version int64
+	state   SagaState
+	version int64
 }
 
 func loadSagaTx(tx *Tx, key string) sagaRow {
 	s, _ := tx.Get(SagaTable, key)
 	v, _ := tx.Get(SagaVersionTable, key)
-	return sagaRow{s, v}
+	return sagaRow{SagaState(s), v}
 }
 
 func loadSaga(db *DB, key string) sagaRow {
 	s, _ := db.Get(SagaTable, key)
 	v, _ := db.Get(SagaVersionTable, key)
-	return sagaRow{s, v}
-}
-
-// sagaDecide returns the state an event moves a saga in state from to, and
-// whether it starts a new instance.
-func sagaDecide(from int64, typ string) (to int64, start bool) {
-	switch from {
-	case sagaAbsent:
-		start, from = true, sagaStarted
-	case sagaCompleted, sagaCompensated:
-		return from, false
-	}
-	switch typ {
-	case PaymentSucceeded:
-		return sagaCompleted, start
-	case PaymentTimedOut:
-		return sagaCompensated, start
-	}
-	return from, start
-}
-
-// sagaStep handles r for the order saga in tx, deciding on the row read
-// when handling started. It reports false on a version conflict
-// (optimistic concurrency): nothing is written, the caller must reload
-// and handle r again.
-func (m *Member) sagaStep(w *sim.World, tx *Tx, r Record, read sagaRow, attempt int) bool {
-	if m.cfg.Saga == SagaOptimistic {
-		if cur := loadSagaTx(tx, r.Key); cur.version != read.version {
-			rec := m.record(w, history.SagaConflict, r, attempt)
-			rec.Basis, rec.Version = read.version, cur.version
-			m.hist.Add(rec)
-			return false
-		}
-	}
-	to, start := sagaDecide(read.state, r.Type)
-	if to == read.state && !start {
-		return true
-	}
-	v := read.version + 1
-	tx.Put(SagaTable, r.Key, to)
-	tx.Put(SagaVersionTable, r.Key, v)
-	from := read.state
-	if start {
-		rec := m.record(w, history.SagaStart, r, attempt)
-		rec.To, rec.Version, rec.Basis = SagaStates[sagaStarted], v, read.version
-		m.hist.Add(rec)
-		from = sagaStarted
-	}
-	if to != from {
-		rec := m.record(w, history.SagaTransition, r, attempt)
-		rec.From, rec.To, rec.Version, rec.Basis = SagaStates[from], SagaStates[to], v, read.version
-		m.hist.Add(rec)
-	}
-	switch to {
-	case sagaCompleted:
-		rec := m.record(w, history.SagaCompleted, r, attempt)
-		rec.Version = v
-		m.hist.Add(rec)
-	case sagaCompensated:
-		rec := m.record(w, history.SagaCompensated, r, attempt)
-		rec.Version = v
-		m.hist.Add(rec)
-	}
-	return true
+	return sagaRow{SagaState(s), v}
 }

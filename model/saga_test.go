@@ -7,26 +7,25 @@ import "testing"
 // ignores everything.
 func TestSagaDecide(t *testing.T) {
 	cases := []struct {
-		from  int64
+		from  SagaState
 		typ   string
-		to    int64
+		to    SagaState
 		start bool
 	}{
-		{sagaAbsent, OrderPlaced, sagaStarted, true},
-		{sagaAbsent, PaymentSucceeded, sagaCompleted, true},
-		{sagaAbsent, PaymentTimedOut, sagaCompensated, true},
-		{sagaStarted, OrderPlaced, sagaStarted, false},
-		{sagaStarted, PaymentSucceeded, sagaCompleted, false},
-		{sagaStarted, PaymentTimedOut, sagaCompensated, false},
-		{sagaCompleted, PaymentTimedOut, sagaCompleted, false},
-		{sagaCompensated, PaymentSucceeded, sagaCompensated, false},
-		{sagaCompensated, OrderPlaced, sagaCompensated, false},
+		{SagaAbsent, OrderPlaced, SagaStarted, true},
+		{SagaAbsent, PaymentSucceeded, SagaCompleted, true},
+		{SagaAbsent, PaymentTimedOut, SagaCompensated, true},
+		{SagaStarted, OrderPlaced, SagaStarted, false},
+		{SagaStarted, PaymentSucceeded, SagaCompleted, false},
+		{SagaStarted, PaymentTimedOut, SagaCompensated, false},
+		{SagaCompleted, PaymentTimedOut, SagaCompleted, false},
+		{SagaCompensated, PaymentSucceeded, SagaCompensated, false},
+		{SagaCompensated, OrderPlaced, SagaCompensated, false},
 	}
 	for _, c := range cases {
-		to, start := sagaDecide(c.from, c.typ)
+		to, start := OrderSaga{}.Decide(c.from, Record{Type: c.typ})
 		if to != c.to || start != c.start {
-			t.Errorf("%s on %s: %s (start %v), want %s (start %v)", c.typ, SagaStates[c.from], SagaStates[to], start,
-				SagaStates[c.to], c.start)
+			t.Errorf("%s on %s: %s (start %v), want %s (start %v)", c.typ, c.from, to, start, c.to, c.start)
 		}
 	}
 }
@@ -40,7 +39,7 @@ func TestOrderSagaAsPlainHandler(t *testing.T) {
 		OrderSaga{}.Handle(tx, Record{Key: "order-1", Type: typ})
 		tx.Commit()
 	}
-	if row := loadSaga(db, "order-1"); row != (sagaRow{sagaCompensated, 2}) {
+	if row := loadSaga(db, "order-1"); row != (sagaRow{SagaCompensated, 2}) {
 		t.Fatalf("row %+v, want compensated at version 2", row)
 	}
 }

@@ -136,7 +136,6 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			handler = Handlers[gc.Handler]
 		}
 		stater, _ := handler.(Stater)
-		_, saga := handler.(OrderSaga)
 		service := gc.Service
 		if service == gc.Group {
 			service = ""
@@ -144,8 +143,9 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		s.subs = append(s.subs, subscription{g, service, stater != nil})
 		failures := s.knobs.ratio(gc.Service, "failures", gc.Failures)
 		for i := 0; i < gc.Members; i++ {
-			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, handler: handler, stater: stater,
-				saga: saga, g: g, broker: b.id, db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures}
+			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, stater: stater, g: g, broker: b.id,
+				db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures,
+				src: sourceOf(gc.Style), run: handlingOf(handler), commit: commitPolicies[gc.Commit]}
 			if gc.Output != "" {
 				m.out = b.topic(gc.Output)
 			}

@@ -54,7 +54,7 @@ func (m *Member) txnCommit(w *sim.World) bool {
 	j := m.bpart
 	s := m.txs[j]
 	b := m.sys.Broker
-	w.CrashPoint(m.id, PointBeforeCommit)
+	w.CrashPoint(m.id, string(PointBeforeCommit))
 	if !b.txnOffsets(w, s, m.g, m.ref, m.parts[j], m.pos[j]) {
 		b.txnEnd(w, s, false)
 		return false
@@ -63,7 +63,7 @@ func (m *Member) txnCommit(w *sim.World) bool {
 		return false
 	}
 	m.committed[j] = m.pos[j]
-	w.CrashPoint(m.id, PointAfterCommit)
+	w.CrashPoint(m.id, string(PointAfterCommit))
 	return true
 }
 

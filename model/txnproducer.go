@@ -95,12 +95,12 @@ func (p *TxnProducer) publish(w *sim.World) {
 	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount}
 	p.hist.Add(pub)
-	w.CrashPoint(p.id, PointBeforeSend)
+	w.CrashPoint(p.id, string(PointBeforeSend))
 	if !p.b.txnProduce(w, p.s, p.t, part, rec, pub) {
 		p.stopped = true
 		return
 	}
-	w.CrashPoint(p.id, PointAfterSend)
+	w.CrashPoint(p.id, string(PointAfterSend))
 	p.written++
 	if p.written == p.cfg.TransactionSize {
 		p.end(w)

@@ -15,9 +15,6 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-// maxChartPoints bounds the points plotted per series.
-const maxChartPoints = 2000
-
 // palette colours the groups' lines; it has no red, which marks crashes.
 var palette = []color.Color{
 	color.RGBA{R: 31, G: 119, B: 180, A: 255},
@@ -89,8 +86,9 @@ func LagChart(h *history.History, path string, witness ...int64) error {
 }
 
 // chartXYs converts a step series to plot coordinates in seconds, without
-// non-finite values, downsampled to maxChartPoints and held at its last
-// value until end (nanoseconds) so that the line spans the whole run.
+// non-finite values, downsampled to the chart's pixel columns over 0..end
+// and held at its last value until end (nanoseconds) so that the line
+// spans the whole run.
 func chartXYs(pts []Point, end int64) plotter.XYs {
 	finite := make([]Point, 0, len(pts))
 	for _, pt := range pts {
@@ -98,7 +96,7 @@ func chartXYs(pts []Point, end int64) plotter.XYs {
 			finite = append(finite, pt)
 		}
 	}
-	finite = downsample(finite, maxChartPoints-1)
+	finite = downsample(finite, 0, end, chartColumns)
 	if n := len(finite); n > 0 && finite[n-1].At < end {
 		finite = append(finite, Point{At: end, Value: finite[n-1].Value})
 	}

@@ -31,26 +31,60 @@ type groupPartition struct {
 	topicPartition
 }
 
-// lagState is the part of a history replayed so far that lag depends on.
+// lagState is the part of a history replayed so far that lag depends on,
+// with each group's lag kept up to date as records arrive, so that a
+// record costs a few map operations rather than a sum over every
+// partition a group reads.
 type lagState struct {
-	ends       map[topicPartition]int64   // 1 + highest appended offset
-	partitions map[string]map[int]bool    // appended partitions per topic
-	committed  map[groupPartition]int64   // latest committed next offset
-	topics     map[string]map[string]bool // subscribed topics per group
+	ends        map[topicPartition]int64   // 1 + highest appended offset
+	partitions  map[string][]int           // appended partitions per topic, in order of first append
+	committed   map[groupPartition]int64   // latest committed next offset
+	topics      map[string]map[string]bool // subscribed topics per group
+	subscribers map[string][]string        // groups per topic, in order of subscription
+	lag         map[string]int64           // per group: the sum over the appended partitions of its topics of end - committed
 }
 
-// lag returns how many events group g is behind the log end: the sum over
-// the appended partitions of its subscribed topics of log end minus
-// committed offset.
-func (s *lagState) lag(g string) int64 {
-	var total int64
-	for topic := range s.topics[g] {
-		for p := range s.partitions[topic] {
-			tp := topicPartition{topic, p}
-			total += s.ends[tp] - s.committed[groupPartition{g, tp}]
-		}
+// subscribe adds topic t to group g's topics, and its appended
+// partitions to g's lag.
+func (s *lagState) subscribe(g, t string) {
+	if s.topics[g][t] {
+		return
 	}
-	return total
+	s.topics[g][t] = true
+	s.subscribers[t] = append(s.subscribers[t], g)
+	for _, p := range s.partitions[t] {
+		tp := topicPartition{t, p}
+		s.lag[g] += s.ends[tp] - s.committed[groupPartition{g, tp}]
+	}
+}
+
+// appendAt moves the end of partition tp to at least end, and the lag of
+// every group reading its topic with it.
+func (s *lagState) appendAt(tp topicPartition, end int64) {
+	old, seen := s.ends[tp]
+	end = max(old, end)
+	s.ends[tp] = end
+	if !seen {
+		s.partitions[tp.topic] = append(s.partitions[tp.topic], tp.partition)
+		for _, g := range s.subscribers[tp.topic] {
+			s.lag[g] += end - s.committed[groupPartition{g, tp}]
+		}
+		return
+	}
+	for _, g := range s.subscribers[tp.topic] {
+		s.lag[g] += end - old
+	}
+}
+
+// commit sets group g's committed offset on tp, and its lag with it if
+// g reads tp's topic and tp has an append.
+func (s *lagState) commit(g string, tp topicPartition, offset int64) {
+	gp := groupPartition{g, tp}
+	old := s.committed[gp]
+	s.committed[gp] = offset
+	if _, seen := s.ends[tp]; seen && s.topics[g][tp.topic] {
+		s.lag[g] += old - offset
+	}
 }
 
 // LagSeries returns the consumer lag over simulated time of every group
@@ -70,13 +104,15 @@ func (s *lagState) lag(g string) int64 {
 // sample, the lag after all of them.
 func LagSeries(h *history.History) []Series {
 	s := lagState{
-		ends:       map[topicPartition]int64{},
-		partitions: map[string]map[int]bool{},
-		committed:  map[groupPartition]int64{},
-		topics:     map[string]map[string]bool{},
+		ends:        map[topicPartition]int64{},
+		partitions:  map[string][]int{},
+		committed:   map[groupPartition]int64{},
+		topics:      map[string]map[string]bool{},
+		subscribers: map[string][]string{},
+		lag:         map[string]int64{},
 	}
 	series := map[string]*Series{}
-	var subscribers map[string][]string // groups per topic, rebuilt lazily
+	var one [1]string
 	for _, r := range h.All() {
 		var affected []string
 		switch r.Kind {
@@ -85,31 +121,25 @@ func LagSeries(h *history.History) []Series {
 				s.topics[r.Group] = map[string]bool{}
 				series[r.Group] = &Series{Name: r.Group}
 			}
-			s.topics[r.Group][r.Topic] = true
-			subscribers = nil
-			affected = []string{r.Group}
+			s.subscribe(r.Group, r.Topic)
+			one[0] = r.Group
+			affected = one[:]
 		case history.Append:
 			tp := topicPartition{r.Topic, r.Partition}
-			if s.partitions[r.Topic] == nil {
-				s.partitions[r.Topic] = map[int]bool{}
-			}
-			s.partitions[r.Topic][r.Partition] = true
-			s.ends[tp] = max(s.ends[tp], r.Offset+1)
-			if subscribers == nil {
-				subscribers = groupsByTopic(s.topics)
-			}
-			affected = subscribers[r.Topic]
+			s.appendAt(tp, r.Offset+1)
+			affected = s.subscribers[r.Topic]
 		case history.OffsetCommit, history.Checkpoint:
 			if r.Topic == "" {
 				continue // a checkpoint of the event store's log
 			}
-			s.committed[groupPartition{r.Group, topicPartition{r.Topic, r.Partition}}] = r.Offset
+			s.commit(r.Group, topicPartition{r.Topic, r.Partition}, r.Offset)
 			if s.topics[r.Group][r.Topic] {
-				affected = []string{r.Group}
+				one[0] = r.Group
+				affected = one[:]
 			}
 		}
 		for _, g := range affected {
-			series[g].sample(r.At, float64(s.lag(g)))
+			series[g].sample(r.At, float64(s.lag[g]))
 		}
 	}
 	return sortedSeries(series)
@@ -127,17 +157,6 @@ func (s *Series) sample(at int64, v float64) {
 		return
 	}
 	s.Points = append(s.Points, Point{At: at, Value: v})
-}
-
-// groupsByTopic inverts the subscriptions: the groups consuming each topic.
-func groupsByTopic(topics map[string]map[string]bool) map[string][]string {
-	out := map[string][]string{}
-	for g, ts := range topics {
-		for t := range ts {
-			out[t] = append(out[t], g)
-		}
-	}
-	return out
 }
 
 // sortedSeries returns the series in name order.

@@ -91,37 +91,6 @@ func TestLagSeriesEmpty(t *testing.T) {
 	}
 }
 
-func TestDownsampleKeepsSpike(t *testing.T) {
-	pts := make([]Point, 100000)
-	for i := range pts {
-		pts[i] = Point{At: int64(i), Value: float64(i % 7)}
-	}
-	pts[54321].Value = 1000
-	pts[77777].Value = -5
-	got := downsample(pts, 2000)
-	if len(got) > 2000 {
-		t.Fatalf("downsample kept %d points, want at most 2000", len(got))
-	}
-	if got[0] != pts[0] || got[len(got)-1] != pts[len(pts)-1] {
-		t.Fatalf("downsample lost an end point: first %v last %v", got[0], got[len(got)-1])
-	}
-	var spike, dip bool
-	for i, p := range got {
-		if i > 0 && p.At <= got[i-1].At {
-			t.Fatalf("downsample out of order at %d: %v after %v", i, p, got[i-1])
-		}
-		spike = spike || p == pts[54321]
-		dip = dip || p == pts[77777]
-	}
-	if !spike || !dip {
-		t.Fatalf("downsample lost extremes: spike kept %v, dip kept %v", spike, dip)
-	}
-	short := pts[:10]
-	if got := downsample(short, 2000); !reflect.DeepEqual(got, short) {
-		t.Fatalf("downsample changed a short series")
-	}
-}
-
 // chartHistory is a small run with two groups and a crash.
 func chartHistory() *history.History {
 	h := &history.History{}

@@ -16,6 +16,10 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
+// maxQueryDots bounds the query dots a staleness chart scatters: past it,
+// every k-th query is drawn.
+const maxQueryDots = 2000
+
 // StalenessSeries returns, per read model in h, two step series over
 // simulated time: the committed events it has not applied yet, and how
 // long ago (in milliseconds) the oldest of them committed, as measured by
@@ -72,7 +76,7 @@ func StalenessChart(h *history.History, path string, witness ...int64) error {
 	}
 	var sloMax float64
 	for i, s := range rep.Series {
-		xys := toXYs(downsample(timeBehindPoints(s, end), maxChartPoints))
+		xys := toXYs(downsample(timeBehindPoints(s, end), 0, end, chartColumns))
 		line, err := plotter.NewLine(xys)
 		if err != nil {
 			continue
@@ -104,8 +108,8 @@ func StalenessChart(h *history.History, path string, witness ...int64) error {
 		}
 	}
 	if len(qs) > 0 {
-		if len(qs) > maxChartPoints {
-			step := (len(qs) + maxChartPoints - 1) / maxChartPoints
+		if len(qs) > maxQueryDots {
+			step := (len(qs) + maxQueryDots - 1) / maxQueryDots
 			var thin plotter.XYs
 			for i := 0; i < len(qs); i += step {
 				thin = append(thin, qs[i])

@@ -37,7 +37,7 @@ func WorstOf(h *history.History) Worst {
 			w.Lag, w.HasLag = max(w.Lag, p.Value), true
 		}
 	}
-	if rep := checks.Staleness(h); len(rep.Queries) > 0 {
+	if rep := checks.QueryStaleness(h); len(rep.Queries) > 0 {
 		w.StalenessMs, w.HasStaleness = float64(rep.MaxTime)/1e6, true
 	}
 	for _, slo := range checks.StalenessSLOs(h) {

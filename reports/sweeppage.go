@@ -52,7 +52,7 @@ td.n{text-align:right}img{max-width:100%;border:1px solid #ddd}figure{margin:1re
 <h1>Sweep of {{.Scenario}}</h1>
 {{if .Title}}<p><b>{{.Title}}</b></p>{{end}}
 {{if .Interrupted}}<p class="warn">⚠ Interrupted (Ctrl-C): the counts cover the {{.Runs}} runs that finished.</p>{{end}}
-<p>{{.Runs}} runs, seeds {{.Seeds}}, shard {{.Shard}}: expectations met in {{.Met}} of {{.Runs}}.</p>
+<p>{{.Runs}} runs, seeds {{.Seeds}}{{if .Shard}}, shard {{.Shard}}{{end}}: expectations met in {{.Met}} of {{.Runs}}.</p>
 <h2>Verdicts across seeds</h2>
 <table><tr><th scope="col">check</th><th scope="col">✔ holds</th><th scope="col">✘ violated</th><th scope="col">? unknown</th><th scope="col">expected</th></tr>
 {{range .Checks}}<tr><td>{{.Check}}</td><td class="n">{{.Holds}}</td><td class="n">{{.Violated}}</td><td class="n">{{.Unknown}}</td><td>{{symbol .Expected}} {{.Expected}}</td></tr>

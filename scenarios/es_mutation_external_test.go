@@ -136,13 +136,16 @@ func TestMutationExpectedVersion(t *testing.T) {
 	if j < 0 {
 		t.Fatal("no withdrawal in the history")
 	}
+	// The store records the state each event left: the planted
+	// withdrawal left the balance at -1.
 	over := esMutate(h, 0)
 	{
 		e := over.At(j)
 		e.Amount = balance[h.At(j).Key] + 1
+		e.Value, e.State = -1, "open=true balance=-1"
 		over.Set(j, e)
 	}
-	esWant(t, over, "no-overdraft", checks.Violated, "Account "+h.At(j).Key+" went to -1")
+	esWant(t, over, "no-overdraft", checks.Violated, "Stream "+h.At(j).Key+" went to -1")
 	esWant(t, over, "stream-integrity", checks.Holds)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/faults"
+	"github.com/evsim/evsim/model"
 )
 
 // Exploration bounds what [Scenario.Explore] draws: the places the scenario's
@@ -49,8 +50,9 @@ type Finding struct {
 // slot is one place a crash can strike: a target, a point and the restart
 // delay the scenario gives it.
 type slot struct {
-	target, point string
-	restart       time.Duration
+	target  string
+	point   model.CrashPoint
+	restart time.Duration
 }
 
 // ErrNoCrashFaults is returned by Explore for a scenario without crash

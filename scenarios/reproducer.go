@@ -45,7 +45,7 @@ func (s *Scenario) Reproducer(f *Finding) ([]byte, error) {
 			restart = c.RestartAfter.String()
 		}
 		plan.Content = append(plan.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-			scalar("crash"), scalar(c.Target), scalar("point"), scalar(c.Point),
+			scalar("crash"), scalar(c.Target), scalar("point"), scalar(string(c.Point)),
 			scalar("at-hit"), scalar(strconv.Itoa(c.Nth)), scalar("restart-after"), scalar(restart),
 		}})
 	}

@@ -129,6 +129,15 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	return o, nil
 }
 
+// Validate builds the scenario's world at its seed and installs its
+// faults without running it: it reports what only a built system can
+// tell, such as an unknown fault target or a crash aimed at a point its
+// target never passes.
+func (s *Scenario) Validate() error {
+	_, err := s.build(s.Seed)
+	return err
+}
+
 // built is a scenario's world with everything in it.
 type built struct {
 	w   *sim.World

@@ -646,7 +646,11 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		d.errorf(m.node, "%s: missing key \"point\" (where to crash), or give at (a set time)", what)
 		return nil
 	}
-	point := d.oneOf(pointNode, what+".point", model.CrashPoints...)
+	points := make([]string, len(model.CrashPoints))
+	for i, p := range model.CrashPoints {
+		points[i] = string(p)
+	}
+	point := model.CrashPoint(d.oneOf(pointNode, what+".point", points...))
 	if (hit == nil) == (prob == nil) {
 		d.errorf(m.node, "%s: give either probability (a chance at every pass, like 1/20) or at-hit (crash at the n-th pass), not both or neither", what)
 		return nil

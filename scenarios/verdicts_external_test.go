@@ -73,7 +73,7 @@ func doubleEffectWitness(r checks.Result) error {
 			return fmt.Errorf("witness record %+v lies outside the two effects", *r)
 		}
 		switch {
-		case r.Kind == history.Crash && r.Node == first.Node && string(r.CrashPoint) == model.PointAfterEffect && crash == nil:
+		case r.Kind == history.Crash && r.Node == first.Node && r.CrashPoint == model.PointAfterEffect && crash == nil:
 			crash = r
 		case r.Kind == history.Deliver && r.Event == first.Event && r.Group == first.Group && r.Attempt >= 2 && crash != nil:
 			redeliver = r
@@ -169,7 +169,7 @@ func lossWitness(r checks.Result) error {
 	var crash, commit bool
 	for _, x := range w[2:] {
 		switch {
-		case x.Kind == history.Crash && x.Node == del.Node && string(x.CrashPoint) == model.PointAfterCommit:
+		case x.Kind == history.Crash && x.Node == del.Node && x.CrashPoint == model.PointAfterCommit:
 			crash = true
 		case x.Kind == history.OffsetCommit && x.Group == del.Group && x.Partition == ack.Partition && x.Offset > ack.Offset:
 			commit = true

@@ -139,6 +139,9 @@ func (w *World) Add(name string, n Node) NodeID {
 // Name returns the name a node was added with.
 func (w *World) Name(id NodeID) string { return w.nodes[id].name }
 
+// Node returns the node registered as id.
+func (w *World) Node(id NodeID) Node { return w.nodes[id].node }
+
 // Up reports whether a node is up.
 func (w *World) Up(id NodeID) bool { return w.nodes[id].up }
 

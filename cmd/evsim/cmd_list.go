@@ -50,11 +50,20 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim lint: %v\n", err)
 		return exitUsage
 	}
+	bad := false
 	for _, s := range list {
+		if err := s.Validate(); err != nil {
+			fmt.Fprintf(stderr, "evsim lint: %v\n", err)
+			bad = true
+			continue
+		}
 		for _, w := range s.Warnings {
 			fmt.Fprintln(stdout, w)
 		}
 		fmt.Fprintf(stdout, "%s: ok, %d warning(s)\n", s.File, len(s.Warnings))
+	}
+	if bad {
+		return exitUsage
 	}
 	return exitOK
 }

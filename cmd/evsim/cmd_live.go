@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -34,7 +35,7 @@ type liveLine struct {
 }
 
 func cmdLive(args []string, stdout, stderr io.Writer) int {
-	const name = "live FILE|NAME... [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]"
+	const name = "live FILE|NAME... [--compare] [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]"
 	help := slices.ContainsFunc(args, isHelp)
 	if help {
 		// --help asks for the flags: on stdout, exit 0, as for the other
@@ -46,6 +47,7 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("out", "evsim-out", "folder for each live run's history and verdicts")
 	runs := fs.Int("runs", 1, "live runs of each scenario")
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "bound on each live run, drain included")
+	compare := fs.Bool("compare", false, "print the simulated and live verdicts side by side and the checks that differ; exit 1 when any differs (no FILE or NAME: every built-in pair that runs live)")
 	if help {
 		fs.Usage()
 		return exitOK
@@ -54,18 +56,32 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitUsage
 	}
-	if len(pos) == 0 || *runs < 1 || *timeout <= 0 {
-		fmt.Fprintln(stderr, "evsim live: want at least one FILE or NAME, --runs of at least 1 and a positive --timeout")
+	if len(pos) == 0 && !*compare || *runs < 1 || *timeout <= 0 {
+		fmt.Fprintln(stderr, "evsim live: want at least one FILE or NAME (or --compare alone), --runs of at least 1 and a positive --timeout")
 		return exitUsage
+	}
+	if len(pos) == 0 {
+		pairs, err := live.LivePairs()
+		if err != nil {
+			fmt.Fprintf(stderr, "evsim live: %v\n", err)
+			return exitUsage
+		}
+		for _, m := range pairs {
+			pos = append(append(pos, m.Broken...), m.Fixed...)
+		}
 	}
 	list, err := load(pos)
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim live: %v\n", err)
 		return exitUsage
 	}
+	var seeds []string
+	if *brokers != "" {
+		seeds = strings.Split(*brokers, ",")
+	}
 	var refused []string
 	for _, s := range list {
-		for _, r := range live.Refusals(s) {
+		for _, r := range live.Refusals(s, live.Options{Brokers: seeds}) {
 			refused = append(refused, fmt.Sprintf("  %s: refused: %s", s.Name, r))
 		}
 	}
@@ -90,11 +106,8 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		case <-ctx.Done():
 		}
 	}()
-	var seeds []string
-	if *brokers != "" {
-		seeds = strings.Split(*brokers, ",")
-	}
 	code := exitOK
+	var differ []string
 	for _, s := range list {
 		sim, err := s.Run(s.Seed)
 		if err != nil {
@@ -121,17 +134,36 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 				return exitUsage
 			}
 			results = append(results, res)
-			if !res.Met() {
+			if !res.Met() && !*compare {
 				code = exitFailed
 			}
 			if intr.stopped() {
 				break
 			}
 		}
-		printLive(stdout, s, results, simulated, filepath.Join(*outDir, s.Name+"-live"))
+		if *compare {
+			rows := live.Compare(s, sim.Results, results)
+			printCompare(stdout, s, rows, results, filepath.Join(*outDir, s.Name+"-live"))
+			for _, r := range rows {
+				if r.Differs {
+					differ = append(differ, s.Name+" "+r.Check)
+					code = exitFailed
+				}
+			}
+		} else {
+			printLive(stdout, s, results, simulated, filepath.Join(*outDir, s.Name+"-live"))
+		}
 		if intr.stopped() {
 			fmt.Fprintln(stderr, "evsim live: interrupted; the clients are closed and the history recorded so far is written")
 			return exitInterrupted
+		}
+	}
+	if *compare {
+		if len(differ) == 0 {
+			fmt.Fprintf(stdout, "compare: %d scenarios, %d live runs each: every check reached the simulated verdict in every live run\n", len(list), *runs)
+		} else {
+			fmt.Fprintf(stdout, "compare: %d scenarios, %d live runs each: %d checks differ (a model bug, a broker or client bug, or timing the live runs did not share): %s\n",
+				len(list), *runs, len(differ), strings.Join(differ, ", "))
 		}
 	}
 	return code
@@ -203,6 +235,58 @@ func printLive(w io.Writer, s *scenarios.Scenario, results []*live.Result, simul
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Check, strings.Join(parts, ", "), simulated[r.Check], want, mark)
 	}
 	tw.Flush()
+	for _, r := range results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+	}
+	fmt.Fprintf(w, "  files: %s\n", dir)
+}
+
+// printCompare prints a scenario's checks with the simulated verdict, the
+// live verdicts over its runs and the expectation, and names the checks
+// whose live verdict differs from the simulated one.
+func printCompare(w io.Writer, s *scenarios.Scenario, rows []live.Comparison, results []*live.Result, dir string) {
+	fmt.Fprintf(w, "== %s (compare): %s\n", s.Name, s.Title)
+	if len(results) == 0 {
+		return
+	}
+	crashes, drained := 0, 0
+	for _, r := range results {
+		crashes += r.Crashes
+		if r.Drained {
+			drained++
+		}
+	}
+	var struck []string
+	for _, r := range results {
+		struck = append(struck, strconv.Itoa(r.Struck))
+	}
+	fmt.Fprintf(w, "simulated seed %d; live runs=%d crashes=%d faults struck per run=%s drained=%d/%d\n", s.Seed, len(results), crashes, strings.Join(struck, ","), drained, len(results))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  check\tsimulated\tlive\texpected\tsame?")
+	var differ []string
+	for _, r := range rows {
+		var parts []string
+		for _, v := range []checks.Verdict{checks.Holds, checks.Violated, checks.Unknown} {
+			if r.Live[v] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", v, r.Live[v], r.Runs))
+			}
+		}
+		mark := "same"
+		switch {
+		case r.Differs:
+			mark = "DIFFERS"
+			differ = append(differ, r.Check)
+		case r.Unstruck > 0:
+			mark = fmt.Sprintf("same where a fault struck (%d/%d runs struck none)", r.Unstruck, r.Runs)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Check, r.Simulated, strings.Join(parts, ", "), r.Expected, mark)
+	}
+	tw.Flush()
+	if len(differ) > 0 {
+		fmt.Fprintf(w, "  differ: %s: the simulation and the live runs disagree (a model bug, a broker or client bug, or timing the live runs did not share; see the histories)\n", strings.Join(differ, ", "))
+	}
 	for _, r := range results {
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)

@@ -20,12 +20,13 @@ import (
 	"github.com/evsim/evsim/scenarios"
 )
 
-// sweepLine is the --json summary of a sweep: mergeable across shards by
-// adding the counts and concatenating the failing seeds.
+// sweepLine is the summary of one scenario's sweep (a --json line, and
+// sweep.json): mergeable across shards by adding the counts and
+// concatenating the failing seeds.
 type sweepLine struct {
 	Scenario string                            `json:"scenario"`
 	Seeds    string                            `json:"seeds"`
-	Shard    string                            `json:"shard"`
+	Shard    string                            `json:"shard,omitempty"`
 	Runs     int                               `json:"runs"`
 	Met      int                               `json:"expectations_met"`
 	Verdicts map[string]map[checks.Verdict]int `json:"verdicts"`
@@ -45,6 +46,8 @@ type sweepLine struct {
 	// Interrupted says Ctrl-C stopped the sweep: the counts cover the
 	// runs that finished.
 	Interrupted bool `json:"interrupted,omitempty"`
+
+	mustViolate []string // the checks the scenario expects violated
 }
 
 // sweepStrike is how often one fault struck across the runs of a sweep.
@@ -61,12 +64,13 @@ type seedWorst struct {
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json]", stderr)
+	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR] [--summary FILE]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
-	shardFlag := fs.String("shard", "1/1", "run only the i-th of n interleaved slices of the seeds")
+	shardFlagV := fs.String("shard", "", "run only shard i of n, 0 <= i < n: the seeds at positions i, i+n, i+2n... of the range, for every scenario (i as a Kubernetes JOB_COMPLETION_INDEX or a CI matrix gives it; env: i from $JOB_COMPLETION_INDEX, n from $EVSIM_SHARDS); `evsim merge` combines the shards' summaries")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
-	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds (empty: draw none)")
+	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds and the summary (empty: draw none)")
+	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file, or into this folder if it ends in a slash (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	pos, err := parseInterleaved(fs, args)
@@ -78,9 +82,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: --seeds: %v\n", err)
 		return exitUsage
 	}
-	shard, of, err := parseShard(*shardFlag)
+	sh, err := shardFlag(*shardFlagV)
 	if err != nil {
-		fmt.Fprintf(stderr, "evsim sweep: --shard: %v\n", err)
+		fmt.Fprintf(stderr, "evsim sweep: --shard %v\n", err)
 		return exitUsage
 	}
 	if *workers < 1 {
@@ -96,15 +100,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 		return exitUsage
 	}
-	var seeds []uint64
-	for s := lo; ; s++ {
-		if (s-lo)%uint64(of) == uint64(shard-1) {
-			seeds = append(seeds, s)
-		}
-		if s == hi {
-			break
-		}
-	}
+	seeds := sh.seeds(lo, hi)
+	summaryFile := summaryPath(*summaryFlag, *outDir, sh)
 	if *outDir != "" {
 		lock, err := lockOut(*outDir)
 		if err != nil {
@@ -115,57 +112,85 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	intr := watchInterrupt()
 	defer intr.release()
-	code := exitOK
+	defer tuneGC()()
 	start := time.Now()
-	var sums []*sweepLine
-	for _, s := range list {
-		sum, err := sweep(s, seeds, *workers, terminal(stderr), *outDir != "", intr)
-		if err != nil {
-			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-			return exitUsage
-		}
-		sum.Seeds, sum.Shard = *seedsFlag, *shardFlag
-		sum.Interrupted = intr.stopped()
-		if *outDir != "" {
-			if err := sweepCharts(filepath.Join(*outDir, s.Name), sum, s); err != nil {
-				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-				return exitUsage
-			}
-		}
-		if len(sum.Failing) > 0 {
-			code = exitFailed
-		}
-		sums = append(sums, sum)
-		if *asJSON {
-			line := *sum
-			line.Worst = nil // per seed: in sweep.json, not on the line
-			b, _ := json.Marshal(line)
-			fmt.Fprintf(stdout, "%s\n", b)
-			continue
-		}
-		printSweep(stdout, s, sum)
-		if sum.Interrupted {
-			break
-		}
+	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
+	err = sweepAll(list, seeds, *workers, terminal(stderr), *outDir != "" || summaryFile != "", intr, func(s *scenarios.Scenario, sum *sweepLine) error {
+		sum.Seeds, sum.Shard = *seedsFlag, sh.String()
+		summary.Scenarios = append(summary.Scenarios, sweptScenario{File: s.File, Source: string(s.Source), Sweep: sum})
+		return emitSweep(stdout, s, sum, *asJSON, *outDir)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		return exitUsage
 	}
-	if *outDir != "" {
-		if err := writeIndex(*outDir); err != nil {
-			fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
-			return exitUsage
-		}
+	summary.Interrupted = intr.stopped()
+	if err := finishSweep(summary, *outDir, summaryFile); err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		return exitUsage
 	}
 	if intr.stopped() {
 		fmt.Fprintln(stderr, "evsim sweep: interrupted; the summary above covers the runs that finished")
 		return exitInterrupted
 	}
-	if !*gate {
+	return sweepExit(summary, *gate, *asJSON, len(seeds), time.Since(start), stdout, stderr)
+}
+
+// emitSweep draws the charts across seeds of one scenario's sweep into
+// outDir (unless empty) and prints its summary: a table, or one JSON
+// line.
+func emitSweep(stdout io.Writer, s *scenarios.Scenario, sum *sweepLine, asJSON bool, outDir string) error {
+	if outDir != "" {
+		if err := sweepCharts(filepath.Join(outDir, s.Name), sum, s); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		line := *sum
+		line.Worst = nil // per seed: in sweep.json, not on the line
+		b, _ := json.Marshal(line)
+		fmt.Fprintf(stdout, "%s\n", b)
+		return nil
+	}
+	printSweep(stdout, s, sum)
+	return nil
+}
+
+// finishSweep writes the index of outDir (unless empty) and the summary
+// (unless summaryFile is empty).
+func finishSweep(all *sweepSummary, outDir, summaryFile string) error {
+	if outDir != "" {
+		if err := writeIndex(outDir); err != nil {
+			return err
+		}
+	}
+	if summaryFile != "" {
+		return writeSummary(summaryFile, all)
+	}
+	return nil
+}
+
+// sweepExit is a sweep's exit code: failed if a seed failed its
+// expectations, or, with gate, the gate's judgement (printed on stdout,
+// or on stderr when stdout holds JSON lines). seeds is the number of
+// seeds each scenario ran; took, if positive, is printed.
+func sweepExit(all *sweepSummary, gate, asJSON bool, seeds int, took time.Duration, stdout, stderr io.Writer) int {
+	var sums []*sweepLine
+	code := exitOK
+	for _, sc := range all.Scenarios {
+		sums = append(sums, sc.Sweep)
+		if len(sc.Sweep.Failing) > 0 {
+			code = exitFailed
+		}
+	}
+	if !gate {
 		return code
 	}
 	w := stdout
-	if *asJSON {
+	if asJSON {
 		w = stderr // stdout holds only the JSON lines
 	}
-	if !gateSweep(w, sums, len(seeds), time.Since(start)) {
+	if !gateSweep(w, sums, seeds, took) {
 		return exitFailed
 	}
 	return exitOK
@@ -206,31 +231,48 @@ func gateSweep(w io.Writer, sums []*sweepLine, seeds int, took time.Duration) bo
 	if !ok {
 		verdict = "FAILED"
 	}
-	fmt.Fprintf(w, "gate %s: %d fixed twins, %d broken scenarios, %d seeds each, in %v\n",
-		verdict, fixed, broken, seeds, took.Round(time.Second))
+	in := ""
+	if took > 0 {
+		in = fmt.Sprintf(", in %v", took.Round(time.Second))
+	}
+	fmt.Fprintf(w, "gate %s: %d fixed twins, %d broken scenarios, %d seeds each%s\n", verdict, fixed, broken, seeds, in)
 	return ok
 }
 
 // firstSeeds returns at most the first ten seeds of a list.
 func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 
-// sweep runs s at every seed on workers goroutines, one world each.
-func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt) (*sweepLine, error) {
+// sweepAll runs every scenario of list at every seed, on workers
+// goroutines, one world each, fed from one queue of (scenario, seed)
+// cells in order: a worker that finishes the last seeds of one scenario
+// goes on with the next instead of waiting for the others. As each
+// scenario's runs are all in, in list order, it calls emit with the
+// scenario's summary. After Ctrl-C no new run starts; the scenarios with
+// runs finished are emitted, those cut short marked Interrupted. A
+// scenario that cannot run stops the sweep with its error.
+func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt,
+	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
+	type cell struct {
+		sc   int
+		seed uint64
+	}
 	type result struct {
-		seed  uint64
+		cell
 		o     *scenarios.Outcome
 		worst reports.Worst
 		err   error
 	}
-	jobs := make(chan uint64)
+	for _, s := range list {
+		s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
+	}
+	jobs := make(chan cell)
 	results := make(chan result)
+	abort := make(chan struct{})
 	var wg sync.WaitGroup
-	for range min(workers, max(1, len(seeds))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seed := range jobs {
-				o, err := s.Run(seed)
+	for range min(workers, max(1, len(list)*len(seeds))) {
+		wg.Go(func() {
+			for c := range jobs {
+				o, err := list[c.sc].Run(c.seed)
 				var worst reports.Worst
 				if o != nil {
 					if measure {
@@ -238,87 +280,143 @@ func sweep(s *scenarios.Scenario, seeds []uint64, workers int, progress io.Write
 					}
 					o.Release() // later runs reuse its history buffer
 				}
-				results <- result{seed, o, worst, err}
+				results <- result{c, o, worst, err}
 			}
-		}()
+		})
 	}
 	go func() {
 	feed:
-		for _, seed := range seeds {
-			select {
-			case jobs <- seed:
-			case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
-				break feed
+		for sc := range list {
+			for _, seed := range seeds {
+				select {
+				case jobs <- cell{sc, seed}:
+				case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
+					break feed
+				case <-abort:
+					break feed
+				}
 			}
 		}
 		close(jobs)
 		wg.Wait()
 		close(results)
 	}()
-	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{},
-		FaultsStruck: []sweepStrike{}}
-	var mustViolate []string
-	for _, c := range s.Checks {
-		if s.Expect[c] == checks.Violated {
-			mustViolate = append(mustViolate, c)
-		}
+	sums := make([]*sweepLine, len(list))
+	for i, s := range list {
+		sums[i] = newSweepLine(s)
 	}
-	sum.Broken = len(mustViolate) > 0
+	done := make([]int, len(list))
+	next := 0 // the first scenario not yet emitted
 	var firstErr error
-	done := 0
+	flush := func() error {
+		for ; next < len(list) && done[next] == len(seeds); next++ {
+			if err := emit(list[next], sums[next].finish()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for r := range results {
-		done++
-		if progress != nil && (done%10 == 0 || done == len(seeds)) {
-			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", s.Name, done, len(seeds), len(sum.Failing))
-			if done == len(seeds) || intr.stopped() {
+		if firstErr != nil {
+			continue // draining the runs under way
+		}
+		if r.err != nil {
+			firstErr = r.err
+			close(abort)
+			continue
+		}
+		sums[r.sc].add(r.seed, r.o, r.worst, measure)
+		done[r.sc]++
+		if progress != nil && (done[r.sc]%10 == 0 || done[r.sc] == len(seeds)) {
+			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", list[r.sc].Name, done[r.sc], len(seeds), len(sums[r.sc].Failing))
+			if done[r.sc] == len(seeds) || intr.stopped() {
 				fmt.Fprint(progress, "\r\033[K")
 			}
 		}
-		if r.err != nil {
-			if firstErr == nil {
-				firstErr = r.err
-			}
-			continue
-		}
-		sum.Runs++
-		if measure {
-			sum.Worst = append(sum.Worst, seedWorst{r.seed, r.worst})
-		}
-		if r.o.Met() {
-			sum.Met++
-		} else {
-			sum.Failing = append(sum.Failing, r.seed)
-		}
-		caught := sum.Broken
-		for _, res := range r.o.Results {
-			if sum.Verdicts[res.Check] == nil {
-				sum.Verdicts[res.Check] = map[checks.Verdict]int{}
-			}
-			sum.Verdicts[res.Check][res.Verdict]++
-			if slices.Contains(mustViolate, res.Check) && res.Verdict != checks.Violated {
-				caught = false
-			}
-		}
-		if caught {
-			sum.Caught++
-		}
-		for i, f := range r.o.FaultsStruck {
-			if i == len(sum.FaultsStruck) {
-				sum.FaultsStruck = append(sum.FaultsStruck, sweepStrike{Fault: f.Fault})
-			}
-			sum.FaultsStruck[i].Times += f.Times
-			if f.Times > 0 {
-				sum.FaultsStruck[i].Runs++
-			}
+		if err := flush(); err != nil {
+			firstErr = err
+			close(abort)
 		}
 	}
-	sort.Slice(sum.Failing, func(i, j int) bool { return sum.Failing[i] < sum.Failing[j] })
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for ; next < len(list) && done[next] > 0; next++ { // cut short by Ctrl-C
+		sum := sums[next].finish()
+		sum.Interrupted = true
+		if err := emit(list[next], sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newSweepLine starts the summary of s's sweep, with no run in it.
+func newSweepLine(s *scenarios.Scenario) *sweepLine {
+	sum := &sweepLine{Scenario: s.Name, Verdicts: map[string]map[checks.Verdict]int{}, Failing: []uint64{},
+		FaultsStruck: []sweepStrike{}}
+	for _, c := range s.Checks {
+		if s.Expect[c] == checks.Violated {
+			sum.mustViolate = append(sum.mustViolate, c)
+		}
+	}
+	sum.Broken = len(sum.mustViolate) > 0
+	return sum
+}
+
+// add counts the run o of the sweep at seed, and worst, its worst lag and
+// staleness, if measured.
+func (sum *sweepLine) add(seed uint64, o *scenarios.Outcome, worst reports.Worst, measure bool) {
+	sum.Runs++
+	if measure {
+		sum.Worst = append(sum.Worst, seedWorst{seed, worst})
+	}
+	if o.Met() {
+		sum.Met++
+	} else {
+		sum.Failing = append(sum.Failing, seed)
+	}
+	caught := sum.Broken
+	for _, res := range o.Results {
+		if sum.Verdicts[res.Check] == nil {
+			sum.Verdicts[res.Check] = map[checks.Verdict]int{}
+		}
+		sum.Verdicts[res.Check][res.Verdict]++
+		if slices.Contains(sum.mustViolate, res.Check) && res.Verdict != checks.Violated {
+			caught = false
+		}
+	}
+	if caught {
+		sum.Caught++
+	}
+	for i, f := range o.FaultsStruck {
+		if i == len(sum.FaultsStruck) {
+			sum.FaultsStruck = append(sum.FaultsStruck, sweepStrike{Fault: f.Fault})
+		}
+		sum.FaultsStruck[i].Times += f.Times
+		if f.Times > 0 {
+			sum.FaultsStruck[i].Runs++
+		}
+	}
+}
+
+// finish puts the failing seeds and the per-seed worsts, which come in
+// the order the runs finish, in seed order.
+func (sum *sweepLine) finish() *sweepLine {
+	slices.Sort(sum.Failing)
 	sort.Slice(sum.Worst, func(i, j int) bool { return sum.Worst[i].Seed < sum.Worst[j].Seed })
-	return sum, firstErr
+	return sum
 }
 
 func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
-	fmt.Fprintf(w, "== %s: %d runs, seeds %s, shard %s%s\n", s.Name, sum.Runs, sum.Seeds, sum.Shard, interruptedMark(sum))
+	shard := ""
+	if sum.Shard != "" {
+		shard = ", shard " + sum.Shard
+	}
+	fmt.Fprintf(w, "== %s: %d runs, seeds %s%s%s\n", s.Name, sum.Runs, sum.Seeds, shard, interruptedMark(sum))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  check\tholds\tviolated\tunknown\texpected\t")
 	for _, c := range s.Checks {
@@ -360,16 +458,6 @@ func parseSeeds(s string) (uint64, uint64, error) {
 		return 0, 0, fmt.Errorf("%q: want a range like 1..1000 with first <= last", s)
 	}
 	return lo, hi, nil
-}
-
-func parseShard(s string) (int, int, error) {
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, fmt.Errorf("%q: want i/n with 1 <= i <= n, like 2/8", s)
-	}
-	return i, n, nil
 }
 
 // terminal returns w if it is a terminal, for progress lines, else nil.

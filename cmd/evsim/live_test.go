@@ -56,3 +56,31 @@ func TestLiveWritesHistoryAndVerdicts(t *testing.T) {
 		t.Errorf("evsim check on the live history: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestLiveCompare: --compare prints the simulated and live verdicts side
+// by side, marks each check same or DIFFERS, sums up, and exits 1 exactly
+// when some check differs.
+func TestLiveCompare(t *testing.T) {
+	code, stdout, stderr := evsim(t, "live", "--compare", "commit-before-handle", "--out", t.TempDir(), "--timeout", "30s")
+	for _, want := range []string{"== commit-before-handle (compare)", "check", "simulated", "live", "expected", "same?", "no-loss", "compare: 1 scenarios, 1 live runs each:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout does not say %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	differs := strings.Contains(stdout, "DIFFERS")
+	if differs != (code == exitFailed) || !differs && code != exitOK {
+		t.Errorf("exit %d with DIFFERS=%v in:\n%s", code, differs, stdout)
+	}
+	if differs {
+		t.Logf("a check differed live:\n%s", stdout)
+	}
+}
+
+// TestLiveCompareRefusesLikeLive: --compare refuses what live refuses,
+// with exit 2, before anything runs.
+func TestLiveCompareRefusesLikeLive(t *testing.T) {
+	code, _, stderr := evsim(t, "live", "--compare", "dedup-shared", "--out", t.TempDir())
+	if code != exitUsage || !strings.Contains(stderr, "cannot be applied live") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+}

@@ -5,16 +5,18 @@
 //
 //	evsim run [FILE|NAME...] [--seed N] [--out DIR] [--json]
 //	evsim sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR]
+//	evsim merge SUMMARY... [--gate] [--json] [--out DIR]
 //	evsim explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR]
 //	evsim swarm FILE|NAME --seeds A..B [--out DIR]
 //	evsim list
 //	evsim show NAME
 //	evsim lint FILE...
 //	evsim check HISTORY.jsonl [--checks a,b]
-//	evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
+//	evsim live FILE|NAME... [--compare] [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
 //
 // Exit codes: 0 every expectation met, 1 a check or expectation failed,
-// 2 bad input or usage.
+// 2 bad input or usage. With live --compare: 0 every live verdict is the
+// simulated one, 1 a check differs.
 package main
 
 import (
@@ -44,7 +46,12 @@ Usage:
                            run many seeds on all cores; summary per check, failing seeds,
                            faults struck. --all: every built-in scenario. --gate: exit 0
                            only if every fixed twin meets its expectations on every seed
-                           and every broken scenario is caught on at least one
+                           and every broken scenario is caught on at least one.
+                           --shard i/n (0 <= i < n): only the seeds at positions
+                           i, i+n... of the range; writes DIR/sweep-summary-I-of-N.json
+  evsim merge SUMMARY... [--gate] [--json] [--out DIR]
+                           combine the summaries of every shard of a sweep into the
+                           whole sweep's summary, tables, charts and gate verdict
   evsim explore FILE|NAME [--runs N] [--check NAME]
                            draw exact crash plans; shrink the first that breaks a check
                            and write a scenario file that reproduces it
@@ -56,16 +63,18 @@ Usage:
   evsim lint FILE...       validate scenario files
   evsim check HISTORY.jsonl [--checks a,b]
                            judge a recorded history
-  evsim live FILE|NAME... [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
+  evsim live FILE|NAME... [--compare] [--brokers h:p,...] [--runs N] [--timeout D] [--out DIR]
                            run scenarios as real Kafka clients against an in-process
                            cluster (or --brokers), judge the history, compare with the
-                           simulation
+                           simulation. --compare: the verdicts side by side and the
+                           checks that differ (no name: every built-in pair that runs live)
 
-Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage.
+Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage;
+live --compare: 0 every live verdict is the simulated one, 1 a check differs.
 `
 
 // commands are the subcommands, for suggestions.
-var commands = []string{"run", "sweep", "explore", "swarm", "list", "show", "lint", "check", "live", "help"}
+var commands = []string{"run", "sweep", "merge", "explore", "swarm", "list", "show", "lint", "check", "live", "help"}
 
 // isHelp says whether a is a request for help.
 func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
@@ -79,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
 		// `evsim run --help` asks for help: the command's usage on stdout,
 		// exit 0, as for `evsim --help`.
-		if slices.Contains([]string{"run", "sweep", "explore", "swarm", "check", "live"}, args[0]) {
+		if slices.Contains([]string{"run", "sweep", "merge", "explore", "swarm", "check", "live"}, args[0]) {
 			dispatch([]string{args[0], "--help"}, stdout, stdout)
 		} else {
 			fmt.Fprint(stdout, usage)
@@ -96,6 +105,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "sweep":
 		return cmdSweep(args[1:], stdout, stderr)
+	case "merge":
+		return cmdMerge(args[1:], stdout, stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
 	case "swarm":

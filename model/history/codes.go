@@ -23,12 +23,16 @@ var kinds = []Kind{
 	PartitionChange, Truncate,
 	// transactions
 	TxnInit, TxnBegin, TxnCommit, TxnAbort, ProducerFenced,
+	// domains
+	StoreAggregate, ReadModelProjection,
+	// live runs
+	Revoke,
 }
 
 // outcomes, modes and styles list their value sets the same way; the
 // empty value has code 0.
 var (
-	outcomes = []Outcome{OutcomeOK, OutcomeRejected, OutcomeConflict, OutcomeUnknown, OutcomeRolledBack, OutcomeTimeout}
+	outcomes = []Outcome{OutcomeOK, OutcomeRejected, OutcomeConflict, OutcomeUnknown, OutcomeRolledBack, OutcomeTimeout, OutcomeFenced, OutcomeRebalancing}
 	modes    = []Mode{ModeWriteModel, ModeReadModel, ModeEventual, ModeReadYourWrites, ModeStrong}
 	styles   = []Style{StyleQueue, StyleProjection}
 )

@@ -27,6 +27,9 @@ func (r Entry) String() string {
 			fmt.Fprintf(&b, "(%d)", r.Amount)
 		}
 	}
+	if r.Payload != "" {
+		fmt.Fprintf(&b, " %s", r.Payload)
+	}
 	if r.Key != "" {
 		fmt.Fprintf(&b, " key=%s", r.Key)
 	}

@@ -108,7 +108,8 @@ type Entry struct {
 
 	// Inferred says the record was not observed but inferred by the
 	// recorder: in a live run, an append seen only through the producer's
-	// acknowledgement, a consumer's fetch or the read-back of the log.
+	// acknowledgement, a consumer's fetch or the read-back of the log, or
+	// a producer's retry seen only as a second request at the broker.
 	Inferred bool `json:"inferred,omitempty"`
 
 	// TxnID is the transactional id of a transaction's records (TxnInit,
@@ -118,4 +119,8 @@ type Entry struct {
 	// produce loop's output, is the id of the input event it derives
 	// from; Group and Service then name the loop.
 	Input string `json:"input,omitempty"`
+	// Member is the member id a Kafka broker gave a group member (Join,
+	// Assign, Revoke, and the commits of a live run): Node names the
+	// process, Member its membership, new after each restart.
+	Member string `json:"member,omitempty"`
 }

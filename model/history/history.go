@@ -36,7 +36,10 @@ const (
 	// recorded as processed.
 	Dedup Kind = "dedup"
 	// OffsetCommit: Group committed Offset (the next offset to read) for
-	// Topic/Partition; Node is the member that asked.
+	// Topic/Partition; Node is the member that asked. Outcome is empty or
+	// ok when the broker took the commit; a live run records a commit
+	// whose answer never came with Outcome unknown (the broker may or may
+	// not have taken it), and checks count only the commits known taken.
 	OffsetCommit Kind = "offset-commit"
 	// Crash: Node crashed at CrashPoint.
 	Crash Kind = "crash"
@@ -132,7 +135,9 @@ const (
 	// aborted transactions, are stepped over, not handed to it.
 	Poll Kind = "poll"
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
-	// none).
+	// none). A live run records the Join when the broker's answer comes,
+	// with Member the member id the broker gave: a restarted process
+	// rejoins under the same Node with a new Member.
 	Join Kind = "join"
 	// Leave: Node left Group cleanly, or, with LeaveReason LeavePollTimeout,
 	// because it held a batch longer than its max poll interval.
@@ -143,10 +148,14 @@ const (
 	// Rebalance: the broker completed a rebalance of Group: Generation is
 	// the new generation and Count the number of members.
 	Rebalance Kind = "rebalance"
-	// Assign: Group member Node owns Partitions of Topic in Generation.
+	// Assign: Group member Node owns Partitions of Topic in Generation
+	// (Member: its broker member id, in a live run). Partitions is empty
+	// when the member got none.
 	Assign Kind = "assign"
 	// CommitFenced: the broker rejected Node's commit of Offset for
 	// Topic/Partition because Generation is not the group's current one.
+	// A live run says why in Outcome (fenced, or rebalance-in-progress)
+	// and gives the broker's error in Reason.
 	CommitFenced Kind = "commit-fenced"
 	// Fenced: Node's effect transaction for Event was rejected because a
 	// newer generation (Generation is Node's) had written the partition.
@@ -196,4 +205,13 @@ const (
 	// not have: a follower catching up after a leader change, by leader
 	// epochs.
 	Truncate Kind = "truncate"
+
+	// live runs
+
+	// Revoke: Group member Node gave up Partitions of Topic at the end of
+	// Generation (Member: its broker member id): a rebalance revoked
+	// them, or, with Reason "lost", the member lost them to a group error
+	// (an expired session, a fenced generation) without a rebalance's
+	// notice.
+	Revoke Kind = "revoke"
 )

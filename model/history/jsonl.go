@@ -65,8 +65,8 @@ func fromLegacy(l legacyEntry) Entry {
 	return e
 }
 
-// toLegacy is fromLegacy's inverse, for writing version 1.1. A payload,
-// which version 1.1 has no field for, is left out.
+// toLegacy is fromLegacy's inverse, for writing version 1.1. A payload
+// and a member id, which version 1.1 has no field for, are left out.
 func toLegacy(e Entry) legacyEntry {
 	l := legacyEntry{Entry: e}
 	switch {
@@ -90,7 +90,7 @@ func toLegacy(e Entry) legacyEntry {
 		l.Point = e.Reason
 	}
 	l.CrashPoint, l.GapPolicy, l.Rebuild, l.Switched, l.ErrorKind = "", "", "", false, ""
-	l.LeaveReason, l.Election, l.PowerLoss, l.Reason, l.Payload = "", "", false, "", ""
+	l.LeaveReason, l.Election, l.PowerLoss, l.Reason, l.Payload, l.Member = "", "", false, "", "", ""
 	return l
 }
 

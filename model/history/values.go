@@ -140,3 +140,15 @@ type LeaveReason string
 // max.poll.interval.ms): the group rebalances without it while its
 // handler runs on.
 const LeavePollTimeout LeaveReason = "max-poll-interval"
+
+// The outcomes of a live consumer's offset commit (OffsetCommit,
+// CommitFenced), besides OutcomeOK and OutcomeUnknown.
+const (
+	// OutcomeFenced: the broker refused the commit because the member's
+	// generation or member id is no longer the group's (Kafka's
+	// ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID).
+	OutcomeFenced Outcome = "fenced"
+	// OutcomeRebalancing: the broker refused the commit because the group
+	// is rebalancing (REBALANCE_IN_PROGRESS).
+	OutcomeRebalancing Outcome = "rebalance-in-progress"
+)

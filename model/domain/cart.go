@@ -1,6 +1,13 @@
-package model
+package domain
 
 import "fmt"
+
+// The built-in cart's event types.
+const (
+	ItemAdded   = "ItemAdded"
+	ItemRemoved = "ItemRemoved"
+	CheckedOut  = "CheckedOut"
+)
 
 // CartMax is the most items a built-in cart holds.
 const CartMax = 10
@@ -22,14 +29,14 @@ type CartState struct {
 func (Cart) Initial() any { return CartState{} }
 
 // Apply implements Aggregate.
-func (Cart) Apply(state any, e StoredEvent) any {
+func (Cart) Apply(state any, e Event) any {
 	s := state.(CartState)
 	switch e.Type {
-	case "ItemAdded":
+	case ItemAdded:
 		s.Items += e.Amount
-	case "ItemRemoved":
+	case ItemRemoved:
 		s.Items -= e.Amount
-	case "CheckedOut":
+	case CheckedOut:
 		s.CheckedOut = true
 	}
 	return s
@@ -46,19 +53,19 @@ func (Cart) Decide(state any, c Command) ([]Change, string) {
 		if s.Items+c.Amount > CartMax {
 			return nil, "cart full"
 		}
-		return []Change{{Type: "ItemAdded", Amount: c.Amount}}, ""
+		return []Change{{Type: ItemAdded, Amount: c.Amount}}, ""
 	case "RemoveItem":
 		if s.Items < c.Amount {
 			return nil, "not in cart"
 		}
-		return []Change{{Type: "ItemRemoved", Amount: c.Amount}}, ""
+		return []Change{{Type: ItemRemoved, Amount: c.Amount}}, ""
 	case "Checkout":
 		if s.Items == 0 {
 			return nil, "empty cart"
 		}
-		return []Change{{Type: "CheckedOut"}}, ""
+		return []Change{{Type: CheckedOut}}, ""
 	}
-	return nil, unknownCommand(c)
+	return nil, UnknownCommand(c)
 }
 
 // Describe implements Aggregate.
@@ -73,3 +80,8 @@ func (Cart) Value(state any) int64 { return state.(CartState).Items }
 // FromRow implements Aggregate. The read model does not know whether a
 // cart checked out, which is the point of validating against the write model.
 func (Cart) FromRow(value, version int64) any { return CartState{Items: value} }
+
+// Types implements Typed.
+func (Cart) Types() []string {
+	return []string{"AddItem", "RemoveItem", "Checkout", ItemAdded, ItemRemoved, CheckedOut}
+}

@@ -1,6 +1,13 @@
-package model
+package domain
 
 import "fmt"
+
+// The built-in account's event types.
+const (
+	Opened    = "Opened"
+	Deposited = "Deposited"
+	Withdrawn = "Withdrawn"
+)
 
 // Account is the built-in bank account aggregate. Commands: Open,
 // Deposit, Withdraw (with an Amount). Events: Opened, Deposited, Withdrawn.
@@ -31,14 +38,14 @@ func (a Account) unit() int64 {
 func (Account) Initial() any { return AccountState{} }
 
 // Apply implements Aggregate.
-func (a Account) Apply(state any, e StoredEvent) any {
+func (a Account) Apply(state any, e Event) any {
 	s := state.(AccountState)
 	switch e.Type {
-	case "Opened":
+	case Opened:
 		s.Open = true
-	case "Deposited":
+	case Deposited:
 		s.Balance += e.Amount * a.unit()
-	case "Withdrawn":
+	case Withdrawn:
 		s.Balance -= e.Amount * a.unit()
 	}
 	return s
@@ -52,12 +59,12 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 		if s.Open {
 			return nil, "already open"
 		}
-		return []Change{{Type: "Opened"}}, ""
+		return []Change{{Type: Opened}}, ""
 	case "Deposit":
 		if !s.Open {
 			return nil, "not open"
 		}
-		return []Change{{Type: "Deposited", Amount: c.Amount}}, ""
+		return []Change{{Type: Deposited, Amount: c.Amount}}, ""
 	case "Withdraw":
 		if !s.Open {
 			return nil, "not open"
@@ -65,9 +72,9 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 		if s.Balance < c.Amount*a.unit() {
 			return nil, "insufficient funds"
 		}
-		return []Change{{Type: "Withdrawn", Amount: c.Amount}}, ""
+		return []Change{{Type: Withdrawn, Amount: c.Amount}}, ""
 	}
-	return nil, unknownCommand(c)
+	return nil, UnknownCommand(c)
 }
 
 // Describe implements Aggregate.
@@ -85,4 +92,9 @@ func (Account) Value(state any) int64 { return state.(AccountState).Balance }
 // FromRow implements Aggregate: a row exists once the account is opened.
 func (Account) FromRow(value, version int64) any {
 	return AccountState{Open: version > 0, Balance: value}
+}
+
+// Types implements Typed.
+func (Account) Types() []string {
+	return []string{"Open", "Deposit", "Withdraw", Opened, Deposited, Withdrawn}
 }

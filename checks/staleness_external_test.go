@@ -1,0 +1,38 @@
+package checks_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// TestQueryStalenessIsStalenessWithoutSeries: skipping the series over
+// time changes nothing else of the report (queries, worst, finals) on the
+// histories of built-in scenarios with read models, queries, rebuilds and
+// topic-fed projections.
+func TestQueryStalenessIsStalenessWithoutSeries(t *testing.T) {
+	for _, name := range []string{"stale-read", "staleness-slo-breached", "rebuild-in-place", "rebuild-blue-green",
+		"rebuild-stop-first", "gap-skipped", "topic-projection-separate-checkpoint", "read-your-writes-token"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Run(s.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := checks.Staleness(o.History), checks.QueryStaleness(o.History)
+		if len(want.Series) == 0 || got.Series != nil {
+			t.Fatalf("%s: %d series in the full report, %d without", name, len(want.Series), len(got.Series))
+		}
+		want.Series = nil
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: the reports differ beyond the series", name)
+		}
+		if name == "stale-read" && len(got.Queries) == 0 {
+			t.Errorf("stale-read: no query measured")
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package domain
+
+// Event is one event of an aggregate's stream: a fact with its id, its
+// stream and version in the stream (from 1), its global position (from
+// 1), the command that caused it, and its data: an Amount, and a Payload
+// (JSON, or any text) for the event types of a user's domain that carry
+// more than one number.
+type Event struct {
+	ID       string
+	Stream   string
+	Type     string
+	Amount   int64
+	Payload  string
+	Version  int64
+	Position int64
+	Command  string
+}
+
+// Command asks an aggregate to change: Type is imperative (Deposit), Key
+// names the aggregate (its stream), Amount and Payload are its arguments.
+type Command struct {
+	ID      string
+	Key     string
+	Type    string
+	Amount  int64
+	Payload string
+}
+
+// Change is one event an aggregate decided on, before the store gives it
+// an id, a version and a position: a past-tense Type, an Amount and a
+// Payload.
+type Change struct {
+	Type    string
+	Amount  int64
+	Payload string
+}
+
+// Aggregate is the write model of one kind of aggregate: a decision and a
+// fold, both pure. States are values: Apply and Decide never mutate the
+// state they are given. The linearizability checks use the same two
+// functions as the sequential specification of the aggregate: a command
+// takes effect when Decide accepts it, and answers Value of the state
+// after its events; a rejected one answers Value of the state it saw.
+// States should be comparable (==) so that the search can remember them;
+// others are told apart by Describe.
+type Aggregate interface {
+	// Initial is the state of an aggregate with an empty stream.
+	Initial() any
+	// Apply folds one event into the state.
+	Apply(state any, e Event) any
+	// Decide turns a command into the events it causes, or rejects it
+	// with a short reason (a non-empty string).
+	Decide(state any, c Command) ([]Change, string)
+	// Describe renders a state stably; snapshot checks compare these.
+	Describe(state any) string
+	// Value is the number a command or query reports for the state (a
+	// balance, an item count), and the row its value projection keeps.
+	Value(state any) int64
+	// FromRow rebuilds a state from a read model row (its value and the
+	// stream version it reflects), for clients that validate commands
+	// against the read model, and for the value projection.
+	FromRow(value, version int64) any
+}
+
+// Factory builds the aggregate logic for an apply-logic version (1 for
+// the original; 2 after a change of apply logic mid-run). A domain with
+// one logic ignores the argument.
+type Factory func(logic int) Aggregate
+
+// Typed is implemented by aggregates that can list the command types they
+// decide and the event types they apply. The checks use it only to tell
+// which aggregate a history that does not name one is about (histories
+// written before they did).
+type Typed interface {
+	Types() []string
+}
+
+// Fold replays events onto state s.
+func Fold(a Aggregate, s any, events []Event) any {
+	for _, e := range events {
+		s = a.Apply(s, e)
+	}
+	return s
+}
+
+// UnknownCommand is the reason an aggregate gives for a command type it
+// does not know.
+func UnknownCommand(c Command) string { return "unknown command " + c.Type }

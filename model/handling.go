@@ -1,0 +1,121 @@
+package model
+
+import (
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
+)
+
+// handling is how a member runs its handler on a record, chosen once
+// when the member is built: [plainHandling] for a [Handler], [sagaHandling]
+// for a handler that is a [Saga].
+type handling interface {
+	// read is called when batch record i is delivered, and again before
+	// it is handled anew after a conflict.
+	read(m *Member, i int)
+	// handle runs the handler on batch record i in tx (attempt counts
+	// from 1). It records a dedup itself; the caller records an effect
+	// when it returns applied.
+	handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome
+}
+
+// handlingOf returns the handling of h.
+func handlingOf(h Handler) handling {
+	if h == nil {
+		return noHandling{}
+	}
+	if s, ok := h.(Saga); ok {
+		return sagaHandling{s}
+	}
+	return plainHandling{h}
+}
+
+// noHandling is the handling of a consume-transform-produce loop that
+// writes nothing outside Kafka (handler: none): a record is applied as
+// soon as it is handled, with no transaction of the member's own.
+type noHandling struct{}
+
+func (noHandling) read(*Member, int) {}
+
+func (noHandling) handle(*Member, *sim.World, *Tx, int, int) outcome { return applied }
+
+// plainHandling runs a [Handler] in one step, inside the effect's
+// transaction. A handler that calls [Tx.Skip] has its writes discarded
+// and a dedup recorded.
+type plainHandling struct{ h Handler }
+
+func (plainHandling) read(*Member, int) {}
+
+func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
+	r := m.batch[i]
+	p.h.Handle(tx, r)
+	if tx.Skipped() {
+		m.hist.Add(m.record(w, history.Dedup, r, attempt))
+		crashPoint(w, m.id, PointAfterEffect)
+		return deduped
+	}
+	return applied
+}
+
+// sagaHandling runs a [Saga]: the instance is read when a record is
+// delivered, and the decision on what was read is written when handling
+// ends, guarded by the group's [SagaConcurrency].
+type sagaHandling struct{ s Saga }
+
+func (sagaHandling) read(m *Member, i int) {
+	m.loaded = grow(m.loaded, len(m.batch))
+	m.loaded[i] = loadSaga(m.db, m.batch[i].Key)
+}
+
+// handle decides on the row read at delivery and writes the new state. It
+// reports a conflict, writing nothing, when optimistic concurrency finds
+// the row's version moved since the read: the member reads again and
+// handles the record anew.
+func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
+	r, read := m.batch[i], m.loaded[i]
+	if m.cfg.Saga == SagaOptimistic {
+		if cur := loadSagaTx(tx, r.Key); cur.version != read.version {
+			rec := m.record(w, history.SagaConflict, r, attempt)
+			rec.Basis, rec.Version = read.version, cur.version
+			m.hist.Add(rec)
+			return conflict
+		}
+	}
+	to, start := h.s.Decide(read.state, r)
+	if to == read.state && !start {
+		return applied
+	}
+	v := read.version + 1
+	tx.Put(SagaTable, r.Key, int64(to))
+	tx.Put(SagaVersionTable, r.Key, v)
+	from := read.state
+	if start {
+		rec := m.record(w, history.SagaStart, r, attempt)
+		rec.To, rec.Version, rec.Basis = SagaStarted.String(), v, read.version
+		m.hist.Add(rec)
+		from = SagaStarted
+	}
+	if to != from {
+		rec := m.record(w, history.SagaTransition, r, attempt)
+		rec.From, rec.To, rec.Version, rec.Basis = from.String(), to.String(), v, read.version
+		m.hist.Add(rec)
+	}
+	switch to {
+	case SagaCompleted:
+		rec := m.record(w, history.SagaCompleted, r, attempt)
+		rec.Version = v
+		m.hist.Add(rec)
+	case SagaCompensated:
+		rec := m.record(w, history.SagaCompensated, r, attempt)
+		rec.Version = v
+		m.hist.Add(rec)
+	}
+	return applied
+}
+
+// grow returns s with at least n elements, keeping the first ones.
+func grow[T any](s []T, n int) []T {
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
+	}
+	return s
+}

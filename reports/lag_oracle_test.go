@@ -1,0 +1,119 @@
+package reports
+
+import (
+	"reflect"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
+)
+
+// lagOracle is LagSeries from its definition, by brute force: after each
+// record, a group's lag is summed afresh over every appended partition of
+// every topic it subscribes to.
+func lagOracle(h *history.History) []Series {
+	ends := map[topicPartition]int64{}
+	committed := map[groupPartition]int64{}
+	topics := map[string]map[string]bool{}
+	series := map[string]*Series{}
+	lag := func(g string) int64 {
+		var total int64
+		for tp, end := range ends {
+			if topics[g][tp.topic] {
+				total += end - committed[groupPartition{g, tp}]
+			}
+		}
+		return total
+	}
+	for _, r := range h.All() {
+		var affected []string
+		switch r.Kind {
+		case history.Subscribe:
+			if topics[r.Group] == nil {
+				topics[r.Group] = map[string]bool{}
+				series[r.Group] = &Series{Name: r.Group}
+			}
+			topics[r.Group][r.Topic] = true
+			affected = []string{r.Group}
+		case history.Append:
+			tp := topicPartition{r.Topic, r.Partition}
+			ends[tp] = max(ends[tp], r.Offset+1)
+			for g, ts := range topics {
+				if ts[r.Topic] {
+					affected = append(affected, g)
+				}
+			}
+		case history.OffsetCommit, history.Checkpoint:
+			if r.Topic == "" {
+				continue
+			}
+			committed[groupPartition{r.Group, topicPartition{r.Topic, r.Partition}}] = r.Offset
+			if topics[r.Group][r.Topic] {
+				affected = []string{r.Group}
+			}
+		}
+		for _, g := range affected {
+			series[g].sample(r.At, float64(lag(g)))
+		}
+	}
+	return sortedSeries(series)
+}
+
+// TestLagSeriesAgreesWithOracle draws small histories of two groups, two
+// topics and two partitions, with subscriptions, appends (offsets out of
+// order too), commits (backwards too) and checkpoints (of the event
+// store's log too), and requires LagSeries, which keeps each group's lag
+// as records arrive, to equal the brute-force sum.
+func TestLagSeriesAgreesWithOracle(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		h := &history.History{}
+		at := int64(0)
+		groups, topics := []string{"a", "b"}, []string{"x", "y", ""}
+		for range rapid.IntRange(0, 40).Draw(t, "n") {
+			at += rapid.Int64Range(0, 2).Draw(t, "dt")
+			g := rapid.SampledFrom(groups).Draw(t, "group")
+			tp := rapid.SampledFrom(topics).Draw(t, "topic")
+			p := rapid.IntRange(0, 1).Draw(t, "partition")
+			off := rapid.Int64Range(0, 6).Draw(t, "offset")
+			switch rapid.IntRange(0, 3).Draw(t, "kind") {
+			case 0:
+				if tp != "" {
+					h.Add(subscribe(at, g, tp))
+				}
+			case 1:
+				if tp != "" {
+					h.Add(appended(at, tp, p, off))
+				}
+			case 2:
+				h.Add(commit(at, g, tp, p, off))
+			case 3:
+				h.Add(history.Entry{At: at, Kind: history.Checkpoint, Group: g, Topic: tp, Partition: p, Offset: off})
+			}
+		}
+		if got, want := LagSeries(h), lagOracle(h); !reflect.DeepEqual(got, want) {
+			t.Fatalf("LagSeries = %v\noracle    = %v", got, want)
+		}
+	})
+}
+
+// TestLagSeriesAgreesWithOracleOnScenarios compares LagSeries with the
+// oracle on the histories of built-in scenarios with several groups,
+// partitions, rebalances and a topic-fed read model.
+func TestLagSeriesAgreesWithOracleOnScenarios(t *testing.T) {
+	for _, name := range []string{"fan-out", "rebalance-storm", "retention-outruns-consumer", "topic-projection-same-tx"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Run(s.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := LagSeries(o.History), lagOracle(o.History)
+		if len(got) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: LagSeries differs from the oracle (%d and %d series)", name, len(got), len(want))
+		}
+	}
+}
