@@ -135,6 +135,16 @@ var Catalog = map[string]Check{
 		Doc:  "a consumer's (a member between crashes, in one generation) successive polls of a partition never jump over a record in the log",
 		Run:  PollSkip,
 	},
+	"aborted-read": {
+		Name: "aborted-read",
+		Doc:  "no consumer or projection reads a record of an aborted transaction (G1a)",
+		Run:  AbortedRead,
+	},
+	"exactly-once-output": {
+		Name: "exactly-once-output",
+		Doc:  "a consume-transform-produce loop has each consumed input's output in the committed log exactly once",
+		Run:  ExactlyOnceOutput,
+	},
 	"event-names": {
 		Name: "event-names",
 		Doc:  "every published event type is named as a past-tense fact, not a command",

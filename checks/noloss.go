@@ -15,11 +15,14 @@ import (
 // counts as applying it only if an effect of that event was committed by
 // the same group and service before it: a dedup of an id marked without
 // its effect (marked before a failure or a crash, or before a fenced
-// transaction) applies nothing. With no acknowledged event of a consumed
-// topic there is nothing to judge, and the verdict is unknown.
+// transaction) applies nothing. A consume-transform-produce loop applies
+// an event by writing its output (an append naming it as Input) in a
+// committed transaction. With no acknowledged event of a consumed topic
+// there is nothing to judge, and the verdict is unknown.
 func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
+	txns := transactions(h)
 	var acked []int
 	ackedEvent := make(map[string]bool, countKinds(h, history.PublishAck))
 	accounted := make(map[groupEvent]bool, countKinds(h, history.Effect, history.DeadLetter))
@@ -38,6 +41,10 @@ func NoLoss(h *history.History) Result {
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
 			accounted[ge] = true
+		case history.Append:
+			if r.Input != "" && txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateCommitted {
+				accounted[groupEvent{r.Group, r.Service, r.Input}] = true
+			}
 		case history.DeadLetter:
 			accounted[ge] = true
 			deadInGroup[[2]string{r.Group, r.Event}] = true

@@ -115,6 +115,10 @@ func oracleNoLoss(h *history.History) Verdict {
 			}
 			applied := false
 			for i, r := range h.All() {
+				if r.Kind == history.Append && r.Input == a.Event && r.Group == s.group && r.Service == s.service &&
+					oracleFate(h, r) == history.TxnCommit {
+					applied = true // a loop's output, committed
+				}
 				same := r.Group == s.group && r.Event == a.Event
 				if same && r.Kind == history.DeadLetter {
 					applied = true

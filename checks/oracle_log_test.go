@@ -39,8 +39,17 @@ func readsOffset(r history.Entry, topic string, p int, o int64) bool {
 }
 
 // known reports whether some record shows that offset o of
-// topic/partition holds a record.
+// topic/partition holds a record, not a transaction marker nor a record
+// of an aborted transaction (a consumer steps over those).
 func known(h *history.History, topic string, p int, o int64) bool {
+	for _, r := range h.All() {
+		if (r.Kind == history.TxnCommit || r.Kind == history.TxnAbort) && r.Topic == topic && r.Partition == p && r.Offset == o {
+			return false
+		}
+	}
+	if oracleAborted(h, topic, p, o) {
+		return false
+	}
 	for _, r := range h.All() {
 		switch r.Kind {
 		case history.Append, history.PublishAck:

@@ -300,12 +300,12 @@ func oracleTopic(h *history.History, g string) (string, bool) {
 }
 
 // oracleEntries is the log read model g must follow: the store's events,
-// or its topic's records.
+// or its topic's records (those of aborted transactions left out).
 func oracleEntries(h *history.History, g string) []history.Entry {
 	topic, fed := oracleTopic(h, g)
 	var out []history.Entry
 	for _, r := range h.All() {
-		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic {
+		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic && oracleFate(h, r) != history.TxnAbort {
 			out = append(out, r)
 		}
 	}

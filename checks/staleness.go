@@ -156,13 +156,14 @@ func staleness(h *history.History, series bool) StalenessReport {
 			get(name)
 		}
 	}
+	txns := transactions(h)
 	for i, r := range h.All() {
 		switch r.Kind {
 		case history.StoreAppend, history.Append:
 			src := ""
 			id := r.Event
 			if r.Kind == history.Append {
-				if !fed[r.Topic] {
+				if !fed[r.Topic] || txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
 					continue
 				}
 				src, id = r.Topic, topicID(r)

@@ -12,7 +12,8 @@ import (
 // Read models fed by a topic (topic projections). A read model reads a
 // topic when the history has a Subscribe record of Style
 // history.StyleProjection for it, or when its ProjectionApply or Checkpoint
-// records carry a Topic. Its log is then the topic's Append records, not
+// records carry a Topic. Its log is then the topic's Append records (those
+// of aborted transactions left out: they were never committed), not
 // the event store's: a row is the fold of its key's records in the topic
 // (in offset order: one key lives in one partition when the producer
 // partitions by key), its version counts the records applied, and its
@@ -56,6 +57,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 			logs[t] = &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
 		}
 	}
+	txns := transactions(h)
 	for i, r := range h.All() {
 		if r.Kind != history.Append {
 			continue
@@ -63,6 +65,9 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 		l := logs[r.Topic]
 		if l == nil {
 			continue
+		}
+		if txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
+			continue // never committed: not part of the stream
 		}
 		if _, ok := l.recs[r.Key]; !ok {
 			l.part[r.Key] = r.Partition

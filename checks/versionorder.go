@@ -10,6 +10,8 @@ import (
 // offsets known to hold a record, because a record was appended,
 // acknowledged, delivered or polled there, sorted (Jepsen's version order
 // of a key). A consumer skips a record only if it jumps over one of these.
+// Transaction markers and the records of aborted transactions are left
+// out: a consumer steps over them.
 type versionOrder map[tp][]int64
 
 // knownOffsets collects the version order of every partition of h.
@@ -32,10 +34,14 @@ func knownOffsets(h *history.History) versionOrder {
 			}
 		}
 	}
+	txns := transactions(h)
 	vo := versionOrder{}
 	for k, os := range set {
 		s := make([]int64, 0, len(os))
 		for o := range os {
+			if txns.skipped(tpo{k, o}) {
+				continue
+			}
 			s = append(s, o)
 		}
 		slices.Sort(s)

@@ -69,6 +69,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if p.Acks != "" && p.Acks != model.AcksAll && p.Idempotent {
 			no("%s: idempotent with acks %s: an idempotent producer needs acks all", at, p.Acks)
 		}
+		if p.TransactionalID != "" {
+			no("%s: transactional-id: transactional producers are not run live yet", at)
+		}
 	}
 	for _, g := range c.Consumers {
 		at := "consumer group " + g.Group
@@ -108,6 +111,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		}
 		if g.Saga != "" {
 			no("%s: saga: the saga handler has no live counterpart", at)
+		}
+		if g.Isolation != "" || g.Output != "" {
+			no("%s: isolation, output: transactions are not run live yet", at)
 		}
 	}
 	for i, f := range s.Faults.Faults {

@@ -30,6 +30,8 @@ type Broker struct {
 	seqs map[producerPartition]*sequenceLine
 	// cluster holds the replicated topics (nil: none).
 	cluster *cluster
+	// txn is the transaction coordinator.
+	txn txnCoordinator
 }
 
 // sequenceLine is what the broker knows of one idempotent producer's
@@ -173,6 +175,8 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		ref.group.leave(w, b, ref)
 	case kindSessionCheck:
 		b.groups[ev.A>>32].sessionCheck(w, b, int(ev.A&0xffffffff), uint64(ev.B))
+	case kindTxnTimeout:
+		b.txnTimeout(w, int(ev.A), ev.B)
 	case kindAckDeadline:
 		g := b.groups[ev.A>>32]
 		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)
@@ -215,12 +219,12 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 		if from < pl.start || from > pl.end() {
 			from = g.reset(p)
 		}
-		if from == pl.end() {
+		recs, next := b.visible(g.topic, p, from, f.max, f.iso)
+		if len(recs) == 0 {
 			continue
 		}
-		end := min(pl.end(), from+int64(f.max))
 		w.Send(b.id, f.member, kindRecords, int64(p), from,
-			&recordsMsg{epoch: f.epoch, partition: p, from: from, records: pl.records[from:end:end]})
+			&recordsMsg{epoch: f.epoch, partition: p, from: recs[0].Offset, next: next, records: recs})
 		return
 	}
 	w.Send(b.id, f.member, kindRecords, -1, 0, &recordsMsg{epoch: f.epoch, partition: -1})

@@ -193,6 +193,20 @@ type ProducerConfig struct {
 	// Orders, if set, replaces Events and Keys by the order workload: each
 	// publish places a new order and schedules its payment outcome.
 	Orders *OrderFlow
+
+	// transactions (see txn_config.go)
+
+	// TransactionalID, if set, makes the producer transactional (Kafka's
+	// transactional.id): a [TxnProducer].
+	TransactionalID string
+	// TransactionSize is the number of events of one transaction (0: 1).
+	TransactionSize int
+	// Abort is the probability that the application aborts a transaction
+	// instead of committing it.
+	Abort sim.Ratio
+	// TransactionTimeout is how long the coordinator lets a transaction
+	// stay open before it aborts it (0: DefaultTransactionTimeout).
+	TransactionTimeout time.Duration
 }
 
 // Producer defaults.
@@ -425,6 +439,19 @@ type ConsumerConfig struct {
 
 	// Saga is how the order saga handler guards its writes ("": SagaNone).
 	Saga SagaConcurrency
+
+	// transactions (see txn_config.go)
+
+	// Isolation is what the members read ("": ReadUncommitted, Kafka's
+	// default isolation.level).
+	Isolation Isolation
+	// Output, if set, makes the service a consume-transform-produce
+	// loop: for each input record it writes one output record to this
+	// topic in a Kafka transaction, with its offsets.
+	Output string
+	// TransactionalID is the prefix of the loop's transactional ids: one
+	// per input partition, PREFIX-P (required with Output).
+	TransactionalID string
 }
 
 // Consumer defaults.
@@ -691,6 +718,7 @@ func (c *Config) Validate() error {
 			bad("consumer group %q: heartbeat interval %v must be shorter than the session timeout %v", g.Group, gd.HeartbeatInterval, gd.SessionTimeout)
 		}
 	}
+	c.validateTxn(bad)
 	if c.LatencyMin < 0 || c.LatencyMin > c.LatencyMax && c.LatencyMax != 0 {
 		bad("latency %v..%v: want 0 <= min <= max", c.LatencyMin, c.LatencyMax)
 	}

@@ -68,6 +68,9 @@ type Member struct {
 	// of this consumer entry (nil: the knob is off).
 	failures *Strike
 	sys      *System
+	// out is the output topic of a consume-transform-produce loop (nil:
+	// the member is not one); see txnmember.go.
+	out *topic
 
 	src    source
 	run    handling
@@ -91,6 +94,7 @@ type memberDurable struct {
 
 // memberVolatile is what a member loses in a crash.
 type memberVolatile struct {
+	txs []*txnSession // a loop's transactional ids, per assigned partition
 	phase       phase
 	ref         *memberRef // who we are in the current generation; nil if none
 	memberID    int        // the id to rejoin with; 0 joins as a new member
@@ -197,6 +201,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 	m.epoch++
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
+	m.txnAssign(w)
 	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
 		// Take ownership: from now on, writes of older generations to
 		// these partitions are refused.
@@ -284,7 +289,8 @@ func (m *Member) poll(w *sim.World) {
 		return
 	}
 	m.fetching = true
-	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next}
+	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
+		iso: m.cfg.Isolation}
 	m.next++
 	w.Send(m.id, m.broker, kindFetch, 0, 0, f)
 }
@@ -406,7 +412,12 @@ func (m *Member) complete(w *sim.World, i int) {
 		m.commit.beforeHandle(m, w, r)
 	}
 	m.tries[i]++
-	switch m.apply(w, i, m.tries[i]) {
+	out := m.apply(w, i, m.tries[i])
+	if m.out != nil && (out == applied || out == deduped) && !m.txnOutput(w, r) {
+		m.txnFenced(w)
+		return
+	}
+	switch out {
 	case conflict:
 		// Read again and handle the record anew.
 		m.run.read(m, i)
@@ -445,8 +456,14 @@ func (m *Member) finish(w *sim.World, i int) {
 		}
 		m.maxDone = max(m.maxDone, r.Offset+1)
 	}
-	m.commit.finished(m, w, r)
+	if m.out == nil { // a loop's offsets go with the batch's transaction
+		m.commit.finished(m, w, r)
+	}
 	if m.finished == len(m.batch) {
+		if m.out != nil && !m.txnCommit(w) {
+			m.txnFenced(w)
+			return
+		}
 		m.batch = nil
 		m.poll(w)
 		return
@@ -458,6 +475,9 @@ func (m *Member) finish(w *sim.World, i int) {
 // strategy and fencing.
 func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	r := m.batch[i]
+	if _, none := m.run.(noHandling); none {
+		return applied // a loop with no external write
+	}
 	separate := m.cfg.Dedup == DedupSeparateBefore || m.cfg.Dedup == DedupSeparateAfter
 	if separate && m.seenSeparate(w, r.ID) {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))

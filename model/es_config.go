@@ -304,6 +304,9 @@ type ProjectorConfig struct {
 	// no committed event waits longer to be applied to it. It is recorded
 	// in the history (history.StalenessSLO) for the checks and charts.
 	StalenessSLO time.Duration
+	// Isolation is what a SourceTopic projector reads of transactional
+	// records ("": ReadUncommitted), as a consumer's isolation.level.
+	Isolation Isolation
 }
 
 // QueryConfig is a query client: Sessions sessions reading Keys aggregates.
@@ -405,6 +408,15 @@ func (c *ESConfig) Validate() error {
 			topicFed[p.Name] = true
 		default:
 			errs = append(errs, fmt.Errorf("projection %q: unknown source %q", p.Name, p.Source))
+		}
+		switch p.Isolation {
+		case "", ReadUncommitted:
+		case ReadCommitted:
+			if p.Source != SourceTopic {
+				errs = append(errs, fmt.Errorf("projection %q: isolation is for a projection of a topic", p.Name))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("projection %q: unknown isolation %q", p.Name, p.Isolation))
 		}
 		switch p.Gap {
 		case GapWait, GapSkipAfter, GapSkipNoWriter:

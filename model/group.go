@@ -79,7 +79,7 @@ func (g *group) reset(p int) int64 {
 func (g *group) caughtUp(p int) bool {
 	pl := &g.topic.partitions[p]
 	c := max(g.committed[p], g.resolved[p])
-	return c == pl.end() || c < 0 && pl.start == pl.end()
+	return c == pl.end() || c < 0 && pl.start == pl.end() || c >= 0 && g.topic.settled(p, c)
 }
 
 // beat notes a sign of life from m and arms its session timer.

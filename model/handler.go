@@ -26,6 +26,10 @@ type Record struct {
 	epoch    int
 	pid, seq int64
 	pepoch   int // the idempotent producer's epoch of seq
+	// transactions: a control marker (controlCommit, controlAbort; 0: a
+	// data record), and whether the record's transaction aborted
+	control uint8
+	aborted bool
 }
 
 // Handler applies a record's effect inside a database transaction. It must
@@ -61,6 +65,9 @@ var Handlers = map[string]Handler{
 	"balance":     tableHandler{Balance},
 	"last-amount": tableHandler{LastAmount},
 	"order-saga":  OrderSaga{},
+	// none: a consume-transform-produce loop that writes nothing but its
+	// output records
+	HandlerNone: nil,
 }
 
 // BalanceTable is the table the built-in handlers keep their state in.

@@ -20,11 +20,23 @@ type handling interface {
 
 // handlingOf returns the handling of h.
 func handlingOf(h Handler) handling {
+	if h == nil {
+		return noHandling{}
+	}
 	if s, ok := h.(Saga); ok {
 		return sagaHandling{s}
 	}
 	return plainHandling{h}
 }
+
+// noHandling is the handling of a consume-transform-produce loop that
+// writes nothing outside Kafka (handler: none): a record is applied as
+// soon as it is handled, with no transaction of the member's own.
+type noHandling struct{}
+
+func (noHandling) read(*Member, int) {}
+
+func (noHandling) handle(*Member, *sim.World, *Tx, int, int) outcome { return applied }
 
 // plainHandling runs a [Handler] in one step, inside the effect's
 // transaction. A handler that calls [Tx.Skip] has its writes discarded

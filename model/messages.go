@@ -47,6 +47,9 @@ const (
 
 	// consumers
 	kindPollTimeout // member timer: B=batch epoch; the batch outlived the max poll interval
+
+	// transactions
+	kindTxnTimeout // broker timer: A=transactional state index B=timer chain; the transaction outlived its timeout
 )
 
 // Produce statuses, in kindProduceResp's A.
@@ -118,14 +121,19 @@ type fetchMsg struct {
 	partitions []int
 	positions  []int64
 	start      int
+	// iso is the member's isolation level.
+	iso Isolation
 }
 
 type recordsMsg struct {
 	epoch     int64
 	partition int
 	from      int64
-	records   []Record
-	attempts  []int // queue subscriptions: the delivery count of each record
+	// next is the offset to read next: past the records, and past any
+	// control markers or aborted records the broker stepped over.
+	next     int64
+	records  []Record
+	attempts []int // queue subscriptions: the delivery count of each record
 }
 
 // memberRef is who a member is in one generation: it rides on commits,

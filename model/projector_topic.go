@@ -35,6 +35,7 @@ type topicCursor struct {
 	next  int     // the partition to read first next time
 	part  int     // the partition of the batch in hand
 	from  int64   // the offset of its first record
+	end   int64   // the offset to read after it
 	batch []Record
 }
 
@@ -49,6 +50,7 @@ type topicReadMsg struct {
 	max       int
 	positions []int64
 	start     int
+	iso       Isolation
 }
 
 func newTopicFeed(projection string, t *topic) *topicFeed {
@@ -61,10 +63,11 @@ func newTopicFeed(projection string, t *topic) *topicFeed {
 }
 
 // caughtUp reports whether every partition's committed checkpoint in db
-// has reached the end of the partition's log.
+// has reached the end of the partition's log (or only transaction
+// markers and aborted records lie beyond it).
 func (f *topicFeed) caughtUp(db *DB) bool {
 	for p := range f.topic.partitions {
-		if cp, _ := db.Get(checkpointTable, f.cpKeys[p]); cp < f.topic.partitions[p].end() {
+		if cp, _ := db.Get(checkpointTable, f.cpKeys[p]); !f.topic.settled(p, cp) {
 			return false
 		}
 	}
@@ -84,9 +87,12 @@ func (b *Broker) readTopic(w *sim.World, m *topicReadMsg) {
 		if from >= pl.end() {
 			continue
 		}
-		end := min(pl.end(), from+int64(m.max))
+		recs, next := b.visible(t, p, from, m.max, m.iso)
+		if len(recs) == 0 {
+			continue
+		}
 		w.Send(b.id, m.from, kindRecords, int64(p), from,
-			&recordsMsg{epoch: m.seq, partition: p, from: from, records: pl.records[from:end:end]})
+			&recordsMsg{epoch: m.seq, partition: p, from: recs[0].Offset, next: next, records: recs})
 		return
 	}
 	w.Send(b.id, m.from, kindRecords, -1, 0, &recordsMsg{epoch: m.seq, partition: -1})
@@ -108,7 +114,8 @@ func (p *Projector) pollTopic(w *sim.World, batch int) {
 		p.resumeTopic()
 	}
 	n := len(f.pos)
-	m := &topicReadMsg{from: p.id, seq: p.seq, topic: f.topic, max: batch, positions: append([]int64(nil), f.pos...), start: f.next % n}
+	m := &topicReadMsg{from: p.id, seq: p.seq, topic: f.topic, max: batch, positions: append([]int64(nil), f.pos...), start: f.next % n,
+		iso: p.cfg.Isolation}
 	f.next = (f.next + 1) % n
 	w.Send(p.id, p.env.broker, kindFetch, 0, 0, m)
 }
@@ -120,7 +127,7 @@ func (p *Projector) planTopic(w *sim.World, r *recordsMsg) {
 		return
 	}
 	f := p.feed
-	f.part, f.from, f.batch = r.partition, r.from, r.records
+	f.part, f.from, f.end, f.batch = r.partition, r.from, r.next, r.records
 	p.busy, p.planned = true, true
 	w.After(p.id, p.processing(len(r.records)), kindProjectorApplied, 0, 0, nil)
 }
@@ -143,7 +150,7 @@ func (p *Projector) applyTopic(w *sim.World) {
 			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Event: r.ID, Type: r.Type, Amount: r.Amount,
 			Payload: r.Payload, Version: ver, Value: v})
 	}
-	next := f.from + int64(len(f.batch))
+	next := f.end
 	cpKey := f.cpKeys[f.part]
 	if p.cfg.Checkpoint == CheckpointSameTx {
 		tx.Put(checkpointTable, cpKey, next)

@@ -15,7 +15,9 @@ type System struct {
 	History   *history.History
 	Broker    *Broker
 	Producers []*Producer
-	Members   []*Member
+	// TxnProducers are the transactional producers.
+	TxnProducers []*TxnProducer
+	Members      []*Member
 	// DBs holds each consumer group's database, by group name.
 	DBs map[string]*DB
 	// Deliveries counts the records handed to a member's handler so far
@@ -101,6 +103,10 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		b.cluster = newCluster(w, b.topics, brokers, h)
 	}
 	for _, pc := range cfg.Producers {
+		if pc.TransactionalID != "" {
+			s.TxnProducers = append(s.TxnProducers, newTxnProducer(w, pc, b, h))
+			continue
+		}
 		s.Producers = append(s.Producers, newProducer(w, pc, b, h, &s.knobs))
 	}
 	for _, gc := range cfg.Consumers {
@@ -140,6 +146,9 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, stater: stater, g: g, broker: b.id,
 				db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures,
 				src: sourceOf(gc.Style), run: handlingOf(handler), commit: commitPolicies[gc.Commit]}
+			if gc.Output != "" {
+				m.out = b.topic(gc.Output)
+			}
 			m.id = w.Add(m.name, m)
 			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)
@@ -168,6 +177,9 @@ func (s *System) Start() {
 	}
 	for _, p := range s.Producers {
 		p.schedule(w)
+	}
+	for _, p := range s.TxnProducers {
+		p.start(w)
 	}
 	for i, m := range s.Members {
 		if s.started[i] > 0 {
@@ -226,6 +238,11 @@ func (s *System) Member(id sim.NodeID) *Member {
 func (s *System) CaughtUp() bool {
 	for _, p := range s.Producers {
 		if s.World.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
+			return false
+		}
+	}
+	for _, p := range s.TxnProducers {
+		if !p.settled(s.World) {
 			return false
 		}
 	}

@@ -36,6 +36,9 @@ type topic struct {
 	// broker cluster (nil: the single broker).
 	repl []*partitionState
 	cfg  TopicConfig
+	// txn says that a transaction wrote the topic: its logs may hold
+	// control markers and aborted records.
+	txn bool
 }
 
 // expire applies retention to partition p at now.

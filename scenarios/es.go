@@ -129,13 +129,20 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 			}
 			d.errorf(v, "%s.topic: unknown topic %q: define it under topics (defined: %s)", what, p.Topic, defined)
 		}
+		if v := m.get("isolation"); v != nil {
+			p.Isolation = model.Isolation(d.oneOf(v, what+".isolation", string(model.ReadUncommitted), string(model.ReadCommitted)))
+		}
 		for _, k := range []string{"gap-policy", "gap-timeout", "rebuild"} {
 			if v := m.get(k); v != nil {
 				d.errorf(v, "%s.%s: only for a projection of the event store: a topic's offsets have no gaps, and a rebuild replays the event store", what, k)
 			}
 		}
-	} else if v := m.get("topic"); v != nil {
-		d.errorf(v, "%s.topic: the projection reads the event store: set source: topic to read a topic", what)
+	} else {
+		for _, k := range []string{"topic", "isolation"} {
+			if v := m.get(k); v != nil {
+				d.errorf(v, "%s.%s: the projection reads the event store: set source: topic to read a topic", what, k)
+			}
+		}
 	}
 	if v := m.get("batch"); v != nil {
 		p.Batch = int(d.integer(v, what+".batch", 1))
@@ -172,7 +179,7 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
 	}
 	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
-		"staleness-slo")
+		"staleness-slo", "isolation")
 	return p
 }
 

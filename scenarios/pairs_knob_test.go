@@ -41,6 +41,8 @@ var pairExceptions = map[string]pairException{
 	"min-isr-one": {reason: "the fixed twin also turns on the idempotent producer, so that its retries " +
 		"while writes are refused neither duplicate nor reorder and it holds every default check; the broken " +
 		"one stays without it because an idempotent producer stalls on the sequence gap a lost write leaves"},
+	"aborted-read": {reason: "isolation is a setting of each reader: the fix sets isolation: read-committed " +
+		"on both readers of the topic, the consumer group and the projection"},
 	"partition-leader-acks-one": {reason: "the same fix as acks-one-leader-crash's, for the same reasons: acks: all " +
 		"with min-insync-replicas: 2 (acks=all alone would acknowledge on the leader alone had the ISR shrunk to it " +
 		"before the cut), and the idempotent producer, which Kafka refuses with acks=1, so that the retries across " +

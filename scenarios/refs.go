@@ -30,12 +30,14 @@ func (d *decoder) topicRefs(root *yaml.Node, topics []model.TopicConfig) {
 			continue
 		}
 		for i, item := range list.Content {
-			ref := child(item, "topic")
-			if ref == nil || ref.Kind != yaml.ScalarNode || ref.Value == "" || known[ref.Value] {
-				continue
+			for _, key := range []string{"topic", "output"} {
+				ref := child(item, key)
+				if ref == nil || ref.Kind != yaml.ScalarNode || ref.Value == "" || known[ref.Value] {
+					continue
+				}
+				d.errorf(ref, "%s[%d].%s: unknown topic %q: define it under topics (defined: %s)",
+					section, i, key, ref.Value, strings.Join(names, ", "))
 			}
-			d.errorf(ref, "%s[%d].topic: unknown topic %q: define it under topics (defined: %s)",
-				section, i, ref.Value, strings.Join(names, ", "))
 		}
 	}
 }

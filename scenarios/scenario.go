@@ -342,7 +342,8 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 			d.errorf(v, "%s.count: count goes without orders: it counts the events of `events`", what)
 		}
 	}
-	m.done(producerKeys...)
+	d.producerTxn(m, what, &p)
+	m.done(append(producerKeys, producerTxnKeys...)...)
 	return p
 }
 
@@ -473,7 +474,8 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 			d.errorf(m.key("saga-concurrency"), "%s: saga-concurrency goes with handler: order-saga", what)
 		}
 	}
-	m.done(consumerKeys...)
+	d.consumerTxn(m, what, &c)
+	m.done(append(consumerKeys, consumerTxnKeys...)...)
 	// Rules across keys, reported where the file breaks them.
 	hb, st := c.HeartbeatInterval, c.SessionTimeout
 	if hb == 0 {

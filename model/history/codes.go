@@ -21,6 +21,8 @@ var kinds = []Kind{
 	SagaStart, SagaTransition, SagaCompleted, SagaCompensated, SagaConflict,
 	// replication
 	PartitionChange, Truncate,
+	// transactions
+	TxnInit, TxnBegin, TxnCommit, TxnAbort, ProducerFenced,
 	// domains
 	StoreAggregate, ReadModelProjection,
 	// live runs

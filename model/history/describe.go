@@ -106,6 +106,12 @@ func (r Entry) String() string {
 	case Truncate:
 		fmt.Fprintf(&b, " dropped=%d", r.Count)
 	}
+	if r.TxnID != "" {
+		fmt.Fprintf(&b, " txn=%s pid=%d epoch=%d", r.TxnID, r.ProducerID, r.Epoch)
+	}
+	if r.Input != "" {
+		fmt.Fprintf(&b, " input=%s", r.Input)
+	}
 	if r.Kind == End {
 		fmt.Fprintf(&b, " drained=%v", r.Drained)
 	}

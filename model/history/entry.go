@@ -112,6 +112,13 @@ type Entry struct {
 	// a producer's retry seen only as a second request at the broker.
 	Inferred bool `json:"inferred,omitempty"`
 
+	// TxnID is the transactional id of a transaction's records (TxnInit,
+	// TxnBegin, TxnCommit, TxnAbort, ProducerFenced).
+	TxnID string `json:"txn_id,omitempty"`
+	// Input, on the Publish and Append records of a consume-transform-
+	// produce loop's output, is the id of the input event it derives
+	// from; Group and Service then name the loop.
+	Input string `json:"input,omitempty"`
 	// Member is the member id a Kafka broker gave a group member (Join,
 	// Assign, Revoke, and the commits of a live run): Node names the
 	// process, Member its membership, new after each restart.

@@ -129,8 +129,10 @@ const (
 	// PublishFail: producer Node gave up on Event after Attempt tries; the
 	// outcome is unknown (it may be in the log).
 	PublishFail Kind = "publish-fail"
-	// Poll: Group member Node fetched Count records of Topic/Partition
-	// starting at Offset, in Generation.
+	// Poll: Group member Node fetched the records of Topic/Partition at
+	// offsets Offset through Offset+Count-1, in Generation. Transaction
+	// markers among them, and for a read-committed member the records of
+	// aborted transactions, are stepped over, not handed to it.
 	Poll Kind = "poll"
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
 	// none). A live run records the Join when the broker's answer comes,

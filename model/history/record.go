@@ -53,6 +53,8 @@ type extra struct {
 	Payload, Command, Expected, Reason, CrashPoint, Service, State, Replay,
 	From, To, Partitions, GapPolicy, Rebuild, ErrorKind, LeaveReason, Election, Member Sym
 
+	TxnID, Input Sym
+
 	style uint8
 }
 
@@ -121,7 +123,8 @@ func (h *History) pack(e *Entry) (r Record, x extra, more bool) {
 		e.Epoch != 0 || e.Logic != 0 || s != 0 ||
 		e.Payload != "" || e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" ||
 		e.Service != "" || e.State != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
-		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != ""
+		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != "" ||
+		e.TxnID != "" || e.Input != ""
 	if !more {
 		return r, x, false
 	}
@@ -134,6 +137,7 @@ func (h *History) pack(e *Entry) (r Record, x extra, more bool) {
 		Partitions: t.intern(e.Partitions), GapPolicy: t.intern(string(e.GapPolicy)),
 		Rebuild: t.intern(string(e.Rebuild)), ErrorKind: t.intern(string(e.ErrorKind)),
 		LeaveReason: t.intern(string(e.LeaveReason)), Election: t.intern(string(e.Election)), Member: t.intern(e.Member),
+		TxnID: t.intern(e.TxnID), Input: t.intern(e.Input),
 		style: s,
 	}
 	return r, x, true
@@ -163,6 +167,7 @@ func (h *History) unpack(r *Record) Entry {
 	e.GapPolicy, e.Rebuild = GapPolicy(t.str(x.GapPolicy)), RebuildMode(t.str(x.Rebuild))
 	e.ErrorKind, e.LeaveReason = ErrorKind(t.str(x.ErrorKind)), LeaveReason(t.str(x.LeaveReason))
 	e.Election, e.Member = Election(t.str(x.Election)), t.str(x.Member)
+	e.TxnID, e.Input = t.str(x.TxnID), t.str(x.Input)
 	e.Style = styleCodes.value(x.style)
 	return e
 }

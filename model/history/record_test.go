@@ -43,6 +43,7 @@ func entryGen() *rapid.Generator[Entry] {
 			e.From, e.To, e.Partitions = str.Draw(t, "from"), str.Draw(t, "to"), str.Draw(t, "partitions")
 			e.GapPolicy, e.Rebuild = GapPolicy(str.Draw(t, "gap")), RebuildMode(str.Draw(t, "rebuild"))
 			e.ErrorKind, e.LeaveReason, e.Election = ErrorKind(str.Draw(t, "error")), LeaveReason(str.Draw(t, "leave")), Election(str.Draw(t, "election"))
+			e.TxnID, e.Input = str.Draw(t, "txn"), str.Draw(t, "input")
 			e.Member = str.Draw(t, "member")
 		}
 		return e

@@ -1,0 +1,89 @@
+package checks
+
+import "github.com/evsim/evsim/model/history"
+
+// tpo names one offset of a partition.
+type tpo struct {
+	tp
+	off int64
+}
+
+// txnFate is how the transaction of a transactional record ended.
+type txnFate uint8
+
+const (
+	fateCommitted txnFate = iota + 1
+	fateAborted
+)
+
+// txnLog is what a history shows of Kafka transactions. In a partition,
+// the records of a producer id belong to the transaction that the next
+// marker (TxnCommit or TxnAbort) of that producer id there ends, as a
+// Kafka consumer reads them.
+type txnLog struct {
+	// fate holds the fate of every transactional record whose
+	// transaction ended, by its offset; appended gives its Append record.
+	fate     map[tpo]txnFate
+	appended map[tpo]int
+	// marker gives the index of the marker record at each marker offset.
+	marker map[tpo]int
+	// seen says the history has a transaction record at all.
+	seen    bool
+	aborted int // records of aborted transactions
+}
+
+// transactions reads the transactions of h.
+func transactions(h *history.History) *txnLog {
+	type tpp struct {
+		tp
+		pid int64
+	}
+	l := &txnLog{fate: map[tpo]txnFate{}, appended: map[tpo]int{}, marker: map[tpo]int{}}
+	pending := map[tpp][]int{}
+	for i, r := range h.All() {
+		switch r.Kind {
+		case history.Append:
+			if r.ProducerID != 0 {
+				k := tpp{tp{r.Topic, r.Partition}, r.ProducerID}
+				pending[k] = append(pending[k], i)
+			}
+		case history.TxnInit, history.TxnBegin, history.ProducerFenced:
+			l.seen = true
+		case history.TxnCommit, history.TxnAbort:
+			l.seen = true
+			if r.Topic == "" {
+				continue
+			}
+			f := fateCommitted
+			if r.Kind == history.TxnAbort {
+				f = fateAborted
+			}
+			k := tpp{tp{r.Topic, r.Partition}, r.ProducerID}
+			l.marker[tpo{k.tp, r.Offset}] = i
+			keep := pending[k][:0]
+			for _, j := range pending[k] {
+				a := h.At(j)
+				if a.Offset > r.Offset {
+					keep = append(keep, j)
+					continue
+				}
+				o := tpo{k.tp, a.Offset}
+				l.fate[o], l.appended[o] = f, j
+				if f == fateAborted {
+					l.aborted++
+				}
+			}
+			pending[k] = keep
+		}
+	}
+	return l
+}
+
+// skipped reports whether a consumer may step over offset o: it holds a
+// marker or a record of an aborted transaction.
+func (l *txnLog) skipped(o tpo) bool {
+	if _, ok := l.marker[o]; ok {
+		return true
+	}
+	return l.fate[o] == fateAborted
+}
