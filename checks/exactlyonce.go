@@ -12,13 +12,10 @@ import (
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	first := map[groupEvent]int{}
+	first := make(map[groupEvent]int, h.Count(history.Effect))
 	var dups int
 	firstDup, firstIdx := -1, -1
-	for i, r := range h.All() {
-		if r.Kind != history.Effect {
-			continue
-		}
+	for i, r := range h.OfKind(history.Effect) {
 		k := groupEvent{r.Group, r.Service, r.Event}
 		j, seen := first[k]
 		if !seen {

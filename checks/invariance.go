@@ -30,9 +30,9 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	type gk struct{ group, service, key string }
 	stateful := statefulSubscribers(h)
 	state := map[gk]int64{}
-	first := map[groupEvent]int{}
+	first := make(map[groupEvent]int, h.Count(history.Effect))
 	var repeats, skips, changed, blind int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Dedup, history.Effect) {
 		if r.Kind == history.Dedup {
 			if _, applied := first[groupEvent{r.Group, r.Service, r.Event}]; applied && stateful[[2]string{r.Group, r.Service}] {
 				skips++
@@ -125,7 +125,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 // said it).
 func statefulSubscribers(h *history.History) map[[2]string]bool {
 	out := map[[2]string]bool{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe, history.Effect) {
 		switch {
 		case r.Kind == history.Subscribe && r.Stateful && r.Style != history.StyleProjection,
 			r.Kind == history.Effect && r.Value != 0:

@@ -20,14 +20,16 @@ import (
 func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
-	var acked []int
-	ackedEvent := map[string]bool{}
-	accounted := map[groupEvent]bool{}
+	nAcks := h.Count(history.PublishAck)
+	acked := make([]int, 0, nAcks)
+	ackedEvent := make(map[string]bool, nAcks)
+	accounted := make(map[groupEvent]bool, h.Count(history.Effect, history.DeadLetter))
 	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
 	queueAcked := map[[2]string]bool{}  // group, event
 	committed := map[gtp]int64{}
 	drained := false
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.PublishAck, history.Effect, history.DeadLetter, history.Ack,
+		history.OffsetCommit, history.End) {
 		ge := groupEvent{r.Group, r.Service, r.Event}
 		switch r.Kind {
 		case history.PublishAck:

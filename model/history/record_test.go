@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -144,6 +145,34 @@ func TestReadRejectsValuesOutsideTheirSets(t *testing.T) {
 		_, err := ReadJSONL("bad.jsonl", bytes.NewBufferString(`{"schema":"`+Schema+`"}`+"\n"+line+"\n"))
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte("bad.jsonl:2: ")) {
 			t.Errorf("%s: got %v, want an error on line 2", line, err)
+		}
+	}
+}
+
+// TestOfKindIsAllFiltered checks that OfKind yields exactly the records
+// of All whose kind is listed, with their indexes, across chunks, and
+// that Count counts them.
+func TestOfKindIsAllFiltered(t *testing.T) {
+	h := &History{}
+	kinds := []Kind{Publish, Append, Deliver, Effect, OffsetCommit}
+	for i := range 3*chunkLen + 17 {
+		h.Add(Entry{At: int64(i), Kind: kinds[i*7%len(kinds)], Node: "n", Event: "e" + string(rune('a'+i%26))})
+	}
+	for _, want := range [][]Kind{{Effect}, {Deliver, OffsetCommit}, {}, {Kind("nonsense")}, kinds} {
+		var got, all []int
+		for i, e := range h.OfKind(want...) {
+			if e != h.At(i) {
+				t.Fatalf("OfKind(%v) gave %v at %d, want %v", want, e, i, h.At(i))
+			}
+			got = append(got, i)
+		}
+		for i, e := range h.All() {
+			if slices.Contains(want, e.Kind) {
+				all = append(all, i)
+			}
+		}
+		if !slices.Equal(got, all) || h.Count(want...) != len(all) {
+			t.Errorf("OfKind(%v) gave %d records, Count %d, want %d", want, len(got), h.Count(want...), len(all))
 		}
 	}
 }
