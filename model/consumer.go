@@ -523,6 +523,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	}
 	w.CrashPoint(m.id, PointBeforeEffect)
 	tx := m.db.Begin()
+	defer m.db.end(tx)
 	if m.cfg.Dedup == DedupSameTx {
 		if v, ok := tx.Get(ProcessedTable, r.ID); ok && m.fresh(w, v) {
 			m.hist.Add(m.record(w, history.Dedup, r, attempt))

@@ -43,6 +43,8 @@ type Producer struct {
 	rng  *rand.Rand
 	keys []string
 	n    int
+	// idBuf is where the next event id is spelled.
+	idBuf []byte
 	// orders counts the orders placed (the order workload)
 	orders int
 	lossy  bool // a request or its ack can be lost, so requests need timers
@@ -182,7 +184,8 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
-	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	p.idBuf = strconv.AppendInt(append(append(p.idBuf[:0], p.cfg.Name...), '-'), int64(p.n), 10)
+	rec := Record{ID: string(p.idBuf), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()
