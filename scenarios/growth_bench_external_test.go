@@ -29,7 +29,7 @@ var growthBounds = scenarios.Bounds{Events: 200_000_000, HistoryBytes: 4 << 30}
 
 func benchGrowth(b *testing.B, name string, d time.Duration) {
 	var events uint64
-	var peak uint64
+	var peak, hist uint64
 	var el time.Duration
 	for b.Loop() {
 		s, err := scenarios.Builtin(name)
@@ -76,9 +76,11 @@ func benchGrowth(b *testing.B, name string, d time.Duration) {
 		}
 		events += o.Events
 		peak = max(peak, (p-base)/max(o.Events, 1))
+		hist = max(hist, uint64(o.History.Bytes())/max(o.Events, 1))
 	}
 	b.ReportMetric(float64(el.Nanoseconds())/float64(events), "ns/event")
 	b.ReportMetric(float64(peak), "peak-B/event")
+	b.ReportMetric(float64(hist), "hist-B/event")
 	b.ReportMetric(float64(events)/float64(b.N), "events/run")
 }
 
