@@ -2,7 +2,9 @@ package history
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -174,5 +176,35 @@ func TestOfKindIsAllFiltered(t *testing.T) {
 		if !slices.Equal(got, all) || h.Count(want...) != len(all) {
 			t.Errorf("OfKind(%v) gave %d records, Count %d, want %d", want, len(got), h.Count(want...), len(all))
 		}
+	}
+}
+
+// TestInternOneSymbolPerString interns strings past the size at which the
+// table caches by address, each spelled at several addresses and passed
+// several times: equal strings always get one symbol, and the symbol reads
+// back as the string, after a Reset too.
+func TestInternOneSymbolPerString(t *testing.T) {
+	h := &History{}
+	for round := range 2 {
+		syms := map[string]Sym{}
+		for i := range 3 * symCacheLen {
+			for _, s := range []string{fmt.Sprint("e-", i%1000), strings.Clone(fmt.Sprint("e-", i%1000)), "node"} {
+				y := h.syms.intern(s)
+				if want, ok := syms[s]; ok && want != y {
+					t.Fatalf("round %d: %q got symbol %d, earlier %d", round, s, y, want)
+				}
+				syms[s] = y
+				if h.Str(y) != s {
+					t.Fatalf("round %d: symbol %d reads %q, want %q", round, y, h.Str(y), s)
+				}
+			}
+		}
+		if h.syms.cache == nil {
+			t.Fatal("the table never made its address cache")
+		}
+		if got, want := len(h.syms.strs)-1, len(syms); got != want {
+			t.Fatalf("round %d: %d symbols for %d strings", round, got, want)
+		}
+		h.Reset()
 	}
 }
