@@ -61,3 +61,35 @@ func (h *History) Count(ks ...Kind) int {
 	}
 	return n
 }
+
+// Compact yields the index and compact form of each record of one of the
+// kinds ks, in order, without unpacking any: for a check that compares
+// symbols ([History.Lookup], [History.Str]) rather than strings. The
+// record is the history's own; the caller must not change it.
+func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
+	set := kindsOf(ks)
+	return func(yield func(int, *Record) bool) {
+		n := h.n
+		for c, chunk := range h.recs {
+			lo := c << chunkBits
+			if lo >= n {
+				return
+			}
+			chunk = chunk[:min(chunkLen, n-lo)]
+			for j := range chunk {
+				if r := &chunk[j]; set.has(r.kind) && !yield(lo+j, r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Service returns the symbol of record r's Service (0: none), which lives
+// in its side row.
+func (h *History) Service(r *Record) Sym {
+	if r.ext == 0 {
+		return 0
+	}
+	return h.side(r.ext - 1).Service
+}

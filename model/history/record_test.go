@@ -208,3 +208,32 @@ func TestInternOneSymbolPerString(t *testing.T) {
 		h.Reset()
 	}
 }
+
+// TestCompactIsOfKind checks that Compact yields the records OfKind
+// yields, in compact form: the same indexes, and symbols that read back
+// as the entries' strings, the service from the side row included.
+func TestCompactIsOfKind(t *testing.T) {
+	h := &History{}
+	for i := range chunkLen + 100 {
+		e := Entry{At: int64(i), Kind: []Kind{Deliver, Effect, Publish}[i%3], Group: "g", Event: fmt.Sprint("e", i%50), Key: "k"}
+		if i%7 == 0 {
+			e.Service = fmt.Sprint("svc", i%2)
+		}
+		h.Add(e)
+	}
+	var want []int
+	for i := range h.OfKind(Effect, Deliver) {
+		want = append(want, i)
+	}
+	var got []int
+	for i, r := range h.Compact(Effect, Deliver) {
+		e := h.At(i)
+		if r.Kind() != e.Kind || h.Str(r.Group) != e.Group || h.Str(r.Event) != e.Event || h.Str(h.Service(r)) != e.Service {
+			t.Fatalf("record %d: compact %+v does not read back as %v", i, *r, e)
+		}
+		got = append(got, i)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Compact gave %d records, OfKind %d", len(got), len(want))
+	}
+}
