@@ -156,7 +156,8 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	allLogics := map[int]bool{}
 	accountKeys := map[string]bool{} // keys with account commands
 	otherKeys := map[string]bool{}   // keys with commands of another aggregate
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.StoreAppend, history.StoreRollback, history.LostAnswer, history.Snapshot,
+		history.Load, history.Command) {
 		switch r.Kind {
 		case history.StoreAppend:
 			if f := fate(r.Command); !f.appended {
@@ -206,7 +207,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		op.Client = clientID(client)
 		ah.ops[op.Key] = append(ah.ops[op.Key], op)
 	}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if _, ok := invoked[r.Command]; !ok && !done[r.Command] {
