@@ -12,14 +12,12 @@ import (
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	first := make(map[groupEvent]int, countKinds(h, history.Effect))
+	type groupEventSym struct{ group, service, event history.Sym }
+	first := make(map[groupEventSym]int, h.Count(history.Effect))
 	var dups int
 	firstDup, firstIdx := -1, -1
-	for i, r := range h.All() {
-		if r.Kind != history.Effect {
-			continue
-		}
-		k := groupEvent{r.Group, r.Service, r.Event}
+	for i, r := range h.Compact(history.Effect) {
+		k := groupEventSym{r.Group, h.Service(r), r.Event}
 		j, seen := first[k]
 		if !seen {
 			first[k] = i

@@ -27,46 +27,54 @@ import (
 // log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
-	type gk struct{ group, service, key string }
+	type gk struct{ group, service, key history.Sym }
+	type ge struct{ group, service, event history.Sym }
 	stateful := statefulSubscribers(h)
+	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
+	for gs := range stateful {
+		g, ok1 := h.Lookup(gs[0])
+		s, ok2 := h.Lookup(gs[1])
+		if ok1 && ok2 {
+			statefulSym[[2]history.Sym{g, s}] = true
+		}
+	}
 	state := map[gk]int64{}
-	first := make(map[groupEvent]int, countKinds(h, history.Effect))
+	first := make(map[ge]int, h.Count(history.Effect))
 	var repeats, skips, changed, blind int
-	for i, r := range h.All() {
-		if r.Kind == history.Dedup {
-			if _, applied := first[groupEvent{r.Group, r.Service, r.Event}]; applied && stateful[[2]string{r.Group, r.Service}] {
+	for i, c := range h.Compact(history.Dedup, history.Effect) {
+		svc := h.Service(c)
+		k := ge{c.Group, svc, c.Event}
+		if c.Kind() == history.Dedup {
+			if _, applied := first[k]; applied && statefulSym[[2]history.Sym{c.Group, svc}] {
 				skips++
 			}
 			continue
 		}
-		if r.Kind != history.Effect {
-			continue
-		}
-		ge := groupEvent{r.Group, r.Service, r.Event}
-		j, seen := first[ge]
+		j, seen := first[k]
 		if !seen {
-			first[ge] = i
+			first[k] = i
 		}
-		if !stateful[[2]string{r.Group, r.Service}] {
+		if !statefulSym[[2]history.Sym{c.Group, svc}] {
 			if seen {
 				blind++
 			}
 			continue
 		}
-		k := gk{r.Group, r.Service, r.Key}
-		before := state[k]
-		state[k] = r.Value
+		sk := gk{c.Group, svc, c.Key}
+		before := state[sk]
+		state[sk] = c.Value
 		if !seen {
 			continue
 		}
 		repeats++
-		if r.Value == before {
+		if c.Value == before {
 			continue
 		}
 		changed++
 		if res.Witness != nil {
 			continue
 		}
+		r := h.At(i)
 		redeliver := -1
 		for x := j + 1; x < i; x++ {
 			if d := h.At(x); d.Kind == history.Deliver && d.Group == r.Group && d.Event == r.Event && d.Node == r.Node {
@@ -125,7 +133,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 // said it).
 func statefulSubscribers(h *history.History) map[[2]string]bool {
 	out := map[[2]string]bool{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe, history.Effect) {
 		switch {
 		case r.Kind == history.Subscribe && r.Stateful && r.Style != history.StyleProjection,
 			r.Kind == history.Effect && r.Value != 0:

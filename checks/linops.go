@@ -159,7 +159,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	}
 	logics := map[string]map[int]bool{}
 	allLogics := map[int]bool{}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.StoreAppend, history.StoreRollback, history.LostAnswer, history.Snapshot, history.Load) {
 		switch r.Kind {
 		case history.StoreAppend:
 			if f := fate(r.Command); !f.appended {
@@ -215,7 +215,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		op.m = m
 		ah.ops[op.Key] = append(ah.ops[op.Key], op)
 	}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
 		switch r.Kind {
 		case history.Command, history.Query:
 			if _, ok := invoked[r.Command]; !ok && !done[r.Command] {

@@ -23,16 +23,22 @@ func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
 	txns := transactions(h)
-	var acked []int
-	ackedEvent := make(map[string]bool, countKinds(h, history.PublishAck))
-	accounted := make(map[groupEvent]bool, countKinds(h, history.Effect, history.DeadLetter))
-	deadInGroup := map[[2]string]bool{} // group, event: dead-lettered by the broker
-	queueAcked := map[[2]string]bool{}  // group, event
-	committed := map[gtp]int64{}
+	type ge struct{ group, service, event history.Sym }
+	type gtpSym struct {
+		group, topic history.Sym
+		partition    int32
+	}
+	nAcks := h.Count(history.PublishAck)
+	acked := make([]int, 0, nAcks)
+	ackedEvent := make(map[history.Sym]bool, nAcks)
+	accounted := make(map[ge]bool, h.Count(history.Effect, history.DeadLetter))
+	deadInGroup := map[[2]history.Sym]bool{} // group, event: dead-lettered by the broker
+	queueAcked := map[[2]history.Sym]bool{}  // group, event
+	committed := map[gtpSym]int64{}
 	drained := false
-	for i, r := range h.All() {
-		ge := groupEvent{r.Group, r.Service, r.Event}
-		switch r.Kind {
+	for i, r := range h.Compact(history.PublishAck, history.Effect, history.DeadLetter, history.Ack,
+		history.OffsetCommit, history.End, history.Append) {
+		switch r.Kind() {
 		case history.PublishAck:
 			if !ackedEvent[r.Event] {
 				ackedEvent[r.Event] = true
@@ -40,40 +46,65 @@ func NoLoss(h *history.History) Result {
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
-			accounted[ge] = true
+			accounted[ge{r.Group, h.Service(r), r.Event}] = true
 		case history.Append:
-			if r.Input != "" && txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateCommitted {
-				accounted[groupEvent{r.Group, r.Service, r.Input}] = true
+			if len(txns.fate) == 0 {
+				continue
+			}
+			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
+				if in, ok := h.Lookup(e.Input); ok {
+					accounted[ge{r.Group, h.Service(r), in}] = true
+				}
 			}
 		case history.DeadLetter:
-			accounted[ge] = true
-			deadInGroup[[2]string{r.Group, r.Event}] = true
+			accounted[ge{r.Group, h.Service(r), r.Event}] = true
+			deadInGroup[[2]history.Sym{r.Group, r.Event}] = true
 		case history.Ack:
-			queueAcked[[2]string{r.Group, r.Event}] = true
+			queueAcked[[2]history.Sym{r.Group, r.Event}] = true
 		case history.OffsetCommit:
-			if commitTaken(r) {
-				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
+				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset
 			}
 		case history.End:
-			drained = r.Drained
+			drained = h.At(i).Drained
+		}
+	}
+	// subSym is a subscriber's group and service as symbols; ok is false
+	// when no record names them (then no record accounts for anything of
+	// it).
+	type subSym struct {
+		group, service history.Sym
+		ok             bool
+	}
+	symOf := func(s subscriber) subSym {
+		g, ok1 := h.Lookup(s.group)
+		v, ok2 := h.Lookup(s.service)
+		return subSym{g, v, ok1 && ok2}
+	}
+	subSyms := make(map[string][]subSym, len(subs))
+	for t, ss := range subs {
+		for _, s := range ss {
+			subSyms[t] = append(subSyms[t], symOf(s))
 		}
 	}
 	var lost, pending, consumed int
 	for _, i := range acked {
-		ack := h.At(i)
-		if len(subs[ack.Topic]) > 0 {
+		ack := h.Record(i)
+		topic := h.Str(ack.Topic)
+		if len(subs[topic]) > 0 {
 			consumed++
 		}
-		for _, s := range subs[ack.Topic] {
-			if accounted[groupEvent{s.group, s.service, ack.Event}] || deadInGroup[[2]string{s.group, ack.Event}] {
+		for k, s := range subs[topic] {
+			ss := subSyms[topic][k]
+			if ss.ok && (accounted[ge{ss.group, ss.service, ack.Event}] || deadInGroup[[2]history.Sym{ss.group, ack.Event}]) {
 				continue
 			}
 			var skipped bool
 			if s.queue {
-				skipped = queueAcked[[2]string{s.group, ack.Event}]
+				skipped = ss.ok && queueAcked[[2]history.Sym{ss.group, ack.Event}]
 			} else {
-				c, ok := committed[gtp{s.group, tp{ack.Topic, ack.Partition}}]
-				skipped = ok && c > ack.Offset
+				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
+				skipped = ss.ok && ok && c > ack.Offset
 			}
 			if !skipped && !drained {
 				pending++

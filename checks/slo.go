@@ -78,8 +78,8 @@ func peakStaleness(s StalenessSeries, end int64) (time.Duration, int64) {
 // (its history.StalenessSLO records; the smallest if several), by group.
 func StalenessSLOs(h *history.History) map[string]time.Duration {
 	slos := map[string]time.Duration{}
-	for _, r := range h.All() {
-		if r.Kind != history.StalenessSLO || r.SLO <= 0 {
+	for _, r := range h.OfKind(history.StalenessSLO) {
+		if r.SLO <= 0 {
 			continue
 		}
 		if cur, ok := slos[r.Group]; !ok || time.Duration(r.SLO) < cur {
@@ -113,12 +113,7 @@ func StalenessWithinSLO(h *history.History) Result {
 	sort.Strings(groups)
 	sources := projectionTopics(h)
 	logs := topicLogs(h, sources)
-	stored := 0
-	for _, r := range h.All() {
-		if r.Kind == history.StoreAppend {
-			stored++
-		}
-	}
+	stored := h.Count(history.StoreAppend)
 	committed := 0
 	for _, g := range groups {
 		if t, ok := sources[g]; ok {

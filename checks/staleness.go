@@ -61,6 +61,10 @@ type StalenessReport struct {
 // history.Subscribe record of style history.StyleProjection. A read model
 // is known from any of them, so one stuck before its first event (no
 // apply, no checkpoint) is still known.
+// readModelKinds are the kinds [readModelOf] finds a read model in.
+var readModelKinds = []history.Kind{history.ProjectionApply, history.Checkpoint, history.ProjectionSkip,
+	history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn, history.Subscribe}
+
 func readModelOf(r history.Entry) (string, bool) {
 	switch r.Kind {
 	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
@@ -151,13 +155,14 @@ func staleness(h *history.History, series bool) StalenessReport {
 		}
 		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d, Oldest: oldest})
 	}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(readModelKinds...) {
 		if name, ok := readModelOf(r); ok {
 			get(name)
 		}
 	}
 	txns := transactions(h)
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
+		history.ProjectionReset, history.QueryReturn) {
 		switch r.Kind {
 		case history.StoreAppend, history.Append:
 			src := ""
@@ -246,8 +251,8 @@ func staleness(h *history.History, series bool) StalenessReport {
 
 func lastAt(h *history.History) int64 {
 	var end int64
-	for _, r := range h.All() {
-		end = max(end, r.At)
+	for i := range h.Len() {
+		end = max(end, h.Record(i).At)
 	}
 	return end
 }

@@ -26,8 +26,8 @@ func (s subscriber) name() string {
 // out: the projection checks judge them (see projectionTopics).
 func subscriptions(h *history.History) map[string][]subscriber {
 	out := map[string][]subscriber{}
-	for _, r := range h.All() {
-		if r.Kind == history.Subscribe && r.Style != history.StyleProjection {
+	for _, r := range h.OfKind(history.Subscribe) {
+		if r.Style != history.StyleProjection {
 			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == history.StyleQueue})
 		}
 	}

@@ -22,7 +22,7 @@ import (
 // projectionTopics returns the topic each read model fed by a topic reads.
 func projectionTopics(h *history.History) map[string]string {
 	out := map[string]string{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe, history.ProjectionApply, history.Checkpoint) {
 		switch {
 		case r.Kind == history.Subscribe && r.Style == history.StyleProjection,
 			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "":
@@ -233,8 +233,8 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 	type gr struct{ group, id string }
 	row := map[gk]int64{}
 	first := map[gr]int{}
-	for i, r := range h.All() {
-		if r.Kind != history.ProjectionApply || r.Topic == "" {
+	for i, r := range h.OfKind(history.ProjectionApply) {
+		if r.Topic == "" {
 			continue
 		}
 		if _, ok := sources[r.Group]; !ok {

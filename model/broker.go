@@ -114,7 +114,7 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 	base := pl.end()
 	for _, rec := range recs {
 		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
-		pl.records = append(pl.records, rec)
+		pl.records = append(growByDoubling(pl.records), rec)
 		if line != nil {
 			line.offs = append(line.offs, rec.Offset)
 		}

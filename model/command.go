@@ -27,6 +27,35 @@ type esEnv struct {
 	// storeNode is the store itself, for an in-place rebuild to see the
 	// head it replays up to.
 	storeNode *EventStore
+	// replays caches, per stream, the state the last full replay gave:
+	// the simulator's own shortcut, invisible to the simulated system
+	// (which loads from snapshots or replays, and records what it did).
+	replays map[string]foldCache
+}
+
+// foldCache is the state of a stream's first version events under the
+// apply logic logic. A stream's committed events never change, so a
+// replay of a longer read of the stream folds only the events after them.
+type foldCache struct {
+	logic   int
+	version int64
+	state   any
+}
+
+// replay returns the state a full replay of events (a read of stream
+// key) gives under logic: the cached state of a prefix, folded on.
+func (e *esEnv) replay(agg Aggregate, logic int, key string, events []StoredEvent) any {
+	c, ok := e.replays[key]
+	if !ok || c.logic != logic || c.version > int64(len(events)) {
+		c = foldCache{logic: logic, state: agg.Initial()}
+	}
+	c.state = fold(agg, c.state, events[c.version:])
+	c.version = int64(len(events))
+	if e.replays == nil {
+		e.replays = map[string]foldCache{}
+	}
+	e.replays[key] = c
+	return c.state
 }
 
 // logic returns the apply logic in force at now.
@@ -46,10 +75,10 @@ func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (
 	version := int64(len(r.events))
 	snap := r.snapshot
 	if snap == nil || e.cfg.SnapshotStamp && snap.logic != logic || snap.version > version {
-		return fold(agg, agg.Initial(), r.events), version
+		return e.replay(agg, logic, key, r.events), version
 	}
 	state := fold(agg, snap.state, r.events[snap.version:])
-	replay := fold(agg, agg.Initial(), r.events)
+	replay := e.replay(agg, logic, key, r.events)
 	e.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
 		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})
 	return state, version

@@ -94,7 +94,7 @@ type memberDurable struct {
 
 // memberVolatile is what a member loses in a crash.
 type memberVolatile struct {
-	txs []*txnSession // a loop's transactional ids, per assigned partition
+	txs         []*txnSession // a loop's transactional ids, per assigned partition
 	phase       phase
 	ref         *memberRef // who we are in the current generation; nil if none
 	memberID    int        // the id to rejoin with; 0 joins as a new member
@@ -488,6 +488,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	}
 	crashPoint(w, m.id, PointBeforeEffect)
 	tx := m.db.Begin()
+	defer m.db.end(tx)
 	if m.cfg.Dedup == DedupSameTx {
 		if v, ok := tx.Get(ProcessedTable, r.ID); ok && m.fresh(w, v) {
 			m.hist.Add(m.record(w, history.Dedup, r, attempt))

@@ -6,6 +6,8 @@ package model
 // atomically. A DB is not safe for concurrent use.
 type DB struct {
 	tables map[string]map[string]int64
+	// spare is a finished transaction kept for the next Begin.
+	spare *Tx
 }
 
 // NewDB returns an empty database.
@@ -21,10 +23,26 @@ func (db *DB) Get(table, key string) (int64, bool) {
 func (db *DB) Keys(table string) int { return len(db.tables[table]) }
 
 // Begin starts a transaction.
-func (db *DB) Begin() *Tx { return &Tx{db: db} }
+func (db *DB) Begin() *Tx {
+	if tx := db.spare; tx != nil {
+		db.spare = nil
+		return tx
+	}
+	return &Tx{db: db}
+}
+
+// end takes back a transaction its caller is done with (committed or
+// dropped, and referenced nowhere), for a later Begin to reuse.
+func (db *DB) end(tx *Tx) {
+	clear(tx.writes)
+	tx.writes, tx.skipped = tx.writes[:0], false
+	db.spare = tx
+}
 
 // Tx is a transaction: reads see its own writes, and Commit applies all of
-// them at once. A transaction that is never committed leaves no trace.
+// them at once. A transaction that is never committed leaves no trace. A
+// handler's transaction lasts until the handler returns: the consumer
+// reuses it for its next record, so a handler must not keep it.
 type Tx struct {
 	db      *DB
 	writes  []write
@@ -74,5 +92,5 @@ func (tx *Tx) Commit() {
 		}
 		t[w.key] = w.value
 	}
-	tx.writes = nil
+	tx.writes = tx.writes[:0]
 }

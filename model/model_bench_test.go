@@ -49,7 +49,9 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 // consumers, history) in deliveries per second of wall time, per core. The
 // history is made with the capacity [EstimateRecords] gives, as the
 // scenario runner makes it. Run
-// it next to the kernel's benchmark, in one go test command, to compare:
+// it next to the kernel's benchmark, in one go test command, to compare
+// (on a shared machine, compare the CPU rates, events/cpu-s and
+// deliveries/cpu-s):
 //
 //	go test -run '^$' -bench 'Kernel|Model' -benchtime 5x ./sim ./model
 func BenchmarkModel(b *testing.B) {
@@ -57,7 +59,7 @@ func BenchmarkModel(b *testing.B) {
 	// events of one node, the cost floor of any event in the model.
 	b.Run("baseline=kernel", func(b *testing.B) {
 		const n = 1_000_000
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		for b.Loop() {
 			w := sim.New(1)
 			t := &ticker{left: n}
@@ -66,6 +68,7 @@ func BenchmarkModel(b *testing.B) {
 			w.Stabilize(2 * n)
 		}
 		b.ReportMetric(float64(n)*float64(b.N)/time.Since(t0).Seconds(), "events/s")
+		reportCPU(b, "events/cpu-s", float64(n)*float64(b.N), c0)
 	})
 	for _, commit := range []Commit{CommitInterval, CommitAfterHandle} {
 		for _, reuse := range []bool{false, true} {
@@ -107,7 +110,7 @@ func benchModel(b *testing.B, cfg Config, reuse bool) {
 	}
 	var deliveries, events uint64
 	var histBytes int64
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	for b.Loop() {
 		if h != nil {
 			h.Reset()
@@ -122,6 +125,16 @@ func benchModel(b *testing.B, cfg Config, reuse bool) {
 	b.ReportMetric(float64(deliveries)/el, "deliveries/s")
 	b.ReportMetric(float64(events)/float64(deliveries), "events/delivery")
 	b.ReportMetric(float64(events)/el, "events/s")
+	reportCPU(b, "deliveries/cpu-s", float64(deliveries), c0)
+}
+
+// reportCPU reports n per second of the process's CPU time since c0 (when
+// the system gives it). Wall-clock rates swing with the machine's other
+// load; the CPU rates of one run compare the kernel and the model fairly.
+func reportCPU(b *testing.B, unit string, n float64, c0 time.Duration) {
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(n/c.Seconds(), unit)
+	}
 }
 
 // ticker is a node that sets its next timer until left runs out.

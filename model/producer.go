@@ -39,6 +39,8 @@ type Producer struct {
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
+	// idBuf is where the next event id is spelled (scratch, not state).
+	idBuf []byte
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
 
@@ -186,7 +188,8 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
-	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	p.idBuf = strconv.AppendInt(append(append(p.idBuf[:0], p.cfg.Name...), '-'), int64(p.n), 10)
+	rec := Record{ID: string(p.idBuf), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()

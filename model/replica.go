@@ -196,7 +196,7 @@ func (l *replicaLog) add(rec Record) {
 	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < rec.epoch {
 		l.epochs = append(l.epochs, epochStart{rec.epoch, rec.Offset})
 	}
-	l.records = append(l.records, rec)
+	l.records = append(growByDoubling(l.records), rec)
 	if rec.pid != 0 {
 		line := l.seqs[rec.pid]
 		if line == nil || rec.pepoch > line.epoch {

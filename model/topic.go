@@ -47,3 +47,16 @@ func (t *topic) expire(p int, now sim.Time) {
 		t.partitions[p].expire(now - t.retention)
 	}
 }
+
+// growByDoubling returns s with room for one more element. A log grows by doubling
+// (append grows a large slice by a quarter at a time, copying a long log
+// over and over); like append, it copies s when s is full, so a capped
+// slice is never written past its capacity.
+func growByDoubling[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	ns := make([]T, len(s), max(2*cap(s), 64))
+	copy(ns, s)
+	return ns
+}

@@ -4,9 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
-	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
 
@@ -43,13 +41,42 @@ func TestBoundsHoldInEveryPhase(t *testing.T) {
 			if o.Events > b.Events+8192 {
 				t.Errorf("ran %d events, bound %d", o.Events, b.Events)
 			}
-			size := int64(o.History.Len()) * recordSize
-			if size > b.HistoryBytes+8192*recordSize {
+			if size := o.History.Bytes(); size > b.HistoryBytes+chunkBytes {
 				t.Errorf("history holds %d bytes, bound %d", size, b.HistoryBytes)
 			}
 		})
 	}
 }
 
-// recordSize is the memory one history record takes.
-var recordSize = int64(unsafe.Sizeof(history.Entry{}))
+// chunkBytes is the most a history grows by at once: a chunk of records
+// and one of side rows.
+const chunkBytes = 4096 * (96 + 128)
+
+// TestHistoryBoundCountsBytes runs a scenario with no event bound and a
+// history bound of 2 MiB: the run stops at the history's real compact
+// size, says so, and holds no more than a chunk past it.
+func TestHistoryBoundCountsBytes(t *testing.T) {
+	const bound = 2 << 20
+	s := builtin(t, "double-credit")
+	s.Duration = 10_000 * time.Hour
+	for i := range s.System.Producers {
+		s.System.Producers[i].Stop = 0 // publish for the whole duration
+	}
+	o, err := s.RunWithin(1, scenarios.Bounds{HistoryBytes: bound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Bounded {
+		t.Fatalf("not bounded: ran %d events to %d records", o.Events, o.History.Len())
+	}
+	msg := strings.Join(o.Failures, "\n")
+	if !strings.Contains(msg, "hit its bound of 2 MiB of history memory") || !strings.Contains(msg, "in its safety phase") {
+		t.Errorf("failures do not name the history bound and the phase:\n%s", msg)
+	}
+	if size := o.History.Bytes(); size < bound || size > bound+chunkBytes {
+		t.Errorf("history holds %d bytes, want the bound %d up to a chunk past it", size, bound)
+	}
+	if o.History.Len() < bound/256 {
+		t.Errorf("%d records in %d bytes: the bound counts more than the compact records", o.History.Len(), o.History.Bytes())
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/evsim/evsim/checks"
 	"github.com/evsim/evsim/faults"
@@ -21,17 +20,15 @@ import (
 type Bounds struct {
 	// Events bounds the kernel events of the whole run.
 	Events uint64
-	// HistoryBytes bounds the history's memory: its records times the size
-	// of a record.
+	// HistoryBytes bounds the memory the history holds
+	// ([history.History.Bytes]: its compact records, side rows and symbol
+	// table).
 	HistoryBytes int64
 }
 
 // DefaultBounds are the bounds of [Scenario.Run]: 50 million kernel events
 // and 512 MiB of history.
 var DefaultBounds = Bounds{Events: 50_000_000, HistoryBytes: 512 << 20}
-
-// recordBytes is the memory one history record takes.
-const recordBytes = int64(unsafe.Sizeof(history.Entry{}))
 
 // runSlice is how much simulated time runs between two looks at the bounds.
 const runSlice = sim.Time(time.Second)
@@ -100,8 +97,8 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 		switch {
 		case b.Events > 0 && w.Steps() >= b.Events:
 			return fmt.Sprintf("%d kernel events", b.Events)
-		case b.HistoryBytes > 0 && int64(h.Len())*recordBytes >= b.HistoryBytes:
-			return fmt.Sprintf("%d MiB of history (%d records)", b.HistoryBytes>>20, h.Len())
+		case b.HistoryBytes > 0 && h.Bytes() >= b.HistoryBytes:
+			return fmt.Sprintf("%d MiB of history memory (%d records)", b.HistoryBytes>>20, h.Len())
 		}
 		return ""
 	})

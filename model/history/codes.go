@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // kinds lists every record kind once; a kind's code in a [Record] is its
@@ -38,10 +39,31 @@ var (
 )
 
 // codeTable maps the values of one set to their codes and back.
+//
+// A recorder names values by the package's constants, whose bytes sit at
+// fixed addresses: byAddr finds those by address without hashing the
+// string; any other string (one read from a file) goes through codes.
 type codeTable[T ~string] struct {
-	name  string
-	codes map[T]uint8
-	vals  []T
+	name   string
+	codes  map[T]uint8
+	vals   []T
+	byAddr [codeAddrLen]addrCode[T]
+}
+
+type addrCode[T ~string] struct {
+	v T
+	c uint8
+}
+
+const (
+	codeAddrBits = 8
+	codeAddrLen  = 1 << codeAddrBits
+)
+
+// addrSlot returns the byAddr slot of v.
+func addrSlot[T ~string](v T) uint64 {
+	p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(string(v)))))
+	return (p * 0x9e3779b97f4a7c15) >> (64 - codeAddrBits)
 }
 
 func newCodeTable[T ~string](name string, vals []T) *codeTable[T] {
@@ -51,6 +73,9 @@ func newCodeTable[T ~string](name string, vals []T) *codeTable[T] {
 			panic(fmt.Sprintf("history: %s %q listed twice, empty, or one too many", name, v))
 		}
 		t.codes[v] = uint8(i + 1)
+		if a := &t.byAddr[addrSlot(v)]; a.v == "" {
+			*a = addrCode[T]{v, uint8(i + 1)}
+		}
 	}
 	return t
 }
@@ -59,6 +84,9 @@ func newCodeTable[T ~string](name string, vals []T) *codeTable[T] {
 func (t *codeTable[T]) code(v T) (c uint8, ok bool) {
 	if v == "" {
 		return 0, true
+	}
+	if a := &t.byAddr[addrSlot(v)]; unsafe.StringData(string(a.v)) == unsafe.StringData(string(v)) && len(a.v) == len(v) {
+		return a.c, true
 	}
 	c, ok = t.codes[v]
 	return c, ok

@@ -49,7 +49,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, h) {
+			if !same(got, h) {
 				t.Fatalf("round trip changed the history\n got %+v\nwant %+v", got.Entries(), h.Entries())
 			}
 			var again bytes.Buffer
@@ -192,7 +192,7 @@ func FuzzReadJSONL(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-reading a written history: %v", err)
 		}
-		if !reflect.DeepEqual(back, h) {
+		if !same(back, h) {
 			t.Fatalf("round trip changed the history")
 		}
 	})
@@ -232,4 +232,9 @@ func TestValidate(t *testing.T) {
 	if err := neg.Validate(); err == nil || !strings.Contains(err.Error(), "negative time") {
 		t.Fatalf("error %v, want negative time", err)
 	}
+}
+
+// same reports whether a and b hold the same source and records.
+func same(a, b *History) bool {
+	return a.Source == b.Source && a.Len() == b.Len() && reflect.DeepEqual(a.Entries(), b.Entries())
 }

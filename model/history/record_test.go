@@ -2,6 +2,9 @@ package history
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -147,5 +150,92 @@ func TestReadRejectsValuesOutsideTheirSets(t *testing.T) {
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte("bad.jsonl:2: ")) {
 			t.Errorf("%s: got %v, want an error on line 2", line, err)
 		}
+	}
+}
+
+// TestOfKindIsAllFiltered checks that OfKind yields exactly the records
+// of All whose kind is listed, with their indexes, across chunks, and
+// that Count counts them.
+func TestOfKindIsAllFiltered(t *testing.T) {
+	h := &History{}
+	kinds := []Kind{Publish, Append, Deliver, Effect, OffsetCommit}
+	for i := range 3*chunkLen + 17 {
+		h.Add(Entry{At: int64(i), Kind: kinds[i*7%len(kinds)], Node: "n", Event: "e" + string(rune('a'+i%26))})
+	}
+	for _, want := range [][]Kind{{Effect}, {Deliver, OffsetCommit}, {}, {Kind("nonsense")}, kinds} {
+		var got, all []int
+		for i, e := range h.OfKind(want...) {
+			if e != h.At(i) {
+				t.Fatalf("OfKind(%v) gave %v at %d, want %v", want, e, i, h.At(i))
+			}
+			got = append(got, i)
+		}
+		for i, e := range h.All() {
+			if slices.Contains(want, e.Kind) {
+				all = append(all, i)
+			}
+		}
+		if !slices.Equal(got, all) || h.Count(want...) != len(all) {
+			t.Errorf("OfKind(%v) gave %d records, Count %d, want %d", want, len(got), h.Count(want...), len(all))
+		}
+	}
+}
+
+// TestInternOneSymbolPerString interns strings past the size at which the
+// table caches by address, each spelled at several addresses and passed
+// several times: equal strings always get one symbol, and the symbol reads
+// back as the string, after a Reset too.
+func TestInternOneSymbolPerString(t *testing.T) {
+	h := &History{}
+	for round := range 2 {
+		syms := map[string]Sym{}
+		for i := range 3 * symCacheLen {
+			for _, s := range []string{fmt.Sprint("e-", i%1000), strings.Clone(fmt.Sprint("e-", i%1000)), "node"} {
+				y := h.syms.intern(s)
+				if want, ok := syms[s]; ok && want != y {
+					t.Fatalf("round %d: %q got symbol %d, earlier %d", round, s, y, want)
+				}
+				syms[s] = y
+				if h.Str(y) != s {
+					t.Fatalf("round %d: symbol %d reads %q, want %q", round, y, h.Str(y), s)
+				}
+			}
+		}
+		if h.syms.cache == nil {
+			t.Fatal("the table never made its address cache")
+		}
+		if got, want := len(h.syms.strs)-1, len(syms); got != want {
+			t.Fatalf("round %d: %d symbols for %d strings", round, got, want)
+		}
+		h.Reset()
+	}
+}
+
+// TestCompactIsOfKind checks that Compact yields the records OfKind
+// yields, in compact form: the same indexes, and symbols that read back
+// as the entries' strings, the service from the side row included.
+func TestCompactIsOfKind(t *testing.T) {
+	h := &History{}
+	for i := range chunkLen + 100 {
+		e := Entry{At: int64(i), Kind: []Kind{Deliver, Effect, Publish}[i%3], Group: "g", Event: fmt.Sprint("e", i%50), Key: "k"}
+		if i%7 == 0 {
+			e.Service = fmt.Sprint("svc", i%2)
+		}
+		h.Add(e)
+	}
+	var want []int
+	for i := range h.OfKind(Effect, Deliver) {
+		want = append(want, i)
+	}
+	var got []int
+	for i, r := range h.Compact(Effect, Deliver) {
+		e := h.At(i)
+		if r.Kind() != e.Kind || h.Str(r.Group) != e.Group || h.Str(r.Event) != e.Event || h.Str(h.Service(r)) != e.Service {
+			t.Fatalf("record %d: compact %+v does not read back as %v", i, *r, e)
+		}
+		got = append(got, i)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Compact gave %d records, OfKind %d", len(got), len(want))
 	}
 }

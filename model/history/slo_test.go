@@ -2,7 +2,6 @@ package history
 
 import (
 	"bytes"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -22,7 +21,7 @@ func TestStalenessSLORecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, h) {
+	if !same(got, h) {
 		t.Fatalf("round trip gave %+v", got.Entries())
 	}
 	if s := h.At(0).String(); !strings.HasSuffix(s, "staleness-slo balances slo=250ms") {

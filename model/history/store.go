@@ -162,10 +162,7 @@ func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
 // its chunks for the records added next.
 func (h *History) Reset() {
 	h.Source, h.n, h.nx = "", 0, 0
-	clear(h.syms.index)
-	if len(h.syms.strs) > 0 {
-		h.syms.strs = h.syms.strs[:1]
-	}
+	h.syms.reset()
 }
 
 // Cap returns the number of records the history holds without growing.

@@ -1,14 +1,41 @@
 package history
 
+import "unsafe"
+
 // Sym is a string interned in a history's symbol table: a name, an event
 // id, a key, a crash point. Symbol 0 is the empty string.
 type Sym uint32
 
 // symbols interns strings: each distinct string is kept once, and a
 // record refers to it by number.
+//
+// A recorder passes the same few names (its nodes, topics, groups) and
+// each event id several times (its publish, append, delivery, effect),
+// each time the same string: the same bytes at the same address. A small
+// cache keyed by that address answers those without hashing the string.
+// An entry holds its string, so that the address cannot be reused by
+// another string while the entry is there.
 type symbols struct {
 	strs  []string
 	index map[string]Sym
+	cache *[symCacheLen]symCached
+	// size is the bytes of strs's strings and headers and of their index
+	// entries.
+	size int64
+}
+
+// symCacheLen is the number of entries of a symbol table's address
+// cache (96 KiB), made once the table holds symCacheFrom strings: a small
+// table's index is as fast.
+const (
+	symCacheLen  = 1 << symCacheBits
+	symCacheBits = 12
+	symCacheFrom = 256
+)
+
+type symCached struct {
+	s string
+	y Sym
 }
 
 // intern returns s's symbol, adding s to the table the first time.
@@ -16,17 +43,44 @@ func (t *symbols) intern(s string) Sym {
 	if s == "" {
 		return 0
 	}
+	var c *symCached
+	if t.cache != nil {
+		p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+		c = &t.cache[(p*0x9e3779b97f4a7c15)>>(64-symCacheBits)]
+		if unsafe.StringData(c.s) == unsafe.StringData(s) && len(c.s) == len(s) {
+			return c.y
+		}
+	}
 	if t.index == nil {
 		t.index = make(map[string]Sym, 256)
 		t.strs = append(t.strs[:0], "")
 	}
-	if y, ok := t.index[s]; ok {
-		return y
+	y, ok := t.index[s]
+	if !ok {
+		y = Sym(len(t.strs))
+		t.strs = append(t.strs, s)
+		t.index[s] = y
+		t.size += int64(len(s)) + symOverhead
 	}
-	y := Sym(len(t.strs))
-	t.strs = append(t.strs, s)
-	t.index[s] = y
+	switch {
+	case c != nil:
+		c.s, c.y = s, y
+	case len(t.strs) >= symCacheFrom:
+		t.cache = new([symCacheLen]symCached)
+	}
 	return y
+}
+
+// reset empties the table, keeping its memory.
+func (t *symbols) reset() {
+	clear(t.index)
+	if len(t.strs) > 0 {
+		t.strs = t.strs[:1]
+	}
+	t.size = 0
+	if t.cache != nil {
+		*t.cache = [symCacheLen]symCached{}
+	}
 }
 
 // str returns the string of symbol y.
@@ -37,12 +91,19 @@ func (t *symbols) str(y Sym) string {
 	return t.strs[y]
 }
 
+// symOverhead estimates the bytes a symbol costs besides its string's:
+// its header in strs and its index entry.
+const symOverhead = 16 + 24
+
 // bytes estimates the memory the table holds: each string's bytes and
-// header, and its index entry.
+// header, its index entry, and the address cache.
 func (t *symbols) bytes() int64 {
-	var n int64
-	for _, s := range t.strs {
-		n += int64(len(s)) + 16 + 24
+	n := t.size
+	if len(t.strs) > 0 {
+		n += symOverhead // the empty string's
+	}
+	if t.cache != nil {
+		n += int64(unsafe.Sizeof(*t.cache))
 	}
 	return n
 }

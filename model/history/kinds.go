@@ -1,0 +1,95 @@
+package history
+
+import "iter"
+
+// kindSet is a set of record kinds by code.
+type kindSet [4]uint64
+
+func (s *kindSet) has(c uint8) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+
+// kindsOf returns the set of ks; a kind that is not known is in no
+// record, so it adds nothing.
+func kindsOf(ks []Kind) kindSet {
+	var s kindSet
+	for _, k := range ks {
+		if c, ok := kindCodes.code(k); ok && c != 0 {
+			s[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return s
+}
+
+// OfKind yields the index and Entry of each record of one of the kinds
+// ks, in order: [History.All] without the others, which it skips by
+// their compact kind without unpacking them. Like All, it visits the
+// records the history had when it started.
+func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
+	set := kindsOf(ks)
+	return func(yield func(int, Entry) bool) {
+		n := h.n
+		for c, chunk := range h.recs {
+			lo := c << chunkBits
+			if lo >= n {
+				return
+			}
+			chunk = chunk[:min(chunkLen, n-lo)]
+			for j := range chunk {
+				r := &chunk[j]
+				if set.has(r.kind) && !yield(lo+j, h.unpack(r)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Count returns the number of records of one of the kinds ks: a size hint
+// for a check's tables.
+func (h *History) Count(ks ...Kind) int {
+	set := kindsOf(ks)
+	n := 0
+	for c, chunk := range h.recs {
+		lo := c << chunkBits
+		if lo >= h.n {
+			break
+		}
+		for j := range chunk[:min(chunkLen, h.n-lo)] {
+			if set.has(chunk[j].kind) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Compact yields the index and compact form of each record of one of the
+// kinds ks, in order, without unpacking any: for a check that compares
+// symbols ([History.Lookup], [History.Str]) rather than strings. The
+// record is the history's own; the caller must not change it.
+func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
+	set := kindsOf(ks)
+	return func(yield func(int, *Record) bool) {
+		n := h.n
+		for c, chunk := range h.recs {
+			lo := c << chunkBits
+			if lo >= n {
+				return
+			}
+			chunk = chunk[:min(chunkLen, n-lo)]
+			for j := range chunk {
+				if r := &chunk[j]; set.has(r.kind) && !yield(lo+j, r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Service returns the symbol of record r's Service (0: none), which lives
+// in its side row.
+func (h *History) Service(r *Record) Sym {
+	if r.ext == 0 {
+		return 0
+	}
+	return h.side(r.ext - 1).Service
+}
