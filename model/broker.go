@@ -173,6 +173,8 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		ref.group.leave(w, b, ref)
 	case kindSessionCheck:
 		b.groups[ev.A>>32].sessionCheck(w, b, int(ev.A&0xffffffff), uint64(ev.B))
+	case kindRebalanceDelay:
+		b.groups[ev.A].delayOver(w, b, ev.B)
 	case kindAckDeadline:
 		g := b.groups[ev.A>>32]
 		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)

@@ -387,6 +387,14 @@ type ConsumerConfig struct {
 	MaxPollInterval time.Duration
 	// Start is when the members first join (0: at once).
 	Start time.Duration
+	// InitialRebalanceDelay is how long the first rebalance of an empty
+	// group waits for more members to join, extended by another delay
+	// while members keep joining, up to MaxPollInterval in all. It is the
+	// broker's group.initial.rebalance.delay.ms. 0: none, as the
+	// server.properties Kafka ships sets it (for development; Kafka's own
+	// default is KafkaInitialRebalanceDelay): the first member to join
+	// gets a generation of its own and each later one starts a rebalance.
+	InitialRebalanceDelay time.Duration
 
 	// Style is the subscription style ("": StyleLog).
 	Style Style
@@ -438,6 +446,9 @@ const (
 	DefaultMaxAttempts          = 3
 	DefaultConsumerRetryBackoff = 100 * time.Millisecond
 	DefaultAckTimeout           = 30 * time.Second
+	// KafkaInitialRebalanceDelay is the default of Kafka's
+	// group.initial.rebalance.delay.ms, which production brokers keep.
+	KafkaInitialRebalanceDelay = 3 * time.Second
 )
 
 // withDefaults returns c with every zero knob set to its default.
@@ -602,7 +613,8 @@ func (c *Config) Validate() error {
 			if first.Topic != g.Topic || first.Style != gd.Style || first.Assignor != gd.Assignor ||
 				first.SessionTimeout != gd.SessionTimeout || first.HeartbeatInterval != gd.HeartbeatInterval ||
 				first.Fencing != gd.Fencing || first.OffsetReset != gd.OffsetReset ||
-				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries {
+				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries ||
+				first.InitialRebalanceDelay != gd.InitialRebalanceDelay {
 				bad("consumer group %q: services %q and %q share the group but disagree on its topic or group-level knobs", g.Group, first.Service, gd.Service)
 			}
 		} else {
@@ -683,7 +695,7 @@ func (c *Config) Validate() error {
 		if g.Concurrency < 0 || g.Batch < 0 || g.MaxAttempts < 0 || g.MaxDeliveries < 0 {
 			bad("consumer group %q: concurrency, batch, max attempts and max deliveries must not be negative", g.Group)
 		}
-		if g.DedupWindow < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
+		if g.DedupWindow < 0 || g.InitialRebalanceDelay < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
 			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 {
 			bad("consumer group %q: durations must not be negative", g.Group)
 		}

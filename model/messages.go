@@ -45,7 +45,8 @@ const (
 	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
 
 	// consumers
-	kindPollTimeout // member timer: B=batch epoch; the batch outlived the max poll interval
+	kindPollTimeout    // member timer: B=batch epoch; the batch outlived the max poll interval
+	kindRebalanceDelay // broker timer: A=group B=delay chain; a wait of the initial rebalance delay is over
 )
 
 // Produce statuses, in kindProduceResp's A.

@@ -339,7 +339,8 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 }
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
-	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval", "assignor",
+	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
+	"initial-rebalance-delay", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -425,6 +426,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := dur("max-poll-interval"); ok {
 		c.MaxPollInterval = v
+	}
+	if v := m.get("initial-rebalance-delay"); v != nil {
+		c.InitialRebalanceDelay = d.duration(v, what+".initial-rebalance-delay", false)
 	}
 	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
 		c.Assignor = model.Assignor(v)
@@ -535,7 +539,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 		f := cs[j]
 		if f.Topic != c.Topic || f.Style != c.Style || f.Assignor != c.Assignor || f.SessionTimeout != c.SessionTimeout ||
 			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset ||
-			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries {
+			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries || f.InitialRebalanceDelay != c.InitialRebalanceDelay {
 			n := list.Content[i]
 			for k := 0; k+1 < len(n.Content); k += 2 {
 				if n.Content[k].Value == "group" {
@@ -543,7 +547,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 					break
 				}
 			}
-			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout or max-deliveries: a group has one of each", i, c.Group, j)
+			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout, max-deliveries or initial-rebalance-delay: a group has one of each", i, c.Group, j)
 		}
 	}
 }
