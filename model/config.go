@@ -36,6 +36,11 @@ type TopicConfig struct {
 	// whose position falls below the oldest kept record is reset by its
 	// OffsetReset policy, as Kafka does on OFFSET_OUT_OF_RANGE.
 	Retention time.Duration
+	// Segment is how long a log segment takes appends before the broker
+	// rolls a new one (0: DefaultSegment; Kafka's segment.ms). Retention
+	// deletes whole segments: a segment goes once its newest record is
+	// older than Retention.
+	Segment time.Duration
 
 	// ReplicationFactor is how many brokers hold each partition (0 or 1:
 	// the single broker, which never crashes). Above 1 the topic lives on
@@ -66,6 +71,9 @@ type TopicConfig struct {
 	// acknowledged (flush.messages=1). It matters only to a power loss.
 	FlushInterval time.Duration
 }
+
+// DefaultSegment is Kafka's segment.ms, a week.
+const DefaultSegment = 7 * 24 * time.Hour
 
 // FlushEveryWrite is the FlushInterval that forces every append to disk.
 const FlushEveryWrite time.Duration = -1
@@ -516,6 +524,9 @@ func (c *Config) Validate() error {
 		topics[t.Name] = t.Partitions
 		if t.Partitions < 1 {
 			bad("topic %q: partitions %d: want at least 1", t.Name, t.Partitions)
+		}
+		if t.Segment < 0 {
+			bad("topic %q: segment %v: want a positive duration", t.Name, t.Segment)
 		}
 		if t.Retention < 0 {
 			bad("topic %q: retention %v: want 0 (forever) or a positive duration", t.Name, t.Retention)

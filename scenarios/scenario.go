@@ -188,6 +188,9 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if v := m.get("retention"); v != nil {
 		t.Retention = d.duration(v, what+".retention", true)
 	}
+	if v := m.get("segment"); v != nil {
+		t.Segment = d.duration(v, what+".segment", true)
+	}
 	if v := m.get("replication-factor"); v != nil {
 		t.ReplicationFactor = int(d.integerIn(v, what+".replication-factor", 1, model.MaxReplicationFactor))
 		if t.ReplicationFactor > 1 && t.Retention > 0 {
@@ -228,7 +231,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 			t.FlushInterval = d.duration(v, what+".flush", true)
 		}
 	}
-	m.done("name", "partitions", "retention", "replication-factor", "min-insync-replicas", "unclean-leader-election",
+	m.done("name", "partitions", "retention", "segment", "replication-factor", "min-insync-replicas", "unclean-leader-election",
 		"replica-lag-time-max", "broker-session-timeout", "flush")
 	return t
 }
