@@ -130,7 +130,8 @@ type Acks string
 // Acknowledgement levels. On a topic with one replica, AcksLeader and
 // AcksAll behave alike.
 const (
-	// AcksNone: fire and forget; no acknowledgement, no retry.
+	// AcksNone: fire and forget; the send succeeds as soon as it is sent,
+	// with no offset, whether or not the broker appends it; no retry.
 	AcksNone Acks = "0"
 	// AcksLeader: acknowledged once the leader appended the record.
 	AcksLeader Acks = "1"

@@ -233,8 +233,23 @@ func (p *Producer) pump(w *sim.World) {
 			p.inflight = append(p.inflight, req)
 		}
 		p.send(w, req)
+		if p.cfg.Acks == AcksNone {
+			p.sentBlind(w, req)
+		}
 	}
 	p.ready = append(waiting, p.ready...)
+}
+
+// sentBlind acknowledges the records of an acks=0 request as soon as it
+// is sent, as Kafka's producer completes such a send once it is written
+// to the connection: the send succeeds with no offset, whether or not the
+// broker ever appends it.
+func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
+	for i := range req.records {
+		r := &req.records[i]
+		p.hist.Add(history.Record{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
+	}
 }
 
 // restart starts partition part's sequence again under the current epoch,

@@ -116,3 +116,8 @@ const (
 // max.poll.interval.ms): the group rebalances without it while its
 // handler runs on.
 const LeavePollTimeout = "max-poll-interval"
+
+// OffsetUnknown is the Offset of a PublishAck that carries no offset: an
+// acks=0 send, which Kafka's producer counts as a success as soon as it
+// is written to the connection, without learning where it landed.
+const OffsetUnknown int64 = -1
