@@ -235,9 +235,11 @@ const (
 	// CommitAfterHandle commits after the effect: a crash in between
 	// redelivers it (at least once).
 	CommitAfterHandle Commit = "after-handle"
-	// CommitInterval commits, every CommitInterval, the position below
-	// which every record is handled (Kafka's auto-commit); and on a clean
-	// revoke or leave.
+	// CommitInterval is Kafka's auto-commit: inside a poll, once
+	// CommitInterval has passed since the last one, it commits the
+	// positions consumed so far; and on a clean revoke or leave. A member
+	// that handles each batch before it polls again is at least once; with
+	// WorkerThread it commits records still being handled.
 	CommitInterval Commit = "interval"
 	// CommitMaxCompleted commits, after each record, one past the highest
 	// record completed so far, even if lower ones are still running: with
@@ -378,6 +380,11 @@ type ConsumerConfig struct {
 	// Concurrency is how many records of a batch a member handles at once
 	// (0: 1). Records then complete out of order.
 	Concurrency int
+	// WorkerThread hands each batch to a worker thread and lets the poll
+	// loop run on (every PollInterval), so the member never outlives
+	// MaxPollInterval; with CommitInterval, its auto-commits then cover
+	// records the worker has not handled yet.
+	WorkerThread bool
 	// Ordering says which records of a batch may be handled at once when
 	// Concurrency is above 1 (0: OrderUnordered), as the Confluent
 	// parallel consumer's ordering modes do.
@@ -700,6 +707,9 @@ func (c *Config) Validate() error {
 		case "", SagaNone, SagaOptimistic:
 		default:
 			bad("consumer group %q: unknown saga concurrency %q: want none or optimistic", g.Group, g.Saga)
+		}
+		if g.WorkerThread && (gd.Commit != CommitInterval || gd.Style != StyleLog) {
+			bad("consumer group %q: worker-thread goes with commit interval (auto-commit) on a log subscription", g.Group)
 		}
 		if g.ProcessingMin < 0 || g.ProcessingMin > g.ProcessingMax {
 			bad("consumer group %q: processing %v..%v: want 0 <= min <= max", g.Group, g.ProcessingMin, g.ProcessingMax)

@@ -113,7 +113,8 @@ type Member struct {
 	polledOut   bool                // left the group for outliving the max poll interval
 	seen        map[string]sim.Time // member-scope dedup memory
 	hbChain     int64               // heartbeat timer chain in force
-	ciChain     int64               // interval-commit timer chain in force
+	ciChain     int64               // worker-thread poll loop timer chain in force
+	autoAt      sim.Time            // when auto-commit last committed (or the member started)
 }
 
 // Name returns the member's node name.
@@ -141,8 +142,8 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 		m.groupError(w, ev.Msg.(*memberRef), int(ev.B), true)
 	case kindCommitTick:
 		if ev.B == m.ciChain {
-			m.commitHandled(w)
-			w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+			m.autoCommit(w)
+			w.After(m.id, sim.Time(m.cfg.PollInterval), kindCommitTick, 0, m.ciChain, nil)
 		}
 	case kindPoll:
 		m.poll(w)
@@ -164,9 +165,11 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 // start joins the group (a queue subscription has no membership: it
 // starts fetching).
 func (m *Member) start(w *sim.World) {
-	if m.cfg.Commit == CommitInterval {
+	m.autoAt = w.Now()
+	if m.cfg.Commit == CommitInterval && m.cfg.WorkerThread {
+		// The poll loop runs on while a worker thread handles the batch.
 		m.ciChain++
-		w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+		w.After(m.id, sim.Time(m.cfg.PollInterval), kindCommitTick, 0, m.ciChain, nil)
 	}
 	if m.g.queue != nil {
 		m.phase = phaseActive
@@ -290,6 +293,7 @@ func (m *Member) poll(w *sim.World) {
 	if m.g.queue == nil && len(m.parts) == 0 {
 		return // nothing assigned: wait for the next rebalance
 	}
+	m.autoCommit(w)
 	m.fetching = true
 	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next}
 	m.next++
@@ -331,7 +335,7 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 		m.loaded = resize(m.loaded, n)
 	}
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
-	if m.g.queue == nil {
+	if m.g.queue == nil && !m.cfg.WorkerThread {
 		m.batchSeq++
 		w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
 	}
@@ -626,9 +630,29 @@ func (m *Member) commitOffset(w *sim.World, j int, offset int64) {
 	w.CrashPoint(m.id, PointAfterCommit)
 }
 
+// autoCommit is Kafka's auto-commit, which runs inside poll(): once
+// CommitInterval has passed since the last one, it commits, for every
+// assigned partition, the position consumed so far (the offset after the
+// last record a poll returned), handled or not. A loop that handles a
+// batch before it polls again has handled all of it; with WorkerThread
+// the poll loop runs on while a worker handles the batch, and commits
+// records still unhandled.
+func (m *Member) autoCommit(w *sim.World) {
+	if m.cfg.Commit != CommitInterval || m.phase != phaseActive || m.g.queue != nil || m.polledOut ||
+		w.Now()-m.autoAt < sim.Time(m.cfg.CommitInterval) {
+		return
+	}
+	m.autoAt = w.Now()
+	for j := range m.parts {
+		if m.pos[j] > m.committed[j] {
+			m.commitOffset(w, j, m.pos[j])
+		}
+	}
+}
+
 // commitHandled commits, for every assigned partition, the offset below
-// which every record is handled, if it moved (interval commits, and on
-// revoke or leave).
+// which every record is handled, if it moved (auto-commit on revoke or
+// leave).
 func (m *Member) commitHandled(w *sim.World) {
 	if m.cfg.Commit != CommitInterval || m.phase != phaseActive || m.g.queue != nil {
 		return

@@ -23,6 +23,7 @@ var FailureModes = []FailureMode{
 	{ID: "C6", Failure: "per-key order", Broken: []string{"key-order-round-robin", "queue-no-order"}, Fixed: []string{"key-order-by-key", "queue-one-consumer"}},
 	{ID: "C7", Failure: "event named as a command", Broken: []string{"command-named-event"}, Fixed: []string{"fact-named-event"}},
 	{ID: "D1", Failure: "commit before processing", Broken: []string{"commit-before-handle"}, Fixed: []string{"commit-after-handle"}},
+	{ID: "", Failure: "auto-commit with a worker thread", Broken: []string{"auto-commit-worker-thread"}, Fixed: []string{"auto-commit-poll-loop"}},
 	{ID: "D2", Failure: "out-of-order completion committed", Broken: []string{"commit-max-completed"}, Fixed: []string{"commit-contiguous-prefix"}},
 	{ID: "D3", Failure: "dedup that forgets or lies", Broken: []string{"dedup-mark-before", "dedup-window-expires", "dedup-per-member"}, Fixed: []string{"dedup-mark-with-effect", "dedup-window-covers-redelivery", "dedup-shared"}},
 	{ID: "D4", Failure: "producer retry duplicates", Broken: []string{"producer-retry-duplicates"}, Fixed: []string{"idempotent-producer"}},

@@ -343,7 +343,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
-	"initial-rebalance-delay", "assignor",
+	"initial-rebalance-delay", "worker-thread", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -429,6 +429,12 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := dur("max-poll-interval"); ok {
 		c.MaxPollInterval = v
+	}
+	if v := m.get("worker-thread"); v != nil {
+		c.WorkerThread = d.truth(v, what+".worker-thread")
+		if c.WorkerThread && c.Commit != model.CommitInterval {
+			d.errorf(v, "%s.worker-thread: goes with commit: interval (auto-commit): it shows what auto-commit does when the poll loop runs on", what)
+		}
 	}
 	if v := m.get("initial-rebalance-delay"); v != nil {
 		c.InitialRebalanceDelay = d.duration(v, what+".initial-rebalance-delay", false)
