@@ -255,20 +255,42 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 
 // begin starts an append on a stream that is not busy: the idempotency
 // check, the expected version check, then the transaction.
+//
+// The idempotency check is EventStoreDB's: with an expected version
+// below the stream's, the batch's event ids are compared with the
+// stream's events from that version on; with expected version any, from
+// the event that has the batch's first id. If every event of the batch
+// is there, the append succeeds with the events already stored; if only
+// some are, or (with an expected version) none, it is refused as a
+// wrong expected version.
 func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
-	if i, ok := st.ids[m.events[0].ID]; ok {
-		last := st.events[min(i+len(m.events), len(st.events))-1]
-		for j := i; j < min(i+len(m.events), len(st.events)); j++ {
-			e := st.events[j]
+	cur := int64(len(st.events))
+	from := -1
+	if !m.expected.Any && m.expected.Version < cur {
+		from = int(m.expected.Version)
+	} else if i, ok := st.ids[m.events[0].ID]; ok && m.expected.Any {
+		from = i
+	}
+	if from >= 0 {
+		n := 0
+		for n < len(m.events) && from+n < len(st.events) && st.events[from+n].ID == m.events[n].ID {
+			n++
+		}
+		if n < len(m.events) {
+			s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+			s.next(w, st)
+			return
+		}
+		last := st.events[from+n-1]
+		for _, e := range st.events[from : from+n] {
 			s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
-			events: st.events[i:last.Version:last.Version]})
+			events: st.events[from:last.Version:last.Version]})
 		s.next(w, st)
 		return
 	}
-	cur := int64(len(st.events))
 	if !m.expected.Any && m.expected.Version != cur {
 		s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
