@@ -129,6 +129,10 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		req := ev.Msg.(*produceReq)
+		if req.refuse {
+			w.Send(b.id, req.from, kindProduceResp, produceRetriable, -1, req)
+			return
+		}
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
 		if status == produceOK {
 			for i := range req.records {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evsim/evsim/sim"
@@ -167,11 +168,22 @@ type ProducerConfig struct {
 	// RequestLoss is the probability that a produce request is lost on its
 	// way to the broker (it is never appended); AckLoss the probability
 	// that the broker's acknowledgement is lost on its way back (the record
-	// is in the log, but the producer does not know). Either makes the
-	// request time out after RequestTimeout and be retried.
+	// is in the log, but the producer does not know). Like a stalled TCP
+	// connection, a loss takes every later request, or answer, on the
+	// connection with it, until the first lost one times out after
+	// RequestTimeout: the producer then closes the connection and retries
+	// every request in flight on it, in order.
 	RequestLoss, AckLoss sim.Ratio
-	// Retries is how many times a timed-out request is sent again before
-	// the producer gives up (0: none).
+	// ErrorResponses is the probability that the broker answers a produce
+	// request with a retriable error (as NOT_ENOUGH_REPLICAS or
+	// NOT_LEADER_OR_FOLLOWER during a leader move do) without appending
+	// it: the producer sends it again after RetryBackoff, while the
+	// requests behind it in flight are appended. Only on the single
+	// broker.
+	ErrorResponses sim.Ratio
+	// Retries is how many times a failed request (a timeout or a
+	// retriable error) is sent again before the producer gives up (0:
+	// none).
 	Retries int
 	// RetryBackoff is the wait before a retry (0: DefaultRetryBackoff).
 	RetryBackoff time.Duration
@@ -612,6 +624,9 @@ func (c *Config) Validate() error {
 		}
 		if p.Idempotent && p.MaxInFlight > MaxInFlightIdempotent {
 			bad("producer %q: the idempotent producer allows at most %d requests in flight, not %d (max.in.flight.requests.per.connection)", p.Name, MaxInFlightIdempotent, p.MaxInFlight)
+		}
+		if p.ErrorResponses.Num > 0 && ok && c.Topics[slices.IndexFunc(c.Topics, func(t TopicConfig) bool { return t.Name == p.Topic })].replicated() {
+			bad("producer %q: error-responses needs a topic on the single broker: a replicated topic's leaders answer with their own errors", p.Name)
 		}
 		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
 			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)

@@ -47,7 +47,7 @@ type Producer struct {
 	orders int
 	lossy  bool // a request or its ack can be lost, so requests need timers
 	// strike counters of the fault knobs (nil: off)
-	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
+	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 	// leaders is the producer's metadata of a replicated topic: the node
 	// it believes leads each partition (-1: none known); nil for the
 	// single broker.
@@ -62,6 +62,11 @@ type Producer struct {
 	inflight []*produceReq
 	pending  [][]Record // per partition: records waiting for a request
 	ready    []int      // partitions with pending records, oldest first
+	// broken and ackBroken mark the connections to a broker that lost a
+	// request, or an answer: like a TCP connection that stalls, every
+	// later request, or answer, on it is lost too, until a request times
+	// out and the producer closes it.
+	broken, ackBroken map[sim.NodeID]bool
 }
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
@@ -70,6 +75,7 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
 	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
+	p.refused = k.ratio(cfg.Name, "error-responses", cfg.ErrorResponses)
 	p.poisoned = k.ratio(cfg.Name, "poison", cfg.Poison)
 	p.poisonedByNumber = k.exact(cfg.Name, "poison-events", cfg.PoisonEvents)
 	if p.t.repl != nil {
@@ -95,6 +101,7 @@ func (p *Producer) reset() {
 	p.lines = make([]int, len(p.t.partitions))
 	p.pending = make([][]Record, len(p.t.partitions))
 	p.inflight, p.ready = nil, nil
+	p.broken, p.ackBroken = map[sim.NodeID]bool{}, map[sim.NodeID]bool{}
 	if p.t.repl != nil {
 		p.leaders = make([]sim.NodeID, len(p.t.partitions))
 		for i, ps := range p.t.repl {
@@ -119,7 +126,9 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
 		if req := ev.Msg.(*produceReq); !req.done {
+			req.backoff = false
 			p.send(w, req)
+			p.pump(w)
 		}
 	default:
 		panic(fmt.Sprintf("model: producer got unknown event kind %d", ev.Kind))
@@ -211,7 +220,7 @@ func (p *Producer) pump(w *sim.World) {
 	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
 		part := p.ready[0]
 		p.ready = p.ready[1:]
-		if p.lines[part] != p.epoch && !p.restart(w, part) {
+		if p.lines[part] != p.epoch && !p.restart(w, part) || p.backingOff(part) {
 			waiting = append(waiting, part)
 			continue
 		}
@@ -252,6 +261,19 @@ func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	}
 }
 
+// backingOff reports whether a failed request of partition part waits
+// out its retry backoff: as in Kafka's accumulator, where the failed
+// batch goes back to the head of its partition's queue, nothing of the
+// partition is sent before it.
+func (p *Producer) backingOff(part int) bool {
+	for _, r := range p.inflight {
+		if r.partition == part && r.backoff {
+			return true
+		}
+	}
+	return false
+}
+
 // restart starts partition part's sequence again under the current epoch,
 // if none of its requests is in flight under an older one (waiting for an
 // answer, a timeout or a retry): the refused (parked) requests are
@@ -278,7 +300,8 @@ func (p *Producer) restart(w *sim.World, part int) bool {
 	return true
 }
 
-// send sends one attempt of req, unless the request is lost on the way,
+// send sends one attempt of req, unless the request is lost on the way
+// (a lost request breaks the connection: the ones after it are lost too),
 // and arms its timeout when something can be lost.
 func (p *Producer) send(w *sim.World, req *produceReq) {
 	req.attempt++
@@ -300,9 +323,17 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 			dst = -1
 		}
 	}
-	if p.cfg.RequestLoss.Chance(p.rng) {
+	req.dst = dst
+	req.refuse = p.cfg.ErrorResponses.Chance(p.rng)
+	if req.refuse {
+		p.refused.strike()
+	}
+	switch {
+	case p.broken[dst]:
+	case p.cfg.RequestLoss.Chance(p.rng):
 		p.lostRequests.strike()
-	} else if dst >= 0 {
+		p.broken[dst] = true
+	case dst >= 0:
 		w.Send(p.id, dst, kindPublish, 0, 0, req)
 	}
 	if p.lossy && req.acks != AcksNone {
@@ -311,11 +342,15 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 }
 
 func (p *Producer) response(w *sim.World, req *produceReq, status int, offset int64) {
-	if req.done {
+	if req.done || req.answered == req.attempt {
+		return // an answer on a connection closed since
+	}
+	if p.ackBroken[req.dst] {
 		return
 	}
 	if p.cfg.AckLoss.Num > 0 && p.cfg.AckLoss.Chance(p.rng) {
 		p.lostAcks.strike()
+		p.ackBroken[req.dst] = true
 		return
 	}
 	req.answered = req.attempt
@@ -358,12 +393,33 @@ func (p *Producer) settle(w *sim.World, part int) {
 	p.unpark(w, part)
 }
 
-// timeout handles the expiry of one attempt's wait for an answer.
+// timeout handles the expiry of one attempt's wait for an answer. As
+// Kafka's client does, it closes the connection the attempt went on:
+// every request in flight on it without an answer fails and is sent
+// again (in the order they were sent, on a new connection).
 func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
 	}
-	p.retry(w, req)
+	dst := req.dst
+	delete(p.broken, dst)
+	delete(p.ackBroken, dst)
+	var failed []*produceReq
+	for _, r := range p.inflight {
+		if r.dst == dst && !r.done && r.answered != r.attempt {
+			r.answered = r.attempt
+			failed = append(failed, r)
+		}
+	}
+	if !slices.Contains(failed, req) {
+		req.answered = req.attempt
+		failed = append(failed, req)
+	}
+	for _, r := range failed {
+		if !r.done {
+			p.retry(w, r)
+		}
+	}
 }
 
 // retry counts a failed attempt of req (a timeout, or a retriable error of
@@ -390,6 +446,7 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 		p.pump(w)
 		return
 	}
+	req.backoff = true
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
 }
 

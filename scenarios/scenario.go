@@ -237,7 +237,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 }
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
-	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
+	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
 	"count",
 	// sagas (P3)
 	"orders"}
@@ -298,6 +298,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 		if p.Idempotent && (p.Acks == model.AcksNone || p.Acks == model.AcksLeader) {
 			d.errorf(v, "%s.idempotent: the idempotent producer needs acks all, not %s", what, p.Acks)
 		}
+	}
+	if v := m.get("error-responses"); v != nil {
+		p.ErrorResponses = d.ratio(v, what+".error-responses")
 	}
 	if v := m.get("request-loss"); v != nil {
 		p.RequestLoss = d.ratio(v, what+".request-loss")
