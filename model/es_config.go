@@ -271,6 +271,11 @@ type ProjectorConfig struct {
 	// ProcessingMin and ProcessingMax bound the time to apply one event.
 	ProcessingMin, ProcessingMax time.Duration
 	Checkpoint                   Checkpointing
+	// Idempotent makes the projection skip an event whose stream version
+	// is at or below the version its row already holds, so that events
+	// read again after a crash (a checkpoint in a separate transaction)
+	// change nothing. Only with SourceStore.
+	Idempotent bool
 	// Gap and GapTimeout are what a SourceStore projector does at a
 	// missing global position (ignored for SourceTopic: offsets have no
 	// gaps).
@@ -373,6 +378,9 @@ func (c *ESConfig) Validate() error {
 		case CheckpointSameTx, CheckpointSeparateTx:
 		default:
 			errs = append(errs, fmt.Errorf("projection %q: unknown checkpoint %q", p.Name, p.Checkpoint))
+		}
+		if p.Idempotent && p.Source != "" && p.Source != SourceStore {
+			errs = append(errs, fmt.Errorf("projection %q: idempotent goes with the event store as source: it compares stream versions", p.Name))
 		}
 		switch p.Source {
 		case "", SourceStore:

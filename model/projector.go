@@ -220,6 +220,9 @@ func (p *Projector) apply(w *sim.World) {
 	tx := p.db.Begin()
 	var recs []history.Record
 	for _, e := range p.batch {
+		if applied, _ := tx.Get(t.version, e.Stream); p.cfg.Idempotent && applied >= e.Version {
+			continue // applied before the checkpoint moved past it
+		}
 		v, _ := tx.Get(t.value, e.Stream)
 		v += BalanceDelta(e)
 		tx.Put(t.value, e.Stream, v)

@@ -39,7 +39,7 @@ var FailureModes = []FailureMode{
 	{ID: "E2", Failure: "ambiguous append, naive retry", Broken: []string{"retry-new-ids"}, Fixed: []string{"retry-same-ids"}},
 	{ID: "E3", Failure: "sequence gap skipped", Broken: []string{"gap-skipped", "gap-skip-after-short"}, Fixed: []string{"gap-no-live-writer", "gap-skip-after"}},
 	{ID: "E4", Failure: "gap that never fills", Broken: []string{"gap-wait-forever"}, Fixed: []string{"gap-no-live-writer", "gap-skip-after"}},
-	{ID: "E5", Failure: "checkpoint not atomic with the read model", Broken: []string{"checkpoint-separate-tx", "topic-projection-separate-checkpoint"}, Fixed: []string{"checkpoint-same-tx", "topic-projection-same-tx"}},
+	{ID: "E5", Failure: "checkpoint not atomic with the read model", Broken: []string{"checkpoint-separate-tx", "topic-projection-separate-checkpoint"}, Fixed: []string{"checkpoint-same-tx", "topic-projection-same-tx", "projection-idempotent-version"}},
 	{ID: "E6", Failure: "snapshot drift", Broken: []string{"snapshot-drift"}, Fixed: []string{"snapshot-stamped"}},
 	{ID: "E7", Failure: "rebuild beside a live projector", Broken: []string{"rebuild-in-place"}, Fixed: []string{"rebuild-blue-green", "rebuild-stop-first"}},
 	{ID: "E8", Failure: "broken read-your-writes wait", Broken: []string{"wrong-token-wait", "unstarted-projection-caught-up"}, Fixed: []string{"read-your-writes-token", "unstarted-projection-wait"}},
