@@ -170,6 +170,9 @@ type EventStore struct {
 	outbox  []outboxRow
 	// answers counts the answers to appends sent or lost.
 	answers int
+	// inline are the projectors whose read models are updated in the
+	// append's transaction.
+	inline []*Projector
 	// strike counters of the fault knobs (nil: off)
 	rollbacks, lostAnswers, lostByNumber *Strike
 	// sentPrefix counts the leading outbox rows that are all sent.
@@ -312,6 +315,9 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 	if span := s.cfg.CommitDelayMax - s.cfg.CommitDelayMin; span > 0 {
 		d += sim.Time(s.rng.Int64N(int64(span) + 1)).Duration()
 	}
+	for _, ip := range s.inline {
+		d += ip.processing(len(m.events)).Duration()
+	}
 	w.After(s.id, sim.Time(d), kindStoreCommit, 0, 0, p)
 }
 
@@ -359,6 +365,9 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		s.hist.Add(history.Record{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
 			Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Command: m.command,
 			Expected: m.expected.String(), Basis: m.basis})
+	}
+	for _, ip := range s.inline {
+		ip.applyInline(w, evs)
 	}
 	last := evs[len(evs)-1]
 	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})

@@ -270,6 +270,30 @@ func (p *Projector) apply(w *sim.World) {
 	p.poll(w)
 }
 
+// applyInline applies events the store is committing to the read model,
+// with the checkpoint, as part of the append's transaction (an inline
+// projection).
+func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
+	t := p.tables()
+	tx := p.db.Begin()
+	var recs []history.Record
+	for _, e := range evs {
+		v, _ := tx.Get(t.value, e.Stream)
+		v += BalanceDelta(e)
+		tx.Put(t.value, e.Stream, v)
+		tx.Put(t.version, e.Stream, e.Version)
+		recs = append(recs, history.Record{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Version: e.Version, Position: e.Position, Value: v})
+	}
+	checkpoint := evs[len(evs)-1].Position
+	tx.Put(checkpointTable, t.checkpointKey, checkpoint)
+	tx.Commit()
+	for _, r := range recs {
+		p.env.hist.Add(r)
+	}
+	p.checkpointed(w, checkpoint)
+}
+
 func (p *Projector) checkpointed(w *sim.World, checkpoint int64) {
 	p.checkpoint = checkpoint
 	if p.role == roleInPlace {

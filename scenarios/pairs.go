@@ -18,7 +18,7 @@ var FailureModes = []FailureMode{
 	{ID: "C1", Failure: "fan-out", Broken: []string{"fan-out-shared-group"}, Fixed: []string{"fan-out"}},
 	{ID: "C2", Failure: "double effect on redelivery", Broken: []string{"double-credit"}, Fixed: []string{"idempotent-consumer"}},
 	{ID: "C3", Failure: "state as a fold", Broken: []string{"snapshot-drift"}, Fixed: []string{"state-as-fold", "snapshot-stamped"}},
-	{ID: "C4", Failure: "stale read model", Broken: []string{"stale-read"}, Fixed: []string{"read-your-writes-token"}},
+	{ID: "C4", Failure: "stale read model", Broken: []string{"stale-read"}, Fixed: []string{"read-your-writes-token", "inline-projection"}},
 	{ID: "C5", Failure: "command validated against the read model", Broken: []string{"stale-validation", "stale-validation-expected-version"}, Fixed: []string{"write-model-validation"}},
 	{ID: "C6", Failure: "per-key order", Broken: []string{"key-order-round-robin", "queue-no-order"}, Fixed: []string{"key-order-by-key", "queue-one-consumer"}},
 	{ID: "C7", Failure: "event named as a command", Broken: []string{"command-named-event"}, Fixed: []string{"fact-named-event"}},
