@@ -179,6 +179,8 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		b.groups[ev.A>>32].sessionCheck(w, b, int(ev.A&0xffffffff), uint64(ev.B))
 	case kindRebalanceDelay:
 		b.groups[ev.A].delayOver(w, b, ev.B)
+	case kindRebalanceTimeout:
+		b.groups[ev.A].rebalanceTimeout(w, b, ev.B)
 	case kindAckDeadline:
 		g := b.groups[ev.A>>32]
 		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)

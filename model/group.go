@@ -1,6 +1,8 @@
 package model
 
 import (
+	"slices"
+
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -33,6 +35,8 @@ type group struct {
 	delayChain int64
 	delayStart sim.Time
 	delayJoins int
+	// rebalanceChain numbers the rebalances, for their timeout timers.
+	rebalanceChain int64
 	committed  []int64 // next offset to read, per partition; -1: none
 	// resolved is where the reset policy last put each partition's
 	// position (no committed offset, or one below what retention kept);
@@ -109,7 +113,7 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 		g.members = append(g.members, m)
 	}
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	m.joined = true
 	g.beat(w, b, m)
@@ -145,11 +149,32 @@ func (g *group) delayOver(w *sim.World, b *Broker, chain int64) {
 	g.maybeComplete(w, b)
 }
 
-func (g *group) startRebalance() {
+func (g *group) startRebalance(w *sim.World, b *Broker) {
 	g.rebalancing = true
 	for _, m := range g.members {
 		m.joined = false
 	}
+	// The rebalance timeout, the members' max.poll.interval.ms: a member
+	// that has not rejoined by then is removed.
+	g.rebalanceChain++
+	w.After(b.id, sim.Time(g.cfg.MaxPollInterval), kindRebalanceTimeout, int64(g.idx), g.rebalanceChain, nil)
+}
+
+// rebalanceTimeout removes the members that have not rejoined the
+// rebalance numbered chain, one rebalance timeout after it started, and
+// completes it.
+func (g *group) rebalanceTimeout(w *sim.World, b *Broker, chain int64) {
+	if !g.rebalancing || chain != g.rebalanceChain {
+		return
+	}
+	for _, m := range slices.Clone(g.members) {
+		if !m.joined {
+			g.remove(m.id)
+			b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation,
+				Point: history.ExpireRebalanceTimeout})
+		}
+	}
+	g.maybeComplete(w, b)
 }
 
 // maybeComplete ends the rebalance once every member has rejoined: the
@@ -202,7 +227,7 @@ func (g *group) leave(w *sim.World, b *Broker, ref *memberRef) {
 	}
 	g.remove(ref.memberID)
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	g.maybeComplete(w, b)
 }
@@ -222,7 +247,7 @@ func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
 	g.remove(id)
 	b.hist.Add(history.Record{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	g.maybeComplete(w, b)
 }

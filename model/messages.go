@@ -45,8 +45,9 @@ const (
 	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
 
 	// consumers
-	kindPollTimeout    // member timer: B=batch epoch; the batch outlived the max poll interval
-	kindRebalanceDelay // broker timer: A=group B=delay chain; a wait of the initial rebalance delay is over
+	kindPollTimeout      // member timer: B=batch epoch; the batch outlived the max poll interval
+	kindRebalanceDelay   // broker timer: A=group B=delay chain; a wait of the initial rebalance delay is over
+	kindRebalanceTimeout // broker timer: A=group B=rebalance chain; the members not rejoined by now are removed
 )
 
 // Produce statuses, in kindProduceResp's A.

@@ -121,3 +121,9 @@ const LeavePollTimeout = "max-poll-interval"
 // acks=0 send, which Kafka's producer counts as a success as soon as it
 // is written to the connection, without learning where it landed.
 const OffsetUnknown int64 = -1
+
+// ExpireRebalanceTimeout is the Point of an Expire record of a member the
+// broker removed because it had not rejoined a rebalance within the
+// rebalance timeout (the members' max.poll.interval.ms), although its
+// heartbeats went on.
+const ExpireRebalanceTimeout = "rebalance-timeout"
