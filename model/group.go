@@ -37,7 +37,7 @@ type group struct {
 	delayJoins int
 	// rebalanceChain numbers the rebalances, for their timeout timers.
 	rebalanceChain int64
-	committed  []int64 // next offset to read, per partition; -1: none
+	committed      []int64 // next offset to read, per partition; -1: none
 	// resolved is where the reset policy last put each partition's
 	// position (no committed offset, or one below what retention kept);
 	// -1: never.
