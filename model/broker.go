@@ -130,7 +130,9 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		}
 		req := ev.Msg.(*produceReq)
 		if req.refuse {
-			w.Send(b.id, req.from, kindProduceResp, produceRetriable, -1, req)
+			if req.acks != AcksNone {
+				w.Send(b.id, req.from, kindProduceResp, produceRetriable, -1, req)
+			}
 			return
 		}
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
