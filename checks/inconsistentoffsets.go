@@ -40,7 +40,7 @@ func InconsistentOffsets(h *history.History) Result {
 		default:
 			continue
 		}
-		if r.Event == "" {
+		if r.Event == "" || r.Offset == history.OffsetUnknown {
 			continue
 		}
 		w := where{tp{r.Topic, r.Partition}, r.Offset}

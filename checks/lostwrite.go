@@ -20,7 +20,7 @@ func LostWrite(h *history.History) Result {
 	rl := reads(h)
 	var lost, judged int
 	for i, r := range h.All() {
-		if r.Kind != history.PublishAck {
+		if r.Kind != history.PublishAck || r.Offset == history.OffsetUnknown {
 			continue
 		}
 		k := tp{r.Topic, r.Partition}

@@ -104,7 +104,7 @@ func NoLoss(h *history.History) Result {
 				skipped = ss.ok && queueAcked[[2]history.Sym{ss.group, ack.Event}]
 			} else {
 				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
-				skipped = ss.ok && ok && c > ack.Offset
+				skipped = ss.ok && ok && ack.Offset != history.OffsetUnknown && c > ack.Offset
 			}
 			if !skipped && !drained {
 				pending++
@@ -212,6 +212,14 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				pollAfter = j
 			}
 		}
+	}
+	if ack.Offset == history.OffsetUnknown {
+		head := fmt.Sprintf("Event %s was sent with acks=0 at %s (to %s/%d), which counts as a success at once, but %s never applied it",
+			ack.Event, at(ack.At), ack.Topic, ack.Partition, s.name())
+		if deliver < 0 {
+			return pickRecords(h, i), head + ": no consumer ever read it, although the run drained. With acks=0 the producer learns nothing from the broker: a request lost on the way, or a leader that fails before it appends, loses the record and nobody retries it. Use acks=all with retries (the idempotent producer) for writes that must not be lost."
+		}
+		return pickRecords(h, i, deliver, crash), head + ", although the run drained."
 	}
 	head := fmt.Sprintf("Event %s was acknowledged at %s (%s/%d offset %d), but %s never applied it",
 		ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, s.name())

@@ -51,7 +51,7 @@ func NonmonotonicSend(h *history.History) Result {
 			continue
 		}
 		a, ok := ackOf[i]
-		if !ok {
+		if !ok || h.At(a).Offset == history.OffsetUnknown {
 			continue
 		}
 		ak := h.At(a)

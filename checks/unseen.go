@@ -27,7 +27,7 @@ func Unseen(h *history.History) Result {
 	for i, r := range h.All() {
 		switch r.Kind {
 		case history.PublishAck:
-			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] {
+			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] || r.Offset == history.OffsetUnknown {
 				continue
 			}
 			ackedEvent[r.Event] = true

@@ -27,7 +27,9 @@ func knownOffsets(h *history.History) versionOrder {
 		k := tp{r.Topic, r.Partition}
 		switch r.Kind {
 		case history.Append, history.PublishAck, history.Deliver:
-			add(k, r.Offset)
+			if r.Offset != history.OffsetUnknown {
+				add(k, r.Offset)
+			}
 		case history.Poll:
 			for o := r.Offset; o < r.Offset+int64(r.Count); o++ {
 				add(k, o)

@@ -35,8 +35,8 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 	}
 	for _, t := range c.Topics {
 		at := "topic " + t.Name
-		if t.Retention != 0 {
-			no("%s: retention: not applied to the live topic yet", at)
+		if t.Retention != 0 || t.Segment != 0 {
+			no("%s: retention, segment: not applied to the live topic yet", at)
 		}
 		if t.ReplicationFactor > 1 || t.MinInsyncReplicas != 0 || t.UncleanLeaderElection || t.ReplicaLagTimeMax != 0 || t.BrokerSessionTimeout != 0 {
 			no("%s: replication knobs (replication-factor, min-insync-replicas, unclean-leader-election, replica-lag, broker-session-timeout): the embedded cluster does not replicate", at)
@@ -53,6 +53,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		lossy := p.RequestLoss.Num != 0 || p.AckLoss.Num != 0
 		if lossy && !embedded {
 			no("%s: request-loss, ack-loss: requests and acknowledgements are lost through the embedded cluster's request control; a real broker's are not evsim's to drop (run without --brokers)", at)
+		}
+		if p.ErrorResponses.Num != 0 {
+			no("%s: error-responses: retriable error answers have no live counterpart yet", at)
 		}
 		if p.Poison.Num != 0 || len(p.PoisonEvents) != 0 {
 			no("%s: poison: handler failures are not run live yet", at)
@@ -96,6 +99,12 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		}
 		if g.Concurrency > 1 || g.Ordering != "" {
 			no("%s: concurrency, ordering: members handle one record at a time live", at)
+		}
+		if g.InitialRebalanceDelay != 0 {
+			no("%s: initial-rebalance-delay: group.initial.rebalance.delay.ms is the broker's setting, not a client's", at)
+		}
+		if g.WorkerThread {
+			no("%s: worker-thread: live members handle each batch before they poll again", at)
 		}
 		if g.MaxPollInterval != 0 {
 			no("%s: max-poll-interval: franz-go has no client-side poll deadline to set", at)

@@ -131,6 +131,12 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		req := ev.Msg.(*produceReq)
+		if req.refuse {
+			if req.acks != AcksNone {
+				w.Send(b.id, req.from, kindProduceResp, produceRetriable, -1, req)
+			}
+			return
+		}
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
 		if status == produceOK {
 			for i := range req.records {
@@ -177,6 +183,10 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		b.groups[ev.A>>32].sessionCheck(w, b, int(ev.A&0xffffffff), uint64(ev.B))
 	case kindTxnTimeout:
 		b.txnTimeout(w, int(ev.A), ev.B)
+	case kindRebalanceDelay:
+		b.groups[ev.A].delayOver(w, b, ev.B)
+	case kindRebalanceTimeout:
+		b.groups[ev.A].rebalanceTimeout(w, b, ev.B)
 	case kindAckDeadline:
 		g := b.groups[ev.A>>32]
 		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)

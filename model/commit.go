@@ -12,8 +12,12 @@ type commitPolicy interface {
 	beforeHandle(m *Member, w *sim.World, r Record)
 	// finished is called when batch record r is finished.
 	finished(m *Member, w *sim.World, r Record)
-	// revoked is called on a commit tick, and before the member rejoins
-	// or leaves its group (Kafka's onPartitionsRevoked).
+	// polled is called as the member polls, inside poll() as Kafka's
+	// auto-commit runs, and at each tick of a worker-thread member's poll
+	// loop.
+	polled(m *Member, w *sim.World)
+	// revoked is called before the member rejoins or leaves its group
+	// (Kafka's onPartitionsRevoked).
 	revoked(m *Member, w *sim.World)
 }
 
@@ -32,6 +36,7 @@ type commitHooks struct{}
 func (commitHooks) start(*Member, *sim.World)                {}
 func (commitHooks) beforeHandle(*Member, *sim.World, Record) {}
 func (commitHooks) finished(*Member, *sim.World, Record)     {}
+func (commitHooks) polled(*Member, *sim.World)               {}
 func (commitHooks) revoked(*Member, *sim.World)              {}
 
 // commitBefore commits a record before its first attempt
@@ -65,13 +70,34 @@ func (commitPrefix) finished(m *Member, w *sim.World, _ Record) {
 	}
 }
 
-// commitInterval commits, at every tick of its timer and on revoke, the
-// offset below which every record is handled ([CommitInterval]).
+// commitInterval is Kafka's auto-commit ([CommitInterval]): inside
+// poll(), once CommitInterval has passed since the last one, it commits
+// for every assigned partition the position consumed so far (the offset
+// after the last record a poll returned), handled or not; on revoke or
+// leave, the offset below which every record is handled. A loop that
+// handles a batch before it polls again has handled all of it; with
+// WorkerThread the poll loop runs on (a timer of PollInterval) while a
+// worker handles the batch, and commits records still unhandled.
 type commitInterval struct{ commitHooks }
 
 func (commitInterval) start(m *Member, w *sim.World) {
-	m.ciChain++
-	w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+	m.autoAt = w.Now()
+	if m.cfg.WorkerThread {
+		m.ciChain++
+		w.After(m.id, sim.Time(m.cfg.PollInterval), kindCommitTick, 0, m.ciChain, nil)
+	}
+}
+
+func (commitInterval) polled(m *Member, w *sim.World) {
+	if m.phase != phaseActive || m.g.queue != nil || m.polledOut || w.Now()-m.autoAt < sim.Time(m.cfg.CommitInterval) {
+		return
+	}
+	m.autoAt = w.Now()
+	for j := range m.parts {
+		if m.pos[j] > m.committed[j] {
+			m.commitOffset(w, j, m.pos[j])
+		}
+	}
 }
 
 func (commitInterval) revoked(m *Member, w *sim.World) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evsim/evsim/sim"
@@ -36,6 +37,11 @@ type TopicConfig struct {
 	// whose position falls below the oldest kept record is reset by its
 	// OffsetReset policy, as Kafka does on OFFSET_OUT_OF_RANGE.
 	Retention time.Duration
+	// Segment is how long a log segment takes appends before the broker
+	// rolls a new one (0: DefaultSegment; Kafka's segment.ms). Retention
+	// deletes whole segments: a segment goes once its newest record is
+	// older than Retention.
+	Segment time.Duration
 
 	// ReplicationFactor is how many brokers hold each partition (0 or 1:
 	// the single broker, which never crashes). Above 1 the topic lives on
@@ -66,6 +72,9 @@ type TopicConfig struct {
 	// acknowledged (flush.messages=1). It matters only to a power loss.
 	FlushInterval time.Duration
 }
+
+// DefaultSegment is Kafka's segment.ms, a week.
+const DefaultSegment = 7 * 24 * time.Hour
 
 // FlushEveryWrite is the FlushInterval that forces every append to disk.
 const FlushEveryWrite time.Duration = -1
@@ -122,7 +131,8 @@ type Acks string
 // Acknowledgement levels. On a topic with one replica, AcksLeader and
 // AcksAll behave alike.
 const (
-	// AcksNone: fire and forget; no acknowledgement, no retry.
+	// AcksNone: fire and forget; the send succeeds as soon as it is sent,
+	// with no offset, whether or not the broker appends it; no retry.
 	AcksNone Acks = "0"
 	// AcksLeader: acknowledged once the leader appended the record.
 	AcksLeader Acks = "1"
@@ -158,11 +168,22 @@ type ProducerConfig struct {
 	// RequestLoss is the probability that a produce request is lost on its
 	// way to the broker (it is never appended); AckLoss the probability
 	// that the broker's acknowledgement is lost on its way back (the record
-	// is in the log, but the producer does not know). Either makes the
-	// request time out after RequestTimeout and be retried.
+	// is in the log, but the producer does not know). Like a stalled TCP
+	// connection, a loss takes every later request, or answer, on the
+	// connection with it, until the first lost one times out after
+	// RequestTimeout: the producer then closes the connection and retries
+	// every request in flight on it, in order.
 	RequestLoss, AckLoss sim.Ratio
-	// Retries is how many times a timed-out request is sent again before
-	// the producer gives up (0: none).
+	// ErrorResponses is the probability that the broker answers a produce
+	// request with a retriable error (as NOT_ENOUGH_REPLICAS or
+	// NOT_LEADER_OR_FOLLOWER during a leader move do) without appending
+	// it: the producer sends it again after RetryBackoff, while the
+	// requests behind it in flight are appended. Only on the single
+	// broker.
+	ErrorResponses sim.Ratio
+	// Retries is how many times a failed request (a timeout or a
+	// retriable error) is sent again before the producer gives up (0:
+	// none).
 	Retries int
 	// RetryBackoff is the wait before a retry (0: DefaultRetryBackoff).
 	RetryBackoff time.Duration
@@ -240,9 +261,11 @@ const (
 	// CommitAfterHandle commits after the effect: a crash in between
 	// redelivers it (at least once).
 	CommitAfterHandle Commit = "after-handle"
-	// CommitInterval commits, every CommitInterval, the position below
-	// which every record is handled (Kafka's auto-commit); and on a clean
-	// revoke or leave.
+	// CommitInterval is Kafka's auto-commit: inside a poll, once
+	// CommitInterval has passed since the last one, it commits the
+	// positions consumed so far; and on a clean revoke or leave. A member
+	// that handles each batch before it polls again is at least once; with
+	// WorkerThread it commits records still being handled.
 	CommitInterval Commit = "interval"
 	// CommitMaxCompleted commits, after each record, one past the highest
 	// record completed so far, even if lower ones are still running: with
@@ -383,6 +406,11 @@ type ConsumerConfig struct {
 	// Concurrency is how many records of a batch a member handles at once
 	// (0: 1). Records then complete out of order.
 	Concurrency int
+	// WorkerThread hands each batch to a worker thread and lets the poll
+	// loop run on (every PollInterval), so the member never outlives
+	// MaxPollInterval; with CommitInterval, its auto-commits then cover
+	// records the worker has not handled yet.
+	WorkerThread bool
 	// Ordering says which records of a batch may be handled at once when
 	// Concurrency is above 1 (0: OrderUnordered), as the Confluent
 	// parallel consumer's ordering modes do.
@@ -401,6 +429,14 @@ type ConsumerConfig struct {
 	MaxPollInterval time.Duration
 	// Start is when the members first join (0: at once).
 	Start time.Duration
+	// InitialRebalanceDelay is how long the first rebalance of an empty
+	// group waits for more members to join, extended by another delay
+	// while members keep joining, up to MaxPollInterval in all. It is the
+	// broker's group.initial.rebalance.delay.ms. 0: none, as the
+	// server.properties Kafka ships sets it (for development; Kafka's own
+	// default is KafkaInitialRebalanceDelay): the first member to join
+	// gets a generation of its own and each later one starts a rebalance.
+	InitialRebalanceDelay time.Duration
 
 	// Style is the subscription style ("": StyleLog).
 	Style Style
@@ -465,6 +501,9 @@ const (
 	DefaultMaxAttempts          = 3
 	DefaultConsumerRetryBackoff = 100 * time.Millisecond
 	DefaultAckTimeout           = 30 * time.Second
+	// KafkaInitialRebalanceDelay is the default of Kafka's
+	// group.initial.rebalance.delay.ms, which production brokers keep.
+	KafkaInitialRebalanceDelay = 3 * time.Second
 )
 
 // withDefaults returns c with every zero knob set to its default.
@@ -532,6 +571,9 @@ func (c *Config) Validate() error {
 		topics[t.Name] = t.Partitions
 		if t.Partitions < 1 {
 			bad("topic %q: partitions %d: want at least 1", t.Name, t.Partitions)
+		}
+		if t.Segment < 0 {
+			bad("topic %q: segment %v: want a positive duration", t.Name, t.Segment)
 		}
 		if t.Retention < 0 {
 			bad("topic %q: retention %v: want 0 (forever) or a positive duration", t.Name, t.Retention)
@@ -610,6 +652,9 @@ func (c *Config) Validate() error {
 		if p.Idempotent && p.MaxInFlight > MaxInFlightIdempotent {
 			bad("producer %q: the idempotent producer allows at most %d requests in flight, not %d (max.in.flight.requests.per.connection)", p.Name, MaxInFlightIdempotent, p.MaxInFlight)
 		}
+		if p.ErrorResponses.Num > 0 && ok && c.Topics[slices.IndexFunc(c.Topics, func(t TopicConfig) bool { return t.Name == p.Topic })].replicated() {
+			bad("producer %q: error-responses needs a topic on the single broker: a replicated topic's leaders answer with their own errors", p.Name)
+		}
 		if p.Retries < 0 || p.MaxInFlight < 0 || p.BatchMax < 0 || p.RetryBackoff < 0 || p.RequestTimeout < 0 {
 			bad("producer %q: retries, max in flight, batch max, retry backoff and request timeout must not be negative", p.Name)
 		}
@@ -629,7 +674,8 @@ func (c *Config) Validate() error {
 			if first.Topic != g.Topic || first.Style != gd.Style || first.Assignor != gd.Assignor ||
 				first.SessionTimeout != gd.SessionTimeout || first.HeartbeatInterval != gd.HeartbeatInterval ||
 				first.Fencing != gd.Fencing || first.OffsetReset != gd.OffsetReset ||
-				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries {
+				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries ||
+				first.InitialRebalanceDelay != gd.InitialRebalanceDelay {
 				bad("consumer group %q: services %q and %q share the group but disagree on its topic or group-level knobs", g.Group, first.Service, gd.Service)
 			}
 		} else {
@@ -704,13 +750,16 @@ func (c *Config) Validate() error {
 		default:
 			bad("consumer group %q: unknown saga concurrency %q: want none or optimistic", g.Group, g.Saga)
 		}
+		if g.WorkerThread && (gd.Commit != CommitInterval || gd.Style != StyleLog) {
+			bad("consumer group %q: worker-thread goes with commit interval (auto-commit) on a log subscription", g.Group)
+		}
 		if g.ProcessingMin < 0 || g.ProcessingMin > g.ProcessingMax {
 			bad("consumer group %q: processing %v..%v: want 0 <= min <= max", g.Group, g.ProcessingMin, g.ProcessingMax)
 		}
 		if g.Concurrency < 0 || g.Batch < 0 || g.MaxAttempts < 0 || g.MaxDeliveries < 0 {
 			bad("consumer group %q: concurrency, batch, max attempts and max deliveries must not be negative", g.Group)
 		}
-		if g.DedupWindow < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
+		if g.DedupWindow < 0 || g.InitialRebalanceDelay < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
 			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 {
 			bad("consumer group %q: durations must not be negative", g.Group)
 		}

@@ -89,7 +89,7 @@ type memberDurable struct {
 	epoch    int64 // changes whenever work in hand is abandoned
 	batchSeq int64 // numbers the batches handed to the handler
 	hbChain  int64 // heartbeat timer chain in force
-	ciChain  int64 // interval-commit timer chain in force
+	ciChain  int64 // the worker-thread poll loop's timer chain in force
 }
 
 // memberVolatile is what a member loses in a crash.
@@ -122,6 +122,7 @@ type memberVolatile struct {
 	pausedUntil sim.Time
 	polledOut   bool                // left the group for outliving the max poll interval
 	seen        map[string]sim.Time // member-scope dedup memory
+	autoAt      sim.Time            // when auto-commit last committed (or the member started)
 }
 
 // Name returns the member's node name.
@@ -149,8 +150,8 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 		m.groupError(w, ev.Msg.(*memberRef), int(ev.B), true)
 	case kindCommitTick:
 		if ev.B == m.ciChain {
-			m.commit.revoked(m, w)
-			w.After(m.id, sim.Time(m.cfg.CommitInterval), kindCommitTick, 0, m.ciChain, nil)
+			m.commit.polled(m, w)
+			w.After(m.id, sim.Time(m.cfg.PollInterval), kindCommitTick, 0, m.ciChain, nil)
 		}
 	case kindPoll:
 		m.poll(w)
@@ -288,6 +289,7 @@ func (m *Member) poll(w *sim.World) {
 	if !m.src.ready(m) {
 		return
 	}
+	m.commit.polled(m, w)
 	m.fetching = true
 	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
 		iso: m.cfg.Isolation}

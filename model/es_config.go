@@ -280,6 +280,18 @@ type ProjectorConfig struct {
 	// ProcessingMin and ProcessingMax bound the time to apply one event.
 	ProcessingMin, ProcessingMax time.Duration
 	Checkpoint                   Checkpointing
+	// Inline applies the events to the read model inside the append's
+	// own transaction, as Marten's inline projections do: a query after
+	// the append's answer sees it, and the append holds its transaction
+	// for the processing time of its events. There is no projector to
+	// poll (or crash) and no checkpoint to lag. Only with SourceStore,
+	// positions at commit, and no rebuild.
+	Inline bool
+	// Idempotent makes the projection skip an event whose stream version
+	// is at or below the version its row already holds, so that events
+	// read again after a crash (a checkpoint in a separate transaction)
+	// change nothing. Only with SourceStore.
+	Idempotent bool
 	// Gap and GapTimeout are what a SourceStore projector does at a
 	// missing global position (ignored for SourceTopic: offsets have no
 	// gaps).
@@ -392,6 +404,12 @@ func (c *ESConfig) Validate() error {
 		case CheckpointSameTx, CheckpointSeparateTx:
 		default:
 			errs = append(errs, fmt.Errorf("projection %q: unknown checkpoint %q", p.Name, p.Checkpoint))
+		}
+		if p.Inline && (p.Source != "" && p.Source != SourceStore || c.Store.Position != PositionAtCommit || p.RebuildAt > 0 || p.Effects != "") {
+			errs = append(errs, fmt.Errorf("projection %q: inline goes with the event store as source, position at-commit, no rebuild and no effects", p.Name))
+		}
+		if p.Idempotent && p.Source != "" && p.Source != SourceStore {
+			errs = append(errs, fmt.Errorf("projection %q: idempotent goes with the event store as source: it compares stream versions", p.Name))
 		}
 		switch p.Source {
 		case "", SourceStore:

@@ -96,6 +96,10 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		}
 		live.id = w.Add(live.name, live)
 		e.Projectors = append(e.Projectors, live)
+		if pc.Inline {
+			live.stopped = true
+			st.inline = append(st.inline, live)
+		}
 		switch {
 		case pc.RebuildAt <= 0:
 		case pc.Rebuild == RebuildInPlace:

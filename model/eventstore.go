@@ -169,6 +169,9 @@ type EventStore struct {
 	outbox  []outboxRow
 	// answers counts the answers to appends sent or lost.
 	answers int
+	// inline are the projectors whose read models are updated in the
+	// append's transaction.
+	inline []*Projector
 	// strike counters of the fault knobs (nil: off)
 	rollbacks, lostAnswers, lostByNumber *Strike
 	// sentPrefix counts the leading outbox rows that are all sent.
@@ -254,20 +257,42 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 
 // begin starts an append on a stream that is not busy: the idempotency
 // check, the expected version check, then the transaction.
+//
+// The idempotency check is EventStoreDB's: with an expected version
+// below the stream's, the batch's event ids are compared with the
+// stream's events from that version on; with expected version any, from
+// the event that has the batch's first id. If every event of the batch
+// is there, the append succeeds with the events already stored; if only
+// some are, or (with an expected version) none, it is refused as a
+// wrong expected version.
 func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
-	if i, ok := st.ids[m.events[0].ID]; ok {
-		last := st.events[min(i+len(m.events), len(st.events))-1]
-		for j := i; j < min(i+len(m.events), len(st.events)); j++ {
-			e := st.events[j]
+	cur := int64(len(st.events))
+	from := -1
+	if !m.expected.Any && m.expected.Version < cur {
+		from = int(m.expected.Version)
+	} else if i, ok := st.ids[m.events[0].ID]; ok && m.expected.Any {
+		from = i
+	}
+	if from >= 0 {
+		n := 0
+		for n < len(m.events) && from+n < len(st.events) && st.events[from+n].ID == m.events[n].ID {
+			n++
+		}
+		if n < len(m.events) {
+			s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+			s.next(w, st)
+			return
+		}
+		last := st.events[from+n-1]
+		for _, e := range st.events[from : from+n] {
 			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
-			events: st.events[i:last.Version:last.Version]})
+			events: st.events[from:last.Version:last.Version]})
 		s.next(w, st)
 		return
 	}
-	cur := int64(len(st.events))
 	if !m.expected.Any && m.expected.Version != cur {
 		s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
@@ -288,6 +313,9 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 	d := s.cfg.CommitDelayMin
 	if span := s.cfg.CommitDelayMax - s.cfg.CommitDelayMin; span > 0 {
 		d += sim.Time(s.rng.Int64N(int64(span) + 1)).Duration()
+	}
+	for _, ip := range s.inline {
+		d += ip.processing(len(m.events)).Duration()
 	}
 	w.After(s.id, sim.Time(d), kindStoreCommit, 0, 0, p)
 }
@@ -337,6 +365,9 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
 			Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Command: m.command,
 			Expected: m.expected.String(), Basis: m.basis, State: state, Value: value})
+	}
+	for _, ip := range s.inline {
+		ip.applyInline(w, evs)
 	}
 	last := evs[len(evs)-1]
 	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})

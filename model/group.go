@@ -1,6 +1,8 @@
 package model
 
 import (
+	"slices"
+
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -25,7 +27,17 @@ type group struct {
 	lastMemberID int
 	generation   int
 	rebalancing  bool
-	committed    []int64 // next offset to read, per partition; -1: none
+	// delaying says that the group's first rebalance waits out the
+	// initial rebalance delay for more members to join; delayChain
+	// numbers the delay timers, delayStart is when the wait began and
+	// delayJoins counts the members that joined during the current wait.
+	delaying   bool
+	delayChain int64
+	delayStart sim.Time
+	delayJoins int
+	// rebalanceChain numbers the rebalances, for their timeout timers.
+	rebalanceChain int64
+	committed      []int64 // next offset to read, per partition; -1: none
 	// resolved is where the reset policy last put each partition's
 	// position (no committed offset, or one below what retention kept);
 	// -1: never.
@@ -91,31 +103,87 @@ func (g *group) beat(w *sim.World, b *Broker, m *groupMember) {
 func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m := g.member(j.memberID)
 	if m == nil {
+		if len(g.members) == 0 && g.cfg.InitialRebalanceDelay > 0 {
+			g.startDelay(w, b)
+		} else if g.delaying {
+			g.delayJoins++
+		}
 		g.lastMemberID++
 		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name}
 		g.members = append(g.members, m)
 	}
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	m.joined = true
 	g.beat(w, b, m)
 	g.maybeComplete(w, b)
 }
 
-func (g *group) startRebalance() {
+// startDelay holds the first rebalance of an empty group for the
+// initial rebalance delay, as Kafka's coordinator does
+// (group.initial.rebalance.delay.ms): the members that join meanwhile
+// are in its first generation, instead of a one-member generation
+// followed by a rebalance per member.
+func (g *group) startDelay(w *sim.World, b *Broker) {
+	g.delaying, g.delayStart, g.delayJoins = true, w.Now(), 0
+	g.delayChain++
+	w.After(b.id, sim.Time(g.cfg.InitialRebalanceDelay), kindRebalanceDelay, int64(g.idx), g.delayChain, nil)
+}
+
+// delayOver ends one wait of the initial rebalance delay. If members
+// joined during it, the group waits another delay, up to the rebalance
+// timeout (max.poll.interval.ms) in all; then the rebalance completes
+// once every member has joined.
+func (g *group) delayOver(w *sim.World, b *Broker, chain int64) {
+	if !g.delaying || chain != g.delayChain {
+		return
+	}
+	elapsed := w.Now() - g.delayStart
+	if remaining := sim.Time(g.cfg.MaxPollInterval) - elapsed; g.delayJoins > 0 && remaining > 0 {
+		g.delayJoins = 0
+		w.After(b.id, min(sim.Time(g.cfg.InitialRebalanceDelay), remaining), kindRebalanceDelay, int64(g.idx), chain, nil)
+		return
+	}
+	g.delaying = false
+	g.maybeComplete(w, b)
+}
+
+func (g *group) startRebalance(w *sim.World, b *Broker) {
 	g.rebalancing = true
 	for _, m := range g.members {
 		m.joined = false
 	}
+	// The rebalance timeout, the members' max.poll.interval.ms: a member
+	// that has not rejoined by then is removed.
+	g.rebalanceChain++
+	w.After(b.id, sim.Time(g.cfg.MaxPollInterval), kindRebalanceTimeout, int64(g.idx), g.rebalanceChain, nil)
+}
+
+// rebalanceTimeout removes the members that have not rejoined the
+// rebalance numbered chain, one rebalance timeout after it started, and
+// completes it.
+func (g *group) rebalanceTimeout(w *sim.World, b *Broker, chain int64) {
+	if !g.rebalancing || chain != g.rebalanceChain {
+		return
+	}
+	for _, m := range slices.Clone(g.members) {
+		if !m.joined {
+			g.remove(m.id)
+			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation,
+				LeaveReason: history.ExpireRebalanceTimeout})
+		}
+	}
+	g.maybeComplete(w, b)
 }
 
 // maybeComplete ends the rebalance once every member has rejoined: the
 // generation moves on and every member gets its partitions.
 func (g *group) maybeComplete(w *sim.World, b *Broker) {
-	if !g.rebalancing {
+	if !g.rebalancing || g.delaying && len(g.members) > 0 {
 		return
 	}
+	g.delaying = false
 	for _, m := range g.members {
 		if !m.joined {
 			return
@@ -159,7 +227,7 @@ func (g *group) leave(w *sim.World, b *Broker, ref *memberRef) {
 	}
 	g.remove(ref.memberID)
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	g.maybeComplete(w, b)
 }
@@ -179,7 +247,7 @@ func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
 	g.remove(id)
 	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
 	if !g.rebalancing {
-		g.startRebalance()
+		g.startRebalance(w, b)
 	}
 	g.maybeComplete(w, b)
 }

@@ -46,7 +46,9 @@ const (
 	kindMetadataResp     // controller -> producer: A=partition B=leader node (-1: none)
 
 	// consumers
-	kindPollTimeout // member timer: B=batch epoch; the batch outlived the max poll interval
+	kindPollTimeout      // member timer: B=batch epoch; the batch outlived the max poll interval
+	kindRebalanceDelay   // broker timer: A=group B=delay chain; a wait of the initial rebalance delay is over
+	kindRebalanceTimeout // broker timer: A=group B=rebalance chain; the members not rejoined by now are removed
 
 	// transactions
 	kindTxnTimeout // broker timer: A=transactional state index B=timer chain; the transaction outlived its timeout
@@ -62,6 +64,7 @@ const (
 	produceNotLeader            = 3 // NOT_LEADER_OR_FOLLOWER: the broker does not lead the partition
 	produceNotEnoughReplicas    = 4 // NOT_ENOUGH_REPLICAS: acks all, fewer in-sync replicas than min-insync-replicas; not appended
 	produceNotEnoughAfterAppend = 5 // NOT_ENOUGH_REPLICAS_AFTER_APPEND: appended and replicated, but the in-sync set shrank below the minimum
+	produceRetriable            = 6 // a retriable error response drawn by ProducerConfig.ErrorResponses: not appended
 )
 
 // Group errors, in kindHeartbeatResp's A and kindCommitResp's B.
@@ -95,6 +98,9 @@ type produceReq struct {
 	answered  int  // the attempt that got a response
 	parked    bool // refused as out of sequence: waits for its predecessor
 	done      bool
+	refuse    bool       // the broker answers this attempt with a retriable error (ErrorResponses)
+	backoff   bool       // failed: waits out the retry backoff before it is sent again
+	dst       sim.NodeID // the broker the current attempt went to (-1: none)
 }
 
 type joinMsg struct {

@@ -42,7 +42,7 @@ type Producer struct {
 	// idBuf is where the next event id is spelled (scratch, not state).
 	idBuf []byte
 	// strike counters of the fault knobs (nil: off)
-	lostRequests, lostAcks, poisoned, poisonedByNumber *Strike
+	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
 	producerDurable
 	producerVolatile
@@ -70,6 +70,11 @@ type producerVolatile struct {
 	// it believes leads each partition (-1: none known); nil for the
 	// single broker.
 	leaders []sim.NodeID
+	// broken and ackBroken mark the connections to a broker that lost a
+	// request, or an answer: like a TCP connection that stalls, every
+	// later request, or answer, on it is lost too, until a request times
+	// out and the producer closes it.
+	broken, ackBroken map[sim.NodeID]bool
 }
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
@@ -78,6 +83,7 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
 	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
+	p.refused = k.ratio(cfg.Name, "error-responses", cfg.ErrorResponses)
 	p.poisoned = k.ratio(cfg.Name, "poison", cfg.Poison)
 	p.poisonedByNumber = k.exact(cfg.Name, "poison-events", cfg.PoisonEvents)
 	if p.t.repl != nil {
@@ -96,7 +102,8 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 // producer id if idempotent, and sequence numbers from 0.
 func (p *Producer) reset() {
 	n := len(p.t.partitions)
-	v := producerVolatile{seqs: make([]int64, n), lines: make([]int, n), pending: make([][]Record, n)}
+	v := producerVolatile{seqs: make([]int64, n), lines: make([]int, n), pending: make([][]Record, n),
+		broken: map[sim.NodeID]bool{}, ackBroken: map[sim.NodeID]bool{}}
 	if p.cfg.Idempotent {
 		v.pid = p.b.newProducerID()
 	}
@@ -125,7 +132,9 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
 		if req := ev.Msg.(*produceReq); !req.done {
+			req.backoff = false
 			p.send(w, req)
+			p.pump(w)
 		}
 	default:
 		panic(fmt.Sprintf("model: producer got unknown event kind %d", ev.Kind))
@@ -218,7 +227,7 @@ func (p *Producer) pump(w *sim.World) {
 	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
 		part := p.ready[0]
 		p.ready = p.ready[1:]
-		if p.lines[part] != p.epoch && !p.restart(w, part) {
+		if p.lines[part] != p.epoch && !p.restart(w, part) || p.backingOff(part) {
 			waiting = append(waiting, part)
 			continue
 		}
@@ -240,8 +249,36 @@ func (p *Producer) pump(w *sim.World) {
 			p.inflight = append(p.inflight, req)
 		}
 		p.send(w, req)
+		if p.cfg.Acks == AcksNone {
+			p.sentBlind(w, req)
+		}
 	}
 	p.ready = append(waiting, p.ready...)
+}
+
+// sentBlind acknowledges the records of an acks=0 request as soon as it
+// is sent, as Kafka's producer completes such a send once it is written
+// to the connection: the send succeeds with no offset, whether or not the
+// broker ever appends it.
+func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
+	for i := range req.records {
+		r := &req.records[i]
+		p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
+	}
+}
+
+// backingOff reports whether a failed request of partition part waits
+// out its retry backoff: as in Kafka's accumulator, where the failed
+// batch goes back to the head of its partition's queue, nothing of the
+// partition is sent before it.
+func (p *Producer) backingOff(part int) bool {
+	for _, r := range p.inflight {
+		if r.partition == part && r.backoff {
+			return true
+		}
+	}
+	return false
 }
 
 // restart starts partition part's sequence again under the current epoch,
@@ -270,7 +307,8 @@ func (p *Producer) restart(w *sim.World, part int) bool {
 	return true
 }
 
-// send sends one attempt of req, unless the request is lost on the way,
+// send sends one attempt of req, unless the request is lost on the way
+// (a lost request breaks the connection: the ones after it are lost too),
 // and arms its timeout when something can be lost.
 func (p *Producer) send(w *sim.World, req *produceReq) {
 	req.attempt++
@@ -292,9 +330,17 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 			dst = -1
 		}
 	}
-	if p.cfg.RequestLoss.Chance(p.rng) {
+	req.dst = dst
+	req.refuse = p.cfg.ErrorResponses.Chance(p.rng)
+	if req.refuse {
+		p.refused.strike()
+	}
+	switch {
+	case p.broken[dst]:
+	case p.cfg.RequestLoss.Chance(p.rng):
 		p.lostRequests.strike()
-	} else if dst >= 0 {
+		p.broken[dst] = true
+	case dst >= 0:
 		w.Send(p.id, dst, kindPublish, 0, 0, req)
 	}
 	if p.lossy && req.acks != AcksNone {
@@ -303,11 +349,15 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 }
 
 func (p *Producer) response(w *sim.World, req *produceReq, status int, offset int64) {
-	if req.done {
+	if req.done || req.answered == req.attempt {
+		return // an answer on a connection closed since
+	}
+	if p.ackBroken[req.dst] {
 		return
 	}
 	if p.cfg.AckLoss.Num > 0 && p.cfg.AckLoss.Chance(p.rng) {
 		p.lostAcks.strike()
+		p.ackBroken[req.dst] = true
 		return
 	}
 	req.answered = req.attempt
@@ -350,12 +400,33 @@ func (p *Producer) settle(w *sim.World, part int) {
 	p.unpark(w, part)
 }
 
-// timeout handles the expiry of one attempt's wait for an answer.
+// timeout handles the expiry of one attempt's wait for an answer. As
+// Kafka's client does, it closes the connection the attempt went on:
+// every request in flight on it without an answer fails and is sent
+// again (in the order they were sent, on a new connection).
 func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
 	}
-	p.retry(w, req)
+	dst := req.dst
+	delete(p.broken, dst)
+	delete(p.ackBroken, dst)
+	var failed []*produceReq
+	for _, r := range p.inflight {
+		if r.dst == dst && !r.done && r.answered != r.attempt {
+			r.answered = r.attempt
+			failed = append(failed, r)
+		}
+	}
+	if !slices.Contains(failed, req) {
+		req.answered = req.attempt
+		failed = append(failed, req)
+	}
+	for _, r := range failed {
+		if !r.done {
+			p.retry(w, r)
+		}
+	}
 }
 
 // retry counts a failed attempt of req (a timeout, or a retriable error of
@@ -382,6 +453,7 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 		p.pump(w)
 		return
 	}
+	req.backoff = true
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
 }
 

@@ -239,6 +239,9 @@ func (p *Projector) apply(w *sim.World) {
 	tx := p.db.Begin()
 	var recs []history.Entry
 	for _, e := range p.batch {
+		if applied, _ := tx.Get(t.version, e.Stream); p.cfg.Idempotent && applied >= e.Version {
+			continue // applied before the checkpoint moved past it
+		}
 		v, _ := tx.Get(t.value, e.Stream)
 		v = p.env.folds[p.cfg.Name].Apply(v, e)
 		tx.Put(t.value, e.Stream, v)
@@ -284,6 +287,30 @@ func (p *Projector) apply(w *sim.World) {
 		}
 	}
 	p.poll(w)
+}
+
+// applyInline applies events the store is committing to the read model,
+// with the checkpoint, as part of the append's transaction (an inline
+// projection).
+func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
+	t := p.tables()
+	tx := p.db.Begin()
+	var recs []history.Entry
+	for _, e := range evs {
+		v, _ := tx.Get(t.value, e.Stream)
+		v = p.env.folds[p.cfg.Name].Apply(v, e)
+		tx.Put(t.value, e.Stream, v)
+		tx.Put(t.version, e.Stream, e.Version)
+		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v})
+	}
+	checkpoint := evs[len(evs)-1].Position
+	tx.Put(checkpointTable, t.checkpointKey, checkpoint)
+	tx.Commit()
+	for _, r := range recs {
+		p.env.hist.Add(r)
+	}
+	p.checkpointed(w, checkpoint)
 }
 
 func (p *Projector) checkpointed(w *sim.World, checkpoint int64) {

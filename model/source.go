@@ -71,8 +71,10 @@ func (logSource) take(m *Member, w *sim.World, r *recordsMsg) bool {
 		Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: int(last - r.from + 1), Generation: m.ref.generation})
 	m.pos[j] = r.next
 	m.handled[j] = max(m.handled[j], r.from)
-	m.batchSeq++
-	w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
+	if !m.cfg.WorkerThread {
+		m.batchSeq++
+		w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
+	}
 	return true
 }
 

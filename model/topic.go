@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+
 	"github.com/evsim/evsim/sim"
 )
 
@@ -19,10 +21,24 @@ type partitionLog struct {
 // end returns the offset the next record will get.
 func (l *partitionLog) end() int64 { return int64(len(l.records)) }
 
-// expire deletes, by moving start, the records appended before cutoff.
-func (l *partitionLog) expire(cutoff sim.Time) {
-	for l.start < l.end() && l.records[l.start].appended < cutoff {
-		l.start++
+// expire deletes, by moving start, the log's oldest segments whose
+// newest record was appended before cutoff, as Kafka's retention does: it
+// deletes whole segments, so a record lives on while a newer one shares
+// its segment. A segment begins at start or where the one before it
+// rolled: at the first record appended segment or more after the
+// segment's first record (segment.ms). The active segment goes too when
+// all of it is expired (Kafka rolls a new, empty one).
+func (l *partitionLog) expire(cutoff, segment sim.Time) {
+	for l.start < l.end() {
+		base := l.records[l.start].appended
+		next := l.start + 1
+		for next < l.end() && l.records[next].appended < base+segment {
+			next++
+		}
+		if l.records[next-1].appended >= cutoff {
+			return
+		}
+		l.start = next
 	}
 }
 
@@ -44,7 +60,7 @@ type topic struct {
 // expire applies retention to partition p at now.
 func (t *topic) expire(p int, now sim.Time) {
 	if t.retention > 0 && now > t.retention {
-		t.partitions[p].expire(now - t.retention)
+		t.partitions[p].expire(now-t.retention, sim.Time(cmp.Or(t.cfg.Segment, DefaultSegment)))
 	}
 }
 

@@ -156,6 +156,12 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 	if v := m.get("checkpoint"); v != nil {
 		p.Checkpoint = model.Checkpointing(d.oneOf(v, what+".checkpoint", string(model.CheckpointSameTx), string(model.CheckpointSeparateTx)))
 	}
+	if v := m.get("inline"); v != nil {
+		p.Inline = d.truth(v, what+".inline")
+	}
+	if v := m.get("idempotent"); v != nil {
+		p.Idempotent = d.truth(v, what+".idempotent")
+	}
 	if v := m.get("gap-policy"); v != nil {
 		p.Gap = model.GapPolicy(d.oneOf(v, what+".gap-policy", string(model.GapWait), string(model.GapSkipAfter), string(model.GapSkipNoWriter)))
 	}
@@ -178,7 +184,7 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 	if v := m.get("staleness-slo"); v != nil {
 		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
 	}
-	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
+	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "inline", "idempotent", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
 		"staleness-slo", "isolation")
 	return p
 }

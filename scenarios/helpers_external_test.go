@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
 
@@ -122,3 +123,7 @@ func allScenarios(t *testing.T) []*scenarios.Scenario {
 	}
 	return append(all, testdataScenarios(t)...)
 }
+
+// ptr returns a pointer to a copy of e, for a record a test keeps as
+// optional.
+func ptr(e history.Entry) *history.Entry { return &e }

@@ -196,6 +196,9 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 	if v := m.get("retention"); v != nil {
 		t.Retention = d.duration(v, what+".retention", true)
 	}
+	if v := m.get("segment"); v != nil {
+		t.Segment = d.duration(v, what+".segment", true)
+	}
 	if v := m.get("replication-factor"); v != nil {
 		t.ReplicationFactor = int(d.integerIn(v, what+".replication-factor", 1, model.MaxReplicationFactor))
 		if t.ReplicationFactor > 1 && t.Retention > 0 {
@@ -236,13 +239,13 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 			t.FlushInterval = d.duration(v, what+".flush", true)
 		}
 	}
-	m.done("name", "partitions", "retention", "replication-factor", "min-insync-replicas", "unclean-leader-election",
+	m.done("name", "partitions", "retention", "segment", "replication-factor", "min-insync-replicas", "unclean-leader-election",
 		"replica-lag-time-max", "broker-session-timeout", "flush")
 	return t
 }
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
-	"request-loss", "ack-loss", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
+	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
 	"count",
 	// sagas (P3)
 	"orders"}
@@ -304,6 +307,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 			d.errorf(v, "%s.idempotent: the idempotent producer needs acks all, not %s", what, p.Acks)
 		}
 	}
+	if v := m.get("error-responses"); v != nil {
+		p.ErrorResponses = d.ratio(v, what+".error-responses")
+	}
 	if v := m.get("request-loss"); v != nil {
 		p.RequestLoss = d.ratio(v, what+".request-loss")
 	}
@@ -348,7 +354,8 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 }
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
-	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval", "assignor",
+	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
+	"initial-rebalance-delay", "worker-thread", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -434,6 +441,15 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := dur("max-poll-interval"); ok {
 		c.MaxPollInterval = v
+	}
+	if v := m.get("worker-thread"); v != nil {
+		c.WorkerThread = d.truth(v, what+".worker-thread")
+		if c.WorkerThread && c.Commit != model.CommitInterval {
+			d.errorf(v, "%s.worker-thread: goes with commit: interval (auto-commit): it shows what auto-commit does when the poll loop runs on", what)
+		}
+	}
+	if v := m.get("initial-rebalance-delay"); v != nil {
+		c.InitialRebalanceDelay = d.duration(v, what+".initial-rebalance-delay", false)
 	}
 	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
 		c.Assignor = model.Assignor(v)
@@ -545,7 +561,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 		f := cs[j]
 		if f.Topic != c.Topic || f.Style != c.Style || f.Assignor != c.Assignor || f.SessionTimeout != c.SessionTimeout ||
 			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset ||
-			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries {
+			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries || f.InitialRebalanceDelay != c.InitialRebalanceDelay {
 			n := list.Content[i]
 			for k := 0; k+1 < len(n.Content); k += 2 {
 				if n.Content[k].Value == "group" {
@@ -553,7 +569,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 					break
 				}
 			}
-			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout or max-deliveries: a group has one of each", i, c.Group, j)
+			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout, max-deliveries or initial-rebalance-delay: a group has one of each", i, c.Group, j)
 		}
 	}
 }

@@ -39,7 +39,8 @@ type Entry struct {
 	Switched bool `json:"switched,omitempty"`
 	// ErrorKind says why a handler failed (HandlerError).
 	ErrorKind ErrorKind `json:"error_kind,omitempty"`
-	// LeaveReason says why a member left (Leave): empty for a clean leave.
+	// LeaveReason says why a member left (Leave: empty for a clean
+	// leave) or was removed (Expire: empty for a missed session timeout).
 	LeaveReason LeaveReason `json:"leave_reason,omitempty"`
 	// Election says why a replicated partition changed (PartitionChange).
 	Election Election `json:"election,omitempty"`

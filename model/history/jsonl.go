@@ -53,7 +53,7 @@ func fromLegacy(l legacyEntry) Entry {
 		e.Switched = l.Point == "switched"
 	case HandlerError:
 		e.ErrorKind = ErrorKind(l.Point)
-	case Leave:
+	case Leave, Expire:
 		e.LeaveReason = LeaveReason(l.Point)
 	case PartitionChange:
 		e.Election = Election(l.Point)

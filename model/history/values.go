@@ -152,3 +152,14 @@ const (
 	// is rebalancing (REBALANCE_IN_PROGRESS).
 	OutcomeRebalancing Outcome = "rebalance-in-progress"
 )
+
+// OffsetUnknown is the Offset of a PublishAck that carries no offset: an
+// acks=0 send, which Kafka's producer counts as a success as soon as it
+// is written to the connection, without learning where it landed.
+const OffsetUnknown int64 = -1
+
+// ExpireRebalanceTimeout is the LeaveReason of an Expire record of a
+// member the broker removed because it had not rejoined a rebalance
+// within the rebalance timeout (the members' max.poll.interval.ms),
+// although its heartbeats went on.
+const ExpireRebalanceTimeout LeaveReason = "rebalance-timeout"
