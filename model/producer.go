@@ -153,19 +153,8 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	spec := &p.cfg.Events[0]
-	if len(p.cfg.Events) > 1 {
-		spec = &p.cfg.Events[p.rng.IntN(len(p.cfg.Events))]
-	}
-	amount := spec.AmountMin
-	if span := spec.AmountMax - spec.AmountMin; span > 0 {
-		amount += p.rng.Int64N(span + 1)
-	}
-	key := p.keys[0]
-	if len(p.keys) > 1 {
-		key = p.keys[p.rng.IntN(len(p.keys))]
-	}
-	p.emit(w, key, spec.Type, amount)
+	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys)
+	p.emit(w, key, typ, amount)
 	p.schedule(w)
 }
 
@@ -539,4 +528,22 @@ func (p *Producer) Restart(w *sim.World) {
 	p.reset()
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
 	p.schedule(w)
+}
+
+// drawEvent draws a producer's next event: one of its event specs, an
+// amount in the spec's range and one of its keys, in that order.
+func drawEvent(rng *rand.Rand, events []EventSpec, keys []string) (key, typ string, amount int64) {
+	spec := &events[0]
+	if len(events) > 1 {
+		spec = &events[rng.IntN(len(events))]
+	}
+	amount = spec.AmountMin
+	if span := spec.AmountMax - spec.AmountMin; span > 0 {
+		amount += rng.Int64N(span + 1)
+	}
+	key = keys[0]
+	if len(keys) > 1 {
+		key = keys[rng.IntN(len(keys))]
+	}
+	return key, spec.Type, amount
 }

@@ -242,12 +242,7 @@ func (p *Projector) apply(w *sim.World) {
 		if applied, _ := tx.Get(t.version, e.Stream); p.cfg.Idempotent && applied >= e.Version {
 			continue // applied before the checkpoint moved past it
 		}
-		v, _ := tx.Get(t.value, e.Stream)
-		v = p.env.folds[p.cfg.Name].Apply(v, e)
-		tx.Put(t.value, e.Stream, v)
-		tx.Put(t.version, e.Stream, e.Version)
-		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
-			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v})
+		recs = append(recs, p.applyEvent(w, tx, t, e))
 	}
 	checkpoint := p.next - 1
 	if p.cfg.Checkpoint == CheckpointSameTx {
@@ -289,6 +284,18 @@ func (p *Projector) apply(w *sim.World) {
 	p.poll(w)
 }
 
+// applyEvent folds e into its row of the read model in tx, by the read
+// model's projection, and returns the ProjectionApply entry to record once
+// tx commits.
+func (p *Projector) applyEvent(w *sim.World, tx *Tx, t readTables, e StoredEvent) history.Entry {
+	v, _ := tx.Get(t.value, e.Stream)
+	v = p.env.folds[p.cfg.Name].Apply(v, e)
+	tx.Put(t.value, e.Stream, v)
+	tx.Put(t.version, e.Stream, e.Version)
+	return history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
+		Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v}
+}
+
 // applyInline applies events the store is committing to the read model,
 // with the checkpoint, as part of the append's transaction (an inline
 // projection).
@@ -297,12 +304,7 @@ func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
 	tx := p.db.Begin()
 	var recs []history.Entry
 	for _, e := range evs {
-		v, _ := tx.Get(t.value, e.Stream)
-		v = p.env.folds[p.cfg.Name].Apply(v, e)
-		tx.Put(t.value, e.Stream, v)
-		tx.Put(t.version, e.Stream, e.Version)
-		recs = append(recs, history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
-			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v})
+		recs = append(recs, p.applyEvent(w, tx, t, e))
 	}
 	checkpoint := evs[len(evs)-1].Position
 	tx.Put(checkpointTable, t.checkpointKey, checkpoint)

@@ -77,23 +77,12 @@ func (p *TxnProducer) publish(w *sim.World) {
 		}
 		return
 	}
-	spec := &p.cfg.Events[0]
-	if len(p.cfg.Events) > 1 {
-		spec = &p.cfg.Events[p.rng.IntN(len(p.cfg.Events))]
-	}
-	amount := spec.AmountMin
-	if span := spec.AmountMax - spec.AmountMin; span > 0 {
-		amount += p.rng.Int64N(span + 1)
-	}
-	key := p.keys[0]
-	if len(p.keys) > 1 {
-		key = p.keys[p.rng.IntN(len(p.keys))]
-	}
+	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys)
 	p.n++
-	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: spec.Type, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: part, Event: rec.ID, Key: key, Type: spec.Type, Amount: amount}
+		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}
 	p.hist.Add(pub)
 	w.CrashPoint(p.id, string(PointBeforeSend))
 	if !p.b.txnProduce(w, p.s, p.t, part, rec, pub) {
