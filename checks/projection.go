@@ -134,6 +134,12 @@ func ProjectionEqualsFold(h *history.History) Result {
 				continue
 			}
 			witness, why := applyWitness(h, i)
+			if len(witness) == 1 && r.Topic == "" { // no repeated or skipped event explains the row
+				p, _ := doms.projectionOf(r.Group, r.Key)
+				if e, y, ok := notUpcast(h, p, appends[r.Key], r.Version, r.Value); ok {
+					witness, why = []history.Entry{e, r}, y
+				}
+			}
 			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.ProjectionReset:
@@ -162,9 +168,15 @@ func ProjectionEqualsFold(h *history.History) Result {
 			if r.Version < int64(len(f)) && f[r.Version] == r.Value {
 				continue
 			}
-			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. "+
-				"The read model applied %s %s twice or skipped one.",
-				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), article(unit), unit), r)
+			why, witness := fmt.Sprintf("The read model applied %s %s twice or skipped one.", article(unit), unit), []history.Entry{r}
+			if _, topic := sources[r.Group]; res.Witness == nil && !topic {
+				p, _ := doms.projectionOf(r.Group, r.Key)
+				if e, y, ok := notUpcast(h, p, appends[r.Key], r.Version, r.Value); ok {
+					why, witness = y, []history.Entry{e, r}
+				}
+			}
+			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
+				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.End:
 			drained = r.Drained
 		}

@@ -312,6 +312,12 @@ type ProjectorConfig struct {
 	Projection string
 	// Custom, if set, is the read model's projection (for Go users).
 	Custom Projection
+	// SkipUpcast makes the projector apply its projection without the
+	// projection's upcaster ([domain.WithoutUpcaster]): events stored in
+	// an older schema are read as if written in the current one. The
+	// history still names the projection, upcaster included, which is
+	// what the read model means.
+	SkipUpcast bool
 	// StalenessSLO, if positive, is the staleness the read model promises:
 	// no committed event waits longer to be applied to it. It is recorded
 	// in the history (history.StalenessSLO) for the checks and charts.

@@ -89,6 +89,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		env.reads[pc.Name] = rm.id
 		e.ReadModels = append(e.ReadModels, rm)
 		fold, foldName := projectionOf(pc, factory, aggName)
+		if pc.SkipUpcast {
+			fold, _ = domain.WithoutUpcaster(fold)
+		}
 		env.folds[pc.Name], env.foldNames[pc.Name] = fold, foldName
 		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true}}
 		if pc.Source == SourceTopic {

@@ -184,8 +184,9 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 	if v := m.get("staleness-slo"); v != nil {
 		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
 	}
+	d.schema(m, what, &p)
 	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "inline", "idempotent", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
-		"staleness-slo", "isolation")
+		"staleness-slo", "isolation", "projection", "upcast")
 	return p
 }
 
