@@ -59,6 +59,7 @@ type NodeKind string
 // The node kinds.
 const (
 	KindProducer       NodeKind = "producer"
+	KindTxnProducer    NodeKind = "transactional producer"
 	KindMember         NodeKind = "consumer member"
 	KindBroker         NodeKind = "broker of the cluster"
 	KindCommandSession NodeKind = "command session"
@@ -78,6 +79,7 @@ var kindPoints = []struct {
 }{
 	{KindMember, []CrashPoint{PointBeforeEffect, PointAfterEffect, PointBeforeCommit, PointAfterCommit}},
 	{KindProducer, []CrashPoint{PointBeforeSend, PointAfterSend}},
+	{KindTxnProducer, []CrashPoint{PointBeforeSend, PointAfterSend}},
 	{KindBroker, []CrashPoint{PointLeaderAppend, PointFollowerFetch}},
 	{KindCommandSession, []CrashPoint{PointAfterAppend, PointAfterPublish}},
 	{KindProjector, []CrashPoint{PointBeforeApply, PointAfterApply}},
@@ -106,6 +108,8 @@ func KindOf(n sim.Node) NodeKind {
 	switch n := n.(type) {
 	case *Producer:
 		return KindProducer
+	case *TxnProducer:
+		return KindTxnProducer
 	case *Member:
 		return KindMember
 	case *Replica:

@@ -117,7 +117,7 @@ func TestDeclaredPointsArePassed(t *testing.T) {
 		b.es.Start()
 		b.w.Run(sim.Time(s.Duration), 0)
 	}
-	kinds := []model.NodeKind{model.KindProducer, model.KindMember, model.KindBroker, model.KindCommandSession,
+	kinds := []model.NodeKind{model.KindProducer, model.KindTxnProducer, model.KindMember, model.KindBroker, model.KindCommandSession,
 		model.KindQuerySession, model.KindProjector, model.KindRelay, model.KindEventStore, model.KindReadModel}
 	for k, ps := range rec.passed {
 		if !slices.Contains(kinds, k) {
