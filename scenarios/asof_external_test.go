@@ -1,10 +1,14 @@
 package scenarios_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/checks"
+	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/scenarios"
 )
 
 // TestAsOfMutation: as-of-equals-fold holds on the fixed twin
@@ -60,6 +64,55 @@ func TestAsOfMutation(t *testing.T) {
 		esWant(t, m, "as-of-equals-fold", checks.Violated, "as of")
 		if r := esJudge(t, m, "stream-integrity"); r.Verdict != checks.Holds {
 			t.Errorf("%s: stream-integrity %s after the plant: %s", p.name, r.Verdict, r.Explanation)
+		}
+	}
+}
+
+// TestAsOfJSONLRoundTrip: an as-of history read back from its JSON Lines,
+// as evsim check reads it, keeps the time each query asked about and
+// gets the same verdict and explanation: the broken twin's violation and
+// the fixed twin's hold.
+func TestAsOfJSONLRoundTrip(t *testing.T) {
+	for name, want := range map[string]checks.Verdict{"as-of-client-stamp": checks.Violated, "as-of-commit-time": checks.Holds} {
+		o := run(t, builtin(t, name), 1)
+		h, err := history.ReadJSONL(name+".jsonl", bytes.NewReader(jsonl(t, o)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		direct, read := esJudge(t, o.History, "as-of-equals-fold"), esJudge(t, h, "as-of-equals-fold")
+		if direct.Verdict != want || read.Verdict != want || read.Explanation != direct.Explanation {
+			t.Errorf("%s: %s directly, %s read back, want %s:\n  %s\n  %s", name, direct.Verdict, read.Verdict, want,
+				direct.Explanation, read.Explanation)
+		}
+	}
+}
+
+// TestAsOfParse: an as-of query client needs a lookback above zero and a
+// known clock; as-of-by defaults to commit.
+func TestAsOfParse(t *testing.T) {
+	base := "name: x\nduration: 1s\nchecks: [as-of-equals-fold]\nclients:\n  - name: teller\n    rate: 10/s\n    commands:\n      - type: Open\n" +
+		"queries:\n  - name: auditor\n    rate: 10/s\n    consistency: as-of\n"
+	cases := []struct{ extra, want string }{
+		{"", "lookback"},
+		{"    lookback: 0s..5ms\n", "lookback"},
+		{"    lookback: 1ms..5ms\n    as-of-by: wall-clock\n", "as-of-by"},
+		{"    lookback: 1ms..5ms\n", ""},
+	}
+	for _, c := range cases {
+		s, err := scenarios.Parse("as-of.yaml", []byte(base+c.extra))
+		if err == nil {
+			err = s.Validate()
+		}
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%q: %v", c.extra, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%q: error %v, want one naming %q", c.extra, err, c.want)
+		}
+		if c.want == "" && err == nil {
+			if q := s.ES.Queries[0]; q.AsOf.By != model.AsOfCommit {
+				t.Errorf("as-of-by defaults to %q, want commit", q.AsOf.By)
+			}
 		}
 	}
 }
