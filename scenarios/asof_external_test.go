@@ -116,3 +116,16 @@ func TestAsOfParse(t *testing.T) {
 		}
 	}
 }
+
+// TestAsOfNotALinearizableRead: an as-of answer is a past state, not a
+// read of the current one, so linearizable-reads leaves it out and holds
+// on both twins (whose commands are linearizable), instead of taking
+// each answer from the past as a stale read.
+func TestAsOfNotALinearizableRead(t *testing.T) {
+	for _, name := range []string{"as-of-commit-time", "as-of-client-stamp"} {
+		o := run(t, builtin(t, name), 1)
+		if r := esJudge(t, o.History, "linearizable-reads"); r.Verdict != checks.Holds {
+			t.Errorf("%s: linearizable-reads %s: %s", name, r.Verdict, r.Explanation)
+		}
+	}
+}
