@@ -58,6 +58,11 @@ var Catalog = map[string]Check{
 		Doc:  "every snapshot and every aggregate loaded equals the fold of its stream's stored events, folded by the check",
 		Run:  SnapshotReplay,
 	},
+	"as-of-equals-fold": {
+		Name: "as-of-equals-fold",
+		Doc:  "every as-of query answers the fold of its stream's events committed at or before the time it asks about",
+		Run:  AsOfEqualsFold,
+	},
 	"projection-equals-fold": {
 		Name: "projection-equals-fold",
 		Doc:  "every applied row and every read equals the read model's projection folded over a prefix of its stream, and each final row over the whole stream",

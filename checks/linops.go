@@ -231,7 +231,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			inv := h.At(o.idx)
 			op, keep := accountOp(inv, r, o.idx, i, readModel, fates[inv.Command])
 			ah.count(inv, r, fates[inv.Command])
-			if inv.Kind == history.Query && !keep && (inv.Mode == history.ModeStrong || readModel) {
+			if inv.Kind == history.Query && !keep && inv.Mode != history.ModeAsOf && (inv.Mode == history.ModeStrong || readModel) {
 				ah.unreadQueries++
 			}
 			if !keep {
@@ -308,7 +308,9 @@ func accountOp(inv, ret history.Entry, invIdx, retIdx int, readModel bool, f *st
 		Amount: inv.Amount, Value: ret.Value, Recs: [3]int{invIdx, retIdx, -1}}
 	if inv.Kind == history.Query {
 		answered := ret.Outcome == history.OutcomeOK || ret.Outcome == ""
-		if !answered || inv.Mode != history.ModeStrong && !readModel {
+		// An as-of query reads a past state, not the current one: it is
+		// no read of the linearizable order (as-of-equals-fold judges it).
+		if !answered || inv.Mode == history.ModeAsOf || inv.Mode != history.ModeStrong && !readModel {
 			return op, false
 		}
 		op.Read = true

@@ -103,6 +103,8 @@ type Session struct {
 	rng   *rand.Rand
 	// queries, if set, makes this a query client session: it only asks.
 	queries Consistency
+	// asOf is how an as-of query client picks its times and replays.
+	asOf AsOf
 
 	sessionDurable
 	sessionVolatile
@@ -143,6 +145,10 @@ type pendingQuery struct {
 	key   string
 	mode  Consistency
 	token int64
+	// asOf is the past time an as-of query asks about, and logic the
+	// apply logic its answer was folded with.
+	asOf  int64
+	logic int
 }
 
 // Handle implements sim.Node.
@@ -155,6 +161,10 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 			return
 		}
 		r := ev.Msg.(*storeReadReply)
+		if s.query != nil && s.query.mode == ReadAsOf {
+			s.answerAsOf(w, r.events)
+			return
+		}
 		if s.query != nil {
 			state, version := s.env.load(w, s.name, s.query.key, r)
 			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
@@ -287,7 +297,8 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
-		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload, Command: cur.c.ID})
+		m.events = append(m.events, StoredEvent{ID: id, Stream: cur.c.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload, Command: cur.c.ID,
+			OccurredAt: int64(w.Now())})
 	}
 	cur.append = m
 	if s.env.cfg.Outbox.Mode == PublishBeforeCommit {
@@ -388,14 +399,17 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 			q.token = wr.version
 		}
 	}
-	if mode == ReadStrong {
+	if mode == ReadStrong || mode == ReadAsOf {
 		group = ""
+	}
+	if mode == ReadAsOf {
+		q.asOf = s.asOfTime(w)
 	}
 	s.query = q
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
-		Group: group, Mode: history.Mode(mode), Token: q.token})
+		Group: group, Mode: history.Mode(mode), Token: q.token, Until: q.asOf})
 	s.seq++
-	if mode == ReadStrong {
+	if mode == ReadStrong || mode == ReadAsOf {
 		w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: key})
 		return
 	}
@@ -407,11 +421,11 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome history.Outcome) {
 	q := s.query
 	group := s.cfg.Projection
-	if q.mode == ReadStrong {
+	if q.mode == ReadStrong || q.mode == ReadAsOf {
 		group = ""
 	}
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
-		Group: group, Mode: history.Mode(q.mode), Token: q.token, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
+		Group: group, Mode: history.Mode(q.mode), Token: q.token, Until: q.asOf, Logic: q.logic, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
 	s.query = nil
 	s.schedule(w)
 }

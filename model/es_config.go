@@ -337,6 +337,9 @@ type QueryConfig struct {
 	Consistency Consistency
 	Projection  string
 	Stop        time.Duration
+	// AsOf is how an as-of query (Consistency ReadAsOf) picks the past
+	// time it asks about and replays the stream to it.
+	AsOf AsOf
 }
 
 // OutboxMode is how committed events reach the broker.
@@ -519,7 +522,10 @@ func (c *ESConfig) Validate() error {
 		if q.Sessions < 1 || q.Keys < 1 || q.Interval <= 0 {
 			errs = append(errs, fmt.Errorf("query client %q: want at least one session and one key, and a positive rate", q.Name))
 		}
-		if q.Consistency != ReadStrong && !projections[q.Projection] {
+		if err := q.validateAsOf(); err != nil {
+			errs = append(errs, err)
+		}
+		if q.Consistency != ReadStrong && q.Consistency != ReadAsOf && !projections[q.Projection] {
 			errs = append(errs, fmt.Errorf("query client %q: unknown projection %q", q.Name, q.Projection))
 		}
 	}

@@ -132,7 +132,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 			cc.Prefix = defaultPrefix(cfg.Aggregate)
 		}
 		for i := 0; i < qc.Sessions; i++ {
-			s := &Session{name: fmt.Sprintf("%s-%d", qc.Name, i), index: i, cfg: cc, env: env, rng: w.Stream(), queries: qc.Consistency}
+			s := &Session{name: fmt.Sprintf("%s-%d", qc.Name, i), index: i, cfg: cc, env: env, rng: w.Stream(), queries: qc.Consistency, asOf: qc.AsOf}
 			s.id = w.Add(s.name, s)
 			e.Sessions = append(e.Sessions, s)
 		}

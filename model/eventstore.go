@@ -345,7 +345,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 	}
 	evs := make([]StoredEvent, len(m.events))
 	for i, e := range m.events {
-		e.Stream, e.Command = m.key, m.command
+		e.Stream, e.Command, e.CommittedAt = m.key, m.command, int64(w.Now())
 		e.Version = int64(len(st.events) + 1)
 		if len(p.positions) > 0 {
 			e.Position = p.positions[i]

@@ -294,11 +294,18 @@ func (d *decoder) queryClient(n *yaml.Node, what string) model.QueryConfig {
 		q.Prefix = d.name(v, what+".prefix")
 	}
 	if v := m.get("consistency"); v != nil {
-		q.Consistency = model.Consistency(d.oneOf(v, what+".consistency", string(model.ReadEventual), string(model.ReadStrong)))
+		q.Consistency = model.Consistency(d.oneOf(v, what+".consistency", string(model.ReadEventual), string(model.ReadStrong), string(model.ReadAsOf)))
+	}
+	if q.Consistency == model.ReadAsOf {
+		q.AsOf.By = model.AsOfCommit
+		q.AsOf.LookbackMin, q.AsOf.LookbackMax = d.durationRange(m.need("lookback", "how far back an as-of query asks, like 1ms..50ms"), what+".lookback")
+		if v := m.get("as-of-by"); v != nil {
+			q.AsOf.By = model.AsOfBy(d.oneOf(v, what+".as-of-by", string(model.AsOfCommit), string(model.AsOfClientStamp)))
+		}
 	}
 	if v := m.get("projection"); v != nil {
 		q.Projection = d.name(v, what+".projection")
 	}
-	m.done("name", "sessions", "keys", "prefix", "rate", "consistency", "projection")
+	m.done("name", "sessions", "keys", "prefix", "rate", "consistency", "projection", "lookback", "as-of-by")
 	return q
 }

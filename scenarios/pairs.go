@@ -48,6 +48,7 @@ var FailureModes = []FailureMode{
 	{ID: "P2", Failure: "outbox duplicates", Broken: []string{"outbox-duplicates"}, Fixed: []string{"outbox-idempotent-consumer"}},
 	{ID: "P3", Failure: "saga races", Broken: []string{"saga-race", "saga-optimistic"}, Fixed: []string{"saga-key-order"}},
 	{ID: "", Failure: "staleness SLO", Broken: []string{"staleness-slo-breached"}, Fixed: []string{"staleness-slo-kept"}},
+	{ID: "", Failure: "temporal query answered by the writer's timestamp", Broken: []string{"as-of-client-stamp"}, Fixed: []string{"as-of-commit-time"}},
 	{ID: "F1", Failure: "acknowledged write lost with acks=1", Broken: []string{"acks-one-leader-crash"}, Fixed: []string{"acks-all-min-isr"}},
 	{ID: "F2", Failure: "unclean leader election", Broken: []string{"unclean-leader-election"}, Fixed: []string{"clean-leader-election"}},
 	{ID: "F3", Failure: "min.insync.replicas of 1", Broken: []string{"min-isr-one"}, Fixed: []string{"min-isr-two"}},

@@ -14,6 +14,14 @@ type Event struct {
 	Version  int64
 	Position int64
 	Command  string
+	// OccurredAt is the time the application stamped on the event when
+	// it decided it (its occurred-at, in nanoseconds of simulated time),
+	// before the append: it can lag the commit by the append's whole
+	// round trip, and writers' clocks differ.
+	OccurredAt int64
+	// CommittedAt is the time the store committed the event (the time of
+	// its store-append record): the order of a stream's versions.
+	CommittedAt int64
 }
 
 // Command asks an aggregate to change: Type is imperative (Deposit), Key

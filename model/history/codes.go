@@ -34,7 +34,7 @@ var kinds = []Kind{
 // empty value has code 0.
 var (
 	outcomes = []Outcome{OutcomeOK, OutcomeRejected, OutcomeConflict, OutcomeUnknown, OutcomeRolledBack, OutcomeTimeout, OutcomeFenced, OutcomeRebalancing}
-	modes    = []Mode{ModeWriteModel, ModeReadModel, ModeEventual, ModeReadYourWrites, ModeStrong}
+	modes    = []Mode{ModeWriteModel, ModeReadModel, ModeEventual, ModeReadYourWrites, ModeStrong, ModeAsOf}
 	styles   = []Style{StyleQueue, StyleProjection}
 )
 

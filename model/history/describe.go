@@ -68,6 +68,9 @@ func (r Entry) String() string {
 	if r.Mode != "" {
 		fmt.Fprintf(&b, " mode=%s", r.Mode)
 	}
+	if r.Mode == ModeAsOf {
+		fmt.Fprintf(&b, " as-of=+%s", time.Duration(r.Until))
+	}
 	if r.Expected != "" {
 		fmt.Fprintf(&b, " expected=%s", r.Expected)
 	}

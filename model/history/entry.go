@@ -86,7 +86,8 @@ type Entry struct {
 	// ProducerID and Seq identify an idempotent producer's record.
 	ProducerID int64 `json:"producer_id,omitempty"`
 	Seq        int64 `json:"seq,omitempty"`
-	// Until is the end of a Pause, in nanoseconds since the start.
+	// Until is the end of a Pause, in nanoseconds since the start; of an
+	// as-of Query and its QueryReturn, the past time asked about.
 	Until int64 `json:"until,omitempty"`
 
 	// sagas (P3)

@@ -163,3 +163,7 @@ const OffsetUnknown int64 = -1
 // within the rebalance timeout (the members' max.poll.interval.ms),
 // although its heartbeats went on.
 const ExpireRebalanceTimeout LeaveReason = "rebalance-timeout"
+
+// ModeAsOf: a query for an aggregate's state as of a past time (its
+// Until): the stream replayed up to that time.
+const ModeAsOf Mode = "as-of"

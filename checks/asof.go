@@ -1,0 +1,98 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/evsim/evsim/model/history"
+)
+
+// AsOfEqualsFold checks temporal queries: every answered as-of query (a
+// history.QueryReturn of mode history.ModeAsOf, outcome ok) about a past
+// time T (its Until) answers the state of its stream as of T: its Value
+// equals the Value of the fold, by the Apply of the aggregate the history
+// names (under the query's apply logic), of the stream's stored events
+// (history.StoreAppend records of its key) committed at or before T, and
+// its Version is the number of those events. The check reads the commit
+// times from the store's records, never a timestamp the writer put on an
+// event. Not applicable with no answered as-of query; a query of a stream
+// whose aggregate cannot be looked up is not judged.
+func AsOfEqualsFold(h *history.History) Result {
+	res := Result{Check: "as-of-equals-fold"}
+	doms := domainsOf(h)
+	stored := map[string][]history.Entry{}
+	judged, unjudged, bad := 0, 0, 0
+	var whyNot string
+	for _, r := range h.All() {
+		if r.Kind == history.StoreAppend {
+			stored[r.Key] = append(stored[r.Key], r)
+			continue
+		}
+		if r.Kind != history.QueryReturn || r.Mode != history.ModeAsOf || r.Outcome != history.OutcomeOK {
+			continue
+		}
+		f, _, why := doms.aggregateOf(r.Key)
+		if f == nil {
+			unjudged++
+			if whyNot == "" {
+				whyNot = why
+			}
+			continue
+		}
+		judged++
+		a := f(max(1, r.Logic))
+		s := a.Initial()
+		var n int64
+		var last *history.Entry
+		for _, e := range stored[r.Key] {
+			if e.At > r.Until {
+				continue
+			}
+			n++
+			s = a.Apply(s, eventOf(e, e.Version))
+			last = addr(e)
+		}
+		want := a.Value(s)
+		if r.Value == want && r.Version == n {
+			continue
+		}
+		bad++
+		if res.Witness != nil {
+			continue
+		}
+		if last != nil {
+			res.Witness = append(res.Witness, *last)
+		}
+		next := ""
+		for _, e := range stored[r.Key] {
+			if e.At > r.Until {
+				res.Witness = append(res.Witness, e)
+				next = fmt.Sprintf("The stream's next event, %s (version %d), committed only at %s. ", e.Event, e.Version, at(e.At))
+				break
+			}
+		}
+		res.Witness = append(res.Witness, r)
+		res.Explanation = fmt.Sprintf("At %s %s asked for %s as of %s and got value %d at version %d, but the store had committed "+
+			"%d event(s) of the stream by then, whose fold gives value %d at version %d: the answer is a state the stream never "+
+			"held at that time. Replay the stream up to the last event committed at or before the time (a stream position or the "+
+			"store's own timestamp), not by a time the writer stamped on the event before its commit. ",
+			at(r.At), r.Node, r.Key, at(r.Until), r.Value, r.Version, n, want, n) + next
+	}
+	switch {
+	case bad > 0:
+		res.Verdict = Violated
+		res.Explanation += fmt.Sprintf("%d of %d as-of answer(s) differed from the replay to their time.", bad, judged)
+	case judged == 0:
+		res.Verdict = Unknown
+		res.Explanation = "Not applicable: the history has no answered as-of query (query-return of mode as-of, outcome ok)."
+		if unjudged > 0 {
+			res.Explanation = fmt.Sprintf("Not applicable: %d as-of answer(s) are of streams the check cannot fold. %s.", unjudged, capitalize(whyNot))
+		}
+	default:
+		res.Verdict = Holds
+		res.Explanation = fmt.Sprintf("Each of the %d as-of answer(s) equalled the fold of its stream's events committed at or before its time.", judged)
+		if unjudged > 0 {
+			res.Explanation += fmt.Sprintf(" %d answer(s) of streams the check cannot fold were not judged.", unjudged)
+		}
+	}
+	return res
+}
