@@ -91,6 +91,17 @@ func TestOffsetsRetention(t *testing.T) {
 		if n := undelivered(h); n < 100 {
 			t.Fatalf("%d events never delivered, want the ~200 published while the group was away", n)
 		}
+		// Back from latest, the member reads what is published after it
+		// returned (a latest reset is done once, not at every empty fetch).
+		late := 0
+		for _, r := range h.All() {
+			if r.Kind == history.Deliver && r.At > int64(4500*time.Millisecond) {
+				late++
+			}
+		}
+		if late == 0 {
+			t.Fatal("nothing delivered after the member came back at 4s")
+		}
 	})
 }
 
