@@ -93,6 +93,9 @@ func GroupReread(h *history.History) Result {
 				cause = fmt.Sprintf(" %s crashed at %s (%s) in between, and the group resumed from its committed offset.", x.Node, x.CrashPoint, at(x.At))
 			case history.Expire:
 				cause = fmt.Sprintf(" In between the group removed %s (%s) for missing its heartbeats, and the partition went back to the committed offset.", x.Node, at(x.At))
+				if x.LeaveReason == history.ExpireOffsetsRetention {
+					cause = fmt.Sprintf(" In between %s deleted the group's committed offsets (%s) after the group had been empty for its offsets retention, and the partition started again from the offset reset.", x.Node, at(x.At))
+				}
 			case history.Leave:
 				cause = fmt.Sprintf(" In between %s left the group (%s).", x.Node, at(x.At))
 				if x.LeaveReason == history.LeavePollTimeout {

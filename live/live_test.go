@@ -558,3 +558,19 @@ func TestBrokerCrashRefused(t *testing.T) {
 		t.Errorf("the crash of member ledger-1 at its 2nd hit is refused: %q", got)
 	}
 }
+
+// TestRefusesOffsetsRetention: offsets-retention is the broker's
+// offsets.retention.minutes, which a client cannot set: both scenarios of
+// the offsets-expire pair are refused live, naming the knob.
+func TestRefusesOffsetsRetention(t *testing.T) {
+	for _, name := range []string{"offsets-expire", "offsets-retention-covers-downtime"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "consumer group ledger: offsets-retention") }) {
+			t.Errorf("%s: refusals %q do not name offsets-retention", name, got)
+		}
+	}
+}

@@ -100,6 +100,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if g.Concurrency > 1 || g.Ordering != "" {
 			no("%s: concurrency, ordering: members handle one record at a time live", at)
 		}
+		if g.OffsetsRetention != 0 {
+			no("%s: offsets-retention: offsets.retention.minutes is the broker's setting, not a client's", at)
+		}
 		if g.InitialRebalanceDelay != 0 {
 			no("%s: initial-rebalance-delay: group.initial.rebalance.delay.ms is the broker's setting, not a client's", at)
 		}

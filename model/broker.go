@@ -187,6 +187,8 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		b.groups[ev.A].delayOver(w, b, ev.B)
 	case kindRebalanceTimeout:
 		b.groups[ev.A].rebalanceTimeout(w, b, ev.B)
+	case kindOffsetsExpire:
+		b.groups[ev.A].offsetsExpire(w, b, ev.B)
 	case kindAckDeadline:
 		g := b.groups[ev.A>>32]
 		g.queue.deadline(w, b, g, int(ev.A&0xffffffff), ev.B)
@@ -226,7 +228,13 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 			continue
 		}
 		from := f.positions[j]
-		if from < pl.start || from > pl.end() {
+		if from < 0 && g.resolved[p] >= pl.start && g.resolved[p] <= pl.end() {
+			// A member without a position keeps the one the reset policy
+			// gave it until its first records come back, as a Kafka
+			// consumer's position does: a latest reset at every empty
+			// fetch would chase the log end forever.
+			from = g.resolved[p]
+		} else if from < pl.start || from > pl.end() {
 			from = g.reset(p)
 		}
 		recs, next := b.visible(g.topic, p, from, f.max, f.iso)

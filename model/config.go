@@ -382,7 +382,8 @@ const (
 // may name the same Group (distinct Services): they then share its
 // partitions, as two applications that copied one group id do. The
 // group-level knobs (Style, Assignor, SessionTimeout, HeartbeatInterval,
-// Fencing, OffsetReset, AckTimeout, MaxDeliveries) must then agree.
+// Fencing, OffsetReset, OffsetsRetention, AckTimeout, MaxDeliveries) must
+// then agree.
 type ConsumerConfig struct {
 	Group string
 	// Service names the application (default: Group); members are named
@@ -452,6 +453,12 @@ type ConsumerConfig struct {
 	// OffsetReset is where to start without a valid committed offset ("":
 	// ResetEarliest; Kafka's own default is latest).
 	OffsetReset OffsetReset
+	// OffsetsRetention is how long the broker keeps the group's committed
+	// offsets once the group has no members (Kafka's
+	// offsets.retention.minutes, with KIP-211's rule): past it, they are
+	// deleted and the members that come back start from OffsetReset. 0:
+	// forever (Kafka's default is 7 days, 1 day before Kafka 2.0).
+	OffsetsRetention time.Duration
 
 	// OnError is what to do when the handler fails ("": RetryForever).
 	OnError OnError
@@ -673,7 +680,7 @@ func (c *Config) Validate() error {
 		if first, ok := groups[g.Group]; ok {
 			if first.Topic != g.Topic || first.Style != gd.Style || first.Assignor != gd.Assignor ||
 				first.SessionTimeout != gd.SessionTimeout || first.HeartbeatInterval != gd.HeartbeatInterval ||
-				first.Fencing != gd.Fencing || first.OffsetReset != gd.OffsetReset ||
+				first.Fencing != gd.Fencing || first.OffsetReset != gd.OffsetReset || first.OffsetsRetention != gd.OffsetsRetention ||
 				first.AckTimeout != gd.AckTimeout || first.MaxDeliveries != gd.MaxDeliveries ||
 				first.InitialRebalanceDelay != gd.InitialRebalanceDelay {
 				bad("consumer group %q: services %q and %q share the group but disagree on its topic or group-level knobs", g.Group, first.Service, gd.Service)
@@ -760,8 +767,11 @@ func (c *Config) Validate() error {
 			bad("consumer group %q: concurrency, batch, max attempts and max deliveries must not be negative", g.Group)
 		}
 		if g.DedupWindow < 0 || g.InitialRebalanceDelay < 0 || g.CommitInterval < 0 || g.PollInterval < 0 || g.MaxPollInterval < 0 || g.Start < 0 || g.RetryBackoff < 0 ||
-			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 {
+			g.SessionTimeout < 0 || g.HeartbeatInterval < 0 || g.AckTimeout < 0 || g.OffsetsRetention < 0 {
 			bad("consumer group %q: durations must not be negative", g.Group)
+		}
+		if g.OffsetsRetention != 0 && gd.Style == StyleQueue {
+			bad("consumer group %q: offsets-retention: a queue subscription has no committed offsets", g.Group)
 		}
 		if gd.HeartbeatInterval >= gd.SessionTimeout {
 			bad("consumer group %q: heartbeat interval %v must be shorter than the session timeout %v", g.Group, gd.HeartbeatInterval, gd.SessionTimeout)

@@ -37,7 +37,10 @@ type group struct {
 	delayJoins int
 	// rebalanceChain numbers the rebalances, for their timeout timers.
 	rebalanceChain int64
-	committed      []int64 // next offset to read, per partition; -1: none
+	// emptyChain numbers the times the group became empty, for the
+	// offsets retention timers; a join moves it on.
+	emptyChain int64
+	committed  []int64 // next offset to read, per partition; -1: none
 	// resolved is where the reset policy last put each partition's
 	// position (no committed offset, or one below what retention kept);
 	// -1: never.
@@ -67,12 +70,38 @@ func (g *group) member(id int) *groupMember {
 	return nil
 }
 
-func (g *group) remove(id int) {
+// remove takes member id out of the group. The last one out starts the
+// offsets retention clock.
+func (g *group) remove(w *sim.World, b *Broker, id int) {
 	for i, m := range g.members {
 		if m.id == id {
 			g.members = append(g.members[:i:i], g.members[i+1:]...)
-			return
+			break
 		}
+	}
+	if len(g.members) == 0 && g.cfg.OffsetsRetention > 0 {
+		g.emptyChain++
+		w.After(b.id, sim.Time(g.cfg.OffsetsRetention), kindOffsetsExpire, int64(g.idx), g.emptyChain, nil)
+	}
+}
+
+// offsetsExpire deletes the committed offsets of a group that has been
+// empty since the retention timer numbered chain started, as Kafka's
+// coordinator does once a group has had no members for
+// offsets.retention.minutes (KIP-211). Each deleted offset is an expire
+// record of the broker with reason offsets-retention; the members that
+// come back start from the group's offset reset.
+func (g *group) offsetsExpire(w *sim.World, b *Broker, chain int64) {
+	if chain != g.emptyChain || len(g.members) > 0 {
+		return
+	}
+	for p, off := range g.committed {
+		if off < 0 {
+			continue
+		}
+		g.committed[p], g.resolved[p] = -1, -1
+		b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: w.Name(b.id), Group: g.name,
+			Topic: g.topic.name, Partition: p, Offset: off, LeaveReason: history.ExpireOffsetsRetention})
 	}
 }
 
@@ -109,6 +138,7 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 			g.delayJoins++
 		}
 		g.lastMemberID++
+		g.emptyChain++
 		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name}
 		g.members = append(g.members, m)
 	}
@@ -169,7 +199,7 @@ func (g *group) rebalanceTimeout(w *sim.World, b *Broker, chain int64) {
 	}
 	for _, m := range slices.Clone(g.members) {
 		if !m.joined {
-			g.remove(m.id)
+			g.remove(w, b, m.id)
 			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation,
 				LeaveReason: history.ExpireRebalanceTimeout})
 		}
@@ -225,7 +255,7 @@ func (g *group) leave(w *sim.World, b *Broker, ref *memberRef) {
 	if g.member(ref.memberID) == nil {
 		return
 	}
-	g.remove(ref.memberID)
+	g.remove(w, b, ref.memberID)
 	if !g.rebalancing {
 		g.startRebalance(w, b)
 	}
@@ -244,7 +274,7 @@ func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
 		g.beat(w, b, m)
 		return
 	}
-	g.remove(id)
+	g.remove(w, b, id)
 	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
 	if !g.rebalancing {
 		g.startRebalance(w, b)

@@ -49,6 +49,7 @@ const (
 	kindPollTimeout      // member timer: B=batch epoch; the batch outlived the max poll interval
 	kindRebalanceDelay   // broker timer: A=group B=delay chain; a wait of the initial rebalance delay is over
 	kindRebalanceTimeout // broker timer: A=group B=rebalance chain; the members not rejoined by now are removed
+	kindOffsetsExpire    // broker timer: A=group B=empty chain; the group has been empty for its offsets retention
 
 	// transactions
 	kindTxnTimeout // broker timer: A=transactional state index B=timer chain; the transaction outlived its timeout

@@ -34,6 +34,7 @@ var FailureModes = []FailureMode{
 	{ID: "", Failure: "batch longer than the max poll interval", Broken: []string{"max-poll-exceeded"}, Fixed: []string{"max-poll-within-interval"}},
 	{ID: "", Failure: "retention outruns a consumer", Broken: []string{"retention-outruns-consumer"}, Fixed: []string{"retention-covers-lag"}},
 	{ID: "", Failure: "new group on offset-reset latest", Broken: []string{"new-group-latest"}, Fixed: []string{"new-group-earliest"}},
+	{ID: "", Failure: "committed offsets expire while the group is away", Broken: []string{"offsets-expire"}, Fixed: []string{"offsets-retention-covers-downtime"}},
 	{ID: "", Failure: "queue ack timeout too short", Broken: []string{"queue-ack-timeout-too-short"}, Fixed: []string{"queue-ack-timeout"}},
 	{ID: "E1", Failure: "lost update without expected version", Broken: []string{"lost-update"}, Fixed: []string{"expected-version"}},
 	{ID: "E2", Failure: "ambiguous append, naive retry", Broken: []string{"retry-new-ids"}, Fixed: []string{"retry-same-ids"}},

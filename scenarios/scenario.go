@@ -356,7 +356,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
 	"initial-rebalance-delay", "worker-thread", "assignor",
-	"session-timeout", "heartbeat", "fencing", "offset-reset", "on-error", "max-attempts", "retry-backoff", "failures",
+	"session-timeout", "heartbeat", "fencing", "offset-reset", "offsets-retention", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
 	"saga-concurrency", "ordering"}
@@ -466,6 +466,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	if v, ok := str("offset-reset", string(model.ResetEarliest), string(model.ResetLatest)); ok {
 		c.OffsetReset = model.OffsetReset(v)
 	}
+	if v, ok := dur("offsets-retention"); ok {
+		c.OffsetsRetention = v
+	}
 	if v, ok := str("on-error", string(model.RetryForever), string(model.Skip), string(model.DeadLetter)); ok {
 		c.OnError = model.OnError(v)
 	}
@@ -560,7 +563,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 		}
 		f := cs[j]
 		if f.Topic != c.Topic || f.Style != c.Style || f.Assignor != c.Assignor || f.SessionTimeout != c.SessionTimeout ||
-			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset ||
+			f.HeartbeatInterval != c.HeartbeatInterval || f.Fencing != c.Fencing || f.OffsetReset != c.OffsetReset || f.OffsetsRetention != c.OffsetsRetention ||
 			f.AckTimeout != c.AckTimeout || f.MaxDeliveries != c.MaxDeliveries || f.InitialRebalanceDelay != c.InitialRebalanceDelay {
 			n := list.Content[i]
 			for k := 0; k+1 < len(n.Content); k += 2 {
@@ -569,7 +572,7 @@ func (d *decoder) sharedGroups(list *yaml.Node, cs []model.ConsumerConfig) {
 					break
 				}
 			}
-			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, ack-timeout, max-deliveries or initial-rebalance-delay: a group has one of each", i, c.Group, j)
+			d.errorf(n, "consumers[%d]: it shares group %q with consumers[%d] but not its topic, style, assignor, session-timeout, heartbeat, fencing, offset-reset, offsets-retention, ack-timeout, max-deliveries or initial-rebalance-delay: a group has one of each", i, c.Group, j)
 		}
 	}
 }

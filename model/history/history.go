@@ -143,7 +143,10 @@ const (
 	// because it held a batch longer than its max poll interval.
 	Leave Kind = "leave"
 	// Expire: the broker removed Node from Group because no heartbeat came
-	// within the session timeout.
+	// within the session timeout (or, with LeaveReason
+	// ExpireRebalanceTimeout, no rejoin within the rebalance timeout); with
+	// LeaveReason ExpireOffsetsRetention, the broker Node deleted Group's
+	// committed Offset of Topic/Partition.
 	Expire Kind = "expire"
 	// Rebalance: the broker completed a rebalance of Group: Generation is
 	// the new generation and Count the number of members.

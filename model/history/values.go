@@ -167,3 +167,9 @@ const ExpireRebalanceTimeout LeaveReason = "rebalance-timeout"
 // ModeAsOf: a query for an aggregate's state as of a past time (its
 // Until): the stream replayed up to that time.
 const ModeAsOf Mode = "as-of"
+
+// ExpireOffsetsRetention is the LeaveReason of an Expire record of the
+// broker (Node) that deleted Group's committed Offset of Topic/Partition
+// because the group had had no members for its offsets retention
+// (Kafka's offsets.retention.minutes, KIP-211).
+const ExpireOffsetsRetention LeaveReason = "offsets-retention"
