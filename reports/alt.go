@@ -68,7 +68,9 @@ func causesAlt(h *history.History) string {
 		case history.Rebalance:
 			rebalances++
 		case history.Expire:
-			expiries++
+			if memberExpiry(r) {
+				expiries++
+			}
 		}
 	}
 	out := ""

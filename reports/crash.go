@@ -135,10 +135,19 @@ func newCauseTicks(h *history.History) (rebalances, expiries *tickMarks) {
 		case history.Rebalance:
 			rebalances.xs = append(rebalances.xs, seconds(r.At))
 		case history.Expire:
-			expiries.xs = append(expiries.xs, seconds(r.At))
+			if memberExpiry(r) {
+				expiries.xs = append(expiries.xs, seconds(r.At))
+			}
 		}
 	}
 	return rebalances, expiries
+}
+
+// memberExpiry says whether Expire record r removed a member from its
+// group (a missed session or rebalance timeout), rather than the group's
+// committed offsets (offsets retention).
+func memberExpiry(r history.Entry) bool {
+	return r.Kind == history.Expire && r.LeaveReason != history.ExpireOffsetsRetention
 }
 
 // newWitnessMarks returns dotted black lines across the plot at the
