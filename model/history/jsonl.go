@@ -128,6 +128,9 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
+	if err := h.Err(); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
 	return nil
 }
 

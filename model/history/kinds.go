@@ -27,12 +27,12 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 	set := kindsOf(ks)
 	return func(yield func(int, Entry) bool) {
 		n := h.n
-		for c, chunk := range h.recs {
+		for c := range h.recs {
 			lo := c << chunkBits
 			if lo >= n {
 				return
 			}
-			chunk = chunk[:min(chunkLen, n-lo)]
+			chunk := h.recChunk(c)[:min(chunkLen, n-lo)]
 			for j := range chunk {
 				r := &chunk[j]
 				if set.has(r.kind) && !yield(lo+j, h.unpack(r)) {
@@ -48,11 +48,12 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 func (h *History) Count(ks ...Kind) int {
 	set := kindsOf(ks)
 	n := 0
-	for c, chunk := range h.recs {
+	for c := range h.recs {
 		lo := c << chunkBits
 		if lo >= h.n {
 			break
 		}
+		chunk := h.recChunk(c)
 		for j := range chunk[:min(chunkLen, h.n-lo)] {
 			if set.has(chunk[j].kind) {
 				n++
@@ -70,12 +71,12 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 	set := kindsOf(ks)
 	return func(yield func(int, *Record) bool) {
 		n := h.n
-		for c, chunk := range h.recs {
+		for c := range h.recs {
 			lo := c << chunkBits
 			if lo >= n {
 				return
 			}
-			chunk = chunk[:min(chunkLen, n-lo)]
+			chunk := h.recChunk(c)[:min(chunkLen, n-lo)]
 			for j := range chunk {
 				if r := &chunk[j]; set.has(r.kind) && !yield(lo+j, r) {
 					return
