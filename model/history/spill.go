@@ -88,8 +88,12 @@ type spill struct {
 
 	// recAt and sideAt give the file offset of each spilled chunk; -1
 	// (or past the end of the slice) for a chunk in memory.
-	recAt, sideAt     []int64
-	recOut, sideOut   int // chunks spilled
+	recAt, sideAt   []int64
+	recOut, sideOut int // chunks spilled
+	// kinds counts the records of each kind (by code) of each spilled
+	// chunk of records, so that a pass over some kinds reads back only
+	// the chunks that have them, and Count reads none.
+	kinds             [][]uint16
 	recFrom, sideFrom int // no chunk below it is in memory
 
 	recs  chunkCache[Record]
@@ -99,43 +103,69 @@ type spill struct {
 }
 
 // chunkCache keeps the chunks last read back from the file, least
-// recently used first out. A chunk it drops is not reused: a caller may
-// still hold a record of it.
+// recently used first out, and reuses the memory of the one it drops. A
+// pass that holds a chunk across calls (OfKind, Compact) pins it, so that
+// reads meanwhile do not reuse it; when every slot is pinned, a chunk is
+// read into memory of its own, not cached.
 type chunkCache[T any] struct {
-	slot [spillCacheLen]struct {
-		c    int // chunk index + 1; 0: empty
-		buf  []T
-		used uint64
-	}
+	slot  [spillCacheLen]cacheSlot[T]
 	tick  uint64
 	reads int64
 }
 
-// get returns chunk c if cached.
-func (k *chunkCache[T]) get(c int) []T {
+type cacheSlot[T any] struct {
+	c    int // chunk index + 1; 0: none
+	buf  []T
+	used uint64
+	pins int
+}
+
+// find returns the slot of chunk c, marked used, or -1.
+func (k *chunkCache[T]) find(c int) int {
 	for i := range k.slot {
 		if s := &k.slot[i]; s.c == c+1 {
 			k.tick++
 			s.used = k.tick
-			return s.buf
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// put caches buf as chunk c, in place of the least recently used.
-func (k *chunkCache[T]) put(c int, buf []T) {
-	old := &k.slot[0]
+// take returns a slot for chunk c and the memory to read it into: the
+// least recently used slot that is not pinned, or -1 and fresh memory.
+func (k *chunkCache[T]) take(c int) (int, []T) {
+	v := -1
 	for i := range k.slot {
-		if s := &k.slot[i]; s.used < old.used {
-			old = s
+		if s := &k.slot[i]; s.pins <= 0 && (v < 0 || s.used < k.slot[v].used) {
+			v = i
 		}
+	}
+	if v < 0 {
+		return -1, make([]T, chunkLen)
+	}
+	s := &k.slot[v]
+	if s.buf == nil {
+		s.buf = make([]T, chunkLen)
 	}
 	k.tick++
-	old.c, old.buf, old.used = c+1, buf, k.tick
+	s.c, s.used = c+1, k.tick
+	return v, s.buf
 }
 
-// drop forgets chunk c.
+func (k *chunkCache[T]) pin(i int) {
+	if i >= 0 {
+		k.slot[i].pins++
+	}
+}
+
+func (k *chunkCache[T]) unpin(i int) {
+	if i >= 0 && k.slot[i].pins > 0 {
+		k.slot[i].pins--
+	}
+}
+
+// drop forgets chunk c and its memory, which now belongs to the history.
 func (k *chunkCache[T]) drop(c int) {
 	for i := range k.slot {
 		if s := &k.slot[i]; s.c == c+1 {
@@ -144,10 +174,11 @@ func (k *chunkCache[T]) drop(c int) {
 	}
 }
 
+// len returns the number of chunks of memory the cache holds.
 func (k *chunkCache[T]) len() int {
 	n := 0
 	for i := range k.slot {
-		if k.slot[i].c != 0 {
+		if k.slot[i].buf != nil {
 			n++
 		}
 	}
@@ -267,6 +298,10 @@ func (h *History) spillRecs(c int) bool {
 		return false
 	}
 	s.recAt = setAt(s.recAt, c, at)
+	for len(s.kinds) <= c {
+		s.kinds = append(s.kinds, nil)
+	}
+	s.kinds[c] = countKinds(s.kinds[c], h.recs[c])
 	h.recs[c] = nil
 	s.recOut++
 	s.recFrom = c + 1
@@ -324,27 +359,32 @@ func (s *spill) fail(err error) {
 
 // loadRecs returns spilled chunk c of records.
 func (h *History) loadRecs(c int) []Record {
-	s := h.sp
-	if buf := s.recs.get(c); buf != nil {
-		return buf
-	}
-	buf := make([]Record, chunkLen)
-	s.read(asBytes(buf), s.recAt[c])
-	s.recs.reads++
-	s.recs.put(c, buf)
+	buf, _ := h.recSlot(c)
 	return buf
+}
+
+// recSlot returns spilled chunk c of records and its cache slot (-1:
+// not cached).
+func (h *History) recSlot(c int) ([]Record, int) {
+	k := &h.sp.recs
+	if i := k.find(c); i >= 0 {
+		return k.slot[i].buf, i
+	}
+	i, buf := k.take(c)
+	h.sp.read(asBytes(buf), h.sp.recAt[c])
+	k.reads++
+	return buf, i
 }
 
 // loadSides returns spilled chunk c of side rows.
 func (h *History) loadSides(c int) []extra {
-	s := h.sp
-	if buf := s.sides.get(c); buf != nil {
-		return buf
+	k := &h.sp.sides
+	if i := k.find(c); i >= 0 {
+		return k.slot[i].buf
 	}
-	buf := make([]extra, chunkLen)
-	s.read(asBytes(buf), s.sideAt[c])
-	s.sides.reads++
-	s.sides.put(c, buf)
+	_, buf := k.take(c)
+	h.sp.read(asBytes(buf), h.sp.sideAt[c])
+	k.reads++
 	return buf
 }
 
@@ -371,6 +411,7 @@ func (h *History) wroteRec(i int) {
 	s := h.sp
 	buf := h.loadRecs(c)
 	j := i & (chunkLen - 1)
+	s.kinds[c] = countKinds(s.kinds[c], buf)
 	if _, err := s.f.WriteAt(asBytes(buf[j:j+1]), s.recAt[c]+int64(j)*int64(unsafe.Sizeof(Record{}))); err != nil {
 		s.fail(fmt.Errorf("history: write record %d to spill file: %w", i, err))
 		h.recs[c], s.recAt[c] = buf, -1
@@ -448,11 +489,49 @@ func (h *History) rec(i int) *Record {
 	return &c[i&(chunkLen-1)]
 }
 
-// recChunk returns chunk c of records, reading it back when it is
-// spilled.
-func (h *History) recChunk(c int) []Record {
+// pinChunk returns chunk c of records, reading it back pinned in the
+// cache when it is spilled (slot: its slot, for unpinChunk; -1 for
+// none); nil when it is spilled and has none of the kinds set.
+func (h *History) pinChunk(c int, set *kindSet) (chunk []Record, slot int) {
 	if k := h.recs[c]; k != nil {
-		return k
+		return k, -1
 	}
-	return h.loadRecs(c)
+	if spilledCount(h.sp.kinds[c], set) == 0 {
+		return nil, -1
+	}
+	chunk, slot = h.recSlot(c)
+	h.sp.recs.pin(slot)
+	return chunk, slot
+}
+
+// unpinChunk unpins the slot pinChunk gave.
+func (h *History) unpinChunk(slot int) {
+	if slot >= 0 && h.sp != nil {
+		h.sp.recs.unpin(slot)
+	}
+}
+
+// countKinds returns the number of records of each kind code in recs,
+// in n's memory.
+func countKinds(n []uint16, recs []Record) []uint16 {
+	if n == nil {
+		n = make([]uint16, len(kinds)+1)
+	}
+	clear(n)
+	for j := range recs {
+		n[recs[j].kind]++
+	}
+	return n
+}
+
+// spilledCount returns the number of records of chunk counts n whose kind
+// is in set.
+func spilledCount(n []uint16, set *kindSet) int {
+	sum := 0
+	for c, k := range n {
+		if k != 0 && set.has(uint8(c)) {
+			sum += int(k)
+		}
+	}
+	return sum
 }
