@@ -62,39 +62,56 @@ func TestSpillChangesNothing(t *testing.T) {
 	}
 }
 
-// TestSpillBoundsMemory runs double-credit long with a memory budget of
-// 2 MiB and a history bound of 64 MiB: the history's memory stays near
-// its budget while the run goes on, the run stops at the history bound
-// (memory and disk together) and says how to raise it.
+// TestSpillBoundsMemory runs double-credit for ten thousand hours and
+// poison-retry-forever with a drain as long, with no event bound, a
+// memory budget of 2 MiB and a history bound of 24 MiB: the history's
+// memory stays near its budget while the run goes on, the run stops at
+// the history bound (memory and disk together) in the phase it reached,
+// and says how to raise the bound.
 func TestSpillBoundsMemory(t *testing.T) {
-	s := builtin(t, "double-credit")
-	s.Duration = 10_000 * time.Hour
-	for i := range s.System.Producers {
-		s.System.Producers[i].Stop = 0
+	cases := []struct {
+		name  string
+		long  func(s *scenarios.Scenario)
+		phase string
+	}{
+		{"double-credit", func(s *scenarios.Scenario) {
+			s.Duration = 10_000 * time.Hour
+			for i := range s.System.Producers {
+				s.System.Producers[i].Stop = 0
+			}
+		}, "safety phase"},
+		{"poison-retry-forever", func(s *scenarios.Scenario) { s.Drain = 10_000 * time.Hour }, "drain"},
 	}
-	const budget, bound = 2 << 20, 24 << 20
-	o, err := s.RunWithin(1, scenarios.Bounds{HistoryBytes: bound, MemoryBytes: budget, SpillDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Release()
-	if !o.Bounded {
-		t.Fatalf("not bounded: %d records", o.History.Len())
-	}
-	msg := strings.Join(o.Failures, "\n")
-	if !strings.Contains(msg, "hit its bound of 24 MiB of history (") || !strings.Contains(msg, "spilled to disk; raise it with --max-history") {
-		t.Errorf("failures do not name the history bound and how to raise it:\n%s", msg)
-	}
-	h := o.History
-	if size := h.Size(); size < bound || size > bound+chunkBytes {
-		t.Errorf("history of %d bytes, bound %d", size, bound)
-	}
-	// The budget, the chunks being filled, and the cache of chunks read back.
-	if mem := h.Bytes(); mem > budget+chunkBytes+4*chunkBytes {
-		t.Errorf("history holds %d bytes of memory, budget %d", mem, budget)
-	}
-	if h.DiskBytes() < bound-budget-chunkBytes {
-		t.Errorf("%d bytes on disk, want most of the %d", h.DiskBytes(), bound)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := builtin(t, c.name)
+			c.long(s)
+			const budget, bound = 2 << 20, 24 << 20
+			o, err := s.RunWithin(1, scenarios.Bounds{HistoryBytes: bound, MemoryBytes: budget, SpillDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer o.Release()
+			if !o.Bounded {
+				t.Fatalf("not bounded: %d records", o.History.Len())
+			}
+			msg := strings.Join(o.Failures, "\n")
+			if !strings.Contains(msg, "hit its bound of 24 MiB of history (") || !strings.Contains(msg, "spilled to disk; raise it with --max-history") ||
+				!strings.Contains(msg, "in its "+c.phase) {
+				t.Errorf("failures do not name the history bound, how to raise it and the %s:\n%s", c.phase, msg)
+			}
+			h := o.History
+			if size := h.Size(); size < bound || size > bound+chunkBytes {
+				t.Errorf("history of %d bytes, bound %d", size, bound)
+			}
+			// The budget, the chunks being filled, and the cache of chunks read back.
+			if mem := h.Bytes(); mem > budget+chunkBytes+4*chunkBytes {
+				t.Errorf("history holds %d bytes of memory, budget %d", mem, budget)
+			}
+			if h.DiskBytes() < bound-budget-2*chunkBytes {
+				t.Errorf("%d bytes on disk, want most of the %d", h.DiskBytes(), bound)
+			}
+		})
 	}
 }
 
