@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/evsim/evsim/scenarios"
 )
 
 func TestParseSize(t *testing.T) {
@@ -41,5 +46,43 @@ func TestRunHistoryBoundFlag(t *testing.T) {
 	code := cmdRun([]string{"double-credit", "--max-history", "64KiB", "--memory", "0", "--json", "--out", t.TempDir()}, &out, &errb)
 	if code == exitOK || !strings.Contains(out.String(), "raise it with --max-history") {
 		t.Fatalf("exit %d, stdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}
+
+// TestCheckSpilling: `evsim check` of a history larger than --memory
+// spills it and prints what it prints with the history in memory.
+func TestCheckSpilling(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Duration = 20 * time.Second
+	for i := range s.System.Producers {
+		s.System.Producers[i].Stop = 0
+	}
+	o, err := s.Run(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.History.Len() < 3*4096 {
+		t.Fatalf("%d records: too few to spill", o.History.Len())
+	}
+	file := filepath.Join(t.TempDir(), "history.jsonl")
+	var buf bytes.Buffer
+	if err := o.History.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mem, disk, errb bytes.Buffer
+	c1 := cmdCheck([]string{file, "--json", "--memory", "0"}, &mem, &errb)
+	c2 := cmdCheck([]string{file, "--json", "--memory", "1", "--spill-dir", t.TempDir()}, &disk, &errb)
+	if c1 != c2 || mem.String() != disk.String() || errb.Len() != 0 {
+		t.Fatalf("exit %d and %d, stderr %s\nin memory: %s\nspilled: %s", c1, c2, errb.String(), mem.String(), disk.String())
+	}
+	if c := cmdCheck([]string{file, "--memory", "1", "--spill-dir", filepath.Join(t.TempDir(), "missing")}, &disk, &errb); c != exitUsage ||
+		!strings.Contains(errb.String(), "make spill file") {
+		t.Fatalf("exit %d, stderr %s", c, errb.String())
 	}
 }
