@@ -158,6 +158,9 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
+	if err := h.Err(); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
 	return nil
 }
 
@@ -167,9 +170,17 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 // time earlier than the record before it (records are in the order they
 // happened; see [History.Validate]).
 func ReadJSONL(name string, r io.Reader) (*History, error) {
+	return ReadJSONLSpilling(name, r, 0, "")
+}
+
+// ReadJSONLSpilling is [ReadJSONL] into a history that spills to a file
+// in dir past budget bytes of memory ([History.SpillOver]); a spill file
+// that fails is an error.
+func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*History, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
+	h.SpillOver(budget, dir)
 	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
 	sawHeader, v1, legacy := false, false, false
@@ -229,8 +240,15 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 	}
 	if v1 {
 		src := h.Source
-		h = FromEntries(upgradeV1(v1es))
-		h.Source = src
+		h = &History{Source: src}
+		h.SpillOver(budget, dir)
+		for _, e := range upgradeV1(v1es) {
+			h.Add(e)
+		}
+	}
+	if err := h.Err(); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return h, nil
 }
