@@ -173,6 +173,8 @@ func ProjectionEqualsFold(h *history.History) Result {
 				p, _ := doms.projectionOf(r.Group, r.Key)
 				if e, y, ok := notUpcast(h, p, appends[r.Key], r.Version, r.Value); ok {
 					why, witness = y, []history.Entry{e, r}
+				} else if u, ok := lastUnhandled(h, i, r.Group, r.Key, "", r.Version); ok {
+					why, witness = unhandledWhy(u), []history.Entry{u, r}
 				}
 			}
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
@@ -205,9 +207,12 @@ func ProjectionEqualsFold(h *history.History) Result {
 				want = f[len(f)-1]
 			}
 			if r.Value != want {
-				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d %s is %d. "+
-					"The read model applied %s %s twice or never applied one.",
-					k.group, r.Value, k.key, r.Event, at(r.At), max(0, len(f)-1), of, want, article(unit), unit), r)
+				why, witness := fmt.Sprintf("The read model applied %s %s twice or never applied one.", article(unit), unit), []history.Entry{r}
+				if u, ok := lastUnhandled(h, h.Len(), k.group, k.key, r.Node, int64(len(f))); ok && r.Topic == "" {
+					why, witness = unhandledWhy(u), []history.Entry{u, r}
+				}
+				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d %s is %d. %s",
+					k.group, r.Value, k.key, r.Event, at(r.At), max(0, len(f)-1), of, want, why), witness...)
 			}
 		}
 	}
@@ -253,6 +258,11 @@ func ProjectionEqualsFold(h *history.History) Result {
 // never was (the stored event that was skipped).
 func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 	r := h.At(i)
+	if r.Topic == "" {
+		if u, ok := lastUnhandled(h, i, r.Group, r.Key, r.Node, r.Version); ok {
+			return []history.Entry{u, r}, unhandledWhy(u)
+		}
+	}
 	applied := map[int64]bool{}
 	for j := i - 1; j >= 0; j-- {
 		q := h.At(j)
