@@ -344,6 +344,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	}
 	sort.Strings(groups)
 	holes, judged := 0, 0
+	unhandledHole := false
 	for _, g := range groups {
 		for _, i := range commits {
 			e := h.At(i)
@@ -366,8 +367,12 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 				}
 			}
 			var recs []history.Entry
-			var reserve, skip *history.Entry
+			var reserve, skip, unhandled *history.Entry
 			for j, r := range h.All() {
+				if r.Kind == history.ProjectionUnhandled && r.Group == g && r.Event == e.Event && unhandled == nil {
+					unhandled = addr(h.At(j))
+					recs = append(recs, r)
+				}
 				if r.Kind == history.StoreReserve && r.Position == e.Position && reserve == nil {
 					reserve = addr(h.At(j))
 					recs = append(recs, r)
@@ -389,6 +394,9 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 				held = fmt.Sprintf(" (the append held the position for %v, from %s)", time.Duration(e.At-reserve.At), at(reserve.At))
 			}
 			switch {
+			case unhandled != nil:
+				why = fmt.Sprintf("%s read it at %s and skipped it: its code has no handler for event type %s", unhandled.Node, at(unhandled.At), e.Type)
+				unhandledHole = true
 			case skip != nil && skip.At < e.At:
 				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, and the event committed into it later, at %s%s",
 					e.Position, skip.GapPolicy, at(skip.At), at(e.At), held)
@@ -405,7 +413,12 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	}
 	if holes > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit.", holes)
+		res.Explanation += fmt.Sprintf(" %d hole(s) in all.", holes)
+		if unhandledHole {
+			res.Explanation += " Deploy a projector that handles every event type before any writer emits a new one."
+		} else {
+			res.Explanation += " Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit."
+		}
 		return res
 	}
 	n, topicJudged, witness, why := topicHoles(h, sources, topicLogs(h, sources))

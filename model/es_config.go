@@ -330,9 +330,10 @@ type ProjectorConfig struct {
 	// an event no @EventHandler matches): its row is left alone, a
 	// history.ProjectionUnhandled records it, and the checkpoint passes
 	// it. A rebuild deploys the projection's current code, which handles
-	// every type: the green generation of a blue-green rebuild, the
-	// replayer of an in-place one, and the projector itself after a
-	// stop-then-rebuild reset. Nil: every type. Only with SourceStore.
+	// every type: the green generation of a blue-green rebuild, and the
+	// projector itself after a stop-then-rebuild reset. Empty: every
+	// type. Only with SourceStore, and not with an in-place rebuild
+	// (whose rows the live projector keeps writing with its own code).
 	Handles []string
 	// StalenessSLO, if positive, is the staleness the read model promises:
 	// no committed event waits longer to be applied to it. It is recorded
@@ -433,8 +434,8 @@ func (c *ESConfig) Validate() error {
 		if p.Inline && (p.Source != "" && p.Source != SourceStore || c.Store.Position != PositionAtCommit || p.RebuildAt > 0 || p.Effects != "") {
 			errs = append(errs, fmt.Errorf("projection %q: inline goes with the event store as source, position at-commit, no rebuild and no effects", p.Name))
 		}
-		if len(p.Handles) > 0 && p.Source != "" && p.Source != SourceStore {
-			errs = append(errs, fmt.Errorf("projection %q: handles goes with the event store as source", p.Name))
+		if len(p.Handles) > 0 && (p.Source != "" && p.Source != SourceStore || p.RebuildAt > 0 && p.Rebuild == RebuildInPlace) {
+			errs = append(errs, fmt.Errorf("projection %q: handles goes with the event store as source and no in-place rebuild", p.Name))
 		}
 		if slices.Contains(p.Handles, "") {
 			errs = append(errs, fmt.Errorf("projection %q: handles names an empty event type", p.Name))

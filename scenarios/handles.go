@@ -28,6 +28,10 @@ func (d *decoder) handles(m *mapping, what, aggregate string, p *model.Projector
 	if p.Source == model.SourceTopic {
 		d.errorf(v, "%s.handles: only for a projection of the event store: it skips stored events of other types", what)
 	}
+	if p.RebuildAt > 0 && p.Rebuild == model.RebuildInPlace {
+		d.errorf(v, "%s.handles: an in-place rebuild replays into the rows the live projector keeps writing with its own code: "+
+			"rebuild blue-green or stop-then-rebuild to deploy the projection's current code", what)
+	}
 	var known []string
 	if f, ok := domain.Lookup(aggregate); ok {
 		if t, typed := f(1).(domain.Typed); typed {
