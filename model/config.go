@@ -443,6 +443,14 @@ type ConsumerConfig struct {
 	Style Style
 	// Assignor spreads partitions over members ("": AssignRange).
 	Assignor Assignor
+	// StaticMembership gives each member a group.instance.id, its name
+	// (Kafka's static membership, KIP-345). A static member never sends
+	// LeaveGroup: a clean shutdown commits and closes, and a crashed or
+	// closed member keeps its place until its session timeout. Back
+	// within it (joining as a new member id with the same instance id),
+	// it gets its previous partitions in the current generation, with no
+	// rebalance; past it, the broker removes it and the group rebalances.
+	StaticMembership bool
 	// SessionTimeout is how long the broker waits for a heartbeat before it
 	// removes a member (0: DefaultSessionTimeout); HeartbeatInterval is
 	// how often members send one (0: DefaultHeartbeatInterval).

@@ -185,7 +185,16 @@ func (m *Member) join(w *sim.World) {
 	}
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: gen})
-	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID})
+	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID, instance: m.instance()})
+}
+
+// instance returns the member's group.instance.id: its name when it is a
+// static member, "" otherwise.
+func (m *Member) instance() string {
+	if m.cfg.StaticMembership {
+		return m.name
+	}
+	return ""
 }
 
 func (m *Member) assigned(w *sim.World, a *assignMsg) {
@@ -232,14 +241,18 @@ func (m *Member) heartbeat(w *sim.World) {
 // thread sends LeaveGroup): the group rebalances without it while its
 // handler runs on. It keeps its stale identity, so its later commits are
 // refused as from an unknown member (Kafka's CommitFailedException), and
-// its next poll rejoins as a new member.
+// its next poll rejoins as a new member. A static member sends no
+// LeaveGroup: it stops its heartbeats, and the broker removes it when its
+// session times out, unless it rejoins first.
 func (m *Member) pollTimeout(w *sim.World) {
 	if m.phase != phaseActive || m.polledOut || m.ref == nil {
 		return
 	}
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation, LeaveReason: history.LeavePollTimeout})
-	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	if !m.cfg.StaticMembership {
+		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	}
 	m.polledOut, m.rejoin, m.memberID = true, true, 0
 }
 
@@ -277,6 +290,7 @@ func (m *Member) poll(w *sim.World) {
 		return
 	}
 	if m.rejoin {
+		m.revoke(w)
 		m.commit.revoked(m, w)
 		m.rejoin = false
 		if m.memberID == 0 {
@@ -584,15 +598,44 @@ func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 	return true
 }
 
+// leave shuts the member down cleanly: it revokes its partitions (an
+// interval committer commits what it handled) and sends LeaveGroup. A
+// static member closes without LeaveGroup, as Kafka's consumer does for
+// one (a leave record with reason static-close): the group keeps its
+// place and partitions until its session timeout.
 func (m *Member) leave(w *sim.World) {
+	m.revoke(w)
 	m.commit.revoked(m, w)
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
-		Topic: m.g.topic.name, Generation: m.ref.generation})
-	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	e := history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation}
+	if m.cfg.StaticMembership {
+		e.LeaveReason = history.LeaveStaticClose
+	}
+	m.hist.Add(e)
+	if !m.cfg.StaticMembership {
+		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	}
 	m.phase, m.leaving, m.rejoin, m.memberID, m.ref = phaseOut, false, false, 0, nil
 	m.parts, m.pos, m.handled, m.committed = nil, nil, nil, nil
 	m.hbChain++
 	w.After(m.id, m.leaveFor, kindRejoin, 0, 0, nil)
+}
+
+// revoke records that the member gives up its partitions, as Kafka's
+// consumer calls onPartitionsRevoked: before it rejoins a rebalance
+// (the eager protocol revokes every partition), or leaves. Partitions it
+// gives up because the group no longer knows it (removed, or out for
+// outliving its max poll interval) are lost (reason lost), not revoked.
+func (m *Member) revoke(w *sim.World) {
+	if len(m.parts) == 0 || m.ref == nil {
+		return
+	}
+	e := history.Entry{At: int64(w.Now()), Kind: history.Revoke, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation, Partitions: joinInts(m.parts)}
+	if m.memberID == 0 {
+		e.Reason = history.RevokeLost
+	}
+	m.hist.Add(e)
 }
 
 func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {

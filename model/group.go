@@ -14,7 +14,9 @@ import (
 // its next heartbeat, finishes the batch in hand, revokes its partitions
 // and rejoins; when every member has rejoined (or was removed for missing
 // its session timeout), the generation moves on and the partitions are
-// assigned again.
+// assigned again. A static member (one with a group.instance.id, KIP-345)
+// that comes back as a new member id before its session expires takes
+// its old place and partitions without a rebalance.
 type group struct {
 	name  string
 	idx   int
@@ -54,11 +56,26 @@ type group struct {
 }
 
 type groupMember struct {
-	id     int
-	node   sim.NodeID
-	name   string
-	beats  uint64
-	joined bool // rejoined in the current rebalance
+	id       int
+	node     sim.NodeID
+	name     string
+	instance string // group.instance.id; "": a dynamic member
+	beats    uint64
+	joined   bool  // rejoined in the current rebalance
+	parts    []int // its partitions in the current generation
+}
+
+// static returns the member with group.instance.id instance, or nil.
+func (g *group) static(instance string) *groupMember {
+	if instance == "" {
+		return nil
+	}
+	for _, m := range g.members {
+		if m.instance == instance {
+			return m
+		}
+	}
+	return nil
 }
 
 func (g *group) member(id int) *groupMember {
@@ -132,6 +149,10 @@ func (g *group) beat(w *sim.World, b *Broker, m *groupMember) {
 func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m := g.member(j.memberID)
 	if m == nil {
+		if old := g.static(j.instance); old != nil {
+			g.rejoinStatic(w, b, old, j)
+			return
+		}
 		if len(g.members) == 0 && g.cfg.InitialRebalanceDelay > 0 {
 			g.startDelay(w, b)
 		} else if g.delaying {
@@ -139,7 +160,7 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 		}
 		g.lastMemberID++
 		g.emptyChain++
-		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name}
+		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name, instance: j.instance}
 		g.members = append(g.members, m)
 	}
 	if !g.rebalancing {
@@ -148,6 +169,34 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m.joined = true
 	g.beat(w, b, m)
 	g.maybeComplete(w, b)
+}
+
+// rejoinStatic takes back a static member that joined as a new member
+// (a restart) while its instance id still holds a place in the group, as
+// Kafka's coordinator does: the place gets a new member id, which fences
+// the old one. In a stable group the member gets the partitions it had,
+// in the current generation, and nothing rebalances; during a rebalance
+// it counts as rejoined.
+func (g *group) rejoinStatic(w *sim.World, b *Broker, m *groupMember, j *joinMsg) {
+	g.lastMemberID++
+	m.id, m.node = g.lastMemberID, j.member
+	m.joined = true
+	g.beat(w, b, m)
+	if g.rebalancing {
+		g.maybeComplete(w, b)
+		return
+	}
+	g.send(w, b, m)
+}
+
+// send hands member m its partitions in the current generation, with the
+// committed offsets to start from.
+func (g *group) send(w *sim.World, b *Broker, m *groupMember) {
+	pos := make([]int64, len(m.parts))
+	for k, p := range m.parts {
+		pos[k] = g.committed[p]
+	}
+	w.Send(b.id, m.node, kindAssign, 0, 0, &assignMsg{memberID: m.id, generation: g.generation, partitions: m.parts, positions: pos})
 }
 
 // startDelay holds the first rebalance of an empty group for the
@@ -225,13 +274,9 @@ func (g *group) maybeComplete(w *sim.World, b *Broker) {
 		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
 	assignment := assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
 	for i, m := range g.members {
-		ps := assignment[i]
-		pos := make([]int64, len(ps))
-		for k, p := range ps {
-			pos[k] = g.committed[p]
-		}
+		m.parts = assignment[i]
 		g.beat(w, b, m)
-		w.Send(b.id, m.node, kindAssign, 0, 0, &assignMsg{memberID: m.id, generation: g.generation, partitions: ps, positions: pos})
+		g.send(w, b, m)
 	}
 }
 

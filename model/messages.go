@@ -109,6 +109,8 @@ type joinMsg struct {
 	member   sim.NodeID
 	name     string
 	memberID int // 0: a new member
+	// instance is the member's group.instance.id ("": a dynamic member).
+	instance string
 }
 
 type assignMsg struct {

@@ -30,6 +30,7 @@ var twins = map[string]string{
 	"poison-retry-forever":        "poison-dead-letter",             // D7
 	"poison-skip":                 "poison-dead-letter",             // D7
 	"rebalance-storm":             "graceful-rebalance",             // D8
+	"rolling-restart-dynamic":     "rolling-restart-static",         // static membership
 	"retention-outruns-consumer":  "retention-covers-lag",           // log anomalies
 	"queue-ack-timeout-too-short": "queue-ack-timeout",              // queue redelivery
 	"saga-race":                   "saga-key-order",                 // P3
@@ -58,7 +59,7 @@ func builtins(t *testing.T) map[string]*Scenario {
 // mutation tests in checks prove them.
 var pubsubChecks = []string{"no-loss", "exactly-once-effects", "duplicate-delivery-invariance", "key-order",
 	"single-writer", "bounded-lag", "log-duplicates", "lost-write", "unseen", "group-reread", "poll-skip",
-	"nonmonotonic-send", "event-names"}
+	"nonmonotonic-send", "event-names", "stop-the-world"}
 
 // TestTwinsArePaired checks that every pub/sub failure scenario has a
 // fixed twin that pins holds for each check the failure pins violated, and

@@ -355,7 +355,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
-	"initial-rebalance-delay", "worker-thread", "assignor",
+	"initial-rebalance-delay", "worker-thread", "assignor", "static-membership",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "offsets-retention", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -453,6 +453,12 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
 		c.Assignor = model.Assignor(v)
+	}
+	if v := m.get("static-membership"); v != nil {
+		c.StaticMembership = d.truth(v, what+".static-membership")
+		if c.StaticMembership && c.Style == model.StyleQueue {
+			d.errorf(v, "%s.static-membership: a queue subscription has no group membership to keep", what)
+		}
 	}
 	if v, ok := dur("session-timeout"); ok {
 		c.SessionTimeout = v
