@@ -11,8 +11,8 @@ import (
 // StopTheWorld checks that a rebalance stops only the partitions that
 // move: no group member gives up a partition at a rebalance (a revoke
 // record, not lost) and gets the same partition back at its next
-// assignment while it stayed in the group (no crash, restart, leave or
-// expire of it in between). Kafka's eager protocol does exactly that to
+// assignment while it stayed in the group (no crash, restart, leave,
+// expire or lost revocation of it in between). Kafka's eager protocol does exactly that to
 // every partition that stays put: each rebalance stops the whole group.
 // Static membership (group.instance.id) avoids the rebalances a restart
 // within the session timeout would start; cooperative rebalancing
@@ -28,7 +28,7 @@ func StopTheWorld(h *history.History) Result {
 	type member struct{ group, node string }
 	firstGen := map[string]int{} // the generation of each group's first assign
 	assigned := map[member]bool{}
-	revoked := map[member]int{} // the member's last revoke since its last assign
+	revoked := map[member][]int{} // the member's revokes since its last assign
 	applicable := false
 	var stops, revokes int
 	res := Result{Check: name}
@@ -42,32 +42,19 @@ func StopTheWorld(h *history.History) Result {
 				applicable = true
 			}
 			assigned[k] = true
-			j, ok := revoked[k]
-			if !ok {
-				continue
-			}
+			js := revoked[k]
 			delete(revoked, k)
-			rv := h.At(j)
-			kept := keptPartitions(rv.Partitions, r.Partitions)
-			if len(kept) == 0 {
-				continue
+			for _, j := range js {
+				rv := h.At(j)
+				kept := keptPartitions(rv.Partitions, r.Partitions)
+				if len(kept) == 0 {
+					continue
+				}
+				stops += len(kept)
+				if res.Witness == nil {
+					res.Witness, res.Explanation = stopWitness(h, j, i, kept)
+				}
 			}
-			stops += len(kept)
-			if res.Witness != nil {
-				continue
-			}
-			wit := []int{j}
-			if b := nextRebalance(h, r.Group, j, i); b >= 0 {
-				wit = append(wit, b)
-			}
-			res.Witness = pickRecords(h, append(wit, i)...)
-			what := "partitions"
-			if len(kept) == 1 {
-				what = "a partition"
-			}
-			res.Explanation = fmt.Sprintf("Group %s member %s gave up partitions %s of %s at the end of generation %d (%s) and got %s back in generation %d (%s), without leaving the group in between: the rebalance stopped %s that did not move.",
-				r.Group, r.Node, rv.Partitions, rv.Topic, rv.Generation, at(rv.At),
-				strings.Join(kept, ","), r.Generation, at(r.At), what)
 		case history.Revoke:
 			if assigned[k] {
 				applicable = true
@@ -77,7 +64,7 @@ func StopTheWorld(h *history.History) Result {
 				delete(revoked, k)
 				continue
 			}
-			revoked[k] = i
+			revoked[k] = append(revoked[k], i)
 		case history.Crash, history.Restart, history.Leave, history.Expire:
 			if assigned[k] {
 				applicable = true
@@ -97,6 +84,22 @@ func StopTheWorld(h *history.History) Result {
 	res.Verdict = Holds
 	res.Explanation = fmt.Sprintf("No member gave up a partition at a rebalance and got it back at its next assignment (%s recorded).", plural(revokes, "revocation", "revocations"))
 	return res
+}
+
+// stopWitness returns the witness and the explanation of a needless stop:
+// revoke j gave up the partitions kept, which assign i gave back.
+func stopWitness(h *history.History, j, i int, kept []string) ([]history.Entry, string) {
+	rv, r := h.At(j), h.At(i)
+	wit := []int{j}
+	if b := nextRebalance(h, r.Group, j, i); b >= 0 {
+		wit = append(wit, b)
+	}
+	what := "partitions"
+	if len(kept) == 1 {
+		what = "a partition"
+	}
+	return pickRecords(h, append(wit, i)...), fmt.Sprintf("Group %s member %s gave up partitions %s of %s at the end of generation %d (%s) and got %s back in generation %d (%s), without leaving the group in between: it stopped consuming %s that did not move.",
+		r.Group, r.Node, rv.Partitions, rv.Topic, rv.Generation, at(rv.At), strings.Join(kept, ","), r.Generation, at(r.At), what)
 }
 
 // keptPartitions returns the partitions of the list revoked (as "0,2")
