@@ -590,3 +590,16 @@ func TestRefusesStaticMembership(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusesCooperativeSticky: the cooperative protocol is not run live,
+// so rolling-restart-cooperative is refused, naming the assignor.
+func TestRefusesCooperativeSticky(t *testing.T) {
+	s, err := scenarios.Builtin("rolling-restart-cooperative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Refusals(s, Options{})
+	if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "assignor cooperative-sticky") }) {
+		t.Errorf("refusals %q do not name the cooperative-sticky assignor", got)
+	}
+}

@@ -63,6 +63,7 @@ type groupMember struct {
 	beats    uint64
 	joined   bool  // rejoined in the current rebalance
 	parts    []int // its partitions in the current generation
+	owned    []int // the partitions it kept when it rejoined (cooperative)
 }
 
 // static returns the member with group.instance.id instance, or nil.
@@ -148,6 +149,9 @@ func (g *group) beat(w *sim.World, b *Broker, m *groupMember) {
 
 func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m := g.member(j.memberID)
+	if m != nil {
+		m.owned = j.owned
+	}
 	if m == nil {
 		if old := g.static(j.instance); old != nil {
 			g.rejoinStatic(w, b, old, j)
@@ -180,7 +184,7 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 func (g *group) rejoinStatic(w *sim.World, b *Broker, m *groupMember, j *joinMsg) {
 	g.lastMemberID++
 	m.id, m.node = g.lastMemberID, j.member
-	m.joined = true
+	m.joined, m.owned = true, nil
 	g.beat(w, b, m)
 	if g.rebalancing {
 		g.maybeComplete(w, b)
@@ -272,7 +276,12 @@ func (g *group) maybeComplete(w *sim.World, b *Broker) {
 	g.generation++
 	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
 		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
-	assignment := assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
+	var assignment [][]int
+	if g.cfg.Assignor == AssignCooperativeSticky {
+		assignment = g.cooperative()
+	} else {
+		assignment = assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
+	}
 	for i, m := range g.members {
 		m.parts = assignment[i]
 		g.beat(w, b, m)
@@ -376,4 +385,90 @@ func assign(a Assignor, partitions, members int) [][]int {
 		}
 	}
 	return out
+}
+
+// cooperative returns the members' partitions in the new generation by
+// the cooperative-sticky assignor (KIP-429): a balanced assignment that
+// leaves each partition with the member that kept it where balance
+// allows, from which a partition still owned by another member is held
+// back. That owner revokes it when it learns its assignment and rejoins
+// at once; the next rebalance hands the partition over.
+func (g *group) cooperative() [][]int {
+	n, k := len(g.topic.partitions), len(g.members)
+	out := make([][]int, k)
+	if k == 0 {
+		return out
+	}
+	owner := make([]int, n) // index in g.members of the member that kept the partition; -1: none
+	for p := range owner {
+		owner[p] = -1
+	}
+	for i, m := range g.members {
+		for _, p := range m.owned {
+			if p < n && owner[p] < 0 {
+				owner[p] = i
+			}
+		}
+	}
+	target := sticky(n, k, owner)
+	for p, i := range target {
+		if owner[p] < 0 || owner[p] == i {
+			out[i] = append(out[i], p)
+		}
+	}
+	return out
+}
+
+// sticky spreads n partitions over k members, each getting n/k or one
+// more, and leaves partition p with owner[p] (a member index, -1: none)
+// where that keeps the balance. It returns each partition's member.
+func sticky(n, k int, owner []int) []int {
+	lo, extra := n/k, n%k
+	count := make([]int, k)
+	to := make([]int, n)
+	for p := range to {
+		to[p] = -1
+	}
+	// Each member keeps up to lo of its partitions, then, while the
+	// members allowed one more last, one more.
+	for pass := 0; pass < 2; pass++ {
+		for p, i := range owner {
+			if i < 0 || to[p] >= 0 {
+				continue
+			}
+			if count[i] < lo || pass == 1 && count[i] == lo && extra > 0 {
+				if count[i] == lo {
+					extra--
+				}
+				to[p] = i
+				count[i]++
+			}
+		}
+	}
+	// The rest go first to the members below lo, then one each to the
+	// members at lo while the extra ones last.
+	for p := range to {
+		if to[p] >= 0 {
+			continue
+		}
+		best := -1
+		for i := range k {
+			if count[i] < lo {
+				best = i
+				break
+			}
+		}
+		if best < 0 {
+			for i := range k {
+				if count[i] == lo && extra > 0 {
+					best = i
+					extra--
+					break
+				}
+			}
+		}
+		to[p] = best
+		count[best]++
+	}
+	return to
 }

@@ -451,7 +451,7 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	if v := m.get("initial-rebalance-delay"); v != nil {
 		c.InitialRebalanceDelay = d.duration(v, what+".initial-rebalance-delay", false)
 	}
-	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
+	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin), string(model.AssignCooperativeSticky)); ok {
 		c.Assignor = model.Assignor(v)
 	}
 	if v := m.get("static-membership"); v != nil {
@@ -514,6 +514,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if c.Dedup == model.DedupSameTx && c.DedupScope == model.ScopeMember {
 		d.errorf(m.key("dedup-scope"), "%s: dedup same-tx lives in the database: it cannot have dedup-scope member", what)
+	}
+	if c.Assignor == model.AssignCooperativeSticky && (c.Output != "" || c.Fencing == model.FenceWrites || c.Style == model.StyleQueue) {
+		d.errorf(m.key("assignor"), "%s: assignor cooperative-sticky goes with a log subscription, without output or fencing: writes", what)
 	}
 	switch c.Commit {
 	case model.CommitInterval, model.CommitMaxCompleted, model.CommitContiguousPrefix:

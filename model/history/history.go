@@ -135,7 +135,8 @@ const (
 	// aborted transactions, are stepped over, not handed to it.
 	Poll Kind = "poll"
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
-	// none). A live run records the Join when the broker's answer comes,
+	// none; Partitions, for a member of the cooperative protocol, the
+	// partitions it keeps while it rejoins). A live run records the Join when the broker's answer comes,
 	// with Member the member id the broker gave: a restarted process
 	// rejoins under the same Node with a new Member.
 	Join Kind = "join"
