@@ -14,9 +14,13 @@ import (
 // its next heartbeat, finishes the batch in hand, revokes its partitions
 // and rejoins; when every member has rejoined (or was removed for missing
 // its session timeout), the generation moves on and the partitions are
-// assigned again. A static member (one with a group.instance.id, KIP-345)
-// that comes back as a new member id before its session expires takes
-// its old place and partitions without a rebalance.
+// assigned again. With the cooperative-sticky assignor it follows the
+// cooperative protocol instead (KIP-429): members rejoin keeping their
+// partitions, and only a partition that moves is revoked, by its owner
+// alone, for a second rebalance to hand over (see cooperative). A static
+// member (one with a group.instance.id, KIP-345) that comes back as a new
+// member id before its session expires takes its old place and
+// partitions without a rebalance.
 type group struct {
 	name  string
 	idx   int
