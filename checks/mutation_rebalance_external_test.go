@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -39,6 +40,38 @@ func TestMutationDropAStaticClose(t *testing.T) {
 			if r.Kind == history.Leave && r.LeaveReason == history.LeaveStaticClose {
 				h.SetEntries(slices.Delete(h.Entries(), i, i+1))
 				return true
+			}
+		}
+		return false
+	})
+}
+
+// TestMutationCooperativeRevokesAKeeper plants, in
+// rolling-restart-cooperative, a revocation of a partition that stays
+// with its member across a rebalance (between two of its assignments that
+// both hold it, with no leave or crash between): stop-the-world flips
+// from holds to violated.
+func TestMutationCooperativeRevokesAKeeper(t *testing.T) {
+	flipsCheck(t, "rolling-restart-cooperative", "stop-the-world", func(h *history.History) bool {
+		last := map[string]history.Entry{} // each member's last assignment since it (re)joined
+		for i, r := range h.All() {
+			switch r.Kind {
+			case history.Crash, history.Restart, history.Leave, history.Expire:
+				delete(last, r.Node)
+			case history.Assign:
+				prev, ok := last[r.Node]
+				last[r.Node] = r
+				if !ok || r.Generation <= prev.Generation {
+					continue
+				}
+				for _, p := range strings.Split(prev.Partitions, ",") {
+					if p != "" && slices.Contains(strings.Split(r.Partitions, ","), p) {
+						revoke := history.Entry{At: r.At, Kind: history.Revoke, Node: r.Node, Group: r.Group, Topic: r.Topic,
+							Generation: prev.Generation, Partitions: p}
+						h.SetEntries(slices.Insert(h.Entries(), i, revoke))
+						return true
+					}
+				}
 			}
 		}
 		return false

@@ -226,3 +226,18 @@ func TestBuiltinByName(t *testing.T) {
 		}
 	}
 }
+
+// TestCooperativeTwinHolds runs rolling-restart-cooperative, the second
+// fixed twin of rolling-restart-dynamic (TestFixedTwinsHold runs the
+// first, rolling-restart-static), over TwinSeeds seeds: its expectations
+// must be met at each one.
+func TestCooperativeTwinHolds(t *testing.T) {
+	s := builtins(t)["rolling-restart-cooperative"]
+	seeds := uint64(TwinSeeds)
+	if testing.Short() {
+		seeds = 20
+	}
+	if fails := runSeeds(t, s, seeds, func(o *Outcome) bool { return o.Met() }); len(fails) > 0 {
+		t.Fatalf("%d of %d seeds failed; first: %s", len(fails), seeds, fails[0])
+	}
+}
