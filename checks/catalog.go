@@ -185,6 +185,12 @@ var Catalog = map[string]Check{
 		Run:   GroupReread,
 		OptIn: true,
 	},
+	"stop-the-world": {
+		Name:  "stop-the-world",
+		Doc:   "a rebalance stops only the partitions that move: no member gives up a partition and gets it back at its next assignment while it stayed in the group (opt-in)",
+		Run:   StopTheWorld,
+		OptIn: true,
+	},
 }
 
 // Names returns the names of every check, sorted.

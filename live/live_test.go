@@ -590,3 +590,32 @@ func TestRefusesBlueGreenDeploy(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusesStaticMembership: live members run without a
+// group.instance.id, so the static twin of the rolling-restart pair is
+// refused live, naming the knob; its dynamic twin is not refused for it.
+func TestRefusesStaticMembership(t *testing.T) {
+	for name, want := range map[string]bool{"rolling-restart-static": true, "rolling-restart-dynamic": false} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		if named := slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "consumer group ledger: static-membership") }); named != want {
+			t.Errorf("%s: refusals %q name static-membership: %v, want %v", name, got, named, want)
+		}
+	}
+}
+
+// TestRefusesCooperativeSticky: the cooperative protocol is not run live,
+// so rolling-restart-cooperative is refused, naming the assignor.
+func TestRefusesCooperativeSticky(t *testing.T) {
+	s, err := scenarios.Builtin("rolling-restart-cooperative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Refusals(s, Options{})
+	if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "assignor cooperative-sticky") }) {
+		t.Errorf("refusals %q do not name the cooperative-sticky assignor", got)
+	}
+}

@@ -65,7 +65,7 @@ func (m *member) groupOpts(inc *incarnation) []kgo.Opt {
 		kgo.OnPartitionsLost(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
 			if ps := partitionList(a); ps != "" {
 				id, gen := cl.GroupMetadata()
-				inc.record(history.Entry{Kind: history.Revoke, Generation: int(gen), Member: id, Partitions: ps, Reason: "lost"})
+				inc.record(history.Entry{Kind: history.Revoke, Generation: int(gen), Member: id, Partitions: ps, Reason: history.RevokeLost})
 			}
 		}),
 	}

@@ -100,6 +100,12 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if g.Concurrency > 1 || g.Ordering != "" {
 			no("%s: concurrency, ordering: members handle one record at a time live", at)
 		}
+		if g.Assignor == model.AssignCooperativeSticky {
+			no("%s: assignor cooperative-sticky: the cooperative protocol is not run live yet", at)
+		}
+		if g.StaticMembership {
+			no("%s: static-membership: live members join as dynamic members, without a group.instance.id", at)
+		}
 		if g.OffsetsRetention != 0 {
 			no("%s: offsets-retention: offsets.retention.minutes is the broker's setting, not a client's", at)
 		}

@@ -351,6 +351,13 @@ const (
 	AssignRange Assignor = "range"
 	// AssignRoundRobin deals partitions to members in turn.
 	AssignRoundRobin Assignor = "round-robin"
+	// AssignCooperativeSticky is Kafka's cooperative-sticky assignor with
+	// the cooperative protocol (KIP-429): a member rejoins a rebalance
+	// keeping its partitions and consuming them; the assignment keeps
+	// each partition with its owner where balance allows, and a partition
+	// that moves is first revoked by its owner alone, which rejoins at
+	// once: a second rebalance hands it to its new member.
+	AssignCooperativeSticky Assignor = "cooperative-sticky"
 )
 
 // Style is the kind of subscription.
@@ -443,6 +450,14 @@ type ConsumerConfig struct {
 	Style Style
 	// Assignor spreads partitions over members ("": AssignRange).
 	Assignor Assignor
+	// StaticMembership gives each member a group.instance.id, its name
+	// (Kafka's static membership, KIP-345). A static member never sends
+	// LeaveGroup: a clean shutdown commits and closes, and a crashed or
+	// closed member keeps its place until its session timeout. Back
+	// within it (joining as a new member id with the same instance id),
+	// it gets its previous partitions in the current generation, with no
+	// rebalance; past it, the broker removes it and the group rebalances.
+	StaticMembership bool
 	// SessionTimeout is how long the broker waits for a heartbeat before it
 	// removes a member (0: DefaultSessionTimeout); HeartbeatInterval is
 	// how often members send one (0: DefaultHeartbeatInterval).
@@ -728,9 +743,12 @@ func (c *Config) Validate() error {
 			bad("consumer group %q: unknown style %q", g.Group, g.Style)
 		}
 		switch gd.Assignor {
-		case AssignRange, AssignRoundRobin:
+		case AssignRange, AssignRoundRobin, AssignCooperativeSticky:
 		default:
 			bad("consumer group %q: unknown assignor %q", g.Group, g.Assignor)
+		}
+		if gd.Assignor == AssignCooperativeSticky && (gd.Style == StyleQueue || gd.Output != "" || gd.Fencing == FenceWrites) {
+			bad("consumer group %q: assignor %s goes with a log subscription, without output or fencing writes", g.Group, gd.Assignor)
 		}
 		switch gd.Fencing {
 		case FenceNone, FenceOffsets, FenceWrites:

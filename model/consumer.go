@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -121,6 +122,9 @@ type memberVolatile struct {
 	maxDone     int64     // one past the highest offset finished
 	pausedUntil sim.Time
 	polledOut   bool                // left the group for outliving the max poll interval
+	coopJoining bool                // rejoined cooperatively: consuming while the rebalance runs
+	pending     *assignMsg          // a cooperative assignment waiting for the poll boundary
+	pendingGen  int                 // the generation the pending assignment ends
 	seen        map[string]sim.Time // member-scope dedup memory
 	autoAt      sim.Time            // when auto-commit last committed (or the member started)
 }
@@ -179,16 +183,35 @@ func (m *Member) start(w *sim.World) {
 
 func (m *Member) join(w *sim.World) {
 	m.phase, m.polledOut = phaseJoining, false
+	m.coopJoining, m.pending = false, nil
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation
 	}
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: gen})
-	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID})
+	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID, instance: m.instance()})
+}
+
+// instance returns the member's group.instance.id: its name when it is a
+// static member, "" otherwise.
+func (m *Member) instance() string {
+	if m.cfg.StaticMembership {
+		return m.name
+	}
+	return ""
 }
 
 func (m *Member) assigned(w *sim.World, a *assignMsg) {
+	if m.coopJoining && m.phase == phaseActive {
+		// The member commits in the new generation at once; its
+		// partitions change at the next poll boundary.
+		m.pending, m.pendingGen, m.coopJoining = a, m.ref.generation, false
+		m.memberID = a.memberID
+		m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+		m.poll(w)
+		return
+	}
 	if m.phase != phaseJoining {
 		return
 	}
@@ -232,14 +255,18 @@ func (m *Member) heartbeat(w *sim.World) {
 // thread sends LeaveGroup): the group rebalances without it while its
 // handler runs on. It keeps its stale identity, so its later commits are
 // refused as from an unknown member (Kafka's CommitFailedException), and
-// its next poll rejoins as a new member.
+// its next poll rejoins as a new member. A static member sends no
+// LeaveGroup: it stops its heartbeats, and the broker removes it when its
+// session times out, unless it rejoins first.
 func (m *Member) pollTimeout(w *sim.World) {
 	if m.phase != phaseActive || m.polledOut || m.ref == nil {
 		return
 	}
 	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation, LeaveReason: history.LeavePollTimeout})
-	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	if !m.cfg.StaticMembership {
+		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	}
 	m.polledOut, m.rejoin, m.memberID = true, true, 0
 }
 
@@ -250,9 +277,13 @@ func (m *Member) groupError(w *sim.World, ref *memberRef, code int, commit bool)
 	if ref != m.ref || m.phase != phaseActive {
 		return
 	}
+	if code == errRebalance && m.coopJoining && !commit {
+		return // already rejoining
+	}
 	m.rejoin = true
 	if code == errUnknownMember {
 		m.memberID = 0
+		m.coopJoining, m.pending = false, nil
 	}
 	if commit {
 		m.abandon()
@@ -276,7 +307,15 @@ func (m *Member) poll(w *sim.World) {
 		m.leave(w)
 		return
 	}
-	if m.rejoin {
+	if m.pending != nil {
+		m.applyCooperative(w)
+	}
+	if m.rejoin && m.cfg.Assignor == AssignCooperativeSticky && m.memberID != 0 && m.ref != nil && !m.coopJoining && m.pending == nil {
+		m.rejoin = false
+		m.coopJoining = true
+		m.joinCooperative(w)
+	} else if m.rejoin && !m.coopJoining && m.pending == nil {
+		m.revoke(w)
 		m.commit.revoked(m, w)
 		m.rejoin = false
 		if m.memberID == 0 {
@@ -584,15 +623,89 @@ func (m *Member) Leave(w *sim.World, d time.Duration) bool {
 	return true
 }
 
+// leave shuts the member down cleanly: it revokes its partitions (an
+// interval committer commits what it handled) and sends LeaveGroup. A
+// static member closes without LeaveGroup, as Kafka's consumer does for
+// one (a leave record with reason static-close): the group keeps its
+// place and partitions until its session timeout.
 func (m *Member) leave(w *sim.World) {
+	m.revoke(w)
 	m.commit.revoked(m, w)
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
-		Topic: m.g.topic.name, Generation: m.ref.generation})
-	w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	e := history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation}
+	if m.cfg.StaticMembership {
+		e.LeaveReason = history.LeaveStaticClose
+	}
+	m.hist.Add(e)
+	if !m.cfg.StaticMembership {
+		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
+	}
 	m.phase, m.leaving, m.rejoin, m.memberID, m.ref = phaseOut, false, false, 0, nil
+	m.coopJoining, m.pending = false, nil
 	m.parts, m.pos, m.handled, m.committed = nil, nil, nil, nil
 	m.hbChain++
 	w.After(m.id, m.leaveFor, kindRejoin, 0, 0, nil)
+}
+
+// joinCooperative rejoins the group by the cooperative protocol
+// (KIP-429): the member keeps its partitions, names them in its join, and
+// goes on consuming them while the rebalance runs.
+func (m *Member) joinCooperative(w *sim.World) {
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation, Partitions: joinInts(m.parts)})
+	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID,
+		instance: m.instance(), owned: slices.Clone(m.parts)})
+}
+
+// applyCooperative takes the assignment of a cooperative rebalance at a
+// poll boundary: the member revokes only the partitions it no longer has
+// (and, if there are any, rejoins at once so that a second rebalance can
+// hand them over), keeps its position in the others, and starts the new
+// ones from their committed offsets.
+func (m *Member) applyCooperative(w *sim.World) {
+	a := m.pending
+	m.pending = nil
+	var gone []int
+	for _, p := range m.parts {
+		if !slices.Contains(a.partitions, p) {
+			gone = append(gone, p)
+		}
+	}
+	if len(gone) > 0 {
+		m.commit.revoked(m, w)
+		m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Revoke, Node: m.name, Service: m.service, Group: m.g.name,
+			Topic: m.g.topic.name, Generation: m.pendingGen, Partitions: joinInts(gone)})
+		m.rejoin = true
+	}
+	pos, handled, committed := make([]int64, len(a.partitions)), make([]int64, len(a.partitions)), make([]int64, len(a.partitions))
+	for k, p := range a.partitions {
+		pos[k], handled[k], committed[k] = a.positions[k], a.positions[k], a.positions[k]
+		if j := slices.Index(m.parts, p); j >= 0 {
+			pos[k], handled[k], committed[k] = m.pos[j], m.handled[j], m.committed[j]
+		}
+	}
+	m.parts, m.pos, m.handled, m.committed = a.partitions, pos, handled, committed
+	m.next = 0
+	m.epoch++
+	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
+}
+
+// revoke records that the member gives up its partitions, as Kafka's
+// consumer calls onPartitionsRevoked: before it rejoins a rebalance
+// (the eager protocol revokes every partition), or leaves. Partitions it
+// gives up because the group no longer knows it (removed, or out for
+// outliving its max poll interval) are lost (reason lost), not revoked.
+func (m *Member) revoke(w *sim.World) {
+	if len(m.parts) == 0 || m.ref == nil {
+		return
+	}
+	e := history.Entry{At: int64(w.Now()), Kind: history.Revoke, Node: m.name, Service: m.service, Group: m.g.name,
+		Topic: m.g.topic.name, Generation: m.ref.generation, Partitions: joinInts(m.parts)}
+	if m.memberID == 0 {
+		e.Reason = history.RevokeLost
+	}
+	m.hist.Add(e)
 }
 
 func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {

@@ -14,7 +14,13 @@ import (
 // its next heartbeat, finishes the batch in hand, revokes its partitions
 // and rejoins; when every member has rejoined (or was removed for missing
 // its session timeout), the generation moves on and the partitions are
-// assigned again.
+// assigned again. With the cooperative-sticky assignor it follows the
+// cooperative protocol instead (KIP-429): members rejoin keeping their
+// partitions, and only a partition that moves is revoked, by its owner
+// alone, for a second rebalance to hand over (see cooperative). A static
+// member (one with a group.instance.id, KIP-345) that comes back as a new
+// member id before its session expires takes its old place and
+// partitions without a rebalance.
 type group struct {
 	name  string
 	idx   int
@@ -54,11 +60,27 @@ type group struct {
 }
 
 type groupMember struct {
-	id     int
-	node   sim.NodeID
-	name   string
-	beats  uint64
-	joined bool // rejoined in the current rebalance
+	id       int
+	node     sim.NodeID
+	name     string
+	instance string // group.instance.id; "": a dynamic member
+	beats    uint64
+	joined   bool  // rejoined in the current rebalance
+	parts    []int // its partitions in the current generation
+	owned    []int // the partitions it kept when it rejoined (cooperative)
+}
+
+// static returns the member with group.instance.id instance, or nil.
+func (g *group) static(instance string) *groupMember {
+	if instance == "" {
+		return nil
+	}
+	for _, m := range g.members {
+		if m.instance == instance {
+			return m
+		}
+	}
+	return nil
 }
 
 func (g *group) member(id int) *groupMember {
@@ -131,7 +153,14 @@ func (g *group) beat(w *sim.World, b *Broker, m *groupMember) {
 
 func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m := g.member(j.memberID)
+	if m != nil {
+		m.owned = j.owned
+	}
 	if m == nil {
+		if old := g.static(j.instance); old != nil {
+			g.rejoinStatic(w, b, old, j)
+			return
+		}
 		if len(g.members) == 0 && g.cfg.InitialRebalanceDelay > 0 {
 			g.startDelay(w, b)
 		} else if g.delaying {
@@ -139,7 +168,7 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 		}
 		g.lastMemberID++
 		g.emptyChain++
-		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name}
+		m = &groupMember{id: g.lastMemberID, node: j.member, name: j.name, instance: j.instance}
 		g.members = append(g.members, m)
 	}
 	if !g.rebalancing {
@@ -148,6 +177,34 @@ func (g *group) join(w *sim.World, b *Broker, j *joinMsg) {
 	m.joined = true
 	g.beat(w, b, m)
 	g.maybeComplete(w, b)
+}
+
+// rejoinStatic takes back a static member that joined as a new member
+// (a restart) while its instance id still holds a place in the group, as
+// Kafka's coordinator does: the place gets a new member id, which fences
+// the old one. In a stable group the member gets the partitions it had,
+// in the current generation, and nothing rebalances; during a rebalance
+// it counts as rejoined.
+func (g *group) rejoinStatic(w *sim.World, b *Broker, m *groupMember, j *joinMsg) {
+	g.lastMemberID++
+	m.id, m.node = g.lastMemberID, j.member
+	m.joined, m.owned = true, nil
+	g.beat(w, b, m)
+	if g.rebalancing {
+		g.maybeComplete(w, b)
+		return
+	}
+	g.send(w, b, m)
+}
+
+// send hands member m its partitions in the current generation, with the
+// committed offsets to start from.
+func (g *group) send(w *sim.World, b *Broker, m *groupMember) {
+	pos := make([]int64, len(m.parts))
+	for k, p := range m.parts {
+		pos[k] = g.committed[p]
+	}
+	w.Send(b.id, m.node, kindAssign, 0, 0, &assignMsg{memberID: m.id, generation: g.generation, partitions: m.parts, positions: pos})
 }
 
 // startDelay holds the first rebalance of an empty group for the
@@ -223,15 +280,16 @@ func (g *group) maybeComplete(w *sim.World, b *Broker) {
 	g.generation++
 	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
 		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
-	assignment := assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
+	var assignment [][]int
+	if g.cfg.Assignor == AssignCooperativeSticky {
+		assignment = g.cooperative()
+	} else {
+		assignment = assign(g.cfg.Assignor, len(g.topic.partitions), len(g.members))
+	}
 	for i, m := range g.members {
-		ps := assignment[i]
-		pos := make([]int64, len(ps))
-		for k, p := range ps {
-			pos[k] = g.committed[p]
-		}
+		m.parts = assignment[i]
 		g.beat(w, b, m)
-		w.Send(b.id, m.node, kindAssign, 0, 0, &assignMsg{memberID: m.id, generation: g.generation, partitions: ps, positions: pos})
+		g.send(w, b, m)
 	}
 }
 
@@ -331,4 +389,90 @@ func assign(a Assignor, partitions, members int) [][]int {
 		}
 	}
 	return out
+}
+
+// cooperative returns the members' partitions in the new generation by
+// the cooperative-sticky assignor (KIP-429): a balanced assignment that
+// leaves each partition with the member that kept it where balance
+// allows, from which a partition still owned by another member is held
+// back. That owner revokes it when it learns its assignment and rejoins
+// at once; the next rebalance hands the partition over.
+func (g *group) cooperative() [][]int {
+	n, k := len(g.topic.partitions), len(g.members)
+	out := make([][]int, k)
+	if k == 0 {
+		return out
+	}
+	owner := make([]int, n) // index in g.members of the member that kept the partition; -1: none
+	for p := range owner {
+		owner[p] = -1
+	}
+	for i, m := range g.members {
+		for _, p := range m.owned {
+			if p < n && owner[p] < 0 {
+				owner[p] = i
+			}
+		}
+	}
+	target := sticky(n, k, owner)
+	for p, i := range target {
+		if owner[p] < 0 || owner[p] == i {
+			out[i] = append(out[i], p)
+		}
+	}
+	return out
+}
+
+// sticky spreads n partitions over k members, each getting n/k or one
+// more, and leaves partition p with owner[p] (a member index, -1: none)
+// where that keeps the balance. It returns each partition's member.
+func sticky(n, k int, owner []int) []int {
+	lo, extra := n/k, n%k
+	count := make([]int, k)
+	to := make([]int, n)
+	for p := range to {
+		to[p] = -1
+	}
+	// Each member keeps up to lo of its partitions, then, while the
+	// members allowed one more last, one more.
+	for pass := 0; pass < 2; pass++ {
+		for p, i := range owner {
+			if i < 0 || to[p] >= 0 {
+				continue
+			}
+			if count[i] < lo || pass == 1 && count[i] == lo && extra > 0 {
+				if count[i] == lo {
+					extra--
+				}
+				to[p] = i
+				count[i]++
+			}
+		}
+	}
+	// The rest go first to the members below lo, then one each to the
+	// members at lo while the extra ones last.
+	for p := range to {
+		if to[p] >= 0 {
+			continue
+		}
+		best := -1
+		for i := range k {
+			if count[i] < lo {
+				best = i
+				break
+			}
+		}
+		if best < 0 {
+			for i := range k {
+				if count[i] == lo && extra > 0 {
+					best = i
+					extra--
+					break
+				}
+			}
+		}
+		to[p] = best
+		count[best]++
+	}
+	return to
 }

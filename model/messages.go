@@ -109,6 +109,11 @@ type joinMsg struct {
 	member   sim.NodeID
 	name     string
 	memberID int // 0: a new member
+	// instance is the member's group.instance.id ("": a dynamic member).
+	instance string
+	// owned are the partitions a cooperative member keeps while it
+	// rejoins (KIP-429's owned partitions); nil for an eager member.
+	owned []int
 }
 
 type assignMsg struct {

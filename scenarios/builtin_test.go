@@ -30,6 +30,7 @@ var twins = map[string]string{
 	"poison-retry-forever":        "poison-dead-letter",             // D7
 	"poison-skip":                 "poison-dead-letter",             // D7
 	"rebalance-storm":             "graceful-rebalance",             // D8
+	"rolling-restart-dynamic":     "rolling-restart-static",         // static membership
 	"retention-outruns-consumer":  "retention-covers-lag",           // log anomalies
 	"queue-ack-timeout-too-short": "queue-ack-timeout",              // queue redelivery
 	"saga-race":                   "saga-key-order",                 // P3
@@ -58,7 +59,7 @@ func builtins(t *testing.T) map[string]*Scenario {
 // mutation tests in checks prove them.
 var pubsubChecks = []string{"no-loss", "exactly-once-effects", "duplicate-delivery-invariance", "key-order",
 	"single-writer", "bounded-lag", "log-duplicates", "lost-write", "unseen", "group-reread", "poll-skip",
-	"nonmonotonic-send", "event-names"}
+	"nonmonotonic-send", "event-names", "stop-the-world"}
 
 // TestTwinsArePaired checks that every pub/sub failure scenario has a
 // fixed twin that pins holds for each check the failure pins violated, and
@@ -223,5 +224,20 @@ func TestBuiltinByName(t *testing.T) {
 		if _, err := Builtin(bad); err == nil || !strings.Contains(err.Error(), "evsim list") {
 			t.Errorf("Builtin(%q): err %v, want one pointing at evsim list", bad, err)
 		}
+	}
+}
+
+// TestCooperativeTwinHolds runs rolling-restart-cooperative, the second
+// fixed twin of rolling-restart-dynamic (TestFixedTwinsHold runs the
+// first, rolling-restart-static), over TwinSeeds seeds: its expectations
+// must be met at each one.
+func TestCooperativeTwinHolds(t *testing.T) {
+	s := builtins(t)["rolling-restart-cooperative"]
+	seeds := uint64(TwinSeeds)
+	if testing.Short() {
+		seeds = 20
+	}
+	if fails := runSeeds(t, s, seeds, func(o *Outcome) bool { return o.Met() }); len(fails) > 0 {
+		t.Fatalf("%d of %d seeds failed; first: %s", len(fails), seeds, fails[0])
 	}
 }

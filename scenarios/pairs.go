@@ -31,6 +31,7 @@ var FailureModes = []FailureMode{
 	{ID: "D6", Failure: "zombie consumer", Broken: []string{"zombie-consumer"}, Fixed: []string{"fenced-consumer"}},
 	{ID: "D7", Failure: "poison event", Broken: []string{"poison-retry-forever", "poison-skip"}, Fixed: []string{"poison-dead-letter"}},
 	{ID: "D8", Failure: "rebalance storm", Broken: []string{"rebalance-storm"}, Fixed: []string{"graceful-rebalance"}},
+	{ID: "", Failure: "rolling restart of dynamic members", Broken: []string{"rolling-restart-dynamic"}, Fixed: []string{"rolling-restart-static", "rolling-restart-cooperative"}},
 	{ID: "", Failure: "batch longer than the max poll interval", Broken: []string{"max-poll-exceeded"}, Fixed: []string{"max-poll-within-interval"}},
 	{ID: "", Failure: "retention outruns a consumer", Broken: []string{"retention-outruns-consumer"}, Fixed: []string{"retention-covers-lag"}},
 	{ID: "", Failure: "new group on offset-reset latest", Broken: []string{"new-group-latest"}, Fixed: []string{"new-group-earliest"}},

@@ -355,7 +355,7 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 
 var consumerKeys = []string{"group", "service", "topic", "members", "handler", "style", "start", "dedup", "dedup-scope",
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
-	"initial-rebalance-delay", "worker-thread", "assignor",
+	"initial-rebalance-delay", "worker-thread", "assignor", "static-membership",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "offsets-retention", "on-error", "max-attempts", "retry-backoff", "failures",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
@@ -451,8 +451,14 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	if v := m.get("initial-rebalance-delay"); v != nil {
 		c.InitialRebalanceDelay = d.duration(v, what+".initial-rebalance-delay", false)
 	}
-	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin)); ok {
+	if v, ok := str("assignor", string(model.AssignRange), string(model.AssignRoundRobin), string(model.AssignCooperativeSticky)); ok {
 		c.Assignor = model.Assignor(v)
+	}
+	if v := m.get("static-membership"); v != nil {
+		c.StaticMembership = d.truth(v, what+".static-membership")
+		if c.StaticMembership && c.Style == model.StyleQueue {
+			d.errorf(v, "%s.static-membership: a queue subscription has no group membership to keep", what)
+		}
 	}
 	if v, ok := dur("session-timeout"); ok {
 		c.SessionTimeout = v
@@ -508,6 +514,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if c.Dedup == model.DedupSameTx && c.DedupScope == model.ScopeMember {
 		d.errorf(m.key("dedup-scope"), "%s: dedup same-tx lives in the database: it cannot have dedup-scope member", what)
+	}
+	if c.Assignor == model.AssignCooperativeSticky && (c.Output != "" || c.Fencing == model.FenceWrites || c.Style == model.StyleQueue) {
+		d.errorf(m.key("assignor"), "%s: assignor cooperative-sticky goes with a log subscription, without output or fencing: writes", what)
 	}
 	switch c.Commit {
 	case model.CommitInterval, model.CommitMaxCompleted, model.CommitContiguousPrefix:

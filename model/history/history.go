@@ -141,12 +141,16 @@ const (
 	// aborted transactions, are stepped over, not handed to it.
 	Poll Kind = "poll"
 	// Join: Node asks to join Group (Generation is the one it knew, 0 if
-	// none). A live run records the Join when the broker's answer comes,
+	// none; Partitions, for a member of the cooperative protocol, the
+	// partitions it keeps while it rejoins). A live run records the Join when the broker's answer comes,
 	// with Member the member id the broker gave: a restarted process
 	// rejoins under the same Node with a new Member.
 	Join Kind = "join"
 	// Leave: Node left Group cleanly, or, with LeaveReason LeavePollTimeout,
-	// because it held a batch longer than its max poll interval.
+	// because it held a batch longer than its max poll interval. With
+	// LeaveReason LeaveStaticClose, Node is a static member that shut down
+	// without sending LeaveGroup: the group keeps its place until its
+	// session timeout.
 	Leave Kind = "leave"
 	// Expire: the broker removed Node from Group because no heartbeat came
 	// within the session timeout (or, with LeaveReason
@@ -215,12 +219,12 @@ const (
 	// epochs.
 	Truncate Kind = "truncate"
 
-	// live runs
+	// revocations (live runs and the model)
 
 	// Revoke: Group member Node gave up Partitions of Topic at the end of
 	// Generation (Member: its broker member id): a rebalance revoked
-	// them, or, with Reason "lost", the member lost them to a group error
-	// (an expired session, a fenced generation) without a rebalance's
-	// notice.
+	// them (or its clean shutdown did), or, with Reason RevokeLost
+	// ("lost"), the member lost them to a group error (an expired
+	// session, a fenced generation) without a rebalance's notice.
 	Revoke Kind = "revoke"
 )

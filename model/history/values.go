@@ -173,3 +173,16 @@ const ModeAsOf Mode = "as-of"
 // because the group had had no members for its offsets retention
 // (Kafka's offsets.retention.minutes, KIP-211).
 const ExpireOffsetsRetention LeaveReason = "offsets-retention"
+
+// LeaveStaticClose is the reason of a Leave record of a static member
+// (one with a group.instance.id, KIP-345) that shut down cleanly: it
+// committed and closed without sending LeaveGroup, as Kafka's consumer
+// does for a static member, so the group keeps its place and partitions
+// until its session timeout.
+const LeaveStaticClose LeaveReason = "static-close"
+
+// RevokeLost is the Reason of a Revoke record of partitions a member lost
+// to a group error (it was removed, or left for outliving its max poll
+// interval) rather than gave up at a rebalance: Kafka's
+// onPartitionsLost.
+const RevokeLost = "lost"
