@@ -39,8 +39,8 @@ type Producer struct {
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
-	// idBuf is where the next event id is spelled (scratch, not state).
-	idBuf []byte
+	// ids is where event ids are spelled (memory, not state).
+	ids strArena
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
@@ -186,8 +186,7 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
-	p.idBuf = strconv.AppendInt(append(append(p.idBuf[:0], p.cfg.Name...), '-'), int64(p.n), 10)
-	rec := Record{ID: string(p.idBuf), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.ids.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()
@@ -222,8 +221,13 @@ func (p *Producer) pump(w *sim.World) {
 		}
 		recs := p.pending[part]
 		n := min(len(recs), p.cfg.BatchMax)
-		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch,
-			records: append([]Record(nil), recs[:n]...)}
+		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
+		if n == 1 {
+			req.one[0] = recs[0]
+			req.records = req.one[:1:1]
+		} else {
+			req.records = append([]Record(nil), recs[:n]...)
+		}
 		if n == len(recs) {
 			p.pending[part] = recs[:0]
 		} else {

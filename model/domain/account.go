@@ -51,6 +51,18 @@ func (a Account) Apply(state any, e Event) any {
 	return s
 }
 
+// applyRow is Value(Apply(FromRow(row, v), e)) for any version v, without
+// boxing the state: the account's projection of one event.
+func (a Account) applyRow(row int64, e Event) int64 {
+	switch e.Type {
+	case Deposited:
+		return row + e.Amount*a.unit()
+	case Withdrawn:
+		return row - e.Amount*a.unit()
+	}
+	return row
+}
+
 // Decide implements Aggregate.
 func (a Account) Decide(state any, c Command) ([]Change, string) {
 	s := state.(AccountState)

@@ -43,24 +43,26 @@ func FromEntries(es []Entry) *History {
 
 // Add appends an entry.
 func (h *History) Add(e Entry) {
-	r, x, more := h.pack(&e)
-	if more {
-		r.ext = h.addExtra(x)
-	}
 	if h.n>>chunkBits == len(h.recs) {
 		h.recs = append(h.recs, make([]Record, chunkLen))
 	}
-	h.recs[h.n>>chunkBits][h.n&(chunkLen-1)] = r
+	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
+	if h.packRecord(&e, r) {
+		h.packExtra(&e, h.newSide())
+		r.ext = uint32(h.nx)
+	}
 	h.n++
 }
 
-func (h *History) addExtra(x extra) uint32 {
+// newSide returns the next side row, whose number (1 + its index) is then
+// h.nx.
+func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
 		h.sides = append(h.sides, make([]extra, chunkLen))
 	}
-	h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)] = x
+	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++
-	return uint32(h.nx)
+	return x
 }
 
 func (h *History) side(i uint32) *extra { return &h.sides[i>>chunkBits][i&(chunkLen-1)] }
@@ -103,13 +105,15 @@ func (h *History) Set(i int, e Entry) {
 		panic("history: record index out of range")
 	}
 	old := &h.recs[i>>chunkBits][i&(chunkLen-1)]
-	r, x, more := h.pack(&e)
-	switch {
-	case more && old.ext != 0:
-		r.ext = old.ext
-		*h.side(old.ext - 1) = x
-	case more:
-		r.ext = h.addExtra(x)
+	var r Record
+	if h.packRecord(&e, &r) {
+		if old.ext != 0 {
+			r.ext = old.ext
+		} else {
+			h.newSide()
+			r.ext = uint32(h.nx)
+		}
+		h.packExtra(&e, h.side(r.ext-1))
 	}
 	*old = r
 }

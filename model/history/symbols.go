@@ -22,6 +22,9 @@ type symbols struct {
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
+	// last holds, per record field that mostly repeats (node, group,
+	// topic, event, type, service), the string last interned there.
+	last [6]symCached
 }
 
 // symCacheLen is the number of entries of a symbol table's address
@@ -71,8 +74,20 @@ func (t *symbols) intern(s string) Sym {
 	return y
 }
 
+// internLast is intern for a field whose last string is kept in m: the
+// same string again (same bytes at the same address) costs a compare.
+func (t *symbols) internLast(m *symCached, s string) Sym {
+	if unsafe.StringData(m.s) == unsafe.StringData(s) && len(m.s) == len(s) {
+		return m.y
+	}
+	y := t.intern(s)
+	m.s, m.y = s, y
+	return y
+}
+
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
+	t.last = [len(t.last)]symCached{}
 	clear(t.index)
 	if len(t.strs) > 0 {
 		t.strs = t.strs[:1]
