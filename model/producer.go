@@ -39,8 +39,10 @@ type Producer struct {
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
-	// ids is where event ids are spelled (memory, not state).
-	ids strArena
+	// ids is where event ids are spelled, and free holds requests done
+	// with, for reuse (memory, not state).
+	ids  strArena
+	free []*produceReq
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
@@ -221,7 +223,8 @@ func (p *Producer) pump(w *sim.World) {
 		}
 		recs := p.pending[part]
 		n := min(len(recs), p.cfg.BatchMax)
-		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
+		req := p.newRequest()
+		*req = produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
 		if n == 1 {
 			req.one[0] = recs[0]
 			req.records = req.one[:1:1]
@@ -379,7 +382,23 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 	}
+	if !p.lossy && req.attempt == 1 {
+		// Sent once, with no timer, and answered: nothing refers to it
+		// any more.
+		p.free = append(p.free, req)
+	}
 	p.pump(w)
+}
+
+// newRequest returns a request to fill: one answered and done with, or a
+// new one.
+func (p *Producer) newRequest() *produceReq {
+	if n := len(p.free); n > 0 {
+		req := p.free[n-1]
+		p.free = p.free[:n-1]
+		return req
+	}
+	return &produceReq{}
 }
 
 // settle moves partition part on after one of its requests left flight:

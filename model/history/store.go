@@ -134,11 +134,7 @@ func (h *History) Str(y Sym) string { return h.syms.str(y) }
 // Lookup returns the symbol of s in this history; ok is false when no
 // record uses s (so no record's field equals it).
 func (h *History) Lookup(s string) (y Sym, ok bool) {
-	if s == "" {
-		return 0, true
-	}
-	y, ok = h.syms.index[s]
-	return y, ok
+	return h.syms.lookup(s)
 }
 
 // Bytes estimates the memory the history holds: its chunks (records and
