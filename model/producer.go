@@ -216,7 +216,7 @@ func (p *Producer) pump(w *sim.World) {
 	var waiting []int
 	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
 		part := p.ready[0]
-		p.ready = p.ready[1:]
+		p.ready = p.ready[:copy(p.ready, p.ready[1:])]
 		if p.lines[part] != p.epoch && !p.restart(w, part) || p.backingOff(part) {
 			waiting = append(waiting, part)
 			continue
@@ -224,12 +224,14 @@ func (p *Producer) pump(w *sim.World) {
 		recs := p.pending[part]
 		n := min(len(recs), p.cfg.BatchMax)
 		req := p.newRequest()
+		buf := req.buf
 		*req = produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
 		if n == 1 {
 			req.one[0] = recs[0]
-			req.records = req.one[:1:1]
+			req.records, req.buf = req.one[:1:1], buf
 		} else {
-			req.records = append([]Record(nil), recs[:n]...)
+			req.buf = append(buf[:0], recs[:n]...)
+			req.records = req.buf[:n:n]
 		}
 		if n == len(recs) {
 			p.pending[part] = recs[:0]
@@ -249,7 +251,9 @@ func (p *Producer) pump(w *sim.World) {
 			p.sentBlind(w, req)
 		}
 	}
-	p.ready = append(waiting, p.ready...)
+	if len(waiting) > 0 {
+		p.ready = append(waiting, p.ready...)
+	}
 }
 
 // sentBlind acknowledges the records of an acks=0 request as soon as it

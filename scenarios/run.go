@@ -102,6 +102,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 		}
 		return ""
 	})
+	sys.Expect(s.Duration)
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}

@@ -239,3 +239,57 @@ func TestCompactIsOfKind(t *testing.T) {
 		t.Fatalf("Compact gave %d records, OfKind %d", len(got), len(want))
 	}
 }
+
+// TestSymbolIndex interns enough distinct strings to grow the index
+// several times: each string keeps one symbol, Lookup finds exactly the
+// strings added, and after a Reset the same strings in another order get
+// the symbols of their new order, the memo of repeating fields included.
+func TestSymbolIndex(t *testing.T) {
+	h := &History{}
+	const n = 50_000
+	for round := range 2 {
+		for i := range n {
+			j := i
+			if round == 1 {
+				j = n - 1 - i
+			}
+			s := fmt.Sprint("id-", j)
+			h.Add(Entry{Kind: Publish, Node: s, Event: s})
+			if y, ok := h.Lookup(strings.Clone(s)); !ok || h.Str(y) != s || y != Sym(i+1) {
+				t.Fatalf("round %d: Lookup(%q) = %d, %t; want %d", round, s, y, ok, i+1)
+			}
+		}
+		for i := range n {
+			if e := h.At(i); e.Node != e.Event || e.Node != fmt.Sprint("id-", map[bool]int{true: i, false: n - 1 - i}[round == 0]) {
+				t.Fatalf("round %d: record %d reads %q/%q", round, i, e.Node, e.Event)
+			}
+		}
+		if _, ok := h.Lookup("id-x"); ok {
+			t.Fatal("Lookup found a string never added")
+		}
+		if len(h.syms.index) < 2*n {
+			t.Fatalf("index of %d slots for %d symbols: more than half full", len(h.syms.index), n)
+		}
+		h.Reset()
+		if _, ok := h.Lookup("id-1"); ok {
+			t.Fatal("Lookup found a string after Reset")
+		}
+	}
+}
+
+// TestMemoAfterReset: a repeating field's memo does not outlive a Reset,
+// where the string it holds gets a new symbol.
+func TestMemoAfterReset(t *testing.T) {
+	h := &History{}
+	s := strings.Clone("node-b")
+	h.Add(Entry{Kind: Publish, Node: "node-a"})
+	h.Add(Entry{Kind: Publish, Node: s})
+	h.Reset()
+	h.Add(Entry{Kind: Publish, Node: s})
+	if got := h.At(0).Node; got != s {
+		t.Fatalf("after Reset the node reads %q, want %q", got, s)
+	}
+	if y, ok := h.Lookup(s); !ok || y != 1 {
+		t.Fatalf("after Reset %q is symbol %d (%t), want 1", s, y, ok)
+	}
+}
