@@ -47,11 +47,11 @@ type symSlot struct {
 const symIndexMin = 1 << 9
 
 // symCacheLen is the number of entries of a symbol table's address
-// cache (96 KiB), made once the table holds symCacheFrom strings: a small
+// cache (384 KiB), made once the table holds symCacheFrom strings: a small
 // table's index is as fast.
 const (
 	symCacheLen  = 1 << symCacheBits
-	symCacheBits = 12
+	symCacheBits = 14
 	symCacheFrom = 256
 )
 
