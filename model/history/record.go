@@ -12,9 +12,14 @@ import (
 // fields few kinds use (the event store's expected version and basis, a
 // query's token, a producer's id and sequence, a saga's states, the
 // reasons and crash points, a payload) live in a side row that only the
-// records which use them have. Read a record's fields through
-// [History.At], which returns its Entry; [History.Record] gives the
-// compact form to code that compares symbols in place.
+// records which use them have. A producer's record (publish, append,
+// acknowledgement, retry, failure) whose only such fields are its
+// producer id, sequence and epoch keeps them in place of its Version,
+// Position and Value, which it does not use: it needs no side row. Read a
+// record's fields through [History.At], which returns its Entry;
+// [History.Record] gives the compact form to code that compares symbols
+// in place (its Value, Version and Position mean nothing on a producer's
+// record).
 type Record struct {
 	At, Offset, Amount, Value, Version, Position int64
 
@@ -42,6 +47,9 @@ const (
 	flagInferred
 	flagSwitched
 	flagPowerLoss
+	// flagProducer: Version, Position and Value hold the producer id,
+	// sequence and epoch.
+	flagProducer
 )
 
 // extra is the side row of a Record: the fields few kinds use.
@@ -93,7 +101,7 @@ func (e *Entry) fits() error {
 // it sets to 0) and reports whether e needs a side row, which
 // [History.packExtra] then fills. It panics on a value outside its set:
 // the recorder's bug (ReadJSONL checks a file's entries with fits first).
-func (h *History) packRecord(e *Entry, r *Record) (more bool) {
+func (h *History) packRecord(e *Entry, r *Record) bool {
 	t := &h.syms
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
@@ -130,13 +138,30 @@ func (h *History) packRecord(e *Entry, r *Record) (more bool) {
 		f |= flagPowerLoss
 	}
 	r.flags = f
-	return e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.ProducerID != 0 || e.Seq != 0 ||
-		e.Epoch != 0 || e.Logic != 0 || s != 0 ||
+	prod := e.ProducerID != 0 || e.Seq != 0 || e.Epoch != 0
+	more := e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
 		e.Payload != "" || e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" ||
 		e.Service != "" || e.State != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
 		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != "" ||
 		e.TxnID != "" || e.Input != ""
+	if prod && !more && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
+		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32 {
+		r.Version, r.Position, r.Value = e.ProducerID, e.Seq, int64(e.Epoch)
+		r.flags |= flagProducer
+		return false
+	}
+	return more || prod
 }
+
+// producerKind says, by kind code, whether a record of the kind is a
+// producer's, which may keep its producer fields in place.
+var producerKind = func() (is [256]bool) {
+	for _, k := range []Kind{Publish, Append, PublishAck, PublishRetry, PublishFail} {
+		c, _ := kindCodes.code(k)
+		is[c] = true
+	}
+	return is
+}()
 
 // packExtra writes e's side row into x. Only the record's producer fields
 // and a few names are common; the rest are interned only when set.
@@ -173,6 +198,10 @@ func (h *History) unpack(r *Record) Entry {
 		Generation: int(r.Generation), Count: int(r.Count),
 		Drained: r.flags&flagDrained != 0, Stateful: r.flags&flagStateful != 0, Inferred: r.flags&flagInferred != 0,
 		Switched: r.flags&flagSwitched != 0, PowerLoss: r.flags&flagPowerLoss != 0,
+	}
+	if r.flags&flagProducer != 0 {
+		e.ProducerID, e.Seq, e.Epoch = r.Version, r.Position, int(r.Value)
+		e.Version, e.Position, e.Value = 0, 0, 0
 	}
 	if r.ext == 0 {
 		return e

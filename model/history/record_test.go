@@ -48,6 +48,10 @@ func entryGen() *rapid.Generator[Entry] {
 			e.ErrorKind, e.LeaveReason, e.Election = ErrorKind(str.Draw(t, "error")), LeaveReason(str.Draw(t, "leave")), Election(str.Draw(t, "election"))
 			e.TxnID, e.Input = str.Draw(t, "txn"), str.Draw(t, "input")
 			e.Member = str.Draw(t, "member")
+		} else if rapid.Bool().Draw(t, "producer") {
+			// only a producer's fields: kept in place on a producer's
+			// record whose Version, Position and Value are 0
+			e.ProducerID, e.Seq, e.Epoch = num.Draw(t, "pid"), num.Draw(t, "seq"), small.Draw(t, "epoch")
 		}
 		return e
 	})
@@ -291,5 +295,28 @@ func TestMemoAfterReset(t *testing.T) {
 	}
 	if y, ok := h.Lookup(s); !ok || y != 1 {
 		t.Fatalf("after Reset %q is symbol %d (%t), want 1", s, y, ok)
+	}
+}
+
+// TestProducerFieldsInPlace: the append and acknowledgement of an
+// idempotent producer's record need no side row; the same fields on a
+// record that uses Version, or on a kind that is not a producer's, do.
+func TestProducerFieldsInPlace(t *testing.T) {
+	h := &History{}
+	h.Add(Entry{Kind: Append, Topic: "t", Event: "p-1", ProducerID: 3, Seq: 1 << 40, Epoch: 2})
+	h.Add(Entry{Kind: PublishAck, Topic: "t", Event: "p-1", ProducerID: -1, Offset: 7})
+	if h.nx != 0 {
+		t.Fatalf("%d side rows for producer records, want 0", h.nx)
+	}
+	h.Add(Entry{Kind: Append, Topic: "t", Event: "p-2", ProducerID: 3, Seq: 2, Version: 1})
+	h.Add(Entry{Kind: Effect, Group: "g", Event: "p-2", ProducerID: 3})
+	if h.nx != 2 {
+		t.Fatalf("%d side rows, want 2", h.nx)
+	}
+	if e := h.At(0); e.ProducerID != 3 || e.Seq != 1<<40 || e.Epoch != 2 || e.Version != 0 || e.Position != 0 || e.Value != 0 {
+		t.Fatalf("append reads back as %+v", e)
+	}
+	if e := h.At(2); e.ProducerID != 3 || e.Seq != 2 || e.Version != 1 {
+		t.Fatalf("append with a version reads back as %+v", e)
 	}
 }
