@@ -7,12 +7,17 @@ const (
 	Opened    = "Opened"
 	Deposited = "Deposited"
 	Withdrawn = "Withdrawn"
+	// FeeCharged is a fee taken from the balance, decided by a ChargeFee
+	// command: the event type a later version of a service adds, which
+	// a projector deployed before it has no handler for.
+	FeeCharged = "FeeCharged"
 )
 
 // Account is the built-in bank account aggregate. Commands: Open,
-// Deposit, Withdraw (with an Amount). Events: Opened, Deposited, Withdrawn.
-// A withdrawal that would overdraw the account is rejected, and so is every
-// command but Open on an account that is not open.
+// Deposit, Withdraw, ChargeFee (with an Amount). Events: Opened,
+// Deposited, Withdrawn, FeeCharged. A withdrawal or a fee that would
+// overdraw the account is rejected, and so is every command but Open on
+// an account that is not open.
 //
 // Cents selects apply logic 2, which keeps the balance in cents instead of
 // whole units: the change of apply logic the snapshot-drift scenario makes
@@ -40,28 +45,27 @@ func (Account) Initial() any { return AccountState{} }
 // Apply implements Aggregate.
 func (a Account) Apply(state any, e Event) any {
 	s := state.(AccountState)
-	switch e.Type {
-	case Opened:
+	if e.Type == Opened {
 		s.Open = true
-	case Deposited:
-		s.Balance += e.Amount * a.unit()
-	case Withdrawn:
-		s.Balance -= e.Amount * a.unit()
 	}
+	s.Balance += a.change(e)
 	return s
+}
+
+// change is what e adds to the balance.
+func (a Account) change(e Event) int64 {
+	switch e.Type {
+	case Deposited:
+		return e.Amount * a.unit()
+	case Withdrawn, FeeCharged:
+		return -e.Amount * a.unit()
+	}
+	return 0
 }
 
 // applyRow is Value(Apply(FromRow(row, v), e)) for any version v, without
 // boxing the state: the account's projection of one event.
-func (a Account) applyRow(row int64, e Event) int64 {
-	switch e.Type {
-	case Deposited:
-		return row + e.Amount*a.unit()
-	case Withdrawn:
-		return row - e.Amount*a.unit()
-	}
-	return row
-}
+func (a Account) applyRow(row int64, e Event) int64 { return row + a.change(e) }
 
 // Decide implements Aggregate.
 func (a Account) Decide(state any, c Command) ([]Change, string) {
@@ -85,6 +89,14 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 			return nil, "insufficient funds"
 		}
 		return []Change{{Type: Withdrawn, Amount: c.Amount}}, ""
+	case "ChargeFee":
+		if !s.Open {
+			return nil, "not open"
+		}
+		if s.Balance < c.Amount*a.unit() {
+			return nil, "insufficient funds"
+		}
+		return []Change{{Type: FeeCharged, Amount: c.Amount}}, ""
 	}
 	return nil, UnknownCommand(c)
 }
@@ -108,5 +120,5 @@ func (Account) FromRow(value, version int64) any {
 
 // Types implements Typed.
 func (Account) Types() []string {
-	return []string{"Open", "Deposit", "Withdraw", Opened, Deposited, Withdrawn}
+	return []string{"Open", "Deposit", "Withdraw", "ChargeFee", Opened, Deposited, Withdrawn, FeeCharged}
 }

@@ -60,7 +60,7 @@ func TestAccountValueProjection(t *testing.T) {
 // Apply and Value, for every event type and both apply logics.
 func TestAccountProjectionUnboxed(t *testing.T) {
 	for _, a := range []Account{{}, {Cents: true}} {
-		for _, typ := range []string{Opened, Deposited, Withdrawn, "Renamed", ""} {
+		for _, typ := range append(a.Types(), "Renamed", "") {
 			for _, row := range []int64{0, 5, -3} {
 				for _, v := range []int64{1, 2, 9} {
 					e := Event{Type: typ, Amount: 7, Version: v}

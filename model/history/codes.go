@@ -28,6 +28,8 @@ var kinds = []Kind{
 	StoreAggregate, ReadModelProjection,
 	// live runs
 	Revoke,
+	// event sourcing: an event type a projector has no handler for
+	ProjectionUnhandled,
 }
 
 // outcomes, modes and styles list their value sets the same way; the
