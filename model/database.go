@@ -1,5 +1,7 @@
 package model
 
+import "unsafe"
+
 // DB is a simulated transactional store of named tables of integers. It is
 // durable: it survives the crash of the nodes that use it, and what a
 // transaction writes is visible only once the transaction commits,
@@ -8,6 +10,10 @@ type DB struct {
 	tables map[string]map[string]int64
 	// spare is a finished transaction kept for the next Begin.
 	spare *Tx
+	// lastName and lastTable are the table found last, looked up again
+	// by its name's address: a handler names its tables by constants.
+	lastName  string
+	lastTable map[string]int64
 }
 
 // NewDB returns an empty database.
@@ -15,8 +21,20 @@ func NewDB() *DB { return &DB{tables: map[string]map[string]int64{}} }
 
 // Get reads a committed value.
 func (db *DB) Get(table, key string) (int64, bool) {
-	v, ok := db.tables[table][key]
+	v, ok := db.table(table)[key]
 	return v, ok
+}
+
+// table returns the table of that name (nil: none yet).
+func (db *DB) table(name string) map[string]int64 {
+	if unsafe.StringData(name) == unsafe.StringData(db.lastName) && len(name) == len(db.lastName) && db.lastTable != nil {
+		return db.lastTable
+	}
+	t := db.tables[name]
+	if t != nil {
+		db.lastName, db.lastTable = name, t
+	}
+	return t
 }
 
 // Keys returns the number of keys in a table.
@@ -85,7 +103,7 @@ func (tx *Tx) Skipped() bool { return tx.skipped }
 // Commit applies every write atomically.
 func (tx *Tx) Commit() {
 	for _, w := range tx.writes {
-		t := tx.db.tables[w.table]
+		t := tx.db.table(w.table)
 		if t == nil {
 			t = map[string]int64{}
 			tx.db.tables[w.table] = t

@@ -102,6 +102,11 @@ type produceReq struct {
 	refuse    bool       // the broker answers this attempt with a retriable error (ErrorResponses)
 	backoff   bool       // failed: waits out the retry backoff before it is sent again
 	dst       sim.NodeID // the broker the current attempt went to (-1: none)
+	// one holds the record of a batch of one, the usual batch, so that
+	// the request and its records are one allocation; buf holds a longer
+	// batch, and is kept when the request is reused.
+	one [1]Record
+	buf []Record
 }
 
 type joinMsg struct {

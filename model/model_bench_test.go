@@ -40,6 +40,7 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 	if err != nil {
 		b.Fatal(err)
 	}
+	s.Expect(d)
 	s.Start()
 	w.Run(sim.Time(d), 0)
 	return s.Deliveries, w.Steps(), h.Bytes()
@@ -47,8 +48,8 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 
 // BenchmarkModel measures the whole model (producer, broker, group,
 // consumers, history) in deliveries per second of wall time, per core. The
-// history is made with the capacity [EstimateRecords] gives, as the
-// scenario runner makes it. Run
+// system sizes its partition logs for the run ([System.Expect]), as the
+// scenario runner does. Run
 // it next to the kernel's benchmark, in one go test command, to compare
 // (on a shared machine, compare the CPU rates, events/cpu-s and
 // deliveries/cpu-s):

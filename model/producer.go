@@ -39,8 +39,10 @@ type Producer struct {
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
-	// idBuf is where the next event id is spelled (scratch, not state).
-	idBuf []byte
+	// ids is where event ids are spelled, and free holds requests done
+	// with, for reuse (memory, not state).
+	ids  strArena
+	free []*produceReq
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
@@ -186,8 +188,7 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
-	p.idBuf = strconv.AppendInt(append(append(p.idBuf[:0], p.cfg.Name...), '-'), int64(p.n), 10)
-	rec := Record{ID: string(p.idBuf), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.ids.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()
@@ -215,15 +216,23 @@ func (p *Producer) pump(w *sim.World) {
 	var waiting []int
 	for len(p.ready) > 0 && (p.cfg.Acks == AcksNone || len(p.inflight) < p.cfg.MaxInFlight) {
 		part := p.ready[0]
-		p.ready = p.ready[1:]
+		p.ready = p.ready[:copy(p.ready, p.ready[1:])]
 		if p.lines[part] != p.epoch && !p.restart(w, part) || p.backingOff(part) {
 			waiting = append(waiting, part)
 			continue
 		}
 		recs := p.pending[part]
 		n := min(len(recs), p.cfg.BatchMax)
-		req := &produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch,
-			records: append([]Record(nil), recs[:n]...)}
+		req := p.newRequest()
+		buf := req.buf
+		*req = produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
+		if n == 1 {
+			req.one[0] = recs[0]
+			req.records, req.buf = req.one[:1:1], buf
+		} else {
+			req.buf = append(buf[:0], recs[:n]...)
+			req.records = req.buf[:n:n]
+		}
 		if n == len(recs) {
 			p.pending[part] = recs[:0]
 		} else {
@@ -242,7 +251,9 @@ func (p *Producer) pump(w *sim.World) {
 			p.sentBlind(w, req)
 		}
 	}
-	p.ready = append(waiting, p.ready...)
+	if len(waiting) > 0 {
+		p.ready = append(waiting, p.ready...)
+	}
 }
 
 // sentBlind acknowledges the records of an acks=0 request as soon as it
@@ -375,7 +386,23 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 	}
+	if !p.lossy && req.attempt == 1 {
+		// Sent once, with no timer, and answered: nothing refers to it
+		// any more.
+		p.free = append(p.free, req)
+	}
 	p.pump(w)
+}
+
+// newRequest returns a request to fill: one answered and done with, or a
+// new one.
+func (p *Producer) newRequest() *produceReq {
+	if n := len(p.free); n > 0 {
+		req := p.free[n-1]
+		p.free = p.free[:n-1]
+		return req
+	}
+	return &produceReq{}
 }
 
 // settle moves partition part on after one of its requests left flight:

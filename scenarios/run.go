@@ -102,6 +102,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	h.SpillOver(b.MemoryBytes, b.SpillDir)
 	phase := "safety phase"
 	w.SetLimit(func() string { return b.hit(w.Steps(), h) })
+	sys.Expect(s.Duration)
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}

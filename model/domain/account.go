@@ -45,16 +45,27 @@ func (Account) Initial() any { return AccountState{} }
 // Apply implements Aggregate.
 func (a Account) Apply(state any, e Event) any {
 	s := state.(AccountState)
-	switch e.Type {
-	case Opened:
+	if e.Type == Opened {
 		s.Open = true
-	case Deposited:
-		s.Balance += e.Amount * a.unit()
-	case Withdrawn, FeeCharged:
-		s.Balance -= e.Amount * a.unit()
 	}
+	s.Balance += a.change(e)
 	return s
 }
+
+// change is what e adds to the balance.
+func (a Account) change(e Event) int64 {
+	switch e.Type {
+	case Deposited:
+		return e.Amount * a.unit()
+	case Withdrawn, FeeCharged:
+		return -e.Amount * a.unit()
+	}
+	return 0
+}
+
+// applyRow is Value(Apply(FromRow(row, v), e)) for any version v, without
+// boxing the state: the account's projection of one event.
+func (a Account) applyRow(row int64, e Event) int64 { return row + a.change(e) }
 
 // Decide implements Aggregate.
 func (a Account) Decide(state any, c Command) ([]Change, string) {

@@ -27,6 +27,9 @@ type ValueProjection struct{ Aggregate Aggregate }
 
 // Apply implements Projection.
 func (p ValueProjection) Apply(row int64, e Event) int64 {
+	if acc, ok := p.Aggregate.(Account); ok {
+		return acc.applyRow(row, e)
+	}
 	a := p.Aggregate
 	return a.Value(a.Apply(a.FromRow(row, e.Version-1), e))
 }

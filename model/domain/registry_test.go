@@ -54,3 +54,22 @@ func TestAccountValueProjection(t *testing.T) {
 		t.Errorf("row %d, want 7", row)
 	}
 }
+
+// TestAccountProjectionUnboxed: the account's projection of one event
+// (applyRow, which ValueProjection uses) is the fold through FromRow,
+// Apply and Value, for every event type and both apply logics.
+func TestAccountProjectionUnboxed(t *testing.T) {
+	for _, a := range []Account{{}, {Cents: true}} {
+		for _, typ := range append(a.Types(), "Renamed", "") {
+			for _, row := range []int64{0, 5, -3} {
+				for _, v := range []int64{1, 2, 9} {
+					e := Event{Type: typ, Amount: 7, Version: v}
+					want := a.Value(a.Apply(a.FromRow(row, v-1), e))
+					if got := (ValueProjection{Aggregate: a}).Apply(row, e); got != want {
+						t.Errorf("%+v: %s of 7 on row %d at version %d: %d, want %d", a, typ, row, v, got, want)
+					}
+				}
+			}
+		}
+	}
+}

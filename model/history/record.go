@@ -12,9 +12,14 @@ import (
 // fields few kinds use (the event store's expected version and basis, a
 // query's token, a producer's id and sequence, a saga's states, the
 // reasons and crash points, a payload) live in a side row that only the
-// records which use them have. Read a record's fields through
-// [History.At], which returns its Entry; [History.Record] gives the
-// compact form to code that compares symbols in place.
+// records which use them have. A producer's record (publish, append,
+// acknowledgement, retry, failure) whose only such fields are its
+// producer id, sequence and epoch keeps them in place of its Version,
+// Position and Value, which it does not use: it needs no side row. Read a
+// record's fields through [History.At], which returns its Entry;
+// [History.Record] gives the compact form to code that compares symbols
+// in place (its Value, Version and Position mean nothing on a producer's
+// record).
 type Record struct {
 	At, Offset, Amount, Value, Version, Position int64
 
@@ -42,6 +47,9 @@ const (
 	flagInferred
 	flagSwitched
 	flagPowerLoss
+	// flagProducer: Version, Position and Value hold the producer id,
+	// sequence and epoch.
+	flagProducer
 )
 
 // extra is the side row of a Record: the fields few kinds use.
@@ -89,10 +97,11 @@ func (e *Entry) fits() error {
 	return nil
 }
 
-// pack returns e's record and side row; more says whether e needs the
-// side row. It panics on a value outside its set: the recorder's bug
-// (ReadJSONL checks a file's entries with fits first).
-func (h *History) pack(e *Entry) (r Record, x extra, more bool) {
+// packRecord writes e's record into r (every field of it but ext, which
+// it sets to 0) and reports whether e needs a side row, which
+// [History.packExtra] then fills. It panics on a value outside its set:
+// the recorder's bug (ReadJSONL checks a file's entries with fits first).
+func (h *History) packRecord(e *Entry, r *Record) bool {
 	t := &h.syms
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
@@ -103,44 +112,79 @@ func (h *History) pack(e *Entry) (r Record, x extra, more bool) {
 			panic("history: " + err.Error())
 		}
 	}
-	r = Record{
-		At: e.At, Offset: e.Offset, Amount: e.Amount, Value: e.Value, Version: e.Version, Position: e.Position,
-		Node: t.intern(e.Node), Group: t.intern(e.Group), Topic: t.intern(e.Topic),
-		Event: t.intern(e.Event), Key: t.intern(e.Key), Type: t.intern(e.Type),
-		Partition: int32(e.Partition), Attempt: int32(e.Attempt), Generation: int32(e.Generation), Count: int32(e.Count),
-		kind: k, outcome: o, mode: m,
+	r.At, r.Offset, r.Amount, r.Value, r.Version, r.Position = e.At, e.Offset, e.Amount, e.Value, e.Version, e.Position
+	r.Node = t.internLast(&t.last[0], e.Node)
+	r.Group = t.internLast(&t.last[1], e.Group)
+	r.Topic = t.internLast(&t.last[2], e.Topic)
+	r.Event = t.internLast(&t.last[3], e.Event)
+	r.Key = t.intern(e.Key)
+	r.Type = t.internLast(&t.last[4], e.Type)
+	r.Partition, r.Attempt, r.Generation, r.Count = int32(e.Partition), int32(e.Attempt), int32(e.Generation), int32(e.Count)
+	r.ext, r.kind, r.outcome, r.mode = 0, k, o, m
+	var f uint8
+	if e.Drained {
+		f |= flagDrained
 	}
-	for _, f := range []struct {
-		on   bool
-		flag uint8
-	}{{e.Drained, flagDrained}, {e.Stateful, flagStateful}, {e.Inferred, flagInferred},
-		{e.Switched, flagSwitched}, {e.PowerLoss, flagPowerLoss}} {
-		if f.on {
-			r.flags |= f.flag
-		}
+	if e.Stateful {
+		f |= flagStateful
 	}
-	more = e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.ProducerID != 0 || e.Seq != 0 ||
-		e.Epoch != 0 || e.Logic != 0 || s != 0 ||
+	if e.Inferred {
+		f |= flagInferred
+	}
+	if e.Switched {
+		f |= flagSwitched
+	}
+	if e.PowerLoss {
+		f |= flagPowerLoss
+	}
+	r.flags = f
+	prod := e.ProducerID != 0 || e.Seq != 0 || e.Epoch != 0
+	more := e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
 		e.Payload != "" || e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" ||
 		e.Service != "" || e.State != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
 		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != "" ||
 		e.TxnID != "" || e.Input != ""
-	if !more {
-		return r, x, false
+	if prod && !more && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
+		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32 {
+		r.Version, r.Position, r.Value = e.ProducerID, e.Seq, int64(e.Epoch)
+		r.flags |= flagProducer
+		return false
 	}
-	x = extra{
+	return more || prod
+}
+
+// producerKind says, by kind code, whether a record of the kind is a
+// producer's, which may keep its producer fields in place.
+var producerKind = func() (is [256]bool) {
+	for _, k := range []Kind{Publish, Append, PublishAck, PublishRetry, PublishFail} {
+		c, _ := kindCodes.code(k)
+		is[c] = true
+	}
+	return is
+}()
+
+// packExtra writes e's side row into x. Only the record's producer fields
+// and a few names are common; the rest are interned only when set.
+func (h *History) packExtra(e *Entry, x *extra) {
+	t := &h.syms
+	s, _ := styleCodes.code(e.Style)
+	*x = extra{
 		Basis: e.Basis, Token: e.Token, SLO: e.SLO, Until: e.Until, ProducerID: e.ProducerID, Seq: e.Seq,
 		Epoch: int32(e.Epoch), Logic: int32(e.Logic),
-		Payload: t.intern(e.Payload), Command: t.intern(e.Command), Expected: t.intern(e.Expected),
-		Reason: t.intern(e.Reason), CrashPoint: t.intern(string(e.CrashPoint)), Service: t.intern(e.Service),
-		State: t.intern(e.State), Replay: t.intern(e.Replay), From: t.intern(e.From), To: t.intern(e.To),
-		Partitions: t.intern(e.Partitions), GapPolicy: t.intern(string(e.GapPolicy)),
-		Rebuild: t.intern(string(e.Rebuild)), ErrorKind: t.intern(string(e.ErrorKind)),
-		LeaveReason: t.intern(string(e.LeaveReason)), Election: t.intern(string(e.Election)), Member: t.intern(e.Member),
-		TxnID: t.intern(e.TxnID), Input: t.intern(e.Input),
 		style: s,
 	}
-	return r, x, true
+	x.Payload, x.Service = t.intern(e.Payload), t.internLast(&t.last[5], e.Service)
+	if e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" || e.State != "" || e.Replay != "" ||
+		e.From != "" || e.To != "" || e.Partitions != "" || e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" ||
+		e.LeaveReason != "" || e.Election != "" || e.Member != "" || e.TxnID != "" || e.Input != "" {
+		x.Command, x.Expected = t.intern(e.Command), t.intern(e.Expected)
+		x.Reason, x.CrashPoint = t.intern(e.Reason), t.intern(string(e.CrashPoint))
+		x.State, x.Replay, x.From, x.To = t.intern(e.State), t.intern(e.Replay), t.intern(e.From), t.intern(e.To)
+		x.Partitions, x.GapPolicy = t.intern(e.Partitions), t.intern(string(e.GapPolicy))
+		x.Rebuild, x.ErrorKind = t.intern(string(e.Rebuild)), t.intern(string(e.ErrorKind))
+		x.LeaveReason, x.Election = t.intern(string(e.LeaveReason)), t.intern(string(e.Election))
+		x.Member, x.TxnID, x.Input = t.intern(e.Member), t.intern(e.TxnID), t.intern(e.Input)
+	}
 }
 
 // unpack returns the Entry of record r.
@@ -154,6 +198,10 @@ func (h *History) unpack(r *Record) Entry {
 		Generation: int(r.Generation), Count: int(r.Count),
 		Drained: r.flags&flagDrained != 0, Stateful: r.flags&flagStateful != 0, Inferred: r.flags&flagInferred != 0,
 		Switched: r.flags&flagSwitched != 0, PowerLoss: r.flags&flagPowerLoss != 0,
+	}
+	if r.flags&flagProducer != 0 {
+		e.ProducerID, e.Seq, e.Epoch = r.Version, r.Position, int(r.Value)
+		e.Version, e.Position, e.Value = 0, 0, 0
 	}
 	if r.ext == 0 {
 		return e

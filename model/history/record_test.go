@@ -48,6 +48,10 @@ func entryGen() *rapid.Generator[Entry] {
 			e.ErrorKind, e.LeaveReason, e.Election = ErrorKind(str.Draw(t, "error")), LeaveReason(str.Draw(t, "leave")), Election(str.Draw(t, "election"))
 			e.TxnID, e.Input = str.Draw(t, "txn"), str.Draw(t, "input")
 			e.Member = str.Draw(t, "member")
+		} else if rapid.Bool().Draw(t, "producer") {
+			// only a producer's fields: kept in place on a producer's
+			// record whose Version, Position and Value are 0
+			e.ProducerID, e.Seq, e.Epoch = num.Draw(t, "pid"), num.Draw(t, "seq"), small.Draw(t, "epoch")
 		}
 		return e
 	})
@@ -237,6 +241,83 @@ func TestCompactIsOfKind(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Compact gave %d records, OfKind %d", len(got), len(want))
+	}
+}
+
+// TestSymbolIndex interns enough distinct strings to grow the index
+// several times: each string keeps one symbol, Lookup finds exactly the
+// strings added, and after a Reset the same strings in another order get
+// the symbols of their new order, the memo of repeating fields included.
+func TestSymbolIndex(t *testing.T) {
+	h := &History{}
+	const n = 50_000
+	for round := range 2 {
+		for i := range n {
+			j := i
+			if round == 1 {
+				j = n - 1 - i
+			}
+			s := fmt.Sprint("id-", j)
+			h.Add(Entry{Kind: Publish, Node: s, Event: s})
+			if y, ok := h.Lookup(strings.Clone(s)); !ok || h.Str(y) != s || y != Sym(i+1) {
+				t.Fatalf("round %d: Lookup(%q) = %d, %t; want %d", round, s, y, ok, i+1)
+			}
+		}
+		for i := range n {
+			if e := h.At(i); e.Node != e.Event || e.Node != fmt.Sprint("id-", map[bool]int{true: i, false: n - 1 - i}[round == 0]) {
+				t.Fatalf("round %d: record %d reads %q/%q", round, i, e.Node, e.Event)
+			}
+		}
+		if _, ok := h.Lookup("id-x"); ok {
+			t.Fatal("Lookup found a string never added")
+		}
+		if len(h.syms.index) < 2*n {
+			t.Fatalf("index of %d slots for %d symbols: more than half full", len(h.syms.index), n)
+		}
+		h.Reset()
+		if _, ok := h.Lookup("id-1"); ok {
+			t.Fatal("Lookup found a string after Reset")
+		}
+	}
+}
+
+// TestMemoAfterReset: a repeating field's memo does not outlive a Reset,
+// where the string it holds gets a new symbol.
+func TestMemoAfterReset(t *testing.T) {
+	h := &History{}
+	s := strings.Clone("node-b")
+	h.Add(Entry{Kind: Publish, Node: "node-a"})
+	h.Add(Entry{Kind: Publish, Node: s})
+	h.Reset()
+	h.Add(Entry{Kind: Publish, Node: s})
+	if got := h.At(0).Node; got != s {
+		t.Fatalf("after Reset the node reads %q, want %q", got, s)
+	}
+	if y, ok := h.Lookup(s); !ok || y != 1 {
+		t.Fatalf("after Reset %q is symbol %d (%t), want 1", s, y, ok)
+	}
+}
+
+// TestProducerFieldsInPlace: the append and acknowledgement of an
+// idempotent producer's record need no side row; the same fields on a
+// record that uses Version, or on a kind that is not a producer's, do.
+func TestProducerFieldsInPlace(t *testing.T) {
+	h := &History{}
+	h.Add(Entry{Kind: Append, Topic: "t", Event: "p-1", ProducerID: 3, Seq: 1 << 40, Epoch: 2})
+	h.Add(Entry{Kind: PublishAck, Topic: "t", Event: "p-1", ProducerID: -1, Offset: 7})
+	if h.nx != 0 {
+		t.Fatalf("%d side rows for producer records, want 0", h.nx)
+	}
+	h.Add(Entry{Kind: Append, Topic: "t", Event: "p-2", ProducerID: 3, Seq: 2, Version: 1})
+	h.Add(Entry{Kind: Effect, Group: "g", Event: "p-2", ProducerID: 3})
+	if h.nx != 2 {
+		t.Fatalf("%d side rows, want 2", h.nx)
+	}
+	if e := h.At(0); e.ProducerID != 3 || e.Seq != 1<<40 || e.Epoch != 2 || e.Version != 0 || e.Position != 0 || e.Value != 0 {
+		t.Fatalf("append reads back as %+v", e)
+	}
+	if e := h.At(2); e.ProducerID != 3 || e.Seq != 2 || e.Version != 1 {
+		t.Fatalf("append with a version reads back as %+v", e)
 	}
 }
 

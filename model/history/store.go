@@ -44,9 +44,10 @@ func FromEntries(es []Entry) *History {
 
 // Add appends an entry.
 func (h *History) Add(e Entry) {
-	r, x, more := h.pack(&e)
-	if more {
-		r.ext = h.addExtra(x)
+	var r Record
+	if h.packRecord(&e, &r) {
+		h.packExtra(&e, h.newSide())
+		r.ext = uint32(h.nx)
 	}
 	if h.sp != nil && h.n&(chunkLen-1) == 0 {
 		h.spillOld()
@@ -58,13 +59,15 @@ func (h *History) Add(e Entry) {
 	h.n++
 }
 
-func (h *History) addExtra(x extra) uint32 {
+// newSide returns the next side row, whose number (1 + its index) is then
+// h.nx.
+func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
 		h.sides = append(h.sides, make([]extra, chunkLen))
 	}
-	h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)] = x
+	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++
-	return uint32(h.nx)
+	return x
 }
 
 func (h *History) side(i uint32) *extra {
@@ -112,15 +115,18 @@ func (h *History) Set(i int, e Entry) {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	r, x, more := h.pack(&e)
+	var r Record
+	more := h.packRecord(&e, &r)
 	old := h.rec(i)
-	switch {
-	case more && old.ext != 0:
-		r.ext = old.ext
-		*h.side(old.ext - 1) = x
-		h.wroteSide(old.ext - 1)
-	case more:
-		r.ext = h.addExtra(x)
+	if more {
+		if old.ext != 0 {
+			r.ext = old.ext
+			h.packExtra(&e, h.side(old.ext-1))
+			h.wroteSide(old.ext - 1)
+		} else {
+			h.packExtra(&e, h.newSide())
+			r.ext = uint32(h.nx)
+		}
 	}
 	*old = r
 	h.wroteRec(i)
@@ -142,11 +148,7 @@ func (h *History) Str(y Sym) string { return h.syms.str(y) }
 // Lookup returns the symbol of s in this history; ok is false when no
 // record uses s (so no record's field equals it).
 func (h *History) Lookup(s string) (y Sym, ok bool) {
-	if s == "" {
-		return 0, true
-	}
-	y, ok = h.syms.index[s]
-	return y, ok
+	return h.syms.lookup(s)
 }
 
 // Bytes estimates the memory the history holds: its chunks (records and

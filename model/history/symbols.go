@@ -1,6 +1,9 @@
 package history
 
-import "unsafe"
+import (
+	"hash/maphash"
+	"unsafe"
+)
 
 // Sym is a string interned in a history's symbol table: a name, an event
 // id, a key, a crash point. Symbol 0 is the empty string.
@@ -16,20 +19,39 @@ type Sym uint32
 // An entry holds its string, so that the address cannot be reused by
 // another string while the entry is there.
 type symbols struct {
-	strs  []string
-	index map[string]Sym
+	strs []string
+	// index finds a string's symbol by its hash: an open-addressing
+	// table (linear probing, at most half full) of the symbols' hashes
+	// and numbers. Looking a new string up and adding it is one probe
+	// sequence; growing rehashes from the stored hashes.
+	index []symSlot
+	seed  maphash.Seed
 	cache *[symCacheLen]symCached
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
+	// last holds, per record field that mostly repeats (node, group,
+	// topic, event, type, service), the string last interned there.
+	last [6]symCached
 }
 
+// symSlot is a slot of the index: y is 0 when the slot is free. hash is
+// the low half of the symbol's hash, which places it (so that the index
+// grows without hashing again) and tells most other strings apart.
+type symSlot struct {
+	hash uint32
+	y    Sym
+}
+
+// symIndexMin is the size of a new index.
+const symIndexMin = 1 << 9
+
 // symCacheLen is the number of entries of a symbol table's address
-// cache (96 KiB), made once the table holds symCacheFrom strings: a small
+// cache (384 KiB), made once the table holds symCacheFrom strings: a small
 // table's index is as fast.
 const (
 	symCacheLen  = 1 << symCacheBits
-	symCacheBits = 12
+	symCacheBits = 14
 	symCacheFrom = 256
 )
 
@@ -52,15 +74,20 @@ func (t *symbols) intern(s string) Sym {
 		}
 	}
 	if t.index == nil {
-		t.index = make(map[string]Sym, 256)
+		t.seed = maphash.MakeSeed()
+		t.index = make([]symSlot, symIndexMin)
 		t.strs = append(t.strs[:0], "")
 	}
-	y, ok := t.index[s]
-	if !ok {
+	hash := maphash.String(t.seed, s)
+	i, y := t.find(s, hash)
+	if y == 0 {
 		y = Sym(len(t.strs))
 		t.strs = append(t.strs, s)
-		t.index[s] = y
+		t.index[i] = symSlot{uint32(hash), y}
 		t.size += int64(len(s)) + symOverhead
+		if 2*len(t.strs) > len(t.index) {
+			t.grow()
+		}
 	}
 	switch {
 	case c != nil:
@@ -71,8 +98,63 @@ func (t *symbols) intern(s string) Sym {
 	return y
 }
 
+// find returns the slot of s in the index and its symbol, or the free
+// slot where s goes and 0.
+func (t *symbols) find(s string, hash uint64) (int, Sym) {
+	mask := len(t.index) - 1
+	h := uint32(hash)
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		sl := t.index[i]
+		if sl.y == 0 || sl.hash == h && t.strs[sl.y] == s {
+			return i, sl.y
+		}
+	}
+}
+
+// grow doubles the index.
+func (t *symbols) grow() {
+	old := t.index
+	t.index = make([]symSlot, 2*len(old))
+	mask := len(t.index) - 1
+	for _, sl := range old {
+		if sl.y == 0 {
+			continue
+		}
+		i := int(sl.hash) & mask
+		for t.index[i].y != 0 {
+			i = (i + 1) & mask
+		}
+		t.index[i] = sl
+	}
+}
+
+// lookup returns the symbol of s; ok is false when the table does not
+// hold s.
+func (t *symbols) lookup(s string) (y Sym, ok bool) {
+	if s == "" {
+		return 0, true
+	}
+	if t.index == nil {
+		return 0, false
+	}
+	_, y = t.find(s, maphash.String(t.seed, s))
+	return y, y != 0
+}
+
+// internLast is intern for a field whose last string is kept in m: the
+// same string again (same bytes at the same address) costs a compare.
+func (t *symbols) internLast(m *symCached, s string) Sym {
+	if unsafe.StringData(m.s) == unsafe.StringData(s) && len(m.s) == len(s) {
+		return m.y
+	}
+	y := t.intern(s)
+	m.s, m.y = s, y
+	return y
+}
+
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
+	t.last = [len(t.last)]symCached{}
 	clear(t.index)
 	if len(t.strs) > 0 {
 		t.strs = t.strs[:1]
