@@ -6,12 +6,24 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
+// addedBefore returns the index of the last add-partitions record of
+// topic before record index end, or -1.
+func addedBefore(h *history.History, topic string, end int) int {
+	for i := end - 1; i >= 0; i-- {
+		if r := h.At(i); r.Kind == history.AddPartitions && r.Topic == topic {
+			return i
+		}
+	}
+	return -1
+}
+
 // KeyOrder checks that every service of every group applies the events of
 // one key in the order their producer published them. Its witness is two
 // events of one key: both publishes and both (first) effects, the later
 // event applied first. The explanation names the likely cause: the key's
-// events in different partitions, out of order in one partition, or
-// handled out of order by the consumers. With no group that applied two
+// events in different partitions (partitions added to the topic between
+// the two publishes, or a partitioner that ignores the key), out of order
+// in one partition, or handled out of order by the consumers. With no group that applied two
 // events of one key from one producer, there is nothing to judge
 // (unknown).
 func KeyOrder(h *history.History) Result {
@@ -69,9 +81,15 @@ func KeyOrder(h *history.History) Result {
 			continue
 		}
 		later := h.At(j)
+		added := addedBefore(h, r.Topic, pubs[later.Event].rec)
 		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
 		var cause string
 		switch {
+		case later.Partition != r.Partition && added >= 0:
+			grown := h.At(added)
+			res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i, added)
+			cause = fmt.Sprintf("The two are in different partitions (%d and %d): partitions were added to the topic (%s grew to %d partitions at %s) before the later one was published, and the key's hash modulo the new count picks another partition. Its older event still waited in the old partition, read independently. Adding partitions to a keyed topic breaks each key's order: stop the producers and let the consumers drain the old partitions first, or create the topic with enough partitions.",
+				r.Partition, later.Partition, grown.Topic, grown.Count, at(grown.At))
 		case later.Partition != r.Partition:
 			cause = fmt.Sprintf("The two are in different partitions (%d and %d): the partitioner spread one key over several partitions, and partitions are consumed independently. Partition by key so that a key's events share one ordered log.",
 				r.Partition, later.Partition)

@@ -574,3 +574,22 @@ func TestRefusesOffsetsRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusesAddPartitions: the live driver neither alters a topic nor
+// stops its producers mid-run, nor sets franz-go's metadata age: both
+// scenarios of the add-partitions pair are refused live, naming the fault
+// and the knob.
+func TestRefusesAddPartitions(t *testing.T) {
+	for _, name := range []string{"add-partitions-keyed", "add-partitions-drain-first"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		for _, want := range []string{"add-partitions: the live driver", "producer teller: metadata-max-age"} {
+			if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, want) }) {
+				t.Errorf("%s: refusals %q do not name %q", name, got, want)
+			}
+		}
+	}
+}

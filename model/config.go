@@ -193,6 +193,10 @@ type ProducerConfig struct {
 	// MaxInFlight is the most unacknowledged requests at once (0:
 	// DefaultMaxInFlight). Above 1, a retry can land after a later request.
 	MaxInFlight int
+	// MetadataMaxAge is how often the producer refreshes its metadata
+	// (Kafka's metadata.max.age.ms; 0: DefaultMetadataMaxAge): only then
+	// does it learn that partitions were added to its topic.
+	MetadataMaxAge time.Duration
 	// BatchMax is the most records of one partition sent in one request
 	// (0: DefaultBatchMax). Records that wait for an in-flight slot are
 	// sent together, as Kafka's accumulator does.
@@ -240,6 +244,8 @@ const (
 	// producer and partition to detect duplicates.
 	MaxInFlightIdempotent = 5
 	DefaultBatchMax       = 500
+	// DefaultMetadataMaxAge is Kafka's metadata.max.age.ms default.
+	DefaultMetadataMaxAge = 5 * time.Minute
 )
 
 // EventSpec is one event type a producer publishes, with an amount drawn
@@ -521,6 +527,7 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	c.RequestTimeout = cmp.Or(c.RequestTimeout, DefaultRequestTimeout)
 	c.MaxInFlight = cmp.Or(c.MaxInFlight, DefaultMaxInFlight)
 	c.BatchMax = cmp.Or(c.BatchMax, DefaultBatchMax)
+	c.MetadataMaxAge = cmp.Or(c.MetadataMaxAge, DefaultMetadataMaxAge)
 	return c
 }
 

@@ -231,13 +231,13 @@ func (s *System) Member(id sim.NodeID) *Member {
 }
 
 // CaughtUp reports whether every producer has settled every record it
-// sent (or is down), and every group has consumed the end of every
+// sent and published every event it holds (or is down), and every group has consumed the end of every
 // partition of its topic (a log subscription: committed the log end, and
 // no rebalance under way; a queue: every message settled) and every
 // member is up.
 func (s *System) CaughtUp() bool {
 	for _, p := range s.Producers {
-		if s.World.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
+		if s.World.Up(p.id) && len(p.inflight)+len(p.ready)+len(p.held) > 0 {
 			return false
 		}
 	}

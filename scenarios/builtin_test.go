@@ -18,6 +18,7 @@ var twins = map[string]string{
 	"fan-out-shared-group":        "fan-out",                        // C1
 	"key-order-round-robin":       "key-order-by-key",               // C6
 	"queue-no-order":              "queue-one-consumer",             // C6, competing consumers
+	"add-partitions-keyed":        "add-partitions-drain-first",     // partitions added to a keyed topic
 	"command-named-event":         "fact-named-event",               // C7
 	"commit-before-handle":        "commit-after-handle",            // D1
 	"commit-max-completed":        "commit-contiguous-prefix",       // D2

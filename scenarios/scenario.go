@@ -246,7 +246,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
-	"count",
+	"count", "metadata-max-age",
 	// sagas (P3)
 	"orders"}
 
@@ -327,6 +327,9 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	}
 	if v := m.get("max-in-flight"); v != nil {
 		p.MaxInFlight = int(d.integer(v, what+".max-in-flight", 1))
+	}
+	if v := m.get("metadata-max-age"); v != nil {
+		p.MetadataMaxAge = d.duration(v, what+".metadata-max-age", true)
 	}
 	if v := m.get("idempotent"); v != nil && p.Idempotent {
 		if p.Retries == 0 {
@@ -587,14 +590,15 @@ func handlerNames() []string {
 }
 
 // fault reads one fault; its kind is the key that names its target:
-// crash, pause, churn, or, for the network, partition or link.
+// crash, pause, churn, add-partitions (a topic), or, for the network,
+// partition or link.
 func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	m := d.mapping(n, what)
 	if m.node == nil || m.node.Kind != yaml.MappingNode {
 		return nil
 	}
 	kinds := 0
-	for _, k := range []string{"crash", "pause", "churn", "partition", "link"} {
+	for _, k := range []string{"crash", "pause", "churn", "partition", "link", "add-partitions"} {
 		for _, f := range m.fields {
 			if f.key.Value == k {
 				kinds++
@@ -602,7 +606,7 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	if kinds != 1 {
-		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition or link, naming what to break", what)
+		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition, link or add-partitions, naming what to break", what)
 		return nil
 	}
 	switch {
@@ -627,6 +631,17 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 		m.done("pause", "at", "probability", "for")
 		return p
+	case m.get("add-partitions") != nil:
+		a := faults.AddPartitions{
+			Topic: d.name(m.get("add-partitions"), what+".add-partitions"),
+			At:    d.duration(m.need("at", "when the operator adds the partitions, like 2s"), what+".at", true),
+			To:    int(d.integer(m.need("to", "the topic's new partition count"), what+".to", 2)),
+		}
+		if v := m.get("drain-first"); v != nil {
+			a.DrainFirst = d.truth(v, what+".drain-first")
+		}
+		m.done("add-partitions", "at", "to", "drain-first")
+		return a
 	case m.get("churn") != nil:
 		c := faults.Churn{
 			Target: d.name(m.get("churn"), what+".churn"),

@@ -28,6 +28,8 @@ var kinds = []Kind{
 	StoreAggregate, ReadModelProjection,
 	// live runs
 	Revoke,
+	// topics
+	AddPartitions,
 }
 
 // outcomes, modes and styles list their value sets the same way; the

@@ -217,4 +217,11 @@ const (
 	// (an expired session, a fenced generation) without a rebalance's
 	// notice.
 	Revoke Kind = "revoke"
+
+	// topics
+
+	// AddPartitions: broker Node grew Topic to Count partitions, adding
+	// Partitions (comma separated), as kafka-topics --alter --partitions
+	// does: the old partitions keep their records.
+	AddPartitions Kind = "add-partitions"
 )
