@@ -593,3 +593,23 @@ func TestRefusesAddPartitions(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusesHotKey: the live producer draws keys uniformly, so both
+// scenarios of the hot-partition pair are refused live, naming hot-key;
+// lag-slo, a promise the check reads from the subscribe record, is not
+// refused.
+func TestRefusesHotKey(t *testing.T) {
+	for _, name := range []string{"hot-partition", "hot-partition-key-parallel"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "producer teller: hot-key") }) {
+			t.Errorf("%s: refusals %q do not name hot-key", name, got)
+		}
+		if slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "lag-slo") }) {
+			t.Errorf("%s: refusals %q name lag-slo", name, got)
+		}
+	}
+}

@@ -75,6 +75,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if p.TransactionalID != "" {
 			no("%s: transactional-id: transactional producers are not run live yet", at)
 		}
+		if p.HotKey.Num != 0 {
+			no("%s: hot-key: the live producer draws its keys uniformly", at)
+		}
 		if p.MetadataMaxAge != 0 {
 			no("%s: metadata-max-age: franz-go refreshes its metadata on its own schedule (MetadataMaxAge), which the live driver does not set", at)
 		}

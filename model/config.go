@@ -206,6 +206,9 @@ type ProducerConfig struct {
 	// duplicates and rejecting records that arrive out of sequence. A
 	// restarted producer gets a new id. It requires AcksAll.
 	Idempotent bool
+	// HotKey is the share of events that go to the first key (acct-0);
+	// the rest are drawn uniformly over all keys (0: every key alike).
+	HotKey sim.Ratio
 	// Poison is the probability that an event is malformed: every handler
 	// fails on it, on every attempt.
 	Poison sim.Ratio
@@ -476,6 +479,11 @@ type ConsumerConfig struct {
 	// Failures is the probability that one handler attempt fails for a
 	// passing reason (a timeout, a lock), and would succeed if retried.
 	Failures sim.Ratio
+	// LagSLO is the service's promise on its lag in time: every event
+	// appended to its topic is applied within LagSLO of its append (0:
+	// none). The model only records it (the subscribe record's slo), for
+	// the lag-within-slo check.
+	LagSLO time.Duration
 
 	// AckTimeout is how long a queue subscription waits for an
 	// acknowledgement before it redelivers (0: DefaultAckTimeout).

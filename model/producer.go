@@ -163,7 +163,7 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys)
+	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys, p.cfg.HotKey)
 	if p.holding {
 		p.held = append(p.held, heldEvent{key, typ, amount})
 		p.schedule(w)
@@ -547,8 +547,10 @@ func (p *Producer) Restart(w *sim.World) {
 }
 
 // drawEvent draws a producer's next event: one of its event specs, an
-// amount in the spec's range and one of its keys, in that order.
-func drawEvent(rng *rand.Rand, events []EventSpec, keys []string) (key, typ string, amount int64) {
+// amount in the spec's range and one of its keys, in that order. With a
+// hot key share, the first key takes that share of the events and the
+// rest are drawn over all keys.
+func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio) (key, typ string, amount int64) {
 	spec := &events[0]
 	if len(events) > 1 {
 		spec = &events[rng.IntN(len(events))]
@@ -558,7 +560,7 @@ func drawEvent(rng *rand.Rand, events []EventSpec, keys []string) (key, typ stri
 		amount += rng.Int64N(span + 1)
 	}
 	key = keys[0]
-	if len(keys) > 1 {
+	if len(keys) > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
 		key = keys[rng.IntN(len(keys))]
 	}
 	return key, spec.Type, amount

@@ -134,6 +134,9 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			d.errorf(n, "checks: %q is listed twice", name)
 		}
 		s.Checks = append(s.Checks, name)
+		if name == "lag-within-slo" && !slices.ContainsFunc(s.System.Consumers, func(c model.ConsumerConfig) bool { return c.LagSLO > 0 }) {
+			d.errorf(n, "checks: lag-within-slo needs a consumer with a lag SLO: set lag-slo on a consumer, like 250ms")
+		}
 	}
 	em := d.mapping(m.get("expect"), "expect")
 	for _, f := range em.fields {
@@ -246,7 +249,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
-	"count", "metadata-max-age",
+	"count", "metadata-max-age", "hot-key",
 	// sagas (P3)
 	"orders"}
 
@@ -339,6 +342,15 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 			d.errorf(v, "%s.idempotent: the idempotent producer allows at most %d requests in flight (max.in.flight.requests.per.connection), not max-in-flight %d", what, model.MaxInFlightIdempotent, p.MaxInFlight)
 		}
 	}
+	if v := m.get("hot-key"); v != nil {
+		p.HotKey = d.ratio(v, what+".hot-key")
+		if p.Keys < 2 {
+			d.errorf(v, "%s.hot-key: a hot key needs other keys: set keys to 2 or more", what)
+		}
+		if p.Orders != nil {
+			d.errorf(v, "%s.hot-key: hot-key goes without orders: the order workload draws no keys", what)
+		}
+	}
 	if v := m.get("poison"); v != nil {
 		p.Poison = d.ratio(v, what+".poison")
 	}
@@ -360,6 +372,7 @@ var consumerKeys = []string{"group", "service", "topic", "members", "handler", "
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
 	"initial-rebalance-delay", "worker-thread", "assignor",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "offsets-retention", "on-error", "max-attempts", "retry-backoff", "failures",
+	"lag-slo",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
 	"saga-concurrency", "ordering"}
@@ -480,6 +493,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	}
 	if v, ok := dur("retry-backoff"); ok {
 		c.RetryBackoff = v
+	}
+	if v, ok := dur("lag-slo"); ok {
+		c.LagSLO = v
 	}
 	if v := m.get("failures"); v != nil {
 		c.Failures = d.ratio(v, what+".failures")
