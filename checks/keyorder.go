@@ -17,6 +17,27 @@ func addedBefore(h *history.History, topic string, end int) int {
 	return -1
 }
 
+// movedOnce reports whether producer's publishes of key to topic went to
+// one partition and, at most once and only after record index grown, moved
+// to another for good, as a key-hash partitioner's do once the producer
+// learns of a new partition count.
+func movedOnce(h *history.History, producer, topic, key string, grown int) bool {
+	cur, moved := -1, false
+	for i, r := range h.All() {
+		if r.Kind != history.Publish || r.Node != producer || r.Topic != topic || r.Key != key || r.Partition == cur {
+			continue
+		}
+		if cur >= 0 {
+			if moved || i < grown {
+				return false
+			}
+			moved = true
+		}
+		cur = r.Partition
+	}
+	return true
+}
+
 // KeyOrder checks that every service of every group applies the events of
 // one key in the order their producer published them. Its witness is two
 // events of one key: both publishes and both (first) effects, the later
@@ -82,6 +103,9 @@ func KeyOrder(h *history.History) Result {
 		}
 		later := h.At(j)
 		added := addedBefore(h, r.Topic, pubs[later.Event].rec)
+		if added >= 0 && !movedOnce(h, p.pk.producer, r.Topic, r.Key, added) {
+			added = -1 // the key was spread before the growth too: the partitioner ignores the key
+		}
 		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
 		var cause string
 		switch {
