@@ -79,7 +79,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 	for c := range n {
 		at += 10
 		key := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "key")
-		typ := rapid.SampledFrom([]string{"Deposited", "Withdrawn", "Withdrawn", "Opened"}).Draw(t, "type")
+		typ := rapid.SampledFrom([]string{"Deposited", "Withdrawn", "Withdrawn", "Opened", "FeeCharged"}).Draw(t, "type")
 		amount := rapid.Int64Range(1, 3).Draw(t, "amount")
 		if typ == "Opened" {
 			amount = 0
@@ -96,7 +96,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 			read = rapid.Int64Range(0, read-1).Draw(t, "read")
 			balance = s.balances[min(read, int64(len(s.balances)-1))]
 		}
-		if typ == "Withdrawn" && anomaly != "no-validation" && balance < amount*int64(events) {
+		if (typ == "Withdrawn" || typ == "FeeCharged") && anomaly != "no-validation" && balance < amount*int64(events) {
 			continue // rejected
 		}
 		version := s.version + 1
@@ -140,13 +140,13 @@ func drawStoreHistory(t *rapid.T) *history.History {
 }
 
 // balanceOf is the account's rule as FORMAT.md states it: Deposited (and
-// a cart's ItemAdded) adds its amount, Withdrawn (and ItemRemoved)
-// subtracts it, any other type leaves the balance.
+// a cart's ItemAdded) adds its amount, Withdrawn and FeeCharged (and
+// ItemRemoved) subtract it, any other type leaves the balance.
 func balanceOf(typ string, amount int64) int64 {
 	switch typ {
 	case "Deposited", "ItemAdded":
 		return amount
-	case "Withdrawn", "ItemRemoved":
+	case "Withdrawn", "FeeCharged", "ItemRemoved":
 		return -amount
 	}
 	return 0

@@ -173,6 +173,8 @@ func ProjectionEqualsFold(h *history.History) Result {
 				p, _ := doms.projectionOf(r.Group, r.Key)
 				if e, y, ok := notUpcast(h, p, appends[r.Key], r.Version, r.Value); ok {
 					why, witness = y, []history.Entry{e, r}
+				} else if u, ok := lastUnhandled(h, i, r.Group, r.Key, "", r.Version); ok {
+					why, witness = unhandledWhy(u), []history.Entry{u, r}
 				}
 			}
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
@@ -205,9 +207,12 @@ func ProjectionEqualsFold(h *history.History) Result {
 				want = f[len(f)-1]
 			}
 			if r.Value != want {
-				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d %s is %d. "+
-					"The read model applied %s %s twice or never applied one.",
-					k.group, r.Value, k.key, r.Event, at(r.At), max(0, len(f)-1), of, want, article(unit), unit), r)
+				why, witness := fmt.Sprintf("The read model applied %s %s twice or never applied one.", article(unit), unit), []history.Entry{r}
+				if u, ok := lastUnhandled(h, h.Len(), k.group, k.key, r.Node, int64(len(f))); ok && r.Topic == "" {
+					why, witness = unhandledWhy(u), []history.Entry{u, r}
+				}
+				flag(fmt.Sprintf("After the run drained, read model %s holds %d for %s (last applied %s at %s), but the fold of its %d %s is %d. %s",
+					k.group, r.Value, k.key, r.Event, at(r.At), max(0, len(f)-1), of, want, why), witness...)
 			}
 		}
 	}
@@ -253,6 +258,11 @@ func ProjectionEqualsFold(h *history.History) Result {
 // never was (the stored event that was skipped).
 func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 	r := h.At(i)
+	if r.Topic == "" {
+		if u, ok := lastUnhandled(h, i, r.Group, r.Key, r.Node, r.Version); ok {
+			return []history.Entry{u, r}, unhandledWhy(u)
+		}
+	}
 	applied := map[int64]bool{}
 	for j := i - 1; j >= 0; j-- {
 		q := h.At(j)
@@ -334,6 +344,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	}
 	sort.Strings(groups)
 	holes, judged := 0, 0
+	unhandledHole := false
 	for _, g := range groups {
 		for _, i := range commits {
 			e := h.At(i)
@@ -356,8 +367,12 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 				}
 			}
 			var recs []history.Entry
-			var reserve, skip *history.Entry
+			var reserve, skip, unhandled *history.Entry
 			for j, r := range h.All() {
+				if r.Kind == history.ProjectionUnhandled && r.Group == g && r.Event == e.Event && unhandled == nil {
+					unhandled = addr(h.At(j))
+					recs = append(recs, r)
+				}
 				if r.Kind == history.StoreReserve && r.Position == e.Position && reserve == nil {
 					reserve = addr(h.At(j))
 					recs = append(recs, r)
@@ -379,6 +394,9 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 				held = fmt.Sprintf(" (the append held the position for %v, from %s)", time.Duration(e.At-reserve.At), at(reserve.At))
 			}
 			switch {
+			case unhandled != nil:
+				why = fmt.Sprintf("%s read it at %s and skipped it: its code has no handler for event type %s", unhandled.Node, at(unhandled.At), e.Type)
+				unhandledHole = true
 			case skip != nil && skip.At < e.At:
 				why = fmt.Sprintf("the projector skipped position %d as a gap (%s) at %s, and the event committed into it later, at %s%s",
 					e.Position, skip.GapPolicy, at(skip.At), at(e.At), held)
@@ -395,7 +413,12 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	}
 	if holes > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d hole(s) in all. Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit.", holes)
+		res.Explanation += fmt.Sprintf(" %d hole(s) in all.", holes)
+		if unhandledHole {
+			res.Explanation += " Deploy a projector that handles every event type before any writer emits a new one."
+		} else {
+			res.Explanation += " Skip a gap only when no transaction holding it is alive (or only after a delay longer than any transaction can hold a position), or assign positions at commit."
+		}
 		return res
 	}
 	n, topicJudged, witness, why := topicHoles(h, sources, topicLogs(h, sources))

@@ -55,20 +55,21 @@ type StalenessReport struct {
 
 // readModelOf returns the read model a record names, if it names one:
 // the Group of a projector's records (history.ProjectionApply,
-// history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
-// history.StalenessSLO), of a query of a read model (history.Query,
-// history.QueryReturn; Group "" is the write side) and of a
+// history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
+// history.ProjectionReset, history.StalenessSLO), of a query of a read
+// model (history.Query, history.QueryReturn; Group "" is the write side)
+// and of a
 // history.Subscribe record of style history.StyleProjection. A read model
 // is known from any of them, so one stuck before its first event (no
 // apply, no checkpoint) is still known.
 // readModelKinds are the kinds [readModelOf] finds a read model in.
 var readModelKinds = []history.Kind{history.ProjectionApply, history.Checkpoint, history.ProjectionSkip,
-	history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn, history.Subscribe}
+	history.ProjectionUnhandled, history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn, history.Subscribe}
 
 func readModelOf(r history.Entry) (string, bool) {
 	switch r.Kind {
-	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
-		history.StalenessSLO, history.Query, history.QueryReturn:
+	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
+		history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn:
 		return r.Group, r.Group != ""
 	case history.Subscribe:
 		return r.Group, r.Style == history.StyleProjection && r.Group != ""

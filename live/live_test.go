@@ -575,6 +575,22 @@ func TestRefusesOffsetsRetention(t *testing.T) {
 	}
 }
 
+// TestRefusesBlueGreenDeploy: the blue-green-unknown-event pair (an event
+// store, a projection with handles, a client with start-at) has no live
+// counterpart: live mode drives Kafka clients only, and says so.
+func TestRefusesBlueGreenDeploy(t *testing.T) {
+	for _, name := range []string{"blue-green-unknown-event", "blue-green-readers-first"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "event sourcing has no live counterpart") }) {
+			t.Errorf("%s: refusals %q do not say event sourcing has no live counterpart", name, got)
+		}
+	}
+}
+
 // TestRefusesAddPartitions: the live driver neither alters a topic nor
 // stops its producers mid-run, nor sets franz-go's metadata age: both
 // scenarios of the add-partitions pair are refused live, naming the fault

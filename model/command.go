@@ -224,6 +224,10 @@ func (s *Session) start(w *sim.World) {
 	if s.cfg.Stop > 0 && w.Now() >= sim.Time(s.cfg.Stop) {
 		return
 	}
+	if start := sim.Time(s.cfg.Start); w.Now() < start {
+		w.After(s.id, start-w.Now(), kindSessionNext, 0, 0, nil)
+		return
+	}
 	if s.queries != "" {
 		s.ask(w, s.cfg.Prefix+strconv.Itoa(s.rng.IntN(s.cfg.Keys)), s.queries)
 		return

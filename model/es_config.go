@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evsim/evsim/model/domain"
@@ -207,6 +208,9 @@ type ClientConfig struct {
 	NoCheckpoint NoCheckpoint
 	// Stop is when sessions stop sending commands (0: never).
 	Stop time.Duration
+	// Start is when sessions start sending commands (0: at once): the
+	// deploy of the code that sends them.
+	Start time.Duration
 }
 
 // Checkpointing is how a projector stores its checkpoint.
@@ -318,6 +322,19 @@ type ProjectorConfig struct {
 	// history still names the projection, upcaster included, which is
 	// what the read model means.
 	SkipUpcast bool
+	// Handles, if set, lists the event types the projector's code has a
+	// handler for: the version of the projection deployed before newer
+	// code added event types. An event of any other type is skipped, as
+	// projection frameworks do by default (Marten's daemon gives a
+	// projection only the types it has Apply methods for; Axon ignores
+	// an event no @EventHandler matches): its row is left alone, a
+	// history.ProjectionUnhandled records it, and the checkpoint passes
+	// it. A rebuild deploys the projection's current code, which handles
+	// every type: the green generation of a blue-green rebuild, and the
+	// projector itself after a stop-then-rebuild reset. Empty: every
+	// type. Only with SourceStore, and not with an in-place rebuild
+	// (whose rows the live projector keeps writing with its own code).
+	Handles []string
 	// StalenessSLO, if positive, is the staleness the read model promises:
 	// no committed event waits longer to be applied to it. It is recorded
 	// in the history (history.StalenessSLO) for the checks and charts.
@@ -417,6 +434,12 @@ func (c *ESConfig) Validate() error {
 		if p.Inline && (p.Source != "" && p.Source != SourceStore || c.Store.Position != PositionAtCommit || p.RebuildAt > 0 || p.Effects != "") {
 			errs = append(errs, fmt.Errorf("projection %q: inline goes with the event store as source, position at-commit, no rebuild and no effects", p.Name))
 		}
+		if len(p.Handles) > 0 && (p.Source != "" && p.Source != SourceStore || p.RebuildAt > 0 && p.Rebuild == RebuildInPlace) {
+			errs = append(errs, fmt.Errorf("projection %q: handles goes with the event store as source and no in-place rebuild", p.Name))
+		}
+		if slices.Contains(p.Handles, "") {
+			errs = append(errs, fmt.Errorf("projection %q: handles names an empty event type", p.Name))
+		}
 		if p.Idempotent && p.Source != "" && p.Source != SourceStore {
 			errs = append(errs, fmt.Errorf("projection %q: idempotent goes with the event store as source: it compares stream versions", p.Name))
 		}
@@ -481,6 +504,9 @@ func (c *ESConfig) Validate() error {
 		}
 		if len(cl.Commands) == 0 && len(cl.Script) == 0 {
 			errs = append(errs, fmt.Errorf("client %q: no commands to send", cl.Name))
+		}
+		if cl.Start < 0 {
+			errs = append(errs, fmt.Errorf("client %q: start %v: want zero or more", cl.Name, cl.Start))
 		}
 		if len(cl.Script) == 0 && cl.Interval <= 0 {
 			errs = append(errs, fmt.Errorf("client %q: rate must be positive", cl.Name))

@@ -93,7 +93,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 			fold, _ = domain.WithoutUpcaster(fold)
 		}
 		env.folds[pc.Name], env.foldNames[pc.Name] = fold, foldName
-		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true}}
+		live := &Projector{name: pc.Name, cfg: pc, env: env, db: db, rng: w.Stream(), projectorDurable: projectorDurable{role: roleLive, effects: true, handles: pc.Handles}}
 		if pc.Source == SourceTopic {
 			live.feed = newTopicFeed(pc.Name, sys.Broker.topic(pc.Topic))
 		}

@@ -59,6 +59,10 @@ type projectorDurable struct {
 	// stopped: the projector has handed over or finished.
 	stopped bool
 	seq     int64
+	// handles lists the event types the projector's code has a handler
+	// for (empty: every type): an older version of the projection, until a
+	// rebuild deploys the current one.
+	handles []string
 }
 
 // projectorVolatile is what a projector loses in a crash.
@@ -258,7 +262,7 @@ func (p *Projector) apply(w *sim.World) {
 	}
 	if p.effects && p.cfg.Effects != "" {
 		for _, e := range p.batch {
-			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom {
+			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom && p.handlesType(e.Type) {
 				p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
 					Event: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Position: e.Position})
 			}
@@ -286,14 +290,28 @@ func (p *Projector) apply(w *sim.World) {
 
 // applyEvent folds e into its row of the read model in tx, by the read
 // model's projection, and returns the ProjectionApply entry to record once
-// tx commits.
+// tx commits; for an event of a type the projector has no handler for
+// (handles), it leaves the row alone and returns a ProjectionUnhandled
+// entry.
 func (p *Projector) applyEvent(w *sim.World, tx *Tx, t readTables, e StoredEvent) history.Entry {
+	if !p.handlesType(e.Type) {
+		// No handler in this version of the projection: the row stays
+		// as it is, and the checkpoint passes the event.
+		return history.Entry{At: int64(w.Now()), Kind: history.ProjectionUnhandled, Node: p.name, Group: p.cfg.Name,
+			Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position}
+	}
 	v, _ := tx.Get(t.value, e.Stream)
 	v = p.env.folds[p.cfg.Name].Apply(v, e)
 	tx.Put(t.value, e.Stream, v)
 	tx.Put(t.version, e.Stream, e.Version)
 	return history.Entry{At: int64(w.Now()), Kind: history.ProjectionApply, Node: p.name, Group: p.cfg.Name,
 		Key: e.Stream, Event: e.ID, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Value: v}
+}
+
+// handlesType reports whether the projector's code has a handler for
+// events of type t.
+func (p *Projector) handlesType(t string) bool {
+	return len(p.handles) == 0 || slices.Contains(p.handles, t)
 }
 
 // applyInline applies events the store is committing to the read model,
@@ -351,6 +369,7 @@ func (p *Projector) rebuild(w *sim.World) {
 		tx.Commit()
 		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
 			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
+		p.handles = nil // the rebuild deploys the projection's current code
 		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
 		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy, p.planned = 0, 0, nil, nil, false, false
 		p.poll(w)

@@ -267,8 +267,8 @@ func laneOf(r history.Entry) (string, int) {
 	case history.StoreAppend, history.StoreReserve, history.StoreRollback, history.StoreDuplicate,
 		history.LostAnswer, history.Snapshot, history.Load:
 		return r.Node, roleStore
-	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionReset,
-		history.StalenessSLO:
+	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
+		history.ProjectionReset, history.StalenessSLO:
 		return r.Node, roleProjector
 	case history.Command, history.CommandReturn, history.Query, history.QueryReturn:
 		return r.Node, roleClient
@@ -331,7 +331,7 @@ func (d *Diagram) link() {
 			d.Rows[i].From = last(i, func(p history.Entry) bool {
 				return (p.Kind == history.StoreAppend || p.Kind == history.StoreDuplicate) && p.Command == r.Command && r.Command != ""
 			})
-		case history.ProjectionApply:
+		case history.ProjectionApply, history.ProjectionUnhandled:
 			d.Rows[i].From = last(i, same(history.StoreAppend, history.Append))
 		}
 	}

@@ -70,7 +70,7 @@ func TestHistoryBoundCountsBytes(t *testing.T) {
 		t.Fatalf("not bounded: ran %d events to %d records", o.Events, o.History.Len())
 	}
 	msg := strings.Join(o.Failures, "\n")
-	if !strings.Contains(msg, "hit its bound of 2 MiB of history memory") || !strings.Contains(msg, "in its safety phase") {
+	if !strings.Contains(msg, "hit its bound of 2 MiB of history (") || !strings.Contains(msg, "in its safety phase") {
 		t.Errorf("failures do not name the history bound and the phase:\n%s", msg)
 	}
 	if size := o.History.Bytes(); size < bound || size > bound+chunkBytes {

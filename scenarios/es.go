@@ -49,7 +49,7 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		am.done("type", "snapshot-every", "snapshot-stamp", "logic-change-at")
 	}
 	for i, n := range d.list(m.get("projections"), "projections") {
-		es.Projectors = append(es.Projectors, d.projection(n, fmt.Sprintf("projections[%d]", i), s.System.Topics))
+		es.Projectors = append(es.Projectors, d.projection(n, fmt.Sprintf("projections[%d]", i), s))
 	}
 	for i, n := range d.list(m.get("clients"), "clients") {
 		c := d.client(n, fmt.Sprintf("clients[%d]", i))
@@ -104,7 +104,8 @@ func (d *decoder) boolean(n *yaml.Node, what string) bool {
 	return d.oneOf(n, what, "true", "false") == "true"
 }
 
-func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConfig) model.ProjectorConfig {
+func (d *decoder) projection(n *yaml.Node, what string, s *Scenario) model.ProjectorConfig {
+	topics := s.System.Topics
 	m := d.mapping(n, what)
 	p := model.ProjectorConfig{
 		Name:       d.name(m.need("name", "the read model's name"), what+".name"),
@@ -185,8 +186,9 @@ func (d *decoder) projection(n *yaml.Node, what string, topics []model.TopicConf
 		p.StalenessSLO = d.duration(v, what+".staleness-slo", true)
 	}
 	d.schema(m, what, &p)
+	d.handles(m, what, s.ES.Aggregate, &p, s)
 	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "inline", "idempotent", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
-		"staleness-slo", "isolation", "projection", "upcast")
+		"staleness-slo", "isolation", "projection", "upcast", "handles")
 	return p
 }
 
@@ -270,8 +272,11 @@ func (d *decoder) client(n *yaml.Node, what string) model.ClientConfig {
 	if v := m.get("no-checkpoint"); v != nil {
 		c.NoCheckpoint = model.NoCheckpoint(d.oneOf(v, what+".no-checkpoint", string(model.NoCheckpointWait), string(model.NoCheckpointCaughtUp)))
 	}
+	if v := m.get("start-at"); v != nil {
+		c.Start = d.duration(v, what+".start-at", false)
+	}
 	m.done("name", "sessions", "keys", "prefix", "rate", "commands", "script", "concurrency", "validate", "projection",
-		"retries", "retry-ids", "timeout", "read-after-write", "token", "no-checkpoint")
+		"retries", "retry-ids", "timeout", "read-after-write", "token", "no-checkpoint", "start-at")
 	return c
 }
 

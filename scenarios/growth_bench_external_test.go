@@ -13,25 +13,32 @@ import (
 // 1000 s of simulated time (publishing and commanding the whole time) and
 // reports the cost of a kernel event, run and judged (ns/event) and run
 // alone (sim-ns/event), the peak heap and the history's bytes per kernel
-// event. A simulator that grows linearly costs the same per
-// event at both lengths:
+// event, and the cost of judging alone (judge-ns/event). A simulator that
+// grows linearly costs the same per event at both lengths. The runs of
+// 1000 s run again spilling their history past 16 MiB of memory
+// (sim=16m40s-spill), for the peak heap and the cost of judging a spilled
+// history:
 //
 //	go test ./scenarios -run '^$' -bench Growth -benchtime 1x -count 3
 func BenchmarkGrowth(b *testing.B) {
 	for _, name := range []string{"double-credit", "stale-read"} {
 		for _, d := range []time.Duration{10 * time.Second, 1000 * time.Second} {
-			b.Run(name+"/sim="+d.String(), func(b *testing.B) { benchGrowth(b, name, d) })
+			b.Run(name+"/sim="+d.String(), func(b *testing.B) { benchGrowth(b, name, d, growthBounds) })
 		}
+		b.Run(name+"/sim=16m40s-spill", func(b *testing.B) { benchGrowth(b, name, 1000*time.Second, spillBounds) })
 	}
 }
 
 // growthBounds lets the long runs finish: they are measured, not bounded.
 var growthBounds = scenarios.Bounds{Events: 200_000_000, HistoryBytes: 4 << 30}
 
-func benchGrowth(b *testing.B, name string, d time.Duration) {
+// spillBounds are growthBounds with a history that spills past 16 MiB.
+var spillBounds = scenarios.Bounds{Events: 200_000_000, HistoryBytes: 4 << 30, MemoryBytes: 16 << 20}
+
+func benchGrowth(b *testing.B, name string, d time.Duration, bounds scenarios.Bounds) {
 	var events uint64
 	var peak, hist uint64
-	var el, simEl time.Duration
+	var el, simEl, judgeEl time.Duration
 	for b.Loop() {
 		s, err := scenarios.Builtin(name)
 		if err != nil {
@@ -67,13 +74,13 @@ func benchGrowth(b *testing.B, name string, d time.Duration) {
 		names := s.Checks
 		s.Checks, s.Expect = nil, nil // judged below, timed apart
 		t0 := time.Now()
-		o, err := s.RunWithin(1, growthBounds)
+		o, err := s.RunWithin(1, bounds)
 		t1 := time.Now()
 		if err == nil {
 			scenarios.Judge(o.History, names)
 		}
 		t2 := time.Now()
-		simEl, el = simEl+t1.Sub(t0), el+t2.Sub(t0)
+		simEl, el, judgeEl = simEl+t1.Sub(t0), el+t2.Sub(t0), judgeEl+t2.Sub(t1)
 		close(stop)
 		p := <-done
 		if err != nil {
@@ -84,10 +91,12 @@ func benchGrowth(b *testing.B, name string, d time.Duration) {
 		}
 		events += o.Events
 		peak = max(peak, (p-base)/max(o.Events, 1))
-		hist = max(hist, uint64(o.History.Bytes())/max(o.Events, 1))
+		hist = max(hist, uint64(o.History.Size())/max(o.Events, 1))
+		o.Release()
 	}
 	b.ReportMetric(float64(el.Nanoseconds())/float64(events), "ns/event")
 	b.ReportMetric(float64(simEl.Nanoseconds())/float64(events), "sim-ns/event")
+	b.ReportMetric(float64(judgeEl.Nanoseconds())/float64(events), "judge-ns/event")
 	b.ReportMetric(float64(peak), "peak-B/event")
 	b.ReportMetric(float64(hist), "hist-B/event")
 	b.ReportMetric(float64(events)/float64(b.N), "events/run")

@@ -47,6 +47,7 @@ var FailureModes = []FailureMode{
 	{ID: "E7", Failure: "rebuild beside a live projector", Broken: []string{"rebuild-in-place"}, Fixed: []string{"rebuild-blue-green", "rebuild-stop-first"}},
 	{ID: "E8", Failure: "broken read-your-writes wait", Broken: []string{"wrong-token-wait", "unstarted-projection-caught-up"}, Fixed: []string{"read-your-writes-token", "unstarted-projection-wait"}},
 	{ID: "", Failure: "event schema evolution without upcasting", Broken: []string{"schema-evolution-no-upcast"}, Fixed: []string{"schema-evolution-upcast"}},
+	{ID: "", Failure: "new event type written while the old projector serves reads", Broken: []string{"blue-green-unknown-event"}, Fixed: []string{"blue-green-readers-first"}},
 	{ID: "P1", Failure: "dual write", Broken: []string{"dual-write-after", "dual-write-before"}, Fixed: []string{"transactional-outbox"}},
 	{ID: "P2", Failure: "outbox duplicates", Broken: []string{"outbox-duplicates"}, Fixed: []string{"outbox-idempotent-consumer"}},
 	{ID: "P3", Failure: "saga races", Broken: []string{"saga-race", "saga-optimistic"}, Fixed: []string{"saga-key-order"}},

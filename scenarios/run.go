@@ -20,15 +20,22 @@ import (
 type Bounds struct {
 	// Events bounds the kernel events of the whole run.
 	Events uint64
-	// HistoryBytes bounds the memory the history holds
-	// ([history.History.Bytes]: its compact records, side rows and symbol
-	// table).
+	// HistoryBytes bounds the whole history, in memory and spilled to
+	// disk ([history.History.Size]: its compact records, side rows and
+	// symbol table).
 	HistoryBytes int64
+	// MemoryBytes is the history's memory budget ([history.History.Bytes]):
+	// past it, its oldest records spill to a temporary file in SpillDir
+	// ("": the system's temporary folder) and are read back as the checks
+	// need them. 0 keeps the whole history in memory, within HistoryBytes.
+	MemoryBytes int64
+	SpillDir    string
 }
 
-// DefaultBounds are the bounds of [Scenario.Run]: 50 million kernel events
-// and 512 MiB of history.
-var DefaultBounds = Bounds{Events: 50_000_000, HistoryBytes: 512 << 20}
+// DefaultBounds are the bounds of [Scenario.Run]: 50 million kernel
+// events and 4 GiB of history, of which at most 256 MiB in memory (the
+// rest spills to disk).
+var DefaultBounds = Bounds{Events: 50_000_000, HistoryBytes: 4 << 30, MemoryBytes: 256 << 20}
 
 // runSlice is how much simulated time runs between two looks at the bounds.
 const runSlice = sim.Time(time.Second)
@@ -92,16 +99,9 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 		return nil, err
 	}
 	w, sys, es, h := bw.w, bw.sys, bw.es, bw.h
+	h.SpillOver(b.MemoryBytes, b.SpillDir)
 	phase := "safety phase"
-	w.SetLimit(func() string {
-		switch {
-		case b.Events > 0 && w.Steps() >= b.Events:
-			return fmt.Sprintf("%d kernel events", b.Events)
-		case b.HistoryBytes > 0 && h.Bytes() >= b.HistoryBytes:
-			return fmt.Sprintf("%d MiB of history memory (%d records)", b.HistoryBytes>>20, h.Len())
-		}
-		return ""
-	})
+	w.SetLimit(func() string { return b.hit(w.Steps(), h) })
 	sys.Start()
 	es.Start()
 	o := &Outcome{Scenario: s, Seed: seed, History: h}
@@ -116,7 +116,13 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	o.Drained = es.Drain(sys, drainStep, s.Drain)
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
 	o.FaultsStruck = append(append(bw.in.Strikes(), sys.Strikes()...), es.Strikes()...)
+	if err := spillErr(s, h); err != nil {
+		return nil, err
+	}
 	o.Results = Judge(h, s.Checks)
+	if err := spillErr(s, h); err != nil { // a chunk the checks read back
+		return nil, err
+	}
 	o.Failures = s.compare(o.Results)
 	if why := w.Halted(); why != "" {
 		o.Bounded = true
@@ -193,6 +199,7 @@ func newHistory() *history.History {
 // results keep their witnesses).
 func (o *Outcome) Release() {
 	if o.History != nil {
+		o.History.Reset() // frees its spill file now
 		histories.Put(o.History)
 		o.History = nil
 	}

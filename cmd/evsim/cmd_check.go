@@ -13,9 +13,11 @@ import (
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check HISTORY.jsonl [--checks a,b] [--json]", stderr)
+	fs := newFlagSet("check HISTORY.jsonl [--checks a,b] [--json] [--memory SIZE] [--spill-dir DIR]", stderr)
 	names := fs.String("checks", strings.Join(checks.DefaultNames(), ","), "comma-separated checks to run")
 	asJSON := fs.Bool("json", false, "print the results as one JSON object")
+	memory := fs.String("memory", sizeString(scenarios.DefaultBounds.MemoryBytes), "history memory; past it, the history spills to a temporary file and is read back for the checks (0: keep it all in memory)")
+	spillDir := fs.String("spill-dir", "", "folder for the spill file (default: the system's temporary folder, $TMPDIR)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage
@@ -33,18 +35,28 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		list = append(list, n)
 	}
+	budget, err := parseSize(*memory)
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim check: --memory: %v\n", err)
+		return exitUsage
+	}
 	f, err := os.Open(pos[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim check: %v\n", err)
 		return exitUsage
 	}
 	defer f.Close()
-	h, err := history.ReadJSONL(pos[0], f)
+	h, err := history.ReadJSONLSpilling(pos[0], f, budget, *spillDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim check: %v\n", err)
 		return exitUsage
 	}
+	defer h.Close()
 	results := scenarios.Judge(h, list)
+	if err := h.Err(); err != nil {
+		fmt.Fprintf(stderr, "evsim check: %s: %v (free space in the spill folder, choose another with --spill-dir, or raise --memory)\n", pos[0], err)
+		return exitUsage
+	}
 	code := exitOK
 	for _, r := range results {
 		if r.Verdict == checks.Violated {

@@ -38,12 +38,18 @@ type runLine struct {
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run [FILE|NAME...] [--seed N] [--out DIR] [--json]", stderr)
+	fs := newFlagSet("run [FILE|NAME...] [--seed N] [--out DIR] [--json] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]", stderr)
 	seedFlag := fs.String("seed", "", "seed for every scenario (default: each scenario's own seed)")
 	outDir := fs.String("out", "evsim-out", "folder for each run's history, verdicts and charts")
 	asJSON := fs.Bool("json", false, "print one JSON object per scenario run, one per line")
+	bf := addBoundFlags(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
+		return exitUsage
+	}
+	bounds, err := bf.bounds()
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim run: %v\n", err)
 		return exitUsage
 	}
 	var seed uint64
@@ -81,7 +87,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		if *seedFlag != "" {
 			sd = seed
 		}
-		o, err := s.Run(sd)
+		o, err := s.RunWithin(sd, bounds)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim run: %v\n", err)
 			return exitUsage

@@ -64,7 +64,7 @@ type seedWorst struct {
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR] [--summary FILE]", stderr)
+	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR] [--summary FILE] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
 	shardFlagV := fs.String("shard", "", "run only shard i of n, 0 <= i < n: the seeds at positions i, i+n, i+2n... of the range, for every scenario (i as a Kubernetes JOB_COMPLETION_INDEX or a CI matrix gives it; env: i from $JOB_COMPLETION_INDEX, n from $EVSIM_SHARDS); `evsim merge` combines the shards' summaries")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
@@ -73,8 +73,14 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file, or into this folder if it ends in a slash (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
+	bf := addBoundFlags(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
+		return exitUsage
+	}
+	bounds, err := bf.bounds()
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 		return exitUsage
 	}
 	lo, hi, err := parseSeeds(*seedsFlag)
@@ -115,7 +121,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	defer tuneGC()()
 	start := time.Now()
 	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
-	err = sweepAll(list, seeds, *workers, terminal(stderr), *outDir != "" || summaryFile != "", intr, func(s *scenarios.Scenario, sum *sweepLine) error {
+	err = sweepAll(list, seeds, *workers, bounds, terminal(stderr), *outDir != "" || summaryFile != "", intr, func(s *scenarios.Scenario, sum *sweepLine) error {
 		sum.Seeds, sum.Shard = *seedsFlag, sh.String()
 		summary.Scenarios = append(summary.Scenarios, sweptScenario{File: s.File, Source: string(s.Source), Sweep: sum})
 		return emitSweep(stdout, s, sum, *asJSON, *outDir)
@@ -250,7 +256,7 @@ func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 // scenario's summary. After Ctrl-C no new run starts; the scenarios with
 // runs finished are emitted, those cut short marked Interrupted. A
 // scenario that cannot run stops the sweep with its error.
-func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, progress io.Writer, measure bool, intr *interrupt,
+func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds scenarios.Bounds, progress io.Writer, measure bool, intr *interrupt,
 	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
 	type cell struct {
 		sc   int
@@ -272,7 +278,7 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, progress 
 	for range min(workers, max(1, len(list)*len(seeds))) {
 		wg.Go(func() {
 			for c := range jobs {
-				o, err := list[c.sc].Run(c.seed)
+				o, err := list[c.sc].RunWithin(c.seed, bounds)
 				var worst reports.Worst
 				if o != nil {
 					if measure {

@@ -61,7 +61,7 @@ func BenchmarkSweepWorkers(b *testing.B) {
 		for _, w := range order {
 			start := time.Now()
 			cpu0, busy0, gc0 := cpuSeconds()
-			if err := sweepAll(list, seeds, w, nil, true, intr, func(*scenarios.Scenario, *sweepLine) error { return nil }); err != nil {
+			if err := sweepAll(list, seeds, w, scenarios.DefaultBounds, nil, true, intr, func(*scenarios.Scenario, *sweepLine) error { return nil }); err != nil {
 				b.Fatal(err)
 			}
 			took[w] += time.Since(start)

@@ -7,12 +7,17 @@ const (
 	Opened    = "Opened"
 	Deposited = "Deposited"
 	Withdrawn = "Withdrawn"
+	// FeeCharged is a fee taken from the balance, decided by a ChargeFee
+	// command: the event type a later version of a service adds, which
+	// a projector deployed before it has no handler for.
+	FeeCharged = "FeeCharged"
 )
 
 // Account is the built-in bank account aggregate. Commands: Open,
-// Deposit, Withdraw (with an Amount). Events: Opened, Deposited, Withdrawn.
-// A withdrawal that would overdraw the account is rejected, and so is every
-// command but Open on an account that is not open.
+// Deposit, Withdraw, ChargeFee (with an Amount). Events: Opened,
+// Deposited, Withdrawn, FeeCharged. A withdrawal or a fee that would
+// overdraw the account is rejected, and so is every command but Open on
+// an account that is not open.
 //
 // Cents selects apply logic 2, which keeps the balance in cents instead of
 // whole units: the change of apply logic the snapshot-drift scenario makes
@@ -45,7 +50,7 @@ func (a Account) Apply(state any, e Event) any {
 		s.Open = true
 	case Deposited:
 		s.Balance += e.Amount * a.unit()
-	case Withdrawn:
+	case Withdrawn, FeeCharged:
 		s.Balance -= e.Amount * a.unit()
 	}
 	return s
@@ -73,6 +78,14 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 			return nil, "insufficient funds"
 		}
 		return []Change{{Type: Withdrawn, Amount: c.Amount}}, ""
+	case "ChargeFee":
+		if !s.Open {
+			return nil, "not open"
+		}
+		if s.Balance < c.Amount*a.unit() {
+			return nil, "insufficient funds"
+		}
+		return []Change{{Type: FeeCharged, Amount: c.Amount}}, ""
 	}
 	return nil, UnknownCommand(c)
 }
@@ -96,5 +109,5 @@ func (Account) FromRow(value, version int64) any {
 
 // Types implements Typed.
 func (Account) Types() []string {
-	return []string{"Open", "Deposit", "Withdraw", Opened, Deposited, Withdrawn}
+	return []string{"Open", "Deposit", "Withdraw", "ChargeFee", Opened, Deposited, Withdrawn, FeeCharged}
 }

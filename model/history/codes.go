@@ -28,6 +28,8 @@ var kinds = []Kind{
 	StoreAggregate, ReadModelProjection,
 	// live runs
 	Revoke,
+	// event sourcing: an event type a projector has no handler for
+	ProjectionUnhandled,
 	// topics
 	AddPartitions,
 }

@@ -105,6 +105,12 @@ const (
 	// ProjectionSkip: projector Node of read model Group skipped the gap
 	// at global Position (GapPolicy: the policy that decided it).
 	ProjectionSkip Kind = "projection-skip"
+	// ProjectionUnhandled: projector Node of read model Group read Event
+	// (stream Key at Version, global Position, Type, Amount, Payload) and
+	// left its row alone, because its code has no handler for the event's
+	// Type (an older version of the projection than the code that wrote
+	// the event). Its checkpoint passes the event as if applied.
+	ProjectionUnhandled Kind = "projection-unhandled"
 	// ProjectionReset: read model Group was truncated to be rebuilt (Rebuild:
 	// the rebuild mode); Node is the rebuilder.
 	ProjectionReset Kind = "projection-reset"

@@ -94,6 +94,26 @@ func toLegacy(e Entry) legacyEntry {
 	return l
 }
 
+// fitsV11 returns an error naming the first record that version 1.1
+// cannot carry: Kafka transactions came with version 2.
+func (h *History) fitsV11() error {
+	for i, e := range h.All() {
+		what := ""
+		switch {
+		case e.Kind == TxnInit || e.Kind == TxnBegin || e.Kind == TxnCommit || e.Kind == TxnAbort || e.Kind == ProducerFenced:
+			what = "kind " + string(e.Kind)
+		case e.TxnID != "":
+			what = "a txn_id"
+		case e.Input != "":
+			what = "an input"
+		}
+		if what != "" {
+			return fmt.Errorf("write history as %s: record %d (at %d, %s) has %s, which version 1.1 cannot carry: write %s instead", SchemaV11, i, e.At, e.Kind, what, Schema)
+		}
+	}
+	return nil
+}
+
 type header struct {
 	Schema string `json:"schema"`
 	// Source is [History.Source] (absent for a simulated run).
@@ -105,10 +125,20 @@ type header struct {
 func (h *History) WriteJSONL(w io.Writer) error { return h.WriteJSONLAs(w, Schema) }
 
 // WriteJSONLAs writes h as JSON Lines in the given schema version: [Schema]
-// or [SchemaV11], for tools that read only the older form.
+// or [SchemaV11], for tools that read only the older form. Version 1.1
+// has one point field where version 2 has a typed field per meaning, and
+// no payload or member field: those two are left out. It has no
+// transactions: a history with a transaction record, a txn_id or an input
+// is refused whole, before anything is written, naming the first such
+// record.
 func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 	if schema != Schema && schema != SchemaV11 {
 		return fmt.Errorf("write history: cannot write schema %q: want %q or %q", schema, Schema, SchemaV11)
+	}
+	if schema == SchemaV11 {
+		if err := h.fitsV11(); err != nil {
+			return err
+		}
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
@@ -128,6 +158,9 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write history: %w", err)
 	}
+	if err := h.Err(); err != nil {
+		return fmt.Errorf("write history: %w", err)
+	}
 	return nil
 }
 
@@ -137,9 +170,17 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 // time earlier than the record before it (records are in the order they
 // happened; see [History.Validate]).
 func ReadJSONL(name string, r io.Reader) (*History, error) {
+	return ReadJSONLSpilling(name, r, 0, "")
+}
+
+// ReadJSONLSpilling is [ReadJSONL] into a history that spills to a file
+// in dir past budget bytes of memory ([History.SpillOver]); a spill file
+// that fails is an error.
+func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*History, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
+	h.SpillOver(budget, dir)
 	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
 	sawHeader, v1, legacy := false, false, false
@@ -199,8 +240,15 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 	}
 	if v1 {
 		src := h.Source
-		h = FromEntries(upgradeV1(v1es))
-		h.Source = src
+		h = &History{Source: src}
+		h.SpillOver(budget, dir)
+		for _, e := range upgradeV1(v1es) {
+			h.Add(e)
+		}
+	}
+	if err := h.Err(); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return h, nil
 }

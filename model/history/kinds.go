@@ -7,13 +7,15 @@ type kindSet [4]uint64
 
 func (s *kindSet) has(c uint8) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
+func (s *kindSet) add(c uint8) { s[c>>6] |= 1 << (c & 63) }
+
 // kindsOf returns the set of ks; a kind that is not known is in no
 // record, so it adds nothing.
 func kindsOf(ks []Kind) kindSet {
 	var s kindSet
 	for _, k := range ks {
 		if c, ok := kindCodes.code(k); ok && c != 0 {
-			s[c>>6] |= 1 << (c & 63)
+			s.add(c)
 		}
 	}
 	return s
@@ -26,13 +28,17 @@ func kindsOf(ks []Kind) kindSet {
 func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 	set := kindsOf(ks)
 	return func(yield func(int, Entry) bool) {
-		n := h.n
-		for c, chunk := range h.recs {
+		n, slot := h.n, -1
+		defer func() { h.unpinChunk(slot) }()
+		for c := range h.recs {
 			lo := c << chunkBits
 			if lo >= n {
 				return
 			}
-			chunk = chunk[:min(chunkLen, n-lo)]
+			h.unpinChunk(slot)
+			var chunk []Record
+			chunk, slot = h.pinChunk(c, &set)
+			chunk = chunk[:min(len(chunk), n-lo)]
 			for j := range chunk {
 				r := &chunk[j]
 				if set.has(r.kind) && !yield(lo+j, h.unpack(r)) {
@@ -48,11 +54,16 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 func (h *History) Count(ks ...Kind) int {
 	set := kindsOf(ks)
 	n := 0
-	for c, chunk := range h.recs {
+	for c := range h.recs {
 		lo := c << chunkBits
 		if lo >= h.n {
 			break
 		}
+		if h.recs[c] == nil { // spilled: counted when it was
+			n += spilledCount(h.sp.kinds[c], &set)
+			continue
+		}
+		chunk := h.recs[c]
 		for j := range chunk[:min(chunkLen, h.n-lo)] {
 			if set.has(chunk[j].kind) {
 				n++
@@ -65,17 +76,22 @@ func (h *History) Count(ks ...Kind) int {
 // Compact yields the index and compact form of each record of one of the
 // kinds ks, in order, without unpacking any: for a check that compares
 // symbols ([History.Lookup], [History.Str]) rather than strings. The
-// record is the history's own; the caller must not change it.
+// record is the history's own; the caller must not change it, nor keep
+// it past the loop's step (a spilled history reuses its memory).
 func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 	set := kindsOf(ks)
 	return func(yield func(int, *Record) bool) {
-		n := h.n
-		for c, chunk := range h.recs {
+		n, slot := h.n, -1
+		defer func() { h.unpinChunk(slot) }()
+		for c := range h.recs {
 			lo := c << chunkBits
 			if lo >= n {
 				return
 			}
-			chunk = chunk[:min(chunkLen, n-lo)]
+			h.unpinChunk(slot)
+			var chunk []Record
+			chunk, slot = h.pinChunk(c, &set)
+			chunk = chunk[:min(len(chunk), n-lo)]
 			for j := range chunk {
 				if r := &chunk[j]; set.has(r.kind) && !yield(lo+j, r) {
 					return

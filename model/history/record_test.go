@@ -239,3 +239,27 @@ func TestCompactIsOfKind(t *testing.T) {
 		t.Fatalf("Compact gave %d records, OfKind %d", len(got), len(want))
 	}
 }
+
+// TestV11RefusesTransactions: a history with a transaction record, a
+// txn_id or an input cannot be written as version 1.1, which has no
+// transactions; the error names the record and nothing is written.
+func TestV11RefusesTransactions(t *testing.T) {
+	for _, e := range []Entry{
+		{At: 3, Kind: TxnBegin, Node: "p", TxnID: "t-1"},
+		{At: 3, Kind: Append, Node: "broker-0", TxnID: "t-1"},
+		{At: 3, Kind: Publish, Node: "p", Input: "account-events/0/4"},
+	} {
+		h := FromEntries([]Entry{{At: 1, Kind: Publish, Node: "p", Event: "e-1"}, e})
+		var out bytes.Buffer
+		err := h.WriteJSONLAs(&out, SchemaV11)
+		if err == nil || !strings.Contains(err.Error(), "record 1 (at 3, ") || !strings.Contains(err.Error(), Schema) {
+			t.Errorf("%+v written as version 1.1: error %v, want one naming record 1 and %s", e, err, Schema)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%d bytes written before the refusal", out.Len())
+		}
+		if err := h.WriteJSONL(&out); err != nil {
+			t.Errorf("version 2: %v", err)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type History struct {
 	sides [][]extra
 	nx    int
 	syms  symbols
+	sp    *spill // nil until SpillOver
 }
 
 // FromEntries returns a history of es, in order.
@@ -47,6 +48,9 @@ func (h *History) Add(e Entry) {
 	if more {
 		r.ext = h.addExtra(x)
 	}
+	if h.sp != nil && h.n&(chunkLen-1) == 0 {
+		h.spillOld()
+	}
 	if h.n>>chunkBits == len(h.recs) {
 		h.recs = append(h.recs, make([]Record, chunkLen))
 	}
@@ -63,7 +67,13 @@ func (h *History) addExtra(x extra) uint32 {
 	return uint32(h.nx)
 }
 
-func (h *History) side(i uint32) *extra { return &h.sides[i>>chunkBits][i&(chunkLen-1)] }
+func (h *History) side(i uint32) *extra {
+	c := h.sides[i>>chunkBits]
+	if c == nil {
+		c = h.loadSides(int(i >> chunkBits))
+	}
+	return &c[i&(chunkLen-1)]
+}
 
 // Len returns the number of records.
 func (h *History) Len() int { return h.n }
@@ -73,7 +83,7 @@ func (h *History) Record(i int) Record {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	return h.recs[i>>chunkBits][i&(chunkLen-1)]
+	return *h.rec(i)
 }
 
 // At returns record i (0 ≤ i < Len) as an Entry.
@@ -81,7 +91,7 @@ func (h *History) At(i int) Entry {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	return h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])
+	return h.unpack(h.rec(i))
 }
 
 // All yields the index and Entry of each record, in order. Like ranging
@@ -90,7 +100,7 @@ func (h *History) All() iter.Seq2[int, Entry] {
 	return func(yield func(int, Entry) bool) {
 		n := h.n
 		for i := 0; i < n; i++ {
-			if !yield(i, h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])) {
+			if !yield(i, h.unpack(h.rec(i))) {
 				return
 			}
 		}
@@ -102,16 +112,18 @@ func (h *History) Set(i int, e Entry) {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	old := &h.recs[i>>chunkBits][i&(chunkLen-1)]
 	r, x, more := h.pack(&e)
+	old := h.rec(i)
 	switch {
 	case more && old.ext != 0:
 		r.ext = old.ext
 		*h.side(old.ext - 1) = x
+		h.wroteSide(old.ext - 1)
 	case more:
 		r.ext = h.addExtra(x)
 	}
 	*old = r
+	h.wroteRec(i)
 }
 
 // Entries returns every record as an Entry, in order: a copy the caller
@@ -142,7 +154,7 @@ func (h *History) Lookup(s string) (y Sym, ok bool) {
 func (h *History) Bytes() int64 {
 	return int64(len(h.recs))*chunkLen*int64(unsafe.Sizeof(Record{})) +
 		int64(len(h.sides))*chunkLen*int64(unsafe.Sizeof(extra{})) +
-		h.syms.bytes()
+		h.syms.bytes() + h.spillDelta()
 }
 
 // Range yields the index and Entry of records lo to hi-1, in order (hi is
@@ -151,7 +163,7 @@ func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
 	return func(yield func(int, Entry) bool) {
 		hi := min(hi, h.n)
 		for i := max(lo, 0); i < hi; i++ {
-			if !yield(i, h.unpack(&h.recs[i>>chunkBits][i&(chunkLen-1)])) {
+			if !yield(i, h.unpack(h.rec(i))) {
 				return
 			}
 		}
@@ -163,6 +175,9 @@ func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
 func (h *History) Reset() {
 	h.Source, h.n, h.nx = "", 0, 0
 	h.syms.reset()
+	if h.sp != nil {
+		h.resetSpill()
+	}
 }
 
 // Cap returns the number of records the history holds without growing.

@@ -1,0 +1,37 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/evsim/evsim/model/history"
+)
+
+// lastUnhandled returns the latest history.ProjectionUnhandled record
+// before record i of read model group and stream key, below stream
+// version below, by projector node ("" for any projector of the read
+// model), since the read model was last truncated. ok is false when there
+// is none.
+func lastUnhandled(h *history.History, i int, group, key, node string, below int64) (history.Entry, bool) {
+	for j := i - 1; j >= 0; j-- {
+		q := h.At(j)
+		if q.Group != group {
+			continue
+		}
+		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
+			break
+		}
+		if q.Kind == history.ProjectionUnhandled && q.Key == key && q.Version < below && (node == "" || q.Node == node) {
+			return q, true
+		}
+	}
+	return history.Entry{}, false
+}
+
+// unhandledWhy explains a row that misses event u, which its projector
+// skipped for want of a handler for its type.
+func unhandledWhy(u history.Entry) string {
+	return fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) reached projector %s at %s, whose code has no handler for event type %s: "+
+		"it skipped the event, left the row alone and moved its checkpoint past it. The read model's projection counts %s; "+
+		"the projector is older than the code that wrote the event (deploy a projector that handles a new event type before any writer emits it).",
+		u.Version, u.Key, u.Event, u.Type, u.Amount, u.Position, u.Node, at(u.At), u.Type, u.Type)
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evsim/evsim/scenarios"
+)
+
+func TestParseSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"0", 0, true}, {"4096", 4096, true}, {"512MiB", 512 << 20, true}, {"4GiB", 4 << 30, true},
+		{"2G", 2 << 30, true}, {"1 TiB", 1 << 40, true}, {"16KiB", 16 << 10, true},
+		{"", 0, false}, {"-1MiB", 0, false}, {"1.5GiB", 0, false}, {"12X", 0, false}, {"99999999TiB", 0, false},
+	} {
+		got, err := parseSize(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
+		}
+	}
+	for _, n := range []int64{0, 4 << 30, 256 << 20, 1000} {
+		if got, err := parseSize(sizeString(n)); err != nil || got != n {
+			t.Errorf("sizeString(%d) = %q reads back as %d, %v", n, sizeString(n), got, err)
+		}
+	}
+}
+
+// TestRunHistoryBoundFlag: `run --max-history` bounds the run's history
+// and the failure names the flag; a malformed size is a usage error.
+func TestRunHistoryBoundFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := cmdRun([]string{"double-credit", "--memory", "12X", "--out", t.TempDir()}, &out, &errb); code != exitUsage ||
+		!strings.Contains(errb.String(), "--memory") {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	code := cmdRun([]string{"double-credit", "--max-history", "64KiB", "--memory", "0", "--json", "--out", t.TempDir()}, &out, &errb)
+	if code == exitOK || !strings.Contains(out.String(), "raise it with --max-history") {
+		t.Fatalf("exit %d, stdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}
+
+// TestCheckSpilling: `evsim check` of a history larger than --memory
+// spills it and prints what it prints with the history in memory.
+func TestCheckSpilling(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Duration = 20 * time.Second
+	for i := range s.System.Producers {
+		s.System.Producers[i].Stop = 0
+	}
+	o, err := s.Run(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.History.Len() < 3*4096 {
+		t.Fatalf("%d records: too few to spill", o.History.Len())
+	}
+	file := filepath.Join(t.TempDir(), "history.jsonl")
+	var buf bytes.Buffer
+	if err := o.History.WriteJSONL(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mem, disk, errb bytes.Buffer
+	c1 := cmdCheck([]string{file, "--json", "--memory", "0"}, &mem, &errb)
+	c2 := cmdCheck([]string{file, "--json", "--memory", "1", "--spill-dir", t.TempDir()}, &disk, &errb)
+	if c1 != c2 || mem.String() != disk.String() || errb.Len() != 0 {
+		t.Fatalf("exit %d and %d, stderr %s\nin memory: %s\nspilled: %s", c1, c2, errb.String(), mem.String(), disk.String())
+	}
+	if c := cmdCheck([]string{file, "--memory", "1", "--spill-dir", filepath.Join(t.TempDir(), "missing")}, &disk, &errb); c != exitUsage ||
+		!strings.Contains(errb.String(), "make spill file") {
+		t.Fatalf("exit %d, stderr %s", c, errb.String())
+	}
+}
