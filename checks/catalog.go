@@ -115,6 +115,11 @@ var Catalog = map[string]Check{
 		Doc:  "after the faults stop, every group catches up with its topic within the drain bound",
 		Run:  BoundedLag,
 	},
+	"lag-within-slo": {
+		Name: "lag-within-slo",
+		Doc:  "every service with a lag SLO applies each event of its topic within the SLO of its append",
+		Run:  LagWithinSLO,
+	},
 	"log-duplicates": {
 		Name: "log-duplicates",
 		Doc:  "no event is in the log at more offsets than it was sent",

@@ -187,7 +187,7 @@ func (r *runner) baseOpts(c *conns, name string) []kgo.Opt {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	s := r.s
 	for _, g := range s.System.Consumers {
-		r.rec.add(history.Entry{Kind: history.Subscribe, Group: g.Group, Topic: g.Topic, Stateful: true})
+		r.rec.add(history.Entry{Kind: history.Subscribe, Group: g.Group, Topic: g.Topic, Stateful: true, SLO: int64(g.LagSLO)})
 	}
 	r.faultTo = time.Now().Add(s.Faults.Until)
 	membersCtx, stopMembers := context.WithCancel(ctx)

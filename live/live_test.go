@@ -619,3 +619,42 @@ func TestRefusesCooperativeSticky(t *testing.T) {
 		t.Errorf("refusals %q do not name the cooperative-sticky assignor", got)
 	}
 }
+
+// TestRefusesAddPartitions: the live driver neither alters a topic nor
+// stops its producers mid-run, nor sets franz-go's metadata age: both
+// scenarios of the add-partitions pair are refused live, naming the fault
+// and the knob.
+func TestRefusesAddPartitions(t *testing.T) {
+	for _, name := range []string{"add-partitions-keyed", "add-partitions-drain-first"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		for _, want := range []string{"add-partitions: the live driver", "producer teller: metadata-max-age"} {
+			if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, want) }) {
+				t.Errorf("%s: refusals %q do not name %q", name, got, want)
+			}
+		}
+	}
+}
+
+// TestRefusesHotKey: the live producer draws keys uniformly, so both
+// scenarios of the hot-partition pair are refused live, naming hot-key;
+// lag-slo, a promise the check reads from the subscribe record, is not
+// refused.
+func TestRefusesHotKey(t *testing.T) {
+	for _, name := range []string{"hot-partition", "hot-partition-key-parallel"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Refusals(s, Options{})
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "producer teller: hot-key") }) {
+			t.Errorf("%s: refusals %q do not name hot-key", name, got)
+		}
+		if slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "lag-slo") }) {
+			t.Errorf("%s: refusals %q name lag-slo", name, got)
+		}
+	}
+}

@@ -75,6 +75,12 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if p.TransactionalID != "" {
 			no("%s: transactional-id: transactional producers are not run live yet", at)
 		}
+		if p.HotKey.Num != 0 {
+			no("%s: hot-key: the live producer draws its keys uniformly", at)
+		}
+		if p.MetadataMaxAge != 0 {
+			no("%s: metadata-max-age: franz-go refreshes its metadata on its own schedule (MetadataMaxAge), which the live driver does not set", at)
+		}
 	}
 	for _, g := range c.Consumers {
 		at := "consumer group " + g.Group
@@ -146,6 +152,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 			target, point, powerLoss = cr.Target, cr.Point, cr.PowerLoss
 		case faults.CrashAt:
 			no("%s: a crash at a set time: a live member crashes only at a crash point of its work", at)
+			continue
+		case faults.AddPartitions:
+			no("%s: add-partitions: the live driver does not alter topics (kafka-topics --alter --partitions) or stop its producers mid-run", at)
 			continue
 		default:
 			no("%s: only crash faults of a consumer group or one of its members run live (%T has no live counterpart)", at, f)

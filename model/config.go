@@ -193,6 +193,10 @@ type ProducerConfig struct {
 	// MaxInFlight is the most unacknowledged requests at once (0:
 	// DefaultMaxInFlight). Above 1, a retry can land after a later request.
 	MaxInFlight int
+	// MetadataMaxAge is how often the producer refreshes its metadata
+	// (Kafka's metadata.max.age.ms; 0: DefaultMetadataMaxAge): only then
+	// does it learn that partitions were added to its topic.
+	MetadataMaxAge time.Duration
 	// BatchMax is the most records of one partition sent in one request
 	// (0: DefaultBatchMax). Records that wait for an in-flight slot are
 	// sent together, as Kafka's accumulator does.
@@ -202,6 +206,9 @@ type ProducerConfig struct {
 	// duplicates and rejecting records that arrive out of sequence. A
 	// restarted producer gets a new id. It requires AcksAll.
 	Idempotent bool
+	// HotKey is the share of events that go to the first key (acct-0);
+	// the rest are drawn uniformly over all keys (0: every key alike).
+	HotKey sim.Ratio
 	// Poison is the probability that an event is malformed: every handler
 	// fails on it, on every attempt.
 	Poison sim.Ratio
@@ -240,6 +247,8 @@ const (
 	// producer and partition to detect duplicates.
 	MaxInFlightIdempotent = 5
 	DefaultBatchMax       = 500
+	// DefaultMetadataMaxAge is Kafka's metadata.max.age.ms default.
+	DefaultMetadataMaxAge = 5 * time.Minute
 )
 
 // EventSpec is one event type a producer publishes, with an amount drawn
@@ -485,6 +494,11 @@ type ConsumerConfig struct {
 	// Failures is the probability that one handler attempt fails for a
 	// passing reason (a timeout, a lock), and would succeed if retried.
 	Failures sim.Ratio
+	// LagSLO is the service's promise on its lag in time: every event
+	// appended to its topic is applied within LagSLO of its append (0:
+	// none). The model only records it (the subscribe record's slo), for
+	// the lag-within-slo check.
+	LagSLO time.Duration
 
 	// AckTimeout is how long a queue subscription waits for an
 	// acknowledgement before it redelivers (0: DefaultAckTimeout).
@@ -536,6 +550,7 @@ func (c ProducerConfig) withDefaults() ProducerConfig {
 	c.RequestTimeout = cmp.Or(c.RequestTimeout, DefaultRequestTimeout)
 	c.MaxInFlight = cmp.Or(c.MaxInFlight, DefaultMaxInFlight)
 	c.BatchMax = cmp.Or(c.BatchMax, DefaultBatchMax)
+	c.MetadataMaxAge = cmp.Or(c.MetadataMaxAge, DefaultMetadataMaxAge)
 	return c
 }
 

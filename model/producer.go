@@ -56,6 +56,9 @@ type producerDurable struct {
 	// orders counts the orders placed (the order workload)
 	orders int
 	rr     int // the round-robin partitioner's cursor
+	// holding says that the operator has paused the producer's
+	// application ([System.HoldProducers]).
+	holding bool
 }
 
 // producerVolatile is what a producer loses in a crash; [Producer.reset]
@@ -77,6 +80,12 @@ type producerVolatile struct {
 	// later request, or answer, on it is lost too, until a request times
 	// out and the producer closes it.
 	broken, ackBroken map[sim.NodeID]bool
+	// parts is the topic's partition count in the producer's metadata,
+	// fetched at metaAt (see [Producer.metadata]).
+	parts  int
+	metaAt sim.Time
+	// held are the events drawn while holding, in order.
+	held []heldEvent
 }
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
@@ -96,16 +105,17 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		p.keys[i] = "acct-" + strconv.Itoa(i)
 	}
 	p.id = w.Add(cfg.Name, p)
-	p.reset()
+	p.reset(w.Now())
 	return p
 }
 
-// reset starts a producer session: a new volatile part, with a new
-// producer id if idempotent, and sequence numbers from 0.
-func (p *Producer) reset() {
+// reset starts a producer session at now: a new volatile part, with a
+// new producer id if idempotent, sequence numbers from 0, and fresh
+// metadata.
+func (p *Producer) reset(now sim.Time) {
 	n := len(p.t.partitions)
 	v := producerVolatile{seqs: make([]int64, n), lines: make([]int, n), pending: make([][]Record, n),
-		broken: map[sim.NodeID]bool{}, ackBroken: map[sim.NodeID]bool{}}
+		broken: map[sim.NodeID]bool{}, ackBroken: map[sim.NodeID]bool{}, parts: n, metaAt: now}
 	if p.cfg.Idempotent {
 		v.pid = p.b.newProducerID()
 	}
@@ -155,7 +165,12 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys)
+	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys, p.cfg.HotKey)
+	if p.holding {
+		p.held = append(p.held, heldEvent{key, typ, amount})
+		p.schedule(w)
+		return
+	}
 	p.emit(w, key, typ, amount)
 	p.schedule(w)
 }
@@ -197,7 +212,8 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 		rec.Poison = true
 		p.poisonedByNumber.strike()
 	}
-	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
+	p.metadata(w.Now())
+	part := partition(&p.cfg, key, p.parts, &p.rr)
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
 	crashPoint(w, p.id, PointBeforeSend)
@@ -552,14 +568,16 @@ func (p *Producer) Crash(w *sim.World, point string) {
 // Restart implements sim.Restarter: a new session with a new producer id,
 // and publishing resumes.
 func (p *Producer) Restart(w *sim.World) {
-	p.reset()
+	p.reset(w.Now())
 	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
 	p.schedule(w)
 }
 
 // drawEvent draws a producer's next event: one of its event specs, an
-// amount in the spec's range and one of its keys, in that order.
-func drawEvent(rng *rand.Rand, events []EventSpec, keys []string) (key, typ string, amount int64) {
+// amount in the spec's range and one of its keys, in that order. With a
+// hot key share, the first key takes that share of the events and the
+// rest are drawn over all keys.
+func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio) (key, typ string, amount int64) {
 	spec := &events[0]
 	if len(events) > 1 {
 		spec = &events[rng.IntN(len(events))]
@@ -569,7 +587,7 @@ func drawEvent(rng *rand.Rand, events []EventSpec, keys []string) (key, typ stri
 		amount += rng.Int64N(span + 1)
 	}
 	key = keys[0]
-	if len(keys) > 1 {
+	if len(keys) > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
 		key = keys[rng.IntN(len(keys))]
 	}
 	return key, spec.Type, amount

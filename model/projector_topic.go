@@ -54,6 +54,7 @@ type topicReadMsg struct {
 }
 
 func newTopicFeed(projection string, t *topic) *topicFeed {
+	t.feeds++
 	f := &topicFeed{topic: t, cpKeys: make([]string, len(t.partitions))}
 	prefix := tablesOf(projection, 0).checkpointKey + "/" + t.name + "/"
 	for p := range f.cpKeys {

@@ -36,6 +36,8 @@ type subscription struct {
 	service string
 	// stateful says that the service's handler reports its state ([Stater]).
 	stateful bool
+	// slo is the service's lag SLO ([ConsumerConfig.LagSLO]).
+	slo time.Duration
 }
 
 // StallHook decides, as a member starts handling a record, whether it
@@ -140,7 +142,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		if service == gc.Group {
 			service = ""
 		}
-		s.subs = append(s.subs, subscription{g, service, stater != nil})
+		s.subs = append(s.subs, subscription{g, service, stater != nil, gc.LagSLO})
 		failures := s.knobs.ratio(gc.Service, "failures", gc.Failures)
 		for i := 0; i < gc.Members; i++ {
 			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, stater: stater, g: g, broker: b.id,
@@ -170,7 +172,7 @@ func (s *System) Start() {
 			style = history.StyleQueue
 		}
 		s.History.Add(history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
-			Topic: sub.g.topic.name, Style: style, Stateful: sub.stateful})
+			Topic: sub.g.topic.name, Style: style, Stateful: sub.stateful, SLO: int64(sub.slo)})
 	}
 	if s.Broker.cluster != nil {
 		s.Broker.cluster.start(w)
@@ -231,13 +233,13 @@ func (s *System) Member(id sim.NodeID) *Member {
 }
 
 // CaughtUp reports whether every producer has settled every record it
-// sent (or is down), and every group has consumed the end of every
+// sent and published every event it holds (or is down), and every group has consumed the end of every
 // partition of its topic (a log subscription: committed the log end, and
 // no rebalance under way; a queue: every message settled) and every
 // member is up.
 func (s *System) CaughtUp() bool {
 	for _, p := range s.Producers {
-		if s.World.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
+		if s.World.Up(p.id) && len(p.inflight)+len(p.ready)+len(p.held) > 0 {
 			return false
 		}
 	}

@@ -55,6 +55,8 @@ type topic struct {
 	// txn says that a transaction wrote the topic: its logs may hold
 	// control markers and aborted records.
 	txn bool
+	// feeds counts the projectors that read the topic.
+	feeds int
 }
 
 // expire applies retention to partition p at now.

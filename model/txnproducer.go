@@ -77,7 +77,7 @@ func (p *TxnProducer) publish(w *sim.World) {
 		}
 		return
 	}
-	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys)
+	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys, p.cfg.HotKey)
 	p.n++
 	rec := Record{ID: p.cfg.Name + "-" + strconv.Itoa(p.n), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)

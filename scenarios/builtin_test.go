@@ -18,6 +18,8 @@ var twins = map[string]string{
 	"fan-out-shared-group":        "fan-out",                        // C1
 	"key-order-round-robin":       "key-order-by-key",               // C6
 	"queue-no-order":              "queue-one-consumer",             // C6, competing consumers
+	"add-partitions-keyed":        "add-partitions-drain-first",     // partitions added to a keyed topic
+	"hot-partition":               "hot-partition-key-parallel",     // hot partition
 	"command-named-event":         "fact-named-event",               // C7
 	"commit-before-handle":        "commit-after-handle",            // D1
 	"commit-max-completed":        "commit-contiguous-prefix",       // D2
@@ -58,7 +60,7 @@ func builtins(t *testing.T) map[string]*Scenario {
 // assignment and the broker never reuses an offset; their oracle and
 // mutation tests in checks prove them.
 var pubsubChecks = []string{"no-loss", "exactly-once-effects", "duplicate-delivery-invariance", "key-order",
-	"single-writer", "bounded-lag", "log-duplicates", "lost-write", "unseen", "group-reread", "poll-skip",
+	"single-writer", "bounded-lag", "lag-within-slo", "log-duplicates", "lost-write", "unseen", "group-reread", "poll-skip",
 	"nonmonotonic-send", "event-names", "stop-the-world"}
 
 // TestTwinsArePaired checks that every pub/sub failure scenario has a

@@ -85,7 +85,7 @@ func TestParseNetworkFaultErrors(t *testing.T) {
 		{"overlapping links", replicatedBase, fault("  - link: [broker-1, broker-2]\n    drop: 1/2\n  - link: [broker-2, broker-1]\n    delay: 1ms\n    one-way: true\n"),
 			`t.yaml:20:5: faults[1]: link: the link from broker-2 to broker-1 is degraded by faults[0] at the same time`},
 		{"two kinds", replicatedBase, fault("  - partition: [broker-1, broker-2]\n    crash: broker-1\n"),
-			`t.yaml:18:5: faults[0]: want exactly one of crash, pause, churn, partition or link`},
+			`t.yaml:18:5: faults[0]: want exactly one of crash, pause, churn, partition, link or add-partitions`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(c.base, "checks:", c.new, 1)

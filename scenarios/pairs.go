@@ -21,6 +21,8 @@ var FailureModes = []FailureMode{
 	{ID: "C4", Failure: "stale read model", Broken: []string{"stale-read"}, Fixed: []string{"read-your-writes-token", "inline-projection"}},
 	{ID: "C5", Failure: "command validated against the read model", Broken: []string{"stale-validation", "stale-validation-expected-version"}, Fixed: []string{"write-model-validation"}},
 	{ID: "C6", Failure: "per-key order", Broken: []string{"key-order-round-robin", "queue-no-order"}, Fixed: []string{"key-order-by-key", "queue-one-consumer"}},
+	{ID: "", Failure: "partitions added to a keyed topic", Broken: []string{"add-partitions-keyed"}, Fixed: []string{"add-partitions-drain-first"}},
+	{ID: "", Failure: "hot partition", Broken: []string{"hot-partition"}, Fixed: []string{"hot-partition-key-parallel"}},
 	{ID: "C7", Failure: "event named as a command", Broken: []string{"command-named-event"}, Fixed: []string{"fact-named-event"}},
 	{ID: "D1", Failure: "commit before processing", Broken: []string{"commit-before-handle"}, Fixed: []string{"commit-after-handle"}},
 	{ID: "", Failure: "auto-commit with a worker thread", Broken: []string{"auto-commit-worker-thread"}, Fixed: []string{"auto-commit-poll-loop"}},

@@ -139,7 +139,7 @@ func TestParsePubSubErrors(t *testing.T) {
 		{"pause at and probability", "checks:", "faults:\n  - pause: billing\n    at: 1s\n    probability: 1/2\n    for: 1s\nchecks:",
 			`t.yaml:16:5: faults[0]: give either at (a time) or probability`},
 		{"two fault kinds", "checks:", "faults:\n  - pause: billing\n    churn: billing\n    for: 1s\nchecks:",
-			`t.yaml:16:5: faults[0]: want exactly one of crash, pause, churn, partition or link`},
+			`t.yaml:16:5: faults[0]: want exactly one of crash, pause, churn, partition, link or add-partitions`},
 		{"queue commit", "    topic: orders\nchecks", "    topic: orders\n    style: queue\n    commit: interval\nchecks",
 			`t.yaml:16:5: consumers[0]: a queue subscription acknowledges each message`},
 		{"count zero", "    rate: 10/s\n", "    rate: 10/s\n    count: 0\n",

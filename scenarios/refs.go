@@ -115,6 +115,13 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 			}
 		}
 	}
+	if len(items) == len(s.Faults.Faults) {
+		for i, err := range faults.Check(sys, s.Faults) {
+			if n := child(items[i], "add-partitions"); err != nil && n != nil {
+				d.errorf(n, "faults[%d]: %v", i, err)
+			}
+		}
+	}
 	for i, item := range items {
 		for _, kind := range []string{"crash", "pause", "churn"} {
 			n := child(item, kind)

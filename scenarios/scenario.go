@@ -134,6 +134,9 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			d.errorf(n, "checks: %q is listed twice", name)
 		}
 		s.Checks = append(s.Checks, name)
+		if name == "lag-within-slo" && !slices.ContainsFunc(s.System.Consumers, func(c model.ConsumerConfig) bool { return c.LagSLO > 0 }) {
+			d.errorf(n, "checks: lag-within-slo needs a consumer with a lag SLO: set lag-slo on a consumer, like 250ms")
+		}
 	}
 	em := d.mapping(m.get("expect"), "expect")
 	for _, f := range em.fields {
@@ -246,7 +249,7 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
-	"count",
+	"count", "metadata-max-age", "hot-key",
 	// sagas (P3)
 	"orders"}
 
@@ -328,12 +331,24 @@ func (d *decoder) producer(n *yaml.Node, what string, s *Scenario) model.Produce
 	if v := m.get("max-in-flight"); v != nil {
 		p.MaxInFlight = int(d.integer(v, what+".max-in-flight", 1))
 	}
+	if v := m.get("metadata-max-age"); v != nil {
+		p.MetadataMaxAge = d.duration(v, what+".metadata-max-age", true)
+	}
 	if v := m.get("idempotent"); v != nil && p.Idempotent {
 		if p.Retries == 0 {
 			d.errorf(v, "%s.idempotent: the idempotent producer needs retries above 0 (Kafka refuses enable.idempotence with retries=0): set retries", what)
 		}
 		if p.MaxInFlight > model.MaxInFlightIdempotent {
 			d.errorf(v, "%s.idempotent: the idempotent producer allows at most %d requests in flight (max.in.flight.requests.per.connection), not max-in-flight %d", what, model.MaxInFlightIdempotent, p.MaxInFlight)
+		}
+	}
+	if v := m.get("hot-key"); v != nil {
+		p.HotKey = d.ratio(v, what+".hot-key")
+		if p.Keys < 2 {
+			d.errorf(v, "%s.hot-key: a hot key needs other keys: set keys to 2 or more", what)
+		}
+		if p.Orders != nil {
+			d.errorf(v, "%s.hot-key: hot-key goes without orders: the order workload draws no keys", what)
 		}
 	}
 	if v := m.get("poison"); v != nil {
@@ -357,6 +372,7 @@ var consumerKeys = []string{"group", "service", "topic", "members", "handler", "
 	"dedup-window", "commit", "commit-interval", "concurrency", "processing", "batch", "poll-interval", "max-poll-interval",
 	"initial-rebalance-delay", "worker-thread", "assignor", "static-membership",
 	"session-timeout", "heartbeat", "fencing", "offset-reset", "offsets-retention", "on-error", "max-attempts", "retry-backoff", "failures",
+	"lag-slo",
 	"ack-timeout", "max-deliveries",
 	// sagas (P3)
 	"saga-concurrency", "ordering"}
@@ -484,6 +500,9 @@ func (d *decoder) consumer(n *yaml.Node, what string) model.ConsumerConfig {
 	if v, ok := dur("retry-backoff"); ok {
 		c.RetryBackoff = v
 	}
+	if v, ok := dur("lag-slo"); ok {
+		c.LagSLO = v
+	}
 	if v := m.get("failures"); v != nil {
 		c.Failures = d.ratio(v, what+".failures")
 	}
@@ -596,14 +615,15 @@ func handlerNames() []string {
 }
 
 // fault reads one fault; its kind is the key that names its target:
-// crash, pause, churn, or, for the network, partition or link.
+// crash, pause, churn, add-partitions (a topic), or, for the network,
+// partition or link.
 func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 	m := d.mapping(n, what)
 	if m.node == nil || m.node.Kind != yaml.MappingNode {
 		return nil
 	}
 	kinds := 0
-	for _, k := range []string{"crash", "pause", "churn", "partition", "link"} {
+	for _, k := range []string{"crash", "pause", "churn", "partition", "link", "add-partitions"} {
 		for _, f := range m.fields {
 			if f.key.Value == k {
 				kinds++
@@ -611,7 +631,7 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 	}
 	if kinds != 1 {
-		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition or link, naming what to break", what)
+		d.errorf(m.node, "%s: want exactly one of crash, pause, churn, partition, link or add-partitions, naming what to break", what)
 		return nil
 	}
 	switch {
@@ -636,6 +656,17 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		}
 		m.done("pause", "at", "probability", "for")
 		return p
+	case m.get("add-partitions") != nil:
+		a := faults.AddPartitions{
+			Topic: d.name(m.get("add-partitions"), what+".add-partitions"),
+			At:    d.duration(m.need("at", "when the operator adds the partitions, like 2s"), what+".at", true),
+			To:    int(d.integer(m.need("to", "the topic's new partition count"), what+".to", 2)),
+		}
+		if v := m.get("drain-first"); v != nil {
+			a.DrainFirst = d.truth(v, what+".drain-first")
+		}
+		m.done("add-partitions", "at", "to", "drain-first")
+		return a
 	case m.get("churn") != nil:
 		c := faults.Churn{
 			Target: d.name(m.get("churn"), what+".churn"),

@@ -30,6 +30,8 @@ var kinds = []Kind{
 	Revoke,
 	// event sourcing: an event type a projector has no handler for
 	ProjectionUnhandled,
+	// topics
+	AddPartitions,
 }
 
 // outcomes, modes and styles list their value sets the same way; the

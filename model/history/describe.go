@@ -41,6 +41,8 @@ func (r Entry) String() string {
 			fmt.Fprintf(&b, " %s/%d", r.Topic, r.Partition)
 		case Subscribe:
 			fmt.Fprintf(&b, " %s", r.Topic)
+		case AddPartitions:
+			fmt.Fprintf(&b, " %s partitions=%d added=%s", r.Topic, r.Count, r.Partitions)
 		case OffsetCommit, Checkpoint:
 			fmt.Fprintf(&b, " %s/%d next=%d", r.Topic, r.Partition, r.Offset)
 		default:

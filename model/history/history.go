@@ -227,4 +227,11 @@ const (
 	// ("lost"), the member lost them to a group error (an expired
 	// session, a fenced generation) without a rebalance's notice.
 	Revoke Kind = "revoke"
+
+	// topics
+
+	// AddPartitions: broker Node grew Topic to Count partitions, adding
+	// Partitions (comma separated), as kafka-topics --alter --partitions
+	// does: the old partitions keep their records.
+	AddPartitions Kind = "add-partitions"
 )
