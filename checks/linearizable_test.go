@@ -123,7 +123,7 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 			break
 		}
 	}
-	wit := witness(ops, LinearizableSteps)
+	wit := witness(new(linSearch), ops, LinearizableSteps)
 	from, start := drawFrom(ops[:len(wit)])
 	if len(wit) < 100 || from == 0 {
 		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", len(wit), from)

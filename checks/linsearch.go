@@ -1,8 +1,9 @@
 package checks
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // LinearizableSteps is the budget of the linearizability search of one
@@ -25,9 +26,6 @@ const (
 type searchResult struct {
 	verdict searchVerdict
 	steps   int
-	// longest is the longest linearized prefix met: the indexes of its
-	// operations in order (for a witness).
-	longest []int
 }
 
 // lentry is an entry of the search's event list: the call or the return
@@ -51,37 +49,67 @@ type lentry struct {
 // visiting the same (set of linearized operations, state) twice. It stops
 // after budget steps.
 func searchAccount(ops []linOp, budget int) searchResult {
+	var s linSearch
+	return s.run(ops, budget)
+}
+
+// linSearch holds the buffers of [searchAccount], so that judging many
+// accounts one after another reuses them.
+type linSearch struct {
+	entries []lentry
+	evs     []linEvent
+	callOf  []*lentry
+	bit     []int
+	stack   []linFrame
+	seen    linCache
+}
+
+// linEvent is the call or the return of operation op, at record index at.
+type linEvent struct {
+	at  int64
+	ret bool
+	op  int
+}
+
+// linFrame is one choice of the search: the call it linearized and the
+// state before it.
+type linFrame struct {
+	call  *lentry
+	state linState
+}
+
+// run is [searchAccount] with s's buffers.
+func (s *linSearch) run(ops []linOp, budget int) searchResult {
 	n := len(ops)
-	entries := make([]lentry, 0, 2*n)
-	type ev struct {
-		at  int64
-		ret bool
-		op  int
-	}
-	evs := make([]ev, 0, 2*n)
+	entries := grow(s.entries, 2*n)
+	evs := grow(s.evs, 2*n)
 	finite := 0
 	for i := range ops {
-		evs = append(evs, ev{at: ops[i].Call, op: i})
+		evs = append(evs, linEvent{at: ops[i].Call, op: i})
 		if ops[i].Return != math.MaxInt64 {
-			evs = append(evs, ev{at: ops[i].Return, ret: true, op: i})
+			evs = append(evs, linEvent{at: ops[i].Return, ret: true, op: i})
 			finite++
 		}
 	}
 	// Positions are record indexes, so they do not tie; were two equal,
 	// the intervals would be closed: the call first.
-	sort.SliceStable(evs, func(a, b int) bool {
-		if evs[a].at != evs[b].at {
-			return evs[a].at < evs[b].at
+	slices.SortStableFunc(evs, func(a, b linEvent) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
 		}
-		if evs[a].ret != evs[b].ret {
-			return !evs[a].ret
+		if a.ret != b.ret {
+			if !a.ret {
+				return -1
+			}
+			return 1
 		}
-		return evs[a].op < evs[b].op
+		return cmp.Compare(a.op, b.op)
 	})
-	callOf := make([]*lentry, n)
+	callOf := grow(s.callOf, n)[:n]
 	for _, e := range evs {
 		entries = append(entries, lentry{op: e.op, ret: e.ret})
 	}
+	s.entries, s.evs, s.callOf = entries, evs, callOf
 	head := &lentry{}
 	prev := head
 	for i := range entries {
@@ -129,7 +157,8 @@ func searchAccount(ops []linOp, budget int) searchResult {
 	// operation's call precedes the earliest pending return, and that
 	// only moves forward as the set grows): which of them took effect
 	// does not matter, only how many did.
-	bit := make([]int, n)
+	bit := grow(s.bit, n)[:n]
+	s.bit = bit
 	nfin := 0
 	type class struct {
 		typ, payload string
@@ -149,12 +178,10 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		}
 		bit[i] = c
 	}
-	seen := newLinCache(nfin, len(classes))
-	type frame struct {
-		call  *lentry
-		state linState
-	}
-	var stack []frame
+	seen := &s.seen
+	seen.reset(nfin, len(classes))
+	stack := s.stack[:0]
+	defer func() { s.stack = stack[:0] }()
 	var res searchResult
 	state := linState{}
 	entry := head.next
@@ -185,13 +212,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		op := entry.op
 		ok, next := ops[op].m.step(state, &ops[op])
 		if ok && seen.visit(bit[op], entry.match != nil, next) {
-			stack = append(stack, frame{call: entry, state: state})
-			if len(stack) > len(res.longest) {
-				res.longest = res.longest[:0]
-				for _, f := range stack {
-					res.longest = append(res.longest, f.call.op)
-				}
-			}
+			stack = append(stack, linFrame{call: entry, state: state})
 			state = next
 			lift(entry)
 			if entry.match != nil {
@@ -219,9 +240,27 @@ type linCache struct {
 	key      []uint64
 }
 
-func newLinCache(nfin, nclasses int) *linCache {
-	return &linCache{fin: make([]uint64, (nfin+63)/64), inf: make([]uint64, nclasses), hi: -1,
-		byHash: map[uint64][]int32{}}
+// reset empties the cache for a search of nfin finite operations and
+// nclasses classes of outMaybe commands, keeping its memory.
+func (c *linCache) reset(nfin, nclasses int) {
+	c.fin = grow(c.fin, (nfin+63)/64)[:(nfin+63)/64]
+	clear(c.fin)
+	c.inf = grow(c.inf, nclasses)[:nclasses]
+	clear(c.inf)
+	c.lo, c.hi = 0, -1
+	if c.byHash == nil {
+		c.byHash = map[uint64][]int32{}
+	}
+	clear(c.byHash)
+	c.arena = c.arena[:0]
+}
+
+// grow returns buf emptied, with room for n elements.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, 0, n)
+	}
+	return buf[:0]
 }
 
 // visit adds bit op of the finite set, or one to the count of class op,
