@@ -23,4 +23,3 @@ func (h *History) PayloadOf(r *Record) Sym {
 // string's included: every [Sym] of its records is below it, so a check
 // may index a table by symbol.
 func (h *History) Symbols() int { return max(len(h.syms.strs), 1) }
-
