@@ -603,7 +603,7 @@ func BoundedStaleness(h *history.History) Result {
 		return res
 	}
 	end := lastAt(h)
-	st := QueryStaleness(h)
+	st := staleness(h, 0) // only the worst a query saw
 	var behind []string
 	for _, g := range groups {
 		var cp history.Entry
@@ -611,11 +611,12 @@ func BoundedStaleness(h *history.History) Result {
 			cp = h.At(i)
 		}
 		n, oldest := 0, -1
+		var oldestPos int64
 		for _, i := range commits {
-			if h.At(i).Position > cp.Position {
+			if p := h.Record(i).Position; p > cp.Position {
 				n++
-				if oldest < 0 || h.At(i).Position < h.At(oldest).Position {
-					oldest = i
+				if oldest < 0 || p < oldestPos {
+					oldest, oldestPos = i, p
 				}
 			}
 		}
