@@ -136,18 +136,26 @@ func staleness(h *history.History, keep int) StalenessReport {
 	for _, t := range sources {
 		fed[t] = true
 	}
-	logs := map[string][]commit{} // by source: "" for the event store
+	// The event store's log, sized: a large slice grown by appending
+	// allocates several times its size.
+	appends := h.Count(history.StoreAppend)
+	logs := map[string][]commit{"": make([]commit, 0, appends)} // by source: "" for the event store
 	// committed: the ids in each source's log. A read model's count is of
 	// the committed entries it applied: an apply of anything else (an id
 	// the log does not hold) must not hide an entry still missing.
-	committed := map[string]map[logID]bool{}
+	committed := map[string]map[logID]bool{"": make(map[logID]bool, appends)}
 	groups := map[string]*group{}
 	bySym := map[history.Sym]*group{}
 	var order []*group
 	get := func(name string) *group {
 		g := groups[name]
 		if g == nil {
-			g = &group{name: name, applied: map[logID]bool{}, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
+			g = &group{name: name, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
+			if g.src == "" {
+				g.applied = make(map[logID]bool, appends)
+			} else {
+				g.applied = map[logID]bool{}
+			}
 			groups[name] = g
 			order = append(order, g)
 		}
