@@ -41,6 +41,9 @@ type Projector struct {
 	rng  *rand.Rand
 	// feed is the topic of a SourceTopic projector; nil for the store.
 	feed *topicFeed
+	// recs holds the records of the batch being applied until its
+	// transaction commits, its memory reused from batch to batch.
+	recs []history.Entry
 
 	projectorDurable
 	projectorVolatile
@@ -155,7 +158,9 @@ func (p *Projector) plan(w *sim.World, r *readAllReply) {
 		limit, _ = p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
 	}
 	next := p.checkpoint + 1
-	var batch []StoredEvent
+	// The batch is the events read up to the first that is not applied
+	// now: a prefix of the reply's, which it shares.
+	n := 0
 	var skipped []int64
 scan:
 	for _, e := range r.events {
@@ -169,9 +174,10 @@ scan:
 			skipped = append(skipped, next)
 			next++
 		}
-		batch = append(batch, e)
+		n++
 		next = e.Position + 1
 	}
+	batch := r.events[:n:n]
 	if len(batch) == 0 && len(skipped) == 0 {
 		if p.role == roleInPlace && p.checkpoint >= r.head {
 			p.stopped = true
@@ -237,7 +243,7 @@ func (p *Projector) apply(w *sim.World) {
 		cpKey = "rebuild"
 	}
 	tx := p.db.Begin()
-	var recs []history.Entry
+	recs := p.recs[:0]
 	for _, e := range p.batch {
 		if applied, _ := tx.Get(t.version, e.Stream); p.cfg.Idempotent && applied >= e.Version {
 			continue // applied before the checkpoint moved past it
@@ -253,9 +259,11 @@ func (p *Projector) apply(w *sim.World) {
 		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
 			Position: pos, GapPolicy: history.GapPolicy(p.cfg.Gap)})
 	}
-	for _, r := range recs {
-		p.env.hist.Add(r)
+	for i := range recs {
+		p.env.hist.Add(recs[i])
 	}
+	clear(recs)
+	p.recs = recs[:0]
 	if p.effects && p.cfg.Effects != "" {
 		for _, e := range p.batch {
 			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom {
@@ -302,16 +310,18 @@ func (p *Projector) applyEvent(w *sim.World, tx *Tx, t readTables, e StoredEvent
 func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
 	t := p.tables()
 	tx := p.db.Begin()
-	var recs []history.Entry
+	recs := p.recs[:0]
 	for _, e := range evs {
 		recs = append(recs, p.applyEvent(w, tx, t, e))
 	}
 	checkpoint := evs[len(evs)-1].Position
 	tx.Put(checkpointTable, t.checkpointKey, checkpoint)
 	tx.Commit()
-	for _, r := range recs {
-		p.env.hist.Add(r)
+	for i := range recs {
+		p.env.hist.Add(recs[i])
 	}
+	clear(recs)
+	p.recs = recs[:0]
 	p.checkpointed(w, checkpoint)
 }
 
