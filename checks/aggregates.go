@@ -27,8 +27,8 @@ func aggregateState(d *domains, key string, events []history.Entry, logic int) (
 // record of Kind "" where the history has none.
 func storedStreams(h *history.History) map[string][]history.Entry {
 	out := map[string][]history.Entry{}
-	for _, r := range h.All() {
-		if r.Kind != history.StoreAppend || r.Version < 1 {
+	for _, r := range h.OfKind(history.StoreAppend) {
+		if r.Version < 1 {
 			continue
 		}
 		s := out[r.Key]

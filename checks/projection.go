@@ -13,10 +13,8 @@ import (
 // history.StoreAppend records, in history order.
 func storeAppendsByKey(h *history.History) map[string][]int {
 	out := map[string][]int{}
-	for i, r := range h.All() {
-		if r.Kind == history.StoreAppend {
-			out[r.Key] = append(out[r.Key], i)
-		}
+	for i, r := range h.OfKind(history.StoreAppend) {
+		out[r.Key] = append(out[r.Key], i)
 	}
 	return out
 }
@@ -113,7 +111,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 			res.Witness, res.Explanation = recs, why
 		}
 	}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
 		switch r.Kind {
 		case history.ProjectionApply:
 			final[gk{r.Group, r.Key}] = i
@@ -315,7 +313,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	firstCP := map[string][]int{} // group -> checkpoint record indexes in order
 	var groups []string
 	var commits []int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.ProjectionApply, history.Checkpoint, history.StoreAppend) {
 		if _, ok := sources[r.Group]; ok && (r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) {
 			continue // judged by topicHoles
 		}
@@ -563,7 +561,7 @@ func BoundedStaleness(h *history.History) Result {
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	var commits []int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
 		if g, ok := readModelOf(r); ok {
 			if _, fed := sources[g]; !fed {
 				if _, seen := lastCP[g]; !seen {
