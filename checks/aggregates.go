@@ -43,6 +43,28 @@ func storedStreams(h *history.History) map[string][]history.Entry {
 	return out
 }
 
+// storedStream is storedStreams(h)[key], reading the other streams'
+// records in place.
+func storedStream(h *history.History, key string) []history.Entry {
+	y, ok := h.Lookup(key)
+	if !ok || key == "" {
+		return storedStreams(h)[key]
+	}
+	var s []history.Entry
+	for i, r := range h.Compact(history.StoreAppend) {
+		if r.Key != y || r.Version < 1 {
+			continue
+		}
+		for int64(len(s)) < r.Version {
+			s = append(s, history.Entry{})
+		}
+		if s[r.Version-1].Kind == "" {
+			s[r.Version-1] = h.At(i)
+		}
+	}
+	return s
+}
+
 // streamPrefix returns the first n events of stream s, or false when the
 // history lacks one of them.
 func streamPrefix(s []history.Entry, n int64) ([]history.Entry, bool) {

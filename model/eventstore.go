@@ -362,7 +362,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			s.log.add(logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted})
 		}
 		st.ids[e.ID] = len(st.events)
-		st.events = appendDoubling(st.events, e)
+		st.events = append(growByDoubling(st.events), e)
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
@@ -445,15 +445,4 @@ func (s *EventStore) readAll(w *sim.World, m *readAllMsg) {
 	}
 	slices.Sort(r.inFlight)
 	w.Send(s.id, m.from, kindStoreReadAllReply, m.seq, 0, r)
-}
-
-// appendDoubling is append that doubles the capacity of a full slice: a
-// large slice grown by append grows by a quarter at a time, leaving
-// several times its size behind for the collector, where doubling leaves
-// at most its size.
-func appendDoubling[T any](s []T, v T) []T {
-	if len(s) == cap(s) && len(s) >= 256 {
-		s = slices.Grow(s, len(s))
-	}
-	return append(s, v)
 }
