@@ -99,7 +99,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			res.Witness = append(res.Witness, h.At(i))
 		}
 		why := "the write side answered as if it had seen a state that no order of the commands produces"
-		if readModel && search.run(writeSide(ops), budget).verdict != searchIllegal {
+		if readModel && search.runOf(ops, writeSide(ops), budget).verdict != searchIllegal {
 			why = "a read returned a state the aggregate had already left (or had not reached), which no order of the operations explains"
 		}
 		others := ""
@@ -134,19 +134,19 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	return res
 }
 
-// writeSide returns the operations of ops that are not reads of a read
-// model.
-func writeSide(ops []linOp) []linOp {
+// writeSide returns the indexes of the operations of ops that are not
+// reads of a read model.
+func writeSide(ops []linOp) []int32 {
 	n := 0
 	for i := range ops {
 		if !ops[i].ReadModel {
 			n++
 		}
 	}
-	w := make([]linOp, 0, n)
+	w := make([]int32, 0, n)
 	for i := range ops {
 		if !ops[i].ReadModel {
-			w = append(w, ops[i])
+			w = append(w, int32(i))
 		}
 	}
 	return w

@@ -79,15 +79,29 @@ type linFrame struct {
 }
 
 // run is [searchAccount] with s's buffers.
-func (s *linSearch) run(ops []linOp, budget int) searchResult {
-	n := len(ops)
+func (s *linSearch) run(ops []linOp, budget int) searchResult { return s.runOf(ops, nil, budget) }
+
+// runOf is run on the operations ops[sel[0]], ops[sel[1]]... (all of ops
+// when sel is nil), without copying them.
+func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
+	n := len(all)
+	if sel != nil {
+		n = len(sel)
+	}
+	at := func(i int) *linOp {
+		if sel != nil {
+			return &all[sel[i]]
+		}
+		return &all[i]
+	}
 	entries := grow(s.entries, 2*n)
 	evs := grow(s.evs, 2*n)
 	finite := 0
-	for i := range ops {
-		evs = append(evs, linEvent{at: ops[i].Call, op: i})
-		if ops[i].Return != math.MaxInt64 {
-			evs = append(evs, linEvent{at: ops[i].Return, ret: true, op: i})
+	for i := range n {
+		o := at(i)
+		evs = append(evs, linEvent{at: o.Call, op: i})
+		if o.Return != math.MaxInt64 {
+			evs = append(evs, linEvent{at: o.Return, ret: true, op: i})
 			finite++
 		}
 	}
@@ -165,12 +179,13 @@ func (s *linSearch) run(ops []linOp, budget int) searchResult {
 		amount       int64
 	}
 	classes := map[class]int{}
-	for i := range ops {
-		if ops[i].Return != math.MaxInt64 {
+	for i := range n {
+		o := at(i)
+		if o.Return != math.MaxInt64 {
 			bit[i], nfin = nfin, nfin+1
 			continue
 		}
-		k := class{ops[i].Type, ops[i].Payload, ops[i].Amount}
+		k := class{o.Type, o.Payload, o.Amount}
 		c, ok := classes[k]
 		if !ok {
 			c = len(classes)
@@ -210,7 +225,8 @@ func (s *linSearch) run(ops []linOp, budget int) searchResult {
 		}
 		res.steps++
 		op := entry.op
-		ok, next := ops[op].m.step(state, &ops[op])
+		o := at(op)
+		ok, next := o.m.step(state, o)
 		if ok && seen.visit(bit[op], entry.match != nil, next) {
 			stack = append(stack, linFrame{call: entry, state: state})
 			state = next
