@@ -44,6 +44,8 @@ type Projector struct {
 	// recs holds the records of the batch being applied until its
 	// transaction commits, its memory reused from batch to batch.
 	recs []history.Entry
+	// names are the read model's table names.
+	names tableNames
 
 	projectorDurable
 	projectorVolatile
@@ -81,7 +83,7 @@ type projectorVolatile struct {
 	planned     bool
 }
 
-func (p *Projector) tables() readTables { return tablesOf(p.cfg.Name, p.gen) }
+func (p *Projector) tables() readTables { return p.names.of(p.cfg.Name, p.gen) }
 
 // resume loads the checkpoint and polls.
 func (p *Projector) resume(w *sim.World) {
@@ -255,6 +257,7 @@ func (p *Projector) apply(w *sim.World) {
 		tx.Put(checkpointTable, cpKey, checkpoint)
 	}
 	tx.Commit()
+	p.db.end(tx)
 	for _, pos := range p.skipped {
 		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
 			Position: pos, GapPolicy: history.GapPolicy(p.cfg.Gap)})
@@ -280,6 +283,7 @@ func (p *Projector) apply(w *sim.World) {
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, checkpoint)
 		tx.Commit()
+		p.db.end(tx)
 		p.checkpointed(w, checkpoint)
 	}
 	p.batch, p.skipped = nil, nil
@@ -317,6 +321,7 @@ func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
 	checkpoint := evs[len(evs)-1].Position
 	tx.Put(checkpointTable, t.checkpointKey, checkpoint)
 	tx.Commit()
+	p.db.end(tx)
 	for i := range recs {
 		p.env.hist.Add(recs[i])
 	}
