@@ -198,8 +198,8 @@ func staleness(h *history.History, keep int) StalenessReport {
 			get(name)
 		}
 	}
-	if keep&stalenessQueries != 0 {
-		rep.Queries = make([]StalenessSample, 0, h.Count(history.QueryReturn))
+	if n := h.Count(history.QueryReturn); n > 0 && keep&stalenessQueries != 0 {
+		rep.Queries = make([]StalenessSample, 0, n)
 	}
 	txns := transactions(h)
 	for i, r := range h.Compact(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
