@@ -50,6 +50,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	var excluded []string
 	byWhy := map[string][]string{}
 	var search linSearch
+	var buf []linOp // the operations of one account at a time
 	for _, k := range ah.keys {
 		if why, ok := ah.excluded[k]; ok {
 			if byWhy[why] == nil {
@@ -58,7 +59,8 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			byWhy[why] = append(byWhy[why], k)
 			continue
 		}
-		ops := ah.ops[k]
+		ops := ah.opsInto(buf, k)
+		buf = ops
 		nops += len(ops)
 		r := search.run(ops, budget)
 		maxSteps = max(maxSteps, r.steps)
@@ -74,7 +76,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	if len(violated) > 0 {
 		res.Verdict = Violated
 		v := violated[0]
-		ops := ah.ops[v.key]
+		ops := ah.opsInto(buf, v.key)
 		wit := witness(&search, ops, budget)
 		prefix := len(wit)
 		if len(wit) > witnessMaxOps {

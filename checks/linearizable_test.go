@@ -118,7 +118,8 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 	for seed := uint64(1); ; seed++ {
 		h = genBank(randChooser{rand.New(rand.NewPCG(seed, 100))}, bankSpec{clients: 8, accounts: 1, ops: 2000,
 			unknownPct: 10, settledPct: 100, anomalyPct: 100, reads: 20})
-		ops = accountOps(h, false).ops["acct-0"]
+		ah := accountOps(h, false)
+		ops = ah.opsOf("acct-0")
 		if searchAccount(ops, LinearizableSteps).verdict == searchIllegal {
 			break
 		}

@@ -103,8 +103,10 @@ func (o *linOp) describe() string {
 // operations of each account, in the order of their invocations, and the
 // accounts left out with the reason.
 type accountHistory struct {
-	keys     []string // accounts with operations, sorted
-	ops      map[string][]linOp
+	keys []string // accounts with operations, sorted
+	// refs are the operations of each account, by the records that bound
+	// them: [accountHistory.opsOf] builds them one account at a time.
+	refs     map[string][]opRef
 	excluded map[string]string // account -> why it is not judged
 	// clients names the clients (sessions) by linOp.Client.
 	clients []string
@@ -114,6 +116,65 @@ type accountHistory struct {
 	// lost counts the commands whose answer was lost, by what the store
 	// recorded: appended, undone (left out), nothing.
 	lostApplied, lostUndone, lostMaybe int
+
+	h         *history.History
+	readModel bool
+	fates     *storeFates
+	models    map[string]*linModel
+}
+
+// opRef is an operation by its records: the index of its invocation and
+// of its return (-1: it never returned), and its client's number.
+type opRef struct {
+	inv, ret, client int32
+}
+
+// storeFates are the fates of the commands the store recorded, by
+// command symbol.
+type storeFates struct {
+	of    []int32 // of[cmd]: 1 + the index of cmd's fate in all; 0: none
+	fates []storeFate
+}
+
+// at returns the fate of command cmd, nil when the store recorded none.
+func (f *storeFates) at(cmd history.Sym) *storeFate {
+	if f.of[cmd] == 0 {
+		return nil
+	}
+	return &f.fates[f.of[cmd]-1]
+}
+
+// add returns the fate of command cmd, making it.
+func (f *storeFates) add(cmd history.Sym) *storeFate {
+	if f.of[cmd] == 0 {
+		f.fates = append(f.fates, storeFate{})
+		f.of[cmd] = int32(len(f.fates))
+	}
+	return &f.fates[f.of[cmd]-1]
+}
+
+// opsOf returns the operations of account k in the order of their
+// invocations, in a new slice.
+func (ah *accountHistory) opsOf(k string) []linOp { return ah.opsInto(nil, k) }
+
+// opsInto is opsOf in buf's memory.
+func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
+	h := ah.h
+	refs := ah.refs[k]
+	ops := grow(buf, len(refs))
+	for _, ref := range refs {
+		inv := h.Record(int(ref.inv))
+		e := lostEnd
+		if ref.ret >= 0 {
+			r := h.Record(int(ref.ret))
+			e = opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
+		}
+		op, _ := accountOp(h, &inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(&inv)))
+		op.Client, op.m = int(ref.client), ah.models[k]
+		ops = append(ops, op)
+	}
+	slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
+	return ops
 }
 
 // count tallies a command whose answer was lost.
@@ -165,22 +226,9 @@ var lostEnd = opEnd{at: math.MaxInt64, outcome: history.OutcomeUnknown}
 // reading the compact records in place.
 func accountOps(h *history.History, readModel bool) accountHistory {
 	nsym := h.Symbols()
-	// fateOf[cmd] is 1 + the index in fates of the command's fate; 0: none.
-	fateOf := make([]int32, nsym)
-	fates := make([]storeFate, 0, h.Count(history.StoreAppend, history.StoreRollback, history.LostAnswer))
-	fate := func(cmd history.Sym) *storeFate {
-		if fateOf[cmd] == 0 {
-			fates = append(fates, storeFate{})
-			fateOf[cmd] = int32(len(fates))
-		}
-		return &fates[fateOf[cmd]-1]
-	}
-	fateAt := func(cmd history.Sym) *storeFate {
-		if fateOf[cmd] == 0 {
-			return nil
-		}
-		return &fates[fateOf[cmd]-1]
-	}
+	fates := &storeFates{of: make([]int32, nsym),
+		fates: make([]storeFate, 0, h.Count(history.StoreAppend, history.StoreRollback, history.LostAnswer))}
+	fate, fateAt := fates.add, fates.at
 	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
 	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
@@ -210,7 +258,8 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	}
 	doms := domainsOf(h)
 	models := map[history.Sym]*linModel{}
-	ah := accountHistory{ops: map[string][]linOp{}, excluded: map[string]string{}}
+	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
+		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}}
 
 	// Size hints: the returns of each key bound its answered operations.
 	hint := map[history.Sym]int{}
@@ -231,22 +280,21 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			clientOf[client] = id
 			clients = append(clients, client)
 		}
-		op.Client = id
-		m, ok := models[key]
-		if !ok {
+		if _, ok := models[key]; !ok {
+			var m *linModel
 			if f, _, why := doms.aggregateOf(op.Key); f != nil {
 				m = newLinModel(f(1))
 			} else {
 				ah.excluded[op.Key] = why
 			}
 			models[key] = m
+			ah.models[op.Key] = m
 		}
-		op.m = m
-		ops := ah.ops[op.Key]
-		if ops == nil {
-			ops = make([]linOp, 0, max(hint[key], 1))
+		refs := ah.refs[op.Key]
+		if refs == nil {
+			refs = make([]opRef, 0, max(hint[key], 1))
 		}
-		ah.ops[op.Key] = append(ops, op)
+		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: int32(op.Recs[1]), client: int32(id)})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -297,8 +345,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		}
 	}
 
-	for k, ops := range ah.ops {
-		slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
+	for k := range ah.refs {
 		ah.keys = append(ah.keys, k)
 	}
 	sort.Strings(ah.keys)

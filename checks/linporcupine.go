@@ -92,7 +92,7 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 		if _, ok := ah.excluded[k]; ok {
 			continue
 		}
-		ops := ah.ops[k]
+		ops := ah.opsOf(k)
 		if searchAccount(ops, LinearizableSteps).verdict != searchIllegal {
 			continue
 		}
