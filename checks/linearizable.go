@@ -49,8 +49,15 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	var violated, outOfSteps []accountVerdict
 	var excluded []string
 	byWhy := map[string][]string{}
+	// The operations of one account at a time, and the search's buffers,
+	// sized for the largest account.
+	most := 0
+	for _, refs := range ah.refs {
+		most = max(most, len(refs))
+	}
+	buf := make([]linOp, 0, most)
 	var search linSearch
-	var buf []linOp // the operations of one account at a time
+	search.reserve(most)
 	for _, k := range ah.keys {
 		if why, ok := ah.excluded[k]; ok {
 			if byWhy[why] == nil {

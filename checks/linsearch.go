@@ -64,6 +64,12 @@ type linSearch struct {
 	seen    linCache
 }
 
+// reserve sizes the buffers for searches of up to n operations.
+func (s *linSearch) reserve(n int) {
+	s.entries, s.evs = grow(s.entries, 2*n), grow(s.evs, 2*n)
+	s.callOf, s.bit, s.stack = grow(s.callOf, n), grow(s.bit, n), grow(s.stack, n)
+}
+
 // linEvent is the call or the return of operation op, at record index at.
 type linEvent struct {
 	at  int64
@@ -251,9 +257,13 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 type linCache struct {
 	fin, inf []uint64
 	lo, hi   int // lowest unlinearized, highest linearized finite bit (-1: none)
-	byHash   map[uint64][]int32
-	arena    []uint64
-	key      []uint64
+	// The arena holds each key visited as [link, length, words...], where
+	// link is the offset of the length word of the previous key with the
+	// same hash (0: none); byHash gives that offset for the last key
+	// visited with each hash.
+	byHash map[uint64]int32
+	arena  []uint64
+	key    []uint64
 }
 
 // reset empties the cache for a search of nfin finite operations and
@@ -265,7 +275,7 @@ func (c *linCache) reset(nfin, nclasses int) {
 	clear(c.inf)
 	c.lo, c.hi = 0, -1
 	if c.byHash == nil {
-		c.byHash = map[uint64][]int32{}
+		c.byHash = map[uint64]int32{}
 	}
 	clear(c.byHash)
 	c.arena = c.arena[:0]
@@ -286,14 +296,19 @@ func (c *linCache) visit(op int, finite bool, next linState) bool {
 	c.set(op, finite)
 	k := c.keyOf(next)
 	h := hashWords(k)
-	for _, off := range c.byHash[h] {
-		if int(c.arena[off-1]) == len(k) && equalWords(c.arena[off:int(off)+len(k)], k) {
+	head, seen := c.byHash[h]
+	for at := head; seen && at > 0; at = int32(c.arena[at-1]) {
+		if int(c.arena[at]) == len(k) && equalWords(c.arena[int(at)+1:int(at)+1+len(k)], k) {
 			c.clear(op, finite)
 			return false
 		}
 	}
-	c.arena = append(c.arena, uint64(len(k)))
-	c.byHash[h] = append(c.byHash[h], int32(len(c.arena)))
+	prev := uint64(0)
+	if seen {
+		prev = uint64(head)
+	}
+	c.arena = append(c.arena, prev, uint64(len(k)))
+	c.byHash[h] = int32(len(c.arena) - 1)
 	c.arena = append(c.arena, k...)
 	return true
 }
