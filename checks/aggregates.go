@@ -27,8 +27,8 @@ func aggregateState(d *domains, key string, events []history.Entry, logic int) (
 // record of Kind "" where the history has none.
 func storedStreams(h *history.History) map[string][]history.Entry {
 	out := map[string][]history.Entry{}
-	for _, r := range h.All() {
-		if r.Kind != history.StoreAppend || r.Version < 1 {
+	for _, r := range h.OfKind(history.StoreAppend) {
+		if r.Version < 1 {
 			continue
 		}
 		s := out[r.Key]
@@ -41,6 +41,28 @@ func storedStreams(h *history.History) map[string][]history.Entry {
 		out[r.Key] = s
 	}
 	return out
+}
+
+// storedStream is storedStreams(h)[key], reading the other streams'
+// records in place.
+func storedStream(h *history.History, key string) []history.Entry {
+	y, ok := h.Lookup(key)
+	if !ok || key == "" {
+		return storedStreams(h)[key]
+	}
+	var s []history.Entry
+	for i, r := range h.Compact(history.StoreAppend) {
+		if r.Key != y || r.Version < 1 {
+			continue
+		}
+		for int64(len(s)) < r.Version {
+			s = append(s, history.Entry{})
+		}
+		if s[r.Version-1].Kind == "" {
+			s[r.Version-1] = h.At(i)
+		}
+	}
+	return s
 }
 
 // streamPrefix returns the first n events of stream s, or false when the

@@ -58,7 +58,7 @@ func domainsOf(h *history.History) *domains {
 		aggs: map[string]resolvedAgg{}, projs: map[[2]string]resolvedProj{}}
 	seen := map[[2]string]bool{}
 	all := map[string]bool{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
 		switch r.Kind {
 		case history.StoreAggregate:
 			if !d.declared {

@@ -58,8 +58,8 @@ func EventNames(h *history.History) Result {
 	seen := map[string]bool{}
 	var problems []string
 	types := 0
-	for _, r := range h.All() {
-		if r.Kind != history.Publish || seen[r.Type] {
+	for _, r := range h.OfKind(history.Publish) {
+		if seen[r.Type] {
 			continue
 		}
 		seen[r.Type] = true

@@ -27,8 +27,8 @@ func ExactlyOnceOutput(h *history.History) Result {
 	first := map[input]int{}
 	var dups, committed int
 	dupA, dupB := -1, -1
-	for i, r := range h.All() {
-		if r.Kind != history.Append || r.Input == "" {
+	for i, r := range h.OfKind(history.Append) {
+		if r.Input == "" {
 			continue
 		}
 		l := loop{r.Group, r.Service}
@@ -76,8 +76,8 @@ func ExactlyOnceOutput(h *history.History) Result {
 		}
 	}
 	var consumed int
-	for i, r := range h.All() {
-		if r.Kind != history.Append || r.Event == "" {
+	for i, r := range h.OfKind(history.Append) {
+		if r.Event == "" {
 			continue
 		}
 		k := tp{r.Topic, r.Partition}

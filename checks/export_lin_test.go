@@ -15,7 +15,7 @@ import (
 func LinearizableAccountsAgainstPorcupine(h *history.History, readModel bool) (disagree []string, ok, illegal int) {
 	ah := accountOps(h, readModel)
 	for _, k := range ah.keys {
-		ops := ah.ops[k]
+		ops := ah.opsOf(k)
 		mine := searchAccount(ops, LinearizableSteps).verdict
 		theirs := porcupine.CheckOperationsTimeout(AggregateModel, porcupineOps(ops), 20*time.Second)
 		if theirs == porcupine.Unknown || mine == searchOutOfSteps {

@@ -23,8 +23,8 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 		by      int
 	}
 	seen := map[gtp]*state{}
-	for i, r := range h.All() {
-		if r.Kind != history.Poll || r.Count <= 0 {
+	for i, r := range h.OfKind(history.Poll) {
+		if r.Count <= 0 {
 			continue
 		}
 		k := gtp{r.Group, tp{r.Topic, r.Partition}}

@@ -77,10 +77,7 @@ func KeyOrder(h *history.History) Result {
 	last := map[gpk]int{} // index of the Effect with the highest publish index so far
 	applied := map[groupEvent]bool{}
 	var inversions, checked, pairs int
-	for i, r := range h.All() {
-		if r.Kind != history.Effect {
-			continue
-		}
+	for i, r := range h.OfKind(history.Effect) {
 		ge := groupEvent{r.Group, r.Service, r.Event}
 		p, ok := pubs[r.Event]
 		if applied[ge] || !ok {

@@ -49,6 +49,15 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	var violated, outOfSteps []accountVerdict
 	var excluded []string
 	byWhy := map[string][]string{}
+	// The operations of one account at a time, and the search's buffers,
+	// sized for the largest account.
+	most := 0
+	for _, refs := range ah.refs {
+		most = max(most, len(refs))
+	}
+	buf := make([]linOp, 0, most)
+	var search linSearch
+	search.reserve(most)
 	for _, k := range ah.keys {
 		if why, ok := ah.excluded[k]; ok {
 			if byWhy[why] == nil {
@@ -57,9 +66,10 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			byWhy[why] = append(byWhy[why], k)
 			continue
 		}
-		ops := ah.ops[k]
+		ops := ah.opsInto(buf, k)
+		buf = ops
 		nops += len(ops)
-		r := searchAccount(ops, budget)
+		r := search.run(ops, budget)
 		maxSteps = max(maxSteps, r.steps)
 		switch r.verdict {
 		case searchIllegal:
@@ -73,8 +83,8 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	if len(violated) > 0 {
 		res.Verdict = Violated
 		v := violated[0]
-		ops := ah.ops[v.key]
-		wit := witness(ops, budget)
+		ops := ah.opsInto(buf, v.key)
+		wit := witness(&search, ops, budget)
 		prefix := len(wit)
 		if len(wit) > witnessMaxOps {
 			wit = wit[len(wit)-witnessMaxOps:]
@@ -98,7 +108,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			res.Witness = append(res.Witness, h.At(i))
 		}
 		why := "the write side answered as if it had seen a state that no order of the commands produces"
-		if readModel && searchAccount(writeSide(ops), budget).verdict != searchIllegal {
+		if readModel && search.runOf(ops, writeSide(ops), budget).verdict != searchIllegal {
 			why = "a read returned a state the aggregate had already left (or had not reached), which no order of the operations explains"
 		}
 		others := ""
@@ -133,13 +143,19 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	return res
 }
 
-// writeSide returns the operations of ops that are not reads of a read
-// model.
-func writeSide(ops []linOp) []linOp {
-	var w []linOp
-	for _, o := range ops {
-		if !o.ReadModel {
-			w = append(w, o)
+// writeSide returns the indexes of the operations of ops that are not
+// reads of a read model.
+func writeSide(ops []linOp) []int32 {
+	n := 0
+	for i := range ops {
+		if !ops[i].ReadModel {
+			n++
+		}
+	}
+	w := make([]int32, 0, n)
+	for i := range ops {
+		if !ops[i].ReadModel {
+			w = append(w, int32(i))
 		}
 	}
 	return w
@@ -193,7 +209,7 @@ func retAt(ns int64) string {
 // when every operation after it was invoked after every operation in it
 // that returned had returned, so its illegality implies the whole
 // history's, and a longer closed prefix of an illegal one is illegal too.
-func witness(ops []linOp, budget int) []int {
+func witness(search *linSearch, ops []linOp, budget int) []int {
 	var cuts []int
 	maxRet := int64(math.MinInt64)
 	for n := 1; n <= len(ops); n++ {
@@ -207,7 +223,7 @@ func witness(ops []linOp, budget int) []int {
 	lo, hi := 0, len(cuts)-1
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if searchAccount(ops[:cuts[mid]], budget).verdict == searchIllegal {
+		if search.run(ops[:cuts[mid]], budget).verdict == searchIllegal {
 			hi = mid
 		} else {
 			lo = mid + 1

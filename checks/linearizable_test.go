@@ -118,12 +118,13 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 	for seed := uint64(1); ; seed++ {
 		h = genBank(randChooser{rand.New(rand.NewPCG(seed, 100))}, bankSpec{clients: 8, accounts: 1, ops: 2000,
 			unknownPct: 10, settledPct: 100, anomalyPct: 100, reads: 20})
-		ops = accountOps(h, false).ops["acct-0"]
+		ah := accountOps(h, false)
+		ops = ah.opsOf("acct-0")
 		if searchAccount(ops, LinearizableSteps).verdict == searchIllegal {
 			break
 		}
 	}
-	wit := witness(ops, LinearizableSteps)
+	wit := witness(new(linSearch), ops, LinearizableSteps)
 	from, start := drawFrom(ops[:len(wit)])
 	if len(wit) < 100 || from == 0 {
 		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", len(wit), from)

@@ -1,8 +1,10 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -101,8 +103,10 @@ func (o *linOp) describe() string {
 // operations of each account, in the order of their invocations, and the
 // accounts left out with the reason.
 type accountHistory struct {
-	keys     []string // accounts with operations, sorted
-	ops      map[string][]linOp
+	keys []string // accounts with operations, sorted
+	// refs are the operations of each account, by the records that bound
+	// them: [accountHistory.opsOf] builds them one account at a time.
+	refs     map[string][]opRef
 	excluded map[string]string // account -> why it is not judged
 	// clients names the clients (sessions) by linOp.Client.
 	clients []string
@@ -112,11 +116,70 @@ type accountHistory struct {
 	// lost counts the commands whose answer was lost, by what the store
 	// recorded: appended, undone (left out), nothing.
 	lostApplied, lostUndone, lostMaybe int
+
+	h         *history.History
+	readModel bool
+	fates     *storeFates
+	models    map[string]*linModel
+}
+
+// opRef is an operation by its records: the index of its invocation and
+// of its return (-1: it never returned), and its client's number.
+type opRef struct {
+	inv, ret, client int32
+}
+
+// storeFates are the fates of the commands the store recorded, by
+// command symbol.
+type storeFates struct {
+	of    []int32 // of[cmd]: 1 + the index of cmd's fate in all; 0: none
+	fates []storeFate
+}
+
+// at returns the fate of command cmd, nil when the store recorded none.
+func (f *storeFates) at(cmd history.Sym) *storeFate {
+	if f.of[cmd] == 0 {
+		return nil
+	}
+	return &f.fates[f.of[cmd]-1]
+}
+
+// add returns the fate of command cmd, making it.
+func (f *storeFates) add(cmd history.Sym) *storeFate {
+	if f.of[cmd] == 0 {
+		f.fates = append(f.fates, storeFate{})
+		f.of[cmd] = int32(len(f.fates))
+	}
+	return &f.fates[f.of[cmd]-1]
+}
+
+// opsOf returns the operations of account k in the order of their
+// invocations, in a new slice.
+func (ah *accountHistory) opsOf(k string) []linOp { return ah.opsInto(nil, k) }
+
+// opsInto is opsOf in buf's memory.
+func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
+	h := ah.h
+	refs := ah.refs[k]
+	ops := grow(buf, len(refs))
+	for _, ref := range refs {
+		inv := h.Record(int(ref.inv))
+		e := lostEnd
+		if ref.ret >= 0 {
+			r := h.Record(int(ref.ret))
+			e = opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
+		}
+		op, _ := accountOp(h, &inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(&inv)))
+		op.Client, op.m = int(ref.client), ah.models[k]
+		ops = append(ops, op)
+	}
+	slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
+	return ops
 }
 
 // count tallies a command whose answer was lost.
-func (ah *accountHistory) count(inv, ret history.Entry, f *storeFate) {
-	if inv.Kind != history.Command || ret.Outcome != history.OutcomeUnknown {
+func (ah *accountHistory) count(invKind history.Kind, out history.Outcome, f *storeFate) {
+	if invKind != history.Command || out != history.OutcomeUnknown {
 		return
 	}
 	switch {
@@ -137,6 +200,17 @@ type storeFate struct {
 	undone      bool // rolled back, or a lost answer that was a rollback or conflict
 }
 
+// opEnd is how an operation ended: its return record's time, value,
+// version and outcome.
+type opEnd struct {
+	at, value, version int64
+	outcome            history.Outcome
+}
+
+// lostEnd is the end of a command still open when the history ends: its
+// answer is unknown and it never returned.
+var lostEnd = opEnd{at: math.MaxInt64, outcome: history.OutcomeUnknown}
+
 // accountOps turns a history into operations on accounts: commands
 // (Open, Deposit, Withdraw) from their first history.Command to their
 // history.CommandReturn, and queries from history.Query to
@@ -147,122 +221,131 @@ type storeFate struct {
 // unknown is bounded by the store's records: appended (outApplied, by the
 // time of its first store-append), rolled back (left out), or neither
 // (outMaybe).
+//
+// It pairs records by their command's symbol in tables indexed by symbol,
+// reading the compact records in place.
 func accountOps(h *history.History, readModel bool) accountHistory {
-	fates := map[string]*storeFate{}
-	fate := func(cmd string) *storeFate {
-		f, ok := fates[cmd]
-		if !ok {
-			f = &storeFate{}
-			fates[cmd] = f
-		}
-		return f
-	}
-	logics := map[string]map[int]bool{}
+	nsym := h.Symbols()
+	fates := &storeFates{of: make([]int32, nsym),
+		fates: make([]storeFate, 0, h.Count(history.StoreAppend, history.StoreRollback, history.LostAnswer))}
+	fate, fateAt := fates.add, fates.at
+	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
-	for i, r := range h.OfKind(history.StoreAppend, history.StoreRollback, history.LostAnswer, history.Snapshot, history.Load) {
-		switch r.Kind {
+	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
+		switch r.Kind() {
 		case history.StoreAppend:
-			if f := fate(r.Command); !f.appended {
+			if f := fate(h.CommandOf(r)); !f.appended {
 				f.appended, f.appendedAt, f.appendedIdx = true, r.At, i
 			}
 		case history.StoreRollback:
-			fate(r.Command).undone = true
+			fate(h.CommandOf(r)).undone = true
 		case history.LostAnswer:
-			if r.Outcome == history.OutcomeRolledBack || r.Outcome == history.OutcomeConflict {
-				fate(r.Command).undone = true
+			if o := r.Outcome(); o == history.OutcomeRolledBack || o == history.OutcomeConflict {
+				fate(h.CommandOf(r)).undone = true
 			}
-		case history.Snapshot, history.Load:
-			if r.Logic == 0 {
-				continue
-			}
-			if logics[r.Key] == nil {
-				logics[r.Key] = map[int]bool{}
-			}
-			logics[r.Key][r.Logic] = true
-			allLogics[r.Logic] = true
 		}
+	}
+	for _, r := range h.OfKind(history.Snapshot, history.Load) {
+		if r.Logic == 0 {
+			continue
+		}
+		k := symOf(h, r.Key)
+		if logics[k] == nil {
+			logics[k] = map[int]bool{}
+		}
+		logics[k][r.Logic] = true
+		allLogics[r.Logic] = true
 	}
 	doms := domainsOf(h)
-	models := map[string]*linModel{}
-	ah := accountHistory{ops: map[string][]linOp{}, excluded: map[string]string{}}
+	models := map[history.Sym]*linModel{}
+	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
+		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}}
 
-	type open struct {
-		idx    int
-		client string
+	// Size hints: the returns of each key bound its answered operations.
+	hint := map[history.Sym]int{}
+	for _, r := range h.Compact(history.CommandReturn, history.QueryReturn) {
+		if m := r.Mode(); r.Kind() == history.CommandReturn || m == history.ModeStrong || readModel && m != history.ModeAsOf {
+			hint[r.Key]++
+		}
 	}
-	invoked := map[string]open{}
-	done := map[string]bool{}
-	clients := map[string]int{}
-	clientID := func(name string) int {
-		id, ok := clients[name]
+	// open[cmd] is 1 + the index of the command's invocation while it is
+	// open, -1 once it returned, 0 before it was invoked.
+	open := make([]int32, nsym)
+	var clients []history.Sym
+	clientOf := map[history.Sym]int{}
+	add := func(op linOp, key, client history.Sym) {
+		id, ok := clientOf[client]
 		if !ok {
 			id = len(clients)
-			clients[name] = id
+			clientOf[client] = id
+			clients = append(clients, client)
 		}
-		return id
-	}
-	add := func(op linOp, client string) {
-		op.Client = clientID(client)
-		m, ok := models[op.Key]
-		if !ok {
+		if _, ok := models[key]; !ok {
+			var m *linModel
 			if f, _, why := doms.aggregateOf(op.Key); f != nil {
 				m = newLinModel(f(1))
 			} else {
 				ah.excluded[op.Key] = why
 			}
-			models[op.Key] = m
+			models[key] = m
+			ah.models[op.Key] = m
 		}
-		op.m = m
-		ah.ops[op.Key] = append(ah.ops[op.Key], op)
+		refs := ah.refs[op.Key]
+		if refs == nil {
+			refs = make([]opRef, 0, max(hint[key], 1))
+		}
+		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: int32(op.Recs[1]), client: int32(id)})
 	}
-	for i, r := range h.OfKind(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
-		switch r.Kind {
-		case history.Command, history.Query:
-			if _, ok := invoked[r.Command]; !ok && !done[r.Command] {
-				invoked[r.Command] = open{idx: i, client: r.Node}
-			}
-		case history.CommandReturn, history.QueryReturn:
-			o, ok := invoked[r.Command]
-			if !ok {
-				continue
-			}
-			delete(invoked, r.Command)
-			done[r.Command] = true
-			inv := h.At(o.idx)
-			op, keep := accountOp(inv, r, o.idx, i, readModel, fates[inv.Command])
-			ah.count(inv, r, fates[inv.Command])
-			if inv.Kind == history.Query && !keep && inv.Mode != history.ModeAsOf && (inv.Mode == history.ModeStrong || readModel) {
+	end := func(r *history.Record) opEnd {
+		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
+	}
+	judge := func(inv *history.Record, invIdx, retIdx int, e opEnd) {
+		cmd := h.CommandOf(inv)
+		f := fateAt(cmd)
+		op, keep := accountOp(h, inv, e, invIdx, retIdx, readModel, f)
+		ah.count(inv.Kind(), e.outcome, f)
+		if inv.Kind() == history.Query && !keep {
+			if m := inv.Mode(); m != history.ModeAsOf && (m == history.ModeStrong || readModel) {
 				ah.unreadQueries++
 			}
-			if !keep {
+		}
+		if keep {
+			add(op, inv.Key, inv.Node)
+		}
+	}
+	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
+		cmd := h.CommandOf(r)
+		switch r.Kind() {
+		case history.Command, history.Query:
+			if open[cmd] == 0 {
+				open[cmd] = int32(i + 1)
+			}
+		case history.CommandReturn, history.QueryReturn:
+			o := open[cmd]
+			if o <= 0 {
 				continue
 			}
-			add(op, o.client)
+			open[cmd] = -1
+			inv := h.Record(int(o - 1))
+			judge(&inv, int(o-1), i, end(r))
 		}
 	}
-	// Commands still open at the end have an unknown outcome.
-	var pending []string
-	for id := range invoked {
-		pending = append(pending, id)
+	// Commands still open at the end have an unknown outcome, in the
+	// order of their invocations.
+	var pending []int
+	for _, o := range open {
+		if o > 0 {
+			pending = append(pending, int(o-1))
+		}
 	}
-	sort.Slice(pending, func(a, b int) bool { return invoked[pending[a]].idx < invoked[pending[b]].idx })
-	for _, id := range pending {
-		o := invoked[id]
-		inv := h.At(o.idx)
-		if inv.Kind != history.Command {
-			continue
+	sort.Ints(pending)
+	for _, idx := range pending {
+		if inv := h.Record(idx); inv.Kind() == history.Command {
+			judge(&inv, idx, -1, lostEnd)
 		}
-		ret := history.Entry{Kind: history.CommandReturn, At: math.MaxInt64, Outcome: history.OutcomeUnknown}
-		op, keep := accountOp(inv, ret, o.idx, -1, readModel, fates[inv.Command])
-		ah.count(inv, ret, fates[inv.Command])
-		if !keep {
-			continue
-		}
-		add(op, o.client)
 	}
 
-	for k, ops := range ah.ops {
-		sort.SliceStable(ops, func(a, b int) bool { return ops[a].Call < ops[b].Call })
+	for k := range ah.refs {
 		ah.keys = append(ah.keys, k)
 	}
 	sort.Strings(ah.keys)
@@ -272,18 +355,25 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		// account spanning it can be judged.
 		names := sortedLogics(allLogics)
 		for _, k := range ah.keys {
-			if len(logics[k]) > 1 {
-				ah.excluded[k] = fmt.Sprintf("their snapshots and loads are stamped with apply logics %s: the logic changed mid-run and balances changed units", sortedLogics(logics[k]))
+			ks, _ := h.Lookup(k)
+			if len(logics[ks]) > 1 {
+				ah.excluded[k] = fmt.Sprintf("their snapshots and loads are stamped with apply logics %s: the logic changed mid-run and balances changed units", sortedLogics(logics[ks]))
 			} else {
 				ah.excluded[k] = fmt.Sprintf("the history's snapshots and loads are stamped with apply logics %s: the logic changed mid-run, at a time the history does not record, and balances changed units", names)
 			}
 		}
 	}
 	ah.clients = make([]string, len(clients))
-	for n, id := range clients {
-		ah.clients[id] = n
+	for id, n := range clients {
+		ah.clients[id] = h.Str(n)
 	}
 	return ah
+}
+
+// symOf returns the symbol of s in h, 0 when no record uses it.
+func symOf(h *history.History, s string) history.Sym {
+	y, _ := h.Lookup(s)
+	return y
 }
 
 func sortedLogics(set map[int]bool) string {
@@ -299,28 +389,29 @@ func sortedLogics(set map[int]bool) string {
 	return strings.Join(s, " and ")
 }
 
-// accountOp builds one operation from an invocation, its return (at
+// accountOp builds one operation from an invocation, how it ended (at
 // indexes invIdx and retIdx of the history; retIdx -1 when the command
 // never returned) and what the store recorded about the command (nil:
 // nothing).
-func accountOp(inv, ret history.Entry, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: inv.Key, Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.At,
-		Amount: inv.Amount, Value: ret.Value, Recs: [3]int{invIdx, retIdx, -1}}
-	if inv.Kind == history.Query {
-		answered := ret.Outcome == history.OutcomeOK || ret.Outcome == ""
+func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
+	op := linOp{Key: h.Str(inv.Key), Node: h.Str(inv.Node), Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
+		Amount: inv.Amount, Value: ret.value, Recs: [3]int{invIdx, retIdx, -1}}
+	if inv.Kind() == history.Query {
+		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
 		// An as-of query reads a past state, not the current one: it is
 		// no read of the linearizable order (as-of-equals-fold judges it).
-		if !answered || inv.Mode == history.ModeAsOf || inv.Mode != history.ModeStrong && !readModel {
+		mode := inv.Mode()
+		if !answered || mode == history.ModeAsOf || mode != history.ModeStrong && !readModel {
 			return op, false
 		}
 		op.Read = true
-		op.Mode = inv.Mode
-		op.Found = ret.Version > 0
-		op.ReadModel = inv.Mode != history.ModeStrong
+		op.Mode = mode
+		op.Found = ret.version > 0
+		op.ReadModel = mode != history.ModeStrong
 		return op, true
 	}
-	op.Type, op.Payload = inv.Type, inv.Payload
-	switch ret.Outcome {
+	op.Type, op.Payload = h.Str(inv.Type), h.Str(h.PayloadOf(inv))
+	switch ret.outcome {
 	case history.OutcomeOK:
 		op.Out = outOK
 	case history.OutcomeRejected:

@@ -92,11 +92,11 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 		if _, ok := ah.excluded[k]; ok {
 			continue
 		}
-		ops := ah.ops[k]
+		ops := ah.opsOf(k)
 		if searchAccount(ops, LinearizableSteps).verdict != searchIllegal {
 			continue
 		}
-		wit := witness(ops, LinearizableSteps)
+		wit := witness(new(linSearch), ops, LinearizableSteps)
 		from, start := drawFrom(ops[:len(wit)])
 		part := append([]linOp(nil), ops[from:len(wit)]...)
 		// Dense client rows for the drawing.

@@ -1,8 +1,9 @@
 package checks
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // LinearizableSteps is the budget of the linearizability search of one
@@ -25,9 +26,6 @@ const (
 type searchResult struct {
 	verdict searchVerdict
 	steps   int
-	// longest is the longest linearized prefix met: the indexes of its
-	// operations in order (for a witness).
-	longest []int
 }
 
 // lentry is an entry of the search's event list: the call or the return
@@ -51,37 +49,87 @@ type lentry struct {
 // visiting the same (set of linearized operations, state) twice. It stops
 // after budget steps.
 func searchAccount(ops []linOp, budget int) searchResult {
-	n := len(ops)
-	entries := make([]lentry, 0, 2*n)
-	type ev struct {
-		at  int64
-		ret bool
-		op  int
+	var s linSearch
+	return s.run(ops, budget)
+}
+
+// linSearch holds the buffers of [searchAccount], so that judging many
+// accounts one after another reuses them.
+type linSearch struct {
+	entries []lentry
+	evs     []linEvent
+	callOf  []*lentry
+	bit     []int
+	stack   []linFrame
+	seen    linCache
+}
+
+// reserve sizes the buffers for searches of up to n operations.
+func (s *linSearch) reserve(n int) {
+	s.entries, s.evs = grow(s.entries, 2*n), grow(s.evs, 2*n)
+	s.callOf, s.bit, s.stack = grow(s.callOf, n), grow(s.bit, n), grow(s.stack, n)
+}
+
+// linEvent is the call or the return of operation op, at record index at.
+type linEvent struct {
+	at  int64
+	ret bool
+	op  int
+}
+
+// linFrame is one choice of the search: the call it linearized and the
+// state before it.
+type linFrame struct {
+	call  *lentry
+	state linState
+}
+
+// run is [searchAccount] with s's buffers.
+func (s *linSearch) run(ops []linOp, budget int) searchResult { return s.runOf(ops, nil, budget) }
+
+// runOf is run on the operations ops[sel[0]], ops[sel[1]]... (all of ops
+// when sel is nil), without copying them.
+func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
+	n := len(all)
+	if sel != nil {
+		n = len(sel)
 	}
-	evs := make([]ev, 0, 2*n)
+	at := func(i int) *linOp {
+		if sel != nil {
+			return &all[sel[i]]
+		}
+		return &all[i]
+	}
+	entries := grow(s.entries, 2*n)
+	evs := grow(s.evs, 2*n)
 	finite := 0
-	for i := range ops {
-		evs = append(evs, ev{at: ops[i].Call, op: i})
-		if ops[i].Return != math.MaxInt64 {
-			evs = append(evs, ev{at: ops[i].Return, ret: true, op: i})
+	for i := range n {
+		o := at(i)
+		evs = append(evs, linEvent{at: o.Call, op: i})
+		if o.Return != math.MaxInt64 {
+			evs = append(evs, linEvent{at: o.Return, ret: true, op: i})
 			finite++
 		}
 	}
 	// Positions are record indexes, so they do not tie; were two equal,
 	// the intervals would be closed: the call first.
-	sort.SliceStable(evs, func(a, b int) bool {
-		if evs[a].at != evs[b].at {
-			return evs[a].at < evs[b].at
+	slices.SortStableFunc(evs, func(a, b linEvent) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
 		}
-		if evs[a].ret != evs[b].ret {
-			return !evs[a].ret
+		if a.ret != b.ret {
+			if !a.ret {
+				return -1
+			}
+			return 1
 		}
-		return evs[a].op < evs[b].op
+		return cmp.Compare(a.op, b.op)
 	})
-	callOf := make([]*lentry, n)
+	callOf := grow(s.callOf, n)[:n]
 	for _, e := range evs {
 		entries = append(entries, lentry{op: e.op, ret: e.ret})
 	}
+	s.entries, s.evs, s.callOf = entries, evs, callOf
 	head := &lentry{}
 	prev := head
 	for i := range entries {
@@ -129,19 +177,21 @@ func searchAccount(ops []linOp, budget int) searchResult {
 	// operation's call precedes the earliest pending return, and that
 	// only moves forward as the set grows): which of them took effect
 	// does not matter, only how many did.
-	bit := make([]int, n)
+	bit := grow(s.bit, n)[:n]
+	s.bit = bit
 	nfin := 0
 	type class struct {
 		typ, payload string
 		amount       int64
 	}
 	classes := map[class]int{}
-	for i := range ops {
-		if ops[i].Return != math.MaxInt64 {
+	for i := range n {
+		o := at(i)
+		if o.Return != math.MaxInt64 {
 			bit[i], nfin = nfin, nfin+1
 			continue
 		}
-		k := class{ops[i].Type, ops[i].Payload, ops[i].Amount}
+		k := class{o.Type, o.Payload, o.Amount}
 		c, ok := classes[k]
 		if !ok {
 			c = len(classes)
@@ -149,12 +199,10 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		}
 		bit[i] = c
 	}
-	seen := newLinCache(nfin, len(classes))
-	type frame struct {
-		call  *lentry
-		state linState
-	}
-	var stack []frame
+	seen := &s.seen
+	seen.reset(nfin, len(classes))
+	stack := s.stack[:0]
+	defer func() { s.stack = stack[:0] }()
 	var res searchResult
 	state := linState{}
 	entry := head.next
@@ -183,15 +231,10 @@ func searchAccount(ops []linOp, budget int) searchResult {
 		}
 		res.steps++
 		op := entry.op
-		ok, next := ops[op].m.step(state, &ops[op])
+		o := at(op)
+		ok, next := o.m.step(state, o)
 		if ok && seen.visit(bit[op], entry.match != nil, next) {
-			stack = append(stack, frame{call: entry, state: state})
-			if len(stack) > len(res.longest) {
-				res.longest = res.longest[:0]
-				for _, f := range stack {
-					res.longest = append(res.longest, f.call.op)
-				}
-			}
+			stack = append(stack, linFrame{call: entry, state: state})
 			state = next
 			lift(entry)
 			if entry.match != nil {
@@ -214,14 +257,36 @@ func searchAccount(ops []linOp, budget int) searchResult {
 type linCache struct {
 	fin, inf []uint64
 	lo, hi   int // lowest unlinearized, highest linearized finite bit (-1: none)
-	byHash   map[uint64][]int32
-	arena    []uint64
-	key      []uint64
+	// The arena holds each key visited as [link, length, words...], where
+	// link is the offset of the length word of the previous key with the
+	// same hash (0: none); byHash gives that offset for the last key
+	// visited with each hash.
+	byHash map[uint64]int32
+	arena  []uint64
+	key    []uint64
 }
 
-func newLinCache(nfin, nclasses int) *linCache {
-	return &linCache{fin: make([]uint64, (nfin+63)/64), inf: make([]uint64, nclasses), hi: -1,
-		byHash: map[uint64][]int32{}}
+// reset empties the cache for a search of nfin finite operations and
+// nclasses classes of outMaybe commands, keeping its memory.
+func (c *linCache) reset(nfin, nclasses int) {
+	c.fin = grow(c.fin, (nfin+63)/64)[:(nfin+63)/64]
+	clear(c.fin)
+	c.inf = grow(c.inf, nclasses)[:nclasses]
+	clear(c.inf)
+	c.lo, c.hi = 0, -1
+	if c.byHash == nil {
+		c.byHash = map[uint64]int32{}
+	}
+	clear(c.byHash)
+	c.arena = c.arena[:0]
+}
+
+// grow returns buf emptied, with room for n elements.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, 0, n)
+	}
+	return buf[:0]
 }
 
 // visit adds bit op of the finite set, or one to the count of class op,
@@ -231,14 +296,19 @@ func (c *linCache) visit(op int, finite bool, next linState) bool {
 	c.set(op, finite)
 	k := c.keyOf(next)
 	h := hashWords(k)
-	for _, off := range c.byHash[h] {
-		if int(c.arena[off-1]) == len(k) && equalWords(c.arena[off:int(off)+len(k)], k) {
+	head, seen := c.byHash[h]
+	for at := head; seen && at > 0; at = int32(c.arena[at-1]) {
+		if int(c.arena[at]) == len(k) && equalWords(c.arena[int(at)+1:int(at)+1+len(k)], k) {
 			c.clear(op, finite)
 			return false
 		}
 	}
-	c.arena = append(c.arena, uint64(len(k)))
-	c.byHash[h] = append(c.byHash[h], int32(len(c.arena)))
+	prev := uint64(0)
+	if seen {
+		prev = uint64(head)
+	}
+	c.arena = append(c.arena, prev, uint64(len(k)))
+	c.byHash[h] = int32(len(c.arena) - 1)
 	c.arena = append(c.arena, k...)
 	return true
 }

@@ -35,7 +35,7 @@ func TestLinearizableSearchAgainstPorcupine(t *testing.T) {
 		h := genBank(rapidChooser{t}, spec)
 		ah := accountOps(h, false)
 		for _, k := range ah.keys {
-			ops := ah.ops[k]
+			ops := ah.opsOf(k)
 			mine := searchAccount(ops, LinearizableSteps)
 			theirs := porcupine.CheckOperationsTimeout(AggregateModel, porcupineOps(ops), 10*time.Second)
 			if theirs == porcupine.Unknown || mine.verdict == searchOutOfSteps {

@@ -19,8 +19,8 @@ func LostWrite(h *history.History) Result {
 	res := Result{Check: name}
 	rl := reads(h)
 	var lost, judged int
-	for i, r := range h.All() {
-		if r.Kind != history.PublishAck || r.Offset == history.OffsetUnknown {
+	for i, r := range h.OfKind(history.PublishAck) {
+		if r.Offset == history.OffsetUnknown {
 			continue
 		}
 		k := tp{r.Topic, r.Partition}

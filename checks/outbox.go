@@ -63,10 +63,7 @@ func OutboxEquivalence(h *history.History) Result {
 		}
 	}
 	firstPublish := map[string]int{} // event id -> the publish of its first store Append
-	for i, r := range h.All() {
-		if r.Kind != history.Append {
-			continue
-		}
+	for i, r := range h.OfKind(history.Append) {
 		p, ok := published[placed{r.Event, r.Topic}]
 		if !ok {
 			continue

@@ -13,10 +13,8 @@ import (
 // history.StoreAppend records, in history order.
 func storeAppendsByKey(h *history.History) map[string][]int {
 	out := map[string][]int{}
-	for i, r := range h.All() {
-		if r.Kind == history.StoreAppend {
-			out[r.Key] = append(out[r.Key], i)
-		}
+	for i, r := range h.OfKind(history.StoreAppend) {
+		out[r.Key] = append(out[r.Key], i)
 	}
 	return out
 }
@@ -113,7 +111,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 			res.Witness, res.Explanation = recs, why
 		}
 	}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
 		switch r.Kind {
 		case history.ProjectionApply:
 			final[gk{r.Group, r.Key}] = i
@@ -291,7 +289,7 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		applied[q.Version] = true
 	}
 	if r.Topic == "" {
-		s := storedStreams(h)[r.Key]
+		s := storedStream(h, r.Key)
 		for v := int64(1); v < r.Version && v <= int64(len(s)); v++ {
 			if e := s[v-1]; e.Kind != "" && !applied[v] {
 				return []history.Entry{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
@@ -325,7 +323,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 	firstCP := map[string][]int{} // group -> checkpoint record indexes in order
 	var groups []string
 	var commits []int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.ProjectionApply, history.Checkpoint, history.StoreAppend) {
 		if _, ok := sources[r.Group]; ok && (r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) {
 			continue // judged by topicHoles
 		}
@@ -586,7 +584,7 @@ func BoundedStaleness(h *history.History) Result {
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	var commits []int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
 		if g, ok := readModelOf(r); ok {
 			if _, fed := sources[g]; !fed {
 				if _, seen := lastCP[g]; !seen {
@@ -626,7 +624,7 @@ func BoundedStaleness(h *history.History) Result {
 		return res
 	}
 	end := lastAt(h)
-	st := QueryStaleness(h)
+	st := staleness(h, 0) // only the worst a query saw
 	var behind []string
 	for _, g := range groups {
 		var cp history.Entry
@@ -634,11 +632,12 @@ func BoundedStaleness(h *history.History) Result {
 			cp = h.At(i)
 		}
 		n, oldest := 0, -1
+		var oldestPos int64
 		for _, i := range commits {
-			if h.At(i).Position > cp.Position {
+			if p := h.Record(i).Position; p > cp.Position {
 				n++
-				if oldest < 0 || h.At(i).Position < h.At(oldest).Position {
-					oldest = i
+				if oldest < 0 || p < oldestPos {
+					oldest, oldestPos = i, p
 				}
 			}
 		}

@@ -132,10 +132,7 @@ type assignKey struct {
 // assignments collects the Assign records of h.
 func assignments(h *history.History) assignment {
 	a := assignment{known: map[assignKey]bool{}, owns: map[assignKey]map[int]int{}}
-	for i, r := range h.All() {
-		if r.Kind != history.Assign {
-			continue
-		}
+	for i, r := range h.OfKind(history.Assign) {
 		a.known[assignKey{r.Group, r.Topic, "", r.Generation}] = true
 		k := assignKey{r.Group, r.Topic, r.Node, r.Generation}
 		if a.owns[k] == nil {

@@ -86,24 +86,45 @@ func readModelOf(r history.Entry) (string, bool) {
 // rebuild that truncates a read model in place (history.ProjectionReset)
 // puts it back to the start. Only queries that returned are sampled: one
 // that timed out or never got an answer read nothing.
-func Staleness(h *history.History) StalenessReport { return staleness(h, true) }
+func Staleness(h *history.History) StalenessReport {
+	return staleness(h, stalenessSeries|stalenessQueries)
+}
 
 // QueryStaleness is [Staleness] without the series over time (Series is
 // nil): the staleness of each query, the worst a query saw and each read
 // model's at the end, for a caller that draws no chart.
-func QueryStaleness(h *history.History) StalenessReport { return staleness(h, false) }
+func QueryStaleness(h *history.History) StalenessReport { return staleness(h, stalenessQueries) }
 
-// staleness is [Staleness], with the series over time only if series is
-// set: a sample of the series only records the position the read model
-// had reached, which a query finds all the same.
-func staleness(h *history.History, series bool) StalenessReport {
+// What [staleness] keeps besides the worst a query saw and each read
+// model's staleness at the end.
+const (
+	stalenessSeries  = 1 << iota // the series over time
+	stalenessQueries             // a sample per query
+)
+
+// logID names an entry of a read model's log: an event of the event
+// store by its id, or a record of a topic by its place.
+type logID struct {
+	event, topic history.Sym
+	partition    int32
+	offset       int64
+}
+
+// staleness is [Staleness], keeping the series over time and the sample
+// of each query only if keep says so: a sample of the series only
+// records the position the read model had reached, which a query finds
+// all the same. It reads the compact records in place, keyed by symbol.
+func staleness(h *history.History, keep int) StalenessReport {
+	series := keep&stalenessSeries != 0
 	type commit struct {
-		id, event string // id: the event, or the topic record (topicID)
-		at        int64
-		idx       int
+		id    logID
+		event history.Sym
+		at    int64
+		idx   int
 	}
 	type group struct {
-		applied map[string]bool
+		name    string
+		applied map[logID]bool
 		count   int64
 		ptr     int
 		series  *StalenessSeries
@@ -116,36 +137,53 @@ func staleness(h *history.History, series bool) StalenessReport {
 	for _, t := range sources {
 		fed[t] = true
 	}
-	logs := map[string][]commit{} // by source: "" for the event store
+	// The event store's log, sized: a large slice grown by appending
+	// allocates several times its size.
+	appends := h.Count(history.StoreAppend)
+	logs := map[string][]commit{"": make([]commit, 0, appends)} // by source: "" for the event store
 	// committed: the ids in each source's log. A read model's count is of
 	// the committed entries it applied: an apply of anything else (an id
 	// the log does not hold) must not hide an entry still missing.
-	committed := map[string]map[string]bool{}
+	committed := map[string]map[logID]bool{"": make(map[logID]bool, appends)}
 	groups := map[string]*group{}
-	var order []string
+	bySym := map[history.Sym]*group{}
+	var order []*group
 	get := func(name string) *group {
 		g := groups[name]
 		if g == nil {
-			g = &group{applied: map[string]bool{}, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
+			g = &group{name: name, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
+			if g.src == "" {
+				g.applied = make(map[logID]bool, appends)
+			} else {
+				g.applied = map[logID]bool{}
+			}
 			groups[name] = g
-			order = append(order, name)
+			order = append(order, g)
 		}
 		return g
 	}
-	measure := func(g *group, at int64) (int64, time.Duration, string) {
+	getSym := func(y history.Sym) *group {
+		g := bySym[y]
+		if g == nil {
+			g = get(h.Str(y))
+			bySym[y] = g
+		}
+		return g
+	}
+	measure := func(g *group, at int64) (int64, time.Duration, history.Sym) {
 		log := logs[g.src]
 		for g.ptr < len(log) && g.applied[log[g.ptr].id] {
 			g.ptr++
 		}
 		behind := int64(len(log)) - g.count
 		var d time.Duration
-		var oldest string
+		var oldest history.Sym
 		if g.ptr < len(log) {
 			d, oldest = time.Duration(at-log[g.ptr].at), log[g.ptr].event
 		}
 		return behind, d, oldest
 	}
-	sample := func(name string, g *group, at int64) {
+	sample := func(g *group, at int64) {
 		if !series {
 			return
 		}
@@ -154,44 +192,48 @@ func staleness(h *history.History, series bool) StalenessReport {
 		if k := len(pts); k > 0 && pts[k-1].At == at {
 			pts = pts[:k-1]
 		}
-		g.series.Points = append(pts, StalenessSample{At: at, Group: name, EventsBehind: n, TimeBehind: d, Oldest: oldest})
+		g.series.Points = append(pts, StalenessSample{At: at, Group: g.name, EventsBehind: n, TimeBehind: d, Oldest: h.Str(oldest)})
 	}
 	for _, r := range h.OfKind(readModelKinds...) {
 		if name, ok := readModelOf(r); ok {
 			get(name)
 		}
 	}
+	if n := h.Count(history.QueryReturn); n > 0 && keep&stalenessQueries != 0 {
+		rep.Queries = make([]StalenessSample, 0, n)
+	}
 	txns := transactions(h)
-	for i, r := range h.OfKind(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
+	for i, r := range h.Compact(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
 		history.ProjectionReset, history.QueryReturn) {
-		switch r.Kind {
+		switch r.Kind() {
 		case history.StoreAppend, history.Append:
 			src := ""
-			id := r.Event
-			if r.Kind == history.Append {
-				if !fed[r.Topic] || txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
+			id := logID{event: r.Event}
+			if r.Kind() == history.Append {
+				topic := h.Str(r.Topic)
+				if !fed[topic] || txns.fate[tpo{tp{topic, int(r.Partition)}, r.Offset}] == fateAborted {
 					continue
 				}
-				src, id = r.Topic, topicID(r)
+				src, id = topic, logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
 			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
 			if committed[src] == nil {
-				committed[src] = map[string]bool{}
+				committed[src] = map[logID]bool{}
 			}
 			committed[src][id] = true
-			for _, name := range order {
-				if g := groups[name]; g.src == src {
+			for _, g := range order {
+				if g.src == src {
 					if g.applied[id] {
 						g.count++ // applied before its commit was recorded
 					}
-					sample(name, g, r.At)
+					sample(g, r.At)
 				}
 			}
 		case history.ProjectionApply:
-			g := get(r.Group)
-			id := r.Event
+			g := getSym(r.Group)
+			id := logID{event: r.Event}
 			if g.src != "" {
-				id = topicID(r)
+				id = logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
 			if !g.applied[id] {
 				g.applied[id] = true
@@ -199,38 +241,42 @@ func staleness(h *history.History, series bool) StalenessReport {
 					g.count++
 				}
 			}
-			sample(r.Group, g, r.At)
+			sample(g, r.At)
 		case history.Checkpoint:
-			get(r.Group).lastCP = i
+			getSym(r.Group).lastCP = i
 		case history.ProjectionReset:
-			if r.Rebuild == history.RebuildBlueGreen {
+			if h.At(i).Rebuild == history.RebuildBlueGreen {
 				continue
 			}
-			g := get(r.Group)
-			g.applied, g.count, g.ptr = map[string]bool{}, 0, 0
-			sample(r.Group, g, r.At)
+			g := getSym(r.Group)
+			g.applied, g.count, g.ptr = map[logID]bool{}, 0, 0
+			sample(g, r.At)
 		case history.QueryReturn:
-			if !answered(r) {
+			if o := r.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone {
 				continue
 			}
-			s := StalenessSample{At: r.At, Group: r.Group, Node: r.Node, Key: r.Key}
-			if r.Group != "" {
-				s.EventsBehind, s.TimeBehind, s.Oldest = measure(get(r.Group), r.At)
+			var n int64
+			var d time.Duration
+			var oldest history.Sym
+			if r.Group != 0 {
+				n, d, oldest = measure(getSym(r.Group), r.At)
 			}
-			rep.Queries = append(rep.Queries, s)
-			rep.MaxEvents = max(rep.MaxEvents, s.EventsBehind)
-			rep.MaxTime = max(rep.MaxTime, s.TimeBehind)
+			if keep&stalenessQueries != 0 {
+				rep.Queries = append(rep.Queries, StalenessSample{At: r.At, Group: h.Str(r.Group), Node: h.Str(r.Node), Key: h.Str(r.Key),
+					EventsBehind: n, TimeBehind: d, Oldest: h.Str(oldest)})
+			}
+			rep.MaxEvents = max(rep.MaxEvents, n)
+			rep.MaxTime = max(rep.MaxTime, d)
 		}
 	}
-	sort.Strings(order)
+	sort.Slice(order, func(a, b int) bool { return order[a].name < order[b].name })
 	end := lastAt(h)
-	for _, name := range order {
-		g := groups[name]
+	for _, g := range order {
 		if series {
 			rep.Series = append(rep.Series, *g.series)
 		}
 		n, d, _ := measure(g, end)
-		f := StalenessFinal{Group: name, EventsBehind: n, TimeBehind: d}
+		f := StalenessFinal{Group: g.name, EventsBehind: n, TimeBehind: d}
 		if log := logs[g.src]; n > 0 && g.ptr < len(log) {
 			oldest := h.At(log[g.ptr].idx)
 			if g.lastCP >= 0 {

@@ -33,10 +33,7 @@ func StreamIntegrity(h *history.History) Result {
 		}
 	}
 	appends, streams := 0, 0
-	for i, r := range h.All() {
-		if r.Kind != history.StoreAppend {
-			continue
-		}
+	for i, r := range h.OfKind(history.StoreAppend) {
 		appends++
 		if _, ok := versions[r.Key]; !ok {
 			streams++
@@ -128,10 +125,7 @@ func NoOverdraft(h *history.History) Result {
 	last := map[string]int{}
 	var below, judged, unknown int
 	var whyNot string
-	for i, r := range h.All() {
-		if r.Kind != history.StoreAppend {
-			continue
-		}
+	for i, r := range h.OfKind(history.StoreAppend) {
 		before := value[r.Key]
 		v, ok := r.Value, r.State != ""
 		if !ok {

@@ -58,10 +58,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 		}
 	}
 	txns := transactions(h)
-	for i, r := range h.All() {
-		if r.Kind != history.Append {
-			continue
-		}
+	for i, r := range h.OfKind(history.Append) {
 		l := logs[r.Topic]
 		if l == nil {
 			continue
@@ -173,8 +170,8 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 // partition's end at the end of the run, and, for the first, a witness.
 func topicBehind(h *history.History, sources map[string]string, logs map[string]*topicLog, end int64) ([]string, []history.Entry, string) {
 	last := map[topicCheckpoint]int{}
-	for i, r := range h.All() {
-		if r.Kind == history.Checkpoint && r.Topic != "" {
+	for i, r := range h.OfKind(history.Checkpoint) {
+		if r.Topic != "" {
 			if _, ok := sources[r.Group]; ok {
 				last[topicCheckpoint{r.Group, r.Partition}] = i
 			}

@@ -40,7 +40,7 @@ func transactions(h *history.History) *txnLog {
 	}
 	l := &txnLog{fate: map[tpo]txnFate{}, appended: map[tpo]int{}, marker: map[tpo]int{}}
 	pending := map[tpp][]int{}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Append, history.TxnInit, history.TxnBegin, history.ProducerFenced, history.TxnCommit, history.TxnAbort) {
 		switch r.Kind {
 		case history.Append:
 			if r.ProducerID != 0 {

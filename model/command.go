@@ -108,6 +108,12 @@ type Session struct {
 
 	sessionDurable
 	sessionVolatile
+	// bufs hold the command and the query in hand (cur and query point
+	// into them), their memory reused from one to the next.
+	bufs struct {
+		cmd   pendingCommand
+		query pendingQuery
+	}
 }
 
 // sessionDurable is what a session keeps across a crash: the numbers of
@@ -261,7 +267,8 @@ func (s *Session) start(w *sim.World) {
 	}
 	s.n++
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
-	s.cur = &pendingCommand{c: c, attempt: 1}
+	s.bufs.cmd = pendingCommand{c: c, attempt: 1}
+	s.cur = &s.bufs.cmd
 	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
 		Type: c.Type, Amount: c.Amount, Payload: c.Payload, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
@@ -394,7 +401,8 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 // ask sends a query about key with the given consistency.
 func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 	s.n++
-	q := &pendingQuery{id: s.name + "-q" + strconv.Itoa(s.n), key: key, mode: mode}
+	s.bufs.query = pendingQuery{id: s.name + "-q" + strconv.Itoa(s.n), key: key, mode: mode}
+	q := &s.bufs.query
 	group := s.cfg.Projection
 	if mode == ReadYourWrites {
 		wr := s.writes[key]

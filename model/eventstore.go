@@ -139,10 +139,17 @@ const (
 	entryRolledBack
 )
 
+// logEntry is a position of the global log: reserved, rolled back, or
+// committed, then the event at index idx of stream st (the log does not
+// keep a second copy of it).
 type logEntry struct {
-	ev    StoredEvent
+	st    *stream
+	idx   int32
 	state uint8
 }
+
+// event returns the committed event of a log entry.
+func (le *logEntry) event() *StoredEvent { return &le.st.events[le.idx] }
 
 type outboxRow struct {
 	ev   StoredEvent
@@ -163,7 +170,7 @@ type EventStore struct {
 	// env gives the aggregate the store folds its streams with.
 	env     *esEnv
 	streams map[string]*stream
-	log     []logEntry
+	log     eventLog
 	pending []*pendingAppend
 	snaps   map[string]snapshotRec
 	outbox  []outboxRow
@@ -207,8 +214,8 @@ func (s *EventStore) Events(key string) []StoredEvent {
 
 // Head returns the highest committed position.
 func (s *EventStore) Head() int64 {
-	for i := len(s.log) - 1; i >= 0; i-- {
-		if s.log[i].state == entryCommitted {
+	for i := s.log.len() - 1; i >= 0; i-- {
+		if s.log.at(i).state == entryCommitted {
 			return int64(i + 1)
 		}
 	}
@@ -302,8 +309,8 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 	p := &pendingAppend{m: m, st: st}
 	if s.cfg.Position == PositionReserved {
 		for range m.events {
-			s.log = append(s.log, logEntry{state: entryReserved})
-			pos := int64(len(s.log))
+			s.log.add(logEntry{state: entryReserved})
+			pos := int64(s.log.len())
 			p.positions = append(p.positions, pos)
 			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
 				Command: m.command, Position: pos})
@@ -328,7 +335,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 	if s.cfg.Rollback.Chance(s.rng) {
 		s.rollbacks.strike()
 		for _, pos := range p.positions {
-			s.log[pos-1].state = entryRolledBack
+			s.log.at(int(pos - 1)).state = entryRolledBack
 		}
 		r := history.Entry{At: int64(w.Now()), Kind: history.StoreRollback, Node: s.name, Key: m.key, Command: m.command}
 		if len(p.positions) == 0 {
@@ -343,21 +350,19 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		s.next(w, st)
 		return
 	}
-	evs := make([]StoredEvent, len(m.events))
+	first := len(st.events)
 	for i, e := range m.events {
 		e.Stream, e.Command, e.CommittedAt = m.key, m.command, int64(w.Now())
 		e.Version = int64(len(st.events) + 1)
 		if len(p.positions) > 0 {
 			e.Position = p.positions[i]
-			s.log[e.Position-1] = logEntry{ev: e, state: entryCommitted}
+			*s.log.at(int(e.Position - 1)) = logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted}
 		} else {
-			s.log = append(s.log, logEntry{ev: e, state: entryCommitted})
-			e.Position = int64(len(s.log))
-			s.log[e.Position-1].ev = e
+			e.Position = int64(s.log.len() + 1)
+			s.log.add(logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted})
 		}
 		st.ids[e.ID] = len(st.events)
-		st.events = append(st.events, e)
-		evs[i] = e
+		st.events = append(growByDoubling(st.events), e)
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
@@ -366,6 +371,9 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Command: m.command,
 			Expected: m.expected.String(), Basis: m.basis, State: state, Value: value})
 	}
+	// The events just committed, shared with the stream: its later
+	// appends go past their capacity.
+	evs := st.events[first:len(st.events):len(st.events)]
 	for _, ip := range s.inline {
 		ip.applyInline(w, evs)
 	}
@@ -423,10 +431,13 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 // readAll answers a projector: the committed events after its checkpoint
 // in position order, at most max, and the positions still in flight.
 func (s *EventStore) readAll(w *sim.World, m *readAllMsg) {
-	r := &readAllReply{head: int64(len(s.log))}
-	for i := m.after; i < int64(len(s.log)) && len(r.events) < m.max; i++ {
-		if s.log[i].state == entryCommitted {
-			r.events = append(r.events, s.log[i].ev)
+	r := &readAllReply{head: int64(s.log.len())}
+	if n := min(int64(m.max), int64(s.log.len())-m.after); n > 0 {
+		r.events = make([]StoredEvent, 0, n)
+	}
+	for i := m.after; i < int64(s.log.len()) && len(r.events) < m.max; i++ {
+		if le := s.log.at(int(i)); le.state == entryCommitted {
+			r.events = append(r.events, *le.event())
 		}
 	}
 	for _, p := range s.pending {

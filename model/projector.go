@@ -41,6 +41,11 @@ type Projector struct {
 	rng  *rand.Rand
 	// feed is the topic of a SourceTopic projector; nil for the store.
 	feed *topicFeed
+	// recs holds the records of the batch being applied until its
+	// transaction commits, its memory reused from batch to batch.
+	recs []history.Entry
+	// names are the read model's table names.
+	names tableNames
 
 	projectorDurable
 	projectorVolatile
@@ -82,7 +87,7 @@ type projectorVolatile struct {
 	planned     bool
 }
 
-func (p *Projector) tables() readTables { return tablesOf(p.cfg.Name, p.gen) }
+func (p *Projector) tables() readTables { return p.names.of(p.cfg.Name, p.gen) }
 
 // resume loads the checkpoint and polls.
 func (p *Projector) resume(w *sim.World) {
@@ -159,7 +164,9 @@ func (p *Projector) plan(w *sim.World, r *readAllReply) {
 		limit, _ = p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
 	}
 	next := p.checkpoint + 1
-	var batch []StoredEvent
+	// The batch is the events read up to the first that is not applied
+	// now: a prefix of the reply's, which it shares.
+	n := 0
 	var skipped []int64
 scan:
 	for _, e := range r.events {
@@ -173,9 +180,10 @@ scan:
 			skipped = append(skipped, next)
 			next++
 		}
-		batch = append(batch, e)
+		n++
 		next = e.Position + 1
 	}
+	batch := r.events[:n:n]
 	if len(batch) == 0 && len(skipped) == 0 {
 		if p.role == roleInPlace && p.checkpoint >= r.head {
 			p.stopped = true
@@ -241,7 +249,7 @@ func (p *Projector) apply(w *sim.World) {
 		cpKey = "rebuild"
 	}
 	tx := p.db.Begin()
-	var recs []history.Entry
+	recs := p.recs[:0]
 	for _, e := range p.batch {
 		if applied, _ := tx.Get(t.version, e.Stream); p.cfg.Idempotent && applied >= e.Version {
 			continue // applied before the checkpoint moved past it
@@ -253,13 +261,16 @@ func (p *Projector) apply(w *sim.World) {
 		tx.Put(checkpointTable, cpKey, checkpoint)
 	}
 	tx.Commit()
+	p.db.end(tx)
 	for _, pos := range p.skipped {
 		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
 			Position: pos, GapPolicy: history.GapPolicy(p.cfg.Gap)})
 	}
-	for _, r := range recs {
-		p.env.hist.Add(r)
+	for i := range recs {
+		p.env.hist.Add(recs[i])
 	}
+	clear(recs)
+	p.recs = recs[:0]
 	if p.effects && p.cfg.Effects != "" {
 		for _, e := range p.batch {
 			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom && p.handlesType(e.Type) {
@@ -276,6 +287,7 @@ func (p *Projector) apply(w *sim.World) {
 		tx := p.db.Begin()
 		tx.Put(checkpointTable, cpKey, checkpoint)
 		tx.Commit()
+		p.db.end(tx)
 		p.checkpointed(w, checkpoint)
 	}
 	p.batch, p.skipped = nil, nil
@@ -320,16 +332,19 @@ func (p *Projector) handlesType(t string) bool {
 func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
 	t := p.tables()
 	tx := p.db.Begin()
-	var recs []history.Entry
+	recs := p.recs[:0]
 	for _, e := range evs {
 		recs = append(recs, p.applyEvent(w, tx, t, e))
 	}
 	checkpoint := evs[len(evs)-1].Position
 	tx.Put(checkpointTable, t.checkpointKey, checkpoint)
 	tx.Commit()
-	for _, r := range recs {
-		p.env.hist.Add(r)
+	p.db.end(tx)
+	for i := range recs {
+		p.env.hist.Add(recs[i])
 	}
+	clear(recs)
+	p.recs = recs[:0]
 	p.checkpointed(w, checkpoint)
 }
 

@@ -27,6 +27,24 @@ func tablesOf(projection string, gen int) readTables {
 	return readTables{value: projection + "/" + g + "/value", version: projection + "/" + g + "/version", checkpointKey: g}
 }
 
+// tableNames remembers the table names of the last generation asked
+// for, so that a read model or projector does not build them anew for
+// every query and batch.
+type tableNames struct {
+	gen int
+	ok  bool
+	t   readTables
+}
+
+// of returns tablesOf(projection, gen); projection must be the same at
+// every call.
+func (n *tableNames) of(projection string, gen int) readTables {
+	if !n.ok || n.gen != gen {
+		n.gen, n.ok, n.t = gen, true, tablesOf(projection, gen)
+	}
+	return n.t
+}
+
 // activeGen returns the generation readers use.
 func activeGen(tx interface {
 	Get(table, key string) (int64, bool)
@@ -66,6 +84,7 @@ type ReadModel struct {
 	// topic: the read model is fed by a topic. It has no global
 	// checkpoint: its answers carry checkpoint 0.
 	topic bool
+	names tableNames
 }
 
 // Handle implements sim.Node.
@@ -83,7 +102,7 @@ func (r *ReadModel) Handle(w *sim.World, ev *sim.Event) {
 }
 
 func (r *ReadModel) serve(w *sim.World, m *queryMsg) {
-	t := tablesOf(r.name, activeGen(r.db))
+	t := r.names.of(r.name, activeGen(r.db))
 	cp, _ := r.db.Get(checkpointTable, t.checkpointKey)
 	outcome := history.OutcomeOK
 	unstarted := cp == 0 && m.noCheckpoint == NoCheckpointCaughtUp

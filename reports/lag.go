@@ -113,7 +113,7 @@ func LagSeries(h *history.History) []Series {
 	}
 	series := map[string]*Series{}
 	var one [1]string
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe, history.Append, history.OffsetCommit, history.Checkpoint) {
 		var affected []string
 		switch r.Kind {
 		case history.Subscribe:
