@@ -10,6 +10,18 @@ import (
 	"github.com/evsim/evsim/model"
 )
 
+// The keys each event-sourcing mapping accepts.
+var (
+	storeKeys      = []string{"position", "commit-delay", "rollback", "lost-answer"}
+	aggregateKeys  = []string{"type", "snapshot-every", "snapshot-stamp", "logic-change-at"}
+	outboxKeys     = []string{"mode", "topic", "relays", "lease", "poll-interval", "batch"}
+	projectionKeys = []string{"name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "inline", "idempotent",
+		"gap-policy", "gap-timeout", "effects", "start-at", "rebuild", "staleness-slo", "isolation", "projection", "upcast", "handles"}
+	clientKeys = []string{"name", "sessions", "keys", "prefix", "rate", "commands", "script", "concurrency", "validate", "projection",
+		"retries", "retry-ids", "timeout", "read-after-write", "token", "no-checkpoint", "start-at"}
+	queryKeys = []string{"name", "sessions", "keys", "prefix", "rate", "consistency", "projection", "lookback", "as-of-by"}
+)
+
 // eventSourcing reads the event sourcing and CQRS sections of a scenario
 // (see FORMAT.md) into s.ES.
 func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
@@ -30,7 +42,7 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		if v := sm.get("lost-answer"); v != nil {
 			es.Store.LostAnswer = d.ratio(v, "event-store.lost-answer")
 		}
-		sm.done("position", "commit-delay", "rollback", "lost-answer")
+		sm.done(storeKeys...)
 	}
 	if n := m.get("aggregate"); n != nil {
 		am := d.mapping(n, "aggregate")
@@ -46,7 +58,7 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		if v := am.get("logic-change-at"); v != nil {
 			es.LogicChangeAt = d.duration(v, "aggregate.logic-change-at", true)
 		}
-		am.done("type", "snapshot-every", "snapshot-stamp", "logic-change-at")
+		am.done(aggregateKeys...)
 	}
 	for i, n := range d.list(m.get("projections"), "projections") {
 		es.Projectors = append(es.Projectors, d.projection(n, fmt.Sprintf("projections[%d]", i), s))
@@ -84,7 +96,7 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 		if v := om.get("batch"); v != nil {
 			es.Outbox.Batch = int(d.integer(v, "outbox.batch", 1))
 		}
-		om.done("mode", "topic", "relays", "lease", "poll-interval", "batch")
+		om.done(outboxKeys...)
 	}
 	if slices.Contains(s.Checks, "staleness-within-slo") && !slices.ContainsFunc(es.Projectors, func(p model.ProjectorConfig) bool { return p.StalenessSLO > 0 }) {
 		for _, n := range d.list(m.get("checks"), "checks") {
@@ -187,8 +199,7 @@ func (d *decoder) projection(n *yaml.Node, what string, s *Scenario) model.Proje
 	}
 	d.schema(m, what, &p)
 	d.handles(m, what, s.ES.Aggregate, &p, s)
-	m.done("name", "source", "topic", "batch", "poll-interval", "processing", "checkpoint", "inline", "idempotent", "gap-policy", "gap-timeout", "effects", "start-at", "rebuild",
-		"staleness-slo", "isolation", "projection", "upcast", "handles")
+	m.done(projectionKeys...)
 	return p
 }
 
@@ -275,8 +286,7 @@ func (d *decoder) client(n *yaml.Node, what string) model.ClientConfig {
 	if v := m.get("start-at"); v != nil {
 		c.Start = d.duration(v, what+".start-at", false)
 	}
-	m.done("name", "sessions", "keys", "prefix", "rate", "commands", "script", "concurrency", "validate", "projection",
-		"retries", "retry-ids", "timeout", "read-after-write", "token", "no-checkpoint", "start-at")
+	m.done(clientKeys...)
 	return c
 }
 
@@ -311,6 +321,6 @@ func (d *decoder) queryClient(n *yaml.Node, what string) model.QueryConfig {
 	if v := m.get("projection"); v != nil {
 		q.Projection = d.name(v, what+".projection")
 	}
-	m.done("name", "sessions", "keys", "prefix", "rate", "consistency", "projection", "lookback", "as-of-by")
+	m.done(queryKeys...)
 	return q
 }

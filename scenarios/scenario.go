@@ -242,10 +242,16 @@ func (d *decoder) topic(n *yaml.Node, what string) model.TopicConfig {
 			t.FlushInterval = d.duration(v, what+".flush", true)
 		}
 	}
-	m.done("name", "partitions", "retention", "segment", "replication-factor", "min-insync-replicas", "unclean-leader-election",
-		"replica-lag-time-max", "broker-session-timeout", "flush")
+	m.done(topicKeys...)
 	return t
 }
+
+// topicKeys are the keys of a topic.
+var topicKeys = []string{"name", "partitions", "retention", "segment", "replication-factor", "min-insync-replicas", "unclean-leader-election",
+	"replica-lag-time-max", "broker-session-timeout", "flush"}
+
+// ordersKeys are the keys of a producer's orders workload.
+var ordersKeys = []string{"payment", "timeouts", "late"}
 
 var producerKeys = []string{"name", "topic", "rate", "keys", "events", "partitioner", "partition", "acks",
 	"request-loss", "ack-loss", "error-responses", "retries", "retry-backoff", "request-timeout", "max-in-flight", "idempotent", "poison", "poison-events",
@@ -559,7 +565,7 @@ func (d *decoder) orders(n *yaml.Node, what string) *model.OrderFlow {
 	if v := m.get("late"); v != nil {
 		o.LateMin, o.LateMax = d.durationRange(v, what+".late")
 	}
-	m.done("payment", "timeouts", "late")
+	m.done(ordersKeys...)
 	return o
 }
 
