@@ -130,3 +130,49 @@ checks: [saga-outcome]
 		}
 	}
 }
+
+// TestSagaRaceIsInsideOneMember: saga-race's race comes from the records
+// one member handles at once, not from its two members (the topic is
+// keyed by order, so one member owns all of an order's events): with
+// one member it still races at most seeds, and with concurrency 1 and two
+// members both saga checks hold at every seed.
+func TestSagaRaceIsInsideOneMember(t *testing.T) {
+	src, err := builtinFS.ReadFile("saga-race.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	variant := func(old, new string) *Scenario {
+		t.Helper()
+		if !strings.Contains(string(src), old) {
+			t.Fatalf("saga-race.yaml has no %q", old)
+		}
+		s, err := Parse("saga-race.yaml", []byte(strings.Replace(string(src), old, new, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	const seeds = 20
+	races := func(o *Outcome) bool {
+		for _, c := range sagaChecks {
+			if verdict(o, c) != checks.Violated {
+				return false
+			}
+		}
+		return true
+	}
+	if missed := runSeeds(t, variant("    members: 2\n", "    members: 1\n"), seeds, races); len(missed) > seeds/2 {
+		t.Errorf("one member, concurrency 4: no race at %d of %d seeds; first: %s", len(missed), seeds, missed[0])
+	}
+	holds := func(o *Outcome) bool {
+		for _, c := range sagaChecks {
+			if verdict(o, c) != checks.Holds {
+				return false
+			}
+		}
+		return true
+	}
+	if fails := runSeeds(t, variant("    concurrency: 4\n", "    concurrency: 1\n"), seeds, holds); len(fails) > 0 {
+		t.Errorf("two members, concurrency 1: a saga check failed at %d of %d seeds; first: %s", len(fails), seeds, fails[0])
+	}
+}
