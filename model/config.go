@@ -340,9 +340,11 @@ const (
 	// FenceNone accepts every commit, from whoever sends it: a zombie
 	// member's stale commits land.
 	FenceNone Fencing = "none"
-	// FenceOffsets rejects offset commits from a member that is not in the
-	// group's current generation (Kafka's ILLEGAL_GENERATION); the zombie's
-	// side effects still land.
+	// FenceOffsets rejects offset commits from a member that is no longer
+	// in the group (Kafka's UNKNOWN_MEMBER_ID, after its session timeout or
+	// max poll interval) or not in its current generation
+	// (ILLEGAL_GENERATION), as every Kafka broker does; the zombie's side
+	// effects still land.
 	FenceOffsets Fencing = "offsets"
 	// FenceWrites also fences the effect: each partition's effect
 	// transaction carries the member's generation as a fencing token, and
