@@ -338,7 +338,8 @@ type Fencing string
 // Fencing levels.
 const (
 	// FenceNone accepts every commit, from whoever sends it: a zombie
-	// member's stale commits land.
+	// member's stale commits land. A what-if: no Kafka broker can be set
+	// to accept them.
 	FenceNone Fencing = "none"
 	// FenceOffsets rejects offset commits from a member that is no longer
 	// in the group (Kafka's UNKNOWN_MEMBER_ID, after its session timeout or
@@ -349,6 +350,8 @@ const (
 	// FenceWrites also fences the effect: each partition's effect
 	// transaction carries the member's generation as a fencing token, and
 	// the group's database rejects a token older than one it has seen.
+	// An application pattern: Kafka fences commits, not a consumer's own
+	// database writes.
 	FenceWrites Fencing = "writes"
 )
 
