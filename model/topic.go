@@ -13,7 +13,7 @@ import (
 // leader's log below its high watermark, what consumers may read; offline
 // says that no broker leads the partition (consumers read nothing).
 type partitionLog struct {
-	records []Record
+	records []logRecord
 	start   int64
 	offline bool
 }
@@ -57,6 +57,8 @@ type topic struct {
 	txn bool
 	// feeds counts the projectors that read the topic.
 	feeds int
+	// strs holds the strings of the records of the topic's logs.
+	strs strTab
 }
 
 // expire applies retention to partition p at now.
