@@ -116,7 +116,7 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
 		pl.records = append(growByDoubling(pl.records), t.pack(&rec))
 		if line != nil {
-			line.offs = append(line.offs, rec.Offset)
+			line.offs = append(growByDoubling(line.offs), rec.Offset)
 		}
 	}
 	return produceOK, base

@@ -203,7 +203,7 @@ func (l *replicaLog) add(rec logRecord) {
 			line = &sequenceLine{epoch: int(rec.pepoch)}
 			l.seqs[rec.pid] = line
 		}
-		line.offs = append(line.offs, rec.Offset)
+		line.offs = append(growByDoubling(line.offs), rec.Offset)
 	}
 }
 

@@ -68,6 +68,22 @@ func (t *topic) expire(p int, now sim.Time) {
 	}
 }
 
+// extend returns s lengthened to n with zeros, growing it by doubling.
+func extend[T any](s []T, n int) []T {
+	if n <= len(s) {
+		return s
+	}
+	if n > cap(s) {
+		ns := make([]T, len(s), max(2*cap(s), n, 64))
+		copy(ns, s)
+		s = ns
+	}
+	old := len(s)
+	s = s[:n]
+	clear(s[old:])
+	return s
+}
+
 // growByDoubling returns s with room for one more element. A log grows by doubling
 // (append grows a large slice by a quarter at a time, copying a long log
 // over and over); like append, it copies s when s is full, so a capped
