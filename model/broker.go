@@ -114,9 +114,9 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 	base := pl.end()
 	for _, rec := range recs {
 		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
-		pl.records = append(growByDoubling(pl.records), rec)
+		pl.records = append(growByDoubling(pl.records), t.pack(&rec))
 		if line != nil {
-			line.offs = append(line.offs, rec.Offset)
+			line.offs = append(growByDoubling(line.offs), rec.Offset)
 		}
 	}
 	return produceOK, base
@@ -237,13 +237,14 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 		} else if from < pl.start || from > pl.end() {
 			from = g.reset(p)
 		}
-		recs, next := b.visible(g.topic, p, from, f.max, f.iso)
+		recs, next := b.visible(g.topic, p, from, f.max, f.iso, f.buf)
 		if len(recs) == 0 {
+			f.buf = recs
 			continue
 		}
 		w.Send(b.id, f.member, kindRecords, int64(p), from,
 			&recordsMsg{epoch: f.epoch, partition: p, from: recs[0].Offset, next: next, records: recs})
 		return
 	}
-	w.Send(b.id, f.member, kindRecords, -1, 0, &recordsMsg{epoch: f.epoch, partition: -1})
+	w.Send(b.id, f.member, kindRecords, -1, 0, &recordsMsg{epoch: f.epoch, partition: -1, records: f.buf[:0]})
 }

@@ -278,13 +278,13 @@ func (m *brokerMachine) Check(t *rapid.T) {
 	for p, want := range m.ref.logs {
 		var got []string
 		for _, r := range m.t.partitions[p].records {
-			got = append(got, r.ID)
+			got = append(got, m.t.strs.str(r.id))
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("partition %d: log %v, want %v", p, got, want)
 		}
 		for o, r := range m.t.partitions[p].records {
-			if r.Offset != int64(o) || r.Partition != p {
+			if r.Offset != int64(o) || int(r.Partition) != p {
 				t.Fatalf("partition %d: record %d says partition %d offset %d", p, o, r.Partition, r.Offset)
 			}
 		}

@@ -95,20 +95,23 @@ type memberDurable struct {
 
 // memberVolatile is what a member loses in a crash.
 type memberVolatile struct {
-	txs         []*txnSession // a loop's transactional ids, per assigned partition
-	phase       phase
-	ref         *memberRef // who we are in the current generation; nil if none
-	memberID    int        // the id to rejoin with; 0 joins as a new member
-	rejoin      bool       // the group asked us to rejoin
-	leaving     bool       // leave cleanly at the next poll boundary
-	leaveFor    sim.Time   // how long to stay out after leaving
-	parts       []int      // assigned partitions
-	pos         []int64    // next offset to fetch, per assigned partition
-	handled     []int64    // offset below which every record is handled
-	committed   []int64    // last offset this member committed
-	next        int        // the partition to fetch first next time
-	fetching    bool
-	batch       []Record
+	txs       []*txnSession // a loop's transactional ids, per assigned partition
+	phase     phase
+	ref       *memberRef // who we are in the current generation; nil if none
+	memberID  int        // the id to rejoin with; 0 joins as a new member
+	rejoin    bool       // the group asked us to rejoin
+	leaving   bool       // leave cleanly at the next poll boundary
+	leaveFor  sim.Time   // how long to stay out after leaving
+	parts     []int      // assigned partitions
+	pos       []int64    // next offset to fetch, per assigned partition
+	handled   []int64    // offset below which every record is handled
+	committed []int64    // last offset this member committed
+	next      int        // the partition to fetch first next time
+	fetching  bool
+	batch     []Record
+	// spare is the array of a finished batch, lent to the next fetch
+	// for its records.
+	spare       []Record
 	attempts    []int // queue: the broker's delivery count per batch record
 	bpart       int   // index in parts of the batch's partition; -1 in a queue
 	done        []bool
@@ -331,7 +334,8 @@ func (m *Member) poll(w *sim.World) {
 	m.commit.polled(m, w)
 	m.fetching = true
 	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
-		iso: m.cfg.Isolation}
+		iso: m.cfg.Isolation, buf: m.spare}
+	m.spare = nil
 	m.next++
 	w.Send(m.id, m.broker, kindFetch, 0, 0, f)
 }
@@ -342,6 +346,7 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	}
 	m.fetching = false
 	if len(r.records) == 0 {
+		m.spare = r.records
 		w.After(m.id, sim.Time(m.cfg.PollInterval), kindPoll, 0, 0, nil)
 		return
 	}
@@ -505,7 +510,7 @@ func (m *Member) finish(w *sim.World, i int) {
 			m.txnFenced(w)
 			return
 		}
-		m.batch = nil
+		m.spare, m.batch = m.batch[:0], nil
 		m.poll(w)
 		return
 	}

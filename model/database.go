@@ -7,26 +7,75 @@ import "unsafe"
 // transaction writes is visible only once the transaction commits,
 // atomically. A DB is not safe for concurrent use.
 type DB struct {
-	tables map[string]map[string]int64
+	tables map[string]*dbTable
 	// spare is a finished transaction kept for the next Begin.
 	spare *Tx
 	// lastName and lastTable are the table found last, looked up again
 	// by its name's address: a handler names its tables by constants.
 	lastName  string
-	lastTable map[string]int64
+	lastTable *dbTable
+}
+
+// dbTable is one table: its keys number its values, and a key looked up
+// again by the same string (a record's key) is found by its address,
+// without hashing it.
+type dbTable struct {
+	slots map[string]int32
+	vals  []int64
+	cache [dbCacheLen]dbCached
+}
+
+// dbCacheLen is the number of entries of a table's address cache.
+const dbCacheLen = 1 << 8
+
+// dbCached is an entry of a table's address cache: slot is the key's
+// slot plus one (0: empty).
+type dbCached struct {
+	key  string
+	slot int32
+}
+
+// find returns the slot of key's value.
+func (t *dbTable) find(key string) (int32, bool) {
+	c := &t.cache[(uint64(uintptr(unsafe.Pointer(unsafe.StringData(key))))*0x9e3779b97f4a7c15)>>(64-8)]
+	if c.slot > 0 && unsafe.StringData(c.key) == unsafe.StringData(key) && len(c.key) == len(key) {
+		return c.slot - 1, true
+	}
+	slot, ok := t.slots[key]
+	if ok {
+		c.key, c.slot = key, slot+1
+	}
+	return slot, ok
+}
+
+// put sets key's value.
+func (t *dbTable) put(key string, v int64) {
+	if slot, ok := t.find(key); ok {
+		t.vals[slot] = v
+		return
+	}
+	t.slots[key] = int32(len(t.vals))
+	t.vals = append(t.vals, v)
 }
 
 // NewDB returns an empty database.
-func NewDB() *DB { return &DB{tables: map[string]map[string]int64{}} }
+func NewDB() *DB { return &DB{tables: map[string]*dbTable{}} }
 
 // Get reads a committed value.
 func (db *DB) Get(table, key string) (int64, bool) {
-	v, ok := db.table(table)[key]
-	return v, ok
+	t := db.table(table)
+	if t == nil {
+		return 0, false
+	}
+	slot, ok := t.find(key)
+	if !ok {
+		return 0, false
+	}
+	return t.vals[slot], true
 }
 
 // table returns the table of that name (nil: none yet).
-func (db *DB) table(name string) map[string]int64 {
+func (db *DB) table(name string) *dbTable {
 	if unsafe.StringData(name) == unsafe.StringData(db.lastName) && len(name) == len(db.lastName) && db.lastTable != nil {
 		return db.lastTable
 	}
@@ -38,7 +87,12 @@ func (db *DB) table(name string) map[string]int64 {
 }
 
 // Keys returns the number of keys in a table.
-func (db *DB) Keys(table string) int { return len(db.tables[table]) }
+func (db *DB) Keys(table string) int {
+	if t := db.tables[table]; t != nil {
+		return len(t.slots)
+	}
+	return 0
+}
 
 // Begin starts a transaction.
 func (db *DB) Begin() *Tx {
@@ -105,10 +159,10 @@ func (tx *Tx) Commit() {
 	for _, w := range tx.writes {
 		t := tx.db.table(w.table)
 		if t == nil {
-			t = map[string]int64{}
+			t = &dbTable{slots: map[string]int32{}}
 			tx.db.tables[w.table] = t
 		}
-		t[w.key] = w.value
+		t.put(w.key, w.value)
 	}
 	tx.writes = tx.writes[:0]
 }

@@ -4,8 +4,12 @@ import "sort"
 
 // tableKeys returns the committed keys of a table, sorted.
 func (db *DB) tableKeys(table string) []string {
-	keys := make([]string, 0, len(db.tables[table]))
-	for k := range db.tables[table] {
+	var slots map[string]int32
+	if t := db.tables[table]; t != nil {
+		slots = t.slots
+	}
+	keys := make([]string, 0, len(slots))
+	for k := range slots {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -140,6 +140,9 @@ type fetchMsg struct {
 	start      int
 	// iso is the member's isolation level.
 	iso Isolation
+	// buf is an array the member lends for the records (nil: none); it
+	// owns it again when the records come back.
+	buf []Record
 }
 
 type recordsMsg struct {

@@ -39,9 +39,7 @@ type Producer struct {
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
-	// ids is where event ids are spelled, and free holds requests done
-	// with, for reuse (memory, not state).
-	ids  strArena
+	// free holds requests done with, for reuse (memory, not state).
 	free []*produceReq
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
@@ -203,7 +201,7 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.n++
-	rec := Record{ID: p.ids.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()

@@ -88,7 +88,7 @@ func (b *Broker) readTopic(w *sim.World, m *topicReadMsg) {
 		if from >= pl.end() {
 			continue
 		}
-		recs, next := b.visible(t, p, from, m.max, m.iso)
+		recs, next := b.visible(t, p, from, m.max, m.iso, nil)
 		if len(recs) == 0 {
 			continue
 		}

@@ -58,7 +58,7 @@ type Replica struct {
 // any crash.
 type replicaLog struct {
 	part    *partitionState
-	records []Record
+	records []logRecord
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
@@ -126,7 +126,7 @@ type replicaFetch struct {
 
 type replicaFetchResp struct {
 	fetch   *replicaFetch
-	records []Record
+	records []logRecord
 	hw      int64
 	refused bool // not the leader of that epoch (yet, or any more)
 	// diverging: the follower's log holds records the leader does not;
@@ -187,23 +187,23 @@ func (l *replicaLog) lastEpoch() int {
 	if len(l.records) == 0 {
 		return -1
 	}
-	return l.records[len(l.records)-1].epoch
+	return int(l.records[len(l.records)-1].epoch)
 }
 
 // add appends rec (already numbered) to l, keeping the epoch cache and
 // the producer sequence numbers.
-func (l *replicaLog) add(rec Record) {
-	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < rec.epoch {
-		l.epochs = append(l.epochs, epochStart{rec.epoch, rec.Offset})
+func (l *replicaLog) add(rec logRecord) {
+	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < int(rec.epoch) {
+		l.epochs = append(l.epochs, epochStart{int(rec.epoch), rec.Offset})
 	}
 	l.records = append(growByDoubling(l.records), rec)
 	if rec.pid != 0 {
 		line := l.seqs[rec.pid]
-		if line == nil || rec.pepoch > line.epoch {
-			line = &sequenceLine{epoch: rec.pepoch}
+		if line == nil || int(rec.pepoch) > line.epoch {
+			line = &sequenceLine{epoch: int(rec.pepoch)}
 			l.seqs[rec.pid] = line
 		}
-		line.offs = append(line.offs, rec.Offset)
+		line.offs = append(growByDoubling(line.offs), rec.Offset)
 	}
 }
 
@@ -318,7 +318,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			seq = req.seq + int64(i)
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
-		l.add(rec)
+		l.add(ps.t.pack(&rec))
 		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
@@ -411,7 +411,7 @@ func (r *Replica) serve(w *sim.World, f *replicaFetch) {
 // answer sends a follower what the leader has from its fetch offset on.
 func (r *Replica) answer(w *sim.World, l *replicaLog, f *replicaFetch) {
 	end := min(l.end(), f.offset+replicaFetchMax)
-	var recs []Record
+	var recs []logRecord
 	if f.offset < end {
 		recs = l.records[f.offset:end:end]
 	}

@@ -205,9 +205,9 @@ func (m *replicationMachine) Check(t *rapid.T) {
 		}
 	}
 	c := m.s.Broker.cluster
-	at := func(recs []Record, o int64) string {
+	at := func(recs []logRecord, o int64) string {
 		if o < int64(len(recs)) {
-			return recs[o].ID
+			return c.parts[0].t.strs.str(recs[o].id)
 		}
 		return fmt.Sprintf("nothing (log end %d)", len(recs))
 	}
@@ -262,8 +262,8 @@ func (m *replicationMachine) finish(t *rapid.T) {
 				t.Fatalf("partition %d: %s has %d records, the committed view %d", ps.p, c.brokers[b].name, l.end(), len(view))
 			}
 			for o := range view {
-				if l.records[o].ID != view[o].ID {
-					t.Fatalf("partition %d offset %d: %s has %s, the view %s", ps.p, o, c.brokers[b].name, l.records[o].ID, view[o].ID)
+				if l.records[o].id != view[o].id {
+					t.Fatalf("partition %d offset %d: %s has %s, the view %s", ps.p, o, c.brokers[b].name, ps.t.strs.str(l.records[o].id), ps.t.strs.str(view[o].id))
 				}
 			}
 		}

@@ -82,8 +82,8 @@ func (logSource) take(m *Member, w *sim.World, r *recordsMsg) bool {
 func (logSource) attempt(m *Member, i int) (int, int) {
 	r := &m.batch[i]
 	att := m.g.attempts[r.Partition]
-	for int64(len(att)) <= r.Offset {
-		att = append(att, 0)
+	if int64(len(att)) <= r.Offset {
+		att = extend(att, int(r.Offset)+1)
 	}
 	att[r.Offset]++
 	m.g.attempts[r.Partition] = att

@@ -13,7 +13,7 @@ import (
 // leader's log below its high watermark, what consumers may read; offline
 // says that no broker leads the partition (consumers read nothing).
 type partitionLog struct {
-	records []Record
+	records []logRecord
 	start   int64
 	offline bool
 }
@@ -57,6 +57,8 @@ type topic struct {
 	txn bool
 	// feeds counts the projectors that read the topic.
 	feeds int
+	// strs holds the strings of the records of the topic's logs.
+	strs strTab
 }
 
 // expire applies retention to partition p at now.
@@ -64,6 +66,22 @@ func (t *topic) expire(p int, now sim.Time) {
 	if t.retention > 0 && now > t.retention {
 		t.partitions[p].expire(now-t.retention, sim.Time(cmp.Or(t.cfg.Segment, DefaultSegment)))
 	}
+}
+
+// extend returns s lengthened to n with zeros, growing it by doubling.
+func extend[T any](s []T, n int) []T {
+	if n <= len(s) {
+		return s
+	}
+	if n > cap(s) {
+		ns := make([]T, len(s), max(2*cap(s), n, 64))
+		copy(ns, s)
+		s = ns
+	}
+	old := len(s)
+	s = s[:n]
+	clear(s[old:])
+	return s
 }
 
 // growByDoubling returns s with room for one more element. A log grows by doubling

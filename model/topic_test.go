@@ -16,7 +16,7 @@ func TestRetentionDeletesWholeSegments(t *testing.T) {
 	log := func() *partitionLog {
 		l := &partitionLog{}
 		for _, at := range []int64{0, 100, 200, 300} {
-			l.records = append(l.records, Record{appended: sim.Time(at)})
+			l.records = append(l.records, logRecord{appended: sim.Time(at)})
 		}
 		return l
 	}

@@ -263,24 +263,33 @@ func (b *Broker) lso(t *topic, p int) int64 {
 // from that a reader with isolation iso gets: never a control marker;
 // read-committed, nothing at or above the last stable offset and no
 // record of an aborted transaction. It also returns the offset to read
-// next (past the markers and aborted records it stepped over).
-func (b *Broker) visible(t *topic, p int, from int64, max int, iso Isolation) (recs []Record, next int64) {
+// next (past the markers and aborted records it stepped over). The
+// records are copied out of the log into buf's array when it is large
+// enough.
+func (b *Broker) visible(t *topic, p int, from int64, max int, iso Isolation, buf []Record) (recs []Record, next int64) {
 	pl := &t.partitions[p]
 	end := pl.end()
+	recs = buf[:0]
 	if !t.txn {
 		end = min(end, from+int64(max))
-		return pl.records[from:end:end], end
+		if n := int(end - from); n > cap(recs) {
+			recs = make([]Record, 0, n)
+		}
+		for o := from; o < end; o++ {
+			recs = append(recs, t.record(&pl.records[o]))
+		}
+		return recs, end
 	}
 	if iso == ReadCommitted {
 		end = b.lso(t, p)
 	}
 	next = from
 	for ; next < end && len(recs) < max; next++ {
-		r := pl.records[next]
+		r := &pl.records[next]
 		if r.control != 0 || r.aborted && iso == ReadCommitted {
 			continue
 		}
-		recs = append(recs, r)
+		recs = append(recs, t.record(r))
 	}
 	return recs, next
 }

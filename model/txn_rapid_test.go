@@ -63,7 +63,7 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 			}
 			switch r.Kind {
 			case history.Deliver:
-				rec := in.partitions[r.Partition].records[r.Offset]
+				rec := in.record(&in.partitions[r.Partition].records[r.Offset])
 				if rec.control != 0 || rec.aborted || rec.ID != r.Event {
 					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, rec.control, rec.aborted)
 				}
@@ -73,14 +73,15 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 		}
 		outputs := map[string]int{}
 		for _, pl := range out.partitions {
-			for _, r := range pl.records {
-				if r.control == 0 && !r.aborted {
+			for i := range pl.records {
+				if r := out.record(&pl.records[i]); r.control == 0 && !r.aborted {
 					outputs[strings.TrimPrefix(r.ID, "enricher:")]++
 				}
 			}
 		}
 		for _, pl := range in.partitions {
-			for _, r := range pl.records {
+			for i := range pl.records {
+				r := in.record(&pl.records[i])
 				if r.control != 0 || r.aborted {
 					continue
 				}

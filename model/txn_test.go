@@ -102,14 +102,14 @@ func TestReadCommittedStopsAtLastStableOffset(t *testing.T) {
 		}
 		return out
 	}
-	if recs, next := b.visible(tp, 0, 0, 10, ReadCommitted); len(recs) != 0 || next != 1 {
+	if recs, next := b.visible(tp, 0, 0, 10, ReadCommitted, nil); len(recs) != 0 || next != 1 {
 		t.Fatalf("read-committed with y open: %v next %d, want nothing and next 1 (the LSO)", ids(recs), next)
 	}
-	if recs, next := b.visible(tp, 0, 0, 10, ReadUncommitted); len(recs) != 2 || next != 3 {
+	if recs, next := b.visible(tp, 0, 0, 10, ReadUncommitted, nil); len(recs) != 2 || next != 3 {
 		t.Fatalf("read-uncommitted: %v next %d, want [x-1 y-1] next 3", ids(recs), next)
 	}
 	b.txnEnd(w, y, true) // commit marker at 3
-	if recs, next := b.visible(tp, 0, 0, 10, ReadCommitted); len(recs) != 1 || recs[0].ID != "y-1" || next != 4 {
+	if recs, next := b.visible(tp, 0, 0, 10, ReadCommitted, nil); len(recs) != 1 || recs[0].ID != "y-1" || next != 4 {
 		t.Fatalf("read-committed after the commit: %v next %d, want [y-1] next 4", ids(recs), next)
 	}
 	if !tp.settled(0, 2) || tp.settled(0, 1) {

@@ -1,0 +1,49 @@
+package model
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkBalanceHandler runs the balance handler over records of 100
+// keys, each record in its own transaction, as a consumer does.
+func BenchmarkBalanceHandler(b *testing.B) {
+	keys := make([]string, 100)
+	for i := range keys {
+		keys[i] = "k" + strconv.Itoa(i)
+	}
+	db := NewDB()
+	i := 0
+	for b.Loop() {
+		tx := db.Begin()
+		Balance(tx, Record{Key: keys[i%len(keys)], Type: "Deposited", Amount: 5})
+		tx.Commit()
+		db.end(tx)
+		i++
+	}
+}
+
+// TestDBFindsKeysByContent: a key written through one string is read
+// through another string of the same bytes, and through the same string
+// after the value changed, and a table's keys are counted once.
+func TestDBFindsKeysByContent(t *testing.T) {
+	db := NewDB()
+	k1 := "acct-" + strconv.Itoa(7)
+	k2 := "acct-" + strconv.Itoa(7)
+	for i, k := range []string{k1, k1, k2, k1} {
+		tx := db.Begin()
+		v, _ := tx.Get("t", k)
+		if v != int64(i) {
+			t.Fatalf("write %d: read %d, want %d", i, v, i)
+		}
+		tx.Put("t", k, v+1)
+		tx.Commit()
+		db.end(tx)
+	}
+	if v, ok := db.Get("t", k2); !ok || v != 4 || db.Keys("t") != 1 || db.Keys("none") != 0 {
+		t.Fatalf("got %d %v with %d keys, want 4 true with 1 key", v, ok, db.Keys("t"))
+	}
+	if _, ok := db.Get("t", "acct-8"); ok {
+		t.Fatal("a key never written was found")
+	}
+}
