@@ -52,6 +52,14 @@ func entryGen() *rapid.Generator[Entry] {
 			// only a producer's fields: kept in place on a producer's
 			// record whose Version, Position and Value are 0
 			e.ProducerID, e.Seq, e.Epoch = num.Draw(t, "pid"), num.Draw(t, "seq"), small.Draw(t, "epoch")
+		} else if rapid.Bool().Draw(t, "command") {
+			// a command's id, alone or with a reason: kept in place on a
+			// command's or query's record whose Topic is empty
+			if rapid.Bool().Draw(t, "command-kind") {
+				e.Kind = rapid.SampledFrom([]Kind{Command, CommandReturn, Query, QueryReturn, StoreAppend,
+					StoreReserve, StoreRollback, StoreDuplicate, LostAnswer}).Draw(t, "kind-of-command")
+			}
+			e.Command, e.Reason = str.Draw(t, "command"), str.Draw(t, "reason")
 		}
 		return e
 	})
@@ -318,6 +326,52 @@ func TestProducerFieldsInPlace(t *testing.T) {
 	}
 	if e := h.At(2); e.ProducerID != 3 || e.Seq != 2 || e.Version != 1 {
 		t.Fatalf("append with a version reads back as %+v", e)
+	}
+}
+
+// TestCommandInPlace: a command's or query's record whose only side
+// field is its Command needs no side row, and one with a reason too keeps
+// its Command in place beside it; a record that uses its Topic, or of a
+// kind that is not a command's, keeps its Command in a side row. Each
+// reads back as added, and CommandOf finds every Command.
+func TestCommandInPlace(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{Kind: Command, Node: "c", Key: "acct-1", Command: "c-1", Type: "Deposit", Amount: 5, Attempt: 1, Mode: ModeWriteModel},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-1", Command: "c-1", Version: 1, Position: 1},
+		{Kind: CommandReturn, Node: "c", Key: "acct-1", Command: "c-1", Outcome: OutcomeOK, Version: 1, Position: 1, Value: 5},
+		{Kind: Query, Node: "q", Group: "rm", Key: "acct-1", Command: "q-1", Mode: ModeStrong},
+		{Kind: QueryReturn, Node: "q", Group: "rm", Key: "acct-1", Command: "q-1", Value: 5, Version: 1},
+	}
+	for _, e := range es {
+		h.Add(e)
+	}
+	if h.nx != 0 {
+		t.Fatalf("%d side rows for command and query records, want 0", h.nx)
+	}
+	more := []Entry{
+		{Kind: CommandReturn, Node: "c", Key: "acct-1", Command: "c-2", Outcome: OutcomeRejected, Reason: "overdraft"},
+		{Kind: Command, Node: "c", Topic: "t", Command: "c-3"},
+		{Kind: Effect, Group: "g", Event: "e-1", Command: "c-4"},
+	}
+	for _, e := range more {
+		h.Add(e)
+	}
+	if h.nx != 3 {
+		t.Fatalf("%d side rows, want 3", h.nx)
+	}
+	es = append(es, more...)
+	for i, want := range es {
+		if got := h.At(i); got != want {
+			t.Errorf("record %d reads back as %+v, want %+v", i, got, want)
+		}
+		r := h.Record(i)
+		if got := h.Str(h.CommandOf(&r)); got != want.Command {
+			t.Errorf("CommandOf record %d: %q, want %q", i, got, want.Command)
+		}
+	}
+	if r := h.Record(5); r.flags&flagCommand == 0 || h.side(r.ext-1).Command != 0 {
+		t.Errorf("a rejected return keeps its Command in its side row, not in place")
 	}
 }
 

@@ -1,9 +1,12 @@
 package history
 
 // CommandOf returns the symbol of record r's Command (0: none), which
-// lives in its side row: for a check that pairs a command's or query's
-// records by symbol without unpacking them.
+// lives in place of its Topic or in its side row: for a check that pairs
+// a command's or query's records by symbol without unpacking them.
 func (h *History) CommandOf(r *Record) Sym {
+	if r.flags&flagCommand != 0 {
+		return r.Topic
+	}
 	if r.ext == 0 {
 		return 0
 	}

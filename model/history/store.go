@@ -46,7 +46,7 @@ func FromEntries(es []Entry) *History {
 func (h *History) Add(e Entry) {
 	var r Record
 	if h.packRecord(&e, &r) {
-		h.packExtra(&e, h.newSide())
+		h.packExtra(&e, &r, h.newSide())
 		r.ext = uint32(h.nx)
 	}
 	if h.sp != nil && h.n&(chunkLen-1) == 0 {
@@ -121,10 +121,10 @@ func (h *History) Set(i int, e Entry) {
 	if more {
 		if old.ext != 0 {
 			r.ext = old.ext
-			h.packExtra(&e, h.side(old.ext-1))
+			h.packExtra(&e, &r, h.side(old.ext-1))
 			h.wroteSide(old.ext - 1)
 		} else {
-			h.packExtra(&e, h.newSide())
+			h.packExtra(&e, &r, h.newSide())
 			r.ext = uint32(h.nx)
 		}
 	}
