@@ -19,11 +19,13 @@ import (
 // a record of a command or a query (the invocation, its return, the
 // store's append, reservation, rollback, duplicate and lost answer) keeps
 // its Command in place of its Topic, which it does not use, so that most
-// need no side row. Read a record's fields through [History.At], which
-// returns its Entry; [History.Record] gives the compact form to code that
-// compares symbols in place (its Value, Version and Position mean nothing
-// on a producer's record, nor its Topic on a command's: read its Command
-// with [History.CommandOf]).
+// need no side row; and a store's append whose other side fields are its
+// Basis, Expected and State keeps them in place of its Offset, Group and
+// Count. Read a record's fields through [History.At], which returns its
+// Entry; [History.Record] gives the compact form to code that compares
+// symbols in place (its Value, Version and Position mean nothing on a
+// producer's record, nor its Topic on a command's: read its Command with
+// [History.CommandOf]; nor a store append's Offset, Group and Count).
 type Record struct {
 	At, Offset, Amount, Value, Version, Position int64
 
@@ -56,6 +58,9 @@ const (
 	flagProducer
 	// flagCommand: Topic holds the Command.
 	flagCommand
+	// flagStore: Offset, Group and Count hold a store append's Basis,
+	// Expected and State.
+	flagStore
 )
 
 // extra is the side row of a Record: the fields few kinds use.
@@ -151,19 +156,29 @@ func (h *History) packRecord(e *Entry, r *Record) bool {
 	}
 	r.flags = f
 	prod := e.ProducerID != 0 || e.Seq != 0 || e.Epoch != 0
-	more := e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
-		e.Payload != "" || cmd || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" ||
-		e.Service != "" || e.State != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
+	store := e.Basis != 0 || e.Expected != "" || e.State != ""
+	more := cmd || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
+		e.Payload != "" || e.Reason != "" || e.CrashPoint != "" ||
+		e.Service != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
 		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != "" ||
 		e.TxnID != "" || e.Input != ""
-	if prod && !more && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
-		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32 {
+	switch {
+	case more:
+	case prod && !store && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
+		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32:
 		r.Version, r.Position, r.Value = e.ProducerID, e.Seq, int64(e.Epoch)
 		r.flags |= flagProducer
 		return false
+	case store && !prod && k == storeAppendCode && e.Offset == 0 && e.Group == "" && e.Count == 0:
+		r.Offset, r.Group, r.Count = e.Basis, t.intern(e.Expected), int32(t.intern(e.State))
+		r.flags |= flagStore
+		return false
 	}
-	return more || prod
+	return more || prod || store
 }
+
+// storeAppendCode is the code of StoreAppend.
+var storeAppendCode, _ = kindCodes.code(StoreAppend)
 
 // producerKind says, by kind code, whether a record of the kind is a
 // producer's, which may keep its producer fields in place.
@@ -232,6 +247,10 @@ func (h *History) unpack(r *Record) Entry {
 	}
 	if r.flags&flagCommand != 0 {
 		e.Command, e.Topic = e.Topic, ""
+	}
+	if r.flags&flagStore != 0 {
+		e.Basis, e.Expected, e.State = r.Offset, t.str(r.Group), t.str(Sym(uint32(r.Count)))
+		e.Offset, e.Group, e.Count = 0, "", 0
 	}
 	if r.ext == 0 {
 		return e

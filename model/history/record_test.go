@@ -60,6 +60,17 @@ func entryGen() *rapid.Generator[Entry] {
 					StoreReserve, StoreRollback, StoreDuplicate, LostAnswer}).Draw(t, "kind-of-command")
 			}
 			e.Command, e.Reason = str.Draw(t, "command"), str.Draw(t, "reason")
+		} else if rapid.Bool().Draw(t, "store") {
+			// a store append's side fields: kept in place on a store
+			// append whose Offset, Group and Count are empty
+			if rapid.Bool().Draw(t, "store-kind") {
+				e.Kind = StoreAppend
+				if rapid.Bool().Draw(t, "store-fields-free") {
+					e.Offset, e.Group, e.Count = 0, "", 0
+				}
+			}
+			e.Basis, e.Expected, e.State = num.Draw(t, "basis"), str.Draw(t, "expected"), str.Draw(t, "state")
+			e.Command = str.Draw(t, "command")
 		}
 		return e
 	})
@@ -372,6 +383,34 @@ func TestCommandInPlace(t *testing.T) {
 	}
 	if r := h.Record(5); r.flags&flagCommand == 0 || h.side(r.ext-1).Command != 0 {
 		t.Errorf("a rejected return keeps its Command in its side row, not in place")
+	}
+}
+
+// TestStoreAppendInPlace: a store append whose side fields are its
+// command, basis, expected version and state needs no side row; one with
+// a payload, or that uses its Offset, does. Each reads back as added.
+func TestStoreAppendInPlace(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-1", Type: "Deposited", Amount: 5, Version: 2, Position: 9,
+			Command: "c-1", Basis: 1, Expected: "1", State: "balance=5", Value: 5},
+		{Kind: StoreAppend, Node: "store", Key: "acct-2", Event: "e-2", Version: 1, Position: 10, Command: "c-2", Expected: "no-stream"},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-3", Version: 3, Command: "c-3", Basis: 2, Payload: `{"x":1}`},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-4", Version: 4, Offset: 7, Basis: 3},
+	}
+	for i, e := range es {
+		h.Add(e)
+		if i == 1 && h.nx != 0 {
+			t.Fatalf("%d side rows for plain store appends, want 0", h.nx)
+		}
+	}
+	if h.nx != 2 {
+		t.Fatalf("%d side rows, want 2", h.nx)
+	}
+	for i, want := range es {
+		if got := h.At(i); got != want {
+			t.Errorf("record %d reads back as %+v, want %+v", i, got, want)
+		}
 	}
 }
 
