@@ -25,4 +25,4 @@ func (h *History) PayloadOf(r *Record) Sym {
 // Symbols returns the number of symbols in the history's table, the empty
 // string's included: every [Sym] of its records is below it, so a check
 // may index a table by symbol.
-func (h *History) Symbols() int { return max(len(h.syms.strs), 1) }
+func (h *History) Symbols() int { return max(h.syms.n, 1) }
