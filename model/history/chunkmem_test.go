@@ -1,9 +1,11 @@
 package history
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestChunksFreed: a history's chunks mapped outside the heap are counted
@@ -21,9 +23,16 @@ func TestChunksFreed(t *testing.T) {
 	base := MappedBytes()
 	h := &History{}
 	fill(h, 3*chunkLen)
-	want := 3*recChunkBytes + 3*sideChunkBytes
+	want := 3*recChunkBytes + 3*sideChunkBytes + int64(len(h.syms.index))*int64(unsafe.Sizeof(symSlot{}))
 	if got := MappedBytes() - base; got != want {
-		t.Fatalf("%d bytes mapped for 3 chunks of records and of side rows, want %d", got, want)
+		t.Fatalf("%d bytes mapped for 3 chunks of records and of side rows and the index, want %d", got, want)
+	}
+	for i := range 3000 { // grows the index, unmapping the old one
+		h.syms.intern(fmt.Sprint("s-", i))
+	}
+	want = 3*recChunkBytes + 3*sideChunkBytes + int64(len(h.syms.index))*int64(unsafe.Sizeof(symSlot{}))
+	if got := MappedBytes() - base; got != want {
+		t.Fatalf("%d bytes mapped once the index grew, want %d", got, want)
 	}
 	h.SpillOver(1, t.TempDir())
 	fill(h, 1) // spills the full chunks at the boundary
@@ -42,6 +51,11 @@ func TestChunksFreed(t *testing.T) {
 	if got := MappedBytes() - base; got != 0 {
 		t.Errorf("%d bytes mapped after Close, want 0", got)
 	}
+	fill(h, 2) // a closed history is empty and ready to use
+	if e := h.At(1); h.Len() != 2 || e.Command != "c-1" || e.At != 1 {
+		t.Errorf("after Close, a history of %d records reads back %+v", h.Len(), e)
+	}
+	h.Close()
 
 	h = &History{}
 	fill(h, chunkLen+1)

@@ -246,6 +246,7 @@ func (h *History) Close() error {
 	h.recs, h.sides = nil, nil
 	if h.maps != nil {
 		h.maps.free()
+		h.syms.index = nil // made again by the next Add
 	}
 	return err
 }
