@@ -15,11 +15,17 @@ import (
 // records which use them have. A producer's record (publish, append,
 // acknowledgement, retry, failure) whose only such fields are its
 // producer id, sequence and epoch keeps them in place of its Version,
-// Position and Value, which it does not use: it needs no side row. Read a
-// record's fields through [History.At], which returns its Entry;
-// [History.Record] gives the compact form to code that compares symbols
-// in place (its Value, Version and Position mean nothing on a producer's
-// record).
+// Position and Value, which it does not use: it needs no side row. Likewise
+// a record of a command or a query (the invocation, its return, the
+// store's append, reservation, rollback, duplicate and lost answer) keeps
+// its Command in place of its Topic, which it does not use, so that most
+// need no side row; and a store's append whose other side fields are its
+// Basis, Expected and State keeps them in place of its Offset, Group and
+// Count. Read a record's fields through [History.At], which returns its
+// Entry; [History.Record] gives the compact form to code that compares
+// symbols in place (its Value, Version and Position mean nothing on a
+// producer's record, nor its Topic on a command's: read its Command with
+// [History.CommandOf]; nor a store append's Offset, Group and Count).
 type Record struct {
 	At, Offset, Amount, Value, Version, Position int64
 
@@ -50,6 +56,11 @@ const (
 	// flagProducer: Version, Position and Value hold the producer id,
 	// sequence and epoch.
 	flagProducer
+	// flagCommand: Topic holds the Command.
+	flagCommand
+	// flagStore: Offset, Group and Count hold a store append's Basis,
+	// Expected and State.
+	flagStore
 )
 
 // extra is the side row of a Record: the fields few kinds use.
@@ -103,6 +114,7 @@ func (e *Entry) fits() error {
 // the recorder's bug (ReadJSONL checks a file's entries with fits first).
 func (h *History) packRecord(e *Entry, r *Record) bool {
 	t := &h.syms
+	t.owner = h
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
 	m, ok3 := modeCodes.code(e.Mode)
@@ -137,21 +149,37 @@ func (h *History) packRecord(e *Entry, r *Record) bool {
 	if e.PowerLoss {
 		f |= flagPowerLoss
 	}
+	cmd := e.Command != ""
+	if cmd && e.Topic == "" && commandKind[k] {
+		r.Topic = t.intern(e.Command)
+		f |= flagCommand
+		cmd = false
+	}
 	r.flags = f
 	prod := e.ProducerID != 0 || e.Seq != 0 || e.Epoch != 0
-	more := e.Basis != 0 || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
-		e.Payload != "" || e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" ||
-		e.Service != "" || e.State != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
+	store := e.Basis != 0 || e.Expected != "" || e.State != ""
+	more := cmd || e.Token != 0 || e.SLO != 0 || e.Until != 0 || e.Logic != 0 || s != 0 ||
+		e.Payload != "" || e.Reason != "" || e.CrashPoint != "" ||
+		e.Service != "" || e.Replay != "" || e.From != "" || e.To != "" || e.Partitions != "" ||
 		e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" || e.LeaveReason != "" || e.Election != "" || e.Member != "" ||
 		e.TxnID != "" || e.Input != ""
-	if prod && !more && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
-		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32 {
+	switch {
+	case more:
+	case prod && !store && producerKind[k] && e.Version == 0 && e.Position == 0 && e.Value == 0 &&
+		e.Epoch >= math.MinInt32 && e.Epoch <= math.MaxInt32:
 		r.Version, r.Position, r.Value = e.ProducerID, e.Seq, int64(e.Epoch)
 		r.flags |= flagProducer
 		return false
+	case store && !prod && k == storeAppendCode && e.Offset == 0 && e.Group == "" && e.Count == 0:
+		r.Offset, r.Group, r.Count = e.Basis, t.intern(e.Expected), int32(t.intern(e.State))
+		r.flags |= flagStore
+		return false
 	}
-	return more || prod
+	return more || prod || store
 }
+
+// storeAppendCode is the code of StoreAppend.
+var storeAppendCode, _ = kindCodes.code(StoreAppend)
 
 // producerKind says, by kind code, whether a record of the kind is a
 // producer's, which may keep its producer fields in place.
@@ -163,9 +191,21 @@ var producerKind = func() (is [256]bool) {
 	return is
 }()
 
-// packExtra writes e's side row into x. Only the record's producer fields
-// and a few names are common; the rest are interned only when set.
-func (h *History) packExtra(e *Entry, x *extra) {
+// commandKind says, by kind code, whether a record of the kind is a
+// command's or a query's, which may keep its Command in place.
+var commandKind = func() (is [256]bool) {
+	for _, k := range []Kind{Command, CommandReturn, Query, QueryReturn, StoreAppend, StoreReserve,
+		StoreRollback, StoreDuplicate, LostAnswer} {
+		c, _ := kindCodes.code(k)
+		is[c] = true
+	}
+	return is
+}()
+
+// packExtra writes the side row of e, whose record is r, into x. Only the
+// record's producer fields and a few names are common; the rest are
+// interned only when set. A Command that r keeps in place is not repeated.
+func (h *History) packExtra(e *Entry, r *Record, x *extra) {
 	t := &h.syms
 	s, _ := styleCodes.code(e.Style)
 	*x = extra{
@@ -177,7 +217,10 @@ func (h *History) packExtra(e *Entry, x *extra) {
 	if e.Command != "" || e.Expected != "" || e.Reason != "" || e.CrashPoint != "" || e.State != "" || e.Replay != "" ||
 		e.From != "" || e.To != "" || e.Partitions != "" || e.GapPolicy != "" || e.Rebuild != "" || e.ErrorKind != "" ||
 		e.LeaveReason != "" || e.Election != "" || e.Member != "" || e.TxnID != "" || e.Input != "" {
-		x.Command, x.Expected = t.intern(e.Command), t.intern(e.Expected)
+		if r.flags&flagCommand == 0 {
+			x.Command = t.intern(e.Command)
+		}
+		x.Expected = t.intern(e.Expected)
 		x.Reason, x.CrashPoint = t.intern(e.Reason), t.intern(string(e.CrashPoint))
 		x.State, x.Replay, x.From, x.To = t.intern(e.State), t.intern(e.Replay), t.intern(e.From), t.intern(e.To)
 		x.Partitions, x.GapPolicy = t.intern(e.Partitions), t.intern(string(e.GapPolicy))
@@ -203,13 +246,23 @@ func (h *History) unpack(r *Record) Entry {
 		e.ProducerID, e.Seq, e.Epoch = r.Version, r.Position, int(r.Value)
 		e.Version, e.Position, e.Value = 0, 0, 0
 	}
+	if r.flags&flagCommand != 0 {
+		e.Command, e.Topic = e.Topic, ""
+	}
+	if r.flags&flagStore != 0 {
+		e.Basis, e.Expected, e.State = r.Offset, t.str(r.Group), t.str(Sym(uint32(r.Count)))
+		e.Offset, e.Group, e.Count = 0, "", 0
+	}
 	if r.ext == 0 {
 		return e
 	}
 	x := h.side(r.ext - 1)
 	e.Basis, e.Token, e.SLO, e.Until, e.ProducerID, e.Seq = x.Basis, x.Token, x.SLO, x.Until, x.ProducerID, x.Seq
 	e.Epoch, e.Logic = int(x.Epoch), int(x.Logic)
-	e.Payload, e.Command, e.Expected, e.Reason = t.str(x.Payload), t.str(x.Command), t.str(x.Expected), t.str(x.Reason)
+	e.Payload, e.Expected, e.Reason = t.str(x.Payload), t.str(x.Expected), t.str(x.Reason)
+	if r.flags&flagCommand == 0 {
+		e.Command = t.str(x.Command)
+	}
 	e.CrashPoint, e.Service = CrashPoint(t.str(x.CrashPoint)), t.str(x.Service)
 	e.State, e.Replay, e.From, e.To, e.Partitions = t.str(x.State), t.str(x.Replay), t.str(x.From), t.str(x.To), t.str(x.Partitions)
 	e.GapPolicy, e.Rebuild = GapPolicy(t.str(x.GapPolicy)), RebuildMode(t.str(x.Rebuild))

@@ -52,6 +52,25 @@ func entryGen() *rapid.Generator[Entry] {
 			// only a producer's fields: kept in place on a producer's
 			// record whose Version, Position and Value are 0
 			e.ProducerID, e.Seq, e.Epoch = num.Draw(t, "pid"), num.Draw(t, "seq"), small.Draw(t, "epoch")
+		} else if rapid.Bool().Draw(t, "command") {
+			// a command's id, alone or with a reason: kept in place on a
+			// command's or query's record whose Topic is empty
+			if rapid.Bool().Draw(t, "command-kind") {
+				e.Kind = rapid.SampledFrom([]Kind{Command, CommandReturn, Query, QueryReturn, StoreAppend,
+					StoreReserve, StoreRollback, StoreDuplicate, LostAnswer}).Draw(t, "kind-of-command")
+			}
+			e.Command, e.Reason = str.Draw(t, "command"), str.Draw(t, "reason")
+		} else if rapid.Bool().Draw(t, "store") {
+			// a store append's side fields: kept in place on a store
+			// append whose Offset, Group and Count are empty
+			if rapid.Bool().Draw(t, "store-kind") {
+				e.Kind = StoreAppend
+				if rapid.Bool().Draw(t, "store-fields-free") {
+					e.Offset, e.Group, e.Count = 0, "", 0
+				}
+			}
+			e.Basis, e.Expected, e.State = num.Draw(t, "basis"), str.Draw(t, "expected"), str.Draw(t, "state")
+			e.Command = str.Draw(t, "command")
 		}
 		return e
 	})
@@ -103,8 +122,8 @@ func TestChunksNeverMove(t *testing.T) {
 	if len(h.recs) != 4 || h.Cap() != 4*chunkLen {
 		t.Fatalf("%d chunks for %d records, want 4", len(h.recs), h.Len())
 	}
-	if len(h.syms.strs) != 4 { // "", "n", "e" and nothing else
-		t.Logf("symbols: %q", h.syms.strs)
+	if h.syms.n != 4 { // "", "n", "e" and nothing else
+		t.Logf("symbols: %q", h.syms.strs[0][:h.syms.n])
 	}
 }
 
@@ -208,7 +227,7 @@ func TestInternOneSymbolPerString(t *testing.T) {
 		if h.syms.cache == nil {
 			t.Fatal("the table never made its address cache")
 		}
-		if got, want := len(h.syms.strs)-1, len(syms); got != want {
+		if got, want := h.syms.n-1, len(syms); got != want {
 			t.Fatalf("round %d: %d symbols for %d strings", round, got, want)
 		}
 		h.Reset()
@@ -318,6 +337,80 @@ func TestProducerFieldsInPlace(t *testing.T) {
 	}
 	if e := h.At(2); e.ProducerID != 3 || e.Seq != 2 || e.Version != 1 {
 		t.Fatalf("append with a version reads back as %+v", e)
+	}
+}
+
+// TestCommandInPlace: a command's or query's record whose only side
+// field is its Command needs no side row, and one with a reason too keeps
+// its Command in place beside it; a record that uses its Topic, or of a
+// kind that is not a command's, keeps its Command in a side row. Each
+// reads back as added, and CommandOf finds every Command.
+func TestCommandInPlace(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{Kind: Command, Node: "c", Key: "acct-1", Command: "c-1", Type: "Deposit", Amount: 5, Attempt: 1, Mode: ModeWriteModel},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-1", Command: "c-1", Version: 1, Position: 1},
+		{Kind: CommandReturn, Node: "c", Key: "acct-1", Command: "c-1", Outcome: OutcomeOK, Version: 1, Position: 1, Value: 5},
+		{Kind: Query, Node: "q", Group: "rm", Key: "acct-1", Command: "q-1", Mode: ModeStrong},
+		{Kind: QueryReturn, Node: "q", Group: "rm", Key: "acct-1", Command: "q-1", Value: 5, Version: 1},
+	}
+	for _, e := range es {
+		h.Add(e)
+	}
+	if h.nx != 0 {
+		t.Fatalf("%d side rows for command and query records, want 0", h.nx)
+	}
+	more := []Entry{
+		{Kind: CommandReturn, Node: "c", Key: "acct-1", Command: "c-2", Outcome: OutcomeRejected, Reason: "overdraft"},
+		{Kind: Command, Node: "c", Topic: "t", Command: "c-3"},
+		{Kind: Effect, Group: "g", Event: "e-1", Command: "c-4"},
+	}
+	for _, e := range more {
+		h.Add(e)
+	}
+	if h.nx != 3 {
+		t.Fatalf("%d side rows, want 3", h.nx)
+	}
+	es = append(es, more...)
+	for i, want := range es {
+		if got := h.At(i); got != want {
+			t.Errorf("record %d reads back as %+v, want %+v", i, got, want)
+		}
+		r := h.Record(i)
+		if got := h.Str(h.CommandOf(&r)); got != want.Command {
+			t.Errorf("CommandOf record %d: %q, want %q", i, got, want.Command)
+		}
+	}
+	if r := h.Record(5); r.flags&flagCommand == 0 || h.side(r.ext-1).Command != 0 {
+		t.Errorf("a rejected return keeps its Command in its side row, not in place")
+	}
+}
+
+// TestStoreAppendInPlace: a store append whose side fields are its
+// command, basis, expected version and state needs no side row; one with
+// a payload, or that uses its Offset, does. Each reads back as added.
+func TestStoreAppendInPlace(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-1", Type: "Deposited", Amount: 5, Version: 2, Position: 9,
+			Command: "c-1", Basis: 1, Expected: "1", State: "balance=5", Value: 5},
+		{Kind: StoreAppend, Node: "store", Key: "acct-2", Event: "e-2", Version: 1, Position: 10, Command: "c-2", Expected: "no-stream"},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-3", Version: 3, Command: "c-3", Basis: 2, Payload: `{"x":1}`},
+		{Kind: StoreAppend, Node: "store", Key: "acct-1", Event: "e-4", Version: 4, Offset: 7, Basis: 3},
+	}
+	for i, e := range es {
+		h.Add(e)
+		if i == 1 && h.nx != 0 {
+			t.Fatalf("%d side rows for plain store appends, want 0", h.nx)
+		}
+	}
+	if h.nx != 2 {
+		t.Fatalf("%d side rows, want 2", h.nx)
+	}
+	for i, want := range es {
+		if got := h.At(i); got != want {
+			t.Errorf("record %d reads back as %+v, want %+v", i, got, want)
+		}
 	}
 }
 

@@ -1,9 +1,12 @@
 package history
 
 // CommandOf returns the symbol of record r's Command (0: none), which
-// lives in its side row: for a check that pairs a command's or query's
-// records by symbol without unpacking them.
+// lives in place of its Topic or in its side row: for a check that pairs
+// a command's or query's records by symbol without unpacking them.
 func (h *History) CommandOf(r *Record) Sym {
+	if r.flags&flagCommand != 0 {
+		return r.Topic
+	}
 	if r.ext == 0 {
 		return 0
 	}
@@ -22,4 +25,4 @@ func (h *History) PayloadOf(r *Record) Sym {
 // Symbols returns the number of symbols in the history's table, the empty
 // string's included: every [Sym] of its records is below it, so a check
 // may index a table by symbol.
-func (h *History) Symbols() int { return max(len(h.syms.strs), 1) }
+func (h *History) Symbols() int { return max(h.syms.n, 1) }

@@ -30,7 +30,8 @@ type History struct {
 	sides [][]extra
 	nx    int
 	syms  symbols
-	sp    *spill // nil until SpillOver
+	sp    *spill    // nil until SpillOver
+	maps  *mappings // the chunks mapped outside the heap; nil until one is
 }
 
 // FromEntries returns a history of es, in order.
@@ -46,14 +47,14 @@ func FromEntries(es []Entry) *History {
 func (h *History) Add(e Entry) {
 	var r Record
 	if h.packRecord(&e, &r) {
-		h.packExtra(&e, h.newSide())
+		h.packExtra(&e, &r, h.newSide())
 		r.ext = uint32(h.nx)
 	}
 	if h.sp != nil && h.n&(chunkLen-1) == 0 {
 		h.spillOld()
 	}
 	if h.n>>chunkBits == len(h.recs) {
-		h.recs = append(h.recs, make([]Record, chunkLen))
+		h.recs = append(h.recs, newChunk[Record](h))
 	}
 	h.recs[h.n>>chunkBits][h.n&(chunkLen-1)] = r
 	h.n++
@@ -63,7 +64,7 @@ func (h *History) Add(e Entry) {
 // h.nx.
 func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
-		h.sides = append(h.sides, make([]extra, chunkLen))
+		h.sides = append(h.sides, newChunk[extra](h))
 	}
 	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++
@@ -121,10 +122,10 @@ func (h *History) Set(i int, e Entry) {
 	if more {
 		if old.ext != 0 {
 			r.ext = old.ext
-			h.packExtra(&e, h.side(old.ext-1))
+			h.packExtra(&e, &r, h.side(old.ext-1))
 			h.wroteSide(old.ext - 1)
 		} else {
-			h.packExtra(&e, h.newSide())
+			h.packExtra(&e, &r, h.newSide())
 			r.ext = uint32(h.nx)
 		}
 	}

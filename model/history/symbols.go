@@ -19,7 +19,11 @@ type Sym uint32
 // An entry holds its string, so that the address cannot be reused by
 // another string while the entry is there.
 type symbols struct {
-	strs []string
+	// strs holds the strings by symbol, in chunks of symChunkLen that
+	// never move: the table grows without copying its strings or leaving
+	// the old copy to the collector.
+	strs [][]string
+	n    int // strings held, the empty string's included
 	// index finds a string's symbol by its hash: an open-addressing
 	// table (linear probing, at most half full) of the symbols' hashes
 	// and numbers. Looking a new string up and adding it is one probe
@@ -30,6 +34,9 @@ type symbols struct {
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
+	// owner is the history whose mappings hold the index (nil: the
+	// index is heap memory).
+	owner *History
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
@@ -41,6 +48,21 @@ type symbols struct {
 type symSlot struct {
 	hash uint32
 	y    Sym
+}
+
+// symChunkLen is the number of strings of a chunk of strs.
+const (
+	symChunkBits = 12
+	symChunkLen  = 1 << symChunkBits
+)
+
+// add appends s, whose symbol is then t.n-1.
+func (t *symbols) add(s string) {
+	if t.n>>symChunkBits == len(t.strs) {
+		t.strs = append(t.strs, make([]string, symChunkLen))
+	}
+	t.strs[t.n>>symChunkBits][t.n&(symChunkLen-1)] = s
+	t.n++
 }
 
 // symIndexMin is the size of a new index.
@@ -75,24 +97,25 @@ func (t *symbols) intern(s string) Sym {
 	}
 	if t.index == nil {
 		t.seed = maphash.MakeSeed()
-		t.index = make([]symSlot, symIndexMin)
-		t.strs = append(t.strs[:0], "")
+		t.index = t.newIndex(symIndexMin)
+		t.n = 0
+		t.add("")
 	}
 	hash := maphash.String(t.seed, s)
 	i, y := t.find(s, hash)
 	if y == 0 {
-		y = Sym(len(t.strs))
-		t.strs = append(t.strs, s)
+		y = Sym(t.n)
+		t.add(s)
 		t.index[i] = symSlot{uint32(hash), y}
 		t.size += int64(len(s)) + symOverhead
-		if 2*len(t.strs) > len(t.index) {
+		if 2*t.n > len(t.index) {
 			t.grow()
 		}
 	}
 	switch {
 	case c != nil:
 		c.s, c.y = s, y
-	case len(t.strs) >= symCacheFrom:
+	case t.n >= symCacheFrom:
 		t.cache = new([symCacheLen]symCached)
 	}
 	return y
@@ -105,16 +128,32 @@ func (t *symbols) find(s string, hash uint64) (int, Sym) {
 	h := uint32(hash)
 	for i := int(h) & mask; ; i = (i + 1) & mask {
 		sl := t.index[i]
-		if sl.y == 0 || sl.hash == h && t.strs[sl.y] == s {
+		if sl.y == 0 || sl.hash == h && t.str(sl.y) == s {
 			return i, sl.y
 		}
+	}
+}
+
+// newIndex returns an empty index of n slots, mapped for its owner.
+func (t *symbols) newIndex(n int) []symSlot {
+	if t.owner == nil {
+		return make([]symSlot, n)
+	}
+	return mapSlice[symSlot](t.owner, n)
+}
+
+// freeIndex frees the memory of an index no longer used.
+func (t *symbols) freeIndex(old []symSlot) {
+	if t.owner != nil {
+		freeChunk(t.owner, old)
 	}
 }
 
 // grow doubles the index.
 func (t *symbols) grow() {
 	old := t.index
-	t.index = make([]symSlot, 2*len(old))
+	t.index = t.newIndex(2 * len(old))
+	defer t.freeIndex(old)
 	mask := len(t.index) - 1
 	for _, sl := range old {
 		if sl.y == 0 {
@@ -156,8 +195,11 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 func (t *symbols) reset() {
 	t.last = [len(t.last)]symCached{}
 	clear(t.index)
-	if len(t.strs) > 0 {
-		t.strs = t.strs[:1]
+	for c := range t.strs[:(t.n+symChunkLen-1)>>symChunkBits] {
+		clear(t.strs[c]) // the strings are the history's no more
+	}
+	if t.n > 0 {
+		t.n = 1
 	}
 	t.size = 0
 	if t.cache != nil {
@@ -170,7 +212,7 @@ func (t *symbols) str(y Sym) string {
 	if y == 0 {
 		return ""
 	}
-	return t.strs[y]
+	return t.strs[y>>symChunkBits][y&(symChunkLen-1)]
 }
 
 // symOverhead estimates the bytes a symbol costs besides its string's:
@@ -181,7 +223,7 @@ const symOverhead = 16 + 24
 // header, its index entry, and the address cache.
 func (t *symbols) bytes() int64 {
 	n := t.size
-	if len(t.strs) > 0 {
+	if t.n > 0 {
 		n += symOverhead // the empty string's
 	}
 	if t.cache != nil {
