@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
 
@@ -56,12 +55,6 @@ func benchGrowth(b *testing.B, name string, d time.Duration, bounds scenarios.Bo
 			s.ES.Queries[i].Stop = 0
 		}
 		runtime.GC()
-		// The last run's history is freed by a cleanup after a collection:
-		// wait for it, so that the base does not count it.
-		for i := 0; i < 500 && history.MappedBytes() != 0; i++ {
-			time.Sleep(time.Millisecond)
-			runtime.GC()
-		}
 		base := heapBytes()
 		stop, done := make(chan struct{}), make(chan uint64)
 		go func() { // a sampler outside the world: the heap's high point
@@ -109,12 +102,11 @@ func benchGrowth(b *testing.B, name string, d time.Duration, bounds scenarios.Bo
 	b.ReportMetric(float64(events)/float64(b.N), "events/run")
 }
 
-// heapBytes returns the bytes of the heap's live and unswept objects and
-// of the history chunks mapped outside the heap.
+// heapBytes returns the bytes of the heap's live and unswept objects.
 func heapBytes() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
-	return s[0].Value.Uint64() + uint64(history.MappedBytes())
+	return s[0].Value.Uint64()
 }
 
 // BenchmarkJudge judges the history of double-credit run for 300 s of

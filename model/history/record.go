@@ -114,7 +114,6 @@ func (e *Entry) fits() error {
 // the recorder's bug (ReadJSONL checks a file's entries with fits first).
 func (h *History) packRecord(e *Entry, r *Record) bool {
 	t := &h.syms
-	t.owner = h
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
 	m, ok3 := modeCodes.code(e.Mode)

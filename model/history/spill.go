@@ -244,10 +244,6 @@ func (h *History) Close() error {
 	}
 	h.Reset()
 	h.recs, h.sides = nil, nil
-	if h.maps != nil {
-		h.maps.free()
-		h.syms.index = nil // made again by the next Add
-	}
 	return err
 }
 
@@ -271,16 +267,10 @@ func (h *History) spillOld() {
 	// Chunks past the one being filled are kept from before a Reset:
 	// memory that is not needed yet.
 	if cur := h.n >> chunkBits; len(h.recs) > cur+1 && h.Bytes() > s.budget {
-		for _, c := range h.recs[cur+1:] {
-			freeChunk(h, c)
-		}
 		clear(h.recs[cur+1:])
 		h.recs = h.recs[:cur+1]
 	}
 	if cur := h.nx >> chunkBits; len(h.sides) > cur+1 && h.Bytes() > s.budget {
-		for _, c := range h.sides[cur+1:] {
-			freeChunk(h, c)
-		}
 		clear(h.sides[cur+1:])
 		h.sides = h.sides[:cur+1]
 	}
@@ -312,7 +302,6 @@ func (h *History) spillRecs(c int) bool {
 		s.kinds = append(s.kinds, nil)
 	}
 	s.kinds[c] = countKinds(s.kinds[c], h.recs[c])
-	freeChunk(h, h.recs[c])
 	h.recs[c] = nil
 	s.recOut++
 	s.recFrom = c + 1
@@ -327,7 +316,6 @@ func (h *History) spillSides(c int) bool {
 		return false
 	}
 	s.sideAt = setAt(s.sideAt, c, at)
-	freeChunk(h, h.sides[c])
 	h.sides[c] = nil
 	s.sideOut++
 	s.sideFrom = c + 1

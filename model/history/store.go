@@ -30,8 +30,7 @@ type History struct {
 	sides [][]extra
 	nx    int
 	syms  symbols
-	sp    *spill    // nil until SpillOver
-	maps  *mappings // the chunks mapped outside the heap; nil until one is
+	sp    *spill // nil until SpillOver
 }
 
 // FromEntries returns a history of es, in order.
@@ -54,7 +53,7 @@ func (h *History) Add(e Entry) {
 		h.spillOld()
 	}
 	if h.n>>chunkBits == len(h.recs) {
-		h.recs = append(h.recs, newChunk[Record](h))
+		h.recs = append(h.recs, newChunk[Record]())
 	}
 	h.recs[h.n>>chunkBits][h.n&(chunkLen-1)] = r
 	h.n++
@@ -64,7 +63,7 @@ func (h *History) Add(e Entry) {
 // h.nx.
 func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
-		h.sides = append(h.sides, newChunk[extra](h))
+		h.sides = append(h.sides, newChunk[extra]())
 	}
 	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++

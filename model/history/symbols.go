@@ -34,9 +34,6 @@ type symbols struct {
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
-	// owner is the history whose mappings hold the index (nil: the
-	// index is heap memory).
-	owner *History
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
@@ -134,26 +131,13 @@ func (t *symbols) find(s string, hash uint64) (int, Sym) {
 	}
 }
 
-// newIndex returns an empty index of n slots, mapped for its owner.
-func (t *symbols) newIndex(n int) []symSlot {
-	if t.owner == nil {
-		return make([]symSlot, n)
-	}
-	return mapSlice[symSlot](t.owner, n)
-}
-
-// freeIndex frees the memory of an index no longer used.
-func (t *symbols) freeIndex(old []symSlot) {
-	if t.owner != nil {
-		freeChunk(t.owner, old)
-	}
-}
+// newIndex returns an empty index of n slots.
+func (t *symbols) newIndex(n int) []symSlot { return make([]symSlot, n) }
 
 // grow doubles the index.
 func (t *symbols) grow() {
 	old := t.index
 	t.index = t.newIndex(2 * len(old))
-	defer t.freeIndex(old)
 	mask := len(t.index) - 1
 	for _, sl := range old {
 		if sl.y == 0 {
