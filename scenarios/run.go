@@ -120,15 +120,19 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	if err := spillErr(s, h); err != nil {
 		return nil, err
 	}
+	// The world is not read past this point: the checks judge the history
+	// alone, and the simulation's memory can be collected while they do.
+	why, now := w.Halted(), w.Now()
+	bw, w, sys, es = nil, nil, nil, nil
 	o.Results = Judge(h, s.Checks)
 	if err := spillErr(s, h); err != nil { // a chunk the checks read back
 		return nil, err
 	}
 	o.Failures = s.compare(o.Results)
-	if why := w.Halted(); why != "" {
+	if why != "" {
 		o.Bounded = true
 		o.Failures = append(o.Failures, fmt.Sprintf("the run hit its bound of %s at %v of simulated time, in its %s (duration %v, drain %v): shorten duration or drain, or lower the rates",
-			why, w.Now().Duration(), phase, s.Duration, s.Drain))
+			why, now.Duration(), phase, s.Duration, s.Drain))
 	}
 	return o, nil
 }
