@@ -272,7 +272,7 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 		s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
 	}
 	jobs := make(chan cell)
-	results := make(chan result)
+	results := make(chan result, workers)
 	abort := make(chan struct{})
 	var wg sync.WaitGroup
 	for range min(workers, max(1, len(list)*len(seeds))) {
