@@ -479,7 +479,7 @@ checks: [no-loss]
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), s, Options{Seed: 1, Timeout: 20 * time.Second})
+	res, err := Run(context.Background(), s, Options{Seed: 1, Timeout: 60 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
