@@ -48,6 +48,8 @@ const drainStep = 100 * time.Millisecond
 type Outcome struct {
 	Scenario *Scenario
 	Seed     uint64
+	// Bounds are the bounds the run was held to.
+	Bounds   Bounds
 	Checksum uint64
 	Events   uint64
 	History  *history.History
@@ -105,7 +107,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	sys.Expect(s.Duration)
 	sys.Start()
 	es.Start()
-	o := &Outcome{Scenario: s, Seed: seed, History: h}
+	o := &Outcome{Scenario: s, Seed: seed, History: h, Bounds: b}
 	for end := sim.Time(s.Duration); w.Now() < end; {
 		if stop := w.Run(min(w.Now()+runSlice, end), 0); stop == sim.Drained || stop == sim.Halted {
 			break

@@ -47,6 +47,16 @@ func TestRunHistoryBoundFlag(t *testing.T) {
 	if code == exitOK || !strings.Contains(out.String(), "raise it with --max-history") {
 		t.Fatalf("exit %d, stdout %s\nstderr %s", code, out.String(), errb.String())
 	}
+	// The repro line reruns the run under the same bounds, so it stops
+	// where this one stopped.
+	if !strings.Contains(out.String(), "--seed 1 --max-history 64KiB") {
+		t.Errorf("the repro does not carry --max-history 64KiB: %s", out.String())
+	}
+	out.Reset()
+	code = cmdRun([]string{"double-credit", "--out", t.TempDir()}, &out, &errb)
+	if code != exitOK || !strings.Contains(out.String(), "--seed 1\n") {
+		t.Errorf("exit %d; a run on the default bounds has a repro with flags: %s", code, out.String())
+	}
 }
 
 // TestCheckSpilling: `evsim check` of a history larger than --memory
