@@ -30,6 +30,9 @@ type Exploration struct {
 	Checks []string
 	// ShrinkRuns bounds the runs spent shrinking a failing plan (0: 400).
 	ShrinkRuns int
+	// Bounds hold every run of the search and the shrinking (zero:
+	// [DefaultBounds]).
+	Bounds Bounds
 }
 
 // Finding is a fault plan that breaks a check, shrunk as far as the
@@ -70,6 +73,7 @@ func (s *Scenario) Explore(sw Exploration) (*Finding, error) {
 	sw.MaxCrashes = cmp.Or(sw.MaxCrashes, 4)
 	sw.MaxHit = cmp.Or(sw.MaxHit, 100)
 	sw.ShrinkRuns = cmp.Or(sw.ShrinkRuns, 400)
+	sw.Bounds = cmp.Or(sw.Bounds, DefaultBounds)
 	var slots []slot
 	for _, f := range s.Faults.Faults {
 		switch c := f.(type) {
@@ -101,7 +105,7 @@ func (s *Scenario) Explore(sw Exploration) (*Finding, error) {
 	runs := 0
 	broken := func(plan []faults.CrashNth) ([]string, *Outcome, error) {
 		runs++
-		o, err := s.WithPlan(plan).Run(s.Seed)
+		o, err := s.WithPlan(plan).RunWithin(s.Seed, sw.Bounds)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -128,3 +128,28 @@ func TestExploreKeepsOtherFaults(t *testing.T) {
 		t.Fatalf("the reproducer ran differently: checksum %x, want %x", o.Checksum, f.Outcome.Checksum)
 	}
 }
+
+// TestExploreHoldsItsBounds: every run of an exploration is held to its
+// bounds, the defaults when it gives none.
+func TestExploreHoldsItsBounds(t *testing.T) {
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := scenarios.Bounds{Events: 40_000_000, HistoryBytes: 1 << 30}
+	f, err := s.Explore(scenarios.Exploration{Runs: 20, Seed: 3, Checks: []string{"exactly-once-effects"}, Bounds: b})
+	if err != nil || f == nil || f.Outcome.Bounds != b {
+		t.Fatalf("explore within %+v: %+v, %v", b, f, err)
+	}
+	f, err = s.Explore(scenarios.Exploration{Runs: 20, Seed: 3, Checks: []string{"exactly-once-effects"}})
+	if err != nil || f == nil || f.Outcome.Bounds != scenarios.DefaultBounds {
+		t.Fatalf("explore on the defaults: %+v, %v", f, err)
+	}
+	// Under a bound every run hits, the runs halt and say so (the
+	// world looks at its bounds every few thousand events).
+	b = scenarios.Bounds{Events: 10}
+	f, err = s.Explore(scenarios.Exploration{Runs: 3, Seed: 3, Checks: []string{"exactly-once-effects"}, Bounds: b})
+	if err != nil || f == nil || !f.Outcome.Bounded {
+		t.Fatalf("explore within %+v: %+v, %v", b, f, err)
+	}
+}

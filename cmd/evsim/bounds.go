@@ -41,6 +41,30 @@ func (f *boundFlags) bounds() (scenarios.Bounds, error) {
 	return scenarios.Bounds{Events: *f.events, HistoryBytes: hist, MemoryBytes: mem, SpillDir: *f.dir}, nil
 }
 
+// boundArgs are the flags that rerun a run under b: --max-events and
+// --max-history where they are not the defaults, the bounds that can
+// change an outcome (memory and the spill folder never do). Zero bounds,
+// an outcome that does not say its bounds, add none.
+func boundArgs(b scenarios.Bounds) string {
+	if b == (scenarios.Bounds{}) {
+		return ""
+	}
+	return outcomeBoundArgs(b.Events, b.HistoryBytes)
+}
+
+// outcomeBoundArgs is [boundArgs] of the two bounds that can change an
+// outcome: events and history bytes (0: no bound).
+func outcomeBoundArgs(events uint64, history int64) string {
+	d, out := scenarios.DefaultBounds, ""
+	if events != d.Events {
+		out += fmt.Sprintf(" --max-events %d", events)
+	}
+	if history != d.HistoryBytes {
+		out += " --max-history " + sizeString(history)
+	}
+	return out
+}
+
 // sizeUnits are the units of a size, binary multiples.
 var sizeUnits = []struct {
 	suffix string

@@ -96,3 +96,43 @@ func TestCheckSpilling(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s", c, errb.String())
 	}
 }
+
+// TestSwarmExploreBoundFlags: swarm and explore take the bound flags, a
+// malformed one is a usage error naming it, their runs are held to the
+// bounds, and the repro lines they print carry the bounds that are not
+// the defaults, so that the rerun stops where theirs stopped.
+func TestSwarmExploreBoundFlags(t *testing.T) {
+	out := t.TempDir()
+	for _, c := range [][]string{
+		{"swarm", "swarm-idempotent-ledger", "--seeds", "1..1", "--max-history", "12X"},
+		{"explore", "double-credit", "--runs", "1", "--memory", "12X"},
+	} {
+		code, _, stderr := evsim(t, append(c, "--out", out)...)
+		if flag := c[len(c)-2]; code != exitUsage || !strings.Contains(stderr, flag) {
+			t.Errorf("evsim %q: exit %d, stderr %q; want a usage error naming %s", c, code, stderr, flag)
+		}
+	}
+	// A swarm seed past --max-events fails with the bound's message, and
+	// the repro reruns its scenario file under the same bound.
+	code, stdout, stderr := evsim(t, "swarm", "swarm-idempotent-ledger", "--seeds", "2..2", "--max-events", "500", "--out", out)
+	file := filepath.Join(out, "swarm-idempotent-ledger", "swarm-2.yaml")
+	if code != exitFailed || !strings.Contains(stdout, "hit its bound") || !strings.Contains(stdout, "repro: "+progName()+" run "+file+" --max-events 500\n") {
+		t.Fatalf("bounded swarm: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := evsim(t, "run", file, "--max-events", "500", "--out", out); code != exitFailed || !strings.Contains(stdout, "hit its bound") {
+		t.Fatalf("the swarm's repro: exit %d\n%s", code, stdout)
+	}
+	// Explore under bounds that are not the defaults finds what it finds
+	// on the defaults, and its repro carries them.
+	code, stdout, stderr = evsim(t, "explore", "double-credit", "--check", "exactly-once-effects", "--runs", "20",
+		"--max-events", "40000000", "--max-history", "1GiB", "--out", out)
+	path := filepath.Join(out, "double-credit", "explored.yaml")
+	if code != exitFailed || !strings.Contains(stdout, "repro: "+progName()+" run "+path+" --max-events 40000000 --max-history 1GiB\n") {
+		t.Fatalf("bounded explore: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// On the default bounds, the repro adds no flag.
+	code, stdout, _ = evsim(t, "explore", "double-credit", "--check", "exactly-once-effects", "--runs", "20", "--out", out)
+	if code != exitFailed || !strings.Contains(stdout, "repro: "+progName()+" run "+path+"\n") {
+		t.Fatalf("explore on the defaults: exit %d\n%s", code, stdout)
+	}
+}

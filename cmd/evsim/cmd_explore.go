@@ -11,19 +11,25 @@ import (
 )
 
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR]", stderr)
+	fs := newFlagSet("explore FILE|NAME [--runs N] [--seed N] [--check NAME] [--out DIR] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]", stderr)
 	runs := fs.Int("runs", 200, "fault plans to try")
 	seed := fs.Uint64("seed", 1, "seed of the plan draws (the world keeps the scenario's seed)")
 	check := fs.String("check", "", "comma-separated checks to break (default: every check the scenario expects to hold)")
 	maxCrashes := fs.Int("max-crashes", 4, "most crashes in a plan")
 	maxHit := fs.Int("max-hit", 100, "latest pass at which a crash strikes")
 	outDir := fs.String("out", "evsim-out", "folder for the reproducing scenario file")
+	bf := addBoundFlags(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage
 	}
+	bounds, err := bf.bounds()
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim explore: %v\n", err)
+		return exitUsage
+	}
 	if len(pos) != 1 || *runs < 1 || *maxCrashes < 1 || *maxHit < 1 {
-		fmt.Fprintln(stderr, "usage: evsim explore FILE|NAME [--runs N>=1] [--seed N] [--check NAME] [--max-crashes N>=1] [--max-hit N>=1] [--out DIR]")
+		fmt.Fprintln(stderr, "usage: evsim explore FILE|NAME [--runs N>=1] [--seed N] [--check NAME] [--max-crashes N>=1] [--max-hit N>=1] [--out DIR] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]")
 		return exitUsage
 	}
 	list, err := load(pos)
@@ -32,7 +38,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	s := list[0]
-	sw := scenarios.Exploration{Runs: *runs, Seed: *seed, MaxCrashes: *maxCrashes, MaxHit: *maxHit}
+	sw := scenarios.Exploration{Runs: *runs, Seed: *seed, MaxCrashes: *maxCrashes, MaxHit: *maxHit, Bounds: bounds}
 	if *check != "" {
 		sw.Checks = strings.Split(*check, ",")
 	}
@@ -72,6 +78,6 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "  reproducer: %s\n  repro: %s run %s\n", path, progName(), path)
+	fmt.Fprintf(stdout, "  reproducer: %s\n  repro: %s run %s%s\n", path, progName(), path, boundArgs(bounds))
 	return exitFailed
 }

@@ -171,20 +171,7 @@ func repro(o *scenarios.Outcome) string {
 	if !strings.HasPrefix(o.Scenario.File, "scenarios/") || !isBuiltin(o.Scenario) {
 		target = o.Scenario.File
 	}
-	line := fmt.Sprintf("%s run %s --seed %d", progName(), target, o.Seed)
-	// The bounds that can change an outcome, where they are not the
-	// defaults; memory and the spill folder never do. An outcome that
-	// does not say its bounds (zero) adds none.
-	if o.Bounds == (scenarios.Bounds{}) {
-		return line
-	}
-	if o.Bounds.Events != scenarios.DefaultBounds.Events {
-		line += fmt.Sprintf(" --max-events %d", o.Bounds.Events)
-	}
-	if o.Bounds.HistoryBytes != scenarios.DefaultBounds.HistoryBytes {
-		line += " --max-history " + sizeString(o.Bounds.HistoryBytes)
-	}
-	return line
+	return fmt.Sprintf("%s run %s --seed %d", progName(), target, o.Seed) + boundArgs(o.Bounds)
 }
 
 func isBuiltin(s *scenarios.Scenario) bool {

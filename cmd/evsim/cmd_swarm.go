@@ -13,11 +13,17 @@ import (
 // each failing seed's concrete scenario is written as a file that
 // reproduces it alone.
 func cmdSwarm(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("swarm FILE|NAME --seeds A..B [--out DIR]", stderr)
+	fs := newFlagSet("swarm FILE|NAME --seeds A..B [--out DIR] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "seeds to draw and run, like 1..100")
 	outDir := fs.String("out", "evsim-out", "folder for the failing seeds' scenario files")
+	bf := addBoundFlags(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
+		return exitUsage
+	}
+	bounds, err := bf.bounds()
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim swarm: %v\n", err)
 		return exitUsage
 	}
 	lo, hi, err := parseSeeds(*seedsFlag)
@@ -50,7 +56,7 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "evsim swarm: seed %d: %v\n", seed, err)
 			return exitUsage
 		}
-		o, err := c.Run(seed)
+		o, err := c.RunWithin(seed, bounds)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim swarm: seed %d: %v\n", seed, err)
 			return exitUsage
@@ -71,7 +77,7 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "evsim swarm: %v\n", err)
 				return exitUsage
 			}
-			fmt.Fprintf(stdout, "  reproducer: %s\n  repro: %s run %s\n", path, progName(), path)
+			fmt.Fprintf(stdout, "  reproducer: %s\n  repro: %s run %s%s\n", path, progName(), path, boundArgs(bounds))
 		}
 		o.Release()
 		if seed == hi {
