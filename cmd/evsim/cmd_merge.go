@@ -46,6 +46,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	summaryFile := summaryPath(*summaryFlag, *outDir, whole)
+	rerun := outcomeBoundArgs(merged.MaxEvents, merged.MaxHistory)
 	if *outDir != "" {
 		lock, err := lockOut(*outDir)
 		if err != nil {
@@ -55,7 +56,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		defer lock.unlock()
 	}
 	for i, s := range list {
-		if err := emitSweep(stdout, s, merged.Scenarios[i].Sweep, *asJSON, *outDir); err != nil {
+		if err := emitSweep(stdout, s, merged.Scenarios[i].Sweep, rerun, *asJSON, *outDir); err != nil {
 			fmt.Fprintf(stderr, "evsim merge: %v\n", err)
 			return exitUsage
 		}

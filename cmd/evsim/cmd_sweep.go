@@ -120,11 +120,13 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	defer intr.release()
 	defer tuneGC()()
 	start := time.Now()
-	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(), Scenarios: []sweptScenario{}}
+	summary := &sweepSummary{Format: summaryFormat, Build: build(), Seeds: *seedsFlag, Shard: sh.String(),
+		MaxEvents: bounds.Events, MaxHistory: bounds.HistoryBytes, Scenarios: []sweptScenario{}}
+	rerun := boundArgs(bounds)
 	err = sweepAll(list, seeds, *workers, bounds, terminal(stderr), *outDir != "" || summaryFile != "", intr, func(s *scenarios.Scenario, sum *sweepLine) error {
 		sum.Seeds, sum.Shard = *seedsFlag, sh.String()
 		summary.Scenarios = append(summary.Scenarios, sweptScenario{File: s.File, Source: string(s.Source), Sweep: sum})
-		return emitSweep(stdout, s, sum, *asJSON, *outDir)
+		return emitSweep(stdout, s, sum, rerun, *asJSON, *outDir)
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
@@ -144,10 +146,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 
 // emitSweep draws the charts across seeds of one scenario's sweep into
 // outDir (unless empty) and prints its summary: a table, or one JSON
-// line.
-func emitSweep(stdout io.Writer, s *scenarios.Scenario, sum *sweepLine, asJSON bool, outDir string) error {
+// line. rerun are the bound flags that end each failing seed's repro
+// ([boundArgs]).
+func emitSweep(stdout io.Writer, s *scenarios.Scenario, sum *sweepLine, rerun string, asJSON bool, outDir string) error {
 	if outDir != "" {
-		if err := sweepCharts(filepath.Join(outDir, s.Name), sum, s); err != nil {
+		if err := sweepCharts(filepath.Join(outDir, s.Name), sum, s, rerun); err != nil {
 			return err
 		}
 	}
@@ -158,7 +161,7 @@ func emitSweep(stdout io.Writer, s *scenarios.Scenario, sum *sweepLine, asJSON b
 		fmt.Fprintf(stdout, "%s\n", b)
 		return nil
 	}
-	printSweep(stdout, s, sum)
+	printSweep(stdout, s, sum, rerun)
 	return nil
 }
 
@@ -417,7 +420,7 @@ func (sum *sweepLine) finish() *sweepLine {
 	return sum
 }
 
-func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
+func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine, rerun string) {
 	shard := ""
 	if sum.Shard != "" {
 		shard = ", shard " + sum.Shard
@@ -449,7 +452,7 @@ func printSweep(w io.Writer, s *scenarios.Scenario, sum *sweepLine) {
 			fmt.Fprintf(w, "  ... and %d more failing seeds (--json and sweep.html list them all)\n", len(sum.Failing)-10)
 			break
 		}
-		fmt.Fprintf(w, "  failing seed %d: %s\n", seed, seedRepro(s, seed))
+		fmt.Fprintf(w, "  failing seed %d: %s\n", seed, seedRepro(s, seed, rerun))
 	}
 }
 

@@ -178,6 +178,8 @@ func TestMergeRefusesShardsThatDoNotMakeOneSweep(t *testing.T) {
 	}
 	interrupted := edit(b, "interrupted.json", func(s *sweepSummary) { s.Interrupted = true })
 	otherBuild := edit(b, "build.json", func(s *sweepSummary) { s.Build = "github.com/evsim/evsim@v9.9.9" })
+	otherEvents := sweep("events.json", "--seeds", "1..5", "--shard", "1/3", "--max-events", "40000000")
+	otherHistory := sweep("history.json", "--seeds", "1..5", "--shard", "1/3", "--max-history", "1GiB", "--memory", "0")
 	for _, c := range []struct {
 		files []string
 		want  string
@@ -189,6 +191,8 @@ func TestMergeRefusesShardsThatDoNotMakeOneSweep(t *testing.T) {
 		{[]string{a, b, otherText}, "shards of different sweeps: scenario 1 is scenarios/idempotent-consumer.yaml in one and other.yaml in the other"},
 		{[]string{a, interrupted, c}, "interrupted.json: shard 1/3 was interrupted"},
 		{[]string{a, otherBuild, c}, "come from different evsim builds"},
+		{[]string{a, otherEvents, c}, "a.json and events.json ran under different bounds: --max-events 50000000 and 40000000"},
+		{[]string{a, otherHistory, c}, "a.json and history.json ran under different bounds: --max-history 4GiB and 1GiB"},
 		{[]string{a, "junk.json"}, "junk.json: not a sweep summary"},
 		{[]string{a, "absent.json"}, "absent.json"},
 		{nil, "usage: evsim merge SUMMARY..."},
@@ -287,5 +291,32 @@ func TestSweepSummaryIndependentOfWorkers(t *testing.T) {
 	code, stdout, stderr := evsim(t, "sweep", "double-credit", "idempotent-consumer", "--seeds", "1..2", "--shard", "3/4", "--out", "")
 	if code != exitOK || strings.Count(stdout, "0 runs, seeds 1..2, shard 3/4\n") != 2 {
 		t.Errorf("an empty shard: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestSweepReprosCarryTheBounds: a sweep under bounds that are not the
+// defaults records them in its summary, ends each failing seed's repro
+// with them, and the merge of its shards prints what the whole sweep
+// prints, repros included.
+func TestSweepReprosCarryTheBounds(t *testing.T) {
+	t.Chdir(t.TempDir())
+	args := []string{"sweep", failingScenario(t), "--seeds", "1..2", "--out", "", "--max-events", "40000000"}
+	code, whole, stderr := evsim(t, args...)
+	if code != exitFailed || !strings.Contains(whole, "--seed 2 --max-events 40000000\n") {
+		t.Fatalf("sweep: exit %d\n%s%s", code, whole, stderr)
+	}
+	var shards []string
+	for i := range 2 {
+		f := fmt.Sprintf("shard%d.json", i)
+		evsim(t, append(args, "--shard", fmt.Sprintf("%d/2", i), "--summary", f)...)
+		shards = append(shards, f)
+	}
+	s, err := readSummary(shards[0])
+	if err != nil || s.MaxEvents != 40_000_000 || s.MaxHistory != scenarios.DefaultBounds.HistoryBytes {
+		t.Fatalf("shard summary %+v, %v", s, err)
+	}
+	code, merged, stderr := evsim(t, append([]string{"merge", "--out", ""}, shards...)...)
+	if code != exitFailed || merged != whole {
+		t.Errorf("merge: exit %d\n%s%s\nthe whole sweep prints\n%s", code, merged, stderr, whole)
 	}
 }

@@ -28,8 +28,14 @@ type sweepSummary struct {
 	Build  string `json:"build"`
 	Seeds  string `json:"seeds"`
 	// Shard is "i/n" for a shard, empty for the whole sweep.
-	Shard     string          `json:"shard,omitempty"`
-	Scenarios []sweptScenario `json:"scenarios"`
+	Shard string `json:"shard,omitempty"`
+	// MaxEvents and MaxHistory are the bounds the sweep's runs were held
+	// to that can change an outcome ([scenarios.Bounds] Events and
+	// HistoryBytes; 0: no bound): shards run under other bounds may judge
+	// a seed differently.
+	MaxEvents  uint64          `json:"max_events"`
+	MaxHistory int64           `json:"max_history_bytes"`
+	Scenarios  []sweptScenario `json:"scenarios"`
 	// Interrupted says Ctrl-C stopped the sweep.
 	Interrupted bool `json:"interrupted,omitempty"`
 }
@@ -117,7 +123,7 @@ func readSummary(path string) (*sweepSummary, error) {
 
 // mergeSummaries combines the shards of one sweep into the summary of
 // the whole sweep. It refuses summaries of different sweeps (another
-// build, seed range or scenario list), shards of different splits,
+// build, seed range, bounds or scenario list), shards of different splits,
 // a shard given twice or missing, and an interrupted shard, naming the
 // files. paths name the summaries, for the messages.
 func mergeSummaries(paths []string, sums []*sweepSummary) (*sweepSummary, error) {
@@ -144,6 +150,12 @@ func mergeSummaries(paths []string, sums []*sweepSummary) (*sweepSummary, error)
 		if sum.Seeds != first.Seeds {
 			return nil, fmt.Errorf("%s and %s are shards of different sweeps: seeds %s and %s", paths[0], paths[k], first.Seeds, sum.Seeds)
 		}
+		if sum.MaxEvents != first.MaxEvents {
+			return nil, fmt.Errorf("%s and %s ran under different bounds: --max-events %d and %d: shards of one sweep must run under the same bounds", paths[0], paths[k], first.MaxEvents, sum.MaxEvents)
+		}
+		if sum.MaxHistory != first.MaxHistory {
+			return nil, fmt.Errorf("%s and %s ran under different bounds: --max-history %s and %s: shards of one sweep must run under the same bounds", paths[0], paths[k], sizeString(first.MaxHistory), sizeString(sum.MaxHistory))
+		}
 		if d := scenarioDiff(first, sum); d != "" {
 			return nil, fmt.Errorf("%s and %s are shards of different sweeps: %s", paths[0], paths[k], d)
 		}
@@ -168,7 +180,7 @@ func mergeSummaries(paths []string, sums []*sweepSummary) (*sweepSummary, error)
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("missing shard(s) %s of %d: merge needs every shard of the sweep", strings.Join(missing, ", "), n)
 	}
-	out := &sweepSummary{Format: summaryFormat, Build: first.Build, Seeds: first.Seeds}
+	out := &sweepSummary{Format: summaryFormat, Build: first.Build, Seeds: first.Seeds, MaxEvents: first.MaxEvents, MaxHistory: first.MaxHistory}
 	for j, sc := range first.Scenarios {
 		lines := make([]*sweepLine, len(sums))
 		for k, sum := range sums {

@@ -20,7 +20,7 @@ import (
 // writes beside them sweep.html, the page listing the failing seeds with
 // their repro commands, and the summary sweep.json: each file whole or not
 // at all, sweep.json last.
-func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario) error {
+func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario, rerun string) error {
 	failing := map[uint64]bool{}
 	for _, seed := range sum.Failing {
 		failing[seed] = true
@@ -61,7 +61,7 @@ func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario) error {
 			Unknown: v[checks.Unknown], Expected: expected(s, c)})
 	}
 	for _, seed := range sum.Failing {
-		page.Failing = append(page.Failing, reports.FailingSeed{Seed: seed, Repro: seedRepro(s, seed)})
+		page.Failing = append(page.Failing, reports.FailingSeed{Seed: seed, Repro: seedRepro(s, seed, rerun)})
 	}
 	draw := func(name string, c reports.CDF, caption string) error {
 		if len(c.Values) == 0 {
@@ -94,13 +94,14 @@ func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario) error {
 	return writeFileAtomic(filepath.Join(dir, "sweep.json"), append(b, '\n'))
 }
 
-// seedRepro is the command that reruns s at seed.
-func seedRepro(s *scenarios.Scenario, seed uint64) string {
+// seedRepro is the command that reruns s at seed, ending with rerun, the
+// bound flags of the sweep ([boundArgs]).
+func seedRepro(s *scenarios.Scenario, seed uint64, rerun string) string {
 	target := s.Name
 	if !isBuiltin(s) {
 		target = s.File
 	}
-	return fmt.Sprintf("%s run %s --seed %d", progName(), target, seed)
+	return fmt.Sprintf("%s run %s --seed %d", progName(), target, seed) + rerun
 }
 
 // cdfAlt says in words what a chart across seeds shows.
