@@ -69,6 +69,10 @@ Usage:
                            simulation. --compare: the verdicts side by side and the
                            checks that differ (no name: every built-in pair that runs live)
 
+Bounds: run, sweep, swarm and explore take --max-events N, --max-history SIZE,
+--memory SIZE and --spill-dir DIR (check: --memory and --spill-dir); every run
+stops at its bounds, in every phase, and says which it hit.
+
 Exit codes: 0 every expectation met, 1 a check or expectation failed, 2 bad input or usage;
 live --compare: 0 every live verdict is the simulated one, 1 a check differs.
 `
