@@ -437,3 +437,58 @@ func TestV11RefusesTransactions(t *testing.T) {
 		}
 	}
 }
+
+// TestPutIsAdd: Put, which packs an entry by address, keeps the same
+// history as Add.
+func TestPutIsAdd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		es := rapid.SliceOfN(entryGen(), 1, 50).Draw(t, "entries")
+		a, p := &History{}, &History{}
+		for i := range es {
+			a.Add(es[i])
+			p.Put(&es[i])
+		}
+		if !slices.Equal(a.Entries(), p.Entries()) || !slices.Equal(p.Entries(), es) {
+			t.Fatalf("Put keeps\n%+v\nAdd keeps\n%+v", p.Entries(), a.Entries())
+		}
+	})
+}
+
+// TestCacheSlotsShared: strings whose addresses share a slot of the
+// address cache, and strings at one address with different lengths, each
+// keep a symbol of their own.
+func TestCacheSlotsShared(t *testing.T) {
+	const stride = 8 * symCacheLen // the address span the cache maps once
+	big := strings.Repeat("x", 4*stride+16)
+	b := []byte(big)
+	for k := range 4 {
+		copy(b[k*stride:], fmt.Sprintf("id-%d-long", k))
+	}
+	big = string(b)
+	h := &History{}
+	for i := range symCacheFrom {
+		h.syms.intern(fmt.Sprint("fill-", i)) // so that the table makes its cache
+	}
+	want := map[string]Sym{}
+	for round := range 3 {
+		for k := range 4 {
+			for _, n := range []int{4, 6, 9} {
+				s := big[k*stride : k*stride+n]
+				y := h.syms.intern(s)
+				if h.Str(y) != s {
+					t.Fatalf("round %d: %q got symbol %d, which reads %q", round, s, y, h.Str(y))
+				}
+				if w, ok := want[s]; ok && w != y {
+					t.Fatalf("round %d: %q got symbol %d, earlier %d", round, s, y, w)
+				}
+				want[s] = y
+			}
+		}
+	}
+	if h.syms.cache == nil {
+		t.Fatal("the table never made its address cache")
+	}
+	if got := h.syms.n - 1 - symCacheFrom; got != len(want) {
+		t.Fatalf("%d symbols for %d strings", got, len(want))
+	}
+}
