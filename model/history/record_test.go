@@ -458,22 +458,32 @@ func TestPutIsAdd(t *testing.T) {
 // address cache, and strings at one address with different lengths, each
 // keep a symbol of their own.
 func TestCacheSlotsShared(t *testing.T) {
-	const stride = 8 * symCacheLen // the address span the cache maps once
-	big := strings.Repeat("x", 4*stride+16)
-	b := []byte(big)
-	for k := range 4 {
-		copy(b[k*stride:], fmt.Sprintf("id-%d-long", k))
+	b := []byte(strings.Repeat("x", 1<<22))
+	// offsets whose addresses take the slot of the first, each spelling a
+	// different id
+	var offs []int
+	slot := symCacheSlot(&b[0])
+	for o := 0; o+16 < len(b) && len(offs) < 4; o += 8 {
+		if symCacheSlot(&b[o]) == slot && (len(offs) == 0 || o >= offs[len(offs)-1]+16) {
+			offs = append(offs, o)
+		}
 	}
-	big = string(b)
+	if len(offs) < 4 {
+		t.Fatalf("found %d offsets sharing a slot", len(offs))
+	}
+	for k, o := range offs {
+		copy(b[o:], fmt.Sprintf("id-%d-long", k))
+	}
+	big := unsafe.String(&b[0], len(b)) // b is not written again
 	h := &History{}
 	for i := range symCacheFrom {
 		h.syms.intern(fmt.Sprint("fill-", i)) // so that the table makes its cache
 	}
 	want := map[string]Sym{}
 	for round := range 3 {
-		for k := range 4 {
+		for _, o := range offs {
 			for _, n := range []int{4, 6, 9} {
-				s := big[k*stride : k*stride+n]
+				s := big[o : o+n]
 				y := h.syms.intern(s)
 				if h.Str(y) != s {
 					t.Fatalf("round %d: %q got symbol %d, which reads %q", round, s, y, h.Str(y))

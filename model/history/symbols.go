@@ -19,11 +19,6 @@ type Sym uint32
 // cache keyed by that address answers those without hashing the string.
 // An entry holds its string's address, so that the address cannot be
 // reused by another string while the entry is there.
-//
-// The cache is direct-mapped by the address's bits: the ids a recorder
-// spells one after the other lie next to each other in memory, so that
-// the ids in flight, each looked up a few times within a short span,
-// take neighbouring entries and the cache lines those touch stay few.
 type symbols struct {
 	// strs holds the strings by symbol, in chunks of symChunkLen that
 	// never move: the table grows without copying its strings or leaving
@@ -104,10 +99,9 @@ func (c *symCached) set(s string, y Sym) {
 	c.p, c.n, c.y = unsafe.StringData(s), uint32(len(s)), y
 }
 
-// symCacheSlot returns the cache slot of the string at p: its address
-// in 8-byte units, modulo the cache's length.
+// symCacheSlot returns the cache slot of the string at address p.
 func symCacheSlot(p *byte) uint {
-	return uint(uintptr(unsafe.Pointer(p))>>3) & (symCacheLen - 1)
+	return uint((uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - symCacheBits))
 }
 
 // intern returns s's symbol, adding s to the table the first time.
