@@ -145,7 +145,7 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 				if req.pid != 0 {
 					seq = req.seq + int64(i)
 				}
-				b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
+				b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
 					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload,
 					ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 			}
@@ -207,7 +207,7 @@ func (b *Broker) publish(w *sim.World, m *publishMsg) {
 	p := KeyPartition(m.rec.Key, len(t.partitions))
 	_, off := b.append(w.Now(), t, p, []Record{m.rec}, 0, 0, 0)
 	r := &m.rec
-	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: t.name,
+	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: t.name,
 		Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload})
 	w.Send(b.id, m.from, kindAck, int64(p), off, m)
 }

@@ -329,7 +329,7 @@ func (c *cluster) changed(w *sim.World, ps *partitionState, why history.Election
 	for i, b := range ps.isr {
 		names[i] = c.brokers[b].name
 	}
-	c.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PartitionChange, Node: node, Topic: ps.t.name,
+	c.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PartitionChange, Node: node, Topic: ps.t.name,
 		Partition: ps.p, Generation: ps.epoch, Partitions: strings.Join(names, ","), Election: why})
 	for _, b := range ps.replicas {
 		if !c.fenced[b] {

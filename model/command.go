@@ -79,7 +79,7 @@ func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (
 	}
 	state := fold(agg, snap.state, r.events[snap.version:])
 	replay := e.replay(agg, logic, key, r.events)
-	e.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
+	e.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
 		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})
 	return state, version
 }
@@ -208,7 +208,7 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
 		s.unacked = max(0, s.unacked-1)
-		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
+		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: s.name, Topic: m.rec.Topic,
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 	default:
 		panic(fmt.Sprintf("model: session %s got unknown event kind %d", s.name, ev.Kind))
@@ -269,7 +269,7 @@ func (s *Session) start(w *sim.World) {
 	c.ID = s.name + "-c" + strconv.Itoa(s.n)
 	s.bufs.cmd = pendingCommand{c: c, attempt: 1}
 	s.cur = &s.bufs.cmd
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
 		Type: c.Type, Amount: c.Amount, Payload: c.Payload, Attempt: 1, Mode: history.Mode(s.cfg.Validate)})
 	s.load(w)
 }
@@ -352,7 +352,7 @@ func (s *Session) appended(w *sim.World, r *appendReply) {
 		r.version/n > cur.basis/n {
 		w.Send(s.id, s.env.store, kindStoreSnapshot, 0, 0, &snapshotMsg{key: cur.c.Key,
 			snapshotRec: snapshotRec{version: r.version, state: state, logic: cur.logic}})
-		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
+		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Snapshot, Node: s.name, Key: cur.c.Key,
 			Version: r.version, State: agg.Describe(state), Logic: cur.logic})
 	}
 	if s.writes == nil {
@@ -374,7 +374,7 @@ func (s *Session) retry(w *sim.World, outcome history.Outcome) {
 		return
 	}
 	cur.attempt++
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: cur.c.ID, Key: cur.c.Key,
 		Type: cur.c.Type, Amount: cur.c.Amount, Payload: cur.c.Payload, Attempt: cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: outcome})
 	if outcome == history.OutcomeUnknown && s.cfg.RetryIDs == RetrySameIDs {
 		s.send(w)
@@ -389,7 +389,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 	c := s.cur.c
 	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
 	r.Attempt, r.Mode = s.cur.attempt, history.Mode(s.cfg.Validate)
-	s.env.hist.Add(r)
+	s.env.hist.Put(&r)
 	s.cur = nil
 	if r.Outcome == history.OutcomeOK && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
 		s.ask(w, c.Key, s.cfg.ReadAfterWrite)
@@ -418,7 +418,7 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 		q.asOf = s.asOfTime(w)
 	}
 	s.query = q
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Query, Node: s.name, Command: q.id, Key: key,
 		Group: group, Mode: history.Mode(mode), Token: q.token, Until: q.asOf})
 	s.seq++
 	if mode == ReadStrong || mode == ReadAsOf {
@@ -436,7 +436,7 @@ func (s *Session) answer(w *sim.World, value, version, checkpoint int64, outcome
 	if q.mode == ReadStrong || q.mode == ReadAsOf {
 		group = ""
 	}
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id, Key: q.key,
 		Group: group, Mode: history.Mode(q.mode), Token: q.token, Until: q.asOf, Logic: q.logic, Value: value, Version: version, Position: checkpoint, Outcome: outcome})
 	s.query = nil
 	s.schedule(w)
@@ -452,7 +452,7 @@ func (s *Session) publish(w *sim.World, events []StoredEvent) {
 func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, events []StoredEvent) {
 	for _, e := range events {
 		rec := Record{ID: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Payload: e.Payload, Topic: env.cfg.Outbox.Topic}
-		env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
+		env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: name, Topic: rec.Topic,
 			Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload})
 		w.Send(from, env.broker, kindPublish, 0, 0, &publishMsg{from: from, rec: rec})
 	}
@@ -461,15 +461,15 @@ func publishEvents(w *sim.World, from sim.NodeID, name string, env *esEnv, event
 // Crash implements sim.Crasher: the command in hand is abandoned, its
 // outcome unknown to the client.
 func (s *Session) Crash(w *sim.World, point string) {
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: s.name, CrashPoint: history.CrashPoint(point)})
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: s.name, CrashPoint: history.CrashPoint(point)})
 	if s.cur != nil {
 		c := s.cur.c
-		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
+		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.CommandReturn, Node: s.name, Command: c.ID,
 			Key: c.Key, Type: c.Type, Amount: c.Amount, Attempt: s.cur.attempt, Mode: history.Mode(s.cfg.Validate), Outcome: history.OutcomeUnknown})
 	}
 	if s.query != nil {
 		q := s.query
-		s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
+		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
 	s.sessionVolatile = sessionVolatile{}
@@ -477,6 +477,6 @@ func (s *Session) Crash(w *sim.World, point string) {
 
 // Restart implements sim.Restarter: the session goes on with new commands.
 func (s *Session) Restart(w *sim.World) {
-	s.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: s.name})
+	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: s.name})
 	s.schedule(w)
 }

@@ -191,7 +191,7 @@ func (m *Member) join(w *sim.World) {
 	if m.ref != nil {
 		gen = m.ref.generation
 	}
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: gen})
 	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID, instance: m.instance()})
 }
@@ -226,7 +226,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 	m.committed = append([]int64(nil), a.positions...)
 	m.next = 0
 	m.epoch++
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
 	m.txnAssign(w)
 	if m.cfg.Fencing == FenceWrites && len(a.partitions) > 0 {
@@ -265,7 +265,7 @@ func (m *Member) pollTimeout(w *sim.World) {
 	if m.phase != phaseActive || m.polledOut || m.ref == nil {
 		return
 	}
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Leave, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation, LeaveReason: history.LeavePollTimeout})
 	if !m.cfg.StaticMembership {
 		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
@@ -422,7 +422,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
 	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
 		Amount: r.Amount, Attempt: attempt, Generation: gen})
 	m.run.read(m, i)
@@ -430,7 +430,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 	if m.sys.stall != nil {
 		if s := m.sys.stall.Stall(w, m.id, PointProcessing); s > 0 {
 			m.pausedUntil = w.Now() + s
-			m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Pause, Node: m.name, Service: m.service,
+			m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Pause, Node: m.name, Service: m.service,
 				Group: m.g.name, Until: int64(m.pausedUntil)})
 			d += time.Duration(s)
 		}
@@ -557,7 +557,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		if r.Poison {
 			rec.ErrorKind = history.ErrorPoison
 		}
-		m.hist.Add(rec)
+		m.hist.Put(&rec)
 		return failed
 	}
 	if o := m.run.handle(m, w, tx, i, attempt); o != applied {
@@ -570,7 +570,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 	tx.Commit()
 	rec := m.record(w, history.Effect, r, attempt)
 	rec.Value = value
-	m.hist.Add(rec)
+	m.hist.Put(&rec)
 	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
@@ -641,7 +641,7 @@ func (m *Member) leave(w *sim.World) {
 	if m.cfg.StaticMembership {
 		e.LeaveReason = history.LeaveStaticClose
 	}
-	m.hist.Add(e)
+	m.hist.Put(&e)
 	if !m.cfg.StaticMembership {
 		w.Send(m.id, m.broker, kindLeave, 0, 0, m.ref)
 	}
@@ -656,7 +656,7 @@ func (m *Member) leave(w *sim.World) {
 // (KIP-429): the member keeps its partitions, names them in its join, and
 // goes on consuming them while the rebalance runs.
 func (m *Member) joinCooperative(w *sim.World) {
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Join, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: m.ref.generation, Partitions: joinInts(m.parts)})
 	w.Send(m.id, m.broker, kindJoin, 0, 0, &joinMsg{group: m.g, member: m.id, name: m.name, memberID: m.memberID,
 		instance: m.instance(), owned: slices.Clone(m.parts)})
@@ -678,7 +678,7 @@ func (m *Member) applyCooperative(w *sim.World) {
 	}
 	if len(gone) > 0 {
 		m.commit.revoked(m, w)
-		m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Revoke, Node: m.name, Service: m.service, Group: m.g.name,
+		m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Revoke, Node: m.name, Service: m.service, Group: m.g.name,
 			Topic: m.g.topic.name, Generation: m.pendingGen, Partitions: joinInts(gone)})
 		m.rejoin = true
 	}
@@ -692,7 +692,7 @@ func (m *Member) applyCooperative(w *sim.World) {
 	m.parts, m.pos, m.handled, m.committed = a.partitions, pos, handled, committed
 	m.next = 0
 	m.epoch++
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Assign, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Generation: a.generation, Partitions: joinInts(a.partitions)})
 }
 
@@ -710,7 +710,7 @@ func (m *Member) revoke(w *sim.World) {
 	if m.memberID == 0 {
 		e.Reason = history.RevokeLost
 	}
-	m.hist.Add(e)
+	m.hist.Put(&e)
 }
 
 func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {
@@ -727,7 +727,7 @@ func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) his
 // member's identity in the group, its positions, the batch in hand and
 // its member-scope dedup memory), and the work in hand is abandoned.
 func (m *Member) Crash(w *sim.World, point string) {
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
 	m.memberVolatile = memberVolatile{}
 	m.epoch++
 }
@@ -735,7 +735,7 @@ func (m *Member) Crash(w *sim.World, point string) {
 // Restart implements sim.Restarter: the member joins its group as a new
 // member and resumes from the committed offsets.
 func (m *Member) Restart(w *sim.World) {
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
 	m.start(w)
 }
 

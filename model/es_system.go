@@ -181,18 +181,18 @@ func (e *ESSystem) Start() {
 	}
 	w := e.World
 	e.declarePublishers(w)
-	e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAggregate, Node: e.Store.name, Type: e.env.aggregate})
+	e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreAggregate, Node: e.Store.name, Type: e.env.aggregate})
 	for _, p := range e.Projectors {
 		switch p.role {
 		case roleLive:
-			e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.ReadModelProjection, Node: p.name, Group: p.cfg.Name,
+			e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.ReadModelProjection, Node: p.name, Group: p.cfg.Name,
 				Type: e.env.foldNames[p.cfg.Name]})
 			if p.feed != nil {
-				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
+				e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Node: p.name, Group: p.cfg.Name,
 					Topic: p.feed.topic.name, Style: history.StyleProjection})
 			}
 			if p.cfg.StalenessSLO > 0 {
-				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
+				e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.StalenessSLO, Node: p.name, Group: p.cfg.Name,
 					SLO: int64(p.cfg.StalenessSLO)})
 			}
 			w.After(p.id, sim.Time(p.cfg.StartAt), kindProjectorPoll, 0, 0, nil)
@@ -278,6 +278,6 @@ func (e *ESSystem) Drain(sys *System, step, limit time.Duration) bool {
 			break
 		}
 	}
-	e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.End, Drained: drained})
+	e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.End, Drained: drained})
 	return drained
 }

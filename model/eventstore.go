@@ -292,7 +292,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 		}
 		last := st.events[from+n-1]
 		for _, e := range st.events[from : from+n] {
-			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
+			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
@@ -312,7 +312,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			s.log.add(logEntry{state: entryReserved})
 			pos := int64(s.log.len())
 			p.positions = append(p.positions, pos)
-			s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
+			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreReserve, Node: s.name, Key: m.key,
 				Command: m.command, Position: pos})
 		}
 	}
@@ -339,11 +339,11 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		}
 		r := history.Entry{At: int64(w.Now()), Kind: history.StoreRollback, Node: s.name, Key: m.key, Command: m.command}
 		if len(p.positions) == 0 {
-			s.hist.Add(r)
+			s.hist.Put(&r)
 		}
 		for _, pos := range p.positions {
 			r.Position = pos
-			s.hist.Add(r)
+			s.hist.Put(&r)
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(len(st.events))})
 		st.busy = false
@@ -367,7 +367,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
 		state, value := s.fold(w, st)
-		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
+		s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreAppend, Node: s.name, Key: m.key, Event: e.ID,
 			Type: e.Type, Amount: e.Amount, Payload: e.Payload, Version: e.Version, Position: e.Position, Command: m.command,
 			Expected: m.expected.String(), Basis: m.basis, State: state, Value: value})
 	}
@@ -421,7 +421,7 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 		s.lostByNumber.strike()
 	}
 	if drawn || listed {
-		s.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
+		s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
 			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
 		return
 	}

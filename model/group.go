@@ -122,7 +122,7 @@ func (g *group) offsetsExpire(w *sim.World, b *Broker, chain int64) {
 			continue
 		}
 		g.committed[p], g.resolved[p] = -1, -1
-		b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: w.Name(b.id), Group: g.name,
+		b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: w.Name(b.id), Group: g.name,
 			Topic: g.topic.name, Partition: p, Offset: off, LeaveReason: history.ExpireOffsetsRetention})
 	}
 }
@@ -257,7 +257,7 @@ func (g *group) rebalanceTimeout(w *sim.World, b *Broker, chain int64) {
 	for _, m := range slices.Clone(g.members) {
 		if !m.joined {
 			g.remove(w, b, m.id)
-			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation,
+			b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation,
 				LeaveReason: history.ExpireRebalanceTimeout})
 		}
 	}
@@ -278,7 +278,7 @@ func (g *group) maybeComplete(w *sim.World, b *Broker) {
 	}
 	g.rebalancing = false
 	g.generation++
-	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
+	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Rebalance, Node: w.Name(b.id), Group: g.name,
 		Topic: g.topic.name, Generation: g.generation, Count: len(g.members)})
 	var assignment [][]int
 	if g.cfg.Assignor == AssignCooperativeSticky {
@@ -333,7 +333,7 @@ func (g *group) sessionCheck(w *sim.World, b *Broker, id int, beats uint64) {
 		return
 	}
 	g.remove(w, b, id)
-	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
+	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Expire, Node: m.name, Group: g.name, Generation: g.generation})
 	if !g.rebalancing {
 		g.startRebalance(w, b)
 	}
@@ -351,14 +351,14 @@ func (g *group) commit(w *sim.World, b *Broker, c *memberRef, p int, offset int6
 			code = errRebalance
 		}
 		if code != 0 {
-			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: c.name, Group: g.name,
+			b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: c.name, Group: g.name,
 				Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
 			w.Send(b.id, c.member, kindCommitResp, int64(p), int64(code), c)
 			return
 		}
 	}
 	g.committed[p] = offset
-	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
+	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
 		Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
 }
 

@@ -76,7 +76,7 @@ func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) ou
 		if cur := loadSagaTx(tx, r.Key); cur.version != read.version {
 			rec := m.record(w, history.SagaConflict, r, attempt)
 			rec.Basis, rec.Version = read.version, cur.version
-			m.hist.Add(rec)
+			m.hist.Put(&rec)
 			return conflict
 		}
 	}
@@ -91,23 +91,23 @@ func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) ou
 	if start {
 		rec := m.record(w, history.SagaStart, r, attempt)
 		rec.To, rec.Version, rec.Basis = SagaStarted.String(), v, read.version
-		m.hist.Add(rec)
+		m.hist.Put(&rec)
 		from = SagaStarted
 	}
 	if to != from {
 		rec := m.record(w, history.SagaTransition, r, attempt)
 		rec.From, rec.To, rec.Version, rec.Basis = from.String(), to.String(), v, read.version
-		m.hist.Add(rec)
+		m.hist.Put(&rec)
 	}
 	switch to {
 	case SagaCompleted:
 		rec := m.record(w, history.SagaCompleted, r, attempt)
 		rec.Version = v
-		m.hist.Add(rec)
+		m.hist.Put(&rec)
 	case SagaCompensated:
 		rec := m.record(w, history.SagaCompensated, r, attempt)
 		rec.Version = v
-		m.hist.Add(rec)
+		m.hist.Put(&rec)
 	}
 	return applied
 }

@@ -99,7 +99,7 @@ func (r *Relay) Handle(w *sim.World, ev *sim.Event) {
 		publishEvents(w, r.id, r.name, r.env, m.events)
 	case kindAck:
 		m := ev.Msg.(*publishMsg)
-		r.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: r.name, Topic: m.rec.Topic,
+		r.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: r.name, Topic: m.rec.Topic,
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 		if r.acksLeft == 0 {
 			return
@@ -128,12 +128,12 @@ func (r *Relay) pollLater(w *sim.World) {
 // Crash implements sim.Crasher.
 func (r *Relay) Crash(w *sim.World, point string) {
 	r.relayVolatile = relayVolatile{}
-	r.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
+	r.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 }
 
 // Restart implements sim.Restarter.
 func (r *Relay) Restart(w *sim.World) {
-	r.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
+	r.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
 	w.After(r.id, 0, kindRelayPoll, 0, 0, nil)
 }
 
@@ -146,12 +146,12 @@ func (e *ESSystem) declarePublishers(w *sim.World) {
 	switch e.env.cfg.Outbox.Mode {
 	case PublishOutbox:
 		for _, r := range e.Relays {
-			e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StorePublisher, Node: r.name, Topic: topic})
+			e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.StorePublisher, Node: r.name, Topic: topic})
 		}
 	case PublishAfterCommit, PublishBeforeCommit:
 		for _, s := range e.Sessions {
 			if s.queries == "" {
-				e.History.Add(history.Entry{At: int64(w.Now()), Kind: history.StorePublisher, Node: s.name, Topic: topic})
+				e.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.StorePublisher, Node: s.name, Topic: topic})
 			}
 		}
 	}

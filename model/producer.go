@@ -212,7 +212,7 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	}
 	p.metadata(w.Now())
 	part := partition(&p.cfg, key, p.parts, &p.rr)
-	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
@@ -277,7 +277,7 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
 	}
 }
@@ -329,7 +329,7 @@ func (p *Producer) send(w *sim.World, req *produceReq) {
 	if req.attempt > 1 {
 		for i := range req.records {
 			r := &req.records[i]
-			p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
+			p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishRetry, Node: p.cfg.Name, Topic: p.t.name,
 				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 				Attempt: req.attempt, ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 		}
@@ -396,7 +396,7 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
 	}
@@ -470,7 +470,7 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 		p.finish(w, req)
 		for i := range req.records {
 			r := &req.records[i]
-			p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
+			p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
 				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt,
 				ProducerID: req.pid, Epoch: req.epoch})
 		}
@@ -556,7 +556,7 @@ func (p *Producer) schedule(w *sim.World) {
 // Crash implements sim.Crasher: the requests in flight and the queue are
 // lost; their outcome stays unknown.
 func (p *Producer) Crash(w *sim.World, point string) {
-	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
+	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	for _, r := range p.inflight {
 		r.done = true // its answer, if one comes, is for no one
 	}
@@ -567,7 +567,7 @@ func (p *Producer) Crash(w *sim.World, point string) {
 // and publishing resumes.
 func (p *Producer) Restart(w *sim.World) {
 	p.reset(w.Now())
-	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
+	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name, ProducerID: p.pid})
 	p.schedule(w)
 }
 

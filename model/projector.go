@@ -263,18 +263,18 @@ func (p *Projector) apply(w *sim.World) {
 	tx.Commit()
 	p.db.end(tx)
 	for _, pos := range p.skipped {
-		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
+		p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.ProjectionSkip, Node: p.name, Group: p.cfg.Name,
 			Position: pos, GapPolicy: history.GapPolicy(p.cfg.Gap)})
 	}
 	for i := range recs {
-		p.env.hist.Add(recs[i])
+		p.env.hist.Put(&recs[i])
 	}
 	clear(recs)
 	p.recs = recs[:0]
 	if p.effects && p.cfg.Effects != "" {
 		for _, e := range p.batch {
 			if e.Type == p.cfg.Effects && e.Position > p.effectsFrom && p.handlesType(e.Type) {
-				p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
+				p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
 					Event: e.ID, Key: e.Stream, Type: e.Type, Amount: e.Amount, Position: e.Position})
 			}
 		}
@@ -341,7 +341,7 @@ func (p *Projector) applyInline(w *sim.World, evs []StoredEvent) {
 	tx.Commit()
 	p.db.end(tx)
 	for i := range recs {
-		p.env.hist.Add(recs[i])
+		p.env.hist.Put(&recs[i])
 	}
 	clear(recs)
 	p.recs = recs[:0]
@@ -353,7 +353,7 @@ func (p *Projector) checkpointed(w *sim.World, checkpoint int64) {
 	if p.role == roleInPlace {
 		return
 	}
-	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name, Position: checkpoint})
+	p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name, Position: checkpoint})
 }
 
 // handover makes a caught-up green generation the active one: readers
@@ -366,7 +366,7 @@ func (p *Projector) handover(w *sim.World) {
 	tx.Put(activeTable, "gen", int64(p.gen))
 	tx.Commit()
 	p.role, p.effects, p.effectsFrom = roleLive, true, p.checkpoint
-	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
+	p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
 		Position: p.checkpoint, Switched: true})
 }
 
@@ -382,7 +382,7 @@ func (p *Projector) rebuild(w *sim.World) {
 		tx.Put(checkpointTable, t.checkpointKey, 0)
 		tx.Put(checkpointTable, t.checkpointKey+"/effects-from", max(p.effectsFrom, p.checkpoint))
 		tx.Commit()
-		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+		p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
 			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.handles = nil // the rebuild deploys the projection's current code
 		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
@@ -394,13 +394,13 @@ func (p *Projector) rebuild(w *sim.World) {
 		p.truncate(tx, p.tables())
 		tx.Put(checkpointTable, "rebuild", 0)
 		tx.Commit()
-		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+		p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
 			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.checkpoint = 0
 		p.poll(w)
 	case RebuildBlueGreen:
 		p.stopped = false
-		p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
+		p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.ProjectionReset, Node: p.name, Group: p.cfg.Name,
 			Rebuild: history.RebuildMode(p.cfg.Rebuild)})
 		p.checkpoint = 0
 		p.poll(w)
@@ -418,7 +418,7 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 // Crash implements sim.Crasher: the volatile part is dropped whole, and
 // a topic projector's cursor with it.
 func (p *Projector) Crash(w *sim.World, point string) {
-	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
+	p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.name, Group: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	p.projectorVolatile = projectorVolatile{}
 	if p.feed != nil {
 		p.feed.topicCursor = topicCursor{}
@@ -427,6 +427,6 @@ func (p *Projector) Crash(w *sim.World, point string) {
 
 // Restart implements sim.Restarter: it resumes from its committed checkpoint.
 func (p *Projector) Restart(w *sim.World) {
-	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.name, Group: p.cfg.Name})
+	p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.name, Group: p.cfg.Name})
 	p.resume(w)
 }

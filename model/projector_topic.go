@@ -158,12 +158,12 @@ func (p *Projector) applyTopic(w *sim.World) {
 	}
 	tx.Commit()
 	for _, r := range recs {
-		p.env.hist.Add(r)
+		p.env.hist.Put(&r)
 	}
 	if p.effects && p.cfg.Effects != "" {
 		for _, r := range f.batch {
 			if r.Type == p.cfg.Effects {
-				p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
+				p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Effect, Node: p.name, Group: p.cfg.Name,
 					Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
 			}
 		}
@@ -184,6 +184,6 @@ func (p *Projector) applyTopic(w *sim.World) {
 
 func (p *Projector) topicCheckpointed(w *sim.World, part int, next int64) {
 	p.feed.pos[part] = next
-	p.env.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
+	p.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Checkpoint, Node: p.name, Group: p.cfg.Name,
 		Topic: p.feed.topic.name, Partition: part, Offset: next})
 }

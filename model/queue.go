@@ -80,7 +80,7 @@ func (q *queueState) ack(w *sim.World, b *Broker, ref *memberRef, p int, off int
 		q.outstanding--
 	}
 	r := ref.group.topic.record(&ref.group.topic.partitions[p].records[off])
-	b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Ack, Node: ref.name, Group: ref.group.name,
+	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Ack, Node: ref.name, Group: ref.group.name,
 		Topic: r.Topic, Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
 }
 
@@ -96,7 +96,7 @@ func (q *queueState) deadline(w *sim.World, b *Broker, g *group, p int, off int6
 		m.dead = true
 		q.outstanding--
 		r := g.topic.record(&g.topic.partitions[p].records[off])
-		b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.DeadLetter, Node: w.Name(b.id), Group: g.name,
+		b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.DeadLetter, Node: w.Name(b.id), Group: g.name,
 			Topic: r.Topic, Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			Attempt: m.deliveries})
 		return

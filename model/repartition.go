@@ -62,7 +62,7 @@ func (s *System) AddPartitions(name string, n int) {
 	for p := from; p < n; p++ {
 		added = append(added, p)
 	}
-	s.History.Add(history.Entry{At: int64(w.Now()), Kind: history.AddPartitions, Node: w.Name(s.Broker.id), Topic: t.name,
+	s.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.AddPartitions, Node: w.Name(s.Broker.id), Topic: t.name,
 		Count: n, Partitions: joinInts(added)})
 	for _, g := range t.groups {
 		for p := from; p < n; p++ {

@@ -319,7 +319,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
 		l.add(ps.t.pack(&rec))
-		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
+		r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
 	}
@@ -551,7 +551,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 		return
 	case resp.diverging:
 		if to := l.truncationPoint(resp.divEpoch, resp.divEnd); to < l.end() {
-			r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: f.part.t.name,
+			r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: f.part.t.name,
 				Partition: f.part.p, Offset: to, Count: int(l.end() - to)})
 			l.truncate(to)
 		}
@@ -577,7 +577,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 // controller fences it when its session runs out, unless it registers
 // again first.
 func (r *Replica) Crash(w *sim.World, point string) {
-	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
+	r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: r.name, CrashPoint: history.CrashPoint(point)})
 	power := r.c.power != nil && r.c.power.PowerLoss(w, r.id)
 	for _, l := range r.logs {
 		if l == nil {
@@ -599,7 +599,7 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 		n--
 	}
 	if n < l.end() {
-		r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: l.part.t.name,
+		r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Truncate, Node: r.name, Topic: l.part.t.name,
 			Partition: l.part.p, Offset: n, Count: int(l.end() - n), PowerLoss: true})
 		l.truncate(n)
 	}
@@ -610,6 +610,6 @@ func (r *Replica) losePower(w *sim.World, l *replicaLog) {
 // the next ones repeat the registration if it was lost).
 func (r *Replica) Restart(w *sim.World) {
 	r.inc++
-	r.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
+	r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: r.name})
 	r.tick(w)
 }

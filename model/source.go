@@ -67,7 +67,7 @@ func (logSource) take(m *Member, w *sim.World, r *recordsMsg) bool {
 	// markers and aborted records a read-committed member skips lie
 	// between the records it gets.
 	last := r.records[len(r.records)-1].Offset
-	m.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Poll, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: int(last - r.from + 1), Generation: m.ref.generation})
 	m.pos[j] = r.next
 	m.handled[j] = max(m.handled[j], r.from)

@@ -171,7 +171,7 @@ func (s *System) Start() {
 		if sub.g.queue != nil {
 			style = history.StyleQueue
 		}
-		s.History.Add(history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
+		s.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.Subscribe, Group: sub.g.name, Service: sub.service,
 			Topic: sub.g.topic.name, Style: style, Stateful: sub.stateful, SLO: int64(sub.slo)})
 	}
 	if s.Broker.cluster != nil {
@@ -286,7 +286,7 @@ func (s *System) Drain(step, limit time.Duration) bool {
 			break
 		}
 	}
-	s.History.Add(history.Entry{At: int64(w.Now()), Kind: history.End, Drained: drained})
+	s.History.Put(&history.Entry{At: int64(w.Now()), Kind: history.End, Drained: drained})
 	return drained
 }
 

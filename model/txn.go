@@ -109,7 +109,7 @@ func (b *Broker) fenced(w *sim.World, s *txnSession, event string) bool {
 	}
 	r := s.st.rec(w.Now(), history.ProducerFenced, s.node, s.epoch)
 	r.Event = event
-	b.hist.Add(r)
+	b.hist.Put(&r)
 	return true
 }
 
@@ -152,7 +152,7 @@ func (b *Broker) txnProduce(w *sim.World, s *txnSession, t *topic, p int, rec Re
 	pub.At, pub.Topic, pub.Partition, pub.Offset, pub.ProducerID, pub.Epoch = int64(w.Now()), t.name, p, off, st.pid, s.epoch
 	app := pub
 	app.Kind, app.Node = history.Append, "broker"
-	b.hist.Add(app)
+	b.hist.Put(&app)
 	ack := pub
 	ack.Kind = history.PublishAck
 	st.acks = append(st.acks, ack)
@@ -169,7 +169,7 @@ func (b *Broker) txnOffsets(w *sim.World, s *txnSession, g *group, ref *memberRe
 		return false
 	}
 	if g.cfg.Fencing != FenceNone && (g.member(ref.memberID) == nil || ref.generation != g.generation) {
-		b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: ref.name, Group: g.name,
+		b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.CommitFenced, Node: ref.name, Group: g.name,
 			Topic: g.topic.name, Partition: p, Offset: off, Generation: ref.generation})
 		return false
 	}
@@ -210,7 +210,7 @@ func (b *Broker) txnFinish(w *sim.World, st *txnState, commit bool, node string)
 		_, off := b.append(w.Now(), tp.t, tp.p, []Record{{control: ctl, pid: st.pid, pepoch: st.epoch}}, 0, 0, 0)
 		r := st.rec(w.Now(), kind, node, st.epoch)
 		r.Topic, r.Partition, r.Offset = tp.t.name, tp.p, off
-		b.hist.Add(r)
+		b.hist.Put(&r)
 	}
 	if len(st.parts) == 0 {
 		b.hist.Add(st.rec(w.Now(), kind, node, st.epoch))
@@ -218,12 +218,12 @@ func (b *Broker) txnFinish(w *sim.World, st *txnState, commit bool, node string)
 	if commit {
 		for _, o := range st.offsets {
 			o.g.committed[o.p] = o.off
-			b.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: o.ref.name, Group: o.g.name,
+			b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: o.ref.name, Group: o.g.name,
 				Topic: o.g.topic.name, Partition: o.p, Offset: o.off, Generation: o.ref.generation})
 		}
 		for _, a := range st.acks {
 			a.At = int64(w.Now())
-			b.hist.Add(a)
+			b.hist.Put(&a)
 		}
 	}
 	st.open, st.parts, st.offsets, st.acks = false, nil, nil, nil

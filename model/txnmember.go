@@ -42,7 +42,7 @@ func (m *Member) txnOutput(w *sim.World, r Record) bool {
 	p := KeyPartition(r.Key, len(m.out.partitions))
 	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: m.out.name, Partition: p, Event: out.ID, Key: out.Key, Type: out.Type, Amount: out.Amount, Input: r.ID}
-	m.hist.Add(pub)
+	m.hist.Put(&pub)
 	return m.sys.Broker.txnProduce(w, m.txs[m.bpart], m.out, p, out, pub)
 }
 

@@ -83,7 +83,7 @@ func (p *TxnProducer) publish(w *sim.World) {
 	part := partition(&p.cfg, key, len(p.t.partitions), &p.rr)
 	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}
-	p.hist.Add(pub)
+	p.hist.Put(&pub)
 	w.CrashPoint(p.id, string(PointBeforeSend))
 	if !p.b.txnProduce(w, p.s, p.t, part, rec, pub) {
 		p.stopped = true
@@ -124,13 +124,13 @@ func (p *TxnProducer) settled(w *sim.World) bool {
 // Crash implements sim.Crasher: the instance's hold on its transactional
 // id is lost; its ongoing transaction stays open at the coordinator.
 func (p *TxnProducer) Crash(w *sim.World, point string) {
-	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
+	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: p.cfg.Name, CrashPoint: history.CrashPoint(point)})
 	p.s, p.written, p.stopped = nil, 0, false
 }
 
 // Restart implements sim.Restarter: InitProducerId again (aborting the
 // transaction the crash left open), and publishing resumes.
 func (p *TxnProducer) Restart(w *sim.World) {
-	p.hist.Add(history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name})
+	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: p.cfg.Name})
 	p.start(w)
 }

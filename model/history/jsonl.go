@@ -229,7 +229,7 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 		if v1 {
 			v1es = append(v1es, rec)
 		} else {
-			h.Add(rec)
+			h.add(&rec)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -242,8 +242,9 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 		src := h.Source
 		h = &History{Source: src}
 		h.SpillOver(budget, dir)
-		for _, e := range upgradeV1(v1es) {
-			h.Add(e)
+		es := upgradeV1(v1es)
+		for i := range es {
+			h.add(&es[i])
 		}
 	}
 	if err := h.Err(); err != nil {

@@ -437,3 +437,68 @@ func TestV11RefusesTransactions(t *testing.T) {
 		}
 	}
 }
+
+// TestPutIsAdd: Put, which packs an entry by address, keeps the same
+// history as Add.
+func TestPutIsAdd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		es := rapid.SliceOfN(entryGen(), 1, 50).Draw(t, "entries")
+		a, p := &History{}, &History{}
+		for i := range es {
+			a.Add(es[i])
+			p.Put(&es[i])
+		}
+		if !slices.Equal(a.Entries(), p.Entries()) || !slices.Equal(p.Entries(), es) {
+			t.Fatalf("Put keeps\n%+v\nAdd keeps\n%+v", p.Entries(), a.Entries())
+		}
+	})
+}
+
+// TestCacheSlotsShared: strings whose addresses share a slot of the
+// address cache, and strings at one address with different lengths, each
+// keep a symbol of their own.
+func TestCacheSlotsShared(t *testing.T) {
+	b := []byte(strings.Repeat("x", 1<<22))
+	// offsets whose addresses take the slot of the first, each spelling a
+	// different id
+	var offs []int
+	slot := symCacheSlot(&b[0])
+	for o := 0; o+16 < len(b) && len(offs) < 4; o += 8 {
+		if symCacheSlot(&b[o]) == slot && (len(offs) == 0 || o >= offs[len(offs)-1]+16) {
+			offs = append(offs, o)
+		}
+	}
+	if len(offs) < 4 {
+		t.Fatalf("found %d offsets sharing a slot", len(offs))
+	}
+	for k, o := range offs {
+		copy(b[o:], fmt.Sprintf("id-%d-long", k))
+	}
+	big := unsafe.String(&b[0], len(b)) // b is not written again
+	h := &History{}
+	for i := range symCacheFrom {
+		h.syms.intern(fmt.Sprint("fill-", i)) // so that the table makes its cache
+	}
+	want := map[string]Sym{}
+	for round := range 3 {
+		for _, o := range offs {
+			for _, n := range []int{4, 6, 9} {
+				s := big[o : o+n]
+				y := h.syms.intern(s)
+				if h.Str(y) != s {
+					t.Fatalf("round %d: %q got symbol %d, which reads %q", round, s, y, h.Str(y))
+				}
+				if w, ok := want[s]; ok && w != y {
+					t.Fatalf("round %d: %q got symbol %d, earlier %d", round, s, y, w)
+				}
+				want[s] = y
+			}
+		}
+	}
+	if h.syms.cache == nil {
+		t.Fatal("the table never made its address cache")
+	}
+	if got := h.syms.n - 1 - symCacheFrom; got != len(want) {
+		t.Fatalf("%d symbols for %d strings", got, len(want))
+	}
+}

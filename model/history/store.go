@@ -37,26 +37,51 @@ type History struct {
 func FromEntries(es []Entry) *History {
 	h := &History{}
 	for i := range es {
-		h.Add(es[i])
+		h.add(&es[i])
 	}
 	return h
 }
 
 // Add appends an entry.
-func (h *History) Add(e Entry) {
-	var r Record
-	if h.packRecord(&e, &r) {
-		h.packExtra(&e, &r, h.newSide())
+func (h *History) Add(e Entry) { h.add(&e) }
+
+// Put appends *e, as [History.Add] does, without copying it: a recorder
+// that adds millions of entries passes each by address (an Entry is over
+// 600 bytes, and a call passing it by value copies it whole).
+func (h *History) Put(e *Entry) { h.add(e) }
+
+// add appends *e, packing it straight into its slot. At a chunk boundary
+// of a history that spills, it packs first and spills then, so that the
+// side row the record may take counts in what the spill sees.
+func (h *History) add(e *Entry) {
+	if h.sp != nil && h.n&(chunkLen-1) == 0 {
+		var r Record
+		if h.packRecord(e, &r) {
+			h.packExtra(e, &r, h.newSide())
+			r.ext = uint32(h.nx)
+		}
+		h.spillOld()
+		h.grow()
+		h.recs[h.n>>chunkBits][0] = r
+		h.n++
+		return
+	}
+	if h.n>>chunkBits == len(h.recs) {
+		h.grow()
+	}
+	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
+	if h.packRecord(e, r) {
+		h.packExtra(e, r, h.newSide())
 		r.ext = uint32(h.nx)
 	}
-	if h.sp != nil && h.n&(chunkLen-1) == 0 {
-		h.spillOld()
-	}
+	h.n++
+}
+
+// grow adds a chunk of records when the history has none free.
+func (h *History) grow() {
 	if h.n>>chunkBits == len(h.recs) {
 		h.recs = append(h.recs, newChunk[Record]())
 	}
-	h.recs[h.n>>chunkBits][h.n&(chunkLen-1)] = r
-	h.n++
 }
 
 // newSide returns the next side row, whose number (1 + its index) is then
@@ -192,7 +217,7 @@ func (h *History) SetEntries(es []Entry) {
 	h.Reset()
 	h.Source = src
 	for i := range es {
-		h.Add(es[i])
+		h.add(&es[i])
 	}
 }
 

@@ -2,6 +2,7 @@ package history
 
 import (
 	"hash/maphash"
+	"math"
 	"unsafe"
 )
 
@@ -16,8 +17,8 @@ type Sym uint32
 // each event id several times (its publish, append, delivery, effect),
 // each time the same string: the same bytes at the same address. A small
 // cache keyed by that address answers those without hashing the string.
-// An entry holds its string, so that the address cannot be reused by
-// another string while the entry is there.
+// An entry holds its string's address, so that the address cannot be
+// reused by another string while the entry is there.
 type symbols struct {
 	// strs holds the strings by symbol, in chunks of symChunkLen that
 	// never move: the table grows without copying its strings or leaving
@@ -66,7 +67,7 @@ func (t *symbols) add(s string) {
 const symIndexMin = 1 << 9
 
 // symCacheLen is the number of entries of a symbol table's address
-// cache (384 KiB), made once the table holds symCacheFrom strings: a small
+// cache (256 KiB), made once the table holds symCacheFrom strings: a small
 // table's index is as fast.
 const (
 	symCacheLen  = 1 << symCacheBits
@@ -74,9 +75,33 @@ const (
 	symCacheFrom = 256
 )
 
+// symCached is an entry of the address cache or of a field's memo: the
+// address and length of a string, and its symbol. Its 16 bytes keep four
+// entries to a cache line.
 type symCached struct {
-	s string
+	p *byte
+	n uint32
 	y Sym
+}
+
+// is reports whether c holds s: the same bytes at the same address.
+func (c *symCached) is(s string) bool {
+	return c.p == unsafe.StringData(s) && uint(c.n) == uint(len(s))
+}
+
+// set makes c hold s, whose symbol is y; a string too long for n is not
+// kept.
+func (c *symCached) set(s string, y Sym) {
+	if uint(len(s)) > math.MaxUint32 {
+		*c = symCached{}
+		return
+	}
+	c.p, c.n, c.y = unsafe.StringData(s), uint32(len(s)), y
+}
+
+// symCacheSlot returns the cache slot of the string at address p.
+func symCacheSlot(p *byte) uint {
+	return uint((uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - symCacheBits))
 }
 
 // intern returns s's symbol, adding s to the table the first time.
@@ -86,9 +111,8 @@ func (t *symbols) intern(s string) Sym {
 	}
 	var c *symCached
 	if t.cache != nil {
-		p := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s))))
-		c = &t.cache[(p*0x9e3779b97f4a7c15)>>(64-symCacheBits)]
-		if unsafe.StringData(c.s) == unsafe.StringData(s) && len(c.s) == len(s) {
+		c = &t.cache[symCacheSlot(unsafe.StringData(s))]
+		if c.is(s) {
 			return c.y
 		}
 	}
@@ -111,7 +135,7 @@ func (t *symbols) intern(s string) Sym {
 	}
 	switch {
 	case c != nil:
-		c.s, c.y = s, y
+		c.set(s, y)
 	case t.n >= symCacheFrom:
 		t.cache = new([symCacheLen]symCached)
 	}
@@ -167,11 +191,11 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 // internLast is intern for a field whose last string is kept in m: the
 // same string again (same bytes at the same address) costs a compare.
 func (t *symbols) internLast(m *symCached, s string) Sym {
-	if unsafe.StringData(m.s) == unsafe.StringData(s) && len(m.s) == len(s) {
+	if m.is(s) {
 		return m.y
 	}
 	y := t.intern(s)
-	m.s, m.y = s, y
+	m.set(s, y)
 	return y
 }
 
