@@ -26,24 +26,10 @@ func kindsOf(ks []Kind) kindSet {
 // their compact kind without unpacking them. Like All, it visits the
 // records the history had when it started.
 func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
-	set := kindsOf(ks)
 	return func(yield func(int, Entry) bool) {
-		n, slot := h.n, -1
-		defer func() { h.unpinChunk(slot) }()
-		for c := range h.recs {
-			lo := c << chunkBits
-			if lo >= n {
+		for i, r := range h.Compact(ks...) {
+			if !yield(i, h.unpack(r)) {
 				return
-			}
-			h.unpinChunk(slot)
-			var chunk []Record
-			chunk, slot = h.pinChunk(c, &set)
-			chunk = chunk[:min(len(chunk), n-lo)]
-			for j := range chunk {
-				r := &chunk[j]
-				if set.has(r.kind) && !yield(lo+j, h.unpack(r)) {
-					return
-				}
 			}
 		}
 	}
