@@ -21,7 +21,7 @@ type boundFlags struct {
 func addBoundFlags(fs *flag.FlagSet) *boundFlags {
 	d := scenarios.DefaultBounds
 	return &boundFlags{
-		events:  fs.Uint64("max-events", d.Events, "stop a run at this many kernel events, in any phase (0: no bound)"),
+		events:  fs.Uint64("max-events", d.Events, "stop a run at this many kernel events, in any phase, counted every 4096 events (0: no bound)"),
 		history: fs.String("max-history", sizeString(d.HistoryBytes), "stop a run when its history reaches this size, in memory and on disk (0: no bound)"),
 		memory:  fs.String("memory", sizeString(d.MemoryBytes), "history memory per run; past it, the history spills to a temporary file and is read back for the checks (0: keep it all in memory)"),
 		dir:     fs.String("spill-dir", "", "folder for the spill files (default: the system's temporary folder, $TMPDIR)"),
