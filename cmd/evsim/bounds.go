@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,23 @@ func addBoundFlags(fs *flag.FlagSet) *boundFlags {
 		memory:  fs.String("memory", sizeString(d.MemoryBytes), "history memory per run; past it, the history spills to a temporary file and is read back for the checks (0: keep it all in memory)"),
 		dir:     fs.String("spill-dir", "", "folder for the spill files (default: the system's temporary folder, $TMPDIR)"),
 	}
+}
+
+// parse parses args into fs, whose bound flags are f, and
+// returns the positional arguments and the bounds; false (the usage or
+// the error, naming the flag and cmd, already written) when they do not
+// parse.
+func (f *boundFlags) parse(cmd string, fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, scenarios.Bounds, bool) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, scenarios.Bounds{}, false
+	}
+	b, err := f.bounds()
+	if err != nil {
+		fmt.Fprintf(stderr, "evsim %s: %v\n", cmd, err)
+		return nil, scenarios.Bounds{}, false
+	}
+	return pos, b, true
 }
 
 // bounds returns the bounds the flags set.

@@ -19,13 +19,8 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	maxHit := fs.Int("max-hit", 100, "latest pass at which a crash strikes")
 	outDir := fs.String("out", "evsim-out", "folder for the reproducing scenario file")
 	bf := addBoundFlags(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	bounds, err := bf.bounds()
-	if err != nil {
-		fmt.Fprintf(stderr, "evsim explore: %v\n", err)
+	pos, bounds, ok := bf.parse("explore", fs, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if len(pos) != 1 || *runs < 1 || *maxCrashes < 1 || *maxHit < 1 {

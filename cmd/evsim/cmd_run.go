@@ -43,17 +43,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("out", "evsim-out", "folder for each run's history, verdicts and charts")
 	asJSON := fs.Bool("json", false, "print one JSON object per scenario run, one per line")
 	bf := addBoundFlags(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	bounds, err := bf.bounds()
-	if err != nil {
-		fmt.Fprintf(stderr, "evsim run: %v\n", err)
+	pos, bounds, ok := bf.parse("run", fs, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	var seed uint64
 	if *seedFlag != "" {
+		var err error
 		seed, err = strconv.ParseUint(*seedFlag, 10, 64)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim run: --seed %q: want a whole number of at least 0\n", *seedFlag)

@@ -17,13 +17,8 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 	seedsFlag := fs.String("seeds", "1..100", "seeds to draw and run, like 1..100")
 	outDir := fs.String("out", "evsim-out", "folder for the failing seeds' scenario files")
 	bf := addBoundFlags(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	bounds, err := bf.bounds()
-	if err != nil {
-		fmt.Fprintf(stderr, "evsim swarm: %v\n", err)
+	pos, bounds, ok := bf.parse("swarm", fs, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	lo, hi, err := parseSeeds(*seedsFlag)
@@ -31,7 +26,7 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim swarm: --seeds %v\n", err)
 		}
-		fmt.Fprintln(stderr, "usage: evsim swarm FILE|NAME --seeds A..B [--out DIR]")
+		fmt.Fprintln(stderr, "usage: evsim swarm FILE|NAME --seeds A..B [--out DIR] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]")
 		return exitUsage
 	}
 	list, err := load(pos)

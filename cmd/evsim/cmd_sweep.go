@@ -74,13 +74,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	bf := addBoundFlags(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	bounds, err := bf.bounds()
-	if err != nil {
-		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+	pos, bounds, ok := bf.parse("sweep", fs, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	lo, hi, err := parseSeeds(*seedsFlag)
