@@ -269,14 +269,28 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 	for _, s := range list {
 		s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
 	}
-	jobs := make(chan cell)
+	fd := newFeed(len(list), len(seeds))
 	results := make(chan result, workers)
 	abort := make(chan struct{})
 	var wg sync.WaitGroup
 	for range min(workers, max(1, len(list)*len(seeds))) {
 		wg.Go(func() {
-			for c := range jobs {
+			for {
+				select {
+				case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
+					return
+				case <-abort:
+					return
+				default:
+				}
+				sc, i, ok := fd.pick()
+				if !ok {
+					return
+				}
+				c := cell{sc, seeds[i]}
+				start := time.Now()
 				o, err := list[c.sc].RunWithin(c.seed, bounds)
+				fd.done(c.sc, time.Since(start))
 				var worst reports.Worst
 				if o != nil {
 					if measure {
@@ -289,19 +303,6 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 		})
 	}
 	go func() {
-	feed:
-		for sc := range list {
-			for _, seed := range seeds {
-				select {
-				case jobs <- cell{sc, seed}:
-				case <-intr.stop: // Ctrl-C: the runs under way finish, no new one starts
-					break feed
-				case <-abort:
-					break feed
-				}
-			}
-		}
-		close(jobs)
 		wg.Wait()
 		close(results)
 	}()
@@ -348,7 +349,10 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 	if err := flush(); err != nil {
 		return err
 	}
-	for ; next < len(list) && done[next] > 0; next++ { // cut short by Ctrl-C
+	for ; next < len(list); next++ { // cut short by Ctrl-C: the scenarios that ran at all
+		if done[next] == 0 {
+			continue
+		}
 		sum := sums[next].finish()
 		sum.Interrupted = true
 		if err := emit(list[next], sum); err != nil {

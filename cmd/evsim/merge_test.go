@@ -263,8 +263,9 @@ func mustSource(t *testing.T, name string) string {
 	return string(s.Source)
 }
 
-// TestSweepSummaryIndependentOfWorkers: one queue of (scenario, seed)
-// cells feeds the workers and runs finish in any order, yet the summary
+// TestSweepSummaryIndependentOfWorkers: the workers take (scenario,
+// seed) cells from one feed, costliest scenario first, and runs finish
+// in any order, yet the summary
 // and the printed tables are the same for 1 worker as for 3; a shard with
 // no seed in the range runs nothing and says so.
 func TestSweepSummaryIndependentOfWorkers(t *testing.T) {

@@ -33,8 +33,9 @@ func cpuSeconds() (total, busy, gc float64) {
 // worker and with 2 (each first in turn), and the ratio of their seeds
 // per second is the speedup (2 at best), measured in one run so that both
 // see the same machine. Sixteen seeds of each scenario make 96 runs of a
-// few milliseconds each, handed out one at a time, so that the idle tail
-// of the last run is a few percent of a sweep. It also reports the CPU
+// few milliseconds each, handed out one at a time, costliest scenario
+// first (feed), so that the idle tail of the last run is a small part of
+// a sweep. It also reports the CPU
 // each seed costs and the garbage collector's share of it, for each (the
 // collector runs beside a single worker on an otherwise idle core, and
 // competes with the second one), and the cores the sweep kept busy (CPU
