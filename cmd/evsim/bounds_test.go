@@ -97,7 +97,8 @@ func TestCheckSpilling(t *testing.T) {
 	}
 }
 
-// TestSwarmExploreBoundFlags: swarm and explore take the bound flags, a
+// TestSwarmExploreBoundFlags: swarm, explore and live take the bound
+// flags (live for its simulated run), a
 // malformed one is a usage error naming it, their runs are held to the
 // bounds, and the repro lines they print carry the bounds that are not
 // the defaults, so that the rerun stops where theirs stopped.
@@ -106,6 +107,7 @@ func TestSwarmExploreBoundFlags(t *testing.T) {
 	for _, c := range [][]string{
 		{"swarm", "swarm-idempotent-ledger", "--seeds", "1..1", "--max-history", "12X"},
 		{"explore", "double-credit", "--runs", "1", "--memory", "12X"},
+		{"live", "double-credit", "--compare", "--max-history", "12X"},
 	} {
 		code, _, stderr := evsim(t, append(c, "--out", out)...)
 		if flag := c[len(c)-2]; code != exitUsage || !strings.Contains(stderr, flag) {

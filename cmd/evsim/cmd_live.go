@@ -35,7 +35,7 @@ type liveLine struct {
 }
 
 func cmdLive(args []string, stdout, stderr io.Writer) int {
-	const name = "live FILE|NAME... [--compare] [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D]"
+	const name = "live FILE|NAME... [--compare] [--brokers host:port,...] [--out DIR] [--runs N] [--timeout D] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]"
 	help := slices.ContainsFunc(args, isHelp)
 	if help {
 		// --help asks for the flags: on stdout, exit 0, as for the other
@@ -48,12 +48,13 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("runs", 1, "live runs of each scenario")
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "bound on each live run, drain included")
 	compare := fs.Bool("compare", false, "print the simulated and live verdicts side by side and the checks that differ; exit 1 when any differs (no FILE or NAME: every built-in pair that runs live)")
+	bf := addBoundFlags(fs) // the simulated run's; --timeout bounds the live one
 	if help {
 		fs.Usage()
 		return exitOK
 	}
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
+	pos, bounds, ok := bf.parse("live", fs, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	if len(pos) == 0 && !*compare || *runs < 1 || *timeout <= 0 {
@@ -109,7 +110,7 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	var differ []string
 	for _, s := range list {
-		sim, err := s.Run(s.Seed)
+		sim, err := s.RunWithin(s.Seed, bounds)
 		if err != nil {
 			fmt.Fprintf(stderr, "evsim live: simulate %s: %v\n", s.Name, err)
 			return exitUsage
