@@ -31,6 +31,7 @@ type History struct {
 	nx    int
 	syms  symbols
 	sp    *spill // nil until SpillOver
+	mem   *chunkMem
 }
 
 // FromEntries returns a history of es, in order.
@@ -80,7 +81,7 @@ func (h *History) add(e *Entry) {
 // grow adds a chunk of records when the history has none free.
 func (h *History) grow() {
 	if h.n>>chunkBits == len(h.recs) {
-		h.recs = append(h.recs, newChunk[Record]())
+		h.recs = append(h.recs, newChunk[Record](h))
 	}
 }
 
@@ -88,7 +89,7 @@ func (h *History) grow() {
 // h.nx.
 func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
-		h.sides = append(h.sides, newChunk[extra]())
+		h.sides = append(h.sides, newChunk[extra](h))
 	}
 	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++
