@@ -110,9 +110,10 @@ func (e *Entry) fits() error {
 
 // packRecord writes e's record into r (every field of it but ext, which
 // it sets to 0) and reports whether e needs a side row, which
-// [History.packExtra] then fills. It panics on a value outside its set:
+// [History.packExtra] then fills. ev and key are hints of the symbols of
+// e.Event and e.Key ([History.PutSyms]). It panics on a value outside its set:
 // the recorder's bug (ReadJSONL checks a file's entries with fits first).
-func (h *History) packRecord(e *Entry, r *Record) bool {
+func (h *History) packRecord(e *Entry, r *Record, ev, key Sym) bool {
 	t := &h.syms
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
@@ -127,8 +128,16 @@ func (h *History) packRecord(e *Entry, r *Record) bool {
 	r.Node = t.internLast(&t.last[0], e.Node)
 	r.Group = t.internLast(&t.last[1], e.Group)
 	r.Topic = t.internLast(&t.last[2], e.Topic)
-	r.Event = t.internLast(&t.last[3], e.Event)
-	r.Key = t.intern(e.Key)
+	if t.is(ev, e.Event) {
+		r.Event = ev
+	} else {
+		r.Event = t.internLast(&t.last[3], e.Event)
+	}
+	if t.is(key, e.Key) {
+		r.Key = key
+	} else {
+		r.Key = t.intern(e.Key)
+	}
 	r.Type = t.internLast(&t.last[4], e.Type)
 	r.Partition, r.Attempt, r.Generation, r.Count = int32(e.Partition), int32(e.Attempt), int32(e.Generation), int32(e.Count)
 	r.ext, r.kind, r.outcome, r.mode = 0, k, o, m

@@ -3,6 +3,7 @@ package history
 import (
 	"hash/maphash"
 	"math"
+	"strings"
 	"unsafe"
 )
 
@@ -19,6 +20,15 @@ type Sym uint32
 // cache keyed by that address answers those without hashing the string.
 // An entry holds its string's address, so that the address cannot be
 // reused by another string while the entry is there.
+//
+// A string of the form name-number (a prefix, a dash and a decimal number
+// of at most 9 digits without a leading zero: an event id a producer
+// numbers, a key) is kept apart from the index: its symbol sits in a
+// table of its prefix's, by number, in pages of symbols. A producer's new
+// ids then take the next slots of one page instead of a random slot of
+// the index each (a cache miss on a large history). Where a string lives
+// depends on the string alone, so that each string has one symbol however
+// it is interned.
 type symbols struct {
 	// strs holds the strings by symbol, in chunks of symChunkLen that
 	// never move: the table grows without copying its strings or leaving
@@ -35,6 +45,12 @@ type symbols struct {
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
+	// indexed is the number of symbols in index.
+	indexed int
+	// series holds the numbered strings by prefix; lastSeries is the
+	// series last used.
+	series     map[string]*series
+	lastSeries *series
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
@@ -61,6 +77,75 @@ func (t *symbols) add(s string) {
 	}
 	t.strs[t.n>>symChunkBits][t.n&(symChunkLen-1)] = s
 	t.n++
+}
+
+// series holds the symbols of the numbered strings of one prefix, in
+// pages of seriesPageLen numbers; last and lastPage are the page last used
+// (lastPage nil: none).
+type series struct {
+	prefix   string
+	pages    map[uint32]*seriesPage
+	last     uint32
+	lastPage *seriesPage
+}
+
+const (
+	seriesPageBits = 5
+	seriesPageLen  = 1 << seriesPageBits
+)
+
+type seriesPage [seriesPageLen]Sym
+
+// numbered splits s of the form prefix-n (n a decimal number of 1 to 9
+// digits, without a leading zero unless it is 0) into its prefix and n;
+// ok is false for any other string.
+func numbered(s string) (prefix string, n uint32, ok bool) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	d := len(s) - i
+	if d == 0 || d > 9 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
+		return "", 0, false
+	}
+	for j := i; j < len(s); j++ {
+		n = n*10 + uint32(s[j]-'0')
+	}
+	return s[:i-1], n, true
+}
+
+// slot returns the place of number n's symbol in prefix's series, making
+// the series and the page when make is true (else nil when there is none).
+func (t *symbols) slot(prefix string, n uint32, make bool) *Sym {
+	sr := t.lastSeries
+	if sr == nil || sr.prefix != prefix {
+		sr = t.series[prefix]
+		if sr == nil {
+			if !make {
+				return nil
+			}
+			if t.series == nil {
+				t.series = map[string]*series{}
+			}
+			sr = &series{prefix: strings.Clone(prefix), pages: map[uint32]*seriesPage{}}
+			t.series[sr.prefix] = sr
+		}
+		t.lastSeries = sr
+	}
+	pg := n >> seriesPageBits
+	p := sr.lastPage
+	if p == nil || sr.last != pg {
+		p = sr.pages[pg]
+		if p == nil {
+			if !make {
+				return nil
+			}
+			p = new(seriesPage)
+			sr.pages[pg] = p
+		}
+		sr.last, sr.lastPage = pg, p
+	}
+	return &p[n&(seriesPageLen-1)]
 }
 
 // symIndexMin is the size of a new index.
@@ -109,6 +194,11 @@ func (t *symbols) intern(s string) Sym {
 	if s == "" {
 		return 0
 	}
+	prefix, num, isNum := numbered(s)
+	if isNum && t.lastSeries != nil && t.lastSeries.prefix == prefix {
+		// the series of the string before: no need of the cache
+		return t.internNumbered(prefix, num, s)
+	}
 	var c *symCached
 	if t.cache != nil {
 		c = &t.cache[symCacheSlot(unsafe.StringData(s))]
@@ -122,15 +212,22 @@ func (t *symbols) intern(s string) Sym {
 		t.n = 0
 		t.add("")
 	}
-	hash := maphash.String(t.seed, s)
-	i, y := t.find(s, hash)
-	if y == 0 {
-		y = Sym(t.n)
-		t.add(s)
-		t.index[i] = symSlot{uint32(hash), y}
-		t.size += int64(len(s)) + symOverhead
-		if 2*t.n > len(t.index) {
-			t.grow()
+	var y Sym
+	if isNum {
+		y = t.internNumbered(prefix, num, s)
+	} else {
+		hash := maphash.String(t.seed, s)
+		var i int
+		i, y = t.find(s, hash)
+		if y == 0 {
+			y = Sym(t.n)
+			t.add(s)
+			t.index[i] = symSlot{uint32(hash), y}
+			t.size += int64(len(s)) + symOverhead
+			t.indexed++
+			if 2*t.indexed > len(t.index) {
+				t.grow()
+			}
 		}
 	}
 	switch {
@@ -140,6 +237,24 @@ func (t *symbols) intern(s string) Sym {
 		t.cache = new([symCacheLen]symCached)
 	}
 	return y
+}
+
+// internNumbered returns the symbol of s, which is prefix-n, adding s the
+// first time.
+func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
+	if t.index == nil {
+		t.seed = maphash.MakeSeed()
+		t.index = t.newIndex(symIndexMin)
+		t.n = 0
+		t.add("")
+	}
+	p := t.slot(prefix, n, true)
+	if *p == 0 {
+		*p = Sym(t.n)
+		t.add(s)
+		t.size += int64(len(s)) + symOverhead
+	}
+	return *p
 }
 
 // find returns the slot of s in the index and its symbol, or the free
@@ -184,6 +299,12 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 	if t.index == nil {
 		return 0, false
 	}
+	if prefix, n, ok := numbered(s); ok {
+		if p := t.slot(prefix, n, false); p != nil {
+			return *p, *p != 0
+		}
+		return 0, false
+	}
 	_, y = t.find(s, maphash.String(t.seed, s))
 	return y, y != 0
 }
@@ -209,10 +330,20 @@ func (t *symbols) reset() {
 	if t.n > 0 {
 		t.n = 1
 	}
-	t.size = 0
+	for _, sr := range t.series {
+		for _, p := range sr.pages {
+			*p = seriesPage{}
+		}
+	}
+	t.size, t.indexed = 0, 0
 	if t.cache != nil {
 		*t.cache = [symCacheLen]symCached{}
 	}
+}
+
+// is reports whether y, not 0, is the symbol of s.
+func (t *symbols) is(y Sym, s string) bool {
+	return y != 0 && int(y) < t.n && t.strs[y>>symChunkBits][y&(symChunkLen-1)] == s
 }
 
 // str returns the string of symbol y.
