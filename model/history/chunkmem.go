@@ -20,7 +20,7 @@ import (
 // it. A chunk dropped by spilling gives its memory back to the system
 // and keeps its addresses until then.
 const (
-	hugeFrom   = 4
+	hugeFrom   = 2
 	regionSize = 32 << 20
 )
 

@@ -74,3 +74,64 @@ func TestPutSymsAgreesWithAdd(t *testing.T) {
 		t.Fatalf("hints drawn: %d from earlier records, %d arbitrary; want both", right, wrong)
 	}
 }
+
+// TestPutStepAgreesWithAdd: a history recorded with PutStep (packed in
+// place, or through an Entry when the record needs a side row, with hints
+// right or wrong, spilling or not) holds record for record the same
+// compact records and entries as one recorded with Add of each step's
+// Entry.
+func TestPutStepAgreesWithAdd(t *testing.T) {
+	var inPlace, side int
+	dir := t.TempDir()
+	rapid.Check(t, func(t *rapid.T) {
+		str := rapid.SampledFrom([]string{"", "p-1", "p-2", "acct-3", "acct-03", "g", "Deposited", "x y"})
+		num := rapid.SampledFrom([]int64{0, 0, 0, 1, -1, 42, 1 << 40})
+		small := rapid.SampledFrom([]int{0, 0, 1, 3, -1, 1 << 20})
+		kind := rapid.SampledFrom(append([]Kind{Publish, Append, PublishAck, Deliver, Effect}, kinds...))
+		h, ref := &History{}, &History{}
+		if rapid.Bool().Draw(t, "spill") {
+			h.SpillOver(1, dir)
+		}
+		var ev, key Sym
+		n := rapid.IntRange(1, 3*chunkLen/2).Draw(t, "n")
+		for i := range n {
+			s := Step{At: int64(i), Kind: kind.Draw(t, "kind"), Node: str.Draw(t, "node"), Group: str.Draw(t, "group"),
+				Topic: str.Draw(t, "topic"), Partition: small.Draw(t, "partition"), Offset: num.Draw(t, "offset"),
+				Event: str.Draw(t, "event"), Key: str.Draw(t, "key"), Type: str.Draw(t, "type"),
+				Amount: num.Draw(t, "amount"), Value: num.Draw(t, "value"),
+				Attempt: small.Draw(t, "attempt"), Generation: small.Draw(t, "generation")}
+			if rapid.IntRange(0, 5).Draw(t, "rare") == 0 {
+				s.Service, s.Payload = str.Draw(t, "service"), str.Draw(t, "payload")
+			}
+			if rapid.Bool().Draw(t, "producer") {
+				s.ProducerID, s.Seq = num.Draw(t, "pid"), num.Draw(t, "seq")
+				s.Epoch = rapid.SampledFrom([]int{0, 1, 1 << 40}).Draw(t, "epoch")
+			}
+			if rapid.Bool().Draw(t, "no hints") {
+				ev, key = 0, 0
+			}
+			before := h.nx
+			ev, key = h.PutStep(&s, ev, key)
+			if h.nx != before {
+				side++
+			} else {
+				inPlace++
+			}
+			ref.Add(s.Entry())
+		}
+		if err := h.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range h.Len() {
+			if got, want := h.Record(i), ref.Record(i); got != want {
+				t.Fatalf("record %d: %+v, want %+v", i, got, want)
+			}
+			if got, want := h.At(i), ref.At(i); got != want {
+				t.Fatalf("entry %d: %+v, want %+v", i, got, want)
+			}
+		}
+	})
+	if inPlace == 0 || side == 0 {
+		t.Fatalf("%d steps packed in place, %d with a side row; want both", inPlace, side)
+	}
+}
