@@ -297,8 +297,8 @@ func TestSymbolIndex(t *testing.T) {
 			if form == "id#" && len(h.syms.index) < 2*n {
 				t.Fatalf("index of %d slots for %d symbols: more than half full", len(h.syms.index), n)
 			}
-			if form == "id-" && (h.syms.indexed != 0 || len(h.syms.series) != 1) {
-				t.Fatalf("numbered strings: %d in the index, %d series; want 0, 1", h.syms.indexed, len(h.syms.series))
+			if form == "id-" && (h.syms.indexed != 0 || len(h.syms.seriesOf) != 1) {
+				t.Fatalf("numbered strings: %d in the index, %d series; want 0, 1", h.syms.indexed, len(h.syms.seriesOf))
 			}
 			h.Reset()
 			if _, ok := h.Lookup(form + "1"); ok {

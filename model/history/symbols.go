@@ -47,9 +47,13 @@ type symbols struct {
 	size int64
 	// indexed is the number of symbols in index.
 	indexed int
-	// series holds the numbered strings by prefix; lastSeries is the
-	// series last used.
-	series     map[string]*series
+	// The symbols of numbered strings: seriesOf gives the series of a
+	// prefix, pages the offset in slab of a page of a series (by series
+	// and page number), slab the pages' symbols; lastSeries is the series
+	// last used. slab and pages hold no pointers.
+	seriesOf   map[string]*series
+	pages      map[uint64]uint32
+	slab       []Sym
 	lastSeries *series
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
@@ -79,22 +83,22 @@ func (t *symbols) add(s string) {
 	t.n++
 }
 
-// series holds the symbols of the numbered strings of one prefix, in
-// pages of seriesPageLen numbers; last and lastPage are the page last used
-// (lastPage nil: none).
+// series is the numbered strings of one prefix: its number, and the page
+// last used (cached: page and off are set) and its offset in the slab.
 type series struct {
-	prefix   string
-	pages    map[uint32]*seriesPage
-	last     uint32
-	lastPage *seriesPage
+	prefix string
+	id     uint32
+	cached bool
+	page   uint32
+	off    uint32
 }
 
+// seriesPageLen is the numbers of a page of a series: small, so that the
+// few numbers of a prefix (or numbers far apart) take little room.
 const (
-	seriesPageBits = 5
+	seriesPageBits = 3
 	seriesPageLen  = 1 << seriesPageBits
 )
-
-type seriesPage [seriesPageLen]Sym
 
 // numbered splits s of the form prefix-n (n a decimal number of 1 to 9
 // digits, without a leading zero unless it is 0) into its prefix and n;
@@ -114,38 +118,40 @@ func numbered(s string) (prefix string, n uint32, ok bool) {
 	return s[:i-1], n, true
 }
 
-// slot returns the place of number n's symbol in prefix's series, making
-// the series and the page when make is true (else nil when there is none).
-func (t *symbols) slot(prefix string, n uint32, make bool) *Sym {
+// slot returns the place in t.slab of number n's symbol in prefix's
+// series, making the series and the page when add is true; ok is false
+// when there is none.
+func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 	sr := t.lastSeries
 	if sr == nil || sr.prefix != prefix {
-		sr = t.series[prefix]
+		sr = t.seriesOf[prefix]
 		if sr == nil {
-			if !make {
-				return nil
+			if !add {
+				return 0, false
 			}
-			if t.series == nil {
-				t.series = map[string]*series{}
+			if t.seriesOf == nil {
+				t.seriesOf, t.pages = map[string]*series{}, map[uint64]uint32{}
 			}
-			sr = &series{prefix: strings.Clone(prefix), pages: map[uint32]*seriesPage{}}
-			t.series[sr.prefix] = sr
+			sr = &series{prefix: strings.Clone(prefix), id: uint32(len(t.seriesOf))}
+			t.seriesOf[sr.prefix] = sr
 		}
 		t.lastSeries = sr
 	}
 	pg := n >> seriesPageBits
-	p := sr.lastPage
-	if p == nil || sr.last != pg {
-		p = sr.pages[pg]
-		if p == nil {
-			if !make {
-				return nil
+	if !sr.cached || sr.page != pg {
+		key := uint64(sr.id)<<32 | uint64(pg)
+		off, found := t.pages[key]
+		if !found {
+			if !add {
+				return 0, false
 			}
-			p = new(seriesPage)
-			sr.pages[pg] = p
+			off = uint32(len(t.slab))
+			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
+			t.pages[key] = off
 		}
-		sr.last, sr.lastPage = pg, p
+		sr.cached, sr.page, sr.off = true, pg, off
 	}
-	return &p[n&(seriesPageLen-1)]
+	return int(sr.off) + int(n&(seriesPageLen-1)), true
 }
 
 // symIndexMin is the size of a new index.
@@ -248,13 +254,15 @@ func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
 		t.n = 0
 		t.add("")
 	}
-	p := t.slot(prefix, n, true)
-	if *p == 0 {
-		*p = Sym(t.n)
+	i, _ := t.slot(prefix, n, true)
+	y := t.slab[i]
+	if y == 0 {
+		y = Sym(t.n)
+		t.slab[i] = y
 		t.add(s)
 		t.size += int64(len(s)) + symOverhead
 	}
-	return *p
+	return y
 }
 
 // find returns the slot of s in the index and its symbol, or the free
@@ -300,8 +308,8 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 		return 0, false
 	}
 	if prefix, n, ok := numbered(s); ok {
-		if p := t.slot(prefix, n, false); p != nil {
-			return *p, *p != 0
+		if i, ok := t.slot(prefix, n, false); ok {
+			return t.slab[i], t.slab[i] != 0
 		}
 		return 0, false
 	}
@@ -330,11 +338,7 @@ func (t *symbols) reset() {
 	if t.n > 0 {
 		t.n = 1
 	}
-	for _, sr := range t.series {
-		for _, p := range sr.pages {
-			*p = seriesPage{}
-		}
-	}
+	clear(t.slab) // the pages stay, for the same numbers again
 	t.size, t.indexed = 0, 0
 	if t.cache != nil {
 		*t.cache = [symCacheLen]symCached{}
