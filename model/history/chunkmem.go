@@ -18,7 +18,11 @@ import (
 // unmaps them when the history is closed or, failing that, when the
 // chunkMem becomes unreachable (a cleanup); copies of a History share
 // it. A chunk dropped by spilling gives its memory back to the system
-// and keeps its addresses until then.
+// and keeps its addresses until then. A pointer into mapped memory does
+// not keep the history alive, as one into Go memory would: a method that
+// reads a record or side row through a pointer after its last use of h
+// ends with runtime.KeepAlive(h), and [History.Compact]'s records are
+// the caller's only within the loop's step.
 const (
 	hugeFrom   = 2
 	regionSize = 32 << 20

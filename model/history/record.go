@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"math"
+	"runtime"
 )
 
 // Record is an [Entry] as a history keeps it in memory: 96 bytes with no
@@ -262,6 +263,7 @@ func (h *History) unpack(r *Record) Entry {
 		e.Offset, e.Group, e.Count = 0, "", 0
 	}
 	if r.ext == 0 {
+		runtime.KeepAlive(h) // see chunkMem
 		return e
 	}
 	x := h.side(r.ext - 1)
@@ -278,5 +280,6 @@ func (h *History) unpack(r *Record) Entry {
 	e.Election, e.Member = Election(t.str(x.Election)), t.str(x.Member)
 	e.TxnID, e.Input = t.str(x.TxnID), t.str(x.Input)
 	e.Style = styleCodes.value(x.style)
+	runtime.KeepAlive(h)
 	return e
 }

@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"iter"
+	"runtime"
 	"unsafe"
 )
 
@@ -126,7 +127,9 @@ func (h *History) Record(i int) Record {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	return *h.rec(i)
+	r := *h.rec(i)
+	runtime.KeepAlive(h) // see chunkMem
+	return r
 }
 
 // At returns record i (0 ≤ i < Len) as an Entry.
@@ -170,6 +173,7 @@ func (h *History) Set(i int, e Entry) {
 	}
 	*old = r
 	h.wroteRec(i)
+	runtime.KeepAlive(h) // see chunkMem
 }
 
 // Entries returns every record as an Entry, in order: a copy the caller
