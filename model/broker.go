@@ -145,9 +145,9 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 				if req.pid != 0 {
 					seq = req.seq + int64(i)
 				}
-				b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
+				b.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
 					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload,
-					ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
+					ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, r.idSym, r.keySym)
 			}
 		}
 		if req.acks != AcksNone {

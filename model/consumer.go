@@ -422,9 +422,9 @@ func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
 	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
-	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
+	m.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
 		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
-		Amount: r.Amount, Attempt: attempt, Generation: gen})
+		Amount: r.Amount, Attempt: attempt, Generation: gen}, r.idSym, r.keySym)
 	m.run.read(m, i)
 	d := m.processing()
 	if m.sys.stall != nil {
@@ -568,9 +568,9 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		value = m.stater.State(tx, r.Key)
 	}
 	tx.Commit()
-	rec := m.record(w, history.Effect, r, attempt)
+	rec := m.step(w, history.Effect, &r, attempt)
 	rec.Value = value
-	m.hist.Put(&rec)
+	m.hist.PutStep(&rec, r.idSym, r.keySym)
 	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
@@ -719,6 +719,17 @@ func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) his
 		gen = m.ref.generation
 	}
 	return history.Entry{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
+		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
+		Attempt: attempt, Generation: gen}
+}
+
+// step is [Member.record] as a [history.Step].
+func (m *Member) step(w *sim.World, k history.Kind, r *Record, attempt int) history.Step {
+	gen := 0
+	if m.ref != nil {
+		gen = m.ref.generation
+	}
+	return history.Step{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
 		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 		Attempt: attempt, Generation: gen}
 }

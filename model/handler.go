@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/evsim/evsim/model/domain"
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
 
@@ -30,6 +31,9 @@ type Record struct {
 	// data record), and whether the record's transaction aborted
 	control uint8
 	aborted bool
+	// the symbols of ID and Key in the history, from the event's first
+	// record, to pass with its next ones (hints: 0 for none)
+	idSym, keySym history.Sym
 }
 
 // Handler applies a record's effect inside a database transaction. It must

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"unsafe"
 
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
 
@@ -21,6 +22,7 @@ type logRecord struct {
 	Poison                bool
 	control               uint8
 	aborted               bool
+	idSym, keySym         history.Sym // see Record
 }
 
 // strRef is the place of a string in a [strTab]: for a string in a
@@ -128,7 +130,7 @@ func (t *topic) pack(r *Record) logRecord {
 		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
 		Amount: r.Amount, Offset: r.Offset, appended: r.appended, pid: r.pid, seq: r.seq,
 		Partition: int32(r.Partition), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
-		Poison: r.Poison, control: r.control, aborted: r.aborted,
+		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
 	}
 }
 
@@ -138,6 +140,6 @@ func (t *topic) record(lr *logRecord) Record {
 		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
 		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
 		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
-		control: lr.control, aborted: lr.aborted,
+		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }

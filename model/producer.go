@@ -212,8 +212,8 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	}
 	p.metadata(w.Now())
 	part := partition(&p.cfg, key, p.parts, &p.rr)
-	p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount})
+	rec.idSym, rec.keySym = p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -277,8 +277,8 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
-			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
+		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}, r.idSym, r.keySym)
 	}
 }
 
@@ -396,9 +396,9 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch})
+			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
 	}
 	if !p.lossy && req.attempt == 1 {
 		// Sent once, with no timer, and answered: nothing refers to it

@@ -319,9 +319,9 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
 		l.add(ps.t.pack(&rec))
-		r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
+		r.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
-			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
+			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
 	}
 	switch req.acks {
 	case AcksLeader:

@@ -1,6 +1,9 @@
 package history
 
-import "iter"
+import (
+	"iter"
+	"runtime"
+)
 
 // kindSet is a set of record kinds by code.
 type kindSet [4]uint64
@@ -56,6 +59,7 @@ func (h *History) Count(ks ...Kind) int {
 			}
 		}
 	}
+	runtime.KeepAlive(h) // see chunkMem
 	return n
 }
 
@@ -93,5 +97,7 @@ func (h *History) Service(r *Record) Sym {
 	if r.ext == 0 {
 		return 0
 	}
-	return h.side(r.ext - 1).Service
+	y := h.side(r.ext - 1).Service
+	runtime.KeepAlive(h) // see chunkMem
+	return y
 }

@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"math"
+	"runtime"
 )
 
 // Record is an [Entry] as a history keeps it in memory: 96 bytes with no
@@ -110,9 +111,10 @@ func (e *Entry) fits() error {
 
 // packRecord writes e's record into r (every field of it but ext, which
 // it sets to 0) and reports whether e needs a side row, which
-// [History.packExtra] then fills. It panics on a value outside its set:
+// [History.packExtra] then fills. ev and key are hints of the symbols of
+// e.Event and e.Key ([History.PutSyms]). It panics on a value outside its set:
 // the recorder's bug (ReadJSONL checks a file's entries with fits first).
-func (h *History) packRecord(e *Entry, r *Record) bool {
+func (h *History) packRecord(e *Entry, r *Record, ev, key Sym) bool {
 	t := &h.syms
 	k, ok1 := kindCodes.code(e.Kind)
 	o, ok2 := outcomeCodes.code(e.Outcome)
@@ -127,8 +129,16 @@ func (h *History) packRecord(e *Entry, r *Record) bool {
 	r.Node = t.internLast(&t.last[0], e.Node)
 	r.Group = t.internLast(&t.last[1], e.Group)
 	r.Topic = t.internLast(&t.last[2], e.Topic)
-	r.Event = t.internLast(&t.last[3], e.Event)
-	r.Key = t.intern(e.Key)
+	if t.is(ev, e.Event) {
+		r.Event = ev
+	} else {
+		r.Event = t.internLast(&t.last[3], e.Event)
+	}
+	if t.is(key, e.Key) {
+		r.Key = key
+	} else {
+		r.Key = t.intern(e.Key)
+	}
 	r.Type = t.internLast(&t.last[4], e.Type)
 	r.Partition, r.Attempt, r.Generation, r.Count = int32(e.Partition), int32(e.Attempt), int32(e.Generation), int32(e.Count)
 	r.ext, r.kind, r.outcome, r.mode = 0, k, o, m
@@ -253,6 +263,7 @@ func (h *History) unpack(r *Record) Entry {
 		e.Offset, e.Group, e.Count = 0, "", 0
 	}
 	if r.ext == 0 {
+		runtime.KeepAlive(h) // see chunkMem
 		return e
 	}
 	x := h.side(r.ext - 1)
@@ -269,5 +280,6 @@ func (h *History) unpack(r *Record) Entry {
 	e.Election, e.Member = Election(t.str(x.Election)), t.str(x.Member)
 	e.TxnID, e.Input = t.str(x.TxnID), t.str(x.Input)
 	e.Style = styleCodes.value(x.style)
+	runtime.KeepAlive(h)
 	return e
 }

@@ -264,38 +264,65 @@ func TestCompactIsOfKind(t *testing.T) {
 }
 
 // TestSymbolIndex interns enough distinct strings to grow the index
-// several times: each string keeps one symbol, Lookup finds exactly the
+// several times (and, for numbered strings like "id-7", to fill many pages
+// of their series): each string keeps one symbol, Lookup finds exactly the
 // strings added, and after a Reset the same strings in another order get
 // the symbols of their new order, the memo of repeating fields included.
 func TestSymbolIndex(t *testing.T) {
-	h := &History{}
-	const n = 50_000
-	for round := range 2 {
-		for i := range n {
-			j := i
-			if round == 1 {
-				j = n - 1 - i
+	for _, form := range []string{"id#", "id-"} {
+		h := &History{}
+		const n = 50_000
+		for round := range 2 {
+			for i := range n {
+				j := i
+				if round == 1 {
+					j = n - 1 - i
+				}
+				s := fmt.Sprint(form, j)
+				h.Add(Entry{Kind: Publish, Node: s, Event: s})
+				if y, ok := h.Lookup(strings.Clone(s)); !ok || h.Str(y) != s || y != Sym(i+1) {
+					t.Fatalf("round %d: Lookup(%q) = %d, %t; want %d", round, s, y, ok, i+1)
+				}
 			}
-			s := fmt.Sprint("id-", j)
-			h.Add(Entry{Kind: Publish, Node: s, Event: s})
-			if y, ok := h.Lookup(strings.Clone(s)); !ok || h.Str(y) != s || y != Sym(i+1) {
-				t.Fatalf("round %d: Lookup(%q) = %d, %t; want %d", round, s, y, ok, i+1)
+			for i := range n {
+				if e := h.At(i); e.Node != e.Event || e.Node != fmt.Sprint(form, map[bool]int{true: i, false: n - 1 - i}[round == 0]) {
+					t.Fatalf("round %d: record %d reads %q/%q", round, i, e.Node, e.Event)
+				}
+			}
+			for _, s := range []string{form + "x", form + "50000", form + "050", "x-1", form} {
+				if _, ok := h.Lookup(s); ok {
+					t.Fatalf("Lookup found %q, never added", s)
+				}
+			}
+			if form == "id#" && len(h.syms.index) < 2*n {
+				t.Fatalf("index of %d slots for %d symbols: more than half full", len(h.syms.index), n)
+			}
+			if form == "id-" && (h.syms.indexed != 0 || len(h.syms.seriesOf) != 1) {
+				t.Fatalf("numbered strings: %d in the index, %d series; want 0, 1", h.syms.indexed, len(h.syms.seriesOf))
+			}
+			h.Reset()
+			if _, ok := h.Lookup(form + "1"); ok {
+				t.Fatal("Lookup found a string after Reset")
 			}
 		}
-		for i := range n {
-			if e := h.At(i); e.Node != e.Event || e.Node != fmt.Sprint("id-", map[bool]int{true: i, false: n - 1 - i}[round == 0]) {
-				t.Fatalf("round %d: record %d reads %q/%q", round, i, e.Node, e.Event)
-			}
-		}
-		if _, ok := h.Lookup("id-x"); ok {
-			t.Fatal("Lookup found a string never added")
-		}
-		if len(h.syms.index) < 2*n {
-			t.Fatalf("index of %d slots for %d symbols: more than half full", len(h.syms.index), n)
-		}
-		h.Reset()
-		if _, ok := h.Lookup("id-1"); ok {
-			t.Fatal("Lookup found a string after Reset")
+	}
+}
+
+// TestNumberedForm: exactly the strings prefix-n, n of 1 to 9 decimal
+// digits without a leading zero, are numbered.
+func TestNumberedForm(t *testing.T) {
+	for s, want := range map[string]struct {
+		prefix string
+		n      uint32
+		ok     bool
+	}{
+		"p-1": {"p", 1, true}, "p-0": {"p", 0, true}, "acct-999999999": {"acct", 999999999, true},
+		"a-b-12": {"a-b", 12, true}, "-5": {"", 5, true}, "p--3": {"p-", 3, true},
+		"p-01": {}, "p-1000000000": {}, "p-": {}, "p1": {}, "12": {}, "p-1x": {}, "p-+1": {}, "": {}, "p-٣": {},
+	} {
+		prefix, n, ok := numbered(s)
+		if prefix != want.prefix || n != want.n || ok != want.ok {
+			t.Errorf("numbered(%q) = %q, %d, %t; want %q, %d, %t", s, prefix, n, ok, want.prefix, want.n, want.ok)
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package history
 
+import "runtime"
+
 // CommandOf returns the symbol of record r's Command (0: none), which
 // lives in place of its Topic or in its side row: for a check that pairs
 // a command's or query's records by symbol without unpacking them.
@@ -10,7 +12,9 @@ func (h *History) CommandOf(r *Record) Sym {
 	if r.ext == 0 {
 		return 0
 	}
-	return h.side(r.ext - 1).Command
+	y := h.side(r.ext - 1).Command
+	runtime.KeepAlive(h) // see chunkMem
+	return y
 }
 
 // PayloadOf returns the symbol of record r's Payload (0: none), which
@@ -19,7 +23,9 @@ func (h *History) PayloadOf(r *Record) Sym {
 	if r.ext == 0 {
 		return 0
 	}
-	return h.side(r.ext - 1).Payload
+	y := h.side(r.ext - 1).Payload
+	runtime.KeepAlive(h) // see chunkMem
+	return y
 }
 
 // Symbols returns the number of symbols in the history's table, the empty

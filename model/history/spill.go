@@ -244,6 +244,8 @@ func (h *History) Close() error {
 	}
 	h.Reset()
 	h.recs, h.sides = nil, nil
+	h.mem.release()
+	h.mem = nil
 	return err
 }
 
@@ -267,10 +269,16 @@ func (h *History) spillOld() {
 	// Chunks past the one being filled are kept from before a Reset:
 	// memory that is not needed yet.
 	if cur := h.n >> chunkBits; len(h.recs) > cur+1 && h.Bytes() > s.budget {
+		for _, c := range h.recs[cur+1:] {
+			dropChunk(h, c)
+		}
 		clear(h.recs[cur+1:])
 		h.recs = h.recs[:cur+1]
 	}
 	if cur := h.nx >> chunkBits; len(h.sides) > cur+1 && h.Bytes() > s.budget {
+		for _, c := range h.sides[cur+1:] {
+			dropChunk(h, c)
+		}
 		clear(h.sides[cur+1:])
 		h.sides = h.sides[:cur+1]
 	}
@@ -302,6 +310,7 @@ func (h *History) spillRecs(c int) bool {
 		s.kinds = append(s.kinds, nil)
 	}
 	s.kinds[c] = countKinds(s.kinds[c], h.recs[c])
+	dropChunk(h, h.recs[c])
 	h.recs[c] = nil
 	s.recOut++
 	s.recFrom = c + 1
@@ -316,6 +325,7 @@ func (h *History) spillSides(c int) bool {
 		return false
 	}
 	s.sideAt = setAt(s.sideAt, c, at)
+	dropChunk(h, h.sides[c])
 	h.sides[c] = nil
 	s.sideOut++
 	s.sideFrom = c + 1

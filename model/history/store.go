@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"iter"
+	"runtime"
 	"unsafe"
 )
 
@@ -31,6 +32,7 @@ type History struct {
 	nx    int
 	syms  symbols
 	sp    *spill // nil until SpillOver
+	mem   *chunkMem
 }
 
 // FromEntries returns a history of es, in order.
@@ -50,13 +52,26 @@ func (h *History) Add(e Entry) { h.add(&e) }
 // 600 bytes, and a call passing it by value copies it whole).
 func (h *History) Put(e *Entry) { h.add(e) }
 
-// add appends *e, packing it straight into its slot. At a chunk boundary
-// of a history that spills, it packs first and spills then, so that the
-// side row the record may take counts in what the spill sees.
-func (h *History) add(e *Entry) {
+// PutSyms is [History.Put] for a recorder that knows the symbols of the
+// entry's Event and Key from an earlier record of the same event (a
+// delivery path records each event several times): it returns the
+// symbols the record uses, to pass with the event's next record. ev and
+// key are hints, 0 for none: a hint that is not the symbol of the field
+// (of another history, or from before a Reset) is looked up as Put does,
+// so that a wrong hint costs time, never a wrong record.
+func (h *History) PutSyms(e *Entry, ev, key Sym) (Sym, Sym) { return h.put(e, ev, key) }
+
+// add appends *e.
+func (h *History) add(e *Entry) { h.put(e, 0, 0) }
+
+// put appends *e with the hints of [History.PutSyms], packing it straight
+// into its slot. At a chunk boundary of a history that spills, it packs
+// first and spills then, so that the side row the record may take counts
+// in what the spill sees.
+func (h *History) put(e *Entry, ev, key Sym) (Sym, Sym) {
 	if h.sp != nil && h.n&(chunkLen-1) == 0 {
 		var r Record
-		if h.packRecord(e, &r) {
+		if h.packRecord(e, &r, ev, key) {
 			h.packExtra(e, &r, h.newSide())
 			r.ext = uint32(h.nx)
 		}
@@ -64,23 +79,24 @@ func (h *History) add(e *Entry) {
 		h.grow()
 		h.recs[h.n>>chunkBits][0] = r
 		h.n++
-		return
+		return r.Event, r.Key
 	}
 	if h.n>>chunkBits == len(h.recs) {
 		h.grow()
 	}
 	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
-	if h.packRecord(e, r) {
+	if h.packRecord(e, r, ev, key) {
 		h.packExtra(e, r, h.newSide())
 		r.ext = uint32(h.nx)
 	}
 	h.n++
+	return r.Event, r.Key
 }
 
 // grow adds a chunk of records when the history has none free.
 func (h *History) grow() {
 	if h.n>>chunkBits == len(h.recs) {
-		h.recs = append(h.recs, newChunk[Record]())
+		h.recs = append(h.recs, newChunk[Record](h))
 	}
 }
 
@@ -88,7 +104,7 @@ func (h *History) grow() {
 // h.nx.
 func (h *History) newSide() *extra {
 	if h.nx>>chunkBits == len(h.sides) {
-		h.sides = append(h.sides, newChunk[extra]())
+		h.sides = append(h.sides, newChunk[extra](h))
 	}
 	x := &h.sides[h.nx>>chunkBits][h.nx&(chunkLen-1)]
 	h.nx++
@@ -111,7 +127,9 @@ func (h *History) Record(i int) Record {
 	if i < 0 || i >= h.n {
 		panic("history: record index out of range")
 	}
-	return *h.rec(i)
+	r := *h.rec(i)
+	runtime.KeepAlive(h) // see chunkMem
+	return r
 }
 
 // At returns record i (0 ≤ i < Len) as an Entry.
@@ -141,7 +159,7 @@ func (h *History) Set(i int, e Entry) {
 		panic("history: record index out of range")
 	}
 	var r Record
-	more := h.packRecord(&e, &r)
+	more := h.packRecord(&e, &r, 0, 0)
 	old := h.rec(i)
 	if more {
 		if old.ext != 0 {
@@ -155,6 +173,7 @@ func (h *History) Set(i int, e Entry) {
 	}
 	*old = r
 	h.wroteRec(i)
+	runtime.KeepAlive(h) // see chunkMem
 }
 
 // Entries returns every record as an Entry, in order: a copy the caller

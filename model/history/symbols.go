@@ -3,6 +3,7 @@ package history
 import (
 	"hash/maphash"
 	"math"
+	"strings"
 	"unsafe"
 )
 
@@ -19,6 +20,15 @@ type Sym uint32
 // cache keyed by that address answers those without hashing the string.
 // An entry holds its string's address, so that the address cannot be
 // reused by another string while the entry is there.
+//
+// A string of the form name-number (a prefix, a dash and a decimal number
+// of at most 9 digits without a leading zero: an event id a producer
+// numbers, a key) is kept apart from the index: its symbol sits in a
+// table of its prefix's, by number, in pages of symbols. A producer's new
+// ids then take the next slots of one page instead of a random slot of
+// the index each (a cache miss on a large history). Where a string lives
+// depends on the string alone, so that each string has one symbol however
+// it is interned.
 type symbols struct {
 	// strs holds the strings by symbol, in chunks of symChunkLen that
 	// never move: the table grows without copying its strings or leaving
@@ -35,6 +45,16 @@ type symbols struct {
 	// size is the bytes of strs's strings and headers and of their index
 	// entries.
 	size int64
+	// indexed is the number of symbols in index.
+	indexed int
+	// The symbols of numbered strings: seriesOf gives the series of a
+	// prefix, pages the offset in slab of a page of a series (by series
+	// and page number), slab the pages' symbols; lastSeries is the series
+	// last used. slab and pages hold no pointers.
+	seriesOf   map[string]*series
+	pages      map[uint64]uint32
+	slab       []Sym
+	lastSeries *series
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
@@ -61,6 +81,77 @@ func (t *symbols) add(s string) {
 	}
 	t.strs[t.n>>symChunkBits][t.n&(symChunkLen-1)] = s
 	t.n++
+}
+
+// series is the numbered strings of one prefix: its number, and the page
+// last used (cached: page and off are set) and its offset in the slab.
+type series struct {
+	prefix string
+	id     uint32
+	cached bool
+	page   uint32
+	off    uint32
+}
+
+// seriesPageLen is the numbers of a page of a series: small, so that the
+// few numbers of a prefix (or numbers far apart) take little room.
+const (
+	seriesPageBits = 3
+	seriesPageLen  = 1 << seriesPageBits
+)
+
+// numbered splits s of the form prefix-n (n a decimal number of 1 to 9
+// digits, without a leading zero unless it is 0) into its prefix and n;
+// ok is false for any other string.
+func numbered(s string) (prefix string, n uint32, ok bool) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	d := len(s) - i
+	if d == 0 || d > 9 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
+		return "", 0, false
+	}
+	for j := i; j < len(s); j++ {
+		n = n*10 + uint32(s[j]-'0')
+	}
+	return s[:i-1], n, true
+}
+
+// slot returns the place in t.slab of number n's symbol in prefix's
+// series, making the series and the page when add is true; ok is false
+// when there is none.
+func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
+	sr := t.lastSeries
+	if sr == nil || sr.prefix != prefix {
+		sr = t.seriesOf[prefix]
+		if sr == nil {
+			if !add {
+				return 0, false
+			}
+			if t.seriesOf == nil {
+				t.seriesOf, t.pages = map[string]*series{}, map[uint64]uint32{}
+			}
+			sr = &series{prefix: strings.Clone(prefix), id: uint32(len(t.seriesOf))}
+			t.seriesOf[sr.prefix] = sr
+		}
+		t.lastSeries = sr
+	}
+	pg := n >> seriesPageBits
+	if !sr.cached || sr.page != pg {
+		key := uint64(sr.id)<<32 | uint64(pg)
+		off, found := t.pages[key]
+		if !found {
+			if !add {
+				return 0, false
+			}
+			off = uint32(len(t.slab))
+			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
+			t.pages[key] = off
+		}
+		sr.cached, sr.page, sr.off = true, pg, off
+	}
+	return int(sr.off) + int(n&(seriesPageLen-1)), true
 }
 
 // symIndexMin is the size of a new index.
@@ -109,6 +200,11 @@ func (t *symbols) intern(s string) Sym {
 	if s == "" {
 		return 0
 	}
+	prefix, num, isNum := numbered(s)
+	if isNum && t.lastSeries != nil && t.lastSeries.prefix == prefix {
+		// the series of the string before: no need of the cache
+		return t.internNumbered(prefix, num, s)
+	}
 	var c *symCached
 	if t.cache != nil {
 		c = &t.cache[symCacheSlot(unsafe.StringData(s))]
@@ -122,15 +218,22 @@ func (t *symbols) intern(s string) Sym {
 		t.n = 0
 		t.add("")
 	}
-	hash := maphash.String(t.seed, s)
-	i, y := t.find(s, hash)
-	if y == 0 {
-		y = Sym(t.n)
-		t.add(s)
-		t.index[i] = symSlot{uint32(hash), y}
-		t.size += int64(len(s)) + symOverhead
-		if 2*t.n > len(t.index) {
-			t.grow()
+	var y Sym
+	if isNum {
+		y = t.internNumbered(prefix, num, s)
+	} else {
+		hash := maphash.String(t.seed, s)
+		var i int
+		i, y = t.find(s, hash)
+		if y == 0 {
+			y = Sym(t.n)
+			t.add(s)
+			t.index[i] = symSlot{uint32(hash), y}
+			t.size += int64(len(s)) + symOverhead
+			t.indexed++
+			if 2*t.indexed > len(t.index) {
+				t.grow()
+			}
 		}
 	}
 	switch {
@@ -138,6 +241,26 @@ func (t *symbols) intern(s string) Sym {
 		c.set(s, y)
 	case t.n >= symCacheFrom:
 		t.cache = new([symCacheLen]symCached)
+	}
+	return y
+}
+
+// internNumbered returns the symbol of s, which is prefix-n, adding s the
+// first time.
+func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
+	if t.index == nil {
+		t.seed = maphash.MakeSeed()
+		t.index = t.newIndex(symIndexMin)
+		t.n = 0
+		t.add("")
+	}
+	i, _ := t.slot(prefix, n, true)
+	y := t.slab[i]
+	if y == 0 {
+		y = Sym(t.n)
+		t.slab[i] = y
+		t.add(s)
+		t.size += int64(len(s)) + symOverhead
 	}
 	return y
 }
@@ -184,6 +307,12 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 	if t.index == nil {
 		return 0, false
 	}
+	if prefix, n, ok := numbered(s); ok {
+		if i, ok := t.slot(prefix, n, false); ok {
+			return t.slab[i], t.slab[i] != 0
+		}
+		return 0, false
+	}
 	_, y = t.find(s, maphash.String(t.seed, s))
 	return y, y != 0
 }
@@ -209,10 +338,16 @@ func (t *symbols) reset() {
 	if t.n > 0 {
 		t.n = 1
 	}
-	t.size = 0
+	clear(t.slab) // the pages stay, for the same numbers again
+	t.size, t.indexed = 0, 0
 	if t.cache != nil {
 		*t.cache = [symCacheLen]symCached{}
 	}
+}
+
+// is reports whether y, not 0, is the symbol of s.
+func (t *symbols) is(y Sym, s string) bool {
+	return y != 0 && int(y) < t.n && t.strs[y>>symChunkBits][y&(symChunkLen-1)] == s
 }
 
 // str returns the string of symbol y.
