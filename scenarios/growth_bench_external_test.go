@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
 )
 
@@ -102,11 +103,12 @@ func benchGrowth(b *testing.B, name string, d time.Duration, bounds scenarios.Bo
 	b.ReportMetric(float64(events)/float64(b.N), "events/run")
 }
 
-// heapBytes returns the bytes of the heap's live and unswept objects.
+// heapBytes returns the bytes of the heap's live and unswept objects and
+// of the history chunks mapped outside the heap.
 func heapBytes() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
-	return s[0].Value.Uint64()
+	return s[0].Value.Uint64() + uint64(history.MappedBytes())
 }
 
 // BenchmarkJudge judges the history of double-credit run for 300 s of

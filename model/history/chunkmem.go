@@ -2,6 +2,7 @@ package history
 
 import (
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -38,15 +39,37 @@ type chunkMem struct {
 }
 
 // regionList is the regions a chunkMem mapped, in an object of its own
-// so that its cleanup can unmap them.
-type regionList struct{ rs [][]byte }
+// so that its cleanup can unmap them, and the bytes of their chunks in
+// use.
+type regionList struct {
+	rs    [][]byte
+	inUse int64
+}
 
 func (l *regionList) unmap() {
 	for _, r := range l.rs {
 		unmapRegion(r)
 	}
 	l.rs = nil
+	mapped.Add(-l.inUse)
+	l.inUse = 0
 }
+
+// use counts n bytes of chunks taken (n > 0) or given back (n < 0).
+func (l *regionList) use(n int64) {
+	l.inUse += n
+	mapped.Add(n)
+}
+
+// mapped is the bytes of chunks in use in mapped memory, across every
+// history of the process.
+var mapped atomic.Int64
+
+// MappedBytes returns the bytes of history chunks the process keeps in
+// memory mapped outside the Go heap, across all its histories: the Go
+// runtime's heap figures do not count them, so a measure of a run's
+// memory adds them.
+func MappedBytes() int64 { return mapped.Load() }
 
 // newChunk returns a chunk of records or side rows for h, whose contents
 // the caller overwrites: fresh Go memory (zeroed) while h is small,
@@ -64,6 +87,7 @@ func newChunk[T Record | extra](h *History) []T {
 		if len(b) == size {
 			m.spare[i] = m.spare[len(m.spare)-1]
 			m.spare = m.spare[:len(m.spare)-1]
+			m.regions.use(int64(size))
 			return asChunk[T](b)
 		}
 	}
@@ -84,6 +108,7 @@ func newChunk[T Record | extra](h *History) []T {
 	}
 	b := m.free[:size:size]
 	m.free = m.free[size:]
+	m.regions.use(int64(size))
 	return asChunk[T](b)
 }
 
@@ -105,6 +130,7 @@ func dropChunk[T Record | extra](h *History, c []T) {
 		base := uintptr(unsafe.Pointer(unsafe.SliceData(r)))
 		if p >= base && p < base+uintptr(len(r)) {
 			releaseRegion(b)
+			h.mem.regions.use(-int64(len(b)))
 			h.mem.spare = append(h.mem.spare, b)
 			return
 		}

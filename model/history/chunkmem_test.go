@@ -3,6 +3,7 @@ package history
 import (
 	"runtime"
 	"testing"
+	"unsafe"
 )
 
 // TestMappedChunks: a history grown past its first chunks keeps its
@@ -16,12 +17,25 @@ func TestMappedChunks(t *testing.T) {
 		{Kind: Crash, Node: "b", CrashPoint: "after-append", Reason: "power"},
 	}
 	const n = (hugeFrom + 3) * chunkLen
+	before := MappedBytes()
 	h := &History{}
 	for i := range n {
 		h.Add(variant(pool, i))
 	}
 	if runtime.GOOS == "linux" && (h.mem == nil || len(h.mem.regions.rs) == 0) {
 		t.Fatalf("a history of %d chunks maps no memory", len(h.recs)+len(h.sides))
+	}
+	if h.mem != nil {
+		var want int64
+		for _, c := range h.recs {
+			want += mappedSize(h, asBytes(c))
+		}
+		for _, c := range h.sides {
+			want += mappedSize(h, asBytes(c))
+		}
+		if got := MappedBytes() - before; got != want || got != h.mem.regions.inUse || want == 0 {
+			t.Errorf("MappedBytes grew by %d, the history's mapped chunks take %d (counted %d)", got, want, h.mem.regions.inUse)
+		}
 	}
 	for i := 0; i < n; i += 97 {
 		if got, want := h.At(i), variant(pool, i); got != want {
@@ -56,10 +70,25 @@ func TestMappedChunks(t *testing.T) {
 	if h.mem != nil || h.Len() != 0 {
 		t.Fatalf("after Close: mem %v, %d records", h.mem, h.Len())
 	}
+	if got := MappedBytes(); got != before {
+		t.Errorf("after Close, MappedBytes is %d, was %d before", got, before)
+	}
 	for i := range 2 * chunkLen {
 		h.Add(variant(pool, i))
 	}
 	if got, want := h.At(2*chunkLen-1), variant(pool, 2*chunkLen-1); got != want {
 		t.Fatalf("after Close and Add: At = %+v, want %+v", got, want)
 	}
+}
+
+// mappedSize returns len(b) if b lies in one of h's mapped regions, else 0.
+func mappedSize(h *History, b []byte) int64 {
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	for _, r := range h.mem.regions.rs {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(r)))
+		if p >= base && p < base+uintptr(len(r)) {
+			return int64(len(b))
+		}
+	}
+	return 0
 }
