@@ -44,13 +44,13 @@ type foldCache struct {
 
 // replay returns the state a full replay of events (a read of stream
 // key) gives under logic: the cached state of a prefix, folded on.
-func (e *esEnv) replay(agg Aggregate, logic int, key string, events []StoredEvent) any {
+func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) any {
 	c, ok := e.replays[key]
-	if !ok || c.logic != logic || c.version > int64(len(events)) {
+	if !ok || c.logic != logic || c.version > int64(events.len()) {
 		c = foldCache{logic: logic, state: agg.Initial()}
 	}
-	c.state = fold(agg, c.state, events[c.version:])
-	c.version = int64(len(events))
+	c.state = events.fold(agg, c.state, int(c.version))
+	c.version = int64(events.len())
 	if e.replays == nil {
 		e.replays = map[string]foldCache{}
 	}
@@ -72,12 +72,12 @@ func (e *esEnv) logic(now sim.Time) int {
 func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (any, int64) {
 	logic := e.logic(w.Now())
 	agg := e.factory(logic)
-	version := int64(len(r.events))
+	version := int64(r.events.len())
 	snap := r.snapshot
 	if snap == nil || e.cfg.SnapshotStamp && snap.logic != logic || snap.version > version {
 		return e.replay(agg, logic, key, r.events), version
 	}
-	state := fold(agg, snap.state, r.events[snap.version:])
+	state := r.events.fold(agg, snap.state, int(snap.version))
 	replay := e.replay(agg, logic, key, r.events)
 	e.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
 		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})

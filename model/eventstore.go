@@ -66,7 +66,7 @@ type storeReadMsg struct {
 }
 
 type storeReadReply struct {
-	events   []StoredEvent // the whole committed stream
+	events   streamView   // the whole committed stream
 	snapshot *snapshotRec  // the latest snapshot, if any
 }
 
@@ -122,7 +122,7 @@ type readAllReply struct {
 }
 
 type stream struct {
-	events []StoredEvent
+	events streamEvents
 	// state is the aggregate's state after events, folded with apply
 	// logic logic (0: not folded yet), for the store-append records.
 	state any
@@ -149,7 +149,7 @@ type logEntry struct {
 }
 
 // event returns the committed event of a log entry.
-func (le *logEntry) event() *StoredEvent { return &le.st.events[le.idx] }
+func (le *logEntry) event() *StoredEvent { return le.st.events.at(int(le.idx)) }
 
 type outboxRow struct {
 	ev   StoredEvent
@@ -207,7 +207,7 @@ func (s *EventStore) stream(key string) *stream {
 // Events returns the committed events of a stream (for tests and tools).
 func (s *EventStore) Events(key string) []StoredEvent {
 	if st := s.streams[key]; st != nil {
-		return slices.Clone(st.events)
+		return slices.Clone(st.events.slice(0, st.events.len()))
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 	case kindStoreRead:
 		m := ev.Msg.(*storeReadMsg)
 		st := s.stream(m.key)
-		r := &storeReadReply{events: st.events[:len(st.events):len(st.events)]}
+		r := &storeReadReply{events: streamView{&st.events, st.events.len()}}
 		if snap, ok := s.snaps[m.key]; ok {
 			r.snapshot = &snap
 		}
@@ -273,7 +273,7 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 // some are, or (with an expected version) none, it is refused as a
 // wrong expected version.
 func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
-	cur := int64(len(st.events))
+	cur := int64(st.events.len())
 	from := -1
 	if !m.expected.Any && m.expected.Version < cur {
 		from = int(m.expected.Version)
@@ -282,7 +282,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 	}
 	if from >= 0 {
 		n := 0
-		for n < len(m.events) && from+n < len(st.events) && st.events[from+n].ID == m.events[n].ID {
+		for n < len(m.events) && from+n < st.events.len() && st.events.at(from+n).ID == m.events[n].ID {
 			n++
 		}
 		if n < len(m.events) {
@@ -290,13 +290,13 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			s.next(w, st)
 			return
 		}
-		last := st.events[from+n-1]
-		for _, e := range st.events[from : from+n] {
+		last := *st.events.at(from + n - 1)
+		for _, e := range st.events.slice(from, from+n) {
 			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
 		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
-			events: st.events[from:last.Version:last.Version]})
+			events: st.events.slice(from, int(last.Version))})
 		s.next(w, st)
 		return
 	}
@@ -345,24 +345,24 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			r.Position = pos
 			s.hist.Put(&r)
 		}
-		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(len(st.events))})
+		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
 		st.busy = false
 		s.next(w, st)
 		return
 	}
-	first := len(st.events)
+	first := st.events.len()
 	for i, e := range m.events {
 		e.Stream, e.Command, e.CommittedAt = m.key, m.command, int64(w.Now())
-		e.Version = int64(len(st.events) + 1)
+		e.Version = int64(st.events.len() + 1)
 		if len(p.positions) > 0 {
 			e.Position = p.positions[i]
-			*s.log.at(int(e.Position - 1)) = logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted}
+			*s.log.at(int(e.Position - 1)) = logEntry{st: st, idx: int32(st.events.len()), state: entryCommitted}
 		} else {
 			e.Position = int64(s.log.len() + 1)
-			s.log.add(logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted})
+			s.log.add(logEntry{st: st, idx: int32(st.events.len()), state: entryCommitted})
 		}
-		st.ids[e.ID] = len(st.events)
-		st.events = append(growByDoubling(st.events), e)
+		st.ids[e.ID] = st.events.len()
+		st.events.add(e)
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
@@ -373,7 +373,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 	}
 	// The events just committed, shared with the stream: its later
 	// appends go past their capacity.
-	evs := st.events[first:len(st.events):len(st.events)]
+	evs := st.events.slice(first, st.events.len())
 	for _, ip := range s.inline {
 		ip.applyInline(w, evs)
 	}
@@ -394,9 +394,9 @@ func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
 	logic := s.env.logic(w.Now())
 	agg := s.env.factory(logic)
 	if st.logic != logic {
-		st.state, st.logic = domain.Fold(agg, agg.Initial(), st.events), logic
+		st.state, st.logic = st.events.fold(agg, agg.Initial(), 0, st.events.len()), logic
 	} else {
-		st.state = agg.Apply(st.state, st.events[len(st.events)-1])
+		st.state = agg.Apply(st.state, *st.events.at(st.events.len() - 1))
 	}
 	return agg.Describe(st.state), agg.Value(st.state)
 }
