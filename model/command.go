@@ -322,10 +322,8 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 // send sends the pending append and arms its timeout.
 func (s *Session) send(w *sim.World) {
 	s.seq++
-	m := *s.cur.append
-	m.seq = s.seq
 	s.cur.awaiting = true
-	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, &m)
+	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, s.cur.append)
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultClientTimeout

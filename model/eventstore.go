@@ -67,7 +67,7 @@ type storeReadMsg struct {
 
 type storeReadReply struct {
 	events   streamView   // the whole committed stream
-	snapshot *snapshotRec  // the latest snapshot, if any
+	snapshot *snapshotRec // the latest snapshot, if any
 }
 
 type snapshotRec struct {
@@ -81,9 +81,12 @@ type snapshotMsg struct {
 	snapshotRec
 }
 
+// appendMsg is an append a session asks for. The number of the request
+// travels as the event's A, not in the message: a session that sends an
+// append again (after a timeout) sends the same message under a new
+// number, and the store answers each request under its own.
 type appendMsg struct {
 	from     sim.NodeID
-	seq      int64
 	key      string
 	expected Expected
 	basis    int64
@@ -101,6 +104,7 @@ type appendReply struct {
 
 type pendingAppend struct {
 	m         *appendMsg
+	seq       int64 // the request's number
 	st        *stream
 	positions []int64 // reserved positions
 }
@@ -129,7 +133,14 @@ type stream struct {
 	logic int
 	ids   map[string]int
 	busy  bool
-	queue []*appendMsg
+	queue []queuedAppend
+}
+
+// queuedAppend is an append request waiting for its stream: the message
+// and the request's number.
+type queuedAppend struct {
+	m   *appendMsg
+	seq int64
 }
 
 // log entry states
@@ -240,10 +251,10 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 		m := ev.Msg.(*appendMsg)
 		st := s.stream(m.key)
 		if st.busy {
-			st.queue = append(st.queue, m)
+			st.queue = append(st.queue, queuedAppend{m, ev.A})
 			return
 		}
-		s.begin(w, st, m)
+		s.begin(w, st, m, ev.A)
 	case kindStoreCommit:
 		s.commit(w, ev.Msg.(*pendingAppend))
 	case kindStoreReadAll:
@@ -272,7 +283,7 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 // is there, the append succeeds with the events already stored; if only
 // some are, or (with an expected version) none, it is refused as a
 // wrong expected version.
-func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
+func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg, seq int64) {
 	cur := int64(st.events.len())
 	from := -1
 	if !m.expected.Any && m.expected.Version < cur {
@@ -286,7 +297,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			n++
 		}
 		if n < len(m.events) {
-			s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+			s.reply(w, m, seq, &appendReply{outcome: history.OutcomeConflict, version: cur})
 			s.next(w, st)
 			return
 		}
@@ -295,18 +306,18 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
 			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
-		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
+		s.reply(w, m, seq, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
 			events: st.events.slice(from, int(last.Version))})
 		s.next(w, st)
 		return
 	}
 	if !m.expected.Any && m.expected.Version != cur {
-		s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+		s.reply(w, m, seq, &appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
 		return
 	}
 	st.busy = true
-	p := &pendingAppend{m: m, st: st}
+	p := &pendingAppend{m: m, seq: seq, st: st}
 	if s.cfg.Position == PositionReserved {
 		for range m.events {
 			s.log.add(logEntry{state: entryReserved})
@@ -345,7 +356,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			r.Position = pos
 			s.hist.Put(&r)
 		}
-		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
+		s.reply(w, m, p.seq, &appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
 		st.busy = false
 		s.next(w, st)
 		return
@@ -378,7 +389,7 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		ip.applyInline(w, evs)
 	}
 	last := evs[len(evs)-1]
-	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
+	s.reply(w, m, p.seq, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
 	st.busy = false
 	s.next(w, st)
 }
@@ -404,14 +415,14 @@ func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
 // next starts the append queued behind the one that just finished.
 func (s *EventStore) next(w *sim.World, st *stream) {
 	for !st.busy && len(st.queue) > 0 {
-		m := st.queue[0]
+		q := st.queue[0]
 		st.queue = st.queue[1:]
-		s.begin(w, st, m)
+		s.begin(w, st, q.m, q.seq)
 	}
 }
 
-// reply answers an append, unless the answer is lost.
-func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
+// reply answers append request seq, unless the answer is lost.
+func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, r *appendReply) {
 	s.answers++
 	drawn := s.cfg.LostAnswer.Chance(s.rng)
 	listed := slices.Contains(s.cfg.LoseAnswers, s.answers)
@@ -425,7 +436,7 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
 		return
 	}
-	w.Send(s.id, m.from, kindStoreAppendReply, m.seq, 0, r)
+	w.Send(s.id, m.from, kindStoreAppendReply, seq, 0, r)
 }
 
 // readAll answers a projector: the committed events after its checkpoint
