@@ -96,7 +96,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.CallAt), retAt(op.ReturnAt)))
 			for _, r := range op.Recs {
 				if r >= 0 {
-					idx = append(idx, r)
+					idx = append(idx, int(r))
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"github.com/evsim/evsim/model/domain"
+	"github.com/evsim/evsim/model/history"
 )
 
 // linModel is the sequential specification of one aggregate, for the
@@ -13,13 +14,15 @@ import (
 // states met so that the search can remember them.
 type linModel struct {
 	agg domain.Aggregate
+	// h is the history whose symbols the operations name.
+	h *history.History
 	// ids numbers comparable states, strs the others by their Describe.
 	ids  map[any]uint64
 	strs map[string]uint64
 }
 
-func newLinModel(agg domain.Aggregate) *linModel {
-	m := &linModel{agg: agg, ids: map[any]uint64{}, strs: map[string]uint64{}}
+func newLinModel(agg domain.Aggregate, h *history.History) *linModel {
+	m := &linModel{agg: agg, h: h, ids: map[any]uint64{}, strs: map[string]uint64{}}
 	m.id(agg.Initial())
 	return m
 }

@@ -32,21 +32,12 @@ const (
 // linOp is one operation on one aggregate: a command from its first
 // invocation to its answer, or a read from its query to its answer.
 type linOp struct {
-	Key    string
-	Client int
-	// Read marks a read; a command has its Type, Amount and Payload.
-	Read    bool
-	Type    string
-	Amount  int64
-	Payload string
+	Key string
+	// Mode is how a read read.
+	Mode history.Mode
 	// m is the sequential specification of the aggregate (the same for
 	// every operation of a key).
-	m     *linModel
-	Out   byte
-	Value int64
-	Found bool
-	// ReadModel marks a read served by a read model.
-	ReadModel bool
+	m *linModel
 	// Call and Return bound the operation in the order of the history:
 	// the indexes of the records that invoked it and that answered it (or,
 	// for an outApplied command, of the store's append). Return is
@@ -57,32 +48,50 @@ type linOp struct {
 	Call, Return int64
 	// CallAt and ReturnAt are the same bounds in simulated time.
 	CallAt, ReturnAt int64
+	Amount, Value    int64
+	Client           int
 	// Recs are the indexes of the records that invoked, ended and (a lost
 	// answer) settled it; -1 for none.
-	Recs [3]int
-	// Node is the client; Mode how a read read.
-	Node string
-	Mode history.Mode
+	Recs [3]int32
+	// Type and Payload are a command's, Node the client's name: symbols
+	// of the history ([linOp.str]).
+	Type, Payload, Node history.Sym
+	// Read marks a read; a command has its Type, Amount and Payload.
+	Read bool
+	Out  byte
+	// Found: the read found a row.
+	Found bool
+	// ReadModel marks a read served by a read model.
+	ReadModel bool
+}
+
+// str returns the string of symbol y of o's history.
+func (o *linOp) str(y history.Sym) string {
+	if o.m == nil || o.m.h == nil {
+		return ""
+	}
+	return o.m.h.Str(y)
 }
 
 // command returns the command o invoked.
 func (o *linOp) command() domain.Command {
-	return domain.Command{Key: o.Key, Type: o.Type, Amount: o.Amount, Payload: o.Payload}
+	return domain.Command{Key: o.Key, Type: o.str(o.Type), Amount: o.Amount, Payload: o.str(o.Payload)}
 }
 
 // describe renders an operation and its answer in one line.
 func (o *linOp) describe() string {
 	var what string
+	node, typ, payload := o.str(o.Node), o.str(o.Type), o.str(o.Payload)
 	switch {
 	case o.Read:
-		what = fmt.Sprintf("%s read %s (%s)", o.Node, o.Key, o.Mode)
+		what = fmt.Sprintf("%s read %s (%s)", node, o.Key, o.Mode)
 	case o.Amount != 0:
-		what = fmt.Sprintf("%s %s %s %d", o.Node, strings.ToLower(o.Type), o.Key, o.Amount)
+		what = fmt.Sprintf("%s %s %s %d", node, strings.ToLower(typ), o.Key, o.Amount)
 	default:
-		what = fmt.Sprintf("%s %s %s", o.Node, strings.ToLower(o.Type), o.Key)
+		what = fmt.Sprintf("%s %s %s", node, strings.ToLower(typ), o.Key)
 	}
-	if o.Payload != "" {
-		what += " " + o.Payload
+	if payload != "" {
+		what += " " + payload
 	}
 	switch {
 	case o.Read && !o.Found:
@@ -194,9 +203,9 @@ func (ah *accountHistory) count(invKind history.Kind, out history.Outcome, f *st
 
 // storeFate is what the store recorded about a command's appends.
 type storeFate struct {
-	appended    bool
 	appendedAt  int64
-	appendedIdx int
+	appendedIdx int32
+	appended    bool
 	undone      bool // rolled back, or a lost answer that was a rollback or conflict
 }
 
@@ -235,7 +244,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		switch r.Kind() {
 		case history.StoreAppend:
 			if f := fate(h.CommandOf(r)); !f.appended {
-				f.appended, f.appendedAt, f.appendedIdx = true, r.At, i
+				f.appended, f.appendedAt, f.appendedIdx = true, r.At, int32(i)
 			}
 		case history.StoreRollback:
 			fate(h.CommandOf(r)).undone = true
@@ -283,7 +292,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		if _, ok := models[key]; !ok {
 			var m *linModel
 			if f, _, why := doms.aggregateOf(op.Key); f != nil {
-				m = newLinModel(f(1))
+				m = newLinModel(f(1), h)
 			} else {
 				ah.excluded[op.Key] = why
 			}
@@ -294,7 +303,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		if refs == nil {
 			refs = make([]opRef, 0, max(hint[key], 1))
 		}
-		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: int32(op.Recs[1]), client: int32(id)})
+		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1], client: int32(id)})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -394,8 +403,8 @@ func sortedLogics(set map[int]bool) string {
 // never returned) and what the store recorded about the command (nil:
 // nothing).
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: h.Str(inv.Key), Node: h.Str(inv.Node), Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
-		Amount: inv.Amount, Value: ret.value, Recs: [3]int{invIdx, retIdx, -1}}
+	op := linOp{Key: h.Str(inv.Key), Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
+		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
 	if inv.Kind() == history.Query {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
 		// An as-of query reads a past state, not the current one: it is
@@ -410,7 +419,7 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 		op.ReadModel = mode != history.ModeStrong
 		return op, true
 	}
-	op.Type, op.Payload = h.Str(inv.Type), h.Str(h.PayloadOf(inv))
+	op.Type, op.Payload = inv.Type, h.PayloadOf(inv)
 	switch ret.outcome {
 	case history.OutcomeOK:
 		op.Out = outOK
@@ -419,7 +428,7 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 	case history.OutcomeUnknown:
 		switch {
 		case f != nil && f.appended:
-			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(f.appendedIdx, invIdx)), max(f.appendedAt, inv.At)
+			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(int(f.appendedIdx), invIdx)), max(f.appendedAt, inv.At)
 			op.Recs[2] = f.appendedIdx
 		case f != nil && f.undone:
 			return op, false // the store undid it: no effect

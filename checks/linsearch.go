@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/evsim/evsim/model/history"
 )
 
 // LinearizableSteps is the budget of the linearizability search of one
@@ -32,7 +34,7 @@ type searchResult struct {
 // of operation op. Operations whose Return is +inf (outMaybe) have no
 // return entry.
 type lentry struct {
-	op         int
+	op         int32
 	ret        bool
 	prev, next *lentry
 	match      *lentry // the call's return entry, nil when none
@@ -73,8 +75,8 @@ func (s *linSearch) reserve(n int) {
 // linEvent is the call or the return of operation op, at record index at.
 type linEvent struct {
 	at  int64
+	op  int32
 	ret bool
-	op  int
 }
 
 // linFrame is one choice of the search: the call it linearized and the
@@ -105,9 +107,9 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	finite := 0
 	for i := range n {
 		o := at(i)
-		evs = append(evs, linEvent{at: o.Call, op: i})
+		evs = append(evs, linEvent{at: o.Call, op: int32(i)})
 		if o.Return != math.MaxInt64 {
-			evs = append(evs, linEvent{at: o.Return, ret: true, op: i})
+			evs = append(evs, linEvent{at: o.Return, ret: true, op: int32(i)})
 			finite++
 		}
 	}
@@ -181,7 +183,7 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	s.bit = bit
 	nfin := 0
 	type class struct {
-		typ, payload string
+		typ, payload history.Sym
 		amount       int64
 	}
 	classes := map[class]int{}
@@ -230,7 +232,7 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 			return res
 		}
 		res.steps++
-		op := entry.op
+		op := int(entry.op)
 		o := at(op)
 		ok, next := o.m.step(state, o)
 		if ok && seen.visit(bit[op], entry.match != nil, next) {
