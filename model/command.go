@@ -27,6 +27,8 @@ type esEnv struct {
 	// storeNode is the store itself, for an in-place rebuild to see the
 	// head it replays up to.
 	storeNode *EventStore
+	// pools are the messages the nodes hand back for reuse.
+	pools msgPools
 	// replays caches, per stream, the state the last full replay gave:
 	// the simulator's own shortcut, invisible to the simulated system
 	// (which loads from snapshots or replays, and records what it did).
@@ -163,41 +165,24 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 	case kindSessionNext:
 		s.start(w)
 	case kindStoreReadReply:
-		if ev.A != s.seq {
-			return
-		}
 		r := ev.Msg.(*storeReadReply)
-		if s.query != nil && s.query.mode == ReadAsOf {
-			s.answerAsOf(w, r.events)
-			return
+		if ev.A == s.seq {
+			s.read(w, r)
 		}
-		if s.query != nil {
-			state, version := s.env.load(w, s.name, s.query.key, r)
-			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
-			return
-		}
-		if s.cur != nil {
-			state, version := s.env.load(w, s.name, s.cur.c.Key, r)
-			s.decide(w, state, version)
-		}
+		s.env.pools.readReplies.put(r)
 	case kindQueryReply:
-		if ev.A != s.seq {
-			return
-		}
 		r := ev.Msg.(*queryReply)
-		if s.query != nil {
-			s.answer(w, r.value, r.version, r.checkpoint, r.outcome)
-			return
+		if ev.A == s.seq {
+			s.queried(w, r)
 		}
-		if s.cur != nil {
-			s.decide(w, s.env.factory(s.env.logic(w.Now())).FromRow(r.value, r.version), r.version)
-		}
+		s.env.pools.queryReplies.put(r)
 	case kindStoreAppendReply:
-		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
-			return
+		r := ev.Msg.(*appendReply)
+		if ev.A == s.seq && s.cur != nil && s.cur.awaiting {
+			s.cur.awaiting = false
+			s.appended(w, r)
 		}
-		s.cur.awaiting = false
-		s.appended(w, ev.Msg.(*appendReply))
+		s.env.pools.appendReplies.put(r)
 	case kindSessionTimeout:
 		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
 			return
@@ -212,6 +197,34 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 	default:
 		panic(fmt.Sprintf("model: session %s got unknown event kind %d", s.name, ev.Kind))
+	}
+}
+
+// read handles the store's answer to the session's read of a stream.
+func (s *Session) read(w *sim.World, r *storeReadReply) {
+	if s.query != nil && s.query.mode == ReadAsOf {
+		s.answerAsOf(w, r.events)
+		return
+	}
+	if s.query != nil {
+		state, version := s.env.load(w, s.name, s.query.key, r)
+		s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
+		return
+	}
+	if s.cur != nil {
+		state, version := s.env.load(w, s.name, s.cur.c.Key, r)
+		s.decide(w, state, version)
+	}
+}
+
+// queried handles a read model's answer to the session's query.
+func (s *Session) queried(w *sim.World, r *queryReply) {
+	if s.query != nil {
+		s.answer(w, r.value, r.version, r.checkpoint, r.outcome)
+		return
+	}
+	if s.cur != nil {
+		s.decide(w, s.env.factory(s.env.logic(w.Now())).FromRow(r.value, r.version), r.version)
 	}
 }
 
@@ -278,11 +291,10 @@ func (s *Session) start(w *sim.World) {
 func (s *Session) load(w *sim.World) {
 	s.seq++
 	if s.cfg.Validate == ValidateReadModel {
-		w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
-			&queryMsg{from: s.id, seq: s.seq, key: s.cur.c.Key, mode: ReadEventual})
+		s.sendQuery(w, queryMsg{from: s.id, seq: s.seq, key: s.cur.c.Key, mode: ReadEventual})
 		return
 	}
-	w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: s.cur.c.Key})
+	s.readStream(w, s.cur.c.Key)
 }
 
 // decide runs the aggregate's decision on the loaded state and appends the
@@ -420,11 +432,24 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 		Group: group, Mode: history.Mode(mode), Token: q.token, Until: q.asOf})
 	s.seq++
 	if mode == ReadStrong || mode == ReadAsOf {
-		w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: key})
+		s.readStream(w, key)
 		return
 	}
-	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
-		&queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token, noCheckpoint: s.cfg.NoCheckpoint})
+	s.sendQuery(w, queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token, noCheckpoint: s.cfg.NoCheckpoint})
+}
+
+// readStream asks the store for stream key, as request s.seq.
+func (s *Session) readStream(w *sim.World, key string) {
+	m := s.env.pools.reads.get()
+	m.from, m.seq, m.key = s.id, s.seq, key
+	w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, m)
+}
+
+// sendQuery sends q to the session's read model.
+func (s *Session) sendQuery(w *sim.World, q queryMsg) {
+	m := s.env.pools.queries.get()
+	*m = q
+	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0, m)
 }
 
 // answer records the answer to the pending query and moves on.

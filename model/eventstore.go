@@ -67,7 +67,8 @@ type storeReadMsg struct {
 
 type storeReadReply struct {
 	events   streamView   // the whole committed stream
-	snapshot *snapshotRec // the latest snapshot, if any
+	snapshot *snapshotRec // the latest snapshot, if any: snap
+	snap     snapshotRec
 }
 
 type snapshotRec struct {
@@ -180,6 +181,7 @@ type EventStore struct {
 	rng  *rand.Rand
 	// env gives the aggregate the store folds its streams with.
 	env     *esEnv
+	pools   *msgPools
 	streams map[string]*stream
 	log     eventLog
 	pending []*pendingAppend
@@ -203,7 +205,7 @@ type EventStore struct {
 }
 
 func newEventStore(cfg StoreConfig, h *history.History, rng *rand.Rand) *EventStore {
-	return &EventStore{name: "event-store", cfg: cfg, hist: h, rng: rng, streams: map[string]*stream{}, snaps: map[string]snapshotRec{}}
+	return &EventStore{name: "event-store", cfg: cfg, hist: h, rng: rng, pools: &msgPools{}, streams: map[string]*stream{}, snaps: map[string]snapshotRec{}}
 }
 
 func (s *EventStore) stream(key string) *stream {
@@ -242,11 +244,14 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 	case kindStoreRead:
 		m := ev.Msg.(*storeReadMsg)
 		st := s.stream(m.key)
-		r := &storeReadReply{events: streamView{&st.events, st.events.len()}}
+		r := s.pools.readReplies.get()
+		r.events = streamView{&st.events, st.events.len()}
 		if snap, ok := s.snaps[m.key]; ok {
-			r.snapshot = &snap
+			r.snap = snap
+			r.snapshot = &r.snap
 		}
 		w.Send(s.id, m.from, kindStoreReadReply, m.seq, 0, r)
+		s.pools.reads.put(m)
 	case kindStoreAppend:
 		m := ev.Msg.(*appendMsg)
 		st := s.stream(m.key)
@@ -297,7 +302,7 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg, seq int64) {
 			n++
 		}
 		if n < len(m.events) {
-			s.reply(w, m, seq, &appendReply{outcome: history.OutcomeConflict, version: cur})
+			s.reply(w, m, seq, appendReply{outcome: history.OutcomeConflict, version: cur})
 			s.next(w, st)
 			return
 		}
@@ -306,18 +311,19 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg, seq int64) {
 			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
-		s.reply(w, m, seq, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
+		s.reply(w, m, seq, appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
 			events: st.events.slice(from, int(last.Version))})
 		s.next(w, st)
 		return
 	}
 	if !m.expected.Any && m.expected.Version != cur {
-		s.reply(w, m, seq, &appendReply{outcome: history.OutcomeConflict, version: cur})
+		s.reply(w, m, seq, appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
 		return
 	}
 	st.busy = true
-	p := &pendingAppend{m: m, seq: seq, st: st}
+	p := s.pools.pending.get()
+	p.m, p.seq, p.st = m, seq, st
 	if s.cfg.Position == PositionReserved {
 		for range m.events {
 			s.log.add(logEntry{state: entryReserved})
@@ -356,7 +362,8 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			r.Position = pos
 			s.hist.Put(&r)
 		}
-		s.reply(w, m, p.seq, &appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
+		s.reply(w, m, p.seq, appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
+		s.pools.pending.put(p)
 		st.busy = false
 		s.next(w, st)
 		return
@@ -389,7 +396,8 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 		ip.applyInline(w, evs)
 	}
 	last := evs[len(evs)-1]
-	s.reply(w, m, p.seq, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
+	s.reply(w, m, p.seq, appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
+	s.pools.pending.put(p)
 	st.busy = false
 	s.next(w, st)
 }
@@ -421,8 +429,8 @@ func (s *EventStore) next(w *sim.World, st *stream) {
 	}
 }
 
-// reply answers append request seq, unless the answer is lost.
-func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, r *appendReply) {
+// reply answers append request seq with a, unless the answer is lost.
+func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, a appendReply) {
 	s.answers++
 	drawn := s.cfg.LostAnswer.Chance(s.rng)
 	listed := slices.Contains(s.cfg.LoseAnswers, s.answers)
@@ -433,10 +441,12 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, r *appendReply
 	}
 	if drawn || listed {
 		s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
-			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
+			Command: m.command, Outcome: a.outcome, Position: a.position, Version: a.version})
 		return
 	}
-	w.Send(s.id, m.from, kindStoreAppendReply, seq, 0, r)
+	sent := s.pools.appendReplies.get()
+	*sent = a
+	w.Send(s.id, m.from, kindStoreAppendReply, seq, 0, sent)
 }
 
 // readAll answers a projector: the committed events after its checkpoint
