@@ -308,8 +308,10 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		return
 	}
 	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
-	m := &appendMsg{from: s.id, key: cur.c.Key, basis: version, command: cur.c.ID,
-		outbox: s.env.cfg.Outbox.Mode == PublishOutbox}
+	s.dropAppend()
+	m := s.env.pools.appends.get()
+	m.from, m.key, m.basis, m.command = s.id, cur.c.Key, version, cur.c.ID
+	m.outbox = s.env.cfg.Outbox.Mode == PublishOutbox
 	if s.cfg.Concurrency == ConcurrencyAny {
 		m.expected = Expected{Any: true}
 	} else {
@@ -331,10 +333,19 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 	s.send(w)
 }
 
+// dropAppend lets go of the append of the command in hand, if any.
+func (s *Session) dropAppend() {
+	if s.cur != nil && s.cur.append != nil {
+		s.env.pools.appends.release(s.cur.append)
+		s.cur.append = nil
+	}
+}
+
 // send sends the pending append and arms its timeout.
 func (s *Session) send(w *sim.World) {
 	s.seq++
 	s.cur.awaiting = true
+	s.env.pools.appends.hold(s.cur.append)
 	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, s.cur.append)
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
@@ -400,6 +411,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
 	r.Attempt, r.Mode = s.cur.attempt, history.Mode(s.cfg.Validate)
 	s.env.hist.Put(&r)
+	s.dropAppend()
 	s.cur = nil
 	if r.Outcome == history.OutcomeOK && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
 		s.ask(w, c.Key, s.cfg.ReadAfterWrite)
@@ -495,6 +507,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
+	s.dropAppend()
 	s.sessionVolatile = sessionVolatile{}
 }
 

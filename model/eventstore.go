@@ -94,6 +94,9 @@ type appendMsg struct {
 	command  string
 	events   []StoredEvent // ids, types and amounts set
 	outbox   bool
+	// refs counts the holders of the message ([appendPool]); 0 for a
+	// message that is not pooled.
+	refs int
 }
 
 type appendReply struct {
@@ -429,8 +432,10 @@ func (s *EventStore) next(w *sim.World, st *stream) {
 	}
 }
 
-// reply answers append request seq with a, unless the answer is lost.
+// reply answers append request seq with a, unless the answer is lost,
+// and lets go of the request's message: the store is done with it.
 func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, a appendReply) {
+	defer s.pools.appends.release(m)
 	s.answers++
 	drawn := s.cfg.LostAnswer.Chance(s.rng)
 	listed := slices.Contains(s.cfg.LoseAnswers, s.answers)

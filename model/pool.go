@@ -37,4 +37,37 @@ type msgPools struct {
 	queryReplies  pool[queryReply]
 	appendReplies pool[appendReply]
 	pending       pool[pendingAppend]
+	appends       appendPool
+}
+
+// appendPool is the free list of append messages. An append has several
+// holders: the session, while the command is in hand, and the store, once
+// per time it was sent, until it answers that request; refs counts them,
+// and the last to let go hands it back. A message is kept with the memory
+// of its events.
+type appendPool struct{ free []*appendMsg }
+
+// get returns an empty append held by its caller.
+func (p *appendPool) get() *appendMsg {
+	if n := len(p.free); n > 0 {
+		m := p.free[n-1]
+		p.free = p.free[:n-1]
+		m.refs = 1
+		return m
+	}
+	return &appendMsg{refs: 1}
+}
+
+// hold counts one more holder of m.
+func (p *appendPool) hold(m *appendMsg) { m.refs++ }
+
+// release lets go of m; the last holder hands it back.
+func (p *appendPool) release(m *appendMsg) {
+	if m.refs--; m.refs != 0 {
+		return
+	}
+	evs := m.events
+	clear(evs)
+	*m = appendMsg{events: evs[:0]}
+	p.free = append(p.free, m)
 }
