@@ -129,6 +129,12 @@ type readAllReply struct {
 	head int64
 }
 
+// reset empties the reply for its pool, keeping the memory of its slices.
+func (r *readAllReply) reset() {
+	clear(r.events)
+	*r = readAllReply{events: r.events[:0], inFlight: r.inFlight[:0]}
+}
+
 type stream struct {
 	events streamEvents
 	// state is the aggregate's state after events, folded with apply
@@ -266,7 +272,9 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 	case kindStoreCommit:
 		s.commit(w, ev.Msg.(*pendingAppend))
 	case kindStoreReadAll:
-		s.readAll(w, ev.Msg.(*readAllMsg))
+		m := ev.Msg.(*readAllMsg)
+		s.readAll(w, m)
+		s.pools.readAlls.put(m)
 	case kindStoreSnapshot:
 		m := ev.Msg.(*snapshotMsg)
 		if old, ok := s.snaps[m.key]; !ok || old.version < m.version {
@@ -457,9 +465,10 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, a appendReply)
 // readAll answers a projector: the committed events after its checkpoint
 // in position order, at most max, and the positions still in flight.
 func (s *EventStore) readAll(w *sim.World, m *readAllMsg) {
-	r := &readAllReply{head: int64(s.log.len())}
+	r := s.pools.readAllReps.get()
+	r.head = int64(s.log.len())
 	if n := min(int64(m.max), int64(s.log.len())-m.after); n > 0 {
-		r.events = make([]StoredEvent, 0, n)
+		r.events = slices.Grow(r.events, int(n))
 	}
 	for i := m.after; i < int64(s.log.len()) && len(r.events) < m.max; i++ {
 		if le := s.log.at(int(i)); le.state == entryCommitted {

@@ -20,10 +20,16 @@ func (p *pool[T]) get() *T {
 	return new(T)
 }
 
-// put zeroes m and keeps it for the next get.
+// put empties m and keeps it for the next get: a message with a reset
+// method empties itself, keeping the memory of its slices; any other is
+// zeroed.
 func (p *pool[T]) put(m *T) {
-	var zero T
-	*m = zero
+	if r, ok := any(m).(interface{ reset() }); ok {
+		r.reset()
+	} else {
+		var zero T
+		*m = zero
+	}
 	p.free = append(p.free, m)
 }
 
@@ -38,6 +44,8 @@ type msgPools struct {
 	appendReplies pool[appendReply]
 	pending       pool[pendingAppend]
 	appends       appendPool
+	readAlls      pool[readAllMsg]
+	readAllReps   pool[readAllReply]
 }
 
 // appendPool is the free list of append messages. An append has several
