@@ -14,15 +14,18 @@ import (
 // states met so that the search can remember them.
 type linModel struct {
 	agg domain.Aggregate
-	// h is the history whose symbols the operations name.
-	h *history.History
+	// h is the history whose symbols the operations name, key the
+	// aggregate's.
+	h   *history.History
+	key string
 	// ids numbers comparable states, strs the others by their Describe.
 	ids  map[any]uint64
 	strs map[string]uint64
 }
 
-func newLinModel(agg domain.Aggregate, h *history.History) *linModel {
-	m := &linModel{agg: agg, h: h, ids: map[any]uint64{}, strs: map[string]uint64{}}
+// newLinModel returns the specification of aggregate key of h.
+func newLinModel(agg domain.Aggregate, h *history.History, key string) *linModel {
+	m := &linModel{agg: agg, h: h, key: key, ids: map[any]uint64{}, strs: map[string]uint64{}}
 	m.id(agg.Initial())
 	return m
 }
@@ -86,7 +89,7 @@ func (m *linModel) takesEffect(st linState, o *linOp) (bool, linState) {
 		return false, st
 	}
 	for i, c := range changes {
-		s = m.agg.Apply(s, domain.Event{Stream: o.Key, Type: c.Type, Amount: c.Amount, Payload: c.Payload, Version: st.version + int64(i) + 1})
+		s = m.agg.Apply(s, domain.Event{Stream: m.key, Type: c.Type, Amount: c.Amount, Payload: c.Payload, Version: st.version + int64(i) + 1})
 	}
 	return true, linState{s: s, version: st.version + int64(len(changes)), id: m.id(s)}
 }

@@ -32,11 +32,8 @@ const (
 // linOp is one operation on one aggregate: a command from its first
 // invocation to its answer, or a read from its query to its answer.
 type linOp struct {
-	Key string
-	// Mode is how a read read.
-	Mode history.Mode
 	// m is the sequential specification of the aggregate (the same for
-	// every operation of a key).
+	// every operation of a key), which also names the key ([linOp.key]).
 	m *linModel
 	// Call and Return bound the operation in the order of the history:
 	// the indexes of the records that invoked it and that answered it (or,
@@ -65,6 +62,22 @@ type linOp struct {
 	ReadModel bool
 }
 
+// key returns the aggregate o is on.
+func (o *linOp) key() string {
+	if o.m == nil {
+		return ""
+	}
+	return o.m.key
+}
+
+// mode returns how a read read: the mode of its invocation's record.
+func (o *linOp) mode() history.Mode {
+	if o.m == nil || o.m.h == nil || o.Recs[0] < 0 {
+		return ""
+	}
+	return o.m.h.Record(int(o.Recs[0])).Mode()
+}
+
 // str returns the string of symbol y of o's history.
 func (o *linOp) str(y history.Sym) string {
 	if o.m == nil || o.m.h == nil {
@@ -75,20 +88,20 @@ func (o *linOp) str(y history.Sym) string {
 
 // command returns the command o invoked.
 func (o *linOp) command() domain.Command {
-	return domain.Command{Key: o.Key, Type: o.str(o.Type), Amount: o.Amount, Payload: o.str(o.Payload)}
+	return domain.Command{Key: o.key(), Type: o.str(o.Type), Amount: o.Amount, Payload: o.str(o.Payload)}
 }
 
 // describe renders an operation and its answer in one line.
 func (o *linOp) describe() string {
 	var what string
-	node, typ, payload := o.str(o.Node), o.str(o.Type), o.str(o.Payload)
+	node, typ, payload, key := o.str(o.Node), o.str(o.Type), o.str(o.Payload), o.key()
 	switch {
 	case o.Read:
-		what = fmt.Sprintf("%s read %s (%s)", node, o.Key, o.Mode)
+		what = fmt.Sprintf("%s read %s (%s)", node, key, o.mode())
 	case o.Amount != 0:
-		what = fmt.Sprintf("%s %s %s %d", node, strings.ToLower(typ), o.Key, o.Amount)
+		what = fmt.Sprintf("%s %s %s %d", node, strings.ToLower(typ), key, o.Amount)
 	default:
-		what = fmt.Sprintf("%s %s %s", node, strings.ToLower(typ), o.Key)
+		what = fmt.Sprintf("%s %s %s", node, strings.ToLower(typ), key)
 	}
 	if payload != "" {
 		what += " " + payload
@@ -283,6 +296,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	var clients []history.Sym
 	clientOf := map[history.Sym]int{}
 	add := func(op linOp, key, client history.Sym) {
+		k := h.Str(key)
 		id, ok := clientOf[client]
 		if !ok {
 			id = len(clients)
@@ -291,19 +305,19 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		}
 		if _, ok := models[key]; !ok {
 			var m *linModel
-			if f, _, why := doms.aggregateOf(op.Key); f != nil {
-				m = newLinModel(f(1), h)
+			if f, _, why := doms.aggregateOf(k); f != nil {
+				m = newLinModel(f(1), h, k)
 			} else {
-				ah.excluded[op.Key] = why
+				ah.excluded[k] = why
 			}
 			models[key] = m
-			ah.models[op.Key] = m
+			ah.models[k] = m
 		}
-		refs := ah.refs[op.Key]
+		refs := ah.refs[k]
 		if refs == nil {
 			refs = make([]opRef, 0, max(hint[key], 1))
 		}
-		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1], client: int32(id)})
+		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1], client: int32(id)})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -403,7 +417,7 @@ func sortedLogics(set map[int]bool) string {
 // never returned) and what the store recorded about the command (nil:
 // nothing).
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: h.Str(inv.Key), Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
+	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
 		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
 	if inv.Kind() == history.Query {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
@@ -414,7 +428,6 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 			return op, false
 		}
 		op.Read = true
-		op.Mode = mode
 		op.Found = ret.version > 0
 		op.ReadModel = mode != history.ModeStrong
 		return op, true

@@ -27,7 +27,8 @@ var AggregateModel = porcupine.Model{
 	Partition: func(ops []porcupine.Operation) [][]porcupine.Operation {
 		byKey := map[string][]porcupine.Operation{}
 		for _, op := range ops {
-			k := op.Input.(linOp).Key
+			o := op.Input.(linOp)
+			k := o.key()
 			byKey[k] = append(byKey[k], op)
 		}
 		keys := make([]string, 0, len(byKey))

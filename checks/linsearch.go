@@ -59,7 +59,6 @@ func searchAccount(ops []linOp, budget int) searchResult {
 // accounts one after another reuses them.
 type linSearch struct {
 	entries []lentry
-	evs     []linEvent
 	callOf  []*lentry
 	bit     []int
 	stack   []linFrame
@@ -68,15 +67,14 @@ type linSearch struct {
 
 // reserve sizes the buffers for searches of up to n operations.
 func (s *linSearch) reserve(n int) {
-	s.entries, s.evs = grow(s.entries, 2*n), grow(s.evs, 2*n)
+	s.entries = grow(s.entries, 2*n)
 	s.callOf, s.bit, s.stack = grow(s.callOf, n), grow(s.bit, n), grow(s.stack, n)
-}
-
-// linEvent is the call or the return of operation op, at record index at.
-type linEvent struct {
-	at  int64
-	op  int32
-	ret bool
+	// A search that succeeds visits each operation at least once, and a
+	// key of one state word, the set's bounds and a word or two of it.
+	if s.seen.byHash == nil {
+		s.seen.byHash = make(map[uint64]int32, n)
+	}
+	s.seen.arena = grow(s.seen.arena, 7*n)
 }
 
 // linFrame is one choice of the search: the call it linearized and the
@@ -103,21 +101,27 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 		return &all[i]
 	}
 	entries := grow(s.entries, 2*n)
-	evs := grow(s.evs, 2*n)
 	finite := 0
 	for i := range n {
 		o := at(i)
-		evs = append(evs, linEvent{at: o.Call, op: int32(i)})
+		entries = append(entries, lentry{op: int32(i)})
 		if o.Return != math.MaxInt64 {
-			evs = append(evs, linEvent{at: o.Return, ret: true, op: int32(i)})
+			entries = append(entries, lentry{op: int32(i), ret: true})
 			finite++
 		}
 	}
-	// Positions are record indexes, so they do not tie; were two equal,
-	// the intervals would be closed: the call first.
-	slices.SortStableFunc(evs, func(a, b linEvent) int {
-		if a.at != b.at {
-			return cmp.Compare(a.at, b.at)
+	// The entries in the order of their record indexes. Positions are
+	// record indexes, so they do not tie; were two equal, the intervals
+	// would be closed: the call first.
+	pos := func(e *lentry) int64 {
+		if e.ret {
+			return at(int(e.op)).Return
+		}
+		return at(int(e.op)).Call
+	}
+	slices.SortFunc(entries, func(a, b lentry) int {
+		if pa, pb := pos(&a), pos(&b); pa != pb {
+			return cmp.Compare(pa, pb)
 		}
 		if a.ret != b.ret {
 			if !a.ret {
@@ -128,10 +132,7 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 		return cmp.Compare(a.op, b.op)
 	})
 	callOf := grow(s.callOf, n)[:n]
-	for _, e := range evs {
-		entries = append(entries, lentry{op: e.op, ret: e.ret})
-	}
-	s.entries, s.evs, s.callOf = entries, evs, callOf
+	s.entries, s.callOf = entries, callOf
 	head := &lentry{}
 	prev := head
 	for i := range entries {
