@@ -18,34 +18,60 @@ type linModel struct {
 	// aggregate's.
 	h   *history.History
 	key string
-	// ids numbers comparable states, strs the others by their Describe.
+	// states numbers the states met; the aggregates of one history share
+	// it, one search at a time ([linModel.restart]).
+	states *stateIDs
+}
+
+// stateIDs numbers states: comparable ones by value, the others by their
+// Describe.
+type stateIDs struct {
 	ids  map[any]uint64
 	strs map[string]uint64
 }
 
-// newLinModel returns the specification of aggregate key of h.
-func newLinModel(agg domain.Aggregate, h *history.History, key string) *linModel {
-	m := &linModel{agg: agg, h: h, key: key, ids: map[any]uint64{}, strs: map[string]uint64{}}
-	m.id(agg.Initial())
+// newLinModel returns the specification of aggregate key of h, numbering
+// its states in states (nil: a table of its own).
+func newLinModel(agg domain.Aggregate, h *history.History, key string, states *stateIDs) *linModel {
+	if states == nil {
+		states = &stateIDs{}
+	}
+	m := &linModel{agg: agg, h: h, key: key, states: states}
+	m.restart()
 	return m
+}
+
+// restart empties the table of states, keeping its memory, for a search
+// of this aggregate: the states are numbered from its initial state, 0.
+// A search compares the numbers of the states it met only with each
+// other, so each may number them afresh.
+func (m *linModel) restart() {
+	t := m.states
+	if t.ids == nil {
+		t.ids, t.strs = map[any]uint64{}, map[string]uint64{}
+	}
+	clear(t.ids)
+	clear(t.strs)
+	m.id(m.agg.Initial())
 }
 
 // id returns the number of state s (the initial state is 0).
 func (m *linModel) id(s any) uint64 {
-	if t := reflect.TypeOf(s); t == nil || t.Comparable() {
-		if id, ok := m.ids[s]; ok {
+	t := m.states
+	if ty := reflect.TypeOf(s); ty == nil || ty.Comparable() {
+		if id, ok := t.ids[s]; ok {
 			return id
 		}
-		id := uint64(len(m.ids) + len(m.strs))
-		m.ids[s] = id
+		id := uint64(len(t.ids) + len(t.strs))
+		t.ids[s] = id
 		return id
 	}
 	d := m.agg.Describe(s)
-	if id, ok := m.strs[d]; ok {
+	if id, ok := t.strs[d]; ok {
 		return id
 	}
-	id := uint64(len(m.ids) + len(m.strs))
-	m.strs[d] = id
+	id := uint64(len(t.ids) + len(t.strs))
+	t.strs[d] = id
 	return id
 }
 

@@ -280,6 +280,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	}
 	doms := domainsOf(h)
 	models := map[history.Sym]*linModel{}
+	states := &stateIDs{} // shared: one search at a time
 	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
 		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}}
 
@@ -306,7 +307,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		if _, ok := models[key]; !ok {
 			var m *linModel
 			if f, _, why := doms.aggregateOf(k); f != nil {
-				m = newLinModel(f(1), h, k)
+				m = newLinModel(f(1), h, k, states)
 			} else {
 				ah.excluded[k] = why
 			}

@@ -100,6 +100,9 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 		}
 		return &all[i]
 	}
+	if n > 0 && at(0).m != nil {
+		at(0).m.restart()
+	}
 	entries := grow(s.entries, 2*n)
 	finite := 0
 	for i := range n {
