@@ -141,6 +141,7 @@ type stream struct {
 	// logic logic (0: not folded yet), for the store-append records.
 	state any
 	logic int
+	// ids indexes the events by id once an append needs it ([stream.idIndex]).
 	ids   map[string]int
 	busy  bool
 	queue []queuedAppend
@@ -151,6 +152,20 @@ type stream struct {
 type queuedAppend struct {
 	m   *appendMsg
 	seq int64
+}
+
+// idIndex returns the index of the stream's events by id (the last
+// event with each id), built the first time an append with expected
+// version any needs it and kept up to date from then on: a stream whose
+// appends all expect a version never needs it.
+func (st *stream) idIndex() map[string]int {
+	if st.ids == nil {
+		st.ids = make(map[string]int, st.events.len())
+		for i := range st.events.len() {
+			st.ids[st.events.at(i).ID] = i
+		}
+	}
+	return st.ids
 }
 
 // log entry states
@@ -220,7 +235,7 @@ func newEventStore(cfg StoreConfig, h *history.History, rng *rand.Rand) *EventSt
 func (s *EventStore) stream(key string) *stream {
 	st := s.streams[key]
 	if st == nil {
-		st = &stream{ids: map[string]int{}}
+		st = &stream{}
 		s.streams[key] = st
 	}
 	return st
@@ -304,8 +319,10 @@ func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg, seq int64) {
 	from := -1
 	if !m.expected.Any && m.expected.Version < cur {
 		from = int(m.expected.Version)
-	} else if i, ok := st.ids[m.events[0].ID]; ok && m.expected.Any {
-		from = i
+	} else if m.expected.Any {
+		if i, ok := st.idIndex()[m.events[0].ID]; ok {
+			from = i
+		}
 	}
 	if from >= 0 {
 		n := 0
@@ -390,7 +407,9 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			e.Position = int64(s.log.len() + 1)
 			s.log.add(logEntry{st: st, idx: int32(st.events.len()), state: entryCommitted})
 		}
-		st.ids[e.ID] = st.events.len()
+		if st.ids != nil {
+			st.ids[e.ID] = st.events.len()
+		}
 		st.events.add(e)
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
