@@ -291,9 +291,11 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			hint[r.Key]++
 		}
 	}
-	// open[cmd] is 1 + the index of the command's invocation while it is
-	// open, -1 once it returned, 0 before it was invoked.
-	open := make([]int32, nsym)
+	// open[cmd] is the index of the invocation of each command in flight;
+	// returned has bit cmd set once command cmd returned. A command that
+	// is in neither was not invoked yet.
+	open := map[history.Sym]int{}
+	returned := make([]uint64, (nsym+63)/64)
 	var clients []history.Sym
 	clientOf := map[history.Sym]int{}
 	add := func(op linOp, key, client history.Sym) {
@@ -341,26 +343,25 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		cmd := h.CommandOf(r)
 		switch r.Kind() {
 		case history.Command, history.Query:
-			if open[cmd] == 0 {
-				open[cmd] = int32(i + 1)
+			if _, ok := open[cmd]; !ok && returned[cmd/64]&(1<<(cmd%64)) == 0 {
+				open[cmd] = i
 			}
 		case history.CommandReturn, history.QueryReturn:
-			o := open[cmd]
-			if o <= 0 {
+			o, ok := open[cmd]
+			if !ok {
 				continue
 			}
-			open[cmd] = -1
-			inv := h.Record(int(o - 1))
-			judge(&inv, int(o-1), i, end(r))
+			delete(open, cmd)
+			returned[cmd/64] |= 1 << (cmd % 64)
+			inv := h.Record(o)
+			judge(&inv, o, i, end(r))
 		}
 	}
 	// Commands still open at the end have an unknown outcome, in the
 	// order of their invocations.
-	var pending []int
+	pending := make([]int, 0, len(open))
 	for _, o := range open {
-		if o > 0 {
-			pending = append(pending, int(o-1))
-		}
+		pending = append(pending, o)
 	}
 	sort.Ints(pending)
 	for _, idx := range pending {
