@@ -21,6 +21,8 @@ type linModel struct {
 	// states numbers the states met; the aggregates of one history share
 	// it, one search at a time ([linModel.restart]).
 	states *stateIDs
+	// changes holds the changes of the last decision, its memory reused.
+	changes []domain.Change
 }
 
 // stateIDs numbers states: comparable ones by value, the others by their
@@ -110,7 +112,10 @@ func (m *linModel) describe(st linState) string {
 // aggregate accepts it), and the state after its events.
 func (m *linModel) takesEffect(st linState, o *linOp) (bool, linState) {
 	s := m.state(st)
-	changes, reason := m.agg.Decide(s, o.command())
+	changes, reason := domain.DecideInto(m.agg, m.changes[:0], s, o.command())
+	if cap(changes) > cap(m.changes) {
+		m.changes = changes[:0]
+	}
 	if reason != "" {
 		return false, st
 	}

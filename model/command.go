@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -113,8 +114,9 @@ type Session struct {
 	// bufs hold the command and the query in hand (cur and query point
 	// into them), their memory reused from one to the next.
 	bufs struct {
-		cmd   pendingCommand
-		query pendingQuery
+		cmd     pendingCommand
+		query   pendingQuery
+		changes []Change // the changes of the last decision
 	}
 }
 
@@ -302,7 +304,10 @@ func (s *Session) load(w *sim.World) {
 func (s *Session) decide(w *sim.World, state any, version int64) {
 	cur := s.cur
 	agg := s.env.factory(s.env.logic(w.Now()))
-	changes, reason := agg.Decide(state, cur.c)
+	changes, reason := domain.DecideInto(agg, s.bufs.changes[:0], state, cur.c)
+	if cap(changes) > cap(s.bufs.changes) {
+		s.bufs.changes = changes[:0]
+	}
 	if reason != "" {
 		s.finish(w, history.Entry{Outcome: history.OutcomeRejected, Reason: reason, Value: agg.Value(state), Version: version})
 		return
