@@ -90,7 +90,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		var idx []int
 		for i := first; i < prefix; i++ {
 			op := &ops[i]
-			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.CallAt), retAt(op.ReturnAt)))
+			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.callAt()), retAt(op.returnAt())))
 			for _, r := range op.Recs {
 				if r >= 0 {
 					idx = append(idx, int(r))

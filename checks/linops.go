@@ -42,11 +42,9 @@ type linOp struct {
 	// things happened, so an operation whose answer's record comes before
 	// another's invocation record returned before that one was invoked,
 	// even at the same simulated time.
-	Call, Return int64
-	// CallAt and ReturnAt are the same bounds in simulated time.
-	CallAt, ReturnAt int64
-	Amount, Value    int64
-	Client           int
+	Call, Return  int64
+	Amount, Value int64
+	Client        int
 	// Recs are the indexes of the records that invoked, ended and (a lost
 	// answer) settled it; -1 for none.
 	Recs [3]int32
@@ -76,6 +74,22 @@ func (o *linOp) mode() history.Mode {
 		return ""
 	}
 	return o.m.h.Record(int(o.Recs[0])).Mode()
+}
+
+// callAt returns the simulated time o was invoked at.
+func (o *linOp) callAt() int64 { return o.m.h.Record(int(o.Call)).At }
+
+// returnAt returns the simulated time o returned at: its answer's, or
+// for an outApplied command its store append's (not before its call),
+// or math.MaxInt64 for an outMaybe command.
+func (o *linOp) returnAt() int64 {
+	switch {
+	case o.Return == math.MaxInt64:
+		return math.MaxInt64
+	case !o.Read && o.Out == outApplied:
+		return max(o.m.h.Record(int(o.Recs[2])).At, o.callAt())
+	}
+	return o.m.h.Record(int(o.Recs[1])).At
 }
 
 // str returns the string of symbol y of o's history.
@@ -419,7 +433,7 @@ func sortedLogics(set map[int]bool) string {
 // never returned) and what the store recorded about the command (nil:
 // nothing).
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
+	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx),
 		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
 	if inv.Kind() == history.Query {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
@@ -443,12 +457,12 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 	case history.OutcomeUnknown:
 		switch {
 		case f != nil && f.appended:
-			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(int(f.appendedIdx), invIdx)), max(f.appendedAt, inv.At)
+			op.Out, op.Return = outApplied, int64(max(int(f.appendedIdx), invIdx))
 			op.Recs[2] = f.appendedIdx
 		case f != nil && f.undone:
 			return op, false // the store undid it: no effect
 		default:
-			op.Out, op.Return, op.ReturnAt = outMaybe, math.MaxInt64, math.MaxInt64
+			op.Out, op.Return = outMaybe, math.MaxInt64
 		}
 	default:
 		return op, false // ended without effect
