@@ -163,11 +163,12 @@ func (s *logSet) reset() {
 // all the same. It reads the compact records in place, keyed by symbol.
 func staleness(h *history.History, keep int) StalenessReport {
 	series := keep&stalenessSeries != 0
+	// commit is an entry of a log: its record's index and time, and its
+	// event; a topic's entry is named by its record's place.
 	type commit struct {
-		id    logID
-		event history.Sym
 		at    int64
-		idx   int
+		idx   int32
+		event history.Sym
 	}
 	type group struct {
 		name    string
@@ -188,6 +189,14 @@ func staleness(h *history.History, keep int) StalenessReport {
 	// allocates several times its size.
 	appends := h.Count(history.StoreAppend)
 	logs := map[string][]commit{"": make([]commit, 0, appends)} // by source: "" for the event store
+	// idOf names entry c of source src's log.
+	idOf := func(src string, c commit) logID {
+		if src == "" {
+			return logID{event: c.event}
+		}
+		r := h.Record(int(c.idx))
+		return logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
+	}
 	// committed: the ids in each source's log. A read model's count is of
 	// the committed entries it applied: an apply of anything else (an id
 	// the log does not hold) must not hide an entry still missing.
@@ -216,7 +225,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 	}
 	measure := func(g *group, at int64) (int64, time.Duration, history.Sym) {
 		log := logs[g.src]
-		for g.ptr < len(log) && g.applied.has(log[g.ptr].id) {
+		for g.ptr < len(log) && g.applied.has(idOf(g.src, log[g.ptr])) {
 			g.ptr++
 		}
 		behind := int64(len(log)) - g.count
@@ -260,7 +269,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 				}
 				src, id = topic, logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
-			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
+			logs[src] = append(logs[src], commit{at: r.At, idx: int32(i), event: r.Event})
 			if committed[src] == nil {
 				committed[src] = newLogSet(src, nsym)
 			}
@@ -323,7 +332,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: g.name, EventsBehind: n, TimeBehind: d}
 		if log := logs[g.src]; n > 0 && g.ptr < len(log) {
-			oldest := h.At(log[g.ptr].idx)
+			oldest := h.At(int(log[g.ptr].idx))
 			if g.lastCP >= 0 {
 				cp := h.At(g.lastCP)
 				f.Witness = append(f.Witness, cp)
