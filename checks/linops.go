@@ -144,8 +144,10 @@ type accountHistory struct {
 	// them: [accountHistory.opsOf] builds them one account at a time.
 	refs     map[string][]opRef
 	excluded map[string]string // account -> why it is not judged
-	// clients names the clients (sessions) by linOp.Client.
-	clients []string
+	// clients names the clients (sessions) by linOp.Client, and clientOf
+	// numbers them by their symbol.
+	clients  []string
+	clientOf map[history.Sym]int
 	// unreadQueries counts the queries left out because they read
 	// nothing (timed out, or lost with a crash).
 	unreadQueries int
@@ -160,9 +162,9 @@ type accountHistory struct {
 }
 
 // opRef is an operation by its records: the index of its invocation and
-// of its return (-1: it never returned), and its client's number.
+// of its return (-1: it never returned).
 type opRef struct {
-	inv, ret, client int32
+	inv, ret int32
 }
 
 // storeFates are the fates of the commands the store recorded, by
@@ -206,7 +208,7 @@ func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 			e = opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
 		}
 		op, _ := accountOp(h, &inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(&inv)))
-		op.Client, op.m = int(ref.client), ah.models[k]
+		op.Client, op.m = ah.clientOf[inv.Node], ah.models[k]
 		ops = append(ops, op)
 	}
 	slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
@@ -312,6 +314,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	returned := make([]uint64, (nsym+63)/64)
 	var clients []history.Sym
 	clientOf := map[history.Sym]int{}
+	ah.clientOf = clientOf
 	add := func(op linOp, key, client history.Sym) {
 		k := h.Str(key)
 		id, ok := clientOf[client]
@@ -334,7 +337,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		if refs == nil {
 			refs = make([]opRef, 0, max(hint[key], 1))
 		}
-		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1], client: int32(id)})
+		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1]})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
