@@ -232,7 +232,6 @@ func (ah *accountHistory) count(invKind history.Kind, out history.Outcome, f *st
 
 // storeFate is what the store recorded about a command's appends.
 type storeFate struct {
-	appendedAt  int64
 	appendedIdx int32
 	appended    bool
 	undone      bool // rolled back, or a lost answer that was a rollback or conflict
@@ -273,7 +272,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		switch r.Kind() {
 		case history.StoreAppend:
 			if f := fate(h.CommandOf(r)); !f.appended {
-				f.appended, f.appendedAt, f.appendedIdx = true, r.At, int32(i)
+				f.appended, f.appendedIdx = true, int32(i)
 			}
 		case history.StoreRollback:
 			fate(h.CommandOf(r)).undone = true
