@@ -107,29 +107,25 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	if n > 0 && at(0).m != nil {
 		at(0).m.restart()
 	}
-	// Entry 0 heads the list.
+	// Entry 0 heads the list. Until the entries are linked, prev holds
+	// the record index an entry is at, for the sort: record indexes are
+	// those of a history's records, which number fewer than 2^31.
 	entries := append(grow(s.entries, 2*n+1), lentry{})
 	finite := 0
 	for i := range n {
 		o := at(i)
-		entries = append(entries, lentry{op: int32(i)})
+		entries = append(entries, lentry{op: int32(i), prev: int32(o.Call)})
 		if o.Return != math.MaxInt64 {
-			entries = append(entries, lentry{op: int32(i), ret: true})
+			entries = append(entries, lentry{op: int32(i), prev: int32(o.Return), ret: true})
 			finite++
 		}
 	}
 	// The entries in the order of their record indexes. Positions are
 	// record indexes, so they do not tie; were two equal, the intervals
 	// would be closed: the call first.
-	pos := func(e *lentry) int64 {
-		if e.ret {
-			return at(int(e.op)).Return
-		}
-		return at(int(e.op)).Call
-	}
 	slices.SortFunc(entries[1:], func(a, b lentry) int {
-		if pa, pb := pos(&a), pos(&b); pa != pb {
-			return cmp.Compare(pa, pb)
+		if a.prev != b.prev {
+			return cmp.Compare(a.prev, b.prev)
 		}
 		if a.ret != b.ret {
 			if !a.ret {
