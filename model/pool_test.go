@@ -32,3 +32,27 @@ func TestAppendPoolRefs(t *testing.T) {
 		t.Fatal("an append that was never pooled went into the pool")
 	}
 }
+
+// TestPoolResetKeepsMemory checks that a pooled message with a reset
+// method comes back empty with the memory of its slices, and that one
+// without comes back zeroed.
+func TestPoolResetKeepsMemory(t *testing.T) {
+	var p pool[readAllReply]
+	r := p.get()
+	r.events = append(r.events, StoredEvent{ID: "e1"}, StoredEvent{ID: "e2"})
+	r.inFlight, r.head = append(r.inFlight, 7), 9
+	p.put(r)
+	if g := p.get(); g != r || len(g.events) != 0 || cap(g.events) < 2 || len(g.inFlight) != 0 || cap(g.inFlight) < 1 || g.head != 0 {
+		t.Fatalf("a reused answer is not empty with its memory kept: %+v", *g)
+	}
+	if r.events[:2][0].ID != "" {
+		t.Fatal("a reused answer still holds the events it had")
+	}
+	var q pool[queryReply]
+	a := q.get()
+	a.value, a.outcome = 5, "ok"
+	q.put(a)
+	if g := q.get(); *g != (queryReply{}) {
+		t.Fatalf("a reused query answer is not zeroed: %+v", *g)
+	}
+}
