@@ -84,19 +84,16 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		res.Verdict = Violated
 		v := violated[0]
 		ops := ah.opsInto(buf, v.key)
-		wit := witness(&search, ops, budget)
-		prefix := len(wit)
-		if len(wit) > witnessMaxOps {
-			wit = wit[len(wit)-witnessMaxOps:]
-		}
+		prefix := witness(&search, ops, budget)
+		first := max(0, prefix-witnessMaxOps)
 		var lines []string
 		var idx []int
-		for _, i := range wit {
+		for i := first; i < prefix; i++ {
 			op := &ops[i]
-			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.CallAt), retAt(op.ReturnAt)))
+			lines = append(lines, fmt.Sprintf("%s [%s..%s]", op.describe(), at(op.callAt()), retAt(op.returnAt())))
 			for _, r := range op.Recs {
 				if r >= 0 {
-					idx = append(idx, r)
+					idx = append(idx, int(r))
 				}
 			}
 		}
@@ -117,7 +114,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		}
 		res.Explanation = fmt.Sprintf("No order of the operations on %s respecting real time explains their answers: %s. "+
 			"The smallest prefix of %s's history that is still not linearizable has %d operation(s)%s: %s.%s",
-			v.key, why, v.key, prefix, tail(prefix, len(wit)), strings.Join(lines, "; "), others)
+			v.key, why, v.key, prefix, tail(prefix, prefix-first), strings.Join(lines, "; "), others)
 		return res
 	}
 	var gaps []string
@@ -203,35 +200,31 @@ func retAt(ns int64) string {
 	return at(ns)
 }
 
-// witness returns the operations (indexes into ops, the operations of a
-// non-linearizable account in invocation order) of its smallest closed
-// prefix that the search still finds not linearizable. A prefix is closed
+// witness returns the length of the smallest closed prefix of ops (the
+// operations of a non-linearizable account in invocation order) that the
+// search still finds not linearizable. A prefix is closed
 // when every operation after it was invoked after every operation in it
 // that returned had returned, so its illegality implies the whole
 // history's, and a longer closed prefix of an illegal one is illegal too.
-func witness(search *linSearch, ops []linOp, budget int) []int {
-	var cuts []int
+func witness(search *linSearch, ops []linOp, budget int) int {
+	var cuts []int32
 	maxRet := int64(math.MinInt64)
 	for n := 1; n <= len(ops); n++ {
 		if r := ops[n-1].Return; r != math.MaxInt64 {
 			maxRet = max(maxRet, r)
 		}
 		if n == len(ops) || ops[n].Call > maxRet {
-			cuts = append(cuts, n)
+			cuts = append(cuts, int32(n))
 		}
 	}
 	lo, hi := 0, len(cuts)-1
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if search.run(ops[:cuts[mid]], budget).verdict == searchIllegal {
+		if search.run(ops[:int(cuts[mid])], budget).verdict == searchIllegal {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
 	}
-	w := make([]int, cuts[lo])
-	for i := range w {
-		w[i] = i
-	}
-	return w
+	return int(cuts[lo])
 }

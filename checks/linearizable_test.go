@@ -124,14 +124,14 @@ func TestLinearizabilityHTMLLongPrefix(t *testing.T) {
 			break
 		}
 	}
-	wit := witness(new(linSearch), ops, LinearizableSteps)
-	from, start := drawFrom(ops[:len(wit)])
-	if len(wit) < 100 || from == 0 {
-		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", len(wit), from)
+	prefix := witness(new(linSearch), ops, LinearizableSteps)
+	from, start := drawFrom(ops[:prefix])
+	if prefix < 100 || from == 0 {
+		t.Fatalf("prefix of %d operations drawn from %d: want a long prefix drawn from its tail", prefix, from)
 	}
 	model := AggregateModel
 	model.Init = func() any { return start }
-	if res := porcupine.CheckOperations(model, porcupineOps(ops[from:len(wit)])); res {
+	if res := porcupine.CheckOperations(model, porcupineOps(ops[from:prefix])); res {
 		t.Fatalf("the tail from %d (state %s) is linearizable", from, start)
 	}
 	path := filepath.Join(t.TempDir(), "long.html")

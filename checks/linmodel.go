@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"github.com/evsim/evsim/model/domain"
+	"github.com/evsim/evsim/model/history"
 )
 
 // linModel is the sequential specification of one aggregate, for the
@@ -13,33 +14,66 @@ import (
 // states met so that the search can remember them.
 type linModel struct {
 	agg domain.Aggregate
-	// ids numbers comparable states, strs the others by their Describe.
+	// h is the history whose symbols the operations name, key the
+	// aggregate's.
+	h   *history.History
+	key string
+	// states numbers the states met; the aggregates of one history share
+	// it, one search at a time ([linModel.restart]).
+	states *stateIDs
+	// changes holds the changes of the last decision, its memory reused.
+	changes []domain.Change
+}
+
+// stateIDs numbers states: comparable ones by value, the others by their
+// Describe.
+type stateIDs struct {
 	ids  map[any]uint64
 	strs map[string]uint64
 }
 
-func newLinModel(agg domain.Aggregate) *linModel {
-	m := &linModel{agg: agg, ids: map[any]uint64{}, strs: map[string]uint64{}}
-	m.id(agg.Initial())
+// newLinModel returns the specification of aggregate key of h, numbering
+// its states in states (nil: a table of its own).
+func newLinModel(agg domain.Aggregate, h *history.History, key string, states *stateIDs) *linModel {
+	if states == nil {
+		states = &stateIDs{}
+	}
+	m := &linModel{agg: agg, h: h, key: key, states: states}
+	m.restart()
 	return m
+}
+
+// restart empties the table of states, keeping its memory, for a search
+// of this aggregate: the states are numbered from its initial state, 0.
+// A search compares the numbers of the states it met only with each
+// other, so each may number them afresh.
+func (m *linModel) restart() {
+	t := m.states
+	if t.ids == nil {
+		t.ids, t.strs = map[any]uint64{}, map[string]uint64{}
+	}
+	clear(t.ids)
+	clear(t.strs)
+	m.id(m.agg.Initial())
 }
 
 // id returns the number of state s (the initial state is 0).
 func (m *linModel) id(s any) uint64 {
-	if t := reflect.TypeOf(s); t == nil || t.Comparable() {
-		if id, ok := m.ids[s]; ok {
+	t := m.states
+	if ty := reflect.TypeOf(s); ty == nil || ty.Comparable() {
+		if id, ok := t.ids[s]; ok {
 			return id
 		}
-		id := uint64(len(m.ids) + len(m.strs))
-		m.ids[s] = id
+		id := uint64(len(t.ids) + len(t.strs))
+		t.ids[s] = id
 		return id
 	}
 	d := m.agg.Describe(s)
-	if id, ok := m.strs[d]; ok {
+	if id, ok := t.strs[d]; ok {
 		return id
 	}
-	id := uint64(len(m.ids) + len(m.strs))
-	m.strs[d] = id
+	id := uint64(len(t.ids) + len(t.strs))
+	t.strs[d] = id
 	return id
 }
 
@@ -78,12 +112,15 @@ func (m *linModel) describe(st linState) string {
 // aggregate accepts it), and the state after its events.
 func (m *linModel) takesEffect(st linState, o *linOp) (bool, linState) {
 	s := m.state(st)
-	changes, reason := m.agg.Decide(s, o.command())
+	changes, reason := domain.DecideInto(m.agg, m.changes[:0], s, o.command())
+	if cap(changes) > cap(m.changes) {
+		m.changes = changes[:0]
+	}
 	if reason != "" {
 		return false, st
 	}
 	for i, c := range changes {
-		s = m.agg.Apply(s, domain.Event{Stream: o.Key, Type: c.Type, Amount: c.Amount, Payload: c.Payload, Version: st.version + int64(i) + 1})
+		s = m.agg.Apply(s, domain.Event{Stream: m.key, Type: c.Type, Amount: c.Amount, Payload: c.Payload, Version: st.version + int64(i) + 1})
 	}
 	return true, linState{s: s, version: st.version + int64(len(changes)), id: m.id(s)}
 }

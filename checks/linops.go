@@ -32,21 +32,9 @@ const (
 // linOp is one operation on one aggregate: a command from its first
 // invocation to its answer, or a read from its query to its answer.
 type linOp struct {
-	Key    string
-	Client int
-	// Read marks a read; a command has its Type, Amount and Payload.
-	Read    bool
-	Type    string
-	Amount  int64
-	Payload string
 	// m is the sequential specification of the aggregate (the same for
-	// every operation of a key).
-	m     *linModel
-	Out   byte
-	Value int64
-	Found bool
-	// ReadModel marks a read served by a read model.
-	ReadModel bool
+	// every operation of a key), which also names the key ([linOp.key]).
+	m *linModel
 	// Call and Return bound the operation in the order of the history:
 	// the indexes of the records that invoked it and that answered it (or,
 	// for an outApplied command, of the store's append). Return is
@@ -54,35 +42,83 @@ type linOp struct {
 	// things happened, so an operation whose answer's record comes before
 	// another's invocation record returned before that one was invoked,
 	// even at the same simulated time.
-	Call, Return int64
-	// CallAt and ReturnAt are the same bounds in simulated time.
-	CallAt, ReturnAt int64
+	Call, Return  int64
+	Amount, Value int64
+	Client        int
 	// Recs are the indexes of the records that invoked, ended and (a lost
 	// answer) settled it; -1 for none.
-	Recs [3]int
-	// Node is the client; Mode how a read read.
-	Node string
-	Mode history.Mode
+	Recs [3]int32
+	// Type and Payload are a command's, Node the client's name: symbols
+	// of the history ([linOp.str]).
+	Type, Payload, Node history.Sym
+	// Read marks a read; a command has its Type, Amount and Payload.
+	Read bool
+	Out  byte
+	// Found: the read found a row.
+	Found bool
+	// ReadModel marks a read served by a read model.
+	ReadModel bool
+}
+
+// key returns the aggregate o is on.
+func (o *linOp) key() string {
+	if o.m == nil {
+		return ""
+	}
+	return o.m.key
+}
+
+// mode returns how a read read: the mode of its invocation's record.
+func (o *linOp) mode() history.Mode {
+	if o.m == nil || o.m.h == nil || o.Recs[0] < 0 {
+		return ""
+	}
+	return o.m.h.Record(int(o.Recs[0])).Mode()
+}
+
+// callAt returns the simulated time o was invoked at.
+func (o *linOp) callAt() int64 { return o.m.h.Record(int(o.Call)).At }
+
+// returnAt returns the simulated time o returned at: its answer's, or
+// for an outApplied command its store append's (not before its call),
+// or math.MaxInt64 for an outMaybe command.
+func (o *linOp) returnAt() int64 {
+	switch {
+	case o.Return == math.MaxInt64:
+		return math.MaxInt64
+	case !o.Read && o.Out == outApplied:
+		return max(o.m.h.Record(int(o.Recs[2])).At, o.callAt())
+	}
+	return o.m.h.Record(int(o.Recs[1])).At
+}
+
+// str returns the string of symbol y of o's history.
+func (o *linOp) str(y history.Sym) string {
+	if o.m == nil || o.m.h == nil {
+		return ""
+	}
+	return o.m.h.Str(y)
 }
 
 // command returns the command o invoked.
 func (o *linOp) command() domain.Command {
-	return domain.Command{Key: o.Key, Type: o.Type, Amount: o.Amount, Payload: o.Payload}
+	return domain.Command{Key: o.key(), Type: o.str(o.Type), Amount: o.Amount, Payload: o.str(o.Payload)}
 }
 
 // describe renders an operation and its answer in one line.
 func (o *linOp) describe() string {
 	var what string
+	node, typ, payload, key := o.str(o.Node), o.str(o.Type), o.str(o.Payload), o.key()
 	switch {
 	case o.Read:
-		what = fmt.Sprintf("%s read %s (%s)", o.Node, o.Key, o.Mode)
+		what = fmt.Sprintf("%s read %s (%s)", node, key, o.mode())
 	case o.Amount != 0:
-		what = fmt.Sprintf("%s %s %s %d", o.Node, strings.ToLower(o.Type), o.Key, o.Amount)
+		what = fmt.Sprintf("%s %s %s %d", node, strings.ToLower(typ), key, o.Amount)
 	default:
-		what = fmt.Sprintf("%s %s %s", o.Node, strings.ToLower(o.Type), o.Key)
+		what = fmt.Sprintf("%s %s %s", node, strings.ToLower(typ), key)
 	}
-	if o.Payload != "" {
-		what += " " + o.Payload
+	if payload != "" {
+		what += " " + payload
 	}
 	switch {
 	case o.Read && !o.Found:
@@ -108,8 +144,10 @@ type accountHistory struct {
 	// them: [accountHistory.opsOf] builds them one account at a time.
 	refs     map[string][]opRef
 	excluded map[string]string // account -> why it is not judged
-	// clients names the clients (sessions) by linOp.Client.
-	clients []string
+	// clients names the clients (sessions) by linOp.Client, and clientOf
+	// numbers them by their symbol.
+	clients  []string
+	clientOf map[history.Sym]int
 	// unreadQueries counts the queries left out because they read
 	// nothing (timed out, or lost with a crash).
 	unreadQueries int
@@ -124,9 +162,9 @@ type accountHistory struct {
 }
 
 // opRef is an operation by its records: the index of its invocation and
-// of its return (-1: it never returned), and its client's number.
+// of its return (-1: it never returned).
 type opRef struct {
-	inv, ret, client int32
+	inv, ret int32
 }
 
 // storeFates are the fates of the commands the store recorded, by
@@ -170,7 +208,7 @@ func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 			e = opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
 		}
 		op, _ := accountOp(h, &inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(&inv)))
-		op.Client, op.m = int(ref.client), ah.models[k]
+		op.Client, op.m = ah.clientOf[inv.Node], ah.models[k]
 		ops = append(ops, op)
 	}
 	slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
@@ -194,9 +232,8 @@ func (ah *accountHistory) count(invKind history.Kind, out history.Outcome, f *st
 
 // storeFate is what the store recorded about a command's appends.
 type storeFate struct {
+	appendedIdx int32
 	appended    bool
-	appendedAt  int64
-	appendedIdx int
 	undone      bool // rolled back, or a lost answer that was a rollback or conflict
 }
 
@@ -235,7 +272,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		switch r.Kind() {
 		case history.StoreAppend:
 			if f := fate(h.CommandOf(r)); !f.appended {
-				f.appended, f.appendedAt, f.appendedIdx = true, r.At, i
+				f.appended, f.appendedIdx = true, int32(i)
 			}
 		case history.StoreRollback:
 			fate(h.CommandOf(r)).undone = true
@@ -258,6 +295,7 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 	}
 	doms := domainsOf(h)
 	models := map[history.Sym]*linModel{}
+	states := &stateIDs{} // shared: one search at a time
 	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
 		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}}
 
@@ -268,12 +306,16 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			hint[r.Key]++
 		}
 	}
-	// open[cmd] is 1 + the index of the command's invocation while it is
-	// open, -1 once it returned, 0 before it was invoked.
-	open := make([]int32, nsym)
+	// open[cmd] is the index of the invocation of each command in flight;
+	// returned has bit cmd set once command cmd returned. A command that
+	// is in neither was not invoked yet.
+	open := map[history.Sym]int{}
+	returned := make([]uint64, (nsym+63)/64)
 	var clients []history.Sym
 	clientOf := map[history.Sym]int{}
+	ah.clientOf = clientOf
 	add := func(op linOp, key, client history.Sym) {
+		k := h.Str(key)
 		id, ok := clientOf[client]
 		if !ok {
 			id = len(clients)
@@ -282,19 +324,19 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		}
 		if _, ok := models[key]; !ok {
 			var m *linModel
-			if f, _, why := doms.aggregateOf(op.Key); f != nil {
-				m = newLinModel(f(1))
+			if f, _, why := doms.aggregateOf(k); f != nil {
+				m = newLinModel(f(1), h, k, states)
 			} else {
-				ah.excluded[op.Key] = why
+				ah.excluded[k] = why
 			}
 			models[key] = m
-			ah.models[op.Key] = m
+			ah.models[k] = m
 		}
-		refs := ah.refs[op.Key]
+		refs := ah.refs[k]
 		if refs == nil {
 			refs = make([]opRef, 0, max(hint[key], 1))
 		}
-		ah.refs[op.Key] = append(refs, opRef{inv: int32(op.Call), ret: int32(op.Recs[1]), client: int32(id)})
+		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1]})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -317,26 +359,25 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		cmd := h.CommandOf(r)
 		switch r.Kind() {
 		case history.Command, history.Query:
-			if open[cmd] == 0 {
-				open[cmd] = int32(i + 1)
+			if _, ok := open[cmd]; !ok && returned[cmd/64]&(1<<(cmd%64)) == 0 {
+				open[cmd] = i
 			}
 		case history.CommandReturn, history.QueryReturn:
-			o := open[cmd]
-			if o <= 0 {
+			o, ok := open[cmd]
+			if !ok {
 				continue
 			}
-			open[cmd] = -1
-			inv := h.Record(int(o - 1))
-			judge(&inv, int(o-1), i, end(r))
+			delete(open, cmd)
+			returned[cmd/64] |= 1 << (cmd % 64)
+			inv := h.Record(o)
+			judge(&inv, o, i, end(r))
 		}
 	}
 	// Commands still open at the end have an unknown outcome, in the
 	// order of their invocations.
-	var pending []int
+	pending := make([]int, 0, len(open))
 	for _, o := range open {
-		if o > 0 {
-			pending = append(pending, int(o-1))
-		}
+		pending = append(pending, o)
 	}
 	sort.Ints(pending)
 	for _, idx := range pending {
@@ -394,8 +435,8 @@ func sortedLogics(set map[int]bool) string {
 // never returned) and what the store recorded about the command (nil:
 // nothing).
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
-	op := linOp{Key: h.Str(inv.Key), Node: h.Str(inv.Node), Call: int64(invIdx), Return: int64(retIdx), CallAt: inv.At, ReturnAt: ret.at,
-		Amount: inv.Amount, Value: ret.value, Recs: [3]int{invIdx, retIdx, -1}}
+	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx),
+		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
 	if inv.Kind() == history.Query {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
 		// An as-of query reads a past state, not the current one: it is
@@ -405,12 +446,11 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 			return op, false
 		}
 		op.Read = true
-		op.Mode = mode
 		op.Found = ret.version > 0
 		op.ReadModel = mode != history.ModeStrong
 		return op, true
 	}
-	op.Type, op.Payload = h.Str(inv.Type), h.Str(h.PayloadOf(inv))
+	op.Type, op.Payload = inv.Type, h.PayloadOf(inv)
 	switch ret.outcome {
 	case history.OutcomeOK:
 		op.Out = outOK
@@ -419,12 +459,12 @@ func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retId
 	case history.OutcomeUnknown:
 		switch {
 		case f != nil && f.appended:
-			op.Out, op.Return, op.ReturnAt = outApplied, int64(max(f.appendedIdx, invIdx)), max(f.appendedAt, inv.At)
+			op.Out, op.Return = outApplied, int64(max(int(f.appendedIdx), invIdx))
 			op.Recs[2] = f.appendedIdx
 		case f != nil && f.undone:
 			return op, false // the store undid it: no effect
 		default:
-			op.Out, op.Return, op.ReturnAt = outMaybe, math.MaxInt64, math.MaxInt64
+			op.Out, op.Return = outMaybe, math.MaxInt64
 		}
 	default:
 		return op, false // ended without effect

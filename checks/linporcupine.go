@@ -27,7 +27,8 @@ var AggregateModel = porcupine.Model{
 	Partition: func(ops []porcupine.Operation) [][]porcupine.Operation {
 		byKey := map[string][]porcupine.Operation{}
 		for _, op := range ops {
-			k := op.Input.(linOp).Key
+			o := op.Input.(linOp)
+			k := o.key()
 			byKey[k] = append(byKey[k], op)
 		}
 		keys := make([]string, 0, len(byKey))
@@ -96,9 +97,9 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 		if searchAccount(ops, LinearizableSteps).verdict != searchIllegal {
 			continue
 		}
-		wit := witness(new(linSearch), ops, LinearizableSteps)
-		from, start := drawFrom(ops[:len(wit)])
-		part := append([]linOp(nil), ops[from:len(wit)]...)
+		prefix := witness(new(linSearch), ops, LinearizableSteps)
+		from, start := drawFrom(ops[:prefix])
+		part := append([]linOp(nil), ops[from:prefix]...)
 		// Dense client rows for the drawing.
 		rows := map[int]int{}
 		for i := range part {
@@ -123,7 +124,7 @@ func WriteLinearizabilityHTML(h *history.History, readModel bool, path string) (
 				Description: fmt.Sprintf("starts from %s", describe(start)),
 				Details:     fmt.Sprintf("the %d operations before are linearizable, none of them lost without a trace, and every order of them leaves %s", from, describe(start))}})
 		}
-		info.AddAnnotations(contextAnnotations(h, k, ops[from:len(wit)]))
+		info.AddAnnotations(contextAnnotations(h, k, ops[from:prefix]))
 		if err := porcupine.VisualizePath(model, info, path); err != nil {
 			return true, clients, fmt.Errorf("linearizability visualization %s: %w", path, err)
 		}

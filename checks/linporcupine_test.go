@@ -23,7 +23,7 @@ func TestContextAnnotations(t *testing.T) {
 		{At: 7, Kind: history.CommandReturn, Node: "teller-0", Key: "a"},
 		{At: 8, Kind: history.Crash, Node: "late"},
 	})
-	got := contextAnnotations(h, "a", []linOp{{Key: "a", Call: 1, Return: 7}})
+	got := contextAnnotations(h, "a", []linOp{{Call: 1, Return: 7}})
 	var lines []string
 	for _, a := range got {
 		lines = append(lines, a.Tag+"@"+string(rune('0'+a.Start))+": "+a.Description)

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/evsim/evsim/model/history"
 )
 
 // LinearizableSteps is the budget of the linearizability search of one
@@ -32,11 +34,15 @@ type searchResult struct {
 // of operation op. Operations whose Return is +inf (outMaybe) have no
 // return entry.
 type lentry struct {
-	op         int
-	ret        bool
-	prev, next *lentry
-	match      *lentry // the call's return entry, nil when none
+	op int32
+	// prev, next and match (the call's return entry) are indexes of the
+	// search's entries; noEntry for none.
+	prev, next, match int32
+	ret               bool
 }
+
+// noEntry is the index of no entry.
+const noEntry = -1
 
 // searchAccount decides whether ops, the operations of one account, are
 // linearizable against their aggregate's sequential specification
@@ -57,8 +63,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 // accounts one after another reuses them.
 type linSearch struct {
 	entries []lentry
-	evs     []linEvent
-	callOf  []*lentry
+	callOf  []int32
 	bit     []int
 	stack   []linFrame
 	seen    linCache
@@ -66,21 +71,20 @@ type linSearch struct {
 
 // reserve sizes the buffers for searches of up to n operations.
 func (s *linSearch) reserve(n int) {
-	s.entries, s.evs = grow(s.entries, 2*n), grow(s.evs, 2*n)
+	s.entries = grow(s.entries, 2*n+1)
 	s.callOf, s.bit, s.stack = grow(s.callOf, n), grow(s.bit, n), grow(s.stack, n)
-}
-
-// linEvent is the call or the return of operation op, at record index at.
-type linEvent struct {
-	at  int64
-	ret bool
-	op  int
+	// A search that succeeds visits each operation at least once, and a
+	// key of one state word, the set's bounds and a word or two of it.
+	if s.seen.byHash == nil {
+		s.seen.byHash = make(map[uint64]int32, n)
+	}
+	s.seen.arena = grow(s.seen.arena, 7*n)
 }
 
 // linFrame is one choice of the search: the call it linearized and the
 // state before it.
 type linFrame struct {
-	call  *lentry
+	call  int32
 	state linState
 }
 
@@ -100,22 +104,28 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 		}
 		return &all[i]
 	}
-	entries := grow(s.entries, 2*n)
-	evs := grow(s.evs, 2*n)
+	if n > 0 && at(0).m != nil {
+		at(0).m.restart()
+	}
+	// Entry 0 heads the list. Until the entries are linked, prev holds
+	// the record index an entry is at, for the sort: record indexes are
+	// those of a history's records, which number fewer than 2^31.
+	entries := append(grow(s.entries, 2*n+1), lentry{})
 	finite := 0
 	for i := range n {
 		o := at(i)
-		evs = append(evs, linEvent{at: o.Call, op: i})
+		entries = append(entries, lentry{op: int32(i), prev: int32(o.Call)})
 		if o.Return != math.MaxInt64 {
-			evs = append(evs, linEvent{at: o.Return, ret: true, op: i})
+			entries = append(entries, lentry{op: int32(i), prev: int32(o.Return), ret: true})
 			finite++
 		}
 	}
-	// Positions are record indexes, so they do not tie; were two equal,
-	// the intervals would be closed: the call first.
-	slices.SortStableFunc(evs, func(a, b linEvent) int {
-		if a.at != b.at {
-			return cmp.Compare(a.at, b.at)
+	// The entries in the order of their record indexes. Positions are
+	// record indexes, so they do not tie; were two equal, the intervals
+	// would be closed: the call first.
+	slices.SortFunc(entries[1:], func(a, b lentry) int {
+		if a.prev != b.prev {
+			return cmp.Compare(a.prev, b.prev)
 		}
 		if a.ret != b.ret {
 			if !a.ret {
@@ -126,48 +136,47 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 		return cmp.Compare(a.op, b.op)
 	})
 	callOf := grow(s.callOf, n)[:n]
-	for _, e := range evs {
-		entries = append(entries, lentry{op: e.op, ret: e.ret})
-	}
-	s.entries, s.evs, s.callOf = entries, evs, callOf
-	head := &lentry{}
-	prev := head
-	for i := range entries {
-		e := &entries[i]
-		e.prev, prev.next = prev, e
-		prev = e
+	s.entries, s.callOf = entries, callOf
+	es := entries
+	es[0] = lentry{prev: noEntry, next: noEntry, match: noEntry}
+	for i := 1; i < len(es); i++ {
+		e := &es[i]
+		e.prev, e.next, e.match = int32(i-1), noEntry, noEntry
+		es[i-1].next = int32(i)
 		if !e.ret {
-			callOf[e.op] = e
+			callOf[e.op] = int32(i)
 		}
 	}
-	for i := range entries {
-		if e := &entries[i]; e.ret {
-			callOf[e.op].match = e
+	for i := 1; i < len(es); i++ {
+		if e := &es[i]; e.ret {
+			es[callOf[e.op]].match = int32(i)
 		}
 	}
-	lift := func(call *lentry) {
-		call.prev.next = call.next
-		if call.next != nil {
-			call.next.prev = call.prev
-		}
-		if r := call.match; r != nil {
-			r.prev.next = r.next
-			if r.next != nil {
-				r.next.prev = r.prev
-			}
+	unlink := func(i int32) {
+		e := &es[i]
+		es[e.prev].next = e.next
+		if e.next != noEntry {
+			es[e.next].prev = e.prev
 		}
 	}
-	unlift := func(call *lentry) {
-		if r := call.match; r != nil {
-			r.prev.next = r
-			if r.next != nil {
-				r.next.prev = r
-			}
+	relink := func(i int32) {
+		e := &es[i]
+		es[e.prev].next = i
+		if e.next != noEntry {
+			es[e.next].prev = i
 		}
-		call.prev.next = call
-		if call.next != nil {
-			call.next.prev = call
+	}
+	lift := func(call int32) {
+		unlink(call)
+		if r := es[call].match; r != noEntry {
+			unlink(r)
 		}
+	}
+	unlift := func(call int32) {
+		if r := es[call].match; r != noEntry {
+			relink(r)
+		}
+		relink(call)
 	}
 
 	// Each operation with a return has a bit in the cache's set; each
@@ -181,7 +190,7 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	s.bit = bit
 	nfin := 0
 	type class struct {
-		typ, payload string
+		typ, payload history.Sym
 		amount       int64
 	}
 	classes := map[class]int{}
@@ -205,9 +214,9 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	defer func() { s.stack = stack[:0] }()
 	var res searchResult
 	state := linState{}
-	entry := head.next
+	entry := es[0].next
 	for finite > 0 {
-		if entry == nil || entry.ret {
+		if entry == noEntry || es[entry].ret {
 			// The earliest pending return: the operations invoked before
 			// it were all tried. Undo the last choice.
 			if len(stack) == 0 {
@@ -216,13 +225,14 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 			}
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			seen.clear(bit[top.call.op], top.call.match != nil)
+			call := &es[top.call]
+			seen.clear(bit[call.op], call.match != noEntry)
 			state = top.state
 			unlift(top.call)
-			if top.call.match != nil {
+			if call.match != noEntry {
 				finite++
 			}
-			entry = top.call.next
+			entry = call.next
 			continue
 		}
 		if res.steps >= budget {
@@ -230,20 +240,21 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 			return res
 		}
 		res.steps++
-		op := entry.op
+		e := &es[entry]
+		op := int(e.op)
 		o := at(op)
 		ok, next := o.m.step(state, o)
-		if ok && seen.visit(bit[op], entry.match != nil, next) {
+		if ok && seen.visit(bit[op], e.match != noEntry, next) {
 			stack = append(stack, linFrame{call: entry, state: state})
 			state = next
 			lift(entry)
-			if entry.match != nil {
+			if e.match != noEntry {
 				finite--
 			}
-			entry = head.next
+			entry = es[0].next
 			continue
 		}
-		entry = entry.next
+		entry = e.next
 	}
 	res.verdict = searchOK
 	return res

@@ -12,9 +12,17 @@ import (
 // storeAppendsByKey returns the indexes of each stream's
 // history.StoreAppend records, in history order.
 func storeAppendsByKey(h *history.History) map[string][]int {
-	out := map[string][]int{}
-	for i, r := range h.OfKind(history.StoreAppend) {
-		out[r.Key] = append(out[r.Key], i)
+	n := map[history.Sym]int{}
+	for _, r := range h.Compact(history.StoreAppend) {
+		n[r.Key]++
+	}
+	out := make(map[string][]int, len(n))
+	for y, c := range n {
+		out[h.Str(y)] = make([]int, 0, c)
+	}
+	for i, r := range h.Compact(history.StoreAppend) {
+		k := h.Str(r.Key)
+		out[k] = append(out[k], i)
 	}
 	return out
 }
@@ -24,7 +32,7 @@ func storeAppendsByKey(h *history.History) map[string][]int {
 // f[n] is the row after its first n events by version. A version
 // recorded twice is folded from the one recorded last.
 func streamFold(h *history.History, p domain.Projection, appends []int) []int64 {
-	f := []int64{0}
+	f := make([]int64, 1, len(appends)+1) // a version per append, as a rule
 	for _, i := range appends {
 		r := h.At(i)
 		if r.Version < 1 {
@@ -583,7 +591,7 @@ func BoundedStaleness(h *history.History) Result {
 	lastCP := map[string]int{}
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
-	var commits []int
+	commits := make([]int, 0, h.Count(history.StoreAppend))
 	for i, r := range h.OfKind(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
 		if g, ok := readModelOf(r); ok {
 			if _, fed := sources[g]; !fed {

@@ -110,21 +110,69 @@ type logID struct {
 	offset       int64
 }
 
+// logSet is a set of the entries of one log: the event store's, named by
+// their event's symbol, in a bitset indexed by symbol; a topic's in a map.
+type logSet struct {
+	nsym   int
+	store  bool     // the event store's log
+	events []uint64 // store: bit y is the event of symbol y
+	other  map[logID]bool
+}
+
+// newLogSet returns an empty set of entries of source src's log ("": the
+// event store's) in a history of nsym symbols.
+func newLogSet(src string, nsym int) *logSet { return &logSet{nsym: nsym, store: src == ""} }
+
+// has reports whether id is in s; a nil set is empty.
+func (s *logSet) has(id logID) bool {
+	if s == nil {
+		return false
+	}
+	if s.store {
+		y := int(id.event)
+		return y/64 < len(s.events) && s.events[y/64]&(1<<(y%64)) != 0
+	}
+	return s.other[id]
+}
+
+// add puts id in s.
+func (s *logSet) add(id logID) {
+	if s.store {
+		if s.events == nil {
+			s.events = make([]uint64, (s.nsym+63)/64)
+		}
+		y := int(id.event)
+		s.events[y/64] |= 1 << (y % 64)
+		return
+	}
+	if s.other == nil {
+		s.other = map[logID]bool{}
+	}
+	s.other[id] = true
+}
+
+// reset empties the set, keeping its memory.
+func (s *logSet) reset() {
+	clear(s.events)
+	clear(s.other)
+}
+
 // staleness is [Staleness], keeping the series over time and the sample
 // of each query only if keep says so: a sample of the series only
 // records the position the read model had reached, which a query finds
 // all the same. It reads the compact records in place, keyed by symbol.
 func staleness(h *history.History, keep int) StalenessReport {
 	series := keep&stalenessSeries != 0
+	// commit is an entry of a log: its record's index and time, and its
+	// event; a topic's entry is named by its record's place.
 	type commit struct {
-		id    logID
-		event history.Sym
 		at    int64
-		idx   int
+		idx   int32
+		event history.Sym
 	}
 	type group struct {
 		name    string
-		applied map[logID]bool
+		applied *logSet
 		count   int64
 		ptr     int
 		series  *StalenessSeries
@@ -141,10 +189,19 @@ func staleness(h *history.History, keep int) StalenessReport {
 	// allocates several times its size.
 	appends := h.Count(history.StoreAppend)
 	logs := map[string][]commit{"": make([]commit, 0, appends)} // by source: "" for the event store
+	// idOf names entry c of source src's log.
+	idOf := func(src string, c commit) logID {
+		if src == "" {
+			return logID{event: c.event}
+		}
+		r := h.Record(int(c.idx))
+		return logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
+	}
 	// committed: the ids in each source's log. A read model's count is of
 	// the committed entries it applied: an apply of anything else (an id
 	// the log does not hold) must not hide an entry still missing.
-	committed := map[string]map[logID]bool{"": make(map[logID]bool, appends)}
+	nsym := h.Symbols()
+	committed := map[string]*logSet{"": newLogSet("", nsym)}
 	groups := map[string]*group{}
 	bySym := map[history.Sym]*group{}
 	var order []*group
@@ -152,11 +209,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 		g := groups[name]
 		if g == nil {
 			g = &group{name: name, series: &StalenessSeries{Group: name}, lastCP: -1, src: sources[name]}
-			if g.src == "" {
-				g.applied = make(map[logID]bool, appends)
-			} else {
-				g.applied = map[logID]bool{}
-			}
+			g.applied = newLogSet(g.src, nsym)
 			groups[name] = g
 			order = append(order, g)
 		}
@@ -172,7 +225,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 	}
 	measure := func(g *group, at int64) (int64, time.Duration, history.Sym) {
 		log := logs[g.src]
-		for g.ptr < len(log) && g.applied[log[g.ptr].id] {
+		for g.ptr < len(log) && g.applied.has(idOf(g.src, log[g.ptr])) {
 			g.ptr++
 		}
 		behind := int64(len(log)) - g.count
@@ -216,14 +269,14 @@ func staleness(h *history.History, keep int) StalenessReport {
 				}
 				src, id = topic, logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
-			logs[src] = append(logs[src], commit{id: id, event: r.Event, at: r.At, idx: i})
+			logs[src] = append(logs[src], commit{at: r.At, idx: int32(i), event: r.Event})
 			if committed[src] == nil {
-				committed[src] = map[logID]bool{}
+				committed[src] = newLogSet(src, nsym)
 			}
-			committed[src][id] = true
+			committed[src].add(id)
 			for _, g := range order {
 				if g.src == src {
-					if g.applied[id] {
+					if g.applied.has(id) {
 						g.count++ // applied before its commit was recorded
 					}
 					sample(g, r.At)
@@ -235,9 +288,9 @@ func staleness(h *history.History, keep int) StalenessReport {
 			if g.src != "" {
 				id = logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
-			if !g.applied[id] {
-				g.applied[id] = true
-				if committed[g.src][id] {
+			if !g.applied.has(id) {
+				g.applied.add(id)
+				if committed[g.src].has(id) {
 					g.count++
 				}
 			}
@@ -249,7 +302,8 @@ func staleness(h *history.History, keep int) StalenessReport {
 				continue
 			}
 			g := getSym(r.Group)
-			g.applied, g.count, g.ptr = map[logID]bool{}, 0, 0
+			g.applied.reset()
+			g.count, g.ptr = 0, 0
 			sample(g, r.At)
 		case history.QueryReturn:
 			if o := r.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone {
@@ -278,7 +332,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 		n, d, _ := measure(g, end)
 		f := StalenessFinal{Group: g.name, EventsBehind: n, TimeBehind: d}
 		if log := logs[g.src]; n > 0 && g.ptr < len(log) {
-			oldest := h.At(log[g.ptr].idx)
+			oldest := h.At(int(log[g.ptr].idx))
 			if g.lastCP >= 0 {
 				cp := h.At(g.lastCP)
 				f.Witness = append(f.Witness, cp)

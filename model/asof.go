@@ -67,12 +67,13 @@ func (s *Session) asOfTime(w *sim.World) int64 {
 // stream: the events at or before its time, by the session's clock,
 // folded from the initial state. The version answered is that of the
 // last event folded.
-func (s *Session) answerAsOf(w *sim.World, events []StoredEvent) {
+func (s *Session) answerAsOf(w *sim.World, events streamView) {
 	s.query.logic = s.env.logic(w.Now())
 	agg := s.env.factory(s.query.logic)
 	state := agg.Initial()
 	var version int64
-	for _, e := range events {
+	for i := range events.len() {
+		e := events.at(i)
 		at := e.CommittedAt
 		if s.asOf.By == AsOfClientStamp {
 			at = e.OccurredAt
@@ -83,7 +84,7 @@ func (s *Session) answerAsOf(w *sim.World, events []StoredEvent) {
 			}
 			continue
 		}
-		state = fold(agg, state, []StoredEvent{e})
+		state = agg.Apply(state, *e)
 		version = e.Version
 	}
 	s.answer(w, agg.Value(state), version, 0, history.OutcomeOK)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -27,6 +28,8 @@ type esEnv struct {
 	// storeNode is the store itself, for an in-place rebuild to see the
 	// head it replays up to.
 	storeNode *EventStore
+	// pools are the messages the nodes hand back for reuse.
+	pools msgPools
 	// replays caches, per stream, the state the last full replay gave:
 	// the simulator's own shortcut, invisible to the simulated system
 	// (which loads from snapshots or replays, and records what it did).
@@ -44,13 +47,13 @@ type foldCache struct {
 
 // replay returns the state a full replay of events (a read of stream
 // key) gives under logic: the cached state of a prefix, folded on.
-func (e *esEnv) replay(agg Aggregate, logic int, key string, events []StoredEvent) any {
+func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) any {
 	c, ok := e.replays[key]
-	if !ok || c.logic != logic || c.version > int64(len(events)) {
+	if !ok || c.logic != logic || c.version > int64(events.len()) {
 		c = foldCache{logic: logic, state: agg.Initial()}
 	}
-	c.state = fold(agg, c.state, events[c.version:])
-	c.version = int64(len(events))
+	c.state = events.fold(agg, c.state, int(c.version))
+	c.version = int64(events.len())
 	if e.replays == nil {
 		e.replays = map[string]foldCache{}
 	}
@@ -72,12 +75,12 @@ func (e *esEnv) logic(now sim.Time) int {
 func (e *esEnv) load(w *sim.World, node string, key string, r *storeReadReply) (any, int64) {
 	logic := e.logic(w.Now())
 	agg := e.factory(logic)
-	version := int64(len(r.events))
+	version := int64(r.events.len())
 	snap := r.snapshot
 	if snap == nil || e.cfg.SnapshotStamp && snap.logic != logic || snap.version > version {
 		return e.replay(agg, logic, key, r.events), version
 	}
-	state := fold(agg, snap.state, r.events[snap.version:])
+	state := r.events.fold(agg, snap.state, int(snap.version))
 	replay := e.replay(agg, logic, key, r.events)
 	e.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Load, Node: node, Key: key, Version: version,
 		Basis: snap.version, State: agg.Describe(state), Replay: agg.Describe(replay), Logic: logic})
@@ -111,8 +114,9 @@ type Session struct {
 	// bufs hold the command and the query in hand (cur and query point
 	// into them), their memory reused from one to the next.
 	bufs struct {
-		cmd   pendingCommand
-		query pendingQuery
+		cmd     pendingCommand
+		query   pendingQuery
+		changes []Change // the changes of the last decision
 	}
 }
 
@@ -163,41 +167,24 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 	case kindSessionNext:
 		s.start(w)
 	case kindStoreReadReply:
-		if ev.A != s.seq {
-			return
-		}
 		r := ev.Msg.(*storeReadReply)
-		if s.query != nil && s.query.mode == ReadAsOf {
-			s.answerAsOf(w, r.events)
-			return
+		if ev.A == s.seq {
+			s.read(w, r)
 		}
-		if s.query != nil {
-			state, version := s.env.load(w, s.name, s.query.key, r)
-			s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
-			return
-		}
-		if s.cur != nil {
-			state, version := s.env.load(w, s.name, s.cur.c.Key, r)
-			s.decide(w, state, version)
-		}
+		s.env.pools.readReplies.put(r)
 	case kindQueryReply:
-		if ev.A != s.seq {
-			return
-		}
 		r := ev.Msg.(*queryReply)
-		if s.query != nil {
-			s.answer(w, r.value, r.version, r.checkpoint, r.outcome)
-			return
+		if ev.A == s.seq {
+			s.queried(w, r)
 		}
-		if s.cur != nil {
-			s.decide(w, s.env.factory(s.env.logic(w.Now())).FromRow(r.value, r.version), r.version)
-		}
+		s.env.pools.queryReplies.put(r)
 	case kindStoreAppendReply:
-		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
-			return
+		r := ev.Msg.(*appendReply)
+		if ev.A == s.seq && s.cur != nil && s.cur.awaiting {
+			s.cur.awaiting = false
+			s.appended(w, r)
 		}
-		s.cur.awaiting = false
-		s.appended(w, ev.Msg.(*appendReply))
+		s.env.pools.appendReplies.put(r)
 	case kindSessionTimeout:
 		if ev.A != s.seq || s.cur == nil || !s.cur.awaiting {
 			return
@@ -212,6 +199,34 @@ func (s *Session) Handle(w *sim.World, ev *sim.Event) {
 			Partition: int(ev.A), Offset: ev.B, Event: m.rec.ID, Key: m.rec.Key, Type: m.rec.Type, Amount: m.rec.Amount})
 	default:
 		panic(fmt.Sprintf("model: session %s got unknown event kind %d", s.name, ev.Kind))
+	}
+}
+
+// read handles the store's answer to the session's read of a stream.
+func (s *Session) read(w *sim.World, r *storeReadReply) {
+	if s.query != nil && s.query.mode == ReadAsOf {
+		s.answerAsOf(w, r.events)
+		return
+	}
+	if s.query != nil {
+		state, version := s.env.load(w, s.name, s.query.key, r)
+		s.answer(w, s.env.factory(s.env.logic(w.Now())).Value(state), version, 0, history.OutcomeOK)
+		return
+	}
+	if s.cur != nil {
+		state, version := s.env.load(w, s.name, s.cur.c.Key, r)
+		s.decide(w, state, version)
+	}
+}
+
+// queried handles a read model's answer to the session's query.
+func (s *Session) queried(w *sim.World, r *queryReply) {
+	if s.query != nil {
+		s.answer(w, r.value, r.version, r.checkpoint, r.outcome)
+		return
+	}
+	if s.cur != nil {
+		s.decide(w, s.env.factory(s.env.logic(w.Now())).FromRow(r.value, r.version), r.version)
 	}
 }
 
@@ -278,11 +293,10 @@ func (s *Session) start(w *sim.World) {
 func (s *Session) load(w *sim.World) {
 	s.seq++
 	if s.cfg.Validate == ValidateReadModel {
-		w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
-			&queryMsg{from: s.id, seq: s.seq, key: s.cur.c.Key, mode: ReadEventual})
+		s.sendQuery(w, queryMsg{from: s.id, seq: s.seq, key: s.cur.c.Key, mode: ReadEventual})
 		return
 	}
-	w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: s.cur.c.Key})
+	s.readStream(w, s.cur.c.Key)
 }
 
 // decide runs the aggregate's decision on the loaded state and appends the
@@ -290,14 +304,19 @@ func (s *Session) load(w *sim.World) {
 func (s *Session) decide(w *sim.World, state any, version int64) {
 	cur := s.cur
 	agg := s.env.factory(s.env.logic(w.Now()))
-	changes, reason := agg.Decide(state, cur.c)
+	changes, reason := domain.DecideInto(agg, s.bufs.changes[:0], state, cur.c)
+	if cap(changes) > cap(s.bufs.changes) {
+		s.bufs.changes = changes[:0]
+	}
 	if reason != "" {
 		s.finish(w, history.Entry{Outcome: history.OutcomeRejected, Reason: reason, Value: agg.Value(state), Version: version})
 		return
 	}
 	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
-	m := &appendMsg{from: s.id, key: cur.c.Key, basis: version, command: cur.c.ID,
-		outbox: s.env.cfg.Outbox.Mode == PublishOutbox}
+	s.dropAppend()
+	m := s.env.pools.appends.get()
+	m.from, m.key, m.basis, m.command = s.id, cur.c.Key, version, cur.c.ID
+	m.outbox = s.env.cfg.Outbox.Mode == PublishOutbox
 	if s.cfg.Concurrency == ConcurrencyAny {
 		m.expected = Expected{Any: true}
 	} else {
@@ -319,13 +338,20 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 	s.send(w)
 }
 
+// dropAppend lets go of the append of the command in hand, if any.
+func (s *Session) dropAppend() {
+	if s.cur != nil && s.cur.append != nil {
+		s.env.pools.appends.release(s.cur.append)
+		s.cur.append = nil
+	}
+}
+
 // send sends the pending append and arms its timeout.
 func (s *Session) send(w *sim.World) {
 	s.seq++
-	m := *s.cur.append
-	m.seq = s.seq
 	s.cur.awaiting = true
-	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, &m)
+	s.env.pools.appends.hold(s.cur.append)
+	w.Send(s.id, s.env.store, kindStoreAppend, s.seq, 0, s.cur.append)
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultClientTimeout
@@ -390,6 +416,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 	r.At, r.Kind, r.Node, r.Command, r.Key, r.Type, r.Amount = int64(w.Now()), history.CommandReturn, s.name, c.ID, c.Key, c.Type, c.Amount
 	r.Attempt, r.Mode = s.cur.attempt, history.Mode(s.cfg.Validate)
 	s.env.hist.Put(&r)
+	s.dropAppend()
 	s.cur = nil
 	if r.Outcome == history.OutcomeOK && s.cfg.ReadAfterWrite != ReadNone && s.cfg.ReadAfterWrite != "" {
 		s.ask(w, c.Key, s.cfg.ReadAfterWrite)
@@ -422,11 +449,24 @@ func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 		Group: group, Mode: history.Mode(mode), Token: q.token, Until: q.asOf})
 	s.seq++
 	if mode == ReadStrong || mode == ReadAsOf {
-		w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, &storeReadMsg{from: s.id, seq: s.seq, key: key})
+		s.readStream(w, key)
 		return
 	}
-	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0,
-		&queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token, noCheckpoint: s.cfg.NoCheckpoint})
+	s.sendQuery(w, queryMsg{from: s.id, seq: s.seq, key: key, mode: mode, token: q.token, noCheckpoint: s.cfg.NoCheckpoint})
+}
+
+// readStream asks the store for stream key, as request s.seq.
+func (s *Session) readStream(w *sim.World, key string) {
+	m := s.env.pools.reads.get()
+	m.from, m.seq, m.key = s.id, s.seq, key
+	w.Send(s.id, s.env.store, kindStoreRead, s.seq, 0, m)
+}
+
+// sendQuery sends q to the session's read model.
+func (s *Session) sendQuery(w *sim.World, q queryMsg) {
+	m := s.env.pools.queries.get()
+	*m = q
+	w.Send(s.id, s.env.reads[s.cfg.Projection], kindQueryRead, s.seq, 0, m)
 }
 
 // answer records the answer to the pending query and moves on.
@@ -472,6 +512,7 @@ func (s *Session) Crash(w *sim.World, point string) {
 		s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.QueryReturn, Node: s.name, Command: q.id,
 			Key: q.key, Mode: history.Mode(q.mode), Outcome: history.OutcomeUnknown})
 	}
+	s.dropAppend()
 	s.sessionVolatile = sessionVolatile{}
 }
 

@@ -74,7 +74,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		env.broker = sys.Broker.id
 	}
 	st := newEventStore(cfg.Store, h, w.Stream())
-	st.env = env
+	st.env, st.pools = env, &env.pools
 	st.rollbacks = e.knobs.ratio(st.name, "rollback", cfg.Store.Rollback)
 	st.lostAnswers = e.knobs.ratio(st.name, "lost-answer", cfg.Store.LostAnswer)
 	st.lostByNumber = e.knobs.exact(st.name, "lose-answers", cfg.Store.LoseAnswers)
@@ -84,7 +84,7 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 	for _, pc := range cfg.Projectors {
 		db := NewDB()
 		e.DBs[pc.Name] = db
-		rm := &ReadModel{name: pc.Name, db: db, hist: h, topic: pc.Source == SourceTopic}
+		rm := &ReadModel{name: pc.Name, db: db, hist: h, pools: &env.pools, topic: pc.Source == SourceTopic}
 		rm.id = w.Add(pc.Name+"-reads", rm)
 		env.reads[pc.Name] = rm.id
 		e.ReadModels = append(e.ReadModels, rm)

@@ -53,7 +53,7 @@ func TestGlobalLogAcrossChunks(t *testing.T) {
 			if e.Position != pos || e.ID != "e"+strconv.Itoa(int(pos-1)) || e.Stream != key {
 				t.Fatalf("read after %d: event %d is %s of %s at position %d, want e%d of %s at %d", after, j, e.ID, e.Stream, e.Position, pos-1, key, pos)
 			}
-			if st := s.streams[key].events[e.Version-1]; st != e {
+			if st := *s.streams[key].events.at(int(e.Version - 1)); st != e {
 				t.Fatalf("position %d: the log's event %+v differs from its stream's %+v", pos, e, st)
 			}
 		}

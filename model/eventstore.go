@@ -66,8 +66,9 @@ type storeReadMsg struct {
 }
 
 type storeReadReply struct {
-	events   []StoredEvent // the whole committed stream
-	snapshot *snapshotRec  // the latest snapshot, if any
+	events   streamView   // the whole committed stream
+	snapshot *snapshotRec // the latest snapshot, if any: snap
+	snap     snapshotRec
 }
 
 type snapshotRec struct {
@@ -81,15 +82,21 @@ type snapshotMsg struct {
 	snapshotRec
 }
 
+// appendMsg is an append a session asks for. The number of the request
+// travels as the event's A, not in the message: a session that sends an
+// append again (after a timeout) sends the same message under a new
+// number, and the store answers each request under its own.
 type appendMsg struct {
 	from     sim.NodeID
-	seq      int64
 	key      string
 	expected Expected
 	basis    int64
 	command  string
 	events   []StoredEvent // ids, types and amounts set
 	outbox   bool
+	// refs counts the holders of the message ([appendPool]); 0 for a
+	// message that is not pooled.
+	refs int
 }
 
 type appendReply struct {
@@ -101,6 +108,7 @@ type appendReply struct {
 
 type pendingAppend struct {
 	m         *appendMsg
+	seq       int64 // the request's number
 	st        *stream
 	positions []int64 // reserved positions
 }
@@ -121,15 +129,43 @@ type readAllReply struct {
 	head int64
 }
 
+// reset empties the reply for its pool, keeping the memory of its slices.
+func (r *readAllReply) reset() {
+	clear(r.events)
+	*r = readAllReply{events: r.events[:0], inFlight: r.inFlight[:0]}
+}
+
 type stream struct {
-	events []StoredEvent
+	events streamEvents
 	// state is the aggregate's state after events, folded with apply
 	// logic logic (0: not folded yet), for the store-append records.
 	state any
 	logic int
+	// ids indexes the events by id once an append needs it ([stream.idIndex]).
 	ids   map[string]int
 	busy  bool
-	queue []*appendMsg
+	queue []queuedAppend
+}
+
+// queuedAppend is an append request waiting for its stream: the message
+// and the request's number.
+type queuedAppend struct {
+	m   *appendMsg
+	seq int64
+}
+
+// idIndex returns the index of the stream's events by id (the last
+// event with each id), built the first time an append with expected
+// version any needs it and kept up to date from then on: a stream whose
+// appends all expect a version never needs it.
+func (st *stream) idIndex() map[string]int {
+	if st.ids == nil {
+		st.ids = make(map[string]int, st.events.len())
+		for i := range st.events.len() {
+			st.ids[st.events.at(i).ID] = i
+		}
+	}
+	return st.ids
 }
 
 // log entry states
@@ -149,7 +185,7 @@ type logEntry struct {
 }
 
 // event returns the committed event of a log entry.
-func (le *logEntry) event() *StoredEvent { return &le.st.events[le.idx] }
+func (le *logEntry) event() *StoredEvent { return le.st.events.at(int(le.idx)) }
 
 type outboxRow struct {
 	ev   StoredEvent
@@ -169,6 +205,7 @@ type EventStore struct {
 	rng  *rand.Rand
 	// env gives the aggregate the store folds its streams with.
 	env     *esEnv
+	pools   *msgPools
 	streams map[string]*stream
 	log     eventLog
 	pending []*pendingAppend
@@ -192,13 +229,13 @@ type EventStore struct {
 }
 
 func newEventStore(cfg StoreConfig, h *history.History, rng *rand.Rand) *EventStore {
-	return &EventStore{name: "event-store", cfg: cfg, hist: h, rng: rng, streams: map[string]*stream{}, snaps: map[string]snapshotRec{}}
+	return &EventStore{name: "event-store", cfg: cfg, hist: h, rng: rng, pools: &msgPools{}, streams: map[string]*stream{}, snaps: map[string]snapshotRec{}}
 }
 
 func (s *EventStore) stream(key string) *stream {
 	st := s.streams[key]
 	if st == nil {
-		st = &stream{ids: map[string]int{}}
+		st = &stream{}
 		s.streams[key] = st
 	}
 	return st
@@ -207,7 +244,7 @@ func (s *EventStore) stream(key string) *stream {
 // Events returns the committed events of a stream (for tests and tools).
 func (s *EventStore) Events(key string) []StoredEvent {
 	if st := s.streams[key]; st != nil {
-		return slices.Clone(st.events)
+		return slices.Clone(st.events.slice(0, st.events.len()))
 	}
 	return nil
 }
@@ -231,23 +268,28 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 	case kindStoreRead:
 		m := ev.Msg.(*storeReadMsg)
 		st := s.stream(m.key)
-		r := &storeReadReply{events: st.events[:len(st.events):len(st.events)]}
+		r := s.pools.readReplies.get()
+		r.events = streamView{&st.events, st.events.len()}
 		if snap, ok := s.snaps[m.key]; ok {
-			r.snapshot = &snap
+			r.snap = snap
+			r.snapshot = &r.snap
 		}
 		w.Send(s.id, m.from, kindStoreReadReply, m.seq, 0, r)
+		s.pools.reads.put(m)
 	case kindStoreAppend:
 		m := ev.Msg.(*appendMsg)
 		st := s.stream(m.key)
 		if st.busy {
-			st.queue = append(st.queue, m)
+			st.queue = append(st.queue, queuedAppend{m, ev.A})
 			return
 		}
-		s.begin(w, st, m)
+		s.begin(w, st, m, ev.A)
 	case kindStoreCommit:
 		s.commit(w, ev.Msg.(*pendingAppend))
 	case kindStoreReadAll:
-		s.readAll(w, ev.Msg.(*readAllMsg))
+		m := ev.Msg.(*readAllMsg)
+		s.readAll(w, m)
+		s.pools.readAlls.put(m)
 	case kindStoreSnapshot:
 		m := ev.Msg.(*snapshotMsg)
 		if old, ok := s.snaps[m.key]; !ok || old.version < m.version {
@@ -272,41 +314,44 @@ func (s *EventStore) Handle(w *sim.World, ev *sim.Event) {
 // is there, the append succeeds with the events already stored; if only
 // some are, or (with an expected version) none, it is refused as a
 // wrong expected version.
-func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg) {
-	cur := int64(len(st.events))
+func (s *EventStore) begin(w *sim.World, st *stream, m *appendMsg, seq int64) {
+	cur := int64(st.events.len())
 	from := -1
 	if !m.expected.Any && m.expected.Version < cur {
 		from = int(m.expected.Version)
-	} else if i, ok := st.ids[m.events[0].ID]; ok && m.expected.Any {
-		from = i
+	} else if m.expected.Any {
+		if i, ok := st.idIndex()[m.events[0].ID]; ok {
+			from = i
+		}
 	}
 	if from >= 0 {
 		n := 0
-		for n < len(m.events) && from+n < len(st.events) && st.events[from+n].ID == m.events[n].ID {
+		for n < len(m.events) && from+n < st.events.len() && st.events.at(from+n).ID == m.events[n].ID {
 			n++
 		}
 		if n < len(m.events) {
-			s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+			s.reply(w, m, seq, appendReply{outcome: history.OutcomeConflict, version: cur})
 			s.next(w, st)
 			return
 		}
-		last := st.events[from+n-1]
-		for _, e := range st.events[from : from+n] {
+		last := *st.events.at(from + n - 1)
+		for _, e := range st.events.slice(from, from+n) {
 			s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.StoreDuplicate, Node: s.name, Key: m.key,
 				Event: e.ID, Command: m.command, Version: e.Version, Position: e.Position})
 		}
-		s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
-			events: st.events[from:last.Version:last.Version]})
+		s.reply(w, m, seq, appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position,
+			events: st.events.slice(from, int(last.Version))})
 		s.next(w, st)
 		return
 	}
 	if !m.expected.Any && m.expected.Version != cur {
-		s.reply(w, m, &appendReply{outcome: history.OutcomeConflict, version: cur})
+		s.reply(w, m, seq, appendReply{outcome: history.OutcomeConflict, version: cur})
 		s.next(w, st)
 		return
 	}
 	st.busy = true
-	p := &pendingAppend{m: m, st: st}
+	p := s.pools.pending.get()
+	p.m, p.seq, p.st = m, seq, st
 	if s.cfg.Position == PositionReserved {
 		for range m.events {
 			s.log.add(logEntry{state: entryReserved})
@@ -345,24 +390,27 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 			r.Position = pos
 			s.hist.Put(&r)
 		}
-		s.reply(w, m, &appendReply{outcome: history.OutcomeRolledBack, version: int64(len(st.events))})
+		s.reply(w, m, p.seq, appendReply{outcome: history.OutcomeRolledBack, version: int64(st.events.len())})
+		s.pools.pending.put(p)
 		st.busy = false
 		s.next(w, st)
 		return
 	}
-	first := len(st.events)
+	first := st.events.len()
 	for i, e := range m.events {
 		e.Stream, e.Command, e.CommittedAt = m.key, m.command, int64(w.Now())
-		e.Version = int64(len(st.events) + 1)
+		e.Version = int64(st.events.len() + 1)
 		if len(p.positions) > 0 {
 			e.Position = p.positions[i]
-			*s.log.at(int(e.Position - 1)) = logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted}
+			*s.log.at(int(e.Position - 1)) = logEntry{st: st, idx: int32(st.events.len()), state: entryCommitted}
 		} else {
 			e.Position = int64(s.log.len() + 1)
-			s.log.add(logEntry{st: st, idx: int32(len(st.events)), state: entryCommitted})
+			s.log.add(logEntry{st: st, idx: int32(st.events.len()), state: entryCommitted})
 		}
-		st.ids[e.ID] = len(st.events)
-		st.events = append(growByDoubling(st.events), e)
+		if st.ids != nil {
+			st.ids[e.ID] = st.events.len()
+		}
+		st.events.add(e)
 		if m.outbox {
 			s.outbox = append(s.outbox, outboxRow{ev: e})
 		}
@@ -373,12 +421,13 @@ func (s *EventStore) commit(w *sim.World, p *pendingAppend) {
 	}
 	// The events just committed, shared with the stream: its later
 	// appends go past their capacity.
-	evs := st.events[first:len(st.events):len(st.events)]
+	evs := st.events.slice(first, st.events.len())
 	for _, ip := range s.inline {
 		ip.applyInline(w, evs)
 	}
 	last := evs[len(evs)-1]
-	s.reply(w, m, &appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
+	s.reply(w, m, p.seq, appendReply{outcome: history.OutcomeOK, version: last.Version, position: last.Position, events: evs})
+	s.pools.pending.put(p)
 	st.busy = false
 	s.next(w, st)
 }
@@ -394,9 +443,9 @@ func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
 	logic := s.env.logic(w.Now())
 	agg := s.env.factory(logic)
 	if st.logic != logic {
-		st.state, st.logic = domain.Fold(agg, agg.Initial(), st.events), logic
+		st.state, st.logic = st.events.fold(agg, agg.Initial(), 0, st.events.len()), logic
 	} else {
-		st.state = agg.Apply(st.state, st.events[len(st.events)-1])
+		st.state = agg.Apply(st.state, *st.events.at(st.events.len() - 1))
 	}
 	return agg.Describe(st.state), agg.Value(st.state)
 }
@@ -404,14 +453,16 @@ func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
 // next starts the append queued behind the one that just finished.
 func (s *EventStore) next(w *sim.World, st *stream) {
 	for !st.busy && len(st.queue) > 0 {
-		m := st.queue[0]
+		q := st.queue[0]
 		st.queue = st.queue[1:]
-		s.begin(w, st, m)
+		s.begin(w, st, q.m, q.seq)
 	}
 }
 
-// reply answers an append, unless the answer is lost.
-func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
+// reply answers append request seq with a, unless the answer is lost,
+// and lets go of the request's message: the store is done with it.
+func (s *EventStore) reply(w *sim.World, m *appendMsg, seq int64, a appendReply) {
+	defer s.pools.appends.release(m)
 	s.answers++
 	drawn := s.cfg.LostAnswer.Chance(s.rng)
 	listed := slices.Contains(s.cfg.LoseAnswers, s.answers)
@@ -422,18 +473,21 @@ func (s *EventStore) reply(w *sim.World, m *appendMsg, r *appendReply) {
 	}
 	if drawn || listed {
 		s.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.LostAnswer, Node: s.name, Key: m.key,
-			Command: m.command, Outcome: r.outcome, Position: r.position, Version: r.version})
+			Command: m.command, Outcome: a.outcome, Position: a.position, Version: a.version})
 		return
 	}
-	w.Send(s.id, m.from, kindStoreAppendReply, m.seq, 0, r)
+	sent := s.pools.appendReplies.get()
+	*sent = a
+	w.Send(s.id, m.from, kindStoreAppendReply, seq, 0, sent)
 }
 
 // readAll answers a projector: the committed events after its checkpoint
 // in position order, at most max, and the positions still in flight.
 func (s *EventStore) readAll(w *sim.World, m *readAllMsg) {
-	r := &readAllReply{head: int64(s.log.len())}
+	r := s.pools.readAllReps.get()
+	r.head = int64(s.log.len())
 	if n := min(int64(m.max), int64(s.log.len())-m.after); n > 0 {
-		r.events = make([]StoredEvent, 0, n)
+		r.events = slices.Grow(r.events, int(n))
 	}
 	for i := m.after; i < int64(s.log.len()) && len(r.events) < m.max; i++ {
 		if le := s.log.at(int(i)); le.state == entryCommitted {

@@ -81,10 +81,13 @@ type projectorVolatile struct {
 	gapAt       int64
 	gapSince    sim.Time
 	batch       []StoredEvent
-	skipped     []int64
-	next        int64
-	busy        bool
-	planned     bool
+	// reply is the store's answer whose events the batch is, handed back
+	// to its pool once the batch is done with.
+	reply   *readAllReply
+	skipped []int64
+	next    int64
+	busy    bool
+	planned bool
 }
 
 func (p *Projector) tables() readTables { return p.names.of(p.cfg.Name, p.gen) }
@@ -120,7 +123,9 @@ func (p *Projector) poll(w *sim.World) {
 		p.pollTopic(w, batch)
 		return
 	}
-	w.Send(p.id, p.env.store, kindStoreReadAll, p.seq, 0, &readAllMsg{from: p.id, seq: p.seq, max: batch, after: p.checkpoint})
+	m := p.env.pools.readAlls.get()
+	*m = readAllMsg{from: p.id, seq: p.seq, max: batch, after: p.checkpoint}
+	w.Send(p.id, p.env.store, kindStoreReadAll, p.seq, 0, m)
 }
 
 func (p *Projector) pollLater(w *sim.World) {
@@ -139,10 +144,12 @@ func (p *Projector) Handle(w *sim.World, ev *sim.Event) {
 			p.poll(w)
 		}
 	case kindStoreReadAllReply:
+		r := ev.Msg.(*readAllReply)
 		if ev.A != p.seq || p.busy || p.stopped {
+			p.env.pools.readAllReps.put(r)
 			return
 		}
-		p.plan(w, ev.Msg.(*readAllReply))
+		p.plan(w, r)
 	case kindRecords:
 		if m := ev.Msg.(*recordsMsg); m.epoch == p.seq && !p.busy && !p.stopped && p.feed != nil {
 			p.planTopic(w, m)
@@ -184,8 +191,11 @@ scan:
 		next = e.Position + 1
 	}
 	batch := r.events[:n:n]
+	p.dropReply()
 	if len(batch) == 0 && len(skipped) == 0 {
-		if p.role == roleInPlace && p.checkpoint >= r.head {
+		head := r.head
+		p.env.pools.readAllReps.put(r)
+		if p.role == roleInPlace && p.checkpoint >= head {
 			p.stopped = true
 			return
 		}
@@ -196,6 +206,7 @@ scan:
 		return
 	}
 	p.batch, p.skipped, p.next, p.busy, p.planned = batch, skipped, next, true, true
+	p.reply = r // the batch is its events
 	w.After(p.id, p.processing(len(batch)), kindProjectorApplied, 0, 0, nil)
 }
 
@@ -291,6 +302,7 @@ func (p *Projector) apply(w *sim.World) {
 		p.checkpointed(w, checkpoint)
 	}
 	p.batch, p.skipped = nil, nil
+	p.dropReply()
 	if p.role == roleGreen {
 		limit, _ := p.db.Get(checkpointTable, tablesOf(p.cfg.Name, p.gen-1).checkpointKey)
 		if p.checkpoint >= limit {
@@ -387,6 +399,7 @@ func (p *Projector) rebuild(w *sim.World) {
 		p.handles = nil // the rebuild deploys the projection's current code
 		p.effectsFrom = max(p.effectsFrom, p.checkpoint)
 		p.checkpoint, p.gapAt, p.batch, p.skipped, p.busy, p.planned = 0, 0, nil, nil, false, false
+		p.dropReply()
 		p.poll(w)
 	case RebuildInPlace:
 		p.stopped = false
@@ -412,6 +425,15 @@ func (p *Projector) truncate(tx *Tx, t readTables) {
 	for _, k := range p.db.tableKeys(t.version) {
 		tx.Put(t.value, k, 0)
 		tx.Put(t.version, k, 0)
+	}
+}
+
+// dropReply hands back the store's answer whose events were the batch in
+// hand, once the batch is done with.
+func (p *Projector) dropReply() {
+	if p.reply != nil {
+		p.env.pools.readAllReps.put(p.reply)
+		p.reply = nil
 	}
 }
 

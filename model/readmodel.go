@@ -77,10 +77,11 @@ type queryReply struct {
 // ([NoCheckpointCaughtUp]). It reads only
 // committed data, so it does not crash in this model.
 type ReadModel struct {
-	id   sim.NodeID
-	name string
-	db   *DB
-	hist *history.History
+	id    sim.NodeID
+	name  string
+	db    *DB
+	hist  *history.History
+	pools *msgPools
 	// topic: the read model is fed by a topic. It has no global
 	// checkpoint: its answers carry checkpoint 0.
 	topic bool
@@ -115,5 +116,8 @@ func (r *ReadModel) serve(w *sim.World, m *queryMsg) {
 	}
 	value, _ := r.db.Get(t.value, m.key)
 	version, _ := r.db.Get(t.version, m.key)
-	w.Send(r.id, m.from, kindQueryReply, m.seq, 0, &queryReply{value: value, version: version, checkpoint: cp, outcome: outcome})
+	a := r.pools.queryReplies.get()
+	*a = queryReply{value: value, version: version, checkpoint: cp, outcome: outcome}
+	w.Send(r.id, m.from, kindQueryReply, m.seq, 0, a)
+	r.pools.queries.put(m)
 }

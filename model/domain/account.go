@@ -69,18 +69,23 @@ func (a Account) applyRow(row int64, e Event) int64 { return row + a.change(e) }
 
 // Decide implements Aggregate.
 func (a Account) Decide(state any, c Command) ([]Change, string) {
+	return a.DecideAppend(nil, state, c)
+}
+
+// DecideAppend implements Appender.
+func (a Account) DecideAppend(buf []Change, state any, c Command) ([]Change, string) {
 	s := state.(AccountState)
 	switch c.Type {
 	case "Open":
 		if s.Open {
 			return nil, "already open"
 		}
-		return []Change{{Type: Opened}}, ""
+		return append(buf, Change{Type: Opened}), ""
 	case "Deposit":
 		if !s.Open {
 			return nil, "not open"
 		}
-		return []Change{{Type: Deposited, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: Deposited, Amount: c.Amount}), ""
 	case "Withdraw":
 		if !s.Open {
 			return nil, "not open"
@@ -88,7 +93,7 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 		if s.Balance < c.Amount*a.unit() {
 			return nil, "insufficient funds"
 		}
-		return []Change{{Type: Withdrawn, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: Withdrawn, Amount: c.Amount}), ""
 	case "ChargeFee":
 		if !s.Open {
 			return nil, "not open"
@@ -96,7 +101,7 @@ func (a Account) Decide(state any, c Command) ([]Change, string) {
 		if s.Balance < c.Amount*a.unit() {
 			return nil, "insufficient funds"
 		}
-		return []Change{{Type: FeeCharged, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: FeeCharged, Amount: c.Amount}), ""
 	}
 	return nil, UnknownCommand(c)
 }

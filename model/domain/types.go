@@ -70,6 +70,24 @@ type Aggregate interface {
 	FromRow(value, version int64) any
 }
 
+// Appender is implemented by aggregates whose decision can append its
+// changes to a buffer the caller reuses: DecideAppend(buf, state, c)
+// returns append(buf, changes...) and the reason, for the same changes
+// and reason as Decide(state, c). Callers that decide millions of times
+// (the simulator, the linearizability search) use it when it is there.
+type Appender interface {
+	DecideAppend(buf []Change, state any, c Command) ([]Change, string)
+}
+
+// DecideInto is a's decision on c in state, its changes appended to buf
+// when a is an [Appender], else Decide's own slice.
+func DecideInto(a Aggregate, buf []Change, state any, c Command) ([]Change, string) {
+	if d, ok := a.(Appender); ok {
+		return d.DecideAppend(buf, state, c)
+	}
+	return a.Decide(state, c)
+}
+
 // Factory builds the aggregate logic for an apply-logic version (1 for
 // the original; 2 after a change of apply logic mid-run). A domain with
 // one logic ignores the argument.
