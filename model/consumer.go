@@ -118,6 +118,7 @@ type memberVolatile struct {
 	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
 	loaded      []sagaRow // saga: the row read per batch record
+	starting    bool      // startWork's loop is running
 	started     int       // batch records started
 	running     int       // batch records started and not finished
 	finished    int       // batch records finished
@@ -375,11 +376,19 @@ func resize[T any](s []T, n int) []T {
 // startWork starts batch records while there is a free worker: in batch
 // order, or, with ordering key, the first records whose key has no earlier
 // record of the batch still unfinished.
+//
+// A record handled in no time finishes inside deliver, and finish asks
+// for the next one: that call returns at once, and this loop starts it,
+// so that a batch is a loop, not a recursion as deep as the batch.
 func (m *Member) startWork(w *sim.World) {
+	if m.starting {
+		return
+	}
+	m.starting = true
 	for m.batch != nil && m.running < m.cfg.Concurrency {
 		i := m.nextRecord()
 		if i < 0 {
-			return
+			break
 		}
 		m.begun[i] = true
 		for m.started < len(m.batch) && m.begun[m.started] {
@@ -388,6 +397,7 @@ func (m *Member) startWork(w *sim.World) {
 		m.running++
 		m.deliver(w, i)
 	}
+	m.starting = false
 }
 
 // nextRecord returns the batch record to start next, or -1 when none may start.

@@ -38,14 +38,14 @@ func (s *System) Expect(d time.Duration) {
 		room := int(min(events/float64(len(t.partitions))*1.25+64, logReserveMax))
 		if t.repl == nil {
 			for i := range t.partitions {
-				t.partitions[i].records = reserve(t.partitions[i].records, room)
+				t.partitions[i].records = reserveLog(t.partitions[i].records, room)
 			}
 			continue
 		}
 		for _, ps := range t.repl {
 			for _, r := range s.Broker.cluster.brokers {
 				if l := r.logs[ps.idx]; l != nil {
-					l.records = reserve(l.records, room)
+					l.records = reserveLog(l.records, room)
 				}
 			}
 		}

@@ -203,7 +203,7 @@ func (l *replicaLog) add(rec logRecord) {
 			line = &sequenceLine{epoch: int(rec.pepoch)}
 			l.seqs[rec.pid] = line
 		}
-		line.offs = append(growByDoubling(line.offs), rec.Offset)
+		line.add(rec.Offset, 1)
 	}
 }
 
@@ -216,11 +216,7 @@ func (l *replicaLog) truncate(n int64) {
 		l.epochs = l.epochs[:len(l.epochs)-1]
 	}
 	for _, line := range l.seqs {
-		k := len(line.offs)
-		for k > 0 && line.offs[k-1] >= n {
-			k--
-		}
-		line.offs = line.offs[:k:k]
+		line.cut(n)
 	}
 	l.hw = min(l.hw, n)
 }
@@ -280,30 +276,31 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		return
 	}
 	if req.pid != 0 {
-		var offs []int64
-		if line := l.seqs[req.pid]; line != nil {
+		var n int64 // the sequence numbers of the request's epoch in the log
+		line := l.seqs[req.pid]
+		if line != nil {
 			switch {
 			case req.epoch < line.epoch:
 				respond(produceOutOfOrder, -1) // fenced by a newer epoch
 				return
 			case req.epoch == line.epoch:
-				offs = line.offs
+				n = line.len()
 			}
 		}
-		if req.epoch > 0 && len(offs) == 0 && req.seq != 0 {
+		if req.epoch > 0 && n == 0 && req.seq != 0 {
 			respond(produceOutOfOrder, -1) // a new epoch starts at sequence 0
 			return
 		}
-		switch n := int64(len(offs)); {
+		switch {
 		case req.seq < n:
 			// Already in the log: answered as the original would be,
 			// with acks all once it is committed.
-			last := min(n-1, req.seq+int64(len(req.records))-1)
-			if req.acks == AcksAll && offs[last] >= l.hw {
-				l.waiting = append(l.waiting, pendingProduce{req, offs[req.seq], offs[last] + 1, true})
+			first, last := line.offset(req.seq), line.offset(min(n-1, req.seq+int64(len(req.records))-1))
+			if req.acks == AcksAll && last >= l.hw {
+				l.waiting = append(l.waiting, pendingProduce{req, first, last + 1, true})
 				return
 			}
-			respond(produceDuplicate, offs[req.seq])
+			respond(produceDuplicate, first)
 			return
 		case req.seq > n:
 			respond(produceOutOfOrder, -1)
