@@ -104,9 +104,11 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 	}
 	pl := &t.partitions[p]
 	base := pl.end()
-	for _, rec := range recs {
-		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
-		pl.records = append(growByDoubling(pl.records), t.pack(&rec))
+	for i := range recs {
+		pl.records = growByDoubling(pl.records)
+		n := len(pl.records)
+		pl.records = pl.records[:n+1]
+		t.packAt(&pl.records[n], &recs[i], p, int64(n), now)
 	}
 	if line != nil {
 		line.add(base, int64(len(recs)))

@@ -463,7 +463,7 @@ func (m *Member) processing() time.Duration {
 
 // complete handles batch record i once its processing time is over.
 func (m *Member) complete(w *sim.World, i int) {
-	r := m.batch[i]
+	r := &m.batch[i]
 	if m.tries[i] == 0 {
 		m.commit.beforeHandle(m, w, r)
 	}
@@ -499,7 +499,7 @@ func (m *Member) complete(w *sim.World, i int) {
 
 // finish marks batch record i done and commits by the policy.
 func (m *Member) finish(w *sim.World, i int) {
-	r := m.batch[i]
+	r := &m.batch[i]
 	m.done[i] = true
 	m.running--
 	m.finished++
@@ -530,7 +530,7 @@ func (m *Member) finish(w *sim.World, i int) {
 // apply runs the handler on r in a database transaction, with the dedup
 // strategy and fencing.
 func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
-	r := m.batch[i]
+	r := &m.batch[i]
 	if _, none := m.run.(noHandling); none {
 		return applied // a loop with no external write
 	}
@@ -723,7 +723,7 @@ func (m *Member) revoke(w *sim.World) {
 	m.hist.Put(&e)
 }
 
-func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {
+func (m *Member) record(w *sim.World, k history.Kind, r *Record, attempt int) history.Entry {
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation

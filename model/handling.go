@@ -46,8 +46,8 @@ type plainHandling struct{ h Handler }
 func (plainHandling) read(*Member, int) {}
 
 func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
-	r := m.batch[i]
-	p.h.Handle(tx, r)
+	r := &m.batch[i]
+	p.h.Handle(tx, *r)
 	if tx.Skipped() {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
 		crashPoint(w, m.id, PointAfterEffect)
@@ -71,7 +71,7 @@ func (sagaHandling) read(m *Member, i int) {
 // the row's version moved since the read: the member reads again and
 // handles the record anew.
 func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
-	r, read := m.batch[i], m.loaded[i]
+	r, read := &m.batch[i], m.loaded[i]
 	if m.cfg.Saga == SagaOptimistic {
 		if cur := loadSagaTx(tx, r.Key); cur.version != read.version {
 			rec := m.record(w, history.SagaConflict, r, attempt)
@@ -80,7 +80,7 @@ func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) ou
 			return conflict
 		}
 	}
-	to, start := h.s.Decide(read.state, r)
+	to, start := h.s.Decide(read.state, *r)
 	if to == read.state && !start {
 		return applied
 	}

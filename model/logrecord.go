@@ -132,6 +132,28 @@ func (t *topic) pack(r *Record) logRecord {
 	}
 }
 
+// packAt writes r into lr as t's logs keep it, appended to partition p
+// at offset off at time at (r's own partition, offset and time are not
+// read).
+func (t *topic) packAt(lr *logRecord, r *Record, p int, off int64, at sim.Time) {
+	*lr = logRecord{
+		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
+		Amount: r.Amount, Offset: off, appended: at, pid: r.pid, seq: r.seq,
+		Partition: int32(p), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
+		Poison: r.Poison, control: r.control, aborted: r.aborted,
+	}
+}
+
+// unpack writes the record lr of one of t's logs into r.
+func (t *topic) unpack(r *Record, lr *logRecord) {
+	*r = Record{
+		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
+		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
+		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
+		control: lr.control, aborted: lr.aborted,
+	}
+}
+
 // record returns the record lr of one of t's logs.
 func (t *topic) record(lr *logRecord) Record {
 	return Record{
