@@ -33,11 +33,11 @@ var commitPolicies = map[Commit]commitPolicy{
 // commitHooks are the hooks that do nothing.
 type commitHooks struct{}
 
-func (commitHooks) start(*Member, *sim.World)                {}
+func (commitHooks) start(*Member, *sim.World)                 {}
 func (commitHooks) beforeHandle(*Member, *sim.World, *Record) {}
 func (commitHooks) finished(*Member, *sim.World, *Record)     {}
-func (commitHooks) polled(*Member, *sim.World)               {}
-func (commitHooks) revoked(*Member, *sim.World)              {}
+func (commitHooks) polled(*Member, *sim.World)                {}
+func (commitHooks) revoked(*Member, *sim.World)               {}
 
 // commitBefore commits a record before its first attempt
 // ([CommitBeforeHandle]).
