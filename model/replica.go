@@ -62,6 +62,10 @@ type replicaLog struct {
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
+	// lastPID and lastLine are the producer id added last and its line
+	// in seqs, looked up once for a run of its records.
+	lastPID  int64
+	lastLine *sequenceLine
 	// fetchSeq numbers the fetch loop as follower; a response to an
 	// older one is dropped. It grows across lives.
 	fetchSeq int64
@@ -190,19 +194,24 @@ func (l *replicaLog) lastEpoch() int {
 	return int(l.records[len(l.records)-1].epoch)
 }
 
-// add appends rec (already numbered) to l, keeping the epoch cache and
-// the producer sequence numbers.
-func (l *replicaLog) add(rec logRecord) {
+// add appends a copy of rec (already numbered), appended at time at, to
+// l, keeping the epoch cache and the producer sequence numbers.
+func (l *replicaLog) add(rec *logRecord, at sim.Time) {
 	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < int(rec.epoch) {
 		l.epochs = append(l.epochs, epochStart{int(rec.epoch), rec.Offset})
 	}
-	l.records = append(growByDoubling(l.records), rec)
+	l.records = append(growByDoubling(l.records), *rec)
+	l.records[len(l.records)-1].appended = at
 	if rec.pid != 0 {
-		line := l.seqs[rec.pid]
+		line := l.lastLine
+		if rec.pid != l.lastPID || line == nil {
+			line = l.seqs[rec.pid]
+		}
 		if line == nil || int(rec.pepoch) > line.epoch {
 			line = &sequenceLine{epoch: int(rec.pepoch)}
 			l.seqs[rec.pid] = line
 		}
+		l.lastPID, l.lastLine = rec.pid, line
 		line.add(rec.Offset, 1)
 	}
 }
@@ -315,7 +324,8 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			seq = req.seq + int64(i)
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
-		l.add(ps.t.pack(&rec))
+		lr := ps.t.pack(&rec)
+		l.add(&lr, lr.appended)
 		r.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch})
@@ -557,9 +567,8 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			// an answer to an older fetch of this loop: fetch afresh
 			break
 		}
-		for _, rec := range resp.records {
-			rec.appended = w.Now()
-			l.add(rec)
+		for i := range resp.records {
+			l.add(&resp.records[i], w.Now())
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
