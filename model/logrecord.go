@@ -71,7 +71,21 @@ func (st *strTab) nameNumber(name string, n int64) string {
 	}
 	b, k := st.room(len(name) + 21)
 	start := len(b)
-	b = strconv.AppendInt(append(append(b, name...), '-'), n, 10)
+	if n < 0 {
+		b = strconv.AppendInt(append(append(b, name...), '-'), n, 10)
+	} else {
+		// spelled in place: the digits from the last one back
+		nd := 1
+		for v := n; v >= 10; v /= 10 {
+			nd++
+		}
+		b = b[:start+len(name)+1+nd]
+		copy(b[start:], name)
+		b[start+len(name)] = '-'
+		for i, v := len(b)-1, n; i > start+len(name); i, v = i-1, v/10 {
+			b[i] = byte('0' + v%10)
+		}
+	}
 	st.blocks[k] = b
 	return unsafe.String(&b[start], len(b)-start)
 }
