@@ -162,7 +162,12 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	if at < w.now {
 		panic(fmt.Sprintf("sim: event for %s scheduled at %v, before now %v", w.nodes[node].name, at, w.now))
 	}
-	w.q.push(Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc})
+	e := Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
+	if at < w.q.horizon { // the usual event, pushed here inline
+		w.q.near.push(e)
+	} else {
+		w.q.push(e)
+	}
 	w.seq++
 }
 
@@ -254,7 +259,8 @@ func (w *World) mix(a, b, c, d uint64) {
 // without counting as a step.
 func (w *World) Step() bool {
 	for w.q.len() > 0 {
-		ev := w.q.pop()
+		w.q.ready()
+		ev := w.q.near.pop()
 		s := &w.nodes[ev.Node]
 		if ev.inc != s.inc {
 			continue
