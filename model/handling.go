@@ -26,7 +26,10 @@ func handlingOf(h Handler) handling {
 	if s, ok := h.(Saga); ok {
 		return sagaHandling{s}
 	}
-	return plainHandling{h}
+	if t, ok := h.(tableHandler); ok {
+		return plainHandling{h: h, fn: t.fn}
+	}
+	return plainHandling{h: h}
 }
 
 // noHandling is the handling of a consume-transform-produce loop that
@@ -41,13 +44,21 @@ func (noHandling) handle(*Member, *sim.World, *Tx, int, int) outcome { return ap
 // plainHandling runs a [Handler] in one step, inside the effect's
 // transaction. A handler that calls [Tx.Skip] has its writes discarded
 // and a dedup recorded.
-type plainHandling struct{ h Handler }
+type plainHandling struct {
+	h Handler
+	// fn is a built-in handler's function, called straight (nil: call h)
+	fn func(tx *Tx, r Record)
+}
 
 func (plainHandling) read(*Member, int) {}
 
 func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
 	r := &m.batch[i]
-	p.h.Handle(tx, *r)
+	if p.fn != nil {
+		p.fn(tx, *r)
+	} else {
+		p.h.Handle(tx, *r)
+	}
 	if tx.Skipped() {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
 		crashPoint(w, m.id, PointAfterEffect)
