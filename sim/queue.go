@@ -49,8 +49,8 @@ func (q *queue) push(e Event) {
 }
 
 // pop takes the next event off the queue, which must not be empty. The
-// world's loop spells it out, ready then near.popInto, so that it
-// inlines and the event is not copied on the way.
+// world's loop spells it out, ready then near.pop, so that it inlines
+// and the event is not copied twice.
 func (q *queue) pop() Event {
 	q.ready()
 	return q.near.pop()
@@ -131,15 +131,8 @@ func (h *eventHeap) push(e Event) {
 }
 
 func (h *eventHeap) pop() Event {
-	var e Event
-	h.popInto(&e)
-	return e
-}
-
-// popInto moves the least event into *top.
-func (h *eventHeap) popInto(top *Event) {
 	a := *h
-	*top = a[0]
+	top := a[0]
 	n := len(a) - 1
 	last := a[n]
 	a[n] = Event{}
@@ -164,4 +157,5 @@ func (h *eventHeap) popInto(top *Event) {
 	if n > 0 {
 		a[i] = last
 	}
+	return top
 }
