@@ -34,14 +34,6 @@ type Broker struct {
 	txn txnCoordinator
 }
 
-// sequenceLine is what the broker knows of one idempotent producer's
-// records in one partition: the epoch they belong to and the offset of
-// each sequence number of it.
-type sequenceLine struct {
-	epoch int
-	offs  []int64
-}
-
 type producerPartition struct {
 	pid       int64
 	topic     *topic
@@ -101,23 +93,25 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 			if seq != 0 {
 				return produceOutOfOrder, -1
 			}
-			line.epoch, line.offs = epoch, line.offs[:0]
+			line.restart(epoch)
 		}
-		switch n := int64(len(line.offs)); {
+		switch n := line.len(); {
 		case seq < n:
-			return produceDuplicate, line.offs[seq]
+			return produceDuplicate, line.offset(seq)
 		case seq > n:
 			return produceOutOfOrder, -1
 		}
 	}
 	pl := &t.partitions[p]
 	base := pl.end()
-	for _, rec := range recs {
-		rec.Topic, rec.Partition, rec.Offset, rec.appended = t.name, p, pl.end(), now
-		pl.records = append(growByDoubling(pl.records), t.pack(&rec))
-		if line != nil {
-			line.offs = append(growByDoubling(line.offs), rec.Offset)
-		}
+	for i := range recs {
+		pl.records = growByDoubling(pl.records)
+		n := len(pl.records)
+		pl.records = pl.records[:n+1]
+		t.packAt(&pl.records[n], &recs[i], p, int64(n), now)
+	}
+	if line != nil {
+		line.add(base, int64(len(recs)))
 	}
 	return produceOK, base
 }

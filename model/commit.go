@@ -9,9 +9,9 @@ type commitPolicy interface {
 	// start is called when the member starts or restarts.
 	start(m *Member, w *sim.World)
 	// beforeHandle is called before the first attempt at record r.
-	beforeHandle(m *Member, w *sim.World, r Record)
+	beforeHandle(m *Member, w *sim.World, r *Record)
 	// finished is called when batch record r is finished.
-	finished(m *Member, w *sim.World, r Record)
+	finished(m *Member, w *sim.World, r *Record)
 	// polled is called as the member polls, inside poll() as Kafka's
 	// auto-commit runs, and at each tick of a worker-thread member's poll
 	// loop.
@@ -33,28 +33,28 @@ var commitPolicies = map[Commit]commitPolicy{
 // commitHooks are the hooks that do nothing.
 type commitHooks struct{}
 
-func (commitHooks) start(*Member, *sim.World)                {}
-func (commitHooks) beforeHandle(*Member, *sim.World, Record) {}
-func (commitHooks) finished(*Member, *sim.World, Record)     {}
-func (commitHooks) polled(*Member, *sim.World)               {}
-func (commitHooks) revoked(*Member, *sim.World)              {}
+func (commitHooks) start(*Member, *sim.World)                 {}
+func (commitHooks) beforeHandle(*Member, *sim.World, *Record) {}
+func (commitHooks) finished(*Member, *sim.World, *Record)     {}
+func (commitHooks) polled(*Member, *sim.World)                {}
+func (commitHooks) revoked(*Member, *sim.World)               {}
 
 // commitBefore commits a record before its first attempt
 // ([CommitBeforeHandle]).
 type commitBefore struct{ commitHooks }
 
-func (commitBefore) beforeHandle(m *Member, w *sim.World, r Record) { m.src.ack(m, w, r) }
+func (commitBefore) beforeHandle(m *Member, w *sim.World, r *Record) { m.src.ack(m, w, r) }
 
 // commitAfter commits a record once it is finished ([CommitAfterHandle]).
 type commitAfter struct{ commitHooks }
 
-func (commitAfter) finished(m *Member, w *sim.World, r Record) { m.src.ack(m, w, r) }
+func (commitAfter) finished(m *Member, w *sim.World, r *Record) { m.src.ack(m, w, r) }
 
 // commitMaxCompleted commits one past the highest record finished
 // ([CommitMaxCompleted]).
 type commitMaxCompleted struct{ commitHooks }
 
-func (commitMaxCompleted) finished(m *Member, w *sim.World, _ Record) {
+func (commitMaxCompleted) finished(m *Member, w *sim.World, _ *Record) {
 	if m.maxDone > m.committed[m.bpart] {
 		m.commitOffset(w, m.bpart, m.maxDone)
 	}
@@ -64,7 +64,7 @@ func (commitMaxCompleted) finished(m *Member, w *sim.World, _ Record) {
 // ([CommitContiguousPrefix]).
 type commitPrefix struct{ commitHooks }
 
-func (commitPrefix) finished(m *Member, w *sim.World, _ Record) {
+func (commitPrefix) finished(m *Member, w *sim.World, _ *Record) {
 	if m.handled[m.bpart] > m.committed[m.bpart] {
 		m.commitOffset(w, m.bpart, m.handled[m.bpart])
 	}

@@ -118,6 +118,7 @@ type memberVolatile struct {
 	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
 	loaded      []sagaRow // saga: the row read per batch record
+	starting    bool      // startWork's loop is running
 	started     int       // batch records started
 	running     int       // batch records started and not finished
 	finished    int       // batch records finished
@@ -375,11 +376,19 @@ func resize[T any](s []T, n int) []T {
 // startWork starts batch records while there is a free worker: in batch
 // order, or, with ordering key, the first records whose key has no earlier
 // record of the batch still unfinished.
+//
+// A record handled in no time finishes inside deliver, and finish asks
+// for the next one: that call returns at once, and this loop starts it,
+// so that a batch is a loop, not a recursion as deep as the batch.
 func (m *Member) startWork(w *sim.World) {
+	if m.starting {
+		return
+	}
+	m.starting = true
 	for m.batch != nil && m.running < m.cfg.Concurrency {
 		i := m.nextRecord()
 		if i < 0 {
-			return
+			break
 		}
 		m.begun[i] = true
 		for m.started < len(m.batch) && m.begun[m.started] {
@@ -388,6 +397,7 @@ func (m *Member) startWork(w *sim.World) {
 		m.running++
 		m.deliver(w, i)
 	}
+	m.starting = false
 }
 
 // nextRecord returns the batch record to start next, or -1 when none may start.
@@ -453,7 +463,7 @@ func (m *Member) processing() time.Duration {
 
 // complete handles batch record i once its processing time is over.
 func (m *Member) complete(w *sim.World, i int) {
-	r := m.batch[i]
+	r := &m.batch[i]
 	if m.tries[i] == 0 {
 		m.commit.beforeHandle(m, w, r)
 	}
@@ -489,7 +499,7 @@ func (m *Member) complete(w *sim.World, i int) {
 
 // finish marks batch record i done and commits by the policy.
 func (m *Member) finish(w *sim.World, i int) {
-	r := m.batch[i]
+	r := &m.batch[i]
 	m.done[i] = true
 	m.running--
 	m.finished++
@@ -520,7 +530,7 @@ func (m *Member) finish(w *sim.World, i int) {
 // apply runs the handler on r in a database transaction, with the dedup
 // strategy and fencing.
 func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
-	r := m.batch[i]
+	r := &m.batch[i]
 	if _, none := m.run.(noHandling); none {
 		return applied // a loop with no external write
 	}
@@ -568,7 +578,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		value = m.stater.State(tx, r.Key)
 	}
 	tx.Commit()
-	rec := m.step(w, history.Effect, &r, attempt)
+	rec := m.step(w, history.Effect, r, attempt)
 	rec.Value = value
 	m.hist.PutStep(&rec, r.idSym, r.keySym)
 	crashPoint(w, m.id, PointAfterEffect)
@@ -713,7 +723,7 @@ func (m *Member) revoke(w *sim.World) {
 	m.hist.Put(&e)
 }
 
-func (m *Member) record(w *sim.World, k history.Kind, r Record, attempt int) history.Entry {
+func (m *Member) record(w *sim.World, k history.Kind, r *Record, attempt int) history.Entry {
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation

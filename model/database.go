@@ -108,6 +108,7 @@ func (db *DB) Begin() *Tx {
 func (db *DB) end(tx *Tx) {
 	clear(tx.writes)
 	tx.writes, tx.skipped = tx.writes[:0], false
+	tx.readT, tx.readKey = nil, ""
 	db.spare = tx
 }
 
@@ -119,6 +120,12 @@ type Tx struct {
 	db      *DB
 	writes  []write
 	skipped bool
+	// readT, readKey and readSlot are the row read last from the
+	// database, so that a commit writing it back (a handler's read,
+	// change, write) finds it without a lookup.
+	readT    *dbTable
+	readKey  string
+	readSlot int32
 }
 
 type write struct {
@@ -133,7 +140,16 @@ func (tx *Tx) Get(table, key string) (int64, bool) {
 			return w.value, true
 		}
 	}
-	return tx.db.Get(table, key)
+	t := tx.db.table(table)
+	if t == nil {
+		return 0, false
+	}
+	slot, ok := t.find(key)
+	if !ok {
+		return 0, false
+	}
+	tx.readT, tx.readKey, tx.readSlot = t, key, slot
+	return t.vals[slot], true
 }
 
 // Put writes a value.
@@ -161,6 +177,10 @@ func (tx *Tx) Commit() {
 		if t == nil {
 			t = &dbTable{slots: map[string]int32{}}
 			tx.db.tables[w.table] = t
+		}
+		if t == tx.readT && unsafe.StringData(w.key) == unsafe.StringData(tx.readKey) && len(w.key) == len(tx.readKey) {
+			t.vals[tx.readSlot] = w.value // a slot keeps its key for good
+			continue
 		}
 		t.put(w.key, w.value)
 	}

@@ -47,3 +47,31 @@ func TestDBFindsKeysByContent(t *testing.T) {
 		t.Fatal("a key never written was found")
 	}
 }
+
+// TestCommitWritesBackTheRowRead: a commit writes each key where it
+// belongs, whether or not it is the row the transaction read last.
+func TestCommitWritesBackTheRowRead(t *testing.T) {
+	db := NewDB()
+	tx := db.Begin()
+	tx.Put("t", "a", 1)
+	tx.Put("t", "b", 2)
+	tx.Put("u", "a", 3)
+	tx.Commit()
+	tx = db.Begin()
+	va, _ := tx.Get("t", "a")
+	tx.Put("t", "b", va+10) // not the row read
+	tx.Put("u", "a", va+20) // the key read, in another table
+	tx.Commit()
+	tx = db.Begin()
+	vb, _ := tx.Get("t", "b")
+	tx.Put("t", "b", vb+100) // the row read
+	tx.Commit()
+	for _, c := range []struct {
+		table, key string
+		want       int64
+	}{{"t", "a", 1}, {"t", "b", 111}, {"u", "a", 21}} {
+		if got, _ := db.Get(c.table, c.key); got != c.want {
+			t.Errorf("%s/%s = %d, want %d", c.table, c.key, got, c.want)
+		}
+	}
+}

@@ -9,7 +9,9 @@ const logReserveMax = 1 << 16
 // Expect sizes the partition logs for d of simulated time: room for the
 // records the system's producers publish to each partition in d at their
 // mean rates (at most logReserveMax records a partition), so that a run
-// of about that length appends without copying its logs. It changes no
+// of about that length appends without copying its logs, and as much
+// room for its groups' delivery counts of each partition. It takes the
+// arrays from the stock of released systems where it can. It changes no
 // behaviour: a log that outgrows its room grows as before.
 func (s *System) Expect(d time.Duration) {
 	for _, t := range s.Broker.topics {
@@ -36,16 +38,21 @@ func (s *System) Expect(d time.Duration) {
 		}
 		// The keys do not spread evenly: leave a quarter more.
 		room := int(min(events/float64(len(t.partitions))*1.25+64, logReserveMax))
+		for _, g := range t.groups {
+			for i := range g.attempts {
+				g.attempts[i] = countStock.reserve(g.attempts[i], room)
+			}
+		}
 		if t.repl == nil {
 			for i := range t.partitions {
-				t.partitions[i].records = reserve(t.partitions[i].records, room)
+				t.partitions[i].records = logStock.reserve(t.partitions[i].records, room)
 			}
 			continue
 		}
 		for _, ps := range t.repl {
 			for _, r := range s.Broker.cluster.brokers {
 				if l := r.logs[ps.idx]; l != nil {
-					l.records = reserve(l.records, room)
+					l.records = logStock.reserve(l.records, room)
 				}
 			}
 		}

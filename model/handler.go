@@ -82,11 +82,12 @@ const BalanceTable = "balance"
 // applying one twice counts twice.
 func Balance(tx *Tx, r Record) {
 	v, _ := tx.Get(BalanceTable, r.Key)
-	tx.Put(BalanceTable, r.Key, accountBalance.Apply(v, r.Event(1)))
+	tx.Put(BalanceTable, r.Key, v+account.Change(r.Type, r.Amount))
 }
 
-// accountBalance is the built-in account's value projection.
-var accountBalance = domain.ValueProjection{Aggregate: domain.Account{}}
+// account is the built-in account, whose value projection is a row plus
+// what the event adds to the balance ([domain.Account.Change]).
+var account = domain.Account{}
 
 // Event returns the record as an event of its key's stream at version
 // (the record's ID, key, type, amount and payload).

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -131,5 +132,27 @@ func TestSubscribeStatefulOnlyWithStater(t *testing.T) {
 	}
 	if !got["a"] || got["b"] {
 		t.Errorf("stateful per group %v, want a true, b false", got)
+	}
+}
+
+// TestBalanceIsTheAccountProjection: the balance handler writes the row
+// the built-in account's value projection gives, for every event type.
+func TestBalanceIsTheAccountProjection(t *testing.T) {
+	a := domain.Account{}
+	p := domain.ValueProjection{Aggregate: a}
+	for _, typ := range append(a.Types(), "Renamed", "") {
+		for _, row := range []int64{0, 5, -3} {
+			db := NewDB()
+			tx := db.Begin()
+			tx.Put(BalanceTable, "k", row)
+			tx.Commit()
+			tx = db.Begin()
+			Balance(tx, Record{Key: "k", Type: typ, Amount: 7})
+			tx.Commit()
+			got, _ := db.Get(BalanceTable, "k")
+			if want := p.Apply(row, domain.Event{Type: typ, Amount: 7, Version: 1}); got != want {
+				t.Errorf("%s of 7 on row %d: balance %d, want %d", typ, row, got, want)
+			}
+		}
 	}
 }

@@ -26,7 +26,10 @@ func handlingOf(h Handler) handling {
 	if s, ok := h.(Saga); ok {
 		return sagaHandling{s}
 	}
-	return plainHandling{h}
+	if t, ok := h.(tableHandler); ok {
+		return plainHandling{h: h, fn: t.fn}
+	}
+	return plainHandling{h: h}
 }
 
 // noHandling is the handling of a consume-transform-produce loop that
@@ -41,13 +44,21 @@ func (noHandling) handle(*Member, *sim.World, *Tx, int, int) outcome { return ap
 // plainHandling runs a [Handler] in one step, inside the effect's
 // transaction. A handler that calls [Tx.Skip] has its writes discarded
 // and a dedup recorded.
-type plainHandling struct{ h Handler }
+type plainHandling struct {
+	h Handler
+	// fn is a built-in handler's function, called straight (nil: call h)
+	fn func(tx *Tx, r Record)
+}
 
 func (plainHandling) read(*Member, int) {}
 
 func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
-	r := m.batch[i]
-	p.h.Handle(tx, r)
+	r := &m.batch[i]
+	if p.fn != nil {
+		p.fn(tx, *r)
+	} else {
+		p.h.Handle(tx, *r)
+	}
 	if tx.Skipped() {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
 		crashPoint(w, m.id, PointAfterEffect)
@@ -71,7 +82,7 @@ func (sagaHandling) read(m *Member, i int) {
 // the row's version moved since the read: the member reads again and
 // handles the record anew.
 func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
-	r, read := m.batch[i], m.loaded[i]
+	r, read := &m.batch[i], m.loaded[i]
 	if m.cfg.Saga == SagaOptimistic {
 		if cur := loadSagaTx(tx, r.Key); cur.version != read.version {
 			rec := m.record(w, history.SagaConflict, r, attempt)
@@ -80,7 +91,7 @@ func (h sagaHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) ou
 			return conflict
 		}
 	}
-	to, start := h.s.Decide(read.state, r)
+	to, start := h.s.Decide(read.state, *r)
 	if to == read.state && !start {
 		return applied
 	}

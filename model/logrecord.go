@@ -73,7 +73,21 @@ func (st *strTab) nameNumber(name string, n int64) string {
 	}
 	b, k := st.room(len(name) + 21)
 	start := len(b)
-	b = strconv.AppendInt(append(append(b, name...), '-'), n, 10)
+	if n < 0 {
+		b = strconv.AppendInt(append(append(b, name...), '-'), n, 10)
+	} else {
+		// spelled in place: the digits from the last one back
+		nd := 1
+		for v := n; v >= 10; v /= 10 {
+			nd++
+		}
+		b = b[:start+len(name)+1+nd]
+		copy(b[start:], name)
+		b[start+len(name)] = '-'
+		for i, v := len(b)-1, n; i > start+len(name); i, v = i-1, v/10 {
+			b[i] = byte('0' + v%10)
+		}
+	}
 	st.blocks[k] = b
 	return unsafe.String(&b[start], len(b)-start)
 }
@@ -131,6 +145,28 @@ func (t *topic) pack(r *Record) logRecord {
 		Amount: r.Amount, Offset: r.Offset, appended: r.appended, pid: r.pid, seq: r.seq,
 		Partition: int32(r.Partition), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
 		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
+	}
+}
+
+// packAt writes r into lr as t's logs keep it, appended to partition p
+// at offset off at time at (r's own partition, offset and time are not
+// read).
+func (t *topic) packAt(lr *logRecord, r *Record, p int, off int64, at sim.Time) {
+	*lr = logRecord{
+		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
+		Amount: r.Amount, Offset: off, appended: at, pid: r.pid, seq: r.seq,
+		Partition: int32(p), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
+		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
+	}
+}
+
+// unpack writes the record lr of one of t's logs into r.
+func (t *topic) unpack(r *Record, lr *logRecord) {
+	*r = Record{
+		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
+		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
+		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
+		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }
 

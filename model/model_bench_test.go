@@ -43,7 +43,9 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 	s.Expect(d)
 	s.Start()
 	w.Run(sim.Time(d), 0)
-	return s.Deliveries, w.Steps(), h.Bytes()
+	deliveries, events, histBytes = s.Deliveries, w.Steps(), h.Bytes()
+	s.Release() // as the scenario runner does once a run is over
+	return deliveries, events, histBytes
 }
 
 // BenchmarkModel measures the whole model (producer, broker, group,

@@ -240,14 +240,22 @@ func (p *Producer) pump(w *sim.World) {
 		req := p.newRequest()
 		buf := req.buf
 		*req = produceReq{from: p.id, topic: p.t, partition: part, acks: p.cfg.Acks, pid: p.pid, epoch: p.epoch}
-		if n == 1 {
+		all := n == len(recs)
+		switch {
+		case n == 1:
 			req.one[0] = recs[0]
 			req.records, req.buf = req.one[:1:1], buf
-		} else {
+		case all && cap(buf) > 0:
+			// The request takes the pending array, and the partition
+			// the buffer of the request reused (each array has one
+			// owner: nothing refers to a reused request's buffer).
+			req.records, req.buf = recs[:n:n], recs
+			recs = buf
+		default:
 			req.buf = append(buf[:0], recs[:n]...)
 			req.records = req.buf[:n:n]
 		}
-		if n == len(recs) {
+		if all {
 			p.pending[part] = recs[:0]
 		} else {
 			p.pending[part] = recs[n:]

@@ -62,6 +62,10 @@ type replicaLog struct {
 	epochs  []epochStart
 	hw      int64
 	seqs    map[int64]*sequenceLine // idempotent producer id -> its epoch and the offset of each sequence number
+	// lastPID and lastLine are the producer id added last and its line
+	// in seqs, looked up once for a run of its records.
+	lastPID  int64
+	lastLine *sequenceLine
 	// fetchSeq numbers the fetch loop as follower; a response to an
 	// older one is dropped. It grows across lives.
 	fetchSeq int64
@@ -190,20 +194,25 @@ func (l *replicaLog) lastEpoch() int {
 	return int(l.records[len(l.records)-1].epoch)
 }
 
-// add appends rec (already numbered) to l, keeping the epoch cache and
-// the producer sequence numbers.
-func (l *replicaLog) add(rec logRecord) {
+// add appends a copy of rec (already numbered), appended at time at, to
+// l, keeping the epoch cache and the producer sequence numbers.
+func (l *replicaLog) add(rec *logRecord, at sim.Time) {
 	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < int(rec.epoch) {
 		l.epochs = append(l.epochs, epochStart{int(rec.epoch), rec.Offset})
 	}
-	l.records = append(growByDoubling(l.records), rec)
+	l.records = append(growByDoubling(l.records), *rec)
+	l.records[len(l.records)-1].appended = at
 	if rec.pid != 0 {
-		line := l.seqs[rec.pid]
+		line := l.lastLine
+		if rec.pid != l.lastPID || line == nil {
+			line = l.seqs[rec.pid]
+		}
 		if line == nil || int(rec.pepoch) > line.epoch {
 			line = &sequenceLine{epoch: int(rec.pepoch)}
 			l.seqs[rec.pid] = line
 		}
-		line.offs = append(growByDoubling(line.offs), rec.Offset)
+		l.lastPID, l.lastLine = rec.pid, line
+		line.add(rec.Offset, 1)
 	}
 }
 
@@ -216,11 +225,7 @@ func (l *replicaLog) truncate(n int64) {
 		l.epochs = l.epochs[:len(l.epochs)-1]
 	}
 	for _, line := range l.seqs {
-		k := len(line.offs)
-		for k > 0 && line.offs[k-1] >= n {
-			k--
-		}
-		line.offs = line.offs[:k:k]
+		line.cut(n)
 	}
 	l.hw = min(l.hw, n)
 }
@@ -280,30 +285,31 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		return
 	}
 	if req.pid != 0 {
-		var offs []int64
-		if line := l.seqs[req.pid]; line != nil {
+		var n int64 // the sequence numbers of the request's epoch in the log
+		line := l.seqs[req.pid]
+		if line != nil {
 			switch {
 			case req.epoch < line.epoch:
 				respond(produceOutOfOrder, -1) // fenced by a newer epoch
 				return
 			case req.epoch == line.epoch:
-				offs = line.offs
+				n = line.len()
 			}
 		}
-		if req.epoch > 0 && len(offs) == 0 && req.seq != 0 {
+		if req.epoch > 0 && n == 0 && req.seq != 0 {
 			respond(produceOutOfOrder, -1) // a new epoch starts at sequence 0
 			return
 		}
-		switch n := int64(len(offs)); {
+		switch {
 		case req.seq < n:
 			// Already in the log: answered as the original would be,
 			// with acks all once it is committed.
-			last := min(n-1, req.seq+int64(len(req.records))-1)
-			if req.acks == AcksAll && offs[last] >= l.hw {
-				l.waiting = append(l.waiting, pendingProduce{req, offs[req.seq], offs[last] + 1, true})
+			first, last := line.offset(req.seq), line.offset(min(n-1, req.seq+int64(len(req.records))-1))
+			if req.acks == AcksAll && last >= l.hw {
+				l.waiting = append(l.waiting, pendingProduce{req, first, last + 1, true})
 				return
 			}
-			respond(produceDuplicate, offs[req.seq])
+			respond(produceDuplicate, first)
 			return
 		case req.seq > n:
 			respond(produceOutOfOrder, -1)
@@ -318,7 +324,8 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 			seq = req.seq + int64(i)
 			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
 		}
-		l.add(ps.t.pack(&rec))
+		lr := ps.t.pack(&rec)
+		l.add(&lr, lr.appended)
 		r.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
@@ -560,9 +567,8 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			// an answer to an older fetch of this loop: fetch afresh
 			break
 		}
-		for _, rec := range resp.records {
-			rec.appended = w.Now()
-			l.add(rec)
+		for i := range resp.records {
+			l.add(&resp.records[i], w.Now())
 		}
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {

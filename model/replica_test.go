@@ -6,7 +6,7 @@ import "testing"
 func epochLog(epochs ...int) *replicaLog {
 	l := &replicaLog{seqs: map[int64]*sequenceLine{}}
 	for i, e := range epochs {
-		l.add(logRecord{Offset: int64(i), epoch: int32(e)})
+		l.add(&logRecord{Offset: int64(i), epoch: int32(e)}, 0)
 	}
 	return l
 }

@@ -26,9 +26,9 @@ type source interface {
 	attempt(m *Member, i int) (attempt, generation int)
 	// fenced reports whether a newer generation owns r's partition: the
 	// effect must not be written (fencing writes).
-	fenced(m *Member, tx *Tx, r Record) bool
+	fenced(m *Member, tx *Tx, r *Record) bool
 	// ack commits the offset after r, or acknowledges r.
-	ack(m *Member, w *sim.World, r Record)
+	ack(m *Member, w *sim.World, r *Record)
 }
 
 func sourceOf(s Style) source {
@@ -90,12 +90,12 @@ func (logSource) attempt(m *Member, i int) (int, int) {
 	return int(att[r.Offset]), m.ref.generation
 }
 
-func (logSource) fenced(m *Member, tx *Tx, r Record) bool {
+func (logSource) fenced(m *Member, tx *Tx, r *Record) bool {
 	cur, _ := tx.Get(FenceTable, m.g.fenceKeys[r.Partition])
 	return cur > int64(m.ref.generation)
 }
 
-func (logSource) ack(m *Member, w *sim.World, r Record) { m.commitOffset(w, m.bpart, r.Offset+1) }
+func (logSource) ack(m *Member, w *sim.World, r *Record) { m.commitOffset(w, m.bpart, r.Offset+1) }
 
 // queueSource consumes a queue subscription.
 type queueSource struct{}
@@ -118,9 +118,9 @@ func (queueSource) take(m *Member, _ *sim.World, _ *recordsMsg) bool {
 // attempt is the broker's delivery count of the message.
 func (queueSource) attempt(m *Member, i int) (int, int) { return m.attempts[i], 0 }
 
-func (queueSource) fenced(*Member, *Tx, Record) bool { return false }
+func (queueSource) fenced(*Member, *Tx, *Record) bool { return false }
 
-func (queueSource) ack(m *Member, w *sim.World, r Record) {
+func (queueSource) ack(m *Member, w *sim.World, r *Record) {
 	crashPoint(w, m.id, PointBeforeCommit)
 	w.Send(m.id, m.broker, kindQueueAck, int64(r.Partition), r.Offset, m.ref)
 	crashPoint(w, m.id, PointAfterCommit)

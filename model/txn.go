@@ -272,11 +272,16 @@ func (b *Broker) visible(t *topic, p int, from int64, max int, iso Isolation, bu
 	recs = buf[:0]
 	if !t.txn {
 		end = min(end, from+int64(max))
-		if n := int(end - from); n > cap(recs) {
+		n := 0
+		if end > from {
+			n = int(end - from)
+		}
+		if n > cap(recs) {
 			recs = make([]Record, 0, n)
 		}
-		for o := from; o < end; o++ {
-			recs = append(recs, t.record(&pl.records[o]))
+		recs = recs[:n]
+		for k := range recs {
+			t.unpack(&recs[k], &pl.records[from+int64(k)])
 		}
 		return recs, end
 	}

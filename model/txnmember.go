@@ -37,7 +37,7 @@ func (m *Member) txnAssign(w *sim.World) {
 
 // txnOutput writes the output record of input r in the batch's
 // transaction. It reports false when the member was fenced.
-func (m *Member) txnOutput(w *sim.World, r Record) bool {
+func (m *Member) txnOutput(w *sim.World, r *Record) bool {
 	out := Record{ID: m.cfg.Service + ":" + r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Topic: m.out.name}
 	p := KeyPartition(r.Key, len(m.out.partitions))
 	pub := history.Entry{At: int64(w.Now()), Kind: history.Publish, Node: m.name, Service: m.service, Group: m.g.name,

@@ -125,6 +125,7 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	// The world is not read past this point: the checks judge the history
 	// alone, and the simulation's memory can be collected while they do.
 	why, now := w.Halted(), w.Now()
+	sys.Release()
 	bw, w, sys, es = nil, nil, nil, nil
 	o.Results = Judge(h, s.Checks)
 	if err := spillErr(s, h); err != nil { // a chunk the checks read back

@@ -162,7 +162,12 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	if at < w.now {
 		panic(fmt.Sprintf("sim: event for %s scheduled at %v, before now %v", w.nodes[node].name, at, w.now))
 	}
-	w.q.push(Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc})
+	e := Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
+	if at < w.q.horizon { // the usual event, pushed here inline
+		w.q.near.push(e)
+	} else {
+		w.q.push(e)
+	}
 	w.seq++
 }
 
@@ -193,9 +198,14 @@ func (w *World) Send(from, to NodeID, kind uint32, a, b int64, msg any) {
 // hook decides to crash the node here, CrashPoint does not return: it unwinds
 // the handler and the kernel takes the node down.
 func (w *World) CrashPoint(node NodeID, point string) {
-	if w.hook == nil {
-		return
+	if w.hook != nil { // inlined: a world without crash faults pays one test
+		w.askCrash(node, point)
 	}
+}
+
+// askCrash asks the crash hook about node at point, and unwinds the
+// handler if it says crash.
+func (w *World) askCrash(node NodeID, point string) {
 	crash, after := w.hook.Crash(w, node, point)
 	if crash {
 		panic(crashSignal{node: node, point: point, restartAfter: after})
@@ -249,7 +259,8 @@ func (w *World) mix(a, b, c, d uint64) {
 // without counting as a step.
 func (w *World) Step() bool {
 	for w.q.len() > 0 {
-		ev := w.q.pop()
+		w.q.ready()
+		ev := w.q.near.pop()
 		s := &w.nodes[ev.Node]
 		if ev.inc != s.inc {
 			continue

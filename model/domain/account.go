@@ -53,12 +53,16 @@ func (a Account) Apply(state any, e Event) any {
 }
 
 // change is what e adds to the balance.
-func (a Account) change(e Event) int64 {
-	switch e.Type {
+func (a Account) change(e Event) int64 { return a.Change(e.Type, e.Amount) }
+
+// Change is what an event of type typ with amount adds to the balance:
+// the rule of Apply, for a caller that holds the two fields alone.
+func (a Account) Change(typ string, amount int64) int64 {
+	switch typ {
 	case Deposited:
-		return e.Amount * a.unit()
+		return amount * a.unit()
 	case Withdrawn, FeeCharged:
-		return -e.Amount * a.unit()
+		return -amount * a.unit()
 	}
 	return 0
 }

@@ -1,0 +1,103 @@
+package model
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// stock keeps the arrays of the largest per-run slices of released
+// systems ([System.Release]) for the next system's [System.Expect] to
+// reserve from, so that a sweep worker does not fault in, and zero,
+// fresh memory for them at every run. Only arrays of pointer-free
+// elements are stocked: an array handed back keeps nothing of its system
+// alive, and what is left in it is never read (a partition log reads
+// only below its length and appends overwrite the rest; delivery counts
+// are cleared as they are lengthened). A stock holds at most
+// stockMaxBytes; it is shared by the systems of every goroutine, hence
+// its lock.
+type stock[T any] struct {
+	mu     sync.Mutex
+	arrays [][]T
+	bytes  int
+}
+
+// stockMaxBytes bounds the bytes of the arrays one stock keeps.
+const stockMaxBytes = 256 << 20
+
+var (
+	logStock   stock[logRecord] // partition logs' records
+	countStock stock[uint16]    // a group's delivery counts of a partition
+)
+
+// reserve returns s with room for n elements, taking a stocked array
+// when s is empty and one is large enough.
+func (st *stock[T]) reserve(s []T, n int) []T {
+	if cap(s) >= n {
+		return s
+	}
+	if len(s) == 0 {
+		st.mu.Lock()
+		for i := len(st.arrays) - 1; i >= 0; i-- {
+			if a := st.arrays[i]; cap(a) >= n {
+				st.arrays = append(st.arrays[:i], st.arrays[i+1:]...)
+				st.bytes -= arrayBytes(a)
+				st.mu.Unlock()
+				return a[:0]
+			}
+		}
+		st.mu.Unlock()
+	}
+	return reserve(s, n)
+}
+
+// give hands the array of *s to the stock, if it has room, and empties
+// *s.
+func (st *stock[T]) give(s *[]T) {
+	a := (*s)[:0]
+	*s = nil
+	if cap(a) == 0 {
+		return
+	}
+	st.mu.Lock()
+	if b := arrayBytes(a); st.bytes+b <= stockMaxBytes {
+		st.arrays = append(st.arrays, a)
+		st.bytes += b
+	}
+	st.mu.Unlock()
+}
+
+// arrayBytes returns the bytes of a's array.
+func arrayBytes[T any](a []T) int {
+	var zero T
+	return cap(a) * int(unsafe.Sizeof(zero))
+}
+
+// Release hands the memory of the system's partition logs and delivery
+// counts back for the next system built to reuse. Nothing of the system
+// may run or be read after it: call it once a run is over and only its
+// history is read.
+func (s *System) Release() {
+	for _, t := range s.Broker.topics {
+		if t.repl != nil {
+			for _, ps := range t.repl {
+				for _, r := range s.Broker.cluster.brokers {
+					if l := r.logs[ps.idx]; l != nil {
+						logStock.give(&l.records)
+					}
+				}
+			}
+			for i := range t.partitions {
+				t.partitions[i].records = nil // views of the leaders' logs
+			}
+			continue
+		}
+		for i := range t.partitions {
+			logStock.give(&t.partitions[i].records)
+		}
+	}
+	for _, g := range s.Broker.groups {
+		for i := range g.attempts {
+			countStock.give(&g.attempts[i])
+		}
+	}
+}

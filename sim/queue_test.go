@@ -1,0 +1,61 @@
+package sim
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestQueueMatchesSortedOrder draws pushes and pops, the times of the
+// pushes clustered or spread over the whole range of time (up to its
+// end, where the horizon cannot move past an event), and requires every
+// pop to return the least queued event by (At, Seq), as a list kept
+// sorted does, and the length to match.
+func TestQueueMatchesSortedOrder(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var q queue
+		var ref []Event
+		var seq uint64
+		base := rapid.SampledFrom([]Time{0, 1 << 40, math.MaxInt64 - 1<<12}).Draw(t, "base")
+		for range rapid.IntRange(1, 300).Draw(t, "steps") {
+			if len(ref) > 0 && rapid.IntRange(0, 2).Draw(t, "pop") == 0 {
+				got := q.pop()
+				want := ref[0]
+				ref = ref[1:]
+				if got.At != want.At || got.Seq != want.Seq {
+					t.Fatalf("pop (%d, %d), want (%d, %d)", got.At, got.Seq, want.At, want.Seq)
+				}
+			} else {
+				var at Time
+				switch rapid.IntRange(0, 3).Draw(t, "spread") {
+				case 0:
+					at = base + Time(rapid.Int64Range(0, 8).Draw(t, "near"))
+				case 1:
+					at = base + Time(rapid.Int64Range(0, 1<<22).Draw(t, "mid"))
+				case 2:
+					at = base + Time(rapid.Int64Range(0, 1<<40).Draw(t, "far"))
+				default:
+					at = Time(rapid.Int64Range(int64(base), math.MaxInt64).Draw(t, "any"))
+				}
+				e := Event{At: at, Seq: seq}
+				seq++
+				q.push(e)
+				i, _ := slices.BinarySearchFunc(ref, e, func(a, b Event) int {
+					return cmp.Or(cmp.Compare(a.At, b.At), cmp.Compare(a.Seq, b.Seq))
+				})
+				ref = slices.Insert(ref, i, e)
+			}
+			if q.len() != len(ref) {
+				t.Fatalf("len %d, want %d", q.len(), len(ref))
+			}
+			if len(ref) > 0 {
+				if p := q.peek(); p.At != ref[0].At || p.Seq != ref[0].Seq {
+					t.Fatalf("peek (%d, %d), want (%d, %d)", p.At, p.Seq, ref[0].At, ref[0].Seq)
+				}
+			}
+		}
+	})
+}
