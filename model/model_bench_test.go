@@ -31,9 +31,15 @@ func runModel(b *testing.B, cfg Config, d time.Duration, h *history.History) (de
 
 // runModelHistory is runModel that also returns the bytes of memory the
 // history holds at the end.
+//
+// With h nil, the run is a single run's: a history of its own, and it
+// releases nothing, so that the next one allocates its own logs too.
+// With a history buffer, it is a sweep worker's run: it releases its log
+// arrays once over, as the scenario runner does, for the next run.
 func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.History) (deliveries, events uint64, histBytes int64) {
 	w := sim.New(1)
-	if h == nil {
+	reuse := h != nil
+	if !reuse {
 		h = &history.History{}
 	}
 	s, err := Build(w, cfg, h)
@@ -44,7 +50,9 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 	s.Start()
 	w.Run(sim.Time(d), 0)
 	deliveries, events, histBytes = s.Deliveries, w.Steps(), h.Bytes()
-	s.Release() // as the scenario runner does once a run is over
+	if reuse {
+		s.Release()
+	}
 	return deliveries, events, histBytes
 }
 
@@ -104,8 +112,9 @@ func replicatedBenchConfig() Config {
 }
 
 // benchModel runs cfg for a second of simulated time per iteration. With
-// reuse, every iteration records into the same history buffer, as a sweep
-// worker does; without, each allocates its own, as a single run does.
+// reuse, every iteration records into the same history buffer and the
+// log arrays the one before released, as a sweep worker does; without,
+// each allocates its own, as a single run does.
 func benchModel(b *testing.B, cfg Config, reuse bool) {
 	var h *history.History
 	if reuse {
