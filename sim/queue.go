@@ -49,8 +49,8 @@ func (q *queue) push(e Event) {
 }
 
 // pop takes the next event off the queue, which must not be empty. The
-// world's loop spells it out, ready then near.pop, so that it inlines
-// and the event is not copied twice.
+// world's loop spells it out, ready then near.popInto, so that it
+// inlines and the event is not copied on the way.
 func (q *queue) pop() Event {
 	q.ready()
 	return q.near.pop()
@@ -131,8 +131,15 @@ func (h *eventHeap) push(e Event) {
 }
 
 func (h *eventHeap) pop() Event {
+	var e Event
+	h.popInto(&e)
+	return e
+}
+
+// popInto moves the least event into *top.
+func (h *eventHeap) popInto(top *Event) {
 	a := *h
-	top := a[0]
+	*top = a[0]
 	n := len(a) - 1
 	last := a[n]
 	a[n] = Event{}
@@ -157,5 +164,4 @@ func (h *eventHeap) pop() Event {
 	if n > 0 {
 		a[i] = last
 	}
-	return top
 }

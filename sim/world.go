@@ -53,7 +53,7 @@ type World struct {
 	steps uint64
 	hook  CrashHook
 	net   Network
-	cur   Event // the event being handled; handlers get a pointer to it
+	cur   Event // the event popped last, being handled; handlers get a pointer to it
 
 	limit   func() string // asked every limitEvery steps; non-empty halts
 	halted  string        // why the limit halted the world, or ""
@@ -260,7 +260,8 @@ func (w *World) mix(a, b, c, d uint64) {
 func (w *World) Step() bool {
 	for w.q.len() > 0 {
 		w.q.ready()
-		ev := w.q.near.pop()
+		ev := &w.cur
+		w.q.near.popInto(ev)
 		s := &w.nodes[ev.Node]
 		if ev.inc != s.inc {
 			continue
@@ -275,8 +276,7 @@ func (w *World) Step() bool {
 		if !s.up {
 			return true // a timer set for a node that is down: counted, not handled
 		}
-		w.cur = ev
-		w.handle(s.node, &w.cur)
+		w.handle(s.node, ev)
 		return true
 	}
 	return false
