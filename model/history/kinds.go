@@ -68,8 +68,8 @@ func (h *History) Count(ks ...Kind) int {
 // symbols ([History.Lookup], [History.Str]) rather than strings. The
 // record is the history's own; the caller must not change it, nor keep
 // it past the loop's step (a spilled history reuses its memory). A loop
-// that closes the history panics at its next step: the chunk it was
-// reading may be unmapped.
+// that closes the history before its last record panics at its next
+// step: the chunk it was reading may be unmapped.
 func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 	set := kindsOf(ks)
 	return func(yield func(int, *Record) bool) {
@@ -89,8 +89,11 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 					if !yield(lo+j, r) {
 						return
 					}
-					if h.mem != mem && mem != nil {
-						panic("history: closed while a Compact loop reads it")
+					if h.mem != mem && mem != nil { // closed: its chunks may be unmapped
+						if lo+j+1 < n {
+							panic("history: closed while a Compact loop reads it")
+						}
+						return
 					}
 				}
 			}

@@ -151,3 +151,22 @@ func TestReadAfterClose(t *testing.T) {
 	}
 	runtime.KeepAlive(h)
 }
+
+// TestCloseAtLastStep: a Compact loop that closes its history at the
+// history's last record ends as any loop does.
+func TestCloseAtLastStep(t *testing.T) {
+	h := mappedHistory(1)
+	last := h.Len() - 1
+	seen := 0
+	v := noFault(func() {
+		for i := range h.Compact(Publish, Effect, Deliver) {
+			seen++
+			if i == last {
+				h.Close()
+			}
+		}
+	})
+	if v != nil || seen != last+1 {
+		t.Fatalf("a loop closing its history at the last record: panic %v after %d of %d records", v, seen, last+1)
+	}
+}
