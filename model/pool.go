@@ -10,8 +10,17 @@ package model
 // needs no lock.
 type pool[T any] struct{ free []*T }
 
+// freeListsOff turns every free list of the event-sourced path off: get
+// allocates, put and release drop the message as it is. A test sets it
+// to compare runs with and without reuse, which must record the same
+// history; nothing else does.
+var freeListsOff bool
+
 // get returns a zeroed message.
 func (p *pool[T]) get() *T {
+	if freeListsOff {
+		return new(T)
+	}
 	if n := len(p.free); n > 0 {
 		m := p.free[n-1]
 		p.free = p.free[:n-1]
@@ -24,6 +33,9 @@ func (p *pool[T]) get() *T {
 // method empties itself, keeping the memory of its slices; any other is
 // zeroed.
 func (p *pool[T]) put(m *T) {
+	if freeListsOff {
+		return
+	}
 	if r, ok := any(m).(interface{ reset() }); ok {
 		r.reset()
 	} else {
@@ -57,7 +69,7 @@ type appendPool struct{ free []*appendMsg }
 
 // get returns an empty append held by its caller.
 func (p *appendPool) get() *appendMsg {
-	if n := len(p.free); n > 0 {
+	if n := len(p.free); n > 0 && !freeListsOff {
 		m := p.free[n-1]
 		p.free = p.free[:n-1]
 		m.refs = 1
@@ -71,7 +83,7 @@ func (p *appendPool) hold(m *appendMsg) { m.refs++ }
 
 // release lets go of m; the last holder hands it back.
 func (p *appendPool) release(m *appendMsg) {
-	if m.refs--; m.refs != 0 {
+	if m.refs--; m.refs != 0 || freeListsOff {
 		return
 	}
 	evs := m.events

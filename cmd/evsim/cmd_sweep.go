@@ -252,7 +252,8 @@ func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 // goes on with the next instead of waiting for the others. As each
 // scenario's runs are all in, in list order, it calls emit with the
 // scenario's summary. After Ctrl-C no new run starts; the scenarios with
-// runs finished are emitted, those cut short marked Interrupted. A
+// runs finished are emitted, those whose runs did not all finish marked
+// Interrupted. A
 // scenario that cannot run stops the sweep with its error.
 func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds scenarios.Bounds, progress io.Writer, measure bool, intr *interrupt,
 	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
@@ -289,6 +290,9 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 				}
 				c := cell{sc, seeds[i]}
 				start := time.Now()
+				if testHookPicked != nil {
+					testHookPicked(sc, i)
+				}
 				o, err := list[c.sc].RunWithin(c.seed, bounds)
 				fd.done(c.sc, time.Since(start))
 				var worst reports.Worst
@@ -349,18 +353,26 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 	if err := flush(); err != nil {
 		return err
 	}
-	for ; next < len(list); next++ { // cut short by Ctrl-C: the scenarios that ran at all
+	// Cut short by Ctrl-C: the scenarios that ran at all, those whose
+	// runs did not all finish marked (the feed may have finished a
+	// later scenario's runs and not an earlier one's).
+	for ; next < len(list); next++ {
 		if done[next] == 0 {
 			continue
 		}
 		sum := sums[next].finish()
-		sum.Interrupted = true
+		sum.Interrupted = done[next] < len(seeds)
 		if err := emit(list[next], sum); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// testHookPicked, when set, is called as a sweep's worker starts the
+// run of scenario sc at seed index seed; the time it takes counts in the
+// run's.
+var testHookPicked func(sc, seed int)
 
 // newSweepLine starts the summary of s's sweep, with no run in it.
 func newSweepLine(s *scenarios.Scenario) *sweepLine {

@@ -17,13 +17,15 @@ import (
 //
 // A history's mapped regions are its own: a [chunkMem] holds them and
 // unmaps them when the history is closed or, failing that, when the
-// chunkMem becomes unreachable (a cleanup); copies of a History share
-// it. A chunk dropped by spilling gives its memory back to the system
+// chunkMem becomes unreachable (a cleanup); a History is not copied
+// (see [History]), so no other holds it. A chunk dropped by spilling gives its memory back to the system
 // and keeps its addresses until then. A pointer into mapped memory does
 // not keep the history alive, as one into Go memory would: a method that
 // reads a record or side row through a pointer after its last use of h
 // ends with runtime.KeepAlive(h), and [History.Compact]'s records are
-// the caller's only within the loop's step.
+// the caller's only within the loop's step. A read after Close finds no
+// record (the methods panic on an index past Len), and a Compact loop
+// whose body closes the history panics at its next step.
 const (
 	hugeFrom   = 2
 	regionSize = 32 << 20

@@ -67,11 +67,13 @@ func (h *History) Count(ks ...Kind) int {
 // kinds ks, in order, without unpacking any: for a check that compares
 // symbols ([History.Lookup], [History.Str]) rather than strings. The
 // record is the history's own; the caller must not change it, nor keep
-// it past the loop's step (a spilled history reuses its memory).
+// it past the loop's step (a spilled history reuses its memory). A loop
+// that closes the history before its last record panics at its next
+// step: the chunk it was reading may be unmapped.
 func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 	set := kindsOf(ks)
 	return func(yield func(int, *Record) bool) {
-		n, slot := h.n, -1
+		n, slot, mem := h.n, -1, h.mem
 		defer func() { h.unpinChunk(slot) }()
 		for c := range h.recs {
 			lo := c << chunkBits
@@ -83,8 +85,16 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 			chunk, slot = h.pinChunk(c, &set)
 			chunk = chunk[:min(len(chunk), n-lo)]
 			for j := range chunk {
-				if r := &chunk[j]; set.has(r.kind) && !yield(lo+j, r) {
-					return
+				if r := &chunk[j]; set.has(r.kind) {
+					if !yield(lo+j, r) {
+						return
+					}
+					if h.mem != mem && mem != nil { // closed: its chunks may be unmapped
+						if lo+j+1 < n {
+							panic("history: closed while a Compact loop reads it")
+						}
+						return
+					}
 				}
 			}
 		}

@@ -19,7 +19,13 @@ const chunkLen = 1 << chunkBits
 // A recorder adds [Entry] values; a history keeps each as a compact
 // [Record] in fixed-size chunks, its strings interned in a symbol table of
 // its own. Read it back with [History.At] or [History.All].
+//
+// A History must not be copied once used (go vet's copylocks check
+// reports a copy): a copy would share its chunks, whose mapped memory
+// Close on either unmaps under the other.
 type History struct {
+	_ noCopy
+
 	// Source says where the records come from; empty means evsim's own
 	// simulation, with simulated time in causal order. A live run names
 	// the broker and the clients: its times are wall-clock time and its
@@ -34,6 +40,12 @@ type History struct {
 	sp    *spill // nil until SpillOver
 	mem   *chunkMem
 }
+
+// noCopy makes go vet report a copy of the struct that holds it.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // FromEntries returns a history of es, in order.
 func FromEntries(es []Entry) *History {
@@ -90,7 +102,9 @@ func (h *History) put(e *Entry, ev, key Sym) (Sym, Sym) {
 		r.ext = uint32(h.nx)
 	}
 	h.n++
-	return r.Event, r.Key
+	ev, key = r.Event, r.Key
+	runtime.KeepAlive(h) // see chunkMem
+	return ev, key
 }
 
 // grow adds a chunk of records when the history has none free.
