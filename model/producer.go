@@ -36,6 +36,7 @@ type Producer struct {
 	b     *Broker
 	t     *topic
 	hist  *history.History
+	hname history.Name // cfg.Name, as the history names it
 	rng   *rand.Rand
 	keys  []string
 	lossy bool // a request or its ack can be lost, so requests need timers
@@ -88,7 +89,7 @@ type producerVolatile struct {
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
 	cfg = cfg.withDefaults()
-	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, rng: w.Stream(),
+	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, hname: history.NewName(cfg.Name), rng: w.Stream(),
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
 	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
@@ -212,7 +213,7 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	}
 	p.metadata(w.Now())
 	part := partition(&p.cfg, key, p.parts, &p.rr)
-	rec.idSym, rec.keySym = p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
+	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
 		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
@@ -285,7 +286,7 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
 			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}, r.idSym, r.keySym)
 	}
 }
@@ -404,7 +405,7 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
 	}

@@ -58,6 +58,9 @@ type symbols struct {
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
+	// gen is the table's generation (see [Name]): 0 until a Name takes
+	// its symbol, and again once the table is emptied.
+	gen uint64
 }
 
 // symSlot is a slot of the index: y is 0 when the slot is free. hash is
@@ -331,6 +334,7 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
 	t.last = [len(t.last)]symCached{}
+	t.gen = 0
 	clear(t.index)
 	for c := range t.strs[:(t.n+symChunkLen-1)>>symChunkBits] {
 		clear(t.strs[c]) // the strings are the history's no more
