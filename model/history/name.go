@@ -36,13 +36,18 @@ var symGens atomic.Uint64
 // nameSym returns the symbol of n in h, interning n's string the first
 // time in h's current table. A nil n is the empty string.
 func (h *History) nameSym(n *Name) Sym {
+	if n != nil && n.h == h && n.gen == h.syms.gen { // n.gen is never 0: see internName
+		return n.y
+	}
+	return h.internName(n)
+}
+
+// internName is nameSym when n holds no symbol of h's current table.
+func (h *History) internName(n *Name) Sym {
 	if n == nil {
 		return 0
 	}
 	t := &h.syms
-	if n.h == h && n.gen == t.gen && n.gen != 0 {
-		return n.y
-	}
 	y := t.intern(n.s)
 	if t.gen == 0 {
 		t.gen = symGens.Add(1)

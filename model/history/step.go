@@ -158,7 +158,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	if !t.is(key, s.Key) {
 		key = t.intern(s.Key)
 	}
-	typ := t.internLast(&t.last[4], s.Type)
+	typ := t.internLast2(&t.types, s.Type)
 	if h.n>>chunkBits == len(h.recs) {
 		h.grow()
 	}

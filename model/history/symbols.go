@@ -58,6 +58,9 @@ type symbols struct {
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
+	// types holds the two strings last interned as an event type: a
+	// type goes by at two addresses, the producer's and the log's.
+	types [2]symCached
 	// gen is the table's generation (see [Name]): 0 until a Name takes
 	// its symbol, and again once the table is emptied.
 	gen uint64
@@ -88,13 +91,21 @@ func (t *symbols) add(s string) {
 
 // series is the numbered strings of one prefix: its number, and the page
 // last used (cached: page and off are set) and its offset in the slab.
+// dense holds 1 + the offset of each of its first pages that has one (0:
+// none), the pages a producer numbering its ids from 1 fills in order;
+// the others are in the table's pages.
 type series struct {
 	prefix string
 	id     uint32
 	cached bool
 	page   uint32
 	off    uint32
+	dense  []uint32
 }
+
+// seriesDenseGap is how far past its dense pages a series's new page may
+// be and still extend them (to itself, the pages between left empty).
+const seriesDenseGap = 64
 
 // seriesPageLen is the numbers of a page of a series: small, so that the
 // few numbers of a prefix (or numbers far apart) take little room.
@@ -142,15 +153,28 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 	}
 	pg := n >> seriesPageBits
 	if !sr.cached || sr.page != pg {
-		key := uint64(sr.id)<<32 | uint64(pg)
-		off, found := t.pages[key]
+		var off uint32
+		found := false
+		if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
+			off, found = sr.dense[pg]-1, true
+		} else if len(t.pages) > 0 {
+			off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
+		}
 		if !found {
 			if !add {
 				return 0, false
 			}
 			off = uint32(len(t.slab))
 			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
-			t.pages[key] = off
+			switch {
+			case pg < uint32(len(sr.dense)):
+				sr.dense[pg] = off + 1
+			case pg <= uint32(len(sr.dense))+seriesDenseGap:
+				sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
+				sr.dense[pg] = off + 1
+			default:
+				t.pages[uint64(sr.id)<<32|uint64(pg)] = off
+			}
 		}
 		sr.cached, sr.page, sr.off = true, pg, off
 	}
@@ -331,9 +355,25 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 	return y
 }
 
+// internLast2 is internLast for a field whose last two strings are kept
+// in m: a field that mostly takes one of two.
+func (t *symbols) internLast2(m *[2]symCached, s string) Sym {
+	if m[0].is(s) {
+		return m[0].y
+	}
+	if m[1].is(s) {
+		return m[1].y
+	}
+	y := t.intern(s)
+	m[1] = m[0]
+	m[0].set(s, y)
+	return y
+}
+
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
 	t.last = [len(t.last)]symCached{}
+	t.types = [len(t.types)]symCached{}
 	t.gen = 0
 	clear(t.index)
 	for c := range t.strs[:(t.n+symChunkLen-1)>>symChunkBits] {
