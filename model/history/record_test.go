@@ -537,7 +537,13 @@ func TestSeriesPagesSparseThenDense(t *testing.T) {
 	h := &History{}
 	for round := range 2 {
 		syms := map[string]Sym{}
-		order := []int{5000, 900, 0}
+		// far pages first, then pages 50 apart, each within reach of
+		// the dense ones, which so grow past the far pages before the
+		// strings of these come again
+		order := []int{5000, 900}
+		for i := 0; i < 6000; i += 50 << seriesPageBits {
+			order = append(order, i)
+		}
 		for i := range 6000 {
 			order = append(order, i)
 		}
