@@ -79,6 +79,19 @@ func (h *History) PutStep(s *Step, ev, key Sym) (Sym, Sym) {
 	return r.Event, r.Key
 }
 
+// putNamedEntry is PutNamed through the step's Entry: for a record with a
+// side row, or the first of a chunk of a history that spills. It is kept
+// apart so that PutNamed's frame holds no Entry.
+//
+//go:noinline
+func (h *History) putNamedEntry(s *NamedStep, ev, key Sym) (Sym, Sym) {
+	if k := s.Kind; k == 0 || int(k) >= len(kindCodes.vals) {
+		panic(fmt.Sprintf("history: unknown record kind code %d", k))
+	}
+	e := s.Entry()
+	return h.put(&e, ev, key)
+}
+
 // KindCode is a record kind's code: what a [Record] keeps of its kind. A
 // recorder takes the codes of the kinds it records once ([Kind.Code]),
 // to fill a [NamedStep] with no lookup.
@@ -142,11 +155,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	if k == 0 || int(k) >= len(kindCodes.vals) || s.Service != nil && s.Service.s != "" || s.Payload != "" ||
 		h.sp != nil && h.n&(chunkLen-1) == 0 ||
 		prod && (!producerKind[k] || s.Value != 0 || s.Epoch < math.MinInt32 || s.Epoch > math.MaxInt32) {
-		e := s.Entry()
-		if k == 0 || int(k) >= len(kindCodes.vals) {
-			panic(fmt.Sprintf("history: unknown record kind code %d", k))
-		}
-		return h.put(&e, ev, key)
+		return h.putNamedEntry(s, ev, key)
 	}
 	t := &h.syms
 	// interned in the order of packRecord, so that symbols are numbered
