@@ -151,6 +151,11 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 		}
 		t.lastSeries = sr
 	}
+	return t.pageSlot(sr, n, add)
+}
+
+// pageSlot is slot in the series sr.
+func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
 	pg := n >> seriesPageBits
 	if !sr.cached || sr.page != pg {
 		var off uint32
@@ -228,9 +233,11 @@ func (t *symbols) intern(s string) Sym {
 		return 0
 	}
 	prefix, num, isNum := numbered(s)
-	if isNum && t.lastSeries != nil && t.lastSeries.prefix == prefix {
-		// the series of the string before: no need of the cache
-		return t.internNumbered(prefix, num, s)
+	if sr := t.lastSeries; isNum && sr != nil && sr.prefix == prefix {
+		// the series of the string before: no need of the cache (nor of
+		// the index, which the series's first string made)
+		i, _ := t.pageSlot(sr, num, true)
+		return t.numberedAt(i, s)
 	}
 	var c *symCached
 	if t.cache != nil {
@@ -282,6 +289,12 @@ func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
 		t.add("")
 	}
 	i, _ := t.slot(prefix, n, true)
+	return t.numberedAt(i, s)
+}
+
+// numberedAt returns the symbol of the numbered string s, whose place in
+// the slab is i, adding s the first time.
+func (t *symbols) numberedAt(i int, s string) Sym {
 	y := t.slab[i]
 	if y == 0 {
 		y = Sym(t.n)
@@ -389,9 +402,14 @@ func (t *symbols) reset() {
 	}
 }
 
-// is reports whether y, not 0, is the symbol of s.
+// is reports whether y, not 0, is the symbol of s: mostly the same bytes
+// at the same address, which it tells without comparing them.
 func (t *symbols) is(y Sym, s string) bool {
-	return y != 0 && int(y) < t.n && t.strs[y>>symChunkBits][y&(symChunkLen-1)] == s
+	if y == 0 || int(y) >= t.n {
+		return false
+	}
+	p := t.strs[y>>symChunkBits][y&(symChunkLen-1)]
+	return len(p) == len(s) && (unsafe.StringData(p) == unsafe.StringData(s) || p == s)
 }
 
 // str returns the string of symbol y.
