@@ -39,7 +39,9 @@ type Producer struct {
 	hname history.Name // cfg.Name, as the history names it
 	rng   *rand.Rand
 	keys  []string
-	lossy bool // a request or its ack can be lost, so requests need timers
+	// keyNames are keys as the history names them.
+	keyNames []history.Name
+	lossy    bool // a request or its ack can be lost, so requests need timers
 	// free holds requests done with, for reuse (memory, not state).
 	free []*produceReq
 	// strike counters of the fault knobs (nil: off)
@@ -100,8 +102,10 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		p.lossy = true // a broker can crash with the request
 	}
 	p.keys = make([]string, cfg.Keys)
+	p.keyNames = make([]history.Name, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
+		p.keyNames[i] = history.NewName(p.keys[i])
 	}
 	p.id = w.Add(cfg.Name, p)
 	p.reset(w.Now())
@@ -164,13 +168,13 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys, p.cfg.HotKey)
+	ki, typ, amount := drawEventKey(p.rng, p.cfg.Events, len(p.keys), p.cfg.HotKey)
 	if p.holding {
-		p.held = append(p.held, heldEvent{key, typ, amount})
+		p.held = append(p.held, heldEvent{p.keys[ki], typ, amount})
 		p.schedule(w)
 		return
 	}
-	p.emit(w, key, typ, amount)
+	p.emitNamed(w, p.keys[ki], &p.keyNames[ki], typ, amount)
 	p.schedule(w)
 }
 
@@ -201,6 +205,11 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
+	p.emitNamed(w, key, nil, typ, amount)
+}
+
+// emitNamed is emit of a key whose Name the producer keeps (nil: none).
+func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, typ string, amount int64) {
 	p.n++
 	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
@@ -214,7 +223,7 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.metadata(w.Now())
 	part := partition(&p.cfg, key, p.parts, &p.rr)
 	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
-		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}, 0, 0)
+		Partition: part, Event: rec.ID, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -585,6 +594,12 @@ func (p *Producer) Restart(w *sim.World) {
 // hot key share, the first key takes that share of the events and the
 // rest are drawn over all keys.
 func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio) (key, typ string, amount int64) {
+	ki, typ, amount := drawEventKey(rng, events, len(keys), hot)
+	return keys[ki], typ, amount
+}
+
+// drawEventKey is drawEvent of n keys, giving the index of its key.
+func drawEventKey(rng *rand.Rand, events []EventSpec, n int, hot sim.Ratio) (ki int, typ string, amount int64) {
 	spec := &events[0]
 	if len(events) > 1 {
 		spec = &events[rng.IntN(len(events))]
@@ -593,9 +608,8 @@ func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio)
 	if span := spec.AmountMax - spec.AmountMin; span > 0 {
 		amount += rng.Int64N(span + 1)
 	}
-	key = keys[0]
-	if len(keys) > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
-		key = keys[rng.IntN(len(keys))]
+	if n > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
+		ki = rng.IntN(n)
 	}
-	return key, spec.Type, amount
+	return ki, spec.Type, amount
 }

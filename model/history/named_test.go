@@ -9,7 +9,8 @@ import (
 
 // TestPutNamedAgreesWithAdd: a history recorded with PutNamed holds
 // record for record the same compact records, symbols included, and the
-// same entries as one recorded with Add of each step's Entry, mixed with
+// same entries as one recorded with Add of each step's Entry (its key
+// given by string or by Name), mixed with
 // entries added with Add, across Reset, Close and reuse of the history,
 // and with Names that hold a symbol of the history's current table, of
 // its table before a Reset or Close (stale), or of another history: a
@@ -69,6 +70,9 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 				Offset: num.Draw(t, "offset"), Event: str.Draw(t, "event"), Key: str.Draw(t, "key"),
 				Type: str.Draw(t, "type"), Amount: num.Draw(t, "amount"), Value: num.Draw(t, "value"),
 				Attempt: small.Draw(t, "attempt"), Generation: small.Draw(t, "generation")}
+			if rapid.Bool().Draw(t, "key name") {
+				s.KeyName = name.Draw(t, "key-name")
+			}
 			if rapid.IntRange(0, 5).Draw(t, "rare") == 0 {
 				s.Service, s.Payload = name.Draw(t, "service"), str.Draw(t, "payload")
 			}
@@ -82,7 +86,7 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 			case 1: // any symbols
 				ev, key = Sym(rapid.IntRange(0, 12).Draw(t, "ev")), Sym(rapid.IntRange(0, 12).Draw(t, "key-sym"))
 			}
-			for _, nm := range []*Name{s.Node, s.Group, s.Topic} {
+			for _, nm := range []*Name{s.Node, s.Group, s.Topic, s.KeyName} {
 				switch {
 				case nm == nil || nm.h == nil:
 				case nm.h != h:

@@ -125,19 +125,28 @@ type NamedStep struct {
 	Node, Group, Service, Topic *Name
 	Partition                   int
 	Offset                      int64
-	Event, Key, Type            string
-	Amount, Value               int64
-	Payload                     string
-	Attempt, Generation         int
-	ProducerID, Seq             int64
-	Epoch                       int
+	Event, Key                  string
+	// KeyName, when not nil, is the Name of the key, which Key is then
+	// not read for: a recorder that keeps its keys' Names (a producer
+	// drawing from a fixed set) gives it where it has no hint.
+	KeyName             *Name
+	Type                string
+	Amount, Value       int64
+	Payload             string
+	Attempt, Generation int
+	ProducerID, Seq     int64
+	Epoch               int
 }
 
 // Entry returns the step as an Entry.
 func (s *NamedStep) Entry() Entry {
+	key := s.Key
+	if s.KeyName != nil {
+		key = s.KeyName.s
+	}
 	return Entry{At: s.At, Kind: s.Kind.Kind(), Node: s.Node.String(), Group: s.Group.String(),
 		Service: s.Service.String(), Topic: s.Topic.String(),
-		Partition: s.Partition, Offset: s.Offset, Event: s.Event, Key: s.Key, Type: s.Type,
+		Partition: s.Partition, Offset: s.Offset, Event: s.Event, Key: key, Type: s.Type,
 		Amount: s.Amount, Value: s.Value, Payload: s.Payload, Attempt: s.Attempt, Generation: s.Generation,
 		ProducerID: s.ProducerID, Seq: s.Seq, Epoch: s.Epoch}
 }
@@ -164,10 +173,16 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	if !t.is(ev, s.Event) {
 		ev = t.internLast(&t.last[3], s.Event)
 	}
-	if !t.is(key, s.Key) {
+	switch {
+	case s.KeyName != nil:
+		key = h.nameSym(s.KeyName)
+	case !t.is(key, s.Key):
 		key = t.intern(s.Key)
 	}
-	typ := t.internLast2(&t.types, s.Type)
+	typ := t.types[0].y // internLast2, its first test inline
+	if !t.types[0].is(s.Type) {
+		typ = t.internLast2Next(&t.types, s.Type)
+	}
 	if h.n>>chunkBits == len(h.recs) {
 		h.grow()
 	}
