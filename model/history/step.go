@@ -179,8 +179,13 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	case !t.is(key, s.Key):
 		key = t.intern(s.Key)
 	}
-	typ := t.types[0].y // internLast2, its first test inline
-	if !t.types[0].is(s.Type) {
+	var typ Sym // internLast2, inline
+	switch {
+	case t.types[0].is(s.Type):
+		typ = t.types[0].y
+	case t.types[1].is(s.Type):
+		typ = t.types[1].y
+	default:
 		typ = t.internLast2Next(&t.types, s.Type)
 	}
 	if h.n>>chunkBits == len(h.recs) {

@@ -374,15 +374,15 @@ func (t *symbols) internLast2(m *[2]symCached, s string) Sym {
 	if m[0].is(s) {
 		return m[0].y
 	}
-	return t.internLast2Next(m, s)
-}
-
-// internLast2Next is internLast2 when s is not m's first string (a
-// caller tells that first, inline).
-func (t *symbols) internLast2Next(m *[2]symCached, s string) Sym {
 	if m[1].is(s) {
 		return m[1].y
 	}
+	return t.internLast2Next(m, s)
+}
+
+// internLast2Next is internLast2 when s is neither string of m (a caller
+// tells that first, inline).
+func (t *symbols) internLast2Next(m *[2]symCached, s string) Sym {
 	y := t.intern(s)
 	m[1] = m[0]
 	m[0].set(s, y)
