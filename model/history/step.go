@@ -179,7 +179,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	case !t.is(key, s.Key):
 		key = t.intern(s.Key)
 	}
-	var typ Sym // internLast2, inline
+	var typ Sym // t.types tested inline, then internLast2Next
 	switch {
 	case t.types[0].is(s.Type):
 		typ = t.types[0].y

@@ -368,20 +368,11 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 	return y
 }
 
-// internLast2 is internLast for a field whose last two strings are kept
-// in m: a field that mostly takes one of two.
-func (t *symbols) internLast2(m *[2]symCached, s string) Sym {
-	if m[0].is(s) {
-		return m[0].y
-	}
-	if m[1].is(s) {
-		return m[1].y
-	}
-	return t.internLast2Next(m, s)
-}
-
-// internLast2Next is internLast2 when s is neither string of m (a caller
-// tells that first, inline).
+// internLast2Next interns s for a field whose last two strings are kept
+// in m (a field that mostly takes one of two, as an event type goes by at
+// two addresses: the producer's and the log's), when neither is s (the
+// caller tells that first, inline): s takes m[0], the string before it
+// m[1].
 func (t *symbols) internLast2Next(m *[2]symCached, s string) Sym {
 	y := t.intern(s)
 	m[1] = m[0]
