@@ -117,8 +117,8 @@ func (c KindCode) Kind() Kind {
 // NamedStep is a [Step] whose names are [Name]s and whose kind is a
 // [KindCode]: a delivery path that keeps a Name per node, group, service
 // and topic records each with no string lookup ([History.PutNamed]).
-// Type, mostly the same string at the same address, is remembered by its
-// address as [History.Put] does.
+// Type, mostly one string at one of two addresses (the producer's, the
+// log's), is told by those last two addresses.
 type NamedStep struct {
 	At                          int64
 	Kind                        KindCode
