@@ -21,6 +21,7 @@ import (
 type Broker struct {
 	id     sim.NodeID
 	hist   *history.History
+	hname  history.Name // "broker", as the history names it
 	topics []*topic
 	groups []*group
 	// nextPID is the last producer id handed out.
@@ -41,7 +42,7 @@ type producerPartition struct {
 }
 
 func newBroker(h *history.History) *Broker {
-	return &Broker{hist: h, seqs: map[producerPartition]*sequenceLine{}}
+	return &Broker{hist: h, hname: history.NewName("broker"), seqs: map[producerPartition]*sequenceLine{}}
 }
 
 func (b *Broker) topic(name string) *topic {
@@ -139,7 +140,7 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 				if req.pid != 0 {
 					seq = req.seq + int64(i)
 				}
-				b.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Append, Node: "broker", Topic: req.topic.name,
+				b.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &b.hname, Topic: &req.topic.hname,
 					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload,
 					ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, r.idSym, r.keySym)
 			}

@@ -94,6 +94,7 @@ func newCluster(w *sim.World, topics []*topic, n int, h *history.History) *clust
 	c.id = w.Add("controller", c)
 	for i := range n {
 		r := &Replica{idx: i, name: "broker-" + strconv.Itoa(i+1), c: c, hist: h}
+		r.hname = history.NewName(r.name)
 		r.id = w.Add(r.name, r)
 		c.brokers = append(c.brokers, r)
 	}

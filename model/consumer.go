@@ -58,13 +58,15 @@ type Member struct {
 	id      sim.NodeID
 	name    string
 	service string // "" when it is the group's name
-	cfg     ConsumerConfig
-	stater  Stater // nil: the handler does not report its state
-	g       *group
-	broker  sim.NodeID
-	db      *DB
-	hist    *history.History
-	rng     *rand.Rand
+	// hname and hservice are name and service as the history names them.
+	hname, hservice history.Name
+	cfg             ConsumerConfig
+	stater          Stater // nil: the handler does not report its state
+	g               *group
+	broker          sim.NodeID
+	db              *DB
+	hist            *history.History
+	rng             *rand.Rand
 	// failures counts the passing handler failures drawn by the members
 	// of this consumer entry (nil: the knob is off).
 	failures *Strike
@@ -432,9 +434,9 @@ func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
 	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
-	m.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Deliver, Node: m.name, Service: m.service, Group: m.g.name,
-		Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
-		Amount: r.Amount, Attempt: attempt, Generation: gen}, r.idSym, r.keySym)
+	m.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeDeliver, Node: &m.hname, Service: &m.hservice,
+		Group: &m.g.hname, Topic: m.topicName(r), Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key,
+		Type: r.Type, Amount: r.Amount, Attempt: attempt, Generation: gen}, r.idSym, r.keySym)
 	m.run.read(m, i)
 	d := m.processing()
 	if m.sys.stall != nil {
@@ -578,9 +580,9 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		value = m.stater.State(tx, r.Key)
 	}
 	tx.Commit()
-	rec := m.step(w, history.Effect, r, attempt)
+	rec := m.step(w, codeEffect, r, attempt)
 	rec.Value = value
-	m.hist.PutStep(&rec, r.idSym, r.keySym)
+	m.hist.PutNamed(&rec, r.idSym, r.keySym)
 	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
@@ -733,15 +735,25 @@ func (m *Member) record(w *sim.World, k history.Kind, r *Record, attempt int) hi
 		Attempt: attempt, Generation: gen}
 }
 
-// step is [Member.record] as a [history.Step].
-func (m *Member) step(w *sim.World, k history.Kind, r *Record, attempt int) history.Step {
+// step is [Member.record] as a [history.NamedStep].
+func (m *Member) step(w *sim.World, k history.KindCode, r *Record, attempt int) history.NamedStep {
 	gen := 0
 	if m.ref != nil {
 		gen = m.ref.generation
 	}
-	return history.Step{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
-		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-		Attempt: attempt, Generation: gen}
+	return history.NamedStep{At: int64(w.Now()), Kind: k, Node: &m.hname, Service: &m.hservice, Group: &m.g.hname,
+		Topic: m.topicName(r), Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
+		Amount: r.Amount, Attempt: attempt, Generation: gen}
+}
+
+// topicName returns the Name of r's topic: the group's topic's, which it
+// mostly is, else one of its own.
+func (m *Member) topicName(r *Record) *history.Name {
+	if r.Topic == m.g.topic.name {
+		return &m.g.topic.hname
+	}
+	n := history.NewName(r.Topic)
+	return &n
 }
 
 // Crash implements sim.Crasher: the volatile part is dropped whole (the

@@ -23,6 +23,7 @@ import (
 // partitions without a rebalance.
 type group struct {
 	name  string
+	hname history.Name // name, as the history names it
 	idx   int
 	topic *topic
 	cfg   ConsumerConfig // the group-level knobs, from the first service

@@ -36,9 +36,12 @@ type Producer struct {
 	b     *Broker
 	t     *topic
 	hist  *history.History
+	hname history.Name // cfg.Name, as the history names it
 	rng   *rand.Rand
 	keys  []string
-	lossy bool // a request or its ack can be lost, so requests need timers
+	// keyNames are keys as the history names them.
+	keyNames []history.Name
+	lossy    bool // a request or its ack can be lost, so requests need timers
 	// free holds requests done with, for reuse (memory, not state).
 	free []*produceReq
 	// strike counters of the fault knobs (nil: off)
@@ -88,7 +91,7 @@ type producerVolatile struct {
 
 func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History, k *knobs) *Producer {
 	cfg = cfg.withDefaults()
-	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, rng: w.Stream(),
+	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, hname: history.NewName(cfg.Name), rng: w.Stream(),
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
 	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
@@ -99,8 +102,10 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		p.lossy = true // a broker can crash with the request
 	}
 	p.keys = make([]string, cfg.Keys)
+	p.keyNames = make([]history.Name, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
+		p.keyNames[i] = history.NewName(p.keys[i])
 	}
 	p.id = w.Add(cfg.Name, p)
 	p.reset(w.Now())
@@ -163,13 +168,13 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	key, typ, amount := drawEvent(p.rng, p.cfg.Events, p.keys, p.cfg.HotKey)
+	ki, typ, amount := drawEventKey(p.rng, p.cfg.Events, len(p.keys), p.cfg.HotKey)
 	if p.holding {
-		p.held = append(p.held, heldEvent{key, typ, amount})
+		p.held = append(p.held, heldEvent{p.keys[ki], typ, amount})
 		p.schedule(w)
 		return
 	}
-	p.emit(w, key, typ, amount)
+	p.emitNamed(w, p.keys[ki], &p.keyNames[ki], typ, amount)
 	p.schedule(w)
 }
 
@@ -200,6 +205,11 @@ func drawDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 
 // emit publishes one event of type typ for key.
 func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
+	p.emitNamed(w, key, nil, typ, amount)
+}
+
+// emitNamed is emit of a key whose Name the producer keeps (nil: none).
+func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, typ string, amount int64) {
 	p.n++
 	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
@@ -212,8 +222,8 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	}
 	p.metadata(w.Now())
 	part := partition(&p.cfg, key, p.parts, &p.rr)
-	rec.idSym, rec.keySym = p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Publish, Node: p.cfg.Name, Topic: p.t.name,
-		Partition: part, Event: rec.ID, Key: key, Type: typ, Amount: amount}, 0, 0)
+	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
+		Partition: part, Event: rec.ID, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -285,7 +295,7 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
 			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}, r.idSym, r.keySym)
 	}
 }
@@ -404,7 +414,7 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	p.settle(w, req.partition)
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.PublishAck, Node: p.cfg.Name, Topic: p.t.name,
+		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
 	}
@@ -584,6 +594,12 @@ func (p *Producer) Restart(w *sim.World) {
 // hot key share, the first key takes that share of the events and the
 // rest are drawn over all keys.
 func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio) (key, typ string, amount int64) {
+	ki, typ, amount := drawEventKey(rng, events, len(keys), hot)
+	return keys[ki], typ, amount
+}
+
+// drawEventKey is drawEvent of n keys, giving the index of its key.
+func drawEventKey(rng *rand.Rand, events []EventSpec, n int, hot sim.Ratio) (ki int, typ string, amount int64) {
 	spec := &events[0]
 	if len(events) > 1 {
 		spec = &events[rng.IntN(len(events))]
@@ -592,9 +608,8 @@ func drawEvent(rng *rand.Rand, events []EventSpec, keys []string, hot sim.Ratio)
 	if span := spec.AmountMax - spec.AmountMin; span > 0 {
 		amount += rng.Int64N(span + 1)
 	}
-	key = keys[0]
-	if len(keys) > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
-		key = keys[rng.IntN(len(keys))]
+	if n > 1 && (hot.Num == 0 || !hot.Chance(rng)) {
+		ki = rng.IntN(n)
 	}
-	return key, spec.Type, amount
+	return ki, spec.Type, amount
 }

@@ -42,13 +42,14 @@ const replicaFetchTimeout = 2 * ReplicaFetchWaitMax
 // in-sync sets is volatile; a restarted broker registers with the
 // controller and learns it again.
 type Replica struct {
-	id   sim.NodeID
-	idx  int
-	name string
-	c    *cluster
-	hist *history.History
-	logs []*replicaLog // per cluster partition; nil where the broker holds no replica
-	inc  int64         // incarnation: bumped by every restart
+	id    sim.NodeID
+	idx   int
+	name  string
+	hname history.Name // name, as the history names it
+	c     *cluster
+	hist  *history.History
+	logs  []*replicaLog // per cluster partition; nil where the broker holds no replica
+	inc   int64         // incarnation: bumped by every restart
 }
 
 // replicaLog is one replica of a partition on a broker. Its log, leader
@@ -326,7 +327,7 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 		lr := ps.t.pack(&rec)
 		l.add(&lr, lr.appended)
-		r.hist.PutStep(&history.Step{At: int64(w.Now()), Kind: history.Append, Node: r.name, Topic: ps.t.name,
+		r.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
 			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
 	}

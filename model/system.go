@@ -95,7 +95,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 	s.Broker = b
 	brokers := 0
 	for _, t := range cfg.Topics {
-		b.topics = append(b.topics, &topic{name: t.Name, partitions: make([]partitionLog, t.Partitions),
+		b.topics = append(b.topics, &topic{name: t.Name, hname: history.NewName(t.Name), partitions: make([]partitionLog, t.Partitions),
 			retention: sim.Time(t.Retention), cfg: t})
 		if t.replicated() {
 			brokers = max(brokers, t.ReplicationFactor)
@@ -116,7 +116,7 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		g := b.group(gc.Group)
 		if g == nil {
 			t := b.topic(gc.Topic)
-			g = &group{name: gc.Group, idx: len(b.groups), topic: t, cfg: gc, committed: make([]int64, len(t.partitions)),
+			g = &group{name: gc.Group, hname: history.NewName(gc.Group), idx: len(b.groups), topic: t, cfg: gc, committed: make([]int64, len(t.partitions)),
 				attempts: make([][]uint16, len(t.partitions))}
 			g.resolved = make([]int64, len(t.partitions))
 			for p := range g.committed {
@@ -145,12 +145,13 @@ func Build(w *sim.World, cfg Config, h *history.History) (*System, error) {
 		s.subs = append(s.subs, subscription{g, service, stater != nil, gc.LagSLO})
 		failures := s.knobs.ratio(gc.Service, "failures", gc.Failures)
 		for i := 0; i < gc.Members; i++ {
-			m := &Member{name: memberName(gc.Service, i), service: service, cfg: gc, stater: stater, g: g, broker: b.id,
+			m := &Member{name: memberName(gc.Service, i), service: service, hservice: history.NewName(service), cfg: gc, stater: stater, g: g, broker: b.id,
 				db: s.DBs[gc.Group], hist: h, rng: w.Stream(), sys: s, failures: failures,
 				src: sourceOf(gc.Style), run: handlingOf(handler), commit: commitPolicies[gc.Commit]}
 			if gc.Output != "" {
 				m.out = b.topic(gc.Output)
 			}
+			m.hname = history.NewName(m.name)
 			m.id = w.Add(m.name, m)
 			g.nodes = append(g.nodes, m.id)
 			s.Members = append(s.Members, m)

@@ -3,6 +3,8 @@ package model
 import (
 	"cmp"
 
+	"github.com/evsim/evsim/model/history"
+
 	"github.com/evsim/evsim/sim"
 )
 
@@ -45,6 +47,7 @@ func (l *partitionLog) expire(cutoff, segment sim.Time) {
 // topic is a named set of partitions on the broker.
 type topic struct {
 	name       string
+	hname      history.Name // name, as the history names it
 	partitions []partitionLog
 	retention  sim.Time
 	groups     []*group

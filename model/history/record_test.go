@@ -529,3 +529,39 @@ func TestCacheSlotsShared(t *testing.T) {
 		t.Fatalf("%d symbols for %d strings", got, len(want))
 	}
 }
+
+// TestSeriesPagesSparseThenDense: a numbered string whose page is far
+// past its series's dense pages (kept in the table's page map) keeps its
+// symbol once the dense pages grow past it, and after a Reset.
+func TestSeriesPagesSparseThenDense(t *testing.T) {
+	h := &History{}
+	for round := range 2 {
+		syms := map[string]Sym{}
+		// far pages first, then pages 50 apart, each within reach of
+		// the dense ones, which so grow past the far pages before the
+		// strings of these come again
+		order := []int{5000, 900}
+		for i := 0; i < 6000; i += 50 << seriesPageBits {
+			order = append(order, i)
+		}
+		for i := range 6000 {
+			order = append(order, i)
+		}
+		for _, i := range order {
+			s := fmt.Sprint("q-", i)
+			y := h.syms.intern(s)
+			if want, ok := syms[s]; ok && want != y {
+				t.Fatalf("round %d: %q got symbol %d, earlier %d", round, s, y, want)
+			}
+			syms[s] = y
+			if l, ok := h.Lookup(strings.Clone(s)); !ok || l != y || h.Str(y) != s {
+				t.Fatalf("round %d: Lookup(%q) = %d, %t; want %d", round, s, l, ok, y)
+			}
+		}
+		if sr := h.syms.seriesOf["q"]; len(sr.dense) < 6000>>seriesPageBits || len(h.syms.pages) == 0 {
+			t.Fatalf("round %d: %d dense pages, %d in the map; want the first 750 dense and some in the map",
+				round, len(sr.dense), len(h.syms.pages))
+		}
+		h.Reset()
+	}
+}

@@ -58,6 +58,12 @@ type symbols struct {
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
 	last [6]symCached
+	// types holds the two strings last interned as an event type: a
+	// type goes by at two addresses, the producer's and the log's.
+	types [2]symCached
+	// gen is the table's generation (see [Name]): 0 until a Name takes
+	// its symbol, and again once the table is emptied.
+	gen uint64
 }
 
 // symSlot is a slot of the index: y is 0 when the slot is free. hash is
@@ -85,13 +91,21 @@ func (t *symbols) add(s string) {
 
 // series is the numbered strings of one prefix: its number, and the page
 // last used (cached: page and off are set) and its offset in the slab.
+// dense holds 1 + the offset of each of its first pages that has one (0:
+// none), the pages a producer numbering its ids from 1 fills in order;
+// the others are in the table's pages.
 type series struct {
 	prefix string
 	id     uint32
 	cached bool
 	page   uint32
 	off    uint32
+	dense  []uint32
 }
+
+// seriesDenseGap is how far past its dense pages a series's new page may
+// be and still extend them (to itself, the pages between left empty).
+const seriesDenseGap = 64
 
 // seriesPageLen is the numbers of a page of a series: small, so that the
 // few numbers of a prefix (or numbers far apart) take little room.
@@ -137,17 +151,35 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 		}
 		t.lastSeries = sr
 	}
+	return t.pageSlot(sr, n, add)
+}
+
+// pageSlot is slot in the series sr.
+func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
 	pg := n >> seriesPageBits
 	if !sr.cached || sr.page != pg {
-		key := uint64(sr.id)<<32 | uint64(pg)
-		off, found := t.pages[key]
+		var off uint32
+		found := false
+		if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
+			off, found = sr.dense[pg]-1, true
+		} else if len(t.pages) > 0 {
+			off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
+		}
 		if !found {
 			if !add {
 				return 0, false
 			}
 			off = uint32(len(t.slab))
 			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
-			t.pages[key] = off
+			switch {
+			case pg < uint32(len(sr.dense)):
+				sr.dense[pg] = off + 1
+			case pg <= uint32(len(sr.dense))+seriesDenseGap:
+				sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
+				sr.dense[pg] = off + 1
+			default:
+				t.pages[uint64(sr.id)<<32|uint64(pg)] = off
+			}
 		}
 		sr.cached, sr.page, sr.off = true, pg, off
 	}
@@ -201,9 +233,11 @@ func (t *symbols) intern(s string) Sym {
 		return 0
 	}
 	prefix, num, isNum := numbered(s)
-	if isNum && t.lastSeries != nil && t.lastSeries.prefix == prefix {
-		// the series of the string before: no need of the cache
-		return t.internNumbered(prefix, num, s)
+	if sr := t.lastSeries; isNum && sr != nil && sr.prefix == prefix {
+		// the series of the string before: no need of the cache (nor of
+		// the index, which the series's first string made)
+		i, _ := t.pageSlot(sr, num, true)
+		return t.numberedAt(i, s)
 	}
 	var c *symCached
 	if t.cache != nil {
@@ -255,6 +289,12 @@ func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
 		t.add("")
 	}
 	i, _ := t.slot(prefix, n, true)
+	return t.numberedAt(i, s)
+}
+
+// numberedAt returns the symbol of the numbered string s, whose place in
+// the slab is i, adding s the first time.
+func (t *symbols) numberedAt(i int, s string) Sym {
 	y := t.slab[i]
 	if y == 0 {
 		y = Sym(t.n)
@@ -328,9 +368,23 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 	return y
 }
 
+// internLast2Next interns s for a field whose last two strings are kept
+// in m (a field that mostly takes one of two, as an event type goes by at
+// two addresses: the producer's and the log's), when neither is s (the
+// caller tells that first, inline): s takes m[0], the string before it
+// m[1].
+func (t *symbols) internLast2Next(m *[2]symCached, s string) Sym {
+	y := t.intern(s)
+	m[1] = m[0]
+	m[0].set(s, y)
+	return y
+}
+
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
 	t.last = [len(t.last)]symCached{}
+	t.types = [len(t.types)]symCached{}
+	t.gen = 0
 	clear(t.index)
 	for c := range t.strs[:(t.n+symChunkLen-1)>>symChunkBits] {
 		clear(t.strs[c]) // the strings are the history's no more
@@ -345,9 +399,14 @@ func (t *symbols) reset() {
 	}
 }
 
-// is reports whether y, not 0, is the symbol of s.
+// is reports whether y, not 0, is the symbol of s: mostly the same bytes
+// at the same address, which it tells without comparing them.
 func (t *symbols) is(y Sym, s string) bool {
-	return y != 0 && int(y) < t.n && t.strs[y>>symChunkBits][y&(symChunkLen-1)] == s
+	if y == 0 || int(y) >= t.n {
+		return false
+	}
+	p := t.strs[y>>symChunkBits][y&(symChunkLen-1)]
+	return len(p) == len(s) && (unsafe.StringData(p) == unsafe.StringData(s) || p == s)
 }
 
 // str returns the string of symbol y.
