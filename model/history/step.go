@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"math"
+	"runtime"
 )
 
 // Step is a record of an event on its way from its producer to its
@@ -76,7 +77,9 @@ func (h *History) PutStep(s *Step, ev, key Sym) (Sym, Sym) {
 		r.flags = 0
 	}
 	h.n++
-	return r.Event, r.Key
+	ev, key = r.Event, r.Key
+	runtime.KeepAlive(h) // see chunkMem
+	return ev, key
 }
 
 // putNamedEntry is PutNamed through the step's Entry: for a record with a
@@ -204,5 +207,6 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 			Partition: int32(s.Partition), Attempt: int32(s.Attempt), Generation: int32(s.Generation),
 			kind: k}
 	}
+	runtime.KeepAlive(h) // see chunkMem
 	return ev, key
 }
