@@ -247,14 +247,14 @@ func gateSweep(w io.Writer, sums []*sweepLine, seeds int, took time.Duration) bo
 func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 
 // sweepAll runs every scenario of list at every seed, on workers
-// goroutines, one world each, fed from one queue of (scenario, seed)
-// cells in order: a worker that finishes the last seeds of one scenario
-// goes on with the next instead of waiting for the others. As each
+// goroutines, one world each, that take their (scenario, seed) cells
+// from one feed, costliest scenario first (see feed): a worker never
+// waits for another while cells are left. As each
 // scenario's runs are all in, in list order, it calls emit with the
 // scenario's summary. After Ctrl-C no new run starts; the scenarios with
 // runs finished are emitted, those whose runs did not all finish marked
-// Interrupted. A
-// scenario that cannot run stops the sweep with its error.
+// Interrupted. A scenario that cannot run stops the sweep with its
+// error.
 func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds scenarios.Bounds, progress io.Writer, measure bool, intr *interrupt,
 	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
 	type cell struct {
