@@ -17,7 +17,6 @@ func TestMappedChunks(t *testing.T) {
 		{Kind: Crash, Node: "b", CrashPoint: "after-append", Reason: "power"},
 	}
 	const n = (hugeFrom + 3) * chunkLen
-	before := MappedBytes()
 	h := &History{}
 	for i := range n {
 		h.Add(variant(pool, i))
@@ -33,8 +32,10 @@ func TestMappedChunks(t *testing.T) {
 		for _, c := range h.sides {
 			want += mappedSize(h, asBytes(c))
 		}
-		if got := MappedBytes() - before; got != want || got != h.mem.regions.inUse || want == 0 {
-			t.Errorf("MappedBytes grew by %d, the history's mapped chunks take %d (counted %d)", got, want, h.mem.regions.inUse)
+		// Other tests' histories may be mapped, or unmapped by their
+		// cleanups meanwhile: MappedBytes holds at least this one's.
+		if got := h.mem.regions.inUse; got != want || want == 0 || MappedBytes() < want {
+			t.Errorf("the history counts %d bytes of mapped chunks, they take %d; MappedBytes %d", got, want, MappedBytes())
 		}
 	}
 	for i := 0; i < n; i += 97 {
@@ -64,14 +65,18 @@ func TestMappedChunks(t *testing.T) {
 		t.Errorf("spilling: %d regions, %d bytes taken from the region, %d spare chunks; want the spilled chunks reused",
 			len(h.mem.regions.rs), free-len(h.mem.free), len(h.mem.spare))
 	}
+	var regions *regionList
+	if h.mem != nil {
+		regions = h.mem.regions
+	}
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if h.mem != nil || h.Len() != 0 {
 		t.Fatalf("after Close: mem %v, %d records", h.mem, h.Len())
 	}
-	if got := MappedBytes(); got != before {
-		t.Errorf("after Close, MappedBytes is %d, was %d before", got, before)
+	if regions != nil && (regions.inUse != 0 || len(regions.rs) != 0) {
+		t.Errorf("after Close, the history still counts %d bytes in %d mapped regions", regions.inUse, len(regions.rs))
 	}
 	for i := range 2 * chunkLen {
 		h.Add(variant(pool, i))
