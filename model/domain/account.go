@@ -90,22 +90,18 @@ func (a Account) DecideAppend(buf []Change, state any, c Command) ([]Change, str
 			return nil, "not open"
 		}
 		return append(buf, Change{Type: Deposited, Amount: c.Amount}), ""
-	case "Withdraw":
+	case "Withdraw", "ChargeFee": // money out: the same rule, its own event
 		if !s.Open {
 			return nil, "not open"
 		}
 		if s.Balance < c.Amount*a.unit() {
 			return nil, "insufficient funds"
 		}
-		return append(buf, Change{Type: Withdrawn, Amount: c.Amount}), ""
-	case "ChargeFee":
-		if !s.Open {
-			return nil, "not open"
+		typ := Withdrawn
+		if c.Type == "ChargeFee" {
+			typ = FeeCharged
 		}
-		if s.Balance < c.Amount*a.unit() {
-			return nil, "insufficient funds"
-		}
-		return append(buf, Change{Type: FeeCharged, Amount: c.Amount}), ""
+		return append(buf, Change{Type: typ, Amount: c.Amount}), ""
 	}
 	return nil, UnknownCommand(c)
 }
