@@ -270,22 +270,25 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		}
 	}
 	applied := map[int64]bool{}
+	rr := h.Record(i) // compared in place with the records before it
 	for j := i - 1; j >= 0; j-- {
-		q := h.At(j)
-		if q.Group != r.Group {
+		q := h.Record(j)
+		if q.Group != rr.Group {
 			continue
 		}
-		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
+		if q.Kind() == history.ProjectionReset && h.At(j).Rebuild != history.RebuildBlueGreen {
 			break
 		}
-		if q.Kind != history.ProjectionApply || q.Key != r.Key {
+		if q.Kind() != history.ProjectionApply || q.Key != rr.Key {
 			continue
 		}
-		if q.Event == r.Event && q.Topic == r.Topic && q.Partition == r.Partition && q.Offset == r.Offset {
+		if q.Event == rr.Event && q.Topic == rr.Topic && q.Partition == rr.Partition && q.Offset == rr.Offset {
+			q := h.At(j)
 			witness := []history.Entry{q}
 			why := fmt.Sprintf("It had applied that event to the row already, at %s (%s): the row counts it twice.", at(q.At), q.Node)
 			for x := j + 1; x < i; x++ {
-				if c := h.At(x); c.Kind == history.Crash && c.Group == r.Group {
+				if c := h.Record(x); c.Kind() == history.Crash && c.Group == rr.Group {
+					c := h.At(x)
 					witness = append(witness, c)
 					why += fmt.Sprintf(" %s crashed at %s (%s) in between, after the rows were committed and before the checkpoint passed the event, and read it again.",
 						c.Node, at(c.At), c.CrashPoint)

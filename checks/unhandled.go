@@ -10,18 +10,29 @@ import (
 // before record i of read model group and stream key, below stream
 // version below, by projector node ("" for any projector of the read
 // model), since the read model was last truncated. ok is false when there
-// is none.
+// is none. It reads the records in place, comparing symbols, and unpacks
+// only a reset's (for its rebuild mode) and the one it returns.
 func lastUnhandled(h *history.History, i int, group, key, node string, below int64) (history.Entry, bool) {
+	g, ok1 := h.Lookup(group)
+	k, ok2 := h.Lookup(key)
+	n, ok3 := h.Lookup(node)
+	if !ok1 || !ok2 || !ok3 {
+		return history.Entry{}, false // no record names them all
+	}
 	for j := i - 1; j >= 0; j-- {
-		q := h.At(j)
-		if q.Group != group {
+		q := h.Record(j)
+		if q.Group != g {
 			continue
 		}
-		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
-			break
-		}
-		if q.Kind == history.ProjectionUnhandled && q.Key == key && q.Version < below && (node == "" || q.Node == node) {
-			return q, true
+		switch q.Kind() {
+		case history.ProjectionReset:
+			if h.At(j).Rebuild != history.RebuildBlueGreen {
+				return history.Entry{}, false
+			}
+		case history.ProjectionUnhandled:
+			if q.Key == k && q.Version < below && (node == "" || q.Node == n) {
+				return h.At(j), true
+			}
 		}
 	}
 	return history.Entry{}, false

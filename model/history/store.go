@@ -39,6 +39,11 @@ type History struct {
 	syms  symbols
 	sp    *spill // nil until SpillOver
 	mem   *chunkMem
+
+	// ordered is the number of leading records [History.Validate] found
+	// in time order: records are only appended, and [History.Set] and
+	// [History.Reset] lower it to the first record they change.
+	ordered int
 }
 
 // noCopy makes go vet report a copy of the struct that holds it.
@@ -186,6 +191,7 @@ func (h *History) Set(i int, e Entry) {
 		}
 	}
 	*old = r
+	h.ordered = min(h.ordered, i)
 	h.wroteRec(i)
 	runtime.KeepAlive(h) // see chunkMem
 }
@@ -233,7 +239,7 @@ func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
 // Reset empties the history and its symbol table, keeping the memory of
 // its chunks for the records added next.
 func (h *History) Reset() {
-	h.Source, h.n, h.nx = "", 0, 0
+	h.Source, h.n, h.nx, h.ordered = "", 0, 0, 0
 	h.syms.reset()
 	if h.sp != nil {
 		h.resetSpill()

@@ -1,6 +1,9 @@
 package history
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // Validate checks that h is a history checks can judge: its records are in
 // the order they happened, so no record's At is negative or earlier than
@@ -8,16 +11,37 @@ import "fmt"
 // otherwise yield false verdicts (an effect judged before its publish, a
 // poll before the read it follows). The error names the first record out
 // of order, counting from 1.
+//
+// The history remembers how many of its leading records it found in
+// order, so that the checks of one judgement, which each validate the
+// history they judge, read its records once: a later Validate reads only
+// the records added since, and those from the first one [History.Set]
+// replaced. [History.Reset] forgets it all, and so does an error of the
+// history's spill file (a chunk that could not be read back is zero).
 func (h *History) Validate() error {
+	from := h.ordered
+	if h.sp != nil && h.sp.err != nil {
+		from = 0
+	}
 	var prev int64
-	for i, r := range h.All() {
+	if from > 0 {
+		prev = h.rec(from - 1).At
+	}
+	for i := from; i < h.n; i++ {
+		r := h.rec(i)
 		if r.At < 0 {
-			return fmt.Errorf("record %d (%s) has negative time %d: times are nanoseconds since the start of the run", i+1, r.Kind, r.At)
+			h.ordered = i
+			return fmt.Errorf("record %d (%s) has negative time %d: times are nanoseconds since the start of the run", i+1, r.Kind(), r.At)
 		}
 		if r.At < prev {
-			return fmt.Errorf("record %d (%s at %d) is earlier than the record before it (at %d): records must be in the order they happened", i+1, r.Kind, r.At, prev)
+			h.ordered = i
+			return fmt.Errorf("record %d (%s at %d) is earlier than the record before it (at %d): records must be in the order they happened", i+1, r.Kind(), r.At, prev)
 		}
 		prev = r.At
 	}
+	if h.sp == nil || h.sp.err == nil {
+		h.ordered = h.n
+	}
+	runtime.KeepAlive(h) // see chunkMem
 	return nil
 }
