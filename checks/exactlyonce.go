@@ -49,25 +49,34 @@ func ExactlyOnceEffects(h *history.History) Result {
 // index b, with the records that show it.
 func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	ra, rb := h.At(a), h.At(b)
+	ya, yb := h.Record(a), h.Record(b) // compared in place with the records between
 	idx := []int{a, b}
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
 	for i := a + 1; i < b; i++ {
-		r := h.At(i)
-		switch {
-		case r.Kind == history.Crash && r.Node == ra.Node && crash < 0:
-			crash = i
-		case r.Kind == history.Expire && r.Node == ra.Node && expire < 0:
-			expire = i
-		case r.Kind == history.Leave && r.LeaveReason == history.LeavePollTimeout && r.Node == ra.Node && polledOut < 0:
-			polledOut = i
-		case r.Kind == history.Deliver && r.Group == rb.Group && r.Event == rb.Event && r.Node == rb.Node:
-			redeliver = i
+		r := h.Record(i)
+		switch r.Kind() {
+		case history.Crash:
+			if r.Node == ya.Node && crash < 0 {
+				crash = i
+			}
+		case history.Expire:
+			if r.Node == ya.Node && expire < 0 {
+				expire = i
+			}
+		case history.Leave:
+			if r.Node == ya.Node && polledOut < 0 && h.At(i).LeaveReason == history.LeavePollTimeout {
+				polledOut = i
+			}
+		case history.Deliver:
+			if r.Group == yb.Group && r.Event == yb.Event && r.Node == yb.Node {
+				redeliver = i
+			}
 		}
 	}
-	if ra.Node != rb.Node {
+	if ya.Node != yb.Node {
 		// the last stall of either member before the repeat: a zombie
 		for i := b - 1; i >= 0; i-- {
-			if r := h.At(i); r.Kind == history.Pause && (r.Node == ra.Node || r.Node == rb.Node) {
+			if r := h.Record(i); r.Kind() == history.Pause && (r.Node == ya.Node || r.Node == yb.Node) {
 				pause = i
 				break
 			}
@@ -77,11 +86,11 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 		// the member may have left before it applied the effect, its
 		// handler still running
 		for i := a - 1; i >= 0; i-- {
-			r := h.At(i)
-			if r.Node == ra.Node && (r.Kind == history.Join || r.Kind == history.Crash) {
+			r := h.Record(i)
+			if r.Node == ya.Node && (r.Kind() == history.Join || r.Kind() == history.Crash) {
 				break
 			}
-			if r.Kind == history.Leave && r.Node == ra.Node && r.LeaveReason == history.LeavePollTimeout {
+			if r.Kind() == history.Leave && r.Node == ya.Node && h.At(i).LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 				break
 			}

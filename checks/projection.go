@@ -595,23 +595,24 @@ func BoundedStaleness(h *history.History) Result {
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	commits := make([]int, 0, h.Count(history.StoreAppend))
-	for i, r := range h.OfKind(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
-		if g, ok := readModelOf(r); ok {
+	for i, r := range h.Compact(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
+		if y, ok := readModelSym(h, i, r); ok {
+			g := h.Str(y)
 			if _, fed := sources[g]; !fed {
 				if _, seen := lastCP[g]; !seen {
 					lastCP[g] = -1
 					groups = append(groups, g)
 				}
 				switch {
-				case r.Kind == history.Checkpoint:
+				case r.Kind() == history.Checkpoint:
 					lastCP[g] = i
 					delete(reset, g)
-				case r.Kind == history.ProjectionReset && r.Rebuild == history.RebuildStopFirst:
+				case r.Kind() == history.ProjectionReset && h.At(i).Rebuild == history.RebuildStopFirst:
 					lastCP[g], reset[g] = -1, i
 				}
 			}
 		}
-		if r.Kind == history.StoreAppend {
+		if r.Kind() == history.StoreAppend {
 			commits = append(commits, i)
 		}
 	}
@@ -669,9 +670,9 @@ func BoundedStaleness(h *history.History) Result {
 			res.Witness = append(res.Witness, h.At(j))
 		}
 		var rollback *history.Entry
-		for i, r := range h.All() {
-			if r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
-				res.Witness = append(res.Witness, r)
+		for i, r := range h.Compact(history.StoreRollback) {
+			if r.Position == cp.Position+1 {
+				res.Witness = append(res.Witness, h.At(i))
 				rollback = addr(h.At(i))
 				break
 			}

@@ -66,6 +66,20 @@ type StalenessReport struct {
 var readModelKinds = []history.Kind{history.ProjectionApply, history.Checkpoint, history.ProjectionSkip,
 	history.ProjectionUnhandled, history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn, history.Subscribe}
 
+// readModelSym is [readModelOf] of record i, r in place: the symbol of
+// the read model it names. Only a history.Subscribe record is unpacked,
+// for its style.
+func readModelSym(h *history.History, i int, r *history.Record) (history.Sym, bool) {
+	switch r.Kind() {
+	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
+		history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn:
+		return r.Group, r.Group != 0
+	case history.Subscribe:
+		return r.Group, r.Group != 0 && h.At(i).Style == history.StyleProjection
+	}
+	return 0, false
+}
+
 func readModelOf(r history.Entry) (string, bool) {
 	switch r.Kind {
 	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
@@ -247,9 +261,9 @@ func staleness(h *history.History, keep int) StalenessReport {
 		}
 		g.series.Points = append(pts, StalenessSample{At: at, Group: g.name, EventsBehind: n, TimeBehind: d, Oldest: h.Str(oldest)})
 	}
-	for _, r := range h.OfKind(readModelKinds...) {
-		if name, ok := readModelOf(r); ok {
-			get(name)
+	for i, r := range h.Compact(readModelKinds...) {
+		if y, ok := readModelSym(h, i, r); ok {
+			getSym(y)
 		}
 	}
 	if n := h.Count(history.QueryReturn); n > 0 && keep&stalenessQueries != 0 {
@@ -336,9 +350,11 @@ func staleness(h *history.History, keep int) StalenessReport {
 			if g.lastCP >= 0 {
 				cp := h.At(g.lastCP)
 				f.Witness = append(f.Witness, cp)
-				for _, r := range h.All() {
-					if g.src == "" && r.Kind == history.StoreRollback && r.Position == cp.Position+1 {
-						f.Witness = append(f.Witness, r)
+				if g.src == "" {
+					for j, r := range h.Compact(history.StoreRollback) {
+						if r.Position == cp.Position+1 {
+							f.Witness = append(f.Witness, h.At(j))
+						}
 					}
 				}
 			}
