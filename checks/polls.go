@@ -11,11 +11,11 @@ import (
 // rebalance hands out a new assignment), reading one partition. A crash or
 // a rebalance makes a new consumer, which starts from the committed
 // offset: re-reading then is expected, and group-reread reports it.
+// Its names are the history's symbols.
 type consumer struct {
-	group, node string
-	incarnation int
-	generation  int
-	tp
+	group, node, topic    history.Sym
+	incarnation           int
+	generation, partition int32
 }
 
 // pollStep is one poll of a consumer compared with its previous poll of
@@ -29,19 +29,19 @@ type pollStep struct {
 // that is not its consumer's first: Jepsen's successive operations of one
 // process on one key.
 func pollSteps(h *history.History, f func(s pollStep)) {
-	crashes := map[string]int{}
+	crashes := map[history.Sym]int{}
 	last := map[consumer]int{}
-	for i, r := range h.All() {
-		switch r.Kind {
+	for i, r := range h.Compact(history.Crash, history.Poll) {
+		switch r.Kind() {
 		case history.Crash:
 			crashes[r.Node]++
 		case history.Poll:
 			if r.Count <= 0 {
 				continue
 			}
-			k := consumer{r.Group, r.Node, crashes[r.Node], r.Generation, tp{r.Topic, r.Partition}}
+			k := consumer{r.Group, r.Node, r.Topic, crashes[r.Node], r.Generation, r.Partition}
 			if j, ok := last[k]; ok {
-				p := h.At(j)
+				p := h.Record(j)
 				f(pollStep{j, i, p.Offset + int64(p.Count) - 1})
 			}
 			last[k] = i
@@ -68,15 +68,14 @@ func NonmonotonicPoll(h *history.History) Result {
 	var steps, back int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		r := h.At(s.cur)
-		if r.Offset > s.leftOff {
+		if h.Record(s.cur).Offset > s.leftOff {
 			return
 		}
 		back++
 		if res.Witness != nil {
 			return
 		}
-		p := h.At(s.prev)
+		r, p := h.At(s.cur), h.At(s.prev)
 		res.Witness = pickRecords(h, s.prev, s.cur)
 		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), then its next poll started at offset %d (at %s): it went back within one assignment, with no crash or rebalance in between to explain it. A consumer that seeks back (to retry a failed record, say) delivers records again.",
 			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At))
@@ -111,10 +110,12 @@ func PollSkip(h *history.History) Result {
 	var steps, skips, missed int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		r := h.At(s.cur)
-		k := tp{r.Topic, r.Partition}
-		n := vo.between(k, s.leftOff, r.Offset)
-		if r.Offset <= s.leftOff+1 || n == 0 {
+		c := h.Record(s.cur)
+		if c.Offset <= s.leftOff+1 {
+			return
+		}
+		n := vo.between(tp{h.Str(c.Topic), int(c.Partition)}, s.leftOff, c.Offset)
+		if n == 0 {
 			return
 		}
 		skips++
@@ -122,7 +123,7 @@ func PollSkip(h *history.History) Result {
 		if res.Witness != nil {
 			return
 		}
-		p := h.At(s.prev)
+		r, p := h.At(s.cur), h.At(s.prev)
 		res.Witness = pickRecords(h, s.prev, s.cur)
 		res.Explanation = fmt.Sprintf("%s read %s/%d up to offset %d (at %s), and its next poll started at offset %d (at %s): it skipped %s that the log held between them. Typically the broker no longer had them (retention deleted them while the group lagged) and reset the position to the oldest record it kept.",
 			consumerName(r), r.Topic, r.Partition, s.leftOff, at(p.At), r.Offset, at(r.At), plural(n, "record", "records"))

@@ -328,17 +328,20 @@ func article(unit string) string {
 func NoHoleBelowCheckpoint(h *history.History) Result {
 	res := Result{Check: "no-hole-below-checkpoint"}
 	sources := projectionTopics(h)
-	type ge struct{ group, event string }
-	applied := map[ge]bool{}
-	maxCP := map[string]int64{}
-	firstCP := map[string][]int{} // group -> checkpoint record indexes in order
-	var groups []string
+	type ge struct{ group, event history.Sym }
+	applied := make(map[ge]bool, h.Count(history.ProjectionApply))
+	maxCP := map[history.Sym]int64{}
+	firstCP := map[history.Sym][]int{} // group -> checkpoint record indexes in order
+	var groups []history.Sym
 	var commits []int
-	for i, r := range h.OfKind(history.ProjectionApply, history.Checkpoint, history.StoreAppend) {
-		if _, ok := sources[r.Group]; ok && (r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) {
-			continue // judged by topicHoles
+	for i, r := range h.Compact(history.ProjectionApply, history.Checkpoint, history.StoreAppend) {
+		k := r.Kind()
+		if k != history.StoreAppend {
+			if _, ok := sources[h.Str(r.Group)]; ok {
+				continue // judged by topicHoles
+			}
 		}
-		switch r.Kind {
+		switch k {
 		case history.ProjectionApply:
 			applied[ge{r.Group, r.Event}] = true
 		case history.Checkpoint:
@@ -351,47 +354,50 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 			commits = append(commits, i)
 		}
 	}
-	sort.Strings(groups)
+	sort.Slice(groups, func(a, b int) bool { return h.Str(groups[a]) < h.Str(groups[b]) })
 	holes, judged := 0, 0
 	unhandledHole := false
-	for _, g := range groups {
+	for _, gy := range groups {
+		g := h.Str(gy)
 		for _, i := range commits {
-			e := h.At(i)
-			if e.Position > maxCP[g] {
+			c := h.Record(i)
+			if c.Position > maxCP[gy] {
 				continue
 			}
 			judged++
-			if applied[ge{g, e.Event}] {
+			if applied[ge{gy, c.Event}] {
 				continue
 			}
 			holes++
 			if res.Witness != nil {
 				continue
 			}
+			e := h.At(i)
 			var passed history.Entry
-			for _, j := range firstCP[g] {
-				if h.At(j).Position >= e.Position {
+			for _, j := range firstCP[gy] {
+				if h.Record(j).Position >= e.Position {
 					passed = h.At(j)
 					break
 				}
 			}
 			var recs []history.Entry
 			var reserve, skip, unhandled *history.Entry
-			for j, r := range h.All() {
-				if r.Kind == history.ProjectionUnhandled && r.Group == g && r.Event == e.Event && unhandled == nil {
+			for j, r := range h.Compact(history.ProjectionUnhandled, history.StoreReserve, history.ProjectionSkip, history.StoreAppend) {
+				k := r.Kind()
+				if k == history.ProjectionUnhandled && r.Group == gy && r.Event == c.Event && unhandled == nil {
 					unhandled = addr(h.At(j))
-					recs = append(recs, r)
+					recs = append(recs, *unhandled)
 				}
-				if r.Kind == history.StoreReserve && r.Position == e.Position && reserve == nil {
+				if k == history.StoreReserve && r.Position == c.Position && reserve == nil {
 					reserve = addr(h.At(j))
-					recs = append(recs, r)
+					recs = append(recs, *reserve)
 				}
-				if r.Kind == history.ProjectionSkip && r.Group == g && r.Position == e.Position && skip == nil {
+				if k == history.ProjectionSkip && r.Group == gy && r.Position == c.Position && skip == nil {
 					skip = addr(h.At(j))
-					recs = append(recs, r)
+					recs = append(recs, *skip)
 				}
 				if j == i {
-					recs = append(recs, r)
+					recs = append(recs, e)
 				}
 			}
 			recs = append(recs, passed)
