@@ -56,25 +56,26 @@ type resolvedProj struct {
 func domainsOf(h *history.History) *domains {
 	d := &domains{named: map[string]string{}, types: map[string][]string{},
 		aggs: map[string]resolvedAgg{}, projs: map[[2]string]resolvedProj{}}
-	seen := map[[2]string]bool{}
-	all := map[string]bool{}
-	for _, r := range h.OfKind(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
-		switch r.Kind {
+	seen := map[[2]history.Sym]bool{} // stream key, event type
+	all := map[history.Sym]bool{}
+	for _, r := range h.Compact(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
+		switch r.Kind() {
 		case history.StoreAggregate:
 			if !d.declared {
-				d.aggregate, d.declared = r.Type, true
+				d.aggregate, d.declared = h.Str(r.Type), true
 			}
 		case history.ReadModelProjection:
-			if _, ok := d.named[r.Group]; !ok {
-				d.named[r.Group] = r.Type
+			if g := h.Str(r.Group); !hasKey(d.named, g) {
+				d.named[g] = h.Str(r.Type)
 			}
 		case history.StoreAppend, history.Append, history.Command:
-			if r.Type == "" {
+			if r.Type == 0 {
 				continue
 			}
-			if !seen[[2]string{r.Key, r.Type}] {
-				seen[[2]string{r.Key, r.Type}] = true
-				d.types[r.Key] = append(d.types[r.Key], r.Type)
+			if !seen[[2]history.Sym{r.Key, r.Type}] {
+				seen[[2]history.Sym{r.Key, r.Type}] = true
+				k := h.Str(r.Key)
+				d.types[k] = append(d.types[k], h.Str(r.Type))
 			}
 			all[r.Type] = true
 		}
@@ -83,7 +84,7 @@ func domainsOf(h *history.History) *domains {
 		sort.Strings(d.types[k])
 	}
 	for t := range all {
-		d.all = append(d.all, t)
+		d.all = append(d.all, h.Str(t))
 	}
 	sort.Strings(d.all)
 	return d
@@ -169,4 +170,10 @@ func eventOf(r history.Entry, version int64) domain.Event {
 // invokedCommand returns the command a history.Command record invoked.
 func invokedCommand(r history.Entry) domain.Command {
 	return domain.Command{ID: r.Command, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload}
+}
+
+// hasKey reports whether m has key k.
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
 }

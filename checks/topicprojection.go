@@ -22,12 +22,12 @@ import (
 // projectionTopics returns the topic each read model fed by a topic reads.
 func projectionTopics(h *history.History) map[string]string {
 	out := map[string]string{}
-	for _, r := range h.OfKind(history.Subscribe, history.ProjectionApply, history.Checkpoint) {
+	for i, r := range h.Compact(history.Subscribe, history.ProjectionApply, history.Checkpoint) {
 		switch {
-		case r.Kind == history.Subscribe && r.Style == history.StyleProjection,
-			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "":
-			if _, ok := out[r.Group]; !ok {
-				out[r.Group] = r.Topic
+		case r.Kind() == history.Subscribe && h.At(i).Style == history.StyleProjection,
+			r.Kind() != history.Subscribe && r.Topic != 0:
+			if g := h.Str(r.Group); !hasKey(out, g) {
+				out[g] = h.Str(r.Topic)
 			}
 		}
 	}
@@ -57,23 +57,28 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 			logs[t] = &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
 		}
 	}
+	if len(logs) == 0 {
+		return logs
+	}
 	txns := transactions(h)
-	for i, r := range h.OfKind(history.Append) {
-		l := logs[r.Topic]
+	for i, r := range h.Compact(history.Append) {
+		topic := h.Str(r.Topic)
+		l := logs[topic]
 		if l == nil {
 			continue
 		}
-		if txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] == fateAborted {
+		part, key := int(r.Partition), h.Str(r.Key)
+		if txns.fate[tpo{tp{topic, part}, r.Offset}] == fateAborted {
 			continue // never committed: not part of the stream
 		}
-		if _, ok := l.recs[r.Key]; !ok {
-			l.part[r.Key] = r.Partition
+		if _, ok := l.recs[key]; !ok {
+			l.part[key] = part
 		}
-		if l.part[r.Key] != r.Partition {
-			l.spread[r.Key] = true
+		if l.part[key] != part {
+			l.spread[key] = true
 		}
-		l.recs[r.Key] = append(l.recs[r.Key], i)
-		l.ends[r.Partition] = max(l.ends[r.Partition], r.Offset+1)
+		l.recs[key] = append(l.recs[key], i)
+		l.ends[part] = max(l.ends[part], r.Offset+1)
 		l.appends = append(l.appends, i)
 	}
 	return logs
@@ -107,21 +112,28 @@ type topicCheckpoint struct {
 // returns the number of holes, the number of records judged (below a
 // checkpoint) and, for the first hole, a witness and an explanation.
 func topicHoles(h *history.History, sources map[string]string, logs map[string]*topicLog) (int, int, []history.Entry, string) {
+	if len(sources) == 0 {
+		return 0, 0, nil, ""
+	}
 	applied := map[topicCheckpoint]map[int64]bool{}
 	highest := map[topicCheckpoint]int{}
-	for i, r := range h.All() {
-		if _, ok := sources[r.Group]; !ok || r.Topic == "" {
+	for i, r := range h.Compact(history.ProjectionApply, history.Checkpoint) {
+		if r.Topic == 0 {
 			continue
 		}
-		k := topicCheckpoint{r.Group, r.Partition}
-		switch r.Kind {
+		g := h.Str(r.Group)
+		if _, ok := sources[g]; !ok {
+			continue
+		}
+		k := topicCheckpoint{g, int(r.Partition)}
+		switch r.Kind() {
 		case history.ProjectionApply:
 			if applied[k] == nil {
 				applied[k] = map[int64]bool{}
 			}
 			applied[k][r.Offset] = true
 		case history.Checkpoint:
-			if j, ok := highest[k]; !ok || r.Offset > h.At(j).Offset {
+			if j, ok := highest[k]; !ok || r.Offset > h.Record(j).Offset {
 				highest[k] = i
 			}
 		}
@@ -132,24 +144,26 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 	for _, g := range sortedKeys(sources) {
 		l := logs[sources[g]]
 		for _, i := range l.appends {
-			e := h.At(i)
-			k := topicCheckpoint{g, e.Partition}
+			c := h.Record(i)
+			k := topicCheckpoint{g, int(c.Partition)}
 			j, ok := highest[k]
-			if !ok || e.Offset >= h.At(j).Offset {
+			if !ok || c.Offset >= h.Record(j).Offset {
 				continue
 			}
 			judged++
-			if applied[k][e.Offset] {
+			if applied[k][c.Offset] {
 				continue
 			}
 			holes++
 			if witness != nil {
 				continue
 			}
+			e := h.At(i)
 			// the first checkpoint of the partition that passed the record
 			passed := h.At(j)
-			for x, r := range h.All() {
-				if r.Kind == history.Checkpoint && r.Group == g && r.Topic == e.Topic && r.Partition == e.Partition && r.Offset > e.Offset {
+			gy, _ := h.Lookup(g)
+			for x, r := range h.Compact(history.Checkpoint) {
+				if r.Group == gy && r.Topic == c.Topic && r.Partition == c.Partition && r.Offset > c.Offset {
 					passed = h.At(x)
 					break
 				}
@@ -170,10 +184,10 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 // partition's end at the end of the run, and, for the first, a witness.
 func topicBehind(h *history.History, sources map[string]string, logs map[string]*topicLog, end int64) ([]string, []history.Entry, string) {
 	last := map[topicCheckpoint]int{}
-	for i, r := range h.OfKind(history.Checkpoint) {
-		if r.Topic != "" {
-			if _, ok := sources[r.Group]; ok {
-				last[topicCheckpoint{r.Group, r.Partition}] = i
+	for i, r := range h.Compact(history.Checkpoint) {
+		if r.Topic != 0 {
+			if g := h.Str(r.Group); hasKey(sources, g) {
+				last[topicCheckpoint{g, int(r.Partition)}] = i
 			}
 		}
 	}
@@ -184,10 +198,10 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 		l := logs[sources[g]]
 		n, oldest := 0, -1
 		for _, i := range l.appends {
-			e := h.At(i)
+			e := h.Record(i)
 			var cp int64
-			if j, ok := last[topicCheckpoint{g, e.Partition}]; ok {
-				cp = h.At(j).Offset
+			if j, ok := last[topicCheckpoint{g, int(e.Partition)}]; ok {
+				cp = h.Record(j).Offset
 			}
 			if e.Offset >= cp {
 				n++

@@ -40,34 +40,34 @@ func transactions(h *history.History) *txnLog {
 	}
 	l := &txnLog{fate: map[tpo]txnFate{}, appended: map[tpo]int{}, marker: map[tpo]int{}}
 	pending := map[tpp][]int{}
-	for i, r := range h.OfKind(history.Append, history.TxnInit, history.TxnBegin, history.ProducerFenced, history.TxnCommit, history.TxnAbort) {
-		switch r.Kind {
+	for i, r := range h.Compact(history.Append, history.TxnInit, history.TxnBegin, history.ProducerFenced, history.TxnCommit, history.TxnAbort) {
+		switch k := r.Kind(); k {
 		case history.Append:
-			if r.ProducerID != 0 {
-				k := tpp{tp{r.Topic, r.Partition}, r.ProducerID}
+			if pid := h.ProducerIDOf(r); pid != 0 {
+				k := tpp{tp{h.Str(r.Topic), int(r.Partition)}, pid}
 				pending[k] = append(pending[k], i)
 			}
 		case history.TxnInit, history.TxnBegin, history.ProducerFenced:
 			l.seen = true
 		case history.TxnCommit, history.TxnAbort:
 			l.seen = true
-			if r.Topic == "" {
+			if r.Topic == 0 {
 				continue
 			}
 			f := fateCommitted
-			if r.Kind == history.TxnAbort {
+			if k == history.TxnAbort {
 				f = fateAborted
 			}
-			k := tpp{tp{r.Topic, r.Partition}, r.ProducerID}
+			k := tpp{tp{h.Str(r.Topic), int(r.Partition)}, h.ProducerIDOf(r)}
 			l.marker[tpo{k.tp, r.Offset}] = i
 			keep := pending[k][:0]
 			for _, j := range pending[k] {
-				a := h.At(j)
-				if a.Offset > r.Offset {
+				off := h.Record(j).Offset
+				if off > r.Offset {
 					keep = append(keep, j)
 					continue
 				}
-				o := tpo{k.tp, a.Offset}
+				o := tpo{k.tp, off}
 				l.fate[o], l.appended[o] = f, j
 				if f == fateAborted {
 					l.aborted++

@@ -32,3 +32,18 @@ func (h *History) PayloadOf(r *Record) Sym {
 // string's included: every [Sym] of its records is below it, so a check
 // may index a table by symbol.
 func (h *History) Symbols() int { return max(h.syms.n, 1) }
+
+// ProducerIDOf returns record r's ProducerID (0: none), which lives in
+// place of its Version on a producer's record that needs no side row,
+// and in its side row otherwise.
+func (h *History) ProducerIDOf(r *Record) int64 {
+	if r.flags&flagProducer != 0 {
+		return r.Version
+	}
+	if r.ext == 0 {
+		return 0
+	}
+	id := h.side(r.ext - 1).ProducerID
+	runtime.KeepAlive(h) // see chunkMem
+	return id
+}

@@ -33,3 +33,30 @@ func TestSideOf(t *testing.T) {
 		t.Errorf("the invocation and the return of one command have different command symbols")
 	}
 }
+
+// TestProducerIDOf: ProducerIDOf reads a record's producer id in place (a
+// producer's record with no side row), from its side row (a producer's
+// record with a payload, a transaction marker), and is 0 for a record
+// without one, whose Version it must not be taken from.
+func TestProducerIDOf(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{At: 1, Kind: Append, Topic: "t", Event: "e1", ProducerID: 7, Seq: 2, Epoch: 1},
+		{At: 2, Kind: Append, Topic: "t", Event: "e2", ProducerID: 8, Payload: "p"},
+		{At: 3, Kind: TxnCommit, Topic: "t", ProducerID: 9, Offset: 4},
+		{At: 4, Kind: Append, Topic: "t", Event: "e3", Version: 5},
+		{At: 5, Kind: StoreAppend, Key: "acct-1", Version: 6, Expected: "any"},
+	}
+	for _, e := range es {
+		h.Add(e)
+	}
+	if r := h.Record(0); r.flags&flagProducer == 0 {
+		t.Fatalf("an append with only producer fields keeps them in a side row")
+	}
+	for i, e := range es {
+		r := h.Record(i)
+		if got := h.ProducerIDOf(&r); got != e.ProducerID {
+			t.Errorf("record %d (%s): ProducerIDOf = %d, want %d", i, e.Kind, got, e.ProducerID)
+		}
+	}
+}
