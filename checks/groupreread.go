@@ -22,12 +22,16 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 		leftOff int64
 		by      int
 	}
-	seen := map[gtp]*state{}
-	for i, r := range h.OfKind(history.Poll) {
+	type gtpSym struct {
+		group, topic history.Sym
+		partition    int32
+	}
+	seen := map[gtpSym]*state{}
+	for i, r := range h.Compact(history.Poll) {
 		if r.Count <= 0 {
 			continue
 		}
-		k := gtp{r.Group, tp{r.Topic, r.Partition}}
+		k := gtpSym{r.Group, r.Topic, r.Partition}
 		last := r.Offset + int64(r.Count) - 1
 		st, ok := seen[k]
 		if !ok {
@@ -43,9 +47,9 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 
 // between returns the index of the first crash, expire, leave or
 // rebalance of group g between indexes a and b, or -1.
-func between(h *history.History, g string, a, b int) int {
+func between(h *history.History, g history.Sym, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		switch r := h.At(i); r.Kind {
+		switch r := h.Record(i); r.Kind() {
 		case history.Crash, history.Expire, history.Leave, history.Rebalance:
 			if r.Group == g {
 				return i
@@ -73,17 +77,17 @@ func GroupReread(h *history.History) Result {
 	var again int64
 	groupSteps(h, func(s groupStep) {
 		steps++
-		r := h.At(s.cur)
-		if r.Offset > s.leftOff {
+		q := h.Record(s.cur)
+		if q.Offset > s.leftOff {
 			return
 		}
 		back++
-		again += min(s.leftOff, r.Offset+int64(r.Count)-1) - r.Offset + 1
+		again += min(s.leftOff, q.Offset+int64(q.Count)-1) - q.Offset + 1
 		if res.Witness != nil {
 			return
 		}
-		p := h.At(s.prev)
-		c := between(h, r.Group, s.prev, s.cur)
+		r, p := h.At(s.cur), h.At(s.prev)
+		c := between(h, q.Group, s.prev, s.cur)
 		res.Witness = pickRecords(h, s.prev, c, s.cur)
 		cause := ""
 		if c >= 0 {

@@ -77,7 +77,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 		r := h.At(i)
 		redeliver := -1
 		for x := j + 1; x < i; x++ {
-			if d := h.At(x); d.Kind == history.Deliver && d.Group == r.Group && d.Event == r.Event && d.Node == r.Node {
+			if d := h.Record(x); d.Kind() == history.Deliver && d.Group == c.Group && d.Event == c.Event && d.Node == c.Node {
 				redeliver = x
 			}
 		}
@@ -133,11 +133,16 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 // said it).
 func statefulSubscribers(h *history.History) map[[2]string]bool {
 	out := map[[2]string]bool{}
-	for _, r := range h.OfKind(history.Subscribe, history.Effect) {
+	seen := map[[2]history.Sym]bool{} // group, service
+	for i, r := range h.Compact(history.Subscribe, history.Effect) {
 		switch {
-		case r.Kind == history.Subscribe && r.Stateful && r.Style != history.StyleProjection,
-			r.Kind == history.Effect && r.Value != 0:
-			out[[2]string{r.Group, r.Service}] = true
+		case r.Kind() == history.Subscribe && r.Stateful() && h.At(i).Style != history.StyleProjection,
+			r.Kind() == history.Effect && r.Value != 0:
+			k := [2]history.Sym{r.Group, h.Service(r)}
+			if !seen[k] {
+				seen[k] = true
+				out[[2]string{h.Str(k[0]), h.Str(k[1])}] = true
+			}
 		}
 	}
 	return out

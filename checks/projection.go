@@ -474,34 +474,33 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 // after the read.
 func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
-	last := map[string]map[string]int{} // session -> aggregate -> its last write
+	last := map[history.Sym]map[history.Sym]int{} // session -> aggregate -> its last write
 	reads, bad, unanswered := 0, 0, 0
-	for i, r := range h.All() {
-		switch {
-		case r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK:
+	for i, r := range h.Compact(history.CommandReturn, history.Crash, history.QueryReturn) {
+		switch k := r.Kind(); {
+		case k == history.CommandReturn && r.Outcome() == history.OutcomeOK:
 			if last[r.Node] == nil {
-				last[r.Node] = map[string]int{}
+				last[r.Node] = map[history.Sym]int{}
 			}
 			last[r.Node][r.Key] = i
-		case r.Kind == history.Crash:
+		case k == history.Crash:
 			delete(last, r.Node)
-		case r.Kind == history.QueryReturn:
+		case k == history.QueryReturn:
 			j, ok := last[r.Node][r.Key]
 			if !ok {
 				continue
 			}
-			if !answered(r) {
+			if o := r.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone { // see answered
 				unanswered++
 				continue
 			}
 			reads++
-			wr := h.At(j)
-			if r.Version >= wr.Version {
+			if r.Version >= h.Record(j).Version {
 				continue
 			}
 			bad++
 			if res.Witness == nil {
-				res.Witness, res.Explanation = ryWitness(h, wr, r, i)
+				res.Witness, res.Explanation = ryWitness(h, h.At(j), h.At(i), i)
 			}
 		}
 	}
@@ -533,27 +532,29 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 	// The read model's state at the read: a reset since its last
 	// checkpoint, and the first checkpoint at or past the write after it.
 	var reset *history.Entry
-	for j := i - 1; j >= 0 && r.Group != ""; j-- {
-		q := h.At(j)
-		if q.Group != r.Group {
+	g := h.Record(i).Group // compared in place with the records around the read
+	for j := i - 1; j >= 0 && g != 0; j-- {
+		q := h.Record(j)
+		if q.Group != g {
 			continue
 		}
-		if q.Kind == history.Checkpoint {
+		if q.Kind() == history.Checkpoint {
 			break
 		}
-		if q.Kind == history.ProjectionReset && q.Rebuild != history.RebuildBlueGreen {
-			reset = addr(h.At(j))
-			witness = append(witness, q)
-			break
+		if q.Kind() == history.ProjectionReset {
+			if e := h.At(j); e.Rebuild != history.RebuildBlueGreen {
+				reset = &e
+				witness = append(witness, e)
+				break
+			}
 		}
 	}
 	witness = append(witness, r)
 	var reached *history.Entry
-	for j := i + 1; j < h.Len() && r.Group != "" && r.Position < wr.Position; j++ {
-		q := h.At(j)
-		if q.Kind == history.Checkpoint && q.Group == r.Group && q.Position >= wr.Position {
+	for j := i + 1; j < h.Len() && g != 0 && r.Position < wr.Position; j++ {
+		if q := h.Record(j); q.Kind() == history.Checkpoint && q.Group == g && q.Position >= wr.Position {
 			reached = addr(h.At(j))
-			witness = append(witness, q)
+			witness = append(witness, *reached)
 			break
 		}
 	}

@@ -47,6 +47,12 @@ func (r Record) Outcome() Outcome { return outcomeCodes.value(r.outcome) }
 // Mode returns the record's mode.
 func (r Record) Mode() Mode { return modeCodes.value(r.mode) }
 
+// Stateful returns the record's Stateful flag.
+func (r Record) Stateful() bool { return r.flags&flagStateful != 0 }
+
+// Drained returns the record's Drained flag.
+func (r Record) Drained() bool { return r.flags&flagDrained != 0 }
+
 // The flags of a Record.
 const (
 	flagDrained = 1 << iota
