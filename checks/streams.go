@@ -18,11 +18,12 @@ import (
 // prevents. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
-	type batchKey struct{ stream, command string }
 	type batch struct{ first, last int } // record indices of its first and last event
-	versions := map[string]int64{}
-	ids := map[[2]string]int{}
-	batches := map[batchKey]batch{}
+	n := h.Count(history.StoreAppend)
+	// keyed by symbol: a stream's key, an event id, a command
+	versions := map[history.Sym]int64{}
+	ids := make(map[[2]history.Sym]int, n)
+	batches := make(map[[2]history.Sym]batch, n)
 	var problems int
 	var witness []history.Entry
 	var explain string
@@ -33,46 +34,50 @@ func StreamIntegrity(h *history.History) Result {
 		}
 	}
 	appends, streams := 0, 0
-	for i, r := range h.OfKind(history.StoreAppend) {
+	for i, y := range h.Compact(history.StoreAppend) {
 		appends++
-		if _, ok := versions[r.Key]; !ok {
+		if _, ok := versions[y.Key]; !ok {
 			streams++
 		}
-		want := versions[r.Key] + 1
-		if r.Version != want {
+		want := versions[y.Key] + 1
+		if y.Version != want {
+			r := h.At(i)
 			flag(fmt.Sprintf("Stream %s got event %s at version %d at %s, but its next version was %d: versions must be unique and contiguous.",
 				r.Key, r.Event, r.Version, at(r.At), want), r)
 		}
-		versions[r.Key] = max(versions[r.Key], r.Version)
-		if j, dup := ids[[2]string{r.Key, r.Event}]; dup {
+		versions[y.Key] = max(versions[y.Key], y.Version)
+		if j, dup := ids[[2]history.Sym{y.Key, y.Event}]; dup {
+			r := h.At(i)
 			flag(fmt.Sprintf("Event id %s was appended twice to stream %s (versions %d and %d): an append must be idempotent by event id.",
 				r.Event, r.Key, h.At(j).Version, r.Version), h.At(j), r)
 		}
-		ids[[2]string{r.Key, r.Event}] = i
-		if r.Command == "" {
+		ids[[2]history.Sym{y.Key, y.Event}] = i
+		cmd := h.CommandOf(y)
+		if cmd == 0 {
 			continue
 		}
-		k := batchKey{r.Key, r.Command}
+		k := [2]history.Sym{y.Key, cmd}
 		b, seen := batches[k]
 		switch {
 		case !seen:
 			batches[k] = batch{first: i, last: i}
-		case h.At(b.last).At == r.At && h.At(b.last).Version+1 == r.Version:
+		case h.Record(b.last).At == y.At && h.Record(b.last).Version+1 == y.Version:
 			batches[k] = batch{first: b.first, last: i}
 			continue // the next event of the same batch
 		default:
 			batches[k] = batch{first: b.first, last: i}
-			f := h.At(b.first)
+			f, r := h.At(b.first), h.At(i)
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
 				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
 				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
 		}
-		if r.Version != r.Basis+1 {
+		if basis := h.BasisOf(y); y.Version != basis+1 {
+			r := h.At(i)
 			w := -1
 			for j := i - 1; j >= 0; j-- {
-				q := h.At(j)
-				if q.Kind == history.StoreAppend && q.Key == r.Key && q.Version == r.Basis+1 {
+				q := h.Record(j)
+				if q.Kind() == history.StoreAppend && q.Key == y.Key && q.Version == basis+1 {
 					w = j
 					break
 				}

@@ -47,3 +47,18 @@ func (h *History) ProducerIDOf(r *Record) int64 {
 	runtime.KeepAlive(h) // see chunkMem
 	return id
 }
+
+// BasisOf returns record r's Basis (0: none), which lives in place of its
+// Offset on a store's append that needs no side row, and in its side row
+// otherwise.
+func (h *History) BasisOf(r *Record) int64 {
+	if r.flags&flagStore != 0 {
+		return r.Offset
+	}
+	if r.ext == 0 {
+		return 0
+	}
+	b := h.side(r.ext - 1).Basis
+	runtime.KeepAlive(h) // see chunkMem
+	return b
+}

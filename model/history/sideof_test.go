@@ -60,3 +60,38 @@ func TestProducerIDOf(t *testing.T) {
 		}
 	}
 }
+
+// TestBasisOf: BasisOf reads a store append's basis in place (no side
+// row), from its side row (an append with a payload), and is 0 for a
+// record without one, whose Offset it must not be taken from.
+func TestBasisOf(t *testing.T) {
+	h := &History{}
+	es := []Entry{
+		{At: 1, Kind: StoreAppend, Key: "acct-1", Version: 3, Basis: 2, Expected: "2", Command: "c-1"},
+		{At: 2, Kind: StoreAppend, Key: "acct-1", Version: 4, Basis: 3, Payload: "p"},
+		{At: 3, Kind: Append, Topic: "t", Offset: 9},
+		{At: 4, Kind: Load, Key: "acct-1", Version: 4, Basis: 2, State: "s"},
+	}
+	for _, e := range es {
+		h.Add(e)
+	}
+	if r := h.Record(0); r.flags&flagStore == 0 {
+		t.Fatalf("a store append with only store fields keeps them in a side row")
+	}
+	for i, e := range es {
+		r := h.Record(i)
+		if got := h.BasisOf(&r); got != e.Basis {
+			t.Errorf("record %d (%s): BasisOf = %d, want %d", i, e.Kind, got, e.Basis)
+		}
+	}
+}
+
+// TestRecordFlags: a record's Stateful and Drained read back as added.
+func TestRecordFlags(t *testing.T) {
+	h := FromEntries([]Entry{{Kind: Subscribe, Stateful: true}, {Kind: End, Drained: true}, {Kind: End}})
+	for i, want := range [][2]bool{{true, false}, {false, true}, {false, false}} {
+		if r := h.Record(i); r.Stateful() != want[0] || r.Drained() != want[1] {
+			t.Errorf("record %d: Stateful %v, Drained %v, want %v", i, r.Stateful(), r.Drained(), want)
+		}
+	}
+}
