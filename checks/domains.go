@@ -167,6 +167,14 @@ func eventOf(r history.Entry, version int64) domain.Event {
 		Version: version, Position: r.Position, Command: r.Command}
 }
 
+// storedEventOf is [eventOf] of record i of h, a history.StoreAppend
+// record, read in place.
+func storedEventOf(h *history.History, i int) domain.Event {
+	r := h.Record(i)
+	return domain.Event{ID: h.Str(r.Event), Stream: h.Str(r.Key), Type: h.Str(r.Type), Amount: r.Amount, Payload: h.Str(h.PayloadOf(&r)),
+		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(&r))}
+}
+
 // invokedCommand returns the command a history.Command record invoked.
 func invokedCommand(r history.Entry) domain.Command {
 	return domain.Command{ID: r.Command, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload}

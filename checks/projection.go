@@ -34,14 +34,14 @@ func storeAppendsByKey(h *history.History) map[string][]int {
 func streamFold(h *history.History, p domain.Projection, appends []int) []int64 {
 	f := make([]int64, 1, len(appends)+1) // a version per append, as a rule
 	for _, i := range appends {
-		r := h.At(i)
-		if r.Version < 1 {
+		v := h.Record(i).Version
+		if v < 1 {
 			continue
 		}
-		for int64(len(f)) <= r.Version {
+		for int64(len(f)) <= v {
 			f = append(f, f[len(f)-1])
 		}
-		f[r.Version] = p.Apply(f[r.Version-1], eventOf(r, r.Version))
+		f[v] = p.Apply(f[v-1], storedEventOf(h, i))
 	}
 	return f
 }
@@ -119,26 +119,30 @@ func ProjectionEqualsFold(h *history.History) Result {
 			res.Witness, res.Explanation = recs, why
 		}
 	}
-	for i, r := range h.OfKind(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
-		switch r.Kind {
+	// The records are read in place; one that differs from the fold is
+	// unpacked to be explained.
+	for i, y := range h.Compact(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
+		switch y.Kind() {
 		case history.ProjectionApply:
-			final[gk{r.Group, r.Key}] = i
-			if spreadOf(r.Group, r.Key) {
+			group, key := h.Str(y.Group), h.Str(y.Key)
+			final[gk{group, key}] = i
+			if spreadOf(group, key) {
 				spread++
 				continue
 			}
-			f, of, _, ok := foldsOf(r.Group, r.Key)
+			f, of, _, ok := foldsOf(group, key)
 			if !ok {
 				continue
 			}
 			rows++
-			if r.Version >= 0 && r.Version < int64(len(f)) && f[r.Version] == r.Value {
+			if y.Version >= 0 && y.Version < int64(len(f)) && f[y.Version] == y.Value {
 				continue
 			}
 			if res.Witness != nil {
 				bad++ // only the first is explained: its witness costs a scan of the history
 				continue
 			}
+			r := h.At(i)
 			witness, why := applyWitness(h, i)
 			if len(witness) == 1 && r.Topic == "" { // no repeated or skipped event explains the row
 				p, _ := doms.projectionOf(r.Group, r.Key)
@@ -149,31 +153,37 @@ func ProjectionEqualsFold(h *history.History) Result {
 			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.ProjectionReset:
+			if h.At(i).Rebuild == history.RebuildBlueGreen {
+				continue
+			}
+			group := h.Str(y.Group)
 			for k := range final {
-				if k.group == r.Group && r.Rebuild != history.RebuildBlueGreen {
+				if k.group == group {
 					delete(final, k)
 				}
 			}
 		case history.QueryReturn:
-			if r.Group == "" || r.Version == 0 {
+			if y.Group == 0 || y.Version == 0 {
 				continue
 			}
-			if !answered(r) {
+			if o := y.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone { // see answered
 				unanswered++
 				continue
 			}
-			if spreadOf(r.Group, r.Key) {
+			group, key := h.Str(y.Group), h.Str(y.Key)
+			if spreadOf(group, key) {
 				spread++
 				continue
 			}
-			f, of, unit, ok := foldsOf(r.Group, r.Key)
+			f, of, unit, ok := foldsOf(group, key)
 			if !ok {
 				continue
 			}
 			reads++
-			if r.Version < int64(len(f)) && f[r.Version] == r.Value {
+			if y.Version < int64(len(f)) && f[y.Version] == y.Value {
 				continue
 			}
+			r := h.At(i)
 			why, witness := fmt.Sprintf("The read model applied %s %s twice or skipped one.", article(unit), unit), []history.Entry{r}
 			if _, topic := sources[r.Group]; res.Witness == nil && !topic {
 				p, _ := doms.projectionOf(r.Group, r.Key)
@@ -186,7 +196,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case history.End:
-			drained = r.Drained
+			drained = y.Drained()
 		}
 	}
 	keys := make([]gk, 0, len(final))
@@ -202,7 +212,6 @@ func ProjectionEqualsFold(h *history.History) Result {
 	finals := 0
 	if drained {
 		for _, k := range keys {
-			r := h.At(final[k])
 			f, of, unit, ok := foldsOf(k.group, k.key)
 			if !ok {
 				continue
@@ -212,7 +221,8 @@ func ProjectionEqualsFold(h *history.History) Result {
 			if len(f) > 0 {
 				want = f[len(f)-1]
 			}
-			if r.Value != want {
+			if h.Record(final[k]).Value != want {
+				r := h.At(final[k])
 				why, witness := fmt.Sprintf("The read model applied %s %s twice or never applied one.", article(unit), unit), []history.Entry{r}
 				if u, ok := lastUnhandled(h, h.Len(), k.group, k.key, r.Node, int64(len(f))); ok && r.Topic == "" {
 					why, witness = unhandledWhy(u), []history.Entry{u, r}
