@@ -12,15 +12,20 @@ import (
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	type groupEventSym struct{ group, service, event history.Sym }
-	first := make(map[groupEventSym]int, h.Count(history.Effect))
-	var dups int
+	first := map[[2]history.Sym]symIndex{} // by group and service: each event's first effect
+	var dups, events int
 	firstDup, firstIdx := -1, -1
 	for i, r := range h.Compact(history.Effect) {
-		k := groupEventSym{r.Group, h.Service(r), r.Event}
-		j, seen := first[k]
+		k := [2]history.Sym{r.Group, h.Service(r)}
+		x, ok := first[k]
+		if !ok {
+			x = newSymIndex(h)
+			first[k] = x
+		}
+		j, seen := x.get(r.Event)
 		if !seen {
-			first[k] = i
+			x.set(r.Event, i)
+			events++
 			continue
 		}
 		dups++
@@ -29,14 +34,14 @@ func ExactlyOnceEffects(h *history.History) Result {
 		}
 	}
 	res := Result{Check: "exactly-once-effects"}
-	if len(first) == 0 {
+	if events == 0 {
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: no consumer applied an effect."
 		return res
 	}
 	if dups == 0 {
 		res.Verdict = Holds
-		res.Explanation = fmt.Sprintf("Each of the %d effects applied was the first for its event in its group.", len(first))
+		res.Explanation = fmt.Sprintf("Each of the %d effects applied was the first for its event in its group.", events)
 		return res
 	}
 	res.Verdict = Violated

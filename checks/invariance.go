@@ -28,7 +28,6 @@ import (
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
 	type gk struct{ group, service, key history.Sym }
-	type ge struct{ group, service, event history.Sym }
 	stateful := statefulSubscribers(h)
 	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
 	for gs := range stateful {
@@ -39,20 +38,24 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 		}
 	}
 	state := map[gk]int64{}
-	first := make(map[ge]int, h.Count(history.Effect))
+	first := map[[2]history.Sym]symIndex{} // by group and service: each event's first effect
 	var repeats, skips, changed, blind int
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
 		svc := h.Service(c)
-		k := ge{c.Group, svc, c.Event}
+		x := first[[2]history.Sym{c.Group, svc}]
 		if c.Kind() == history.Dedup {
-			if _, applied := first[k]; applied && statefulSym[[2]history.Sym{c.Group, svc}] {
+			if _, applied := x.get(c.Event); applied && statefulSym[[2]history.Sym{c.Group, svc}] {
 				skips++
 			}
 			continue
 		}
-		j, seen := first[k]
+		if x == nil {
+			x = newSymIndex(h)
+			first[[2]history.Sym{c.Group, svc}] = x
+		}
+		j, seen := x.get(c.Event)
 		if !seen {
-			first[k] = i
+			x.set(c.Event, i)
 		}
 		if !statefulSym[[2]history.Sym{c.Group, svc}] {
 			if seen {

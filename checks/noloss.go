@@ -23,44 +23,44 @@ func NoLoss(h *history.History) Result {
 	res := Result{Check: "no-loss"}
 	subs := subscriptions(h)
 	txns := transactions(h)
-	type ge struct{ group, service, event history.Sym }
 	type gtpSym struct {
 		group, topic history.Sym
 		partition    int32
 	}
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]int, 0, nAcks)
-	ackedEvent := make(map[history.Sym]bool, nAcks)
-	accounted := make(map[ge]bool, h.Count(history.Effect, history.DeadLetter))
-	deadInGroup := map[[2]history.Sym]bool{} // group, event: dead-lettered by the broker
-	queueAcked := map[[2]history.Sym]bool{}  // group, event
+	// sets of events by symbol
+	ackedEvent := newSymSet(h)
+	accounted := map[[2]history.Sym]symSet{} // by group and service
+	deadInGroup := map[history.Sym]symSet{}  // by group: dead-lettered by the broker
+	queueAcked := map[history.Sym]symSet{}   // by group
 	committed := map[gtpSym]int64{}
 	drained := false
 	for i, r := range h.Compact(history.PublishAck, history.Effect, history.DeadLetter, history.Ack,
 		history.OffsetCommit, history.End, history.Append) {
 		switch r.Kind() {
 		case history.PublishAck:
-			if !ackedEvent[r.Event] {
-				ackedEvent[r.Event] = true
+			if !ackedEvent.has(r.Event) {
+				ackedEvent.add(r.Event)
 				acked = append(acked, i)
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
-			accounted[ge{r.Group, h.Service(r), r.Event}] = true
+			symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
 		case history.Append:
 			if len(txns.fate) == 0 {
 				continue
 			}
 			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
 				if in, ok := h.Lookup(e.Input); ok {
-					accounted[ge{r.Group, h.Service(r), in}] = true
+					symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
 				}
 			}
 		case history.DeadLetter:
-			accounted[ge{r.Group, h.Service(r), r.Event}] = true
-			deadInGroup[[2]history.Sym{r.Group, r.Event}] = true
+			symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
+			symSetOf(h, deadInGroup, r.Group).add(r.Event)
 		case history.Ack:
-			queueAcked[[2]history.Sym{r.Group, r.Event}] = true
+			symSetOf(h, queueAcked, r.Group).add(r.Event)
 		case history.OffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
 				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset
@@ -96,12 +96,12 @@ func NoLoss(h *history.History) Result {
 		}
 		for k, s := range subs[topic] {
 			ss := subSyms[topic][k]
-			if ss.ok && (accounted[ge{ss.group, ss.service, ack.Event}] || deadInGroup[[2]history.Sym{ss.group, ack.Event}]) {
+			if ss.ok && (accounted[[2]history.Sym{ss.group, ss.service}].has(ack.Event) || deadInGroup[ss.group].has(ack.Event)) {
 				continue
 			}
 			var skipped bool
 			if s.queue {
-				skipped = ss.ok && queueAcked[[2]history.Sym{ss.group, ack.Event}]
+				skipped = ss.ok && queueAcked[ss.group].has(ack.Event)
 			} else {
 				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
 				skipped = ss.ok && ok && ack.Offset != history.OffsetUnknown && c > ack.Offset
