@@ -66,7 +66,7 @@ func NoLoss(h *history.History) Result {
 				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset
 			}
 		case history.End:
-			drained = h.At(i).Drained
+			drained = r.Drained()
 		}
 	}
 	// subSym is a subscriber's group and service as symbols; ok is false
@@ -81,21 +81,27 @@ func NoLoss(h *history.History) Result {
 		v, ok2 := h.Lookup(s.service)
 		return subSym{g, v, ok1 && ok2}
 	}
-	subSyms := make(map[string][]subSym, len(subs))
+	// by topic symbol: a topic no record names has no acknowledged event
+	subsOf := make(map[history.Sym][]subscriber, len(subs))
+	subSyms := make(map[history.Sym][]subSym, len(subs))
 	for t, ss := range subs {
+		y, ok := h.Lookup(t)
+		if !ok {
+			continue
+		}
+		subsOf[y] = ss
 		for _, s := range ss {
-			subSyms[t] = append(subSyms[t], symOf(s))
+			subSyms[y] = append(subSyms[y], symOf(s))
 		}
 	}
 	var lost, pending, consumed int
 	for _, i := range acked {
 		ack := h.Record(i)
-		topic := h.Str(ack.Topic)
-		if len(subs[topic]) > 0 {
+		if len(subsOf[ack.Topic]) > 0 {
 			consumed++
 		}
-		for k, s := range subs[topic] {
-			ss := subSyms[topic][k]
+		for k, s := range subsOf[ack.Topic] {
+			ss := subSyms[ack.Topic][k]
 			if ss.ok && (accounted[[2]history.Sym{ss.group, ss.service}].has(ack.Event) || deadInGroup[ss.group].has(ack.Event)) {
 				continue
 			}
