@@ -366,13 +366,8 @@ func staleness(h *history.History, keep int) StalenessReport {
 	return rep
 }
 
-func lastAt(h *history.History) int64 {
-	var end int64
-	for i := range h.Len() {
-		end = max(end, h.Record(i).At)
-	}
-	return end
-}
+// lastAt returns the time of the latest record of h (0 for none).
+func lastAt(h *history.History) int64 { return h.MaxAt() }
 
 // TimeBehindAt returns how far behind the read model was at simulated
 // time t (nanoseconds) by the series: 0 before its first sample, else the

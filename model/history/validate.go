@@ -45,3 +45,20 @@ func (h *History) Validate() error {
 	runtime.KeepAlive(h) // see chunkMem
 	return nil
 }
+
+// MaxAt returns the latest At of the history's records, or 0 when none is
+// later than 0: the last record's when [History.Validate] found them all
+// in order, without reading the others.
+func (h *History) MaxAt() int64 {
+	if h.n > 0 && h.ordered == h.n && (h.sp == nil || h.sp.err == nil) {
+		at := max(h.rec(h.n-1).At, 0)
+		runtime.KeepAlive(h) // see chunkMem
+		return at
+	}
+	var end int64
+	for i := range h.n {
+		end = max(end, h.rec(i).At)
+	}
+	runtime.KeepAlive(h)
+	return end
+}

@@ -61,3 +61,34 @@ func TestValidateAfterChange(t *testing.T) {
 		t.Fatalf("history changed in order refused: %v", err)
 	}
 }
+
+// TestMaxAt: MaxAt is the latest time of any record, 0 for none or for
+// negative times only, whether or not the history was validated, and
+// after a change that a validation did not see.
+func TestMaxAt(t *testing.T) {
+	if got := (&History{}).MaxAt(); got != 0 {
+		t.Errorf("empty history: MaxAt %d, want 0", got)
+	}
+	if got := FromEntries([]Entry{{At: -4, Kind: End}}).MaxAt(); got != 0 {
+		t.Errorf("negative times: MaxAt %d, want 0", got)
+	}
+	h := FromEntries([]Entry{{At: 1, Kind: Publish}, {At: 9, Kind: Append}, {At: 5, Kind: Deliver}})
+	if got := h.MaxAt(); got != 9 {
+		t.Errorf("out of order: MaxAt %d, want 9", got)
+	}
+	h.Set(1, Entry{At: 3, Kind: Append})
+	if err := h.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.MaxAt(); got != 5 {
+		t.Errorf("validated: MaxAt %d, want 5", got)
+	}
+	h.Set(0, Entry{At: 12, Kind: Publish})
+	if got := h.MaxAt(); got != 12 {
+		t.Errorf("changed after validation: MaxAt %d, want 12", got)
+	}
+	h.Add(Entry{At: 20, Kind: End})
+	if got := h.MaxAt(); got != 20 {
+		t.Errorf("added after validation: MaxAt %d, want 20", got)
+	}
+}
