@@ -43,23 +43,24 @@ func storedStreams(h *history.History) map[string][]history.Entry {
 	return out
 }
 
-// storedStream is storedStreams(h)[key], reading the other streams'
-// records in place.
-func storedStream(h *history.History, key string) []history.Entry {
+// storedVersions is storedStreams(h)[key] by record index, read in
+// place: s[v-1] is the index of the first history.StoreAppend record of
+// version v of stream key, -1 when the history has none.
+func storedVersions(h *history.History, key string) []int {
 	y, ok := h.Lookup(key)
-	if !ok || key == "" {
-		return storedStreams(h)[key]
+	if !ok {
+		return nil // no record names the stream
 	}
-	var s []history.Entry
+	var s []int
 	for i, r := range h.Compact(history.StoreAppend) {
 		if r.Key != y || r.Version < 1 {
 			continue
 		}
 		for int64(len(s)) < r.Version {
-			s = append(s, history.Entry{})
+			s = append(s, -1)
 		}
-		if s[r.Version-1].Kind == "" {
-			s[r.Version-1] = h.At(i)
+		if s[r.Version-1] < 0 {
+			s[r.Version-1] = i
 		}
 	}
 	return s

@@ -310,9 +310,10 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		applied[q.Version] = true
 	}
 	if r.Topic == "" {
-		s := storedStream(h, r.Key)
+		s := storedVersions(h, r.Key)
 		for v := int64(1); v < r.Version && v <= int64(len(s)); v++ {
-			if e := s[v-1]; e.Kind != "" && !applied[v] {
+			if j := s[v-1]; j >= 0 && !applied[v] {
+				e := h.At(j)
 				return []history.Entry{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
 					v, r.Key, e.Event, e.Type, e.Amount, e.Position)
 			}
