@@ -16,8 +16,8 @@ func lastUnhandled(h *history.History, i int, group, key, node string, below int
 	g, ok1 := h.Lookup(group)
 	k, ok2 := h.Lookup(key)
 	n, ok3 := h.Lookup(node)
-	if !ok1 || !ok2 || !ok3 {
-		return history.Entry{}, false // no record names them all
+	if !ok1 || !ok2 || !ok3 || h.Count(history.ProjectionUnhandled) == 0 {
+		return history.Entry{}, false // no record names them all, or none is unhandled
 	}
 	for j := i - 1; j >= 0; j-- {
 		q := h.Record(j)
