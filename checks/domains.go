@@ -56,8 +56,9 @@ type resolvedProj struct {
 func domainsOf(h *history.History) *domains {
 	d := &domains{named: map[string]string{}, types: map[string][]string{},
 		aggs: map[string]resolvedAgg{}, projs: map[[2]string]resolvedProj{}}
-	seen := map[[2]history.Sym]bool{} // stream key, event type
-	all := map[history.Sym]bool{}
+	keysOf := map[history.Sym]symSet{} // by event type (a few): the stream keys seen with it
+	all := newSymSet(h)                // the event types seen
+	var types []history.Sym
 	for _, r := range h.Compact(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
 		switch r.Kind() {
 		case history.StoreAggregate:
@@ -72,18 +73,21 @@ func domainsOf(h *history.History) *domains {
 			if r.Type == 0 {
 				continue
 			}
-			if !seen[[2]history.Sym{r.Key, r.Type}] {
-				seen[[2]history.Sym{r.Key, r.Type}] = true
+			if keys := symSetOf(h, keysOf, r.Type); !keys.has(r.Key) {
+				keys.add(r.Key)
 				k := h.Str(r.Key)
 				d.types[k] = append(d.types[k], h.Str(r.Type))
 			}
-			all[r.Type] = true
+			if !all.has(r.Type) {
+				all.add(r.Type)
+				types = append(types, r.Type)
+			}
 		}
 	}
 	for k := range d.types {
 		sort.Strings(d.types[k])
 	}
-	for t := range all {
+	for _, t := range types {
 		d.all = append(d.all, h.Str(t))
 	}
 	sort.Strings(d.all)
