@@ -151,9 +151,13 @@ func NoLoss(h *history.History) Result {
 func truncatedAway(h *history.History, ack history.Entry) int {
 	cut := truncatedAppends(h)
 	last := -1
-	for j, r := range h.All() {
-		if r.Kind == history.Append && r.Event == ack.Event && r.Topic == ack.Topic && r.Partition == ack.Partition &&
-			r.Offset == ack.Offset {
+	ev, ok1 := h.Lookup(ack.Event)
+	topic, ok2 := h.Lookup(ack.Topic)
+	if !ok1 || !ok2 {
+		return -1 // no append names them
+	}
+	for j, r := range h.Compact(history.Append) {
+		if r.Event == ev && r.Topic == topic && int(r.Partition) == ack.Partition && r.Offset == ack.Offset {
 			if !cut[j] {
 				return -1
 			}
@@ -170,9 +174,14 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 	deliver, otherDeliver, fail, dedup, crash, commit, fenced := -1, -1, -1, -1, -1, -1, -1
 	var lastDeliverNode string
 	pollBefore, pollAfter := -1, -1
-	for j, r := range h.All() {
+	g, ok := h.Lookup(s.group)
+	for j := range h.Len() {
+		if !ok || h.Record(j).Group != g {
+			continue // compared in place: only the group's records are unpacked
+		}
+		r := h.At(j)
 		if r.Group != s.group {
-			continue
+			continue // a store append keeps another field in place of its group
 		}
 		switch r.Kind {
 		case history.Deliver:

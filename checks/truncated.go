@@ -10,24 +10,23 @@ import "github.com/evsim/evsim/model/history"
 // its event may be appended again: checks of the log leave it out.
 func truncatedAppends(h *history.History) map[int]bool {
 	type nodeTP struct {
-		node string
-		tp
+		node, topic history.Sym
+		partition   int32
 	}
 	var open map[nodeTP][]int
 	var cut map[int]bool
-	for i, r := range h.All() {
-		switch r.Kind {
+	for i, r := range h.Compact(history.Append, history.Truncate) {
+		k := nodeTP{r.Node, r.Topic, r.Partition}
+		switch r.Kind() {
 		case history.Append:
 			if open == nil {
 				open = map[nodeTP][]int{}
 			}
-			k := nodeTP{r.Node, tp{r.Topic, r.Partition}}
 			open[k] = append(open[k], i)
 		case history.Truncate:
-			k := nodeTP{r.Node, tp{r.Topic, r.Partition}}
 			kept := open[k][:0]
 			for _, j := range open[k] {
-				if h.At(j).Offset >= r.Offset {
+				if h.Record(j).Offset >= r.Offset {
 					if cut == nil {
 						cut = map[int]bool{}
 					}
