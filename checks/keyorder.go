@@ -23,7 +23,7 @@ func addedBefore(h *history.History, topic string, end int) int {
 // learns of a new partition count.
 func movedOnce(h *history.History, producer, topic, key string, grown int) bool {
 	cur, moved := -1, false
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Publish) {
 		if r.Kind != history.Publish || r.Node != producer || r.Topic != topic || r.Key != key || r.Partition == cur {
 			continue
 		}
@@ -61,7 +61,7 @@ func KeyOrder(h *history.History) Result {
 	}
 	pubs := map[string]pub{}
 	count := map[pk]int{}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Publish) {
 		if r.Kind == history.Publish {
 			k := pk{r.Node, r.Key}
 			if _, dup := pubs[r.Event]; !dup {

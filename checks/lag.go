@@ -30,7 +30,8 @@ func BoundedLag(h *history.History) Result {
 	lastDeliver := map[gtp]int{}
 	lastError := map[gtp]int{}
 	errors := map[gtp]int{}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Append, history.OffsetCommit, history.Ack, history.DeadLetter, history.Deliver,
+		history.HandlerError, history.End) {
 		switch r.Kind {
 		case history.Append:
 			k := tp{r.Topic, r.Partition}

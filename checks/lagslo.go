@@ -28,7 +28,7 @@ func LagWithinSLO(h *history.History) Result {
 		rec int
 	}
 	var promises []promise
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Subscribe) {
 		if r.Kind == history.Subscribe && r.SLO > 0 && r.Style != history.StyleProjection {
 			promises = append(promises, promise{subscriber{r.Group, r.Service, r.Topic, r.Style == history.StyleQueue}, time.Duration(r.SLO), i})
 		}

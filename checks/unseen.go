@@ -24,7 +24,7 @@ func Unseen(h *history.History) Result {
 	first, end := -1, -1
 	drained := false
 	ackedEvent := map[string]bool{}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.PublishAck, history.End) {
 		switch r.Kind {
 		case history.PublishAck:
 			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] || r.Offset == history.OffsetUnknown {

@@ -23,7 +23,7 @@ func knownOffsets(h *history.History) versionOrder {
 		}
 		set[k][o] = true
 	}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Append, history.PublishAck, history.Deliver, history.Poll) {
 		k := tp{r.Topic, r.Partition}
 		switch r.Kind {
 		case history.Append, history.PublishAck, history.Deliver:
