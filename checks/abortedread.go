@@ -26,7 +26,7 @@ func AbortedRead(h *history.History) Result {
 	var reads int
 	readers := map[string]bool{}
 	var names []string
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Deliver, history.Effect, history.ProjectionApply) {
 		switch r.Kind {
 		case history.Deliver, history.Effect, history.ProjectionApply:
 		default:

@@ -22,7 +22,7 @@ func AsOfEqualsFold(h *history.History) Result {
 	stored := map[string][]history.Entry{}
 	judged, unjudged, bad := 0, 0, 0
 	var whyNot string
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.StoreAppend, history.QueryReturn) {
 		if r.Kind == history.StoreAppend {
 			stored[r.Key] = append(stored[r.Key], r)
 			continue

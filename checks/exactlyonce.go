@@ -167,7 +167,7 @@ func lastDeliver(h *history.History, i int, e history.Entry) int {
 
 // isQueue reports whether group g has a queue-style subscription in h.
 func isQueue(h *history.History, g string) bool {
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe) {
 		if r.Kind == history.Subscribe && r.Group == g {
 			return r.Style == history.StyleQueue
 		}

@@ -67,7 +67,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 	// Inputs consumed: below each loop's last committed offset.
 	subs := map[loop]string{}
 	last := map[gtp]int64{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.Subscribe, history.OffsetCommit) {
 		switch r.Kind {
 		case history.Subscribe:
 			subs[loop{r.Group, r.Service}] = r.Topic

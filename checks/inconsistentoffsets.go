@@ -27,7 +27,7 @@ func InconsistentOffsets(h *history.History) Result {
 	reported := map[where]bool{}
 	var bad, places int
 	cut := truncatedAppends(h)
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Append, history.PublishAck, history.Deliver, history.ProjectionApply) {
 		if cut[i] {
 			continue
 		}

@@ -29,7 +29,7 @@ func LogDuplicates(h *history.History) Result {
 	offsets := map[string]map[where]bool{}
 	var dups, appends int
 	cut := truncatedAppends(h)
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Publish, history.Append) {
 		if cut[i] {
 			continue
 		}

@@ -22,7 +22,7 @@ func NonmonotonicSend(h *history.History) Result {
 	pubs := map[string][]int{}
 	acked := map[string]int{}
 	ackOf := map[int]int{} // publish index -> ack index
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Publish, history.PublishAck) {
 		switch r.Kind {
 		case history.Publish:
 			pubs[r.Event] = append(pubs[r.Event], i)
@@ -42,7 +42,7 @@ func NonmonotonicSend(h *history.History) Result {
 	crashes := map[string]int{}
 	prev := map[producer]int{} // publish index of the producer's previous acknowledged send
 	var steps, back int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Crash, history.Publish) {
 		if r.Kind == history.Crash {
 			crashes[r.Node]++
 			continue

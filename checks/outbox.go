@@ -30,7 +30,7 @@ func OutboxEquivalence(h *history.History) Result {
 	type place struct{ node, topic string }
 	publishers := map[place]bool{}
 	nodes := map[string]bool{}
-	for _, r := range h.All() {
+	for _, r := range h.OfKind(history.StorePublisher) {
 		if r.Kind == history.StorePublisher {
 			publishers[place{r.Node, r.Topic}] = true
 			nodes[r.Node] = true
@@ -47,7 +47,7 @@ func OutboxEquivalence(h *history.History) Result {
 	appended := map[string]int{}  // event id -> its first Append of a store publish
 	copies := map[string]int{}    // event id -> its Appends
 	drained, ended := false, false
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.StoreAppend, history.Publish, history.End) {
 		switch r.Kind {
 		case history.StoreAppend:
 			if _, ok := committed[r.Event]; !ok {
@@ -112,7 +112,7 @@ func OutboxEquivalence(h *history.History) Result {
 		res.Verdict = Violated
 		res.Witness = []history.Entry{pub, app}
 		if c := commandOf(id); c != "" {
-			for _, r := range h.All() {
+			for _, r := range h.OfKind(history.StoreRollback) {
 				if r.Kind == history.StoreRollback && r.Command == c {
 					res.Witness = append(res.Witness, r)
 					break

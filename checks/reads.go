@@ -33,7 +33,7 @@ func (l *readLog) wasRead(k tp, off int64) bool {
 // deliveries (queue subscriptions have no polls).
 func reads(h *history.History) *readLog {
 	l := &readLog{read: map[tp][]bool{}, highest: map[tp]int64{}, by: map[tp]int{}}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Poll, history.Deliver) {
 		switch r.Kind {
 		case history.Poll:
 			l.mark(i, tp{r.Topic, r.Partition}, r.Offset, r.Offset+int64(r.Count))

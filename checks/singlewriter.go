@@ -35,7 +35,7 @@ func SingleWriter(h *history.History) Result {
 	writers := map[gen][]int{} // first write of each member, in order
 	reported := map[gen]bool{} // generations already counted as having two writers
 	var stale, intruders, writes int
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Effect, history.OffsetCommit) {
 		if r.Kind != history.Effect && !commitTaken(r) || r.Generation == 0 {
 			continue
 		}

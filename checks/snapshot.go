@@ -31,7 +31,7 @@ func SnapshotReplay(h *history.History) Result {
 			res.Witness, res.Explanation = witness, why
 		}
 	}
-	for i, r := range h.All() {
+	for i, r := range h.OfKind(history.Load, history.Snapshot) {
 		if r.Kind != history.Load && r.Kind != history.Snapshot {
 			continue
 		}
