@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -41,6 +40,20 @@ type lentry struct {
 	ret               bool
 }
 
+// entryKey is the sort key of the entry of operation op's call (ret
+// false) or return at record index pos: pos (as an int32, the sign bit
+// flipped so that unsigned order is signed order) in the high 32 bits,
+// then the return bit (a call first), then op (below 2^31: operations
+// are a history's, whose records number fewer than 2^31). Keys sort as
+// plain integers, with no comparison function.
+func entryKey(pos int64, ret bool, op int) uint64 {
+	k := uint64(uint32(int32(pos))^1<<31)<<32 | uint64(op)
+	if ret {
+		k |= 1 << 31
+	}
+	return k
+}
+
 // noEntry is the index of no entry.
 const noEntry = -1
 
@@ -62,6 +75,7 @@ func searchAccount(ops []linOp, budget int) searchResult {
 // linSearch holds the buffers of [searchAccount], so that judging many
 // accounts one after another reuses them.
 type linSearch struct {
+	keys    []uint64
 	entries []lentry
 	callOf  []int32
 	bit     []int
@@ -71,7 +85,7 @@ type linSearch struct {
 
 // reserve sizes the buffers for searches of up to n operations.
 func (s *linSearch) reserve(n int) {
-	s.entries = grow(s.entries, 2*n+1)
+	s.keys, s.entries = grow(s.keys, 2*n), grow(s.entries, 2*n+1)
 	s.callOf, s.bit, s.stack = grow(s.callOf, n), grow(s.bit, n), grow(s.stack, n)
 	// A search that succeeds visits each operation at least once, and a
 	// key of one state word, the set's bounds and a word or two of it.
@@ -107,34 +121,26 @@ func (s *linSearch) runOf(all []linOp, sel []int32, budget int) searchResult {
 	if n > 0 && at(0).m != nil {
 		at(0).m.restart()
 	}
-	// Entry 0 heads the list. Until the entries are linked, prev holds
-	// the record index an entry is at, for the sort: record indexes are
-	// those of a history's records, which number fewer than 2^31.
-	entries := append(grow(s.entries, 2*n+1), lentry{})
+	// The entries in the order of their record indexes, sorted as keys
+	// ([entryKey]). Positions are record indexes, so they do not tie;
+	// were two equal, the intervals would be closed: the call first.
+	keys := grow(s.keys, 2*n)
 	finite := 0
 	for i := range n {
 		o := at(i)
-		entries = append(entries, lentry{op: int32(i), prev: int32(o.Call)})
+		keys = append(keys, entryKey(o.Call, false, i))
 		if o.Return != math.MaxInt64 {
-			entries = append(entries, lentry{op: int32(i), prev: int32(o.Return), ret: true})
+			keys = append(keys, entryKey(o.Return, true, i))
 			finite++
 		}
 	}
-	// The entries in the order of their record indexes. Positions are
-	// record indexes, so they do not tie; were two equal, the intervals
-	// would be closed: the call first.
-	slices.SortFunc(entries[1:], func(a, b lentry) int {
-		if a.prev != b.prev {
-			return cmp.Compare(a.prev, b.prev)
-		}
-		if a.ret != b.ret {
-			if !a.ret {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.op, b.op)
-	})
+	slices.Sort(keys)
+	s.keys = keys
+	// Entry 0 heads the list.
+	entries := append(grow(s.entries, 2*n+1), lentry{})
+	for _, k := range keys {
+		entries = append(entries, lentry{op: int32(k & (1<<31 - 1)), ret: k&(1<<31) != 0})
+	}
 	callOf := grow(s.callOf, n)[:n]
 	s.entries, s.callOf = entries, callOf
 	es := entries

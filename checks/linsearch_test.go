@@ -218,3 +218,31 @@ func TestLinearizableUnsettledDecided(t *testing.T) {
 		t.Error("no planted wrong answer was caught")
 	}
 }
+
+// TestEntryKeyOrder: entry keys sort as the search's entries must be
+// ordered: by position (signed), a call before a return at one
+// position, then by operation.
+func TestEntryKeyOrder(t *testing.T) {
+	type e struct {
+		pos int64
+		ret bool
+		op  int
+	}
+	less := func(a, b e) bool {
+		if a.pos != b.pos {
+			return a.pos < b.pos
+		}
+		if a.ret != b.ret {
+			return !a.ret
+		}
+		return a.op < b.op
+	}
+	es := []e{{-5, false, 3}, {0, false, 0}, {0, true, 0}, {0, false, 7}, {7, true, 1}, {7, false, 2}, {1 << 30, false, 1<<31 - 1}, {-1, true, 0}}
+	for _, a := range es {
+		for _, b := range es {
+			if got := entryKey(a.pos, a.ret, a.op) < entryKey(b.pos, b.ret, b.op); got != less(a, b) {
+				t.Errorf("entryKey(%v) < entryKey(%v) = %v, want %v", a, b, got, less(a, b))
+			}
+		}
+	}
+}
