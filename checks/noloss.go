@@ -36,8 +36,11 @@ func NoLoss(h *history.History) Result {
 	queueAcked := map[history.Sym]symSet{}   // by group
 	committed := map[gtpSym]int64{}
 	drained := false
-	for i, r := range h.Compact(history.PublishAck, history.Effect, history.DeadLetter, history.Ack,
-		history.OffsetCommit, history.End, history.Append) {
+	kinds := []history.Kind{history.PublishAck, history.Effect, history.DeadLetter, history.Ack, history.OffsetCommit, history.End}
+	if len(txns.fate) > 0 {
+		kinds = append(kinds, history.Append) // an output of a transaction accounts for its input
+	}
+	for i, r := range h.Compact(kinds...) {
 		switch r.Kind() {
 		case history.PublishAck:
 			if !ackedEvent.has(r.Event) {
