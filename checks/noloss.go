@@ -51,9 +51,6 @@ func NoLoss(h *history.History) Result {
 			// A dedup after this effect is accounted for by the effect.
 			symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
 		case history.Append:
-			if len(txns.fate) == 0 {
-				continue
-			}
 			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
 				if in, ok := h.Lookup(e.Input); ok {
 					symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
