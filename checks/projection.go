@@ -602,7 +602,7 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 // phase), every read model's checkpoint has reached every committed event.
 // Events lost below a checkpoint are no-hole-below-checkpoint's business;
 // this check asks only whether the projector kept moving. A read model is
-// known from any record that names it ([readModelOf]): one whose
+// known from any record that names it ([readModelSym]): one whose
 // projector never applied an event or checkpointed is behind every
 // committed event, and so is one reset by a stop-then-rebuild
 // (history.RebuildStopFirst, which sets its checkpoint back to 0) that

@@ -53,22 +53,20 @@ type StalenessReport struct {
 	MaxTime   time.Duration
 }
 
-// readModelOf returns the read model a record names, if it names one:
-// the Group of a projector's records (history.ProjectionApply,
-// history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
-// history.ProjectionReset, history.StalenessSLO), of a query of a read
-// model (history.Query, history.QueryReturn; Group "" is the write side)
-// and of a
-// history.Subscribe record of style history.StyleProjection. A read model
-// is known from any of them, so one stuck before its first event (no
-// apply, no checkpoint) is still known.
-// readModelKinds are the kinds [readModelOf] finds a read model in.
+// readModelKinds are the kinds [readModelSym] finds a read model in.
 var readModelKinds = []history.Kind{history.ProjectionApply, history.Checkpoint, history.ProjectionSkip,
 	history.ProjectionUnhandled, history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn, history.Subscribe}
 
-// readModelSym is [readModelOf] of record i, r in place: the symbol of
-// the read model it names. Only a history.Subscribe record is unpacked,
-// for its style.
+// readModelSym returns the symbol of the read model record i of h (r, read
+// in place) names, if it names one: the Group of a projector's records
+// (history.ProjectionApply, history.Checkpoint, history.ProjectionSkip,
+// history.ProjectionUnhandled, history.ProjectionReset,
+// history.StalenessSLO), of a query of a read model (history.Query,
+// history.QueryReturn; Group "" is the write side) and of a
+// history.Subscribe record of style history.StyleProjection (the only
+// record it unpacks, for its style). A read model is known from any of
+// them, so one stuck before its first event (no apply, no checkpoint) is
+// still known.
 func readModelSym(h *history.History, i int, r *history.Record) (history.Sym, bool) {
 	switch r.Kind() {
 	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
@@ -80,20 +78,9 @@ func readModelSym(h *history.History, i int, r *history.Record) (history.Sym, bo
 	return 0, false
 }
 
-func readModelOf(r history.Entry) (string, bool) {
-	switch r.Kind {
-	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
-		history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn:
-		return r.Group, r.Group != ""
-	case history.Subscribe:
-		return r.Group, r.Style == history.StyleProjection && r.Group != ""
-	}
-	return "", false
-}
-
 // Staleness measures, from the history alone, how far each read model was
 // behind the event store over time and at every query. The read models
-// are those the history names anywhere ([readModelOf]), each behind from
+// are those the history names anywhere ([readModelSym]), each behind from
 // the start of the run; the log is the history.StoreAppend records in
 // commit order, or, for a read model fed by a topic, the topic's
 // history.Append records in append order (each offset one entry). A
