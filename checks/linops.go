@@ -211,8 +211,7 @@ func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 		op.Client, op.m = ah.clientOf[inv.Node], ah.models[k]
 		ops = append(ops, op)
 	}
-	slices.SortFunc(ops, func(a, b linOp) int { return cmp.Compare(a.Call, b.Call) })
-	return ops
+	return ops // in the order of the refs: of the invocations, the ops' Call
 }
 
 // count tallies a command whose answer was lost.
@@ -386,7 +385,9 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		}
 	}
 
-	for k := range ah.refs {
+	for k, refs := range ah.refs {
+		// in the order of their invocations, which opsInto keeps
+		slices.SortFunc(refs, func(a, b opRef) int { return cmp.Compare(a.inv, b.inv) })
 		ah.keys = append(ah.keys, k)
 	}
 	sort.Strings(ah.keys)
