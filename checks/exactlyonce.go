@@ -78,7 +78,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 			}
 		}
 	}
-	if ya.Node != yb.Node {
+	if ya.Node != yb.Node && h.Count(history.Pause) > 0 {
 		// the last stall of either member before the repeat: a zombie
 		for i := b - 1; i >= 0; i-- {
 			if r := h.Record(i); r.Kind() == history.Pause && (r.Node == ya.Node || r.Node == yb.Node) {

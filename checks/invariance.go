@@ -27,7 +27,6 @@ import (
 // log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
 	res := Result{Check: "duplicate-delivery-invariance"}
-	type gk struct{ group, service, key history.Sym }
 	stateful := statefulSubscribers(h)
 	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
 	for gs := range stateful {
@@ -37,7 +36,9 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			statefulSym[[2]history.Sym{g, s}] = true
 		}
 	}
-	state := map[gk]int64{}
+	// state holds each stateful subscriber's value of each key, by the
+	// key's symbol (0 before its first effect)
+	state := map[[2]history.Sym][]int64{}
 	first := map[[2]history.Sym]symIndex{} // by group and service: each event's first effect
 	var repeats, skips, changed, blind int
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
@@ -63,9 +64,13 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			}
 			continue
 		}
-		sk := gk{c.Group, svc, c.Key}
-		before := state[sk]
-		state[sk] = c.Value
+		st, ok := state[[2]history.Sym{c.Group, svc}]
+		if !ok {
+			st = make([]int64, h.Symbols())
+			state[[2]history.Sym{c.Group, svc}] = st
+		}
+		before := st[c.Key]
+		st[c.Key] = c.Value
 		if !seen {
 			continue
 		}
