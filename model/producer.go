@@ -42,8 +42,11 @@ type Producer struct {
 	// keyNames are keys as the history names them.
 	keyNames []history.Name
 	lossy    bool // a request or its ack can be lost, so requests need timers
-	// free holds requests done with, for reuse (memory, not state).
-	free []*produceReq
+	// free holds requests done with, for reuse, and spare record arrays
+	// that no request or partition refers to any more (memory, not
+	// state).
+	free  []*produceReq
+	spare [][]Record
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
@@ -255,12 +258,17 @@ func (p *Producer) pump(w *sim.World) {
 		case n == 1:
 			req.one[0] = recs[0]
 			req.records, req.buf = req.one[:1:1], buf
-		case all && cap(buf) > 0:
+		case all:
 			// The request takes the pending array, and the partition
-			// the buffer of the request reused (each array has one
-			// owner: nothing refers to a reused request's buffer).
+			// an array nothing refers to: the buffer of the request
+			// reused, else a spare one (each array has one owner), or
+			// none yet. Records move from the partition to the request
+			// without a copy.
 			req.records, req.buf = recs[:n:n], recs
 			recs = buf
+			if cap(recs) == 0 {
+				recs = p.spareRecords()
+			}
 		default:
 			req.buf = append(buf[:0], recs[:n]...)
 			req.records = req.buf[:n:n]
@@ -418,10 +426,17 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
 	}
-	if !p.lossy && req.attempt == 1 {
+	switch {
+	case req.attempt != 1:
+	case !p.lossy:
 		// Sent once, with no timer, and answered: nothing refers to it
 		// any more.
 		p.free = append(p.free, req)
+	case cap(req.buf) > 0:
+		// Sent once and answered: its timer refers to the request, but
+		// nothing reads its records any more.
+		p.spare = append(p.spare, req.buf[:0])
+		req.buf, req.records = nil, nil
 	}
 	p.pump(w)
 }
@@ -435,6 +450,19 @@ func (p *Producer) newRequest() *produceReq {
 		return req
 	}
 	return &produceReq{}
+}
+
+// spareRecords returns a spare record array, empty, or nil when there
+// is none.
+func (p *Producer) spareRecords() []Record {
+	n := len(p.spare)
+	if n == 0 {
+		return nil
+	}
+	recs := p.spare[n-1]
+	p.spare[n-1] = nil
+	p.spare = p.spare[:n-1]
+	return recs
 }
 
 // settle moves partition part on after one of its requests left flight:
