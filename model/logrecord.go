@@ -138,16 +138,6 @@ func (st *strTab) str(ref strRef) string {
 	return unsafe.String(&b[ref>>16&0xffff], int(ref&0xffff))
 }
 
-// pack returns r as t's logs keep it.
-func (t *topic) pack(r *Record) logRecord {
-	return logRecord{
-		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
-		Amount: r.Amount, Offset: r.Offset, appended: r.appended, pid: r.pid, seq: r.seq,
-		Partition: int32(r.Partition), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
-		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
-	}
-}
-
 // packAt writes r into lr as t's logs keep it, appended to partition p
 // at offset off at time at (r's own partition, offset and time are not
 // read).

@@ -39,9 +39,10 @@ type Producer struct {
 	hname history.Name // cfg.Name, as the history names it
 	rng   *rand.Rand
 	keys  []string
-	// keyNames are keys as the history names them.
-	keyNames []history.Name
-	lossy    bool // a request or its ack can be lost, so requests need timers
+	// keyInfo holds, per key, what the producer computes once: the key
+	// as the history names it and its hash for the key partitioner.
+	keyInfo []producerKey
+	lossy   bool // a request or its ack can be lost, so requests need timers
 	// free holds requests done with, for reuse, and spare record arrays
 	// that no request or partition refers to any more (memory, not
 	// state).
@@ -105,10 +106,10 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		p.lossy = true // a broker can crash with the request
 	}
 	p.keys = make([]string, cfg.Keys)
-	p.keyNames = make([]history.Name, cfg.Keys)
+	p.keyInfo = make([]producerKey, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
-		p.keyNames[i] = history.NewName(p.keys[i])
+		p.keyInfo[i] = producerKey{name: history.NewName(p.keys[i]), hash: keyHash(p.keys[i])}
 	}
 	p.id = w.Add(cfg.Name, p)
 	p.reset(w.Now())
@@ -177,7 +178,7 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	p.emitNamed(w, p.keys[ki], &p.keyNames[ki], typ, amount)
+	p.emitNamed(w, p.keys[ki], &p.keyInfo[ki], typ, amount)
 	p.schedule(w)
 }
 
@@ -211,8 +212,14 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.emitNamed(w, key, nil, typ, amount)
 }
 
-// emitNamed is emit of a key whose Name the producer keeps (nil: none).
-func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, typ string, amount int64) {
+// producerKey is what a producer keeps of one of its keys.
+type producerKey struct {
+	name history.Name
+	hash uint32 // keyHash of the key
+}
+
+// emitNamed is emit of one of the producer's keys, k (nil: another key).
+func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ string, amount int64) {
 	p.n++
 	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
@@ -224,7 +231,14 @@ func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, ty
 		p.poisonedByNumber.strike()
 	}
 	p.metadata(w.Now())
-	part := partition(&p.cfg, key, p.parts, &p.rr)
+	var part int
+	var keyName *history.Name
+	if k != nil {
+		keyName = &k.name
+		part = partitionHashed(&p.cfg, k.hash, p.parts, &p.rr)
+	} else {
+		part = partition(&p.cfg, key, p.parts, &p.rr)
+	}
 	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
 		Partition: part, Event: rec.ID, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
