@@ -366,12 +366,10 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	m.startWork(w)
 }
 
+// resize returns s's array, or a larger one, holding n zero values.
 func resize[T any](s []T, n int) []T {
-	var zero T
-	s = s[:0]
-	for range n {
-		s = append(s, zero)
-	}
+	s = slices.Grow(s[:0], n)[:n]
+	clear(s)
 	return s
 }
 

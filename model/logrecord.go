@@ -92,6 +92,44 @@ func (st *strTab) nameNumber(name string, n int64) string {
 	return unsafe.String(&b[start], len(b)-start)
 }
 
+// idSpeller spells the ids a producer numbers, name-n, into a strTab
+// ([strTab.nameNumber]). The next id mostly has the number after the
+// last one: it is spelled as a copy of the last id with its last digits
+// carried, with no decimal conversion.
+type idSpeller struct {
+	last string // the id spelled last, in the table ("": none)
+	n    int64  // its number
+}
+
+// spell returns name-n, spelled in st; name is the same at every call.
+func (sp *idSpeller) spell(st *strTab, name string, n int64) string {
+	prev := sp.last
+	if n != sp.n+1 || prev == "" || len(name)+21 > strLongMax {
+		s := st.nameNumber(name, n)
+		sp.last, sp.n = s, n
+		return s
+	}
+	b, k := st.room(len(prev))
+	start := len(b)
+	b = append(b, prev...) // within the block's room: b keeps its array
+	i := len(b) - 1
+	for b[i] == '9' {
+		b[i] = '0'
+		i--
+	}
+	if b[i] == '-' {
+		// every digit was a 9: the number gains one
+		s := st.nameNumber(name, n)
+		sp.last, sp.n = s, n
+		return s
+	}
+	b[i]++
+	st.blocks[k] = b
+	s := unsafe.String(&b[start], len(prev))
+	sp.last, sp.n = s, n
+	return s
+}
+
 // put returns the place of s, storing it the first time.
 func (st *strTab) put(s string) strRef {
 	if len(s) == 0 {

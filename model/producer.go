@@ -43,6 +43,9 @@ type Producer struct {
 	// as the history names it and its hash for the key partitioner.
 	keyInfo []producerKey
 	lossy   bool // a request or its ack can be lost, so requests need timers
+	// ids spells the producer's event ids (memory, not state: it
+	// spells any number right).
+	ids idSpeller
 	// free holds requests done with, for reuse, and spare record arrays
 	// that no request or partition refers to any more (memory, not
 	// state).
@@ -221,7 +224,7 @@ type producerKey struct {
 // emitNamed is emit of one of the producer's keys, k (nil: another key).
 func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ string, amount int64) {
 	p.n++
-	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.ids.spell(&p.t.strs, p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()

@@ -118,16 +118,21 @@ const (
 // digits, without a leading zero unless it is 0) into its prefix and n;
 // ok is false for any other string.
 func numbered(s string) (prefix string, n uint32, ok bool) {
-	i := len(s)
-	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+	// one pass from the last digit back, over at most 9 digits: a tenth
+	// one stands where the dash must
+	i, pow := len(s), uint32(1)
+	for i > 0 && len(s)-i < 9 {
+		c := s[i-1] - '0'
+		if c > 9 {
+			break
+		}
+		n += uint32(c) * pow
+		pow *= 10
 		i--
 	}
 	d := len(s) - i
-	if d == 0 || d > 9 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
+	if d == 0 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
 		return "", 0, false
-	}
-	for j := i; j < len(s); j++ {
-		n = n*10 + uint32(s[j]-'0')
 	}
 	return s[:i-1], n, true
 }
