@@ -124,17 +124,17 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	}
 	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
 	h.n++
+	// Every field is stored one by one, with no Record built on the
+	// stack first: the chunk may hold an earlier record (a reused
+	// history's).
+	value, version, position, flags := s.Value, int64(0), int64(0), uint8(0)
 	if prod {
-		*r = Record{At: s.At, Offset: s.Offset, Amount: s.Amount, Value: int64(s.Epoch), Version: s.ProducerID, Position: s.Seq,
-			Node: node, Group: group, Topic: topic, Event: ev, Key: key, Type: typ,
-			Partition: int32(s.Partition), Attempt: int32(s.Attempt), Generation: int32(s.Generation),
-			kind: k, flags: flagProducer}
-	} else {
-		*r = Record{At: s.At, Offset: s.Offset, Amount: s.Amount, Value: s.Value,
-			Node: node, Group: group, Topic: topic, Event: ev, Key: key, Type: typ,
-			Partition: int32(s.Partition), Attempt: int32(s.Attempt), Generation: int32(s.Generation),
-			kind: k}
+		value, version, position, flags = int64(s.Epoch), s.ProducerID, s.Seq, flagProducer
 	}
+	r.At, r.Offset, r.Amount, r.Value, r.Version, r.Position = s.At, s.Offset, s.Amount, value, version, position
+	r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type = node, group, topic, ev, key, typ
+	r.Partition, r.Attempt, r.Generation, r.Count = int32(s.Partition), int32(s.Attempt), int32(s.Generation), 0
+	r.ext, r.kind, r.outcome, r.mode, r.flags = 0, k, 0, 0, flags
 	runtime.KeepAlive(h) // see chunkMem
 	return ev, key
 }
