@@ -214,7 +214,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 		// partitions change at the next poll boundary.
 		m.pending, m.pendingGen, m.coopJoining = a, m.ref.generation, false
 		m.memberID = a.memberID
-		m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+		m.ref = &memberRef{group: m.g, member: m.id, name: m.name, hname: &m.hname, memberID: a.memberID, generation: a.generation}
 		m.poll(w)
 		return
 	}
@@ -222,7 +222,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 		return
 	}
 	m.phase, m.rejoin, m.memberID = phaseActive, false, a.memberID
-	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, hname: &m.hname, memberID: a.memberID, generation: a.generation}
 	m.parts = a.partitions
 	m.pos = append([]int64(nil), a.positions...)
 	m.handled = append([]int64(nil), a.positions...)

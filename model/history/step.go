@@ -42,12 +42,12 @@ func (c KindCode) Kind() Kind {
 }
 
 // NamedStep is a record of an event on its way from its producer to its
-// effect (a Publish, Append, PublishAck, Deliver or Effect) in the fields
-// such records use, each meaning what the [Entry] field of its name does,
-// a third of an Entry to clear; its names are [Name]s and its kind a
-// [KindCode], so that a delivery path that keeps a Name per node, group,
-// service and topic records each with no string lookup
-// ([History.PutNamed]).
+// effect (a Publish, Append, PublishAck, Deliver or Effect), or of an
+// offset commit, in the fields such records use, each meaning what the
+// [Entry] field of its name does, a third of an Entry to clear; its names
+// are [Name]s and its kind a [KindCode], so that a delivery path that
+// keeps a Name per node, group, service and topic records each with no
+// string lookup ([History.PutNamed]).
 // Type, mostly one string at one of two addresses (the producer's, the
 // log's), is told by those last two addresses.
 type NamedStep struct {
