@@ -204,6 +204,28 @@ func (l *replicaLog) add(rec *logRecord, at sim.Time) {
 	l.added(lr)
 }
 
+// addAll appends copies of recs (already numbered, in order), appended at
+// time at, to l, as add of each does.
+func (l *replicaLog) addAll(recs []logRecord, at sim.Time) {
+	n := len(l.records)
+	if need := n + len(recs); need > cap(l.records) {
+		// a new array, as growByDoubling's, doubled until they fit
+		c := max(2*cap(l.records), 64)
+		for c < need {
+			c *= 2
+		}
+		ns := make([]logRecord, n, c)
+		copy(ns, l.records)
+		l.records = ns
+	}
+	l.records = append(l.records, recs...)
+	for i := n; i < len(l.records); i++ {
+		lr := &l.records[i]
+		lr.appended = at
+		l.added(lr)
+	}
+}
+
 // next extends l by one record and returns it, for the caller to fill and
 // then pass to added.
 func (l *replicaLog) next() *logRecord {
@@ -587,9 +609,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			// an answer to an older fetch of this loop: fetch afresh
 			break
 		}
-		for i := range resp.records {
-			l.add(&resp.records[i], w.Now())
-		}
+		l.addAll(resp.records, w.Now())
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
 			crashPoint(w, r.id, PointFollowerFetch)
