@@ -242,8 +242,12 @@ func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ strin
 	} else {
 		part = partition(&p.cfg, key, p.parts, &p.rr)
 	}
+	var num uint32 // the id's number, for the history (0: not told)
+	if p.n <= 999_999_999 {
+		num = uint32(p.n)
+	}
 	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
-		Partition: part, Event: rec.ID, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
+		Partition: part, Event: rec.ID, EventPrefix: p.cfg.Name, EventNumber: num, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)

@@ -57,6 +57,12 @@ type NamedStep struct {
 	Partition                   int
 	Offset                      int64
 	Event, Key                  string
+	// EventPrefix and EventNumber, when EventNumber is not 0, tell that
+	// Event is EventPrefix, a dash and the decimal EventNumber (at most
+	// 999999999), as a producer numbers its ids: the history then need
+	// not read the number back from Event.
+	EventPrefix string
+	EventNumber uint32
 	// KeyName, when not nil, is the Name of the key, which Key is then
 	// not read for: a recorder that keeps its keys' Names (a producer
 	// drawing from a fixed set) gives it where it has no hint.
@@ -102,7 +108,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	// alike
 	node, group, topic := h.nameSym(s.Node), h.nameSym(s.Group), h.nameSym(s.Topic)
 	if !t.is(ev, s.Event) {
-		ev = t.internLast(&t.last[3], s.Event)
+		ev = t.internEventLast(&t.last[3], s.Event, s.EventPrefix, s.EventNumber)
 	}
 	switch {
 	case s.KeyName != nil:

@@ -373,6 +373,24 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 	return y
 }
 
+// internEventLast is internLast of an event id s, which, when n is not
+// 0, is prefix-n (a numbered string): then, in the series of the string
+// interned before, as intern finds it, without reading n from s.
+func (t *symbols) internEventLast(m *symCached, s, prefix string, n uint32) Sym {
+	if m.is(s) {
+		return m.y
+	}
+	var y Sym
+	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix {
+		i, _ := t.pageSlot(sr, n, true)
+		y = t.numberedAt(i, s)
+	} else {
+		y = t.intern(s)
+	}
+	m.set(s, y)
+	return y
+}
+
 // internLast2Next interns s for a field whose last two strings are kept
 // in m (a field that mostly takes one of two, as an event type goes by at
 // two addresses: the producer's and the log's), when neither is s (the
