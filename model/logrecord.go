@@ -136,6 +136,16 @@ func (st *strTab) put(s string) strRef {
 		return 0
 	}
 	p := unsafe.StringData(s)
+	// stored before (a string the table did not spell: a key, a type),
+	// found by its address; a string is cached only when it is in none
+	// of the last blocks, which it can then never be in
+	if st.cache == nil {
+		st.cache = new([strCacheLen]strCached)
+	}
+	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
+	if c.p == p && c.n == len(s) {
+		return c.ref
+	}
 	// spelled in one of the last blocks
 	for k := len(st.blocks) - 1; k >= 0 && k >= len(st.blocks)-2; k-- {
 		b := st.blocks[k]
@@ -143,13 +153,6 @@ func (st *strTab) put(s string) strRef {
 		if a := uintptr(unsafe.Pointer(p)); a >= base && a+uintptr(len(s)) <= base+uintptr(len(b)) {
 			return strRef(uint64(k)<<32 | uint64(a-base)<<16 | uint64(len(s)))
 		}
-	}
-	if st.cache == nil {
-		st.cache = new([strCacheLen]strCached)
-	}
-	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
-	if c.p == p && c.n == len(s) {
-		return c.ref
 	}
 	var ref strRef
 	if len(s) > strLongMax {
