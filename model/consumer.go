@@ -214,7 +214,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 		// partitions change at the next poll boundary.
 		m.pending, m.pendingGen, m.coopJoining = a, m.ref.generation, false
 		m.memberID = a.memberID
-		m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+		m.ref = &memberRef{group: m.g, member: m.id, name: m.name, hname: &m.hname, memberID: a.memberID, generation: a.generation}
 		m.poll(w)
 		return
 	}
@@ -222,7 +222,7 @@ func (m *Member) assigned(w *sim.World, a *assignMsg) {
 		return
 	}
 	m.phase, m.rejoin, m.memberID = phaseActive, false, a.memberID
-	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, memberID: a.memberID, generation: a.generation}
+	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, hname: &m.hname, memberID: a.memberID, generation: a.generation}
 	m.parts = a.partitions
 	m.pos = append([]int64(nil), a.positions...)
 	m.handled = append([]int64(nil), a.positions...)
@@ -366,12 +366,10 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	m.startWork(w)
 }
 
+// resize returns s's array, or a larger one, holding n zero values.
 func resize[T any](s []T, n int) []T {
-	var zero T
-	s = s[:0]
-	for range n {
-		s = append(s, zero)
-	}
+	s = slices.Grow(s[:0], n)[:n]
+	clear(s)
 	return s
 }
 

@@ -359,8 +359,8 @@ func (g *group) commit(w *sim.World, b *Broker, c *memberRef, p int, offset int6
 		}
 	}
 	g.committed[p] = offset
-	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.OffsetCommit, Node: c.name, Group: g.name,
-		Topic: g.topic.name, Partition: p, Offset: offset, Generation: c.generation})
+	b.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeOffsetCommit, Node: c.hname, Group: &g.hname,
+		Topic: &g.topic.hname, Partition: p, Offset: offset, Generation: c.generation}, 0, 0)
 }
 
 // assign spreads partitions 0..partitions-1 over members members (in join

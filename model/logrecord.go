@@ -92,12 +92,60 @@ func (st *strTab) nameNumber(name string, n int64) string {
 	return unsafe.String(&b[start], len(b)-start)
 }
 
+// idSpeller spells the ids a producer numbers, name-n, into a strTab
+// ([strTab.nameNumber]). The next id mostly has the number after the
+// last one: it is spelled as a copy of the last id with its last digits
+// carried, with no decimal conversion.
+type idSpeller struct {
+	last string // the id spelled last, in the table ("": none)
+	n    int64  // its number
+}
+
+// spell returns name-n, spelled in st; name is the same at every call.
+func (sp *idSpeller) spell(st *strTab, name string, n int64) string {
+	prev := sp.last
+	if n != sp.n+1 || prev == "" || len(name)+21 > strLongMax {
+		s := st.nameNumber(name, n)
+		sp.last, sp.n = s, n
+		return s
+	}
+	b, k := st.room(len(prev))
+	start := len(b)
+	b = append(b, prev...) // within the block's room: b keeps its array
+	i := len(b) - 1
+	for b[i] == '9' {
+		b[i] = '0'
+		i--
+	}
+	if b[i] == '-' {
+		// every digit was a 9: the number gains one
+		s := st.nameNumber(name, n)
+		sp.last, sp.n = s, n
+		return s
+	}
+	b[i]++
+	st.blocks[k] = b
+	s := unsafe.String(&b[start], len(prev))
+	sp.last, sp.n = s, n
+	return s
+}
+
 // put returns the place of s, storing it the first time.
 func (st *strTab) put(s string) strRef {
 	if len(s) == 0 {
 		return 0
 	}
 	p := unsafe.StringData(s)
+	// stored before (a string the table did not spell: a key, a type),
+	// found by its address; a string is cached only when it is in none
+	// of the last blocks, which it can then never be in
+	if st.cache == nil {
+		st.cache = new([strCacheLen]strCached)
+	}
+	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
+	if c.p == p && c.n == len(s) {
+		return c.ref
+	}
 	// spelled in one of the last blocks
 	for k := len(st.blocks) - 1; k >= 0 && k >= len(st.blocks)-2; k-- {
 		b := st.blocks[k]
@@ -105,13 +153,6 @@ func (st *strTab) put(s string) strRef {
 		if a := uintptr(unsafe.Pointer(p)); a >= base && a+uintptr(len(s)) <= base+uintptr(len(b)) {
 			return strRef(uint64(k)<<32 | uint64(a-base)<<16 | uint64(len(s)))
 		}
-	}
-	if st.cache == nil {
-		st.cache = new([strCacheLen]strCached)
-	}
-	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
-	if c.p == p && c.n == len(s) {
-		return c.ref
 	}
 	var ref strRef
 	if len(s) > strLongMax {
@@ -136,16 +177,6 @@ func (st *strTab) str(ref strRef) string {
 	}
 	b := st.blocks[ref>>32]
 	return unsafe.String(&b[ref>>16&0xffff], int(ref&0xffff))
-}
-
-// pack returns r as t's logs keep it.
-func (t *topic) pack(r *Record) logRecord {
-	return logRecord{
-		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
-		Amount: r.Amount, Offset: r.Offset, appended: r.appended, pid: r.pid, seq: r.seq,
-		Partition: int32(r.Partition), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
-		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
-	}
 }
 
 // packAt writes r into lr as t's logs keep it, appended to partition p

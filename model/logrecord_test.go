@@ -25,3 +25,30 @@ func TestNameNumberSpellsTheDecimal(t *testing.T) {
 		}
 	}
 }
+
+// TestIDSpellerSpellsTheDecimal: the ids a producer spells by carrying
+// the last one's digits are name-n for every n, across a number that
+// gains a digit, a jump and a name that ends in digits, and each keeps
+// its spelling as more are spelled after it (in the same blocks as other
+// strings).
+func TestIDSpellerSpellsTheDecimal(t *testing.T) {
+	var st strTab
+	for _, name := range []string{"p", "producer-9", "x-99"} {
+		var sp idSpeller
+		var ns []int64
+		for n := int64(1); n <= 1200; n++ {
+			ns = append(ns, n)
+		}
+		ns = append(ns, 99_999, 100_000, 100_001, 5, 6, 999_999_999, 1_000_000_000)
+		var got []string
+		for _, n := range ns {
+			got = append(got, sp.spell(&st, name, n))
+			st.put(strconv.Itoa(int(n))) // other strings between the ids
+		}
+		for i, n := range ns {
+			if want := name + "-" + strconv.FormatInt(n, 10); got[i] != want {
+				t.Errorf("spell(%q, %d) = %q, want %q", name, n, got[i], want)
+			}
+		}
+	}
+}

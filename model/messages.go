@@ -1,6 +1,9 @@
 package model
 
-import "github.com/evsim/evsim/sim"
+import (
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
+)
 
 // Event kinds of the model's nodes: messages between them and their timers.
 const (
@@ -163,6 +166,7 @@ type memberRef struct {
 	group      *group
 	member     sim.NodeID
 	name       string
+	hname      *history.Name // name, as the history names it
 	memberID   int
 	generation int
 }

@@ -39,11 +39,18 @@ type Producer struct {
 	hname history.Name // cfg.Name, as the history names it
 	rng   *rand.Rand
 	keys  []string
-	// keyNames are keys as the history names them.
-	keyNames []history.Name
-	lossy    bool // a request or its ack can be lost, so requests need timers
-	// free holds requests done with, for reuse (memory, not state).
-	free []*produceReq
+	// keyInfo holds, per key, what the producer computes once: the key
+	// as the history names it and its hash for the key partitioner.
+	keyInfo []producerKey
+	lossy   bool // a request or its ack can be lost, so requests need timers
+	// ids spells the producer's event ids (memory, not state: it
+	// spells any number right).
+	ids idSpeller
+	// free holds requests done with, for reuse, and spare record arrays
+	// that no request or partition refers to any more (memory, not
+	// state).
+	free  []*produceReq
+	spare [][]Record
 	// strike counters of the fault knobs (nil: off)
 	lostRequests, lostAcks, refused, poisoned, poisonedByNumber *Strike
 
@@ -102,10 +109,10 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 		p.lossy = true // a broker can crash with the request
 	}
 	p.keys = make([]string, cfg.Keys)
-	p.keyNames = make([]history.Name, cfg.Keys)
+	p.keyInfo = make([]producerKey, cfg.Keys)
 	for i := range p.keys {
 		p.keys[i] = "acct-" + strconv.Itoa(i)
-		p.keyNames[i] = history.NewName(p.keys[i])
+		p.keyInfo[i] = producerKey{name: history.NewName(p.keys[i]), hash: keyHash(p.keys[i])}
 	}
 	p.id = w.Add(cfg.Name, p)
 	p.reset(w.Now())
@@ -174,7 +181,7 @@ func (p *Producer) publish(w *sim.World) {
 		p.schedule(w)
 		return
 	}
-	p.emitNamed(w, p.keys[ki], &p.keyNames[ki], typ, amount)
+	p.emitNamed(w, p.keys[ki], &p.keyInfo[ki], typ, amount)
 	p.schedule(w)
 }
 
@@ -208,10 +215,16 @@ func (p *Producer) emit(w *sim.World, key, typ string, amount int64) {
 	p.emitNamed(w, key, nil, typ, amount)
 }
 
-// emitNamed is emit of a key whose Name the producer keeps (nil: none).
-func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, typ string, amount int64) {
+// producerKey is what a producer keeps of one of its keys.
+type producerKey struct {
+	name history.Name
+	hash uint32 // keyHash of the key
+}
+
+// emitNamed is emit of one of the producer's keys, k (nil: another key).
+func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ string, amount int64) {
 	p.n++
-	rec := Record{ID: p.t.strs.nameNumber(p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
+	rec := Record{ID: p.ids.spell(&p.t.strs, p.cfg.Name, int64(p.n)), Key: key, Type: typ, Amount: amount, Topic: p.t.name}
 	if p.cfg.Poison.Num > 0 && p.cfg.Poison.Chance(p.rng) {
 		rec.Poison = true
 		p.poisoned.strike()
@@ -221,9 +234,20 @@ func (p *Producer) emitNamed(w *sim.World, key string, keyName *history.Name, ty
 		p.poisonedByNumber.strike()
 	}
 	p.metadata(w.Now())
-	part := partition(&p.cfg, key, p.parts, &p.rr)
+	var part int
+	var keyName *history.Name
+	if k != nil {
+		keyName = &k.name
+		part = partitionHashed(&p.cfg, k.hash, p.parts, &p.rr)
+	} else {
+		part = partition(&p.cfg, key, p.parts, &p.rr)
+	}
+	var num uint32 // the id's number, for the history (0: not told)
+	if p.n <= 999_999_999 {
+		num = uint32(p.n)
+	}
 	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
-		Partition: part, Event: rec.ID, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
+		Partition: part, Event: rec.ID, EventPrefix: p.cfg.Name, EventNumber: num, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -255,12 +279,17 @@ func (p *Producer) pump(w *sim.World) {
 		case n == 1:
 			req.one[0] = recs[0]
 			req.records, req.buf = req.one[:1:1], buf
-		case all && cap(buf) > 0:
+		case all:
 			// The request takes the pending array, and the partition
-			// the buffer of the request reused (each array has one
-			// owner: nothing refers to a reused request's buffer).
+			// an array nothing refers to: the buffer of the request
+			// reused, else a spare one (each array has one owner), or
+			// none yet. Records move from the partition to the request
+			// without a copy.
 			req.records, req.buf = recs[:n:n], recs
 			recs = buf
+			if cap(recs) == 0 {
+				recs = p.spareRecords()
+			}
 		default:
 			req.buf = append(buf[:0], recs[:n]...)
 			req.records = req.buf[:n:n]
@@ -418,10 +447,17 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
 	}
-	if !p.lossy && req.attempt == 1 {
+	switch {
+	case req.attempt != 1:
+	case !p.lossy:
 		// Sent once, with no timer, and answered: nothing refers to it
 		// any more.
 		p.free = append(p.free, req)
+	case cap(req.buf) > 0:
+		// Sent once and answered: its timer refers to the request, but
+		// nothing reads its records any more.
+		p.spare = append(p.spare, req.buf[:0])
+		req.buf, req.records = nil, nil
 	}
 	p.pump(w)
 }
@@ -435,6 +471,19 @@ func (p *Producer) newRequest() *produceReq {
 		return req
 	}
 	return &produceReq{}
+}
+
+// spareRecords returns a spare record array, empty, or nil when there
+// is none.
+func (p *Producer) spareRecords() []Record {
+	n := len(p.spare)
+	if n == 0 {
+		return nil
+	}
+	recs := p.spare[n-1]
+	p.spare[n-1] = nil
+	p.spare = p.spare[:n-1]
+	return recs
 }
 
 // settle moves partition part on after one of its requests left flight:

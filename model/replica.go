@@ -198,11 +198,49 @@ func (l *replicaLog) lastEpoch() int {
 // add appends a copy of rec (already numbered), appended at time at, to
 // l, keeping the epoch cache and the producer sequence numbers.
 func (l *replicaLog) add(rec *logRecord, at sim.Time) {
+	lr := l.next()
+	*lr = *rec
+	lr.appended = at
+	l.added(lr)
+}
+
+// addAll appends copies of recs (already numbered, in order), appended at
+// time at, to l, as add of each does.
+func (l *replicaLog) addAll(recs []logRecord, at sim.Time) {
+	n := len(l.records)
+	if need := n + len(recs); need > cap(l.records) {
+		// a new array, as growByDoubling's, doubled until they fit
+		c := max(2*cap(l.records), 64)
+		for c < need {
+			c *= 2
+		}
+		ns := make([]logRecord, n, c)
+		copy(ns, l.records)
+		l.records = ns
+	}
+	l.records = append(l.records, recs...)
+	for i := n; i < len(l.records); i++ {
+		lr := &l.records[i]
+		lr.appended = at
+		l.added(lr)
+	}
+}
+
+// next extends l by one record and returns it, for the caller to fill and
+// then pass to added.
+func (l *replicaLog) next() *logRecord {
+	l.records = growByDoubling(l.records)
+	n := len(l.records)
+	l.records = l.records[:n+1]
+	return &l.records[n]
+}
+
+// added keeps the epoch cache and the producer sequence numbers of l for
+// rec, l's new last record.
+func (l *replicaLog) added(rec *logRecord) {
 	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < int(rec.epoch) {
 		l.epochs = append(l.epochs, epochStart{int(rec.epoch), rec.Offset})
 	}
-	l.records = append(growByDoubling(l.records), *rec)
-	l.records[len(l.records)-1].appended = at
 	if rec.pid != 0 {
 		line := l.lastLine
 		if rec.pid != l.lastPID || line == nil {
@@ -318,17 +356,20 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 	}
 	base := l.end()
-	for i, rec := range req.records {
-		rec.Topic, rec.Partition, rec.Offset, rec.appended, rec.epoch = ps.t.name, ps.p, l.end(), w.Now(), l.epoch
+	for i := range req.records {
+		rec := &req.records[i]
+		off := l.end()
+		lr := l.next()
+		ps.t.packAt(lr, rec, ps.p, off, w.Now())
+		lr.epoch = int32(l.epoch)
 		seq := int64(0)
 		if req.pid != 0 {
 			seq = req.seq + int64(i)
-			rec.pid, rec.seq, rec.pepoch = req.pid, seq, req.epoch
+			lr.pid, lr.seq, lr.pepoch = req.pid, seq, int32(req.epoch)
 		}
-		lr := ps.t.pack(&rec)
-		l.add(&lr, lr.appended)
+		l.added(lr)
 		r.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
-			Partition: ps.p, Offset: rec.Offset, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
+			Partition: ps.p, Offset: off, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
 			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
 	}
 	switch req.acks {
@@ -568,9 +609,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			// an answer to an older fetch of this loop: fetch afresh
 			break
 		}
-		for i := range resp.records {
-			l.add(&resp.records[i], w.Now())
-		}
+		l.addAll(resp.records, w.Now())
 		l.hw = max(l.hw, min(resp.hw, l.end()))
 		if len(resp.records) > 0 {
 			crashPoint(w, r.id, PointFollowerFetch)

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // epochLog builds a replica log whose records carry the given epochs.
 func epochLog(epochs ...int) *replicaLog {
@@ -49,5 +52,44 @@ func TestFollowerTruncatesByLeaderEpoch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAddAllIsAddOfEach: a follower appending a fetched batch at once
+// keeps the records, epoch cache and producer sequence lines that
+// appending them one by one keeps, across an array that must grow and a
+// truncation before it.
+func TestAddAllIsAddOfEach(t *testing.T) {
+	var recs []logRecord
+	for i := range 300 {
+		r := logRecord{Offset: int64(i), epoch: int32(i / 70), Amount: int64(i)}
+		if i%3 != 0 {
+			r.pid, r.seq, r.pepoch = int64(1+i%2), int64(i), int32(i/150)
+		}
+		recs = append(recs, r)
+	}
+	one := &replicaLog{seqs: map[int64]*sequenceLine{}}
+	all := &replicaLog{seqs: map[int64]*sequenceLine{}}
+	for _, l := range []*replicaLog{one, all} {
+		for i := range 40 {
+			l.add(&recs[i], 1)
+		}
+		l.truncate(30)
+	}
+	for i := 30; i < len(recs); i++ {
+		one.add(&recs[i], 7)
+	}
+	all.addAll(recs[30:100], 7)
+	all.addAll(recs[100:], 7)
+	if !slices.Equal(one.records, all.records) || !slices.Equal(one.epochs, all.epochs) {
+		t.Fatal("addAll's records or epochs differ from add's")
+	}
+	for pid, line := range one.seqs {
+		if o := all.seqs[pid]; o == nil || o.epoch != line.epoch || !slices.Equal(o.runs, line.runs) {
+			t.Fatalf("addAll's sequence line of producer %d differs from add's", pid)
+		}
+	}
+	if len(all.seqs) != len(one.seqs) {
+		t.Fatal("addAll keeps other producers' lines than add")
 	}
 }

@@ -102,7 +102,7 @@ type queueSource struct{}
 
 func (queueSource) start(m *Member, w *sim.World) {
 	m.phase = phaseActive
-	m.ref = &memberRef{group: m.g, member: m.id, name: m.name}
+	m.ref = &memberRef{group: m.g, member: m.id, name: m.name, hname: &m.hname}
 	m.poll(w)
 }
 

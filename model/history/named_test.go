@@ -10,17 +10,18 @@ import (
 // TestPutNamedAgreesWithAdd: a history recorded with PutNamed holds
 // record for record the same compact records, symbols included, and the
 // same entries as one recorded with Add of each step's Entry (its key
-// given by string or by Name), mixed with
+// given by string or by Name, a numbered event's number told or not),
+// mixed with
 // entries added with Add, across Reset, Close and reuse of the history,
 // and with Names that hold a symbol of the history's current table, of
 // its table before a Reset or Close (stale), or of another history: a
 // stale or foreign symbol is detected and the name interned again, never
 // used.
 func TestPutNamedAgreesWithAdd(t *testing.T) {
-	var valid, stale, foreign, side int
+	var valid, stale, foreign, side, numberTold int
 	dir := t.TempDir()
 	rapid.Check(t, func(t *rapid.T) {
-		words := []string{"", "p", "broker", "g-0", "g-1", "t", "acct-3", "p-1", "Deposited", "x y"}
+		words := []string{"", "p", "broker", "g-0", "g-1", "t", "acct-3", "p-1", "p-2", "q-7", "p-999999999", "Deposited", "x y"}
 		names := make([]Name, len(words))
 		for i, w := range words {
 			names[i] = NewName(strings.Clone(w))
@@ -73,6 +74,10 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 			if rapid.Bool().Draw(t, "key name") {
 				s.KeyName = name.Draw(t, "key-name")
 			}
+			if prefix, n, ok := numbered(s.Event); ok && n != 0 && rapid.Bool().Draw(t, "event number") {
+				s.EventPrefix, s.EventNumber = prefix, n // told, as a producer tells its ids
+				numberTold++
+			}
 			if rapid.IntRange(0, 5).Draw(t, "rare") == 0 {
 				s.Service, s.Payload = name.Draw(t, "service"), str.Draw(t, "payload")
 			}
@@ -119,9 +124,9 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 			}
 		}
 	})
-	if valid == 0 || stale == 0 || foreign == 0 || side == 0 {
+	if valid == 0 || stale == 0 || foreign == 0 || side == 0 || numberTold == 0 {
 		t.Fatalf("names drawn holding a symbol of the current table %d, of one before (stale) %d, of another history %d; "+
-			"%d steps with a side row; want each", valid, stale, foreign, side)
+			"%d steps with a side row, %d with the event's number told; want each", valid, stale, foreign, side, numberTold)
 	}
 }
 

@@ -42,12 +42,12 @@ func (c KindCode) Kind() Kind {
 }
 
 // NamedStep is a record of an event on its way from its producer to its
-// effect (a Publish, Append, PublishAck, Deliver or Effect) in the fields
-// such records use, each meaning what the [Entry] field of its name does,
-// a third of an Entry to clear; its names are [Name]s and its kind a
-// [KindCode], so that a delivery path that keeps a Name per node, group,
-// service and topic records each with no string lookup
-// ([History.PutNamed]).
+// effect (a Publish, Append, PublishAck, Deliver or Effect), or of an
+// offset commit, in the fields such records use, each meaning what the
+// [Entry] field of its name does, a third of an Entry to clear; its names
+// are [Name]s and its kind a [KindCode], so that a delivery path that
+// keeps a Name per node, group, service and topic records each with no
+// string lookup ([History.PutNamed]).
 // Type, mostly one string at one of two addresses (the producer's, the
 // log's), is told by those last two addresses.
 type NamedStep struct {
@@ -57,6 +57,12 @@ type NamedStep struct {
 	Partition                   int
 	Offset                      int64
 	Event, Key                  string
+	// EventPrefix and EventNumber, when EventNumber is not 0, tell that
+	// Event is EventPrefix, a dash and the decimal EventNumber (at most
+	// 999999999), as a producer numbers its ids: the history then need
+	// not read the number back from Event.
+	EventPrefix string
+	EventNumber uint32
 	// KeyName, when not nil, is the Name of the key, which Key is then
 	// not read for: a recorder that keeps its keys' Names (a producer
 	// drawing from a fixed set) gives it where it has no hint.
@@ -102,7 +108,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	// alike
 	node, group, topic := h.nameSym(s.Node), h.nameSym(s.Group), h.nameSym(s.Topic)
 	if !t.is(ev, s.Event) {
-		ev = t.internLast(&t.last[3], s.Event)
+		ev = t.internEventLast(&t.last[3], s.Event, s.EventPrefix, s.EventNumber)
 	}
 	switch {
 	case s.KeyName != nil:
@@ -124,17 +130,17 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	}
 	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
 	h.n++
+	// Every field is stored one by one, with no Record built on the
+	// stack first: the chunk may hold an earlier record (a reused
+	// history's).
+	value, version, position, flags := s.Value, int64(0), int64(0), uint8(0)
 	if prod {
-		*r = Record{At: s.At, Offset: s.Offset, Amount: s.Amount, Value: int64(s.Epoch), Version: s.ProducerID, Position: s.Seq,
-			Node: node, Group: group, Topic: topic, Event: ev, Key: key, Type: typ,
-			Partition: int32(s.Partition), Attempt: int32(s.Attempt), Generation: int32(s.Generation),
-			kind: k, flags: flagProducer}
-	} else {
-		*r = Record{At: s.At, Offset: s.Offset, Amount: s.Amount, Value: s.Value,
-			Node: node, Group: group, Topic: topic, Event: ev, Key: key, Type: typ,
-			Partition: int32(s.Partition), Attempt: int32(s.Attempt), Generation: int32(s.Generation),
-			kind: k}
+		value, version, position, flags = int64(s.Epoch), s.ProducerID, s.Seq, flagProducer
 	}
+	r.At, r.Offset, r.Amount, r.Value, r.Version, r.Position = s.At, s.Offset, s.Amount, value, version, position
+	r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type = node, group, topic, ev, key, typ
+	r.Partition, r.Attempt, r.Generation, r.Count = int32(s.Partition), int32(s.Attempt), int32(s.Generation), 0
+	r.ext, r.kind, r.outcome, r.mode, r.flags = 0, k, 0, 0, flags
 	runtime.KeepAlive(h) // see chunkMem
 	return ev, key
 }

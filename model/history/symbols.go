@@ -118,16 +118,21 @@ const (
 // digits, without a leading zero unless it is 0) into its prefix and n;
 // ok is false for any other string.
 func numbered(s string) (prefix string, n uint32, ok bool) {
-	i := len(s)
-	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+	// one pass from the last digit back, over at most 9 digits: a tenth
+	// one stands where the dash must
+	i, pow := len(s), uint32(1)
+	for i > 0 && len(s)-i < 9 {
+		c := s[i-1] - '0'
+		if c > 9 {
+			break
+		}
+		n += uint32(c) * pow
+		pow *= 10
 		i--
 	}
 	d := len(s) - i
-	if d == 0 || d > 9 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
+	if d == 0 || i == 0 || s[i-1] != '-' || d > 1 && s[i] == '0' {
 		return "", 0, false
-	}
-	for j := i; j < len(s); j++ {
-		n = n*10 + uint32(s[j]-'0')
 	}
 	return s[:i-1], n, true
 }
@@ -364,6 +369,24 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 		return m.y
 	}
 	y := t.intern(s)
+	m.set(s, y)
+	return y
+}
+
+// internEventLast is internLast of an event id s, which, when n is not
+// 0, is prefix-n (a numbered string): then, in the series of the string
+// interned before, as intern finds it, without reading n from s.
+func (t *symbols) internEventLast(m *symCached, s, prefix string, n uint32) Sym {
+	if m.is(s) {
+		return m.y
+	}
+	var y Sym
+	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix {
+		i, _ := t.pageSlot(sr, n, true)
+		y = t.numberedAt(i, s)
+	} else {
+		y = t.intern(s)
+	}
 	m.set(s, y)
 	return y
 }
