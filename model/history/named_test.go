@@ -77,6 +77,12 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 			if prefix, n, ok := numbered(s.Event); ok && n != 0 && rapid.Bool().Draw(t, "event number") {
 				s.EventPrefix, s.EventNumber = prefix, n // told, as a producer tells its ids
 				numberTold++
+				switch rapid.IntRange(0, 5).Draw(t, "wrong tale") { // checked, never trusted
+				case 0:
+					s.EventNumber = n%999_999_999 + 1
+				case 1:
+					s.EventPrefix = prefix + "x"
+				}
 			}
 			if rapid.IntRange(0, 5).Draw(t, "rare") == 0 {
 				s.Service, s.Payload = name.Draw(t, "service"), str.Draw(t, "payload")

@@ -137,6 +137,19 @@ func numbered(s string) (prefix string, n uint32, ok bool) {
 	return s[:i-1], n, true
 }
 
+// spells reports whether s is prefix, a dash and the decimal n (n > 0),
+// the form [numbered] reads.
+func spells(s, prefix string, n uint32) bool {
+	i := len(s)
+	for ; n > 0; n /= 10 {
+		if i == 0 || s[i-1] != byte('0'+n%10) {
+			return false
+		}
+		i--
+	}
+	return i == len(prefix)+1 && s[i-1] == '-' && s[:i-1] == prefix
+}
+
 // slot returns the place in t.slab of number n's symbol in prefix's
 // series, making the series and the page when add is true; ok is false
 // when there is none.
@@ -373,15 +386,17 @@ func (t *symbols) internLast(m *symCached, s string) Sym {
 	return y
 }
 
-// internEventLast is internLast of an event id s, which, when n is not
-// 0, is prefix-n (a numbered string): then, in the series of the string
-// interned before, as intern finds it, without reading n from s.
+// internEventLast is internLast of an event id s, told to be prefix-n
+// (a numbered string) when n is not 0: when it is, and prefix is the
+// series of the string interned before, s takes its slot there as intern
+// would find it, without looking n up again. The tale is checked, never
+// trusted: an s that is not prefix-n is interned as any string is.
 func (t *symbols) internEventLast(m *symCached, s, prefix string, n uint32) Sym {
 	if m.is(s) {
 		return m.y
 	}
 	var y Sym
-	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix {
+	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix && spells(s, prefix, n) {
 		i, _ := t.pageSlot(sr, n, true)
 		y = t.numberedAt(i, s)
 	} else {
