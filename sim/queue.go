@@ -14,20 +14,31 @@ type Event struct {
 	inc uint32 // the target's incarnation when scheduled; stale ones are dropped
 }
 
-// queue is the events in (At, Seq) order, in two binary min-heaps split
-// at a horizon: near holds the events before it, far the ones at or after
-// it. A busy world keeps many timers set far ahead (poll and session
-// timeouts, heartbeats) that would deepen one heap for every event
-// scheduled soon; split, those go on near, a heap of the next events
-// alone. When near runs dry, the horizon moves past the earliest far
-// event by span and the far events before it move to near; span adapts
-// so that a move brings a handful of events. The order is the one of a
-// single heap: every near event comes before every far one. Events are
-// stored by value: no boxing, no allocation per event once grown.
+// queue is the events in (At, Seq) order. The events stay put in a slab,
+// slots reused through a free list; two binary min-heaps order their
+// keys, (At, Seq, slot), so that a sift moves 24 bytes, not an event.
+// The heaps are split at a horizon: near holds the keys before it, far
+// the ones at or after it. A busy world keeps many timers set far ahead
+// (poll and session timeouts, heartbeats) that would deepen one heap for
+// every event scheduled soon; split, those go on near, a heap of the
+// next events alone. When near runs dry, the horizon moves past the
+// earliest far event by span and the far keys before it move to near;
+// span adapts so that a move brings a handful of events. The order is
+// the one of a single heap: every near event comes before every far
+// one. No allocation per event once grown.
 type queue struct {
-	near, far eventHeap
+	near, far keyHeap
 	horizon   Time
 	span      Time
+	ev        []Event  // the slab: queued events by slot
+	free      []uint32 // the slots of ev not in use
+}
+
+// key orders one queued event, in slot idx of the slab.
+type key struct {
+	at  Time
+	seq uint64
+	idx uint32
 }
 
 // Bounds of the queue's span.
@@ -39,21 +50,57 @@ const (
 
 func (q *queue) len() int { return len(q.near) + len(q.far) }
 
-// push queues e: an event before the horizon, the usual one, on near.
-func (q *queue) push(e Event) {
-	if e.At < q.horizon {
-		q.near.push(e)
-		return
+// slot returns a free slot of the slab for an event to queue.
+func (q *queue) slot() uint32 {
+	if n := len(q.free) - 1; n >= 0 {
+		i := q.free[n]
+		q.free = q.free[:n]
+		return i
 	}
-	q.far.push(e)
+	q.ev = append(q.ev, Event{})
+	return uint32(len(q.ev) - 1)
 }
 
-// pop takes the next event off the queue, which must not be empty. The
-// world's loop spells it out, ready then near.popInto, so that it
-// inlines and the event is not copied on the way.
+// push queues e: an event before the horizon, the usual one, on near.
+func (q *queue) push(e Event) {
+	i := q.slot()
+	q.ev[i] = e
+	q.pushKey(key{e.At, e.Seq, i})
+}
+
+// pushKey queues the key of an event already in its slot.
+func (q *queue) pushKey(k key) {
+	if k.at < q.horizon {
+		q.near.push(k)
+		return
+	}
+	q.far.push(k)
+}
+
+// pop takes the next event off the queue, which must not be empty.
 func (q *queue) pop() Event {
+	var e Event
+	q.popInto(&e)
+	return e
+}
+
+// popInto moves the next event into *top; the queue must not be empty.
+func (q *queue) popInto(top *Event) {
 	q.ready()
-	return q.near.pop()
+	i := q.near.pop()
+	p := &q.ev[i]
+	*top = *p
+	p.Msg = nil
+	q.free = append(q.free, i)
+}
+
+// drop takes the next event off the queue, which must not be empty,
+// without reading it.
+func (q *queue) drop() {
+	q.ready()
+	i := q.near.pop()
+	q.ev[i].Msg = nil
+	q.free = append(q.free, i)
 }
 
 // ready makes sure that near holds the next event; the queue must not be
@@ -67,11 +114,11 @@ func (q *queue) ready() {
 // peek returns the next event; the queue must not be empty.
 func (q *queue) peek() *Event {
 	q.ready()
-	return &q.near[0]
+	return &q.ev[q.near[0].idx]
 }
 
 // advance moves the horizon span past the earliest far event and the far
-// events before it to near, which is empty; far must not be. A move of
+// keys before it to near, which is empty; far must not be. A move of
 // few events doubles span, one of many halves it. Near's events come
 // before far's: those moved are before the horizon and far keeps the
 // ones at or after it; an event pushed later goes near only if it is
@@ -80,7 +127,7 @@ func (q *queue) advance() {
 	if q.span == 0 {
 		q.span = spanStart
 	}
-	first := q.far[0].At
+	first := q.far[0].at
 	q.horizon = first + q.span
 	if q.horizon < first {
 		// past the end of time: the horizon stays at the earliest
@@ -89,12 +136,12 @@ func (q *queue) advance() {
 		q.horizon = first
 	}
 	moved := 0
-	for len(q.far) > 0 && q.far[0].At < q.horizon {
-		q.near.push(q.far.pop())
+	for len(q.far) > 0 && q.far[0].at < q.horizon {
+		q.near.push(q.far.popKey())
 		moved++
 	}
 	if moved == 0 {
-		q.near.push(q.far.pop())
+		q.near.push(q.far.popKey())
 		moved++
 	}
 	switch {
@@ -105,44 +152,42 @@ func (q *queue) advance() {
 	}
 }
 
-// eventHeap is a binary min-heap of events ordered by (At, Seq).
-type eventHeap []Event
+// keyHeap is a binary min-heap of keys ordered by (At, Seq).
+type keyHeap []key
 
-func less(a, b *Event) bool {
-	if a.At != b.At {
-		return a.At < b.At
+func less(a, b *key) bool {
+	if a.at != b.at {
+		return a.at < b.at
 	}
-	return a.Seq < b.Seq
+	return a.seq < b.seq
 }
 
-func (h *eventHeap) push(e Event) {
-	*h = append(*h, e)
+func (h *keyHeap) push(k key) {
+	*h = append(*h, k)
 	a := *h
 	i := len(a) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !less(&e, &a[p]) {
+		if !less(&k, &a[p]) {
 			break
 		}
 		a[i] = a[p]
 		i = p
 	}
-	a[i] = e
+	a[i] = k
 }
 
-func (h *eventHeap) pop() Event {
-	var e Event
-	h.popInto(&e)
-	return e
+// pop removes the least key and returns its slot.
+func (h *keyHeap) pop() uint32 {
+	return h.popKey().idx
 }
 
-// popInto moves the least event into *top.
-func (h *eventHeap) popInto(top *Event) {
+// popKey removes the least key and returns it.
+func (h *keyHeap) popKey() key {
 	a := *h
-	*top = a[0]
+	top := a[0]
 	n := len(a) - 1
 	last := a[n]
-	a[n] = Event{}
 	a = a[:n]
 	*h = a
 	i := 0
@@ -164,4 +209,5 @@ func (h *eventHeap) popInto(top *Event) {
 	if n > 0 {
 		a[i] = last
 	}
+	return top
 }

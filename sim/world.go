@@ -162,12 +162,10 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	if at < w.now {
 		panic(fmt.Sprintf("sim: event for %s scheduled at %v, before now %v", w.nodes[node].name, at, w.now))
 	}
-	e := Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
-	if at < w.q.horizon { // the usual event, pushed here inline
-		w.q.near.push(e)
-	} else {
-		w.q.push(e)
-	}
+	q := &w.q
+	i := q.slot()
+	q.ev[i] = Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
+	q.pushKey(key{at, w.seq, i})
 	w.seq++
 }
 
@@ -259,13 +257,17 @@ func (w *World) mix(a, b, c, d uint64) {
 // without counting as a step.
 func (w *World) Step() bool {
 	for w.q.len() > 0 {
-		w.q.ready()
-		ev := &w.cur
-		w.q.near.popInto(ev)
-		s := &w.nodes[ev.Node]
-		if ev.inc != s.inc {
+		q := &w.q
+		q.ready()
+		i := q.near[0].idx
+		p := &q.ev[i]
+		s := &w.nodes[p.Node]
+		if p.inc != s.inc {
+			q.drop()
 			continue
 		}
+		ev := &w.cur
+		q.popInto(ev)
 		w.now = ev.At
 		w.steps++
 		w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
@@ -340,7 +342,7 @@ func (w *World) dropCancelled() {
 		if ev.inc == w.nodes[ev.Node].inc {
 			return
 		}
-		w.q.pop()
+		w.q.drop()
 	}
 }
 
