@@ -182,7 +182,10 @@ func (h *keyHeap) pop() uint32 {
 	return h.popKey().idx
 }
 
-// popKey removes the least key and returns it.
+// popKey removes the least key and returns it. The hole it leaves
+// goes down to a leaf along the lesser children, one comparison a
+// level, and the last key rises into it from there: it came from the
+// bottom and most often goes back near it.
 func (h *keyHeap) popKey() key {
 	a := *h
 	top := a[0]
@@ -196,15 +199,19 @@ func (h *keyHeap) popKey() key {
 		if l >= n {
 			break
 		}
-		m := l
 		if r := l + 1; r < n && less(&a[r], &a[l]) {
-			m = r
+			l = r
 		}
-		if !less(&a[m], &last) {
+		a[i] = a[l]
+		i = l
+	}
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(&last, &a[p]) {
 			break
 		}
-		a[i] = a[m]
-		i = m
+		a[i] = a[p]
+		i = p
 	}
 	if n > 0 {
 		a[i] = last

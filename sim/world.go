@@ -164,7 +164,9 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	}
 	q := &w.q
 	i := q.slot()
-	q.ev[i] = Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
+	// field by field: an Event built whole goes through the stack
+	e := &q.ev[i]
+	e.At, e.Seq, e.Node, e.Kind, e.A, e.B, e.Msg, e.inc = at, w.seq, node, kind, a, b, msg, inc
 	q.pushKey(key{at, w.seq, i})
 	w.seq++
 }
