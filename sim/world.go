@@ -260,9 +260,7 @@ func (w *World) mix(a, b, c, d uint64) {
 func (w *World) Step() bool {
 	for w.q.len() > 0 {
 		q := &w.q
-		q.ready()
-		i := q.near[0].idx
-		p := &q.ev[i]
+		p := q.peek()
 		s := &w.nodes[p.Node]
 		if p.inc != s.inc {
 			q.drop()
