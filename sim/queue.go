@@ -42,6 +42,7 @@ type queue struct {
 	n    int
 	ev   []Event  // the slab: queued events by slot
 	free []uint32 // the slots of ev not in use
+	all  []key    // room for rebase
 }
 
 // key orders one queued event, in slot idx of the slab.
@@ -75,6 +76,10 @@ func (q *queue) push(e Event) {
 // the greatest queued.
 func (q *queue) pushKey(k key) {
 	q.n++
+	if q.n == 1 { // alone: last moves to it, which is next
+		q.b[0], q.head, q.last = append(q.b[0][:0], k), 0, k.at
+		return
+	}
 	if k.at == q.last {
 		q.b[0] = append(q.b[0], k) // the greatest Seq: still in order
 		return
@@ -92,8 +97,7 @@ func (q *queue) pushKey(k key) {
 // rebase moves last back to t, before every queued key, and puts every
 // key in its bucket from there.
 func (q *queue) rebase(t Time) {
-	var all []key
-	all = append(all, q.b[0][q.head:]...)
+	all := append(q.all[:0], q.b[0][q.head:]...)
 	q.b[0], q.head = q.b[0][:0], 0
 	for j := 1; j < len(q.b); j++ {
 		all = append(all, q.b[j]...)
@@ -106,50 +110,45 @@ func (q *queue) rebase(t Time) {
 		q.b[j] = append(q.b[j], k)
 		q.mask |= 1 << j
 	}
+	q.all = all[:0]
 }
 
 // pop takes the next event off the queue, which must not be empty.
 func (q *queue) pop() Event {
 	var e Event
-	q.popInto(&e)
+	q.ready()
+	q.take(&e)
 	return e
 }
 
-// popInto moves the next event into *top; the queue must not be empty.
-func (q *queue) popInto(top *Event) {
-	q.ready()
-	i := q.take()
+// take moves the next event into *top; the queue must be ready and not
+// empty.
+func (q *queue) take(top *Event) {
+	i := q.b[0][q.head].idx
+	q.head++
+	q.n--
 	p := &q.ev[i]
 	*top = *p
 	p.Msg = nil
 	q.free = append(q.free, i)
 }
 
-// drop takes the next event off the queue, which must not be empty,
-// without reading it.
+// drop takes the next event off the queue without reading it; the queue
+// must be ready and not empty.
 func (q *queue) drop() {
-	q.ready()
-	i := q.take()
-	q.ev[i].Msg = nil
-	q.free = append(q.free, i)
-}
-
-// take removes the first key of bucket 0, which must not be empty, and
-// returns its slot.
-func (q *queue) take() uint32 {
-	k := q.b[0][q.head]
+	i := q.b[0][q.head].idx
 	q.head++
 	q.n--
-	return k.idx
+	q.ev[i].Msg = nil
+	q.free = append(q.free, i)
 }
 
 // ready makes sure that bucket 0 holds the next event; the queue must
 // not be empty.
 func (q *queue) ready() {
-	if q.head < len(q.b[0]) {
-		return
+	if q.head == len(q.b[0]) {
+		q.refill()
 	}
-	q.refill()
 }
 
 // refill moves last to the earliest time of the lowest bucket that is
@@ -159,6 +158,13 @@ func (q *queue) refill() {
 	q.b[0], q.head = q.b[0][:0], 0
 	j := bits.TrailingZeros64(q.mask)
 	src := q.b[j]
+	if len(src) == 1 { // the usual refill: one event, alone in its time
+		q.last = src[0].at
+		q.b[0] = append(q.b[0], src[0])
+		q.b[j] = src[:0]
+		q.mask &^= 1 << j
+		return
+	}
 	m := src[0].at
 	for _, k := range src[1:] {
 		if k.at < m {
@@ -180,6 +186,8 @@ func (q *queue) refill() {
 
 // peek returns the next event; the queue must not be empty.
 func (q *queue) peek() *Event {
-	q.ready()
+	if q.head == len(q.b[0]) {
+		q.refill()
+	}
 	return &q.ev[q.b[0][q.head].idx]
 }

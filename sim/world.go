@@ -258,30 +258,46 @@ func (w *World) mix(a, b, c, d uint64) {
 // Events for a node that crashed since they were scheduled are discarded
 // without counting as a step.
 func (w *World) Step() bool {
-	for w.q.len() > 0 {
-		q := &w.q
-		p := q.peek()
-		s := &w.nodes[p.Node]
-		if p.inc != s.inc {
-			q.drop()
-			continue
-		}
-		ev := &w.cur
-		q.popInto(ev)
-		w.now = ev.At
-		w.steps++
-		w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
-		if ev.Kind == kindRestart {
-			w.Restart(ev.Node)
-			return true
-		}
-		if !s.up {
-			return true // a timer set for a node that is down: counted, not handled
-		}
-		w.handle(s.node, ev)
-		return true
+	if w.head() == nil {
+		return false
 	}
-	return false
+	w.process()
+	return true
+}
+
+// head discards the cancelled events at the head of the queue and
+// returns the next one to process, or nil if none is pending: Run must
+// not look past a cancelled event to one beyond its time bound.
+func (w *World) head() *Event {
+	q := &w.q
+	for q.n > 0 {
+		q.ready()
+		p := &q.ev[q.b[0][q.head].idx]
+		if p.inc == w.nodes[p.Node].inc {
+			return p
+		}
+		q.drop()
+	}
+	return nil
+}
+
+// process takes the event that head returned off the queue and
+// processes it.
+func (w *World) process() {
+	ev := &w.cur
+	w.q.take(ev)
+	s := &w.nodes[ev.Node]
+	w.now = ev.At
+	w.steps++
+	w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
+	if ev.Kind == kindRestart {
+		w.Restart(ev.Node)
+		return
+	}
+	if !s.up {
+		return // a timer set for a node that is down: counted, not handled
+	}
+	w.handle(s.node, ev)
 }
 
 // handle runs one handler and turns a crash-point unwind into a crash.
@@ -316,33 +332,19 @@ func (w *World) Run(until Time, maxEvents uint64) Stop {
 		if w.checkLimit() {
 			return Halted
 		}
-		w.dropCancelled()
-		if w.q.len() == 0 {
+		p := w.head()
+		if p == nil {
 			return Drained
 		}
-		if w.q.peek().At > until {
+		if p.At > until {
 			w.now = until
 			return ReachedTime
 		}
 		if maxEvents > 0 && n >= maxEvents {
 			return ReachedEvents
 		}
-		if w.Step() {
-			n++
-		}
-	}
-}
-
-// dropCancelled discards the cancelled events at the head of the queue, so
-// that the head is one that Step would process: Run must not look past a
-// cancelled event to one beyond its time bound.
-func (w *World) dropCancelled() {
-	for w.q.len() > 0 {
-		ev := w.q.peek()
-		if ev.inc == w.nodes[ev.Node].inc {
-			return
-		}
-		w.q.drop()
+		w.process()
+		n++
 	}
 }
 
