@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"cmp"
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // Event is one entry of the queue: a timer or a message addressed to a
 // node. Kind, A, B and Msg belong to the receiving node; the kernel only
@@ -24,16 +20,22 @@ type Event struct {
 // time never goes back, so that every queued event is at or after last,
 // the time of the latest event taken off. The events stay put in a
 // slab, slots reused through a free list; the buckets hold their keys,
-// (At, Seq, slot). Bucket 0 holds the keys at last, in Seq order from
-// head; bucket j > 0 the keys whose time first differs from last at bit
-// j-1, in no order. A push appends its key to its bucket. When bucket 0
-// runs dry, last moves to the earliest time of the lowest bucket that
-// is not empty, whose keys all fall to lower buckets then: a key moves
-// down a few times in its life, and is never sifted.
+// (At, Seq, slot). Bucket 0 holds the keys at last, from head; bucket
+// j > 0 the keys whose time first differs from last at bit j-1. A push
+// appends its key to its bucket. When bucket 0 runs dry, last moves to
+// the earliest time of the lowest bucket that is not empty, whose keys
+// all fall to lower buckets then: a key moves down a few times in its
+// life, and is never sifted.
+//
+// Within a bucket, the keys of one time are in Seq order: a push has
+// the greatest Seq queued, and a bucket spread over empty ones keeps its
+// order. So bucket 0, one time, is in Seq order, and the queue's order
+// is the one of a heap ordered by (At, Seq).
 //
 // A key earlier than last, pushed after the world stopped short of the
 // next event (which it looked at), makes it rebuild the buckets from
-// that key's time.
+// that key's time, keeping that order: the keys of one time all come
+// from one bucket.
 type queue struct {
 	b    [64][]key // times are not negative: they differ below bit 63
 	head int       // the next key of b[0]
@@ -152,8 +154,8 @@ func (q *queue) ready() {
 }
 
 // refill moves last to the earliest time of the lowest bucket that is
-// not empty and spreads that bucket's keys over the buckets below it.
-// Those that fall in bucket 0 are put in Seq order.
+// not empty and spreads that bucket's keys over the buckets below it,
+// which are empty, in their order.
 func (q *queue) refill() {
 	q.b[0], q.head = q.b[0][:0], 0
 	j := bits.TrailingZeros64(q.mask)
@@ -179,9 +181,6 @@ func (q *queue) refill() {
 	}
 	q.b[j] = src[:0]
 	q.mask &^= 1<<j | 1
-	if b0 := q.b[0]; len(b0) > 1 {
-		slices.SortFunc(b0, func(x, y key) int { return cmp.Compare(x.seq, y.seq) })
-	}
 }
 
 // peek returns the next event; the queue must not be empty.

@@ -9,11 +9,13 @@ import (
 	"pgregory.net/rapid"
 )
 
-// TestQueueMatchesSortedOrder draws pushes and pops, the times of the
-// pushes clustered or spread over the whole range of time (up to its
-// end, where the horizon cannot move past an event), and requires every
-// pop to return the least queued event by (At, Seq), as a list kept
-// sorted does, and the length to match.
+// TestQueueMatchesSortedOrder draws pushes and pops (some as drops, the
+// way cancelled events leave), the times of the pushes clustered, set
+// over and over on a few times far apart, or spread over the whole
+// range of time (up to its end), some before the last popped (which
+// makes the queue rebuild its buckets), and requires every pop to return
+// the least queued event by (At, Seq), as a list kept sorted does, and
+// the length to match.
 func TestQueueMatchesSortedOrder(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		var q queue
@@ -22,7 +24,13 @@ func TestQueueMatchesSortedOrder(t *testing.T) {
 		base := rapid.SampledFrom([]Time{0, 1 << 40, math.MaxInt64 - 1<<12}).Draw(t, "base")
 		for range rapid.IntRange(1, 300).Draw(t, "steps") {
 			if len(ref) > 0 && rapid.IntRange(0, 2).Draw(t, "pop") == 0 {
-				got := q.pop()
+				var got Event
+				if rapid.Bool().Draw(t, "drop") { // as a cancelled event is
+					got = *q.peek()
+					q.drop()
+				} else {
+					got = q.pop()
+				}
 				want := ref[0]
 				ref = ref[1:]
 				if got.At != want.At || got.Seq != want.Seq {
@@ -30,7 +38,11 @@ func TestQueueMatchesSortedOrder(t *testing.T) {
 				}
 			} else {
 				var at Time
-				switch rapid.IntRange(0, 3).Draw(t, "spread") {
+				switch rapid.IntRange(0, 4).Draw(t, "spread") {
+				case 4:
+					// a few times set over and over, far apart: keys of
+					// one time reach bucket 0 from different buckets
+					at = base + 1<<rapid.IntRange(0, 40).Draw(t, "power") - 1
 				case 0:
 					at = base + Time(rapid.Int64Range(0, 8).Draw(t, "near"))
 				case 1:
