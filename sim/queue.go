@@ -20,7 +20,7 @@ type Event struct {
 // time never goes back, so that every queued event is at or after last,
 // the time of the latest event taken off. The events stay put in a
 // slab, slots reused through a free list; the buckets hold their keys,
-// (At, Seq, slot). Bucket 0 holds the keys at last, from head; bucket
+// (At, slot). Bucket 0 holds the keys at last, from head; bucket
 // j > 0 the keys whose time first differs from last at bit j-1. A push
 // appends its key to its bucket. When bucket 0 runs dry, last moves to
 // the earliest time of the lowest bucket that is not empty, whose keys
@@ -47,10 +47,10 @@ type queue struct {
 	all  []key    // room for rebase
 }
 
-// key orders one queued event, in slot idx of the slab.
+// key is one queued event's time and its slot in the slab. Its Seq
+// needs no room: the buckets keep the keys of one time in push order.
 type key struct {
 	at  Time
-	seq uint64
 	idx uint32
 }
 
@@ -67,11 +67,11 @@ func (q *queue) slot() uint32 {
 	return uint32(len(q.ev) - 1)
 }
 
-// push queues e.
+// push queues e, whose Seq must be the greatest queued.
 func (q *queue) push(e Event) {
 	i := q.slot()
 	q.ev[i] = e
-	q.pushKey(key{e.At, e.Seq, i})
+	q.pushKey(key{e.At, i})
 }
 
 // pushKey queues the key of an event already in its slot; its Seq is

@@ -167,7 +167,7 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	// field by field: an Event built whole goes through the stack
 	e := &q.ev[i]
 	e.At, e.Seq, e.Node, e.Kind, e.A, e.B, e.Msg, e.inc = at, w.seq, node, kind, a, b, msg, inc
-	q.pushKey(key{at, w.seq, i})
+	q.pushKey(key{at, i})
 	w.seq++
 }
 
