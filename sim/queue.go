@@ -18,7 +18,7 @@ type Event struct {
 
 // queue is the events in (At, Seq) order, a radix heap: the world's
 // time never goes back, so that every queued event is at or after last,
-// the time of the latest event taken off. The events stay put in a
+// a time no later than the earliest queued. The events stay put in a
 // slab, slots reused through a free list; the buckets hold their keys,
 // (At, slot). Bucket 0 holds the keys at last, from head; bucket
 // j > 0 the keys whose time first differs from last at bit j-1. A push
@@ -32,19 +32,24 @@ type Event struct {
 // order. So bucket 0, one time, is in Seq order, and the queue's order
 // is the one of a heap ordered by (At, Seq).
 //
-// A key earlier than last, pushed after the world stopped short of the
-// next event (which it looked at), makes it rebuild the buckets from
-// that key's time, keeping that order: the keys of one time all come
-// from one bucket.
+// A push into an empty queue moves last to its time, which saves a
+// refill when the queue holds one event at a time. A key earlier than
+// last, pushed after that or after the world stopped short of the next
+// event (which it looked at), makes the queue rebuild its buckets from
+// the time of the latest event taken off, a bound of every later push
+// in a world, so that it does not rebuild again until last moves ahead
+// of the world's time once more. It keeps the order of one time's keys:
+// they all come from one bucket.
 type queue struct {
-	b    [64][]key // times are not negative: they differ below bit 63
-	head int       // the next key of b[0]
-	mask uint64    // bit j set: b[j] not empty, for j > 0
-	last Time
-	n    int
-	ev   []Event  // the slab: queued events by slot
-	free []uint32 // the slots of ev not in use
-	all  []key    // room for rebase
+	b     [64][]key // times are not negative: they differ below bit 63
+	head  int       // the next key of b[0]
+	mask  uint64    // bit j set: b[j] not empty, for j > 0
+	last  Time
+	taken Time // the time of the latest event taken off
+	n     int
+	ev    []Event  // the slab: queued events by slot
+	free  []uint32 // the slots of ev not in use
+	all   []key    // room for rebase
 }
 
 // key is one queued event's time and its slot in the slab. Its Seq
@@ -82,13 +87,11 @@ func (q *queue) pushKey(k key) {
 		q.b[0], q.head, q.last = append(q.b[0][:0], k), 0, k.at
 		return
 	}
+	if k.at < q.last {
+		q.rebase(min(k.at, q.taken))
+	}
 	if k.at == q.last {
 		q.b[0] = append(q.b[0], k) // the greatest Seq: still in order
-		return
-	}
-	if k.at < q.last {
-		q.rebase(k.at)
-		q.b[0] = append(q.b[0], k)
 		return
 	}
 	j := bits.Len64(uint64(k.at ^ q.last))
@@ -129,6 +132,7 @@ func (q *queue) take(top *Event) {
 	i := q.b[0][q.head].idx
 	q.head++
 	q.n--
+	q.taken = q.last
 	p := &q.ev[i]
 	*top = *p
 	p.Msg = nil
@@ -141,6 +145,7 @@ func (q *queue) drop() {
 	i := q.b[0][q.head].idx
 	q.head++
 	q.n--
+	q.taken = q.last
 	q.ev[i].Msg = nil
 	q.free = append(q.free, i)
 }
