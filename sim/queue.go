@@ -50,6 +50,8 @@ type queue struct {
 	ev    []Event  // the slab: queued events by slot
 	free  []uint32 // the slots of ev not in use
 	all   []key    // room for rebase
+
+	rebuilds int // how many times rebase ran
 }
 
 // key is one queued event's time and its slot in the slab. Its Seq
@@ -102,6 +104,7 @@ func (q *queue) pushKey(k key) {
 // rebase moves last back to t, before every queued key, and puts every
 // key in its bucket from there.
 func (q *queue) rebase(t Time) {
+	q.rebuilds++
 	all := append(q.all[:0], q.b[0][q.head:]...)
 	q.b[0], q.head = q.b[0][:0], 0
 	for j := 1; j < len(q.b); j++ {

@@ -74,3 +74,25 @@ func TestQueueMatchesSortedOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueRebuildsOnceAfterPushIntoEmpty pushes, into an empty queue
+// of a world at time 100, timers in descending time, as a handler may:
+// the first moves last ahead to its time, the second rebuilds the
+// buckets from the time of the latest event taken off, and no later one
+// rebuilds them again. The pops come in time order.
+func TestQueueRebuildsOnceAfterPushIntoEmpty(t *testing.T) {
+	var q queue
+	q.push(Event{At: 100, Seq: 0})
+	q.pop()
+	for i := range 1000 {
+		q.push(Event{At: Time(2000 - i), Seq: uint64(i + 1)})
+	}
+	if q.rebuilds != 1 {
+		t.Fatalf("%d rebuilds, want 1", q.rebuilds)
+	}
+	for want := Time(1001); q.len() > 0; want++ {
+		if e := q.pop(); e.At != want {
+			t.Fatalf("pop at %d, want %d", e.At, want)
+		}
+	}
+}
