@@ -1,5 +1,7 @@
 package sim
 
+import "math/bits"
+
 // Event is one entry of the queue: a timer or a message addressed to a
 // node. Kind, A, B and Msg belong to the receiving node; the kernel only
 // orders, routes and checksums them. Msg is not part of the checksum.
@@ -14,154 +16,185 @@ type Event struct {
 	inc uint32 // the target's incarnation when scheduled; stale ones are dropped
 }
 
-// queue is the events in (At, Seq) order, in two binary min-heaps split
-// at a horizon: near holds the events before it, far the ones at or after
-// it. A busy world keeps many timers set far ahead (poll and session
-// timeouts, heartbeats) that would deepen one heap for every event
-// scheduled soon; split, those go on near, a heap of the next events
-// alone. When near runs dry, the horizon moves past the earliest far
-// event by span and the far events before it move to near; span adapts
-// so that a move brings a handful of events. The order is the one of a
-// single heap: every near event comes before every far one. Events are
-// stored by value: no boxing, no allocation per event once grown.
+// queue is the events in (At, Seq) order, a radix heap: the world's
+// time never goes back, so that every queued event is at or after last,
+// a time no later than the earliest queued. The events stay put in a
+// slab, slots reused through a free list; the buckets hold their keys,
+// (At, slot). Bucket 0 holds the keys at last, from head; bucket
+// j > 0 the keys whose time first differs from last at bit j-1. A push
+// appends its key to its bucket. When bucket 0 runs dry, last moves to
+// the earliest time of the lowest bucket that is not empty, whose keys
+// all fall to lower buckets then: a key moves down a few times in its
+// life, and is never sifted.
+//
+// Within a bucket, the keys of one time are in Seq order: a push has
+// the greatest Seq queued, and a bucket spread over empty ones keeps its
+// order. So bucket 0, one time, is in Seq order, and the queue's order
+// is the one of a heap ordered by (At, Seq).
+//
+// A push into an empty queue moves last to its time, which saves a
+// refill when the queue holds one event at a time. A key earlier than
+// last, pushed after that or after the world stopped short of the next
+// event (which it looked at), makes the queue rebuild its buckets from
+// the time of the latest event taken off, a bound of every later push
+// in a world, so that it does not rebuild again until last moves ahead
+// of the world's time once more. It keeps the order of one time's keys:
+// they all come from one bucket.
 type queue struct {
-	near, far eventHeap
-	horizon   Time
-	span      Time
+	b     [64][]key // times are not negative: they differ below bit 63
+	head  int       // the next key of b[0]
+	mask  uint64    // bit j set: b[j] not empty, for j > 0
+	last  Time
+	taken Time // the time of the latest event taken off
+	n     int
+	ev    []Event  // the slab: queued events by slot
+	free  []uint32 // the slots of ev not in use
+	all   []key    // room for rebase
+
+	rebuilds int // how many times rebase ran
 }
 
-// Bounds of the queue's span.
-const (
-	spanMin   Time = 1 << 10
-	spanMax   Time = 1 << 50
-	spanStart Time = 1 << 20
-)
+// key is one queued event's time and its slot in the slab. Its Seq
+// needs no room: the buckets keep the keys of one time in push order.
+type key struct {
+	at  Time
+	idx uint32
+}
 
-func (q *queue) len() int { return len(q.near) + len(q.far) }
+func (q *queue) len() int { return q.n }
 
-// push queues e: an event before the horizon, the usual one, on near.
+// slot returns a free slot of the slab for an event to queue.
+func (q *queue) slot() uint32 {
+	if n := len(q.free) - 1; n >= 0 {
+		i := q.free[n]
+		q.free = q.free[:n]
+		return i
+	}
+	q.ev = append(q.ev, Event{})
+	return uint32(len(q.ev) - 1)
+}
+
+// push queues e, whose Seq must be the greatest queued.
 func (q *queue) push(e Event) {
-	if e.At < q.horizon {
-		q.near.push(e)
+	i := q.slot()
+	q.ev[i] = e
+	q.pushKey(key{e.At, i})
+}
+
+// pushKey queues the key of an event already in its slot; its Seq is
+// the greatest queued.
+func (q *queue) pushKey(k key) {
+	q.n++
+	if q.n == 1 { // alone: last moves to it, which is next
+		q.b[0], q.head, q.last = append(q.b[0][:0], k), 0, k.at
 		return
 	}
-	q.far.push(e)
-}
-
-// pop takes the next event off the queue, which must not be empty. The
-// world's loop spells it out, ready then near.popInto, so that it
-// inlines and the event is not copied on the way.
-func (q *queue) pop() Event {
-	q.ready()
-	return q.near.pop()
-}
-
-// ready makes sure that near holds the next event; the queue must not be
-// empty.
-func (q *queue) ready() {
-	if len(q.near) == 0 {
-		q.advance()
+	if k.at < q.last {
+		q.rebase(min(k.at, q.taken))
 	}
+	if k.at == q.last {
+		q.b[0] = append(q.b[0], k) // the greatest Seq: still in order
+		return
+	}
+	j := bits.Len64(uint64(k.at ^ q.last))
+	q.b[j] = append(q.b[j], k)
+	q.mask |= 1 << j
+}
+
+// rebase moves last back to t, before every queued key, and puts every
+// key in its bucket from there.
+func (q *queue) rebase(t Time) {
+	q.rebuilds++
+	all := append(q.all[:0], q.b[0][q.head:]...)
+	q.b[0], q.head = q.b[0][:0], 0
+	for j := 1; j < len(q.b); j++ {
+		all = append(all, q.b[j]...)
+		q.b[j] = q.b[j][:0]
+	}
+	q.mask = 0
+	q.last = t
+	for _, k := range all {
+		j := bits.Len64(uint64(k.at ^ t))
+		q.b[j] = append(q.b[j], k)
+		q.mask |= 1 << j
+	}
+	q.all = all[:0]
+}
+
+// pop takes the next event off the queue, which must not be empty.
+func (q *queue) pop() Event {
+	var e Event
+	q.ready()
+	q.take(&e)
+	return e
+}
+
+// take moves the next event into *top; the queue must be ready and not
+// empty.
+func (q *queue) take(top *Event) {
+	i := q.b[0][q.head].idx
+	q.head++
+	q.n--
+	q.taken = q.last
+	p := &q.ev[i]
+	*top = *p
+	p.Msg = nil
+	q.free = append(q.free, i)
+}
+
+// drop takes the next event off the queue without reading it; the queue
+// must be ready and not empty.
+func (q *queue) drop() {
+	i := q.b[0][q.head].idx
+	q.head++
+	q.n--
+	q.taken = q.last
+	q.ev[i].Msg = nil
+	q.free = append(q.free, i)
+}
+
+// ready makes sure that bucket 0 holds the next event; the queue must
+// not be empty.
+func (q *queue) ready() {
+	if q.head == len(q.b[0]) {
+		q.refill()
+	}
+}
+
+// refill moves last to the earliest time of the lowest bucket that is
+// not empty and spreads that bucket's keys over the buckets below it,
+// which are empty, in their order.
+func (q *queue) refill() {
+	q.b[0], q.head = q.b[0][:0], 0
+	j := bits.TrailingZeros64(q.mask)
+	src := q.b[j]
+	if len(src) == 1 { // the usual refill: one event, alone in its time
+		q.last = src[0].at
+		q.b[0] = append(q.b[0], src[0])
+		q.b[j] = src[:0]
+		q.mask &^= 1 << j
+		return
+	}
+	m := src[0].at
+	for _, k := range src[1:] {
+		if k.at < m {
+			m = k.at
+		}
+	}
+	q.last = m
+	for _, k := range src {
+		i := bits.Len64(uint64(k.at ^ m))
+		q.b[i] = append(q.b[i], k)
+		q.mask |= 1 << i
+	}
+	q.b[j] = src[:0]
+	q.mask &^= 1<<j | 1
 }
 
 // peek returns the next event; the queue must not be empty.
 func (q *queue) peek() *Event {
-	q.ready()
-	return &q.near[0]
-}
-
-// advance moves the horizon span past the earliest far event and the far
-// events before it to near, which is empty; far must not be. A move of
-// few events doubles span, one of many halves it. Near's events come
-// before far's: those moved are before the horizon and far keeps the
-// ones at or after it; an event pushed later goes near only if it is
-// before the horizon, far only after every event queued.
-func (q *queue) advance() {
-	if q.span == 0 {
-		q.span = spanStart
+	if q.head == len(q.b[0]) {
+		q.refill()
 	}
-	first := q.far[0].At
-	q.horizon = first + q.span
-	if q.horizon < first {
-		// past the end of time: the horizon stays at the earliest
-		// event, which moves alone (the first of its time by Seq, so
-		// still before every event left in far or pushed later)
-		q.horizon = first
-	}
-	moved := 0
-	for len(q.far) > 0 && q.far[0].At < q.horizon {
-		q.near.push(q.far.pop())
-		moved++
-	}
-	if moved == 0 {
-		q.near.push(q.far.pop())
-		moved++
-	}
-	switch {
-	case moved < 4 && q.span < spanMax:
-		q.span *= 2
-	case moved > 64 && q.span > spanMin:
-		q.span /= 2
-	}
-}
-
-// eventHeap is a binary min-heap of events ordered by (At, Seq).
-type eventHeap []Event
-
-func less(a, b *Event) bool {
-	if a.At != b.At {
-		return a.At < b.At
-	}
-	return a.Seq < b.Seq
-}
-
-func (h *eventHeap) push(e Event) {
-	*h = append(*h, e)
-	a := *h
-	i := len(a) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !less(&e, &a[p]) {
-			break
-		}
-		a[i] = a[p]
-		i = p
-	}
-	a[i] = e
-}
-
-func (h *eventHeap) pop() Event {
-	var e Event
-	h.popInto(&e)
-	return e
-}
-
-// popInto moves the least event into *top.
-func (h *eventHeap) popInto(top *Event) {
-	a := *h
-	*top = a[0]
-	n := len(a) - 1
-	last := a[n]
-	a[n] = Event{}
-	a = a[:n]
-	*h = a
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && less(&a[r], &a[l]) {
-			m = r
-		}
-		if !less(&a[m], &last) {
-			break
-		}
-		a[i] = a[m]
-		i = m
-	}
-	if n > 0 {
-		a[i] = last
-	}
+	return &q.ev[q.b[0][q.head].idx]
 }

@@ -162,12 +162,12 @@ func (w *World) schedule(at Time, node NodeID, kind uint32, a, b int64, msg any,
 	if at < w.now {
 		panic(fmt.Sprintf("sim: event for %s scheduled at %v, before now %v", w.nodes[node].name, at, w.now))
 	}
-	e := Event{At: at, Seq: w.seq, Node: node, Kind: kind, A: a, B: b, Msg: msg, inc: inc}
-	if at < w.q.horizon { // the usual event, pushed here inline
-		w.q.near.push(e)
-	} else {
-		w.q.push(e)
-	}
+	q := &w.q
+	i := q.slot()
+	// field by field: an Event built whole goes through the stack
+	e := &q.ev[i]
+	e.At, e.Seq, e.Node, e.Kind, e.A, e.B, e.Msg, e.inc = at, w.seq, node, kind, a, b, msg, inc
+	q.pushKey(key{at, i})
 	w.seq++
 }
 
@@ -258,28 +258,46 @@ func (w *World) mix(a, b, c, d uint64) {
 // Events for a node that crashed since they were scheduled are discarded
 // without counting as a step.
 func (w *World) Step() bool {
-	for w.q.len() > 0 {
-		w.q.ready()
-		ev := &w.cur
-		w.q.near.popInto(ev)
-		s := &w.nodes[ev.Node]
-		if ev.inc != s.inc {
-			continue
-		}
-		w.now = ev.At
-		w.steps++
-		w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
-		if ev.Kind == kindRestart {
-			w.Restart(ev.Node)
-			return true
-		}
-		if !s.up {
-			return true // a timer set for a node that is down: counted, not handled
-		}
-		w.handle(s.node, ev)
-		return true
+	if w.head() == nil {
+		return false
 	}
-	return false
+	w.process()
+	return true
+}
+
+// head discards the cancelled events at the head of the queue and
+// returns the next one to process, or nil if none is pending: Run must
+// not look past a cancelled event to one beyond its time bound.
+func (w *World) head() *Event {
+	q := &w.q
+	for q.n > 0 {
+		q.ready()
+		p := &q.ev[q.b[0][q.head].idx]
+		if p.inc == w.nodes[p.Node].inc {
+			return p
+		}
+		q.drop()
+	}
+	return nil
+}
+
+// process takes the event that head returned off the queue and
+// processes it.
+func (w *World) process() {
+	ev := &w.cur
+	w.q.take(ev)
+	s := &w.nodes[ev.Node]
+	w.now = ev.At
+	w.steps++
+	w.mix(uint64(ev.At), uint64(ev.Node)<<32|uint64(ev.Kind), uint64(ev.A), uint64(ev.B))
+	if ev.Kind == kindRestart {
+		w.Restart(ev.Node)
+		return
+	}
+	if !s.up {
+		return // a timer set for a node that is down: counted, not handled
+	}
+	w.handle(s.node, ev)
 }
 
 // handle runs one handler and turns a crash-point unwind into a crash.
@@ -314,33 +332,19 @@ func (w *World) Run(until Time, maxEvents uint64) Stop {
 		if w.checkLimit() {
 			return Halted
 		}
-		w.dropCancelled()
-		if w.q.len() == 0 {
+		p := w.head()
+		if p == nil {
 			return Drained
 		}
-		if w.q.peek().At > until {
+		if p.At > until {
 			w.now = until
 			return ReachedTime
 		}
 		if maxEvents > 0 && n >= maxEvents {
 			return ReachedEvents
 		}
-		if w.Step() {
-			n++
-		}
-	}
-}
-
-// dropCancelled discards the cancelled events at the head of the queue, so
-// that the head is one that Step would process: Run must not look past a
-// cancelled event to one beyond its time bound.
-func (w *World) dropCancelled() {
-	for w.q.len() > 0 {
-		ev := w.q.peek()
-		if ev.inc == w.nodes[ev.Node].inc {
-			return
-		}
-		w.q.pop()
+		w.process()
+		n++
 	}
 }
 
