@@ -108,6 +108,9 @@ type Session struct {
 	queries Consistency
 	// asOf is how an as-of query client picks its times and replays.
 	asOf AsOf
+	// keys holds the key names the session has drawn, by number, spelled
+	// once ("": not yet); nil when it draws from too many keys to keep.
+	keys []string
 
 	sessionDurable
 	sessionVolatile
@@ -250,7 +253,7 @@ func (s *Session) start(w *sim.World) {
 		return
 	}
 	if s.queries != "" {
-		s.ask(w, s.cfg.Prefix+strconv.Itoa(s.rng.IntN(s.cfg.Keys)), s.queries)
+		s.ask(w, s.keyName(s.rng.IntN(s.cfg.Keys)), s.queries)
 		return
 	}
 	var c Command
@@ -275,13 +278,13 @@ func (s *Session) start(w *sim.World) {
 			}
 			pick -= cs.Weight
 		}
-		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
+		c = Command{Type: spec.Type, Key: s.keyName(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
 		if span := spec.AmountMax - spec.AmountMin; span > 0 {
 			c.Amount += s.rng.Int64N(span + 1)
 		}
 	}
 	s.n++
-	c.ID = s.name + "-c" + strconv.Itoa(s.n)
+	c.ID = numbered(s.name, "-c", s.n)
 	s.bufs.cmd = pendingCommand{c: c, attempt: 1}
 	s.cur = &s.bufs.cmd
 	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
@@ -323,7 +326,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		m.expected = Expected{Version: version}
 	}
 	for i, ch := range changes {
-		id := cur.c.ID + "/e" + strconv.Itoa(i+1)
+		id := numbered(cur.c.ID, "/e", i+1)
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
@@ -428,7 +431,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 // ask sends a query about key with the given consistency.
 func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 	s.n++
-	s.bufs.query = pendingQuery{id: s.name + "-q" + strconv.Itoa(s.n), key: key, mode: mode}
+	s.bufs.query = pendingQuery{id: numbered(s.name, "-q", s.n), key: key, mode: mode}
 	q := &s.bufs.query
 	group := s.cfg.Projection
 	if mode == ReadYourWrites {
