@@ -33,7 +33,7 @@ type esEnv struct {
 	// replays caches, per stream, the state the last full replay gave:
 	// the simulator's own shortcut, invisible to the simulated system
 	// (which loads from snapshots or replays, and records what it did).
-	replays map[string]foldCache
+	replays map[string]*foldCache
 }
 
 // foldCache is the state of a stream's first version events under the
@@ -48,16 +48,19 @@ type foldCache struct {
 // replay returns the state a full replay of events (a read of stream
 // key) gives under logic: the cached state of a prefix, folded on.
 func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) any {
-	c, ok := e.replays[key]
-	if !ok || c.logic != logic || c.version > int64(events.len()) {
-		c = foldCache{logic: logic, state: agg.Initial()}
+	c := e.replays[key]
+	if c == nil {
+		if e.replays == nil {
+			e.replays = map[string]*foldCache{}
+		}
+		c = &foldCache{}
+		e.replays[key] = c
+		*c = foldCache{logic: logic, state: agg.Initial()}
+	} else if c.logic != logic || c.version > int64(events.len()) {
+		*c = foldCache{logic: logic, state: agg.Initial()}
 	}
 	c.state = events.fold(agg, c.state, int(c.version))
 	c.version = int64(events.len())
-	if e.replays == nil {
-		e.replays = map[string]foldCache{}
-	}
-	e.replays[key] = c
 	return c.state
 }
 
