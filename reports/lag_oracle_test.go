@@ -68,30 +68,7 @@ func lagOracle(h *history.History) []Series {
 // as records arrive, to equal the brute-force sum.
 func TestLagSeriesAgreesWithOracle(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		h := &history.History{}
-		at := int64(0)
-		groups, topics := []string{"a", "b"}, []string{"x", "y", ""}
-		for range rapid.IntRange(0, 40).Draw(t, "n") {
-			at += rapid.Int64Range(0, 2).Draw(t, "dt")
-			g := rapid.SampledFrom(groups).Draw(t, "group")
-			tp := rapid.SampledFrom(topics).Draw(t, "topic")
-			p := rapid.IntRange(0, 1).Draw(t, "partition")
-			off := rapid.Int64Range(0, 6).Draw(t, "offset")
-			switch rapid.IntRange(0, 3).Draw(t, "kind") {
-			case 0:
-				if tp != "" {
-					h.Add(subscribe(at, g, tp))
-				}
-			case 1:
-				if tp != "" {
-					h.Add(appended(at, tp, p, off))
-				}
-			case 2:
-				h.Add(commit(at, g, tp, p, off))
-			case 3:
-				h.Add(history.Entry{At: at, Kind: history.Checkpoint, Group: g, Topic: tp, Partition: p, Offset: off})
-			}
-		}
+		h := drawLagHistory(t)
 		if got, want := LagSeries(h), lagOracle(h); !reflect.DeepEqual(got, want) {
 			t.Fatalf("LagSeries = %v\noracle    = %v", got, want)
 		}
@@ -114,6 +91,112 @@ func TestLagSeriesAgreesWithOracleOnScenarios(t *testing.T) {
 		got, want := LagSeries(o.History), lagOracle(o.History)
 		if len(got) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: LagSeries differs from the oracle (%d and %d series)", name, len(got), len(want))
+		}
+	}
+}
+
+// drawLagHistory draws a small history of two groups, two topics and two
+// partitions, with subscriptions, appends (offsets out of order too),
+// commits (backwards too) and checkpoints (of the event store's log too),
+// often several at one instant.
+func drawLagHistory(t *rapid.T) *history.History {
+	h := &history.History{}
+	at := int64(0)
+	groups, topics := []string{"a", "b"}, []string{"x", "y", ""}
+	for range rapid.IntRange(0, 40).Draw(t, "n") {
+		at += rapid.Int64Range(0, 2).Draw(t, "dt")
+		g := rapid.SampledFrom(groups).Draw(t, "group")
+		tp := rapid.SampledFrom(topics).Draw(t, "topic")
+		p := rapid.IntRange(0, 1).Draw(t, "partition")
+		off := rapid.Int64Range(0, 6).Draw(t, "offset")
+		switch rapid.IntRange(0, 3).Draw(t, "kind") {
+		case 0:
+			if tp != "" {
+				h.Add(subscribe(at, g, tp))
+			}
+		case 1:
+			if tp != "" {
+				h.Add(appended(at, tp, p, off))
+			}
+		case 2:
+			h.Add(commit(at, g, tp, p, off))
+		case 3:
+			h.Add(history.Entry{At: at, Kind: history.Checkpoint, Group: g, Topic: tp, Partition: p, Offset: off})
+		}
+	}
+	return h
+}
+
+// oracleMaxLag is the largest point of the oracle's series (0 if none is
+// larger), and whether there is a series: what WorstOf reports.
+func oracleMaxLag(h *history.History) (float64, bool) {
+	lag, ok := 0.0, false
+	for _, s := range lagOracle(h) {
+		for _, p := range s.Points {
+			lag, ok = max(lag, p.Value), true
+		}
+	}
+	return lag, ok
+}
+
+// TestMaxLagAgreesWithOracle requires MaxLag to equal the largest point
+// of the brute-force series on drawn histories, in which a lag often
+// rises and falls back within one instant (a series keeps only the
+// value after the instant's last record, so such a peak is no maximum),
+// and counts that both happen: a history whose lag peaks within an
+// instant above its maximum, and one without a series.
+func TestMaxLagAgreesWithOracle(t *testing.T) {
+	var peaks, none int
+	rapid.Check(t, func(t *rapid.T) {
+		h := drawLagHistory(t)
+		got, gotOK := MaxLag(h)
+		want, wantOK := oracleMaxLag(h)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("MaxLag = %v, %t; oracle %v, %t", got, gotOK, want, wantOK)
+		}
+		if !wantOK {
+			none++
+		}
+		if peakWithinInstant(h) > want {
+			peaks++
+		}
+	})
+	if peaks == 0 || none == 0 {
+		t.Errorf("drawn histories: %d with a peak within an instant above the maximum, %d without a series; want both", peaks, none)
+	}
+}
+
+// peakWithinInstant is the largest lag of any group after any record,
+// by the oracle's sum over the history's prefixes.
+func peakWithinInstant(h *history.History) float64 {
+	peak := 0.0
+	for n := 1; n <= h.Len(); n++ {
+		es := h.Entries()[:n]
+		for _, s := range lagOracle(history.FromEntries(es)) {
+			if k := len(s.Points); k > 0 {
+				peak = max(peak, s.Points[k-1].Value)
+			}
+		}
+	}
+	return peak
+}
+
+// TestMaxLagAgreesWithOracleOnScenarios compares MaxLag with the largest
+// point of the oracle's series on built-in scenarios' histories.
+func TestMaxLagAgreesWithOracleOnScenarios(t *testing.T) {
+	for _, name := range []string{"fan-out", "rebalance-storm", "retention-outruns-consumer", "topic-projection-same-tx", "double-credit", "gap-skipped"} {
+		s, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := s.Run(s.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotOK := MaxLag(o.History)
+		want, wantOK := oracleMaxLag(o.History)
+		if got != want || gotOK != wantOK {
+			t.Errorf("%s: MaxLag = %v, %t; oracle %v, %t", name, got, gotOK, want, wantOK)
 		}
 	}
 }

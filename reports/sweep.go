@@ -32,11 +32,7 @@ type Worst struct {
 // WorstOf measures h's worst lag and query staleness.
 func WorstOf(h *history.History) Worst {
 	var w Worst
-	for _, s := range LagSeries(h) {
-		for _, p := range s.Points {
-			w.Lag, w.HasLag = max(w.Lag, p.Value), true
-		}
-	}
+	w.Lag, w.HasLag = MaxLag(h)
 	if rep := checks.QueryStaleness(h); len(rep.Queries) > 0 {
 		w.StalenessMs, w.HasStaleness = float64(rep.MaxTime)/1e6, true
 	}
