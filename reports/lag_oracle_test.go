@@ -141,12 +141,10 @@ func oracleMaxLag(h *history.History) (float64, bool) {
 
 // TestMaxLagAgreesWithOracle requires MaxLag to equal the largest point
 // of the brute-force series on drawn histories, in which a lag often
-// rises and falls back within one instant (a series keeps only the
-// value after the instant's last record, so such a peak is no maximum),
-// and counts that both happen: a history whose lag peaks within an
-// instant above its maximum, and one without a series.
+// changes several times within one instant, and counts that histories
+// with and without a series both occur.
 func TestMaxLagAgreesWithOracle(t *testing.T) {
-	var peaks, none int
+	var with, none int
 	rapid.Check(t, func(t *rapid.T) {
 		h := drawLagHistory(t)
 		got, gotOK := MaxLag(h)
@@ -154,31 +152,32 @@ func TestMaxLagAgreesWithOracle(t *testing.T) {
 		if got != want || gotOK != wantOK {
 			t.Fatalf("MaxLag = %v, %t; oracle %v, %t", got, gotOK, want, wantOK)
 		}
-		if !wantOK {
+		if wantOK {
+			with++
+		} else {
 			none++
 		}
-		if peakWithinInstant(h) > want {
-			peaks++
-		}
 	})
-	if peaks == 0 || none == 0 {
-		t.Errorf("drawn histories: %d with a peak within an instant above the maximum, %d without a series; want both", peaks, none)
+	if with == 0 || none == 0 {
+		t.Errorf("drawn histories: %d with a series, %d without; want both", with, none)
 	}
 }
 
-// peakWithinInstant is the largest lag of any group after any record,
-// by the oracle's sum over the history's prefixes.
-func peakWithinInstant(h *history.History) float64 {
-	peak := 0.0
-	for n := 1; n <= h.Len(); n++ {
-		es := h.Entries()[:n]
-		for _, s := range lagOracle(history.FromEntries(es)) {
-			if k := len(s.Points); k > 0 {
-				peak = max(peak, s.Points[k-1].Value)
-			}
-		}
+// TestMaxLagIgnoresPeakWithinInstant checks that a lag that rises and
+// falls back within one instant is no maximum: a series keeps the value
+// after the instant's last record.
+func TestMaxLagIgnoresPeakWithinInstant(t *testing.T) {
+	h := &history.History{}
+	h.Add(subscribe(1, "a", "x"))
+	h.Add(appended(2, "x", 0, 9))     // lag 10 ...
+	h.Add(commit(2, "a", "x", 0, 10)) // ... and 0 at the same instant
+	h.Add(appended(3, "x", 0, 11))    // lag 2
+	if got, ok := MaxLag(h); got != 2 || !ok {
+		t.Errorf("MaxLag = %v, %t; want 2, true", got, ok)
 	}
-	return peak
+	if want, _ := oracleMaxLag(h); want != 2 {
+		t.Errorf("oracle max = %v, want 2", want)
+	}
 }
 
 // TestMaxLagAgreesWithOracleOnScenarios compares MaxLag with the largest
@@ -198,5 +197,23 @@ func TestMaxLagAgreesWithOracleOnScenarios(t *testing.T) {
 		if got != want || gotOK != wantOK {
 			t.Errorf("%s: MaxLag = %v, %t; oracle %v, %t", name, got, gotOK, want, wantOK)
 		}
+	}
+}
+
+// TestMaxLagNegativePartition checks MaxLag against the oracle on a
+// history naming partition -1, which its tables by partition index
+// cannot hold: it judges by symbol then.
+func TestMaxLagNegativePartition(t *testing.T) {
+	h := &history.History{}
+	h.Add(subscribe(1, "a", "x"))
+	h.Add(appended(2, "x", -1, 4))
+	h.Add(appended(2, "x", 0, 2))
+	h.Add(commit(3, "a", "x", -1, 1))
+	h.Add(appended(4, "x", 0, 7))
+	h.Add(commit(4, "a", "x", 0, 8))
+	got, gotOK := MaxLag(h)
+	want, wantOK := oracleMaxLag(h)
+	if got != want || gotOK != wantOK || want == 0 {
+		t.Errorf("MaxLag = %v, %t; oracle %v, %t (want a lag)", got, gotOK, want, wantOK)
 	}
 }
