@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"unsafe"
 
 	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
@@ -34,6 +35,15 @@ type esEnv struct {
 	// the simulator's own shortcut, invisible to the simulated system
 	// (which loads from snapshots or replays, and records what it did).
 	replays map[string]*foldCache
+	// replayAt finds a stream's entry of replays again by its key's
+	// address (nil until the first replay).
+	replayAt *[streamCacheLen]replayCached
+}
+
+// replayCached is an entry of esEnv.replayAt.
+type replayCached struct {
+	key string
+	c   *foldCache
 }
 
 // foldCache is the state of a stream's first version events under the
@@ -48,7 +58,17 @@ type foldCache struct {
 // replay returns the state a full replay of events (a read of stream
 // key) gives under logic: the cached state of a prefix, folded on.
 func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) any {
-	c := e.replays[key]
+	if e.replayAt == nil {
+		e.replayAt = new([streamCacheLen]replayCached)
+	}
+	p := unsafe.StringData(key)
+	at := &e.replayAt[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-streamCacheBits)]
+	var c *foldCache
+	if at.c != nil && unsafe.StringData(at.key) == p && len(at.key) == len(key) {
+		c = at.c
+	} else {
+		c = e.replays[key]
+	}
 	if c == nil {
 		if e.replays == nil {
 			e.replays = map[string]*foldCache{}
@@ -59,6 +79,7 @@ func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) 
 	} else if c.logic != logic || c.version > int64(events.len()) {
 		*c = foldCache{logic: logic, state: agg.Initial()}
 	}
+	at.key, at.c = key, c
 	c.state = events.fold(agg, c.state, int(c.version))
 	c.version = int64(events.len())
 	return c.state
