@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"unsafe"
 
 	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
@@ -33,7 +34,16 @@ type esEnv struct {
 	// replays caches, per stream, the state the last full replay gave:
 	// the simulator's own shortcut, invisible to the simulated system
 	// (which loads from snapshots or replays, and records what it did).
-	replays map[string]foldCache
+	replays map[string]*foldCache
+	// replayAt finds a stream's entry of replays again by its key's
+	// address (nil until the first replay).
+	replayAt *[streamCacheLen]replayCached
+}
+
+// replayCached is an entry of esEnv.replayAt.
+type replayCached struct {
+	key string
+	c   *foldCache
 }
 
 // foldCache is the state of a stream's first version events under the
@@ -48,16 +58,30 @@ type foldCache struct {
 // replay returns the state a full replay of events (a read of stream
 // key) gives under logic: the cached state of a prefix, folded on.
 func (e *esEnv) replay(agg Aggregate, logic int, key string, events streamView) any {
-	c, ok := e.replays[key]
-	if !ok || c.logic != logic || c.version > int64(events.len()) {
-		c = foldCache{logic: logic, state: agg.Initial()}
+	if e.replayAt == nil {
+		e.replayAt = new([streamCacheLen]replayCached)
 	}
+	p := unsafe.StringData(key)
+	at := &e.replayAt[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-streamCacheBits)]
+	var c *foldCache
+	if at.c != nil && unsafe.StringData(at.key) == p && len(at.key) == len(key) {
+		c = at.c
+	} else {
+		c = e.replays[key]
+	}
+	if c == nil {
+		if e.replays == nil {
+			e.replays = map[string]*foldCache{}
+		}
+		c = &foldCache{}
+		e.replays[key] = c
+		*c = foldCache{logic: logic, state: agg.Initial()}
+	} else if c.logic != logic || c.version > int64(events.len()) {
+		*c = foldCache{logic: logic, state: agg.Initial()}
+	}
+	at.key, at.c = key, c
 	c.state = events.fold(agg, c.state, int(c.version))
 	c.version = int64(events.len())
-	if e.replays == nil {
-		e.replays = map[string]foldCache{}
-	}
-	e.replays[key] = c
 	return c.state
 }
 
@@ -108,6 +132,9 @@ type Session struct {
 	queries Consistency
 	// asOf is how an as-of query client picks its times and replays.
 	asOf AsOf
+	// keys holds the key names the session has drawn, by number, spelled
+	// once ("": not yet); nil when it draws from too many keys to keep.
+	keys []string
 
 	sessionDurable
 	sessionVolatile
@@ -250,7 +277,7 @@ func (s *Session) start(w *sim.World) {
 		return
 	}
 	if s.queries != "" {
-		s.ask(w, s.cfg.Prefix+strconv.Itoa(s.rng.IntN(s.cfg.Keys)), s.queries)
+		s.ask(w, s.keyName(s.rng.IntN(s.cfg.Keys)), s.queries)
 		return
 	}
 	var c Command
@@ -275,13 +302,13 @@ func (s *Session) start(w *sim.World) {
 			}
 			pick -= cs.Weight
 		}
-		c = Command{Type: spec.Type, Key: s.cfg.Prefix + strconv.Itoa(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
+		c = Command{Type: spec.Type, Key: s.keyName(s.rng.IntN(s.cfg.Keys)), Amount: spec.AmountMin, Payload: spec.Payload}
 		if span := spec.AmountMax - spec.AmountMin; span > 0 {
 			c.Amount += s.rng.Int64N(span + 1)
 		}
 	}
 	s.n++
-	c.ID = s.name + "-c" + strconv.Itoa(s.n)
+	c.ID = numbered(s.name, "-c", s.n)
 	s.bufs.cmd = pendingCommand{c: c, attempt: 1}
 	s.cur = &s.bufs.cmd
 	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
@@ -323,7 +350,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		m.expected = Expected{Version: version}
 	}
 	for i, ch := range changes {
-		id := cur.c.ID + "/e" + strconv.Itoa(i+1)
+		id := numbered(cur.c.ID, "/e", i+1)
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
@@ -428,7 +455,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 // ask sends a query about key with the given consistency.
 func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 	s.n++
-	s.bufs.query = pendingQuery{id: s.name + "-q" + strconv.Itoa(s.n), key: key, mode: mode}
+	s.bufs.query = pendingQuery{id: numbered(s.name, "-q", s.n), key: key, mode: mode}
 	q := &s.bufs.query
 	group := s.cfg.Projection
 	if mode == ReadYourWrites {

@@ -10,10 +10,22 @@ type DB struct {
 	tables map[string]*dbTable
 	// spare is a finished transaction kept for the next Begin.
 	spare *Tx
-	// lastName and lastTable are the table found last, looked up again
-	// by its name's address: a handler names its tables by constants.
-	lastName  string
-	lastTable *dbTable
+	// named holds the tables found last, looked up again by their
+	// names' addresses: a handler names its tables by constants, and a
+	// transaction goes through a few tables by turns. Tables are never
+	// dropped, so an entry stays true.
+	named [dbNamedLen]dbNamed
+	// nextNamed is the entry the next table found takes.
+	nextNamed int
+}
+
+// dbNamedLen is the number of tables [DB.table] finds by address.
+const dbNamedLen = 4
+
+// dbNamed is a table found by the address of its name.
+type dbNamed struct {
+	name  string
+	table *dbTable
 }
 
 // dbTable is one table: its keys number its values, and a key looked up
@@ -76,12 +88,16 @@ func (db *DB) Get(table, key string) (int64, bool) {
 
 // table returns the table of that name (nil: none yet).
 func (db *DB) table(name string) *dbTable {
-	if unsafe.StringData(name) == unsafe.StringData(db.lastName) && len(name) == len(db.lastName) && db.lastTable != nil {
-		return db.lastTable
+	p := unsafe.StringData(name)
+	for i := range db.named {
+		if c := &db.named[i]; unsafe.StringData(c.name) == p && len(c.name) == len(name) && c.table != nil {
+			return c.table
+		}
 	}
 	t := db.tables[name]
 	if t != nil {
-		db.lastName, db.lastTable = name, t
+		db.named[db.nextNamed] = dbNamed{name, t}
+		db.nextNamed = (db.nextNamed + 1) % dbNamedLen
 	}
 	return t
 }

@@ -75,3 +75,29 @@ func TestCommitWritesBackTheRowRead(t *testing.T) {
 		}
 	}
 }
+
+// TestDBTablesByTurns checks that a DB finds the right table when more
+// tables than it keeps by name's address are used by turns, by constant
+// names and by equal names spelled anew.
+func TestDBTablesByTurns(t *testing.T) {
+	db := NewDB()
+	names := []string{"t0", "t1", "t2", "t3", "t4", "t5"}
+	for round := int64(1); round <= 3; round++ {
+		for i, n := range names {
+			tx := db.Begin()
+			tx.Put(n, "k", round*10+int64(i))
+			tx.Commit()
+		}
+		for i, n := range names {
+			spelled := string([]byte(n))
+			for _, name := range []string{n, spelled} {
+				if v, ok := db.Get(name, "k"); !ok || v != round*10+int64(i) {
+					t.Fatalf("round %d: Get(%q) = %d, %t; want %d", round, name, v, ok, round*10+int64(i))
+				}
+			}
+		}
+	}
+	if _, ok := db.Get("t6", "k"); ok {
+		t.Errorf("Get of a table never written found a value")
+	}
+}

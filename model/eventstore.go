@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
@@ -207,6 +208,9 @@ type EventStore struct {
 	env     *esEnv
 	pools   *msgPools
 	streams map[string]*stream
+	// byAddr finds a stream again by its key's address, without hashing
+	// it: the sessions spell each key once (nil until the first stream).
+	byAddr  *[streamCacheLen]streamCached
 	log     eventLog
 	pending []*pendingAppend
 	snaps   map[string]snapshotRec
@@ -233,12 +237,33 @@ func newEventStore(cfg StoreConfig, h *history.History, rng *rand.Rand) *EventSt
 }
 
 func (s *EventStore) stream(key string) *stream {
+	if s.byAddr == nil {
+		s.byAddr = new([streamCacheLen]streamCached)
+	}
+	p := unsafe.StringData(key)
+	c := &s.byAddr[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-streamCacheBits)]
+	if c.st != nil && unsafe.StringData(c.key) == p && len(c.key) == len(key) {
+		return c.st
+	}
 	st := s.streams[key]
 	if st == nil {
 		st = &stream{}
 		s.streams[key] = st
 	}
+	c.key, c.st = key, st
 	return st
+}
+
+// streamCacheBits sets the entries of an event store's stream cache.
+const (
+	streamCacheBits = 6
+	streamCacheLen  = 1 << streamCacheBits
+)
+
+// streamCached is an entry of the stream cache: a stream and its key.
+type streamCached struct {
+	key string
+	st  *stream
 }
 
 // Events returns the committed events of a stream (for tests and tools).

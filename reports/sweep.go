@@ -32,13 +32,13 @@ type Worst struct {
 // WorstOf measures h's worst lag and query staleness.
 func WorstOf(h *history.History) Worst {
 	var w Worst
-	for _, s := range LagSeries(h) {
-		for _, p := range s.Points {
-			w.Lag, w.HasLag = max(w.Lag, p.Value), true
+	w.Lag, w.HasLag = MaxLag(h)
+	// A query's staleness is taken at its return: a history with none
+	// has no staleness to replay the read models for.
+	if h.Count(history.QueryReturn) > 0 {
+		if rep := checks.QueryStaleness(h); len(rep.Queries) > 0 {
+			w.StalenessMs, w.HasStaleness = float64(rep.MaxTime)/1e6, true
 		}
-	}
-	if rep := checks.QueryStaleness(h); len(rep.Queries) > 0 {
-		w.StalenessMs, w.HasStaleness = float64(rep.MaxTime)/1e6, true
 	}
 	for _, slo := range checks.StalenessSLOs(h) {
 		if ms := float64(slo) / 1e6; w.SLOMs == 0 || ms < w.SLOMs {

@@ -257,22 +257,60 @@ func firstSeeds(s []uint64) []uint64 { return s[:min(len(s), 10)] }
 // error.
 func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds scenarios.Bounds, progress io.Writer, measure bool, intr *interrupt,
 	emit func(s *scenarios.Scenario, sum *sweepLine) error) error {
-	type cell struct {
-		sc   int
-		seed uint64
-	}
-	type result struct {
-		cell
-		o     *scenarios.Outcome
-		worst reports.Worst
-		err   error
-	}
 	for _, s := range list {
 		s.Normalize() // here, before the workers share s: each run would otherwise fill in its defaults
 	}
-	fd := newFeed(len(list), len(seeds))
-	results := make(chan result, workers)
+	sums := make([]*sweepLine, len(list))
+	for i, s := range list {
+		sums[i] = newSweepLine(s)
+	}
+	// Each worker counts its runs in the summaries itself, under mu, and
+	// wakes this goroutine only when a scenario's runs are all in (or on
+	// an error), for it to emit: waking it at every run would cost a
+	// system call per run on a core the other worker may need.
+	var (
+		mu       sync.Mutex
+		done     = make([]int, len(list))
+		firstErr error
+	)
 	abort := make(chan struct{})
+	ready := make(chan struct{}, 1)
+	wake := func() {
+		select {
+		case ready <- struct{}{}:
+		default: // already awake or about to be
+		}
+	}
+	fail := func(err error) { // under mu
+		if firstErr == nil {
+			firstErr = err
+			close(abort)
+		}
+	}
+	count := func(sc int, seed uint64, o *scenarios.Outcome, worst reports.Worst, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil {
+			return // the sweep is stopping
+		}
+		if err != nil {
+			fail(err)
+			wake()
+			return
+		}
+		sums[sc].add(seed, o, worst, measure)
+		done[sc]++
+		if progress != nil && (done[sc]%10 == 0 || done[sc] == len(seeds)) {
+			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", list[sc].Name, done[sc], len(seeds), len(sums[sc].Failing))
+			if done[sc] == len(seeds) || intr.stopped() {
+				fmt.Fprint(progress, "\r\033[K")
+			}
+		}
+		if done[sc] == len(seeds) {
+			wake()
+		}
+	}
+	fd := newFeed(len(list), len(seeds))
 	var wg sync.WaitGroup
 	for range min(workers, max(1, len(list)*len(seeds))) {
 		wg.Go(func() {
@@ -288,13 +326,12 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 				if !ok {
 					return
 				}
-				c := cell{sc, seeds[i]}
 				start := time.Now()
 				if testHookPicked != nil {
 					testHookPicked(sc, i)
 				}
-				o, err := list[c.sc].RunWithin(c.seed, bounds)
-				fd.done(c.sc, time.Since(start))
+				o, err := list[sc].RunWithin(seeds[i], bounds)
+				fd.done(sc, time.Since(start))
 				var worst reports.Worst
 				if o != nil {
 					if measure {
@@ -302,56 +339,40 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 					}
 					o.Release() // later runs reuse its history buffer
 				}
-				results <- result{c, o, worst, err}
+				count(sc, seeds[i], o, worst, err)
 			}
 		})
 	}
+	finished := make(chan struct{})
 	go func() {
 		wg.Wait()
-		close(results)
+		close(finished)
 	}()
-	sums := make([]*sweepLine, len(list))
-	for i, s := range list {
-		sums[i] = newSweepLine(s)
-	}
-	done := make([]int, len(list))
 	next := 0 // the first scenario not yet emitted
-	var firstErr error
-	flush := func() error {
-		for ; next < len(list) && done[next] == len(seeds); next++ {
-			if err := emit(list[next], sums[next].finish()); err != nil {
-				return err
+	for over := false; !over; {
+		select {
+		case <-ready:
+		case <-finished:
+			over = true
+		}
+		// The scenarios whose runs are all in, in list order: no worker
+		// touches their summaries again.
+		mu.Lock()
+		from, err := next, firstErr
+		for ; err == nil && next < len(list) && done[next] == len(seeds); next++ {
+		}
+		mu.Unlock()
+		for sc := from; err == nil && sc < next; sc++ {
+			if err = emit(list[sc], sums[sc].finish()); err != nil {
+				mu.Lock()
+				fail(err)
+				mu.Unlock()
 			}
 		}
-		return nil
-	}
-	for r := range results {
-		if firstErr != nil {
-			continue // draining the runs under way
+		if err != nil {
+			<-finished // the runs under way
+			return err
 		}
-		if r.err != nil {
-			firstErr = r.err
-			close(abort)
-			continue
-		}
-		sums[r.sc].add(r.seed, r.o, r.worst, measure)
-		done[r.sc]++
-		if progress != nil && (done[r.sc]%10 == 0 || done[r.sc] == len(seeds)) {
-			fmt.Fprintf(progress, "\r  %s: %d/%d runs, %d failing", list[r.sc].Name, done[r.sc], len(seeds), len(sums[r.sc].Failing))
-			if done[r.sc] == len(seeds) || intr.stopped() {
-				fmt.Fprint(progress, "\r\033[K")
-			}
-		}
-		if err := flush(); err != nil {
-			firstErr = err
-			close(abort)
-		}
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	if err := flush(); err != nil {
-		return err
 	}
 	// Cut short by Ctrl-C: the scenarios that ran at all, those whose
 	// runs did not all finish marked (the feed may have finished a

@@ -1,6 +1,6 @@
 package domain
 
-import "fmt"
+import "strconv"
 
 // The built-in account's event types.
 const (
@@ -109,10 +109,15 @@ func (a Account) DecideAppend(buf []Change, state any, c Command) ([]Change, str
 // Describe implements Aggregate.
 func (a Account) Describe(state any) string {
 	s := state.(AccountState)
+	// open=%t balance=%d, and a c for cents, spelled without fmt: the
+	// store describes the state after every append
+	var buf [48]byte
+	b := strconv.AppendBool(append(buf[:0], "open="...), s.Open)
+	b = strconv.AppendInt(append(b, " balance="...), s.Balance, 10)
 	if a.Cents {
-		return fmt.Sprintf("open=%t balance=%dc", s.Open, s.Balance)
+		b = append(b, 'c')
 	}
-	return fmt.Sprintf("open=%t balance=%d", s.Open, s.Balance)
+	return string(b)
 }
 
 // Value implements Aggregate: the balance.

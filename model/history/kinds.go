@@ -2,6 +2,7 @@ package history
 
 import (
 	"iter"
+	"math/bits"
 	"runtime"
 )
 
@@ -43,23 +44,11 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 func (h *History) Count(ks ...Kind) int {
 	set := kindsOf(ks)
 	n := 0
-	for c := range h.recs {
-		lo := c << chunkBits
-		if lo >= h.n {
-			break
-		}
-		if h.recs[c] == nil { // spilled: counted when it was
-			n += spilledCount(h.sp.kinds[c], &set)
-			continue
-		}
-		chunk := h.recs[c]
-		for j := range chunk[:min(chunkLen, h.n-lo)] {
-			if set.has(chunk[j].kind) {
-				n++
-			}
+	for w, b := range set {
+		for ; b != 0; b &= b - 1 {
+			n += int(h.kindN[w<<6|bits.TrailingZeros64(b)])
 		}
 	}
-	runtime.KeepAlive(h) // see chunkMem
 	return n
 }
 

@@ -565,3 +565,37 @@ func TestSeriesPagesSparseThenDense(t *testing.T) {
 		h.Reset()
 	}
 }
+
+// TestResetTwice: a history reset twice in a row (released, then taken
+// for the next run), the second time with nothing to clear, reads back
+// the records added next with symbols numbered afresh, numbered strings
+// and names included.
+func TestResetTwice(t *testing.T) {
+	h := &History{}
+	name := NewName("node-a")
+	fill := func(offset int) []Entry {
+		var es []Entry
+		for i := range 3 * symCacheFrom {
+			e := Entry{Kind: Publish, Node: "node-b", Event: fmt.Sprintf("ev-%d", i+offset), Key: fmt.Sprintf("k%d", (i+offset)%7)}
+			h.Add(e)
+			es = append(es, e)
+		}
+		h.PutNamed(&NamedStep{Kind: Publish.Code(), Node: &name, Event: "ev-named"}, 0, 0)
+		es = append(es, Entry{Kind: Publish, Node: "node-a", Event: "ev-named"})
+		return es
+	}
+	fill(0)
+	for round := range 3 {
+		h.Reset()
+		h.Reset()
+		es := fill(1000 * (round + 1))
+		for i, want := range es {
+			if got := h.At(i); got != want {
+				t.Fatalf("round %d: record %d reads %+v, want %+v", round, i, got, want)
+			}
+		}
+		if y, ok := h.Lookup("node-b"); !ok || y != 1 {
+			t.Fatalf("round %d: node-b is symbol %d (%t), want 1", round, y, ok)
+		}
+	}
+}

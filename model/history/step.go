@@ -141,6 +141,7 @@ func (h *History) PutNamed(s *NamedStep, ev, key Sym) (Sym, Sym) {
 	r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type = node, group, topic, ev, key, typ
 	r.Partition, r.Attempt, r.Generation, r.Count = int32(s.Partition), int32(s.Attempt), int32(s.Generation), 0
 	r.ext, r.kind, r.outcome, r.mode, r.flags = 0, k, 0, 0, flags
+	h.kindN[k]++
 	runtime.KeepAlive(h) // see chunkMem
 	return ev, key
 }

@@ -44,6 +44,9 @@ type History struct {
 	// in time order: records are only appended, and [History.Set] and
 	// [History.Reset] lower it to the first record they change.
 	ordered int
+
+	// kindN counts the records of each kind code, for [History.Count].
+	kindN [256]int32
 }
 
 // noCopy makes go vet report a copy of the struct that holds it.
@@ -95,6 +98,7 @@ func (h *History) put(e *Entry, ev, key Sym) (Sym, Sym) {
 		h.spillOld()
 		h.grow()
 		h.recs[h.n>>chunkBits][0] = r
+		h.kindN[r.kind]++
 		h.n++
 		return r.Event, r.Key
 	}
@@ -106,6 +110,7 @@ func (h *History) put(e *Entry, ev, key Sym) (Sym, Sym) {
 		h.packExtra(e, r, h.newSide())
 		r.ext = uint32(h.nx)
 	}
+	h.kindN[r.kind]++
 	h.n++
 	ev, key = r.Event, r.Key
 	runtime.KeepAlive(h) // see chunkMem
@@ -190,6 +195,8 @@ func (h *History) Set(i int, e Entry) {
 			r.ext = uint32(h.nx)
 		}
 	}
+	h.kindN[old.kind]--
+	h.kindN[r.kind]++
 	*old = r
 	h.ordered = min(h.ordered, i)
 	h.wroteRec(i)
@@ -239,6 +246,9 @@ func (h *History) Range(lo, hi int) iter.Seq2[int, Entry] {
 // Reset empties the history and its symbol table, keeping the memory of
 // its chunks for the records added next.
 func (h *History) Reset() {
+	if h.n > 0 {
+		h.kindN = [256]int32{}
+	}
 	h.Source, h.n, h.nx, h.ordered = "", 0, 0, 0
 	h.syms.reset()
 	if h.sp != nil {

@@ -420,6 +420,13 @@ func (t *symbols) internLast2Next(m *[2]symCached, s string) Sym {
 
 // reset empties the table, keeping its memory.
 func (t *symbols) reset() {
+	if t.n <= 1 && t.indexed == 0 && t.size == 0 && t.gen == 0 &&
+		t.last == [len(t.last)]symCached{} && t.types == [len(t.types)]symCached{} {
+		// Nothing interned since the table was emptied (a history reset
+		// when released and again when taken for the next run): its
+		// index, slab and cache are clear already.
+		return
+	}
 	t.last = [len(t.last)]symCached{}
 	t.types = [len(t.types)]symCached{}
 	t.gen = 0
