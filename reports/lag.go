@@ -186,7 +186,8 @@ func MaxLag(h *history.History) (lag float64, ok bool) {
 	if lag, ok, fit := d.max(h); fit {
 		return lag, ok
 	}
-	// A record of a negative partition: the tables keyed by symbol.
+	// A record of a negative partition, or one beyond denseLagPartitions:
+	// the tables keyed by symbol.
 	s := newLagState[history.Sym]()
 	runs := map[history.Sym]*lagRun{}
 	var one [1]history.Sym
@@ -237,12 +238,18 @@ type denseLag struct {
 	series       []bool                // per group: has a series (a subscription)
 }
 
-// max is MaxLag; fit is false when a record names a negative partition.
+// denseLagPartitions bounds the partitions [denseLag] indexes its tables
+// by: a history may number its partitions as it likes, and tables as long
+// as a partition number far beyond the records would only waste memory.
+const denseLagPartitions = 1 << 12
+
+// max is MaxLag; fit is false when a record names a negative partition
+// or one of denseLagPartitions or more.
 func (d *denseLag) max(h *history.History) (lag float64, ok, fit bool) {
 	d.group, d.topic = map[history.Sym]int32{}, map[history.Sym]int32{}
 	var one [1]int32
 	for _, r := range h.Compact(lagKinds...) {
-		if r.Partition < 0 {
+		if r.Partition < 0 || r.Partition >= denseLagPartitions {
 			return 0, false, false
 		}
 		var affected []int32

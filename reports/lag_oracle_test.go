@@ -2,6 +2,7 @@ package reports
 
 import (
 	"reflect"
+	"runtime"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -215,5 +216,28 @@ func TestMaxLagNegativePartition(t *testing.T) {
 	want, wantOK := oracleMaxLag(h)
 	if got != want || gotOK != wantOK || want == 0 {
 		t.Errorf("MaxLag = %v, %t; oracle %v, %t (want a lag)", got, gotOK, want, wantOK)
+	}
+}
+
+// TestMaxLagFarPartition checks MaxLag against the oracle on a history
+// naming one partition with a high number (a user's history read from
+// JSONL may number its partitions as it likes): the tables by partition
+// index would grow to that number, so MaxLag judges by symbol then, in
+// memory of the size of the history.
+func TestMaxLagFarPartition(t *testing.T) {
+	h := &history.History{}
+	h.Add(subscribe(1, "a", "x"))
+	h.Add(appended(2, "x", 1<<20, 4))
+	h.Add(commit(3, "a", "x", 1<<20, 1))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, gotOK := MaxLag(h)
+	runtime.ReadMemStats(&after)
+	want, wantOK := oracleMaxLag(h)
+	if got != want || gotOK != wantOK || want != 5 {
+		t.Errorf("MaxLag = %v, %t; oracle %v, %t (want 5)", got, gotOK, want, wantOK)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("MaxLag of 3 records allocated %d bytes: its tables grew to the partition number", n)
 	}
 }
