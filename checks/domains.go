@@ -56,8 +56,8 @@ type resolvedProj struct {
 func domainsOf(h *history.History) *domains {
 	d := &domains{named: map[string]string{}, types: map[string][]string{},
 		aggs: map[string]resolvedAgg{}, projs: map[[2]string]resolvedProj{}}
-	keysOf := map[history.Sym]symSet{} // by event type (a few): the stream keys seen with it
-	all := newSymSet(h)                // the event types seen
+	keysOf := map[history.Sym]*symSet{} // by event type (a few): the stream keys seen with it
+	all := new(symSet)                  // the event types seen
 	var types []history.Sym
 	for _, r := range h.Compact(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
 		switch r.Kind() {
@@ -73,7 +73,7 @@ func domainsOf(h *history.History) *domains {
 			if r.Type == 0 {
 				continue
 			}
-			if keys := symSetOf(h, keysOf, r.Type); !keys.has(r.Key) {
+			if keys := symSetOf(keysOf, r.Type); !keys.has(r.Key) {
 				keys.add(r.Key)
 				k := h.Str(r.Key)
 				d.types[k] = append(d.types[k], h.Str(r.Type))

@@ -12,14 +12,14 @@ import (
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
 func ExactlyOnceEffects(h *history.History) Result {
-	first := map[[2]history.Sym]symIndex{} // by group and service: each event's first effect
+	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
 	var dups, events int
 	firstDup, firstIdx := -1, -1
 	for i, r := range h.Compact(history.Effect) {
 		k := [2]history.Sym{r.Group, h.Service(r)}
 		x, ok := first[k]
 		if !ok {
-			x = newSymIndex(h)
+			x = new(symIndex)
 			first[k] = x
 		}
 		j, seen := x.get(r.Event)

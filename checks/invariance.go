@@ -38,8 +38,8 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	}
 	// state holds each stateful subscriber's value of each key, by the
 	// key's symbol (0 before its first effect)
-	state := map[[2]history.Sym][]int64{}
-	first := map[[2]history.Sym]symIndex{} // by group and service: each event's first effect
+	state := map[[2]history.Sym]*symTable[int64]{}
+	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
 	var repeats, skips, changed, blind int
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
 		svc := h.Service(c)
@@ -51,7 +51,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			continue
 		}
 		if x == nil {
-			x = newSymIndex(h)
+			x = new(symIndex)
 			first[[2]history.Sym{c.Group, svc}] = x
 		}
 		j, seen := x.get(c.Event)
@@ -66,11 +66,11 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 		}
 		st, ok := state[[2]history.Sym{c.Group, svc}]
 		if !ok {
-			st = make([]int64, h.Symbols())
+			st = new(symTable[int64])
 			state[[2]history.Sym{c.Group, svc}] = st
 		}
-		before := st[c.Key]
-		st[c.Key] = c.Value
+		before := st.get(c.Key)
+		st.set(c.Key, c.Value)
 		if !seen {
 			continue
 		}

@@ -30,10 +30,10 @@ func NoLoss(h *history.History) Result {
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]int, 0, nAcks)
 	// sets of events by symbol
-	ackedEvent := newSymSet(h)
-	accounted := map[[2]history.Sym]symSet{} // by group and service
-	deadInGroup := map[history.Sym]symSet{}  // by group: dead-lettered by the broker
-	queueAcked := map[history.Sym]symSet{}   // by group
+	ackedEvent := new(symSet)
+	accounted := map[[2]history.Sym]*symSet{} // by group and service
+	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
+	queueAcked := map[history.Sym]*symSet{}   // by group
 	committed := map[gtpSym]int64{}
 	drained := false
 	kinds := []history.Kind{history.PublishAck, history.Effect, history.DeadLetter, history.Ack, history.OffsetCommit, history.End}
@@ -49,18 +49,18 @@ func NoLoss(h *history.History) Result {
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
-			symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
+			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
 		case history.Append:
 			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
 				if in, ok := h.Lookup(e.Input); ok {
-					symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
+					symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
 				}
 			}
 		case history.DeadLetter:
-			symSetOf(h, accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
-			symSetOf(h, deadInGroup, r.Group).add(r.Event)
+			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
+			symSetOf(deadInGroup, r.Group).add(r.Event)
 		case history.Ack:
-			symSetOf(h, queueAcked, r.Group).add(r.Event)
+			symSetOf(queueAcked, r.Group).add(r.Event)
 		case history.OffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
 				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset

@@ -2,49 +2,82 @@ package checks
 
 import "github.com/evsim/evsim/model/history"
 
-// symSet is a set of the symbols of one history ([history.Sym]), a bit
-// per symbol of its table: a check's set of event ids costs a bit each
-// and no hashing. The zero symSet is empty and takes no symbol.
-type symSet []uint64
+// symPageBits sets the page of a [symTable]: 1024 slots.
+const symPageBits = 10
 
-// newSymSet returns an empty set sized for every symbol of h.
-func newSymSet(h *history.History) symSet { return make(symSet, (h.Symbols()+63)/64) }
-
-// has reports whether y is in s.
-func (s symSet) has(y history.Sym) bool {
-	i := int(y / 64)
-	return i < len(s) && s[i]&(1<<(y%64)) != 0
+// symTable maps the symbols of one history ([history.Sym]) to values of
+// T, the zero T for a symbol never set, with no hashing: slot y of page
+// y>>symPageBits. A page is allocated when a slot in it is first set, so
+// that a table a check keeps per group, service or event type costs what
+// the symbols it holds span, not the whole symbol table: a history of a
+// million symbols and a thousand groups that each touch a few events
+// costs a page or two per group. The zero symTable is empty.
+type symTable[T any] struct {
+	pages []*[1 << symPageBits]T
 }
 
-// add puts y in s, which must be sized for y's history.
-func (s symSet) add(y history.Sym) { s[y/64] |= 1 << (y % 64) }
+// get returns y's value, the zero T when it was never set.
+func (t *symTable[T]) get(y history.Sym) T {
+	if p := int(y >> symPageBits); p < len(t.pages) && t.pages[p] != nil {
+		return t.pages[p][y&(1<<symPageBits-1)]
+	}
+	var zero T
+	return zero
+}
 
-// symSetOf returns m's set for k, adding an empty one sized for h when m
-// has none.
-func symSetOf[K comparable](h *history.History, m map[K]symSet, k K) symSet {
+// slot returns y's slot, allocating its page.
+func (t *symTable[T]) slot(y history.Sym) *T {
+	p := int(y >> symPageBits)
+	if p >= len(t.pages) {
+		t.pages = append(t.pages, make([]*[1 << symPageBits]T, p+1-len(t.pages))...)
+	}
+	if t.pages[p] == nil {
+		t.pages[p] = new([1 << symPageBits]T)
+	}
+	return &t.pages[p][y&(1<<symPageBits-1)]
+}
+
+// set sets y's value to v.
+func (t *symTable[T]) set(y history.Sym, v T) { *t.slot(y) = v }
+
+// symSet is a set of the symbols of one history, a bit per symbol in a
+// [symTable] of words: a check's set of event ids costs a bit each and no
+// hashing. A nil *symSet is empty.
+type symSet struct{ words symTable[uint64] }
+
+// has reports whether y is in s.
+func (s *symSet) has(y history.Sym) bool {
+	return s != nil && s.words.get(y/64)&(1<<(y%64)) != 0
+}
+
+// add puts y in s.
+func (s *symSet) add(y history.Sym) { *s.words.slot(y / 64) |= 1 << (y % 64) }
+
+// symSetOf returns m's set for k, adding an empty one when m has none.
+func symSetOf[K comparable](m map[K]*symSet, k K) *symSet {
 	s, ok := m[k]
 	if !ok {
-		s = newSymSet(h)
+		s = new(symSet)
 		m[k] = s
 	}
 	return s
 }
 
-// symIndex maps the symbols of one history to record indexes: slot y
-// holds 1 + the index recorded for symbol y, 0 for none (a history's
-// records, 96 bytes each, number far fewer than 2^31).
-type symIndex []int32
-
-// newSymIndex returns an empty index sized for every symbol of h.
-func newSymIndex(h *history.History) symIndex { return make(symIndex, h.Symbols()) }
+// symIndex maps the symbols of one history to record indexes: y's slot
+// holds 1 + the index recorded for y, 0 for none (a history's records,
+// 96 bytes each, number far fewer than 2^31). A nil *symIndex is empty.
+type symIndex struct{ slots symTable[int32] }
 
 // get returns the index recorded for y; ok is false when there is none.
-func (x symIndex) get(y history.Sym) (int, bool) {
-	if int(y) >= len(x) || x[y] == 0 {
+func (x *symIndex) get(y history.Sym) (int, bool) {
+	if x == nil {
 		return 0, false
 	}
-	return int(x[y]) - 1, true
+	if v := x.slots.get(y); v != 0 {
+		return int(v) - 1, true
+	}
+	return 0, false
 }
 
 // set records index i for y.
-func (x symIndex) set(y history.Sym, i int) { x[y] = int32(i + 1) }
+func (x *symIndex) set(y history.Sym, i int) { x.slots.set(y, int32(i+1)) }

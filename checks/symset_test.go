@@ -3,33 +3,83 @@ package checks
 import (
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/evsim/evsim/model/history"
 )
 
-// TestSymSetAndIndex: a symSet holds exactly the symbols added, a nil one
-// none; a symIndex gives back the index set for a symbol (0 included)
-// and nothing for the others, a nil one nothing.
-func TestSymSetAndIndex(t *testing.T) {
-	h := history.FromEntries([]history.Entry{{Kind: history.Effect, Event: "e1", Group: "g"}, {Kind: history.Effect, Event: "e2", Key: "k"}})
-	e1, _ := h.Lookup("e1")
-	e2, _ := h.Lookup("e2")
-	s := newSymSet(h)
-	s.add(e2)
-	if s.has(e1) || !s.has(e2) || symSet(nil).has(e2) {
-		t.Errorf("symSet: has(e1) %v, has(e2) %v, nil has(e2) %v; want false, true, false", s.has(e1), s.has(e2), symSet(nil).has(e2))
+// TestSymTablesAgreeWithMaps: a symSet, a symIndex and a symTable, drawn
+// sets and lookups over symbols spread across many pages (and the last
+// symbol of a page, the first of the next), answer as a map does; nil
+// ones are empty.
+func TestSymTablesAgreeWithMaps(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sym := rapid.Custom(func(t *rapid.T) history.Sym {
+			page := rapid.IntRange(0, 40).Draw(t, "page")
+			off := rapid.SampledFrom([]int{0, 1, 63, 64, 1<<symPageBits - 1}).Draw(t, "offset")
+			return history.Sym(page<<symPageBits + off)
+		})
+		var s symSet
+		var x symIndex
+		var v symTable[int64]
+		inSet, index, value := map[history.Sym]bool{}, map[history.Sym]int{}, map[history.Sym]int64{}
+		for range rapid.IntRange(0, 60).Draw(t, "steps") {
+			y := sym.Draw(t, "y")
+			switch rapid.IntRange(0, 2).Draw(t, "op") {
+			case 0:
+				s.add(y)
+				inSet[y] = true
+			case 1:
+				i := rapid.IntRange(0, 1<<20).Draw(t, "index")
+				x.set(y, i)
+				index[y] = i
+			case 2:
+				n := rapid.Int64().Draw(t, "value")
+				v.set(y, n)
+				value[y] = n
+			}
+			q := sym.Draw(t, "query")
+			if s.has(q) != inSet[q] {
+				t.Fatalf("symSet has(%d) = %v, want %v", q, s.has(q), inSet[q])
+			}
+			i, ok := x.get(q)
+			if want, wantOK := index[q]; ok != wantOK || i != want {
+				t.Fatalf("symIndex get(%d) = %d, %v; want %d, %v", q, i, ok, want, wantOK)
+			}
+			if got := v.get(q); got != value[q] {
+				t.Fatalf("symTable get(%d) = %d, want %d", q, got, value[q])
+			}
+		}
+		if (*symSet)(nil).has(1) {
+			t.Fatalf("a nil symSet holds a symbol")
+		}
+		if _, ok := (*symIndex)(nil).get(1); ok {
+			t.Fatalf("a nil symIndex found an index")
+		}
+	})
+}
+
+// TestSymTablesCostWhatTheyHold: a thousand indexes, each holding one
+// symbol near the end of a table of a million symbols, as a check keeps
+// one per group of a history with a thousand groups, allocate a page
+// each and a slice of page pointers, not a million slots each.
+func TestSymTablesCostWhatTheyHold(t *testing.T) {
+	const symbols, tables = 1 << 20, 1000
+	xs := make([]symIndex, tables)
+	allocated := testing.AllocsPerRun(1, func() {
+		for i := range xs {
+			xs[i] = symIndex{}
+			xs[i].set(history.Sym(symbols-1-i), i)
+		}
+	})
+	if allocated > 2*tables {
+		t.Errorf("%v allocations for %d one-symbol indexes, want at most 2 each", allocated, tables)
 	}
-	x := newSymIndex(h)
-	x.set(e1, 0)
-	if i, ok := x.get(e1); !ok || i != 0 {
-		t.Errorf("symIndex get(e1) = %d, %v; want 0, true", i, ok)
+	var bytes int
+	for i := range xs {
+		bytes += cap(xs[i].slots.pages)*8 + len(xs[i].slots.pages[len(xs[i].slots.pages)-1])*4
 	}
-	if _, ok := x.get(e2); ok {
-		t.Errorf("symIndex get(e2) found an index never set")
-	}
-	if _, ok := symIndex(nil).get(e1); ok {
-		t.Errorf("nil symIndex found an index")
-	}
-	if last := history.Sym(h.Symbols() - 1); !func() bool { s.add(last); return s.has(last) }() {
-		t.Errorf("symSet cannot hold the history's last symbol %d", last)
+	if per := bytes / tables; per > 16<<10 {
+		t.Errorf("%d bytes per one-symbol index in a table of %d symbols; a dense one would take %d", per, symbols, symbols*4)
 	}
 }
