@@ -81,14 +81,7 @@ func TestLagSeriesAgreesWithOracle(t *testing.T) {
 // partitions, rebalances and a topic-fed read model.
 func TestLagSeriesAgreesWithOracleOnScenarios(t *testing.T) {
 	for _, name := range []string{"fan-out", "rebalance-storm", "retention-outruns-consumer", "topic-projection-same-tx"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Run(s.Seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := runBuiltin(t, name)
 		got, want := LagSeries(o.History), lagOracle(o.History)
 		if len(got) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: LagSeries differs from the oracle (%d and %d series)", name, len(got), len(want))
@@ -185,14 +178,7 @@ func TestMaxLagIgnoresPeakWithinInstant(t *testing.T) {
 // point of the oracle's series on built-in scenarios' histories.
 func TestMaxLagAgreesWithOracleOnScenarios(t *testing.T) {
 	for _, name := range []string{"fan-out", "rebalance-storm", "retention-outruns-consumer", "topic-projection-same-tx", "double-credit", "gap-skipped"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Run(s.Seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := runBuiltin(t, name)
 		got, gotOK := MaxLag(o.History)
 		want, wantOK := oracleMaxLag(o.History)
 		if got != want || gotOK != wantOK {
@@ -240,4 +226,18 @@ func TestMaxLagFarPartition(t *testing.T) {
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Errorf("MaxLag of 3 records allocated %d bytes: its tables grew to the partition number", n)
 	}
+}
+
+// runBuiltin runs the built-in scenario name at its own seed.
+func runBuiltin(t *testing.T, name string) *scenarios.Outcome {
+	t.Helper()
+	s, err := scenarios.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(s.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
