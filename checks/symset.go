@@ -40,18 +40,34 @@ func (t *symTable[T]) slot(y history.Sym) *T {
 // set sets y's value to v.
 func (t *symTable[T]) set(y history.Sym, v T) { *t.slot(y) = v }
 
-// symSet is a set of the symbols of one history, a bit per symbol in a
-// [symTable] of words: a check's set of event ids costs a bit each and no
-// hashing. A nil *symSet is empty.
-type symSet struct{ words symTable[uint64] }
+// symSet is a set of the symbols of one history, a bit per symbol in
+// pages of 1024 bits (16 words) allocated as symbols in them are added:
+// a check's set of event ids costs a bit each and no hashing. A nil
+// *symSet is empty.
+type symSet struct {
+	pages []*[1 << symPageBits / 64]uint64
+}
 
 // has reports whether y is in s.
 func (s *symSet) has(y history.Sym) bool {
-	return s != nil && s.words.get(y/64)&(1<<(y%64)) != 0
+	if s == nil {
+		return false
+	}
+	p := int(y >> symPageBits)
+	return p < len(s.pages) && s.pages[p] != nil && s.pages[p][y&(1<<symPageBits-1)/64]&(1<<(y%64)) != 0
 }
 
 // add puts y in s.
-func (s *symSet) add(y history.Sym) { *s.words.slot(y / 64) |= 1 << (y % 64) }
+func (s *symSet) add(y history.Sym) {
+	p := int(y >> symPageBits)
+	if p >= len(s.pages) {
+		s.pages = append(s.pages, make([]*[1 << symPageBits / 64]uint64, p+1-len(s.pages))...)
+	}
+	if s.pages[p] == nil {
+		s.pages[p] = new([1 << symPageBits / 64]uint64)
+	}
+	s.pages[p][y&(1<<symPageBits-1)/64] |= 1 << (y % 64)
+}
 
 // symSetOf returns m's set for k, adding an empty one when m has none.
 func symSetOf[K comparable](m map[K]*symSet, k K) *symSet {
