@@ -59,27 +59,36 @@ func TestSymTablesAgreeWithMaps(t *testing.T) {
 	})
 }
 
-// TestSymTablesCostWhatTheyHold: a thousand indexes, each holding one
-// symbol near the end of a table of a million symbols, as a check keeps
-// one per group of a history with a thousand groups, allocate a page
-// each and a slice of page pointers, not a million slots each.
+// TestSymTablesCostWhatTheyHold: a thousand indexes and sets, each
+// holding one symbol near the end of a table of a million symbols, as a
+// check keeps one per group of a history with a thousand groups, hold one
+// page each and a slice of page pointers, not a million slots each.
 func TestSymTablesCostWhatTheyHold(t *testing.T) {
 	const symbols, tables = 1 << 20, 1000
-	xs := make([]symIndex, tables)
-	allocated := testing.AllocsPerRun(1, func() {
-		for i := range xs {
-			xs[i] = symIndex{}
-			xs[i].set(history.Sym(symbols-1-i), i)
-		}
-	})
-	if allocated > 2*tables {
-		t.Errorf("%v allocations for %d one-symbol indexes, want at most 2 each", allocated, tables)
-	}
 	var bytes int
-	for i := range xs {
-		bytes += cap(xs[i].slots.pages)*8 + len(xs[i].slots.pages[len(xs[i].slots.pages)-1])*4
+	for i := range tables {
+		y := history.Sym(symbols - 1 - i)
+		var x symIndex
+		x.set(y, i)
+		var s symSet
+		s.add(y)
+		pages := 0
+		for _, p := range x.slots.pages {
+			if p != nil {
+				pages++
+			}
+		}
+		for _, p := range s.pages {
+			if p != nil {
+				pages++
+			}
+		}
+		if pages != 2 {
+			t.Fatalf("an index and a set holding one symbol each have %d pages, want 1 each", pages)
+		}
+		bytes += (cap(x.slots.pages)+cap(s.pages))*8 + len(x.slots.pages[0])*4 + len(s.pages[0])*8
 	}
-	if per := bytes / tables; per > 16<<10 {
-		t.Errorf("%d bytes per one-symbol index in a table of %d symbols; a dense one would take %d", per, symbols, symbols*4)
+	if per := bytes / tables; per > 24<<10 {
+		t.Errorf("%d bytes per one-symbol index and set in a table of %d symbols; dense ones would take %d", per, symbols, symbols*4+symbols/8)
 	}
 }
