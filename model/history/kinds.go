@@ -3,7 +3,6 @@ package history
 import (
 	"iter"
 	"math/bits"
-	"runtime"
 )
 
 // kindSet is a set of record kinds by code.
@@ -93,10 +92,5 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 // Service returns the symbol of record r's Service (0: none), which lives
 // in its side row.
 func (h *History) Service(r *Record) Sym {
-	if r.ext == 0 {
-		return 0
-	}
-	y := h.side(r.ext - 1).Service
-	runtime.KeepAlive(h) // see chunkMem
-	return y
+	return sideOf(h, r, func(x *extra) Sym { return x.Service })
 }

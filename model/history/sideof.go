@@ -2,6 +2,19 @@ package history
 
 import "runtime"
 
+// sideOf returns field f of record r's side row, the zero T for a record
+// without one: how a check reads a field few records have in place,
+// without unpacking the record.
+func sideOf[T any](h *History, r *Record, f func(*extra) T) T {
+	if r.ext == 0 {
+		var zero T
+		return zero
+	}
+	v := f(h.side(r.ext - 1))
+	runtime.KeepAlive(h) // see chunkMem
+	return v
+}
+
 // CommandOf returns the symbol of record r's Command (0: none), which
 // lives in place of its Topic or in its side row: for a check that pairs
 // a command's or query's records by symbol without unpacking them.
@@ -9,23 +22,13 @@ func (h *History) CommandOf(r *Record) Sym {
 	if r.flags&flagCommand != 0 {
 		return r.Topic
 	}
-	if r.ext == 0 {
-		return 0
-	}
-	y := h.side(r.ext - 1).Command
-	runtime.KeepAlive(h) // see chunkMem
-	return y
+	return sideOf(h, r, func(x *extra) Sym { return x.Command })
 }
 
 // PayloadOf returns the symbol of record r's Payload (0: none), which
 // lives in its side row.
 func (h *History) PayloadOf(r *Record) Sym {
-	if r.ext == 0 {
-		return 0
-	}
-	y := h.side(r.ext - 1).Payload
-	runtime.KeepAlive(h) // see chunkMem
-	return y
+	return sideOf(h, r, func(x *extra) Sym { return x.Payload })
 }
 
 // Symbols returns the number of symbols in the history's table, the empty
@@ -40,12 +43,7 @@ func (h *History) ProducerIDOf(r *Record) int64 {
 	if r.flags&flagProducer != 0 {
 		return r.Version
 	}
-	if r.ext == 0 {
-		return 0
-	}
-	id := h.side(r.ext - 1).ProducerID
-	runtime.KeepAlive(h) // see chunkMem
-	return id
+	return sideOf(h, r, func(x *extra) int64 { return x.ProducerID })
 }
 
 // BasisOf returns record r's Basis (0: none), which lives in place of its
@@ -55,10 +53,5 @@ func (h *History) BasisOf(r *Record) int64 {
 	if r.flags&flagStore != 0 {
 		return r.Offset
 	}
-	if r.ext == 0 {
-		return 0
-	}
-	b := h.side(r.ext - 1).Basis
-	runtime.KeepAlive(h) // see chunkMem
-	return b
+	return sideOf(h, r, func(x *extra) int64 { return x.Basis })
 }
