@@ -34,54 +34,44 @@ func TestSideOf(t *testing.T) {
 	}
 }
 
-// TestProducerIDOf: ProducerIDOf reads a record's producer id in place (a
-// producer's record with no side row), from its side row (a producer's
-// record with a payload, a transaction marker), and is 0 for a record
-// without one, whose Version it must not be taken from.
-func TestProducerIDOf(t *testing.T) {
-	h := &History{}
-	es := []Entry{
-		{At: 1, Kind: Append, Topic: "t", Event: "e1", ProducerID: 7, Seq: 2, Epoch: 1},
-		{At: 2, Kind: Append, Topic: "t", Event: "e2", ProducerID: 8, Payload: "p"},
-		{At: 3, Kind: TxnCommit, Topic: "t", ProducerID: 9, Offset: 4},
-		{At: 4, Kind: Append, Topic: "t", Event: "e3", Version: 5},
-		{At: 5, Kind: StoreAppend, Key: "acct-1", Version: 6, Expected: "any"},
-	}
-	for _, e := range es {
-		h.Add(e)
-	}
-	if r := h.Record(0); r.flags&flagProducer == 0 {
-		t.Fatalf("an append with only producer fields keeps them in a side row")
-	}
-	for i, e := range es {
-		r := h.Record(i)
-		if got := h.ProducerIDOf(&r); got != e.ProducerID {
-			t.Errorf("record %d (%s): ProducerIDOf = %d, want %d", i, e.Kind, got, e.ProducerID)
+// TestInPlaceSideFields: ProducerIDOf reads a record's producer id in
+// place (a producer's record with no side row), from its side row (a
+// producer's record with a payload, a transaction marker), and is 0 for a
+// record without one, whose Version it must not be taken from; BasisOf
+// likewise reads a store append's basis in place or from its side row,
+// and is 0 for a record without one, whose Offset it must not be taken
+// from.
+func TestInPlaceSideFields(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		es      []Entry
+		inPlace uint8 // the flag the first entry's record must carry
+		read    func(*History, *Record) int64
+		want    func(Entry) int64
+	}{
+		{"ProducerIDOf", []Entry{
+			{At: 1, Kind: Append, Topic: "t", Event: "e1", ProducerID: 7, Seq: 2, Epoch: 1},
+			{At: 2, Kind: Append, Topic: "t", Event: "e2", ProducerID: 8, Payload: "p"},
+			{At: 3, Kind: TxnCommit, Topic: "t", ProducerID: 9, Offset: 4},
+			{At: 4, Kind: Append, Topic: "t", Event: "e3", Version: 5},
+			{At: 5, Kind: StoreAppend, Key: "acct-1", Version: 6, Expected: "any"},
+		}, flagProducer, (*History).ProducerIDOf, func(e Entry) int64 { return e.ProducerID }},
+		{"BasisOf", []Entry{
+			{At: 1, Kind: StoreAppend, Key: "acct-1", Version: 3, Basis: 2, Expected: "2", Command: "c-1"},
+			{At: 2, Kind: StoreAppend, Key: "acct-1", Version: 4, Basis: 3, Payload: "p"},
+			{At: 3, Kind: Append, Topic: "t", Offset: 9},
+			{At: 4, Kind: Load, Key: "acct-1", Version: 4, Basis: 2, State: "s"},
+		}, flagStore, (*History).BasisOf, func(e Entry) int64 { return e.Basis }},
+	} {
+		h := FromEntries(c.es)
+		if r := h.Record(0); r.flags&c.inPlace == 0 {
+			t.Fatalf("%s: the first record keeps its fields in a side row, not in place", c.name)
 		}
-	}
-}
-
-// TestBasisOf: BasisOf reads a store append's basis in place (no side
-// row), from its side row (an append with a payload), and is 0 for a
-// record without one, whose Offset it must not be taken from.
-func TestBasisOf(t *testing.T) {
-	h := &History{}
-	es := []Entry{
-		{At: 1, Kind: StoreAppend, Key: "acct-1", Version: 3, Basis: 2, Expected: "2", Command: "c-1"},
-		{At: 2, Kind: StoreAppend, Key: "acct-1", Version: 4, Basis: 3, Payload: "p"},
-		{At: 3, Kind: Append, Topic: "t", Offset: 9},
-		{At: 4, Kind: Load, Key: "acct-1", Version: 4, Basis: 2, State: "s"},
-	}
-	for _, e := range es {
-		h.Add(e)
-	}
-	if r := h.Record(0); r.flags&flagStore == 0 {
-		t.Fatalf("a store append with only store fields keeps them in a side row")
-	}
-	for i, e := range es {
-		r := h.Record(i)
-		if got := h.BasisOf(&r); got != e.Basis {
-			t.Errorf("record %d (%s): BasisOf = %d, want %d", i, e.Kind, got, e.Basis)
+		for i, e := range c.es {
+			r := h.Record(i)
+			if got := c.read(h, &r); got != c.want(e) {
+				t.Errorf("%s: record %d (%s) = %d, want %d", c.name, i, e.Kind, got, c.want(e))
+			}
 		}
 	}
 }
