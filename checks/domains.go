@@ -179,11 +179,6 @@ func storedEventOf(h *history.History, i int) domain.Event {
 		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(&r))}
 }
 
-// invokedCommand returns the command a history.Command record invoked.
-func invokedCommand(r history.Entry) domain.Command {
-	return domain.Command{ID: r.Command, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload}
-}
-
 // hasKey reports whether m has key k.
 func hasKey[V any](m map[string]V, k string) bool {
 	_, ok := m[k]

@@ -95,12 +95,6 @@ func topicFold(h *history.History, p domain.Projection, recs []int) []int64 {
 	return f
 }
 
-// topicID names one record of a topic's log: a topic can hold an event
-// twice, at two offsets, and each is applied on its own.
-func topicID(r history.Entry) string {
-	return fmt.Sprintf("%s/%d@%d", r.Topic, r.Partition, r.Offset)
-}
-
 // topicCheckpoint is a read model's view of one partition.
 type topicCheckpoint struct {
 	group     string

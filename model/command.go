@@ -173,7 +173,6 @@ type pendingCommand struct {
 	logic    int // the apply logic the state was built with
 	basis    int64
 	append   *appendMsg
-	reply    *appendReply
 	awaiting bool
 }
 

@@ -22,14 +22,8 @@ func benchConfig(commit Commit) Config {
 	}
 }
 
-// runModel runs cfg for d of simulated time and returns the deliveries and
-// the kernel events it took.
-func runModel(b *testing.B, cfg Config, d time.Duration, h *history.History) (deliveries, events uint64) {
-	deliveries, events, _ = runModelHistory(b, cfg, d, h)
-	return deliveries, events
-}
-
-// runModelHistory is runModel that also returns the bytes of memory the
+// runModelHistory runs cfg for d of simulated time and returns the
+// deliveries, the kernel events it took and the bytes of memory the
 // history holds at the end.
 //
 // With h nil, the run is a single run's: a history of its own, and it

@@ -79,7 +79,6 @@ func TestBuiltinsInstall(t *testing.T) {
 // pointRecorder notes which crash points each node kind passes, and
 // leaves the decision to the scenario's injector.
 type pointRecorder struct {
-	w      *sim.World
 	inner  sim.CrashHook
 	passed map[model.NodeKind][]model.CrashPoint
 }
