@@ -171,12 +171,11 @@ func eventOf(r history.Entry, version int64) domain.Event {
 		Version: version, Position: r.Position, Command: r.Command}
 }
 
-// storedEventOf is [eventOf] of record i of h, a history.StoreAppend
-// record, read in place.
-func storedEventOf(h *history.History, i int) domain.Event {
-	r := h.Record(i)
-	return domain.Event{ID: h.Str(r.Event), Stream: h.Str(r.Key), Type: h.Str(r.Type), Amount: r.Amount, Payload: h.Str(h.PayloadOf(&r)),
-		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(&r))}
+// storedEventOf is [eventOf] of r, a history.StoreAppend record of h read
+// in place.
+func storedEventOf(h *history.History, r *history.Record) domain.Event {
+	return domain.Event{ID: h.Str(r.Event), Stream: h.Str(r.Key), Type: h.Str(r.Type), Amount: r.Amount, Payload: h.Str(h.PayloadOf(r)),
+		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(r))}
 }
 
 // hasKey reports whether m has key k.

@@ -26,6 +26,11 @@ import (
 // the event, from the same offset read again or from a second copy in the
 // log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
+	return duplicateDeliveryInvariance(NewJudgement(h))
+}
+
+func duplicateDeliveryInvariance(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "duplicate-delivery-invariance"}
 	stateful := statefulSubscribers(h)
 	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
@@ -101,7 +106,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			r.Key, before, r.Value)
 	}
 	one, many := "repeated effect", "repeated effects"
-	sources := projectionTopics(h)
+	sources := j.projectionTopics()
 	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, sources)
 	if prepeats > 0 && repeats == 0 {
 		one, many = "repeated application", "repeated applications"

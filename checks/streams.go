@@ -122,9 +122,12 @@ func StreamIntegrity(h *history.History) Result {
 // Its witness is the stream's event before the one that went below zero
 // (if any) and that event. It is not applicable (Unknown) when no
 // committed event changed a value, or none could be known.
-func NoOverdraft(h *history.History) Result {
+func NoOverdraft(h *history.History) Result { return noOverdraft(NewJudgement(h)) }
+
+func noOverdraft(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "no-overdraft"}
-	doms := domainsOf(h)
+	doms := j.domains()
 	value := map[string]int64{}
 	states := map[string]any{}
 	last := map[string]int{}
