@@ -23,9 +23,10 @@ type Check struct {
 // Catalog lists every check, by name.
 var Catalog = map[string]Check{
 	"exactly-once-effects": {
-		Name: "exactly-once-effects",
-		Doc:  "every event's effect is applied at most once per consumer group (and service)",
-		Run:  ExactlyOnceEffects,
+		Name:  "exactly-once-effects",
+		Doc:   "every event's effect is applied at most once per consumer group (and service)",
+		Run:   ExactlyOnceEffects,
+		judge: exactlyOnceEffects,
 	},
 	"no-loss": {
 		Name: "no-loss",

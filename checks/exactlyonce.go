@@ -11,28 +11,12 @@ import (
 // nothing to judge, and the verdict is unknown. A violation's witness is the
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
-func ExactlyOnceEffects(h *history.History) Result {
-	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
-	var dups, events int
-	firstDup, firstIdx := -1, -1
-	for i, r := range h.Compact(history.Effect) {
-		k := [2]history.Sym{r.Group, h.Service(r)}
-		x, ok := first[k]
-		if !ok {
-			x = new(symIndex)
-			first[k] = x
-		}
-		j, seen := x.get(r.Event)
-		if !seen {
-			x.set(r.Event, i)
-			events++
-			continue
-		}
-		dups++
-		if firstDup < 0 {
-			firstDup, firstIdx = i, j
-		}
-	}
+func ExactlyOnceEffects(h *history.History) Result { return exactlyOnceEffects(NewJudgement(h)) }
+
+func exactlyOnceEffects(j *Judgement) Result {
+	h := j.h
+	fx := j.firstEffects()
+	events, dups, firstDup, firstIdx := fx.events, fx.dups, fx.firstDup, fx.firstIdx
 	res := Result{Check: "exactly-once-effects"}
 	if events == 0 {
 		res.Verdict = Unknown
@@ -173,4 +157,44 @@ func isQueue(h *history.History, g string) bool {
 		}
 	}
 	return false
+}
+
+// effectIndex is each event's first effect in each group (and service),
+// and what [ExactlyOnceEffects] counts of the effects.
+type effectIndex struct {
+	// first holds the index of each event's first effect, by group and
+	// service.
+	first map[[2]history.Sym]*symIndex
+	// events counts the first effects, dups the others; firstDup is the
+	// index of the first repeat (-1: none), firstIdx of the effect it
+	// repeats.
+	events, dups       int
+	firstDup, firstIdx int
+}
+
+// firstEffects reads the effects of h into an [effectIndex].
+func firstEffects(h *history.History) *effectIndex {
+	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, firstDup: -1, firstIdx: -1}
+	var last [2]history.Sym
+	var x *symIndex
+	for i, r := range h.Compact(history.Effect) {
+		if k := [2]history.Sym{r.Group, h.Service(r)}; x == nil || k != last {
+			if x = fx.first[k]; x == nil {
+				x = new(symIndex)
+				fx.first[k] = x
+			}
+			last = k
+		}
+		j, seen := x.get(r.Event)
+		if !seen {
+			x.set(r.Event, i)
+			fx.events++
+			continue
+		}
+		fx.dups++
+		if fx.firstDup < 0 {
+			fx.firstDup, fx.firstIdx = i, j
+		}
+	}
+	return fx
 }

@@ -29,8 +29,8 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 	return duplicateDeliveryInvariance(NewJudgement(h))
 }
 
-func duplicateDeliveryInvariance(j *Judgement) Result {
-	h := j.h
+func duplicateDeliveryInvariance(jd *Judgement) Result {
+	h := jd.h
 	res := Result{Check: "duplicate-delivery-invariance"}
 	stateful := statefulSubscribers(h)
 	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
@@ -44,24 +44,19 @@ func duplicateDeliveryInvariance(j *Judgement) Result {
 	// state holds each stateful subscriber's value of each key, by the
 	// key's symbol (0 before its first effect)
 	state := map[[2]history.Sym]*symTable[int64]{}
-	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
+	first := jd.firstEffects().first // by group and service: each event's first effect
 	var repeats, skips, changed, blind int
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
 		svc := h.Service(c)
 		x := first[[2]history.Sym{c.Group, svc}]
+		// an effect of the event was applied before this record
+		j, seen := x.get(c.Event)
+		seen = seen && j < i
 		if c.Kind() == history.Dedup {
-			if _, applied := x.get(c.Event); applied && statefulSym[[2]history.Sym{c.Group, svc}] {
+			if seen && statefulSym[[2]history.Sym{c.Group, svc}] {
 				skips++
 			}
 			continue
-		}
-		if x == nil {
-			x = new(symIndex)
-			first[[2]history.Sym{c.Group, svc}] = x
-		}
-		j, seen := x.get(c.Event)
-		if !seen {
-			x.set(c.Event, i)
 		}
 		if !statefulSym[[2]history.Sym{c.Group, svc}] {
 			if seen {
@@ -106,7 +101,7 @@ func duplicateDeliveryInvariance(j *Judgement) Result {
 			r.Key, before, r.Value)
 	}
 	one, many := "repeated effect", "repeated effects"
-	sources := j.projectionTopics()
+	sources := jd.projectionTopics()
 	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, sources)
 	if prepeats > 0 && repeats == 0 {
 		one, many = "repeated application", "repeated applications"

@@ -32,6 +32,34 @@ type Judgement struct {
 	stale     StalenessReport
 	staleKeep int
 	staleDone bool
+
+	lin     *linScratch
+	effects *effectIndex
+}
+
+// firstEffects returns [firstEffects] of the history: the caller must not
+// change it.
+func (j *Judgement) firstEffects() *effectIndex {
+	if j.effects == nil {
+		j.effects = firstEffects(j.h)
+	}
+	return j.effects
+}
+
+// linScratch is the memory of the linearizability searches, kept for
+// the next one: linearizable and linearizable-reads search the same
+// accounts, one after the other.
+type linScratch struct {
+	ops    []linOp
+	search linSearch
+}
+
+// linScratch returns the judgement's search memory.
+func (j *Judgement) linScratch() *linScratch {
+	if j.lin == nil {
+		j.lin = new(linScratch)
+	}
+	return j.lin
 }
 
 // NewJudgement returns a judgement of h with none of its passes made yet.

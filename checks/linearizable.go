@@ -64,8 +64,10 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 	for _, refs := range ah.refs {
 		most = max(most, len(refs))
 	}
-	buf := make([]linOp, 0, most)
-	var search linSearch
+	sc := j.linScratch()
+	buf := grow(sc.ops, most)
+	defer func() { sc.ops = buf[:0] }()
+	search := &sc.search
 	search.reserve(most)
 	for _, k := range ah.keys {
 		if why, ok := ah.excluded[k]; ok {
@@ -93,7 +95,7 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 		res.Verdict = Violated
 		v := violated[0]
 		ops := ah.opsInto(buf, v.key)
-		prefix := witness(&search, ops, budget)
+		prefix := witness(search, ops, budget)
 		first := max(0, prefix-witnessMaxOps)
 		var lines []string
 		var idx []int
