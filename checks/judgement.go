@@ -34,7 +34,17 @@ type Judgement struct {
 	staleDone bool
 
 	lin     *linScratch
+	pairs   *opPairs
 	effects *effectIndex
+}
+
+// opPairs returns [readOpPairs] of the history: the caller must not
+// change it.
+func (j *Judgement) opPairs() *opPairs {
+	if j.pairs == nil {
+		j.pairs = readOpPairs(j.h)
+	}
+	return j.pairs
 }
 
 // firstEffects returns [firstEffects] of the history: the caller must not

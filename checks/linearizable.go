@@ -44,7 +44,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 func linearizableOf(j *Judgement, readModel bool, name string, budget int) Result {
 	h := j.h
 	res := Result{Check: name}
-	ah := accountOpsOf(h, j.domains(), readModel)
+	ah := accountOpsOf(h, j.domains(), j.opPairs(), readModel)
 	what := "commands or strong reads"
 	if readModel {
 		what = "commands or reads"
@@ -64,6 +64,8 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 	for _, refs := range ah.refs {
 		most = max(most, len(refs))
 	}
+	// sized once for the linearizability checks of the judgement
+	most = max(most, j.opPairs().most)
 	sc := j.linScratch()
 	buf := grow(sc.ops, most)
 	defer func() { sc.ops = buf[:0] }()

@@ -267,15 +267,34 @@ var lostEnd = opEnd{at: math.MaxInt64, outcome: history.OutcomeUnknown}
 // It pairs records by their command's symbol in tables indexed by symbol,
 // reading the compact records in place.
 func accountOps(h *history.History, readModel bool) accountHistory {
-	return accountOpsOf(h, domainsOf(h), readModel)
+	return accountOpsOf(h, domainsOf(h), readOpPairs(h), readModel)
 }
 
-// accountOpsOf is [accountOps] given the [domainsOf] h.
-func accountOpsOf(h *history.History, doms *domains, readModel bool) accountHistory {
+// opPairs is what the linearizability checks read of a history whatever
+// the operations they judge: the fates of the commands the store
+// recorded, the apply logics of each stream's snapshots and loads, and
+// the invocations paired with their returns.
+type opPairs struct {
+	fates     *storeFates
+	logics    map[history.Sym]map[int]bool // by stream key
+	allLogics map[int]bool
+	// pairs are each command's and query's first invocation with its
+	// return, in the order of the returns, then the commands that never
+	// returned (ret -1), in the order of their invocations.
+	pairs []opRef
+	// most is the most pairs of one key: a bound on the operations of
+	// an account, whichever of them are judged.
+	most int
+}
+
+// readOpPairs reads the [opPairs] of h. It pairs records by their
+// command's symbol in tables indexed by symbol, reading the compact
+// records in place.
+func readOpPairs(h *history.History) *opPairs {
 	nsym := h.Symbols()
 	fates := &storeFates{of: make([]int32, nsym),
 		fates: make([]storeFate, 0, h.Count(history.StoreAppend, history.StoreRollback, history.LostAnswer))}
-	fate, fateAt := fates.add, fates.at
+	fate := fates.add
 	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
 	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
@@ -303,6 +322,60 @@ func accountOpsOf(h *history.History, doms *domains, readModel bool) accountHist
 		logics[k][r.Logic] = true
 		allLogics[r.Logic] = true
 	}
+	p := &opPairs{fates: fates, logics: logics, allLogics: allLogics,
+		pairs: make([]opRef, 0, h.Count(history.CommandReturn, history.QueryReturn))}
+	// open[cmd] is 1 + the index of the invocation of each command in
+	// flight; returned has bit cmd set once command cmd returned. A
+	// command that is in neither was not invoked yet.
+	open := make([]int32, nsym)
+	inFlight := 0
+	returned := make([]uint64, (nsym+63)/64)
+	perKey := make([]int32, nsym) // pairs of each key
+	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
+		cmd := h.CommandOf(r)
+		switch r.Kind() {
+		case history.Command, history.Query:
+			if open[cmd] == 0 && returned[cmd/64]&(1<<(cmd%64)) == 0 {
+				open[cmd] = int32(i + 1)
+				inFlight++
+			}
+		case history.CommandReturn, history.QueryReturn:
+			if open[cmd] == 0 {
+				continue
+			}
+			p.pairs = append(p.pairs, opRef{inv: open[cmd] - 1, ret: int32(i)})
+			perKey[r.Key]++
+			p.most = max(p.most, int(perKey[r.Key]))
+			open[cmd] = 0
+			inFlight--
+			returned[cmd/64] |= 1 << (cmd % 64)
+		}
+	}
+	// Commands still open at the end have an unknown outcome, in the
+	// order of their invocations.
+	pending := make([]int, 0, inFlight)
+	for _, o := range open {
+		if o != 0 {
+			pending = append(pending, int(o-1))
+		}
+	}
+	sort.Ints(pending)
+	for _, idx := range pending {
+		if r := h.Record(idx); r.Kind() == history.Command {
+			p.pairs = append(p.pairs, opRef{inv: int32(idx), ret: -1})
+			perKey[r.Key]++
+			p.most = max(p.most, int(perKey[r.Key]))
+		}
+	}
+	return p
+}
+
+// accountOpsOf is [accountOps] given the [domainsOf] h and its
+// [opPairs].
+func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool) accountHistory {
+	nsym := h.Symbols()
+	fates, logics, allLogics := p.fates, p.logics, p.allLogics
+	fateAt := fates.at
 	// Tables indexed by symbol: made[key] is set once key's model is
 	// made (nil for a key left out), clientOf[client] is 1 + the
 	// client's number, 0 before its first operation.
@@ -319,12 +392,6 @@ func accountOpsOf(h *history.History, doms *domains, readModel bool) accountHist
 			hint[r.Key]++
 		}
 	}
-	// open[cmd] is 1 + the index of the invocation of each command in
-	// flight; returned has bit cmd set once command cmd returned. A
-	// command that is in neither was not invoked yet.
-	open := make([]int32, nsym)
-	inFlight := 0
-	returned := make([]uint64, (nsym+63)/64)
 	var clients []history.Sym
 	add := func(op linOp, key, client history.Sym) {
 		k := h.Str(key)
@@ -366,39 +433,14 @@ func accountOpsOf(h *history.History, doms *domains, readModel bool) accountHist
 		}
 	}
 	inv := ah.rec
-	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
-		cmd := h.CommandOf(r)
-		switch r.Kind() {
-		case history.Command, history.Query:
-			if open[cmd] == 0 && returned[cmd/64]&(1<<(cmd%64)) == 0 {
-				open[cmd] = int32(i + 1)
-				inFlight++
-			}
-		case history.CommandReturn, history.QueryReturn:
-			if open[cmd] == 0 {
-				continue
-			}
-			o := int(open[cmd] - 1)
-			open[cmd] = 0
-			inFlight--
-			returned[cmd/64] |= 1 << (cmd % 64)
-			*inv = h.Record(o)
-			judge(inv, o, i, end(r))
+	for _, pr := range p.pairs {
+		e := lostEnd
+		if pr.ret >= 0 {
+			*inv = h.Record(int(pr.ret))
+			e = end(inv)
 		}
-	}
-	// Commands still open at the end have an unknown outcome, in the
-	// order of their invocations.
-	pending := make([]int, 0, inFlight)
-	for _, o := range open {
-		if o != 0 {
-			pending = append(pending, int(o-1))
-		}
-	}
-	sort.Ints(pending)
-	for _, idx := range pending {
-		if *inv = h.Record(idx); inv.Kind() == history.Command {
-			judge(inv, idx, -1, lostEnd)
-		}
+		*inv = h.Record(int(pr.inv))
+		judge(inv, int(pr.inv), int(pr.ret), e)
 	}
 	ah.clientOf = clientOf
 	for i := range clientOf {

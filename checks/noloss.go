@@ -28,7 +28,7 @@ func NoLoss(h *history.History) Result {
 		partition    int32
 	}
 	nAcks := h.Count(history.PublishAck)
-	acked := make([]int, 0, nAcks)
+	acked := make([]int32, 0, nAcks)
 	// sets of events by symbol
 	ackedEvent := new(symSet)
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
@@ -45,7 +45,7 @@ func NoLoss(h *history.History) Result {
 		case history.PublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
-				acked = append(acked, i)
+				acked = append(acked, int32(i))
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
@@ -95,7 +95,8 @@ func NoLoss(h *history.History) Result {
 		}
 	}
 	var lost, pending, consumed int
-	for _, i := range acked {
+	for _, ai := range acked {
+		i := int(ai)
 		ack := h.Record(i)
 		if len(subsOf[ack.Topic]) > 0 {
 			consumed++
