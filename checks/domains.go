@@ -59,7 +59,13 @@ func domainsOf(h *history.History) *domains {
 	keysOf := map[history.Sym]*symSet{} // by event type (a few): the stream keys seen with it
 	all := new(symSet)                  // the event types seen
 	var types []history.Sym
-	for _, r := range h.Compact(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
+	kinds := []history.Kind{history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command}
+	if h.Count(history.StoreAggregate) > 0 {
+		// The history names its aggregate: the types of its streams
+		// are not needed to infer one.
+		kinds = kinds[:2]
+	}
+	for _, r := range h.Compact(kinds...) {
 		switch r.Kind() {
 		case history.StoreAggregate:
 			if !d.declared {

@@ -191,6 +191,10 @@ func projectionEqualsFold(j *Judgement) Result {
 			if y.Version < int64(len(f)) && f[y.Version] == y.Value {
 				continue
 			}
+			if res.Witness != nil {
+				bad++ // only the first is explained
+				continue
+			}
 			r := h.At(i)
 			why, witness := fmt.Sprintf("The read model applied %s %s twice or skipped one.", article(unit), unit), []history.Entry{r}
 			if _, topic := sources[r.Group]; res.Witness == nil && !topic {
@@ -232,6 +236,10 @@ func projectionEqualsFold(j *Judgement) Result {
 				want = f[len(f)-1]
 			}
 			if h.Record(final[k]).Value != want {
+				if res.Witness != nil {
+					bad++ // only the first is explained
+					continue
+				}
 				r := h.At(final[k])
 				why, witness := fmt.Sprintf("The read model applied %s %s twice or never applied one.", article(unit), unit), []history.Entry{r}
 				if anyUnhandled && r.Topic == "" {
