@@ -29,9 +29,10 @@ var Catalog = map[string]Check{
 		judge: exactlyOnceEffects,
 	},
 	"no-loss": {
-		Name: "no-loss",
-		Doc:  "every acknowledged event is applied or dead-lettered by every group (and service) that consumes its topic",
-		Run:  NoLoss,
+		Name:  "no-loss",
+		Doc:   "every acknowledged event is applied or dead-lettered by every group (and service) that consumes its topic",
+		Run:   NoLoss,
+		judge: noLoss,
 	},
 
 	// event sourcing and CQRS
@@ -123,9 +124,10 @@ var Catalog = map[string]Check{
 		Run:  SingleWriter,
 	},
 	"bounded-lag": {
-		Name: "bounded-lag",
-		Doc:  "after the faults stop, every group catches up with its topic within the drain bound",
-		Run:  BoundedLag,
+		Name:  "bounded-lag",
+		Doc:   "after the faults stop, every group catches up with its topic within the drain bound",
+		Run:   BoundedLag,
+		judge: boundedLag,
 	},
 	"lag-within-slo": {
 		Name: "lag-within-slo",
@@ -143,9 +145,10 @@ var Catalog = map[string]Check{
 		Run:  LostWrite,
 	},
 	"unseen": {
-		Name: "unseen",
-		Doc:  "by the end, every acknowledged event of a subscribed topic has been read",
-		Run:  Unseen,
+		Name:  "unseen",
+		Doc:   "by the end, every acknowledged event of a subscribed topic has been read",
+		Run:   Unseen,
+		judge: unseenJ,
 	},
 	"nonmonotonic-poll": {
 		Name: "nonmonotonic-poll",

@@ -36,6 +36,16 @@ type Judgement struct {
 	lin     *linScratch
 	pairs   *opPairs
 	effects *effectIndex
+	subs    map[string][]subscriber
+}
+
+// subscriptions returns [subscriptions] of the history: the caller must
+// not change them.
+func (j *Judgement) subscriptions() map[string][]subscriber {
+	if j.subs == nil {
+		j.subs = subscriptions(j.h)
+	}
+	return j.subs
 }
 
 // opPairs returns [readOpPairs] of the history: the caller must not

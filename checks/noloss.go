@@ -19,10 +19,13 @@ import (
 // an event by writing its output (an append naming it as Input) in a
 // committed transaction. With no acknowledged event of a consumed topic
 // there is nothing to judge, and the verdict is unknown.
-func NoLoss(h *history.History) Result {
+func NoLoss(h *history.History) Result { return noLoss(NewJudgement(h)) }
+
+func noLoss(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "no-loss"}
-	subs := subscriptions(h)
-	txns := transactions(h)
+	subs := j.subscriptions()
+	txns := j.transactions()
 	type gtpSym struct {
 		group, topic history.Sym
 		partition    int32
