@@ -46,18 +46,21 @@ func sameResults(t *testing.T, what string, shared, alone []checks.Result) {
 // Every check run through one judgement, which shares the passes several
 // of them make, gives what it gives alone, on scenarios whose checks
 // share them (aggregates, read models of the store and of a topic,
-// staleness, transactions).
+// staleness, transactions, subscriptions, effects).
 func TestJudgementSharesPassesWithTheSameResults(t *testing.T) {
-	for _, name := range []string{"stale-read", "gap-skipped", "cart-checkout", "topic-projection-same-tx", "double-credit", "snapshot-drift"} {
+	for _, name := range []string{"stale-read", "gap-skipped", "cart-checkout", "topic-projection-same-tx", "double-credit", "snapshot-drift",
+		"rebalance-storm", "read-committed", "aborted-read", "idempotent-consumer"} {
 		s, err := scenarios.Builtin(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := s.Run(s.Seed)
-		if err != nil {
-			t.Fatal(err)
+		for _, seed := range []uint64{s.Seed, 7} {
+			o, err := s.Run(seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameResults(t, name, judgeShared(checks.NewJudgement(o.History)), judgeAlone(o.History))
 		}
-		sameResults(t, name, judgeShared(checks.NewJudgement(o.History)), judgeAlone(o.History))
 	}
 }
 
