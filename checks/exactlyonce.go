@@ -41,8 +41,8 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	ya, yb := h.Record(a), h.Record(b) // compared in place with the records between
 	idx := []int{a, b}
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
-	for i := a + 1; i < b; i++ {
-		r := h.Record(i)
+	// what happened between the two effects
+	between := func(i int, r *history.Record) {
 		switch r.Kind() {
 		case history.Crash:
 			if r.Node == ya.Node && crash < 0 {
@@ -60,6 +60,24 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 			if r.Group == yb.Group && r.Event == yb.Event && r.Node == yb.Node {
 				redeliver = i
 			}
+		}
+	}
+	if b-a > b/4 {
+		// a long stretch: the records of the four kinds, read in place,
+		// from the start (telling a kind from the others costs a bit
+		// test, where a record read by index is a copy)
+		for i, r := range h.Compact(history.Crash, history.Expire, history.Leave, history.Deliver) {
+			if i >= b {
+				break
+			}
+			if i > a {
+				between(i, r)
+			}
+		}
+	} else {
+		for i := a + 1; i < b; i++ {
+			r := h.Record(i)
+			between(i, &r)
 		}
 	}
 	if ya.Node != yb.Node && h.Count(history.Pause) > 0 {
