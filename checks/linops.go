@@ -282,9 +282,11 @@ type opPairs struct {
 	// return, in the order of the returns, then the commands that never
 	// returned (ret -1), in the order of their invocations.
 	pairs []opRef
-	// most is the most pairs of one key: a bound on the operations of
-	// an account, whichever of them are judged.
-	most int
+	// perKey counts the pairs of each key (by symbol), most is the
+	// largest count: bounds on the operations of an account, whichever
+	// of them are judged.
+	perKey []int32
+	most   int
 }
 
 // readOpPairs reads the [opPairs] of h. It pairs records by their
@@ -331,6 +333,7 @@ func readOpPairs(h *history.History) *opPairs {
 	inFlight := 0
 	returned := make([]uint64, (nsym+63)/64)
 	perKey := make([]int32, nsym) // pairs of each key
+	p.perKey = perKey
 	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
 		cmd := h.CommandOf(r)
 		switch r.Kind() {
@@ -382,16 +385,14 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 	made := make([]bool, nsym)
 	clientOf := make([]int32, nsym)
 	states := &stateIDs{} // shared: one search at a time
-	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
+	ah := accountHistory{excluded: map[string]string{},
 		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}, rec: new(history.Record)}
 
-	// Size hints: the returns of each key bound its answered operations.
-	hint := make([]int32, nsym)
-	for _, r := range h.Compact(history.CommandReturn, history.QueryReturn) {
-		if m := r.Mode(); r.Kind() == history.CommandReturn || m == history.ModeStrong || readModel && m != history.ModeAsOf {
-			hint[r.Key]++
-		}
-	}
+	// The operations of each key, in lists numbered by listOf[key] (1 +
+	// its number; 0: none yet), each sized by its key's pairs.
+	listOf := make([]int32, nsym)
+	var lists [][]opRef
+	var listKeys []string
 	var clients []history.Sym
 	add := func(op linOp, key, client history.Sym) {
 		k := h.Str(key)
@@ -409,11 +410,14 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 			made[key] = true
 			ah.models[k] = m
 		}
-		refs := ah.refs[k]
-		if refs == nil {
-			refs = make([]opRef, 0, max(hint[key], 1))
+		li := listOf[key]
+		if li == 0 {
+			lists = append(lists, make([]opRef, 0, max(p.perKey[key], 1)))
+			listKeys = append(listKeys, k)
+			li = int32(len(lists))
+			listOf[key] = li
 		}
-		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1]})
+		lists[li-1] = append(lists[li-1], opRef{inv: int32(op.Call), ret: op.Recs[1]})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -442,15 +446,17 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 		*inv = h.Record(int(pr.inv))
 		judge(inv, int(pr.inv), int(pr.ret), e)
 	}
+	ah.refs = make(map[string][]opRef, len(lists))
 	ah.clientOf = clientOf
 	for i := range clientOf {
 		clientOf[i]-- // the client's number, -1 for a symbol of no client
 	}
 
-	for k, refs := range ah.refs {
+	for i, refs := range lists {
 		// in the order of their invocations, which opsInto keeps
 		slices.SortFunc(refs, func(a, b opRef) int { return cmp.Compare(a.inv, b.inv) })
-		ah.keys = append(ah.keys, k)
+		ah.refs[listKeys[i]] = refs
+		ah.keys = append(ah.keys, listKeys[i])
 	}
 	sort.Strings(ah.keys)
 	if len(allLogics) > 1 {

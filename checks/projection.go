@@ -106,6 +106,26 @@ func projectionEqualsFold(j *Judgement) Result {
 		}
 		return f, "events of the stream", "event", true
 	}
+	// foldsOfSym is foldsOf by the symbols of the read model and the key,
+	// looked up once per pair (and counted as foldsOf counts every call).
+	type foldsOfPair struct {
+		f        []int64
+		of, unit string
+		ok       bool
+	}
+	bySym := map[uint64]*foldsOfPair{}
+	foldsOfSym := func(gy, ky history.Sym) ([]int64, string, string, bool) {
+		c := bySym[symPair(gy, ky)]
+		if c == nil {
+			f, of, unit, ok := foldsOf(h.Str(gy), h.Str(ky))
+			bySym[symPair(gy, ky)] = &foldsOfPair{f, of, unit, ok}
+			return f, of, unit, ok
+		}
+		if !c.ok {
+			unfoldable++
+		}
+		return c.f, c.of, c.unit, c.ok
+	}
 	spreadOf := func(g, key string) bool {
 		t, ok := sources[g]
 		return ok && logs[t].spread[key]
@@ -138,7 +158,7 @@ func projectionEqualsFold(j *Judgement) Result {
 				spread++
 				continue
 			}
-			f, of, _, ok := foldsOf(group, key)
+			f, of, _, ok := foldsOfSym(y.Group, y.Key)
 			if !ok {
 				continue
 			}
@@ -183,7 +203,7 @@ func projectionEqualsFold(j *Judgement) Result {
 				spread++
 				continue
 			}
-			f, of, unit, ok := foldsOf(group, key)
+			f, of, unit, ok := foldsOfSym(y.Group, y.Key)
 			if !ok {
 				continue
 			}
