@@ -96,9 +96,10 @@ var Catalog = map[string]Check{
 		judge: boundedStaleness,
 	},
 	"staleness-within-slo": {
-		Name: "staleness-within-slo",
-		Doc:  "no read model with a staleness SLO is ever further behind the log than it",
-		Run:  StalenessWithinSLO,
+		Name:  "staleness-within-slo",
+		Doc:   "no read model with a staleness SLO is ever further behind the log than it",
+		Run:   StalenessWithinSLO,
+		judge: stalenessWithinSLO,
 	},
 	"outbox-equivalence": {
 		Name: "outbox-equivalence",

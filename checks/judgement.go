@@ -160,6 +160,14 @@ func (j *Judgement) staleness(keep int) StalenessReport {
 	return rep
 }
 
+// Staleness is [Staleness] of the judgement's history, shared with the
+// checks that measured it (staleness-within-slo): the caller must not
+// change the report's slices.
+func (j *Judgement) Staleness() StalenessReport {
+	j.fresh()
+	return j.staleness(stalenessSeries | stalenessQueries)
+}
+
 // WorstQueryStaleness returns the worst staleness a query of the
 // judgement's history saw ([StalenessReport.MaxTime]) and whether any
 // query that read something was measured, sharing the measure with the

@@ -59,7 +59,11 @@ func TestJudgementSharesPassesWithTheSameResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameResults(t, name, judgeShared(checks.NewJudgement(o.History)), judgeAlone(o.History))
+			j := checks.NewJudgement(o.History)
+			sameResults(t, name, judgeShared(j), judgeAlone(o.History))
+			if !reflect.DeepEqual(j.Staleness(), checks.Staleness(o.History)) {
+				t.Fatalf("%s: the staleness a judgement shares differs from the history's", name)
+			}
 		}
 	}
 }
