@@ -16,9 +16,12 @@ import (
 // times from the store's records, never a timestamp the writer put on an
 // event. Not applicable with no answered as-of query; a query of a stream
 // whose aggregate cannot be looked up is not judged.
-func AsOfEqualsFold(h *history.History) Result {
+func AsOfEqualsFold(h *history.History) Result { return asOfEqualsFold(NewJudgement(h)) }
+
+func asOfEqualsFold(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "as-of-equals-fold"}
-	doms := domainsOf(h)
+	doms := j.domains()
 	stored := map[string][]history.Entry{}
 	judged, unjudged, bad := 0, 0, 0
 	var whyNot string

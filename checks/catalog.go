@@ -13,6 +13,8 @@ type Check struct {
 	// Doc says in one sentence what the check promises.
 	Doc string
 	Run func(h *history.History) Result
+	// judge, when set, is Run within a [Judgement], sharing its passes.
+	judge func(j *Judgement) Result
 	// OptIn marks a check that judges a stronger promise than a correct
 	// design of its kind must keep: it runs only when asked for by name.
 	OptIn bool
@@ -21,14 +23,16 @@ type Check struct {
 // Catalog lists every check, by name.
 var Catalog = map[string]Check{
 	"exactly-once-effects": {
-		Name: "exactly-once-effects",
-		Doc:  "every event's effect is applied at most once per consumer group (and service)",
-		Run:  ExactlyOnceEffects,
+		Name:  "exactly-once-effects",
+		Doc:   "every event's effect is applied at most once per consumer group (and service)",
+		Run:   ExactlyOnceEffects,
+		judge: exactlyOnceEffects,
 	},
 	"no-loss": {
-		Name: "no-loss",
-		Doc:  "every acknowledged event is applied or dead-lettered by every group (and service) that consumes its topic",
-		Run:  NoLoss,
+		Name:  "no-loss",
+		Doc:   "every acknowledged event is applied or dead-lettered by every group (and service) that consumes its topic",
+		Run:   NoLoss,
+		judge: noLoss,
 	},
 
 	// event sourcing and CQRS
@@ -38,40 +42,47 @@ var Catalog = map[string]Check{
 		Run:  StreamIntegrity,
 	},
 	"no-overdraft": {
-		Name: "no-overdraft",
-		Doc:  "no stream's value (a balance, an item count, a stock), as the store recorded it after each event, goes below zero",
-		Run:  NoOverdraft,
+		Name:  "no-overdraft",
+		Doc:   "no stream's value (a balance, an item count, a stock), as the store recorded it after each event, goes below zero",
+		Run:   NoOverdraft,
+		judge: noOverdraft,
 	},
 	"linearizable": {
-		Name: "linearizable",
-		Doc:  "commands and strong reads of each aggregate are linearizable by its own rules (a search bounded in steps, per aggregate; lost answers bounded by the store's records)",
-		Run:  Linearizable,
+		Name:  "linearizable",
+		Doc:   "commands and strong reads of each aggregate are linearizable by its own rules (a search bounded in steps, per aggregate; lost answers bounded by the store's records)",
+		Run:   Linearizable,
+		judge: linearizableJ,
 	},
 	"linearizable-reads": {
 		Name:  "linearizable-reads",
 		Doc:   "commands and every read, read models included, of each aggregate are linearizable: what a strongly consistent design shows, which a correct eventual one need not (opt-in)",
 		Run:   LinearizableReads,
+		judge: linearizableReadsJ,
 		OptIn: true,
 	},
 	"snapshot-replay": {
-		Name: "snapshot-replay",
-		Doc:  "every snapshot and every aggregate loaded equals the fold of its stream's stored events, folded by the check",
-		Run:  SnapshotReplay,
+		Name:  "snapshot-replay",
+		Doc:   "every snapshot and every aggregate loaded equals the fold of its stream's stored events, folded by the check",
+		Run:   SnapshotReplay,
+		judge: snapshotReplay,
 	},
 	"as-of-equals-fold": {
-		Name: "as-of-equals-fold",
-		Doc:  "every as-of query answers the fold of its stream's events committed at or before the time it asks about",
-		Run:  AsOfEqualsFold,
+		Name:  "as-of-equals-fold",
+		Doc:   "every as-of query answers the fold of its stream's events committed at or before the time it asks about",
+		Run:   AsOfEqualsFold,
+		judge: asOfEqualsFold,
 	},
 	"projection-equals-fold": {
-		Name: "projection-equals-fold",
-		Doc:  "every applied row and every read equals the read model's projection folded over a prefix of its stream, and each final row over the whole stream",
-		Run:  ProjectionEqualsFold,
+		Name:  "projection-equals-fold",
+		Doc:   "every applied row and every read equals the read model's projection folded over a prefix of its stream, and each final row over the whole stream",
+		Run:   ProjectionEqualsFold,
+		judge: projectionEqualsFold,
 	},
 	"no-hole-below-checkpoint": {
-		Name: "no-hole-below-checkpoint",
-		Doc:  "every committed event at or below a read model's checkpoint was applied to it",
-		Run:  NoHoleBelowCheckpoint,
+		Name:  "no-hole-below-checkpoint",
+		Doc:   "every committed event at or below a read model's checkpoint was applied to it",
+		Run:   NoHoleBelowCheckpoint,
+		judge: noHoleBelowCheckpoint,
 	},
 	"read-your-writes": {
 		Name: "read-your-writes",
@@ -79,14 +90,16 @@ var Catalog = map[string]Check{
 		Run:  ReadYourWrites,
 	},
 	"bounded-staleness": {
-		Name: "bounded-staleness",
-		Doc:  "every read model catches up with the log by the end of the run (liveness)",
-		Run:  BoundedStaleness,
+		Name:  "bounded-staleness",
+		Doc:   "every read model catches up with the log by the end of the run (liveness)",
+		Run:   BoundedStaleness,
+		judge: boundedStaleness,
 	},
 	"staleness-within-slo": {
-		Name: "staleness-within-slo",
-		Doc:  "no read model with a staleness SLO is ever further behind the log than it",
-		Run:  StalenessWithinSLO,
+		Name:  "staleness-within-slo",
+		Doc:   "no read model with a staleness SLO is ever further behind the log than it",
+		Run:   StalenessWithinSLO,
+		judge: stalenessWithinSLO,
 	},
 	"outbox-equivalence": {
 		Name: "outbox-equivalence",
@@ -96,9 +109,10 @@ var Catalog = map[string]Check{
 
 	// pub/sub
 	"duplicate-delivery-invariance": {
-		Name: "duplicate-delivery-invariance",
-		Doc:  "applying an event again never changes the state the consumer keeps",
-		Run:  DuplicateDeliveryInvariance,
+		Name:  "duplicate-delivery-invariance",
+		Doc:   "applying an event again never changes the state the consumer keeps",
+		Run:   DuplicateDeliveryInvariance,
+		judge: duplicateDeliveryInvariance,
 	},
 	"key-order": {
 		Name: "key-order",
@@ -111,9 +125,10 @@ var Catalog = map[string]Check{
 		Run:  SingleWriter,
 	},
 	"bounded-lag": {
-		Name: "bounded-lag",
-		Doc:  "after the faults stop, every group catches up with its topic within the drain bound",
-		Run:  BoundedLag,
+		Name:  "bounded-lag",
+		Doc:   "after the faults stop, every group catches up with its topic within the drain bound",
+		Run:   BoundedLag,
+		judge: boundedLag,
 	},
 	"lag-within-slo": {
 		Name: "lag-within-slo",
@@ -131,9 +146,10 @@ var Catalog = map[string]Check{
 		Run:  LostWrite,
 	},
 	"unseen": {
-		Name: "unseen",
-		Doc:  "by the end, every acknowledged event of a subscribed topic has been read",
-		Run:  Unseen,
+		Name:  "unseen",
+		Doc:   "by the end, every acknowledged event of a subscribed topic has been read",
+		Run:   Unseen,
+		judge: unseenJ,
 	},
 	"nonmonotonic-poll": {
 		Name: "nonmonotonic-poll",

@@ -59,7 +59,13 @@ func domainsOf(h *history.History) *domains {
 	keysOf := map[history.Sym]*symSet{} // by event type (a few): the stream keys seen with it
 	all := new(symSet)                  // the event types seen
 	var types []history.Sym
-	for _, r := range h.Compact(history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command) {
+	kinds := []history.Kind{history.StoreAggregate, history.ReadModelProjection, history.StoreAppend, history.Append, history.Command}
+	if h.Count(history.StoreAggregate) > 0 {
+		// The history names its aggregate: the types of its streams
+		// are not needed to infer one.
+		kinds = kinds[:2]
+	}
+	for _, r := range h.Compact(kinds...) {
 		switch r.Kind() {
 		case history.StoreAggregate:
 			if !d.declared {
@@ -171,12 +177,11 @@ func eventOf(r history.Entry, version int64) domain.Event {
 		Version: version, Position: r.Position, Command: r.Command}
 }
 
-// storedEventOf is [eventOf] of record i of h, a history.StoreAppend
-// record, read in place.
-func storedEventOf(h *history.History, i int) domain.Event {
-	r := h.Record(i)
-	return domain.Event{ID: h.Str(r.Event), Stream: h.Str(r.Key), Type: h.Str(r.Type), Amount: r.Amount, Payload: h.Str(h.PayloadOf(&r)),
-		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(&r))}
+// storedEventOf is [eventOf] of r, a history.StoreAppend record of h read
+// in place.
+func storedEventOf(h *history.History, r *history.Record) domain.Event {
+	return domain.Event{ID: h.Str(r.Event), Stream: h.Str(r.Key), Type: h.Str(r.Type), Amount: r.Amount, Payload: h.Str(h.PayloadOf(r)),
+		Version: r.Version, Position: r.Position, Command: h.Str(h.CommandOf(r))}
 }
 
 // hasKey reports whether m has key k.

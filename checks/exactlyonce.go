@@ -11,28 +11,12 @@ import (
 // nothing to judge, and the verdict is unknown. A violation's witness is the
 // first event applied twice: its first effect, what came between (a crash,
 // a pause, a rebalance), the redelivery and the second effect.
-func ExactlyOnceEffects(h *history.History) Result {
-	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
-	var dups, events int
-	firstDup, firstIdx := -1, -1
-	for i, r := range h.Compact(history.Effect) {
-		k := [2]history.Sym{r.Group, h.Service(r)}
-		x, ok := first[k]
-		if !ok {
-			x = new(symIndex)
-			first[k] = x
-		}
-		j, seen := x.get(r.Event)
-		if !seen {
-			x.set(r.Event, i)
-			events++
-			continue
-		}
-		dups++
-		if firstDup < 0 {
-			firstDup, firstIdx = i, j
-		}
-	}
+func ExactlyOnceEffects(h *history.History) Result { return exactlyOnceEffects(NewJudgement(h)) }
+
+func exactlyOnceEffects(j *Judgement) Result {
+	h := j.h
+	fx := j.firstEffects()
+	events, dups, firstDup, firstIdx := fx.events, fx.dups, fx.firstDup, fx.firstIdx
 	res := Result{Check: "exactly-once-effects"}
 	if events == 0 {
 		res.Verdict = Unknown
@@ -57,8 +41,8 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	ya, yb := h.Record(a), h.Record(b) // compared in place with the records between
 	idx := []int{a, b}
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
-	for i := a + 1; i < b; i++ {
-		r := h.Record(i)
+	// what happened between the two effects
+	between := func(i int, r *history.Record) {
 		switch r.Kind() {
 		case history.Crash:
 			if r.Node == ya.Node && crash < 0 {
@@ -76,6 +60,24 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 			if r.Group == yb.Group && r.Event == yb.Event && r.Node == yb.Node {
 				redeliver = i
 			}
+		}
+	}
+	if b-a > b/4 {
+		// a long stretch: the records of the four kinds, read in place,
+		// from the start (telling a kind from the others costs a bit
+		// test, where a record read by index is a copy)
+		for i, r := range h.Compact(history.Crash, history.Expire, history.Leave, history.Deliver) {
+			if i >= b {
+				break
+			}
+			if i > a {
+				between(i, r)
+			}
+		}
+	} else {
+		for i := a + 1; i < b; i++ {
+			r := h.Record(i)
+			between(i, &r)
 		}
 	}
 	if ya.Node != yb.Node && h.Count(history.Pause) > 0 {
@@ -173,4 +175,44 @@ func isQueue(h *history.History, g string) bool {
 		}
 	}
 	return false
+}
+
+// effectIndex is each event's first effect in each group (and service),
+// and what [ExactlyOnceEffects] counts of the effects.
+type effectIndex struct {
+	// first holds the index of each event's first effect, by group and
+	// service.
+	first map[[2]history.Sym]*symIndex
+	// events counts the first effects, dups the others; firstDup is the
+	// index of the first repeat (-1: none), firstIdx of the effect it
+	// repeats.
+	events, dups       int
+	firstDup, firstIdx int
+}
+
+// firstEffects reads the effects of h into an [effectIndex].
+func firstEffects(h *history.History) *effectIndex {
+	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, firstDup: -1, firstIdx: -1}
+	var last [2]history.Sym
+	var x *symIndex
+	for i, r := range h.Compact(history.Effect) {
+		if k := [2]history.Sym{r.Group, h.Service(r)}; x == nil || k != last {
+			if x = fx.first[k]; x == nil {
+				x = new(symIndex)
+				fx.first[k] = x
+			}
+			last = k
+		}
+		j, seen := x.get(r.Event)
+		if !seen {
+			x.set(r.Event, i)
+			fx.events++
+			continue
+		}
+		fx.dups++
+		if fx.firstDup < 0 {
+			fx.firstDup, fx.firstIdx = i, j
+		}
+	}
+	return fx
 }

@@ -26,6 +26,11 @@ import (
 // the event, from the same offset read again or from a second copy in the
 // log) must leave the row as it was.
 func DuplicateDeliveryInvariance(h *history.History) Result {
+	return duplicateDeliveryInvariance(NewJudgement(h))
+}
+
+func duplicateDeliveryInvariance(jd *Judgement) Result {
+	h := jd.h
 	res := Result{Check: "duplicate-delivery-invariance"}
 	stateful := statefulSubscribers(h)
 	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
@@ -36,41 +41,48 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			statefulSym[[2]history.Sym{g, s}] = true
 		}
 	}
-	// state holds each stateful subscriber's value of each key, by the
-	// key's symbol (0 before its first effect)
-	state := map[[2]history.Sym]*symTable[int64]{}
-	first := map[[2]history.Sym]*symIndex{} // by group and service: each event's first effect
+	// A subscriber (group and service): each event's first effect, and
+	// whether it reports its state, and if so its value of each key, by
+	// the key's symbol (0 before its first effect; a consumer keeps a
+	// few keys, so a map).
+	type subscriberState struct {
+		first    *symIndex
+		stateful bool
+		state    map[history.Sym]int64
+	}
+	first := jd.firstEffects().first
+	subs := map[[2]history.Sym]*subscriberState{}
+	var cur *subscriberState
+	var curKey [2]history.Sym
 	var repeats, skips, changed, blind int
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
-		svc := h.Service(c)
-		x := first[[2]history.Sym{c.Group, svc}]
+		if k := [2]history.Sym{c.Group, h.Service(c)}; cur == nil || k != curKey {
+			if cur = subs[k]; cur == nil {
+				cur = &subscriberState{first: first[k], stateful: statefulSym[k]}
+				subs[k] = cur
+			}
+			curKey = k
+		}
+		// an effect of the event was applied before this record
+		j, seen := cur.first.get(c.Event)
+		seen = seen && j < i
 		if c.Kind() == history.Dedup {
-			if _, applied := x.get(c.Event); applied && statefulSym[[2]history.Sym{c.Group, svc}] {
+			if seen && cur.stateful {
 				skips++
 			}
 			continue
 		}
-		if x == nil {
-			x = new(symIndex)
-			first[[2]history.Sym{c.Group, svc}] = x
-		}
-		j, seen := x.get(c.Event)
-		if !seen {
-			x.set(c.Event, i)
-		}
-		if !statefulSym[[2]history.Sym{c.Group, svc}] {
+		if !cur.stateful {
 			if seen {
 				blind++
 			}
 			continue
 		}
-		st, ok := state[[2]history.Sym{c.Group, svc}]
-		if !ok {
-			st = new(symTable[int64])
-			state[[2]history.Sym{c.Group, svc}] = st
+		if cur.state == nil {
+			cur.state = map[history.Sym]int64{}
 		}
-		before := st.get(c.Key)
-		st.set(c.Key, c.Value)
+		before := cur.state[c.Key]
+		cur.state[c.Key] = c.Value
 		if !seen {
 			continue
 		}
@@ -101,7 +113,7 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 			r.Key, before, r.Value)
 	}
 	one, many := "repeated effect", "repeated effects"
-	sources := projectionTopics(h)
+	sources := jd.projectionTopics()
 	prepeats, pchanged, pwitness, pwhy := projectionRepeats(h, sources)
 	if prepeats > 0 && repeats == 0 {
 		one, many = "repeated application", "repeated applications"

@@ -20,7 +20,10 @@ import (
 // consumed topic, or without an End record. Its witness is the end of the
 // run and, for the group and partition furthest behind, its last delivery
 // and handler error.
-func BoundedLag(h *history.History) Result {
+func BoundedLag(h *history.History) Result { return boundedLag(NewJudgement(h)) }
+
+func boundedLag(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "bounded-lag"}
 	end := -1
 	ends := map[tp]int64{}
@@ -53,7 +56,7 @@ func BoundedLag(h *history.History) Result {
 			end = i
 		}
 	}
-	subs := subscriptions(h)
+	subs := j.subscriptions()
 	consumed := false
 	for k := range ends {
 		if len(subs[k.topic]) > 0 {

@@ -16,15 +16,19 @@ const witnessMaxOps = 8
 // every command's answer and every strong read (a read of the stream) is
 // explained by one order of the operations that respects real time, per
 // account. The search is bounded by [LinearizableSteps] per account.
-func Linearizable(h *history.History) Result {
-	return linearizable(h, false, "linearizable", LinearizableSteps)
+func Linearizable(h *history.History) Result { return linearizableJ(NewJudgement(h)) }
+
+func linearizableJ(j *Judgement) Result {
+	return linearizableOf(j, false, "linearizable", LinearizableSteps)
 }
 
 // LinearizableReads is [Linearizable] with the reads served by the read
 // models included: a stale read makes it fail, which is what "eventually
 // consistent" means. It describes what a correct eventual design may show.
-func LinearizableReads(h *history.History) Result {
-	return linearizable(h, true, "linearizable-reads", LinearizableSteps)
+func LinearizableReads(h *history.History) Result { return linearizableReadsJ(NewJudgement(h)) }
+
+func linearizableReadsJ(j *Judgement) Result {
+	return linearizableOf(j, true, "linearizable-reads", LinearizableSteps)
 }
 
 // accountVerdict is the search's verdict on one account.
@@ -34,8 +38,13 @@ type accountVerdict struct {
 }
 
 func linearizable(h *history.History, readModel bool, name string, budget int) Result {
+	return linearizableOf(NewJudgement(h), readModel, name, budget)
+}
+
+func linearizableOf(j *Judgement, readModel bool, name string, budget int) Result {
+	h := j.h
 	res := Result{Check: name}
-	ah := accountOps(h, readModel)
+	ah := accountOpsOf(h, j.domains(), j.opPairs(), readModel)
 	what := "commands or strong reads"
 	if readModel {
 		what = "commands or reads"
@@ -55,8 +64,12 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 	for _, refs := range ah.refs {
 		most = max(most, len(refs))
 	}
-	buf := make([]linOp, 0, most)
-	var search linSearch
+	// sized once for the linearizability checks of the judgement
+	most = max(most, j.opPairs().most)
+	sc := j.linScratch()
+	buf := grow(sc.ops, most)
+	defer func() { sc.ops = buf[:0] }()
+	search := &sc.search
 	search.reserve(most)
 	for _, k := range ah.keys {
 		if why, ok := ah.excluded[k]; ok {
@@ -84,7 +97,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 		res.Verdict = Violated
 		v := violated[0]
 		ops := ah.opsInto(buf, v.key)
-		prefix := witness(&search, ops, budget)
+		prefix := witness(search, ops, budget)
 		first := max(0, prefix-witnessMaxOps)
 		var lines []string
 		var idx []int

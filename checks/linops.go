@@ -145,9 +145,9 @@ type accountHistory struct {
 	refs     map[string][]opRef
 	excluded map[string]string // account -> why it is not judged
 	// clients names the clients (sessions) by linOp.Client, and clientOf
-	// numbers them by their symbol.
+	// numbers them by their symbol (indexed by symbol).
 	clients  []string
-	clientOf map[history.Sym]int
+	clientOf []int32
 	// unreadQueries counts the queries left out because they read
 	// nothing (timed out, or lost with a crash).
 	unreadQueries int
@@ -159,6 +159,10 @@ type accountHistory struct {
 	readModel bool
 	fates     *storeFates
 	models    map[string]*linModel
+	// rec holds the record an operation is built from: one copy for all
+	// of them (a copy on the stack would move to the heap, once per
+	// operation, as the history's side-row accessors keep its address).
+	rec *history.Record
 }
 
 // opRef is an operation by its records: the index of its invocation and
@@ -200,15 +204,17 @@ func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 	h := ah.h
 	refs := ah.refs[k]
 	ops := grow(buf, len(refs))
+	m := ah.models[k]
+	inv := ah.rec
 	for _, ref := range refs {
-		inv := h.Record(int(ref.inv))
 		e := lostEnd
 		if ref.ret >= 0 {
-			r := h.Record(int(ref.ret))
-			e = opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
+			*inv = h.Record(int(ref.ret))
+			e = opEnd{at: inv.At, value: inv.Value, version: inv.Version, outcome: inv.Outcome()}
 		}
-		op, _ := accountOp(h, &inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(&inv)))
-		op.Client, op.m = ah.clientOf[inv.Node], ah.models[k]
+		*inv = h.Record(int(ref.inv))
+		op, _ := accountOp(h, inv, e, int(ref.inv), int(ref.ret), ah.readModel, ah.fates.at(h.CommandOf(inv)))
+		op.Client, op.m = int(ah.clientOf[inv.Node]), m
 		ops = append(ops, op)
 	}
 	return ops // in the order of the refs: of the invocations, the ops' Call
@@ -261,10 +267,36 @@ var lostEnd = opEnd{at: math.MaxInt64, outcome: history.OutcomeUnknown}
 // It pairs records by their command's symbol in tables indexed by symbol,
 // reading the compact records in place.
 func accountOps(h *history.History, readModel bool) accountHistory {
+	return accountOpsOf(h, domainsOf(h), readOpPairs(h), readModel)
+}
+
+// opPairs is what the linearizability checks read of a history whatever
+// the operations they judge: the fates of the commands the store
+// recorded, the apply logics of each stream's snapshots and loads, and
+// the invocations paired with their returns.
+type opPairs struct {
+	fates     *storeFates
+	logics    map[history.Sym]map[int]bool // by stream key
+	allLogics map[int]bool
+	// pairs are each command's and query's first invocation with its
+	// return, in the order of the returns, then the commands that never
+	// returned (ret -1), in the order of their invocations.
+	pairs []opRef
+	// perKey counts the pairs of each key (by symbol), most is the
+	// largest count: bounds on the operations of an account, whichever
+	// of them are judged.
+	perKey []int32
+	most   int
+}
+
+// readOpPairs reads the [opPairs] of h. It pairs records by their
+// command's symbol in tables indexed by symbol, reading the compact
+// records in place.
+func readOpPairs(h *history.History) *opPairs {
 	nsym := h.Symbols()
 	fates := &storeFates{of: make([]int32, nsym),
 		fates: make([]storeFate, 0, h.Count(history.StoreAppend, history.StoreRollback, history.LostAnswer))}
-	fate, fateAt := fates.add, fates.at
+	fate := fates.add
 	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
 	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
@@ -292,50 +324,100 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 		logics[k][r.Logic] = true
 		allLogics[r.Logic] = true
 	}
-	doms := domainsOf(h)
-	models := map[history.Sym]*linModel{}
-	states := &stateIDs{} // shared: one search at a time
-	ah := accountHistory{refs: map[string][]opRef{}, excluded: map[string]string{},
-		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}}
-
-	// Size hints: the returns of each key bound its answered operations.
-	hint := map[history.Sym]int{}
-	for _, r := range h.Compact(history.CommandReturn, history.QueryReturn) {
-		if m := r.Mode(); r.Kind() == history.CommandReturn || m == history.ModeStrong || readModel && m != history.ModeAsOf {
-			hint[r.Key]++
+	p := &opPairs{fates: fates, logics: logics, allLogics: allLogics,
+		pairs: make([]opRef, 0, h.Count(history.CommandReturn, history.QueryReturn))}
+	// open[cmd] is 1 + the index of the invocation of each command in
+	// flight; returned has bit cmd set once command cmd returned. A
+	// command that is in neither was not invoked yet.
+	open := make([]int32, nsym)
+	inFlight := 0
+	returned := make([]uint64, (nsym+63)/64)
+	perKey := make([]int32, nsym) // pairs of each key
+	p.perKey = perKey
+	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
+		cmd := h.CommandOf(r)
+		switch r.Kind() {
+		case history.Command, history.Query:
+			if open[cmd] == 0 && returned[cmd/64]&(1<<(cmd%64)) == 0 {
+				open[cmd] = int32(i + 1)
+				inFlight++
+			}
+		case history.CommandReturn, history.QueryReturn:
+			if open[cmd] == 0 {
+				continue
+			}
+			p.pairs = append(p.pairs, opRef{inv: open[cmd] - 1, ret: int32(i)})
+			perKey[r.Key]++
+			p.most = max(p.most, int(perKey[r.Key]))
+			open[cmd] = 0
+			inFlight--
+			returned[cmd/64] |= 1 << (cmd % 64)
 		}
 	}
-	// open[cmd] is the index of the invocation of each command in flight;
-	// returned has bit cmd set once command cmd returned. A command that
-	// is in neither was not invoked yet.
-	open := map[history.Sym]int{}
-	returned := make([]uint64, (nsym+63)/64)
+	// Commands still open at the end have an unknown outcome, in the
+	// order of their invocations.
+	pending := make([]int, 0, inFlight)
+	for _, o := range open {
+		if o != 0 {
+			pending = append(pending, int(o-1))
+		}
+	}
+	sort.Ints(pending)
+	for _, idx := range pending {
+		if r := h.Record(idx); r.Kind() == history.Command {
+			p.pairs = append(p.pairs, opRef{inv: int32(idx), ret: -1})
+			perKey[r.Key]++
+			p.most = max(p.most, int(perKey[r.Key]))
+		}
+	}
+	return p
+}
+
+// accountOpsOf is [accountOps] given the [domainsOf] h and its
+// [opPairs].
+func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool) accountHistory {
+	nsym := h.Symbols()
+	fates, logics, allLogics := p.fates, p.logics, p.allLogics
+	fateAt := fates.at
+	// Tables indexed by symbol: made[key] is set once key's model is
+	// made (nil for a key left out), clientOf[client] is 1 + the
+	// client's number, 0 before its first operation.
+	made := make([]bool, nsym)
+	clientOf := make([]int32, nsym)
+	states := &stateIDs{} // shared: one search at a time
+	ah := accountHistory{excluded: map[string]string{},
+		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}, rec: new(history.Record)}
+
+	// The operations of each key, in lists numbered by listOf[key] (1 +
+	// its number; 0: none yet), each sized by its key's pairs.
+	listOf := make([]int32, nsym)
+	var lists [][]opRef
+	var listKeys []string
 	var clients []history.Sym
-	clientOf := map[history.Sym]int{}
-	ah.clientOf = clientOf
 	add := func(op linOp, key, client history.Sym) {
 		k := h.Str(key)
-		id, ok := clientOf[client]
-		if !ok {
-			id = len(clients)
-			clientOf[client] = id
+		if clientOf[client] == 0 {
 			clients = append(clients, client)
+			clientOf[client] = int32(len(clients))
 		}
-		if _, ok := models[key]; !ok {
+		if !made[key] {
 			var m *linModel
 			if f, _, why := doms.aggregateOf(k); f != nil {
 				m = newLinModel(f(1), h, k, states)
 			} else {
 				ah.excluded[k] = why
 			}
-			models[key] = m
+			made[key] = true
 			ah.models[k] = m
 		}
-		refs := ah.refs[k]
-		if refs == nil {
-			refs = make([]opRef, 0, max(hint[key], 1))
+		li := listOf[key]
+		if li == 0 {
+			lists = append(lists, make([]opRef, 0, max(p.perKey[key], 1)))
+			listKeys = append(listKeys, k)
+			li = int32(len(lists))
+			listOf[key] = li
 		}
-		ah.refs[k] = append(refs, opRef{inv: int32(op.Call), ret: op.Recs[1]})
+		lists[li-1] = append(lists[li-1], opRef{inv: int32(op.Call), ret: op.Recs[1]})
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -354,41 +436,27 @@ func accountOps(h *history.History, readModel bool) accountHistory {
 			add(op, inv.Key, inv.Node)
 		}
 	}
-	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
-		cmd := h.CommandOf(r)
-		switch r.Kind() {
-		case history.Command, history.Query:
-			if _, ok := open[cmd]; !ok && returned[cmd/64]&(1<<(cmd%64)) == 0 {
-				open[cmd] = i
-			}
-		case history.CommandReturn, history.QueryReturn:
-			o, ok := open[cmd]
-			if !ok {
-				continue
-			}
-			delete(open, cmd)
-			returned[cmd/64] |= 1 << (cmd % 64)
-			inv := h.Record(o)
-			judge(&inv, o, i, end(r))
+	inv := ah.rec
+	for _, pr := range p.pairs {
+		e := lostEnd
+		if pr.ret >= 0 {
+			*inv = h.Record(int(pr.ret))
+			e = end(inv)
 		}
+		*inv = h.Record(int(pr.inv))
+		judge(inv, int(pr.inv), int(pr.ret), e)
 	}
-	// Commands still open at the end have an unknown outcome, in the
-	// order of their invocations.
-	pending := make([]int, 0, len(open))
-	for _, o := range open {
-		pending = append(pending, o)
-	}
-	sort.Ints(pending)
-	for _, idx := range pending {
-		if inv := h.Record(idx); inv.Kind() == history.Command {
-			judge(&inv, idx, -1, lostEnd)
-		}
+	ah.refs = make(map[string][]opRef, len(lists))
+	ah.clientOf = clientOf
+	for i := range clientOf {
+		clientOf[i]-- // the client's number, -1 for a symbol of no client
 	}
 
-	for k, refs := range ah.refs {
+	for i, refs := range lists {
 		// in the order of their invocations, which opsInto keeps
 		slices.SortFunc(refs, func(a, b opRef) int { return cmp.Compare(a.inv, b.inv) })
-		ah.keys = append(ah.keys, k)
+		ah.refs[listKeys[i]] = refs
+		ah.keys = append(ah.keys, listKeys[i])
 	}
 	sort.Strings(ah.keys)
 	if len(allLogics) > 1 {

@@ -19,16 +19,19 @@ import (
 // an event by writing its output (an append naming it as Input) in a
 // committed transaction. With no acknowledged event of a consumed topic
 // there is nothing to judge, and the verdict is unknown.
-func NoLoss(h *history.History) Result {
+func NoLoss(h *history.History) Result { return noLoss(NewJudgement(h)) }
+
+func noLoss(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "no-loss"}
-	subs := subscriptions(h)
-	txns := transactions(h)
+	subs := j.subscriptions()
+	txns := j.transactions()
 	type gtpSym struct {
 		group, topic history.Sym
 		partition    int32
 	}
 	nAcks := h.Count(history.PublishAck)
-	acked := make([]int, 0, nAcks)
+	acked := make([]int32, 0, nAcks)
 	// sets of events by symbol
 	ackedEvent := new(symSet)
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
@@ -45,7 +48,7 @@ func NoLoss(h *history.History) Result {
 		case history.PublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
-				acked = append(acked, i)
+				acked = append(acked, int32(i))
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
@@ -81,33 +84,49 @@ func NoLoss(h *history.History) Result {
 		v, ok2 := h.Lookup(s.service)
 		return subSym{g, v, ok1 && ok2}
 	}
+	// subOf is a subscriber with its symbols and the sets of events
+	// that account for an event of it (nil: none).
+	type subOf struct {
+		s                        subscriber
+		ss                       subSym
+		accounted, dead, acksOfQ *symSet
+	}
 	// by topic symbol: a topic no record names has no acknowledged event
-	subsOf := make(map[history.Sym][]subscriber, len(subs))
-	subSyms := make(map[history.Sym][]subSym, len(subs))
-	for t, ss := range subs {
+	subsOf := make(map[history.Sym][]subOf, len(subs))
+	for t, list := range subs {
 		y, ok := h.Lookup(t)
 		if !ok {
 			continue
 		}
-		subsOf[y] = ss
-		for _, s := range ss {
-			subSyms[y] = append(subSyms[y], symOf(s))
+		for _, s := range list {
+			ss := symOf(s)
+			x := subOf{s: s, ss: ss}
+			if ss.ok {
+				x.accounted, x.dead, x.acksOfQ = accounted[[2]history.Sym{ss.group, ss.service}], deadInGroup[ss.group], queueAcked[ss.group]
+			}
+			subsOf[y] = append(subsOf[y], x)
 		}
 	}
 	var lost, pending, consumed int
-	for _, i := range acked {
+	var topic history.Sym
+	var topicSubs []subOf
+	for n, ai := range acked {
+		i := int(ai)
 		ack := h.Record(i)
-		if len(subsOf[ack.Topic]) > 0 {
+		if n == 0 || ack.Topic != topic {
+			topic, topicSubs = ack.Topic, subsOf[ack.Topic]
+		}
+		if len(topicSubs) > 0 {
 			consumed++
 		}
-		for k, s := range subsOf[ack.Topic] {
-			ss := subSyms[ack.Topic][k]
-			if ss.ok && (accounted[[2]history.Sym{ss.group, ss.service}].has(ack.Event) || deadInGroup[ss.group].has(ack.Event)) {
+		for _, x := range topicSubs {
+			s, ss := x.s, x.ss
+			if ss.ok && (x.accounted.has(ack.Event) || x.dead.has(ack.Event)) {
 				continue
 			}
 			var skipped bool
 			if s.queue {
-				skipped = ss.ok && queueAcked[ss.group].has(ack.Event)
+				skipped = ss.ok && x.acksOfQ.has(ack.Event)
 			} else {
 				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
 				skipped = ss.ok && ok && ack.Offset != history.OffsetUnknown && c > ack.Offset

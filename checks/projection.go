@@ -33,15 +33,20 @@ func storeAppendsByKey(h *history.History) map[string][]int {
 // recorded twice is folded from the one recorded last.
 func streamFold(h *history.History, p domain.Projection, appends []int) []int64 {
 	f := make([]int64, 1, len(appends)+1) // a version per append, as a rule
+	// One copy of a record for all of them: a copy on the stack would
+	// move to the heap, once per record, as the history's side-row
+	// accessors keep its address.
+	r := new(history.Record)
 	for _, i := range appends {
-		v := h.Record(i).Version
+		*r = h.Record(i)
+		v := r.Version
 		if v < 1 {
 			continue
 		}
 		for int64(len(f)) <= v {
 			f = append(f, f[len(f)-1])
 		}
-		f[v] = p.Apply(f[v-1], storedEventOf(h, i))
+		f[v] = p.Apply(f[v-1], storedEventOf(h, r))
 	}
 	return f
 }
@@ -63,12 +68,15 @@ func streamFold(h *history.History, p domain.Projection, appends []int) []int64 
 // several partitions have no such prefix, and only their final rows are
 // judged), and each final row the fold of all of them, every offset
 // counted once.
-func ProjectionEqualsFold(h *history.History) Result {
+func ProjectionEqualsFold(h *history.History) Result { return projectionEqualsFold(NewJudgement(h)) }
+
+func projectionEqualsFold(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "projection-equals-fold"}
 	appends := storeAppendsByKey(h)
-	sources := projectionTopics(h)
-	logs := topicLogs(h, sources)
-	doms := domainsOf(h)
+	sources := j.projectionTopics()
+	logs := j.topicLogs()
+	doms := j.domains()
 	type gk struct{ group, key string }
 	folds := map[gk][]int64{}
 	unfoldable, whyNot := 0, ""
@@ -97,6 +105,26 @@ func ProjectionEqualsFold(h *history.History) Result {
 			folds[gk{g, key}] = f
 		}
 		return f, "events of the stream", "event", true
+	}
+	// foldsOfSym is foldsOf by the symbols of the read model and the key,
+	// looked up once per pair (and counted as foldsOf counts every call).
+	type foldsOfPair struct {
+		f        []int64
+		of, unit string
+		ok       bool
+	}
+	bySym := map[uint64]*foldsOfPair{}
+	foldsOfSym := func(gy, ky history.Sym) ([]int64, string, string, bool) {
+		c := bySym[symPair(gy, ky)]
+		if c == nil {
+			f, of, unit, ok := foldsOf(h.Str(gy), h.Str(ky))
+			bySym[symPair(gy, ky)] = &foldsOfPair{f, of, unit, ok}
+			return f, of, unit, ok
+		}
+		if !c.ok {
+			unfoldable++
+		}
+		return c.f, c.of, c.unit, c.ok
 	}
 	spreadOf := func(g, key string) bool {
 		t, ok := sources[g]
@@ -130,7 +158,7 @@ func ProjectionEqualsFold(h *history.History) Result {
 				spread++
 				continue
 			}
-			f, of, _, ok := foldsOf(group, key)
+			f, of, _, ok := foldsOfSym(y.Group, y.Key)
 			if !ok {
 				continue
 			}
@@ -175,12 +203,16 @@ func ProjectionEqualsFold(h *history.History) Result {
 				spread++
 				continue
 			}
-			f, of, unit, ok := foldsOf(group, key)
+			f, of, unit, ok := foldsOfSym(y.Group, y.Key)
 			if !ok {
 				continue
 			}
 			reads++
 			if y.Version < int64(len(f)) && f[y.Version] == y.Value {
+				continue
+			}
+			if res.Witness != nil {
+				bad++ // only the first is explained
 				continue
 			}
 			r := h.At(i)
@@ -224,6 +256,10 @@ func ProjectionEqualsFold(h *history.History) Result {
 				want = f[len(f)-1]
 			}
 			if h.Record(final[k]).Value != want {
+				if res.Witness != nil {
+					bad++ // only the first is explained
+					continue
+				}
 				r := h.At(final[k])
 				why, witness := fmt.Sprintf("The read model applied %s %s twice or never applied one.", article(unit), unit), []history.Entry{r}
 				if anyUnhandled && r.Topic == "" {
@@ -340,9 +376,12 @@ func article(unit string) string {
 // A read model fed by a topic checkpoints each partition: every record of
 // the partition below its highest checkpoint (the next offset to read)
 // must have been applied to it.
-func NoHoleBelowCheckpoint(h *history.History) Result {
+func NoHoleBelowCheckpoint(h *history.History) Result { return noHoleBelowCheckpoint(NewJudgement(h)) }
+
+func noHoleBelowCheckpoint(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "no-hole-below-checkpoint"}
-	sources := projectionTopics(h)
+	sources := j.projectionTopics()
 	type ge struct{ group, event history.Sym }
 	applied := make(map[ge]bool, h.Count(history.ProjectionApply))
 	maxCP := map[history.Sym]int64{}
@@ -451,7 +490,7 @@ func NoHoleBelowCheckpoint(h *history.History) Result {
 		}
 		return res
 	}
-	n, topicJudged, witness, why := topicHoles(h, sources, topicLogs(h, sources))
+	n, topicJudged, witness, why := topicHoles(h, sources, j.topicLogs())
 	if n > 0 {
 		res.Verdict = Violated
 		res.Witness, res.Explanation = witness, why+fmt.Sprintf(" %d hole(s) in all.", n)
@@ -610,9 +649,12 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 //
 // A read model fed by a topic must have checkpointed, for every partition
 // of the topic, the end of the partition's log.
-func BoundedStaleness(h *history.History) Result {
+func BoundedStaleness(h *history.History) Result { return boundedStaleness(NewJudgement(h)) }
+
+func boundedStaleness(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "bounded-staleness"}
-	sources := projectionTopics(h)
+	sources := j.projectionTopics()
 	lastCP := map[string]int{}
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
@@ -639,7 +681,7 @@ func BoundedStaleness(h *history.History) Result {
 		}
 	}
 	sort.Strings(groups)
-	logs := topicLogs(h, sources)
+	logs := j.topicLogs()
 	if len(groups)+len(sources) == 0 {
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: the history has no read model (no projection, checkpoint, staleness-slo or query of a read model)."
@@ -658,7 +700,7 @@ func BoundedStaleness(h *history.History) Result {
 		return res
 	}
 	end := lastAt(h)
-	st := staleness(h, 0) // only the worst a query saw
+	st := j.staleness(0) // only the worst a query saw
 	var behind []string
 	for _, g := range groups {
 		var cp history.Entry

@@ -98,7 +98,10 @@ func StalenessSLOs(h *history.History) map[string]time.Duration {
 // The witness is the worst breach: the commit of the event that waited
 // longest, what happened to the projector meanwhile (crashes, restarts,
 // resets, skipped gaps), and the apply that ended the wait.
-func StalenessWithinSLO(h *history.History) Result {
+func StalenessWithinSLO(h *history.History) Result { return stalenessWithinSLO(NewJudgement(h)) }
+
+func stalenessWithinSLO(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "staleness-within-slo"}
 	slos := StalenessSLOs(h)
 	if len(slos) == 0 {
@@ -111,8 +114,8 @@ func StalenessWithinSLO(h *history.History) Result {
 		groups = append(groups, g)
 	}
 	sort.Strings(groups)
-	sources := projectionTopics(h)
-	logs := topicLogs(h, sources)
+	sources := j.projectionTopics()
+	logs := j.topicLogs()
 	stored := h.Count(history.StoreAppend)
 	committed := 0
 	for _, g := range groups {
@@ -127,7 +130,7 @@ func StalenessWithinSLO(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("Not applicable: nothing was committed for the %d read model(s) with a staleness SLO to apply, so none could fall behind.", len(groups))
 		return res
 	}
-	rep := Staleness(h)
+	rep := j.staleness(stalenessSeries | stalenessQueries)
 	series := map[string]StalenessSeries{}
 	for _, s := range rep.Series {
 		series[s.Group] = s

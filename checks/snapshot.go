@@ -19,10 +19,13 @@ import (
 // (an aggregate that is not registered, or a stored event missing from
 // the history) is compared with the load's reported Replay instead, and
 // said so; a snapshot of such a stream is not judged.
-func SnapshotReplay(h *history.History) Result {
+func SnapshotReplay(h *history.History) Result { return snapshotReplay(NewJudgement(h)) }
+
+func snapshotReplay(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "snapshot-replay"}
 	stored := storedStreams(h)
-	doms := domainsOf(h)
+	doms := j.domains()
 	var whyNot string
 	loads, snaps, reported, unjudged, bad := 0, 0, 0, 0, 0
 	flag := func(witness []history.Entry, why string) {

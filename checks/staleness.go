@@ -51,6 +51,8 @@ type StalenessReport struct {
 	// MaxEvents and MaxTime are the worst staleness a query saw.
 	MaxEvents int64
 	MaxTime   time.Duration
+	// sampled counts the answered queries, kept in Queries or not.
+	sampled int
 }
 
 // readModelKinds are the kinds [readModelSym] finds a read model in.
@@ -163,6 +165,12 @@ func (s *logSet) reset() {
 // records the position the read model had reached, which a query finds
 // all the same. It reads the compact records in place, keyed by symbol.
 func staleness(h *history.History, keep int) StalenessReport {
+	return stalenessOf(h, projectionTopics(h), transactions(h), keep)
+}
+
+// stalenessOf is [staleness] given the [projectionTopics] and the
+// [transactions] of h.
+func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, keep int) StalenessReport {
 	series := keep&stalenessSeries != 0
 	// commit is an entry of a log: its record's index and time, and its
 	// event; a topic's entry is named by its record's place.
@@ -181,7 +189,6 @@ func staleness(h *history.History, keep int) StalenessReport {
 		src     string // the topic it reads; "" for the event store
 	}
 	var rep StalenessReport
-	sources := projectionTopics(h)
 	fed := map[string]bool{}
 	for _, t := range sources {
 		fed[t] = true
@@ -256,7 +263,6 @@ func staleness(h *history.History, keep int) StalenessReport {
 	if n := h.Count(history.QueryReturn); n > 0 && keep&stalenessQueries != 0 {
 		rep.Queries = make([]StalenessSample, 0, n)
 	}
-	txns := transactions(h)
 	for i, r := range h.Compact(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
 		history.ProjectionReset, history.QueryReturn) {
 		switch r.Kind() {
@@ -316,6 +322,7 @@ func staleness(h *history.History, keep int) StalenessReport {
 			if r.Group != 0 {
 				n, d, oldest = measure(getSym(r.Group), r.At)
 			}
+			rep.sampled++
 			if keep&stalenessQueries != 0 {
 				rep.Queries = append(rep.Queries, StalenessSample{At: r.At, Group: h.Str(r.Group), Node: h.Str(r.Node), Key: h.Str(r.Key),
 					EventsBehind: n, TimeBehind: d, Oldest: h.Str(oldest)})

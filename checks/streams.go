@@ -18,12 +18,13 @@ import (
 // prevents. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
-	type batch struct{ first, last int } // record indices of its first and last event
+	type batch struct{ first, last int32 } // record indices of its first and last event
 	n := h.Count(history.StoreAppend)
-	// keyed by symbol: a stream's key, an event id, a command
+	// keyed by symbol: a stream's key, an event id, a command; a pair of
+	// symbols by [symPair]
 	versions := map[history.Sym]int64{}
-	ids := make(map[[2]history.Sym]int, n)
-	batches := make(map[[2]history.Sym]batch, n)
+	ids := make(map[uint64]int32, n)
+	batches := make(map[uint64]batch, n)
 	var problems int
 	var witness []history.Entry
 	var explain string
@@ -46,27 +47,27 @@ func StreamIntegrity(h *history.History) Result {
 				r.Key, r.Event, r.Version, at(r.At), want), r)
 		}
 		versions[y.Key] = max(versions[y.Key], y.Version)
-		if j, dup := ids[[2]history.Sym{y.Key, y.Event}]; dup {
+		if j, dup := ids[symPair(y.Key, y.Event)]; dup {
 			r := h.At(i)
 			flag(fmt.Sprintf("Event id %s was appended twice to stream %s (versions %d and %d): an append must be idempotent by event id.",
-				r.Event, r.Key, h.At(j).Version, r.Version), h.At(j), r)
+				r.Event, r.Key, h.At(int(j)).Version, r.Version), h.At(int(j)), r)
 		}
-		ids[[2]history.Sym{y.Key, y.Event}] = i
+		ids[symPair(y.Key, y.Event)] = int32(i)
 		cmd := h.CommandOf(y)
 		if cmd == 0 {
 			continue
 		}
-		k := [2]history.Sym{y.Key, cmd}
+		k := symPair(y.Key, cmd)
 		b, seen := batches[k]
 		switch {
 		case !seen:
-			batches[k] = batch{first: i, last: i}
-		case h.Record(b.last).At == y.At && h.Record(b.last).Version+1 == y.Version:
-			batches[k] = batch{first: b.first, last: i}
+			batches[k] = batch{first: int32(i), last: int32(i)}
+		case h.Record(int(b.last)).At == y.At && h.Record(int(b.last)).Version+1 == y.Version:
+			batches[k] = batch{first: b.first, last: int32(i)}
 			continue // the next event of the same batch
 		default:
-			batches[k] = batch{first: b.first, last: i}
-			f, r := h.At(b.first), h.At(i)
+			batches[k] = batch{first: b.first, last: int32(i)}
+			f, r := h.At(int(b.first)), h.At(i)
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
 				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
@@ -122,9 +123,12 @@ func StreamIntegrity(h *history.History) Result {
 // Its witness is the stream's event before the one that went below zero
 // (if any) and that event. It is not applicable (Unknown) when no
 // committed event changed a value, or none could be known.
-func NoOverdraft(h *history.History) Result {
+func NoOverdraft(h *history.History) Result { return noOverdraft(NewJudgement(h)) }
+
+func noOverdraft(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "no-overdraft"}
-	doms := domainsOf(h)
+	doms := j.domains()
 	value := map[string]int64{}
 	states := map[string]any{}
 	last := map[string]int{}

@@ -60,14 +60,23 @@ type gtp struct {
 // pickRecords returns the records at the given indexes of h, in history order,
 // without repeats and skipping negative indexes.
 func pickRecords(h *history.History, idx ...int) []history.Entry {
-	var keep []int
+	keep := make([]int, 0, len(idx))
 	for _, i := range idx {
 		if i >= 0 {
 			keep = append(keep, i)
 		}
 	}
 	sort.Ints(keep)
+	n := 0
+	for k, i := range keep {
+		if k == 0 || keep[k-1] != i {
+			n++
+		}
+	}
 	var out []history.Entry
+	if n > 0 {
+		out = make([]history.Entry, 0, n)
+	}
 	for k, i := range keep {
 		if k > 0 && keep[k-1] == i {
 			continue

@@ -97,3 +97,6 @@ func (x *symIndex) get(y history.Sym) (int, bool) {
 
 // set records index i for y.
 func (x *symIndex) set(y history.Sym, i int) { x.slots.set(y, int32(i+1)) }
+
+// symPair packs two symbols into one map key.
+func symPair(a, b history.Sym) uint64 { return uint64(a)<<32 | uint64(b) }

@@ -51,6 +51,12 @@ type topicLog struct {
 
 // topicLogs reads the log of every topic that feeds a read model.
 func topicLogs(h *history.History, sources map[string]string) map[string]*topicLog {
+	return topicLogsOf(h, sources, func() *txnLog { return transactions(h) })
+}
+
+// topicLogsOf is [topicLogs] with the [transactions] of h from txns,
+// called only if a topic feeds a read model.
+func topicLogsOf(h *history.History, sources map[string]string, txns func() *txnLog) map[string]*topicLog {
 	logs := map[string]*topicLog{}
 	for _, t := range sources {
 		if logs[t] == nil {
@@ -60,7 +66,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 	if len(logs) == 0 {
 		return logs
 	}
-	txns := transactions(h)
+	fates := txns().fate
 	for i, r := range h.Compact(history.Append) {
 		topic := h.Str(r.Topic)
 		l := logs[topic]
@@ -68,7 +74,7 @@ func topicLogs(h *history.History, sources map[string]string) map[string]*topicL
 			continue
 		}
 		part, key := int(r.Partition), h.Str(r.Key)
-		if txns.fate[tpo{tp{topic, part}, r.Offset}] == fateAborted {
+		if fates[tpo{tp{topic, part}, r.Offset}] == fateAborted {
 			continue // never committed: not part of the stream
 		}
 		if _, ok := l.recs[key]; !ok {

@@ -39,6 +39,11 @@ func transactions(h *history.History) *txnLog {
 		pid int64
 	}
 	l := &txnLog{fate: map[tpo]txnFate{}, appended: map[tpo]int{}, marker: map[tpo]int{}}
+	if h.Count(history.TxnCommit, history.TxnAbort) == 0 {
+		// No marker ends a transaction: no record has a fate.
+		l.seen = h.Count(history.TxnInit, history.TxnBegin, history.ProducerFenced) > 0
+		return l
+	}
 	pending := map[tpp][]int{}
 	for i, r := range h.Compact(history.Append, history.TxnInit, history.TxnBegin, history.ProducerFenced, history.TxnCommit, history.TxnAbort) {
 		switch k := r.Kind(); k {

@@ -16,9 +16,12 @@ import (
 // With no acknowledged event of a consumed topic there is nothing to
 // judge. Its witness is the first unseen acknowledgement and the end of
 // the run.
-func Unseen(h *history.History) Result {
+func Unseen(h *history.History) Result { return unseenJ(NewJudgement(h)) }
+
+func unseenJ(j *Judgement) Result {
+	h := j.h
 	res := Result{Check: "unseen"}
-	subs := subscriptions(h)
+	subs := j.subscriptions()
 	rl := reads(h)
 	var unseen, acked int
 	first, end := -1, -1

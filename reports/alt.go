@@ -35,8 +35,13 @@ func LagAlt(h *history.History) string {
 }
 
 // StalenessAlt is the alt text of [StalenessChart] for h.
-func StalenessAlt(h *history.History) string {
-	rep := checks.Staleness(h)
+func StalenessAlt(h *history.History) string { return StalenessAltOf(checks.NewJudgement(h)) }
+
+// StalenessAltOf is [StalenessAlt] of the history of judgement j, sharing
+// the staleness its checks measured.
+func StalenessAltOf(j *checks.Judgement) string {
+	h := j.History()
+	rep := j.Staleness()
 	if len(rep.Series) == 0 {
 		return "Read-model staleness chart: the history has no read models."
 	}

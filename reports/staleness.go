@@ -25,7 +25,11 @@ const maxQueryDots = 2000
 // long ago (in milliseconds) the oldest of them committed, as measured by
 // [checks.Staleness]. Series are sorted by read model name.
 func StalenessSeries(h *history.History) (events, behind []Series) {
-	rep := checks.Staleness(h)
+	return stalenessSeries(checks.Staleness(h))
+}
+
+// stalenessSeries is [StalenessSeries] of the report rep.
+func stalenessSeries(rep checks.StalenessReport) (events, behind []Series) {
 	for _, s := range rep.Series {
 		e := Series{Name: s.Group}
 		t := Series{Name: s.Group}
@@ -53,8 +57,15 @@ func StalenessSeries(h *history.History) (events, behind []Series) {
 // models still yields a chart, whose title says so. The PNG depends only
 // on h, byte for byte.
 func StalenessChart(h *history.History, path string, witness ...int64) error {
-	rep := checks.Staleness(h)
-	events, _ := StalenessSeries(h)
+	return StalenessChartOf(checks.NewJudgement(h), path, witness...)
+}
+
+// StalenessChartOf is [StalenessChart] of the history of judgement j,
+// sharing the staleness its checks measured.
+func StalenessChartOf(j *checks.Judgement, path string, witness ...int64) error {
+	h := j.History()
+	rep := j.Staleness()
+	events, _ := stalenessSeries(rep)
 	end := lastAt(h)
 	top := stalenessPlot("Read-model staleness: events behind", "events behind the log (event store or topic)", h, witness)
 	bottom := stalenessPlot("Read-model staleness: time behind", "time behind (ms)", h, witness)

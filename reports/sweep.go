@@ -30,14 +30,19 @@ type Worst struct {
 }
 
 // WorstOf measures h's worst lag and query staleness.
-func WorstOf(h *history.History) Worst {
+func WorstOf(h *history.History) Worst { return WorstOfJudgement(checks.NewJudgement(h)) }
+
+// WorstOfJudgement is [WorstOf] the history of judgement j, sharing the
+// measures its checks made (the staleness of the read models).
+func WorstOfJudgement(j *checks.Judgement) Worst {
+	h := j.History()
 	var w Worst
 	w.Lag, w.HasLag = MaxLag(h)
 	// A query's staleness is taken at its return: a history with none
 	// has no staleness to replay the read models for.
 	if h.Count(history.QueryReturn) > 0 {
-		if rep := checks.QueryStaleness(h); len(rep.Queries) > 0 {
-			w.StalenessMs, w.HasStaleness = float64(rep.MaxTime)/1e6, true
+		if worst, ok := j.WorstQueryStaleness(); ok {
+			w.StalenessMs, w.HasStaleness = float64(worst)/1e6, true
 		}
 	}
 	for _, slo := range checks.StalenessSLOs(h) {

@@ -59,6 +59,10 @@ type Outcome struct {
 	// says which, when and in which phase.
 	Bounded bool
 	Results []checks.Result
+	// Judgement is the judgement that gave Results: the passes over the
+	// history its checks made, for a caller that measures the history
+	// too (reports.WorstOfJudgement). Release drops it.
+	Judgement *checks.Judgement
 	// Failures lists the expectations that were not met, one sentence each.
 	Failures []string
 	// FaultsStruck says how often each fault struck: the faults of the
@@ -127,7 +131,8 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	why, now := w.Halted(), w.Now()
 	sys.Release()
 	bw, w, sys, es = nil, nil, nil, nil
-	o.Results = Judge(h, s.Checks)
+	o.Judgement = checks.NewJudgement(h)
+	o.Results = JudgeWith(o.Judgement, s.Checks)
 	if err := spillErr(s, h); err != nil { // a chunk the checks read back
 		return nil, err
 	}
@@ -211,18 +216,25 @@ func (o *Outcome) Release() {
 		histories.Put(o.History)
 		o.History = nil
 	}
+	o.Judgement = nil
 }
 
 // Judge runs the named checks on h, in the order given. The names must be
 // known to [checks.Lookup]; [Scenario.Run] and the parser make sure.
 func Judge(h *history.History, names []string) []checks.Result {
-	var out []checks.Result
+	return JudgeWith(checks.NewJudgement(h), names)
+}
+
+// JudgeWith is [Judge] within judgement j: the checks share the passes
+// over its history that several of them make.
+func JudgeWith(j *checks.Judgement, names []string) []checks.Result {
+	out := make([]checks.Result, 0, len(names))
 	for _, n := range names {
 		c, err := checks.Lookup(n)
 		if err != nil {
 			panic(fmt.Sprintf("scenarios: check %q passed validation but is unknown", n))
 		}
-		out = append(out, c.Run(h))
+		out = append(out, j.Run(c))
 	}
 	return out
 }

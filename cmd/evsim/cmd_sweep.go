@@ -335,7 +335,11 @@ func sweepAll(list []*scenarios.Scenario, seeds []uint64, workers int, bounds sc
 				var worst reports.Worst
 				if o != nil {
 					if measure {
-						worst = reports.WorstOf(o.History)
+						j := o.Judgement // the staleness its checks measured
+						if j == nil {
+							j = checks.NewJudgement(o.History)
+						}
+						worst = reports.WorstOfJudgement(j)
 					}
 					o.Release() // later runs reuse its history buffer
 				}

@@ -84,12 +84,16 @@ func writeOutputs(dir string, o *scenarios.Outcome, intr *interrupt) error {
 		page.Charts = append(page.Charts, reports.Chart{Caption: "Consumer lag", Path: path, Alt: reports.LagAlt(o.History)})
 	}
 	if slices.Contains(charts, "staleness") {
+		j := o.Judgement // the staleness its checks measured
+		if j == nil {
+			j = checks.NewJudgement(o.History)
+		}
 		path := filepath.Join(dir, "staleness.png")
-		err := writeAtomic(path, func(tmp string) error { return reports.StalenessChart(o.History, tmp, witness...) })
+		err := writeAtomic(path, func(tmp string) error { return reports.StalenessChartOf(j, tmp, witness...) })
 		if err := step(path, err); err != nil {
 			return err
 		}
-		page.Charts = append(page.Charts, reports.Chart{Caption: "Read-model staleness", Path: path, Alt: reports.StalenessAlt(o.History)})
+		page.Charts = append(page.Charts, reports.Chart{Caption: "Read-model staleness", Path: path, Alt: reports.StalenessAltOf(j)})
 	}
 	// porcupine's visualization of a small witness, for each violated
 	// linearizability check.
