@@ -1,7 +1,5 @@
 package domain
 
-import "fmt"
-
 // The built-in cart's event types.
 const (
 	ItemAdded   = "ItemAdded"
@@ -39,7 +37,7 @@ func (Cart) Apply(state any, e Event) any {
 	case CheckedOut:
 		s.CheckedOut = true
 	}
-	return s
+	return boxCart(s)
 }
 
 // Decide implements Aggregate.
@@ -71,7 +69,15 @@ func (Cart) Decide(state any, c Command) ([]Change, string) {
 // Describe implements Aggregate.
 func (Cart) Describe(state any) string {
 	s := state.(CartState)
-	return fmt.Sprintf("items=%d checked-out=%t", s.Items, s.CheckedOut)
+	if s.Items >= 0 && s.Items < cartBoxMax {
+		out := 0
+		if s.CheckedOut {
+			out = 1
+		}
+		return cartDescriptions()[out][s.Items]
+	}
+	var buf [48]byte
+	return string(appendCart(buf[:0], s))
 }
 
 // Value implements Aggregate: the number of items.
@@ -79,7 +85,7 @@ func (Cart) Value(state any) int64 { return state.(CartState).Items }
 
 // FromRow implements Aggregate. The read model does not know whether a
 // cart checked out, which is the point of validating against the write model.
-func (Cart) FromRow(value, version int64) any { return CartState{Items: value} }
+func (Cart) FromRow(value, version int64) any { return boxCart(CartState{Items: value}) }
 
 // Types implements Typed.
 func (Cart) Types() []string {
