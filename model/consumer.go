@@ -79,6 +79,10 @@ type Member struct {
 	run    handling
 	commit commitPolicy
 
+	// fetchSpare is a fetch whose answer has come back, for the next poll
+	// to reuse (nil: none); see [fetchMsg].
+	fetchSpare *fetchMsg
+
 	memberDurable
 	memberVolatile
 }
@@ -166,7 +170,11 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 	case kindPoll:
 		m.poll(w)
 	case kindRecords:
-		m.records(w, ev.Msg.(*recordsMsg))
+		r := ev.Msg.(*recordsMsg)
+		m.records(w, r)
+		if poisonFetches && r.fetch != nil {
+			poisonReply(r)
+		}
 	case kindPollTimeout:
 		if ev.B == m.batchSeq && m.batch != nil {
 			m.pollTimeout(w)
@@ -336,7 +344,14 @@ func (m *Member) poll(w *sim.World) {
 	}
 	m.commit.polled(m, w)
 	m.fetching = true
-	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
+	f := m.fetchSpare
+	m.fetchSpare = nil
+	if f == nil || freeListsOff {
+		f = &fetchMsg{}
+	}
+	// only the request is written: the answer to the fetch before, in
+	// f.reply, may still be in hand (this poll is inside its handling)
+	f.fetchReq = fetchReq{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
 		iso: m.cfg.Isolation, buf: m.spare}
 	m.spare = nil
 	m.next++
@@ -344,6 +359,13 @@ func (m *Member) poll(w *sim.World) {
 }
 
 func (m *Member) records(w *sim.World, r *recordsMsg) {
+	if r.fetch != nil {
+		// the broker is done with the fetch: the next poll may reuse it
+		m.fetchSpare = r.fetch
+		if poisonFetches {
+			poisonRequest(r.fetch)
+		}
+	}
 	if !m.fetching || r.epoch != m.epoch {
 		return
 	}

@@ -6,6 +6,10 @@ import "unsafe"
 // (true) or back on, for the tests of model_test.
 func SetFreeListsOff(off bool) { freeListsOff = off }
 
+// SetPoisonFetches turns the poisoning of reusable fetches on or off
+// ([poisonFetches]).
+func SetPoisonFetches(on bool) { poisonFetches = on }
+
 // poisonByte fills the arrays PoisonStocks stocks: a run that read a
 // stocked element it had not written would see it.
 const poisonByte = 0xA5

@@ -114,3 +114,51 @@ func TestFreeListsChangeNoRun(t *testing.T) {
 	}
 	t.Logf("%d event-sourced scenarios at %d seeds", n, len(seeds))
 }
+
+// TestFetchReuseChangesNoRun: every built-in scenario whose consumers
+// fetch, with its faults (members crashing mid-batch, rebalances, a
+// network that drops and delays), records the same history and verdicts
+// when its members reuse their fetches, each request poisoned as soon as
+// its answer comes back and each answer poisoned once handled, as when
+// every fetch is a new message: no fetch is reused while the broker or
+// the member still reads it. Some of the runs crash a member.
+func TestFetchReuseChangesNoRun(t *testing.T) {
+	all, err := scenarios.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := []uint64{1, 7}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	defer model.SetFreeListsOff(false)
+	defer model.SetPoisonFetches(false)
+	n, crashed := 0, 0
+	for _, s := range all {
+		if len(s.System.Consumers) == 0 {
+			continue
+		}
+		n++
+		for _, seed := range seeds {
+			model.SetFreeListsOff(false)
+			model.SetPoisonFetches(true)
+			reused := runJSONL(t, s, seed)
+			model.SetPoisonFetches(false)
+			model.SetFreeListsOff(true)
+			fresh := runJSONL(t, s, seed)
+			if !bytes.Equal(reused, fresh) {
+				t.Errorf("%s seed %d: the run reusing fetches differs from the run without (%d and %d bytes)", s.Name, seed, len(reused), len(fresh))
+			}
+			for _, line := range bytes.Split(fresh, []byte("\n")) {
+				if bytes.Contains(line, []byte(`"kind":"crash"`)) && bytes.Contains(line, []byte(`"group":`)) {
+					crashed++ // a member crashed
+					break
+				}
+			}
+		}
+	}
+	if n == 0 || crashed == 0 {
+		t.Fatalf("%d scenarios with consumers, %d runs with a crash: the test judged nothing", n, crashed)
+	}
+	t.Logf("%d scenarios with consumers at %d seeds, %d runs with a crash", n, len(seeds), crashed)
+}
