@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"hash/fnv"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Link is the behaviour of messages from one node to another: a latency
 // drawn uniformly from [LatencyMin, LatencyMax] and a drop probability. The
@@ -35,6 +32,10 @@ type Network struct {
 type linkState struct {
 	rng  *rand.Rand
 	last Time
+	// pcg and r are rng's source and generator, held here so that a link
+	// is one allocation.
+	pcg rand.PCG
+	r   rand.Rand
 }
 
 func (n *Network) init(w *World) { n.w = w }
@@ -50,12 +51,20 @@ func (n *Network) link(from, to NodeID) *linkState {
 	}
 	n.state[from] = row
 	if row[to] == nil {
-		h := fnv.New64a()
-		h.Write([]byte(n.w.nodes[from].name))
-		h.Write([]byte{0})
-		h.Write([]byte(n.w.nodes[to].name))
-		k := h.Sum64()
-		row[to] = &linkState{rng: rand.New(rand.NewPCG(n.w.seed^k, k^0x9e3779b97f4a7c15))}
+		// FNV-1a of the two names with a zero byte between them
+		k := uint64(fnvOffset)
+		for _, c := range []byte(n.w.nodes[from].name) {
+			k = (k ^ uint64(c)) * fnvPrime
+		}
+		k *= fnvPrime // the zero byte
+		for _, c := range []byte(n.w.nodes[to].name) {
+			k = (k ^ uint64(c)) * fnvPrime
+		}
+		ls := &linkState{}
+		ls.pcg.Seed(n.w.seed^k, k^0x9e3779b97f4a7c15)
+		ls.r = *rand.New(&ls.pcg)
+		ls.rng = &ls.r
+		row[to] = ls
 	}
 	return row[to]
 }

@@ -49,6 +49,8 @@ type World struct {
 	nodes []slot
 	seed  uint64
 	rng   *rand.Rand
+	pcg   rand.PCG  // rng's source
+	r     rand.Rand // rng
 	sum   uint64
 	steps uint64
 	hook  CrashHook
@@ -94,7 +96,10 @@ const (
 // New returns an empty world seeded with seed. Every random choice in the
 // world derives from this seed.
 func New(seed uint64) *World {
-	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sum: fnvOffset}
+	w := &World{seed: seed, sum: fnvOffset}
+	w.pcg.Seed(seed, seed^0x9e3779b97f4a7c15)
+	w.r = *rand.New(&w.pcg)
+	w.rng = &w.r
 	w.net.init(w)
 	return w
 }
@@ -120,7 +125,16 @@ func (w *World) Checksum() uint64 { return w.sum }
 // Components take one each at construction, so that their draws do not
 // depend on what other components draw.
 func (w *World) Stream() *rand.Rand {
-	return rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
+	s := &stream{}
+	s.pcg.Seed(w.rng.Uint64(), w.rng.Uint64())
+	s.r = *rand.New(&s.pcg)
+	return &s.r
+}
+
+// stream is a random stream and its source, one allocation.
+type stream struct {
+	pcg rand.PCG
+	r   rand.Rand
 }
 
 // SetCrashHook installs the hook that [World.CrashPoint] asks. nil means no

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -760,3 +762,21 @@ func TestLimitHaltsEveryLaterRun(t *testing.T) {
 type ticker struct{}
 
 func (*ticker) Handle(w *World, ev *Event) { w.After(ev.Node, 1, 1, 0, 0, nil) }
+
+// TestLinkStreamSeed checks that a link draws from the stream seeded by
+// the world's seed and the FNV-1a hash of its two ends' names with a
+// zero byte between them.
+func TestLinkStreamSeed(t *testing.T) {
+	w := New(42)
+	a, b := w.Add("broker", nil), w.Add("ledger-0", nil)
+	h := fnv.New64a()
+	h.Write([]byte("broker\x00ledger-0"))
+	k := h.Sum64()
+	want := rand.New(rand.NewPCG(42^k, k^0x9e3779b97f4a7c15))
+	got := w.net.link(a, b).rng
+	for i := range 5 {
+		if g, x := got.Uint64(), want.Uint64(); g != x {
+			t.Fatalf("draw %d: %d, want %d", i, g, x)
+		}
+	}
+}
