@@ -73,10 +73,14 @@ func arrayBytes[T any](a []T) int {
 }
 
 // Release hands the memory of the system's partition logs and delivery
-// counts back for the next system built to reuse. Nothing of the system
-// may run or be read after it: call it once a run is over and only its
-// history is read.
+// counts, and its world's ([sim.World.Release]), back for the next
+// system built to reuse. Nothing of the system or its world may run or
+// be read after it: call it once a run is over and only its history is
+// read.
 func (s *System) Release() {
+	if s.World != nil {
+		defer s.World.Release()
+	}
 	for _, t := range s.Broker.topics {
 		if t.repl != nil {
 			for _, ps := range t.repl {
