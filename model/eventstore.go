@@ -114,6 +114,10 @@ type pendingAppend struct {
 	positions []int64 // reserved positions
 }
 
+// reset empties p for its pool, keeping the memory of its positions
+// (read only while p is pending).
+func (p *pendingAppend) reset() { *p = pendingAppend{positions: p.positions[:0]} }
+
 type readAllMsg struct {
 	from sim.NodeID
 	seq  int64

@@ -42,14 +42,14 @@ func (n *Network) init(w *World) { n.w = w }
 
 // link returns the state of the link from one node to another.
 func (n *Network) link(from, to NodeID) *linkState {
-	for int(from) >= len(n.state) {
-		n.state = append(n.state, nil)
+	if int(from) >= len(n.state) {
+		n.state = append(n.state, make([][]*linkState, max(int(from)+1, len(n.w.nodes))-len(n.state))...)
 	}
 	row := n.state[from]
-	for int(to) >= len(row) {
-		row = append(row, nil)
+	if int(to) >= len(row) {
+		row = append(row, make([]*linkState, max(int(to)+1, len(n.w.nodes))-len(row))...)
+		n.state[from] = row
 	}
-	n.state[from] = row
 	if row[to] == nil {
 		// FNV-1a of the two names with a zero byte between them
 		k := uint64(fnvOffset)
