@@ -25,7 +25,11 @@ type Network struct {
 	links   map[[2]NodeID]Link
 	cut     map[[2]NodeID]int // cuts of a link not mended yet
 	state   [][]*linkState    // [from][to], made on first use
+	free    []linkState       // room for the next links, made linkSlab at a time
 }
+
+// linkSlab is the number of links made in one allocation.
+const linkSlab = 16
 
 // linkState is what one directed link remembers: its random stream and,
 // for FIFO links, the latest arrival time it has promised.
@@ -60,7 +64,11 @@ func (n *Network) link(from, to NodeID) *linkState {
 		for _, c := range []byte(n.w.nodes[to].name) {
 			k = (k ^ uint64(c)) * fnvPrime
 		}
-		ls := &linkState{}
+		if len(n.free) == 0 {
+			n.free = make([]linkState, linkSlab)
+		}
+		ls := &n.free[0]
+		n.free = n.free[1:]
 		ls.pcg.Seed(n.w.seed^k, k^0x9e3779b97f4a7c15)
 		ls.r = *rand.New(&ls.pcg)
 		ls.rng = &ls.r
