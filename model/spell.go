@@ -71,7 +71,11 @@ func (s *Session) keyName(i int) string {
 		return numbered(s.cfg.Prefix, "", i)
 	}
 	if s.keys[i] == "" {
-		s.keys[i] = numbered(s.cfg.Prefix, "", i)
+		if s.env != nil {
+			s.keys[i] = s.env.ids.numbered(s.cfg.Prefix, "", i)
+		} else {
+			s.keys[i] = numbered(s.cfg.Prefix, "", i)
+		}
 	}
 	return s.keys[i]
 }

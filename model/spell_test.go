@@ -26,8 +26,11 @@ func TestNumberedSpellsAsConcatenation(t *testing.T) {
 // TestSessionKeyNameKeepsSpelling checks that a session names key i
 // prefix + i, the same string at each draw, also past the keys it keeps.
 func TestSessionKeyNameKeepsSpelling(t *testing.T) {
-	for _, keys := range []int{3, sessionKeysMax + 5} {
+	for _, keys := range []int{3, sessionKeysMax + 5, 7} {
 		s := &Session{cfg: ClientConfig{Prefix: "acct-", Keys: keys}}
+		if keys == 7 {
+			s.env = &esEnv{} // spelled in the environment's blocks
+		}
 		for _, i := range []int{0, 2, keys - 1, 2} {
 			if got, want := s.keyName(i), "acct-"+strconv.Itoa(i); got != want {
 				t.Errorf("keys %d: keyName(%d) = %q, want %q", keys, i, got, want)

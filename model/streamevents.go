@@ -29,7 +29,7 @@ func (s *streamEvents) at(i int) *StoredEvent {
 func (s *streamEvents) add(e StoredEvent) {
 	c := s.n >> streamChunkBits
 	if c == len(s.chunks) {
-		size := 16 // most streams are short
+		size := 64
 		if c > 0 {
 			size = streamChunkLen
 		}

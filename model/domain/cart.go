@@ -41,7 +41,12 @@ func (Cart) Apply(state any, e Event) any {
 }
 
 // Decide implements Aggregate.
-func (Cart) Decide(state any, c Command) ([]Change, string) {
+func (c Cart) Decide(state any, cmd Command) ([]Change, string) {
+	return c.DecideAppend(nil, state, cmd)
+}
+
+// DecideAppend implements Appender.
+func (Cart) DecideAppend(buf []Change, state any, c Command) ([]Change, string) {
 	s := state.(CartState)
 	if s.CheckedOut {
 		return nil, "checked out"
@@ -51,17 +56,17 @@ func (Cart) Decide(state any, c Command) ([]Change, string) {
 		if s.Items+c.Amount > CartMax {
 			return nil, "cart full"
 		}
-		return []Change{{Type: ItemAdded, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: ItemAdded, Amount: c.Amount}), ""
 	case "RemoveItem":
 		if s.Items < c.Amount {
 			return nil, "not in cart"
 		}
-		return []Change{{Type: ItemRemoved, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: ItemRemoved, Amount: c.Amount}), ""
 	case "Checkout":
 		if s.Items == 0 {
 			return nil, "empty cart"
 		}
-		return []Change{{Type: CheckedOut}}, ""
+		return append(buf, Change{Type: CheckedOut}), ""
 	}
 	return nil, UnknownCommand(c)
 }
