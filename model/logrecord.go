@@ -66,9 +66,9 @@ func (st *strTab) room(n int) ([]byte, int) {
 	if k := len(st.blocks) - 1; k >= 0 && cap(st.blocks[k])-len(st.blocks[k]) >= n {
 		return st.blocks[k], k
 	}
-	size := strBlockSize
+	size := strBlockSize // a ref's offset has 16 bits: no block is larger
 	if k := len(st.blocks); k < 4 {
-		size = strBlockMin << k
+		size = min(strBlockMin<<k, strBlockSize)
 	}
 	st.blocks = append(st.blocks, make([]byte, 0, max(size, n)))
 	return st.blocks[len(st.blocks)-1], len(st.blocks) - 1
