@@ -20,15 +20,22 @@ const poisonByte = 0xA5
 // returns a function that counts the stocked arrays still known by
 // address that a run took and wrote (their first element is no longer
 // poison): the arrays a run on them used.
-func PoisonStocks(n int) (used func() (logs, counts int)) {
+func PoisonStocks(n int) (used func() (logs, counts, records int)) {
 	DrainStocks()
 	logs := map[*logRecord]bool{}
 	counts := map[*uint16]bool{}
+	records := map[*Record]bool{}
 	for i := range n {
 		room := 1 << 10
 		if i%2 == 1 {
 			room = 1 << 13
 		}
+		r := make([]Record, room/32)
+		for k := range r {
+			r[k] = poisonRecords[0]
+		}
+		records[&r[0]] = true
+		recordStock.give(&r)
 		a := make([]logRecord, room)
 		fill(unsafe.Pointer(&a[0]), room*int(unsafe.Sizeof(a[0])))
 		logs[&a[0]] = true
@@ -38,9 +45,23 @@ func PoisonStocks(n int) (used func() (logs, counts int)) {
 		counts[&c[0]] = true
 		countStock.give(&c)
 	}
-	return func() (int, int) {
-		return usedArrays(&logStock, logs), usedArrays(&countStock, counts)
+	return func() (int, int, int) {
+		return usedArrays(&logStock, logs), usedArrays(&countStock, counts), usedRecordArrays(records)
 	}
+}
+
+// usedRecordArrays counts the arrays of the record stock among known
+// whose first element is no longer poison.
+func usedRecordArrays(known map[*Record]bool) int {
+	recordStock.mu.Lock()
+	defer recordStock.mu.Unlock()
+	n := 0
+	for _, a := range recordStock.arrays {
+		if p := &a[:1][0]; known[p] && *p != poisonRecords[0] {
+			n++
+		}
+	}
+	return n
 }
 
 // usedArrays counts the arrays of st among known whose first element is
@@ -80,4 +101,7 @@ func DrainStocks() {
 	countStock.mu.Lock()
 	countStock.arrays, countStock.bytes = nil, 0
 	countStock.mu.Unlock()
+	recordStock.mu.Lock()
+	recordStock.arrays, recordStock.bytes = nil, 0
+	recordStock.mu.Unlock()
 }

@@ -91,3 +91,46 @@ func TestFetchNotReusedInFlight(t *testing.T) {
 		t.Error("the member polled nothing after the old answer")
 	}
 }
+
+// TestReleaseGivesEachBatchArrayOnce: a released system hands each of
+// its members' batch arrays to the stock once, cleared, however many of
+// the member's batch, spare and returned fetch hold it; the poisoned
+// records of a test are never stocked.
+func TestReleaseGivesEachBatchArrayOnce(t *testing.T) {
+	DrainStocks()
+	defer DrainStocks()
+	a := make([]Record, 3, 8)
+	b := make([]Record, 2, 4)
+	a[0].ID, b[0].ID = "a", "b"
+	m1 := &Member{}
+	m1.batch, m1.spare = a, a[:0]
+	m1.fetchSpare = &fetchMsg{}
+	m1.fetchSpare.buf, m1.fetchSpare.reply.records = a[:0], b
+	m2 := &Member{}
+	m2.spare = poisonRecords
+	m2.fetchSpare = &fetchMsg{}
+	m2.fetchSpare.reply.records = poisonRecords[:0]
+	s := &System{Members: []*Member{m1, m2}}
+	s.releaseBatches()
+	recordStock.mu.Lock()
+	defer recordStock.mu.Unlock()
+	if len(recordStock.arrays) != 2 {
+		t.Fatalf("%d arrays stocked, want 2", len(recordStock.arrays))
+	}
+	seen := map[*Record]bool{}
+	for _, arr := range recordStock.arrays {
+		p := &arr[:1][0]
+		if seen[p] || p != &a[0] && p != &b[0] {
+			t.Fatalf("stocked %p: a twice, or not one of the members' arrays", p)
+		}
+		seen[p] = true
+		for _, r := range arr[:cap(arr)] {
+			if r != (Record{}) {
+				t.Fatalf("a stocked array holds %+v: not cleared", r)
+			}
+		}
+	}
+	if poisonRecords[0].ID != "poison" {
+		t.Fatal("the poison records were cleared")
+	}
+}

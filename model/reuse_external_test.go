@@ -30,9 +30,10 @@ func runJSONL(t *testing.T, s *scenarios.Scenario, seed uint64) []byte {
 
 // TestRunOnPoisonedStocksEqualsFreshRun: every built-in scenario run on
 // stocked arrays whose every byte is garbage (partition logs, replicas'
-// logs and delivery counts) records the history and verdicts it records
-// on fresh memory; the replicated scenarios, and those whose groups count
-// deliveries, did take stocked arrays of each kind.
+// logs and delivery counts) or whose every record is (members' batch
+// arrays) records the history and verdicts it records on fresh memory;
+// the replicated scenarios, those whose groups count deliveries and
+// those whose members fetch did take stocked arrays of each kind.
 func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 	all, err := scenarios.Builtins()
 	if err != nil {
@@ -42,7 +43,7 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 		all = all[:len(all)/8]
 	}
 	defer model.DrainStocks()
-	var tookLogs, tookCounts, replicated int
+	var tookLogs, tookCounts, tookRecords, replicated int
 	for _, s := range all {
 		model.DrainStocks()
 		fresh := runJSONL(t, s, s.Seed)
@@ -52,9 +53,12 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 			t.Errorf("%s: a run on poisoned released arrays differs from a fresh run (%d and %d bytes)", s.Name, len(got), len(fresh))
 			continue
 		}
-		logs, counts := used()
+		logs, counts, records := used()
 		if logs > 0 {
 			tookLogs++
+		}
+		if records > 0 {
+			tookRecords++
 		}
 		if counts > 0 {
 			tookCounts++
@@ -66,11 +70,11 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 			}
 		}
 	}
-	if tookLogs == 0 || tookCounts == 0 || !testing.Short() && replicated == 0 {
-		t.Fatalf("runs took stocked logs in %d scenarios, delivery counts in %d, %d replicated: the test judged nothing",
-			tookLogs, tookCounts, replicated)
+	if tookLogs == 0 || tookCounts == 0 || tookRecords == 0 || !testing.Short() && replicated == 0 {
+		t.Fatalf("runs took stocked logs in %d scenarios, delivery counts in %d, batch arrays in %d, %d replicated: the test judged nothing",
+			tookLogs, tookCounts, tookRecords, replicated)
 	}
-	t.Logf("%d scenarios: stocked logs taken in %d, delivery counts in %d, %d replicated", len(all), tookLogs, tookCounts, replicated)
+	t.Logf("%d scenarios: stocked logs taken in %d, delivery counts in %d, batch arrays in %d, %d replicated", len(all), tookLogs, tookCounts, tookRecords, replicated)
 }
 
 // TestFreeListsChangeNoRun: every built-in event-sourced scenario, with

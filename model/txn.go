@@ -279,7 +279,7 @@ func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, 
 		if n > cap(recs) {
 			// twice the array lent, up to a full batch: a member's
 			// batches grow to their size in a few fetches
-			recs = make([]Record, 0, max(n, min(limit, 2*cap(recs))))
+			recs = recordStock.reserve(recs[:0], max(n, min(limit, 2*cap(recs))))
 		}
 		recs = recs[:n]
 		for k := range recs {
