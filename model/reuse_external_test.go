@@ -30,10 +30,11 @@ func runJSONL(t *testing.T, s *scenarios.Scenario, seed uint64) []byte {
 
 // TestRunOnPoisonedStocksEqualsFreshRun: every built-in scenario run on
 // stocked arrays whose every byte is garbage (partition logs, replicas'
-// logs and delivery counts) or whose every record is (members' batch
-// arrays) records the history and verdicts it records on fresh memory;
-// the replicated scenarios, those whose groups count deliveries and
-// those whose members fetch did take stocked arrays of each kind.
+// logs and delivery counts) or whose every record or event is (members'
+// batch arrays, the event store's stream chunks) records the history and
+// verdicts it records on fresh memory; the replicated scenarios, those
+// whose groups count deliveries, those whose members fetch and those
+// with an event store did take stocked arrays of each kind.
 func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 	all, err := scenarios.Builtins()
 	if err != nil {
@@ -43,7 +44,7 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 		all = all[:len(all)/8]
 	}
 	defer model.DrainStocks()
-	var tookLogs, tookCounts, tookRecords, replicated int
+	var tookLogs, tookCounts, tookRecords, tookEvents, replicated int
 	for _, s := range all {
 		model.DrainStocks()
 		fresh := runJSONL(t, s, s.Seed)
@@ -53,7 +54,10 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 			t.Errorf("%s: a run on poisoned released arrays differs from a fresh run (%d and %d bytes)", s.Name, len(got), len(fresh))
 			continue
 		}
-		logs, counts, records := used()
+		logs, counts, records, events := used()
+		if events > 0 {
+			tookEvents++
+		}
 		if logs > 0 {
 			tookLogs++
 		}
@@ -70,11 +74,12 @@ func TestRunOnPoisonedStocksEqualsFreshRun(t *testing.T) {
 			}
 		}
 	}
-	if tookLogs == 0 || tookCounts == 0 || tookRecords == 0 || !testing.Short() && replicated == 0 {
-		t.Fatalf("runs took stocked logs in %d scenarios, delivery counts in %d, batch arrays in %d, %d replicated: the test judged nothing",
-			tookLogs, tookCounts, tookRecords, replicated)
+	if tookLogs == 0 || tookCounts == 0 || tookRecords == 0 || tookEvents == 0 || !testing.Short() && replicated == 0 {
+		t.Fatalf("runs took stocked logs in %d scenarios, delivery counts in %d, batch arrays in %d, stream chunks in %d, %d replicated: the test judged nothing",
+			tookLogs, tookCounts, tookRecords, tookEvents, replicated)
 	}
-	t.Logf("%d scenarios: stocked logs taken in %d, delivery counts in %d, batch arrays in %d, %d replicated", len(all), tookLogs, tookCounts, tookRecords, replicated)
+	t.Logf("%d scenarios: stocked logs taken in %d, delivery counts in %d, batch arrays in %d, stream chunks in %d, %d replicated",
+		len(all), tookLogs, tookCounts, tookRecords, tookEvents, replicated)
 }
 
 // TestFreeListsChangeNoRun: every built-in event-sourced scenario, with

@@ -32,7 +32,25 @@ var (
 	// recordStock holds the arrays of members' batches, which the broker
 	// fetches records into ([Broker.visible]).
 	recordStock stock[Record]
+	// eventStock holds the arrays of the event store's streams' chunks.
+	eventStock stock[StoredEvent]
 )
+
+// take returns an empty array with room for n elements, a stocked one
+// when one holds at most most, else a new one of room n.
+func (st *stock[T]) take(n, most int) []T {
+	st.mu.Lock()
+	for i := len(st.arrays) - 1; i >= 0; i-- {
+		if a := st.arrays[i]; cap(a) >= n && cap(a) <= most {
+			st.arrays = append(st.arrays[:i], st.arrays[i+1:]...)
+			st.bytes -= arrayBytes(a)
+			st.mu.Unlock()
+			return a[:0]
+		}
+	}
+	st.mu.Unlock()
+	return make([]T, 0, n)
+}
 
 // giveCleared is give of an array whose elements may hold pointers: it
 // is cleared first.
@@ -117,6 +135,23 @@ func (s *System) Release() {
 		}
 	}
 	s.releaseBatches()
+	if s.es != nil {
+		s.es.releaseStreams()
+	}
+}
+
+// releaseStreams hands the chunks of the event store's streams back,
+// cleared: each chunk is one stream's own.
+func (e *ESSystem) releaseStreams() {
+	if e.Store == nil {
+		return
+	}
+	for _, st := range e.Store.streams {
+		for i := range st.events.chunks {
+			eventStock.giveCleared(&st.events.chunks[i])
+		}
+		st.events = streamEvents{}
+	}
 }
 
 // releaseBatches hands the arrays of the members' batches back: the batch
