@@ -102,11 +102,12 @@ func arrayBytes[T any](a []T) int {
 	return cap(a) * int(unsafe.Sizeof(zero))
 }
 
-// Release hands the memory of the system's partition logs and delivery
-// counts, and its world's ([sim.World.Release]), back for the next
-// system built to reuse. Nothing of the system or its world may run or
-// be read after it: call it once a run is over and only its history is
-// read.
+// Release hands the memory of the system's partition logs, delivery
+// counts, members' batches, databases' tables, its event store's streams
+// (of the event-sourced system built after it) and its world's
+// ([sim.World.Release]) back for the next system built to reuse. Nothing
+// of the system or its world may run or be read after it: call it once a
+// run is over and only its history is read.
 func (s *System) Release() {
 	if s.World != nil {
 		defer s.World.Release()
@@ -135,8 +136,14 @@ func (s *System) Release() {
 		}
 	}
 	s.releaseBatches()
+	for _, db := range s.DBs {
+		db.release()
+	}
 	if s.es != nil {
 		s.es.releaseStreams()
+		for _, db := range s.es.DBs {
+			db.release()
+		}
 	}
 }
 
