@@ -781,7 +781,15 @@ func (m *Member) topicName(r *Record) *history.Name {
 // its member-scope dedup memory), and the work in hand is abandoned.
 func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
+	// The batch's array is memory, not state: the member's next fetch
+	// may have it (a fetch in flight has the one lent to it, which is
+	// neither the batch's nor the spare).
+	spare := m.spare
+	if m.batch != nil {
+		spare = m.batch[:0]
+	}
 	m.memberVolatile = memberVolatile{}
+	m.spare = spare
 	m.epoch++
 }
 
