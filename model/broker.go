@@ -237,9 +237,10 @@ func (b *Broker) fetch(w *sim.World, f *fetchMsg) {
 			f.buf = recs
 			continue
 		}
-		w.Send(b.id, f.member, kindRecords, int64(p), from,
-			&recordsMsg{epoch: f.epoch, partition: p, from: recs[0].Offset, next: next, records: recs})
+		f.reply = recordsMsg{epoch: f.epoch, partition: p, from: recs[0].Offset, next: next, records: recs, fetch: f}
+		w.Send(b.id, f.member, kindRecords, int64(p), from, &f.reply)
 		return
 	}
-	w.Send(b.id, f.member, kindRecords, -1, 0, &recordsMsg{epoch: f.epoch, partition: -1, records: f.buf[:0]})
+	f.reply = recordsMsg{epoch: f.epoch, partition: -1, records: f.buf[:0], fetch: f}
+	w.Send(b.id, f.member, kindRecords, -1, 0, &f.reply)
 }

@@ -173,7 +173,7 @@ func (m *brokerMachine) Fetch(t *rapid.T) {
 	max := rapid.IntRange(1, 5).Draw(t, "max")
 	sink := &fetchSink{}
 	id := m.w.Add("fetch"+strconv.Itoa(m.w.Nodes()), sink)
-	m.b.fetch(m.w, &fetchMsg{group: m.g, member: id, max: max, partitions: []int{p}, positions: []int64{from}})
+	m.b.fetch(m.w, &fetchMsg{fetchReq: fetchReq{group: m.g, member: id, max: max, partitions: []int{p}, positions: []int64{from}}})
 	m.settle()
 	start := max64(from, 0)
 	end := min(int64(len(m.ref.logs[p])), start+int64(max))

@@ -38,6 +38,8 @@ type esEnv struct {
 	// replayAt finds a stream's entry of replays again by its key's
 	// address (nil until the first replay).
 	replayAt *[streamCacheLen]replayCached
+	// ids spells the sessions' command, query and event ids.
+	ids idBlock
 }
 
 // replayCached is an entry of esEnv.replayAt.
@@ -307,7 +309,7 @@ func (s *Session) start(w *sim.World) {
 		}
 	}
 	s.n++
-	c.ID = numbered(s.name, "-c", s.n)
+	c.ID = s.env.ids.numbered(s.name, "-c", s.n)
 	s.bufs.cmd = pendingCommand{c: c, attempt: 1}
 	s.cur = &s.bufs.cmd
 	s.env.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Command, Node: s.name, Command: c.ID, Key: c.Key,
@@ -349,7 +351,7 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		m.expected = Expected{Version: version}
 	}
 	for i, ch := range changes {
-		id := numbered(cur.c.ID, "/e", i+1)
+		id := s.env.ids.numbered(cur.c.ID, "/e", i+1)
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)
 		}
@@ -454,7 +456,7 @@ func (s *Session) finish(w *sim.World, r history.Entry) {
 // ask sends a query about key with the given consistency.
 func (s *Session) ask(w *sim.World, key string, mode Consistency) {
 	s.n++
-	s.bufs.query = pendingQuery{id: numbered(s.name, "-q", s.n), key: key, mode: mode}
+	s.bufs.query = pendingQuery{id: s.env.ids.numbered(s.name, "-q", s.n), key: key, mode: mode}
 	q := &s.bufs.query
 	group := s.cfg.Projection
 	if mode == ReadYourWrites {

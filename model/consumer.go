@@ -79,6 +79,10 @@ type Member struct {
 	run    handling
 	commit commitPolicy
 
+	// fetchSpare is a fetch whose answer has come back, for the next poll
+	// to reuse (nil: none); see [fetchMsg].
+	fetchSpare *fetchMsg
+
 	memberDurable
 	memberVolatile
 }
@@ -166,7 +170,11 @@ func (m *Member) Handle(w *sim.World, ev *sim.Event) {
 	case kindPoll:
 		m.poll(w)
 	case kindRecords:
-		m.records(w, ev.Msg.(*recordsMsg))
+		r := ev.Msg.(*recordsMsg)
+		m.records(w, r)
+		if poisonFetches && r.fetch != nil {
+			poisonReply(r)
+		}
 	case kindPollTimeout:
 		if ev.B == m.batchSeq && m.batch != nil {
 			m.pollTimeout(w)
@@ -336,7 +344,14 @@ func (m *Member) poll(w *sim.World) {
 	}
 	m.commit.polled(m, w)
 	m.fetching = true
-	f := &fetchMsg{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
+	f := m.fetchSpare
+	m.fetchSpare = nil
+	if f == nil || freeListsOff {
+		f = &fetchMsg{}
+	}
+	// only the request is written: the answer to the fetch before, in
+	// f.reply, may still be in hand (this poll is inside its handling)
+	f.fetchReq = fetchReq{group: m.g, member: m.id, epoch: m.epoch, max: m.cfg.Batch, partitions: m.parts, positions: m.pos, start: m.next,
 		iso: m.cfg.Isolation, buf: m.spare}
 	m.spare = nil
 	m.next++
@@ -344,6 +359,13 @@ func (m *Member) poll(w *sim.World) {
 }
 
 func (m *Member) records(w *sim.World, r *recordsMsg) {
+	if r.fetch != nil {
+		// the broker is done with the fetch: the next poll may reuse it
+		m.fetchSpare = r.fetch
+		if poisonFetches {
+			poisonRequest(r.fetch)
+		}
+	}
 	if !m.fetching || r.epoch != m.epoch {
 		return
 	}
@@ -759,7 +781,15 @@ func (m *Member) topicName(r *Record) *history.Name {
 // its member-scope dedup memory), and the work in hand is abandoned.
 func (m *Member) Crash(w *sim.World, point string) {
 	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Crash, Node: m.name, Service: m.service, Group: m.g.name, CrashPoint: history.CrashPoint(point)})
+	// The batch's array is memory, not state: the member's next fetch
+	// may have it (a fetch in flight has the one lent to it, which is
+	// neither the batch's nor the spare).
+	spare := m.spare
+	if m.batch != nil {
+		spare = m.batch[:0]
+	}
 	m.memberVolatile = memberVolatile{}
+	m.spare = spare
 	m.epoch++
 }
 

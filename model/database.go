@@ -1,6 +1,9 @@
 package model
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
 
 // DB is a simulated transactional store of named tables of integers. It is
 // durable: it survives the crash of the nodes that use it, and what a
@@ -68,6 +71,32 @@ func (t *dbTable) put(key string, v int64) {
 	}
 	t.slots[key] = int32(len(t.vals))
 	t.vals = append(t.vals, v)
+}
+
+// tablePool keeps the tables of released databases ([DB.release]),
+// emptied, for new tables to reuse their memory: a sweep's runs do not
+// grow each table's index again.
+var tablePool sync.Pool
+
+// newTable returns an empty table.
+func newTable() *dbTable {
+	if t, ok := tablePool.Get().(*dbTable); ok {
+		return t
+	}
+	return &dbTable{slots: map[string]int32{}}
+}
+
+// release hands db's tables back for reuse, each once, emptied (no key
+// of db's is kept alive); nothing may use db, nor a transaction of it,
+// after it. Releasing db again does nothing.
+func (db *DB) release() {
+	for _, t := range db.tables {
+		clear(t.slots)
+		t.vals = t.vals[:0]
+		t.cache = [dbCacheLen]dbCached{}
+		tablePool.Put(t)
+	}
+	db.tables, db.named, db.spare = nil, [dbNamedLen]dbNamed{}, nil
 }
 
 // NewDB returns an empty database.
@@ -191,7 +220,7 @@ func (tx *Tx) Commit() {
 	for _, w := range tx.writes {
 		t := tx.db.table(w.table)
 		if t == nil {
-			t = &dbTable{slots: map[string]int32{}}
+			t = newTable()
 			tx.db.tables[w.table] = t
 		}
 		if t == tx.readT && unsafe.StringData(w.key) == unsafe.StringData(tx.readKey) && len(w.key) == len(tx.readKey) {

@@ -101,3 +101,41 @@ func TestDBTablesByTurns(t *testing.T) {
 		t.Errorf("Get of a table never written found a value")
 	}
 }
+
+// TestReleasedTablesComeBackEmpty: tables of a released database serve
+// later databases empty, whether or not the pool hands them back, and a
+// database released twice gives its tables once.
+func TestReleasedTablesComeBackEmpty(t *testing.T) {
+	for round := range 20 {
+		db := NewDB()
+		tx := db.Begin()
+		for i := range 50 {
+			tx.Put("balances", "acct-"+strconv.Itoa(i), int64(i+round))
+			tx.Put("processed", "e-"+strconv.Itoa(i), 1)
+		}
+		tx.Commit()
+		db.end(tx)
+		if got := db.Keys("balances"); got != 50 {
+			t.Fatalf("round %d: %d keys, want 50", round, got)
+		}
+		db.release()
+		db.release()
+		other, again := NewDB(), NewDB()
+		for _, d := range []*DB{other, again} {
+			tx := d.Begin()
+			tx.Put("balances", "acct-0", -1)
+			tx.Commit()
+		}
+		if v, ok := other.Get("balances", "acct-0"); !ok || v != -1 {
+			t.Fatalf("round %d: acct-0 = %d, %t; want -1", round, v, ok)
+		}
+		for _, key := range []string{"acct-1", "acct-49"} {
+			if v, ok := other.Get("balances", key); ok {
+				t.Fatalf("round %d: a new database holds %s = %d of a released one", round, key, v)
+			}
+		}
+		if other.Keys("balances") != 1 || again.Keys("balances") != 1 || other.tables["balances"] == again.tables["balances"] {
+			t.Fatalf("round %d: two databases share a table, or hold keys they never wrote", round)
+		}
+	}
+}

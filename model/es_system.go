@@ -67,6 +67,9 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 		aggName = "custom"
 	}
 	e := &ESSystem{World: w, History: h, DBs: map[string]*DB{}}
+	if sys != nil {
+		sys.es = e
+	}
 	env := &esEnv{cfg: &cfg, hist: h, reads: map[string]sim.NodeID{}, factory: factory, aggregate: aggName,
 		folds: map[string]Projection{}, foldNames: map[string]string{}}
 	e.env = env

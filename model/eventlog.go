@@ -4,8 +4,9 @@ package model
 const eventLogBits = 10
 
 // eventLog is the event store's global log, by position - 1, kept in
-// fixed-size chunks: it grows a chunk at a time and never copies what it
-// holds.
+// chunks of 1<<eventLogBits entries: every chunk but the last is full. A
+// long log grows a chunk at a time and never copies what it holds; its
+// first chunk grows by doubling, so that a short log takes little room.
 type eventLog struct {
 	chunks [][]logEntry
 	n      int
@@ -21,9 +22,20 @@ func (l *eventLog) at(i int) *logEntry {
 
 // add appends e.
 func (l *eventLog) add(e logEntry) {
-	if l.n>>eventLogBits == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]logEntry, 1<<eventLogBits))
+	c := l.n >> eventLogBits
+	if c == len(l.chunks) {
+		size := 1 << eventLogBits
+		if c == 0 {
+			size = 64
+		}
+		l.chunks = append(l.chunks, make([]logEntry, 0, size))
 	}
-	*l.at(l.n) = e
+	last := l.chunks[c]
+	if len(last) == cap(last) {
+		grown := make([]logEntry, len(last), min(2*cap(last), 1<<eventLogBits))
+		copy(grown, last)
+		last = grown
+	}
+	l.chunks[c] = append(last, e)
 	l.n++
 }

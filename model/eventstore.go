@@ -114,6 +114,10 @@ type pendingAppend struct {
 	positions []int64 // reserved positions
 }
 
+// reset empties p for its pool, keeping the memory of its positions
+// (read only while p is pending).
+func (p *pendingAppend) reset() { *p = pendingAppend{positions: p.positions[:0]} }
+
 type readAllMsg struct {
 	from sim.NodeID
 	seq  int64
@@ -478,8 +482,12 @@ func (s *EventStore) fold(w *sim.World, st *stream) (string, int64) {
 // next starts the append queued behind the one that just finished.
 func (s *EventStore) next(w *sim.World, st *stream) {
 	for !st.busy && len(st.queue) > 0 {
+		// shifted down, so that the queue keeps its array for the next
+		// appends that wait
 		q := st.queue[0]
-		st.queue = st.queue[1:]
+		n := copy(st.queue, st.queue[1:])
+		st.queue[n] = queuedAppend{}
+		st.queue = st.queue[:n]
 		s.begin(w, st, q.m, q.seq)
 	}
 }

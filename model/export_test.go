@@ -6,6 +6,10 @@ import "unsafe"
 // (true) or back on, for the tests of model_test.
 func SetFreeListsOff(off bool) { freeListsOff = off }
 
+// SetPoisonFetches turns the poisoning of reusable fetches on or off
+// ([poisonFetches]).
+func SetPoisonFetches(on bool) { poisonFetches = on }
+
 // poisonByte fills the arrays PoisonStocks stocks: a run that read a
 // stocked element it had not written would see it.
 const poisonByte = 0xA5
@@ -16,15 +20,29 @@ const poisonByte = 0xA5
 // returns a function that counts the stocked arrays still known by
 // address that a run took and wrote (their first element is no longer
 // poison): the arrays a run on them used.
-func PoisonStocks(n int) (used func() (logs, counts int)) {
+func PoisonStocks(n int) (used func() (logs, counts, records, events int)) {
 	DrainStocks()
 	logs := map[*logRecord]bool{}
 	counts := map[*uint16]bool{}
+	records := map[*Record]bool{}
+	events := map[*StoredEvent]bool{}
 	for i := range n {
 		room := 1 << 10
 		if i%2 == 1 {
 			room = 1 << 13
 		}
+		e := make([]StoredEvent, 64<<(i%5))
+		for k := range e {
+			e[k] = poisonEvent
+		}
+		events[&e[0]] = true
+		eventStock.give(&e)
+		r := make([]Record, room/32)
+		for k := range r {
+			r[k] = poisonRecords[0]
+		}
+		records[&r[0]] = true
+		recordStock.give(&r)
 		a := make([]logRecord, room)
 		fill(unsafe.Pointer(&a[0]), room*int(unsafe.Sizeof(a[0])))
 		logs[&a[0]] = true
@@ -34,9 +52,40 @@ func PoisonStocks(n int) (used func() (logs, counts int)) {
 		counts[&c[0]] = true
 		countStock.give(&c)
 	}
-	return func() (int, int) {
-		return usedArrays(&logStock, logs), usedArrays(&countStock, counts)
+	return func() (int, int, int, int) {
+		return usedArrays(&logStock, logs), usedArrays(&countStock, counts), usedRecordArrays(records), usedEventArrays(events)
 	}
+}
+
+// poisonEvent fills the stocked chunks PoisonStocks makes.
+var poisonEvent = StoredEvent{ID: "poison", Stream: "poison", Type: "poison", Amount: -1 << 40, Version: -1 << 40, Position: -1 << 40}
+
+// usedEventArrays counts the arrays of the event stock among known whose
+// first element is no longer poison.
+func usedEventArrays(known map[*StoredEvent]bool) int {
+	eventStock.mu.Lock()
+	defer eventStock.mu.Unlock()
+	n := 0
+	for _, a := range eventStock.arrays {
+		if p := &a[:1][0]; known[p] && *p != poisonEvent {
+			n++
+		}
+	}
+	return n
+}
+
+// usedRecordArrays counts the arrays of the record stock among known
+// whose first element is no longer poison.
+func usedRecordArrays(known map[*Record]bool) int {
+	recordStock.mu.Lock()
+	defer recordStock.mu.Unlock()
+	n := 0
+	for _, a := range recordStock.arrays {
+		if p := &a[:1][0]; known[p] && *p != poisonRecords[0] {
+			n++
+		}
+	}
+	return n
 }
 
 // usedArrays counts the arrays of st among known whose first element is
@@ -76,4 +125,10 @@ func DrainStocks() {
 	countStock.mu.Lock()
 	countStock.arrays, countStock.bytes = nil, 0
 	countStock.mu.Unlock()
+	recordStock.mu.Lock()
+	recordStock.arrays, recordStock.bytes = nil, 0
+	recordStock.mu.Unlock()
+	eventStock.mu.Lock()
+	eventStock.arrays, eventStock.bytes = nil, 0
+	eventStock.mu.Unlock()
 }

@@ -32,7 +32,8 @@ type logRecord struct {
 type strRef uint64
 
 const (
-	strBlockSize = 1 << 16 // the bytes of a block
+	strBlockSize = 1 << 16 // the most bytes of a block
+	strBlockMin  = 1 << 12 // the bytes of a table's first block
 	strLongMax   = 1 << 12 // a longer string is kept as it is, not copied
 	strRefLong   = 1 << 63
 	strCacheLen  = 1 << 9
@@ -57,12 +58,19 @@ type strCached struct {
 	ref strRef
 }
 
-// room returns a block with room for n more bytes and its index.
+// room returns a block with room for n more bytes (n ≤ strBlockMin)
+// and its index. A table's first blocks are small, each twice the one
+// before, up to strBlockSize: a topic that holds few strings takes
+// little room.
 func (st *strTab) room(n int) ([]byte, int) {
 	if k := len(st.blocks) - 1; k >= 0 && cap(st.blocks[k])-len(st.blocks[k]) >= n {
 		return st.blocks[k], k
 	}
-	st.blocks = append(st.blocks, make([]byte, 0, strBlockSize))
+	size := strBlockSize // a ref's offset has 16 bits: no block is larger
+	if k := len(st.blocks); k < 4 {
+		size = min(strBlockMin<<k, strBlockSize)
+	}
+	st.blocks = append(st.blocks, make([]byte, 0, max(size, n)))
 	return st.blocks[len(st.blocks)-1], len(st.blocks) - 1
 }
 

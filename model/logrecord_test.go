@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +50,37 @@ func TestIDSpellerSpellsTheDecimal(t *testing.T) {
 			if want := name + "-" + strconv.FormatInt(n, 10); got[i] != want {
 				t.Errorf("spell(%q, %d) = %q, want %q", name, n, got[i], want)
 			}
+		}
+	}
+}
+
+// TestStrTabAcrossGrowingBlocks: strings stored in a table whose blocks
+// grow from small to full size, short and up to strLongMax long, each
+// read back from its place as stored, and no block is larger than a
+// place can address.
+func TestStrTabAcrossGrowingBlocks(t *testing.T) {
+	var st strTab
+	var refs []strRef
+	var want []string
+	for i := range 20000 {
+		s := "key-" + strconv.Itoa(i)
+		if i%997 == 0 {
+			s = strings.Repeat(strconv.Itoa(i%10), strLongMax-i%3)
+		}
+		refs = append(refs, st.put(s))
+		want = append(want, s)
+	}
+	if len(st.blocks) < 6 {
+		t.Fatalf("%d blocks: the test did not reach full-size blocks", len(st.blocks))
+	}
+	for i, b := range st.blocks {
+		if cap(b) > strBlockSize {
+			t.Errorf("block %d holds %d bytes, more than %d", i, cap(b), strBlockSize)
+		}
+	}
+	for i, ref := range refs {
+		if got := st.str(ref); got != want[i] {
+			t.Fatalf("string %d reads back as %q, want %q", i, got, want[i])
 		}
 	}
 }

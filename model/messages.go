@@ -131,7 +131,18 @@ type assignMsg struct {
 	positions  []int64 // -1: no committed offset; the broker resets on fetch
 }
 
+// fetchMsg is a member's fetch and, once the broker has answered, its
+// answer: the broker answers a fetch once, with &reply, and is done with
+// the message then. The member reuses the message for a later fetch
+// once the answer has come back to it, and never before: a fetch lost on
+// the way, or answered to a member that crashed since, is never reused.
 type fetchMsg struct {
+	fetchReq
+	reply recordsMsg
+}
+
+// fetchReq is what a member asks in a fetch.
+type fetchReq struct {
 	group  *group
 	member sim.NodeID
 	epoch  int64
@@ -157,6 +168,9 @@ type recordsMsg struct {
 	next     int64
 	records  []Record
 	attempts []int // queue subscriptions: the delivery count of each record
+	// fetch is the fetch this answers, when it answers a member's
+	// ([fetchMsg.reply]; nil otherwise).
+	fetch *fetchMsg
 }
 
 // memberRef is who a member is in one generation: it rides on commits,

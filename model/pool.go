@@ -16,6 +16,26 @@ type pool[T any] struct{ free []*T }
 // history; nothing else does.
 var freeListsOff bool
 
+// poisonFetches makes a member fill a fetch it may reuse with garbage as
+// soon as no holder may read it, by the rule of [fetchMsg]: the request
+// when its answer comes back, the answer once handled. A test sets it:
+// a run that read a fetch or an answer after that would record another
+// history.
+var poisonFetches bool
+
+// poisonRecords is what a poisoned answer holds.
+var poisonRecords = []Record{{ID: "poison", Key: "poison", Type: "poison", Amount: -1 << 40, Offset: -1 << 40, Partition: 1 << 20}}
+
+// poisonReply fills the answer r with garbage, keeping which fetch it is.
+func poisonReply(r *recordsMsg) {
+	*r = recordsMsg{epoch: -1 << 40, partition: 1 << 20, from: -1 << 40, next: -1 << 40, records: poisonRecords, attempts: []int{-1}, fetch: r.fetch}
+}
+
+// poisonRequest fills the request f with garbage.
+func poisonRequest(f *fetchMsg) {
+	f.fetchReq = fetchReq{epoch: -1 << 40, max: -1, partitions: []int{1 << 20}, positions: []int64{-1 << 40}, start: -1, buf: poisonRecords}
+}
+
 // get returns a zeroed message.
 func (p *pool[T]) get() *T {
 	if freeListsOff {

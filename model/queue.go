@@ -40,7 +40,8 @@ func newQueueState(partitions int) *queueState {
 // ones taken from the partitions in turn.
 func (q *queueState) fetch(w *sim.World, b *Broker, f *fetchMsg) {
 	g := f.group
-	resp := &recordsMsg{epoch: f.epoch, partition: -1}
+	resp := &f.reply
+	*resp = recordsMsg{epoch: f.epoch, partition: -1, records: f.buf[:0], fetch: f}
 	give := func(p int, off int64) {
 		m := &q.msgs[p][off]
 		m.deliveries++

@@ -24,6 +24,39 @@ func numbered(name, sep string, n int) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
+// idBlock spells the ids of commands, queries and events into blocks of
+// bytes it never writes over, many ids to a block: one allocation per
+// idBlockSize bytes instead of one per id. A block lives as long as any
+// of its ids does (the history keeps them all for the run anyway).
+type idBlock struct{ b []byte }
+
+// idBlockSize is the bytes of a block.
+const idBlockSize = 4096
+
+// numbered returns name + sep + the decimal n, as [numbered] does,
+// spelled in the block.
+func (ib *idBlock) numbered(name, sep string, n int) string {
+	size := len(name) + len(sep) + 20
+	if n < 0 || size > idBlockSize/4 {
+		return numbered(name, sep, n)
+	}
+	if cap(ib.b)-len(ib.b) < size {
+		ib.b = make([]byte, 0, idBlockSize)
+	}
+	digits := 1
+	for v := n; v >= 10; v /= 10 {
+		digits++
+	}
+	start := len(ib.b)
+	b := ib.b[:start+len(name)+len(sep)+digits]
+	copy(b[start+copy(b[start:], name):], sep)
+	for i, v := len(b)-1, n; i >= start+len(name)+len(sep); i, v = i-1, v/10 {
+		b[i] = byte('0' + v%10)
+	}
+	ib.b = b
+	return unsafe.String(&b[start], len(b)-start)
+}
+
 // sessionKeysMax is the most keys a session keeps the names of.
 const sessionKeysMax = 1 << 12
 
@@ -38,7 +71,11 @@ func (s *Session) keyName(i int) string {
 		return numbered(s.cfg.Prefix, "", i)
 	}
 	if s.keys[i] == "" {
-		s.keys[i] = numbered(s.cfg.Prefix, "", i)
+		if s.env != nil {
+			s.keys[i] = s.env.ids.numbered(s.cfg.Prefix, "", i)
+		} else {
+			s.keys[i] = numbered(s.cfg.Prefix, "", i)
+		}
 	}
 	return s.keys[i]
 }

@@ -33,11 +33,13 @@ func (s *streamEvents) add(e StoredEvent) {
 		if c > 0 {
 			size = streamChunkLen
 		}
-		s.chunks = append(s.chunks, make([]StoredEvent, 0, size))
+		s.chunks = append(s.chunks, eventStock.take(size, 2*size))
 	}
 	last := s.chunks[c]
 	if len(last) == cap(last) {
-		last = growByDoubling(last)
+		// doubled, in a new array: views of the old one may still be read
+		n := min(2*cap(last), streamChunkLen)
+		last = append(eventStock.take(n, 2*n), last...)
 	}
 	s.chunks[c] = append(last, e)
 	s.n++

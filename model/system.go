@@ -29,6 +29,9 @@ type System struct {
 	control *control
 	started []sim.Time     // per member: when it first joins
 	subs    []subscription // one per consumer entry
+	// es is the event-sourced system built after this one, if any: its
+	// memory is released with this one's.
+	es *ESSystem
 }
 
 type subscription struct {

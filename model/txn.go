@@ -259,25 +259,27 @@ func (b *Broker) lso(t *topic, p int) int64 {
 	return end
 }
 
-// visible returns up to max records of partition p of t from offset
+// visible returns up to limit records of partition p of t from offset
 // from that a reader with isolation iso gets: never a control marker;
 // read-committed, nothing at or above the last stable offset and no
 // record of an aborted transaction. It also returns the offset to read
 // next (past the markers and aborted records it stepped over). The
 // records are copied out of the log into buf's array when it is large
 // enough.
-func (b *Broker) visible(t *topic, p int, from int64, max int, iso Isolation, buf []Record) (recs []Record, next int64) {
+func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, buf []Record) (recs []Record, next int64) {
 	pl := &t.partitions[p]
 	end := pl.end()
 	recs = buf[:0]
 	if !t.txn {
-		end = min(end, from+int64(max))
+		end = min(end, from+int64(limit))
 		n := 0
 		if end > from {
 			n = int(end - from)
 		}
 		if n > cap(recs) {
-			recs = make([]Record, 0, n)
+			// twice the array lent, up to a full batch: a member's
+			// batches grow to their size in a few fetches
+			recs = recordStock.reserve(recs[:0], max(n, min(limit, 2*cap(recs))))
 		}
 		recs = recs[:n]
 		for k := range recs {
@@ -289,7 +291,7 @@ func (b *Broker) visible(t *topic, p int, from int64, max int, iso Isolation, bu
 		end = b.lso(t, p)
 	}
 	next = from
-	for ; next < end && len(recs) < max; next++ {
+	for ; next < end && len(recs) < limit; next++ {
 		r := &pl.records[next]
 		if r.control != 0 || r.aborted && iso == ReadCommitted {
 			continue

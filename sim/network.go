@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"hash/fnv"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // Link is the behaviour of messages from one node to another: a latency
 // drawn uniformly from [LatencyMin, LatencyMax] and a drop probability. The
@@ -28,34 +25,54 @@ type Network struct {
 	links   map[[2]NodeID]Link
 	cut     map[[2]NodeID]int // cuts of a link not mended yet
 	state   [][]*linkState    // [from][to], made on first use
+	free    []linkState       // room for the next links, made linkSlab at a time
 }
+
+// linkSlab is the number of links made in one allocation.
+const linkSlab = 16
 
 // linkState is what one directed link remembers: its random stream and,
 // for FIFO links, the latest arrival time it has promised.
 type linkState struct {
 	rng  *rand.Rand
 	last Time
+	// pcg and r are rng's source and generator, held here so that a link
+	// is one allocation.
+	pcg rand.PCG
+	r   rand.Rand
 }
 
 func (n *Network) init(w *World) { n.w = w }
 
 // link returns the state of the link from one node to another.
 func (n *Network) link(from, to NodeID) *linkState {
-	for int(from) >= len(n.state) {
-		n.state = append(n.state, nil)
+	if int(from) >= len(n.state) {
+		n.state = append(n.state, make([][]*linkState, max(int(from)+1, len(n.w.nodes))-len(n.state))...)
 	}
 	row := n.state[from]
-	for int(to) >= len(row) {
-		row = append(row, nil)
+	if int(to) >= len(row) {
+		row = append(row, make([]*linkState, max(int(to)+1, len(n.w.nodes))-len(row))...)
+		n.state[from] = row
 	}
-	n.state[from] = row
 	if row[to] == nil {
-		h := fnv.New64a()
-		h.Write([]byte(n.w.nodes[from].name))
-		h.Write([]byte{0})
-		h.Write([]byte(n.w.nodes[to].name))
-		k := h.Sum64()
-		row[to] = &linkState{rng: rand.New(rand.NewPCG(n.w.seed^k, k^0x9e3779b97f4a7c15))}
+		// FNV-1a of the two names with a zero byte between them
+		k := uint64(fnvOffset)
+		for _, c := range []byte(n.w.nodes[from].name) {
+			k = (k ^ uint64(c)) * fnvPrime
+		}
+		k *= fnvPrime // the zero byte
+		for _, c := range []byte(n.w.nodes[to].name) {
+			k = (k ^ uint64(c)) * fnvPrime
+		}
+		if len(n.free) == 0 {
+			n.free = make([]linkState, linkSlab)
+		}
+		ls := &n.free[0]
+		n.free = n.free[1:]
+		ls.pcg.Seed(n.w.seed^k, k^0x9e3779b97f4a7c15)
+		ls.r = *rand.New(&ls.pcg)
+		ls.rng = &ls.r
+		row[to] = ls
 	}
 	return row[to]
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 )
 
 // Reserved event kinds, above any a node uses.
@@ -49,6 +50,8 @@ type World struct {
 	nodes []slot
 	seed  uint64
 	rng   *rand.Rand
+	pcg   rand.PCG  // rng's source
+	r     rand.Rand // rng
 	sum   uint64
 	steps uint64
 	hook  CrashHook
@@ -94,9 +97,39 @@ const (
 // New returns an empty world seeded with seed. Every random choice in the
 // world derives from this seed.
 func New(seed uint64) *World {
-	w := &World{seed: seed, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sum: fnvOffset}
+	w, _ := worlds.Get().(*World)
+	if w == nil {
+		w = &World{}
+	}
+	// A released world's queue arrays and node table are reused, empty:
+	// the queue reads them below their lengths only.
+	q, nodes := &w.q, w.nodes[:0]
+	ev, free, all, b := q.ev[:0], q.free[:0], q.all[:0], q.b
+	*w = World{seed: seed, sum: fnvOffset, nodes: nodes}
+	w.q.ev, w.q.free, w.q.all = ev, free, all
+	for j := range b {
+		w.q.b[j] = b[j][:0]
+	}
+	w.pcg.Seed(seed, seed^0x9e3779b97f4a7c15)
+	w.r = *rand.New(&w.pcg)
+	w.rng = &w.r
 	w.net.init(w)
 	return w
+}
+
+// worlds keeps released worlds ([World.Release]) for New to reuse.
+var worlds sync.Pool
+
+// Release hands the world's memory (its event queue and node table) back
+// for a later [New] to reuse, so that a sweep's runs do not grow a queue
+// each. Nothing may use the world, nor run anything in it, after it:
+// call it once a run is over and only what the run recorded is read.
+func (w *World) Release() {
+	clear(w.q.ev) // the queued events' messages
+	clear(w.nodes)
+	w.cur = Event{}
+	w.limit, w.hook = nil, nil
+	worlds.Put(w)
 }
 
 // Seed returns the seed the world was made with.
@@ -120,7 +153,16 @@ func (w *World) Checksum() uint64 { return w.sum }
 // Components take one each at construction, so that their draws do not
 // depend on what other components draw.
 func (w *World) Stream() *rand.Rand {
-	return rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
+	s := &stream{}
+	s.pcg.Seed(w.rng.Uint64(), w.rng.Uint64())
+	s.r = *rand.New(&s.pcg)
+	return &s.r
+}
+
+// stream is a random stream and its source, one allocation.
+type stream struct {
+	pcg rand.PCG
+	r   rand.Rand
 }
 
 // SetCrashHook installs the hook that [World.CrashPoint] asks. nil means no

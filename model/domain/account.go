@@ -1,7 +1,5 @@
 package domain
 
-import "strconv"
-
 // The built-in account's event types.
 const (
 	Opened    = "Opened"
@@ -49,7 +47,7 @@ func (a Account) Apply(state any, e Event) any {
 		s.Open = true
 	}
 	s.Balance += a.change(e)
-	return s
+	return boxAccount(s)
 }
 
 // change is what e adds to the balance.
@@ -109,15 +107,20 @@ func (a Account) DecideAppend(buf []Change, state any, c Command) ([]Change, str
 // Describe implements Aggregate.
 func (a Account) Describe(state any) string {
 	s := state.(AccountState)
-	// open=%t balance=%d, and a c for cents, spelled without fmt: the
-	// store describes the state after every append
-	var buf [48]byte
-	b := strconv.AppendBool(append(buf[:0], "open="...), s.Open)
-	b = strconv.AppendInt(append(b, " balance="...), s.Balance, 10)
-	if a.Cents {
-		b = append(b, 'c')
+	// the store describes the state after every append: a small state's
+	// description is spelled once
+	if s.Balance >= 0 && s.Balance < accountBoxMax {
+		cents, open := 0, 0
+		if a.Cents {
+			cents = 1
+		}
+		if s.Open {
+			open = 1
+		}
+		return accountDescriptions()[cents][open][s.Balance]
 	}
-	return string(b)
+	var buf [48]byte
+	return string(appendAccount(buf[:0], s, a.Cents))
 }
 
 // Value implements Aggregate: the balance.
@@ -125,7 +128,7 @@ func (Account) Value(state any) int64 { return state.(AccountState).Balance }
 
 // FromRow implements Aggregate: a row exists once the account is opened.
 func (Account) FromRow(value, version int64) any {
-	return AccountState{Open: version > 0, Balance: value}
+	return boxAccount(AccountState{Open: version > 0, Balance: value})
 }
 
 // Types implements Typed.

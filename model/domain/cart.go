@@ -1,7 +1,5 @@
 package domain
 
-import "fmt"
-
 // The built-in cart's event types.
 const (
 	ItemAdded   = "ItemAdded"
@@ -39,11 +37,16 @@ func (Cart) Apply(state any, e Event) any {
 	case CheckedOut:
 		s.CheckedOut = true
 	}
-	return s
+	return boxCart(s)
 }
 
 // Decide implements Aggregate.
-func (Cart) Decide(state any, c Command) ([]Change, string) {
+func (c Cart) Decide(state any, cmd Command) ([]Change, string) {
+	return c.DecideAppend(nil, state, cmd)
+}
+
+// DecideAppend implements Appender.
+func (Cart) DecideAppend(buf []Change, state any, c Command) ([]Change, string) {
 	s := state.(CartState)
 	if s.CheckedOut {
 		return nil, "checked out"
@@ -53,17 +56,17 @@ func (Cart) Decide(state any, c Command) ([]Change, string) {
 		if s.Items+c.Amount > CartMax {
 			return nil, "cart full"
 		}
-		return []Change{{Type: ItemAdded, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: ItemAdded, Amount: c.Amount}), ""
 	case "RemoveItem":
 		if s.Items < c.Amount {
 			return nil, "not in cart"
 		}
-		return []Change{{Type: ItemRemoved, Amount: c.Amount}}, ""
+		return append(buf, Change{Type: ItemRemoved, Amount: c.Amount}), ""
 	case "Checkout":
 		if s.Items == 0 {
 			return nil, "empty cart"
 		}
-		return []Change{{Type: CheckedOut}}, ""
+		return append(buf, Change{Type: CheckedOut}), ""
 	}
 	return nil, UnknownCommand(c)
 }
@@ -71,7 +74,15 @@ func (Cart) Decide(state any, c Command) ([]Change, string) {
 // Describe implements Aggregate.
 func (Cart) Describe(state any) string {
 	s := state.(CartState)
-	return fmt.Sprintf("items=%d checked-out=%t", s.Items, s.CheckedOut)
+	if s.Items >= 0 && s.Items < cartBoxMax {
+		out := 0
+		if s.CheckedOut {
+			out = 1
+		}
+		return cartDescriptions()[out][s.Items]
+	}
+	var buf [48]byte
+	return string(appendCart(buf[:0], s))
 }
 
 // Value implements Aggregate: the number of items.
@@ -79,7 +90,7 @@ func (Cart) Value(state any) int64 { return state.(CartState).Items }
 
 // FromRow implements Aggregate. The read model does not know whether a
 // cart checked out, which is the point of validating against the write model.
-func (Cart) FromRow(value, version int64) any { return CartState{Items: value} }
+func (Cart) FromRow(value, version int64) any { return boxCart(CartState{Items: value}) }
 
 // Types implements Typed.
 func (Cart) Types() []string {

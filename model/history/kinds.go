@@ -59,8 +59,9 @@ func (h *History) Count(ks ...Kind) int {
 // that closes the history before its last record panics at its next
 // step: the chunk it was reading may be unmapped.
 func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
-	set := kindsOf(ks)
+	kinds := kindsOf(ks) // captured by value: one allocation, the closure
 	return func(yield func(int, *Record) bool) {
+		set := kinds
 		n, slot, mem := h.n, -1, h.mem
 		defer func() { h.unpinChunk(slot) }()
 		for c := range h.recs {
