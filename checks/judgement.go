@@ -14,14 +14,13 @@ import (
 // own ([Check.Run]) makes them for itself, with the same verdict.
 //
 // The passes are of the history as it is while the judgement is used: a
-// history that grew since ([history.History.Len] changed) is noticed and
-// read afresh, but one changed in place ([history.History.Set],
-// [history.History.Reset] and refilled to the same length) is not. Judge
-// a changed history with a new Judgement. A Judgement is used by one
-// goroutine at a time.
+// history that grew ([history.History.Len]) or was changed in place
+// ([history.History.Changes]: Set, Reset, SetEntries) since is read
+// afresh. A Judgement is used by one goroutine at a time.
 type Judgement struct {
-	h *history.History
-	n int // h.Len() when the passes below were made
+	h       *history.History
+	n       int    // h.Len() when the passes below were made
+	changes uint64 // h.Changes() then
 
 	doms   *domains
 	topics map[string]string // nil until read
@@ -83,7 +82,9 @@ func (j *Judgement) linScratch() *linScratch {
 }
 
 // NewJudgement returns a judgement of h with none of its passes made yet.
-func NewJudgement(h *history.History) *Judgement { return &Judgement{h: h, n: h.Len()} }
+func NewJudgement(h *history.History) *Judgement {
+	return &Judgement{h: h, n: h.Len(), changes: h.Changes()}
+}
 
 // Run runs check c on the judgement's history, sharing the passes made
 // for the checks run before it.
@@ -98,10 +99,11 @@ func (j *Judgement) Run(c Check) Result {
 // History returns the history judged.
 func (j *Judgement) History() *history.History { return j.h }
 
-// fresh forgets the passes made of a history that has since grown.
+// fresh forgets the passes made of a history that has since grown or
+// changed.
 func (j *Judgement) fresh() {
-	if n := j.h.Len(); n != j.n {
-		*j = Judgement{h: j.h, n: n}
+	if n, c := j.h.Len(), j.h.Changes(); n != j.n || c != j.changes {
+		*j = Judgement{h: j.h, n: n, changes: c}
 	}
 }
 

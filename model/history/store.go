@@ -45,6 +45,10 @@ type History struct {
 	// [History.Reset] lower it to the first record they change.
 	ordered int
 
+	// changes counts the calls that rewrote records already added
+	// ([History.Set], [History.Reset]): see [History.Changes].
+	changes uint64
+
 	// kindN counts the records of each kind code, for [History.Count].
 	kindN [256]int32
 }
@@ -199,6 +203,7 @@ func (h *History) Set(i int, e Entry) {
 	h.kindN[r.kind]++
 	*old = r
 	h.ordered = min(h.ordered, i)
+	h.changes++
 	h.wroteRec(i)
 	runtime.KeepAlive(h) // see chunkMem
 }
@@ -250,11 +255,19 @@ func (h *History) Reset() {
 		h.kindN = [256]int32{}
 	}
 	h.Source, h.n, h.nx, h.ordered = "", 0, 0, 0
+	h.changes++
 	h.syms.reset()
 	if h.sp != nil {
 		h.resetSpill()
 	}
 }
+
+// Changes counts the calls that rewrote records the history already had
+// ([History.Set], [History.Reset], [History.SetEntries]); adding records
+// does not count. A reader that keeps what it computed from the history
+// (the checks of one judgement share their passes) reads it afresh when
+// Changes or [History.Len] differ from when it computed.
+func (h *History) Changes() uint64 { return h.changes }
 
 // Cap returns the number of records the history holds without growing.
 func (h *History) Cap() int { return len(h.recs) * chunkLen }
