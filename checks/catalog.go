@@ -115,9 +115,10 @@ var Catalog = map[string]Check{
 		judge: duplicateDeliveryInvariance,
 	},
 	"key-order": {
-		Name: "key-order",
-		Doc:  "each group applies the events of one key in the order they were published",
-		Run:  KeyOrder,
+		Name:  "key-order",
+		Doc:   "each group applies the events of one key in the order they were published",
+		Run:   KeyOrder,
+		judge: keyOrder,
 	},
 	"single-writer": {
 		Name: "single-writer",
