@@ -142,9 +142,10 @@ var Catalog = map[string]Check{
 		Run:  LogDuplicates,
 	},
 	"lost-write": {
-		Name: "lost-write",
-		Doc:  "no acknowledged event below the highest offset read in its partition goes unread",
-		Run:  LostWrite,
+		Name:  "lost-write",
+		Doc:   "no acknowledged event below the highest offset read in its partition goes unread",
+		Run:   LostWrite,
+		judge: lostWrite,
 	},
 	"unseen": {
 		Name:  "unseen",
