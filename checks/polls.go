@@ -6,45 +6,69 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-// consumer is Jepsen's process for the poll checks: one member of a group,
-// in one incarnation (crashes count them), in one generation (each
-// rebalance hands out a new assignment), reading one partition. A crash or
-// a rebalance makes a new consumer, which starts from the committed
-// offset: re-reading then is expected, and group-reread reports it.
-// Its names are the history's symbols.
-type consumer struct {
-	group, node, topic    history.Sym
-	incarnation           int
-	generation, partition int32
-}
-
 // pollStep is one poll of a consumer compared with its previous poll of
-// the partition.
+// the partition. A consumer is Jepsen's process for the poll checks: one
+// member of a group, in one incarnation (crashes count them), in one
+// generation (each rebalance hands out a new assignment), reading one
+// partition. A crash or a rebalance makes a new consumer, which starts
+// from the committed offset: re-reading then is expected, and
+// group-reread reports it.
 type pollStep struct {
 	prev, cur int   // indexes of the consumer's previous poll and of this one
 	leftOff   int64 // the last offset the previous poll read
+	offset    int64 // the first offset this poll read
 }
 
 // pollSteps walks the polls that read something and calls f for each
 // that is not its consumer's first: Jepsen's successive operations of one
-// process on one key.
+// process on one key. It keeps each member's consumers by symbol and
+// partition number, with no hashing but of a member's (group, topic,
+// generation) when it changes, and forgets them when the member crashes.
 func pollSteps(h *history.History, f func(s pollStep)) {
-	crashes := map[history.Sym]int{}
-	last := map[consumer]int{}
+	type assignment struct {
+		group, topic history.Sym
+		generation   int32
+	}
+	// last is a consumer's previous poll: rec is 1 + its index (0: none).
+	type last struct {
+		rec     int32
+		leftOff int64
+	}
+	// incarnation is a member's consumers between two crashes.
+	type incarnation struct {
+		cur   assignment
+		parts *partSlots[last] // cur's consumers, by partition
+		all   map[assignment]*partSlots[last]
+	}
+	var members symTable[*incarnation]
 	for i, r := range h.Compact(history.Crash, history.Poll) {
 		switch r.Kind() {
 		case history.Crash:
-			crashes[r.Node]++
+			if members.get(r.Node) != nil {
+				members.set(r.Node, nil) // its consumers after the crash are new ones
+			}
 		case history.Poll:
 			if r.Count <= 0 {
 				continue
 			}
-			k := consumer{r.Group, r.Node, r.Topic, crashes[r.Node], r.Generation, r.Partition}
-			if j, ok := last[k]; ok {
-				p := h.Record(j)
-				f(pollStep{j, i, p.Offset + int64(p.Count) - 1})
+			m := members.get(r.Node)
+			if m == nil {
+				m = &incarnation{all: map[assignment]*partSlots[last]{}}
+				members.set(r.Node, m)
 			}
-			last[k] = i
+			if a := (assignment{r.Group, r.Topic, r.Generation}); m.parts == nil || a != m.cur {
+				if m.parts = m.all[a]; m.parts == nil {
+					m.parts = new(partSlots[last])
+					m.all[a] = m.parts
+				}
+				m.cur = a
+			}
+			s := m.parts.slot(r.Partition)
+			prev := *s
+			*s = last{int32(i + 1), r.Offset + int64(r.Count) - 1}
+			if prev.rec != 0 {
+				f(pollStep{int(prev.rec) - 1, i, prev.leftOff, r.Offset})
+			}
 		}
 	}
 }
@@ -68,7 +92,7 @@ func NonmonotonicPoll(h *history.History) Result {
 	var steps, back int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		if h.Record(s.cur).Offset > s.leftOff {
+		if s.offset > s.leftOff {
 			return
 		}
 		back++
@@ -110,10 +134,10 @@ func PollSkip(h *history.History) Result {
 	var steps, skips, missed int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		c := h.Record(s.cur)
-		if c.Offset <= s.leftOff+1 {
+		if s.offset <= s.leftOff+1 {
 			return
 		}
+		c := h.Record(s.cur)
 		n := vo.between(tp{h.Str(c.Topic), int(c.Partition)}, s.leftOff, c.Offset)
 		if n == 0 {
 			return
