@@ -28,22 +28,23 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 		leftOff int64
 		by      int32
 	}
-	topics := map[uint64]*partSlots[state]{} // by symPair(group, topic)
-	var cur *partSlots[state]
-	var curKey uint64
+	var sets []partSlots[state]
+	topics := map[uint64]int{} // 1 + index in sets, by symPair(group, topic)
+	cur, curKey := 0, uint64(0)
 	for i, r := range h.Compact(history.Poll) {
 		if r.Count <= 0 {
 			continue
 		}
-		if k := symPair(r.Group, r.Topic); cur == nil || k != curKey {
-			if cur = topics[k]; cur == nil {
-				cur = new(partSlots[state])
+		if k := symPair(r.Group, r.Topic); cur == 0 || k != curKey {
+			if cur = topics[k]; cur == 0 {
+				sets = append(sets, partSlots[state]{})
+				cur = len(sets)
 				topics[k] = cur
 			}
 			curKey = k
 		}
 		last := r.Offset + int64(r.Count) - 1
-		st := cur.slot(r.Partition)
+		st := sets[cur-1].slot(r.Partition)
 		if st.by == 0 {
 			*st = state{last, int32(i + 1)}
 			continue

@@ -21,49 +21,66 @@ type pollStep struct {
 
 // pollSteps walks the polls that read something and calls f for each
 // that is not its consumer's first: Jepsen's successive operations of one
-// process on one key. It keeps each member's consumers by symbol and
-// partition number, with no hashing but of a member's (group, topic,
-// generation) when it changes, and forgets them when the member crashes.
+// process on one key. It keeps each member's consumers by partition
+// number, hashing a member's incarnation and assignment (group, topic,
+// generation) only when they change from its previous poll.
 func pollSteps(h *history.History, f func(s pollStep)) {
 	type assignment struct {
 		group, topic history.Sym
 		generation   int32
+	}
+	type consumers struct {
+		node        history.Sym
+		incarnation int32
+		assignment
 	}
 	// last is a consumer's previous poll: rec is 1 + its index (0: none).
 	type last struct {
 		rec     int32
 		leftOff int64
 	}
-	// incarnation is a member's consumers between two crashes.
-	type incarnation struct {
-		cur   assignment
-		parts *partSlots[last] // cur's consumers, by partition
-		all   map[assignment]*partSlots[last]
+	// member is where a member is: its incarnation (its crashes so far)
+	// and the assignment of its previous poll, whose consumers are
+	// sets[set-1] (set 0: none yet in this incarnation).
+	type member struct {
+		incarnation, set int32
+		cur              assignment
 	}
-	var members symTable[*incarnation]
+	var ms []member
+	members := map[history.Sym]int{} // index in ms, by node: a uint32 key hashes fast
+	memberOf := func(node history.Sym) *member {
+		x, ok := members[node]
+		if !ok {
+			ms = append(ms, member{})
+			x = len(ms) - 1
+			members[node] = x
+		}
+		return &ms[x]
+	}
+	var sets []partSlots[last]
+	all := map[consumers]int32{} // index of the set, in sets
 	for i, r := range h.Compact(history.Crash, history.Poll) {
 		switch r.Kind() {
 		case history.Crash:
-			if members.get(r.Node) != nil {
-				members.set(r.Node, nil) // its consumers after the crash are new ones
-			}
+			m := memberOf(r.Node)
+			m.incarnation++ // its consumers after the crash are new ones
+			m.set = 0
 		case history.Poll:
 			if r.Count <= 0 {
 				continue
 			}
-			m := members.get(r.Node)
-			if m == nil {
-				m = &incarnation{all: map[assignment]*partSlots[last]{}}
-				members.set(r.Node, m)
-			}
-			if a := (assignment{r.Group, r.Topic, r.Generation}); m.parts == nil || a != m.cur {
-				if m.parts = m.all[a]; m.parts == nil {
-					m.parts = new(partSlots[last])
-					m.all[a] = m.parts
+			m := memberOf(r.Node)
+			if a := (assignment{r.Group, r.Topic, r.Generation}); m.set == 0 || a != m.cur {
+				k := consumers{r.Node, m.incarnation, a}
+				x, ok := all[k]
+				if !ok {
+					sets = append(sets, partSlots[last]{})
+					x = int32(len(sets))
+					all[k] = x
 				}
-				m.cur = a
+				m.set, m.cur = x, a
 			}
-			s := m.parts.slot(r.Partition)
+			s := sets[m.set-1].slot(r.Partition)
 			prev := *s
 			*s = last{int32(i + 1), r.Offset + int64(r.Count) - 1}
 			if prev.rec != 0 {
