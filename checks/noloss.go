@@ -189,39 +189,39 @@ func truncatedAway(h *history.History, ack history.Entry) int {
 // lossStory finds the records that show how the acknowledged event at
 // index i was lost to subscription s, and tells it.
 func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Entry, string) {
-	ack := h.At(i)
+	ack, a := h.At(i), h.Record(i)
 	deliver, otherDeliver, fail, dedup, crash, commit, fenced := -1, -1, -1, -1, -1, -1, -1
-	var lastDeliverNode string
+	var lastDeliverNode history.Sym
 	pollBefore, pollAfter := -1, -1
+	svc, okSvc := h.Lookup(s.service)
+	ofService := func(r *history.Record) bool { return okSvc && h.Service(r) == svc }
+	// The group's records, compared in place.
 	g, ok := h.Lookup(s.group)
-	for j := range h.Len() {
-		if !ok || h.Record(j).Group != g {
-			continue // compared in place: only the group's records are unpacked
+	for j, r := range h.Compact(history.Deliver, history.HandlerError, history.Dedup, history.Fenced,
+		history.Crash, history.OffsetCommit, history.Ack, history.Poll) {
+		if !ok || r.Group != g {
+			continue
 		}
-		r := h.At(j)
-		if r.Group != s.group {
-			continue // a store append keeps another field in place of its group
-		}
-		switch r.Kind {
+		switch r.Kind() {
 		case history.Deliver:
-			if r.Event != ack.Event {
+			if r.Event != a.Event {
 				continue
 			}
-			if r.Service != s.service {
+			if !ofService(r) {
 				otherDeliver = j
 				continue
 			}
 			deliver, crash, lastDeliverNode = j, -1, r.Node
 		case history.HandlerError:
-			if r.Event == ack.Event && r.Service == s.service && fail < 0 {
+			if r.Event == a.Event && fail < 0 && ofService(r) {
 				fail = j
 			}
 		case history.Dedup:
-			if r.Event == ack.Event && r.Service == s.service && dedup < 0 {
+			if r.Event == a.Event && dedup < 0 && ofService(r) {
 				dedup = j
 			}
 		case history.Fenced:
-			if r.Event == ack.Event && r.Service == s.service && fenced < 0 {
+			if r.Event == a.Event && fenced < 0 && ofService(r) {
 				fenced = j
 			}
 		case history.Crash:
@@ -229,20 +229,20 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				crash = j
 			}
 		case history.OffsetCommit:
-			if commit < 0 && commitTaken(r) && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
+			if commit < 0 && r.Outcome() != history.OutcomeUnknown && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset > a.Offset {
 				commit = j
 			}
 		case history.Ack:
-			if commit < 0 && r.Event == ack.Event {
+			if commit < 0 && r.Event == a.Event {
 				commit = j
 			}
 		case history.Poll:
-			if r.Topic != ack.Topic || r.Partition != ack.Partition {
+			if r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}
-			if r.Offset+int64(r.Count) <= ack.Offset {
+			if r.Offset+int64(r.Count) <= a.Offset {
 				pollBefore = j
-			} else if r.Offset > ack.Offset && pollAfter < 0 {
+			} else if r.Offset > a.Offset && pollAfter < 0 {
 				pollAfter = j
 			}
 		}
@@ -258,6 +258,15 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 	head := fmt.Sprintf("Event %s was acknowledged at %s (%s/%d offset %d), but %s never applied it",
 		ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, s.name())
 	var why string
+	// away is truncatedAway of the acknowledgement, looked for once, when
+	// a case asks (-2: not yet).
+	app := -2
+	away := func() int {
+		if app == -2 {
+			app = truncatedAway(h, ack)
+		}
+		return app
+	}
 	switch {
 	case dedup >= 0 && fenced >= 0:
 		d, f := h.At(dedup), h.At(fenced)
@@ -300,16 +309,16 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
 			c.Node, c.CrashPoint, at(c.At))
 		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
-	case deliver < 0 && truncatedAway(h, ack) >= 0:
-		app, tr := truncatedAway(h, ack), -1
-		a := h.At(app)
+	case deliver < 0 && away() >= 0:
+		app, tr := away(), -1
+		ar := h.Record(app)
 		for j := app + 1; j < h.Len(); j++ {
-			if r := h.At(j); r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+			if r := h.Record(j); r.Kind() == history.Truncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
 				tr = j
 				break
 			}
 		}
-		t := h.At(tr)
+		a, t := h.At(app), h.At(tr)
 		cause := "to follow a new leader that never had it (leader epochs)"
 		if t.PowerLoss {
 			cause = "after a power loss took what it had not flushed to disk"
