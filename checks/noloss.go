@@ -26,9 +26,11 @@ func noLoss(j *Judgement) Result {
 	res := Result{Check: "no-loss"}
 	subs := j.subscriptions()
 	txns := j.transactions()
-	type gtpSym struct {
-		group, topic history.Sym
-		partition    int32
+	// commit is a group's last offset commit of a partition (ok: one
+	// was taken).
+	type commit struct {
+		offset int64
+		ok     bool
 	}
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]int32, 0, nAcks)
@@ -37,7 +39,13 @@ func noLoss(j *Judgement) Result {
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
 	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
 	queueAcked := map[history.Sym]*symSet{}   // by group
-	committed := map[gtpSym]int64{}
+	// committed holds the commits of each group's topic, by
+	// symPair(group, topic), then by partition.
+	committed := map[uint64]*partSlots[commit]{}
+	var commits *partSlots[commit]
+	var commitsOf uint64
+	var fx *symSet // the effects of the group and service fxOf
+	var fxOf [2]history.Sym
 	drained := false
 	kinds := []history.Kind{history.PublishAck, history.Effect, history.DeadLetter, history.Ack, history.OffsetCommit, history.End}
 	if len(txns.fate) > 0 {
@@ -52,7 +60,10 @@ func noLoss(j *Judgement) Result {
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
-			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
+			if k := [2]history.Sym{r.Group, h.Service(r)}; fx == nil || k != fxOf {
+				fx, fxOf = symSetOf(accounted, k), k
+			}
+			fx.add(r.Event)
 		case history.Append:
 			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
 				if in, ok := h.Lookup(e.Input); ok {
@@ -66,7 +77,14 @@ func noLoss(j *Judgement) Result {
 			symSetOf(queueAcked, r.Group).add(r.Event)
 		case history.OffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
-				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset
+				if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
+					if commits = committed[k]; commits == nil {
+						commits = new(partSlots[commit])
+						committed[k] = commits
+					}
+					commitsOf = k
+				}
+				*commits.slot(r.Partition) = commit{r.Offset, true}
 			}
 		case history.End:
 			drained = r.Drained()
@@ -119,17 +137,21 @@ func noLoss(j *Judgement) Result {
 		if len(topicSubs) > 0 {
 			consumed++
 		}
-		for _, x := range topicSubs {
-			s, ss := x.s, x.ss
+		for xi := range topicSubs {
+			x := &topicSubs[xi]
+			ss := &x.ss
 			if ss.ok && (x.accounted.has(ack.Event) || x.dead.has(ack.Event)) {
 				continue
 			}
 			var skipped bool
-			if s.queue {
+			if x.s.queue {
 				skipped = ss.ok && x.acksOfQ.has(ack.Event)
 			} else {
-				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
-				skipped = ss.ok && ok && ack.Offset != history.OffsetUnknown && c > ack.Offset
+				var c commit
+				if cs := committed[symPair(ss.group, ack.Topic)]; cs != nil {
+					c = cs.get(ack.Partition)
+				}
+				skipped = ss.ok && c.ok && ack.Offset != history.OffsetUnknown && c.offset > ack.Offset
 			}
 			if !skipped && !drained {
 				pending++
@@ -137,7 +159,7 @@ func noLoss(j *Judgement) Result {
 			}
 			lost++
 			if res.Witness == nil {
-				res.Witness, res.Explanation = lossStory(h, i, s, skipped)
+				res.Witness, res.Explanation = lossStory(h, i, x.s, skipped)
 			}
 		}
 	}

@@ -112,6 +112,19 @@ type partSlots[T any] struct {
 	other map[int32]*T
 }
 
+// get returns partition p's value, the zero T when it was never set.
+func (s *partSlots[T]) get(p int32) T {
+	if p >= 0 && p < partMax {
+		if int(p) < len(s.small) {
+			return s.small[p]
+		}
+	} else if x := s.other[p]; x != nil {
+		return *x
+	}
+	var zero T
+	return zero
+}
+
 // slot returns partition p's slot, the zero T when it was never set. The
 // pointer is good until the next call of slot.
 func (s *partSlots[T]) slot(p int32) *T {

@@ -107,12 +107,17 @@ func TestPartSlotsKeepEachPartitionApart(t *testing.T) {
 		*s.slot(p) = i + 1
 	}
 	for i, p := range parts {
-		if got := *s.slot(p); got != i+1 {
+		if got := s.get(p); got != i+1 {
 			t.Errorf("partition %d holds %d, want %d", p, got, i+1)
 		}
+		if got := *s.slot(p); got != i+1 {
+			t.Errorf("partition %d's slot holds %d, want %d", p, got, i+1)
+		}
 	}
-	if got := *s.slot(7); got != 0 {
-		t.Errorf("partition 7, never set, holds %d", got)
+	for _, p := range []int32{7, partMax + 1, -2} {
+		if got := s.get(p); got != 0 {
+			t.Errorf("partition %d, never set, holds %d", p, got)
+		}
 	}
 	if len(s.small) > partMax || len(s.other) != 4 {
 		t.Errorf("%d slots in the slice and %d in the map, want at most %d and 4", len(s.small), len(s.other), partMax)
