@@ -147,12 +147,15 @@ func PollSkip(h *history.History) Result {
 		return res
 	}
 	res := Result{Check: name}
-	vo := knownOffsets(h)
+	var vo versionOrder // read when a poll first jumps forward
 	var steps, skips, missed int
 	pollSteps(h, func(s pollStep) {
 		steps++
 		if s.offset <= s.leftOff+1 {
 			return
+		}
+		if vo == nil {
+			vo = knownOffsets(h)
 		}
 		c := h.Record(s.cur)
 		n := vo.between(tp{h.Str(c.Topic), int(c.Partition)}, s.leftOff, c.Offset)
