@@ -26,34 +26,49 @@ func AbortedRead(h *history.History) Result {
 	var reads int
 	readers := map[string]bool{}
 	var names []string
-	for i, r := range h.OfKind(history.Deliver, history.Effect, history.ProjectionApply) {
-		switch r.Kind {
-		case history.Deliver, history.Effect, history.ProjectionApply:
-		default:
+	// The reads are compared in place: only those of a partition that
+	// holds an aborted record are looked up by offset.
+	var abortedIn map[uint64]bool
+	for o, f := range txns.fate {
+		if f != fateAborted {
 			continue
 		}
-		o := tpo{tp{r.Topic, r.Partition}, r.Offset}
-		if r.Topic == "" || txns.fate[o] != fateAborted {
+		if t, ok := h.Lookup(o.topic); ok {
+			if abortedIn == nil {
+				abortedIn = map[uint64]bool{}
+			}
+			abortedIn[partKey(t, int32(o.partition))] = true
+		}
+	}
+	for i, c := range h.Compact(history.Deliver, history.Effect, history.ProjectionApply) {
+		if c.Topic == 0 || !abortedIn[partKey(c.Topic, c.Partition)] {
+			continue
+		}
+		o := tpo{tp{h.Str(c.Topic), int(c.Partition)}, c.Offset}
+		if txns.fate[o] != fateAborted {
 			continue
 		}
 		reads++
-		if !readers[r.Group] {
-			readers[r.Group] = true
-			names = append(names, r.Group)
+		if g := h.Str(c.Group); !readers[g] {
+			readers[g] = true
+			names = append(names, g)
 		}
 		if res.Witness != nil {
 			continue
 		}
-		a := h.At(txns.appended[o])
+		r := h.At(i)
+		app := txns.appended[o]
+		ar := h.Record(app)
+		pid := h.ProducerIDOf(&ar)
 		mark := -1
-		for m := txns.appended[o] + 1; m < h.Len(); m++ {
-			if x := h.At(m); x.Kind == history.TxnAbort && x.Topic == r.Topic && x.Partition == r.Partition &&
-				x.ProducerID == a.ProducerID && x.Offset > a.Offset {
+		for m := app + 1; m < h.Len(); m++ {
+			if x := h.Record(m); x.Kind() == history.TxnAbort && x.Topic == c.Topic && x.Partition == c.Partition &&
+				h.ProducerIDOf(&x) == pid && x.Offset > ar.Offset {
 				mark = m
 				break
 			}
 		}
-		res.Witness = pickRecords(h, txns.appended[o], i, mark)
+		res.Witness = pickRecords(h, app, i, mark)
 		res.Explanation = fmt.Sprintf("%s read %s/%d@%d (%s), a record of transaction %s that aborted (at %s): an aborted read (G1a). A read-uncommitted consumer (Kafka's default isolation.level) sees every record up to the log end, aborted ones included; one with isolation read-committed reads only below the last stable offset and skips aborted records.",
 			readerName(r), r.Topic, r.Partition, r.Offset, r.Event, txnName(h, mark), whenAt(h, mark))
 	}

@@ -18,21 +18,27 @@ import (
 // whose aggregate cannot be looked up is not judged.
 func AsOfEqualsFold(h *history.History) Result { return asOfEqualsFold(NewJudgement(h)) }
 
+// asOfEqualsFold is [AsOfEqualsFold] within a judgement, which shares the
+// aggregates the history names. It folds the store's records in place and
+// unpacks only the answered as-of queries and the records its witness
+// names.
 func asOfEqualsFold(j *Judgement) Result {
 	h := j.h
 	res := Result{Check: "as-of-equals-fold"}
 	doms := j.domains()
-	stored := map[string][]history.Entry{}
+	stored := map[history.Sym][]int32{} // the store's appends, by key
 	judged, unjudged, bad := 0, 0, 0
 	var whyNot string
-	for _, r := range h.OfKind(history.StoreAppend, history.QueryReturn) {
-		if r.Kind == history.StoreAppend {
-			stored[r.Key] = append(stored[r.Key], r)
+	for i, q := range h.Compact(history.StoreAppend, history.QueryReturn) {
+		if q.Kind() == history.StoreAppend {
+			stored[q.Key] = append(stored[q.Key], int32(i))
 			continue
 		}
-		if r.Kind != history.QueryReturn || r.Mode != history.ModeAsOf || r.Outcome != history.OutcomeOK {
+		if q.Mode() != history.ModeAsOf || q.Outcome() != history.OutcomeOK {
 			continue
 		}
+		key := q.Key
+		r := h.At(i) // its Until and Logic live in its side row
 		f, _, why := doms.aggregateOf(r.Key)
 		if f == nil {
 			unjudged++
@@ -45,14 +51,15 @@ func asOfEqualsFold(j *Judgement) Result {
 		a := f(max(1, r.Logic))
 		s := a.Initial()
 		var n int64
-		var last *history.Entry
-		for _, e := range stored[r.Key] {
+		last := -1
+		for _, x := range stored[key] {
+			e := h.Record(int(x))
 			if e.At > r.Until {
 				continue
 			}
 			n++
-			s = a.Apply(s, eventOf(e, e.Version))
-			last = addr(e)
+			s = a.Apply(s, storedEventOf(h, &e))
+			last = int(x)
 		}
 		want := a.Value(s)
 		if r.Value == want && r.Version == n {
@@ -62,12 +69,13 @@ func asOfEqualsFold(j *Judgement) Result {
 		if res.Witness != nil {
 			continue
 		}
-		if last != nil {
-			res.Witness = append(res.Witness, *last)
+		if last >= 0 {
+			res.Witness = append(res.Witness, h.At(last))
 		}
 		next := ""
-		for _, e := range stored[r.Key] {
-			if e.At > r.Until {
+		for _, x := range stored[key] {
+			if h.Record(int(x)).At > r.Until {
+				e := h.At(int(x))
 				res.Witness = append(res.Witness, e)
 				next = fmt.Sprintf("The stream's next event, %s (version %d), committed only at %s. ", e.Event, e.Version, at(e.At))
 				break

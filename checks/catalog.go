@@ -115,9 +115,10 @@ var Catalog = map[string]Check{
 		judge: duplicateDeliveryInvariance,
 	},
 	"key-order": {
-		Name: "key-order",
-		Doc:  "each group applies the events of one key in the order they were published",
-		Run:  KeyOrder,
+		Name:  "key-order",
+		Doc:   "each group applies the events of one key in the order they were published",
+		Run:   KeyOrder,
+		judge: keyOrder,
 	},
 	"single-writer": {
 		Name: "single-writer",
@@ -141,9 +142,10 @@ var Catalog = map[string]Check{
 		Run:  LogDuplicates,
 	},
 	"lost-write": {
-		Name: "lost-write",
-		Doc:  "no acknowledged event below the highest offset read in its partition goes unread",
-		Run:  LostWrite,
+		Name:  "lost-write",
+		Doc:   "no acknowledged event below the highest offset read in its partition goes unread",
+		Run:   LostWrite,
+		judge: lostWrite,
 	},
 	"unseen": {
 		Name:  "unseen",

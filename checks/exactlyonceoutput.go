@@ -64,41 +64,73 @@ func ExactlyOnceOutput(h *history.History) Result {
 			plural(dups, "repeated output", "repeated outputs"))
 		return res
 	}
-	// Inputs consumed: below each loop's last committed offset.
+	// Inputs consumed: below each loop's last committed offset. The
+	// subscriptions, commits and appends are read in place, by symbol.
 	subs := map[loop]string{}
-	last := map[gtp]int64{}
-	for _, r := range h.OfKind(history.Subscribe, history.OffsetCommit) {
-		switch r.Kind {
+	type commit struct {
+		offset int64
+		ok     bool
+	}
+	last := map[uint64]*partSlots[commit]{} // by symPair(group, topic), then partition
+	var commits *partSlots[commit]
+	var commitsOf uint64
+	for _, r := range h.Compact(history.Subscribe, history.OffsetCommit) {
+		switch r.Kind() {
 		case history.Subscribe:
-			subs[loop{r.Group, r.Service}] = r.Topic
+			subs[loop{h.Str(r.Group), h.Str(h.Service(r))}] = h.Str(r.Topic)
 		case history.OffsetCommit:
-			last[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
+				if commits = last[k]; commits == nil {
+					commits = new(partSlots[commit])
+					last[k] = commits
+				}
+				commitsOf = k
+			}
+			*commits.slot(r.Partition) = commit{r.Offset, true}
 		}
 	}
+	// loopSym is a loop's group and subscribed topic as symbols (ok:
+	// some record names both).
+	type loopSym struct {
+		group, topic history.Sym
+		ok           bool
+	}
+	syms := make([]loopSym, len(order))
+	for n, l := range order {
+		g, ok1 := h.Lookup(l.group)
+		t, ok2 := h.Lookup(subs[l])
+		syms[n] = loopSym{g, t, ok1 && ok2}
+	}
 	var consumed int
-	for i, r := range h.OfKind(history.Append) {
-		if r.Event == "" {
+	for i, r := range h.Compact(history.Append) {
+		if r.Event == 0 {
 			continue
 		}
-		k := tp{r.Topic, r.Partition}
+		k := tp{h.Str(r.Topic), int(r.Partition)}
 		if txns.fate[tpo{k, r.Offset}] == fateAborted {
 			continue
 		}
-		for _, l := range order {
-			if subs[l] != r.Topic {
+		for n, l := range order {
+			ls := syms[n]
+			if !ls.ok || ls.topic != r.Topic {
 				continue
 			}
-			if c, ok := last[gtp{l.group, k}]; !ok || r.Offset >= c {
+			var c commit
+			if cs := last[symPair(ls.group, r.Topic)]; cs != nil {
+				c = cs.get(r.Partition)
+			}
+			if !c.ok || r.Offset >= c.offset {
 				continue
 			}
 			consumed++
-			if _, ok := first[input{l, r.Event}]; ok || res.Witness != nil {
+			if _, ok := first[input{l, h.Str(r.Event)}]; ok || res.Witness != nil {
 				continue
 			}
+			e := h.At(i)
 			res.Verdict = Violated
 			res.Witness = pickRecords(h, i)
 			res.Explanation = fmt.Sprintf("Loop %s committed its offset past input %s (%s/%d@%d) but no committed transaction holds its output: the input was consumed and its output lost.",
-				loopName(history.Entry{Group: l.group, Service: l.service}), r.Event, r.Topic, r.Partition, r.Offset)
+				loopName(history.Entry{Group: l.group, Service: l.service}), e.Event, e.Topic, e.Partition, e.Offset)
 		}
 	}
 	if res.Verdict == Violated {
@@ -116,10 +148,11 @@ func ExactlyOnceOutput(h *history.History) Result {
 // commitOf returns the index of the commit marker that committed the
 // record appended at index i, or -1.
 func commitOf(h *history.History, i int) int {
-	a := h.At(i)
+	a := h.Record(i)
+	pid := h.ProducerIDOf(&a)
 	for m := i + 1; m < h.Len(); m++ {
-		if x := h.At(m); x.Kind == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
-			x.ProducerID == a.ProducerID && x.Offset > a.Offset {
+		if x := h.Record(m); x.Kind() == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
+			h.ProducerIDOf(&x) == pid && x.Offset > a.Offset {
 			return m
 		}
 	}

@@ -11,37 +11,49 @@ import (
 type groupStep struct {
 	prev, cur int   // indexes of the previous poll (the furthest read so far) and of this one
 	leftOff   int64 // the highest offset the group had read before this poll
+	offset    int64 // the first offset this poll read
+	count     int32 // the number of records it read
 }
 
 // groupSteps walks the polls of every group and calls f for each poll
 // that reads something and is not the group's first read of its
 // partition. Here the group is the reader: its members take turns owning
-// a partition, and what one reads the others need not read again.
+// a partition, and what one reads the others need not read again. It
+// keeps each group's topic by symbols and its partitions by number,
+// hashing only when the group or topic changes from one poll to the next.
 func groupSteps(h *history.History, f func(s groupStep)) {
+	// state is what the group read of a partition: by is 1 + the index of
+	// the poll that read furthest (0: none yet).
 	type state struct {
 		leftOff int64
-		by      int
+		by      int32
 	}
-	type gtpSym struct {
-		group, topic history.Sym
-		partition    int32
-	}
-	seen := map[gtpSym]*state{}
+	var sets []partSlots[state]
+	topics := map[uint64]int{} // 1 + index in sets, by symPair(group, topic)
+	cur, curKey := 0, uint64(0)
 	for i, r := range h.Compact(history.Poll) {
 		if r.Count <= 0 {
 			continue
 		}
-		k := gtpSym{r.Group, r.Topic, r.Partition}
+		if k := symPair(r.Group, r.Topic); cur == 0 || k != curKey {
+			if cur = topics[k]; cur == 0 {
+				sets = append(sets, partSlots[state]{})
+				cur = len(sets)
+				topics[k] = cur
+			}
+			curKey = k
+		}
 		last := r.Offset + int64(r.Count) - 1
-		st, ok := seen[k]
-		if !ok {
-			seen[k] = &state{last, i}
+		st := sets[cur-1].slot(r.Partition)
+		if st.by == 0 {
+			*st = state{last, int32(i + 1)}
 			continue
 		}
-		f(groupStep{st.by, i, st.leftOff})
+		before := *st
 		if last > st.leftOff {
-			st.leftOff, st.by = last, i
+			*st = state{last, int32(i + 1)}
 		}
+		f(groupStep{int(before.by) - 1, i, before.leftOff, r.Offset, r.Count})
 	}
 }
 
@@ -77,17 +89,16 @@ func GroupReread(h *history.History) Result {
 	var again int64
 	groupSteps(h, func(s groupStep) {
 		steps++
-		q := h.Record(s.cur)
-		if q.Offset > s.leftOff {
+		if s.offset > s.leftOff {
 			return
 		}
 		back++
-		again += min(s.leftOff, q.Offset+int64(q.Count)-1) - q.Offset + 1
+		again += min(s.leftOff, s.offset+int64(s.count)-1) - s.offset + 1
 		if res.Witness != nil {
 			return
 		}
 		r, p := h.At(s.cur), h.At(s.prev)
-		c := between(h, q.Group, s.prev, s.cur)
+		c := between(h, h.Record(s.cur).Group, s.prev, s.cur)
 		res.Witness = pickRecords(h, s.prev, c, s.cur)
 		cause := ""
 		if c >= 0 {

@@ -19,47 +19,44 @@ func InconsistentOffsets(h *history.History) Result {
 		return res
 	}
 	res := Result{Check: name}
+	// where is an offset of a partition, by symbol; the records are
+	// compared in place, and only the witness's unpacked.
 	type where struct {
-		tp
-		offset int64
+		topic     history.Sym
+		partition int32
+		offset    int64
 	}
 	first := map[where]int{}
 	reported := map[where]bool{}
 	var bad, places int
 	cut := truncatedAppends(h)
-	for i, r := range h.OfKind(history.Append, history.PublishAck, history.Deliver, history.ProjectionApply) {
+	for i, r := range h.Compact(history.Append, history.PublishAck, history.Deliver, history.ProjectionApply) {
 		if cut[i] {
 			continue
 		}
-		switch r.Kind {
-		case history.Append, history.PublishAck, history.Deliver:
-		case history.ProjectionApply:
-			if r.Topic == "" {
-				continue
-			}
-		default:
+		if r.Kind() == history.ProjectionApply && r.Topic == 0 {
 			continue
 		}
-		if r.Event == "" || r.Offset == history.OffsetUnknown {
+		if r.Event == 0 || r.Offset == history.OffsetUnknown {
 			continue
 		}
-		w := where{tp{r.Topic, r.Partition}, r.Offset}
+		w := where{r.Topic, r.Partition, r.Offset}
 		j, ok := first[w]
 		if !ok {
 			first[w] = i
 			places++
 			continue
 		}
-		o := h.At(j)
-		if o.Event == r.Event || reported[w] {
+		if h.Record(j).Event == r.Event || reported[w] {
 			continue
 		}
 		reported[w] = true
 		bad++
 		if res.Witness == nil {
+			o, e := h.At(j), h.At(i)
 			res.Witness = pickRecords(h, j, i)
 			res.Explanation = fmt.Sprintf("Offset %d of %s/%d holds two events: %s (%s by %s at %s) and %s (%s by %s at %s). The log must give each offset one record, and every producer and consumer must agree on it; a broker that acknowledges or serves two records at one offset (a leader change that truncates and reuses offsets, say) loses one of them for some reader.",
-				r.Offset, r.Topic, r.Partition, o.Event, o.Kind, o.Node, at(o.At), r.Event, r.Kind, r.Node, at(r.At))
+				e.Offset, e.Topic, e.Partition, o.Event, o.Kind, o.Node, at(o.At), e.Event, e.Kind, e.Node, at(e.At))
 		}
 	}
 	if places == 0 {

@@ -36,6 +36,15 @@ type Judgement struct {
 	pairs   *opPairs
 	effects *effectIndex
 	subs    map[string][]subscriber
+	reads   *readLog
+}
+
+// readLog returns [reads] of the history: the caller must not change it.
+func (j *Judgement) readLog() *readLog {
+	if j.reads == nil {
+		j.reads = reads(j.h)
+	}
+	return j.reads
 }
 
 // subscriptions returns [subscriptions] of the history: the caller must

@@ -8,9 +8,9 @@ import (
 
 // addedBefore returns the index of the last add-partitions record of
 // topic before record index end, or -1.
-func addedBefore(h *history.History, topic string, end int) int {
+func addedBefore(h *history.History, topic history.Sym, end int) int {
 	for i := end - 1; i >= 0; i-- {
-		if r := h.At(i); r.Kind == history.AddPartitions && r.Topic == topic {
+		if r := h.Record(i); r.Kind() == history.AddPartitions && r.Topic == topic {
 			return i
 		}
 	}
@@ -21,10 +21,10 @@ func addedBefore(h *history.History, topic string, end int) int {
 // one partition and, at most once and only after record index grown, moved
 // to another for good, as a key-hash partitioner's do once the producer
 // learns of a new partition count.
-func movedOnce(h *history.History, producer, topic, key string, grown int) bool {
-	cur, moved := -1, false
-	for i, r := range h.OfKind(history.Publish) {
-		if r.Kind != history.Publish || r.Node != producer || r.Topic != topic || r.Key != key || r.Partition == cur {
+func movedOnce(h *history.History, producer, topic, key history.Sym, grown int) bool {
+	cur, moved := int32(-1), false
+	for i, r := range h.Compact(history.Publish) {
+		if r.Node != producer || r.Topic != topic || r.Key != key || r.Partition == cur {
 			continue
 		}
 		if cur >= 0 {
@@ -47,83 +47,99 @@ func movedOnce(h *history.History, producer, topic, key string, grown int) bool 
 // in one partition, or handled out of order by the consumers. With no group that applied two
 // events of one key from one producer, there is nothing to judge
 // (unknown).
-func KeyOrder(h *history.History) Result {
+func KeyOrder(h *history.History) Result { return keyOrder(NewJudgement(h)) }
+
+// keyOrder is [KeyOrder] within a judgement, which shares the first
+// effects of each event. It compares the records' symbols in place and
+// unpacks only the records its witness names.
+func keyOrder(j *Judgement) Result {
 	const name = "key-order"
+	h := j.h
 	if res, bad := refuse(h, name); bad {
 		return res
 	}
 	res := Result{Check: name}
-	type pk struct{ producer, key string }
+	// pub is the first publish of an event: rec is 1 + the index of its
+	// record (0: the event was never published), idx its place in the
+	// publish order of its producer's key.
 	type pub struct {
-		idx int // index in the key's publish order
-		rec int // index of the Publish record
-		pk  pk
+		rec, idx      int32
+		producer, key history.Sym
 	}
-	pubs := map[string]pub{}
-	count := map[pk]int{}
-	for i, r := range h.OfKind(history.Publish) {
-		if r.Kind == history.Publish {
-			k := pk{r.Node, r.Key}
-			if _, dup := pubs[r.Event]; !dup {
-				pubs[r.Event] = pub{count[k], i, k}
-				count[k]++
-			}
-		}
-	}
-	type gpk struct {
-		group, service string
-		pk
-	}
-	last := map[gpk]int{} // index of the Effect with the highest publish index so far
-	applied := map[groupEvent]bool{}
-	var inversions, checked, pairs int
-	for i, r := range h.OfKind(history.Effect) {
-		ge := groupEvent{r.Group, r.Service, r.Event}
-		p, ok := pubs[r.Event]
-		if applied[ge] || !ok {
+	var pubs symTable[pub]
+	count := map[uint64]int32{} // by symPair(producer, key)
+	for i, r := range h.Compact(history.Publish) {
+		p := pubs.slot(r.Event)
+		if p.rec != 0 {
 			continue
 		}
-		applied[ge] = true
+		k := symPair(r.Node, r.Key)
+		*p = pub{int32(i + 1), count[k], r.Node, r.Key}
+		count[k]++
+	}
+	type gpk struct{ group, service, producer, key history.Sym }
+	// applied is the effect with the highest publish index so far.
+	type applied struct{ rec, idx int32 }
+	last := map[gpk]applied{}
+	fx := j.firstEffects()
+	var first *symIndex
+	var firstOf [2]history.Sym
+	var inversions, checked, pairs int
+	for i, r := range h.Compact(history.Effect) {
+		p := pubs.get(r.Event)
+		if p.rec == 0 {
+			continue
+		}
+		svc := h.Service(r)
+		if gs := [2]history.Sym{r.Group, svc}; first == nil || gs != firstOf {
+			first, firstOf = fx.first[gs], gs
+		}
+		if f, _ := first.get(r.Event); f != i {
+			continue // applied before
+		}
 		checked++
-		k := gpk{r.Group, r.Service, p.pk}
-		j, seen := last[k]
+		k := gpk{r.Group, svc, p.producer, p.key}
+		l, seen := last[k]
 		if seen {
 			pairs++
 		}
-		if !seen || pubs[h.At(j).Event].idx < p.idx {
-			last[k] = i
+		if !seen || l.idx < p.idx {
+			last[k] = applied{int32(i), p.idx}
 			continue
 		}
 		inversions++
 		if res.Witness != nil {
 			continue
 		}
-		later := h.At(j)
-		added := addedBefore(h, r.Topic, pubs[later.Event].rec)
-		if added >= 0 && !movedOnce(h, p.pk.producer, r.Topic, r.Key, added) {
+		jl := int(l.rec)
+		laterPub := int(pubs.get(h.Record(jl).Event).rec) - 1
+		pubRec := int(p.rec) - 1
+		added := addedBefore(h, r.Topic, laterPub)
+		if added >= 0 && !movedOnce(h, p.producer, r.Topic, r.Key, added) {
 			added = -1 // the key was spread before the growth too: the partitioner ignores the key
 		}
-		res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i)
+		e, later, producer := h.At(i), h.At(jl), h.Str(p.producer)
+		res.Witness = pickRecords(h, pubRec, laterPub, jl, i)
 		var cause string
 		switch {
-		case later.Partition != r.Partition && added >= 0:
+		case later.Partition != e.Partition && added >= 0:
 			grown := h.At(added)
-			res.Witness = pickRecords(h, p.rec, pubs[later.Event].rec, j, i, added)
+			res.Witness = pickRecords(h, pubRec, laterPub, jl, i, added)
 			cause = fmt.Sprintf("The two are in different partitions (%d and %d): partitions were added to the topic (%s grew to %d partitions at %s) before the later one was published, and the key's hash modulo the new count picks another partition. Its older event still waited in the old partition, read independently. Adding partitions to a keyed topic breaks each key's order: stop the producers and let the consumers drain the old partitions first, or create the topic with enough partitions.",
-				r.Partition, later.Partition, grown.Topic, grown.Count, at(grown.At))
-		case later.Partition != r.Partition:
+				e.Partition, later.Partition, grown.Topic, grown.Count, at(grown.At))
+		case later.Partition != e.Partition:
 			cause = fmt.Sprintf("The two are in different partitions (%d and %d): the partitioner spread one key over several partitions, and partitions are consumed independently. Partition by key so that a key's events share one ordered log.",
-				r.Partition, later.Partition)
-		case later.Offset < r.Offset:
+				e.Partition, later.Partition)
+		case later.Offset < e.Offset:
 			cause = fmt.Sprintf("The log itself holds them out of order (offsets %d and %d of partition %d): the producer had more than one request in flight, the earlier one failed, and its retry landed after the later one. Use the idempotent producer (or one request in flight).",
-				later.Offset, r.Offset, r.Partition)
+				later.Offset, e.Offset, e.Partition)
 		default:
 			cause = fmt.Sprintf("They are in order in partition %d (offsets %d and %d), but were handled out of order: by competing consumers or concurrent workers, or after a redelivery.",
-				r.Partition, r.Offset, later.Offset)
+				e.Partition, e.Offset, later.Offset)
 		}
 		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
-			r.Key, p.pk.producer, r.Event, r.Type, r.Amount, later.Event, later.Type, later.Amount,
-			subscriber{group: r.Group, service: r.Service}.name(), later.Event, later.Node, at(later.At), r.Event, r.Node, at(r.At), cause)
+			e.Key, producer, e.Event, e.Type, e.Amount, later.Event, later.Type, later.Amount,
+			subscriber{group: e.Group, service: e.Service}.name(), later.Event, later.Node, at(later.At), e.Event, e.Node, at(e.At), cause)
 	}
 	if pairs == 0 {
 		return notApplicable(name, "no group applied two published events of one key from one producer.")

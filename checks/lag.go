@@ -25,41 +25,21 @@ func BoundedLag(h *history.History) Result { return boundedLag(NewJudgement(h)) 
 func boundedLag(j *Judgement) Result {
 	h := j.h
 	res := Result{Check: "bounded-lag"}
+	// A first pass in place finds the end and the topics appended to: a
+	// run that drained needs nothing more.
 	end := -1
-	ends := map[tp]int64{}
-	committed := map[gtp]int64{}
-	settled := map[[2]string]bool{} // queue group, event
-	appended := map[string][]string{}
-	lastDeliver := map[gtp]int{}
-	lastError := map[gtp]int{}
-	errors := map[gtp]int{}
-	for i, r := range h.OfKind(history.Append, history.OffsetCommit, history.Ack, history.DeadLetter, history.Deliver,
-		history.HandlerError, history.End) {
-		switch r.Kind {
-		case history.Append:
-			k := tp{r.Topic, r.Partition}
-			ends[k] = max(ends[k], r.Offset+1)
-			appended[r.Topic] = append(appended[r.Topic], r.Event)
-		case history.OffsetCommit:
-			if commitTaken(r) {
-				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
-			}
-		case history.Ack, history.DeadLetter:
-			settled[[2]string{r.Group, r.Event}] = true
-		case history.Deliver:
-			lastDeliver[gtp{r.Group, tp{r.Topic, r.Partition}}] = i
-		case history.HandlerError:
-			k := gtp{r.Group, tp{r.Topic, r.Partition}}
-			lastError[k] = i
-			errors[k]++
-		case history.End:
+	var appendedTo symSet
+	for i, r := range h.Compact(history.Append, history.End) {
+		if r.Kind() == history.End {
 			end = i
+		} else {
+			appendedTo.add(r.Topic)
 		}
 	}
 	subs := j.subscriptions()
 	consumed := false
-	for k := range ends {
-		if len(subs[k.topic]) > 0 {
+	for topic, ss := range subs {
+		if y, ok := h.Lookup(topic); ok && len(ss) > 0 && appendedTo.has(y) {
 			consumed = true
 		}
 	}
@@ -82,6 +62,34 @@ func boundedLag(j *Judgement) Result {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("Every group had consumed everything published to its topic by the end of the run (%s).", at(e.At))
 		return res
+	}
+	ends := map[tp]int64{}
+	committed := map[gtp]int64{}
+	settled := map[[2]string]bool{} // queue group, event
+	appended := map[string][]string{}
+	lastDeliver := map[gtp]int{}
+	lastError := map[gtp]int{}
+	errors := map[gtp]int{}
+	for i, r := range h.OfKind(history.Append, history.OffsetCommit, history.Ack, history.DeadLetter, history.Deliver,
+		history.HandlerError) {
+		switch r.Kind {
+		case history.Append:
+			k := tp{r.Topic, r.Partition}
+			ends[k] = max(ends[k], r.Offset+1)
+			appended[r.Topic] = append(appended[r.Topic], r.Event)
+		case history.OffsetCommit:
+			if commitTaken(r) {
+				committed[gtp{r.Group, tp{r.Topic, r.Partition}}] = r.Offset
+			}
+		case history.Ack, history.DeadLetter:
+			settled[[2]string{r.Group, r.Event}] = true
+		case history.Deliver:
+			lastDeliver[gtp{r.Group, tp{r.Topic, r.Partition}}] = i
+		case history.HandlerError:
+			k := gtp{r.Group, tp{r.Topic, r.Partition}}
+			lastError[k] = i
+			errors[k]++
+		}
 	}
 	var worst gtp
 	var worstLag int64 = -1

@@ -36,83 +36,103 @@ func LagWithinSLO(h *history.History) Result {
 	if len(promises) == 0 {
 		return notApplicable(name, "no subscriber promises a lag SLO (a subscribe record with slo; in a scenario, a consumer's lag-slo).")
 	}
+	// appended is an event's first append outside a transaction: rec is
+	// 1 + its index (0: none).
 	type appended struct {
-		rec       int
-		at        int64
-		partition int
-		key       string
+		rec, partition int32
+		at             int64
+		key            history.Sym
 	}
-	first := map[string]appended{} // by event
-	byTopic := map[string][]string{}
-	applied := map[groupEvent]int{}        // index of the first effect or dedup
-	dead := map[groupEvent]int{}           // index of the group's first dead-letter (service "")
-	held := map[string]map[string]string{} // group, member: the partitions of its last assignment
-	last := -1
-	for i, r := range h.All() {
-		last = i
-		switch r.Kind {
+	var first symTable[appended]               // by event
+	byTopic := map[history.Sym][]history.Sym{} // the events of each topic
+	applied := map[[2]history.Sym]*symIndex{}  // by group and service: the first effect or dedup of each event
+	dead := map[history.Sym]*symIndex{}        // by group: its first dead-letter of each event, whichever service
+	held := map[string]map[string]string{}     // group, member: the partitions of its last assignment
+	var ax *symIndex
+	var axOf [2]history.Sym
+	for i, r := range h.Compact(history.Assign, history.Append, history.Effect, history.Dedup, history.DeadLetter) {
+		switch r.Kind() {
 		case history.Assign:
-			if held[r.Group] == nil {
-				held[r.Group] = map[string]string{}
+			e := h.At(i) // its partitions live in its side row
+			if held[e.Group] == nil {
+				held[e.Group] = map[string]string{}
 			}
-			held[r.Group][r.Node] = r.Partitions
+			held[e.Group][e.Node] = e.Partitions
 		case history.Append:
-			if r.TxnID != "" {
+			if first.get(r.Event).rec != 0 || h.At(i).TxnID != "" { // its transaction lives in its side row
 				continue
 			}
-			if _, seen := first[r.Event]; !seen {
-				first[r.Event] = appended{i, r.At, r.Partition, r.Key}
-				byTopic[r.Topic] = append(byTopic[r.Topic], r.Event)
-			}
+			first.set(r.Event, appended{int32(i + 1), r.Partition, r.At, r.Key})
+			byTopic[r.Topic] = append(byTopic[r.Topic], r.Event)
 		case history.Effect, history.Dedup:
-			k := groupEvent{r.Group, r.Service, r.Event}
-			if _, seen := applied[k]; !seen {
-				applied[k] = i
+			if k := [2]history.Sym{r.Group, h.Service(r)}; ax == nil || k != axOf {
+				if ax = applied[k]; ax == nil {
+					ax = new(symIndex)
+					applied[k] = ax
+				}
+				axOf = k
+			}
+			if _, seen := ax.get(r.Event); !seen {
+				ax.set(r.Event, i)
 			}
 		case history.DeadLetter: // the group's, whichever service (a queue's broker names none)
-			k := groupEvent{r.Group, "", r.Event}
-			if _, seen := dead[k]; !seen {
-				dead[k] = i
+			x := dead[r.Group]
+			if x == nil {
+				x = new(symIndex)
+				dead[r.Group] = x
+			}
+			if _, seen := x.get(r.Event); !seen {
+				x.set(r.Event, i)
 			}
 		}
 	}
-	end := h.At(last).At
+	last := h.Len() - 1
+	end := h.Record(last).At
 	res := Result{Check: name}
 	judged, late := 0, 0
 	var worst time.Duration
 	var kept []string
 	for _, p := range promises {
-		events := byTopic[p.sub.topic]
+		var events []history.Sym
+		if topic, ok := h.Lookup(p.sub.topic); ok {
+			events = byTopic[topic]
+		}
 		if len(events) == 0 {
 			continue
 		}
 		judged++
+		var done, deadOf *symIndex
+		if g, ok := h.Lookup(p.sub.group); ok {
+			deadOf = dead[g]
+			if svc, ok := h.Lookup(p.sub.service); ok {
+				done = applied[[2]history.Sym{g, svc}]
+			}
+		}
 		var n int
 		var pw time.Duration
-		var pwEvent string
+		var pwEvent history.Sym
 		var pwApplied int
-		perPartition := map[int]int{}
-		eventsIn := map[int]int{}
-		keysIn := map[string]int{}
+		var perPartition, eventsIn partSlots[int]
+		keysIn := map[history.Sym]int{}
 		for _, e := range events {
-			a := first[e]
-			eventsIn[a.partition]++
-			t, done := end, -1
-			if i, ok := applied[groupEvent{p.sub.group, p.sub.service, e}]; ok {
-				t, done = h.At(i).At, i
+			a := first.get(e)
+			*eventsIn.slot(a.partition)++
+			t, by := end, -1
+			if i, ok := done.get(e); ok {
+				t, by = h.Record(i).At, i
 			}
-			if i, ok := dead[groupEvent{p.sub.group, "", e}]; ok && (done < 0 || i < done) {
-				t, done = h.At(i).At, i
+			if i, ok := deadOf.get(e); ok && (by < 0 || i < by) {
+				t, by = h.Record(i).At, i
 			}
 			wait := time.Duration(t - a.at)
 			if wait <= p.slo {
 				continue
 			}
 			n++
-			perPartition[a.partition]++
+			*perPartition.slot(a.partition)++
 			keysIn[a.key]++
 			if wait > pw {
-				pw, pwEvent, pwApplied = wait, e, done
+				pw, pwEvent, pwApplied = wait, e, by
 			}
 		}
 		if n == 0 {
@@ -124,15 +144,19 @@ func LagWithinSLO(h *history.History) Result {
 			continue
 		}
 		worst = pw
-		a := first[pwEvent]
+		a := first.get(pwEvent)
 		ends, what := last, fmt.Sprintf("had not applied it by the end (%s)", at(end))
 		if pwApplied >= 0 {
-			ends, what = pwApplied, fmt.Sprintf("applied it at %s", at(h.At(pwApplied).At))
+			ends, what = pwApplied, fmt.Sprintf("applied it at %s", at(h.Record(pwApplied).At))
 		}
-		res.Witness = pickRecords(h, p.rec, a.rec, ends)
+		keys := make(map[string]int, len(keysIn))
+		for k, c := range keysIn {
+			keys[h.Str(k)] = c
+		}
+		res.Witness = pickRecords(h, p.rec, int(a.rec)-1, ends)
 		res.Explanation = fmt.Sprintf("%s promises to apply every event of %s within %v of its append, but %d of its %d events waited longer. The worst, %s (key %s, partition %d), was appended at %s and the service %s: %v later.%s",
-			p.sub.name(), p.sub.topic, p.slo, n, len(events), pwEvent, a.key, a.partition, at(a.at), what, pw.Round(time.Millisecond),
-			spread(perPartition, eventsIn, keysIn, n, len(events))+idle(held[p.sub.group]))
+			p.sub.name(), p.sub.topic, p.slo, n, len(events), h.Str(pwEvent), h.Str(a.key), a.partition, at(a.at), what, pw.Round(time.Millisecond),
+			spread(counts(&perPartition), counts(&eventsIn), keys, n, len(events))+idle(held[p.sub.group]))
 	}
 	if judged == 0 {
 		return notApplicable(name, "nothing was appended to a topic read by a subscriber with a lag SLO.")
@@ -144,6 +168,23 @@ func LagWithinSLO(h *history.History) Result {
 	res.Verdict = Holds
 	res.Explanation = fmt.Sprintf("Every event was applied within its subscriber's lag SLO: %s.", joinAnd(kept))
 	return res
+}
+
+// counts returns the partitions of s whose count is not zero, with their
+// counts.
+func counts(s *partSlots[int]) map[int]int {
+	m := map[int]int{}
+	for p, c := range s.small {
+		if c != 0 {
+			m[p] = c
+		}
+	}
+	for p, c := range s.other {
+		if *c != 0 {
+			m[int(p)] = *c
+		}
+	}
+	return m
 }
 
 // idle says how many of a group's members held no partition in their

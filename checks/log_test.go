@@ -101,6 +101,28 @@ func TestLogDuplicatesCountsSends(t *testing.T) {
 	}
 }
 
+// TestLogDuplicatesCountsManyPlaces: an event sent ten times may be in
+// the log at ten offsets, each recorded twice; an eleventh offset is a
+// duplicate, and each place counts once however often it is recorded.
+func TestLogDuplicatesCountsManyPlaces(t *testing.T) {
+	ps := new(psHistory)
+	for n := range 10 {
+		ps.add(psPublish("e1", "k")).add(psAppend("e1", 0, int64(n)))
+	}
+	for n := range 10 {
+		ps.add(psAppend("e1", 0, int64(n)))
+	}
+	if r := LogDuplicates(&ps.h); r.Verdict != Holds {
+		t.Fatalf("ten sends, ten offsets each recorded twice: %s: %s", r.Verdict, r.Explanation)
+	}
+	ps.add(psAppend("e1", 0, 10)).add(psAppend("e1", 0, 3)).add(psAppend("e1", 0, 11))
+	r := LogDuplicates(&ps.h)
+	if r.Verdict != Violated || !strings.Contains(r.Explanation, "in the log 11 times although it was sent 10 times") ||
+		!strings.Contains(r.Explanation, "2 appends in all") {
+		t.Fatalf("ten sends, twelve offsets: %s: %s", r.Verdict, r.Explanation)
+	}
+}
+
 // TestNonmonotonicSendCatchesAReorderedRetry: the producer's first send
 // lands after its second in one partition; sends to two partitions, or
 // before and after a crash, are not compared.

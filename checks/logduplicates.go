@@ -19,63 +19,90 @@ func LogDuplicates(h *history.History) Result {
 		return res
 	}
 	res := Result{Check: name}
+	// where is an offset of a partition, by symbol.
 	type where struct {
-		tp
-		offset int64
+		topic     history.Sym
+		partition int32
+		offset    int64
 	}
-	first := map[string]int{}
-	publish := map[string]int{}
-	sends := map[string]int{}
-	offsets := map[string]map[where]bool{}
+	// event is what the log shows of one event: its first publish and
+	// first append (1 + the index, 0: none), its sends, and the places it
+	// was appended at, in a short list while they are few.
+	type event struct {
+		publish, first, sends int32
+		places                []where
+		many                  map[where]bool
+	}
+	// add puts w among e's places and reports whether it is new.
+	add := func(e *event, w where) bool {
+		if e.many != nil {
+			if e.many[w] {
+				return false
+			}
+			e.many[w] = true
+			return true
+		}
+		for _, p := range e.places {
+			if p == w {
+				return false
+			}
+		}
+		if e.places = append(e.places, w); len(e.places) > 8 {
+			e.many = make(map[where]bool, len(e.places))
+			for _, p := range e.places {
+				e.many[p] = true
+			}
+			e.places = nil
+		}
+		return true
+	}
+	places := func(e *event) int { return len(e.places) + len(e.many) }
+	var events symTable[event] // by event symbol; the records are read in place
 	var dups, appends int
 	cut := truncatedAppends(h)
-	for i, r := range h.OfKind(history.Publish, history.Append) {
+	for i, r := range h.Compact(history.Publish, history.Append) {
 		if cut[i] {
 			continue
 		}
-		switch r.Kind {
+		ev := events.slot(r.Event)
+		switch r.Kind() {
 		case history.Publish:
-			if _, ok := publish[r.Event]; !ok {
-				publish[r.Event] = i
+			if ev.publish == 0 {
+				ev.publish = int32(i + 1)
 			}
-			sends[r.Event]++
+			ev.sends++
 		case history.Append:
 			appends++
-			w := where{tp{r.Topic, r.Partition}, r.Offset}
-			if offsets[r.Event] == nil {
-				offsets[r.Event] = map[where]bool{}
-				first[r.Event] = i
+			if ev.first == 0 {
+				ev.first = int32(i + 1)
 			}
-			if offsets[r.Event][w] {
+			if !add(ev, where{r.Topic, r.Partition, r.Offset}) {
 				continue
 			}
-			offsets[r.Event][w] = true
-			if len(offsets[r.Event]) <= max(sends[r.Event], 1) {
+			if places(ev) <= max(int(ev.sends), 1) {
 				continue
 			}
 			dups++
 			if res.Witness != nil {
 				continue
 			}
-			j := first[r.Event]
+			j := int(ev.first) - 1
 			retry := -1
 			for x := j + 1; x < i; x++ {
-				if q := h.At(x); q.Kind == history.PublishRetry && q.Event == r.Event {
+				if q := h.Record(x); q.Kind() == history.PublishRetry && q.Event == r.Event {
 					retry = x
 					break
 				}
 			}
-			p, ok := publish[r.Event]
-			if !ok {
-				p = -1
-			}
-			a := h.At(j)
+			p := int(ev.publish) - 1
+			a, e := h.At(j), h.At(i)
 			res.Witness = pickRecords(h, p, j, retry, i)
 			res.Explanation = fmt.Sprintf("Event %s is in the log %d times although it was sent %s: at %s/%d offset %d (%s) and at %s/%d offset %d (%s).",
-				r.Event, len(offsets[r.Event]), plural(sends[r.Event], "time", "times"), a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
+				e.Event, places(ev), plural(int(ev.sends), "time", "times"), a.Topic, a.Partition, a.Offset, at(a.At), e.Topic, e.Partition, e.Offset, at(e.At))
 			if retry >= 0 {
+				q := h.At(retry)
 				res.Explanation += fmt.Sprintf(" The first request was appended, but its acknowledgement never reached %s, which sent the event again (attempt %d at %s); the broker could not tell the retry from a new record.",
-					h.At(retry).Node, h.At(retry).Attempt, at(h.At(retry).At))
+					q.Node, q.Attempt, at(q.At))
 				res.Explanation += " The idempotent producer numbers each partition's records, so that the broker drops a retry it already has."
 			} else {
 				res.Explanation += " The broker appended it more often than its publisher sent it; consumers must recognise the repeat by its id."

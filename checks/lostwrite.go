@@ -11,33 +11,38 @@ import (
 // the consumers moved past it without seeing it. Only partitions that
 // were read are judged. Its witness is the acknowledgement and the read
 // of a higher offset.
-func LostWrite(h *history.History) Result {
+func LostWrite(h *history.History) Result { return lostWrite(NewJudgement(h)) }
+
+// lostWrite is [LostWrite] within a judgement, which shares the reads of
+// each partition. It compares the records' symbols in place and unpacks
+// only the records its witness names.
+func lostWrite(j *Judgement) Result {
 	const name = "lost-write"
+	h := j.h
 	if res, bad := refuse(h, name); bad {
 		return res
 	}
 	res := Result{Check: name}
-	rl := reads(h)
+	rl := j.readLog()
 	var lost, judged int
-	for i, r := range h.OfKind(history.PublishAck) {
+	for i, r := range h.Compact(history.PublishAck) {
 		if r.Offset == history.OffsetUnknown {
 			continue
 		}
-		k := tp{r.Topic, r.Partition}
-		hi, ok := rl.highest[k]
-		if !ok {
+		p := rl.of(partKey(r.Topic, r.Partition))
+		if p == nil {
 			continue
 		}
 		judged++
-		if r.Offset >= hi || rl.wasRead(k, r.Offset) {
+		if r.Offset >= p.highest || p.wasRead(r.Offset) {
 			continue
 		}
 		lost++
 		if res.Witness == nil {
-			b := h.At(rl.by[k])
-			res.Witness = pickRecords(h, i, rl.by[k])
+			a, b := h.At(i), h.At(p.by)
+			res.Witness = pickRecords(h, i, p.by)
 			res.Explanation = fmt.Sprintf("Event %s was acknowledged at %s/%d offset %d (%s), and offset %d of that partition was read (%s by %s), but no consumer ever read offset %d. The readers' positions jumped over it: typically retention deleted it before a lagging group got there, and the group's position was reset past it.",
-				r.Event, r.Topic, r.Partition, r.Offset, at(r.At), hi, at(b.At), b.Node, r.Offset)
+				a.Event, a.Topic, a.Partition, a.Offset, at(a.At), p.highest, at(b.At), b.Node, a.Offset)
 		}
 	}
 	if judged == 0 {

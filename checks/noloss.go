@@ -26,9 +26,11 @@ func noLoss(j *Judgement) Result {
 	res := Result{Check: "no-loss"}
 	subs := j.subscriptions()
 	txns := j.transactions()
-	type gtpSym struct {
-		group, topic history.Sym
-		partition    int32
+	// commit is a group's last offset commit of a partition (ok: one
+	// was taken).
+	type commit struct {
+		offset int64
+		ok     bool
 	}
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]int32, 0, nAcks)
@@ -37,7 +39,13 @@ func noLoss(j *Judgement) Result {
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
 	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
 	queueAcked := map[history.Sym]*symSet{}   // by group
-	committed := map[gtpSym]int64{}
+	// committed holds the commits of each group's topic, by
+	// symPair(group, topic), then by partition.
+	committed := map[uint64]*partSlots[commit]{}
+	var commits *partSlots[commit]
+	var commitsOf uint64
+	var fx *symSet // the effects of the group and service fxOf
+	var fxOf [2]history.Sym
 	drained := false
 	kinds := []history.Kind{history.PublishAck, history.Effect, history.DeadLetter, history.Ack, history.OffsetCommit, history.End}
 	if len(txns.fate) > 0 {
@@ -52,7 +60,10 @@ func noLoss(j *Judgement) Result {
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
-			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
+			if k := [2]history.Sym{r.Group, h.Service(r)}; fx == nil || k != fxOf {
+				fx, fxOf = symSetOf(accounted, k), k
+			}
+			fx.add(r.Event)
 		case history.Append:
 			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
 				if in, ok := h.Lookup(e.Input); ok {
@@ -66,7 +77,14 @@ func noLoss(j *Judgement) Result {
 			symSetOf(queueAcked, r.Group).add(r.Event)
 		case history.OffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
-				committed[gtpSym{r.Group, r.Topic, r.Partition}] = r.Offset
+				if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
+					if commits = committed[k]; commits == nil {
+						commits = new(partSlots[commit])
+						committed[k] = commits
+					}
+					commitsOf = k
+				}
+				*commits.slot(r.Partition) = commit{r.Offset, true}
 			}
 		case history.End:
 			drained = r.Drained()
@@ -119,17 +137,21 @@ func noLoss(j *Judgement) Result {
 		if len(topicSubs) > 0 {
 			consumed++
 		}
-		for _, x := range topicSubs {
-			s, ss := x.s, x.ss
+		for xi := range topicSubs {
+			x := &topicSubs[xi]
+			ss := &x.ss
 			if ss.ok && (x.accounted.has(ack.Event) || x.dead.has(ack.Event)) {
 				continue
 			}
 			var skipped bool
-			if s.queue {
+			if x.s.queue {
 				skipped = ss.ok && x.acksOfQ.has(ack.Event)
 			} else {
-				c, ok := committed[gtpSym{ss.group, ack.Topic, ack.Partition}]
-				skipped = ss.ok && ok && ack.Offset != history.OffsetUnknown && c > ack.Offset
+				var c commit
+				if cs := committed[symPair(ss.group, ack.Topic)]; cs != nil {
+					c = cs.get(ack.Partition)
+				}
+				skipped = ss.ok && c.ok && ack.Offset != history.OffsetUnknown && c.offset > ack.Offset
 			}
 			if !skipped && !drained {
 				pending++
@@ -137,7 +159,7 @@ func noLoss(j *Judgement) Result {
 			}
 			lost++
 			if res.Witness == nil {
-				res.Witness, res.Explanation = lossStory(h, i, s, skipped)
+				res.Witness, res.Explanation = lossStory(h, i, x.s, skipped)
 			}
 		}
 	}
@@ -189,39 +211,39 @@ func truncatedAway(h *history.History, ack history.Entry) int {
 // lossStory finds the records that show how the acknowledged event at
 // index i was lost to subscription s, and tells it.
 func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history.Entry, string) {
-	ack := h.At(i)
+	ack, a := h.At(i), h.Record(i)
 	deliver, otherDeliver, fail, dedup, crash, commit, fenced := -1, -1, -1, -1, -1, -1, -1
-	var lastDeliverNode string
+	var lastDeliverNode history.Sym
 	pollBefore, pollAfter := -1, -1
+	svc, okSvc := h.Lookup(s.service)
+	ofService := func(r *history.Record) bool { return okSvc && h.Service(r) == svc }
+	// The group's records, compared in place.
 	g, ok := h.Lookup(s.group)
-	for j := range h.Len() {
-		if !ok || h.Record(j).Group != g {
-			continue // compared in place: only the group's records are unpacked
+	for j, r := range h.Compact(history.Deliver, history.HandlerError, history.Dedup, history.Fenced,
+		history.Crash, history.OffsetCommit, history.Ack, history.Poll) {
+		if !ok || r.Group != g {
+			continue
 		}
-		r := h.At(j)
-		if r.Group != s.group {
-			continue // a store append keeps another field in place of its group
-		}
-		switch r.Kind {
+		switch r.Kind() {
 		case history.Deliver:
-			if r.Event != ack.Event {
+			if r.Event != a.Event {
 				continue
 			}
-			if r.Service != s.service {
+			if !ofService(r) {
 				otherDeliver = j
 				continue
 			}
 			deliver, crash, lastDeliverNode = j, -1, r.Node
 		case history.HandlerError:
-			if r.Event == ack.Event && r.Service == s.service && fail < 0 {
+			if r.Event == a.Event && fail < 0 && ofService(r) {
 				fail = j
 			}
 		case history.Dedup:
-			if r.Event == ack.Event && r.Service == s.service && dedup < 0 {
+			if r.Event == a.Event && dedup < 0 && ofService(r) {
 				dedup = j
 			}
 		case history.Fenced:
-			if r.Event == ack.Event && r.Service == s.service && fenced < 0 {
+			if r.Event == a.Event && fenced < 0 && ofService(r) {
 				fenced = j
 			}
 		case history.Crash:
@@ -229,20 +251,20 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				crash = j
 			}
 		case history.OffsetCommit:
-			if commit < 0 && commitTaken(r) && r.Topic == ack.Topic && r.Partition == ack.Partition && r.Offset > ack.Offset {
+			if commit < 0 && r.Outcome() != history.OutcomeUnknown && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset > a.Offset {
 				commit = j
 			}
 		case history.Ack:
-			if commit < 0 && r.Event == ack.Event {
+			if commit < 0 && r.Event == a.Event {
 				commit = j
 			}
 		case history.Poll:
-			if r.Topic != ack.Topic || r.Partition != ack.Partition {
+			if r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}
-			if r.Offset+int64(r.Count) <= ack.Offset {
+			if r.Offset+int64(r.Count) <= a.Offset {
 				pollBefore = j
-			} else if r.Offset > ack.Offset && pollAfter < 0 {
+			} else if r.Offset > a.Offset && pollAfter < 0 {
 				pollAfter = j
 			}
 		}
@@ -258,6 +280,15 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 	head := fmt.Sprintf("Event %s was acknowledged at %s (%s/%d offset %d), but %s never applied it",
 		ack.Event, at(ack.At), ack.Topic, ack.Partition, ack.Offset, s.name())
 	var why string
+	// away is truncatedAway of the acknowledgement, looked for once, when
+	// a case asks (-2: not yet).
+	app := -2
+	away := func() int {
+		if app == -2 {
+			app = truncatedAway(h, ack)
+		}
+		return app
+	}
 	switch {
 	case dedup >= 0 && fenced >= 0:
 		d, f := h.At(dedup), h.At(fenced)
@@ -300,16 +331,16 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		why = fmt.Sprintf("%s crashed at %s (%s) while it was still handling it, and the group's committed offset had already moved past it (a later record finished first and its offset was committed). Commit only the contiguous prefix of finished records.",
 			c.Node, c.CrashPoint, at(c.At))
 		return pickRecords(h, i, deliver, crash, commit), head + ": " + why
-	case deliver < 0 && truncatedAway(h, ack) >= 0:
-		app, tr := truncatedAway(h, ack), -1
-		a := h.At(app)
+	case deliver < 0 && away() >= 0:
+		app, tr := away(), -1
+		ar := h.Record(app)
 		for j := app + 1; j < h.Len(); j++ {
-			if r := h.At(j); r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+			if r := h.Record(j); r.Kind() == history.Truncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
 				tr = j
 				break
 			}
 		}
-		t := h.At(tr)
+		a, t := h.At(app), h.At(tr)
 		cause := "to follow a new leader that never had it (leader epochs)"
 		if t.PowerLoss {
 			cause = "after a power loss took what it had not flushed to disk"

@@ -18,60 +18,83 @@ func NonmonotonicSend(h *history.History) Result {
 		return res
 	}
 	res := Result{Check: name}
-	// Pair each acknowledgement with the publish it answers.
-	pubs := map[string][]int{}
-	acked := map[string]int{}
-	ackOf := map[int]int{} // publish index -> ack index
-	for i, r := range h.OfKind(history.Publish, history.PublishAck) {
-		switch r.Kind {
+	// Pair each acknowledgement with the publish it answers: the n-th
+	// acknowledgement of an event answers its n-th publish, if it was
+	// made by then. The records are read in place, by symbol: seq numbers
+	// the publishes in history order, ackFor[seq] is 1 + the index of the
+	// acknowledgement of publish seq (0: none).
+	type event struct {
+		first, pubs, acks int32 // first: the seq of its first publish
+	}
+	var events symTable[event]
+	later := map[uint64]int32{} // the seq of an event's n-th publish (n > 0), by symPair(event, n)
+	ackFor := make([]int32, h.Count(history.Publish))
+	var seq int32
+	for i, r := range h.Compact(history.Publish, history.PublishAck) {
+		e := events.slot(r.Event)
+		switch r.Kind() {
 		case history.Publish:
-			pubs[r.Event] = append(pubs[r.Event], i)
-		case history.PublishAck:
-			n := acked[r.Event]
-			if n < len(pubs[r.Event]) {
-				ackOf[pubs[r.Event][n]] = i
+			if e.pubs == 0 {
+				e.first = seq
+			} else {
+				later[symPair(r.Event, history.Sym(e.pubs))] = seq
 			}
-			acked[r.Event] = n + 1
+			e.pubs++
+			seq++
+		case history.PublishAck:
+			if n := e.acks; n < e.pubs {
+				p := e.first
+				if n > 0 {
+					p = later[symPair(r.Event, history.Sym(n))]
+				}
+				ackFor[p] = int32(i + 1)
+			}
+			e.acks++
 		}
 	}
 	type producer struct {
-		node        string
-		incarnation int
-		tp
+		node        history.Sym
+		incarnation int32
+		topic       history.Sym
+		partition   int32
 	}
-	crashes := map[string]int{}
-	prev := map[producer]int{} // publish index of the producer's previous acknowledged send
+	crashes := map[history.Sym]int32{}
+	// the producer's previous acknowledged send: its publish and ack
+	type send struct{ pub, ack int32 }
+	prev := map[producer]send{}
 	var steps, back int
-	for i, r := range h.OfKind(history.Crash, history.Publish) {
-		if r.Kind == history.Crash {
+	seq = 0
+	for i, r := range h.Compact(history.Crash, history.Publish) {
+		if r.Kind() == history.Crash {
 			crashes[r.Node]++
 			continue
 		}
-		if r.Kind != history.Publish {
+		a := int(ackFor[seq]) - 1
+		seq++
+		if a < 0 {
 			continue
 		}
-		a, ok := ackOf[i]
-		if !ok || h.At(a).Offset == history.OffsetUnknown {
+		ak := h.Record(a)
+		if ak.Offset == history.OffsetUnknown {
 			continue
 		}
-		ak := h.At(a)
-		k := producer{r.Node, crashes[r.Node], tp{ak.Topic, ak.Partition}}
-		j, seen := prev[k]
-		prev[k] = i
+		k := producer{r.Node, crashes[r.Node], ak.Topic, ak.Partition}
+		before, seen := prev[k]
+		prev[k] = send{int32(i), int32(a)}
 		if !seen {
 			continue
 		}
 		steps++
-		pa := h.At(ackOf[j])
-		if ak.Offset > pa.Offset {
+		j, ja := int(before.pub), int(before.ack)
+		if ak.Offset > h.Record(ja).Offset {
 			continue
 		}
 		back++
 		if res.Witness == nil {
-			p := h.At(j)
-			res.Witness = pickRecords(h, j, i, ackOf[j], a)
+			p, e, pa, ae := h.At(j), h.At(i), h.At(ja), h.At(a)
+			res.Witness = pickRecords(h, j, i, ja, a)
 			res.Explanation = fmt.Sprintf("Producer %s published %s (%s) before %s (%s) to %s/%d, but %s landed at offset %d and %s at offset %d, before it. With several requests in flight, an earlier request that failed and was retried lands after later ones; the idempotent producer (or one request in flight) keeps a partition in publish order.",
-				r.Node, p.Event, at(p.At), r.Event, at(r.At), ak.Topic, ak.Partition, p.Event, pa.Offset, r.Event, ak.Offset)
+				e.Node, p.Event, at(p.At), e.Event, at(e.At), ae.Topic, ae.Partition, p.Event, pa.Offset, e.Event, ae.Offset)
 		}
 	}
 	if steps == 0 {

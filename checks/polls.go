@@ -6,45 +6,86 @@ import (
 	"github.com/evsim/evsim/model/history"
 )
 
-// consumer is Jepsen's process for the poll checks: one member of a group,
-// in one incarnation (crashes count them), in one generation (each
-// rebalance hands out a new assignment), reading one partition. A crash or
-// a rebalance makes a new consumer, which starts from the committed
-// offset: re-reading then is expected, and group-reread reports it.
-// Its names are the history's symbols.
-type consumer struct {
-	group, node, topic    history.Sym
-	incarnation           int
-	generation, partition int32
-}
-
 // pollStep is one poll of a consumer compared with its previous poll of
-// the partition.
+// the partition. A consumer is Jepsen's process for the poll checks: one
+// member of a group, in one incarnation (crashes count them), in one
+// generation (each rebalance hands out a new assignment), reading one
+// partition. A crash or a rebalance makes a new consumer, which starts
+// from the committed offset: re-reading then is expected, and
+// group-reread reports it.
 type pollStep struct {
 	prev, cur int   // indexes of the consumer's previous poll and of this one
 	leftOff   int64 // the last offset the previous poll read
+	offset    int64 // the first offset this poll read
 }
 
 // pollSteps walks the polls that read something and calls f for each
 // that is not its consumer's first: Jepsen's successive operations of one
-// process on one key.
+// process on one key. It keeps each member's consumers by partition
+// number, hashing a member's incarnation and assignment (group, topic,
+// generation) only when they change from its previous poll.
 func pollSteps(h *history.History, f func(s pollStep)) {
-	crashes := map[history.Sym]int{}
-	last := map[consumer]int{}
+	type assignment struct {
+		group, topic history.Sym
+		generation   int32
+	}
+	type consumers struct {
+		node        history.Sym
+		incarnation int32
+		assignment
+	}
+	// last is a consumer's previous poll: rec is 1 + its index (0: none).
+	type last struct {
+		rec     int32
+		leftOff int64
+	}
+	// member is where a member is: its incarnation (its crashes so far)
+	// and the assignment of its previous poll, whose consumers are
+	// sets[set-1] (set 0: none yet in this incarnation).
+	type member struct {
+		incarnation, set int32
+		cur              assignment
+	}
+	var ms []member
+	members := map[history.Sym]int{} // index in ms, by node: a uint32 key hashes fast
+	memberOf := func(node history.Sym) *member {
+		x, ok := members[node]
+		if !ok {
+			ms = append(ms, member{})
+			x = len(ms) - 1
+			members[node] = x
+		}
+		return &ms[x]
+	}
+	var sets []partSlots[last]
+	all := map[consumers]int32{} // index of the set, in sets
 	for i, r := range h.Compact(history.Crash, history.Poll) {
 		switch r.Kind() {
 		case history.Crash:
-			crashes[r.Node]++
+			m := memberOf(r.Node)
+			m.incarnation++ // its consumers after the crash are new ones
+			m.set = 0
 		case history.Poll:
 			if r.Count <= 0 {
 				continue
 			}
-			k := consumer{r.Group, r.Node, r.Topic, crashes[r.Node], r.Generation, r.Partition}
-			if j, ok := last[k]; ok {
-				p := h.Record(j)
-				f(pollStep{j, i, p.Offset + int64(p.Count) - 1})
+			m := memberOf(r.Node)
+			if a := (assignment{r.Group, r.Topic, r.Generation}); m.set == 0 || a != m.cur {
+				k := consumers{r.Node, m.incarnation, a}
+				x, ok := all[k]
+				if !ok {
+					sets = append(sets, partSlots[last]{})
+					x = int32(len(sets))
+					all[k] = x
+				}
+				m.set, m.cur = x, a
 			}
-			last[k] = i
+			s := sets[m.set-1].slot(r.Partition)
+			prev := *s
+			*s = last{int32(i + 1), r.Offset + int64(r.Count) - 1}
+			if prev.rec != 0 {
+				f(pollStep{int(prev.rec) - 1, i, prev.leftOff, r.Offset})
+			}
 		}
 	}
 }
@@ -68,7 +109,7 @@ func NonmonotonicPoll(h *history.History) Result {
 	var steps, back int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		if h.Record(s.cur).Offset > s.leftOff {
+		if s.offset > s.leftOff {
 			return
 		}
 		back++
@@ -106,14 +147,17 @@ func PollSkip(h *history.History) Result {
 		return res
 	}
 	res := Result{Check: name}
-	vo := knownOffsets(h)
+	var vo versionOrder // read when a poll first jumps forward
 	var steps, skips, missed int
 	pollSteps(h, func(s pollStep) {
 		steps++
-		c := h.Record(s.cur)
-		if c.Offset <= s.leftOff+1 {
+		if s.offset <= s.leftOff+1 {
 			return
 		}
+		if vo == nil {
+			vo = knownOffsets(h)
+		}
+		c := h.Record(s.cur)
 		n := vo.between(tp{h.Str(c.Topic), int(c.Partition)}, s.leftOff, c.Offset)
 		if n == 0 {
 			return

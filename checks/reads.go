@@ -2,43 +2,58 @@ package checks
 
 import "github.com/evsim/evsim/model/history"
 
-// readLog is what consumers read of each partition: which offsets, the
+// partReads is what consumers read of one partition: which offsets, the
 // highest one, and the Poll or Deliver record that read it.
-type readLog struct {
-	read    map[tp][]bool
-	highest map[tp]int64
-	by      map[tp]int // record that read the highest offset
+type partReads struct {
+	read    []bool
+	highest int64
+	by      int // record that read the highest offset
 }
 
-func (l *readLog) mark(i int, k tp, from, to int64) {
-	rs := l.read[k]
-	for int64(len(rs)) < to {
-		rs = append(rs, false)
+// readLog is what consumers read of each partition, by [partKey].
+type readLog struct {
+	parts map[uint64]*partReads
+}
+
+// partKey packs a partition's topic symbol and number into one map key.
+func partKey(topic history.Sym, partition int32) uint64 {
+	return symPair(topic, history.Sym(uint32(partition)))
+}
+
+func (l *readLog) mark(i int, k uint64, from, to int64) {
+	p := l.parts[k]
+	if p == nil {
+		p = &partReads{highest: to - 1, by: i}
+		l.parts[k] = p
+	} else if to-1 > p.highest {
+		p.highest, p.by = to-1, i
+	}
+	for int64(len(p.read)) < to {
+		p.read = append(p.read, false)
 	}
 	for o := from; o < to; o++ {
-		rs[o] = true
-	}
-	l.read[k] = rs
-	if h, ok := l.highest[k]; !ok || to-1 > h {
-		l.highest[k], l.by[k] = to-1, i
+		p.read[o] = true
 	}
 }
 
-func (l *readLog) wasRead(k tp, off int64) bool {
-	rs := l.read[k]
-	return off < int64(len(rs)) && rs[off]
+// of returns what was read of partition k, nil when nothing was.
+func (l *readLog) of(k uint64) *partReads { return l.parts[k] }
+
+// wasRead reports whether offset off of the partition was read.
+func (p *partReads) wasRead(off int64) bool {
+	return p != nil && off < int64(len(p.read)) && p.read[off]
 }
 
 // reads collects every read of h: the polls of log subscriptions and the
 // deliveries (queue subscriptions have no polls).
 func reads(h *history.History) *readLog {
-	l := &readLog{read: map[tp][]bool{}, highest: map[tp]int64{}, by: map[tp]int{}}
-	for i, r := range h.OfKind(history.Poll, history.Deliver) {
-		switch r.Kind {
-		case history.Poll:
-			l.mark(i, tp{r.Topic, r.Partition}, r.Offset, r.Offset+int64(r.Count))
-		case history.Deliver:
-			l.mark(i, tp{r.Topic, r.Partition}, r.Offset, r.Offset+1)
+	l := &readLog{parts: map[uint64]*partReads{}}
+	for i, r := range h.Compact(history.Poll, history.Deliver) {
+		k := partKey(r.Topic, r.Partition)
+		if r.Kind() == history.Poll {
+			l.mark(i, k, r.Offset, r.Offset+int64(r.Count))
+		} else {
+			l.mark(i, k, r.Offset, r.Offset+1)
 		}
 	}
 	return l

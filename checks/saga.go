@@ -10,38 +10,41 @@ import (
 type sagaKey struct{ group, key string }
 
 // sagaLog gathers the saga records of a history, by saga, in the order
-// each saga first appears.
+// each saga first appears. Its maps are keyed by the saga's id, the
+// symPair of its group and correlation id.
 type sagaLog struct {
 	order     []sagaKey
-	starts    map[sagaKey][]int // indices of SagaStart records
-	completed map[sagaKey]int   // first SagaCompleted
-	comp      map[sagaKey]int   // first SagaCompensated
-	last      map[sagaKey]int   // last write: SagaStart or SagaTransition
+	ids       []uint64         // the id of each saga of order
+	starts    map[uint64][]int // indices of SagaStart records
+	completed map[uint64]int   // first SagaCompleted
+	comp      map[uint64]int   // first SagaCompensated
+	last      map[uint64]int   // last write: SagaStart or SagaTransition
 	conflicts int
 	end       int // the End record, or -1
 }
 
+// readSagas reads the saga records of h in place.
 func readSagas(h *history.History) *sagaLog {
-	l := &sagaLog{starts: map[sagaKey][]int{}, completed: map[sagaKey]int{}, comp: map[sagaKey]int{},
-		last: map[sagaKey]int{}, end: -1}
-	for i, r := range h.All() {
-		k := sagaKey{r.Group, r.Key}
-		switch r.Kind {
+	l := &sagaLog{starts: map[uint64][]int{}, completed: map[uint64]int{}, comp: map[uint64]int{},
+		last: map[uint64]int{}, end: -1}
+	for i, r := range h.Compact(history.End, history.SagaConflict, history.SagaStart, history.SagaTransition,
+		history.SagaCompleted, history.SagaCompensated) {
+		kind := r.Kind()
+		switch kind {
 		case history.End:
 			l.end = i
 			continue
 		case history.SagaConflict:
 			l.conflicts++
 			continue
-		case history.SagaStart, history.SagaTransition, history.SagaCompleted, history.SagaCompensated:
-		default:
-			continue
 		}
+		k := symPair(r.Group, r.Key)
 		if _, ok := l.last[k]; !ok {
-			l.order = append(l.order, k)
+			l.order = append(l.order, sagaKey{h.Str(r.Group), h.Str(r.Key)})
+			l.ids = append(l.ids, k)
 			l.last[k] = i
 		}
-		switch r.Kind {
+		switch kind {
 		case history.SagaStart:
 			l.starts[k] = append(l.starts[k], i)
 			l.last[k] = i
@@ -71,8 +74,8 @@ func SagaSingleInstance(h *history.History) Result {
 	res := Result{Check: "saga-single-instance"}
 	l := readSagas(h)
 	var dup int
-	for _, k := range l.order {
-		s := l.starts[k]
+	for n, k := range l.order {
+		s := l.starts[l.ids[n]]
 		if len(s) < 2 {
 			continue
 		}
@@ -126,12 +129,13 @@ func SagaOutcome(h *history.History) Result {
 		res.Explanation = "Not applicable: the history has no saga records."
 		return res
 	}
-	drained := l.end >= 0 && h.At(l.end).Drained
+	drained := l.end >= 0 && h.Record(l.end).Drained()
 	var both, open, pending, completed, compensated int
-	for _, k := range l.order {
-		c, okc := l.completed[k]
-		x, okx := l.comp[k]
-		last := h.At(l.last[k])
+	for n, k := range l.order {
+		id := l.ids[n]
+		c, okc := l.completed[id]
+		x, okx := l.comp[id]
+		last := h.At(l.last[id]) // its state lives in its side row
 		if okc && okx {
 			both++
 			if res.Witness != nil {
@@ -174,7 +178,7 @@ func SagaOutcome(h *history.History) Result {
 		} else if okx {
 			end = x
 		}
-		res.Witness = pickRecords(h, end, l.last[k], l.end)
+		res.Witness = pickRecords(h, end, l.last[id], l.end)
 		was := ""
 		if end >= 0 {
 			e := h.At(end)
@@ -220,9 +224,14 @@ func word(k history.Kind) string {
 // lastWrite returns the index of the last SagaStart or SagaTransition of
 // saga k at or before i, or -1.
 func lastWrite(h *history.History, k sagaKey, i int) int {
+	g, ok1 := h.Lookup(k.group)
+	key, ok2 := h.Lookup(k.key)
+	if !ok1 || !ok2 {
+		return -1
+	}
 	for x := i; x >= 0; x-- {
-		r := h.At(x)
-		if (r.Kind == history.SagaTransition || r.Kind == history.SagaStart) && r.Group == k.group && r.Key == k.key {
+		r := h.Record(x)
+		if kind := r.Kind(); (kind == history.SagaTransition || kind == history.SagaStart) && r.Group == g && r.Key == key {
 			return x
 		}
 	}
@@ -232,8 +241,13 @@ func lastWrite(h *history.History, k sagaKey, i int) int {
 // lastDeliverOf returns the index of the last delivery of event to node
 // before i, or -1.
 func lastDeliverOf(h *history.History, i int, node, event string) int {
+	n, ok1 := h.Lookup(node)
+	e, ok2 := h.Lookup(event)
+	if !ok1 || !ok2 {
+		return -1
+	}
 	for x := i - 1; x >= 0; x-- {
-		if r := h.At(x); r.Kind == history.Deliver && r.Node == node && r.Event == event {
+		if r := h.Record(x); r.Kind() == history.Deliver && r.Node == n && r.Event == e {
 			return x
 		}
 	}

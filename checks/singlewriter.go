@@ -27,24 +27,31 @@ func SingleWriter(h *history.History) Result {
 	}
 	res := Result{Check: name}
 	asg := assignments(h)
-	type gen struct {
-		gtp
-		generation int
+	// The writes are read in place, keyed by symbols; only the records a
+	// witness or an assignment needs are unpacked.
+	type part struct {
+		group, topic history.Sym
+		partition    int32
 	}
-	newest := map[gtp]int{}    // index of the write with the newest generation
+	type gen struct {
+		part
+		generation int32
+	}
+	type write struct{ rec, generation int32 }
+	newest := map[part]write{} // the write with the newest generation
 	writers := map[gen][]int{} // first write of each member, in order
 	reported := map[gen]bool{} // generations already counted as having two writers
 	var stale, intruders, writes int
-	for i, r := range h.OfKind(history.Effect, history.OffsetCommit) {
-		if r.Kind != history.Effect && !commitTaken(r) || r.Generation == 0 {
+	for i, c := range h.Compact(history.Effect, history.OffsetCommit) {
+		if c.Kind() != history.Effect && c.Outcome() == history.OutcomeUnknown || c.Generation == 0 { // see commitTaken
 			continue
 		}
 		writes++
-		k := gtp{r.Group, tp{r.Topic, r.Partition}}
-		g := gen{k, r.Generation}
+		k := part{c.Group, c.Topic, c.Partition}
+		g := gen{k, c.Generation}
 		firstOfNode := true
 		for _, j := range writers[g] {
-			if h.At(j).Node == r.Node {
+			if h.Record(j).Node == c.Node {
 				firstOfNode = false
 			}
 		}
@@ -55,6 +62,7 @@ func SingleWriter(h *history.History) Result {
 					reported[g] = true
 					intruders++
 					if res.Witness == nil {
+						r := h.At(i)
 						res.Witness = pickRecords(h, w.assign, w.owner, w.other)
 						o, x := h.At(w.owner), h.At(w.other)
 						owner := "to " + o.Node + ", but " + x.Node + " wrote it too"
@@ -67,19 +75,20 @@ func SingleWriter(h *history.History) Result {
 				}
 			}
 		}
-		j, ok := newest[k]
-		if !ok || h.At(j).Generation <= r.Generation {
-			newest[k] = i
+		nw, ok := newest[k]
+		if !ok || nw.generation <= c.Generation {
+			newest[k] = write{int32(i), c.Generation}
 			continue
 		}
 		stale++
 		if res.Witness != nil {
 			continue
 		}
-		n := h.At(j)
-		cause := lastBefore(h, i, r.Node, history.Pause)
+		j := int(nw.rec)
+		n, r := h.At(j), h.At(i)
+		cause := lastBefore(h, i, c.Node, history.Pause)
 		if cause < 0 {
-			cause = lastBefore(h, i, r.Node, history.Expire)
+			cause = lastBefore(h, i, c.Node, history.Expire)
 		}
 		res.Witness = pickRecords(h, cause, j, i)
 		what := "applied the effect of " + r.Event
@@ -199,9 +208,9 @@ func twoWriters(h *history.History, a assignment, firsts []int) *intrusion {
 
 // lastBefore returns the index of the last record of kind k by node
 // before index i, or -1.
-func lastBefore(h *history.History, i int, node string, k history.Kind) int {
+func lastBefore(h *history.History, i int, node history.Sym, k history.Kind) int {
 	for x := i - 1; x >= 0; x-- {
-		if c := h.At(x); c.Kind == k && c.Node == node {
+		if c := h.Record(x); c.Kind() == k && c.Node == node {
 			return x
 		}
 	}

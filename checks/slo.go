@@ -182,19 +182,27 @@ func sloWitness(h *history.History, g string, slo time.Duration, b SLOBreach) ([
 	if fed {
 		committed = "appended to " + topic
 	}
-	for i := range h.All() {
-		r := addr(h.At(i))
+	// The records are compared in place, by symbol: only those the witness
+	// names are unpacked.
+	oldest, okOldest := h.Lookup(b.Oldest)
+	group, okGroup := h.Lookup(g)
+	topicSym, okTopic := h.Lookup(topic)
+	for i, r := range h.Compact(history.StoreAppend, history.Append, history.ProjectionApply,
+		history.Crash, history.Restart, history.ProjectionReset, history.ProjectionSkip) {
+		k := r.Kind()
 		switch {
 		case commit == nil:
-			if r.Event == b.Oldest && (!fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic) {
-				commit = r
+			if okOldest && r.Event == oldest && (!fed && k == history.StoreAppend || fed && okTopic && k == history.Append && r.Topic == topicSym) {
+				commit = addr(h.At(i))
 			}
 		case r.At > b.WorstAt:
-		case r.Kind == history.ProjectionApply && r.Group == g && r.Event == b.Oldest && ended == nil:
-			ended = r
-		case r.Group == g && (r.Kind == history.Crash || r.Kind == history.Restart || r.Kind == history.ProjectionReset ||
-			r.Kind == history.ProjectionSkip) && len(meanwhile) < 6:
-			meanwhile = append(meanwhile, *r)
+		case !okGroup || k == history.StoreAppend || k == history.Append || r.Group != group:
+		case k == history.ProjectionApply:
+			if okOldest && r.Event == oldest && ended == nil {
+				ended = addr(h.At(i))
+			}
+		case len(meanwhile) < 6:
+			meanwhile = append(meanwhile, h.At(i))
 		}
 	}
 	if commit == nil {

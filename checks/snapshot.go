@@ -34,15 +34,14 @@ func snapshotReplay(j *Judgement) Result {
 			res.Witness, res.Explanation = witness, why
 		}
 	}
-	for i, r := range h.OfKind(history.Load, history.Snapshot) {
-		if r.Kind != history.Load && r.Kind != history.Snapshot {
-			continue
-		}
-		events, ok := streamPrefix(stored[r.Key], r.Version)
+	for i, c := range h.Compact(history.Load, history.Snapshot) {
+		key := c.Key
+		r := h.At(i) // its state, basis and logic live in its side row
+		events, ok := streamPrefix(stored[key], r.Version)
 		var want string
 		if ok {
 			var why string
-			want, ok, why = aggregateState(doms, r.Key, events, r.Logic)
+			want, ok, why = aggregateState(h, doms, r.Key, events, r.Logic)
 			if !ok && whyNot == "" {
 				whyNot = why
 			}
@@ -74,13 +73,16 @@ func snapshotReplay(j *Judgement) Result {
 		if r.State == want {
 			continue
 		}
+		if res.Witness != nil { // only the first is told
+			bad++
+			continue
+		}
 		var witness []history.Entry
 		var snap *history.Entry
 		for j := i - 1; j >= 0 && r.Basis > 0; j-- {
-			s := h.At(j)
-			if s.Kind == history.Snapshot && s.Key == r.Key && s.Version == r.Basis {
+			if s := h.Record(j); s.Kind() == history.Snapshot && s.Key == key && s.Version == r.Basis {
 				snap = addr(h.At(j))
-				witness = append(witness, s)
+				witness = append(witness, *snap)
 				break
 			}
 		}

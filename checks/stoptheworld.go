@@ -25,16 +25,18 @@ func StopTheWorld(h *history.History) Result {
 	if res, bad := refuse(h, name); bad {
 		return res
 	}
-	type member struct{ group, node string }
-	firstGen := map[string]int{} // the generation of each group's first assign
-	assigned := map[member]bool{}
-	revoked := map[member][]int{} // the member's revokes since its last assign
+	// A member is keyed by the symPair of its group and node; records are
+	// compared in place, and unpacked only for their partitions and
+	// reasons, which live in their side rows.
+	firstGen := map[history.Sym]int32{} // the generation of each group's first assign
+	assigned := map[uint64]bool{}
+	revoked := map[uint64][]int{} // the member's revokes since its last assign
 	applicable := false
 	var stops, revokes int
 	res := Result{Check: name}
-	for i, r := range h.All() {
-		k := member{r.Group, r.Node}
-		switch r.Kind {
+	for i, r := range h.Compact(history.Assign, history.Revoke, history.Crash, history.Restart, history.Leave, history.Expire) {
+		k := symPair(r.Group, r.Node)
+		switch r.Kind() {
 		case history.Assign:
 			if g, ok := firstGen[r.Group]; !ok {
 				firstGen[r.Group] = r.Generation
@@ -44,9 +46,12 @@ func StopTheWorld(h *history.History) Result {
 			assigned[k] = true
 			js := revoked[k]
 			delete(revoked, k)
+			if len(js) == 0 {
+				continue
+			}
+			partitions := h.At(i).Partitions
 			for _, j := range js {
-				rv := h.At(j)
-				kept := keptPartitions(rv.Partitions, r.Partitions)
+				kept := keptPartitions(h.At(j).Partitions, partitions)
 				if len(kept) == 0 {
 					continue
 				}
@@ -60,12 +65,12 @@ func StopTheWorld(h *history.History) Result {
 				applicable = true
 			}
 			revokes++
-			if r.Reason == history.RevokeLost {
+			if h.At(i).Reason == history.RevokeLost {
 				delete(revoked, k)
 				continue
 			}
 			revoked[k] = append(revoked[k], i)
-		case history.Crash, history.Restart, history.Leave, history.Expire:
+		default: // a crash, restart, leave or expire
 			if assigned[k] {
 				applicable = true
 			}
@@ -91,7 +96,7 @@ func StopTheWorld(h *history.History) Result {
 func stopWitness(h *history.History, j, i int, kept []string) ([]history.Entry, string) {
 	rv, r := h.At(j), h.At(i)
 	wit := []int{j}
-	if b := nextRebalance(h, r.Group, j, i); b >= 0 {
+	if b := nextRebalance(h, h.Record(i).Group, j, i); b >= 0 {
 		wit = append(wit, b)
 	}
 	what := "partitions"
@@ -120,9 +125,9 @@ func keptPartitions(revoked, assigned string) []string {
 
 // nextRebalance returns the index of group g's first rebalance record
 // between indexes a and b, or -1.
-func nextRebalance(h *history.History, g string, a, b int) int {
+func nextRebalance(h *history.History, g history.Sym, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		if r := h.At(i); r.Kind == history.Rebalance && r.Group == g {
+		if r := h.Record(i); r.Kind() == history.Rebalance && r.Group == g {
 			return i
 		}
 	}

@@ -100,3 +100,47 @@ func (x *symIndex) set(y history.Sym, i int) { x.slots.set(y, int32(i+1)) }
 
 // symPair packs two symbols into one map key.
 func symPair(a, b history.Sym) uint64 { return uint64(a)<<32 | uint64(b) }
+
+// partMax bounds the partition numbers a [partSlots] keeps in its slice.
+const partMax = 1 << 16
+
+// partSlots holds a T per partition number with no hashing: a slice for
+// the usual small numbers, a map for any other (a negative one, or a
+// huge one a hand-written history may hold). The zero partSlots is empty.
+type partSlots[T any] struct {
+	small []T
+	other map[int32]*T
+}
+
+// get returns partition p's value, the zero T when it was never set.
+func (s *partSlots[T]) get(p int32) T {
+	if p >= 0 && p < partMax {
+		if int(p) < len(s.small) {
+			return s.small[p]
+		}
+	} else if x := s.other[p]; x != nil {
+		return *x
+	}
+	var zero T
+	return zero
+}
+
+// slot returns partition p's slot, the zero T when it was never set. The
+// pointer is good until the next call of slot.
+func (s *partSlots[T]) slot(p int32) *T {
+	if p >= 0 && p < partMax {
+		if int(p) >= len(s.small) {
+			s.small = append(s.small, make([]T, int(p)+1-len(s.small))...)
+		}
+		return &s.small[p]
+	}
+	if s.other == nil {
+		s.other = map[int32]*T{}
+	}
+	x := s.other[p]
+	if x == nil {
+		x = new(T)
+		s.other[p] = x
+	}
+	return x
+}

@@ -92,3 +92,34 @@ func TestSymTablesCostWhatTheyHold(t *testing.T) {
 		t.Errorf("%d bytes per one-symbol index and set in a table of %d symbols; dense ones would take %d", per, symbols, symbols*4+symbols/8)
 	}
 }
+
+// TestPartSlotsKeepEachPartitionApart checks that a partSlots keeps one
+// value per partition number, small ones in its slice and negative or
+// huge ones (a hand-written history may hold them) in its map, and
+// returns the zero value for a partition never set.
+func TestPartSlotsKeepEachPartitionApart(t *testing.T) {
+	var s partSlots[int]
+	parts := []int32{3, 0, -1, partMax - 1, partMax, 1 << 30, -1 << 31}
+	for i, p := range parts {
+		if got := *s.slot(p); got != 0 {
+			t.Fatalf("partition %d holds %d before it was set", p, got)
+		}
+		*s.slot(p) = i + 1
+	}
+	for i, p := range parts {
+		if got := s.get(p); got != i+1 {
+			t.Errorf("partition %d holds %d, want %d", p, got, i+1)
+		}
+		if got := *s.slot(p); got != i+1 {
+			t.Errorf("partition %d's slot holds %d, want %d", p, got, i+1)
+		}
+	}
+	for _, p := range []int32{7, partMax + 1, -2} {
+		if got := s.get(p); got != 0 {
+			t.Errorf("partition %d, never set, holds %d", p, got)
+		}
+	}
+	if len(s.small) > partMax || len(s.other) != 4 {
+		t.Errorf("%d slots in the slice and %d in the map, want at most %d and 4", len(s.small), len(s.other), partMax)
+	}
+}

@@ -13,19 +13,27 @@ func truncatedAppends(h *history.History) map[int]bool {
 		node, topic history.Sym
 		partition   int32
 	}
-	var open map[nodeTP][]int
+	var open map[nodeTP]*[]int // the appends not cut yet, of each broker's partition
 	var cut map[int]bool
+	var cur *[]int
+	var curKey nodeTP
 	for i, r := range h.Compact(history.Append, history.Truncate) {
-		k := nodeTP{r.Node, r.Topic, r.Partition}
+		if k := (nodeTP{r.Node, r.Topic, r.Partition}); cur == nil || k != curKey {
+			if open == nil {
+				open = map[nodeTP]*[]int{}
+			}
+			if cur = open[k]; cur == nil {
+				cur = new([]int)
+				open[k] = cur
+			}
+			curKey = k
+		}
 		switch r.Kind() {
 		case history.Append:
-			if open == nil {
-				open = map[nodeTP][]int{}
-			}
-			open[k] = append(open[k], i)
+			*cur = append(*cur, i)
 		case history.Truncate:
-			kept := open[k][:0]
-			for _, j := range open[k] {
+			kept := (*cur)[:0]
+			for _, j := range *cur {
 				if h.Record(j).Offset >= r.Offset {
 					if cut == nil {
 						cut = map[int]bool{}
@@ -35,7 +43,7 @@ func truncatedAppends(h *history.History) map[int]bool {
 				}
 				kept = append(kept, j)
 			}
-			open[k] = kept
+			*cur = kept
 		}
 	}
 	return cut

@@ -18,31 +18,39 @@ import (
 // the run.
 func Unseen(h *history.History) Result { return unseenJ(NewJudgement(h)) }
 
+// unseenJ is [Unseen] within a judgement, which shares the subscriptions
+// and the reads of each partition. It compares the records' symbols in
+// place and unpacks only the records its witness names.
 func unseenJ(j *Judgement) Result {
 	h := j.h
 	res := Result{Check: "unseen"}
-	subs := j.subscriptions()
-	rl := reads(h)
+	var consumed symSet // the topics with subscribers
+	for topic, ss := range j.subscriptions() {
+		if y, ok := h.Lookup(topic); ok && len(ss) > 0 {
+			consumed.add(y)
+		}
+	}
+	rl := j.readLog()
 	var unseen, acked int
 	first, end := -1, -1
 	drained := false
-	ackedEvent := map[string]bool{}
-	for i, r := range h.OfKind(history.PublishAck, history.End) {
-		switch r.Kind {
+	var ackedEvent symSet
+	for i, r := range h.Compact(history.PublishAck, history.End) {
+		switch r.Kind() {
 		case history.PublishAck:
-			if len(subs[r.Topic]) == 0 || ackedEvent[r.Event] || r.Offset == history.OffsetUnknown {
+			if !consumed.has(r.Topic) || ackedEvent.has(r.Event) || r.Offset == history.OffsetUnknown {
 				continue
 			}
-			ackedEvent[r.Event] = true
+			ackedEvent.add(r.Event)
 			acked++
-			if !rl.wasRead(tp{r.Topic, r.Partition}, r.Offset) {
+			if !rl.of(partKey(r.Topic, r.Partition)).wasRead(r.Offset) {
 				unseen++
 				if first < 0 {
 					first = i
 				}
 			}
 		case history.End:
-			end, drained = i, r.Drained
+			end, drained = i, r.Drained()
 		}
 	}
 	switch {
@@ -65,10 +73,9 @@ func unseenJ(j *Judgement) Result {
 	res.Witness = pickRecords(h, first, end)
 	res.Explanation = fmt.Sprintf("By the end of the run, which drained, %s acknowledged by the broker had never been read by any consumer; the first is %s at %s/%d offset %d (acknowledged at %s).",
 		plural(unseen, "event", "events"), r.Event, r.Topic, r.Partition, r.Offset, at(r.At))
-	k := tp{r.Topic, r.Partition}
-	if hi, ok := rl.highest[k]; ok && hi < r.Offset {
-		b := h.At(rl.by[k])
-		res.Explanation += fmt.Sprintf(" Reads of that partition stopped at offset %d (%s at %s): the partition stalled there.", hi, b.Node, at(b.At))
+	if p := rl.of(partKey(h.Record(first).Topic, int32(r.Partition))); p != nil && p.highest < r.Offset {
+		b := h.At(p.by)
+		res.Explanation += fmt.Sprintf(" Reads of that partition stopped at offset %d (%s at %s): the partition stalled there.", p.highest, b.Node, at(b.At))
 	}
 	return res
 }

@@ -14,40 +14,48 @@ import (
 // out: a consumer steps over them.
 type versionOrder map[tp][]int64
 
-// knownOffsets collects the version order of every partition of h.
+// knownOffsets collects the version order of every partition of h. It
+// reads the records in place, gathers each partition's offsets by
+// symbol, and sorts them once.
 func knownOffsets(h *history.History) versionOrder {
-	set := map[tp]map[int64]bool{}
-	add := func(k tp, o int64) {
-		if set[k] == nil {
-			set[k] = map[int64]bool{}
-		}
-		set[k][o] = true
-	}
-	for _, r := range h.OfKind(history.Append, history.PublishAck, history.Deliver, history.Poll) {
-		k := tp{r.Topic, r.Partition}
-		switch r.Kind {
-		case history.Append, history.PublishAck, history.Deliver:
-			if r.Offset != history.OffsetUnknown {
-				add(k, r.Offset)
+	offsets := map[uint64][]int64{} // by partKey, with repeats
+	var cur []int64
+	var curKey uint64
+	started := false
+	for _, r := range h.Compact(history.Append, history.PublishAck, history.Deliver, history.Poll) {
+		if k := partKey(r.Topic, r.Partition); !started || k != curKey {
+			if started {
+				offsets[curKey] = cur
 			}
-		case history.Poll:
+			cur, curKey, started = offsets[k], k, true
+		}
+		if r.Kind() == history.Poll {
 			for o := r.Offset; o < r.Offset+int64(r.Count); o++ {
-				add(k, o)
+				cur = append(cur, o)
 			}
+		} else if r.Offset != history.OffsetUnknown {
+			cur = append(cur, r.Offset)
 		}
+	}
+	if started {
+		offsets[curKey] = cur
 	}
 	txns := transactions(h)
 	vo := versionOrder{}
-	for k, os := range set {
-		s := make([]int64, 0, len(os))
-		for o := range os {
-			if txns.skipped(tpo{k, o}) {
-				continue
-			}
-			s = append(s, o)
+	for k, os := range offsets {
+		if len(os) == 0 {
+			continue
 		}
-		slices.Sort(s)
-		vo[k] = s
+		slices.Sort(os)
+		os = slices.Compact(os)
+		part := tp{h.Str(history.Sym(k >> 32)), int(int32(uint32(k)))}
+		s := os[:0]
+		for _, o := range os {
+			if !txns.skipped(tpo{part, o}) {
+				s = append(s, o)
+			}
+		}
+		vo[part] = s
 	}
 	return vo
 }
