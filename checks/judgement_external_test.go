@@ -155,15 +155,7 @@ func TestJudgementOfAChangedHistory(t *testing.T) {
 func TestKeptJudgementOfARewrittenHistory(t *testing.T) {
 	var runs [][]history.Entry
 	for _, name := range []string{"stale-read", "read-your-writes-token", "gap-skipped", "topic-projection-same-tx", "read-committed"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Run(s.Seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs = append(runs, o.History.Entries())
+		runs = append(runs, run(t, name).Entries())
 	}
 	for a := range runs {
 		for b := range runs {

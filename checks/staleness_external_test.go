@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/evsim/evsim/checks"
-	"github.com/evsim/evsim/scenarios"
 )
 
 // TestQueryStalenessIsStalenessWithoutSeries: skipping the series over
@@ -16,15 +15,8 @@ import (
 func TestQueryStalenessIsStalenessWithoutSeries(t *testing.T) {
 	for _, name := range []string{"stale-read", "staleness-slo-breached", "rebuild-in-place", "rebuild-blue-green",
 		"rebuild-stop-first", "gap-skipped", "topic-projection-separate-checkpoint", "read-your-writes-token"} {
-		s, err := scenarios.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Run(s.Seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, got := checks.Staleness(o.History), checks.QueryStaleness(o.History)
+		h := run(t, name)
+		want, got := checks.Staleness(h), checks.QueryStaleness(h)
 		if len(want.Series) == 0 || got.Series != nil {
 			t.Fatalf("%s: %d series in the full report, %d without", name, len(want.Series), len(got.Series))
 		}
@@ -32,7 +24,7 @@ func TestQueryStalenessIsStalenessWithoutSeries(t *testing.T) {
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("%s: the reports differ beyond the series", name)
 		}
-		worst := checks.StalenessWorstOnly(o.History)
+		worst := checks.StalenessWorstOnly(h)
 		if worst.Queries != nil || worst.Series != nil {
 			t.Errorf("%s: the worst-only report has %d query samples and %d series", name, len(worst.Queries), len(worst.Series))
 		}
