@@ -59,7 +59,7 @@ func LagWithinSLO(h *history.History) Result {
 			}
 			held[e.Group][e.Node] = e.Partitions
 		case history.Append:
-			if first.get(r.Event).rec != 0 || h.At(i).TxnID != "" { // its transaction lives in its side row
+			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 {
 				continue
 			}
 			first.set(r.Event, appended{int32(i + 1), r.Partition, r.At, r.Key})

@@ -55,3 +55,10 @@ func (h *History) BasisOf(r *Record) int64 {
 	}
 	return sideOf(h, r, func(x *extra) int64 { return x.Basis })
 }
+
+// TxnIDOf returns the symbol of record r's TxnID (0: none), which lives
+// in its side row: for a check that skips the records of transactions
+// without unpacking every record.
+func (h *History) TxnIDOf(r *Record) Sym {
+	return sideOf(h, r, func(x *extra) Sym { return x.TxnID })
+}

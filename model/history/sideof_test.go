@@ -2,8 +2,9 @@ package history
 
 import "testing"
 
-// TestSideOf: CommandOf and PayloadOf read a record's command and payload
-// symbols from its side row (0 for a record without one), and every
+// TestSideOf: CommandOf, PayloadOf and TxnIDOf read a record's command,
+// payload and transaction symbols from its side row (0 for a record
+// without one), and every
 // symbol of the history's records is below Symbols.
 func TestSideOf(t *testing.T) {
 	h := &History{}
@@ -13,7 +14,8 @@ func TestSideOf(t *testing.T) {
 	h.Add(Entry{At: 1, Kind: Command, Node: "teller-0", Command: "teller-0-c1", Key: "acct-1", Type: "Deposit", Payload: "p"})
 	h.Add(Entry{At: 2, Kind: Publish, Node: "producer", Topic: "t", Event: "e1"})
 	h.Add(Entry{At: 3, Kind: CommandReturn, Node: "teller-0", Command: "teller-0-c1", Key: "acct-1", Outcome: OutcomeOK})
-	want := []struct{ cmd, payload string }{{"teller-0-c1", "p"}, {"", ""}, {"teller-0-c1", ""}}
+	h.Add(Entry{At: 4, Kind: Append, Node: "broker", Topic: "t", Event: "e2", TxnID: "loop-0", ProducerID: 3})
+	want := []struct{ cmd, payload, txn string }{{"teller-0-c1", "p", ""}, {"", "", ""}, {"teller-0-c1", "", ""}, {"", "", "loop-0"}}
 	for i, w := range want {
 		r := h.Record(i)
 		if got := h.Str(h.CommandOf(&r)); got != w.cmd {
@@ -21,6 +23,9 @@ func TestSideOf(t *testing.T) {
 		}
 		if got := h.Str(h.PayloadOf(&r)); got != w.payload {
 			t.Errorf("record %d: payload %q, want %q", i, got, w.payload)
+		}
+		if got := h.Str(h.TxnIDOf(&r)); got != w.txn {
+			t.Errorf("record %d: transaction %q, want %q", i, got, w.txn)
 		}
 		for _, y := range []Sym{r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type, h.CommandOf(&r), h.PayloadOf(&r)} {
 			if int(y) >= h.Symbols() {
