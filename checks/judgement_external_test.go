@@ -13,20 +13,19 @@ import (
 // judgeAlone runs every check of the catalog on h on its own, in the
 // order of checks.Names.
 func judgeAlone(h *history.History) []checks.Result {
-	var out []checks.Result
-	for _, n := range checks.Names() {
-		c, _ := checks.Lookup(n)
-		out = append(out, c.Run(h))
-	}
-	return out
+	return judgeEach(func(c checks.Check) checks.Result { return c.Run(h) })
 }
 
-// judgeShared runs every check of the catalog on h through one judgement.
-func judgeShared(j *checks.Judgement) []checks.Result {
+// judgeShared runs every check of the catalog through judgement j.
+func judgeShared(j *checks.Judgement) []checks.Result { return judgeEach(j.Run) }
+
+// judgeEach returns run of every check of the catalog, in the order of
+// checks.Names.
+func judgeEach(run func(checks.Check) checks.Result) []checks.Result {
 	var out []checks.Result
 	for _, n := range checks.Names() {
 		c, _ := checks.Lookup(n)
-		out = append(out, j.Run(c))
+		out = append(out, run(c))
 	}
 	return out
 }

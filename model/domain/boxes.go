@@ -21,27 +21,37 @@ const accountBoxMax = 1024
 // cartBoxMax bounds the item counts whose cart states are boxed once.
 const cartBoxMax = 64
 
-var accountBoxes = sync.OnceValue(func() *[2][accountBoxMax]any {
-	b := new([2][accountBoxMax]any)
-	for open := range 2 {
-		for bal := range accountBoxMax {
-			b[open][bal] = AccountState{Open: open == 1, Balance: int64(bal)}
-		}
-	}
-	return b
+var accountBoxes = sync.OnceValue(func() *[2][]any {
+	return boxTable(accountBoxMax, func(open bool, bal int64) any { return AccountState{Open: open, Balance: bal} })
 })
 
 // boxAccount returns s in an any, boxed once per process when its
 // balance is small.
-func boxAccount(s AccountState) any {
-	if s.Balance >= 0 && s.Balance < accountBoxMax {
-		open := 0
-		if s.Open {
-			open = 1
+func boxAccount(s AccountState) any { return box(accountBoxes(), s.Open, s.Balance, s) }
+
+// boxTable returns the states state(flag, i) for i below n, each boxed
+// once, by flag and i.
+func boxTable(n int, state func(flag bool, i int64) any) *[2][]any {
+	var t [2][]any
+	for f := range t {
+		t[f] = make([]any, n)
+		for i := range n {
+			t[f][i] = state(f == 1, int64(i))
 		}
-		return accountBoxes()[open][s.Balance]
 	}
-	return s
+	return &t
+}
+
+// box returns s in an any: the one of t, by flag and i, when i is below
+// the table's size, else s boxed anew.
+func box[S any](t *[2][]any, flag bool, i int64, s S) any {
+	if i < 0 || i >= int64(len(t[0])) {
+		return s
+	}
+	if flag {
+		return t[1][i]
+	}
+	return t[0][i]
 }
 
 // accountDescriptions holds Describe of the small account states, by
@@ -81,28 +91,13 @@ func appendAccount(b []byte, s AccountState, cents bool) []byte {
 	return b
 }
 
-var cartBoxes = sync.OnceValue(func() *[2][cartBoxMax]any {
-	b := new([2][cartBoxMax]any)
-	for out := range 2 {
-		for items := range cartBoxMax {
-			b[out][items] = CartState{Items: int64(items), CheckedOut: out == 1}
-		}
-	}
-	return b
+var cartBoxes = sync.OnceValue(func() *[2][]any {
+	return boxTable(cartBoxMax, func(out bool, items int64) any { return CartState{Items: items, CheckedOut: out} })
 })
 
 // boxCart returns s in an any, boxed once per process when it holds few
 // items.
-func boxCart(s CartState) any {
-	if s.Items >= 0 && s.Items < cartBoxMax {
-		out := 0
-		if s.CheckedOut {
-			out = 1
-		}
-		return cartBoxes()[out][s.Items]
-	}
-	return s
-}
+func boxCart(s CartState) any { return box(cartBoxes(), s.CheckedOut, s.Items, s) }
 
 var cartDescriptions = sync.OnceValue(func() *[2][cartBoxMax]string {
 	d := new([2][cartBoxMax]string)
