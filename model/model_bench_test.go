@@ -75,6 +75,11 @@ func BenchmarkModel(b *testing.B) {
 		b.ReportMetric(float64(n)*float64(b.N)/time.Since(t0).Seconds(), "events/s")
 		reportCPU(b, "events/cpu-s", float64(n)*float64(b.N), c0)
 	})
+	// The floor: the least any model of this system does per delivery
+	// (floorSystem), recording the same five records.
+	for _, hist := range []string{"fresh", "reused", "none"} {
+		b.Run("baseline=floor/history="+hist, func(b *testing.B) { benchFloor(b, hist) })
+	}
 	for _, commit := range []Commit{CommitInterval, CommitAfterHandle} {
 		for _, reuse := range []bool{false, true} {
 			name := "commit=" + string(commit) + "/history=fresh"
