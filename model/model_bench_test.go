@@ -56,7 +56,8 @@ func runModelHistory(b *testing.B, cfg Config, d time.Duration, h *history.Histo
 // scenario runner does. Run
 // it next to the kernel's benchmark, in one go test command, to compare
 // (on a shared machine, compare the CPU rates, events/cpu-s and
-// deliveries/cpu-s):
+// deliveries/cpu-s; the floor, floorSystem, is the least any model of
+// this system does per delivery):
 //
 //	go test -run '^$' -bench 'Kernel|Model' -benchtime 5x ./sim ./model
 func BenchmarkModel(b *testing.B) {
