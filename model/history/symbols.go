@@ -48,12 +48,15 @@ type symbols struct {
 	// indexed is the number of symbols in index.
 	indexed int
 	// The symbols of numbered strings: seriesOf gives the series of a
-	// prefix, pages the offset in slab of a page of a series (by series
-	// and page number), slab the pages' symbols; lastSeries is the series
+	// prefix, pages the offset in the slab of a page of a series (by
+	// series and page number), slab the pages' symbols, in chunks of
+	// slabChunkLen that never move (a new page costs no copy of the
+	// others), slabN the symbols of its pages; lastSeries is the series
 	// last used. slab and pages hold no pointers.
 	seriesOf   map[string]*series
 	pages      map[uint64]uint32
-	slab       []Sym
+	slab       [][]Sym
+	slabN      int
 	lastSeries *series
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
@@ -187,8 +190,7 @@ func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
 			if !add {
 				return 0, false
 			}
-			off = uint32(len(t.slab))
-			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
+			off = t.newPage()
 			switch {
 			case pg < uint32(len(sr.dense)):
 				sr.dense[pg] = off + 1
@@ -203,6 +205,26 @@ func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
 	}
 	return int(sr.off) + int(n&(seriesPageLen-1)), true
 }
+
+// slabChunkLen is the symbols of a chunk of the slab: 128 pages.
+const (
+	slabChunkBits = 10
+	slabChunkLen  = 1 << slabChunkBits
+)
+
+// newPage returns the offset of a new page of the slab, whose symbols
+// are 0.
+func (t *symbols) newPage() uint32 {
+	off := t.slabN
+	if off>>slabChunkBits == len(t.slab) {
+		t.slab = append(t.slab, make([]Sym, slabChunkLen))
+	}
+	t.slabN += seriesPageLen
+	return uint32(off)
+}
+
+// slabAt returns symbol i of the slab.
+func (t *symbols) slabAt(i int) *Sym { return &t.slab[i>>slabChunkBits][i&(slabChunkLen-1)] }
 
 // symIndexMin is the size of a new index.
 const symIndexMin = 1 << 9
@@ -313,10 +335,11 @@ func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
 // numberedAt returns the symbol of the numbered string s, whose place in
 // the slab is i, adding s the first time.
 func (t *symbols) numberedAt(i int, s string) Sym {
-	y := t.slab[i]
+	p := t.slabAt(i)
+	y := *p
 	if y == 0 {
 		y = Sym(t.n)
-		t.slab[i] = y
+		*p = y
 		t.add(s)
 		t.size += int64(len(s)) + symOverhead
 	}
@@ -367,7 +390,8 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 	}
 	if prefix, n, ok := numbered(s); ok {
 		if i, ok := t.slot(prefix, n, false); ok {
-			return t.slab[i], t.slab[i] != 0
+			y := *t.slabAt(i)
+			return y, y != 0
 		}
 		return 0, false
 	}
@@ -437,7 +461,9 @@ func (t *symbols) reset() {
 	if t.n > 0 {
 		t.n = 1
 	}
-	clear(t.slab) // the pages stay, for the same numbers again
+	for c := range t.slab[:(t.slabN+slabChunkLen-1)>>slabChunkBits] {
+		clear(t.slab[c]) // the pages stay, for the same numbers again
+	}
 	t.size, t.indexed = 0, 0
 	if t.cache != nil {
 		*t.cache = [symCacheLen]symCached{}
