@@ -29,8 +29,8 @@ func BenchmarkAdd(b *testing.B) {
 // model's delivery path (publish, append, acknowledgement, delivery,
 // effect) added with PutNamed, the later four with the symbols the
 // publish returned, per event: the history's share of a delivery. The ids
-// are new, numbered strings spelled once, as a producer spells them; the
-// names and kind codes are the recorder's, made once.
+// are new, numbered strings spelled once and told, as a producer spells
+// and tells them; the names and kind codes are the recorder's, made once.
 func BenchmarkPutNamed(b *testing.B) {
 	d := newDeliveries()
 	h := &History{}
@@ -86,8 +86,8 @@ func newDeliveries() *deliveries {
 func (d *deliveries) record(h *History, i int) {
 	id, key := d.ids[i&(len(d.ids)-1)], d.keys[i%len(d.keys)]
 	at, part, off := int64(i), i&7, int64(i>>3)
-	ev, k := h.PutNamed(&NamedStep{At: at, Kind: d.publish, Node: &d.prod, Topic: &d.topic, Partition: part, Event: id, Key: key,
-		Type: "Deposited", Amount: 5}, 0, 0)
+	ev, k := h.PutNamed(&NamedStep{At: at, Kind: d.publish, Node: &d.prod, Topic: &d.topic, Partition: part, Event: id,
+		EventPrefix: d.prod.s, EventNumber: uint32(i & (len(d.ids) - 1)), Key: key, Type: "Deposited", Amount: 5}, 0, 0)
 	h.PutNamed(&NamedStep{At: at, Kind: d.appnd, Node: &d.broker, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,
 		Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
 	h.PutNamed(&NamedStep{At: at, Kind: d.ack, Node: &d.prod, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,

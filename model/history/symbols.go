@@ -99,11 +99,26 @@ func (t *symbols) add(s string) {
 // the others are in the table's pages.
 type series struct {
 	prefix string
+	told   string // the prefix as a recorder told it last (see isPrefix)
 	id     uint32
 	cached bool
 	page   uint32
 	off    uint32
 	dense  []uint32
+}
+
+// isPrefix reports whether p is the series's prefix: mostly the string a
+// recorder told last, at the same address, which it tells without
+// comparing bytes.
+func (sr *series) isPrefix(p string) bool {
+	if unsafe.StringData(p) == unsafe.StringData(sr.told) && len(p) == len(sr.told) {
+		return true
+	}
+	if p != sr.prefix {
+		return false
+	}
+	sr.told = p
+	return true
 }
 
 // seriesDenseGap is how far past its dense pages a series's new page may
@@ -150,7 +165,18 @@ func spells(s, prefix string, n uint32) bool {
 		}
 		i--
 	}
-	return i == len(prefix)+1 && s[i-1] == '-' && s[:i-1] == prefix
+	if i != len(prefix)+1 || s[i-1] != '-' {
+		return false
+	}
+	if len(prefix) > 16 {
+		return s[:i-1] == prefix
+	}
+	for j := range len(prefix) { // a short name: no call
+		if s[j] != prefix[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // slot returns the place in t.slab of number n's symbol in prefix's
@@ -168,6 +194,7 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 				t.seriesOf, t.pages = map[string]*series{}, map[uint64]uint32{}
 			}
 			sr = &series{prefix: strings.Clone(prefix), id: uint32(len(t.seriesOf))}
+			sr.told = sr.prefix
 			t.seriesOf[sr.prefix] = sr
 		}
 		t.lastSeries = sr
@@ -175,34 +202,41 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 	return t.pageSlot(sr, n, add)
 }
 
+// cachedSlot returns the place in the slab of number n of the series
+// when it is on the page last used (inline); ok is false otherwise.
+func (sr *series) cachedSlot(n uint32) (i int, ok bool) {
+	return int(sr.off) + int(n&(seriesPageLen-1)), sr.cached && sr.page == n>>seriesPageBits
+}
+
 // pageSlot is slot in the series sr.
 func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
-	pg := n >> seriesPageBits
-	if !sr.cached || sr.page != pg {
-		var off uint32
-		found := false
-		if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
-			off, found = sr.dense[pg]-1, true
-		} else if len(t.pages) > 0 {
-			off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
-		}
-		if !found {
-			if !add {
-				return 0, false
-			}
-			off = t.newPage()
-			switch {
-			case pg < uint32(len(sr.dense)):
-				sr.dense[pg] = off + 1
-			case pg <= uint32(len(sr.dense))+seriesDenseGap:
-				sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
-				sr.dense[pg] = off + 1
-			default:
-				t.pages[uint64(sr.id)<<32|uint64(pg)] = off
-			}
-		}
-		sr.cached, sr.page, sr.off = true, pg, off
+	if i, ok := sr.cachedSlot(n); ok {
+		return i, true
 	}
+	pg := n >> seriesPageBits
+	var off uint32
+	found := false
+	if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
+		off, found = sr.dense[pg]-1, true
+	} else if len(t.pages) > 0 {
+		off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
+	}
+	if !found {
+		if !add {
+			return 0, false
+		}
+		off = t.newPage()
+		switch {
+		case pg < uint32(len(sr.dense)):
+			sr.dense[pg] = off + 1
+		case pg <= uint32(len(sr.dense))+seriesDenseGap:
+			sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
+			sr.dense[pg] = off + 1
+		default:
+			t.pages[uint64(sr.id)<<32|uint64(pg)] = off
+		}
+	}
+	sr.cached, sr.page, sr.off = true, pg, off
 	return int(sr.off) + int(n&(seriesPageLen-1)), true
 }
 
@@ -420,8 +454,11 @@ func (t *symbols) internEventLast(m *symCached, s, prefix string, n uint32) Sym 
 		return m.y
 	}
 	var y Sym
-	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix && spells(s, prefix, n) {
-		i, _ := t.pageSlot(sr, n, true)
+	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.isPrefix(prefix) && spells(s, prefix, n) {
+		i, ok := sr.cachedSlot(n)
+		if !ok {
+			i, _ = t.pageSlot(sr, n, true)
+		}
 		y = t.numberedAt(i, s)
 	} else {
 		y = t.intern(s)
