@@ -18,9 +18,10 @@ import (
 // A history's mapped regions are its own: a [chunkMem] holds them and
 // gives them back (to a bounded pool for the next history, see
 // [regionPool], or to the system) when the history is closed or, failing
-// that, when the chunkMem becomes unreachable (a cleanup); a History is not copied
-// (see [History]), so no other holds it. A chunk dropped by spilling gives its memory back to the system
-// and keeps its addresses until then. A pointer into mapped memory does
+// that, when the chunkMem becomes unreachable (a cleanup); a History is
+// not copied (see [History]), so no other holds it. A chunk dropped by
+// spilling gives its memory back to the system and keeps its addresses
+// until then. A pointer into mapped memory does
 // not keep the history alive, as one into Go memory would: a method that
 // reads a record or side row through a pointer after its last use of h
 // ends with runtime.KeepAlive(h), and [History.Compact]'s records are
