@@ -29,37 +29,71 @@ func BenchmarkAdd(b *testing.B) {
 // model's delivery path (publish, append, acknowledgement, delivery,
 // effect) added with PutNamed, the later four with the symbols the
 // publish returned, per event: the history's share of a delivery. The ids
-// are new, numbered strings spelled once, as a producer spells them; the
-// names and kind codes are the recorder's, made once.
+// are new, numbered strings spelled once and told, as a producer spells
+// and tells them; the names and kind codes are the recorder's, made once.
 func BenchmarkPutNamed(b *testing.B) {
-	ids := make([]string, 1<<16)
-	for i := range ids {
-		ids[i] = "p-" + strconv.Itoa(i)
-	}
-	keys := make([]string, 100)
-	for i := range keys {
-		keys[i] = "acct-" + strconv.Itoa(i)
-	}
-	prod, broker, member, group, topic := NewName("p"), NewName("broker"), NewName("g-0"), NewName("g"), NewName("t")
-	publish, appnd, ack, deliver, effect := Publish.Code(), Append.Code(), PublishAck.Code(), Deliver.Code(), Effect.Code()
+	d := newDeliveries()
 	h := &History{}
 	i := 0
 	for b.Loop() {
 		if h.Len() >= 1<<20 {
 			h.Reset()
 		}
-		id, key := ids[i&(len(ids)-1)], keys[i%len(keys)]
-		at, part, off := int64(i), i&7, int64(i>>3)
-		ev, k := h.PutNamed(&NamedStep{At: at, Kind: publish, Node: &prod, Topic: &topic, Partition: part, Event: id, Key: key,
-			Type: "Deposited", Amount: 5}, 0, 0)
-		h.PutNamed(&NamedStep{At: at, Kind: appnd, Node: &broker, Topic: &topic, Partition: part, Offset: off, Event: id, Key: key,
-			Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
-		h.PutNamed(&NamedStep{At: at, Kind: ack, Node: &prod, Topic: &topic, Partition: part, Offset: off, Event: id, Key: key,
-			Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
-		h.PutNamed(&NamedStep{At: at, Kind: deliver, Node: &member, Group: &group, Topic: &topic, Partition: part, Offset: off, Event: id,
-			Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1}, ev, k)
-		h.PutNamed(&NamedStep{At: at, Kind: effect, Node: &member, Group: &group, Topic: &topic, Partition: part, Offset: off, Event: id,
-			Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1, Value: 9}, ev, k)
+		d.record(h, i)
 		i++
 	}
+}
+
+// BenchmarkPutNamedFresh is BenchmarkPutNamed into a new history every
+// 100,000 events, as a single run records into a history of its own: it
+// pays for the memory a fresh history touches (its chunks, mapped or
+// taken from the pool of those of histories gone, and its symbols).
+func BenchmarkPutNamedFresh(b *testing.B) {
+	d := newDeliveries()
+	h := &History{}
+	i := 0
+	for b.Loop() {
+		if h.Len() >= 500_000 {
+			h = &History{}
+		}
+		d.record(h, i)
+		i++
+	}
+}
+
+// deliveries is what a recorder of the delivery path keeps: its names,
+// kind codes and the ids and keys it draws.
+type deliveries struct {
+	ids, keys                            []string
+	prod, broker, member, group, topic   Name
+	publish, appnd, ack, deliver, effect KindCode
+}
+
+func newDeliveries() *deliveries {
+	d := &deliveries{ids: make([]string, 1<<16), keys: make([]string, 100),
+		prod: NewName("p"), broker: NewName("broker"), member: NewName("g-0"), group: NewName("g"), topic: NewName("t"),
+		publish: Publish.Code(), appnd: Append.Code(), ack: PublishAck.Code(), deliver: Deliver.Code(), effect: Effect.Code()}
+	for i := range d.ids {
+		d.ids[i] = "p-" + strconv.Itoa(i)
+	}
+	for i := range d.keys {
+		d.keys[i] = "acct-" + strconv.Itoa(i)
+	}
+	return d
+}
+
+// record adds the five records of event i to h.
+func (d *deliveries) record(h *History, i int) {
+	id, key := d.ids[i&(len(d.ids)-1)], d.keys[i%len(d.keys)]
+	at, part, off := int64(i), i&7, int64(i>>3)
+	ev, k := h.PutNamed(&NamedStep{At: at, Kind: d.publish, Node: &d.prod, Topic: &d.topic, Partition: part, Event: id,
+		EventPrefix: d.prod.s, EventNumber: uint32(i & (len(d.ids) - 1)), Key: key, Type: "Deposited", Amount: 5}, 0, 0)
+	h.PutNamed(&NamedStep{At: at, Kind: d.appnd, Node: &d.broker, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,
+		Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
+	h.PutNamed(&NamedStep{At: at, Kind: d.ack, Node: &d.prod, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,
+		Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
+	h.PutNamed(&NamedStep{At: at, Kind: d.deliver, Node: &d.member, Group: &d.group, Topic: &d.topic, Partition: part, Offset: off, Event: id,
+		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1}, ev, k)
+	h.PutNamed(&NamedStep{At: at, Kind: d.effect, Node: &d.member, Group: &d.group, Topic: &d.topic, Partition: part, Offset: off, Event: id,
+		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1, Value: 9}, ev, k)
 }

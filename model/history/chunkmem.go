@@ -16,10 +16,12 @@ import (
 // Chunks hold no pointers, so the collector never needs to see them.
 //
 // A history's mapped regions are its own: a [chunkMem] holds them and
-// unmaps them when the history is closed or, failing that, when the
-// chunkMem becomes unreachable (a cleanup); a History is not copied
-// (see [History]), so no other holds it. A chunk dropped by spilling gives its memory back to the system
-// and keeps its addresses until then. A pointer into mapped memory does
+// gives them back (to a bounded pool for the next history, see
+// [regionPool], or to the system) when the history is closed or, failing
+// that, when the chunkMem becomes unreachable (a cleanup); a History is
+// not copied (see [History]), so no other holds it. A chunk dropped by
+// spilling gives its memory back to the system and keeps its addresses
+// until then. A pointer into mapped memory does
 // not keep the history alive, as one into Go memory would: a method that
 // reads a record or side row through a pointer after its last use of h
 // ends with runtime.KeepAlive(h), and [History.Compact]'s records are
@@ -41,16 +43,17 @@ type chunkMem struct {
 }
 
 // regionList is the regions a chunkMem mapped, in an object of its own
-// so that its cleanup can unmap them, and the bytes of their chunks in
+// so that its cleanup can give them back, and the bytes of their chunks in
 // use.
 type regionList struct {
 	rs    [][]byte
 	inUse int64
 }
 
-func (l *regionList) unmap() {
+// giveBack gives the regions back (see [regionPool]).
+func (l *regionList) giveBack() {
 	for _, r := range l.rs {
-		unmapRegion(r)
+		giveRegion(r)
 	}
 	l.rs = nil
 	mapped.Add(-l.inUse)
@@ -94,12 +97,12 @@ func newChunk[T Record | extra](h *History) []T {
 		}
 	}
 	if len(m.free) < size && !m.failed {
-		r, ok := mapRegion(regionSize)
+		r, ok := takeRegion()
 		if !ok {
 			m.failed = true
 		} else {
 			if len(m.regions.rs) == 0 {
-				m.cleanup = runtime.AddCleanup(m, (*regionList).unmap, m.regions)
+				m.cleanup = runtime.AddCleanup(m, (*regionList).giveBack, m.regions)
 			}
 			m.regions.rs = append(m.regions.rs, r)
 			m.free = r
@@ -139,12 +142,12 @@ func dropChunk[T Record | extra](h *History, c []T) {
 	}
 }
 
-// release unmaps the memory of m at once; h's chunks must be gone.
+// release gives the memory of m back at once; h's chunks must be gone.
 func (m *chunkMem) release() {
 	if m == nil {
 		return
 	}
 	m.cleanup.Stop()
-	m.regions.unmap()
+	m.regions.giveBack()
 	m.free, m.spare = nil, nil
 }

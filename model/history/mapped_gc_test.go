@@ -66,10 +66,15 @@ func noFault(f func()) (v any) {
 
 // TestMappedChunksUnderGC: goroutines make histories of mapped chunks,
 // read them, drop them and collect garbage, while each reads a history
-// it keeps across those collections: a history's mapped memory is
-// unmapped by its cleanup once the history is unreachable, never while
-// it is read, and every mapped byte is given back once all are dropped.
+// it keeps across those collections: a history's mapped memory is given
+// back (pooled for the next history, or unmapped) by its cleanup once
+// the history is unreachable, never while it is read, and every mapped
+// byte is given back once all are dropped.
 func TestMappedChunksUnderGC(t *testing.T) {
+	// Regions given back are poisoned: a kept history whose region went
+	// to the pool, and to another history, would read wrong.
+	poisonPooled.Store(0x5a)
+	defer poisonPooled.Store(0)
 	before := MappedBytes()
 	const workers, rounds = 3, 6
 	var wg sync.WaitGroup

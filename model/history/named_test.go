@@ -82,6 +82,10 @@ func TestPutNamedAgreesWithAdd(t *testing.T) {
 					s.EventNumber = n%999_999_999 + 1
 				case 1:
 					s.EventPrefix = prefix + "x"
+				case 2: // the same length, another name
+					if prefix != "" {
+						s.EventPrefix = prefix[:len(prefix)-1] + string(rune('a'+(prefix[len(prefix)-1]+1)%26))
+					}
 				}
 			}
 			if rapid.IntRange(0, 5).Draw(t, "rare") == 0 {

@@ -48,12 +48,15 @@ type symbols struct {
 	// indexed is the number of symbols in index.
 	indexed int
 	// The symbols of numbered strings: seriesOf gives the series of a
-	// prefix, pages the offset in slab of a page of a series (by series
-	// and page number), slab the pages' symbols; lastSeries is the series
+	// prefix, pages the offset in the slab of a page of a series (by
+	// series and page number), slab the pages' symbols, in chunks of
+	// slabChunkLen that never move (a new page costs no copy of the
+	// others), slabN the symbols of its pages; lastSeries is the series
 	// last used. slab and pages hold no pointers.
 	seriesOf   map[string]*series
 	pages      map[uint64]uint32
-	slab       []Sym
+	slab       [][]Sym
+	slabN      int
 	lastSeries *series
 	// last holds, per record field that mostly repeats (node, group,
 	// topic, event, type, service), the string last interned there.
@@ -96,11 +99,26 @@ func (t *symbols) add(s string) {
 // the others are in the table's pages.
 type series struct {
 	prefix string
+	told   string // the prefix as a recorder told it last (see isPrefix)
 	id     uint32
 	cached bool
 	page   uint32
 	off    uint32
 	dense  []uint32
+}
+
+// isPrefix reports whether p is the series's prefix: mostly the string a
+// recorder told last, at the same address, which it tells without
+// comparing bytes.
+func (sr *series) isPrefix(p string) bool {
+	if unsafe.StringData(p) == unsafe.StringData(sr.told) && len(p) == len(sr.told) {
+		return true
+	}
+	if p != sr.prefix {
+		return false
+	}
+	sr.told = p
+	return true
 }
 
 // seriesDenseGap is how far past its dense pages a series's new page may
@@ -147,7 +165,18 @@ func spells(s, prefix string, n uint32) bool {
 		}
 		i--
 	}
-	return i == len(prefix)+1 && s[i-1] == '-' && s[:i-1] == prefix
+	if i != len(prefix)+1 || s[i-1] != '-' {
+		return false
+	}
+	if len(prefix) > 16 {
+		return s[:i-1] == prefix
+	}
+	for j := range len(prefix) { // a short name: no call
+		if s[j] != prefix[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // slot returns the place in t.slab of number n's symbol in prefix's
@@ -165,6 +194,7 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 				t.seriesOf, t.pages = map[string]*series{}, map[uint64]uint32{}
 			}
 			sr = &series{prefix: strings.Clone(prefix), id: uint32(len(t.seriesOf))}
+			sr.told = sr.prefix
 			t.seriesOf[sr.prefix] = sr
 		}
 		t.lastSeries = sr
@@ -172,37 +202,63 @@ func (t *symbols) slot(prefix string, n uint32, add bool) (i int, ok bool) {
 	return t.pageSlot(sr, n, add)
 }
 
+// cachedSlot returns the place in the slab of number n of the series
+// when it is on the page last used (inline); ok is false otherwise.
+func (sr *series) cachedSlot(n uint32) (i int, ok bool) {
+	return int(sr.off) + int(n&(seriesPageLen-1)), sr.cached && sr.page == n>>seriesPageBits
+}
+
 // pageSlot is slot in the series sr.
 func (t *symbols) pageSlot(sr *series, n uint32, add bool) (i int, ok bool) {
-	pg := n >> seriesPageBits
-	if !sr.cached || sr.page != pg {
-		var off uint32
-		found := false
-		if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
-			off, found = sr.dense[pg]-1, true
-		} else if len(t.pages) > 0 {
-			off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
-		}
-		if !found {
-			if !add {
-				return 0, false
-			}
-			off = uint32(len(t.slab))
-			t.slab = append(t.slab, make([]Sym, seriesPageLen)...)
-			switch {
-			case pg < uint32(len(sr.dense)):
-				sr.dense[pg] = off + 1
-			case pg <= uint32(len(sr.dense))+seriesDenseGap:
-				sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
-				sr.dense[pg] = off + 1
-			default:
-				t.pages[uint64(sr.id)<<32|uint64(pg)] = off
-			}
-		}
-		sr.cached, sr.page, sr.off = true, pg, off
+	if i, ok := sr.cachedSlot(n); ok {
+		return i, true
 	}
+	pg := n >> seriesPageBits
+	var off uint32
+	found := false
+	if pg < uint32(len(sr.dense)) && sr.dense[pg] != 0 {
+		off, found = sr.dense[pg]-1, true
+	} else if len(t.pages) > 0 {
+		off, found = t.pages[uint64(sr.id)<<32|uint64(pg)]
+	}
+	if !found {
+		if !add {
+			return 0, false
+		}
+		off = t.newPage()
+		switch {
+		case pg < uint32(len(sr.dense)):
+			sr.dense[pg] = off + 1
+		case pg <= uint32(len(sr.dense))+seriesDenseGap:
+			sr.dense = append(sr.dense, make([]uint32, int(pg)+1-len(sr.dense))...)
+			sr.dense[pg] = off + 1
+		default:
+			t.pages[uint64(sr.id)<<32|uint64(pg)] = off
+		}
+	}
+	sr.cached, sr.page, sr.off = true, pg, off
 	return int(sr.off) + int(n&(seriesPageLen-1)), true
 }
+
+// slabChunkLen is the symbols of a chunk of the slab: 128 pages.
+const (
+	slabChunkBits = 10
+	slabChunkLen  = 1 << slabChunkBits
+)
+
+// newPage returns the offset of a new page of the slab, whose symbols
+// are 0.
+func (t *symbols) newPage() uint32 {
+	off := t.slabN
+	if off>>slabChunkBits == len(t.slab) {
+		t.slab = append(t.slab, make([]Sym, slabChunkLen))
+	}
+	t.slabN += seriesPageLen
+	return uint32(off)
+}
+
+// slabAt returns symbol i of the slab.
+func (t *symbols) slabAt(i int) *Sym { return &t.slab[i>>slabChunkBits][i&(slabChunkLen-1)] }
 
 // symIndexMin is the size of a new index.
 const symIndexMin = 1 << 9
@@ -313,10 +369,11 @@ func (t *symbols) internNumbered(prefix string, n uint32, s string) Sym {
 // numberedAt returns the symbol of the numbered string s, whose place in
 // the slab is i, adding s the first time.
 func (t *symbols) numberedAt(i int, s string) Sym {
-	y := t.slab[i]
+	p := t.slabAt(i)
+	y := *p
 	if y == 0 {
 		y = Sym(t.n)
-		t.slab[i] = y
+		*p = y
 		t.add(s)
 		t.size += int64(len(s)) + symOverhead
 	}
@@ -367,7 +424,8 @@ func (t *symbols) lookup(s string) (y Sym, ok bool) {
 	}
 	if prefix, n, ok := numbered(s); ok {
 		if i, ok := t.slot(prefix, n, false); ok {
-			return t.slab[i], t.slab[i] != 0
+			y := *t.slabAt(i)
+			return y, y != 0
 		}
 		return 0, false
 	}
@@ -396,8 +454,11 @@ func (t *symbols) internEventLast(m *symCached, s, prefix string, n uint32) Sym 
 		return m.y
 	}
 	var y Sym
-	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.prefix == prefix && spells(s, prefix, n) {
-		i, _ := t.pageSlot(sr, n, true)
+	if sr := t.lastSeries; n != 0 && n <= 999_999_999 && sr != nil && sr.isPrefix(prefix) && spells(s, prefix, n) {
+		i, ok := sr.cachedSlot(n)
+		if !ok {
+			i, _ = t.pageSlot(sr, n, true)
+		}
 		y = t.numberedAt(i, s)
 	} else {
 		y = t.intern(s)
@@ -437,7 +498,9 @@ func (t *symbols) reset() {
 	if t.n > 0 {
 		t.n = 1
 	}
-	clear(t.slab) // the pages stay, for the same numbers again
+	for c := range t.slab[:(t.slabN+slabChunkLen-1)>>slabChunkBits] {
+		clear(t.slab[c]) // the pages stay, for the same numbers again
+	}
 	t.size, t.indexed = 0, 0
 	if t.cache != nil {
 		*t.cache = [symCacheLen]symCached{}
