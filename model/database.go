@@ -181,7 +181,7 @@ type write struct {
 // Get reads a value, seeing the transaction's own writes first.
 func (tx *Tx) Get(table, key string) (int64, bool) {
 	for i := len(tx.writes) - 1; i >= 0; i-- {
-		if w := tx.writes[i]; w.table == table && w.key == key {
+		if w := &tx.writes[i]; w.table == table && w.key == key {
 			return w.value, true
 		}
 	}
@@ -199,7 +199,9 @@ func (tx *Tx) Get(table, key string) (int64, bool) {
 
 // Put writes a value.
 func (tx *Tx) Put(table, key string, value int64) {
-	tx.writes = append(tx.writes, write{table, key, value})
+	tx.writes = append(tx.writes, write{})
+	w := &tx.writes[len(tx.writes)-1]
+	w.table, w.key, w.value = table, key, value
 }
 
 // Skip tells the consumer running a handler that the handler skipped the
@@ -217,7 +219,8 @@ func (tx *Tx) Skipped() bool { return tx.skipped }
 
 // Commit applies every write atomically.
 func (tx *Tx) Commit() {
-	for _, w := range tx.writes {
+	for i := range tx.writes {
+		w := &tx.writes[i]
 		t := tx.db.table(w.table)
 		if t == nil {
 			t = newTable()
