@@ -122,9 +122,12 @@ type memberVolatile struct {
 	batch     []Record
 	// spare is the array of a finished batch, lent to the next fetch
 	// for its records.
-	spare       []Record
-	attempts    []int // queue: the broker's delivery count per batch record
-	bpart       int   // index in parts of the batch's partition; -1 in a queue
+	spare    []Record
+	attempts []int // queue: the broker's delivery count per batch record
+	bpart    int   // index in parts of the batch's partition; -1 in a queue
+	// btopic is the Name of the batch's topic: a batch is records of
+	// one topic (the group's), named once for all
+	btopic      *history.Name
 	done        []bool
 	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
@@ -386,6 +389,7 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	}
 	n := len(r.records)
 	m.batch, m.attempts = r.records, r.attempts
+	m.btopic = m.topicName(&r.records[0])
 	m.done = resize(m.done, n)
 	m.begun = resize(m.begun, n)
 	m.tries = resize(m.tries, n)
@@ -760,20 +764,20 @@ func (m *Member) generation() int {
 	return 0
 }
 
-// step fills the member's note with the record of kind k about r (as
-// [Member.record] would, with the given generation and value) and
-// returns it, to pass to [history.History.PutNamed] at once: the next
-// step overwrites it.
+// step fills the member's note with the record of kind k about r, a
+// record of the batch (as [Member.record] would, with the given
+// generation and value), and returns it, to pass to
+// [history.History.PutNamed] at once: the next step overwrites it.
 func (m *Member) step(w *sim.World, k history.KindCode, r *Record, attempt, gen int, value int64) *history.NamedStep {
 	s := &m.note
-	s.At, s.Kind, s.Node, s.Service, s.Group, s.Topic = int64(w.Now()), k, &m.hname, &m.hservice, &m.g.hname, m.topicName(r)
+	s.At, s.Kind, s.Node, s.Service, s.Group, s.Topic = int64(w.Now()), k, &m.hname, &m.hservice, &m.g.hname, m.btopic
 	s.Partition, s.Offset, s.Event, s.Key, s.Type, s.Amount = r.Partition, r.Offset, r.ID, r.Key, r.Type, r.Amount
 	s.Value, s.Attempt, s.Generation = value, attempt, gen
 	return s
 }
 
 // topicName returns the Name of r's topic: the group's topic's, which it
-// mostly is, else one of its own.
+// always is in a member's batch, else one of its own.
 func (m *Member) topicName(r *Record) *history.Name {
 	if r.Topic == m.g.topic.name {
 		return &m.g.topic.hname
