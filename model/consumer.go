@@ -394,6 +394,10 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	m.begun = resize(m.begun, n)
 	m.tries = resize(m.tries, n)
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
+	if m.instant() {
+		m.runInstant(w)
+		return
+	}
 	m.startWork(w)
 }
 
