@@ -414,7 +414,9 @@ func resize[T any](s []T, n int) []T {
 //
 // A record handled in no time finishes inside deliver, and finish asks
 // for the next one: that call returns at once, and this loop starts it,
-// so that a batch is a loop, not a recursion as deep as the batch.
+// so that a batch is a loop, not a recursion as deep as the batch. A
+// batch whose every record finishes so goes through [Member.runInstant]
+// instead.
 func (m *Member) startWork(w *sim.World) {
 	if m.starting {
 		return
