@@ -281,6 +281,11 @@ func (in *Injector) Stall(w *sim.World, node sim.NodeID, point string) sim.Time 
 	return 0
 }
 
+// StallsNever reports that the plan installed no stall: [Injector.Stall]
+// answers 0, with no draw, to every record (the system then asks it
+// nothing; see [model.System.SetStallHook]).
+func (in *Injector) StallsNever() bool { return len(in.stalls) == 0 }
+
 // Pause stalls the members of Target (a group, a service or a member) for
 // For, as a long garbage-collection pause does: nothing runs on the member,
 // not even its heartbeats. With At, each member stalls once, as it starts

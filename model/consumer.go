@@ -82,6 +82,11 @@ type Member struct {
 	// fetchSpare is a fetch whose answer has come back, for the next poll
 	// to reuse (nil: none); see [fetchMsg].
 	fetchSpare *fetchMsg
+	// note is the step [Member.step] fills for each deliver and effect
+	// record: filled in place and passed by address, so that the ~200
+	// bytes of a step are neither zeroed nor copied per record. The
+	// fields it never sets stay zero.
+	note history.NamedStep
 
 	memberDurable
 	memberVolatile
@@ -117,9 +122,12 @@ type memberVolatile struct {
 	batch     []Record
 	// spare is the array of a finished batch, lent to the next fetch
 	// for its records.
-	spare       []Record
-	attempts    []int // queue: the broker's delivery count per batch record
-	bpart       int   // index in parts of the batch's partition; -1 in a queue
+	spare    []Record
+	attempts []int // queue: the broker's delivery count per batch record
+	bpart    int   // index in parts of the batch's partition; -1 in a queue
+	// btopic is the Name of the batch's topic: a batch is records of
+	// one topic (the group's), named once for all
+	btopic      *history.Name
 	done        []bool
 	begun       []bool    // per batch record: handed to a worker (ordering key)
 	tries       []int     // handler attempts per batch record
@@ -381,10 +389,15 @@ func (m *Member) records(w *sim.World, r *recordsMsg) {
 	}
 	n := len(r.records)
 	m.batch, m.attempts = r.records, r.attempts
+	m.btopic = m.topicName(&r.records[0])
 	m.done = resize(m.done, n)
 	m.begun = resize(m.begun, n)
 	m.tries = resize(m.tries, n)
 	m.started, m.running, m.finished, m.prefix, m.maxDone = 0, 0, 0, 0, -1
+	if m.instant() {
+		m.runInstant(w)
+		return
+	}
 	m.startWork(w)
 }
 
@@ -401,7 +414,9 @@ func resize[T any](s []T, n int) []T {
 //
 // A record handled in no time finishes inside deliver, and finish asks
 // for the next one: that call returns at once, and this loop starts it,
-// so that a batch is a loop, not a recursion as deep as the batch.
+// so that a batch is a loop, not a recursion as deep as the batch. A
+// batch whose every record finishes so goes through [Member.runInstant]
+// instead.
 func (m *Member) startWork(w *sim.World) {
 	if m.starting {
 		return
@@ -454,9 +469,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
 	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
-	m.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeDeliver, Node: &m.hname, Service: &m.hservice,
-		Group: &m.g.hname, Topic: m.topicName(r), Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key,
-		Type: r.Type, Amount: r.Amount, Attempt: attempt, Generation: gen}, r.idSym, r.keySym)
+	m.hist.PutNamed(m.step(w, codeDeliver, r, attempt, gen, 0), r.idSym, r.keySym)
 	m.run.read(m, i)
 	d := m.processing()
 	if m.sys.stall != nil {
@@ -600,9 +613,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		value = m.stater.State(tx, r.Key)
 	}
 	tx.Commit()
-	rec := m.step(w, codeEffect, r, attempt)
-	rec.Value = value
-	m.hist.PutNamed(&rec, r.idSym, r.keySym)
+	m.hist.PutNamed(m.step(w, codeEffect, r, attempt, m.generation(), value), r.idSym, r.keySym)
 	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
@@ -746,28 +757,33 @@ func (m *Member) revoke(w *sim.World) {
 }
 
 func (m *Member) record(w *sim.World, k history.Kind, r *Record, attempt int) history.Entry {
-	gen := 0
-	if m.ref != nil {
-		gen = m.ref.generation
-	}
 	return history.Entry{At: int64(w.Now()), Kind: k, Node: m.name, Service: m.service, Group: m.g.name, Topic: r.Topic,
 		Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-		Attempt: attempt, Generation: gen}
+		Attempt: attempt, Generation: m.generation()}
 }
 
-// step is [Member.record] as a [history.NamedStep].
-func (m *Member) step(w *sim.World, k history.KindCode, r *Record, attempt int) history.NamedStep {
-	gen := 0
+// generation returns the member's generation in its group (0: none).
+func (m *Member) generation() int {
 	if m.ref != nil {
-		gen = m.ref.generation
+		return m.ref.generation
 	}
-	return history.NamedStep{At: int64(w.Now()), Kind: k, Node: &m.hname, Service: &m.hservice, Group: &m.g.hname,
-		Topic: m.topicName(r), Partition: r.Partition, Offset: r.Offset, Event: r.ID, Key: r.Key, Type: r.Type,
-		Amount: r.Amount, Attempt: attempt, Generation: gen}
+	return 0
+}
+
+// step fills the member's note with the record of kind k about r, a
+// record of the batch (as [Member.record] would, with the given
+// generation and value), and returns it, to pass to
+// [history.History.PutNamed] at once: the next step overwrites it.
+func (m *Member) step(w *sim.World, k history.KindCode, r *Record, attempt, gen int, value int64) *history.NamedStep {
+	s := &m.note
+	s.At, s.Kind, s.Node, s.Service, s.Group, s.Topic = int64(w.Now()), k, &m.hname, &m.hservice, &m.g.hname, m.btopic
+	s.Partition, s.Offset, s.Event, s.Key, s.Type, s.Amount = r.Partition, r.Offset, r.ID, r.Key, r.Type, r.Amount
+	s.Value, s.Attempt, s.Generation = value, attempt, gen
+	return s
 }
 
 // topicName returns the Name of r's topic: the group's topic's, which it
-// mostly is, else one of its own.
+// always is in a member's batch, else one of its own.
 func (m *Member) topicName(r *Record) *history.Name {
 	if r.Topic == m.g.topic.name {
 		return &m.g.topic.hname

@@ -178,10 +178,16 @@ type write struct {
 	value      int64
 }
 
+// same reports whether a and b are equal, telling strings at one address
+// (a table's or key's name passed again) without comparing their bytes.
+func same(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // Get reads a value, seeing the transaction's own writes first.
 func (tx *Tx) Get(table, key string) (int64, bool) {
 	for i := len(tx.writes) - 1; i >= 0; i-- {
-		if w := tx.writes[i]; w.table == table && w.key == key {
+		if w := &tx.writes[i]; same(w.key, key) && same(w.table, table) {
 			return w.value, true
 		}
 	}
@@ -199,7 +205,9 @@ func (tx *Tx) Get(table, key string) (int64, bool) {
 
 // Put writes a value.
 func (tx *Tx) Put(table, key string, value int64) {
-	tx.writes = append(tx.writes, write{table, key, value})
+	tx.writes = append(tx.writes, write{})
+	w := &tx.writes[len(tx.writes)-1]
+	w.table, w.key, w.value = table, key, value
 }
 
 // Skip tells the consumer running a handler that the handler skipped the
@@ -217,13 +225,14 @@ func (tx *Tx) Skipped() bool { return tx.skipped }
 
 // Commit applies every write atomically.
 func (tx *Tx) Commit() {
-	for _, w := range tx.writes {
+	for i := range tx.writes {
+		w := &tx.writes[i]
 		t := tx.db.table(w.table)
 		if t == nil {
 			t = newTable()
 			tx.db.tables[w.table] = t
 		}
-		if t == tx.readT && unsafe.StringData(w.key) == unsafe.StringData(tx.readKey) && len(w.key) == len(tx.readKey) {
+		if t == tx.readT && same(w.key, tx.readKey) {
 			t.vals[tx.readSlot] = w.value // a slot keeps its key for good
 			continue
 		}

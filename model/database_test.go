@@ -23,6 +23,28 @@ func BenchmarkBalanceHandler(b *testing.B) {
 	}
 }
 
+// BenchmarkBalanceApply runs the balance handler as a member applies a
+// record: the handler on the batch's record in place, its state read
+// back, the commit, and the transaction handed back.
+func BenchmarkBalanceApply(b *testing.B) {
+	recs := make([]Record, 100)
+	for i := range recs {
+		recs[i] = Record{Key: "k" + strconv.Itoa(i), Type: "Deposited", Amount: 5}
+	}
+	db := NewDB()
+	h := tableHandler{balance}
+	i := 0
+	for b.Loop() {
+		tx := db.Begin()
+		r := &recs[i%len(recs)]
+		h.fn(tx, r)
+		h.State(tx, r.Key)
+		tx.Commit()
+		db.end(tx)
+		i++
+	}
+}
+
 // TestDBFindsKeysByContent: a key written through one string is read
 // through another string of the same bytes, and through the same string
 // after the value changed, and a table's keys are counted once.

@@ -132,3 +132,11 @@ func DrainStocks() {
 	eventStock.arrays, eventStock.bytes = nil, 0
 	eventStock.mu.Unlock()
 }
+
+// SetInstantOff keeps every batch off the member's instant path (true),
+// or lets them take it again ([instantOff]).
+func SetInstantOff(off bool) { instantOff = off }
+
+// InstantBatches returns the number of batches the members' instant path
+// handled so far in the process.
+func InstantBatches() int64 { return instantBatches.Load() }

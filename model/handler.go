@@ -66,8 +66,8 @@ func (f HandlerFunc) Handle(tx *Tx, r Record) { f(tx, r) }
 
 // Handlers are the built-in handlers by name.
 var Handlers = map[string]Handler{
-	"balance":     tableHandler{Balance},
-	"last-amount": tableHandler{LastAmount},
+	"balance":     tableHandler{balance},
+	"last-amount": tableHandler{lastAmount},
 	"order-saga":  OrderSaga{},
 	// none: a consume-transform-produce loop that writes nothing but its
 	// output records
@@ -80,7 +80,10 @@ const BalanceTable = "balance"
 // Balance keeps the balance of the record's key by the built-in account's
 // rule (its value projection): a deposit adds, a withdrawal subtracts, and
 // applying one twice counts twice.
-func Balance(tx *Tx, r Record) {
+func Balance(tx *Tx, r Record) { balance(tx, &r) }
+
+// balance is [Balance] on a record in place.
+func balance(tx *Tx, r *Record) {
 	v, _ := tx.Get(BalanceTable, r.Key)
 	tx.Put(BalanceTable, r.Key, v+account.Change(r.Type, r.Amount))
 }
@@ -98,15 +101,20 @@ func (r Record) Event(version int64) StoredEvent {
 // LastAmount stores the record's amount as the state of its key: applying
 // it twice in a row changes nothing, but applying an old record after a
 // newer one puts the old value back.
-func LastAmount(tx *Tx, r Record) {
+func LastAmount(tx *Tx, r Record) { lastAmount(tx, &r) }
+
+// lastAmount is [LastAmount] on a record in place.
+func lastAmount(tx *Tx, r *Record) {
 	tx.Put(BalanceTable, r.Key, r.Amount)
 }
 
 // tableHandler is a built-in handler whose state is a row of BalanceTable.
-type tableHandler struct{ fn func(tx *Tx, r Record) }
+// Its function takes the record by address: a member calls it on the
+// batch's record in place, with no copy of it.
+type tableHandler struct{ fn func(tx *Tx, r *Record) }
 
 // Handle implements Handler.
-func (h tableHandler) Handle(tx *Tx, r Record) { h.fn(tx, r) }
+func (h tableHandler) Handle(tx *Tx, r Record) { h.fn(tx, &r) }
 
 // State implements Stater.
 func (tableHandler) State(tx *Tx, key string) int64 {

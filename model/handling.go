@@ -46,8 +46,9 @@ func (noHandling) handle(*Member, *sim.World, *Tx, int, int) outcome { return ap
 // and a dedup recorded.
 type plainHandling struct {
 	h Handler
-	// fn is a built-in handler's function, called straight (nil: call h)
-	fn func(tx *Tx, r Record)
+	// fn is a built-in handler's function, called straight on the
+	// batch's record in place (nil: call h with a copy)
+	fn func(tx *Tx, r *Record)
 }
 
 func (plainHandling) read(*Member, int) {}
@@ -55,7 +56,7 @@ func (plainHandling) read(*Member, int) {}
 func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) outcome {
 	r := &m.batch[i]
 	if p.fn != nil {
-		p.fn(tx, *r)
+		p.fn(tx, r)
 	} else {
 		p.h.Handle(tx, *r)
 	}

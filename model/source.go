@@ -71,6 +71,9 @@ func (logSource) take(m *Member, w *sim.World, r *recordsMsg) bool {
 		Topic: m.g.topic.name, Partition: r.partition, Offset: r.from, Count: int(last - r.from + 1), Generation: m.ref.generation})
 	m.pos[j] = r.next
 	m.handled[j] = max(m.handled[j], r.from)
+	// the group's delivery counts cover the batch from here on (they
+	// only grow), so that attempt counts each record with no test
+	m.g.attempts[r.partition] = extend(m.g.attempts[r.partition], int(last)+1)
 	if !m.cfg.WorkerThread {
 		m.batchSeq++
 		w.After(m.id, sim.Time(m.cfg.MaxPollInterval), kindPollTimeout, 0, m.batchSeq, nil)
@@ -78,15 +81,12 @@ func (logSource) take(m *Member, w *sim.World, r *recordsMsg) bool {
 	return true
 }
 
-// attempt counts the deliveries of each offset in the group.
+// attempt counts the deliveries of each offset in the group, in the
+// counts take extended over the batch.
 func (logSource) attempt(m *Member, i int) (int, int) {
 	r := &m.batch[i]
 	att := m.g.attempts[r.Partition]
-	if int64(len(att)) <= r.Offset {
-		att = extend(att, int(r.Offset)+1)
-	}
 	att[r.Offset]++
-	m.g.attempts[r.Partition] = att
 	return int(att[r.Offset]), m.ref.generation
 }
 

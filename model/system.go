@@ -49,8 +49,16 @@ type StallHook interface {
 	Stall(w *sim.World, node sim.NodeID, point string) sim.Time
 }
 
-// SetStallHook installs the hook members ask before each record.
-func (s *System) SetStallHook(h StallHook) { s.stall = h }
+// SetStallHook installs the hook members ask before each record. A hook
+// that says it never stalls ([StallHook] with a StallsNever method that
+// reports true) is not installed: it would answer 0 to every record, and
+// a member with no hook may handle its batches through its instant path.
+func (s *System) SetStallHook(h StallHook) {
+	if n, ok := h.(interface{ StallsNever() bool }); ok && n.StallsNever() {
+		h = nil
+	}
+	s.stall = h
+}
 
 // PowerLossHook says whether the crash of a broker of the cluster that is
 // under way cut its power (it then loses what its operating system had
