@@ -56,16 +56,21 @@ func (m *Member) runInstant(w *sim.World) {
 		m.commit.beforeHandle(m, w, r)
 		crashPoint(w, m.id, PointBeforeEffect)
 		tx := m.db.Begin()
-		if m.run.handle(m, w, tx, i, 1) == applied {
-			var value int64
+		done := m.run.handle(m, w, tx, i, 1) == applied
+		var value int64
+		if done {
 			if m.stater != nil {
 				value = m.stater.State(tx, r.Key)
 			}
 			tx.Commit()
+		}
+		// ended before the crash point, so that a crash there leaves
+		// the database its transaction to reuse, as apply's defer does
+		m.db.end(tx)
+		if done {
 			m.hist.PutNamed(m.step(w, codeEffect, r, 1, m.generation(), value), r.idSym, r.keySym)
 			crashPoint(w, m.id, PointAfterEffect)
 		}
-		m.db.end(tx)
 		if m.bpart >= 0 {
 			m.handled[m.bpart] = max(m.handled[m.bpart], r.Offset+1)
 			m.maxDone = max(m.maxDone, r.Offset+1)
