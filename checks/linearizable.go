@@ -44,7 +44,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 func linearizableOf(j *Judgement, readModel bool, name string, budget int) Result {
 	h := j.h
 	res := Result{Check: name}
-	ah := accountOpsOf(h, j.domains(), j.opPairs(), readModel)
+	ah := j.accountOps().view(readModel)
 	what := "commands or strong reads"
 	if readModel {
 		what = "commands or reads"
