@@ -32,8 +32,15 @@ func noLoss(j *Judgement) Result {
 		offset int64
 		ok     bool
 	}
+	// ackOf is an acknowledged event's first acknowledgement: its index
+	// and the fields judged, kept from the pass that finds it.
+	type ackOf struct {
+		offset       int64
+		i, partition int32
+		topic, event history.Sym
+	}
 	nAcks := h.Count(history.PublishAck)
-	acked := make([]int32, 0, nAcks)
+	acked := make([]ackOf, 0, nAcks)
 	// sets of events by symbol
 	ackedEvent := new(symSet)
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
@@ -56,7 +63,7 @@ func noLoss(j *Judgement) Result {
 		case history.PublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
-				acked = append(acked, int32(i))
+				acked = append(acked, ackOf{r.Offset, int32(i), r.Partition, r.Topic, r.Event})
 			}
 		case history.Effect:
 			// A dedup after this effect is accounted for by the effect.
@@ -65,10 +72,8 @@ func noLoss(j *Judgement) Result {
 			}
 			fx.add(r.Event)
 		case history.Append:
-			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
-				if in, ok := h.Lookup(e.Input); ok {
-					symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
-				}
+			if in := h.InputOf(r); in != 0 && txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] == fateCommitted {
+				symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
 			}
 		case history.DeadLetter:
 			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
@@ -128,11 +133,11 @@ func noLoss(j *Judgement) Result {
 	var lost, pending, consumed int
 	var topic history.Sym
 	var topicSubs []subOf
-	for n, ai := range acked {
-		i := int(ai)
-		ack := h.Record(i)
-		if n == 0 || ack.Topic != topic {
-			topic, topicSubs = ack.Topic, subsOf[ack.Topic]
+	for n := range acked {
+		ack := &acked[n]
+		i := int(ack.i)
+		if n == 0 || ack.topic != topic {
+			topic, topicSubs = ack.topic, subsOf[ack.topic]
 		}
 		if len(topicSubs) > 0 {
 			consumed++
@@ -140,18 +145,18 @@ func noLoss(j *Judgement) Result {
 		for xi := range topicSubs {
 			x := &topicSubs[xi]
 			ss := &x.ss
-			if ss.ok && (x.accounted.has(ack.Event) || x.dead.has(ack.Event)) {
+			if ss.ok && (x.accounted.has(ack.event) || x.dead.has(ack.event)) {
 				continue
 			}
 			var skipped bool
 			if x.s.queue {
-				skipped = ss.ok && x.acksOfQ.has(ack.Event)
+				skipped = ss.ok && x.acksOfQ.has(ack.event)
 			} else {
 				var c commit
-				if cs := committed[symPair(ss.group, ack.Topic)]; cs != nil {
-					c = cs.get(ack.Partition)
+				if cs := committed[symPair(ss.group, ack.topic)]; cs != nil {
+					c = cs.get(ack.partition)
 				}
-				skipped = ss.ok && c.ok && ack.Offset != history.OffsetUnknown && c.offset > ack.Offset
+				skipped = ss.ok && c.ok && ack.offset != history.OffsetUnknown && c.offset > ack.offset
 			}
 			if !skipped && !drained {
 				pending++
