@@ -156,8 +156,8 @@ func statefulSubscribers(h *history.History) map[[2]string]bool {
 	seen := map[[2]history.Sym]bool{} // group, service
 	for i, r := range h.Compact(history.Subscribe, history.Effect) {
 		switch {
-		case r.Kind() == history.Subscribe && r.Stateful() && h.At(i).Style != history.StyleProjection,
-			r.Kind() == history.Effect && r.Value != 0:
+		case r.KindCode() == codeSubscribe && r.Stateful() && h.At(i).Style != history.StyleProjection,
+			r.KindCode() == codeEffect && r.Value != 0:
 			k := [2]history.Sym{r.Group, h.Service(r)}
 			if !seen[k] {
 				seen[k] = true

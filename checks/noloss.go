@@ -59,28 +59,28 @@ func noLoss(j *Judgement) Result {
 		kinds = append(kinds, history.Append) // an output of a transaction accounts for its input
 	}
 	for i, r := range h.Compact(kinds...) {
-		switch r.Kind() {
-		case history.PublishAck:
+		switch r.KindCode() {
+		case codePublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
 				acked = append(acked, ackOf{r.Offset, int32(i), r.Partition, r.Topic, r.Event})
 			}
-		case history.Effect:
+		case codeEffect:
 			// A dedup after this effect is accounted for by the effect.
 			if k := [2]history.Sym{r.Group, h.Service(r)}; fx == nil || k != fxOf {
 				fx, fxOf = symSetOf(accounted, k), k
 			}
 			fx.add(r.Event)
-		case history.Append:
+		case codeAppend:
 			if in := h.InputOf(r); in != 0 && txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] == fateCommitted {
 				symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
 			}
-		case history.DeadLetter:
+		case codeDeadLetter:
 			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
 			symSetOf(deadInGroup, r.Group).add(r.Event)
-		case history.Ack:
+		case codeAck:
 			symSetOf(queueAcked, r.Group).add(r.Event)
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
 				if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
 					if commits = committed[k]; commits == nil {
@@ -91,7 +91,7 @@ func noLoss(j *Judgement) Result {
 				}
 				*commits.slot(r.Partition) = commit{r.Offset, true}
 			}
-		case history.End:
+		case codeEnd:
 			drained = r.Drained()
 		}
 	}

@@ -38,6 +38,11 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 	}
 }
 
+// KindCode returns the code of the record's kind ([Kind.Code]): for a
+// loop over records of several kinds that tells them apart by code
+// rather than by comparing their kinds' strings.
+func (r Record) KindCode() KindCode { return KindCode(r.kind) }
+
 // Count returns the number of records of one of the kinds ks: a size hint
 // for a check's tables.
 func (h *History) Count(ks ...Kind) int {
