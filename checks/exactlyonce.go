@@ -183,6 +183,9 @@ type effectIndex struct {
 	// first holds the index of each event's first effect, by group and
 	// service.
 	first map[[2]history.Sym]*symIndex
+	// valued holds the groups and services with an effect that carries
+	// a Value: consumers that report their state.
+	valued map[[2]history.Sym]bool
 	// events counts the first effects, dups the others; firstDup is the
 	// index of the first repeat (-1: none), firstIdx of the effect it
 	// repeats.
@@ -192,16 +195,20 @@ type effectIndex struct {
 
 // firstEffects reads the effects of h into an [effectIndex].
 func firstEffects(h *history.History) *effectIndex {
-	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, firstDup: -1, firstIdx: -1}
+	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, valued: map[[2]history.Sym]bool{}, firstDup: -1, firstIdx: -1}
 	var last [2]history.Sym
 	var x *symIndex
+	var valued bool // fx.valued[last]
 	for i, r := range h.Compact(history.Effect) {
 		if k := [2]history.Sym{r.Group, h.Service(r)}; x == nil || k != last {
 			if x = fx.first[k]; x == nil {
 				x = new(symIndex)
 				fx.first[k] = x
 			}
-			last = k
+			last, valued = k, fx.valued[k]
+		}
+		if r.Value != 0 && !valued {
+			fx.valued[last], valued = true, true
 		}
 		j, seen := x.get(r.Event)
 		if !seen {

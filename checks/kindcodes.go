@@ -15,5 +15,4 @@ var (
 	codeOffsetCommit = history.OffsetCommit.Code()
 	codePoll         = history.Poll.Code()
 	codePublishAck   = history.PublishAck.Code()
-	codeSubscribe    = history.Subscribe.Code()
 )
