@@ -518,7 +518,7 @@ func gatherAccountOps(h *history.History, doms *domains, p *opPairs) *accountGat
 
 	for i, refs := range lists {
 		// in the order of their invocations, which opsInto keeps
-		slices.SortFunc(refs, func(a, b accountRef) int { return cmp.Compare(a.inv, b.inv) })
+		sortByInvocation(refs)
 		g.refs[listKeys[i]] = refs
 		g.strong[listKeys[i]] = strong[i]
 		g.keys = append(g.keys, listKeys[i])
@@ -543,6 +543,28 @@ func gatherAccountOps(h *history.History, doms *domains, p *opPairs) *accountGat
 		g.clients[id] = h.Str(n)
 	}
 	return g
+}
+
+// sortByInvocation sorts refs, an account's operations in the order of
+// their returns, by their invocations (each operation's own record). It
+// sorts by insertion, as an operation is out of place only by the ones
+// that overlap it, invoked after it and returned before it; a list far
+// out of order (commands that never returned, invoked long before the
+// last returns) is sorted by comparison instead.
+func sortByInvocation(refs []accountRef) {
+	moves := 0
+	for i := 1; i < len(refs); i++ {
+		r := refs[i]
+		j := i
+		for ; j > 0 && refs[j-1].inv > r.inv; j-- {
+			refs[j] = refs[j-1]
+		}
+		refs[j] = r
+		if moves += i - j; moves > 8*len(refs) {
+			slices.SortFunc(refs, func(a, b accountRef) int { return cmp.Compare(a.inv, b.inv) })
+			return
+		}
+	}
 }
 
 // symOf returns the symbol of s in h, 0 when no record uses it.
