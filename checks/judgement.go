@@ -92,6 +92,12 @@ func (j *Judgement) firstEffects() *effectIndex {
 type linScratch struct {
 	ops    []linOp
 	search linSearch
+	// illegal says, of each account linearizable searched (with a
+	// budget of illegalBudget steps), whether the search found its
+	// operations not linearizable: the operations of linearizable-reads
+	// but the reads of the read models, which it asks of a violation.
+	illegal       map[string]bool
+	illegalBudget int
 }
 
 // linScratch returns the judgement's search memory.

@@ -94,7 +94,9 @@ func TestLinearizableNotApplicable(t *testing.T) {
 // linearizability checks are gathered once, the reads of the read models
 // marked. linearizable's view leaves them out (and an account only they
 // read, and their unread queries); linearizable-reads' keeps them; each
-// check gives the same through one judgement, in either order, as alone.
+// check gives the same through one judgement, in either order, as alone,
+// whether a stale read or a wrong answer of the write side breaks
+// linearizable-reads.
 func TestLinearizableChecksShareOneGathering(t *testing.T) {
 	recs := openAndDeposit()
 	recs = append(recs, acctRead(10, "r-1", history.ModeEventual, history.OutcomeOK, 0, 0)...)      // stale
@@ -125,6 +127,26 @@ func TestLinearizableChecksShareOneGathering(t *testing.T) {
 	if reads.Verdict != Violated || !strings.Contains(reads.Explanation, "a read returned a state the aggregate had already left") {
 		t.Errorf("linearizable-reads: %s: %s", reads.Verdict, reads.Explanation)
 	}
+	sameThroughJudgements(t, h, lin, reads)
+
+	// A wrong answer of the write side: both violated, and
+	// linearizable-reads blames the write side, whose search
+	// linearizable made first in a judgement.
+	recs[3].Value = 7
+	h = hist(append(recs, other...)...)
+	lin, reads = Linearizable(h), LinearizableReads(h)
+	expect(t, lin, "linearizable", Violated, lin.Witness, "acct-1")
+	if reads.Verdict != Violated || !strings.Contains(reads.Explanation, "the write side answered") {
+		t.Errorf("linearizable-reads: %s: %s", reads.Verdict, reads.Explanation)
+	}
+	sameThroughJudgements(t, h, lin, reads)
+}
+
+// sameThroughJudgements requires linearizable and linearizable-reads run
+// through one judgement of h, in either order, to give lin and reads,
+// their results alone.
+func sameThroughJudgements(t *testing.T, h *history.History, lin, reads Result) {
+	t.Helper()
 	for _, order := range [][]string{{"linearizable", "linearizable-reads"}, {"linearizable-reads", "linearizable"}} {
 		j := NewJudgement(h)
 		for _, n := range order {
