@@ -64,9 +64,10 @@ func (h *History) count(set *kindSet) int {
 // Compact yields the index and compact form of each record of one of the
 // kinds ks, in order, without unpacking any: for a check that compares
 // symbols ([History.Lookup], [History.Str]) rather than strings. It ends
-// at the last record of the kinds ([History.Count]), without reading the
-// records after it: a loop over kinds a run records only at its start
-// (its subscriptions, its read models) costs little. The
+// at the last record of the kinds, as counted ([History.Count]) when it
+// starts, without reading the records after it: a loop over kinds a run
+// records only at its start (its subscriptions, its read models) costs
+// little. The
 // record is the history's own; the caller must not change it, nor keep
 // it past the loop's step (a spilled history reuses its memory). A loop
 // that closes the history before its last record panics at its next
