@@ -43,20 +43,20 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
 	// what happened between the two effects
 	between := func(i int, r *history.Record) {
-		switch r.Kind() {
-		case history.Crash:
+		switch r.KindCode() {
+		case codeCrash:
 			if r.Node == ya.Node && crash < 0 {
 				crash = i
 			}
-		case history.Expire:
+		case codeExpire:
 			if r.Node == ya.Node && expire < 0 {
 				expire = i
 			}
-		case history.Leave:
+		case codeLeave:
 			if r.Node == ya.Node && polledOut < 0 && h.At(i).LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 			}
-		case history.Deliver:
+		case codeDeliver:
 			if r.Group == yb.Group && r.Event == yb.Event && r.Node == yb.Node {
 				redeliver = i
 			}

@@ -81,10 +81,10 @@ func ExactlyOnceOutput(h *history.History) Result {
 	var commits *partSlots[commit]
 	var commitsOf uint64
 	for _, r := range h.Compact(history.Subscribe, history.OffsetCommit) {
-		switch r.Kind() {
-		case history.Subscribe:
+		switch r.KindCode() {
+		case codeSubscribe:
 			subs[loop{h.Str(r.Group), h.Str(h.Service(r))}] = h.Str(r.Topic)
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
 				if commits = last[k]; commits == nil {
 					commits = new(partSlots[commit])

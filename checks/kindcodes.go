@@ -2,17 +2,44 @@ package checks
 
 import "github.com/evsim/evsim/model/history"
 
-// The codes of the record kinds that the checks' loops over many records
-// tell apart ([history.Record.KindCode]): comparing a record's code costs
-// less than comparing its kind's string.
+// The codes of the record kinds that the checks' loops over records tell
+// apart ([history.Record.KindCode]): comparing a record's code costs less
+// than comparing its kind's string.
 var (
-	codeAck          = history.Ack.Code()
-	codeAppend       = history.Append.Code()
-	codeCrash        = history.Crash.Code()
-	codeDeadLetter   = history.DeadLetter.Code()
-	codeEffect       = history.Effect.Code()
-	codeEnd          = history.End.Code()
-	codeOffsetCommit = history.OffsetCommit.Code()
-	codePoll         = history.Poll.Code()
-	codePublishAck   = history.PublishAck.Code()
+	codeAck                 = history.Ack.Code()
+	codeAppend              = history.Append.Code()
+	codeAssign              = history.Assign.Code()
+	codeCheckpoint          = history.Checkpoint.Code()
+	codeCommand             = history.Command.Code()
+	codeCommandReturn       = history.CommandReturn.Code()
+	codeCrash               = history.Crash.Code()
+	codeDeadLetter          = history.DeadLetter.Code()
+	codeDedup               = history.Dedup.Code()
+	codeDeliver             = history.Deliver.Code()
+	codeEffect              = history.Effect.Code()
+	codeEnd                 = history.End.Code()
+	codeExpire              = history.Expire.Code()
+	codeFenced              = history.Fenced.Code()
+	codeHandlerError        = history.HandlerError.Code()
+	codeLeave               = history.Leave.Code()
+	codeLostAnswer          = history.LostAnswer.Code()
+	codeOffsetCommit        = history.OffsetCommit.Code()
+	codePoll                = history.Poll.Code()
+	codeProjectionApply     = history.ProjectionApply.Code()
+	codeProjectionReset     = history.ProjectionReset.Code()
+	codeProjectionSkip      = history.ProjectionSkip.Code()
+	codeProjectionUnhandled = history.ProjectionUnhandled.Code()
+	codePublish             = history.Publish.Code()
+	codePublishAck          = history.PublishAck.Code()
+	codeQuery               = history.Query.Code()
+	codeQueryReturn         = history.QueryReturn.Code()
+	codeReadModelProjection = history.ReadModelProjection.Code()
+	codeRebalance           = history.Rebalance.Code()
+	codeRevoke              = history.Revoke.Code()
+	codeStalenessSLO        = history.StalenessSLO.Code()
+	codeStoreAggregate      = history.StoreAggregate.Code()
+	codeStoreAppend         = history.StoreAppend.Code()
+	codeStoreRollback       = history.StoreRollback.Code()
+	codeSubscribe           = history.Subscribe.Code()
+	codeTruncate            = history.Truncate.Code()
 )

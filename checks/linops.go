@@ -355,14 +355,14 @@ func readOpPairs(h *history.History) *opPairs {
 	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
 	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
-		switch r.Kind() {
-		case history.StoreAppend:
+		switch r.KindCode() {
+		case codeStoreAppend:
 			if f := fate(h.CommandOf(r)); !f.appended {
 				f.appended, f.appendedIdx = true, int32(i)
 			}
-		case history.StoreRollback:
+		case codeStoreRollback:
 			fate(h.CommandOf(r)).undone = true
-		case history.LostAnswer:
+		case codeLostAnswer:
 			if o := r.Outcome(); o == history.OutcomeRolledBack || o == history.OutcomeConflict {
 				fate(h.CommandOf(r)).undone = true
 			}
@@ -391,13 +391,13 @@ func readOpPairs(h *history.History) *opPairs {
 	p.perKey = perKey
 	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
 		cmd := h.CommandOf(r)
-		switch r.Kind() {
-		case history.Command, history.Query:
+		switch r.KindCode() {
+		case codeCommand, codeQuery:
 			if open[cmd] == 0 && returned[cmd/64]&(1<<(cmd%64)) == 0 {
 				open[cmd] = int32(i + 1)
 				inFlight++
 			}
-		case history.CommandReturn, history.QueryReturn:
+		case codeCommandReturn, codeQueryReturn:
 			if open[cmd] == 0 {
 				continue
 			}

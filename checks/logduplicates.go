@@ -65,13 +65,13 @@ func LogDuplicates(h *history.History) Result {
 			continue
 		}
 		ev := events.slot(r.Event)
-		switch r.Kind() {
-		case history.Publish:
+		switch r.KindCode() {
+		case codePublish:
 			if ev.publish == 0 {
 				ev.publish = int32(i + 1)
 			}
 			ev.sends++
-		case history.Append:
+		case codeAppend:
 			appends++
 			if ev.first == 0 {
 				ev.first = int32(i + 1)

@@ -229,8 +229,8 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		if !ok || r.Group != g {
 			continue
 		}
-		switch r.Kind() {
-		case history.Deliver:
+		switch r.KindCode() {
+		case codeDeliver:
 			if r.Event != a.Event {
 				continue
 			}
@@ -239,31 +239,31 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				continue
 			}
 			deliver, crash, lastDeliverNode = j, -1, r.Node
-		case history.HandlerError:
+		case codeHandlerError:
 			if r.Event == a.Event && fail < 0 && ofService(r) {
 				fail = j
 			}
-		case history.Dedup:
+		case codeDedup:
 			if r.Event == a.Event && dedup < 0 && ofService(r) {
 				dedup = j
 			}
-		case history.Fenced:
+		case codeFenced:
 			if r.Event == a.Event && fenced < 0 && ofService(r) {
 				fenced = j
 			}
-		case history.Crash:
+		case codeCrash:
 			if deliver >= 0 && crash < 0 && r.Node == lastDeliverNode {
 				crash = j
 			}
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if commit < 0 && r.Outcome() != history.OutcomeUnknown && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset > a.Offset {
 				commit = j
 			}
-		case history.Ack:
+		case codeAck:
 			if commit < 0 && r.Event == a.Event {
 				commit = j
 			}
-		case history.Poll:
+		case codePoll:
 			if r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}

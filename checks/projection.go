@@ -150,8 +150,8 @@ func projectionEqualsFold(j *Judgement) Result {
 	// The records are read in place; one that differs from the fold is
 	// unpacked to be explained.
 	for i, y := range h.Compact(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
-		switch y.Kind() {
-		case history.ProjectionApply:
+		switch y.KindCode() {
+		case codeProjectionApply:
 			group, key := h.Str(y.Group), h.Str(y.Key)
 			final[gk{group, key}] = i
 			if spreadOf(group, key) {
@@ -180,7 +180,7 @@ func projectionEqualsFold(j *Judgement) Result {
 			}
 			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
-		case history.ProjectionReset:
+		case codeProjectionReset:
 			if h.At(i).Rebuild == history.RebuildBlueGreen {
 				continue
 			}
@@ -190,7 +190,7 @@ func projectionEqualsFold(j *Judgement) Result {
 					delete(final, k)
 				}
 			}
-		case history.QueryReturn:
+		case codeQueryReturn:
 			if y.Group == 0 || y.Version == 0 {
 				continue
 			}
@@ -227,7 +227,7 @@ func projectionEqualsFold(j *Judgement) Result {
 			}
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
-		case history.End:
+		case codeEnd:
 			drained = y.Drained()
 		}
 	}

@@ -126,13 +126,13 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 			continue
 		}
 		k := topicCheckpoint{g, int(r.Partition)}
-		switch r.Kind() {
-		case history.ProjectionApply:
+		switch r.KindCode() {
+		case codeProjectionApply:
 			if applied[k] == nil {
 				applied[k] = map[int64]bool{}
 			}
 			applied[k][r.Offset] = true
-		case history.Checkpoint:
+		case codeCheckpoint:
 			if j, ok := highest[k]; !ok || r.Offset > h.Record(j).Offset {
 				highest[k] = i
 			}
