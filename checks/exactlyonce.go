@@ -83,7 +83,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	if ya.Node != yb.Node && h.Count(history.Pause) > 0 {
 		// the last stall of either member before the repeat: a zombie
 		for i := b - 1; i >= 0; i-- {
-			if r := h.Record(i); r.Kind() == history.Pause && (r.Node == ya.Node || r.Node == yb.Node) {
+			if r := h.Record(i); r.KindCode() == codePause && (r.Node == ya.Node || r.Node == yb.Node) {
 				pause = i
 				break
 			}
@@ -94,10 +94,10 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 		// handler still running
 		for i := a - 1; i >= 0; i-- {
 			r := h.Record(i)
-			if r.Node == ya.Node && (r.Kind() == history.Join || r.Kind() == history.Crash) {
+			if r.Node == ya.Node && (r.KindCode() == codeJoin || r.KindCode() == codeCrash) {
 				break
 			}
-			if r.Kind() == history.Leave && r.Node == ya.Node && h.At(i).LeaveReason == history.LeavePollTimeout {
+			if r.KindCode() == codeLeave && r.Node == ya.Node && h.At(i).LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 				break
 			}

@@ -157,7 +157,7 @@ func commitOf(h *history.History, i int) int {
 	a := h.Record(i)
 	pid := h.ProducerIDOf(&a)
 	for m := i + 1; m < h.Len(); m++ {
-		if x := h.Record(m); x.Kind() == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
+		if x := h.Record(m); x.KindCode() == codeTxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
 			h.ProducerIDOf(&x) == pid && x.Offset > a.Offset {
 			return m
 		}

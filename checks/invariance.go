@@ -59,7 +59,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		// an effect of the event was applied before this record
 		j, seen := cur.first.get(c.Event)
 		seen = seen && j < i
-		if c.Kind() == history.Dedup {
+		if c.KindCode() == codeDedup {
 			if seen && cur.stateful {
 				skips++
 			}
@@ -90,7 +90,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		r := h.At(i)
 		redeliver := -1
 		for x := j + 1; x < i; x++ {
-			if d := h.Record(x); d.Kind() == history.Deliver && d.Group == c.Group && d.Event == c.Event && d.Node == c.Node {
+			if d := h.Record(x); d.KindCode() == codeDeliver && d.Group == c.Group && d.Event == c.Event && d.Node == c.Node {
 				redeliver = x
 			}
 		}

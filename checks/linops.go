@@ -419,7 +419,7 @@ func readOpPairs(h *history.History) *opPairs {
 	}
 	sort.Ints(pending)
 	for _, idx := range pending {
-		if r := h.Record(idx); r.Kind() == history.Command {
+		if r := h.Record(idx); r.KindCode() == codeCommand {
 			p.pairs = append(p.pairs, opRef{inv: int32(idx), ret: -1})
 			perKey[r.Key]++
 			p.most = max(p.most, int(perKey[r.Key]))
@@ -488,7 +488,7 @@ func gatherAccountOps(h *history.History, doms *domains, p *opPairs) *accountGat
 		f := fateAt(cmd)
 		op, keep := accountOp(h, inv, e, invIdx, retIdx, true, f)
 		g.count(inv.Kind(), e.outcome, f)
-		if inv.Kind() == history.Query && !keep {
+		if inv.KindCode() == codeQuery && !keep {
 			if m := inv.Mode(); m != history.ModeAsOf {
 				g.unreadAll++
 				if m == history.ModeStrong {
@@ -593,7 +593,7 @@ func sortedLogics(set map[int]bool) string {
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
 	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx),
 		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
-	if inv.Kind() == history.Query {
+	if inv.KindCode() == codeQuery {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
 		// An as-of query reads a past state, not the current one: it is
 		// no read of the linearizable order (as-of-equals-fold judges it).

@@ -89,7 +89,7 @@ func LogDuplicates(h *history.History) Result {
 			j := int(ev.first) - 1
 			retry := -1
 			for x := j + 1; x < i; x++ {
-				if q := h.Record(x); q.Kind() == history.PublishRetry && q.Event == r.Event {
+				if q := h.Record(x); q.KindCode() == codePublishRetry && q.Event == r.Event {
 					retry = x
 					break
 				}

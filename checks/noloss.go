@@ -340,7 +340,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		app, tr := away(), -1
 		ar := h.Record(app)
 		for j := app + 1; j < h.Len(); j++ {
-			if r := h.Record(j); r.Kind() == history.Truncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
+			if r := h.Record(j); r.KindCode() == codeTruncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
 				tr = j
 				break
 			}

@@ -65,7 +65,7 @@ func NonmonotonicSend(h *history.History) Result {
 	var steps, back int
 	seq = 0
 	for i, r := range h.Compact(history.Crash, history.Publish) {
-		if r.Kind() == history.Crash {
+		if r.KindCode() == codeCrash {
 			crashes[r.Node]++
 			continue
 		}

@@ -326,10 +326,10 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		if q.Group != rr.Group {
 			continue
 		}
-		if q.Kind() == history.ProjectionReset && h.At(j).Rebuild != history.RebuildBlueGreen {
+		if q.KindCode() == codeProjectionReset && h.At(j).Rebuild != history.RebuildBlueGreen {
 			break
 		}
-		if q.Kind() != history.ProjectionApply || q.Key != rr.Key {
+		if q.KindCode() != codeProjectionApply || q.Key != rr.Key {
 			continue
 		}
 		if q.Event == rr.Event && q.Topic == rr.Topic && q.Partition == rr.Partition && q.Offset == rr.Offset {
@@ -337,7 +337,7 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 			witness := []history.Entry{q}
 			why := fmt.Sprintf("It had applied that event to the row already, at %s (%s): the row counts it twice.", at(q.At), q.Node)
 			for x := j + 1; x < i; x++ {
-				if c := h.Record(x); c.Kind() == history.Crash && c.Group == rr.Group {
+				if c := h.Record(x); c.KindCode() == codeCrash && c.Group == rr.Group {
 					c := h.At(x)
 					witness = append(witness, c)
 					why += fmt.Sprintf(" %s crashed at %s (%s) in between, after the rows were committed and before the checkpoint passed the event, and read it again.",
@@ -592,10 +592,10 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 		if q.Group != g {
 			continue
 		}
-		if q.Kind() == history.Checkpoint {
+		if q.KindCode() == codeCheckpoint {
 			break
 		}
-		if q.Kind() == history.ProjectionReset {
+		if q.KindCode() == codeProjectionReset {
 			if e := h.At(j); e.Rebuild != history.RebuildBlueGreen {
 				reset = &e
 				witness = append(witness, e)
@@ -606,7 +606,7 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 	witness = append(witness, r)
 	var reached *history.Entry
 	for j := i + 1; j < h.Len() && g != 0 && r.Position < wr.Position; j++ {
-		if q := h.Record(j); q.Kind() == history.Checkpoint && q.Group == g && q.Position >= wr.Position {
+		if q := h.Record(j); q.KindCode() == codeCheckpoint && q.Group == g && q.Position >= wr.Position {
 			reached = addr(h.At(j))
 			witness = append(witness, *reached)
 			break
@@ -668,15 +668,15 @@ func boundedStaleness(j *Judgement) Result {
 					groups = append(groups, g)
 				}
 				switch {
-				case r.Kind() == history.Checkpoint:
+				case r.KindCode() == codeCheckpoint:
 					lastCP[g] = i
 					delete(reset, g)
-				case r.Kind() == history.ProjectionReset && h.At(i).Rebuild == history.RebuildStopFirst:
+				case r.KindCode() == codeProjectionReset && h.At(i).Rebuild == history.RebuildStopFirst:
 					lastCP[g], reset[g] = -1, i
 				}
 			}
 		}
-		if r.Kind() == history.StoreAppend {
+		if r.KindCode() == codeStoreAppend {
 			commits = append(commits, i)
 		}
 	}

@@ -269,7 +269,7 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 		case codeStoreAppend, codeAppend:
 			src := ""
 			id := logID{event: r.Event}
-			if r.Kind() == history.Append {
+			if r.KindCode() == codeAppend {
 				topic := h.Str(r.Topic)
 				if !fed[topic] || txns.fate[tpo{tp{topic, int(r.Partition)}, r.Offset}] == fateAborted {
 					continue

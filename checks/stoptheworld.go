@@ -127,7 +127,7 @@ func keptPartitions(revoked, assigned string) []string {
 // between indexes a and b, or -1.
 func nextRebalance(h *history.History, g history.Sym, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		if r := h.Record(i); r.Kind() == history.Rebalance && r.Group == g {
+		if r := h.Record(i); r.KindCode() == codeRebalance && r.Group == g {
 			return i
 		}
 	}

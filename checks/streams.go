@@ -78,7 +78,7 @@ func StreamIntegrity(h *history.History) Result {
 			w := -1
 			for j := i - 1; j >= 0; j-- {
 				q := h.Record(j)
-				if q.Kind() == history.StoreAppend && q.Key == y.Key && q.Version == basis+1 {
+				if q.KindCode() == codeStoreAppend && q.Key == y.Key && q.Version == basis+1 {
 					w = j
 					break
 				}
