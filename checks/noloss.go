@@ -33,10 +33,11 @@ func noLoss(j *Judgement) Result {
 		ok     bool
 	}
 	// ackOf is an acknowledged event's first acknowledgement: its index
-	// and the fields judged, kept from the pass that finds it.
+	// and its topic and event, kept from the pass that finds it; its
+	// partition and offset are read again only for an event some
+	// subscriber did not account for.
 	type ackOf struct {
-		offset       int64
-		i, partition int32
+		i            int32
 		topic, event history.Sym
 	}
 	nAcks := h.Count(history.PublishAck)
@@ -63,7 +64,7 @@ func noLoss(j *Judgement) Result {
 		case codePublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
-				acked = append(acked, ackOf{r.Offset, int32(i), r.Partition, r.Topic, r.Event})
+				acked = append(acked, ackOf{int32(i), r.Topic, r.Event})
 			}
 		case codeEffect:
 			// A dedup after this effect is accounted for by the effect.
@@ -133,6 +134,8 @@ func noLoss(j *Judgement) Result {
 	var lost, pending, consumed int
 	var topic history.Sym
 	var topicSubs []subOf
+	var rec history.Record // the acknowledgement judged, once read
+	var read bool
 	for n := range acked {
 		ack := &acked[n]
 		i := int(ack.i)
@@ -142,6 +145,7 @@ func noLoss(j *Judgement) Result {
 		if len(topicSubs) > 0 {
 			consumed++
 		}
+		read = false
 		for xi := range topicSubs {
 			x := &topicSubs[xi]
 			ss := &x.ss
@@ -152,11 +156,14 @@ func noLoss(j *Judgement) Result {
 			if x.s.queue {
 				skipped = ss.ok && x.acksOfQ.has(ack.event)
 			} else {
+				if !read {
+					rec, read = h.Record(i), true
+				}
 				var c commit
 				if cs := committed[symPair(ss.group, ack.topic)]; cs != nil {
-					c = cs.get(ack.partition)
+					c = cs.get(rec.Partition)
 				}
-				skipped = ss.ok && c.ok && ack.offset != history.OffsetUnknown && c.offset > ack.offset
+				skipped = ss.ok && c.ok && rec.Offset != history.OffsetUnknown && c.offset > rec.Offset
 			}
 			if !skipped && !drained {
 				pending++
