@@ -62,7 +62,7 @@ func AbortedRead(h *history.History) Result {
 		pid := h.ProducerIDOf(&ar)
 		mark := -1
 		for m := app + 1; m < h.Len(); m++ {
-			if x := h.Record(m); x.Kind() == history.TxnAbort && x.Topic == c.Topic && x.Partition == c.Partition &&
+			if x := h.Record(m); x.KindCode() == codeTxnAbort && x.Topic == c.Topic && x.Partition == c.Partition &&
 				h.ProducerIDOf(&x) == pid && x.Offset > ar.Offset {
 				mark = m
 				break

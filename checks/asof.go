@@ -30,7 +30,7 @@ func asOfEqualsFold(j *Judgement) Result {
 	judged, unjudged, bad := 0, 0, 0
 	var whyNot string
 	for i, q := range h.Compact(history.StoreAppend, history.QueryReturn) {
-		if q.Kind() == history.StoreAppend {
+		if q.KindCode() == codeStoreAppend {
 			stored[q.Key] = append(stored[q.Key], int32(i))
 			continue
 		}

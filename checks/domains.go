@@ -66,16 +66,16 @@ func domainsOf(h *history.History) *domains {
 		kinds = kinds[:2]
 	}
 	for _, r := range h.Compact(kinds...) {
-		switch r.Kind() {
-		case history.StoreAggregate:
+		switch r.KindCode() {
+		case codeStoreAggregate:
 			if !d.declared {
 				d.aggregate, d.declared = h.Str(r.Type), true
 			}
-		case history.ReadModelProjection:
+		case codeReadModelProjection:
 			if g := h.Str(r.Group); !hasKey(d.named, g) {
 				d.named[g] = h.Str(r.Type)
 			}
-		case history.StoreAppend, history.Append, history.Command:
+		case codeStoreAppend, codeAppend, codeCommand:
 			if r.Type == 0 {
 				continue
 			}

@@ -43,20 +43,20 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	crash, pause, expire, polledOut, redeliver := -1, -1, -1, -1, -1
 	// what happened between the two effects
 	between := func(i int, r *history.Record) {
-		switch r.Kind() {
-		case history.Crash:
+		switch r.KindCode() {
+		case codeCrash:
 			if r.Node == ya.Node && crash < 0 {
 				crash = i
 			}
-		case history.Expire:
+		case codeExpire:
 			if r.Node == ya.Node && expire < 0 {
 				expire = i
 			}
-		case history.Leave:
+		case codeLeave:
 			if r.Node == ya.Node && polledOut < 0 && h.At(i).LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 			}
-		case history.Deliver:
+		case codeDeliver:
 			if r.Group == yb.Group && r.Event == yb.Event && r.Node == yb.Node {
 				redeliver = i
 			}
@@ -83,7 +83,7 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 	if ya.Node != yb.Node && h.Count(history.Pause) > 0 {
 		// the last stall of either member before the repeat: a zombie
 		for i := b - 1; i >= 0; i-- {
-			if r := h.Record(i); r.Kind() == history.Pause && (r.Node == ya.Node || r.Node == yb.Node) {
+			if r := h.Record(i); r.KindCode() == codePause && (r.Node == ya.Node || r.Node == yb.Node) {
 				pause = i
 				break
 			}
@@ -94,10 +94,10 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 		// handler still running
 		for i := a - 1; i >= 0; i-- {
 			r := h.Record(i)
-			if r.Node == ya.Node && (r.Kind() == history.Join || r.Kind() == history.Crash) {
+			if r.Node == ya.Node && (r.KindCode() == codeJoin || r.KindCode() == codeCrash) {
 				break
 			}
-			if r.Kind() == history.Leave && r.Node == ya.Node && h.At(i).LeaveReason == history.LeavePollTimeout {
+			if r.KindCode() == codeLeave && r.Node == ya.Node && h.At(i).LeaveReason == history.LeavePollTimeout {
 				polledOut = i
 				break
 			}
@@ -183,6 +183,9 @@ type effectIndex struct {
 	// first holds the index of each event's first effect, by group and
 	// service.
 	first map[[2]history.Sym]*symIndex
+	// valued holds the groups and services with an effect that carries
+	// a Value: consumers that report their state.
+	valued map[[2]history.Sym]bool
 	// events counts the first effects, dups the others; firstDup is the
 	// index of the first repeat (-1: none), firstIdx of the effect it
 	// repeats.
@@ -192,16 +195,20 @@ type effectIndex struct {
 
 // firstEffects reads the effects of h into an [effectIndex].
 func firstEffects(h *history.History) *effectIndex {
-	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, firstDup: -1, firstIdx: -1}
+	fx := &effectIndex{first: map[[2]history.Sym]*symIndex{}, valued: map[[2]history.Sym]bool{}, firstDup: -1, firstIdx: -1}
 	var last [2]history.Sym
 	var x *symIndex
+	var valued bool // fx.valued[last]
 	for i, r := range h.Compact(history.Effect) {
 		if k := [2]history.Sym{r.Group, h.Service(r)}; x == nil || k != last {
 			if x = fx.first[k]; x == nil {
 				x = new(symIndex)
 				fx.first[k] = x
 			}
-			last = k
+			last, valued = k, fx.valued[k]
+		}
+		if r.Value != 0 && !valued {
+			fx.valued[last], valued = true, true
 		}
 		j, seen := x.get(r.Event)
 		if !seen {

@@ -17,30 +17,36 @@ import (
 func ExactlyOnceOutput(h *history.History) Result {
 	const name = "exactly-once-output"
 	type loop struct{ group, service string }
+	// input is an input of the loop order[loop], by symbol.
 	type input struct {
-		loop
-		event string
+		loop  int
+		event history.Sym
 	}
 	txns := transactions(h)
-	loops := map[loop]bool{}
-	var order []loop // the loops in order of first output
+	// The outputs are read in place: a loop by the symbols of its group
+	// and service, an input by its symbol, which is its event's.
+	loops := map[[2]history.Sym]int{} // index in order
+	var order []loop                  // the loops in order of first output
 	first := map[input]int{}
 	var dups, committed int
 	dupA, dupB := -1, -1
-	for i, r := range h.OfKind(history.Append) {
-		if r.Input == "" {
+	for i, r := range h.Compact(history.Append) {
+		in := h.InputOf(r)
+		if in == 0 {
 			continue
 		}
-		l := loop{r.Group, r.Service}
-		if !loops[l] {
-			loops[l] = true
-			order = append(order, l)
+		ls := [2]history.Sym{r.Group, h.Service(r)}
+		l, ok := loops[ls]
+		if !ok {
+			l = len(order)
+			loops[ls] = l
+			order = append(order, loop{h.Str(ls[0]), h.Str(ls[1])})
 		}
-		if txns.fate[tpo{tp{r.Topic, r.Partition}, r.Offset}] != fateCommitted {
+		if txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] != fateCommitted {
 			continue
 		}
 		committed++
-		k := input{l, r.Input}
+		k := input{l, in}
 		j, ok := first[k]
 		if !ok {
 			first[k] = i
@@ -75,10 +81,10 @@ func ExactlyOnceOutput(h *history.History) Result {
 	var commits *partSlots[commit]
 	var commitsOf uint64
 	for _, r := range h.Compact(history.Subscribe, history.OffsetCommit) {
-		switch r.Kind() {
-		case history.Subscribe:
+		switch r.KindCode() {
+		case codeSubscribe:
 			subs[loop{h.Str(r.Group), h.Str(h.Service(r))}] = h.Str(r.Topic)
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
 				if commits = last[k]; commits == nil {
 					commits = new(partSlots[commit])
@@ -123,7 +129,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 				continue
 			}
 			consumed++
-			if _, ok := first[input{l, h.Str(r.Event)}]; ok || res.Witness != nil {
+			if _, ok := first[input{n, r.Event}]; ok || res.Witness != nil {
 				continue
 			}
 			e := h.At(i)
@@ -151,7 +157,7 @@ func commitOf(h *history.History, i int) int {
 	a := h.Record(i)
 	pid := h.ProducerIDOf(&a)
 	for m := i + 1; m < h.Len(); m++ {
-		if x := h.Record(m); x.Kind() == history.TxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
+		if x := h.Record(m); x.KindCode() == codeTxnCommit && x.Topic == a.Topic && x.Partition == a.Partition &&
 			h.ProducerIDOf(&x) == pid && x.Offset > a.Offset {
 			return m
 		}

@@ -61,8 +61,8 @@ func groupSteps(h *history.History, f func(s groupStep)) {
 // rebalance of group g between indexes a and b, or -1.
 func between(h *history.History, g history.Sym, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		switch r := h.Record(i); r.Kind() {
-		case history.Crash, history.Expire, history.Leave, history.Rebalance:
+		switch r := h.Record(i); r.KindCode() {
+		case codeCrash, codeExpire, codeLeave, codeRebalance:
 			if r.Group == g {
 				return i
 			}

@@ -34,7 +34,7 @@ func InconsistentOffsets(h *history.History) Result {
 		if cut[i] {
 			continue
 		}
-		if r.Kind() == history.ProjectionApply && r.Topic == 0 {
+		if r.KindCode() == codeProjectionApply && r.Topic == 0 {
 			continue
 		}
 		if r.Event == 0 || r.Offset == history.OffsetUnknown {

@@ -32,15 +32,8 @@ func DuplicateDeliveryInvariance(h *history.History) Result {
 func duplicateDeliveryInvariance(jd *Judgement) Result {
 	h := jd.h
 	res := Result{Check: "duplicate-delivery-invariance"}
-	stateful := statefulSubscribers(h)
-	statefulSym := make(map[[2]history.Sym]bool, len(stateful))
-	for gs := range stateful {
-		g, ok1 := h.Lookup(gs[0])
-		s, ok2 := h.Lookup(gs[1])
-		if ok1 && ok2 {
-			statefulSym[[2]history.Sym{g, s}] = true
-		}
-	}
+	fx := jd.firstEffects()
+	stateful := statefulSubscribers(h, fx)
 	// A subscriber (group and service): each event's first effect, and
 	// whether it reports its state, and if so its value of each key, by
 	// the key's symbol (0 before its first effect; a consumer keeps a
@@ -50,7 +43,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		stateful bool
 		state    map[history.Sym]int64
 	}
-	first := jd.firstEffects().first
+	first := fx.first
 	subs := map[[2]history.Sym]*subscriberState{}
 	var cur *subscriberState
 	var curKey [2]history.Sym
@@ -58,7 +51,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 	for i, c := range h.Compact(history.Dedup, history.Effect) {
 		if k := [2]history.Sym{c.Group, h.Service(c)}; cur == nil || k != curKey {
 			if cur = subs[k]; cur == nil {
-				cur = &subscriberState{first: first[k], stateful: statefulSym[k]}
+				cur = &subscriberState{first: first[k], stateful: stateful[k]}
 				subs[k] = cur
 			}
 			curKey = k
@@ -66,7 +59,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		// an effect of the event was applied before this record
 		j, seen := cur.first.get(c.Event)
 		seen = seen && j < i
-		if c.Kind() == history.Dedup {
+		if c.KindCode() == codeDedup {
 			if seen && cur.stateful {
 				skips++
 			}
@@ -97,7 +90,7 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		r := h.At(i)
 		redeliver := -1
 		for x := j + 1; x < i; x++ {
-			if d := h.Record(x); d.Kind() == history.Deliver && d.Group == c.Group && d.Event == c.Event && d.Node == c.Node {
+			if d := h.Record(x); d.KindCode() == codeDeliver && d.Group == c.Group && d.Event == c.Event && d.Node == c.Node {
 				redeliver = x
 			}
 		}
@@ -150,20 +143,16 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 // statefulSubscribers returns the group and service of every subscriber
 // that reports its state: its Subscribe record is Stateful, or one of its
 // effects carries a Value (histories written before Subscribe records
-// said it).
-func statefulSubscribers(h *history.History) map[[2]string]bool {
-	out := map[[2]string]bool{}
-	seen := map[[2]history.Sym]bool{} // group, service
-	for i, r := range h.Compact(history.Subscribe, history.Effect) {
-		switch {
-		case r.Kind() == history.Subscribe && r.Stateful() && h.At(i).Style != history.StyleProjection,
-			r.Kind() == history.Effect && r.Value != 0:
-			k := [2]history.Sym{r.Group, h.Service(r)}
-			if !seen[k] {
-				seen[k] = true
-				out[[2]string{h.Str(k[0]), h.Str(k[1])}] = true
-			}
+// said it), which fx, the effects of h, holds.
+func statefulSubscribers(h *history.History, fx *effectIndex) map[[2]history.Sym]bool {
+	out := make(map[[2]history.Sym]bool, len(fx.valued))
+	for i, r := range h.Compact(history.Subscribe) {
+		if r.Stateful() && h.At(i).Style != history.StyleProjection {
+			out[[2]history.Sym{r.Group, h.Service(r)}] = true
 		}
+	}
+	for k := range fx.valued {
+		out[k] = true
 	}
 	return out
 }

@@ -10,8 +10,9 @@ import (
 // ([Judgement.Run]) share the passes over the history that several of
 // them make (the aggregates and projections the history names, the topics
 // that feed read models and their logs, the transactions, the staleness
-// of the read models), each made once, on first use. A check run on its
-// own ([Check.Run]) makes them for itself, with the same verdict.
+// of the read models, the accounts' operations), each made once, on
+// first use. A check run on its own ([Check.Run]) makes them for itself,
+// with the same verdict.
 //
 // The passes are of the history as it is while the judgement is used: a
 // history that grew ([history.History.Len]) or was changed in place
@@ -32,11 +33,12 @@ type Judgement struct {
 	staleKeep int
 	staleDone bool
 
-	lin     *linScratch
-	pairs   *opPairs
-	effects *effectIndex
-	subs    map[string][]subscriber
-	reads   *readLog
+	lin      *linScratch
+	pairs    *opPairs
+	accounts *accountGathering
+	effects  *effectIndex
+	subs     map[string][]subscriber
+	reads    *readLog
 }
 
 // readLog returns [reads] of the history: the caller must not change it.
@@ -65,6 +67,16 @@ func (j *Judgement) opPairs() *opPairs {
 	return j.pairs
 }
 
+// accountOps returns [gatherAccountOps] of the history: the operations
+// both linearizability checks judge, each its view. The caller must not
+// change it.
+func (j *Judgement) accountOps() *accountGathering {
+	if j.accounts == nil {
+		j.accounts = gatherAccountOps(j.h, j.domains(), j.opPairs())
+	}
+	return j.accounts
+}
+
 // firstEffects returns [firstEffects] of the history: the caller must not
 // change it.
 func (j *Judgement) firstEffects() *effectIndex {
@@ -80,6 +92,12 @@ func (j *Judgement) firstEffects() *effectIndex {
 type linScratch struct {
 	ops    []linOp
 	search linSearch
+	// illegal says, of each account linearizable searched (with a
+	// budget of illegalBudget steps), whether the search found its
+	// operations not linearizable: the operations of linearizable-reads
+	// but the reads of the read models, which it asks of a violation.
+	illegal       map[string]bool
+	illegalBudget int
 }
 
 // linScratch returns the judgement's search memory.

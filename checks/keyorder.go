@@ -10,7 +10,7 @@ import (
 // topic before record index end, or -1.
 func addedBefore(h *history.History, topic history.Sym, end int) int {
 	for i := end - 1; i >= 0; i-- {
-		if r := h.Record(i); r.Kind() == history.AddPartitions && r.Topic == topic {
+		if r := h.Record(i); r.KindCode() == codeAddPartitions && r.Topic == topic {
 			return i
 		}
 	}

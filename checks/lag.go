@@ -30,7 +30,7 @@ func boundedLag(j *Judgement) Result {
 	end := -1
 	var appendedTo symSet
 	for i, r := range h.Compact(history.Append, history.End) {
-		if r.Kind() == history.End {
+		if r.KindCode() == codeEnd {
 			end = i
 		} else {
 			appendedTo.add(r.Topic)

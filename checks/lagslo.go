@@ -51,20 +51,20 @@ func LagWithinSLO(h *history.History) Result {
 	var ax *symIndex
 	var axOf [2]history.Sym
 	for i, r := range h.Compact(history.Assign, history.Append, history.Effect, history.Dedup, history.DeadLetter) {
-		switch r.Kind() {
-		case history.Assign:
+		switch r.KindCode() {
+		case codeAssign:
 			e := h.At(i) // its partitions live in its side row
 			if held[e.Group] == nil {
 				held[e.Group] = map[string]string{}
 			}
 			held[e.Group][e.Node] = e.Partitions
-		case history.Append:
+		case codeAppend:
 			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 {
 				continue
 			}
 			first.set(r.Event, appended{int32(i + 1), r.Partition, r.At, r.Key})
 			byTopic[r.Topic] = append(byTopic[r.Topic], r.Event)
-		case history.Effect, history.Dedup:
+		case codeEffect, codeDedup:
 			if k := [2]history.Sym{r.Group, h.Service(r)}; ax == nil || k != axOf {
 				if ax = applied[k]; ax == nil {
 					ax = new(symIndex)
@@ -75,7 +75,7 @@ func LagWithinSLO(h *history.History) Result {
 			if _, seen := ax.get(r.Event); !seen {
 				ax.set(r.Event, i)
 			}
-		case history.DeadLetter: // the group's, whichever service (a queue's broker names none)
+		case codeDeadLetter: // the group's, whichever service (a queue's broker names none)
 			x := dead[r.Group]
 			if x == nil {
 				x = new(symIndex)

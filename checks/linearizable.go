@@ -44,7 +44,7 @@ func linearizable(h *history.History, readModel bool, name string, budget int) R
 func linearizableOf(j *Judgement, readModel bool, name string, budget int) Result {
 	h := j.h
 	res := Result{Check: name}
-	ah := accountOpsOf(h, j.domains(), j.opPairs(), readModel)
+	ah := j.accountOps().view(readModel)
 	what := "commands or strong reads"
 	if readModel {
 		what = "commands or reads"
@@ -84,6 +84,12 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 		nops += len(ops)
 		r := search.run(ops, budget)
 		maxSteps = max(maxSteps, r.steps)
+		if !readModel {
+			if sc.illegal == nil || sc.illegalBudget != budget {
+				sc.illegal, sc.illegalBudget = map[string]bool{}, budget
+			}
+			sc.illegal[k] = r.verdict == searchIllegal
+		}
 		switch r.verdict {
 		case searchIllegal:
 			violated = append(violated, accountVerdict{k, r})
@@ -118,7 +124,7 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 			res.Witness = append(res.Witness, h.At(i))
 		}
 		why := "the write side answered as if it had seen a state that no order of the commands produces"
-		if readModel && search.runOf(ops, writeSide(ops), budget).verdict != searchIllegal {
+		if readModel && !writesIllegal(sc, ops, v.key, budget) {
 			why = "a read returned a state the aggregate had already left (or had not reached), which no order of the operations explains"
 		}
 		others := ""
@@ -151,6 +157,17 @@ func linearizableOf(j *Judgement, readModel bool, name string, budget int) Resul
 	res.Explanation = fmt.Sprintf("The %s are linearizable: one order of them per aggregate, respecting real time, explains every answer (at most %d search steps on one aggregate).",
 		scope, maxSteps)
 	return res
+}
+
+// writesIllegal reports whether the operations of account k but the
+// reads of the read models (ops, all of them) are not linearizable
+// either: what linearizable found, when it searched k in the same
+// judgement with the same budget, or the search's answer.
+func writesIllegal(sc *linScratch, ops []linOp, k string, budget int) bool {
+	if illegal, ok := sc.illegal[k]; ok && sc.illegalBudget == budget {
+		return illegal
+	}
+	return sc.search.runOf(ops, writeSide(ops), budget).verdict == searchIllegal
 }
 
 // writeSide returns the indexes of the operations of ops that are not

@@ -1,9 +1,12 @@
 package checks
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -85,6 +88,78 @@ func TestLinearizableNotApplicable(t *testing.T) {
 	odd := hist(history.Entry{At: ms, Kind: history.Command, Node: "s", Command: "c-1", Key: "k", Type: "Frobnicate", Attempt: 1},
 		history.Entry{At: 2 * ms, Kind: history.CommandReturn, Node: "s", Command: "c-1", Key: "k", Type: "Frobnicate", Outcome: history.OutcomeOK})
 	expect(t, Linearizable(odd), "linearizable", Unknown, nil, "fit no registered aggregate")
+}
+
+// TestLinearizableChecksShareOneGathering: the operations of both
+// linearizability checks are gathered once, the reads of the read models
+// marked. linearizable's view leaves them out (and an account only they
+// read, and their unread queries); linearizable-reads' keeps them; each
+// check gives the same through one judgement, in either order, as alone,
+// whether a stale read or a wrong answer of the write side breaks
+// linearizable-reads.
+func TestLinearizableChecksShareOneGathering(t *testing.T) {
+	recs := openAndDeposit()
+	recs = append(recs, acctRead(10, "r-1", history.ModeEventual, history.OutcomeOK, 0, 0)...)      // stale
+	recs = append(recs, acctRead(20, "r-2", history.ModeStrong, history.OutcomeTimeout, 0, 0)...)   // unread, strong
+	recs = append(recs, acctRead(30, "r-3", history.ModeEventual, history.OutcomeTimeout, 0, 0)...) // unread, eventual
+	recs = append(recs, acctRead(40, "r-4", history.ModeStrong, history.OutcomeOK, 5, 2)...)        // up to date
+	other := acctRead(50, "r-5", history.ModeEventual, history.OutcomeOK, 0, 0)                     // the only op on acct-2
+	other[0].Key, other[1].Key = "acct-2", "acct-2"
+	h := hist(append(recs, other...)...)
+
+	g := gatherAccountOps(h, domainsOf(h), readOpPairs(h))
+	strong, all := g.view(false), g.view(true)
+	if fmt.Sprint(strong.keys, strong.unreadQueries, all.keys, all.unreadQueries) != "[acct-1] 1 [acct-1 acct-2] 2" {
+		t.Errorf("views: linearizable %v (%d unread), linearizable-reads %v (%d unread)", strong.keys, strong.unreadQueries, all.keys, all.unreadQueries)
+	}
+	var kept []linOp
+	for _, op := range all.opsOf("acct-1") {
+		if !op.ReadModel {
+			kept = append(kept, op)
+		}
+	}
+	if got := strong.opsOf("acct-1"); fmt.Sprint(got) != fmt.Sprint(kept) || len(got) != 3 {
+		t.Errorf("linearizable's operations\n got %v\nwant those of linearizable-reads but the reads of the read models: %v", got, kept)
+	}
+
+	lin, reads := Linearizable(h), LinearizableReads(h)
+	expect(t, lin, "linearizable", Holds, nil, "3 operation(s) on 1 aggregate(s)", "1 query(ies) that read nothing")
+	if reads.Verdict != Violated || !strings.Contains(reads.Explanation, "a read returned a state the aggregate had already left") {
+		t.Errorf("linearizable-reads: %s: %s", reads.Verdict, reads.Explanation)
+	}
+	sameThroughJudgements(t, h, lin, reads)
+
+	// A wrong answer of the write side: both violated, and
+	// linearizable-reads blames the write side, whose search
+	// linearizable made first in a judgement.
+	recs[3].Value = 7
+	h = hist(append(recs, other...)...)
+	lin, reads = Linearizable(h), LinearizableReads(h)
+	expect(t, lin, "linearizable", Violated, lin.Witness, "acct-1")
+	if reads.Verdict != Violated || !strings.Contains(reads.Explanation, "the write side answered") {
+		t.Errorf("linearizable-reads: %s: %s", reads.Verdict, reads.Explanation)
+	}
+	sameThroughJudgements(t, h, lin, reads)
+}
+
+// sameThroughJudgements requires linearizable and linearizable-reads run
+// through one judgement of h, in either order, to give lin and reads,
+// their results alone.
+func sameThroughJudgements(t *testing.T, h *history.History, lin, reads Result) {
+	t.Helper()
+	for _, order := range [][]string{{"linearizable", "linearizable-reads"}, {"linearizable-reads", "linearizable"}} {
+		j := NewJudgement(h)
+		for _, n := range order {
+			c, _ := Lookup(n)
+			want := lin
+			if n == "linearizable-reads" {
+				want = reads
+			}
+			if got := j.Run(c); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s after %v through one judgement: %s: %s; alone: %s: %s", n, order, got.Verdict, got.Explanation, want.Verdict, want.Explanation)
+			}
+		}
+	}
 }
 
 // TestLinearizableApplyLogicChanged: an account whose snapshots and loads

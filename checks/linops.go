@@ -135,34 +135,82 @@ func (o *linOp) describe() string {
 	return fmt.Sprintf("%s -> ok, value %d", what, o.Value)
 }
 
-// accountHistory is what the linearizability checks judge: the
+// accountHistory is what one linearizability check judges: the
 // operations of each account, in the order of their invocations, and the
-// accounts left out with the reason.
+// accounts left out with the reason. It is a view of the history's
+// [accountGathering], with the reads of the read models (readModel) or
+// without.
 type accountHistory struct {
+	*accountGathering
+	keys     []string          // accounts with operations, sorted
+	excluded map[string]string // account -> why it is not judged
+	// unreadQueries counts the queries left out because they read
+	// nothing (timed out, or lost with a crash).
+	unreadQueries int
+	readModel     bool
+}
+
+// accountGathering is the operations of each account that either
+// linearizability check judges, gathered once for both: the view of
+// linearizable-reads, whose operations are those of linearizable and the
+// reads of the read models ([accountGathering.view]).
+type accountGathering struct {
 	keys []string // accounts with operations, sorted
 	// refs are the operations of each account, by the records that bound
-	// them: [accountHistory.opsOf] builds them one account at a time.
-	refs     map[string][]opRef
-	excluded map[string]string // account -> why it is not judged
+	// them, in the order of their invocations: [accountHistory.opsOf]
+	// builds them one account at a time. strong counts those that are
+	// not reads of a read model.
+	refs   map[string][]accountRef
+	strong map[string]int
+	// why says why an account is not judged (its aggregate is unknown,
+	// or its apply logic changed mid-run).
+	why map[string]string
 	// clients names the clients (sessions) by linOp.Client, and clientOf
 	// numbers them by their symbol (indexed by symbol).
 	clients  []string
 	clientOf []int32
-	// unreadQueries counts the queries left out because they read
-	// nothing (timed out, or lost with a crash).
-	unreadQueries int
+	// unreadStrong and unreadAll count the queries left out because they
+	// read nothing (timed out, or lost with a crash): the strong ones,
+	// and those of the read models too.
+	unreadStrong, unreadAll int
 	// lost counts the commands whose answer was lost, by what the store
 	// recorded: appended, undone (left out), nothing.
 	lostApplied, lostUndone, lostMaybe int
 
-	h         *history.History
-	readModel bool
-	fates     *storeFates
-	models    map[string]*linModel
+	h      *history.History
+	fates  *storeFates
+	models map[string]*linModel
 	// rec holds the record an operation is built from: one copy for all
 	// of them (a copy on the stack would move to the heap, once per
 	// operation, as the history's side-row accessors keep its address).
 	rec *history.Record
+}
+
+// accountRef is an operation of an account by its records, and whether
+// it is a read of a read model.
+type accountRef struct {
+	opRef
+	readModel bool
+}
+
+// view returns the operations the linearizable check judges (readModel
+// false) or the linearizable-reads check (true).
+func (g *accountGathering) view(readModel bool) accountHistory {
+	ah := accountHistory{accountGathering: g, excluded: map[string]string{}, readModel: readModel,
+		unreadQueries: g.unreadStrong}
+	if readModel {
+		ah.unreadQueries = g.unreadAll
+	}
+	for _, k := range g.keys {
+		if !readModel && g.strong[k] == 0 {
+			continue
+		}
+		ah.keys = append(ah.keys, k)
+		if why, ok := g.why[k]; ok {
+			ah.excluded[k] = why
+		}
+	}
+	return ah
 }
 
 // opRef is an operation by its records: the index of its invocation and
@@ -203,10 +251,17 @@ func (ah *accountHistory) opsOf(k string) []linOp { return ah.opsInto(nil, k) }
 func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 	h := ah.h
 	refs := ah.refs[k]
-	ops := grow(buf, len(refs))
+	n := len(refs)
+	if !ah.readModel {
+		n = ah.strong[k]
+	}
+	ops := grow(buf, n)
 	m := ah.models[k]
 	inv := ah.rec
 	for _, ref := range refs {
+		if ref.readModel && !ah.readModel {
+			continue
+		}
 		e := lostEnd
 		if ref.ret >= 0 {
 			*inv = h.Record(int(ref.ret))
@@ -221,7 +276,7 @@ func (ah *accountHistory) opsInto(buf []linOp, k string) []linOp {
 }
 
 // count tallies a command whose answer was lost.
-func (ah *accountHistory) count(invKind history.Kind, out history.Outcome, f *storeFate) {
+func (ah *accountGathering) count(invKind history.Kind, out history.Outcome, f *storeFate) {
 	if invKind != history.Command || out != history.OutcomeUnknown {
 		return
 	}
@@ -267,7 +322,7 @@ var lostEnd = opEnd{at: math.MaxInt64, outcome: history.OutcomeUnknown}
 // It pairs records by their command's symbol in tables indexed by symbol,
 // reading the compact records in place.
 func accountOps(h *history.History, readModel bool) accountHistory {
-	return accountOpsOf(h, domainsOf(h), readOpPairs(h), readModel)
+	return gatherAccountOps(h, domainsOf(h), readOpPairs(h)).view(readModel)
 }
 
 // opPairs is what the linearizability checks read of a history whatever
@@ -300,14 +355,14 @@ func readOpPairs(h *history.History) *opPairs {
 	logics := map[history.Sym]map[int]bool{}
 	allLogics := map[int]bool{}
 	for i, r := range h.Compact(history.StoreAppend, history.StoreRollback, history.LostAnswer) {
-		switch r.Kind() {
-		case history.StoreAppend:
+		switch r.KindCode() {
+		case codeStoreAppend:
 			if f := fate(h.CommandOf(r)); !f.appended {
 				f.appended, f.appendedIdx = true, int32(i)
 			}
-		case history.StoreRollback:
+		case codeStoreRollback:
 			fate(h.CommandOf(r)).undone = true
-		case history.LostAnswer:
+		case codeLostAnswer:
 			if o := r.Outcome(); o == history.OutcomeRolledBack || o == history.OutcomeConflict {
 				fate(h.CommandOf(r)).undone = true
 			}
@@ -336,13 +391,13 @@ func readOpPairs(h *history.History) *opPairs {
 	p.perKey = perKey
 	for i, r := range h.Compact(history.Command, history.Query, history.CommandReturn, history.QueryReturn) {
 		cmd := h.CommandOf(r)
-		switch r.Kind() {
-		case history.Command, history.Query:
+		switch r.KindCode() {
+		case codeCommand, codeQuery:
 			if open[cmd] == 0 && returned[cmd/64]&(1<<(cmd%64)) == 0 {
 				open[cmd] = int32(i + 1)
 				inFlight++
 			}
-		case history.CommandReturn, history.QueryReturn:
+		case codeCommandReturn, codeQueryReturn:
 			if open[cmd] == 0 {
 				continue
 			}
@@ -364,7 +419,7 @@ func readOpPairs(h *history.History) *opPairs {
 	}
 	sort.Ints(pending)
 	for _, idx := range pending {
-		if r := h.Record(idx); r.Kind() == history.Command {
+		if r := h.Record(idx); r.KindCode() == codeCommand {
 			p.pairs = append(p.pairs, opRef{inv: int32(idx), ret: -1})
 			perKey[r.Key]++
 			p.most = max(p.most, int(perKey[r.Key]))
@@ -373,9 +428,10 @@ func readOpPairs(h *history.History) *opPairs {
 	return p
 }
 
-// accountOpsOf is [accountOps] given the [domainsOf] h and its
-// [opPairs].
-func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool) accountHistory {
+// gatherAccountOps is the [accountGathering] of h given the
+// [domainsOf] h and its [opPairs]: the operations of [accountOps] with
+// the reads of the read models, each marked.
+func gatherAccountOps(h *history.History, doms *domains, p *opPairs) *accountGathering {
 	nsym := h.Symbols()
 	fates, logics, allLogics := p.fates, p.logics, p.allLogics
 	fateAt := fates.at
@@ -385,13 +441,14 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 	made := make([]bool, nsym)
 	clientOf := make([]int32, nsym)
 	states := &stateIDs{} // shared: one search at a time
-	ah := accountHistory{excluded: map[string]string{},
-		h: h, readModel: readModel, fates: fates, models: map[string]*linModel{}, rec: new(history.Record)}
+	g := &accountGathering{why: map[string]string{}, strong: map[string]int{},
+		h: h, fates: fates, models: map[string]*linModel{}, rec: new(history.Record)}
 
 	// The operations of each key, in lists numbered by listOf[key] (1 +
 	// its number; 0: none yet), each sized by its key's pairs.
 	listOf := make([]int32, nsym)
-	var lists [][]opRef
+	var lists [][]accountRef
+	var strong []int
 	var listKeys []string
 	var clients []history.Sym
 	add := func(op linOp, key, client history.Sym) {
@@ -405,19 +462,23 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 			if f, _, why := doms.aggregateOf(k); f != nil {
 				m = newLinModel(f(1), h, k, states)
 			} else {
-				ah.excluded[k] = why
+				g.why[k] = why
 			}
 			made[key] = true
-			ah.models[k] = m
+			g.models[k] = m
 		}
 		li := listOf[key]
 		if li == 0 {
-			lists = append(lists, make([]opRef, 0, max(p.perKey[key], 1)))
+			lists = append(lists, make([]accountRef, 0, max(p.perKey[key], 1)))
+			strong = append(strong, 0)
 			listKeys = append(listKeys, k)
 			li = int32(len(lists))
 			listOf[key] = li
 		}
-		lists[li-1] = append(lists[li-1], opRef{inv: int32(op.Call), ret: op.Recs[1]})
+		lists[li-1] = append(lists[li-1], accountRef{opRef{inv: int32(op.Call), ret: op.Recs[1]}, op.ReadModel})
+		if !op.ReadModel {
+			strong[li-1]++
+		}
 	}
 	end := func(r *history.Record) opEnd {
 		return opEnd{at: r.At, value: r.Value, version: r.Version, outcome: r.Outcome()}
@@ -425,18 +486,21 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 	judge := func(inv *history.Record, invIdx, retIdx int, e opEnd) {
 		cmd := h.CommandOf(inv)
 		f := fateAt(cmd)
-		op, keep := accountOp(h, inv, e, invIdx, retIdx, readModel, f)
-		ah.count(inv.Kind(), e.outcome, f)
-		if inv.Kind() == history.Query && !keep {
-			if m := inv.Mode(); m != history.ModeAsOf && (m == history.ModeStrong || readModel) {
-				ah.unreadQueries++
+		op, keep := accountOp(h, inv, e, invIdx, retIdx, true, f)
+		g.count(inv.Kind(), e.outcome, f)
+		if inv.KindCode() == codeQuery && !keep {
+			if m := inv.Mode(); m != history.ModeAsOf {
+				g.unreadAll++
+				if m == history.ModeStrong {
+					g.unreadStrong++
+				}
 			}
 		}
 		if keep {
 			add(op, inv.Key, inv.Node)
 		}
 	}
-	inv := ah.rec
+	inv := g.rec
 	for _, pr := range p.pairs {
 		e := lostEnd
 		if pr.ret >= 0 {
@@ -446,38 +510,61 @@ func accountOpsOf(h *history.History, doms *domains, p *opPairs, readModel bool)
 		*inv = h.Record(int(pr.inv))
 		judge(inv, int(pr.inv), int(pr.ret), e)
 	}
-	ah.refs = make(map[string][]opRef, len(lists))
-	ah.clientOf = clientOf
+	g.refs = make(map[string][]accountRef, len(lists))
+	g.clientOf = clientOf
 	for i := range clientOf {
 		clientOf[i]-- // the client's number, -1 for a symbol of no client
 	}
 
 	for i, refs := range lists {
 		// in the order of their invocations, which opsInto keeps
-		slices.SortFunc(refs, func(a, b opRef) int { return cmp.Compare(a.inv, b.inv) })
-		ah.refs[listKeys[i]] = refs
-		ah.keys = append(ah.keys, listKeys[i])
+		sortByInvocation(refs)
+		g.refs[listKeys[i]] = refs
+		g.strong[listKeys[i]] = strong[i]
+		g.keys = append(g.keys, listKeys[i])
 	}
-	sort.Strings(ah.keys)
+	sort.Strings(g.keys)
 	if len(allLogics) > 1 {
 		// The balances an account reports are in the units of the apply
 		// logic in force, and the history does not date the change: no
 		// account spanning it can be judged.
 		names := sortedLogics(allLogics)
-		for _, k := range ah.keys {
+		for _, k := range g.keys {
 			ks, _ := h.Lookup(k)
 			if len(logics[ks]) > 1 {
-				ah.excluded[k] = fmt.Sprintf("their snapshots and loads are stamped with apply logics %s: the logic changed mid-run and balances changed units", sortedLogics(logics[ks]))
+				g.why[k] = fmt.Sprintf("their snapshots and loads are stamped with apply logics %s: the logic changed mid-run and balances changed units", sortedLogics(logics[ks]))
 			} else {
-				ah.excluded[k] = fmt.Sprintf("the history's snapshots and loads are stamped with apply logics %s: the logic changed mid-run, at a time the history does not record, and balances changed units", names)
+				g.why[k] = fmt.Sprintf("the history's snapshots and loads are stamped with apply logics %s: the logic changed mid-run, at a time the history does not record, and balances changed units", names)
 			}
 		}
 	}
-	ah.clients = make([]string, len(clients))
+	g.clients = make([]string, len(clients))
 	for id, n := range clients {
-		ah.clients[id] = h.Str(n)
+		g.clients[id] = h.Str(n)
 	}
-	return ah
+	return g
+}
+
+// sortByInvocation sorts refs, an account's operations in the order of
+// their returns, by their invocations (each operation's own record). It
+// sorts by insertion, as an operation is out of place only by the ones
+// that overlap it, invoked after it and returned before it; a list far
+// out of order (commands that never returned, invoked long before the
+// last returns) is sorted by comparison instead.
+func sortByInvocation(refs []accountRef) {
+	moves := 0
+	for i := 1; i < len(refs); i++ {
+		r := refs[i]
+		j := i
+		for ; j > 0 && refs[j-1].inv > r.inv; j-- {
+			refs[j] = refs[j-1]
+		}
+		refs[j] = r
+		if moves += i - j; moves > 8*len(refs) {
+			slices.SortFunc(refs, func(a, b accountRef) int { return cmp.Compare(a.inv, b.inv) })
+			return
+		}
+	}
 }
 
 // symOf returns the symbol of s in h, 0 when no record uses it.
@@ -506,7 +593,7 @@ func sortedLogics(set map[int]bool) string {
 func accountOp(h *history.History, inv *history.Record, ret opEnd, invIdx, retIdx int, readModel bool, f *storeFate) (linOp, bool) {
 	op := linOp{Node: inv.Node, Call: int64(invIdx), Return: int64(retIdx),
 		Amount: inv.Amount, Value: ret.value, Recs: [3]int32{int32(invIdx), int32(retIdx), -1}}
-	if inv.Kind() == history.Query {
+	if inv.KindCode() == codeQuery {
 		answered := ret.outcome == history.OutcomeOK || ret.outcome == ""
 		// An as-of query reads a past state, not the current one: it is
 		// no read of the linearizable order (as-of-equals-fold judges it).

@@ -65,13 +65,13 @@ func LogDuplicates(h *history.History) Result {
 			continue
 		}
 		ev := events.slot(r.Event)
-		switch r.Kind() {
-		case history.Publish:
+		switch r.KindCode() {
+		case codePublish:
 			if ev.publish == 0 {
 				ev.publish = int32(i + 1)
 			}
 			ev.sends++
-		case history.Append:
+		case codeAppend:
 			appends++
 			if ev.first == 0 {
 				ev.first = int32(i + 1)
@@ -89,7 +89,7 @@ func LogDuplicates(h *history.History) Result {
 			j := int(ev.first) - 1
 			retry := -1
 			for x := j + 1; x < i; x++ {
-				if q := h.Record(x); q.Kind() == history.PublishRetry && q.Event == r.Event {
+				if q := h.Record(x); q.KindCode() == codePublishRetry && q.Event == r.Event {
 					retry = x
 					break
 				}

@@ -32,8 +32,16 @@ func noLoss(j *Judgement) Result {
 		offset int64
 		ok     bool
 	}
+	// ackOf is an acknowledged event's first acknowledgement: its index
+	// and its topic and event, kept from the pass that finds it; its
+	// partition and offset are read again only for an event some
+	// subscriber did not account for.
+	type ackOf struct {
+		i            int32
+		topic, event history.Sym
+	}
 	nAcks := h.Count(history.PublishAck)
-	acked := make([]int32, 0, nAcks)
+	acked := make([]ackOf, 0, nAcks)
 	// sets of events by symbol
 	ackedEvent := new(symSet)
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
@@ -52,30 +60,28 @@ func noLoss(j *Judgement) Result {
 		kinds = append(kinds, history.Append) // an output of a transaction accounts for its input
 	}
 	for i, r := range h.Compact(kinds...) {
-		switch r.Kind() {
-		case history.PublishAck:
+		switch r.KindCode() {
+		case codePublishAck:
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
-				acked = append(acked, int32(i))
+				acked = append(acked, ackOf{int32(i), r.Topic, r.Event})
 			}
-		case history.Effect:
+		case codeEffect:
 			// A dedup after this effect is accounted for by the effect.
 			if k := [2]history.Sym{r.Group, h.Service(r)}; fx == nil || k != fxOf {
 				fx, fxOf = symSetOf(accounted, k), k
 			}
 			fx.add(r.Event)
-		case history.Append:
-			if e := h.At(i); e.Input != "" && txns.fate[tpo{tp{e.Topic, e.Partition}, e.Offset}] == fateCommitted {
-				if in, ok := h.Lookup(e.Input); ok {
-					symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
-				}
+		case codeAppend:
+			if in := h.InputOf(r); in != 0 && txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] == fateCommitted {
+				symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(in)
 			}
-		case history.DeadLetter:
+		case codeDeadLetter:
 			symSetOf(accounted, [2]history.Sym{r.Group, h.Service(r)}).add(r.Event)
 			symSetOf(deadInGroup, r.Group).add(r.Event)
-		case history.Ack:
+		case codeAck:
 			symSetOf(queueAcked, r.Group).add(r.Event)
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if r.Outcome() != history.OutcomeUnknown { // see commitTaken
 				if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
 					if commits = committed[k]; commits == nil {
@@ -86,7 +92,7 @@ func noLoss(j *Judgement) Result {
 				}
 				*commits.slot(r.Partition) = commit{r.Offset, true}
 			}
-		case history.End:
+		case codeEnd:
 			drained = r.Drained()
 		}
 	}
@@ -128,30 +134,36 @@ func noLoss(j *Judgement) Result {
 	var lost, pending, consumed int
 	var topic history.Sym
 	var topicSubs []subOf
-	for n, ai := range acked {
-		i := int(ai)
-		ack := h.Record(i)
-		if n == 0 || ack.Topic != topic {
-			topic, topicSubs = ack.Topic, subsOf[ack.Topic]
+	var rec history.Record // the acknowledgement judged, once read
+	var read bool
+	for n := range acked {
+		ack := &acked[n]
+		i := int(ack.i)
+		if n == 0 || ack.topic != topic {
+			topic, topicSubs = ack.topic, subsOf[ack.topic]
 		}
 		if len(topicSubs) > 0 {
 			consumed++
 		}
+		read = false
 		for xi := range topicSubs {
 			x := &topicSubs[xi]
 			ss := &x.ss
-			if ss.ok && (x.accounted.has(ack.Event) || x.dead.has(ack.Event)) {
+			if ss.ok && (x.accounted.has(ack.event) || x.dead.has(ack.event)) {
 				continue
 			}
 			var skipped bool
 			if x.s.queue {
-				skipped = ss.ok && x.acksOfQ.has(ack.Event)
+				skipped = ss.ok && x.acksOfQ.has(ack.event)
 			} else {
-				var c commit
-				if cs := committed[symPair(ss.group, ack.Topic)]; cs != nil {
-					c = cs.get(ack.Partition)
+				if !read {
+					rec, read = h.Record(i), true
 				}
-				skipped = ss.ok && c.ok && ack.Offset != history.OffsetUnknown && c.offset > ack.Offset
+				var c commit
+				if cs := committed[symPair(ss.group, ack.topic)]; cs != nil {
+					c = cs.get(rec.Partition)
+				}
+				skipped = ss.ok && c.ok && rec.Offset != history.OffsetUnknown && c.offset > rec.Offset
 			}
 			if !skipped && !drained {
 				pending++
@@ -224,8 +236,8 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		if !ok || r.Group != g {
 			continue
 		}
-		switch r.Kind() {
-		case history.Deliver:
+		switch r.KindCode() {
+		case codeDeliver:
 			if r.Event != a.Event {
 				continue
 			}
@@ -234,31 +246,31 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 				continue
 			}
 			deliver, crash, lastDeliverNode = j, -1, r.Node
-		case history.HandlerError:
+		case codeHandlerError:
 			if r.Event == a.Event && fail < 0 && ofService(r) {
 				fail = j
 			}
-		case history.Dedup:
+		case codeDedup:
 			if r.Event == a.Event && dedup < 0 && ofService(r) {
 				dedup = j
 			}
-		case history.Fenced:
+		case codeFenced:
 			if r.Event == a.Event && fenced < 0 && ofService(r) {
 				fenced = j
 			}
-		case history.Crash:
+		case codeCrash:
 			if deliver >= 0 && crash < 0 && r.Node == lastDeliverNode {
 				crash = j
 			}
-		case history.OffsetCommit:
+		case codeOffsetCommit:
 			if commit < 0 && r.Outcome() != history.OutcomeUnknown && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset > a.Offset {
 				commit = j
 			}
-		case history.Ack:
+		case codeAck:
 			if commit < 0 && r.Event == a.Event {
 				commit = j
 			}
-		case history.Poll:
+		case codePoll:
 			if r.Topic != a.Topic || r.Partition != a.Partition {
 				continue
 			}
@@ -335,7 +347,7 @@ func lossStory(h *history.History, i int, s subscriber, skipped bool) ([]history
 		app, tr := away(), -1
 		ar := h.Record(app)
 		for j := app + 1; j < h.Len(); j++ {
-			if r := h.Record(j); r.Kind() == history.Truncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
+			if r := h.Record(j); r.KindCode() == codeTruncate && r.Node == ar.Node && r.Topic == ar.Topic && r.Partition == ar.Partition && r.Offset <= ar.Offset {
 				tr = j
 				break
 			}

@@ -32,8 +32,8 @@ func NonmonotonicSend(h *history.History) Result {
 	var seq int32
 	for i, r := range h.Compact(history.Publish, history.PublishAck) {
 		e := events.slot(r.Event)
-		switch r.Kind() {
-		case history.Publish:
+		switch r.KindCode() {
+		case codePublish:
 			if e.pubs == 0 {
 				e.first = seq
 			} else {
@@ -41,7 +41,7 @@ func NonmonotonicSend(h *history.History) Result {
 			}
 			e.pubs++
 			seq++
-		case history.PublishAck:
+		case codePublishAck:
 			if n := e.acks; n < e.pubs {
 				p := e.first
 				if n > 0 {
@@ -65,7 +65,7 @@ func NonmonotonicSend(h *history.History) Result {
 	var steps, back int
 	seq = 0
 	for i, r := range h.Compact(history.Crash, history.Publish) {
-		if r.Kind() == history.Crash {
+		if r.KindCode() == codeCrash {
 			crashes[r.Node]++
 			continue
 		}

@@ -60,12 +60,12 @@ func pollSteps(h *history.History, f func(s pollStep)) {
 	var sets []partSlots[last]
 	all := map[consumers]int32{} // index of the set, in sets
 	for i, r := range h.Compact(history.Crash, history.Poll) {
-		switch r.Kind() {
-		case history.Crash:
+		switch r.KindCode() {
+		case codeCrash:
 			m := memberOf(r.Node)
 			m.incarnation++ // its consumers after the crash are new ones
 			m.set = 0
-		case history.Poll:
+		case codePoll:
 			if r.Count <= 0 {
 				continue
 			}

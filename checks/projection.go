@@ -150,8 +150,8 @@ func projectionEqualsFold(j *Judgement) Result {
 	// The records are read in place; one that differs from the fold is
 	// unpacked to be explained.
 	for i, y := range h.Compact(history.ProjectionApply, history.ProjectionReset, history.QueryReturn, history.End) {
-		switch y.Kind() {
-		case history.ProjectionApply:
+		switch y.KindCode() {
+		case codeProjectionApply:
 			group, key := h.Str(y.Group), h.Str(y.Key)
 			final[gk{group, key}] = i
 			if spreadOf(group, key) {
@@ -180,7 +180,7 @@ func projectionEqualsFold(j *Judgement) Result {
 			}
 			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
-		case history.ProjectionReset:
+		case codeProjectionReset:
 			if h.At(i).Rebuild == history.RebuildBlueGreen {
 				continue
 			}
@@ -190,7 +190,7 @@ func projectionEqualsFold(j *Judgement) Result {
 					delete(final, k)
 				}
 			}
-		case history.QueryReturn:
+		case codeQueryReturn:
 			if y.Group == 0 || y.Version == 0 {
 				continue
 			}
@@ -227,7 +227,7 @@ func projectionEqualsFold(j *Judgement) Result {
 			}
 			flag(fmt.Sprintf("At %s %s read %s from read model %s: value %d at version %d, but the fold of the first %d %s is %s. %s",
 				at(r.At), r.Node, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
-		case history.End:
+		case codeEnd:
 			drained = y.Drained()
 		}
 	}
@@ -326,10 +326,10 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		if q.Group != rr.Group {
 			continue
 		}
-		if q.Kind() == history.ProjectionReset && h.At(j).Rebuild != history.RebuildBlueGreen {
+		if q.KindCode() == codeProjectionReset && h.At(j).Rebuild != history.RebuildBlueGreen {
 			break
 		}
-		if q.Kind() != history.ProjectionApply || q.Key != rr.Key {
+		if q.KindCode() != codeProjectionApply || q.Key != rr.Key {
 			continue
 		}
 		if q.Event == rr.Event && q.Topic == rr.Topic && q.Partition == rr.Partition && q.Offset == rr.Offset {
@@ -337,7 +337,7 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 			witness := []history.Entry{q}
 			why := fmt.Sprintf("It had applied that event to the row already, at %s (%s): the row counts it twice.", at(q.At), q.Node)
 			for x := j + 1; x < i; x++ {
-				if c := h.Record(x); c.Kind() == history.Crash && c.Group == rr.Group {
+				if c := h.Record(x); c.KindCode() == codeCrash && c.Group == rr.Group {
 					c := h.At(x)
 					witness = append(witness, c)
 					why += fmt.Sprintf(" %s crashed at %s (%s) in between, after the rows were committed and before the checkpoint passed the event, and read it again.",
@@ -592,10 +592,10 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 		if q.Group != g {
 			continue
 		}
-		if q.Kind() == history.Checkpoint {
+		if q.KindCode() == codeCheckpoint {
 			break
 		}
-		if q.Kind() == history.ProjectionReset {
+		if q.KindCode() == codeProjectionReset {
 			if e := h.At(j); e.Rebuild != history.RebuildBlueGreen {
 				reset = &e
 				witness = append(witness, e)
@@ -606,7 +606,7 @@ func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry,
 	witness = append(witness, r)
 	var reached *history.Entry
 	for j := i + 1; j < h.Len() && g != 0 && r.Position < wr.Position; j++ {
-		if q := h.Record(j); q.Kind() == history.Checkpoint && q.Group == g && q.Position >= wr.Position {
+		if q := h.Record(j); q.KindCode() == codeCheckpoint && q.Group == g && q.Position >= wr.Position {
 			reached = addr(h.At(j))
 			witness = append(witness, *reached)
 			break
@@ -668,15 +668,15 @@ func boundedStaleness(j *Judgement) Result {
 					groups = append(groups, g)
 				}
 				switch {
-				case r.Kind() == history.Checkpoint:
+				case r.KindCode() == codeCheckpoint:
 					lastCP[g] = i
 					delete(reset, g)
-				case r.Kind() == history.ProjectionReset && h.At(i).Rebuild == history.RebuildStopFirst:
+				case r.KindCode() == codeProjectionReset && h.At(i).Rebuild == history.RebuildStopFirst:
 					lastCP[g], reset[g] = -1, i
 				}
 			}
 		}
-		if r.Kind() == history.StoreAppend {
+		if r.KindCode() == codeStoreAppend {
 			commits = append(commits, i)
 		}
 	}

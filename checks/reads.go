@@ -50,7 +50,7 @@ func reads(h *history.History) *readLog {
 	l := &readLog{parts: map[uint64]*partReads{}}
 	for i, r := range h.Compact(history.Poll, history.Deliver) {
 		k := partKey(r.Topic, r.Partition)
-		if r.Kind() == history.Poll {
+		if r.KindCode() == codePoll {
 			l.mark(i, k, r.Offset, r.Offset+int64(r.Count))
 		} else {
 			l.mark(i, k, r.Offset, r.Offset+1)

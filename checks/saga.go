@@ -247,7 +247,7 @@ func lastDeliverOf(h *history.History, i int, node, event string) int {
 		return -1
 	}
 	for x := i - 1; x >= 0; x-- {
-		if r := h.Record(x); r.Kind() == history.Deliver && r.Node == n && r.Event == e {
+		if r := h.Record(x); r.KindCode() == codeDeliver && r.Node == n && r.Event == e {
 			return x
 		}
 	}

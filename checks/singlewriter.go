@@ -43,7 +43,7 @@ func SingleWriter(h *history.History) Result {
 	reported := map[gen]bool{} // generations already counted as having two writers
 	var stale, intruders, writes int
 	for i, c := range h.Compact(history.Effect, history.OffsetCommit) {
-		if c.Kind() != history.Effect && c.Outcome() == history.OutcomeUnknown || c.Generation == 0 { // see commitTaken
+		if c.KindCode() != codeEffect && c.Outcome() == history.OutcomeUnknown || c.Generation == 0 { // see commitTaken
 			continue
 		}
 		writes++

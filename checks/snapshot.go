@@ -80,7 +80,7 @@ func snapshotReplay(j *Judgement) Result {
 		var witness []history.Entry
 		var snap *history.Entry
 		for j := i - 1; j >= 0 && r.Basis > 0; j-- {
-			if s := h.Record(j); s.Kind() == history.Snapshot && s.Key == key && s.Version == r.Basis {
+			if s := h.Record(j); s.KindCode() == codeSnapshot && s.Key == key && s.Version == r.Basis {
 				snap = addr(h.At(j))
 				witness = append(witness, *snap)
 				break

@@ -70,11 +70,11 @@ var readModelKinds = []history.Kind{history.ProjectionApply, history.Checkpoint,
 // them, so one stuck before its first event (no apply, no checkpoint) is
 // still known.
 func readModelSym(h *history.History, i int, r *history.Record) (history.Sym, bool) {
-	switch r.Kind() {
-	case history.ProjectionApply, history.Checkpoint, history.ProjectionSkip, history.ProjectionUnhandled,
-		history.ProjectionReset, history.StalenessSLO, history.Query, history.QueryReturn:
+	switch r.KindCode() {
+	case codeProjectionApply, codeCheckpoint, codeProjectionSkip, codeProjectionUnhandled,
+		codeProjectionReset, codeStalenessSLO, codeQuery, codeQueryReturn:
 		return r.Group, r.Group != 0
-	case history.Subscribe:
+	case codeSubscribe:
 		return r.Group, r.Group != 0 && h.At(i).Style == history.StyleProjection
 	}
 	return 0, false
@@ -265,11 +265,11 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 	}
 	for i, r := range h.Compact(history.StoreAppend, history.Append, history.ProjectionApply, history.Checkpoint,
 		history.ProjectionReset, history.QueryReturn) {
-		switch r.Kind() {
-		case history.StoreAppend, history.Append:
+		switch r.KindCode() {
+		case codeStoreAppend, codeAppend:
 			src := ""
 			id := logID{event: r.Event}
-			if r.Kind() == history.Append {
+			if r.KindCode() == codeAppend {
 				topic := h.Str(r.Topic)
 				if !fed[topic] || txns.fate[tpo{tp{topic, int(r.Partition)}, r.Offset}] == fateAborted {
 					continue
@@ -289,7 +289,7 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 					sample(g, r.At)
 				}
 			}
-		case history.ProjectionApply:
+		case codeProjectionApply:
 			g := getSym(r.Group)
 			id := logID{event: r.Event}
 			if g.src != "" {
@@ -302,9 +302,9 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 				}
 			}
 			sample(g, r.At)
-		case history.Checkpoint:
+		case codeCheckpoint:
 			getSym(r.Group).lastCP = i
-		case history.ProjectionReset:
+		case codeProjectionReset:
 			if h.At(i).Rebuild == history.RebuildBlueGreen {
 				continue
 			}
@@ -312,7 +312,7 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 			g.applied.reset()
 			g.count, g.ptr = 0, 0
 			sample(g, r.At)
-		case history.QueryReturn:
+		case codeQueryReturn:
 			if o := r.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone {
 				continue
 			}

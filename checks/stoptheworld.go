@@ -36,8 +36,8 @@ func StopTheWorld(h *history.History) Result {
 	res := Result{Check: name}
 	for i, r := range h.Compact(history.Assign, history.Revoke, history.Crash, history.Restart, history.Leave, history.Expire) {
 		k := symPair(r.Group, r.Node)
-		switch r.Kind() {
-		case history.Assign:
+		switch r.KindCode() {
+		case codeAssign:
 			if g, ok := firstGen[r.Group]; !ok {
 				firstGen[r.Group] = r.Generation
 			} else if r.Generation > g {
@@ -60,7 +60,7 @@ func StopTheWorld(h *history.History) Result {
 					res.Witness, res.Explanation = stopWitness(h, j, i, kept)
 				}
 			}
-		case history.Revoke:
+		case codeRevoke:
 			if assigned[k] {
 				applicable = true
 			}
@@ -127,7 +127,7 @@ func keptPartitions(revoked, assigned string) []string {
 // between indexes a and b, or -1.
 func nextRebalance(h *history.History, g history.Sym, a, b int) int {
 	for i := a + 1; i < b; i++ {
-		if r := h.Record(i); r.Kind() == history.Rebalance && r.Group == g {
+		if r := h.Record(i); r.KindCode() == codeRebalance && r.Group == g {
 			return i
 		}
 	}

@@ -78,7 +78,7 @@ func StreamIntegrity(h *history.History) Result {
 			w := -1
 			for j := i - 1; j >= 0; j-- {
 				q := h.Record(j)
-				if q.Kind() == history.StoreAppend && q.Key == y.Key && q.Version == basis+1 {
+				if q.KindCode() == codeStoreAppend && q.Key == y.Key && q.Version == basis+1 {
 					w = j
 					break
 				}
@@ -129,16 +129,18 @@ func noOverdraft(j *Judgement) Result {
 	h := j.h
 	res := Result{Check: "no-overdraft"}
 	doms := j.domains()
-	value := map[string]int64{}
-	states := map[string]any{}
-	last := map[string]int{}
+	// The appends are read in place, their streams by symbol; the
+	// witness's records are unpacked.
+	value := map[history.Sym]int64{}
+	states := map[history.Sym]any{}
+	last := map[history.Sym]int{}
 	var below, judged, unknown int
 	var whyNot string
-	for i, r := range h.OfKind(history.StoreAppend) {
+	for i, r := range h.Compact(history.StoreAppend) {
 		before := value[r.Key]
-		v, ok := r.Value, r.State != ""
+		v, ok := r.Value, h.StateOf(r) != 0
 		if !ok {
-			f, _, why := doms.aggregateOf(r.Key)
+			f, _, why := doms.aggregateOf(h.Str(r.Key))
 			if f == nil {
 				unknown++
 				if whyNot == "" {
@@ -151,7 +153,7 @@ func noOverdraft(j *Judgement) Result {
 			if !seen {
 				s = a.Initial()
 			}
-			s = a.Apply(s, eventOf(r, r.Version))
+			s = a.Apply(s, storedEventOf(h, r))
 			states[r.Key], v = s, a.Value(s)
 		}
 		value[r.Key] = v
@@ -164,10 +166,11 @@ func noOverdraft(j *Judgement) Result {
 				if j, ok := last[r.Key]; ok {
 					res.Witness = append(res.Witness, h.At(j))
 				}
-				res.Witness = append(res.Witness, r)
+				e := h.At(i)
+				res.Witness = append(res.Witness, e)
 				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s %d (command %s) was appended although the value was only %d. "+
 					"The command was validated against a state that was no longer current.",
-					r.Key, v, at(r.At), r.Type, r.Amount, r.Command, before)
+					e.Key, v, at(e.At), e.Type, e.Amount, e.Command, before)
 			}
 		}
 		last[r.Key] = i

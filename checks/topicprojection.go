@@ -24,8 +24,8 @@ func projectionTopics(h *history.History) map[string]string {
 	out := map[string]string{}
 	for i, r := range h.Compact(history.Subscribe, history.ProjectionApply, history.Checkpoint) {
 		switch {
-		case r.Kind() == history.Subscribe && h.At(i).Style == history.StyleProjection,
-			r.Kind() != history.Subscribe && r.Topic != 0:
+		case r.KindCode() == codeSubscribe && h.At(i).Style == history.StyleProjection,
+			r.KindCode() != codeSubscribe && r.Topic != 0:
 			if g := h.Str(r.Group); !hasKey(out, g) {
 				out[g] = h.Str(r.Topic)
 			}
@@ -126,13 +126,13 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 			continue
 		}
 		k := topicCheckpoint{g, int(r.Partition)}
-		switch r.Kind() {
-		case history.ProjectionApply:
+		switch r.KindCode() {
+		case codeProjectionApply:
 			if applied[k] == nil {
 				applied[k] = map[int64]bool{}
 			}
 			applied[k][r.Offset] = true
-		case history.Checkpoint:
+		case codeCheckpoint:
 			if j, ok := highest[k]; !ok || r.Offset > h.Record(j).Offset {
 				highest[k] = i
 			}

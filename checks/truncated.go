@@ -28,10 +28,10 @@ func truncatedAppends(h *history.History) map[int]bool {
 			}
 			curKey = k
 		}
-		switch r.Kind() {
-		case history.Append:
+		switch r.KindCode() {
+		case codeAppend:
 			*cur = append(*cur, i)
-		case history.Truncate:
+		case codeTruncate:
 			kept := (*cur)[:0]
 			for _, j := range *cur {
 				if h.Record(j).Offset >= r.Offset {

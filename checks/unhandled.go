@@ -24,12 +24,12 @@ func lastUnhandled(h *history.History, i int, group, key, node string, below int
 		if q.Group != g {
 			continue
 		}
-		switch q.Kind() {
-		case history.ProjectionReset:
+		switch q.KindCode() {
+		case codeProjectionReset:
 			if h.At(j).Rebuild != history.RebuildBlueGreen {
 				return history.Entry{}, false
 			}
-		case history.ProjectionUnhandled:
+		case codeProjectionUnhandled:
 			if q.Key == k && q.Version < below && (node == "" || q.Node == n) {
 				return h.At(j), true
 			}

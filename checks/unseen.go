@@ -36,8 +36,8 @@ func unseenJ(j *Judgement) Result {
 	drained := false
 	var ackedEvent symSet
 	for i, r := range h.Compact(history.PublishAck, history.End) {
-		switch r.Kind() {
-		case history.PublishAck:
+		switch r.KindCode() {
+		case codePublishAck:
 			if !consumed.has(r.Topic) || ackedEvent.has(r.Event) || r.Offset == history.OffsetUnknown {
 				continue
 			}
@@ -49,7 +49,7 @@ func unseenJ(j *Judgement) Result {
 					first = i
 				}
 			}
-		case history.End:
+		case codeEnd:
 			end, drained = i, r.Drained()
 		}
 	}

@@ -29,7 +29,7 @@ func knownOffsets(h *history.History) versionOrder {
 			}
 			cur, curKey, started = offsets[k], k, true
 		}
-		if r.Kind() == history.Poll {
+		if r.KindCode() == codePoll {
 			for o := r.Offset; o < r.Offset+int64(r.Count); o++ {
 				cur = append(cur, o)
 			}

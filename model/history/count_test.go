@@ -1,6 +1,10 @@
 package history
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
 
 // countByScan counts the records of kinds ks by reading each, as Count
 // did before it kept counts.
@@ -17,17 +21,42 @@ func countByScan(h *History, ks ...Kind) int {
 	return n
 }
 
+// scanIndexes returns the indexes of the records of kinds ks, read one
+// by one.
+func scanIndexes(h *History, ks ...Kind) []int {
+	var out []int
+	for i := range h.Len() {
+		if slices.Contains(ks, h.Record(i).Kind()) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// compactIndexes returns the indexes Compact yields for kinds ks.
+func compactIndexes(h *History, ks ...Kind) []int {
+	var out []int
+	for i := range h.Compact(ks...) {
+		out = append(out, i)
+	}
+	return out
+}
+
 // TestCountFollowsRecords checks Count against a scan of the records
 // through appends (Add, PutNamed, a spilling history's chunk boundary),
 // Set changing a record's kind, SetEntries and Reset, for single kinds,
-// sets of kinds, an unknown kind and none.
+// sets of kinds, an unknown kind and none; and Compact, which ends at the
+// last record of its kinds by their count, against the same scan.
 func TestCountFollowsRecords(t *testing.T) {
-	queries := [][]Kind{{Effect}, {Publish}, {Effect, Publish, Append}, {Kind("no-such-kind")}, nil}
+	queries := [][]Kind{{Effect}, {Publish}, {Effect, Publish, Append}, {Subscribe}, {Subscribe, Effect}, {Kind("no-such-kind")}, nil}
 	check := func(what string, h *History) {
 		t.Helper()
 		for _, ks := range queries {
 			if got, want := h.Count(ks...), countByScan(h, ks...); got != want {
 				t.Fatalf("%s: Count(%v) = %d, scan %d", what, ks, got, want)
+			}
+			if got, want := compactIndexes(h, ks...), scanIndexes(h, ks...); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s: Compact(%v) yields %v, scan %v", what, ks, got, want)
 			}
 		}
 	}
@@ -48,7 +77,8 @@ func TestCountFollowsRecords(t *testing.T) {
 	check("appended", h)
 	h.Set(0, Entry{Kind: Publish, Node: "node"})
 	h.Set(chunkLen+1, Entry{Kind: Effect, Group: "g"})
-	h.Set(2, Entry{Kind: Append, Topic: "t"}) // the same kind again
+	h.Set(2, Entry{Kind: Append, Topic: "t"})                // the same kind again
+	h.Set(5, Entry{Kind: Subscribe, Group: "g", Topic: "t"}) // the only one, early
 	check("set", h)
 	es := h.Entries()[:50]
 	h.SetEntries(es)

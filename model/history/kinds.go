@@ -38,10 +38,20 @@ func (h *History) OfKind(ks ...Kind) iter.Seq2[int, Entry] {
 	}
 }
 
+// KindCode returns the code of the record's kind ([Kind.Code]): for a
+// loop over records of several kinds that tells them apart by code
+// rather than by comparing their kinds' strings.
+func (r Record) KindCode() KindCode { return KindCode(r.kind) }
+
 // Count returns the number of records of one of the kinds ks: a size hint
 // for a check's tables.
 func (h *History) Count(ks ...Kind) int {
 	set := kindsOf(ks)
+	return h.count(&set)
+}
+
+// count returns the number of records of the kinds in set.
+func (h *History) count(set *kindSet) int {
 	n := 0
 	for w, b := range set {
 		for ; b != 0; b &= b - 1 {
@@ -53,7 +63,11 @@ func (h *History) Count(ks ...Kind) int {
 
 // Compact yields the index and compact form of each record of one of the
 // kinds ks, in order, without unpacking any: for a check that compares
-// symbols ([History.Lookup], [History.Str]) rather than strings. The
+// symbols ([History.Lookup], [History.Str]) rather than strings. It ends
+// at the last record of the kinds, as counted ([History.Count]) when it
+// starts, without reading the records after it: a loop over kinds a run
+// records only at its start (its subscriptions, its read models) costs
+// little. The
 // record is the history's own; the caller must not change it, nor keep
 // it past the loop's step (a spilled history reuses its memory). A loop
 // that closes the history before its last record panics at its next
@@ -63,6 +77,10 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 	return func(yield func(int, *Record) bool) {
 		set := kinds
 		n, slot, mem := h.n, -1, h.mem
+		left := h.count(&set) // the records of the kinds not yielded yet
+		if left == 0 {
+			return
+		}
 		defer func() { h.unpinChunk(slot) }()
 		for c := range h.recs {
 			lo := c << chunkBits
@@ -82,6 +100,9 @@ func (h *History) Compact(ks ...Kind) iter.Seq2[int, *Record] {
 						if lo+j+1 < n {
 							panic("history: closed while a Compact loop reads it")
 						}
+						return
+					}
+					if left--; left == 0 {
 						return
 					}
 				}

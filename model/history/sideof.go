@@ -62,3 +62,20 @@ func (h *History) BasisOf(r *Record) int64 {
 func (h *History) TxnIDOf(r *Record) Sym {
 	return sideOf(h, r, func(x *extra) Sym { return x.TxnID })
 }
+
+// InputOf returns the symbol of record r's Input (0: none), which lives
+// in its side row: for a check that pairs a loop's outputs with its
+// inputs without unpacking every append.
+func (h *History) InputOf(r *Record) Sym {
+	return sideOf(h, r, func(x *extra) Sym { return x.Input })
+}
+
+// StateOf returns the symbol of record r's State (0: none), which lives
+// in place of its Count on a store's append that needs no side row, and
+// in its side row otherwise.
+func (h *History) StateOf(r *Record) Sym {
+	if r.flags&flagStore != 0 {
+		return Sym(uint32(r.Count))
+	}
+	return sideOf(h, r, func(x *extra) Sym { return x.State })
+}

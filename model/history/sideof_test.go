@@ -2,10 +2,10 @@ package history
 
 import "testing"
 
-// TestSideOf: CommandOf, PayloadOf and TxnIDOf read a record's command,
-// payload and transaction symbols from its side row (0 for a record
-// without one), and every
-// symbol of the history's records is below Symbols.
+// TestSideOf: CommandOf, PayloadOf, TxnIDOf and InputOf read a record's
+// command, payload, transaction and input symbols from its side row (0
+// for a record without one), and every symbol of the history's records
+// is below Symbols.
 func TestSideOf(t *testing.T) {
 	h := &History{}
 	if h.Symbols() != 1 {
@@ -15,7 +15,9 @@ func TestSideOf(t *testing.T) {
 	h.Add(Entry{At: 2, Kind: Publish, Node: "producer", Topic: "t", Event: "e1"})
 	h.Add(Entry{At: 3, Kind: CommandReturn, Node: "teller-0", Command: "teller-0-c1", Key: "acct-1", Outcome: OutcomeOK})
 	h.Add(Entry{At: 4, Kind: Append, Node: "broker", Topic: "t", Event: "e2", TxnID: "loop-0", ProducerID: 3})
-	want := []struct{ cmd, payload, txn string }{{"teller-0-c1", "p", ""}, {"", "", ""}, {"teller-0-c1", "", ""}, {"", "", "loop-0"}}
+	h.Add(Entry{At: 5, Kind: Append, Node: "broker", Topic: "out", Event: "e3", Group: "g", Input: "e2", TxnID: "loop-0"})
+	want := []struct{ cmd, payload, txn, input string }{{"teller-0-c1", "p", "", ""}, {"", "", "", ""}, {"teller-0-c1", "", "", ""},
+		{"", "", "loop-0", ""}, {"", "", "loop-0", "e2"}}
 	for i, w := range want {
 		r := h.Record(i)
 		if got := h.Str(h.CommandOf(&r)); got != w.cmd {
@@ -27,7 +29,10 @@ func TestSideOf(t *testing.T) {
 		if got := h.Str(h.TxnIDOf(&r)); got != w.txn {
 			t.Errorf("record %d: transaction %q, want %q", i, got, w.txn)
 		}
-		for _, y := range []Sym{r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type, h.CommandOf(&r), h.PayloadOf(&r)} {
+		if got := h.Str(h.InputOf(&r)); got != w.input {
+			t.Errorf("record %d: input %q, want %q", i, got, w.input)
+		}
+		for _, y := range []Sym{r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type, h.CommandOf(&r), h.PayloadOf(&r), h.TxnIDOf(&r), h.InputOf(&r)} {
 			if int(y) >= h.Symbols() {
 				t.Errorf("record %d: symbol %d not below Symbols() = %d", i, y, h.Symbols())
 			}
@@ -77,6 +82,30 @@ func TestInPlaceSideFields(t *testing.T) {
 			if got := c.read(h, &r); got != c.want(e) {
 				t.Errorf("%s: record %d (%s) = %d, want %d", c.name, i, e.Kind, got, c.want(e))
 			}
+		}
+	}
+}
+
+// TestStateOf: StateOf reads a store append's State in place (an append
+// with no side row), from its side row (an append with a payload, a
+// load), and is 0 for a record without one, whose Count it must not be
+// taken from.
+func TestStateOf(t *testing.T) {
+	es := []Entry{
+		{At: 1, Kind: StoreAppend, Key: "acct-1", Version: 1, Basis: 0, Expected: "0", State: "balance=5", Command: "c-1"},
+		{At: 2, Kind: StoreAppend, Key: "acct-1", Version: 2, Basis: 1, State: "balance=7", Payload: "p"},
+		{At: 3, Kind: Load, Key: "acct-1", Version: 2, State: "balance=7"},
+		{At: 4, Kind: StoreAppend, Key: "acct-1", Version: 3, Basis: 2},
+		{At: 5, Kind: Poll, Group: "g", Topic: "t", Count: 3},
+	}
+	h := FromEntries(es)
+	if r := h.Record(0); r.flags&flagStore == 0 {
+		t.Fatalf("the first append keeps its state in a side row, not in place")
+	}
+	for i, e := range es {
+		r := h.Record(i)
+		if got := h.Str(h.StateOf(&r)); got != e.State {
+			t.Errorf("record %d (%s): state %q, want %q", i, e.Kind, got, e.State)
 		}
 	}
 }
