@@ -193,9 +193,8 @@ func (st *strTab) str(ref strRef) string {
 func (t *topic) packAt(lr *logRecord, r *Record, p int, off int64, at sim.Time) {
 	*lr = logRecord{
 		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
-		Amount: r.Amount, Offset: off, appended: at, pid: r.pid, seq: r.seq,
-		Partition: int32(p), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
-		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
+		Amount: r.Amount, Offset: off, appended: at, Partition: int32(p),
+		Poison: r.Poison, control: r.control, idSym: r.idSym, keySym: r.keySym,
 	}
 }
 
@@ -204,8 +203,7 @@ func (t *topic) unpack(r *Record, lr *logRecord) {
 	*r = Record{
 		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
 		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
-		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
+		control: lr.control, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }
 
@@ -214,7 +212,6 @@ func (t *topic) record(lr *logRecord) Record {
 	return Record{
 		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
 		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
-		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
+		control: lr.control, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }

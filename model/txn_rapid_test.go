@@ -63,9 +63,9 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 			}
 			switch r.Kind {
 			case history.Deliver:
-				rec := in.record(&in.partitions[r.Partition].records[r.Offset])
-				if rec.control != 0 || rec.aborted || rec.ID != r.Event {
-					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, rec.control, rec.aborted)
+				lr := &in.partitions[r.Partition].records[r.Offset]
+				if rec := in.record(lr); lr.control != 0 || lr.aborted || rec.ID != r.Event {
+					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, lr.control, lr.aborted)
 				}
 			case history.Effect:
 				applied[r.Event] = true
@@ -74,17 +74,18 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 		outputs := map[string]int{}
 		for _, pl := range out.partitions {
 			for i := range pl.records {
-				if r := out.record(&pl.records[i]); r.control == 0 && !r.aborted {
-					outputs[strings.TrimPrefix(r.ID, "enricher:")]++
+				if lr := &pl.records[i]; lr.control == 0 && !lr.aborted {
+					outputs[strings.TrimPrefix(out.record(lr).ID, "enricher:")]++
 				}
 			}
 		}
 		for _, pl := range in.partitions {
 			for i := range pl.records {
-				r := in.record(&pl.records[i])
-				if r.control != 0 || r.aborted {
+				lr := &pl.records[i]
+				if lr.control != 0 || lr.aborted {
 					continue
 				}
+				r := in.record(lr)
 				if !applied[r.ID] {
 					t.Fatalf("committed %s was never applied by the read-committed ledger", r.ID)
 				}
