@@ -109,7 +109,7 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 		pl.records = growByDoubling(pl.records)
 		n := len(pl.records)
 		pl.records = pl.records[:n+1]
-		t.packAt(&pl.records[n], &recs[i], p, int64(n), now)
+		t.packAt(&pl.records[n], &recs[i], now, 0, 0)
 	}
 	if line != nil {
 		line.add(base, int64(len(recs)))

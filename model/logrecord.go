@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"strconv"
 	"unsafe"
 
@@ -8,21 +9,36 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// logRecord is a record as a partition log keeps it: its strings are
-// places in the topic's [strTab], so that a log, the model's largest
-// structure, holds no pointer and the garbage collector never scans it.
-// The topic name is the log's own and is not kept.
+// logRecord is a record as a partition log keeps it, in 56 bytes: its
+// strings are places in the topic's [strTab] and its type an index in the
+// topic's types, so that a log, the model's largest structure, holds no
+// pointer and the garbage collector never scans it. What its place in the
+// log says is not kept: the topic name and the partition are the log's
+// own, and a record's offset is its index in the log (a log only grows at
+// its end or is cut back, and records below a retention start stay in
+// place). What few records carry, a payload and an idempotent producer's
+// id and epoch, is in the topic's extras.
 type logRecord struct {
-	id, key, typ, payload strRef
-	Amount, Offset        int64
-	appended              sim.Time
-	pid, seq              int64
-	Partition             int32
-	epoch, pepoch         int32
-	Poison                bool
-	control               uint8
-	aborted               bool
-	idSym, keySym         history.Sym // see Record
+	id, key       strRef
+	Amount        int64
+	appended      sim.Time
+	idSym, keySym history.Sym // see Record
+	epoch         int32       // the leader epoch it was appended in (a replicated partition's)
+	typ           uint32      // index in the topic's types
+	extra         uint32      // index in the topic's extras (0: none)
+	Poison        bool
+	aborted       bool  // its transaction aborted
+	control       uint8 // a control marker (controlCommit, controlAbort; 0: a data record)
+}
+
+// logExtra is what a log record carries that most records do not: its
+// payload, and the id and epoch of the idempotent producer that appended
+// it to a replicated partition (0: none). The producer's sequence number
+// is not kept: a replica numbers a producer's records by their order.
+type logExtra struct {
+	payload strRef
+	pid     int64
+	pepoch  int32
 }
 
 // strRef is the place of a string in a [strTab]: for a string in a
@@ -187,31 +203,107 @@ func (st *strTab) str(ref strRef) string {
 	return unsafe.String(&b[ref>>16&0xffff], int(ref&0xffff))
 }
 
-// packAt writes r into lr as t's logs keep it, appended to partition p
-// at offset off at time at (r's own partition, offset and time are not
-// read).
-func (t *topic) packAt(lr *logRecord, r *Record, p int, off int64, at sim.Time) {
+// packAt writes r into lr as t's logs keep it, appended at time at by
+// the idempotent producer pid in its epoch pepoch (pid 0: none). r's own
+// topic, partition and offset are not read.
+func (t *topic) packAt(lr *logRecord, r *Record, at sim.Time, pid int64, pepoch int) {
 	*lr = logRecord{
-		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
-		Amount: r.Amount, Offset: off, appended: at, Partition: int32(p),
-		Poison: r.Poison, control: r.control, idSym: r.idSym, keySym: r.keySym,
+		id: t.strs.put(r.ID), key: t.strs.put(r.Key), Amount: r.Amount, appended: at,
+		idSym: r.idSym, keySym: r.keySym, typ: t.typeIndex(r.Type), Poison: r.Poison, control: r.control,
+	}
+	if r.Payload != "" || pid != 0 {
+		e := logExtra{payload: t.strs.put(r.Payload)}
+		if pid != 0 {
+			e.pid, e.pepoch = pid, int32(pepoch)
+		}
+		lr.extra = t.addExtra(e)
 	}
 }
 
-// unpack writes the record lr of one of t's logs into r.
-func (t *topic) unpack(r *Record, lr *logRecord) {
+// addExtra returns the index of e in t's extras, adding it unless it is
+// the last one (the records of a producer's batch share theirs).
+func (t *topic) addExtra(e logExtra) uint32 {
+	if len(t.extras) == 0 {
+		t.extras = append(t.extras, logExtra{}) // index 0: none
+	}
+	if n := len(t.extras) - 1; n > 0 && t.extras[n] == e {
+		return uint32(n)
+	}
+	if len(t.extras) > math.MaxUint32 {
+		panic("model: too many log records with a payload in topic " + t.name)
+	}
+	t.extras = append(t.extras, e)
+	return uint32(len(t.extras) - 1)
+}
+
+// typeCacheLen is the size of a topic's cache of type strings by address.
+const typeCacheLen = 16
+
+// typeIndex returns the index of type s in t's types, adding it the first
+// time, spelled in t's table. A type is found by its address in a small
+// cache, else by its spelling.
+func (t *topic) typeIndex(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	p := unsafe.StringData(s)
+	c := &t.typeCache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-4)]
+	if c.p == p && c.n == len(s) {
+		return c.idx
+	}
+	i, ok := t.typeIdx[s]
+	if !ok {
+		if len(t.types) == 0 {
+			t.types = append(t.types, "") // index 0: no type
+		}
+		if len(t.types) > math.MaxUint32 {
+			panic("model: too many record types in topic " + t.name)
+		}
+		i = uint32(len(t.types))
+		if t.typeIdx == nil {
+			t.typeIdx = map[string]uint32{}
+		}
+		t.typeIdx[s] = i
+		t.types = append(t.types, t.strs.str(t.strs.put(s)))
+	}
+	c.p, c.n, c.idx = p, len(s), i
+	return i
+}
+
+// typeCached is an entry of a topic's cache of types by address.
+type typeCached struct {
+	p   *byte
+	n   int
+	idx uint32
+}
+
+// typeName returns the type at index i of t's types.
+func (t *topic) typeName(i uint32) string {
+	if i == 0 {
+		return ""
+	}
+	return t.types[i]
+}
+
+// payload returns lr's payload.
+func (t *topic) payload(lr *logRecord) string {
+	if lr.extra == 0 {
+		return ""
+	}
+	return t.strs.str(t.extras[lr.extra].payload)
+}
+
+// unpack writes into r the record lr of t's partition p at offset off.
+func (t *topic) unpack(r *Record, lr *logRecord, p int, off int64) {
 	*r = Record{
-		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
-		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		control: lr.control, idSym: lr.idSym, keySym: lr.keySym,
+		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.typeName(lr.typ), Amount: lr.Amount, Payload: t.payload(lr),
+		Poison: lr.Poison, control: lr.control, Topic: t.name, Partition: p, Offset: off, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }
 
-// record returns the record lr of one of t's logs.
-func (t *topic) record(lr *logRecord) Record {
-	return Record{
-		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
-		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		control: lr.control, idSym: lr.idSym, keySym: lr.keySym,
-	}
+// record returns the record of t's partition p at offset off.
+func (t *topic) record(p int, off int64) Record {
+	var r Record
+	t.unpack(&r, &t.partitions[p].records[off], p, off)
+	return r
 }

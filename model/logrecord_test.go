@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/evsim/evsim/sim"
 )
 
 // TestNameNumberSpellsTheDecimal: an id spelled in the table is the name,
@@ -82,5 +85,77 @@ func TestStrTabAcrossGrowingBlocks(t *testing.T) {
 		if got := st.str(ref); got != want[i] {
 			t.Fatalf("string %d reads back as %q, want %q", i, got, want[i])
 		}
+	}
+}
+
+// TestLogRecordIsNarrow: a log record takes 56 bytes, and a Record 120:
+// the partition logs and the copies of records on the delivery path are
+// sized by them.
+func TestLogRecordIsNarrow(t *testing.T) {
+	if n := unsafe.Sizeof(logRecord{}); n > 56 {
+		t.Errorf("a logRecord takes %d bytes, want at most 56", n)
+	}
+	if n := unsafe.Sizeof(Record{}); n > 120 {
+		t.Errorf("a Record takes %d bytes, want at most 120", n)
+	}
+}
+
+// TestPackUnpackRoundTrip: a record packed into a log record reads back
+// as it was, at the partition and offset it is read at, with its type
+// (one of many, equal spellings at other addresses sharing an index),
+// payload and flags; a producer's id and epoch are kept in the extras,
+// shared by the records of one producer epoch, and a record with neither
+// a payload nor a producer takes no extra.
+func TestPackUnpackRoundTrip(t *testing.T) {
+	tp := &topic{name: "orders"}
+	var lrs []logRecord
+	var want []Record
+	for i := range 500 {
+		r := Record{ID: "p-" + strconv.Itoa(i), Key: "k-" + strconv.Itoa(i%7), Type: "T" + strconv.Itoa(i%40),
+			Amount: int64(i - 250), Poison: i%11 == 0, idSym: 3, keySym: 4}
+		if i%5 == 0 {
+			r.Payload = `{"n":` + strconv.Itoa(i) + `}`
+		}
+		if i%9 == 0 {
+			r.control = controlCommit
+		}
+		var lr logRecord
+		pid := int64(0)
+		if i >= 300 {
+			pid = 7
+		}
+		tp.packAt(&lr, &r, sim.Time(i), pid, i/400)
+		lrs = append(lrs, lr)
+		r.Topic, r.Partition, r.Offset = "orders", 3, int64(i)
+		want = append(want, r)
+	}
+	for i := range lrs {
+		var got Record
+		tp.unpack(&got, &lrs[i], 3, int64(i))
+		if got != want[i] {
+			t.Fatalf("record %d reads back as %+v, want %+v", i, got, want[i])
+		}
+		if lrs[i].appended != sim.Time(i) {
+			t.Fatalf("record %d appended at %d, want %d", i, lrs[i].appended, i)
+		}
+		var wantPid int64
+		var wantEpoch int32
+		if i >= 300 {
+			wantPid, wantEpoch = 7, int32(i/400)
+		}
+		e := tp.extras[lrs[i].extra]
+		if e.pid != wantPid || e.pepoch != wantEpoch {
+			t.Fatalf("record %d: extra %d %+v, want producer %d epoch %d", i, lrs[i].extra, e, wantPid, wantEpoch)
+		}
+		if none := want[i].Payload == "" && wantPid == 0; none != (lrs[i].extra == 0) {
+			t.Fatalf("record %d takes extra %d", i, lrs[i].extra)
+		}
+	}
+	if len(tp.types) != 41 {
+		t.Errorf("%d types kept, want the 40 spelled and none", len(tp.types))
+	}
+	// 100 payloads, and one extra per producer epoch for the rest (index 0 is none)
+	if n := len(tp.extras); n > 1+100+2+40 {
+		t.Errorf("%d extras for 100 payloads and 2 producer epochs", n)
 	}
 }

@@ -282,7 +282,7 @@ func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, 
 		}
 		recs = recs[:n]
 		for k := range recs {
-			t.unpack(&recs[k], &pl.records[from+int64(k)])
+			t.unpack(&recs[k], &pl.records[from+int64(k)], p, from+int64(k))
 		}
 		return recs, end
 	}
@@ -295,7 +295,7 @@ func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, 
 		if r.control != 0 || r.aborted && iso == ReadCommitted {
 			continue
 		}
-		recs = append(recs, t.record(r))
+		recs = append(recs, t.record(p, next))
 	}
 	return recs, next
 }

@@ -64,7 +64,7 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 			switch r.Kind {
 			case history.Deliver:
 				lr := &in.partitions[r.Partition].records[r.Offset]
-				if rec := in.record(lr); lr.control != 0 || lr.aborted || rec.ID != r.Event {
+				if rec := in.record(r.Partition, r.Offset); lr.control != 0 || lr.aborted || rec.ID != r.Event {
 					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, lr.control, lr.aborted)
 				}
 			case history.Effect:
@@ -72,20 +72,20 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 			}
 		}
 		outputs := map[string]int{}
-		for _, pl := range out.partitions {
+		for p, pl := range out.partitions {
 			for i := range pl.records {
 				if lr := &pl.records[i]; lr.control == 0 && !lr.aborted {
-					outputs[strings.TrimPrefix(out.record(lr).ID, "enricher:")]++
+					outputs[strings.TrimPrefix(out.record(p, int64(i)).ID, "enricher:")]++
 				}
 			}
 		}
-		for _, pl := range in.partitions {
+		for p, pl := range in.partitions {
 			for i := range pl.records {
 				lr := &pl.records[i]
 				if lr.control != 0 || lr.aborted {
 					continue
 				}
-				r := in.record(lr)
+				r := in.record(p, int64(i))
 				if !applied[r.ID] {
 					t.Fatalf("committed %s was never applied by the read-committed ledger", r.ID)
 				}
