@@ -41,30 +41,32 @@ type logExtra struct {
 	pepoch  int32
 }
 
-// strRef is the place of a string in a [strTab]: for a string in a
-// block, the block's index in the high 32 bits, the offset in the next 16
-// and the length in the low 16; for a long string (bit 63 set), its index
-// among the table's long strings. Zero is the empty string.
+// strRef is the place of a string in a [strTab]: for a string spelled
+// in a block, the block's index in the high 32 bits, the offset in the
+// next 16 and the length in the low 16; for a string kept as it is (bit
+// 63 set), its index among the table's kept strings. Zero is the empty
+// string.
 type strRef uint64
 
 const (
 	strBlockSize = 1 << 16 // the most bytes of a block
 	strBlockMin  = 1 << 12 // the bytes of a table's first block
-	strLongMax   = 1 << 12 // a longer string is kept as it is, not copied
-	strRefLong   = 1 << 63
+	strLongMax   = 1 << 12 // a longer id is not spelled in a block
+	strRefKept   = 1 << 63
 	strCacheLen  = 1 << 9
 )
 
-// strTab holds the strings of a topic's log records, spelled into blocks
-// of bytes that it never writes over: a record keeps a strRef instead of
-// a string. The strings a producer spells there ([strTab.nameNumber])
-// are recognised and kept in place, and a string stored before is found
-// by its address, so that one string keeps one address from the producer
-// to the consumer (the history finds a string it has seen by its
-// address).
+// strTab holds the strings of a topic's log records: a record keeps a
+// strRef instead of a string, so that a log holds no pointer. The ids a
+// producer spells in the table ([strTab.nameNumber], [idSpeller]) are in
+// blocks of bytes that it never writes over, and are recognised there;
+// any other string is kept as it is, not copied, and found again by its
+// address. Either way one string keeps one address from the producer to
+// the consumer: the history finds a string it has seen by its address,
+// and strings are never written over.
 type strTab struct {
 	blocks [][]byte
-	long   []string
+	kept   []string
 	cache  *[strCacheLen]strCached
 }
 
@@ -154,23 +156,13 @@ func (sp *idSpeller) spell(st *strTab, name string, n int64) string {
 	return s
 }
 
-// put returns the place of s, storing it the first time.
+// put returns the place of s, keeping it the first time.
 func (st *strTab) put(s string) strRef {
 	if len(s) == 0 {
 		return 0
 	}
 	p := unsafe.StringData(s)
-	// stored before (a string the table did not spell: a key, a type),
-	// found by its address; a string is cached only when it is in none
-	// of the last blocks, which it can then never be in
-	if st.cache == nil {
-		st.cache = new([strCacheLen]strCached)
-	}
-	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
-	if c.p == p && c.n == len(s) {
-		return c.ref
-	}
-	// spelled in one of the last blocks
+	// spelled in one of the last blocks: a producer's new id
 	for k := len(st.blocks) - 1; k >= 0 && k >= len(st.blocks)-2; k-- {
 		b := st.blocks[k]
 		base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
@@ -178,15 +170,16 @@ func (st *strTab) put(s string) strRef {
 			return strRef(uint64(k)<<32 | uint64(a-base)<<16 | uint64(len(s)))
 		}
 	}
-	var ref strRef
-	if len(s) > strLongMax {
-		ref = strRef(strRefLong | uint64(len(st.long)))
-		st.long = append(st.long, s)
-	} else {
-		b, k := st.room(len(s))
-		ref = strRef(uint64(k)<<32 | uint64(len(b))<<16 | uint64(len(s)))
-		st.blocks[k] = append(b, s...)
+	// kept before (a key, a type), found by its address
+	if st.cache == nil {
+		st.cache = new([strCacheLen]strCached)
 	}
+	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
+	if c.p == p && c.n == len(s) {
+		return c.ref
+	}
+	ref := strRef(strRefKept | uint64(len(st.kept)))
+	st.kept = append(st.kept, s)
 	c.p, c.n, c.ref = p, len(s), ref
 	return ref
 }
@@ -196,8 +189,8 @@ func (st *strTab) str(ref strRef) string {
 	switch {
 	case ref == 0:
 		return ""
-	case ref&strRefLong != 0:
-		return st.long[ref&^strRefLong]
+	case ref&strRefKept != 0:
+		return st.kept[ref&^strRefKept]
 	}
 	b := st.blocks[ref>>32]
 	return unsafe.String(&b[ref>>16&0xffff], int(ref&0xffff))
@@ -240,8 +233,9 @@ func (t *topic) addExtra(e logExtra) uint32 {
 const typeCacheLen = 16
 
 // typeIndex returns the index of type s in t's types, adding it the first
-// time, spelled in t's table. A type is found by its address in a small
-// cache, else by its spelling.
+// time. A type is found by its address in a small cache, else by its
+// spelling (a type spelled alike at another address reads back at the
+// address it was added with).
 func (t *topic) typeIndex(s string) uint32 {
 	if s == "" {
 		return 0
@@ -264,7 +258,7 @@ func (t *topic) typeIndex(s string) uint32 {
 			t.typeIdx = map[string]uint32{}
 		}
 		t.typeIdx[s] = i
-		t.types = append(t.types, t.strs.str(t.strs.put(s)))
+		t.types = append(t.types, s)
 	}
 	c.p, c.n, c.idx = p, len(s), i
 	return i

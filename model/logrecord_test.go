@@ -34,7 +34,7 @@ func TestNameNumberSpellsTheDecimal(t *testing.T) {
 // the last one's digits are name-n for every n, across a number that
 // gains a digit, a jump and a name that ends in digits, and each keeps
 // its spelling as more are spelled after it (in the same blocks as other
-// strings).
+// strings spelled).
 func TestIDSpellerSpellsTheDecimal(t *testing.T) {
 	var st strTab
 	for _, name := range []string{"p", "producer-9", "x-99"} {
@@ -47,7 +47,7 @@ func TestIDSpellerSpellsTheDecimal(t *testing.T) {
 		var got []string
 		for _, n := range ns {
 			got = append(got, sp.spell(&st, name, n))
-			st.put(strconv.Itoa(int(n))) // other strings between the ids
+			st.nameNumber("other", n) // other strings spelled between the ids
 		}
 		for i, n := range ns {
 			if want := name + "-" + strconv.FormatInt(n, 10); got[i] != want {
@@ -57,18 +57,24 @@ func TestIDSpellerSpellsTheDecimal(t *testing.T) {
 	}
 }
 
-// TestStrTabAcrossGrowingBlocks: strings stored in a table whose blocks
-// grow from small to full size, short and up to strLongMax long, each
-// read back from its place as stored, and no block is larger than a
-// place can address.
+// TestStrTabAcrossGrowingBlocks: ids spelled in a table whose blocks
+// grow from small to full size, each put as it is spelled, and other
+// strings put between them (short, long, some again at the same address,
+// one spelled alike at another), each read back from its place as it was
+// put and at the address it was put with; no block is larger than a place
+// can address, and a string put again reads back at its address.
 func TestStrTabAcrossGrowingBlocks(t *testing.T) {
 	var st strTab
 	var refs []strRef
 	var want []string
+	keys := []string{"acct-1", "acct-2", strings.Repeat("k", strLongMax+5)}
 	for i := range 20000 {
-		s := "key-" + strconv.Itoa(i)
+		id := st.nameNumber("producer-1", int64(i))
+		refs = append(refs, st.put(id))
+		want = append(want, id)
+		s := keys[i%len(keys)]
 		if i%997 == 0 {
-			s = strings.Repeat(strconv.Itoa(i%10), strLongMax-i%3)
+			s = strings.Repeat(strconv.Itoa(i%10), 1+i%50)
 		}
 		refs = append(refs, st.put(s))
 		want = append(want, s)
@@ -82,9 +88,17 @@ func TestStrTabAcrossGrowingBlocks(t *testing.T) {
 		}
 	}
 	for i, ref := range refs {
-		if got := st.str(ref); got != want[i] {
-			t.Fatalf("string %d reads back as %q, want %q", i, got, want[i])
+		if got := st.str(ref); got != want[i] || unsafe.StringData(got) != unsafe.StringData(want[i]) {
+			t.Fatalf("string %d reads back as %q at %p, want %q at %p", i, got, unsafe.StringData(got), want[i], unsafe.StringData(want[i]))
 		}
+	}
+	for _, k := range keys {
+		if got := st.str(st.put(k)); unsafe.StringData(got) != unsafe.StringData(k) {
+			t.Fatalf("%.10q put again reads back at another address", k)
+		}
+	}
+	if other := strings.Clone(keys[0]); st.str(st.put(other)) != keys[0] {
+		t.Fatal("a string spelled alike at another address reads back otherwise")
 	}
 }
 
