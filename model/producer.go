@@ -441,11 +441,14 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	}
 	p.finish(w, req)
 	p.settle(w, req.partition)
+	// one step for the batch, its record's fields set for each (PutNamed
+	// only reads it)
+	st := history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
+		Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
-			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
+		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Seq = offset+int64(i), r.ID, r.Key, r.Type, r.Amount, p.seqOf(req, i)
+		p.hist.PutNamed(&st, r.idSym, r.keySym)
 	}
 	switch {
 	case req.attempt != 1:

@@ -360,20 +360,22 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 	}
 	base := l.end()
+	// one step for the batch, its record's fields set for each (PutNamed
+	// only reads it)
+	st := history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
+		Partition: ps.p, ProducerID: req.pid, Epoch: req.epoch}
 	for i := range req.records {
 		rec := &req.records[i]
 		off := l.end()
 		lr := l.next()
-		seq := int64(0)
-		if req.pid != 0 {
-			seq = req.seq + int64(i)
-		}
 		ps.t.packAt(lr, rec, w.Now(), req.pid, req.epoch)
 		lr.epoch = int32(l.epoch)
 		l.added(off)
-		r.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
-			Partition: ps.p, Offset: off, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
-			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
+		if req.pid != 0 {
+			st.Seq = req.seq + int64(i)
+		}
+		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Payload = off, rec.ID, rec.Key, rec.Type, rec.Amount, rec.Payload
+		r.hist.PutNamed(&st, rec.idSym, rec.keySym)
 	}
 	switch req.acks {
 	case AcksLeader:
