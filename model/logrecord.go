@@ -53,7 +53,7 @@ const (
 	strBlockMin  = 1 << 12 // the bytes of a table's first block
 	strLongMax   = 1 << 12 // a longer id is not spelled in a block
 	strRefKept   = 1 << 63
-	strCacheLen  = 1 << 9
+	strCacheLen  = 1 << 10
 )
 
 // strTab holds the strings of a topic's log records: a record keeps a
@@ -170,16 +170,24 @@ func (st *strTab) put(s string) strRef {
 			return strRef(uint64(k)<<32 | uint64(a-base)<<16 | uint64(len(s)))
 		}
 	}
-	// kept before (a key, a type), found by its address
+	// kept before (a key, a type), found by its address in a cache of
+	// pairs of entries, the one used last first: a string missed there
+	// is kept again, in another place
 	if st.cache == nil {
 		st.cache = new([strCacheLen]strCached)
 	}
-	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
+	i := (uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - 10) &^ 1
+	c, d := &st.cache[i], &st.cache[i+1]
 	if c.p == p && c.n == len(s) {
+		return c.ref
+	}
+	if d.p == p && d.n == len(s) {
+		*c, *d = *d, *c
 		return c.ref
 	}
 	ref := strRef(strRefKept | uint64(len(st.kept)))
 	st.kept = append(st.kept, s)
+	*d = *c
 	c.p, c.n, c.ref = p, len(s), ref
 	return ref
 }

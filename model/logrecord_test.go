@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -171,5 +172,26 @@ func TestPackUnpackRoundTrip(t *testing.T) {
 	// 100 payloads, and one extra per producer epoch for the rest (index 0 is none)
 	if n := len(tp.extras); n > 1+100+2+40 {
 		t.Errorf("%d extras for 100 payloads and 2 producer epochs", n)
+	}
+}
+
+// TestStrTabKeepsAKeyOnce: keys put over and over, in a random order,
+// are found again by their address nearly always: the table keeps few
+// more places than keys.
+func TestStrTabKeepsAKeyOnce(t *testing.T) {
+	var st strTab
+	keys := make([]string, 100)
+	for i := range keys {
+		keys[i] = "acct-" + strconv.Itoa(i)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		k := keys[rng.IntN(len(keys))]
+		if got := st.str(st.put(k)); unsafe.StringData(got) != unsafe.StringData(k) {
+			t.Fatalf("%q reads back at another address", k)
+		}
+	}
+	if len(st.kept) > 2*len(keys) {
+		t.Errorf("%d places kept for %d keys put 100000 times", len(st.kept), len(keys))
 	}
 }
