@@ -53,7 +53,7 @@ const (
 	strBlockMin  = 1 << 12 // the bytes of a table's first block
 	strLongMax   = 1 << 12 // a longer id is not spelled in a block
 	strRefKept   = 1 << 63
-	strCacheLen  = 1 << 10
+	strCacheBits = 10 // a table caches 1<<strCacheBits places by address
 )
 
 // strTab holds the strings of a topic's log records: a record keeps a
@@ -67,7 +67,7 @@ const (
 type strTab struct {
 	blocks [][]byte
 	kept   []string
-	cache  *[strCacheLen]strCached
+	cache  *[1 << strCacheBits]strCached
 }
 
 type strCached struct {
@@ -174,9 +174,9 @@ func (st *strTab) put(s string) strRef {
 	// pairs of entries, the one used last first: a string missed there
 	// is kept again, in another place
 	if st.cache == nil {
-		st.cache = new([strCacheLen]strCached)
+		st.cache = new([1 << strCacheBits]strCached)
 	}
-	i := (uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - 10) &^ 1
+	i := (uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - strCacheBits) &^ 1
 	c, d := &st.cache[i], &st.cache[i+1]
 	if c.p == p && c.n == len(s) {
 		return c.ref
@@ -231,14 +231,15 @@ func (t *topic) addExtra(e logExtra) uint32 {
 		return uint32(n)
 	}
 	if len(t.extras) > math.MaxUint32 {
-		panic("model: too many log records with a payload in topic " + t.name)
+		panic("model: too many log records with extras in topic " + t.name)
 	}
 	t.extras = append(t.extras, e)
 	return uint32(len(t.extras) - 1)
 }
 
-// typeCacheLen is the size of a topic's cache of type strings by address.
-const typeCacheLen = 16
+// typeCacheBits sets the size of a topic's cache of types by address:
+// 1<<typeCacheBits entries.
+const typeCacheBits = 4
 
 // typeIndex returns the index of type s in t's types, adding it the first
 // time. A type is found by its address in a small cache, else by its
@@ -249,7 +250,7 @@ func (t *topic) typeIndex(s string) uint32 {
 		return 0
 	}
 	p := unsafe.StringData(s)
-	c := &t.typeCache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-4)]
+	c := &t.typeCache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-typeCacheBits)]
 	if c.p == p && c.n == len(s) {
 		return c.idx
 	}

@@ -119,9 +119,10 @@ func arrayBytes[T any](a []T) int {
 }
 
 // Release hands the memory of the system's partition logs, delivery
-// counts, producers' and members' record arrays, databases' tables, its event store's streams
-// (of the event-sourced system built after it) and its world's
-// ([sim.World.Release]) back for the next system built to reuse. Nothing
+// counts, producers' and members' record arrays, databases' tables, its
+// event store's streams (of the event-sourced system built after it) and
+// its world's ([sim.World.Release]) back for the next system built to
+// reuse. Nothing
 // of the system or its world may run or be read after it: call it once a
 // run is over and only its history is read.
 func (s *System) Release() {

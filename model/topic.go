@@ -67,7 +67,7 @@ type topic struct {
 	strs      strTab
 	types     []string
 	typeIdx   map[string]uint32
-	typeCache [typeCacheLen]typeCached
+	typeCache [1 << typeCacheBits]typeCached
 	extras    []logExtra
 }
 
