@@ -122,9 +122,8 @@ func arrayBytes[T any](a []T) int {
 // counts, producers' and members' record arrays, databases' tables, its
 // event store's streams (of the event-sourced system built after it) and
 // its world's ([sim.World.Release]) back for the next system built to
-// reuse. Nothing
-// of the system or its world may run or be read after it: call it once a
-// run is over and only its history is read.
+// reuse. Nothing of the system or its world may run or be read after it:
+// call it once a run is over and only its history is read.
 func (s *System) Release() {
 	if s.World != nil {
 		defer s.World.Release()
