@@ -109,7 +109,7 @@ func (b *Broker) append(now sim.Time, t *topic, p int, recs []Record, pid int64,
 		pl.records = growByDoubling(pl.records)
 		n := len(pl.records)
 		pl.records = pl.records[:n+1]
-		t.packAt(&pl.records[n], &recs[i], p, int64(n), now)
+		t.packAt(&pl.records[n], &recs[i], now, 0, 0)
 	}
 	if line != nil {
 		line.add(base, int64(len(recs)))
@@ -134,15 +134,17 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		}
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
 		if status == produceOK {
+			// one step for the batch, its record's fields set for each
+			// (PutNamed only reads it)
+			st := history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &b.hname, Topic: &req.topic.hname,
+				Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
 			for i := range req.records {
 				r := &req.records[i]
-				seq := int64(0)
 				if req.pid != 0 {
-					seq = req.seq + int64(i)
+					st.Seq = req.seq + int64(i)
 				}
-				b.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &b.hname, Topic: &req.topic.hname,
-					Partition: req.partition, Offset: off + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Payload: r.Payload,
-					ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, r.idSym, r.keySym)
+				st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Payload = off+int64(i), r.ID, r.Key, r.Type, r.Amount, r.Payload
+				b.hist.PutNamed(&st, r.idSym, r.keySym)
 			}
 		}
 		if req.acks != AcksNone {

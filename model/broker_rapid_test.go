@@ -283,9 +283,9 @@ func (m *brokerMachine) Check(t *rapid.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("partition %d: log %v, want %v", p, got, want)
 		}
-		for o, r := range m.t.partitions[p].records {
-			if r.Offset != int64(o) || int(r.Partition) != p {
-				t.Fatalf("partition %d: record %d says partition %d offset %d", p, o, r.Partition, r.Offset)
+		for o := range m.t.partitions[p].records {
+			if r := m.t.record(p, int64(o)); r.Offset != int64(o) || r.Partition != p || r.ID != want[o] {
+				t.Fatalf("partition %d: record %d reads as %s at partition %d offset %d", p, o, r.ID, r.Partition, r.Offset)
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package model
 import (
 	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/model/history"
-	"github.com/evsim/evsim/sim"
 )
 
 // Record is one record of a partition log, as a consumer sees it.
@@ -16,21 +15,15 @@ type Record struct {
 	// types of a user's domain that carry more than one number.
 	Payload string
 	// Poison marks a malformed event: every handler fails on it.
-	Poison    bool
+	Poison bool
+	// control is a transaction's control marker (controlCommit,
+	// controlAbort; 0: a data record), for the broker to append; a
+	// consumer never sees one.
+	control   uint8
 	Topic     string
 	Partition int
 	Offset    int64
 
-	appended sim.Time // when the broker appended it, for retention
-	// a replicated partition's record: the leader epoch it was appended
-	// in, and the idempotent producer's id and sequence number (0: none)
-	epoch    int
-	pid, seq int64
-	pepoch   int // the idempotent producer's epoch of seq
-	// transactions: a control marker (controlCommit, controlAbort; 0: a
-	// data record), and whether the record's transaction aborted
-	control uint8
-	aborted bool
 	// the symbols of ID and Key in the history, from the event's first
 	// record, to pass with its next ones (hints: 0 for none)
 	idSym, keySym history.Sym

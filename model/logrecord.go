@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"strconv"
 	"unsafe"
 
@@ -8,48 +9,65 @@ import (
 	"github.com/evsim/evsim/sim"
 )
 
-// logRecord is a record as a partition log keeps it: its strings are
-// places in the topic's [strTab], so that a log, the model's largest
-// structure, holds no pointer and the garbage collector never scans it.
-// The topic name is the log's own and is not kept.
+// logRecord is a record as a partition log keeps it, in 56 bytes: its
+// strings are places in the topic's [strTab] and its type an index in the
+// topic's types, so that a log, the model's largest structure, holds no
+// pointer and the garbage collector never scans it. What its place in the
+// log says is not kept: the topic name and the partition are the log's
+// own, and a record's offset is its index in the log (a log only grows at
+// its end or is cut back, and records below a retention start stay in
+// place). What few records carry, a payload and an idempotent producer's
+// id and epoch, is in the topic's extras.
 type logRecord struct {
-	id, key, typ, payload strRef
-	Amount, Offset        int64
-	appended              sim.Time
-	pid, seq              int64
-	Partition             int32
-	epoch, pepoch         int32
-	Poison                bool
-	control               uint8
-	aborted               bool
-	idSym, keySym         history.Sym // see Record
+	id, key       strRef
+	Amount        int64
+	appended      sim.Time
+	idSym, keySym history.Sym // see Record
+	epoch         int32       // the leader epoch it was appended in (a replicated partition's)
+	typ           uint32      // index in the topic's types
+	extra         uint32      // index in the topic's extras (0: none)
+	Poison        bool
+	aborted       bool  // its transaction aborted
+	control       uint8 // a control marker (controlCommit, controlAbort; 0: a data record)
 }
 
-// strRef is the place of a string in a [strTab]: for a string in a
-// block, the block's index in the high 32 bits, the offset in the next 16
-// and the length in the low 16; for a long string (bit 63 set), its index
-// among the table's long strings. Zero is the empty string.
+// logExtra is what a log record carries that most records do not: its
+// payload, and the id and epoch of the idempotent producer that appended
+// it to a replicated partition (0: none). The producer's sequence number
+// is not kept: a replica numbers a producer's records by their order.
+type logExtra struct {
+	payload strRef
+	pid     int64
+	pepoch  int32
+}
+
+// strRef is the place of a string in a [strTab]: for a string spelled
+// in a block, the block's index in the high 32 bits, the offset in the
+// next 16 and the length in the low 16; for a string kept as it is (bit
+// 63 set), its index among the table's kept strings. Zero is the empty
+// string.
 type strRef uint64
 
 const (
 	strBlockSize = 1 << 16 // the most bytes of a block
 	strBlockMin  = 1 << 12 // the bytes of a table's first block
-	strLongMax   = 1 << 12 // a longer string is kept as it is, not copied
-	strRefLong   = 1 << 63
-	strCacheLen  = 1 << 9
+	strLongMax   = 1 << 12 // a longer id is not spelled in a block
+	strRefKept   = 1 << 63
+	strCacheBits = 10 // a table caches 1<<strCacheBits places by address
 )
 
-// strTab holds the strings of a topic's log records, spelled into blocks
-// of bytes that it never writes over: a record keeps a strRef instead of
-// a string. The strings a producer spells there ([strTab.nameNumber])
-// are recognised and kept in place, and a string stored before is found
-// by its address, so that one string keeps one address from the producer
-// to the consumer (the history finds a string it has seen by its
-// address).
+// strTab holds the strings of a topic's log records: a record keeps a
+// strRef instead of a string, so that a log holds no pointer. The ids a
+// producer spells in the table ([strTab.nameNumber], [idSpeller]) are in
+// blocks of bytes that it never writes over, and are recognised there;
+// any other string is kept as it is, not copied, and found again by its
+// address. Either way one string keeps one address from the producer to
+// the consumer: the history finds a string it has seen by its address,
+// and strings are never written over.
 type strTab struct {
 	blocks [][]byte
-	long   []string
-	cache  *[strCacheLen]strCached
+	kept   []string
+	cache  *[1 << strCacheBits]strCached
 }
 
 type strCached struct {
@@ -138,23 +156,13 @@ func (sp *idSpeller) spell(st *strTab, name string, n int64) string {
 	return s
 }
 
-// put returns the place of s, storing it the first time.
+// put returns the place of s, keeping it the first time.
 func (st *strTab) put(s string) strRef {
 	if len(s) == 0 {
 		return 0
 	}
 	p := unsafe.StringData(s)
-	// stored before (a string the table did not spell: a key, a type),
-	// found by its address; a string is cached only when it is in none
-	// of the last blocks, which it can then never be in
-	if st.cache == nil {
-		st.cache = new([strCacheLen]strCached)
-	}
-	c := &st.cache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-9)]
-	if c.p == p && c.n == len(s) {
-		return c.ref
-	}
-	// spelled in one of the last blocks
+	// spelled in one of the last blocks: a producer's new id
 	for k := len(st.blocks) - 1; k >= 0 && k >= len(st.blocks)-2; k-- {
 		b := st.blocks[k]
 		base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
@@ -162,15 +170,24 @@ func (st *strTab) put(s string) strRef {
 			return strRef(uint64(k)<<32 | uint64(a-base)<<16 | uint64(len(s)))
 		}
 	}
-	var ref strRef
-	if len(s) > strLongMax {
-		ref = strRef(strRefLong | uint64(len(st.long)))
-		st.long = append(st.long, s)
-	} else {
-		b, k := st.room(len(s))
-		ref = strRef(uint64(k)<<32 | uint64(len(b))<<16 | uint64(len(s)))
-		st.blocks[k] = append(b, s...)
+	// kept before (a key, a type), found by its address in a cache of
+	// pairs of entries, the one used last first: a string missed there
+	// is kept again, in another place
+	if st.cache == nil {
+		st.cache = new([1 << strCacheBits]strCached)
 	}
+	i := (uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15) >> (64 - strCacheBits) &^ 1
+	c, d := &st.cache[i], &st.cache[i+1]
+	if c.p == p && c.n == len(s) {
+		return c.ref
+	}
+	if d.p == p && d.n == len(s) {
+		*c, *d = *d, *c
+		return c.ref
+	}
+	ref := strRef(strRefKept | uint64(len(st.kept)))
+	st.kept = append(st.kept, s)
+	*d = *c
 	c.p, c.n, c.ref = p, len(s), ref
 	return ref
 }
@@ -180,41 +197,116 @@ func (st *strTab) str(ref strRef) string {
 	switch {
 	case ref == 0:
 		return ""
-	case ref&strRefLong != 0:
-		return st.long[ref&^strRefLong]
+	case ref&strRefKept != 0:
+		return st.kept[ref&^strRefKept]
 	}
 	b := st.blocks[ref>>32]
 	return unsafe.String(&b[ref>>16&0xffff], int(ref&0xffff))
 }
 
-// packAt writes r into lr as t's logs keep it, appended to partition p
-// at offset off at time at (r's own partition, offset and time are not
-// read).
-func (t *topic) packAt(lr *logRecord, r *Record, p int, off int64, at sim.Time) {
+// packAt writes r into lr as t's logs keep it, appended at time at by
+// the idempotent producer pid in its epoch pepoch (pid 0: none). r's own
+// topic, partition and offset are not read.
+func (t *topic) packAt(lr *logRecord, r *Record, at sim.Time, pid int64, pepoch int) {
 	*lr = logRecord{
-		id: t.strs.put(r.ID), key: t.strs.put(r.Key), typ: t.strs.put(r.Type), payload: t.strs.put(r.Payload),
-		Amount: r.Amount, Offset: off, appended: at, pid: r.pid, seq: r.seq,
-		Partition: int32(p), epoch: int32(r.epoch), pepoch: int32(r.pepoch),
-		Poison: r.Poison, control: r.control, aborted: r.aborted, idSym: r.idSym, keySym: r.keySym,
+		id: t.strs.put(r.ID), key: t.strs.put(r.Key), Amount: r.Amount, appended: at,
+		idSym: r.idSym, keySym: r.keySym, typ: t.typeIndex(r.Type), Poison: r.Poison, control: r.control,
+	}
+	if r.Payload != "" || pid != 0 {
+		e := logExtra{payload: t.strs.put(r.Payload)}
+		if pid != 0 {
+			e.pid, e.pepoch = pid, int32(pepoch)
+		}
+		lr.extra = t.addExtra(e)
 	}
 }
 
-// unpack writes the record lr of one of t's logs into r.
-func (t *topic) unpack(r *Record, lr *logRecord) {
+// addExtra returns the index of e in t's extras, adding it unless it is
+// the last one (the records of a producer's batch share theirs).
+func (t *topic) addExtra(e logExtra) uint32 {
+	if len(t.extras) == 0 {
+		t.extras = append(t.extras, logExtra{}) // index 0: none
+	}
+	if n := len(t.extras) - 1; n > 0 && t.extras[n] == e {
+		return uint32(n)
+	}
+	if len(t.extras) > math.MaxUint32 {
+		panic("model: too many log records with extras in topic " + t.name)
+	}
+	t.extras = append(t.extras, e)
+	return uint32(len(t.extras) - 1)
+}
+
+// typeCacheBits sets the size of a topic's cache of types by address:
+// 1<<typeCacheBits entries.
+const typeCacheBits = 4
+
+// typeIndex returns the index of type s in t's types, adding it the first
+// time. A type is found by its address in a small cache, else by its
+// spelling (a type spelled alike at another address reads back at the
+// address it was added with).
+func (t *topic) typeIndex(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	p := unsafe.StringData(s)
+	c := &t.typeCache[(uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15)>>(64-typeCacheBits)]
+	if c.p == p && c.n == len(s) {
+		return c.idx
+	}
+	i, ok := t.typeIdx[s]
+	if !ok {
+		if len(t.types) == 0 {
+			t.types = append(t.types, "") // index 0: no type
+		}
+		if len(t.types) > math.MaxUint32 {
+			panic("model: too many record types in topic " + t.name)
+		}
+		i = uint32(len(t.types))
+		if t.typeIdx == nil {
+			t.typeIdx = map[string]uint32{}
+		}
+		t.typeIdx[s] = i
+		t.types = append(t.types, s)
+	}
+	c.p, c.n, c.idx = p, len(s), i
+	return i
+}
+
+// typeCached is an entry of a topic's cache of types by address.
+type typeCached struct {
+	p   *byte
+	n   int
+	idx uint32
+}
+
+// typeName returns the type at index i of t's types.
+func (t *topic) typeName(i uint32) string {
+	if i == 0 {
+		return ""
+	}
+	return t.types[i]
+}
+
+// payload returns lr's payload.
+func (t *topic) payload(lr *logRecord) string {
+	if lr.extra == 0 {
+		return ""
+	}
+	return t.strs.str(t.extras[lr.extra].payload)
+}
+
+// unpack writes into r the record lr of t's partition p at offset off.
+func (t *topic) unpack(r *Record, lr *logRecord, p int, off int64) {
 	*r = Record{
-		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
-		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
-		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
+		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.typeName(lr.typ), Amount: lr.Amount, Payload: t.payload(lr),
+		Poison: lr.Poison, control: lr.control, Topic: t.name, Partition: p, Offset: off, idSym: lr.idSym, keySym: lr.keySym,
 	}
 }
 
-// record returns the record lr of one of t's logs.
-func (t *topic) record(lr *logRecord) Record {
-	return Record{
-		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.strs.str(lr.typ), Payload: t.strs.str(lr.payload),
-		Amount: lr.Amount, Poison: lr.Poison, Topic: t.name, Partition: int(lr.Partition), Offset: lr.Offset,
-		appended: lr.appended, epoch: int(lr.epoch), pid: lr.pid, seq: lr.seq, pepoch: int(lr.pepoch),
-		control: lr.control, aborted: lr.aborted, idSym: lr.idSym, keySym: lr.keySym,
-	}
+// record returns the record of t's partition p at offset off.
+func (t *topic) record(p int, off int64) Record {
+	var r Record
+	t.unpack(&r, &t.partitions[p].records[off], p, off)
+	return r
 }

@@ -251,6 +251,9 @@ func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ strin
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
+		if cap(p.pending[part]) == 0 {
+			p.pending[part] = p.spareRecords()
+		}
 	}
 	p.pending[part] = append(p.pending[part], rec)
 	p.pump(w)
@@ -297,7 +300,12 @@ func (p *Producer) pump(w *sim.World) {
 		if all {
 			p.pending[part] = recs[:0]
 		} else {
-			p.pending[part] = recs[n:]
+			// the rest moves to the front: a partition's records start
+			// its array, which is whole when it goes to the stock
+			// ([Producer.release])
+			rest := copy(recs, recs[n:])
+			clear(recs[rest:])
+			p.pending[part] = recs[:rest]
 			p.ready = append(p.ready, part)
 		}
 		if p.pid != 0 {
@@ -441,11 +449,14 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	}
 	p.finish(w, req)
 	p.settle(w, req.partition)
+	// one step for the batch, its record's fields set for each (PutNamed
+	// only reads it)
+	st := history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
+		Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
-			Partition: req.partition, Offset: offset + int64(i), Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
-			ProducerID: req.pid, Seq: p.seqOf(req, i), Epoch: req.epoch}, r.idSym, r.keySym)
+		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Seq = offset+int64(i), r.ID, r.Key, r.Type, r.Amount, p.seqOf(req, i)
+		p.hist.PutNamed(&st, r.idSym, r.keySym)
 	}
 	switch {
 	case req.attempt != 1:
@@ -473,17 +484,45 @@ func (p *Producer) newRequest() *produceReq {
 	return &produceReq{}
 }
 
-// spareRecords returns a spare record array, empty, or nil when there
-// is none.
+// Bounds of the room of a record array a producer takes from the stock.
+const (
+	producerStockMin = 16
+	producerStockMax = 4 * DefaultBatchMax
+)
+
+// spareRecords returns an empty record array to fill: a spare one, else
+// one a released system left in the stock, else nil (made as records
+// are appended).
 func (p *Producer) spareRecords() []Record {
 	n := len(p.spare)
 	if n == 0 {
-		return nil
+		return recordStock.takeStocked(producerStockMin, producerStockMax)
 	}
 	recs := p.spare[n-1]
 	p.spare[n-1] = nil
 	p.spare = p.spare[:n-1]
 	return recs
+}
+
+// release hands the producer's record arrays to the stock, cleared: its
+// partitions' pending arrays, its spare ones and those of its requests
+// done with or in flight. Each array has one owner (see
+// [Producer.pump]) and starts at its first element, so each goes once
+// and whole. Nothing of the producer may run after it.
+func (p *Producer) release() {
+	for i := range p.pending {
+		recordStock.giveCleared(&p.pending[i])
+	}
+	for i := range p.spare {
+		recordStock.giveCleared(&p.spare[i])
+	}
+	p.spare = nil
+	for _, reqs := range [][]*produceReq{p.free, p.inflight} {
+		for _, req := range reqs {
+			req.records = nil
+			recordStock.giveCleared(&req.buf)
+		}
+	}
 }
 
 // settle moves partition part on after one of its requests left flight:

@@ -47,7 +47,7 @@ func (q *queueState) fetch(w *sim.World, b *Broker, f *fetchMsg) {
 		m.deliveries++
 		m.deadline = w.Now() + sim.Time(g.cfg.AckTimeout)
 		w.After(b.id, sim.Time(g.cfg.AckTimeout), kindAckDeadline, int64(g.idx)<<32|int64(p), off, nil)
-		resp.records = append(resp.records, g.topic.record(&g.topic.partitions[p].records[off]))
+		resp.records = append(resp.records, g.topic.record(p, off))
 		resp.attempts = append(resp.attempts, m.deliveries)
 	}
 	for len(q.redeliver) > 0 && len(resp.records) < f.max {
@@ -80,7 +80,7 @@ func (q *queueState) ack(w *sim.World, b *Broker, ref *memberRef, p int, off int
 		m.acked = true
 		q.outstanding--
 	}
-	r := ref.group.topic.record(&ref.group.topic.partitions[p].records[off])
+	r := ref.group.topic.record(p, off)
 	b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Ack, Node: ref.name, Group: ref.group.name,
 		Topic: r.Topic, Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount})
 }
@@ -96,7 +96,7 @@ func (q *queueState) deadline(w *sim.World, b *Broker, g *group, p int, off int6
 	if g.cfg.MaxDeliveries > 0 && m.deliveries >= g.cfg.MaxDeliveries {
 		m.dead = true
 		q.outstanding--
-		r := g.topic.record(&g.topic.partitions[p].records[off])
+		r := g.topic.record(p, off)
 		b.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.DeadLetter, Node: w.Name(b.id), Group: g.name,
 			Topic: r.Topic, Partition: p, Offset: off, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount,
 			Attempt: m.deliveries})

@@ -41,6 +41,7 @@ func TestAddPartitions(t *testing.T) {
 	w.Run(at, 0)
 	tp := sys.Broker.topic("accounts")
 	before := []int64{tp.partitions[0].end(), tp.partitions[1].end()}
+	last := tp.record(0, before[0]-1)
 	if err := sys.CanAddPartitions("accounts", 4); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestAddPartitions(t *testing.T) {
 	if !sys.Drain(10*time.Millisecond, 30*time.Second) {
 		t.Fatal("the system did not drain")
 	}
-	if len(tp.partitions) != 4 || tp.partitions[0].records[before[0]-1].Offset != before[0]-1 {
+	if len(tp.partitions) != 4 || tp.record(0, before[0]-1) != last {
 		t.Fatalf("partitions %d, want 4 with the old records in place", len(tp.partitions))
 	}
 	refresh := sim.Time(1200 * time.Millisecond) // the producer's first refresh after 1s

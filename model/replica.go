@@ -131,7 +131,7 @@ type replicaFetch struct {
 
 type replicaFetchResp struct {
 	fetch   *replicaFetch
-	records []logRecord
+	records []logRecord // the leader's records from fetch.offset on
 	hw      int64
 	refused bool // not the leader of that epoch (yet, or any more)
 	// diverging: the follower's log holds records the leader does not;
@@ -195,17 +195,18 @@ func (l *replicaLog) lastEpoch() int {
 	return int(l.records[len(l.records)-1].epoch)
 }
 
-// add appends a copy of rec (already numbered), appended at time at, to
-// l, keeping the epoch cache and the producer sequence numbers.
+// add appends a copy of rec (a record of the partition's log, at offset
+// l.end()), appended at time at, to l, keeping the epoch cache and the
+// producer sequence numbers.
 func (l *replicaLog) add(rec *logRecord, at sim.Time) {
 	lr := l.next()
 	*lr = *rec
 	lr.appended = at
-	l.added(lr)
+	l.added(l.end() - 1)
 }
 
-// addAll appends copies of recs (already numbered, in order), appended at
-// time at, to l, as add of each does.
+// addAll appends copies of recs (the partition's records from offset
+// l.end() on, in order), appended at time at, to l, as add of each does.
 func (l *replicaLog) addAll(recs []logRecord, at sim.Time) {
 	n := len(l.records)
 	if need := n + len(recs); need > cap(l.records) {
@@ -220,9 +221,8 @@ func (l *replicaLog) addAll(recs []logRecord, at sim.Time) {
 	}
 	l.records = append(l.records, recs...)
 	for i := n; i < len(l.records); i++ {
-		lr := &l.records[i]
-		lr.appended = at
-		l.added(lr)
+		l.records[i].appended = at
+		l.added(int64(i))
 	}
 }
 
@@ -236,22 +236,26 @@ func (l *replicaLog) next() *logRecord {
 }
 
 // added keeps the epoch cache and the producer sequence numbers of l for
-// rec, l's new last record.
-func (l *replicaLog) added(rec *logRecord) {
+// its new last record, at offset off.
+func (l *replicaLog) added(off int64) {
+	rec := &l.records[off]
 	if n := len(l.epochs); n == 0 || l.epochs[n-1].epoch < int(rec.epoch) {
-		l.epochs = append(l.epochs, epochStart{int(rec.epoch), rec.Offset})
+		l.epochs = append(l.epochs, epochStart{int(rec.epoch), off})
 	}
-	if rec.pid != 0 {
+	if rec.extra == 0 {
+		return
+	}
+	if e := &l.part.t.extras[rec.extra]; e.pid != 0 {
 		line := l.lastLine
-		if rec.pid != l.lastPID || line == nil {
-			line = l.seqs[rec.pid]
+		if e.pid != l.lastPID || line == nil {
+			line = l.seqs[e.pid]
 		}
-		if line == nil || int(rec.pepoch) > line.epoch {
-			line = &sequenceLine{epoch: int(rec.pepoch)}
-			l.seqs[rec.pid] = line
+		if line == nil || int(e.pepoch) > line.epoch {
+			line = &sequenceLine{epoch: int(e.pepoch)}
+			l.seqs[e.pid] = line
 		}
-		l.lastPID, l.lastLine = rec.pid, line
-		line.add(rec.Offset, 1)
+		l.lastPID, l.lastLine = e.pid, line
+		line.add(off, 1)
 	}
 }
 
@@ -356,21 +360,22 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 	}
 	base := l.end()
+	// one step for the batch, its record's fields set for each (PutNamed
+	// only reads it)
+	st := history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
+		Partition: ps.p, ProducerID: req.pid, Epoch: req.epoch}
 	for i := range req.records {
 		rec := &req.records[i]
 		off := l.end()
 		lr := l.next()
-		ps.t.packAt(lr, rec, ps.p, off, w.Now())
+		ps.t.packAt(lr, rec, w.Now(), req.pid, req.epoch)
 		lr.epoch = int32(l.epoch)
-		seq := int64(0)
+		l.added(off)
 		if req.pid != 0 {
-			seq = req.seq + int64(i)
-			lr.pid, lr.seq, lr.pepoch = req.pid, seq, int32(req.epoch)
+			st.Seq = req.seq + int64(i)
 		}
-		l.added(lr)
-		r.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
-			Partition: ps.p, Offset: off, Event: rec.ID, Key: rec.Key, Type: rec.Type, Amount: rec.Amount, Payload: rec.Payload,
-			ProducerID: req.pid, Seq: seq, Epoch: req.epoch}, rec.idSym, rec.keySym)
+		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Payload = off, rec.ID, rec.Key, rec.Type, rec.Amount, rec.Payload
+		r.hist.PutNamed(&st, rec.idSym, rec.keySym)
 	}
 	switch req.acks {
 	case AcksLeader:
@@ -605,7 +610,7 @@ func (r *Replica) fetched(w *sim.World, resp *replicaFetchResp) {
 			l.truncate(to)
 		}
 	default:
-		if len(resp.records) > 0 && resp.records[0].Offset != l.end() {
+		if len(resp.records) > 0 && f.offset != l.end() {
 			// an answer to an older fetch of this loop: fetch afresh
 			break
 		}

@@ -9,7 +9,7 @@ import (
 func epochLog(epochs ...int) *replicaLog {
 	l := &replicaLog{seqs: map[int64]*sequenceLine{}}
 	for i, e := range epochs {
-		l.add(&logRecord{Offset: int64(i), epoch: int32(e)}, 0)
+		l.add(&logRecord{epoch: int32(e), Amount: int64(i)}, 0)
 	}
 	return l
 }
@@ -60,16 +60,17 @@ func TestFollowerTruncatesByLeaderEpoch(t *testing.T) {
 // appending them one by one keeps, across an array that must grow and a
 // truncation before it.
 func TestAddAllIsAddOfEach(t *testing.T) {
+	part := &partitionState{t: &topic{name: "t"}}
 	var recs []logRecord
 	for i := range 300 {
-		r := logRecord{Offset: int64(i), epoch: int32(i / 70), Amount: int64(i)}
+		r := logRecord{epoch: int32(i / 70), Amount: int64(i)}
 		if i%3 != 0 {
-			r.pid, r.seq, r.pepoch = int64(1+i%2), int64(i), int32(i/150)
+			r.extra = part.t.addExtra(logExtra{pid: int64(1 + i%2), pepoch: int32(i / 150)})
 		}
 		recs = append(recs, r)
 	}
-	one := &replicaLog{seqs: map[int64]*sequenceLine{}}
-	all := &replicaLog{seqs: map[int64]*sequenceLine{}}
+	one := &replicaLog{part: part, seqs: map[int64]*sequenceLine{}}
+	all := &replicaLog{part: part, seqs: map[int64]*sequenceLine{}}
 	for _, l := range []*replicaLog{one, all} {
 		for i := range 40 {
 			l.add(&recs[i], 1)

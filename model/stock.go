@@ -30,7 +30,8 @@ var (
 	logStock   stock[logRecord] // partition logs' records
 	countStock stock[uint16]    // a group's delivery counts of a partition
 	// recordStock holds the arrays of members' batches, which the broker
-	// fetches records into ([Broker.visible]).
+	// fetches records into ([Broker.visible]), and of producers' pending
+	// records and requests.
 	recordStock stock[Record]
 	// eventStock holds the arrays of the event store's streams' chunks.
 	eventStock stock[StoredEvent]
@@ -50,6 +51,21 @@ func (st *stock[T]) take(n, most int) []T {
 	}
 	st.mu.Unlock()
 	return make([]T, 0, n)
+}
+
+// takeStocked returns an empty stocked array with room for at least n
+// and at most most elements, or nil when the stock holds none.
+func (st *stock[T]) takeStocked(n, most int) []T {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for i := len(st.arrays) - 1; i >= 0; i-- {
+		if a := st.arrays[i]; cap(a) >= n && cap(a) <= most {
+			st.arrays = append(st.arrays[:i], st.arrays[i+1:]...)
+			st.bytes -= arrayBytes(a)
+			return a[:0]
+		}
+	}
+	return nil
 }
 
 // giveCleared is give of an array whose elements may hold pointers: it
@@ -103,11 +119,11 @@ func arrayBytes[T any](a []T) int {
 }
 
 // Release hands the memory of the system's partition logs, delivery
-// counts, members' batches, databases' tables, its event store's streams
-// (of the event-sourced system built after it) and its world's
-// ([sim.World.Release]) back for the next system built to reuse. Nothing
-// of the system or its world may run or be read after it: call it once a
-// run is over and only its history is read.
+// counts, producers' and members' record arrays, databases' tables, its
+// event store's streams (of the event-sourced system built after it) and
+// its world's ([sim.World.Release]) back for the next system built to
+// reuse. Nothing of the system or its world may run or be read after it:
+// call it once a run is over and only its history is read.
 func (s *System) Release() {
 	if s.World != nil {
 		defer s.World.Release()
@@ -129,6 +145,9 @@ func (s *System) Release() {
 		for i := range t.partitions {
 			logStock.give(&t.partitions[i].records)
 		}
+	}
+	for _, p := range s.Producers {
+		p.release()
 	}
 	for _, g := range s.Broker.groups {
 		for i := range g.attempts {

@@ -71,3 +71,72 @@ func TestReleasedArraysAreReusedUnchanged(t *testing.T) {
 		t.Fatalf("%d of %d logs took a released array", reused, len(second))
 	}
 }
+
+// TestProducerArraysComeBackFromTheStock: a released producer hands its
+// record arrays (its partitions' pending records, its requests') to the
+// stock, and the producer of the next system takes them back; a run
+// whose producer fills arrays a run of another seed left records the
+// history it records on fresh memory.
+func TestProducerArraysComeBackFromTheStock(t *testing.T) {
+	const d = 50 * time.Millisecond
+	cfg := benchConfig(CommitInterval)
+	run := func(seed uint64) (es []history.Entry, given, taken map[*Record]bool) {
+		w := sim.New(seed)
+		h := &history.History{}
+		s, err := Build(w, cfg, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Expect(d)
+		taken = map[*Record]bool{}
+		s.Start()
+		for at := sim.Time(0); at < sim.Time(d); at += sim.Time(time.Millisecond) {
+			w.Run(at, 0)
+			for _, a := range s.Producers[0].pending {
+				if cap(a) > 0 {
+					taken[unsafe.SliceData(a)] = true
+				}
+			}
+		}
+		p := s.Producers[0]
+		given = map[*Record]bool{}
+		for _, a := range p.pending {
+			if cap(a) > 0 {
+				given[unsafe.SliceData(a)] = true
+			}
+		}
+		for _, req := range append(p.free, p.inflight...) {
+			if cap(req.buf) > 0 {
+				given[unsafe.SliceData(req.buf)] = true
+			}
+		}
+		s.Release()
+		for _, a := range p.pending {
+			if a != nil {
+				t.Fatal("a released producer keeps a pending array")
+			}
+		}
+		return h.Entries(), given, taken
+	}
+	DrainStocks()
+	defer DrainStocks()
+	want, _, _ := run(1)
+	DrainStocks()
+	_, given, _ := run(2)
+	if len(given) == 0 {
+		t.Fatal("the producer had no arrays to release: the test judges nothing")
+	}
+	got, _, taken := run(1)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("a run on a released producer's arrays recorded another history (%d entries, want %d)", len(got), len(want))
+	}
+	n := 0
+	for a := range taken {
+		if given[a] {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatalf("the producer took none of the %d arrays released before it", len(given))
+	}
+}

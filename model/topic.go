@@ -60,8 +60,15 @@ type topic struct {
 	txn bool
 	// feeds counts the projectors that read the topic.
 	feeds int
-	// strs holds the strings of the records of the topic's logs.
-	strs strTab
+	// strs holds the strings of the records of the topic's logs, types
+	// their types (index 0: none; typeIdx finds one by its spelling,
+	// typeCache by its address) and extras what few of them carry
+	// ([logExtra]; index 0: none).
+	strs      strTab
+	types     []string
+	typeIdx   map[string]uint32
+	typeCache [1 << typeCacheBits]typeCached
+	extras    []logExtra
 }
 
 // expire applies retention to partition p at now.

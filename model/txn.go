@@ -135,7 +135,6 @@ func (b *Broker) txnProduce(w *sim.World, s *txnSession, t *topic, p int, rec Re
 	}
 	b.begin(w, s)
 	st := s.st
-	rec.pid, rec.pepoch = st.pid, s.epoch
 	_, off := b.append(w.Now(), t, p, []Record{rec}, 0, 0, 0)
 	t.txn = true
 	k := -1
@@ -207,7 +206,7 @@ func (b *Broker) txnFinish(w *sim.World, st *txnState, commit bool, node string)
 				pl.records[o].aborted = true
 			}
 		}
-		_, off := b.append(w.Now(), tp.t, tp.p, []Record{{control: ctl, pid: st.pid, pepoch: st.epoch}}, 0, 0, 0)
+		_, off := b.append(w.Now(), tp.t, tp.p, []Record{{control: ctl}}, 0, 0, 0)
 		r := st.rec(w.Now(), kind, node, st.epoch)
 		r.Topic, r.Partition, r.Offset = tp.t.name, tp.p, off
 		b.hist.Put(&r)
@@ -283,7 +282,7 @@ func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, 
 		}
 		recs = recs[:n]
 		for k := range recs {
-			t.unpack(&recs[k], &pl.records[from+int64(k)])
+			t.unpack(&recs[k], &pl.records[from+int64(k)], p, from+int64(k))
 		}
 		return recs, end
 	}
@@ -296,7 +295,7 @@ func (b *Broker) visible(t *topic, p int, from int64, limit int, iso Isolation, 
 		if r.control != 0 || r.aborted && iso == ReadCommitted {
 			continue
 		}
-		recs = append(recs, t.record(r))
+		recs = append(recs, t.record(p, next))
 	}
 	return recs, next
 }

@@ -63,28 +63,29 @@ func TestTransactionsUnderCrashes(t *testing.T) {
 			}
 			switch r.Kind {
 			case history.Deliver:
-				rec := in.record(&in.partitions[r.Partition].records[r.Offset])
-				if rec.control != 0 || rec.aborted || rec.ID != r.Event {
-					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, rec.control, rec.aborted)
+				lr := &in.partitions[r.Partition].records[r.Offset]
+				if rec := in.record(r.Partition, r.Offset); lr.control != 0 || lr.aborted || rec.ID != r.Event {
+					t.Fatalf("read-committed ledger was handed %s at payments/%d@%d: control %d, aborted %v", rec.ID, r.Partition, r.Offset, lr.control, lr.aborted)
 				}
 			case history.Effect:
 				applied[r.Event] = true
 			}
 		}
 		outputs := map[string]int{}
-		for _, pl := range out.partitions {
+		for p, pl := range out.partitions {
 			for i := range pl.records {
-				if r := out.record(&pl.records[i]); r.control == 0 && !r.aborted {
-					outputs[strings.TrimPrefix(r.ID, "enricher:")]++
+				if lr := &pl.records[i]; lr.control == 0 && !lr.aborted {
+					outputs[strings.TrimPrefix(out.record(p, int64(i)).ID, "enricher:")]++
 				}
 			}
 		}
-		for _, pl := range in.partitions {
+		for p, pl := range in.partitions {
 			for i := range pl.records {
-				r := in.record(&pl.records[i])
-				if r.control != 0 || r.aborted {
+				lr := &pl.records[i]
+				if lr.control != 0 || lr.aborted {
 					continue
 				}
+				r := in.record(p, int64(i))
 				if !applied[r.ID] {
 					t.Fatalf("committed %s was never applied by the read-committed ledger", r.ID)
 				}
