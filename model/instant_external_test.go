@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/evsim/evsim/model"
-	"github.com/evsim/evsim/scenarios"
 )
 
 // TestInstantBatchesChangeNoRun: every built-in scenario whose consumers
@@ -14,20 +13,10 @@ import (
 // with the members' instant path as without it, at two seeds; the path
 // ran in some of the runs and was refused in others.
 func TestInstantBatchesChangeNoRun(t *testing.T) {
-	all, err := scenarios.Builtins()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seeds := []uint64{1, 7}
-	if testing.Short() {
-		seeds = seeds[:1]
-	}
+	consumers, seeds := consumerScenarios(t)
 	defer model.SetInstantOff(false)
 	took, refused := 0, 0
-	for _, s := range all {
-		if len(s.System.Consumers) == 0 {
-			continue
-		}
+	for _, s := range consumers {
 		for _, seed := range seeds {
 			model.SetInstantOff(false)
 			before := model.InstantBatches()

@@ -132,21 +132,11 @@ func TestFreeListsChangeNoRun(t *testing.T) {
 // every fetch is a new message: no fetch is reused while the broker or
 // the member still reads it. Some of the runs crash a member.
 func TestFetchReuseChangesNoRun(t *testing.T) {
-	all, err := scenarios.Builtins()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seeds := []uint64{1, 7}
-	if testing.Short() {
-		seeds = seeds[:1]
-	}
+	consumers, seeds := consumerScenarios(t)
 	defer model.SetFreeListsOff(false)
 	defer model.SetPoisonFetches(false)
 	n, crashed := 0, 0
-	for _, s := range all {
-		if len(s.System.Consumers) == 0 {
-			continue
-		}
+	for _, s := range consumers {
 		n++
 		for _, seed := range seeds {
 			model.SetFreeListsOff(false)
@@ -170,4 +160,25 @@ func TestFetchReuseChangesNoRun(t *testing.T) {
 		t.Fatalf("%d scenarios with consumers, %d runs with a crash: the test judged nothing", n, crashed)
 	}
 	t.Logf("%d scenarios with consumers at %d seeds, %d runs with a crash", n, len(seeds), crashed)
+}
+
+// consumerScenarios returns the built-in scenarios whose consumers fetch
+// and the seeds to run each at (one with -short).
+func consumerScenarios(t *testing.T) ([]*scenarios.Scenario, []uint64) {
+	t.Helper()
+	all, err := scenarios.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var consumers []*scenarios.Scenario
+	for _, s := range all {
+		if len(s.System.Consumers) > 0 {
+			consumers = append(consumers, s)
+		}
+	}
+	seeds := []uint64{1, 7}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	return consumers, seeds
 }
