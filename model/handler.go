@@ -24,9 +24,10 @@ type Record struct {
 	Partition int
 	Offset    int64
 
-	// the symbols of ID and Key in the history, from the event's first
-	// record, to pass with its next ones (hints: 0 for none)
-	idSym, keySym history.Sym
+	// tag is the symbols of ID, Key and Type in the history, from the
+	// event's first record, to pass with its next ones (the zero Tag:
+	// none)
+	tag history.Tag
 }
 
 // Handler applies a record's effect inside a database transaction. It must

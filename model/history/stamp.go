@@ -53,19 +53,20 @@ type Mark struct {
 	Epoch               int
 }
 
-// Tag is the symbols of a record's Event, Key and Type in a history's
-// table, with the table's generation: what [History.PutStamped] returns
-// for a record, to pass with the next records of the same event (its
-// append, acknowledgement, delivery, effect), which then take the
-// symbols with one compare. A tag of another history, or of the table
-// before it was emptied, is told by its generation and not used: the
-// strings are then looked up (its symbols, from [Hints], as hints
-// checked against them). A tag must only come with the Event, Key and
-// Type of the record it was returned for: those are the strings its
-// symbols stand for. The zero Tag holds no symbol.
+// Tag is the symbols of a record's Event and Key in a history's table,
+// with the table's generation: what [History.PutStamped] returns for a
+// record, to pass with the next records of the same event (its append,
+// acknowledgement, delivery, effect), which then take the symbols with
+// one compare. A tag of another history, or of the table before it was
+// emptied, is told by its generation and not used: the strings are then
+// looked up (its symbols, from [Hints], as hints checked against them).
+// A tag must only come with the Event and Key of the record it was
+// returned for: those are the strings its symbols stand for. The zero
+// Tag holds no symbol. (A record's Type, mostly one string at one of two
+// addresses, is told by those addresses, as PutNamed tells it.)
 type Tag struct {
-	gen          uint64
-	ev, key, typ Sym
+	gen     uint64
+	ev, key Sym
 }
 
 // Hints returns a tag of the symbols ev and key of no known table: hints
@@ -73,9 +74,12 @@ type Tag struct {
 // [History.PutSyms] does.
 func Hints(ev, key Sym) Tag { return Tag{ev: ev, key: key} }
 
-// Syms returns the symbols of the tag's Event and Key, to keep as hints
+// Event returns the symbol of the tag's Event, to keep as a hint
 // ([Hints]).
-func (g Tag) Syms() (ev, key Sym) { return g.ev, g.key }
+func (g Tag) Event() Sym { return g.ev }
+
+// Key returns the symbol of the tag's Key, to keep as a hint ([Hints]).
+func (g Tag) Key() Sym { return g.key }
 
 // PutStamped appends the record of st and *m, as Put of its Entry does
 // ([Stamp.Entry]), and returns its Tag. The symbols of st's names are
@@ -103,6 +107,16 @@ func (h *History) PutStamped(st *Stamp, m *Mark, tag Tag) Tag {
 	if tag.gen != st.gen {
 		tag = h.markSyms(m, tag)
 	}
+	t := &h.syms
+	var typ Sym // t.types tested inline, then internLast2Next
+	switch {
+	case t.types[0].is(m.Type):
+		typ = t.types[0].y
+	case t.types[1].is(m.Type):
+		typ = t.types[1].y
+	default:
+		typ = t.internLast2Next(&t.types, m.Type)
+	}
 	if h.n>>chunkBits == len(h.recs) {
 		h.grow()
 	}
@@ -115,7 +129,7 @@ func (h *History) PutStamped(st *Stamp, m *Mark, tag Tag) Tag {
 		value, version, position, flags = int64(m.Epoch), m.ProducerID, m.Seq, flagProducer
 	}
 	r.At, r.Offset, r.Amount, r.Value, r.Version, r.Position = m.At, m.Offset, m.Amount, value, version, position
-	r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type = st.nodeSym, st.groupSym, st.topicSym, tag.ev, tag.key, tag.typ
+	r.Node, r.Group, r.Topic, r.Event, r.Key, r.Type = st.nodeSym, st.groupSym, st.topicSym, tag.ev, tag.key, typ
 	r.Partition, r.Attempt, r.Generation, r.Count = int32(m.Partition), int32(m.Attempt), int32(m.Generation), 0
 	r.ext, r.kind, r.outcome, r.mode, r.flags = 0, k, 0, 0, flags
 	h.kindN[k]++
@@ -148,9 +162,9 @@ func (t *symbols) generation() uint64 {
 	return t.gen
 }
 
-// markSyms returns the tag of m's Event, Key and Type in h's current
-// table, whose generation is set: the hint's symbols where they are
-// those of the strings, else looked up, as PutNamed does.
+// markSyms returns the tag of m's Event and Key in h's current table,
+// whose generation is set: the hint's symbols where they are those of
+// the strings, else looked up, as PutNamed does.
 //
 //go:noinline
 func (h *History) markSyms(m *Mark, hint Tag) Tag {
@@ -165,16 +179,7 @@ func (h *History) markSyms(m *Mark, hint Tag) Tag {
 	case !t.is(key, m.Key):
 		key = t.intern(m.Key)
 	}
-	var typ Sym
-	switch {
-	case t.types[0].is(m.Type):
-		typ = t.types[0].y
-	case t.types[1].is(m.Type):
-		typ = t.types[1].y
-	default:
-		typ = t.internLast2Next(&t.types, m.Type)
-	}
-	return Tag{gen: t.gen, ev: ev, key: key, typ: typ}
+	return Tag{gen: t.gen, ev: ev, key: key}
 }
 
 // putStampedEntry is PutStamped through the record's Entry: for a record
@@ -187,9 +192,7 @@ func (h *History) putStampedEntry(st *Stamp, m *Mark, hint Tag) Tag {
 	}
 	e := st.Entry(m)
 	ev, key := h.put(&e, hint.ev, hint.key)
-	typ := h.rec(h.n - 1).Type
-	runtime.KeepAlive(h) // see chunkMem
-	return Tag{gen: h.syms.generation(), ev: ev, key: key, typ: typ}
+	return Tag{gen: h.syms.generation(), ev: ev, key: key}
 }
 
 // Entry returns the record of st and *m as an Entry.
