@@ -22,6 +22,7 @@ type Stamp struct {
 	// general path (a service, a kind that is no record kind's)
 	gen                         uint64
 	nodeSym, groupSym, topicSym Sym
+	tgen                        uint32 // tagGen(gen)
 }
 
 // NewStamp returns the stamp of records of kind k by node (nil: none)
@@ -65,9 +66,24 @@ type Mark struct {
 // Tag holds no symbol. (A record's Type, mostly one string at one of two
 // addresses, is told by those addresses, as PutNamed tells it.)
 type Tag struct {
-	gen     uint64
 	ev, key Sym
+	gen     uint32 // tagGen of the table's generation
 }
+
+// tagGen returns the generation a tag holds of table generation g: g
+// itself, in 32 bits, for the first tagGenMax generations of the
+// process, and 0, no generation, past them, so that a tag never takes
+// one of them for another (its strings are then looked up).
+func tagGen(g uint64) uint32 {
+	if g > tagGenMax {
+		return 0
+	}
+	return uint32(g)
+}
+
+// tagGenMax is the last table generation a tag holds (a variable for
+// tests).
+var tagGenMax uint64 = math.MaxUint32
 
 // Hints returns a tag of the symbols ev and key of no known table: hints
 // that [History.PutStamped] checks against the record's strings, as
@@ -104,8 +120,8 @@ func (h *History) PutStamped(st *Stamp, m *Mark, tag Tag) Tag {
 		prod && (!producerKind[k] || m.Value != 0 || m.Epoch < math.MinInt32 || m.Epoch > math.MaxInt32) {
 		return h.putStampedEntry(st, m, tag)
 	}
-	if tag.gen != st.gen {
-		tag = h.markSyms(m, tag)
+	if tag.gen != st.tgen || tag.gen == 0 {
+		tag = h.markSyms(m, tag, st.tgen)
 	}
 	t := &h.syms
 	var typ Sym // t.types tested inline, then internLast2Next
@@ -150,6 +166,7 @@ func (h *History) stampSyms(st *Stamp) bool {
 	}
 	st.nodeSym, st.groupSym, st.topicSym = h.nameSym(st.node), h.nameSym(st.group), h.nameSym(st.topic)
 	st.gen = h.syms.generation()
+	st.tgen = tagGen(st.gen)
 	return true
 }
 
@@ -163,11 +180,11 @@ func (t *symbols) generation() uint64 {
 }
 
 // markSyms returns the tag of m's Event and Key in h's current table,
-// whose generation is set: the hint's symbols where they are those of
-// the strings, else looked up, as PutNamed does.
+// whose tag generation is gen: the hint's symbols where they are those
+// of the strings, else looked up, as PutNamed does.
 //
 //go:noinline
-func (h *History) markSyms(m *Mark, hint Tag) Tag {
+func (h *History) markSyms(m *Mark, hint Tag, gen uint32) Tag {
 	t := &h.syms
 	ev, key := hint.ev, hint.key
 	if !t.is(ev, m.Event) {
@@ -179,7 +196,7 @@ func (h *History) markSyms(m *Mark, hint Tag) Tag {
 	case !t.is(key, m.Key):
 		key = t.intern(m.Key)
 	}
-	return Tag{gen: t.gen, ev: ev, key: key}
+	return Tag{ev: ev, key: key, gen: gen}
 }
 
 // putStampedEntry is PutStamped through the record's Entry: for a record
@@ -192,7 +209,7 @@ func (h *History) putStampedEntry(st *Stamp, m *Mark, hint Tag) Tag {
 	}
 	e := st.Entry(m)
 	ev, key := h.put(&e, hint.ev, hint.key)
-	return Tag{gen: h.syms.generation(), ev: ev, key: key}
+	return Tag{ev: ev, key: key, gen: tagGen(h.syms.generation())}
 }
 
 // Entry returns the record of st and *m as an Entry.

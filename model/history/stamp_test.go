@@ -124,7 +124,7 @@ func TestPutStampedAgreesWithAdd(t *testing.T) {
 			case 0, 1: // the tag last returned for the strings, if any
 				if tt, ok := tags[ss]; ok {
 					tag = tt.tag
-					if tt.gen == h.syms.gen && tt.gen != 0 {
+					if tt.gen == h.syms.gen {
 						current++
 					} else {
 						stale++
@@ -149,7 +149,7 @@ func TestPutStampedAgreesWithAdd(t *testing.T) {
 				foreignTags[ss] = other.PutStamped(st, &m, Tag{})
 			}
 			ref.Add(st.Entry(&m))
-			if r := h.Record(h.Len() - 1); got.ev != r.Event || got.key != r.Key || got.gen != h.syms.gen {
+			if r := h.Record(h.Len() - 1); got.ev != r.Event || got.key != r.Key || got.gen != uint32(h.syms.gen) {
 				t.Fatalf("record %d: tag %+v, want the record's symbols %d %d of generation %d", h.Len()-1, got,
 					r.Event, r.Key, h.syms.gen)
 			}
@@ -202,5 +202,36 @@ func TestStampAfterReset(t *testing.T) {
 	h.PutStamped(&st, &m, tag)
 	if got, want := h.At(1), st.Entry(&m); got != want {
 		t.Fatalf("after a Close: %+v, want %+v", got, want)
+	}
+}
+
+// TestTagGenerationsRunOut: past the table generations a tag can hold,
+// a tag holds none, and a tag that holds none is never used, not even
+// with a stamp of such a generation: its symbols are hints, checked.
+func TestTagGenerationsRunOut(t *testing.T) {
+	defer func(max uint64) { tagGenMax = max }(tagGenMax)
+	tagGenMax = symGens.Load() + 1 // the next generation is the last
+	h, ref := &History{}, &History{}
+	node := NewName("n")
+	st := NewStamp(Deliver.Code(), &node, nil, nil, nil)
+	m := Mark{Event: "e-1", Key: "k", Type: "T"}
+	if tag := h.PutStamped(&st, &m, Tag{}); tag.gen == 0 {
+		t.Fatal("a tag of the last generation holds none")
+	}
+	ref.Add(st.Entry(&m))
+	h.Reset()
+	ref.Reset()
+	tag := h.PutStamped(&st, &m, Tag{})
+	ref.Add(st.Entry(&m))
+	if tag.gen != 0 || st.tgen != 0 {
+		t.Fatalf("past the last generation: tag %+v, stamp's tag generation %d, want none", tag, st.tgen)
+	}
+	other := Mark{Event: "e-2", Key: "k2", Type: "T"} // tag is not its strings'
+	h.PutStamped(&st, &other, tag)
+	ref.Add(st.Entry(&other))
+	for i := range h.Len() {
+		if got, want := h.Record(i), ref.Record(i); got != want {
+			t.Fatalf("record %d: %+v, want %+v", i, got, want)
+		}
 	}
 }
