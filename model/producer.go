@@ -38,8 +38,10 @@ type Producer struct {
 	hist  *history.History
 	hname history.Name // cfg.Name, as the history names it
 	// pubStamp and ackStamp are what the producer's publish and
-	// acknowledgement records share, made once
+	// acknowledgement records share, made once; pubMark is the mark of
+	// its publishes, its fields set for each (the others stay zero)
 	pubStamp, ackStamp history.Stamp
+	pubMark            history.Mark
 	rng                *rand.Rand
 	keys               []string
 	// keyInfo holds, per key, what the producer computes once: the key
@@ -251,8 +253,10 @@ func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ strin
 	if p.n <= 999_999_999 {
 		num = uint32(p.n)
 	}
-	rec.tag = p.hist.PutStamped(&p.pubStamp, &history.Mark{At: int64(w.Now()), Partition: part, Event: rec.ID,
-		EventPrefix: p.cfg.Name, EventNumber: num, Key: key, KeyName: keyName, Type: typ, Amount: amount}, history.Tag{})
+	mk := &p.pubMark
+	mk.At, mk.Partition, mk.Event, mk.EventPrefix, mk.EventNumber = int64(w.Now()), part, rec.ID, p.cfg.Name, num
+	mk.Key, mk.KeyName, mk.Type, mk.Amount = key, keyName, typ, amount
+	rec.tag = p.hist.PutStamped(&p.pubStamp, mk, history.Tag{})
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
