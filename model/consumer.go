@@ -775,9 +775,10 @@ func (m *Member) generation() int {
 // put records the record of kind k about r, a record of the batch (as
 // [Member.record] would, with the given generation and value), with st,
 // the member's stamp of kind k, made anew when the batch's topic is not
-// its own; r keeps the tag of its symbols for its next record.
+// its own (or st is not made yet); r keeps the tag of its symbols for
+// its next record.
 func (m *Member) put(w *sim.World, st *history.Stamp, k history.KindCode, r *Record, attempt, gen int, value int64) {
-	if st.Topic() != m.btopic {
+	if st.Topic() != m.btopic || st.Kind() != k {
 		*st = history.NewStamp(k, &m.hname, &m.g.hname, &m.hservice, m.btopic)
 	}
 	s := &m.hmark

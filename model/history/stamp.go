@@ -32,6 +32,9 @@ func NewStamp(k KindCode, node, group, service, topic *Name) Stamp {
 	return Stamp{kind: k, node: node, group: group, service: service, topic: topic}
 }
 
+// Kind returns the code of the stamp's kind.
+func (st *Stamp) Kind() KindCode { return st.kind }
+
 // Topic returns the Name of the stamp's topic.
 func (st *Stamp) Topic() *Name { return st.topic }
 
