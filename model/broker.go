@@ -134,17 +134,20 @@ func (b *Broker) Handle(w *sim.World, ev *sim.Event) {
 		}
 		status, off := b.append(w.Now(), req.topic, req.partition, req.records, req.pid, req.epoch, req.seq)
 		if status == produceOK {
-			// one step for the batch, its record's fields set for each
-			// (PutNamed only reads it)
-			st := history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &b.hname, Topic: &req.topic.hname,
-				Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
+			// one mark for the batch, its record's fields set for each
+			// (PutStamped only reads it)
+			mk := history.Mark{At: int64(w.Now()), Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
+			st := &req.topic.stamp
+			if st.Topic() != &req.topic.hname {
+				*st = history.NewStamp(codeAppend, &b.hname, nil, nil, &req.topic.hname)
+			}
 			for i := range req.records {
 				r := &req.records[i]
 				if req.pid != 0 {
-					st.Seq = req.seq + int64(i)
+					mk.Seq = req.seq + int64(i)
 				}
-				st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Payload = off+int64(i), r.ID, r.Key, r.Type, r.Amount, r.Payload
-				b.hist.PutNamed(&st, r.idSym, r.keySym)
+				mk.Offset, mk.Event, mk.Key, mk.Type, mk.Amount, mk.Payload = off+int64(i), r.ID, r.Key, r.Type, r.Amount, r.Payload
+				b.hist.PutStamped(st, &mk, r.tag)
 			}
 		}
 		if req.acks != AcksNone {

@@ -82,11 +82,13 @@ type Member struct {
 	// fetchSpare is a fetch whose answer has come back, for the next poll
 	// to reuse (nil: none); see [fetchMsg].
 	fetchSpare *fetchMsg
-	// note is the step [Member.step] fills for each deliver and effect
-	// record: filled in place and passed by address, so that the ~200
-	// bytes of a step are neither zeroed nor copied per record. The
-	// fields it never sets stay zero.
-	note history.NamedStep
+	// hmark is what [Member.put] fills for each deliver and effect
+	// record: filled in place and passed by address, so that its ~200
+	// bytes are neither zeroed nor copied per record. The fields it
+	// never sets stay zero. deliverStamp and effectStamp are what those
+	// records share, for the batch's topic (see [Member.put]).
+	hmark                     history.Mark
+	deliverStamp, effectStamp history.Stamp
 
 	memberDurable
 	memberVolatile
@@ -469,7 +471,7 @@ func (m *Member) deliver(w *sim.World, i int) {
 	r := &m.batch[i]
 	attempt, gen := m.src.attempt(m, i)
 	m.sys.Deliveries++
-	m.hist.PutNamed(m.step(w, codeDeliver, r, attempt, gen, 0), r.idSym, r.keySym)
+	m.put(w, &m.deliverStamp, codeDeliver, r, attempt, gen, 0)
 	m.run.read(m, i)
 	d := m.processing()
 	if m.sys.stall != nil {
@@ -613,7 +615,7 @@ func (m *Member) apply(w *sim.World, i int, attempt int) outcome {
 		value = m.stater.State(tx, r.Key)
 	}
 	tx.Commit()
-	m.hist.PutNamed(m.step(w, codeEffect, r, attempt, m.generation(), value), r.idSym, r.keySym)
+	m.put(w, &m.effectStamp, codeEffect, r, attempt, m.generation(), value)
 	crashPoint(w, m.id, PointAfterEffect)
 	if m.cfg.Dedup == DedupSeparateAfter {
 		m.mark(w, r.ID)
@@ -770,16 +772,19 @@ func (m *Member) generation() int {
 	return 0
 }
 
-// step fills the member's note with the record of kind k about r, a
-// record of the batch (as [Member.record] would, with the given
-// generation and value), and returns it, to pass to
-// [history.History.PutNamed] at once: the next step overwrites it.
-func (m *Member) step(w *sim.World, k history.KindCode, r *Record, attempt, gen int, value int64) *history.NamedStep {
-	s := &m.note
-	s.At, s.Kind, s.Node, s.Service, s.Group, s.Topic = int64(w.Now()), k, &m.hname, &m.hservice, &m.g.hname, m.btopic
-	s.Partition, s.Offset, s.Event, s.Key, s.Type, s.Amount = r.Partition, r.Offset, r.ID, r.Key, r.Type, r.Amount
+// put records the record of kind k about r, a record of the batch (as
+// [Member.record] would, with the given generation and value), with st,
+// the member's stamp of kind k, made anew when the batch's topic is not
+// its own (or st is not made yet); r keeps the tag of its symbols for
+// its next record.
+func (m *Member) put(w *sim.World, st *history.Stamp, k history.KindCode, r *Record, attempt, gen int, value int64) {
+	if st.Topic() != m.btopic || st.Kind() != k {
+		*st = history.NewStamp(k, &m.hname, &m.g.hname, &m.hservice, m.btopic)
+	}
+	s := &m.hmark
+	s.At, s.Partition, s.Offset, s.Event, s.Key, s.Type, s.Amount = int64(w.Now()), r.Partition, r.Offset, r.ID, r.Key, r.Type, r.Amount
 	s.Value, s.Attempt, s.Generation = value, attempt, gen
-	return s
+	r.tag = m.hist.PutStamped(st, s, r.tag)
 }
 
 // topicName returns the Name of r's topic: the group's topic's, which it

@@ -19,7 +19,7 @@ import (
 // to its key's balance and records the delivery and the effect. No
 // messages, requests, fetches, transactions, commits or faults. It
 // records the same five records per delivery as the model, through the
-// same [history.History.PutNamed] with names made once, so that it is the
+// same [history.History.PutStamped] with stamps made once, so that it is the
 // floor under the model's cost per delivery: the kernel's event, the
 // draws and the history.
 type floorSystem struct {
@@ -36,14 +36,15 @@ type floorSystem struct {
 	ids        []byte   // the block the ids are spelled into
 	blocks     [][]byte // every block spelled into, ids' block 1 + index
 	names      [5]history.Name
+	stamps     [5]history.Stamp // publish, append, ack, deliver, effect
 	deliveries uint64
 }
 
-// floorRecord is a partition array's record: no pointer, its id a place
-// in the id blocks.
+// floorRecord is a partition array's record: its id a place in the id
+// blocks, and the tag of its symbols.
 type floorRecord struct {
 	amount     int64
-	ev, key    history.Sym
+	tag        history.Tag
 	block, off uint32
 	keyIdx, n  uint8
 }
@@ -66,6 +67,12 @@ func newFloorSystem(w *sim.World, h *history.History, record bool) *floorSystem 
 	for i, s := range []string{"p", "broker", "g-0", "g", "t"} {
 		f.names[i] = history.NewName(s)
 	}
+	n := &f.names
+	f.stamps = [5]history.Stamp{history.NewStamp(codePublish, &n[floorProducer], nil, nil, &n[floorTopic]),
+		history.NewStamp(codeAppend, &n[floorBroker], nil, nil, &n[floorTopic]),
+		history.NewStamp(codePublishAck, &n[floorProducer], nil, nil, &n[floorTopic]),
+		history.NewStamp(codeDeliver, &n[floorMember], &n[floorGroup], nil, &n[floorTopic]),
+		history.NewStamp(codeEffect, &n[floorMember], &n[floorGroup], nil, &n[floorTopic])}
 	for i := range f.keys {
 		f.keys[i] = "acct-" + strconv.Itoa(i)
 		f.keyNames[i] = history.NewName(f.keys[i])
@@ -105,25 +112,22 @@ func (f *floorSystem) publish(w *sim.World) {
 	f.ids = strconv.AppendInt(append(f.ids, "p-"...), int64(f.n), 10)
 	id := unsafe.String(&f.ids[start], len(f.ids)-start)
 	at, off := int64(w.Now()), int64(len(f.parts[part]))
-	var ev, key history.Sym
+	var tag history.Tag
 	if f.record {
-		n := &f.names
-		ev, key = f.h.PutNamed(&history.NamedStep{At: at, Kind: codePublish, Node: &n[floorProducer], Topic: &n[floorTopic],
-			Partition: part, Event: id, EventPrefix: "p", EventNumber: uint32(f.n), KeyName: &f.keyNames[ki],
-			Type: floorType, Amount: amount}, 0, 0)
-		f.h.PutNamed(&history.NamedStep{At: at, Kind: codeAppend, Node: &n[floorBroker], Topic: &n[floorTopic], Partition: part,
-			Offset: off, Event: id, Key: f.keys[ki], Type: floorType, Amount: amount, ProducerID: 1, Seq: off}, ev, key)
-		f.h.PutNamed(&history.NamedStep{At: at, Kind: codePublishAck, Node: &n[floorProducer], Topic: &n[floorTopic], Partition: part,
-			Offset: off, Event: id, Key: f.keys[ki], Type: floorType, Amount: amount, ProducerID: 1, Seq: off}, ev, key)
+		tag = f.h.PutStamped(&f.stamps[0], &history.Mark{At: at, Partition: part, Event: id, EventPrefix: "p",
+			EventNumber: uint32(f.n), KeyName: &f.keyNames[ki], Type: floorType, Amount: amount}, tag)
+		m := history.Mark{At: at, Partition: part, Offset: off, Event: id, Key: f.keys[ki], Type: floorType, Amount: amount,
+			ProducerID: 1, Seq: off}
+		f.h.PutStamped(&f.stamps[1], &m, tag)
+		f.h.PutStamped(&f.stamps[2], &m, tag)
 	}
-	f.parts[part] = append(f.parts[part], floorRecord{amount: amount, ev: ev, key: key, block: uint32(len(f.blocks) - 1),
+	f.parts[part] = append(f.parts[part], floorRecord{amount: amount, tag: tag, block: uint32(len(f.blocks) - 1),
 		off: uint32(start), keyIdx: uint8(ki), n: uint8(len(f.ids) - start)})
 	w.After(f.prod, 10_000, 0, 0, 0, nil)
 }
 
 func (f *floorSystem) poll(w *sim.World) {
 	at := int64(w.Now())
-	n := &f.names
 	for p := range f.parts {
 		for i := f.read[p]; i < len(f.parts[p]); i++ {
 			r := &f.parts[p][i]
@@ -134,12 +138,11 @@ func (f *floorSystem) poll(w *sim.World) {
 			}
 			b := f.blocks[r.block]
 			id := unsafe.String(&b[:cap(b)][r.off], int(r.n))
-			step := history.NamedStep{At: at, Kind: codeDeliver, Node: &n[floorMember], Group: &n[floorGroup], Topic: &n[floorTopic],
-				Partition: p, Offset: int64(i), Event: id, Key: f.keys[r.keyIdx], Type: floorType, Amount: r.amount,
-				Attempt: 1, Generation: 1}
-			f.h.PutNamed(&step, r.ev, r.key)
-			step.Kind, step.Value = codeEffect, f.balance[r.keyIdx]
-			f.h.PutNamed(&step, r.ev, r.key)
+			m := history.Mark{At: at, Partition: p, Offset: int64(i), Event: id, Key: f.keys[r.keyIdx], Type: floorType,
+				Amount: r.amount, Attempt: 1, Generation: 1}
+			f.h.PutStamped(&f.stamps[3], &m, r.tag)
+			m.Value = f.balance[r.keyIdx]
+			f.h.PutStamped(&f.stamps[4], &m, r.tag)
 		}
 		f.read[p] = len(f.parts[p])
 	}

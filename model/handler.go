@@ -19,14 +19,13 @@ type Record struct {
 	// control is a transaction's control marker (controlCommit,
 	// controlAbort; 0: a data record), for the broker to append; a
 	// consumer never sees one.
-	control   uint8
+	control uint8
+	// tag is the symbols of ID and Key in the history, from the event's
+	// first record, to pass with its next ones (the zero Tag: none)
+	tag       history.Tag
 	Topic     string
 	Partition int
 	Offset    int64
-
-	// the symbols of ID and Key in the history, from the event's first
-	// record, to pass with its next ones (hints: 0 for none)
-	idSym, keySym history.Sym
 }
 
 // Handler applies a record's effect inside a database transaction. It must

@@ -52,7 +52,7 @@ func (m *Member) runInstant(w *sim.World) {
 		r := &m.batch[i]
 		attempt, gen := m.src.attempt(m, i)
 		m.sys.Deliveries++
-		m.hist.PutNamed(m.step(w, codeDeliver, r, attempt, gen, 0), r.idSym, r.keySym)
+		m.put(w, &m.deliverStamp, codeDeliver, r, attempt, gen, 0)
 		m.commit.beforeHandle(m, w, r)
 		crashPoint(w, m.id, PointBeforeEffect)
 		tx := m.db.Begin()
@@ -68,7 +68,7 @@ func (m *Member) runInstant(w *sim.World) {
 		// the database its transaction to reuse, as apply's defer does
 		m.db.end(tx)
 		if done {
-			m.hist.PutNamed(m.step(w, codeEffect, r, 1, m.generation(), value), r.idSym, r.keySym)
+			m.put(w, &m.effectStamp, codeEffect, r, 1, m.generation(), value)
 			crashPoint(w, m.id, PointAfterEffect)
 		}
 		if m.bpart >= 0 {

@@ -22,7 +22,7 @@ type logRecord struct {
 	id, key       strRef
 	Amount        int64
 	appended      sim.Time
-	idSym, keySym history.Sym // see Record
+	idSym, keySym history.Sym // the symbols of Record's tag, as hints
 	epoch         int32       // the leader epoch it was appended in (a replicated partition's)
 	typ           uint32      // index in the topic's types
 	extra         uint32      // index in the topic's extras (0: none)
@@ -210,7 +210,7 @@ func (st *strTab) str(ref strRef) string {
 func (t *topic) packAt(lr *logRecord, r *Record, at sim.Time, pid int64, pepoch int) {
 	*lr = logRecord{
 		id: t.strs.put(r.ID), key: t.strs.put(r.Key), Amount: r.Amount, appended: at,
-		idSym: r.idSym, keySym: r.keySym, typ: t.typeIndex(r.Type), Poison: r.Poison, control: r.control,
+		idSym: r.tag.Event(), keySym: r.tag.Key(), typ: t.typeIndex(r.Type), Poison: r.Poison, control: r.control,
 	}
 	if r.Payload != "" || pid != 0 {
 		e := logExtra{payload: t.strs.put(r.Payload)}
@@ -300,7 +300,7 @@ func (t *topic) payload(lr *logRecord) string {
 func (t *topic) unpack(r *Record, lr *logRecord, p int, off int64) {
 	*r = Record{
 		ID: t.strs.str(lr.id), Key: t.strs.str(lr.key), Type: t.typeName(lr.typ), Amount: lr.Amount, Payload: t.payload(lr),
-		Poison: lr.Poison, control: lr.control, Topic: t.name, Partition: p, Offset: off, idSym: lr.idSym, keySym: lr.keySym,
+		Poison: lr.Poison, control: lr.control, Topic: t.name, Partition: p, Offset: off, tag: history.Hints(lr.idSym, lr.keySym),
 	}
 }
 

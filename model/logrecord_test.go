@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
 
@@ -127,7 +128,7 @@ func TestPackUnpackRoundTrip(t *testing.T) {
 	var want []Record
 	for i := range 500 {
 		r := Record{ID: "p-" + strconv.Itoa(i), Key: "k-" + strconv.Itoa(i%7), Type: "T" + strconv.Itoa(i%40),
-			Amount: int64(i - 250), Poison: i%11 == 0, idSym: 3, keySym: 4}
+			Amount: int64(i - 250), Poison: i%11 == 0, tag: history.Hints(3, 4)}
 		if i%5 == 0 {
 			r.Payload = `{"n":` + strconv.Itoa(i) + `}`
 		}

@@ -37,8 +37,13 @@ type Producer struct {
 	t     *topic
 	hist  *history.History
 	hname history.Name // cfg.Name, as the history names it
-	rng   *rand.Rand
-	keys  []string
+	// pubStamp and ackStamp are what the producer's publish and
+	// acknowledgement records share, made once; pubMark is the mark of
+	// its publishes, its fields set for each (the others stay zero)
+	pubStamp, ackStamp history.Stamp
+	pubMark            history.Mark
+	rng                *rand.Rand
+	keys               []string
 	// keyInfo holds, per key, what the producer computes once: the key
 	// as the history names it and its hash for the key partitioner.
 	keyInfo []producerKey
@@ -100,6 +105,8 @@ func newProducer(w *sim.World, cfg ProducerConfig, b *Broker, h *history.History
 	cfg = cfg.withDefaults()
 	p := &Producer{cfg: cfg, b: b, t: b.topic(cfg.Topic), hist: h, hname: history.NewName(cfg.Name), rng: w.Stream(),
 		lossy: cfg.RequestLoss.Num > 0 || cfg.AckLoss.Num > 0}
+	p.pubStamp = history.NewStamp(codePublish, &p.hname, nil, nil, &p.t.hname)
+	p.ackStamp = history.NewStamp(codePublishAck, &p.hname, nil, nil, &p.t.hname)
 	p.lostRequests = k.ratio(cfg.Name, "request-loss", cfg.RequestLoss)
 	p.lostAcks = k.ratio(cfg.Name, "ack-loss", cfg.AckLoss)
 	p.refused = k.ratio(cfg.Name, "error-responses", cfg.ErrorResponses)
@@ -246,8 +253,10 @@ func (p *Producer) emitNamed(w *sim.World, key string, k *producerKey, typ strin
 	if p.n <= 999_999_999 {
 		num = uint32(p.n)
 	}
-	rec.idSym, rec.keySym = p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublish, Node: &p.hname, Topic: &p.t.hname,
-		Partition: part, Event: rec.ID, EventPrefix: p.cfg.Name, EventNumber: num, Key: key, KeyName: keyName, Type: typ, Amount: amount}, 0, 0)
+	mk := &p.pubMark
+	mk.At, mk.Partition, mk.Event, mk.EventPrefix, mk.EventNumber = int64(w.Now()), part, rec.ID, p.cfg.Name, num
+	mk.Key, mk.KeyName, mk.Type, mk.Amount = key, keyName, typ, amount
+	rec.tag = p.hist.PutStamped(&p.pubStamp, mk, history.Tag{})
 	crashPoint(w, p.id, PointBeforeSend)
 	if len(p.pending[part]) == 0 {
 		p.ready = append(p.ready, part)
@@ -332,8 +341,8 @@ func (p *Producer) pump(w *sim.World) {
 func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 	for i := range req.records {
 		r := &req.records[i]
-		p.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
-			Partition: req.partition, Offset: history.OffsetUnknown, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}, r.idSym, r.keySym)
+		p.hist.PutStamped(&p.ackStamp, &history.Mark{At: int64(w.Now()), Partition: req.partition, Offset: history.OffsetUnknown,
+			Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount}, r.tag)
 	}
 }
 
@@ -449,14 +458,13 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 	}
 	p.finish(w, req)
 	p.settle(w, req.partition)
-	// one step for the batch, its record's fields set for each (PutNamed
-	// only reads it)
-	st := history.NamedStep{At: int64(w.Now()), Kind: codePublishAck, Node: &p.hname, Topic: &p.t.hname,
-		Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
+	// one mark for the batch, its record's fields set for each
+	// (PutStamped only reads it)
+	mk := history.Mark{At: int64(w.Now()), Partition: req.partition, ProducerID: req.pid, Epoch: req.epoch}
 	for i := range req.records {
 		r := &req.records[i]
-		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Seq = offset+int64(i), r.ID, r.Key, r.Type, r.Amount, p.seqOf(req, i)
-		p.hist.PutNamed(&st, r.idSym, r.keySym)
+		mk.Offset, mk.Event, mk.Key, mk.Type, mk.Amount, mk.Seq = offset+int64(i), r.ID, r.Key, r.Type, r.Amount, p.seqOf(req, i)
+		p.hist.PutStamped(&p.ackStamp, &mk, r.tag)
 	}
 	switch {
 	case req.attempt != 1:

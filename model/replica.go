@@ -67,6 +67,9 @@ type replicaLog struct {
 	// in seqs, looked up once for a run of its records.
 	lastPID  int64
 	lastLine *sequenceLine
+	// stamp is what the append records of the replica as leader share
+	// (set at its first)
+	stamp history.Stamp
 	// fetchSeq numbers the fetch loop as follower; a response to an
 	// older one is dropped. It grows across lives.
 	fetchSeq int64
@@ -360,10 +363,13 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		}
 	}
 	base := l.end()
-	// one step for the batch, its record's fields set for each (PutNamed
-	// only reads it)
-	st := history.NamedStep{At: int64(w.Now()), Kind: codeAppend, Node: &r.hname, Topic: &ps.t.hname,
-		Partition: ps.p, ProducerID: req.pid, Epoch: req.epoch}
+	// one mark for the batch, its record's fields set for each
+	// (PutStamped only reads it)
+	mk := history.Mark{At: int64(w.Now()), Partition: ps.p, ProducerID: req.pid, Epoch: req.epoch}
+	st := &l.stamp
+	if st.Topic() != &ps.t.hname {
+		*st = history.NewStamp(codeAppend, &r.hname, nil, nil, &ps.t.hname)
+	}
 	for i := range req.records {
 		rec := &req.records[i]
 		off := l.end()
@@ -372,10 +378,10 @@ func (r *Replica) produce(w *sim.World, req *produceReq) {
 		lr.epoch = int32(l.epoch)
 		l.added(off)
 		if req.pid != 0 {
-			st.Seq = req.seq + int64(i)
+			mk.Seq = req.seq + int64(i)
 		}
-		st.Offset, st.Event, st.Key, st.Type, st.Amount, st.Payload = off, rec.ID, rec.Key, rec.Type, rec.Amount, rec.Payload
-		r.hist.PutNamed(&st, rec.idSym, rec.keySym)
+		mk.Offset, mk.Event, mk.Key, mk.Type, mk.Amount, mk.Payload = off, rec.ID, rec.Key, rec.Type, rec.Amount, rec.Payload
+		r.hist.PutStamped(st, &mk, rec.tag)
 	}
 	switch req.acks {
 	case AcksLeader:

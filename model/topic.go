@@ -46,8 +46,11 @@ func (l *partitionLog) expire(cutoff, segment sim.Time) {
 
 // topic is a named set of partitions on the broker.
 type topic struct {
-	name       string
-	hname      history.Name // name, as the history names it
+	name  string
+	hname history.Name // name, as the history names it
+	// stamp is what the broker's append records of the topic share (set
+	// at its first)
+	stamp      history.Stamp
 	partitions []partitionLog
 	retention  sim.Time
 	groups     []*group

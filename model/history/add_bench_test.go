@@ -67,6 +67,9 @@ type deliveries struct {
 	ids, keys                            []string
 	prod, broker, member, group, topic   Name
 	publish, appnd, ack, deliver, effect KindCode
+	keyNames                             []Name
+	stamps                               [5]Stamp // publish, append, ack, deliver, effect
+	mark                                 Mark
 }
 
 func newDeliveries() *deliveries {
@@ -76,9 +79,14 @@ func newDeliveries() *deliveries {
 	for i := range d.ids {
 		d.ids[i] = "p-" + strconv.Itoa(i)
 	}
+	d.keyNames = make([]Name, len(d.keys))
 	for i := range d.keys {
 		d.keys[i] = "acct-" + strconv.Itoa(i)
+		d.keyNames[i] = NewName(d.keys[i])
 	}
+	d.stamps = [5]Stamp{NewStamp(d.publish, &d.prod, nil, nil, &d.topic), NewStamp(d.appnd, &d.broker, nil, nil, &d.topic),
+		NewStamp(d.ack, &d.prod, nil, nil, &d.topic), NewStamp(d.deliver, &d.member, &d.group, nil, &d.topic),
+		NewStamp(d.effect, &d.member, &d.group, nil, &d.topic)}
 	return d
 }
 
@@ -96,4 +104,55 @@ func (d *deliveries) record(h *History, i int) {
 		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1}, ev, k)
 	h.PutNamed(&NamedStep{At: at, Kind: d.effect, Node: &d.member, Group: &d.group, Topic: &d.topic, Partition: part, Offset: off, Event: id,
 		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1, Value: 9}, ev, k)
+}
+
+// BenchmarkPutStamped is BenchmarkPutNamed with PutStamped: each record
+// with its recorder's stamp (made once) and a Mark kept and refilled,
+// the later four with the tag the publish returned; the publish gives
+// its key by Name, as the model's producer does.
+func BenchmarkPutStamped(b *testing.B) {
+	d := newDeliveries()
+	h := &History{}
+	i := 0
+	for b.Loop() {
+		if h.Len() >= 1<<20 {
+			h.Reset()
+		}
+		d.stamped(h, i)
+		i++
+	}
+}
+
+// BenchmarkPutStampedFresh is BenchmarkPutStamped into a new history
+// every 100,000 events (see BenchmarkPutNamedFresh).
+func BenchmarkPutStampedFresh(b *testing.B) {
+	d := newDeliveries()
+	h := &History{}
+	i := 0
+	for b.Loop() {
+		if h.Len() >= 500_000 {
+			h = &History{}
+		}
+		d.stamped(h, i)
+		i++
+	}
+}
+
+// stamped adds the five records of event i to h with PutStamped.
+func (d *deliveries) stamped(h *History, i int) {
+	ki := i % len(d.keys)
+	id, key := d.ids[i&(len(d.ids)-1)], d.keys[ki]
+	at, part, off := int64(i), i&7, int64(i>>3)
+	m := &d.mark
+	*m = Mark{At: at, Partition: part, Event: id, EventPrefix: d.prod.s, EventNumber: uint32(i & (len(d.ids) - 1)),
+		Key: key, KeyName: &d.keyNames[ki], Type: "Deposited", Amount: 5}
+	tag := h.PutStamped(&d.stamps[0], m, Tag{})
+	m.KeyName, m.EventPrefix, m.EventNumber = nil, "", 0
+	m.Offset, m.ProducerID, m.Seq = off, 1, off
+	h.PutStamped(&d.stamps[1], m, tag)
+	h.PutStamped(&d.stamps[2], m, tag)
+	m.ProducerID, m.Seq, m.Attempt, m.Generation = 0, 0, 1, 1
+	h.PutStamped(&d.stamps[3], m, tag)
+	m.Value = 9
+	h.PutStamped(&d.stamps[4], m, tag)
 }

@@ -47,7 +47,9 @@ func (c KindCode) Kind() Kind {
 // [Entry] field of its name does, a third of an Entry to clear; its names
 // are [Name]s and its kind a [KindCode], so that a delivery path that
 // keeps a Name per node, group, service and topic records each with no
-// string lookup ([History.PutNamed]).
+// string lookup ([History.PutNamed]); a recorder that makes many records
+// of one kind with the same names records them with a [Stamp] instead
+// ([History.PutStamped]), which looks the names up once.
 // Type, mostly one string at one of two addresses (the producer's, the
 // log's), is told by those last two addresses.
 type NamedStep struct {
