@@ -151,7 +151,7 @@ func (j *Judgement) projectionTopics() map[string]string {
 	return j.topics
 }
 
-// topicLogs returns [topicLogs] of the topics that feed the history's
+// topicLogs returns the logs ([topicLogsOf]) of the topics that feed the history's
 // read models: the caller must not change them.
 func (j *Judgement) topicLogs() map[string]*topicLog {
 	if j.logs == nil {

@@ -42,9 +42,6 @@ func subscriptions(h *history.History) map[string][]subscriber {
 	return out
 }
 
-// groupEvent names one event as seen by one service of a group.
-type groupEvent struct{ group, service, event string }
-
 // tp names a partition of a topic.
 type tp struct {
 	topic     string

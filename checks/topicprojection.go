@@ -49,13 +49,8 @@ type topicLog struct {
 	appends []int
 }
 
-// topicLogs reads the log of every topic that feeds a read model.
-func topicLogs(h *history.History, sources map[string]string) map[string]*topicLog {
-	return topicLogsOf(h, sources, func() *txnLog { return transactions(h) })
-}
-
-// topicLogsOf is [topicLogs] with the [transactions] of h from txns,
-// called only if a topic feeds a read model.
+// topicLogsOf reads the log of every topic that feeds a read model, with
+// the [transactions] of h from txns, called only if a topic feeds one.
 func topicLogsOf(h *history.History, sources map[string]string, txns func() *txnLog) map[string]*topicLog {
 	logs := map[string]*topicLog{}
 	for _, t := range sources {
