@@ -359,8 +359,8 @@ func (g *group) commit(w *sim.World, b *Broker, c *memberRef, p int, offset int6
 		}
 	}
 	g.committed[p] = offset
-	b.hist.PutNamed(&history.NamedStep{At: int64(w.Now()), Kind: codeOffsetCommit, Node: c.hname, Group: &g.hname,
-		Topic: &g.topic.hname, Partition: p, Offset: offset, Generation: c.generation}, 0, 0)
+	st := history.NewStamp(codeOffsetCommit, c.hname, &g.hname, nil, &g.topic.hname)
+	b.hist.PutStamped(&st, &history.Mark{At: int64(w.Now()), Partition: p, Offset: offset, Generation: c.generation}, history.Tag{})
 }
 
 // assign spreads partitions 0..partitions-1 over members members (in join

@@ -25,42 +25,6 @@ func BenchmarkAdd(b *testing.B) {
 	}
 }
 
-// BenchmarkPutNamed measures the five records of one event on the
-// model's delivery path (publish, append, acknowledgement, delivery,
-// effect) added with PutNamed, the later four with the symbols the
-// publish returned, per event: the history's share of a delivery. The ids
-// are new, numbered strings spelled once and told, as a producer spells
-// and tells them; the names and kind codes are the recorder's, made once.
-func BenchmarkPutNamed(b *testing.B) {
-	d := newDeliveries()
-	h := &History{}
-	i := 0
-	for b.Loop() {
-		if h.Len() >= 1<<20 {
-			h.Reset()
-		}
-		d.record(h, i)
-		i++
-	}
-}
-
-// BenchmarkPutNamedFresh is BenchmarkPutNamed into a new history every
-// 100,000 events, as a single run records into a history of its own: it
-// pays for the memory a fresh history touches (its chunks, mapped or
-// taken from the pool of those of histories gone, and its symbols).
-func BenchmarkPutNamedFresh(b *testing.B) {
-	d := newDeliveries()
-	h := &History{}
-	i := 0
-	for b.Loop() {
-		if h.Len() >= 500_000 {
-			h = &History{}
-		}
-		d.record(h, i)
-		i++
-	}
-}
-
 // deliveries is what a recorder of the delivery path keeps: its names,
 // kind codes and the ids and keys it draws.
 type deliveries struct {
@@ -90,26 +54,14 @@ func newDeliveries() *deliveries {
 	return d
 }
 
-// record adds the five records of event i to h.
-func (d *deliveries) record(h *History, i int) {
-	id, key := d.ids[i&(len(d.ids)-1)], d.keys[i%len(d.keys)]
-	at, part, off := int64(i), i&7, int64(i>>3)
-	ev, k := h.PutNamed(&NamedStep{At: at, Kind: d.publish, Node: &d.prod, Topic: &d.topic, Partition: part, Event: id,
-		EventPrefix: d.prod.s, EventNumber: uint32(i & (len(d.ids) - 1)), Key: key, Type: "Deposited", Amount: 5}, 0, 0)
-	h.PutNamed(&NamedStep{At: at, Kind: d.appnd, Node: &d.broker, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,
-		Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
-	h.PutNamed(&NamedStep{At: at, Kind: d.ack, Node: &d.prod, Topic: &d.topic, Partition: part, Offset: off, Event: id, Key: key,
-		Type: "Deposited", Amount: 5, ProducerID: 1, Seq: off}, ev, k)
-	h.PutNamed(&NamedStep{At: at, Kind: d.deliver, Node: &d.member, Group: &d.group, Topic: &d.topic, Partition: part, Offset: off, Event: id,
-		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1}, ev, k)
-	h.PutNamed(&NamedStep{At: at, Kind: d.effect, Node: &d.member, Group: &d.group, Topic: &d.topic, Partition: part, Offset: off, Event: id,
-		Key: key, Type: "Deposited", Amount: 5, Attempt: 1, Generation: 1, Value: 9}, ev, k)
-}
-
-// BenchmarkPutStamped is BenchmarkPutNamed with PutStamped: each record
-// with its recorder's stamp (made once) and a Mark kept and refilled,
-// the later four with the tag the publish returned; the publish gives
-// its key by Name, as the model's producer does.
+// BenchmarkPutStamped measures the five records of one event on the
+// model's delivery path (publish, append, acknowledgement, delivery,
+// effect) added with PutStamped, per event: the history's share of a
+// delivery. Each record takes its recorder's stamp (made once) and a
+// Mark kept and refilled, the later four the tag the publish returned;
+// the publish gives its key by Name, as the model's producer does. The
+// ids are new, numbered strings spelled once and told, as a producer
+// spells and tells them.
 func BenchmarkPutStamped(b *testing.B) {
 	d := newDeliveries()
 	h := &History{}
@@ -124,7 +76,9 @@ func BenchmarkPutStamped(b *testing.B) {
 }
 
 // BenchmarkPutStampedFresh is BenchmarkPutStamped into a new history
-// every 100,000 events (see BenchmarkPutNamedFresh).
+// every 100,000 events, as a single run records into a history of its
+// own: it pays for the memory a fresh history touches (its chunks, mapped
+// or taken from the pool of those of histories gone, and its symbols).
 func BenchmarkPutStampedFresh(b *testing.B) {
 	d := newDeliveries()
 	h := &History{}

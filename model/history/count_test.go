@@ -43,7 +43,7 @@ func compactIndexes(h *History, ks ...Kind) []int {
 }
 
 // TestCountFollowsRecords checks Count against a scan of the records
-// through appends (Add, PutNamed, a spilling history's chunk boundary),
+// through appends (Add, PutStamped, a spilling history's chunk boundary),
 // Set changing a record's kind, SetEntries and Reset, for single kinds,
 // sets of kinds, an unknown kind and none; and Compact, which ends at the
 // last record of its kinds by their count, against the same scan.
@@ -69,7 +69,7 @@ func TestCountFollowsRecords(t *testing.T) {
 		case 0:
 			h.Add(Entry{Kind: Effect, Group: "g", Event: "e"})
 		case 1:
-			h.PutNamed(&NamedStep{Kind: Publish.Code(), Node: &name, Event: "e"}, 0, 0)
+			putStamped(h, Publish.Code(), &name, "e")
 		case 2:
 			h.Add(Entry{Kind: Append, Topic: "t", Offset: int64(i)})
 		}

@@ -4,7 +4,7 @@ import "sync/atomic"
 
 // Name is a string a recorder puts in many records (a node's, a group's,
 // a topic's name) with its symbol in the history that last recorded it,
-// so that recording it again costs no lookup ([History.PutNamed]). The
+// so that recording it again costs no lookup ([History.PutStamped]). The
 // symbol is remembered with the history and the generation of its symbol
 // table: a history's table takes a new generation when it is emptied
 // ([History.Reset], [History.Close]), so that a symbol of an earlier

@@ -580,7 +580,7 @@ func TestResetTwice(t *testing.T) {
 			h.Add(e)
 			es = append(es, e)
 		}
-		h.PutNamed(&NamedStep{Kind: Publish.Code(), Node: &name, Event: "ev-named"}, 0, 0)
+		putStamped(h, Publish.Code(), &name, "ev-named")
 		es = append(es, Entry{Kind: Publish, Node: "node-a", Event: "ev-named"})
 		return es
 	}

@@ -40,8 +40,13 @@ func (st *Stamp) Topic() *Name { return st.topic }
 
 // Mark is a record's own fields, those a [Stamp] does not give, each
 // meaning what the [Entry] field of its name does; EventPrefix,
-// EventNumber and KeyName are [NamedStep]'s hints. A recorder keeps a
-// Mark and sets the fields of each record in it, passing it by address.
+// EventNumber and KeyName are hints: EventPrefix and EventNumber, when
+// EventNumber is not 0, tell that Event is EventPrefix, a dash and the
+// decimal EventNumber (at most 999999999), as a producer numbers its
+// ids, so that the history need not read the number back from Event;
+// KeyName, when not nil, is the Name of the key, which Key is then not
+// read for. A recorder keeps a Mark and sets the fields of each record
+// in it, passing it by address.
 type Mark struct {
 	At                  int64
 	Partition           int
@@ -67,7 +72,7 @@ type Mark struct {
 // A tag must only come with the Event and Key of the record it was
 // returned for: those are the strings its symbols stand for. The zero
 // Tag holds no symbol. (A record's Type, mostly one string at one of two
-// addresses, is told by those addresses, as PutNamed tells it.)
+// addresses, is told by those addresses.)
 type Tag struct {
 	ev, key Sym
 	gen     uint32 // tagGen of the table's generation
@@ -141,8 +146,9 @@ func (h *History) PutStamped(st *Stamp, m *Mark, tag Tag) Tag {
 	}
 	r := &h.recs[h.n>>chunkBits][h.n&(chunkLen-1)]
 	h.n++
-	// Every field is stored one by one, as PutNamed does (the chunk may
-	// hold an earlier record).
+	// Every field is stored one by one, with no Record built on the
+	// stack first: the chunk may hold an earlier record (a reused
+	// history's).
 	value, version, position, flags := m.Value, int64(0), int64(0), uint8(0)
 	if prod {
 		value, version, position, flags = int64(m.Epoch), m.ProducerID, m.Seq, flagProducer
@@ -184,7 +190,7 @@ func (t *symbols) generation() uint64 {
 
 // markSyms returns the tag of m's Event and Key in h's current table,
 // whose tag generation is gen: the hint's symbols where they are those
-// of the strings, else looked up, as PutNamed does.
+// of the strings, else looked up.
 //
 //go:noinline
 func (h *History) markSyms(m *Mark, hint Tag, gen uint32) Tag {

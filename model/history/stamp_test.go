@@ -11,7 +11,7 @@ import (
 // record for record the same compact records, symbols included, the same
 // entries and the same counts by kind as one recorded with Add of each
 // record's Entry, mixed with entries added with Add and records put with
-// PutNamed, across Reset, Close and reuse of the history. Stamps are used
+// stamps made for one record, across Reset, Close and reuse of the history. Stamps are used
 // in this history and another one in turn, and across Resets (their
 // symbols stale), some with a service (a side row); each record comes
 // with the tag PutStamped returned for its strings in this history's
@@ -83,11 +83,11 @@ func TestPutStampedAgreesWithAdd(t *testing.T) {
 				h.Add(e)
 				ref.Add(e)
 				continue
-			case 5: // a step put with PutNamed
-				s := NamedStep{At: int64(i), Kind: kind.Draw(t, "named-kind").Code(), Node: name.Draw(t, "named-node"),
-					Topic: name.Draw(t, "named-topic"), Event: str.Draw(t, "named-event"), Key: str.Draw(t, "named-key")}
-				h.PutNamed(&s, 0, 0)
-				ref.Add(s.Entry())
+			case 5: // a record put through a stamp made for it alone, as an offset commit is
+				one := NewStamp(kind.Draw(t, "one-kind").Code(), name.Draw(t, "one-node"), nil, nil, name.Draw(t, "one-topic"))
+				m := Mark{At: int64(i), Event: str.Draw(t, "one-event"), Key: str.Draw(t, "one-key")}
+				h.PutStamped(&one, &m, Tag{})
+				ref.Add(one.Entry(&m))
 				continue
 			}
 			st := &stamps[rapid.IntRange(0, len(stamps)-1).Draw(t, "stamp")]
@@ -234,4 +234,11 @@ func TestTagGenerationsRunOut(t *testing.T) {
 			t.Fatalf("record %d: %+v, want %+v", i, got, want)
 		}
 	}
+}
+
+// putStamped records a record of kind k by node with event ev through a
+// stamp made for it alone.
+func putStamped(h *History, k KindCode, node *Name, ev string) {
+	st := NewStamp(k, node, nil, nil, nil)
+	h.PutStamped(&st, &Mark{Event: ev}, Tag{})
 }
