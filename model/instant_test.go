@@ -16,12 +16,7 @@ func runEntries(t *testing.T, cfg Config, d time.Duration, off bool, hook sim.Cr
 	t.Helper()
 	instantOff = off
 	defer func() { instantOff = false }()
-	w := sim.New(3)
-	h := &history.History{}
-	s, err := Build(w, cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, s, h := buildSystem(t, cfg, 3)
 	if hook != nil {
 		w.SetCrashHook(hook)
 	}

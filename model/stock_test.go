@@ -15,12 +15,7 @@ import (
 // releases the system.
 func runReleased(t *testing.T, cfg Config, seed uint64, d time.Duration) ([]history.Entry, []*logRecord) {
 	t.Helper()
-	w := sim.New(seed)
-	h := &history.History{}
-	s, err := Build(w, cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, s, h := buildSystem(t, cfg, seed)
 	s.Expect(d)
 	s.Start()
 	w.Run(sim.Time(d), 0)
@@ -81,12 +76,7 @@ func TestProducerArraysComeBackFromTheStock(t *testing.T) {
 	const d = 50 * time.Millisecond
 	cfg := benchConfig(CommitInterval)
 	run := func(seed uint64) (es []history.Entry, given, taken map[*Record]bool) {
-		w := sim.New(seed)
-		h := &history.History{}
-		s, err := Build(w, cfg, h)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, s, h := buildSystem(t, cfg, seed)
 		s.Expect(d)
 		taken = map[*Record]bool{}
 		s.Start()
