@@ -309,12 +309,17 @@ func (p *Producer) pump(w *sim.World) {
 		if all {
 			p.pending[part] = recs[:0]
 		} else {
-			// the rest moves to the front: a partition's records start
-			// its array, which is whole when it goes to the stock
-			// ([Producer.release])
-			rest := copy(recs, recs[n:])
-			clear(recs[rest:])
-			p.pending[part] = recs[:rest]
+			// The rest moves to the front when it is no longer than
+			// the batch just copied out, so that the array keeps its
+			// room; a longer rest (a backlog) stays where it is, as
+			// moving it at every batch would cost its length each time.
+			rest := recs[n:]
+			if len(rest) <= n {
+				k := copy(recs, rest)
+				clear(recs[k:])
+				rest = recs[:k]
+			}
+			p.pending[part] = rest
 			p.ready = append(p.ready, part)
 		}
 		if p.pid != 0 {
@@ -515,8 +520,9 @@ func (p *Producer) spareRecords() []Record {
 // release hands the producer's record arrays to the stock, cleared: its
 // partitions' pending arrays, its spare ones and those of its requests
 // done with or in flight. Each array has one owner (see
-// [Producer.pump]) and starts at its first element, so each goes once
-// and whole. Nothing of the producer may run after it.
+// [Producer.pump]), so each goes once; a pending array whose front a
+// backlog's batches took goes with the room it has left. Nothing of the
+// producer may run after it.
 func (p *Producer) release() {
 	for i := range p.pending {
 		recordStock.giveCleared(&p.pending[i])
