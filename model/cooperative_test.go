@@ -28,12 +28,7 @@ func TestCooperativeRebalance(t *testing.T) {
 				Events: []EventSpec{{Type: "Deposited", AmountMin: 1, AmountMax: 9}}}},
 			Consumers: []ConsumerConfig{entry("ledger", 2, 0), entry("late", 1, time.Second)},
 		}
-		w := sim.New(1)
-		h := &history.History{}
-		sys, err := Build(w, cfg, h)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, sys, h := buildSystem(t, cfg, 1)
 		sys.Start()
 		w.Run(sim.Time(3*time.Second), 0)
 		return h

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
 
@@ -17,12 +16,7 @@ func TestExpectChangesNothing(t *testing.T) {
 	for _, cfg := range []Config{benchConfig(CommitInterval), replicatedBenchConfig()} {
 		const d = 200 * time.Millisecond
 		run := func(expect bool) ([]byte, uint64, *System) {
-			w := sim.New(3)
-			h := &history.History{}
-			s, err := Build(w, cfg, h)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w, s, h := buildSystem(t, cfg, 3)
 			var room []int
 			if expect {
 				s.Expect(d)

@@ -119,18 +119,10 @@ func fill(p unsafe.Pointer, n int) {
 
 // DrainStocks empties the stocks of released arrays.
 func DrainStocks() {
-	logStock.mu.Lock()
-	logStock.arrays, logStock.bytes = nil, 0
-	logStock.mu.Unlock()
-	countStock.mu.Lock()
-	countStock.arrays, countStock.bytes = nil, 0
-	countStock.mu.Unlock()
-	recordStock.mu.Lock()
-	recordStock.arrays, recordStock.bytes = nil, 0
-	recordStock.mu.Unlock()
-	eventStock.mu.Lock()
-	eventStock.arrays, eventStock.bytes = nil, 0
-	eventStock.mu.Unlock()
+	logStock.drain()
+	countStock.drain()
+	recordStock.drain()
+	eventStock.drain()
 }
 
 // SetInstantOff keeps every batch off the member's instant path (true),

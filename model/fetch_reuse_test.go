@@ -23,12 +23,7 @@ func TestFetchNotReusedInFlight(t *testing.T) {
 		Consumers: []ConsumerConfig{{Group: "ledger", Topic: "accounts", Members: 1, Handler: "balance",
 			SessionTimeout: 200 * time.Millisecond, HeartbeatInterval: 50 * time.Millisecond, PollInterval: 10 * time.Millisecond}},
 	}
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := Build(w, cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, sys, h := buildSystem(t, cfg, 1)
 	sys.Start()
 	w.Run(sim.Time(300*time.Millisecond), 0)
 	m := sys.Members[0]

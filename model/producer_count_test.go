@@ -19,12 +19,7 @@ func TestProducerCount(t *testing.T) {
 		Consumers: []ConsumerConfig{{Group: "ledger", Topic: "accounts", Members: 1, Handler: "balance"}},
 	}
 	for seed := uint64(1); seed <= 20; seed++ {
-		w := sim.New(seed)
-		h := &history.History{}
-		sys, err := Build(w, cfg, h)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, sys, h := buildSystem(t, cfg, seed)
 		sys.Start()
 		w.Run(sim.Time(2*time.Second), 0)
 		var ids []string

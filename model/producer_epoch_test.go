@@ -21,12 +21,7 @@ func lossyIdempotent(t *testing.T, seed uint64) (*history.History, bool) {
 			MaxInFlight: 5}},
 		Consumers: []ConsumerConfig{{Group: "ledger", Topic: "accounts", Members: 1, Handler: "balance"}},
 	}
-	w := sim.New(seed)
-	h := &history.History{}
-	sys, err := Build(w, cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, sys, h := buildSystem(t, cfg, seed)
 	sys.Start()
 	w.Run(sim.Time(2*time.Second), 0)
 	return h, sys.Drain(100*time.Millisecond, 10*time.Second)

@@ -208,3 +208,10 @@ func (s *System) releaseBatches() {
 		}
 	}
 }
+
+// drain empties the stock.
+func (st *stock[T]) drain() {
+	st.mu.Lock()
+	st.arrays, st.bytes = nil, 0
+	st.mu.Unlock()
+}
