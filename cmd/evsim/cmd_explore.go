@@ -28,6 +28,9 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	list, err := load(pos)
+	if err == nil {
+		err = checkFolders(list)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim explore: %v\n", err)
 		return exitUsage

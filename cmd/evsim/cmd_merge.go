@@ -36,6 +36,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	list, err := summaryScenarios(paths[0], merged)
+	if err == nil {
+		err = checkFolders(list)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim merge: %v\n", err)
 		return exitUsage

@@ -57,6 +57,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	list, err := load(pos)
+	if err == nil {
+		err = checkFolders(list)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim run: %v\n", err)
 		return exitUsage

@@ -30,6 +30,9 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	list, err := load(pos)
+	if err == nil {
+		err = checkFolders(list)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim swarm: %v\n", err)
 		return exitUsage

@@ -97,6 +97,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	list, err := load(pos)
+	if err == nil {
+		err = checkFolders(list)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 		return exitUsage

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -58,12 +59,15 @@ func indexEntries(dir string) ([]reports.IndexEntry, error) {
 			return nil, fmt.Errorf("index: %w", err)
 		}
 		var r indexedRun
-		if err := json.Unmarshal(b, &r); err != nil || r.Scenario == "" {
-			continue // not a run's verdicts
-		}
 		folder := filepath.Base(filepath.Dir(f))
+		if err := json.Unmarshal(b, &r); err != nil || r.Scenario == "" || r.Scenario != folder {
+			// Not a run's verdicts: `evsim run` writes a scenario's into
+			// the folder of its name, `evsim live` into NAME-live,
+			// beside a history and no report.
+			continue
+		}
 		e := reports.IndexEntry{Name: r.Scenario, Title: r.Title, Seed: r.Seed, Met: r.ExpectationsMet,
-			Results: r.Results, Expected: r.Expected, Href: folder + "/report.html"}
+			Results: r.Results, Expected: r.Expected, Href: url.PathEscape(folder) + "/report.html"}
 		if e.Title == "" {
 			if s, err := scenarios.Builtin(r.Scenario); err == nil {
 				e.Title = s.Title
@@ -90,7 +94,7 @@ func indexSweeps(dir string) []reports.SweepEntry {
 		}
 		folder := filepath.Base(filepath.Dir(f))
 		out = append(out, reports.SweepEntry{Name: l.Scenario, Runs: l.Runs, Met: l.Met, Seeds: l.Seeds, Failing: len(l.Failing),
-			Interrupted: l.Interrupted, Href: folder + "/sweep.html"})
+			Interrupted: l.Interrupted, Href: url.PathEscape(folder) + "/sweep.html"})
 	}
 	return out
 }

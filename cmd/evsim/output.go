@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/evsim/evsim/scenarios"
 )
 
 // lockName is the file that marks an output folder as being written.
@@ -139,4 +141,18 @@ func writeStreamAtomic(path string, fill func(io.Writer) error) error {
 		}
 		return nil
 	})
+}
+
+// checkFolders checks that each scenario's outputs can go to a folder
+// of its own inside the output folder: its name, the folder's name, must
+// be one plain path element. "." or ".." would put a run's history,
+// charts and report into the output folder itself or beside it,
+// overwriting what is there.
+func checkFolders(list []*scenarios.Scenario) error {
+	for _, s := range list {
+		if s.Name == "" || s.Name == "." || s.Name == ".." || strings.ContainsAny(s.Name, `/\`) || strings.HasPrefix(s.Name, tmpPrefix) {
+			return fmt.Errorf("%s: scenario name %q cannot name its output folder: use letters, digits and dashes", s.File, s.Name)
+		}
+	}
+	return nil
 }

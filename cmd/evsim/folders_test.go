@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// renamed writes a copy of the built-in double-credit whose name is name
+// into dir and returns its path.
+func renamed(t *testing.T, dir, name string) string {
+	t.Helper()
+	src, err := os.ReadFile("../../scenarios/double-credit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "renamed.yaml")
+	out := strings.Replace(string(src), "name: double-credit", "name: "+name, 1)
+	if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestScenarioNamedDotDotWritesNothingOutsideItsFolder(t *testing.T) {
+	for _, name := range []string{`".."`, `"."`} {
+		dir := t.TempDir()
+		f := renamed(t, dir, name)
+		out := filepath.Join(dir, "out")
+		for _, args := range [][]string{
+			{"run", f, "--out", out},
+			{"sweep", f, "--seeds", "1..2", "--out", out},
+			{"explore", f, "--runs", "1", "--out", out},
+		} {
+			code, _, stderr := evsim(t, args...)
+			if code != exitUsage || !strings.Contains(stderr, "cannot name its output folder") {
+				t.Errorf("%s named %s: exit %d, stderr %q; want exit 2 naming the problem", args[0], name, code, stderr)
+			}
+		}
+		for _, d := range []string{dir, out} {
+			for _, file := range []string{"history.jsonl", "verdicts.json", "report.html", "lag.png", "sweep.json", "sweep.html"} {
+				if _, err := os.Stat(filepath.Join(d, file)); err == nil {
+					t.Errorf("name %s: %s written into %s, outside a run folder", name, file, d)
+				}
+			}
+		}
+	}
+}
+
+func TestIndexLinksEscapeFolderNames(t *testing.T) {
+	dir := t.TempDir()
+	f := renamed(t, dir, `"a#b?c%d"`)
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := evsim(t, "run", f, "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := evsim(t, "sweep", f, "--seeds", "1..2", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="a%23b%3fc%25d/report.html"`, `href="a%23b%3fc%25d/sweep.html"`} {
+		if !strings.Contains(strings.ToLower(string(b)), want) {
+			t.Errorf("index lacks the link %s:\n%s", want, b)
+		}
+	}
+}
+
+func TestIndexListsRunsNotLiveVerdicts(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// What `evsim live idempotent-consumer` leaves: a verdicts.json and a
+	// history, no report.
+	live := filepath.Join(out, "idempotent-consumer-live")
+	if err := os.MkdirAll(live, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	v := `{"scenario":"idempotent-consumer","source":"live: embedded","run":1,"records":0,"drained":true,"crashes":0,"checks":{},"simulated":{},"expectations_met":true,"results":[]}`
+	if err := os.WriteFile(filepath.Join(live, "verdicts.json"), []byte(v), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix := string(b); strings.Contains(ix, "idempotent-consumer-live/report.html") || !strings.Contains(ix, "1 runs: 1 met") {
+		t.Errorf("index lists a live run's folder as a run with a report:\n%s", ix)
+	}
+}
