@@ -66,11 +66,11 @@ type seedWorst struct {
 func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("sweep FILE|NAME...|--all --seeds A..B [--shard i/n] [--workers N] [--gate] [--json] [--out DIR] [--summary FILE] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]", stderr)
 	seedsFlag := fs.String("seeds", "1..100", "inclusive range of seeds")
-	shardFlagV := fs.String("shard", "", "run only shard i of n, 0 <= i < n: the seeds at positions i, i+n, i+2n... of the range, for every scenario (i as a Kubernetes JOB_COMPLETION_INDEX or a CI matrix gives it; env: i from $JOB_COMPLETION_INDEX, n from $EVSIM_SHARDS); `evsim merge` combines the shards' summaries")
+	shardFlagV := fs.String("shard", "", "run only shard `i/n`, 0 <= i < n: the seeds at positions i, i+n, i+2n... of the range, for every scenario (i as a Kubernetes JOB_COMPLETION_INDEX or a CI matrix gives it; env: i from $JOB_COMPLETION_INDEX, n from $EVSIM_SHARDS); evsim merge combines the shards' summaries")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "worlds run in parallel, one goroutine each")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object per scenario")
 	outDir := fs.String("out", "evsim-out", "folder for the charts across seeds and the summary (empty: draw none)")
-	summaryFlag := fs.String("summary", "", "write the sweep's summary, for `evsim merge`, to this file, or into this folder if it ends in a slash (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
+	summaryFlag := fs.String("summary", "", "write the sweep's summary, for evsim merge, to this `FILE`, or into this folder if it ends in a slash (default: DIR/sweep-summary.json, or DIR/sweep-summary-I-of-N.json for a shard)")
 	all := fs.Bool("all", false, "sweep every built-in scenario")
 	gate := fs.Bool("gate", false, "exit 0 only if every fixed twin meets its expectations on every seed and every broken scenario is caught on at least one")
 	bf := addBoundFlags(fs)
