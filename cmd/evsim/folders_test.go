@@ -95,3 +95,43 @@ func TestIndexListsRunsNotLiveVerdicts(t *testing.T) {
 		t.Errorf("index lists a live run's folder as a run with a report:\n%s", ix)
 	}
 }
+
+func TestRerunLeavesNoFileOfAnEarlierRun(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	// An earlier version of the scenario double-credit read a read model:
+	// its run drew staleness.png and porcupine's page of a violated
+	// linearizable-reads.
+	src, err := os.ReadFile("../../scenarios/stale-read.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "double-credit.yaml")
+	if err := os.WriteFile(f, []byte(strings.Replace(string(src), "name: stale-read", "name: double-credit", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := evsim(t, "run", f, "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	run := filepath.Join(out, "double-credit")
+	for _, name := range []string{"staleness.png", "linearizable-reads.html"} {
+		if _, err := os.Stat(filepath.Join(run, name)); err != nil {
+			t.Fatalf("the earlier run wrote no %s: %v", name, err)
+		}
+	}
+	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	entries, err := os.ReadDir(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := "history.jsonl lag.png report.html verdicts.json"; strings.Join(names, " ") != want {
+		t.Errorf("run folder after the rerun holds %v, want only this run's files: %s", names, want)
+	}
+	checkWhole(t, out)
+}

@@ -20,18 +20,26 @@ var errInterrupted = errors.New("interrupted")
 // testHookWrote, when set, is called after each output file is in place.
 var testHookWrote func(path string, intr *interrupt)
 
+// optionalOutputs are the files of a run that some runs write and others
+// do not: a rerun into the folder removes them first, so that none of an
+// earlier run's is left beside this run's.
+var optionalOutputs = []string{"lag.png", "staleness.png", "linearizable.html", "linearizable-reads.html"}
+
 // writeOutputs writes a run's history, charts, report and verdicts into
 // dir. Each file is written whole or not at all, and verdicts.json goes
-// last: it is removed first, so a folder with a verdicts.json holds one
-// run's complete set. After Ctrl-C it stops between files and returns
+// last: it is removed first, with the files an earlier run may have
+// written and this one may not, so a folder with a verdicts.json holds
+// one run's complete set and nothing else. After Ctrl-C it stops between files and returns
 // errInterrupted, leaving the run without verdicts.
 func writeOutputs(dir string, o *scenarios.Outcome, intr *interrupt) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("out folder: %w", err)
 	}
 	verdicts := filepath.Join(dir, "verdicts.json")
-	if err := os.Remove(verdicts); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("out folder: %w", err)
+	for _, name := range append([]string{"verdicts.json"}, optionalOutputs...) {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("out folder: %w", err)
+		}
 	}
 	step := func(path string, err error) error {
 		if err != nil {
