@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 )
 
 // cmdMerge combines the summaries of the shards of one sweep into the
@@ -68,5 +69,5 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim merge: %v\n", err)
 		return exitUsage
 	}
-	return sweepExit(merged, *gate, *asJSON, len(whole.seeds(lo, hi)), 0, stdout, stderr)
+	return sweepExit(merged, *gate, *asJSON, int(min(whole.count(lo, hi), math.MaxInt)), 0, stdout, stderr)
 }

@@ -104,6 +104,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
 		return exitUsage
 	}
+	if n := sh.count(lo, hi); n > maxSweepSeeds {
+		fmt.Fprintf(stderr, "evsim sweep: --seeds %s: %d seeds per scenario%s, more than one sweep runs (%d); split it with --shard i/n and merge the shards (see Distributed sweeps in README.md)\n",
+			*seedsFlag, n, shardOf(sh), maxSweepSeeds)
+		return exitUsage
+	}
 	seeds := sh.seeds(lo, hi)
 	summaryFile := summaryPath(*summaryFlag, *outDir, sh)
 	if *outDir != "" {
@@ -140,6 +145,20 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	return sweepExit(summary, *gate, *asJSON, len(seeds), time.Since(start), stdout, stderr)
+}
+
+// maxSweepSeeds is the most seeds per scenario one sweep (or one shard)
+// runs: it keeps each seed's worst lag and staleness until the scenario's
+// runs are all in, and a run takes milliseconds at the least, so a
+// larger range would take days on one machine and its memory first.
+const maxSweepSeeds = 10_000_000
+
+// shardOf is ", in shard i/n", or "" for the whole sweep.
+func shardOf(sh shard) string {
+	if sh.Count <= 1 {
+		return ""
+	}
+	return ", in shard " + sh.String()
 }
 
 // emitSweep draws the charts across seeds of one scenario's sweep into

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -63,9 +64,21 @@ func parseShard(v string) (shard, error) {
 
 // seeds lists the seeds of first..last that belong to the shard.
 func (s shard) seeds(first, last uint64) []uint64 {
-	var out []uint64
-	for seed := first + uint64(s.Index); seed >= first && seed <= last; seed += uint64(s.Count) {
-		out = append(out, seed)
+	n := s.count(first, last)
+	out := make([]uint64, 0, n)
+	for k := range n {
+		out = append(out, first+uint64(s.Index)+k*uint64(s.Count))
 	}
 	return out
+}
+
+// count is how many seeds of first..last belong to the shard, without
+// listing them: the positions p of 0..last-first with p = i mod n. The
+// 2^64 seeds of the whole range 0..2^64-1 count as 2^64-1.
+func (s shard) count(first, last uint64) uint64 {
+	span, i, n := last-first, uint64(s.Index), uint64(max(s.Count, 1))
+	if last < first || i > span {
+		return 0
+	}
+	return min((span-i)/n, math.MaxUint64-1) + 1
 }
