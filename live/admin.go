@@ -65,6 +65,9 @@ func (r *runner) createTopics(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	resp, err := req.RequestWith(cctx, cl)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("create topics: no answer from %v before the deadline (is a Kafka broker listening there? a run waits at most its --timeout, and 15s for its topics): %w", r.seeds, err)
+	}
 	if err != nil {
 		return fmt.Errorf("create topics on %v: %w", r.seeds, err)
 	}

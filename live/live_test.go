@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -656,5 +657,42 @@ func TestRefusesHotKey(t *testing.T) {
 		if slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "lag-slo") }) {
 			t.Errorf("%s: refusals %q name lag-slo", name, got)
 		}
+	}
+}
+
+func TestSilentBrokerSaysNoAnswerInBoundedTime(t *testing.T) {
+	// A port that accepts connections and never answers: a wrong port,
+	// a firewall that swallows the traffic, a broker that hangs.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Run(context.Background(), s, Options{Brokers: []string{l.Addr().String()}, Timeout: 2 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "no answer from") || !strings.Contains(err.Error(), l.Addr().String()) {
+		t.Fatalf("err = %v, want one saying the broker gave no answer", err)
+	}
+	if d := time.Since(start); d > 6*time.Second {
+		t.Errorf("took %s to give up, want within the 2s timeout", d)
 	}
 }
