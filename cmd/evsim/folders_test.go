@@ -135,3 +135,39 @@ func TestRerunLeavesNoFileOfAnEarlierRun(t *testing.T) {
 	}
 	checkWhole(t, out)
 }
+
+func TestResweepLeavesNoChartOfAnEarlierSweep(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	// An earlier version of double-credit had a read model: its sweep drew
+	// sweep-staleness.png.
+	src, err := os.ReadFile("../../scenarios/stale-read.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, "double-credit.yaml")
+	if err := os.WriteFile(f, []byte(strings.Replace(string(src), "name: stale-read", "name: double-credit", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := evsim(t, "sweep", f, "--seeds", "1..2", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	folder := filepath.Join(out, "double-credit")
+	if _, err := os.Stat(filepath.Join(folder, "sweep-staleness.png")); err != nil {
+		t.Fatalf("the earlier sweep drew no sweep-staleness.png: %v", err)
+	}
+	if code, _, stderr := evsim(t, "sweep", "double-credit", "--seeds", "1..2", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	entries, err := os.ReadDir(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := "sweep-lag.png sweep.html sweep.json"; strings.Join(names, " ") != want {
+		t.Errorf("sweep folder after the second sweep holds %v, want only its files: %s", names, want)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -19,7 +20,7 @@ import (
 // scenario's name, its staleness SLO and the failing seeds marked), and
 // writes beside them sweep.html, the page listing the failing seeds with
 // their repro commands, and the summary sweep.json: each file whole or not
-// at all, sweep.json last.
+// at all, sweep.json removed first and written last.
 func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario, rerun string) error {
 	failing := map[uint64]bool{}
 	for _, seed := range sum.Failing {
@@ -45,6 +46,13 @@ func sweepCharts(dir string, sum *sweepLine, s *scenarios.Scenario, rerun string
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("out folder: %w", err)
+	}
+	// sweep.json goes first, with the charts this sweep may not draw: a
+	// folder with a sweep.json holds one sweep's files and no other's.
+	for _, name := range []string{"sweep.json", "sweep-lag.png", "sweep-staleness.png"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("out folder: %w", err)
+		}
 	}
 	title := func(what string) string {
 		t := sum.Scenario + ": " + what
