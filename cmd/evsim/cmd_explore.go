@@ -23,6 +23,10 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
+	if *outDir == "" {
+		fmt.Fprintf(stderr, "evsim explore: %v\n", errNoOut)
+		return exitUsage
+	}
 	if len(pos) != 1 || *runs < 1 || *maxCrashes < 1 || *maxHit < 1 {
 		fmt.Fprintln(stderr, "usage: evsim explore FILE|NAME [--runs N>=1] [--seed N] [--check NAME] [--max-crashes N>=1] [--max-hit N>=1] [--out DIR] [--max-events N] [--max-history SIZE] [--memory SIZE] [--spill-dir DIR]")
 		return exitUsage

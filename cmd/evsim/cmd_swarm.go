@@ -21,6 +21,10 @@ func cmdSwarm(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
+	if *outDir == "" {
+		fmt.Fprintf(stderr, "evsim swarm: %v\n", errNoOut)
+		return exitUsage
+	}
 	lo, hi, err := parseSeeds(*seedsFlag)
 	if len(pos) != 1 || err != nil {
 		if err != nil {

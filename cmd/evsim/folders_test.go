@@ -171,3 +171,29 @@ func TestResweepLeavesNoChartOfAnEarlierSweep(t *testing.T) {
 		t.Errorf("sweep folder after the second sweep holds %v, want only its files: %s", names, want)
 	}
 }
+
+func TestEmptyOutIsRefusedBeforeAnyWork(t *testing.T) {
+	dir := t.TempDir()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	swarm := filepath.Join(wd, "../../scenarios/swarm-idempotent-ledger.yaml")
+	if _, err := os.Stat(swarm); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, args := range [][]string{
+		{"run", "double-credit", "--out", ""},
+		{"explore", "double-credit", "--runs", "1", "--out", ""},
+		{"swarm", swarm, "--seeds", "1..1", "--out", ""},
+	} {
+		code, stdout, stderr := evsim(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, `--out ""`) || stdout != "" {
+			t.Errorf("evsim %q: exit %d, stdout %q, stderr %q; want exit 2 before any run, naming --out", args, code, stdout, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("files written into the working folder: %v", entries)
+	}
+}

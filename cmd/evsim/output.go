@@ -20,6 +20,10 @@ const lockName = ".evsim.lock"
 // into place; a reader ignores such files.
 const tmpPrefix = ".tmp-"
 
+// errNoOut refuses an empty --out to a command whose files need a
+// folder.
+var errNoOut = errors.New(`no output folder (--out ""): name the folder the files go to, as --out evsim-out`)
+
 // outLock is a held lock on an output folder.
 type outLock struct {
 	path string
@@ -31,6 +35,9 @@ type outLock struct {
 // error that names it; a lock whose holder is gone is reported with how
 // to remove it, never taken over.
 func lockOut(dir string) (*outLock, error) {
+	if dir == "" {
+		return nil, errNoOut
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder %s cannot be created: %w (choose another with --out)", dir, err)
 	}
