@@ -75,6 +75,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	modes, group := modeOf(), ""
 	var index []reports.IndexEntry
+	// failed stops the runs at an error; the index still lists the runs
+	// written before it.
+	failed := func(err error) {
+		fmt.Fprintf(stderr, "evsim run: %v\n", err)
+		code = exitUsage
+	}
 	for _, s := range list {
 		if intr.stopped() {
 			break
@@ -88,22 +94,22 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 		o, err := s.RunWithin(sd, bounds)
 		if err != nil {
-			fmt.Fprintf(stderr, "evsim run: %v\n", err)
-			return exitUsage
+			failed(err)
+			break
 		}
 		dir := filepath.Join(*outDir, s.Name)
 		if err := writeOutputs(dir, o, intr); err == errInterrupted {
 			break
 		} else if err != nil {
-			fmt.Fprintf(stderr, "evsim run: %v\n", err)
-			return exitUsage
+			failed(err)
+			break
 		}
 		line := toLine(o, dir)
 		if *asJSON {
 			b, err := json.Marshal(line)
 			if err != nil {
-				fmt.Fprintf(stderr, "evsim run: %v\n", err)
-				return exitUsage
+				failed(err)
+				break
 			}
 			fmt.Fprintf(stdout, "%s\n", b)
 		} else {
@@ -121,6 +127,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err := writeIndex(*outDir); err != nil {
 		fmt.Fprintf(stderr, "evsim run: %v\n", err)
 		return exitUsage
+	}
+	if code == exitUsage {
+		return code
 	}
 	if intr.stopped() {
 		fmt.Fprintf(stderr, "evsim run: interrupted after %d of %d scenarios; every file written is whole, index: %s\n",

@@ -197,3 +197,28 @@ func TestEmptyOutIsRefusedBeforeAnyWork(t *testing.T) {
 		t.Errorf("files written into the working folder: %v", entries)
 	}
 }
+
+func TestRunThatFailsMidListStillRebuildsTheIndex(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../scenarios/double-credit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Replace(strings.Replace(string(src), "name: double-credit", "name: long-run", 1), "duration: 3s", "duration: 20s", 1)
+	f := filepath.Join(dir, "long-run.yaml")
+	if err := os.WriteFile(f, []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	// The long run spills its history past 1 KiB, into a folder that does
+	// not exist: it fails after idempotent-consumer's run was written.
+	code, _, stderr := evsim(t, "run", "idempotent-consumer", f, "--memory", "1KiB", "--spill-dir", filepath.Join(dir, "missing"), "--out", out)
+	if code != exitUsage || !strings.Contains(stderr, "spill") {
+		t.Fatalf("exit %d, stderr %q; want 2 naming the spill", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil || !strings.Contains(string(b), `href="idempotent-consumer/report.html"`) {
+		t.Errorf("no index listing the run that was written: %v", err)
+	}
+	checkWhole(t, out)
+}
