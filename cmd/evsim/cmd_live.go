@@ -119,6 +119,10 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		for _, r := range sim.Results {
 			simulated[r.Check] = r.Verdict
 		}
+		if err := clearLive(filepath.Join(*outDir, s.Name+"-live")); err != nil {
+			fmt.Fprintf(stderr, "evsim live: %v\n", err)
+			return exitUsage
+		}
 		var results []*live.Result
 		for i := range *runs {
 			res, err := live.Run(ctx, s, live.Options{Brokers: seeds, Timeout: *timeout, Seed: s.Seed + uint64(i)})
@@ -168,6 +172,31 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// clearLive removes from dir, a scenario's live folder, the files of
+// earlier live runs: its history and verdicts, and its run-N folders
+// (written with --runs above 1), so that it holds this command's runs
+// alone.
+func clearLive(dir string) error {
+	for _, name := range []string{"verdicts.json", "history.jsonl"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("out folder: %w", err)
+		}
+	}
+	runs, err := filepath.Glob(filepath.Join(dir, "run-*"))
+	if err != nil {
+		return fmt.Errorf("out folder: %w", err)
+	}
+	for _, r := range runs {
+		if _, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(r), "run-")); err != nil {
+			continue // not a folder evsim live writes
+		}
+		if err := os.RemoveAll(r); err != nil {
+			return fmt.Errorf("out folder: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeLive writes a live run's history and verdicts into dir, each file

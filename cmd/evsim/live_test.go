@@ -84,3 +84,31 @@ func TestLiveCompareRefusesLikeLive(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 }
+
+func TestLiveRerunLeavesNoRunOfAnEarlierOne(t *testing.T) {
+	out := t.TempDir()
+	dir := filepath.Join(out, "idempotent-consumer-live")
+	list := func() string {
+		var names []string
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(dir, path)
+				names = append(names, rel)
+			}
+			return nil
+		})
+		return strings.Join(names, " ")
+	}
+	if code, stdout, stderr := evsim(t, "live", "idempotent-consumer", "--runs", "2", "--out", out, "--timeout", "30s"); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, want := list(), "run-1/history.jsonl run-1/verdicts.json run-2/history.jsonl run-2/verdicts.json"; got != want {
+		t.Fatalf("after --runs 2: %s, want %s", got, want)
+	}
+	if code, stdout, stderr := evsim(t, "live", "idempotent-consumer", "--out", out, "--timeout", "30s"); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got, want := list(), "history.jsonl verdicts.json"; got != want {
+		t.Errorf("after a single run: %s, want only its files: %s", got, want)
+	}
+}
