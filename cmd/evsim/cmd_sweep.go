@@ -133,6 +133,12 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+		if *outDir != "" {
+			// The index lists the scenarios whose sweeps were written.
+			if err := writeIndex(*outDir); err != nil {
+				fmt.Fprintf(stderr, "evsim sweep: %v\n", err)
+			}
+		}
 		return exitUsage
 	}
 	summary.Interrupted = intr.stopped()

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // renamed writes a copy of the built-in double-credit whose name is name
@@ -219,6 +220,41 @@ func TestRunThatFailsMidListStillRebuildsTheIndex(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "index.html"))
 	if err != nil || !strings.Contains(string(b), `href="idempotent-consumer/report.html"`) {
 		t.Errorf("no index listing the run that was written: %v", err)
+	}
+	checkWhole(t, out)
+}
+
+func TestSweepThatFailsMidListStillRebuildsTheIndex(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../scenarios/double-credit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Replace(strings.Replace(string(src), "name: double-credit", "name: long-run", 1), "duration: 3s", "duration: 20s", 1)
+	f := filepath.Join(dir, "long-run.yaml")
+	if err := os.WriteFile(f, []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	// The long run starts once idempotent-consumer's sweep is written,
+	// and fails: its history spills past 1 KiB into a missing folder.
+	testHookPicked = func(sc, seed int) {
+		for range 1000 {
+			if _, err := os.Stat(filepath.Join(out, "idempotent-consumer", "sweep.json")); sc == 0 || err == nil {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	defer func() { testHookPicked = nil }()
+	code, _, stderr := evsim(t, "sweep", "idempotent-consumer", f, "--seeds", "1..1", "--workers", "1",
+		"--memory", "1KiB", "--spill-dir", filepath.Join(dir, "missing"), "--out", out)
+	if code != exitUsage || !strings.Contains(stderr, "spill") {
+		t.Fatalf("exit %d, stderr %q; want 2 naming the spill", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil || !strings.Contains(string(b), `href="idempotent-consumer/sweep.html"`) {
+		t.Errorf("no index listing the sweep that was written: %v", err)
 	}
 	checkWhole(t, out)
 }
