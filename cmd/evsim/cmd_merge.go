@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 )
 
 // cmdMerge combines the summaries of the shards of one sweep into the
@@ -59,11 +60,30 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		}
 		defer lock.unlock()
 	}
+	intr := watchInterrupt()
+	defer intr.release()
 	for i, s := range list {
+		if intr.stopped() {
+			break
+		}
 		if err := emitSweep(stdout, s, merged.Scenarios[i].Sweep, rerun, *asJSON, *outDir); err != nil {
 			fmt.Fprintf(stderr, "evsim merge: %v\n", err)
 			return exitUsage
 		}
+		if testHookWrote != nil {
+			testHookWrote(filepath.Join(*outDir, s.Name), intr)
+		}
+	}
+	if intr.stopped() {
+		// Ctrl-C: the scenarios emitted are whole; the whole sweep's
+		// summary would not be.
+		if *outDir != "" {
+			if err := writeIndex(*outDir); err != nil {
+				fmt.Fprintf(stderr, "evsim merge: %v\n", err)
+			}
+		}
+		fmt.Fprintln(stderr, "evsim merge: interrupted; the scenarios above are merged, the whole sweep's summary is not written")
+		return exitInterrupted
 	}
 	if err := finishSweep(merged, *outDir, summaryFile); err != nil {
 		fmt.Fprintf(stderr, "evsim merge: %v\n", err)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -257,4 +259,43 @@ func TestSweepThatFailsMidListStillRebuildsTheIndex(t *testing.T) {
 		t.Errorf("no index listing the sweep that was written: %v", err)
 	}
 	checkWhole(t, out)
+}
+
+func TestInterruptedMergeReleasesItsFolder(t *testing.T) {
+	dir := t.TempDir()
+	summaries := filepath.Join(dir, "s") + "/"
+	for i := range 2 {
+		if code, _, stderr := evsim(t, "sweep", "idempotent-consumer", "double-credit", "--seeds", "1..2", "--shard", fmt.Sprintf("%d/2", i),
+			"--out", "", "--summary", summaries); code != exitOK {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	testHookWrote = func(path string, intr *interrupt) {
+		// Ctrl-C once the first scenario's sweep is written.
+		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-intr.stop:
+		case <-time.After(5 * time.Second):
+			t.Fatal("SIGINT not seen")
+		}
+	}
+	defer func() { testHookWrote = nil }()
+	code, _, stderr := evsim(t, "merge", summaries+"sweep-summary-0-of-2.json", summaries+"sweep-summary-1-of-2.json", "--out", out)
+	if code != exitInterrupted || !strings.Contains(stderr, "interrupted") {
+		t.Fatalf("exit %d, stderr %q; want %d", code, stderr, exitInterrupted)
+	}
+	if _, err := os.Stat(filepath.Join(out, "double-credit")); err == nil {
+		t.Errorf("the merge went on to the next scenario after Ctrl-C")
+	}
+	if _, err := os.Stat(filepath.Join(out, "sweep-summary.json")); err == nil {
+		t.Errorf("an interrupted merge wrote the whole sweep's summary")
+	}
+	checkWhole(t, out) // no lock left behind
+	testHookWrote = nil
+	if code, _, stderr := evsim(t, "merge", summaries+"sweep-summary-0-of-2.json", summaries+"sweep-summary-1-of-2.json", "--out", out); code != exitOK {
+		t.Errorf("merge again into the folder: exit %d: %s", code, stderr)
+	}
 }
