@@ -78,7 +78,13 @@ func cmdLive(args []string, stdout, stderr io.Writer) int {
 	}
 	var seeds []string
 	if *brokers != "" {
-		seeds = strings.Split(*brokers, ",")
+		for _, b := range strings.Split(*brokers, ",") {
+			if b = strings.TrimSpace(b); b == "" {
+				fmt.Fprintf(stderr, "evsim live: --brokers %q: an empty address; want host:port,... (no --brokers: the embedded cluster)\n", *brokers)
+				return exitUsage
+			}
+			seeds = append(seeds, b)
+		}
 	}
 	var refused []string
 	for _, s := range list {

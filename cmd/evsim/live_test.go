@@ -112,3 +112,12 @@ func TestLiveRerunLeavesNoRunOfAnEarlierOne(t *testing.T) {
 		t.Errorf("after a single run: %s, want only its files: %s", got, want)
 	}
 }
+
+func TestLiveRefusesAnEmptyBrokerAddress(t *testing.T) {
+	for _, b := range []string{",", "localhost:9092,", " "} {
+		code, _, stderr := evsim(t, "live", "double-credit", "--brokers", b, "--timeout", "2s", "--out", t.TempDir())
+		if code != exitUsage || !strings.Contains(stderr, "--brokers") {
+			t.Errorf("--brokers %q: exit %d, stderr %q; want 2 naming the flag", b, code, stderr)
+		}
+	}
+}
