@@ -66,7 +66,7 @@ func LagChart(h *history.History, path string, witness ...int64) error {
 		line.Color = palette[i%len(palette)]
 		line.Width = vg.Points(1.5)
 		p.Add(line)
-		p.Legend.Add(s.Name, line)
+		p.Legend.Add(legendLabel(s.Name), line)
 	}
 	// Time and lag start at 0; the headroom on top keeps the legend
 	// clear of the lines.

@@ -37,7 +37,7 @@ func newCrashMarks(h *history.History) *crashMarks {
 	for _, r := range h.All() {
 		if r.Kind == history.Crash {
 			m.xs = append(m.xs, seconds(r.At))
-			m.labels = append(m.labels, "✕ "+r.Node)
+			m.labels = append(m.labels, "✕ "+legendLabel(r.Node))
 		}
 	}
 	return m

@@ -54,3 +54,12 @@ func roundTo(v float64, d int) float64 {
 	p := math.Pow(10, float64(d))
 	return math.Round(v*p) / p
 }
+
+// maxLegendRunes bounds a name in a chart's legend or on a crash label:
+// names have no bound, and a legend as wide as a long name would leave
+// the plot beside it no room.
+const maxLegendRunes = 32
+
+// legendLabel is name as a chart labels it: cut to maxLegendRunes runes,
+// an ellipsis marking the cut. The alt text keeps the whole name.
+func legendLabel(name string) string { return shorten(name, maxLegendRunes) }

@@ -83,7 +83,7 @@ func StalenessChartOf(j *checks.Judgement, path string, witness ...int64) error 
 		line.Color = palette[i%len(palette)]
 		line.Width = vg.Points(1.2)
 		top.Add(line)
-		top.Legend.Add(s.Name, line)
+		top.Legend.Add(legendLabel(s.Name), line)
 	}
 	var sloMax float64
 	for i, s := range rep.Series {
@@ -95,7 +95,7 @@ func StalenessChartOf(j *checks.Judgement, path string, witness ...int64) error 
 		line.Color = palette[i%len(palette)]
 		line.Width = vg.Points(1.2)
 		bottom.Add(line)
-		bottom.Legend.Add(s.Group, line)
+		bottom.Legend.Add(legendLabel(s.Group), line)
 		slo, ok := slos[s.Group]
 		if !ok {
 			continue
@@ -110,7 +110,7 @@ func StalenessChartOf(j *checks.Judgement, path string, witness ...int64) error 
 		sl.Width = vg.Points(1)
 		sl.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		bottom.Add(sl)
-		bottom.Legend.Add(fmt.Sprintf("%s SLO %v", s.Group, slo), sl)
+		bottom.Legend.Add(fmt.Sprintf("%s SLO %v", legendLabel(s.Group), slo), sl)
 	}
 	var qs plotter.XYs
 	for _, q := range rep.Queries {
