@@ -98,7 +98,7 @@ type produceReq struct {
 	epoch     int // the producer epoch the sequence numbers belong to
 	acks      Acks
 	attempt   int  // sends so far
-	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)
+	timeouts  int  // failed attempts so far, counted against ProducerConfig.Retries
 	answered  int  // the attempt that got a response
 	parked    bool // refused as out of sequence: waits for its predecessor
 	done      bool

@@ -25,8 +25,11 @@ import (
 // restart starts a new producer session).
 //
 // An idempotent producer that gives up on a batch cannot know whether it
-// landed, so the sequence numbers after it may never be accepted. As Kafka
-// clients do since KIP-360, it bumps its epoch; each partition then waits
+// landed, so the sequence numbers after it may never be accepted; one
+// whose batch is refused out of sequence with no earlier batch in flight
+// knows that they will not be (the broker lost acknowledged records). As
+// Kafka clients do since KIP-360, it bumps its epoch (and in the second
+// case sends the batch again, within Retries); each partition then waits
 // until none of its requests is still in flight under the old epoch,
 // numbers its records from 0 again under the new one (the refused requests
 // first, in their order), and goes on.
