@@ -13,9 +13,9 @@ import (
 // records of the partition, its log and its sequence numbers cut back
 // (as a replica elected without them would have it): the producer's next
 // batch is then ahead of the broker's sequence with no earlier batch in
-// flight. From the cut on the producer has left the given retries
-// (below 1, which its configuration refuses up front: no retry left). It
-// returns the history and whether the run drained.
+// flight. From the cut on, the producer's Retries is retries (0, which
+// its configuration refuses up front, leaves the refused batch no
+// retry). It returns the history and whether the run drained.
 func gapRun(t *testing.T, retries int) (*history.History, bool) {
 	t.Helper()
 	cfg := Config{
