@@ -171,8 +171,12 @@ type ProducerConfig struct {
 	// is in the log, but the producer does not know). Like a stalled TCP
 	// connection, a loss takes every later request, or answer, on the
 	// connection with it, until the first lost one times out after
-	// RequestTimeout: the producer then closes the connection and retries
-	// every request in flight on it, in order.
+	// RequestTimeout: the producer then closes the connection, and every
+	// request in flight on it fails and is retried. As in Kafka's Java
+	// client, a failed request goes back to the front of its partition's
+	// queue (in sequence order when Idempotent), so without idempotence
+	// the requests of a partition that fail together go again newest
+	// first.
 	RequestLoss, AckLoss sim.Ratio
 	// ErrorResponses is the probability that the broker answers a produce
 	// request with a retriable error (as NOT_ENOUGH_REPLICAS or
@@ -181,9 +185,10 @@ type ProducerConfig struct {
 	// requests behind it in flight are appended. Only on the single
 	// broker.
 	ErrorResponses sim.Ratio
-	// Retries is how many times a failed request (a timeout or a
-	// retriable error) is sent again before the producer gives up (0:
-	// none).
+	// Retries is how many times a failed request (a timeout, a
+	// retriable error, or, when Idempotent, a refusal out of sequence
+	// with no earlier request in flight) is sent again before the
+	// producer gives up (0: none).
 	Retries int
 	// RetryBackoff is the wait before a retry (0: DefaultRetryBackoff).
 	RetryBackoff time.Duration

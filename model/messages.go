@@ -98,12 +98,14 @@ type produceReq struct {
 	epoch     int // the producer epoch the sequence numbers belong to
 	acks      Acks
 	attempt   int  // sends so far
-	timeouts  int  // timeouts so far (retries counted against ProducerConfig.Retries)
+	timeouts  int  // failed attempts so far, counted against ProducerConfig.Retries
 	answered  int  // the attempt that got a response
 	parked    bool // refused as out of sequence: waits for its predecessor
 	done      bool
 	refuse    bool       // the broker answers this attempt with a retriable error (ErrorResponses)
-	backoff   bool       // failed: waits out the retry backoff before it is sent again
+	backoff   bool       // failed: waits in the producer's requeued until it is sent again
+	retryAt   sim.Time   // when a failed request's retry backoff is over
+	resend    bool       // parked until now: to be sent again when its timer fires
 	dst       sim.NodeID // the broker the current attempt went to (-1: none)
 	// one holds the record of a batch of one, the usual batch, so that
 	// the request and its records are one allocation; buf holds a longer

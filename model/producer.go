@@ -25,8 +25,11 @@ import (
 // restart starts a new producer session).
 //
 // An idempotent producer that gives up on a batch cannot know whether it
-// landed, so the sequence numbers after it may never be accepted. As Kafka
-// clients do since KIP-360, it bumps its epoch; each partition then waits
+// landed, so the sequence numbers after it may never be accepted; one
+// whose batch is refused out of sequence with no earlier batch in flight
+// knows that they will not be (the broker lost acknowledged records). As
+// Kafka clients do since KIP-360, it bumps its epoch (and in the second
+// case sends the batch again, within Retries); each partition then waits
 // until none of its requests is still in flight under the old epoch,
 // numbers its records from 0 again under the new one (the refused requests
 // first, in their order), and goes on.
@@ -82,6 +85,11 @@ type producerVolatile struct {
 	seqs     []int64 // next sequence number per partition
 	lines    []int   // per partition: the epoch its sequence numbers belong to
 	inflight []*produceReq
+	// requeued are the failed requests (of inflight) that wait to be
+	// sent again; a partition's are in the order they go, as at the front
+	// of the partition's queue in Kafka's accumulator (see
+	// [Producer.requeue]).
+	requeued []*produceReq
 	pending  [][]Record // per partition: records waiting for a request
 	ready    []int      // partitions with pending records, oldest first
 	// leaders is the producer's metadata of a replicated topic: the node
@@ -160,9 +168,17 @@ func (p *Producer) Handle(w *sim.World, ev *sim.Event) {
 	case kindMetadataResp:
 		p.leaders[ev.A] = sim.NodeID(ev.B)
 	case kindRetrySend:
-		if req := ev.Msg.(*produceReq); !req.done {
-			req.backoff = false
+		req := ev.Msg.(*produceReq)
+		switch {
+		case req.done:
+		case req.resend:
+			req.resend = false
 			p.send(w, req)
+			p.pump(w)
+		default:
+			// the backoff of a failed request is over (or it was sent
+			// already, behind another one)
+			p.sendRequeued(w, req.partition)
 			p.pump(w)
 		}
 	default:
@@ -352,16 +368,58 @@ func (p *Producer) sentBlind(w *sim.World, req *produceReq) {
 }
 
 // backingOff reports whether a failed request of partition part waits
-// out its retry backoff: as in Kafka's accumulator, where the failed
-// batch goes back to the head of its partition's queue, nothing of the
+// to be sent again: as in Kafka's accumulator, where the failed batch
+// goes back to the front of its partition's queue, nothing of the
 // partition is sent before it.
 func (p *Producer) backingOff(part int) bool {
-	for _, r := range p.inflight {
-		if r.partition == part && r.backoff {
+	for _, r := range p.requeued {
+		if r.partition == part {
 			return true
 		}
 	}
 	return false
+}
+
+// requeue puts failed request req back in its partition's queue of
+// requests to send again, after the retry backoff, as Kafka's
+// RecordAccumulator.reenqueue does: without idempotence at the front
+// (so that requests failed one after the other go newest first), with
+// it in sequence order (insertInSequenceOrder).
+func (p *Producer) requeue(w *sim.World, req *produceReq) {
+	req.backoff = true
+	req.retryAt = w.Now() + sim.Time(p.cfg.RetryBackoff)
+	i := 0
+	if p.pid != 0 {
+		i = len(p.requeued)
+		for j, r := range p.requeued {
+			if r.partition == req.partition && r.seq > req.seq {
+				i = j
+				break
+			}
+		}
+	}
+	p.requeued = slices.Insert(p.requeued, i, req)
+	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+}
+
+// sendRequeued sends again the failed requests at the front of
+// partition part's queue whose backoff is over, in their order: as in
+// Kafka's accumulator, a request still backing off at the front holds
+// up the ones behind it.
+func (p *Producer) sendRequeued(w *sim.World, part int) {
+	for i := 0; i < len(p.requeued); {
+		r := p.requeued[i]
+		if r.partition != part {
+			i++
+			continue
+		}
+		if r.retryAt > w.Now() {
+			return
+		}
+		p.requeued = slices.Delete(p.requeued, i, i+1)
+		r.backoff = false
+		p.send(w, r)
+	}
 }
 
 // restart starts partition part's sequence again under the current epoch,
@@ -449,16 +507,7 @@ func (p *Producer) response(w *sim.World, req *produceReq, status int, offset in
 		return
 	}
 	if status == produceOutOfOrder {
-		// An earlier record of this partition has not landed yet: park
-		// this one until it has, then send it again. Under an older epoch
-		// it lands only once renumbered.
-		req.parked = true
-		if req.epoch != p.epoch {
-			p.restart(w, req.partition)
-			p.pump(w)
-		} else if !p.earlierInFlight(req) {
-			p.resend(w, req)
-		}
+		p.outOfOrder(w, req)
 		return
 	}
 	p.finish(w, req)
@@ -552,8 +601,10 @@ func (p *Producer) settle(w *sim.World, part int) {
 
 // timeout handles the expiry of one attempt's wait for an answer. As
 // Kafka's client does, it closes the connection the attempt went on:
-// every request in flight on it without an answer fails and is sent
-// again (in the order they were sent, on a new connection).
+// every request in flight on it without an answer fails, oldest first
+// (InFlightRequests.clearAll), and goes back to its partition's queue to
+// be sent again on a new connection (see [Producer.requeue]): without
+// idempotence the ones of a partition go newest first.
 func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	if req.done || attempt != req.attempt || req.answered == attempt {
 		return
@@ -579,6 +630,34 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 	}
 }
 
+// outOfOrder handles the broker's refusal of req as out of sequence. An
+// earlier record of the partition that has not landed yet is the usual
+// cause: req is parked until it has, then sent again; under an older
+// epoch it lands only once renumbered. With no earlier record in flight
+// under the current epoch, every earlier one was acknowledged, and the
+// broker has lost some (a leader elected without them): the sequence
+// will never be accepted. As Kafka's client does
+// (TransactionManager.canRetry, since KIP-360), that refusal is a failed
+// attempt: the producer bumps its epoch and sends req again numbered
+// from 0, or gives it up after Retries (and bumps the epoch then).
+func (p *Producer) outOfOrder(w *sim.World, req *produceReq) {
+	req.parked = true
+	switch {
+	case req.epoch != p.epoch:
+		p.restart(w, req.partition)
+		p.pump(w)
+	case p.earlierInFlight(req):
+	case req.timeouts >= p.cfg.Retries:
+		req.timeouts++
+		p.giveUp(w, req)
+	default:
+		req.timeouts++
+		p.epoch++
+		p.restart(w, req.partition)
+		p.pump(w)
+	}
+}
+
 // retry counts a failed attempt of req (a timeout, or a retriable error of
 // a replicated partition, after which the producer asks the controller who
 // leads the partition now) and sends it again after the backoff, or gives
@@ -587,24 +666,29 @@ func (p *Producer) retry(w *sim.World, req *produceReq) {
 	p.refresh(w, req.partition)
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
-		p.finish(w, req)
-		for i := range req.records {
-			r := &req.records[i]
-			p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
-				Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt,
-				ProducerID: req.pid, Epoch: req.epoch})
-		}
-		if p.pid != 0 && req.epoch == p.epoch {
-			// The batch's outcome is unknown, so the sequence numbers
-			// after it may never be accepted: bump the epoch.
-			p.epoch++
-		}
-		p.settle(w, req.partition)
-		p.pump(w)
+		p.giveUp(w, req)
 		return
 	}
-	req.backoff = true
-	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
+	p.requeue(w, req)
+}
+
+// giveUp fails req to its caller, out of retries. An idempotent producer
+// then bumps its epoch: the outcome of the batch is unknown, so the
+// sequence numbers after it may never be accepted.
+func (p *Producer) giveUp(w *sim.World, req *produceReq) {
+	req.parked = false
+	p.finish(w, req)
+	for i := range req.records {
+		r := &req.records[i]
+		p.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.PublishFail, Node: p.cfg.Name, Topic: p.t.name,
+			Partition: req.partition, Event: r.ID, Key: r.Key, Type: r.Type, Amount: r.Amount, Attempt: req.attempt,
+			ProducerID: req.pid, Epoch: req.epoch})
+	}
+	if p.pid != 0 && req.epoch == p.epoch {
+		p.epoch++
+	}
+	p.settle(w, req.partition)
+	p.pump(w)
 }
 
 // refresh asks the controller who leads partition part of a replicated
@@ -648,7 +732,7 @@ func (p *Producer) unpark(w *sim.World, partition int) {
 
 // resend sends a parked record again after the retry backoff.
 func (p *Producer) resend(w *sim.World, req *produceReq) {
-	req.parked = false
+	req.parked, req.resend = false, true
 	w.After(p.id, sim.Time(p.cfg.RetryBackoff), kindRetrySend, 0, 0, req)
 }
 
