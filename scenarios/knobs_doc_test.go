@@ -13,8 +13,9 @@ import (
 // so "`fencing: none` with `output`" names fencing and output), and each
 // row's first cell with its real-setting cell.
 type knobTable struct {
-	keys map[string]bool
-	rows map[string]string
+	keys  map[string]bool
+	rows  map[string]string
+	lines map[string]string // each row whole, by its first cell
 }
 
 // knobTables reads the tables that follow each heading of file for which
@@ -42,11 +43,12 @@ func knobTables(t *testing.T, file string, want func(heading string) string) map
 		}
 		tab, ok := out[section]
 		if !ok {
-			tab = knobTable{keys: map[string]bool{}, rows: map[string]string{}}
+			tab = knobTable{keys: map[string]bool{}, rows: map[string]string{}, lines: map[string]string{}}
 			out[section] = tab
 		}
 		first := strings.TrimSpace(cells[0])
 		tab.rows[first] = strings.TrimSpace(cells[1])
+		tab.lines[first] = strings.TrimSpace(line)
 		for _, m := range ticks.FindAllStringSubmatch(first, -1) {
 			key, _, _ := strings.Cut(m[1], ":")
 			tab.keys[strings.TrimSpace(key)] = true
@@ -65,7 +67,8 @@ var notKnobs = []string{"name", "title", "teaches", "seed", "checks", "expect", 
 // table of what each knob stands for, pub/sub keys in the pub/sub one and
 // event-sourcing keys in the event-sourcing one, and every row names the
 // real setting or says it is model-only, a what-if or the application's.
-// README's two knob tables have the same rows as FORMAT.md's.
+// README's two knob tables have the same rows as FORMAT.md's, word for
+// word.
 func TestKnobTablesNameEveryKey(t *testing.T) {
 	n := 0
 	format := knobTables(t, "FORMAT.md", func(h string) string {
@@ -122,6 +125,8 @@ func TestKnobTablesNameEveryKey(t *testing.T) {
 		for _, r := range rr {
 			if !slices.Contains(fr, r) {
 				t.Errorf("README %s knob table has a row FORMAT.md lacks: %s", section, r)
+			} else if got, want := readme[section].lines[r], tab.lines[r]; got != want {
+				t.Errorf("README %s knob table's row %s differs from FORMAT.md's; copy FORMAT.md's:\n%s", section, r, want)
 			}
 		}
 	}
