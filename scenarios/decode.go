@@ -239,7 +239,11 @@ func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.
 	return a, b
 }
 
-// intRange reads "1..100" or a single integer.
+// maxAmount bounds an amount: a run sums millions of them into balances
+// and stocks, which must not overflow.
+const maxAmount = 1_000_000_000
+
+// intRange reads an amount range, "1..100", or a single amount.
 func (d *decoder) intRange(n *yaml.Node, what string) (int64, int64) {
 	s, ok := d.scalar(n, what)
 	if !ok {
@@ -253,6 +257,10 @@ func (d *decoder) intRange(n *yaml.Node, what string) (int64, int64) {
 	b, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
 	if err1 != nil || err2 != nil || a > b {
 		d.errorf(n, "%s: %q: want a whole number or a range like 1..100 with min <= max", what, s)
+		return 0, 0
+	}
+	if a < -maxAmount || b > maxAmount {
+		d.errorf(n, "%s: %q: want amounts from -%d to %d", what, s, maxAmount, maxAmount)
 		return 0, 0
 	}
 	return a, b

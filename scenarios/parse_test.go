@@ -394,3 +394,15 @@ func TestParseCountsAreBounded(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestParseAmountsAreBounded: an amount range so wide that drawing from it
+// or summing its amounts would overflow is an error at the amount, not a
+// panic in the middle of a run.
+func TestParseAmountsAreBounded(t *testing.T) {
+	for _, amount := range []string{"0..9223372036854775807", "-9223372036854775808..9223372036854775807", "1..2000000000", "-2000000000"} {
+		_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "amount: 1..100", "amount: "+amount, 1)))
+		if err == nil || !strings.Contains(err.Error(), "t.yaml:13:17: producers[0].events[0].amount") || !strings.Contains(err.Error(), "1000000000") {
+			t.Errorf("amount %s: got %v", amount, err)
+		}
+	}
+}
