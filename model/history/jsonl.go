@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 )
 
 // Schema is the version of the JSON Lines form, written in the header line
@@ -185,10 +187,14 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 	line := 0
 	sawHeader, v1, legacy := false, false, false
 	var prevAt int64
-	prevLine := 0
+	prevLine, headerLine := 0, 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
+		b := sc.Bytes()
+		if line == 1 {
+			b = bytes.TrimPrefix(b, byteOrderMark)
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
@@ -203,20 +209,33 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 			v1 = hd.Schema == SchemaV1
 			legacy = hd.Schema != Schema
 			h.Source = hd.Source
-			sawHeader = true
+			sawHeader, headerLine = true, line
 			continue
 		}
 		var rec Entry
+		var err error
 		if legacy {
 			var l legacyEntry
-			if err := strict(b, &l); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
+			if err = strict(b, &l); err == nil {
+				rec = fromLegacy(l)
 			}
-			rec = fromLegacy(l)
-		} else if err := strict(b, &rec); err != nil {
+		} else {
+			err = strict(b, &rec)
+		}
+		if err != nil {
+			var hd header
+			if strict(b, &hd) == nil && hd.Schema != "" {
+				return nil, fmt.Errorf("%s:%d: a second header line (the first is on line %d): a file holds one history; were two files joined?", name, line, headerLine)
+			}
 			return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
 		}
+		if err := plainFields(b); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
 		if err := rec.fits(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if err := rec.known(); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if rec.At < 0 {
@@ -262,6 +281,101 @@ func strict(b []byte, v any) error {
 	}
 	if dec.More() {
 		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// byteOrderMark is UTF-8's byte-order mark, which some editors write at
+// the start of a file; a history read skips it.
+var byteOrderMark = []byte("\xef\xbb\xbf")
+
+// plainFields returns an error for a record (a JSON object that decoded
+// into an [Entry]) with a null value, which would read as zero, or a field
+// given twice, of which the last would win; field names match in any
+// letter case, as they decode.
+func plainFields(b []byte) error {
+	if len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	var seen []string
+	i := 1
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return nil // the closing brace
+		}
+		end := stringEnd(b, i)
+		raw := b[i:end]
+		key := string(raw[1 : len(raw)-1])
+		if bytes.IndexByte(raw, '\\') >= 0 {
+			if err := json.Unmarshal(raw, &key); err != nil {
+				return nil // the decoder took the line: it is valid
+			}
+		}
+		for _, k := range seen {
+			if strings.EqualFold(k, key) {
+				return fmt.Errorf("field %q appears twice: give each field once", key)
+			}
+		}
+		seen = append(seen, key)
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the colon
+		if i < len(b) && b[i] == 'n' {
+			return fmt.Errorf("field %q is null: give it a value or leave it out", key)
+		}
+		if i < len(b) && b[i] == '"' {
+			i = stringEnd(b, i)
+		}
+		for i < len(b) && b[i] != ',' && b[i] != '}' {
+			i++
+		}
+		if i >= len(b) || b[i] == '}' {
+			return nil
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string that starts at
+// b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// known returns an error when a field of a closed value set holds a value
+// outside it: a typo would otherwise read as another meaning (an unclean
+// election as a clean one, a blue-green rebuild as one in place). The
+// empty value is each set's absent one.
+func (e *Entry) known() error {
+	for _, f := range []struct {
+		name, v string
+		set     []string
+	}{
+		{"election", string(e.Election), []string{string(ElectionClean), string(ElectionUnclean), string(ElectionOffline), string(ISRChange)}},
+		{"rebuild", string(e.Rebuild), []string{string(RebuildInPlace), string(RebuildStopFirst), string(RebuildBlueGreen)}},
+		{"gap_policy", string(e.GapPolicy), []string{string(GapWait), string(GapSkipAfter), string(GapSkipNoWriter)}},
+		{"error_kind", string(e.ErrorKind), []string{string(ErrorPoison), string(ErrorTransient)}},
+		{"leave_reason", string(e.LeaveReason), []string{string(LeavePollTimeout), string(ExpireRebalanceTimeout),
+			string(ExpireOffsetsRetention), string(LeaveStaticClose)}},
+	} {
+		if f.v != "" && !slices.Contains(f.set, f.v) {
+			return fmt.Errorf("unknown %s %q: want one of %s", f.name, f.v, strings.Join(f.set, ", "))
+		}
 	}
 	return nil
 }

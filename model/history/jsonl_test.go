@@ -238,3 +238,39 @@ func TestValidate(t *testing.T) {
 func same(a, b *History) bool {
 	return a.Source == b.Source && a.Len() == b.Len() && reflect.DeepEqual(a.Entries(), b.Entries())
 }
+
+// TestReadJSONLRefusesSilentValues: a record that would be read as
+// something it does not say is refused with its line and field: a null
+// value (read as zero), a field given twice (the last would win, in any
+// letter case), a second header (two histories joined) and a value of a
+// closed set that is not in it (a typo would read as another meaning).
+func TestReadJSONLRefusesSilentValues(t *testing.T) {
+	ok := `{"at":1,"kind":"crash","node":"a"}`
+	for _, c := range []struct{ line, want string }{
+		{`{"at":null,"kind":"crash","node":"a"}`, `bad.jsonl:3: field "at" is null`},
+		{`{"at":1,"kind":"crash","node":null}`, `bad.jsonl:3: field "node" is null`},
+		{`{"at":5,"kind":"crash","node":"a","at":1}`, `bad.jsonl:3: field "at" appears twice`},
+		{`{"at":5,"kind":"crash","node":"a","AT":1}`, `bad.jsonl:3: field "AT" appears twice`},
+		{`{"at":5,"kind":"crash","node":"a","n\u006fde":"b"}`, `bad.jsonl:3: field "node" appears twice`},
+		{hdr, `bad.jsonl:3: a second header line`},
+		{`{"at":1,"kind":"partition-change","topic":"t","election":"uncleen"}`, `bad.jsonl:3: unknown election "uncleen"`},
+		{`{"at":1,"kind":"projection-reset","node":"p","rebuild":"bluegreen"}`, `bad.jsonl:3: unknown rebuild "bluegreen"`},
+		{`{"at":1,"kind":"leave","node":"c","leave_reason":"max-poll"}`, `bad.jsonl:3: unknown leave_reason "max-poll"`},
+		{`{"at":1,"kind":"handler-error","node":"c","error_kind":"poisoned"}`, `bad.jsonl:3: unknown error_kind "poisoned"`},
+		{`{"at":1,"kind":"projection-skip","node":"p","gap_policy":"skip"}`, `bad.jsonl:3: unknown gap_policy "skip"`},
+	} {
+		_, err := ReadJSONL("bad.jsonl", strings.NewReader(hdr+"\n"+ok+"\n"+c.line+"\n"))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error starting %q", c.line, err, c.want)
+		}
+	}
+}
+
+// TestReadJSONLByteOrderMark: a history saved with a UTF-8 byte-order
+// mark, as some editors on Windows save, reads as without one.
+func TestReadJSONLByteOrderMark(t *testing.T) {
+	h, err := ReadJSONL("bom.jsonl", strings.NewReader("\xef\xbb\xbf"+hdr+"\r\n"+`{"at":1,"kind":"crash","node":"a"}`+"\r\n"))
+	if err != nil || h.Len() != 1 {
+		t.Fatalf("got %v", err)
+	}
+}
