@@ -89,7 +89,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
+	opts := args[1:]
+	if i := slices.Index(opts, "--"); i >= 0 {
+		opts = opts[:i] // after --, a --help is a file's name
+	}
+	if slices.ContainsFunc(opts, isHelp) && slices.Contains(commands, args[0]) {
 		// `evsim run --help` asks for help: the command's usage on stdout,
 		// exit 0, as for `evsim --help`.
 		if slices.Contains([]string{"run", "sweep", "merge", "explore", "swarm", "check", "live"}, args[0]) {
