@@ -406,3 +406,32 @@ func TestParseAmountsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCrashPointItsTargetNeverPasses: a crash aimed at a point its
+// target never passes is refused by Parse at the point's line, as other
+// fault errors are, not only later, without a line, when the world is
+// built.
+func TestParseCrashPointItsTargetNeverPasses(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "crash: billing", "crash: shop", 1)))
+	if err == nil || !strings.Contains(err.Error(), `t.yaml:23:12: faults[0]: crash "shop" at after-effect: shop is a producer`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseAddPartitionsIsBounded: add-partitions cannot grow a topic past
+// the bound a topic's partitions have.
+func TestParseAddPartitionsIsBounded(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(edit(25, "    restart-after: 500ms", "  - add-partitions: orders", "    at: 1s", "    to: 5000")))
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:28:9: faults[1].to: 5000 is too large: want at most 1024") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseExpectOfWrongShapeIsOneError: an expectation given as a list
+// is one error (want a single value), not also an unknown verdict "".
+func TestParseExpectOfWrongShapeIsOneError(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "  no-loss: holds", "  no-loss: [holds]", 1)))
+	if err == nil || !strings.Contains(err.Error(), "expect.no-loss: want a single value") || strings.Contains(err.Error(), `unknown verdict ""`) {
+		t.Fatalf("got %v", err)
+	}
+}

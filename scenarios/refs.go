@@ -108,18 +108,19 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 	for i, item := range items {
 		ends = d.linkEnds(item, i, sys) && ends
 	}
-	if ends && len(items) == len(s.Faults.Faults) {
-		for i, err := range faults.Check(sys, s.Faults) {
-			if err != nil && (child(items[i], "partition") != nil || child(items[i], "link") != nil) {
+	var errs []error // each fault's, when every fault was read
+	if len(items) == len(s.Faults.Faults) {
+		errs = faults.Check(sys, s.Faults)
+	}
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case child(items[i], "partition") != nil || child(items[i], "link") != nil:
+			if ends {
 				d.errorf(items[i], "faults[%d]: %v", i, err)
 			}
-		}
-	}
-	if len(items) == len(s.Faults.Faults) {
-		for i, err := range faults.Check(sys, s.Faults) {
-			if n := child(items[i], "add-partitions"); err != nil && n != nil {
-				d.errorf(n, "faults[%d]: %v", i, err)
-			}
+		case child(items[i], "add-partitions") != nil:
+			d.errorf(child(items[i], "add-partitions"), "faults[%d]: %v", i, err)
 		}
 	}
 	for i, item := range items {
@@ -133,6 +134,15 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 				d.errorf(n, "faults[%d].%s: unknown target %q: want a consumer group or one of the nodes %s",
 					i, kind, n.Value, strings.Join(names, ", "))
 				continue
+			}
+			if errs != nil && errs[i] != nil {
+				// A known target the fault cannot strike, such as a
+				// crash point it never passes.
+				at := child(item, "point")
+				if at == nil {
+					at = n
+				}
+				d.errorf(at, "faults[%d]: %v", i, errs[i])
 			}
 			if pl := child(item, "power-loss"); pl != nil && pl.Value == "true" {
 				for _, id := range ids {

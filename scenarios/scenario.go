@@ -145,7 +145,11 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			d.errorf(f.key, "expect: %q is not among the checks %v: add it to checks or remove it here", f.key.Value, s.Checks)
 			continue
 		}
-		v, err := checks.ParseVerdict(d.str(f.val, "expect."+f.key.Value))
+		str, ok := d.scalar(f.val, "expect."+f.key.Value)
+		if !ok {
+			continue
+		}
+		v, err := checks.ParseVerdict(str)
 		if err != nil {
 			d.errorf(f.val, "expect.%s: %v", f.key.Value, err)
 		}
@@ -666,7 +670,7 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		a := faults.AddPartitions{
 			Topic: d.name(m.get("add-partitions"), what+".add-partitions"),
 			At:    d.duration(m.need("at", "when the operator adds the partitions, like 2s"), what+".at", true),
-			To:    int(d.integer(m.need("to", "the topic's new partition count"), what+".to", 2)),
+			To:    int(d.integerIn(m.need("to", "the topic's new partition count"), what+".to", 2, maxNodes)),
 		}
 		if v := m.get("drain-first"); v != nil {
 			a.DrainFirst = d.truth(v, what+".drain-first")
