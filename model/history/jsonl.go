@@ -179,10 +179,21 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 // in dir past budget bytes of memory ([History.SpillOver]); a spill file
 // that fails is an error.
 func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*History, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
 	h.SpillOver(budget, dir)
+	out, err := readJSONL(name, r, h, budget, dir)
+	if err != nil {
+		h.Close() // its spill file, if it made one, goes with it
+		return nil, err
+	}
+	return out, nil
+}
+
+// readJSONL is [ReadJSONLSpilling] into h; it returns h, or for a version
+// 1 history the upgraded history that replaces it.
+func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (*History, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
 	sawHeader, v1, legacy := false, false, false
@@ -252,22 +263,29 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if line == 0 {
+			return nil, fmt.Errorf("%s: %w", name, err) // not a file of lines, as a folder
+		}
 		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	if !sawHeader {
 		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
 	}
 	if v1 {
-		src := h.Source
-		h = &History{Source: src}
-		h.SpillOver(budget, dir)
+		up := &History{Source: h.Source}
+		up.SpillOver(budget, dir)
 		es := upgradeV1(v1es)
 		for i := range es {
-			h.add(&es[i])
+			up.add(&es[i])
 		}
+		if err := up.Err(); err != nil {
+			up.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		h.Close() // it holds no record
+		return up, nil
 	}
 	if err := h.Err(); err != nil {
-		h.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return h, nil

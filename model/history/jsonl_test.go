@@ -3,7 +3,10 @@ package history
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -273,4 +276,53 @@ func TestReadJSONLByteOrderMark(t *testing.T) {
 	if err != nil || h.Len() != 1 {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// TestReadJSONLClosesItsSpillFileOnError: a history refused part way,
+// after its records had begun to spill, leaves no spill file open (nor on
+// disk): reading many bad files does not run out of descriptors or space.
+func TestReadJSONLClosesItsSpillFileOnError(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts /proc/self/fd")
+	}
+	var b strings.Builder
+	b.WriteString(hdr + "\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, `{"at":%d,"kind":"crash","node":"n%d"}`+"\n", i, i)
+	}
+	b.WriteString(`{"at":1,"kind":"crash"` + "\n") // truncated
+	fds := func() int {
+		es, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	dir := t.TempDir()
+	before := fds()
+	for range 5 {
+		if _, err := ReadJSONLSpilling("bad.jsonl", strings.NewReader(b.String()), 64<<10, dir); err == nil || !strings.HasPrefix(err.Error(), "bad.jsonl:20002: ") {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if after := fds(); after > before {
+		t.Fatalf("%d descriptors open before, %d after five refused reads", before, after)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("left in the spill folder: %v", left)
+	}
+	// A folder given as a history is named without a line.
+	if _, err := ReadJSONL(dir, mustOpen(t, dir)); err == nil || strings.HasPrefix(err.Error(), dir+":1:") {
+		t.Fatalf("a folder: %v", err)
+	}
+}
+
+func mustOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
