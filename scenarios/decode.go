@@ -103,7 +103,9 @@ func (m *mapping) need(key, hint string) *yaml.Node {
 // done reports every key that no one asked for, naming the keys allowed.
 func (m *mapping) done(allowed ...string) {
 	for _, f := range m.fields {
-		if !f.used {
+		if !f.used && f.key.Value == "<<" {
+			m.d.errorf(f.key, "%s: a YAML merge key <<: a scenario takes no YAML anchors or aliases: write the keys out", m.what)
+		} else if !f.used {
 			m.d.errorf(f.key, "%s: unknown key %q: allowed keys are %s", m.what, f.key.Value, strings.Join(allowed, ", "))
 		}
 	}
@@ -118,7 +120,7 @@ func describe(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		return fmt.Sprintf("%q", n.Value)
 	case yaml.AliasNode:
-		return "an alias"
+		return fmt.Sprintf("an alias *%s (a scenario takes no YAML anchors or aliases: write the value out)", n.Value)
 	}
 	return "nothing"
 }

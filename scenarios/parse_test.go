@@ -435,3 +435,16 @@ func TestParseExpectOfWrongShapeIsOneError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestParseAliasesSayWhatToDo: a YAML alias or merge key, which the strict
+// reader does not follow, is an error that says to write the value out.
+func TestParseAliasesSayWhatToDo(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{strings.Replace(validYAML, "name: t\n", "name: &n t\n", 1) + "title: *n\n", `t.yaml:30:8: title: want a single value, got an alias *n (a scenario takes no YAML anchors or aliases`},
+		{strings.Replace(validYAML, "  - name: orders\n", "  - &o {name: orders}\n  - <<: *o\n", 1), `topics[1]: a YAML merge key <<: a scenario takes no YAML anchors or aliases`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
