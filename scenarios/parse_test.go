@@ -448,3 +448,37 @@ func TestParseAliasesSayWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestParseModelErrorsAtTheirLines: what only the model's validation
+// catches (a client or query naming an unknown projection, a name taken
+// twice in the event-sourced part, a topic setting the model refuses) is
+// reported at the line of the entry it is about, not for the file alone.
+func TestParseModelErrorsAtTheirLines(t *testing.T) {
+	es := strings.Join([]string{
+		"name: t",                         // 1
+		"duration: 1s",                    // 2
+		"projections:",                    // 3
+		"  - name: balances",              // 4
+		"clients:",                        // 5
+		"  - name: teller",                // 6
+		"    rate: 10/s",                  // 7
+		"    projection: balancez",        // 8
+		"    commands: [{type: Deposit}]", // 9
+		"queries:",                        // 10
+		"  - name: teller",                // 11
+		"    rate: 10/s",                  // 12
+		"    consistency: eventual",       // 13
+		"    projection: balances",        // 14
+		"checks: [linearizable]",          // 15
+	}, "\n") + "\n"
+	for _, c := range []struct{ src, want string }{
+		{strings.Replace(es, "  - name: teller\n    rate: 10/s\n    consistency", "  - name: dashboard\n    rate: 10/s\n    consistency", 1),
+			`t.yaml:8:17: clients[0].projection: unknown projection "balancez": define it under projections (defined: balances)`},
+		{strings.Replace(es, "balancez", "balances", 1), `t.yaml:11:11: queries[0].name: query client "teller": names must be unique`},
+		{edit(10, "    keys: 5", "    partitioner: explicit", "    partition: 7"), `t.yaml:7:11: producers[0].name: producer "shop": partition 7: topic "orders" has partitions 0..2`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}

@@ -168,7 +168,8 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	}
 	s.Normalize()
 	if err := s.System.Validate(); err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid system: %v", strings.ReplaceAll(err.Error(), "\n", "; "))}
+		d.modelErrors(doc.Content[0], "invalid system", err)
+		return nil, d.err()
 	}
 	d.faultTargets(doc.Content[0], s)
 	if err := d.err(); err != nil {
