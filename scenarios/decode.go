@@ -219,8 +219,17 @@ func (d *decoder) duration(n *yaml.Node, what string, positive bool) time.Durati
 	if v < 0 || positive && v == 0 {
 		d.errorf(n, "%s: %s: want a positive duration", what, s)
 	}
+	if v > maxDuration {
+		d.errorf(n, "%s: %s is too long: want at most %v (ten years of simulated time)", what, s, maxDuration)
+		return maxDuration
+	}
 	return v
 }
+
+// maxDuration bounds every duration of a scenario, so that sums of them
+// (a fault's at and for, a run's duration and drain) cannot overflow the
+// simulated clock, which counts nanoseconds in 64 bits up to 292 years.
+const maxDuration = 10 * 8760 * time.Hour
 
 // durationRange reads "2ms..10ms" or a single duration.
 func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.Duration) {
@@ -236,6 +245,10 @@ func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.
 	b, err2 := time.ParseDuration(strings.TrimSpace(hi))
 	if err1 != nil || err2 != nil || a < 0 || a > b {
 		d.errorf(n, "%s: %q: want a duration or a range like 2ms..10ms with 0 <= min <= max", what, s)
+		return 0, 0
+	}
+	if b > maxDuration {
+		d.errorf(n, "%s: %q is too long: want at most %v (ten years of simulated time)", what, s, maxDuration)
 		return 0, 0
 	}
 	return a, b

@@ -482,3 +482,19 @@ func TestParseModelErrorsAtTheirLines(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDurationsAreBounded: a duration past ten years of simulated
+// time is an error at its line, so that sums of durations cannot
+// overflow the clock (a fault's at plus for read as ending before it
+// starts).
+func TestParseDurationsAreBounded(t *testing.T) {
+	for _, c := range []struct{ edit, want string }{
+		{edit(2, "duration: 2562047h"), "t.yaml:2:11: duration: 2562047h is too long: want at most 87600h0m0s"},
+		{edit(25, "    restart-after: 100000h"), "t.yaml:25:20: faults[0].restart-after: 100000h is too long"},
+		{edit(20, "    processing: 1ms..90000h"), `t.yaml:20:17: consumers[0].processing: "1ms..90000h" is too long`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.edit)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
