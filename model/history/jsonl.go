@@ -378,7 +378,8 @@ func stringEnd(b []byte, i int) int {
 // known returns an error when a field of a closed value set holds a value
 // outside it: a typo would otherwise read as another meaning (an unclean
 // election as a clean one, a blue-green rebuild as one in place). The
-// empty value is each set's absent one.
+// empty value is each set's absent one. A negative partition, or an
+// offset below [OffsetUnknown], is an error too.
 func (e *Entry) known() error {
 	for _, f := range []struct {
 		name, v string
@@ -394,6 +395,12 @@ func (e *Entry) known() error {
 		if f.v != "" && !slices.Contains(f.set, f.v) {
 			return fmt.Errorf("unknown %s %q: want one of %s", f.name, f.v, strings.Join(f.set, ", "))
 		}
+	}
+	if e.Partition < 0 {
+		return fmt.Errorf("partition %d: partitions count from 0", e.Partition)
+	}
+	if e.Offset < OffsetUnknown {
+		return fmt.Errorf("offset %d: offsets count from 0 (-1: an offset the producer never learned)", e.Offset)
 	}
 	return nil
 }

@@ -245,8 +245,9 @@ func same(a, b *History) bool {
 // TestReadJSONLRefusesSilentValues: a record that would be read as
 // something it does not say is refused with its line and field: a null
 // value (read as zero), a field given twice (the last would win, in any
-// letter case), a second header (two histories joined) and a value of a
-// closed set that is not in it (a typo would read as another meaning).
+// letter case), a second header (two histories joined), a value of a
+// closed set that is not in it (a typo would read as another meaning) and
+// a negative partition or offset (but -1, an unknown offset).
 func TestReadJSONLRefusesSilentValues(t *testing.T) {
 	ok := `{"at":1,"kind":"crash","node":"a"}`
 	for _, c := range []struct{ line, want string }{
@@ -261,6 +262,8 @@ func TestReadJSONLRefusesSilentValues(t *testing.T) {
 		{`{"at":1,"kind":"leave","node":"c","leave_reason":"max-poll"}`, `bad.jsonl:3: unknown leave_reason "max-poll"`},
 		{`{"at":1,"kind":"handler-error","node":"c","error_kind":"poisoned"}`, `bad.jsonl:3: unknown error_kind "poisoned"`},
 		{`{"at":1,"kind":"projection-skip","node":"p","gap_policy":"skip"}`, `bad.jsonl:3: unknown gap_policy "skip"`},
+		{`{"at":1,"kind":"append","node":"b","topic":"t","partition":-1,"offset":0}`, `bad.jsonl:3: partition -1: partitions count from 0`},
+		{`{"at":1,"kind":"append","node":"b","topic":"t","offset":-7}`, `bad.jsonl:3: offset -7: offsets count from 0`},
 	} {
 		_, err := ReadJSONL("bad.jsonl", strings.NewReader(hdr+"\n"+ok+"\n"+c.line+"\n"))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
@@ -325,4 +328,13 @@ func mustOpen(t *testing.T, name string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// TestReadJSONLUnknownOffset: an acknowledgement that carries no offset
+// (an acks=0 send) reads with offset -1.
+func TestReadJSONLUnknownOffset(t *testing.T) {
+	h, err := ReadJSONL("ack.jsonl", strings.NewReader(hdr+"\n"+`{"at":1,"kind":"publish-ack","node":"p","topic":"t","offset":-1,"event":"e"}`+"\n"))
+	if err != nil || h.At(0).Offset != OffsetUnknown {
+		t.Fatalf("got %v", err)
+	}
 }
