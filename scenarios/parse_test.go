@@ -498,3 +498,18 @@ func TestParseDurationsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestParseNothingAfterTheDocument: text after the document's end marker
+// (...) is not dropped unread: it is an error, as a second document is;
+// a file of a bare --- is empty.
+func TestParseNothingAfterTheDocument(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{validYAML + "...\nname: other\n", "t.yaml:30:1: malformed YAML"},
+		{validYAML + "...\n  [unclosed\n", "t.yaml:"},
+		{"---\n", "t.yaml: empty scenario"},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.src[max(0, len(c.src)-30):], err, c.want)
+		}
+	}
+}

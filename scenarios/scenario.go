@@ -92,8 +92,14 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			line = extra.Content[0].Line
 		}
 		return nil, &Error{File: file, Line: line, Col: 1, Msg: "a second YAML document: a scenario file holds exactly one (remove the --- separator)"}
+	} else if err != io.EOF {
+		e := yamlError(file, err)
+		if ye, ok := e.(*Error); ok {
+			ye.Msg += " (after the document's end marker ...: a scenario file holds one document)"
+		}
+		return nil, e
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if doc.Kind == 0 || len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "" {
 		return nil, &Error{File: file, Msg: "empty scenario: want a mapping with at least name, duration, topics and checks"}
 	}
 	s := &Scenario{File: file, Source: src, Drain: DefaultDrain, Expect: map[string]checks.Verdict{}, Seed: 1}
