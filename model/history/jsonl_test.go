@@ -338,3 +338,17 @@ func TestReadJSONLUnknownOffset(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestReadJSONLFieldScanSkipsStrings: a string value that holds quotes,
+// backslashes, colons, commas, braces and the word null is a value, not a
+// field or a null.
+func TestReadJSONLFieldScanSkipsStrings(t *testing.T) {
+	rec := `{ "at" : 1 , "kind":"crash","node":"a\\","reason":"x\",\"at\":null,}{","event" :"null"}`
+	h, err := ReadJSONL("ok.jsonl", strings.NewReader(hdr+"\n"+rec+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := h.At(0); e.Node != `a\` || e.Reason != `x","at":null,}{` || e.Event != "null" {
+		t.Fatalf("read %+v", e)
+	}
+}
