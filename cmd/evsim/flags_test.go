@@ -88,3 +88,25 @@ func TestHelpAfterDoubleDashIsAFile(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestFlagGivenTwiceIsRefused: a flag given twice, in any spelling, is an
+// error naming both, not the last silently winning.
+func TestFlagGivenTwiceIsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "double-credit", "--seed=3", "--seed", "4"},
+		{"check", "h.jsonl", "-json", "--json=false"},
+	} {
+		code, _, stderr := evsim(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "is given twice") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}
+
+// TestFlagBeforeTheCommand: a flag before the command says where flags go.
+func TestFlagBeforeTheCommand(t *testing.T) {
+	code, _, stderr := evsim(t, "--seed", "3", "run", "double-credit")
+	if code != exitUsage || !strings.Contains(stderr, "flags go after it, as in evsim run --seed 3") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}

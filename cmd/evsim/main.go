@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 )
 
 // Exit codes.
@@ -132,6 +133,12 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	}
+	if strings.HasPrefix(args[0], "-") {
+		if i := slices.IndexFunc(args, func(a string) bool { return slices.Contains(commands, a) }); i > 0 {
+			fmt.Fprintf(stderr, "evsim: %s comes before the command: flags go after it, as in evsim %s %s\n", args[0], args[i], strings.Join(args[:i], " "))
+			return exitUsage
+		}
 	}
 	fmt.Fprintf(stderr, "evsim: unknown command %q%s\n\n%s", args[0], didYouMean(args[0], commands), usage)
 	return exitUsage
