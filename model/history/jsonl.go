@@ -211,7 +211,11 @@ func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (
 		}
 		if !sawHeader {
 			var hd header
-			if err := strict(b, &hd); err != nil || hd.Schema == "" {
+			err := strict(b, &hd)
+			if err != nil && bytes.Contains(b, []byte(`"schema"`)) {
+				return nil, fmt.Errorf("%s:%d: bad header line: %v: want {\"schema\":%q}, with a \"source\" string at most", name, line, err, Schema)
+			}
+			if err != nil || hd.Schema == "" {
 				return nil, fmt.Errorf("%s:%d: want the header line {\"schema\":%q} first", name, line, Schema)
 			}
 			if hd.Schema != Schema && hd.Schema != SchemaV11 && hd.Schema != SchemaV1 {

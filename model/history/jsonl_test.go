@@ -352,3 +352,17 @@ func TestReadJSONLFieldScanSkipsStrings(t *testing.T) {
 		t.Fatalf("read %+v", e)
 	}
 }
+
+// TestReadJSONLBadHeaderSaysWhy: a header line with a field it does not
+// have, or a field of the wrong kind, says what is wrong with it rather
+// than that the header is missing.
+func TestReadJSONLBadHeaderSaysWhy(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"schema":"evsim.history/v2","sorce":"live"}`, `h.jsonl:1: bad header line: json: unknown field "sorce"`},
+		{`{"schema":"evsim.history/v2","source":7}`, `h.jsonl:1: bad header line: json: cannot unmarshal number`},
+	} {
+		if _, err := ReadJSONL("h.jsonl", strings.NewReader(c.in+"\n")); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.in, err, c.want)
+		}
+	}
+}
