@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -146,7 +147,7 @@ func (d *decoder) name(n *yaml.Node, what string) string {
 	if !ok {
 		return ""
 	}
-	if s == "" || strings.ContainsAny(s, " \t/\\") {
+	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, " \t/\\") || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
 		d.errorf(n, "%s: %q is not a valid name: use letters, digits and dashes", what, s)
 	}
 	return s

@@ -513,3 +513,18 @@ func TestParseNothingAfterTheDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestParseNamesThatAreNotPaths: a scenario's name names its output
+// folder, so . and .. (which would write outside --out) are refused, as
+// are control characters, in every name.
+func TestParseNamesThatAreNotPaths(t *testing.T) {
+	for _, c := range []struct{ edit, want string }{
+		{edit(1, "name: .."), `t.yaml:1:7: name: ".." is not a valid name`},
+		{edit(1, "name: ."), `t.yaml:1:7: name: "." is not a valid name`},
+		{edit(4, `  - name: "ord\u0000ers"`), `t.yaml:4:11: topics[0].name: "ord\x00ers" is not a valid name`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.edit)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
