@@ -164,6 +164,44 @@ const (
 // bounded lists the keys whose count makes nodes or partitions.
 var bounded = []string{".partitions", ".members", ".sessions", ".relays"}
 
+// totals reports, at the list that gives them, counts bounded per entry
+// whose sum over the file's entries passes the bound of one: a file of
+// thousands of topics of 1024 partitions each is an error too, not an
+// out-of-memory crash when its world is built.
+func (d *decoder) totals(root *yaml.Node, s *Scenario) {
+	sum := func(n int, f func(i int) int) int {
+		t := 0
+		for i := range n {
+			t += f(i)
+		}
+		return t
+	}
+	topics, groups, es := s.System.Topics, s.System.Consumers, s.ES
+	for _, c := range []struct {
+		list, what string
+		total      int
+	}{
+		{"topics", "partitions", sum(len(topics), func(i int) int { return topics[i].Partitions })},
+		{"consumers", "members", sum(len(groups), func(i int) int { return groups[i].Members })},
+		{"clients", "sessions", sum(len(es.Clients), func(i int) int { return es.Clients[i].Sessions })},
+		{"queries", "sessions", sum(len(es.Queries), func(i int) int { return es.Queries[i].Sessions })},
+		{"producers", "producers", len(s.System.Producers)},
+		{"projections", "projections", len(es.Projectors)},
+		{"faults", "faults", len(s.Faults.Faults)},
+	} {
+		if c.total <= maxNodes {
+			continue
+		}
+		at := root
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == c.list {
+				at = root.Content[i]
+			}
+		}
+		d.errorf(at, "%s: %d %s in all: want at most %d in all (a run is simulated on one core and kept in memory)", c.list, c.total, c.what, maxNodes)
+	}
+}
+
 func (d *decoder) integer(n *yaml.Node, what string, min int64) int64 {
 	limit := int64(maxCount)
 	for _, b := range bounded {

@@ -528,3 +528,26 @@ func TestParseNamesThatAreNotPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTotalsAreBounded: counts bounded per entry are bounded over
+// all entries too: many topics of many partitions each, or many groups of
+// many members, are refused at their list, not built until memory runs
+// out.
+func TestParseTotalsAreBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: t\nduration: 1s\ntopics:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {name: t%d, partitions: 1000}\n", i)
+	}
+	b.WriteString("consumers:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {group: g%d, topic: t%d, members: 1000}\n", i, i)
+	}
+	b.WriteString("checks: [no-loss]\n")
+	_, err := Parse("t.yaml", []byte(b.String()))
+	for _, want := range []string{"t.yaml:3:1: topics: 3000 partitions in all: want at most 1024 in all", "t.yaml:7:1: consumers: 3000 members in all"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}

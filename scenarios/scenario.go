@@ -165,6 +165,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.Charts = append(s.Charts, d.oneOf(n, "charts", chartNames...))
 	}
 	d.eventSourcing(m, s) // event sourcing and CQRS
+	d.totals(doc.Content[0], s)
 	if n := m.get("swarm"); n != nil {
 		s.Swarm = d.swarm(n, doc.Content[0])
 	}
