@@ -177,19 +177,24 @@ func (d *decoder) totals(root *yaml.Node, s *Scenario) {
 		return t
 	}
 	topics, groups, es := s.System.Topics, s.System.Consumers, s.ES
+	producers := s.System.Producers
 	for _, c := range []struct {
-		list, what string
-		total      int
+		list, what   string
+		total, limit int
 	}{
-		{"topics", "partitions", sum(len(topics), func(i int) int { return topics[i].Partitions })},
-		{"consumers", "members", sum(len(groups), func(i int) int { return groups[i].Members })},
-		{"clients", "sessions", sum(len(es.Clients), func(i int) int { return es.Clients[i].Sessions })},
-		{"queries", "sessions", sum(len(es.Queries), func(i int) int { return es.Queries[i].Sessions })},
-		{"producers", "producers", len(s.System.Producers)},
-		{"projections", "projections", len(es.Projectors)},
-		{"faults", "faults", len(s.Faults.Faults)},
+		{"topics", "partitions", sum(len(topics), func(i int) int { return topics[i].Partitions }), maxNodes},
+		{"consumers", "members", sum(len(groups), func(i int) int { return groups[i].Members }), maxNodes},
+		{"clients", "sessions", sum(len(es.Clients), func(i int) int { return es.Clients[i].Sessions }), maxNodes},
+		{"queries", "sessions", sum(len(es.Queries), func(i int) int { return es.Queries[i].Sessions }), maxNodes},
+		{"producers", "producers", len(producers), maxNodes},
+		{"projections", "projections", len(es.Projectors), maxNodes},
+		{"faults", "faults", len(s.Faults.Faults), maxNodes},
+		// The keys of each producer and client are made up front.
+		{"producers", "keys", sum(len(producers), func(i int) int { return producers[i].Keys }), maxCount},
+		{"clients", "keys", sum(len(es.Clients), func(i int) int { return es.Clients[i].Keys }), maxCount},
+		{"queries", "keys", sum(len(es.Queries), func(i int) int { return es.Queries[i].Keys }), maxCount},
 	} {
-		if c.total <= maxNodes {
+		if c.total <= c.limit {
 			continue
 		}
 		at := root
@@ -198,7 +203,7 @@ func (d *decoder) totals(root *yaml.Node, s *Scenario) {
 				at = root.Content[i]
 			}
 		}
-		d.errorf(at, "%s: %d %s in all: want at most %d in all (a run is simulated on one core and kept in memory)", c.list, c.total, c.what, maxNodes)
+		d.errorf(at, "%s: %d %s in all: want at most %d in all (a run is simulated on one core and kept in memory)", c.list, c.total, c.what, c.limit)
 	}
 }
 

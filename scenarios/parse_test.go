@@ -543,9 +543,14 @@ func TestParseTotalsAreBounded(t *testing.T) {
 	for i := range 3 {
 		fmt.Fprintf(&b, "  - {group: g%d, topic: t%d, members: 1000}\n", i, i)
 	}
+	b.WriteString("producers:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {name: p%d, topic: t0, rate: 1/s, keys: 900000, events: [{type: Deposited}]}\n", i)
+	}
 	b.WriteString("checks: [no-loss]\n")
 	_, err := Parse("t.yaml", []byte(b.String()))
-	for _, want := range []string{"t.yaml:3:1: topics: 3000 partitions in all: want at most 1024 in all", "t.yaml:7:1: consumers: 3000 members in all"} {
+	for _, want := range []string{"t.yaml:3:1: topics: 3000 partitions in all: want at most 1024 in all", "t.yaml:7:1: consumers: 3000 members in all",
+		"t.yaml:11:1: producers: 2700000 keys in all: want at most 1000000 in all"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want %q", err, want)
 		}
