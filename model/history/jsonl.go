@@ -319,7 +319,8 @@ func plainFields(b []byte) error {
 	if len(b) == 0 || b[0] != '{' {
 		return nil
 	}
-	var seen []string
+	var buf [64][]byte
+	seen := buf[:0]
 	i := 1
 	for {
 		i = skipSpace(b, i)
@@ -327,15 +328,16 @@ func plainFields(b []byte) error {
 			return nil // the closing brace
 		}
 		end := stringEnd(b, i)
-		raw := b[i:end]
-		key := string(raw[1 : len(raw)-1])
-		if bytes.IndexByte(raw, '\\') >= 0 {
-			if err := json.Unmarshal(raw, &key); err != nil {
+		key := b[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			if err := json.Unmarshal(b[i:end], &k); err != nil {
 				return nil // the decoder took the line: it is valid
 			}
+			key = []byte(k)
 		}
 		for _, k := range seen {
-			if strings.EqualFold(k, key) {
+			if bytes.EqualFold(k, key) {
 				return fmt.Errorf("field %q appears twice: give each field once", key)
 			}
 		}
