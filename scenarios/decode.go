@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -103,7 +104,9 @@ func (m *mapping) need(key, hint string) *yaml.Node {
 // done reports every key that no one asked for, naming the keys allowed.
 func (m *mapping) done(allowed ...string) {
 	for _, f := range m.fields {
-		if !f.used {
+		if !f.used && f.key.Value == "<<" {
+			m.d.errorf(f.key, "%s: a YAML merge key <<: a scenario takes no YAML anchors or aliases: write the keys out", m.what)
+		} else if !f.used {
 			m.d.errorf(f.key, "%s: unknown key %q: allowed keys are %s", m.what, f.key.Value, strings.Join(allowed, ", "))
 		}
 	}
@@ -118,7 +121,7 @@ func describe(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		return fmt.Sprintf("%q", n.Value)
 	case yaml.AliasNode:
-		return "an alias"
+		return fmt.Sprintf("an alias *%s (a scenario takes no YAML anchors or aliases: write the value out)", n.Value)
 	}
 	return "nothing"
 }
@@ -144,7 +147,7 @@ func (d *decoder) name(n *yaml.Node, what string) string {
 	if !ok {
 		return ""
 	}
-	if s == "" || strings.ContainsAny(s, " \t/\\") {
+	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, " \t/\\") || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
 		d.errorf(n, "%s: %q is not a valid name: use letters, digits and dashes", what, s)
 	}
 	return s
@@ -160,6 +163,49 @@ const (
 
 // bounded lists the keys whose count makes nodes or partitions.
 var bounded = []string{".partitions", ".members", ".sessions", ".relays"}
+
+// totals reports, at the list that gives them, counts bounded per entry
+// whose sum over the file's entries passes the bound of one: a file of
+// thousands of topics of 1024 partitions each is an error too, not an
+// out-of-memory crash when its world is built.
+func (d *decoder) totals(root *yaml.Node, s *Scenario) {
+	sum := func(n int, f func(i int) int) int {
+		t := 0
+		for i := range n {
+			t += f(i)
+		}
+		return t
+	}
+	topics, groups, es := s.System.Topics, s.System.Consumers, s.ES
+	producers := s.System.Producers
+	for _, c := range []struct {
+		list, what   string
+		total, limit int
+	}{
+		{"topics", "partitions", sum(len(topics), func(i int) int { return topics[i].Partitions }), maxNodes},
+		{"consumers", "members", sum(len(groups), func(i int) int { return groups[i].Members }), maxNodes},
+		{"clients", "sessions", sum(len(es.Clients), func(i int) int { return es.Clients[i].Sessions }), maxNodes},
+		{"queries", "sessions", sum(len(es.Queries), func(i int) int { return es.Queries[i].Sessions }), maxNodes},
+		{"producers", "producers", len(producers), maxNodes},
+		{"projections", "projections", len(es.Projectors), maxNodes},
+		{"faults", "faults", len(s.Faults.Faults), maxNodes},
+		// The keys of each producer and client are made up front.
+		{"producers", "keys", sum(len(producers), func(i int) int { return producers[i].Keys }), maxCount},
+		{"clients", "keys", sum(len(es.Clients), func(i int) int { return es.Clients[i].Keys }), maxCount},
+		{"queries", "keys", sum(len(es.Queries), func(i int) int { return es.Queries[i].Keys }), maxCount},
+	} {
+		if c.total <= c.limit {
+			continue
+		}
+		at := root
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == c.list {
+				at = root.Content[i]
+			}
+		}
+		d.errorf(at, "%s: %d %s in all: want at most %d in all (a run is simulated on one core and kept in memory)", c.list, c.total, c.what, c.limit)
+	}
+}
 
 func (d *decoder) integer(n *yaml.Node, what string, min int64) int64 {
 	limit := int64(maxCount)
@@ -217,8 +263,17 @@ func (d *decoder) duration(n *yaml.Node, what string, positive bool) time.Durati
 	if v < 0 || positive && v == 0 {
 		d.errorf(n, "%s: %s: want a positive duration", what, s)
 	}
+	if v > maxDuration {
+		d.errorf(n, "%s: %s is too long: want at most %v (ten years of simulated time)", what, s, maxDuration)
+		return maxDuration
+	}
 	return v
 }
+
+// maxDuration bounds every duration of a scenario, so that sums of them
+// (a fault's at and for, a run's duration and drain) cannot overflow the
+// simulated clock, which counts nanoseconds in 64 bits up to 292 years.
+const maxDuration = 10 * 8760 * time.Hour
 
 // durationRange reads "2ms..10ms" or a single duration.
 func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.Duration) {
@@ -236,10 +291,18 @@ func (d *decoder) durationRange(n *yaml.Node, what string) (time.Duration, time.
 		d.errorf(n, "%s: %q: want a duration or a range like 2ms..10ms with 0 <= min <= max", what, s)
 		return 0, 0
 	}
+	if b > maxDuration {
+		d.errorf(n, "%s: %q is too long: want at most %v (ten years of simulated time)", what, s, maxDuration)
+		return 0, 0
+	}
 	return a, b
 }
 
-// intRange reads "1..100" or a single integer.
+// maxAmount bounds an amount: a run sums millions of them into balances
+// and stocks, which must not overflow.
+const maxAmount = 1_000_000_000
+
+// intRange reads an amount range, "1..100", or a single amount.
 func (d *decoder) intRange(n *yaml.Node, what string) (int64, int64) {
 	s, ok := d.scalar(n, what)
 	if !ok {
@@ -253,6 +316,10 @@ func (d *decoder) intRange(n *yaml.Node, what string) (int64, int64) {
 	b, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
 	if err1 != nil || err2 != nil || a > b {
 		d.errorf(n, "%s: %q: want a whole number or a range like 1..100 with min <= max", what, s)
+		return 0, 0
+	}
+	if a < -maxAmount || b > maxAmount {
+		d.errorf(n, "%s: %q: want amounts from -%d to %d", what, s, maxAmount, maxAmount)
 		return 0, 0
 	}
 	return a, b

@@ -105,9 +105,10 @@ func (d *decoder) eventSourcing(m *mapping, s *Scenario) {
 			}
 		}
 	}
+	d.projectionRefs(m.node)
 	if len(d.errs) == 0 {
 		if err := es.Validate(); err != nil {
-			d.errorf(nil, "invalid event-sourced system: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+			d.modelErrors(m.node, "invalid event-sourced system", err)
 		}
 	}
 }

@@ -394,3 +394,165 @@ func TestParseCountsAreBounded(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestParseAmountsAreBounded: an amount range so wide that drawing from it
+// or summing its amounts would overflow is an error at the amount, not a
+// panic in the middle of a run.
+func TestParseAmountsAreBounded(t *testing.T) {
+	for _, amount := range []string{"0..9223372036854775807", "-9223372036854775808..9223372036854775807", "1..2000000000", "-2000000000"} {
+		_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "amount: 1..100", "amount: "+amount, 1)))
+		if err == nil || !strings.Contains(err.Error(), "t.yaml:13:17: producers[0].events[0].amount") || !strings.Contains(err.Error(), "1000000000") {
+			t.Errorf("amount %s: got %v", amount, err)
+		}
+	}
+}
+
+// TestParseCrashPointItsTargetNeverPasses: a crash aimed at a point its
+// target never passes is refused by Parse at the point's line, as other
+// fault errors are, not only later, without a line, when the world is
+// built.
+func TestParseCrashPointItsTargetNeverPasses(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "crash: billing", "crash: shop", 1)))
+	if err == nil || !strings.Contains(err.Error(), `t.yaml:23:12: faults[0]: crash "shop" at after-effect: shop is a producer`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseAddPartitionsIsBounded: add-partitions cannot grow a topic past
+// the bound a topic's partitions have.
+func TestParseAddPartitionsIsBounded(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(edit(25, "    restart-after: 500ms", "  - add-partitions: orders", "    at: 1s", "    to: 5000")))
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:28:9: faults[1].to: 5000 is too large: want at most 1024") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseExpectOfWrongShapeIsOneError: an expectation given as a list
+// is one error (want a single value), not also an unknown verdict "".
+func TestParseExpectOfWrongShapeIsOneError(t *testing.T) {
+	_, err := Parse("t.yaml", []byte(strings.Replace(validYAML, "  no-loss: holds", "  no-loss: [holds]", 1)))
+	if err == nil || !strings.Contains(err.Error(), "expect.no-loss: want a single value") || strings.Contains(err.Error(), `unknown verdict ""`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestParseAliasesSayWhatToDo: a YAML alias or merge key, which the strict
+// reader does not follow, is an error that says to write the value out.
+func TestParseAliasesSayWhatToDo(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{strings.Replace(validYAML, "name: t\n", "name: &n t\n", 1) + "title: *n\n", `t.yaml:30:8: title: want a single value, got an alias *n (a scenario takes no YAML anchors or aliases`},
+		{strings.Replace(validYAML, "  - name: orders\n", "  - &o {name: orders}\n  - <<: *o\n", 1), `topics[1]: a YAML merge key <<: a scenario takes no YAML anchors or aliases`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// TestParseModelErrorsAtTheirLines: what only the model's validation
+// catches (a client or query naming an unknown projection, a name taken
+// twice in the event-sourced part, a topic setting the model refuses) is
+// reported at the line of the entry it is about, not for the file alone.
+func TestParseModelErrorsAtTheirLines(t *testing.T) {
+	es := strings.Join([]string{
+		"name: t",                         // 1
+		"duration: 1s",                    // 2
+		"projections:",                    // 3
+		"  - name: balances",              // 4
+		"clients:",                        // 5
+		"  - name: teller",                // 6
+		"    rate: 10/s",                  // 7
+		"    projection: balancez",        // 8
+		"    commands: [{type: Deposit}]", // 9
+		"queries:",                        // 10
+		"  - name: teller",                // 11
+		"    rate: 10/s",                  // 12
+		"    consistency: eventual",       // 13
+		"    projection: balances",        // 14
+		"checks: [linearizable]",          // 15
+	}, "\n") + "\n"
+	for _, c := range []struct{ src, want string }{
+		{strings.Replace(es, "  - name: teller\n    rate: 10/s\n    consistency", "  - name: dashboard\n    rate: 10/s\n    consistency", 1),
+			`t.yaml:8:17: clients[0].projection: unknown projection "balancez": define it under projections (defined: balances)`},
+		{strings.Replace(es, "balancez", "balances", 1), `t.yaml:11:11: queries[0].name: query client "teller": names must be unique`},
+		{edit(10, "    keys: 5", "    partitioner: explicit", "    partition: 7"), `t.yaml:7:11: producers[0].name: producer "shop": partition 7: topic "orders" has partitions 0..2`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// TestParseDurationsAreBounded: a duration past ten years of simulated
+// time is an error at its line, so that sums of durations cannot
+// overflow the clock (a fault's at plus for read as ending before it
+// starts).
+func TestParseDurationsAreBounded(t *testing.T) {
+	for _, c := range []struct{ edit, want string }{
+		{edit(2, "duration: 2562047h"), "t.yaml:2:11: duration: 2562047h is too long: want at most 87600h0m0s"},
+		{edit(25, "    restart-after: 100000h"), "t.yaml:25:20: faults[0].restart-after: 100000h is too long"},
+		{edit(20, "    processing: 1ms..90000h"), `t.yaml:20:17: consumers[0].processing: "1ms..90000h" is too long`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.edit)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// TestParseNothingAfterTheDocument: text after the document's end marker
+// (...) is not dropped unread: it is an error, as a second document is;
+// a file of a bare --- is empty.
+func TestParseNothingAfterTheDocument(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{validYAML + "...\nname: other\n", "t.yaml:30:1: malformed YAML"},
+		{validYAML + "...\n  [unclosed\n", "t.yaml:"},
+		{"---\n", "t.yaml: empty scenario"},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.src)); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.src[max(0, len(c.src)-30):], err, c.want)
+		}
+	}
+}
+
+// TestParseNamesThatAreNotPaths: a scenario's name names its output
+// folder, so . and .. (which would write outside --out) are refused, as
+// are control characters, in every name.
+func TestParseNamesThatAreNotPaths(t *testing.T) {
+	for _, c := range []struct{ edit, want string }{
+		{edit(1, "name: .."), `t.yaml:1:7: name: ".." is not a valid name`},
+		{edit(1, "name: ."), `t.yaml:1:7: name: "." is not a valid name`},
+		{edit(4, `  - name: "ord\u0000ers"`), `t.yaml:4:11: topics[0].name: "ord\x00ers" is not a valid name`},
+	} {
+		if _, err := Parse("t.yaml", []byte(c.edit)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// TestParseTotalsAreBounded: counts bounded per entry are bounded over
+// all entries too: many topics of many partitions each, or many groups of
+// many members, are refused at their list, not built until memory runs
+// out.
+func TestParseTotalsAreBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: t\nduration: 1s\ntopics:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {name: t%d, partitions: 1000}\n", i)
+	}
+	b.WriteString("consumers:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {group: g%d, topic: t%d, members: 1000}\n", i, i)
+	}
+	b.WriteString("producers:\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "  - {name: p%d, topic: t0, rate: 1/s, keys: 900000, events: [{type: Deposited}]}\n", i)
+	}
+	b.WriteString("checks: [no-loss]\n")
+	_, err := Parse("t.yaml", []byte(b.String()))
+	for _, want := range []string{"t.yaml:3:1: topics: 3000 partitions in all: want at most 1024 in all", "t.yaml:7:1: consumers: 3000 members in all",
+		"t.yaml:11:1: producers: 2700000 keys in all: want at most 1000000 in all"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}

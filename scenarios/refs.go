@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -108,18 +110,19 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 	for i, item := range items {
 		ends = d.linkEnds(item, i, sys) && ends
 	}
-	if ends && len(items) == len(s.Faults.Faults) {
-		for i, err := range faults.Check(sys, s.Faults) {
-			if err != nil && (child(items[i], "partition") != nil || child(items[i], "link") != nil) {
+	var errs []error // each fault's, when every fault was read
+	if len(items) == len(s.Faults.Faults) {
+		errs = faults.Check(sys, s.Faults)
+	}
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case child(items[i], "partition") != nil || child(items[i], "link") != nil:
+			if ends {
 				d.errorf(items[i], "faults[%d]: %v", i, err)
 			}
-		}
-	}
-	if len(items) == len(s.Faults.Faults) {
-		for i, err := range faults.Check(sys, s.Faults) {
-			if n := child(items[i], "add-partitions"); err != nil && n != nil {
-				d.errorf(n, "faults[%d]: %v", i, err)
-			}
+		case child(items[i], "add-partitions") != nil:
+			d.errorf(child(items[i], "add-partitions"), "faults[%d]: %v", i, err)
 		}
 	}
 	for i, item := range items {
@@ -133,6 +136,15 @@ func (d *decoder) faultTargets(root *yaml.Node, s *Scenario) {
 				d.errorf(n, "faults[%d].%s: unknown target %q: want a consumer group or one of the nodes %s",
 					i, kind, n.Value, strings.Join(names, ", "))
 				continue
+			}
+			if errs != nil && errs[i] != nil {
+				// A known target the fault cannot strike, such as a
+				// crash point it never passes.
+				at := child(item, "point")
+				if at == nil {
+					at = n
+				}
+				d.errorf(at, "faults[%d]: %v", i, errs[i])
 			}
 			if pl := child(item, "power-loss"); pl != nil && pl.Value == "true" {
 				for _, id := range ids {
@@ -186,4 +198,77 @@ func seq(n *yaml.Node) []*yaml.Node {
 		return nil
 	}
 	return n.Content
+}
+
+// projectionRefs reports, where they are written, clients and queries that
+// name a projection the scenario does not define, whether or not their
+// settings read it: a typo there would otherwise be ignored.
+func (d *decoder) projectionRefs(root *yaml.Node) {
+	var names []string
+	for _, item := range seq(child(root, "projections")) {
+		if n := child(item, "name"); n != nil && n.Kind == yaml.ScalarNode {
+			names = append(names, n.Value)
+		}
+	}
+	for _, section := range []string{"clients", "queries"} {
+		for i, item := range seq(child(root, section)) {
+			ref := child(item, "projection")
+			if ref == nil || ref.Kind != yaml.ScalarNode || ref.Value == "" || slices.Contains(names, ref.Value) {
+				continue
+			}
+			defined := "none"
+			if len(names) > 0 {
+				defined = strings.Join(names, ", ")
+			}
+			d.errorf(ref, "%s[%d].projection: unknown projection %q: define it under projections (defined: %s)", section, i, ref.Value, defined)
+		}
+	}
+}
+
+// modelSubject matches the start of a model validation error: the kind of
+// entry it is about and its name.
+var modelSubject = regexp.MustCompile(`^(topic|producer|consumer group|projection|client|query client) "([^"]*)": (.*)$`)
+
+// modelSections maps the kind of entry a model error names to the list the
+// file gives it in and the key that names it.
+var modelSections = map[string]struct{ list, key string }{
+	"topic": {"topics", "name"}, "producer": {"producers", "name"}, "consumer group": {"consumers", "group"},
+	"projection": {"projections", "name"}, "client": {"clients", "name"}, "query client": {"queries", "name"},
+}
+
+// modelErrors reports each line of err, an error of the model's
+// validation of what the file describes, at the entry it is about: its
+// name, or the key that names an unknown topic or projection. A line
+// about no entry is reported for the file, after what.
+func (d *decoder) modelErrors(root *yaml.Node, what string, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		m := modelSubject.FindStringSubmatch(line)
+		if m == nil {
+			d.errorf(nil, "%s: %s", what, line)
+			continue
+		}
+		sec := modelSections[m[1]]
+		items := seq(child(root, sec.list))
+		at, idx := -1, -1
+		for i, item := range items {
+			if n := child(item, sec.key); n != nil && n.Value == m[2] {
+				at = i
+				if !strings.Contains(m[3], "must be unique") {
+					break // the first; a duplicate is the last
+				}
+			}
+		}
+		if at < 0 {
+			d.errorf(nil, "%s: %s", what, line)
+			continue
+		}
+		idx = at
+		node, key := child(items[idx], sec.key), sec.key
+		for _, ref := range []string{"topic", "projection"} {
+			if strings.HasPrefix(m[3], "unknown "+ref+" ") && child(items[idx], ref) != nil {
+				node, key = child(items[idx], ref), ref
+			}
+		}
+		d.errorf(node, "%s[%d].%s: %s", sec.list, idx, key, line)
+	}
 }

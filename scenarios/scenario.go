@@ -92,8 +92,14 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			line = extra.Content[0].Line
 		}
 		return nil, &Error{File: file, Line: line, Col: 1, Msg: "a second YAML document: a scenario file holds exactly one (remove the --- separator)"}
+	} else if err != io.EOF {
+		e := yamlError(file, err)
+		if ye, ok := e.(*Error); ok {
+			ye.Msg += " (after the document's end marker ...: a scenario file holds one document)"
+		}
+		return nil, e
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if doc.Kind == 0 || len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "" {
 		return nil, &Error{File: file, Msg: "empty scenario: want a mapping with at least name, duration, topics and checks"}
 	}
 	s := &Scenario{File: file, Source: src, Drain: DefaultDrain, Expect: map[string]checks.Verdict{}, Seed: 1}
@@ -145,7 +151,11 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			d.errorf(f.key, "expect: %q is not among the checks %v: add it to checks or remove it here", f.key.Value, s.Checks)
 			continue
 		}
-		v, err := checks.ParseVerdict(d.str(f.val, "expect."+f.key.Value))
+		str, ok := d.scalar(f.val, "expect."+f.key.Value)
+		if !ok {
+			continue
+		}
+		v, err := checks.ParseVerdict(str)
 		if err != nil {
 			d.errorf(f.val, "expect.%s: %v", f.key.Value, err)
 		}
@@ -155,6 +165,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		s.Charts = append(s.Charts, d.oneOf(n, "charts", chartNames...))
 	}
 	d.eventSourcing(m, s) // event sourcing and CQRS
+	d.totals(doc.Content[0], s)
 	if n := m.get("swarm"); n != nil {
 		s.Swarm = d.swarm(n, doc.Content[0])
 	}
@@ -164,7 +175,8 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	}
 	s.Normalize()
 	if err := s.System.Validate(); err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid system: %v", strings.ReplaceAll(err.Error(), "\n", "; "))}
+		d.modelErrors(doc.Content[0], "invalid system", err)
+		return nil, d.err()
 	}
 	d.faultTargets(doc.Content[0], s)
 	if err := d.err(); err != nil {
@@ -666,7 +678,7 @@ func (d *decoder) fault(n *yaml.Node, what string) faults.Fault {
 		a := faults.AddPartitions{
 			Topic: d.name(m.get("add-partitions"), what+".add-partitions"),
 			At:    d.duration(m.need("at", "when the operator adds the partitions, like 2s"), what+".at", true),
-			To:    int(d.integer(m.need("to", "the topic's new partition count"), what+".to", 2)),
+			To:    int(d.integerIn(m.need("to", "the topic's new partition count"), what+".to", 2, maxNodes)),
 		}
 		if v := m.get("drain-first"); v != nil {
 			a.DrainFirst = d.truth(v, what+".drain-first")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -91,26 +92,29 @@ func (d *decoder) swarm(n *yaml.Node, root *yaml.Node) []Knob {
 		}
 		if a, err1 := strconv.ParseInt(lo, 10, 64); err1 == nil {
 			b, err2 := strconv.ParseInt(hi, 10, 64)
-			if err2 != nil || a > b {
+			if err2 != nil || a > b || !drawable(a, b) {
 				bad()
 				continue
 			}
 			k.kind, k.lo, k.hi = knobInt, a, b
 		} else if a, err1 := fraction(lo); err1 == nil {
 			b, err2 := fraction(hi)
+			if err2 != nil {
+				bad()
+				continue
+			}
 			k.kind, k.den = knobFraction, 1000
-			if a.Den == b.Den {
+			if a.Den == b.Den && a.Den <= maxSwarmDen {
 				k.den = int64(a.Den)
 			}
-			k.lo = (int64(a.Num)*k.den + int64(a.Den) - 1) / int64(a.Den) // round up into the range
-			k.hi = int64(b.Num) * k.den / int64(b.Den)
-			if err2 != nil || k.lo > k.hi {
+			k.lo, k.hi = scaleUp(a, k.den), scaleDown(b, k.den) // round into the range
+			if k.lo > k.hi {
 				bad()
 				continue
 			}
 		} else if a, err1 := time.ParseDuration(lo); err1 == nil {
 			b, err2 := time.ParseDuration(hi)
-			if err2 != nil || a > b || a < 0 {
+			if err2 != nil || a > b || a < 0 || !drawable(int64(a), int64(b)) {
 				bad()
 				continue
 			}
@@ -252,6 +256,35 @@ func (s *Scenario) Draw(seed uint64) (*Scenario, []Drawn, error) {
 		return nil, drawn, fmt.Errorf("the swarm of %s drew a scenario that does not parse: narrow the ranges: %w", s.File, err)
 	}
 	return c, drawn, nil
+}
+
+// maxSwarmDen is the largest denominator a fraction knob draws over; a
+// range of fractions with a larger one is drawn in thousandths.
+const maxSwarmDen = 1_000_000
+
+// drawable says whether the whole numbers lo..hi (lo <= hi) are few enough
+// to draw one from: hi-lo+1 fits 64 bits.
+func drawable(lo, hi int64) bool {
+	w := uint64(hi) - uint64(lo)
+	return w < math.MaxInt64
+}
+
+// scaleUp returns q in units of 1/den, rounded up: the smallest n with
+// n/den >= q. A ratio is at most 1, so n is at most den.
+func scaleUp(q sim.Ratio, den int64) int64 {
+	hi, lo := bits.Mul64(q.Num, uint64(den))
+	n, rem := bits.Div64(hi, lo, q.Den)
+	if rem != 0 {
+		n++
+	}
+	return int64(n)
+}
+
+// scaleDown returns q in units of 1/den, rounded down.
+func scaleDown(q sim.Ratio, den int64) int64 {
+	hi, lo := bits.Mul64(q.Num, uint64(den))
+	n, _ := bits.Div64(hi, lo, q.Den)
+	return int64(n)
 }
 
 // fraction reads a probability written as a fraction (1/20) or a decimal

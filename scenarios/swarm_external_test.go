@@ -122,3 +122,49 @@ func TestSwarmBadInput(t *testing.T) {
 		t.Fatalf("drawing members 0: %v", err)
 	}
 }
+
+// TestSwarmRangesThatOverflowAreRefused: a fraction range whose upper end
+// is not a fraction, and whole-number or duration ranges too wide to draw
+// from, are errors at the knob, not a panic when the file is parsed or a
+// seed is drawn.
+func TestSwarmRangesThatOverflowAreRefused(t *testing.T) {
+	base := swarmLedger[:strings.Index(swarmLedger, "swarm:")]
+	for _, block := range []string{
+		"swarm:\n  faults[0].probability: 1/2..x\n",
+		"swarm:\n  faults[0].probability: 1/2..3/2\n",
+		"swarm:\n  consumers[0].members: -9223372036854775808..9223372036854775807\n",
+		"swarm:\n  consumers[0].members: 0..9223372036854775807\n",
+		"swarm:\n  faults[0].restart-after: 0s..2562047h47m16.854775807s\n",
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%q: panic: %v", block, r)
+				}
+			}()
+			s, err := scenarios.Parse("swarm-ledger.yaml", []byte(base+block+"checks: [no-loss]\n"))
+			if err != nil {
+				if !strings.Contains(err.Error(), "swarm-ledger.yaml:28:") {
+					t.Errorf("%q: the error does not name the knob's line: %v", block, err)
+				}
+				return
+			}
+			for seed := uint64(1); seed <= 3; seed++ {
+				if _, _, err := s.Draw(seed); err == nil {
+					t.Errorf("%q: seed %d drew a scenario that parses", block, seed)
+				}
+			}
+		}()
+	}
+	// Fractions with denominators near the limit of 64 bits draw within
+	// their range.
+	s, err := scenarios.Parse("swarm-ledger.yaml", []byte(base+"swarm:\n  faults[0].probability: 1/18446744073709551615..18446744073709551615/18446744073709551615\nchecks: [no-loss]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(1); seed <= 20; seed++ {
+		if _, drawn, err := s.Draw(seed); err != nil || len(drawn) != 1 {
+			t.Fatalf("seed %d: %v %v", seed, drawn, err)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 )
 
 // Exit codes.
@@ -89,7 +90,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) && slices.Contains(commands, args[0]) {
+	opts := args[1:]
+	if i := slices.Index(opts, "--"); i >= 0 {
+		opts = opts[:i] // after --, a --help is a file's name
+	}
+	if slices.ContainsFunc(opts, isHelp) && slices.Contains(commands, args[0]) {
 		// `evsim run --help` asks for help: the command's usage on stdout,
 		// exit 0, as for `evsim --help`.
 		if slices.Contains([]string{"run", "sweep", "merge", "explore", "swarm", "check", "live"}, args[0]) {
@@ -128,6 +133,12 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	}
+	if strings.HasPrefix(args[0], "-") {
+		if i := slices.IndexFunc(args, func(a string) bool { return slices.Contains(commands, a) }); i > 0 {
+			fmt.Fprintf(stderr, "evsim: %s comes before the command: flags go after it, as in evsim %s %s\n", args[0], args[i], strings.Join(args[:i], " "))
+			return exitUsage
+		}
 	}
 	fmt.Fprintf(stderr, "evsim: unknown command %q%s\n\n%s", args[0], didYouMean(args[0], commands), usage)
 	return exitUsage

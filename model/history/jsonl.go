@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 )
 
 // Schema is the version of the JSON Lines form, written in the header line
@@ -177,24 +179,43 @@ func ReadJSONL(name string, r io.Reader) (*History, error) {
 // in dir past budget bytes of memory ([History.SpillOver]); a spill file
 // that fails is an error.
 func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*History, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	h := &History{}
 	h.SpillOver(budget, dir)
+	out, err := readJSONL(name, r, h, budget, dir)
+	if err != nil {
+		h.Close() // its spill file, if it made one, goes with it
+		return nil, err
+	}
+	return out, nil
+}
+
+// readJSONL is [ReadJSONLSpilling] into h; it returns h, or for a version
+// 1 history the upgraded history that replaces it.
+func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (*History, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
 	sawHeader, v1, legacy := false, false, false
 	var prevAt int64
-	prevLine := 0
+	prevLine, headerLine := 0, 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
+		b := sc.Bytes()
+		if line == 1 {
+			b = bytes.TrimPrefix(b, byteOrderMark)
+		}
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
 		if !sawHeader {
 			var hd header
-			if err := strict(b, &hd); err != nil || hd.Schema == "" {
+			err := strict(b, &hd)
+			if err != nil && bytes.Contains(b, []byte(`"schema"`)) {
+				return nil, fmt.Errorf("%s:%d: bad header line: %v: want {\"schema\":%q}, with a \"source\" string at most", name, line, err, Schema)
+			}
+			if err != nil || hd.Schema == "" {
 				return nil, fmt.Errorf("%s:%d: want the header line {\"schema\":%q} first", name, line, Schema)
 			}
 			if hd.Schema != Schema && hd.Schema != SchemaV11 && hd.Schema != SchemaV1 {
@@ -203,20 +224,33 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 			v1 = hd.Schema == SchemaV1
 			legacy = hd.Schema != Schema
 			h.Source = hd.Source
-			sawHeader = true
+			sawHeader, headerLine = true, line
 			continue
 		}
 		var rec Entry
+		var err error
 		if legacy {
 			var l legacyEntry
-			if err := strict(b, &l); err != nil {
-				return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
+			if err = strict(b, &l); err == nil {
+				rec = fromLegacy(l)
 			}
-			rec = fromLegacy(l)
-		} else if err := strict(b, &rec); err != nil {
+		} else {
+			err = strict(b, &rec)
+		}
+		if err != nil {
+			var hd header
+			if strict(b, &hd) == nil && hd.Schema != "" {
+				return nil, fmt.Errorf("%s:%d: a second header line (the first is on line %d): a file holds one history; were two files joined?", name, line, headerLine)
+			}
 			return nil, fmt.Errorf("%s:%d: bad record: %v", name, line, err)
 		}
+		if err := plainFields(b); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
 		if err := rec.fits(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if err := rec.known(); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if rec.At < 0 {
@@ -233,22 +267,29 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if line == 0 {
+			return nil, fmt.Errorf("%s: %w", name, err) // not a file of lines, as a folder
+		}
 		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	if !sawHeader {
 		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
 	}
 	if v1 {
-		src := h.Source
-		h = &History{Source: src}
-		h.SpillOver(budget, dir)
+		up := &History{Source: h.Source}
+		up.SpillOver(budget, dir)
 		es := upgradeV1(v1es)
 		for i := range es {
-			h.add(&es[i])
+			up.add(&es[i])
 		}
+		if err := up.Err(); err != nil {
+			up.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		h.Close() // it holds no record
+		return up, nil
 	}
 	if err := h.Err(); err != nil {
-		h.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return h, nil
@@ -262,6 +303,110 @@ func strict(b []byte, v any) error {
 	}
 	if dec.More() {
 		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// byteOrderMark is UTF-8's byte-order mark, which some editors write at
+// the start of a file; a history read skips it.
+var byteOrderMark = []byte("\xef\xbb\xbf")
+
+// plainFields returns an error for a record (a JSON object that decoded
+// into an [Entry]) with a null value, which would read as zero, or a field
+// given twice, of which the last would win; field names match in any
+// letter case, as they decode.
+func plainFields(b []byte) error {
+	if len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	var buf [64][]byte
+	seen := buf[:0]
+	i := 1
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return nil // the closing brace
+		}
+		end := stringEnd(b, i)
+		key := b[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var k string
+			if err := json.Unmarshal(b[i:end], &k); err != nil {
+				return nil // the decoder took the line: it is valid
+			}
+			key = []byte(k)
+		}
+		for _, k := range seen {
+			if bytes.EqualFold(k, key) {
+				return fmt.Errorf("field %q appears twice: give each field once", key)
+			}
+		}
+		seen = append(seen, key)
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the colon
+		if i < len(b) && b[i] == 'n' {
+			return fmt.Errorf("field %q is null: give it a value or leave it out", key)
+		}
+		if i < len(b) && b[i] == '"' {
+			i = stringEnd(b, i)
+		}
+		for i < len(b) && b[i] != ',' && b[i] != '}' {
+			i++
+		}
+		if i >= len(b) || b[i] == '}' {
+			return nil
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string that starts at
+// b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// known returns an error when a field of a closed value set holds a value
+// outside it: a typo would otherwise read as another meaning (an unclean
+// election as a clean one, a blue-green rebuild as one in place). The
+// empty value is each set's absent one. A negative partition, or an
+// offset below [OffsetUnknown], is an error too.
+func (e *Entry) known() error {
+	for _, f := range []struct {
+		name, v string
+		set     []string
+	}{
+		{"election", string(e.Election), []string{string(ElectionClean), string(ElectionUnclean), string(ElectionOffline), string(ISRChange)}},
+		{"rebuild", string(e.Rebuild), []string{string(RebuildInPlace), string(RebuildStopFirst), string(RebuildBlueGreen)}},
+		{"gap_policy", string(e.GapPolicy), []string{string(GapWait), string(GapSkipAfter), string(GapSkipNoWriter)}},
+		{"error_kind", string(e.ErrorKind), []string{string(ErrorPoison), string(ErrorTransient)}},
+		{"leave_reason", string(e.LeaveReason), []string{string(LeavePollTimeout), string(ExpireRebalanceTimeout),
+			string(ExpireOffsetsRetention), string(LeaveStaticClose)}},
+	} {
+		if f.v != "" && !slices.Contains(f.set, f.v) {
+			return fmt.Errorf("unknown %s %q: want one of %s", f.name, f.v, strings.Join(f.set, ", "))
+		}
+	}
+	if e.Partition < 0 {
+		return fmt.Errorf("partition %d: partitions count from 0", e.Partition)
+	}
+	if e.Offset < OffsetUnknown {
+		return fmt.Errorf("offset %d: offsets count from 0 (-1: an offset the producer never learned)", e.Offset)
 	}
 	return nil
 }

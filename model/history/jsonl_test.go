@@ -3,7 +3,10 @@ package history
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -237,4 +240,129 @@ func TestValidate(t *testing.T) {
 // same reports whether a and b hold the same source and records.
 func same(a, b *History) bool {
 	return a.Source == b.Source && a.Len() == b.Len() && reflect.DeepEqual(a.Entries(), b.Entries())
+}
+
+// TestReadJSONLRefusesSilentValues: a record that would be read as
+// something it does not say is refused with its line and field: a null
+// value (read as zero), a field given twice (the last would win, in any
+// letter case), a second header (two histories joined), a value of a
+// closed set that is not in it (a typo would read as another meaning) and
+// a negative partition or offset (but -1, an unknown offset).
+func TestReadJSONLRefusesSilentValues(t *testing.T) {
+	ok := `{"at":1,"kind":"crash","node":"a"}`
+	for _, c := range []struct{ line, want string }{
+		{`{"at":null,"kind":"crash","node":"a"}`, `bad.jsonl:3: field "at" is null`},
+		{`{"at":1,"kind":"crash","node":null}`, `bad.jsonl:3: field "node" is null`},
+		{`{"at":5,"kind":"crash","node":"a","at":1}`, `bad.jsonl:3: field "at" appears twice`},
+		{`{"at":5,"kind":"crash","node":"a","AT":1}`, `bad.jsonl:3: field "AT" appears twice`},
+		{`{"at":5,"kind":"crash","node":"a","n\u006fde":"b"}`, `bad.jsonl:3: field "node" appears twice`},
+		{hdr, `bad.jsonl:3: a second header line`},
+		{`{"at":1,"kind":"partition-change","topic":"t","election":"uncleen"}`, `bad.jsonl:3: unknown election "uncleen"`},
+		{`{"at":1,"kind":"projection-reset","node":"p","rebuild":"bluegreen"}`, `bad.jsonl:3: unknown rebuild "bluegreen"`},
+		{`{"at":1,"kind":"leave","node":"c","leave_reason":"max-poll"}`, `bad.jsonl:3: unknown leave_reason "max-poll"`},
+		{`{"at":1,"kind":"handler-error","node":"c","error_kind":"poisoned"}`, `bad.jsonl:3: unknown error_kind "poisoned"`},
+		{`{"at":1,"kind":"projection-skip","node":"p","gap_policy":"skip"}`, `bad.jsonl:3: unknown gap_policy "skip"`},
+		{`{"at":1,"kind":"append","node":"b","topic":"t","partition":-1,"offset":0}`, `bad.jsonl:3: partition -1: partitions count from 0`},
+		{`{"at":1,"kind":"append","node":"b","topic":"t","offset":-7}`, `bad.jsonl:3: offset -7: offsets count from 0`},
+	} {
+		_, err := ReadJSONL("bad.jsonl", strings.NewReader(hdr+"\n"+ok+"\n"+c.line+"\n"))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error starting %q", c.line, err, c.want)
+		}
+	}
+}
+
+// TestReadJSONLByteOrderMark: a history saved with a UTF-8 byte-order
+// mark, as some editors on Windows save, reads as without one.
+func TestReadJSONLByteOrderMark(t *testing.T) {
+	h, err := ReadJSONL("bom.jsonl", strings.NewReader("\xef\xbb\xbf"+hdr+"\r\n"+`{"at":1,"kind":"crash","node":"a"}`+"\r\n"))
+	if err != nil || h.Len() != 1 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestReadJSONLClosesItsSpillFileOnError: a history refused part way,
+// after its records had begun to spill, leaves no spill file open (nor on
+// disk): reading many bad files does not run out of descriptors or space.
+func TestReadJSONLClosesItsSpillFileOnError(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts /proc/self/fd")
+	}
+	var b strings.Builder
+	b.WriteString(hdr + "\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, `{"at":%d,"kind":"crash","node":"n%d"}`+"\n", i, i)
+	}
+	b.WriteString(`{"at":1,"kind":"crash"` + "\n") // truncated
+	fds := func() int {
+		es, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	dir := t.TempDir()
+	before := fds()
+	for range 5 {
+		if _, err := ReadJSONLSpilling("bad.jsonl", strings.NewReader(b.String()), 64<<10, dir); err == nil || !strings.HasPrefix(err.Error(), "bad.jsonl:20002: ") {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if after := fds(); after > before {
+		t.Fatalf("%d descriptors open before, %d after five refused reads", before, after)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("left in the spill folder: %v", left)
+	}
+	// A folder given as a history is named without a line.
+	if _, err := ReadJSONL(dir, mustOpen(t, dir)); err == nil || strings.HasPrefix(err.Error(), dir+":1:") {
+		t.Fatalf("a folder: %v", err)
+	}
+}
+
+func mustOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestReadJSONLUnknownOffset: an acknowledgement that carries no offset
+// (an acks=0 send) reads with offset -1.
+func TestReadJSONLUnknownOffset(t *testing.T) {
+	h, err := ReadJSONL("ack.jsonl", strings.NewReader(hdr+"\n"+`{"at":1,"kind":"publish-ack","node":"p","topic":"t","offset":-1,"event":"e"}`+"\n"))
+	if err != nil || h.At(0).Offset != OffsetUnknown {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestReadJSONLFieldScanSkipsStrings: a string value that holds quotes,
+// backslashes, colons, commas, braces and the word null is a value, not a
+// field or a null.
+func TestReadJSONLFieldScanSkipsStrings(t *testing.T) {
+	rec := `{ "at" : 1 , "kind":"crash","node":"a\\","reason":"x\",\"at\":null,}{","event" :"null"}`
+	h, err := ReadJSONL("ok.jsonl", strings.NewReader(hdr+"\n"+rec+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := h.At(0); e.Node != `a\` || e.Reason != `x","at":null,}{` || e.Event != "null" {
+		t.Fatalf("read %+v", e)
+	}
+}
+
+// TestReadJSONLBadHeaderSaysWhy: a header line with a field it does not
+// have, or a field of the wrong kind, says what is wrong with it rather
+// than that the header is missing.
+func TestReadJSONLBadHeaderSaysWhy(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"schema":"evsim.history/v2","sorce":"live"}`, `h.jsonl:1: bad header line: json: unknown field "sorce"`},
+		{`{"schema":"evsim.history/v2","source":7}`, `h.jsonl:1: bad header line: json: cannot unmarshal number`},
+	} {
+		if _, err := ReadJSONL("h.jsonl", strings.NewReader(c.in+"\n")); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.in, err, c.want)
+		}
+	}
 }

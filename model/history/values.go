@@ -186,3 +186,19 @@ const LeaveStaticClose LeaveReason = "static-close"
 // interval) rather than gave up at a rebalance: Kafka's
 // onPartitionsLost.
 const RevokeLost = "lost"
+
+// The gap policies of a ProjectionSkip record (the projector's gap
+// setting).
+const (
+	// GapSkipAfter: the projector skipped a gap after waiting its timeout.
+	GapSkipAfter GapPolicy = "skip-after"
+	// GapSkipNoWriter: the projector skipped a gap no live writer could
+	// still fill.
+	GapSkipNoWriter GapPolicy = "skip-if-no-live-writer"
+	// GapWait: the projector waits for every gap to fill.
+	GapWait GapPolicy = "wait"
+)
+
+// RebuildInPlace: a ProjectionReset that truncates the read model and
+// replays while the live projector runs on.
+const RebuildInPlace RebuildMode = "in-place"
