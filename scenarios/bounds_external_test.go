@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +79,45 @@ func TestHistoryBoundCountsBytes(t *testing.T) {
 	}
 	if o.History.Len() < bound/256 {
 		t.Errorf("%d records in %d bytes: the bound counts more than the compact records", o.History.Len(), o.History.Bytes())
+	}
+}
+
+// TestRunStoppableStopsInEveryPhase: a stop function that says true
+// after a few looks ends a run of ten thousand hours, in its safety phase
+// or in a drain as long, with ErrStopped and no outcome; one that never
+// says true leaves the outcome RunWithin gives, checksum for checksum.
+func TestRunStoppableStopsInEveryPhase(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		long func(s *scenarios.Scenario)
+	}{
+		{"double-credit", func(s *scenarios.Scenario) { s.Duration = 10_000 * time.Hour }},
+		{"poison-retry-forever", func(s *scenarios.Scenario) { s.Drain = 10_000 * time.Hour }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := builtin(t, c.name)
+			c.long(s)
+			looks := 0
+			o, err := s.RunStoppable(1, scenarios.DefaultBounds, func() bool { looks++; return looks > 50 })
+			if !errors.Is(err, scenarios.ErrStopped) || o != nil {
+				t.Fatalf("got outcome %v, error %v; want none and ErrStopped", o != nil, err)
+			}
+			if looks != 51 {
+				t.Errorf("stop was asked %d times after it said true; want once", looks-51)
+			}
+		})
+	}
+	s := builtin(t, "double-credit")
+	want, err := s.Run(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RunStoppable(1, scenarios.DefaultBounds, func() bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Checksum != want.Checksum || got.History.Len() != want.History.Len() {
+		t.Errorf("a stop that never stops changed the run: checksum %x, %d records; want %x, %d",
+			got.Checksum, got.History.Len(), want.Checksum, want.History.Len())
 	}
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -100,6 +101,19 @@ func (s *Scenario) Run(seed uint64) (*Outcome, error) {
 // phase of the run: a world past one halts, the rest of the run is
 // skipped and the outcome fails with a message naming the bound.
 func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
+	return s.RunStoppable(seed, b, nil)
+}
+
+// ErrStopped is the error of a run that its stop function ended: it has
+// no outcome.
+var ErrStopped = errors.New("run stopped before its end")
+
+// RunStoppable is [Scenario.RunWithin] that also asks stop, when not nil,
+// each time it looks at its bounds (every 4096 kernel events, in every
+// phase): once stop says true, the run ends there, unjudged, with
+// [ErrStopped]. A command stops a long run at Ctrl-C this way. Asking
+// changes nothing in a run that goes on: its outcome is RunWithin's.
+func (s *Scenario) RunStoppable(seed uint64, b Bounds, stop func() bool) (*Outcome, error) {
 	bw, err := s.build(seed)
 	if err != nil {
 		return nil, err
@@ -107,7 +121,14 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	w, sys, es, h := bw.w, bw.sys, bw.es, bw.h
 	h.SpillOver(b.MemoryBytes, b.SpillDir)
 	phase := "safety phase"
-	w.SetLimit(func() string { return b.hit(w.Steps(), h) })
+	stopped := false
+	w.SetLimit(func() string {
+		if stop != nil && stop() {
+			stopped = true
+			return "a stop"
+		}
+		return b.hit(w.Steps(), h)
+	})
 	sys.Expect(s.Duration)
 	sys.Start()
 	es.Start()
@@ -120,7 +141,14 @@ func (s *Scenario) RunWithin(seed uint64, b Bounds) (*Outcome, error) {
 	if w.Halted() == "" {
 		phase = "drain"
 	}
-	o.Drained = es.Drain(sys, drainStep, s.Drain)
+	if !stopped {
+		o.Drained = es.Drain(sys, drainStep, s.Drain)
+	}
+	if stopped {
+		sys.Release()
+		h.Close()
+		return nil, fmt.Errorf("%s: %w", s.File, ErrStopped)
+	}
 	o.Checksum, o.Events = w.Checksum(), w.Steps()
 	o.FaultsStruck = append(append(bw.in.Strikes(), sys.Strikes()...), es.Strikes()...)
 	if err := spillErr(s, h); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -92,8 +93,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		if *seedFlag != "" {
 			sd = seed
 		}
-		o, err := s.RunWithin(sd, bounds)
-		if err != nil {
+		o, err := s.RunStoppable(sd, bounds, intr.stopped)
+		if errors.Is(err, scenarios.ErrStopped) {
+			break // Ctrl-C in the middle of a run: nothing of it is written
+		} else if err != nil {
 			failed(err)
 			break
 		}
