@@ -30,3 +30,16 @@ func TestCheckRefusesTimeGoingBack(t *testing.T) {
 		t.Fatalf("default checks: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestCheckRefusesACheckListedTwice: --checks naming a check twice is
+// refused, naming it, rather than judging and printing it twice.
+func TestCheckRefusesACheckListedTwice(t *testing.T) {
+	ok := filepath.Join(t.TempDir(), "ok.jsonl")
+	if err := os.WriteFile(ok, []byte("{\"schema\":\"evsim.history/v1\"}\n{\"at\":5,\"kind\":\"end\",\"drained\":true}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := evsim(t, "check", ok, "--checks", "no-loss, unseen,no-loss")
+	if code != exitUsage || !strings.Contains(stderr, `"no-loss" is listed twice`) || stdout != "" {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/evsim/evsim/checks"
@@ -31,6 +32,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		n = strings.TrimSpace(n)
 		if _, err := checks.Lookup(n); err != nil {
 			fmt.Fprintf(stderr, "evsim check: --checks: %v\n", err)
+			return exitUsage
+		}
+		if slices.Contains(list, n) {
+			fmt.Fprintf(stderr, "evsim check: --checks: %q is listed twice\n", n)
 			return exitUsage
 		}
 		list = append(list, n)
