@@ -41,3 +41,26 @@ func TestKeyOrderIsPerTopic(t *testing.T) {
 		t.Errorf("orders' o1 applied after o2: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestStopTheWorldComparesOneTopic: a member of a group that reads two
+// topics gives up its partitions of both at an eager rebalance; its next
+// assignment of each topic is compared with what it gave up of that
+// topic only. Partition 1 of users is not partition 1 of orders.
+func TestStopTheWorldComparesOneTopic(t *testing.T) {
+	rec := func(at int64, kind history.Kind, topic string, gen int, parts string) history.Entry {
+		return history.Entry{At: at, Kind: kind, Node: "m0", Group: "g", Topic: topic, Generation: gen, Partitions: parts}
+	}
+	moved := []history.Entry{
+		rec(1, history.Assign, "orders", 1, "0"), rec(2, history.Assign, "users", 1, "1"),
+		rec(3, history.Revoke, "orders", 1, "0"), rec(4, history.Revoke, "users", 1, "1"),
+		rec(5, history.Assign, "orders", 2, "1"), rec(6, history.Assign, "users", 2, "0"),
+	}
+	if r := StopTheWorld(history.FromEntries(moved)); r.Verdict != Holds {
+		t.Errorf("every partition moved: %s: %s", r.Verdict, r.Explanation)
+	}
+	kept := append(moved[:4:4], rec(5, history.Assign, "orders", 2, "1"), rec(6, history.Assign, "users", 2, "0,1"))
+	r := StopTheWorld(history.FromEntries(kept))
+	if r.Verdict != Violated || !strings.Contains(r.Explanation, "partitions 1 of users") || !strings.Contains(r.Explanation, "1 needless stop ") {
+		t.Errorf("users/1 given back: %s: %s", r.Verdict, r.Explanation)
+	}
+}
