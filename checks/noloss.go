@@ -17,8 +17,10 @@ import (
 // its effect (marked before a failure or a crash, or before a fenced
 // transaction) applies nothing. A consume-transform-produce loop applies
 // an event by writing its output (an append naming it as Input) in a
-// committed transaction. With no acknowledged event of a consumed topic
-// there is nothing to judge, and the verdict is unknown.
+// committed transaction. An acknowledged send of a transaction that
+// aborted is not in the committed log, and no group is to apply it. With
+// no acknowledged event of a consumed topic there is nothing to judge,
+// and the verdict is unknown.
 func NoLoss(h *history.History) Result { return noLoss(NewJudgement(h)) }
 
 func noLoss(j *Judgement) Result {
@@ -62,6 +64,9 @@ func noLoss(j *Judgement) Result {
 	for i, r := range h.Compact(kinds...) {
 		switch r.KindCode() {
 		case codePublishAck:
+			if txns.abortedRecord(h, r) {
+				continue // not in the committed log: no group is to apply it
+			}
 			if !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
 				acked = append(acked, ackOf{int32(i), r.Topic, r.Event})

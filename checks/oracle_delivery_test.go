@@ -12,8 +12,9 @@ import (
 // definition in scenarios/FORMAT.md, by brute force over a tiny history
 // (every question asked of every record again), not from the fast code.
 // A rapid test draws tiny histories of an abstract system (producer acks
-// and appends, deliveries, effects with and without the state they leave,
-// dedups with and without an effect before them, crashes, fenced
+// and appends, some in transactions that commit or abort, deliveries,
+// effects with and without the state they leave, dedups with and
+// without an effect before them, crashes, fenced
 // transactions, handler errors, dead letters, commits, polls, acks, a read
 // model fed by the topic, an end drained or not) and requires each fast
 // check to agree with its oracle.
@@ -45,16 +46,17 @@ func subTopic(h *history.History, s oSub) string {
 }
 
 // firstAcks returns the first acknowledgement of each event whose topic
-// some group (not a read model) subscribes to.
+// some group (not a read model) subscribes to, leaving out the sends of
+// transactions that aborted: they are not in the committed log.
 func firstAcks(h *history.History) []history.Entry {
 	var out []history.Entry
 	for i, r := range h.All() {
-		if r.Kind != history.PublishAck {
+		if r.Kind != history.PublishAck || oracleAborted(h, r.Topic, r.Partition, r.Offset) {
 			continue
 		}
 		first := true
 		for _, q := range h.Range(0, i) {
-			if q.Kind == history.PublishAck && q.Event == r.Event {
+			if q.Kind == history.PublishAck && q.Event == r.Event && !oracleAborted(h, q.Topic, q.Partition, q.Offset) {
 				first = false
 			}
 		}
@@ -403,15 +405,29 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		if rapid.IntRange(0, 7).Draw(t, "event topic") == 0 {
 			e.topic = "u"
 		}
-		add(history.Entry{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k"})
+		// a send in a transaction of its own (producer id 9), whose
+		// marker follows its acknowledgement: committed or aborted
+		var pid int64
+		if rapid.IntRange(0, 4).Draw(t, "transactional") == 0 {
+			pid = 9
+		}
+		add(history.Entry{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k", ProducerID: pid})
 		copies := rapid.IntRange(0, 2).Draw(t, "copies") // 0: lost before the log
 		for range copies {
 			k := fmt.Sprintf("%s/%d", e.topic, e.partition)
 			e.offset = next[k]
 			next[k]++
-			add(history.Entry{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+			add(history.Entry{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k", ProducerID: pid})
 			if rapid.IntRange(0, 4).Draw(t, "acked") > 0 {
-				add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+				add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k", ProducerID: pid})
+			}
+			if pid != 0 {
+				kind := history.TxnCommit
+				if rapid.Bool().Draw(t, "abort") {
+					kind = history.TxnAbort
+				}
+				add(history.Entry{Kind: kind, Node: "p", TxnID: "tx", ProducerID: pid, Topic: e.topic, Partition: e.partition, Offset: next[k]})
+				next[k]++
 			}
 			events = append(events, e)
 		}
@@ -452,7 +468,7 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		case history.Poll:
 			r.Event, r.Key = "", ""
 			r.Offset = int64(rapid.IntRange(0, 2).Draw(t, "from"))
-			r.Count = rapid.IntRange(1, 2).Draw(t, "count")
+			r.Count = rapid.IntRange(0, 2).Draw(t, "count") // 0: a poll that returned nothing
 		case history.Ack:
 			if !s.sub.queue {
 				continue
@@ -480,6 +496,7 @@ func TestDeliveryChecksAgreeWithOracles(t *testing.T) {
 		{"duplicate-delivery-invariance", DuplicateDeliveryInvariance, oracleInvariance},
 		{"unseen", Unseen, oracleUnseen},
 		{"bounded-lag", BoundedLag, oracleBoundedLag},
+		{"lost-write", LostWrite, oracleLostWrite},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			seen := map[Verdict]int{}

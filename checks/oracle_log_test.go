@@ -158,13 +158,13 @@ func oracleGroupReread(h *history.History) oracleVerdict {
 func oracleLostWrite(h *history.History) oracleVerdict {
 	judged, lost := false, false
 	for _, a := range h.All() {
-		if a.Kind != history.PublishAck {
-			continue
+		if a.Kind != history.PublishAck || oracleAborted(h, a.Topic, a.Partition, a.Offset) {
+			continue // a send of an aborted transaction did not succeed
 		}
 		readAbove, read, partitionRead := false, false, false
 		for _, r := range h.All() {
-			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition {
-				continue
+			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition || r.Kind == history.Poll && r.Count <= 0 {
+				continue // an empty poll read nothing
 			}
 			partitionRead = true
 			if readsOffset(r, a.Topic, a.Partition, a.Offset) {

@@ -1,0 +1,79 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/evsim/evsim/model/history"
+)
+
+// abortedThenCommitted is a user's transactional producer whose recorder
+// writes each send's acknowledgement as it comes (Kafka completes a
+// transactional send once the leader appends it, before the commit): two
+// records acknowledged in a transaction that aborts (offsets 0 and 1, its
+// marker at 2), then one in a transaction that commits (offset 3, marker
+// at 4). Group billing reads committed: its poll returns offset 3 alone.
+// applied says whether it applies c1.
+func abortedThenCommitted(applied bool) *history.History {
+	send := func(at, off int64, ev string) []history.Entry {
+		r := history.Entry{At: at, Kind: history.Publish, Node: "tp", Topic: "orders", Event: ev, Key: "order-" + ev, Type: "OrderPlaced", ProducerID: 7, Seq: off}
+		a, k := r, r
+		a.At, a.Kind, a.Node, a.Offset = at+1, history.Append, "broker", off
+		k.At, k.Kind, k.Offset = at+2, history.PublishAck, off
+		return []history.Entry{r, a, k}
+	}
+	es := []history.Entry{{Kind: history.Subscribe, Group: "billing", Topic: "orders"},
+		{At: 1, Kind: history.TxnInit, Node: "tp", TxnID: "tx", ProducerID: 7},
+		{At: 2, Kind: history.TxnBegin, Node: "tp", TxnID: "tx", ProducerID: 7}}
+	es = append(es, send(3, 0, "a1")...)
+	es = append(es, send(6, 1, "a2")...)
+	es = append(es, history.Entry{At: 10, Kind: history.TxnAbort, Node: "tp", TxnID: "tx", ProducerID: 7, Topic: "orders", Offset: 2},
+		history.Entry{At: 11, Kind: history.TxnBegin, Node: "tp", TxnID: "tx", ProducerID: 7})
+	es = append(es, send(12, 3, "c1")...)
+	es = append(es, history.Entry{At: 16, Kind: history.TxnCommit, Node: "tp", TxnID: "tx", ProducerID: 7, Topic: "orders", Offset: 4},
+		history.Entry{At: 20, Kind: history.Poll, Node: "b-0", Group: "billing", Topic: "orders", Offset: 3, Count: 1},
+		history.Entry{At: 21, Kind: history.Deliver, Node: "b-0", Group: "billing", Topic: "orders", Offset: 3, Event: "c1", Key: "order-c1", Attempt: 1})
+	if applied {
+		es = append(es, history.Entry{At: 22, Kind: history.Effect, Node: "b-0", Group: "billing", Topic: "orders", Offset: 3, Event: "c1", Key: "order-c1", Type: "OrderPlaced"})
+	}
+	es = append(es, history.Entry{At: 23, Kind: history.OffsetCommit, Node: "b-0", Group: "billing", Topic: "orders", Offset: 5},
+		history.Entry{At: 30, Kind: history.End, Drained: true})
+	return history.FromEntries(es)
+}
+
+// TestAbortedRecordsNeedNoReader: an acknowledged send of a transaction
+// that aborted is not in the committed log. No consumer must apply it
+// (no-loss) or read it (unseen, lost-write: Jepsen counts only sends
+// that succeeded), so a read-committed group that steps over it keeps
+// all three; the twin that never applies the committed record still
+// breaks no-loss.
+func TestAbortedRecordsNeedNoReader(t *testing.T) {
+	h := abortedThenCommitted(true)
+	for _, c := range []struct {
+		name string
+		run  func(*history.History) Result
+	}{{"no-loss", NoLoss}, {"unseen", Unseen}, {"lost-write", LostWrite}} {
+		if r := c.run(h); r.Verdict != Holds {
+			t.Errorf("%s: %s: %s", c.name, r.Verdict, r.Explanation)
+		}
+	}
+	if r := NoLoss(abortedThenCommitted(false)); r.Verdict != Violated || r.Witness[0].Event != "c1" {
+		t.Errorf("no-loss with c1 never applied: %s: %s", r.Verdict, r.Explanation)
+	}
+}
+
+// TestEmptyPollReadsNothing: a poll that returned no record (count 0)
+// read no offset, so it does not raise the highest offset read of its
+// partition: a group that starts at the log end (auto.offset.reset
+// latest) and finds nothing has not jumped over the records below.
+func TestEmptyPollReadsNothing(t *testing.T) {
+	h := history.FromEntries([]history.Entry{
+		{Kind: history.Subscribe, Group: "late", Topic: "orders"},
+		{At: 1, Kind: history.Publish, Node: "api", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 2, Kind: history.Append, Node: "broker", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 3, Kind: history.PublishAck, Node: "api", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 4, Kind: history.Poll, Node: "late-0", Group: "late", Topic: "orders", Offset: 1, Count: 0},
+	})
+	if r := LostWrite(h); r.Verdict != Unknown {
+		t.Errorf("lost-write: %s: %s", r.Verdict, r.Explanation)
+	}
+}
