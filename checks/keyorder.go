@@ -141,8 +141,8 @@ func keyOrder(j *Judgement) Result {
 			cause = fmt.Sprintf("They are in order in partition %d (offsets %d and %d), but were handled out of order: by competing consumers or concurrent workers, or after a redelivery.",
 				e.Partition, e.Offset, later.Offset)
 		}
-		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
-			e.Key, producer, e.Event, e.Type, e.Amount, later.Event, later.Type, later.Amount,
+		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s) before %s (%s), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
+			e.Key, producer, e.Event, eventWhat(e.Type, e.Amount), later.Event, eventWhat(later.Type, later.Amount),
 			subscriber{group: e.Group, service: e.Service}.name(), later.Event, later.Node, at(later.At), e.Event, e.Node, at(e.At), cause)
 	}
 	if pairs == 0 {

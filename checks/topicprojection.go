@@ -279,15 +279,15 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 		a := h.At(j)
 		if a.Partition != r.Partition || a.Offset != r.Offset {
 			witness = pickRecords(h, j, i)
-			why = fmt.Sprintf("Event %s (%s %d to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
+			why = fmt.Sprintf("Event %s (%s to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
 				"at %s/%d offset %d (applied at %s) and at %s/%d offset %d (applied at %s). A producer or an outbox relay published it again; "+
 				"the projector applied every record of the log once, and so the event twice. Skip event ids the read model has applied, in its transaction, or publish idempotently.",
-				r.Event, r.Type, r.Amount, r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
+				r.Event, eventWhat(r.Type, r.Amount), r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
 			continue
 		}
 		witness = pickRecords(h, j, crash, i)
-		why = fmt.Sprintf("Record %s (%s %d to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
-			r.Event, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
+		why = fmt.Sprintf("Record %s (%s to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
+			r.Event, eventWhat(r.Type, r.Amount), r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
 		if crash >= 0 {
 			c := h.At(crash)
 			why += fmt.Sprintf(" %s crashed at %s (%s) after the rows were committed", c.Node, at(c.At), c.CrashPoint)
