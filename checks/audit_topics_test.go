@@ -64,3 +64,28 @@ func TestStopTheWorldComparesOneTopic(t *testing.T) {
 		t.Errorf("users/1 given back: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestSubscribeRecordPerMemberCountsOneGroup: a recorder that writes a
+// subscribe record for each member of a group names one subscription
+// several times; the group is still one subscriber, and an event it lost
+// is lost once.
+func TestSubscribeRecordPerMemberCountsOneGroup(t *testing.T) {
+	es := []history.Entry{
+		{Kind: history.Subscribe, Node: "s-0", Group: "shipping", Topic: "orders"},
+		{Kind: history.Subscribe, Node: "s-1", Group: "shipping", Topic: "orders"},
+		{At: 1, Kind: history.PublishAck, Node: "api", Topic: "orders", Offset: 0, Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 2, Kind: history.PublishAck, Node: "api", Topic: "orders", Offset: 1, Event: "o2", Key: "order-1", Type: "OrderPaid"},
+		{At: 3, Kind: history.Effect, Node: "s-0", Group: "shipping", Topic: "orders", Offset: 0, Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 4, Kind: history.OffsetCommit, Node: "s-0", Group: "shipping", Topic: "orders", Offset: 2},
+		{At: 5, Kind: history.End, Drained: true},
+	}
+	r := NoLoss(history.FromEntries(es))
+	if r.Verdict != Violated || !strings.Contains(r.Explanation, " 1 acknowledged event(s) in all were lost") {
+		t.Errorf("o2 lost once: %s: %s", r.Verdict, r.Explanation)
+	}
+	es = append(es[:4:4], history.Entry{At: 3, Kind: history.Effect, Node: "s-1", Group: "shipping", Topic: "orders", Offset: 1,
+		Event: "o2", Key: "order-1", Type: "OrderPaid"}, es[4], es[5], es[6])
+	if r := NoLoss(history.FromEntries(es)); r.Verdict != Holds || !strings.Contains(r.Explanation, "each of the 1 subscribed group(s)") {
+		t.Errorf("both applied: %s: %s", r.Verdict, r.Explanation)
+	}
+}

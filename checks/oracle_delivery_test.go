@@ -383,8 +383,13 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		if rapid.IntRange(0, 5).Draw(t, "other topic") == 0 {
 			topic = "u"
 		}
-		add(history.Entry{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
-			Stateful: rapid.Bool().Draw(t, "stateful")})
+		sr := history.Entry{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
+			Stateful: rapid.Bool().Draw(t, "stateful")}
+		add(sr)
+		if rapid.IntRange(0, 3).Draw(t, "per member") == 0 {
+			sr.Node = s.member.node // a recorder that writes one per member
+			add(sr)
+		}
 		subs = append(subs, subbed(s))
 	}
 	projection := rapid.IntRange(0, 3).Draw(t, "projection") == 0
