@@ -89,3 +89,54 @@ func TestSubscribeRecordPerMemberCountsOneGroup(t *testing.T) {
 		t.Errorf("both applied: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// sameIDTwoTopics: a producer sends event o1 to orders and, with the
+// same id, to orders-audit; billing reads orders, audit reads
+// orders-audit, each promising a lag SLO of 100ns. Billing applies o1;
+// audit commits past it without applying it unless applied.
+func sameIDTwoTopics(applied bool) *history.History {
+	send := func(at int64, topic string) []history.Entry {
+		r := history.Entry{At: at, Kind: history.Publish, Node: "api", Topic: topic, Event: "o1", Key: "order-1", Type: "OrderPlaced"}
+		a, k := r, r
+		a.At, a.Kind, a.Node = at+1, history.Append, "broker"
+		k.At, k.Kind = at+2, history.PublishAck
+		return []history.Entry{r, a, k}
+	}
+	read := func(at int64, node, group, topic string) []history.Entry {
+		r := history.Entry{At: at, Kind: history.Poll, Node: node, Group: group, Topic: topic, Count: 1}
+		d := history.Entry{At: at + 1, Kind: history.Deliver, Node: node, Group: group, Topic: topic, Event: "o1", Key: "order-1", Attempt: 1}
+		e := history.Entry{At: at + 2, Kind: history.Effect, Node: node, Group: group, Topic: topic, Event: "o1", Key: "order-1", Type: "OrderPlaced"}
+		c := history.Entry{At: at + 3, Kind: history.OffsetCommit, Node: node, Group: group, Topic: topic, Offset: 1}
+		return []history.Entry{r, d, e, c}
+	}
+	es := []history.Entry{{Kind: history.Subscribe, Group: "billing", Topic: "orders", SLO: 100},
+		{Kind: history.Subscribe, Group: "audit", Topic: "orders-audit", SLO: 100}}
+	es = append(es, send(1, "orders")...)
+	es = append(es, send(4, "orders-audit")...)
+	es = append(es, read(7, "b-0", "billing", "orders")...)
+	if applied {
+		es = append(es, read(11, "a-0", "audit", "orders-audit")...)
+	} else {
+		es = append(es, history.Entry{At: 14, Kind: history.OffsetCommit, Node: "a-0", Group: "audit", Topic: "orders-audit", Offset: 1})
+	}
+	return history.FromEntries(append(es, history.Entry{At: 1000, Kind: history.End, Drained: true}))
+}
+
+// TestOneEventIDInTwoTopicsIsJudgedInEach: an event id acknowledged in
+// two topics is an event of each: every group of each topic must apply
+// it (no-loss), read it (unseen) and apply it within its lag SLO
+// (lag-within-slo); the group that read the other topic does not stand
+// in for it.
+func TestOneEventIDInTwoTopicsIsJudgedInEach(t *testing.T) {
+	checks := []func(*history.History) Result{NoLoss, Unseen, LagWithinSLO}
+	for _, c := range checks {
+		if r := c(sameIDTwoTopics(false)); r.Verdict != Violated {
+			t.Errorf("audit never applied o1: %s: %s: %s", r.Check, r.Verdict, r.Explanation)
+		} else if !strings.Contains(r.Explanation, "audit") { // the group, or the topic orders-audit
+			t.Errorf("%s does not name group audit: %s", r.Check, r.Explanation)
+		}
+		if r := c(sameIDTwoTopics(true)); r.Verdict != Holds {
+			t.Errorf("both applied o1: %s: %s: %s", r.Check, r.Verdict, r.Explanation)
+		}
+	}
+}

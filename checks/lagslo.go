@@ -43,7 +43,8 @@ func LagWithinSLO(h *history.History) Result {
 		at             int64
 		key            history.Sym
 	}
-	var first symTable[appended]               // by event
+	// by topic, then event: an event id sent to two topics is an event of each
+	firstIn := map[history.Sym]*symTable[appended]{}
 	byTopic := map[history.Sym][]history.Sym{} // the events of each topic
 	applied := map[[2]history.Sym]*symIndex{}  // by group and service: the first effect or dedup of each event
 	dead := map[history.Sym]*symIndex{}        // by group: its first dead-letter of each event, whichever service
@@ -59,6 +60,11 @@ func LagWithinSLO(h *history.History) Result {
 			}
 			held[e.Group][e.Node] = e.Partitions
 		case codeAppend:
+			first := firstIn[r.Topic]
+			if first == nil {
+				first = new(symTable[appended])
+				firstIn[r.Topic] = first
+			}
 			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 {
 				continue
 			}
@@ -94,8 +100,12 @@ func LagWithinSLO(h *history.History) Result {
 	var kept []string
 	for _, p := range promises {
 		var events []history.Sym
+		first := new(symTable[appended])
 		if topic, ok := h.Lookup(p.sub.topic); ok {
 			events = byTopic[topic]
+			if firstIn[topic] != nil {
+				first = firstIn[topic]
+			}
 		}
 		if len(events) == 0 {
 			continue

@@ -45,7 +45,7 @@ func noLoss(j *Judgement) Result {
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]ackOf, 0, nAcks)
 	// sets of events by symbol
-	ackedEvent := new(symSet)
+	ackedIn := map[history.Sym]*symSet{} // by topic: an event id sent to two topics is an event of each
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
 	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
 	queueAcked := map[history.Sym]*symSet{}   // by group
@@ -67,7 +67,7 @@ func noLoss(j *Judgement) Result {
 			if txns.abortedRecord(h, r) {
 				continue // not in the committed log: no group is to apply it
 			}
-			if !ackedEvent.has(r.Event) {
+			if ackedEvent := symSetOf(ackedIn, r.Topic); !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
 				acked = append(acked, ackOf{int32(i), r.Topic, r.Event})
 			}

@@ -34,7 +34,7 @@ func oracleLagWithinSLO(h *history.History) Verdict {
 			}
 			firstAppend := true
 			for j := 0; j < i; j++ {
-				if q := h.At(j); q.Kind == history.Append && q.TxnID == "" && q.Event == a.Event {
+				if q := h.At(j); q.Kind == history.Append && q.TxnID == "" && q.Event == a.Event && q.Topic == a.Topic {
 					firstAppend = false
 				}
 			}
@@ -68,7 +68,7 @@ func oracleLagWithinSLO(h *history.History) Verdict {
 // drawLagHistory draws a tiny history of an abstract system: one or two
 // subscriptions (to topic t or u, with an SLO or none), appends of events
 // to t or u in two partitions (some in a transaction, some appended
-// twice), effects, dedups and dead-letters of appended events by the
+// twice, to the same topic or the other one), effects, dedups and dead-letters of appended events by the
 // subscribers (some late, some never), assignments, and filler records,
 // in time order.
 func drawLagHistory(t *rapid.T) *history.History {
@@ -100,6 +100,9 @@ func drawLagHistory(t *rapid.T) *history.History {
 		case op == 2:
 			e := rapid.SampledFrom(events).Draw(t, fmt.Sprintf("again%d", k))
 			e.At, e.TxnID = now, ""
+			if rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("elsewhere%d", k)) == 0 {
+				e.Topic = map[string]string{"t": "u", "u": "t"}[e.Topic] // the same id sent to the other topic
+			}
 			h.Add(e) // appended again (a retry)
 		case op <= 5:
 			e := rapid.SampledFrom(events).Draw(t, fmt.Sprintf("ev%d", k))

@@ -36,14 +36,18 @@ func unseenJ(j *Judgement) Result {
 	var unseen, acked int
 	first, end := -1, -1
 	drained := false
-	var ackedEvent symSet
+	ackedIn := map[history.Sym]*symSet{} // by topic: an event id sent to two topics is an event of each
 	for i, r := range h.Compact(history.PublishAck, history.End) {
 		switch r.KindCode() {
 		case codePublishAck:
-			if !consumed.has(r.Topic) || ackedEvent.has(r.Event) || r.Offset == history.OffsetUnknown || txns.abortedRecord(h, r) {
+			if !consumed.has(r.Topic) || r.Offset == history.OffsetUnknown || txns.abortedRecord(h, r) {
 				continue
 			}
-			ackedEvent.add(r.Event)
+			if ackedEvent := symSetOf(ackedIn, r.Topic); ackedEvent.has(r.Event) {
+				continue
+			} else {
+				ackedEvent.add(r.Event)
+			}
 			acked++
 			if !rl.of(partKey(r.Topic, r.Partition)).wasRead(r.Offset) {
 				unseen++
