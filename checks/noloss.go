@@ -45,7 +45,7 @@ func noLoss(j *Judgement) Result {
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]ackOf, 0, nAcks)
 	// sets of events by symbol
-	ackedIn := map[history.Sym]*symSet{} // by topic: an event id sent to two topics is an event of each
+	ackedIn := map[history.Sym]*symSet{}      // by topic: an event id sent to two topics is an event of each
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
 	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
 	queueAcked := map[history.Sym]*symSet{}   // by group
