@@ -77,3 +77,37 @@ func TestEmptyPollReadsNothing(t *testing.T) {
 		t.Errorf("lost-write: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestLoopReadingTwoTopicsJudgesBoth: a consume-transform-produce loop
+// subscribed to two input topics (orders and refunds) must have the
+// output of every input of each below its committed offsets: an input of
+// the topic subscribed first whose output was lost is caught too.
+func TestLoopReadingTwoTopicsJudgesBoth(t *testing.T) {
+	in := func(at int64, topic, ev string) history.Entry {
+		return history.Entry{At: at, Kind: history.Append, Node: "broker", Topic: topic, Event: ev, Key: "k"}
+	}
+	out := func(at int64, off int64, input string) history.Entry {
+		return history.Entry{At: at, Kind: history.Append, Node: "broker", Topic: "ledger", Offset: off, Event: "l:" + input,
+			Key: "k", Group: "ledger", Input: input, ProducerID: 3}
+	}
+	es := []history.Entry{
+		{Kind: history.Subscribe, Group: "ledger", Topic: "orders"},
+		{Kind: history.Subscribe, Group: "ledger", Topic: "refunds"},
+		in(1, "orders", "o1"), in(2, "refunds", "r1"),
+		{At: 3, Kind: history.TxnBegin, Node: "l-0", TxnID: "l-0", ProducerID: 3},
+		out(4, 0, "r1"),
+		{At: 5, Kind: history.TxnCommit, Node: "l-0", TxnID: "l-0", ProducerID: 3, Topic: "ledger", Offset: 1},
+		{At: 5, Kind: history.OffsetCommit, Node: "l-0", Group: "ledger", Topic: "refunds", Offset: 1},
+		{At: 6, Kind: history.OffsetCommit, Node: "l-0", Group: "ledger", Topic: "orders", Offset: 1},
+	}
+	r := ExactlyOnceOutput(history.FromEntries(es))
+	if r.Verdict != Violated || len(r.Witness) == 0 || r.Witness[0].Event != "o1" {
+		t.Errorf("o1 consumed, its output lost: %s: %s", r.Verdict, r.Explanation)
+	}
+	fixed := append(es[:6:6], out(4, 1, "o1"),
+		history.Entry{At: 5, Kind: history.TxnCommit, Node: "l-0", TxnID: "l-0", ProducerID: 3, Topic: "ledger", Offset: 2})
+	fixed = append(fixed, es[7:]...)
+	if r := ExactlyOnceOutput(history.FromEntries(fixed)); r.Verdict != Holds {
+		t.Errorf("both outputs committed: %s: %s", r.Verdict, r.Explanation)
+	}
+}
