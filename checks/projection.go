@@ -98,7 +98,7 @@ func projectionEqualsFold(j *Judgement) Result {
 				f = topicFold(h, p, logs[t].recs[key])
 				folds[gk{g, key}] = f
 			}
-			return f, "records of " + key + " in topic " + t, "record", true
+			return f, "records of " + key + " in " + sourceName(t), "record", true
 		}
 		if !done {
 			f = streamFold(h, p, appends[key])
