@@ -140,3 +140,24 @@ func TestOneEventIDInTwoTopicsIsJudgedInEach(t *testing.T) {
 		}
 	}
 }
+
+// TestLagIdleMembersCountedInTheSLOTopic: the explanation of a late
+// event counts the group's members that held no partition of the topic
+// the SLO is about; a member that holds its partition of orders and none
+// of the group's other topic is busy, not idle.
+func TestLagIdleMembersCountedInTheSLOTopic(t *testing.T) {
+	h := history.FromEntries([]history.Entry{
+		{Kind: history.Subscribe, Group: "billing", Topic: "orders", SLO: 10},
+		{Kind: history.Subscribe, Group: "billing", Topic: "refunds"},
+		{At: 1, Kind: history.Assign, Node: "b-0", Group: "billing", Topic: "orders", Generation: 1, Partitions: "0"},
+		{At: 1, Kind: history.Assign, Node: "b-0", Group: "billing", Topic: "refunds", Generation: 1, Partitions: ""},
+		{At: 1, Kind: history.Assign, Node: "b-1", Group: "billing", Topic: "orders", Generation: 1, Partitions: "1"},
+		{At: 1, Kind: history.Assign, Node: "b-1", Group: "billing", Topic: "refunds", Generation: 1, Partitions: "0"},
+		{At: 2, Kind: history.Append, Node: "broker", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 50, Kind: history.Effect, Node: "b-0", Group: "billing", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+	})
+	r := LagWithinSLO(h)
+	if r.Verdict != Violated || strings.Contains(r.Explanation, "held no partition") {
+		t.Errorf("both members hold a partition of orders: %s: %s", r.Verdict, r.Explanation)
+	}
+}

@@ -48,17 +48,18 @@ func LagWithinSLO(h *history.History) Result {
 	byTopic := map[history.Sym][]history.Sym{} // the events of each topic
 	applied := map[[2]history.Sym]*symIndex{}  // by group and service: the first effect or dedup of each event
 	dead := map[history.Sym]*symIndex{}        // by group: its first dead-letter of each event, whichever service
-	held := map[string]map[string]string{}     // group, member: the partitions of its last assignment
+	held := map[[2]string]map[string]string{}  // group and topic, member: the partitions of its last assignment
 	var ax *symIndex
 	var axOf [2]history.Sym
 	for i, r := range h.Compact(history.Assign, history.Append, history.Effect, history.Dedup, history.DeadLetter) {
 		switch r.KindCode() {
 		case codeAssign:
 			e := h.At(i) // its partitions live in its side row
-			if held[e.Group] == nil {
-				held[e.Group] = map[string]string{}
+			k := [2]string{e.Group, e.Topic}
+			if held[k] == nil {
+				held[k] = map[string]string{}
 			}
-			held[e.Group][e.Node] = e.Partitions
+			held[k][e.Node] = e.Partitions
 		case codeAppend:
 			first := firstIn[r.Topic]
 			if first == nil {
@@ -166,7 +167,7 @@ func LagWithinSLO(h *history.History) Result {
 		res.Witness = pickRecords(h, p.rec, int(a.rec)-1, ends)
 		res.Explanation = fmt.Sprintf("%s promises to apply every event of %s within %v of its append, but %d of its %d events waited longer. The worst, %s (key %s, partition %d), was appended at %s and the service %s: %v later.%s",
 			p.sub.name(), p.sub.topic, p.slo, n, len(events), h.Str(pwEvent), h.Str(a.key), a.partition, at(a.at), what, pw.Round(time.Millisecond),
-			spread(counts(&perPartition), counts(&eventsIn), keys, n, len(events))+idle(held[p.sub.group]))
+			spread(counts(&perPartition), counts(&eventsIn), keys, n, len(events))+idle(held[[2]string{p.sub.group, p.sub.topic}]))
 	}
 	if judged == 0 {
 		return notApplicable(name, "nothing was appended to a topic read by a subscriber with a lag SLO.")
@@ -197,8 +198,9 @@ func counts(s *partSlots[int]) map[int]int {
 	return m
 }
 
-// idle says how many of a group's members held no partition in their
-// last assignment (members maps each to its partitions), if any did.
+// idle says how many of a group's members held no partition of a topic
+// in their last assignment (members maps each to its partitions of the
+// topic), if any did.
 func idle(members map[string]string) string {
 	n := 0
 	for _, ps := range members {
