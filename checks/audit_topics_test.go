@@ -161,3 +161,22 @@ func TestLagIdleMembersCountedInTheSLOTopic(t *testing.T) {
 		t.Errorf("both members hold a partition of orders: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestRereadAfterLeaveIsANewConsumer: a static member that shuts down
+// cleanly (a leave without LeaveGroup) and comes back in the same
+// generation starts a new consumer, which reads from the committed
+// offset: its re-read is group-reread's, not a nonmonotonic poll; the same
+// re-read without the leave still is one.
+func TestRereadAfterLeaveIsANewConsumer(t *testing.T) {
+	poll := func(at, off int64, n int) history.Entry {
+		return history.Entry{At: at, Kind: history.Poll, Node: "m0", Group: "g", Topic: "orders", Offset: off, Count: n, Generation: 1}
+	}
+	leave := history.Entry{At: 3, Kind: history.Leave, Node: "m0", Group: "g", Topic: "orders", Generation: 1, LeaveReason: history.LeaveStaticClose}
+	join := history.Entry{At: 4, Kind: history.Join, Node: "m0", Group: "g", Generation: 1}
+	if r := NonmonotonicPoll(history.FromEntries([]history.Entry{poll(1, 0, 2), poll(2, 2, 2), leave, join, poll(5, 1, 3)})); r.Verdict != Holds {
+		t.Errorf("re-read after a leave: %s: %s", r.Verdict, r.Explanation)
+	}
+	if r := NonmonotonicPoll(history.FromEntries([]history.Entry{poll(1, 0, 2), poll(2, 2, 2), poll(5, 1, 3)})); r.Verdict != Violated {
+		t.Errorf("re-read within one consumer: %s: %s", r.Verdict, r.Explanation)
+	}
+}
