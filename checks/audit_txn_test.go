@@ -111,3 +111,27 @@ func TestLoopReadingTwoTopicsJudgesBoth(t *testing.T) {
 		t.Errorf("both outputs committed: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestBoundedLagLeavesOutTruncatedRecords: records a leader change cut
+// from the log (never committed) are not part of the partition's end: a
+// group that committed everything the log kept does not lag, and a run
+// that did not drain is unknown, not violated.
+func TestBoundedLagLeavesOutTruncatedRecords(t *testing.T) {
+	app := func(at, off int64, ev string) history.Entry {
+		return history.Entry{At: at, Kind: history.Append, Node: "b1", Topic: "orders", Offset: off, Event: ev, Key: "order-1", Type: "OrderPlaced"}
+	}
+	es := []history.Entry{
+		{Kind: history.Subscribe, Group: "billing", Topic: "orders"},
+		app(1, 0, "o1"), app(2, 1, "o2"), app(3, 2, "o3"),
+		{At: 4, Kind: history.Truncate, Node: "b1", Topic: "orders", Offset: 1, Count: 2},
+		{At: 5, Kind: history.OffsetCommit, Node: "b-0", Group: "billing", Topic: "orders", Offset: 1},
+		{At: 6, Kind: history.End},
+	}
+	if r := BoundedLag(history.FromEntries(es)); r.Verdict != Unknown {
+		t.Errorf("billing consumed all the log kept: %s: %s", r.Verdict, r.Explanation)
+	}
+	es[5].Offset = 0
+	if r := BoundedLag(history.FromEntries(es)); r.Verdict != Violated {
+		t.Errorf("billing never consumed o1: %s: %s", r.Verdict, r.Explanation)
+	}
+}

@@ -12,7 +12,8 @@ import (
 // definition in scenarios/FORMAT.md, by brute force over a tiny history
 // (every question asked of every record again), not from the fast code.
 // A rapid test draws tiny histories of an abstract system (producer acks
-// and appends, some in transactions that commit or abort, deliveries,
+// and appends, some in transactions that commit or abort, the end of a
+// partition cut by a leader change, deliveries,
 // effects with and without the state they leave, dedups with and
 // without an effect before them, crashes, fenced
 // transactions, handler errors, dead letters, commits, polls, acks, a read
@@ -318,10 +319,20 @@ func oracleBoundedLag(h *history.History) Verdict {
 	case e.Drained:
 		return Holds
 	}
+	// cut says whether a later truncate of its broker cut append i from
+	// the log: it was never part of it
+	cut := func(i int, a history.Entry) bool {
+		for _, r := range h.Range(i+1, h.Len()) {
+			if r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+				return true
+			}
+		}
+		return false
+	}
 	for _, s := range subs {
 		topic := subTopic(h, s)
-		for _, a := range h.All() {
-			if a.Kind != history.Append || a.Topic != topic {
+		for i, a := range h.All() {
+			if a.Kind != history.Append || a.Topic != topic || cut(i, a) {
 				continue
 			}
 			if s.queue {
@@ -447,6 +458,13 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 			add(history.Entry{Kind: history.Append, Node: "broker", Topic: o.topic, Partition: o.partition, Offset: o.offset, Event: o.id, Key: "k"})
 			add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: o.topic, Partition: o.partition, Offset: o.offset, Event: o.id, Key: "k"})
 			events = append(events, o)
+		}
+	}
+	// a leader change cuts the end of a partition from the log
+	if rapid.IntRange(0, 5).Draw(t, "truncate") == 0 {
+		p := rapid.IntRange(0, 1).Draw(t, "truncated partition")
+		if n := next[fmt.Sprintf("t/%d", p)]; n > 0 {
+			add(history.Entry{Kind: history.Truncate, Node: "broker", Topic: "t", Partition: p, Offset: int64(rapid.IntRange(0, int(n)-1).Draw(t, "cut at"))})
 		}
 	}
 	// the consumers
