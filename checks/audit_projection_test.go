@@ -64,3 +64,19 @@ func TestReadModelOfTwoTopicsIsJudgedOnBoth(t *testing.T) {
 		}
 	}
 }
+
+// TestStalenessSLOOfReadModelOfTwoTopics: a read model that projects two
+// topics is behind while a record of either waits: b1, never applied,
+// breaks its staleness SLO; applied at once, it keeps it.
+func TestStalenessSLOOfReadModelOfTwoTopics(t *testing.T) {
+	for _, c := range []struct {
+		applied bool
+		want    Verdict
+	}{{false, Violated}, {true, Holds}} {
+		h := readModelOfTwoTopics(c.applied, c.applied)
+		es := append([]history.Entry{{Kind: history.StalenessSLO, Node: "proj", Group: "view", SLO: 5}}, h.Entries()...)
+		if r := StalenessWithinSLO(history.FromEntries(es)); r.Verdict != c.want {
+			t.Errorf("b1 applied %v: %s, want %s: %s", c.applied, r.Verdict, c.want, r.Explanation)
+		}
+	}
+}
