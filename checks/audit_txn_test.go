@@ -135,3 +135,22 @@ func TestBoundedLagLeavesOutTruncatedRecords(t *testing.T) {
 		t.Errorf("billing never consumed o1: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestLagSLOLeavesOutTransactionalAppendsByTheirMarkers: a transactional
+// producer's appends carry its producer id, not always a transactional
+// id; the commit marker that ends them says they were written in a
+// transaction, which lag-within-slo leaves out (a read-committed consumer
+// sees them only at the commit).
+func TestLagSLOLeavesOutTransactionalAppendsByTheirMarkers(t *testing.T) {
+	es := []history.Entry{
+		{Kind: history.Subscribe, Group: "billing", Topic: "orders", SLO: 10},
+		{At: 1, Kind: history.Append, Node: "broker", Topic: "orders", Offset: 0, Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 2, Kind: history.Effect, Node: "b-0", Group: "billing", Topic: "orders", Offset: 0, Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 3, Kind: history.Append, Node: "broker", Topic: "orders", Offset: 1, Event: "o2", Key: "order-2", Type: "OrderPlaced", ProducerID: 4},
+		{At: 50, Kind: history.TxnCommit, Node: "tp", TxnID: "tp", ProducerID: 4, Topic: "orders", Offset: 2},
+		{At: 52, Kind: history.Effect, Node: "b-0", Group: "billing", Topic: "orders", Offset: 1, Event: "o2", Key: "order-2", Type: "OrderPlaced"},
+	}
+	if r := LagWithinSLO(history.FromEntries(es)); r.Verdict != Holds {
+		t.Errorf("o2 applied 2ns after its commit: %s: %s", r.Verdict, r.Explanation)
+	}
+}

@@ -14,7 +14,8 @@ import (
 // event, or the group's first dead-letter of it) at most the SLO after
 // the event's first append. An event the service has not applied by the last record of
 // the history has waited until then. Appends written in a transaction
-// are left out (a read-committed consumer sees them only at the commit).
+// (with a transactional id, or ended by a commit or abort marker) are
+// left out (a read-committed consumer sees them only at the commit).
 // With no subscriber that promises an SLO, or nothing appended to a topic
 // one of them reads, there is nothing to judge (unknown). The witness is
 // the subscribe record, the append of the event that waited longest and
@@ -51,6 +52,7 @@ func LagWithinSLO(h *history.History) Result {
 	held := map[[2]string]map[string]string{}  // group and topic, member: the partitions of its last assignment
 	var ax *symIndex
 	var axOf [2]history.Sym
+	txns := transactions(h)
 	for i, r := range h.Compact(history.Assign, history.Append, history.Effect, history.Dedup, history.DeadLetter) {
 		switch r.KindCode() {
 		case codeAssign:
@@ -66,8 +68,8 @@ func LagWithinSLO(h *history.History) Result {
 				first = new(symTable[appended])
 				firstIn[r.Topic] = first
 			}
-			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 {
-				continue
+			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 || txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] != 0 {
+				continue // written in a transaction (a transactional id, or a marker that ended it)
 			}
 			first.set(r.Event, appended{int32(i + 1), r.Partition, r.At, r.Key})
 			byTopic[r.Topic] = append(byTopic[r.Topic], r.Event)
