@@ -180,3 +180,18 @@ func TestRereadAfterLeaveIsANewConsumer(t *testing.T) {
 		t.Errorf("re-read within one consumer: %s: %s", r.Verdict, r.Explanation)
 	}
 }
+
+// TestNoLossCountsLostEvents: one event lost to two groups is one event
+// lost (two losses), as the explanation says.
+func TestNoLossCountsLostEvents(t *testing.T) {
+	h := history.FromEntries([]history.Entry{
+		{Kind: history.Subscribe, Group: "billing", Topic: "orders"},
+		{Kind: history.Subscribe, Group: "shipping", Topic: "orders"},
+		{At: 1, Kind: history.PublishAck, Node: "api", Topic: "orders", Event: "o1", Key: "order-1", Type: "OrderPlaced"},
+		{At: 2, Kind: history.End, Drained: true},
+	})
+	r := NoLoss(h)
+	if r.Verdict != Violated || !strings.Contains(r.Explanation, " 1 acknowledged event(s) in all were lost (2 losses: some to several subscribers).") {
+		t.Errorf("o1 lost to two groups: %s: %s", r.Verdict, r.Explanation)
+	}
+}

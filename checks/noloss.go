@@ -137,6 +137,7 @@ func noLoss(j *Judgement) Result {
 		}
 	}
 	var lost, pending, consumed int
+	var lostEvents int // the events lost, to one subscriber or more
 	var topic history.Sym
 	var topicSubs []subOf
 	var rec history.Record // the acknowledgement judged, once read
@@ -151,6 +152,7 @@ func noLoss(j *Judgement) Result {
 			consumed++
 		}
 		read = false
+		lostBefore := lost
 		for xi := range topicSubs {
 			x := &topicSubs[xi]
 			ss := &x.ss
@@ -175,6 +177,9 @@ func noLoss(j *Judgement) Result {
 				continue
 			}
 			lost++
+			if lost == lostBefore+1 {
+				lostEvents++
+			}
 			if res.Witness == nil {
 				res.Witness, res.Explanation = lossStory(h, i, x.s, skipped)
 			}
@@ -186,7 +191,11 @@ func noLoss(j *Judgement) Result {
 		res.Explanation = "Not applicable: no acknowledged event of a topic that a consumer group subscribes to."
 	case lost > 0:
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost.", lost)
+		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost", lostEvents)
+		if lost > lostEvents {
+			res.Explanation += fmt.Sprintf(" (%d losses: some to several subscribers)", lost)
+		}
+		res.Explanation += "."
 	case pending > 0:
 		res.Verdict = Unknown
 		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.",
