@@ -155,12 +155,12 @@ var Catalog = map[string]Check{
 	},
 	"nonmonotonic-poll": {
 		Name: "nonmonotonic-poll",
-		Doc:  "a consumer (a member between crashes, in one generation) never polls a partition again from an offset it has already read",
+		Doc:  "a consumer (a member between crashes and leaves, in one generation) never polls a partition again from an offset it has already read",
 		Run:  NonmonotonicPoll,
 	},
 	"poll-skip": {
 		Name: "poll-skip",
-		Doc:  "a consumer's (a member between crashes, in one generation) successive polls of a partition never jump over a record in the log",
+		Doc:  "a consumer's (a member between crashes and leaves, in one generation) successive polls of a partition never jump over a record in the log",
 		Run:  PollSkip,
 	},
 	"aborted-read": {

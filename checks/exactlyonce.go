@@ -104,8 +104,8 @@ func repeatStory(h *history.History, a, b int) ([]history.Entry, string) {
 		}
 	}
 	idx = append(idx, crash, pause, expire, polledOut, redeliver)
-	head := fmt.Sprintf("Event %s (%s %d to %s) was applied twice by %s: %s applied it at %s",
-		ra.Event, ra.Type, ra.Amount, ra.Key, subscriber{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
+	head := fmt.Sprintf("Event %s (%s to %s) was applied twice by %s: %s applied it at %s",
+		ra.Event, eventWhat(ra.Type, ra.Amount), ra.Key, subscriber{group: ra.Group, service: ra.Service}.name(), ra.Node, at(ra.At))
 	var why string
 	switch {
 	case ra.Offset != rb.Offset || ra.Partition != rb.Partition:

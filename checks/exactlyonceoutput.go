@@ -10,7 +10,7 @@ import (
 // and service whose output Append records name their Input) has, in the
 // committed log, exactly one output of each input it consumed: no two
 // outputs of one input in committed transactions, and one for every
-// input of its subscribed topic below the loop's last committed offset of
+// input of its subscribed topics below the loop's last committed offset of
 // the input's partition (outputs and offsets commit together), leaving
 // out inputs of aborted transactions. It is unknown when the history has
 // no loop output, or nothing committed to judge.
@@ -72,7 +72,7 @@ func ExactlyOnceOutput(h *history.History) Result {
 	}
 	// Inputs consumed: below each loop's last committed offset. The
 	// subscriptions, commits and appends are read in place, by symbol.
-	subs := map[loop]string{}
+	subs := map[loop][]string{} // a loop may read several topics
 	type commit struct {
 		offset int64
 		ok     bool
@@ -83,7 +83,8 @@ func ExactlyOnceOutput(h *history.History) Result {
 	for _, r := range h.Compact(history.Subscribe, history.OffsetCommit) {
 		switch r.KindCode() {
 		case codeSubscribe:
-			subs[loop{h.Str(r.Group), h.Str(h.Service(r))}] = h.Str(r.Topic)
+			l := loop{h.Str(r.Group), h.Str(h.Service(r))}
+			subs[l] = append(subs[l], h.Str(r.Topic))
 		case codeOffsetCommit:
 			if k := symPair(r.Group, r.Topic); commits == nil || k != commitsOf {
 				if commits = last[k]; commits == nil {
@@ -95,17 +96,22 @@ func ExactlyOnceOutput(h *history.History) Result {
 			*commits.slot(r.Partition) = commit{r.Offset, true}
 		}
 	}
-	// loopSym is a loop's group and subscribed topic as symbols (ok:
-	// some record names both).
+	// loopSym is a loop's group and subscribed topics as symbols (ok:
+	// some record names the group).
 	type loopSym struct {
-		group, topic history.Sym
-		ok           bool
+		group  history.Sym
+		topics symSet
+		ok     bool
 	}
 	syms := make([]loopSym, len(order))
 	for n, l := range order {
-		g, ok1 := h.Lookup(l.group)
-		t, ok2 := h.Lookup(subs[l])
-		syms[n] = loopSym{g, t, ok1 && ok2}
+		g, ok := h.Lookup(l.group)
+		syms[n] = loopSym{group: g, ok: ok}
+		for _, topic := range subs[l] {
+			if t, ok := h.Lookup(topic); ok {
+				syms[n].topics.add(t)
+			}
+		}
 	}
 	var consumed int
 	for i, r := range h.Compact(history.Append) {
@@ -117,8 +123,8 @@ func ExactlyOnceOutput(h *history.History) Result {
 			continue
 		}
 		for n, l := range order {
-			ls := syms[n]
-			if !ls.ok || ls.topic != r.Topic {
+			ls := &syms[n]
+			if !ls.ok || !ls.topics.has(r.Topic) {
 				continue
 			}
 			var c commit

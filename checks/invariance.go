@@ -101,8 +101,8 @@ func duplicateDeliveryInvariance(jd *Judgement) Result {
 		}
 		res.Witness = pickRecords(h, j, redeliver, i)
 		res.Explanation = fmt.Sprintf(
-			"Event %s (%s %d to %s) reached %s again: %s applied it at %s, and applying it once more at %s (%s%s) moved %s from %d to %d. The outcome depends on how many times the event was delivered, and a broker that delivers at least once will deliver some events twice. Skip events already processed, or make the handler idempotent (set a value instead of adding to it).",
-			r.Event, r.Type, r.Amount, r.Key, subscriber{group: r.Group, service: r.Service}.name(), a.Node, at(a.At), at(r.At), r.Node, delivery,
+			"Event %s (%s to %s) reached %s again: %s applied it at %s, and applying it once more at %s (%s%s) moved %s from %d to %d. The outcome depends on how many times the event was delivered, and a broker that delivers at least once will deliver some events twice. Skip events already processed, or make the handler idempotent (set a value instead of adding to it).",
+			r.Event, eventWhat(r.Type, r.Amount), r.Key, subscriber{group: r.Group, service: r.Service}.name(), a.Node, at(a.At), at(r.At), r.Node, delivery,
 			r.Key, before, r.Value)
 	}
 	one, many := "repeated effect", "repeated effects"

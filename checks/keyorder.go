@@ -39,7 +39,8 @@ func movedOnce(h *history.History, producer, topic, key history.Sym, grown int) 
 }
 
 // KeyOrder checks that every service of every group applies the events of
-// one key in the order their producer published them. Its witness is two
+// one key in the order their producer published them to one topic (a
+// key's order is its partition's, and two topics share none). Its witness is two
 // events of one key: both publishes and both (first) effects, the later
 // event applied first. The explanation names the likely cause: the key's
 // events in different partitions (partitions added to the topic between
@@ -63,21 +64,24 @@ func keyOrder(j *Judgement) Result {
 	// record (0: the event was never published), idx its place in the
 	// publish order of its producer's key.
 	type pub struct {
-		rec, idx      int32
-		producer, key history.Sym
+		rec, idx             int32
+		topic, producer, key history.Sym
 	}
+	// A key's order is that of its topic: one producer's events of a
+	// key sent to two topics have none between them.
+	type tpk struct{ topic, producer, key history.Sym }
 	var pubs symTable[pub]
-	count := map[uint64]int32{} // by symPair(producer, key)
+	count := map[tpk]int32{}
 	for i, r := range h.Compact(history.Publish) {
 		p := pubs.slot(r.Event)
 		if p.rec != 0 {
 			continue
 		}
-		k := symPair(r.Node, r.Key)
-		*p = pub{int32(i + 1), count[k], r.Node, r.Key}
+		k := tpk{r.Topic, r.Node, r.Key}
+		*p = pub{int32(i + 1), count[k], r.Topic, r.Node, r.Key}
 		count[k]++
 	}
-	type gpk struct{ group, service, producer, key history.Sym }
+	type gpk struct{ group, service, topic, producer, key history.Sym }
 	// applied is the effect with the highest publish index so far.
 	type applied struct{ rec, idx int32 }
 	last := map[gpk]applied{}
@@ -98,7 +102,7 @@ func keyOrder(j *Judgement) Result {
 			continue // applied before
 		}
 		checked++
-		k := gpk{r.Group, svc, p.producer, p.key}
+		k := gpk{r.Group, svc, p.topic, p.producer, p.key}
 		l, seen := last[k]
 		if seen {
 			pairs++
@@ -137,12 +141,12 @@ func keyOrder(j *Judgement) Result {
 			cause = fmt.Sprintf("They are in order in partition %d (offsets %d and %d), but were handled out of order: by competing consumers or concurrent workers, or after a redelivery.",
 				e.Partition, e.Offset, later.Offset)
 		}
-		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s %d) before %s (%s %d), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
-			e.Key, producer, e.Event, e.Type, e.Amount, later.Event, later.Type, later.Amount,
+		res.Explanation = fmt.Sprintf("For key %s, %s published %s (%s) before %s (%s), but %s applied %s first (%s at %s) and %s after it (%s at %s). %s",
+			e.Key, producer, e.Event, eventWhat(e.Type, e.Amount), later.Event, eventWhat(later.Type, later.Amount),
 			subscriber{group: e.Group, service: e.Service}.name(), later.Event, later.Node, at(later.At), e.Event, e.Node, at(e.At), cause)
 	}
 	if pairs == 0 {
-		return notApplicable(name, "no group applied two published events of one key from one producer.")
+		return notApplicable(name, "no group applied two events of one key that one producer published to one topic.")
 	}
 	if inversions > 0 {
 		res.Verdict = Violated

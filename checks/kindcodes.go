@@ -39,6 +39,7 @@ var (
 	codeQueryReturn         = history.QueryReturn.Code()
 	codeReadModelProjection = history.ReadModelProjection.Code()
 	codeRebalance           = history.Rebalance.Code()
+	codeRestart             = history.Restart.Code()
 	codeRevoke              = history.Revoke.Code()
 	codeSnapshot            = history.Snapshot.Code()
 	codeStalenessSLO        = history.StalenessSLO.Code()

@@ -12,7 +12,8 @@ import (
 // consumer group has consumed everything published to its topic. A run
 // that drained (the End record's Drained) holds. One that did not is
 // judged from the records: a log group lags on a partition whose last
-// committed offset is below the end of the log, a queue group on a
+// committed offset is below the end of the log (records a leader change
+// cut from it left out), a queue group on a
 // message it neither acknowledged nor dead-lettered. When no group lags
 // by its records, something else kept the run from draining (a producer,
 // a read model: bounded-staleness judges those), and the verdict is
@@ -70,10 +71,14 @@ func boundedLag(j *Judgement) Result {
 	lastDeliver := map[gtp]int{}
 	lastError := map[gtp]int{}
 	errors := map[gtp]int{}
+	cut := truncatedAppends(h) // cut from the log by a leader change: never part of it
 	for i, r := range h.OfKind(history.Append, history.OffsetCommit, history.Ack, history.DeadLetter, history.Deliver,
 		history.HandlerError) {
 		switch r.Kind {
 		case history.Append:
+			if cut[i] {
+				continue
+			}
 			k := tp{r.Topic, r.Partition}
 			ends[k] = max(ends[k], r.Offset+1)
 			appended[r.Topic] = append(appended[r.Topic], r.Event)

@@ -14,7 +14,8 @@ import (
 // event, or the group's first dead-letter of it) at most the SLO after
 // the event's first append. An event the service has not applied by the last record of
 // the history has waited until then. Appends written in a transaction
-// are left out (a read-committed consumer sees them only at the commit).
+// (with a transactional id, or ended by a commit or abort marker) are
+// left out (a read-committed consumer sees them only at the commit).
 // With no subscriber that promises an SLO, or nothing appended to a topic
 // one of them reads, there is nothing to judge (unknown). The witness is
 // the subscribe record, the append of the event that waited longest and
@@ -43,24 +44,32 @@ func LagWithinSLO(h *history.History) Result {
 		at             int64
 		key            history.Sym
 	}
-	var first symTable[appended]               // by event
+	// by topic, then event: an event id sent to two topics is an event of each
+	firstIn := map[history.Sym]*symTable[appended]{}
 	byTopic := map[history.Sym][]history.Sym{} // the events of each topic
 	applied := map[[2]history.Sym]*symIndex{}  // by group and service: the first effect or dedup of each event
 	dead := map[history.Sym]*symIndex{}        // by group: its first dead-letter of each event, whichever service
-	held := map[string]map[string]string{}     // group, member: the partitions of its last assignment
+	held := map[[2]string]map[string]string{}  // group and topic, member: the partitions of its last assignment
 	var ax *symIndex
 	var axOf [2]history.Sym
+	txns := transactions(h)
 	for i, r := range h.Compact(history.Assign, history.Append, history.Effect, history.Dedup, history.DeadLetter) {
 		switch r.KindCode() {
 		case codeAssign:
 			e := h.At(i) // its partitions live in its side row
-			if held[e.Group] == nil {
-				held[e.Group] = map[string]string{}
+			k := [2]string{e.Group, e.Topic}
+			if held[k] == nil {
+				held[k] = map[string]string{}
 			}
-			held[e.Group][e.Node] = e.Partitions
+			held[k][e.Node] = e.Partitions
 		case codeAppend:
-			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 {
-				continue
+			first := firstIn[r.Topic]
+			if first == nil {
+				first = new(symTable[appended])
+				firstIn[r.Topic] = first
+			}
+			if first.get(r.Event).rec != 0 || h.TxnIDOf(r) != 0 || txns.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] != 0 {
+				continue // written in a transaction (a transactional id, or a marker that ended it)
 			}
 			first.set(r.Event, appended{int32(i + 1), r.Partition, r.At, r.Key})
 			byTopic[r.Topic] = append(byTopic[r.Topic], r.Event)
@@ -94,8 +103,12 @@ func LagWithinSLO(h *history.History) Result {
 	var kept []string
 	for _, p := range promises {
 		var events []history.Sym
+		first := new(symTable[appended])
 		if topic, ok := h.Lookup(p.sub.topic); ok {
 			events = byTopic[topic]
+			if firstIn[topic] != nil {
+				first = firstIn[topic]
+			}
 		}
 		if len(events) == 0 {
 			continue
@@ -156,7 +169,7 @@ func LagWithinSLO(h *history.History) Result {
 		res.Witness = pickRecords(h, p.rec, int(a.rec)-1, ends)
 		res.Explanation = fmt.Sprintf("%s promises to apply every event of %s within %v of its append, but %d of its %d events waited longer. The worst, %s (key %s, partition %d), was appended at %s and the service %s: %v later.%s",
 			p.sub.name(), p.sub.topic, p.slo, n, len(events), h.Str(pwEvent), h.Str(a.key), a.partition, at(a.at), what, pw.Round(time.Millisecond),
-			spread(counts(&perPartition), counts(&eventsIn), keys, n, len(events))+idle(held[p.sub.group]))
+			spread(counts(&perPartition), counts(&eventsIn), keys, n, len(events))+idle(held[[2]string{p.sub.group, p.sub.topic}]))
 	}
 	if judged == 0 {
 		return notApplicable(name, "nothing was appended to a topic read by a subscriber with a lag SLO.")
@@ -187,8 +200,9 @@ func counts(s *partSlots[int]) map[int]int {
 	return m
 }
 
-// idle says how many of a group's members held no partition in their
-// last assignment (members maps each to its partitions), if any did.
+// idle says how many of a group's members held no partition of a topic
+// in their last assignment (members maps each to its partitions of the
+// topic), if any did.
 func idle(members map[string]string) string {
 	n := 0
 	for _, ps := range members {

@@ -9,7 +9,8 @@ import (
 // LostWrite checks that no acknowledged event below the highest offset
 // read in its partition went unread by everyone (Jepsen's :lost-write):
 // the consumers moved past it without seeing it. Only partitions that
-// were read are judged. Its witness is the acknowledgement and the read
+// were read are judged; a send of a transaction that aborted did not
+// succeed and is left out. Its witness is the acknowledgement and the read
 // of a higher offset.
 func LostWrite(h *history.History) Result { return lostWrite(NewJudgement(h)) }
 
@@ -24,10 +25,11 @@ func lostWrite(j *Judgement) Result {
 	}
 	res := Result{Check: name}
 	rl := j.readLog()
+	txns := j.transactions()
 	var lost, judged int
 	for i, r := range h.Compact(history.PublishAck) {
-		if r.Offset == history.OffsetUnknown {
-			continue
+		if r.Offset == history.OffsetUnknown || txns.abortedRecord(h, r) {
+			continue // a send of an aborted transaction did not succeed
 		}
 		p := rl.of(partKey(r.Topic, r.Partition))
 		if p == nil {

@@ -17,8 +17,10 @@ import (
 // its effect (marked before a failure or a crash, or before a fenced
 // transaction) applies nothing. A consume-transform-produce loop applies
 // an event by writing its output (an append naming it as Input) in a
-// committed transaction. With no acknowledged event of a consumed topic
-// there is nothing to judge, and the verdict is unknown.
+// committed transaction. An acknowledged send of a transaction that
+// aborted is not in the committed log, and no group is to apply it. With
+// no acknowledged event of a consumed topic there is nothing to judge,
+// and the verdict is unknown.
 func NoLoss(h *history.History) Result { return noLoss(NewJudgement(h)) }
 
 func noLoss(j *Judgement) Result {
@@ -43,7 +45,7 @@ func noLoss(j *Judgement) Result {
 	nAcks := h.Count(history.PublishAck)
 	acked := make([]ackOf, 0, nAcks)
 	// sets of events by symbol
-	ackedEvent := new(symSet)
+	ackedIn := map[history.Sym]*symSet{}      // by topic: an event id sent to two topics is an event of each
 	accounted := map[[2]history.Sym]*symSet{} // by group and service
 	deadInGroup := map[history.Sym]*symSet{}  // by group: dead-lettered by the broker
 	queueAcked := map[history.Sym]*symSet{}   // by group
@@ -62,7 +64,10 @@ func noLoss(j *Judgement) Result {
 	for i, r := range h.Compact(kinds...) {
 		switch r.KindCode() {
 		case codePublishAck:
-			if !ackedEvent.has(r.Event) {
+			if txns.abortedRecord(h, r) {
+				continue // not in the committed log: no group is to apply it
+			}
+			if ackedEvent := symSetOf(ackedIn, r.Topic); !ackedEvent.has(r.Event) {
 				ackedEvent.add(r.Event)
 				acked = append(acked, ackOf{int32(i), r.Topic, r.Event})
 			}
@@ -132,6 +137,7 @@ func noLoss(j *Judgement) Result {
 		}
 	}
 	var lost, pending, consumed int
+	var lostEvents int // the events lost, to one subscriber or more
 	var topic history.Sym
 	var topicSubs []subOf
 	var rec history.Record // the acknowledgement judged, once read
@@ -146,6 +152,7 @@ func noLoss(j *Judgement) Result {
 			consumed++
 		}
 		read = false
+		lostBefore := lost
 		for xi := range topicSubs {
 			x := &topicSubs[xi]
 			ss := &x.ss
@@ -170,6 +177,9 @@ func noLoss(j *Judgement) Result {
 				continue
 			}
 			lost++
+			if lost == lostBefore+1 {
+				lostEvents++
+			}
 			if res.Witness == nil {
 				res.Witness, res.Explanation = lossStory(h, i, x.s, skipped)
 			}
@@ -181,7 +191,11 @@ func noLoss(j *Judgement) Result {
 		res.Explanation = "Not applicable: no acknowledged event of a topic that a consumer group subscribes to."
 	case lost > 0:
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost.", lost)
+		res.Explanation += fmt.Sprintf(" %d acknowledged event(s) in all were lost", lostEvents)
+		if lost > lostEvents {
+			res.Explanation += fmt.Sprintf(" (%d losses: some to several subscribers)", lost)
+		}
+		res.Explanation += "."
 	case pending > 0:
 		res.Verdict = Unknown
 		res.Explanation = fmt.Sprintf("%d acknowledged event(s) were not applied yet when the run ended before the groups caught up; nothing was skipped.",

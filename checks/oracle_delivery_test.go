@@ -12,8 +12,10 @@ import (
 // definition in scenarios/FORMAT.md, by brute force over a tiny history
 // (every question asked of every record again), not from the fast code.
 // A rapid test draws tiny histories of an abstract system (producer acks
-// and appends, deliveries, effects with and without the state they leave,
-// dedups with and without an effect before them, crashes, fenced
+// and appends, some in transactions that commit or abort, the end of a
+// partition cut by a leader change, deliveries,
+// effects with and without the state they leave, dedups with and
+// without an effect before them, crashes, fenced
 // transactions, handler errors, dead letters, commits, polls, acks, a read
 // model fed by the topic, an end drained or not) and requires each fast
 // check to agree with its oracle.
@@ -44,17 +46,18 @@ func subTopic(h *history.History, s oSub) string {
 	return ""
 }
 
-// firstAcks returns the first acknowledgement of each event whose topic
-// some group (not a read model) subscribes to.
+// firstAcks returns the first acknowledgement of each event in each topic
+// some group (not a read model) subscribes to, leaving out the sends of
+// transactions that aborted: they are not in the committed log.
 func firstAcks(h *history.History) []history.Entry {
 	var out []history.Entry
 	for i, r := range h.All() {
-		if r.Kind != history.PublishAck {
+		if r.Kind != history.PublishAck || oracleAborted(h, r.Topic, r.Partition, r.Offset) {
 			continue
 		}
 		first := true
 		for _, q := range h.Range(0, i) {
-			if q.Kind == history.PublishAck && q.Event == r.Event {
+			if q.Kind == history.PublishAck && q.Event == r.Event && q.Topic == r.Topic && !oracleAborted(h, q.Topic, q.Partition, q.Offset) {
 				first = false
 			}
 		}
@@ -316,10 +319,20 @@ func oracleBoundedLag(h *history.History) Verdict {
 	case e.Drained:
 		return Holds
 	}
+	// cut says whether a later truncate of its broker cut append i from
+	// the log: it was never part of it
+	cut := func(i int, a history.Entry) bool {
+		for _, r := range h.Range(i+1, h.Len()) {
+			if r.Kind == history.Truncate && r.Node == a.Node && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset <= a.Offset {
+				return true
+			}
+		}
+		return false
+	}
 	for _, s := range subs {
 		topic := subTopic(h, s)
-		for _, a := range h.All() {
-			if a.Kind != history.Append || a.Topic != topic {
+		for i, a := range h.All() {
+			if a.Kind != history.Append || a.Topic != topic || cut(i, a) {
 				continue
 			}
 			if s.queue {
@@ -378,11 +391,16 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 			style = history.StyleQueue
 		}
 		topic := "t"
-		if rapid.IntRange(0, 5).Draw(t, "other topic") == 0 {
+		if rapid.IntRange(0, 3).Draw(t, "other topic") == 0 {
 			topic = "u"
 		}
-		add(history.Entry{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
-			Stateful: rapid.Bool().Draw(t, "stateful")})
+		sr := history.Entry{Kind: history.Subscribe, Group: s.sub.group, Service: s.sub.service, Topic: topic, Style: style,
+			Stateful: rapid.Bool().Draw(t, "stateful")}
+		add(sr)
+		if rapid.IntRange(0, 3).Draw(t, "per member") == 0 {
+			sr.Node = s.member.node // a recorder that writes one per member
+			add(sr)
+		}
 		subs = append(subs, subbed(s))
 	}
 	projection := rapid.IntRange(0, 3).Draw(t, "projection") == 0
@@ -403,17 +421,50 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		if rapid.IntRange(0, 7).Draw(t, "event topic") == 0 {
 			e.topic = "u"
 		}
-		add(history.Entry{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k"})
+		// a send in a transaction of its own (producer id 9), whose
+		// marker follows its acknowledgement: committed or aborted
+		var pid int64
+		if rapid.IntRange(0, 4).Draw(t, "transactional") == 0 {
+			pid = 9
+		}
+		add(history.Entry{Kind: history.Publish, Node: "p", Topic: e.topic, Event: e.id, Key: "k", ProducerID: pid})
 		copies := rapid.IntRange(0, 2).Draw(t, "copies") // 0: lost before the log
 		for range copies {
 			k := fmt.Sprintf("%s/%d", e.topic, e.partition)
 			e.offset = next[k]
 			next[k]++
-			add(history.Entry{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+			add(history.Entry{Kind: history.Append, Node: "broker", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k", ProducerID: pid})
 			if rapid.IntRange(0, 4).Draw(t, "acked") > 0 {
-				add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k"})
+				add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: e.topic, Partition: e.partition, Offset: e.offset, Event: e.id, Key: "k", ProducerID: pid})
+			}
+			if pid != 0 {
+				kind := history.TxnCommit
+				if rapid.Bool().Draw(t, "abort") {
+					kind = history.TxnAbort
+				}
+				add(history.Entry{Kind: kind, Node: "p", TxnID: "tx", ProducerID: pid, Topic: e.topic, Partition: e.partition, Offset: next[k]})
+				next[k]++
 			}
 			events = append(events, e)
+		}
+		if rapid.IntRange(0, 3).Draw(t, "to both topics") == 0 {
+			// the same id sent to the other topic too: an event of each
+			o := e
+			o.topic = map[string]string{"t": "u", "u": "t"}[e.topic]
+			k := fmt.Sprintf("%s/%d", o.topic, o.partition)
+			o.offset = next[k]
+			next[k]++
+			add(history.Entry{Kind: history.Publish, Node: "p", Topic: o.topic, Event: o.id, Key: "k"})
+			add(history.Entry{Kind: history.Append, Node: "broker", Topic: o.topic, Partition: o.partition, Offset: o.offset, Event: o.id, Key: "k"})
+			add(history.Entry{Kind: history.PublishAck, Node: "p", Topic: o.topic, Partition: o.partition, Offset: o.offset, Event: o.id, Key: "k"})
+			events = append(events, o)
+		}
+	}
+	// a leader change cuts the end of a partition from the log
+	if rapid.IntRange(0, 5).Draw(t, "truncate") == 0 {
+		p := rapid.IntRange(0, 1).Draw(t, "truncated partition")
+		if n := next[fmt.Sprintf("t/%d", p)]; n > 0 {
+			add(history.Entry{Kind: history.Truncate, Node: "broker", Topic: "t", Partition: p, Offset: int64(rapid.IntRange(0, int(n)-1).Draw(t, "cut at"))})
 		}
 	}
 	// the consumers
@@ -452,7 +503,7 @@ func drawDeliveryHistory(t *rapid.T) *history.History {
 		case history.Poll:
 			r.Event, r.Key = "", ""
 			r.Offset = int64(rapid.IntRange(0, 2).Draw(t, "from"))
-			r.Count = rapid.IntRange(1, 2).Draw(t, "count")
+			r.Count = rapid.IntRange(0, 2).Draw(t, "count") // 0: a poll that returned nothing
 		case history.Ack:
 			if !s.sub.queue {
 				continue
@@ -480,6 +531,7 @@ func TestDeliveryChecksAgreeWithOracles(t *testing.T) {
 		{"duplicate-delivery-invariance", DuplicateDeliveryInvariance, oracleInvariance},
 		{"unseen", Unseen, oracleUnseen},
 		{"bounded-lag", BoundedLag, oracleBoundedLag},
+		{"lost-write", LostWrite, oracleLostWrite},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			seen := map[Verdict]int{}

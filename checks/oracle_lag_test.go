@@ -29,12 +29,12 @@ func oracleLagWithinSLO(h *history.History) Verdict {
 	judged, late := false, false
 	for _, s := range subs {
 		for i, a := range h.All() {
-			if a.Kind != history.Append || a.TxnID != "" || a.Topic != s.Topic {
+			if a.Kind != history.Append || a.TxnID != "" || oracleFate(h, a) != "" || a.Topic != s.Topic {
 				continue
 			}
 			firstAppend := true
 			for j := 0; j < i; j++ {
-				if q := h.At(j); q.Kind == history.Append && q.TxnID == "" && q.Event == a.Event {
+				if q := h.At(j); q.Kind == history.Append && q.TxnID == "" && oracleFate(h, q) == "" && q.Event == a.Event && q.Topic == a.Topic {
 					firstAppend = false
 				}
 			}
@@ -67,8 +67,9 @@ func oracleLagWithinSLO(h *history.History) Verdict {
 
 // drawLagHistory draws a tiny history of an abstract system: one or two
 // subscriptions (to topic t or u, with an SLO or none), appends of events
-// to t or u in two partitions (some in a transaction, some appended
-// twice), effects, dedups and dead-letters of appended events by the
+// to t or u in two partitions (some in a transaction, named on the append
+// or by its commit marker, some appended
+// twice, to the same topic or the other one), effects, dedups and dead-letters of appended events by the
 // subscribers (some late, some never), assignments, and filler records,
 // in time order.
 func drawLagHistory(t *rapid.T) *history.History {
@@ -84,6 +85,12 @@ func drawLagHistory(t *rapid.T) *history.History {
 	}
 	var now int64
 	var events []history.Entry // appended events
+	next := map[string]int64{} // the next offset of each topic/partition
+	place := func(r *history.Entry) {
+		k := fmt.Sprintf("%s/%d", r.Topic, r.Partition)
+		r.Offset = next[k]
+		next[k]++
+	}
 	steps := rapid.IntRange(0, 12).Draw(t, "steps")
 	for k := range steps {
 		now += rapid.Int64Range(0, 15).Draw(t, fmt.Sprintf("gap%d", k))
@@ -92,14 +99,27 @@ func drawLagHistory(t *rapid.T) *history.History {
 			r := history.Entry{At: now, Kind: history.Append, Node: "broker", Topic: rapid.SampledFrom([]string{"t", "t", "u"}).Draw(t, fmt.Sprintf("topic%d", k)),
 				Partition: rapid.IntRange(0, 1).Draw(t, fmt.Sprintf("part%d", k)), Event: fmt.Sprintf("e%d", len(events)),
 				Key: rapid.SampledFrom([]string{"a", "b"}).Draw(t, fmt.Sprintf("key%d", k))}
-			if rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("txn%d", k)) == 0 {
+			place(&r)
+			switch rapid.IntRange(0, 8).Draw(t, fmt.Sprintf("txn%d", k)) {
+			case 0: // in a transaction, named on the append
 				r.TxnID = "x"
+			case 1: // in a transaction its commit marker ends
+				r.ProducerID = 5
 			}
 			h.Add(r)
 			events = append(events, r)
+			if r.ProducerID != 0 {
+				m := history.Entry{At: now, Kind: history.TxnCommit, Node: "tp", TxnID: "tp", ProducerID: 5, Topic: r.Topic, Partition: r.Partition}
+				place(&m)
+				h.Add(m)
+			}
 		case op == 2:
 			e := rapid.SampledFrom(events).Draw(t, fmt.Sprintf("again%d", k))
-			e.At, e.TxnID = now, ""
+			e.At, e.TxnID, e.ProducerID = now, "", 0
+			if rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("elsewhere%d", k)) == 0 {
+				e.Topic = map[string]string{"t": "u", "u": "t"}[e.Topic] // the same id sent to the other topic
+			}
+			place(&e)
 			h.Add(e) // appended again (a retry)
 		case op <= 5:
 			e := rapid.SampledFrom(events).Draw(t, fmt.Sprintf("ev%d", k))

@@ -65,9 +65,11 @@ func known(h *history.History, topic string, p int, o int64) bool {
 	return false
 }
 
+// crashedBetween reports whether node crashed, left or restarted between
+// records i and j: its consumers after that are new ones.
 func crashedBetween(h *history.History, node string, i, j int) bool {
 	for x := i + 1; x < j; x++ {
-		if h.At(x).Kind == history.Crash && h.At(x).Node == node {
+		if k := h.At(x).Kind; (k == history.Crash || k == history.Leave || k == history.Restart) && h.At(x).Node == node {
 			return true
 		}
 	}
@@ -75,8 +77,8 @@ func crashedBetween(h *history.History, node string, i, j int) bool {
 }
 
 // successivePolls returns every pair (i, j) of polls that read something,
-// by one member in one generation, of one partition, with no crash of the
-// member between them and no such poll between them.
+// by one member in one generation, of one partition, with no crash, leave
+// or restart of the member between them and no such poll between them.
 func successivePolls(h *history.History) [][2]int {
 	same := func(a, b history.Entry) bool {
 		return a.Kind == history.Poll && b.Kind == history.Poll && a.Count > 0 && b.Count > 0 &&
@@ -158,13 +160,13 @@ func oracleGroupReread(h *history.History) oracleVerdict {
 func oracleLostWrite(h *history.History) oracleVerdict {
 	judged, lost := false, false
 	for _, a := range h.All() {
-		if a.Kind != history.PublishAck {
-			continue
+		if a.Kind != history.PublishAck || oracleAborted(h, a.Topic, a.Partition, a.Offset) {
+			continue // a send of an aborted transaction did not succeed
 		}
 		readAbove, read, partitionRead := false, false, false
 		for _, r := range h.All() {
-			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition {
-				continue
+			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition || r.Kind == history.Poll && r.Count <= 0 {
+				continue // an empty poll read nothing
 			}
 			partitionRead = true
 			if readsOffset(r, a.Topic, a.Partition, a.Offset) {
@@ -333,7 +335,7 @@ func oracleKeyOrder(h *history.History) oracleVerdict {
 				continue
 			}
 			pb := h.At(firstPublish(b.Event))
-			if pa.Node != pb.Node || pa.Key != pb.Key || a.Event == b.Event {
+			if pa.Node != pb.Node || pa.Key != pb.Key || pa.Topic != pb.Topic || a.Event == b.Event {
 				continue
 			}
 			pairs = true
@@ -407,7 +409,10 @@ var logOracles = map[string]func(*history.History) oracleVerdict{
 // tinyLog is a tiny log system: two producers send events of two keys to
 // two partitions of topic t; group g has two members that poll the
 // partitions assigned to them in each generation, apply what they read
-// and commit; members crash and the group rebalances. Each step may plant
+// and commit; members crash, leave and come back (static members, in the
+// same generation), and the group rebalances. The producers send
+// events of the same keys to a second topic u, which the group applies
+// as they come (a key's order is per topic). Each step may plant
 // an anomaly: a duplicate append, an acknowledgement at another event's
 // offset, two sends landing in the opposite order, a poll that jumps
 // ahead or goes back, an effect by a member not assigned the partition, a
@@ -421,6 +426,7 @@ type tinyLog struct {
 	pos       map[string][2]int64 // each member's position in each partition
 	committed [2]int64
 	events    int
+	other     [2]int64 // the next offset of each partition of topic u
 }
 
 func (s *tinyLog) add(r history.Entry) {
@@ -452,7 +458,8 @@ func (s *tinyLog) step(t *rapid.T) {
 	q := rapid.IntRange(0, 1).Draw(t, "partition")
 	p := rapid.SampledFrom([]string{"p0", "p1"}).Draw(t, "producer")
 	m := rapid.SampledFrom(members).Draw(t, "member")
-	act := rapid.SampledFrom([]string{"send", "send", "send", "reorder", "rebalance", "poll", "poll", "poll", "poll", "commit", "crash"}).Draw(t, "step")
+	act := rapid.SampledFrom([]string{"send", "send", "send", "reorder", "rebalance", "poll", "poll", "poll", "poll", "commit", "crash", "other topic",
+		"leave"}).Draw(t, "step")
 	if s.gen == 0 && rapid.Bool().Draw(t, "join") {
 		act = "rebalance"
 	}
@@ -551,6 +558,29 @@ func (s *tinyLog) step(t *rapid.T) {
 		}
 		s.add(history.Entry{Kind: history.OffsetCommit, Node: m, Group: "g", Partition: q, Offset: s.pos[m][q], Generation: gen})
 		s.committed[q] = s.pos[m][q]
+	case "other topic":
+		// an event of the same keys sent to topic u, which the group
+		// reads too, applied at once: a key's events in two topics have
+		// no order between them
+		if s.gen == 0 {
+			return
+		}
+		e, k := s.newEvent(t)
+		s.add(history.Entry{Kind: history.Publish, Node: p, Topic: "u", Event: e, Key: k})
+		o := s.other[q]
+		s.other[q]++
+		s.add(history.Entry{Kind: history.Append, Node: "broker", Topic: "u", Partition: q, Offset: o, Event: e, Key: k})
+		s.add(history.Entry{Kind: history.PublishAck, Node: p, Topic: "u", Partition: q, Offset: o, Event: e, Key: k})
+		s.add(history.Entry{Kind: history.Effect, Node: s.owner[q], Group: "g", Topic: "u", Partition: q, Offset: o, Event: e, Key: k, Generation: s.gen})
+	case "leave":
+		// a static member shuts down cleanly and comes back in the same
+		// generation: a new consumer, from the committed offsets
+		if s.gen == 0 {
+			return
+		}
+		s.add(history.Entry{Kind: history.Leave, Node: m, Group: "g", Generation: s.gen, LeaveReason: history.LeaveStaticClose})
+		s.add(history.Entry{Kind: history.Join, Node: m, Group: "g", Generation: s.gen})
+		s.pos[m] = s.committed
 	case "crash":
 		s.add(history.Entry{Kind: history.Crash, Node: m, Group: "g", CrashPoint: "churn"})
 		s.add(history.Entry{Kind: history.Restart, Node: m, Group: "g"})
@@ -561,6 +591,7 @@ func (s *tinyLog) step(t *rapid.T) {
 func drawTinyLog(t *rapid.T) *history.History {
 	s := &tinyLog{key: map[string]string{}, pos: map[string][2]int64{}}
 	s.add(history.Entry{Kind: history.Subscribe, Group: "g"})
+	s.add(history.Entry{Kind: history.Subscribe, Group: "g", Topic: "u"})
 	for range rapid.IntRange(0, 40).Draw(t, "steps") {
 		s.step(t)
 	}

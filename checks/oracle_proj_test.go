@@ -16,8 +16,9 @@ import (
 // two sessions that write and read back, a projector keeping a read model
 // "balances" with a checkpoint, crashing and rebuilt stop-then-rebuild, a
 // second read model "audit" whose projector never starts, a read model
-// "feed" of a topic of two partitions, checkpointed per partition, read
-// again after a crash, snapshots and loads) with planted anomalies,
+// "feed" of a topic of two partitions (or of two topics), checkpointed per
+// partition, read again after a crash, snapshots and loads) with planted
+// anomalies,
 // and requires the check and its oracle to reach the same verdict; it
 // counts the verdicts and requires each reachable one at least once.
 
@@ -43,6 +44,17 @@ type projWorld struct {
 	feedRows map[string][2]int64
 	feedPos  [2]int64 // next offset to read (volatile)
 	feedCP   [2]int64 // checkpoints (durable)
+	// twoTopics: feed reads two topics, t and v, and t's partition 1 is
+	// v's partition 0
+	twoTopics bool
+}
+
+// where names partition p of the feed's log: a topic and its partition.
+func (w *projWorld) where(p int) (string, int) {
+	if w.twoTopics && p == 1 {
+		return "v", 0
+	}
+	return "t", p
 }
 
 func (w *projWorld) add(r history.Entry) {
@@ -79,6 +91,9 @@ func drawProjHistory(t *rapid.T) *history.History {
 		writes: map[string]map[string]bool{}, snaps: map[string]int64{}, feedRows: map[string][2]int64{}}
 	if w.fed = rapid.Bool().Draw(t, "fed"); w.fed {
 		w.add(history.Entry{Kind: history.Subscribe, Node: "feed", Group: "feed", Topic: "t", Style: history.StyleProjection})
+		if w.twoTopics = rapid.Bool().Draw(t, "two topics"); w.twoTopics {
+			w.add(history.Entry{Kind: history.Subscribe, Node: "feed", Group: "feed", Topic: "v", Style: history.StyleProjection})
+		}
 		if rapid.Bool().Draw(t, "feed-slo") {
 			w.add(history.Entry{Kind: history.StalenessSLO, Node: "feed", Group: "feed", SLO: int64(rapid.IntRange(1, 8).Draw(t, "feed-slo-ms")) * ms})
 		}
@@ -233,7 +248,8 @@ func drawProjHistory(t *rapid.T) *history.History {
 			if rapid.Bool().Draw(t, "withdraw") {
 				typ = "Withdrawn"
 			}
-			r := history.Entry{Kind: history.Append, Node: "broker", Topic: "t", Partition: p, Offset: int64(len(w.parts[p])),
+			topic, part := w.where(p)
+			r := history.Entry{Kind: history.Append, Node: "broker", Topic: topic, Partition: part, Offset: int64(len(w.parts[p])),
 				Event: fmt.Sprintf("t%d", w.now), Key: key, Type: typ, Amount: int64(rapid.IntRange(1, 5).Draw(t, "amount"))}
 			w.add(r)
 			w.parts[p] = append(w.parts[p], r)
@@ -244,6 +260,7 @@ func drawProjHistory(t *rapid.T) *history.History {
 				continue
 			}
 			n := min(int64(len(w.parts[p]))-from, int64(rapid.IntRange(1, 2).Draw(t, "batch")))
+			topic, part := w.where(p)
 			for _, r := range w.parts[p][from : from+n] {
 				row := w.feedRows[r.Key]
 				value := row[0] + oracleDelta(r)
@@ -254,13 +271,13 @@ func drawProjHistory(t *rapid.T) *history.History {
 					value++
 				}
 				w.feedRows[r.Key] = [2]int64{value, row[1] + 1}
-				w.add(history.Entry{Kind: history.ProjectionApply, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: r.Offset,
+				w.add(history.Entry{Kind: history.ProjectionApply, Node: "feed", Group: "feed", Topic: topic, Partition: part, Offset: r.Offset,
 					Key: r.Key, Event: r.Event, Type: r.Type, Amount: r.Amount, Version: row[1] + 1, Value: value})
 			}
 			w.feedPos[p] = from + n
 			if rapid.IntRange(0, 3).Draw(t, "no-checkpoint") > 0 {
 				w.feedCP[p] = from + n
-				w.add(history.Entry{Kind: history.Checkpoint, Node: "feed", Group: "feed", Topic: "t", Partition: p, Offset: from + n})
+				w.add(history.Entry{Kind: history.Checkpoint, Node: "feed", Group: "feed", Topic: topic, Partition: part, Offset: from + n})
 			}
 		case 10: // the feed projector crashes: it reads again from its checkpoints
 			w.add(history.Entry{Kind: history.Crash, Node: "feed", Group: "feed", CrashPoint: "after-apply"})
@@ -286,26 +303,27 @@ func oracleDelta(e history.Entry) int64 {
 	return 0
 }
 
-// oracleTopic returns the topic read model g reads, if it reads one: a
-// subscribe record of style projection, or a topic on its applies or
-// checkpoints.
-func oracleTopic(h *history.History, g string) (string, bool) {
+// oracleTopics returns the topics read model g reads, if it reads any:
+// those of its subscribe records of style projection, and those on its
+// applies or checkpoints.
+func oracleTopics(h *history.History, g string) (map[string]bool, bool) {
+	topics := map[string]bool{}
 	for _, r := range h.All() {
 		if r.Group == g && (r.Kind == history.Subscribe && r.Style == history.StyleProjection ||
 			(r.Kind == history.ProjectionApply || r.Kind == history.Checkpoint) && r.Topic != "") {
-			return r.Topic, true
+			topics[r.Topic] = true
 		}
 	}
-	return "", false
+	return topics, len(topics) > 0
 }
 
 // oracleEntries is the log read model g must follow: the store's events,
-// or its topic's records (those of aborted transactions left out).
+// or its topics' records (those of aborted transactions left out).
 func oracleEntries(h *history.History, g string) []history.Entry {
-	topic, fed := oracleTopic(h, g)
+	topics, fed := oracleTopics(h, g)
 	var out []history.Entry
 	for _, r := range h.All() {
-		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && r.Topic == topic && oracleFate(h, r) != history.TxnAbort {
+		if !fed && r.Kind == history.StoreAppend || fed && r.Kind == history.Append && topics[r.Topic] && oracleFate(h, r) != history.TxnAbort {
 			out = append(out, r)
 		}
 	}
@@ -332,7 +350,7 @@ func oracleFoldValue(h *history.History, g, key string, n int64) (value int64, o
 		}
 	}
 	for _, e := range mine {
-		if e.Kind == history.Append && e.Partition != mine[0].Partition {
+		if e.Kind == history.Append && (e.Topic != mine[0].Topic || e.Partition != mine[0].Partition) {
 			return 0, false, true
 		}
 	}
@@ -419,12 +437,12 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 func oracleNoHole(h *history.History) Verdict {
 	violated, judged := false, false
 	for _, g := range []string{"balances", "audit", "feed"} {
-		_, fed := oracleTopic(h, g)
+		_, fed := oracleTopics(h, g)
 		for _, e := range oracleEntries(h, g) {
 			below := false
 			for _, c := range h.All() {
 				if c.Kind == history.Checkpoint && c.Group == g &&
-					(!fed && e.Position <= c.Position || fed && c.Partition == e.Partition && e.Offset < c.Offset) {
+					(!fed && e.Position <= c.Position || fed && c.Topic == e.Topic && c.Partition == e.Partition && e.Offset < c.Offset) {
 					below = true
 				}
 			}
@@ -467,7 +485,7 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 	}
 	committed, violated := false, false
 	for g := range models {
-		_, fed := oracleTopic(h, g)
+		_, fed := oracleTopics(h, g)
 		for _, e := range oracleEntries(h, g) {
 			committed = true
 			cp := int64(0) // the last checkpoint (of e's partition), back to 0 at a stop-then-rebuild
@@ -475,7 +493,7 @@ func oracleBoundedStaleness(h *history.History) Verdict {
 				if r.Kind == history.Checkpoint && r.Group == g {
 					if !fed {
 						cp = r.Position
-					} else if r.Partition == e.Partition {
+					} else if r.Topic == e.Topic && r.Partition == e.Partition {
 						cp = r.Offset
 					}
 				}

@@ -103,15 +103,17 @@ func oracleExactlyOnceOutput(h *history.History) Verdict {
 		}
 	}
 	consumed := false
-	for _, o := range outs {
-		topic := ""
+	subscribed := func(group, service, topic string) bool {
 		for _, s := range h.All() {
-			if s.Kind == history.Subscribe && s.Group == o.Group && s.Service == o.Service {
-				topic = s.Topic
+			if s.Kind == history.Subscribe && s.Group == group && s.Service == service && s.Topic == topic {
+				return true
 			}
 		}
+		return false
+	}
+	for _, o := range outs {
 		for _, in := range h.All() {
-			if in.Kind != history.Append || in.Event == "" || in.Topic != topic || oracleFate(h, in) == history.TxnAbort {
+			if in.Kind != history.Append || in.Event == "" || !subscribed(o.Group, o.Service, in.Topic) || oracleFate(h, in) == history.TxnAbort {
 				continue
 			}
 			last, ok := int64(0), false
@@ -242,21 +244,33 @@ func drawTinyTxnReads(t *rapid.T) *history.History {
 }
 
 // drawTinyLoop draws a consume-transform-produce loop over inputs of one
-// partition: transactions of instances (producer ids 1 and 2) each take
+// partition of one or two topics: transactions of instances (producer ids 1 and 2) each take
 // the next inputs from the committed offset, write their outputs to
 // "out" and end committed (offsets too), aborted or open. Planted
 // anomalies: a zombie transaction that repeats committed inputs and
 // commits; an offset committed past inputs whose outputs were aborted.
 func drawTinyLoop(t *rapid.T) *history.History {
 	l := &tinyTxnLog{ends: map[string]int64{}, open: map[int64][]int{}}
-	l.add(history.Entry{Kind: history.Subscribe, Group: "g", Topic: "in"})
-	inputs := rapid.IntRange(0, 5).Draw(t, "inputs")
-	for i := range inputs {
-		l.appendTo(history.Entry{Node: "broker", Event: "in-" + strconv.Itoa(i)}, "in", 0)
+	// the loop may read a second topic, in2, subscribed first
+	topics := []string{"in"}
+	if rapid.Bool().Draw(t, "two topics") {
+		topics = []string{"in2", "in"}
 	}
-	committed := int64(0)
+	inputsOf := map[string]int{}
+	for _, topic := range topics {
+		l.add(history.Entry{Kind: history.Subscribe, Group: "g", Topic: topic})
+	}
+	for _, topic := range topics {
+		inputsOf[topic] = rapid.IntRange(0, 5).Draw(t, "inputs")
+		for i := range inputsOf[topic] {
+			l.appendTo(history.Entry{Node: "broker", Event: topic + "-" + strconv.Itoa(i)}, topic, 0)
+		}
+	}
+	committedOf := map[string]int64{}
 	for range rapid.IntRange(0, 4).Draw(t, "txns") {
 		pid := int64(rapid.IntRange(1, 2).Draw(t, "pid"))
+		topic := rapid.SampledFrom(topics).Draw(t, "topic")
+		committed, inputs := committedOf[topic], inputsOf[topic]
 		from := committed
 		zombie := committed > 0 && rapid.IntRange(0, 5).Draw(t, "zombie") == 0
 		if zombie {
@@ -266,24 +280,25 @@ func drawTinyLoop(t *rapid.T) *history.History {
 		to := min(from+k, int64(inputs))
 		l.add(history.Entry{Kind: history.TxnBegin, Node: "g-0", TxnID: "g-0", ProducerID: pid})
 		for o := from; o < to; o++ {
-			l.appendTo(history.Entry{Node: "broker", Group: "g", Event: "g:in-" + strconv.FormatInt(o, 10),
-				Input: "in-" + strconv.FormatInt(o, 10), ProducerID: pid}, "out", 0)
+			in := topic + "-" + strconv.FormatInt(o, 10)
+			l.appendTo(history.Entry{Node: "broker", Group: "g", Event: "g:" + in, Input: in, ProducerID: pid}, "out", 0)
 		}
 		switch end := rapid.IntRange(0, 3).Draw(t, "end"); {
 		case end <= 1 || zombie: // commit, with the offsets
 			l.end("out", pid, []int{0}, true)
 			if to > from {
-				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
+				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: topic, Offset: to})
 				committed = max(committed, to)
 			}
 		case end == 2: // abort; a planted bug commits the offsets anyway
 			l.end("out", pid, []int{0}, false)
 			if to > from && rapid.IntRange(0, 3).Draw(t, "lose") == 0 {
-				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: "in", Offset: to})
+				l.add(history.Entry{Kind: history.OffsetCommit, Node: "g-0", Group: "g", Topic: topic, Offset: to})
 				committed = max(committed, to)
 			}
 		default: // left open
 		}
+		committedOf[topic] = committed
 	}
 	return &l.h
 }

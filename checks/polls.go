@@ -8,10 +8,11 @@ import (
 
 // pollStep is one poll of a consumer compared with its previous poll of
 // the partition. A consumer is Jepsen's process for the poll checks: one
-// member of a group, in one incarnation (crashes count them), in one
-// generation (each rebalance hands out a new assignment), reading one
-// partition. A crash or a rebalance makes a new consumer, which starts
-// from the committed offset: re-reading then is expected, and
+// member of a group, in one incarnation (its crashes, leaves and restarts
+// count them), in one generation (each rebalance hands out a new
+// assignment), reading one partition. A crash, a leave (a static member's
+// clean shutdown keeps its generation) or a rebalance makes a new
+// consumer, which starts from the committed offset: re-reading then is expected, and
 // group-reread reports it.
 type pollStep struct {
 	prev, cur int   // indexes of the consumer's previous poll and of this one
@@ -59,11 +60,11 @@ func pollSteps(h *history.History, f func(s pollStep)) {
 	}
 	var sets []partSlots[last]
 	all := map[consumers]int32{} // index of the set, in sets
-	for i, r := range h.Compact(history.Crash, history.Poll) {
+	for i, r := range h.Compact(history.Crash, history.Leave, history.Restart, history.Poll) {
 		switch r.KindCode() {
-		case codeCrash:
+		case codeCrash, codeLeave, codeRestart:
 			m := memberOf(r.Node)
-			m.incarnation++ // its consumers after the crash are new ones
+			m.incarnation++ // its consumers after a crash or a leave are new ones
 			m.set = 0
 		case codePoll:
 			if r.Count <= 0 {

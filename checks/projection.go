@@ -98,7 +98,7 @@ func projectionEqualsFold(j *Judgement) Result {
 				f = topicFold(h, p, logs[t].recs[key])
 				folds[gk{g, key}] = f
 			}
-			return f, "records of " + key + " in topic " + t, "record", true
+			return f, "records of " + key + " in " + sourceName(t), "record", true
 		}
 		if !done {
 			f = streamFold(h, p, appends[key])
@@ -178,8 +178,8 @@ func projectionEqualsFold(j *Judgement) Result {
 					witness, why = []history.Entry{e, r}, y
 				}
 			}
-			flag(fmt.Sprintf("At %s %s applied %s (%s %d to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
-				at(r.At), r.Node, r.Event, r.Type, r.Amount, r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
+			flag(fmt.Sprintf("At %s %s applied %s (%s to %s) to read model %s, making the row %d at version %d, but the fold of the first %d %s is %s. %s",
+				at(r.At), r.Node, r.Event, eventWhat(r.Type, r.Amount), r.Key, r.Group, r.Value, r.Version, r.Version, of, foldAt(f, r.Version), why), witness...)
 		case codeProjectionReset:
 			if h.At(i).Rebuild == history.RebuildBlueGreen {
 				continue
@@ -354,8 +354,8 @@ func applyWitness(h *history.History, i int) ([]history.Entry, string) {
 		for v := int64(1); v < r.Version && v <= int64(len(s)); v++ {
 			if j := s[v-1]; j >= 0 && !applied[v] {
 				e := h.At(j)
-				return []history.Entry{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) was never applied to the row before it: the projector skipped it.",
-					v, r.Key, e.Event, e.Type, e.Amount, e.Position)
+				return []history.Entry{e, r}, fmt.Sprintf("Version %d of %s (event %s, %s, position %d) was never applied to the row before it: the projector skipped it.",
+					v, r.Key, e.Event, eventWhat(e.Type, e.Amount), e.Position)
 			}
 		}
 	}
@@ -580,9 +580,9 @@ func ReadYourWrites(h *history.History) Result {
 // ryWitness explains the read r (record i) that missed the write wr.
 func ryWitness(h *history.History, wr, r history.Entry, i int) ([]history.Entry, string) {
 	witness := []history.Entry{wr}
-	why := fmt.Sprintf("%s wrote %s (%s %d) at %s, getting version %d at position %d, then read it back (%s) "+
+	why := fmt.Sprintf("%s wrote %s (%s) at %s, getting version %d at position %d, then read it back (%s) "+
 		"and got version %d, value %d, at %s: its own write was missing. ",
-		r.Node, r.Key, wr.Type, wr.Amount, at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
+		r.Node, r.Key, eventWhat(wr.Type, wr.Amount), at(wr.At), wr.Version, wr.Position, r.Mode, r.Version, r.Value, at(r.At))
 	// The read model's state at the read: a reset since its last
 	// checkpoint, and the first checkpoint at or past the write after it.
 	var reset *history.Entry

@@ -51,6 +51,9 @@ func reads(h *history.History) *readLog {
 	for i, r := range h.Compact(history.Poll, history.Deliver) {
 		k := partKey(r.Topic, r.Partition)
 		if r.KindCode() == codePoll {
+			if r.Count <= 0 {
+				continue // a poll that returned nothing read no offset
+			}
 			l.mark(i, k, r.Offset, r.Offset+int64(r.Count))
 		} else {
 			l.mark(i, k, r.Offset, r.Offset+1)

@@ -48,3 +48,18 @@ type Result struct {
 func at(ns int64) string { return "+" + time.Duration(ns).String() }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// eventWhat names an event in an explanation by its type and, when it
+// has one, its amount: "Deposited 5", "OrderPlaced" (a user's event
+// without an amount), "untyped" when it has neither.
+func eventWhat(typ string, amount int64) string {
+	switch {
+	case amount != 0 && typ != "":
+		return fmt.Sprintf("%s %d", typ, amount)
+	case amount != 0:
+		return fmt.Sprintf("amount %d", amount)
+	case typ != "":
+		return typ
+	}
+	return "untyped"
+}

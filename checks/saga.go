@@ -19,6 +19,7 @@ type sagaLog struct {
 	completed map[uint64]int   // first SagaCompleted
 	comp      map[uint64]int   // first SagaCompensated
 	last      map[uint64]int   // last write: SagaStart or SagaTransition
+	lastEnd   map[uint64]int   // last SagaCompleted or SagaCompensated
 	conflicts int
 	end       int // the End record, or -1
 }
@@ -26,7 +27,7 @@ type sagaLog struct {
 // readSagas reads the saga records of h in place.
 func readSagas(h *history.History) *sagaLog {
 	l := &sagaLog{starts: map[uint64][]int{}, completed: map[uint64]int{}, comp: map[uint64]int{},
-		last: map[uint64]int{}, end: -1}
+		last: map[uint64]int{}, lastEnd: map[uint64]int{}, end: -1}
 	for i, r := range h.Compact(history.End, history.SagaConflict, history.SagaStart, history.SagaTransition,
 		history.SagaCompleted, history.SagaCompensated) {
 		kind := r.Kind()
@@ -54,10 +55,12 @@ func readSagas(h *history.History) *sagaLog {
 			if _, ok := l.completed[k]; !ok {
 				l.completed[k] = i
 			}
+			l.lastEnd[k] = i
 		case history.SagaCompensated:
 			if _, ok := l.comp[k]; !ok {
 				l.comp[k] = i
 			}
+			l.lastEnd[k] = i
 		}
 	}
 	return l
@@ -114,7 +117,8 @@ func SagaSingleInstance(h *history.History) Result {
 // SagaOutcome checks that each saga ends completed or compensated, never
 // both, and, when the run drained (every event handled), that none is
 // left open: its last write (SagaStart or SagaTransition) leaves it in an
-// end state. Completed and compensated both is a late success after
+// end state (completed or compensated, or a state of the user's saga that
+// a SagaCompleted or SagaCompensated record after the write ends). Completed and compensated both is a late success after
 // compensation (or a compensation after success) that read the saga
 // before the other write; an open saga is a lost update: a write based on
 // an old read put it back to started. Its witness is the two end records,
@@ -161,8 +165,8 @@ func SagaOutcome(h *history.History) Result {
 		} else if okx {
 			compensated++
 		}
-		if sagaEnded(last.To) {
-			continue
+		if e, ok := l.lastEnd[id]; sagaEnded(last.To) || ok && e > l.last[id] {
+			continue // its last write ended it, whatever the state's name
 		}
 		if !drained {
 			pending++

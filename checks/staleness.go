@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -168,6 +169,10 @@ func staleness(h *history.History, keep int) StalenessReport {
 	return stalenessOf(h, projectionTopics(h), transactions(h), keep)
 }
 
+// storeSource is the event store's log, the only source of a store
+// append.
+var storeSource = []string{""}
+
 // stalenessOf is [staleness] given the [projectionTopics] and the
 // [transactions] of h.
 func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, keep int) StalenessReport {
@@ -186,12 +191,19 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 		ptr     int
 		series  *StalenessSeries
 		lastCP  int
-		src     string // the topic it reads; "" for the event store
+		src     string // the topics it reads (see projectionTopics); "" for the event store
 	}
 	var rep StalenessReport
-	fed := map[string]bool{}
-	for _, t := range sources {
-		fed[t] = true
+	fed := map[string][]string{} // by topic: the sources that hold it
+	for _, src := range sources {
+		for _, t := range sourceTopics(src) {
+			if !slices.Contains(fed[t], src) {
+				fed[t] = append(fed[t], src)
+			}
+		}
+	}
+	for _, srcs := range fed {
+		slices.Sort(srcs)
 	}
 	// The event store's log, sized: a large slice grown by appending
 	// allocates several times its size.
@@ -267,26 +279,28 @@ func stalenessOf(h *history.History, sources map[string]string, txns *txnLog, ke
 		history.ProjectionReset, history.QueryReturn) {
 		switch r.KindCode() {
 		case codeStoreAppend, codeAppend:
-			src := ""
+			srcs := storeSource
 			id := logID{event: r.Event}
 			if r.KindCode() == codeAppend {
 				topic := h.Str(r.Topic)
-				if !fed[topic] || txns.fate[tpo{tp{topic, int(r.Partition)}, r.Offset}] == fateAborted {
+				if srcs = fed[topic]; len(srcs) == 0 || txns.fate[tpo{tp{topic, int(r.Partition)}, r.Offset}] == fateAborted {
 					continue
 				}
-				src, id = topic, logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
+				id = logID{topic: r.Topic, partition: r.Partition, offset: r.Offset}
 			}
-			logs[src] = append(logs[src], commit{at: r.At, idx: int32(i), event: r.Event})
-			if committed[src] == nil {
-				committed[src] = newLogSet(src, nsym)
-			}
-			committed[src].add(id)
-			for _, g := range order {
-				if g.src == src {
-					if g.applied.has(id) {
-						g.count++ // applied before its commit was recorded
+			for _, src := range srcs {
+				logs[src] = append(logs[src], commit{at: r.At, idx: int32(i), event: r.Event})
+				if committed[src] == nil {
+					committed[src] = newLogSet(src, nsym)
+				}
+				committed[src].add(id)
+				for _, g := range order {
+					if g.src == src {
+						if g.applied.has(id) {
+							g.count++ // applied before its commit was recorded
+						}
+						sample(g, r.At)
 					}
-					sample(g, r.At)
 				}
 			}
 		case codeProjectionApply:

@@ -11,7 +11,7 @@ import (
 // StopTheWorld checks that a rebalance stops only the partitions that
 // move: no group member gives up a partition at a rebalance (a revoke
 // record, not lost) and gets the same partition back at its next
-// assignment while it stayed in the group (no crash, restart, leave,
+// assignment of that topic while it stayed in the group (no crash, restart, leave,
 // expire or lost revocation of it in between). Kafka's eager protocol does exactly that to
 // every partition that stays put: each rebalance stops the whole group.
 // Static membership (group.instance.id) avoids the rebalances a restart
@@ -44,8 +44,22 @@ func StopTheWorld(h *history.History) Result {
 				applicable = true
 			}
 			assigned[k] = true
-			js := revoked[k]
-			delete(revoked, k)
+			// The assignment answers the member's revokes of its topic;
+			// those of the group's other topics wait for theirs.
+			var js []int
+			rest := revoked[k][:0]
+			for _, j := range revoked[k] {
+				if h.Record(j).Topic == r.Topic {
+					js = append(js, j)
+				} else {
+					rest = append(rest, j)
+				}
+			}
+			if len(rest) == 0 {
+				delete(revoked, k)
+			} else {
+				revoked[k] = rest
+			}
 			if len(js) == 0 {
 				continue
 			}
@@ -114,9 +128,12 @@ func keptPartitions(revoked, assigned string) []string {
 		return nil
 	}
 	got := strings.Split(assigned, ",")
+	for i := range got {
+		got[i] = strings.TrimSpace(got[i])
+	}
 	var out []string
 	for _, p := range strings.Split(revoked, ",") {
-		if slices.Contains(got, p) {
+		if p = strings.TrimSpace(p); p != "" && slices.Contains(got, p) {
 			out = append(out, p)
 		}
 	}

@@ -168,9 +168,9 @@ func noOverdraft(j *Judgement) Result {
 				}
 				e := h.At(i)
 				res.Witness = append(res.Witness, e)
-				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s %d (command %s) was appended although the value was only %d. "+
+				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s (command %s) was appended although the value was only %d. "+
 					"The command was validated against a state that was no longer current.",
-					e.Key, v, at(e.At), e.Type, e.Amount, e.Command, before)
+					e.Key, v, at(e.At), eventWhat(e.Type, e.Amount), e.Command, before)
 			}
 		}
 		last[r.Key] = i

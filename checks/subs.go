@@ -22,12 +22,17 @@ func (s subscriber) name() string {
 }
 
 // subscriptions returns the subscriptions of consumer groups in h per
-// topic, sorted by group and service. Read models fed by a topic are left
-// out: the projection checks judge them (see projectionTopics).
+// topic, sorted by group and service, each once (a recorder may write a
+// subscribe record for each member of a group: the first one counts).
+// Read models fed by a topic are left out: the projection checks judge
+// them (see projectionTopics).
 func subscriptions(h *history.History) map[string][]subscriber {
 	out := map[string][]subscriber{}
+	seen := map[[3]string]bool{}
 	for _, r := range h.OfKind(history.Subscribe) {
-		if r.Style != history.StyleProjection {
+		k := [3]string{r.Group, r.Service, r.Topic}
+		if r.Style != history.StyleProjection && !seen[k] {
+			seen[k] = true
 			out[r.Topic] = append(out[r.Topic], subscriber{r.Group, r.Service, r.Topic, r.Style == history.StyleQueue})
 		}
 	}

@@ -2,7 +2,9 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/evsim/evsim/model/domain"
@@ -19,19 +21,42 @@ import (
 // partitions by key), its version counts the records applied, and its
 // checkpoint is per partition (the next offset to read).
 
-// projectionTopics returns the topic each read model fed by a topic reads.
+// projectionTopics returns the source of each read model fed by a topic:
+// the topic it reads, or, for one that reads several, their names sorted
+// and joined by "+" (a character no Kafka topic name holds; see
+// [sourceTopics]), whose log is theirs merged.
 func projectionTopics(h *history.History) map[string]string {
-	out := map[string]string{}
+	topics := map[string][]string{}
 	for i, r := range h.Compact(history.Subscribe, history.ProjectionApply, history.Checkpoint) {
 		switch {
 		case r.KindCode() == codeSubscribe && h.At(i).Style == history.StyleProjection,
 			r.KindCode() != codeSubscribe && r.Topic != 0:
-			if g := h.Str(r.Group); !hasKey(out, g) {
-				out[g] = h.Str(r.Topic)
+			g, t := h.Str(r.Group), h.Str(r.Topic)
+			if !slices.Contains(topics[g], t) {
+				topics[g] = append(topics[g], t)
 			}
 		}
 	}
+	out := make(map[string]string, len(topics))
+	for g, ts := range topics {
+		slices.Sort(ts)
+		out[g] = strings.Join(ts, "+")
+	}
 	return out
+}
+
+// sourceTopics returns the topics of a read model's source (see
+// [projectionTopics]).
+func sourceTopics(src string) []string { return strings.Split(src, "+") }
+
+// sourceName names a read model's source in a sentence: "topic a", or
+// "topics a and b".
+func sourceName(src string) string {
+	ts := sourceTopics(src)
+	if len(ts) == 1 {
+		return "topic " + src
+	}
+	return "topics " + joinAnd(ts)
 }
 
 // topicLog is what the projection checks need of one topic's log.
@@ -53,9 +78,11 @@ type topicLog struct {
 // the [transactions] of h from txns, called only if a topic feeds one.
 func topicLogsOf(h *history.History, sources map[string]string, txns func() *txnLog) map[string]*topicLog {
 	logs := map[string]*topicLog{}
-	for _, t := range sources {
-		if logs[t] == nil {
-			logs[t] = &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
+	for _, src := range sources {
+		for _, t := range sourceTopics(src) {
+			if logs[t] == nil {
+				logs[t] = &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
+			}
 		}
 	}
 	if len(logs) == 0 {
@@ -82,7 +109,39 @@ func topicLogsOf(h *history.History, sources map[string]string, txns func() *txn
 		l.ends[part] = max(l.ends[part], r.Offset+1)
 		l.appends = append(l.appends, i)
 	}
+	for _, src := range sources {
+		if ts := sourceTopics(src); len(ts) > 1 && logs[src] == nil {
+			logs[src] = mergedLog(logs, ts)
+		}
+	}
 	return logs
+}
+
+// mergedLog is the log of a read model that reads the topics ts: their
+// records in the order they were appended. A key with records in two
+// topics is spread: its records have no order between them.
+func mergedLog(logs map[string]*topicLog, ts []string) *topicLog {
+	m := &topicLog{recs: map[string][]int{}, spread: map[string]bool{}, part: map[string]int{}, ends: map[int]int64{}}
+	in := map[string]int{} // the topics each key has records in
+	for _, t := range ts {
+		l := logs[t]
+		m.appends = append(m.appends, l.appends...)
+		for key, recs := range l.recs {
+			m.recs[key] = append(m.recs[key], recs...)
+			in[key]++
+			if l.spread[key] {
+				m.spread[key] = true
+			}
+		}
+	}
+	slices.Sort(m.appends)
+	for key, recs := range m.recs {
+		slices.Sort(recs)
+		if in[key] > 1 {
+			m.spread[key] = true
+		}
+	}
+	return m
 }
 
 // topicFold returns projection p's fold of each prefix of a key's records
@@ -98,8 +157,8 @@ func topicFold(h *history.History, p domain.Projection, recs []int) []int64 {
 
 // topicCheckpoint is a read model's view of one partition.
 type topicCheckpoint struct {
-	group     string
-	partition int
+	group, topic string
+	partition    int
 }
 
 // topicHoles is NoHoleBelowCheckpoint for the read models fed by a topic:
@@ -120,7 +179,7 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 		if _, ok := sources[g]; !ok {
 			continue
 		}
-		k := topicCheckpoint{g, int(r.Partition)}
+		k := topicCheckpoint{g, h.Str(r.Topic), int(r.Partition)}
 		switch r.KindCode() {
 		case codeProjectionApply:
 			if applied[k] == nil {
@@ -140,7 +199,7 @@ func topicHoles(h *history.History, sources map[string]string, logs map[string]*
 		l := logs[sources[g]]
 		for _, i := range l.appends {
 			c := h.Record(i)
-			k := topicCheckpoint{g, int(c.Partition)}
+			k := topicCheckpoint{g, h.Str(c.Topic), int(c.Partition)}
 			j, ok := highest[k]
 			if !ok || c.Offset >= h.Record(j).Offset {
 				continue
@@ -182,7 +241,7 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 	for i, r := range h.Compact(history.Checkpoint) {
 		if r.Topic != 0 {
 			if g := h.Str(r.Group); hasKey(sources, g) {
-				last[topicCheckpoint{g, int(r.Partition)}] = i
+				last[topicCheckpoint{g, h.Str(r.Topic), int(r.Partition)}] = i
 			}
 		}
 	}
@@ -195,7 +254,7 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 		for _, i := range l.appends {
 			e := h.Record(i)
 			var cp int64
-			if j, ok := last[topicCheckpoint{g, int(e.Partition)}]; ok {
+			if j, ok := last[topicCheckpoint{g, h.Str(e.Topic), int(e.Partition)}]; ok {
 				cp = h.Record(j).Offset
 			}
 			if e.Offset >= cp {
@@ -210,7 +269,7 @@ func topicBehind(h *history.History, sources map[string]string, logs map[string]
 		}
 		o := h.At(oldest)
 		var cp int64
-		j, ok := last[topicCheckpoint{g, o.Partition}]
+		j, ok := last[topicCheckpoint{g, o.Topic, o.Partition}]
 		if ok {
 			cp = h.At(j).Offset
 		}
@@ -279,15 +338,15 @@ func projectionRepeats(h *history.History, sources map[string]string) (repeats, 
 		a := h.At(j)
 		if a.Partition != r.Partition || a.Offset != r.Offset {
 			witness = pickRecords(h, j, i)
-			why = fmt.Sprintf("Event %s (%s %d to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
+			why = fmt.Sprintf("Event %s (%s to %s) was applied to read model %s twice, which moved %s from %d to %d: the topic holds it twice, "+
 				"at %s/%d offset %d (applied at %s) and at %s/%d offset %d (applied at %s). A producer or an outbox relay published it again; "+
 				"the projector applied every record of the log once, and so the event twice. Skip event ids the read model has applied, in its transaction, or publish idempotently.",
-				r.Event, r.Type, r.Amount, r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
+				r.Event, eventWhat(r.Type, r.Amount), r.Key, r.Group, r.Key, before, r.Value, a.Topic, a.Partition, a.Offset, at(a.At), r.Topic, r.Partition, r.Offset, at(r.At))
 			continue
 		}
 		witness = pickRecords(h, j, crash, i)
-		why = fmt.Sprintf("Record %s (%s %d to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
-			r.Event, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
+		why = fmt.Sprintf("Record %s (%s to %s) at %s/%d offset %d was applied to read model %s twice: by %s at %s, and again at %s, which moved %s from %d to %d.",
+			r.Event, eventWhat(r.Type, r.Amount), r.Key, r.Topic, r.Partition, r.Offset, r.Group, a.Node, at(a.At), at(r.At), r.Key, before, r.Value)
 		if crash >= 0 {
 			c := h.At(crash)
 			why += fmt.Sprintf(" %s crashed at %s (%s) after the rows were committed", c.Node, at(c.At), c.CrashPoint)

@@ -92,3 +92,10 @@ func (l *txnLog) skipped(o tpo) bool {
 	}
 	return l.fate[o] == fateAborted
 }
+
+// abortedRecord reports whether r, a record of h naming an offset (an
+// acknowledgement, an append), names a record of an aborted transaction:
+// one that is not in the committed log, so no consumer is to read it.
+func (l *txnLog) abortedRecord(h *history.History, r *history.Record) bool {
+	return l.aborted > 0 && l.fate[tpo{tp{h.Str(r.Topic), int(r.Partition)}, r.Offset}] == fateAborted
+}

@@ -41,8 +41,8 @@ func lastUnhandled(h *history.History, i int, group, key, node string, below int
 // unhandledWhy explains a row that misses event u, which its projector
 // skipped for want of a handler for its type.
 func unhandledWhy(u history.Entry) string {
-	return fmt.Sprintf("Version %d of %s (event %s, %s %d, position %d) reached projector %s at %s, whose code has no handler for event type %s: "+
+	return fmt.Sprintf("Version %d of %s (event %s, %s, position %d) reached projector %s at %s, whose code has no handler for event type %s: "+
 		"it skipped the event, left the row alone and moved its checkpoint past it. The read model's projection counts %s; "+
 		"the projector is older than the code that wrote the event (deploy a projector that handles a new event type before any writer emits it).",
-		u.Version, u.Key, u.Event, u.Type, u.Amount, u.Position, u.Node, at(u.At), u.Type, u.Type)
+		u.Version, u.Key, u.Event, eventWhat(u.Type, u.Amount), u.Position, u.Node, at(u.At), u.Type, u.Type)
 }

@@ -13,6 +13,7 @@ import (
 // a violation only if the run drained (the End record's Drained);
 // otherwise the run ended before the consumers caught up and the verdict
 // is unknown (lost-write judges an unread event below one that was read).
+// A send of a transaction that aborted did not succeed and is left out.
 // With no acknowledged event of a consumed topic there is nothing to
 // judge. Its witness is the first unseen acknowledgement and the end of
 // the run.
@@ -31,17 +32,22 @@ func unseenJ(j *Judgement) Result {
 		}
 	}
 	rl := j.readLog()
+	txns := j.transactions()
 	var unseen, acked int
 	first, end := -1, -1
 	drained := false
-	var ackedEvent symSet
+	ackedIn := map[history.Sym]*symSet{} // by topic: an event id sent to two topics is an event of each
 	for i, r := range h.Compact(history.PublishAck, history.End) {
 		switch r.KindCode() {
 		case codePublishAck:
-			if !consumed.has(r.Topic) || ackedEvent.has(r.Event) || r.Offset == history.OffsetUnknown {
+			if !consumed.has(r.Topic) || r.Offset == history.OffsetUnknown || txns.abortedRecord(h, r) {
 				continue
 			}
-			ackedEvent.add(r.Event)
+			if ackedEvent := symSetOf(ackedIn, r.Topic); ackedEvent.has(r.Event) {
+				continue
+			} else {
+				ackedEvent.add(r.Event)
+			}
 			acked++
 			if !rl.of(partKey(r.Topic, r.Partition)).wasRead(r.Offset) {
 				unseen++

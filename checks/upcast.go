@@ -31,8 +31,8 @@ func notUpcast(h *history.History, p domain.Projection, appends []int, version, 
 		}
 		e := eventOf(r, r.Version)
 		if up := u.Upcaster.Upcast(e); up != e {
-			return r, fmt.Sprintf("The row is the fold without the projection's upcaster: event %s (%s %d, version %d) is stored in an older schema "+
-				"(payload %q), which the upcaster reads as %q, and the projector applied it as it is.", r.Event, r.Type, r.Amount, r.Version, r.Payload, up.Payload), true
+			return r, fmt.Sprintf("The row is the fold without the projection's upcaster: event %s (%s, version %d) is stored in an older schema "+
+				"(payload %q), which the upcaster reads as %q, and the projector applied it as it is.", r.Event, eventWhat(r.Type, r.Amount), r.Version, r.Payload, up.Payload), true
 		}
 	}
 	return history.Entry{}, "", false
