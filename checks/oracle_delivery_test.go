@@ -273,17 +273,7 @@ func oracleUnseen(h *history.History) Verdict {
 	}
 	unread := 0
 	for _, a := range acks {
-		read := false
-		for _, r := range h.All() {
-			if r.Topic != a.Topic || r.Partition != a.Partition {
-				continue
-			}
-			if r.Kind == history.Poll && r.Offset <= a.Offset && a.Offset < r.Offset+int64(r.Count) ||
-				r.Kind == history.Deliver && r.Offset == a.Offset {
-				read = true
-			}
-		}
-		if !read {
+		if !oracleReturned(h, a) {
 			unread++
 		}
 	}

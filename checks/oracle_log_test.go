@@ -38,6 +38,49 @@ func readsOffset(r history.Entry, topic string, p int, o int64) bool {
 	return false
 }
 
+// oracleReturned reports whether some read returned the event that
+// acknowledgement a names, Jepsen's way, by value: a delivery of it in
+// its topic, or a poll of its topic whose covered offsets include one
+// where the last append of an event before the poll was it. Where the
+// history records no append of an event at a's offset at all, a read of
+// that offset stands for it.
+func oracleReturned(h *history.History, a history.Entry) bool {
+	es := h.Entries()
+	appendedAt := false
+	for _, r := range es {
+		if r.Kind == history.Append && r.Event != "" && r.Topic == a.Topic && r.Partition == a.Partition && r.Offset == a.Offset {
+			appendedAt = true
+		}
+	}
+	for i, r := range es {
+		if r.Topic != a.Topic {
+			continue
+		}
+		switch {
+		case r.Kind == history.Deliver && r.Event == a.Event:
+			return true
+		case r.Kind == history.Deliver && !appendedAt && r.Partition == a.Partition && r.Offset == a.Offset:
+			return true
+		case r.Kind == history.Poll:
+			for o := r.Offset; o < r.Offset+int64(r.Count); o++ {
+				if !appendedAt && r.Partition == a.Partition && o == a.Offset {
+					return true
+				}
+				for j := i - 1; j >= 0; j-- {
+					b := es[j]
+					if b.Kind == history.Append && b.Event != "" && b.Topic == r.Topic && b.Partition == r.Partition && b.Offset == o {
+						if b.Event == a.Event {
+							return true
+						}
+						break
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // known reports whether some record shows that offset o of
 // topic/partition holds a record, not a transaction marker nor a record
 // of an aborted transaction (a consumer steps over those).
@@ -163,22 +206,19 @@ func oracleLostWrite(h *history.History) oracleVerdict {
 		if a.Kind != history.PublishAck || oracleAborted(h, a.Topic, a.Partition, a.Offset) {
 			continue // a send of an aborted transaction did not succeed
 		}
-		readAbove, read, partitionRead := false, false, false
+		readAbove, partitionRead := false, false
 		for _, r := range h.All() {
 			if !isRead(r) || r.Topic != a.Topic || r.Partition != a.Partition || r.Kind == history.Poll && r.Count <= 0 {
 				continue // an empty poll read nothing
 			}
 			partitionRead = true
-			if readsOffset(r, a.Topic, a.Partition, a.Offset) {
-				read = true
-			}
 			if r.Kind == history.Poll && r.Count > 0 && r.Offset+int64(r.Count)-1 > a.Offset ||
 				r.Kind == history.Deliver && r.Offset > a.Offset {
 				readAbove = true
 			}
 		}
 		judged = judged || partitionRead
-		lost = lost || readAbove && !read
+		lost = lost || readAbove && !oracleReturned(h, a)
 	}
 	switch {
 	case !judged:
@@ -414,7 +454,7 @@ var logOracles = map[string]func(*history.History) oracleVerdict{
 // events of the same keys to a second topic u, which the group applies
 // as they come (a key's order is per topic). Each step may plant
 // an anomaly: a duplicate append, an acknowledgement at another event's
-// offset, two sends landing in the opposite order, a poll that jumps
+// offset, an acknowledged event cut from the log, two sends landing in the opposite order, a poll that jumps
 // ahead or goes back, an effect by a member not assigned the partition, a
 // commit from an old generation.
 type tinyLog struct {
@@ -469,7 +509,7 @@ func (s *tinyLog) step(t *rapid.T) {
 		s.add(history.Entry{Kind: history.Publish, Node: p, Event: e, Key: k})
 		o := s.append(q, e)
 		if plant {
-			switch rapid.IntRange(0, 3).Draw(t, "send anomaly") {
+			switch rapid.IntRange(0, 4).Draw(t, "send anomaly") {
 			case 0: // the broker appends a retry it already has
 				s.add(history.Entry{Kind: history.PublishRetry, Node: p, Event: e, Attempt: 2})
 				s.append(q, e)
@@ -482,6 +522,13 @@ func (s *tinyLog) step(t *rapid.T) {
 				s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
 				o = s.append(q, e)
 			case 3: // never acknowledged
+				return
+			case 4: // acknowledged, then cut from the log by a leader change
+				// that no record tells of (the next append takes its offset)
+				s.add(history.Entry{Kind: history.PublishAck, Node: p, Partition: q, Offset: o, Event: e, Key: k})
+				if o == int64(len(s.log[q])-1) {
+					s.log[q] = s.log[q][:o]
+				}
 				return
 			}
 		}

@@ -8,7 +8,12 @@ import (
 
 // Unseen checks that, by the end of the run, every acknowledged event of a
 // topic with subscribers was read by some consumer (Jepsen's :unseen,
-// which is an error only if anything remains at the end). Jepsen judges
+// which is an error only if anything remains at the end). As Jepsen's,
+// it judges by the events read, not by the offsets: an event counts as
+// read when a delivery names it or a poll returned it (the event appended
+// last, before the poll, at an offset the poll covers), so that an
+// acknowledged event a leader change cut from the log, its offset read
+// later holding another event, stays unseen. Jepsen judges
 // it after its final reads have caught up: here, an event still unread is
 // a violation only if the run drained (the End record's Drained);
 // otherwise the run ended before the consumers caught up and the verdict
@@ -49,7 +54,7 @@ func unseenJ(j *Judgement) Result {
 				ackedEvent.add(r.Event)
 			}
 			acked++
-			if !rl.of(partKey(r.Topic, r.Partition)).wasRead(r.Offset) {
+			if !rl.returned(r.Topic, r.Event, r.Partition, r.Offset) {
 				unseen++
 				if first < 0 {
 					first = i
@@ -82,6 +87,8 @@ func unseenJ(j *Judgement) Result {
 	if p := rl.of(partKey(h.Record(first).Topic, int32(r.Partition))); p != nil && p.highest < r.Offset {
 		b := h.At(p.by)
 		res.Explanation += fmt.Sprintf(" Reads of that partition stopped at offset %d (%s at %s): the partition stalled there.", p.highest, b.Node, at(b.At))
+	} else if p.wasRead(r.Offset) {
+		res.Explanation += fmt.Sprintf(" Offset %d was read, but it held another event then: the log no longer had the acknowledged one (a leader that had it was replaced by one that did not).", r.Offset)
 	}
 	return res
 }
