@@ -729,6 +729,9 @@ func (c *Config) Validate() error {
 		if g.Members < 1 {
 			bad("consumer group %q: members %d: want at least 1", g.Group, g.Members)
 		}
+		if f, ok := g.Custom.(HandlerFunc); ok && f == nil {
+			bad("consumer group %q: its Custom handler is a nil function", g.Group)
+		}
 		if g.Custom == nil {
 			if _, ok := Handlers[g.Handler]; !ok {
 				bad("consumer group %q: unknown handler %q", g.Group, g.Handler)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -405,9 +406,22 @@ func (c *ESConfig) Validate() error {
 		return nil
 	}
 	var errs []error
-	if c.Custom == nil {
-		if _, ok := domain.Lookup(c.Aggregate); !ok {
+	factory := c.Custom
+	if factory == nil {
+		var ok bool
+		if factory, ok = domain.Lookup(c.Aggregate); !ok {
 			errs = append(errs, fmt.Errorf("unknown aggregate %q: want one of %v", c.Aggregate, AggregateNames()))
+		}
+	}
+	if factory != nil {
+		logics := []int{1}
+		if c.LogicChangeAt > 0 {
+			logics = append(logics, 2)
+		}
+		for _, logic := range logics {
+			if factory(logic) == nil {
+				errs = append(errs, fmt.Errorf("aggregate %q: its factory builds no aggregate (nil) for apply logic %d", cmp.Or(c.Aggregate, "custom"), logic))
+			}
 		}
 	}
 	switch c.Store.Position {
@@ -481,6 +495,9 @@ func (c *ESConfig) Validate() error {
 			default:
 				errs = append(errs, fmt.Errorf("projection %q: unknown rebuild mode %q", p.Name, p.Rebuild))
 			}
+		}
+		if f, ok := p.Custom.(domain.ProjectionFunc); ok && f == nil {
+			errs = append(errs, fmt.Errorf("projection %q: its Custom projection is a nil function", p.Name))
 		}
 		if p.Custom == nil && p.Projection != "" {
 			if _, ok := domain.LookupProjection(p.Projection); !ok {

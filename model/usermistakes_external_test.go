@@ -1,0 +1,74 @@
+package model_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/model/domain"
+)
+
+// userES is a small event-sourced system around the built-in account with
+// one client and one projector, for a user's mistakes to be planted in.
+func userES() model.ESConfig {
+	return model.ESConfig{
+		Store:     model.StoreConfig{Position: model.PositionAtCommit},
+		Aggregate: "account",
+		Clients: []model.ClientConfig{{Name: "teller", Sessions: 1, Keys: 1, Interval: 10 * time.Millisecond,
+			Commands:    []model.CommandSpec{{Type: "Deposit", AmountMin: 1, AmountMax: 5, Weight: 1}},
+			Concurrency: model.ConcurrencyExact, Validate: model.ValidateWriteModel, RetryIDs: model.RetrySameIDs}},
+		Projectors: []model.ProjectorConfig{{Name: "balances", Batch: 5, PollInterval: 5 * time.Millisecond,
+			Checkpoint: model.CheckpointSameTx, Gap: model.GapWait}},
+	}
+}
+
+// wantError fails unless validate returns an error containing want, and
+// does not panic.
+func wantError(t *testing.T, validate func() error, want string) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("panicked instead of an error: %v", r)
+		}
+	}()
+	err := validate()
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one containing %q", err, want)
+	}
+}
+
+// TestNilCustomAggregateIsAnError: a Custom aggregate factory that builds
+// no aggregate is refused with an error naming it, not a nil dereference
+// once the run starts.
+func TestNilCustomAggregateIsAnError(t *testing.T) {
+	c := userES()
+	c.Custom = func(int) domain.Aggregate { return nil }
+	wantError(t, c.Validate, "aggregate \"account\": its factory builds no aggregate (nil) for apply logic 1")
+	c.Custom = func(logic int) domain.Aggregate {
+		if logic == 2 {
+			return nil
+		}
+		return domain.Cart{}
+	}
+	c.LogicChangeAt = time.Second
+	wantError(t, c.Validate, "for apply logic 2")
+}
+
+// TestNilCustomProjectionFuncIsAnError: a read model's Custom projection
+// that is a nil ProjectionFunc is refused with an error.
+func TestNilCustomProjectionFuncIsAnError(t *testing.T) {
+	c := userES()
+	c.Projectors[0].Custom = domain.ProjectionFunc(nil)
+	wantError(t, c.Validate, "projection \"balances\": its Custom projection is a nil function")
+}
+
+// TestNilCustomHandlerFuncIsAnError: a consumer whose Custom handler is a
+// nil HandlerFunc is refused with an error.
+func TestNilCustomHandlerFuncIsAnError(t *testing.T) {
+	c := model.Config{
+		Topics:    []model.TopicConfig{{Name: "orders", Partitions: 1}},
+		Consumers: []model.ConsumerConfig{{Group: "inv", Topic: "orders", Members: 1, Custom: model.HandlerFunc(nil), Commit: model.CommitAfterHandle}},
+	}
+	wantError(t, c.Validate, "consumer group \"inv\": its Custom handler is a nil function")
+}
