@@ -66,7 +66,13 @@ type Aggregate interface {
 	Value(state any) int64
 	// FromRow rebuilds a state from a read model row (its value and the
 	// stream version it reflects), for clients that validate commands
-	// against the read model, and for the value projection.
+	// against the read model, and for the value projection, which folds
+	// each event onto FromRow of the row before it. Value of Apply on
+	// FromRow(Value(s), v) must equal Value of Apply on s: when Value
+	// drops what Apply needs (a count of free seats, not which seats),
+	// the value projection's rows go wrong, and projection-equals-fold,
+	// which folds with that same projection, cannot tell. Such an
+	// aggregate keeps its read model with a projection of its own.
 	FromRow(value, version int64) any
 }
 
