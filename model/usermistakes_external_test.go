@@ -1,12 +1,15 @@
 package model_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/model/domain"
+	"github.com/evsim/evsim/model/history"
+	"github.com/evsim/evsim/sim"
 )
 
 // userES is a small event-sourced system around the built-in account with
@@ -71,4 +74,67 @@ func TestNilCustomHandlerFuncIsAnError(t *testing.T) {
 		Consumers: []model.ConsumerConfig{{Group: "inv", Topic: "orders", Members: 1, Custom: model.HandlerFunc(nil), Commit: model.CommitAfterHandle}},
 	}
 	wantError(t, c.Validate, "consumer group \"inv\": its Custom handler is a nil function")
+}
+
+// light is a user's aggregate whose decision can accept a command with
+// nothing to change: SwitchOn on a light already on is in effect already.
+type light struct{}
+
+func (light) Initial() any { return false }
+func (light) Apply(s any, e model.StoredEvent) any {
+	return e.Type == "SwitchedOn"
+}
+func (light) Decide(s any, c model.Command) ([]model.Change, string) {
+	if s.(bool) {
+		return nil, ""
+	}
+	return []model.Change{{Type: "SwitchedOn"}}, ""
+}
+func (light) Describe(s any) string { return fmt.Sprint(s) }
+func (light) Value(s any) int64 {
+	if s.(bool) {
+		return 1
+	}
+	return 0
+}
+func (light) FromRow(value, version int64) any { return value == 1 }
+
+// TestCommandAcceptedWithNothingToAppend: a command the aggregate accepts
+// with no events appends nothing and returns ok with the value it saw and
+// no version, instead of the store failing on an empty batch.
+func TestCommandAcceptedWithNothingToAppend(t *testing.T) {
+	w := sim.New(1)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := model.BuildES(w, model.ESConfig{
+		Store:  model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: time.Millisecond},
+		Custom: func(int) model.Aggregate { return light{} },
+		Clients: []model.ClientConfig{{Name: "c", Sessions: 1, Keys: 1, Prefix: "lamp-", Interval: time.Millisecond,
+			Commands: []model.CommandSpec{{Type: "SwitchOn", Weight: 1}}, Concurrency: model.ConcurrencyExact,
+			RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 50 * time.Millisecond}},
+	}, h, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	es.Start()
+	w.Run(sim.Time(time.Second), 0)
+	if n := len(es.Store.Events("lamp-0")); n != 1 {
+		t.Errorf("the lamp's stream has %d events, want 1", n)
+	}
+	noops := 0
+	for _, r := range h.All() {
+		if r.Kind == history.CommandReturn && r.Outcome == history.OutcomeOK && r.Version == 0 {
+			noops++
+			if r.Value != 1 {
+				t.Errorf("a switch-on in effect answered %d, want 1", r.Value)
+			}
+		}
+	}
+	if noops == 0 {
+		t.Error("no command returned ok with nothing appended")
+	}
 }

@@ -57,7 +57,9 @@ type Aggregate interface {
 	// Apply folds one event into the state.
 	Apply(state any, e Event) any
 	// Decide turns a command into the events it causes, or rejects it
-	// with a short reason (a non-empty string).
+	// with a short reason (a non-empty string). It may accept a command
+	// with no events (a command already in effect): nothing is appended,
+	// and the command answers Value of the state it was decided on.
 	Decide(state any, c Command) ([]Change, string)
 	// Describe renders a state stably; snapshot checks compare these.
 	Describe(state any) string
