@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -413,6 +414,14 @@ func (c *ESConfig) Validate() error {
 			errs = append(errs, fmt.Errorf("unknown aggregate %q: want one of %v", c.Aggregate, AggregateNames()))
 		}
 	}
+	if c.Custom != nil {
+		if f, ok := domain.Lookup(c.Aggregate); ok {
+			if mine, theirs := c.Custom(1), f(1); mine != nil && reflect.TypeOf(mine) != reflect.TypeOf(theirs) {
+				errs = append(errs, fmt.Errorf("aggregate %q: Custom builds %T, but %q is registered as %T, and the checks judge the history by the aggregate registered under the name it records: give Custom a name of its own (and register it with checks.RegisterDomain)",
+					c.Aggregate, mine, c.Aggregate, theirs))
+			}
+		}
+	}
 	if factory != nil {
 		logics := []int{1}
 		if c.LogicChangeAt > 0 {
@@ -499,6 +508,12 @@ func (c *ESConfig) Validate() error {
 		if f, ok := p.Custom.(domain.ProjectionFunc); ok && f == nil {
 			errs = append(errs, fmt.Errorf("projection %q: its Custom projection is a nil function", p.Name))
 		}
+		if p.Custom != nil && p.Projection != "" {
+			if theirs, ok := domain.LookupProjection(p.Projection); ok && !sameProjection(p.Custom, theirs) {
+				errs = append(errs, fmt.Errorf("projection %q: its Custom projection is not the one registered as %q, and the checks fold the read model with the projection registered under the name it records: give Custom a name of its own (and register it with checks.RegisterProjection)",
+					p.Name, p.Projection))
+			}
+		}
 		if p.Custom == nil && p.Projection != "" {
 			if _, ok := domain.LookupProjection(p.Projection); !ok {
 				errs = append(errs, fmt.Errorf("projection %q: unknown projection %q: want one of %v", p.Name, p.Projection, domain.ProjectionNames()))
@@ -582,4 +597,23 @@ func (c *ESConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("outbox: unknown mode %q", c.Outbox.Mode))
 	}
 	return errors.Join(errs...)
+}
+
+// sameProjection reports whether a and b are one projection: the same
+// function for two [domain.ProjectionFunc]s (by its code: two closures of
+// one function literal count as one), else equal values of one type
+// (values that cannot be compared, of one type).
+func sameProjection(a, b Projection) bool {
+	fa, okA := a.(domain.ProjectionFunc)
+	fb, okB := b.(domain.ProjectionFunc)
+	if okA || okB {
+		return okA && okB && fa != nil && fb != nil && reflect.ValueOf(fa).Pointer() == reflect.ValueOf(fb).Pointer()
+	}
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() {
+		return false
+	}
+	// values holding functions (an upcasting of two funcs) cannot be
+	// compared: one type is taken as one projection
+	return !va.Comparable() || !vb.Comparable() || va.Equal(vb)
 }

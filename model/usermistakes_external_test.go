@@ -138,3 +138,52 @@ func TestCommandAcceptedWithNothingToAppend(t *testing.T) {
 		t.Error("no command returned ok with nothing appended")
 	}
 }
+
+// TestCustomAggregateUnderARegisteredNameIsAnError: a Custom aggregate
+// named by the name of a registered aggregate of another type is refused:
+// the history would record that name, and the checks would judge the
+// custom aggregate's streams by the registered one's rules (false
+// violations, or false holds). Custom under a name of its own, or under
+// the name its own type is registered by, is accepted.
+func TestCustomAggregateUnderARegisteredNameIsAnError(t *testing.T) {
+	c := userES()
+	c.Custom = func(int) domain.Aggregate { return light{} }
+	wantError(t, c.Validate, `aggregate "account": Custom builds model_test.light, but "account" is registered as domain.Account`)
+	c.Aggregate = "lamp"
+	if err := c.Validate(); err != nil {
+		t.Errorf("Custom under a name of its own: %v", err)
+	}
+	c.Aggregate, c.Custom = "cart", func(int) domain.Aggregate { return domain.Cart{} }
+	if err := c.Validate(); err != nil {
+		t.Errorf("Custom under the name of its own registered type: %v", err)
+	}
+}
+
+// TestCustomProjectionUnderARegisteredNameIsAnError: a read model's Custom
+// projection named by the name of another registered projection (or of
+// an aggregate, whose value projection that name finds) is refused, for
+// the same reason.
+func TestCustomProjectionUnderARegisteredNameIsAnError(t *testing.T) {
+	c := userES()
+	c.Projectors[0].Projection = "cart"
+	c.Projectors[0].Custom = domain.ProjectionFunc(func(row int64, e domain.Event) int64 { return row + 1 })
+	wantError(t, c.Validate, `projection "balances": its Custom projection is not the one registered as "cart"`)
+	c.Projectors[0].Projection = "counted"
+	if err := c.Validate(); err != nil {
+		t.Errorf("Custom under a name of its own: %v", err)
+	}
+}
+
+// TestCustomUpcastingUnderItsRegisteredName: a Custom projection that
+// holds functions (an upcasting) under the name it is registered by is
+// accepted, without comparing the functions.
+func TestCustomUpcastingUnderItsRegisteredName(t *testing.T) {
+	up := domain.Upcasting{Upcaster: domain.UpcasterFunc(func(e domain.Event) domain.Event { return e }),
+		Projection: domain.ProjectionFunc(func(row int64, e domain.Event) int64 { return row })}
+	domain.RegisterProjection("test-upcasting", up)
+	c := userES()
+	c.Projectors[0].Projection, c.Projectors[0].Custom = "test-upcasting", up
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
