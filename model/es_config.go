@@ -312,9 +312,11 @@ type ProjectorConfig struct {
 	// StartAt delays the projector's start.
 	StartAt time.Duration
 	// Projection names the registered projection the read model folds
-	// its rows with ([domain.RegisterProjection]; "": the value
-	// projection of the store's aggregate), unless Custom is set; with
-	// Custom set it is only the name the history records.
+	// its rows with ([domain.RegisterProjection]; "": the store's
+	// aggregate's, which is the projection registered under the
+	// aggregate's name if there is one, else its value projection),
+	// unless Custom is set; with Custom set it is only the name the
+	// history records, and must not name another registered projection.
 	Projection string
 	// Custom, if set, is the read model's projection (for Go users).
 	Custom Projection

@@ -187,3 +187,51 @@ func TestCustomUpcastingUnderItsRegisteredName(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestProjectionRegisteredUnderTheAggregatesName: a projection registered
+// under the name of the store's aggregate is the read model's fold for a
+// projector that names no projection, as domain.Register says and as the
+// checks resolve the name the history records: the projector applies it,
+// not the aggregate's value projection.
+func TestProjectionRegisteredUnderTheAggregatesName(t *testing.T) {
+	domain.Register("test-lamp", func(int) domain.Aggregate { return light{} })
+	domain.RegisterProjection("test-lamp", domain.ProjectionFunc(func(row int64, e domain.Event) int64 { return row + 10 }))
+	w := sim.New(1)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := model.BuildES(w, model.ESConfig{
+		Store:     model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: time.Millisecond},
+		Aggregate: "test-lamp",
+		Clients: []model.ClientConfig{{Name: "c", Sessions: 1, Keys: 2, Prefix: "lamp-", Interval: time.Millisecond,
+			Commands: []model.CommandSpec{{Type: "SwitchOn", Weight: 1}}, Concurrency: model.ConcurrencyExact,
+			RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 50 * time.Millisecond}},
+		Projectors: []model.ProjectorConfig{{Name: "lamps", Batch: 5, PollInterval: 5 * time.Millisecond,
+			Checkpoint: model.CheckpointSameTx, Gap: model.GapWait}},
+	}, h, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	es.Start()
+	w.Run(sim.Time(time.Second), 0)
+	applied := 0
+	for _, r := range h.All() {
+		switch r.Kind {
+		case history.ReadModelProjection:
+			if r.Type != "test-lamp" {
+				t.Errorf("the history records projection %q, want test-lamp", r.Type)
+			}
+		case history.ProjectionApply:
+			applied++
+			if r.Value != 10 {
+				t.Errorf("row %d after switching %s on, want 10 (the registered projection), not 1 (the value projection)", r.Value, r.Key)
+			}
+		}
+	}
+	if applied == 0 {
+		t.Fatal("nothing was applied")
+	}
+}
