@@ -20,9 +20,10 @@ type ESConfig struct {
 	// Aggregate names a registered aggregate: a built-in ("account",
 	// "cart") or one registered with [domain.Register], which the checks
 	// then find by the same name. With Custom set it is only the name the
-	// history records ("" records "custom"): checks that need the
-	// aggregate's rules judge its histories only once it is registered
-	// under that name.
+	// history records ("" records "custom"), and must not be the name of
+	// an aggregate of another type: checks that need the aggregate's
+	// rules judge its histories only once it is registered under that
+	// name.
 	Aggregate string
 	// Custom, if set, builds the aggregate logic (for Go users).
 	Custom AggregateFactory
