@@ -44,7 +44,9 @@ type Change struct {
 }
 
 // Aggregate is the write model of one kind of aggregate: a decision and a
-// fold, both pure. States are values: Apply and Decide never mutate the
+// fold, both pure and deterministic (no map's iteration order decides
+// the changes or the state: a run would differ from its replay at the
+// same seed). States are values: Apply and Decide never mutate the
 // state they are given. The linearizability checks use the same two
 // functions as the sequential specification of the aggregate: a command
 // takes effect when Decide accepts it, and answers Value of the state
