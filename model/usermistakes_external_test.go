@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,19 @@ func TestProjectionRegisteredUnderTheAggregatesName(t *testing.T) {
 	}
 	if applied == 0 {
 		t.Fatal("nothing was applied")
+	}
+}
+
+// TestPointsOfIsTheCallersCopy: reordering the points PointsOf returns
+// (to make shrinking prefer another point, as faults.Space's first point
+// is) leaves the kinds' declarations, which refuse crashes at points a
+// target never passes, as they were.
+func TestPointsOfIsTheCallersCopy(t *testing.T) {
+	pts := model.PointsOf(model.KindMember)
+	want := slices.Clone(pts)
+	slices.Reverse(pts)
+	pts[0] = model.PointBeforeApply
+	if got := model.PointsOf(model.KindMember); !slices.Equal(got, want) {
+		t.Fatalf("a member's points are %v after the caller changed its copy, want %v", got, want)
 	}
 }
