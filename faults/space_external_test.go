@@ -10,6 +10,7 @@ import (
 
 	"github.com/evsim/evsim/faults"
 	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // panicOf runs f and returns what it panicked with, as text ("" for none).
@@ -78,4 +79,30 @@ func TestScheduleRefusesASpaceWithNothingToDraw(t *testing.T) {
 		t.Errorf("a space of lost answers alone: panic %q", got)
 	}
 	var _ *rapid.Generator[faults.ESPlan] = faults.ESSchedule(lostOnly)
+}
+
+// TestMalformedProbabilityIsRefused: a probability written in Go as a
+// fraction with no denominator (sim.Ratio{Num: 1}, which never strikes)
+// or above one is refused when the plan is installed, naming the fault;
+// zero stays a fault that is off.
+func TestMalformedProbabilityIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		f    faults.Fault
+		want string
+	}{
+		{faults.Crash{Target: "ledger", Point: model.PointAfterEffect, Probability: sim.Ratio{Num: 1}}, "crash \"ledger\": probability 1/0: want a fraction num/den with den above 0 and num at most den"},
+		{faults.Crash{Target: "ledger", Point: model.PointAfterEffect, Probability: sim.Ratio{Num: 3, Den: 2}}, "probability 3/2"},
+		{faults.Pause{Target: "ledger", Probability: sim.Ratio{Num: 1}, For: time.Millisecond}, "pause \"ledger\": probability 1/0"},
+		{faults.Link{A: []string{"ledger"}, B: []string{"broker"}, Drop: sim.Ratio{Num: 2}}, "link: drop probability 2/0"},
+	} {
+		s := ledger(model.DedupNone, []faults.Fault{c.f})
+		_, err := s.Run(1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one containing %q", c.f, err, c.want)
+		}
+	}
+	off := ledger(model.DedupNone, []faults.Fault{faults.Crash{Target: "ledger", Point: model.PointAfterEffect}})
+	if _, err := off.Run(1); err != nil {
+		t.Errorf("a crash of probability 0: %v", err)
+	}
 }
