@@ -441,6 +441,12 @@ func (c *ESConfig) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("event store: unknown position mode %q", c.Store.Position))
 	}
+	if err := ratioError(c.Store.Rollback); err != nil {
+		errs = append(errs, fmt.Errorf("event store: rollback %w", err))
+	}
+	if err := ratioError(c.Store.LostAnswer); err != nil {
+		errs = append(errs, fmt.Errorf("event store: lost-answer %w", err))
+	}
 	if c.Store.CommitDelayMin < 0 || c.Store.CommitDelayMin > c.Store.CommitDelayMax {
 		errs = append(errs, fmt.Errorf("event store: commit delay %v..%v: want 0 <= min <= max", c.Store.CommitDelayMin, c.Store.CommitDelayMax))
 	}

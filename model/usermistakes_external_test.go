@@ -250,3 +250,21 @@ func TestPointsOfIsTheCallersCopy(t *testing.T) {
 		t.Fatalf("a member's points are %v after the caller changed its copy, want %v", got, want)
 	}
 }
+
+// TestMalformedKnobProbabilityIsAnError: a fault knob written in Go as a
+// fraction with no denominator (sim.Ratio{Num: 1}: it would never strike)
+// or above one is refused with an error naming the knob.
+func TestMalformedKnobProbabilityIsAnError(t *testing.T) {
+	c := model.Config{
+		Topics: []model.TopicConfig{{Name: "orders", Partitions: 1}},
+		Producers: []model.ProducerConfig{{Name: "shop", Topic: "orders", Interval: time.Millisecond, Keys: 1,
+			Events: []model.EventSpec{{Type: "Reserved", AmountMin: 1, AmountMax: 2}}, RequestLoss: sim.Ratio{Num: 1}}},
+		Consumers: []model.ConsumerConfig{{Group: "inv", Topic: "orders", Members: 1, Handler: "balance", Commit: model.CommitAfterHandle,
+			Failures: sim.Ratio{Num: 3, Den: 2}}},
+	}
+	wantError(t, c.Validate, `producer "shop": request-loss 1/0: want a fraction num/den with den above 0 and num at most den`)
+	wantError(t, c.Validate, `consumer group "inv": failures 3/2`)
+	es := userES()
+	es.Store.LostAnswer = sim.Ratio{Num: 1}
+	wantError(t, es.Validate, `event store: lost-answer 1/0`)
+}
