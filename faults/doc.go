@@ -16,7 +16,7 @@
 //
 // [CrashNth] crashes a target at the n-th pass through a crash point: it
 // draws nothing, so a list of them names exact moments. [Schedule]
-// (crashes of consumers, within a [Space]) and [ESSchedule] (crashes at
+// (crashes of groups or nodes at their crash points, within a [Space]) and [ESSchedule] (crashes at
 // sites of the event-sourced side and lost answers to appends, within an
 // [ESSpace]) are rapid generators of such lists: draw one in a
 // rapid.Check, run the system under it, and rapid shrinks a failing one
