@@ -45,8 +45,9 @@ type Record struct {
 // Handle cannot fail: a handler's failures are drawn
 // ([ConsumerConfig].Failures) or come from a poison record, and
 // [ConsumerConfig].OnError says what follows. A panic in Handle is a bug
-// of the handler: it ends the run (rapid reports it, with the schedule
-// that led to it). The time handling takes is simulated
+// of the handler: it ends the run, going on as an error that names the
+// member, the record and the simulated time and wraps the handler's
+// panic (rapid reports it, with the schedule that led to it). The time handling takes is simulated
 // ([ConsumerConfig].ProcessingMin and ProcessingMax), whatever the Go
 // code costs. A handler may also report its state ([Stater]), and a
 // handler that is a process manager implements [Saga].

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -267,4 +268,40 @@ func TestMalformedKnobProbabilityIsAnError(t *testing.T) {
 	es := userES()
 	es.Store.LostAnswer = sim.Ratio{Num: 1}
 	wantError(t, es.Validate, `event store: lost-answer 1/0`)
+}
+
+// errBadAmount is what the panicking handler panics with.
+var errBadAmount = errors.New("bad amount")
+
+// TestHandlerPanicNamesItsRecord: a user's handler that panics ends the
+// run with a panic that names the member, the record and the simulated
+// time, and wraps what the handler panicked with.
+func TestHandlerPanicNamesItsRecord(t *testing.T) {
+	w := sim.New(1)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{
+		Topics: []model.TopicConfig{{Name: "orders", Partitions: 1}},
+		Producers: []model.ProducerConfig{{Name: "shop", Topic: "orders", Interval: time.Millisecond, Keys: 1, Count: 3,
+			Events: []model.EventSpec{{Type: "Reserved", AmountMin: 7, AmountMax: 7}}}},
+		Consumers: []model.ConsumerConfig{{Group: "inv", Topic: "orders", Members: 1, Commit: model.CommitAfterHandle,
+			Custom: model.HandlerFunc(func(tx *model.Tx, r model.Record) { panic(fmt.Errorf("reserve %d: %w", r.Amount, errBadAmount)) })}},
+	}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	defer func() {
+		v := recover()
+		err, ok := v.(error)
+		if !ok || !errors.Is(err, errBadAmount) {
+			t.Fatalf("panicked with %v, want an error wrapping the handler's", v)
+		}
+		for _, want := range []string{"the handler of inv-0 panicked on record shop-1 (Reserved 7 to ", "orders/0 offset 0", "reserve 7: bad amount"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("panic %q does not say %q", err, want)
+			}
+		}
+	}()
+	w.Run(sim.Time(time.Second), 0)
+	t.Fatal("the run did not panic")
 }
