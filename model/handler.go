@@ -11,8 +11,9 @@ type Record struct {
 	Key    string
 	Type   string
 	Amount int64
-	// Payload is the event's own data (JSON, or any text), for the event
-	// types of a user's domain that carry more than one number.
+	// Payload is the event's own data (JSON, or any UTF-8 text, as
+	// [domain.Event]'s), for the event types of a user's domain that
+	// carry more than one number.
 	Payload string
 	// Poison marks a malformed event: every handler fails on it.
 	Poison bool

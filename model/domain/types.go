@@ -3,8 +3,10 @@ package domain
 // Event is one event of an aggregate's stream: a fact with its id, its
 // stream and version in the stream (from 1), its global position (from
 // 1), the command that caused it, and its data: an Amount, and a Payload
-// (JSON, or any text) for the event types of a user's domain that carry
-// more than one number.
+// (JSON, or any UTF-8 text) for the event types of a user's domain that
+// carry more than one number. A payload that is not valid UTF-8 does not
+// survive the history's JSON Lines (its bad bytes are written as U+FFFD),
+// so a history read back would be judged on other payloads.
 type Event struct {
 	ID       string
 	Stream   string
