@@ -435,6 +435,11 @@ func (c *ESConfig) Validate() error {
 				errs = append(errs, fmt.Errorf("aggregate %q: its factory builds no aggregate (nil) for apply logic %d", cmp.Or(c.Aggregate, "custom"), logic))
 			}
 		}
+		if a := factory(1); a != nil {
+			if err := c.valueStates(a); err != nil {
+				errs = append(errs, fmt.Errorf("aggregate %q: %w", cmp.Or(c.Aggregate, "custom"), err))
+			}
+		}
 	}
 	switch c.Store.Position {
 	case PositionAtCommit, PositionReserved:
@@ -625,4 +630,42 @@ func sameProjection(a, b Projection) bool {
 	// values holding functions (an upcasting of two funcs) cannot be
 	// compared: one type is taken as one projection
 	return !va.Comparable() || !vb.Comparable() || va.Equal(vb)
+}
+
+// valueStates tries the clients' command types on a's initial state and
+// reports a Decide or an Apply that changed the state it was given:
+// states are values, and one changed in place would change the states the
+// store and the snapshots hold, and the checks' search, under them.
+func (c *ESConfig) valueStates(a domain.Aggregate) error {
+	var cmds []domain.Command
+	for _, cl := range c.Clients {
+		for _, cs := range cl.Commands {
+			cmds = append(cmds, domain.Command{ID: "check", Key: "check", Type: cs.Type, Amount: cs.AmountMin, Payload: cs.Payload})
+		}
+		for _, st := range cl.Script {
+			cmds = append(cmds, domain.Command{ID: "check", Key: st.Key, Type: st.Type, Amount: st.Amount, Payload: st.Payload})
+		}
+	}
+	for _, cmd := range cmds {
+		s0 := a.Initial()
+		before := a.Describe(s0)
+		changes, reason := a.Decide(s0, cmd)
+		if after := a.Describe(s0); after != before {
+			return fmt.Errorf("its Decide changed the state it was given (Describe %q before, %q after) on command %s: states are values; return new ones", before, after, cmd.Type)
+		}
+		if reason != "" {
+			continue
+		}
+		s := s0
+		for i, ch := range changes {
+			prev := a.Describe(s)
+			next := a.Apply(s, domain.Event{ID: "check", Stream: cmd.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload,
+				Version: int64(i + 1), Position: int64(i + 1), Command: cmd.ID})
+			if after := a.Describe(s); after != prev {
+				return fmt.Errorf("its Apply changed the state it was given (Describe %q before, %q after) on event %s of command %s: states are values; return new ones", prev, after, ch.Type, cmd.Type)
+			}
+			s = next
+		}
+	}
+	return nil
 }

@@ -305,3 +305,39 @@ func TestHandlerPanicNamesItsRecord(t *testing.T) {
 	w.Run(sim.Time(time.Second), 0)
 	t.Fatal("the run did not panic")
 }
+
+// dial is a user's aggregate whose Apply changes the state it is given (a
+// pointer), which states as values forbid: the store's saved states and
+// snapshots would change under it, and the checks blame the system.
+type dial struct{}
+
+type dialState struct{ n int64 }
+
+func (dial) Initial() any { return &dialState{} }
+func (dial) Apply(s any, e model.StoredEvent) any {
+	st := s.(*dialState)
+	st.n = e.Amount
+	return st
+}
+func (dial) Decide(s any, c model.Command) ([]model.Change, string) {
+	return []model.Change{{Type: "Turned", Amount: c.Amount}}, ""
+}
+func (dial) Describe(s any) string            { return fmt.Sprint(s.(*dialState).n) }
+func (dial) Value(s any) int64                { return s.(*dialState).n }
+func (dial) FromRow(value, version int64) any { return &dialState{n: value} }
+
+// TestAggregateThatChangesItsStateIsAnError: an aggregate whose Apply
+// changes the state it is given is refused when the system is checked,
+// trying the clients' commands on the initial state, with an error that
+// says so; one that returns new states is accepted.
+func TestAggregateThatChangesItsStateIsAnError(t *testing.T) {
+	c := userES()
+	c.Aggregate, c.Custom = "dial", func(int) domain.Aggregate { return dial{} }
+	c.Clients[0].Commands = []model.CommandSpec{{Type: "Turn", AmountMin: 3, AmountMax: 5, Weight: 1}}
+	wantError(t, c.Validate, `aggregate "dial": its Apply changed the state it was given (Describe "0" before, "3" after) on event Turned of command Turn`)
+	c.Custom = func(int) domain.Aggregate { return light{} }
+	c.Aggregate = "lamp"
+	if err := c.Validate(); err != nil {
+		t.Errorf("an aggregate of values: %v", err)
+	}
+}

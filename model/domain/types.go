@@ -49,7 +49,8 @@ type Change struct {
 // fold, both pure and deterministic (no map's iteration order decides
 // the changes or the state: a run would differ from its replay at the
 // same seed). States are values: Apply and Decide never mutate the
-// state they are given. The linearizability checks use the same two
+// state they are given (a system is refused when one of its clients'
+// commands, tried on the initial state, shows they do). The linearizability checks use the same two
 // functions as the sequential specification of the aggregate: a command
 // takes effect when Decide accepts it, and answers Value of the state
 // after its events; a rejected one answers Value of the state it saw.
