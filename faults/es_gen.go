@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -22,15 +23,16 @@ type Site struct {
 // event-sourced side of a system.
 type ESSpace struct {
 	// Sites are where crashes may strike; the first is the one shrinking
-	// prefers.
+	// prefers. None: the schedules lose answers only.
 	Sites []Site
-	// MaxCrashes bounds the crashes of a schedule, MaxNth the hit at which
-	// one strikes.
+	// MaxCrashes bounds the crashes of a schedule (0: 4), MaxNth the hit
+	// at which one strikes (0: 100).
 	MaxCrashes, MaxNth int
 	// RestartAfter is how long a crashed node stays down.
 	RestartAfter time.Duration
-	// MaxLostAnswers bounds the answers to appends a schedule loses;
-	// MaxAnswer bounds their order among the store's answers (from 1).
+	// MaxLostAnswers bounds the answers to appends a schedule loses (0:
+	// none); MaxAnswer bounds their order among the store's answers, from
+	// 1 (0: 100).
 	MaxLostAnswers, MaxAnswer int
 }
 
@@ -64,24 +66,29 @@ func (p ESPlan) GoString() string { return p.String() }
 // simplest schedule, which rapid shrinks toward, has no faults; then fewer
 // crashes and lost answers, the first site, earlier hits and earlier
 // answers. Every crash draws all its fields, so deleting one leaves the
-// others' meaning intact.
+// others' meaning intact. It panics, as rapid's own generators do on bad
+// arguments, when space has neither a site nor lost answers to draw.
 func ESSchedule(space ESSpace) *rapid.Generator[ESPlan] {
+	if len(space.Sites) == 0 && space.MaxLostAnswers <= 0 {
+		panic("faults.ESSchedule: the space has no Sites and no MaxLostAnswers: it would draw only the empty plan")
+	}
+	maxNth, maxCrashes := cmp.Or(space.MaxNth, DefaultMaxNth), cmp.Or(space.MaxCrashes, DefaultMaxCrashes)
 	crash := rapid.Custom(func(t *rapid.T) Fault {
 		site := rapid.SampledFrom(space.Sites).Draw(t, "site")
 		return CrashNth{
 			Target:       site.Target,
 			Point:        site.Point,
-			Nth:          rapid.IntRange(1, max(1, space.MaxNth)).Draw(t, "nth"),
+			Nth:          rapid.IntRange(1, max(1, maxNth)).Draw(t, "nth"),
 			RestartAfter: space.RestartAfter,
 		}
 	})
 	return rapid.Custom(func(t *rapid.T) ESPlan {
 		var p ESPlan
-		if len(space.Sites) > 0 && space.MaxCrashes > 0 {
-			p.Crashes = rapid.SliceOfN(crash, 0, space.MaxCrashes).Draw(t, "crashes")
+		if len(space.Sites) > 0 && maxCrashes > 0 {
+			p.Crashes = rapid.SliceOfN(crash, 0, maxCrashes).Draw(t, "crashes")
 		}
 		if space.MaxLostAnswers > 0 {
-			p.LostAnswers = rapid.SliceOfNDistinct(rapid.IntRange(1, max(1, space.MaxAnswer)), 0, space.MaxLostAnswers,
+			p.LostAnswers = rapid.SliceOfNDistinct(rapid.IntRange(1, max(1, cmp.Or(space.MaxAnswer, DefaultMaxAnswer))), 0, space.MaxLostAnswers,
 				rapid.ID[int]).Draw(t, "lost answers")
 		}
 		return p

@@ -163,6 +163,9 @@ type Crash struct {
 
 // Install implements Fault.
 func (c Crash) Install(s *model.System, in *Injector) error {
+	if err := checkRatio(fmt.Sprintf("crash %q: probability", c.Target), c.Probability); err != nil {
+		return err
+	}
 	nodes, err := s.Targets(c.Target)
 	if err != nil {
 		return err
@@ -199,6 +202,16 @@ func (c Crash) String() string {
 		s += ", power loss"
 	}
 	return s
+}
+
+// checkRatio refuses a probability that is not one: a fraction with no
+// denominator (sim.Ratio{Num: 1} never strikes), or one above 1. Zero is
+// a fault that is off.
+func checkRatio(what string, r sim.Ratio) error {
+	if r.Num > 0 && (r.Den == 0 || r.Num > r.Den) {
+		return fmt.Errorf("%s %d/%d: want a fraction num/den with den above 0 and num at most den", what, r.Num, r.Den)
+	}
+	return nil
 }
 
 // ratioText renders a probability as a scenario file writes it.
@@ -300,6 +313,9 @@ type Pause struct {
 
 // Install implements Fault.
 func (p Pause) Install(s *model.System, in *Injector) error {
+	if err := checkRatio(fmt.Sprintf("pause %q: probability", p.Target), p.Probability); err != nil {
+		return err
+	}
 	nodes, err := s.Targets(p.Target)
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ type linkWindow struct {
 
 // Install implements Fault.
 func (l Link) Install(s *model.System, in *Injector) error {
+	if err := checkRatio("link: drop probability", l.Drop); err != nil {
+		return err
+	}
 	a, b, err := linkSides(s, "link", l.A, l.B)
 	if err != nil {
 		return err

@@ -340,6 +340,13 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		s.finish(w, history.Entry{Outcome: history.OutcomeRejected, Reason: reason, Value: agg.Value(state), Version: version})
 		return
 	}
+	if len(changes) == 0 {
+		// Accepted with nothing to change (a command already in effect):
+		// nothing is appended, and it answers the value it saw, with no
+		// version, as it wrote none.
+		s.finish(w, history.Entry{Outcome: history.OutcomeOK, Value: agg.Value(state)})
+		return
+	}
 	cur.state, cur.basis, cur.logic = state, version, s.env.logic(w.Now())
 	s.dropAppend()
 	m := s.env.pools.appends.get()

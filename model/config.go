@@ -693,6 +693,15 @@ func (c *Config) Validate() error {
 		if o := p.Orders; o != nil && (o.PaymentMin < 0 || o.PaymentMin > o.PaymentMax || o.LateMin < 0 || o.LateMin > o.LateMax) {
 			bad("producer %q: orders: want 0 <= min <= max for payment and late", p.Name)
 		}
+		for _, r := range []struct {
+			name string
+			r    sim.Ratio
+		}{{"request-loss", p.RequestLoss}, {"ack-loss", p.AckLoss}, {"error-responses", p.ErrorResponses}, {"hot-key", p.HotKey},
+			{"poison", p.Poison}, {"abort", p.Abort}} {
+			if err := ratioError(r.r); err != nil {
+				bad("producer %q: %s %v", p.Name, r.name, err)
+			}
+		}
 		if p.Idempotent && p.Retries == 0 {
 			bad("producer %q: the idempotent producer needs retries above 0 (Kafka refuses enable.idempotence with retries=0)", p.Name)
 		}
@@ -733,6 +742,12 @@ func (c *Config) Validate() error {
 		}
 		if g.Members < 1 {
 			bad("consumer group %q: members %d: want at least 1", g.Group, g.Members)
+		}
+		if f, ok := g.Custom.(HandlerFunc); ok && f == nil {
+			bad("consumer group %q: its Custom handler is a nil function", g.Group)
+		}
+		if err := ratioError(g.Failures); err != nil {
+			bad("consumer group %q: failures %v", g.Group, err)
 		}
 		if g.Custom == nil {
 			if _, ok := Handlers[g.Handler]; !ok {
@@ -825,4 +840,14 @@ func (c *Config) Validate() error {
 		bad("latency %v..%v: want 0 <= min <= max", c.LatencyMin, c.LatencyMax)
 	}
 	return errors.Join(errs...)
+}
+
+// ratioError refuses a probability that is not one: a fraction with no
+// denominator (sim.Ratio{Num: 1}, which never strikes), or one above 1.
+// Zero is a knob that is off.
+func ratioError(r sim.Ratio) error {
+	if r.Num > 0 && (r.Den == 0 || r.Num > r.Den) {
+		return fmt.Errorf("%d/%d: want a fraction num/den with den above 0 and num at most den", r.Num, r.Den)
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"slices"
+
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -131,11 +133,12 @@ func KindOf(n sim.Node) NodeKind {
 	return ""
 }
 
-// PointsOf returns the crash points a node of kind k passes (nil: none).
+// PointsOf returns the crash points a node of kind k passes (nil: none),
+// in the order a unit of work meets them, in a slice of the caller's own.
 func PointsOf(k NodeKind) []CrashPoint {
 	for _, d := range kindPoints {
 		if d.kind == k {
-			return d.points
+			return slices.Clone(d.points)
 		}
 	}
 	return nil

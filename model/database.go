@@ -214,7 +214,8 @@ func (tx *Tx) Put(table, key string, value int64) {
 // record, having recognised its id as already processed: the transaction's
 // writes are discarded, and the consumer records a dedup instead of an
 // effect. A handler that keeps its own table of processed ids calls it
-// when it finds the id there.
+// when it finds the id there. It is not a filter: a record skipped
+// whose id was never applied is lost, and no-loss says so.
 func (tx *Tx) Skip() {
 	tx.skipped = true
 	tx.writes = nil

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -18,9 +20,10 @@ type ESConfig struct {
 	// Aggregate names a registered aggregate: a built-in ("account",
 	// "cart") or one registered with [domain.Register], which the checks
 	// then find by the same name. With Custom set it is only the name the
-	// history records ("" records "custom"): checks that need the
-	// aggregate's rules judge its histories only once it is registered
-	// under that name.
+	// history records ("" records "custom"), and must not be the name of
+	// an aggregate of another type: checks that need the aggregate's
+	// rules judge its histories only once it is registered under that
+	// name.
 	Aggregate string
 	// Custom, if set, builds the aggregate logic (for Go users).
 	Custom AggregateFactory
@@ -310,9 +313,11 @@ type ProjectorConfig struct {
 	// StartAt delays the projector's start.
 	StartAt time.Duration
 	// Projection names the registered projection the read model folds
-	// its rows with ([domain.RegisterProjection]; "": the value
-	// projection of the store's aggregate), unless Custom is set; with
-	// Custom set it is only the name the history records.
+	// its rows with ([domain.RegisterProjection]; "": the store's
+	// aggregate's, which is the projection registered under the
+	// aggregate's name if there is one, else its value projection),
+	// unless Custom is set; with Custom set it is only the name the
+	// history records, and must not name another registered projection.
 	Projection string
 	// Custom, if set, is the read model's projection (for Go users).
 	Custom Projection
@@ -405,15 +410,47 @@ func (c *ESConfig) Validate() error {
 		return nil
 	}
 	var errs []error
-	if c.Custom == nil {
-		if _, ok := domain.Lookup(c.Aggregate); !ok {
+	factory := c.Custom
+	if factory == nil {
+		var ok bool
+		if factory, ok = domain.Lookup(c.Aggregate); !ok {
 			errs = append(errs, fmt.Errorf("unknown aggregate %q: want one of %v", c.Aggregate, AggregateNames()))
+		}
+	}
+	if c.Custom != nil {
+		if f, ok := domain.Lookup(c.Aggregate); ok {
+			if mine, theirs := c.Custom(1), f(1); mine != nil && reflect.TypeOf(mine) != reflect.TypeOf(theirs) {
+				errs = append(errs, fmt.Errorf("aggregate %q: Custom builds %T, but %q is registered as %T, and the checks judge the history by the aggregate registered under the name it records: give Custom a name of its own (and register it with checks.RegisterDomain)",
+					c.Aggregate, mine, c.Aggregate, theirs))
+			}
+		}
+	}
+	if factory != nil {
+		logics := []int{1}
+		if c.LogicChangeAt > 0 {
+			logics = append(logics, 2)
+		}
+		for _, logic := range logics {
+			if factory(logic) == nil {
+				errs = append(errs, fmt.Errorf("aggregate %q: its factory builds no aggregate (nil) for apply logic %d", cmp.Or(c.Aggregate, "custom"), logic))
+			}
+		}
+		if a := factory(1); a != nil {
+			if err := c.valueStates(a); err != nil {
+				errs = append(errs, fmt.Errorf("aggregate %q: %w", cmp.Or(c.Aggregate, "custom"), err))
+			}
 		}
 	}
 	switch c.Store.Position {
 	case PositionAtCommit, PositionReserved:
 	default:
 		errs = append(errs, fmt.Errorf("event store: unknown position mode %q", c.Store.Position))
+	}
+	if err := ratioError(c.Store.Rollback); err != nil {
+		errs = append(errs, fmt.Errorf("event store: rollback %w", err))
+	}
+	if err := ratioError(c.Store.LostAnswer); err != nil {
+		errs = append(errs, fmt.Errorf("event store: lost-answer %w", err))
 	}
 	if c.Store.CommitDelayMin < 0 || c.Store.CommitDelayMin > c.Store.CommitDelayMax {
 		errs = append(errs, fmt.Errorf("event store: commit delay %v..%v: want 0 <= min <= max", c.Store.CommitDelayMin, c.Store.CommitDelayMax))
@@ -480,6 +517,15 @@ func (c *ESConfig) Validate() error {
 			case RebuildInPlace, RebuildStopFirst, RebuildBlueGreen:
 			default:
 				errs = append(errs, fmt.Errorf("projection %q: unknown rebuild mode %q", p.Name, p.Rebuild))
+			}
+		}
+		if f, ok := p.Custom.(domain.ProjectionFunc); ok && f == nil {
+			errs = append(errs, fmt.Errorf("projection %q: its Custom projection is a nil function", p.Name))
+		}
+		if p.Custom != nil && p.Projection != "" {
+			if theirs, ok := domain.LookupProjection(p.Projection); ok && !sameProjection(p.Custom, theirs) {
+				errs = append(errs, fmt.Errorf("projection %q: its Custom projection is not the one registered as %q, and the checks fold the read model with the projection registered under the name it records: give Custom a name of its own (and register it with checks.RegisterProjection)",
+					p.Name, p.Projection))
 			}
 		}
 		if p.Custom == nil && p.Projection != "" {
@@ -565,4 +611,61 @@ func (c *ESConfig) Validate() error {
 		errs = append(errs, fmt.Errorf("outbox: unknown mode %q", c.Outbox.Mode))
 	}
 	return errors.Join(errs...)
+}
+
+// sameProjection reports whether a and b are one projection: the same
+// function for two [domain.ProjectionFunc]s (by its code: two closures of
+// one function literal count as one), else equal values of one type
+// (values that cannot be compared, of one type).
+func sameProjection(a, b Projection) bool {
+	fa, okA := a.(domain.ProjectionFunc)
+	fb, okB := b.(domain.ProjectionFunc)
+	if okA || okB {
+		return okA && okB && fa != nil && fb != nil && reflect.ValueOf(fa).Pointer() == reflect.ValueOf(fb).Pointer()
+	}
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() {
+		return false
+	}
+	// values holding functions (an upcasting of two funcs) cannot be
+	// compared: one type is taken as one projection
+	return !va.Comparable() || !vb.Comparable() || va.Equal(vb)
+}
+
+// valueStates tries the clients' command types on a's initial state and
+// reports a Decide or an Apply that changed the state it was given:
+// states are values, and one changed in place would change the states the
+// store and the snapshots hold, and the checks' search, under them.
+func (c *ESConfig) valueStates(a domain.Aggregate) error {
+	var cmds []domain.Command
+	for _, cl := range c.Clients {
+		for _, cs := range cl.Commands {
+			cmds = append(cmds, domain.Command{ID: "check", Key: "check", Type: cs.Type, Amount: cs.AmountMin, Payload: cs.Payload})
+		}
+		for _, st := range cl.Script {
+			cmds = append(cmds, domain.Command{ID: "check", Key: st.Key, Type: st.Type, Amount: st.Amount, Payload: st.Payload})
+		}
+	}
+	for _, cmd := range cmds {
+		s0 := a.Initial()
+		before := a.Describe(s0)
+		changes, reason := a.Decide(s0, cmd)
+		if after := a.Describe(s0); after != before {
+			return fmt.Errorf("its Decide changed the state it was given (Describe %q before, %q after) on command %s: states are values; return new ones", before, after, cmd.Type)
+		}
+		if reason != "" {
+			continue
+		}
+		s := s0
+		for i, ch := range changes {
+			prev := a.Describe(s)
+			next := a.Apply(s, domain.Event{ID: "check", Stream: cmd.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload,
+				Version: int64(i + 1), Position: int64(i + 1), Command: cmd.ID})
+			if after := a.Describe(s); after != prev {
+				return fmt.Errorf("its Apply changed the state it was given (Describe %q before, %q after) on event %s of command %s: states are values; return new ones", prev, after, ch.Type, cmd.Type)
+			}
+			s = next
+		}
+	}
+	return nil
 }

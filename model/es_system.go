@@ -151,8 +151,10 @@ func BuildES(w *sim.World, cfg ESConfig, h *history.History, sys *System) (*ESSy
 }
 
 // projectionOf returns the projection of read model pc and the name the
-// history records for it: its Custom one, a registered one, or the value
-// projection of the store's aggregate (apply logic 1).
+// history records for it: its Custom one, a registered one, or the
+// projection of the store's aggregate by its name: one registered under
+// that name, else its value projection (apply logic 1). The checks
+// resolve the recorded name the same way.
 func projectionOf(pc ProjectorConfig, factory AggregateFactory, aggregate string) (Projection, string) {
 	switch {
 	case pc.Custom != nil:
@@ -160,6 +162,11 @@ func projectionOf(pc ProjectorConfig, factory AggregateFactory, aggregate string
 	case pc.Projection != "":
 		p, _ := domain.LookupProjection(pc.Projection)
 		return p, pc.Projection
+	}
+	if p, ok := domain.LookupProjection(aggregate); ok {
+		if _, value := p.(domain.ValueProjection); !value {
+			return p, aggregate
+		}
 	}
 	return domain.ValueProjection{Aggregate: factory(1)}, aggregate
 }

@@ -11,8 +11,9 @@ type Record struct {
 	Key    string
 	Type   string
 	Amount int64
-	// Payload is the event's own data (JSON, or any text), for the event
-	// types of a user's domain that carry more than one number.
+	// Payload is the event's own data (JSON, or any UTF-8 text, as
+	// [domain.Event]'s), for the event types of a user's domain that
+	// carry more than one number.
 	Payload string
 	// Poison marks a malformed event: every handler fails on it.
 	Poison bool
@@ -29,12 +30,28 @@ type Record struct {
 }
 
 // Handler applies a record's effect inside a database transaction. It must
-// be deterministic: it may read and write only through tx. The consumer
-// commits the transaction when Handle returns and records an effect,
-// unless the handler called [Tx.Skip] to say it had seen the record's id
-// before: then nothing is committed and the consumer records a dedup. A
-// handler may also report its state ([Stater]), and a handler that is a
-// process manager implements [Saga].
+// be deterministic: it may read and write only through tx, and must not
+// let the order of a map's iteration decide what it writes (a run would
+// then differ from its replay at the same seed, which the world's
+// checksum does not see, and rapid could not shrink a failure). The
+// consumer commits the transaction when Handle returns and records an
+// effect, unless the handler called [Tx.Skip] to say it had seen the
+// record's id before: then nothing is committed and the consumer records
+// a dedup. A record that is none of the handler's business is handled by
+// writing nothing (an effect with no writes), not by a skip, which
+// no-loss counts as a lost event. An effect outside tx (an email sent)
+// is not rolled back by a crash: exactly-once-effects counts each
+// delivery handled as an effect.
+//
+// Handle cannot fail: a handler's failures are drawn
+// ([ConsumerConfig].Failures) or come from a poison record, and
+// [ConsumerConfig].OnError says what follows. A panic in Handle is a bug
+// of the handler: it ends the run, going on as an error that names the
+// member, the record and the simulated time and wraps the handler's
+// panic (rapid reports it, with the schedule that led to it). The time handling takes is simulated
+// ([ConsumerConfig].ProcessingMin and ProcessingMax), whatever the Go
+// code costs. A handler may also report its state ([Stater]), and a
+// handler that is a process manager implements [Saga].
 type Handler interface {
 	Handle(tx *Tx, r Record)
 }

@@ -1,6 +1,9 @@
 package model
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
 )
@@ -58,7 +61,7 @@ func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) o
 	if p.fn != nil {
 		p.fn(tx, r)
 	} else {
-		p.h.Handle(tx, *r)
+		callHandler(p.h, m, w, tx, r)
 	}
 	if tx.Skipped() {
 		m.hist.Add(m.record(w, history.Dedup, r, attempt))
@@ -66,6 +69,26 @@ func (p plainHandling) handle(m *Member, w *sim.World, tx *Tx, i, attempt int) o
 		return deduped
 	}
 	return applied
+}
+
+// callHandler runs a user's handler on r. A panic in it is a bug of the
+// handler, which ends the run: it goes on as an error that names the
+// member, the record and the simulated time, wrapping what the handler
+// panicked with (the stack still shows the handler's frames).
+func callHandler(h Handler, m *Member, w *sim.World, tx *Tx, r *Record) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		where := fmt.Sprintf("model: the handler of %s panicked on record %s (%s %d to %s, %s/%d offset %d) at +%v",
+			m.name, r.ID, r.Type, r.Amount, r.Key, r.Topic, r.Partition, r.Offset, time.Duration(w.Now()))
+		if err, ok := v.(error); ok {
+			panic(fmt.Errorf("%s: %w", where, err))
+		}
+		panic(fmt.Errorf("%s: %v", where, v))
+	}()
+	h.Handle(tx, *r)
 }
 
 // sagaHandling runs a [Saga]: the instance is read when a record is

@@ -52,20 +52,21 @@ func (Seats) Decide(s any, c domain.Command) ([]domain.Change, string) {
 
 func (Seats) Describe(s any) string { return fmt.Sprintf("booked=%08b", s.(SeatsState).Booked) }
 
-// Value is the number of free seats: what a command answers and what the
-// value projection keeps.
-func (Seats) Value(s any) int64 {
-	free := int64(8)
-	for b := s.(SeatsState).Booked; b != 0; b &= b - 1 {
-		free--
-	}
-	return free
-}
+// Value is the seats booked, a bit per seat: what a command answers and
+// the row the value projection keeps. It keeps the whole state, so that
+// FromRow can give it back: the value projection folds each event onto
+// FromRow of the row before it. (A count of free seats could not say
+// which seat a row has booked.)
+func (Seats) Value(s any) int64 { return int64(s.(SeatsState).Booked) }
 
-func (Seats) FromRow(value, _ int64) any { return SeatsState{} }
+// FromRow is the state whose Value is the row.
+func (Seats) FromRow(value, _ int64) any { return SeatsState{Booked: uint8(value)} }
 
+// The aggregate and the projection are registered once per process,
+// before any run: registering a name twice panics.
 func init() {
 	checks.RegisterDomain("seats", func(int) domain.Aggregate { return Seats{} })
+	checks.RegisterProjection("a-guests", domain.ProjectionFunc(aGuests))
 }
 
 // room is an event-sourced system around the seats: two box offices book
@@ -107,18 +108,21 @@ func Example_aggregate() {
 	// projection-equals-fold: holds
 }
 
-// A user's projection: the read model keeps, per room, the bookings made
-// by guests whose name starts with "a", folded from the events' payloads.
-// The projector applies it, and projection-equals-fold folds the log with
+// aGuests is a user's projection: the bookings made by guests whose name
+// starts with "a", folded from the events' payloads.
+func aGuests(row int64, e domain.Event) int64 {
+	var b Booking
+	if json.Unmarshal([]byte(e.Payload), &b) == nil && b.Guest != "" && b.Guest[0] == 'a' {
+		return row + 1
+	}
+	return row
+}
+
+// A user's projection, registered by name (see init): the read model
+// keeps, per room, the bookings of guests whose name starts with "a". The
+// projector applies it, and projection-equals-fold folds the log with
 // the same function to judge every row.
 func Example_projection() {
-	checks.RegisterProjection("a-guests", domain.ProjectionFunc(func(row int64, e domain.Event) int64 {
-		var b Booking
-		if json.Unmarshal([]byte(e.Payload), &b) == nil && b.Guest != "" && b.Guest[0] == 'a' {
-			return row + 1
-		}
-		return row
-	}))
 	o, err := room("a-guests").Run(1)
 	if err != nil {
 		fmt.Println(err)

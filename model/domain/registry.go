@@ -22,13 +22,18 @@ func init() {
 
 // Register makes aggregate f known by name, and its [ValueProjection] the
 // projection of that name unless one is registered ([RegisterProjection]).
-// It panics on an empty name, a nil factory, or a name registered twice.
+// It panics on an empty name, a nil factory or one that builds a nil
+// aggregate, or a name registered twice: register in an init function or
+// a package variable, not in a test that may run more than once.
 func Register(name string, f Factory) {
-	registry.Lock()
-	defer registry.Unlock()
 	if name == "" || f == nil {
 		panic("domain: Register needs a name and a factory")
 	}
+	if f(1) == nil { // called unlocked: a factory may look up others
+		panic(fmt.Sprintf("domain: aggregate %q: its factory builds no aggregate (nil) for apply logic 1", name))
+	}
+	registry.Lock()
+	defer registry.Unlock()
 	if _, dup := registry.aggregates[name]; dup {
 		panic(fmt.Sprintf("domain: aggregate %q registered twice", name))
 	}
@@ -36,12 +41,16 @@ func Register(name string, f Factory) {
 }
 
 // RegisterProjection makes projection p known by name. It panics on an
-// empty name, a nil projection, or a name registered twice.
+// empty name, a nil projection (or nil [ProjectionFunc]), or a name
+// registered twice.
 func RegisterProjection(name string, p Projection) {
 	registry.Lock()
 	defer registry.Unlock()
 	if name == "" || p == nil {
 		panic("domain: RegisterProjection needs a name and a projection")
+	}
+	if f, ok := p.(ProjectionFunc); ok && f == nil {
+		panic(fmt.Sprintf("domain: projection %q is a nil function", name))
 	}
 	if _, dup := registry.projections[name]; dup {
 		panic(fmt.Sprintf("domain: projection %q registered twice", name))

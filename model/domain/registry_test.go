@@ -73,3 +73,40 @@ func TestAccountProjectionUnboxed(t *testing.T) {
 		}
 	}
 }
+
+// panicText runs f and returns what it panicked with ("" for none).
+func panicText(f func()) (text string) {
+	defer func() {
+		if r := recover(); r != nil {
+			text = r.(string)
+		}
+	}()
+	f()
+	return ""
+}
+
+// TestRegisterRefusesNilLogic: a factory that builds no aggregate and a
+// nil projection function are refused when registered, with a message
+// naming them, instead of a nil dereference in the run or the checks.
+func TestRegisterRefusesNilLogic(t *testing.T) {
+	for _, c := range []struct {
+		what string
+		f    func()
+		want string
+	}{
+		{"factory of nil", func() { Register("test-nil-aggregate", func(int) Aggregate { return nil }) },
+			`domain: aggregate "test-nil-aggregate": its factory builds no aggregate (nil) for apply logic 1`},
+		{"nil projection function", func() { RegisterProjection("test-nil-projection", ProjectionFunc(nil)) },
+			`domain: projection "test-nil-projection" is a nil function`},
+	} {
+		if got := panicText(c.f); got != c.want {
+			t.Errorf("%s: panic %q, want %q", c.what, got, c.want)
+		}
+	}
+	if _, ok := Lookup("test-nil-aggregate"); ok {
+		t.Error("the refused aggregate was registered")
+	}
+	if _, ok := LookupProjection("test-nil-projection"); ok {
+		t.Error("the refused projection was registered")
+	}
+}

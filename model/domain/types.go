@@ -3,8 +3,10 @@ package domain
 // Event is one event of an aggregate's stream: a fact with its id, its
 // stream and version in the stream (from 1), its global position (from
 // 1), the command that caused it, and its data: an Amount, and a Payload
-// (JSON, or any text) for the event types of a user's domain that carry
-// more than one number.
+// (JSON, or any UTF-8 text) for the event types of a user's domain that
+// carry more than one number. A payload that is not valid UTF-8 does not
+// survive the history's JSON Lines (its bad bytes are written as U+FFFD),
+// so a history read back would be judged on other payloads.
 type Event struct {
 	ID       string
 	Stream   string
@@ -44,8 +46,11 @@ type Change struct {
 }
 
 // Aggregate is the write model of one kind of aggregate: a decision and a
-// fold, both pure. States are values: Apply and Decide never mutate the
-// state they are given. The linearizability checks use the same two
+// fold, both pure and deterministic (no map's iteration order decides
+// the changes or the state: a run would differ from its replay at the
+// same seed). States are values: Apply and Decide never mutate the
+// state they are given (a system is refused when one of its clients'
+// commands, tried on the initial state, shows they do). The linearizability checks use the same two
 // functions as the sequential specification of the aggregate: a command
 // takes effect when Decide accepts it, and answers Value of the state
 // after its events; a rejected one answers Value of the state it saw.
@@ -57,7 +62,9 @@ type Aggregate interface {
 	// Apply folds one event into the state.
 	Apply(state any, e Event) any
 	// Decide turns a command into the events it causes, or rejects it
-	// with a short reason (a non-empty string).
+	// with a short reason (a non-empty string). It may accept a command
+	// with no events (a command already in effect): nothing is appended,
+	// and the command answers Value of the state it was decided on.
 	Decide(state any, c Command) ([]Change, string)
 	// Describe renders a state stably; snapshot checks compare these.
 	Describe(state any) string
@@ -66,7 +73,13 @@ type Aggregate interface {
 	Value(state any) int64
 	// FromRow rebuilds a state from a read model row (its value and the
 	// stream version it reflects), for clients that validate commands
-	// against the read model, and for the value projection.
+	// against the read model, and for the value projection, which folds
+	// each event onto FromRow of the row before it. Value of Apply on
+	// FromRow(Value(s), v) must equal Value of Apply on s: when Value
+	// drops what Apply needs (a count of free seats, not which seats),
+	// the value projection's rows go wrong, and projection-equals-fold,
+	// which folds with that same projection, cannot tell. Such an
+	// aggregate keeps its read model with a projection of its own.
 	FromRow(value, version int64) any
 }
 
