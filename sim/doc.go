@@ -31,7 +31,8 @@
 // [World.Send] delivers a message after the latency of its link, drawn
 // uniformly between the link's bounds; a link may lose messages with a
 // probability, be cut one way ([Network.Cut]), or be FIFO, as a TCP
-// connection is: a message never overtakes an earlier one on its link. Each
+// connection is: a message never overtakes an earlier one on its link,
+// until a crash of either end resets the connection. Each
 // directed link draws from its own random stream, derived from the world's
 // seed and the names of its two ends, so new nodes and new traffic never
 // change what an existing link draws.
@@ -40,7 +41,8 @@
 //
 // A node is up or down. [World.Crash] takes a node down: the node drops its
 // volatile state ([Crasher]), its timers are cancelled and the messages in
-// flight to it are lost. [World.Restart] brings it back and it rebuilds
+// flight to it are lost; those it sent before it crashed still arrive, as
+// the packets already on the wire do. [World.Restart] brings it back and it rebuilds
 // itself from durable state ([Restarter]). Models call [World.CrashPoint] at
 // every I/O boundary (a database commit, an offset commit, a publish); the
 // world asks its [CrashHook] whether to crash there. A crash unwinds the

@@ -10,7 +10,9 @@ type Link struct {
 	Loss                   Ratio
 	// FIFO makes messages from one node to another arrive in the order they
 	// were sent, as over one TCP connection: a message never overtakes an
-	// earlier one on the same link (it arrives no earlier than it).
+	// earlier one on the same link (it arrives no earlier than it). A
+	// crash of either end resets the connection: a message sent after it
+	// is not held up behind one sent before.
 	FIFO bool
 }
 
@@ -26,16 +28,25 @@ type Network struct {
 	cut     map[[2]NodeID]int // cuts of a link not mended yet
 	state   [][]*linkState    // [from][to], made on first use
 	free    []linkState       // room for the next links, made linkSlab at a time
+	observe func(from, to NodeID, cut bool)
 }
+
+// Observe installs fn, told of every message sent to a node that is up,
+// as the network takes it: its link, and whether a cut of the link lost
+// it. Fault injectors use it to learn whether a fault on a link touched
+// any message. nil removes it. fn must not send.
+func (n *Network) Observe(fn func(from, to NodeID, cut bool)) { n.observe = fn }
 
 // linkSlab is the number of links made in one allocation.
 const linkSlab = 16
 
 // linkState is what one directed link remembers: its random stream and,
-// for FIFO links, the latest arrival time it has promised.
+// for FIFO links, the latest arrival time it has promised on the
+// connection between the incarnations of its ends that were up then.
 type linkState struct {
 	rng  *rand.Rand
 	last Time
+	conn [2]uint32 // the incarnations of from and to when last was set
 	// pcg and r are rng's source and generator, held here so that a link
 	// is one allocation.
 	pcg rand.PCG
@@ -128,7 +139,11 @@ func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 			l = o
 		}
 	}
-	if n.cut != nil && n.cut[[2]NodeID{from, to}] > 0 {
+	cut := n.cut != nil && n.cut[[2]NodeID{from, to}] > 0
+	if n.observe != nil {
+		n.observe(from, to, cut)
+	}
+	if cut {
 		return 0, false
 	}
 	if l.Loss.Num == 0 && l.LatencyMax <= l.LatencyMin && !l.FIFO {
@@ -143,7 +158,11 @@ func (n *Network) arrival(now Time, from, to NodeID) (Time, bool) {
 		at += Time(ls.rng.Int64N(int64(span) + 1))
 	}
 	if l.FIFO {
-		at = max(at, ls.last)
+		if c := [2]uint32{n.w.nodes[from].inc, n.w.nodes[to].inc}; c == ls.conn {
+			at = max(at, ls.last)
+		} else {
+			ls.conn = c
+		}
 		ls.last = at
 	}
 	return at, true

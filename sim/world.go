@@ -367,7 +367,8 @@ func (w *World) recoverCrash() {
 
 // Run processes events until the next one lies after until, or maxEvents
 // events have been processed (0 means no event bound). The clock ends at
-// until when the time bound is reached.
+// until when the time bound is reached; a bound before now leaves it at
+// now: simulated time never goes backwards.
 func (w *World) Run(until Time, maxEvents uint64) Stop {
 	var n uint64
 	for {
@@ -379,7 +380,7 @@ func (w *World) Run(until Time, maxEvents uint64) Stop {
 			return Drained
 		}
 		if p.At > until {
-			w.now = until
+			w.now = max(w.now, until)
 			return ReachedTime
 		}
 		if maxEvents > 0 && n >= maxEvents {
