@@ -41,6 +41,9 @@ func (p Plan) Install(s *model.System) (*Injector, error) {
 		return nil, err
 	}
 	s.World.SetCrashHook(in)
+	if len(in.nets) > 0 {
+		s.World.Network().Observe(in.observe)
+	}
 	s.SetStallHook(in)
 	s.SetPowerLossHook(in)
 	return in, nil
@@ -68,6 +71,7 @@ type Injector struct {
 	crashes []crashRule
 	stalls  []*stallRule
 	links   []linkWindow // the links the link faults degrade, and when
+	nets    []*netRule   // the network faults, to learn whether they touch a message
 	// fault is the index in the plan of the fault being installed.
 	fault int
 	// struck counts the strikes of each fault of the plan, names names

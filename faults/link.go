@@ -16,7 +16,8 @@ import (
 // Drop. Links stay FIFO, as TCP connections are: a delayed message holds
 // up the ones behind it, and a lost one does not. The ends are as for
 // [Partition]; two link faults may not degrade the same link at the same
-// time. The fault strikes once, as it starts.
+// time. The fault strikes once, at the first message it carries: one
+// between nodes that do not talk while it is on never strikes.
 type Link struct {
 	A, B               []string
 	OneWay             bool
@@ -50,15 +51,7 @@ func (l Link) Install(s *model.System, in *Injector) error {
 	if l.DelayMax == 0 && l.Drop.Num == 0 {
 		return fmt.Errorf("link: give a delay or a drop probability: the fault changes nothing")
 	}
-	var pairs [][2]sim.NodeID
-	for _, x := range a {
-		for _, y := range b {
-			pairs = append(pairs, [2]sim.NodeID{x, y})
-			if !l.OneWay {
-				pairs = append(pairs, [2]sim.NodeID{y, x})
-			}
-		}
-	}
+	pairs := pairsOf(a, b, l.OneWay)
 	at, until := sim.Time(l.At), sim.Time(l.Until)
 	for _, p := range pairs {
 		for _, o := range in.links {
@@ -69,13 +62,13 @@ func (l Link) Install(s *model.System, in *Injector) error {
 		}
 		in.links = append(in.links, linkWindow{p[0], p[1], at, until, in.fault})
 	}
-	fault := in.fault
+	r := in.netRule(false, pairs)
 	net := s.World.Network()
 	s.At(at, func(w *sim.World) {
 		if !in.active(w.Now()) {
 			return
 		}
-		in.struck[fault]++
+		r.on = true
 		for _, p := range pairs {
 			base := net.Link(p[0], p[1])
 			d := base
@@ -86,6 +79,7 @@ func (l Link) Install(s *model.System, in *Injector) error {
 		}
 		if end := in.end(l.Until); end > 0 {
 			s.At(end, func(*sim.World) {
+				r.on = false
 				for _, p := range pairs {
 					net.ClearLink(p[0], p[1])
 				}

@@ -19,8 +19,9 @@ import (
 // fenced when its session runs out, though it does not know it. The ends
 // are producers, brokers of the cluster and the controller
 // ([model.System.LinkEnd]). Until 0, or past the plan's window, heals the
-// partition as the window closes. The partition strikes once, as it
-// starts.
+// partition as the window closes. The partition strikes once, at the
+// first message it cuts: one between nodes that do not talk while it is
+// on never strikes.
 type Partition struct {
 	A, B   []string
 	OneWay bool
@@ -37,29 +38,71 @@ func (p Partition) Install(s *model.System, in *Injector) error {
 	if err := checkWindow("partition", p.At, p.Until); err != nil {
 		return err
 	}
-	fault := in.fault
+	r := in.netRule(true, pairsOf(a, b, p.OneWay))
 	net := s.World.Network()
-	each := func(fn func(from, to sim.NodeID)) {
-		for _, x := range a {
-			for _, y := range b {
-				fn(x, y)
-				if !p.OneWay {
-					fn(y, x)
-				}
-			}
-		}
-	}
 	s.At(sim.Time(p.At), func(w *sim.World) {
 		if !in.active(w.Now()) {
 			return
 		}
-		in.struck[fault]++
-		each(net.Cut)
+		r.on = true
+		for _, l := range r.pairs {
+			net.Cut(l[0], l[1])
+		}
 		if end := in.end(p.Until); end > 0 {
-			s.At(end, func(*sim.World) { each(net.Mend) })
+			s.At(end, func(*sim.World) {
+				r.on = false
+				for _, l := range r.pairs {
+					net.Mend(l[0], l[1])
+				}
+			})
 		}
 	})
 	return nil
+}
+
+// pairsOf lists the directed links from every node of a to every node of
+// b and, unless oneWay, back.
+func pairsOf(a, b []sim.NodeID, oneWay bool) [][2]sim.NodeID {
+	var pairs [][2]sim.NodeID
+	for _, x := range a {
+		for _, y := range b {
+			pairs = append(pairs, [2]sim.NodeID{x, y})
+			if !oneWay {
+				pairs = append(pairs, [2]sim.NodeID{y, x})
+			}
+		}
+	}
+	return pairs
+}
+
+// netRule is a network fault's hold on its links: whether it is on, and
+// whether a message has met it yet (its one strike).
+type netRule struct {
+	fault   int
+	cuts    bool // a partition: it strikes on a message it cut; a link fault on one it carried
+	pairs   [][2]sim.NodeID
+	on, hit bool
+}
+
+// netRule registers a network fault on pairs for the fault being
+// installed.
+func (in *Injector) netRule(cuts bool, pairs [][2]sim.NodeID) *netRule {
+	r := &netRule{fault: in.fault, cuts: cuts, pairs: pairs}
+	in.nets = append(in.nets, r)
+	return r
+}
+
+// observe is told of every message the network takes (see
+// [sim.Network.Observe]): a partition strikes at the first message it
+// cuts, a link fault at the first message it carries, so that a network
+// fault between nodes that never talk while it is on never strikes.
+func (in *Injector) observe(from, to sim.NodeID, cut bool) {
+	for _, r := range in.nets {
+		if r.on && !r.hit && r.cuts == cut && slices.Contains(r.pairs, [2]sim.NodeID{from, to}) {
+			r.hit = true
+			in.struck[r.fault]++
+		}
+	}
 }
 
 // String renders p as the plan's fault list names it.
