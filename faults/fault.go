@@ -122,12 +122,16 @@ type crashRule struct {
 	powerLoss    bool
 }
 
-// Crash implements sim.CrashHook: the first rule that matches the node and
-// the point draws its probability.
+// Crash implements sim.CrashHook: the rules that match the node and the
+// point decide in the plan's order, and the first that says crash
+// strikes: a rule by probability draws unless an earlier rule struck, a
+// rule by hit counts every pass, whichever rule strikes at it, so that
+// its n-th pass is the same whatever the other rules are.
 func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, sim.Time) {
 	if in.until > 0 && w.Now() >= in.until {
 		return false, 0
 	}
+	var hit *crashRule
 	for i := range in.crashes {
 		r := &in.crashes[i]
 		if r.point != point || !slices.Contains(r.nodes, node) {
@@ -135,20 +139,21 @@ func (in *Injector) Crash(w *sim.World, node sim.NodeID, point string) (bool, si
 		}
 		if r.nth > 0 {
 			r.hits++
-			if r.hits == r.nth {
-				in.struck[r.fault]++
-				in.notePowerLoss(node, r)
-				return true, r.restartAfter
+			if r.hits == r.nth && hit == nil {
+				hit = r
 			}
 			continue
 		}
-		if r.probability.Chance(in.rng) {
-			in.struck[r.fault]++
-			in.notePowerLoss(node, r)
-			return true, r.restartAfter
+		if hit == nil && r.probability.Chance(in.rng) {
+			hit = r
 		}
 	}
-	return false, 0
+	if hit == nil {
+		return false, 0
+	}
+	in.struck[hit.fault]++
+	in.notePowerLoss(node, hit)
+	return true, hit.restartAfter
 }
 
 // Crash crashes the nodes of Target (a consumer group or a node name) at
