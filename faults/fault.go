@@ -72,6 +72,7 @@ type Injector struct {
 	stalls  []*stallRule
 	links   []linkWindow // the links the link faults degrade, and when
 	nets    []*netRule   // the network faults, to learn whether they touch a message
+	held    map[[2]sim.NodeID]*heldLink
 	// fault is the index in the plan of the fault being installed.
 	fault int
 	// struck counts the strikes of each fault of the plan, names names

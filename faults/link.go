@@ -70,7 +70,7 @@ func (l Link) Install(s *model.System, in *Injector) error {
 		}
 		r.on = true
 		for _, p := range pairs {
-			base := net.Link(p[0], p[1])
+			base := in.hold(net, p, r)
 			d := base
 			d.LatencyMin = base.LatencyMin + sim.Time(l.DelayMin)
 			d.LatencyMax = max(base.LatencyMax, base.LatencyMin) + sim.Time(l.DelayMax)
@@ -81,12 +81,53 @@ func (l Link) Install(s *model.System, in *Injector) error {
 			s.At(end, func(*sim.World) {
 				r.on = false
 				for _, p := range pairs {
-					net.ClearLink(p[0], p[1])
+					in.release(net, p, r)
 				}
 			})
 		}
 	})
 	return nil
+}
+
+// heldLink is a link that a link fault degrades: how it was before any
+// link fault touched it, and the fault that holds it now.
+type heldLink struct {
+	base     sim.Link
+	override bool // base was an override of the link, not the default
+	by       *netRule
+}
+
+// hold gives link p to the link fault r and returns the link as it was
+// before any link fault degraded it, for r to degrade. Link faults on one
+// link never overlap, but one may start at the instant another ends,
+// before the other's end runs.
+func (in *Injector) hold(net *sim.Network, p [2]sim.NodeID, r *netRule) sim.Link {
+	h := in.held[p]
+	if h == nil {
+		if in.held == nil {
+			in.held = map[[2]sim.NodeID]*heldLink{}
+		}
+		h = &heldLink{base: net.Link(p[0], p[1])}
+		_, h.override = net.Override(p[0], p[1])
+		in.held[p] = h
+	}
+	h.by = r
+	return h.base
+}
+
+// release gives back link p at the end of the link fault r, unless
+// another link fault holds it since: the link behaves as before.
+func (in *Injector) release(net *sim.Network, p [2]sim.NodeID, r *netRule) {
+	h := in.held[p]
+	if h == nil || h.by != r {
+		return
+	}
+	if h.override {
+		net.SetLink(p[0], p[1], h.base)
+	} else {
+		net.ClearLink(p[0], p[1])
+	}
+	delete(in.held, p)
 }
 
 // String renders l as the plan's fault list names it.

@@ -120,6 +120,13 @@ func (n *Network) Mend(from, to NodeID) {
 	n.cut[k]--
 }
 
+// Override returns the override of the link from one node to another,
+// and whether it has one.
+func (n *Network) Override(from, to NodeID) (Link, bool) {
+	l, ok := n.links[[2]NodeID{from, to}]
+	return l, ok
+}
+
 // Link returns the behaviour of the link from one node to another: its
 // override, or the default.
 func (n *Network) Link(from, to NodeID) Link {
