@@ -250,7 +250,7 @@ func TestInventoryWithoutExpectedVersionOversells(t *testing.T) {
 // it in the user's own projection by folding the log with it.
 func TestInventoryProjectionCrashDoubleApplies(t *testing.T) {
 	var crash []faults.Fault
-	for _, nth := range []int{3, 6, 9} {
+	for _, nth := range []int{3, 7, 11} {
 		crash = append(crash, faults.CrashNth{Target: "reserved", Point: model.PointAfterApply, Nth: nth, RestartAfter: 50 * time.Millisecond})
 	}
 	o := run(t, shop(model.ConcurrencyExact, model.CheckpointSeparateTx, crash), 1)
