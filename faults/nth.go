@@ -9,7 +9,9 @@ import (
 
 // CrashNth crashes a node of Target (a consumer group or a node name) the
 // Nth time any of them reaches the crash point Point, and restarts it
-// RestartAfter later (negative: never). Unlike [Crash] it draws nothing: a
+// RestartAfter later (negative: never). Every pass counts, whichever
+// fault of the plan crashed the node there, so the Nth pass is the same
+// with or without the other crashes of a schedule. Unlike [Crash] it draws nothing: a
 // schedule of CrashNth values names exact moments, which is what rapid
 // shrinks.
 type CrashNth struct {
