@@ -42,7 +42,7 @@ func (c CrashAt) Install(s *model.System, in *Injector) error {
 			return
 		}
 		for _, id := range nodes {
-			if w.Up(id) {
+			if w.Up(id) && s.Deployed(w, id) {
 				in.struck[rule.fault]++
 				in.notePowerLoss(id, rule)
 				w.Crash(id, string(PointAt), restartTime(c.RestartAfter))

@@ -405,7 +405,7 @@ func (c Churn) Install(s *model.System, in *Injector) error {
 		i := n % len(members)
 		n++
 		switch {
-		case c.Mode == ChurnCrash && w.Up(nodes[i]):
+		case c.Mode == ChurnCrash && w.Up(nodes[i]) && s.Deployed(w, nodes[i]):
 			w.Crash(nodes[i], "churn", sim.Time(c.Down))
 			in.struck[fault]++
 		case c.Mode == ChurnLeave && members[i].Leave(w, c.Down):

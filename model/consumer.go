@@ -815,9 +815,14 @@ func (m *Member) Crash(w *sim.World, point string) {
 }
 
 // Restart implements sim.Restarter: the member joins its group as a new
-// member and resumes from the committed offsets.
+// member and resumes from the committed offsets; before its group's
+// start time, it joins at that time, as it would have.
 func (m *Member) Restart(w *sim.World) {
 	m.hist.Put(&history.Entry{At: int64(w.Now()), Kind: history.Restart, Node: m.name, Service: m.service, Group: m.g.name})
+	if at := sim.Time(m.cfg.Start); w.Now() < at {
+		w.After(m.id, at-w.Now(), kindStart, 0, 0, nil)
+		return
+	}
 	m.start(w)
 }
 

@@ -204,6 +204,19 @@ func (s *System) Start() {
 	}
 }
 
+// Deployed reports whether node id runs at the world's time: every node
+// does from the start, a member of a group with a start time only from
+// then (the application is not deployed before). A fault strikes only
+// deployed nodes.
+func (s *System) Deployed(w *sim.World, id sim.NodeID) bool {
+	for _, m := range s.Members {
+		if m.id == id {
+			return w.Now() >= sim.Time(m.cfg.Start)
+		}
+	}
+	return true
+}
+
 // Targets returns the nodes a fault target names: a group name means every
 // member of the group; a service name every member of that service;
 // otherwise the node of that name (a member, a producer, or a broker of
