@@ -49,7 +49,16 @@ func (m *member) groupOpts(inc *incarnation) []kgo.Opt {
 		kgo.ConsumerGroup(m.r.groups[g.Group]), kgo.ConsumeTopics(m.r.topics[g.Topic]),
 		kgo.Balancers(bal), kgo.ConsumeResetOffset(reset), kgo.DisableAutoCommit(),
 		kgo.SessionTimeout(session), kgo.HeartbeatInterval(cmp.Or(g.HeartbeatInterval, model.DefaultHeartbeatInterval)),
-		kgo.RebalanceTimeout(2 * session), kgo.FetchMaxWait(100 * time.Millisecond),
+		// The rebalance timeout is the model's (Kafka's Java consumer's):
+		// max-poll-interval, which a live run leaves at its default. A
+		// crashed member still leaves a rebalance at its session timeout.
+		kgo.RebalanceTimeout(model.DefaultMaxPollInterval), kgo.FetchMaxWait(100 * time.Millisecond),
+		// The member gives up its partitions only between batches, as
+		// the simulated member (and Kafka's Java consumer, which
+		// rebalances inside poll) does: it never applies or commits a
+		// record of a partition a rebalance took from it. run allows
+		// the rebalance once the batch in hand is handled.
+		kgo.BlockRebalanceOnPoll(),
 		kgo.WithLogger(inc),
 		kgo.OnPartitionsAssigned(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
 			id, gen := cl.GroupMetadata()
@@ -186,9 +195,11 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 			// Killed: no leave, no commit. Close releases the client's
 			// goroutines; its dials fail, so nothing reaches the broker.
 			c.kill()
+			cl.AllowRebalance()
 			go cl.Close()
 			return crash.restart, true
 		}
+		cl.AllowRebalance()
 		if fs.Empty() {
 			sleep(ctx, cmp.Or(m.g.PollInterval, model.DefaultPollInterval))
 		}
@@ -196,6 +207,7 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	id, _ := cl.GroupMetadata()
+	cl.AllowRebalance()
 	cl.LeaveGroupContext(lctx)
 	inc.record(history.Entry{Kind: history.Leave, Member: id})
 	go cl.Close()
