@@ -138,6 +138,22 @@ func (inc *incarnation) Log(_ kgo.LogLevel, msg string, keyvals ...any) {
 	inc.record(history.Entry{Kind: history.Join, Member: id, Generation: int(max(inc.gen.Load(), 0))})
 }
 
+// polled records a poll of each partition fs returned records of, as the
+// simulated member does: the offsets it spans (Offset to
+// Offset+Count-1) in the generation it polled in, before the deliveries
+// of its records. The poll checks judge them.
+func (inc *incarnation) polled(cl *kgo.Client, fs kgo.Fetches) {
+	_, gen := cl.GroupMetadata()
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if len(p.Records) == 0 {
+			return
+		}
+		first, last := p.Records[0].Offset, p.Records[len(p.Records)-1].Offset
+		inc.record(history.Entry{Kind: history.Poll, Partition: int(p.Partition), Offset: first,
+			Count: int(last - first + 1), Generation: int(max(gen, 0))})
+	})
+}
+
 // start runs incarnations of the member until ctx ends, the first after
 // delay.
 func (m *member) start(ctx context.Context, delay time.Duration) {
@@ -182,6 +198,7 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 				m.r.noteOnce(fmt.Sprintf("group %s: %v", m.g.Group, err))
 			}
 		})
+		inc.polled(cl, fs)
 		var crash *errCrash
 		fs.EachRecord(func(kr *kgo.Record) {
 			if crash != nil || ctx.Err() != nil {
