@@ -163,9 +163,22 @@ func (m *member) start(ctx context.Context, delay time.Duration) {
 	}
 	for {
 		restart, ok := m.run(ctx)
-		if !ok || restart < 0 || !sleep(ctx, restart) {
+		if !ok {
 			return
 		}
+		// Crashed: down until its restart, or for good.
+		m.r.mu.Lock()
+		m.r.down++
+		if restart < 0 {
+			m.r.gone++
+		}
+		m.r.mu.Unlock()
+		if restart < 0 || !sleep(ctx, restart) {
+			return
+		}
+		m.r.mu.Lock()
+		m.r.down--
+		m.r.mu.Unlock()
 		m.r.rec.add(history.Entry{Kind: history.Restart, Node: m.name, Group: m.g.Group})
 	}
 }
