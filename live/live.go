@@ -145,9 +145,9 @@ type runner struct {
 	// of them that never restart: as in the simulation, a run with a
 	// member down has not drained, whatever the broker's offsets say.
 	down, gone int
-	faultTo time.Time   // faults strike until then
-	hits    map[int]int // fault index -> times its point was reached
-	notes   []string
+	faultTo    time.Time   // faults strike until then
+	hits       map[int]int // fault index -> times its point was reached
+	notes      []string
 }
 
 // hit counts one more time the crash point of fault i was reached and
