@@ -294,7 +294,10 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 	}
 	rec := history.Entry{Partition: int(kr.Partition), Offset: kr.Offset + 1}
 	offsets := map[string]map[int32]kgo.EpochOffset{kr.Topic: {kr.Partition: {Epoch: kr.LeaderEpoch, Offset: kr.Offset + 1}}}
-	cctx, cancel := context.WithTimeout(ctx, cmp.Or(m.r.o.commitTimeout, 5*time.Second))
+	// A commit once sent is answered or times out: the run's stop does
+	// not cut it off, or the history would call unknown a commit the
+	// broker took.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cmp.Or(m.r.o.commitTimeout, 5*time.Second))
 	defer cancel()
 	cl.CommitOffsetsSync(cctx, offsets, func(_ *kgo.Client, req *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
 		rec.Generation, rec.Member = int(req.Generation), req.MemberID
