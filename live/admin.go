@@ -184,7 +184,7 @@ func (r *runner) drain(ctx context.Context) bool {
 		ok, err := r.drained(qctx, cl)
 		cancel()
 		if err != nil && ctx.Err() == nil {
-			r.note("drain: " + err.Error())
+			r.noteOnce("drain: " + err.Error())
 		}
 		if ok {
 			r.mu.Lock()

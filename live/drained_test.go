@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -127,5 +128,77 @@ func TestStopLetsTheCommitInFlightFinish(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("%d commits recorded, want at least 2", n)
+	}
+}
+
+// TestBrokerGoneMidRun: a broker that goes away mid-run ends the run
+// within its timeout with the history recorded so far, not drained, and
+// each failure said once: the drain asks the broker every 50ms, and its
+// notes grew by one line a try.
+func TestBrokerGoneMidRun(t *testing.T) {
+	t.Parallel()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenarios.Builtin("double-credit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Duration = 1500 * time.Millisecond
+	go func() { time.Sleep(time.Second); c.Close() }()
+	start := time.Now()
+	res, err := Run(context.Background(), s, Options{Brokers: c.ListenAddrs(), Seed: 3, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %s with a 5s timeout", d)
+	}
+	if res.Drained || res.History.Len() == 0 {
+		t.Errorf("drained=%v with %d records, want a partial history not drained", res.Drained, res.History.Len())
+	}
+	seen := map[string]bool{}
+	for _, n := range res.Notes {
+		if seen[n] {
+			t.Errorf("note said twice: %s", n)
+		}
+		seen[n] = true
+	}
+	if len(res.Notes) > 10 {
+		t.Errorf("%d notes: %q", len(res.Notes), res.Notes)
+	}
+	t.Logf("took %s; notes %q", time.Since(start), res.Notes)
+}
+
+// TestPublishFailIsRecordedAndTheRunGoesOn: a producer out of retries
+// (ack-loss with retries 0, which a live run accepts) records each failed
+// publish as publish-fail and the run goes on to its verdicts, as the
+// simulation does; it failed the whole run at the first. A producer none
+// of whose publishes was acknowledged still fails the run, saying so.
+func TestPublishFailIsRecordedAndTheRunGoesOn(t *testing.T) {
+	t.Parallel()
+	s, err := scenarios.Builtin("producer-retry-duplicates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Duration = time.Second
+	p := &s.System.Producers[0]
+	p.Retries = 0
+	res, err := Run(context.Background(), s, Options{Seed: 1, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatalf("live: %v", err)
+	}
+	if res.History.Count(history.PublishFail) == 0 || res.History.Count(history.PublishAck) == 0 {
+		t.Fatalf("%d publish-fail and %d publish-ack records, want both", res.History.Count(history.PublishFail), res.History.Count(history.PublishAck))
+	}
+	if v := verdict(t, res, "no-loss"); v != checks.Holds {
+		t.Errorf("no-loss = %s, want holds", v)
+	}
+	p.AckLoss.Num = 0
+	p.RequestLoss.Num, p.RequestLoss.Den = 1, 1
+	_, err = Run(context.Background(), s, Options{Seed: 1, Timeout: 20 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "none of its") {
+		t.Errorf("every request lost: err = %v, want none acknowledged", err)
 	}
 }
