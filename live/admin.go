@@ -148,7 +148,11 @@ func (r *runner) drained(ctx context.Context, cl *kgo.Client) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("fetch the offsets of group %s: %w", of.Group, err)
 		}
-		if err := kerr.ErrorForCode(ofResp.ErrorCode); err != nil {
+		if err := kerr.ErrorForCode(ofResp.ErrorCode); errors.Is(err, kerr.GroupIDNotFound) {
+			// A group that has not joined yet (a late start) has
+			// committed nothing: not drained, and nothing wrong.
+			return false, nil
+		} else if err != nil {
 			return false, fmt.Errorf("fetch the offsets of group %s: %w", of.Group, err)
 		}
 		committed := map[int32]int64{}

@@ -202,3 +202,51 @@ func TestPublishFailIsRecordedAndTheRunGoesOn(t *testing.T) {
 		t.Errorf("every request lost: err = %v, want none acknowledged", err)
 	}
 }
+
+const lateGroup = `name: late-group
+duration: 1s
+topics:
+  - name: t
+    partitions: 1
+producers:
+  - name: p
+    topic: t
+    rate: 50/s
+    events:
+      - type: Deposited
+consumers:
+  - group: g
+    topic: t
+    members: 3
+    handler: balance
+  - group: late
+    topic: t
+    members: 1
+    start: 1500ms
+    handler: balance
+checks: [no-loss, unseen]
+`
+
+// TestLateGroupAndIdleMembersDrain: members with no partition to get
+// (three on one partition) and a group that joins only during the drain
+// end in a drained run; the broker's "no such group" for the group not
+// joined yet is not drained, not a failure to note.
+func TestLateGroupAndIdleMembersDrain(t *testing.T) {
+	t.Parallel()
+	s, err := scenarios.Parse("late-group.yaml", []byte(lateGroup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), s, Options{Seed: 1, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Drained || !res.Met() {
+		t.Errorf("drained=%v failures=%v, want drained and every check holding", res.Drained, res.Failures)
+	}
+	for _, n := range res.Notes {
+		if strings.Contains(n, "GROUP_ID_NOT_FOUND") {
+			t.Errorf("note: %s", n)
+		}
+	}
+}
