@@ -148,7 +148,11 @@ func (r *runner) drained(ctx context.Context, cl *kgo.Client) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("fetch the offsets of group %s: %w", of.Group, err)
 		}
-		if err := kerr.ErrorForCode(ofResp.ErrorCode); err != nil {
+		if err := kerr.ErrorForCode(ofResp.ErrorCode); errors.Is(err, kerr.GroupIDNotFound) {
+			// A group that has not joined yet (a late start) has
+			// committed nothing: not drained, and nothing wrong.
+			return false, nil
+		} else if err != nil {
 			return false, fmt.Errorf("fetch the offsets of group %s: %w", of.Group, err)
 		}
 		committed := map[int32]int64{}
@@ -168,7 +172,9 @@ func (r *runner) drained(ctx context.Context, cl *kgo.Client) (bool, error) {
 
 // drain waits, at most the scenario's drain time and the run's timeout,
 // until the broker says every group has committed up to the high
-// watermarks.
+// watermarks and no crashed member is still down, as the simulation's
+// drain does. Once the groups have caught up with a member that never
+// restarts, it gives up at once: the run cannot drain.
 func (r *runner) drain(ctx context.Context) bool {
 	cl, err := r.admin()
 	if err != nil {
@@ -182,10 +188,21 @@ func (r *runner) drain(ctx context.Context) bool {
 		ok, err := r.drained(qctx, cl)
 		cancel()
 		if err != nil && ctx.Err() == nil {
-			r.note("drain: " + err.Error())
+			r.noteOnce("drain: " + err.Error())
 		}
 		if ok {
-			return true
+			r.mu.Lock()
+			down, gone := r.down, r.gone
+			r.mu.Unlock()
+			switch {
+			case down == 0:
+				return true
+			case gone > 0:
+				// A member that never restarts keeps the run from
+				// draining: the others have caught up, and nothing
+				// more will change.
+				return false
+			}
 		}
 		if !sleep(ctx, 50*time.Millisecond) {
 			return false

@@ -141,9 +141,13 @@ type runner struct {
 	mu      sync.Mutex
 	crashes int
 	unknown int
-	faultTo time.Time   // faults strike until then
-	hits    map[int]int // fault index -> times its point was reached
-	notes   []string
+	// down counts the members crashed and not restarted yet, gone those
+	// of them that never restart: as in the simulation, a run with a
+	// member down has not drained, whatever the broker's offsets say.
+	down, gone int
+	faultTo    time.Time   // faults strike until then
+	hits       map[int]int // fault index -> times its point was reached
+	notes      []string
 }
 
 // hit counts one more time the crash point of fault i was reached and
@@ -217,6 +221,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("live %s: %w", s.Name, err)
 	}
 	drained := r.drain(ctx)
+	up := r.membersUp()
 	stopMembers()
 	stopped := waitBounded(&members, 10*time.Second)
 	r.mu.Lock()
@@ -240,10 +245,15 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	// The end record says what the broker says after the members stopped:
-	// every group's committed offsets against the high watermarks.
+	// every group's committed offsets against the high watermarks; and,
+	// as the simulation's, that no member was down when the drain ended.
 	final, err := r.drainedAtEnd(ctx)
 	if err != nil {
 		notes = append(notes, "the end's drained flag: "+err.Error())
+	}
+	if !up {
+		notes = append(notes, "a crashed member was still down when the drain ended (restart-after never, or not yet restarted): the run did not drain")
+		final = false
 	}
 	if final != drained {
 		notes = append(notes, fmt.Sprintf("the broker's offsets said drained=%v when the drain ended and drained=%v after the members stopped; the end record says %v", drained, final, final))
@@ -273,6 +283,14 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// membersUp reports whether no member is down: crashed and not
+// restarted yet.
+func (r *runner) membersUp() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.down == 0
 }
 
 // waitBounded waits for wg at most d; it reports whether wg finished.

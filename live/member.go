@@ -49,7 +49,16 @@ func (m *member) groupOpts(inc *incarnation) []kgo.Opt {
 		kgo.ConsumerGroup(m.r.groups[g.Group]), kgo.ConsumeTopics(m.r.topics[g.Topic]),
 		kgo.Balancers(bal), kgo.ConsumeResetOffset(reset), kgo.DisableAutoCommit(),
 		kgo.SessionTimeout(session), kgo.HeartbeatInterval(cmp.Or(g.HeartbeatInterval, model.DefaultHeartbeatInterval)),
-		kgo.RebalanceTimeout(2 * session), kgo.FetchMaxWait(100 * time.Millisecond),
+		// The rebalance timeout is the model's (Kafka's Java consumer's):
+		// max-poll-interval, which a live run leaves at its default. A
+		// crashed member still leaves a rebalance at its session timeout.
+		kgo.RebalanceTimeout(model.DefaultMaxPollInterval), kgo.FetchMaxWait(100 * time.Millisecond),
+		// The member gives up its partitions only between batches, as
+		// the simulated member (and Kafka's Java consumer, which
+		// rebalances inside poll) does: it never applies or commits a
+		// record of a partition a rebalance took from it. run allows
+		// the rebalance once the batch in hand is handled.
+		kgo.BlockRebalanceOnPoll(),
 		kgo.WithLogger(inc),
 		kgo.OnPartitionsAssigned(func(_ context.Context, cl *kgo.Client, a map[string][]int32) {
 			id, gen := cl.GroupMetadata()
@@ -129,6 +138,22 @@ func (inc *incarnation) Log(_ kgo.LogLevel, msg string, keyvals ...any) {
 	inc.record(history.Entry{Kind: history.Join, Member: id, Generation: int(max(inc.gen.Load(), 0))})
 }
 
+// polled records a poll of each partition fs returned records of, as the
+// simulated member does: the offsets it spans (Offset to
+// Offset+Count-1) in the generation it polled in, before the deliveries
+// of its records. The poll checks judge them.
+func (inc *incarnation) polled(cl *kgo.Client, fs kgo.Fetches) {
+	_, gen := cl.GroupMetadata()
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if len(p.Records) == 0 {
+			return
+		}
+		first, last := p.Records[0].Offset, p.Records[len(p.Records)-1].Offset
+		inc.record(history.Entry{Kind: history.Poll, Partition: int(p.Partition), Offset: first,
+			Count: int(last - first + 1), Generation: int(max(gen, 0))})
+	})
+}
+
 // start runs incarnations of the member until ctx ends, the first after
 // delay.
 func (m *member) start(ctx context.Context, delay time.Duration) {
@@ -138,9 +163,22 @@ func (m *member) start(ctx context.Context, delay time.Duration) {
 	}
 	for {
 		restart, ok := m.run(ctx)
-		if !ok || restart < 0 || !sleep(ctx, restart) {
+		if !ok {
 			return
 		}
+		// Crashed: down until its restart, or for good.
+		m.r.mu.Lock()
+		m.r.down++
+		if restart < 0 {
+			m.r.gone++
+		}
+		m.r.mu.Unlock()
+		if restart < 0 || !sleep(ctx, restart) {
+			return
+		}
+		m.r.mu.Lock()
+		m.r.down--
+		m.r.mu.Unlock()
 		m.r.rec.add(history.Entry{Kind: history.Restart, Node: m.name, Group: m.g.Group})
 	}
 }
@@ -173,6 +211,7 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 				m.r.noteOnce(fmt.Sprintf("group %s: %v", m.g.Group, err))
 			}
 		})
+		inc.polled(cl, fs)
 		var crash *errCrash
 		fs.EachRecord(func(kr *kgo.Record) {
 			if crash != nil || ctx.Err() != nil {
@@ -186,9 +225,11 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 			// Killed: no leave, no commit. Close releases the client's
 			// goroutines; its dials fail, so nothing reaches the broker.
 			c.kill()
+			cl.AllowRebalance()
 			go cl.Close()
 			return crash.restart, true
 		}
+		cl.AllowRebalance()
 		if fs.Empty() {
 			sleep(ctx, cmp.Or(m.g.PollInterval, model.DefaultPollInterval))
 		}
@@ -196,6 +237,7 @@ func (m *member) run(ctx context.Context) (restart time.Duration, ok bool) {
 	lctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	id, _ := cl.GroupMetadata()
+	cl.AllowRebalance()
 	cl.LeaveGroupContext(lctx)
 	inc.record(history.Entry{Kind: history.Leave, Member: id})
 	go cl.Close()
@@ -252,7 +294,10 @@ func (m *member) commit(ctx context.Context, cl *kgo.Client, inc *incarnation, k
 	}
 	rec := history.Entry{Partition: int(kr.Partition), Offset: kr.Offset + 1}
 	offsets := map[string]map[int32]kgo.EpochOffset{kr.Topic: {kr.Partition: {Epoch: kr.LeaderEpoch, Offset: kr.Offset + 1}}}
-	cctx, cancel := context.WithTimeout(ctx, cmp.Or(m.r.o.commitTimeout, 5*time.Second))
+	// A commit once sent is answered or times out: the run's stop does
+	// not cut it off, or the history would call unknown a commit the
+	// broker took.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cmp.Or(m.r.o.commitTimeout, 5*time.Second))
 	defer cancel()
 	cl.CommitOffsetsSync(cctx, offsets, func(_ *kgo.Client, req *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
 		rec.Generation, rec.Member = int(req.Generation), req.MemberID

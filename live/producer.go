@@ -66,8 +66,13 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 	// it is acknowledged.
 	oneInFlight := p.Idempotent && p.MaxInFlight == 1
 	start := time.Now()
+	// A publish that fails (out of retries) is a publish-fail record, as
+	// simulated, and the run goes on; a producer none of whose publishes
+	// was acknowledged ends the run with an error: the broker is not
+	// there, or refuses it.
 	var failed sync.Mutex
 	var firstErr error
+	fails, acks := 0, 0
 	rr := 0
 	for n := 1; p.Count == 0 || n <= p.Count; n++ {
 		gap := p.Interval/2 + time.Duration(r.intN(int64(p.Interval)+1))
@@ -100,12 +105,16 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 				r.rec.add(history.Entry{Kind: history.PublishFail, Node: p.Name, Topic: p.Topic, Partition: part,
 					Event: pub.Event, Key: key, Type: ev.Type, Amount: amount, Attempt: 1, Reason: err.Error()})
 				failed.Lock()
+				fails++
 				if firstErr == nil && ctx.Err() == nil {
-					firstErr = fmt.Errorf("producer %s: publish %s: %w", p.Name, pub.Event, err)
+					firstErr = fmt.Errorf("publish %s: %w", pub.Event, err)
 				}
 				failed.Unlock()
 				return
 			}
+			failed.Lock()
+			acks++
+			failed.Unlock()
 			if p.Acks == model.AcksNone {
 				return // nothing acknowledged: the fetches will show the appends
 			}
@@ -132,5 +141,12 @@ func (r *runner) produce(ctx context.Context, p model.ProducerConfig) error {
 	}
 	failed.Lock()
 	defer failed.Unlock()
-	return firstErr
+	switch {
+	case firstErr == nil:
+	case acks == 0:
+		return fmt.Errorf("producer %s: none of its %d publishes was acknowledged (is the broker up?); the first: %w", p.Name, fails, firstErr)
+	default:
+		r.note(fmt.Sprintf("producer %s: %d publishes failed, recorded as publish-fail (the first: %v)", p.Name, fails, firstErr))
+	}
+	return nil
 }

@@ -17,12 +17,22 @@ type recorder struct {
 	start    time.Time
 	h        history.History
 	appended map[string]bool // topic/partition/offset whose append is recorded
-	attempts map[[2]string]int
+	attempts map[delivery]int
+}
+
+// delivery is a record of a topic's partition delivered to a group: the
+// simulation counts a delivery's attempt by its offset in the group, so
+// that an event the log holds twice (a retry's duplicate) is delivered
+// once at each offset.
+type delivery struct {
+	group, topic string
+	partition    int
+	offset       int64
 }
 
 func newRecorder(source string) *recorder {
 	return &recorder{start: time.Now(), h: history.History{Source: source},
-		appended: map[string]bool{}, attempts: map[[2]string]int{}}
+		appended: map[string]bool{}, attempts: map[delivery]int{}}
 }
 
 // add records r now.
@@ -57,13 +67,14 @@ func (rc *recorder) appendSeen(a history.Entry) bool {
 	return true
 }
 
-// deliver records the delivery d, counting its attempt in its group: the
-// observer knows how often the group got the event, the member does not.
+// deliver records the delivery d, counting its attempt in its group by
+// its offset, as the simulation does: the observer knows how often the
+// group got the record, the member does not.
 func (rc *recorder) deliver(d history.Entry) history.Entry {
 	rc.appendSeen(d)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	k := [2]string{d.Group, d.Event}
+	k := delivery{d.Group, d.Topic, d.Partition, d.Offset}
 	rc.attempts[k]++
 	d.Kind, d.Attempt = history.Deliver, rc.attempts[k]
 	rc.addLocked(d)

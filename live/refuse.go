@@ -54,6 +54,9 @@ func Refusals(s *scenarios.Scenario, o Options) []string {
 		if lossy && !embedded {
 			no("%s: request-loss, ack-loss: requests and acknowledgements are lost through the embedded cluster's request control; a real broker's are not evsim's to drop (run without --brokers)", at)
 		}
+		if lossy && embedded && p.Acks == model.AcksNone {
+			no("%s: request-loss, ack-loss with acks none: the embedded cluster's control loses a request by holding its answer, and a request with acks none has none", at)
+		}
 		if p.ErrorResponses.Num != 0 {
 			no("%s: error-responses: retriable error answers have no live counterpart yet", at)
 		}
