@@ -111,7 +111,8 @@ func StreamIntegrity(h *history.History) Result {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command, every batch at the version its command decided on.", appends, streams)
 		if unknown > 0 {
-			res.Explanation += fmt.Sprintf(" %d command batch(es) record no basis (the version their command decided on) and were not judged for a lost update.", unknown)
+			res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command. "+
+				"%d command batch(es) record no basis (the version their command decided on) and were not judged for a lost update; the others landed at the version after their basis.", appends, streams, unknown)
 		}
 		return res
 	}
