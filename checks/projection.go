@@ -525,13 +525,17 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 // has written nothing yet. The witness is the write, the read, and what
 // shows the read model was not there yet: a reset of it since its last
 // checkpoint (a rebuild), and the checkpoint that reached the write only
-// after the read.
+// after the read. A successful write that records no version (a
+// stream's versions start at 1) gives a read nothing to be compared with:
+// it is counted and told, not judged.
 func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
 	last := map[history.Sym]map[history.Sym]int{} // session -> aggregate -> its last write
-	reads, bad, unanswered := 0, 0, 0
+	reads, bad, unanswered, unversioned := 0, 0, 0, 0
 	for i, r := range h.Compact(history.CommandReturn, history.Crash, history.QueryReturn) {
 		switch k := r.Kind(); {
+		case k == history.CommandReturn && r.Outcome() == history.OutcomeOK && r.Version <= 0:
+			unversioned++
 		case k == history.CommandReturn && r.Outcome() == history.OutcomeOK:
 			if last[r.Node] == nil {
 				last[r.Node] = map[history.Sym]int{}
@@ -561,6 +565,9 @@ func ReadYourWrites(h *history.History) Result {
 	skipped := ""
 	if unanswered > 0 {
 		skipped = fmt.Sprintf(" %d read(s) after a write timed out or never got an answer: they read nothing and were not judged.", unanswered)
+	}
+	if unversioned > 0 {
+		skipped += fmt.Sprintf(" %d successful write(s) record no version (the stream version the write returned), so no read was judged against them.", unversioned)
 	}
 	if bad > 0 {
 		res.Verdict = Violated
