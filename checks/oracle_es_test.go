@@ -674,8 +674,9 @@ var (
 )
 
 // Histories of a producer publishing events named from the vocabulary
-// (mostly facts; a planted name that is not), beside store appends and
-// broker appends whose types are not published and are not judged.
+// (mostly facts; a planted name that is not), beside broker appends
+// (whose types are the published ones) and an event store's append,
+// whose type is judged too.
 func drawNamesHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	n := rapid.IntRange(0, 4).Draw(t, "publishes")
@@ -689,18 +690,22 @@ func drawNamesHistory(t *rapid.T) *history.History {
 		h.Add(history.Entry{At: int64(2*i + 1), Kind: history.Append, Node: "broker", Topic: "t", Event: id, Type: typ})
 	}
 	if rapid.Bool().Draw(t, "store") {
+		typ := rapid.SampledFrom(esFacts).Draw(t, "stored")
+		if rapid.Bool().Draw(t, "stored planted") {
+			typ = rapid.SampledFrom(esNotFacts).Draw(t, "stored not a fact")
+		}
 		h.Add(history.Entry{At: int64(2 * n), Kind: history.StoreAppend, Node: "store", Key: "a", Event: "c1/e1",
-			Type: rapid.SampledFrom(esNotFacts).Draw(t, "stored"), Version: 1, Command: "c1"})
+			Type: typ, Version: 1, Command: "c1"})
 	}
 	return h
 }
 
-// oracleEventNames: not applicable with no publish; violated when a
-// published type is not one of the facts.
+// oracleEventNames: not applicable with no publish and no store append;
+// violated when a published or stored type is not one of the facts.
 func oracleEventNames(h *history.History) Verdict {
 	published := false
 	for _, r := range h.All() {
-		if r.Kind != history.Publish {
+		if r.Kind != history.Publish && r.Kind != history.StoreAppend {
 			continue
 		}
 		published = true
