@@ -50,20 +50,25 @@ func anyPastStrict(words []string) bool {
 	return false
 }
 
-// EventNames checks that every published event type reads as a past-tense
-// fact (see [EventName]). Its witness is the first publish of each badly
-// named type. With no publish it is not applicable.
+// EventNames checks that every published event type, and every type an
+// event store stored (history.StoreAppend), reads as a past-tense fact
+// (see [EventName]): an event-sourced history may publish nothing. Its
+// witness is the first publish or append of each badly named type. With
+// no publish and no append it is not applicable.
 func EventNames(h *history.History) Result {
 	res := Result{Check: "event-names"}
 	seen := map[string]bool{}
 	var problems []string
-	types := 0
-	for _, r := range h.OfKind(history.Publish) {
+	types, stored := 0, 0
+	for _, r := range h.OfKind(history.Publish, history.StoreAppend) {
 		if seen[r.Type] {
 			continue
 		}
 		seen[r.Type] = true
 		types++
+		if r.Kind == history.StoreAppend {
+			stored++
+		}
 		if p, ok := EventName(r.Type); !ok {
 			res.Witness = append(res.Witness, r)
 			problems = append(problems, p)
@@ -71,12 +76,15 @@ func EventNames(h *history.History) Result {
 	}
 	if types == 0 {
 		res.Verdict = Unknown
-		res.Explanation = "Not applicable: no event was published (no publish record)."
+		res.Explanation = "Not applicable: no event was published or stored (no publish or store-append record)."
 		return res
 	}
 	if len(problems) == 0 {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("All %d published event type(s) read as past-tense facts.", types)
+		if stored > 0 {
+			res.Explanation = fmt.Sprintf("All %d published or stored event type(s) read as past-tense facts.", types)
+		}
 		return res
 	}
 	res.Verdict = Violated

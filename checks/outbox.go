@@ -111,7 +111,11 @@ func OutboxEquivalence(h *history.History) Result {
 		pub, app := h.At(firstPublish[id]), h.At(appended[id])
 		res.Verdict = Violated
 		res.Witness = []history.Entry{pub, app}
-		if c := commandOf(id); c != "" {
+		c := pub.Command // the command the publish names, else the one its id is derived from
+		if c == "" {
+			c = commandOf(id)
+		}
+		if c != "" {
 			for _, r := range h.OfKind(history.StoreRollback) {
 				if r.Kind == history.StoreRollback && r.Command == c {
 					res.Witness = append(res.Witness, r)

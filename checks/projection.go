@@ -388,6 +388,7 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 	firstCP := map[history.Sym][]int{} // group -> checkpoint record indexes in order
 	var groups []history.Sym
 	var commits []int
+	unpositioned := 0
 	for i, r := range h.Compact(history.ProjectionApply, history.Checkpoint, history.StoreAppend) {
 		k := r.Kind()
 		if k != history.StoreAppend {
@@ -405,6 +406,10 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 			maxCP[r.Group] = max(maxCP[r.Group], r.Position)
 			firstCP[r.Group] = append(firstCP[r.Group], i)
 		case history.StoreAppend:
+			if r.Position <= 0 {
+				unpositioned++ // no position: no checkpoint is known to pass it
+				continue
+			}
 			commits = append(commits, i)
 		}
 	}
@@ -499,6 +504,9 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 	if judged+topicJudged == 0 {
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: no read model checkpointed past a committed event (no checkpoint records, or none at or above a committed position)."
+		if unpositioned > 0 {
+			res.Explanation += " " + unpositionedNote(unpositioned)
+		}
 		return res
 	}
 	res.Verdict = Holds
@@ -510,6 +518,9 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 	default:
 		res.Explanation = fmt.Sprintf("Every committed event at or below the checkpoints of the %d read model(s) of the event store was applied, "+
 			"and every record below the checkpoints of the %d read model(s) fed by a topic (%d event(s) and %d record(s) judged).", len(groups), len(sources), judged, topicJudged)
+	}
+	if unpositioned > 0 {
+		res.Explanation += " " + unpositionedNote(unpositioned)
 	}
 	return res
 }
@@ -525,13 +536,17 @@ func noHoleBelowCheckpoint(j *Judgement) Result {
 // has written nothing yet. The witness is the write, the read, and what
 // shows the read model was not there yet: a reset of it since its last
 // checkpoint (a rebuild), and the checkpoint that reached the write only
-// after the read.
+// after the read. A successful write that records no version (a
+// stream's versions start at 1) gives a read nothing to be compared with:
+// it is counted and told, not judged.
 func ReadYourWrites(h *history.History) Result {
 	res := Result{Check: "read-your-writes"}
 	last := map[history.Sym]map[history.Sym]int{} // session -> aggregate -> its last write
-	reads, bad, unanswered := 0, 0, 0
+	reads, bad, unanswered, unversioned := 0, 0, 0, 0
 	for i, r := range h.Compact(history.CommandReturn, history.Crash, history.QueryReturn) {
 		switch k := r.Kind(); {
+		case k == history.CommandReturn && r.Outcome() == history.OutcomeOK && r.Version <= 0:
+			unversioned++
 		case k == history.CommandReturn && r.Outcome() == history.OutcomeOK:
 			if last[r.Node] == nil {
 				last[r.Node] = map[history.Sym]int{}
@@ -561,6 +576,9 @@ func ReadYourWrites(h *history.History) Result {
 	skipped := ""
 	if unanswered > 0 {
 		skipped = fmt.Sprintf(" %d read(s) after a write timed out or never got an answer: they read nothing and were not judged.", unanswered)
+	}
+	if unversioned > 0 {
+		skipped += fmt.Sprintf(" %d successful write(s) record no version (the stream version the write returned), so no read was judged against them.", unversioned)
 	}
 	if bad > 0 {
 		res.Verdict = Violated
@@ -659,6 +677,7 @@ func boundedStaleness(j *Judgement) Result {
 	reset := map[string]int{} // a stop-then-rebuild reset since the last checkpoint
 	var groups []string
 	commits := make([]int, 0, h.Count(history.StoreAppend))
+	unpositioned := 0
 	for i, r := range h.Compact(append([]history.Kind{history.StoreAppend}, readModelKinds...)...) {
 		if y, ok := readModelSym(h, i, r); ok {
 			g := h.Str(y)
@@ -677,6 +696,10 @@ func boundedStaleness(j *Judgement) Result {
 			}
 		}
 		if r.KindCode() == codeStoreAppend {
+			if r.Position <= 0 {
+				unpositioned++ // no position: no checkpoint is known to reach it
+				continue
+			}
 			commits = append(commits, i)
 		}
 	}
@@ -697,6 +720,9 @@ func boundedStaleness(j *Judgement) Result {
 	if committed == 0 {
 		res.Verdict = Unknown
 		res.Explanation = fmt.Sprintf("Not applicable: nothing was committed for the %d read model(s) to catch up with.", len(groups)+len(sources))
+		if unpositioned > 0 {
+			res.Explanation = fmt.Sprintf("Not applicable: nothing with a position was committed for the %d read model(s) to catch up with. %s", len(groups)+len(sources), unpositionedNote(unpositioned))
+		}
 		return res
 	}
 	end := lastAt(h)
@@ -768,11 +794,21 @@ func boundedStaleness(j *Judgement) Result {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("Each of the %d read model(s) had checkpointed every committed event (or every record of its topic) by the end; the worst staleness a query saw was %d event(s), %v.",
 			len(groups)+len(sources), st.MaxEvents, st.MaxTime)
+		if unpositioned > 0 {
+			res.Explanation += " " + unpositionedNote(unpositioned)
+		}
 		return res
 	}
 	res.Verdict = Violated
 	res.Explanation = fmt.Sprintf("At the end of the run, after the faults stopped and the heal phase, %s. %s", joinAnd(behind), res.Explanation)
 	return res
+}
+
+// unpositionedNote tells of n committed events (store-append records)
+// that carry no position: a store's positions start at 1, and a
+// checkpoint cannot be compared with an event that has none.
+func unpositionedNote(n int) string {
+	return fmt.Sprintf("%d committed event(s) carry no position (a store-append without \"position\"), so no checkpoint could be compared with them: they were not judged.", n)
 }
 
 func joinAnd(s []string) string {

@@ -18,7 +18,7 @@ type sagaLog struct {
 	starts    map[uint64][]int // indices of SagaStart records
 	completed map[uint64]int   // first SagaCompleted
 	comp      map[uint64]int   // first SagaCompensated
-	last      map[uint64]int   // last write: SagaStart or SagaTransition
+	last      map[uint64]int   // last write: SagaStart or SagaTransition (none: a saga that logs only its end)
 	lastEnd   map[uint64]int   // last SagaCompleted or SagaCompensated
 	conflicts int
 	end       int // the End record, or -1
@@ -28,6 +28,7 @@ type sagaLog struct {
 func readSagas(h *history.History) *sagaLog {
 	l := &sagaLog{starts: map[uint64][]int{}, completed: map[uint64]int{}, comp: map[uint64]int{},
 		last: map[uint64]int{}, lastEnd: map[uint64]int{}, end: -1}
+	seen := map[uint64]bool{}
 	for i, r := range h.Compact(history.End, history.SagaConflict, history.SagaStart, history.SagaTransition,
 		history.SagaCompleted, history.SagaCompensated) {
 		kind := r.Kind()
@@ -40,10 +41,10 @@ func readSagas(h *history.History) *sagaLog {
 			continue
 		}
 		k := symPair(r.Group, r.Key)
-		if _, ok := l.last[k]; !ok {
+		if _, ok := seen[k]; !ok {
+			seen[k] = true
 			l.order = append(l.order, sagaKey{h.Str(r.Group), h.Str(r.Key)})
 			l.ids = append(l.ids, k)
-			l.last[k] = i
 		}
 		switch kind {
 		case history.SagaStart:
@@ -76,9 +77,12 @@ func readSagas(h *history.History) *sagaLog {
 func SagaSingleInstance(h *history.History) Result {
 	res := Result{Check: "saga-single-instance"}
 	l := readSagas(h)
-	var dup int
+	var dup, started int
 	for n, k := range l.order {
 		s := l.starts[l.ids[n]]
+		if len(s) > 0 {
+			started++
+		}
 		if len(s) < 2 {
 			continue
 		}
@@ -106,8 +110,16 @@ func SagaSingleInstance(h *history.History) Result {
 		res.Explanation = "Not applicable: the history has no saga records."
 		return res
 	}
+	if started == 0 {
+		res.Verdict = Unknown
+		res.Explanation = fmt.Sprintf("Not applicable: none of the %d saga(s) in the history has a saga-start record, so none could have been started twice.", len(l.order))
+		return res
+	}
 	res.Verdict = Holds
-	res.Explanation = fmt.Sprintf("Each of the %d sagas was started once.", len(l.order))
+	res.Explanation = fmt.Sprintf("Each of the %d sagas was started once.", started)
+	if n := len(l.order) - started; n > 0 {
+		res.Explanation += fmt.Sprintf(" %d saga(s) have no saga-start record and were not judged.", n)
+	}
 	if l.conflicts > 0 {
 		res.Explanation += fmt.Sprintf(" %s were rejected by the version check and retried.", plural(l.conflicts, "write", "writes"))
 	}
@@ -139,7 +151,7 @@ func SagaOutcome(h *history.History) Result {
 		id := l.ids[n]
 		c, okc := l.completed[id]
 		x, okx := l.comp[id]
-		last := h.At(l.last[id]) // its state lives in its side row
+		lw, wrote := l.last[id]
 		if okc && okx {
 			both++
 			if res.Witness != nil {
@@ -165,7 +177,11 @@ func SagaOutcome(h *history.History) Result {
 		} else if okx {
 			compensated++
 		}
-		if e, ok := l.lastEnd[id]; sagaEnded(last.To) || ok && e > l.last[id] {
+		if !wrote {
+			continue // no start or transition: the saga logs only its end, so it ended
+		}
+		last := h.At(lw) // its state lives in its side row
+		if e, ok := l.lastEnd[id]; sagaEnded(last.To) || ok && e > lw {
 			continue // its last write ended it, whatever the state's name
 		}
 		if !drained {
@@ -182,7 +198,7 @@ func SagaOutcome(h *history.History) Result {
 		} else if okx {
 			end = x
 		}
-		res.Witness = pickRecords(h, end, l.last[id], l.end)
+		res.Witness = pickRecords(h, end, lw, l.end)
 		was := ""
 		if end >= 0 {
 			e := h.At(end)

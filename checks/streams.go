@@ -15,7 +15,8 @@ import (
 // each batch was appended at the version after the one its command
 // decided on (Basis), so that two commands that decided on the same
 // version cannot both win: the lost update that an expected version
-// prevents. With no store append it is not applicable (Unknown).
+// prevents. A batch whose basis is [history.BasisUnknown] is not judged
+// for a lost update. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
 	type batch struct{ first, last int32 } // record indices of its first and last event
@@ -34,7 +35,7 @@ func StreamIntegrity(h *history.History) Result {
 			witness, explain = recs, why
 		}
 	}
-	appends, streams := 0, 0
+	appends, streams, unknown := 0, 0, 0 // unknown: batches with no basis
 	for i, y := range h.Compact(history.StoreAppend) {
 		appends++
 		if _, ok := versions[y.Key]; !ok {
@@ -73,7 +74,12 @@ func StreamIntegrity(h *history.History) Result {
 				"retry with the same event ids and the store's idempotent append keeps one.",
 				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
 		}
-		if basis := h.BasisOf(y); y.Version != basis+1 {
+		basis := h.BasisOf(y)
+		if basis == history.BasisUnknown {
+			unknown++
+			continue
+		}
+		if y.Version != basis+1 {
 			r := h.At(i)
 			w := -1
 			for j := i - 1; j >= 0; j-- {
@@ -104,6 +110,10 @@ func StreamIntegrity(h *history.History) Result {
 	if problems == 0 {
 		res.Verdict = Holds
 		res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command, every batch at the version its command decided on.", appends, streams)
+		if unknown > 0 {
+			res.Explanation = fmt.Sprintf("%d events in %d streams: versions contiguous, event ids unique, one batch per command. "+
+				"%d command batch(es) record no basis (the version their command decided on) and were not judged for a lost update; the others landed at the version after their basis.", appends, streams, unknown)
+		}
 		return res
 	}
 	res.Verdict = Violated

@@ -49,12 +49,15 @@ type Entry struct {
 	PowerLoss bool `json:"power_loss,omitempty"`
 
 	// event sourcing and CQRS
-	Version  int64   `json:"version,omitempty"`
-	Position int64   `json:"position,omitempty"`
-	Expected string  `json:"expected,omitempty"`
-	Basis    int64   `json:"basis,omitempty"`
-	Command  string  `json:"command,omitempty"`
-	Outcome  Outcome `json:"outcome,omitempty"`
+	Version  int64  `json:"version,omitempty"`
+	Position int64  `json:"position,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	// Basis is the version of its stream a command decided on (a
+	// StoreAppend's, a replay's) or a saga read; [BasisUnknown] when the
+	// history does not say.
+	Basis   int64   `json:"basis,omitempty"`
+	Command string  `json:"command,omitempty"`
+	Outcome Outcome `json:"outcome,omitempty"`
 	// Value is a number the record reports: the state of Key in a
 	// group's store after an Effect, a balance after a command, a read
 	// model row.

@@ -152,6 +152,8 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 		if schema == SchemaV11 {
 			l := toLegacy(e)
 			v = &l
+		} else if e.Kind == StoreAppend && e.State == "" {
+			v = withBasis(e)
 		}
 		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("write history record %d: %w", i, err)
@@ -251,6 +253,9 @@ func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if err := rec.known(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if err := rec.readBasis(b, legacy); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if rec.At < 0 {
@@ -407,6 +412,45 @@ func (e *Entry) known() error {
 	}
 	if e.Offset < OffsetUnknown {
 		return fmt.Errorf("offset %d: offsets count from 0 (-1: an offset the producer never learned)", e.Offset)
+	}
+	return nil
+}
+
+// basisField is a store append without a state as version 2 writes it:
+// its basis written whenever known, 0 included, and left out when
+// unknown, so that it reads back as it was (see [Entry.readBasis]).
+type basisField struct {
+	Entry
+	Basis *int64 `json:"basis,omitempty"`
+}
+
+// withBasis returns e in the form [basisField] writes.
+func withBasis(e Entry) *basisField {
+	f := &basisField{Entry: e}
+	if e.Basis != BasisUnknown {
+		f.Basis = &f.Entry.Basis
+	}
+	return f
+}
+
+// readBasis completes the Basis of a record read from line b. A version 2
+// store append with neither a "basis" nor a "state" did not say which
+// version its command decided on: its basis is [BasisUnknown]. (evsim's
+// store records the state each append leaves and omits a basis of 0 as
+// any zero field; version 1 and 1.1 files meant 0 by an absent basis.) A
+// basis below -1 is refused.
+func (e *Entry) readBasis(b []byte, legacy bool) error {
+	if e.Basis < BasisUnknown {
+		return fmt.Errorf("basis %d: want the version the command decided on (0 or more), or -1 for unknown", e.Basis)
+	}
+	if legacy || e.Kind != StoreAppend || e.Basis != 0 || e.State != "" {
+		return nil
+	}
+	var p struct {
+		Basis *int64 `json:"basis"`
+	}
+	if err := json.Unmarshal(b, &p); err == nil && p.Basis == nil {
+		e.Basis = BasisUnknown
 	}
 	return nil
 }

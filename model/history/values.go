@@ -202,3 +202,11 @@ const (
 // RebuildInPlace: a ProjectionReset that truncates the read model and
 // replays while the live projector runs on.
 const RebuildInPlace RebuildMode = "in-place"
+
+// BasisUnknown is the Basis of a StoreAppend whose history does not say
+// which version its command decided on. In a version 2 file a store
+// append without a "basis" and without a "state" reads as unknown (a
+// store that records the state its appends leave, as evsim's does, omits
+// a basis of 0 like any zero field); "basis":-1 says it explicitly. A
+// record built in Go sets it explicitly: a zero Basis is version 0.
+const BasisUnknown int64 = -1
