@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/evsim/evsim/model/domain"
@@ -358,6 +359,12 @@ func (s *Session) decide(w *sim.World, state any, version int64) {
 		m.expected = Expected{Version: version}
 	}
 	for i, ch := range changes {
+		if !utf8.ValidString(ch.Payload) {
+			// a bug of the aggregate, which ends the run as a handler's
+			// panic does: the history could not keep the payload
+			panic(fmt.Errorf("model: the aggregate's Decide on command %s (%s to %s) at +%v returned event %s with a payload that is not valid UTF-8: the history's JSON Lines would change it; encode binary data (base64, say)",
+				cur.c.ID, cur.c.Type, cur.c.Key, w.Now().Duration(), ch.Type))
+		}
 		id := s.env.ids.numbered(cur.c.ID, "/e", i+1)
 		if s.cfg.RetryIDs == RetryNewIDs {
 			id = cur.c.ID + "." + strconv.Itoa(cur.attempt) + "/e" + strconv.Itoa(i+1)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/evsim/evsim/model/domain"
 	"github.com/evsim/evsim/sim"
@@ -633,7 +634,8 @@ func sameProjection(a, b Projection) bool {
 }
 
 // valueStates tries the clients' command types on a's initial state and
-// reports a Decide or an Apply that changed the state it was given:
+// reports a Decide or an Apply that changed the state it was given, or an
+// event whose payload is not valid UTF-8:
 // states are values, and one changed in place would change the states the
 // store and the snapshots hold, and the checks' search, under them.
 func (c *ESConfig) valueStates(a domain.Aggregate) error {
@@ -658,6 +660,9 @@ func (c *ESConfig) valueStates(a domain.Aggregate) error {
 		}
 		s := s0
 		for i, ch := range changes {
+			if !utf8.ValidString(ch.Payload) {
+				return fmt.Errorf("its Decide returned event %s of command %s with a payload that is not valid UTF-8: the history's JSON Lines would change it; encode binary data (base64, say)", ch.Type, cmd.Type)
+			}
 			prev := a.Describe(s)
 			next := a.Apply(s, domain.Event{ID: "check", Stream: cmd.Key, Type: ch.Type, Amount: ch.Amount, Payload: ch.Payload,
 				Version: int64(i + 1), Position: int64(i + 1), Command: cmd.ID})

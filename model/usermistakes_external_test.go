@@ -341,3 +341,63 @@ func TestAggregateThatChangesItsStateIsAnError(t *testing.T) {
 		t.Errorf("an aggregate of values: %v", err)
 	}
 }
+
+// blob is a user's aggregate that puts raw bytes in its events'
+// payloads: from the first event on (badFrom 1), or from the start.
+type blob struct{ badFrom int64 }
+
+func (blob) Initial() any { return int64(0) }
+func (blob) Apply(s any, e model.StoredEvent) any {
+	return s.(int64) + 1
+}
+func (b blob) Decide(s any, c model.Command) ([]model.Change, string) {
+	p := `{"n":1}`
+	if s.(int64) >= b.badFrom {
+		p = "\xff\xfe"
+	}
+	return []model.Change{{Type: "Stored", Amount: 1, Payload: p}}, ""
+}
+func (blob) Describe(s any) string            { return fmt.Sprint(s) }
+func (blob) Value(s any) int64                { return s.(int64) }
+func (blob) FromRow(value, version int64) any { return value }
+
+// TestPayloadThatIsNotUTF8IsRefused: an event whose payload is not valid
+// UTF-8, which the history's JSON Lines would change (and the checks of
+// a history read back would judge other payloads), is refused: when the
+// system is checked, if the clients' commands make one on the initial
+// state, and otherwise when the command's events are appended, ending
+// the run with an error naming the command and the event.
+func TestPayloadThatIsNotUTF8IsRefused(t *testing.T) {
+	cfg := func(b blob) model.ESConfig {
+		return model.ESConfig{
+			Store:  model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: time.Millisecond},
+			Custom: func(int) model.Aggregate { return b },
+			Clients: []model.ClientConfig{{Name: "c", Sessions: 1, Keys: 1, Prefix: "blob-", Interval: time.Millisecond,
+				Commands: []model.CommandSpec{{Type: "Store", Weight: 1}}, Concurrency: model.ConcurrencyExact,
+				RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 50 * time.Millisecond}},
+		}
+	}
+	c := cfg(blob{badFrom: 0})
+	wantError(t, c.Validate, "its Decide returned event Stored of command Store with a payload that is not valid UTF-8")
+
+	w := sim.New(1)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := model.BuildES(w, cfg(blob{badFrom: 1}), h, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	es.Start()
+	defer func() {
+		err, ok := recover().(error)
+		if !ok || !strings.Contains(err.Error(), "returned event Stored with a payload that is not valid UTF-8") {
+			t.Fatalf("panicked with %v, want an error naming the event's payload", err)
+		}
+	}()
+	w.Run(sim.Time(time.Second), 0)
+	t.Fatal("the run did not stop")
+}

@@ -4,9 +4,10 @@ package domain
 // stream and version in the stream (from 1), its global position (from
 // 1), the command that caused it, and its data: an Amount, and a Payload
 // (JSON, or any UTF-8 text) for the event types of a user's domain that
-// carry more than one number. A payload that is not valid UTF-8 does not
-// survive the history's JSON Lines (its bad bytes are written as U+FFFD),
-// so a history read back would be judged on other payloads.
+// carry more than one number. A payload must be valid UTF-8: the
+// history's JSON Lines would write other bytes as U+FFFD, and a history
+// read back would be judged on other payloads, so the model refuses one
+// that is not (encode binary data, in base64 say).
 type Event struct {
 	ID       string
 	Stream   string
