@@ -12,16 +12,16 @@ import (
 	"github.com/evsim/evsim/scenarios"
 )
 
-// renamed writes a copy of the built-in double-credit whose name is name
-// into dir and returns its path.
-func renamed(t *testing.T, dir, name string) string {
+// renamed writes a copy of the built-in scenario from whose name is
+// name into dir and returns its path.
+func renamed(t *testing.T, dir, from, name string) string {
 	t.Helper()
-	src, err := os.ReadFile("../../scenarios/double-credit.yaml")
+	src, err := os.ReadFile("../../scenarios/" + from + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := filepath.Join(dir, "renamed.yaml")
-	out := strings.Replace(string(src), "name: double-credit", "name: "+name, 1)
+	out := strings.Replace(string(src), "name: "+from, "name: "+name, 1)
 	if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func renamed(t *testing.T, dir, name string) string {
 func TestScenarioNamedDotDotWritesNothingOutsideItsFolder(t *testing.T) {
 	for _, name := range []string{`".."`, `"."`} {
 		dir := t.TempDir()
-		f := renamed(t, dir, name)
+		f := renamed(t, dir, "double-credit", name)
 		out := filepath.Join(dir, "out")
 		for _, args := range [][]string{
 			{"run", f, "--out", out},
@@ -57,7 +57,7 @@ func TestScenarioNamedDotDotWritesNothingOutsideItsFolder(t *testing.T) {
 
 func TestIndexLinksEscapeFolderNames(t *testing.T) {
 	dir := t.TempDir()
-	f := renamed(t, dir, `"a#b?c%d"`)
+	f := renamed(t, dir, "double-credit", `"a#b?c%d"`)
 	out := filepath.Join(dir, "out")
 	if code, _, stderr := evsim(t, "run", f, "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -109,14 +109,7 @@ func TestRerunLeavesNoFileOfAnEarlierRun(t *testing.T) {
 	// An earlier version of the scenario double-credit read a read model:
 	// its run drew staleness.png and porcupine's page of a violated
 	// linearizable-reads.
-	src, err := os.ReadFile("../../scenarios/stale-read.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(dir, "double-credit.yaml")
-	if err := os.WriteFile(f, []byte(strings.Replace(string(src), "name: stale-read", "name: double-credit", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	f := renamed(t, dir, "stale-read", "double-credit")
 	if code, _, stderr := evsim(t, "run", f, "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -148,14 +141,7 @@ func TestResweepLeavesNoChartOfAnEarlierSweep(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	// An earlier version of double-credit had a read model: its sweep drew
 	// sweep-staleness.png.
-	src, err := os.ReadFile("../../scenarios/stale-read.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(dir, "double-credit.yaml")
-	if err := os.WriteFile(f, []byte(strings.Replace(string(src), "name: stale-read", "name: double-credit", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	f := renamed(t, dir, "stale-read", "double-credit")
 	if code, _, stderr := evsim(t, "sweep", f, "--seeds", "1..2", "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
