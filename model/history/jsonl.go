@@ -196,7 +196,6 @@ func ReadJSONLSpilling(name string, r io.Reader, budget int64, dir string) (*His
 func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (*History, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	var v1es []Entry // a version 1 history, upgraded when read whole
 	line := 0
 	sawHeader, v1, legacy := false, false, false
 	var prevAt int64
@@ -265,11 +264,7 @@ func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (
 			return nil, fmt.Errorf("%s:%d: time goes back: at %d is earlier than %d on line %d; records must be in the order they happened", name, line, rec.At, prevAt, prevLine)
 		}
 		prevAt, prevLine = rec.At, line
-		if v1 {
-			v1es = append(v1es, rec)
-		} else {
-			h.add(&rec)
-		}
+		h.add(&rec)
 	}
 	if err := sc.Err(); err != nil {
 		if line == 0 {
@@ -281,17 +276,10 @@ func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (
 		return nil, fmt.Errorf("%s: empty history: want the header line {\"schema\":%q} first", name, Schema)
 	}
 	if v1 {
-		up := &History{Source: h.Source}
-		up.SpillOver(budget, dir)
-		es := upgradeV1(v1es)
-		for i := range es {
-			up.add(&es[i])
-		}
-		if err := up.Err(); err != nil {
-			up.Close()
+		up, err := upgradeV1(h, budget, dir)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		h.Close() // it holds no record
 		return up, nil
 	}
 	if err := h.Err(); err != nil {
