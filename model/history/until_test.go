@@ -69,3 +69,12 @@ func TestReadJSONLRefusesUntilBelowUnknown(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal naming line 2 and the until", err)
 	}
 }
+
+// An as-of answer of unknown time describes its time as unknown, not as
+// a negative duration.
+func TestEntryStringShowsUnknownAsOfTime(t *testing.T) {
+	e := Entry{At: 9, Kind: QueryReturn, Node: "q", Key: "k", Mode: ModeAsOf, Until: UntilUnknown, Outcome: OutcomeOK}
+	if s := e.String(); !strings.Contains(s, "as-of=?") || strings.Contains(s, "as-of=+-") {
+		t.Fatalf("described as %q", s)
+	}
+}
