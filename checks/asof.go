@@ -15,7 +15,9 @@ import (
 // its Version is the number of those events. The check reads the commit
 // times from the store's records, never a timestamp the writer put on an
 // event. Not applicable with no answered as-of query; a query of a stream
-// whose aggregate cannot be looked up is not judged.
+// whose aggregate cannot be looked up, or an answer that does not say
+// which time it asked about (its Until is [history.UntilUnknown]), is not
+// judged.
 func AsOfEqualsFold(h *history.History) Result { return asOfEqualsFold(NewJudgement(h)) }
 
 // asOfEqualsFold is [AsOfEqualsFold] within a judgement, which shares the
@@ -27,7 +29,7 @@ func asOfEqualsFold(j *Judgement) Result {
 	res := Result{Check: "as-of-equals-fold"}
 	doms := j.domains()
 	stored := map[history.Sym][]int32{} // the store's appends, by key
-	judged, unjudged, bad := 0, 0, 0
+	judged, unjudged, untimed, bad := 0, 0, 0, 0
 	var whyNot string
 	for i, q := range h.Compact(history.StoreAppend, history.QueryReturn) {
 		if q.KindCode() == codeStoreAppend {
@@ -39,6 +41,10 @@ func asOfEqualsFold(j *Judgement) Result {
 		}
 		key := q.Key
 		r := h.At(i) // its Until and Logic live in its side row
+		if r.Until == history.UntilUnknown {
+			untimed++
+			continue
+		}
 		f, _, why := doms.aggregateOf(r.Key)
 		if f == nil {
 			unjudged++
@@ -88,15 +94,25 @@ func asOfEqualsFold(j *Judgement) Result {
 			"store's own timestamp), not by a time the writer stamped on the event before its commit. ",
 			at(r.At), r.Node, r.Key, at(r.Until), r.Value, r.Version, n, want, n) + next
 	}
+	noTime := ""
+	if untimed > 0 {
+		noTime = fmt.Sprintf(" %d as-of answer(s) do not say which time they asked about (no until) and were not judged.", untimed)
+	}
 	switch {
 	case bad > 0:
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf("%d of %d as-of answer(s) differed from the replay to their time.", bad, judged)
+		res.Explanation += fmt.Sprintf("%d of %d as-of answer(s) differed from the replay to their time.", bad, judged) + noTime
 	case judged == 0:
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: the history has no answered as-of query (query-return of mode as-of, outcome ok)."
 		if unjudged > 0 {
 			res.Explanation = fmt.Sprintf("Not applicable: %d as-of answer(s) are of streams the check cannot fold. %s.", unjudged, capitalize(whyNot))
+		}
+		if untimed > 0 {
+			res.Explanation = "Not applicable: no as-of answer could be judged." + noTime
+			if unjudged > 0 {
+				res.Explanation += fmt.Sprintf(" %d answer(s) are of streams the check cannot fold: %s.", unjudged, whyNot)
+			}
 		}
 	default:
 		res.Verdict = Holds
@@ -104,6 +120,7 @@ func asOfEqualsFold(j *Judgement) Result {
 		if unjudged > 0 {
 			res.Explanation += fmt.Sprintf(" %d answer(s) of streams the check cannot fold were not judged.", unjudged)
 		}
+		res.Explanation += noTime
 	}
 	return res
 }

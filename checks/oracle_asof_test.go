@@ -16,7 +16,7 @@ import (
 // answer that counts the account's next event (one stamped before T but
 // committed after it, as a reader filtering on the writer's timestamp
 // does), a value off, a version off. Some answers time out or are
-// unknown (not judged); some histories name an aggregate that is not
+// unknown, or do not say which time they asked about (not judged); some histories name an aggregate that is not
 // registered (nothing can be judged).
 
 // drawAsOfHistory draws the tiny store's history.
@@ -73,7 +73,7 @@ func drawAsOfHistory(t *rapid.T) *history.History {
 				value -= e.amount
 			}
 		}
-		outcome := history.OutcomeOK
+		outcome, until := history.OutcomeOK, asOf
 		switch rapid.IntRange(0, 7).Draw(t, "answer") {
 		case 0:
 			outcome = history.OutcomeTimeout
@@ -94,10 +94,13 @@ func drawAsOfHistory(t *rapid.T) *history.History {
 			value += int64(rapid.IntRange(1, 3).Draw(t, "delta"))
 		case 4:
 			version += int64(rapid.IntRange(-1, 1).Draw(t, "vdelta"))
+		case 5:
+			until = history.UntilUnknown
+			value += int64(rapid.IntRange(0, 3).Draw(t, "untimed delta"))
 		}
 		now += int64(rapid.IntRange(1, 3).Draw(t, "answer after"))
 		recs = append(recs, history.Entry{At: now, Kind: history.QueryReturn, Node: "auditor-0", Command: id, Key: key,
-			Mode: history.ModeAsOf, Until: asOf, Value: value, Version: version, Outcome: outcome})
+			Mode: history.ModeAsOf, Until: until, Value: value, Version: version, Outcome: outcome})
 	}
 	return history.FromEntries(recs)
 }
@@ -107,7 +110,7 @@ func drawAsOfHistory(t *rapid.T) *history.History {
 // that is not registered): each answered as-of query's value is the
 // balance (Deposited adding, Withdrawn subtracting) of its stream's
 // store-append records at or before its time, and its version their
-// number.
+// number; an answer that does not say its time is not judged.
 func oracleAsOfEqualsFold(h *history.History) Verdict {
 	es := h.Entries()
 	for _, r := range es {
@@ -117,7 +120,7 @@ func oracleAsOfEqualsFold(h *history.History) Verdict {
 	}
 	judged, bad := false, false
 	for _, q := range es {
-		if q.Kind != history.QueryReturn || q.Mode != history.ModeAsOf || q.Outcome != history.OutcomeOK {
+		if q.Kind != history.QueryReturn || q.Mode != history.ModeAsOf || q.Outcome != history.OutcomeOK || q.Until == history.UntilUnknown {
 			continue
 		}
 		judged = true

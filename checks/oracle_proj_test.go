@@ -202,6 +202,9 @@ func drawProjHistory(t *rapid.T) *history.History {
 			if plant == 0 && version > 0 {
 				version-- // a stale or wrong row: the version below, the value as is
 			}
+			if plant == 1 { // a value but no version (or a negative one): not judged
+				version, value = int64(rapid.IntRange(-1, 0).Draw(t, "no version")), value+1
+			}
 			outcome := []history.Outcome{history.OutcomeOK, history.OutcomeOK, history.OutcomeTimeout, history.OutcomeUnknown}[rapid.IntRange(0, 3).Draw(t, "outcome")]
 			w.add(history.Entry{Kind: history.Query, Node: session, Group: group, Key: key, Mode: mode})
 			w.add(history.Entry{Kind: history.QueryReturn, Node: session, Group: group, Key: key, Mode: mode,
@@ -398,6 +401,7 @@ func oracleProjectionEqualsFold(h *history.History) Verdict {
 	}
 	for i, r := range h.All() {
 		isRow := r.Kind == history.ProjectionApply
+		// a read with no version (0 or below) has no prefix to equal
 		isRead := r.Kind == history.QueryReturn && r.Group != "" && r.Version > 0 &&
 			(r.Outcome == history.OutcomeOK || r.Outcome == "")
 		if isRow || isRead {

@@ -62,7 +62,9 @@ func streamFold(h *history.History, p domain.Projection, appends []int) []int64 
 // built-in account and cart: deposits and added items add, withdrawals
 // and removed items subtract). Rows of a read model whose projection
 // cannot be looked up are not judged, and said so. A query that timed out or whose
-// answer never came read nothing and is not judged. A read model fed by a
+// answer never came read nothing and is not judged; a read that reports a
+// value but no version (0 or below) has no prefix to equal, and is
+// counted and said so, not judged. A read model fed by a
 // topic is judged against the topic's log: a row at version n equals the
 // fold of the first n records of its key in the topic (keys spread over
 // several partitions have no such prefix, and only their final rows are
@@ -140,7 +142,7 @@ func projectionEqualsFold(j *Judgement) Result {
 	spread := 0
 	final := map[gk]int{}
 	drained := false
-	reads, rows, unanswered, bad := 0, 0, 0, 0
+	reads, rows, unanswered, unversioned, bad := 0, 0, 0, 0, 0
 	flag := func(why string, recs ...history.Entry) {
 		bad++
 		if res.Witness == nil {
@@ -191,11 +193,15 @@ func projectionEqualsFold(j *Judgement) Result {
 				}
 			}
 		case codeQueryReturn:
-			if y.Group == 0 || y.Version == 0 {
+			if y.Group == 0 || y.Version == 0 && y.Value == 0 {
 				continue
 			}
 			if o := y.Outcome(); o != history.OutcomeOK && o != history.OutcomeNone { // see answered
 				unanswered++
+				continue
+			}
+			if y.Version <= 0 {
+				unversioned++
 				continue
 			}
 			group, key := h.Str(y.Group), h.Str(y.Key)
@@ -272,9 +278,13 @@ func projectionEqualsFold(j *Judgement) Result {
 			}
 		}
 	}
+	noVersion := ""
+	if unversioned > 0 {
+		noVersion = fmt.Sprintf(" %d read(s) report a value but no version, so no prefix of the stream is theirs to equal: they were not judged.", unversioned)
+	}
 	if bad > 0 {
 		res.Verdict = Violated
-		res.Explanation += fmt.Sprintf(" %d row(s) or read(s) in all differed from the fold of the log.", bad)
+		res.Explanation += fmt.Sprintf(" %d row(s) or read(s) in all differed from the fold of the log.", bad) + noVersion
 		return res
 	}
 	if rows+reads+finals == 0 {
@@ -286,6 +296,12 @@ func projectionEqualsFold(j *Judgement) Result {
 		}
 		if unfoldable > 0 {
 			res.Explanation = fmt.Sprintf("Not applicable: no row could be judged: %s.", whyNot)
+		}
+		if unversioned > 0 {
+			if spread+unanswered+unfoldable == 0 {
+				res.Explanation = "Not applicable: no row or read could be judged."
+			}
+			res.Explanation += noVersion
 		}
 		return res
 	}
@@ -305,6 +321,7 @@ func projectionEqualsFold(j *Judgement) Result {
 	if unfoldable > 0 {
 		res.Explanation += fmt.Sprintf(" %d row(s) and read(s) were not judged: %s.", unfoldable, whyNot)
 	}
+	res.Explanation += noVersion
 	return res
 }
 

@@ -131,7 +131,9 @@ func StreamIntegrity(h *history.History) Result {
 // left); a record without one (a history written before stores recorded
 // it) is folded with the Apply of the history's aggregate ([domains]).
 // Its witness is the stream's event before the one that went below zero
-// (if any) and that event. It is not applicable (Unknown) when no
+// (if any) and that event. Its explanation gives a cause only as far as
+// the history shows one: the version the command decided on (its basis)
+// against the stream's version before the command's batch. It is not applicable (Unknown) when no
 // committed event changed a value, or none could be known.
 func NoOverdraft(h *history.History) Result { return noOverdraft(NewJudgement(h)) }
 
@@ -144,10 +146,14 @@ func noOverdraft(j *Judgement) Result {
 	value := map[history.Sym]int64{}
 	states := map[history.Sym]any{}
 	last := map[history.Sym]int{}
+	start := map[history.Sym]int64{} // the first version of each stream's latest batch
 	var below, judged, unknown int
 	var whyNot string
 	for i, r := range h.Compact(history.StoreAppend) {
 		before := value[r.Key]
+		if p, ok := last[r.Key]; !ok || !sameBatch(h, h.Record(p), r) {
+			start[r.Key] = r.Version // else the next event of the batch
+		}
 		v, ok := r.Value, h.StateOf(r) != 0
 		if !ok {
 			f, _, why := doms.aggregateOf(h.Str(r.Key))
@@ -178,9 +184,8 @@ func noOverdraft(j *Judgement) Result {
 				}
 				e := h.At(i)
 				res.Witness = append(res.Witness, e)
-				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s (command %s) was appended although the value was only %d. "+
-					"The command was validated against a state that was no longer current.",
-					e.Key, v, at(e.At), eventWhat(e.Type, e.Amount), e.Command, before)
+				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s (command %s) was appended although the value was only %d. %s",
+					e.Key, v, at(e.At), eventWhat(e.Type, e.Amount), e.Command, before, overdraftCause(e, h.BasisOf(r), start[r.Key]-1))
 			}
 		}
 		last[r.Key] = i
@@ -204,4 +209,30 @@ func noOverdraft(j *Judgement) Result {
 		res.Explanation += fmt.Sprintf(" %d committed event(s) carry no state and were not judged: %s.", unknown, whyNot)
 	}
 	return res
+}
+
+// sameBatch reports whether store append y is the next event of the
+// batch p belongs to: the same command's, at the same instant, at the
+// next version.
+func sameBatch(h *history.History, p history.Record, y *history.Record) bool {
+	c := h.CommandOf(y)
+	return c != 0 && h.CommandOf(&p) == c && p.At == y.At && p.Version+1 == y.Version
+}
+
+// overdraftCause says what the history shows of why append e, of a
+// command that decided on version basis, left a value below zero when
+// its stream was at version current before the command's batch.
+func overdraftCause(e history.Entry, basis, current int64) string {
+	switch {
+	case basis == history.BasisUnknown:
+		return fmt.Sprintf("The history does not say which version command %s decided on, so the cause is not known from it.", e.Command)
+	case basis < current:
+		return fmt.Sprintf("Command %s decided on version %d of the stream, but the stream was at version %d when its events landed: "+
+			"it decided on a state that was no longer current.", e.Command, basis, current)
+	case basis == current:
+		return fmt.Sprintf("Command %s decided on version %d, the stream's version when its events landed: the state it decided on was current, "+
+			"so the decision itself (the aggregate's rule) let the value go below zero.", e.Command, basis)
+	}
+	return fmt.Sprintf("Command %s decided on version %d, past the stream's version %d when its events landed, so the cause is not known from the history.",
+		e.Command, basis, current)
 }

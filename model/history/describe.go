@@ -70,7 +70,9 @@ func (r Entry) String() string {
 	if r.Mode != "" {
 		fmt.Fprintf(&b, " mode=%s", r.Mode)
 	}
-	if r.Mode == ModeAsOf {
+	if r.Mode == ModeAsOf && r.Until == UntilUnknown {
+		b.WriteString(" as-of=?")
+	} else if r.Mode == ModeAsOf {
 		fmt.Fprintf(&b, " as-of=+%s", time.Duration(r.Until))
 	}
 	if r.Expected != "" {

@@ -90,7 +90,8 @@ type Entry struct {
 	ProducerID int64 `json:"producer_id,omitempty"`
 	Seq        int64 `json:"seq,omitempty"`
 	// Until is the end of a Pause, in nanoseconds since the start; of an
-	// as-of Query and its QueryReturn, the past time asked about.
+	// as-of Query and its QueryReturn, the past time asked about
+	// ([UntilUnknown] when an answer's history does not say).
 	Until int64 `json:"until,omitempty"`
 
 	// sagas (P3)

@@ -154,6 +154,8 @@ func (h *History) WriteJSONLAs(w io.Writer, schema string) error {
 			v = &l
 		} else if e.Kind == StoreAppend && e.State == "" {
 			v = withBasis(e)
+		} else if e.untilAmbiguous() && e.Until == 0 {
+			v = &untilField{Entry: e, Until: &e.Until}
 		}
 		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("write history record %d: %w", i, err)
@@ -255,6 +257,9 @@ func readJSONL(name string, r io.Reader, h *History, budget int64, dir string) (
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if err := rec.readBasis(b, legacy); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if err := rec.readUntil(b, legacy); err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
 		}
 		if rec.At < 0 {
@@ -439,6 +444,43 @@ func (e *Entry) readBasis(b []byte, legacy bool) error {
 	}
 	if err := json.Unmarshal(b, &p); err == nil && p.Basis == nil {
 		e.Basis = BasisUnknown
+	}
+	return nil
+}
+
+// untilAmbiguous reports whether e is a record whose absent "until" reads
+// as [UntilUnknown] in version 2: an ok as-of query-return with no apply
+// logic (evsim's sessions record the logic of each as-of answer).
+func (e *Entry) untilAmbiguous() bool {
+	return e.Kind == QueryReturn && e.Mode == ModeAsOf && e.Outcome == OutcomeOK && e.Logic == 0
+}
+
+// untilField is an as-of answer without a logic as version 2 writes it:
+// its time written even when 0, so that it reads back as time 0 and not
+// as unknown (see [Entry.readUntil]).
+type untilField struct {
+	Entry
+	Until *int64 `json:"until,omitempty"`
+}
+
+// readUntil completes the Until of a record read from line b. A version 2
+// ok as-of query-return with neither an "until" nor a "logic" did not say
+// which past time it asked about: its Until is [UntilUnknown]. (evsim's
+// sessions record the logic of each as-of answer and omit a time of 0 as
+// any zero field; version 1 and 1.1 files meant 0 by an absent until.)
+// An until below -1 is refused.
+func (e *Entry) readUntil(b []byte, legacy bool) error {
+	if e.Until < UntilUnknown {
+		return fmt.Errorf("until %d: want a time (0 or more nanoseconds since the start), or -1 for unknown", e.Until)
+	}
+	if legacy || e.Until != 0 || !e.untilAmbiguous() {
+		return nil
+	}
+	var p struct {
+		Until *int64 `json:"until"`
+	}
+	if err := json.Unmarshal(b, &p); err == nil && p.Until == nil {
+		e.Until = UntilUnknown
 	}
 	return nil
 }

@@ -210,3 +210,12 @@ const RebuildInPlace RebuildMode = "in-place"
 // a basis of 0 like any zero field); "basis":-1 says it explicitly. A
 // record built in Go sets it explicitly: a zero Basis is version 0.
 const BasisUnknown int64 = -1
+
+// UntilUnknown is the Until of an answered as-of QueryReturn whose
+// history does not say which past time it asked about. In a version 2
+// file an ok as-of query-return without an "until" and without a "logic"
+// reads as unknown (evsim's sessions record the apply logic of every
+// as-of answer and omit a time of 0 like any zero field); "until":-1 says
+// it explicitly. A record built in Go sets it explicitly: a zero Until is
+// time 0.
+const UntilUnknown int64 = -1
