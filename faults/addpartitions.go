@@ -23,7 +23,10 @@ const DrainPoll = 10 * time.Millisecond
 // key's order: at At, stop the topic's producers, wait until they have
 // nothing in flight and every group has consumed every partition, then
 // add the partitions and start the producers again (with fresh
-// metadata), which publish the events that waited.
+// metadata), which publish the events that waited. A topic that never
+// drains (a group whose members are all down for good) holds them back
+// until the run ends: the fault's strike report then names the producers
+// still held and what kept the drain from reaching lag 0.
 type AddPartitions struct {
 	Topic      string
 	At         time.Duration
@@ -40,6 +43,20 @@ func (a AddPartitions) Install(s *model.System, in *Injector) error {
 		return err
 	}
 	fault := in.fault
+	held := sim.Time(-1) // when the producers were held back (-1: not yet)
+	if a.DrainFirst {
+		if in.notes == nil {
+			in.notes = map[int]func() string{}
+		}
+		in.notes[fault] = func() string {
+			names := s.HeldProducers(a.Topic)
+			if held < 0 || names == "" {
+				return ""
+			}
+			return fmt.Sprintf("still held back at the end of the run, since %v: %s; the operator's drain never reached lag 0: %s",
+				held.Duration(), names, s.Undrained(a.Topic))
+		}
+	}
 	var wait func(w *sim.World)
 	wait = func(w *sim.World) {
 		if !s.TopicDrained(a.Topic) {
@@ -59,6 +76,7 @@ func (a AddPartitions) Install(s *model.System, in *Injector) error {
 			return
 		}
 		s.HoldProducers(a.Topic)
+		held = w.Now()
 		wait(w)
 	})
 	return nil

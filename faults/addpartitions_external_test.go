@@ -103,3 +103,45 @@ func TestAddPartitionsStrikes(t *testing.T) {
 		t.Fatalf("after the window: grown %v, strikes %v", ok, s)
 	}
 }
+
+// TestAddPartitionsDrainFirstNamesProducersHeldForever: with drain-first
+// and every member of the group down for good, the topic never drains:
+// the run ends at its drain limit with the producer still held, and the
+// fault's strike report names it, its waiting events and why (the group
+// never committed the end of a partition, its members down); a drain
+// that completes leaves no note.
+func TestAddPartitionsDrainFirstNamesProducersHeldForever(t *testing.T) {
+	at := 500 * time.Millisecond
+	run := func(fs ...faults.Fault) []model.Strike {
+		w := sim.New(1)
+		sys, err := model.Build(w, growConfig(false), &history.History{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := faults.Plan{Faults: fs}.Install(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys.Start()
+		w.Run(sim.Time(time.Second), 0)
+		if sys.Drain(10*time.Millisecond, 2*time.Second) && len(fs) > 1 {
+			t.Fatal("the topic drained with every member of its group down")
+		}
+		return in.Strikes()
+	}
+	grow := faults.AddPartitions{Topic: "accounts", At: at, To: 4, DrainFirst: true}
+	s := run(faults.CrashAt{Target: "ledger", At: at - 100*time.Millisecond, RestartAfter: -1}, grow)
+	note := s[1].Note
+	for _, want := range []string{"still held back", "since 500ms", "teller (", "event(s) waiting",
+		"the operator's drain never reached lag 0", "group ledger has not committed the end of partition", "2 of its 2 members down"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q: want %q in it", note, want)
+		}
+	}
+	if s[0].Note != "" {
+		t.Errorf("the crash fault has note %q", s[0].Note)
+	}
+	if s := run(grow); s[0].Times != 1 || s[0].Note != "" {
+		t.Errorf("a drain that completes: strikes %+v, want once and no note", s)
+	}
+}

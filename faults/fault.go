@@ -79,6 +79,9 @@ type Injector struct {
 	// them.
 	struck []int
 	names  []string
+	// notes says, per fault that registered one, what it left undone
+	// (see [model.Strike.Note]).
+	notes map[int]func() string
 	// powerLoss says, per node, whether the rule that crashed it last
 	// cut its power
 	powerLoss map[sim.NodeID]bool
@@ -91,6 +94,9 @@ func (in *Injector) Strikes() []model.Strike {
 	out := make([]model.Strike, len(in.names))
 	for i, n := range in.names {
 		out[i] = model.Strike{Fault: n, Times: in.struck[i]}
+		if note := in.notes[i]; note != nil {
+			out[i].Note = note()
+		}
 	}
 	return out
 }

@@ -623,10 +623,19 @@ func (p *Producer) timeout(w *sim.World, req *produceReq, attempt int) {
 		req.answered = req.attempt
 		failed = append(failed, req)
 	}
+	// Every failed request is requeued or given up before new records
+	// go out, as Kafka's NetworkClient completes a closed connection's
+	// requests in one poll and the Sender drains the accumulator only in
+	// its next run: a give-up must not let new records of a partition
+	// ahead of the requests that failed with it.
+	gaveUp := false
 	for _, r := range failed {
-		if !r.done {
-			p.retry(w, r)
+		if !r.done && p.fail(w, r) {
+			gaveUp = true
 		}
+	}
+	if gaveUp {
+		p.pump(w)
 	}
 }
 
@@ -663,19 +672,36 @@ func (p *Producer) outOfOrder(w *sim.World, req *produceReq) {
 // leads the partition now) and sends it again after the backoff, or gives
 // up after Retries.
 func (p *Producer) retry(w *sim.World, req *produceReq) {
+	if p.fail(w, req) {
+		p.pump(w)
+	}
+}
+
+// fail counts a failed attempt of req and requeues it, or gives it up
+// after Retries (see [Producer.drop]) and reports so; the caller lets new
+// records go out then.
+func (p *Producer) fail(w *sim.World, req *produceReq) bool {
 	p.refresh(w, req.partition)
 	req.timeouts++
 	if req.timeouts > p.cfg.Retries {
-		p.giveUp(w, req)
-		return
+		p.drop(w, req)
+		return true
 	}
 	p.requeue(w, req)
+	return false
 }
 
-// giveUp fails req to its caller, out of retries. An idempotent producer
+// giveUp fails req to its caller, out of retries (see [Producer.drop]),
+// and lets new records go out.
+func (p *Producer) giveUp(w *sim.World, req *produceReq) {
+	p.drop(w, req)
+	p.pump(w)
+}
+
+// drop fails req to its caller, out of retries. An idempotent producer
 // then bumps its epoch: the outcome of the batch is unknown, so the
 // sequence numbers after it may never be accepted.
-func (p *Producer) giveUp(w *sim.World, req *produceReq) {
+func (p *Producer) drop(w *sim.World, req *produceReq) {
 	req.parked = false
 	p.finish(w, req)
 	for i := range req.records {
@@ -688,7 +714,6 @@ func (p *Producer) giveUp(w *sim.World, req *produceReq) {
 		p.epoch++
 	}
 	p.settle(w, req.partition)
-	p.pump(w)
 }
 
 // refresh asks the controller who leads partition part of a replicated

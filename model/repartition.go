@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/sim"
@@ -132,6 +133,61 @@ func (s *System) TopicDrained(name string) bool {
 		}
 	}
 	return true
+}
+
+// HeldProducers names the producers of topic name that
+// [System.HoldProducers] holds back now, with the events each drew and
+// has not published, in configuration order; "" when none is held.
+func (s *System) HeldProducers(name string) string {
+	var out []string
+	for _, p := range s.Producers {
+		if p.t.name == name && p.holding {
+			out = append(out, fmt.Sprintf("%s (%d event(s) waiting)", p.cfg.Name, len(p.held)))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// Undrained says what keeps topic name from draining now, as
+// [System.TopicDrained] judges it: the first producer with records
+// waiting or in flight, else the first group rebalancing or behind the
+// end of a partition (with how many of its members are down); "" when
+// the topic has drained.
+func (s *System) Undrained(name string) string {
+	w := s.World
+	for _, p := range s.Producers {
+		if p.t.name == name && w.Up(p.id) && len(p.inflight)+len(p.ready) > 0 {
+			return fmt.Sprintf("producer %s has %d request(s) in flight and %d partition(s) with records waiting", p.cfg.Name, len(p.inflight), len(p.ready))
+		}
+	}
+	t := s.Broker.topic(name)
+	for _, g := range t.groups {
+		down := 0
+		for _, id := range g.nodes {
+			if !w.Up(id) {
+				down++
+			}
+		}
+		why := ""
+		if g.rebalancing {
+			why = fmt.Sprintf("group %s is rebalancing", g.name)
+		} else {
+			for p := range t.partitions {
+				if !g.caughtUp(p) {
+					why = fmt.Sprintf("group %s has not committed the end of partition %d", g.name, p)
+					break
+				}
+			}
+		}
+		if why == "" {
+			continue
+		}
+		if down > 0 {
+			why += fmt.Sprintf(" (%d of its %d members down)", down, len(g.nodes))
+		}
+		return why
+	}
+	return ""
 }
 
 // heldEvent is an event a held producer drew but has not published.

@@ -17,6 +17,10 @@ type Strike struct {
 	// "teller request-loss 1/20".
 	Fault string `json:"fault"`
 	Times int    `json:"times"`
+	// Note says what the fault left undone at the end of the run, such
+	// as producers an add-partitions with drain-first still holds back
+	// ("": nothing).
+	Note string `json:"note,omitempty"`
 }
 
 // strike counts one strike; a nil Strike is a knob that is off.

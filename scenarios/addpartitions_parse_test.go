@@ -43,3 +43,33 @@ func TestParseAddPartitionsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAddPartitionsDrainFirstStuckOutcomeNamesHeldProducers: the built-in
+// drain-first scenario with its whole group crashed for good before the
+// fault never drains; its outcome's strike report names the producer the
+// operator still holds back and why, within the run's drain limit.
+func TestAddPartitionsDrainFirstStuckOutcomeNamesHeldProducers(t *testing.T) {
+	s, err := Builtin("add-partitions-drain-first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(s.Source), "faults:\n", "faults:\n  - crash: ledger\n    at: 900ms\n", 1)
+	src = strings.Replace(src, "duration: 3s\n", "duration: 3s\ndrain: 2s\n", 1)
+	s, err = Parse("stuck.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Run(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Drained || o.Bounded {
+		t.Fatalf("drained %v, bounded %v: want an undrained run within its bounds", o.Drained, o.Bounded)
+	}
+	note := o.FaultsStruck[1].Note
+	for _, want := range []string{"teller (", "the operator's drain never reached lag 0", "group ledger", "6 of its 6 members down"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q: want %q in it", note, want)
+		}
+	}
+}

@@ -252,6 +252,9 @@ func printStruck(w io.Writer, struck []model.Strike) {
 		}
 		some = true
 		fmt.Fprintf(w, "  faults: %s struck %s\n", f.Fault, times(f.Times))
+		if f.Note != "" {
+			fmt.Fprintf(w, "  faults: %s %s\n", f.Fault, f.Note)
+		}
 	}
 	if len(struck) > 0 && !some {
 		fmt.Fprintln(w, "  faults: none struck: this run tested nothing its faults were meant to break")
