@@ -363,15 +363,17 @@ func TestOracleNoOverdraft(t *testing.T) {
 	seen.require(t, "no-overdraft", Holds, Violated, Unknown)
 }
 
-// A tiny outbox: a store commits events; a relay (declared as the
-// store's publisher, or not declared at all) publishes them to topic t,
-// where the broker appends them. Planted anomalies: a committed event the
-// relay never publishes, a publish the broker never appends, a publish to
-// another topic, a publish of an event never committed (a phantom), and a
-// duplicate publish (which
-// the definition counts and does not judge). An ordinary producer may
-// publish its own events to t and to u. The run ends drained, undrained,
-// or the history has no end.
+// A tiny outbox: a store commits events to streams a and b, with ids
+// unique across streams or numbered per stream ("e1" in a and in b); a
+// relay (declared as the store's publisher, or not declared at all)
+// publishes them to topic t, where the broker appends them, naming each
+// event's stream as its key, or none, or only the broker's append names it. Planted anomalies: a committed event the relay never
+// publishes, a publish the broker never appends, a publish to another
+// topic, a publish of an event never committed (a phantom: an id never
+// committed, or a committed id of another stream), and a duplicate
+// publish (which the definition counts and does not judge). An ordinary
+// producer may publish its own events to t and to u. The run ends
+// drained, undrained, or the history has no end.
 func drawOutboxHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	var at int64
@@ -379,41 +381,60 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 	if rapid.IntRange(0, 4).Draw(t, "declared") > 0 {
 		h.Add(history.Entry{Kind: history.StorePublisher, Node: relay, Topic: "t"})
 	}
+	perStream := rapid.Bool().Draw(t, "per-stream ids")
+	keys := rapid.SampledFrom([]string{"both", "both", "none", "append"}).Draw(t, "keys") // which records name the stream
 	offsets := map[string]int64{}
-	publish := func(node, topic, id string, appended bool) {
+	versions := map[string]int64{}
+	publish := func(node, topic, stream, id string, appended bool) {
+		pk, ak := stream, stream
+		switch keys {
+		case "none":
+			pk, ak = "", ""
+		case "append":
+			pk = ""
+		}
 		at++
-		h.Add(history.Entry{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: "a", Type: "Deposited", Amount: 1})
+		h.Add(history.Entry{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: pk, Type: "Deposited", Amount: 1})
 		if appended {
 			at++
 			h.Add(history.Entry{At: at, Kind: history.Append, Node: "broker", Topic: topic, Offset: offsets[topic], Event: id,
-				Key: "a", Type: "Deposited", Amount: 1})
+				Key: ak, Type: "Deposited", Amount: 1})
 			offsets[topic]++
 		}
 	}
 	n := rapid.IntRange(0, 4).Draw(t, "committed")
 	for i := range n {
 		at++
+		key := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "stream")
+		versions[key]++
 		id := fmt.Sprintf("c%d/e1", i)
-		h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
-			Amount: 1, Version: int64(i + 1), Basis: int64(i), Command: fmt.Sprintf("c%d", i)})
+		if perStream {
+			id = fmt.Sprintf("e%d", versions[key])
+		}
+		h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: key, Event: id, Type: "Deposited",
+			Amount: 1, Version: versions[key], Basis: versions[key] - 1, Command: fmt.Sprintf("c%d", i)})
 		switch rapid.SampledFrom([]string{"published", "published", "published", "never-published", "never-appended", "duplicated",
 			"other-topic"}).Draw(t, "fate") {
 		case "published":
-			publish(relay, "t", id, true)
+			publish(relay, "t", key, id, true)
 		case "other-topic":
-			publish(relay, "u", id, true)
+			publish(relay, "u", key, id, true)
 		case "never-appended":
-			publish(relay, "t", id, false)
+			publish(relay, "t", key, id, false)
 		case "duplicated":
-			publish(relay, "t", id, true)
-			publish(relay, "t", id, true)
+			publish(relay, "t", key, id, true)
+			publish(relay, "t", key, id, true)
 		}
 		if rapid.IntRange(0, 3).Draw(t, "producer") == 0 {
-			publish("producer", rapid.SampledFrom([]string{"t", "u"}).Draw(t, "topic"), fmt.Sprintf("p%d", i), true)
+			publish("producer", rapid.SampledFrom([]string{"t", "u"}).Draw(t, "topic"), "a", fmt.Sprintf("p%d", i), true)
 		}
 	}
-	if rapid.IntRange(0, 5).Draw(t, "phantom") == 0 {
-		publish(relay, "t", "x/e1", rapid.Bool().Draw(t, "phantom appended"))
+	switch rapid.IntRange(0, 5).Draw(t, "phantom") {
+	case 0:
+		publish(relay, "t", "a", "x/e1", rapid.Bool().Draw(t, "phantom appended"))
+	case 1:
+		// an id committed to one stream, published as another's
+		publish(relay, "t", rapid.SampledFrom([]string{"a", "b", "c"}).Draw(t, "phantom stream"), "e1", true)
 	}
 	switch rapid.SampledFrom([]string{"drained", "drained", "undrained", "no end"}).Draw(t, "end") {
 	case "drained":
@@ -427,10 +448,15 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 // oracleOutboxEquivalence: not applicable when no node is declared a
 // publisher of the store's events, or when nothing was committed and
 // nothing of theirs reached a declared topic; unknown unless the run
-// drained; violated unless the ids their publishes put on a declared
-// topic (appended by the broker) are exactly the committed ids.
+// drained; violated unless the events their publishes put on a declared
+// topic (appended by the broker) are exactly the committed events. An
+// event is its stream and id: a store-append's key; the key its publish
+// names, or its append's when the publish names none (the two must agree
+// when both name one). A published event that names no stream is matched
+// by id alone.
 func oracleOutboxEquivalence(h *history.History) Verdict {
 	type place struct{ node, topic string }
+	type event struct{ stream, id string }
 	var declared []place
 	drained := false
 	for _, r := range h.All() {
@@ -444,18 +470,24 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 	if len(declared) == 0 {
 		return Unknown
 	}
-	var committed, published []string
+	var committed, published []event
 	for _, r := range h.All() {
-		if r.Kind == history.StoreAppend && !slices.Contains(committed, r.Event) {
-			committed = append(committed, r.Event)
+		if r.Kind == history.StoreAppend && !slices.Contains(committed, event{r.Key, r.Event}) {
+			committed = append(committed, event{r.Key, r.Event})
 		}
-		if r.Kind != history.Append || slices.Contains(published, r.Event) {
+		if r.Kind != history.Append {
 			continue
 		}
 		for _, q := range h.All() {
-			if q.Kind == history.Publish && q.Event == r.Event && q.Topic == r.Topic && slices.Contains(declared, place{q.Node, q.Topic}) {
-				published = append(published, r.Event)
-				break
+			if q.Kind == history.Publish && q.Event == r.Event && q.Topic == r.Topic && slices.Contains(declared, place{q.Node, q.Topic}) &&
+				(q.Key == r.Key || q.Key == "" || r.Key == "") {
+				e := event{q.Key, r.Event}
+				if e.stream == "" {
+					e.stream = r.Key
+				}
+				if !slices.Contains(published, e) {
+					published = append(published, e)
+				}
 			}
 		}
 	}
@@ -465,10 +497,16 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 	if !drained {
 		return Unknown
 	}
-	slices.Sort(committed)
-	slices.Sort(published)
-	if !slices.Equal(committed, published) {
-		return Violated
+	matches := func(p, c event) bool { return p.id == c.id && (p.stream == c.stream || p.stream == "") }
+	for _, c := range committed {
+		if !slices.ContainsFunc(published, func(p event) bool { return matches(p, c) }) {
+			return Violated
+		}
+	}
+	for _, p := range published {
+		if !slices.ContainsFunc(committed, func(c event) bool { return matches(p, c) }) {
+			return Violated
+		}
 	}
 	return Holds
 }
