@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/evsim/evsim/model/history"
@@ -39,7 +40,7 @@ func TestStreamIntegrityRetryWithoutReloadIsAppendedTwice(t *testing.T) {
 		{At: 10, Kind: history.Command, Node: "s", Command: "c1", Key: "a", Attempt: 2, Outcome: history.OutcomeUnknown},
 		batchApp(10, "c1.2/e1", 2, 0, "c1"),
 	}
-	if r := StreamIntegrity(history.FromEntries(es)); r.Verdict != Violated {
+	if r := StreamIntegrity(history.FromEntries(es)); r.Verdict != Violated || !strings.Contains(r.Explanation, "without reloading") {
 		t.Errorf("%s: %s", r.Verdict, r.Explanation)
 	}
 }

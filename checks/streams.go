@@ -65,10 +65,14 @@ func StreamIntegrity(h *history.History) Result {
 			continue // the next event of the same batch
 		case b.first != int32(i):
 			f, r := h.At(int(b.first)), h.At(i)
+			how := "the retry decided again with new event ids"
+			if f.Basis == r.Basis && f.Basis != history.BasisUnknown {
+				how = "the retry appended new event ids on the version it had first decided on, without reloading the stream"
+			}
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
-				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
+				"Its first answer was lost and %s, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
-				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
+				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At), how), f, r)
 		}
 		basis := h.BasisOf(y)
 		if basis == history.BasisUnknown {
