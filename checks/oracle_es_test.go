@@ -50,12 +50,15 @@ func (c esVerdicts) require(t *testing.T, check string, vs ...Verdict) {
 }
 
 // A tiny event store: two accounts, commands of one or two events, each
-// decided on the stream's version and balance. Planted anomalies: a
-// decision on a stale read that lands anyway (a lost update), a
-// withdrawal not validated, a skipped or reused version, a retry that
-// appends the command again with new ids or with the same ids, later or
-// at the same instant, and another stream's append between the events of
-// one batch.
+// decided on the stream's version and balance. The store stamps a
+// batch's events at one instant or each 1 ns after the last; the history
+// records each attempt of a command (a command record, after a lost
+// answer) or none. Planted anomalies: a decision on a stale read that
+// lands anyway (a lost update), a withdrawal not validated, a skipped or
+// reused version, a retry that appends the command again with new ids or
+// with the same ids, after reloading the stream or not, later or at the
+// same instant, and another stream's append between the events of one
+// batch.
 func drawStoreHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	type stream struct {
@@ -64,7 +67,9 @@ func drawStoreHistory(t *rapid.T) *history.History {
 	}
 	streams := map[string]*stream{"a": {balances: []int64{0}}, "b": {balances: []int64{0}}}
 	var at int64
-	unrecorded := false // the command's appends record no basis
+	unrecorded := false                                      // the command's appends record no basis
+	attempts := rapid.IntRange(0, 3).Draw(t, "attempts") > 0 // the history records each attempt of a command
+	var step int64                                           // between the stamps of a batch's events
 	appendBatch := func(key, command, idPrefix, typ string, amount int64, events int, version, basis int64) {
 		s := streams[key]
 		if unrecorded {
@@ -72,13 +77,14 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		}
 		for i := range events {
 			v := version + int64(i)
-			h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: key,
+			h.Add(history.Entry{At: at + int64(i)*step, Kind: history.StoreAppend, Node: "store", Key: key,
 				Event: fmt.Sprintf("%s/e%d", idPrefix, i+1), Type: typ, Amount: amount, Version: v,
 				Command: command, Basis: basis, Expected: "any"})
 			bal := s.balances[len(s.balances)-1] + balanceOf(typ, amount)
 			s.balances = append(s.balances, bal)
 		}
 		s.version = max(s.version, version+int64(events)-1)
+		at += int64(events-1) * step
 	}
 	n := rapid.IntRange(0, 6).Draw(t, "commands")
 	for c := range n {
@@ -91,10 +97,24 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		}
 		events := rapid.IntRange(1, 2).Draw(t, "events")
 		anomaly := rapid.SampledFrom([]string{"none", "none", "none", "none", "stale-read", "no-validation", "no-validation",
-			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids", "retry-same-instant", "interleaved"}).Draw(t, "anomaly")
+			"skip-version", "reuse-version", "retry-new-ids", "retry-same-ids", "retry-same-instant", "retry-no-reload",
+			"retry-no-reload-same-instant", "interleaved"}).Draw(t, "anomaly")
 		command := fmt.Sprintf("c%d", c)
 		unrecorded = rapid.IntRange(0, 4).Draw(t, "no-basis") == 0
-		h.Add(history.Entry{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount})
+		step = int64(rapid.IntRange(0, 1).Draw(t, "step"))
+		if attempts {
+			h.Add(history.Entry{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount, Attempt: 1})
+		}
+		retry := func() { // the records of a retry after a lost answer
+			if !attempts {
+				return
+			}
+			if rapid.Bool().Draw(t, "lost-answer") {
+				h.Add(history.Entry{At: at, Kind: history.LostAnswer, Node: "store", Command: command, Key: key, Outcome: history.OutcomeOK})
+			}
+			h.Add(history.Entry{At: at, Kind: history.Command, Node: "s", Command: command, Key: key, Type: typ, Amount: amount,
+				Attempt: 2, Outcome: history.OutcomeUnknown})
+		}
 		s := streams[key]
 		read := s.version
 		balance := s.balances[len(s.balances)-1]
@@ -116,12 +136,22 @@ func drawStoreHistory(t *rapid.T) *history.History {
 		switch anomaly {
 		case "retry-new-ids":
 			at += 5
+			retry()
 			appendBatch(key, command, command+".2", typ, amount, events, s.version+1, s.version)
 		case "retry-same-ids":
 			at += 5
+			retry()
 			appendBatch(key, command, command, typ, amount, events, s.version+1, s.version)
 		case "retry-same-instant":
+			retry()
 			appendBatch(key, command, command+".2", typ, amount, events, s.version+1, s.version)
+		case "retry-no-reload", "retry-no-reload-same-instant":
+			// decided again on the state it first loaded: the same basis
+			if anomaly == "retry-no-reload" {
+				at += 5
+			}
+			retry()
+			appendBatch(key, command, command+".2", typ, amount, events, s.version+1, read)
 		case "interleaved":
 			// Another stream's append between the events of this batch,
 			// at the same instant: still one batch of each command.
@@ -131,7 +161,7 @@ func drawStoreHistory(t *rapid.T) *history.History {
 			}
 			o := streams[other]
 			last := h.At(h.Len() - 1)
-			h.Set(h.Len()-1, history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: other,
+			h.Set(h.Len()-1, history.Entry{At: last.At, Kind: history.StoreAppend, Node: "store", Key: other,
 				Event: command + "-other/e1", Type: "Opened", Version: o.version + 1, Command: command + "-other",
 				Basis: o.version, Expected: "any"})
 			h.Add(last)
@@ -179,38 +209,80 @@ func storeAppends(h *history.History) (map[string][]history.Entry, []string) {
 // oracleStreamIntegrity: with no store-append, not applicable. Violated
 // when, in some stream, the k-th append (in history order) is not at
 // version k; an event id occurs twice; the events of one command are not
-// one batch (one instant, consecutive versions); or a command's batch is
-// not at the version after the one it decided on (Basis + 1), when the
-// history records that version (Basis is not history.BasisUnknown).
+// one batch; or a command's batch is not at the version after the one it
+// decided on (Basis + 1), when the history records that version (Basis
+// is not history.BasisUnknown). Two appends of a command to a stream, one
+// after the other among its appends to it, are one batch when the second
+// is at the next version, both have one basis, no command, command-return,
+// lost-answer, store-duplicate or store-rollback record of the command
+// lies between them, and either a command record of it comes before
+// them, or no other append lies between them, or both are at one instant.
 func oracleStreamIntegrity(h *history.History) Verdict {
-	by, keys := storeAppends(h)
-	if len(keys) == 0 {
+	es := h.Entries()
+	if !slices.ContainsFunc(es, func(r history.Entry) bool { return r.Kind == history.StoreAppend }) {
 		return Unknown
 	}
-	for _, k := range keys {
-		recs := by[k]
-		for i, r := range recs {
-			if r.Version != int64(i+1) {
+	oneBatch := func(p, y int) bool {
+		a, b := es[p], es[y]
+		if b.Version != a.Version+1 || b.Basis != a.Basis {
+			return false
+		}
+		recorded, contiguous := false, true
+		for i, r := range es[:y] {
+			if r.Command != a.Command {
+				if i > p && r.Kind == history.StoreAppend {
+					contiguous = false
+				}
+				continue
+			}
+			switch r.Kind {
+			case history.Command:
+				recorded = true
+				if i > p {
+					return false
+				}
+			case history.CommandReturn, history.LostAnswer, history.StoreDuplicate, history.StoreRollback:
+				if i > p {
+					return false
+				}
+			case history.StoreAppend:
+				if i > p {
+					contiguous = false
+				}
+			}
+		}
+		return recorded || contiguous || a.At == b.At
+	}
+	by := map[string][]int{} // stream -> indices of its appends
+	for i, r := range es {
+		if r.Kind == history.StoreAppend {
+			by[r.Key] = append(by[r.Key], i)
+		}
+	}
+	for _, idx := range by {
+		for n, i := range idx {
+			if es[i].Version != int64(n+1) {
 				return Violated
 			}
-			for _, q := range recs[:i] {
-				if q.Event == r.Event {
+			for _, j := range idx[:n] {
+				if es[j].Event == es[i].Event {
 					return Violated
 				}
 			}
 		}
-		for _, cmd := range commandsOf(recs) {
-			var batch []history.Entry
-			for _, r := range recs {
-				if r.Command == cmd {
-					batch = append(batch, r)
-				}
+		cmds := map[string][]int{}
+		for _, i := range idx {
+			if c := es[i].Command; c != "" {
+				cmds[c] = append(cmds[c], i)
 			}
-			if batch[0].Basis != history.BasisUnknown && batch[0].Version != batch[0].Basis+1 {
+		}
+		for _, batch := range cmds {
+			f := es[batch[0]]
+			if f.Basis != history.BasisUnknown && f.Version != f.Basis+1 {
 				return Violated
 			}
-			for i, r := range batch {
-				if r.At != batch[0].At || r.Version != batch[0].Version+int64(i) {
+			for k := 1; k < len(batch); k++ {
+				if !oneBatch(batch[k-1], batch[k]) {
 					return Violated
 				}
 			}
@@ -291,15 +363,17 @@ func TestOracleNoOverdraft(t *testing.T) {
 	seen.require(t, "no-overdraft", Holds, Violated, Unknown)
 }
 
-// A tiny outbox: a store commits events; a relay (declared as the
-// store's publisher, or not declared at all) publishes them to topic t,
-// where the broker appends them. Planted anomalies: a committed event the
-// relay never publishes, a publish the broker never appends, a publish to
-// another topic, a publish of an event never committed (a phantom), and a
-// duplicate publish (which
-// the definition counts and does not judge). An ordinary producer may
-// publish its own events to t and to u. The run ends drained, undrained,
-// or the history has no end.
+// A tiny outbox: a store commits events to streams a and b, with ids
+// unique across streams or numbered per stream ("e1" in a and in b); a
+// relay (declared as the store's publisher, or not declared at all)
+// publishes them to topic t, where the broker appends them, naming each
+// event's stream as its key, or none, or only the broker's append names it. Planted anomalies: a committed event the relay never
+// publishes, a publish the broker never appends, a publish to another
+// topic, a publish of an event never committed (a phantom: an id never
+// committed, or a committed id of another stream), and a duplicate
+// publish (which the definition counts and does not judge). An ordinary
+// producer may publish its own events to t and to u. The run ends
+// drained, undrained, or the history has no end.
 func drawOutboxHistory(t *rapid.T) *history.History {
 	h := &history.History{}
 	var at int64
@@ -307,41 +381,60 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 	if rapid.IntRange(0, 4).Draw(t, "declared") > 0 {
 		h.Add(history.Entry{Kind: history.StorePublisher, Node: relay, Topic: "t"})
 	}
+	perStream := rapid.Bool().Draw(t, "per-stream ids")
+	keys := rapid.SampledFrom([]string{"both", "both", "none", "append"}).Draw(t, "keys") // which records name the stream
 	offsets := map[string]int64{}
-	publish := func(node, topic, id string, appended bool) {
+	versions := map[string]int64{}
+	publish := func(node, topic, stream, id string, appended bool) {
+		pk, ak := stream, stream
+		switch keys {
+		case "none":
+			pk, ak = "", ""
+		case "append":
+			pk = ""
+		}
 		at++
-		h.Add(history.Entry{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: "a", Type: "Deposited", Amount: 1})
+		h.Add(history.Entry{At: at, Kind: history.Publish, Node: node, Topic: topic, Event: id, Key: pk, Type: "Deposited", Amount: 1})
 		if appended {
 			at++
 			h.Add(history.Entry{At: at, Kind: history.Append, Node: "broker", Topic: topic, Offset: offsets[topic], Event: id,
-				Key: "a", Type: "Deposited", Amount: 1})
+				Key: ak, Type: "Deposited", Amount: 1})
 			offsets[topic]++
 		}
 	}
 	n := rapid.IntRange(0, 4).Draw(t, "committed")
 	for i := range n {
 		at++
+		key := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "stream")
+		versions[key]++
 		id := fmt.Sprintf("c%d/e1", i)
-		h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: "a", Event: id, Type: "Deposited",
-			Amount: 1, Version: int64(i + 1), Basis: int64(i), Command: fmt.Sprintf("c%d", i)})
+		if perStream {
+			id = fmt.Sprintf("e%d", versions[key])
+		}
+		h.Add(history.Entry{At: at, Kind: history.StoreAppend, Node: "store", Key: key, Event: id, Type: "Deposited",
+			Amount: 1, Version: versions[key], Basis: versions[key] - 1, Command: fmt.Sprintf("c%d", i)})
 		switch rapid.SampledFrom([]string{"published", "published", "published", "never-published", "never-appended", "duplicated",
 			"other-topic"}).Draw(t, "fate") {
 		case "published":
-			publish(relay, "t", id, true)
+			publish(relay, "t", key, id, true)
 		case "other-topic":
-			publish(relay, "u", id, true)
+			publish(relay, "u", key, id, true)
 		case "never-appended":
-			publish(relay, "t", id, false)
+			publish(relay, "t", key, id, false)
 		case "duplicated":
-			publish(relay, "t", id, true)
-			publish(relay, "t", id, true)
+			publish(relay, "t", key, id, true)
+			publish(relay, "t", key, id, true)
 		}
 		if rapid.IntRange(0, 3).Draw(t, "producer") == 0 {
-			publish("producer", rapid.SampledFrom([]string{"t", "u"}).Draw(t, "topic"), fmt.Sprintf("p%d", i), true)
+			publish("producer", rapid.SampledFrom([]string{"t", "u"}).Draw(t, "topic"), "a", fmt.Sprintf("p%d", i), true)
 		}
 	}
-	if rapid.IntRange(0, 5).Draw(t, "phantom") == 0 {
-		publish(relay, "t", "x/e1", rapid.Bool().Draw(t, "phantom appended"))
+	switch rapid.IntRange(0, 5).Draw(t, "phantom") {
+	case 0:
+		publish(relay, "t", "a", "x/e1", rapid.Bool().Draw(t, "phantom appended"))
+	case 1:
+		// an id committed to one stream, published as another's
+		publish(relay, "t", rapid.SampledFrom([]string{"a", "b", "c"}).Draw(t, "phantom stream"), "e1", true)
 	}
 	switch rapid.SampledFrom([]string{"drained", "drained", "undrained", "no end"}).Draw(t, "end") {
 	case "drained":
@@ -355,10 +448,15 @@ func drawOutboxHistory(t *rapid.T) *history.History {
 // oracleOutboxEquivalence: not applicable when no node is declared a
 // publisher of the store's events, or when nothing was committed and
 // nothing of theirs reached a declared topic; unknown unless the run
-// drained; violated unless the ids their publishes put on a declared
-// topic (appended by the broker) are exactly the committed ids.
+// drained; violated unless the events their publishes put on a declared
+// topic (appended by the broker) are exactly the committed events. An
+// event is its stream and id: a store-append's key; the key its publish
+// names, or its append's when the publish names none (the two must agree
+// when both name one). A published event that names no stream is matched
+// by id alone.
 func oracleOutboxEquivalence(h *history.History) Verdict {
 	type place struct{ node, topic string }
+	type event struct{ stream, id string }
 	var declared []place
 	drained := false
 	for _, r := range h.All() {
@@ -372,18 +470,24 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 	if len(declared) == 0 {
 		return Unknown
 	}
-	var committed, published []string
+	var committed, published []event
 	for _, r := range h.All() {
-		if r.Kind == history.StoreAppend && !slices.Contains(committed, r.Event) {
-			committed = append(committed, r.Event)
+		if r.Kind == history.StoreAppend && !slices.Contains(committed, event{r.Key, r.Event}) {
+			committed = append(committed, event{r.Key, r.Event})
 		}
-		if r.Kind != history.Append || slices.Contains(published, r.Event) {
+		if r.Kind != history.Append {
 			continue
 		}
 		for _, q := range h.All() {
-			if q.Kind == history.Publish && q.Event == r.Event && q.Topic == r.Topic && slices.Contains(declared, place{q.Node, q.Topic}) {
-				published = append(published, r.Event)
-				break
+			if q.Kind == history.Publish && q.Event == r.Event && q.Topic == r.Topic && slices.Contains(declared, place{q.Node, q.Topic}) &&
+				(q.Key == r.Key || q.Key == "" || r.Key == "") {
+				e := event{q.Key, r.Event}
+				if e.stream == "" {
+					e.stream = r.Key
+				}
+				if !slices.Contains(published, e) {
+					published = append(published, e)
+				}
 			}
 		}
 	}
@@ -393,10 +497,16 @@ func oracleOutboxEquivalence(h *history.History) Verdict {
 	if !drained {
 		return Unknown
 	}
-	slices.Sort(committed)
-	slices.Sort(published)
-	if !slices.Equal(committed, published) {
-		return Violated
+	matches := func(p, c event) bool { return p.id == c.id && (p.stream == c.stream || p.stream == "") }
+	for _, c := range committed {
+		if !slices.ContainsFunc(published, func(p event) bool { return matches(p, c) }) {
+			return Violated
+		}
+	}
+	for _, p := range published {
+		if !slices.ContainsFunc(committed, func(c event) bool { return matches(p, c) }) {
+			return Violated
+		}
 	}
 	return Holds
 }

@@ -14,9 +14,13 @@ import (
 // events before or after the append, a dual write): an event is published
 // when a declared publisher published it to its topic and the broker
 // appended it to that topic. When the run drained, the set of
-// published event ids must equal the set of committed ones
+// published events must equal the set of committed ones
 // (history.StoreAppend): a committed event never published is lost to
-// subscribers; a published event never committed is a phantom.
+// subscribers; a published event never committed is a phantom. An event
+// is its stream and id (a store may number ids per stream): the stream a
+// store append names, and the key the publish names (or its append, when
+// the publish names none); an event whose publish and append name no
+// stream is matched by id alone.
 // Duplicates (an id appended more than once) are counted, not judged:
 // downstream consumers must absorb them (see exactly-once-effects).
 //
@@ -41,52 +45,81 @@ func OutboxEquivalence(h *history.History) Result {
 		res.Explanation = "Not applicable: the history declares no publisher of the event store's events (no store-publisher record), so no publish is the store's."
 		return res
 	}
-	type placed struct{ event, topic string }
-	committed := map[string]int{} // event id -> its first StoreAppend
-	published := map[placed]int{} // event id and topic -> its first Publish by a store publisher
-	appended := map[string]int{}  // event id -> its first Append of a store publish
-	copies := map[string]int{}    // event id -> its Appends
+	// An event is its stream and id: a user's store may number ids per
+	// stream. A publish names the event's stream as its key; one that
+	// names none (and its broker append too) leaves the stream "", and
+	// its event is matched by id alone.
+	type event struct{ stream, id string }
+	type placed struct{ stream, event, topic string }
+	committed := map[event]int{} // event -> its first StoreAppend
+	committedIDs := map[string]bool{}
+	published := map[placed]int{}   // event and topic -> its first Publish by a store publisher
+	streamOf := map[placed]string{} // event id and topic (no stream) -> the stream of its first store Publish
+	appended := map[event]int{}     // event -> its first Append of a store publish
+	copies := map[event]int{}       // event -> its Appends
 	drained, ended := false, false
 	for i, r := range h.OfKind(history.StoreAppend, history.Publish, history.End) {
 		switch r.Kind {
 		case history.StoreAppend:
-			if _, ok := committed[r.Event]; !ok {
-				committed[r.Event] = i
+			if _, ok := committed[event{r.Key, r.Event}]; !ok {
+				committed[event{r.Key, r.Event}] = i
+				committedIDs[r.Event] = true
 			}
 		case history.Publish:
-			k := placed{r.Event, r.Topic}
+			k := placed{r.Key, r.Event, r.Topic}
 			if _, ok := published[k]; !ok && publishers[place{r.Node, r.Topic}] {
 				published[k] = i
+				if _, ok := streamOf[placed{"", r.Event, r.Topic}]; !ok {
+					streamOf[placed{"", r.Event, r.Topic}] = r.Key
+				}
 			}
 		case history.End:
 			ended, drained = true, r.Drained
 		}
 	}
-	firstPublish := map[string]int{} // event id -> the publish of its first store Append
+	firstPublish := map[event]int{} // event -> the publish of its first store Append
 	for i, r := range h.OfKind(history.Append) {
-		p, ok := published[placed{r.Event, r.Topic}]
+		k := placed{r.Key, r.Event, r.Topic}
+		p, ok := published[k]
+		if !ok && r.Key != "" { // published naming no stream
+			k.stream = ""
+			p, ok = published[k]
+		} else if !ok { // appended naming no stream: its first publish's
+			k.stream, ok = streamOf[k]
+			p = published[k]
+		}
 		if !ok {
 			continue
 		}
-		if _, ok := appended[r.Event]; !ok {
-			appended[r.Event], firstPublish[r.Event] = i, p
+		e := event{k.stream, r.Event}
+		if e.stream == "" {
+			e.stream = r.Key
 		}
-		copies[r.Event]++
+		if _, ok := appended[e]; !ok {
+			appended[e], firstPublish[e] = i, p
+		}
+		copies[e]++
 	}
 	if len(committed) == 0 && len(appended) == 0 {
 		res.Verdict = Unknown
 		res.Explanation = "Not applicable: no event was committed to the event store, and none of its publishers' events reached the topic."
 		return res
 	}
-	var lost, phantom []string
-	for id := range committed {
-		if _, ok := appended[id]; !ok {
-			lost = append(lost, id)
+	var lost, phantom []event
+	for e := range committed {
+		if _, ok := appended[e]; !ok {
+			if _, ok := appended[event{"", e.id}]; !ok {
+				lost = append(lost, e)
+			}
 		}
 	}
-	for id := range appended {
-		if _, ok := committed[id]; !ok {
-			phantom = append(phantom, id)
+	for e := range appended {
+		_, ok := committed[e]
+		if e.stream == "" {
+			ok = committedIDs[e.id]
+		}
+		if !ok {
+			phantom = append(phantom, e)
 		}
 	}
 	sort.Slice(lost, func(a, b int) bool { return committed[lost[a]] < committed[lost[b]] })
@@ -107,8 +140,9 @@ func OutboxEquivalence(h *history.History) Result {
 		res.Explanation = fmt.Sprintf("%s: events in flight may still be committed or published. So far %d committed event(s) were not published and %d published event(s) were not committed.",
 			why, len(lost), len(phantom))
 	case len(phantom) > 0:
-		id := phantom[0]
-		pub, app := h.At(firstPublish[id]), h.At(appended[id])
+		e := phantom[0]
+		id := e.id
+		pub, app := h.At(firstPublish[e]), h.At(appended[e])
 		res.Verdict = Violated
 		res.Witness = []history.Entry{pub, app}
 		c := pub.Command // the command the publish names, else the one its id is derived from
@@ -128,17 +162,17 @@ func OutboxEquivalence(h *history.History) Result {
 			"Publishing before the commit cannot be undone when the commit fails. %d phantom(s) and %d lost event(s) in all; use a transactional outbox.",
 			id, app.Topic, pub.Node, at(pub.At), len(phantom), len(lost))
 	case len(lost) > 0:
-		id := lost[0]
-		c := h.At(committed[id])
+		id := lost[0].id
+		c := h.At(committed[lost[0]])
 		res.Verdict = Violated
 		res.Witness = []history.Entry{c}
 		writer := "" // the session that sent the command, if it publishes
-		for _, r := range h.Range(0, committed[id]) {
+		for _, r := range h.Range(0, committed[lost[0]]) {
 			if r.Kind == history.Command && r.Command == c.Command && c.Command != "" && nodes[r.Node] {
 				writer = r.Node
 			}
 		}
-		for _, r := range h.Range(committed[id], h.Len()) {
+		for _, r := range h.Range(committed[lost[0]], h.Len()) {
 			if r.Kind == history.Crash && nodes[r.Node] && (writer == "" || r.Node == writer) {
 				res.Witness = append(res.Witness, r)
 				break

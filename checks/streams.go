@@ -10,8 +10,9 @@ import (
 // history.StoreAppend records in history order: in each stream the k-th
 // event is at version k (versions unique and contiguous); no event id
 // appears twice in a stream; the events of one command in a stream are
-// one batch, appended at one instant at consecutive versions (a retry
-// that appends again, with new ids or the same ones, breaks this); and
+// one batch, at consecutive versions, of one decision, with no other
+// attempt of the command between its events ([batcher]: a retry that
+// appends again, with new ids or the same ones, breaks this); and
 // each batch was appended at the version after the one its command
 // decided on (Basis), so that two commands that decided on the same
 // version cannot both win: the lost update that an expected version
@@ -19,13 +20,12 @@ import (
 // for a lost update. With no store append it is not applicable (Unknown).
 func StreamIntegrity(h *history.History) Result {
 	res := Result{Check: "stream-integrity"}
-	type batch struct{ first, last int32 } // record indices of its first and last event
 	n := h.Count(history.StoreAppend)
-	// keyed by symbol: a stream's key, an event id, a command; a pair of
-	// symbols by [symPair]
+	// keyed by symbol: a stream's key, an event id; a pair of symbols by
+	// [symPair]
 	versions := map[history.Sym]int64{}
 	ids := make(map[uint64]int32, n)
-	batches := make(map[uint64]batch, n)
+	batches := newBatcher(h, n)
 	var problems int
 	var witness []history.Entry
 	var explain string
@@ -36,7 +36,10 @@ func StreamIntegrity(h *history.History) Result {
 		}
 	}
 	appends, streams, unknown := 0, 0, 0 // unknown: batches with no basis
-	for i, y := range h.Compact(history.StoreAppend) {
+	for i, y := range h.Compact(batchKinds...) {
+		if !batches.see(i, y) {
+			continue // a record of a command's attempt
+		}
 		appends++
 		if _, ok := versions[y.Key]; !ok {
 			streams++
@@ -54,25 +57,22 @@ func StreamIntegrity(h *history.History) Result {
 				r.Event, r.Key, h.At(int(j)).Version, r.Version), h.At(int(j)), r)
 		}
 		ids[symPair(y.Key, y.Event)] = int32(i)
-		cmd := h.CommandOf(y)
-		if cmd == 0 {
-			continue
-		}
-		k := symPair(y.Key, cmd)
-		b, seen := batches[k]
+		b := batches.last
 		switch {
-		case !seen:
-			batches[k] = batch{first: int32(i), last: int32(i)}
-		case h.Record(int(b.last)).At == y.At && h.Record(int(b.last)).Version+1 == y.Version:
-			batches[k] = batch{first: b.first, last: int32(i)}
+		case b.command == 0:
+			continue
+		case b.next:
 			continue // the next event of the same batch
-		default:
-			batches[k] = batch{first: b.first, last: int32(i)}
+		case b.first != int32(i):
 			f, r := h.At(int(b.first)), h.At(i)
+			how := "the retry decided again with new event ids"
+			if f.Basis == r.Basis && f.Basis != history.BasisUnknown {
+				how = "the retry appended new event ids on the version it had first decided on, without reloading the stream"
+			}
 			flag(fmt.Sprintf("Command %s appended twice to stream %s: event %s at version %d (%s) and event %s at version %d (%s). "+
-				"Its first answer was lost and the retry decided again with new event ids, so the store could not recognise it; "+
+				"Its first answer was lost and %s, so the store could not recognise it; "+
 				"retry with the same event ids and the store's idempotent append keeps one.",
-				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At)), f, r)
+				r.Command, r.Key, f.Event, f.Version, at(f.At), r.Event, r.Version, at(r.At), how), f, r)
 		}
 		basis := h.BasisOf(y)
 		if basis == history.BasisUnknown {
@@ -146,14 +146,15 @@ func noOverdraft(j *Judgement) Result {
 	value := map[history.Sym]int64{}
 	states := map[history.Sym]any{}
 	last := map[history.Sym]int{}
-	start := map[history.Sym]int64{} // the first version of each stream's latest batch
+	batches := newBatcher(h, h.Count(history.StoreAppend))
 	var below, judged, unknown int
 	var whyNot string
-	for i, r := range h.Compact(history.StoreAppend) {
-		before := value[r.Key]
-		if p, ok := last[r.Key]; !ok || !sameBatch(h, h.Record(p), r) {
-			start[r.Key] = r.Version // else the next event of the batch
+	for i, r := range h.Compact(batchKinds...) {
+		if !batches.see(i, r) {
+			continue
 		}
+		before := value[r.Key]
+		start := batches.last.start // the first version of the stream's latest batch
 		v, ok := r.Value, h.StateOf(r) != 0
 		if !ok {
 			f, _, why := doms.aggregateOf(h.Str(r.Key))
@@ -185,7 +186,7 @@ func noOverdraft(j *Judgement) Result {
 				e := h.At(i)
 				res.Witness = append(res.Witness, e)
 				res.Explanation = fmt.Sprintf("Stream %s went to %d at %s: %s (command %s) was appended although the value was only %d. %s",
-					e.Key, v, at(e.At), eventWhat(e.Type, e.Amount), e.Command, before, overdraftCause(e, h.BasisOf(r), start[r.Key]-1))
+					e.Key, v, at(e.At), eventWhat(e.Type, e.Amount), e.Command, before, overdraftCause(e, h.BasisOf(r), start-1))
 			}
 		}
 		last[r.Key] = i
@@ -211,12 +212,88 @@ func noOverdraft(j *Judgement) Result {
 	return res
 }
 
-// sameBatch reports whether store append y is the next event of the
-// batch p belongs to: the same command's, at the same instant, at the
-// next version.
-func sameBatch(h *history.History, p history.Record, y *history.Record) bool {
-	c := h.CommandOf(y)
-	return c != 0 && h.CommandOf(&p) == c && p.At == y.At && p.Version+1 == y.Version
+// batchKinds are the records a [batcher] reads: the store's appends and
+// the records of a command's attempts.
+var batchKinds = []history.Kind{history.StoreAppend, history.Command, history.CommandReturn,
+	history.LostAnswer, history.StoreDuplicate, history.StoreRollback}
+
+// batcher tells, reading the records of [batchKinds] in history order,
+// which store appends of a command to a stream are one batch. Two
+// appends of a command to a stream, the second at the version after the
+// first, are one batch when both decided on the same basis and no
+// record of another attempt of the command lies between them (the
+// command's command record, which a retry writes, its command-return,
+// or a lost-answer, store-duplicate or store-rollback of it); and, when
+// the history records none of the command's attempts (no command record
+// of it), when no other append lies between them or both are at one
+// instant. A store may stamp each event of a batch separately: the
+// instant alone does not tell a batch from a retry.
+type batcher struct {
+	h        *history.History
+	ends     map[uint64]batchEnd // by stream and command ([symPair])
+	tries    map[history.Sym]int // the attempt records of each command so far
+	recorded map[history.Sym]bool
+	appends  int
+	last     batchStep // of the last append seen
+}
+
+// batchEnd is the last append of a command to a stream.
+type batchEnd struct {
+	first          int32 // record index of the command's first append to the stream
+	version, basis int64
+	at             int64
+	start          int64 // the first version of its batch
+	tries, ordinal int   // the command's attempt records and the appends before it, then
+}
+
+// batchStep says where an append stands: its command (0: none), the
+// index of the command's first append to the stream, whether it is the
+// next event of the command's batch, and the first version of its batch.
+type batchStep struct {
+	command history.Sym
+	first   int32
+	next    bool
+	start   int64
+}
+
+func newBatcher(h *history.History, n int) *batcher {
+	return &batcher{h: h, ends: make(map[uint64]batchEnd, n), tries: map[history.Sym]int{}, recorded: map[history.Sym]bool{}}
+}
+
+// see reads record i, r, and reports whether it is a store append; if so,
+// last says where it stands.
+func (b *batcher) see(i int, r *history.Record) bool {
+	c := b.h.CommandOf(r)
+	switch r.KindCode() {
+	case codeStoreAppend:
+	case codeCommand:
+		b.tries[c]++
+		b.recorded[c] = true
+		return false
+	default:
+		b.tries[c]++
+		return false
+	}
+	b.appends++
+	if c == 0 {
+		b.last = batchStep{start: r.Version}
+		return true
+	}
+	k := symPair(r.Key, c)
+	basis := b.h.BasisOf(r)
+	e, seen := b.ends[k]
+	next := seen && e.version+1 == r.Version && e.basis == basis && e.tries == b.tries[c] &&
+		(b.recorded[c] || e.ordinal+1 == b.appends || e.at == r.At)
+	if !seen {
+		e.first = int32(i)
+	}
+	if !next {
+		e.start = r.Version
+	}
+	e.version, e.basis, e.at, e.tries, e.ordinal = r.Version, basis, r.At, b.tries[c], b.appends
+	b.ends[k] = e
+	b.last = batchStep{command: c, first: e.first, next: next, start: e.start}
+	return true
 }
 
 // overdraftCause says what the history shows of why append e, of a
