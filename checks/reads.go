@@ -144,20 +144,24 @@ func reads(h *history.History) *readLog {
 // offsetSlots holds an event's symbol per offset of one partition: a
 // slice from the first offset set, for the usual dense run of offsets
 // (which a real broker's topic starts anywhere), and a map for an offset
-// far from that run (a hand-written history's). A nil *offsetSlots is
+// far from that run (a hand-written history's, widely spaced ones). The
+// slice grows only while it stays within twice the offsets set and a
+// page, so that sparse offsets cost what they hold. A nil *offsetSlots is
 // empty.
 type offsetSlots struct {
 	base  int64
+	n     int64 // offsets set, overwrites included
 	dense []history.Sym
 	far   map[int64]history.Sym
 }
 
 // set sets offset o's symbol to y.
 func (s *offsetSlots) set(o int64, y history.Sym) {
-	if len(s.dense) == 0 && s.far == nil {
+	if s.n == 0 {
 		s.base = o
 	}
-	if d := o - s.base; d >= 0 && d < int64(len(s.dense))+4096 {
+	s.n++
+	if d := o - s.base; d >= 0 && (d < int64(len(s.dense)) || d < 2*s.n+4096) {
 		for int64(len(s.dense)) <= d {
 			s.dense = append(s.dense, 0)
 		}

@@ -95,3 +95,28 @@ func TestReadsOfFarOffsets(t *testing.T) {
 		history.Entry{At: 3 * ms, Kind: history.Poll, Node: "g-0", Group: "g", Topic: "t", Offset: 0, Count: 2_000_000_000}, end(4, true))
 	expect(t, Unseen(h), "unseen", Violated, []history.Entry{ack(2, "e2", 0, far), end(4, true)}, "e2")
 }
+
+// TestOffsetSlotsStaySmallForSparseOffsets: offsets set far apart (4,000
+// between each) go to the map, not to a slice spanning them, and read
+// back; a dense run stays in the slice.
+func TestOffsetSlotsStaySmallForSparseOffsets(t *testing.T) {
+	var s offsetSlots
+	for i := int64(0); i < 1000; i++ {
+		s.set(1_000_000+i*4000, history.Sym(i+1))
+	}
+	if len(s.dense) > 2*1000+4096 {
+		t.Errorf("the slice spans %d offsets for 1000 set", len(s.dense))
+	}
+	for i := int64(0); i < 1000; i++ {
+		if got := s.get(1_000_000 + i*4000); got != history.Sym(i+1) {
+			t.Fatalf("offset %d: %d, want %d", 1_000_000+i*4000, got, i+1)
+		}
+	}
+	var d offsetSlots
+	for i := int64(0); i < 10_000; i++ {
+		d.set(i, history.Sym(i+1))
+	}
+	if len(d.dense) != 10_000 || d.far != nil {
+		t.Errorf("a dense run of 10000: slice %d, map %d", len(d.dense), len(d.far))
+	}
+}
