@@ -62,33 +62,37 @@ var pairNames = []string{"double-credit", "idempotent-consumer", "commit-before-
 
 // pairRuns starts every run of pairNames over seeds at once, a few at a
 // time (they mostly wait on the clock; go test runs only GOMAXPROCS tests
-// in parallel), and returns where each run's result arrives.
-var pairRuns = sync.OnceValue(func() map[string][]chan pairRun {
-	out := map[string][]chan pairRun{}
+// in parallel), and returns where each run's result arrives. A result
+// can be read any number of times (go test -count runs a test again in
+// the same process, after the runs are done).
+var pairRuns = sync.OnceValue(func() map[string][]*pairRun {
+	out := map[string][]*pairRun{}
 	gate := make(chan struct{}, 5)
 	for _, name := range pairNames {
 		for _, seed := range seeds {
-			ch := make(chan pairRun, 1)
-			out[name] = append(out[name], ch)
+			run := &pairRun{done: make(chan struct{})}
+			out[name] = append(out[name], run)
 			go func() {
 				gate <- struct{}{}
 				defer func() { <-gate }()
+				defer close(run.done)
 				s, err := scenarios.Builtin(name)
 				if err != nil {
-					ch <- pairRun{err: err}
+					run.err = err
 					return
 				}
-				res, err := Run(context.Background(), s, Options{Seed: seed, Timeout: 30 * time.Second})
-				ch <- pairRun{res: res, err: err}
+				run.res, run.err = Run(context.Background(), s, Options{Seed: seed, Timeout: 30 * time.Second})
 			}()
 		}
 	}
 	return out
 })
 
+// pairRun is one run of pairRuns: its result, once done is closed.
 type pairRun struct {
-	res *Result
-	err error
+	done chan struct{}
+	res  *Result
+	err  error
 }
 
 // eachSeed hands each live run of the built-in scenario name (one per
@@ -96,8 +100,8 @@ type pairRun struct {
 func eachSeed(t *testing.T, name string, judge func(t *testing.T, res *Result)) {
 	runs := pairRuns() // before t.Parallel: every run starts with the first test
 	t.Parallel()
-	for i, ch := range runs[name] {
-		run := <-ch
+	for i, run := range runs[name] {
+		<-run.done
 		t.Run(fmt.Sprintf("seed-%d", seeds[i]), func(t *testing.T) {
 			if run.err != nil {
 				t.Fatalf("live %s: %v", name, run.err)
