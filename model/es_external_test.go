@@ -32,24 +32,13 @@ func (counter) FromRow(value, version int64) any { return version }
 // the same interface as the built-ins: two racing sessions with exact
 // expected versions never take a counter past 3.
 func TestCustomAggregate(t *testing.T) {
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := model.Build(w, model.Config{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := model.BuildES(w, model.ESConfig{
+	w, h, sys, es := startES(t, model.ESConfig{
 		Store:  model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: 5 * time.Millisecond},
 		Custom: func(int) model.Aggregate { return counter{} },
 		Clients: []model.ClientConfig{{Name: "c", Sessions: 2, Keys: 1, Prefix: "n-", Interval: time.Millisecond,
 			Commands: []model.CommandSpec{{Type: "Increment", Weight: 1}}, Concurrency: model.ConcurrencyExact,
 			RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 200 * time.Millisecond}},
-	}, h, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys.Start()
-	es.Start()
+	})
 	w.Run(sim.Time(time.Second), 0)
 	if !es.Drain(sys, 10*time.Millisecond, time.Second) {
 		t.Fatal("did not drain")
@@ -129,4 +118,24 @@ func TestTopicProjection(t *testing.T) {
 	if err := cfg.Validate(); err == nil {
 		t.Error("a projection of a topic without a topic, rebuilt, was valid")
 	}
+}
+
+// startES builds a world at seed 1 with no pub/sub system and the event
+// sourcing parts cfg describes, recording into a history of its own, and
+// starts them.
+func startES(t *testing.T, cfg model.ESConfig) (*sim.World, *history.History, *model.System, *model.ESSystem) {
+	t.Helper()
+	w := sim.New(1)
+	h := &history.History{}
+	sys, err := model.Build(w, model.Config{}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := model.BuildES(w, cfg, h, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys.Start()
+	es.Start()
+	return w, h, sys, es
 }

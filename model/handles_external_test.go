@@ -15,14 +15,8 @@ import (
 // the history of the drained run.
 func runHandles(t *testing.T, p model.ProjectorConfig) *history.History {
 	t.Helper()
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := model.Build(w, model.Config{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Name, p.Checkpoint, p.Gap = "balances", model.CheckpointSameTx, model.GapSkipNoWriter
-	es, err := model.BuildES(w, model.ESConfig{
+	w, h, sys, es := startES(t, model.ESConfig{
 		Store:     model.StoreConfig{Position: model.PositionAtCommit},
 		Aggregate: "account",
 		Clients: []model.ClientConfig{{Name: "teller", Sessions: 1, Keys: 1, Interval: 10 * time.Millisecond,
@@ -30,12 +24,7 @@ func runHandles(t *testing.T, p model.ProjectorConfig) *history.History {
 			Script: []model.ScriptStep{{Type: "Open", Key: "acct-0"}, {Type: "Deposit", Key: "acct-0", Amount: 100},
 				{Type: "ChargeFee", Key: "acct-0", Amount: 5}, {Type: "Deposit", Key: "acct-0", Amount: 10}}}},
 		Projectors: []model.ProjectorConfig{p},
-	}, h, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys.Start()
-	es.Start()
+	})
 	w.Run(sim.Time(time.Second), 0)
 	if !es.Drain(sys, 10*time.Millisecond, time.Second) {
 		t.Fatal("did not drain")

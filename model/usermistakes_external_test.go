@@ -105,24 +105,13 @@ func (light) FromRow(value, version int64) any { return value == 1 }
 // with no events appends nothing and returns ok with the value it saw and
 // no version, instead of the store failing on an empty batch.
 func TestCommandAcceptedWithNothingToAppend(t *testing.T) {
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := model.Build(w, model.Config{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := model.BuildES(w, model.ESConfig{
+	w, h, _, es := startES(t, model.ESConfig{
 		Store:  model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: time.Millisecond},
 		Custom: func(int) model.Aggregate { return light{} },
 		Clients: []model.ClientConfig{{Name: "c", Sessions: 1, Keys: 1, Prefix: "lamp-", Interval: time.Millisecond,
 			Commands: []model.CommandSpec{{Type: "SwitchOn", Weight: 1}}, Concurrency: model.ConcurrencyExact,
 			RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 50 * time.Millisecond}},
-	}, h, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys.Start()
-	es.Start()
+	})
 	w.Run(sim.Time(time.Second), 0)
 	if n := len(es.Store.Events("lamp-0")); n != 1 {
 		t.Errorf("the lamp's stream has %d events, want 1", n)
@@ -198,13 +187,7 @@ func TestCustomUpcastingUnderItsRegisteredName(t *testing.T) {
 func TestProjectionRegisteredUnderTheAggregatesName(t *testing.T) {
 	domain.Register("test-lamp", func(int) domain.Aggregate { return light{} })
 	domain.RegisterProjection("test-lamp", domain.ProjectionFunc(func(row int64, e domain.Event) int64 { return row + 10 }))
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := model.Build(w, model.Config{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := model.BuildES(w, model.ESConfig{
+	w, h, _, _ := startES(t, model.ESConfig{
 		Store:     model.StoreConfig{Position: model.PositionAtCommit, CommitDelayMax: time.Millisecond},
 		Aggregate: "test-lamp",
 		Clients: []model.ClientConfig{{Name: "c", Sessions: 1, Keys: 2, Prefix: "lamp-", Interval: time.Millisecond,
@@ -212,12 +195,7 @@ func TestProjectionRegisteredUnderTheAggregatesName(t *testing.T) {
 			RetryIDs: model.RetrySameIDs, Retries: 3, Stop: 50 * time.Millisecond}},
 		Projectors: []model.ProjectorConfig{{Name: "lamps", Batch: 5, PollInterval: 5 * time.Millisecond,
 			Checkpoint: model.CheckpointSameTx, Gap: model.GapWait}},
-	}, h, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys.Start()
-	es.Start()
+	})
 	w.Run(sim.Time(time.Second), 0)
 	applied := 0
 	for _, r := range h.All() {
@@ -380,18 +358,7 @@ func TestPayloadThatIsNotUTF8IsRefused(t *testing.T) {
 	c := cfg(blob{badFrom: 0})
 	wantError(t, c.Validate, "its Decide returned event Stored of command Store with a payload that is not valid UTF-8")
 
-	w := sim.New(1)
-	h := &history.History{}
-	sys, err := model.Build(w, model.Config{}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, err := model.BuildES(w, cfg(blob{badFrom: 1}), h, sys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys.Start()
-	es.Start()
+	w, _, _, _ := startES(t, cfg(blob{badFrom: 1}))
 	defer func() {
 		err, ok := recover().(error)
 		if !ok || !strings.Contains(err.Error(), "returned event Stored with a payload that is not valid UTF-8") {

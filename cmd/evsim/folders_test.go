@@ -103,6 +103,20 @@ func TestIndexListsRunsNotLiveVerdicts(t *testing.T) {
 	}
 }
 
+// folderNames lists the names of dir's entries, sorted, joined by spaces.
+func folderNames(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return strings.Join(names, " ")
+}
+
 func TestRerunLeavesNoFileOfAnEarlierRun(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
@@ -122,15 +136,8 @@ func TestRerunLeavesNoFileOfAnEarlierRun(t *testing.T) {
 	if code, _, stderr := evsim(t, "run", "double-credit", "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	entries, err := os.ReadDir(run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	if want := "history.jsonl lag.png report.html verdicts.json"; strings.Join(names, " ") != want {
+	names := folderNames(t, run)
+	if want := "history.jsonl lag.png report.html verdicts.json"; names != want {
 		t.Errorf("run folder after the rerun holds %v, want only this run's files: %s", names, want)
 	}
 	checkWhole(t, out)
@@ -152,15 +159,8 @@ func TestResweepLeavesNoChartOfAnEarlierSweep(t *testing.T) {
 	if code, _, stderr := evsim(t, "sweep", "double-credit", "--seeds", "1..2", "--out", out); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	entries, err := os.ReadDir(folder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	if want := "sweep-lag.png sweep.html sweep.json"; strings.Join(names, " ") != want {
+	names := folderNames(t, folder)
+	if want := "sweep-lag.png sweep.html sweep.json"; names != want {
 		t.Errorf("sweep folder after the second sweep holds %v, want only its files: %s", names, want)
 	}
 }
